@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "wagewatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wagewatch", targets: ["wagewatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
+    ],
+    targets: [
+        // libcurl as a system library; shim.h wraps the variadic setopt/getinfo calls.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "Model"),
+        .target(
+            name: "Ingest",
+            dependencies: [
+                "Model", "CCurl",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        .target(
+            name: "Scoring",
+            dependencies: ["Model", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "Register", dependencies: ["Model"]),
+        .target(name: "Store", dependencies: ["Model", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "Monitor",
+            dependencies: [
+                "Model", "Ingest", "Scoring", "Register", "Store",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "wagewatch",
+            dependencies: [
+                "Model", "Monitor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Model"]),
+        .testTarget(name: "RegisterTests", dependencies: ["Register", "Model"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Store", "Model"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

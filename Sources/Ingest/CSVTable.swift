@@ -1,0 +1,74 @@
+import CSV
+import Foundation
+import Model
+
+/// A CSV export read into header and rows, with columns found by English or Chinese name.
+public struct CSVTable: Sendable {
+    /// A column the importer knows, by its English name and its Chinese header.
+    public struct Column: Sendable, Hashable {
+        public var english: String
+        public var chinese: String
+        public var isRequired: Bool
+
+        public init(_ english: String, _ chinese: String, required: Bool = false) {
+            self.english = english
+            self.chinese = chinese
+            self.isRequired = required
+        }
+    }
+
+    public var file: String
+    public var header: [String]
+    /// Data rows; `rows[i]` is spreadsheet row `i + 2` (the header is row 1).
+    public var rows: [[String]]
+    private var positions: [String: Int]
+
+    /// Decodes `data` (UTF-8 with or without BOM, or GB18030), parses it and finds `columns`.
+    /// Throws when a required column is absent; extra columns are ignored.
+    public init(data: Data, file: String, columns: [Column]) throws(IngestError) {
+        let text = try TextDecoding.decode(data, source: file)
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
+        } catch {
+            throw .malformedDocument(source: file, line: 1, reason: "no header row")
+        }
+        let header = (reader.headerRow ?? []).map(Self.normalizedHeader)
+        var rows: [[String]] = []
+        while let row = reader.next() {
+            rows.append(row)
+        }
+        if let error = reader.error {
+            throw .malformedDocument(source: file, line: rows.count + 2, reason: "unreadable CSV (\(error))")
+        }
+        var positions: [String: Int] = [:]
+        for column in columns {
+            let index = header.firstIndex { $0.lowercased() == column.english || $0 == column.chinese }
+            if let index {
+                positions[column.english] = index
+            } else if column.isRequired {
+                throw .missingColumn(file: file, column: "\(column.english) (\(column.chinese))")
+            }
+        }
+        self.file = file
+        self.header = header
+        self.rows = rows
+        self.positions = positions
+    }
+
+    private static func normalizedHeader(_ name: String) -> String {
+        name.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}")))
+    }
+
+    /// The header text of a known column as the file writes it, for messages.
+    public func headerName(of english: String) -> String {
+        positions[english].map { header[$0] } ?? english
+    }
+
+    /// The trimmed cell of `row` in the column `english`; nil when blank or absent.
+    public func value(_ english: String, in row: [String]) -> String? {
+        guard let index = positions[english], index < row.count else { return nil }
+        let cell = row[index].trimmingCharacters(in: .whitespacesAndNewlines)
+        return cell.isEmpty ? nil : cell
+    }
+}

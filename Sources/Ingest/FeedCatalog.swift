@@ -1,0 +1,116 @@
+import Foundation
+import Model
+import Yams
+
+/// The feeds of a deployment, read from every `*.yaml` file of one folder.
+///
+/// A file holds a list under `feeds:`; see `feeds/demo.yaml` for the fields.
+/// A relative `file:` URL is resolved against the folder of the file that
+/// names it, so a catalog can ship with its own local exports.
+public struct FeedCatalog: Sendable {
+    public var feeds: [FeedDefinition]
+
+    public init(feeds: [FeedDefinition]) {
+        self.feeds = feeds
+    }
+
+    /// Loads all `*.yaml` files directly inside `directory`, in name order.
+    public static func load(directory: URL) throws(IngestError) -> FeedCatalog {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        } catch {
+            throw .unreadableFile(path: directory.path, reason: "the feeds folder cannot be listed")
+        }
+        var feeds: [FeedDefinition] = []
+        var origin: [String: String] = [:]
+        for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+            let file = directory.appendingPathComponent(name)
+            for feed in try parse(file: file) {
+                if let first = origin[feed.id] {
+                    throw .duplicateFeed(id: feed.id, files: [first, name])
+                }
+                origin[feed.id] = name
+                feeds.append(feed)
+            }
+        }
+        return FeedCatalog(feeds: feeds)
+    }
+
+    private struct CatalogFile: Decodable {
+        var feeds: [FeedDefinition]
+    }
+
+    /// Parses one catalog file and resolves its relative `file:` URLs.
+    static func parse(file: URL) throws(IngestError) -> [FeedDefinition] {
+        let text: String
+        do {
+            text = try TextDecoding.decode(Data(contentsOf: file), source: file.lastPathComponent)
+        } catch let error as IngestError {
+            throw error
+        } catch {
+            throw .unreadableFile(path: file.path, reason: "\(error.localizedDescription)")
+        }
+        let parsed: CatalogFile
+        do {
+            parsed = try YAMLDecoder().decode(CatalogFile.self, from: text)
+        } catch let error as DecodingError {
+            throw .badCatalog(file: file.lastPathComponent, reason: error.clerkDescription)
+        } catch {
+            throw .badCatalog(file: file.lastPathComponent, reason: "\(error)")
+        }
+        let base = file.deletingLastPathComponent()
+        return try parsed.feeds.map { feed throws(IngestError) in
+            var feed = feed
+            feed.url = try resolve(url: feed.url, feed: feed.id, base: base)
+            return feed
+        }
+    }
+
+    static func resolve(url: String, feed: String, base: URL) throws(IngestError) -> String {
+        if url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("file:///") {
+            return url
+        }
+        if url.hasPrefix("file:") {
+            let path = String(url.dropFirst("file:".count))
+            return URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL.absoluteString
+        }
+        throw .unsupportedURL(feed: feed, url: url)
+    }
+}
+
+extension FeedDefinition {
+    enum CodingKeys: String, CodingKey {
+        case id, kind, format, url, headers, channel
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(String.self, forKey: .id),
+            kind: try container.decode(ItemKind.self, forKey: .kind),
+            format: try container.decode(FeedFormat.self, forKey: .format),
+            url: try container.decode(String.self, forKey: .url),
+            headers: try container.decodeIfPresent([String: String].self, forKey: .headers) ?? [:],
+            channel: try container.decodeIfPresent(String.self, forKey: .channel))
+    }
+}
+
+extension DecodingError {
+    /// The error as a clerk reads it: the path of the field and what was wrong.
+    var clerkDescription: String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch self {
+        case let .keyNotFound(key, context):
+            return "\(path(context.codingPath + [key])): required field is missing"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        case let .dataCorrupted(context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(self)"
+        }
+    }
+}

@@ -1,0 +1,205 @@
+import CCurl
+import Foundation
+
+/// One transfer to make: where, with which headers, and whether `file://` is allowed.
+public struct FetchRequest: Sendable {
+    public var feedID: String
+    public var url: String
+    /// Headers with `${ENV}` references already expanded. Never log these.
+    public var headers: [String: String]
+
+    public init(feedID: String, url: String, headers: [String: String] = [:]) {
+        self.feedID = feedID
+        self.url = url
+        self.headers = headers
+    }
+}
+
+/// What a finished transfer brought back.
+public struct FetchResponse: Sendable {
+    /// HTTP status; 0 for `file://`.
+    public var status: Int
+    public var body: Data
+    public var contentType: String?
+}
+
+/// Fetches many URLs at once with libcurl's multi interface, on a thread of its own.
+///
+/// The transfers run on a dedicated thread so that waiting on sockets never
+/// blocks Swift's cooperative pool; the caller awaits all results together.
+public struct Fetcher: Sendable {
+    /// Limits applied to every transfer.
+    public struct Limits: Sendable {
+        public var connectTimeout: Int = 10
+        public var totalTimeout: Int = 30
+        public var maxRedirects: Int = 5
+        public var maxBodyBytes: Int = 15 * 1024 * 1024
+        public var maxTotalConnections: Int = 32
+        public var maxHostConnections: Int = 4
+        public var userAgent = "wagewatch/0.1 (+petition risk monitor)"
+
+        public init() {}
+    }
+
+    public var limits: Limits
+
+    public init(limits: Limits = Limits()) {
+        self.limits = limits
+        _ = Fetcher.globalInit
+    }
+
+    // curl_global_init is not thread-safe; run it once before any handle exists.
+    // 3 is CURL_GLOBAL_ALL, a macro Swift does not import.
+    private static let globalInit: Void = { _ = curl_global_init(3) }()
+
+    /// Runs all `requests` concurrently; the result for each feed id is its response or its error.
+    ///
+    /// Only `http`, `https` and `file` are allowed; redirects may go to `http` and `https` only.
+    public func fetch(_ requests: [FetchRequest]) async -> [String: Result<FetchResponse, IngestError>] {
+        guard !requests.isEmpty else { return [:] }
+        let limits = self.limits
+        return await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(returning: MultiTransfer(limits: limits).run(requests))
+            }
+            thread.name = "wagewatch-fetch"
+            thread.start()
+        }
+    }
+}
+
+/// One easy handle with its request, its growing body and its header list.
+private final class Transfer {
+    let request: FetchRequest
+    let handle: UnsafeMutableRawPointer
+    var headerList: UnsafeMutablePointer<curl_slist>?
+    var body = Data()
+    let maxBodyBytes: Int
+    var exceededCap = false
+    /// libcurl writes its detailed error text here; it must outlive the handle's use.
+    let errorBuffer: UnsafeMutablePointer<CChar>
+
+    init?(request: FetchRequest, limits: Fetcher.Limits) {
+        guard let handle = curl_easy_init() else { return nil }
+        self.request = request
+        self.handle = handle
+        self.maxBodyBytes = limits.maxBodyBytes
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let isFile = request.url.lowercased().hasPrefix("file://")
+        ww_easy_setopt_string(handle, CURLOPT_URL, request.url)
+        ww_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, isFile ? "file" : "http,https")
+        ww_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        ww_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+        ww_easy_setopt_long(handle, CURLOPT_MAXREDIRS, limits.maxRedirects)
+        ww_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, limits.connectTimeout)
+        ww_easy_setopt_long(handle, CURLOPT_TIMEOUT, limits.totalTimeout)
+        ww_easy_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1024)
+        ww_easy_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, 30)
+        ww_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        // An empty string asks for every encoding this libcurl can decode.
+        ww_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
+        ww_easy_setopt_string(handle, CURLOPT_USERAGENT, limits.userAgent)
+        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
+            headerList = curl_slist_append(headerList, "\(name): \(value)")
+        }
+        if let headerList {
+            ww_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+        }
+        ww_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        ww_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            // MAXFILESIZE is enforced only with a Content-Length; cap decoded bytes here.
+            guard transfer.body.count + length <= transfer.maxBodyBytes else {
+                transfer.exceededCap = true
+                return 0
+            }
+            if let data, length > 0 {
+                transfer.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length)
+            }
+            return length
+        }
+        ww_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
+        ww_easy_setopt_pointer(handle, CURLOPT_PRIVATE, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
+        errorBuffer.deallocate()
+    }
+
+    /// The outcome once libcurl reports the transfer done with `code`.
+    func outcome(code: CURLcode) -> Result<FetchResponse, IngestError> {
+        let feed = request.feedID
+        if exceededCap {
+            return .failure(.fetchFailed(feed: feed, reason: "response larger than \(maxBodyBytes) bytes"))
+        }
+        guard code == CURLE_OK else {
+            let detail = String(validatingCString: errorBuffer) ?? ""
+            let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            return .failure(.fetchFailed(feed: feed, reason: reason))
+        }
+        var status = 0
+        ww_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        var contentType: UnsafeMutablePointer<CChar>?
+        ww_easy_getinfo_string(handle, CURLINFO_CONTENT_TYPE, &contentType)
+        let isHTTP = !request.url.lowercased().hasPrefix("file://")
+        if isHTTP && !(200..<300).contains(status) {
+            return .failure(.fetchFailed(feed: feed, reason: "HTTP status \(status)"))
+        }
+        return .success(FetchResponse(status: status, body: body, contentType: contentType.map { String(cString: $0) }))
+    }
+}
+
+/// Drives one multi handle until all of its transfers are done. Lives on one thread.
+private struct MultiTransfer {
+    let limits: Fetcher.Limits
+
+    func run(_ requests: [FetchRequest]) -> [String: Result<FetchResponse, IngestError>] {
+        var results: [String: Result<FetchResponse, IngestError>] = [:]
+        guard let multi = curl_multi_init() else {
+            for request in requests {
+                results[request.feedID] = .failure(.fetchFailed(feed: request.feedID, reason: "libcurl could not start"))
+            }
+            return results
+        }
+        defer { curl_multi_cleanup(multi) }
+        ww_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, limits.maxTotalConnections)
+        ww_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, limits.maxHostConnections)
+
+        var active: [Transfer] = []
+        for request in requests {
+            guard let transfer = Transfer(request: request, limits: limits) else {
+                results[request.feedID] = .failure(.fetchFailed(feed: request.feedID, reason: "libcurl could not create a handle"))
+                continue
+            }
+            curl_multi_add_handle(multi, transfer.handle)
+            active.append(transfer)
+        }
+
+        var running: Int32 = 1
+        while running > 0 {
+            curl_multi_perform(multi, &running)
+            drainFinished(multi: multi, active: &active, results: &results)
+            if running > 0 {
+                curl_multi_poll(multi, nil, 0, 1000, nil)
+            }
+        }
+        drainFinished(multi: multi, active: &active, results: &results)
+        return results
+    }
+
+    private func drainFinished(multi: UnsafeMutableRawPointer, active: inout [Transfer],
+                               results: inout [String: Result<FetchResponse, IngestError>]) {
+        var queued: Int32 = 0
+        while let message = curl_multi_info_read(multi, &queued) {
+            guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
+            guard let index = active.firstIndex(where: { $0.handle == handle }) else { continue }
+            let transfer = active.remove(at: index)
+            results[transfer.request.feedID] = transfer.outcome(code: message.pointee.data.result)
+            curl_multi_remove_handle(multi, handle)
+        }
+    }
+}

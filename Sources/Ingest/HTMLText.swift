@@ -1,0 +1,84 @@
+/// Turns the HTML of feed descriptions into plain text.
+///
+/// Paragraph ends and `<br>` become line breaks; scripts, styles and all other
+/// tags are dropped; the common character references are decoded.
+public enum HTMLText {
+    /// Plain text of an HTML fragment.
+    /// - Complexity: O(n) in the length of `html`.
+    public static func plainText(from html: String) -> String {
+        guard html.contains("<") || html.contains("&") else { return html }
+        var text = ""
+        var index = html.startIndex
+        var skippingUntil: String?
+        while index < html.endIndex {
+            let character = html[index]
+            if character == "<", let close = html[index...].firstIndex(of: ">") {
+                let tag = html[html.index(after: index)..<close].lowercased()
+                let name = tag.split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "\t" || $0 == "\n" }).first.map(String.init) ?? ""
+                if let end = skippingUntil {
+                    if tag.hasPrefix("/") && name == end { skippingUntil = nil }
+                } else if name == "script" || name == "style" {
+                    if !tag.hasSuffix("/") { skippingUntil = name }
+                } else if ["br", "p", "/p", "div", "/div", "li", "tr"].contains(tag.hasPrefix("/") ? "/" + name : name) {
+                    text.append("\n")
+                }
+                index = html.index(after: close)
+                continue
+            }
+            if skippingUntil == nil {
+                text.append(character)
+            }
+            index = html.index(after: index)
+        }
+        return decodeEntities(text)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.trimmingSpaces }
+            .filter { !$0.isEmpty }
+            .joined(separator: "\n")
+    }
+
+    private static let named: [String: String] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ",
+        "mdash": "—", "ndash": "–", "hellip": "…", "ldquo": "“", "rdquo": "”",
+        "lsquo": "‘", "rsquo": "’", "middot": "·",
+    ]
+
+    /// Decodes `&name;`, `&#NNN;` and `&#xHH;`; leaves unknown references as they are.
+    static func decodeEntities(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var result = ""
+        var rest = text[...]
+        while let amp = rest.firstIndex(of: "&") {
+            result += rest[..<amp]
+            let after = rest[rest.index(after: amp)...]
+            if let semicolon = after.prefix(10).firstIndex(of: ";") {
+                let name = String(after[..<semicolon])
+                var replacement: String?
+                if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                    replacement = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String($0) }
+                } else if name.hasPrefix("#") {
+                    replacement = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
+                } else {
+                    replacement = named[name]
+                }
+                if let replacement {
+                    result += replacement
+                    rest = after[after.index(after: semicolon)...]
+                    continue
+                }
+            }
+            result.append("&")
+            rest = after
+        }
+        return result + rest
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: String {
+        let isSpace: (Character) -> Bool = { $0.isWhitespace }
+        guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = lastIndex(where: { !isSpace($0) })!
+        return String(self[first...last])
+    }
+}

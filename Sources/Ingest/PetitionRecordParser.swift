@@ -1,0 +1,147 @@
+import Foundation
+import Model
+
+/// Reads petition records (信访件, 12345 工单) exported as NDJSON, one object a line.
+///
+/// Each field may be named in English or in Chinese (spec section 3). A bad
+/// line is kept aside with its line number and field; the good lines go on.
+public struct PetitionRecordParser: Sendable {
+    public var feed: FeedDefinition
+
+    public init(feed: FeedDefinition) {
+        self.feed = feed
+    }
+
+    /// Petition channels, by English code and Chinese name.
+    static let channels: [String: String] = [
+        "visit": "visit", "来访": "visit",
+        "letter": "letter", "来信": "letter",
+        "online": "online", "网上信访": "online",
+        "hotline": "hotline", "12345": "hotline",
+        "platform": "platform", "线索平台": "platform",
+    ]
+
+    static let statuses: [String: String] = [
+        "received": "received", "登记": "received", "已登记": "received",
+        "assigned": "assigned", "已交办": "assigned", "交办": "assigned",
+        "handling": "handling", "办理中": "handling",
+        "closed": "closed", "已办结": "closed", "办结": "closed",
+    ]
+
+    /// Parses the NDJSON text; returns the items and the lines it could not take.
+    public func parse(_ text: String) -> FeedParseResult {
+        var result = FeedParseResult()
+        var lineNumber = 0
+        text.enumerateLines { line, _ in
+            lineNumber += 1
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { return }
+            do {
+                result.items.append(try item(from: trimmed))
+            } catch let problem as FieldProblem {
+                result.rejections.append(ImportRejection(
+                    file: feed.id, row: lineNumber, column: problem.field, reason: problem.reason))
+            } catch {
+                result.rejections.append(ImportRejection(
+                    file: feed.id, row: lineNumber, column: nil, reason: "\(error)"))
+            }
+        }
+        return result
+    }
+
+    private func item(from line: String) throws -> Item {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            throw FieldProblem(field: nil, reason: "not a JSON object")
+        }
+        let record = Record(object: object)
+        let id = try record.required("id", "编号")
+        let channelText = try record.required("channel", "渠道")
+        guard let channel = Self.channels[channelText] else {
+            throw FieldProblem(field: "channel", reason: "unknown channel \(channelText); expected visit 来访, letter 来信, online 网上信访, hotline 12345 or platform 线索平台")
+        }
+        let receivedText = try record.required("received_at", "登记时间")
+        guard let receivedAt = DateParsing.date(from: receivedText) else {
+            throw FieldProblem(field: "received_at", reason: "expected RFC 3339 or YYYY-MM-DD HH:MM[:SS], found \(receivedText)")
+        }
+        let content = try record.required("content", "内容")
+        var status: String?
+        if let statusText = record.optional("status", "办理状态") {
+            guard let known = Self.statuses[statusText] else {
+                throw FieldProblem(field: "status", reason: "unknown status \(statusText); expected received, assigned, handling or closed")
+            }
+            status = known
+        }
+        var closedAt: Date?
+        if let closedText = record.optional("closed_at", "办结时间") {
+            guard let date = DateParsing.date(from: closedText) else {
+                throw FieldProblem(field: "closed_at", reason: "expected a date and time, found \(closedText)")
+            }
+            closedAt = date
+        }
+        return Item(
+            feedID: feed.id, sourceKey: id, kind: .petition, channel: channel,
+            publishedAt: receivedAt, title: record.optional("title", "标题") ?? "", content: content,
+            respondent: record.optional("respondent", "被反映对象"), location: record.optional("location", "发生地"),
+            people: try record.integer("people", "人数"), amount: try record.number("amount", "涉及金额"),
+            petitioner: record.optional("petitioner", "信访人"), phone: record.optional("phone", "联系电话"),
+            status: status, handlingUnit: record.optional("handling_unit", "承办单位"), closedAt: closedAt)
+    }
+}
+
+/// Items a feed gave, and the records it could not take, each with its line and field.
+public struct FeedParseResult: Sendable {
+    public var items: [Item] = []
+    public var rejections: [ImportRejection] = []
+
+    public init(items: [Item] = [], rejections: [ImportRejection] = []) {
+        self.items = items
+        self.rejections = rejections
+    }
+}
+
+/// A field of one record is missing or unreadable. The reason never quotes personal fields.
+struct FieldProblem: Error {
+    var field: String?
+    var reason: String
+}
+
+/// One JSON record whose fields may be named in English or Chinese.
+private struct Record {
+    var object: [String: Any]
+
+    func raw(_ english: String, _ chinese: String) -> Any? {
+        let value = object[english] ?? object[chinese]
+        return value is NSNull ? nil : value
+    }
+
+    func optional(_ english: String, _ chinese: String) -> String? {
+        guard let value = raw(english, chinese) else { return nil }
+        let text = (value as? String) ?? "\(value)"
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    func required(_ english: String, _ chinese: String) throws -> String {
+        guard let text = optional(english, chinese) else {
+            throw FieldProblem(field: english, reason: "required field \(english) (\(chinese)) is missing or empty")
+        }
+        return text
+    }
+
+    func integer(_ english: String, _ chinese: String) throws -> Int? {
+        guard let value = raw(english, chinese) else { return nil }
+        if let number = value as? NSNumber, let integer = Int(exactly: number.doubleValue) { return integer }
+        if let text = value as? String, let integer = Int(text.trimmingCharacters(in: .whitespaces)) { return integer }
+        throw FieldProblem(field: english, reason: "expected a whole number for \(english) (\(chinese))")
+    }
+
+    func number(_ english: String, _ chinese: String) throws -> Double? {
+        guard let value = raw(english, chinese) else { return nil }
+        if let number = value as? NSNumber { return number.doubleValue }
+        if let text = value as? String,
+           let number = Double(text.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces)) {
+            return number
+        }
+        throw FieldProblem(field: english, reason: "expected an amount in yuan for \(english) (\(chinese))")
+    }
+}

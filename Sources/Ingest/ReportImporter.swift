@@ -1,0 +1,164 @@
+import Foundation
+import Model
+
+/// Reads a department's monthly ledger CSV (欠薪问题台账), spec section 2.
+public enum ReportImporter {
+    public static let columns: [CSVTable.Column] = [
+        .init("report_id", "台账编号", required: true),
+        .init("department", "填报单位", required: true),
+        .init("period", "填报月份", required: true),
+        .init("project_id", "项目编号"),
+        .init("project_name", "项目名称", required: true),
+        .init("status", "欠薪情况", required: true),
+        .init("arrears_type", "欠款类型"),
+        .init("workers", "涉及人数"),
+        .init("amount_owed", "拖欠金额"),
+        .init("amount_paid", "已支付金额"),
+        .init("since", "拖欠起始日期"),
+        .init("resolved", "是否清零"),
+        .init("resolved_on", "清零日期"),
+        .init("responsible_unit", "责任单位"),
+        .init("responsible_person", "责任人"),
+        .init("commitment", "无欠薪承诺书"),
+        .init("filed_on", "填报日期"),
+    ]
+
+    static let statuses: [String: DepartmentReport.Status] = [
+        "arrears": .arrears, "有欠薪": .arrears, "有": .arrears,
+        "none": .none, "无欠薪": .none, "无": .none,
+    ]
+
+    static let arrearsTypes: [String: DepartmentReport.ArrearsType] = [
+        "wage": .wage, "工资": .wage, "农民工工资": .wage,
+        "project_payment": .projectPayment, "工程款": .projectPayment,
+    ]
+
+    /// Reads `data` as the ledger file `file`.
+    ///
+    /// - Parameters:
+    ///   - knownProjects: registry project ids; a row naming another id is rejected.
+    ///   - importedOn: the filing day of rows that do not give their own 填报日期.
+    public static func read(_ data: Data, file: String, knownProjects: Set<String>,
+                            importedOn: Day) throws(IngestError) -> ImportBatch<DepartmentReport> {
+        let table = try CSVTable(data: data, file: file, columns: columns)
+        var batch = ImportBatch<DepartmentReport>()
+        var firstRowOfID: [String: Int] = [:]
+        var firstRowOfProjectMonth: [String: Int] = [:]
+        for (offset, row) in table.rows.enumerated() {
+            let rowNumber = offset + 2
+            do throws(CellParsing.Problem) {
+                let report = try report(from: row, in: table, knownProjects: knownProjects, importedOn: importedOn)
+                if let earlier = firstRowOfID[report.id] {
+                    throw CellParsing.Problem(column: "report_id", reason: "report \(report.id) already appears in row \(earlier)")
+                }
+                let projectMonth = "\(report.department)|\(report.period)|\(report.projectID ?? report.projectName)"
+                if let earlier = firstRowOfProjectMonth[projectMonth] {
+                    throw CellParsing.Problem(
+                        column: "project_id",
+                        reason: "\(report.department) already reported this project for \(report.period) in row \(earlier)")
+                }
+                firstRowOfID[report.id] = rowNumber
+                firstRowOfProjectMonth[projectMonth] = rowNumber
+                batch.records.append(report)
+            } catch {
+                batch.rejections.append(ImportRejection(
+                    file: file, row: rowNumber, column: table.headerName(of: error.column),
+                    reason: error.reason, department: table.value("department", in: row)))
+            }
+        }
+        return batch
+    }
+
+    private static func report(from row: [String], in table: CSVTable, knownProjects: Set<String>,
+                               importedOn: Day) throws(CellParsing.Problem) -> DepartmentReport {
+        typealias Problem = CellParsing.Problem
+        func value(_ column: String) -> String? { table.value(column, in: row) }
+        func required(_ column: String) throws(Problem) -> String {
+            guard let text = value(column) else { throw Problem(column: column, reason: "required value is empty") }
+            return text
+        }
+        func day(_ column: String) throws(Problem) -> Day? {
+            guard let text = value(column) else { return nil }
+            guard let day = CellParsing.day(text) else {
+                throw Problem(column: column, reason: "expected a date such as 2024-12-01, found \(text)")
+            }
+            return day
+        }
+        func amount(_ column: String) throws(Problem) -> Double? {
+            guard let text = value(column) else { return nil }
+            guard let amount = CellParsing.amount(text), amount >= 0 else {
+                throw Problem(column: column, reason: "expected an amount in yuan of 0 or more, found \(text)")
+            }
+            return amount
+        }
+        func yesNo(_ column: String) throws(Problem) -> Bool? {
+            guard let text = value(column) else { return nil }
+            guard let flag = CellParsing.yesNo(text) else {
+                throw Problem(column: column, reason: "expected yes/no (是/否), found \(text)")
+            }
+            return flag
+        }
+
+        let id = try required("report_id")
+        let department = try required("department")
+        let periodText = try required("period")
+        guard let period = Period(periodText.replacingOccurrences(of: "/", with: "-")) else {
+            throw Problem(column: "period", reason: "expected a month YYYY-MM, found \(periodText)")
+        }
+        let projectName = try required("project_name")
+        let projectID = value("project_id")
+        if let projectID, !knownProjects.contains(projectID) {
+            throw Problem(column: "project_id", reason: "project \(projectID) is not in the registry; leave the cell blank for unregistered projects")
+        }
+        let status = try CellParsing.code(try required("status"), in: statuses, column: "status",
+                                          expected: "arrears 有欠薪 or none 无欠薪")
+        let arrearsType = try value("arrears_type").map { text throws(Problem) in
+            try CellParsing.code(text, in: arrearsTypes, column: "arrears_type", expected: "wage 工资 or project_payment 工程款")
+        }
+        var workers: Int?
+        if let text = value("workers") {
+            guard let count = Int(text), count >= 1 else {
+                throw Problem(column: "workers", reason: "expected a whole number of workers, 1 or more, found \(text)")
+            }
+            workers = count
+        }
+        let owed = try amount("amount_owed")
+        let paid = try amount("amount_paid")
+        let since = try day("since")
+        let resolved = try yesNo("resolved")
+        let resolvedOn = try day("resolved_on")
+        let commitment = try yesNo("commitment")
+        let filedOn = try day("filed_on") ?? importedOn
+
+        switch status {
+        case .arrears:
+            if arrearsType == nil { throw Problem(column: "arrears_type", reason: "a row with arrears needs 欠款类型 (wage 工资 or project_payment 工程款)") }
+            if workers == nil { throw Problem(column: "workers", reason: "a row with arrears needs 涉及人数") }
+            if owed == nil { throw Problem(column: "amount_owed", reason: "a row with arrears needs 拖欠金额") }
+            if value("responsible_unit") == nil { throw Problem(column: "responsible_unit", reason: "a row with arrears needs 责任单位") }
+            if value("responsible_person") == nil { throw Problem(column: "responsible_person", reason: "a row with arrears needs 责任人") }
+            if commitment == true { throw Problem(column: "commitment", reason: "a no-arrears commitment (无欠薪承诺书) cannot go with a row that reports arrears") }
+        case .none:
+            if owed != nil || paid != nil || workers != nil {
+                throw Problem(column: owed != nil ? "amount_owed" : paid != nil ? "amount_paid" : "workers",
+                              reason: "a 无欠薪 row must not carry amounts or worker counts")
+            }
+        }
+        if let owed, let paid, paid > owed {
+            throw Problem(column: "amount_paid", reason: "已支付金额 \(paid) is more than 拖欠金额 \(owed)")
+        }
+        if resolved == true, resolvedOn == nil {
+            throw Problem(column: "resolved_on", reason: "a row marked 清零 needs 清零日期")
+        }
+        for (column, date) in [("since", since), ("resolved_on", resolvedOn)] {
+            if let date, date > period.lastDay {
+                throw Problem(column: column, reason: "\(date) is after the reporting month \(period)")
+            }
+        }
+        return DepartmentReport(
+            id: id, department: department, period: period, projectID: projectID, projectName: projectName,
+            status: status, arrearsType: arrearsType, workers: workers, amountOwed: owed, amountPaid: paid,
+            since: since, resolved: resolved, resolvedOn: resolvedOn, responsibleUnit: value("responsible_unit"),
+            responsiblePerson: value("responsible_person"), commitment: commitment, filedOn: filedOn)
+    }
+}

@@ -1,0 +1,38 @@
+/// The formats a feed can be in.
+public enum FeedFormat: String, Codable, Sendable, CaseIterable {
+    /// RSS 2.0, as RSSHub and platform exports write it.
+    case rss
+    /// Petition records, one JSON object a line (spec section 3).
+    case petitionNDJSON = "petition_ndjson"
+}
+
+/// One feed from `feeds/*.yaml`: where to fetch, what it holds, how to read it.
+///
+/// Header values may reference environment variables as `${NAME}`; they are
+/// resolved only when a request is made, and never printed.
+public struct FeedDefinition: Codable, Hashable, Sendable, Identifiable, CustomStringConvertible {
+    public var id: String
+    public var kind: ItemKind
+    public var format: FeedFormat
+    /// `http(s)://` or `file://` (a relative `file:` path is resolved against the catalog file).
+    public var url: String
+    /// Extra request headers; values are templates with `${ENV}` references.
+    public var headers: [String: String]
+    /// Platform or channel name to record on items that do not say (微博, 12345 ...).
+    public var channel: String?
+
+    public init(id: String, kind: ItemKind, format: FeedFormat, url: String,
+                headers: [String: String] = [:], channel: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.format = format
+        self.url = url
+        self.headers = headers
+        self.channel = channel
+    }
+
+    /// Id, kind, format and URL; header values are left out because they may hold secrets.
+    public var description: String {
+        "\(id) (\(kind.rawValue), \(format.rawValue)) \(url)"
+    }
+}

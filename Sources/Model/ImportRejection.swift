@@ -1,0 +1,26 @@
+/// A row an importer kept aside instead of storing, with what a clerk needs to fix it.
+public struct ImportRejection: Codable, Hashable, Sendable, CustomStringConvertible {
+    /// The file name as given to the importer.
+    public var file: String
+    /// The 1-based row as a spreadsheet shows it: the header is row 1.
+    public var row: Int
+    /// The column as written in the file's header, when one column is at fault.
+    public var column: String?
+    /// What is wrong and what was expected, in words a clerk can act on.
+    public var reason: String
+    /// The department the row belongs to, when it could be read.
+    public var department: String?
+
+    public init(file: String, row: Int, column: String?, reason: String, department: String? = nil) {
+        self.file = file
+        self.row = row
+        self.column = column
+        self.reason = reason
+        self.department = department
+    }
+
+    public var description: String {
+        let place = column.map { "\(file) row \(row), column \($0)" } ?? "\(file) row \(row)"
+        return "\(place): \(reason)"
+    }
+}

@@ -1,0 +1,56 @@
+/// A reporting month, written `YYYY-MM`: the unit of the departments' ledgers.
+public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+
+    /// Creates a period; returns nil when the month is not 1...12.
+    public init?(year: Int, month: Int) {
+        guard (1...12).contains(month), (1900...9999).contains(year) else { return nil }
+        self.year = year
+        self.month = month
+    }
+
+    /// Parses `YYYY-MM` (also `YYYY-M`); returns nil for anything else.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, (1...2).contains(parts[1].count),
+              let year = Int(parts[0]), let month = Int(parts[1])
+        else { return nil }
+        self.init(year: year, month: month)
+    }
+
+    /// The first day of the month.
+    public var firstDay: Day { Day(year: year, month: month, day: 1)! }
+
+    /// The last day of the month.
+    public var lastDay: Day { next.firstDay.adding(days: -1) }
+
+    /// The following month.
+    public var next: Period {
+        month == 12 ? Period(year: year + 1, month: 1)! : Period(year: year, month: month + 1)!
+    }
+
+    public var description: String {
+        let monthText = month < 10 ? "0\(month)" : "\(month)"
+        return "\(year)-\(monthText)"
+    }
+
+    public static func < (lhs: Period, rhs: Period) -> Bool {
+        (lhs.year, lhs.month) < (rhs.year, rhs.month)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let period = Period(text) else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "expected a month YYYY-MM, found \(text)"))
+        }
+        self = period
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
