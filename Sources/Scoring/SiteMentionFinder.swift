@@ -1,0 +1,51 @@
+/// Finds construction sites named in free text: 某某项目, 某某工地, 某某小区, 某某安置房 ...
+///
+/// Used on wage-arrears items that link to no registry project, so the
+/// register can list construction the registry misses. The name is the run of
+/// Chinese characters before the site word, cut at words that start a clause.
+public enum SiteMentionFinder {
+    static let siteWords = ["安置房", "项目", "工地", "小区", "花园", "大厦", "厂房"]
+    /// Characters that end a name when walking back from the site word.
+    static let breaks: Set<Character> = [
+        "在", "的", "了", "是", "我", "们", "到", "去", "给", "对", "向", "和", "与", "说",
+        "个", "于", "从", "把", "被", "这", "那", "里", "干", "做", "找", "讨", "要", "欠", "拖",
+    ]
+    static let shortest = 2
+    static let longest = 12
+
+    /// Distinct site names in `text`, in order of first appearance.
+    public static func sites(in text: String) -> [String] {
+        let characters = Array(text)
+        var found: [String] = []
+        var index = 0
+        while index < characters.count {
+            guard let word = siteWords.first(where: { matches($0, in: characters, at: index) }) else {
+                index += 1
+                continue
+            }
+            var start = index
+            while start > 0, index - start < longest, isHan(characters[start - 1]), !breaks.contains(characters[start - 1]) {
+                start -= 1
+            }
+            if index - start >= shortest {
+                let name = String(characters[start..<index]) + word
+                if !found.contains(name) { found.append(name) }
+            }
+            index += word.count
+        }
+        return found
+    }
+
+    private static func matches(_ word: String, in characters: [Character], at index: Int) -> Bool {
+        var offset = index
+        for character in word {
+            guard offset < characters.count, characters[offset] == character else { return false }
+            offset += 1
+        }
+        return true
+    }
+
+    private static func isHan(_ character: Character) -> Bool {
+        character.unicodeScalars.allSatisfy { (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) }
+    }
+}

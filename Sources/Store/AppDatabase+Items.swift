@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import Model
+
+/// The scorer's and linker's verdicts on one item, as stored.
+public struct StoredAssessment: Sendable, Hashable {
+    public var assessment: ItemAssessment
+    public var storyKey: String
+    public var link: ProjectLink?
+    public var sites: [String]
+
+    public init(assessment: ItemAssessment, storyKey: String, link: ProjectLink?, sites: [String]) {
+        self.assessment = assessment
+        self.storyKey = storyKey
+        self.link = link
+        self.sites = sites
+    }
+}
+
+extension AppDatabase {
+    /// Stores the items not stored yet; an item already stored (same feed and key) is left alone.
+    /// - Returns: how many items were new.
+    public func insertItems(_ items: [Item], fetchedAt: Date) throws -> Int {
+        try writer.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
+                                  title, content, respondent, location, people, amount, petitioner, phone,
+                                  status, handling_unit, closed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """)
+            var added = 0
+            for item in items {
+                try statement.execute(arguments: [
+                    item.id, item.feedID, item.sourceKey, item.kind.rawValue, item.channel, item.url,
+                    item.author, item.publishedAt, fetchedAt, item.title, item.content, item.respondent,
+                    item.location, item.people, item.amount, item.petitioner, item.phone, item.status,
+                    item.handlingUnit, item.closedAt,
+                ])
+                added += db.changesCount
+            }
+            return added
+        }
+    }
+
+    /// The number of stored items.
+    public func itemCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0 }
+    }
+
+    /// Items never assessed, or assessed under other rules or another registry.
+    public func itemsNeedingAssessment(rulesVersion: String, linkerVersion: String) throws -> [Item] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT item.* FROM item LEFT JOIN assessment ON assessment.item_id = item.id
+                WHERE assessment.item_id IS NULL OR assessment.rules_version != ? OR assessment.linker_version != ?
+                ORDER BY item.id
+                """, arguments: [rulesVersion, linkerVersion]).map(Item.init(row:))
+        }
+    }
+
+    /// Stores verdicts, replacing earlier ones for the same items, in one transaction.
+    public func saveAssessments(_ verdicts: [StoredAssessment], rulesVersion: String, linkerVersion: String) throws {
+        try writer.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO assessment (item_id, rules_version, linker_version, score, is_signal, claim,
+                    is_escalation, is_resolved, fired_rules, matched_terms, story_key, project_id, link_band,
+                    link_confidence, link_evidence, sites)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for verdict in verdicts {
+                let assessment = verdict.assessment
+                try statement.execute(arguments: [
+                    assessment.itemID, rulesVersion, linkerVersion, assessment.score, assessment.isSignal,
+                    assessment.claim.rawValue, assessment.isEscalation, assessment.isResolved,
+                    StoreCoding.json(assessment.firedRules), StoreCoding.json(assessment.matchedTerms),
+                    verdict.storyKey, verdict.link?.projectID, verdict.link?.band.rawValue,
+                    verdict.link?.confidence, verdict.link.map { StoreCoding.json($0.evidence) },
+                    StoreCoding.json(verdict.sites),
+                ])
+            }
+        }
+    }
+
+    /// Assessed items whose time (publication, else fetch) lies in `from ..< until`.
+    public func signals(from: Date, until: Date) throws -> [ItemSignal] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT item.id, item.kind, coalesce(item.published_at, item.fetched_at) AS at, assessment.*
+                FROM item JOIN assessment ON assessment.item_id = item.id
+                WHERE coalesce(item.published_at, item.fetched_at) >= ? AND coalesce(item.published_at, item.fetched_at) < ?
+                ORDER BY item.id
+                """, arguments: [from, until])
+            return try rows.map { row in
+                let itemID: String = row["id"]
+                let kindText: String = row["kind"]
+                let claimText: String = row["claim"]
+                guard let kind = ItemKind(rawValue: kindText) else { throw StoreError.corruptValue(column: "kind", value: kindText) }
+                guard let claim = ClaimKind(rawValue: claimText) else { throw StoreError.corruptValue(column: "claim", value: claimText) }
+                let assessment = ItemAssessment(
+                    itemID: itemID, score: row["score"], isSignal: row["is_signal"], claim: claim,
+                    isEscalation: row["is_escalation"], isResolved: row["is_resolved"],
+                    firedRules: try StoreCoding.decode([String].self, from: row["fired_rules"], column: "fired_rules") ?? [],
+                    matchedTerms: try StoreCoding.decode([String].self, from: row["matched_terms"], column: "matched_terms") ?? [])
+                var link: ProjectLink?
+                if let projectID: String = row["project_id"], let bandText: String = row["link_band"],
+                   let band = LinkBand(rawValue: bandText) {
+                    link = ProjectLink(
+                        itemID: itemID, projectID: projectID, band: band, confidence: row["link_confidence"] ?? 0,
+                        evidence: try StoreCoding.decode([LinkEvidence].self, from: row["link_evidence"], column: "link_evidence") ?? [])
+                }
+                return ItemSignal(
+                    itemID: itemID, kind: kind, at: row["at"], assessment: assessment, storyKey: row["story_key"],
+                    link: link, sites: try StoreCoding.decode([String].self, from: row["sites"], column: "sites") ?? [])
+            }
+        }
+    }
+}
+
+extension Item {
+    init(row: Row) throws {
+        let kindText: String = row["kind"]
+        guard let kind = ItemKind(rawValue: kindText) else { throw StoreError.corruptValue(column: "kind", value: kindText) }
+        self.init(
+            feedID: row["feed_id"], sourceKey: row["source_key"], kind: kind, channel: row["channel"],
+            url: row["url"], author: row["author"], publishedAt: row["published_at"], title: row["title"],
+            content: row["content"], respondent: row["respondent"], location: row["location"],
+            people: row["people"], amount: row["amount"], petitioner: row["petitioner"], phone: row["phone"],
+            status: row["status"], handlingUnit: row["handling_unit"], closedAt: row["closed_at"])
+        id = row["id"]
+    }
+}

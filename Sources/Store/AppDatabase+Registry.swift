@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+import Model
+
+/// What an import changed in the store.
+public struct ImportSummary: Sendable, Hashable {
+    /// Records new to the store.
+    public var added: Int
+    /// Records that were stored before and whose values changed.
+    public var updated: Int
+    /// Records identical to what was stored.
+    public var unchanged: Int
+    /// Rows kept aside, with their reasons.
+    public var rejections: [ImportRejection]
+}
+
+extension AppDatabase {
+    /// Which import a rejected row came from.
+    public enum RejectionKind: String, Sendable {
+        case registry
+        case reports
+        case feed
+    }
+
+    /// Stores the projects of one registry file and replaces that file's earlier rejections.
+    ///
+    /// Keyed by project id: importing the same file twice changes nothing.
+    public func saveProjects(_ projects: [Project], rejections: [ImportRejection], file: String) throws -> ImportSummary {
+        try writer.write { db in
+            var summary = ImportSummary(added: 0, updated: 0, unchanged: 0, rejections: rejections)
+            for project in projects {
+                let arguments: StatementArguments = [
+                    project.id, project.name, StoreCoding.json(project.aliases), project.builder,
+                    project.contractor, StoreCoding.json(project.subcontractors), project.department,
+                    project.township, project.funding?.rawValue, StoreCoding.json(project.tags),
+                    project.realName, project.wageAccount, project.status.rawValue,
+                ]
+                try count(in: db, into: &summary, existing: "SELECT * FROM project WHERE id = ?", id: project.id) { row in
+                    try Project(row: row) == project
+                }
+                try db.execute(sql: """
+                    INSERT INTO project (id, name, aliases, builder, contractor, subcontractors, department,
+                                         township, funding, tags, realname, wage_account, status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET
+                        name = excluded.name, aliases = excluded.aliases, builder = excluded.builder,
+                        contractor = excluded.contractor, subcontractors = excluded.subcontractors,
+                        department = excluded.department, township = excluded.township,
+                        funding = excluded.funding, tags = excluded.tags, realname = excluded.realname,
+                        wage_account = excluded.wage_account, status = excluded.status
+                    """, arguments: arguments)
+            }
+            try replaceRejections(in: db, kind: .registry, file: file, with: rejections)
+            return summary
+        }
+    }
+
+    /// Stores the rows of one ledger file and replaces that file's earlier rejections.
+    ///
+    /// Keyed by report id: importing the same file twice changes nothing, and a
+    /// corrected file replaces the rows it corrects.
+    public func saveReports(_ reports: [DepartmentReport], rejections: [ImportRejection], file: String) throws -> ImportSummary {
+        try writer.write { db in
+            var summary = ImportSummary(added: 0, updated: 0, unchanged: 0, rejections: rejections)
+            for report in reports {
+                try count(in: db, into: &summary, existing: "SELECT * FROM report WHERE id = ?", id: report.id) { row in
+                    try DepartmentReport(row: row) == report
+                }
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO report (id, department, period, project_id, project_name, status,
+                        arrears_type, workers, amount_owed, amount_paid, since, resolved, resolved_on,
+                        responsible_unit, responsible_person, commitment, filed_on, source_file)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [
+                        report.id, report.department, report.period.description, report.projectID,
+                        report.projectName, report.status.rawValue, report.arrearsType?.rawValue,
+                        report.workers, report.amountOwed, report.amountPaid, report.since?.description,
+                        report.resolved, report.resolvedOn?.description, report.responsibleUnit,
+                        report.responsiblePerson, report.commitment, report.filedOn.description, file,
+                    ])
+            }
+            try replaceRejections(in: db, kind: .reports, file: file, with: rejections)
+            return summary
+        }
+    }
+
+    /// Replaces the rejected records a feed gave last time with this fetch's.
+    public func saveFeedRejections(_ rejections: [ImportRejection], feed: String) throws {
+        try writer.write { db in
+            try replaceRejections(in: db, kind: .feed, file: feed, with: rejections)
+        }
+    }
+
+    private func count(in db: Database, into summary: inout ImportSummary, existing sql: String, id: String,
+                       isSame: (Row) throws -> Bool) throws {
+        if let row = try Row.fetchOne(db, sql: sql, arguments: [id]) {
+            if try isSame(row) { summary.unchanged += 1 } else { summary.updated += 1 }
+        } else {
+            summary.added += 1
+        }
+    }
+
+    private func replaceRejections(in db: Database, kind: RejectionKind, file: String, with rejections: [ImportRejection]) throws {
+        try db.execute(sql: "DELETE FROM import_rejection WHERE kind = ? AND file = ?", arguments: [kind.rawValue, file])
+        for rejection in rejections {
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO import_rejection (kind, file, row, "column", reason, department)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [kind.rawValue, file, rejection.row, rejection.column, rejection.reason, rejection.department])
+        }
+    }
+
+    /// All registry projects, by id.
+    public func projects() throws -> [Project] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM project ORDER BY id").map(Project.init(row:))
+        }
+    }
+
+    /// All stored ledger rows, by id.
+    public func reports() throws -> [DepartmentReport] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM report ORDER BY id").map(DepartmentReport.init(row:))
+        }
+    }
+
+    /// Rows kept aside at import, optionally of one kind, in file and row order.
+    public func rejections(kind: RejectionKind? = nil) throws -> [ImportRejection] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM import_rejection WHERE ?1 IS NULL OR kind = ?1 ORDER BY kind, file, row
+                """, arguments: [kind?.rawValue])
+            return rows.map { row in
+                ImportRejection(file: row["file"], row: row["row"], column: row["column"],
+                                reason: row["reason"], department: row["department"])
+            }
+        }
+    }
+
+    /// Rejected ledger and registry rows per department (填报单位), for the scorecard.
+    public func rejectedRowCounts() throws -> [String: Int] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT department, count(*) AS n FROM import_rejection
+                WHERE kind IN ('registry', 'reports') AND department IS NOT NULL GROUP BY department
+                """)
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["department"] as String, $0["n"] as Int) })
+        }
+    }
+}

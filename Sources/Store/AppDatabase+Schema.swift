@@ -1,0 +1,98 @@
+import GRDB
+
+extension AppDatabase {
+    /// Named migrations, applied in order; a migration once shipped is never edited.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: registry, reports, items, assessments") { db in
+            try db.create(table: "project") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+                table.column("aliases", .jsonText).notNull()
+                table.column("builder", .text)
+                table.column("contractor", .text)
+                table.column("subcontractors", .jsonText).notNull()
+                table.column("department", .text).notNull().indexed()
+                table.column("township", .text)
+                table.column("funding", .text)
+                table.column("tags", .jsonText).notNull()
+                table.column("realname", .boolean)
+                table.column("wage_account", .boolean)
+                table.column("status", .text).notNull()
+            }
+            try db.create(table: "report") { table in
+                table.primaryKey("id", .text)
+                table.column("department", .text).notNull()
+                table.column("period", .text).notNull()
+                table.column("project_id", .text)
+                table.column("project_name", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("arrears_type", .text)
+                table.column("workers", .integer)
+                table.column("amount_owed", .double)
+                table.column("amount_paid", .double)
+                table.column("since", .text)
+                table.column("resolved", .boolean)
+                table.column("resolved_on", .text)
+                table.column("responsible_unit", .text)
+                table.column("responsible_person", .text)
+                table.column("commitment", .boolean)
+                table.column("filed_on", .text).notNull()
+                table.column("source_file", .text).notNull()
+            }
+            try db.create(index: "report_on_project_period", on: "report", columns: ["project_id", "period"])
+            try db.create(table: "import_rejection") { table in
+                table.column("kind", .text).notNull()  // registry, reports, feed
+                table.column("file", .text).notNull()
+                table.column("row", .integer).notNull()
+                table.column("column", .text)
+                table.column("reason", .text).notNull()
+                table.column("department", .text)
+                table.primaryKey(["kind", "file", "row"])
+            }
+            try db.create(table: "item") { table in
+                table.primaryKey("id", .text)
+                table.column("feed_id", .text).notNull()
+                table.column("source_key", .text).notNull()
+                table.column("kind", .text).notNull()
+                table.column("channel", .text)
+                table.column("url", .text)
+                table.column("author", .text)
+                table.column("published_at", .datetime)
+                table.column("fetched_at", .datetime).notNull()
+                table.column("title", .text).notNull()
+                table.column("content", .text).notNull()
+                table.column("respondent", .text)
+                table.column("location", .text)
+                table.column("people", .integer)
+                table.column("amount", .double)
+                table.column("petitioner", .text)
+                table.column("phone", .text)
+                table.column("status", .text)
+                table.column("handling_unit", .text)
+                table.column("closed_at", .datetime)
+                table.uniqueKey(["feed_id", "source_key"])
+            }
+            try db.create(index: "item_on_time", on: "item", expressions: [SQL("coalesce(published_at, fetched_at)")])
+            try db.create(table: "assessment") { table in
+                table.primaryKey("item_id", .text).references("item", onDelete: .cascade)
+                table.column("rules_version", .text).notNull()
+                table.column("linker_version", .text).notNull()
+                table.column("score", .double).notNull()
+                table.column("is_signal", .boolean).notNull()
+                table.column("claim", .text).notNull()
+                table.column("is_escalation", .boolean).notNull()
+                table.column("is_resolved", .boolean).notNull()
+                table.column("fired_rules", .jsonText).notNull()
+                table.column("matched_terms", .jsonText).notNull()
+                table.column("story_key", .text).notNull()
+                table.column("project_id", .text).indexed()
+                table.column("link_band", .text)
+                table.column("link_confidence", .double)
+                table.column("link_evidence", .jsonText)
+                table.column("sites", .jsonText).notNull()
+            }
+        }
+        return migrator
+    }
+}
