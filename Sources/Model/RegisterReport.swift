@@ -1,11 +1,11 @@
 /// A flag the register raises on a project (spec section 5).
-public enum Flag: String, Codable, Sendable, CaseIterable, Comparable {
+public enum RiskFlag: String, Codable, Sendable, CaseIterable, Comparable {
     /// A sensitive project has wage-arrears signals while its department reported no open arrears.
     case underreported
     /// As `underreported`, and the department's row says 无欠薪 with a no-arrears commitment.
     case contradictsCommitment = "contradicts_commitment"
 
-    public static func < (lhs: Flag, rhs: Flag) -> Bool {
+    public static func < (lhs: RiskFlag, rhs: RiskFlag) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }
@@ -46,14 +46,14 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         public var sensitive: Bool
         public var signals: Signals
         public var reported: ReportedState
-        public var flags: [Flag]
+        public var flags: [RiskFlag]
         /// Item ids of the wage-arrears signals that raised the flags, or that were seen.
         public var evidence: [String]
         /// Report ids of the ledger rows the verdict rests on.
         public var reportEvidence: [String]
 
         public init(projectID: String, name: String, department: String, township: String?,
-                    sensitive: Bool, signals: Signals, reported: ReportedState, flags: [Flag],
+                    sensitive: Bool, signals: Signals, reported: ReportedState, flags: [RiskFlag],
                     evidence: [String], reportEvidence: [String]) {
             self.projectID = projectID
             self.name = name

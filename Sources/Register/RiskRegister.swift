@@ -55,7 +55,7 @@ public struct RiskRegister: Sendable {
             let projectSignals = (signalsByProject[project.id] ?? []).sorted { ($0.at, $0.itemID) < ($1.at, $1.itemID) }
             let verdict = LedgerVerdict(rows: rowsByProject[project.id] ?? [])
             let openWage = projectSignals.filter { $0.assessment.isOpenWageSignal }
-            var flags: [Flag] = []
+            var flags: [RiskFlag] = []
             if project.isSensitive && !openWage.isEmpty && verdict.state != .arrears {
                 flags.append(.underreported)
                 if verdict.hasCommitment { flags.append(.contradictsCommitment) }

@@ -1,0 +1,31 @@
+import Foundation
+import Ingest
+import Model
+import Store
+
+extension Monitor {
+    /// Imports a registry CSV (项目台账); bad rows are stored aside and returned.
+    public func importRegistry(path: String) throws -> ImportSummary {
+        let file = URL(fileURLWithPath: path).lastPathComponent
+        let batch = try RegistryImporter.read(try readData(path), file: file)
+        let summary = try database.saveProjects(batch.records, rejections: batch.rejections, file: file)
+        logger.info("registry imported", metadata: [
+            "file": "\(file)", "added": "\(summary.added)", "updated": "\(summary.updated)",
+            "rejected": "\(summary.rejections.count)",
+        ])
+        return summary
+    }
+
+    /// Imports a department ledger CSV (欠薪问题台账); rows without 填报日期 count as filed `today`.
+    public func importReports(path: String, today: Day) throws -> ImportSummary {
+        let file = URL(fileURLWithPath: path).lastPathComponent
+        let known = Set(try database.projects().map(\.id))
+        let batch = try ReportImporter.read(try readData(path), file: file, knownProjects: known, importedOn: today)
+        let summary = try database.saveReports(batch.records, rejections: batch.rejections, file: file)
+        logger.info("reports imported", metadata: [
+            "file": "\(file)", "added": "\(summary.added)", "updated": "\(summary.updated)",
+            "rejected": "\(summary.rejections.count)",
+        ])
+        return summary
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Ingest
+import Logging
+import Model
+import Register
+import Scoring
+import Store
+
+/// Moves data between the pure stages and the store: import, fetch, score, link, evaluate.
+///
+/// Used by the CLI and, later, the web app. Every job is safe to re-run: items
+/// are keyed per feed, ledger rows per report id, and verdicts are redone only
+/// when the rules or the registry changed.
+public struct Monitor: Sendable {
+    public var database: AppDatabase
+    /// Folder of `*.yaml` feed definitions.
+    public var feedsDirectory: URL
+    /// Folder of `*.yaml` lexicons and rules.
+    public var rulesDirectory: URL
+    /// Source of `${ENV}` header values.
+    public var environment: [String: String]
+    public var fetcher: Fetcher
+    public var logger: Logger
+
+    public init(database: AppDatabase, feedsDirectory: URL, rulesDirectory: URL,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                fetcher: Fetcher = Fetcher(), logger: Logger = Logger(label: "wagewatch")) {
+        self.database = database
+        self.feedsDirectory = feedsDirectory
+        self.rulesDirectory = rulesDirectory
+        self.environment = environment
+        self.fetcher = fetcher
+        self.logger = logger
+    }
+
+    /// Loads and checks every rules file of the rules folder, as one rulebook.
+    public func loadRulebook() throws -> Rulebook {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: rulesDirectory.path)
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        } catch {
+            throw MonitorError.unreadable(path: rulesDirectory.path, reason: "the rules folder cannot be listed")
+        }
+        let files = try names.map { name in
+            (name: name, text: try readText(rulesDirectory.appendingPathComponent(name)))
+        }
+        return try Rulebook.parse(files: files)
+    }
+
+    func readText(_ url: URL) throws -> String {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw MonitorError.unreadable(path: url.path, reason: "the file cannot be read")
+        }
+        return try TextDecoding.decode(data, source: url.lastPathComponent)
+    }
+
+    func readData(_ path: String) throws -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw MonitorError.unreadable(path: path, reason: "the file cannot be read")
+        }
+    }
+}
+
+/// Errors of the monitor's own jobs.
+public enum MonitorError: Error, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason): "\(path): \(reason)"
+        }
+    }
+}

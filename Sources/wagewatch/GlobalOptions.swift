@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Model
+import Monitor
+import Store
+
+/// Options every command shares: where the store, feeds and rules live, and how much to log.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "The SQLite file of the store (created when missing).")
+    var database = "wagewatch.sqlite"
+
+    @Option(help: "The folder of feed definitions (*.yaml).")
+    var feeds = "feeds"
+
+    @Option(help: "The folder of lexicons and rules (*.yaml).")
+    var rules = "rules"
+
+    @Flag(name: .shortAndLong, help: "Log each step to standard error.")
+    var verbose = false
+
+    /// A monitor over the store, with logging set up once for the process.
+    func makeMonitor() throws -> Monitor {
+        LoggingSystem.bootstrapOnce(level: verbose ? .info : .warning)
+        let database = try AppDatabase.open(path: self.database)
+        return Monitor(
+            database: database,
+            feedsDirectory: URL(fileURLWithPath: feeds, isDirectory: true),
+            rulesDirectory: URL(fileURLWithPath: rules, isDirectory: true))
+    }
+}
+
+/// Options of the commands that evaluate the register.
+struct RegisterOptions: ParsableArguments {
+    @Option(help: "The day the register is evaluated for, YYYY-MM-DD (default: today, Asia/Shanghai).")
+    var asOf: Day?
+
+    @Option(help: "How many days the register looks back, the as-of day included.")
+    var window = 30
+
+    func validate() throws {
+        guard (1...366).contains(window) else {
+            throw ValidationError("--window must be between 1 and 366 days, got \(window)")
+        }
+    }
+}
+
+extension LoggingSystem {
+    private static let once = NSLock()
+    nonisolated(unsafe) private static var done = false
+
+    /// Sends log lines to standard error at `level`; later calls do nothing.
+    static func bootstrapOnce(level: Logger.Level) {
+        once.lock()
+        defer { once.unlock() }
+        guard !done else { return }
+        done = true
+        bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Model
+import Monitor
+
+/// The daily risk list (日报) as a terminal table: flagged projects first, then
+/// projects with signals, then unregistered sites and the department scorecard.
+struct RiskListTable {
+    var register: RegisterReport
+    var cycle: CycleReport?
+
+    init(register: RegisterReport) {
+        self.register = register
+    }
+
+    init(cycle: CycleReport) {
+        self.register = cycle.register
+        self.cycle = cycle
+    }
+
+    func render() -> String {
+        var lines: [String] = []
+        if let cycle {
+            lines.append("数据源 feeds")
+            for feed in cycle.feeds {
+                let state = feed.error.map { "失败 failed: \($0)" }
+                    ?? "收到 \(feed.received) 条, 新增 \(feed.added) 条" + (feed.rejected > 0 ? ", 无法读取 \(feed.rejected) 条" : "")
+                lines.append("  \(feed.feedID): \(state)")
+            }
+            lines.append("本轮评分 assessed: \(cycle.assessed) 条")
+            lines.append("")
+        }
+        let flagged = register.projects.filter { !$0.flags.isEmpty }
+        let active = register.projects.filter { $0.flags.isEmpty && $0.signals.petitions + $0.signals.posts > 0 }
+        let quiet = register.projects.count - flagged.count - active.count
+        lines.append("欠薪风险日报 as of \(register.asOf), 近 \(register.windowDays) 天: \(flagged.count) 个项目有标记, \(active.count) 个有线索无标记, \(quiet) 个无线索")
+        lines.append("")
+        let header = ["项目编号", "项目名称", "主管部门", "信访", "帖子", "事件", "分值", "台账", "标记", "证据"]
+        let rows = (flagged + active).map { entry in
+            [entry.projectID, entry.name, entry.department, "\(entry.signals.petitions)", "\(entry.signals.posts)",
+             "\(entry.signals.stories)", formatScore(entry.signals.score), entry.reported.label,
+             entry.flags.isEmpty ? "-" : entry.flags.map(\.label).joined(separator: ", "),
+             "\(entry.evidence.count) 条"]
+        }
+        lines.append(contentsOf: TextTable(header: header, rows: rows, rightAligned: [3, 4, 5, 6, 9]).lines())
+        if !register.unregistered.isEmpty {
+            lines.append("")
+            lines.append("未在台账中的工地 unregistered sites")
+            lines.append(contentsOf: TextTable(
+                header: ["工地", "线索"],
+                rows: register.unregistered.map { [$0.mention, "\($0.items.count) 条"] },
+                rightAligned: [1]).lines())
+        }
+        lines.append("")
+        lines.append("部门评分 department scorecard")
+        lines.append(contentsOf: TextTable(
+            header: ["部门", "项目", "有标记", "疑似漏报", "违背承诺", "未填报", "退回行"],
+            rows: register.departments.map {
+                [$0.department, "\($0.projects)", "\($0.flagged)", "\($0.underreported)",
+                 "\($0.contradictedCommitments)", "\($0.reportsMissing)", "\($0.rowsRejected)"]
+            },
+            rightAligned: [1, 2, 3, 4, 5, 6]).lines())
+        return lines.joined(separator: "\n")
+    }
+
+    private func formatScore(_ score: Double) -> String {
+        score == score.rounded() ? "\(Int(score))" : String(format: "%.1f", score)
+    }
+}
+
+extension RiskFlag {
+    /// The flag as the users call it.
+    var label: String {
+        switch self {
+        case .underreported: "疑似漏报"
+        case .contradictsCommitment: "违背无欠薪承诺"
+        }
+    }
+}
+
+extension ReportedState {
+    var label: String {
+        switch self {
+        case .arrears: "有欠薪"
+        case .none: "无欠薪"
+        case .missing: "未填报"
+        }
+    }
+}

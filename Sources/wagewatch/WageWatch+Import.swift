@@ -1,0 +1,53 @@
+import ArgumentParser
+import Model
+import Monitor
+import Store
+
+extension WageWatch {
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import the project registry or a department's monthly ledger from CSV.",
+            subcommands: [Registry.self, Reports.self])
+
+        struct Registry: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Import the project registry (在建项目台账) CSV.")
+
+            @OptionGroup var global: GlobalOptions
+
+            @Argument(help: "The registry CSV file.")
+            var file: String
+
+            func run() async throws {
+                let summary = try global.makeMonitor().importRegistry(path: file)
+                printSummary(summary, noun: "projects")
+            }
+        }
+
+        struct Reports: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Import a department's monthly wage-arrears ledger (欠薪问题台账) CSV.")
+
+            @OptionGroup var global: GlobalOptions
+
+            @Option(help: "The filing day of rows without 填报日期, YYYY-MM-DD (default: today).")
+            var filedOn: Day?
+
+            @Argument(help: "The ledger CSV file.")
+            var file: String
+
+            func run() async throws {
+                let summary = try global.makeMonitor().importReports(path: file, today: filedOn ?? .today)
+                printSummary(summary, noun: "ledger rows")
+            }
+        }
+    }
+}
+
+/// Prints what an import did, then each rejected row with its place and reason.
+private func printSummary(_ summary: ImportSummary, noun: String) {
+    print("\(noun): \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejections.count) rejected")
+    for rejection in summary.rejections {
+        print("  rejected: \(rejection)")
+    }
+}

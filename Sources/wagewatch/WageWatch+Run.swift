@@ -1,0 +1,19 @@
+import ArgumentParser
+import Model
+import Monitor
+
+extension WageWatch {
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One monitoring cycle: fetch every feed, store, score, link, and print the daily risk list (日报).")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var register: RegisterOptions
+
+        func run() async throws {
+            let monitor = try global.makeMonitor()
+            let report = try await monitor.runCycle(asOf: register.asOf ?? .today, windowDays: register.window)
+            print(RiskListTable(cycle: report).render())
+        }
+    }
+}

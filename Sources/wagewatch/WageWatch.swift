@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+import Model
+
+@main
+struct WageWatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wagewatch",
+        abstract: "欠薪舆情与信访风险监测: wage-arrears petition and public-opinion risk monitor.",
+        subcommands: [Run.self, Register.self, Import.self])
+}
+
+extension Day: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(argument)
+    }
+}
+
+extension Day {
+    /// Today in the city's time zone.
+    static var today: Day { Day(containing: Date()) }
+}
