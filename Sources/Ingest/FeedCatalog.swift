@@ -38,7 +38,7 @@ public struct FeedCatalog: Sendable {
     }
 
     private struct CatalogFile: Decodable {
-        var feeds: [FeedDefinition]
+        var feeds: [FeedSpec]
     }
 
     /// Parses one catalog file and resolves its relative `file:` URLs.
@@ -60,8 +60,8 @@ public struct FeedCatalog: Sendable {
             throw .badCatalog(file: file.lastPathComponent, reason: "\(error)")
         }
         let base = file.deletingLastPathComponent()
-        return try parsed.feeds.map { feed throws(IngestError) in
-            var feed = feed
+        return try parsed.feeds.map { spec throws(IngestError) in
+            var feed = spec.definition
             feed.url = try resolve(url: feed.url, feed: feed.id, base: base)
             return feed
         }
@@ -79,20 +79,17 @@ public struct FeedCatalog: Sendable {
     }
 }
 
-extension FeedDefinition {
-    enum CodingKeys: String, CodingKey {
-        case id, kind, format, url, headers, channel
-    }
+/// One feed as written in a catalog file.
+private struct FeedSpec: Decodable {
+    var id: String
+    var kind: ItemKind
+    var format: FeedFormat
+    var url: String
+    var headers: [String: String]?
+    var channel: String?
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            id: try container.decode(String.self, forKey: .id),
-            kind: try container.decode(ItemKind.self, forKey: .kind),
-            format: try container.decode(FeedFormat.self, forKey: .format),
-            url: try container.decode(String.self, forKey: .url),
-            headers: try container.decodeIfPresent([String: String].self, forKey: .headers) ?? [:],
-            channel: try container.decodeIfPresent(String.self, forKey: .channel))
+    var definition: FeedDefinition {
+        FeedDefinition(id: id, kind: kind, format: format, url: url, headers: headers ?? [:], channel: channel)
     }
 }
 

@@ -10,7 +10,7 @@ public enum FeedFormat: String, Codable, Sendable, CaseIterable {
 ///
 /// Header values may reference environment variables as `${NAME}`; they are
 /// resolved only when a request is made, and never printed.
-public struct FeedDefinition: Codable, Hashable, Sendable, Identifiable, CustomStringConvertible {
+public struct FeedDefinition: Hashable, Sendable, Identifiable, CustomStringConvertible {
     public var id: String
     public var kind: ItemKind
     public var format: FeedFormat

@@ -93,8 +93,8 @@ public struct RiskRegister: Sendable {
             .map { RegisterReport.UnregisteredEntry(mention: $0.key, items: Array(Set($0.value)).sorted()) }
             .sorted { ($1.items.count, $0.mention) < ($0.items.count, $1.mention) }
         let scorecard = departments.values.sorted {
-            ($1.flagged, $1.underreported, $1.reportsMissing, $1.rowsRejected, $0.department)
-                < ($0.flagged, $0.underreported, $0.reportsMissing, $0.rowsRejected, $1.department)
+            ($1.flagged, $1.underreported, $1.contradictedCommitments, $1.reportsMissing, $1.rowsRejected, $0.department)
+                < ($0.flagged, $0.underreported, $0.contradictedCommitments, $0.reportsMissing, $0.rowsRejected, $1.department)
         }
         return RegisterReport(asOf: asOf, windowDays: windowDays, projects: entries,
                               unregistered: unregistered, departments: scorecard)

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// Links items to registry projects by the names, aliases and companies they mention.
@@ -44,8 +45,12 @@ public struct ProjectLinker: Sendable {
         let texts = byText.keys.sorted()
         patterns = texts.map { Pattern(text: $0, owners: byText[$0]!) }
         matcher = PatternMatcher(patterns: texts)
-        let registryText = projects.map { "\($0)" }.joined(separator: "\n")
-        version = StableHash.hex(of: registryText + "\u{1}\(settings)")
+        // Dictionaries print in a per-process order; sorted JSON is the same on every run.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let stamp = (try? encoder.encode(projects)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let settingsStamp = (try? encoder.encode(settings)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        version = StableHash.hex(of: stamp + "\u{1}" + settingsStamp)
     }
 
     /// The link of `item` to its most likely project, or nil when no project reaches review.

@@ -32,6 +32,10 @@ public enum SiteMentionFinder {
                 if !found.contains(name) { found.append(name) }
             }
             index += word.count
+            // 项目工地, 小区项目: one site, named once.
+            while let next = siteWords.first(where: { matches($0, in: characters, at: index) }) {
+                index += next.count
+            }
         }
         return found
     }
