@@ -1,0 +1,130 @@
+import Foundation
+import Ingest
+import Model
+import Testing
+
+@Suite struct RegistryImportTests {
+    @Test func importsTheDemoRegistryWithChineseHeadersAndBOM() throws {
+        let batch = try RegistryImporter.read(try Repository.data("feeds/demo/registry.csv"), file: "registry.csv")
+        #expect(batch.rejections.isEmpty)
+        #expect(batch.records.count == 20)
+        let first = try #require(batch.records.first)
+        #expect(first.id == "P-001")
+        #expect(first.name == "青川市城东安置房二期工程")
+        #expect(first.aliases == ["城东安置房", "东苑安置小区"])
+        #expect(first.contractor == "青川宏远建设集团有限公司")
+        #expect(first.subcontractors == ["青川鑫达劳务有限公司"])
+        #expect(first.department == "市住建局")
+        #expect(first.funding == .government)
+        #expect(first.tags == [.keyProject])
+        #expect(first.realName == true)
+        #expect(first.isSensitive)
+        let school = try #require(batch.records.first { $0.id == "P-002" })
+        #expect(school.aliases == ["三中新校区", "第三中学新校区"])
+        let privateProject = try #require(batch.records.first { $0.id == "P-005" })
+        #expect(!privateProject.isSensitive)
+        #expect(batch.records.first { $0.id == "P-017" }?.status == .suspended)
+    }
+
+    @Test func readsGB18030WithEnglishHeadersAndNamesBadRows() throws {
+        let batch = try RegistryImporter.read(try Repository.fixture("registry-gb18030.csv"), file: "registry-gb18030.csv")
+        #expect(batch.records.map(\.id) == ["G-001"])
+        #expect(batch.records[0].name == "青川市城北污水处理厂")
+        #expect(batch.records[0].aliases == ["城北污水厂", "污水处理厂"])
+        #expect(batch.records[0].tags == [.sensitive])
+        #expect(batch.rejections.count == 2)
+        let missingName = batch.rejections[0]
+        #expect(missingName.row == 3)
+        #expect(missingName.column == "name")
+        #expect(missingName.department == "市水务局")
+        #expect("\(missingName)" == "registry-gb18030.csv row 3, column name: required value is empty")
+        let badFunding = batch.rejections[1]
+        #expect(badFunding.row == 4)
+        #expect(badFunding.column == "funding")
+        #expect(badFunding.reason.contains("地方投资"))
+    }
+
+    @Test func aFileWithoutARequiredColumnIsRefusedWhole() {
+        let csv = "project_id,name\nP-1,某项目\n"
+        #expect(throws: IngestError.missingColumn(file: "r.csv", column: "department (行业主管部门)")) {
+            try RegistryImporter.read(Data(csv.utf8), file: "r.csv")
+        }
+    }
+
+    @Test func aRepeatedProjectIDIsRejectedWithTheFirstRow() throws {
+        let csv = "项目编号,项目名称,行业主管部门\nP-1,甲工程,市住建局\nP-1,乙工程,市住建局\n"
+        let batch = try RegistryImporter.read(Data(csv.utf8), file: "r.csv")
+        #expect(batch.records.count == 1)
+        #expect(batch.rejections.first?.row == 3)
+        #expect(batch.rejections.first?.reason.contains("row 2") == true)
+    }
+}
+
+@Suite struct ReportImportTests {
+    let known: Set<String> = Set((1...20).map { String(format: "P-%03d", $0) })
+    let today = Day(year: 2025, month: 1, day: 2)!
+
+    @Test func importsTheDemoLedgerAndRejectsItsTwoBadRows() throws {
+        let batch = try ReportImporter.read(
+            try Repository.data("feeds/demo/reports-2024-12.csv"), file: "reports-2024-12.csv",
+            knownProjects: known, importedOn: today)
+        #expect(batch.records.count == 16)
+        let commitment = try #require(batch.records.first { $0.projectID == "P-001" })
+        #expect(commitment.status == .none)
+        #expect(commitment.commitment == true)
+        #expect(commitment.filedOn == Day(year: 2024, month: 12, day: 28))
+        let arrears = try #require(batch.records.first { $0.projectID == "P-003" })
+        #expect(arrears.status == .arrears)
+        #expect(arrears.arrearsType == .wage)
+        #expect(arrears.workers == 35)
+        #expect(arrears.amountOwed == 1_200_000)
+        #expect(arrears.amountPaid == 300_000)
+        #expect(arrears.since == Day(year: 2024, month: 9, day: 1))
+        #expect(arrears.isOpenWageArrears)
+        #expect(batch.rejections.map(\.row) == [15, 19])
+        #expect(batch.rejections.map(\.column) == ["责任人", "拖欠金额"])
+        #expect(batch.rejections.map(\.department) == ["市教育局", "市水务局"])
+    }
+
+    @Test(arguments: [
+        ("arrears,wage,3,1000,2000,,,,某公司,王某,,", "amount_paid", "more than"),
+        ("arrears,,3,1000,,,,,某公司,王某,,", "arrears_type", "欠款类型"),
+        ("arrears,wage,,1000,,,,,某公司,王某,,", "workers", "涉及人数"),
+        ("arrears,wage,3,1000,,,yes,,某公司,王某,,", "resolved_on", "清零日期"),
+        ("arrears,wage,3,1000,,2025-01-03,,,某公司,王某,,", "since", "after the reporting month"),
+        ("none,,,500,,,,,,,yes,", "amount_owed", "must not carry"),
+        ("有欠薪,工资,3,\"12,500\",,2024/12/1,是,2024年12月20日,某公司,王某,,2024-12-30", "", ""),
+    ])
+    func checksTheLedgerLogic(tail: String, column: String, reason: String) throws {
+        let header = "report_id,department,period,project_id,project_name,status,arrears_type,workers,amount_owed,amount_paid,since,resolved,resolved_on,responsible_unit,responsible_person,commitment,filed_on"
+        let csv = "\(header)\nR-1,市住建局,2024-12,P-001,甲工程,\(tail)\n"
+        let batch = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
+        if column.isEmpty {
+            #expect(batch.rejections.isEmpty)
+            #expect(batch.records.first?.amountOwed == 12_500)
+            #expect(batch.records.first?.resolvedOn == Day(year: 2024, month: 12, day: 20))
+            #expect(batch.records.first?.filedOn == Day(year: 2024, month: 12, day: 30))
+        } else {
+            let rejection = try #require(batch.rejections.first)
+            #expect(rejection.row == 2)
+            #expect(rejection.column == column)
+            #expect(rejection.reason.contains(reason))
+            #expect(batch.records.isEmpty)
+        }
+    }
+
+    @Test func unknownProjectsAndDoubleRowsAreRejectedAndBlankFilingDaysAreToday() throws {
+        let csv = """
+            台账编号,填报单位,填报月份,项目编号,项目名称,欠薪情况
+            R-1,市住建局,2024-12,P-001,甲工程,无欠薪
+            R-2,市住建局,2024-12,P-999,乙工程,无欠薪
+            R-3,市住建局,2024-12,P-001,甲工程,无欠薪
+            R-4,市住建局,2024-13,P-002,丙工程,无欠薪
+            """
+        let batch = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
+        #expect(batch.records.map(\.id) == ["R-1"])
+        #expect(batch.records[0].filedOn == today)
+        #expect(batch.rejections.map(\.row) == [3, 4, 5])
+        #expect(batch.rejections.map(\.column) == ["项目编号", "项目编号", "填报月份"])
+    }
+}

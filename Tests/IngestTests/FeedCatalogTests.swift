@@ -1,0 +1,50 @@
+import Foundation
+import Ingest
+import Model
+import Testing
+
+@Suite struct FeedCatalogTests {
+    @Test func loadsTheDemoCatalogAndResolvesRelativeFileURLs() throws {
+        let catalog = try FeedCatalog.load(directory: Repository.file("feeds"))
+        #expect(catalog.feeds.map(\.id) == ["demo-petitions", "demo-weibo", "demo-forum"])
+        let petitions = catalog.feeds[0]
+        #expect(petitions.kind == .petition)
+        #expect(petitions.format == .petitionNDJSON)
+        #expect(petitions.url == Repository.file("feeds/demo/petitions.ndjson").standardizedFileURL.absoluteString)
+        #expect(catalog.feeds[1].channel == "微博")
+    }
+
+    @Test func aBadCatalogNamesTheFileAndField() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "feeds:\n  - id: x\n    kind: post\n    format: atom99\n    url: https://example.invalid/\n"
+            .write(to: directory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        #expect {
+            try FeedCatalog.load(directory: directory)
+        } throws: { error in
+            guard case let IngestError.badCatalog(file, reason) = error else { return false }
+            return file == "bad.yaml" && reason.contains("feeds[0].format")
+        }
+    }
+
+    @Test func headerTemplatesReadTheEnvironmentAndNameMissingVariables() throws {
+        let value = try HeaderTemplate.expand("SUB=${WEIBO_COOKIE}; v=1", feed: "weibo", environment: ["WEIBO_COOKIE": "abc"])
+        #expect(value == "SUB=abc; v=1")
+        #expect(throws: IngestError.missingEnvironment(feed: "weibo", variable: "WEIBO_COOKIE")) {
+            try HeaderTemplate.expand("SUB=${WEIBO_COOKIE}", feed: "weibo", environment: [:])
+        }
+    }
+
+    @Test func feedDescriptionsLeaveHeaderValuesOut() {
+        let feed = FeedDefinition(id: "weibo", kind: .post, format: .rss, url: "https://rsshub.example.invalid/weibo",
+                                  headers: ["Cookie": "SUB=${WEIBO_COOKIE}"])
+        #expect(!"\(feed)".contains("Cookie"))
+        #expect(!"\(feed)".contains("WEIBO_COOKIE"))
+    }
+
+    private func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+}

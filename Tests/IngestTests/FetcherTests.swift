@@ -1,0 +1,77 @@
+import Foundation
+import Ingest
+import Testing
+
+@Suite struct FetcherTests {
+    @Test func fetchesFromALoopbackServerWithHeadersAndReportsFailuresPerFeed() async throws {
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/feed.xml":
+                // Echo the secret header back so the test can see libcurl sent it.
+                return .init(status: 200, headers: ["Content-Type": "application/rss+xml; charset=utf-8"],
+                             body: Data("<rss>\(request.headers["cookie"] ?? "")</rss>".utf8))
+            case "/moved":
+                return .init(status: 302, headers: ["Location": "/feed.xml"], body: Data())
+            case "/big":
+                return .init(status: 200, body: Data(repeating: 0x41, count: 64 * 1024))
+            default:
+                return .init(status: 404, body: Data("not here".utf8))
+            }
+        }
+        defer { server.stop() }
+
+        var limits = Fetcher.Limits()
+        limits.maxBodyBytes = 16 * 1024
+        let results = await Fetcher(limits: limits).fetch([
+            FetchRequest(feedID: "ok", url: server.url("/feed.xml"), headers: ["Cookie": "SUB=secret"]),
+            FetchRequest(feedID: "redirected", url: server.url("/moved")),
+            FetchRequest(feedID: "missing", url: server.url("/nothing")),
+            FetchRequest(feedID: "too-big", url: server.url("/big")),
+        ])
+
+        let ok = try results["ok"]!.get()
+        #expect(ok.status == 200)
+        #expect(String(decoding: ok.body, as: UTF8.self) == "<rss>SUB=secret</rss>")
+        #expect(ok.contentType == "application/rss+xml; charset=utf-8")
+        #expect(try results["redirected"]!.get().status == 200)
+        #expect(throws: IngestError.fetchFailed(feed: "missing", reason: "HTTP status 404")) { try results["missing"]!.get() }
+        #expect(throws: IngestError.fetchFailed(feed: "too-big", reason: "response larger than 16384 bytes")) {
+            try results["too-big"]!.get()
+        }
+    }
+
+    @Test func fetchesAFileURLButNeverRedirectsToOne() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("export.ndjson")
+        try Data("{\"id\":\"1\"}\n".utf8).write(to: file)
+
+        let server = try LoopbackHTTPServer { _ in
+            .init(status: 302, headers: ["Location": file.absoluteString], body: Data())
+        }
+        defer { server.stop() }
+
+        let results = await Fetcher().fetch([
+            FetchRequest(feedID: "local", url: file.absoluteString),
+            FetchRequest(feedID: "sneaky", url: server.url("/to-file")),
+        ])
+        #expect(String(decoding: try results["local"]!.get().body, as: UTF8.self) == "{\"id\":\"1\"}\n")
+        #expect(throws: IngestError.self) { try results["sneaky"]!.get() }
+    }
+
+    @Test func anUnreachablePortFailsOnlyThatFeed() async throws {
+        let server = try LoopbackHTTPServer { _ in .init(status: 200, body: Data("ok".utf8)) }
+        let deadURL = server.url("/gone")
+        server.stop()
+        let live = try LoopbackHTTPServer { _ in .init(status: 200, body: Data("ok".utf8)) }
+        defer { live.stop() }
+
+        let results = await Fetcher().fetch([
+            FetchRequest(feedID: "dead", url: deadURL),
+            FetchRequest(feedID: "live", url: live.url("/")),
+        ])
+        #expect(throws: IngestError.self) { try results["dead"]!.get() }
+        #expect(try results["live"]!.get().body == Data("ok".utf8))
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Ingest
+import Model
+import Testing
+
+@Suite struct PetitionRecordParserTests {
+    let feed = FeedDefinition(id: "demo-petitions", kind: .petition, format: .petitionNDJSON, url: "file:///demo")
+
+    @Test func parsesTheDemoPetitions() throws {
+        let text = String(decoding: try Repository.data("feeds/demo/petitions.ndjson"), as: UTF8.self)
+        let result = PetitionRecordParser(feed: feed).parse(text)
+        #expect(result.rejections.isEmpty)
+        #expect(result.items.count == 9)
+        let visit = try #require(result.items.first { $0.sourceKey == "XF-2024-1201" })
+        #expect(visit.id == "demo-petitions:XF-2024-1201")
+        #expect(visit.kind == .petition)
+        #expect(visit.channel == "visit")
+        #expect(visit.people == 12)
+        #expect(visit.amount == 380_000)
+        #expect(visit.respondent == "青川宏远建设集团有限公司")
+        #expect(visit.status == "handling")
+        // A time without a zone is Asia/Shanghai.
+        #expect(visit.publishedAt == DateParsing.date(from: "2024-12-03T09:20:00+08:00"))
+    }
+
+    @Test func acceptsChineseFieldNamesAndChannelWords() throws {
+        let line = #"{"编号":"12345-001","渠道":"12345","登记时间":"2024-12-01 08:00","内容":"工资没发","人数":"6","被反映对象":"某劳务公司"}"#
+        let result = PetitionRecordParser(feed: feed).parse(line)
+        let item = try #require(result.items.first)
+        #expect(item.channel == "hotline")
+        #expect(item.people == 6)
+        #expect(item.respondent == "某劳务公司")
+    }
+
+    @Test func badLinesAreNamedByLineAndFieldAndTheRestIsKept() {
+        let text = """
+            {"id":"1","channel":"visit","received_at":"2024-12-01 08:00","content":"工资没发"}
+            {"id":"2","channel":"visit","received_at":"2024-12-01 08:00"}
+            not json
+
+            {"id":"4","channel":"pigeon","received_at":"2024-12-01 08:00","content":"欠薪"}
+            {"id":"5","channel":"visit","received_at":"yesterday","content":"欠薪","petitioner":"张三","phone":"13900000000"}
+            {"id":"6","channel":"letter","received_at":"2024-12-02T08:00:00+08:00","content":"讨薪","people":"很多"}
+            """
+        let result = PetitionRecordParser(feed: feed).parse(text)
+        #expect(result.items.map(\.sourceKey) == ["1"])
+        #expect(result.rejections.map(\.row) == [2, 3, 5, 6, 7])
+        #expect(result.rejections.map(\.column) == ["content", nil, "channel", "received_at", "people"])
+        #expect(result.rejections.allSatisfy { $0.file == "demo-petitions" })
+        // Personal fields never appear in the reasons.
+        #expect(!result.rejections.contains { $0.reason.contains("张三") || $0.reason.contains("13900000000") })
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A small HTTP/1.1 server on 127.0.0.1 for fetcher tests: real sockets, one
+/// connection at a time, a handler that answers each request.
+final class LoopbackHTTPServer: @unchecked Sendable {
+    struct Request: Sendable {
+        var method: String
+        var path: String
+        var headers: [String: String]
+    }
+
+    struct Response: Sendable {
+        var status: Int
+        var headers: [String: String] = [:]
+        var body: Data
+    }
+
+    let port: UInt16
+    private let socketDescriptor: Int32
+    private let handler: @Sendable (Request) -> Response
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Binds an ephemeral port on 127.0.0.1 and starts answering on a thread of its own.
+    init(handler: @escaping @Sendable (Request) -> Response) throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw POSIXError(.EIO) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0, listen(descriptor, 16) == 0 else {
+            close(descriptor)
+            throw POSIXError(.EADDRINUSE)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        port = UInt16(bigEndian: address.sin_port)
+        socketDescriptor = descriptor
+        self.handler = handler
+        let thread = Thread { [self] in serve() }
+        thread.start()
+    }
+
+    /// The URL of `path` on this server.
+    func url(_ path: String) -> String {
+        "http://127.0.0.1:\(port)\(path)"
+    }
+
+    /// Stops accepting connections and waits for the serving thread to end.
+    func stop() {
+        shutdown(socketDescriptor, Int32(SHUT_RDWR))
+        close(socketDescriptor)
+        finished.wait()
+    }
+
+    private func serve() {
+        defer { finished.signal() }
+        while true {
+            let connection = accept(socketDescriptor, nil, nil)
+            guard connection >= 0 else { return }
+            answer(connection)
+            close(connection)
+        }
+    }
+
+    private func answer(_ connection: Int32) {
+        var received = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while received.range(of: Data("\r\n\r\n".utf8)) == nil {
+            let count = read(connection, &buffer, buffer.count)
+            guard count > 0 else { return }
+            received.append(buffer, count: count)
+        }
+        let head = String(decoding: received, as: UTF8.self).components(separatedBy: "\r\n")
+        let requestLine = head[0].split(separator: " ")
+        guard requestLine.count >= 2 else { return }
+        var headers: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let response = handler(Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers))
+        var text = "HTTP/1.1 \(response.status) Status\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
+        for (name, value) in response.headers {
+            text += "\(name): \(value)\r\n"
+        }
+        var bytes = Data((text + "\r\n").utf8)
+        bytes.append(response.body)
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(connection, raw.baseAddress! + offset, raw.count - offset)
+                guard written > 0 else { return }
+                offset += written
+            }
+        }
+    }
+}
