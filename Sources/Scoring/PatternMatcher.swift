@@ -10,6 +10,12 @@ public struct PatternMatcher: Sendable {
         public var start: Int
         /// Offset one past the last scalar.
         public var end: Int
+
+        public init(pattern: Int, start: Int, end: Int) {
+            self.pattern = pattern
+            self.start = start
+            self.end = end
+        }
     }
 
     private struct Node: Sendable {
