@@ -72,6 +72,22 @@ public struct RegisterReport: Codable, Hashable, Sendable {
             case reported, flags, evidence
             case reportEvidence = "report_evidence"
         }
+
+        // Written by hand so that a project without a township says `"township": null`
+        // rather than leaving the key out: consumers of the JSON see every field.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(projectID, forKey: .projectID)
+            try container.encode(name, forKey: .name)
+            try container.encode(department, forKey: .department)
+            try container.encode(township, forKey: .township)
+            try container.encode(sensitive, forKey: .sensitive)
+            try container.encode(signals, forKey: .signals)
+            try container.encode(reported, forKey: .reported)
+            try container.encode(flags, forKey: .flags)
+            try container.encode(evidence, forKey: .evidence)
+            try container.encode(reportEvidence, forKey: .reportEvidence)
+        }
     }
 
     /// A site that wage-arrears signals name but the registry does not know.
