@@ -1,0 +1,106 @@
+import Foundation
+import Model
+import Monitor
+import Store
+import Testing
+
+/// End to end on the bundled demo data, into a real SQLite file.
+@Suite struct DemoRunTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let asOf = Day(year: 2024, month: 12, day: 31)!
+    let folder: URL
+    let monitor: Monitor
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        monitor = Monitor(
+            database: try AppDatabase.open(path: folder.appendingPathComponent("demo.sqlite").path),
+            feedsDirectory: Self.root.appendingPathComponent("feeds"),
+            rulesDirectory: Self.root.appendingPathComponent("rules"),
+            environment: [:])
+    }
+
+    func importDemoLedgers() throws {
+        let demo = Self.root.appendingPathComponent("feeds/demo")
+        _ = try monitor.importRegistry(path: demo.appendingPathComponent("registry.csv").path)
+        let today = Day(year: 2025, month: 1, day: 2)!
+        _ = try monitor.importReports(path: demo.appendingPathComponent("reports-2024-11.csv").path, today: today)
+        let december = try monitor.importReports(path: demo.appendingPathComponent("reports-2024-12.csv").path, today: today)
+        #expect(december.rejections.map(\.row) == [15, 19])
+    }
+
+    @Test func theDemoRunRaisesTheDesignedFlagsAndASecondRunAddsNothing() async throws {
+        try importDemoLedgers()
+        let first = try await monitor.runCycle(asOf: asOf, windowDays: 30)
+        #expect(first.feeds.map(\.feedID) == ["demo-petitions", "demo-weibo", "demo-forum"])
+        #expect(first.feeds.allSatisfy { $0.error == nil && $0.rejected == 0 })
+        #expect(first.feeds.map(\.added) == [9, 6, 4])
+        let stored = try monitor.database.itemCount()
+
+        let register = first.register
+        func project(_ id: String) throws -> RegisterReport.ProjectEntry {
+            try #require(register.projects.first { $0.projectID == id })
+        }
+        // Reported 无欠薪 with a commitment while workers petition and post.
+        #expect(try project("P-001").flags == [.underreported, .contradictsCommitment])
+        #expect(try project("P-001").evidence.contains("demo-petitions:XF-2024-1201"))
+        #expect(try !project("P-001").evidence.contains("demo-petitions:XF-2024-1105"))
+        // Reported 无欠薪, no commitment.
+        #expect(try project("P-002").flags == [.underreported])
+        // Properly reported: signals, no flag.
+        #expect(try project("P-003").flags.isEmpty)
+        #expect(try project("P-003").reported == .arrears)
+        #expect(try project("P-003").signals.petitions + project("P-003").signals.posts >= 2)
+        // Quiet.
+        #expect(try project("P-004").flags.isEmpty)
+        #expect(try project("P-004").signals == .init())
+        // Private project, project-payment dispute and a resolved case: signals but no flag.
+        #expect(try project("P-005").flags.isEmpty)
+        #expect(try project("P-006").flags.isEmpty)
+        #expect(try project("P-007").flags.isEmpty)
+        #expect(register.projects.prefix(2).map(\.projectID) == ["P-001", "P-002"])
+        #expect(register.unregistered.first?.mention == "锦绣华庭项目")
+        #expect(register.unregistered.first?.items.count == 2)
+        let education = try #require(register.departments.first { $0.department == "市教育局" })
+        #expect((education.underreported, education.reportsMissing, education.rowsRejected) == (1, 1, 1))
+
+        let second = try await monitor.runCycle(asOf: asOf, windowDays: 30)
+        #expect(second.feeds.map(\.added) == [0, 0, 0])
+        #expect(second.assessed == 0)
+        #expect(try monitor.database.itemCount() == stored)
+        #expect(second.register == register)
+    }
+
+    @Test func theRegisterOfAnEarlierDaySeesOnlyWhatWasKnownThen() async throws {
+        try importDemoLedgers()
+        _ = try await monitor.runCycle(asOf: asOf, windowDays: 30)
+        // On 12-10 the December rows (filed 12-27 and later) were not in yet; November's were.
+        let early = try monitor.evaluateRegister(asOf: Day(year: 2024, month: 12, day: 10)!, windowDays: 30)
+        let school = try #require(early.projects.first { $0.projectID == "P-002" })
+        #expect(school.reportEvidence.allSatisfy { $0.hasPrefix("202411") })
+        let site = try #require(early.projects.first { $0.projectID == "P-001" })
+        #expect(site.flags == [.underreported, .contradictsCommitment])
+        #expect(!site.evidence.contains("demo-petitions:XF-2024-1223"))
+    }
+
+    @Test func aBrokenFeedIsReportedAndTheOthersGoOn() async throws {
+        let feeds = folder.appendingPathComponent("feeds")
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        let demo = Self.root.appendingPathComponent("feeds/demo")
+        try """
+            feeds:
+              - {id: good, kind: post, format: rss, url: "\(demo.appendingPathComponent("forum.xml").absoluteString)"}
+              - {id: missing-file, kind: post, format: rss, url: "file:nowhere.xml"}
+              - {id: secret, kind: post, format: rss, url: "https://rsshub.example.invalid/x", headers: {Cookie: "SUB=${NOT_SET_COOKIE}"}}
+            """.write(to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
+        var monitor = self.monitor
+        monitor.feedsDirectory = feeds
+        let cycle = try await monitor.runCycle(asOf: asOf, windowDays: 30)
+        let outcomes = Dictionary(uniqueKeysWithValues: cycle.feeds.map { ($0.feedID, $0) })
+        #expect(outcomes["good"]?.added == 4)
+        #expect(outcomes["missing-file"]?.error?.contains("missing-file") == true)
+        #expect(outcomes["secret"]?.error?.contains("NOT_SET_COOKIE") == true)
+    }
+}

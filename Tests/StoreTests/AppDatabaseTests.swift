@@ -1,0 +1,98 @@
+import Foundation
+import Model
+import Store
+import Testing
+
+/// Each test works on a real SQLite file in a fresh temporary folder.
+@Suite struct AppDatabaseTests {
+    let folder: URL
+    let database: AppDatabase
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        database = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)
+    }
+
+    let project = Project(id: "P-1", name: "城东安置房二期工程", aliases: ["城东安置房", "东苑安置小区"],
+                          contractor: "青川宏远建设集团有限公司", department: "市住建局", township: "城关街道",
+                          funding: .government, tags: [.keyProject], realName: true, status: .active)
+
+    func petition(_ key: String, day: Int = 3) -> Item {
+        Item(feedID: "petitions", sourceKey: key, kind: .petition, channel: "visit",
+             publishedAt: Day(year: 2024, month: 12, day: day)!.start, title: "欠薪", content: "工资没发",
+             people: 12, amount: 380_000, petitioner: "赵某", phone: "13900000000")
+    }
+
+    @Test func projectsRoundTripAndReimportingChangesNothing() throws {
+        let first = try database.saveProjects([project], rejections: [], file: "registry.csv")
+        #expect(first.added == 1)
+        #expect(try database.projects() == [project])
+        let again = try database.saveProjects([project], rejections: [], file: "registry.csv")
+        #expect((again.added, again.updated, again.unchanged) == (0, 0, 1))
+        var renamed = project
+        renamed.aliases = ["城东安置房"]
+        #expect(try database.saveProjects([renamed], rejections: [], file: "registry.csv").updated == 1)
+        #expect(try database.projects() == [renamed])
+    }
+
+    @Test func reportsRoundTripAndACorrectedFileReplacesItsRejections() throws {
+        try database.saveProjects([project], rejections: [], file: "registry.csv")
+        let row = DepartmentReport(
+            id: "R-1", department: "市住建局", period: Period(year: 2024, month: 12)!, projectID: "P-1",
+            projectName: "城东安置房二期工程", status: .arrears, arrearsType: .wage, workers: 12, amountOwed: 380_000,
+            amountPaid: 10_000, since: Day(year: 2024, month: 8, day: 1), resolved: false,
+            responsibleUnit: "青川宏远建设集团有限公司", responsiblePerson: "王某", filedOn: Day(year: 2024, month: 12, day: 28)!)
+        let rejected = ImportRejection(file: "dec.csv", row: 3, column: "责任人", reason: "a row with arrears needs 责任人", department: "市教育局")
+        try database.saveReports([row], rejections: [rejected], file: "dec.csv")
+        #expect(try database.reports() == [row])
+        #expect(try database.rejections(kind: .reports) == [rejected])
+        #expect(try database.rejectedRowCounts() == ["市教育局": 1])
+
+        let corrected = try database.saveReports([row], rejections: [], file: "dec.csv")
+        #expect(corrected.unchanged == 1)
+        #expect(try database.rejections().isEmpty)
+    }
+
+    @Test func itemsAreStoredOnceAndKeepTheirPersonalFieldsInTheStoreOnly() throws {
+        let fetchedAt = Date(timeIntervalSince1970: 1_735_000_000)
+        #expect(try database.insertItems([petition("A"), petition("B")], fetchedAt: fetchedAt) == 2)
+        #expect(try database.insertItems([petition("A"), petition("B"), petition("C")], fetchedAt: fetchedAt) == 1)
+        #expect(try database.itemCount() == 3)
+        let pending = try database.itemsNeedingAssessment(rulesVersion: "r1", linkerVersion: "l1")
+        #expect(pending == [petition("A"), petition("B"), petition("C")])
+    }
+
+    @Test func assessmentsAreRedoneOnlyWhenRulesOrRegistryChange() throws {
+        let items = [petition("A", day: 3), petition("B", day: 20)]
+        try database.insertItems(items, fetchedAt: Date())
+        let verdicts = items.map { item in
+            StoredAssessment(
+                assessment: ItemAssessment(itemID: item.id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
+                                           isResolved: false, firedRules: ["wage.claim"], matchedTerms: ["工资没发"]),
+                storyKey: "s-\(item.sourceKey)",
+                link: ProjectLink(itemID: item.id, projectID: "P-1", band: .link, confidence: 0.9,
+                                  evidence: [LinkEvidence(kind: .alias, text: "城东安置房")]),
+                sites: [])
+        }
+        try database.saveAssessments(verdicts, rulesVersion: "r1", linkerVersion: "l1")
+        #expect(try database.itemsNeedingAssessment(rulesVersion: "r1", linkerVersion: "l1").isEmpty)
+        #expect(try database.itemsNeedingAssessment(rulesVersion: "r2", linkerVersion: "l1").count == 2)
+        #expect(try database.itemsNeedingAssessment(rulesVersion: "r1", linkerVersion: "l2").count == 2)
+
+        let window = try database.signals(from: Day(year: 2024, month: 12, day: 10)!.start,
+                                          until: Day(year: 2025, month: 1, day: 1)!.start)
+        #expect(window.map(\.itemID) == [items[1].id])
+        let signal = try #require(window.first)
+        #expect(signal.assessment == verdicts[1].assessment)
+        #expect(signal.link == verdicts[1].link)
+        #expect(signal.storyKey == "s-B")
+        #expect(signal.at == items[1].publishedAt)
+    }
+
+    @Test func reopeningTheFileKeepsEverythingAndMigratesOnce() throws {
+        try database.saveProjects([project], rejections: [], file: "registry.csv")
+        let reopened = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)
+        #expect(try reopened.projects() == [project])
+    }
+}
