@@ -66,6 +66,16 @@ import Testing
         let education = try #require(register.departments.first { $0.department == "市教育局" })
         #expect((education.underreported, education.reportsMissing, education.rowsRejected) == (1, 1, 1))
 
+        // The same register as the JSON document of spec section 5.
+        let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(register)) as? [String: Any])
+        #expect(json["as_of"] as? String == "2024-12-31")
+        let projects = try #require(json["projects"] as? [[String: Any]])
+        let site = try #require(projects.first { $0["project_id"] as? String == "P-001" })
+        #expect(site["flags"] as? [String] == ["underreported", "contradicts_commitment"])
+        #expect(site["reported"] as? String == "none")
+        #expect((site["evidence"] as? [String])?.count == 5)
+        #expect((json["unregistered"] as? [[String: Any]])?.first?["mention"] as? String == "锦绣华庭项目")
+
         let second = try await monitor.runCycle(asOf: asOf, windowDays: 30)
         #expect(second.feeds.map(\.added) == [0, 0, 0])
         #expect(second.assessed == 0)
