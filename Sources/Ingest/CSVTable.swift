@@ -68,7 +68,23 @@ public struct CSVTable: Sendable {
     /// The trimmed cell of `row` in the column `english`; nil when blank or absent.
     public func value(_ english: String, in row: [String]) -> String? {
         guard let index = positions[english], index < row.count else { return nil }
-        let cell = row[index].trimmingCharacters(in: .whitespacesAndNewlines)
+        let cell = Self.foldingFullWidth(row[index]).trimmingCharacters(in: .whitespacesAndNewlines)
         return cell.isEmpty ? nil : cell
+    }
+
+    /// Excel users type full-width digits and letters (１２，５００); read them as ASCII.
+    static func foldingFullWidth(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { (0xFF01...0xFF5E).contains($0.value) || $0.value == 0x3000 }) else {
+            return text
+        }
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0xFF01...0xFF5E: scalars.append(Unicode.Scalar(scalar.value - 0xFEE0)!)
+            case 0x3000: scalars.append(" ")
+            default: scalars.append(scalar)
+            }
+        }
+        return String(scalars)
     }
 }

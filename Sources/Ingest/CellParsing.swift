@@ -32,7 +32,8 @@ enum CellParsing {
             .replacingOccurrences(of: "月", with: "-")
             .replacingOccurrences(of: "日", with: "")
         let parts = unified.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else {
+        guard parts.count == 3, parts[0].count == 4,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else {
             return nil
         }
         return Day(year: year, month: month, day: day)

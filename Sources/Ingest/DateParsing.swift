@@ -37,10 +37,15 @@ public enum DateParsing {
     }
 
     static func rfc822(_ text: String) -> Date? {
+        // Chinese feeds write CST for China Standard Time, which the formatter reads as US Central.
+        var text = text
+        if text.hasSuffix(" CST") {
+            text = String(text.dropLast(4)) + " +0800"
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        for format in ["EEE, dd MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm:ss zzz",
+        for format in ["EEE, dd MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm:ss zzz", "EEE, d MMM yyyy HH:mm:ss",
                        "dd MMM yyyy HH:mm:ss Z", "EEE, dd MMM yyyy HH:mm Z"] {
             formatter.dateFormat = format
             if let date = formatter.date(from: text) { return date }

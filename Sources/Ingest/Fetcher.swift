@@ -181,13 +181,28 @@ private struct MultiTransfer {
 
         var running: Int32 = 1
         while running > 0 {
-            curl_multi_perform(multi, &running)
+            var code = curl_multi_perform(multi, &running)
             drainFinished(multi: multi, active: &active, results: &results)
-            if running > 0 {
-                curl_multi_poll(multi, nil, 0, 1000, nil)
+            if code == CURLM_OK && running > 0 {
+                code = curl_multi_poll(multi, nil, 0, 1000, nil)
+            }
+            guard code == CURLM_OK else {
+                // The multi handle itself broke: fail what is left rather than spin.
+                let reason = "libcurl multi error: " + String(cString: curl_multi_strerror(code))
+                for transfer in active {
+                    curl_multi_remove_handle(multi, transfer.handle)
+                    results[transfer.request.feedID] = .failure(.fetchFailed(feed: transfer.request.feedID, reason: reason))
+                }
+                active.removeAll()
+                break
             }
         }
         drainFinished(multi: multi, active: &active, results: &results)
+        // Easy handles must leave the multi handle before either is cleaned up.
+        for transfer in active {
+            curl_multi_remove_handle(multi, transfer.handle)
+        }
+        active.removeAll()
         return results
     }
 
@@ -198,8 +213,12 @@ private struct MultiTransfer {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
             guard let index = active.firstIndex(where: { $0.handle == handle }) else { continue }
             let transfer = active.remove(at: index)
-            results[transfer.request.feedID] = transfer.outcome(code: message.pointee.data.result)
+            let code = message.pointee.data.result
+            // Detach before the transfer (and its easy handle) can be released.
             curl_multi_remove_handle(multi, handle)
+            withExtendedLifetime(transfer) {
+                results[transfer.request.feedID] = transfer.outcome(code: code)
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ public enum HTMLText {
         var skippingUntil: String?
         while index < html.endIndex {
             let character = html[index]
-            if character == "<", let close = html[index...].firstIndex(of: ">") {
+            if character == "<", startsTag(html, after: index), let close = html[index...].firstIndex(of: ">") {
                 let tag = html[html.index(after: index)..<close].lowercased()
                 let name = tag.split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "\t" || $0 == "\n" }).first.map(String.init) ?? ""
                 if let end = skippingUntil {
@@ -35,6 +35,14 @@ public enum HTMLText {
             .map { $0.trimmingSpaces }
             .filter { !$0.isEmpty }
             .joined(separator: "\n")
+    }
+
+    /// A `<` opens a tag only before a letter, `/` or `!`; "工资<5000" is text.
+    private static func startsTag(_ html: String, after index: String.Index) -> Bool {
+        let next = html.index(after: index)
+        guard next < html.endIndex else { return false }
+        let character = html[next]
+        return (character.isASCII && character.isLetter) || character == "/" || character == "!"
     }
 
     private static let named: [String: String] = [

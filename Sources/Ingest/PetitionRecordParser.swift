@@ -31,11 +31,12 @@ public struct PetitionRecordParser: Sendable {
     /// Parses the NDJSON text; returns the items and the lines it could not take.
     public func parse(_ text: String) -> FeedParseResult {
         var result = FeedParseResult()
-        var lineNumber = 0
-        text.enumerateLines { line, _ in
-            lineNumber += 1
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty else { return }
+        // Lines end at \n only: JSON strings may hold U+2028 or U+0085 unescaped.
+        // Split on scalars: as Characters, "\r\n" is one grapheme and never equals "\n".
+        for (offset, scalars) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lineNumber = offset + 1
+            let trimmed = Substring(scalars).trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+            guard !trimmed.isEmpty else { continue }
             do {
                 result.items.append(try item(from: trimmed))
             } catch let problem as FieldProblem {
@@ -57,24 +58,24 @@ public struct PetitionRecordParser: Sendable {
         let id = try record.required("id", "编号")
         let channelText = try record.required("channel", "渠道")
         guard let channel = Self.channels[channelText] else {
-            throw FieldProblem(field: "channel", reason: "unknown channel \(channelText); expected visit 来访, letter 来信, online 网上信访, hotline 12345 or platform 线索平台")
+            throw FieldProblem(field: "channel", reason: "unknown channel \(ClerkText.quote(channelText)); expected visit 来访, letter 来信, online 网上信访, hotline 12345 or platform 线索平台")
         }
         let receivedText = try record.required("received_at", "登记时间")
         guard let receivedAt = DateParsing.date(from: receivedText) else {
-            throw FieldProblem(field: "received_at", reason: "expected RFC 3339 or YYYY-MM-DD HH:MM[:SS], found \(receivedText)")
+            throw FieldProblem(field: "received_at", reason: "expected RFC 3339 or YYYY-MM-DD HH:MM[:SS], found \(ClerkText.quote(receivedText))")
         }
         let content = try record.required("content", "内容")
         var status: String?
         if let statusText = record.optional("status", "办理状态") {
             guard let known = Self.statuses[statusText] else {
-                throw FieldProblem(field: "status", reason: "unknown status \(statusText); expected received, assigned, handling or closed")
+                throw FieldProblem(field: "status", reason: "unknown status \(ClerkText.quote(statusText)); expected received, assigned, handling or closed")
             }
             status = known
         }
         var closedAt: Date?
         if let closedText = record.optional("closed_at", "办结时间") {
             guard let date = DateParsing.date(from: closedText) else {
-                throw FieldProblem(field: "closed_at", reason: "expected a date and time, found \(closedText)")
+                throw FieldProblem(field: "closed_at", reason: "expected a date and time, found \(ClerkText.quote(closedText))")
             }
             closedAt = date
         }

@@ -128,7 +128,7 @@ public enum ReportImporter {
         let resolved = try yesNo("resolved")
         let resolvedOn = try day("resolved_on")
         let commitment = try yesNo("commitment")
-        let filedOn = try day("filed_on") ?? importedOn
+        let givenFilingDay = try day("filed_on")
 
         switch status {
         case .arrears:
@@ -159,6 +159,7 @@ public enum ReportImporter {
             id: id, department: department, period: period, projectID: projectID, projectName: projectName,
             status: status, arrearsType: arrearsType, workers: workers, amountOwed: owed, amountPaid: paid,
             since: since, resolved: resolved, resolvedOn: resolvedOn, responsibleUnit: value("responsible_unit"),
-            responsiblePerson: value("responsible_person"), commitment: commitment, filedOn: filedOn)
+            responsiblePerson: value("responsible_person"), commitment: commitment,
+            filedOn: givenFilingDay ?? importedOn, isFilingDayImputed: givenFilingDay == nil)
     }
 }

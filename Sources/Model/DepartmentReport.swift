@@ -30,13 +30,16 @@ public struct DepartmentReport: Codable, Hashable, Sendable, Identifiable {
     public var commitment: Bool?
     /// The day the department filed the row; the import day when the file does not say.
     public var filedOn: Day
+    /// True when the file gave no 填报日期 and `filedOn` is the day of the first import.
+    public var isFilingDayImputed: Bool
 
     public init(
         id: String, department: String, period: Period, projectID: String?, projectName: String,
         status: Status, arrearsType: ArrearsType? = nil, workers: Int? = nil,
         amountOwed: Double? = nil, amountPaid: Double? = nil, since: Day? = nil,
         resolved: Bool? = nil, resolvedOn: Day? = nil, responsibleUnit: String? = nil,
-        responsiblePerson: String? = nil, commitment: Bool? = nil, filedOn: Day
+        responsiblePerson: String? = nil, commitment: Bool? = nil, filedOn: Day,
+        isFilingDayImputed: Bool = false
     ) {
         self.id = id
         self.department = department
@@ -55,6 +58,7 @@ public struct DepartmentReport: Codable, Hashable, Sendable, Identifiable {
         self.responsiblePerson = responsiblePerson
         self.commitment = commitment
         self.filedOn = filedOn
+        self.isFilingDayImputed = isFilingDayImputed
     }
 
     /// True when the row reports wage arrears that are not yet cleared (未清零).

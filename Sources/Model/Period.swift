@@ -3,9 +3,9 @@ public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConve
     public var year: Int
     public var month: Int
 
-    /// Creates a period; returns nil when the month is not 1...12.
+    /// Creates a period; returns nil when the month is not 1...12 or the year not 1900...2999.
     public init?(year: Int, month: Int) {
-        guard (1...12).contains(month), (1900...9999).contains(year) else { return nil }
+        guard (1...12).contains(month), (1900...2999).contains(year) else { return nil }
         self.year = year
         self.month = month
     }

@@ -105,10 +105,10 @@ extension Monitor {
     public func evaluateRegister(asOf: Day, windowDays: Int) throws -> RegisterReport {
         let from = asOf.adding(days: -(windowDays - 1)).start
         let until = asOf.adding(days: 1).start
+        let inputs = try database.registerInputs(from: from, until: until)
         let register = RiskRegister(
-            projects: try database.projects(), reports: try database.reports(),
-            signals: try database.signals(from: from, until: until),
-            rejectedRows: try database.rejectedRowCounts())
+            projects: inputs.projects, reports: inputs.reports, signals: inputs.signals,
+            rejectedRows: inputs.rejectedRows)
         return register.evaluate(asOf: asOf, windowDays: windowDays)
     }
 }

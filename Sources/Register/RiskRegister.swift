@@ -56,7 +56,8 @@ public struct RiskRegister: Sendable {
             let verdict = LedgerVerdict(rows: rowsByProject[project.id] ?? [])
             let openWage = projectSignals.filter { $0.assessment.isOpenWageSignal }
             var flags: [RiskFlag] = []
-            if project.isSensitive && !openWage.isEmpty && verdict.state != .arrears {
+            // A 工程款 row or a row already 清零 does not answer open wage claims.
+            if project.isSensitive && !openWage.isEmpty && !verdict.reportsOpenWageArrears {
                 flags.append(.underreported)
                 if verdict.hasCommitment { flags.append(.contradictsCommitment) }
             }
@@ -108,16 +109,20 @@ struct LedgerVerdict {
     var state: ReportedState
     /// A 无欠薪 row of that month carries a no-arrears commitment (无欠薪承诺书).
     var hasCommitment: Bool
+    /// A row of that month reports wage arrears not yet cleared.
+    var reportsOpenWageArrears: Bool
 
     init(rows all: [DepartmentReport]) {
         guard let latest = all.map(\.period).max() else {
             rows = []
             state = .missing
             hasCommitment = false
+            reportsOpenWageArrears = false
             return
         }
         rows = all.filter { $0.period == latest }.sorted { $0.id < $1.id }
         state = rows.contains { $0.status == .arrears } ? .arrears : .none
         hasCommitment = rows.contains { $0.status == .none && $0.commitment == true }
+        reportsOpenWageArrears = rows.contains { $0.isOpenWageArrears }
     }
 }

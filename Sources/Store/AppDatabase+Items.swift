@@ -18,10 +18,16 @@ public struct StoredAssessment: Sendable, Hashable {
 }
 
 extension AppDatabase {
-    /// Stores the items not stored yet; an item already stored (same feed and key) is left alone.
+    /// Stores the items not stored yet. An item already stored (same feed and key)
+    /// keeps its text; only its handling state (办理状态, 承办单位, 办结时间) is brought up to date.
     /// - Returns: how many items were new.
+    @discardableResult
     public func insertItems(_ items: [Item], fetchedAt: Date) throws -> Int {
         try writer.write { db in
+            let progress = try db.cachedStatement(sql: """
+                UPDATE item SET status = ?, handling_unit = ?, closed_at = ?
+                WHERE id = ? AND (status IS NOT ? OR handling_unit IS NOT ? OR closed_at IS NOT ?)
+                """)
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
                                   title, content, respondent, location, people, amount, petitioner, phone,
@@ -37,7 +43,14 @@ extension AppDatabase {
                     item.location, item.people, item.amount, item.petitioner, item.phone, item.status,
                     item.handlingUnit, item.closedAt,
                 ])
-                added += db.changesCount
+                if db.changesCount > 0 {
+                    added += 1
+                } else if item.kind == .petition {
+                    try progress.execute(arguments: [
+                        item.status, item.handlingUnit, item.closedAt, item.id,
+                        item.status, item.handlingUnit, item.closedAt,
+                    ])
+                }
             }
             return added
         }
@@ -82,39 +95,63 @@ extension AppDatabase {
         }
     }
 
-    /// Assessed items whose time (publication, else fetch) lies in `from ..< until`.
-    public func signals(from: Date, until: Date) throws -> [ItemSignal] {
+    /// Everything the register needs, read in one transaction so that an import
+    /// running at the same time cannot leave it half old, half new.
+    public func registerInputs(from: Date, until: Date) throws -> RegisterInputs {
         try writer.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT item.id, item.kind, coalesce(item.published_at, item.fetched_at) AS at, assessment.*
-                FROM item JOIN assessment ON assessment.item_id = item.id
-                WHERE coalesce(item.published_at, item.fetched_at) >= ? AND coalesce(item.published_at, item.fetched_at) < ?
-                ORDER BY item.id
-                """, arguments: [from, until])
-            return try rows.map { row in
-                let itemID: String = row["id"]
-                let kindText: String = row["kind"]
-                let claimText: String = row["claim"]
-                guard let kind = ItemKind(rawValue: kindText) else { throw StoreError.corruptValue(column: "kind", value: kindText) }
-                guard let claim = ClaimKind(rawValue: claimText) else { throw StoreError.corruptValue(column: "claim", value: claimText) }
-                let assessment = ItemAssessment(
-                    itemID: itemID, score: row["score"], isSignal: row["is_signal"], claim: claim,
-                    isEscalation: row["is_escalation"], isResolved: row["is_resolved"],
-                    firedRules: try StoreCoding.decode([String].self, from: row["fired_rules"], column: "fired_rules") ?? [],
-                    matchedTerms: try StoreCoding.decode([String].self, from: row["matched_terms"], column: "matched_terms") ?? [])
-                var link: ProjectLink?
-                if let projectID: String = row["project_id"], let bandText: String = row["link_band"],
-                   let band = LinkBand(rawValue: bandText) {
-                    link = ProjectLink(
-                        itemID: itemID, projectID: projectID, band: band, confidence: row["link_confidence"] ?? 0,
-                        evidence: try StoreCoding.decode([LinkEvidence].self, from: row["link_evidence"], column: "link_evidence") ?? [])
-                }
-                return ItemSignal(
-                    itemID: itemID, kind: kind, at: row["at"], assessment: assessment, storyKey: row["story_key"],
-                    link: link, sites: try StoreCoding.decode([String].self, from: row["sites"], column: "sites") ?? [])
-            }
+            RegisterInputs(
+                projects: try Row.fetchAll(db, sql: "SELECT * FROM project ORDER BY id").map(Project.init(row:)),
+                reports: try Row.fetchAll(db, sql: "SELECT * FROM report ORDER BY id").map(DepartmentReport.init(row:)),
+                signals: try signals(in: db, from: from, until: until),
+                rejectedRows: try rejectedRowCounts(in: db))
         }
     }
+
+    /// Assessed items whose time lies in `from ..< until`: their publication
+    /// time, or for undated items the time wagewatch first fetched them.
+    public func signals(from: Date, until: Date) throws -> [ItemSignal] {
+        try writer.read { db in try signals(in: db, from: from, until: until) }
+    }
+
+    private func signals(in db: Database, from: Date, until: Date) throws -> [ItemSignal] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT item.id, item.kind, coalesce(item.published_at, item.fetched_at) AS at, assessment.*
+            FROM item JOIN assessment ON assessment.item_id = item.id
+            WHERE coalesce(item.published_at, item.fetched_at) >= ? AND coalesce(item.published_at, item.fetched_at) < ?
+            ORDER BY item.id
+            """, arguments: [from, until])
+        return try rows.map { row in
+            let itemID: String = row["id"]
+            let kindText: String = row["kind"]
+            let claimText: String = row["claim"]
+            guard let kind = ItemKind(rawValue: kindText) else { throw StoreError.corruptValue(column: "kind", value: kindText) }
+            guard let claim = ClaimKind(rawValue: claimText) else { throw StoreError.corruptValue(column: "claim", value: claimText) }
+            let assessment = ItemAssessment(
+                itemID: itemID, score: row["score"], isSignal: row["is_signal"], claim: claim,
+                isEscalation: row["is_escalation"], isResolved: row["is_resolved"],
+                firedRules: try StoreCoding.decode([String].self, from: row["fired_rules"], column: "fired_rules") ?? [],
+                matchedTerms: try StoreCoding.decode([String].self, from: row["matched_terms"], column: "matched_terms") ?? [])
+            var link: ProjectLink?
+            if let projectID: String = row["project_id"], let bandText: String = row["link_band"],
+               let band = LinkBand(rawValue: bandText) {
+                link = ProjectLink(
+                    itemID: itemID, projectID: projectID, band: band, confidence: row["link_confidence"] ?? 0,
+                    evidence: try StoreCoding.decode([LinkEvidence].self, from: row["link_evidence"], column: "link_evidence") ?? [])
+            }
+            return ItemSignal(
+                itemID: itemID, kind: kind, at: row["at"], assessment: assessment, storyKey: row["story_key"],
+                link: link, sites: try StoreCoding.decode([String].self, from: row["sites"], column: "sites") ?? [])
+        }
+    }
+}
+
+/// The register's inputs, read together.
+public struct RegisterInputs: Sendable {
+    public var projects: [Project]
+    public var reports: [DepartmentReport]
+    public var signals: [ItemSignal]
+    /// Rejected registry and ledger rows per department.
+    public var rejectedRows: [String: Int]
 }
 
 extension Item {

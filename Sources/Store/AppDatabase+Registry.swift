@@ -8,6 +8,8 @@ public struct ImportSummary: Sendable, Hashable {
     public var added: Int
     /// Records that were stored before and whose values changed.
     public var updated: Int
+    /// Records an earlier version of the same file had and this one no longer has (or now rejects).
+    public var removed: Int = 0
     /// Records identical to what was stored.
     public var unchanged: Int
     /// Rows kept aside, with their reasons.
@@ -25,6 +27,7 @@ extension AppDatabase {
     /// Stores the projects of one registry file and replaces that file's earlier rejections.
     ///
     /// Keyed by project id: importing the same file twice changes nothing.
+    @discardableResult
     public func saveProjects(_ projects: [Project], rejections: [ImportRejection], file: String) throws -> ImportSummary {
         try writer.write { db in
             var summary = ImportSummary(added: 0, updated: 0, unchanged: 0, rejections: rejections)
@@ -55,30 +58,47 @@ extension AppDatabase {
         }
     }
 
-    /// Stores the rows of one ledger file and replaces that file's earlier rejections.
+    /// Stores the rows of one ledger file, replacing what an earlier version of
+    /// the same file (by name) stored: its rows and its rejections.
     ///
-    /// Keyed by report id: importing the same file twice changes nothing, and a
-    /// corrected file replaces the rows it corrects.
+    /// Keyed by report id: importing the same file twice changes nothing. A row
+    /// without 填报日期 keeps the filing day of its first import, so a later
+    /// re-import cannot make an old row look newly filed.
+    @discardableResult
     public func saveReports(_ reports: [DepartmentReport], rejections: [ImportRejection], file: String) throws -> ImportSummary {
         try writer.write { db in
             var summary = ImportSummary(added: 0, updated: 0, unchanged: 0, rejections: rejections)
-            for report in reports {
-                try count(in: db, into: &summary, existing: "SELECT * FROM report WHERE id = ?", id: report.id) { row in
-                    try DepartmentReport(row: row) == report
+            for var report in reports {
+                let stored = try Row.fetchOne(db, sql: "SELECT * FROM report WHERE id = ?", arguments: [report.id])
+                    .map(DepartmentReport.init(row:))
+                if let stored, report.isFilingDayImputed {
+                    report.filedOn = stored.filedOn
+                    report.isFilingDayImputed = stored.isFilingDayImputed
+                }
+                switch stored {
+                case nil: summary.added += 1
+                case report?: summary.unchanged += 1
+                default: summary.updated += 1
                 }
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO report (id, department, period, project_id, project_name, status,
                         arrears_type, workers, amount_owed, amount_paid, since, resolved, resolved_on,
-                        responsible_unit, responsible_person, commitment, filed_on, source_file)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        responsible_unit, responsible_person, commitment, filed_on, filed_on_imputed, source_file)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [
                         report.id, report.department, report.period.description, report.projectID,
                         report.projectName, report.status.rawValue, report.arrearsType?.rawValue,
                         report.workers, report.amountOwed, report.amountPaid, report.since?.description,
                         report.resolved, report.resolvedOn?.description, report.responsibleUnit,
-                        report.responsiblePerson, report.commitment, report.filedOn.description, file,
+                        report.responsiblePerson, report.commitment, report.filedOn.description,
+                        report.isFilingDayImputed, file,
                     ])
             }
+            let kept = reports.map(\.id)
+            try db.execute(
+                sql: "DELETE FROM report WHERE source_file = ? AND id NOT IN (SELECT value FROM json_each(?))",
+                arguments: [file, StoreCoding.json(kept)])
+            summary.removed = db.changesCount
             try replaceRejections(in: db, kind: .reports, file: file, with: rejections)
             return summary
         }
@@ -139,12 +159,14 @@ extension AppDatabase {
 
     /// Rejected ledger and registry rows per department (填报单位), for the scorecard.
     public func rejectedRowCounts() throws -> [String: Int] {
-        try writer.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT department, count(*) AS n FROM import_rejection
-                WHERE kind IN ('registry', 'reports') AND department IS NOT NULL GROUP BY department
-                """)
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0["department"] as String, $0["n"] as Int) })
-        }
+        try writer.read { db in try rejectedRowCounts(in: db) }
+    }
+
+    func rejectedRowCounts(in db: Database) throws -> [String: Int] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT department, count(*) AS n FROM import_rejection
+            WHERE kind IN ('registry', 'reports') AND department IS NOT NULL GROUP BY department
+            """)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["department"] as String, $0["n"] as Int) })
     }
 }

@@ -38,7 +38,8 @@ extension AppDatabase {
                 table.column("responsible_person", .text)
                 table.column("commitment", .boolean)
                 table.column("filed_on", .text).notNull()
-                table.column("source_file", .text).notNull()
+                table.column("filed_on_imputed", .boolean).notNull()
+                table.column("source_file", .text).notNull().indexed()
             }
             try db.create(index: "report_on_project_period", on: "report", columns: ["project_id", "period"])
             try db.create(table: "import_rejection") { table in

@@ -70,6 +70,6 @@ extension DepartmentReport {
             workers: row["workers"], amountOwed: row["amount_owed"], amountPaid: row["amount_paid"],
             since: try day("since"), resolved: row["resolved"], resolvedOn: try day("resolved_on"),
             responsibleUnit: row["responsible_unit"], responsiblePerson: row["responsible_person"],
-            commitment: row["commitment"], filedOn: filedOn)
+            commitment: row["commitment"], filedOn: filedOn, isFilingDayImputed: row["filed_on_imputed"])
     }
 }

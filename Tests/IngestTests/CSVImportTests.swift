@@ -113,6 +113,20 @@ import Testing
         }
     }
 
+    @Test func fullWidthDigitsAreReadAndTwoDigitYearsRefused() throws {
+        let csv = """
+            台账编号,填报单位,填报月份,项目编号,项目名称,欠薪情况,欠款类型,涉及人数,拖欠金额,责任单位,责任人,填报日期
+            R-1,市住建局,２０２４-１２,P-001,甲工程,有欠薪,工资,１２,"１２,５００",某公司,王某,2024-12-30
+            R-2,市住建局,2024-12,P-002,乙工程,无欠薪,,,,,,24/12/30
+            """
+        let batch = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
+        let row = try #require(batch.records.first)
+        #expect(row.period == Period(year: 2024, month: 12))
+        #expect(row.workers == 12)
+        #expect(row.amountOwed == 12_500)
+        #expect(batch.rejections.map(\.column) == ["填报日期"])
+    }
+
     @Test func unknownProjectsAndDoubleRowsAreRejectedAndBlankFilingDaysAreToday() throws {
         let csv = """
             台账编号,填报单位,填报月份,项目编号,项目名称,欠薪情况
@@ -124,6 +138,7 @@ import Testing
         let batch = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
         #expect(batch.records.map(\.id) == ["R-1"])
         #expect(batch.records[0].filedOn == today)
+        #expect(batch.records[0].isFilingDayImputed)
         #expect(batch.rejections.map(\.row) == [3, 4, 5])
         #expect(batch.rejections.map(\.column) == ["项目编号", "项目编号", "填报月份"])
     }

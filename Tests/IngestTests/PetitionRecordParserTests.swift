@@ -32,6 +32,22 @@ import Testing
         #expect(item.respondent == "某劳务公司")
     }
 
+    @Test func linesEndAtNewlinesOnlyAndCRLFIsFine() throws {
+        let text = "{\"id\":\"1\",\"channel\":\"visit\",\"received_at\":\"2024-12-01 08:00\",\"content\":\"工资\u{2028}没发\"}\r\n"
+            + "{\"id\":\"2\",\"channel\":\"visit\",\"received_at\":\"2024-12-01 08:00\"}\r\n"
+        let result = PetitionRecordParser(feed: feed).parse(text)
+        #expect(result.items.map(\.sourceKey) == ["1"])
+        #expect(result.rejections.map(\.row) == [2])
+    }
+
+    @Test func numbersInAMisplacedFieldAreMaskedInTheReason() throws {
+        let line = #"{"id":"1","channel":"13912345678","received_at":"2024-12-01 08:00","content":"欠薪"}"#
+        let rejection = try #require(PetitionRecordParser(feed: feed).parse(line).rejections.first)
+        #expect(rejection.column == "channel")
+        #expect(!rejection.reason.contains("13912345678"))
+        #expect(rejection.reason.contains("***********"))
+    }
+
     @Test func badLinesAreNamedByLineAndFieldAndTheRestIsKept() {
         let text = """
             {"id":"1","channel":"visit","received_at":"2024-12-01 08:00","content":"工资没发"}

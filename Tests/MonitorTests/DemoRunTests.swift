@@ -86,13 +86,15 @@ import Testing
     @Test func theRegisterOfAnEarlierDaySeesOnlyWhatWasKnownThen() async throws {
         try importDemoLedgers()
         _ = try await monitor.runCycle(asOf: asOf, windowDays: 30)
-        // On 12-10 the December rows (filed 12-27 and later) were not in yet; November's were.
-        let early = try monitor.evaluateRegister(asOf: Day(year: 2024, month: 12, day: 10)!, windowDays: 30)
+        // On 12-07 the December rows (filed 12-27 and later) were not in yet; November's (filed 12-05) were.
+        let early = try monitor.evaluateRegister(asOf: Day(year: 2024, month: 12, day: 7)!, windowDays: 30)
         let school = try #require(early.projects.first { $0.projectID == "P-002" })
-        #expect(school.reportEvidence.allSatisfy { $0.hasPrefix("202411") })
+        #expect(school.reportEvidence == ["202411-002"])
         let site = try #require(early.projects.first { $0.projectID == "P-001" })
+        #expect(site.reportEvidence == ["202411-001"])
         #expect(site.flags == [.underreported, .contradictsCommitment])
-        #expect(!site.evidence.contains("demo-petitions:XF-2024-1223"))
+        // Nothing from after the as-of day: the 12-08 hotline call is not yet evidence.
+        #expect(site.evidence == ["demo-petitions:XF-2024-1201", "demo-weibo:weibo-4991001", "demo-weibo:weibo-4991002"])
     }
 
     @Test func aBrokenFeedIsReportedAndTheOthersGoOn() async throws {

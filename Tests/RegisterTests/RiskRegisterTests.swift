@@ -71,6 +71,25 @@ import Testing
         #expect(project.signals.posts == 1)
     }
 
+    @Test(arguments: [
+        (DepartmentReport.ArrearsType.projectPayment, false),
+        (DepartmentReport.ArrearsType.wage, true),
+    ])
+    func aRowThatDoesNotReportOpenWageArrearsDoesNotAnswerWageSignals(type: DepartmentReport.ArrearsType, resolved: Bool) throws {
+        var reported = row("R-1", status: .arrears, type: type)
+        if resolved {
+            reported.resolved = true
+            reported.resolvedOn = Day(year: 2024, month: 12, day: 1)
+        }
+        let report = RiskRegister(
+            projects: [sensitive], reports: [reported],
+            signals: [signal("a", project: "P-1", on: Day(year: 2024, month: 12, day: 10)!)])
+            .evaluate(asOf: asOf, windowDays: 30)
+        let project = try entry(report, "P-1")
+        #expect(project.reported == .arrears)
+        #expect(project.flags == [.underreported])
+    }
+
     @Test func noFlagForPrivateProjectsQuietProjectsOrSignalsThatDoNotCount() throws {
         let day = Day(year: 2024, month: 12, day: 10)!
         let report = RiskRegister(

@@ -54,6 +54,36 @@ import Testing
         #expect(try database.rejections().isEmpty)
     }
 
+    @Test func aRowWithoutFilingDayKeepsItsFirstImportDayAndACorrectedFileReplacesItsRows() throws {
+        func row(_ id: String, filed: Day, imputed: Bool) -> DepartmentReport {
+            DepartmentReport(id: id, department: "市住建局", period: Period(year: 2024, month: 12)!, projectID: nil,
+                             projectName: "某工程", status: .none, filedOn: filed, isFilingDayImputed: imputed)
+        }
+        let firstDay = Day(year: 2024, month: 12, day: 28)!
+        let laterDay = Day(year: 2025, month: 2, day: 1)!
+        try database.saveReports([row("R-1", filed: firstDay, imputed: true), row("R-2", filed: firstDay, imputed: true)],
+                                 rejections: [], file: "dec.csv")
+        let again = try database.saveReports([row("R-1", filed: laterDay, imputed: true)], rejections: [], file: "dec.csv")
+        #expect((again.added, again.updated, again.unchanged, again.removed) == (0, 0, 1, 1))
+        #expect(try database.reports() == [row("R-1", filed: firstDay, imputed: true)])
+        // A filing day the file states is taken as stated.
+        try database.saveReports([row("R-1", filed: laterDay, imputed: false)], rejections: [], file: "dec.csv")
+        #expect(try database.reports().first?.filedOn == laterDay)
+    }
+
+    @Test func aRefetchedPetitionBringsItsHandlingStateUpToDate() throws {
+        var item = petition("A")
+        try database.insertItems([item], fetchedAt: Date())
+        item.status = "closed"
+        item.closedAt = Day(year: 2024, month: 12, day: 20)!.start
+        item.content = "被改写的内容"
+        #expect(try database.insertItems([item], fetchedAt: Date()) == 0)
+        let stored = try #require(try database.itemsNeedingAssessment(rulesVersion: "r", linkerVersion: "l").first)
+        #expect(stored.status == "closed")
+        #expect(stored.closedAt == item.closedAt)
+        #expect(stored.content == "工资没发")
+    }
+
     @Test func itemsAreStoredOnceAndKeepTheirPersonalFieldsInTheStoreOnly() throws {
         let fetchedAt = Date(timeIntervalSince1970: 1_735_000_000)
         #expect(try database.insertItems([petition("A"), petition("B")], fetchedAt: fetchedAt) == 2)

@@ -1,0 +1,33 @@
+import Foundation
+import Ingest
+import Testing
+
+@Suite struct TextAndDateTests {
+    @Test func htmlBecomesTextWithLineBreaksAndNoScripts() {
+        let html = "<p>工资没发</p><script>alert('x')</script><p>快过年了&nbsp;怎么办<br/>@青川发布</p>"
+        #expect(HTMLText.plainText(from: html) == "工资没发\n快过年了 怎么办\n@青川发布")
+    }
+
+    @Test func aLessThanSignInPlainTextIsKept() {
+        #expect(HTMLText.plainText(from: "工资<5000元，老板说>3个月才发") == "工资<5000元，老板说>3个月才发")
+    }
+
+    @Test(arguments: [
+        ("Thu, 05 Dec 2024 20:14:00 +0800", "2024-12-05T12:14:00Z"),
+        ("Thu, 05 Dec 2024 20:14:00 CST", "2024-12-05T12:14:00Z"),
+        ("Thu, 5 Dec 2024 20:14:00 GMT", "2024-12-05T20:14:00Z"),
+        ("2024-12-05T20:14:00+08:00", "2024-12-05T12:14:00Z"),
+        ("2024-12-05 20:14", "2024-12-05T12:14:00Z"),
+        ("2024-12-05 20:14:30", "2024-12-05T12:14:30Z"),
+    ])
+    func datesAreReadWithShanghaiAsTheDefaultZone(text: String, utc: String) throws {
+        let expected = try #require(ISO8601DateFormatter().date(from: utc))
+        #expect(DateParsing.date(from: text) == expected)
+    }
+
+    @Test func unreadableDatesAreAbsentNotNow() {
+        #expect(DateParsing.date(from: "昨天下午") == nil)
+        #expect(DateParsing.date(from: "") == nil)
+        #expect(DateParsing.date(from: "2024-13-40 10:00") == nil)
+    }
+}
