@@ -92,22 +92,3 @@ private struct FeedSpec: Decodable {
         FeedDefinition(id: id, kind: kind, format: format, url: url, headers: headers ?? [:], channel: channel)
     }
 }
-
-extension DecodingError {
-    /// The error as a clerk reads it: the path of the field and what was wrong.
-    var clerkDescription: String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        }
-        switch self {
-        case let .keyNotFound(key, context):
-            return "\(path(context.codingPath + [key])): required field is missing"
-        case let .typeMismatch(_, context), let .valueNotFound(_, context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        case let .dataCorrupted(context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default:
-            return "\(self)"
-        }
-    }
-}

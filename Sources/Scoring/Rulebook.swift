@@ -99,7 +99,7 @@ public struct Rulebook: Sendable {
             do {
                 document = try YAMLDecoder().decode(RulesFile.self, from: text)
             } catch let error as DecodingError {
-                throw .malformedRules(file: name, reason: error.rulesDescription)
+                throw .malformedRules(file: name, reason: error.clerkDescription)
             } catch {
                 throw .malformedRules(file: name, reason: "\(error)")
             }
@@ -220,24 +220,6 @@ private enum StrictKeys {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath + [key],
                 debugDescription: "unknown field \(key.stringValue); expected one of \(allowed.joined(separator: ", "))"))
-        }
-    }
-}
-
-extension DecodingError {
-    /// The error with the path of the field in the file, e.g. `rules[3].effect`.
-    var rulesDescription: String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return text.hasPrefix(".") ? String(text.dropFirst()) : text
-        }
-        switch self {
-        case let .keyNotFound(key, context):
-            return "\(path(context.codingPath + [key])): required field is missing"
-        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default:
-            return "\(self)"
         }
     }
 }

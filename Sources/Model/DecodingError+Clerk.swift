@@ -1,0 +1,18 @@
+extension DecodingError {
+    /// The error as a clerk reads it: the path of the field in the file
+    /// (`feeds[0].format`, `rules[3].effect`) and what was wrong there.
+    public var clerkDescription: String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : text
+        }
+        switch self {
+        case let .keyNotFound(key, context):
+            return "\(path(context.codingPath + [key])): required field is missing"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(self)"
+        }
+    }
+}
