@@ -21,7 +21,14 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // OpenCC (traditional -> simplified Chinese) as a system library.
+        .systemLibrary(
+            name: "COpenCC",
+            pkgConfig: "opencc",
+            providers: [.apt(["libopencc-dev"])]
+        ),
         .target(name: "Model"),
+        .target(name: "ChineseConversion", dependencies: ["COpenCC"]),
         .target(
             name: "Ingest",
             dependencies: [
@@ -39,7 +46,7 @@ let package = Package(
         .target(
             name: "Monitor",
             dependencies: [
-                "Model", "Ingest", "Scoring", "Register", "Store",
+                "Model", "Ingest", "Scoring", "Register", "Store", "ChineseConversion",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -52,7 +59,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model"], exclude: ["Fixtures"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Model"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Model", "ChineseConversion"], exclude: ["Fixtures"]),
         .testTarget(name: "RegisterTests", dependencies: ["Register", "Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Store", "Model"]),

@@ -1,7 +1,11 @@
-/// Finds every occurrence of many patterns in one pass (Aho-Corasick over Unicode scalars).
+/// Finds every occurrence of many patterns in one pass: an Aho-Corasick automaton
+/// over Unicode scalars, in contiguous arrays.
 ///
-/// Build it once per set of patterns and reuse it for every text. Matches may
-/// overlap; each is reported with its pattern index and scalar offsets.
+/// Scalars are first mapped to dense classes (only the scalars that occur in
+/// some pattern get one; every other scalar sends the automaton back to the
+/// root at once). Each state's edges sit side by side, sorted by class; the
+/// root has a dense table. Built once per set of patterns and shared by every
+/// scan; a scan allocates nothing per character.
 public struct PatternMatcher: Sendable {
     /// One occurrence of a pattern in a text.
     public struct Match: Hashable, Sendable {
@@ -18,84 +22,229 @@ public struct PatternMatcher: Sendable {
         }
     }
 
-    private struct Node: Sendable {
-        var next: [UInt32: Int32] = [:]
-        var failure: Int32 = 0
-        /// Patterns that end here.
-        var outputs: [Int32] = []
-        /// The nearest node along the failure chain that has outputs, or -1.
-        var dictionaryLink: Int32 = -1
-    }
-
-    private var nodes: [Node] = [Node()]
-    private var lengths: [Int] = []
+    private let bmpClasses: [UInt16]
+    private let astralClasses: [UInt32: UInt16]
+    private let rootNext: [Int32]
+    private let edgeStart: [Int32]
+    private let edgeLabel: [UInt16]
+    private let edgeTarget: [Int32]
+    private let failure: [Int32]
+    /// The pattern that ends at a state, or -1.
+    private let output: [Int32]
+    /// The nearest state along the failure chain that has an output, or -1.
+    private let outputLink: [Int32]
+    private let lengths: [Int32]
+    /// For patterns given more than once: every index of the same text.
+    private let duplicates: [Int32: [Int32]]
 
     /// The number of patterns.
     public var count: Int { lengths.count }
 
+    /// The number of automaton states, for sizing and benchmarks.
+    public var stateCount: Int { failure.count }
+
     /// Builds the automaton. Patterns are used as given: normalize them first.
-    /// - Complexity: O(total pattern length) time and space.
+    /// Empty patterns never match.
+    /// - Complexity: O(L log P) time for P patterns of total length L, O(L) space.
     public init(patterns: [String]) {
-        for (index, pattern) in patterns.enumerated() {
+        self.init(scalarPatterns: patterns.map { $0.unicodeScalars.map(\.value) })
+    }
+
+    /// Builds the automaton from patterns given as scalar values.
+    public init(scalarPatterns patterns: [[UInt32]]) {
+        // Dense classes, in scalar order, so that sorting by class sorts by text.
+        var distinct = Set<UInt32>()
+        for pattern in patterns { distinct.formUnion(pattern) }
+        let ordered = distinct.sorted()
+        precondition(ordered.count < Int(UInt16.max), "too many distinct characters in the patterns")
+        var bmp = [UInt16](repeating: 0, count: 0x10000)
+        var astral: [UInt32: UInt16] = [:]
+        for (index, scalar) in ordered.enumerated() {
+            let label = UInt16(index + 1)
+            if scalar < 0x10000 { bmp[Int(scalar)] = label } else { astral[scalar] = label }
+        }
+        func label(_ scalar: UInt32) -> UInt16 {
+            scalar < 0x10000 ? bmp[Int(scalar)] : astral[scalar]!
+        }
+        let classPatterns = patterns.map { $0.map(label) }
+        let order = classPatterns.indices.sorted { classPatterns[$0].lexicographicallyPrecedes(classPatterns[$1]) }
+
+        // Trie by insertion in sorted order: a pattern shares the path of the previous
+        // one up to their common prefix, and each node's children are created in label order.
+        var parent: [Int32] = [-1]
+        var nodeLabel: [UInt16] = [0]
+        var depth: [Int32] = [0]
+        var output: [Int32] = [-1]
+        var duplicates: [Int32: [Int32]] = [:]
+        var path: [Int32] = [0]
+        var previous: [UInt16] = []
+        for patternIndex in order {
+            let pattern = classPatterns[patternIndex]
+            guard !pattern.isEmpty else { continue }
+            var common = 0
+            while common < pattern.count, common < previous.count, pattern[common] == previous[common] {
+                common += 1
+            }
+            path.removeSubrange((common + 1)...)
+            for position in common..<pattern.count {
+                parent.append(path[position])
+                nodeLabel.append(pattern[position])
+                depth.append(Int32(position + 1))
+                output.append(-1)
+                path.append(Int32(parent.count - 1))
+            }
+            let terminal = path[pattern.count]
+            if output[Int(terminal)] < 0 {
+                output[Int(terminal)] = Int32(patternIndex)
+            } else {
+                duplicates[output[Int(terminal)], default: [output[Int(terminal)]]].append(Int32(patternIndex))
+            }
+            previous = pattern
+        }
+
+        // Edges, contiguous per state; creation order keeps each state's children sorted.
+        let stateCount = parent.count
+        var edgeStart = [Int32](repeating: 0, count: stateCount + 1)
+        for node in 1..<stateCount { edgeStart[Int(parent[node]) + 1] += 1 }
+        for state in 0..<stateCount { edgeStart[state + 1] += edgeStart[state] }
+        var fill = edgeStart
+        var edgeLabel = [UInt16](repeating: 0, count: stateCount - 1)
+        var edgeTarget = [Int32](repeating: 0, count: stateCount - 1)
+        var rootNext = [Int32](repeating: 0, count: ordered.count + 1)
+        for node in 1..<stateCount {
+            let from = Int(parent[node])
+            let slot = Int(fill[from])
+            edgeLabel[slot] = nodeLabel[node]
+            edgeTarget[slot] = Int32(node)
+            fill[from] += 1
+            if from == 0 { rootNext[Int(nodeLabel[node])] = Int32(node) }
+        }
+
+        // Failure links, shallow states first.
+        var byDepth = Array(0..<stateCount)
+        byDepth.sort { depth[$0] < depth[$1] }
+        var failure = [Int32](repeating: 0, count: stateCount)
+        var outputLink = [Int32](repeating: -1, count: stateCount)
+        func step(_ state: Int32, _ label: UInt16) -> Int32? {
+            if state == 0 {
+                let next = rootNext[Int(label)]
+                return next == 0 ? nil : next
+            }
+            return Self.find(label, from: Int(edgeStart[Int(state)]), to: Int(edgeStart[Int(state) + 1]),
+                             labels: edgeLabel, targets: edgeTarget)
+        }
+        for node in byDepth where depth[node] >= 2 {
+            var fallback = failure[Int(parent[node])]
+            while true {
+                if let next = step(fallback, nodeLabel[node]) {
+                    failure[node] = next
+                    break
+                }
+                if fallback == 0 { break }
+                fallback = failure[Int(fallback)]
+            }
+            let target = Int(failure[node])
+            outputLink[node] = output[target] >= 0 ? Int32(target) : outputLink[target]
+        }
+
+        self.bmpClasses = bmp
+        self.astralClasses = astral
+        self.rootNext = rootNext
+        self.edgeStart = edgeStart
+        self.edgeLabel = edgeLabel
+        self.edgeTarget = edgeTarget
+        self.failure = failure
+        self.output = output
+        self.outputLink = outputLink
+        self.lengths = patterns.map { Int32($0.count) }
+        self.duplicates = duplicates
+    }
+
+    @inline(__always)
+    private static func find(_ label: UInt16, from: Int, to: Int, labels: [UInt16], targets: [Int32]) -> Int32? {
+        var low = from, high = to
+        while low < high {
+            let middle = (low + high) >> 1
+            let value = labels[middle]
+            if value == label { return targets[middle] }
+            if value < label { low = middle + 1 } else { high = middle }
+        }
+        return nil
+    }
+
+    /// Calls `body(pattern, start, end)` for every occurrence, in order of end offset.
+    /// Offsets count scalars of `scalars`.
+    /// - Complexity: O(n + m) for n scalars and m occurrences.
+    @inlinable
+    public func scan(_ scalars: UnsafeBufferPointer<UInt32>, _ body: (Int, Int, Int) -> Void) {
+        scanStates(scalars) { pattern, end in
+            body(pattern, end - Int(lengthOf(pattern)), end)
+        }
+    }
+
+    @usableFromInline
+    func lengthOf(_ pattern: Int) -> Int32 { lengths[pattern] }
+
+    @usableFromInline
+    func scanStates(_ scalars: UnsafeBufferPointer<UInt32>, _ body: (Int, Int) -> Void) {
+        bmpClasses.withUnsafeBufferPointer { classes in
+        rootNext.withUnsafeBufferPointer { root in
+        edgeStart.withUnsafeBufferPointer { starts in
+        edgeLabel.withUnsafeBufferPointer { labels in
+        edgeTarget.withUnsafeBufferPointer { targets in
+        failure.withUnsafeBufferPointer { failures in
+        output.withUnsafeBufferPointer { outputs in
+        outputLink.withUnsafeBufferPointer { links in
             var state: Int32 = 0
-            var length = 0
-            for scalar in pattern.unicodeScalars {
-                length += 1
-                if let next = nodes[Int(state)].next[scalar.value] {
-                    state = next
-                } else {
-                    nodes.append(Node())
-                    let created = Int32(nodes.count - 1)
-                    nodes[Int(state)].next[scalar.value] = created
-                    state = created
+            for offset in 0..<scalars.count {
+                let scalar = scalars[offset]
+                let label = scalar < 0x10000 ? classes[Int(scalar)] : (astralClasses[scalar] ?? 0)
+                if label == 0 {
+                    state = 0
+                    continue
+                }
+                while true {
+                    if state == 0 {
+                        state = root[Int(label)]
+                        break
+                    }
+                    var low = Int(starts[Int(state)]), high = Int(starts[Int(state) + 1])
+                    var next: Int32 = -1
+                    while low < high {
+                        let middle = (low + high) >> 1
+                        let value = labels[middle]
+                        if value == label { next = targets[middle]; break }
+                        if value < label { low = middle + 1 } else { high = middle }
+                    }
+                    if next >= 0 {
+                        state = next
+                        break
+                    }
+                    state = failures[Int(state)]
+                }
+                if state == 0 { continue }
+                var emitting = outputs[Int(state)] >= 0 ? state : links[Int(state)]
+                while emitting >= 0 {
+                    let pattern = Int(outputs[Int(emitting)])
+                    if let copies = duplicates[Int32(pattern)] {
+                        for copy in copies { body(Int(copy), offset + 1) }
+                    } else {
+                        body(pattern, offset + 1)
+                    }
+                    emitting = links[Int(emitting)]
                 }
             }
-            lengths.append(length)
-            if length > 0 { nodes[Int(state)].outputs.append(Int32(index)) }
-        }
-        // Breadth-first: failure links of shallower nodes are set before deeper ones need them.
-        var queue: [Int32] = nodes[0].next.values.sorted()
-        var head = 0
-        while head < queue.count {
-            let current = queue[head]
-            head += 1
-            for (scalar, child) in nodes[Int(current)].next.sorted(by: { $0.key < $1.key }) {
-                queue.append(child)
-                var fallback = nodes[Int(current)].failure
-                while fallback != 0 && nodes[Int(fallback)].next[scalar] == nil {
-                    fallback = nodes[Int(fallback)].failure
-                }
-                let target = current == 0 ? 0 : (nodes[Int(fallback)].next[scalar] ?? 0)
-                nodes[Int(child)].failure = target
-                nodes[Int(child)].dictionaryLink = nodes[Int(target)].outputs.isEmpty
-                    ? nodes[Int(target)].dictionaryLink : target
-            }
-        }
+        }}}}}}}}
     }
 
     /// All occurrences of all patterns in `text`, in order of their end offset.
     /// - Complexity: O(n + m) for a text of n scalars with m matches.
     public func matches(in text: String) -> [Match] {
+        let scalars = text.unicodeScalars.map(\.value)
         var found: [Match] = []
-        var state: Int32 = 0
-        var offset = 0
-        for scalar in text.unicodeScalars {
-            offset += 1
-            while true {
-                if let next = nodes[Int(state)].next[scalar.value] {
-                    state = next
-                    break
-                }
-                if state == 0 { break }
-                state = nodes[Int(state)].failure
-            }
-            var output = nodes[Int(state)].outputs.isEmpty ? nodes[Int(state)].dictionaryLink : state
-            while output >= 0 {
-                for pattern in nodes[Int(output)].outputs {
-                    let length = lengths[Int(pattern)]
-                    found.append(Match(pattern: Int(pattern), start: offset - length, end: offset))
-                }
-                output = nodes[Int(output)].dictionaryLink
+        scalars.withUnsafeBufferPointer { buffer in
+            scan(buffer) { pattern, start, end in
+                found.append(Match(pattern: pattern, start: start, end: end))
             }
         }
         return found

@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+import Model
 import Testing
 
 @Suite struct TextAndDateTests {
