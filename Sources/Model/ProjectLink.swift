@@ -7,6 +7,10 @@ public enum MentionKind: String, Codable, Sendable, CaseIterable {
     case builder
     /// The petition's 被反映对象 field names the project or one of its companies.
     case respondent
+    /// The item names the project's township (属地).
+    case township
+    /// The item names the project's type (安置房, 学校, 医院 ...).
+    case projectType = "project_type"
 }
 
 /// One piece of evidence for a link: what was found, where.

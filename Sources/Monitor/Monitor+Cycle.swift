@@ -32,7 +32,7 @@ extension Monitor {
     ///
     /// A feed that fails is reported and skipped; the others go on.
     public func runCycle(asOf: Day, windowDays: Int, now: Date = Date()) async throws -> CycleReport {
-        let rulebook = try loadRulebook()
+        let engine = try makeEngine()
         let catalog = try FeedCatalog.load(directory: feedsDirectory)
 
         var outcomes: [String: CycleReport.FeedOutcome] = [:]
@@ -54,7 +54,7 @@ extension Monitor {
             outcomes[feed.id] = try store(responses[feed.id], of: feed, fetchedAt: now)
         }
 
-        let assessed = try assessPendingItems(rulebook: rulebook)
+        let assessed = try assessPendingItems(engine: engine)
         let register = try evaluateRegister(asOf: asOf, windowDays: windowDays)
         return CycleReport(
             feeds: catalog.feeds.compactMap { outcomes[$0.id] }, assessed: assessed, register: register)
@@ -68,7 +68,7 @@ extension Monitor {
             let parsed = try FeedParser.parse(try response.get().body, feed: feed)
             outcome.received = parsed.items.count
             outcome.rejected = parsed.rejections.count
-            outcome.added = try database.insertItems(parsed.items, fetchedAt: fetchedAt)
+            outcome.added = try database.insertItems(parsed.items, fetchedAt: fetchedAt, mask: PersonalDataMasker.mask)
             try database.saveFeedRejections(parsed.rejections, feed: feed.id)
             for rejection in parsed.rejections {
                 logger.warning("feed record rejected", metadata: ["problem": "\(rejection)"])
@@ -85,19 +85,10 @@ extension Monitor {
 
     /// Scores and links every item not yet assessed under the current rules and registry.
     /// - Returns: how many items were assessed.
-    public func assessPendingItems(rulebook: Rulebook) throws -> Int {
-        let scorer = Scorer(rulebook: rulebook)
-        let linker = ProjectLinker(projects: try database.projects(), settings: rulebook.linking)
-        let pending = try database.itemsNeedingAssessment(rulesVersion: rulebook.version, linkerVersion: linker.version)
-        let verdicts = pending.map { item in
-            let assessment = scorer.assess(item)
-            let link = linker.link(item)
-            let sites = assessment.isSignal && link == nil
-                ? SiteMentionFinder.sites(in: [item.title, item.content, item.respondent ?? ""].joined(separator: "\n"))
-                : []
-            return StoredAssessment(assessment: assessment, storyKey: StoryKey.key(for: item), link: link, sites: sites)
-        }
-        try database.saveAssessments(verdicts, rulesVersion: rulebook.version, linkerVersion: linker.version)
+    public func assessPendingItems(engine: ScoringEngine) throws -> Int {
+        let pending = try database.itemsNeedingAssessment(version: engine.version)
+        let verdicts = pending.map { StoredAssessment(engine.evaluate($0)) }
+        try database.saveAssessments(verdicts, version: engine.version)
         return verdicts.count
     }
 
@@ -107,8 +98,14 @@ extension Monitor {
         let until = asOf.adding(days: 1).start
         let inputs = try database.registerInputs(from: from, until: until)
         let register = RiskRegister(
-            projects: inputs.projects, reports: inputs.reports, signals: inputs.signals,
+            projects: inputs.projects, reports: inputs.reports, signals: StoryClusters.merge(inputs.signals),
             rejectedRows: inputs.rejectedRows)
         return register.evaluate(asOf: asOf, windowDays: windowDays)
+    }
+}
+
+extension StoredAssessment {
+    init(_ verdict: ItemVerdict) {
+        self.init(assessment: verdict.assessment, storyKey: verdict.storyKey, link: verdict.link, sites: verdict.sites)
     }
 }

@@ -1,3 +1,4 @@
+import ChineseConversion
 import Foundation
 import Ingest
 import Logging
@@ -46,6 +47,12 @@ public struct Monitor: Sendable {
             (name: name, text: try readText(rulesDirectory.appendingPathComponent(name)))
         }
         return try Rulebook.parse(files: files)
+    }
+
+    /// The scoring engine for the current rules and registry, with OpenCC's character table.
+    public func makeEngine() throws -> ScoringEngine {
+        ScoringEngine(rulebook: try loadRulebook(), projects: try database.projects(),
+                      traditionalToSimplified: try TraditionalToSimplified.characterTable())
     }
 
     func readText(_ url: URL) throws -> String {

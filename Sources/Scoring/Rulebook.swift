@@ -1,20 +1,29 @@
+import Foundation
 import Model
 import Yams
 
-/// The lexicons, rules and linking settings of `rules/*.yaml`, checked as a whole.
+/// The lexicons, rules, negation cues and linking settings of `rules/*.yaml`, checked as a whole.
 ///
 /// A rulebook is parsed from file texts (Scoring does no I/O); it loads
-/// completely or not at all.
+/// completely or not at all, and every error names file, line and column.
 public struct Rulebook: Sendable {
     /// A named list of terms (词表).
     public struct Lexicon: Sendable, Hashable {
         public var name: String
         public var title: String
+        /// The terms as written in the file.
         public var terms: [String]
+        /// Whether a negation cue just before a term cancels it (没有拖欠, 不存在欠薪).
+        public var isNegatable: Bool
+    }
+
+    /// The parts of an item a rule may look at.
+    public enum Field: String, Sendable, CaseIterable, Hashable {
+        case title, content, respondent, location
     }
 
     /// What a rule does to the verdict when it fires.
-    public enum Effect: String, Sendable, Codable, CaseIterable {
+    public enum Effect: String, Sendable, CaseIterable {
         /// The item is a wage-arrears signal.
         case signal
         /// The money claimed is project, material or rental money, not wages.
@@ -23,44 +32,99 @@ public struct Rulebook: Sendable {
         case escalation
         /// The text says the money was paid.
         case resolved
-        /// Not a local wage-arrears signal (news, ads, other cities).
+        /// Not a local wage-arrears signal (news, ads, other cities); cancels `signal`.
         case noise
+        /// Only adds its weight (season, amounts ...).
+        case score
     }
 
-    /// Texts a rule must and must not fire on; `wagewatch` tests run them all.
-    public struct Examples: Sendable, Hashable, Codable {
-        public var match: [String] = []
-        public var noMatch: [String] = []
+    /// One alternative inside a `near:` slot: a lexicon or a literal term.
+    public enum Atom: Sendable, Hashable {
+        case lexicon(String)
+        case term(String)
+    }
 
-        enum CodingKeys: String, CodingKey {
-            case match
-            case noMatch = "no_match"
+    /// One condition of `any`, `all` or `none`.
+    public enum Condition: Sendable, Hashable {
+        /// Some term of the lexicon occurs (and is not negated).
+        case lexicon(String)
+        /// The literal term occurs.
+        case term(String)
+        /// The regular expression matches the folded text of the rule's fields.
+        case regex(String)
+        /// One alternative of every slot occurs, all within `within` characters.
+        case near(slots: [[Atom]], within: Int)
+    }
+
+    /// A comparison of a number (`>= 5`).
+    public struct Comparison: Sendable, Hashable {
+        public enum Operator: String, Sendable, CaseIterable {
+            case atLeast = ">=", atMost = "<=", above = ">", below = "<", equal = "=="
+        }
+        public var op: Operator
+        public var value: Double
+
+        public func holds(for number: Double) -> Bool {
+            switch op {
+            case .atLeast: number >= value
+            case .atMost: number <= value
+            case .above: number > value
+            case .below: number < value
+            case .equal: number == value
+            }
         }
     }
 
-    /// One rule (Sigma-style metadata, lexicon conditions, a weight and an effect).
+    /// Conditions on the item's fields rather than its text (`where:`).
+    public struct FieldConditions: Sendable, Hashable {
+        /// On 人数, or the head count the text gives (三十多人 = 30).
+        public var people: Comparison?
+        /// On 涉及金额, or the amount the text gives (5万元 = 50000).
+        public var amount: Comparison?
+        public var channels: [String] = []
+        public var kind: ItemKind?
+        /// Whether the text names a registry project, company or township.
+        public var mentionsRegistry: Bool?
+    }
+
+    /// Texts a rule must and must not fire on; `wagewatch rules test` runs them all.
+    public struct Examples: Sendable, Hashable {
+        public var match: [String] = []
+        public var noMatch: [String] = []
+    }
+
+    /// One rule: Sigma-style metadata, conditions, a weight and an effect.
     public struct Rule: Sendable, Hashable {
         public var id: String
         public var title: String
-        public var level: String
+        public var level: SignalLevel
         public var tags: [String]
         public var description: String?
         public var falsePositives: [String]
-        /// Fires only if some term of any of these lexicons occurs (ignored when empty).
-        public var any: [String]
-        /// Fires only if every one of these lexicons has a term in the text.
-        public var all: [String]
-        /// Does not fire if any of these lexicons has a term in the text.
-        public var none: [String]
+        public var any: [Condition]
+        public var all: [Condition]
+        public var none: [Condition]
+        /// The fields the text conditions look at; all of them when nil.
+        public var scope: Set<Field>?
+        public var conditions: FieldConditions
         public var weight: Double
         public var effect: Effect
         public var examples: Examples
-        /// The file the rule came from, for messages.
+        /// Where the rule is written, for messages.
         public var file: String
+        public var line: Int?
+    }
+
+    /// Negation cues (否定词) and how close before a term they must stand.
+    public struct Negation: Sendable, Hashable {
+        public var cues: [String]
+        /// Characters allowed between the end of a cue and the start of the term.
+        public var window: Int
     }
 
     /// Weights and thresholds for linking items to registry projects.
     public struct LinkingSettings: Sendable, Hashable, Codable {
+        /// Weight of each kind of mention (`MentionKind` raw values).
         public var weights: [String: Double]
         /// Confidence at or above which an item is linked without review.
         public var linkThreshold: Double
@@ -68,13 +132,8 @@ public struct Rulebook: Sendable {
         public var reviewThreshold: Double
         /// Added when the petition's 被反映对象 field itself names the project or company.
         public var respondentBonus: Double
-
-        enum CodingKeys: String, CodingKey {
-            case weights
-            case linkThreshold = "link_threshold"
-            case reviewThreshold = "review_threshold"
-            case respondentBonus = "respondent_bonus"
-        }
+        /// Project types and the words that name them (安置房: [安置房, 安置小区] ...).
+        public var types: [String: [String]]
 
         /// The weight of one kind of mention; 0 for kinds the file leaves out.
         public func weight(of kind: MentionKind) -> Double {
@@ -84,6 +143,7 @@ public struct Rulebook: Sendable {
 
     public var lexicons: [String: Lexicon]
     public var rules: [Rule]
+    public var negation: Negation
     public var linking: LinkingSettings
     /// A stamp of the rule texts: assessments made under another version are redone.
     public var version: String
@@ -91,135 +151,275 @@ public struct Rulebook: Sendable {
     /// Parses and checks the given rules files as one rulebook.
     /// - Parameter files: file name and text of each `rules/*.yaml`, in load order.
     public static func parse(files: [(name: String, text: String)]) throws(ScoringError) -> Rulebook {
-        var lexicons: [String: Lexicon] = [:]
-        var rules: [Rule] = []
-        var linking: LinkingSettings?
+        var builder = RulebookBuilder()
         for (name, text) in files {
-            let document: RulesFile
-            do {
-                document = try YAMLDecoder().decode(RulesFile.self, from: text)
-            } catch let error as DecodingError {
-                throw .malformedRules(file: name, reason: error.clerkDescription)
-            } catch {
-                throw .malformedRules(file: name, reason: "\(error)")
-            }
-            for (key, lexicon) in document.lexicons ?? [:] {
-                guard lexicons[key] == nil else { throw .duplicateID(file: name, id: "lexicon \(key)") }
-                let terms = lexicon.terms.map(TextNormalizer.normalize).filter { !$0.isEmpty }
-                guard !terms.isEmpty else { throw .malformedRules(file: name, reason: "lexicon \(key) has no terms") }
-                lexicons[key] = Lexicon(name: key, title: lexicon.title ?? key, terms: terms)
-            }
-            for spec in document.rules ?? [] {
-                guard !rules.contains(where: { $0.id == spec.id }) else { throw .duplicateID(file: name, id: "rule \(spec.id)") }
-                guard !(spec.any ?? []).isEmpty || !(spec.all ?? []).isEmpty else {
-                    throw .malformedRules(file: name, reason: "rule \(spec.id) needs an any: or all: condition")
-                }
-                rules.append(Rule(
-                    id: spec.id, title: spec.title, level: spec.level ?? "medium", tags: spec.tags ?? [],
-                    description: spec.description, falsePositives: spec.falsepositives ?? [],
-                    any: spec.any ?? [], all: spec.all ?? [], none: spec.none ?? [],
-                    weight: spec.weight, effect: spec.effect, examples: spec.examples ?? Examples(), file: name))
-            }
-            if let settings = document.linking {
-                guard linking == nil else { throw .duplicateID(file: name, id: "linking") }
-                guard settings.reviewThreshold <= settings.linkThreshold else {
-                    throw .malformedRules(file: name, reason: "linking.review_threshold must not exceed linking.link_threshold")
-                }
-                for key in settings.weights.keys where MentionKind(rawValue: key) == nil {
-                    throw .malformedRules(file: name, reason: "linking.weights.\(key) is not one of \(MentionKind.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                linking = settings
+            try builder.read(file: name, text: text)
+        }
+        return try builder.finish(version: StableHash.hex(of: files.map { "\($0.name)\u{0}\($0.text)" }.joined(separator: "\u{1}")))
+    }
+}
+
+/// Collects the sections of all files, then checks references across them.
+private struct RulebookBuilder {
+    var lexicons: [String: Rulebook.Lexicon] = [:]
+    var lexiconPlaces: [String: (String, Node)] = [:]
+    var rules: [Rulebook.Rule] = []
+    var ruleNodes: [(file: String, node: Node, id: String, conditions: [Rulebook.Condition])] = []
+    var negation: Rulebook.Negation?
+    var linking: Rulebook.LinkingSettings?
+    var lastFile = "rules"
+
+    mutating func read(file: String, text: String) throws(ScoringError) {
+        lastFile = file
+        let reader = RulesFileReader(file: file)
+        guard let root = try reader.root(of: text) else { return }
+        for (key, node, keyNode) in try reader.mapping(root, "the file", allowed: ["lexicons", "rules", "negation", "linking"]) {
+            switch key {
+            case "lexicons": try readLexicons(node, reader)
+            case "rules": for ruleNode in try reader.sequence(node, "rules") { try readRule(ruleNode, reader) }
+            case "negation":
+                guard negation == nil else { throw reader.failure(keyNode, "negation: is already defined in another rules file") }
+                negation = try readNegation(node, reader)
+            case "linking":
+                guard linking == nil else { throw reader.failure(keyNode, "linking: is already defined in another rules file") }
+                linking = try readLinking(node, reader)
+            default: break
             }
         }
+    }
+
+    mutating func readLexicons(_ node: Node, _ reader: RulesFileReader) throws(ScoringError) {
+        for (name, body, keyNode) in try reader.mapping(node, "lexicons", allowed: []) {
+            guard lexicons[name] == nil else { throw reader.failure(keyNode, "lexicon \(name) is defined more than once") }
+            var title = name
+            var terms: [String] = []
+            var negatable = true
+            for (key, value, _) in try reader.mapping(body, "lexicon \(name)", allowed: ["title", "terms", "negatable"]) {
+                switch key {
+                case "title": title = try reader.string(value, "title")
+                case "terms": terms = try reader.strings(value, "terms")
+                case "negatable":
+                    guard let flag = Bool(try reader.string(value, "negatable")) else {
+                        throw reader.failure(value, "negatable must be true or false")
+                    }
+                    negatable = flag
+                default: break
+                }
+            }
+            guard !terms.isEmpty else { throw reader.failure(body, "lexicon \(name) has no terms") }
+            lexicons[name] = Rulebook.Lexicon(name: name, title: title, terms: terms, isNegatable: negatable)
+            lexiconPlaces[name] = (reader.file, keyNode)
+        }
+    }
+
+    static let ruleFields = ["id", "title", "level", "tags", "description", "falsepositives", "any", "all", "none",
+                             "scope", "where", "weight", "effect", "examples"]
+
+    mutating func readRule(_ node: Node, _ reader: RulesFileReader) throws(ScoringError) {
+        var fields: [String: Node] = [:]
+        for (key, value, _) in try reader.mapping(node, "a rule", allowed: Self.ruleFields) { fields[key] = value }
+        guard let idNode = fields["id"] else { throw reader.failure(node, "a rule needs an id") }
+        let id = try reader.string(idNode, "id")
+        func required(_ key: String) throws(ScoringError) -> Node {
+            guard let value = fields[key] else { throw reader.failure(node, "rule \(id) needs \(key):") }
+            return value
+        }
+        guard !rules.contains(where: { $0.id == id }) else { throw reader.failure(idNode, "rule \(id) is defined more than once") }
+        let levelText = try fields["level"].map { value throws(ScoringError) in try reader.string(value, "level") } ?? "medium"
+        guard let level = SignalLevel(rawValue: levelText), level != .none else {
+            throw reader.failure(fields["level"], "rule \(id): level must be one of informational, low, medium, high, critical")
+        }
+        let effectNode = try required("effect")
+        let effectText = try reader.string(effectNode, "effect")
+        guard let effect = Rulebook.Effect(rawValue: effectText) else {
+            throw reader.failure(effectNode, "rule \(id): effect \(effectText) is not one of \(Rulebook.Effect.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let any = try fields["any"].map { value throws(ScoringError) in try readConditions(value, reader, rule: id) } ?? []
+        let all = try fields["all"].map { value throws(ScoringError) in try readConditions(value, reader, rule: id) } ?? []
+        let none = try fields["none"].map { value throws(ScoringError) in try readConditions(value, reader, rule: id) } ?? []
+        var conditions = Rulebook.FieldConditions()
+        if let whereNode = fields["where"] {
+            conditions = try readFieldConditions(whereNode, reader, rule: id)
+        }
+        guard !any.isEmpty || !all.isEmpty || conditions != Rulebook.FieldConditions() else {
+            throw reader.failure(node, "rule \(id) needs an any:, all: or where: condition")
+        }
+        var scope: Set<Rulebook.Field>?
+        if let scopeNode = fields["scope"] {
+            var fieldsInScope = Set<Rulebook.Field>()
+            for name in try reader.strings(scopeNode, "scope") {
+                guard let field = Rulebook.Field(rawValue: name) else {
+                    throw reader.failure(scopeNode, "rule \(id): scope \(name) is not one of title, content, respondent, location")
+                }
+                fieldsInScope.insert(field)
+            }
+            scope = fieldsInScope
+        }
+        var examples = Rulebook.Examples()
+        if let examplesNode = fields["examples"] {
+            for (key, value, _) in try reader.mapping(examplesNode, "examples", allowed: ["match", "no_match"]) {
+                if key == "match" { examples.match = try reader.strings(value, "examples.match") }
+                else { examples.noMatch = try reader.strings(value, "examples.no_match") }
+            }
+        }
+        rules.append(Rulebook.Rule(
+            id: id, title: try reader.string(try required("title"), "title"), level: level,
+            tags: try fields["tags"].map { value throws(ScoringError) in try reader.strings(value, "tags") } ?? [],
+            description: try fields["description"].map { value throws(ScoringError) in try reader.string(value, "description") },
+            falsePositives: try fields["falsepositives"].map { value throws(ScoringError) in try reader.strings(value, "falsepositives") } ?? [],
+            any: any, all: all, none: none, scope: scope, conditions: conditions,
+            weight: try reader.number(try required("weight"), "weight"), effect: effect, examples: examples,
+            file: reader.file, line: node.mark?.line))
+        ruleNodes.append((reader.file, node, id, any + all + none))
+    }
+
+    func readConditions(_ node: Node, _ reader: RulesFileReader, rule: String) throws(ScoringError) -> [Rulebook.Condition] {
+        var conditions: [Rulebook.Condition] = []
+        for element in try reader.sequence(node, "rule \(rule): conditions") {
+            if let name = element.scalar?.string {
+                conditions.append(.lexicon(name))
+                continue
+            }
+            let pairs = try reader.mapping(element, "rule \(rule): a condition", allowed: ["term", "regex", "near", "within"])
+            let keys = Set(pairs.map(\.key))
+            if keys == ["term"] {
+                conditions.append(.term(try reader.string(pairs[0].node, "term")))
+            } else if keys == ["regex"] {
+                let pattern = try reader.string(pairs[0].node, "regex")
+                do {
+                    _ = try NSRegularExpression(pattern: pattern)
+                } catch {
+                    throw reader.failure(pairs[0].node, "rule \(rule): regex \(pattern) does not compile")
+                }
+                conditions.append(.regex(pattern))
+            } else if keys == ["near", "within"] {
+                let nearNode = pairs.first { $0.key == "near" }!.node
+                let within = try reader.integer(pairs.first { $0.key == "within" }!.node, "within")
+                guard within > 0 else { throw reader.failure(element, "rule \(rule): within must be 1 or more") }
+                var slots: [[Rulebook.Atom]] = []
+                for slotNode in try reader.sequence(nearNode, "near") {
+                    var atoms: [Rulebook.Atom] = []
+                    for text in try reader.strings(slotNode, "a near slot") {
+                        // A slot entry is a lexicon when one has that name, else a literal term.
+                        atoms.append(.term(text))
+                    }
+                    slots.append(atoms)
+                }
+                guard slots.count >= 2 else { throw reader.failure(nearNode, "rule \(rule): near needs at least two slots") }
+                conditions.append(.near(slots: slots, within: within))
+            } else {
+                throw reader.failure(element, "rule \(rule): a condition is a lexicon name, {term: ...}, {regex: ...} or {near: [...], within: N}")
+            }
+        }
+        return conditions
+    }
+
+    func readFieldConditions(_ node: Node, _ reader: RulesFileReader, rule: String) throws(ScoringError) -> Rulebook.FieldConditions {
+        var conditions = Rulebook.FieldConditions()
+        for (key, value, _) in try reader.mapping(node, "rule \(rule): where", allowed: ["people", "amount", "channel", "kind", "mentions_registry"]) {
+            switch key {
+            case "people", "amount":
+                let text = try reader.string(value, key).trimmingCharacters(in: .whitespaces)
+                guard let op = Rulebook.Comparison.Operator.allCases.sorted(by: { $0.rawValue.count > $1.rawValue.count })
+                        .first(where: { text.hasPrefix($0.rawValue) }),
+                      let number = Double(text.dropFirst(op.rawValue.count).trimmingCharacters(in: .whitespaces))
+                else {
+                    throw reader.failure(value, "rule \(rule): \(key) must be a comparison such as \">= 5\"")
+                }
+                let comparison = Rulebook.Comparison(op: op, value: number)
+                if key == "people" { conditions.people = comparison } else { conditions.amount = comparison }
+            case "channel":
+                conditions.channels = try reader.strings(value, "channel")
+            case "mentions_registry":
+                guard let flag = Bool(try reader.string(value, key)) else {
+                    throw reader.failure(value, "rule \(rule): mentions_registry must be true or false")
+                }
+                conditions.mentionsRegistry = flag
+            case "kind":
+                let text = try reader.string(value, "kind")
+                guard let kind = ItemKind(rawValue: text) else { throw reader.failure(value, "rule \(rule): kind must be petition or post") }
+                conditions.kind = kind
+            default: break
+            }
+        }
+        return conditions
+    }
+
+    func readNegation(_ node: Node, _ reader: RulesFileReader) throws(ScoringError) -> Rulebook.Negation {
+        var cues: [String] = []
+        var window = 2
+        for (key, value, _) in try reader.mapping(node, "negation", allowed: ["cues", "window"]) {
+            if key == "cues" { cues = try reader.strings(value, "negation.cues") }
+            else { window = try reader.integer(value, "negation.window") }
+        }
+        guard !cues.isEmpty, window >= 0 else { throw reader.failure(node, "negation needs cues: and a window: of 0 or more") }
+        return Rulebook.Negation(cues: cues, window: window)
+    }
+
+    func readLinking(_ node: Node, _ reader: RulesFileReader) throws(ScoringError) -> Rulebook.LinkingSettings {
+        var settings = Rulebook.LinkingSettings(weights: [:], linkThreshold: 0, reviewThreshold: 0, respondentBonus: 0, types: [:])
+        var seen = Set<String>()
+        for (key, value, _) in try reader.mapping(node, "linking", allowed: ["weights", "link_threshold", "review_threshold", "respondent_bonus", "types"]) {
+            seen.insert(key)
+            switch key {
+            case "weights":
+                for (kind, weightNode, kindNode) in try reader.mapping(value, "linking.weights", allowed: []) {
+                    guard MentionKind(rawValue: kind) != nil else {
+                        throw reader.failure(kindNode, "linking.weights.\(kind) is not one of \(MentionKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    settings.weights[kind] = try reader.number(weightNode, "linking.weights.\(kind)")
+                }
+            case "link_threshold": settings.linkThreshold = try reader.number(value, key)
+            case "review_threshold": settings.reviewThreshold = try reader.number(value, key)
+            case "respondent_bonus": settings.respondentBonus = try reader.number(value, key)
+            case "types":
+                for (type, words, _) in try reader.mapping(value, "linking.types", allowed: []) {
+                    settings.types[type] = try reader.strings(words, "linking.types.\(type)")
+                }
+            default: break
+            }
+        }
+        for key in ["weights", "link_threshold", "review_threshold"] where !seen.contains(key) {
+            throw reader.failure(node, "linking needs \(key):")
+        }
+        guard settings.reviewThreshold <= settings.linkThreshold else {
+            throw reader.failure(node, "linking.review_threshold must not exceed linking.link_threshold")
+        }
+        return settings
+    }
+
+    func finish(version: String) throws(ScoringError) -> Rulebook {
         guard !rules.isEmpty else { throw .noRules }
-        for rule in rules {
-            for lexicon in rule.any + rule.all + rule.none where lexicons[lexicon] == nil {
-                throw .unknownLexicon(file: rule.file, rule: rule.id, lexicon: lexicon)
+        for (file, node, id, conditions) in ruleNodes {
+            for case let .lexicon(name) in conditions where lexicons[name] == nil {
+                throw ScoringError.invalid(file: file, line: node.mark?.line, column: node.mark?.column,
+                                           reason: "rule \(id) refers to lexicon \(name), which no rules file defines")
             }
         }
         guard let linking else {
-            throw .malformedRules(file: files.last?.name ?? "rules", reason: "no file has a linking: section with weights and thresholds")
+            throw .invalid(file: lastFile, line: nil, column: nil, reason: "no rules file has a linking: section")
         }
-        let version = StableHash.hex(of: files.map { "\($0.name)\u{0}\($0.text)" }.joined(separator: "\u{1}"))
-        return Rulebook(lexicons: lexicons, rules: rules, linking: linking, version: version)
-    }
-}
-
-/// The shape of one rules file; unknown keys are errors, not silently ignored.
-private struct RulesFile: Decodable {
-    struct LexiconSpec: Decodable {
-        var title: String?
-        var terms: [String]
-    }
-
-    var lexicons: [String: LexiconSpec]?
-    var rules: [RuleSpec]?
-    var linking: Rulebook.LinkingSettings?
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case lexicons, rules, linking
-    }
-
-    init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        lexicons = try container.decodeIfPresent([String: LexiconSpec].self, forKey: .lexicons)
-        rules = try container.decodeIfPresent([RuleSpec].self, forKey: .rules)
-        linking = try container.decodeIfPresent(Rulebook.LinkingSettings.self, forKey: .linking)
-    }
-}
-
-private struct RuleSpec: Decodable {
-    var id: String
-    var title: String
-    var level: String?
-    var tags: [String]?
-    var description: String?
-    var falsepositives: [String]?
-    var any: [String]?
-    var all: [String]?
-    var none: [String]?
-    var weight: Double
-    var effect: Rulebook.Effect
-    var examples: Rulebook.Examples?
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, title, level, tags, description, falsepositives, any, all, none, weight, effect, examples
-    }
-
-    init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(String.self, forKey: .id)
-        title = try container.decode(String.self, forKey: .title)
-        level = try container.decodeIfPresent(String.self, forKey: .level)
-        tags = try container.decodeIfPresent([String].self, forKey: .tags)
-        description = try container.decodeIfPresent(String.self, forKey: .description)
-        falsepositives = try container.decodeIfPresent([String].self, forKey: .falsepositives)
-        any = try container.decodeIfPresent([String].self, forKey: .any)
-        all = try container.decodeIfPresent([String].self, forKey: .all)
-        none = try container.decodeIfPresent([String].self, forKey: .none)
-        weight = try container.decode(Double.self, forKey: .weight)
-        effect = try container.decode(Rulebook.Effect.self, forKey: .effect)
-        examples = try container.decodeIfPresent(Rulebook.Examples.self, forKey: .examples)
-    }
-}
-
-/// Rejects mapping keys a rules file does not know, so a misspelt field is an error.
-private enum StrictKeys {
-    struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    static func check(_ decoder: any Decoder, allowed: [String]) throws {
-        let container = try decoder.container(keyedBy: AnyKey.self)
-        for key in container.allKeys where !allowed.contains(key.stringValue) {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath + [key],
-                debugDescription: "unknown field \(key.stringValue); expected one of \(allowed.joined(separator: ", "))"))
+        // Near-slot entries that name a lexicon mean the lexicon.
+        let resolved = rules.map { rule in
+            var rule = rule
+            func resolve(_ conditions: [Rulebook.Condition]) -> [Rulebook.Condition] {
+                conditions.map { condition in
+                    guard case let .near(slots, within) = condition else { return condition }
+                    return .near(slots: slots.map { slot in
+                        slot.map { atom in
+                            if case let .term(text) = atom, lexicons[text] != nil { return .lexicon(text) }
+                            return atom
+                        }
+                    }, within: within)
+                }
+            }
+            rule.any = resolve(rule.any)
+            rule.all = resolve(rule.all)
+            rule.none = resolve(rule.none)
+            return rule
         }
+        return Rulebook(lexicons: lexicons, rules: resolved,
+                        negation: negation ?? Rulebook.Negation(cues: [], window: 0),
+                        linking: linking, version: version)
     }
 }

@@ -1,24 +1,18 @@
-/// Errors in the rules files; each names the file and the place in it.
+/// Errors in the rules files; each names the file and, where it can, the line and column.
 public enum ScoringError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The file is not valid YAML, or a field has the wrong shape.
-    case malformedRules(file: String, reason: String)
-    /// A rule refers to a lexicon no file defines.
-    case unknownLexicon(file: String, rule: String, lexicon: String)
-    /// Two rules, or two lexicons, share one id.
-    case duplicateID(file: String, id: String)
+    /// Something in a rules file is wrong: bad YAML, a field of the wrong shape,
+    /// an unknown field or lexicon, a regular expression that does not compile.
+    case invalid(file: String, line: Int?, column: Int?, reason: String)
     /// The rules folder has no rules at all.
     case noRules
 
     public var description: String {
         switch self {
-        case let .malformedRules(file, reason):
-            "rules file \(file): \(reason)"
-        case let .unknownLexicon(file, rule, lexicon):
-            "rules file \(file): rule \(rule) refers to lexicon \(lexicon), which no rules file defines"
-        case let .duplicateID(file, id):
-            "rules file \(file): \(id) is defined more than once"
+        case let .invalid(file, line, column, reason):
+            let place = [line.map { ":\($0)" }, column.map { ":\($0)" }].compactMap { $0 }.joined()
+            return "rules file \(file)\(place): \(reason)"
         case .noRules:
-            "the rules folder defines no rules; wagewatch will not score with an empty rulebook"
+            return "the rules folder defines no rules; wagewatch will not score with an empty rulebook"
         }
     }
 }

@@ -1,45 +1,165 @@
-/// Folds text into the form the matcher compares: half-width ASCII, lower case,
-/// no whitespace, no zero-width or emoji-presentation characters.
+/// Folds text into the form the matcher compares.
 ///
-/// Both the patterns and the texts go through the same folding, so 欠 薪,
-/// ＡＢＣ建筑 and abc建筑 all meet.
-public enum TextNormalizer {
-    /// The folded form of `text`.
-    /// - Complexity: O(n) in the number of Unicode scalars.
-    public static func normalize(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        scalars.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            if let folded = fold(scalar) {
-                scalars.append(folded)
-            }
+/// - full-width digits and letters to ASCII, ASCII to lower case;
+/// - traditional characters to simplified ones (a table taken from OpenCC);
+/// - whitespace, control, zero-width and emoji characters dropped;
+/// - HTML remnants: tags dropped, the common character references decoded.
+///
+/// Patterns and texts go through the same folding, so 欠 薪, 拖欠工資 and
+/// ＡＢＣ建筑 meet 欠薪, 拖欠工资 and abc建筑. Each folded scalar remembers the
+/// UTF-8 offset of the character it came from, so matches can be marked in the
+/// original text.
+public struct TextNormalizer: Sendable {
+    /// Simplified forms for the CJK blocks, indexed by `scalar - tableBase`; 0 means unchanged.
+    private let simplified: [UInt32]
+    private static let tableBase: UInt32 = 0x3400
+    private static let tableEnd: UInt32 = 0xFB00
+
+    /// A normalizer that folds traditional characters with `traditionalToSimplified`
+    /// (see `ChineseConversion.TraditionalToSimplified.characterTable()`).
+    public init(traditionalToSimplified: [UInt32: UInt32] = [:]) {
+        var table = [UInt32](repeating: 0, count: Int(Self.tableEnd - Self.tableBase))
+        for (traditional, simple) in traditionalToSimplified
+        where traditional >= Self.tableBase && traditional < Self.tableEnd {
+            table[Int(traditional - Self.tableBase)] = simple
         }
-        return String(scalars)
+        simplified = table
     }
 
-    /// One scalar folded, or nil when it is dropped.
+    /// The folded form of `text` as a string (for patterns and tests).
+    public func normalize(_ text: String) -> String {
+        var result = NormalizedText()
+        append(text, to: &result)
+        return result.string
+    }
+
+    /// Folds `text` and appends it to `result` as a new field.
+    /// - Complexity: O(n) in the UTF-8 length of `text`; no allocation per character.
+    public func append(_ text: String, to result: inout NormalizedText) {
+        result.fieldStarts.append(result.scalars.count)
+        result.fieldByteCounts.append(text.utf8.count)
+        var text = text
+        text.withUTF8 { bytes in
+            result.scalars.reserveCapacity(result.scalars.count + bytes.count)
+            result.origins.reserveCapacity(result.origins.count + bytes.count)
+            simplified.withUnsafeBufferPointer { table in
+                fold(bytes, table: table, into: &result)
+            }
+        }
+    }
+
+    private func fold(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt32>,
+                      into result: inout NormalizedText) {
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            let start = index
+            var value = UInt32(bytes[index])
+            // Decode one UTF-8 scalar; invalid bytes cannot occur in a Swift String.
+            if value < 0x80 {
+                index += 1
+            } else if value < 0xE0 {
+                value = (value & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
+                index += 2
+            } else if value < 0xF0 {
+                value = (value & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                index += 3
+            } else {
+                value = (value & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12
+                    | UInt32(bytes[index + 2] & 0x3F) << 6 | UInt32(bytes[index + 3] & 0x3F)
+                index += 4
+            }
+
+            if value < 0x80 {
+                switch value {
+                case 0x3C:  // '<' opening a tag: skip to its '>'
+                    if let end = Self.tagEnd(bytes, from: start) {
+                        index = end
+                        continue
+                    }
+                case 0x26:  // '&' opening a character reference
+                    if let (decoded, end) = Self.reference(bytes, from: start) {
+                        index = end
+                        if let folded = Self.foldASCIIOrDrop(decoded) {
+                            result.scalars.append(folded)
+                            result.origins.append(Int32(start))
+                        }
+                        continue
+                    }
+                default:
+                    break
+                }
+                if let folded = Self.foldASCIIOrDrop(value) {
+                    result.scalars.append(folded)
+                    result.origins.append(Int32(start))
+                }
+                continue
+            }
+
+            switch value {
+            case 0xFF01...0xFF5E:  // full-width ASCII forms
+                if let folded = Self.foldASCIIOrDrop(value - 0xFEE0) {
+                    result.scalars.append(folded)
+                    result.origins.append(Int32(start))
+                }
+                continue
+            case 0x3000, 0x00A0, 0x2000...0x200F, 0x2028...0x202F, 0x205F...0x206F, 0xFEFF,
+                 0xFE00...0xFE0F, 0x1F000...0x1FAFF, 0x2600...0x27BF, 0xE0000...0xE007F:
+                continue  // spaces, zero-width and direction marks, variation selectors, emoji
+            case Self.tableBase..<Self.tableEnd:
+                let mapped = table[Int(value - Self.tableBase)]
+                result.scalars.append(mapped == 0 ? value : mapped)
+            default:
+                result.scalars.append(value)
+            }
+            result.origins.append(Int32(start))
+        }
+    }
+
     @inline(__always)
-    static func fold(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
-        var value = scalar.value
-        switch value {
-        case 0xFF01...0xFF5E:  // full-width ASCII forms
-            value -= 0xFEE0
-        case 0x3000:  // ideographic space
-            return nil
-        case 0x200B...0x200F, 0x2060, 0xFEFF, 0xFE0F:  // zero-width and variation selectors
-            return nil
-        default:
-            break
+    private static func foldASCIIOrDrop(_ value: UInt32) -> UInt32? {
+        if value <= 0x20 || value == 0x7F { return nil }
+        if value >= 0x41 && value <= 0x5A { return value + 0x20 }
+        return value
+    }
+
+    /// The offset after the `>` of a tag starting at `start`, if `start` opens one.
+    private static func tagEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard start + 1 < bytes.count else { return nil }
+        let next = bytes[start + 1]
+        let opensTag = (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A) || next == 0x2F || next == 0x21
+        guard opensTag else { return nil }
+        var index = start + 2
+        let limit = min(bytes.count, start + 512)
+        while index < limit {
+            if bytes[index] == 0x3E { return index + 1 }
+            if bytes[index] == 0x3C { return nil }
+            index += 1
         }
-        if value < 0x80 {
-            if value == 0x20 || (0x09...0x0D).contains(value) { return nil }
-            if (0x41...0x5A).contains(value) { value += 0x20 }
-            return Unicode.Scalar(value)
+        return nil
+    }
+
+    private static let entities: [String: UInt32] = [
+        "amp": 0x26, "lt": 0x3C, "gt": 0x3E, "quot": 0x22, "apos": 0x27, "nbsp": 0x20,
+        "mdash": 0x2014, "ndash": 0x2013, "hellip": 0x2026, "middot": 0xB7,
+    ]
+
+    /// The scalar and end offset of a character reference starting at `start`.
+    private static func reference(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (UInt32, Int)? {
+        var index = start + 1
+        let limit = min(bytes.count, start + 12)
+        while index < limit && bytes[index] != 0x3B { index += 1 }
+        guard index < limit, index > start + 1 else { return nil }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<index]), as: UTF8.self)
+        let value: UInt32?
+        if name.hasPrefix("#x") || name.hasPrefix("#X") {
+            value = UInt32(name.dropFirst(2), radix: 16)
+        } else if name.hasPrefix("#") {
+            value = UInt32(name.dropFirst())
+        } else {
+            value = entities[name]
         }
-        let folded = Unicode.Scalar(value)!
-        if folded.properties.isWhitespace || folded.properties.isEmojiPresentation {
-            return nil
-        }
-        return folded
+        guard let value, Unicode.Scalar(value) != nil else { return nil }
+        return (value, index + 1)
     }
 }

@@ -20,9 +20,10 @@ public struct StoredAssessment: Sendable, Hashable {
 extension AppDatabase {
     /// Stores the items not stored yet. An item already stored (same feed and key)
     /// keeps its text; only its handling state (办理状态, 承办单位, 办结时间) is brought up to date.
+    /// - Parameter mask: makes the display copy of a text, with personal numbers masked.
     /// - Returns: how many items were new.
     @discardableResult
-    public func insertItems(_ items: [Item], fetchedAt: Date) throws -> Int {
+    public func insertItems(_ items: [Item], fetchedAt: Date, mask: (String) -> String) throws -> Int {
         try writer.write { db in
             let progress = try db.cachedStatement(sql: """
                 UPDATE item SET status = ?, handling_unit = ?, closed_at = ?
@@ -30,16 +31,17 @@ extension AppDatabase {
                 """)
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
-                                  title, content, respondent, location, people, amount, petitioner, phone,
-                                  status, handling_unit, closed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  title, content, title_masked, content_masked, respondent, location, people,
+                                  amount, petitioner, phone, status, handling_unit, closed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING
                 """)
             var added = 0
             for item in items {
                 try statement.execute(arguments: [
                     item.id, item.feedID, item.sourceKey, item.kind.rawValue, item.channel, item.url,
-                    item.author, item.publishedAt, fetchedAt, item.title, item.content, item.respondent,
+                    item.author, item.publishedAt, fetchedAt, item.title, item.content,
+                    mask(item.title), mask(item.content), item.respondent,
                     item.location, item.people, item.amount, item.petitioner, item.phone, item.status,
                     item.handlingUnit, item.closedAt,
                 ])
@@ -61,30 +63,65 @@ extension AppDatabase {
         try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0 }
     }
 
-    /// Items never assessed, or assessed under other rules or another registry.
-    public func itemsNeedingAssessment(rulesVersion: String, linkerVersion: String) throws -> [Item] {
+    /// Items never assessed, or assessed under another version of the rules and registry.
+    public func itemsNeedingAssessment(version: String) throws -> [Item] {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT item.* FROM item LEFT JOIN assessment ON assessment.item_id = item.id
-                WHERE assessment.item_id IS NULL OR assessment.rules_version != ? OR assessment.linker_version != ?
+                WHERE assessment.item_id IS NULL OR assessment.engine_version != ?
                 ORDER BY item.id
-                """, arguments: [rulesVersion, linkerVersion]).map(Item.init(row:))
+                """, arguments: [version]).map(Item.init(row:))
+        }
+    }
+
+    /// Every stored item, by id.
+    public func allItems() throws -> [Item] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM item ORDER BY id").map(Item.init(row:))
+        }
+    }
+
+    /// One stored item, or nil.
+    public func item(id: String) throws -> Item? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM item WHERE id = ?", arguments: [id]).map(Item.init(row:))
+        }
+    }
+
+    /// The display copy of an item's title and content, personal numbers masked.
+    public func maskedText(ofItem id: String) throws -> (title: String, content: String)? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT title_masked, content_masked FROM item WHERE id = ?", arguments: [id])
+                .map { ($0["title_masked"], $0["content_masked"]) }
+        }
+    }
+
+    /// The stored verdicts, by item id.
+    public func storedAssessments() throws -> [String: StoredAssessment] {
+        try writer.read { db in
+            var result: [String: StoredAssessment] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM assessment") {
+                let verdict = try StoredAssessment(row: row)
+                result[verdict.assessment.itemID] = verdict
+            }
+            return result
         }
     }
 
     /// Stores verdicts, replacing earlier ones for the same items, in one transaction.
-    public func saveAssessments(_ verdicts: [StoredAssessment], rulesVersion: String, linkerVersion: String) throws {
+    public func saveAssessments(_ verdicts: [StoredAssessment], version: String) throws {
         try writer.write { db in
             let statement = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO assessment (item_id, rules_version, linker_version, score, is_signal, claim,
-                    is_escalation, is_resolved, fired_rules, matched_terms, story_key, project_id, link_band,
+                INSERT OR REPLACE INTO assessment (item_id, engine_version, score, level, people, amount, is_signal,
+                    claim, is_escalation, is_resolved, fired_rules, matched_terms, story_key, project_id, link_band,
                     link_confidence, link_evidence, sites)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for verdict in verdicts {
                 let assessment = verdict.assessment
                 try statement.execute(arguments: [
-                    assessment.itemID, rulesVersion, linkerVersion, assessment.score, assessment.isSignal,
+                    assessment.itemID, version, assessment.score, assessment.level.rawValue, assessment.people,
+                    assessment.amount, assessment.isSignal,
                     assessment.claim.rawValue, assessment.isEscalation, assessment.isResolved,
                     StoreCoding.json(assessment.firedRules), StoreCoding.json(assessment.matchedTerms),
                     verdict.storyKey, verdict.link?.projectID, verdict.link?.band.rawValue,
@@ -123,25 +160,37 @@ extension AppDatabase {
         return try rows.map { row in
             let itemID: String = row["id"]
             let kindText: String = row["kind"]
-            let claimText: String = row["claim"]
             guard let kind = ItemKind(rawValue: kindText) else { throw StoreError.corruptValue(column: "kind", value: kindText) }
-            guard let claim = ClaimKind(rawValue: claimText) else { throw StoreError.corruptValue(column: "claim", value: claimText) }
-            let assessment = ItemAssessment(
-                itemID: itemID, score: row["score"], isSignal: row["is_signal"], claim: claim,
-                isEscalation: row["is_escalation"], isResolved: row["is_resolved"],
-                firedRules: try StoreCoding.decode([String].self, from: row["fired_rules"], column: "fired_rules") ?? [],
-                matchedTerms: try StoreCoding.decode([String].self, from: row["matched_terms"], column: "matched_terms") ?? [])
-            var link: ProjectLink?
-            if let projectID: String = row["project_id"], let bandText: String = row["link_band"],
-               let band = LinkBand(rawValue: bandText) {
-                link = ProjectLink(
-                    itemID: itemID, projectID: projectID, band: band, confidence: row["link_confidence"] ?? 0,
-                    evidence: try StoreCoding.decode([LinkEvidence].self, from: row["link_evidence"], column: "link_evidence") ?? [])
-            }
+            let verdict = try StoredAssessment(row: row)
             return ItemSignal(
-                itemID: itemID, kind: kind, at: row["at"], assessment: assessment, storyKey: row["story_key"],
-                link: link, sites: try StoreCoding.decode([String].self, from: row["sites"], column: "sites") ?? [])
+                itemID: itemID, kind: kind, at: row["at"], assessment: verdict.assessment,
+                storyKey: verdict.storyKey, link: verdict.link, sites: verdict.sites)
         }
+    }
+}
+
+extension StoredAssessment {
+    init(row: Row) throws {
+        let itemID: String = row["item_id"]
+        let claimText: String = row["claim"]
+        let levelText: String = row["level"]
+        guard let claim = ClaimKind(rawValue: claimText) else { throw StoreError.corruptValue(column: "claim", value: claimText) }
+        guard let level = SignalLevel(rawValue: levelText) else { throw StoreError.corruptValue(column: "level", value: levelText) }
+        let assessment = ItemAssessment(
+            itemID: itemID, score: row["score"], level: level, isSignal: row["is_signal"], claim: claim,
+            isEscalation: row["is_escalation"], isResolved: row["is_resolved"],
+            firedRules: try StoreCoding.decode([String].self, from: row["fired_rules"], column: "fired_rules") ?? [],
+            matchedTerms: try StoreCoding.decode([String].self, from: row["matched_terms"], column: "matched_terms") ?? [],
+            people: row["people"], amount: row["amount"])
+        var link: ProjectLink?
+        if let projectID: String = row["project_id"], let bandText: String = row["link_band"],
+           let band = LinkBand(rawValue: bandText) {
+            link = ProjectLink(
+                itemID: itemID, projectID: projectID, band: band, confidence: row["link_confidence"] ?? 0,
+                evidence: try StoreCoding.decode([LinkEvidence].self, from: row["link_evidence"], column: "link_evidence") ?? [])
+        }
+        self.init(assessment: assessment, storyKey: row["story_key"], link: link,
+                  sites: try StoreCoding.decode([String].self, from: row["sites"], column: "sites") ?? [])
     }
 }
 

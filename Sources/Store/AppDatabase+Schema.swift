@@ -63,6 +63,10 @@ extension AppDatabase {
                 table.column("fetched_at", .datetime).notNull()
                 table.column("title", .text).notNull()
                 table.column("content", .text).notNull()
+                // Display copies with phone, ID and bank card numbers masked, for
+                // every reader not allowed personal data.
+                table.column("title_masked", .text).notNull()
+                table.column("content_masked", .text).notNull()
                 table.column("respondent", .text)
                 table.column("location", .text)
                 table.column("people", .integer)
@@ -77,9 +81,11 @@ extension AppDatabase {
             try db.create(index: "item_on_time", on: "item", expressions: [SQL("coalesce(published_at, fetched_at)")])
             try db.create(table: "assessment") { table in
                 table.primaryKey("item_id", .text).references("item", onDelete: .cascade)
-                table.column("rules_version", .text).notNull()
-                table.column("linker_version", .text).notNull()
+                table.column("engine_version", .text).notNull()
                 table.column("score", .double).notNull()
+                table.column("level", .text).notNull()
+                table.column("people", .integer)
+                table.column("amount", .double)
                 table.column("is_signal", .boolean).notNull()
                 table.column("claim", .text).notNull()
                 table.column("is_escalation", .boolean).notNull()

@@ -73,12 +73,12 @@ import Testing
 
     @Test func aRefetchedPetitionBringsItsHandlingStateUpToDate() throws {
         var item = petition("A")
-        try database.insertItems([item], fetchedAt: Date())
+        try database.insertItems([item], fetchedAt: Date(), mask: { $0 })
         item.status = "closed"
         item.closedAt = Day(year: 2024, month: 12, day: 20)!.start
         item.content = "被改写的内容"
-        #expect(try database.insertItems([item], fetchedAt: Date()) == 0)
-        let stored = try #require(try database.itemsNeedingAssessment(rulesVersion: "r", linkerVersion: "l").first)
+        #expect(try database.insertItems([item], fetchedAt: Date(), mask: { $0 }) == 0)
+        let stored = try #require(try database.itemsNeedingAssessment(version: "v").first)
         #expect(stored.status == "closed")
         #expect(stored.closedAt == item.closedAt)
         #expect(stored.content == "工资没发")
@@ -86,29 +86,29 @@ import Testing
 
     @Test func itemsAreStoredOnceAndKeepTheirPersonalFieldsInTheStoreOnly() throws {
         let fetchedAt = Date(timeIntervalSince1970: 1_735_000_000)
-        #expect(try database.insertItems([petition("A"), petition("B")], fetchedAt: fetchedAt) == 2)
-        #expect(try database.insertItems([petition("A"), petition("B"), petition("C")], fetchedAt: fetchedAt) == 1)
+        #expect(try database.insertItems([petition("A"), petition("B")], fetchedAt: fetchedAt, mask: { $0 }) == 2)
+        #expect(try database.insertItems([petition("A"), petition("B"), petition("C")], fetchedAt: fetchedAt, mask: { $0 }) == 1)
         #expect(try database.itemCount() == 3)
-        let pending = try database.itemsNeedingAssessment(rulesVersion: "r1", linkerVersion: "l1")
+        let pending = try database.itemsNeedingAssessment(version: "v1")
         #expect(pending == [petition("A"), petition("B"), petition("C")])
     }
 
     @Test func assessmentsAreRedoneOnlyWhenRulesOrRegistryChange() throws {
         let items = [petition("A", day: 3), petition("B", day: 20)]
-        try database.insertItems(items, fetchedAt: Date())
+        try database.insertItems(items, fetchedAt: Date(), mask: { $0 })
         let verdicts = items.map { item in
             StoredAssessment(
-                assessment: ItemAssessment(itemID: item.id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
-                                           isResolved: false, firedRules: ["wage.claim"], matchedTerms: ["工资没发"]),
+                assessment: ItemAssessment(itemID: item.id, score: 5, level: .high, isSignal: true, claim: .wage,
+                                           isEscalation: true, isResolved: false, firedRules: ["wage.claim"],
+                                           matchedTerms: ["工资没发"], people: 12, amount: 380_000),
                 storyKey: "s-\(item.sourceKey)",
                 link: ProjectLink(itemID: item.id, projectID: "P-1", band: .link, confidence: 0.9,
                                   evidence: [LinkEvidence(kind: .alias, text: "城东安置房")]),
                 sites: [])
         }
-        try database.saveAssessments(verdicts, rulesVersion: "r1", linkerVersion: "l1")
-        #expect(try database.itemsNeedingAssessment(rulesVersion: "r1", linkerVersion: "l1").isEmpty)
-        #expect(try database.itemsNeedingAssessment(rulesVersion: "r2", linkerVersion: "l1").count == 2)
-        #expect(try database.itemsNeedingAssessment(rulesVersion: "r1", linkerVersion: "l2").count == 2)
+        try database.saveAssessments(verdicts, version: "v1")
+        #expect(try database.itemsNeedingAssessment(version: "v1").isEmpty)
+        #expect(try database.itemsNeedingAssessment(version: "v2").count == 2)
 
         let window = try database.signals(from: Day(year: 2024, month: 12, day: 10)!.start,
                                           until: Day(year: 2025, month: 1, day: 1)!.start)

@@ -1,0 +1,105 @@
+import ChineseConversion
+import Foundation
+import Model
+import Scoring
+import Store
+
+/// A rule example that did not do what the rules file says.
+public struct ExampleFailure: Sendable, Hashable, CustomStringConvertible {
+    public var rule: String
+    public var file: String
+    public var line: Int?
+    public var text: String
+    public var expectedMatch: Bool
+
+    public var description: String {
+        let place = line.map { "\(file):\($0)" } ?? file
+        return "\(place): rule \(rule) should \(expectedMatch ? "" : "not ")fire on: \(text)"
+    }
+}
+
+/// What `rescore` found, item by item.
+public struct RescoreReport: Sendable {
+    /// One item whose verdict changed.
+    public struct Change: Sendable, Hashable {
+        public var itemID: String
+        public var what: [String]
+    }
+
+    public var items: Int
+    public var changedLevel: Int
+    public var changedClaim: Int
+    public var changedLink: Int
+    public var changes: [Change]
+    public var written: Bool
+}
+
+extension Monitor {
+    /// Runs every rule's examples against the current rules (with an empty registry).
+    public func failingRuleExamples() throws -> (rules: Int, examples: Int, failures: [ExampleFailure]) {
+        let rulebook = try loadRulebook()
+        return Self.failingExamples(of: ScoringEngine(
+            rulebook: rulebook, projects: [], traditionalToSimplified: try TraditionalToSimplified.characterTable()))
+    }
+
+    /// The examples of `engine`'s rules that do not behave as written.
+    public static func failingExamples(of engine: ScoringEngine) -> (rules: Int, examples: Int, failures: [ExampleFailure]) {
+        var failures: [ExampleFailure] = []
+        var examples = 0
+        for rule in engine.rulebook.rules {
+            for (texts, expected) in [(rule.examples.match, true), (rule.examples.noMatch, false)] {
+                for text in texts {
+                    examples += 1
+                    let fired = engine.firedRules(onText: text).contains { $0.id == rule.id }
+                    if fired != expected {
+                        failures.append(ExampleFailure(rule: rule.id, file: rule.file, line: rule.line, text: text, expectedMatch: expected))
+                    }
+                }
+            }
+        }
+        return (engine.rulebook.rules.count, examples, failures)
+    }
+
+    /// Why the engine decides what it does about one stored item.
+    public func explain(itemID: String) throws -> Explanation? {
+        guard let item = try database.item(id: itemID) else { return nil }
+        return try makeEngine().explain(item)
+    }
+
+    /// Applies the current rules and registry to every stored item; writes only when `write`.
+    public func rescore(write: Bool) throws -> RescoreReport {
+        let engine = try makeEngine()
+        let stored = try database.storedAssessments()
+        var report = RescoreReport(items: 0, changedLevel: 0, changedClaim: 0, changedLink: 0, changes: [], written: write)
+        var verdicts: [StoredAssessment] = []
+        for item in try database.allItems() {
+            let verdict = StoredAssessment(engine.evaluate(item))
+            verdicts.append(verdict)
+            report.items += 1
+            let before = stored[item.id]
+            var what: [String] = []
+            let oldLevel = before?.assessment.level ?? .none
+            if oldLevel != verdict.assessment.level {
+                report.changedLevel += 1
+                what.append("level \(oldLevel.rawValue) -> \(verdict.assessment.level.rawValue)")
+            }
+            let oldClaim = before.map { $0.assessment.isSignal ? $0.assessment.claim.rawValue : "-" } ?? "-"
+            let newClaim = verdict.assessment.isSignal ? verdict.assessment.claim.rawValue : "-"
+            if oldClaim != newClaim {
+                report.changedClaim += 1
+                what.append("claim \(oldClaim) -> \(newClaim)")
+            }
+            let oldLink = before?.link.map { "\($0.projectID) (\($0.band.rawValue))" } ?? "-"
+            let newLink = verdict.link.map { "\($0.projectID) (\($0.band.rawValue))" } ?? "-"
+            if oldLink != newLink {
+                report.changedLink += 1
+                what.append("link \(oldLink) -> \(newLink)")
+            }
+            if !what.isEmpty { report.changes.append(.init(itemID: item.id, what: what)) }
+        }
+        if write {
+            try database.saveAssessments(verdicts, version: engine.version)
+        }
+        return report
+    }
+}

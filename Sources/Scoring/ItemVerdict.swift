@@ -1,0 +1,42 @@
+import Model
+
+/// Everything the engine concludes about one item.
+public struct ItemVerdict: Sendable, Hashable {
+    public var assessment: ItemAssessment
+    public var link: ProjectLink?
+    /// The story fingerprint (SimHash) as 16 hex digits.
+    public var storyKey: String
+    /// Site names, for signals that link to no project.
+    public var sites: [String]
+}
+
+/// Why the engine decided what it did, for `wagewatch explain`.
+public struct Explanation: Sendable {
+    /// One occurrence of a pattern in the folded text.
+    public struct Occurrence: Sendable, Hashable {
+        public var text: String
+        public var field: Rulebook.Field
+        /// Folded scalar offsets.
+        public var range: Range<Int>
+        /// UTF-8 offsets in the original field text.
+        public var originalRange: Range<Int>
+        /// What the pattern stands for: lexicon names, `registry:P-001 (alias)`, `negation`, `township` ...
+        public var meanings: [String]
+        public var isNegated: Bool
+    }
+
+    /// One project the item might be about, with the evidence and its confidence.
+    public struct Candidate: Sendable, Hashable {
+        public var projectID: String
+        public var name: String
+        public var confidence: Double
+        public var evidence: [LinkEvidence]
+    }
+
+    public var verdict: ItemVerdict
+    /// The folded text of each field.
+    public var normalized: [Rulebook.Field: String]
+    public var occurrences: [Occurrence]
+    public var firedRules: [Rulebook.Rule]
+    public var candidates: [Candidate]
+}

@@ -1,0 +1,110 @@
+/// Reads head counts and amounts written in a text: 35名工人, 三十多人, 5万元, 一百二十万, 4.6万元, 1,200,000元.
+///
+/// Works on folded scalars (full-width digits are already ASCII).
+public enum NumberReader {
+    /// The largest head count and the largest amount in yuan the text gives.
+    public static func read(_ scalars: ArraySlice<UInt32>) -> (people: Int?, amount: Double?) {
+        var people: Int?
+        var amount: Double?
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            guard let (value, after) = number(in: scalars, at: index) else {
+                index += 1
+                continue
+            }
+            var cursor = after
+            // 多, 余, 几 after the number: "三十多人" is at least thirty.
+            if cursor < scalars.endIndex, approximate.contains(scalars[cursor]) { cursor += 1 }
+            var multiplier = 1.0
+            if cursor < scalars.endIndex, let unit = magnitudes[scalars[cursor]] {
+                multiplier = unit
+                cursor += 1
+                if cursor < scalars.endIndex, approximate.contains(scalars[cursor]) { cursor += 1 }
+            }
+            if starts(with: personUnits, in: scalars, at: cursor), multiplier == 1, value < 100_000 {
+                people = max(people ?? 0, Int(value))
+            } else if multiplier >= 10_000 || starts(with: moneyUnits, in: scalars, at: cursor) {
+                amount = max(amount ?? 0, value * multiplier)
+            }
+            index = max(cursor, index + 1)
+        }
+        return (people, amount)
+    }
+
+    private static let approximate: Set<UInt32> = Set("多余几来".unicodeScalars.map(\.value))
+    private static let magnitudes: [UInt32: Double] = [
+        ("万" as Unicode.Scalar).value: 10_000, ("千" as Unicode.Scalar).value: 1_000, ("亿" as Unicode.Scalar).value: 100_000_000,
+        ("w" as Unicode.Scalar).value: 10_000, ("k" as Unicode.Scalar).value: 1_000,
+    ]
+    private static let personUnits: [[UInt32]] = ["人", "名", "位", "个人", "个工人", "个农民工", "号人", "户"].map { $0.unicodeScalars.map(\.value) }
+    private static let moneyUnits: [[UInt32]] = ["元", "块"].map { $0.unicodeScalars.map(\.value) }
+    private static let digits: [UInt32: Int] = {
+        var table: [UInt32: Int] = [:]
+        for (text, value) in [("零", 0), ("〇", 0), ("一", 1), ("二", 2), ("两", 2), ("三", 3), ("四", 4), ("五", 5),
+                              ("六", 6), ("七", 7), ("八", 8), ("九", 9)] {
+            table[text.unicodeScalars.first!.value] = value
+        }
+        return table
+    }()
+    private static let units: [UInt32: Int] = [
+        ("十" as Unicode.Scalar).value: 10, ("百" as Unicode.Scalar).value: 100, ("千" as Unicode.Scalar).value: 1_000,
+    ]
+
+    private static func starts(with candidates: [[UInt32]], in scalars: ArraySlice<UInt32>, at index: Int) -> Bool {
+        candidates.contains { word in
+            index + word.count <= scalars.endIndex && scalars[index..<(index + word.count)].elementsEqual(word)
+        }
+    }
+
+    /// A number written in ASCII digits (with `,` and `.`) or in Chinese numerals, and where it ends.
+    static func number(in scalars: ArraySlice<UInt32>, at index: Int) -> (Double, Int)? {
+        let first = scalars[index]
+        if first >= 0x30 && first <= 0x39 {
+            // Not the tail of a longer token such as a phone number or a project code.
+            if index > scalars.startIndex, let previous = Optional(scalars[index - 1]),
+               (previous >= 0x30 && previous <= 0x39) || (previous >= 0x61 && previous <= 0x7A) || previous == 0x2D {
+                return nil
+            }
+            var cursor = index
+            var text = ""
+            while cursor < scalars.endIndex {
+                let value = scalars[cursor]
+                if value >= 0x30 && value <= 0x39 || value == 0x2E {
+                    text.unicodeScalars.append(Unicode.Scalar(value)!)
+                } else if value == 0x2C, cursor + 1 < scalars.endIndex, scalars[cursor + 1] >= 0x30, scalars[cursor + 1] <= 0x39 {
+                    // thousands separator
+                } else {
+                    break
+                }
+                cursor += 1
+            }
+            guard text.count <= 12, let value = Double(text) else { return nil }
+            return (value, cursor)
+        }
+        guard digits[first] != nil || units[first] != nil else { return nil }
+        // Chinese numerals: 一百二十, 三十, 十五, 两千五百; 万 and 亿 are left to the caller as magnitudes
+        // unless more numerals follow them (一百二十万 -> 1200000 with 万 as the caller's magnitude).
+        var total = 0
+        var digit: Int?
+        var cursor = index
+        var sawNumeral = false
+        while cursor < scalars.endIndex {
+            let value = scalars[cursor]
+            if let next = digits[value] {
+                digit = (digit ?? 0) * 10 + next
+                sawNumeral = true
+            } else if let unit = units[value] {
+                total += (digit ?? 1) * unit
+                digit = nil
+                sawNumeral = true
+            } else {
+                break
+            }
+            cursor += 1
+        }
+        guard sawNumeral else { return nil }
+        total += digit ?? 0
+        // A lone 一 or 十 is rarely a count ("一起", "十分"); demand a unit right after it.
+        return (Double(total), cursor)
+    }
+}

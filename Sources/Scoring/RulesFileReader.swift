@@ -1,0 +1,79 @@
+import Yams
+
+/// Reads one rules file as a YAML node tree, so every error can name its line and column.
+struct RulesFileReader {
+    let file: String
+
+    /// The root node of `text`; YAML syntax errors carry their own position.
+    func root(of text: String) throws(ScoringError) -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw yamlError(error)
+        } catch {
+            throw .invalid(file: file, line: nil, column: nil, reason: "\(error)")
+        }
+    }
+
+    private func yamlError(_ error: YamlError) -> ScoringError {
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return .invalid(file: file, line: mark.line, column: mark.column, reason: "not valid YAML: \(problem)")
+        default:
+            return .invalid(file: file, line: nil, column: nil, reason: "not valid YAML: \(error)")
+        }
+    }
+
+    func failure(_ node: Node?, _ reason: String) -> ScoringError {
+        .invalid(file: file, line: node?.mark?.line, column: node?.mark?.column, reason: reason)
+    }
+
+    /// The pairs of a mapping, refusing keys outside `allowed`.
+    func mapping(_ node: Node, _ what: String, allowed: [String]) throws(ScoringError) -> [(key: String, node: Node, keyNode: Node)] {
+        guard let mapping = node.mapping else { throw failure(node, "\(what) must be a mapping (key: value)") }
+        var pairs: [(key: String, node: Node, keyNode: Node)] = []
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.scalar?.string else { throw failure(keyNode, "\(what): keys must be plain words") }
+            guard allowed.isEmpty || allowed.contains(key) else {
+                throw failure(keyNode, "\(what): unknown field \(key); expected one of \(allowed.joined(separator: ", "))")
+            }
+            pairs.append((key, value, keyNode))
+        }
+        return pairs
+    }
+
+    func string(_ node: Node, _ what: String) throws(ScoringError) -> String {
+        guard let scalar = node.scalar else { throw failure(node, "\(what) must be a single value") }
+        return scalar.string
+    }
+
+    /// A list of strings; a single value counts as a list of one.
+    func strings(_ node: Node, _ what: String) throws(ScoringError) -> [String] {
+        if let scalar = node.scalar { return [scalar.string] }
+        guard let sequence = node.sequence else { throw failure(node, "\(what) must be a list") }
+        var values: [String] = []
+        for element in sequence {
+            values.append(try string(element, "each entry of \(what)"))
+        }
+        return values
+    }
+
+    func number(_ node: Node, _ what: String) throws(ScoringError) -> Double {
+        guard let text = node.scalar?.string, let value = Double(text) else {
+            throw failure(node, "\(what) must be a number")
+        }
+        return value
+    }
+
+    func integer(_ node: Node, _ what: String) throws(ScoringError) -> Int {
+        guard let text = node.scalar?.string, let value = Int(text) else {
+            throw failure(node, "\(what) must be a whole number")
+        }
+        return value
+    }
+
+    func sequence(_ node: Node, _ what: String) throws(ScoringError) -> [Node] {
+        guard let sequence = node.sequence else { throw failure(node, "\(what) must be a list") }
+        return Array(sequence)
+    }
+}

@@ -1,0 +1,311 @@
+import Model
+
+extension ScoringEngine {
+    /// The verdict on `item`: rules fired, score, claim kind, link, story, sites.
+    public func evaluate(_ item: Item) -> ItemVerdict {
+        run(item, explaining: false).verdict
+    }
+
+    /// The verdict with everything that led to it, for a clerk.
+    public func explain(_ item: Item) -> Explanation {
+        run(item, explaining: true).explanation!
+    }
+
+    /// The rules that fire on a bare text (as content of a post), for rule examples.
+    public func firedRules(onText text: String) -> [Rulebook.Rule] {
+        let item = Item(feedID: "example", sourceKey: "example", kind: .post, content: text)
+        return run(item, explaining: true).explanation!.firedRules
+    }
+
+    private struct Tracked {
+        var slot: Int32
+        var field: Int8
+        var start: Int32
+        var end: Int32
+    }
+
+    private func run(_ item: Item, explaining: Bool) -> (verdict: ItemVerdict, explanation: Explanation?) {
+        var text = NormalizedText()
+        let fieldTexts = [item.title, item.content, item.respondent ?? "", item.location ?? ""]
+        for fieldText in fieldTexts { normalizer.append(fieldText, to: &text) }
+        let bounds = text.fieldStarts + [text.scalars.count]
+        @inline(__always) func field(of offset: Int) -> Int {
+            offset < bounds[1] ? 0 : offset < bounds[2] ? 1 : offset < bounds[3] ? 2 : 3
+        }
+
+        var presence = [UInt64](repeating: 0, count: slotWords * 4)
+        var tracked: [Tracked] = []
+        var cueEnds: [Int] = []
+        var termPatterns: [Int] = []
+        var mentions: [(pattern: Int, field: Int)] = []
+        var occurrences: [Explanation.Occurrence] = []
+        let window = rulebook.negation.window
+
+        text.scalars.withUnsafeBufferPointer { buffer in
+            matcher.scan(buffer) { pattern, start, end in
+                let at = field(of: start)
+                guard at == field(of: end - 1) else { return }
+                var negated = false
+                if isCue[pattern] { cueEnds.append(end) }
+                let first = Int(slotStart[pattern]), last = Int(slotStart[pattern + 1])
+                if first < last {
+                    // A cue counts when it ends at most `window` characters before the term starts.
+                    var cue = cueEnds.count - 1
+                    while cue >= 0 && cueEnds[cue] > start { cue -= 1 }
+                    negated = cue >= 0 && cueEnds[cue] >= start - window && field(of: cueEnds[cue] - 1) == at
+                    var counted = false
+                    for entry in first..<last {
+                        let slot = Int(slotList[entry])
+                        if negated && slotNegatable[slot] { continue }
+                        presence[at * slotWords + slot >> 6] |= 1 << UInt64(slot & 63)
+                        if slotTracked[slot] {
+                            tracked.append(Tracked(slot: Int32(slot), field: Int8(at), start: Int32(start), end: Int32(end)))
+                        }
+                        counted = true
+                    }
+                    if counted { termPatterns.append(pattern) }
+                }
+                if ownerStart[pattern] < ownerStart[pattern + 1] || townshipOfPattern[pattern] >= 0 || typeOfPattern[pattern] >= 0 {
+                    mentions.append((pattern, at))
+                }
+                if explaining {
+                    occurrences.append(occurrence(pattern, start: start, end: end, field: at, negated: negated, in: text))
+                }
+            }
+        }
+
+        func isPresent(_ slot: Int, _ mask: Int) -> Bool {
+            let word = slot >> 6, bit = UInt64(1) << UInt64(slot & 63)
+            for at in 0..<4 where mask & (1 << at) != 0 && presence[at * slotWords + word] & bit != 0 {
+                return true
+            }
+            return false
+        }
+        var scopedTexts: [Int: String] = [:]
+        func scopedText(_ mask: Int) -> String {
+            if let cached = scopedTexts[mask] { return cached }
+            var view = String.UnicodeScalarView()
+            for at in 0..<4 where mask & (1 << at) != 0 {
+                for value in text.scalars[bounds[at]..<bounds[at + 1]] { view.append(Unicode.Scalar(value)!) }
+                view.append("\n")
+            }
+            let result = String(view)
+            scopedTexts[mask] = result
+            return result
+        }
+        func holds(_ condition: CompiledCondition, _ mask: Int) -> Bool {
+            switch condition {
+            case let .slot(slot): return isPresent(slot, mask)
+            case let .regex(regex): return regex.matches(scopedText(mask))
+            case let .near(slots, within): return nearHolds(slots, within: within, mask: mask, tracked: tracked)
+            }
+        }
+
+        // Head count and amount: the record's own fields first, else what the text says.
+        var people = item.people
+        var amount = item.amount
+        if !termPatterns.isEmpty && (people == nil || amount == nil) {
+            let read = NumberReader.read(text.scalars[bounds[0]..<bounds[2]])
+            people = people ?? read.people
+            amount = amount ?? read.amount
+        }
+
+        let mentionsRegistry = mentions.contains {
+            ownerStart[$0.pattern] < ownerStart[$0.pattern + 1] || townshipOfPattern[$0.pattern] >= 0
+        }
+        var fired: [Rulebook.Rule] = []
+        for compiled in compiledRules {
+            let rule = compiled.rule
+            let conditions = rule.conditions
+            if let kind = conditions.kind, kind != item.kind { continue }
+            if !conditions.channels.isEmpty && !(item.channel.map(conditions.channels.contains) ?? false) { continue }
+            if let comparison = conditions.people, !(people.map { comparison.holds(for: Double($0)) } ?? false) { continue }
+            if let comparison = conditions.amount, !(amount.map(comparison.holds(for:)) ?? false) { continue }
+            if let wanted = conditions.mentionsRegistry, wanted != mentionsRegistry { continue }
+            let mask = compiled.scopeMask
+            guard compiled.all.allSatisfy({ holds($0, mask) }),
+                  !compiled.none.contains(where: { holds($0, mask) }),
+                  compiled.any.isEmpty || compiled.any.contains(where: { holds($0, mask) })
+            else { continue }
+            fired.append(rule)
+        }
+
+        var assessment = ItemAssessment(
+            itemID: item.id, score: 0, isSignal: false, claim: .wage, isEscalation: false, isResolved: false,
+            firedRules: [], matchedTerms: [], people: people, amount: amount)
+        var seenTerms = Set<Int>()
+        for pattern in termPatterns where seenTerms.insert(pattern).inserted {
+            assessment.matchedTerms.append(patternTexts[pattern])
+        }
+        var sawNoise = false
+        var level = SignalLevel.none
+        for rule in fired {
+            assessment.firedRules.append(rule.id)
+            assessment.score += rule.weight
+            switch rule.effect {
+            case .signal: assessment.isSignal = true
+            case .projectPayment: assessment.claim = .projectPayment
+            case .escalation: assessment.isEscalation = true
+            case .resolved: assessment.isResolved = true
+            case .noise: sawNoise = true
+            case .score: break
+            }
+            if [.signal, .escalation, .projectPayment].contains(rule.effect) { level = max(level, rule.level) }
+        }
+        if sawNoise { assessment.isSignal = false }
+        // Escalation and claim kind qualify a signal; on anything else they mean nothing.
+        if !assessment.isSignal {
+            level = .none
+            assessment.isEscalation = false
+            assessment.claim = .wage
+        }
+        assessment.level = level
+        assessment.score = max(0, assessment.score)
+
+        let candidates = rankCandidates(mentions)
+        let link = decideLink(item: item, candidates: candidates)
+        let content = text.range(ofField: 1).isEmpty ? text.range(ofField: 0) : text.range(ofField: 1)
+        let storyKey = StoryFingerprint.hex(StoryFingerprint.fingerprint(text.scalars[content]))
+        let sites = assessment.isSignal && link == nil ? SiteMentionFinder.sites(in: item.title + "\n" + item.content) : []
+        let verdict = ItemVerdict(assessment: assessment, link: link, storyKey: storyKey, sites: sites)
+
+        guard explaining else { return (verdict, nil) }
+        var normalized: [Rulebook.Field: String] = [:]
+        for (index, name) in Rulebook.Field.allCases.enumerated() {
+            var view = String.UnicodeScalarView()
+            for value in text.scalars[bounds[index]..<bounds[index + 1]] { view.append(Unicode.Scalar(value)!) }
+            normalized[name] = String(view)
+        }
+        let explained = candidates.map { candidate in
+            Explanation.Candidate(projectID: projects[candidate.project].id, name: projects[candidate.project].name,
+                                  confidence: candidate.confidence, evidence: candidate.evidence)
+        }
+        return (verdict, Explanation(verdict: verdict, normalized: normalized, occurrences: occurrences,
+                                     firedRules: fired, candidates: explained))
+    }
+
+    private func occurrence(_ pattern: Int, start: Int, end: Int, field: Int, negated: Bool,
+                            in text: NormalizedText) -> Explanation.Occurrence {
+        var meanings: [String] = []
+        for entry in Int(slotStart[pattern])..<Int(slotStart[pattern + 1]) {
+            let name = slotNames[Int(slotList[entry])]
+            meanings.append(name.hasPrefix("=") ? "term" : "lexicon:\(name)")
+        }
+        if isCue[pattern] { meanings.append("negation") }
+        for entry in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) {
+            meanings.append("registry:\(projects[Int(ownerProject[entry])].id) (\(ownerKind[entry].rawValue))")
+        }
+        if townshipOfPattern[pattern] >= 0 { meanings.append("township") }
+        if typeOfPattern[pattern] >= 0 { meanings.append("project_type") }
+        // The original bytes run to where the next folded scalar of the field came from.
+        let fieldEnd = field + 1 < text.fieldStarts.count ? text.fieldStarts[field + 1] : text.scalars.count
+        let originEnd = end < fieldEnd ? Int(text.origins[end]) : text.fieldByteCounts[field]
+        return Explanation.Occurrence(
+            text: patternTexts[pattern], field: Rulebook.Field.allCases[field], range: start..<end,
+            originalRange: Int(text.origins[start])..<originEnd, meanings: meanings, isNegated: negated)
+    }
+
+    /// Whether one alternative of every slot occurs in the scoped fields within a span of `within` characters.
+    private func nearHolds(_ slots: [[Int]], within: Int, mask: Int, tracked: [Tracked]) -> Bool {
+        var events: [(start: Int, end: Int, slot: Int)] = []
+        for occurrence in tracked where mask & (1 << Int(occurrence.field)) != 0 {
+            for (index, alternatives) in slots.enumerated() where alternatives.contains(Int(occurrence.slot)) {
+                events.append((Int(occurrence.start), Int(occurrence.end), index))
+            }
+        }
+        guard Set(events.map(\.slot)).count == slots.count else { return false }
+        events.sort { $0.start < $1.start }
+        // Smallest window over start order that holds every slot.
+        var counts = [Int](repeating: 0, count: slots.count)
+        var covered = 0
+        var left = 0
+        for right in events.indices {
+            if counts[events[right].slot] == 0 { covered += 1 }
+            counts[events[right].slot] += 1
+            while covered == slots.count {
+                let span = events[left...right].map(\.end).max()! - events[left].start
+                if span <= within { return true }
+                counts[events[left].slot] -= 1
+                if counts[events[left].slot] == 0 { covered -= 1 }
+                left += 1
+            }
+        }
+        return false
+    }
+
+    struct Candidate {
+        var project: Int
+        var confidence: Double
+        var evidence: [LinkEvidence]
+    }
+
+    /// Projects the mentions point at, best first.
+    func rankCandidates(_ mentions: [(pattern: Int, field: Int)]) -> [Candidate] {
+        guard !mentions.isEmpty else { return [] }
+        let settings = rulebook.linking
+        var byProject: [Int: Candidate] = [:]
+        var counted = Set<String>()
+        let respondentField = 2
+        for (pattern, at) in mentions {
+            for entry in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) {
+                let project = Int(ownerProject[entry])
+                let kind = ownerKind[entry]
+                let shared = Double(sharedBy[pattern])
+                var candidate = byProject[project] ?? Candidate(project: project, confidence: 0, evidence: [])
+                if counted.insert("\(project)|\(kind.rawValue)|\(pattern)").inserted {
+                    candidate.confidence += settings.weight(of: kind) / shared
+                    candidate.evidence.append(LinkEvidence(kind: kind, text: projects[project].displayName(of: kind, matching: patternTexts[pattern], normalizer: normalizer)))
+                }
+                if at == respondentField, counted.insert("\(project)|respondent|\(pattern)").inserted {
+                    candidate.confidence += settings.respondentBonus / shared
+                    candidate.evidence.append(LinkEvidence(kind: .respondent, text: projects[project].displayName(of: kind, matching: patternTexts[pattern], normalizer: normalizer)))
+                }
+                byProject[project] = candidate
+            }
+        }
+        // Township and project-type words only tell candidates apart; they never make one.
+        for (pattern, _) in mentions {
+            let township = townshipOfPattern[pattern]
+            let type = typeOfPattern[pattern]
+            for (project, var candidate) in byProject {
+                if township >= 0, townshipOfProject[project] == township,
+                   counted.insert("\(project)|township").inserted {
+                    candidate.confidence += settings.weight(of: .township)
+                    candidate.evidence.append(LinkEvidence(kind: .township, text: projects[project].township ?? ""))
+                }
+                if type >= 0, typesOfProject[project].contains(type), counted.insert("\(project)|type").inserted {
+                    candidate.confidence += settings.weight(of: .projectType)
+                    candidate.evidence.append(LinkEvidence(kind: .projectType, text: patternTexts[pattern]))
+                }
+                byProject[project] = candidate
+            }
+        }
+        return byProject.values.sorted {
+            $0.confidence != $1.confidence ? $0.confidence > $1.confidence : projects[$0.project].id < projects[$1.project].id
+        }
+    }
+
+    func decideLink(item: Item, candidates: [Candidate]) -> ProjectLink? {
+        let settings = rulebook.linking
+        guard let best = candidates.first, best.confidence >= settings.reviewThreshold else { return nil }
+        // Two projects equally likely cannot be told apart here: a clerk decides.
+        let isTied = candidates.count > 1 && candidates[1].confidence >= best.confidence - 1e-9
+        let band: LinkBand = best.confidence >= settings.linkThreshold && !isTied ? .link : .review
+        return ProjectLink(itemID: item.id, projectID: projects[best.project].id, band: band,
+                           confidence: min(1, best.confidence), evidence: best.evidence)
+    }
+}
+
+extension Project {
+    /// The registry's own spelling of the name of `kind` whose folded form is `folded`.
+    func displayName(of kind: MentionKind, matching folded: String, normalizer: TextNormalizer) -> String {
+        let candidates: [String] = switch kind {
+        case .name, .respondent, .township, .projectType: [name]
+        case .alias: aliases
+        case .contractor: contractor.map { [$0] } ?? []
+        case .subcontractor: subcontractors
+        case .builder: builder.map { [$0] } ?? []
+        }
+        return candidates.first { normalizer.normalize($0) == folded } ?? folded
+    }
+}

@@ -1,0 +1,286 @@
+import Foundation
+import Model
+
+/// Scores items and links them to projects, from one automaton of every lexicon
+/// term, rule term, negation cue, registry name, township and project-type word.
+///
+/// Built once per rules-and-registry version (`version`) and shared; evaluating
+/// an item reads it only, so one engine serves any number of concurrent calls.
+public struct ScoringEngine: Sendable {
+    public let rulebook: Rulebook
+    public let projects: [Project]
+    /// A stamp of rules and registry: verdicts made under another version are redone.
+    public let version: String
+    let normalizer: TextNormalizer
+    let matcher: PatternMatcher
+
+    // Per pattern, in contiguous lists (pattern i owns entries start[i] ..< start[i+1]).
+    let patternTexts: [String]
+    let slotStart: [Int32]
+    let slotList: [Int32]
+    let ownerStart: [Int32]
+    let ownerProject: [Int32]
+    let ownerKind: [MentionKind]
+    /// Distinct projects that share each pattern's registry text.
+    let sharedBy: [Int32]
+    let isCue: [Bool]
+    let townshipOfPattern: [Int32]
+    let typeOfPattern: [Int32]
+
+    /// Lexicon slots: the named lexicons, then one slot per literal term used by a rule.
+    let slotNames: [String]
+    let slotNegatable: [Bool]
+    let slotTracked: [Bool]
+    let slotWords: Int
+
+    let compiledRules: [CompiledRule]
+    let townshipOfProject: [Int32]
+    let typesOfProject: [[Int32]]
+
+    /// Builds the engine.
+    /// - Parameters:
+    ///   - traditionalToSimplified: OpenCC's character table (`ChineseConversion`); empty folds nothing.
+    /// - Complexity: O(total length of all patterns); about a second for 100,000 projects.
+    public init(rulebook: Rulebook, projects: [Project], traditionalToSimplified: [UInt32: UInt32] = [:]) {
+        let normalizer = TextNormalizer(traditionalToSimplified: traditionalToSimplified)
+        var builder = PatternTableBuilder(normalizer: normalizer)
+
+        // Slots for named lexicons, then literal terms of rules.
+        var slotNames = rulebook.lexicons.keys.sorted()
+        var slotIndex = Dictionary(uniqueKeysWithValues: slotNames.enumerated().map { ($1, $0) })
+        var slotNegatable = slotNames.map { rulebook.lexicons[$0]!.isNegatable }
+        func slot(forTerm term: String) -> Int {
+            let key = "=" + term
+            if let index = slotIndex[key] { return index }
+            slotNames.append(key)
+            slotNegatable.append(false)
+            slotIndex[key] = slotNames.count - 1
+            builder.add(term, slot: slotNames.count - 1)
+            return slotNames.count - 1
+        }
+        for (index, name) in slotNames.enumerated() {
+            for term in rulebook.lexicons[name]!.terms { builder.add(term, slot: index) }
+        }
+        var tracked = Set<Int>()
+        var compiled: [CompiledRule] = []
+        for rule in rulebook.rules {
+            func compile(_ condition: Rulebook.Condition) -> CompiledCondition {
+                switch condition {
+                case let .lexicon(name): return .slot(slotIndex[name]!)
+                case let .term(text): return .slot(slot(forTerm: text))
+                case let .regex(pattern): return .regex(CompiledRegex(pattern))
+                case let .near(slots, within):
+                    let compiledSlots = slots.map { atoms in
+                        atoms.map { atom -> Int in
+                            switch atom {
+                            case let .lexicon(name): return slotIndex[name]!
+                            case let .term(text): return slot(forTerm: text)
+                            }
+                        }
+                    }
+                    compiledSlots.joined().forEach { tracked.insert($0) }
+                    return .near(compiledSlots, within: within)
+                }
+            }
+            compiled.append(CompiledRule(
+                rule: rule, any: rule.any.map(compile), all: rule.all.map(compile), none: rule.none.map(compile),
+                scopeMask: rule.scope.map { scope in scope.reduce(0) { $0 | CompiledRule.bit(for: $1) } } ?? 0b1111))
+        }
+        for cue in rulebook.negation.cues { builder.addCue(cue) }
+
+        // Registry names, townships and project types.
+        var townships: [String: Int32] = [:]
+        var townshipOfProject: [Int32] = []
+        let typeNames = rulebook.linking.types.keys.sorted()
+        let typeWords = typeNames.map { rulebook.linking.types[$0]!.map(normalizer.normalize) }
+        var typesOfProject: [[Int32]] = []
+        for (index, project) in projects.enumerated() {
+            var names: [(String, MentionKind)] = [(project.name, .name)]
+            names += project.aliases.map { ($0, .alias) }
+            if let contractor = project.contractor { names.append((contractor, .contractor)) }
+            if let builderName = project.builder { names.append((builderName, .builder)) }
+            names += project.subcontractors.map { ($0, .subcontractor) }
+            for (name, kind) in names {
+                builder.addOwner(name, project: Int32(index), kind: kind)
+            }
+            if let township = project.township, !township.isEmpty {
+                let id = townships[township] ?? Int32(townships.count)
+                townships[township] = id
+                townshipOfProject.append(id)
+                builder.addTownship(township, id: id)
+            } else {
+                townshipOfProject.append(-1)
+            }
+            let folded = normalizer.normalize(project.name + " " + project.aliases.joined(separator: " "))
+            typesOfProject.append(typeWords.enumerated().compactMap { type, words in
+                words.contains { !$0.isEmpty && folded.contains($0) } ? Int32(type) : nil
+            })
+        }
+        for (type, words) in typeWords.enumerated() {
+            for word in words { builder.addType(word, id: Int32(type)) }
+        }
+
+        let table = builder.finish()
+        self.rulebook = rulebook
+        self.projects = projects
+        self.normalizer = normalizer
+        self.matcher = PatternMatcher(scalarPatterns: table.scalars)
+        self.patternTexts = table.texts
+        self.slotStart = table.slotStart
+        self.slotList = table.slotList
+        self.ownerStart = table.ownerStart
+        self.ownerProject = table.ownerProject
+        self.ownerKind = table.ownerKind
+        self.sharedBy = table.sharedBy
+        self.isCue = table.isCue
+        self.townshipOfPattern = table.township
+        self.typeOfPattern = table.type
+        self.slotNames = slotNames
+        self.slotNegatable = slotNegatable
+        self.slotTracked = slotNames.indices.map { tracked.contains($0) }
+        self.slotWords = (slotNames.count + 63) / 64
+        self.compiledRules = compiled
+        self.townshipOfProject = townshipOfProject
+        self.typesOfProject = typesOfProject
+
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let registryStamp = (try? encoder.encode(projects)).map { StableHash.hex(of: String(decoding: $0, as: UTF8.self)) } ?? ""
+        self.version = StableHash.hex(of: rulebook.version + "|" + registryStamp + "|" + "\(traditionalToSimplified.count)")
+    }
+}
+
+/// A rule with its conditions resolved to slots and compiled expressions.
+struct CompiledRule: Sendable {
+    var rule: Rulebook.Rule
+    var any: [CompiledCondition]
+    var all: [CompiledCondition]
+    var none: [CompiledCondition]
+    /// Bits of the fields the text conditions look at (title 1, content 2, respondent 4, location 8).
+    var scopeMask: Int
+
+    static func bit(for field: Rulebook.Field) -> Int {
+        switch field {
+        case .title: 1
+        case .content: 2
+        case .respondent: 4
+        case .location: 8
+        }
+    }
+}
+
+enum CompiledCondition: Sendable {
+    case slot(Int)
+    case regex(CompiledRegex)
+    case near([[Int]], within: Int)
+}
+
+/// A regular expression compiled once; matching does not mutate it, so it may be shared.
+final class CompiledRegex: @unchecked Sendable {
+    let expression: NSRegularExpression
+
+    init(_ pattern: String) {
+        // The rulebook checked that the pattern compiles.
+        expression = try! NSRegularExpression(pattern: pattern)
+    }
+
+    func matches(_ text: String) -> Bool {
+        expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}
+
+/// Gathers the engine's patterns, each with everything it stands for, then lays them out contiguously.
+struct PatternTableBuilder {
+    let normalizer: TextNormalizer
+    private var index: [String: Int] = [:]
+    private var texts: [String] = []
+    private var slots: [[Int32]] = []
+    private var owners: [[(Int32, MentionKind)]] = []
+    private var cues: [Bool] = []
+    private var townships: [Int32] = []
+    private var types: [Int32] = []
+
+    init(normalizer: TextNormalizer) {
+        self.normalizer = normalizer
+    }
+
+    private mutating func entry(_ text: String) -> Int? {
+        let folded = normalizer.normalize(text)
+        guard !folded.isEmpty else { return nil }
+        if let existing = index[folded] { return existing }
+        texts.append(folded)
+        slots.append([])
+        owners.append([])
+        cues.append(false)
+        townships.append(-1)
+        types.append(-1)
+        index[folded] = texts.count - 1
+        return texts.count - 1
+    }
+
+    mutating func add(_ term: String, slot: Int) {
+        guard let at = entry(term), !slots[at].contains(Int32(slot)) else { return }
+        slots[at].append(Int32(slot))
+    }
+
+    mutating func addCue(_ cue: String) {
+        guard let at = entry(cue) else { return }
+        cues[at] = true
+    }
+
+    mutating func addOwner(_ name: String, project: Int32, kind: MentionKind) {
+        // One- and two-character names would match everywhere; they are not evidence
+        // (an alias of two characters is, as 城东, 三中 are what people write).
+        let length = normalizer.normalize(name).unicodeScalars.count
+        guard length >= 3 || (length == 2 && kind == .alias) else { return }
+        guard let at = entry(name), !owners[at].contains(where: { $0.0 == project && $0.1 == kind }) else { return }
+        owners[at].append((project, kind))
+    }
+
+    mutating func addTownship(_ name: String, id: Int32) {
+        guard let at = entry(name) else { return }
+        townships[at] = id
+    }
+
+    mutating func addType(_ word: String, id: Int32) {
+        guard let at = entry(word) else { return }
+        types[at] = id
+    }
+
+    struct Table {
+        var scalars: [[UInt32]]
+        var texts: [String]
+        var slotStart: [Int32]
+        var slotList: [Int32]
+        var ownerStart: [Int32]
+        var ownerProject: [Int32]
+        var ownerKind: [MentionKind]
+        var sharedBy: [Int32]
+        var isCue: [Bool]
+        var township: [Int32]
+        var type: [Int32]
+    }
+
+    func finish() -> Table {
+        var slotStart: [Int32] = [0]
+        var slotList: [Int32] = []
+        var ownerStart: [Int32] = [0]
+        var ownerProject: [Int32] = []
+        var ownerKind: [MentionKind] = []
+        var sharedBy: [Int32] = []
+        for pattern in texts.indices {
+            slotList += slots[pattern]
+            slotStart.append(Int32(slotList.count))
+            for (project, kind) in owners[pattern] {
+                ownerProject.append(project)
+                ownerKind.append(kind)
+            }
+            ownerStart.append(Int32(ownerProject.count))
+            sharedBy.append(Int32(Set(owners[pattern].map(\.0)).count))
+        }
+        return Table(
+            scalars: texts.map { $0.unicodeScalars.map(\.value) }, texts: texts, slotStart: slotStart,
+            slotList: slotList, ownerStart: ownerStart, ownerProject: ownerProject, ownerKind: ownerKind,
+            sharedBy: sharedBy, isCue: cues, township: townships, type: types)
+    }
+}

@@ -1,0 +1,30 @@
+import Model
+
+/// Groups near-copies among signals into stories: signals on the same project
+/// (or on no project) whose fingerprints differ in few bits share one story key.
+public enum StoryClusters {
+    /// `signals` with each story key replaced by the key of the first copy of its story.
+    /// - Complexity: O(k²) per project for k signals on it; projects rarely have more than a few hundred.
+    public static func merge(_ signals: [ItemSignal]) -> [ItemSignal] {
+        var byGroup: [String: [Int]] = [:]
+        for (index, signal) in signals.enumerated() {
+            byGroup[signal.link?.projectID ?? "", default: []].append(index)
+        }
+        var result = signals
+        for indices in byGroup.values {
+            let ordered = indices.sorted { (signals[$0].at, signals[$0].itemID) < (signals[$1].at, signals[$1].itemID) }
+            var representatives: [(fingerprint: UInt64, key: String)] = []
+            for index in ordered {
+                guard let fingerprint = StoryFingerprint.value(ofHex: signals[index].storyKey) else { continue }
+                if let story = representatives.first(where: {
+                    StoryFingerprint.distance($0.fingerprint, fingerprint) <= StoryFingerprint.sameStoryDistance
+                }) {
+                    result[index].storyKey = story.key
+                } else {
+                    representatives.append((fingerprint, signals[index].storyKey))
+                }
+            }
+        }
+        return result
+    }
+}

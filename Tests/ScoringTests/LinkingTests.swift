@@ -1,0 +1,90 @@
+import Model
+import Scoring
+import Testing
+
+@Suite struct LinkingTests {
+    let engine: ScoringEngine
+
+    init() throws {
+        let projects = [
+            Project(id: "P-1", name: "青川市城东安置房二期工程", aliases: ["城东安置房"],
+                    contractor: "青川宏远建设集团有限公司", subcontractors: ["青川鑫达劳务有限公司"],
+                    department: "市住建局", township: "城关街道"),
+            Project(id: "P-2", name: "河西大道改造工程", aliases: ["河西大道"],
+                    contractor: "青川路桥工程有限公司", department: "市交通运输局", township: "河西镇"),
+            Project(id: "P-3", name: "青川市第三中学新校区建设项目", aliases: ["三中新校区"],
+                    contractor: "青川建工集团有限公司", department: "市教育局", township: "东湖街道"),
+            Project(id: "P-4", name: "青川市人民医院门诊综合楼", contractor: "青川建工集团有限公司",
+                    department: "市住建局", township: "城关街道"),
+        ]
+        engine = try DefaultRules.engine(projects: projects)
+    }
+
+    func link(_ item: Item) -> ProjectLink? {
+        engine.evaluate(item).link
+    }
+
+    @Test(arguments: [
+        ("青川市城东安置房二期工程拖欠工资", "P-1", MentionKind.name),
+        ("城东安置房的工友们工资没拿到", "P-1", .alias),
+        ("青川路桥工程有限公司拖欠我们工资", "P-2", .contractor),
+        ("青川鑫达劳务有限公司的老板跑了，工资没发", "P-1", .subcontractor),
+        ("城東安置房的工錢沒給", "P-1", .alias),
+    ])
+    func aMentionLinks(text: String, project: String, kind: MentionKind) throws {
+        let found = try #require(link(post(text)))
+        #expect(found.projectID == project)
+        #expect(found.band == .link)
+        #expect(found.evidence.contains { $0.kind == kind })
+    }
+
+    @Test func anUnknownSiteLinksToNothingAndIsNamedAsASite() {
+        let verdict = engine.evaluate(post("锦绣华庭项目工地拖欠工资，包工头失联"))
+        #expect(verdict.link == nil)
+        #expect(verdict.sites == ["锦绣华庭项目"])
+    }
+
+    @Test func aContractorWithTwoProjectsGoesToReview() throws {
+        let found = try #require(link(post("青川建工集团有限公司拖欠工资")))
+        #expect(found.band == .review)
+    }
+
+    @Test func townshipOrProjectTypeTellsAContractorsProjectsApart() throws {
+        let hospital = try #require(link(post("青川建工集团有限公司在医院工地拖欠工资")))
+        #expect(hospital.projectID == "P-4")
+        #expect(hospital.band == .link)
+        #expect(hospital.evidence.contains { $0.kind == .projectType })
+        var petition = post("青川建工集团有限公司拖欠工资")
+        petition.location = "东湖街道"
+        let school = try #require(link(petition))
+        #expect(school.projectID == "P-3")
+        #expect(school.band == .link)
+        #expect(school.evidence.contains { $0.kind == .township })
+    }
+
+    @Test func aTownshipAloneLinksNothing() {
+        #expect(link(post("城关街道有个工地拖欠工资")) == nil)
+    }
+
+    @Test func theRespondentFieldAddsEvidence() throws {
+        var item = post("我们工地工资拖了三个月")
+        item.respondent = "青川建工集团有限公司"
+        #expect(link(item)?.band == .review)
+        item.content = "三中新校区工地工资拖了三个月"
+        let found = try #require(link(item))
+        #expect(found.projectID == "P-3")
+        #expect(found.band == .link)
+        #expect(found.evidence.contains(LinkEvidence(kind: .respondent, text: "青川建工集团有限公司")))
+        #expect(found.evidence.contains(LinkEvidence(kind: .alias, text: "三中新校区")))
+    }
+
+    @Test func explanationsShowCandidatesAndHighlightableMatches() throws {
+        let explanation = engine.explain(post("青川建工集团有限公司拖欠工资"))
+        #expect(explanation.candidates.map(\.projectID).sorted() == ["P-3", "P-4"])
+        let claim = try #require(explanation.occurrences.first { $0.text == "拖欠工资" })
+        let content = "青川建工集团有限公司拖欠工资"
+        let bytes = Array(content.utf8)
+        #expect(String(decoding: bytes[claim.originalRange], as: UTF8.self) == "拖欠工资")
+        #expect(explanation.firedRules.map(\.id) == ["wage.claim"])
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Model
+import Scoring
+import Testing
+
+@Suite struct TextToolsTests {
+    @Test func theMatcherReportsOverlappingMatchesWithPositions() {
+        let matcher = PatternMatcher(patterns: ["欠薪", "恶意欠薪", "薪水", "工资", "工资"])
+        let matches = matcher.matches(in: "恶意欠薪水")
+        #expect(Set(matches) == [
+            .init(pattern: 1, start: 0, end: 4), .init(pattern: 0, start: 2, end: 4), .init(pattern: 2, start: 3, end: 5),
+        ])
+        #expect(matcher.matches(in: "工资工资").map(\.start) == [0, 0, 2, 2])
+        #expect(Set(matcher.matches(in: "工资").map(\.pattern)) == [3, 4])
+        #expect(matcher.matches(in: "") == [])
+    }
+
+    @Test func theMatcherAgreesWithANaiveSearch() {
+        // Patterns sharing prefixes and suffixes exercise failure and output links.
+        let patterns = ["he", "she", "his", "hers", "青川", "青川市", "川市建", "市建工", "建工集团", "a", "aa", "aaa"]
+        let matcher = PatternMatcher(patterns: patterns)
+        for text in ["ushers", "青川市建工集团有限公司", "aaaa", "hishershe青川青川市"] {
+            let scalars = Array(text.unicodeScalars)
+            var expected = Set<PatternMatcher.Match>()
+            for (index, pattern) in patterns.enumerated() {
+                let needle = Array(pattern.unicodeScalars)
+                guard needle.count <= scalars.count else { continue }
+                for start in 0...(scalars.count - needle.count) where Array(scalars[start..<(start + needle.count)]) == needle {
+                    expected.insert(.init(pattern: index, start: start, end: start + needle.count))
+                }
+            }
+            #expect(Set(matcher.matches(in: text)) == expected, "text \(text)")
+        }
+    }
+
+    @Test func normalizationFoldsAndKeepsTheWayBack() {
+        let normalizer = TextNormalizer(traditionalToSimplified: DefaultRules.simplifiedTable)
+        #expect(normalizer.normalize("ＡＢＣ建築\u{200B} 公司１２３😀") == "abc建筑公司123")
+        #expect(normalizer.normalize("拖欠工資<br/>三個月&amp;多") == "拖欠工资三个月&多")
+        var text = NormalizedText()
+        let original = "老板 拖欠<b>工資</b>"
+        normalizer.append(original, to: &text)
+        #expect(text.string == "老板拖欠工资")
+        let bytes = Array(original.utf8)
+        // The folded 工 comes from the original 工 after the tag.
+        let origin = Int(text.origins[4])
+        #expect(String(decoding: bytes[origin..<(origin + 3)], as: UTF8.self) == "工")
+    }
+
+    @Test(arguments: [
+        ("涉及35名工人", 35, nil),
+        ("三十多人来讨薪", 30, nil),
+        ("拖欠5万元", nil, 50_000.0),
+        ("约一百二十万", nil, 1_200_000.0),
+        ("共4.6万元", nil, 46_000.0),
+        ("欠款1,200,000元", nil, 1_200_000.0),
+        ("２０多人，欠３８万元", 20, 380_000.0),
+        ("电话13912345678", nil, nil),
+    ] as [(String, Int?, Double?)])
+    func headCountsAndAmountsAreRead(text: String, people: Int?, amount: Double?) {
+        let normalizer = TextNormalizer()
+        let scalars = normalizer.normalize(text).unicodeScalars.map(\.value)
+        let read = NumberReader.read(scalars[...])
+        #expect(read.people == people)
+        #expect(read.amount == amount)
+    }
+
+    @Test func personalNumbersAreMasked() {
+        let text = "电话13912345678，身份证110101198003070017，卡号6222020200112233446，金额1200000元"
+        let masked = PersonalDataMasker.mask(text)
+        #expect(masked == "电话139****5678，身份证110101********0017，卡号***************3446，金额1200000元")
+        #expect(PersonalDataMasker.kinds(in: text) == [.phone, .idNumber, .bankCard])
+        #expect(masked.utf8.count == text.utf8.count)
+        #expect(PersonalDataMasker.mask("工资没发") == "工资没发")
+    }
+
+    @Test func repostsAndNearCopiesShareAStory() {
+        let normalizer = TextNormalizer()
+        func fingerprint(_ text: String) -> UInt64 {
+            StoryFingerprint.fingerprint(normalizer.normalize(text).unicodeScalars.map(\.value)[...])
+        }
+        let original = fingerprint("城东安置房二期的工友们，干了四个月一分钱工资没拿到，快过年了怎么回家？@青川发布 管管吧")
+        let repost = fingerprint("转发微博//@青川小王:城东安置房二期的工友们，干了四个月一分钱工资没拿到，快过年了怎么回家？@青川发布 管管吧")
+        let copy = fingerprint("城东安置房二期的工友们，干了四个多月一分钱工资都没拿到，快过年了怎么回家？@青川发布")
+        let other = fingerprint("河西大道那边修路的工人说工资拖了好几个月，听说交通局已经在处理")
+        #expect(original == repost)
+        #expect(StoryFingerprint.distance(original, copy) <= StoryFingerprint.sameStoryDistance)
+        #expect(StoryFingerprint.distance(original, other) > StoryFingerprint.sameStoryDistance)
+    }
+
+    @Test func storiesMergeNearCopiesPerProject() {
+        func signal(_ id: String, _ key: UInt64, project: String?) -> ItemSignal {
+            ItemSignal(itemID: id, kind: .post, at: Date(timeIntervalSince1970: Double(id.hashValue & 0xFFFF)),
+                       assessment: ItemAssessment(itemID: id, score: 1, isSignal: true, claim: .wage, isEscalation: false,
+                                                  isResolved: false, firedRules: [], matchedTerms: []),
+                       storyKey: StoryFingerprint.hex(key),
+                       link: project.map { ProjectLink(itemID: id, projectID: $0, band: .link, confidence: 1, evidence: []) })
+        }
+        let merged = StoryClusters.merge([
+            signal("a", 0b1111_0000, project: "P-1"), signal("b", 0b1111_0001, project: "P-1"),
+            signal("c", 0xFFFF_FFFF_0000_0000, project: "P-1"), signal("d", 0b1111_0000, project: "P-2"),
+        ])
+        let keys = Dictionary(uniqueKeysWithValues: merged.map { ($0.itemID, $0.storyKey) })
+        #expect(keys["a"] == keys["b"])
+        #expect(keys["a"] != keys["c"])
+        #expect(keys["d"] == StoryFingerprint.hex(0b1111_0000))
+    }
+
+    @Test func sitesAreNamedUpToTheSiteWord() {
+        #expect(SiteMentionFinder.sites(in: "来电反映桥头镇的锦绣华庭项目工地拖欠工资") == ["锦绣华庭项目"])
+        #expect(SiteMentionFinder.sites(in: "我们在锦绣华庭项目干了半年水电") == ["锦绣华庭项目"])
+        #expect(SiteMentionFinder.sites(in: "工资没发") == [])
+    }
+}
