@@ -59,7 +59,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model"], exclude: ["Fixtures"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Model", "ChineseConversion"], exclude: ["Fixtures"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Model", "ChineseConversion", "Ingest"], exclude: ["Fixtures"]),
         .testTarget(name: "RegisterTests", dependencies: ["Register", "Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Store", "Model"]),

@@ -21,7 +21,8 @@ public enum NumberReader {
                 cursor += 1
                 if cursor < scalars.endIndex, approximate.contains(scalars[cursor]) { cursor += 1 }
             }
-            if starts(with: personUnits, in: scalars, at: cursor), multiplier == 1, value < 100_000 {
+            if (starts(with: personUnits, in: scalars, at: cursor) || namesWorkers(scalars, at: cursor)),
+               multiplier == 1, value < 100_000 {
                 people = max(people ?? 0, Int(value))
             } else if multiplier >= 10_000 || starts(with: moneyUnits, in: scalars, at: cursor) {
                 amount = max(amount ?? 0, value * multiplier)
@@ -49,6 +50,22 @@ public enum NumberReader {
     private static let units: [UInt32: Int] = [
         ("十" as Unicode.Scalar).value: 10, ("百" as Unicode.Scalar).value: 100, ("千" as Unicode.Scalar).value: 1_000,
     ]
+
+    /// 个/名 followed within a few characters by a word for workers: 十几个木工, 二十名绿化工人, 五个兄弟.
+    private static func namesWorkers(_ scalars: ArraySlice<UInt32>, at index: Int) -> Bool {
+        guard index < scalars.endIndex, counters.contains(scalars[index]) else { return false }
+        let end = min(scalars.endIndex, index + 6)
+        var cursor = index + 1
+        while cursor < end {
+            if workerEndings.contains(scalars[cursor]) { return true }
+            if !(0x4E00...0x9FFF).contains(scalars[cursor]) { return false }
+            cursor += 1
+        }
+        return false
+    }
+
+    private static let counters: Set<UInt32> = Set("个名位".unicodeScalars.map(\.value))
+    private static let workerEndings: Set<UInt32> = Set("工人兄弟友".unicodeScalars.map(\.value))
 
     private static func starts(with candidates: [[UInt32]], in scalars: ArraySlice<UInt32>, at index: Int) -> Bool {
         candidates.contains { word in

@@ -306,6 +306,8 @@ extension Project {
         case .subcontractor: subcontractors
         case .builder: builder.map { [$0] } ?? []
         }
-        return candidates.first { normalizer.normalize($0) == folded } ?? folded
+        return candidates.first { normalizer.normalize($0) == folded }
+            ?? candidates.first { normalizer.normalize($0).contains(folded) }
+            ?? folded
     }
 }

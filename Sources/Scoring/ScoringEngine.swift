@@ -96,10 +96,15 @@ public struct ScoringEngine: Sendable {
         var typesOfProject: [[Int32]] = []
         for (index, project) in projects.enumerated() {
             var names: [(String, MentionKind)] = [(project.name, .name)]
+            names += RegistryNames.projectVariants(project.name).map { ($0, .name) }
             names += project.aliases.map { ($0, .alias) }
-            if let contractor = project.contractor { names.append((contractor, .contractor)) }
-            if let builderName = project.builder { names.append((builderName, .builder)) }
-            names += project.subcontractors.map { ($0, .subcontractor) }
+            var companies: [(String, MentionKind)] = project.subcontractors.map { ($0, .subcontractor) }
+            if let contractor = project.contractor { companies.append((contractor, .contractor)) }
+            if let builderName = project.builder { companies.append((builderName, .builder)) }
+            for (company, kind) in companies {
+                names.append((company, kind))
+                names += RegistryNames.companyVariants(company).map { ($0, kind) }
+            }
             for (name, kind) in names {
                 builder.addOwner(name, project: Int32(index), kind: kind)
             }

@@ -1,0 +1,123 @@
+import Foundation
+import Ingest
+import Model
+import Scoring
+import Testing
+
+/// Precision and recall of the default rules on a hand-labeled set of realistic
+/// posts and petitions (Fixtures/labeled-items.ndjson, against Fixtures/quality-registry.csv):
+/// hard negatives of every noise kind, confusable projects, typos, traditional
+/// characters, full-width digits, Chinese numerals and reposts.
+///
+/// The floors below are what the rules reach now; raise them as the rules improve.
+@Suite struct QualityTests {
+    struct Label: Decodable {
+        var signal: Bool
+        var claim: String?
+        var project: String?
+        var ambiguous: Bool
+        var escalation: Bool
+    }
+
+    struct LabeledItem: Decodable {
+        var id: String
+        var kind: String
+        var channel: String?
+        var title: String
+        var content: String
+        var respondent: String?
+        var location: String?
+        var people: Int?
+        var label: Label
+
+        var item: Item {
+            Item(feedID: "labeled", sourceKey: id, kind: ItemKind(rawValue: kind)!, channel: channel,
+                 title: title, content: content, respondent: respondent, location: location, people: people)
+        }
+    }
+
+    struct Ratio: CustomStringConvertible {
+        var hits = 0
+        var total = 0
+        var value: Double { total == 0 ? 1 : Double(hits) / Double(total) }
+        var description: String { String(format: "%.3f (%d/%d)", value, hits, total) }
+    }
+
+    /// Floors on the set the rules were tuned against (labeled-items.ndjson).
+    static let floors = (signalPrecision: 0.97, signalRecall: 0.97, claimAccuracy: 0.97,
+                         projectPaymentRecall: 0.95, escalationRecall: 0.95,
+                         linkPrecision: 0.97, linkRecall: 0.93)
+
+    @Test func signalsClaimsAndLinksMeetTheFloors() throws {
+        let registry = try RegistryImporter.read(try fixture("quality-registry.csv"), file: "quality-registry.csv")
+        #expect(registry.rejections.isEmpty)
+        let engine = try DefaultRules.engine(projects: registry.records)
+        let decoder = JSONDecoder()
+        let items = try String(decoding: fixture("labeled-items.ndjson"), as: UTF8.self)
+            .split(separator: "\n").map { try decoder.decode(LabeledItem.self, from: Data($0.utf8)) }
+        #expect(items.count >= 150)
+
+        var signalPrecision = Ratio(), signalRecall = Ratio()
+        var claimAccuracy = Ratio(), projectPaymentRecall = Ratio(), escalationRecall = Ratio()
+        var linkPrecision = Ratio(), linkRecall = Ratio()
+        var misses: [String] = []
+        for labeled in items {
+            let verdict = engine.evaluate(labeled.item)
+            let assessment = verdict.assessment
+            let predicted = assessment.isSignal && !assessment.isResolved
+            let label = labeled.label
+            if predicted {
+                signalPrecision.total += 1
+                if label.signal { signalPrecision.hits += 1 } else { misses.append("\(labeled.id) false signal") }
+            }
+            if label.signal {
+                signalRecall.total += 1
+                if predicted { signalRecall.hits += 1 } else { misses.append("\(labeled.id) missed signal") }
+                if predicted {
+                    claimAccuracy.total += 1
+                    if assessment.claim.rawValue == label.claim { claimAccuracy.hits += 1 } else {
+                        misses.append("\(labeled.id) claim \(assessment.claim.rawValue), labeled \(label.claim ?? "-")")
+                    }
+                }
+                if label.claim == "project_payment" {
+                    projectPaymentRecall.total += 1
+                    if predicted && assessment.claim == .projectPayment { projectPaymentRecall.hits += 1 }
+                }
+                if label.escalation {
+                    escalationRecall.total += 1
+                    if assessment.isEscalation { escalationRecall.hits += 1 } else { misses.append("\(labeled.id) missed escalation") }
+                }
+            }
+            let linked = verdict.link.flatMap { $0.band == .link ? $0.projectID : nil }
+            if let linked {
+                linkPrecision.total += 1
+                if linked == label.project { linkPrecision.hits += 1 } else {
+                    misses.append("\(labeled.id) linked \(linked), labeled \(label.project ?? (label.ambiguous ? "ambiguous" : "none"))")
+                }
+            }
+            if let expected = label.project {
+                linkRecall.total += 1
+                if linked == expected { linkRecall.hits += 1 } else if linked == nil {
+                    misses.append("\(labeled.id) not linked to \(expected) (\(verdict.link.map { "\($0.projectID) \($0.band.rawValue)" } ?? "no candidate"))")
+                }
+            }
+        }
+        print("""
+            quality on \(items.count) labeled items:
+              wage signal   precision \(signalPrecision)  recall \(signalRecall)
+              claim kind    accuracy \(claimAccuracy)  project-payment recall \(projectPaymentRecall)
+              escalation    recall \(escalationRecall)
+              linking       precision \(linkPrecision)  recall \(linkRecall)
+            """)
+        if ProcessInfo.processInfo.environment["WAGEWATCH_QUALITY_DETAILS"] != nil {
+            print(misses.joined(separator: "\n"))
+        }
+        #expect(signalPrecision.value >= Self.floors.signalPrecision, "signal precision \(signalPrecision)")
+        #expect(signalRecall.value >= Self.floors.signalRecall, "signal recall \(signalRecall)")
+        #expect(claimAccuracy.value >= Self.floors.claimAccuracy, "claim accuracy \(claimAccuracy)")
+        #expect(projectPaymentRecall.value >= Self.floors.projectPaymentRecall, "project-payment recall \(projectPaymentRecall)")
+        #expect(escalationRecall.value >= Self.floors.escalationRecall, "escalation recall \(escalationRecall)")
+        #expect(linkPrecision.value >= Self.floors.linkPrecision, "link precision \(linkPrecision)")
+        #expect(linkRecall.value >= Self.floors.linkRecall, "link recall \(linkRecall)")
+    }
+}
