@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "wagewatch", targets: ["wagewatch"]),
+        // The libraries, for the benchmark package (Benchmarks/).
+        .library(name: "WageWatchKit", targets: ["Model", "Ingest", "Scoring", "Register", "Store", "Monitor", "ChineseConversion"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),

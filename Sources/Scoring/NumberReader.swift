@@ -8,7 +8,10 @@ public enum NumberReader {
         var amount: Double?
         var index = scalars.startIndex
         while index < scalars.endIndex {
-            guard let (value, after) = number(in: scalars, at: index) else {
+            let scalar = scalars[index]
+            // Most characters start no number: decide that without a call.
+            guard (scalar >= 0x30 && scalar <= 0x39) || scalar >= 0x3007,
+                  let (value, after) = number(in: scalars, at: index) else {
                 index += 1
                 continue
             }
@@ -39,17 +42,34 @@ public enum NumberReader {
     ]
     private static let personUnits: [[UInt32]] = ["人", "名", "位", "个人", "个工人", "个农民工", "号人", "户"].map { $0.unicodeScalars.map(\.value) }
     private static let moneyUnits: [[UInt32]] = ["元", "块"].map { $0.unicodeScalars.map(\.value) }
-    private static let digits: [UInt32: Int] = {
-        var table: [UInt32: Int] = [:]
-        for (text, value) in [("零", 0), ("〇", 0), ("一", 1), ("二", 2), ("两", 2), ("三", 3), ("四", 4), ("五", 5),
-                              ("六", 6), ("七", 7), ("八", 8), ("九", 9)] {
-            table[text.unicodeScalars.first!.value] = value
+    /// The value of a Chinese digit (零〇一二两三四五六七八九), or nil.
+    @inline(__always)
+    static func digit(_ value: UInt32) -> Int? {
+        switch value {
+        case 0x96F6, 0x3007: 0   // 零 〇
+        case 0x4E00: 1           // 一
+        case 0x4E8C, 0x4E24: 2   // 二 两
+        case 0x4E09: 3           // 三
+        case 0x56DB: 4           // 四
+        case 0x4E94: 5           // 五
+        case 0x516D: 6           // 六
+        case 0x4E03: 7           // 七
+        case 0x516B: 8           // 八
+        case 0x4E5D: 9           // 九
+        default: nil
         }
-        return table
-    }()
-    private static let units: [UInt32: Int] = [
-        ("十" as Unicode.Scalar).value: 10, ("百" as Unicode.Scalar).value: 100, ("千" as Unicode.Scalar).value: 1_000,
-    ]
+    }
+
+    /// The value of a Chinese unit below 万 (十百千), or nil.
+    @inline(__always)
+    static func unit(_ value: UInt32) -> Int? {
+        switch value {
+        case 0x5341: 10      // 十
+        case 0x767E: 100     // 百
+        case 0x5343: 1_000   // 千
+        default: nil
+        }
+    }
 
     /// 个/名 followed within a few characters by a word for workers: 十几个木工, 二十名绿化工人, 五个兄弟.
     private static func namesWorkers(_ scalars: ArraySlice<UInt32>, at index: Int) -> Bool {
@@ -98,21 +118,26 @@ public enum NumberReader {
             guard text.count <= 12, let value = Double(text) else { return nil }
             return (value, cursor)
         }
-        guard digits[first] != nil || units[first] != nil else { return nil }
+        guard digit(first) != nil || unit(first) != nil else { return nil }
         // Chinese numerals: 一百二十, 三十, 十五, 两千五百; 万 and 亿 are left to the caller as magnitudes
         // unless more numerals follow them (一百二十万 -> 1200000 with 万 as the caller's magnitude).
         var total = 0
-        var digit: Int?
+        var pending: Int?
         var cursor = index
         var sawNumeral = false
         while cursor < scalars.endIndex {
             let value = scalars[cursor]
-            if let next = digits[value] {
-                digit = (digit ?? 0) * 10 + next
+            if let next = Self.digit(value) {
+                // 五六个人 is "five or six", not 56: keep the first of two neighbouring digits.
+                if let previous = pending, previous < 10, next == previous + 1 {
+                    cursor += 1
+                    continue
+                }
+                pending = (pending ?? 0) * 10 + next
                 sawNumeral = true
-            } else if let unit = units[value] {
-                total += (digit ?? 1) * unit
-                digit = nil
+            } else if let unit = Self.unit(value) {
+                total += (pending ?? 1) * unit
+                pending = nil
                 sawNumeral = true
             } else {
                 break
@@ -120,7 +145,7 @@ public enum NumberReader {
             cursor += 1
         }
         guard sawNumeral else { return nil }
-        total += digit ?? 0
+        total += pending ?? 0
         // A lone 一 or 十 is rarely a count ("一起", "十分"); demand a unit right after it.
         return (Double(total), cursor)
     }

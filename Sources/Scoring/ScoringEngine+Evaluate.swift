@@ -166,7 +166,8 @@ extension ScoringEngine {
         let link = decideLink(item: item, candidates: candidates)
         let content = text.range(ofField: 1).isEmpty ? text.range(ofField: 0) : text.range(ofField: 1)
         let storyKey = StoryFingerprint.hex(StoryFingerprint.fingerprint(text.scalars[content]))
-        let sites = assessment.isSignal && link == nil ? SiteMentionFinder.sites(in: item.title + "\n" + item.content) : []
+        let sites = assessment.isSignal && link == nil
+            ? SiteMentionFinder.sites(inFolded: text.scalars[bounds[0]..<bounds[2]]) : []
         let verdict = ItemVerdict(assessment: assessment, link: link, storyKey: storyKey, sites: sites)
 
         guard explaining else { return (verdict, nil) }
@@ -178,7 +179,7 @@ extension ScoringEngine {
         }
         let explained = candidates.map { candidate in
             Explanation.Candidate(projectID: projects[candidate.project].id, name: projects[candidate.project].name,
-                                  confidence: candidate.confidence, evidence: candidate.evidence)
+                                  confidence: candidate.confidence, evidence: evidence(of: candidate))
         }
         return (verdict, Explanation(verdict: verdict, normalized: normalized, occurrences: occurrences,
                                      firedRules: fired, candidates: explained))
@@ -233,10 +234,17 @@ extension ScoringEngine {
         return false
     }
 
+    /// One piece of link evidence, kept as indexes until a person needs the words.
+    struct Clue: Hashable {
+        var kind: MentionKind
+        /// The pattern found, or -1 for township evidence.
+        var pattern: Int
+    }
+
     struct Candidate {
         var project: Int
         var confidence: Double
-        var evidence: [LinkEvidence]
+        var clues: [Clue]
     }
 
     /// Projects the mentions point at, best first.
@@ -244,44 +252,68 @@ extension ScoringEngine {
         guard !mentions.isEmpty else { return [] }
         let settings = rulebook.linking
         var byProject: [Int: Candidate] = [:]
-        var counted = Set<String>()
+        var counted = Set<Int>()
         let respondentField = 2
+        let kinds = MentionKind.allCases.count
         for (pattern, at) in mentions {
+            let shared = Double(sharedBy[pattern])
             for entry in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) {
                 let project = Int(ownerProject[entry])
                 let kind = ownerKind[entry]
-                let shared = Double(sharedBy[pattern])
-                var candidate = byProject[project] ?? Candidate(project: project, confidence: 0, evidence: [])
-                if counted.insert("\(project)|\(kind.rawValue)|\(pattern)").inserted {
+                let kindIndex = MentionKind.allCases.firstIndex(of: kind)!
+                var candidate = byProject[project] ?? Candidate(project: project, confidence: 0, clues: [])
+                // One count per project, kind and text; the respondent bonus once more.
+                let key = (pattern * kinds + kindIndex) * 2
+                if counted.insert(key &* 1_000_003 &+ project).inserted {
                     candidate.confidence += settings.weight(of: kind) / shared
-                    candidate.evidence.append(LinkEvidence(kind: kind, text: projects[project].displayName(of: kind, matching: patternTexts[pattern], normalizer: normalizer)))
+                    candidate.clues.append(Clue(kind: kind, pattern: pattern))
                 }
-                if at == respondentField, counted.insert("\(project)|respondent|\(pattern)").inserted {
+                if at == respondentField, counted.insert((key + 1) &* 1_000_003 &+ project).inserted {
                     candidate.confidence += settings.respondentBonus / shared
-                    candidate.evidence.append(LinkEvidence(kind: .respondent, text: projects[project].displayName(of: kind, matching: patternTexts[pattern], normalizer: normalizer)))
+                    candidate.clues.append(Clue(kind: .respondent, pattern: pattern))
                 }
                 byProject[project] = candidate
             }
         }
         // Township and project-type words only tell candidates apart; they never make one.
-        for (pattern, _) in mentions {
+        var corroborated = Set<Int>()
+        for (pattern, _) in mentions where townshipOfPattern[pattern] >= 0 || typeOfPattern[pattern] >= 0 {
             let township = townshipOfPattern[pattern]
             let type = typeOfPattern[pattern]
-            for (project, var candidate) in byProject {
-                if township >= 0, townshipOfProject[project] == township,
-                   counted.insert("\(project)|township").inserted {
-                    candidate.confidence += settings.weight(of: .township)
-                    candidate.evidence.append(LinkEvidence(kind: .township, text: projects[project].township ?? ""))
+            for project in Array(byProject.keys) {
+                if township >= 0, townshipOfProject[project] == township, corroborated.insert(project * 2).inserted {
+                    byProject[project]!.confidence += settings.weight(of: .township)
+                    byProject[project]!.clues.append(Clue(kind: .township, pattern: -1))
                 }
-                if type >= 0, typesOfProject[project].contains(type), counted.insert("\(project)|type").inserted {
-                    candidate.confidence += settings.weight(of: .projectType)
-                    candidate.evidence.append(LinkEvidence(kind: .projectType, text: patternTexts[pattern]))
+                if type >= 0, typesOfProject[project].contains(type), corroborated.insert(project * 2 + 1).inserted {
+                    byProject[project]!.confidence += settings.weight(of: .projectType)
+                    byProject[project]!.clues.append(Clue(kind: .projectType, pattern: pattern))
                 }
-                byProject[project] = candidate
             }
         }
         return byProject.values.sorted {
             $0.confidence != $1.confidence ? $0.confidence > $1.confidence : projects[$0.project].id < projects[$1.project].id
+        }
+    }
+
+    /// The clues of a candidate in words: the registry's own spelling of what was found.
+    func evidence(of candidate: Candidate) -> [LinkEvidence] {
+        let project = projects[candidate.project]
+        return candidate.clues.map { clue in
+            switch clue.kind {
+            case .township:
+                return LinkEvidence(kind: .township, text: project.township ?? "")
+            case .projectType:
+                return LinkEvidence(kind: .projectType, text: patternTexts[clue.pattern])
+            default:
+                // The respondent clue names whatever registry text the 被反映对象 field held.
+                var kind = clue.kind
+                if kind == .respondent {
+                    let entries = Int(ownerStart[clue.pattern])..<Int(ownerStart[clue.pattern + 1])
+                    kind = entries.first { Int(ownerProject[$0]) == candidate.project }.map { ownerKind[$0] } ?? .name
+                }
+                return LinkEvidence(kind: clue.kind, text: project.displayName(of: kind, matching: patternTexts[clue.pattern], normalizer: normalizer))
+            }
         }
     }
 
@@ -292,7 +324,7 @@ extension ScoringEngine {
         let isTied = candidates.count > 1 && candidates[1].confidence >= best.confidence - 1e-9
         let band: LinkBand = best.confidence >= settings.linkThreshold && !isTied ? .link : .review
         return ProjectLink(itemID: item.id, projectID: projects[best.project].id, band: band,
-                           confidence: min(1, best.confidence), evidence: best.evidence)
+                           confidence: min(1, best.confidence), evidence: evidence(of: best))
     }
 }
 

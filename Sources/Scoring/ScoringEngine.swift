@@ -94,6 +94,9 @@ public struct ScoringEngine: Sendable {
         let typeNames = rulebook.linking.types.keys.sorted()
         let typeWords = typeNames.map { rulebook.linking.types[$0]!.map(normalizer.normalize) }
         var typesOfProject: [[Int32]] = []
+        let typeMatcher = PatternMatcher(patterns: typeWords.flatMap { $0 })
+        let typeOfWord = typeWords.enumerated().flatMap { type, words in words.map { _ in Int32(type) } }
+        var stamp = StableHash.Accumulator()
         for (index, project) in projects.enumerated() {
             var names: [(String, MentionKind)] = [(project.name, .name)]
             names += RegistryNames.projectVariants(project.name).map { ($0, .name) }
@@ -117,9 +120,15 @@ public struct ScoringEngine: Sendable {
                 townshipOfProject.append(-1)
             }
             let folded = normalizer.normalize(project.name + " " + project.aliases.joined(separator: " "))
-            typesOfProject.append(typeWords.enumerated().compactMap { type, words in
-                words.contains { !$0.isEmpty && folded.contains($0) } ? Int32(type) : nil
-            })
+            var types: [Int32] = []
+            for match in typeMatcher.matches(in: folded) where !types.contains(typeOfWord[match.pattern]) {
+                types.append(typeOfWord[match.pattern])
+            }
+            typesOfProject.append(types)
+            stamp.add(text: [project.id, project.name, project.aliases.joined(separator: ";"), project.builder ?? "",
+                             project.contractor ?? "", project.subcontractors.joined(separator: ";"), project.department,
+                             project.township ?? "", project.funding?.rawValue ?? "",
+                             project.tags.map(\.rawValue).joined(separator: ";"), project.status.rawValue].joined(separator: "|"))
         }
         for (type, words) in typeWords.enumerated() {
             for word in words { builder.addType(word, id: Int32(type)) }
@@ -148,10 +157,7 @@ public struct ScoringEngine: Sendable {
         self.townshipOfProject = townshipOfProject
         self.typesOfProject = typesOfProject
 
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let registryStamp = (try? encoder.encode(projects)).map { StableHash.hex(of: String(decoding: $0, as: UTF8.self)) } ?? ""
-        self.version = StableHash.hex(of: rulebook.version + "|" + registryStamp + "|" + "\(traditionalToSimplified.count)")
+        self.version = StableHash.hex(of: rulebook.version + "|" + stamp.hex + "|" + "\(traditionalToSimplified.count)")
     }
 }
 
@@ -266,6 +272,9 @@ struct PatternTableBuilder {
         var type: [Int32]
     }
 
+    /// A registry text shared by more projects than this is no evidence for any of them.
+    static let maxSharedOwners = 16
+
     func finish() -> Table {
         var slotStart: [Int32] = [0]
         var slotList: [Int32] = []
@@ -276,12 +285,20 @@ struct PatternTableBuilder {
         for pattern in texts.indices {
             slotList += slots[pattern]
             slotStart.append(Int32(slotList.count))
-            for (project, kind) in owners[pattern] {
-                ownerProject.append(project)
-                ownerKind.append(kind)
+            var distinct = 0
+            var last: Int32 = -1
+            for (project, _) in owners[pattern] where project != last {
+                distinct += 1
+                last = project
+            }
+            if distinct <= Self.maxSharedOwners {
+                for (project, kind) in owners[pattern] {
+                    ownerProject.append(project)
+                    ownerKind.append(kind)
+                }
             }
             ownerStart.append(Int32(ownerProject.count))
-            sharedBy.append(Int32(Set(owners[pattern].map(\.0)).count))
+            sharedBy.append(Int32(max(1, distinct)))
         }
         return Table(
             scalars: texts.map { $0.unicodeScalars.map(\.value) }, texts: texts, slotStart: slotStart,

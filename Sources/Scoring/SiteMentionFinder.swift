@@ -4,18 +4,22 @@
 /// register can list construction the registry misses. The name is the run of
 /// Chinese characters before the site word, cut at words that start a clause.
 public enum SiteMentionFinder {
-    static let siteWords = ["安置房", "项目", "工地", "小区", "花园", "大厦", "厂房"]
+    static let siteWords: [[UInt32]] = ["安置房", "项目", "工地", "小区", "花园", "大厦", "厂房"]
+        .map { $0.unicodeScalars.map(\.value) }
     /// Characters that end a name when walking back from the site word.
-    static let breaks: Set<Character> = [
-        "在", "的", "了", "是", "我", "们", "到", "去", "给", "对", "向", "和", "与", "说",
-        "个", "于", "从", "把", "被", "这", "那", "里", "干", "做", "找", "讨", "要", "欠", "拖",
-    ]
+    static let breaks: Set<UInt32> = Set("在的了是我们到去给对向和与说个于从把被这那里干做找讨要欠拖".unicodeScalars.map(\.value))
     static let shortest = 2
     static let longest = 12
 
     /// Distinct site names in `text`, in order of first appearance.
     public static func sites(in text: String) -> [String] {
-        let characters = Array(text)
+        sites(inFolded: text.unicodeScalars.map(\.value)[...])
+    }
+
+    /// Distinct site names in folded text, in order of first appearance.
+    /// - Complexity: O(n) in the number of scalars.
+    public static func sites(inFolded scalars: ArraySlice<UInt32>) -> [String] {
+        let characters = Array(scalars)
         var found: [String] = []
         var index = 0
         while index < characters.count {
@@ -28,7 +32,8 @@ public enum SiteMentionFinder {
                 start -= 1
             }
             if index - start >= shortest {
-                let name = String(characters[start..<index]) + word
+                var name = ""
+                for value in characters[start..<(index + word.count)] { name.unicodeScalars.append(Unicode.Scalar(value)!) }
                 if !found.contains(name) { found.append(name) }
             }
             index += word.count
@@ -40,7 +45,7 @@ public enum SiteMentionFinder {
         return found
     }
 
-    private static func matches(_ word: String, in characters: [Character], at index: Int) -> Bool {
+    private static func matches(_ word: [UInt32], in characters: [UInt32], at index: Int) -> Bool {
         var offset = index
         for character in word {
             guard offset < characters.count, characters[offset] == character else { return false }
@@ -49,7 +54,7 @@ public enum SiteMentionFinder {
         return true
     }
 
-    private static func isHan(_ character: Character) -> Bool {
-        character.unicodeScalars.allSatisfy { (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) }
+    private static func isHan(_ value: UInt32) -> Bool {
+        (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value)
     }
 }

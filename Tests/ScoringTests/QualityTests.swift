@@ -4,12 +4,17 @@ import Model
 import Scoring
 import Testing
 
-/// Precision and recall of the default rules on a hand-labeled set of realistic
-/// posts and petitions (Fixtures/labeled-items.ndjson, against Fixtures/quality-registry.csv):
-/// hard negatives of every noise kind, confusable projects, typos, traditional
-/// characters, full-width digits, Chinese numerals and reposts.
+/// Precision and recall of the default rules on hand-labeled, realistic posts and
+/// petitions against Fixtures/quality-registry.csv: hard negatives of every noise
+/// kind, confusable projects, typos, traditional characters, full-width digits,
+/// Chinese numerals and reposts.
 ///
-/// The floors below are what the rules reach now; raise them as the rules improve.
+/// - labeled-items.ndjson (215 items) is the set the rules were tuned against;
+/// - labeled-holdout.ndjson (115 items) was written separately and never tuned
+///   against: its figures are the honest ones.
+///
+/// Linking is measured on the items labeled as signals. The floors are what the
+/// rules reach now; raise them as the rules improve.
 @Suite struct QualityTests {
     struct Label: Decodable {
         var signal: Bool
@@ -43,19 +48,34 @@ import Testing
         var description: String { String(format: "%.3f (%d/%d)", value, hits, total) }
     }
 
-    /// Floors on the set the rules were tuned against (labeled-items.ndjson).
-    static let floors = (signalPrecision: 0.97, signalRecall: 0.97, claimAccuracy: 0.97,
-                         projectPaymentRecall: 0.95, escalationRecall: 0.95,
-                         linkPrecision: 0.97, linkRecall: 0.93)
+    struct Floors: Sendable, CustomStringConvertible {
+        var file: String
+        var signalPrecision: Double
+        var signalRecall: Double
+        var claimAccuracy: Double
+        var projectPaymentRecall: Double
+        var escalationRecall: Double
+        var linkPrecision: Double
+        var linkRecall: Double
+        var description: String { file }
+    }
 
-    @Test func signalsClaimsAndLinksMeetTheFloors() throws {
+    static let sets = [
+        Floors(file: "labeled-items.ndjson", signalPrecision: 0.97, signalRecall: 0.97, claimAccuracy: 0.97,
+               projectPaymentRecall: 0.95, escalationRecall: 0.95, linkPrecision: 0.97, linkRecall: 0.93),
+        Floors(file: "labeled-holdout.ndjson", signalPrecision: 0.80, signalRecall: 0.70, claimAccuracy: 0.95,
+               projectPaymentRecall: 0.90, escalationRecall: 0.45, linkPrecision: 0.95, linkRecall: 0.90),
+    ]
+
+    @Test(arguments: sets)
+    func signalsClaimsAndLinksMeetTheFloors(floors: Floors) throws {
         let registry = try RegistryImporter.read(try fixture("quality-registry.csv"), file: "quality-registry.csv")
         #expect(registry.rejections.isEmpty)
         let engine = try DefaultRules.engine(projects: registry.records)
         let decoder = JSONDecoder()
-        let items = try String(decoding: fixture("labeled-items.ndjson"), as: UTF8.self)
+        let items = try String(decoding: fixture(floors.file), as: UTF8.self)
             .split(separator: "\n").map { try decoder.decode(LabeledItem.self, from: Data($0.utf8)) }
-        #expect(items.count >= 150)
+        #expect(items.count >= 100)
 
         var signalPrecision = Ratio(), signalRecall = Ratio()
         var claimAccuracy = Ratio(), projectPaymentRecall = Ratio(), escalationRecall = Ratio()
@@ -88,6 +108,7 @@ import Testing
                     if assessment.isEscalation { escalationRecall.hits += 1 } else { misses.append("\(labeled.id) missed escalation") }
                 }
             }
+            guard label.signal else { continue }
             let linked = verdict.link.flatMap { $0.band == .link ? $0.projectID : nil }
             if let linked {
                 linkPrecision.total += 1
@@ -103,7 +124,7 @@ import Testing
             }
         }
         print("""
-            quality on \(items.count) labeled items:
+            quality on \(items.count) labeled items of \(floors.file):
               wage signal   precision \(signalPrecision)  recall \(signalRecall)
               claim kind    accuracy \(claimAccuracy)  project-payment recall \(projectPaymentRecall)
               escalation    recall \(escalationRecall)
@@ -112,12 +133,12 @@ import Testing
         if ProcessInfo.processInfo.environment["WAGEWATCH_QUALITY_DETAILS"] != nil {
             print(misses.joined(separator: "\n"))
         }
-        #expect(signalPrecision.value >= Self.floors.signalPrecision, "signal precision \(signalPrecision)")
-        #expect(signalRecall.value >= Self.floors.signalRecall, "signal recall \(signalRecall)")
-        #expect(claimAccuracy.value >= Self.floors.claimAccuracy, "claim accuracy \(claimAccuracy)")
-        #expect(projectPaymentRecall.value >= Self.floors.projectPaymentRecall, "project-payment recall \(projectPaymentRecall)")
-        #expect(escalationRecall.value >= Self.floors.escalationRecall, "escalation recall \(escalationRecall)")
-        #expect(linkPrecision.value >= Self.floors.linkPrecision, "link precision \(linkPrecision)")
-        #expect(linkRecall.value >= Self.floors.linkRecall, "link recall \(linkRecall)")
+        #expect(signalPrecision.value >= floors.signalPrecision, "signal precision \(signalPrecision)")
+        #expect(signalRecall.value >= floors.signalRecall, "signal recall \(signalRecall)")
+        #expect(claimAccuracy.value >= floors.claimAccuracy, "claim accuracy \(claimAccuracy)")
+        #expect(projectPaymentRecall.value >= floors.projectPaymentRecall, "project-payment recall \(projectPaymentRecall)")
+        #expect(escalationRecall.value >= floors.escalationRecall, "escalation recall \(escalationRecall)")
+        #expect(linkPrecision.value >= floors.linkPrecision, "link precision \(linkPrecision)")
+        #expect(linkRecall.value >= floors.linkRecall, "link recall \(linkRecall)")
     }
 }

@@ -56,6 +56,7 @@ import Testing
         ("欠款1,200,000元", nil, 1_200_000.0),
         ("２０多人，欠３８万元", 20, 380_000.0),
         ("电话13912345678", nil, nil),
+        ("五六个工人", 5, nil),
     ] as [(String, Int?, Double?)])
     func headCountsAndAmountsAreRead(text: String, people: Int?, amount: Double?) {
         let normalizer = TextNormalizer()
