@@ -26,5 +26,11 @@ let package = Package(
             path: "ScoringBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The same work as a plain executable, for perf and valgrind.
+        .executableTarget(
+            name: "ScoringProfile",
+            dependencies: [.product(name: "WageWatchKit", package: mainPackage)],
+            path: "ScoringProfile"
+        ),
     ]
 )

@@ -10,7 +10,7 @@ public enum NumberReader {
         while index < scalars.endIndex {
             let scalar = scalars[index]
             // Most characters start no number: decide that without a call.
-            guard (scalar >= 0x30 && scalar <= 0x39) || scalar >= 0x3007,
+            guard (scalar >= 0x30 && scalar <= 0x39) || (scalar >= 0x3007 && (digit(scalar) != nil || unit(scalar) != nil)),
                   let (value, after) = number(in: scalars, at: index) else {
                 index += 1
                 continue

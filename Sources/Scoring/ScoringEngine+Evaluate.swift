@@ -25,9 +25,7 @@ extension ScoringEngine {
     }
 
     private func run(_ item: Item, explaining: Bool) -> (verdict: ItemVerdict, explanation: Explanation?) {
-        var text = NormalizedText()
-        let fieldTexts = [item.title, item.content, item.respondent ?? "", item.location ?? ""]
-        for fieldText in fieldTexts { normalizer.append(fieldText, to: &text) }
+        let text = normalizer.normalize(fields: [item.title, item.content, item.respondent ?? "", item.location ?? ""])
         let bounds = text.fieldStarts + [text.scalars.count]
         @inline(__always) func field(of offset: Int) -> Int {
             offset < bounds[1] ? 0 : offset < bounds[2] ? 1 : offset < bounds[3] ? 2 : 3
@@ -102,9 +100,13 @@ extension ScoringEngine {
         }
 
         // Head count and amount: the record's own fields first, else what the text says.
+        // Read only when a rule or the verdict needs them.
+        var numbersRead = item.people != nil && item.amount != nil
         var people = item.people
         var amount = item.amount
-        if !termPatterns.isEmpty && (people == nil || amount == nil) {
+        func readNumbers() {
+            guard !numbersRead else { return }
+            numbersRead = true
             let read = NumberReader.read(text.scalars[bounds[0]..<bounds[2]])
             people = people ?? read.people
             amount = amount ?? read.amount
@@ -113,29 +115,43 @@ extension ScoringEngine {
         let mentionsRegistry = mentions.contains {
             ownerStart[$0.pattern] < ownerStart[$0.pattern + 1] || townshipOfPattern[$0.pattern] >= 0
         }
-        var fired: [Rulebook.Rule] = []
-        for compiled in compiledRules {
-            let rule = compiled.rule
-            let conditions = rule.conditions
-            if let kind = conditions.kind, kind != item.kind { continue }
-            if !conditions.channels.isEmpty && !(item.channel.map(conditions.channels.contains) ?? false) { continue }
-            if let comparison = conditions.people, !(people.map { comparison.holds(for: Double($0)) } ?? false) { continue }
-            if let comparison = conditions.amount, !(amount.map(comparison.holds(for:)) ?? false) { continue }
-            if let wanted = conditions.mentionsRegistry, wanted != mentionsRegistry { continue }
+        var firedIndexes: [Int] = []
+        func evaluate(_ index: Int) {
+            let compiled = compiledRules[index]
+            let conditions = compiled.conditions
+            if let kind = conditions.kind, kind != item.kind { return }
+            if !conditions.channels.isEmpty && !(item.channel.map(conditions.channels.contains) ?? false) { return }
+            if compiled.needsNumbers { readNumbers() }
+            if let comparison = conditions.people, !(people.map { comparison.holds(for: Double($0)) } ?? false) { return }
+            if let comparison = conditions.amount, !(amount.map(comparison.holds(for:)) ?? false) { return }
+            if let wanted = conditions.mentionsRegistry, wanted != mentionsRegistry { return }
             let mask = compiled.scopeMask
             guard compiled.all.allSatisfy({ holds($0, mask) }),
                   !compiled.none.contains(where: { holds($0, mask) }),
                   compiled.any.isEmpty || compiled.any.contains(where: { holds($0, mask) })
-            else { continue }
-            fired.append(rule)
+            else { return }
+            firedIndexes.append(index)
         }
+        // First the rules that decide whether this is a signal at all; escalation and
+        // score rules only qualify signals, so most items never need them.
+        for index in compiledRules.indices where !compiledRules[index].qualifiesSignal { evaluate(index) }
+        let isSignal = firedIndexes.contains { compiledRules[$0].effect == .signal }
+            && !firedIndexes.contains { compiledRules[$0].effect == .noise }
+        if isSignal || explaining {
+            for index in compiledRules.indices where compiledRules[index].qualifiesSignal { evaluate(index) }
+            firedIndexes.sort()
+            readNumbers()
+        }
+        let fired = firedIndexes.map { compiledRules[$0].rule }
 
         var assessment = ItemAssessment(
             itemID: item.id, score: 0, isSignal: false, claim: .wage, isEscalation: false, isResolved: false,
             firedRules: [], matchedTerms: [], people: people, amount: amount)
-        var seenTerms = Set<Int>()
-        for pattern in termPatterns where seenTerms.insert(pattern).inserted {
-            assessment.matchedTerms.append(patternTexts[pattern])
+        if isSignal || explaining {
+            var seenTerms = Set<Int>()
+            for pattern in termPatterns where seenTerms.insert(pattern).inserted {
+                assessment.matchedTerms.append(patternTexts[pattern])
+            }
         }
         var sawNoise = false
         var level = SignalLevel.none
@@ -150,7 +166,10 @@ extension ScoringEngine {
             case .noise: sawNoise = true
             case .score: break
             }
-            if [.signal, .escalation, .projectPayment].contains(rule.effect) { level = max(level, rule.level) }
+            switch rule.effect {
+            case .signal, .escalation, .projectPayment: level = max(level, rule.level)
+            default: break
+            }
         }
         if sawNoise { assessment.isSignal = false }
         // Escalation and claim kind qualify a signal; on anything else they mean nothing.
@@ -162,10 +181,12 @@ extension ScoringEngine {
         assessment.level = level
         assessment.score = max(0, assessment.score)
 
-        let candidates = rankCandidates(mentions)
+        let candidates = rankCandidates(mentions, explaining: explaining)
         let link = decideLink(item: item, candidates: candidates)
+        // Stories group signals; an item that is none needs no fingerprint (rescoring makes one if it becomes one).
         let content = text.range(ofField: 1).isEmpty ? text.range(ofField: 0) : text.range(ofField: 1)
-        let storyKey = StoryFingerprint.hex(StoryFingerprint.fingerprint(text.scalars[content]))
+        let storyKey = assessment.isSignal || explaining
+            ? StoryFingerprint.hex(StoryFingerprint.fingerprint(text.scalars[content])) : ""
         let sites = assessment.isSignal && link == nil
             ? SiteMentionFinder.sites(inFolded: text.scalars[bounds[0]..<bounds[2]]) : []
         let verdict = ItemVerdict(assessment: assessment, link: link, storyKey: storyKey, sites: sites)
@@ -248,19 +269,19 @@ extension ScoringEngine {
     }
 
     /// Projects the mentions point at, best first.
-    func rankCandidates(_ mentions: [(pattern: Int, field: Int)]) -> [Candidate] {
+    func rankCandidates(_ mentions: [(pattern: Int, field: Int)], explaining: Bool) -> [Candidate] {
         guard !mentions.isEmpty else { return [] }
         let settings = rulebook.linking
         var byProject: [Int: Candidate] = [:]
         var counted = Set<Int>()
         let respondentField = 2
-        let kinds = MentionKind.allCases.count
+        let kinds = Self.mentionKindCount
         for (pattern, at) in mentions {
             let shared = Double(sharedBy[pattern])
             for entry in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) {
                 let project = Int(ownerProject[entry])
                 let kind = ownerKind[entry]
-                let kindIndex = MentionKind.allCases.firstIndex(of: kind)!
+                let kindIndex = Int(ownerKindIndex[entry])
                 var candidate = byProject[project] ?? Candidate(project: project, confidence: 0, clues: [])
                 // One count per project, kind and text; the respondent bonus once more.
                 let key = (pattern * kinds + kindIndex) * 2
@@ -291,9 +312,25 @@ extension ScoringEngine {
                 }
             }
         }
-        return byProject.values.sorted {
-            $0.confidence != $1.confidence ? $0.confidence > $1.confidence : projects[$0.project].id < projects[$1.project].id
+        guard explaining else {
+            // The verdict needs only the best two, and a tie between them.
+            var best: Candidate?
+            var second: Candidate?
+            for candidate in byProject.values {
+                if best == nil || ranksBefore(candidate, best!) {
+                    second = best
+                    best = candidate
+                } else if second == nil || ranksBefore(candidate, second!) {
+                    second = candidate
+                }
+            }
+            return [best, second].compactMap { $0 }
         }
+        return byProject.values.sorted(by: ranksBefore)
+    }
+
+    private func ranksBefore(_ lhs: Candidate, _ rhs: Candidate) -> Bool {
+        lhs.confidence != rhs.confidence ? lhs.confidence > rhs.confidence : lhs.project < rhs.project
     }
 
     /// The clues of a candidate in words: the registry's own spelling of what was found.
@@ -306,13 +343,13 @@ extension ScoringEngine {
             case .projectType:
                 return LinkEvidence(kind: .projectType, text: patternTexts[clue.pattern])
             default:
-                // The respondent clue names whatever registry text the 被反映对象 field held.
-                var kind = clue.kind
-                if kind == .respondent {
-                    let entries = Int(ownerStart[clue.pattern])..<Int(ownerStart[clue.pattern + 1])
-                    kind = entries.first { Int(ownerProject[$0]) == candidate.project }.map { ownerKind[$0] } ?? .name
+                // The registry's own spelling of the text found (for the respondent clue,
+                // whatever registry text the 被反映对象 field held).
+                let entries = Int(ownerStart[clue.pattern])..<Int(ownerStart[clue.pattern + 1])
+                let entry = entries.first {
+                    Int(ownerProject[$0]) == candidate.project && (clue.kind == .respondent || ownerKind[$0] == clue.kind)
                 }
-                return LinkEvidence(kind: clue.kind, text: project.displayName(of: kind, matching: patternTexts[clue.pattern], normalizer: normalizer))
+                return LinkEvidence(kind: clue.kind, text: entry.map { ownerText[$0] } ?? patternTexts[clue.pattern])
             }
         }
     }
@@ -325,21 +362,5 @@ extension ScoringEngine {
         let band: LinkBand = best.confidence >= settings.linkThreshold && !isTied ? .link : .review
         return ProjectLink(itemID: item.id, projectID: projects[best.project].id, band: band,
                            confidence: min(1, best.confidence), evidence: evidence(of: best))
-    }
-}
-
-extension Project {
-    /// The registry's own spelling of the name of `kind` whose folded form is `folded`.
-    func displayName(of kind: MentionKind, matching folded: String, normalizer: TextNormalizer) -> String {
-        let candidates: [String] = switch kind {
-        case .name, .respondent, .township, .projectType: [name]
-        case .alias: aliases
-        case .contractor: contractor.map { [$0] } ?? []
-        case .subcontractor: subcontractors
-        case .builder: builder.map { [$0] } ?? []
-        }
-        return candidates.first { normalizer.normalize($0) == folded }
-            ?? candidates.first { normalizer.normalize($0).contains(folded) }
-            ?? folded
     }
 }

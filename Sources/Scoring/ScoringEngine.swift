@@ -16,11 +16,16 @@ public struct ScoringEngine: Sendable {
 
     // Per pattern, in contiguous lists (pattern i owns entries start[i] ..< start[i+1]).
     let patternTexts: [String]
+    let patternScalars: [[UInt32]]
     let slotStart: [Int32]
     let slotList: [Int32]
     let ownerStart: [Int32]
     let ownerProject: [Int32]
     let ownerKind: [MentionKind]
+    let ownerKindIndex: [UInt8]
+    /// The registry's own spelling of each owner's name (contractor, alias ...).
+    let ownerText: [String]
+    static let mentionKindCount = MentionKind.allCases.count
     /// Distinct projects that share each pattern's registry text.
     let sharedBy: [Int32]
     let isCue: [Bool]
@@ -44,6 +49,7 @@ public struct ScoringEngine: Sendable {
     public init(rulebook: Rulebook, projects: [Project], traditionalToSimplified: [UInt32: UInt32] = [:]) {
         let normalizer = TextNormalizer(traditionalToSimplified: traditionalToSimplified)
         var builder = PatternTableBuilder(normalizer: normalizer)
+        var companyVariants: [String: [String]] = [:]
 
         // Slots for named lexicons, then literal terms of rules.
         var slotNames = rulebook.lexicons.keys.sorted()
@@ -106,10 +112,16 @@ public struct ScoringEngine: Sendable {
             if let builderName = project.builder { companies.append((builderName, .builder)) }
             for (company, kind) in companies {
                 names.append((company, kind))
-                names += RegistryNames.companyVariants(company).map { ($0, kind) }
+                // One contractor runs many projects: work out its short forms once.
+                let variants = companyVariants[company] ?? RegistryNames.companyVariants(company)
+                companyVariants[company] = variants
+                names += variants.map { ($0, kind) }
             }
+            let displayNames = [project.name] + project.aliases + companies.map(\.0)
             for (name, kind) in names {
-                builder.addOwner(name, project: Int32(index), kind: kind)
+                // Evidence shows the registry's full spelling, also for a short form found.
+                let display = displayNames.first { $0 == name } ?? displayNames.first { $0.contains(name) } ?? name
+                builder.addOwner(name, project: Int32(index), kind: kind, display: display)
             }
             if let township = project.township, !township.isEmpty {
                 let id = townships[township] ?? Int32(townships.count)
@@ -139,12 +151,15 @@ public struct ScoringEngine: Sendable {
         self.projects = projects
         self.normalizer = normalizer
         self.matcher = PatternMatcher(scalarPatterns: table.scalars)
+        self.patternScalars = table.scalars
         self.patternTexts = table.texts
         self.slotStart = table.slotStart
         self.slotList = table.slotList
         self.ownerStart = table.ownerStart
         self.ownerProject = table.ownerProject
         self.ownerKind = table.ownerKind
+        self.ownerKindIndex = table.ownerKind.map { UInt8(MentionKind.allCases.firstIndex(of: $0)!) }
+        self.ownerText = table.ownerText
         self.sharedBy = table.sharedBy
         self.isCue = table.isCue
         self.townshipOfPattern = table.township
@@ -162,13 +177,33 @@ public struct ScoringEngine: Sendable {
 }
 
 /// A rule with its conditions resolved to slots and compiled expressions.
-struct CompiledRule: Sendable {
-    var rule: Rulebook.Rule
-    var any: [CompiledCondition]
-    var all: [CompiledCondition]
-    var none: [CompiledCondition]
+///
+/// A class, immutable once built: the evaluation loop reads it for every item,
+/// and a reference costs one retain where a struct of arrays and strings costs dozens.
+final class CompiledRule: Sendable {
+    let rule: Rulebook.Rule
+    let effect: Rulebook.Effect
+    let conditions: Rulebook.FieldConditions
+    let any: [CompiledCondition]
+    let all: [CompiledCondition]
+    let none: [CompiledCondition]
     /// Bits of the fields the text conditions look at (title 1, content 2, respondent 4, location 8).
-    var scopeMask: Int
+    let scopeMask: Int
+    /// Escalation and score rules only qualify a signal; other rules decide whether there is one.
+    let qualifiesSignal: Bool
+    let needsNumbers: Bool
+
+    init(rule: Rulebook.Rule, any: [CompiledCondition], all: [CompiledCondition], none: [CompiledCondition], scopeMask: Int) {
+        self.rule = rule
+        self.effect = rule.effect
+        self.conditions = rule.conditions
+        self.any = any
+        self.all = all
+        self.none = none
+        self.scopeMask = scopeMask
+        self.qualifiesSignal = rule.effect == .escalation || rule.effect == .score
+        self.needsNumbers = rule.conditions.people != nil || rule.conditions.amount != nil
+    }
 
     static func bit(for field: Rulebook.Field) -> Int {
         switch field {
@@ -203,10 +238,10 @@ final class CompiledRegex: @unchecked Sendable {
 /// Gathers the engine's patterns, each with everything it stands for, then lays them out contiguously.
 struct PatternTableBuilder {
     let normalizer: TextNormalizer
-    private var index: [String: Int] = [:]
-    private var texts: [String] = []
+    private var index: [[UInt32]: Int] = [:]
+    private var scalars: [[UInt32]] = []
     private var slots: [[Int32]] = []
-    private var owners: [[(Int32, MentionKind)]] = []
+    private var owners: [[(project: Int32, kind: MentionKind, display: String)]] = []
     private var cues: [Bool] = []
     private var townships: [Int32] = []
     private var types: [Int32] = []
@@ -215,46 +250,47 @@ struct PatternTableBuilder {
         self.normalizer = normalizer
     }
 
-    private mutating func entry(_ text: String) -> Int? {
-        let folded = normalizer.normalize(text)
+    private mutating func entry(_ folded: [UInt32]) -> Int? {
         guard !folded.isEmpty else { return nil }
         if let existing = index[folded] { return existing }
-        texts.append(folded)
+        scalars.append(folded)
         slots.append([])
         owners.append([])
         cues.append(false)
         townships.append(-1)
         types.append(-1)
-        index[folded] = texts.count - 1
-        return texts.count - 1
+        index[folded] = scalars.count - 1
+        return scalars.count - 1
     }
 
     mutating func add(_ term: String, slot: Int) {
-        guard let at = entry(term), !slots[at].contains(Int32(slot)) else { return }
+        guard let at = entry(normalizer.normalizedScalars(term)), !slots[at].contains(Int32(slot)) else { return }
         slots[at].append(Int32(slot))
     }
 
     mutating func addCue(_ cue: String) {
-        guard let at = entry(cue) else { return }
+        guard let at = entry(normalizer.normalizedScalars(cue)) else { return }
         cues[at] = true
     }
 
-    mutating func addOwner(_ name: String, project: Int32, kind: MentionKind) {
+    mutating func addOwner(_ name: String, project: Int32, kind: MentionKind, display: String) {
         // One- and two-character names would match everywhere; they are not evidence
         // (an alias of two characters is, as 城东, 三中 are what people write).
-        let length = normalizer.normalize(name).unicodeScalars.count
-        guard length >= 3 || (length == 2 && kind == .alias) else { return }
-        guard let at = entry(name), !owners[at].contains(where: { $0.0 == project && $0.1 == kind }) else { return }
-        owners[at].append((project, kind))
+        let folded = normalizer.normalizedScalars(name)
+        guard folded.count >= 3 || (folded.count == 2 && kind == .alias) else { return }
+        guard let at = entry(folded) else { return }
+        // Owners arrive project by project, so a repeat can only be at the end.
+        if owners[at].reversed().prefix(while: { $0.project == project }).contains(where: { $0.kind == kind }) { return }
+        owners[at].append((project, kind, display))
     }
 
     mutating func addTownship(_ name: String, id: Int32) {
-        guard let at = entry(name) else { return }
+        guard let at = entry(normalizer.normalizedScalars(name)) else { return }
         townships[at] = id
     }
 
     mutating func addType(_ word: String, id: Int32) {
-        guard let at = entry(word) else { return }
+        guard let at = entry(normalizer.normalizedScalars(word)) else { return }
         types[at] = id
     }
 
@@ -266,6 +302,7 @@ struct PatternTableBuilder {
         var ownerStart: [Int32]
         var ownerProject: [Int32]
         var ownerKind: [MentionKind]
+        var ownerText: [String]
         var sharedBy: [Int32]
         var isCue: [Bool]
         var township: [Int32]
@@ -281,28 +318,35 @@ struct PatternTableBuilder {
         var ownerStart: [Int32] = [0]
         var ownerProject: [Int32] = []
         var ownerKind: [MentionKind] = []
+        var ownerText: [String] = []
         var sharedBy: [Int32] = []
-        for pattern in texts.indices {
+        for pattern in scalars.indices {
             slotList += slots[pattern]
             slotStart.append(Int32(slotList.count))
             var distinct = 0
             var last: Int32 = -1
-            for (project, _) in owners[pattern] where project != last {
+            for owner in owners[pattern] where owner.project != last {
                 distinct += 1
-                last = project
+                last = owner.project
             }
             if distinct <= Self.maxSharedOwners {
-                for (project, kind) in owners[pattern] {
-                    ownerProject.append(project)
-                    ownerKind.append(kind)
+                for owner in owners[pattern] {
+                    ownerProject.append(owner.project)
+                    ownerKind.append(owner.kind)
+                    ownerText.append(owner.display)
                 }
             }
             ownerStart.append(Int32(ownerProject.count))
             sharedBy.append(Int32(max(1, distinct)))
         }
+        let texts = scalars.map { pattern in
+            var view = String.UnicodeScalarView()
+            for value in pattern { view.append(Unicode.Scalar(value)!) }
+            return String(view)
+        }
         return Table(
-            scalars: texts.map { $0.unicodeScalars.map(\.value) }, texts: texts, slotStart: slotStart,
-            slotList: slotList, ownerStart: ownerStart, ownerProject: ownerProject, ownerKind: ownerKind,
-            sharedBy: sharedBy, isCue: cues, township: townships, type: types)
+            scalars: scalars, texts: texts, slotStart: slotStart, slotList: slotList, ownerStart: ownerStart,
+            ownerProject: ownerProject, ownerKind: ownerKind, ownerText: ownerText, sharedBy: sharedBy,
+            isCue: cues, township: townships, type: types)
     }
 }

@@ -6,6 +6,7 @@
 public enum SiteMentionFinder {
     static let siteWords: [[UInt32]] = ["安置房", "项目", "工地", "小区", "花园", "大厦", "厂房"]
         .map { $0.unicodeScalars.map(\.value) }
+    static let firstCharacters: Set<UInt32> = Set(siteWords.map { $0[0] })
     /// Characters that end a name when walking back from the site word.
     static let breaks: Set<UInt32> = Set("在的了是我们到去给对向和与说个于从把被这那里干做找讨要欠拖".unicodeScalars.map(\.value))
     static let shortest = 2
@@ -23,7 +24,8 @@ public enum SiteMentionFinder {
         var found: [String] = []
         var index = 0
         while index < characters.count {
-            guard let word = siteWords.first(where: { matches($0, in: characters, at: index) }) else {
+            guard firstCharacters.contains(characters[index]),
+                  let word = siteWords.first(where: { matches($0, in: characters, at: index) }) else {
                 index += 1
                 continue
             }

@@ -18,14 +18,14 @@ public enum StoryFingerprint {
         guard text.count >= 3 else {
             return text.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
         }
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 32) { planes in
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64) { planes in
             planes.initialize(repeating: 0)
             var shingles = 0
             var index = text.startIndex
             while index + 2 < text.endIndex {
                 var carry = mix(UInt64(text[index]) << 42 ^ UInt64(text[index + 1]) << 21 ^ UInt64(text[index + 2]))
                 var plane = 0
-                while carry != 0 && plane < 32 {
+                while carry != 0 {
                     let next = planes[plane] & carry
                     planes[plane] ^= carry
                     carry = next
@@ -34,16 +34,21 @@ public enum StoryFingerprint {
                 shingles += 1
                 index += 1
             }
-            // Bit b is set when more than half of the shingle hashes have it set.
-            var fingerprint: UInt64 = 0
-            for bit in 0..<64 {
-                var count = 0
-                for plane in 0..<32 where (planes[plane] >> UInt64(bit)) & 1 == 1 {
-                    count += 1 << plane
-                }
-                if 2 * count > shingles { fingerprint |= 1 << UInt64(bit) }
+            // Bit b is set when more than half of the shingle hashes have it set: compare
+            // all 64 bit-sliced counters with shingles / 2 at once, highest plane first.
+            let threshold = shingles / 2
+            var greater: UInt64 = 0
+            var equal: UInt64 = ~0
+            // Counters never exceed `shingles`, so planes above its bit width are all zero.
+            var plane = 64 - UInt64(shingles).leadingZeroBitCount
+            while plane > 0 {
+                plane -= 1
+                let bits = planes[plane]
+                let wanted: UInt64 = (threshold >> plane) & 1 == 1 ? ~0 : 0
+                greater |= equal & bits & ~wanted
+                equal &= ~(bits ^ wanted)
             }
-            return fingerprint
+            return greater
         }
     }
 

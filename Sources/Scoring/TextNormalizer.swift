@@ -28,30 +28,91 @@ public struct TextNormalizer: Sendable {
 
     /// The folded form of `text` as a string (for patterns and tests).
     public func normalize(_ text: String) -> String {
-        var result = NormalizedText()
-        append(text, to: &result)
-        return result.string
+        var view = String.UnicodeScalarView()
+        for value in normalizedScalars(text) { view.append(Unicode.Scalar(value)!) }
+        return String(view)
+    }
+
+    /// The folded scalars of `text`, without the map back (for patterns).
+    public func normalizedScalars(_ text: String) -> [UInt32] {
+        var text = text
+        return text.withUTF8 { bytes in
+            [UInt32](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+                count = simplified.withUnsafeBufferPointer { table in
+                    fold(bytes, table: table, scalars: buffer.baseAddress!, origins: nil)
+                }
+            }
+        }
     }
 
     /// Folds `text` and appends it to `result` as a new field.
     /// - Complexity: O(n) in the UTF-8 length of `text`; no allocation per character.
     public func append(_ text: String, to result: inout NormalizedText) {
-        result.fieldStarts.append(result.scalars.count)
-        result.fieldByteCounts.append(text.utf8.count)
         var text = text
-        text.withUTF8 { bytes in
-            result.scalars.reserveCapacity(result.scalars.count + bytes.count)
-            result.origins.reserveCapacity(result.origins.count + bytes.count)
-            simplified.withUnsafeBufferPointer { table in
-                fold(bytes, table: table, into: &result)
+        let folded = text.withUTF8 { bytes in
+            var origins: [Int32] = []
+            let scalars = [UInt32](unsafeUninitializedCapacity: bytes.count) { scalarBuffer, count in
+                origins = [Int32](unsafeUninitializedCapacity: bytes.count) { originBuffer, originCount in
+                    count = simplified.withUnsafeBufferPointer { table in
+                        fold(bytes, table: table, scalars: scalarBuffer.baseAddress!, origins: originBuffer.baseAddress!)
+                    }
+                    originCount = count
+                }
             }
+            return (scalars, origins, bytes.count)
         }
+        result.fieldStarts.append(result.scalars.count)
+        result.fieldByteCounts.append(folded.2)
+        result.scalars += folded.0
+        result.origins += folded.1
     }
 
+    /// Folds several fields at once into one `NormalizedText`, with two allocations in all.
+    public func normalize(fields texts: [String]) -> NormalizedText {
+        var texts = texts
+        var byteCounts: [Int] = []
+        byteCounts.reserveCapacity(texts.count)
+        for index in texts.indices { byteCounts.append(texts[index].utf8.count) }
+        let total = byteCounts.reduce(0, +)
+        var result = NormalizedText()
+        result.fieldByteCounts = byteCounts
+        result.fieldStarts.reserveCapacity(texts.count)
+        var starts: [Int] = []
+        var origins: [Int32] = []
+        let scalars = [UInt32](unsafeUninitializedCapacity: total) { scalarBuffer, count in
+            origins = [Int32](unsafeUninitializedCapacity: total) { originBuffer, originCount in
+                var written = 0
+                simplified.withUnsafeBufferPointer { table in
+                    for index in texts.indices {
+                        starts.append(written)
+                        written += texts[index].withUTF8 { bytes in
+                            fold(bytes, table: table, scalars: scalarBuffer.baseAddress! + written,
+                                 origins: originBuffer.baseAddress! + written)
+                        }
+                    }
+                }
+                count = written
+                originCount = written
+            }
+        }
+        result.scalars = scalars
+        result.origins = origins
+        result.fieldStarts = starts
+        return result
+    }
+
+    /// Folds `bytes` into `scalars` (and their offsets into `origins`); returns how many were written.
+    /// Both buffers must have room for `bytes.count` values.
     private func fold(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt32>,
-                      into result: inout NormalizedText) {
+                      scalars: UnsafeMutablePointer<UInt32>, origins: UnsafeMutablePointer<Int32>?) -> Int {
         let count = bytes.count
         var index = 0
+        var written = 0
+        @inline(__always) func emit(_ value: UInt32, _ start: Int) {
+            scalars[written] = value
+            origins?[written] = Int32(start)
+            written += 1
+        }
         while index < count {
             let start = index
             var value = UInt32(bytes[index])
@@ -80,40 +141,30 @@ public struct TextNormalizer: Sendable {
                 case 0x26:  // '&' opening a character reference
                     if let (decoded, end) = Self.reference(bytes, from: start) {
                         index = end
-                        if let folded = Self.foldASCIIOrDrop(decoded) {
-                            result.scalars.append(folded)
-                            result.origins.append(Int32(start))
-                        }
+                        if let folded = Self.foldASCIIOrDrop(decoded) { emit(folded, start) }
                         continue
                     }
                 default:
                     break
                 }
-                if let folded = Self.foldASCIIOrDrop(value) {
-                    result.scalars.append(folded)
-                    result.origins.append(Int32(start))
-                }
+                if let folded = Self.foldASCIIOrDrop(value) { emit(folded, start) }
                 continue
             }
 
             switch value {
             case 0xFF01...0xFF5E:  // full-width ASCII forms
-                if let folded = Self.foldASCIIOrDrop(value - 0xFEE0) {
-                    result.scalars.append(folded)
-                    result.origins.append(Int32(start))
-                }
-                continue
+                if let folded = Self.foldASCIIOrDrop(value - 0xFEE0) { emit(folded, start) }
             case 0x3000, 0x00A0, 0x2000...0x200F, 0x2028...0x202F, 0x205F...0x206F, 0xFEFF,
                  0xFE00...0xFE0F, 0x1F000...0x1FAFF, 0x2600...0x27BF, 0xE0000...0xE007F:
                 continue  // spaces, zero-width and direction marks, variation selectors, emoji
             case Self.tableBase..<Self.tableEnd:
                 let mapped = table[Int(value - Self.tableBase)]
-                result.scalars.append(mapped == 0 ? value : mapped)
+                emit(mapped == 0 ? value : mapped, start)
             default:
-                result.scalars.append(value)
+                emit(value, start)
             }
-            result.origins.append(Int32(start))
         }
+        return written
     }
 
     @inline(__always)

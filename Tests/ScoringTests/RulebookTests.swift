@@ -83,13 +83,13 @@ import Testing
                 any: [claim]
                 scope: [title]
                 weight: 1
-                effect: score
+                effect: signal
               - id: r.petition.hotline
                 title: 12345 来电
                 any: [claim]
                 where: {kind: petition, channel: [hotline]}
                 weight: 1
-                effect: score
+                effect: escalation
             """)
         let engine = ScoringEngine(rulebook: rulebook, projects: [])
         #expect(engine.firedRules(onText: "工资拖欠三个月").map(\.id) == ["r.regex"])
