@@ -268,65 +268,69 @@ extension ScoringEngine {
         var clues: [Clue]
     }
 
-    /// Projects the mentions point at, best first.
+    /// Projects the mentions point at, best first (only the best two unless explaining).
+    ///
+    /// Items name few projects, so candidates live in a small array searched
+    /// linearly rather than in hashed collections.
     func rankCandidates(_ mentions: [(pattern: Int, field: Int)], explaining: Bool) -> [Candidate] {
         guard !mentions.isEmpty else { return [] }
         let settings = rulebook.linking
-        var byProject: [Int: Candidate] = [:]
-        var counted = Set<Int>()
+        var candidates: [Candidate] = []
         let respondentField = 2
-        let kinds = Self.mentionKindCount
-        for (pattern, at) in mentions {
+        func add(_ project: Int, _ clue: Clue, _ weight: Double) {
+            if let index = candidates.firstIndex(where: { $0.project == project }) {
+                // One count per project, kind and text.
+                guard !candidates[index].clues.contains(clue) else { return }
+                candidates[index].confidence += weight
+                candidates[index].clues.append(clue)
+            } else {
+                candidates.append(Candidate(project: project, confidence: weight, clues: [clue]))
+            }
+        }
+        for (pattern, at) in mentions where ownerStart[pattern] < ownerStart[pattern + 1] {
             let shared = Double(sharedBy[pattern])
             for entry in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) {
                 let project = Int(ownerProject[entry])
                 let kind = ownerKind[entry]
-                let kindIndex = Int(ownerKindIndex[entry])
-                var candidate = byProject[project] ?? Candidate(project: project, confidence: 0, clues: [])
-                // One count per project, kind and text; the respondent bonus once more.
-                let key = (pattern * kinds + kindIndex) * 2
-                if counted.insert(key &* 1_000_003 &+ project).inserted {
-                    candidate.confidence += settings.weight(of: kind) / shared
-                    candidate.clues.append(Clue(kind: kind, pattern: pattern))
+                add(project, Clue(kind: kind, pattern: pattern), kindWeights[Int(ownerKindIndex[entry])] / shared)
+                if at == respondentField {
+                    add(project, Clue(kind: .respondent, pattern: pattern), settings.respondentBonus / shared)
                 }
-                if at == respondentField, counted.insert((key + 1) &* 1_000_003 &+ project).inserted {
-                    candidate.confidence += settings.respondentBonus / shared
-                    candidate.clues.append(Clue(kind: .respondent, pattern: pattern))
-                }
-                byProject[project] = candidate
             }
         }
         // Township and project-type words only tell candidates apart; they never make one.
-        var corroborated = Set<Int>()
         for (pattern, _) in mentions where townshipOfPattern[pattern] >= 0 || typeOfPattern[pattern] >= 0 {
             let township = townshipOfPattern[pattern]
             let type = typeOfPattern[pattern]
-            for project in Array(byProject.keys) {
-                if township >= 0, townshipOfProject[project] == township, corroborated.insert(project * 2).inserted {
-                    byProject[project]!.confidence += settings.weight(of: .township)
-                    byProject[project]!.clues.append(Clue(kind: .township, pattern: -1))
+            for index in candidates.indices {
+                let project = candidates[index].project
+                if township >= 0, townshipOfProject[project] == township,
+                   !candidates[index].clues.contains(where: { $0.kind == .township }) {
+                    candidates[index].confidence += settings.weight(of: .township)
+                    candidates[index].clues.append(Clue(kind: .township, pattern: -1))
                 }
-                if type >= 0, typesOfProject[project].contains(type), corroborated.insert(project * 2 + 1).inserted {
-                    byProject[project]!.confidence += settings.weight(of: .projectType)
-                    byProject[project]!.clues.append(Clue(kind: .projectType, pattern: pattern))
+                if type >= 0, typesOfProject[project].contains(type),
+                   !candidates[index].clues.contains(where: { $0.kind == .projectType }) {
+                    candidates[index].confidence += settings.weight(of: .projectType)
+                    candidates[index].clues.append(Clue(kind: .projectType, pattern: pattern))
                 }
             }
         }
         guard explaining else {
             // The verdict needs only the best two, and a tie between them.
-            var best: Candidate?
-            var second: Candidate?
-            for candidate in byProject.values {
-                if best == nil || ranksBefore(candidate, best!) {
+            var best: Int?
+            var second: Int?
+            for index in candidates.indices {
+                if best == nil || ranksBefore(candidates[index], candidates[best!]) {
                     second = best
-                    best = candidate
-                } else if second == nil || ranksBefore(candidate, second!) {
-                    second = candidate
+                    best = index
+                } else if second == nil || ranksBefore(candidates[index], candidates[second!]) {
+                    second = index
                 }
             }
-            return [best, second].compactMap { $0 }
+            return [best, second].compactMap { $0.map { candidates[$0] } }
         }
-        return byProject.values.sorted(by: ranksBefore)
+        return candidates.sorted(by: ranksBefore)
     }
 
     private func ranksBefore(_ lhs: Candidate, _ rhs: Candidate) -> Bool {

@@ -23,6 +23,8 @@ public struct ScoringEngine: Sendable {
     let ownerProject: [Int32]
     let ownerKind: [MentionKind]
     let ownerKindIndex: [UInt8]
+    /// The linking weight of each mention kind, by `MentionKind.allCases` index.
+    let kindWeights: [Double]
     /// The registry's own spelling of each owner's name (contractor, alias ...).
     let ownerText: [String]
     static let mentionKindCount = MentionKind.allCases.count
@@ -159,6 +161,7 @@ public struct ScoringEngine: Sendable {
         self.ownerProject = table.ownerProject
         self.ownerKind = table.ownerKind
         self.ownerKindIndex = table.ownerKind.map { UInt8(MentionKind.allCases.firstIndex(of: $0)!) }
+        self.kindWeights = MentionKind.allCases.map { rulebook.linking.weight(of: $0) }
         self.ownerText = table.ownerText
         self.sharedBy = table.sharedBy
         self.isCue = table.isCue
