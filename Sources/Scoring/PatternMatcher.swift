@@ -121,8 +121,16 @@ public struct PatternMatcher: Sendable {
         }
 
         // Failure links, shallow states first.
-        var byDepth = Array(0..<stateCount)
-        byDepth.sort { depth[$0] < depth[$1] }
+        // States by depth, by counting sort: the trie has millions of states for a large registry.
+        let maxDepth = Int(depth.max() ?? 0)
+        var depthStart = [Int](repeating: 0, count: maxDepth + 2)
+        for value in depth { depthStart[Int(value) + 1] += 1 }
+        for level in 0...maxDepth { depthStart[level + 1] += depthStart[level] }
+        var byDepth = [Int](repeating: 0, count: stateCount)
+        for state in 0..<stateCount {
+            byDepth[depthStart[Int(depth[state])]] = state
+            depthStart[Int(depth[state])] += 1
+        }
         var failure = [Int32](repeating: 0, count: stateCount)
         var outputLink = [Int32](repeating: -1, count: stateCount)
         func step(_ state: Int32, _ label: UInt16) -> Int32? {

@@ -106,23 +106,22 @@ public struct ScoringEngine: Sendable {
         let typeOfWord = typeWords.enumerated().flatMap { type, words in words.map { _ in Int32(type) } }
         var stamp = StableHash.Accumulator()
         for (index, project) in projects.enumerated() {
-            var names: [(String, MentionKind)] = [(project.name, .name)]
-            names += RegistryNames.projectVariants(project.name).map { ($0, .name) }
-            names += project.aliases.map { ($0, .alias) }
+            // Every name with its kind and the registry spelling that evidence shows
+            // (a short form found in a text shows the full name it stands for).
+            var names: [(name: String, kind: MentionKind, display: String)] = [(project.name, .name, project.name)]
+            names += RegistryNames.projectVariants(project.name).map { ($0, .name, project.name) }
+            names += project.aliases.map { ($0, .alias, $0) }
             var companies: [(String, MentionKind)] = project.subcontractors.map { ($0, .subcontractor) }
             if let contractor = project.contractor { companies.append((contractor, .contractor)) }
             if let builderName = project.builder { companies.append((builderName, .builder)) }
             for (company, kind) in companies {
-                names.append((company, kind))
+                names.append((company, kind, company))
                 // One contractor runs many projects: work out its short forms once.
                 let variants = companyVariants[company] ?? RegistryNames.companyVariants(company)
                 companyVariants[company] = variants
-                names += variants.map { ($0, kind) }
+                names += variants.map { ($0, kind, company) }
             }
-            let displayNames = [project.name] + project.aliases + companies.map(\.0)
-            for (name, kind) in names {
-                // Evidence shows the registry's full spelling, also for a short form found.
-                let display = displayNames.first { $0 == name } ?? displayNames.first { $0.contains(name) } ?? name
+            for (name, kind, display) in names {
                 builder.addOwner(name, project: Int32(index), kind: kind, display: display)
             }
             if let township = project.township, !township.isEmpty {
@@ -133,16 +132,21 @@ public struct ScoringEngine: Sendable {
             } else {
                 townshipOfProject.append(-1)
             }
-            let folded = normalizer.normalize(project.name + " " + project.aliases.joined(separator: " "))
             var types: [Int32] = []
-            for match in typeMatcher.matches(in: folded) where !types.contains(typeOfWord[match.pattern]) {
-                types.append(typeOfWord[match.pattern])
+            for text in [project.name] + project.aliases {
+                normalizer.normalizedScalars(text).withUnsafeBufferPointer { buffer in
+                    typeMatcher.scan(buffer) { pattern, _, _ in
+                        if !types.contains(typeOfWord[pattern]) { types.append(typeOfWord[pattern]) }
+                    }
+                }
             }
             typesOfProject.append(types)
-            stamp.add(text: [project.id, project.name, project.aliases.joined(separator: ";"), project.builder ?? "",
-                             project.contractor ?? "", project.subcontractors.joined(separator: ";"), project.department,
-                             project.township ?? "", project.funding?.rawValue ?? "",
-                             project.tags.map(\.rawValue).joined(separator: ";"), project.status.rawValue].joined(separator: "|"))
+            for group in [[project.id, project.name, project.builder ?? "", project.contractor ?? "", project.department,
+                           project.township ?? "", project.funding?.rawValue ?? "", project.status.rawValue],
+                          project.aliases, project.subcontractors, project.tags.map(\.rawValue)] {
+                for field in group { stamp.add(text: field) }
+                stamp.add(text: "\u{1D}")
+            }
         }
         for (type, words) in typeWords.enumerated() {
             for word in words { builder.addType(word, id: Int32(type)) }
