@@ -25,7 +25,8 @@ extension ScoringEngine {
     }
 
     private func run(_ item: Item, explaining: Bool) -> (verdict: ItemVerdict, explanation: Explanation?) {
-        let text = normalizer.normalize(fields: [item.title, item.content, item.respondent ?? "", item.location ?? ""])
+        let text = normalizer.normalize(fields: [item.title, item.content, item.respondent ?? "", item.location ?? ""],
+                                        keepingOrigins: explaining)
         let bounds = text.fieldStarts + [text.scalars.count]
         @inline(__always) func field(of offset: Int) -> Int {
             offset < bounds[1] ? 0 : offset < bounds[2] ? 1 : offset < bounds[3] ? 2 : 3

@@ -37,7 +37,7 @@ public struct TextNormalizer: Sendable {
     public func normalizedScalars(_ text: String) -> [UInt32] {
         var text = text
         return text.withUTF8 { bytes in
-            [UInt32](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            [UInt32](unsafeUninitializedCapacity: max(1, bytes.count)) { buffer, count in
                 count = simplified.withUnsafeBufferPointer { table in
                     fold(bytes, table: table, scalars: buffer.baseAddress!, origins: nil)
                 }
@@ -51,8 +51,8 @@ public struct TextNormalizer: Sendable {
         var text = text
         let folded = text.withUTF8 { bytes in
             var origins: [Int32] = []
-            let scalars = [UInt32](unsafeUninitializedCapacity: bytes.count) { scalarBuffer, count in
-                origins = [Int32](unsafeUninitializedCapacity: bytes.count) { originBuffer, originCount in
+            let scalars = [UInt32](unsafeUninitializedCapacity: max(1, bytes.count)) { scalarBuffer, count in
+                origins = [Int32](unsafeUninitializedCapacity: max(1, bytes.count)) { originBuffer, originCount in
                     count = simplified.withUnsafeBufferPointer { table in
                         fold(bytes, table: table, scalars: scalarBuffer.baseAddress!, origins: originBuffer.baseAddress!)
                     }
@@ -68,7 +68,8 @@ public struct TextNormalizer: Sendable {
     }
 
     /// Folds several fields at once into one `NormalizedText`, with two allocations in all.
-    public func normalize(fields texts: [String]) -> NormalizedText {
+    /// - Parameter keepingOrigins: false to skip the map back (left empty), when nothing will be highlighted.
+    public func normalize(fields texts: [String], keepingOrigins: Bool = true) -> NormalizedText {
         var texts = texts
         var byteCounts: [Int] = []
         byteCounts.reserveCapacity(texts.count)
@@ -79,20 +80,20 @@ public struct TextNormalizer: Sendable {
         result.fieldStarts.reserveCapacity(texts.count)
         var starts: [Int] = []
         var origins: [Int32] = []
-        let scalars = [UInt32](unsafeUninitializedCapacity: total) { scalarBuffer, count in
-            origins = [Int32](unsafeUninitializedCapacity: total) { originBuffer, originCount in
+        let scalars = [UInt32](unsafeUninitializedCapacity: max(1, total)) { scalarBuffer, count in
+            origins = [Int32](unsafeUninitializedCapacity: keepingOrigins ? max(1, total) : 0) { originBuffer, originCount in
                 var written = 0
                 simplified.withUnsafeBufferPointer { table in
                     for index in texts.indices {
                         starts.append(written)
                         written += texts[index].withUTF8 { bytes in
                             fold(bytes, table: table, scalars: scalarBuffer.baseAddress! + written,
-                                 origins: originBuffer.baseAddress! + written)
+                                 origins: keepingOrigins ? originBuffer.baseAddress! + written : nil)
                         }
                     }
                 }
                 count = written
-                originCount = written
+                originCount = keepingOrigins ? written : 0
             }
         }
         result.scalars = scalars

@@ -93,6 +93,12 @@ import Testing
         #expect(!fields.firedRules.contains("amount.large"))
     }
 
+    @Test func anEmptyItemIsNoSignal() {
+        let verdict = engine.evaluate(Item(feedID: "f", sourceKey: "1", kind: .post, title: "", content: ""))
+        #expect(!verdict.assessment.isSignal)
+        #expect(verdict.link == nil)
+    }
+
     @Test func traditionalFullWidthAndSpacedTextStillMatches() {
         #expect(assess("拖欠工資三個月了").isSignal)
         #expect(assess("拖 欠 工 资 ！").isSignal)

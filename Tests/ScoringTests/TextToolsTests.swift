@@ -37,6 +37,8 @@ import Testing
         let normalizer = TextNormalizer(traditionalToSimplified: DefaultRules.simplifiedTable)
         #expect(normalizer.normalize("ＡＢＣ建築\u{200B} 公司１２３😀") == "abc建筑公司123")
         #expect(normalizer.normalize("拖欠工資<br/>三個月&amp;多") == "拖欠工资三个月&多")
+        #expect(normalizer.normalize("") == "")
+        #expect(normalizer.normalize(fields: ["", "", ""]).scalars.isEmpty)
         var text = NormalizedText()
         let original = "老板 拖欠<b>工資</b>"
         normalizer.append(original, to: &text)
