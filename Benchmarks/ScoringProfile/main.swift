@@ -5,11 +5,14 @@ import Scoring
 
 // A plain loop over the benchmark corpus, for profilers (perf, valgrind) that
 // cannot follow package-benchmark's harness:
-//   WAGEWATCH_BENCH_CORPUS=.bench/corpus-100000-200000 WAGEWATCH_BENCH_POSTS=20000 \
-//     perf record -g Benchmarks/.build/release/ScoringProfile
-guard let path = ProcessInfo.processInfo.environment["WAGEWATCH_BENCH_CORPUS"] else {
-    print("set WAGEWATCH_BENCH_CORPUS to a corpus folder of ../shared/bench/gen_corpus.py")
-    exit(2)
+//   WAGEWATCH_PROFILE=1 WAGEWATCH_BENCH_CORPUS=.bench/corpus-100000-200000 WAGEWATCH_BENCH_POSTS=20000 \
+//     WAGEWATCH_PROFILE_REPEAT=10 perf record -g Benchmarks/.build/release/ScoringProfile
+// package-benchmark's plugin runs every executable of this package; without
+// WAGEWATCH_PROFILE this one does nothing there.
+let environment = ProcessInfo.processInfo.environment
+guard environment["WAGEWATCH_PROFILE"] != nil, let path = environment["WAGEWATCH_BENCH_CORPUS"] else {
+    print("ScoringProfile: set WAGEWATCH_PROFILE=1 and WAGEWATCH_BENCH_CORPUS (a folder of ../shared/bench/gen_corpus.py)")
+    exit(0)
 }
 let directory = URL(fileURLWithPath: path)
 let limit = Int(ProcessInfo.processInfo.environment["WAGEWATCH_BENCH_POSTS"] ?? "") ?? 20_000
