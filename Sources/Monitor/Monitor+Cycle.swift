@@ -68,7 +68,9 @@ extension Monitor {
             let parsed = try FeedParser.parse(try response.get().body, feed: feed)
             outcome.received = parsed.items.count
             outcome.rejected = parsed.rejections.count
-            outcome.added = try database.insertItems(parsed.items, fetchedAt: fetchedAt, mask: PersonalDataMasker.mask)
+            outcome.added = try database.insertItems(parsed.items, fetchedAt: fetchedAt) { item, text in
+                PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
+            }
             try database.saveFeedRejections(parsed.rejections, feed: feed.id)
             for rejection in parsed.rejections {
                 logger.warning("feed record rejected", metadata: ["problem": "\(rejection)"])

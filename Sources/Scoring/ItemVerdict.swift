@@ -34,7 +34,7 @@ public struct Explanation: Sendable {
     }
 
     public var verdict: ItemVerdict
-    /// The folded text of each field.
+    /// The folded text of each field, folded from the masked copy (no personal data).
     public var normalized: [Rulebook.Field: String]
     public var occurrences: [Occurrence]
     public var firedRules: [Rulebook.Rule]

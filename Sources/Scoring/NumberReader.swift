@@ -1,4 +1,5 @@
-/// Reads head counts and amounts written in a text: 35名工人, 三十多人, 5万元, 一百二十万, 4.6万元, 1,200,000元.
+/// Reads head counts and amounts written in a text: 35名工人, 三十多人, 十几个木工, 5万元,
+/// 一百二十万, 三万五千元, 两千五, 4.6万元, 1,200,000元, 3000人民币.
 ///
 /// Works on folded scalars (full-width digits are already ASCII).
 public enum NumberReader {
@@ -10,24 +11,33 @@ public enum NumberReader {
         while index < scalars.endIndex {
             let scalar = scalars[index]
             // Most characters start no number: decide that without a call.
-            guard (scalar >= 0x30 && scalar <= 0x39) || (scalar >= 0x3007 && (digit(scalar) != nil || unit(scalar) != nil)),
-                  let (value, after) = number(in: scalars, at: index) else {
+            guard isASCIIDigit(scalar) || (scalar >= 0x3007 && (digit(scalar) != nil || unit(scalar) != nil)),
+                  let found = number(in: scalars, at: index) else {
                 index += 1
                 continue
             }
-            var cursor = after
+            var value = found.value
+            var cursor = found.end
             // 多, 余, 几 after the number: "三十多人" is at least thirty.
             if cursor < scalars.endIndex, approximate.contains(scalars[cursor]) { cursor += 1 }
             var multiplier = 1.0
-            if cursor < scalars.endIndex, let unit = magnitudes[scalars[cursor]] {
-                multiplier = unit
+            if cursor < scalars.endIndex, let magnitude = magnitudes[scalars[cursor]] {
+                multiplier = magnitude
                 cursor += 1
+                // 三万五千: Chinese numerals after 万 add to it.
+                if magnitude >= 10_000, cursor < scalars.endIndex, !isASCIIDigit(scalars[cursor]),
+                   let rest = number(in: scalars, at: cursor), rest.value < magnitude {
+                    value += rest.value / magnitude
+                    cursor = rest.end
+                }
                 if cursor < scalars.endIndex, approximate.contains(scalars[cursor]) { cursor += 1 }
             }
-            if (starts(with: personUnits, in: scalars, at: cursor) || namesWorkers(scalars, at: cursor)),
-               multiplier == 1, value < 100_000 {
+            if starts(with: moneyUnits, in: scalars, at: cursor) {
+                amount = max(amount ?? 0, value * multiplier)
+            } else if multiplier == 1, value < 100_000,
+                      starts(with: personUnits, in: scalars, at: cursor) || namesWorkers(scalars, at: cursor) {
                 people = max(people ?? 0, Int(value))
-            } else if multiplier >= 10_000 || starts(with: moneyUnits, in: scalars, at: cursor) {
+            } else if multiplier >= 10_000 {
                 amount = max(amount ?? 0, value * multiplier)
             }
             index = max(cursor, index + 1)
@@ -37,11 +47,21 @@ public enum NumberReader {
 
     private static let approximate: Set<UInt32> = Set("多余几来".unicodeScalars.map(\.value))
     private static let magnitudes: [UInt32: Double] = [
-        ("万" as Unicode.Scalar).value: 10_000, ("千" as Unicode.Scalar).value: 1_000, ("亿" as Unicode.Scalar).value: 100_000_000,
-        ("w" as Unicode.Scalar).value: 10_000, ("k" as Unicode.Scalar).value: 1_000,
+        0x4E07: 10_000,        // 万
+        0x5343: 1_000,         // 千 after ASCII digits: 5千
+        0x4EBF: 100_000_000,   // 亿
+        0x77: 10_000,          // w
+        0x6B: 1_000,           // k
     ]
-    private static let personUnits: [[UInt32]] = ["人", "名", "位", "个人", "个工人", "个农民工", "号人", "户"].map { $0.unicodeScalars.map(\.value) }
-    private static let moneyUnits: [[UInt32]] = ["元", "块"].map { $0.unicodeScalars.map(\.value) }
+    // 人民币 before 人: "3000人民币" is money, not 3000 people.
+    private static let moneyUnits: [[UInt32]] = ["元", "块", "人民币"].map { $0.unicodeScalars.map(\.value) }
+    private static let personUnits: [[UInt32]] = ["人", "名", "位", "个人", "号人", "户"].map { $0.unicodeScalars.map(\.value) }
+    private static let counters: Set<UInt32> = Set("个名位".unicodeScalars.map(\.value))
+    private static let workerEndings: Set<UInt32> = Set("工人弟友傅".unicodeScalars.map(\.value))
+    private static let notWorkers: Set<UInt32> = Set("月天年时周星次项点".unicodeScalars.map(\.value))
+    private static let notAfterWork: Set<UInt32> = Set("地程资钱期作".unicodeScalars.map(\.value))
+    private static let work: UInt32 = 0x5DE5  // 工
+
     /// The value of a Chinese digit (零〇一二两三四五六七八九), or nil.
     @inline(__always)
     static func digit(_ value: UInt32) -> Int? {
@@ -71,21 +91,30 @@ public enum NumberReader {
         }
     }
 
-    /// 个/名 followed within a few characters by a word for workers: 十几个木工, 二十名绿化工人, 五个兄弟.
+    @inline(__always)
+    static func isASCIIDigit(_ value: UInt32) -> Bool {
+        value >= 0x30 && value <= 0x39
+    }
+
+    /// 个/名/位 followed within a few characters by a word for workers: 十几个木工,
+    /// 二十名绿化工人, 五个兄弟; but not 五个月, 三个工地, 两个工程.
     private static func namesWorkers(_ scalars: ArraySlice<UInt32>, at index: Int) -> Bool {
         guard index < scalars.endIndex, counters.contains(scalars[index]) else { return false }
         let end = min(scalars.endIndex, index + 6)
         var cursor = index + 1
         while cursor < end {
-            if workerEndings.contains(scalars[cursor]) { return true }
-            if !(0x4E00...0x9FFF).contains(scalars[cursor]) { return false }
+            let value = scalars[cursor]
+            if notWorkers.contains(value) { return false }
+            if workerEndings.contains(value) {
+                // 工 must end the word (木工, 小工), not start one (工地, 工程, 工资).
+                guard value == work, cursor + 1 < scalars.endIndex else { return true }
+                return !notAfterWork.contains(scalars[cursor + 1])
+            }
+            if value < 0x4E00 || value > 0x9FFF { return false }
             cursor += 1
         }
         return false
     }
-
-    private static let counters: Set<UInt32> = Set("个名位".unicodeScalars.map(\.value))
-    private static let workerEndings: Set<UInt32> = Set("工人兄弟友".unicodeScalars.map(\.value))
 
     private static func starts(with candidates: [[UInt32]], in scalars: ArraySlice<UInt32>, at index: Int) -> Bool {
         candidates.contains { word in
@@ -94,21 +123,21 @@ public enum NumberReader {
     }
 
     /// A number written in ASCII digits (with `,` and `.`) or in Chinese numerals, and where it ends.
-    static func number(in scalars: ArraySlice<UInt32>, at index: Int) -> (Double, Int)? {
+    static func number(in scalars: ArraySlice<UInt32>, at index: Int) -> (value: Double, end: Int)? {
         let first = scalars[index]
-        if first >= 0x30 && first <= 0x39 {
+        if isASCIIDigit(first) {
             // Not the tail of a longer token such as a phone number or a project code.
-            if index > scalars.startIndex, let previous = Optional(scalars[index - 1]),
-               (previous >= 0x30 && previous <= 0x39) || (previous >= 0x61 && previous <= 0x7A) || previous == 0x2D {
-                return nil
+            if index > scalars.startIndex {
+                let previous = scalars[index - 1]
+                if isASCIIDigit(previous) || (previous >= 0x61 && previous <= 0x7A) || previous == 0x2D { return nil }
             }
             var cursor = index
             var text = ""
             while cursor < scalars.endIndex {
                 let value = scalars[cursor]
-                if value >= 0x30 && value <= 0x39 || value == 0x2E {
+                if isASCIIDigit(value) || value == 0x2E {
                     text.unicodeScalars.append(Unicode.Scalar(value)!)
-                } else if value == 0x2C, cursor + 1 < scalars.endIndex, scalars[cursor + 1] >= 0x30, scalars[cursor + 1] <= 0x39 {
+                } else if value == 0x2C, cursor + 1 < scalars.endIndex, isASCIIDigit(scalars[cursor + 1]) {
                     // thousands separator
                 } else {
                     break
@@ -118,35 +147,47 @@ public enum NumberReader {
             guard text.count <= 12, let value = Double(text) else { return nil }
             return (value, cursor)
         }
-        guard digit(first) != nil || unit(first) != nil else { return nil }
-        // Chinese numerals: 一百二十, 三十, 十五, 两千五百; 万 and 亿 are left to the caller as magnitudes
-        // unless more numerals follow them (一百二十万 -> 1200000 with 万 as the caller's magnitude).
+        return chineseNumber(in: scalars, at: index)
+    }
+
+    /// Chinese numerals: 一百二十, 三十, 十五, 两千五百, 两千五 (= 2500), 一百零一.
+    /// 万 and 亿 are left to the caller as magnitudes.
+    static func chineseNumber(in scalars: ArraySlice<UInt32>, at index: Int) -> (value: Double, end: Int)? {
         var total = 0
         var pending: Int?
+        var lastUnit = 0
+        var sawDigit = false
+        var afterZero = false
         var cursor = index
-        var sawNumeral = false
         while cursor < scalars.endIndex {
             let value = scalars[cursor]
-            if let next = Self.digit(value) {
+            if let next = digit(value) {
                 // 五六个人 is "five or six", not 56: keep the first of two neighbouring digits.
-                if let previous = pending, previous < 10, next == previous + 1 {
+                if let previous = pending, previous >= 1, previous < 10, next == previous + 1 {
                     cursor += 1
                     continue
                 }
+                if next == 0 { afterZero = true }
                 pending = (pending ?? 0) * 10 + next
-                sawNumeral = true
-            } else if let unit = Self.unit(value) {
-                total += (pending ?? 1) * unit
+                sawDigit = true
+            } else if let size = unit(value) {
+                total += (pending ?? 1) * size
+                lastUnit = size
                 pending = nil
-                sawNumeral = true
+                afterZero = false
             } else {
                 break
             }
             cursor += 1
         }
-        guard sawNumeral else { return nil }
-        total += pending ?? 0
-        // A lone 一 or 十 is rarely a count ("一起", "十分"); demand a unit right after it.
+        // 千万 ("by all means") and 百般 are words, not numbers: a numeral needs a digit, or to start with 十.
+        let startsWithTen = scalars[index] == 0x5341
+        guard sawDigit || startsWithTen else { return nil }
+        if let last = pending {
+            // 两千五 is 2500: a lone digit right after 百 or 千 counts in the next unit down.
+            let colloquial = lastUnit >= 100 && last < 10 && !afterZero
+            total += colloquial ? last * (lastUnit / 10) : last
+        }
         return (Double(total), cursor)
     }
 }

@@ -1,99 +1,168 @@
-/// Finds personal numbers in free text and masks them for readers who may not see them:
-/// mobile phone numbers, 18-digit resident ID numbers (with a valid check digit)
-/// and bank card numbers (16 to 19 digits passing the Luhn check).
+/// Finds personal data in free text and masks it for readers who may not see it:
+/// mobile phone numbers (also written 139-1234-5678, 139 1234 5678, +86…, in
+/// full-width digits), 18-digit resident ID numbers (check digit, or a plausible
+/// birth date), bank card numbers (16 to 19 digits passing the Luhn check, also
+/// in groups), and the names the record gives (信访人).
+///
+/// Masking keeps every byte offset: an ASCII digit becomes `*`, a full-width
+/// digit or a Chinese character `＊`, so matches found in the original can be
+/// marked in the masked copy.
 public enum PersonalDataMasker {
     /// The kinds of personal number found in text.
     public enum Kind: String, Sendable, CaseIterable {
         case phone, idNumber = "id_number", bankCard = "bank_card"
     }
 
-    /// `text` with every personal number masked: 139****5678, 110101********0019, ************1234.
-    public static func mask(_ text: String) -> String {
-        guard text.contains(where: { $0.isASCII && $0.isNumber }) else { return text }
-        var result = ""
-        var run = ""
-        func flush() {
-            result += maskRun(run)
-            run = ""
-        }
-        for character in text {
-            if character.isASCII && (character.isNumber || ((character == "X" || character == "x") && run.count == 17)) {
-                run.append(character)
-            } else {
-                flush()
-                result.append(character)
+    /// `text` with every personal number masked (139****5678, 110101********0017,
+    /// ***************3446) and every occurrence of `names` starred out.
+    public static func mask(_ text: String, names: [String] = []) -> String {
+        var scalars = Array(text.unicodeScalars)
+        for run in numberRuns(in: scalars) {
+            guard let (kind, digits) = classify(run.digitPositions.map { digitValue(scalars[$0])! }, in: run, of: scalars)
+            else { continue }
+            let keep: (prefix: Int, suffix: Int)
+            switch kind {
+            case .phone: keep = (3, 4)
+            case .idNumber: keep = (6, 4)
+            case .bankCard: keep = (0, 4)
+            }
+            for (offset, position) in digits.enumerated() where offset >= keep.prefix && offset < digits.count - keep.suffix {
+                scalars[position] = star(for: scalars[position])
             }
         }
-        flush()
+        var result = String(String.UnicodeScalarView(scalars))
+        for name in names where name.count >= 2 {
+            let stars = String(String.UnicodeScalarView(name.unicodeScalars.map(star(for:))))
+            result = result.replacingAll(name, with: stars)
+        }
         return result
     }
 
-    /// The kinds of personal number in `text`, for tests and audit.
+    /// The kinds of personal number in `text`, in order, for tests and audit.
     public static func kinds(in text: String) -> [Kind] {
-        var found: [Kind] = []
-        var run = ""
-        for character in text + " " {
-            if character.isASCII && (character.isNumber || ((character == "X" || character == "x") && run.count == 17)) {
-                run.append(character)
-            } else {
-                if let kind = kind(of: run) { found.append(kind) }
-                run = ""
-            }
+        let scalars = Array(text.unicodeScalars)
+        return numberRuns(in: scalars).compactMap { run in
+            classify(run.digitPositions.map { digitValue(scalars[$0])! }, in: run, of: scalars)?.kind
         }
-        return found
     }
 
-    static func kind(of run: String) -> Kind? {
-        let digits = Array(run)
-        if digits.count == 11, digits[0] == "1", ("3"..."9").contains(digits[1]) { return .phone }
-        // An ID number with a wrong check digit is usually a typo of a real one: mask it too
-        // when its birth date is plausible.
-        if digits.count == 18, isValidIDNumber(digits) || hasPlausibleBirthDate(digits) { return .idNumber }
-        if (16...19).contains(digits.count), digits.allSatisfy(\.isNumber), passesLuhn(digits) { return .bankCard }
+    /// A run of digits, possibly split by single spaces or hyphens, with the
+    /// positions of its digits (and of a trailing X of an ID number).
+    struct Run {
+        var digitPositions: [Int]
+        var hasCheckX: Bool
+    }
+
+    static func numberRuns(in scalars: [Unicode.Scalar]) -> [Run] {
+        var runs: [Run] = []
+        var index = 0
+        while index < scalars.count {
+            guard digitValue(scalars[index]) != nil else {
+                index += 1
+                continue
+            }
+            var positions: [Int] = []
+            var cursor = index
+            while cursor < scalars.count {
+                if digitValue(scalars[cursor]) != nil {
+                    positions.append(cursor)
+                    cursor += 1
+                } else if isSeparator(scalars[cursor]), cursor + 1 < scalars.count, digitValue(scalars[cursor + 1]) != nil {
+                    cursor += 1
+                } else {
+                    break
+                }
+            }
+            var hasCheckX = false
+            if positions.count == 17, cursor < scalars.count, "Xx\u{FF38}\u{FF58}".unicodeScalars.contains(scalars[cursor]) {
+                positions.append(cursor)
+                hasCheckX = true
+                cursor += 1
+            }
+            runs.append(Run(digitPositions: positions, hasCheckX: hasCheckX))
+            index = cursor
+        }
+        return runs
+    }
+
+    /// What a run is, and the positions of the digits that make it (without a +86 prefix).
+    static func classify(_ values: [Int], in run: Run, of scalars: [Unicode.Scalar]) -> (kind: Kind, positions: [Int])? {
+        let positions = run.digitPositions
+        if values.count == 11, values[0] == 1, (3...9).contains(values[1]) { return (.phone, positions) }
+        if values.count == 13, values[0] == 8, values[1] == 6, values[2] == 1, (3...9).contains(values[3]) {
+            return (.phone, Array(positions.dropFirst(2)))
+        }
+        if values.count == 18, isValidIDNumber(values) || hasPlausibleBirthDate(values) { return (.idNumber, positions) }
+        if (16...19).contains(values.count), !run.hasCheckX, passesLuhn(values) { return (.bankCard, positions) }
         return nil
     }
 
-    private static func maskRun(_ run: String) -> String {
-        guard let kind = kind(of: run) else { return run }
-        let characters = Array(run)
-        switch kind {
-        case .phone:
-            return String(characters[0..<3]) + "****" + String(characters[7...])
-        case .idNumber:
-            return String(characters[0..<6]) + "********" + String(characters[14...])
-        case .bankCard:
-            return String(repeating: "*", count: characters.count - 4) + String(characters.suffix(4))
+    /// 0-9 for ASCII and full-width digits, 10 for the X of an ID number, nil otherwise.
+    static func digitValue(_ scalar: Unicode.Scalar) -> Int? {
+        switch scalar.value {
+        case 0x30...0x39: Int(scalar.value - 0x30)
+        case 0xFF10...0xFF19: Int(scalar.value - 0xFF10)
+        case 0x58, 0x78, 0xFF38, 0xFF58: 10
+        default: nil
+        }
+    }
+
+    private static func isSeparator(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "-" || scalar == "\u{2010}" || scalar == "\u{2013}"
+    }
+
+    private static func star(for scalar: Unicode.Scalar) -> Unicode.Scalar {
+        // Same UTF-8 length as what it hides.
+        switch scalar.utf8.count {
+        case 1: "*"
+        case 3: "\u{FF0A}"
+        default: scalar
         }
     }
 
     /// GB 11643: weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, check digits 1 0 X 9 8 7 6 5 4 3 2.
-    static func isValidIDNumber(_ digits: [Character]) -> Bool {
+    static func isValidIDNumber(_ values: [Int]) -> Bool {
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-        let checks: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
-        var sum = 0
-        for index in 0..<17 {
-            guard let value = digits[index].wholeNumberValue else { return false }
-            sum += value * weights[index]
-        }
-        return Character(digits[17].uppercased()) == checks[sum % 11]
+        let checks = [1, 0, 10, 9, 8, 7, 6, 5, 4, 3, 2]
+        guard values.prefix(17).allSatisfy({ $0 < 10 }) else { return false }
+        let sum = zip(values.prefix(17), weights).reduce(0) { $0 + $1.0 * $1.1 }
+        return values[17] == checks[sum % 11]
     }
 
-    static func hasPlausibleBirthDate(_ digits: [Character]) -> Bool {
-        guard let year = Int(String(digits[6..<10])), let month = Int(String(digits[10..<12])),
-              let day = Int(String(digits[12..<14])) else { return false }
+    static func hasPlausibleBirthDate(_ values: [Int]) -> Bool {
+        guard values.prefix(17).allSatisfy({ $0 < 10 }) else { return false }
+        let year = values[6...9].reduce(0) { $0 * 10 + $1 }
+        let month = values[10] * 10 + values[11]
+        let day = values[12] * 10 + values[13]
         return (1900...2100).contains(year) && (1...12).contains(month) && (1...31).contains(day)
     }
 
-    static func passesLuhn(_ digits: [Character]) -> Bool {
+    static func passesLuhn(_ values: [Int]) -> Bool {
+        guard values.allSatisfy({ $0 < 10 }) else { return false }
         var sum = 0
-        for (offset, character) in digits.reversed().enumerated() {
-            guard var value = character.wholeNumberValue else { return false }
+        for (offset, value) in values.reversed().enumerated() {
+            var digit = value
             if offset % 2 == 1 {
-                value *= 2
-                if value > 9 { value -= 9 }
+                digit *= 2
+                if digit > 9 { digit -= 9 }
             }
-            sum += value
+            sum += digit
         }
         return sum % 10 == 0
+    }
+}
+
+extension String {
+    /// `self` with every occurrence of `target` replaced (no Foundation needed).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty, contains(target) else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
     }
 }

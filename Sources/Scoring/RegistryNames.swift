@@ -41,8 +41,9 @@ enum RegistryNames {
     /// The company name without its legal form, and without a two-character place
     /// prefix when at least four characters remain (宏泰建设).
     static func companyVariants(_ name: String) -> [String] {
-        guard let suffix = companySuffixes.first(where: { name.hasSuffix($0) }) else { return [] }
-        let core = String(name.dropLast(suffix.count))
+        guard let suffix = companySuffixes.sorted(by: { $0.count > $1.count }).first(where: { name.hasSuffix($0) }) else { return [] }
+        var core = String(name.dropLast(suffix.count))
+        if core.hasSuffix("集团") && core.count > 6 { core = String(core.dropLast(2)) }
         var variants: [String] = []
         if core.count >= 4 { variants.append(core) }
         var rest = Substring(core)

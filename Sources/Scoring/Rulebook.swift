@@ -120,6 +120,8 @@ public struct Rulebook: Sendable {
         public var cues: [String]
         /// Characters allowed between the end of a cue and the start of the term.
         public var window: Int
+        /// Cues that count only right before the term (不拖欠, but not 不敢讨薪).
+        public var adjacentCues: [String] = []
     }
 
     /// Weights and thresholds for linking items to registry projects.
@@ -347,13 +349,17 @@ private struct RulebookBuilder {
 
     func readNegation(_ node: Node, _ reader: RulesFileReader) throws(ScoringError) -> Rulebook.Negation {
         var cues: [String] = []
+        var adjacent: [String] = []
         var window = 2
-        for (key, value, _) in try reader.mapping(node, "negation", allowed: ["cues", "window"]) {
-            if key == "cues" { cues = try reader.strings(value, "negation.cues") }
-            else { window = try reader.integer(value, "negation.window") }
+        for (key, value, _) in try reader.mapping(node, "negation", allowed: ["cues", "adjacent_cues", "window"]) {
+            switch key {
+            case "cues": cues = try reader.strings(value, "negation.cues")
+            case "adjacent_cues": adjacent = try reader.strings(value, "negation.adjacent_cues")
+            default: window = try reader.integer(value, "negation.window")
+            }
         }
         guard !cues.isEmpty, window >= 0 else { throw reader.failure(node, "negation needs cues: and a window: of 0 or more") }
-        return Rulebook.Negation(cues: cues, window: window)
+        return Rulebook.Negation(cues: cues, window: window, adjacentCues: adjacent)
     }
 
     func readLinking(_ node: Node, _ reader: RulesFileReader) throws(ScoringError) -> Rulebook.LinkingSettings {
@@ -398,6 +404,17 @@ private struct RulebookBuilder {
         }
         guard let linking else {
             throw .invalid(file: lastFile, line: nil, column: nil, reason: "no rules file has a linking: section")
+        }
+        // A near-slot entry written like an identifier must name a lexicon: a typo
+        // (unpaid_word) would otherwise become a literal term that never matches.
+        for (file, node, id, conditions) in ruleNodes {
+            for case let .near(slots, _) in conditions {
+                for case let .term(text) in slots.joined()
+                where lexicons[text] == nil && text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0 == "_") }) {
+                    throw ScoringError.invalid(file: file, line: node.mark?.line, column: node.mark?.column,
+                                               reason: "rule \(id): near slot entry \(text) names no lexicon")
+                }
+            }
         }
         // Near-slot entries that name a lexicon mean the lexicon.
         let resolved = rules.map { rule in

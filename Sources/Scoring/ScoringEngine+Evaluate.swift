@@ -34,24 +34,24 @@ extension ScoringEngine {
 
         var presence = [UInt64](repeating: 0, count: slotWords * 4)
         var tracked: [Tracked] = []
-        var cueEnds: [Int] = []
+        var cueEnds: [(end: Int, window: Int)] = []
         var termPatterns: [Int] = []
         var mentions: [(pattern: Int, field: Int)] = []
         var occurrences: [Explanation.Occurrence] = []
-        let window = rulebook.negation.window
 
         text.scalars.withUnsafeBufferPointer { buffer in
             matcher.scan(buffer) { pattern, start, end in
                 let at = field(of: start)
                 guard at == field(of: end - 1) else { return }
                 var negated = false
-                if isCue[pattern] { cueEnds.append(end) }
+                if cueWindow[pattern] >= 0 { cueEnds.append((end, Int(cueWindow[pattern]))) }
                 let first = Int(slotStart[pattern]), last = Int(slotStart[pattern + 1])
                 if first < last {
                     // A cue counts when it ends at most `window` characters before the term starts.
                     var cue = cueEnds.count - 1
-                    while cue >= 0 && cueEnds[cue] > start { cue -= 1 }
-                    negated = cue >= 0 && cueEnds[cue] >= start - window && field(of: cueEnds[cue] - 1) == at
+                    while cue >= 0 && cueEnds[cue].end > start { cue -= 1 }
+                    negated = cue >= 0 && cueEnds[cue].end >= start - cueEnds[cue].window
+                        && field(of: cueEnds[cue].end - 1) == at
                     var counted = false
                     for entry in first..<last {
                         let slot = Int(slotList[entry])
@@ -193,11 +193,12 @@ extension ScoringEngine {
         let verdict = ItemVerdict(assessment: assessment, link: link, storyKey: storyKey, sites: sites)
 
         guard explaining else { return (verdict, nil) }
+        // The folded text as a reader may see it: folded from the masked copy, so
+        // that digits brought together by folding cannot escape the masking.
         var normalized: [Rulebook.Field: String] = [:]
-        for (index, name) in Rulebook.Field.allCases.enumerated() {
-            var view = String.UnicodeScalarView()
-            for value in text.scalars[bounds[index]..<bounds[index + 1]] { view.append(Unicode.Scalar(value)!) }
-            normalized[name] = String(view)
+        let names = [item.petitioner, item.phone].compactMap { $0 }
+        for (field, fieldText) in zip(Rulebook.Field.allCases, [item.title, item.content, item.respondent ?? "", item.location ?? ""]) {
+            normalized[field] = normalizer.normalize(PersonalDataMasker.mask(fieldText, names: names))
         }
         let explained = candidates.map { candidate in
             Explanation.Candidate(projectID: projects[candidate.project].id, name: projects[candidate.project].name,
@@ -214,7 +215,7 @@ extension ScoringEngine {
             let name = slotNames[Int(slotList[entry])]
             meanings.append(name.hasPrefix("=") ? "term" : "lexicon:\(name)")
         }
-        if isCue[pattern] { meanings.append("negation") }
+        if cueWindow[pattern] >= 0 { meanings.append("negation") }
         for entry in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) {
             meanings.append("registry:\(projects[Int(ownerProject[entry])].id) (\(ownerKind[entry].rawValue))")
         }
@@ -257,10 +258,17 @@ extension ScoringEngine {
     }
 
     /// One piece of link evidence, kept as indexes until a person needs the words.
-    struct Clue: Hashable {
+    struct Clue: Equatable {
         var kind: MentionKind
         /// The pattern found, or -1 for township evidence.
         var pattern: Int
+        /// The registry name the pattern stands for: a full name and its short
+        /// form found in one text are one piece of evidence, not two.
+        var display: Int32
+
+        static func == (lhs: Clue, rhs: Clue) -> Bool {
+            lhs.kind == rhs.kind && lhs.display == rhs.display
+        }
     }
 
     struct Candidate {
@@ -293,9 +301,10 @@ extension ScoringEngine {
             for entry in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) {
                 let project = Int(ownerProject[entry])
                 let kind = ownerKind[entry]
-                add(project, Clue(kind: kind, pattern: pattern), kindWeights[Int(ownerKindIndex[entry])] / shared)
+                let display = ownerDisplay[entry]
+                add(project, Clue(kind: kind, pattern: pattern, display: display), kindWeights[Int(ownerKindIndex[entry])] / shared)
                 if at == respondentField {
-                    add(project, Clue(kind: .respondent, pattern: pattern), settings.respondentBonus / shared)
+                    add(project, Clue(kind: .respondent, pattern: pattern, display: display), settings.respondentBonus / shared)
                 }
             }
         }
@@ -308,12 +317,12 @@ extension ScoringEngine {
                 if township >= 0, townshipOfProject[project] == township,
                    !candidates[index].clues.contains(where: { $0.kind == .township }) {
                     candidates[index].confidence += settings.weight(of: .township)
-                    candidates[index].clues.append(Clue(kind: .township, pattern: -1))
+                    candidates[index].clues.append(Clue(kind: .township, pattern: -1, display: -1))
                 }
                 if type >= 0, typesOfProject[project].contains(type),
                    !candidates[index].clues.contains(where: { $0.kind == .projectType }) {
                     candidates[index].confidence += settings.weight(of: .projectType)
-                    candidates[index].clues.append(Clue(kind: .projectType, pattern: pattern))
+                    candidates[index].clues.append(Clue(kind: .projectType, pattern: pattern, display: -1))
                 }
             }
         }

@@ -27,10 +27,13 @@ public struct ScoringEngine: Sendable {
     let kindWeights: [Double]
     /// The registry's own spelling of each owner's name (contractor, alias ...).
     let ownerText: [String]
+    /// The same spelling as a number, equal for a name and its short forms.
+    let ownerDisplay: [Int32]
     static let mentionKindCount = MentionKind.allCases.count
     /// Distinct projects that share each pattern's registry text.
     let sharedBy: [Int32]
-    let isCue: [Bool]
+    /// For a negation cue, how many characters may stand between it and the term; -1 for other patterns.
+    let cueWindow: [Int32]
     let townshipOfPattern: [Int32]
     let typeOfPattern: [Int32]
 
@@ -61,7 +64,7 @@ public struct ScoringEngine: Sendable {
             let key = "=" + term
             if let index = slotIndex[key] { return index }
             slotNames.append(key)
-            slotNegatable.append(false)
+            slotNegatable.append(true)
             slotIndex[key] = slotNames.count - 1
             builder.add(term, slot: slotNames.count - 1)
             return slotNames.count - 1
@@ -94,7 +97,8 @@ public struct ScoringEngine: Sendable {
                 rule: rule, any: rule.any.map(compile), all: rule.all.map(compile), none: rule.none.map(compile),
                 scopeMask: rule.scope.map { scope in scope.reduce(0) { $0 | CompiledRule.bit(for: $1) } } ?? 0b1111))
         }
-        for cue in rulebook.negation.cues { builder.addCue(cue) }
+        for cue in rulebook.negation.cues { builder.addCue(cue, window: rulebook.negation.window) }
+        for cue in rulebook.negation.adjacentCues { builder.addCue(cue, window: 0) }
 
         // Registry names, townships and project types.
         var townships: [String: Int32] = [:]
@@ -167,8 +171,15 @@ public struct ScoringEngine: Sendable {
         self.ownerKindIndex = table.ownerKind.map { UInt8(MentionKind.allCases.firstIndex(of: $0)!) }
         self.kindWeights = MentionKind.allCases.map { rulebook.linking.weight(of: $0) }
         self.ownerText = table.ownerText
+        var displayIDs: [String: Int32] = [:]
+        self.ownerDisplay = table.ownerText.map { text in
+            if let id = displayIDs[text] { return id }
+            let id = Int32(displayIDs.count)
+            displayIDs[text] = id
+            return id
+        }
         self.sharedBy = table.sharedBy
-        self.isCue = table.isCue
+        self.cueWindow = table.cueWindow
         self.townshipOfPattern = table.township
         self.typeOfPattern = table.type
         self.slotNames = slotNames
@@ -249,7 +260,7 @@ struct PatternTableBuilder {
     private var scalars: [[UInt32]] = []
     private var slots: [[Int32]] = []
     private var owners: [[(project: Int32, kind: MentionKind, display: String)]] = []
-    private var cues: [Bool] = []
+    private var cues: [Int32] = []
     private var townships: [Int32] = []
     private var types: [Int32] = []
 
@@ -263,7 +274,7 @@ struct PatternTableBuilder {
         scalars.append(folded)
         slots.append([])
         owners.append([])
-        cues.append(false)
+        cues.append(-1)
         townships.append(-1)
         types.append(-1)
         index[folded] = scalars.count - 1
@@ -275,9 +286,9 @@ struct PatternTableBuilder {
         slots[at].append(Int32(slot))
     }
 
-    mutating func addCue(_ cue: String) {
+    mutating func addCue(_ cue: String, window: Int) {
         guard let at = entry(normalizer.normalizedScalars(cue)) else { return }
-        cues[at] = true
+        cues[at] = Int32(window)
     }
 
     mutating func addOwner(_ name: String, project: Int32, kind: MentionKind, display: String) {
@@ -311,7 +322,7 @@ struct PatternTableBuilder {
         var ownerKind: [MentionKind]
         var ownerText: [String]
         var sharedBy: [Int32]
-        var isCue: [Bool]
+        var cueWindow: [Int32]
         var township: [Int32]
         var type: [Int32]
     }
@@ -354,6 +365,6 @@ struct PatternTableBuilder {
         return Table(
             scalars: scalars, texts: texts, slotStart: slotStart, slotList: slotList, ownerStart: ownerStart,
             ownerProject: ownerProject, ownerKind: ownerKind, ownerText: ownerText, sharedBy: sharedBy,
-            isCue: cues, township: townships, type: types)
+            cueWindow: cues, township: townships, type: types)
     }
 }

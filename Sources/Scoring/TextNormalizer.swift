@@ -132,40 +132,37 @@ public struct TextNormalizer: Sendable {
                 index += 4
             }
 
-            if value < 0x80 {
-                switch value {
-                case 0x3C:  // '<' opening a tag: skip to its '>'
-                    if let end = Self.tagEnd(bytes, from: start) {
-                        index = end
-                        continue
-                    }
-                case 0x26:  // '&' opening a character reference
-                    if let (decoded, end) = Self.reference(bytes, from: start) {
-                        index = end
-                        if let folded = Self.foldASCIIOrDrop(decoded) { emit(folded, start) }
-                        continue
-                    }
-                default:
-                    break
-                }
-                if let folded = Self.foldASCIIOrDrop(value) { emit(folded, start) }
+            if value == 0x3C, let end = Self.tagEnd(bytes, from: start) {
+                // '<' opening a tag: skip to its '>'
+                index = end
                 continue
             }
-
-            switch value {
-            case 0xFF01...0xFF5E:  // full-width ASCII forms
-                if let folded = Self.foldASCIIOrDrop(value - 0xFEE0) { emit(folded, start) }
-            case 0x3000, 0x00A0, 0x2000...0x200F, 0x2028...0x202F, 0x205F...0x206F, 0xFEFF,
-                 0xFE00...0xFE0F, 0x1F000...0x1FAFF, 0x2600...0x27BF, 0xE0000...0xE007F:
-                continue  // spaces, zero-width and direction marks, variation selectors, emoji
-            case Self.tableBase..<Self.tableEnd:
-                let mapped = table[Int(value - Self.tableBase)]
-                emit(mapped == 0 ? value : mapped, start)
-            default:
-                emit(value, start)
+            if value == 0x26, let (decoded, end) = Self.reference(bytes, from: start) {
+                // '&' opening a character reference: fold what it stands for
+                index = end
+                value = decoded
             }
+            if let folded = Self.fold(value, table: table) { emit(folded, start) }
         }
         return written
+    }
+
+    /// One scalar folded, or nil when it is dropped.
+    @inline(__always)
+    private static func fold(_ value: UInt32, table: UnsafeBufferPointer<UInt32>) -> UInt32? {
+        if value < 0x80 { return foldASCIIOrDrop(value) }
+        switch value {
+        case 0xFF01...0xFF5E:  // full-width ASCII forms
+            return foldASCIIOrDrop(value - 0xFEE0)
+        case 0x3000, 0x00A0, 0x2000...0x200F, 0x2028...0x202F, 0x205F...0x206F, 0xFEFF,
+             0xFE00...0xFE0F, 0x1F000...0x1FAFF, 0x2600...0x27BF, 0xE0000...0xE007F:
+            return nil  // spaces, zero-width and direction marks, variation selectors, emoji
+        case tableBase..<tableEnd:
+            let mapped = table[Int(value - tableBase)]
+            return mapped == 0 ? value : mapped
+        default:
+            return value
+        }
     }
 
     @inline(__always)

@@ -20,10 +20,10 @@ public struct StoredAssessment: Sendable, Hashable {
 extension AppDatabase {
     /// Stores the items not stored yet. An item already stored (same feed and key)
     /// keeps its text; only its handling state (办理状态, 承办单位, 办结时间) is brought up to date.
-    /// - Parameter mask: makes the display copy of a text, with personal numbers masked.
+    /// - Parameter mask: makes the display copy of one of the item's texts, personal data masked.
     /// - Returns: how many items were new.
     @discardableResult
-    public func insertItems(_ items: [Item], fetchedAt: Date, mask: (String) -> String) throws -> Int {
+    public func insertItems(_ items: [Item], fetchedAt: Date, mask: (Item, String) -> String) throws -> Int {
         try writer.write { db in
             let progress = try db.cachedStatement(sql: """
                 UPDATE item SET status = ?, handling_unit = ?, closed_at = ?
@@ -41,7 +41,7 @@ extension AppDatabase {
                 try statement.execute(arguments: [
                     item.id, item.feedID, item.sourceKey, item.kind.rawValue, item.channel, item.url,
                     item.author, item.publishedAt, fetchedAt, item.title, item.content,
-                    mask(item.title), mask(item.content), item.respondent,
+                    mask(item, item.title), mask(item, item.content), item.respondent,
                     item.location, item.people, item.amount, item.petitioner, item.phone, item.status,
                     item.handlingUnit, item.closedAt,
                 ])

@@ -45,13 +45,18 @@ struct ExplanationText {
         }
         lines.append("标题: " + marked(maskedTitle, field: .title))
         lines.append("内容: " + marked(maskedContent, field: .content))
-        if let respondent = item.respondent { lines.append("被反映对象: " + marked(respondent, field: .respondent)) }
-        if let location = item.location { lines.append("发生地: " + marked(location, field: .location)) }
+        let names = [item.petitioner, item.phone].compactMap { $0 }
+        if let respondent = item.respondent {
+            lines.append("被反映对象: " + marked(PersonalDataMasker.mask(respondent, names: names), field: .respondent))
+        }
+        if let location = item.location {
+            lines.append("发生地: " + marked(PersonalDataMasker.mask(location, names: names), field: .location))
+        }
         lines.append("")
         lines.append("规范化文本 normalized:")
         for field in Rulebook.Field.allCases {
             if let text = explanation.normalized[field], !text.isEmpty {
-                lines.append("  \(field.rawValue): \(PersonalDataMasker.mask(text))")
+                lines.append("  \(field.rawValue): \(text)")
             }
         }
         lines.append("命中 matches:")

@@ -74,7 +74,11 @@ import Testing
         let tower = assess("工地又有人爬塔吊讨薪了")
         #expect(tower.isEscalation)
         #expect(tower.level == .critical)
-        #expect(!assess("塔吊司机爬塔吊检修").isEscalation)
+        // An escalation word on a real claim escalates; on a non-claim it does nothing.
+        let inspection = assess("塔吊司机爬塔吊检修，工资月月按时发")
+        #expect(!inspection.isSignal)
+        #expect(!inspection.isEscalation)
+        #expect(!assess("拖欠我五个月工资了").isEscalation)
         #expect(assess("三十多人的工资拖了半年").isEscalation)
         #expect(assess("快过年了，工资还没发，怎么回家").isEscalation)
     }

@@ -59,6 +59,16 @@ import Testing
         ("２０多人，欠３８万元", 20, 380_000.0),
         ("电话13912345678", nil, nil),
         ("五六个工人", 5, nil),
+        ("十几个木工的工资", 10, nil),
+        ("拖欠我五个月工资", nil, nil),
+        ("三个工地都停了", nil, nil),
+        ("拖欠工资3000人民币", nil, 3_000.0),
+        ("请领导千万帮帮我们", nil, nil),
+        ("共三万五千元", nil, 35_000.0),
+        ("十二万五千元", nil, 125_000.0),
+        ("两千五一个月", nil, nil),
+        ("欠两千五百元", nil, 2_500.0),
+        ("一百零一人", 101, nil),
     ] as [(String, Int?, Double?)])
     func headCountsAndAmountsAreRead(text: String, people: Int?, amount: Double?) {
         let normalizer = TextNormalizer()
@@ -77,6 +87,25 @@ import Testing
         #expect(PersonalDataMasker.mask("工资没发") == "工资没发")
     }
 
+    @Test(arguments: [
+        ("电话139-1234-5678", "电话139-****-5678"),
+        ("电话 139 1234 5678 谢谢", "电话 139 **** 5678 谢谢"),
+        ("+8613912345678", "+86139****5678"),
+        ("１３９１２３４５６７８", "１３９＊＊＊＊５６７８"),
+        ("卡号 6222 0202 0011 2233 446", "卡号 **** **** **** ***3 446"),
+        ("身份证11010119800307001X", "身份证110101********001X"),
+    ])
+    func writtenOutNumbersAreMaskedToo(text: String, expected: String) {
+        let masked = PersonalDataMasker.mask(text)
+        #expect(masked == expected)
+        #expect(masked.utf8.count == text.utf8.count)
+    }
+
+    @Test func theRecordsOwnNamesAreStarredOut() {
+        let masked = PersonalDataMasker.mask("我叫张德贵，电话13912345678", names: ["张德贵"])
+        #expect(masked == "我叫＊＊＊，电话139****5678")
+    }
+
     @Test func repostsAndNearCopiesShareAStory() {
         let normalizer = TextNormalizer()
         func fingerprint(_ text: String) -> UInt64 {
@@ -93,18 +122,20 @@ import Testing
 
     @Test func storiesMergeNearCopiesPerProject() {
         func signal(_ id: String, _ key: UInt64, project: String?) -> ItemSignal {
-            ItemSignal(itemID: id, kind: .post, at: Date(timeIntervalSince1970: Double(id.hashValue & 0xFFFF)),
+            // Later letters, later times: a is the first copy of its story.
+            ItemSignal(itemID: id, kind: .post, at: Date(timeIntervalSince1970: Double(id.unicodeScalars.first!.value) * 60),
                        assessment: ItemAssessment(itemID: id, score: 1, isSignal: true, claim: .wage, isEscalation: false,
                                                   isResolved: false, firedRules: [], matchedTerms: []),
                        storyKey: StoryFingerprint.hex(key),
                        link: project.map { ProjectLink(itemID: id, projectID: $0, band: .link, confidence: 1, evidence: []) })
         }
         let merged = StoryClusters.merge([
-            signal("a", 0b1111_0000, project: "P-1"), signal("b", 0b1111_0001, project: "P-1"),
+            signal("b", 0b1111_0001, project: "P-1"), signal("a", 0b1111_0000, project: "P-1"),
             signal("c", 0xFFFF_FFFF_0000_0000, project: "P-1"), signal("d", 0b1111_0000, project: "P-2"),
         ])
         let keys = Dictionary(uniqueKeysWithValues: merged.map { ($0.itemID, $0.storyKey) })
         #expect(keys["a"] == keys["b"])
+        #expect(keys["b"] == StoryFingerprint.hex(0b1111_0000))
         #expect(keys["a"] != keys["c"])
         #expect(keys["d"] == StoryFingerprint.hex(0b1111_0000))
     }

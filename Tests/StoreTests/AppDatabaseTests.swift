@@ -73,11 +73,11 @@ import Testing
 
     @Test func aRefetchedPetitionBringsItsHandlingStateUpToDate() throws {
         var item = petition("A")
-        try database.insertItems([item], fetchedAt: Date(), mask: { $0 })
+        try database.insertItems([item], fetchedAt: Date(), mask: { $1 })
         item.status = "closed"
         item.closedAt = Day(year: 2024, month: 12, day: 20)!.start
         item.content = "被改写的内容"
-        #expect(try database.insertItems([item], fetchedAt: Date(), mask: { $0 }) == 0)
+        #expect(try database.insertItems([item], fetchedAt: Date(), mask: { $1 }) == 0)
         let stored = try #require(try database.itemsNeedingAssessment(version: "v").first)
         #expect(stored.status == "closed")
         #expect(stored.closedAt == item.closedAt)
@@ -86,8 +86,8 @@ import Testing
 
     @Test func itemsAreStoredOnceAndKeepTheirPersonalFieldsInTheStoreOnly() throws {
         let fetchedAt = Date(timeIntervalSince1970: 1_735_000_000)
-        #expect(try database.insertItems([petition("A"), petition("B")], fetchedAt: fetchedAt, mask: { $0 }) == 2)
-        #expect(try database.insertItems([petition("A"), petition("B"), petition("C")], fetchedAt: fetchedAt, mask: { $0 }) == 1)
+        #expect(try database.insertItems([petition("A"), petition("B")], fetchedAt: fetchedAt, mask: { $1 }) == 2)
+        #expect(try database.insertItems([petition("A"), petition("B"), petition("C")], fetchedAt: fetchedAt, mask: { $1 }) == 1)
         #expect(try database.itemCount() == 3)
         let pending = try database.itemsNeedingAssessment(version: "v1")
         #expect(pending == [petition("A"), petition("B"), petition("C")])
@@ -95,7 +95,7 @@ import Testing
 
     @Test func assessmentsAreRedoneOnlyWhenRulesOrRegistryChange() throws {
         let items = [petition("A", day: 3), petition("B", day: 20)]
-        try database.insertItems(items, fetchedAt: Date(), mask: { $0 })
+        try database.insertItems(items, fetchedAt: Date(), mask: { $1 })
         let verdicts = items.map { item in
             StoredAssessment(
                 assessment: ItemAssessment(itemID: item.id, score: 5, level: .high, isSignal: true, claim: .wage,
