@@ -96,7 +96,10 @@ extension ScoringEngine {
             switch condition {
             case let .slot(slot): return isPresent(slot, mask)
             case let .regex(regex): return regex.matches(scopedText(mask))
-            case let .near(slots, within): return nearHolds(slots, within: within, mask: mask, tracked: tracked)
+            case let .near(slots, within):
+                // Most texts lack some slot altogether: the presence bits say so without any allocation.
+                guard slots.allSatisfy({ $0.contains { isPresent($0, mask) } }) else { return false }
+                return nearHolds(slots, within: within, mask: mask, tracked: tracked)
             }
         }
 
