@@ -11,9 +11,12 @@ public struct ItemSignal: Sendable, Hashable {
     public var link: ProjectLink?
     /// Site names the item mentions, for items that link to no project.
     public var sites: [String]
+    /// Where it appeared: the post platform (微博, 抖音 ...) or petition channel.
+    public var channel: String?
 
     public init(itemID: String, kind: ItemKind, at: Date, assessment: ItemAssessment,
-                storyKey: String, link: ProjectLink?, sites: [String] = []) {
+                storyKey: String, link: ProjectLink?, sites: [String] = [], channel: String? = nil) {
+        self.channel = channel
         self.itemID = itemID
         self.kind = kind
         self.at = at

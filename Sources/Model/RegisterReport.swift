@@ -1,3 +1,5 @@
+import Foundation
+
 /// A flag the register raises on a project (spec section 5).
 public enum RiskFlag: String, Codable, Sendable, CaseIterable, Comparable {
     /// A sensitive project has wage-arrears signals while its department reported no open arrears.
@@ -37,6 +39,35 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         }
     }
 
+    /// One story (a post and its reposts and near copies, or a petition) and how far it spread.
+    public struct StorySpread: Codable, Hashable, Sendable {
+        /// The story fingerprint shared by its copies.
+        public var story: String
+        /// How many stored items are copies of it.
+        public var copies: Int
+        /// The platforms and channels it appeared on, sorted.
+        public var platforms: [String]
+        public var firstSeen: Date
+        public var lastSeen: Date
+        public var items: [String]
+
+        public init(story: String, copies: Int, platforms: [String], firstSeen: Date, lastSeen: Date, items: [String]) {
+            self.story = story
+            self.copies = copies
+            self.platforms = platforms
+            self.firstSeen = firstSeen
+            self.lastSeen = lastSeen
+            self.items = items
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case story, copies, platforms
+            case firstSeen = "first_seen"
+            case lastSeen = "last_seen"
+            case items
+        }
+    }
+
     /// One registry project with its signals, what was reported, and its flags.
     public struct ProjectEntry: Codable, Hashable, Sendable {
         public var projectID: String
@@ -51,10 +82,13 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         public var evidence: [String]
         /// Report ids of the ledger rows the verdict rests on.
         public var reportEvidence: [String]
+        /// The project's stories in the window, widest spread first.
+        public var stories: [StorySpread]
 
         public init(projectID: String, name: String, department: String, township: String?,
                     sensitive: Bool, signals: Signals, reported: ReportedState, flags: [RiskFlag],
-                    evidence: [String], reportEvidence: [String]) {
+                    evidence: [String], reportEvidence: [String], stories: [StorySpread] = []) {
+            self.stories = stories
             self.projectID = projectID
             self.name = name
             self.department = department
@@ -71,6 +105,7 @@ public struct RegisterReport: Codable, Hashable, Sendable {
             case projectID = "project_id", name, department, township, sensitive, signals
             case reported, flags, evidence
             case reportEvidence = "report_evidence"
+            case stories
         }
 
         // Written by hand so that a project without a township says `"township": null`
@@ -87,6 +122,7 @@ public struct RegisterReport: Codable, Hashable, Sendable {
             try container.encode(flags, forKey: .flags)
             try container.encode(evidence, forKey: .evidence)
             try container.encode(reportEvidence, forKey: .reportEvidence)
+            try container.encode(stories, forKey: .stories)
         }
     }
 

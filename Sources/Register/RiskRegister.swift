@@ -71,7 +71,7 @@ public struct RiskRegister: Sendable {
                     stories: Set(projectSignals.map(\.storyKey)).count,
                     score: projectSignals.reduce(0) { $0 + $1.assessment.score }),
                 reported: verdict.state, flags: flags, evidence: evidence,
-                reportEvidence: verdict.rows.map(\.id)))
+                reportEvidence: verdict.rows.map(\.id), stories: Self.spread(of: projectSignals)))
 
             var line = departments[project.department] ?? .init(department: project.department)
             line.projects += 1
@@ -99,6 +99,22 @@ public struct RiskRegister: Sendable {
         }
         return RegisterReport(asOf: asOf, windowDays: windowDays, projects: entries,
                               unregistered: unregistered, departments: scorecard)
+    }
+}
+
+extension RiskRegister {
+    /// The stories among `signals` (which share a story key when they are copies), widest first.
+    static func spread(of signals: [ItemSignal]) -> [RegisterReport.StorySpread] {
+        var byStory: [String: [ItemSignal]] = [:]
+        for signal in signals { byStory[signal.storyKey, default: []].append(signal) }
+        return byStory.map { key, copies in
+            let times = copies.map(\.at)
+            return RegisterReport.StorySpread(
+                story: key, copies: copies.count,
+                platforms: Array(Set(copies.map { $0.channel ?? $0.kind.rawValue })).sorted(),
+                firstSeen: times.min()!, lastSeen: times.max()!, items: copies.map(\.itemID).sorted())
+        }
+        .sorted { ($1.copies, $0.firstSeen, $0.story) < ($0.copies, $1.firstSeen, $1.story) }
     }
 }
 

@@ -152,7 +152,7 @@ extension AppDatabase {
 
     private func signals(in db: Database, from: Date, until: Date) throws -> [ItemSignal] {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT item.id, item.kind, coalesce(item.published_at, item.fetched_at) AS at, assessment.*
+            SELECT item.id, item.kind, item.channel, coalesce(item.published_at, item.fetched_at) AS at, assessment.*
             FROM item JOIN assessment ON assessment.item_id = item.id
             WHERE coalesce(item.published_at, item.fetched_at) >= ? AND coalesce(item.published_at, item.fetched_at) < ?
             ORDER BY item.id
@@ -164,7 +164,7 @@ extension AppDatabase {
             let verdict = try StoredAssessment(row: row)
             return ItemSignal(
                 itemID: itemID, kind: kind, at: row["at"], assessment: verdict.assessment,
-                storyKey: verdict.storyKey, link: verdict.link, sites: verdict.sites)
+                storyKey: verdict.storyKey, link: verdict.link, sites: verdict.sites, channel: row["channel"])
         }
     }
 }

@@ -27,6 +27,7 @@ extension WageWatch {
             case .json:
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                encoder.dateEncodingStrategy = .iso8601
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
             }
         }

@@ -61,6 +61,11 @@ import Testing
         #expect(try project("P-006").flags.isEmpty)
         #expect(try project("P-007").flags.isEmpty)
         #expect(register.projects.prefix(2).map(\.projectID) == ["P-001", "P-002"])
+        // The Weibo post and its repost are one story seen twice on one platform.
+        let widest = try #require(try project("P-001").stories.first)
+        #expect(widest.copies == 2)
+        #expect(widest.platforms == ["微博"])
+        #expect(widest.items == ["demo-weibo:weibo-4991001", "demo-weibo:weibo-4991002"])
         #expect(register.unregistered.first?.mention == "锦绣华庭项目")
         #expect(register.unregistered.first?.items.count == 2)
         let education = try #require(register.departments.first { $0.department == "市教育局" })

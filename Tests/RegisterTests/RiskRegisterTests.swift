@@ -141,6 +141,10 @@ import Testing
             signals: [signal("a", project: "P-1", on: day, story: "s"), signal("b", project: "P-1", on: day, story: "s"), first, second],
             rejectedRows: ["市水务局": 2]).evaluate(asOf: asOf, windowDays: 30)
         #expect(try entry(report, "P-1").signals.stories == 1)
+        let spread = try #require(try entry(report, "P-1").stories.first)
+        #expect(spread.copies == 2)
+        #expect(spread.items == ["a", "b"])
+        #expect(spread.platforms == ["post"])
         #expect(report.unregistered == [.init(mention: "锦绣华庭项目", items: ["u1", "u2"])])
         #expect(report.departments.map(\.department) == ["市住建局", "市水务局"])
         #expect(report.departments[1].rowsRejected == 2)
@@ -153,7 +157,8 @@ import Testing
         #expect(object["as_of"] as? String == "2024-12-31")
         #expect(object["window_days"] as? Int == 30)
         let project = try #require((object["projects"] as? [[String: Any]])?.first)
-        #expect(Set(project.keys) == ["project_id", "name", "department", "township", "sensitive", "signals", "reported", "flags", "evidence", "report_evidence"])
+        #expect(Set(project.keys) == ["project_id", "name", "department", "township", "sensitive", "signals", "reported",
+                                      "flags", "evidence", "report_evidence", "stories"])
         #expect(project["township"] is NSNull)
         #expect(project["reported"] as? String == "missing")
         let department = try #require((object["departments"] as? [[String: Any]])?.first)
