@@ -8,9 +8,16 @@ public enum FeedParser {
         switch feed.format {
         case .rss:
             return FeedParseResult(items: try RSSParser(feed: feed).parse(data))
+        case .atom:
+            return FeedParseResult(items: try AtomParser(feed: feed).parse(data))
+        case .jsonFeed:
+            return try JSONFeedParser(feed: feed).parse(data)
+        case .postNDJSON:
+            return PostRecordParser(feed: feed).parse(try TextDecoding.decode(data, source: feed.id))
         case .petitionNDJSON:
-            let text = try TextDecoding.decode(data, source: feed.id)
-            return PetitionRecordParser(feed: feed).parse(text)
+            return PetitionRecordParser(feed: feed).parse(try TextDecoding.decode(data, source: feed.id))
+        case .petitionCSV:
+            return try PetitionRecordParser(feed: feed).parse(csv: data)
         }
     }
 }

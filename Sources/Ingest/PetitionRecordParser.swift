@@ -50,10 +50,44 @@ public struct PetitionRecordParser: Sendable {
         return result
     }
 
+    /// Parses a CSV export (12345 工单) with the same fields as English or Chinese headers.
+    public func parse(csv data: Data) throws(IngestError) -> FeedParseResult {
+        let columns = Self.fields.map { CSVTable.Column($0.english, $0.chinese) }
+        let table = try CSVTable(data: data, file: feed.id, columns: columns)
+        var result = FeedParseResult()
+        for (offset, row) in table.rows.enumerated() {
+            var object: [String: Any] = [:]
+            for field in Self.fields {
+                if let value = table.value(field.english, in: row) { object[field.english] = value }
+            }
+            do {
+                result.items.append(try item(from: object))
+            } catch let problem as FieldProblem {
+                result.rejections.append(ImportRejection(
+                    file: feed.id, row: offset + 2, column: problem.field.map { table.headerName(of: $0) }, reason: problem.reason))
+            } catch {
+                result.rejections.append(ImportRejection(file: feed.id, row: offset + 2, column: nil, reason: "\(error)"))
+            }
+        }
+        return result
+    }
+
+    /// The fields of spec section 3, by English name and Chinese header.
+    static let fields: [(english: String, chinese: String)] = [
+        ("id", "编号"), ("channel", "渠道"), ("received_at", "登记时间"), ("title", "标题"), ("content", "内容"),
+        ("respondent", "被反映对象"), ("location", "发生地"), ("people", "人数"), ("amount", "涉及金额"),
+        ("petitioner", "信访人"), ("phone", "联系电话"), ("status", "办理状态"), ("handling_unit", "承办单位"),
+        ("closed_at", "办结时间"),
+    ]
+
     private func item(from line: String) throws -> Item {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
             throw FieldProblem(field: nil, reason: "not a JSON object")
         }
+        return try item(from: object)
+    }
+
+    private func item(from object: [String: Any]) throws -> Item {
         let record = Record(object: object)
         let id = try record.required("id", "编号")
         let channelText = try record.required("channel", "渠道")

@@ -1,9 +1,17 @@
 /// The formats a feed can be in.
 public enum FeedFormat: String, Codable, Sendable, CaseIterable {
-    /// RSS 2.0, as RSSHub and platform exports write it.
+    /// RSS 0.9x, 1.0 (RDF) and 2.0, as RSSHub and platform exports write them.
     case rss
+    /// Atom 1.0 and 0.3.
+    case atom
+    /// JSON Feed 1.0 and 1.1.
+    case jsonFeed = "json_feed"
+    /// Online posts, one JSON object a line (spec section 4).
+    case postNDJSON = "post_ndjson"
     /// Petition records, one JSON object a line (spec section 3).
     case petitionNDJSON = "petition_ndjson"
+    /// Petition records as CSV with English or Chinese headers (12345 工单 exports).
+    case petitionCSV = "petition_csv"
 }
 
 /// One feed from `feeds/*.yaml`: where to fetch, what it holds, how to read it.

@@ -58,9 +58,12 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// Stops accepting connections and waits for the serving thread to end.
     func stop() {
+        // Wake the accept loop and let it end before the descriptor is closed: a
+        // closed number can be reused at once by another test's socket, and a
+        // late accept on it would answer that test's requests.
         shutdown(socketDescriptor, Int32(SHUT_RDWR))
-        close(socketDescriptor)
         finished.wait()
+        close(socketDescriptor)
     }
 
     private func serve() {

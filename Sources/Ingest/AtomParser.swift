@@ -1,0 +1,122 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Model
+
+/// Reads Atom 1.0 and 0.3 documents into items.
+///
+/// External entities are never resolved. The item key is the entry's id, else
+/// its alternate link, else a hash of title and text.
+public struct AtomParser: Sendable {
+    public var feed: FeedDefinition
+
+    public init(feed: FeedDefinition) {
+        self.feed = feed
+    }
+
+    /// Parses an Atom document held in `data`.
+    public func parse(_ data: Data) throws(IngestError) -> [Item] {
+        let collector = AtomCollector()
+        let parser = XMLParser(data: data)
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = collector
+        guard parser.parse() else {
+            let reason = parser.parserError.map { "not well-formed XML (\($0.localizedDescription))" } ?? "not well-formed XML"
+            throw .malformedDocument(source: feed.id, line: parser.lineNumber, reason: reason)
+        }
+        guard collector.sawRoot else {
+            throw .malformedDocument(source: feed.id, line: nil, reason: "expected an Atom <feed> document")
+        }
+        var seenKeys: [String: Int] = [:]
+        return collector.entries.map { entry in
+            let body = entry.fields["content"] ?? entry.fields["summary"] ?? ""
+            let text = entry.isHTML ? HTMLText.plainText(from: body) : body
+            let title = HTMLText.plainText(from: entry.fields["title"] ?? "")
+            var key = entry.fields["id"] ?? entry.link ?? StableHash.hex(of: title + "\n" + text)
+            // An id repeated within one feed is made unique, not merged.
+            let seen = seenKeys[key, default: 0]
+            seenKeys[key] = seen + 1
+            if seen > 0 { key += "#\(seen + 1)" }
+            let date = entry.fields["published"] ?? entry.fields["issued"] ?? entry.fields["updated"] ?? entry.fields["modified"]
+            return Item(
+                feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel, url: entry.link,
+                author: entry.fields["name"], publishedAt: date.flatMap(DateParsing.date(from:)),
+                title: title, content: text)
+        }
+    }
+}
+
+/// Collects each `<entry>`'s fields, its alternate link and whether its content is HTML.
+private final class AtomCollector: NSObject, XMLParserDelegate {
+    struct Entry {
+        var fields: [String: String] = [:]
+        var link: String?
+        var isHTML = false
+    }
+
+    private static let fields: Set<String> = [
+        "id", "title", "content", "summary", "published", "updated", "issued", "modified", "name",
+    ]
+    var entries: [Entry] = []
+    var sawRoot = false
+    private var current: Entry?
+    private var field: String?
+    private var depth = 0
+    private var buffer = ""
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName: String?, attributes: [String: String] = [:]) {
+        let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
+        if name == "feed" { sawRoot = true }
+        if name == "entry" {
+            current = Entry()
+            return
+        }
+        guard current != nil else { return }
+        if field != nil {
+            // Markup inside XHTML content: keep its text, mark block ends as breaks.
+            depth += 1
+            if ["p", "br", "div", "li"].contains(name) { buffer += "\n" }
+            return
+        }
+        if name == "link" {
+            let relation = attributes["rel"] ?? "alternate"
+            if relation == "alternate", let href = attributes["href"], current?.link == nil { current?.link = href }
+        } else if Self.fields.contains(name), current?.fields[name] == nil {
+            field = name
+            buffer = ""
+            depth = 0
+            if name == "content" || name == "summary" {
+                let type = attributes["type"] ?? "text"
+                if type == "html" || type == "text/html" || attributes["mode"] == "escaped" { current?.isHTML = true }
+            }
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if field != nil { buffer += string }
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        if field != nil { buffer += String(decoding: CDATABlock, as: UTF8.self) }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
+        if let open = field {
+            if depth > 0 {
+                depth -= 1
+                return
+            }
+            if name == open {
+                let value = buffer.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !value.isEmpty { current?.fields[open] = value }
+                field = nil
+            }
+        } else if name == "entry", let entry = current {
+            entries.append(entry)
+            current = nil
+        }
+    }
+}

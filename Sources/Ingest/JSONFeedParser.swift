@@ -1,0 +1,47 @@
+import Foundation
+import Model
+
+/// Reads JSON Feed 1.0 and 1.1 documents into items.
+public struct JSONFeedParser: Sendable {
+    public var feed: FeedDefinition
+
+    public init(feed: FeedDefinition) {
+        self.feed = feed
+    }
+
+    /// Parses a JSON Feed held in `data`; items without id, url or text are kept aside by position.
+    public func parse(_ data: Data) throws(IngestError) -> FeedParseResult {
+        let text = try TextDecoding.decode(data, source: feed.id)
+        guard let root = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let version = root["version"] as? String, version.hasPrefix("https://jsonfeed.org/version/") else {
+            throw .malformedDocument(source: feed.id, line: nil, reason: "expected a JSON Feed (an object with version https://jsonfeed.org/version/1.x)")
+        }
+        guard let entries = root["items"] as? [[String: Any]] else {
+            throw .malformedDocument(source: feed.id, line: nil, reason: "a JSON Feed needs an items list")
+        }
+        var result = FeedParseResult()
+        var seenKeys: [String: Int] = [:]
+        for (index, entry) in entries.enumerated() {
+            let html = entry["content_html"] as? String
+            let content = html.map(HTMLText.plainText(from:)) ?? (entry["content_text"] as? String) ?? (entry["summary"] as? String) ?? ""
+            let title = HTMLText.plainText(from: entry["title"] as? String ?? "")
+            guard !content.isEmpty || !title.isEmpty else {
+                result.rejections.append(ImportRejection(file: feed.id, row: index + 1, column: "content_text",
+                                                         reason: "item \(index + 1) has neither title nor text"))
+                continue
+            }
+            let identifier = (entry["id"] as? String) ?? (entry["id"] as? NSNumber).map { "\($0)" }
+            var key = identifier ?? (entry["url"] as? String) ?? StableHash.hex(of: title + "\n" + content)
+            let seen = seenKeys[key, default: 0]
+            seenKeys[key] = seen + 1
+            if seen > 0 { key += "#\(seen + 1)" }
+            let authors = (entry["authors"] as? [[String: Any]]) ?? ((entry["author"] as? [String: Any]).map { [$0] } ?? [])
+            result.items.append(Item(
+                feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel, url: entry["url"] as? String,
+                author: authors.first?["name"] as? String,
+                publishedAt: ((entry["date_published"] ?? entry["date_modified"]) as? String).flatMap(DateParsing.date(from:)),
+                title: title, content: content))
+        }
+        return result
+    }
+}
