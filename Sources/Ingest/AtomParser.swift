@@ -16,7 +16,14 @@ public struct AtomParser: Sendable {
     }
 
     /// Parses an Atom document held in `data`.
-    public func parse(_ data: Data) throws(IngestError) -> [Item] {
+    public func parse(_ data: Data, contentType: String? = nil) throws(IngestError) -> [Item] {
+        try parseReporting(data, contentType: contentType).items
+    }
+
+    /// Parses the document and says whether it had to be repaired first.
+    public func parseReporting(_ data: Data, contentType: String? = nil) throws(IngestError) -> FeedParseResult {
+        let prepared = try XMLPreparation.prepare(data, source: feed.id, contentType: contentType)
+        let data = prepared.data
         let collector = AtomCollector()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -29,7 +36,7 @@ public struct AtomParser: Sendable {
             throw .malformedDocument(source: feed.id, line: nil, reason: "expected an Atom <feed> document")
         }
         var seenKeys: [String: Int] = [:]
-        return collector.entries.map { entry in
+        return FeedParseResult(items: collector.entries.map { entry in
             let body = entry.fields["content"] ?? entry.fields["summary"] ?? ""
             let text = entry.isHTML ? HTMLText.plainText(from: body) : body
             let title = HTMLText.plainText(from: entry.fields["title"] ?? "")
@@ -43,7 +50,7 @@ public struct AtomParser: Sendable {
                 feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel, url: entry.link,
                 author: entry.fields["name"], publishedAt: date.flatMap(DateParsing.date(from:)),
                 title: title, content: text)
-        }
+        }, isRecovered: prepared.isRecovered)
     }
 }
 

@@ -4,12 +4,13 @@ import Model
 /// Parses the body of a fetched feed according to its definition's format.
 public enum FeedParser {
     /// The items of `data`, fetched for `feed`, and the records that could not be read.
-    public static func parse(_ data: Data, feed: FeedDefinition) throws(IngestError) -> FeedParseResult {
+    /// - Parameter contentType: the HTTP Content-Type, whose charset counts when the bytes are not UTF-8.
+    public static func parse(_ data: Data, feed: FeedDefinition, contentType: String? = nil) throws(IngestError) -> FeedParseResult {
         switch feed.format {
         case .rss:
-            return FeedParseResult(items: try RSSParser(feed: feed).parse(data))
+            return try RSSParser(feed: feed).parseReporting(data, contentType: contentType)
         case .atom:
-            return FeedParseResult(items: try AtomParser(feed: feed).parse(data))
+            return try AtomParser(feed: feed).parseReporting(data, contentType: contentType)
         case .jsonFeed:
             return try JSONFeedParser(feed: feed).parse(data)
         case .postNDJSON:

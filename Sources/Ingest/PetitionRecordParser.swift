@@ -127,10 +127,13 @@ public struct PetitionRecordParser: Sendable {
 public struct FeedParseResult: Sendable {
     public var items: [Item] = []
     public var rejections: [ImportRejection] = []
+    /// True when the document had to be repaired to be read (entities, stray characters).
+    public var isRecovered = false
 
-    public init(items: [Item] = [], rejections: [ImportRejection] = []) {
+    public init(items: [Item] = [], rejections: [ImportRejection] = [], isRecovered: Bool = false) {
         self.items = items
         self.rejections = rejections
+        self.isRecovered = isRecovered
     }
 }
 

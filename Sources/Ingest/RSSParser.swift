@@ -16,7 +16,14 @@ public struct RSSParser: Sendable {
     }
 
     /// Parses an RSS document held in `data`.
-    public func parse(_ data: Data) throws(IngestError) -> [Item] {
+    public func parse(_ data: Data, contentType: String? = nil) throws(IngestError) -> [Item] {
+        try parseReporting(data, contentType: contentType).items
+    }
+
+    /// Parses the document and says whether it had to be repaired first.
+    public func parseReporting(_ data: Data, contentType: String? = nil) throws(IngestError) -> FeedParseResult {
+        let prepared = try XMLPreparation.prepare(data, source: feed.id, contentType: contentType)
+        let data = prepared.data
         let delegate = RSSCollector()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -29,7 +36,7 @@ public struct RSSParser: Sendable {
             throw .malformedDocument(source: feed.id, line: nil, reason: "expected an <rss> document")
         }
         var seenKeys: [String: Int] = [:]
-        return delegate.entries.map { entry in
+        return FeedParseResult(items: delegate.entries.map { entry in
             let text = HTMLText.plainText(from: entry["content:encoded"] ?? entry["description"] ?? "")
             let title = HTMLText.plainText(from: entry["title"] ?? "")
             var key = entry["guid"] ?? entry["link"] ?? StableHash.hex(of: title + "\n" + text)
@@ -42,7 +49,7 @@ public struct RSSParser: Sendable {
                 url: entry["link"], author: entry["dc:creator"] ?? entry["author"],
                 publishedAt: (entry["pubDate"] ?? entry["dc:date"]).flatMap(DateParsing.date(from:)),
                 title: title, content: text)
-        }
+        }, isRecovered: prepared.isRecovered)
     }
 }
 

@@ -19,6 +19,8 @@ public struct CycleReport: Sendable {
         public var rejected: Int
         /// Why the feed gave nothing, when it failed. Never holds header values.
         public var error: String?
+        /// The feed had to be repaired to be read (HTML entities, stray characters).
+        public var isRecovered = false
     }
 
     public var feeds: [FeedOutcome]
@@ -65,7 +67,9 @@ extension Monitor {
         var outcome = CycleReport.FeedOutcome(feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil)
         do {
             guard let response else { throw IngestError.fetchFailed(feed: feed.id, reason: "no response") }
-            let parsed = try FeedParser.parse(try response.get().body, feed: feed)
+            let fetched = try response.get()
+            let parsed = try FeedParser.parse(fetched.body, feed: feed, contentType: fetched.contentType)
+            outcome.isRecovered = parsed.isRecovered
             outcome.received = parsed.items.count
             outcome.rejected = parsed.rejections.count
             outcome.added = try database.insertItems(parsed.items, fetchedAt: fetchedAt) { item, text in

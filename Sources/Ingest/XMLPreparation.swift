@@ -1,0 +1,141 @@
+import Foundation
+
+/// Makes a fetched XML feed safe and readable for XMLParser before it sees it.
+///
+/// - Decodes the bytes by the usual precedence: byte-order mark, then bytes
+///   that are already valid UTF-8 (never decoded twice), then the HTTP
+///   Content-Type charset, then the XML declaration; GB2312 and GBK are read as
+///   GB18030, their superset. The result is UTF-8 with a matching declaration.
+/// - Refuses documents that declare entities (`<!ENTITY`): no external entity is
+///   ever fetched, and a billion-laughs document fails at once, in bounded memory.
+/// - Repairs what real feeds get wrong and XMLParser rejects: HTML named
+///   entities without a DTD (`&nbsp;`, `&mdash;` …) become numeric references, a
+///   bare `&` becomes `&amp;`, stray control characters are dropped. A repaired
+///   feed is marked recovered.
+public enum XMLPreparation {
+    /// The prepared document and whether anything had to be repaired.
+    public struct Prepared: Sendable {
+        public var data: Data
+        public var isRecovered: Bool
+    }
+
+    public static func prepare(_ data: Data, source: String, contentType: String? = nil) throws(IngestError) -> Prepared {
+        var text = try decode(data, source: source, contentType: contentType)
+        if let doctype = text.range(of: "<!DOCTYPE", options: [.caseInsensitive]),
+           text[doctype.lowerBound...].prefix(4096).contains("<!ENTITY") {
+            throw .malformedDocument(source: source, line: nil,
+                                     reason: "the document declares entities (<!ENTITY); refused, as an entity-expansion attack or an external reference")
+        }
+        text = rewriteDeclaration(text)
+        let repaired = repair(text)
+        return Prepared(data: Data(repaired.text.utf8), isRecovered: repaired.changed)
+    }
+
+    /// The text of `data` by BOM, valid UTF-8, HTTP charset, then XML declaration.
+    static func decode(_ data: Data, source: String, contentType: String?) throws(IngestError) -> String {
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            let encoding: String.Encoding = data.starts(with: [0xFF, 0xFE]) ? .utf16LittleEndian : .utf16BigEndian
+            guard let text = String(data: data.dropFirst(2), encoding: encoding) else { throw .undecodableText(source: source) }
+            return text
+        }
+        var bytes = data[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        let declared = charset(inContentType: contentType) ?? charset(inDeclaration: bytes)
+        let name = iconvName(for: declared ?? "gb18030")
+        if let text = TextDecoding.convert(bytes, from: name) { return text }
+        // A wrong declaration: GB18030 is what Chinese feeds most often really are.
+        if let text = TextDecoding.convert(bytes, from: "GB18030") { return text }
+        throw .undecodableText(source: source)
+    }
+
+    static func charset(inContentType contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "charset" {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")).lowercased()
+            }
+        }
+        return nil
+    }
+
+    static func charset(inDeclaration bytes: Data.SubSequence) -> String? {
+        let head = String(decoding: bytes.prefix(200).filter { $0 < 0x80 }, as: UTF8.self)
+        guard head.hasPrefix("<?xml"), let end = head.range(of: "?>"),
+              let key = head[..<end.lowerBound].range(of: "encoding=") else { return nil }
+        let rest = head[key.upperBound...]
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        return rest.dropFirst().prefix { $0 != quote }.lowercased()
+    }
+
+    static func iconvName(for charset: String) -> String {
+        switch charset {
+        case "gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn": "GB18030"
+        case "big5", "big5-hkscs", "x-big5": "BIG5-HKSCS"
+        default: charset.uppercased()
+        }
+    }
+
+    /// The document with its declaration saying UTF-8, which it now is.
+    static func rewriteDeclaration(_ text: String) -> String {
+        guard text.hasPrefix("<?xml"), let end = text.range(of: "?>") else { return text }
+        let declaration = text[..<end.upperBound]
+        guard declaration.contains("encoding=") else { return text }
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + text[end.upperBound...]
+    }
+
+    private static let xmlEntities: Set<String> = ["amp", "lt", "gt", "quot", "apos"]
+    private static let htmlEntities: [String: UInt32] = [
+        "nbsp": 160, "mdash": 8212, "ndash": 8211, "hellip": 8230, "ldquo": 8220, "rdquo": 8221, "lsquo": 8216,
+        "rsquo": 8217, "middot": 183, "copy": 169, "reg": 174, "times": 215, "yen": 165, "bull": 8226,
+        "laquo": 171, "raquo": 187, "deg": 176, "emsp": 8195, "ensp": 8194, "thinsp": 8201,
+    ]
+
+    /// Entities and `&` fixed, control characters dropped; CDATA sections left as they are.
+    static func repair(_ text: String) -> (text: String, changed: Bool) {
+        var output = String.UnicodeScalarView()
+        var changed = false
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "<", index + 8 < scalars.count, String(String.UnicodeScalarView(scalars[index..<(index + 9)])) == "<![CDATA[" {
+                // Copy a CDATA section untouched.
+                var end = index + 9
+                while end + 2 < scalars.count && !(scalars[end] == "]" && scalars[end + 1] == "]" && scalars[end + 2] == ">") { end += 1 }
+                let stop = min(scalars.count, end + 3)
+                output.append(contentsOf: scalars[index..<stop])
+                index = stop
+                continue
+            }
+            if scalar == "&" {
+                var end = index + 1
+                while end < scalars.count, end - index <= 12, scalars[end] != ";", !scalars[end].properties.isWhitespace, scalars[end] != "&" { end += 1 }
+                let name = end < scalars.count && scalars[end] == ";" ? String(String.UnicodeScalarView(scalars[(index + 1)..<end])) : nil
+                if let name, xmlEntities.contains(name) || name.hasPrefix("#") {
+                    output.append(contentsOf: scalars[index...end])
+                    index = end + 1
+                    continue
+                }
+                changed = true
+                if let name, let value = htmlEntities[name] {
+                    output.append(contentsOf: "&#\(value);".unicodeScalars)
+                    index = end + 1
+                } else {
+                    output.append(contentsOf: "&amp;".unicodeScalars)
+                    index += 1
+                }
+                continue
+            }
+            if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r" || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
+                changed = true
+                index += 1
+                continue
+            }
+            output.append(scalar)
+            index += 1
+        }
+        return (String(output), changed)
+    }
+}
