@@ -21,15 +21,40 @@ public enum DateParsing {
         return formatter.date(from: text)
     }
 
-    /// `YYYY-MM-DD HH:MM[:SS]` or a bare `YYYY-MM-DD`, local to Shanghai.
+    /// `2025-01-03 14:05[:SS]`, `2025/1/3 14:05`, `2025年1月3日 14:05`, `2025-01-03T14:05` or a
+    /// bare date, without a zone: local to Shanghai.
     static func localDateTime(_ text: String) -> Date? {
-        let halves = text.split(separator: " ", omittingEmptySubsequences: true)
-        guard (1...2).contains(halves.count), let day = Day(String(halves[0])) else { return nil }
+        var numbers: [Int] = []
+        var separators: [Character] = []
+        var current = ""
+        for character in text {
+            if character.isASCII && character.isNumber {
+                current.append(character)
+            } else {
+                guard !current.isEmpty else {
+                    if character != " " { return nil }
+                    continue
+                }
+                guard let value = Int(current) else { return nil }
+                numbers.append(value)
+                separators.append(character)
+                current = ""
+            }
+        }
+        if !current.isEmpty, let value = Int(current) { numbers.append(value) }
+        guard [3, 5, 6].contains(numbers.count), numbers[0] >= 1900, numbers[0] <= 2999 else { return nil }
+        let dateSeparators: Set<Character> = ["-", "/", ".", "年", "月", "日"]
+        guard separators.prefix(2).allSatisfy(dateSeparators.contains) else { return nil }
+        if numbers.count > 3 {
+            // After the day: 日, a space or T, then HH:MM[:SS].
+            guard ["日", " ", "T"].contains(separators[2]), separators.dropFirst(3).prefix(numbers.count - 4).allSatisfy({ $0 == ":" }) else {
+                return nil
+            }
+        }
+        guard let day = Day(year: numbers[0], month: numbers[1], day: numbers[2]) else { return nil }
         var seconds = 0
-        if halves.count == 2 {
-            let clock = halves[1].split(separator: ":").map { Int($0) }
-            guard (2...3).contains(clock.count), clock.allSatisfy({ $0 != nil }) else { return nil }
-            let hour = clock[0]!, minute = clock[1]!, second = clock.count == 3 ? clock[2]! : 0
+        if numbers.count > 3 {
+            let hour = numbers[3], minute = numbers[4], second = numbers.count == 6 ? numbers[5] : 0
             guard (0..<24).contains(hour), (0..<60).contains(minute), (0..<61).contains(second) else { return nil }
             seconds = hour * 3600 + minute * 60 + second
         }
@@ -38,17 +63,21 @@ public enum DateParsing {
 
     static func rfc822(_ text: String) -> Date? {
         // Chinese feeds write CST for China Standard Time, which the formatter reads as US Central.
-        var text = text
-        if text.hasSuffix(" CST") {
-            text = String(text.dropLast(4)) + " +0800"
+        var text = text.replacingOccurrences(of: " (CST)", with: "")
+        for (zone, offset) in [(" CST", " +0800"), (" GMT+8", " +0800"), (" GMT+08:00", " +0800"), (" UTC+8", " +0800"), (" UT", " +0000")]
+        where text.hasSuffix(zone) {
+            text = String(text.dropLast(zone.count)) + offset
+            break
         }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
         for format in ["EEE, dd MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm:ss zzz", "EEE, d MMM yyyy HH:mm:ss",
-                       "dd MMM yyyy HH:mm:ss Z", "EEE, dd MMM yyyy HH:mm Z"] {
+                       "dd MMM yyyy HH:mm:ss Z", "EEE, dd MMM yyyy HH:mm Z", "EEE, dd MMM yyyy HH:mm:ss xxx",
+                       "EEE, dd MMM yy HH:mm:ss Z", "EEE dd MMM yyyy HH:mm:ss Z", "dd MMM yyyy HH:mm Z"] {
             formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return date }
+            // yyyy reads "24" as the year 24: such a date is a two-digit year for the yy format below.
+            if let date = formatter.date(from: text), Calendar.shanghai.component(.year, from: date) >= 1970 { return date }
         }
         return nil
     }

@@ -20,6 +20,13 @@ import Testing
         ("2024-12-05T20:14:00+08:00", "2024-12-05T12:14:00Z"),
         ("2024-12-05 20:14", "2024-12-05T12:14:00Z"),
         ("2024-12-05 20:14:30", "2024-12-05T12:14:30Z"),
+        ("2024年12月5日 20:14", "2024-12-05T12:14:00Z"),
+        ("2024年12月5日20:14", "2024-12-05T12:14:00Z"),
+        ("2024/12/5 20:14", "2024-12-05T12:14:00Z"),
+        ("2024-12-05T20:14", "2024-12-05T12:14:00Z"),
+        ("Thu, 05 Dec 2024 20:14:00 GMT+8", "2024-12-05T12:14:00Z"),
+        ("05 Dec 2024 20:14:00 +0800", "2024-12-05T12:14:00Z"),
+        ("Thu, 05 Dec 24 20:14:00 +0800", "2024-12-05T12:14:00Z"),
     ])
     func datesAreReadWithShanghaiAsTheDefaultZone(text: String, utc: String) throws {
         let expected = try #require(ISO8601DateFormatter().date(from: utc))
@@ -30,5 +37,7 @@ import Testing
         #expect(DateParsing.date(from: "昨天下午") == nil)
         #expect(DateParsing.date(from: "") == nil)
         #expect(DateParsing.date(from: "2024-13-40 10:00") == nil)
+        #expect(DateParsing.date(from: "2024年12月") == nil)
+        #expect(DateParsing.date(from: "12-05 20:14") == nil)
     }
 }
