@@ -7,20 +7,31 @@ public struct FetchRequest: Sendable {
     public var url: String
     /// Headers with `${ENV}` references already expanded. Never log these.
     public var headers: [String: String]
+    /// Validators from the last successful fetch, sent as If-None-Match / If-Modified-Since.
+    public var etag: String?
+    public var lastModified: String?
 
-    public init(feedID: String, url: String, headers: [String: String] = [:]) {
+    public init(feedID: String, url: String, headers: [String: String] = [:], etag: String? = nil, lastModified: String? = nil) {
         self.feedID = feedID
         self.url = url
         self.headers = headers
+        self.etag = etag
+        self.lastModified = lastModified
     }
 }
 
 /// What a finished transfer brought back.
 public struct FetchResponse: Sendable {
-    /// HTTP status; 0 for `file://`.
+    /// HTTP status; 0 for `file://`. 304 means unchanged since the validators sent.
     public var status: Int
     public var body: Data
     public var contentType: String?
+    /// Validators to send next time (store them only after the body parsed).
+    public var etag: String?
+    public var lastModified: String?
+
+    /// True for 304 Not Modified: the feed is healthy and has nothing new.
+    public var isUnchanged: Bool { status == 304 }
 }
 
 /// Fetches many URLs at once with libcurl's multi interface, on a thread of its own.
@@ -100,7 +111,10 @@ private final class Transfer {
         // An empty string asks for every encoding this libcurl can decode.
         ww_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
         ww_easy_setopt_string(handle, CURLOPT_USERAGENT, limits.userAgent)
-        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
+        var headers = request.headers.sorted(by: { $0.key < $1.key })
+        if let etag = request.etag { headers.append(("If-None-Match", etag)) }
+        if let lastModified = request.lastModified { headers.append(("If-Modified-Since", lastModified)) }
+        for (name, value) in headers {
             headerList = curl_slist_append(headerList, "\(name): \(value)")
         }
         if let headerList {
@@ -121,7 +135,31 @@ private final class Transfer {
             return length
         }
         ww_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
+        ww_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            if let data, length > 0 {
+                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+                transfer.received(headerLine: line)
+            }
+            return length
+        }
+        ww_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(self).toOpaque())
         ww_easy_setopt_pointer(handle, CURLOPT_PRIVATE, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Response headers of the last response (redirects start a new set).
+    var responseHeaders: [String: String] = [:]
+
+    func received(headerLine line: String) {
+        if line.hasPrefix("HTTP/") {
+            responseHeaders = [:]
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        responseHeaders[name] = value
     }
 
     deinit {
@@ -146,10 +184,12 @@ private final class Transfer {
         var contentType: UnsafeMutablePointer<CChar>?
         ww_easy_getinfo_string(handle, CURLINFO_CONTENT_TYPE, &contentType)
         let isHTTP = !request.url.lowercased().hasPrefix("file://")
-        if isHTTP && !(200..<300).contains(status) {
+        if isHTTP && !(200..<300).contains(status) && status != 304 {
             return .failure(.fetchFailed(feed: feed, reason: "HTTP status \(status)"))
         }
-        return .success(FetchResponse(status: status, body: body, contentType: contentType.map { String(cString: $0) }))
+        return .success(FetchResponse(
+            status: status, body: body, contentType: contentType.map { String(cString: $0) },
+            etag: responseHeaders["etag"], lastModified: responseHeaders["last-modified"]))
     }
 }
 

@@ -68,6 +68,8 @@ extension Monitor {
         do {
             guard let response else { throw IngestError.fetchFailed(feed: feed.id, reason: "no response") }
             let fetched = try response.get()
+            // Validators are not stored yet, so a 304 cannot come back here; it would mean "nothing new".
+            guard !fetched.isUnchanged else { return outcome }
             let parsed = try FeedParser.parse(fetched.body, feed: feed, contentType: fetched.contentType)
             outcome.isRecovered = parsed.isRecovered
             outcome.received = parsed.items.count

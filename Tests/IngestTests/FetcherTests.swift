@@ -81,3 +81,28 @@ import Testing
         #expect(try results["live"]!.get().body == Data("ok".utf8))
     }
 }
+
+@Suite struct ConditionalFetchTests {
+    @Test func validatorsAreSentAndA304IsUnchangedNotAnError() async throws {
+        let server = try LoopbackHTTPServer { request in
+            if request.headers["if-none-match"] == "\"v1\"" || request.headers["if-modified-since"] == "Thu, 05 Dec 2024 12:00:00 GMT" {
+                return .init(status: 304, body: Data())
+            }
+            return .init(status: 200, headers: ["ETag": "\"v1\"", "Last-Modified": "Thu, 05 Dec 2024 12:00:00 GMT"],
+                         body: Data("<rss/>".utf8))
+        }
+        defer { server.stop() }
+        let fetcher = Fetcher()
+        let first = try await fetcher.fetch([FetchRequest(feedID: "f", url: server.url("/feed"))])["f"]!.get()
+        #expect(first.status == 200)
+        #expect(first.etag == "\"v1\"")
+        #expect(first.lastModified == "Thu, 05 Dec 2024 12:00:00 GMT")
+        #expect(!first.isUnchanged)
+
+        let byETag = try await fetcher.fetch([FetchRequest(feedID: "f", url: server.url("/feed"), etag: first.etag)])["f"]!.get()
+        #expect(byETag.isUnchanged)
+        #expect(byETag.body.isEmpty)
+        let byDate = try await fetcher.fetch([FetchRequest(feedID: "f", url: server.url("/feed"), lastModified: first.lastModified)])["f"]!.get()
+        #expect(byDate.isUnchanged)
+    }
+}
