@@ -185,7 +185,7 @@ private final class Transfer {
         ww_easy_getinfo_string(handle, CURLINFO_CONTENT_TYPE, &contentType)
         let isHTTP = !request.url.lowercased().hasPrefix("file://")
         if isHTTP && !(200..<300).contains(status) && status != 304 {
-            return .failure(.fetchFailed(feed: feed, reason: "HTTP status \(status)"))
+            return .failure(.httpStatus(feed: feed, status: status))
         }
         return .success(FetchResponse(
             status: status, body: body, contentType: contentType.map { String(cString: $0) },

@@ -8,8 +8,10 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingEnvironment(feed: String, variable: String)
     /// A URL scheme that is not allowed for this feed.
     case unsupportedURL(feed: String, url: String)
-    /// The transfer failed (network, HTTP status, size cap ...).
+    /// The transfer failed (network, size cap ...).
     case fetchFailed(feed: String, reason: String)
+    /// The server answered with an error status (403 when a cookie expired, 429, 500 ...).
+    case httpStatus(feed: String, status: Int)
     /// The bytes are not text in any encoding we could detect.
     case undecodableText(source: String)
     /// The document as a whole cannot be parsed.
@@ -31,6 +33,8 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
             "feed \(feed): URL \(url) is not http://, https:// or file://"
         case let .fetchFailed(feed, reason):
             "feed \(feed): fetch failed: \(reason)"
+        case let .httpStatus(feed, status):
+            "feed \(feed): fetch failed: HTTP status \(status)"
         case let .undecodableText(source):
             "\(source): the bytes are neither UTF-8 nor GB18030 text"
         case let .malformedDocument(source, line, reason):

@@ -21,6 +21,10 @@ public struct CycleReport: Sendable {
         public var error: String?
         /// The feed had to be repaired to be read (HTML entities, stray characters).
         public var isRecovered = false
+        /// 304: nothing new since the last fetch, and the source is healthy.
+        public var isUnchanged = false
+        /// Why this source's silence must not be read as "no risk", when it is unhealthy.
+        public var warning: String?
     }
 
     public var feeds: [FeedOutcome]
@@ -37,6 +41,7 @@ extension Monitor {
         let engine = try makeEngine()
         let catalog = try FeedCatalog.load(directory: feedsDirectory)
 
+        var states = try database.feedStates()
         var outcomes: [String: CycleReport.FeedOutcome] = [:]
         var requests: [FetchRequest] = []
         for feed in catalog.feeds {
@@ -45,7 +50,9 @@ extension Monitor {
                 for (name, template) in feed.headers {
                     headers[name] = try HeaderTemplate.expand(template, feed: feed.id, environment: environment)
                 }
-                requests.append(FetchRequest(feedID: feed.id, url: feed.url, headers: headers))
+                let state = states[feed.id]
+                requests.append(FetchRequest(feedID: feed.id, url: feed.url, headers: headers,
+                                             etag: state?.etag, lastModified: state?.lastModified))
             } catch {
                 outcomes[feed.id] = .init(feedID: feed.id, received: 0, added: 0, rejected: 0, error: "\(error)")
             }
@@ -53,8 +60,12 @@ extension Monitor {
 
         let responses = await fetcher.fetch(requests)
         for feed in catalog.feeds where outcomes[feed.id] == nil {
-            outcomes[feed.id] = try store(responses[feed.id], of: feed, fetchedAt: now)
+            var state = states[feed.id] ?? FeedState(feedID: feed.id)
+            outcomes[feed.id] = try store(responses[feed.id], of: feed, fetchedAt: now, state: &state)
+            outcomes[feed.id]?.warning = state.healthWarning
+            states[feed.id] = state
         }
+        try database.saveFeedStates(catalog.feeds.compactMap { states[$0.id] })
 
         let assessed = try assessPendingItems(engine: engine)
         let register = try evaluateRegister(asOf: asOf, windowDays: windowDays)
@@ -62,15 +73,35 @@ extension Monitor {
             feeds: catalog.feeds.compactMap { outcomes[$0.id] }, assessed: assessed, register: register)
     }
 
+    /// Stores what one feed delivered and updates what is remembered of it: validators
+    /// only after the body parsed, failures in a row, the last error and status.
     private func store(_ response: Result<FetchResponse, IngestError>?, of feed: FeedDefinition,
-                       fetchedAt: Date) throws -> CycleReport.FeedOutcome {
+                       fetchedAt: Date, state: inout FeedState) throws -> CycleReport.FeedOutcome {
         var outcome = CycleReport.FeedOutcome(feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil)
+        state.lastAttempt = fetchedAt
         do {
             guard let response else { throw IngestError.fetchFailed(feed: feed.id, reason: "no response") }
-            let fetched = try response.get()
-            // Validators are not stored yet, so a 304 cannot come back here; it would mean "nothing new".
-            guard !fetched.isUnchanged else { return outcome }
+            let fetched: FetchResponse
+            do {
+                fetched = try response.get()
+            } catch let IngestError.httpStatus(_, status) {
+                state.lastStatus = status
+                throw IngestError.httpStatus(feed: feed.id, status: status)
+            }
+            state.lastStatus = fetched.status
+            if fetched.isUnchanged {
+                outcome.isUnchanged = true
+                state.lastSuccess = fetchedAt
+                state.errorCount = 0
+                state.lastError = nil
+                return outcome
+            }
             let parsed = try FeedParser.parse(fetched.body, feed: feed, contentType: fetched.contentType)
+            state.etag = fetched.etag
+            state.lastModified = fetched.lastModified
+            state.lastSuccess = fetchedAt
+            state.errorCount = 0
+            state.lastError = nil
             outcome.isRecovered = parsed.isRecovered
             outcome.received = parsed.items.count
             outcome.rejected = parsed.rejections.count
@@ -86,6 +117,8 @@ extension Monitor {
             ])
         } catch let error as IngestError {
             outcome.error = error.description
+            state.errorCount += 1
+            state.lastError = error.description
             logger.error("feed failed", metadata: ["feed": "\(feed.id)", "error": "\(error)"])
         }
         return outcome

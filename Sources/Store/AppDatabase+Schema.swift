@@ -100,6 +100,18 @@ extension AppDatabase {
                 table.column("sites", .jsonText).notNull()
             }
         }
+        migrator.registerMigration("v2: feed state") { db in
+            try db.create(table: "feed_state") { table in
+                table.primaryKey("feed_id", .text)
+                table.column("etag", .text)
+                table.column("last_modified", .text)
+                table.column("last_attempt", .datetime)
+                table.column("last_success", .datetime)
+                table.column("error_count", .integer).notNull().defaults(to: 0)
+                table.column("last_error", .text)
+                table.column("last_status", .integer)
+            }
+        }
         return migrator
     }
 }

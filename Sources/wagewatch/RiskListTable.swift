@@ -25,7 +25,9 @@ struct RiskListTable {
                 let state = feed.error.map { "失败 failed: \($0)" }
                     ?? "收到 \(feed.received) 条, 新增 \(feed.added) 条" + (feed.rejected > 0 ? ", 无法读取 \(feed.rejected) 条" : "")
                     + (feed.isRecovered ? ", 已修复格式 recovered" : "")
-                lines.append("  \(feed.feedID): \(state)")
+                let shown = feed.isUnchanged ? "未变化 unchanged (304)" : state
+                lines.append("  \(feed.feedID): \(shown)")
+                if let warning = feed.warning { lines.append("    ⚠ \(warning)") }
             }
             lines.append("本轮评分 assessed: \(cycle.assessed) 条")
             lines.append("")

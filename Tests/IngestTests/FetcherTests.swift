@@ -34,7 +34,7 @@ import Testing
         #expect(String(decoding: ok.body, as: UTF8.self) == "<rss>SUB=secret</rss>")
         #expect(ok.contentType == "application/rss+xml; charset=utf-8")
         #expect(try results["redirected"]!.get().status == 200)
-        #expect(throws: IngestError.fetchFailed(feed: "missing", reason: "HTTP status 404")) { try results["missing"]!.get() }
+        #expect(throws: IngestError.httpStatus(feed: "missing", status: 404)) { try results["missing"]!.get() }
         #expect(throws: IngestError.fetchFailed(feed: "too-big", reason: "response larger than 16384 bytes")) {
             try results["too-big"]!.get()
         }

@@ -119,5 +119,24 @@ import Testing
         #expect(outcomes["good"]?.added == 4)
         #expect(outcomes["missing-file"]?.error?.contains("missing-file") == true)
         #expect(outcomes["secret"]?.error?.contains("NOT_SET_COOKIE") == true)
+
+        // A feed that keeps failing is reported, so its silence is not read as a quiet city.
+        #expect(outcomes["missing-file"]?.warning == nil)
+        _ = try await monitor.runCycle(asOf: asOf, windowDays: 30)
+        let third = try await monitor.runCycle(asOf: asOf, windowDays: 30)
+        let failing = try #require(third.feeds.first { $0.feedID == "missing-file" })
+        #expect(failing.warning?.contains("连续 3 次失败") == true)
+        #expect(third.feeds.first { $0.feedID == "good" }?.warning == nil)
+        let states = try monitor.database.feedStates()
+        #expect(states["missing-file"]?.errorCount == 3)
+        #expect(states["good"]?.errorCount == 0)
+        #expect(states["good"]?.lastSuccess != nil)
+    }
+
+    @Test func aRefusedSourceWarnsAtOnce() {
+        var state = FeedState(feedID: "weibo", errorCount: 1, lastStatus: 403)
+        #expect(state.healthWarning?.contains("HTTP 403") == true)
+        state.errorCount = 0
+        #expect(state.healthWarning == nil)
     }
 }
