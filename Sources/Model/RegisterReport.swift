@@ -166,11 +166,34 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         }
     }
 
+    /// A source whose silence must not be read as "no risk".
+    public struct SourceWarning: Codable, Hashable, Sendable {
+        public var feed: String
+        public var warning: String
+        public var errorCount: Int
+        public var lastSuccess: Date?
+
+        public init(feed: String, warning: String, errorCount: Int, lastSuccess: Date?) {
+            self.feed = feed
+            self.warning = warning
+            self.errorCount = errorCount
+            self.lastSuccess = lastSuccess
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case feed, warning
+            case errorCount = "error_count"
+            case lastSuccess = "last_success"
+        }
+    }
+
     public var asOf: Day
     public var windowDays: Int
     public var projects: [ProjectEntry]
     public var unregistered: [UnregisteredEntry]
     public var departments: [DepartmentEntry]
+    /// Unhealthy sources at the time the register was made (not part of a past as-of view).
+    public var sourceHealth: [SourceWarning] = []
 
     public init(asOf: Day, windowDays: Int, projects: [ProjectEntry],
                 unregistered: [UnregisteredEntry], departments: [DepartmentEntry]) {
@@ -185,5 +208,6 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         case asOf = "as_of"
         case windowDays = "window_days"
         case projects, unregistered, departments
+        case sourceHealth = "source_health"
     }
 }

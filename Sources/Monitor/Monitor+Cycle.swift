@@ -54,7 +54,14 @@ extension Monitor {
                 requests.append(FetchRequest(feedID: feed.id, url: feed.url, headers: headers,
                                              etag: state?.etag, lastModified: state?.lastModified))
             } catch {
-                outcomes[feed.id] = .init(feedID: feed.id, received: 0, added: 0, rejected: 0, error: "\(error)")
+                // A feed that cannot even be asked for (a missing secret) fails like any other.
+                var state = states[feed.id] ?? FeedState(feedID: feed.id)
+                state.lastAttempt = now
+                state.errorCount += 1
+                state.lastError = "\(error)"
+                states[feed.id] = state
+                outcomes[feed.id] = .init(feedID: feed.id, received: 0, added: 0, rejected: 0, error: "\(error)",
+                                          warning: state.healthWarning)
             }
         }
 
@@ -141,7 +148,16 @@ extension Monitor {
         let register = RiskRegister(
             projects: inputs.projects, reports: inputs.reports, signals: StoryClusters.merge(inputs.signals),
             rejectedRows: inputs.rejectedRows)
-        return register.evaluate(asOf: asOf, windowDays: windowDays)
+        var report = register.evaluate(asOf: asOf, windowDays: windowDays)
+        report.sourceHealth = try database.feedStates().values
+            .compactMap { state in
+                state.healthWarning.map {
+                    RegisterReport.SourceWarning(feed: state.feedID, warning: $0, errorCount: state.errorCount,
+                                                 lastSuccess: state.lastSuccess)
+                }
+            }
+            .sorted { $0.feed < $1.feed }
+        return report
     }
 }
 

@@ -35,6 +35,11 @@ struct RiskListTable {
         let flagged = register.projects.filter { !$0.flags.isEmpty }
         let active = register.projects.filter { $0.flags.isEmpty && $0.signals.petitions + $0.signals.posts > 0 }
         let quiet = register.projects.count - flagged.count - active.count
+        if cycle == nil, !register.sourceHealth.isEmpty {
+            lines.append("数据源告警 source health")
+            for source in register.sourceHealth { lines.append("  ⚠ \(source.feed): \(source.warning)") }
+            lines.append("")
+        }
         lines.append("欠薪风险日报 as of \(register.asOf), 近 \(register.windowDays) 天: \(flagged.count) 个项目有标记, \(active.count) 个有线索无标记, \(quiet) 个无线索")
         lines.append("")
         let header = ["项目编号", "项目名称", "主管部门", "信访", "帖子", "事件", "分值", "台账", "标记", "证据"]

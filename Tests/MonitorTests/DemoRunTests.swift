@@ -131,6 +131,10 @@ import Testing
         #expect(states["missing-file"]?.errorCount == 3)
         #expect(states["good"]?.errorCount == 0)
         #expect(states["good"]?.lastSuccess != nil)
+        // The register says so too, beside the flags.
+        let register = try monitor.evaluateRegister(asOf: asOf, windowDays: 30)
+        #expect(register.sourceHealth.map(\.feed) == ["missing-file", "secret"])
+        #expect(register.sourceHealth.first?.errorCount == 3)
     }
 
     @Test func aRefusedSourceWarnsAtOnce() {
