@@ -151,6 +151,16 @@ private final class Transfer {
     /// Response headers of the last response (redirects start a new set).
     var responseHeaders: [String: String] = [:]
 
+    /// Retry-After of the last response in seconds: a number, or an HTTP date.
+    func retryAfterSeconds() -> Int? {
+        guard let value = responseHeaders["retry-after"] else { return nil }
+        if let seconds = Int(value) { return max(0, seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: value).map { max(0, Int($0.timeIntervalSinceNow)) }
+    }
+
     func received(headerLine line: String) {
         if line.hasPrefix("HTTP/") {
             responseHeaders = [:]
@@ -185,7 +195,7 @@ private final class Transfer {
         ww_easy_getinfo_string(handle, CURLINFO_CONTENT_TYPE, &contentType)
         let isHTTP = !request.url.lowercased().hasPrefix("file://")
         if isHTTP && !(200..<300).contains(status) && status != 304 {
-            return .failure(.httpStatus(feed: feed, status: status))
+            return .failure(.httpStatus(feed: feed, status: status, retryAfter: retryAfterSeconds()))
         }
         return .success(FetchResponse(
             status: status, body: body, contentType: contentType.map { String(cString: $0) },

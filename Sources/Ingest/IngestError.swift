@@ -11,7 +11,7 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The transfer failed (network, size cap ...).
     case fetchFailed(feed: String, reason: String)
     /// The server answered with an error status (403 when a cookie expired, 429, 500 ...).
-    case httpStatus(feed: String, status: Int)
+    case httpStatus(feed: String, status: Int, retryAfter: Int? = nil)
     /// The bytes are not text in any encoding we could detect.
     case undecodableText(source: String)
     /// The document as a whole cannot be parsed.
@@ -33,7 +33,7 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
             "feed \(feed): URL \(url) is not http://, https:// or file://"
         case let .fetchFailed(feed, reason):
             "feed \(feed): fetch failed: \(reason)"
-        case let .httpStatus(feed, status):
+        case let .httpStatus(feed, status, _):
             "feed \(feed): fetch failed: HTTP status \(status)"
         case let .undecodableText(source):
             "\(source): the bytes are neither UTF-8 nor GB18030 text"

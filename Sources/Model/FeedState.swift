@@ -14,9 +14,13 @@ public struct FeedState: Codable, Hashable, Sendable {
     public var lastError: String?
     /// The HTTP status of the last answer (0 for files).
     public var lastStatus: Int?
+    /// After failures, the feed is not asked again before this time.
+    public var nextAttempt: Date?
 
     public init(feedID: String, etag: String? = nil, lastModified: String? = nil, lastAttempt: Date? = nil,
-                lastSuccess: Date? = nil, errorCount: Int = 0, lastError: String? = nil, lastStatus: Int? = nil) {
+                lastSuccess: Date? = nil, errorCount: Int = 0, lastError: String? = nil, lastStatus: Int? = nil,
+                nextAttempt: Date? = nil) {
+        self.nextAttempt = nextAttempt
         self.feedID = feedID
         self.etag = etag
         self.lastModified = lastModified
@@ -25,6 +29,29 @@ public struct FeedState: Codable, Hashable, Sendable {
         self.errorCount = errorCount
         self.lastError = lastError
         self.lastStatus = lastStatus
+    }
+
+    /// The first wait after a failure; it doubles with each failure in a row, up to `longestBackoff`.
+    public static let firstBackoff: TimeInterval = 60
+    public static let longestBackoff: TimeInterval = 6 * 3600
+
+    /// Records a success at `time`: the failure count and the wait are cleared.
+    public mutating func recordSuccess(at time: Date) {
+        lastSuccess = time
+        errorCount = 0
+        lastError = nil
+        nextAttempt = nil
+    }
+
+    /// Records a failure at `time` and sets when to try again: exponential backoff with
+    /// ±25% jitter (so feeds of one host do not retry in step), or the server's own
+    /// Retry-After (429, 503) when it asks for longer.
+    public mutating func recordFailure(_ reason: String, at time: Date, retryAfter: TimeInterval? = nil,
+                                       jitter: Double = Double.random(in: 0.75...1.25)) {
+        errorCount += 1
+        lastError = reason
+        let backoff = min(Self.firstBackoff * pow(2, Double(min(errorCount - 1, 20))), Self.longestBackoff) * jitter
+        nextAttempt = time.addingTimeInterval(max(backoff, retryAfter ?? 0))
     }
 
     /// Failures in a row after which a feed is reported as unhealthy.

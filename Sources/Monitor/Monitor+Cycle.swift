@@ -25,6 +25,8 @@ public struct CycleReport: Sendable {
         public var isUnchanged = false
         /// Why this source's silence must not be read as "no risk", when it is unhealthy.
         public var warning: String?
+        /// Not asked this cycle: waiting after failures until this time.
+        public var backingOffUntil: Date?
     }
 
     public var feeds: [FeedOutcome]
@@ -45,6 +47,12 @@ extension Monitor {
         var outcomes: [String: CycleReport.FeedOutcome] = [:]
         var requests: [FetchRequest] = []
         for feed in catalog.feeds {
+            if let wait = states[feed.id]?.nextAttempt, wait > now {
+                // Backing off after failures: this feed waits, the others go on.
+                outcomes[feed.id] = .init(feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil,
+                                          warning: states[feed.id]?.healthWarning, backingOffUntil: wait)
+                continue
+            }
             do {
                 var headers: [String: String] = [:]
                 for (name, template) in feed.headers {
@@ -57,8 +65,7 @@ extension Monitor {
                 // A feed that cannot even be asked for (a missing secret) fails like any other.
                 var state = states[feed.id] ?? FeedState(feedID: feed.id)
                 state.lastAttempt = now
-                state.errorCount += 1
-                state.lastError = "\(error)"
+                state.recordFailure("\(error)", at: now)
                 states[feed.id] = state
                 outcomes[feed.id] = .init(feedID: feed.id, received: 0, added: 0, rejected: 0, error: "\(error)",
                                           warning: state.healthWarning)
@@ -91,24 +98,20 @@ extension Monitor {
             let fetched: FetchResponse
             do {
                 fetched = try response.get()
-            } catch let IngestError.httpStatus(_, status) {
+            } catch let IngestError.httpStatus(_, status, retryAfter) {
                 state.lastStatus = status
-                throw IngestError.httpStatus(feed: feed.id, status: status)
+                throw IngestError.httpStatus(feed: feed.id, status: status, retryAfter: retryAfter)
             }
             state.lastStatus = fetched.status
             if fetched.isUnchanged {
                 outcome.isUnchanged = true
-                state.lastSuccess = fetchedAt
-                state.errorCount = 0
-                state.lastError = nil
+                state.recordSuccess(at: fetchedAt)
                 return outcome
             }
             let parsed = try FeedParser.parse(fetched.body, feed: feed, contentType: fetched.contentType)
             state.etag = fetched.etag
             state.lastModified = fetched.lastModified
-            state.lastSuccess = fetchedAt
-            state.errorCount = 0
-            state.lastError = nil
+            state.recordSuccess(at: fetchedAt)
             outcome.isRecovered = parsed.isRecovered
             outcome.received = parsed.items.count
             outcome.rejected = parsed.rejections.count
@@ -124,8 +127,9 @@ extension Monitor {
             ])
         } catch let error as IngestError {
             outcome.error = error.description
-            state.errorCount += 1
-            state.lastError = error.description
+            var retryAfter: TimeInterval?
+            if case let .httpStatus(_, _, seconds?) = error { retryAfter = TimeInterval(seconds) }
+            state.recordFailure(error.description, at: fetchedAt, retryAfter: retryAfter)
             logger.error("feed failed", metadata: ["feed": "\(feed.id)", "error": "\(error)"])
         }
         return outcome

@@ -11,7 +11,7 @@ extension AppDatabase {
                 let state = FeedState(
                     feedID: row["feed_id"], etag: row["etag"], lastModified: row["last_modified"],
                     lastAttempt: row["last_attempt"], lastSuccess: row["last_success"], errorCount: row["error_count"],
-                    lastError: row["last_error"], lastStatus: row["last_status"])
+                    lastError: row["last_error"], lastStatus: row["last_status"], nextAttempt: row["next_attempt"])
                 states[state.feedID] = state
             }
             return states
@@ -24,10 +24,10 @@ extension AppDatabase {
             for state in states {
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO feed_state (feed_id, etag, last_modified, last_attempt, last_success,
-                                                       error_count, last_error, last_status)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                                       error_count, last_error, last_status, next_attempt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [state.feedID, state.etag, state.lastModified, state.lastAttempt, state.lastSuccess,
-                                     state.errorCount, state.lastError, state.lastStatus])
+                                     state.errorCount, state.lastError, state.lastStatus, state.nextAttempt])
             }
         }
     }

@@ -110,6 +110,7 @@ extension AppDatabase {
                 table.column("error_count", .integer).notNull().defaults(to: 0)
                 table.column("last_error", .text)
                 table.column("last_status", .integer)
+                table.column("next_attempt", .datetime)
             }
         }
         return migrator

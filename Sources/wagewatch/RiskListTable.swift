@@ -25,7 +25,12 @@ struct RiskListTable {
                 let state = feed.error.map { "失败 failed: \($0)" }
                     ?? "收到 \(feed.received) 条, 新增 \(feed.added) 条" + (feed.rejected > 0 ? ", 无法读取 \(feed.rejected) 条" : "")
                     + (feed.isRecovered ? ", 已修复格式 recovered" : "")
-                let shown = feed.isUnchanged ? "未变化 unchanged (304)" : state
+                var shown = feed.isUnchanged ? "未变化 unchanged (304)" : state
+                if let wait = feed.backingOffUntil {
+                    let clock = Calendar.shanghai.dateComponents([.hour, .minute], from: wait)
+                    shown = "失败后等待重试 backing off until \(Day(containing: wait)) "
+                        + String(format: "%02d:%02d", clock.hour ?? 0, clock.minute ?? 0)
+                }
                 lines.append("  \(feed.feedID): \(shown)")
                 if let warning = feed.warning { lines.append("    ⚠ \(warning)") }
             }

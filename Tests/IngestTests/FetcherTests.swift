@@ -106,3 +106,14 @@ import Testing
         #expect(byDate.isUnchanged)
     }
 }
+
+@Suite struct RetryAfterTests {
+    @Test func aTooManyRequestsAnswerCarriesItsRetryAfter() async throws {
+        let server = try LoopbackHTTPServer { _ in
+            .init(status: 429, headers: ["Retry-After": "120"], body: Data("slow down".utf8))
+        }
+        defer { server.stop() }
+        let result = await Fetcher().fetch([FetchRequest(feedID: "busy", url: server.url("/"))])["busy"]!
+        #expect(throws: IngestError.httpStatus(feed: "busy", status: 429, retryAfter: 120)) { try result.get() }
+    }
+}

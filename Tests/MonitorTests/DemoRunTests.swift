@@ -122,8 +122,12 @@ import Testing
 
         // A feed that keeps failing is reported, so its silence is not read as a quiet city.
         #expect(outcomes["missing-file"]?.warning == nil)
-        _ = try await monitor.runCycle(asOf: asOf, windowDays: 30)
-        let third = try await monitor.runCycle(asOf: asOf, windowDays: 30)
+        // Right after a failure the feed waits (backoff); a day later it is asked again.
+        let soon = try await monitor.runCycle(asOf: asOf, windowDays: 30, now: Date().addingTimeInterval(5))
+        #expect(soon.feeds.first { $0.feedID == "missing-file" }?.backingOffUntil != nil)
+        #expect(soon.feeds.first { $0.feedID == "good" }?.backingOffUntil == nil)
+        _ = try await monitor.runCycle(asOf: asOf, windowDays: 30, now: Date().addingTimeInterval(86_400))
+        let third = try await monitor.runCycle(asOf: asOf, windowDays: 30, now: Date().addingTimeInterval(2 * 86_400))
         let failing = try #require(third.feeds.first { $0.feedID == "missing-file" })
         #expect(failing.warning?.contains("连续 3 次失败") == true)
         #expect(third.feeds.first { $0.feedID == "good" }?.warning == nil)
@@ -135,6 +139,24 @@ import Testing
         let register = try monitor.evaluateRegister(asOf: asOf, windowDays: 30)
         #expect(register.sourceHealth.map(\.feed) == ["missing-file", "secret"])
         #expect(register.sourceHealth.first?.errorCount == 3)
+    }
+
+    @Test func backoffDoublesWithJitterAndRetryAfterCanAskForLonger() {
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        var state = FeedState(feedID: "f")
+        state.recordFailure("boom", at: start, jitter: 1)
+        #expect(state.nextAttempt == start.addingTimeInterval(60))
+        state.recordFailure("boom", at: start, jitter: 1)
+        #expect(state.nextAttempt == start.addingTimeInterval(120))
+        state.recordFailure("boom", at: start, jitter: 1.25)
+        #expect(state.nextAttempt == start.addingTimeInterval(300))
+        state.recordFailure("429", at: start, retryAfter: 3_600, jitter: 1)
+        #expect(state.nextAttempt == start.addingTimeInterval(3_600))
+        for _ in 0..<30 { state.recordFailure("boom", at: start, jitter: 1) }
+        #expect(state.nextAttempt == start.addingTimeInterval(FeedState.longestBackoff))
+        state.recordSuccess(at: start)
+        #expect(state.errorCount == 0)
+        #expect(state.nextAttempt == nil)
     }
 
     @Test func aRefusedSourceWarnsAtOnce() {
