@@ -22,40 +22,26 @@ public struct AtomParser: Sendable {
 
     /// Parses the document and says whether it had to be repaired first.
     public func parseReporting(_ data: Data, contentType: String? = nil) throws(IngestError) -> FeedParseResult {
-        let prepared = try XMLPreparation.prepare(data, source: feed.id, contentType: contentType)
-        let data = prepared.data
         let collector = AtomCollector()
-        let parser = XMLParser(data: data)
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = collector
-        guard parser.parse() else {
-            let reason = parser.parserError.map { "not well-formed XML (\($0.localizedDescription))" } ?? "not well-formed XML"
-            throw .malformedDocument(source: feed.id, line: parser.lineNumber, reason: reason)
-        }
-        guard collector.sawRoot else {
-            throw .malformedDocument(source: feed.id, line: nil, reason: "expected an Atom <feed> document")
-        }
-        var seenKeys: [String: Int] = [:]
+        let isRecovered = try XMLFeedReader.read(data, feed: feed, contentType: contentType, into: collector, root: "an Atom <feed> document")
+        var keys = XMLFeedReader.UniqueKeys()
         return FeedParseResult(items: collector.entries.map { entry in
             let body = entry.fields["content"] ?? entry.fields["summary"] ?? ""
             let text = entry.isHTML ? HTMLText.plainText(from: body) : body
             let title = HTMLText.plainText(from: entry.fields["title"] ?? "")
-            var key = entry.fields["id"] ?? entry.link ?? StableHash.hex(of: title + "\n" + text)
-            // An id repeated within one feed is made unique, not merged.
-            let seen = seenKeys[key, default: 0]
-            seenKeys[key] = seen + 1
-            if seen > 0 { key += "#\(seen + 1)" }
+            // A key repeated within one feed is made unique, not merged.
+            let key = keys.unique(entry.fields["id"] ?? entry.link ?? StableHash.hex(of: title + "\n" + text))
             let date = entry.fields["published"] ?? entry.fields["issued"] ?? entry.fields["updated"] ?? entry.fields["modified"]
             return Item(
                 feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel, url: entry.link,
                 author: entry.fields["name"], publishedAt: date.flatMap(DateParsing.date(from:)),
                 title: title, content: text)
-        }, isRecovered: prepared.isRecovered)
+        }, isRecovered: isRecovered)
     }
 }
 
 /// Collects each `<entry>`'s fields, its alternate link and whether its content is HTML.
-private final class AtomCollector: NSObject, XMLParserDelegate {
+private final class AtomCollector: NSObject, FeedCollector {
     struct Entry {
         var fields: [String: String] = [:]
         var link: String?

@@ -20,7 +20,7 @@ public struct JSONFeedParser: Sendable {
             throw .malformedDocument(source: feed.id, line: nil, reason: "a JSON Feed needs an items list")
         }
         var result = FeedParseResult()
-        var seenKeys: [String: Int] = [:]
+        var keys = XMLFeedReader.UniqueKeys()
         for (index, entry) in entries.enumerated() {
             let html = entry["content_html"] as? String
             let content = html.map(HTMLText.plainText(from:)) ?? (entry["content_text"] as? String) ?? (entry["summary"] as? String) ?? ""
@@ -31,10 +31,7 @@ public struct JSONFeedParser: Sendable {
                 continue
             }
             let identifier = (entry["id"] as? String) ?? (entry["id"] as? NSNumber).map { "\($0)" }
-            var key = identifier ?? (entry["url"] as? String) ?? StableHash.hex(of: title + "\n" + content)
-            let seen = seenKeys[key, default: 0]
-            seenKeys[key] = seen + 1
-            if seen > 0 { key += "#\(seen + 1)" }
+            let key = keys.unique(identifier ?? (entry["url"] as? String) ?? StableHash.hex(of: title + "\n" + content))
             let authors = (entry["authors"] as? [[String: Any]]) ?? ((entry["author"] as? [String: Any]).map { [$0] } ?? [])
             result.items.append(Item(
                 feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel, url: entry["url"] as? String,

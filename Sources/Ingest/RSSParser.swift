@@ -4,7 +4,7 @@ import FoundationXML
 #endif
 import Model
 
-/// Reads RSS 2.0 documents into items.
+/// Reads RSS 0.9x, 1.0 (RDF) and 2.0 documents into items.
 ///
 /// External entities are never resolved. The item key is the guid, else the
 /// link, else a hash of title and text.
@@ -22,39 +22,25 @@ public struct RSSParser: Sendable {
 
     /// Parses the document and says whether it had to be repaired first.
     public func parseReporting(_ data: Data, contentType: String? = nil) throws(IngestError) -> FeedParseResult {
-        let prepared = try XMLPreparation.prepare(data, source: feed.id, contentType: contentType)
-        let data = prepared.data
         let delegate = RSSCollector()
-        let parser = XMLParser(data: data)
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = delegate
-        guard parser.parse() else {
-            let reason = parser.parserError.map { "not well-formed XML (\($0.localizedDescription))" } ?? "not well-formed XML"
-            throw .malformedDocument(source: feed.id, line: parser.lineNumber, reason: reason)
-        }
-        guard delegate.sawRoot else {
-            throw .malformedDocument(source: feed.id, line: nil, reason: "expected an <rss> document")
-        }
-        var seenKeys: [String: Int] = [:]
+        let isRecovered = try XMLFeedReader.read(data, feed: feed, contentType: contentType, into: delegate, root: "an <rss> document")
+        var keys = XMLFeedReader.UniqueKeys()
         return FeedParseResult(items: delegate.entries.map { entry in
             let text = HTMLText.plainText(from: entry["content:encoded"] ?? entry["description"] ?? "")
             let title = HTMLText.plainText(from: entry["title"] ?? "")
-            var key = entry["guid"] ?? entry["link"] ?? StableHash.hex(of: title + "\n" + text)
-            // A guid repeated within one feed is made unique, not merged.
-            let seen = seenKeys[key, default: 0]
-            seenKeys[key] = seen + 1
-            if seen > 0 { key += "#\(seen + 1)" }
+            // A key repeated within one feed is made unique, not merged.
+            let key = keys.unique(entry["guid"] ?? entry["link"] ?? StableHash.hex(of: title + "\n" + text))
             return Item(
                 feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel,
                 url: entry["link"], author: entry["dc:creator"] ?? entry["author"],
                 publishedAt: (entry["pubDate"] ?? entry["dc:date"]).flatMap(DateParsing.date(from:)),
                 title: title, content: text)
-        }, isRecovered: prepared.isRecovered)
+        }, isRecovered: isRecovered)
     }
 }
 
 /// Collects the text of each `<item>`'s child elements.
-private final class RSSCollector: NSObject, XMLParserDelegate {
+private final class RSSCollector: NSObject, FeedCollector {
     private static let fields: Set<String> = [
         "title", "link", "guid", "pubDate", "description", "content:encoded", "author", "dc:creator", "dc:date",
     ]

@@ -1,0 +1,42 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Model
+
+/// A collector of feed entries that can say whether it saw the document's root.
+protocol FeedCollector: XMLParserDelegate {
+    var sawRoot: Bool { get }
+}
+
+/// Runs XMLParser over a prepared feed (see `XMLPreparation`), never resolving external entities.
+enum XMLFeedReader {
+    /// Feeds `data` to `collector`; returns whether the document had to be repaired first.
+    /// - Parameter root: what the document should be, for the message when it is something else.
+    static func read(_ data: Data, feed: FeedDefinition, contentType: String?, into collector: some FeedCollector,
+                     root: String) throws(IngestError) -> Bool {
+        let prepared = try XMLPreparation.prepare(data, source: feed.id, contentType: contentType)
+        let parser = XMLParser(data: prepared.data)
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = collector
+        guard parser.parse() else {
+            let reason = parser.parserError.map { "not well-formed XML (\($0.localizedDescription))" } ?? "not well-formed XML"
+            throw .malformedDocument(source: feed.id, line: parser.lineNumber, reason: reason)
+        }
+        guard collector.sawRoot else {
+            throw .malformedDocument(source: feed.id, line: nil, reason: "expected \(root)")
+        }
+        return prepared.isRecovered
+    }
+
+    /// Keys as feeds give them, with a repeated key made unique (`key#2`) rather than merged.
+    struct UniqueKeys {
+        private var seen: [String: Int] = [:]
+
+        mutating func unique(_ key: String) -> String {
+            let count = seen[key, default: 0]
+            seen[key] = count + 1
+            return count > 0 ? "\(key)#\(count + 1)" : key
+        }
+    }
+}
