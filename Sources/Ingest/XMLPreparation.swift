@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Makes a fetched XML feed safe and readable for XMLParser before it sees it.
 ///
@@ -86,11 +87,6 @@ public enum XMLPreparation {
     }
 
     private static let xmlEntities: Set<String> = ["amp", "lt", "gt", "quot", "apos"]
-    private static let htmlEntities: [String: UInt32] = [
-        "nbsp": 160, "mdash": 8212, "ndash": 8211, "hellip": 8230, "ldquo": 8220, "rdquo": 8221, "lsquo": 8216,
-        "rsquo": 8217, "middot": 183, "copy": 169, "reg": 174, "times": 215, "yen": 165, "bull": 8226,
-        "laquo": 171, "raquo": 187, "deg": 176, "emsp": 8195, "ensp": 8194, "thinsp": 8201,
-    ]
 
     /// Entities and `&` fixed, control characters dropped; CDATA sections left as they are.
     static func repair(_ text: String) -> (text: String, changed: Bool) {
@@ -119,7 +115,7 @@ public enum XMLPreparation {
                     continue
                 }
                 changed = true
-                if let name, let value = htmlEntities[name] {
+                if let name, let value = HTMLText.namedEntities[name] {
                     output.append(contentsOf: "&#\(value);".unicodeScalars)
                     index = end + 1
                 } else {

@@ -45,10 +45,15 @@ public enum HTMLText {
         return (character.isASCII && character.isLetter) || character == "/" || character == "!"
     }
 
-    private static let named: [String: String] = [
-        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ",
-        "mdash": "—", "ndash": "–", "hellip": "…", "ldquo": "“", "rdquo": "”",
-        "lsquo": "‘", "rsquo": "’", "middot": "·",
+    /// The named character references feeds use, XML's five among them: the one table
+    /// for cleaning descriptions (here), repairing feeds (XMLPreparation) and folding
+    /// text for matching (TextNormalizer).
+    public static let namedEntities: [String: UInt32] = [
+        "amp": 0x26, "lt": 0x3C, "gt": 0x3E, "quot": 0x22, "apos": 0x27,
+        "nbsp": 0xA0, "mdash": 0x2014, "ndash": 0x2013, "hellip": 0x2026, "ldquo": 0x201C, "rdquo": 0x201D,
+        "lsquo": 0x2018, "rsquo": 0x2019, "middot": 0xB7, "copy": 0xA9, "reg": 0xAE, "times": 0xD7,
+        "yen": 0xA5, "bull": 0x2022, "laquo": 0xAB, "raquo": 0xBB, "deg": 0xB0, "emsp": 0x2003,
+        "ensp": 0x2002, "thinsp": 0x2009,
     ]
 
     /// Decodes `&name;`, `&#NNN;` and `&#xHH;`; leaves unknown references as they are.
@@ -67,7 +72,8 @@ public enum HTMLText {
                 } else if name.hasPrefix("#") {
                     replacement = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
                 } else {
-                    replacement = named[name]
+                    // A no-break space is a plain space in clean text.
+                    replacement = namedEntities[name].flatMap(Unicode.Scalar.init).map { $0.value == 0xA0 ? " " : String($0) }
                 }
                 if let replacement {
                     result += replacement

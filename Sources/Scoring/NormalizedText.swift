@@ -21,13 +21,6 @@ public struct NormalizedText: Sendable, Hashable {
         return String(view)
     }
 
-    /// The field that holds folded offset `offset`: an index into `fieldStarts`.
-    public func field(at offset: Int) -> Int {
-        var field = 0
-        while field + 1 < fieldStarts.count && fieldStarts[field + 1] <= offset { field += 1 }
-        return field
-    }
-
     /// The folded scalars of field `index`.
     public func range(ofField index: Int) -> Range<Int> {
         fieldStarts[index]..<(index + 1 < fieldStarts.count ? fieldStarts[index + 1] : scalars.count)

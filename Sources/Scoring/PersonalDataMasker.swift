@@ -33,7 +33,7 @@ public enum PersonalDataMasker {
         var result = String(String.UnicodeScalarView(scalars))
         for name in names where name.count >= 2 {
             let stars = String(String.UnicodeScalarView(name.unicodeScalars.map(star(for:))))
-            result = result.replacingAll(name, with: stars)
+            result = result.replacing(name, with: stars)
         }
         return result
     }
@@ -149,20 +149,5 @@ public enum PersonalDataMasker {
             sum += digit
         }
         return sum % 10 == 0
-    }
-}
-
-extension String {
-    /// `self` with every occurrence of `target` replaced (no Foundation needed).
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }

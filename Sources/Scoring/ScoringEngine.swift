@@ -29,7 +29,6 @@ public struct ScoringEngine: Sendable {
     let ownerText: [String]
     /// The same spelling as a number, equal for a name and its short forms.
     let ownerDisplay: [Int32]
-    static let mentionKindCount = MentionKind.allCases.count
     /// Distinct projects that share each pattern's registry text.
     let sharedBy: [Int32]
     /// For a negation cue, how many characters may stand between it and the term; -1 for other patterns.

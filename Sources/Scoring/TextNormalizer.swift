@@ -1,3 +1,5 @@
+import Model
+
 /// Folds text into the form the matcher compares.
 ///
 /// - full-width digits and letters to ASCII, ASCII to lower case;
@@ -188,11 +190,6 @@ public struct TextNormalizer: Sendable {
         return nil
     }
 
-    private static let entities: [String: UInt32] = [
-        "amp": 0x26, "lt": 0x3C, "gt": 0x3E, "quot": 0x22, "apos": 0x27, "nbsp": 0x20,
-        "mdash": 0x2014, "ndash": 0x2013, "hellip": 0x2026, "middot": 0xB7,
-    ]
-
     /// The scalar and end offset of a character reference starting at `start`.
     private static func reference(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (UInt32, Int)? {
         var index = start + 1
@@ -206,7 +203,7 @@ public struct TextNormalizer: Sendable {
         } else if name.hasPrefix("#") {
             value = UInt32(name.dropFirst())
         } else {
-            value = entities[name]
+            value = HTMLText.namedEntities[name]
         }
         guard let value, Unicode.Scalar(value) != nil else { return nil }
         return (value, index + 1)
