@@ -6,17 +6,18 @@ public enum FeedParser {
     /// The items of `data`, fetched for `feed`, and the records that could not be read.
     /// - Parameter contentType: the HTTP Content-Type, whose charset counts when the bytes are not UTF-8.
     public static func parse(_ data: Data, feed: FeedDefinition, contentType: String? = nil) throws(IngestError) -> FeedParseResult {
+        let charset = TextDecoding.charset(inContentType: contentType)
         switch feed.format {
         case .rss:
             return try RSSParser(feed: feed).parseReporting(data, contentType: contentType)
         case .atom:
             return try AtomParser(feed: feed).parseReporting(data, contentType: contentType)
         case .jsonFeed:
-            return try JSONFeedParser(feed: feed).parse(data)
+            return try JSONFeedParser(feed: feed).parse(data, declaredCharset: charset)
         case .postNDJSON:
-            return PostRecordParser(feed: feed).parse(try TextDecoding.decode(data, source: feed.id))
+            return PostRecordParser(feed: feed).parse(try TextDecoding.decode(data, source: feed.id, declaredCharset: charset))
         case .petitionNDJSON:
-            return PetitionRecordParser(feed: feed).parse(try TextDecoding.decode(data, source: feed.id))
+            return PetitionRecordParser(feed: feed).parse(try TextDecoding.decode(data, source: feed.id, declaredCharset: charset))
         case .petitionCSV:
             return try PetitionRecordParser(feed: feed).parse(csv: data)
         }

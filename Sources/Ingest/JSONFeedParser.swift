@@ -10,8 +10,8 @@ public struct JSONFeedParser: Sendable {
     }
 
     /// Parses a JSON Feed held in `data`; items without id, url or text are kept aside by position.
-    public func parse(_ data: Data) throws(IngestError) -> FeedParseResult {
-        let text = try TextDecoding.decode(data, source: feed.id)
+    public func parse(_ data: Data, declaredCharset: String? = nil) throws(IngestError) -> FeedParseResult {
+        let text = try TextDecoding.decode(data, source: feed.id, declaredCharset: declaredCharset)
         guard let root = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
               let version = root["version"] as? String, version.hasPrefix("https://jsonfeed.org/version/") else {
             throw .malformedDocument(source: feed.id, line: nil, reason: "expected a JSON Feed (an object with version https://jsonfeed.org/version/1.x)")

@@ -3,14 +3,20 @@ import Foundation
 import Glibc
 #endif
 
-/// Turns the bytes of a feed or office export into text.
-///
-/// UTF-8 (with or without a byte-order mark) is taken as it is; anything else
-/// is read as GB18030, the superset of GB2312 and GBK that Excel and older
-/// systems in China write.
+/// Turns the bytes of a feed or office export into text, by the usual precedence:
+/// a byte-order mark (UTF-8, UTF-16), then bytes that are already valid UTF-8
+/// (never decoded twice), then the declared charset (HTTP Content-Type or XML
+/// declaration), then GB18030, the superset of GB2312 and GBK that Excel and
+/// older systems in China write.
 public enum TextDecoding {
     /// Decodes `data`, naming `source` in the error when no encoding fits.
-    public static func decode(_ data: Data, source: String) throws(IngestError) -> String {
+    /// - Parameter declaredCharset: the charset the sender declared, if any (gb2312, big5 ...).
+    public static func decode(_ data: Data, source: String, declaredCharset: String? = nil) throws(IngestError) -> String {
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            let encoding: String.Encoding = data.starts(with: [0xFF, 0xFE]) ? .utf16LittleEndian : .utf16BigEndian
+            guard let text = String(data: data.dropFirst(2), encoding: encoding) else { throw .undecodableText(source: source) }
+            return text
+        }
         var bytes = data[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             bytes = bytes.dropFirst(3)
@@ -18,10 +24,35 @@ public enum TextDecoding {
         if let text = String(validating: bytes, as: UTF8.self) {
             return text
         }
+        if let declaredCharset, let text = convert(bytes, from: iconvName(for: declaredCharset)) {
+            return text
+        }
+        // No declaration, or a wrong one: GB18030 is what Chinese exports most often really are.
         if let text = convert(bytes, from: "GB18030") {
             return text
         }
         throw .undecodableText(source: source)
+    }
+
+    /// The charset parameter of a Content-Type header, lower-cased.
+    public static func charset(inContentType contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "charset" {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")).lowercased()
+            }
+        }
+        return nil
+    }
+
+    /// iconv's name for a declared charset; GB2312 and GBK are read as GB18030, their superset.
+    static func iconvName(for charset: String) -> String {
+        switch charset.lowercased() {
+        case "gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn": "GB18030"
+        case "big5", "big5-hkscs", "x-big5": "BIG5-HKSCS"
+        default: charset.uppercased()
+        }
     }
 
     /// Converts `bytes` in `encoding` to a String with iconv; nil when the bytes are invalid.

@@ -3,10 +3,9 @@ import Model
 
 /// Makes a fetched XML feed safe and readable for XMLParser before it sees it.
 ///
-/// - Decodes the bytes by the usual precedence: byte-order mark, then bytes
-///   that are already valid UTF-8 (never decoded twice), then the HTTP
-///   Content-Type charset, then the XML declaration; GB2312 and GBK are read as
-///   GB18030, their superset. The result is UTF-8 with a matching declaration.
+/// - Decodes the bytes with `TextDecoding`, the declared charset taken from the
+///   HTTP Content-Type, else from the XML declaration. The result is UTF-8 with a
+///   matching declaration.
 /// - Refuses documents that declare entities (`<!ENTITY`): no external entity is
 ///   ever fetched, and a billion-laughs document fails at once, in bounded memory.
 /// - Repairs what real feeds get wrong and XMLParser rejects: HTML named
@@ -32,33 +31,10 @@ public enum XMLPreparation {
         return Prepared(data: Data(repaired.text.utf8), isRecovered: repaired.changed)
     }
 
-    /// The text of `data` by BOM, valid UTF-8, HTTP charset, then XML declaration.
+    /// The text of `data`: the HTTP charset counts before the XML declaration.
     static func decode(_ data: Data, source: String, contentType: String?) throws(IngestError) -> String {
-        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
-            let encoding: String.Encoding = data.starts(with: [0xFF, 0xFE]) ? .utf16LittleEndian : .utf16BigEndian
-            guard let text = String(data: data.dropFirst(2), encoding: encoding) else { throw .undecodableText(source: source) }
-            return text
-        }
-        var bytes = data[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
-        let declared = charset(inContentType: contentType) ?? charset(inDeclaration: bytes)
-        let name = iconvName(for: declared ?? "gb18030")
-        if let text = TextDecoding.convert(bytes, from: name) { return text }
-        // A wrong declaration: GB18030 is what Chinese feeds most often really are.
-        if let text = TextDecoding.convert(bytes, from: "GB18030") { return text }
-        throw .undecodableText(source: source)
-    }
-
-    static func charset(inContentType contentType: String?) -> String? {
-        guard let contentType else { return nil }
-        for parameter in contentType.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == "charset" {
-                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")).lowercased()
-            }
-        }
-        return nil
+        let declared = TextDecoding.charset(inContentType: contentType) ?? charset(inDeclaration: data[...])
+        return try TextDecoding.decode(data, source: source, declaredCharset: declared)
     }
 
     static func charset(inDeclaration bytes: Data.SubSequence) -> String? {
@@ -68,14 +44,6 @@ public enum XMLPreparation {
         let rest = head[key.upperBound...]
         guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
         return rest.dropFirst().prefix { $0 != quote }.lowercased()
-    }
-
-    static func iconvName(for charset: String) -> String {
-        switch charset {
-        case "gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn": "GB18030"
-        case "big5", "big5-hkscs", "x-big5": "BIG5-HKSCS"
-        default: charset.uppercased()
-        }
     }
 
     /// The document with its declaration saying UTF-8, which it now is.
