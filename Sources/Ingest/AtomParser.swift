@@ -8,16 +8,11 @@ import Model
 ///
 /// External entities are never resolved. The item key is the entry's id, else
 /// its alternate link, else a hash of title and text.
-public struct AtomParser: Sendable {
+public struct AtomParser: XMLFeedParser {
     public var feed: FeedDefinition
 
     public init(feed: FeedDefinition) {
         self.feed = feed
-    }
-
-    /// Parses an Atom document held in `data`.
-    public func parse(_ data: Data, contentType: String? = nil) throws(IngestError) -> [Item] {
-        try parseReporting(data, contentType: contentType).items
     }
 
     /// Parses the document and says whether it had to be repaired first.

@@ -8,16 +8,11 @@ import Model
 ///
 /// External entities are never resolved. The item key is the guid, else the
 /// link, else a hash of title and text.
-public struct RSSParser: Sendable {
+public struct RSSParser: XMLFeedParser {
     public var feed: FeedDefinition
 
     public init(feed: FeedDefinition) {
         self.feed = feed
-    }
-
-    /// Parses an RSS document held in `data`.
-    public func parse(_ data: Data, contentType: String? = nil) throws(IngestError) -> [Item] {
-        try parseReporting(data, contentType: contentType).items
     }
 
     /// Parses the document and says whether it had to be repaired first.

@@ -4,6 +4,20 @@ import FoundationXML
 #endif
 import Model
 
+/// A parser of one XML feed dialect (RSS, Atom).
+public protocol XMLFeedParser: Sendable {
+    var feed: FeedDefinition { get }
+    /// Parses the document and says whether it had to be repaired first.
+    func parseReporting(_ data: Data, contentType: String?) throws(IngestError) -> FeedParseResult
+}
+
+extension XMLFeedParser {
+    /// The items of the document held in `data`.
+    public func parse(_ data: Data, contentType: String? = nil) throws(IngestError) -> [Item] {
+        try parseReporting(data, contentType: contentType).items
+    }
+}
+
 /// A collector of feed entries that can say whether it saw the document's root.
 protocol FeedCollector: XMLParserDelegate {
     var sawRoot: Bool { get }
