@@ -17,9 +17,16 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // The corpus of ../shared/bench/gen_corpus.py, read once for both executables.
+        .target(
+            name: "BenchCorpus",
+            dependencies: [.product(name: "WageWatchKit", package: mainPackage)],
+            path: "BenchCorpus"
+        ),
         .executableTarget(
             name: "ScoringBenchmarks",
             dependencies: [
+                "BenchCorpus",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "WageWatchKit", package: mainPackage),
             ],
@@ -29,7 +36,7 @@ let package = Package(
         // The same work as a plain executable, for perf and valgrind.
         .executableTarget(
             name: "ScoringProfile",
-            dependencies: [.product(name: "WageWatchKit", package: mainPackage)],
+            dependencies: ["BenchCorpus", .product(name: "WageWatchKit", package: mainPackage)],
             path: "ScoringProfile"
         ),
     ]
