@@ -14,11 +14,11 @@ public enum DateParsing {
     }
 
     static func rfc3339(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
+        // Only texts shaped like 2024-12-03T…: the formatters are not asked in vain.
+        guard text.count >= 20, text.dropFirst(10).first == "T" else { return nil }
+        return Formatters.shared.withLock { formatters in
+            formatters.iso.date(from: text) ?? formatters.isoFractional.date(from: text)
+        }
     }
 
     /// `2025-01-03 14:05[:SS]`, `2025/1/3 14:05`, `2025年1月3日 14:05`, `2025-01-03T14:05` or a
@@ -69,16 +69,49 @@ public enum DateParsing {
             text = String(text.dropLast(zone.count)) + offset
             break
         }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        for format in ["EEE, dd MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm:ss zzz", "EEE, d MMM yyyy HH:mm:ss",
-                       "dd MMM yyyy HH:mm:ss Z", "EEE, dd MMM yyyy HH:mm Z", "EEE, dd MMM yyyy HH:mm:ss xxx",
-                       "EEE, dd MMM yy HH:mm:ss Z", "EEE dd MMM yyyy HH:mm:ss Z", "dd MMM yyyy HH:mm Z"] {
-            formatter.dateFormat = format
-            // yyyy reads "24" as the year 24: such a date is a two-digit year for the yy format below.
-            if let date = formatter.date(from: text), Calendar.shanghai.component(.year, from: date) >= 1970 { return date }
+        return Formatters.shared.withLock { formatters in
+            for formatter in formatters.rfc822 {
+                // yyyy reads "24" as the year 24: such a date is a two-digit year for the yy format.
+                if let date = formatter.date(from: text), Calendar.shanghai.component(.year, from: date) >= 1970 { return date }
+            }
+            return nil
         }
-        return nil
+    }
+}
+
+/// Date formatters are costly to make and not Sendable: made once, used under a lock.
+private final class Formatters: @unchecked Sendable {
+    static let shared = Formatters()
+
+    struct Kit {
+        let iso: ISO8601DateFormatter
+        let isoFractional: ISO8601DateFormatter
+        let rfc822: [DateFormatter]
+    }
+
+    private let lock = NSLock()
+    private let kit: Kit
+
+    private init() {
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime]
+        let isoFractional = ISO8601DateFormatter()
+        isoFractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let rfc822 = ["EEE, dd MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm:ss zzz", "EEE, d MMM yyyy HH:mm:ss",
+                      "dd MMM yyyy HH:mm:ss Z", "EEE, dd MMM yyyy HH:mm Z", "EEE, dd MMM yyyy HH:mm:ss xxx",
+                      "EEE, dd MMM yy HH:mm:ss Z", "EEE dd MMM yyyy HH:mm:ss Z", "dd MMM yyyy HH:mm Z"].map { format in
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+            formatter.dateFormat = format
+            return formatter
+        }
+        kit = Kit(iso: iso, isoFractional: isoFractional, rfc822: rfc822)
+    }
+
+    func withLock<Result>(_ body: (Kit) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(kit)
     }
 }
