@@ -38,6 +38,7 @@ func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 let megabytes = Double(corpus.bytes * repeats) / 1e6
+print("automaton: \(engine.automatonSize.patterns) patterns, \(engine.automatonSize.states) states")
 print(String(format: "build %.2f s; scoring %d posts (%.1f MB) in %.2f s = %.1f MB/s; %d signals, %d linked",
              seconds(build), corpus.posts.count * repeats, megabytes, seconds(scoring),
              megabytes / seconds(scoring), signals, linked))

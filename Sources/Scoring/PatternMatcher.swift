@@ -22,26 +22,42 @@ public struct PatternMatcher: Sendable {
         }
     }
 
+    struct Output: Sendable {
+        var pattern: Int32
+        var length: Int32
+        var link: Int32
+    }
+
+    /// What a scan reads of a state, side by side so that one cache line holds it.
+    @usableFromInline
+    struct State: Sendable {
+        /// The state's edges are `edgeStart ..< edgeEnd` in the edge arrays.
+        var edgeStart: Int32
+        var edgeEnd: Int32
+        var failure: Int32
+        /// The first state on the failure chain (itself included) where a pattern ends, or -1.
+        var emitter: Int32
+    }
+
     private let bmpClasses: [UInt16]
     private let astralClasses: [UInt32: UInt16]
     private let rootNext: [Int32]
-    private let edgeStart: [Int32]
+    private let states: [State]
     private let edgeLabel: [UInt16]
     private let edgeTarget: [Int32]
-    private let failure: [Int32]
-    /// The pattern that ends at a state, or -1.
-    private let output: [Int32]
-    /// The nearest state along the failure chain that has an output, or -1.
-    private let outputLink: [Int32]
-    private let lengths: [Int32]
+    /// Per state: the pattern that ends there (-1 for none), its length, and the
+    /// nearest state along the failure chain where another pattern ends (-1 for none).
+    private let outputs: [Output]
+    private let patternCount: Int
+    private static let emits = Int32(bitPattern: 0x8000_0000)
     /// For patterns given more than once: every index of the same text.
     private let duplicates: [Int32: [Int32]]
 
     /// The number of patterns.
-    public var count: Int { lengths.count }
+    public var count: Int { patternCount }
 
     /// The number of automaton states, for sizing and benchmarks.
-    public var stateCount: Int { failure.count }
+    public var stateCount: Int { states.count }
 
     /// Builds the automaton. Patterns are used as given: normalize them first.
     /// Empty patterns never match.
@@ -157,14 +173,24 @@ public struct PatternMatcher: Sendable {
 
         self.bmpClasses = bmp
         self.astralClasses = astral
-        self.rootNext = rootNext
-        self.edgeStart = edgeStart
+        let states = (0..<stateCount).map { state in
+            State(edgeStart: edgeStart[state], edgeEnd: edgeStart[state + 1], failure: failure[state],
+                  emitter: output[state] >= 0 ? Int32(state) : outputLink[state])
+        }
+        // A transition into a state where patterns end carries the sign bit, so a scan
+        // learns it without waiting for the new state's record.
+        func flagged(_ target: Int32) -> Int32 {
+            target > 0 && states[Int(target)].emitter >= 0 ? target | Self.emits : target
+        }
+        self.rootNext = rootNext.map(flagged)
+        self.states = states
+        edgeTarget = edgeTarget.map(flagged)
         self.edgeLabel = edgeLabel
         self.edgeTarget = edgeTarget
-        self.failure = failure
-        self.output = output
-        self.outputLink = outputLink
-        self.lengths = patterns.map { Int32($0.count) }
+        self.outputs = (0..<stateCount).map { state in
+            Output(pattern: output[state], length: depth[state], link: outputLink[state])
+        }
+        self.patternCount = patterns.count
         self.duplicates = duplicates
     }
 
@@ -185,24 +211,20 @@ public struct PatternMatcher: Sendable {
     /// - Complexity: O(n + m) for n scalars and m occurrences.
     @inlinable
     public func scan(_ scalars: UnsafeBufferPointer<UInt32>, _ body: (Int, Int, Int) -> Void) {
-        scanStates(scalars) { pattern, end in
-            body(pattern, end - Int(lengthOf(pattern)), end)
+        scanStates(scalars) { pattern, length, end in
+            body(pattern, end - length, end)
         }
     }
 
     @usableFromInline
-    func lengthOf(_ pattern: Int) -> Int32 { lengths[pattern] }
-
-    @usableFromInline
-    func scanStates(_ scalars: UnsafeBufferPointer<UInt32>, _ body: (Int, Int) -> Void) {
+    func scanStates(_ scalars: UnsafeBufferPointer<UInt32>, _ body: (_ pattern: Int, _ length: Int, _ end: Int) -> Void) {
+        let hasDuplicates = !duplicates.isEmpty
         bmpClasses.withUnsafeBufferPointer { classes in
         rootNext.withUnsafeBufferPointer { root in
-        edgeStart.withUnsafeBufferPointer { starts in
+        states.withUnsafeBufferPointer { states in
         edgeLabel.withUnsafeBufferPointer { labels in
         edgeTarget.withUnsafeBufferPointer { targets in
-        failure.withUnsafeBufferPointer { failures in
-        output.withUnsafeBufferPointer { outputs in
-        outputLink.withUnsafeBufferPointer { links in
+        outputs.withUnsafeBufferPointer { outputs in
             var state: Int32 = 0
             for offset in 0..<scalars.count {
                 let scalar = scalars[offset]
@@ -211,38 +233,41 @@ public struct PatternMatcher: Sendable {
                     state = 0
                     continue
                 }
+                var next: Int32 = 0
                 while true {
                     if state == 0 {
-                        state = root[Int(label)]
+                        next = root[Int(label)]
                         break
                     }
-                    var low = Int(starts[Int(state)]), high = Int(starts[Int(state) + 1])
-                    var next: Int32 = -1
-                    while low < high {
-                        let middle = (low + high) >> 1
-                        let value = labels[middle]
-                        if value == label { next = targets[middle]; break }
-                        if value < label { low = middle + 1 } else { high = middle }
+                    let record = states[Int(state)]
+                    // Branch-free search of the sorted labels: the last edge whose label <= label.
+                    var base = Int(record.edgeStart)
+                    var count = Int(record.edgeEnd) - base
+                    while count > 1 {
+                        let half = count >> 1
+                        base = labels[base + half] <= label ? base + half : base
+                        count -= half
                     }
-                    if next >= 0 {
-                        state = next
+                    if count == 1 && labels[base] == label {
+                        next = targets[base]
                         break
                     }
-                    state = failures[Int(state)]
+                    state = record.failure
                 }
-                if state == 0 { continue }
-                var emitting = outputs[Int(state)] >= 0 ? state : links[Int(state)]
+                state = next & ~Self.emits
+                guard next < 0 else { continue }
+                var emitting = states[Int(state)].emitter
                 while emitting >= 0 {
-                    let pattern = Int(outputs[Int(emitting)])
-                    if let copies = duplicates[Int32(pattern)] {
-                        for copy in copies { body(Int(copy), offset + 1) }
+                    let found = outputs[Int(emitting)]
+                    if hasDuplicates, let copies = duplicates[found.pattern] {
+                        for copy in copies { body(Int(copy), Int(found.length), offset + 1) }
                     } else {
-                        body(pattern, offset + 1)
+                        body(Int(found.pattern), Int(found.length), offset + 1)
                     }
-                    emitting = links[Int(emitting)]
+                    emitting = found.link
                 }
             }
-        }}}}}}}}
+        }}}}}}
     }
 
     /// All occurrences of all patterns in `text`, in order of their end offset.

@@ -136,6 +136,8 @@ public struct Rulebook: Sendable {
         public var respondentBonus: Double
         /// Project types and the words that name them (安置房: [安置房, 安置小区] ...).
         public var types: [String: [String]]
+        /// Project types are kept as bits of one word per project.
+        public static let maxTypes = 64
 
         /// The weight of one kind of mention; 0 for kinds the file leaves out.
         public func weight(of kind: MentionKind) -> Double {
@@ -379,7 +381,10 @@ private struct RulebookBuilder {
             case "review_threshold": settings.reviewThreshold = try reader.number(value, key)
             case "respondent_bonus": settings.respondentBonus = try reader.number(value, key)
             case "types":
-                for (type, words, _) in try reader.mapping(value, "linking.types", allowed: []) {
+                for (type, words, typeNode) in try reader.mapping(value, "linking.types", allowed: []) {
+                    guard settings.types.count < Rulebook.LinkingSettings.maxTypes else {
+                        throw reader.failure(typeNode, "linking.types holds at most \(Rulebook.LinkingSettings.maxTypes) project types")
+                    }
                     settings.types[type] = try reader.strings(words, "linking.types.\(type)")
                 }
             default: break

@@ -44,8 +44,9 @@ extension ScoringEngine {
                 let at = field(of: start)
                 guard at == field(of: end - 1) else { return }
                 var negated = false
-                if cueWindow[pattern] >= 0 { cueEnds.append((end, Int(cueWindow[pattern]))) }
-                let first = Int(slotStart[pattern]), last = Int(slotStart[pattern + 1])
+                let info = patternInfo[pattern]
+                if info.cueWindow >= 0 { cueEnds.append((end, Int(info.cueWindow))) }
+                let first = Int(info.slotStart), last = Int(info.slotEnd)
                 if first < last {
                     // A cue counts when it ends at most `window` characters before the term starts.
                     var cue = cueEnds.count - 1
@@ -64,7 +65,7 @@ extension ScoringEngine {
                     }
                     if counted { termPatterns.append(pattern) }
                 }
-                if ownerStart[pattern] < ownerStart[pattern + 1] || townshipOfPattern[pattern] >= 0 || typeOfPattern[pattern] >= 0 {
+                if info.isMention {
                     mentions.append((pattern, at))
                 }
                 if explaining {
@@ -117,11 +118,25 @@ extension ScoringEngine {
         }
 
         let mentionsRegistry = mentions.contains {
-            ownerStart[$0.pattern] < ownerStart[$0.pattern + 1] || townshipOfPattern[$0.pattern] >= 0
+            patternInfo[$0.pattern].hasOwners || patternInfo[$0.pattern].township >= 0
         }
         var firedIndexes: [Int] = []
         func evaluate(_ index: Int) {
             let compiled = compiledRules[index]
+            let mask = compiled.scopeMask
+            let gate = ruleGates[index]
+            if !gate.isEmpty {
+                var open = false
+                for word in 0..<slotWords where gate[word] != 0 {
+                    var present: UInt64 = 0
+                    for at in 0..<4 where mask & (1 << at) != 0 { present |= presence[at * slotWords + word] }
+                    if present & gate[word] != 0 {
+                        open = true
+                        break
+                    }
+                }
+                if !open { return }
+            }
             let conditions = compiled.conditions
             if let kind = conditions.kind, kind != item.kind { return }
             if !conditions.channels.isEmpty && !(item.channel.map(conditions.channels.contains) ?? false) { return }
@@ -129,7 +144,6 @@ extension ScoringEngine {
             if let comparison = conditions.people, !(people.map { comparison.holds(for: Double($0)) } ?? false) { return }
             if let comparison = conditions.amount, !(amount.map(comparison.holds(for:)) ?? false) { return }
             if let wanted = conditions.mentionsRegistry, wanted != mentionsRegistry { return }
-            let mask = compiled.scopeMask
             guard compiled.all.allSatisfy({ holds($0, mask) }),
                   !compiled.none.contains(where: { holds($0, mask) }),
                   compiled.any.isEmpty || compiled.any.contains(where: { holds($0, mask) })
@@ -214,16 +228,17 @@ extension ScoringEngine {
     private func occurrence(_ pattern: Int, start: Int, end: Int, field: Int, negated: Bool,
                             in text: NormalizedText) -> Explanation.Occurrence {
         var meanings: [String] = []
-        for entry in Int(slotStart[pattern])..<Int(slotStart[pattern + 1]) {
+        let info = patternInfo[pattern]
+        for entry in Int(info.slotStart)..<Int(info.slotEnd) {
             let name = slotNames[Int(slotList[entry])]
             meanings.append(name.hasPrefix("=") ? "term" : "lexicon:\(name)")
         }
-        if cueWindow[pattern] >= 0 { meanings.append("negation") }
-        for entry in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) {
-            meanings.append("registry:\(projects[Int(ownerProject[entry])].id) (\(ownerKind[entry].rawValue))")
+        if info.cueWindow >= 0 { meanings.append("negation") }
+        for owner in owners[Int(info.ownerStart)..<Int(info.ownerEnd)] {
+            meanings.append("registry:\(projects[Int(owner.project)].id) (\(owner.kind.rawValue))")
         }
-        if townshipOfPattern[pattern] >= 0 { meanings.append("township") }
-        if typeOfPattern[pattern] >= 0 { meanings.append("project_type") }
+        if info.township >= 0 { meanings.append("township") }
+        if info.type >= 0 { meanings.append("project_type") }
         // The original bytes run to where the next folded scalar of the field came from.
         let fieldEnd = field + 1 < text.fieldStarts.count ? text.fieldStarts[field + 1] : text.scalars.count
         let originEnd = end < fieldEnd ? Int(text.origins[end]) : text.fieldByteCounts[field]
@@ -282,72 +297,113 @@ extension ScoringEngine {
 
     /// Projects the mentions point at, best first (only the best two unless explaining).
     ///
-    /// Items name few projects, so candidates live in a small array searched
-    /// linearly rather than in hashed collections.
+    /// Every piece of registry evidence becomes one entry; sorting the entries by
+    /// project gathers each candidate's evidence without hashing, and a contractor
+    /// that runs many projects costs a sort of a few dozen integers. Only the
+    /// candidates returned get their clues written out.
     func rankCandidates(_ mentions: [(pattern: Int, field: Int)], explaining: Bool) -> [Candidate] {
         guard !mentions.isEmpty else { return [] }
         let settings = rulebook.linking
-        var candidates: [Candidate] = []
         let respondentField = 2
-        func add(_ project: Int, _ clue: Clue, _ weight: Double) {
-            if let index = candidates.firstIndex(where: { $0.project == project }) {
-                // One count per project, kind and text.
-                guard !candidates[index].clues.contains(clue) else { return }
-                candidates[index].confidence += weight
-                candidates[index].clues.append(clue)
-            } else {
-                candidates.append(Candidate(project: project, confidence: weight, clues: [clue]))
-            }
-        }
-        for (pattern, at) in mentions where ownerStart[pattern] < ownerStart[pattern + 1] {
-            let shared = Double(sharedBy[pattern])
-            for entry in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) {
-                let project = Int(ownerProject[entry])
-                let kind = ownerKind[entry]
-                let display = ownerDisplay[entry]
-                add(project, Clue(kind: kind, pattern: pattern, display: display), kindWeights[Int(ownerKindIndex[entry])] / shared)
+        // Entry i: project in the high half of keys (with i in the low half, for a stable order).
+        var keys: [UInt64] = []
+        var traits: [ProjectTraits] = []
+        var clues: [Clue] = []
+        var weights: [Double] = []
+        for (pattern, at) in mentions {
+            let info = patternInfo[pattern]
+            guard info.hasOwners else { continue }
+            let shared = Double(info.sharedBy)
+            for owner in owners[Int(info.ownerStart)..<Int(info.ownerEnd)] {
+                let project = UInt64(owner.project) << 32
+                let display = owner.display
+                keys.append(project | UInt64(clues.count))
+                traits.append(owner.traits)
+                clues.append(Clue(kind: owner.kind, pattern: pattern, display: display))
+                weights.append(kindWeights[Int(owner.kindIndex)] / shared)
                 if at == respondentField {
-                    add(project, Clue(kind: .respondent, pattern: pattern, display: display), settings.respondentBonus / shared)
+                    keys.append(project | UInt64(clues.count))
+                    traits.append(owner.traits)
+                    clues.append(Clue(kind: .respondent, pattern: pattern, display: display))
+                    weights.append(settings.respondentBonus / shared)
                 }
             }
         }
-        // Township and project-type words only tell candidates apart; they never make one.
-        for (pattern, _) in mentions where townshipOfPattern[pattern] >= 0 || typeOfPattern[pattern] >= 0 {
-            let township = townshipOfPattern[pattern]
-            let type = typeOfPattern[pattern]
-            for index in candidates.indices {
-                let project = candidates[index].project
-                if township >= 0, townshipOfProject[project] == township,
-                   !candidates[index].clues.contains(where: { $0.kind == .township }) {
-                    candidates[index].confidence += settings.weight(of: .township)
-                    candidates[index].clues.append(Clue(kind: .township, pattern: -1, display: -1))
-                }
-                if type >= 0, typesOfProject[project].contains(type),
-                   !candidates[index].clues.contains(where: { $0.kind == .projectType }) {
-                    candidates[index].confidence += settings.weight(of: .projectType)
-                    candidates[index].clues.append(Clue(kind: .projectType, pattern: pattern, display: -1))
-                }
-            }
-        }
-        guard explaining else {
-            // The verdict needs only the best two, and a tie between them.
-            var best: Int?
-            var second: Int?
-            for index in candidates.indices {
-                if best == nil || ranksBefore(candidates[index], candidates[best!]) {
-                    second = best
-                    best = index
-                } else if second == nil || ranksBefore(candidates[index], candidates[second!]) {
-                    second = index
-                }
-            }
-            return [best, second].compactMap { $0.map { candidates[$0] } }
-        }
-        return candidates.sorted(by: ranksBefore)
-    }
+        guard !keys.isEmpty else { return [] }
+        keys.sort()
 
-    private func ranksBefore(_ lhs: Candidate, _ rhs: Candidate) -> Bool {
-        lhs.confidence != rhs.confidence ? lhs.confidence > rhs.confidence : lhs.project < rhs.project
+        // Township and project-type words only tell candidates apart; they never make one.
+        var townships: [Int32] = []
+        var types: [(type: Int32, pattern: Int)] = []
+        for (pattern, _) in mentions {
+            let info = patternInfo[pattern]
+            if info.township >= 0 { townships.append(info.township) }
+            if info.type >= 0 { types.append((info.type, pattern)) }
+        }
+        let typeBits = types.reduce(UInt64(0)) { $0 | 1 << UInt64($1.type) }
+        let townshipWeight = settings.weight(of: .township)
+        let typeWeight = settings.weight(of: .projectType)
+
+        /// One candidate: its project, its entries in `keys`, and what it scores.
+        struct Group {
+            var project: Int
+            var entries: Range<Int>
+            var confidence: Double
+            var type: (type: Int32, pattern: Int)?
+            var township: Bool
+        }
+        func ranksBefore(_ lhs: Group, _ rhs: Group) -> Bool {
+            lhs.confidence != rhs.confidence ? lhs.confidence > rhs.confidence : lhs.project < rhs.project
+        }
+        func isFirst(_ index: Int, in entries: Range<Int>) -> Bool {
+            // One count per project, kind and text.
+            let clue = clues[Int(keys[index] & 0xFFFF_FFFF)]
+            return !keys[entries.lowerBound..<index].contains { clues[Int($0 & 0xFFFF_FFFF)] == clue }
+        }
+        var groups: [Group] = []
+        var best: Group?
+        var second: Group?
+        var first = 0
+        while first < keys.count {
+            let project = keys[first] >> 32
+            var last = first + 1
+            while last < keys.count && keys[last] >> 32 == project { last += 1 }
+            var group = Group(project: Int(project), entries: first..<last, confidence: 0, type: nil, township: false)
+            for index in first..<last where isFirst(index, in: first..<last) {
+                group.confidence += weights[Int(keys[index] & 0xFFFF_FFFF)]
+            }
+            let traits = traits[Int(keys[first] & 0xFFFF_FFFF)]
+            if !townships.isEmpty, townships.contains(traits.township) {
+                group.confidence += townshipWeight
+                group.township = true
+            }
+            if traits.types & typeBits != 0,
+               let type = types.first(where: { traits.types & 1 << UInt64($0.type) != 0 }) {
+                group.confidence += typeWeight
+                group.type = type
+            }
+            // The verdict needs only the best two, and a tie between them.
+            if explaining {
+                groups.append(group)
+            } else if best == nil || ranksBefore(group, best!) {
+                second = best
+                best = group
+            } else if second == nil || ranksBefore(group, second!) {
+                second = group
+            }
+            first = last
+        }
+        func candidate(_ group: Group) -> Candidate {
+            var result = Candidate(project: group.project, confidence: group.confidence, clues: [])
+            for index in group.entries where isFirst(index, in: group.entries) {
+                result.clues.append(clues[Int(keys[index] & 0xFFFF_FFFF)])
+            }
+            if group.township { result.clues.append(Clue(kind: .township, pattern: -1, display: -1)) }
+            if let type = group.type { result.clues.append(Clue(kind: .projectType, pattern: type.pattern, display: -1)) }
+            return result
+        }
+        guard explaining else { return [best, second].compactMap { $0.map(candidate) } }
+        return groups.sorted(by: ranksBefore).map(candidate)
     }
 
     /// The clues of a candidate in words: the registry's own spelling of what was found.
@@ -362,9 +418,9 @@ extension ScoringEngine {
             default:
                 // The registry's own spelling of the text found (for the respondent clue,
                 // whatever registry text the 被反映对象 field held).
-                let entries = Int(ownerStart[clue.pattern])..<Int(ownerStart[clue.pattern + 1])
-                let entry = entries.first {
-                    Int(ownerProject[$0]) == candidate.project && (clue.kind == .respondent || ownerKind[$0] == clue.kind)
+                let info = patternInfo[clue.pattern]
+                let entry = (Int(info.ownerStart)..<Int(info.ownerEnd)).first {
+                    Int(owners[$0].project) == candidate.project && (clue.kind == .respondent || owners[$0].kind == clue.kind)
                 }
                 return LinkEvidence(kind: clue.kind, text: entry.map { ownerText[$0] } ?? patternTexts[clue.pattern])
             }

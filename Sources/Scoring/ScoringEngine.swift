@@ -14,27 +14,18 @@ public struct ScoringEngine: Sendable {
     let normalizer: TextNormalizer
     let matcher: PatternMatcher
 
-    // Per pattern, in contiguous lists (pattern i owns entries start[i] ..< start[i+1]).
+    /// Per pattern, what a match needs, in one record (see `PatternInfo`).
+    let patternInfo: [PatternInfo]
     let patternTexts: [String]
     let patternScalars: [[UInt32]]
-    let slotStart: [Int32]
+    /// Slots of pattern i: `slotList[info.slotStart ..< info.slotEnd]`.
     let slotList: [Int32]
-    let ownerStart: [Int32]
-    let ownerProject: [Int32]
-    let ownerKind: [MentionKind]
-    let ownerKindIndex: [UInt8]
+    /// Projects that pattern i names: `owners[info.ownerStart ..< info.ownerEnd]`.
+    let owners: [Owner]
     /// The linking weight of each mention kind, by `MentionKind.allCases` index.
     let kindWeights: [Double]
-    /// The registry's own spelling of each owner's name (contractor, alias ...).
+    /// The registry's own spelling of each owner's name (contractor, alias ...), by owner.
     let ownerText: [String]
-    /// The same spelling as a number, equal for a name and its short forms.
-    let ownerDisplay: [Int32]
-    /// Distinct projects that share each pattern's registry text.
-    let sharedBy: [Int32]
-    /// For a negation cue, how many characters may stand between it and the term; -1 for other patterns.
-    let cueWindow: [Int32]
-    let townshipOfPattern: [Int32]
-    let typeOfPattern: [Int32]
 
     /// Lexicon slots: the named lexicons, then one slot per literal term used by a rule.
     let slotNames: [String]
@@ -43,8 +34,12 @@ public struct ScoringEngine: Sendable {
     let slotWords: Int
 
     let compiledRules: [CompiledRule]
-    let townshipOfProject: [Int32]
-    let typesOfProject: [[Int32]]
+    /// Per rule, bits of the slots of which one at least must occur for the rule to
+    /// hold (empty when the rule names none, as a rule of regexes only): most rules
+    /// are ruled out by a few word tests.
+    let ruleGates: [[UInt64]]
+    /// Patterns and states of the automaton, for sizing and benchmarks.
+    public var automatonSize: (patterns: Int, states: Int) { (matcher.count, matcher.stateCount) }
 
     /// Builds the engine.
     /// - Parameters:
@@ -104,7 +99,7 @@ public struct ScoringEngine: Sendable {
         var townshipOfProject: [Int32] = []
         let typeNames = rulebook.linking.types.keys.sorted()
         let typeWords = typeNames.map { rulebook.linking.types[$0]!.map(normalizer.normalize) }
-        var typesOfProject: [[Int32]] = []
+        var typesOfProject: [UInt64] = []
         let typeMatcher = PatternMatcher(patterns: typeWords.flatMap { $0 })
         let typeOfWord = typeWords.enumerated().flatMap { type, words in words.map { _ in Int32(type) } }
         var stamp = StableHash.Accumulator()
@@ -135,12 +130,10 @@ public struct ScoringEngine: Sendable {
             } else {
                 townshipOfProject.append(-1)
             }
-            var types: [Int32] = []
+            var types: UInt64 = 0
             for text in [project.name] + project.aliases {
                 normalizer.normalizedScalars(text).withUnsafeBufferPointer { buffer in
-                    typeMatcher.scan(buffer) { pattern, _, _ in
-                        if !types.contains(typeOfWord[pattern]) { types.append(typeOfWord[pattern]) }
-                    }
+                    typeMatcher.scan(buffer) { pattern, _, _ in types |= 1 << UInt64(typeOfWord[pattern]) }
                 }
             }
             typesOfProject.append(types)
@@ -162,35 +155,70 @@ public struct ScoringEngine: Sendable {
         self.matcher = PatternMatcher(scalarPatterns: table.scalars)
         self.patternScalars = table.scalars
         self.patternTexts = table.texts
-        self.slotStart = table.slotStart
+        self.patternInfo = table.info
         self.slotList = table.slotList
-        self.ownerStart = table.ownerStart
-        self.ownerProject = table.ownerProject
-        self.ownerKind = table.ownerKind
-        self.ownerKindIndex = table.ownerKind.map { UInt8(MentionKind.allCases.firstIndex(of: $0)!) }
+        var displayIDs: [String: Int32] = [:]
+        self.owners = zip(table.ownerText, zip(table.ownerProject, table.ownerKind)).map { text, owner in
+            let id = displayIDs[text] ?? Int32(displayIDs.count)
+            displayIDs[text] = id
+            return Owner(project: owner.0, display: id, kindIndex: UInt8(MentionKind.allCases.firstIndex(of: owner.1)!),
+                         traits: ProjectTraits(types: typesOfProject[Int(owner.0)], township: townshipOfProject[Int(owner.0)]))
+        }
         self.kindWeights = MentionKind.allCases.map { rulebook.linking.weight(of: $0) }
         self.ownerText = table.ownerText
-        var displayIDs: [String: Int32] = [:]
-        self.ownerDisplay = table.ownerText.map { text in
-            if let id = displayIDs[text] { return id }
-            let id = Int32(displayIDs.count)
-            displayIDs[text] = id
-            return id
-        }
-        self.sharedBy = table.sharedBy
-        self.cueWindow = table.cueWindow
-        self.townshipOfPattern = table.township
-        self.typeOfPattern = table.type
         self.slotNames = slotNames
         self.slotNegatable = slotNegatable
         self.slotTracked = slotNames.indices.map { tracked.contains($0) }
         self.slotWords = (slotNames.count + 63) / 64
         self.compiledRules = compiled
-        self.townshipOfProject = townshipOfProject
-        self.typesOfProject = typesOfProject
+        let slotWords = self.slotWords
+        self.ruleGates = compiled.map { rule in
+            guard let slots = rule.gateSlots else { return [] }
+            var words = [UInt64](repeating: 0, count: slotWords)
+            for slot in slots { words[slot >> 6] |= 1 << UInt64(slot & 63) }
+            return words
+        }
 
         self.version = StableHash.hex(of: rulebook.version + "|" + stamp.hex + "|" + "\(traditionalToSimplified.count)")
     }
+}
+
+/// What a match of one pattern needs to know, in 32 bytes: the scan reads one
+/// record per match instead of one cache line from each of eight arrays.
+struct PatternInfo: Sendable {
+    var slotStart: Int32
+    var slotEnd: Int32
+    var ownerStart: Int32
+    var ownerEnd: Int32
+    /// For a negation cue, how many characters may stand between it and the term; -1 for other patterns.
+    var cueWindow: Int32
+    var township: Int32
+    var type: Int32
+    /// Distinct projects that share the pattern's registry text.
+    var sharedBy: Int32
+
+    var hasOwners: Bool { ownerStart < ownerEnd }
+    /// Whether a match is linking evidence of any kind.
+    var isMention: Bool { ownerStart < ownerEnd || township >= 0 || type >= 0 }
+}
+
+/// One project a pattern names.
+struct Owner: Sendable {
+    var project: Int32
+    /// The registry spelling as a number, equal for a name and its short forms.
+    var display: Int32
+    /// The mention kind, by `MentionKind.allCases` index.
+    var kindIndex: UInt8
+    /// The project's township and types, here so that ranking a candidate reads no other record.
+    var traits: ProjectTraits
+
+    var kind: MentionKind { MentionKind.allCases[Int(kindIndex)] }
+}
+
+struct ProjectTraits: Sendable {
+    /// Bit t set when the project's name or an alias names project type t.
+    var types: UInt64
+    var township: Int32
 }
 
 /// A rule with its conditions resolved to slots and compiled expressions.
@@ -220,6 +248,30 @@ final class CompiledRule: Sendable {
         self.scopeMask = scopeMask
         self.qualifiesSignal = rule.effect == .escalation || rule.effect == .score
         self.needsNumbers = rule.conditions.people != nil || rule.conditions.amount != nil
+        self.gateSlots = Self.gate(any: any, all: all)
+    }
+
+    /// Slots of which one at least must occur for the rule to hold: those of its
+    /// first `all` condition that names slots (for `near`, its first group), else
+    /// those of all its `any` conditions; nil when no such set exists.
+    let gateSlots: [Int]?
+
+    static func gate(any: [CompiledCondition], all: [CompiledCondition]) -> [Int]? {
+        func slots(_ condition: CompiledCondition) -> [Int]? {
+            switch condition {
+            case let .slot(slot): [slot]
+            case .regex: nil
+            case let .near(groups, _): groups.first
+            }
+        }
+        if let required = all.lazy.compactMap(slots).first { return required }
+        guard !any.isEmpty else { return nil }
+        var union: [Int] = []
+        for condition in any {
+            guard let alternatives = slots(condition) else { return nil }
+            union += alternatives
+        }
+        return union
     }
 
     static func bit(for field: Rulebook.Field) -> Int {
@@ -314,32 +366,27 @@ struct PatternTableBuilder {
     struct Table {
         var scalars: [[UInt32]]
         var texts: [String]
-        var slotStart: [Int32]
+        var info: [PatternInfo]
         var slotList: [Int32]
-        var ownerStart: [Int32]
         var ownerProject: [Int32]
         var ownerKind: [MentionKind]
         var ownerText: [String]
-        var sharedBy: [Int32]
-        var cueWindow: [Int32]
-        var township: [Int32]
-        var type: [Int32]
     }
 
     /// A registry text shared by more projects than this is no evidence for any of them.
     static let maxSharedOwners = 16
 
     func finish() -> Table {
-        var slotStart: [Int32] = [0]
+        var info: [PatternInfo] = []
+        info.reserveCapacity(scalars.count)
         var slotList: [Int32] = []
-        var ownerStart: [Int32] = [0]
         var ownerProject: [Int32] = []
         var ownerKind: [MentionKind] = []
         var ownerText: [String] = []
-        var sharedBy: [Int32] = []
         for pattern in scalars.indices {
+            let slotStart = Int32(slotList.count)
             slotList += slots[pattern]
-            slotStart.append(Int32(slotList.count))
+            let ownerStart = Int32(ownerProject.count)
             var distinct = 0
             var last: Int32 = -1
             for owner in owners[pattern] where owner.project != last {
@@ -353,17 +400,17 @@ struct PatternTableBuilder {
                     ownerText.append(owner.display)
                 }
             }
-            ownerStart.append(Int32(ownerProject.count))
-            sharedBy.append(Int32(max(1, distinct)))
+            info.append(PatternInfo(
+                slotStart: slotStart, slotEnd: Int32(slotList.count), ownerStart: ownerStart,
+                ownerEnd: Int32(ownerProject.count), cueWindow: cues[pattern], township: townships[pattern],
+                type: types[pattern], sharedBy: Int32(max(1, distinct))))
         }
         let texts = scalars.map { pattern in
             var view = String.UnicodeScalarView()
             for value in pattern { view.append(Unicode.Scalar(value)!) }
             return String(view)
         }
-        return Table(
-            scalars: scalars, texts: texts, slotStart: slotStart, slotList: slotList, ownerStart: ownerStart,
-            ownerProject: ownerProject, ownerKind: ownerKind, ownerText: ownerText, sharedBy: sharedBy,
-            cueWindow: cues, township: townships, type: types)
+        return Table(scalars: scalars, texts: texts, info: info, slotList: slotList, ownerProject: ownerProject,
+                     ownerKind: ownerKind, ownerText: ownerText)
     }
 }

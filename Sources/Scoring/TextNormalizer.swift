@@ -12,20 +12,32 @@ import Model
 /// UTF-8 offset of the character it came from, so matches can be marked in the
 /// original text.
 public struct TextNormalizer: Sendable {
-    /// Simplified forms for the CJK blocks, indexed by `scalar - tableBase`; 0 means unchanged.
-    private let simplified: [UInt32]
-    private static let tableBase: UInt32 = 0x3400
-    private static let tableEnd: UInt32 = 0xFB00
+    /// The folded form of every BMP scalar: itself, its replacement, `dropped`, or
+    /// `markup` for `<` and `&`, which may open a tag or a character reference.
+    /// One load per character instead of a cascade of range tests.
+    private let bmp: [UInt32]
+    /// Simplified forms of traditional characters outside the BMP (CJK extension B and later).
+    private let astralSimplified: [UInt32: UInt32]
+    private static let dropped: UInt32 = 0
+    private static let markup: UInt32 = .max
 
     /// A normalizer that folds traditional characters with `traditionalToSimplified`
     /// (see `ChineseConversion.TraditionalToSimplified.characterTable()`).
     public init(traditionalToSimplified: [UInt32: UInt32] = [:]) {
-        var table = [UInt32](repeating: 0, count: Int(Self.tableEnd - Self.tableBase))
-        for (traditional, simple) in traditionalToSimplified
-        where traditional >= Self.tableBase && traditional < Self.tableEnd {
-            table[Int(traditional - Self.tableBase)] = simple
+        var table = [UInt32](unsafeUninitializedCapacity: 0x10000) { buffer, count in
+            for value in 0..<UInt32(0x10000) {
+                buffer[Int(value)] = Self.foldWithoutTable(value) ?? Self.dropped
+            }
+            count = 0x10000
         }
-        simplified = table
+        var astral: [UInt32: UInt32] = [:]
+        for (traditional, simple) in traditionalToSimplified where Self.foldWithoutTable(traditional) == traditional {
+            if traditional < 0x10000 { table[Int(traditional)] = simple } else { astral[traditional] = simple }
+        }
+        table[0x3C] = Self.markup
+        table[0x26] = Self.markup
+        bmp = table
+        astralSimplified = astral
     }
 
     /// The folded form of `text` as a string (for patterns and tests).
@@ -40,7 +52,7 @@ public struct TextNormalizer: Sendable {
         var text = text
         return text.withUTF8 { bytes in
             [UInt32](unsafeUninitializedCapacity: max(1, bytes.count)) { buffer, count in
-                count = simplified.withUnsafeBufferPointer { table in
+                count = bmp.withUnsafeBufferPointer { table in
                     fold(bytes, table: table, scalars: buffer.baseAddress!, origins: nil)
                 }
             }
@@ -55,7 +67,7 @@ public struct TextNormalizer: Sendable {
             var origins: [Int32] = []
             let scalars = [UInt32](unsafeUninitializedCapacity: max(1, bytes.count)) { scalarBuffer, count in
                 origins = [Int32](unsafeUninitializedCapacity: max(1, bytes.count)) { originBuffer, originCount in
-                    count = simplified.withUnsafeBufferPointer { table in
+                    count = bmp.withUnsafeBufferPointer { table in
                         fold(bytes, table: table, scalars: scalarBuffer.baseAddress!, origins: originBuffer.baseAddress!)
                     }
                     originCount = count
@@ -85,7 +97,7 @@ public struct TextNormalizer: Sendable {
         let scalars = [UInt32](unsafeUninitializedCapacity: max(1, total)) { scalarBuffer, count in
             origins = [Int32](unsafeUninitializedCapacity: keepingOrigins ? max(1, total) : 0) { originBuffer, originCount in
                 var written = 0
-                simplified.withUnsafeBufferPointer { table in
+                bmp.withUnsafeBufferPointer { table in
                     for index in texts.indices {
                         starts.append(written)
                         written += texts[index].withUTF8 { bytes in
@@ -134,24 +146,34 @@ public struct TextNormalizer: Sendable {
                 index += 4
             }
 
-            if value == 0x3C, let end = Self.tagEnd(bytes, from: start) {
-                // '<' opening a tag: skip to its '>'
-                index = end
-                continue
+            var folded = value < 0x10000 ? table[Int(value)] : fold(astral: value)
+            if folded == Self.markup {
+                if value == 0x3C, let end = Self.tagEnd(bytes, from: start) {
+                    // '<' opening a tag: skip to its '>'
+                    index = end
+                    continue
+                }
+                folded = value
+                if value == 0x26, let (decoded, end) = Self.reference(bytes, from: start) {
+                    // '&' opening a character reference: fold what it stands for
+                    index = end
+                    folded = decoded < 0x10000 ? table[Int(decoded)] : fold(astral: decoded)
+                    if folded == Self.markup { folded = decoded }
+                }
             }
-            if value == 0x26, let (decoded, end) = Self.reference(bytes, from: start) {
-                // '&' opening a character reference: fold what it stands for
-                index = end
-                value = decoded
-            }
-            if let folded = Self.fold(value, table: table) { emit(folded, start) }
+            if folded != Self.dropped { emit(folded, start) }
         }
         return written
     }
 
-    /// One scalar folded, or nil when it is dropped.
-    @inline(__always)
-    private static func fold(_ value: UInt32, table: UnsafeBufferPointer<UInt32>) -> UInt32? {
+    private func fold(astral value: UInt32) -> UInt32 {
+        guard let folded = Self.foldWithoutTable(value) else { return Self.dropped }
+        return astralSimplified[folded] ?? folded
+    }
+
+    /// One scalar folded by the rules that need no table (width, case, dropped
+    /// characters), or nil when it is dropped.
+    private static func foldWithoutTable(_ value: UInt32) -> UInt32? {
         if value < 0x80 { return foldASCIIOrDrop(value) }
         switch value {
         case 0xFF01...0xFF5E:  // full-width ASCII forms
@@ -159,15 +181,11 @@ public struct TextNormalizer: Sendable {
         case 0x3000, 0x00A0, 0x2000...0x200F, 0x2028...0x202F, 0x205F...0x206F, 0xFEFF,
              0xFE00...0xFE0F, 0x1F000...0x1FAFF, 0x2600...0x27BF, 0xE0000...0xE007F:
             return nil  // spaces, zero-width and direction marks, variation selectors, emoji
-        case tableBase..<tableEnd:
-            let mapped = table[Int(value - tableBase)]
-            return mapped == 0 ? value : mapped
         default:
             return value
         }
     }
 
-    @inline(__always)
     private static func foldASCIIOrDrop(_ value: UInt32) -> UInt32? {
         if value <= 0x20 || value == 0x7F { return nil }
         if value >= 0x41 && value <= 0x5A { return value + 0x20 }
