@@ -42,3 +42,40 @@ print("automaton: \(engine.automatonSize.patterns) patterns, \(engine.automatonS
 print(String(format: "build %.2f s; scoring %d posts (%.1f MB) in %.2f s = %.1f MB/s; %d signals, %d linked",
              seconds(build), corpus.posts.count * repeats, megabytes, seconds(scoring),
              megabytes / seconds(scoring), signals, linked))
+if environment["WAGEWATCH_PROFILE_PHASES"] != nil {
+    let normalizer = TextNormalizer(traditionalToSimplified: table)
+    var patterns = Set(corpus.lexicon)
+    for project in corpus.projects {
+        patterns.insert(project.name)
+        patterns.formUnion(project.aliases)
+        if let contractor = project.contractor { patterns.insert(contractor) }
+    }
+    let matcher = PatternMatcher(patterns: patterns.sorted().map(normalizer.normalize))
+    var best = [Double](repeating: .infinity, count: 4)
+    let prepared = corpus.posts.map { normalizer.normalize(fields: [$0.title, $0.content, "", ""], keepingOrigins: false).scalars }
+    var sink = 0
+    for _ in 0..<3 {
+        best[0] = min(best[0], seconds(clock.measure {
+            for post in corpus.posts {
+                sink &+= normalizer.normalize(fields: [post.title, post.content, "", ""], keepingOrigins: false).scalars.count
+            }
+        }))
+        best[1] = min(best[1], seconds(clock.measure {
+            for post in corpus.posts {
+                let text = normalizer.normalize(fields: [post.title, post.content, "", ""], keepingOrigins: false)
+                text.scalars.withUnsafeBufferPointer { buffer in matcher.scan(buffer) { pattern, _, _ in sink &+= pattern } }
+            }
+        }))
+        best[3] = min(best[3], seconds(clock.measure {
+            for text in prepared {
+                text.withUnsafeBufferPointer { buffer in matcher.scan(buffer) { pattern, _, _ in sink &+= pattern } }
+            }
+        }))
+        best[2] = min(best[2], seconds(clock.measure {
+            for post in corpus.posts { sink &+= engine.evaluate(post).assessment.firedRules.count }
+        }))
+    }
+    let mb = Double(corpus.bytes) / 1e6
+    print(String(format: "normalize %.0f MB/s; scan %.0f MB/s; normalize+scan %.0f MB/s; evaluate %.0f MB/s (%d)",
+                 mb / best[0], mb / best[3], mb / best[1], mb / best[2], sink & 1))
+}

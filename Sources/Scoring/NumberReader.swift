@@ -11,8 +11,7 @@ public enum NumberReader {
         while index < scalars.endIndex {
             let scalar = scalars[index]
             // Most characters start no number: decide that without a call.
-            guard isASCIIDigit(scalar) || (scalar >= 0x3007 && (digit(scalar) != nil || unit(scalar) != nil)),
-                  let found = number(in: scalars, at: index) else {
+            guard starters.contains(scalar), let found = number(in: scalars, at: index) else {
                 index += 1
                 continue
             }
@@ -45,6 +44,8 @@ public enum NumberReader {
         return (people, amount)
     }
 
+    /// Characters that may start a number: ASCII digits, Chinese digits and units below 万.
+    private static let starters = ScalarBitmap("0123456789零〇一二两三四五六七八九十百千")
     private static let approximate: Set<UInt32> = Set("多余几来".unicodeScalars.map(\.value))
     private static let magnitudes: [UInt32: Double] = [
         0x4E07: 10_000,        // 万

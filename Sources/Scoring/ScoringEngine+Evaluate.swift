@@ -39,38 +39,45 @@ extension ScoringEngine {
         var mentions: [(pattern: Int, field: Int)] = []
         var occurrences: [Explanation.Occurrence] = []
 
+        // Matches within one field, in order of end and, for one end, longest first:
+        // a negation cue is then always seen before the terms after it.
+        var found: [(end: Int32, start: Int32, pattern: Int32)] = []
         text.scalars.withUnsafeBufferPointer { buffer in
             matcher.scan(buffer) { pattern, start, end in
-                let at = field(of: start)
-                guard at == field(of: end - 1) else { return }
-                var negated = false
-                let info = patternInfo[pattern]
-                if info.cueWindow >= 0 { cueEnds.append((end, Int(info.cueWindow))) }
-                let first = Int(info.slotStart), last = Int(info.slotEnd)
-                if first < last {
-                    // A cue counts when it ends at most `window` characters before the term starts.
-                    var cue = cueEnds.count - 1
-                    while cue >= 0 && cueEnds[cue].end > start { cue -= 1 }
-                    negated = cue >= 0 && cueEnds[cue].end >= start - cueEnds[cue].window
-                        && field(of: cueEnds[cue].end - 1) == at
-                    var counted = false
-                    for entry in first..<last {
-                        let slot = Int(slotList[entry])
-                        if negated && slotNegatable[slot] { continue }
-                        presence[at * slotWords + slot >> 6] |= 1 << UInt64(slot & 63)
-                        if slotTracked[slot] {
-                            tracked.append(Tracked(slot: Int32(slot), field: Int8(at), start: Int32(start), end: Int32(end)))
-                        }
-                        counted = true
+                if field(of: start) == field(of: end - 1) { found.append((Int32(end), Int32(start), Int32(pattern))) }
+            }
+        }
+        found.sort { $0.end != $1.end ? $0.end < $1.end : $0.start < $1.start }
+        for (end, start, pattern) in found {
+            let start = Int(start), end = Int(end), pattern = Int(pattern)
+            let at = field(of: start)
+            var negated = false
+            let info = patternInfo[pattern]
+            if info.cueWindow >= 0 { cueEnds.append((end, Int(info.cueWindow))) }
+            let first = Int(info.slotStart), last = Int(info.slotEnd)
+            if first < last {
+                // A cue counts when it ends at most `window` characters before the term starts.
+                var cue = cueEnds.count - 1
+                while cue >= 0 && cueEnds[cue].end > start { cue -= 1 }
+                negated = cue >= 0 && cueEnds[cue].end >= start - cueEnds[cue].window
+                    && field(of: cueEnds[cue].end - 1) == at
+                var counted = false
+                for entry in first..<last {
+                    let slot = Int(slotList[entry])
+                    if negated && slotNegatable[slot] { continue }
+                    presence[at * slotWords + slot >> 6] |= 1 << UInt64(slot & 63)
+                    if slotTracked[slot] {
+                        tracked.append(Tracked(slot: Int32(slot), field: Int8(at), start: Int32(start), end: Int32(end)))
                     }
-                    if counted { termPatterns.append(pattern) }
+                    counted = true
                 }
-                if info.isMention {
-                    mentions.append((pattern, at))
-                }
-                if explaining {
-                    occurrences.append(occurrence(pattern, start: start, end: end, field: at, negated: negated, in: text))
-                }
+                if counted { termPatterns.append(pattern) }
+            }
+            if info.isMention {
+                mentions.append((pattern, at))
+            }
+            if explaining {
+                occurrences.append(occurrence(pattern, start: start, end: end, field: at, negated: negated, in: text))
             }
         }
 

@@ -6,7 +6,7 @@
 public enum SiteMentionFinder {
     static let siteWords: [[UInt32]] = ["安置房", "项目", "工地", "小区", "花园", "大厦", "厂房"]
         .map { $0.unicodeScalars.map(\.value) }
-    static let firstCharacters: Set<UInt32> = Set(siteWords.map { $0[0] })
+    static let firstCharacters = ScalarBitmap(siteWords.map { $0[0] })
     /// Characters that end a name when walking back from the site word.
     static let breaks: Set<UInt32> = Set("在的了是我们到去给对向和与说个于从把被这那里干做找讨要欠拖".unicodeScalars.map(\.value))
     static let shortest = 2
@@ -20,9 +20,11 @@ public enum SiteMentionFinder {
     /// Distinct site names in folded text, in order of first appearance.
     /// - Complexity: O(n) in the number of scalars.
     public static func sites(inFolded scalars: ArraySlice<UInt32>) -> [String] {
-        let characters = Array(scalars)
         var found: [String] = []
         var index = 0
+        // Most texts name no site word at all: find that out without copying them.
+        guard scalars.contains(where: firstCharacters.contains) else { return found }
+        let characters = Array(scalars)
         while index < characters.count {
             guard firstCharacters.contains(characters[index]),
                   let word = siteWords.first(where: { matches($0, in: characters, at: index) }) else {
