@@ -8,6 +8,9 @@ import Scoring
 // cannot follow package-benchmark's harness:
 //   WAGEWATCH_PROFILE=1 WAGEWATCH_BENCH_CORPUS=.bench/corpus-100000-200000 WAGEWATCH_BENCH_POSTS=20000 \
 //     WAGEWATCH_PROFILE_REPEAT=10 perf record -g Benchmarks/.build/release/ScoringProfile
+// WAGEWATCH_PROFILE_PHASES=1 also times folding, matching and evaluation apart
+// (best of three), over the peers' pattern set or, with
+// WAGEWATCH_PROFILE_ENGINE_PATTERNS=1, over the engine's own.
 // package-benchmark's plugin runs every executable of this package; without
 // WAGEWATCH_PROFILE this one does nothing there.
 let environment = ProcessInfo.processInfo.environment
@@ -50,7 +53,9 @@ if environment["WAGEWATCH_PROFILE_PHASES"] != nil {
         patterns.formUnion(project.aliases)
         if let contractor = project.contractor { patterns.insert(contractor) }
     }
-    let matcher = PatternMatcher(patterns: patterns.sorted().map(normalizer.normalize))
+    let matcher = environment["WAGEWATCH_PROFILE_ENGINE_PATTERNS"] != nil
+        ? PatternMatcher(scalarPatterns: engine.patternScalars)
+        : PatternMatcher(patterns: patterns.sorted().map(normalizer.normalize))
     var best = [Double](repeating: .infinity, count: 4)
     let prepared = corpus.posts.map { normalizer.normalize(fields: [$0.title, $0.content, "", ""], keepingOrigins: false).scalars }
     var sink = 0

@@ -147,13 +147,15 @@ public struct PatternMatcher: Sendable {
             fill[from] += 1
         }
 
-        // The states of the first two levels first (every walk starts there, so they
+        // The states of the first two levels first, level by level (every walk starts there, so they
         // should share a few cache lines), then the rest in creation order: a name's
         // own tail was created state after state, so a walk along it reads memory in
         // order, which the hardware prefetches, instead of jumping around a large array.
         var layout: [Int] = []
         layout.reserveCapacity(stateCount)
-        for state in 0..<stateCount where depth[state] <= 2 { layout.append(state) }
+        for level in 0...2 {
+            for state in 0..<stateCount where depth[state] == level { layout.append(state) }
+        }
         for state in 0..<stateCount where depth[state] > 2 { layout.append(state) }
         var rank = [Int32](repeating: 0, count: stateCount)
         for (position, state) in layout.enumerated() { rank[state] = Int32(position) }

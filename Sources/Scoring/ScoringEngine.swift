@@ -17,7 +17,8 @@ public struct ScoringEngine: Sendable {
     /// Per pattern, what a match needs, in one record (see `PatternInfo`).
     let patternInfo: [PatternInfo]
     let patternTexts: [String]
-    let patternScalars: [[UInt32]]
+    /// Every pattern of the automaton, folded, by index.
+    public let patternScalars: [[UInt32]]
     /// Slots of pattern i: `slotList[info.slotStart ..< info.slotEnd]`.
     let slotList: [Int32]
     /// Projects that pattern i names: `owners[info.ownerStart ..< info.ownerEnd]`.
