@@ -16,11 +16,17 @@ public struct FeedState: Codable, Hashable, Sendable {
     public var lastStatus: Int?
     /// After failures, the feed is not asked again before this time.
     public var nextAttempt: Date?
+    /// When a fetch last brought items not seen before.
+    public var lastNewItem: Date?
+    /// The feed's usual time between fetches that bring new items (a moving average).
+    public var typicalGap: TimeInterval?
 
     public init(feedID: String, etag: String? = nil, lastModified: String? = nil, lastAttempt: Date? = nil,
                 lastSuccess: Date? = nil, errorCount: Int = 0, lastError: String? = nil, lastStatus: Int? = nil,
-                nextAttempt: Date? = nil) {
+                nextAttempt: Date? = nil, lastNewItem: Date? = nil, typicalGap: TimeInterval? = nil) {
         self.nextAttempt = nextAttempt
+        self.lastNewItem = lastNewItem
+        self.typicalGap = typicalGap
         self.feedID = feedID
         self.etag = etag
         self.lastModified = lastModified
@@ -54,17 +60,44 @@ public struct FeedState: Codable, Hashable, Sendable {
         nextAttempt = time.addingTimeInterval(max(backoff, retryAfter ?? 0))
     }
 
+    /// Records a successful fetch that brought `newItems` items not seen before,
+    /// learning the feed's rhythm from the gaps between such fetches.
+    public mutating func recordArrival(newItems: Int, at time: Date) {
+        guard newItems > 0 else { return }
+        if let last = lastNewItem, time > last {
+            let gap = time.timeIntervalSince(last)
+            typicalGap = typicalGap.map { $0 * (1 - Self.rhythmWeight) + gap * Self.rhythmWeight } ?? gap
+        }
+        lastNewItem = time
+    }
+
     /// Failures in a row after which a feed is reported as unhealthy.
     public static let failuresBeforeWarning = 3
+    /// How much a new gap moves the learned rhythm.
+    public static let rhythmWeight = 0.3
+    /// Silence longer than this many usual gaps is reported ...
+    public static let silenceFactor = 4.0
+    /// ... but never a silence shorter than this, however busy the feed usually is.
+    public static let shortestReportedSilence: TimeInterval = 3600
 
-    /// Why nobody should read this feed's silence as "no risk", or nil when it is healthy.
-    public var healthWarning: String? {
+    /// Why nobody should read this feed's silence as "no risk" at `now`, or nil when it is healthy.
+    public func healthWarning(at now: Date) -> String? {
         if let status = lastStatus, [401, 403, 418, 432].contains(status), errorCount > 0 {
             return "数据源拒绝访问 (HTTP \(status))：登录凭据可能过期或被封禁，此源的沉默不代表没有风险"
         }
         if errorCount >= Self.failuresBeforeWarning {
             return "数据源连续 \(errorCount) 次失败：此源的沉默不代表没有风险"
         }
+        if let last = lastNewItem, let gap = typicalGap, gap > 0 {
+            let silence = now.timeIntervalSince(last)
+            if silence > max(Self.silenceFactor * gap, Self.shortestReportedSilence) {
+                return "数据源已 \(Self.hours(silence))没有新内容，通常约每 \(Self.hours(gap))就有：此源的沉默不代表没有风险"
+            }
+        }
         return nil
+    }
+
+    private static func hours(_ interval: TimeInterval) -> String {
+        interval >= 86_400 ? String(format: "%.1f 天", interval / 86_400) : String(format: "%.1f 小时", interval / 3600)
     }
 }

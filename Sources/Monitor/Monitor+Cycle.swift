@@ -15,6 +15,8 @@ public struct CycleReport: Sendable {
         public var received: Int
         /// Of those, items not stored before.
         public var added: Int
+        /// Of those, stored items whose source changed their text (the earlier text is kept).
+        public var changed = 0
         /// Records the feed delivered that could not be read.
         public var rejected: Int
         /// Why the feed gave nothing, when it failed. Never holds header values.
@@ -50,7 +52,7 @@ extension Monitor {
             if let wait = states[feed.id]?.nextAttempt, wait > now {
                 // Backing off after failures: this feed waits, the others go on.
                 outcomes[feed.id] = .init(feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil,
-                                          warning: states[feed.id]?.healthWarning, backingOffUntil: wait)
+                                          warning: states[feed.id]?.healthWarning(at: now), backingOffUntil: wait)
                 continue
             }
             do {
@@ -67,8 +69,9 @@ extension Monitor {
                 state.lastAttempt = now
                 state.recordFailure("\(error)", at: now)
                 states[feed.id] = state
+                try database.saveFeedStates([state])
                 outcomes[feed.id] = .init(feedID: feed.id, received: 0, added: 0, rejected: 0, error: "\(error)",
-                                          warning: state.healthWarning)
+                                          warning: state.healthWarning(at: now))
             }
         }
 
@@ -76,19 +79,18 @@ extension Monitor {
         for feed in catalog.feeds where outcomes[feed.id] == nil {
             var state = states[feed.id] ?? FeedState(feedID: feed.id)
             outcomes[feed.id] = try store(responses[feed.id], of: feed, fetchedAt: now, state: &state)
-            outcomes[feed.id]?.warning = state.healthWarning
-            states[feed.id] = state
+            outcomes[feed.id]?.warning = state.healthWarning(at: now)
         }
-        try database.saveFeedStates(catalog.feeds.compactMap { states[$0.id] })
 
         let assessed = try assessPendingItems(engine: engine)
-        let register = try evaluateRegister(asOf: asOf, windowDays: windowDays)
+        let register = try evaluateRegister(asOf: asOf, windowDays: windowDays, now: now)
         return CycleReport(
             feeds: catalog.feeds.compactMap { outcomes[$0.id] }, assessed: assessed, register: register)
     }
 
     /// Stores what one feed delivered and updates what is remembered of it: validators
-    /// only after the body parsed, failures in a row, the last error and status.
+    /// only after the body parsed (in the same transaction as the items), failures in
+    /// a row, the last error and status. `state` ends as stored.
     private func store(_ response: Result<FetchResponse, IngestError>?, of feed: FeedDefinition,
                        fetchedAt: Date, state: inout FeedState) throws -> CycleReport.FeedOutcome {
         var outcome = CycleReport.FeedOutcome(feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil)
@@ -106,6 +108,7 @@ extension Monitor {
             if fetched.isUnchanged {
                 outcome.isUnchanged = true
                 state.recordSuccess(at: fetchedAt)
+                try database.saveFeedStates([state])
                 return outcome
             }
             let parsed = try FeedParser.parse(fetched.body, feed: feed, contentType: fetched.contentType)
@@ -115,21 +118,25 @@ extension Monitor {
             outcome.isRecovered = parsed.isRecovered
             outcome.received = parsed.items.count
             outcome.rejected = parsed.rejections.count
-            outcome.added = try database.insertItems(parsed.items, fetchedAt: fetchedAt) { item, text in
+            (outcome.added, outcome.changed) = try database.storeFetch(
+                of: feed.id, items: parsed.items, rejections: parsed.rejections, state: state, fetchedAt: fetchedAt
+            ) { item, text in
                 PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
             }
-            try database.saveFeedRejections(parsed.rejections, feed: feed.id)
+            state.recordArrival(newItems: outcome.added, at: fetchedAt)
             for rejection in parsed.rejections {
                 logger.warning("feed record rejected", metadata: ["problem": "\(rejection)"])
             }
             logger.info("feed stored", metadata: [
                 "feed": "\(feed.id)", "received": "\(outcome.received)", "added": "\(outcome.added)",
+                "changed": "\(outcome.changed)",
             ])
         } catch let error as IngestError {
             outcome.error = error.description
             var retryAfter: TimeInterval?
             if case let .httpStatus(_, _, seconds?) = error { retryAfter = TimeInterval(seconds) }
             state.recordFailure(error.description, at: fetchedAt, retryAfter: retryAfter)
+            try database.saveFeedStates([state])
             logger.error("feed failed", metadata: ["feed": "\(feed.id)", "error": "\(error)"])
         }
         return outcome
@@ -144,8 +151,8 @@ extension Monitor {
         return verdicts.count
     }
 
-    /// The register as of `asOf`, from what the store holds.
-    public func evaluateRegister(asOf: Day, windowDays: Int) throws -> RegisterReport {
+    /// The register as of `asOf`, from what the store holds; source health as of `now`.
+    public func evaluateRegister(asOf: Day, windowDays: Int, now: Date = Date()) throws -> RegisterReport {
         let from = asOf.adding(days: -(windowDays - 1)).start
         let until = asOf.adding(days: 1).start
         let inputs = try database.registerInputs(from: from, until: until)
@@ -155,7 +162,7 @@ extension Monitor {
         var report = register.evaluate(asOf: asOf, windowDays: windowDays)
         report.sourceHealth = try database.feedStates().values
             .compactMap { state in
-                state.healthWarning.map {
+                state.healthWarning(at: now).map {
                     RegisterReport.SourceWarning(feed: state.feedID, warning: $0, errorCount: state.errorCount,
                                                  lastSuccess: state.lastSuccess)
                 }

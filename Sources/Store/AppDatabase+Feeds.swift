@@ -11,7 +11,8 @@ extension AppDatabase {
                 let state = FeedState(
                     feedID: row["feed_id"], etag: row["etag"], lastModified: row["last_modified"],
                     lastAttempt: row["last_attempt"], lastSuccess: row["last_success"], errorCount: row["error_count"],
-                    lastError: row["last_error"], lastStatus: row["last_status"], nextAttempt: row["next_attempt"])
+                    lastError: row["last_error"], lastStatus: row["last_status"], nextAttempt: row["next_attempt"],
+                    lastNewItem: row["last_new_item"], typicalGap: row["typical_gap"])
                 states[state.feedID] = state
             }
             return states
@@ -21,14 +22,35 @@ extension AppDatabase {
     /// Stores what a cycle learned about feeds.
     public func saveFeedStates(_ states: [FeedState]) throws {
         try writer.write { db in
-            for state in states {
-                try db.execute(sql: """
-                    INSERT OR REPLACE INTO feed_state (feed_id, etag, last_modified, last_attempt, last_success,
-                                                       error_count, last_error, last_status, next_attempt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [state.feedID, state.etag, state.lastModified, state.lastAttempt, state.lastSuccess,
-                                     state.errorCount, state.lastError, state.lastStatus, state.nextAttempt])
-            }
+            for state in states { try save(state, in: db) }
         }
+    }
+
+    /// Stores what one fetch of a feed delivered, in one transaction: its items
+    /// (new ones added, changed ones updated with their earlier text kept), the
+    /// records it rejected, and the feed's state with its new validators. A crash
+    /// leaves either all of it or none, so a feed is never remembered as fetched
+    /// without its items.
+    /// - Returns: how many items were new, and how many changed.
+    public func storeFetch(of feed: String, items: [Item], rejections: [ImportRejection], state: FeedState,
+                           fetchedAt: Date, mask: (Item, String) -> String) throws -> (added: Int, changed: Int) {
+        try writer.write { db in
+            let counts = try upsert(items, fetchedAt: fetchedAt, mask: mask, in: db)
+            try replaceRejections(in: db, kind: .feed, file: feed, with: rejections)
+            var state = state
+            state.recordArrival(newItems: counts.added, at: fetchedAt)
+            try save(state, in: db)
+            return counts
+        }
+    }
+
+    private func save(_ state: FeedState, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO feed_state (feed_id, etag, last_modified, last_attempt, last_success, error_count,
+                                               last_error, last_status, next_attempt, last_new_item, typical_gap)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [state.feedID, state.etag, state.lastModified, state.lastAttempt, state.lastSuccess,
+                             state.errorCount, state.lastError, state.lastStatus, state.nextAttempt,
+                             state.lastNewItem, state.typicalGap])
     }
 }

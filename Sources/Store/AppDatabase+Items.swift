@@ -18,43 +18,81 @@ public struct StoredAssessment: Sendable, Hashable {
 }
 
 extension AppDatabase {
-    /// Stores the items not stored yet. An item already stored (same feed and key)
-    /// keeps its text; only its handling state (办理状态, 承办单位, 办结时间) is brought up to date.
+    /// Stores items: new ones are added; one already stored (same feed and key)
+    /// whose source changed its title or text is updated, its earlier text kept
+    /// in `item_version` and its verdict dropped so that it is scored again; a
+    /// petition's handling state (办理状态, 承办单位, 办结时间) is brought up to date.
     /// - Parameter mask: makes the display copy of one of the item's texts, personal data masked.
     /// - Returns: how many items were new.
     @discardableResult
     public func insertItems(_ items: [Item], fetchedAt: Date, mask: (Item, String) -> String) throws -> Int {
-        try writer.write { db in
-            let progress = try db.cachedStatement(sql: """
-                UPDATE item SET status = ?, handling_unit = ?, closed_at = ?
-                WHERE id = ? AND (status IS NOT ? OR handling_unit IS NOT ? OR closed_at IS NOT ?)
-                """)
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
-                                  title, content, title_masked, content_masked, respondent, location, people,
-                                  amount, petitioner, phone, status, handling_unit, closed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING
-                """)
-            var added = 0
-            for item in items {
-                try statement.execute(arguments: [
-                    item.id, item.feedID, item.sourceKey, item.kind.rawValue, item.channel, item.url,
-                    item.author, item.publishedAt, fetchedAt, item.title, item.content,
-                    mask(item, item.title), mask(item, item.content), item.respondent,
-                    item.location, item.people, item.amount, item.petitioner, item.phone, item.status,
-                    item.handlingUnit, item.closedAt,
-                ])
-                if db.changesCount > 0 {
-                    added += 1
-                } else if item.kind == .petition {
-                    try progress.execute(arguments: [
-                        item.status, item.handlingUnit, item.closedAt, item.id,
-                        item.status, item.handlingUnit, item.closedAt,
-                    ])
-                }
+        try writer.write { db in try upsert(items, fetchedAt: fetchedAt, mask: mask, in: db).added }
+    }
+
+    func upsert(_ items: [Item], fetchedAt: Date, mask: (Item, String) -> String,
+                in db: Database) throws -> (added: Int, changed: Int) {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
+                              title, content, title_masked, content_masked, respondent, location, people,
+                              amount, petitioner, phone, status, handling_unit, closed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """)
+        let stored = try db.cachedStatement(sql: "SELECT title, content FROM item WHERE id = ?")
+        let keep = try db.cachedStatement(sql: """
+            INSERT INTO item_version (item_id, title, content, title_masked, content_masked, fetched_at, replaced_at)
+            SELECT id, title, content, title_masked, content_masked, fetched_at, ? FROM item WHERE id = ?
+            """)
+        let update = try db.cachedStatement(sql: """
+            UPDATE item SET title = ?, content = ?, title_masked = ?, content_masked = ?, url = ?, author = ?,
+                            published_at = coalesce(?, published_at), fetched_at = ?
+            WHERE id = ?
+            """)
+        let forget = try db.cachedStatement(sql: "DELETE FROM assessment WHERE item_id = ?")
+        let progress = try db.cachedStatement(sql: """
+            UPDATE item SET status = ?, handling_unit = ?, closed_at = ?
+            WHERE id = ? AND (status IS NOT ? OR handling_unit IS NOT ? OR closed_at IS NOT ?)
+            """)
+        var added = 0
+        var changed = 0
+        for item in items {
+            try insert.execute(arguments: [
+                item.id, item.feedID, item.sourceKey, item.kind.rawValue, item.channel, item.url,
+                item.author, item.publishedAt, fetchedAt, item.title, item.content,
+                mask(item, item.title), mask(item, item.content), item.respondent,
+                item.location, item.people, item.amount, item.petitioner, item.phone, item.status,
+                item.handlingUnit, item.closedAt,
+            ])
+            if db.changesCount > 0 {
+                added += 1
+                continue
             }
-            return added
+            if let row = try Row.fetchOne(stored, arguments: [item.id]),
+               row["title"] as String != item.title || row["content"] as String != item.content {
+                try keep.execute(arguments: [fetchedAt, item.id])
+                try update.execute(arguments: [
+                    item.title, item.content, mask(item, item.title), mask(item, item.content), item.url,
+                    item.author, item.publishedAt, fetchedAt, item.id,
+                ])
+                try forget.execute(arguments: [item.id])
+                changed += 1
+            }
+            if item.kind == .petition {
+                try progress.execute(arguments: [
+                    item.status, item.handlingUnit, item.closedAt, item.id,
+                    item.status, item.handlingUnit, item.closedAt,
+                ])
+            }
+        }
+        return (added, changed)
+    }
+
+    /// The earlier texts of an item its source changed, oldest first, masked.
+    public func maskedHistory(ofItem id: String) throws -> [(title: String, content: String, replacedAt: Date)] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT title_masked, content_masked, replaced_at FROM item_version WHERE item_id = ? ORDER BY id
+                """, arguments: [id]).map { ($0["title_masked"], $0["content_masked"], $0["replaced_at"]) }
         }
     }
 

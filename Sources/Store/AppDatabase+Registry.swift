@@ -104,13 +104,6 @@ extension AppDatabase {
         }
     }
 
-    /// Replaces the rejected records a feed gave last time with this fetch's.
-    public func saveFeedRejections(_ rejections: [ImportRejection], feed: String) throws {
-        try writer.write { db in
-            try replaceRejections(in: db, kind: .feed, file: feed, with: rejections)
-        }
-    }
-
     private func count(in db: Database, into summary: inout ImportSummary, existing sql: String, id: String,
                        isSame: (Row) throws -> Bool) throws {
         if let row = try Row.fetchOne(db, sql: sql, arguments: [id]) {
@@ -120,7 +113,7 @@ extension AppDatabase {
         }
     }
 
-    private func replaceRejections(in db: Database, kind: RejectionKind, file: String, with rejections: [ImportRejection]) throws {
+    func replaceRejections(in db: Database, kind: RejectionKind, file: String, with rejections: [ImportRejection]) throws {
         try db.execute(sql: "DELETE FROM import_rejection WHERE kind = ? AND file = ?", arguments: [kind.rawValue, file])
         for rejection in rejections {
             try db.execute(sql: """

@@ -113,6 +113,23 @@ extension AppDatabase {
                 table.column("next_attempt", .datetime)
             }
         }
+        migrator.registerMigration("v3: feed rhythm, item history") { db in
+            try db.alter(table: "feed_state") { table in
+                table.add(column: "last_new_item", .datetime)
+                table.add(column: "typical_gap", .double)
+            }
+            // Earlier texts of items whose source changed them; the item row holds the latest.
+            try db.create(table: "item_version") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("item_id", .text).notNull().indexed().references("item", onDelete: .cascade)
+                table.column("title", .text).notNull()
+                table.column("content", .text).notNull()
+                table.column("title_masked", .text).notNull()
+                table.column("content_masked", .text).notNull()
+                table.column("fetched_at", .datetime)
+                table.column("replaced_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -160,9 +160,28 @@ import Testing
     }
 
     @Test func aRefusedSourceWarnsAtOnce() {
+        let now = Date(timeIntervalSince1970: 1_735_000_000)
         var state = FeedState(feedID: "weibo", errorCount: 1, lastStatus: 403)
-        #expect(state.healthWarning?.contains("HTTP 403") == true)
+        #expect(state.healthWarning(at: now)?.contains("HTTP 403") == true)
         state.errorCount = 0
-        #expect(state.healthWarning == nil)
+        #expect(state.healthWarning(at: now) == nil)
+    }
+
+    @Test func aFeedSilentFarBeyondItsRhythmWarns() {
+        let start = Date(timeIntervalSince1970: 1_735_000_000)
+        var state = FeedState(feedID: "forum")
+        // New posts every two hours, three times: the feed's rhythm is two hours.
+        for hour in stride(from: 0, through: 6, by: 2) {
+            state.recordArrival(newItems: 3, at: start.addingTimeInterval(Double(hour) * 3600))
+        }
+        state.recordArrival(newItems: 0, at: start.addingTimeInterval(7 * 3600))
+        #expect(state.typicalGap == 7200)
+        // Six hours of nothing is within four gaps; nine hours is not.
+        #expect(state.healthWarning(at: start.addingTimeInterval(12 * 3600)) == nil)
+        let warning = state.healthWarning(at: start.addingTimeInterval(15 * 3600))
+        #expect(warning?.contains("9.0 小时没有新内容") == true)
+        #expect(warning?.contains("2.0 小时") == true)
+        // A feed that never showed a rhythm is not judged by one.
+        #expect(FeedState(feedID: "new").healthWarning(at: start) == nil)
     }
 }

@@ -76,12 +76,46 @@ import Testing
         try database.insertItems([item], fetchedAt: Date(), mask: { $1 })
         item.status = "closed"
         item.closedAt = Day(year: 2024, month: 12, day: 20)!.start
-        item.content = "被改写的内容"
         #expect(try database.insertItems([item], fetchedAt: Date(), mask: { $1 }) == 0)
         let stored = try #require(try database.itemsNeedingAssessment(version: "v").first)
         #expect(stored.status == "closed")
         #expect(stored.closedAt == item.closedAt)
-        #expect(stored.content == "工资没发")
+        #expect(try database.maskedHistory(ofItem: item.id).isEmpty)
+    }
+
+    @Test func aChangedEntryIsUpdatedKeepsItsHistoryAndIsScoredAgain() throws {
+        var item = petition("A")
+        let first = Date(timeIntervalSince1970: 1_735_000_000)
+        try database.insertItems([item], fetchedAt: first, mask: { $1.replacingOccurrences(of: "工资", with: "**") })
+        try database.saveAssessments([StoredAssessment(
+            assessment: ItemAssessment(itemID: item.id, score: 1, isSignal: true, claim: .wage, isEscalation: false,
+                                       isResolved: false, firedRules: [], matchedTerms: []),
+            storyKey: "s", link: nil, sites: [])], version: "v1")
+        #expect(try database.itemsNeedingAssessment(version: "v1").isEmpty)
+
+        item.content = "工资没发，已经三个月了"
+        let second = first.addingTimeInterval(3600)
+        let counts = try database.storeFetch(of: "petitions", items: [item, petition("B")], rejections: [],
+                                             state: FeedState(feedID: "petitions", etag: "\"v2\""), fetchedAt: second,
+                                             mask: { $1.replacingOccurrences(of: "工资", with: "**") })
+        #expect(counts.added == 1)
+        #expect(counts.changed == 1)
+        // The latest text is the item's; the earlier one is kept, masked; the item is scored again.
+        #expect(try database.item(id: item.id)?.content == "工资没发，已经三个月了")
+        let history = try database.maskedHistory(ofItem: item.id)
+        #expect(history.map(\.content) == ["**没发"])
+        #expect(history.first?.replacedAt == second)
+        #expect(try database.itemsNeedingAssessment(version: "v1").map(\.id) == [item.id, petition("B").id])
+        // The feed's validators were stored with its items, and it learned that items arrived.
+        let state = try #require(try database.feedStates()["petitions"])
+        #expect(state.etag == "\"v2\"")
+        #expect(state.lastNewItem == second)
+
+        // The same text again changes nothing.
+        let again = try database.storeFetch(of: "petitions", items: [item], rejections: [], state: state,
+                                            fetchedAt: second.addingTimeInterval(60), mask: { $1 })
+        #expect(again.added == 0 && again.changed == 0)
+        #expect(try database.maskedHistory(ofItem: item.id).count == 1)
     }
 
     @Test func itemsAreStoredOnceAndKeepTheirPersonalFieldsInTheStoreOnly() throws {
