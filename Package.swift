@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "wagewatch",
             dependencies: [
-                "Model", "Monitor",
+                "Model", "Ingest", "Scoring", "Store", "Monitor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -17,8 +17,8 @@ public struct AtomParser: XMLFeedParser {
 
     /// Parses the document and says whether it had to be repaired first.
     public func parseReporting(_ data: Data, contentType: String? = nil) throws(IngestError) -> FeedParseResult {
-        let collector = AtomCollector()
-        let isRecovered = try XMLFeedReader.read(data, feed: feed, contentType: contentType, into: collector, root: "an Atom <feed> document")
+        let collector = AtomCollector(base: feed.url)
+        let read = try XMLFeedReader.read(data, feed: feed, contentType: contentType, into: collector, root: "an Atom <feed> document")
         var keys = XMLFeedReader.UniqueKeys()
         return FeedParseResult(items: collector.entries.map { entry in
             let body = entry.fields["content"] ?? entry.fields["summary"] ?? ""
@@ -31,7 +31,8 @@ public struct AtomParser: XMLFeedParser {
                 feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel, url: entry.link,
                 author: entry.fields["name"], publishedAt: date.flatMap(DateParsing.date(from:)),
                 title: title, content: text)
-        }, isRecovered: isRecovered)
+        }, isRecovered: read.isRecovered, encoding: read.encoding,
+           title: collector.feedTitle.map(HTMLText.plainText(from:)), link: collector.feedLink)
     }
 }
 
@@ -48,20 +49,41 @@ private final class AtomCollector: NSObject, FeedCollector {
     ]
     var entries: [Entry] = []
     var sawRoot = false
+    /// The feed's own title and alternate link.
+    var feedTitle: String?
+    var feedLink: String?
     private var current: Entry?
     private var field: String?
     private var depth = 0
     private var buffer = ""
+    /// The base URI in effect at each open element: xml:base, resolved against the one outside it.
+    private var bases: [String?]
+    private var readingFeedTitle = false
+
+    init(base: String) {
+        bases = [base]
+    }
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName: String?, attributes: [String: String] = [:]) {
+        let base = bases.last ?? nil
+        bases.append(attributes["xml:base"].flatMap { XMLFeedReader.resolve($0, against: base) } ?? base)
         let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
         if name == "feed" { sawRoot = true }
         if name == "entry" {
             current = Entry()
             return
         }
-        guard current != nil else { return }
+        guard current != nil else {
+            // The feed's own title and link, children of <feed>.
+            if bases.count == 3, name == "title", feedTitle == nil {
+                readingFeedTitle = true
+                buffer = ""
+            } else if bases.count == 3, name == "link", (attributes["rel"] ?? "alternate") == "alternate", feedLink == nil {
+                feedLink = XMLFeedReader.resolve(attributes["href"], against: bases.last ?? nil)
+            }
+            return
+        }
         if field != nil {
             // Markup inside XHTML content: keep its text, mark block ends as breaks.
             depth += 1
@@ -70,7 +92,9 @@ private final class AtomCollector: NSObject, FeedCollector {
         }
         if name == "link" {
             let relation = attributes["rel"] ?? "alternate"
-            if relation == "alternate", let href = attributes["href"], current?.link == nil { current?.link = href }
+            if relation == "alternate", let href = attributes["href"], current?.link == nil {
+                current?.link = XMLFeedReader.resolve(href, against: bases.last ?? nil)
+            }
         } else if Self.fields.contains(name), current?.fields[name] == nil {
             field = name
             buffer = ""
@@ -83,15 +107,22 @@ private final class AtomCollector: NSObject, FeedCollector {
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if field != nil { buffer += string }
+        if field != nil || readingFeedTitle { buffer += string }
     }
 
     func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        if field != nil { buffer += String(decoding: CDATABlock, as: UTF8.self) }
+        if field != nil || readingFeedTitle { buffer += String(decoding: CDATABlock, as: UTF8.self) }
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        bases.removeLast()
         let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
+        if readingFeedTitle, name == "title" {
+            let value = buffer.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !value.isEmpty { feedTitle = value }
+            readingFeedTitle = false
+            return
+        }
         if let open = field {
             if depth > 0 {
                 depth -= 1

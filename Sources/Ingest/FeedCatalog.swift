@@ -63,8 +63,25 @@ public struct FeedCatalog: Sendable {
         return try parsed.feeds.map { spec throws(IngestError) in
             var feed = spec.definition
             feed.url = try resolve(url: feed.url, feed: feed.id, base: base)
+            if let text = spec.interval {
+                guard let seconds = interval(text), seconds >= 1 else {
+                    throw .badCatalog(file: file.lastPathComponent,
+                                      reason: "feed \(feed.id): interval \"\(text)\" is not a duration such as 90s, 15m, 2h or 1d")
+                }
+                feed.interval = seconds
+            }
             return feed
         }
+    }
+
+    /// A duration written `90s`, `15m`, `2h`, `1d` or a number of seconds.
+    static func interval(_ text: String) -> TimeInterval? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        if let last = trimmed.last, let unit = units[last] {
+            return Double(trimmed.dropLast()).map { $0 * unit }
+        }
+        return Double(trimmed)
     }
 
     static func resolve(url: String, feed: String, base: URL) throws(IngestError) -> String {
@@ -87,6 +104,7 @@ private struct FeedSpec: Decodable {
     var url: String
     var headers: [String: String]?
     var channel: String?
+    var interval: String?
 
     var definition: FeedDefinition {
         FeedDefinition(id: id, kind: kind, format: format, url: url, headers: headers ?? [:], channel: channel)

@@ -15,9 +15,15 @@ public enum FeedParser {
         case .jsonFeed:
             return try JSONFeedParser(feed: feed).parse(data, declaredCharset: charset)
         case .postNDJSON:
-            return PostRecordParser(feed: feed).parse(try TextDecoding.decode(data, source: feed.id, declaredCharset: charset))
+            let decoded = try TextDecoding.decodeReporting(data, source: feed.id, declaredCharset: charset)
+            var result = PostRecordParser(feed: feed).parse(decoded.text)
+            result.encoding = decoded.encoding
+            return result
         case .petitionNDJSON:
-            return PetitionRecordParser(feed: feed).parse(try TextDecoding.decode(data, source: feed.id, declaredCharset: charset))
+            let decoded = try TextDecoding.decodeReporting(data, source: feed.id, declaredCharset: charset)
+            var result = PetitionRecordParser(feed: feed).parse(decoded.text)
+            result.encoding = decoded.encoding
+            return result
         case .petitionCSV:
             return try PetitionRecordParser(feed: feed).parse(csv: data)
         }

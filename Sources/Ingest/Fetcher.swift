@@ -29,6 +29,8 @@ public struct FetchResponse: Sendable {
     /// Validators to send next time (store them only after the body parsed).
     public var etag: String?
     public var lastModified: String?
+    /// Cache-Control max-age in seconds: how long the server says the body stays fresh.
+    public var maxAge: Int?
 
     /// True for 304 Not Modified: the feed is healthy and has nothing new.
     public var isUnchanged: Bool { status == 304 }
@@ -43,6 +45,9 @@ public struct Fetcher: Sendable {
     public struct Limits: Sendable {
         public var connectTimeout: Int = 10
         public var totalTimeout: Int = 30
+        /// A transfer slower than `lowSpeedBytes` per second for `lowSpeedSeconds` is aborted.
+        public var lowSpeedBytes: Int = 1024
+        public var lowSpeedSeconds: Int = 30
         public var maxRedirects: Int = 5
         public var maxBodyBytes: Int = 15 * 1024 * 1024
         public var maxTotalConnections: Int = 32
@@ -66,12 +71,14 @@ public struct Fetcher: Sendable {
     /// Runs all `requests` concurrently; the result for each feed id is its response or its error.
     ///
     /// Only `http`, `https` and `file` are allowed; redirects may go to `http` and `https` only.
-    public func fetch(_ requests: [FetchRequest]) async -> [String: Result<FetchResponse, IngestError>] {
+    /// - Parameter progress: called on the fetching thread as transfers finish (done, total).
+    public func fetch(_ requests: [FetchRequest],
+                      progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async -> [String: Result<FetchResponse, IngestError>] {
         guard !requests.isEmpty else { return [:] }
         let limits = self.limits
         return await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: MultiTransfer(limits: limits).run(requests))
+                continuation.resume(returning: MultiTransfer(limits: limits, progress: progress).run(requests))
             }
             thread.name = "wagewatch-fetch"
             thread.start()
@@ -105,8 +112,8 @@ private final class Transfer {
         ww_easy_setopt_long(handle, CURLOPT_MAXREDIRS, limits.maxRedirects)
         ww_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, limits.connectTimeout)
         ww_easy_setopt_long(handle, CURLOPT_TIMEOUT, limits.totalTimeout)
-        ww_easy_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1024)
-        ww_easy_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, 30)
+        ww_easy_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, limits.lowSpeedBytes)
+        ww_easy_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, limits.lowSpeedSeconds)
         ww_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         // An empty string asks for every encoding this libcurl can decode.
         ww_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
@@ -199,13 +206,26 @@ private final class Transfer {
         }
         return .success(FetchResponse(
             status: status, body: body, contentType: contentType.map { String(cString: $0) },
-            etag: responseHeaders["etag"], lastModified: responseHeaders["last-modified"]))
+            etag: responseHeaders["etag"], lastModified: responseHeaders["last-modified"], maxAge: maxAgeSeconds()))
+    }
+
+    /// The max-age directive of Cache-Control, in seconds.
+    func maxAgeSeconds() -> Int? {
+        guard let value = responseHeaders["cache-control"] else { return nil }
+        for directive in value.split(separator: ",") {
+            let parts = directive.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, parts[0].lowercased() == "max-age", let seconds = Int(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))) {
+                return max(0, seconds)
+            }
+        }
+        return nil
     }
 }
 
 /// Drives one multi handle until all of its transfers are done. Lives on one thread.
 private struct MultiTransfer {
     let limits: Fetcher.Limits
+    let progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
 
     func run(_ requests: [FetchRequest]) -> [String: Result<FetchResponse, IngestError>] {
         var results: [String: Result<FetchResponse, IngestError>] = [:]
@@ -269,6 +289,7 @@ private struct MultiTransfer {
             withExtendedLifetime(transfer) {
                 results[transfer.request.feedID] = transfer.outcome(code: code)
             }
+            progress?(results.count, results.count + active.count)
         }
     }
 }

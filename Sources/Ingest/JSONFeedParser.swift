@@ -11,7 +11,7 @@ public struct JSONFeedParser: Sendable {
 
     /// Parses a JSON Feed held in `data`; items without id, url or text are kept aside by position.
     public func parse(_ data: Data, declaredCharset: String? = nil) throws(IngestError) -> FeedParseResult {
-        let text = try TextDecoding.decode(data, source: feed.id, declaredCharset: declaredCharset)
+        let (text, encoding) = try TextDecoding.decodeReporting(data, source: feed.id, declaredCharset: declaredCharset)
         guard let root = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
               let version = root["version"] as? String, version.hasPrefix("https://jsonfeed.org/version/") else {
             throw .malformedDocument(source: feed.id, line: nil, reason: "expected a JSON Feed (an object with version https://jsonfeed.org/version/1.x)")
@@ -19,7 +19,9 @@ public struct JSONFeedParser: Sendable {
         guard let entries = root["items"] as? [[String: Any]] else {
             throw .malformedDocument(source: feed.id, line: nil, reason: "a JSON Feed needs an items list")
         }
-        var result = FeedParseResult()
+        let home = root["home_page_url"] as? String
+        var result = FeedParseResult(encoding: encoding, title: (root["title"] as? String).map(HTMLText.plainText(from:)),
+                                     link: XMLFeedReader.resolve(home, against: feed.url))
         var keys = XMLFeedReader.UniqueKeys()
         for (index, entry) in entries.enumerated() {
             let html = entry["content_html"] as? String
@@ -34,7 +36,8 @@ public struct JSONFeedParser: Sendable {
             let key = keys.unique(identifier ?? (entry["url"] as? String) ?? StableHash.hex(of: title + "\n" + content))
             let authors = (entry["authors"] as? [[String: Any]]) ?? ((entry["author"] as? [String: Any]).map { [$0] } ?? [])
             result.items.append(Item(
-                feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel, url: entry["url"] as? String,
+                feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel,
+                url: XMLFeedReader.resolve(entry["url"] as? String, against: home ?? feed.url),
                 author: authors.first?["name"] as? String,
                 publishedAt: ((entry["date_published"] ?? entry["date_modified"]) as? String).flatMap(DateParsing.date(from:)),
                 title: title, content: content))

@@ -129,11 +129,22 @@ public struct FeedParseResult: Sendable {
     public var rejections: [ImportRejection] = []
     /// True when the document had to be repaired to be read (entities, stray characters).
     public var isRecovered = false
+    /// The encoding the bytes turned out to be, when the parser decoded text.
+    public var encoding: String?
+    /// The feed's own title and home link, when the format has them.
+    public var title: String?
+    public var link: String?
+    /// How long the feed says it stays fresh (RSS `<ttl>`), in seconds.
+    public var ttl: TimeInterval?
 
-    public init(items: [Item] = [], rejections: [ImportRejection] = [], isRecovered: Bool = false) {
+    public init(items: [Item] = [], rejections: [ImportRejection] = [], isRecovered: Bool = false,
+                encoding: String? = nil, title: String? = nil, link: String? = nil) {
         self.items = items
         self.rejections = rejections
         self.isRecovered = isRecovered
+        self.encoding = encoding
+        self.title = title
+        self.link = link
     }
 }
 

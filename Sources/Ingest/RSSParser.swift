@@ -18,19 +18,25 @@ public struct RSSParser: XMLFeedParser {
     /// Parses the document and says whether it had to be repaired first.
     public func parseReporting(_ data: Data, contentType: String? = nil) throws(IngestError) -> FeedParseResult {
         let delegate = RSSCollector()
-        let isRecovered = try XMLFeedReader.read(data, feed: feed, contentType: contentType, into: delegate, root: "an <rss> document")
+        let read = try XMLFeedReader.read(data, feed: feed, contentType: contentType, into: delegate, root: "an <rss> document")
         var keys = XMLFeedReader.UniqueKeys()
-        return FeedParseResult(items: delegate.entries.map { entry in
+        // Relative item links point into the site the channel names, else next to the feed itself.
+        let base = XMLFeedReader.resolve(delegate.channelLink, against: feed.url) ?? feed.url
+        var result = FeedParseResult(items: delegate.entries.map { entry in
             let text = HTMLText.plainText(from: entry["content:encoded"] ?? entry["description"] ?? "")
             let title = HTMLText.plainText(from: entry["title"] ?? "")
             // A key repeated within one feed is made unique, not merged.
             let key = keys.unique(entry["guid"] ?? entry["link"] ?? StableHash.hex(of: title + "\n" + text))
             return Item(
                 feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel,
-                url: entry["link"], author: entry["dc:creator"] ?? entry["author"],
+                url: XMLFeedReader.resolve(entry["link"], against: base), author: entry["dc:creator"] ?? entry["author"],
                 publishedAt: (entry["pubDate"] ?? entry["dc:date"]).flatMap(DateParsing.date(from:)),
                 title: title, content: text)
-        }, isRecovered: isRecovered)
+        }, isRecovered: read.isRecovered, encoding: read.encoding,
+           title: delegate.channelTitle.map(HTMLText.plainText(from:)),
+           link: XMLFeedReader.resolve(delegate.channelLink, against: feed.url))
+        result.ttl = delegate.channelTTL.flatMap { Double($0) }.map { $0 * 60 }
+        return result
     }
 }
 
@@ -41,16 +47,27 @@ private final class RSSCollector: NSObject, FeedCollector {
     ]
     var entries: [[String: String]] = []
     var sawRoot = false
+    /// The channel's own `<title>` and `<link>`.
+    var channelTitle: String?
+    var channelLink: String?
+    /// The channel's `<ttl>`, minutes to wait before asking again.
+    var channelTTL: String?
     private var current: [String: String]?
     private var field: String?
     private var buffer = ""
+    private var path: [String] = []
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName: String?, attributes: [String: String] = [:]) {
+        path.append(elementName)
         if elementName == "rss" || elementName == "rdf:RDF" { sawRoot = true }
         if elementName == "item" {
             current = [:]
         } else if current != nil, field == nil, Self.fields.contains(elementName) {
+            field = elementName
+            buffer = ""
+        } else if current == nil, field == nil, path.count == 3, path[1] == "channel",
+                  elementName == "title" || elementName == "link" || elementName == "ttl" {
             field = elementName
             buffer = ""
         }
@@ -65,9 +82,16 @@ private final class RSSCollector: NSObject, FeedCollector {
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        defer { path.removeLast() }
         if elementName == field {
             let value = buffer.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !value.isEmpty { current?[elementName] = value }
+            if current == nil {
+                if elementName == "title", channelTitle == nil, !value.isEmpty { channelTitle = value }
+                if elementName == "link", channelLink == nil, !value.isEmpty { channelLink = value }
+                if elementName == "ttl", channelTTL == nil, !value.isEmpty { channelTTL = value }
+            } else if !value.isEmpty {
+                current?[elementName] = value
+            }
             field = nil
         } else if elementName == "item", let entry = current {
             entries.append(entry)

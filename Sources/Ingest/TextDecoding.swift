@@ -12,24 +12,35 @@ public enum TextDecoding {
     /// Decodes `data`, naming `source` in the error when no encoding fits.
     /// - Parameter declaredCharset: the charset the sender declared, if any (gb2312, big5 ...).
     public static func decode(_ data: Data, source: String, declaredCharset: String? = nil) throws(IngestError) -> String {
+        try decodeReporting(data, source: source, declaredCharset: declaredCharset).text
+    }
+
+    /// Decodes `data` and says which encoding it turned out to be, for an operator
+    /// wondering why a feed "shows nothing" (`UTF-8`, `UTF-8 (BOM)`, `GB18030 (declared gb2312)` ...).
+    public static func decodeReporting(_ data: Data, source: String,
+                                       declaredCharset: String? = nil) throws(IngestError) -> (text: String, encoding: String) {
         if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
-            let encoding: String.Encoding = data.starts(with: [0xFF, 0xFE]) ? .utf16LittleEndian : .utf16BigEndian
-            guard let text = String(data: data.dropFirst(2), encoding: encoding) else { throw .undecodableText(source: source) }
-            return text
+            let little = data.starts(with: [0xFF, 0xFE])
+            guard let text = String(data: data.dropFirst(2), encoding: little ? .utf16LittleEndian : .utf16BigEndian) else {
+                throw .undecodableText(source: source)
+            }
+            return (text, little ? "UTF-16LE (BOM)" : "UTF-16BE (BOM)")
         }
         var bytes = data[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+        let hasBOM = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+        if hasBOM {
             bytes = bytes.dropFirst(3)
         }
         if let text = String(validating: bytes, as: UTF8.self) {
-            return text
+            return (text, hasBOM ? "UTF-8 (BOM)" : "UTF-8")
         }
-        if let declaredCharset, let text = convert(bytes, from: iconvName(for: declaredCharset)) {
-            return text
+        if let declaredCharset {
+            let name = iconvName(for: declaredCharset)
+            if let text = convert(bytes, from: name) { return (text, "\(name) (declared \(declaredCharset))") }
         }
         // No declaration, or a wrong one: GB18030 is what Chinese exports most often really are.
         if let text = convert(bytes, from: "GB18030") {
-            return text
+            return (text, declaredCharset.map { "GB18030 (declared \($0), which did not fit)" } ?? "GB18030 (not declared)")
         }
         throw .undecodableText(source: source)
     }

@@ -25,10 +25,11 @@ protocol FeedCollector: XMLParserDelegate {
 
 /// Runs XMLParser over a prepared feed (see `XMLPreparation`), never resolving external entities.
 enum XMLFeedReader {
-    /// Feeds `data` to `collector`; returns whether the document had to be repaired first.
+    /// Feeds `data` to `collector`; returns whether the document had to be repaired
+    /// first, and the encoding it was in.
     /// - Parameter root: what the document should be, for the message when it is something else.
     static func read(_ data: Data, feed: FeedDefinition, contentType: String?, into collector: some FeedCollector,
-                     root: String) throws(IngestError) -> Bool {
+                     root: String) throws(IngestError) -> (isRecovered: Bool, encoding: String) {
         let prepared = try XMLPreparation.prepare(data, source: feed.id, contentType: contentType)
         let parser = XMLParser(data: prepared.data)
         parser.shouldResolveExternalEntities = false
@@ -40,7 +41,17 @@ enum XMLFeedReader {
         guard collector.sawRoot else {
             throw .malformedDocument(source: feed.id, line: nil, reason: "expected \(root)")
         }
-        return prepared.isRecovered
+        return (prepared.isRecovered, prepared.encoding)
+    }
+
+    /// `link` made absolute against `base` (xml:base, the feed's home link or its
+    /// URL); left as it is when it is absolute already or no web base is known.
+    static func resolve(_ link: String?, against base: String?) -> String? {
+        guard let link, !link.isEmpty else { return link }
+        if let url = URL(string: link), url.scheme != nil { return link }
+        guard let base, let baseURL = URL(string: base), ["http", "https"].contains(baseURL.scheme?.lowercased() ?? ""),
+              let resolved = URL(string: link, relativeTo: baseURL) else { return link }
+        return resolved.absoluteString
     }
 
     /// Keys as feeds give them, with a repeated key made unique (`key#2`) rather than merged.

@@ -17,10 +17,13 @@ public enum XMLPreparation {
     public struct Prepared: Sendable {
         public var data: Data
         public var isRecovered: Bool
+        /// The encoding the bytes turned out to be (see `TextDecoding.decodeReporting`).
+        public var encoding: String
     }
 
     public static func prepare(_ data: Data, source: String, contentType: String? = nil) throws(IngestError) -> Prepared {
-        var text = try decode(data, source: source, contentType: contentType)
+        let decoded = try decode(data, source: source, contentType: contentType)
+        var text = decoded.text
         if let doctype = text.range(of: "<!DOCTYPE", options: [.caseInsensitive]),
            text[doctype.lowerBound...].prefix(4096).contains("<!ENTITY") {
             throw .malformedDocument(source: source, line: nil,
@@ -28,13 +31,14 @@ public enum XMLPreparation {
         }
         text = rewriteDeclaration(text)
         let repaired = repair(text)
-        return Prepared(data: Data(repaired.text.utf8), isRecovered: repaired.changed)
+        return Prepared(data: Data(repaired.text.utf8), isRecovered: repaired.changed, encoding: decoded.encoding)
     }
 
     /// The text of `data`: the HTTP charset counts before the XML declaration.
-    static func decode(_ data: Data, source: String, contentType: String?) throws(IngestError) -> String {
+    static func decode(_ data: Data, source: String,
+                       contentType: String?) throws(IngestError) -> (text: String, encoding: String) {
         let declared = TextDecoding.charset(inContentType: contentType) ?? charset(inDeclaration: data[...])
-        return try TextDecoding.decode(data, source: source, declaredCharset: declared)
+        return try TextDecoding.decodeReporting(data, source: source, declaredCharset: declared)
     }
 
     static func charset(inDeclaration bytes: Data.SubSequence) -> String? {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The formats a feed can be in.
 public enum FeedFormat: String, Codable, Sendable, CaseIterable {
     /// RSS 0.9x, 1.0 (RDF) and 2.0, as RSSHub and platform exports write them.
@@ -28,9 +30,13 @@ public struct FeedDefinition: Hashable, Sendable, Identifiable, CustomStringConv
     public var headers: [String: String]
     /// Platform or channel name to record on items that do not say (微博, 12345 ...).
     public var channel: String?
+    /// How often `watch` asks this feed, in seconds; nil for the default. A longer
+    /// `<ttl>` or Cache-Control max-age from the feed itself wins.
+    public var interval: TimeInterval?
 
     public init(id: String, kind: ItemKind, format: FeedFormat, url: String,
-                headers: [String: String] = [:], channel: String? = nil) {
+                headers: [String: String] = [:], channel: String? = nil, interval: TimeInterval? = nil) {
+        self.interval = interval
         self.id = id
         self.kind = kind
         self.format = format

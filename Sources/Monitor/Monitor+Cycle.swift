@@ -27,8 +27,10 @@ public struct CycleReport: Sendable {
         public var isUnchanged = false
         /// Why this source's silence must not be read as "no risk", when it is unhealthy.
         public var warning: String?
-        /// Not asked this cycle: waiting after failures until this time.
+        /// Waiting after failures until this time (not asked this cycle, or failed in it).
         public var backingOffUntil: Date?
+        /// How long the feed itself says to wait before asking again (`<ttl>`, Cache-Control max-age).
+        public var freshFor: TimeInterval?
     }
 
     public var feeds: [FeedOutcome]
@@ -41,9 +43,14 @@ extension Monitor {
     /// One cycle: fetch every feed, store new items, score and link, evaluate the register.
     ///
     /// A feed that fails is reported and skipped; the others go on.
-    public func runCycle(asOf: Day, windowDays: Int, now: Date = Date()) async throws -> CycleReport {
+    /// - Parameters:
+    ///   - only: the feeds to fetch (for `watch`, those that are due); nil for all.
+    ///   - progress: called as transfers finish (done, total), on the fetching thread.
+    public func runCycle(asOf: Day, windowDays: Int, now: Date = Date(), only: Set<String>? = nil,
+                         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> CycleReport {
         let engine = try makeEngine()
-        let catalog = try FeedCatalog.load(directory: feedsDirectory)
+        var catalog = try FeedCatalog.load(directory: feedsDirectory)
+        if let only { catalog.feeds.removeAll { !only.contains($0.id) } }
 
         var states = try database.feedStates()
         var outcomes: [String: CycleReport.FeedOutcome] = [:]
@@ -71,11 +78,11 @@ extension Monitor {
                 states[feed.id] = state
                 try database.saveFeedStates([state])
                 outcomes[feed.id] = .init(feedID: feed.id, received: 0, added: 0, rejected: 0, error: "\(error)",
-                                          warning: state.healthWarning(at: now))
+                                          warning: state.healthWarning(at: now), backingOffUntil: state.nextAttempt)
             }
         }
 
-        let responses = await fetcher.fetch(requests)
+        let responses = await fetcher.fetch(requests, progress: progress)
         for feed in catalog.feeds where outcomes[feed.id] == nil {
             var state = states[feed.id] ?? FeedState(feedID: feed.id)
             outcomes[feed.id] = try store(responses[feed.id], of: feed, fetchedAt: now, state: &state)
@@ -95,51 +102,72 @@ extension Monitor {
                        fetchedAt: Date, state: inout FeedState) throws -> CycleReport.FeedOutcome {
         var outcome = CycleReport.FeedOutcome(feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil)
         state.lastAttempt = fetchedAt
-        do {
-            guard let response else { throw IngestError.fetchFailed(feed: feed.id, reason: "no response") }
-            let fetched: FetchResponse
-            do {
-                fetched = try response.get()
-            } catch let IngestError.httpStatus(_, status, retryAfter) {
-                state.lastStatus = status
-                throw IngestError.httpStatus(feed: feed.id, status: status, retryAfter: retryAfter)
-            }
-            state.lastStatus = fetched.status
-            if fetched.isUnchanged {
-                outcome.isUnchanged = true
-                state.recordSuccess(at: fetchedAt)
-                try database.saveFeedStates([state])
-                return outcome
-            }
-            let parsed = try FeedParser.parse(fetched.body, feed: feed, contentType: fetched.contentType)
-            state.etag = fetched.etag
-            state.lastModified = fetched.lastModified
-            state.recordSuccess(at: fetchedAt)
-            outcome.isRecovered = parsed.isRecovered
-            outcome.received = parsed.items.count
-            outcome.rejected = parsed.rejections.count
-            (outcome.added, outcome.changed) = try database.storeFetch(
-                of: feed.id, items: parsed.items, rejections: parsed.rejections, state: state, fetchedAt: fetchedAt
-            ) { item, text in
-                PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
-            }
-            state.recordArrival(newItems: outcome.added, at: fetchedAt)
-            for rejection in parsed.rejections {
-                logger.warning("feed record rejected", metadata: ["problem": "\(rejection)"])
-            }
-            logger.info("feed stored", metadata: [
-                "feed": "\(feed.id)", "received": "\(outcome.received)", "added": "\(outcome.added)",
-                "changed": "\(outcome.changed)",
-            ])
-        } catch let error as IngestError {
-            outcome.error = error.description
+        let received: (fetched: FetchResponse, parsed: FeedParseResult?)
+        switch Self.read(response, of: feed) {
+        case let .failure(failure):
+            if case let .httpStatus(_, status, _) = failure { state.lastStatus = status }
+            outcome.error = failure.description
             var retryAfter: TimeInterval?
-            if case let .httpStatus(_, _, seconds?) = error { retryAfter = TimeInterval(seconds) }
-            state.recordFailure(error.description, at: fetchedAt, retryAfter: retryAfter)
+            if case let .httpStatus(_, _, seconds?) = failure { retryAfter = TimeInterval(seconds) }
+            state.recordFailure(failure.description, at: fetchedAt, retryAfter: retryAfter)
+            outcome.backingOffUntil = state.nextAttempt
             try database.saveFeedStates([state])
-            logger.error("feed failed", metadata: ["feed": "\(feed.id)", "error": "\(error)"])
+            logger.error("feed failed", metadata: ["feed": "\(feed.id)", "error": "\(failure)"])
+            return outcome
+        case let .success(value):
+            received = value
         }
+
+        state.lastStatus = received.fetched.status
+        outcome.freshFor = received.fetched.maxAge.map(TimeInterval.init)
+        state.recordSuccess(at: fetchedAt)
+        guard let parsed = received.parsed else {
+            // 304: unchanged and healthy; the validators stay as they are.
+            outcome.isUnchanged = true
+            try database.saveFeedStates([state])
+            return outcome
+        }
+        state.etag = received.fetched.etag
+        state.lastModified = received.fetched.lastModified
+        outcome.isRecovered = parsed.isRecovered
+        if let ttl = parsed.ttl { outcome.freshFor = max(outcome.freshFor ?? 0, ttl) }
+        outcome.received = parsed.items.count
+        outcome.rejected = parsed.rejections.count
+        let counts = try database.storeFetch(
+            of: feed.id, items: parsed.items, rejections: parsed.rejections, state: state, fetchedAt: fetchedAt
+        ) { item, text in
+            PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
+        }
+        outcome.added = counts.added
+        outcome.changed = counts.changed
+        state.recordArrival(newItems: counts.added, at: fetchedAt)
+        for rejection in parsed.rejections {
+            logger.warning("feed record rejected", metadata: ["problem": "\(rejection)"])
+        }
+        logger.info("feed stored", metadata: [
+            "feed": "\(feed.id)", "received": "\(outcome.received)", "added": "\(outcome.added)",
+            "changed": "\(outcome.changed)",
+        ])
         return outcome
+    }
+
+    /// The response of one feed and what its body parses to (nil for 304), or why there is none.
+    private static func read(_ response: Result<FetchResponse, IngestError>?,
+                             of feed: FeedDefinition) -> Result<(fetched: FetchResponse, parsed: FeedParseResult?), IngestError> {
+        guard let response else { return .failure(.fetchFailed(feed: feed.id, reason: "no response")) }
+        switch response {
+        case let .failure(.httpStatus(_, status, retryAfter)):
+            return .failure(.httpStatus(feed: feed.id, status: status, retryAfter: retryAfter))
+        case let .failure(error):
+            return .failure(error)
+        case let .success(fetched):
+            if fetched.isUnchanged { return .success((fetched, nil)) }
+            do {
+                return .success((fetched, try FeedParser.parse(fetched.body, feed: feed, contentType: fetched.contentType)))
+            } catch {
+                return .failure(error)
+            }
+        }
     }
 
     /// Scores and links every item not yet assessed under the current rules and registry.

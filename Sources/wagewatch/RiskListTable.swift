@@ -17,23 +17,31 @@ struct RiskListTable {
         self.cycle = cycle
     }
 
+    /// One line per feed of a cycle (and its health warning, when it has one).
+    static func feedLines(_ cycle: CycleReport) -> [String] {
+        var lines: [String] = []
+        for feed in cycle.feeds {
+            let state = feed.error.map { "失败 failed: \($0)" }
+                ?? "收到 \(feed.received) 条, 新增 \(feed.added) 条" + (feed.changed > 0 ? ", 更新 \(feed.changed) 条" : "")
+                + (feed.rejected > 0 ? ", 无法读取 \(feed.rejected) 条" : "")
+                + (feed.isRecovered ? ", 已修复格式 recovered" : "")
+            var shown = feed.isUnchanged ? "未变化 unchanged (304)" : state
+            if let wait = feed.backingOffUntil {
+                let clock = Calendar.shanghai.dateComponents([.hour, .minute], from: wait)
+                shown = (feed.error.map { "失败 failed: \($0); " } ?? "") + "等待重试 backing off until \(Day(containing: wait)) "
+                    + String(format: "%02d:%02d", clock.hour ?? 0, clock.minute ?? 0)
+            }
+            lines.append("  \(feed.feedID): \(shown)")
+            if let warning = feed.warning { lines.append("    ⚠ \(warning)") }
+        }
+        return lines
+    }
+
     func render() -> String {
         var lines: [String] = []
         if let cycle {
             lines.append("数据源 feeds")
-            for feed in cycle.feeds {
-                let state = feed.error.map { "失败 failed: \($0)" }
-                    ?? "收到 \(feed.received) 条, 新增 \(feed.added) 条" + (feed.rejected > 0 ? ", 无法读取 \(feed.rejected) 条" : "")
-                    + (feed.isRecovered ? ", 已修复格式 recovered" : "")
-                var shown = feed.isUnchanged ? "未变化 unchanged (304)" : state
-                if let wait = feed.backingOffUntil {
-                    let clock = Calendar.shanghai.dateComponents([.hour, .minute], from: wait)
-                    shown = "失败后等待重试 backing off until \(Day(containing: wait)) "
-                        + String(format: "%02d:%02d", clock.hour ?? 0, clock.minute ?? 0)
-                }
-                lines.append("  \(feed.feedID): \(shown)")
-                if let warning = feed.warning { lines.append("    ⚠ \(warning)") }
-            }
+            lines += Self.feedLines(cycle)
             lines.append("本轮评分 assessed: \(cycle.assessed) 条")
             lines.append("")
         }

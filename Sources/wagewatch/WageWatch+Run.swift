@@ -12,7 +12,10 @@ extension WageWatch {
 
         func run() async throws {
             let monitor = try global.makeMonitor()
-            let report = try await monitor.runCycle(asOf: register.asOf ?? .today, windowDays: register.window)
+            let progress = CycleProgress()
+            let report = try await monitor.runCycle(asOf: register.asOf ?? .today, windowDays: register.window,
+                                                    progress: { progress.update(done: $0, total: $1) })
+            progress.finish()
             print(RiskListTable(cycle: report).render())
         }
     }

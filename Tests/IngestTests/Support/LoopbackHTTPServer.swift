@@ -3,8 +3,10 @@ import Foundation
 import Glibc
 #endif
 
-/// A small HTTP/1.1 server on 127.0.0.1 for fetcher tests: real sockets, one
-/// connection at a time, a handler that answers each request.
+/// A small HTTP/1.1 server on 127.0.0.1 for fetcher tests: real sockets, a
+/// thread per connection (so that a slow answer holds up no other), a handler
+/// that answers each request, and the ways real servers misbehave: no
+/// Content-Length, a body shorter than announced, a body sent drop by drop.
 final class LoopbackHTTPServer: @unchecked Sendable {
     struct Request: Sendable {
         var method: String
@@ -16,6 +18,12 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         var status: Int
         var headers: [String: String] = [:]
         var body: Data
+        /// False: no Content-Length, the body ends when the connection closes.
+        var sendsLength = true
+        /// Announce this Content-Length instead of the body's (a truncated answer).
+        var claimedLength: Int?
+        /// Send the body this many bytes at a time, pausing in between (a slow drip).
+        var drip: (bytes: Int, pause: TimeInterval)?
     }
 
     let port: UInt16
@@ -71,8 +79,10 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         while true {
             let connection = accept(socketDescriptor, nil, nil)
             guard connection >= 0 else { return }
-            answer(connection)
-            close(connection)
+            Thread { [self] in
+                answer(connection)
+                close(connection)
+            }.start()
         }
     }
 
@@ -93,19 +103,38 @@ final class LoopbackHTTPServer: @unchecked Sendable {
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         let response = handler(Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers))
-        var text = "HTTP/1.1 \(response.status) Status\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
+        var text = "HTTP/1.1 \(response.status) Status\r\nConnection: close\r\n"
+        if response.sendsLength {
+            text += "Content-Length: \(response.claimedLength ?? response.body.count)\r\n"
+        }
         for (name, value) in response.headers {
             text += "\(name): \(value)\r\n"
         }
-        var bytes = Data((text + "\r\n").utf8)
-        bytes.append(response.body)
-        bytes.withUnsafeBytes { raw in
+        guard transmit(Data((text + "\r\n").utf8), to: connection) else { return }
+        guard let drip = response.drip else {
+            _ = transmit(response.body, to: connection)
+            return
+        }
+        var offset = 0
+        while offset < response.body.count {
+            let end = min(offset + drip.bytes, response.body.count)
+            // The client hanging up ends the drip.
+            guard transmit(response.body[offset..<end], to: connection) else { return }
+            offset = end
+            Thread.sleep(forTimeInterval: drip.pause)
+        }
+    }
+
+    /// Writes all of `data`; false when the client has gone (no SIGPIPE: the test process lives on).
+    private func transmit(_ data: Data, to connection: Int32) -> Bool {
+        data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let written = write(connection, raw.baseAddress! + offset, raw.count - offset)
-                guard written > 0 else { return }
+                let written = Glibc.send(connection, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                guard written > 0 else { return false }
                 offset += written
             }
+            return true
         }
     }
 }

@@ -1,0 +1,34 @@
+import Foundation
+import Model
+
+/// Guesses what format a feed body is in, for `wagewatch feed inspect` on a file
+/// or URL that no feed definition describes.
+public enum FeedSniffer {
+    /// Keys only a petition record has (spec section 3), in English or Chinese.
+    static let petitionKeys = ["\"respondent\"", "\"被反映对象\"", "\"petitioner\"", "\"信访人\"", "\"handling_unit\"", "\"承办单位\""]
+
+    /// The format `data` looks like, or nil when it looks like none of them.
+    public static func format(of data: Data) -> FeedFormat? {
+        guard let text = try? TextDecoding.decode(data.prefix(64 * 1024), source: "sniff") else {
+            // A cut in the middle of a character: try the whole body.
+            return (try? TextDecoding.decode(data, source: "sniff")).flatMap(format(ofText:))
+        }
+        return format(ofText: text)
+    }
+
+    static func format(ofText text: String) -> FeedFormat? {
+        let head = text.prefix(4096).trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}")))
+        if head.hasPrefix("<") {
+            if head.contains("<rss") || head.contains("<rdf:RDF") { return .rss }
+            if head.contains("<feed") { return .atom }
+            return nil
+        }
+        if head.hasPrefix("{") {
+            if head.contains("jsonfeed.org/version") { return .jsonFeed }
+            let firstLine = head.prefix { $0 != "\n" }
+            return petitionKeys.contains(where: firstLine.contains) ? .petitionNDJSON : .postNDJSON
+        }
+        let firstLine = head.prefix { $0 != "\n" }
+        return firstLine.contains(",") ? .petitionCSV : nil
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Ingest
+import Model
+
+extension Monitor {
+    /// When each feed is next due, from what the last cycle learned of it.
+    public struct WatchSchedule: Sendable {
+        /// Feeds with no interval of their own are asked this often.
+        public var defaultInterval: TimeInterval
+        public private(set) var due: [String: Date] = [:]
+
+        public init(defaultInterval: TimeInterval) {
+            self.defaultInterval = defaultInterval
+        }
+
+        /// The feeds of `catalog` due at `now` (a feed never asked is due at once).
+        public func dueFeeds(in catalog: [FeedDefinition], at now: Date) -> Set<String> {
+            Set(catalog.filter { (due[$0.id] ?? .distantPast) <= now }.map(\.id))
+        }
+
+        /// The earliest time any feed of `catalog` is due.
+        public func nextDue(in catalog: [FeedDefinition]) -> Date? {
+            catalog.map { due[$0.id] ?? .distantPast }.min()
+        }
+
+        /// Schedules the next time for every feed of a cycle: after failures, when the
+        /// backoff ends; else after the feed's interval or, when longer, the time its
+        /// `<ttl>` or Cache-Control says it stays fresh.
+        public mutating func record(_ cycle: CycleReport, catalog: [FeedDefinition], at now: Date) {
+            let intervals = Dictionary(catalog.map { ($0.id, $0.interval) }, uniquingKeysWith: { first, _ in first })
+            for outcome in cycle.feeds {
+                if let wait = outcome.backingOffUntil {
+                    due[outcome.feedID] = wait
+                    continue
+                }
+                let own = (intervals[outcome.feedID] ?? nil) ?? defaultInterval
+                due[outcome.feedID] = now.addingTimeInterval(max(own, outcome.freshFor ?? 0))
+            }
+        }
+    }
+
+    /// Polls every feed at its own pace until `shouldStop` says so: each round runs
+    /// one cycle over the feeds that are due, then sleeps until the next one is.
+    /// A stop request lets the cycle in flight finish and store what arrived.
+    /// - Parameters:
+    ///   - report: called after every cycle.
+    ///   - progress: passed to each cycle.
+    public func watch(defaultInterval: TimeInterval, windowDays: Int,
+                      shouldStop: @Sendable () -> Bool,
+                      progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+                      report: (CycleReport) throws -> Void) async throws {
+        var schedule = WatchSchedule(defaultInterval: defaultInterval)
+        while !shouldStop() {
+            // Read the catalog every round: feeds added or removed are picked up.
+            let catalog = try FeedCatalog.load(directory: feedsDirectory).feeds
+            let now = Date()
+            let due = schedule.dueFeeds(in: catalog, at: now)
+            if !due.isEmpty {
+                let cycle = try await runCycle(asOf: Day(containing: now), windowDays: windowDays, now: now,
+                                               only: due, progress: progress)
+                schedule.record(cycle, catalog: catalog, at: now)
+                try report(cycle)
+            }
+            let next = schedule.nextDue(in: catalog) ?? now.addingTimeInterval(defaultInterval)
+            // Sleep in short steps, so that a stop request is seen within a fraction of a second.
+            while !shouldStop(), Date() < next {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import Model
+import Monitor
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension WageWatch {
+    struct Watch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Keep polling every feed at its own interval until Ctrl-C or SIGTERM.",
+            discussion: """
+                Each feed is asked again after its `interval:` (feeds/*.yaml), or this command's \
+                --interval, or the time its <ttl> or Cache-Control max-age gives, whichever is longest; \
+                after failures, when its backoff ends. On SIGINT or SIGTERM the transfers in flight \
+                finish, what arrived is stored, and the command exits; a second signal exits at once \
+                (every feed's items are stored in one transaction, so nothing is half-written).
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "How often a feed without an interval of its own is asked, in seconds.")
+        var interval: Double = 900
+
+        @Option(help: "How many days the register looks back, the day included.")
+        var window = 30
+
+        func validate() throws {
+            guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
+            guard (1...366).contains(window) else { throw ValidationError("--window must be between 1 and 366 days") }
+        }
+
+        func run() async throws {
+            let monitor = try global.makeMonitor()
+            let stop = StopRequest()
+            let progress = CycleProgress()
+            print("wagewatch watch: polling feeds from \(global.feeds); Ctrl-C stops after the cycle in flight")
+            try await monitor.watch(defaultInterval: interval, windowDays: window, shouldStop: { stop.isRequested },
+                                    progress: { progress.update(done: $0, total: $1) }) { cycle in
+                progress.finish()
+                let flagged = cycle.register.projects.filter { !$0.flags.isEmpty }.count
+                print("\(ISO8601DateFormatter().string(from: Date())) cycle: \(cycle.feeds.count) feeds, "
+                      + "\(cycle.feeds.reduce(0) { $0 + $1.added }) new items, \(cycle.assessed) assessed, "
+                      + "\(flagged) projects flagged")
+                for line in RiskListTable.feedLines(cycle) { print(line) }
+                fflush(nil)  // a pipe gets each cycle as it ends
+            }
+            print("wagewatch watch: stopped")
+        }
+    }
+}
+
+/// SIGINT and SIGTERM, caught: the first asks the watch loop to stop after the
+/// cycle in flight; a second one exits at once.
+final class StopRequest: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requested = false
+    private var sources: [DispatchSourceSignal] = []
+
+    init() {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.receive() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    var isRequested: Bool {
+        lock.withLock { requested }
+    }
+
+    private func receive() {
+        let again = lock.withLock {
+            defer { requested = true }
+            return requested
+        }
+        if again {
+            FileHandle.standardError.write(Data("\nwagewatch: stopping now\n".utf8))
+            exit(130)
+        }
+        FileHandle.standardError.write(Data("\nwagewatch: stopping after this cycle (signal again to stop now)\n".utf8))
+    }
+}
+
+/// A cycle's fetching progress: a bar redrawn in place when standard error is a
+/// terminal; nothing on a pipe or a file, where the per-feed lines printed after
+/// each cycle are the log.
+final class CycleProgress: @unchecked Sendable {
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private let lock = NSLock()
+    private var shown = false
+
+    func update(done: Int, total: Int) {
+        guard isTerminal, total > 0 else { return }
+        let width = 30
+        let filled = min(width, done * width / total)
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        lock.withLock {
+            FileHandle.standardError.write(Data("\r抓取 fetching [\(bar)] \(done)/\(total)".utf8))
+            shown = true
+        }
+    }
+
+    /// Clears the bar before the cycle's lines are printed.
+    func finish() {
+        lock.withLock {
+            guard shown else { return }
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            shown = false
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Ingest
+import Model
+import Testing
+
+/// What `feed inspect` relies on: the encoding found, the feed's own title and
+/// link, links made absolute, and the format guessed from the body.
+@Suite struct FeedDetailsTests {
+    @Test func rssReportsItsChannelAndResolvesRelativeLinksAgainstIt() throws {
+        let feed = FeedDefinition(id: "forum", kind: .post, format: .rss, url: "https://rsshub.example/forum/123")
+        let body = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>城东论坛 &amp; 讨薪</title><link>https://bbs.example/board/</link>
+            <image><title>logo</title><link>https://img.example/</link></image>
+            <item><title>工资没发</title><link>thread/1</link><guid>1</guid></item>
+            <item><title>两个月了</title><link>https://other.example/2</link><guid>2</guid></item>
+            </channel></rss>
+            """
+        let result = try RSSParser(feed: feed).parseReporting(Data(body.utf8))
+        #expect(result.title == "城东论坛 & 讨薪")
+        #expect(result.link == "https://bbs.example/board/")
+        #expect(result.encoding == "UTF-8")
+        #expect(result.items.map(\.url) == ["https://bbs.example/board/thread/1", "https://other.example/2"])
+    }
+
+    @Test func atomFollowsXMLBaseAndFallsBackToTheFeedURL() throws {
+        let feed = FeedDefinition(id: "atom", kind: .post, format: .atom, url: "https://feeds.example/a/atom.xml")
+        let body = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>信访动态</title><link href="/home"/>
+            <entry><id>1</id><title>一</title><link href="posts/1"/></entry>
+            <entry xml:base="https://mirror.example/x/"><id>2</id><title>二</title><link href="posts/2"/></entry>
+            <entry><id>3</id><title>三</title><link href="https://abs.example/3"/></entry>
+            </feed>
+            """
+        let result = try AtomParser(feed: feed).parseReporting(Data(body.utf8))
+        #expect(result.title == "信访动态")
+        #expect(result.link == "https://feeds.example/home")
+        #expect(result.items.map(\.url) == [
+            "https://feeds.example/a/posts/1", "https://mirror.example/x/posts/2", "https://abs.example/3",
+        ])
+    }
+
+    @Test func aFileFeedKeepsRelativeLinksAsTheyAre() throws {
+        let feed = FeedDefinition(id: "local", kind: .post, format: .rss, url: "file:///srv/feeds/local.xml")
+        let body = "<rss><channel><item><guid>1</guid><title>欠薪</title><link>thread/1</link></item></channel></rss>"
+        #expect(try RSSParser(feed: feed).parse(Data(body.utf8)).map(\.url) == ["thread/1"])
+    }
+
+    @Test func theEncodingFoundIsReported() throws {
+        let text = "<rss><channel><item><guid>1</guid><title>拖欠工资</title></item></channel></rss>"
+        let feed = FeedDefinition(id: "gbk", kind: .post, format: .rss, url: "file:///gbk.xml")
+        // 拖欠工资 in GBK bytes, as a server that says gb2312 really sends them.
+        let gbk = Data("<rss><channel><item><guid>1</guid><title>".utf8) + Data([0xCD, 0xCF, 0xC7, 0xB7, 0xB9, 0xA4, 0xD7, 0xCA])
+            + Data("</title></item></channel></rss>".utf8)
+        let declared = try RSSParser(feed: feed).parseReporting(gbk, contentType: "text/xml; charset=gb2312")
+        #expect(declared.items.first?.title == "拖欠工资")
+        #expect(declared.encoding?.hasPrefix("GB18030 (declared gb2312)") == true)
+        let bom = try RSSParser(feed: feed).parseReporting(Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8))
+        #expect(bom.encoding == "UTF-8 (BOM)")
+        let undeclared = try RSSParser(feed: feed).parseReporting(gbk)
+        #expect(undeclared.encoding == "GB18030 (not declared)")
+    }
+
+    @Test func theFormatIsGuessedFromTheBody() {
+        func guess(_ text: String) -> FeedFormat? { FeedSniffer.format(of: Data(text.utf8)) }
+        #expect(guess("\u{FEFF}<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel/></rss>") == .rss)
+        #expect(guess("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"></rdf:RDF>") == .rss)
+        #expect(guess("<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>") == .atom)
+        #expect(guess("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}") == .jsonFeed)
+        #expect(guess("{\"id\": \"1\", \"被反映对象\": \"某公司\"}\n") == .petitionNDJSON)
+        #expect(guess("{\"id\": \"p1\", \"platform\": \"weibo\", \"text\": \"工资没发\"}\n") == .postNDJSON)
+        #expect(guess("编号,受理时间,诉求内容\n1,2025-01-03,欠薪\n") == .petitionCSV)
+        #expect(guess("<html><body>login</body></html>") == nil)
+    }
+}
