@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "wagewatch", targets: ["wagewatch"]),
         // The libraries, for the benchmark package (Benchmarks/).
         .library(name: "WageWatchKit", targets: ["Model", "Ingest", "Scoring", "Register", "Store", "Monitor", "ChineseConversion"]),
+        // A loopback HTTP server for fetcher tests and benchmarks; not part of the executable.
+        .library(name: "LoopbackHTTP", targets: ["LoopbackHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -60,11 +62,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model"], exclude: ["Fixtures"]),
+        .target(name: "LoopbackHTTP"),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model", "LoopbackHTTP"], exclude: ["Fixtures"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Model", "ChineseConversion", "Ingest"], exclude: ["Fixtures"]),
         .testTarget(name: "RegisterTests", dependencies: ["Register", "Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Store", "Model"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Store", "Model", "LoopbackHTTP"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -33,6 +33,16 @@ let package = Package(
             path: "ScoringBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "FeedBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "WageWatchKit", package: mainPackage),
+                .product(name: "LoopbackHTTP", package: mainPackage),
+            ],
+            path: "FeedBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // The same work as a plain executable, for perf and valgrind.
         .executableTarget(
             name: "ScoringProfile",

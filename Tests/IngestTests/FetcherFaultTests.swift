@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+import LoopbackHTTP
 import Testing
 
 /// Every way a source misbehaves, in one cycle against a real server on 127.0.0.1:

@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+import LoopbackHTTP
 import Testing
 
 @Suite struct FetcherTests {

@@ -3,36 +3,51 @@ import Foundation
 import Glibc
 #endif
 
-/// A small HTTP/1.1 server on 127.0.0.1 for fetcher tests: real sockets, a
+/// A small HTTP/1.1 server on 127.0.0.1 for fetcher tests and benchmarks (never
+/// part of the `wagewatch` executable): real sockets, a
 /// thread per connection (so that a slow answer holds up no other), a handler
 /// that answers each request, and the ways real servers misbehave: no
 /// Content-Length, a body shorter than announced, a body sent drop by drop.
-final class LoopbackHTTPServer: @unchecked Sendable {
-    struct Request: Sendable {
-        var method: String
-        var path: String
-        var headers: [String: String]
+public final class LoopbackHTTPServer: @unchecked Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
+        /// Header names lower-cased.
+        public var headers: [String: String]
     }
 
-    struct Response: Sendable {
-        var status: Int
-        var headers: [String: String] = [:]
-        var body: Data
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: Data
         /// False: no Content-Length, the body ends when the connection closes.
-        var sendsLength = true
+        public var sendsLength: Bool
         /// Announce this Content-Length instead of the body's (a truncated answer).
-        var claimedLength: Int?
+        public var claimedLength: Int?
         /// Send the body this many bytes at a time, pausing in between (a slow drip).
-        var drip: (bytes: Int, pause: TimeInterval)?
+        public var drip: (bytes: Int, pause: TimeInterval)?
+        /// Wait this long before answering (a slow server).
+        public var delay: TimeInterval?
+
+        public init(status: Int, headers: [String: String] = [:], body: Data, sendsLength: Bool = true,
+                    claimedLength: Int? = nil, drip: (bytes: Int, pause: TimeInterval)? = nil, delay: TimeInterval? = nil) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.sendsLength = sendsLength
+            self.claimedLength = claimedLength
+            self.drip = drip
+            self.delay = delay
+        }
     }
 
-    let port: UInt16
+    public let port: UInt16
     private let socketDescriptor: Int32
     private let handler: @Sendable (Request) -> Response
     private let finished = DispatchSemaphore(value: 0)
 
     /// Binds an ephemeral port on 127.0.0.1 and starts answering on a thread of its own.
-    init(handler: @escaping @Sendable (Request) -> Response) throws {
+    public init(handler: @escaping @Sendable (Request) -> Response) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw POSIXError(.EIO) }
         var address = sockaddr_in()
@@ -60,12 +75,12 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     /// The URL of `path` on this server.
-    func url(_ path: String) -> String {
+    public func url(_ path: String) -> String {
         "http://127.0.0.1:\(port)\(path)"
     }
 
     /// Stops accepting connections and waits for the serving thread to end.
-    func stop() {
+    public func stop() {
         // Wake the accept loop and let it end before the descriptor is closed: a
         // closed number can be reused at once by another test's socket, and a
         // late accept on it would answer that test's requests.
@@ -103,6 +118,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         let response = handler(Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers))
+        if let delay = response.delay { Thread.sleep(forTimeInterval: delay) }
         var text = "HTTP/1.1 \(response.status) Status\r\nConnection: close\r\n"
         if response.sendsLength {
             text += "Content-Length: \(response.claimedLength ?? response.body.count)\r\n"
