@@ -43,6 +43,12 @@ let package = Package(
             path: "FeedBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Feed parsing as a plain executable, for perf and valgrind.
+        .executableTarget(
+            name: "FeedProfile",
+            dependencies: [.product(name: "WageWatchKit", package: mainPackage)],
+            path: "FeedProfile"
+        ),
         // The same work as a plain executable, for perf and valgrind.
         .executableTarget(
             name: "ScoringProfile",

@@ -118,7 +118,7 @@ private final class AtomCollector: NSObject, FeedCollector {
         bases.removeLast()
         let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
         if readingFeedTitle, name == "title" {
-            let value = buffer.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = buffer.trimmingSpaces
             if !value.isEmpty { feedTitle = value }
             readingFeedTitle = false
             return
@@ -129,7 +129,7 @@ private final class AtomCollector: NSObject, FeedCollector {
                 return
             }
             if name == open {
-                let value = buffer.trimmingCharacters(in: .whitespacesAndNewlines)
+                let value = buffer.trimmingSpaces
                 if !value.isEmpty { current?.fields[open] = value }
                 field = nil
             }

@@ -84,7 +84,7 @@ private final class RSSCollector: NSObject, FeedCollector {
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
         defer { path.removeLast() }
         if elementName == field {
-            let value = buffer.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = buffer.trimmingSpaces
             if current == nil {
                 if elementName == "title", channelTitle == nil, !value.isEmpty { channelTitle = value }
                 if elementName == "link", channelLink == nil, !value.isEmpty { channelLink = value }

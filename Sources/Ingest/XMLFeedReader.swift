@@ -31,7 +31,9 @@ enum XMLFeedReader {
     static func read(_ data: Data, feed: FeedDefinition, contentType: String?, into collector: some FeedCollector,
                      root: String) throws(IngestError) -> (isRecovered: Bool, encoding: String) {
         let prepared = try XMLPreparation.prepare(data, source: feed.id, contentType: contentType)
-        let parser = XMLParser(data: prepared.data)
+        // From a stream, XMLParser hands libxml2 the document a chunk at a time; given
+        // the whole Data at once, libxml2 refuses documents over 10 MB ("huge input lookup").
+        let parser = XMLParser(stream: InputStream(data: prepared.data))
         parser.shouldResolveExternalEntities = false
         parser.delegate = collector
         guard parser.parse() else {

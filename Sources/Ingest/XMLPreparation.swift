@@ -24,14 +24,52 @@ public enum XMLPreparation {
     public static func prepare(_ data: Data, source: String, contentType: String? = nil) throws(IngestError) -> Prepared {
         let decoded = try decode(data, source: source, contentType: contentType)
         var text = decoded.text
-        if let doctype = text.range(of: "<!DOCTYPE", options: [.caseInsensitive]),
-           text[doctype.lowerBound...].prefix(4096).contains("<!ENTITY") {
+        text = rewriteDeclaration(text)
+        let repaired = text.withUTF8 { bytes in
+            (declaresEntities: declaresEntities(bytes), repair(bytes))
+        }
+        if repaired.declaresEntities {
             throw .malformedDocument(source: source, line: nil,
                                      reason: "the document declares entities (<!ENTITY); refused, as an entity-expansion attack or an external reference")
         }
-        text = rewriteDeclaration(text)
-        let repaired = repair(text)
-        return Prepared(data: Data(repaired.text.utf8), isRecovered: repaired.changed, encoding: decoded.encoding)
+        return Prepared(data: repaired.1.data, isRecovered: repaired.1.changed, encoding: decoded.encoding)
+    }
+
+    /// Whether the prolog (everything before the root element) declares an entity.
+    /// Comments and processing instructions are skipped, so neither can hide a
+    /// declaration nor stand for the root.
+    static func declaresEntities(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while let open = find([0x3C], in: bytes, from: index) {  // <
+            let rest = open + 1
+            if starts(with: Array("?".utf8), in: bytes, at: rest) {
+                index = (find(Array("?>".utf8), in: bytes, from: rest) ?? bytes.count) + 2
+            } else if starts(with: Array("!--".utf8), in: bytes, at: rest) {
+                index = (find(Array("-->".utf8), in: bytes, from: rest) ?? bytes.count) + 3
+            } else if starts(with: Array("!ENTITY".utf8), in: bytes, at: rest) {
+                return true
+            } else if starts(with: Array("!".utf8), in: bytes, at: rest) {
+                index = rest + 1  // <!DOCTYPE, <!ELEMENT ...: look inside
+            } else {
+                return false  // the root element: the prolog is over
+            }
+        }
+        return false
+    }
+
+    private static func starts(with needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard index + needle.count <= bytes.count else { return false }
+        for offset in needle.indices where bytes[index + offset] != needle[offset] { return false }
+        return true
+    }
+
+    private static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        while index + needle.count <= bytes.count {
+            if bytes[index] == needle[0] && starts(with: needle, in: bytes, at: index) { return index }
+            index += 1
+        }
+        return nil
     }
 
     /// The text of `data`: the HTTP charset counts before the XML declaration.
@@ -61,49 +99,60 @@ public enum XMLPreparation {
     private static let xmlEntities: Set<String> = ["amp", "lt", "gt", "quot", "apos"]
 
     /// Entities and `&` fixed, control characters dropped; CDATA sections left as they are.
-    static func repair(_ text: String) -> (text: String, changed: Bool) {
-        var output = String.UnicodeScalarView()
+    /// Works on the UTF-8 bytes in one pass, copying runs of ordinary bytes whole.
+    static func repair(_ bytes: UnsafeBufferPointer<UInt8>) -> (data: Data, changed: Bool) {
+        var output = [UInt8]()
+        output.reserveCapacity(bytes.count + bytes.count / 64)
         var changed = false
-        let scalars = Array(text.unicodeScalars)
         var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if scalar == "<", index + 8 < scalars.count, String(String.UnicodeScalarView(scalars[index..<(index + 9)])) == "<![CDATA[" {
-                // Copy a CDATA section untouched.
-                var end = index + 9
-                while end + 2 < scalars.count && !(scalars[end] == "]" && scalars[end + 1] == "]" && scalars[end + 2] == ">") { end += 1 }
-                let stop = min(scalars.count, end + 3)
-                output.append(contentsOf: scalars[index..<stop])
-                index = stop
+        var runStart = 0
+        func flush(upTo end: Int) {
+            if runStart < end { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
+        }
+        let cdata = Array("<![CDATA[".utf8)
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x3C, starts(with: cdata, in: bytes, at: index) {
+                // A CDATA section is copied untouched, up to and with its "]]>".
+                index = min(bytes.count, (find(Array("]]>".utf8), in: bytes, from: index + cdata.count) ?? bytes.count) + 3)
                 continue
             }
-            if scalar == "&" {
+            if byte == 0x26 {  // &
                 var end = index + 1
-                while end < scalars.count, end - index <= 12, scalars[end] != ";", !scalars[end].properties.isWhitespace, scalars[end] != "&" { end += 1 }
-                let name = end < scalars.count && scalars[end] == ";" ? String(String.UnicodeScalarView(scalars[(index + 1)..<end])) : nil
+                while end < bytes.count, end - index <= 12, bytes[end] != 0x3B, bytes[end] != 0x26, bytes[end] < 0x80,
+                      bytes[end] != 0x20, bytes[end] != 0x09, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+                let name = end < bytes.count && bytes[end] == 0x3B
+                    ? String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end]), as: UTF8.self) : nil
                 if let name, xmlEntities.contains(name) || name.hasPrefix("#") {
-                    output.append(contentsOf: scalars[index...end])
                     index = end + 1
                     continue
                 }
+                flush(upTo: index)
                 changed = true
                 if let name, let value = HTMLText.namedEntities[name] {
-                    output.append(contentsOf: "&#\(value);".unicodeScalars)
+                    output.append(contentsOf: Array("&#\(value);".utf8))
                     index = end + 1
                 } else {
-                    output.append(contentsOf: "&amp;".unicodeScalars)
+                    output.append(contentsOf: Array("&amp;".utf8))
                     index += 1
                 }
+                runStart = index
                 continue
             }
-            if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r" || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
+            let isControl = byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D
+            // U+FFFE and U+FFFF, which XML forbids: EF BF BE, EF BF BF.
+            let isNonCharacter = byte == 0xEF && index + 2 < bytes.count && bytes[index + 1] == 0xBF
+                && (bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF)
+            if isControl || isNonCharacter {
+                flush(upTo: index)
                 changed = true
-                index += 1
+                index += isControl ? 1 : 3
+                runStart = index
                 continue
             }
-            output.append(scalar)
             index += 1
         }
-        return (String(output), changed)
+        flush(upTo: bytes.count)
+        return (Data(output), changed)
     }
 }

@@ -4,45 +4,57 @@
 /// tags are dropped; the common character references are decoded.
 public enum HTMLText {
     /// Plain text of an HTML fragment.
-    /// - Complexity: O(n) in the length of `html`.
+    /// - Complexity: O(n) in the length of `html`, over its UTF-8 bytes.
     public static func plainText(from html: String) -> String {
-        guard html.contains("<") || html.contains("&") else { return html }
-        var text = ""
-        var index = html.startIndex
-        var skippingUntil: String?
-        while index < html.endIndex {
-            let character = html[index]
-            if character == "<", startsTag(html, after: index), let close = html[index...].firstIndex(of: ">") {
-                let tag = html[html.index(after: index)..<close].lowercased()
-                let name = tag.split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "\t" || $0 == "\n" }).first.map(String.init) ?? ""
-                if let end = skippingUntil {
-                    if tag.hasPrefix("/") && name == end { skippingUntil = nil }
-                } else if name == "script" || name == "style" {
-                    if !tag.hasSuffix("/") { skippingUntil = name }
-                } else if ["br", "p", "/p", "div", "/div", "li", "tr"].contains(tag.hasPrefix("/") ? "/" + name : name) {
-                    text.append("\n")
+        guard html.utf8.contains(0x3C) || html.utf8.contains(0x26) else { return html }  // < &
+        var html = html
+        let stripped: String = html.withUTF8 { bytes in
+            var output = [UInt8]()
+            output.reserveCapacity(bytes.count)
+            var index = 0
+            var skippingUntil: [UInt8]?
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x3C, startsTag(bytes, after: index),
+                   let close = bytes[(index + 1)...].firstIndex(of: 0x3E) {
+                    let tag = bytes[(index + 1)..<close].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+                    let isClosing = tag.first == 0x2F
+                    let name = Array(tag.split(whereSeparator: { $0 == 0x20 || $0 == 0x2F || $0 == 0x09 || $0 == 0x0A }).first ?? [])
+                    if let end = skippingUntil {
+                        if isClosing && name == end { skippingUntil = nil }
+                    } else if name == Self.script || name == Self.style {
+                        if tag.last != 0x2F { skippingUntil = name }
+                    } else if Self.breaking.contains(name), !isClosing || Self.breakingWhenClosed.contains(name) {
+                        output.append(0x0A)
+                    }
+                    index = close + 1
+                    continue
                 }
-                index = html.index(after: close)
-                continue
+                if skippingUntil == nil { output.append(byte) }
+                index += 1
             }
-            if skippingUntil == nil {
-                text.append(character)
-            }
-            index = html.index(after: index)
+            return String(decoding: output, as: UTF8.self)
         }
-        return decodeEntities(text)
-            .split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.trimmingSpaces }
-            .filter { !$0.isEmpty }
-            .joined(separator: "\n")
+        var lines: [String] = []
+        let decoded = decodeEntities(stripped)
+        for line in decoded.utf8.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            let trimmed = Substring(line).trimmingSpaces
+            if !trimmed.isEmpty { lines.append(trimmed) }
+        }
+        return lines.joined(separator: "\n")
     }
 
+    private static let script = Array("script".utf8)
+    private static let style = Array("style".utf8)
+    /// Tags that end a line: all of them when opened, `p` and `div` also when closed.
+    private static let breaking: Set<[UInt8]> = Set(["br", "p", "div", "li", "tr"].map { Array($0.utf8) })
+    private static let breakingWhenClosed: Set<[UInt8]> = Set(["p", "div"].map { Array($0.utf8) })
+
     /// A `<` opens a tag only before a letter, `/` or `!`; "工资<5000" is text.
-    private static func startsTag(_ html: String, after index: String.Index) -> Bool {
-        let next = html.index(after: index)
-        guard next < html.endIndex else { return false }
-        let character = html[next]
-        return (character.isASCII && character.isLetter) || character == "/" || character == "!"
+    private static func startsTag(_ bytes: UnsafeBufferPointer<UInt8>, after index: Int) -> Bool {
+        guard index + 1 < bytes.count else { return false }
+        let next = bytes[index + 1]
+        return (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A) || next == 0x2F || next == 0x21
     }
 
     /// The named character references feeds use, XML's five among them: the one table
@@ -58,7 +70,7 @@ public enum HTMLText {
 
     /// Decodes `&name;`, `&#NNN;` and `&#xHH;`; leaves unknown references as they are.
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.utf8.contains(0x26) else { return text }
         var result = ""
         var rest = text[...]
         while let amp = rest.firstIndex(of: "&") {
@@ -88,11 +100,12 @@ public enum HTMLText {
     }
 }
 
-extension Substring {
-    var trimmingSpaces: String {
-        let isSpace: (Character) -> Bool = { $0.isWhitespace }
-        guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = lastIndex(where: { !isSpace($0) })!
-        return String(self[first...last])
+extension StringProtocol {
+    /// The text without white space (Unicode's, full-width spaces included) at either end.
+    public var trimmingSpaces: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(self[first..<scalars.index(after: last)])
     }
 }

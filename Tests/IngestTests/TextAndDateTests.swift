@@ -27,6 +27,11 @@ import Testing
         ("Thu, 05 Dec 2024 20:14:00 GMT+8", "2024-12-05T12:14:00Z"),
         ("05 Dec 2024 20:14:00 +0800", "2024-12-05T12:14:00Z"),
         ("Thu, 05 Dec 24 20:14:00 +0800", "2024-12-05T12:14:00Z"),
+        ("Thursday, 05 December 2024 20:14:00 -05:00", "2024-12-06T01:14:00Z"),
+        ("thu, 05 dec 2024 20:14 EST", "2024-12-06T01:14:00Z"),
+        ("Thu, 05 Dec 2024 20:14:00 (CST)", "2024-12-05T12:14:00Z"),
+        ("Thu, 05 Dec 2024 20:14:00", "2024-12-05T12:14:00Z"),
+        ("Sat, 29 Feb 2020 23:59:59 UT", "2020-02-29T23:59:59Z"),
     ])
     func datesAreReadWithShanghaiAsTheDefaultZone(text: String, utc: String) throws {
         let expected = try #require(ISO8601DateFormatter().date(from: utc))
@@ -39,5 +44,7 @@ import Testing
         #expect(DateParsing.date(from: "2024-13-40 10:00") == nil)
         #expect(DateParsing.date(from: "2024年12月") == nil)
         #expect(DateParsing.date(from: "12-05 20:14") == nil)
+        #expect(DateParsing.date(from: "Thu, 31 Feb 2024 20:14:00 GMT") == nil)
+        #expect(DateParsing.date(from: "Thu, 05 Dec 2024 25:14:00 GMT") == nil)
     }
 }
