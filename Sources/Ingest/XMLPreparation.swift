@@ -90,10 +90,11 @@ public enum XMLPreparation {
 
     /// The document with its declaration saying UTF-8, which it now is.
     static func rewriteDeclaration(_ text: String) -> String {
-        guard text.hasPrefix("<?xml"), let end = text.range(of: "?>") else { return text }
-        let declaration = text[..<end.upperBound]
-        guard declaration.contains("encoding=") else { return text }
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + text[end.upperBound...]
+        // Look at the head only: searching a large document as a whole costs an index of all of it.
+        let head = text.utf8.prefix(256)
+        guard head.starts(with: "<?xml".utf8), let close = head.firstRange(of: "?>".utf8) else { return text }
+        guard head[..<close.lowerBound].firstRange(of: "encoding=".utf8) != nil else { return text }
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + text[close.upperBound...]
     }
 
     private static let xmlEntities: Set<String> = ["amp", "lt", "gt", "quot", "apos"]

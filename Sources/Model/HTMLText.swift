@@ -17,14 +17,23 @@ public enum HTMLText {
                 let byte = bytes[index]
                 if byte == 0x3C, startsTag(bytes, after: index),
                    let close = bytes[(index + 1)...].firstIndex(of: 0x3E) {
-                    let tag = bytes[(index + 1)..<close].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
-                    let isClosing = tag.first == 0x2F
-                    let name = Array(tag.split(whereSeparator: { $0 == 0x20 || $0 == 0x2F || $0 == 0x09 || $0 == 0x0A }).first ?? [])
-                    if let end = skippingUntil {
-                        if isClosing && name == end { skippingUntil = nil }
-                    } else if name == Self.script || name == Self.style {
-                        if tag.last != 0x2F { skippingUntil = name }
-                    } else if Self.breaking.contains(name), !isClosing || Self.breakingWhenClosed.contains(name) {
+                    // The tag's name, read in place: <name ...>, </name>, <name/>.
+                    var start = index + 1
+                    let isClosing = bytes[start] == 0x2F
+                    if isClosing { start += 1 }
+                    var end = start
+                    while end < close {
+                        let next = bytes[end]
+                        if next == 0x20 || next == 0x2F || next == 0x09 || next == 0x0A || next == 0x0D { break }
+                        end += 1
+                    }
+                    let name = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    if let skipped = skippingUntil {
+                        if isClosing && Self.equal(name, skipped) { skippingUntil = nil }
+                    } else if Self.equal(name, Self.script) || Self.equal(name, Self.style) {
+                        if bytes[close - 1] != 0x2F { skippingUntil = Self.equal(name, Self.script) ? Self.script : Self.style }
+                    } else if Self.breaking.contains(where: { Self.equal(name, $0) }),
+                              !isClosing || Self.breakingWhenClosed.contains(where: { Self.equal(name, $0) }) {
                         output.append(0x0A)
                     }
                     index = close + 1
@@ -47,8 +56,18 @@ public enum HTMLText {
     private static let script = Array("script".utf8)
     private static let style = Array("style".utf8)
     /// Tags that end a line: all of them when opened, `p` and `div` also when closed.
-    private static let breaking: Set<[UInt8]> = Set(["br", "p", "div", "li", "tr"].map { Array($0.utf8) })
-    private static let breakingWhenClosed: Set<[UInt8]> = Set(["p", "div"].map { Array($0.utf8) })
+    private static let breaking = ["br", "p", "div", "li", "tr"].map { Array($0.utf8) }
+    private static let breakingWhenClosed = ["p", "div"].map { Array($0.utf8) }
+
+    /// Whether a tag name equals a lower-case ASCII name, ignoring case.
+    private static func equal(_ name: UnsafeBufferPointer<UInt8>, _ lowercase: [UInt8]) -> Bool {
+        guard name.count == lowercase.count else { return false }
+        for offset in 0..<name.count {
+            let byte = name[offset]
+            if (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) != lowercase[offset] { return false }
+        }
+        return true
+    }
 
     /// A `<` opens a tag only before a letter, `/` or `!`; "工资<5000" is text.
     private static func startsTag(_ bytes: UnsafeBufferPointer<UInt8>, after index: Int) -> Bool {
