@@ -1,0 +1,82 @@
+import Foundation
+import LoopbackHTTP
+import Model
+import Store
+import Testing
+
+/// A cycle killed at any moment (SIGKILL, no chance to clean up) and run again
+/// ends with every item stored exactly once: a feed's validators are committed
+/// with its items, so a killed cycle can never leave a feed remembered as
+/// fetched (and answered 304 next time) without its items.
+@Suite struct CrashRecoveryTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let feedCount = 6
+    static let postsPerFeed = 1500
+
+    static func posts(feed: Int) -> Data {
+        var lines = ""
+        for index in 0..<postsPerFeed {
+            lines += "{\"id\": \"f\(feed)-\(index)\", \"platform\": \"论坛\", \"content\": \"城东工地第\(index)号帖：工资拖了三个月没发，工友们准备去讨薪\"}\n"
+        }
+        return Data(lines.utf8)
+    }
+
+    @Test func aCycleKilledMidwayAndRunAgainStoresEveryItemOnce() async throws {
+        let binary = Self.root.appendingPathComponent(".build/debug/wagewatch")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            Issue.record("build the executable first (swift build --build-tests builds it): \(binary.path)")
+            return
+        }
+        let bodies = (0..<Self.feedCount).map(Self.posts)
+        let server = try LoopbackHTTPServer { request in
+            // Every feed has a validator: a feed wrongly remembered as fetched would get 304 and never its items.
+            guard let index = Int(request.path.dropFirst("/feed-".count).prefix { $0.isNumber }), index < bodies.count else {
+                return .init(status: 404, body: Data())
+            }
+            let etag = "\"feed-\(index)\""
+            if request.headers["if-none-match"] == etag { return .init(status: 304, body: Data()) }
+            return .init(status: 200, headers: ["ETag": etag, "Content-Type": "application/x-ndjson"], body: bodies[index])
+        }
+        defer { server.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-crash-\(UUID().uuidString)")
+        let feeds = folder.appendingPathComponent("feeds")
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let catalog = "feeds:\n" + (0..<Self.feedCount).map {
+            "  - {id: forum-\($0), kind: post, format: post_ndjson, url: \"\(server.url("/feed-\($0).ndjson"))\"}\n"
+        }.joined()
+        try catalog.write(to: feeds.appendingPathComponent("forums.yaml"), atomically: true, encoding: .utf8)
+        let store = folder.appendingPathComponent("store.sqlite").path
+
+        func run() throws -> Process {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["run", "--database", store, "--feeds", feeds.path,
+                                 "--rules", Self.root.appendingPathComponent("rules").path, "--as-of", "2025-01-06"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        // Killed early (fetching), midway (storing) and later (scoring), then once to the end.
+        // A whole run takes seconds in a debug build, so each kill lands inside one.
+        for delay in [0.1, 0.4, 0.9] {
+            let process = try run()
+            try await Task.sleep(for: .seconds(delay))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal, "the run \(delay) s in should have been killed")
+        }
+        let last = try run()
+        last.waitUntilExit()
+        #expect(last.terminationStatus == 0)
+
+        let database = try AppDatabase.open(path: store)
+        #expect(try database.itemCount() == Self.feedCount * Self.postsPerFeed)
+        let keys = try database.allItems().map { "\($0.feedID)|\($0.sourceKey)" }
+        #expect(Set(keys).count == keys.count)
+        let states = try database.feedStates()
+        #expect((0..<Self.feedCount).allSatisfy { states["forum-\($0)"]?.etag == "\"feed-\($0)\"" })
+    }
+}
