@@ -15,7 +15,7 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The bytes are not text in any encoding we could detect.
     case undecodableText(source: String)
     /// The document as a whole cannot be parsed.
-    case malformedDocument(source: String, line: Int?, reason: String)
+    case malformedDocument(source: String, line: Int?, column: Int? = nil, reason: String)
     /// A CSV lacks a required column.
     case missingColumn(file: String, column: String)
     /// A file could not be read.
@@ -37,8 +37,14 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
             "feed \(feed): fetch failed: HTTP status \(status)"
         case let .undecodableText(source):
             "\(source): the bytes are neither UTF-8 nor GB18030 text"
-        case let .malformedDocument(source, line, reason):
-            if let line { "\(source) line \(line): \(reason)" } else { "\(source): \(reason)" }
+        case let .malformedDocument(source, line, column, reason):
+            if let line, let column {
+                "\(source) line \(line), column \(column): \(reason)"
+            } else if let line {
+                "\(source) line \(line): \(reason)"
+            } else {
+                "\(source): \(reason)"
+            }
         case let .missingColumn(file, column):
             "\(file): the header has no column \(column)"
         case let .unreadableFile(path, reason):

@@ -38,7 +38,7 @@ enum XMLFeedReader {
         parser.delegate = collector
         guard parser.parse() else {
             let reason = parser.parserError.map { "not well-formed XML (\($0.localizedDescription))" } ?? "not well-formed XML"
-            throw .malformedDocument(source: feed.id, line: parser.lineNumber, reason: reason)
+            throw .malformedDocument(source: feed.id, line: parser.lineNumber, column: parser.columnNumber, reason: reason)
         }
         guard collector.sawRoot else {
             throw .malformedDocument(source: feed.id, line: nil, reason: "expected \(root)")

@@ -45,8 +45,19 @@ public struct FeedDefinition: Hashable, Sendable, Identifiable, CustomStringConv
         self.channel = channel
     }
 
+    /// `url` as it may be shown in errors and logs: without user and password, and
+    /// without the query, where tokens (RSSHub `key=`, signed URLs) travel.
+    public static func displayURL(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "<unreadable URL>" }
+        components.user = nil
+        components.password = nil
+        if components.query != nil { components.query = nil }
+        let shown = components.string ?? "<unreadable URL>"
+        return url.contains("?") ? shown + "?…" : shown
+    }
+
     /// Id, kind, format and URL; header values are left out because they may hold secrets.
     public var description: String {
-        "\(id) (\(kind.rawValue), \(format.rawValue)) \(url)"
+        "\(id) (\(kind.rawValue), \(format.rawValue)) \(Self.displayURL(url))"
     }
 }

@@ -106,10 +106,12 @@ extension Monitor {
         switch Self.read(response, of: feed) {
         case let .failure(failure):
             if case let .httpStatus(_, status, _) = failure { state.lastStatus = status }
-            outcome.error = failure.description
+            // The error names the URL too, without what may be a secret in it.
+            let message = "\(failure.description) (\(FeedDefinition.displayURL(feed.url)))"
+            outcome.error = message
             var retryAfter: TimeInterval?
             if case let .httpStatus(_, _, seconds?) = failure { retryAfter = TimeInterval(seconds) }
-            state.recordFailure(failure.description, at: fetchedAt, retryAfter: retryAfter)
+            state.recordFailure(message, at: fetchedAt, retryAfter: retryAfter)
             outcome.backingOffUntil = state.nextAttempt
             try database.saveFeedStates([state])
             logger.error("feed failed", metadata: ["feed": "\(feed.id)", "error": "\(failure)"])

@@ -42,7 +42,7 @@ import Testing
         #expect {
             try RSSParser(feed: feed).parse(Data(xml.utf8))
         } throws: { error in
-            guard case let IngestError.malformedDocument(source, line, _) = error else { return false }
+            guard case let IngestError.malformedDocument(source, line, _, _) = error else { return false }
             return source == "demo-weibo" && line == 3
         }
     }

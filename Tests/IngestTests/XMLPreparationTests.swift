@@ -78,7 +78,7 @@ import Testing
             #expect {
                 try RSSParser(feed: feed).parse(Data(document.utf8))
             } throws: { error in
-                guard case let IngestError.malformedDocument(source, _, reason) = error else { return false }
+                guard case let IngestError.malformedDocument(source, _, _, reason) = error else { return false }
                 return source == "gbk-feed" && reason.contains("<!ENTITY")
             }
         }

@@ -50,6 +50,12 @@ import Testing
         }
     }
 
+    @Test func errorsNameTheURLWithoutWhatMayBeASecret() {
+        #expect(FeedDefinition.displayURL("https://user:pw@rsshub.example/weibo/keyword/1?key=SECRET&limit=50")
+                == "https://rsshub.example/weibo/keyword/1?…")
+        #expect(FeedDefinition.displayURL("file:///srv/feeds/petitions.ndjson") == "file:///srv/feeds/petitions.ndjson")
+    }
+
     @Test func badFeedsStoreNothingAndRecordTheirErrorWhileGoodOnesAreStored() async throws {
         let server = try LoopbackHTTPServer(handler: Self.answer)
         defer { server.stop() }
@@ -83,6 +89,7 @@ import Testing
         #expect(outcome["xxe"]?.error?.contains("<!ENTITY") == true)
         #expect(outcome["laughs"]?.error?.contains("<!ENTITY") == true)
         #expect(outcome["error"]?.error?.contains("500") == true)
+        #expect(outcome["error"]?.error?.hasSuffix("(\(server.url("/error")))") == true)
         for name in ["malformed", "xxe", "laughs", "error"] {
             #expect(states[name]?.errorCount == 1, "\(name)")
             #expect(states[name]?.lastError == outcome[name]?.error, "\(name)")
