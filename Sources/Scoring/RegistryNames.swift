@@ -9,17 +9,32 @@ enum RegistryNames {
                              "基础设施", "房地产开发", "建筑", "建设", "建工", "工程", "市政", "路桥", "劳务", "矿建", "装饰",
                              "园林", "建材", "置业", "开发", "投资", "集团", "实业", "公路"]
 
+    private typealias Scalars = ArraySlice<Unicode.Scalar>
+    private static func scalars(_ words: [String]) -> [[Unicode.Scalar]] { words.map { Array($0.unicodeScalars) } }
+    private static let projectSuffixScalars = scalars(projectSuffixes)
+    private static let companySuffixScalars = scalars(companySuffixes).sorted { $0.count > $1.count }
+    private static let tradeWordScalars = scalars(tradeWords)
+    private static let city: Unicode.Scalar = "市"
+
+    // Names are worked on as scalars: they are Chinese, without combining marks, and
+    // Character-wise operations would cost grapheme breaking for 100,000 projects.
+    private static func string(_ scalars: Scalars) -> String {
+        String(String.UnicodeScalarView(scalars))
+    }
+
+    private static func ends(_ text: Scalars, with suffix: [Unicode.Scalar]) -> Bool {
+        text.count >= suffix.count && text.suffix(suffix.count).elementsEqual(suffix)
+    }
+
     /// How many characters of `name` are not trade words.
     static func distinctivePart(of name: String) -> Int {
+        distinctivePart(Array(name.unicodeScalars)[...])
+    }
+
+    private static func distinctivePart(_ name: Scalars) -> Int {
         var rest = name
-        var changed = true
-        while changed {
-            changed = false
-            for word in tradeWords where rest.hasSuffix(word) {
-                rest = String(rest.dropLast(word.count))
-                changed = true
-                break
-            }
+        while let word = tradeWordScalars.first(where: { ends(rest, with: $0) }) {
+            rest = rest.dropLast(word.count)
         }
         return rest.count
     }
@@ -27,13 +42,13 @@ enum RegistryNames {
     /// The project name without a leading city (…市) and without a trailing 工程/项目.
     static func projectVariants(_ name: String) -> [String] {
         var variants: [String] = []
-        var core = name
-        if let suffix = projectSuffixes.first(where: { core.hasSuffix($0) }), core.count - suffix.count >= 4 {
-            core = String(core.dropLast(suffix.count))
-            variants.append(core)
+        var core = Array(name.unicodeScalars)[...]
+        if let suffix = projectSuffixScalars.first(where: { ends(core, with: $0) }), core.count - suffix.count >= 4 {
+            core = core.dropLast(suffix.count)
+            variants.append(string(core))
         }
-        if let city = core.prefix(5).firstIndex(of: "市"), core[core.index(after: city)...].count >= 4 {
-            variants.append(String(core[core.index(after: city)...]))
+        if let city = core.prefix(5).firstIndex(of: city), core.endIndex - city - 1 >= 4 {
+            variants.append(string(core[(city + 1)...]))
         }
         return variants.filter { $0 != name }
     }
@@ -41,14 +56,15 @@ enum RegistryNames {
     /// The company name without its legal form, and without a two-character place
     /// prefix when at least four characters remain (宏泰建设).
     static func companyVariants(_ name: String) -> [String] {
-        guard let suffix = companySuffixes.sorted(by: { $0.count > $1.count }).first(where: { name.hasSuffix($0) }) else { return [] }
-        var core = String(name.dropLast(suffix.count))
-        if core.hasSuffix("集团") && core.count > 6 { core = String(core.dropLast(2)) }
+        let whole = Array(name.unicodeScalars)[...]
+        guard let suffix = companySuffixScalars.first(where: { ends(whole, with: $0) }) else { return [] }
+        var core = whole.dropLast(suffix.count)
+        if ends(core, with: Array("集团".unicodeScalars)) && core.count > 6 { core = core.dropLast(2) }
         var variants: [String] = []
-        if core.count >= 4 { variants.append(core) }
-        var rest = Substring(core)
-        if let city = rest.prefix(4).firstIndex(of: "市") { rest = rest[rest.index(after: city)...] } else { rest = rest.dropFirst(2) }
-        if rest.count >= 4 && distinctivePart(of: String(rest)) >= 2 { variants.append(String(rest)) }
+        if core.count >= 4 { variants.append(string(core)) }
+        var rest = core
+        if let city = rest.prefix(4).firstIndex(of: city) { rest = rest[(city + 1)...] } else { rest = rest.dropFirst(2) }
+        if rest.count >= 4 && distinctivePart(rest) >= 2 { variants.append(string(rest)) }
         return variants
     }
 }

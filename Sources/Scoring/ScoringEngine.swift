@@ -49,7 +49,7 @@ public struct ScoringEngine: Sendable {
     public init(rulebook: Rulebook, projects: [Project], traditionalToSimplified: [UInt32: UInt32] = [:]) {
         let normalizer = TextNormalizer(traditionalToSimplified: traditionalToSimplified)
         var builder = PatternTableBuilder(normalizer: normalizer)
-        var companyVariants: [String: [String]] = [:]
+        var companyVariants: [ByteKey: [String]] = [:]
 
         // Slots for named lexicons, then literal terms of rules.
         var slotNames = rulebook.lexicons.keys.sorted()
@@ -96,7 +96,7 @@ public struct ScoringEngine: Sendable {
         for cue in rulebook.negation.adjacentCues { builder.addCue(cue, window: 0) }
 
         // Registry names, townships and project types.
-        var townships: [String: Int32] = [:]
+        var townships: [ByteKey: Int32] = [:]
         var townshipOfProject: [Int32] = []
         let typeNames = rulebook.linking.types.keys.sorted()
         let typeWords = typeNames.map { rulebook.linking.types[$0]!.map(normalizer.normalize) }
@@ -116,16 +116,21 @@ public struct ScoringEngine: Sendable {
             for (company, kind) in companies {
                 names.append((company, kind, company))
                 // One contractor runs many projects: work out its short forms once.
-                let variants = companyVariants[company] ?? RegistryNames.companyVariants(company)
-                companyVariants[company] = variants
+                let variants = companyVariants[ByteKey(company)] ?? RegistryNames.companyVariants(company)
+                companyVariants[ByteKey(company)] = variants
                 names += variants.map { ($0, kind, company) }
             }
+            // The same registry text within one project is one piece of evidence: number
+            // the project's distinct texts (a handful, compared in place rather than hashed).
+            var displays: [String] = []
             for (name, kind, display) in names {
-                builder.addOwner(name, project: Int32(index), kind: kind, display: display)
+                let id = displays.firstIndex { $0.utf8.elementsEqual(display.utf8) } ?? displays.count
+                if id == displays.count { displays.append(display) }
+                builder.addOwner(name, project: Int32(index), kind: kind, display: display, displayID: Int32(id))
             }
             if let township = project.township, !township.isEmpty {
-                let id = townships[township] ?? Int32(townships.count)
-                townships[township] = id
+                let id = townships[ByteKey(township)] ?? Int32(townships.count)
+                townships[ByteKey(township)] = id
                 townshipOfProject.append(id)
                 builder.addTownship(township, id: id)
             } else {
@@ -158,12 +163,11 @@ public struct ScoringEngine: Sendable {
         self.patternTexts = table.texts
         self.patternInfo = table.info
         self.slotList = table.slotList
-        var displayIDs: [String: Int32] = [:]
-        self.owners = zip(table.ownerText, zip(table.ownerProject, table.ownerKind)).map { text, owner in
-            let id = displayIDs[text] ?? Int32(displayIDs.count)
-            displayIDs[text] = id
-            return Owner(project: owner.0, display: id, kindIndex: UInt8(MentionKind.allCases.firstIndex(of: owner.1)!),
-                         traits: ProjectTraits(types: typesOfProject[Int(owner.0)], township: townshipOfProject[Int(owner.0)]))
+        let kindIndex = Dictionary(uniqueKeysWithValues: MentionKind.allCases.enumerated().map { ($1, UInt8($0)) })
+        self.owners = table.ownerProject.indices.map { entry in
+            let project = Int(table.ownerProject[entry])
+            return Owner(project: Int32(project), display: table.ownerDisplay[entry], kindIndex: kindIndex[table.ownerKind[entry]]!,
+                         traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]))
         }
         self.kindWeights = MentionKind.allCases.map { rulebook.linking.weight(of: $0) }
         self.ownerText = table.ownerText
@@ -181,6 +185,26 @@ public struct ScoringEngine: Sendable {
         }
 
         self.version = StableHash.hex(of: rulebook.version + "|" + stamp.hex + "|" + "\(traditionalToSimplified.count)")
+    }
+}
+
+/// A string as a dictionary key compared and hashed by its UTF-8 bytes: `String`'s
+/// own hashing normalizes Unicode first, which costs a table lookup per Chinese
+/// character, and registry texts come from one source, in one normalization.
+struct ByteKey: Hashable {
+    let text: String
+
+    init(_ text: String) {
+        self.text = text
+    }
+
+    static func == (lhs: ByteKey, rhs: ByteKey) -> Bool {
+        lhs.text.utf8.elementsEqual(rhs.text.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
 
@@ -206,7 +230,8 @@ struct PatternInfo: Sendable {
 /// One project a pattern names.
 struct Owner: Sendable {
     var project: Int32
-    /// The registry spelling as a number, equal for a name and its short forms.
+    /// The registry spelling as a number, equal for a name and its short forms
+    /// (numbered within the project: evidence is only ever compared within one).
     var display: Int32
     /// The mention kind, by `MentionKind.allCases` index.
     var kindIndex: UInt8
@@ -311,7 +336,7 @@ struct PatternTableBuilder {
     private var index: [[UInt32]: Int] = [:]
     private var scalars: [[UInt32]] = []
     private var slots: [[Int32]] = []
-    private var owners: [[(project: Int32, kind: MentionKind, display: String)]] = []
+    private var owners: [[(project: Int32, kind: MentionKind, display: String, displayID: Int32)]] = []
     private var cues: [Int32] = []
     private var townships: [Int32] = []
     private var types: [Int32] = []
@@ -343,7 +368,7 @@ struct PatternTableBuilder {
         cues[at] = Int32(window)
     }
 
-    mutating func addOwner(_ name: String, project: Int32, kind: MentionKind, display: String) {
+    mutating func addOwner(_ name: String, project: Int32, kind: MentionKind, display: String, displayID: Int32) {
         // One- and two-character names would match everywhere; they are not evidence
         // (an alias of two characters is, as 城东, 三中 are what people write).
         let folded = normalizer.normalizedScalars(name)
@@ -351,7 +376,7 @@ struct PatternTableBuilder {
         guard let at = entry(folded) else { return }
         // Owners arrive project by project, so a repeat can only be at the end.
         if owners[at].reversed().prefix(while: { $0.project == project }).contains(where: { $0.kind == kind }) { return }
-        owners[at].append((project, kind, display))
+        owners[at].append((project, kind, display, displayID))
     }
 
     mutating func addTownship(_ name: String, id: Int32) {
@@ -372,6 +397,7 @@ struct PatternTableBuilder {
         var ownerProject: [Int32]
         var ownerKind: [MentionKind]
         var ownerText: [String]
+        var ownerDisplay: [Int32]
     }
 
     /// A registry text shared by more projects than this is no evidence for any of them.
@@ -384,6 +410,7 @@ struct PatternTableBuilder {
         var ownerProject: [Int32] = []
         var ownerKind: [MentionKind] = []
         var ownerText: [String] = []
+        var ownerDisplay: [Int32] = []
         for pattern in scalars.indices {
             let slotStart = Int32(slotList.count)
             slotList += slots[pattern]
@@ -399,6 +426,7 @@ struct PatternTableBuilder {
                     ownerProject.append(owner.project)
                     ownerKind.append(owner.kind)
                     ownerText.append(owner.display)
+                    ownerDisplay.append(owner.displayID)
                 }
             }
             info.append(PatternInfo(
@@ -412,6 +440,6 @@ struct PatternTableBuilder {
             return String(view)
         }
         return Table(scalars: scalars, texts: texts, info: info, slotList: slotList, ownerProject: ownerProject,
-                     ownerKind: ownerKind, ownerText: ownerText)
+                     ownerKind: ownerKind, ownerText: ownerText, ownerDisplay: ownerDisplay)
     }
 }
