@@ -124,7 +124,7 @@ public struct ScoringEngine: Sendable {
             // the project's distinct texts (a handful, compared in place rather than hashed).
             var displays: [String] = []
             for (name, kind, display) in names {
-                let id = displays.firstIndex { $0.utf8.elementsEqual(display.utf8) } ?? displays.count
+                let id = displays.firstIndex { $0 == display } ?? displays.count
                 if id == displays.count { displays.append(display) }
                 builder.addOwner(name, project: Int32(index), kind: kind, display: display, displayID: Int32(id))
             }
