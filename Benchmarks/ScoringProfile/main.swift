@@ -84,3 +84,26 @@ if environment["WAGEWATCH_PROFILE_PHASES"] != nil {
     print(String(format: "normalize %.0f MB/s; scan %.0f MB/s; normalize+scan %.0f MB/s; evaluate %.0f MB/s (%d)",
                  mb / best[0], mb / best[3], mb / best[1], mb / best[2], sink & 1))
 }
+if environment["WAGEWATCH_PROFILE_FILTER"] != nil {
+    // How often the matcher's bigram filter lets a position through, with the engine's patterns.
+    var bigrams = Set<UInt64>()
+    var singles = Set<UInt32>()
+    for pattern in engine.patternScalars {
+        if pattern.count >= 2 { bigrams.insert(UInt64(pattern[0]) << 32 | UInt64(pattern[1])) } else if let only = pattern.first { singles.insert(only) }
+    }
+    let normalizer = TextNormalizer(traditionalToSimplified: table)
+    var positions = 0, passed = 0, passedSingle = 0
+    var counts: [UInt64: Int] = [:]
+    for post in corpus.posts.prefix(2000) {
+        let scalars = normalizer.normalizedScalars(post.content)
+        for index in scalars.indices {
+            positions += 1
+            let key = index + 1 < scalars.count ? UInt64(scalars[index]) << 32 | UInt64(scalars[index + 1]) : 0
+            if bigrams.contains(key) { passed += 1; counts[key, default: 0] += 1 } else if singles.contains(scalars[index]) { passedSingle += 1 }
+        }
+    }
+    print("patterns: \(bigrams.count) first bigrams, \(singles.count) single characters; positions \(positions), bigram pass \(Double(passed) / Double(positions)), single pass \(Double(passedSingle) / Double(positions))")
+    for (key, count) in counts.sorted(by: { $0.value > $1.value }).prefix(15) {
+        print(String(Unicode.Scalar(UInt32(key >> 32))!) + String(Unicode.Scalar(UInt32(key & 0xFFFF_FFFF))!), count)
+    }
+}

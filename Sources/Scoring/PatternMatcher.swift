@@ -4,8 +4,8 @@
 /// An Aho-Corasick automaton must take a transition for every character of the
 /// text, and with hundreds of thousands of registry names those transitions miss
 /// the cache. Here a position is first tested against a bitset of the patterns'
-/// first two characters (hashed, 128 KiB, stays in the L2 cache): in running text
-/// nine positions in ten are rejected by that one load. From a position that
+/// first two characters (hashed, about 64 bits a distinct bigram, so that it stays in
+/// the cache): in running text nine positions in ten or more are rejected by that one load. From a position that
 /// passes, the trie is walked forward for as long as the text follows it, and
 /// every pattern ending on the way is reported.
 ///
@@ -45,8 +45,11 @@ public struct PatternMatcher: Sendable {
     private let states: [State]
     private let edgeLabel: [UInt16]
     private let edgeTarget: [Int32]
-    /// Bit `bigramHash(a, b)` set when some pattern starts with a, b.
+    /// Bit `bigramHash(a, b)` set when some pattern starts with a, b; about 64 bits
+    /// for each distinct first bigram, so that it stays in the L1 or L2 cache and
+    /// lets through few positions by collision.
     private let bigrams: [UInt64]
+    private let bigramShift: UInt32
     /// BMP scalars that are whole patterns on their own (不, 欠 ...); `astralSingles` for the rest.
     private let singles: [UInt64]
     private let astralSingles: Set<UInt32>
@@ -54,7 +57,6 @@ public struct PatternMatcher: Sendable {
     /// For patterns given more than once: every index of the same text.
     private let duplicates: [Int32: [Int32]]
 
-    private static let bigramBits = 20
 
     /// The number of patterns.
     public var count: Int { patternCount }
@@ -89,12 +91,17 @@ public struct PatternMatcher: Sendable {
         let order = classPatterns.indices.sorted { classPatterns[$0].lexicographicallyPrecedes(classPatterns[$1]) }
 
         // The filter: first two characters of every pattern, or the character of a one-character pattern.
-        var bigrams = [UInt64](repeating: 0, count: (1 << Self.bigramBits) / 64)
+        var firstBigrams = Set<UInt64>()
+        for pattern in patterns where pattern.count >= 2 { firstBigrams.insert(UInt64(pattern[0]) << 32 | UInt64(pattern[1])) }
+        var bits = 15
+        while bits < 24 && (1 << bits) < firstBigrams.count * 64 { bits += 1 }
+        let shift = UInt32(32 - bits)
+        var bigrams = [UInt64](repeating: 0, count: (1 << bits) / 64)
         var singles = [UInt64](repeating: 0, count: 0x10000 / 64)
         var astralSingles = Set<UInt32>()
         for pattern in patterns {
             if pattern.count >= 2 {
-                let bit = Self.bigramHash(pattern[0], pattern[1])
+                let bit = Self.bigramHash(pattern[0], pattern[1], shift: shift)
                 bigrams[bit >> 6] |= 1 << UInt64(bit & 63)
             } else if let only = pattern.first {
                 if only < 0x10000 { singles[Int(only >> 6)] |= 1 << UInt64(only & 63) } else { astralSingles.insert(only) }
@@ -186,6 +193,7 @@ public struct PatternMatcher: Sendable {
         self.edgeLabel = labels
         self.edgeTarget = targets
         self.bigrams = bigrams
+        self.bigramShift = shift
         self.singles = singles
         self.astralSingles = astralSingles
         self.patternCount = patterns.count
@@ -193,8 +201,8 @@ public struct PatternMatcher: Sendable {
     }
 
     @inline(__always)
-    private static func bigramHash(_ first: UInt32, _ second: UInt32) -> Int {
-        Int((first &* 0x9E37_79B1 ^ second &* 0x85EB_CA77 ^ second >> 7) >> UInt32(32 - bigramBits))
+    private static func bigramHash(_ first: UInt32, _ second: UInt32, shift: UInt32) -> Int {
+        Int((first &* 0x9E37_79B1 ^ second &* 0x85EB_CA77 ^ second >> 7) >> shift)
     }
 
     /// Calls `body(pattern, start, end)` for every occurrence, in order of start
@@ -204,6 +212,7 @@ public struct PatternMatcher: Sendable {
     public func scan(_ scalars: UnsafeBufferPointer<UInt32>, _ body: (_ pattern: Int, _ start: Int, _ end: Int) -> Void) {
         let hasDuplicates = !duplicates.isEmpty
         let count = scalars.count
+        let shift = bigramShift
         bmpClasses.withUnsafeBufferPointer { classes in
         bigrams.withUnsafeBufferPointer { bigrams in
         singles.withUnsafeBufferPointer { singles in
@@ -219,7 +228,7 @@ public struct PatternMatcher: Sendable {
                 let first = scalars[start]
                 var candidate: Bool
                 if start + 1 < count {
-                    let bit = Self.bigramHash(first, scalars[start + 1])
+                    let bit = Self.bigramHash(first, scalars[start + 1], shift: shift)
                     candidate = bigrams[bit >> 6] & (1 << UInt64(bit & 63)) != 0
                 } else {
                     candidate = false
