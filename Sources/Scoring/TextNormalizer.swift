@@ -15,27 +15,34 @@ public struct TextNormalizer: Sendable {
     /// The folded form of every BMP scalar: itself, its replacement, `dropped`, or
     /// `markup` for `<` and `&`, which may open a tag or a character reference.
     /// One load per character instead of a cascade of range tests.
-    private let bmp: [UInt32]
+    /// Two bytes an entry (128 KiB), so that it shares the L2 cache well with the matcher.
+    private let bmp: [UInt16]
     /// Simplified forms of traditional characters outside the BMP (CJK extension B and later).
     private let astralSimplified: [UInt32: UInt32]
     private static let dropped: UInt32 = 0
-    private static let markup: UInt32 = .max
+    /// U+FFFF, a noncharacter: as text it folds to itself through the same path.
+    private static let markup: UInt32 = 0xFFFF
 
     /// A normalizer that folds traditional characters with `traditionalToSimplified`
     /// (see `ChineseConversion.TraditionalToSimplified.characterTable()`).
     public init(traditionalToSimplified: [UInt32: UInt32] = [:]) {
-        var table = [UInt32](unsafeUninitializedCapacity: 0x10000) { buffer, count in
+        var table = [UInt16](unsafeUninitializedCapacity: 0x10000) { buffer, count in
             for value in 0..<UInt32(0x10000) {
-                buffer[Int(value)] = Self.foldWithoutTable(value) ?? Self.dropped
+                // Characters of the BMP fold into the BMP (full-width forms to ASCII).
+                buffer[Int(value)] = UInt16(Self.foldWithoutTable(value) ?? Self.dropped)
             }
             count = 0x10000
         }
         var astral: [UInt32: UInt32] = [:]
         for (traditional, simple) in traditionalToSimplified where Self.foldWithoutTable(traditional) == traditional {
-            if traditional < 0x10000 { table[Int(traditional)] = simple } else { astral[traditional] = simple }
+            if traditional >= 0x10000 {
+                astral[traditional] = simple
+            } else if simple < 0x10000 {
+                table[Int(traditional)] = UInt16(simple)
+            }
         }
-        table[0x3C] = Self.markup
-        table[0x26] = Self.markup
+        table[0x3C] = UInt16(Self.markup)
+        table[0x26] = UInt16(Self.markup)
         bmp = table
         astralSimplified = astral
     }
@@ -118,7 +125,7 @@ public struct TextNormalizer: Sendable {
 
     /// Folds `bytes` into `scalars` (and their offsets into `origins`); returns how many were written.
     /// Both buffers must have room for `bytes.count` values.
-    private func fold(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt32>,
+    private func fold(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt16>,
                       scalars: UnsafeMutablePointer<UInt32>, origins: UnsafeMutablePointer<Int32>?) -> Int {
         let count = bytes.count
         var index = 0
@@ -146,7 +153,7 @@ public struct TextNormalizer: Sendable {
                 index += 4
             }
 
-            var folded = value < 0x10000 ? table[Int(value)] : fold(astral: value)
+            var folded = value < 0x10000 ? UInt32(table[Int(value)]) : fold(astral: value)
             if folded == Self.markup {
                 if value == 0x3C, let end = Self.tagEnd(bytes, from: start) {
                     // '<' opening a tag: skip to its '>'
@@ -157,7 +164,7 @@ public struct TextNormalizer: Sendable {
                 if value == 0x26, let (decoded, end) = Self.reference(bytes, from: start) {
                     // '&' opening a character reference: fold what it stands for
                     index = end
-                    folded = decoded < 0x10000 ? table[Int(decoded)] : fold(astral: decoded)
+                    folded = decoded < 0x10000 ? UInt32(table[Int(decoded)]) : fold(astral: decoded)
                     if folded == Self.markup { folded = decoded }
                 }
             }
