@@ -10,7 +10,8 @@ import Scoring
 //     WAGEWATCH_PROFILE_REPEAT=10 perf record -g Benchmarks/.build/release/ScoringProfile
 // WAGEWATCH_PROFILE_PHASES=1 also times folding, matching and evaluation apart
 // (best of three), over the peers' pattern set or, with
-// WAGEWATCH_PROFILE_ENGINE_PATTERNS=1, over the engine's own.
+// WAGEWATCH_PROFILE_ENGINE_PATTERNS=1, over the engine's own; WAGEWATCH_PROFILE_FILTER=1
+// says how often the matcher's bigram filter lets a position through.
 // package-benchmark's plugin runs every executable of this package; without
 // WAGEWATCH_PROFILE this one does nothing there.
 let environment = ProcessInfo.processInfo.environment
