@@ -73,37 +73,65 @@ public struct PatternMatcher: Sendable {
 
     /// Builds the matcher from patterns given as scalar values.
     public init(scalarPatterns patterns: [[UInt32]]) {
+        var flat: [UInt32] = []
+        var starts: [Int32] = [0]
+        for pattern in patterns {
+            flat += pattern
+            starts.append(Int32(flat.count))
+        }
+        self.init(flat: flat, starts: starts)
+    }
+
+    /// Builds the matcher from patterns laid end to end: pattern i is
+    /// `flat[starts[i] ..< starts[i + 1]]` (no array per pattern, for large registries).
+    public init(flat: [UInt32], starts: [Int32]) {
+        let patternCount = starts.count - 1
+        func range(_ pattern: Int) -> Range<Int> { Int(starts[pattern])..<Int(starts[pattern + 1]) }
         // Dense classes, in scalar order, so that sorting by class sorts by text.
-        var distinct = Set<UInt32>()
-        for pattern in patterns { distinct.formUnion(pattern) }
-        let ordered = distinct.sorted()
-        precondition(ordered.count < Int(UInt16.max), "too many distinct characters in the patterns")
+        var seen = [UInt64](repeating: 0, count: 0x10000 / 64)
+        var astralSeen = Set<UInt32>()
+        for scalar in flat {
+            if scalar < 0x10000 { seen[Int(scalar >> 6)] |= 1 << UInt64(scalar & 63) } else { astralSeen.insert(scalar) }
+        }
         var bmp = [UInt16](repeating: 0, count: 0x10000)
         var astral: [UInt32: UInt16] = [:]
-        for (index, scalar) in ordered.enumerated() {
-            let label = UInt16(index + 1)
-            if scalar < 0x10000 { bmp[Int(scalar)] = label } else { astral[scalar] = label }
+        var labelCount = 0
+        for scalar in 0..<UInt32(0x10000) where seen[Int(scalar >> 6)] & (1 << UInt64(scalar & 63)) != 0 {
+            labelCount += 1
+            bmp[Int(scalar)] = UInt16(labelCount)
         }
-        func label(_ scalar: UInt32) -> UInt16 {
-            scalar < 0x10000 ? bmp[Int(scalar)] : astral[scalar]!
+        for scalar in astralSeen.sorted() {
+            labelCount += 1
+            astral[scalar] = UInt16(labelCount)
         }
-        let classPatterns = patterns.map { $0.map(label) }
-        let order = classPatterns.indices.sorted { classPatterns[$0].lexicographicallyPrecedes(classPatterns[$1]) }
+        precondition(labelCount < Int(UInt16.max), "too many distinct characters in the patterns")
+        let classes = flat.map { $0 < 0x10000 ? bmp[Int($0)] : astral[$0]! }
+        let order = classes.withUnsafeBufferPointer { classes in
+            (0..<patternCount).sorted { lhs, rhs in
+                UnsafeBufferPointer(rebasing: classes[range(lhs)])
+                    .lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: classes[range(rhs)]))
+            }
+        }
 
         // The filter: first two characters of every pattern, or the character of a one-character pattern.
         var firstBigrams = Set<UInt64>()
-        for pattern in patterns where pattern.count >= 2 { firstBigrams.insert(UInt64(pattern[0]) << 32 | UInt64(pattern[1])) }
+        for pattern in 0..<patternCount where range(pattern).count >= 2 {
+            let first = range(pattern).lowerBound
+            firstBigrams.insert(UInt64(flat[first]) << 32 | UInt64(flat[first + 1]))
+        }
         var bits = 15
         while bits < 24 && (1 << bits) < firstBigrams.count * 64 { bits += 1 }
         let shift = UInt32(32 - bits)
         var bigrams = [UInt64](repeating: 0, count: (1 << bits) / 64)
         var singles = [UInt64](repeating: 0, count: 0x10000 / 64)
         var astralSingles = Set<UInt32>()
-        for pattern in patterns {
-            if pattern.count >= 2 {
-                let bit = Self.bigramHash(pattern[0], pattern[1], shift: shift)
+        for pattern in 0..<patternCount {
+            let span = range(pattern)
+            if span.count >= 2 {
+                let bit = Self.bigramHash(flat[span.lowerBound], flat[span.lowerBound + 1], shift: shift)
                 bigrams[bit >> 6] |= 1 << UInt64(bit & 63)
-            } else if let only = pattern.first {
+            } else if span.count == 1 {
+                let only = flat[span.lowerBound]
                 if only < 0x10000 { singles[Int(only >> 6)] |= 1 << UInt64(only & 63) } else { astralSingles.insert(only) }
             }
         }
@@ -116,29 +144,30 @@ public struct PatternMatcher: Sendable {
         var output: [Int32] = [-1]
         var duplicates: [Int32: [Int32]] = [:]
         var path: [Int32] = [0]
-        var previous: [UInt16] = []
+        var previous: Range<Int> = 0..<0
         for patternIndex in order {
-            let pattern = classPatterns[patternIndex]
-            guard !pattern.isEmpty else { continue }
+            let span = range(patternIndex)
+            guard !span.isEmpty else { continue }
             var common = 0
-            while common < pattern.count, common < previous.count, pattern[common] == previous[common] {
+            while common < span.count, common < previous.count,
+                  classes[span.lowerBound + common] == classes[previous.lowerBound + common] {
                 common += 1
             }
             path.removeSubrange((common + 1)...)
-            for position in common..<pattern.count {
+            for position in common..<span.count {
                 parent.append(path[position])
-                nodeLabel.append(pattern[position])
+                nodeLabel.append(classes[span.lowerBound + position])
                 depth.append(Int32(position + 1))
                 output.append(-1)
                 path.append(Int32(parent.count - 1))
             }
-            let terminal = path[pattern.count]
+            let terminal = path[span.count]
             if output[Int(terminal)] < 0 {
                 output[Int(terminal)] = Int32(patternIndex)
             } else {
                 duplicates[output[Int(terminal)], default: [output[Int(terminal)]]].append(Int32(patternIndex))
             }
-            previous = pattern
+            previous = span
         }
 
         // Children of each state, contiguous; creation order keeps them sorted by label.
@@ -181,7 +210,7 @@ public struct PatternMatcher: Sendable {
             }
             states.append(State(edgeStart: first, edgeEnd: Int32(labels.count), pattern: output[old]))
         }
-        var rootNext = [Int32](repeating: 0, count: ordered.count + 1)
+        var rootNext = [Int32](repeating: 0, count: labelCount + 1)
         for edge in Int(states[0].edgeStart)..<Int(states[0].edgeEnd) {
             rootNext[Int(labels[edge])] = targets[edge]
         }
@@ -196,7 +225,7 @@ public struct PatternMatcher: Sendable {
         self.bigramShift = shift
         self.singles = singles
         self.astralSingles = astralSingles
-        self.patternCount = patterns.count
+        self.patternCount = patternCount
         self.duplicates = duplicates
     }
 

@@ -175,7 +175,7 @@ extension ScoringEngine {
         if isSignal || explaining {
             var seenTerms = Set<Int>()
             for pattern in termPatterns where seenTerms.insert(pattern).inserted {
-                assessment.matchedTerms.append(patternTexts[pattern])
+                assessment.matchedTerms.append(patternText(pattern))
             }
         }
         var sawNoise = false
@@ -250,7 +250,7 @@ extension ScoringEngine {
         let fieldEnd = field + 1 < text.fieldStarts.count ? text.fieldStarts[field + 1] : text.scalars.count
         let originEnd = end < fieldEnd ? Int(text.origins[end]) : text.fieldByteCounts[field]
         return Explanation.Occurrence(
-            text: patternTexts[pattern], field: Rulebook.Field.allCases[field], range: start..<end,
+            text: patternText(pattern), field: Rulebook.Field.allCases[field], range: start..<end,
             originalRange: Int(text.origins[start])..<originEnd, meanings: meanings, isNegated: negated)
     }
 
@@ -421,7 +421,7 @@ extension ScoringEngine {
             case .township:
                 return LinkEvidence(kind: .township, text: project.township ?? "")
             case .projectType:
-                return LinkEvidence(kind: .projectType, text: patternTexts[clue.pattern])
+                return LinkEvidence(kind: .projectType, text: patternText(clue.pattern))
             default:
                 // The registry's own spelling of the text found (for the respondent clue,
                 // whatever registry text the 被反映对象 field held).
@@ -429,7 +429,7 @@ extension ScoringEngine {
                 let entry = (Int(info.ownerStart)..<Int(info.ownerEnd)).first {
                     Int(owners[$0].project) == candidate.project && (clue.kind == .respondent || owners[$0].kind == clue.kind)
                 }
-                return LinkEvidence(kind: clue.kind, text: entry.map { ownerText[$0] } ?? patternTexts[clue.pattern])
+                return LinkEvidence(kind: clue.kind, text: entry.map { ownerText[$0] } ?? patternText(clue.pattern))
             }
         }
     }

@@ -16,9 +16,22 @@ public struct ScoringEngine: Sendable {
 
     /// Per pattern, what a match needs, in one record (see `PatternInfo`).
     let patternInfo: [PatternInfo]
-    let patternTexts: [String]
-    /// Every pattern of the automaton, folded, by index.
-    public let patternScalars: [[UInt32]]
+    /// Every pattern's folded text end to end: pattern i is `patternFlat[patternStarts[i] ..< patternStarts[i + 1]]`.
+    let patternFlat: [UInt32]
+    let patternStarts: [Int32]
+    /// Every pattern of the automaton, folded, by index (made on demand, for tools).
+    public var patternScalars: [[UInt32]] {
+        (0..<(patternStarts.count - 1)).map { Array(patternFlat[Int(patternStarts[$0])..<Int(patternStarts[$0 + 1])]) }
+    }
+
+    /// The folded text of pattern `index`.
+    func patternText(_ index: Int) -> String {
+        var view = String.UnicodeScalarView()
+        for value in patternFlat[Int(patternStarts[index])..<Int(patternStarts[index + 1])] {
+            view.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+        }
+        return String(view)
+    }
     /// Slots of pattern i: `slotList[info.slotStart ..< info.slotEnd]`.
     let slotList: [Int32]
     /// Projects that pattern i names: `owners[info.ownerStart ..< info.ownerEnd]`.
@@ -158,9 +171,9 @@ public struct ScoringEngine: Sendable {
         self.rulebook = rulebook
         self.projects = projects
         self.normalizer = normalizer
-        self.matcher = PatternMatcher(scalarPatterns: table.scalars)
-        self.patternScalars = table.scalars
-        self.patternTexts = table.texts
+        self.matcher = PatternMatcher(flat: table.flat, starts: table.starts)
+        self.patternFlat = table.flat
+        self.patternStarts = table.starts
         self.patternInfo = table.info
         self.slotList = table.slotList
         let kindIndex = Dictionary(uniqueKeysWithValues: MentionKind.allCases.enumerated().map { ($1, UInt8($0)) })
@@ -333,65 +346,129 @@ final class CompiledRegex: @unchecked Sendable {
 /// Gathers the engine's patterns, each with everything it stands for, then lays them out contiguously.
 struct PatternTableBuilder {
     let normalizer: TextNormalizer
-    private var index: [[UInt32]: Int] = [:]
-    private var scalars: [[UInt32]] = []
+    /// Every pattern's folded scalars end to end: pattern i is `flat[starts[i] ..< starts[i + 1]]`.
+    private var flat: [UInt32] = []
+    private var starts: [Int32] = [0]
+    /// Open addressing over the patterns' texts: a pattern number or -1. A table of
+    /// its own instead of a `Dictionary` keyed by arrays, so that adding a name
+    /// allocates nothing.
+    private var slotsOfHash = [Int32](repeating: -1, count: 1 << 12)
     private var slots: [[Int32]] = []
-    private var owners: [[(project: Int32, kind: MentionKind, display: String, displayID: Int32)]] = []
     private var cues: [Int32] = []
     private var townships: [Int32] = []
     private var types: [Int32] = []
+    /// Owners in the order they came; each pattern's latest owner, and for each
+    /// owner the one before it of the same pattern (-1 ends the chain).
+    private var owners: [(pattern: Int32, project: Int32, kind: MentionKind, display: String, displayID: Int32)] = []
+    private var latestOwner: [Int32] = []
+    private var previousOwner: [Int32] = []
 
     init(normalizer: TextNormalizer) {
         self.normalizer = normalizer
     }
 
-    private mutating func entry(_ folded: [UInt32]) -> Int? {
-        guard !folded.isEmpty else { return nil }
-        if let existing = index[folded] { return existing }
-        scalars.append(folded)
+    var patternCount: Int { starts.count - 1 }
+
+    private func hash(_ range: Range<Int>) -> Int {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for index in range { value = (value ^ UInt64(flat[index])) &* 0x0000_0100_0000_01b3 }
+        return Int(truncatingIfNeeded: value ^ value >> 29)
+    }
+
+    private func sameText(_ pattern: Int, _ range: Range<Int>) -> Bool {
+        let start = Int(starts[pattern]), end = Int(starts[pattern + 1])
+        guard end - start == range.count else { return false }
+        for offset in 0..<range.count where flat[start + offset] != flat[range.lowerBound + offset] { return false }
+        return true
+    }
+
+    /// The pattern of the text folded onto the end of `flat` since `tail`: an existing
+    /// one (the tail is dropped again) or a new one; nil when the text folded to nothing.
+    private mutating func entry(tail: Int) -> Int? {
+        guard flat.count > tail else { return nil }
+        let text = tail..<flat.count
+        let mask = slotsOfHash.count - 1
+        var slot = hash(text) & mask
+        while slotsOfHash[slot] >= 0 {
+            let pattern = Int(slotsOfHash[slot])
+            if sameText(pattern, text) {
+                flat.removeLast(text.count)
+                return pattern
+            }
+            slot = (slot + 1) & mask
+        }
+        let pattern = patternCount
+        starts.append(Int32(flat.count))
+        slotsOfHash[slot] = Int32(pattern)
         slots.append([])
-        owners.append([])
         cues.append(-1)
         townships.append(-1)
         types.append(-1)
-        index[folded] = scalars.count - 1
-        return scalars.count - 1
+        latestOwner.append(-1)
+        if patternCount * 2 > slotsOfHash.count { grow() }
+        return pattern
+    }
+
+    private mutating func grow() {
+        slotsOfHash = [Int32](repeating: -1, count: slotsOfHash.count * 2)
+        let mask = slotsOfHash.count - 1
+        for pattern in 0..<patternCount {
+            var slot = hash(Int(starts[pattern])..<Int(starts[pattern + 1])) & mask
+            while slotsOfHash[slot] >= 0 { slot = (slot + 1) & mask }
+            slotsOfHash[slot] = Int32(pattern)
+        }
+    }
+
+    private mutating func entry(_ text: String) -> Int? {
+        let tail = flat.count
+        normalizer.appendFolded(text, to: &flat)
+        return entry(tail: tail)
     }
 
     mutating func add(_ term: String, slot: Int) {
-        guard let at = entry(normalizer.normalizedScalars(term)), !slots[at].contains(Int32(slot)) else { return }
+        guard let at = entry(term), !slots[at].contains(Int32(slot)) else { return }
         slots[at].append(Int32(slot))
     }
 
     mutating func addCue(_ cue: String, window: Int) {
-        guard let at = entry(normalizer.normalizedScalars(cue)) else { return }
+        guard let at = entry(cue) else { return }
         cues[at] = Int32(window)
     }
 
     mutating func addOwner(_ name: String, project: Int32, kind: MentionKind, display: String, displayID: Int32) {
+        let tail = flat.count
+        let length = normalizer.appendFolded(name, to: &flat)
         // One- and two-character names would match everywhere; they are not evidence
         // (an alias of two characters is, as 城东, 三中 are what people write).
-        let folded = normalizer.normalizedScalars(name)
-        guard folded.count >= 3 || (folded.count == 2 && kind == .alias) else { return }
-        guard let at = entry(folded) else { return }
-        // Owners arrive project by project, so a repeat can only be at the end.
-        if owners[at].reversed().prefix(while: { $0.project == project }).contains(where: { $0.kind == kind }) { return }
-        owners[at].append((project, kind, display, displayID))
+        guard length >= 3 || (length == 2 && kind == .alias) else {
+            flat.removeLast(length)
+            return
+        }
+        guard let at = entry(tail: tail) else { return }
+        // Owners arrive project by project, so a repeat can only be among the latest.
+        var owner = latestOwner[at]
+        while owner >= 0 && owners[Int(owner)].project == project {
+            if owners[Int(owner)].kind == kind { return }
+            owner = previousOwner[Int(owner)]
+        }
+        owners.append((Int32(at), project, kind, display, displayID))
+        previousOwner.append(latestOwner[at])
+        latestOwner[at] = Int32(owners.count - 1)
     }
 
     mutating func addTownship(_ name: String, id: Int32) {
-        guard let at = entry(normalizer.normalizedScalars(name)) else { return }
+        guard let at = entry(name) else { return }
         townships[at] = id
     }
 
     mutating func addType(_ word: String, id: Int32) {
-        guard let at = entry(normalizer.normalizedScalars(word)) else { return }
+        guard let at = entry(word) else { return }
         types[at] = id
     }
 
     struct Table {
-        var scalars: [[UInt32]]
-        var texts: [String]
+        var flat: [UInt32]
+        var starts: [Int32]
         var info: [PatternInfo]
         var slotList: [Int32]
         var ownerProject: [Int32]
@@ -404,25 +481,38 @@ struct PatternTableBuilder {
     static let maxSharedOwners = 16
 
     func finish() -> Table {
+        // Owners grouped by pattern, each group in the order its owners came (a counting sort).
+        var ownerStart = [Int32](repeating: 0, count: patternCount + 1)
+        for owner in owners { ownerStart[Int(owner.pattern) + 1] += 1 }
+        for pattern in 0..<patternCount { ownerStart[pattern + 1] += ownerStart[pattern] }
+        var fill = ownerStart
+        var grouped = [Int32](repeating: 0, count: owners.count)
+        for (index, owner) in owners.enumerated() {
+            grouped[Int(fill[Int(owner.pattern)])] = Int32(index)
+            fill[Int(owner.pattern)] += 1
+        }
+
         var info: [PatternInfo] = []
-        info.reserveCapacity(scalars.count)
+        info.reserveCapacity(patternCount)
         var slotList: [Int32] = []
         var ownerProject: [Int32] = []
         var ownerKind: [MentionKind] = []
         var ownerText: [String] = []
         var ownerDisplay: [Int32] = []
-        for pattern in scalars.indices {
+        for pattern in 0..<patternCount {
             let slotStart = Int32(slotList.count)
             slotList += slots[pattern]
-            let ownerStart = Int32(ownerProject.count)
+            let group = grouped[Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1])]
+            let first = Int32(ownerProject.count)
             var distinct = 0
             var last: Int32 = -1
-            for owner in owners[pattern] where owner.project != last {
+            for index in group where owners[Int(index)].project != last {
                 distinct += 1
-                last = owner.project
+                last = owners[Int(index)].project
             }
             if distinct <= Self.maxSharedOwners {
-                for owner in owners[pattern] {
+                for index in group {
+                    let owner = owners[Int(index)]
                     ownerProject.append(owner.project)
                     ownerKind.append(owner.kind)
                     ownerText.append(owner.display)
@@ -430,16 +520,11 @@ struct PatternTableBuilder {
                 }
             }
             info.append(PatternInfo(
-                slotStart: slotStart, slotEnd: Int32(slotList.count), ownerStart: ownerStart,
+                slotStart: slotStart, slotEnd: Int32(slotList.count), ownerStart: first,
                 ownerEnd: Int32(ownerProject.count), cueWindow: cues[pattern], township: townships[pattern],
                 type: types[pattern], sharedBy: Int32(max(1, distinct))))
         }
-        let texts = scalars.map { pattern in
-            var view = String.UnicodeScalarView()
-            for value in pattern { view.append(Unicode.Scalar(value)!) }
-            return String(view)
-        }
-        return Table(scalars: scalars, texts: texts, info: info, slotList: slotList, ownerProject: ownerProject,
+        return Table(flat: flat, starts: starts, info: info, slotList: slotList, ownerProject: ownerProject,
                      ownerKind: ownerKind, ownerText: ownerText, ownerDisplay: ownerDisplay)
     }
 }

@@ -66,6 +66,26 @@ public struct TextNormalizer: Sendable {
         }
     }
 
+    /// Folds `text` onto the end of `buffer`, without an array of its own (for building
+    /// tables of hundreds of thousands of names). - Returns: how many scalars were added.
+    @discardableResult
+    func appendFolded(_ text: String, to buffer: inout [UInt32]) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            let old = buffer.count
+            // Room for the worst case, grown geometrically, then trimmed to what was written.
+            if buffer.capacity < old + bytes.count { buffer.reserveCapacity(max(old + bytes.count, buffer.capacity * 2)) }
+            buffer.append(contentsOf: repeatElement(0, count: bytes.count))
+            let written = buffer.withUnsafeMutableBufferPointer { storage in
+                bmp.withUnsafeBufferPointer { table in
+                    fold(bytes, table: table, scalars: storage.baseAddress! + old, origins: nil)
+                }
+            }
+            buffer.removeLast(bytes.count - written)
+            return written
+        }
+    }
+
     /// Folds `text` and appends it to `result` as a new field.
     /// - Complexity: O(n) in the UTF-8 length of `text`; no allocation per character.
     public func append(_ text: String, to result: inout NormalizedText) {
