@@ -27,6 +27,24 @@ import Testing
         }
     }
 
+    @Test func feedIntervalsAreDurationsAndABadOneNamesFileAndFeed() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let feeds = [("a", "90s"), ("b", "15m"), ("c", "2h"), ("d", "1d"), ("e", "600")]
+            .map { "  - {id: \($0.0), kind: post, format: rss, url: \"https://example.invalid/\($0.0)\", interval: \($0.1)}\n" }
+        try ("feeds:\n" + feeds.joined()).write(to: directory.appendingPathComponent("ok.yaml"), atomically: true, encoding: .utf8)
+        #expect(try FeedCatalog.load(directory: directory).feeds.map(\.interval) == [90, 900, 7200, 86_400, 600])
+
+        try "feeds:\n  - {id: slow, kind: post, format: rss, url: \"https://example.invalid/\", interval: soon}\n"
+            .write(to: directory.appendingPathComponent("ok.yaml"), atomically: true, encoding: .utf8)
+        #expect {
+            try FeedCatalog.load(directory: directory)
+        } throws: { error in
+            guard case let IngestError.badCatalog(file, reason) = error else { return false }
+            return file == "ok.yaml" && reason.contains("feed slow") && reason.contains("\"soon\"")
+        }
+    }
+
     @Test func headerTemplatesReadTheEnvironmentAndNameMissingVariables() throws {
         let value = try HeaderTemplate.expand("SUB=${WEIBO_COOKIE}; v=1", feed: "weibo", environment: ["WEIBO_COOKIE": "abc"])
         #expect(value == "SUB=abc; v=1")
