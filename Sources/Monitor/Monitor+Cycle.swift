@@ -31,6 +31,20 @@ public struct CycleReport: Sendable {
         public var backingOffUntil: Date?
         /// How long the feed itself says to wait before asking again (`<ttl>`, Cache-Control max-age).
         public var freshFor: TimeInterval?
+
+        public init(feedID: String, received: Int, added: Int, rejected: Int, error: String?, isRecovered: Bool = false,
+                    isUnchanged: Bool = false, warning: String? = nil, backingOffUntil: Date? = nil, freshFor: TimeInterval? = nil) {
+            self.feedID = feedID
+            self.received = received
+            self.added = added
+            self.rejected = rejected
+            self.error = error
+            self.isRecovered = isRecovered
+            self.isUnchanged = isUnchanged
+            self.warning = warning
+            self.backingOffUntil = backingOffUntil
+            self.freshFor = freshFor
+        }
     }
 
     public var feeds: [FeedOutcome]

@@ -26,9 +26,9 @@ extension Monitor {
         /// Schedules the next time for every feed of a cycle: after failures, when the
         /// backoff ends; else after the feed's interval or, when longer, the time its
         /// `<ttl>` or Cache-Control says it stays fresh.
-        public mutating func record(_ cycle: CycleReport, catalog: [FeedDefinition], at now: Date) {
+        public mutating func record(_ outcomes: [CycleReport.FeedOutcome], catalog: [FeedDefinition], at now: Date) {
             let intervals = Dictionary(catalog.map { ($0.id, $0.interval) }, uniquingKeysWith: { first, _ in first })
-            for outcome in cycle.feeds {
+            for outcome in outcomes {
                 if let wait = outcome.backingOffUntil {
                     due[outcome.feedID] = wait
                     continue
@@ -58,7 +58,7 @@ extension Monitor {
             if !due.isEmpty {
                 let cycle = try await runCycle(asOf: Day(containing: now), windowDays: windowDays, now: now,
                                                only: due, progress: progress)
-                schedule.record(cycle, catalog: catalog, at: now)
+                schedule.record(cycle.feeds, catalog: catalog, at: now)
                 try report(cycle)
             }
             let next = schedule.nextDue(in: catalog) ?? now.addingTimeInterval(defaultInterval)
