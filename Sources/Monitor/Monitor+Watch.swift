@@ -42,26 +42,38 @@ extension Monitor {
     /// Polls every feed at its own pace until `shouldStop` says so: each round runs
     /// one cycle over the feeds that are due, then sleeps until the next one is.
     /// A stop request lets the cycle in flight finish and store what arrived.
+    ///
+    /// A round that fails as a whole (a catalog or rules file broken by an edit, a
+    /// store that cannot be written) is reported and tried again after `retryAfter`
+    /// seconds: a long-running watch outlives a typo.
     /// - Parameters:
     ///   - report: called after every cycle.
+    ///   - failed: called when a round fails.
     ///   - progress: passed to each cycle.
-    public func watch(defaultInterval: TimeInterval, windowDays: Int,
+    public func watch(defaultInterval: TimeInterval, windowDays: Int, retryAfter: TimeInterval = 30,
                       shouldStop: @Sendable () -> Bool,
                       progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
-                      report: (CycleReport) throws -> Void) async throws {
+                      failed: (any Error) -> Void = { _ in },
+                      report: (CycleReport) -> Void) async throws {
         var schedule = WatchSchedule(defaultInterval: defaultInterval)
         while !shouldStop() {
-            // Read the catalog every round: feeds added or removed are picked up.
-            let catalog = try FeedCatalog.load(directory: feedsDirectory).feeds
-            let now = Date()
-            let due = schedule.dueFeeds(in: catalog, at: now)
-            if !due.isEmpty {
-                let cycle = try await runCycle(asOf: Day(containing: now), windowDays: windowDays, now: now,
-                                               only: due, progress: progress)
-                schedule.record(cycle.feeds, catalog: catalog, at: now)
-                try report(cycle)
+            var next: Date
+            do {
+                // Read the catalog every round: feeds added or removed are picked up.
+                let catalog = try FeedCatalog.load(directory: feedsDirectory).feeds
+                let now = Date()
+                let due = schedule.dueFeeds(in: catalog, at: now)
+                if !due.isEmpty {
+                    let cycle = try await runCycle(asOf: Day(containing: now), windowDays: windowDays, now: now,
+                                                   only: due, progress: progress)
+                    schedule.record(cycle.feeds, catalog: catalog, at: now)
+                    report(cycle)
+                }
+                next = schedule.nextDue(in: catalog) ?? now.addingTimeInterval(defaultInterval)
+            } catch {
+                failed(error)
+                next = Date().addingTimeInterval(retryAfter)
             }
-            let next = schedule.nextDue(in: catalog) ?? now.addingTimeInterval(defaultInterval)
             // Sleep in short steps, so that a stop request is seen within a fraction of a second.
             while !shouldStop(), Date() < next {
                 try await Task.sleep(for: .milliseconds(200))

@@ -36,8 +36,15 @@ extension WageWatch {
             let stop = StopRequest()
             let progress = CycleProgress()
             print("wagewatch watch: polling feeds from \(global.feeds); Ctrl-C stops after the cycle in flight")
-            try await monitor.watch(defaultInterval: interval, windowDays: window, shouldStop: { stop.isRequested },
-                                    progress: { progress.update(done: $0, total: $1) }) { cycle in
+            try await monitor.watch(
+                defaultInterval: interval, windowDays: window, shouldStop: { stop.isRequested },
+                progress: { progress.update(done: $0, total: $1) },
+                failed: { error in
+                    progress.finish()
+                    print("\(ISO8601DateFormatter().string(from: Date())) round failed, trying again in 30 s: \(error)")
+                    fflush(nil)
+                }
+            ) { cycle in
                 progress.finish()
                 let flagged = cycle.register.projects.filter { !$0.flags.isEmpty }.count
                 print("\(ISO8601DateFormatter().string(from: Date())) cycle: \(cycle.feeds.count) feeds, "

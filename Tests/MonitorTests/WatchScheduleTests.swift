@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Monitor
+import Store
 import Testing
 
 /// When `watch` asks each feed again.
@@ -35,5 +36,49 @@ import Testing
         let asked = catalog.filter { $0.id != "new" }
         #expect(schedule.nextDue(in: asked) == backoff)
         #expect(schedule.dueFeeds(in: asked, at: now.addingTimeInterval(150)) == ["own", "failed"])
+    }
+}
+
+/// A long-running watch outlives a catalog broken by an edit.
+@Suite struct WatchLoopTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    final class Log: @unchecked Sendable {
+        private let lock = NSLock()
+        private var failures: [String] = []
+        private var cycles: [CycleReport] = []
+        func fail(_ error: any Error) { lock.withLock { failures.append("\(error)") } }
+        func add(_ cycle: CycleReport) { lock.withLock { cycles.append(cycle) } }
+        var counts: (failures: [String], cycles: [CycleReport]) { lock.withLock { (failures, cycles) } }
+    }
+
+    @Test func aBrokenCatalogIsReportedAndWatchGoesOnOnceItIsFixed() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-watch-\(UUID().uuidString)")
+        let feeds = folder.appendingPathComponent("feeds")
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let catalog = feeds.appendingPathComponent("feeds.yaml")
+        try "feeds:\n  - {id: forum, kind: post, format: atom99, url: \"file:forum.xml\"}\n"
+            .write(to: catalog, atomically: true, encoding: .utf8)
+        try Data("<rss><channel><item><guid>1</guid><title>工资没发</title></item></channel></rss>".utf8)
+            .write(to: feeds.appendingPathComponent("forum.xml"))
+        let monitor = Monitor(database: try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path),
+                              feedsDirectory: feeds, rulesDirectory: Self.root.appendingPathComponent("rules"),
+                              environment: [:])
+        let log = Log()
+        let watching = Task {
+            try await monitor.watch(defaultInterval: 3600, windowDays: 30, retryAfter: 0.2,
+                                    shouldStop: { !log.counts.cycles.isEmpty }, failed: log.fail, report: log.add)
+        }
+        // Wait for the broken catalog to be reported, then fix it.
+        for _ in 0..<50 where log.counts.failures.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        try "feeds:\n  - {id: forum, kind: post, format: rss, url: \"file:forum.xml\"}\n"
+            .write(to: catalog, atomically: true, encoding: .utf8)
+        try await watching.value
+
+        let (failures, cycles) = log.counts
+        #expect(failures.first?.contains("feeds.yaml") == true)
+        #expect(cycles.first?.feeds.map(\.added) == [1])
     }
 }
