@@ -139,7 +139,12 @@ enum RFC822 {
               let day = Int(tokens[0]), let month = months.firstIndex(of: String(tokens[1].prefix(3))),
               tokens[1].count == 3 || tokens[1].count >= 4 && tokens[1].allSatisfy(\.isLetter),
               var year = Int(tokens[2]), tokens[2].count == 2 || tokens[2].count == 4 else { return nil }
-        if tokens[2].count == 2 { year += year < 70 ? 2000 : 1900 }
+        if tokens[2].count == 2 {
+            // Two digits: this century up to next year, else the last one (which is before
+            // 1970 for 46-69 and so refused below, as the formatters refuse it).
+            let nextYear = Calendar.shanghai.component(.year, from: Date()) + 1
+            year += 2000 + year <= nextYear ? 2000 : 1900
+        }
         let clock = tokens[3].split(separator: ":").map { Int($0) }
         guard clock.count == 2 || clock.count == 3, clock.allSatisfy({ $0 != nil }) else { return nil }
         let hour = clock[0]!, minute = clock[1]!, second = clock.count == 3 ? clock[2]! : 0
@@ -163,7 +168,8 @@ enum RFC822 {
         if let named = zones[text] { return named }
         guard let sign = text.first, sign == "+" || sign == "-" else { return nil }
         let digits = text.dropFirst().filter { $0 != ":" }
-        guard digits.count == 4, let value = Int(digits) else { return nil }
+        guard digits.count == 4, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(digits),
+              value % 100 < 60, value / 100 <= 14 else { return nil }
         let minutes = value / 100 * 60 + value % 100
         return sign == "-" ? -minutes : minutes
     }

@@ -64,9 +64,9 @@ public struct FeedCatalog: Sendable {
             var feed = spec.definition
             feed.url = try resolve(url: feed.url, feed: feed.id, base: base)
             if let text = spec.interval {
-                guard let seconds = interval(text), seconds >= 1 else {
+                guard let seconds = interval(text), seconds.isFinite, seconds >= 1, seconds <= 7 * 86_400 else {
                     throw .badCatalog(file: file.lastPathComponent,
-                                      reason: "feed \(feed.id): interval \"\(text)\" is not a duration such as 90s, 15m, 2h or 1d")
+                                      reason: "feed \(feed.id): interval \"\(text)\" is not a duration from 1s to 7d, such as 90s, 15m, 2h or 1d")
                 }
                 feed.interval = seconds
             }

@@ -35,7 +35,9 @@ public struct RSSParser: XMLFeedParser {
         }, isRecovered: read.isRecovered, encoding: read.encoding,
            title: delegate.channelTitle.map(HTMLText.plainText(from:)),
            link: XMLFeedReader.resolve(delegate.channelLink, against: feed.url))
-        result.ttl = delegate.channelTTL.flatMap { Double($0) }.map { $0 * 60 }
+        if let text = delegate.channelTTL, let minutes = Int(text), minutes > 0 {
+            result.ttl = TimeInterval(minutes) * 60
+        }
         return result
     }
 }

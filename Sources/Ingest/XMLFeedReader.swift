@@ -51,8 +51,15 @@ enum XMLFeedReader {
     static func resolve(_ link: String?, against base: String?) -> String? {
         guard let link, !link.isEmpty else { return link }
         if let url = URL(string: link), url.scheme != nil { return link }
-        guard let base, let baseURL = URL(string: base), ["http", "https"].contains(baseURL.scheme?.lowercased() ?? ""),
-              let resolved = URL(string: link, relativeTo: baseURL) else { return link }
+        // The base lends its scheme, host and path only: a user, a password or a query
+        // token in a feed URL must not travel into stored item links.
+        guard let base, var components = URLComponents(string: base),
+              ["http", "https"].contains(components.scheme?.lowercased() ?? "") else { return link }
+        components.user = nil
+        components.password = nil
+        components.query = nil
+        components.fragment = nil
+        guard let baseURL = components.url, let resolved = URL(string: link, relativeTo: baseURL) else { return link }
         return resolved.absoluteString
     }
 

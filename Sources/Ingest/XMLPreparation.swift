@@ -25,36 +25,21 @@ public enum XMLPreparation {
         let decoded = try decode(data, source: source, contentType: contentType)
         var text = decoded.text
         text = rewriteDeclaration(text)
-        let repaired = text.withUTF8 { bytes in
-            (declaresEntities: declaresEntities(bytes), repair(bytes))
-        }
-        if repaired.declaresEntities {
+        let repaired = text.withUTF8 { bytes in repair(bytes) }
+        // Looked for in the very bytes XMLParser will read, anywhere in them: a check
+        // made before the repair, or one that follows the document's structure, can be
+        // led astray (a control character inside the keyword, a `<` in a literal).
+        // Feeds never declare entities; a document that does is refused whole.
+        if repaired.data.withUnsafeBytes({ raw in declaresEntities(raw.bindMemory(to: UInt8.self)) }) {
             throw .malformedDocument(source: source, line: nil,
                                      reason: "the document declares entities (<!ENTITY); refused, as an entity-expansion attack or an external reference")
         }
-        return Prepared(data: repaired.1.data, isRecovered: repaired.1.changed, encoding: decoded.encoding)
+        return Prepared(data: repaired.data, isRecovered: repaired.changed, encoding: decoded.encoding)
     }
 
-    /// Whether the prolog (everything before the root element) declares an entity.
-    /// Comments and processing instructions are skipped, so neither can hide a
-    /// declaration nor stand for the root.
+    /// Whether `<!ENTITY` occurs anywhere in the bytes.
     static func declaresEntities(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = 0
-        while let open = find([0x3C], in: bytes, from: index) {  // <
-            let rest = open + 1
-            if starts(with: Array("?".utf8), in: bytes, at: rest) {
-                index = (find(Array("?>".utf8), in: bytes, from: rest) ?? bytes.count) + 2
-            } else if starts(with: Array("!--".utf8), in: bytes, at: rest) {
-                index = (find(Array("-->".utf8), in: bytes, from: rest) ?? bytes.count) + 3
-            } else if starts(with: Array("!ENTITY".utf8), in: bytes, at: rest) {
-                return true
-            } else if starts(with: Array("!".utf8), in: bytes, at: rest) {
-                index = rest + 1  // <!DOCTYPE, <!ELEMENT ...: look inside
-            } else {
-                return false  // the root element: the prolog is over
-            }
-        }
-        return false
+        find(Array("<!ENTITY".utf8), in: bytes, from: 0) != nil
     }
 
     private static func starts(with needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {

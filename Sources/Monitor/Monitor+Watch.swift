@@ -8,6 +8,8 @@ extension Monitor {
         /// Feeds with no interval of their own are asked this often.
         public var defaultInterval: TimeInterval
         public private(set) var due: [String: Date] = [:]
+        /// The longest a feed's `<ttl>` or Cache-Control max-age can put its next fetch off.
+        public static let longestFreshness: TimeInterval = 6 * 3600
 
         public init(defaultInterval: TimeInterval) {
             self.defaultInterval = defaultInterval
@@ -34,7 +36,10 @@ extension Monitor {
                     continue
                 }
                 let own = (intervals[outcome.feedID] ?? nil) ?? defaultInterval
-                due[outcome.feedID] = now.addingTimeInterval(max(own, outcome.freshFor ?? 0))
+                // What the feed itself asks for may stretch the wait, but only so far: a
+                // feed that says "ask again in a year" must not fall silent for a year.
+                let fresh = min(outcome.freshFor.flatMap { $0.isFinite ? $0 : nil } ?? 0, Self.longestFreshness)
+                due[outcome.feedID] = now.addingTimeInterval(max(own, fresh))
             }
         }
     }

@@ -19,9 +19,13 @@ public struct TextNormalizer: Sendable {
     private let bmp: [UInt16]
     /// Simplified forms of traditional characters outside the BMP (CJK extension B and later).
     private let astralSimplified: [UInt32: UInt32]
+    /// Simplified forms outside the BMP of traditional characters inside it (the table says `outsideBMP`).
+    private let simplifiedOutsideBMP: [UInt32: UInt32]
     private static let dropped: UInt32 = 0
     /// U+FFFF, a noncharacter: as text it folds to itself through the same path.
     private static let markup: UInt32 = 0xFFFF
+    /// U+FFFE, a noncharacter: the simplified form is outside the BMP, in `simplifiedOutsideBMP`.
+    private static let outsideBMP: UInt32 = 0xFFFE
 
     /// A normalizer that folds traditional characters with `traditionalToSimplified`
     /// (see `ChineseConversion.TraditionalToSimplified.characterTable()`).
@@ -34,13 +38,18 @@ public struct TextNormalizer: Sendable {
             count = 0x10000
         }
         var astral: [UInt32: UInt32] = [:]
+        var outside: [UInt32: UInt32] = [:]
         for (traditional, simple) in traditionalToSimplified where Self.foldWithoutTable(traditional) == traditional {
             if traditional >= 0x10000 {
                 astral[traditional] = simple
             } else if simple < 0x10000 {
                 table[Int(traditional)] = UInt16(simple)
+            } else {
+                table[Int(traditional)] = UInt16(Self.outsideBMP)
+                outside[traditional] = simple
             }
         }
+        simplifiedOutsideBMP = outside
         table[0x3C] = UInt16(Self.markup)
         table[0x26] = UInt16(Self.markup)
         bmp = table
@@ -174,6 +183,7 @@ public struct TextNormalizer: Sendable {
             }
 
             var folded = value < 0x10000 ? UInt32(table[Int(value)]) : fold(astral: value)
+            if folded == Self.outsideBMP { folded = simplifiedOutsideBMP[value] ?? value }
             if folded == Self.markup {
                 if value == 0x3C, let end = Self.tagEnd(bytes, from: start) {
                     // '<' opening a tag: skip to its '>'
@@ -185,6 +195,7 @@ public struct TextNormalizer: Sendable {
                     // '&' opening a character reference: fold what it stands for
                     index = end
                     folded = decoded < 0x10000 ? UInt32(table[Int(decoded)]) : fold(astral: decoded)
+                    if folded == Self.outsideBMP { folded = simplifiedOutsideBMP[decoded] ?? decoded }
                     if folded == Self.markup { folded = decoded }
                 }
             }

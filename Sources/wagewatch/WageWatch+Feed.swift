@@ -34,8 +34,9 @@ extension WageWatch.Feed {
 
         func run() async throws {
             let (data, contentType, url) = try await load()
+            let shown = FeedDefinition.displayURL(source)
             guard let detected = feedFormat ?? FeedSniffer.format(of: data) else {
-                throw ValidationError("\(source): not a feed format wagewatch knows; name one with --as")
+                throw ValidationError("\(shown): not a feed format wagewatch knows; name one with --as")
             }
             let kind: ItemKind = detected == .petitionNDJSON || detected == .petitionCSV ? .petition : .post
             let definition = FeedDefinition(id: "inspect", kind: kind, format: detected, url: url)
@@ -43,9 +44,9 @@ extension WageWatch.Feed {
             do {
                 parsed = try FeedParser.parse(data, feed: definition, contentType: contentType)
             } catch {
-                throw ValidationError("\(source): \(error)")
+                throw ValidationError("\(shown): \(error)")
             }
-            let report = InspectReport(source: source, format: detected.rawValue, detected: feedFormat == nil,
+            let report = InspectReport(source: shown, format: detected.rawValue, detected: feedFormat == nil,
                                        parsed: parsed)
             switch format {
             case .json:
@@ -65,13 +66,13 @@ extension WageWatch.Feed {
                 let results = await Fetcher().fetch([FetchRequest(feedID: "inspect", url: source)])
                 switch results["inspect"] {
                 case let .success(response)?: return (response.body, response.contentType, source)
-                case let .failure(error)?: throw ValidationError("\(source): \(error)")
-                case nil: throw ValidationError("\(source): no answer")
+                case let .failure(error)?: throw ValidationError("\(FeedDefinition.displayURL(source)): \(error)")
+                case nil: throw ValidationError("\(FeedDefinition.displayURL(source)): no answer")
                 }
             }
             let file = lowered.hasPrefix("file://") ? URL(string: source) : URL(fileURLWithPath: source)
             guard let file, let data = try? Data(contentsOf: file) else {
-                throw ValidationError("\(source): cannot read this file")
+                throw ValidationError("\(FeedDefinition.displayURL(source)): cannot read this file")
             }
             return (data, nil, file.absoluteString)
         }
@@ -149,7 +150,10 @@ struct InspectReport: Encodable {
         for rejection in rejected {
             lines.append("rejected record \(rejection.row)\(rejection.field.map { ", field \($0)" } ?? ""): \(rejection.reason)")
         }
-        return lines.joined(separator: "\n")
+        // Feed text is untrusted: no control character reaches the terminal (escape sequences).
+        return lines.map { line in
+            String(String.UnicodeScalarView(line.unicodeScalars.filter { $0.value >= 0x20 && !(0x7F...0x9F).contains($0.value) }))
+        }.joined(separator: "\n")
     }
 }
 

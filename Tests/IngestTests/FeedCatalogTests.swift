@@ -35,13 +35,15 @@ import Testing
         try ("feeds:\n" + feeds.joined()).write(to: directory.appendingPathComponent("ok.yaml"), atomically: true, encoding: .utf8)
         #expect(try FeedCatalog.load(directory: directory).feeds.map(\.interval) == [90, 900, 7200, 86_400, 600])
 
-        try "feeds:\n  - {id: slow, kind: post, format: rss, url: \"https://example.invalid/\", interval: soon}\n"
-            .write(to: directory.appendingPathComponent("ok.yaml"), atomically: true, encoding: .utf8)
-        #expect {
-            try FeedCatalog.load(directory: directory)
-        } throws: { error in
-            guard case let IngestError.badCatalog(file, reason) = error else { return false }
-            return file == "ok.yaml" && reason.contains("feed slow") && reason.contains("\"soon\"")
+        for bad in ["soon", "inf", "30d", "0s"] {
+            try "feeds:\n  - {id: slow, kind: post, format: rss, url: \"https://example.invalid/\", interval: \(bad)}\n"
+                .write(to: directory.appendingPathComponent("ok.yaml"), atomically: true, encoding: .utf8)
+            #expect {
+                try FeedCatalog.load(directory: directory)
+            } throws: { error in
+                guard case let IngestError.badCatalog(file, reason) = error else { return false }
+                return file == "ok.yaml" && reason.contains("feed slow") && reason.contains("\"\(bad)\"")
+            }
         }
     }
 

@@ -40,6 +40,16 @@ import Testing
         ])
     }
 
+    @Test func resolvedLinksCarryNoCredentialsOrTokensOfTheFeedURL() throws {
+        let feed = FeedDefinition(id: "private", kind: .post, format: .rss,
+                                  url: "https://user:secret@rsshub.example/weibo/1?key=TOKEN#top")
+        let body = "<rss><channel><item><guid>1</guid><title>欠薪</title><link>/thread/1</link></item>"
+            + "<item><guid>2</guid><title>讨薪</title><link>#reply</link></item></channel></rss>"
+        let links = try RSSParser(feed: feed).parse(Data(body.utf8)).compactMap(\.url)
+        #expect(links == ["https://rsshub.example/thread/1", "https://rsshub.example/weibo/1#reply"])
+        #expect(!links.joined().contains("secret") && !links.joined().contains("TOKEN"))
+    }
+
     @Test func aFileFeedKeepsRelativeLinksAsTheyAre() throws {
         let feed = FeedDefinition(id: "local", kind: .post, format: .rss, url: "file:///srv/feeds/local.xml")
         let body = "<rss><channel><item><guid>1</guid><title>欠薪</title><link>thread/1</link></item></channel></rss>"

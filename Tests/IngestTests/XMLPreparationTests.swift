@@ -74,7 +74,16 @@ import Testing
             <?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
             <rss version="2.0"><channel><item><description>&xxe;</description></item></channel></rss>
             """
-        for document in [laughs, external] {
+        // Disguises that a check made before the repair, or one that follows the
+        // prolog's structure, would let through: a control character inside the
+        // keyword (dropped by the repair), a `<` inside a quoted literal.
+        let hiddenByControl = "<?xml version=\"1.0\"?><!DOCTYPE r [<!EN\u{01}TITY xxe SYSTEM \"file:///etc/passwd\">]>"
+            + "<rss><channel><item><description>&xxe;</description></item></channel></rss>"
+        let afterLessThan = "<?xml version=\"1.0\"?><!DOCTYPE r SYSTEM \"a<b\" [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
+            + "<rss><channel><item><description>&xxe;</description></item></channel></rss>"
+        let controlAfterBracket = "<?xml version=\"1.0\"?><!DOCTYPE r [<\u{01}!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
+            + "<rss><channel><item><description>&xxe;</description></item></channel></rss>"
+        for document in [laughs, external, hiddenByControl, afterLessThan, controlAfterBracket] {
             #expect {
                 try RSSParser(feed: feed).parse(Data(document.utf8))
             } throws: { error in

@@ -36,6 +36,14 @@ import Testing
         let asked = catalog.filter { $0.id != "new" }
         #expect(schedule.nextDue(in: asked) == backoff)
         #expect(schedule.dueFeeds(in: asked, at: now.addingTimeInterval(150)) == ["own", "failed"])
+
+        // A feed cannot put itself off for a year, nor forever.
+        schedule.record([
+            .init(feedID: "default", received: 0, added: 0, rejected: 0, error: nil, freshFor: 365 * 86_400),
+            .init(feedID: "own", received: 0, added: 0, rejected: 0, error: nil, freshFor: .infinity),
+        ], catalog: catalog, at: now)
+        #expect(schedule.due["default"] == now.addingTimeInterval(Monitor.WatchSchedule.longestFreshness))
+        #expect(schedule.due["own"] == now.addingTimeInterval(120))
     }
 }
 
@@ -67,12 +75,15 @@ import Testing
                               feedsDirectory: feeds, rulesDirectory: Self.root.appendingPathComponent("rules"),
                               environment: [:])
         let log = Log()
+        // Stops after its first cycle, or after a minute whatever happens: a broken loop fails the test, not hangs it.
+        let deadline = Date().addingTimeInterval(60)
         let watching = Task {
             try await monitor.watch(defaultInterval: 3600, windowDays: 30, retryAfter: 0.2,
-                                    shouldStop: { !log.counts.cycles.isEmpty }, failed: log.fail, report: log.add)
+                                    shouldStop: { !log.counts.cycles.isEmpty || Date() > deadline },
+                                    failed: log.fail, report: log.add)
         }
         // Wait for the broken catalog to be reported, then fix it.
-        for _ in 0..<50 where log.counts.failures.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        while log.counts.failures.isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         try "feeds:\n  - {id: forum, kind: post, format: rss, url: \"file:forum.xml\"}\n"
             .write(to: catalog, atomically: true, encoding: .utf8)
         try await watching.value
