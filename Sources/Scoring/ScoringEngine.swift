@@ -117,30 +117,33 @@ public struct ScoringEngine: Sendable {
         let typeMatcher = PatternMatcher(patterns: typeWords.flatMap { $0 })
         let typeOfWord = typeWords.enumerated().flatMap { type, words in words.map { _ in Int32(type) } }
         var stamp = StableHash.Accumulator()
+        var scratch: [UInt32] = []
+        var displays: [String] = []
         for (index, project) in projects.enumerated() {
-            // Every name with its kind and the registry spelling that evidence shows
-            // (a short form found in a text shows the full name it stands for).
-            var names: [(name: String, kind: MentionKind, display: String)] = [(project.name, .name, project.name)]
-            names += RegistryNames.projectVariants(project.name).map { ($0, .name, project.name) }
-            names += project.aliases.map { ($0, .alias, $0) }
-            var companies: [(String, MentionKind)] = project.subcontractors.map { ($0, .subcontractor) }
-            if let contractor = project.contractor { companies.append((contractor, .contractor)) }
-            if let builderName = project.builder { companies.append((builderName, .builder)) }
-            for (company, kind) in companies {
-                names.append((company, kind, company))
-                // One contractor runs many projects: work out its short forms once.
-                let variants = companyVariants[ByteKey(company)] ?? RegistryNames.companyVariants(company)
-                companyVariants[ByteKey(company)] = variants
-                names += variants.map { ($0, kind, company) }
-            }
-            // The same registry text within one project is one piece of evidence: number
-            // the project's distinct texts (a handful, compared in place rather than hashed).
-            var displays: [String] = []
-            for (name, kind, display) in names {
+            // Every name with its kind and the registry spelling that evidence shows (a
+            // short form found in a text shows the full name it stands for). The same
+            // registry text within one project is one piece of evidence: the project's
+            // distinct texts are numbered (a handful, compared in place rather than hashed).
+            // No array is made per project: a registry holds a hundred thousand of them.
+            displays.removeAll(keepingCapacity: true)
+            func add(_ name: String, _ kind: MentionKind, shows display: String) {
                 let id = displays.firstIndex { $0 == display } ?? displays.count
                 if id == displays.count { displays.append(display) }
                 builder.addOwner(name, project: Int32(index), kind: kind, display: display, displayID: Int32(id))
             }
+            func addCompany(_ company: String, _ kind: MentionKind) {
+                add(company, kind, shows: company)
+                // One contractor runs many projects: work out its short forms once.
+                let variants = companyVariants[ByteKey(company)] ?? RegistryNames.companyVariants(company)
+                companyVariants[ByteKey(company)] = variants
+                for variant in variants { add(variant, kind, shows: company) }
+            }
+            add(project.name, .name, shows: project.name)
+            for variant in RegistryNames.projectVariants(project.name) { add(variant, .name, shows: project.name) }
+            for alias in project.aliases { add(alias, .alias, shows: alias) }
+            for subcontractor in project.subcontractors { addCompany(subcontractor, .subcontractor) }
+            if let contractor = project.contractor { addCompany(contractor, .contractor) }
+            if let builderName = project.builder { addCompany(builderName, .builder) }
             if let township = project.township, !township.isEmpty {
                 let id = townships[ByteKey(township)] ?? Int32(townships.count)
                 townships[ByteKey(township)] = id
@@ -150,18 +153,27 @@ public struct ScoringEngine: Sendable {
                 townshipOfProject.append(-1)
             }
             var types: UInt64 = 0
-            for text in [project.name] + project.aliases {
-                normalizer.normalizedScalars(text).withUnsafeBufferPointer { buffer in
+            func scanTypes(_ text: String) {
+                scratch.removeAll(keepingCapacity: true)
+                normalizer.appendFolded(text, to: &scratch)
+                scratch.withUnsafeBufferPointer { buffer in
                     typeMatcher.scan(buffer) { pattern, _, _ in types |= 1 << UInt64(typeOfWord[pattern]) }
                 }
             }
+            scanTypes(project.name)
+            for alias in project.aliases { scanTypes(alias) }
             typesOfProject.append(types)
-            for group in [[project.id, project.name, project.builder ?? "", project.contractor ?? "", project.department,
-                           project.township ?? "", project.funding?.rawValue ?? "", project.status.rawValue],
-                          project.aliases, project.subcontractors, project.tags.map(\.rawValue)] {
-                for field in group { stamp.add(text: field) }
-                stamp.add(text: "\u{1D}")
+            for field in [project.id, project.name, project.builder ?? "", project.contractor ?? "", project.department,
+                          project.township ?? "", project.funding?.rawValue ?? "", project.status.rawValue] {
+                stamp.add(text: field)
             }
+            stamp.add(text: "\u{1D}")
+            for alias in project.aliases { stamp.add(text: alias) }
+            stamp.add(text: "\u{1D}")
+            for subcontractor in project.subcontractors { stamp.add(text: subcontractor) }
+            stamp.add(text: "\u{1D}")
+            for tag in project.tags { stamp.add(text: tag.rawValue) }
+            stamp.add(text: "\u{1D}")
         }
         for (type, words) in typeWords.enumerated() {
             for word in words { builder.addType(word, id: Int32(type)) }
