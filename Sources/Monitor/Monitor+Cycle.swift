@@ -149,14 +149,14 @@ extension Monitor {
         if let ttl = parsed.ttl { outcome.freshFor = max(outcome.freshFor ?? 0, ttl) }
         outcome.received = parsed.items.count
         outcome.rejected = parsed.rejections.count
-        let counts = try database.storeFetch(
+        let stored = try database.storeFetch(
             of: feed.id, items: parsed.items, rejections: parsed.rejections, state: state, fetchedAt: fetchedAt
         ) { item, text in
             PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
         }
-        outcome.added = counts.added
-        outcome.changed = counts.changed
-        state.recordArrival(newItems: counts.added, at: fetchedAt)
+        outcome.added = stored.added
+        outcome.changed = stored.changed
+        state = stored.state
         for rejection in parsed.rejections {
             logger.warning("feed record rejected", metadata: ["problem": "\(rejection)"])
         }
