@@ -203,7 +203,7 @@ public struct ScoringEngine: Sendable {
         self.compiledRules = compiled
         let slotWords = self.slotWords
         self.ruleGates = compiled.map { rule in
-            guard let slots = rule.gateSlots else { return [] }
+            guard let slots = CompiledRule.gate(any: rule.any, all: rule.all) else { return [] }
             var words = [UInt64](repeating: 0, count: slotWords)
             for slot in slots { words[slot >> 6] |= 1 << UInt64(slot & 63) }
             return words
@@ -299,14 +299,11 @@ final class CompiledRule: Sendable {
         self.scopeMask = scopeMask
         self.qualifiesSignal = rule.effect == .escalation || rule.effect == .score
         self.needsNumbers = rule.conditions.people != nil || rule.conditions.amount != nil
-        self.gateSlots = Self.gate(any: any, all: all)
     }
 
     /// Slots of which one at least must occur for the rule to hold: those of its
     /// first `all` condition that names slots (for `near`, its first group), else
     /// those of all its `any` conditions; nil when no such set exists.
-    let gateSlots: [Int]?
-
     static func gate(any: [CompiledCondition], all: [CompiledCondition]) -> [Int]? {
         func slots(_ condition: CompiledCondition) -> [Int]? {
             switch condition {
