@@ -32,6 +32,18 @@ public struct Corpus: @unchecked Sendable {
                       bytes: posts.reduce(0) { $0 + $1.content.utf8.count })
     }
 
+    /// The peers' pattern set (`peers.py`): lexicon terms, project names, aliases and
+    /// contractors, each once, sorted.
+    public var peerPatterns: [String] {
+        var patterns = Set(lexicon)
+        for project in projects {
+            patterns.insert(project.name)
+            patterns.formUnion(project.aliases)
+            if let contractor = project.contractor { patterns.insert(contractor) }
+        }
+        return patterns.sorted()
+    }
+
     /// The default rules plus the corpus lexicon as one more lexicon, so that the
     /// automaton holds every pattern the peers hold.
     public func rulebook() throws -> Rulebook {

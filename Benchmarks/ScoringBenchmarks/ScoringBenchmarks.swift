@@ -38,13 +38,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // Matching alone over the peers' pattern set (lexicon, names, aliases, contractors), for a like-for-like figure.
-    var patterns = Set(corpus.lexicon)
-    for project in corpus.projects {
-        patterns.insert(project.name)
-        patterns.formUnion(project.aliases)
-        if let contractor = project.contractor { patterns.insert(contractor) }
-    }
-    let matcher = PatternMatcher(patterns: patterns.sorted())
+    let matcher = PatternMatcher(patterns: corpus.peerPatterns)
     let scalars = corpus.posts.map { $0.content.unicodeScalars.map(\.value) }
     Benchmark(
         "Matching only (\(matcher.count) patterns, overlapping)",

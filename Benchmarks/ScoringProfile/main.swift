@@ -48,15 +48,9 @@ print(String(format: "build %.2f s; scoring %d posts (%.1f MB) in %.2f s = %.1f 
              megabytes / seconds(scoring), signals, linked))
 if environment["WAGEWATCH_PROFILE_PHASES"] != nil {
     let normalizer = TextNormalizer(traditionalToSimplified: table)
-    var patterns = Set(corpus.lexicon)
-    for project in corpus.projects {
-        patterns.insert(project.name)
-        patterns.formUnion(project.aliases)
-        if let contractor = project.contractor { patterns.insert(contractor) }
-    }
     let matcher = environment["WAGEWATCH_PROFILE_ENGINE_PATTERNS"] != nil
         ? PatternMatcher(scalarPatterns: engine.patternScalars)
-        : PatternMatcher(patterns: patterns.sorted().map(normalizer.normalize))
+        : PatternMatcher(patterns: corpus.peerPatterns.map(normalizer.normalize))
     var best = [Double](repeating: .infinity, count: 4)
     let prepared = corpus.posts.map { normalizer.normalize(fields: [$0.title, $0.content, "", ""], keepingOrigins: false).scalars }
     var sink = 0

@@ -14,14 +14,10 @@ public enum FeedParser {
             return try AtomParser(feed: feed).parseReporting(data, contentType: contentType)
         case .jsonFeed:
             return try JSONFeedParser(feed: feed).parse(data, declaredCharset: charset)
-        case .postNDJSON:
+        case .postNDJSON, .petitionNDJSON:
             let decoded = try TextDecoding.decodeReporting(data, source: feed.id, declaredCharset: charset)
-            var result = PostRecordParser(feed: feed).parse(decoded.text)
-            result.encoding = decoded.encoding
-            return result
-        case .petitionNDJSON:
-            let decoded = try TextDecoding.decodeReporting(data, source: feed.id, declaredCharset: charset)
-            var result = PetitionRecordParser(feed: feed).parse(decoded.text)
+            var result = feed.format == .postNDJSON
+                ? PostRecordParser(feed: feed).parse(decoded.text) : PetitionRecordParser(feed: feed).parse(decoded.text)
             result.encoding = decoded.encoding
             return result
         case .petitionCSV:
