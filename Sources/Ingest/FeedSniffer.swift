@@ -4,8 +4,11 @@ import Model
 /// Guesses what format a feed body is in, for `wagewatch feed inspect` on a file
 /// or URL that no feed definition describes.
 public enum FeedSniffer {
-    /// Keys only a petition record has (spec section 3), in English or Chinese.
-    static let petitionKeys = ["\"respondent\"", "\"被反映对象\"", "\"petitioner\"", "\"信访人\"", "\"handling_unit\"", "\"承办单位\""]
+    /// Keys only a petition record has (spec section 3), in English or Chinese, quoted
+    /// as in JSON; the names come from the petition parser's own field table.
+    static let petitionKeys = PetitionRecordParser.fields
+        .filter { ["respondent", "petitioner", "handling_unit"].contains($0.english) }
+        .flatMap { ["\"\($0.english)\"", "\"\($0.chinese)\""] }
 
     /// The format `data` looks like, or nil when it looks like none of them.
     public static func format(of data: Data) -> FeedFormat? {
