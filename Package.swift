@@ -32,6 +32,8 @@ let package = Package(
             providers: [.apt(["libopencc-dev"])]
         ),
         .target(name: "Model"),
+        // A cache prefetch hint (C), for the scorer's hot loop.
+        .target(name: "CPrefetch"),
         .target(name: "ChineseConversion", dependencies: ["COpenCC"]),
         .target(
             name: "Ingest",
@@ -43,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "Scoring",
-            dependencies: ["Model", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Model", "CPrefetch", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Register", dependencies: ["Model"]),
         .target(name: "Store", dependencies: ["Model", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -190,7 +190,7 @@ extension Monitor {
     /// - Returns: how many items were assessed.
     public func assessPendingItems(engine: ScoringEngine) throws -> Int {
         let pending = try database.itemsNeedingAssessment(version: engine.version)
-        let verdicts = pending.map { StoredAssessment(engine.evaluate($0)) }
+        let verdicts = engine.evaluate(pending).map { StoredAssessment($0) }
         try database.saveAssessments(verdicts, version: engine.version)
         return verdicts.count
     }

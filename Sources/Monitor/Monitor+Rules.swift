@@ -72,8 +72,9 @@ extension Monitor {
         let stored = try database.storedAssessments()
         var report = RescoreReport(items: 0, changedLevel: 0, changedClaim: 0, changedLink: 0, changes: [], written: write)
         var verdicts: [StoredAssessment] = []
+        let workspace = ScoringEngine.Workspace()
         for item in try database.allItems() {
-            let verdict = StoredAssessment(engine.evaluate(item))
+            let verdict = StoredAssessment(engine.evaluate(item, using: workspace))
             verdicts.append(verdict)
             report.items += 1
             let before = stored[item.id]

@@ -12,6 +12,14 @@ public struct NormalizedText: Sendable, Hashable {
 
     public init() {}
 
+    /// Empties the text and keeps its storage, to fold the next item into.
+    public mutating func removeAll() {
+        scalars.removeAll(keepingCapacity: true)
+        origins.removeAll(keepingCapacity: true)
+        fieldStarts.removeAll(keepingCapacity: true)
+        fieldByteCounts.removeAll(keepingCapacity: true)
+    }
+
     /// The folded text as a string.
     public var string: String {
         var view = String.UnicodeScalarView()

@@ -1,86 +1,166 @@
+import CPrefetch
 import Model
 
 extension ScoringEngine {
-    /// The verdict on `item`: rules fired, score, claim kind, link, story, sites.
-    public func evaluate(_ item: Item) -> ItemVerdict {
-        run(item, explaining: false).verdict
+    /// Storage that scoring reuses from one item to the next: folded text, matches,
+    /// presence bits, candidate evidence. Scoring item after item through one
+    /// workspace allocates almost nothing per item. A workspace serves one thread
+    /// at a time; the engine itself is shared freely.
+    public final class Workspace {
+        var buffers = Buffers()
+
+        public init() {}
     }
 
-    /// The verdict with everything that led to it, for a clerk.
-    public func explain(_ item: Item) -> Explanation {
-        run(item, explaining: true).explanation!
+    struct Buffers {
+        var text = NormalizedText()
+        var found: [Found] = []
+        var presence: [UInt64] = []
+        var tracked: [Tracked] = []
+        var cueEnds: [(end: Int, window: Int)] = []
+        var termPatterns: [Int32] = []
+        var mentions: [Mention] = []
+        var firedIndexes: [Int] = []
+        var ranking = RankingBuffers()
     }
 
-    /// The rules that fire on a bare text (as content of a post), for rule examples.
-    public func firedRules(onText text: String) -> [Rulebook.Rule] {
-        let item = Item(feedID: "example", sourceKey: "example", kind: .post, content: text)
-        return run(item, explaining: true).explanation!.firedRules
+    /// A match that lies within one field.
+    struct Found {
+        var end: Int32
+        var start: Int32
+        var pattern: Int32
     }
 
-    private struct Tracked {
+    struct Tracked {
         var slot: Int32
         var field: Int8
         var start: Int32
         var end: Int32
     }
 
-    private func run(_ item: Item, explaining: Bool) -> (verdict: ItemVerdict, explanation: Explanation?) {
-        let text = normalizer.normalize(fields: [item.title, item.content, item.respondent ?? "", item.location ?? ""],
-                                        keepingOrigins: explaining)
-        let bounds = text.fieldStarts + [text.scalars.count]
+    /// Linking evidence found: a pattern and the field it was found in.
+    struct Mention {
+        var pattern: Int32
+        var field: Int32
+    }
+
+    /// The verdict on `item`: rules fired, score, claim kind, link, story, sites.
+    public func evaluate(_ item: Item) -> ItemVerdict {
+        run(item, explaining: false, in: Workspace()).verdict
+    }
+
+    /// The verdict on `item`, reusing `workspace`'s storage (see `Workspace`).
+    public func evaluate(_ item: Item, using workspace: Workspace) -> ItemVerdict {
+        run(item, explaining: false, in: workspace).verdict
+    }
+
+    /// The verdicts on `items`, in order, through one workspace.
+    public func evaluate(_ items: some Sequence<Item>) -> [ItemVerdict] {
+        let workspace = Workspace()
+        return items.map { run($0, explaining: false, in: workspace).verdict }
+    }
+
+    /// The verdict with everything that led to it, for a clerk.
+    public func explain(_ item: Item) -> Explanation {
+        run(item, explaining: true, in: Workspace()).explanation!
+    }
+
+    /// The rules that fire on a bare text (as content of a post), for rule examples.
+    public func firedRules(onText text: String) -> [Rulebook.Rule] {
+        let item = Item(feedID: "example", sourceKey: "example", kind: .post, content: text)
+        return run(item, explaining: true, in: Workspace()).explanation!.firedRules
+    }
+
+    private func run(_ item: Item, explaining: Bool, in workspace: Workspace) -> (verdict: ItemVerdict, explanation: Explanation?) {
+        // The buffers leave the workspace for the call (so that no access goes through
+        // the class) and go back emptied but with their storage.
+        var buffers = workspace.buffers
+        workspace.buffers = Buffers()
+        defer { workspace.buffers = buffers }
+
+        buffers.text.removeAll()
+        normalizer.append(item.title, to: &buffers.text, keepingOrigins: explaining)
+        normalizer.append(item.content, to: &buffers.text, keepingOrigins: explaining)
+        normalizer.append(item.respondent ?? "", to: &buffers.text, keepingOrigins: explaining)
+        normalizer.append(item.location ?? "", to: &buffers.text, keepingOrigins: explaining)
+        let text = buffers.text
+        let bounds = (text.fieldStarts[1], text.fieldStarts[2], text.fieldStarts[3], text.scalars.count)
         @inline(__always) func field(of offset: Int) -> Int {
-            offset < bounds[1] ? 0 : offset < bounds[2] ? 1 : offset < bounds[3] ? 2 : 3
+            offset < bounds.0 ? 0 : offset < bounds.1 ? 1 : offset < bounds.2 ? 2 : 3
+        }
+        @inline(__always) func fieldRange(_ at: Int) -> Range<Int> {
+            switch at {
+            case 0: 0..<bounds.0
+            case 1: bounds.0..<bounds.1
+            case 2: bounds.1..<bounds.2
+            default: bounds.2..<bounds.3
+            }
         }
 
-        var presence = [UInt64](repeating: 0, count: slotWords * 4)
-        var tracked: [Tracked] = []
-        var cueEnds: [(end: Int, window: Int)] = []
-        var termPatterns: [Int] = []
-        var mentions: [(pattern: Int, field: Int)] = []
+        buffers.presence.removeAll(keepingCapacity: true)
+        buffers.presence.append(contentsOf: repeatElement(0, count: slotWords * 4))
+        buffers.found.removeAll(keepingCapacity: true)
+        buffers.tracked.removeAll(keepingCapacity: true)
+        buffers.cueEnds.removeAll(keepingCapacity: true)
+        buffers.termPatterns.removeAll(keepingCapacity: true)
+        buffers.mentions.removeAll(keepingCapacity: true)
+        buffers.firedIndexes.removeAll(keepingCapacity: true)
         var occurrences: [Explanation.Occurrence] = []
 
-        // Matches within one field, in order of end and, for one end, longest first:
-        // a negation cue is then always seen before the terms after it.
-        var found: [(end: Int32, start: Int32, pattern: Int32)] = []
-        text.scalars.withUnsafeBufferPointer { buffer in
-            matcher.scan(buffer) { pattern, start, end in
-                if field(of: start) == field(of: end - 1) { found.append((Int32(end), Int32(start), Int32(pattern))) }
-            }
-        }
-        found.sort { $0.end != $1.end ? $0.end < $1.end : $0.start < $1.start }
-        for (end, start, pattern) in found {
-            let start = Int(start), end = Int(end), pattern = Int(pattern)
-            let at = field(of: start)
-            var negated = false
-            let info = patternInfo[pattern]
-            if info.cueWindow >= 0 { cueEnds.append((end, Int(info.cueWindow))) }
-            let first = Int(info.slotStart), last = Int(info.slotEnd)
-            if first < last {
-                // A cue counts when it ends at most `window` characters before the term starts.
-                var cue = cueEnds.count - 1
-                while cue >= 0 && cueEnds[cue].end > start { cue -= 1 }
-                negated = cue >= 0 && cueEnds[cue].end >= start - cueEnds[cue].window
-                    && field(of: cueEnds[cue].end - 1) == at
-                var counted = false
-                for entry in first..<last {
-                    let slot = Int(slotList[entry])
-                    if negated && slotNegatable[slot] { continue }
-                    presence[at * slotWords + slot >> 6] |= 1 << UInt64(slot & 63)
-                    if slotTracked[slot] {
-                        tracked.append(Tracked(slot: Int32(slot), field: Int8(at), start: Int32(start), end: Int32(end)))
-                    }
-                    counted = true
+        patternInfo.withUnsafeBufferPointer { infos in
+            // Matches within one field. Each match's record is most likely not in the
+            // cache (a registry name is met once in many texts): ask for all of them
+            // while the scan goes on, rather than wait for each in turn below.
+            text.scalars.withUnsafeBufferPointer { scalars in
+                matcher.scan(scalars) { pattern, start, end in
+                    guard field(of: start) == field(of: end - 1) else { return }
+                    wagewatch_prefetch(infos.baseAddress! + pattern)
+                    buffers.found.append(Found(end: Int32(end), start: Int32(start), pattern: Int32(pattern)))
                 }
-                if counted { termPatterns.append(pattern) }
             }
-            if info.isMention {
-                mentions.append((pattern, at))
-            }
-            if explaining {
-                occurrences.append(occurrence(pattern, start: start, end: end, field: at, negated: negated, in: text))
+            // In order of end and, for one end, longest first: a negation cue is then
+            // always seen before the terms after it.
+            buffers.found.sort { $0.end != $1.end ? $0.end < $1.end : $0.start < $1.start }
+            owners.withUnsafeBufferPointer { owners in
+                for found in buffers.found {
+                    let start = Int(found.start), end = Int(found.end), pattern = Int(found.pattern)
+                    let at = field(of: start)
+                    var negated = false
+                    let info = infos[pattern]
+                    if info.cueWindow >= 0 { buffers.cueEnds.append((end, Int(info.cueWindow))) }
+                    let first = Int(info.slotStart), last = Int(info.slotEnd)
+                    if first < last {
+                        // A cue counts when it ends at most `window` characters before the term starts.
+                        var cue = buffers.cueEnds.count - 1
+                        while cue >= 0 && buffers.cueEnds[cue].end > start { cue -= 1 }
+                        negated = cue >= 0 && buffers.cueEnds[cue].end >= start - buffers.cueEnds[cue].window
+                            && field(of: buffers.cueEnds[cue].end - 1) == at
+                        var counted = false
+                        for entry in first..<last {
+                            let slot = Int(slotList[entry])
+                            if negated && slotNegatable[slot] { continue }
+                            buffers.presence[at * slotWords + slot >> 6] |= 1 << UInt64(slot & 63)
+                            if slotTracked[slot] {
+                                buffers.tracked.append(Tracked(slot: Int32(slot), field: Int8(at), start: Int32(start), end: Int32(end)))
+                            }
+                            counted = true
+                        }
+                        if counted { buffers.termPatterns.append(Int32(pattern)) }
+                    }
+                    if info.isMention {
+                        // Ranking reads the owners next: bring them in meanwhile.
+                        if info.hasOwners { wagewatch_prefetch(owners.baseAddress! + Int(info.ownerStart)) }
+                        buffers.mentions.append(Mention(pattern: Int32(pattern), field: Int32(at)))
+                    }
+                    if explaining {
+                        occurrences.append(occurrence(pattern, start: start, end: end, field: at, negated: negated, in: text))
+                    }
+                }
             }
         }
 
+        let presence = buffers.presence
+        let tracked = buffers.tracked
         func isPresent(_ slot: Int, _ mask: Int) -> Bool {
             let word = slot >> 6, bit = UInt64(1) << UInt64(slot & 63)
             for at in 0..<4 where mask & (1 << at) != 0 && presence[at * slotWords + word] & bit != 0 {
@@ -93,7 +173,7 @@ extension ScoringEngine {
             if let cached = scopedTexts[mask] { return cached }
             var view = String.UnicodeScalarView()
             for at in 0..<4 where mask & (1 << at) != 0 {
-                for value in text.scalars[bounds[at]..<bounds[at + 1]] { view.append(Unicode.Scalar(value)!) }
+                for value in text.scalars[fieldRange(at)] { view.append(Unicode.Scalar(value)!) }
                 view.append("\n")
             }
             let result = String(view)
@@ -119,15 +199,17 @@ extension ScoringEngine {
         func readNumbers() {
             guard !numbersRead else { return }
             numbersRead = true
-            let read = NumberReader.read(text.scalars[bounds[0]..<bounds[2]])
+            let read = NumberReader.read(text.scalars[0..<bounds.1])
             people = people ?? read.people
             amount = amount ?? read.amount
         }
 
-        let mentionsRegistry = mentions.contains {
-            patternInfo[$0.pattern].hasOwners || patternInfo[$0.pattern].township >= 0
+        let mentionsRegistry = buffers.mentions.contains {
+            patternInfo[Int($0.pattern)].hasOwners || patternInfo[Int($0.pattern)].township >= 0
         }
-        var firedIndexes: [Int] = []
+        var firedIndexes = buffers.firedIndexes
+        buffers.firedIndexes = []
+        defer { buffers.firedIndexes = firedIndexes }
         func evaluate(_ index: Int) {
             let compiled = compiledRules[index]
             let mask = compiled.scopeMask
@@ -167,23 +249,25 @@ extension ScoringEngine {
             firedIndexes.sort()
             readNumbers()
         }
-        let fired = firedIndexes.map { compiledRules[$0].rule }
 
         var assessment = ItemAssessment(
             itemID: item.id, score: 0, isSignal: false, claim: .wage, isEscalation: false, isResolved: false,
             firedRules: [], matchedTerms: [], people: people, amount: amount)
         if isSignal || explaining {
-            var seenTerms = Set<Int>()
-            for pattern in termPatterns where seenTerms.insert(pattern).inserted {
-                assessment.matchedTerms.append(patternText(pattern))
+            // Each term once, in order of first occurrence.
+            for (index, pattern) in buffers.termPatterns.enumerated()
+            where !buffers.termPatterns[..<index].contains(pattern) {
+                assessment.matchedTerms.append(termText[Int(patternInfo[Int(pattern)].slotStart)])
             }
         }
         var sawNoise = false
         var level = SignalLevel.none
-        for rule in fired {
-            assessment.firedRules.append(rule.id)
-            assessment.score += rule.weight
-            switch rule.effect {
+        assessment.firedRules.reserveCapacity(firedIndexes.count)
+        for index in firedIndexes {
+            let compiled = compiledRules[index]
+            assessment.firedRules.append(compiled.rule.id)
+            assessment.score += compiled.rule.weight
+            switch compiled.effect {
             case .signal: assessment.isSignal = true
             case .projectPayment: assessment.claim = .projectPayment
             case .escalation: assessment.isEscalation = true
@@ -191,8 +275,8 @@ extension ScoringEngine {
             case .noise: sawNoise = true
             case .score: break
             }
-            switch rule.effect {
-            case .signal, .escalation, .projectPayment: level = max(level, rule.level)
+            switch compiled.effect {
+            case .signal, .escalation, .projectPayment: level = max(level, compiled.rule.level)
             default: break
             }
         }
@@ -206,14 +290,14 @@ extension ScoringEngine {
         assessment.level = level
         assessment.score = max(0, assessment.score)
 
-        let candidates = rankCandidates(mentions, explaining: explaining)
+        let candidates = rankCandidates(buffers.mentions, explaining: explaining, using: &buffers.ranking)
         let link = decideLink(item: item, candidates: candidates)
         // Stories group signals; an item that is none needs no fingerprint (rescoring makes one if it becomes one).
         let content = text.range(ofField: 1).isEmpty ? text.range(ofField: 0) : text.range(ofField: 1)
         let storyKey = assessment.isSignal || explaining
             ? StoryFingerprint.hex(StoryFingerprint.fingerprint(text.scalars[content])) : ""
         let sites = assessment.isSignal && link == nil
-            ? SiteMentionFinder.sites(inFolded: text.scalars[bounds[0]..<bounds[2]]) : []
+            ? SiteMentionFinder.sites(inFolded: text.scalars[0..<bounds.1]) : []
         let verdict = ItemVerdict(assessment: assessment, link: link, storyKey: storyKey, sites: sites)
 
         guard explaining else { return (verdict, nil) }
@@ -229,7 +313,7 @@ extension ScoringEngine {
                                   confidence: candidate.confidence, evidence: evidence(of: candidate))
         }
         return (verdict, Explanation(verdict: verdict, normalized: normalized, occurrences: occurrences,
-                                     firedRules: fired, candidates: explained))
+                                     firedRules: firedIndexes.map { compiledRules[$0].rule }, candidates: explained))
     }
 
     private func occurrence(_ pattern: Int, start: Int, end: Int, field: Int, negated: Bool,
@@ -302,63 +386,83 @@ extension ScoringEngine {
         var clues: [Clue]
     }
 
-    /// Projects the mentions point at, best first (only the best two unless explaining).
+    /// Storage `rankCandidates` reuses from one item to the next.
+    struct RankingBuffers {
+        var keys: [UInt64] = []
+        var traits: [ProjectTraits] = []
+        var clues: [Clue] = []
+        var weights: [Double] = []
+        var townships: [Int32] = []
+        var types: [(type: Int32, pattern: Int)] = []
+        var groups: [Group] = []
+
+        mutating func removeAll() {
+            keys.removeAll(keepingCapacity: true)
+            traits.removeAll(keepingCapacity: true)
+            clues.removeAll(keepingCapacity: true)
+            weights.removeAll(keepingCapacity: true)
+            townships.removeAll(keepingCapacity: true)
+            types.removeAll(keepingCapacity: true)
+            groups.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// One candidate while ranking: its project, its entries in `keys`, and what it scores.
+    struct Group {
+        var project: Int
+        var entries: Range<Int>
+        var confidence: Double
+        var type: (type: Int32, pattern: Int)?
+        var township: Bool
+    }
+
+    /// Projects the mentions point at, best first (only the best two unless explaining,
+    /// and then only the best with its clues: the second tells a tie, nothing more).
     ///
     /// Every piece of registry evidence becomes one entry; sorting the entries by
     /// project gathers each candidate's evidence without hashing, and a contractor
     /// that runs many projects costs a sort of a few dozen integers. Only the
     /// candidates returned get their clues written out.
-    func rankCandidates(_ mentions: [(pattern: Int, field: Int)], explaining: Bool) -> [Candidate] {
+    func rankCandidates(_ mentions: [Mention], explaining: Bool, using buffers: inout RankingBuffers) -> [Candidate] {
         guard !mentions.isEmpty else { return [] }
+        buffers.removeAll()
         let settings = rulebook.linking
-        let respondentField = 2
+        let respondentField: Int32 = 2
         // Entry i: project in the high half of keys (with i in the low half, for a stable order).
-        var keys: [UInt64] = []
-        var traits: [ProjectTraits] = []
-        var clues: [Clue] = []
-        var weights: [Double] = []
-        for (pattern, at) in mentions {
+        for mention in mentions {
+            let pattern = Int(mention.pattern)
             let info = patternInfo[pattern]
             guard info.hasOwners else { continue }
             let shared = Double(info.sharedBy)
             for owner in owners[Int(info.ownerStart)..<Int(info.ownerEnd)] {
                 let project = UInt64(owner.project) << 32
                 let display = owner.display
-                keys.append(project | UInt64(clues.count))
-                traits.append(owner.traits)
-                clues.append(Clue(kind: owner.kind, pattern: pattern, display: display))
-                weights.append(kindWeights[Int(owner.kindIndex)] / shared)
-                if at == respondentField {
-                    keys.append(project | UInt64(clues.count))
-                    traits.append(owner.traits)
-                    clues.append(Clue(kind: .respondent, pattern: pattern, display: display))
-                    weights.append(settings.respondentBonus / shared)
+                buffers.keys.append(project | UInt64(buffers.clues.count))
+                buffers.traits.append(owner.traits)
+                buffers.clues.append(Clue(kind: owner.kind, pattern: pattern, display: display))
+                buffers.weights.append(kindWeights[Int(owner.kindIndex)] / shared)
+                if mention.field == respondentField {
+                    buffers.keys.append(project | UInt64(buffers.clues.count))
+                    buffers.traits.append(owner.traits)
+                    buffers.clues.append(Clue(kind: .respondent, pattern: pattern, display: display))
+                    buffers.weights.append(settings.respondentBonus / shared)
                 }
             }
         }
-        guard !keys.isEmpty else { return [] }
-        keys.sort()
+        guard !buffers.keys.isEmpty else { return [] }
+        buffers.keys.sort()
 
         // Township and project-type words only tell candidates apart; they never make one.
-        var townships: [Int32] = []
-        var types: [(type: Int32, pattern: Int)] = []
-        for (pattern, _) in mentions {
-            let info = patternInfo[pattern]
-            if info.township >= 0 { townships.append(info.township) }
-            if info.type >= 0 { types.append((info.type, pattern)) }
+        for mention in mentions {
+            let info = patternInfo[Int(mention.pattern)]
+            if info.township >= 0 { buffers.townships.append(info.township) }
+            if info.type >= 0 { buffers.types.append((info.type, Int(mention.pattern))) }
         }
-        let typeBits = types.reduce(UInt64(0)) { $0 | 1 << UInt64($1.type) }
+        let typeBits = buffers.types.reduce(UInt64(0)) { $0 | 1 << UInt64($1.type) }
         let townshipWeight = settings.weight(of: .township)
         let typeWeight = settings.weight(of: .projectType)
 
-        /// One candidate: its project, its entries in `keys`, and what it scores.
-        struct Group {
-            var project: Int
-            var entries: Range<Int>
-            var confidence: Double
-            var type: (type: Int32, pattern: Int)?
-            var township: Bool
-        }
+        let keys = buffers.keys, clues = buffers.clues
         func ranksBefore(_ lhs: Group, _ rhs: Group) -> Bool {
             lhs.confidence != rhs.confidence ? lhs.confidence > rhs.confidence : lhs.project < rhs.project
         }
@@ -367,7 +471,6 @@ extension ScoringEngine {
             let clue = clues[Int(keys[index] & 0xFFFF_FFFF)]
             return !keys[entries.lowerBound..<index].contains { clues[Int($0 & 0xFFFF_FFFF)] == clue }
         }
-        var groups: [Group] = []
         var best: Group?
         var second: Group?
         var first = 0
@@ -377,21 +480,21 @@ extension ScoringEngine {
             while last < keys.count && keys[last] >> 32 == project { last += 1 }
             var group = Group(project: Int(project), entries: first..<last, confidence: 0, type: nil, township: false)
             for index in first..<last where isFirst(index, in: first..<last) {
-                group.confidence += weights[Int(keys[index] & 0xFFFF_FFFF)]
+                group.confidence += buffers.weights[Int(keys[index] & 0xFFFF_FFFF)]
             }
-            let traits = traits[Int(keys[first] & 0xFFFF_FFFF)]
-            if !townships.isEmpty, townships.contains(traits.township) {
+            let traits = buffers.traits[Int(keys[first] & 0xFFFF_FFFF)]
+            if !buffers.townships.isEmpty, buffers.townships.contains(traits.township) {
                 group.confidence += townshipWeight
                 group.township = true
             }
             if traits.types & typeBits != 0,
-               let type = types.first(where: { traits.types & 1 << UInt64($0.type) != 0 }) {
+               let type = buffers.types.first(where: { traits.types & 1 << UInt64($0.type) != 0 }) {
                 group.confidence += typeWeight
                 group.type = type
             }
             // The verdict needs only the best two, and a tie between them.
             if explaining {
-                groups.append(group)
+                buffers.groups.append(group)
             } else if best == nil || ranksBefore(group, best!) {
                 second = best
                 best = group
@@ -400,8 +503,9 @@ extension ScoringEngine {
             }
             first = last
         }
-        func candidate(_ group: Group) -> Candidate {
+        func candidate(_ group: Group, withClues: Bool = true) -> Candidate {
             var result = Candidate(project: group.project, confidence: group.confidence, clues: [])
+            guard withClues else { return result }
             for index in group.entries where isFirst(index, in: group.entries) {
                 result.clues.append(clues[Int(keys[index] & 0xFFFF_FFFF)])
             }
@@ -409,8 +513,11 @@ extension ScoringEngine {
             if let type = group.type { result.clues.append(Clue(kind: .projectType, pattern: type.pattern, display: -1)) }
             return result
         }
-        guard explaining else { return [best, second].compactMap { $0.map(candidate) } }
-        return groups.sorted(by: ranksBefore).map(candidate)
+        guard explaining else {
+            guard let best else { return [] }
+            return [candidate(best)] + (second.map { [candidate($0, withClues: false)] } ?? [])
+        }
+        return buffers.groups.sorted(by: ranksBefore).map { candidate($0) }
     }
 
     /// The clues of a candidate in words: the registry's own spelling of what was found.

@@ -26,12 +26,19 @@ public struct ScoringEngine: Sendable {
 
     /// The folded text of pattern `index`.
     func patternText(_ index: Int) -> String {
+        Self.text(of: index, flat: patternFlat, starts: patternStarts)
+    }
+
+    private static func text(of pattern: Int, flat: [UInt32], starts: [Int32]) -> String {
         var view = String.UnicodeScalarView()
-        for value in patternFlat[Int(patternStarts[index])..<Int(patternStarts[index + 1])] {
+        for value in flat[Int(starts[pattern])..<Int(starts[pattern + 1])] {
             view.append(Unicode.Scalar(value) ?? "\u{FFFD}")
         }
         return String(view)
     }
+    /// The text of each term pattern (one with slots), at its `slotStart`: what a
+    /// verdict lists as matched terms, made once rather than for every item.
+    let termText: [String]
     /// Slots of pattern i: `slotList[info.slotStart ..< info.slotEnd]`.
     let slotList: [Int32]
     /// Projects that pattern i names: `owners[info.ownerStart ..< info.ownerEnd]`.
@@ -188,6 +195,11 @@ public struct ScoringEngine: Sendable {
         self.patternStarts = table.starts
         self.patternInfo = table.info
         self.slotList = table.slotList
+        var termText = [String](repeating: "", count: table.slotList.count)
+        for (pattern, info) in table.info.enumerated() where info.slotStart < info.slotEnd {
+            termText[Int(info.slotStart)] = Self.text(of: pattern, flat: table.flat, starts: table.starts)
+        }
+        self.termText = termText
         let kindIndex = Dictionary(uniqueKeysWithValues: MentionKind.allCases.enumerated().map { ($1, UInt8($0)) })
         self.owners = table.ownerProject.indices.map { entry in
             let project = Int(table.ownerProject[entry])

@@ -96,59 +96,42 @@ public struct TextNormalizer: Sendable {
     }
 
     /// Folds `text` and appends it to `result` as a new field.
-    /// - Complexity: O(n) in the UTF-8 length of `text`; no allocation per character.
-    public func append(_ text: String, to result: inout NormalizedText) {
+    /// - Parameter keepingOrigins: false to skip the map back (`origins` stays as it is),
+    ///   when nothing will be highlighted.
+    /// - Complexity: O(n) in the UTF-8 length of `text`; allocates only when `result`
+    ///   must grow, so a `NormalizedText` emptied with `removeAll()` can serve item after item.
+    public func append(_ text: String, to result: inout NormalizedText, keepingOrigins: Bool = true) {
         var text = text
-        let folded = text.withUTF8 { bytes in
-            var origins: [Int32] = []
-            let scalars = [UInt32](unsafeUninitializedCapacity: max(1, bytes.count)) { scalarBuffer, count in
-                origins = [Int32](unsafeUninitializedCapacity: max(1, bytes.count)) { originBuffer, originCount in
-                    count = bmp.withUnsafeBufferPointer { table in
-                        fold(bytes, table: table, scalars: scalarBuffer.baseAddress!, origins: originBuffer.baseAddress!)
+        text.withUTF8 { bytes in
+            let old = result.scalars.count
+            result.fieldStarts.append(old)
+            result.fieldByteCounts.append(bytes.count)
+            // Room for the worst case (a scalar a byte), trimmed to what was written.
+            result.scalars.append(contentsOf: repeatElement(0, count: bytes.count))
+            if keepingOrigins { result.origins.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            let written = result.scalars.withUnsafeMutableBufferPointer { scalars in
+                bmp.withUnsafeBufferPointer { table in
+                    guard keepingOrigins else {
+                        return fold(bytes, table: table, scalars: scalars.baseAddress! + old, origins: nil)
                     }
-                    originCount = count
+                    return result.origins.withUnsafeMutableBufferPointer { origins in
+                        fold(bytes, table: table, scalars: scalars.baseAddress! + old, origins: origins.baseAddress! + old)
+                    }
                 }
             }
-            return (scalars, origins, bytes.count)
+            result.scalars.removeLast(bytes.count - written)
+            if keepingOrigins { result.origins.removeLast(bytes.count - written) }
         }
-        result.fieldStarts.append(result.scalars.count)
-        result.fieldByteCounts.append(folded.2)
-        result.scalars += folded.0
-        result.origins += folded.1
     }
 
-    /// Folds several fields at once into one `NormalizedText`, with two allocations in all.
+    /// Folds several fields into one `NormalizedText`.
     /// - Parameter keepingOrigins: false to skip the map back (left empty), when nothing will be highlighted.
     public func normalize(fields texts: [String], keepingOrigins: Bool = true) -> NormalizedText {
-        var texts = texts
-        var byteCounts: [Int] = []
-        byteCounts.reserveCapacity(texts.count)
-        for index in texts.indices { byteCounts.append(texts[index].utf8.count) }
-        let total = byteCounts.reduce(0, +)
         var result = NormalizedText()
-        result.fieldByteCounts = byteCounts
-        result.fieldStarts.reserveCapacity(texts.count)
-        var starts: [Int] = []
-        var origins: [Int32] = []
-        let scalars = [UInt32](unsafeUninitializedCapacity: max(1, total)) { scalarBuffer, count in
-            origins = [Int32](unsafeUninitializedCapacity: keepingOrigins ? max(1, total) : 0) { originBuffer, originCount in
-                var written = 0
-                bmp.withUnsafeBufferPointer { table in
-                    for index in texts.indices {
-                        starts.append(written)
-                        written += texts[index].withUTF8 { bytes in
-                            fold(bytes, table: table, scalars: scalarBuffer.baseAddress! + written,
-                                 origins: keepingOrigins ? originBuffer.baseAddress! + written : nil)
-                        }
-                    }
-                }
-                count = written
-                originCount = keepingOrigins ? written : 0
-            }
-        }
-        result.scalars = scalars
-        result.origins = origins
-        result.fieldStarts = starts
+        let total = texts.reduce(0) { $0 + $1.utf8.count }
+        result.scalars.reserveCapacity(total)
+        if keepingOrigins { result.origins.reserveCapacity(total) }
+        for text in texts { append(text, to: &result, keepingOrigins: keepingOrigins) }
         return result
     }
 
