@@ -74,9 +74,9 @@ extension ScoringEngine {
     private func run(_ item: Item, explaining: Bool, in workspace: Workspace) -> (verdict: ItemVerdict, explanation: Explanation?) {
         // The buffers leave the workspace for the call (so that no access goes through
         // the class) and go back emptied but with their storage.
-        var buffers = workspace.buffers
-        workspace.buffers = Buffers()
-        defer { workspace.buffers = buffers }
+        var buffers = Buffers()
+        swap(&buffers, &workspace.buffers)
+        defer { swap(&buffers, &workspace.buffers) }
 
         buffers.text.removeAll()
         normalizer.append(item.title, to: &buffers.text, keepingOrigins: explaining)
@@ -207,9 +207,9 @@ extension ScoringEngine {
         let mentionsRegistry = buffers.mentions.contains {
             patternInfo[Int($0.pattern)].hasOwners || patternInfo[Int($0.pattern)].township >= 0
         }
-        var firedIndexes = buffers.firedIndexes
-        buffers.firedIndexes = []
-        defer { buffers.firedIndexes = firedIndexes }
+        var firedIndexes: [Int] = []
+        swap(&firedIndexes, &buffers.firedIndexes)
+        defer { swap(&firedIndexes, &buffers.firedIndexes) }
         func evaluate(_ index: Int) {
             let compiled = compiledRules[index]
             let mask = compiled.scopeMask

@@ -11,44 +11,74 @@ public enum StoryFingerprint {
 
     /// The fingerprint of folded content `scalars`.
     /// - Complexity: O(n). The 64 per-bit counters are kept bit-sliced (one word
-    ///   per binary digit of the counts), so adding a shingle costs a few word
-    ///   operations rather than 64 increments.
+    ///   per binary digit of the counts). Shingle hashes are first summed eight at a
+    ///   time by carry-save adders (ones, twos, fours, eights: a few word operations
+    ///   each, no branches); only the eights ripple into the counters.
     public static func fingerprint(_ scalars: ArraySlice<UInt32>) -> UInt64 {
         let text = repeatedText(scalars)
         guard text.count >= 3 else {
             return text.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
         }
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64) { planes in
-            planes.initialize(repeating: 0)
-            var shingles = 0
-            var index = text.startIndex
-            while index + 2 < text.endIndex {
-                var carry = mix(UInt64(text[index]) << 42 ^ UInt64(text[index + 1]) << 21 ^ UInt64(text[index + 2]))
-                var plane = 0
-                while carry != 0 {
-                    let next = planes[plane] & carry
-                    planes[plane] ^= carry
-                    carry = next
-                    plane += 1
+        return text.withUnsafeBufferPointer { text in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64) { planes in
+                planes.initialize(repeating: 0)
+                let shingles = text.count - 2
+                @inline(__always) func shingle(_ index: Int) -> UInt64 {
+                    shingleHash(text[index], text[index + 1], text[index + 2])
                 }
-                shingles += 1
-                index += 1
+                /// Adds `value` (bit b counts for bit b's counter) at weight 2^plane.
+                @inline(__always) func add(_ value: UInt64, at plane: Int) {
+                    var carry = value
+                    var plane = plane
+                    while carry != 0 {
+                        let next = planes[plane] & carry
+                        planes[plane] ^= carry
+                        carry = next
+                        plane += 1
+                    }
+                }
+                /// A full adder on 64 lanes: returns (carry, sum) of a + b + c.
+                @inline(__always) func csa(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> (UInt64, UInt64) {
+                    let u = a ^ b
+                    return ((a & b) | (u & c), u ^ c)
+                }
+                var ones: UInt64 = 0, twos: UInt64 = 0, fours: UInt64 = 0
+                var index = 0
+                while index + 8 <= shingles {
+                    var twosA: UInt64, twosB: UInt64, foursA: UInt64, foursB: UInt64, eights: UInt64
+                    (twosA, ones) = csa(ones, shingle(index), shingle(index + 1))
+                    (twosB, ones) = csa(ones, shingle(index + 2), shingle(index + 3))
+                    (foursA, twos) = csa(twos, twosA, twosB)
+                    (twosA, ones) = csa(ones, shingle(index + 4), shingle(index + 5))
+                    (twosB, ones) = csa(ones, shingle(index + 6), shingle(index + 7))
+                    (foursB, twos) = csa(twos, twosA, twosB)
+                    (eights, fours) = csa(fours, foursA, foursB)
+                    add(eights, at: 3)
+                    index += 8
+                }
+                while index < shingles {
+                    add(shingle(index), at: 0)
+                    index += 1
+                }
+                add(ones, at: 0)
+                add(twos, at: 1)
+                add(fours, at: 2)
+                // Bit b is set when more than half of the shingle hashes have it set: compare
+                // all 64 bit-sliced counters with shingles / 2 at once, highest plane first.
+                let threshold = shingles / 2
+                var greater: UInt64 = 0
+                var equal: UInt64 = ~0
+                // Counters never exceed `shingles`, so planes above its bit width are all zero.
+                var plane = 64 - UInt64(shingles).leadingZeroBitCount
+                while plane > 0 {
+                    plane -= 1
+                    let bits = planes[plane]
+                    let wanted: UInt64 = (threshold >> plane) & 1 == 1 ? ~0 : 0
+                    greater |= equal & bits & ~wanted
+                    equal &= ~(bits ^ wanted)
+                }
+                return greater
             }
-            // Bit b is set when more than half of the shingle hashes have it set: compare
-            // all 64 bit-sliced counters with shingles / 2 at once, highest plane first.
-            let threshold = shingles / 2
-            var greater: UInt64 = 0
-            var equal: UInt64 = ~0
-            // Counters never exceed `shingles`, so planes above its bit width are all zero.
-            var plane = 64 - UInt64(shingles).leadingZeroBitCount
-            while plane > 0 {
-                plane -= 1
-                let bits = planes[plane]
-                let wanted: UInt64 = (threshold >> plane) & 1 == 1 ? ~0 : 0
-                greater |= equal & bits & ~wanted
-                equal &= ~(bits ^ wanted)
-            }
-            return greater
         }
     }
 
@@ -98,6 +128,12 @@ public enum StoryFingerprint {
             index += 1
         }
         return nil
+    }
+
+    /// The hash of one 3-gram.
+    @inline(__always)
+    static func shingleHash(_ first: UInt32, _ second: UInt32, _ third: UInt32) -> UInt64 {
+        mix(UInt64(first) << 42 ^ UInt64(second) << 21 ^ UInt64(third))
     }
 
     @inline(__always)

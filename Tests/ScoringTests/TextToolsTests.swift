@@ -1,6 +1,6 @@
 import Foundation
 import Model
-import Scoring
+@testable import Scoring
 import Testing
 
 @Suite struct TextToolsTests {
@@ -120,6 +120,24 @@ import Testing
         #expect(StoryFingerprint.distance(original, other) > StoryFingerprint.sameStoryDistance)
     }
 
+    @Test func theFingerprintIsTheMajorityOfShingleBitsCountedOneByOne() {
+        // The carry-save counting against plain per-bit counters, over lengths on
+        // both sides of its groups of eight and counts that tie at half.
+        var generator = SplitMix(seed: 7)
+        for length in [3, 4, 9, 10, 11, 17, 18, 64, 250, 1000] {
+            for _ in 0..<5 {
+                let text = (0..<length).map { _ in 0x4E00 + UInt32(generator.next() % 40) }
+                var counts = [Int](repeating: 0, count: 64)
+                for index in 0..<(length - 2) {
+                    let hash = StoryFingerprint.shingleHash(text[index], text[index + 1], text[index + 2])
+                    for bit in 0..<64 where hash >> UInt64(bit) & 1 == 1 { counts[bit] += 1 }
+                }
+                let expected = (0..<64).reduce(UInt64(0)) { $0 | (counts[$1] > (length - 2) / 2 ? 1 << UInt64($1) : 0) }
+                #expect(StoryFingerprint.fingerprint(text[...]) == expected, "length \(length)")
+            }
+        }
+    }
+
     @Test func storiesMergeNearCopiesPerProject() {
         func signal(_ id: String, _ key: UInt64, project: String?) -> ItemSignal {
             // Later letters, later times: a is the first copy of its story.
@@ -144,5 +162,20 @@ import Testing
         #expect(SiteMentionFinder.sites(in: "来电反映桥头镇的锦绣华庭项目工地拖欠工资") == ["锦绣华庭项目"])
         #expect(SiteMentionFinder.sites(in: "我们在锦绣华庭项目干了半年水电") == ["锦绣华庭项目"])
         #expect(SiteMentionFinder.sites(in: "工资没发") == [])
+    }
+}
+
+/// A small deterministic generator for test data.
+struct SplitMix {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
