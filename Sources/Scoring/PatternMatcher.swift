@@ -37,6 +37,11 @@ public struct PatternMatcher: Sendable {
         var edgeEnd: Int32
         /// The pattern that ends here, or -1.
         var pattern: Int32
+        /// When the state's only edge leads to the state right after it (the tail of
+        /// a name, laid out in order), that edge's label, else 0: the walk along a
+        /// tail then reads records one after another, whose addresses the processor
+        /// knows before any arrives, instead of chasing each edge in turn.
+        var onlyLabel: UInt16
     }
 
     private let bmpClasses: [UInt16]
@@ -208,7 +213,10 @@ public struct PatternMatcher: Sendable {
                 labels.append(nodeLabel[Int(child)])
                 targets.append(rank[Int(child)])
             }
-            states.append(State(edgeStart: first, edgeEnd: Int32(labels.count), pattern: output[old]))
+            let edges = Int(first)..<labels.count
+            let chained = edges.count == 1 && Int(targets[edges.lowerBound]) == states.count + 1
+            states.append(State(edgeStart: first, edgeEnd: Int32(labels.count), pattern: output[old],
+                                onlyLabel: chained ? labels[edges.lowerBound] : 0))
         }
         var rootNext = [Int32](repeating: 0, count: labelCount + 1)
         for edge in Int(states[0].edgeStart)..<Int(states[0].edgeEnd) {
@@ -285,6 +293,12 @@ public struct PatternMatcher: Sendable {
                     guard end < count, record.edgeStart < record.edgeEnd else { break }
                     let next = label(scalars[end])
                     guard next != 0 else { break }
+                    if record.onlyLabel != 0 {
+                        guard next == record.onlyLabel else { break }
+                        state += 1
+                        end += 1
+                        continue
+                    }
                     // Branch-free search of the sorted labels: the last edge whose label <= next.
                     var base = Int(record.edgeStart)
                     var remaining = Int(record.edgeEnd) - base

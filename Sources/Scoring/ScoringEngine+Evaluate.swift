@@ -241,11 +241,11 @@ extension ScoringEngine {
         }
         // First the rules that decide whether this is a signal at all; escalation and
         // score rules only qualify signals, so most items never need them.
-        for index in compiledRules.indices where !compiledRules[index].qualifiesSignal { evaluate(index) }
+        for index in decidingRules { evaluate(index) }
         let isSignal = firedIndexes.contains { compiledRules[$0].effect == .signal }
             && !firedIndexes.contains { compiledRules[$0].effect == .noise }
         if isSignal || explaining {
-            for index in compiledRules.indices where compiledRules[index].qualifiesSignal { evaluate(index) }
+            for index in qualifyingRules { evaluate(index) }
             firedIndexes.sort()
             readNumbers()
         }

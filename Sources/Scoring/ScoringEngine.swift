@@ -55,6 +55,9 @@ public struct ScoringEngine: Sendable {
     let slotWords: Int
 
     let compiledRules: [CompiledRule]
+    /// Indexes of the rules that decide whether an item is a signal, and of those that only qualify one.
+    let decidingRules: [Int]
+    let qualifyingRules: [Int]
     /// Per rule, bits of the slots of which one at least must occur for the rule to
     /// hold (empty when the rule names none, as a rule of regexes only): most rules
     /// are ruled out by a few word tests.
@@ -213,6 +216,8 @@ public struct ScoringEngine: Sendable {
         self.slotTracked = slotNames.indices.map { tracked.contains($0) }
         self.slotWords = (slotNames.count + 63) / 64
         self.compiledRules = compiled
+        self.decidingRules = compiled.indices.filter { !compiled[$0].qualifiesSignal }
+        self.qualifyingRules = compiled.indices.filter { compiled[$0].qualifiesSignal }
         let slotWords = self.slotWords
         self.ruleGates = compiled.map { rule in
             guard let slots = CompiledRule.gate(any: rule.any, all: rule.all) else { return [] }

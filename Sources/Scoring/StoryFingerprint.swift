@@ -1,3 +1,5 @@
+import Foundation
+
 /// Near-copy detection for posts: a 64-bit SimHash over character 3-grams.
 ///
 /// Reposts (`转发`, `//@author:` chains) are reduced to the text they repeat
@@ -121,13 +123,19 @@ public enum StoryFingerprint {
     private static let chainMarker = "//@".unicodeScalars.map(\.value)
 
     private static func firstIndex(of needle: [UInt32], in text: ArraySlice<UInt32>) -> Int? {
-        guard text.count >= needle.count else { return nil }
-        var index = text.startIndex
-        while index + needle.count <= text.endIndex {
-            if text[index] == needle[0] && text[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
+        guard text.count >= needle.count, let head = needle.first else { return nil }
+        return text.withUnsafeBufferPointer { buffer in
+            needle.withUnsafeBufferPointer { needle in
+                var index = 0
+                while index + needle.count <= buffer.count {
+                    if buffer[index] == head && memcmp(buffer.baseAddress! + index, needle.baseAddress!, needle.count * 4) == 0 {
+                        return text.startIndex + index
+                    }
+                    index += 1
+                }
+                return nil
+            }
         }
-        return nil
     }
 
     /// The hash of one 3-gram.

@@ -33,6 +33,30 @@ import Testing
         }
     }
 
+    @Test func theMatcherAgreesWithANaiveSearchOnManyGeneratedPatterns() {
+        // A small alphabet makes long shared prefixes, tails of one edge that end
+        // inside other patterns, and branches at every depth.
+        var generator = SplitMix(seed: 42)
+        let alphabet: [UInt32] = [0x5DE5, 0x8D44, 0x6B20, 0x85AA, 0x61]
+        func word(_ length: Int) -> [UInt32] { (0..<length).map { _ in alphabet[Int(generator.next() % 5)] } }
+        let patterns = (0..<400).map { _ in word(1 + Int(generator.next() % 9)) }
+        let matcher = PatternMatcher(scalarPatterns: patterns)
+        for _ in 0..<40 {
+            let text = word(80)
+            var expected = Set<PatternMatcher.Match>()
+            for (index, pattern) in patterns.enumerated() {
+                for start in 0...(text.count - pattern.count) where Array(text[start..<(start + pattern.count)]) == pattern {
+                    expected.insert(.init(pattern: index, start: start, end: start + pattern.count))
+                }
+            }
+            var found = Set<PatternMatcher.Match>()
+            text.withUnsafeBufferPointer { buffer in
+                matcher.scan(buffer) { found.insert(.init(pattern: $0, start: $1, end: $2)) }
+            }
+            #expect(found == expected)
+        }
+    }
+
     @Test func normalizationFoldsAndKeepsTheWayBack() {
         let normalizer = TextNormalizer(traditionalToSimplified: DefaultRules.simplifiedTable)
         #expect(normalizer.normalize("ＡＢＣ建築\u{200B} 公司１２３😀") == "abc建筑公司123")
