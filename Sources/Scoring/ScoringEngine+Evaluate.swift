@@ -372,7 +372,8 @@ extension ScoringEngine {
         /// The pattern found, or -1 for township evidence.
         var pattern: Int
         /// The registry name the pattern stands for: a full name and its short
-        /// form found in one text are one piece of evidence, not two.
+        /// form found in one text are one piece of evidence, not two. For township
+        /// evidence, the township's number.
         var display: Int32
 
         static func == (lhs: Clue, rhs: Clue) -> Bool {
@@ -413,7 +414,8 @@ extension ScoringEngine {
         var entries: Range<Int>
         var confidence: Double
         var type: (type: Int32, pattern: Int)?
-        var township: Bool
+        /// The project's township when the text names it, else -1.
+        var township: Int32
     }
 
     /// Projects the mentions point at, best first (only the best two unless explaining,
@@ -478,14 +480,14 @@ extension ScoringEngine {
             let project = keys[first] >> 32
             var last = first + 1
             while last < keys.count && keys[last] >> 32 == project { last += 1 }
-            var group = Group(project: Int(project), entries: first..<last, confidence: 0, type: nil, township: false)
+            var group = Group(project: Int(project), entries: first..<last, confidence: 0, type: nil, township: -1)
             for index in first..<last where isFirst(index, in: first..<last) {
                 group.confidence += buffers.weights[Int(keys[index] & 0xFFFF_FFFF)]
             }
             let traits = buffers.traits[Int(keys[first] & 0xFFFF_FFFF)]
             if !buffers.townships.isEmpty, buffers.townships.contains(traits.township) {
                 group.confidence += townshipWeight
-                group.township = true
+                group.township = traits.township
             }
             if traits.types & typeBits != 0,
                let type = buffers.types.first(where: { traits.types & 1 << UInt64($0.type) != 0 }) {
@@ -509,7 +511,7 @@ extension ScoringEngine {
             for index in group.entries where isFirst(index, in: group.entries) {
                 result.clues.append(clues[Int(keys[index] & 0xFFFF_FFFF)])
             }
-            if group.township { result.clues.append(Clue(kind: .township, pattern: -1, display: -1)) }
+            if group.township >= 0 { result.clues.append(Clue(kind: .township, pattern: -1, display: group.township)) }
             if let type = group.type { result.clues.append(Clue(kind: .projectType, pattern: type.pattern, display: -1)) }
             return result
         }
@@ -522,11 +524,10 @@ extension ScoringEngine {
 
     /// The clues of a candidate in words: the registry's own spelling of what was found.
     func evidence(of candidate: Candidate) -> [LinkEvidence] {
-        let project = projects[candidate.project]
-        return candidate.clues.map { clue in
+        candidate.clues.map { clue in
             switch clue.kind {
             case .township:
-                return LinkEvidence(kind: .township, text: project.township ?? "")
+                return LinkEvidence(kind: .township, text: townshipNames[Int(clue.display)])
             case .projectType:
                 return LinkEvidence(kind: .projectType, text: patternText(clue.pattern))
             default:
@@ -547,7 +548,7 @@ extension ScoringEngine {
         // Two projects equally likely cannot be told apart here: a clerk decides.
         let isTied = candidates.count > 1 && candidates[1].confidence >= best.confidence - 1e-9
         let band: LinkBand = best.confidence >= settings.linkThreshold && !isTied ? .link : .review
-        return ProjectLink(itemID: item.id, projectID: projects[best.project].id, band: band,
+        return ProjectLink(itemID: item.id, projectID: projectIDs[best.project], band: band,
                            confidence: min(1, best.confidence), evidence: evidence(of: best))
     }
 }

@@ -47,6 +47,10 @@ public struct ScoringEngine: Sendable {
     let kindWeights: [Double]
     /// The registry's own spelling of each owner's name (contractor, alias ...), by owner.
     let ownerText: [String]
+    /// Project ids by project index, and township names by township number: what a
+    /// verdict names, apart from the large `Project` records.
+    let projectIDs: [String]
+    let townshipNames: [String]
 
     /// Lexicon slots: the named lexicons, then one slot per literal term used by a rule.
     let slotNames: [String]
@@ -211,6 +215,10 @@ public struct ScoringEngine: Sendable {
         }
         self.kindWeights = MentionKind.allCases.map { rulebook.linking.weight(of: $0) }
         self.ownerText = table.ownerText
+        self.projectIDs = projects.map(\.id)
+        var townshipNames = [String](repeating: "", count: townships.count)
+        for (name, id) in townships { townshipNames[Int(id)] = name.text }
+        self.townshipNames = townshipNames
         self.slotNames = slotNames
         self.slotNegatable = slotNegatable
         self.slotTracked = slotNames.indices.map { tracked.contains($0) }
