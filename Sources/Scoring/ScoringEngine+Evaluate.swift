@@ -122,6 +122,7 @@ extension ScoringEngine {
             // always seen before the terms after it.
             buffers.found.sort { $0.end != $1.end ? $0.end < $1.end : $0.start < $1.start }
             owners.withUnsafeBufferPointer { owners in
+            ownerText.withUnsafeBufferPointer { ownerText in
                 for found in buffers.found {
                     let start = Int(found.start), end = Int(found.end), pattern = Int(found.pattern)
                     let at = field(of: start)
@@ -148,14 +149,18 @@ extension ScoringEngine {
                         if counted { buffers.termPatterns.append(Int32(pattern)) }
                     }
                     if info.isMention {
-                        // Ranking reads the owners next: bring them in meanwhile.
-                        if info.hasOwners { wagewatch_prefetch(owners.baseAddress! + Int(info.ownerStart)) }
+                        // Ranking reads the owners next, and the link their texts: bring them in meanwhile.
+                        if info.hasOwners {
+                            wagewatch_prefetch(owners.baseAddress! + Int(info.ownerStart))
+                            wagewatch_prefetch(ownerText.baseAddress! + Int(info.ownerStart))
+                        }
                         buffers.mentions.append(Mention(pattern: Int32(pattern), field: Int32(at)))
                     }
                     if explaining {
                         occurrences.append(occurrence(pattern, start: start, end: end, field: at, negated: negated, in: text))
                     }
                 }
+            }
             }
         }
 

@@ -17,6 +17,9 @@ public struct TextNormalizer: Sendable {
     /// One load per character instead of a cascade of range tests.
     /// Two bytes an entry (128 KiB), so that it shares the L2 cache well with the matcher.
     private let bmp: [UInt16]
+    /// Bit v set when `bmp[v]` is not v itself (8 KiB, so that it stays in the L1 cache):
+    /// the table is read only for characters that change.
+    private let changed: [UInt64]
     /// Simplified forms of traditional characters outside the BMP (CJK extension B and later).
     private let astralSimplified: [UInt32: UInt32]
     /// Simplified forms outside the BMP of traditional characters inside it (the table says `outsideBMP`).
@@ -53,6 +56,9 @@ public struct TextNormalizer: Sendable {
         table[0x3C] = UInt16(Self.markup)
         table[0x26] = UInt16(Self.markup)
         bmp = table
+        var changed = [UInt64](repeating: 0, count: 0x10000 / 64)
+        for value in 0..<0x10000 where table[value] != UInt16(value) { changed[value >> 6] |= 1 << UInt64(value & 63) }
+        self.changed = changed
         astralSimplified = astral
     }
 
@@ -68,9 +74,7 @@ public struct TextNormalizer: Sendable {
         var text = text
         return text.withUTF8 { bytes in
             [UInt32](unsafeUninitializedCapacity: max(1, bytes.count)) { buffer, count in
-                count = bmp.withUnsafeBufferPointer { table in
-                    fold(bytes, table: table, scalars: buffer.baseAddress!, origins: nil)
-                }
+                count = fold(bytes, scalars: buffer.baseAddress!, origins: nil)
             }
         }
     }
@@ -86,9 +90,7 @@ public struct TextNormalizer: Sendable {
             if buffer.capacity < old + bytes.count { buffer.reserveCapacity(max(old + bytes.count, buffer.capacity * 2)) }
             buffer.append(contentsOf: repeatElement(0, count: bytes.count))
             let written = buffer.withUnsafeMutableBufferPointer { storage in
-                bmp.withUnsafeBufferPointer { table in
-                    fold(bytes, table: table, scalars: storage.baseAddress! + old, origins: nil)
-                }
+                fold(bytes, scalars: storage.baseAddress! + old, origins: nil)
             }
             buffer.removeLast(bytes.count - written)
             return written
@@ -110,13 +112,11 @@ public struct TextNormalizer: Sendable {
             result.scalars.append(contentsOf: repeatElement(0, count: bytes.count))
             if keepingOrigins { result.origins.append(contentsOf: repeatElement(0, count: bytes.count)) }
             let written = result.scalars.withUnsafeMutableBufferPointer { scalars in
-                bmp.withUnsafeBufferPointer { table in
-                    guard keepingOrigins else {
-                        return fold(bytes, table: table, scalars: scalars.baseAddress! + old, origins: nil)
-                    }
-                    return result.origins.withUnsafeMutableBufferPointer { origins in
-                        fold(bytes, table: table, scalars: scalars.baseAddress! + old, origins: origins.baseAddress! + old)
-                    }
+                guard keepingOrigins else {
+                    return fold(bytes, scalars: scalars.baseAddress! + old, origins: nil)
+                }
+                return result.origins.withUnsafeMutableBufferPointer { origins in
+                    fold(bytes, scalars: scalars.baseAddress! + old, origins: origins.baseAddress! + old)
                 }
             }
             result.scalars.removeLast(bytes.count - written)
@@ -137,7 +137,17 @@ public struct TextNormalizer: Sendable {
 
     /// Folds `bytes` into `scalars` (and their offsets into `origins`); returns how many were written.
     /// Both buffers must have room for `bytes.count` values.
-    private func fold(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt16>,
+    private func fold(_ bytes: UnsafeBufferPointer<UInt8>, scalars: UnsafeMutablePointer<UInt32>,
+                      origins: UnsafeMutablePointer<Int32>?) -> Int {
+        bmp.withUnsafeBufferPointer { table in
+            changed.withUnsafeBufferPointer { changed in
+                fold(bytes, table: table, changed: changed, scalars: scalars, origins: origins)
+            }
+        }
+    }
+
+    @inline(__always)
+    private func fold(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt16>, changed: UnsafeBufferPointer<UInt64>,
                       scalars: UnsafeMutablePointer<UInt32>, origins: UnsafeMutablePointer<Int32>?) -> Int {
         let count = bytes.count
         var index = 0
@@ -165,6 +175,11 @@ public struct TextNormalizer: Sendable {
                 index += 4
             }
 
+            // Most characters stand as they are: one bit in the cache says so.
+            if value < 0x10000 && changed[Int(value >> 6)] & (1 << UInt64(value & 63)) == 0 {
+                emit(value, start)
+                continue
+            }
             var folded = value < 0x10000 ? UInt32(table[Int(value)]) : fold(astral: value)
             if folded == Self.outsideBMP { folded = simplifiedOutsideBMP[value] ?? value }
             if folded == Self.markup {
