@@ -20,12 +20,16 @@ public enum StableHash {
 
         /// Adds `text` and a separator to the hash.
         public mutating func add(text: String) {
-            for byte in text.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
+            var text = text
+            var hash = hash
+            text.withUTF8 { bytes in
+                for byte in bytes {
+                    hash ^= UInt64(byte)
+                    hash = hash &* 0x0000_0100_0000_01b3
+                }
             }
             hash ^= 0x1F
-            hash = hash &* 0x0000_0100_0000_01b3
+            self.hash = hash &* 0x0000_0100_0000_01b3
         }
 
         /// The hash so far as 16 hex digits.

@@ -76,7 +76,8 @@ public struct ScoringEngine: Sendable {
     public init(rulebook: Rulebook, projects: [Project], traditionalToSimplified: [UInt32: UInt32] = [:]) {
         let normalizer = TextNormalizer(traditionalToSimplified: traditionalToSimplified)
         var builder = PatternTableBuilder(normalizer: normalizer)
-        var companyVariants: [ByteKey: [String]] = [:]
+        /// Each company's patterns (its name, then its short forms), worked out the first time it is seen.
+        var companyPatterns: [ByteKey: [Int32]] = [:]
 
         // Slots for named lexicons, then literal terms of rules.
         var slotNames = rulebook.lexicons.keys.sorted()
@@ -140,17 +141,26 @@ public struct ScoringEngine: Sendable {
             // distinct texts are numbered (a handful, compared in place rather than hashed).
             // No array is made per project: a registry holds a hundred thousand of them.
             displays.removeAll(keepingCapacity: true)
-            func add(_ name: String, _ kind: MentionKind, shows display: String) {
-                let id = displays.firstIndex { $0 == display } ?? displays.count
+            func displayID(_ display: String) -> Int32 {
+                let id = displays.firstIndex { $0.utf8.elementsEqual(display.utf8) } ?? displays.count
                 if id == displays.count { displays.append(display) }
-                builder.addOwner(name, project: Int32(index), kind: kind, display: display, displayID: Int32(id))
+                return Int32(id)
+            }
+            func add(_ name: String, _ kind: MentionKind, shows display: String) {
+                guard let pattern = builder.ownerPattern(name, kind: kind) else { return }
+                builder.addOwner(pattern: pattern, project: Int32(index), kind: kind, display: display, displayID: displayID(display))
             }
             func addCompany(_ company: String, _ kind: MentionKind) {
-                add(company, kind, shows: company)
-                // One contractor runs many projects: work out its short forms once.
-                let variants = companyVariants[ByteKey(company)] ?? RegistryNames.companyVariants(company)
-                companyVariants[ByteKey(company)] = variants
-                for variant in variants { add(variant, kind, shows: company) }
+                // One contractor runs many projects: fold and look up its name and short forms once.
+                let key = ByteKey(company)
+                let patterns = companyPatterns[key] ?? ([company] + RegistryNames.companyVariants(company)).compactMap {
+                    builder.ownerPattern($0, kind: kind)
+                }
+                companyPatterns[key] = patterns
+                let id = displayID(company)
+                for pattern in patterns {
+                    builder.addOwner(pattern: pattern, project: Int32(index), kind: kind, display: company, displayID: id)
+                }
             }
             add(project.name, .name, shows: project.name)
             for variant in RegistryNames.projectVariants(project.name) { add(variant, .name, shows: project.name) }
@@ -469,16 +479,22 @@ struct PatternTableBuilder {
         cues[at] = Int32(window)
     }
 
-    mutating func addOwner(_ name: String, project: Int32, kind: MentionKind, display: String, displayID: Int32) {
+    /// The pattern of a registry name, or nil when the name is too short to be evidence:
+    /// one- and two-character names would match everywhere (an alias of two characters
+    /// is evidence, as 城东, 三中 are what people write). Company names are never aliases,
+    /// so one answer serves every company kind.
+    mutating func ownerPattern(_ name: String, kind: MentionKind) -> Int32? {
         let tail = flat.count
         let length = normalizer.appendFolded(name, to: &flat)
-        // One- and two-character names would match everywhere; they are not evidence
-        // (an alias of two characters is, as 城东, 三中 are what people write).
         guard length >= 3 || (length == 2 && kind == .alias) else {
             flat.removeLast(length)
-            return
+            return nil
         }
-        guard let at = entry(tail: tail) else { return }
+        return entry(tail: tail).map(Int32.init)
+    }
+
+    mutating func addOwner(pattern: Int32, project: Int32, kind: MentionKind, display: String, displayID: Int32) {
+        let at = Int(pattern)
         // Owners arrive project by project, so a repeat can only be among the latest.
         var owner = latestOwner[at]
         while owner >= 0 && owners[Int(owner)].project == project {
