@@ -8,6 +8,7 @@ public enum NumberReader {
         var people: Int?
         var amount: Double?
         var index = scalars.startIndex
+        let starters = Self.starters
         while index < scalars.endIndex {
             let scalar = scalars[index]
             // Most characters start no number: decide that without a call.

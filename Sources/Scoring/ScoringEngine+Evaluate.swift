@@ -21,7 +21,6 @@ extension ScoringEngine {
         var termPatterns: [Int32] = []
         var mentions: [Mention] = []
         var firedIndexes: [Int] = []
-        var ranking = RankingBuffers()
     }
 
     /// A match that lies within one field.
@@ -295,7 +294,7 @@ extension ScoringEngine {
         assessment.level = level
         assessment.score = max(0, assessment.score)
 
-        let candidates = rankCandidates(buffers.mentions, explaining: explaining, using: &buffers.ranking)
+        let candidates = rankCandidates(buffers.mentions, explaining: explaining)
         let link = decideLink(item: item, candidates: candidates)
         // Stories group signals; an item that is none needs no fingerprint (rescoring makes one if it becomes one).
         let content = text.range(ofField: 1).isEmpty ? text.range(ofField: 0) : text.range(ofField: 1)
@@ -392,27 +391,6 @@ extension ScoringEngine {
         var clues: [Clue]
     }
 
-    /// Storage `rankCandidates` reuses from one item to the next.
-    struct RankingBuffers {
-        var keys: [UInt64] = []
-        var traits: [ProjectTraits] = []
-        var clues: [Clue] = []
-        var weights: [Double] = []
-        var townships: [Int32] = []
-        var types: [(type: Int32, pattern: Int)] = []
-        var groups: [Group] = []
-
-        mutating func removeAll() {
-            keys.removeAll(keepingCapacity: true)
-            traits.removeAll(keepingCapacity: true)
-            clues.removeAll(keepingCapacity: true)
-            weights.removeAll(keepingCapacity: true)
-            townships.removeAll(keepingCapacity: true)
-            types.removeAll(keepingCapacity: true)
-            groups.removeAll(keepingCapacity: true)
-        }
-    }
-
     /// One candidate while ranking: its project, its entries in `keys`, and what it scores.
     struct Group {
         var project: Int
@@ -423,61 +401,82 @@ extension ScoringEngine {
         var township: Int32
     }
 
+    /// One piece of registry evidence while ranking.
+    struct Entry {
+        var clue: Clue
+        var weight: Double
+        var traits: ProjectTraits
+    }
+
     /// Projects the mentions point at, best first (only the best two unless explaining,
     /// and then only the best with its clues: the second tells a tie, nothing more).
     ///
     /// Every piece of registry evidence becomes one entry; sorting the entries by
     /// project gathers each candidate's evidence without hashing, and a contractor
-    /// that runs many projects costs a sort of a few dozen integers. Only the
-    /// candidates returned get their clues written out.
-    func rankCandidates(_ mentions: [Mention], explaining: Bool, using buffers: inout RankingBuffers) -> [Candidate] {
-        guard !mentions.isEmpty else { return [] }
-        buffers.removeAll()
-        let settings = rulebook.linking
-        let respondentField: Int32 = 2
+    /// that runs many projects costs a sort of a few dozen integers. The entries live
+    /// in scratch memory of the call; only the candidates returned get their clues
+    /// written out.
+    func rankCandidates(_ mentions: [Mention], explaining: Bool) -> [Candidate] {
+        var total = 0
+        for mention in mentions {
+            let info = patternInfo[Int(mention.pattern)]
+            total += Int(info.ownerEnd - info.ownerStart) * (mention.field == Self.respondentField ? 2 : 1)
+        }
+        guard total > 0 else { return [] }
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: total) { keys in
+            withUnsafeTemporaryAllocation(of: Entry.self, capacity: total) { entries in
+                rank(mentions, keys: keys, entries: entries, explaining: explaining)
+            }
+        }
+    }
+
+    private static let respondentField: Int32 = 2
+
+    private func rank(_ mentions: [Mention], keys: UnsafeMutableBufferPointer<UInt64>,
+                      entries: UnsafeMutableBufferPointer<Entry>, explaining: Bool) -> [Candidate] {
         // Entry i: project in the high half of keys (with i in the low half, for a stable order).
+        var count = 0
+        func add(_ project: Int32, _ entry: Entry) {
+            keys[count] = UInt64(project) << 32 | UInt64(count)
+            entries.initializeElement(at: count, to: entry)
+            count += 1
+        }
+        var typeBits: UInt64 = 0
+        var namesTownship = false
         for mention in mentions {
             let pattern = Int(mention.pattern)
             let info = patternInfo[pattern]
+            if info.type >= 0 { typeBits |= 1 << UInt64(info.type) }
+            if info.township >= 0 { namesTownship = true }
             guard info.hasOwners else { continue }
             let shared = Double(info.sharedBy)
             for owner in owners[Int(info.ownerStart)..<Int(info.ownerEnd)] {
-                let project = UInt64(owner.project) << 32
-                let display = owner.display
-                buffers.keys.append(project | UInt64(buffers.clues.count))
-                buffers.traits.append(owner.traits)
-                buffers.clues.append(Clue(kind: owner.kind, pattern: pattern, display: display))
-                buffers.weights.append(kindWeights[Int(owner.kindIndex)] / shared)
-                if mention.field == respondentField {
-                    buffers.keys.append(project | UInt64(buffers.clues.count))
-                    buffers.traits.append(owner.traits)
-                    buffers.clues.append(Clue(kind: .respondent, pattern: pattern, display: display))
-                    buffers.weights.append(settings.respondentBonus / shared)
+                add(owner.project, Entry(clue: Clue(kind: owner.kind, pattern: pattern, display: owner.display),
+                                         weight: kindWeights[Int(owner.kindIndex)] / shared, traits: owner.traits))
+                if mention.field == Self.respondentField {
+                    add(owner.project, Entry(clue: Clue(kind: .respondent, pattern: pattern, display: owner.display),
+                                             weight: respondentBonus / shared, traits: owner.traits))
                 }
             }
         }
-        guard !buffers.keys.isEmpty else { return [] }
-        buffers.keys.sort()
+        defer { entries.baseAddress!.deinitialize(count: count) }
+        var keys = UnsafeMutableBufferPointer(rebasing: keys[..<count])
+        keys.sort()
 
-        // Township and project-type words only tell candidates apart; they never make one.
-        for mention in mentions {
-            let info = patternInfo[Int(mention.pattern)]
-            if info.township >= 0 { buffers.townships.append(info.township) }
-            if info.type >= 0 { buffers.types.append((info.type, Int(mention.pattern))) }
-        }
-        let typeBits = buffers.types.reduce(UInt64(0)) { $0 | 1 << UInt64($1.type) }
-        let townshipWeight = settings.weight(of: .township)
-        let typeWeight = settings.weight(of: .projectType)
-
-        let keys = buffers.keys, clues = buffers.clues
         func ranksBefore(_ lhs: Group, _ rhs: Group) -> Bool {
             lhs.confidence != rhs.confidence ? lhs.confidence > rhs.confidence : lhs.project < rhs.project
         }
-        func isFirst(_ index: Int, in entries: Range<Int>) -> Bool {
+        func clue(_ index: Int) -> Clue { entries[Int(keys[index] & 0xFFFF_FFFF)].clue }
+        func isFirst(_ index: Int, in group: Range<Int>) -> Bool {
             // One count per project, kind and text.
-            let clue = clues[Int(keys[index] & 0xFFFF_FFFF)]
-            return !keys[entries.lowerBound..<index].contains { clues[Int($0 & 0xFFFF_FFFF)] == clue }
+            let found = clue(index)
+            return !(group.lowerBound..<index).contains { clue($0) == found }
         }
+        // Township and project-type words only tell candidates apart; they never make one.
+        func townshipNamed(_ township: Int32) -> Bool {
+            namesTownship && township >= 0 && mentions.contains { patternInfo[Int($0.pattern)].township == township }
+        }
+        var groups: [Group] = []
         var best: Group?
         var second: Group?
         var first = 0
@@ -487,21 +486,23 @@ extension ScoringEngine {
             while last < keys.count && keys[last] >> 32 == project { last += 1 }
             var group = Group(project: Int(project), entries: first..<last, confidence: 0, type: nil, township: -1)
             for index in first..<last where isFirst(index, in: first..<last) {
-                group.confidence += buffers.weights[Int(keys[index] & 0xFFFF_FFFF)]
+                group.confidence += entries[Int(keys[index] & 0xFFFF_FFFF)].weight
             }
-            let traits = buffers.traits[Int(keys[first] & 0xFFFF_FFFF)]
-            if !buffers.townships.isEmpty, buffers.townships.contains(traits.township) {
+            let traits = entries[Int(keys[first] & 0xFFFF_FFFF)].traits
+            if townshipNamed(traits.township) {
                 group.confidence += townshipWeight
                 group.township = traits.township
             }
-            if traits.types & typeBits != 0,
-               let type = buffers.types.first(where: { traits.types & 1 << UInt64($0.type) != 0 }) {
-                group.confidence += typeWeight
-                group.type = type
+            if traits.types & typeBits != 0, let mention = mentions.first(where: {
+                let type = patternInfo[Int($0.pattern)].type
+                return type >= 0 && traits.types & 1 << UInt64(type) != 0
+            }) {
+                group.confidence += projectTypeWeight
+                group.type = (patternInfo[Int(mention.pattern)].type, Int(mention.pattern))
             }
             // The verdict needs only the best two, and a tie between them.
             if explaining {
-                buffers.groups.append(group)
+                groups.append(group)
             } else if best == nil || ranksBefore(group, best!) {
                 second = best
                 best = group
@@ -513,9 +514,7 @@ extension ScoringEngine {
         func candidate(_ group: Group, withClues: Bool = true) -> Candidate {
             var result = Candidate(project: group.project, confidence: group.confidence, clues: [])
             guard withClues else { return result }
-            for index in group.entries where isFirst(index, in: group.entries) {
-                result.clues.append(clues[Int(keys[index] & 0xFFFF_FFFF)])
-            }
+            for index in group.entries where isFirst(index, in: group.entries) { result.clues.append(clue(index)) }
             if group.township >= 0 { result.clues.append(Clue(kind: .township, pattern: -1, display: group.township)) }
             if let type = group.type { result.clues.append(Clue(kind: .projectType, pattern: type.pattern, display: -1)) }
             return result
@@ -524,7 +523,7 @@ extension ScoringEngine {
             guard let best else { return [] }
             return [candidate(best)] + (second.map { [candidate($0, withClues: false)] } ?? [])
         }
-        return buffers.groups.sorted(by: ranksBefore).map { candidate($0) }
+        return groups.sorted(by: ranksBefore).map { candidate($0) }
     }
 
     /// The clues of a candidate in words: the registry's own spelling of what was found.

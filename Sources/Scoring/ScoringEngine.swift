@@ -45,6 +45,10 @@ public struct ScoringEngine: Sendable {
     let owners: [Owner]
     /// The linking weight of each mention kind, by `MentionKind.allCases` index.
     let kindWeights: [Double]
+    /// The linking weights of the evidence that is no registry name (the rulebook's, read once).
+    let respondentBonus: Double
+    let townshipWeight: Double
+    let projectTypeWeight: Double
     /// The registry's own spelling of each owner's name (contractor, alias ...), by owner.
     let ownerText: [String]
     /// Project ids by project index, and township names by township number: what a
@@ -224,6 +228,9 @@ public struct ScoringEngine: Sendable {
                          traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]))
         }
         self.kindWeights = MentionKind.allCases.map { rulebook.linking.weight(of: $0) }
+        self.respondentBonus = rulebook.linking.respondentBonus
+        self.townshipWeight = rulebook.linking.weight(of: .township)
+        self.projectTypeWeight = rulebook.linking.weight(of: .projectType)
         self.ownerText = table.ownerText
         self.projectIDs = projects.map(\.id)
         var townshipNames = [String](repeating: "", count: townships.count)

@@ -23,6 +23,7 @@ public enum SiteMentionFinder {
         var found: [String] = []
         var index = 0
         // Most texts name no site word at all: find that out without copying them.
+        let firstCharacters = Self.firstCharacters
         guard scalars.contains(where: firstCharacters.contains) else { return found }
         let characters = Array(scalars)
         while index < characters.count {
