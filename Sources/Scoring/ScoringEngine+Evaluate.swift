@@ -3,7 +3,7 @@ import Model
 
 extension ScoringEngine {
     /// Storage that scoring reuses from one item to the next: folded text, matches,
-    /// presence bits, candidate evidence. Scoring item after item through one
+    /// presence bits, terms and mentions found. Scoring item after item through one
     /// workspace allocates almost nothing per item. A workspace serves one thread
     /// at a time; the engine itself is shared freely.
     public final class Workspace {
