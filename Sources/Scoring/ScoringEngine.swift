@@ -191,10 +191,15 @@ public struct ScoringEngine: Sendable {
             scanTypes(project.name)
             for alias in project.aliases { scanTypes(alias) }
             typesOfProject.append(types)
-            for field in [project.id, project.name, project.builder ?? "", project.contractor ?? "", project.department,
-                          project.township ?? "", project.funding?.rawValue ?? "", project.status.rawValue] {
-                stamp.add(text: field)
-            }
+            // Field by field, in this order (no array made per project).
+            stamp.add(text: project.id)
+            stamp.add(text: project.name)
+            stamp.add(text: project.builder ?? "")
+            stamp.add(text: project.contractor ?? "")
+            stamp.add(text: project.department)
+            stamp.add(text: project.township ?? "")
+            stamp.add(text: project.funding?.rawValue ?? "")
+            stamp.add(text: project.status.rawValue)
             stamp.add(text: "\u{1D}")
             for alias in project.aliases { stamp.add(text: alias) }
             stamp.add(text: "\u{1D}")
