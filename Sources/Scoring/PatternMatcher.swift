@@ -239,7 +239,33 @@ public struct PatternMatcher: Sendable {
 
     @inline(__always)
     private static func bigramHash(_ first: UInt32, _ second: UInt32, shift: UInt32) -> Int {
-        Int((first &* 0x9E37_79B1 ^ second &* 0x85EB_CA77 ^ second >> 7) >> shift)
+        Int((first &* 0x9E37_79B1 ^ second &* 0x85EB_CA77 ^ second &>> 7) &>> shift)
+    }
+
+    /// The first position from `start` on where a pattern may begin (a walk from it
+    /// decides), or `count`: the filter loop, on its own so that its few values stay in
+    /// registers. It may let through positions where nothing begins (a hash collision,
+    /// an astral character, the last position), never skip one where something does.
+    @inline(never)
+    private static func nextCandidate(_ scalars: UnsafePointer<UInt32>, from start: Int, count: Int,
+                                      bigrams: UnsafePointer<UInt64>, shift: UInt32,
+                                      singles: UnsafePointer<UInt64>, hasAstralSingles: Bool) -> Int {
+        var index = start
+        guard index + 1 < count else { return index < count ? index : count }
+        var first = scalars[index]
+        while index + 1 < count {
+            let second = scalars[index + 1]
+            let bit = bigramHash(first, second, shift: shift)
+            if bigrams[bit &>> 6] & (1 &<< UInt64(bit & 63)) != 0 { return index }
+            if first < 0x10000 {
+                if singles[Int(first &>> 6)] & (1 &<< UInt64(first & 63)) != 0 { return index }
+            } else if hasAstralSingles {
+                return index
+            }
+            first = second
+            index += 1
+        }
+        return index
     }
 
     /// Calls `body(pattern, start, end)` for every occurrence, in order of start
@@ -260,25 +286,14 @@ public struct PatternMatcher: Sendable {
             @inline(__always) func label(_ scalar: UInt32) -> UInt16 {
                 scalar < 0x10000 ? classes[Int(scalar)] : (astralClasses[scalar] ?? 0)
             }
+            guard count > 0 else { return }
+            let hasAstralSingles = !astralSingles.isEmpty
             var start = 0
-            while start < count {
+            while true {
+                start = Self.nextCandidate(scalars.baseAddress!, from: start, count: count, bigrams: bigrams.baseAddress!,
+                                           shift: shift, singles: singles.baseAddress!, hasAstralSingles: hasAstralSingles)
+                guard start < count else { break }
                 let first = scalars[start]
-                var candidate: Bool
-                if start + 1 < count {
-                    let bit = Self.bigramHash(first, scalars[start + 1], shift: shift)
-                    candidate = bigrams[bit >> 6] & (1 << UInt64(bit & 63)) != 0
-                } else {
-                    candidate = false
-                }
-                if !candidate {
-                    candidate = first < 0x10000
-                        ? singles[Int(first >> 6)] & (1 << UInt64(first & 63)) != 0
-                        : astralSingles.contains(first)
-                }
-                guard candidate else {
-                    start += 1
-                    continue
-                }
                 var state = root[Int(label(first))]
                 var end = start + 1
                 while state != 0 {
