@@ -405,10 +405,14 @@ struct PatternTableBuilder {
     /// Every pattern's folded scalars end to end: pattern i is `flat[starts[i] ..< starts[i + 1]]`.
     private var flat: [UInt32] = []
     private var starts: [Int32] = [0]
-    /// Open addressing over the patterns' texts: a pattern number or -1. A table of
-    /// its own instead of a `Dictionary` keyed by arrays, so that adding a name
-    /// allocates nothing.
-    private var slotsOfHash = [Int32](repeating: -1, count: 1 << 12)
+    /// Open addressing over the patterns' texts: 0 for an empty slot, else the upper
+    /// half of the text's hash over pattern number + 1. A table of its own instead of
+    /// a `Dictionary` keyed by arrays, so that adding a name allocates nothing; the
+    /// hash half lets a probe pass other patterns without reading their text (each
+    /// such read is a cache miss in a buffer of megabytes).
+    private var slotsOfHash = [UInt64](repeating: 0, count: 1 << 12)
+    /// Each pattern's hash, so that growing the table reads no text.
+    private var hashes: [UInt64] = []
     private var slots: [[Int32]] = []
     private var cues: [Int32] = []
     private var townships: [Int32] = []
@@ -425,10 +429,10 @@ struct PatternTableBuilder {
 
     var patternCount: Int { starts.count - 1 }
 
-    private func hash(_ range: Range<Int>) -> Int {
+    private func hash(_ range: Range<Int>) -> UInt64 {
         var value: UInt64 = 0xcbf2_9ce4_8422_2325
         for index in range { value = (value ^ UInt64(flat[index])) &* 0x0000_0100_0000_01b3 }
-        return Int(truncatingIfNeeded: value ^ value >> 29)
+        return value ^ value >> 29
     }
 
     private func sameText(_ pattern: Int, _ range: Range<Int>) -> Bool {
@@ -444,18 +448,21 @@ struct PatternTableBuilder {
         guard flat.count > tail else { return nil }
         let text = tail..<flat.count
         let mask = slotsOfHash.count - 1
-        var slot = hash(text) & mask
-        while slotsOfHash[slot] >= 0 {
-            let pattern = Int(slotsOfHash[slot])
-            if sameText(pattern, text) {
+        let hash = hash(text)
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slotsOfHash[slot] != 0 {
+            let entry = slotsOfHash[slot]
+            if entry & 0xFFFF_FFFF_0000_0000 == tag, sameText(Int(entry & 0xFFFF_FFFF) - 1, text) {
                 flat.removeLast(text.count)
-                return pattern
+                return Int(entry & 0xFFFF_FFFF) - 1
             }
             slot = (slot + 1) & mask
         }
         let pattern = patternCount
         starts.append(Int32(flat.count))
-        slotsOfHash[slot] = Int32(pattern)
+        slotsOfHash[slot] = tag | UInt64(pattern + 1)
+        hashes.append(hash)
         slots.append([])
         cues.append(-1)
         townships.append(-1)
@@ -466,12 +473,13 @@ struct PatternTableBuilder {
     }
 
     private mutating func grow() {
-        slotsOfHash = [Int32](repeating: -1, count: slotsOfHash.count * 2)
+        slotsOfHash = [UInt64](repeating: 0, count: slotsOfHash.count * 2)
         let mask = slotsOfHash.count - 1
         for pattern in 0..<patternCount {
-            var slot = hash(Int(starts[pattern])..<Int(starts[pattern + 1])) & mask
-            while slotsOfHash[slot] >= 0 { slot = (slot + 1) & mask }
-            slotsOfHash[slot] = Int32(pattern)
+            let hash = hashes[pattern]
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slotsOfHash[slot] != 0 { slot = (slot + 1) & mask }
+            slotsOfHash[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(pattern + 1)
         }
     }
 
