@@ -146,7 +146,7 @@ public struct ScoringEngine: Sendable {
             // No array is made per project: a registry holds a hundred thousand of them.
             displays.removeAll(keepingCapacity: true)
             func displayID(_ display: String) -> Int32 {
-                let id = displays.firstIndex { $0.utf8.elementsEqual(display.utf8) } ?? displays.count
+                let id = displays.firstIndex { $0.hasSameBytes(as: display) } ?? displays.count
                 if id == displays.count { displays.append(display) }
                 return Int32(id)
             }
@@ -226,10 +226,10 @@ public struct ScoringEngine: Sendable {
             termText[Int(info.slotStart)] = Self.text(of: pattern, flat: table.flat, starts: table.starts)
         }
         self.termText = termText
-        let kindIndex = Dictionary(uniqueKeysWithValues: MentionKind.allCases.enumerated().map { ($1, UInt8($0)) })
         self.owners = table.ownerProject.indices.map { entry in
             let project = Int(table.ownerProject[entry])
-            return Owner(project: Int32(project), display: table.ownerDisplay[entry], kindIndex: kindIndex[table.ownerKind[entry]]!,
+            return Owner(project: Int32(project), display: table.ownerDisplay[entry],
+                         kindIndex: UInt8(MentionKind.allCases.firstIndex(of: table.ownerKind[entry])!),
                          traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]))
         }
         self.kindWeights = MentionKind.allCases.map { rulebook.linking.weight(of: $0) }
@@ -260,6 +260,18 @@ public struct ScoringEngine: Sendable {
     }
 }
 
+extension String {
+    /// Whether the two strings hold the same UTF-8 bytes (no Unicode normalization):
+    /// one `memcmp`, where `==` and `utf8.elementsEqual` walk the text.
+    func hasSameBytes(as other: String) -> Bool {
+        var lhs = self, rhs = other
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        return lhs.withUTF8 { left in
+            rhs.withUTF8 { right in left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
+        }
+    }
+}
+
 /// A string as a dictionary key compared and hashed by its UTF-8 bytes: `String`'s
 /// own hashing normalizes Unicode first, which costs a table lookup per Chinese
 /// character, and registry texts come from one source, in one normalization.
@@ -271,7 +283,7 @@ struct ByteKey: Hashable {
     }
 
     static func == (lhs: ByteKey, rhs: ByteKey) -> Bool {
-        lhs.text.utf8.elementsEqual(rhs.text.utf8)
+        lhs.text.hasSameBytes(as: rhs.text)
     }
 
     func hash(into hasher: inout Hasher) {
