@@ -264,11 +264,13 @@ extension String {
     /// Whether the two strings hold the same UTF-8 bytes (no Unicode normalization):
     /// one `memcmp`, where `==` and `utf8.elementsEqual` walk the text.
     func hasSameBytes(as other: String) -> Bool {
-        var lhs = self, rhs = other
-        guard lhs.utf8.count == rhs.utf8.count else { return false }
-        return lhs.withUTF8 { left in
-            rhs.withUTF8 { right in left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
+        guard utf8.count == other.utf8.count else { return false }
+        let compared = utf8.withContiguousStorageIfAvailable { left in
+            other.utf8.withContiguousStorageIfAvailable { right in
+                left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+            }
         }
+        return (compared ?? nil) ?? utf8.elementsEqual(other.utf8)
     }
 }
 
@@ -287,8 +289,9 @@ struct ByteKey: Hashable {
     }
 
     func hash(into hasher: inout Hasher) {
-        var text = text
-        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if text.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            for byte in text.utf8 { hasher.combine(byte) }
+        }
     }
 }
 
@@ -431,7 +434,10 @@ struct PatternTableBuilder {
     private var types: [Int32] = []
     /// Owners in the order they came; each pattern's latest owner, and for each
     /// owner the one before it of the same pattern (-1 ends the chain).
-    private var owners: [(pattern: Int32, project: Int32, kind: MentionKind, display: String, displayID: Int32)] = []
+    private var owners: [(pattern: Int32, project: Int32, kind: MentionKind, displayID: Int32)] = []
+    /// Each owner's registry spelling, apart from the plain values above so that
+    /// reading an owner retains no string.
+    private var ownerDisplays: [String] = []
     private var latestOwner: [Int32] = []
     private var previousOwner: [Int32] = []
 
@@ -533,7 +539,8 @@ struct PatternTableBuilder {
             if owners[Int(owner)].kind == kind { return }
             owner = previousOwner[Int(owner)]
         }
-        owners.append((Int32(at), project, kind, display, displayID))
+        owners.append((Int32(at), project, kind, displayID))
+        ownerDisplays.append(display)
         previousOwner.append(latestOwner[at])
         latestOwner[at] = Int32(owners.count - 1)
     }
@@ -597,7 +604,7 @@ struct PatternTableBuilder {
                     let owner = owners[Int(index)]
                     ownerProject.append(owner.project)
                     ownerKind.append(owner.kind)
-                    ownerText.append(owner.display)
+                    ownerText.append(ownerDisplays[Int(index)])
                     ownerDisplay.append(owner.displayID)
                 }
             }
