@@ -47,12 +47,6 @@ public struct PatternMatcher: Sendable {
     private let bmpClasses: [UInt16]
     private let astralClasses: [UInt32: UInt16]
     private let rootNext: [Int32]
-    /// The states two characters deep by the classes of those two characters, open
-    /// addressing: key `first << 16 | second` (0 for an empty slot) over the state. A walk
-    /// from a position that passed the filter goes there with one probe of a small
-    /// table instead of a search among the (many) second characters of a first one.
-    private let pairKeys: [UInt32]
-    private let pairStates: [Int32]
     private let states: [State]
     private let edgeLabel: [UInt16]
     private let edgeTarget: [Int32]
@@ -232,27 +226,6 @@ public struct PatternMatcher: Sendable {
         self.bmpClasses = bmp
         self.astralClasses = astral
         self.rootNext = rootNext
-        var pairCount = 0
-        for edge in Int(states[0].edgeStart)..<Int(states[0].edgeEnd) {
-            let first = states[Int(targets[edge])]
-            pairCount += Int(first.edgeEnd - first.edgeStart)
-        }
-        var pairSlots = 64
-        while pairSlots < pairCount * 2 { pairSlots *= 2 }
-        var pairKeys = [UInt32](repeating: 0, count: pairSlots)
-        var pairStates = [Int32](repeating: 0, count: pairSlots)
-        for edge in Int(states[0].edgeStart)..<Int(states[0].edgeEnd) {
-            let first = states[Int(targets[edge])]
-            for next in Int(first.edgeStart)..<Int(first.edgeEnd) {
-                let key = UInt32(labels[edge]) << 16 | UInt32(labels[next])
-                var slot = Self.pairSlot(key, mask: pairSlots - 1)
-                while pairKeys[slot] != 0 { slot = (slot + 1) & (pairSlots - 1) }
-                pairKeys[slot] = key
-                pairStates[slot] = targets[next]
-            }
-        }
-        self.pairKeys = pairKeys
-        self.pairStates = pairStates
         self.states = states
         self.edgeLabel = labels
         self.edgeTarget = targets
@@ -262,11 +235,6 @@ public struct PatternMatcher: Sendable {
         self.astralSingles = astralSingles
         self.patternCount = patternCount
         self.duplicates = duplicates
-    }
-
-    @inline(__always)
-    private static func pairSlot(_ key: UInt32, mask: Int) -> Int {
-        Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
     }
 
     @inline(__always)
@@ -311,22 +279,12 @@ public struct PatternMatcher: Sendable {
         bmpClasses.withUnsafeBufferPointer { classes in
         bigrams.withUnsafeBufferPointer { bigrams in
         singles.withUnsafeBufferPointer { singles in
-        let pairMask = pairKeys.count - 1
-        pairKeys.withUnsafeBufferPointer { pairKeys in
-        pairStates.withUnsafeBufferPointer { pairStates in
         rootNext.withUnsafeBufferPointer { root in
         states.withUnsafeBufferPointer { states in
         edgeLabel.withUnsafeBufferPointer { labels in
         edgeTarget.withUnsafeBufferPointer { targets in
             @inline(__always) func label(_ scalar: UInt32) -> UInt16 {
                 scalar < 0x10000 ? classes[Int(scalar)] : (astralClasses[scalar] ?? 0)
-            }
-            @inline(__always) func report(_ pattern: Int32, _ start: Int, _ end: Int) {
-                if hasDuplicates, let copies = duplicates[pattern] {
-                    for copy in copies { body(Int(copy), start, end) }
-                } else {
-                    body(Int(pattern), start, end)
-                }
             }
             guard count > 0 else { return }
             let hasAstralSingles = !astralSingles.isEmpty
@@ -335,32 +293,18 @@ public struct PatternMatcher: Sendable {
                 start = Self.nextCandidate(scalars.baseAddress!, from: start, count: count, bigrams: bigrams.baseAddress!,
                                            shift: shift, singles: singles.baseAddress!, hasAstralSingles: hasAstralSingles)
                 guard start < count else { break }
-                let first = label(scalars[start])
-                var state = root[Int(first)]
+                let first = scalars[start]
+                var state = root[Int(label(first))]
                 var end = start + 1
-                // The first step by the pair table: report a one-character pattern, then
-                // go straight to the state of the first two characters.
-                if state != 0, end < count {
-                    let record = states[Int(state)]
-                    if record.pattern >= 0 { report(record.pattern, start, end) }
-                    let second = label(scalars[end])
-                    state = 0
-                    if second != 0 {
-                        let key = UInt32(first) << 16 | UInt32(second)
-                        var slot = Self.pairSlot(key, mask: pairMask)
-                        while pairKeys[slot] != 0 {
-                            if pairKeys[slot] == key {
-                                state = pairStates[slot]
-                                break
-                            }
-                            slot = (slot + 1) & pairMask
-                        }
-                    }
-                    end += 1
-                }
                 while state != 0 {
                     let record = states[Int(state)]
-                    if record.pattern >= 0 { report(record.pattern, start, end) }
+                    if record.pattern >= 0 {
+                        if hasDuplicates, let copies = duplicates[record.pattern] {
+                            for copy in copies { body(Int(copy), start, end) }
+                        } else {
+                            body(Int(record.pattern), start, end)
+                        }
+                    }
                     guard end < count, record.edgeStart < record.edgeEnd else { break }
                     let next = label(scalars[end])
                     guard next != 0 else { break }
@@ -383,7 +327,7 @@ public struct PatternMatcher: Sendable {
                 }
                 start += 1
             }
-        }}}}}}}}}
+        }}}}}}}
     }
 
     /// All occurrences of all patterns in `text`, in order of start offset.
