@@ -434,6 +434,14 @@ extension ScoringEngine {
 
     private func rank(_ mentions: [Mention], keys: UnsafeMutableBufferPointer<UInt64>,
                       entries: UnsafeMutableBufferPointer<Entry>, explaining: Bool) -> [Candidate] {
+        projectIDs.withUnsafeBufferPointer { projectIDs in
+            rank(mentions, keys: keys, entries: entries, explaining: explaining, projectIDs: projectIDs)
+        }
+    }
+
+    private func rank(_ mentions: [Mention], keys: UnsafeMutableBufferPointer<UInt64>,
+                      entries: UnsafeMutableBufferPointer<Entry>, explaining: Bool,
+                      projectIDs: UnsafeBufferPointer<String>) -> [Candidate] {
         // Entry i: project in the high half of keys (with i in the low half, for a stable order).
         var count = 0
         func add(_ project: Int32, _ entry: Entry) {
@@ -451,6 +459,8 @@ extension ScoringEngine {
             guard info.hasOwners else { continue }
             let shared = Double(info.sharedBy)
             for owner in owners[Int(info.ownerStart)..<Int(info.ownerEnd)] {
+                // The link names the winner's id: ask for every candidate's while ranking.
+                wagewatch_prefetch(projectIDs.baseAddress! + Int(owner.project))
                 add(owner.project, Entry(clue: Clue(kind: owner.kind, pattern: pattern, display: owner.display),
                                          weight: kindWeights[Int(owner.kindIndex)] / shared, traits: owner.traits))
                 if mention.field == Self.respondentField {
