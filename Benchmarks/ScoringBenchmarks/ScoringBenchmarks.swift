@@ -32,11 +32,8 @@ let benchmarks: @Sendable () -> Void = {
                              maxDuration: .seconds(60), maxIterations: 5)
     ) { benchmark in
         let start = ContinuousClock.now
-        // As the monitor scores a batch: one workspace for all.
-        let workspace = ScoringEngine.Workspace()
-        for post in corpus.posts {
-            blackHole(engine.evaluate(post, using: workspace))
-        }
+        // As the monitor scores a batch.
+        blackHole(engine.evaluate(corpus.posts))
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         benchmark.measurement(megabytesPerSecond, Int(megabytes / seconds))

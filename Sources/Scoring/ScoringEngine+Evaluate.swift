@@ -21,6 +21,7 @@ extension ScoringEngine {
         var termPatterns: [Int32] = []
         var mentions: [Mention] = []
         var firedIndexes: [Int] = []
+        var occurrences: [Explanation.Occurrence] = []
     }
 
     /// A match that lies within one field.
@@ -53,11 +54,6 @@ extension ScoringEngine {
         run(item, explaining: false, in: workspace).verdict
     }
 
-    /// The verdicts on `items`, in order, through one workspace.
-    public func evaluate(_ items: some Sequence<Item>) -> [ItemVerdict] {
-        let workspace = Workspace()
-        return items.map { run($0, explaining: false, in: workspace).verdict }
-    }
 
     /// The verdict with everything that led to it, for a clerk.
     public func explain(_ item: Item) -> Explanation {
@@ -76,55 +72,98 @@ extension ScoringEngine {
         var buffers = Buffers()
         swap(&buffers, &workspace.buffers)
         defer { swap(&buffers, &workspace.buffers) }
+        match(item, explaining: explaining, into: &buffers)
+        gather(explaining: explaining, in: &buffers)
+        return conclude(item, explaining: explaining, from: &buffers)
+    }
 
+    /// The verdicts on `items`, in order (the same as one by one), faster: through three
+    /// sets of buffers, as a pipeline. While one item is concluded, the next one's
+    /// matches are gathered and the one after is matched; the records each stage asks
+    /// the cache for (pattern records while matching, owner records while gathering)
+    /// then arrive while other work goes on, not when the next stage needs them.
+    public func evaluate(_ items: [Item]) -> [ItemVerdict] {
+        var verdicts: [ItemVerdict] = []
+        verdicts.reserveCapacity(items.count)
+        var matched = Buffers(), gathered = Buffers(), free = Buffers()
+        for index in 0..<(items.count + 2) {
+            if index < items.count { match(items[index], explaining: false, into: &free) }
+            if index >= 1 && index <= items.count { gather(explaining: false, in: &matched) }
+            if index >= 2 { verdicts.append(conclude(items[index - 2], explaining: false, from: &gathered).verdict) }
+            // Each set of buffers moves one stage on: free -> matched -> gathered -> free.
+            swap(&gathered, &matched)
+            swap(&matched, &free)
+        }
+        return verdicts
+    }
+
+    /// Which field an offset of the folded text lies in, and each field's range.
+    struct FieldBounds {
+        let ends: (Int, Int, Int, Int)
+
+        init(_ text: NormalizedText) {
+            ends = (text.fieldStarts[1], text.fieldStarts[2], text.fieldStarts[3], text.scalars.count)
+        }
+
+        @inline(__always) func field(of offset: Int) -> Int {
+            offset < ends.0 ? 0 : offset < ends.1 ? 1 : offset < ends.2 ? 2 : 3
+        }
+
+        @inline(__always) func range(_ field: Int) -> Range<Int> {
+            switch field {
+            case 0: 0..<ends.0
+            case 1: ends.0..<ends.1
+            case 2: ends.1..<ends.2
+            default: ends.2..<ends.3
+            }
+        }
+    }
+
+    /// Stage one: folds the item's fields and finds the matches that lie within one
+    /// field, in order of end and, for one end, longest first (a negation cue is then
+    /// always seen before the terms after it).
+    private func match(_ item: Item, explaining: Bool, into buffers: inout Buffers) {
         buffers.text.removeAll()
         normalizer.append(item.title, to: &buffers.text, keepingOrigins: explaining)
         normalizer.append(item.content, to: &buffers.text, keepingOrigins: explaining)
         normalizer.append(item.respondent ?? "", to: &buffers.text, keepingOrigins: explaining)
         normalizer.append(item.location ?? "", to: &buffers.text, keepingOrigins: explaining)
-        let text = buffers.text
-        let bounds = (text.fieldStarts[1], text.fieldStarts[2], text.fieldStarts[3], text.scalars.count)
-        @inline(__always) func field(of offset: Int) -> Int {
-            offset < bounds.0 ? 0 : offset < bounds.1 ? 1 : offset < bounds.2 ? 2 : 3
-        }
-        @inline(__always) func fieldRange(_ at: Int) -> Range<Int> {
-            switch at {
-            case 0: 0..<bounds.0
-            case 1: bounds.0..<bounds.1
-            case 2: bounds.1..<bounds.2
-            default: bounds.2..<bounds.3
-            }
-        }
-
-        buffers.presence.removeAll(keepingCapacity: true)
-        buffers.presence.append(contentsOf: repeatElement(0, count: slotWords * 4))
         buffers.found.removeAll(keepingCapacity: true)
-        buffers.tracked.removeAll(keepingCapacity: true)
-        buffers.cueEnds.removeAll(keepingCapacity: true)
-        buffers.termPatterns.removeAll(keepingCapacity: true)
-        buffers.mentions.removeAll(keepingCapacity: true)
-        buffers.firedIndexes.removeAll(keepingCapacity: true)
-        var occurrences: [Explanation.Occurrence] = []
-
+        let bounds = FieldBounds(buffers.text)
+        let text = buffers.text
         patternInfo.withUnsafeBufferPointer { infos in
-            // Matches within one field. Each match's record is most likely not in the
-            // cache (a registry name is met once in many texts): ask for all of them
-            // while the scan goes on, rather than wait for each in turn below.
+            // Each match's record is most likely not in the cache (a registry name is met
+            // once in many texts): ask for all of them now, rather than wait for each later.
             text.scalars.withUnsafeBufferPointer { scalars in
                 matcher.scan(scalars) { pattern, start, end in
-                    guard field(of: start) == field(of: end - 1) else { return }
+                    guard bounds.field(of: start) == bounds.field(of: end - 1) else { return }
                     wagewatch_prefetch(infos.baseAddress! + pattern)
                     buffers.found.append(Found(end: Int32(end), start: Int32(start), pattern: Int32(pattern)))
                 }
             }
-            // In order of end and, for one end, longest first: a negation cue is then
-            // always seen before the terms after it.
-            buffers.found.sort { $0.end != $1.end ? $0.end < $1.end : $0.start < $1.start }
+        }
+        buffers.found.sort { $0.end != $1.end ? $0.end < $1.end : $0.start < $1.start }
+    }
+
+    /// Stage two: what the matches mean: lexicon slots present per field (minus negated
+    /// terms), tracked positions for proximity rules, terms and registry mentions.
+    private func gather(explaining: Bool, in buffers: inout Buffers) {
+        buffers.presence.removeAll(keepingCapacity: true)
+        buffers.presence.append(contentsOf: repeatElement(0, count: slotWords * 4))
+        buffers.tracked.removeAll(keepingCapacity: true)
+        buffers.cueEnds.removeAll(keepingCapacity: true)
+        buffers.termPatterns.removeAll(keepingCapacity: true)
+        buffers.mentions.removeAll(keepingCapacity: true)
+        buffers.occurrences.removeAll()
+        let bounds = FieldBounds(buffers.text)
+        let text = buffers.text
+        let found = buffers.found
+        patternInfo.withUnsafeBufferPointer { infos in
             owners.withUnsafeBufferPointer { owners in
             ownerText.withUnsafeBufferPointer { ownerText in
-                for found in buffers.found {
+                for found in found {
                     let start = Int(found.start), end = Int(found.end), pattern = Int(found.pattern)
-                    let at = field(of: start)
+                    let at = bounds.field(of: start)
                     var negated = false
                     let info = infos[pattern]
                     if info.cueWindow >= 0 { buffers.cueEnds.append((end, Int(info.cueWindow))) }
@@ -134,7 +173,7 @@ extension ScoringEngine {
                         var cue = buffers.cueEnds.count - 1
                         while cue >= 0 && buffers.cueEnds[cue].end > start { cue -= 1 }
                         negated = cue >= 0 && buffers.cueEnds[cue].end >= start - buffers.cueEnds[cue].window
-                            && field(of: buffers.cueEnds[cue].end - 1) == at
+                            && bounds.field(of: buffers.cueEnds[cue].end - 1) == at
                         var counted = false
                         for entry in first..<last {
                             let slot = Int(slotList[entry])
@@ -156,13 +195,20 @@ extension ScoringEngine {
                         buffers.mentions.append(Mention(pattern: Int32(pattern), field: Int32(at)))
                     }
                     if explaining {
-                        occurrences.append(occurrence(pattern, start: start, end: end, field: at, negated: negated, in: text))
+                        buffers.occurrences.append(occurrence(pattern, start: start, end: end, field: at, negated: negated, in: text))
                     }
                 }
             }
             }
         }
+    }
 
+    /// Stage three: rules, score, claim kind, link, story and sites.
+    private func conclude(_ item: Item, explaining: Bool, from buffers: inout Buffers)
+        -> (verdict: ItemVerdict, explanation: Explanation?) {
+        let text = buffers.text
+        let bounds = FieldBounds(text)
+        buffers.firedIndexes.removeAll(keepingCapacity: true)
         let presence = buffers.presence
         let tracked = buffers.tracked
         func isPresent(_ slot: Int, _ mask: Int) -> Bool {
@@ -177,7 +223,7 @@ extension ScoringEngine {
             if let cached = scopedTexts[mask] { return cached }
             var view = String.UnicodeScalarView()
             for at in 0..<4 where mask & (1 << at) != 0 {
-                for value in text.scalars[fieldRange(at)] { view.append(Unicode.Scalar(value)!) }
+                for value in text.scalars[bounds.range(at)] { view.append(Unicode.Scalar(value)!) }
                 view.append("\n")
             }
             let result = String(view)
@@ -203,7 +249,7 @@ extension ScoringEngine {
         func readNumbers() {
             guard !numbersRead else { return }
             numbersRead = true
-            let read = NumberReader.read(text.scalars[0..<bounds.1])
+            let read = NumberReader.read(text.scalars[0..<bounds.ends.1])
             people = people ?? read.people
             amount = amount ?? read.amount
         }
@@ -301,7 +347,7 @@ extension ScoringEngine {
         let storyKey = assessment.isSignal || explaining
             ? StoryFingerprint.hex(StoryFingerprint.fingerprint(text.scalars[content])) : ""
         let sites = assessment.isSignal && link == nil
-            ? SiteMentionFinder.sites(inFolded: text.scalars[0..<bounds.1]) : []
+            ? SiteMentionFinder.sites(inFolded: text.scalars[0..<bounds.ends.1]) : []
         let verdict = ItemVerdict(assessment: assessment, link: link, storyKey: storyKey, sites: sites)
 
         guard explaining else { return (verdict, nil) }
@@ -316,7 +362,7 @@ extension ScoringEngine {
             Explanation.Candidate(projectID: projects[candidate.project].id, name: projects[candidate.project].name,
                                   confidence: candidate.confidence, evidence: evidence(of: candidate))
         }
-        return (verdict, Explanation(verdict: verdict, normalized: normalized, occurrences: occurrences,
+        return (verdict, Explanation(verdict: verdict, normalized: normalized, occurrences: buffers.occurrences,
                                      firedRules: firedIndexes.map { compiledRules[$0].rule }, candidates: explained))
     }
 
