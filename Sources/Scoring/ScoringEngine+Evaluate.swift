@@ -85,14 +85,19 @@ extension ScoringEngine {
     public func evaluate(_ items: [Item]) -> [ItemVerdict] {
         var verdicts: [ItemVerdict] = []
         verdicts.reserveCapacity(items.count)
-        var matched = Buffers(), gathered = Buffers(), free = Buffers()
-        for index in 0..<(items.count + 2) {
+        func step(_ index: Int, free: inout Buffers, matched: inout Buffers, gathered: inout Buffers) {
             if index < items.count { match(items[index], explaining: false, into: &free) }
             if index >= 1 && index <= items.count { gather(explaining: false, in: &matched) }
             if index >= 2 { verdicts.append(conclude(items[index - 2], explaining: false, from: &gathered).verdict) }
-            // Each set of buffers moves one stage on: free -> matched -> gathered -> free.
-            swap(&gathered, &matched)
-            swap(&matched, &free)
+        }
+        // Each set of buffers moves one stage on from step to step: free, matched, gathered, free.
+        var first = Buffers(), second = Buffers(), third = Buffers()
+        for index in 0..<(items.count + 2) {
+            switch index % 3 {
+            case 0: step(index, free: &first, matched: &third, gathered: &second)
+            case 1: step(index, free: &second, matched: &first, gathered: &third)
+            default: step(index, free: &third, matched: &second, gathered: &first)
+            }
         }
         return verdicts
     }
@@ -189,7 +194,12 @@ extension ScoringEngine {
                     if info.isMention {
                         // Ranking reads the owners next, and the link their texts: bring them in meanwhile.
                         if info.hasOwners {
-                            wagewatch_prefetch(owners.baseAddress! + Int(info.ownerStart))
+                            // Every cache line of the owners (a contractor may have sixteen).
+                            var owner = Int(info.ownerStart)
+                            while owner < Int(info.ownerEnd) {
+                                wagewatch_prefetch(owners.baseAddress! + owner)
+                                owner += 64 / MemoryLayout<Owner>.stride
+                            }
                             wagewatch_prefetch(ownerText.baseAddress! + Int(info.ownerStart))
                         }
                         buffers.mentions.append(Mention(pattern: Int32(pattern), field: Int32(at)))
