@@ -21,7 +21,7 @@ public enum NumberReader {
             // 多, 余, 几 after the number: "三十多人" is at least thirty.
             if cursor < scalars.endIndex, approximate.contains(scalars[cursor]) { cursor += 1 }
             var multiplier = 1.0
-            if cursor < scalars.endIndex, let magnitude = magnitudes[scalars[cursor]] {
+            if cursor < scalars.endIndex, let magnitude = magnitude(scalars[cursor]) {
                 multiplier = magnitude
                 cursor += 1
                 // 三万五千: Chinese numerals after 万 add to it.
@@ -47,21 +47,28 @@ public enum NumberReader {
 
     /// Characters that may start a number: ASCII digits, Chinese digits and units below 万.
     private static let starters = ScalarBitmap("0123456789零〇一二两三四五六七八九十百千")
-    private static let approximate: Set<UInt32> = Set("多余几来".unicodeScalars.map(\.value))
-    private static let magnitudes: [UInt32: Double] = [
-        0x4E07: 10_000,        // 万
-        0x5343: 1_000,         // 千 after ASCII digits: 5千
-        0x4EBF: 100_000_000,   // 亿
-        0x77: 10_000,          // w
-        0x6B: 1_000,           // k
-    ]
+    // Character sets as bitmaps: a set of scalars hashes every lookup.
+    private static let approximate = ScalarBitmap("多余几来")
+
+    /// The magnitude a character multiplies by, or nil.
+    @inline(__always)
+    private static func magnitude(_ value: UInt32) -> Double? {
+        switch value {
+        case 0x4E07: 10_000         // 万
+        case 0x5343: 1_000          // 千 after ASCII digits: 5千
+        case 0x4EBF: 100_000_000    // 亿
+        case 0x77: 10_000           // w
+        case 0x6B: 1_000            // k
+        default: nil
+        }
+    }
     // 人民币 before 人: "3000人民币" is money, not 3000 people.
     private static let moneyUnits: [[UInt32]] = ["元", "块", "人民币"].map { $0.unicodeScalars.map(\.value) }
     private static let personUnits: [[UInt32]] = ["人", "名", "位", "个人", "号人", "户"].map { $0.unicodeScalars.map(\.value) }
-    private static let counters: Set<UInt32> = Set("个名位".unicodeScalars.map(\.value))
-    private static let workerEndings: Set<UInt32> = Set("工人弟友傅".unicodeScalars.map(\.value))
-    private static let notWorkers: Set<UInt32> = Set("月天年时周星次项点".unicodeScalars.map(\.value))
-    private static let notAfterWork: Set<UInt32> = Set("地程资钱期作".unicodeScalars.map(\.value))
+    private static let counters = ScalarBitmap("个名位")
+    private static let workerEndings = ScalarBitmap("工人弟友傅")
+    private static let notWorkers = ScalarBitmap("月天年时周星次项点")
+    private static let notAfterWork = ScalarBitmap("地程资钱期作")
     private static let work: UInt32 = 0x5DE5  // 工
 
     /// The value of a Chinese digit (零〇一二两三四五六七八九), or nil.

@@ -8,7 +8,7 @@ public enum SiteMentionFinder {
         .map { $0.unicodeScalars.map(\.value) }
     static let firstCharacters = ScalarBitmap(siteWords.map { $0[0] })
     /// Characters that end a name when walking back from the site word.
-    static let breaks: Set<UInt32> = Set("在的了是我们到去给对向和与说个于从把被这那里干做找讨要欠拖".unicodeScalars.map(\.value))
+    static let breaks = ScalarBitmap("在的了是我们到去给对向和与说个于从把被这那里干做找讨要欠拖")
     static let shortest = 2
     static let longest = 12
 
