@@ -127,6 +127,13 @@ public enum StoryFingerprint {
         return text.withUnsafeBufferPointer { buffer in
             needle.withUnsafeBufferPointer { needle in
                 var index = 0
+                // Eight characters at a time while none of them is the needle's first.
+                let heads = SIMD8<UInt32>(repeating: head)
+                while index + 8 <= buffer.count {
+                    let block = UnsafeRawPointer(buffer.baseAddress! + index).loadUnaligned(as: SIMD8<UInt32>.self)
+                    if any(block .== heads) { break }
+                    index += 8
+                }
                 while index + needle.count <= buffer.count {
                     if buffer[index] == head && memcmp(buffer.baseAddress! + index, needle.baseAddress!, needle.count * 4) == 0 {
                         return text.startIndex + index

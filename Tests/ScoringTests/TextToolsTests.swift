@@ -140,6 +140,9 @@ import Testing
         let copy = fingerprint("城东安置房二期的工友们，干了四个多月一分钱工资都没拿到，快过年了怎么回家？@青川发布")
         let other = fingerprint("河西大道那边修路的工人说工资拖了好几个月，听说交通局已经在处理")
         #expect(original == repost)
+        // A comment on a repost is its own story: the words before the chain count, wherever it starts.
+        let comment = "说得对，这个项目的工资确实拖了很久，大家一起去问问"
+        #expect(fingerprint(comment + "//@青川小王:城东安置房二期的工友们，干了四个月一分钱工资没拿到") == fingerprint(comment))
         #expect(StoryFingerprint.distance(original, copy) <= StoryFingerprint.sameStoryDistance)
         #expect(StoryFingerprint.distance(original, other) > StoryFingerprint.sameStoryDistance)
     }
