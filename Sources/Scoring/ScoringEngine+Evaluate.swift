@@ -165,6 +165,7 @@ extension ScoringEngine {
         let found = buffers.found
         patternInfo.withUnsafeBufferPointer { infos in
             owners.withUnsafeBufferPointer { owners in
+            ownerText.withUnsafeBufferPointer { ownerText in
                 for found in found {
                     let start = Int(found.start), end = Int(found.end), pattern = Int(found.pattern)
                     let at = bounds.field(of: start)
@@ -199,6 +200,7 @@ extension ScoringEngine {
                                 wagewatch_prefetch(owners.baseAddress! + owner)
                                 owner += 64 / MemoryLayout<Owner>.stride
                             }
+                            wagewatch_prefetch(ownerText.baseAddress! + Int(info.ownerStart))
                         }
                         buffers.mentions.append(Mention(pattern: Int32(pattern), field: Int32(at)))
                     }
@@ -206,6 +208,7 @@ extension ScoringEngine {
                         buffers.occurrences.append(occurrence(pattern, start: start, end: end, field: at, negated: negated, in: text))
                     }
                 }
+            }
             }
         }
     }
@@ -488,15 +491,13 @@ extension ScoringEngine {
     private func rank(_ mentions: [Mention], keys: UnsafeMutableBufferPointer<UInt64>,
                       entries: UnsafeMutableBufferPointer<Entry>, explaining: Bool) -> [Candidate] {
         projectIDs.withUnsafeBufferPointer { projectIDs in
-            ownerTextBytes.withUnsafeBufferPointer { textBytes in
-                rank(mentions, keys: keys, entries: entries, explaining: explaining, projectIDs: projectIDs, textBytes: textBytes)
-            }
+            rank(mentions, keys: keys, entries: entries, explaining: explaining, projectIDs: projectIDs)
         }
     }
 
     private func rank(_ mentions: [Mention], keys: UnsafeMutableBufferPointer<UInt64>,
                       entries: UnsafeMutableBufferPointer<Entry>, explaining: Bool,
-                      projectIDs: UnsafeBufferPointer<String>, textBytes: UnsafeBufferPointer<UInt8>) -> [Candidate] {
+                      projectIDs: UnsafeBufferPointer<String>) -> [Candidate] {
         // Entry i: project in the high half of keys (with i in the low half, for a stable order).
         var count = 0
         func add(_ project: Int32, _ entry: Entry) {
@@ -514,9 +515,8 @@ extension ScoringEngine {
             guard info.hasOwners else { continue }
             let shared = Double(info.sharedBy)
             for owner in owners[Int(info.ownerStart)..<Int(info.ownerEnd)] {
-                // The link names the winner's id and texts: ask for every candidate's while ranking.
+                // The link names the winner's id: ask for every candidate's while ranking.
                 wagewatch_prefetch(projectIDs.baseAddress! + Int(owner.project))
-                wagewatch_prefetch(textBytes.baseAddress! + Int(owner.textOffset))
                 add(owner.project, Entry(clue: Clue(kind: owner.kind, pattern: pattern, display: owner.display),
                                          weight: kindWeights[Int(owner.kindIndex)] / shared, traits: owner.traits))
                 if mention.field == Self.respondentField {
@@ -607,7 +607,7 @@ extension ScoringEngine {
                 let entry = (Int(info.ownerStart)..<Int(info.ownerEnd)).first {
                     Int(owners[$0].project) == candidate.project && (clue.kind == .respondent || owners[$0].kind == clue.kind)
                 }
-                return LinkEvidence(kind: clue.kind, text: entry.map { owners[$0].text(in: ownerTextBytes) } ?? patternText(clue.pattern))
+                return LinkEvidence(kind: clue.kind, text: entry.map { ownerText[$0] } ?? patternText(clue.pattern))
             }
         }
     }

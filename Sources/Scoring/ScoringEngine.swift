@@ -50,10 +50,7 @@ public struct ScoringEngine: Sendable {
     let townshipWeight: Double
     let projectTypeWeight: Double
     /// The registry's own spelling of each owner's name (contractor, alias ...), by owner.
-    /// Every owner's text end to end in UTF-8 (see `Owner.textOffset`): a link's
-    /// evidence is made from these bytes, where a `String` per owner would cost a
-    /// cache miss on its storage for the retain alone.
-    let ownerTextBytes: [UInt8]
+    let ownerText: [String]
     /// Project ids by project index, and township names by township number: what a
     /// verdict names, apart from the large `Project` records.
     let projectIDs: [String]
@@ -229,22 +226,17 @@ public struct ScoringEngine: Sendable {
             termText[Int(info.slotStart)] = Self.text(of: pattern, flat: table.flat, starts: table.starts)
         }
         self.termText = termText
-        var ownerTextBytes: [UInt8] = []
         self.owners = table.ownerProject.indices.map { entry in
             let project = Int(table.ownerProject[entry])
-            let offset = Int32(ownerTextBytes.count)
-            ownerTextBytes.append(contentsOf: table.ownerText[entry].utf8.prefix(Int(UInt16.max)))
             return Owner(project: Int32(project), display: table.ownerDisplay[entry],
                          kind: table.ownerKind[entry], kindIndex: UInt8(Owner.kinds.firstIndex(of: table.ownerKind[entry])!),
-                         textLength: UInt16(Int(ownerTextBytes.count) - Int(offset)),
-                         traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]),
-                         textOffset: offset)
+                         traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]))
         }
-        self.ownerTextBytes = ownerTextBytes
         self.kindWeights = MentionKind.allCases.map { rulebook.linking.weight(of: $0) }
         self.respondentBonus = rulebook.linking.respondentBonus
         self.townshipWeight = rulebook.linking.weight(of: .township)
         self.projectTypeWeight = rulebook.linking.weight(of: .projectType)
+        self.ownerText = table.ownerText
         self.projectIDs = projects.map(\.id)
         var townshipNames = [String](repeating: "", count: townships.count)
         for (name, id) in townships { townshipNames[Int(id)] = name.text }
@@ -331,19 +323,8 @@ struct Owner: Sendable {
     /// The mention kind, by `MentionKind.allCases` index.
     var kind: MentionKind
     var kindIndex: UInt8
-    /// The registry's own spelling of the name, in `ownerTextBytes`: its length and offset.
-    var textLength: UInt16
     /// The project's township and types, here so that ranking a candidate reads no other record.
     var traits: ProjectTraits
-    var textOffset: Int32
-
-    /// The registry's own spelling of the name.
-    func text(in bytes: [UInt8]) -> String {
-        bytes.withUnsafeBufferPointer { bytes in
-            String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(textOffset)..<(Int(textOffset) + Int(textLength))]),
-                   as: UTF8.self)
-        }
-    }
 
     /// `MentionKind.allCases`, made once (each use of `allCases` makes an array).
     static let kinds = MentionKind.allCases
