@@ -268,8 +268,8 @@ public struct PatternMatcher: Sendable {
         return index
     }
 
-    /// Calls `body(pattern, start, end)` for every occurrence, in no particular order
-    /// (two walks of the trie go on at a time). Offsets count scalars of `scalars`.
+    /// Calls `body(pattern, start, end)` for every occurrence, in order of start
+    /// offset and, for one start, of length. Offsets count scalars of `scalars`.
     /// - Complexity: O(n + w) for n scalars, where w is the length of the walks
     ///   taken from positions that pass the filter; at most O(n · the longest pattern).
     public func scan(_ scalars: UnsafeBufferPointer<UInt32>, _ body: (_ pattern: Int, _ start: Int, _ end: Int) -> Void) {
@@ -288,67 +288,50 @@ public struct PatternMatcher: Sendable {
             }
             guard count > 0 else { return }
             let hasAstralSingles = !astralSingles.isEmpty
-            @inline(__always) func report(_ pattern: Int32, _ start: Int, _ end: Int) {
-                if hasDuplicates, let copies = duplicates[pattern] {
-                    for copy in copies { body(Int(copy), start, end) }
-                } else {
-                    body(Int(pattern), start, end)
+            var start = 0
+            while true {
+                start = Self.nextCandidate(scalars.baseAddress!, from: start, count: count, bigrams: bigrams.baseAddress!,
+                                           shift: shift, singles: singles.baseAddress!, hasAstralSingles: hasAstralSingles)
+                guard start < count else { break }
+                let first = scalars[start]
+                var state = root[Int(label(first))]
+                var end = start + 1
+                while state != 0 {
+                    let record = states[Int(state)]
+                    if record.pattern >= 0 {
+                        if hasDuplicates, let copies = duplicates[record.pattern] {
+                            for copy in copies { body(Int(copy), start, end) }
+                        } else {
+                            body(Int(record.pattern), start, end)
+                        }
+                    }
+                    guard end < count, record.edgeStart < record.edgeEnd else { break }
+                    let next = label(scalars[end])
+                    guard next != 0 else { break }
+                    if record.onlyLabel != 0 {
+                        guard next == record.onlyLabel else { break }
+                        state += 1
+                        end += 1
+                        continue
+                    }
+                    // Branch-free search of the sorted labels: the last edge whose label <= next.
+                    var base = Int(record.edgeStart)
+                    var remaining = Int(record.edgeEnd) - base
+                    while remaining > 1 {
+                        let half = remaining >> 1
+                        base = labels[base + half] <= next ? base + half : base
+                        remaining -= half
+                    }
+                    state = labels[base] == next ? targets[base] : 0
+                    end += 1
                 }
-            }
-            /// One walk of the trie from `start`: the state reached on `end`.
-            struct Walk {
-                var start: Int
-                var state: Int32
-                var end: Int
-            }
-            /// Reports what ends at the walk's state and takes one step; false when the walk is over.
-            @inline(__always) func step(_ walk: inout Walk) -> Bool {
-                let record = states[Int(walk.state)]
-                if record.pattern >= 0 { report(record.pattern, walk.start, walk.end) }
-                guard walk.end < count, record.edgeStart < record.edgeEnd else { return false }
-                let next = label(scalars[walk.end])
-                guard next != 0 else { return false }
-                walk.end += 1
-                if record.onlyLabel != 0 {
-                    walk.state += 1
-                    return next == record.onlyLabel
-                }
-                // Branch-free search of the sorted labels: the last edge whose label <= next.
-                var base = Int(record.edgeStart)
-                var remaining = Int(record.edgeEnd) - base
-                while remaining > 1 {
-                    let half = remaining >> 1
-                    base = labels[base + half] <= next ? base + half : base
-                    remaining -= half
-                }
-                walk.state = targets[base]
-                return labels[base] == next
-            }
-            /// The walk from the next position where a pattern may begin, or nil at the end of the text.
-            var position = 0
-            func begin() -> Walk? {
-                while position < count {
-                    let start = Self.nextCandidate(scalars.baseAddress!, from: position, count: count, bigrams: bigrams.baseAddress!,
-                                                   shift: shift, singles: singles.baseAddress!, hasAstralSingles: hasAstralSingles)
-                    position = start + 1
-                    guard start < count else { break }
-                    let state = root[Int(label(scalars[start]))]
-                    if state != 0 { return Walk(start: start, state: state, end: start + 1) }
-                }
-                return nil
-            }
-            // Two walks at a time, a step each in turn: a walk is a chain of loads, each
-            // waiting for the one before; two chains in flight overlap their cache misses.
-            var first = begin(), second = begin()
-            while first != nil || second != nil {
-                if var walk = first { first = step(&walk) ? walk : begin() }
-                if var walk = second { second = step(&walk) ? walk : begin() }
+                start += 1
             }
         }}}}}}}
     }
 
-    /// All occurrences of all patterns in `text`, in order of start offset and, for one start, of length.
-    /// - Complexity: as `scan`, and a sort of the occurrences.
+    /// All occurrences of all patterns in `text`, in order of start offset.
+    /// - Complexity: as `scan`.
     public func matches(in text: String) -> [Match] {
         let scalars = text.unicodeScalars.map(\.value)
         var found: [Match] = []
@@ -357,6 +340,6 @@ public struct PatternMatcher: Sendable {
                 found.append(Match(pattern: pattern, start: start, end: end))
             }
         }
-        return found.sorted { ($0.start, $0.end, $0.pattern) < ($1.start, $1.end, $1.pattern) }
+        return found
     }
 }
