@@ -58,9 +58,6 @@ public struct PatternMatcher: Sendable {
     /// BMP scalars that are whole patterns on their own (不, 欠 ...); `astralSingles` for the rest.
     private let singles: [UInt64]
     private let astralSingles: Set<UInt32>
-    /// Bit `c & 63` set for every one-character pattern c: most characters are ruled
-    /// out as one without a load.
-    private let singleLowBits: UInt64
     private let patternCount: Int
     /// For patterns given more than once: every index of the same text.
     private let duplicates: [Int32: [Int32]]
@@ -236,11 +233,6 @@ public struct PatternMatcher: Sendable {
         self.bigramShift = shift
         self.singles = singles
         self.astralSingles = astralSingles
-        var singleLowBits: UInt64 = 0
-        for pattern in 0..<patternCount where range(pattern).count == 1 {
-            singleLowBits |= 1 << UInt64(flat[range(pattern).lowerBound] & 63)
-        }
-        self.singleLowBits = singleLowBits
         self.patternCount = patternCount
         self.duplicates = duplicates
     }
@@ -257,7 +249,7 @@ public struct PatternMatcher: Sendable {
     @inline(never)
     private static func nextCandidate(_ scalars: UnsafePointer<UInt32>, from start: Int, count: Int,
                                       bigrams: UnsafePointer<UInt64>, shift: UInt32,
-                                      singles: UnsafePointer<UInt64>, singleLowBits: UInt64, hasAstralSingles: Bool) -> Int {
+                                      singles: UnsafePointer<UInt64>, hasAstralSingles: Bool) -> Int {
         var index = start
         guard index + 1 < count else { return index < count ? index : count }
         var first = scalars[index]
@@ -265,13 +257,10 @@ public struct PatternMatcher: Sendable {
             let second = scalars[index + 1]
             let bit = bigramHash(first, second, shift: shift)
             if bigrams[bit &>> 6] & (1 &<< UInt64(bit & 63)) != 0 { return index }
-            // A one-character pattern: first the low six bits in a register, then the bitmap.
-            if singleLowBits &>> UInt64(first & 63) & 1 != 0 {
-                if first < 0x10000 {
-                    if singles[Int(first &>> 6)] & (1 &<< UInt64(first & 63)) != 0 { return index }
-                } else if hasAstralSingles {
-                    return index
-                }
+            if first < 0x10000 {
+                if singles[Int(first &>> 6)] & (1 &<< UInt64(first & 63)) != 0 { return index }
+            } else if hasAstralSingles {
+                return index
             }
             first = second
             index += 1
@@ -302,8 +291,7 @@ public struct PatternMatcher: Sendable {
             var start = 0
             while true {
                 start = Self.nextCandidate(scalars.baseAddress!, from: start, count: count, bigrams: bigrams.baseAddress!,
-                                           shift: shift, singles: singles.baseAddress!, singleLowBits: singleLowBits,
-                                           hasAstralSingles: hasAstralSingles)
+                                           shift: shift, singles: singles.baseAddress!, hasAstralSingles: hasAstralSingles)
                 guard start < count else { break }
                 let first = scalars[start]
                 var state = root[Int(label(first))]
