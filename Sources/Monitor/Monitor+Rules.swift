@@ -71,11 +71,9 @@ extension Monitor {
         let engine = try makeEngine()
         let stored = try database.storedAssessments()
         var report = RescoreReport(items: 0, changedLevel: 0, changedClaim: 0, changedLink: 0, changes: [], written: write)
-        var verdicts: [StoredAssessment] = []
-        let workspace = ScoringEngine.Workspace()
-        for item in try database.allItems() {
-            let verdict = StoredAssessment(engine.evaluate(item, using: workspace))
-            verdicts.append(verdict)
+        let items = try database.allItems()
+        let verdicts = engine.evaluate(items).map { StoredAssessment($0) }
+        for (item, verdict) in zip(items, verdicts) {
             report.items += 1
             let before = stored[item.id]
             var what: [String] = []

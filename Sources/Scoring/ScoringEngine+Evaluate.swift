@@ -2,16 +2,9 @@ import CPrefetch
 import Model
 
 extension ScoringEngine {
-    /// Storage that scoring reuses from one item to the next: folded text, matches,
-    /// presence bits, terms and mentions found. Scoring item after item through one
-    /// workspace allocates almost nothing per item. A workspace serves one thread
-    /// at a time; the engine itself is shared freely.
-    public final class Workspace {
-        var buffers = Buffers()
-
-        public init() {}
-    }
-
+    /// Storage that scoring reuses from one item to the next (see `evaluate(_ items:)`):
+    /// folded text, matches, presence bits, terms and mentions found. Each stage empties
+    /// what it fills, so a set of buffers serves item after item.
     struct Buffers {
         var text = NormalizedText()
         var found: [Found] = []
@@ -45,33 +38,24 @@ extension ScoringEngine {
     }
 
     /// The verdict on `item`: rules fired, score, claim kind, link, story, sites.
+    /// For many items, `evaluate(_ items:)` is faster.
     public func evaluate(_ item: Item) -> ItemVerdict {
-        run(item, explaining: false, in: Workspace()).verdict
+        run(item, explaining: false).verdict
     }
-
-    /// The verdict on `item`, reusing `workspace`'s storage (see `Workspace`).
-    public func evaluate(_ item: Item, using workspace: Workspace) -> ItemVerdict {
-        run(item, explaining: false, in: workspace).verdict
-    }
-
 
     /// The verdict with everything that led to it, for a clerk.
     public func explain(_ item: Item) -> Explanation {
-        run(item, explaining: true, in: Workspace()).explanation!
+        run(item, explaining: true).explanation!
     }
 
     /// The rules that fire on a bare text (as content of a post), for rule examples.
     public func firedRules(onText text: String) -> [Rulebook.Rule] {
         let item = Item(feedID: "example", sourceKey: "example", kind: .post, content: text)
-        return run(item, explaining: true, in: Workspace()).explanation!.firedRules
+        return run(item, explaining: true).explanation!.firedRules
     }
 
-    private func run(_ item: Item, explaining: Bool, in workspace: Workspace) -> (verdict: ItemVerdict, explanation: Explanation?) {
-        // The buffers leave the workspace for the call (so that no access goes through
-        // the class) and go back emptied but with their storage.
+    private func run(_ item: Item, explaining: Bool) -> (verdict: ItemVerdict, explanation: Explanation?) {
         var buffers = Buffers()
-        swap(&buffers, &workspace.buffers)
-        defer { swap(&buffers, &workspace.buffers) }
         match(item, explaining: explaining, into: &buffers)
         gather(explaining: explaining, in: &buffers)
         return conclude(item, explaining: explaining, from: &buffers)
@@ -164,8 +148,7 @@ extension ScoringEngine {
         let text = buffers.text
         let found = buffers.found
         patternInfo.withUnsafeBufferPointer { infos in
-            owners.withUnsafeBufferPointer { owners in
-            ownerText.withUnsafeBufferPointer { ownerText in
+            owners.withUnsafeBufferPointer { owners in ownerText.withUnsafeBufferPointer { ownerText in
                 for found in found {
                     let start = Int(found.start), end = Int(found.end), pattern = Int(found.pattern)
                     let at = bounds.field(of: start)
@@ -208,8 +191,7 @@ extension ScoringEngine {
                         buffers.occurrences.append(occurrence(pattern, start: start, end: end, field: at, negated: negated, in: text))
                     }
                 }
-            }
-            }
+            }}
         }
     }
 
