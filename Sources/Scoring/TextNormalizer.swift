@@ -85,9 +85,9 @@ public struct TextNormalizer: Sendable {
     func appendFolded(_ text: String, to buffer: inout [UInt32]) -> Int {
         var text = text
         return text.withUTF8 { bytes in
+            guard !bytes.isEmpty else { return 0 }
             let old = buffer.count
-            // Room for the worst case, grown geometrically, then trimmed to what was written.
-            if buffer.capacity < old + bytes.count { buffer.reserveCapacity(max(old + bytes.count, buffer.capacity * 2)) }
+            // Room for the worst case (a scalar a byte), trimmed to what was written.
             buffer.append(contentsOf: repeatElement(0, count: bytes.count))
             let written = buffer.withUnsafeMutableBufferPointer { storage in
                 fold(bytes, scalars: storage.baseAddress! + old, origins: nil)
@@ -103,24 +103,25 @@ public struct TextNormalizer: Sendable {
     /// - Complexity: O(n) in the UTF-8 length of `text`; allocates only when `result`
     ///   must grow, so a `NormalizedText` emptied with `removeAll()` can serve item after item.
     public func append(_ text: String, to result: inout NormalizedText, keepingOrigins: Bool = true) {
+        result.fieldStarts.append(result.scalars.count)
+        result.fieldByteCounts.append(text.utf8.count)
+        guard keepingOrigins else {
+            appendFolded(text, to: &result.scalars)
+            return
+        }
         var text = text
         text.withUTF8 { bytes in
+            guard !bytes.isEmpty else { return }
             let old = result.scalars.count
-            result.fieldStarts.append(old)
-            result.fieldByteCounts.append(bytes.count)
-            // Room for the worst case (a scalar a byte), trimmed to what was written.
             result.scalars.append(contentsOf: repeatElement(0, count: bytes.count))
-            if keepingOrigins { result.origins.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            result.origins.append(contentsOf: repeatElement(0, count: bytes.count))
             let written = result.scalars.withUnsafeMutableBufferPointer { scalars in
-                guard keepingOrigins else {
-                    return fold(bytes, scalars: scalars.baseAddress! + old, origins: nil)
-                }
-                return result.origins.withUnsafeMutableBufferPointer { origins in
+                result.origins.withUnsafeMutableBufferPointer { origins in
                     fold(bytes, scalars: scalars.baseAddress! + old, origins: origins.baseAddress! + old)
                 }
             }
             result.scalars.removeLast(bytes.count - written)
-            if keepingOrigins { result.origins.removeLast(bytes.count - written) }
+            result.origins.removeLast(bytes.count - written)
         }
     }
 
