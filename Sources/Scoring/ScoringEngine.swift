@@ -229,7 +229,7 @@ public struct ScoringEngine: Sendable {
         self.owners = table.ownerProject.indices.map { entry in
             let project = Int(table.ownerProject[entry])
             return Owner(project: Int32(project), display: table.ownerDisplay[entry],
-                         kind: table.ownerKind[entry], kindIndex: UInt8(Owner.kinds.firstIndex(of: table.ownerKind[entry])!),
+                         kindIndex: UInt8(Owner.kinds.firstIndex(of: table.ownerKind[entry])!),
                          traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]))
         }
         self.kindWeights = MentionKind.allCases.map { rulebook.linking.weight(of: $0) }
@@ -321,10 +321,11 @@ struct Owner: Sendable {
     /// (numbered within the project: evidence is only ever compared within one).
     var display: Int32
     /// The mention kind, by `MentionKind.allCases` index.
-    var kind: MentionKind
     var kindIndex: UInt8
     /// The project's township and types, here so that ranking a candidate reads no other record.
     var traits: ProjectTraits
+
+    var kind: MentionKind { Self.kinds[Int(kindIndex)] }
 
     /// `MentionKind.allCases`, made once (each use of `allCases` makes an array).
     static let kinds = MentionKind.allCases
