@@ -78,7 +78,7 @@ import Testing
         let items = try String(decoding: fixture(floors.file), as: UTF8.self)
             .split(separator: "\n").map { try decoder.decode(LabeledItem.self, from: Data($0.utf8)) }
         #expect(items.count >= 100)
-        // Scoring item after item through one workspace leaves nothing of one item in the next.
+        // Batch scoring (reused buffers, a pipeline) leaves nothing of one item in the next.
         #expect(engine.evaluate(items.map(\.item)) == items.map { engine.evaluate($0.item) })
 
         var signalPrecision = Ratio(), signalRecall = Ratio()
