@@ -56,9 +56,11 @@ extension ScoringEngine {
 
     private func run(_ item: Item, explaining: Bool) -> (verdict: ItemVerdict, explanation: Explanation?) {
         var buffers = Buffers()
-        match(item, explaining: explaining, into: &buffers)
-        gather(explaining: explaining, in: &buffers)
-        return conclude(item, explaining: explaining, from: &buffers)
+        return withUnsafePointer(to: item) { item in
+            match(item, explaining: explaining, into: &buffers)
+            gather(explaining: explaining, in: &buffers)
+            return conclude(item, explaining: explaining, from: &buffers)
+        }
     }
 
     /// The verdicts on `items`, in order (the same as one by one), faster: through three
@@ -67,12 +69,18 @@ extension ScoringEngine {
     /// the cache for (pattern records while matching, owner records while gathering)
     /// then arrive while other work goes on, not when the next stage needs them.
     public func evaluate(_ items: [Item]) -> [ItemVerdict] {
+        items.withUnsafeBufferPointer(evaluate)
+    }
+
+    /// The stages read items through pointers: an item passed by value is copied, which
+    /// costs a dozen retains and releases, and the stages read only a few fields.
+    private func evaluate(_ items: UnsafeBufferPointer<Item>) -> [ItemVerdict] {
         var verdicts: [ItemVerdict] = []
         verdicts.reserveCapacity(items.count)
         func step(_ index: Int, free: inout Buffers, matched: inout Buffers, gathered: inout Buffers) {
-            if index < items.count { match(items[index], explaining: false, into: &free) }
+            if index < items.count { match(items.baseAddress! + index, explaining: false, into: &free) }
             if index >= 1 && index <= items.count { gather(explaining: false, in: &matched) }
-            if index >= 2 { verdicts.append(conclude(items[index - 2], explaining: false, from: &gathered).verdict) }
+            if index >= 2 { verdicts.append(conclude(items.baseAddress! + index - 2, explaining: false, from: &gathered).verdict) }
         }
         // Each set of buffers moves one stage on from step to step: free, matched, gathered, free.
         var first = Buffers(), second = Buffers(), third = Buffers()
@@ -111,12 +119,12 @@ extension ScoringEngine {
     /// Stage one: folds the item's fields and finds the matches that lie within one
     /// field, in order of end and, for one end, longest first (a negation cue is then
     /// always seen before the terms after it).
-    private func match(_ item: Item, explaining: Bool, into buffers: inout Buffers) {
+    private func match(_ item: UnsafePointer<Item>, explaining: Bool, into buffers: inout Buffers) {
         buffers.text.removeAll()
-        normalizer.append(item.title, to: &buffers.text, keepingOrigins: explaining)
-        normalizer.append(item.content, to: &buffers.text, keepingOrigins: explaining)
-        normalizer.append(item.respondent ?? "", to: &buffers.text, keepingOrigins: explaining)
-        normalizer.append(item.location ?? "", to: &buffers.text, keepingOrigins: explaining)
+        normalizer.append(item.pointee.title, to: &buffers.text, keepingOrigins: explaining)
+        normalizer.append(item.pointee.content, to: &buffers.text, keepingOrigins: explaining)
+        normalizer.append(item.pointee.respondent ?? "", to: &buffers.text, keepingOrigins: explaining)
+        normalizer.append(item.pointee.location ?? "", to: &buffers.text, keepingOrigins: explaining)
         buffers.found.removeAll(keepingCapacity: true)
         let bounds = FieldBounds(buffers.text)
         let text = buffers.text
@@ -196,7 +204,7 @@ extension ScoringEngine {
     }
 
     /// Stage three: rules, score, claim kind, link, story and sites.
-    private func conclude(_ item: Item, explaining: Bool, from buffers: inout Buffers)
+    private func conclude(_ item: UnsafePointer<Item>, explaining: Bool, from buffers: inout Buffers)
         -> (verdict: ItemVerdict, explanation: Explanation?) {
         let text = buffers.text
         let bounds = FieldBounds(text)
@@ -235,9 +243,9 @@ extension ScoringEngine {
 
         // Head count and amount: the record's own fields first, else what the text says.
         // Read only when a rule or the verdict needs them.
-        var numbersRead = item.people != nil && item.amount != nil
-        var people = item.people
-        var amount = item.amount
+        var numbersRead = item.pointee.people != nil && item.pointee.amount != nil
+        var people = item.pointee.people
+        var amount = item.pointee.amount
         func readNumbers() {
             guard !numbersRead else { return }
             numbersRead = true
@@ -246,6 +254,15 @@ extension ScoringEngine {
             amount = amount ?? read.amount
         }
 
+        // The link's evidence will copy the registry's spelling of a mention: bring in
+        // the storage of those texts while the rules are evaluated (the values themselves
+        // were asked for while gathering).
+        ownerText.withUnsafeBufferPointer { ownerText in
+            for mention in buffers.mentions {
+                let info = patternInfo[Int(mention.pattern)]
+                if info.hasOwners { wagewatch_prefetch_string(ownerText.baseAddress! + Int(info.ownerStart)) }
+            }
+        }
         let mentionsRegistry = buffers.mentions.contains {
             patternInfo[Int($0.pattern)].hasOwners || patternInfo[Int($0.pattern)].township >= 0
         }
@@ -269,8 +286,8 @@ extension ScoringEngine {
                 if !open { return }
             }
             let conditions = compiled.conditions
-            if let kind = conditions.kind, kind != item.kind { return }
-            if !conditions.channels.isEmpty && !(item.channel.map(conditions.channels.contains) ?? false) { return }
+            if let kind = conditions.kind, kind != item.pointee.kind { return }
+            if !conditions.channels.isEmpty && !(item.pointee.channel.map(conditions.channels.contains) ?? false) { return }
             if compiled.needsNumbers { readNumbers() }
             if let comparison = conditions.people, !(people.map { comparison.holds(for: Double($0)) } ?? false) { return }
             if let comparison = conditions.amount, !(amount.map(comparison.holds(for:)) ?? false) { return }
@@ -293,7 +310,7 @@ extension ScoringEngine {
         }
 
         var assessment = ItemAssessment(
-            itemID: item.id, score: 0, isSignal: false, claim: .wage, isEscalation: false, isResolved: false,
+            itemID: item.pointee.id, score: 0, isSignal: false, claim: .wage, isEscalation: false, isResolved: false,
             firedRules: [], matchedTerms: [], people: people, amount: amount)
         if isSignal || explaining {
             // Each term once, in order of first occurrence.
@@ -333,7 +350,7 @@ extension ScoringEngine {
         assessment.score = max(0, assessment.score)
 
         let candidates = rankCandidates(buffers.mentions, explaining: explaining)
-        let link = decideLink(item: item, candidates: candidates)
+        let link = decideLink(itemID: item.pointee.id, candidates: candidates)
         // Stories group signals; an item that is none needs no fingerprint (rescoring makes one if it becomes one).
         let content = text.range(ofField: 1).isEmpty ? text.range(ofField: 0) : text.range(ofField: 1)
         let storyKey = assessment.isSignal || explaining
@@ -346,8 +363,8 @@ extension ScoringEngine {
         // The folded text as a reader may see it: folded from the masked copy, so
         // that digits brought together by folding cannot escape the masking.
         var normalized: [Rulebook.Field: String] = [:]
-        let names = [item.petitioner, item.phone].compactMap { $0 }
-        for (field, fieldText) in zip(Rulebook.Field.allCases, [item.title, item.content, item.respondent ?? "", item.location ?? ""]) {
+        let names = [item.pointee.petitioner, item.pointee.phone].compactMap { $0 }
+        for (field, fieldText) in zip(Rulebook.Field.allCases, [item.pointee.title, item.pointee.content, item.pointee.respondent ?? "", item.pointee.location ?? ""]) {
             normalized[field] = normalizer.normalize(PersonalDataMasker.mask(fieldText, names: names))
         }
         let explained = candidates.map { candidate in
@@ -594,13 +611,13 @@ extension ScoringEngine {
         }
     }
 
-    func decideLink(item: Item, candidates: [Candidate]) -> ProjectLink? {
+    func decideLink(itemID: String, candidates: [Candidate]) -> ProjectLink? {
         let settings = rulebook.linking
         guard let best = candidates.first, best.confidence >= settings.reviewThreshold else { return nil }
         // Two projects equally likely cannot be told apart here: a clerk decides.
         let isTied = candidates.count > 1 && candidates[1].confidence >= best.confidence - 1e-9
         let band: LinkBand = best.confidence >= settings.linkThreshold && !isTied ? .link : .review
-        return ProjectLink(itemID: item.id, projectID: projectIDs[best.project], band: band,
+        return ProjectLink(itemID: itemID, projectID: projectIDs[best.project], band: band,
                            confidence: min(1, best.confidence), evidence: evidence(of: best))
     }
 }
