@@ -139,7 +139,21 @@ extension ScoringEngine {
                 }
             }
         }
-        buffers.found.sort { $0.end != $1.end ? $0.end < $1.end : $0.start < $1.start }
+        // Found in order of start: by end, only overlapping matches are out of order, so an
+        // insertion sort does little more than read them (and allocates nothing).
+        buffers.found.withUnsafeMutableBufferPointer { found in
+            @inline(__always) func key(_ match: Found) -> UInt64 { UInt64(UInt32(match.end)) << 32 | UInt64(UInt32(match.start)) }
+            for index in found.indices.dropFirst() {
+                let moving = found[index]
+                let movingKey = key(moving)
+                var hole = index
+                while hole > 0 && key(found[hole - 1]) > movingKey {
+                    found[hole] = found[hole - 1]
+                    hole -= 1
+                }
+                found[hole] = moving
+            }
+        }
     }
 
     /// Stage two: what the matches mean: lexicon slots present per field (minus negated
@@ -254,15 +268,6 @@ extension ScoringEngine {
             amount = amount ?? read.amount
         }
 
-        // The link's evidence will copy the registry's spelling of a mention: bring in
-        // the storage of those texts while the rules are evaluated (the values themselves
-        // were asked for while gathering).
-        ownerText.withUnsafeBufferPointer { ownerText in
-            for mention in buffers.mentions {
-                let info = patternInfo[Int(mention.pattern)]
-                if info.hasOwners { wagewatch_prefetch_string(ownerText.baseAddress! + Int(info.ownerStart)) }
-            }
-        }
         let mentionsRegistry = buffers.mentions.contains {
             patternInfo[Int($0.pattern)].hasOwners || patternInfo[Int($0.pattern)].township >= 0
         }
