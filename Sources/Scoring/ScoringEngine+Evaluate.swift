@@ -120,6 +120,10 @@ extension ScoringEngine {
     /// field, in order of end and, for one end, longest first (a negation cue is then
     /// always seen before the terms after it).
     private func match(_ item: UnsafePointer<Item>, explaining: Bool, into buffers: inout Buffers) {
+        // Concluding reads the item's id and numbers, which matching does not: ask for the record's lines.
+        for line in stride(from: 0, to: MemoryLayout<Item>.size, by: 64) {
+            wagewatch_prefetch(UnsafeRawPointer(item) + line)
+        }
         buffers.text.removeAll()
         normalizer.append(item.pointee.title, to: &buffers.text, keepingOrigins: explaining)
         normalizer.append(item.pointee.content, to: &buffers.text, keepingOrigins: explaining)
