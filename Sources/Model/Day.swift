@@ -11,18 +11,50 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     /// Creates a day; returns nil when the triple is not a real calendar date.
     public init?(year: Int, month: Int, day: Int) {
-        var components = DateComponents()
-        components.year = year
-        components.month = month
-        components.day = day
-        guard (1...12).contains(month), (1...31).contains(day),
-              Calendar.shanghai.date(from: components).map({
-                  Calendar.shanghai.component(.day, from: $0) == day
-              }) == true
-        else { return nil }
+        guard (1...9999).contains(year), (1...12).contains(month),
+              (1...Self.daysIn(month: month, year: year)).contains(day) else { return nil }
         self.year = year
         self.month = month
         self.day = day
+    }
+
+    /// The number of days of `month` in `year` (Gregorian).
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 (negative before): day arithmetic without a calendar.
+    public var ordinal: Int {
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The day `ordinal` days after 1970-01-01.
+    public init(ordinal: Int) {
+        let z = ordinal + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        day = dayOfYear - (153 * shifted + 2) / 5 + 1
+        month = shifted < 10 ? shifted + 3 : shifted - 9
+        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    }
+
+    /// ISO weekday: 1 Monday ... 7 Sunday.
+    public var weekday: Int {
+        // 1970-01-01 was a Thursday.
+        ((ordinal % 7 + 7) % 7 + 3) % 7 + 1
     }
 
     /// Parses `YYYY-MM-DD`; returns nil for anything else.
@@ -49,7 +81,7 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     /// The day `count` days later (earlier when negative).
     public func adding(days count: Int) -> Day {
-        Day(containing: Calendar.shanghai.date(byAdding: .day, value: count, to: start)!)
+        Day(ordinal: ordinal + count)
     }
 
     /// The month this day falls in.

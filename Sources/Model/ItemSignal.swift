@@ -13,10 +13,16 @@ public struct ItemSignal: Sendable, Hashable {
     public var sites: [String]
     /// Where it appeared: the post platform (微博, 抖音 ...) or petition channel.
     public var channel: String?
+    /// A petition's 办理状态 and 办结时间, for follow-up deadlines.
+    public var status: String?
+    public var closedAt: Date?
 
     public init(itemID: String, kind: ItemKind, at: Date, assessment: ItemAssessment,
-                storyKey: String, link: ProjectLink?, sites: [String] = [], channel: String? = nil) {
+                storyKey: String, link: ProjectLink?, sites: [String] = [], channel: String? = nil,
+                status: String? = nil, closedAt: Date? = nil) {
         self.channel = channel
+        self.status = status
+        self.closedAt = closedAt
         self.itemID = itemID
         self.kind = kind
         self.at = at

@@ -30,6 +30,11 @@ public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConve
         month == 12 ? Period(year: year + 1, month: 1)! : Period(year: year, month: month + 1)!
     }
 
+    /// The month before.
+    public var previous: Period {
+        month == 1 ? Period(year: year - 1, month: 12)! : Period(year: year, month: month - 1)!
+    }
+
     public var description: String {
         let monthText = month < 10 ? "0\(month)" : "\(month)"
         return "\(year)-\(monthText)"

@@ -6,9 +6,48 @@ public enum RiskFlag: String, Codable, Sendable, CaseIterable, Comparable {
     case underreported
     /// As `underreported`, and the department's row says 无欠薪 with a no-arrears commitment.
     case contradictsCommitment = "contradicts_commitment"
+    /// Collective action, extreme acts or threats, or a sudden rise of stories.
+    case escalating
+    /// A petition past its deadline, or an arrears row without progress between reports.
+    case staleFollowup = "stale_followup"
+    /// Wage signals after the arrears were reported cleared (清零).
+    case recurrence
+    /// The signals are about project payments presented as wages.
+    case nonWageDispute = "non_wage_dispute"
 
     public static func < (lhs: RiskFlag, rhs: RiskFlag) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// The flag as the users call it.
+    public var label: String {
+        switch self {
+        case .underreported: "疑似漏报"
+        case .contradictsCommitment: "违背无欠薪承诺"
+        case .escalating: "升级风险"
+        case .staleFollowup: "跟进超时"
+        case .recurrence: "清零后反弹"
+        case .nonWageDispute: "非工资纠纷"
+        }
+    }
+}
+
+/// Why one flag was raised: the items and ledger rows behind it, and the rule that applied.
+public struct FlagEvidence: Codable, Hashable, Sendable {
+    public var flag: RiskFlag
+    /// What raised it, in words for a clerk.
+    public var reason: String
+    /// The thresholds of rules/register.yaml that applied, by name.
+    public var thresholds: [String: Double]
+    public var items: [String]
+    public var reports: [String]
+
+    public init(flag: RiskFlag, reason: String, thresholds: [String: Double] = [:], items: [String] = [], reports: [String] = []) {
+        self.flag = flag
+        self.reason = reason
+        self.thresholds = thresholds
+        self.items = items
+        self.reports = reports
     }
 }
 
@@ -20,6 +59,15 @@ public enum ReportedState: String, Codable, Sendable {
     case none
     /// No row was filed.
     case missing
+
+    /// The state as the users call it.
+    public var label: String {
+        switch self {
+        case .arrears: "有欠薪"
+        case .none: "无欠薪"
+        case .missing: "未填报"
+        }
+    }
 }
 
 /// The register as of one day: the JSON answer of spec section 5.
@@ -84,6 +132,10 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         public var reportEvidence: [String]
         /// The project's stories in the window, widest spread first.
         public var stories: [StorySpread]
+        /// For each flag, what raised it.
+        public var flagEvidence: [FlagEvidence] = []
+        /// The signals' scores added up, each weighed by its season (腊月, year-end).
+        public var weightedScore: Double = 0
 
         public init(projectID: String, name: String, department: String, township: String?,
                     sensitive: Bool, signals: Signals, reported: ReportedState, flags: [RiskFlag],
@@ -106,6 +158,8 @@ public struct RegisterReport: Codable, Hashable, Sendable {
             case reported, flags, evidence
             case reportEvidence = "report_evidence"
             case stories
+            case flagEvidence = "flag_evidence"
+            case weightedScore = "weighted_score"
         }
 
         // Written by hand so that a project without a township says `"township": null`
@@ -123,6 +177,8 @@ public struct RegisterReport: Codable, Hashable, Sendable {
             try container.encode(evidence, forKey: .evidence)
             try container.encode(reportEvidence, forKey: .reportEvidence)
             try container.encode(stories, forKey: .stories)
+            try container.encode(flagEvidence, forKey: .flagEvidence)
+            try container.encode(weightedScore, forKey: .weightedScore)
         }
     }
 
@@ -144,8 +200,11 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         public var flagged: Int
         public var underreported: Int
         public var contradictedCommitments: Int
+        /// Active projects times months in the window with no row filed by the due day.
         public var reportsMissing: Int
         public var rowsRejected: Int
+        /// Rows of months in the window filed after the due day.
+        public var lateFilings: Int = 0
 
         public init(department: String, projects: Int = 0, flagged: Int = 0, underreported: Int = 0,
                     contradictedCommitments: Int = 0, reportsMissing: Int = 0, rowsRejected: Int = 0) {
@@ -163,6 +222,15 @@ public struct RegisterReport: Codable, Hashable, Sendable {
             case contradictedCommitments = "contradicts_commitment"
             case reportsMissing = "reports_missing"
             case rowsRejected = "rows_rejected"
+            case lateFilings = "late_filings"
+        }
+
+        /// Worst first: flagged projects, then underreported, contradicted commitments,
+        /// missing reports, rejected rows, late filings; by name on a tie.
+        public static func worstFirst(_ lhs: DepartmentEntry, _ rhs: DepartmentEntry) -> Bool {
+            let left = [lhs.flagged, lhs.underreported, lhs.contradictedCommitments, lhs.reportsMissing, lhs.rowsRejected, lhs.lateFilings]
+            let right = [rhs.flagged, rhs.underreported, rhs.contradictedCommitments, rhs.reportsMissing, rhs.rowsRejected, rhs.lateFilings]
+            return left != right ? right.lexicographicallyPrecedes(left) : lhs.department < rhs.department
         }
     }
 
@@ -192,6 +260,8 @@ public struct RegisterReport: Codable, Hashable, Sendable {
     public var projects: [ProjectEntry]
     public var unregistered: [UnregisteredEntry]
     public var departments: [DepartmentEntry]
+    /// The same scorecard per township (属地); `department` holds the township's name.
+    public var townships: [DepartmentEntry] = []
     /// Unhealthy sources at the time the register was made (not part of a past as-of view).
     public var sourceHealth: [SourceWarning] = []
 
@@ -207,7 +277,7 @@ public struct RegisterReport: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of"
         case windowDays = "window_days"
-        case projects, unregistered, departments
+        case projects, unregistered, departments, townships
         case sourceHealth = "source_health"
     }
 }

@@ -60,7 +60,7 @@ extension Monitor {
     /// - Parameters:
     ///   - only: the feeds to fetch (for `watch`, those that are due); nil for all.
     ///   - progress: called as transfers finish (done, total), on the fetching thread.
-    public func runCycle(asOf: Day, windowDays: Int, now: Date = Date(), only: Set<String>? = nil,
+    public func runCycle(asOf: Day, windowDays: Int? = nil, now: Date = Date(), only: Set<String>? = nil,
                          progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> CycleReport {
         let engine = try makeEngine()
         var catalog = try FeedCatalog.load(directory: feedsDirectory)
@@ -104,7 +104,7 @@ extension Monitor {
         }
 
         let assessed = try assessPendingItems(engine: engine)
-        let register = try evaluateRegister(asOf: asOf, windowDays: windowDays, now: now)
+        let register = try evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: engine.rulebook.register)
         return CycleReport(
             feeds: catalog.feeds.compactMap { outcomes[$0.id] }, assessed: assessed, register: register)
     }
@@ -196,13 +196,20 @@ extension Monitor {
     }
 
     /// The register as of `asOf`, from what the store holds; source health as of `now`.
-    public func evaluateRegister(asOf: Day, windowDays: Int, now: Date = Date()) throws -> RegisterReport {
-        let from = asOf.adding(days: -(windowDays - 1)).start
+    /// - Parameters:
+    ///   - windowDays: the look-back window; nil for the rules' `window_days`.
+    ///   - rules: the register's rules; nil to read them from the rules folder.
+    public func evaluateRegister(asOf: Day, windowDays: Int? = nil, now: Date = Date(),
+                                 rules: RegisterRules? = nil) throws -> RegisterReport {
+        let rules = try rules ?? loadRulebook().register
+        let windowDays = windowDays ?? rules.windowDays
+        let lookBack = RiskRegister.lookBackDays(rules: rules, windowDays: windowDays)
+        let from = asOf.adding(days: -(lookBack - 1)).start
         let until = asOf.adding(days: 1).start
         let inputs = try database.registerInputs(from: from, until: until)
         let register = RiskRegister(
             projects: inputs.projects, reports: inputs.reports, signals: StoryClusters.merge(inputs.signals),
-            rejectedRows: inputs.rejectedRows)
+            rejectedRows: inputs.rejectedRows, rules: rules)
         var report = register.evaluate(asOf: asOf, windowDays: windowDays)
         report.sourceHealth = try database.feedStates().values
             .compactMap { state in

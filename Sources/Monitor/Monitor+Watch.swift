@@ -55,7 +55,7 @@ extension Monitor {
     ///   - report: called after every cycle.
     ///   - failed: called when a round fails.
     ///   - progress: passed to each cycle.
-    public func watch(defaultInterval: TimeInterval, windowDays: Int, retryAfter: TimeInterval = 30,
+    public func watch(defaultInterval: TimeInterval, windowDays: Int?, retryAfter: TimeInterval = 30,
                       shouldStop: @Sendable () -> Bool,
                       progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
                       failed: (any Error) -> Void = { _ in },

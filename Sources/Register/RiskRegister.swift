@@ -4,82 +4,88 @@ import Model
 /// Sets the signals against the departments' ledgers and raises flags (spec section 5).
 ///
 /// Pure: everything it needs is passed in, including the as-of day, so the
-/// register of any past day can be rebuilt from what was known on that day.
+/// register of any past day can be rebuilt from what was known on that day:
+/// ledger rows filed by then, items dated by then, petitions closed by then.
 public struct RiskRegister: Sendable {
     public var projects: [Project]
     public var reports: [DepartmentReport]
     public var signals: [ItemSignal]
     /// Rows rejected at import, per department (填报单位).
     public var rejectedRows: [String: Int]
+    public var rules: RegisterRules
 
     public init(projects: [Project], reports: [DepartmentReport], signals: [ItemSignal],
-                rejectedRows: [String: Int] = [:]) {
+                rejectedRows: [String: Int] = [:], rules: RegisterRules = RegisterRules()) {
         self.projects = projects
         self.reports = reports
         self.signals = signals
         self.rejectedRows = rejectedRows
+        self.rules = rules
+    }
+
+    /// How many days back from the as-of day the register reads signals: the window,
+    /// or further when the sudden-rise baseline needs it.
+    public static func lookBackDays(rules: RegisterRules, windowDays: Int) -> Int {
+        max(windowDays, rules.surgeDays + rules.baselineDays)
     }
 
     /// The register as of the end of `asOf`, looking back `windowDays` days (asOf included).
     ///
     /// Only ledger rows filed by `asOf` count, so a late filing does not clear an earlier flag.
-    /// - Complexity: O(p + r + s log s) for p projects, r ledger rows and s signals.
+    /// - Complexity: O(p + r log r + s log s) for p projects, r ledger rows and s signals.
     public func evaluate(asOf: Day, windowDays: Int) -> RegisterReport {
         let windowStart = asOf.adding(days: -(windowDays - 1))
-        let from = windowStart.start
+        let lookBackStart = asOf.adding(days: -(Self.lookBackDays(rules: rules, windowDays: windowDays) - 1))
+        let calendar = RegisterCalendar(rules: rules, span: lookBackStart...asOf)
+        let from = lookBackStart.start
         let until = asOf.adding(days: 1).start
 
         var signalsByProject: [String: [ItemSignal]] = [:]
         var unlinkedSites: [String: [String]] = [:]
+        let windowFrom = windowStart.start
         for signal in signals where signal.at >= from && signal.at < until && signal.assessment.isSignal {
             if let link = signal.link, link.band == .link {
                 signalsByProject[link.projectID, default: []].append(signal)
-            } else if signal.link == nil {
+            } else if signal.link == nil && signal.at >= windowFrom {
                 for site in signal.sites {
                     unlinkedSites[site, default: []].append(signal.itemID)
                 }
             }
         }
 
+        // Every row filed by the as-of day, per project, oldest month first.
         var rowsByProject: [String: [DepartmentReport]] = [:]
-        for row in reports where row.filedOn <= asOf
-            && row.period.lastDay >= windowStart && row.period.firstDay <= asOf {
+        for row in reports where row.filedOn <= asOf && row.period.firstDay <= asOf {
             if let projectID = row.projectID {
                 rowsByProject[projectID, default: []].append(row)
             }
         }
+        let months = ReportingMonths(windowStart: windowStart, asOf: asOf, dueDay: rules.reportDueDay)
 
         var entries: [RegisterReport.ProjectEntry] = []
+        entries.reserveCapacity(projects.count)
         var departments: [String: RegisterReport.DepartmentEntry] = [:]
+        var townships: [String: RegisterReport.DepartmentEntry] = [:]
         for project in projects {
-            let projectSignals = (signalsByProject[project.id] ?? []).sorted { ($0.at, $0.itemID) < ($1.at, $1.itemID) }
-            let verdict = LedgerVerdict(rows: rowsByProject[project.id] ?? [])
-            let openWage = projectSignals.filter { $0.assessment.isOpenWageSignal }
-            var flags: [RiskFlag] = []
-            // A 工程款 row or a row already 清零 does not answer open wage claims.
-            if project.isSensitive && !openWage.isEmpty && !verdict.reportsOpenWageArrears {
-                flags.append(.underreported)
-                if verdict.hasCommitment { flags.append(.contradictsCommitment) }
-            }
-            let evidence = (flags.isEmpty ? projectSignals : openWage).map(\.itemID)
-            entries.append(RegisterReport.ProjectEntry(
-                projectID: project.id, name: project.name, department: project.department,
-                township: project.township, sensitive: project.isSensitive,
-                signals: RegisterReport.Signals(
-                    petitions: projectSignals.count { $0.kind == .petition },
-                    posts: projectSignals.count { $0.kind == .post },
-                    stories: Set(projectSignals.map(\.storyKey)).count,
-                    score: projectSignals.reduce(0) { $0 + $1.assessment.score }),
-                reported: verdict.state, flags: flags, evidence: evidence,
-                reportEvidence: verdict.rows.map(\.id), stories: Self.spread(of: projectSignals)))
+            var context = ProjectContext(
+                project: project, asOf: asOf, windowStart: windowStart, rules: rules, calendar: calendar,
+                signals: (signalsByProject[project.id] ?? []).sorted { ($0.at, $0.itemID) < ($1.at, $1.itemID) },
+                rows: (rowsByProject[project.id] ?? []).sorted { ($0.period, $0.id) < ($1.period, $1.id) })
+            let entry = context.entry()
+            entries.append(entry)
 
-            var line = departments[project.department] ?? .init(department: project.department)
-            line.projects += 1
-            if !flags.isEmpty { line.flagged += 1 }
-            if flags.contains(.underreported) { line.underreported += 1 }
-            if flags.contains(.contradictsCommitment) { line.contradictedCommitments += 1 }
-            if verdict.state == .missing && project.status == .active { line.reportsMissing += 1 }
-            departments[project.department] = line
+            let filing = months.filing(of: project, rows: context.rows)
+            for key in [project.department, project.township].enumerated() {
+                guard let name = key.element else { continue }
+                var line = (key.offset == 0 ? departments[name] : townships[name]) ?? .init(department: name)
+                line.projects += 1
+                if !entry.flags.isEmpty { line.flagged += 1 }
+                if entry.flags.contains(.underreported) { line.underreported += 1 }
+                if entry.flags.contains(.contradictsCommitment) { line.contradictedCommitments += 1 }
+                line.reportsMissing += filing.missing
+                line.lateFilings += filing.late
+                if key.offset == 0 { departments[name] = line } else { townships[name] = line }
+            }
         }
         for (department, count) in rejectedRows {
             departments[department, default: .init(department: department)].rowsRejected += count
@@ -87,18 +93,237 @@ public struct RiskRegister: Sendable {
 
         entries.sort { lhs, rhs in
             if lhs.flags.isEmpty != rhs.flags.isEmpty { return !lhs.flags.isEmpty }
-            if lhs.signals.score != rhs.signals.score { return lhs.signals.score > rhs.signals.score }
+            if lhs.weightedScore != rhs.weightedScore { return lhs.weightedScore > rhs.weightedScore }
             return lhs.projectID < rhs.projectID
         }
         let unregistered = unlinkedSites
             .map { RegisterReport.UnregisteredEntry(mention: $0.key, items: Array(Set($0.value)).sorted()) }
             .sorted { ($1.items.count, $0.mention) < ($0.items.count, $1.mention) }
-        let scorecard = departments.values.sorted {
-            ($1.flagged, $1.underreported, $1.contradictedCommitments, $1.reportsMissing, $1.rowsRejected, $0.department)
-                < ($0.flagged, $0.underreported, $0.contradictedCommitments, $0.reportsMissing, $0.rowsRejected, $1.department)
+        var report = RegisterReport(asOf: asOf, windowDays: windowDays, projects: entries, unregistered: unregistered,
+                                    departments: departments.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst))
+        report.townships = townships.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst)
+        return report
+    }
+}
+
+/// The months whose ledger rows the scorecard judges: those whose due day (the
+/// rules' day of the next month) falls in the window.
+struct ReportingMonths {
+    var due: [(period: Period, dueDay: Day)] = []
+
+    init(windowStart: Day, asOf: Day, dueDay: Int) {
+        // A month is due in the next one: start from the month before the window.
+        var period = windowStart.period.previous
+        while period.firstDay <= asOf {
+            let day = Day(year: period.next.year, month: period.next.month, day: dueDay)!
+            if day >= windowStart && day <= asOf { due.append((period, day)) }
+            period = period.next
         }
-        return RegisterReport(asOf: asOf, windowDays: windowDays, projects: entries,
-                              unregistered: unregistered, departments: scorecard)
+    }
+
+    /// Months without a row for an active project, and rows filed after their due day.
+    /// A row whose filing day was not given (the import day stands in) is never late:
+    /// when it was filed is unknown.
+    func filing(of project: Project, rows: [DepartmentReport]) -> (missing: Int, late: Int) {
+        var missing = 0, late = 0
+        for (period, dueDay) in due {
+            let filed = rows.filter { $0.period == period && $0.department == project.department }
+            if filed.isEmpty && project.status == .active { missing += 1 }
+            late += filed.count { !$0.isFilingDayImputed && $0.filedOn > dueDay }
+        }
+        return (missing, late)
+    }
+}
+
+/// One project's signals and rows, and the flags they raise.
+struct ProjectContext {
+    let project: Project
+    let asOf: Day
+    let windowStart: Day
+    let rules: RegisterRules
+    let calendar: RegisterCalendar
+    /// Linked signals of the look-back span, oldest first.
+    let signals: [ItemSignal]
+    /// Rows filed by the as-of day, oldest month first.
+    let rows: [DepartmentReport]
+
+    /// The signals of the window.
+    var windowSignals: ArraySlice<ItemSignal> {
+        let start = windowStart.start
+        let first = signals.firstIndex { $0.at >= start } ?? signals.endIndex
+        return signals[first...]
+    }
+
+    mutating func entry() -> RegisterReport.ProjectEntry {
+        let inWindow = windowSignals
+        let verdict = LedgerVerdict(rows: rows.filter { $0.period.lastDay >= windowStart })
+        var evidence: [FlagEvidence] = []
+        evidence += underreporting(inWindow, verdict)
+        evidence += escalation(inWindow)
+        evidence += staleFollowup()
+        evidence += recurrence(inWindow)
+        evidence += nonWageDispute(inWindow)
+        let flags = evidence.map(\.flag)
+
+        let openWage = inWindow.filter { $0.assessment.isOpenWageSignal }
+        let flaggedItems = Set(evidence.flatMap(\.items))
+        let shown = flags.isEmpty ? inWindow.map(\.itemID) : (openWage.map(\.itemID) + flaggedItems).uniqued()
+        var entry = RegisterReport.ProjectEntry(
+            projectID: project.id, name: project.name, department: project.department,
+            township: project.township, sensitive: isSensitive(inWindow),
+            signals: RegisterReport.Signals(
+                petitions: inWindow.count { $0.kind == .petition },
+                posts: inWindow.count { $0.kind == .post },
+                stories: Set(inWindow.map(\.storyKey)).count,
+                score: inWindow.reduce(0) { $0 + $1.assessment.score }),
+            reported: verdict.state, flags: flags, evidence: shown.sorted(),
+            reportEvidence: (verdict.rows.map(\.id) + evidence.flatMap(\.reports)).uniqued().sorted(),
+            stories: RiskRegister.spread(of: Array(inWindow)))
+        entry.flagEvidence = evidence
+        entry.weightedScore = inWindow.reduce(0) { $0 + $1.assessment.score * calendar.seasonWeight(on: Day(containing: $1.at)) }
+        return entry
+    }
+
+    func isSensitive(_ inWindow: ArraySlice<ItemSignal>) -> Bool {
+        if rules.isSensitive(project) { return true }
+        guard rules.sensitiveSignalDays > 0 else { return false }
+        return Set(inWindow.filter { $0.assessment.isOpenWageSignal }.map { Day(containing: $0.at) }).count >= rules.sensitiveSignalDays
+    }
+
+    /// underreported and contradicts_commitment: open wage claims on a sensitive project
+    /// that the latest ledger month does not answer. A 工程款 row or a row already 清零
+    /// does not answer them.
+    func underreporting(_ inWindow: ArraySlice<ItemSignal>, _ verdict: LedgerVerdict) -> [FlagEvidence] {
+        let openWage = inWindow.filter { $0.assessment.isOpenWageSignal }
+        guard isSensitive(inWindow), !openWage.isEmpty, !verdict.reportsOpenWageArrears else { return [] }
+        let said = switch verdict.state {
+        case .missing: "部门未报送本项目台账"
+        case .none: "部门台账报“无欠薪”"
+        case .arrears: "部门台账所报欠薪不是未清零的工资"
+        }
+        var raised = [FlagEvidence(
+            flag: .underreported,
+            reason: "敏感项目在 \(windowStart)–\(asOf) 有 \(openWage.count) 条欠薪信号，\(said)",
+            items: openWage.map(\.itemID), reports: verdict.rows.map(\.id))]
+        let promised = verdict.rows.filter { $0.status == .none && $0.commitment == true }
+        if !promised.isEmpty {
+            raised.append(FlagEvidence(
+                flag: .contradictsCommitment, reason: "台账附无欠薪承诺书，但有 \(openWage.count) 条欠薪信号",
+                items: openWage.map(\.itemID), reports: promised.map(\.id)))
+        }
+        return raised
+    }
+
+    /// escalating: collective action, extreme acts or threats, or a sudden rise of stories.
+    func escalation(_ inWindow: ArraySlice<ItemSignal>) -> [FlagEvidence] {
+        var reasons: [String] = []
+        var items: [String] = []
+        // Resolved items (已结清) no longer threaten anything.
+        let open = inWindow.filter { !$0.assessment.isResolved }
+        let collective = open.filter {
+            ($0.assessment.people ?? 0) >= rules.collectivePeople || $0.assessment.firedRules.contains(where: rules.collectiveRules.contains)
+        }
+        if !collective.isEmpty {
+            reasons.append("\(collective.count) 条为集体讨薪或涉及 \(rules.collectivePeople) 人以上")
+            items += collective.map(\.itemID)
+        }
+        let extreme = open.filter { $0.assessment.firedRules.contains(where: rules.extremeRules.contains) }
+        if !extreme.isEmpty {
+            reasons.append("\(extreme.count) 条含极端行为或扬言")
+            items += extreme.map(\.itemID)
+        }
+        // Stories by the day their first copy was seen.
+        var firstSeen: [String: (at: Date, item: String)] = [:]
+        for signal in signals where firstSeen[signal.storyKey] == nil {
+            firstSeen[signal.storyKey] = (signal.at, signal.itemID)
+        }
+        let recentStart = asOf.adding(days: -(rules.surgeDays - 1)).start
+        let baselineStart = asOf.adding(days: -(rules.surgeDays + rules.baselineDays - 1)).start
+        let recent = firstSeen.values.filter { $0.at >= recentStart }
+        let baseline = firstSeen.values.count { $0.at >= baselineStart && $0.at < recentStart }
+        let expected = Double(baseline) * Double(rules.surgeDays) / Double(rules.baselineDays)
+        if recent.count >= rules.surgeMinStories && Double(recent.count) >= rules.surgeFactor * expected {
+            reasons.append(String(format: "近 %d 天新增 %d 个事件，此前 %d 天共 %d 个（突增）",
+                                  rules.surgeDays, recent.count, rules.baselineDays, baseline))
+            items += recent.map(\.item)
+        }
+        guard !reasons.isEmpty else { return [] }
+        return [FlagEvidence(
+            flag: .escalating, reason: reasons.joined(separator: "；"),
+            thresholds: ["collective_people": Double(rules.collectivePeople), "surge_days": Double(rules.surgeDays),
+                         "baseline_days": Double(rules.baselineDays), "surge_factor": rules.surgeFactor,
+                         "surge_min_stories": Double(rules.surgeMinStories)],
+            items: items.uniqued().sorted())]
+    }
+
+    /// stale_followup: petitions still open past their deadline in working days, and
+    /// arrears rows still open with the same unpaid amount over consecutive months.
+    func staleFollowup() -> [FlagEvidence] {
+        var reasons: [String] = []
+        var items: [String] = []
+        var reports: [String] = []
+        let asOfEnd = asOf.adding(days: 1).start
+        var overdue = 0
+        for signal in signals where signal.kind == .petition {
+            let closed = signal.closedAt.map { $0 < asOfEnd } ?? (signal.status == "closed")
+            guard !closed else { continue }
+            let deadline = calendar.adding(workingDays: rules.petitionDeadline(channel: signal.channel), to: Day(containing: signal.at))
+            if deadline < asOf {
+                overdue += 1
+                items.append(signal.itemID)
+            }
+        }
+        if overdue > 0 { reasons.append("\(overdue) 件信访超过办理时限未办结") }
+
+        // The latest months with rows, newest first, as long as they follow each other.
+        var byMonth: [(period: Period, rows: [DepartmentReport])] = []
+        for row in rows.reversed() {
+            if byMonth.last?.period == row.period { byMonth[byMonth.count - 1].rows.append(row) } else { byMonth.append((row.period, [row])) }
+        }
+        if let latest = byMonth.first, latest.period.lastDay >= windowStart, byMonth.count >= rules.ledgerStaleMonths {
+            let run = byMonth.prefix(rules.ledgerStaleMonths)
+            let consecutive = zip(run, run.dropFirst()).allSatisfy { $0.1.period.next == $0.0.period }
+            let unpaid = run.map { month in
+                month.rows.filter { $0.status == .arrears && $0.resolved != true }
+                    .reduce(0.0) { $0 + ($1.amountOwed ?? 0) - ($1.amountPaid ?? 0) }
+            }
+            let open = run.allSatisfy { $0.rows.contains { $0.status == .arrears && $0.resolved != true } }
+            if consecutive && open && unpaid.allSatisfy({ $0 >= unpaid.last! - 0.005 }) {
+                reasons.append("连续 \(rules.ledgerStaleMonths) 个月台账欠薪未清零、未付金额无变化")
+                reports += run.flatMap { $0.rows.filter { $0.status == .arrears }.map(\.id) }
+            }
+        }
+        guard !reasons.isEmpty else { return [] }
+        return [FlagEvidence(
+            flag: .staleFollowup, reason: reasons.joined(separator: "；"),
+            thresholds: ["default_petition_deadline": Double(rules.defaultPetitionDeadline),
+                         "ledger_stale_months": Double(rules.ledgerStaleMonths)],
+            items: items.sorted(), reports: reports.sorted())]
+    }
+
+    /// recurrence: wage claims after a row said the arrears were cleared (清零).
+    func recurrence(_ inWindow: ArraySlice<ItemSignal>) -> [FlagEvidence] {
+        guard let cleared = rows.filter({ $0.resolved == true && $0.resolvedOn != nil }).max(by: { $0.resolvedOn! < $1.resolvedOn! }),
+              let resolvedOn = cleared.resolvedOn else { return [] }
+        let after = resolvedOn.adding(days: rules.recurrenceGraceDays).start
+        let again = inWindow.filter { $0.assessment.isOpenWageSignal && $0.at >= after }
+        guard !again.isEmpty else { return [] }
+        return [FlagEvidence(
+            flag: .recurrence, reason: "台账 \(resolvedOn) 清零后又有 \(again.count) 条欠薪信号",
+            thresholds: ["grace_days": Double(rules.recurrenceGraceDays)],
+            items: again.map(\.itemID).sorted(), reports: [cleared.id])]
+    }
+
+    /// non_wage_dispute: most signals claim project, material or rental money.
+    func nonWageDispute(_ inWindow: ArraySlice<ItemSignal>) -> [FlagEvidence] {
+        let payment = inWindow.filter { $0.assessment.claim == .projectPayment }
+        guard payment.count >= rules.nonWageMinSignals,
+              Double(payment.count) >= rules.nonWageMinShare * Double(inWindow.count) else { return [] }
+        let rows = rows.filter { $0.period.lastDay >= windowStart && $0.arrearsType == .projectPayment }
+        return [FlagEvidence(
+            flag: .nonWageDispute, reason: "\(inWindow.count) 条信号中 \(payment.count) 条讨要工程款、材料款或租赁费等，非工资",
+            thresholds: ["min_signals": Double(rules.nonWageMinSignals), "min_share": rules.nonWageMinShare],
+            items: payment.map(\.itemID).sorted(), reports: rows.map(\.id))]
     }
 }
 
@@ -123,8 +348,6 @@ struct LedgerVerdict {
     /// The rows of the latest reporting month in the window.
     var rows: [DepartmentReport]
     var state: ReportedState
-    /// A 无欠薪 row of that month carries a no-arrears commitment (无欠薪承诺书).
-    var hasCommitment: Bool
     /// A row of that month reports wage arrears not yet cleared.
     var reportsOpenWageArrears: Bool
 
@@ -132,13 +355,19 @@ struct LedgerVerdict {
         guard let latest = all.map(\.period).max() else {
             rows = []
             state = .missing
-            hasCommitment = false
             reportsOpenWageArrears = false
             return
         }
         rows = all.filter { $0.period == latest }.sorted { $0.id < $1.id }
         state = rows.contains { $0.status == .arrears } ? .arrears : .none
-        hasCommitment = rows.contains { $0.status == .none && $0.commitment == true }
         reportsOpenWageArrears = rows.contains { $0.isOpenWageArrears }
+    }
+}
+
+extension Sequence where Element: Hashable {
+    /// The elements in order, each once.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
     }
 }

@@ -149,6 +149,8 @@ public struct Rulebook: Sendable {
     public var rules: [Rule]
     public var negation: Negation
     public var linking: LinkingSettings
+    /// The register's thresholds, window and calendar (`register:`, rules/register.yaml).
+    public var register = RegisterRules()
     /// A stamp of the rule texts: assessments made under another version are redone.
     public var version: String
 
@@ -156,10 +158,23 @@ public struct Rulebook: Sendable {
     /// - Parameter files: file name and text of each `rules/*.yaml`, in load order.
     public static func parse(files: [(name: String, text: String)]) throws(ScoringError) -> Rulebook {
         var builder = RulebookBuilder()
-        for (name, text) in files {
-            try builder.read(file: name, text: text)
+        var scoringFiles: [String] = []
+        for (name, text) in files where try builder.read(file: name, text: text) {
+            scoringFiles.append("\(name)\u{0}\(text)")
         }
-        return try builder.finish(version: StableHash.hex(of: files.map { "\($0.name)\u{0}\($0.text)" }.joined(separator: "\u{1}")))
+        // The stamp covers only what scoring reads: a change of register thresholds
+        // re-evaluates the register, never every stored item.
+        var rulebook = try builder.finish(version: StableHash.hex(of: scoringFiles.joined(separator: "\u{1}")))
+        rulebook.register = builder.register ?? RegisterRules()
+        // The register names scoring rules: a typo would silently never raise a flag.
+        let known = Set(rulebook.rules.map(\.id))
+        let named = builder.register.map { $0.collectiveRules.union($0.extremeRules) } ?? []
+        for id in named.sorted() where !known.contains(id) {
+            let place = builder.registerPlace
+            throw .invalid(file: place?.file ?? "rules", line: place?.node.mark?.line, column: place?.node.mark?.column,
+                           reason: "register.escalating names rule \(id), which no rules file defines")
+        }
+        return rulebook
     }
 }
 
@@ -171,14 +186,23 @@ private struct RulebookBuilder {
     var ruleNodes: [(file: String, node: Node, id: String, conditions: [Rulebook.Condition])] = []
     var negation: Rulebook.Negation?
     var linking: Rulebook.LinkingSettings?
+    var register: RegisterRules?
+    var registerPlace: (file: String, node: Node)?
     var lastFile = "rules"
 
-    mutating func read(file: String, text: String) throws(ScoringError) {
+    /// Reads one file's sections. - Returns: whether it holds anything scoring reads.
+    mutating func read(file: String, text: String) throws(ScoringError) -> Bool {
         lastFile = file
         let reader = RulesFileReader(file: file)
-        guard let root = try reader.root(of: text) else { return }
-        for (key, node, keyNode) in try reader.mapping(root, "the file", allowed: ["lexicons", "rules", "negation", "linking"]) {
+        guard let root = try reader.root(of: text) else { return false }
+        var scoring = false
+        for (key, node, keyNode) in try reader.mapping(root, "the file", allowed: ["lexicons", "rules", "negation", "linking", "register"]) {
+            if key != "register" { scoring = true }
             switch key {
+            case "register":
+                guard register == nil else { throw reader.failure(keyNode, "register: is already defined in another rules file") }
+                register = try RegisterRulesReader(reader: reader).read(node)
+                registerPlace = (file, node)
             case "lexicons": try readLexicons(node, reader)
             case "rules": for ruleNode in try reader.sequence(node, "rules") { try readRule(ruleNode, reader) }
             case "negation":
@@ -190,6 +214,7 @@ private struct RulebookBuilder {
             default: break
             }
         }
+        return scoring
     }
 
     mutating func readLexicons(_ node: Node, _ reader: RulesFileReader) throws(ScoringError) {

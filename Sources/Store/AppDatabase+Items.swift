@@ -182,17 +182,20 @@ extension AppDatabase {
         }
     }
 
-    /// Assessed items whose time lies in `from ..< until`: their publication
-    /// time, or for undated items the time wagewatch first fetched them.
+    /// Assessed wage-arrears signals whose time lies in `from ..< until`: their publication
+    /// time, or for undated items the time wagewatch first fetched them. Items that are
+    /// not signals never reach the register.
     public func signals(from: Date, until: Date) throws -> [ItemSignal] {
         try writer.read { db in try signals(in: db, from: from, until: until) }
     }
 
     private func signals(in db: Database, from: Date, until: Date) throws -> [ItemSignal] {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT item.id, item.kind, item.channel, coalesce(item.published_at, item.fetched_at) AS at, assessment.*
+            SELECT item.id, item.kind, item.channel, item.status, item.closed_at,
+                   coalesce(item.published_at, item.fetched_at) AS at, assessment.*
             FROM item JOIN assessment ON assessment.item_id = item.id
             WHERE coalesce(item.published_at, item.fetched_at) >= ? AND coalesce(item.published_at, item.fetched_at) < ?
+              AND assessment.is_signal
             ORDER BY item.id
             """, arguments: [from, until])
         return try rows.map { row in
@@ -202,7 +205,8 @@ extension AppDatabase {
             let verdict = try StoredAssessment(row: row)
             return ItemSignal(
                 itemID: itemID, kind: kind, at: row["at"], assessment: verdict.assessment,
-                storyKey: verdict.storyKey, link: verdict.link, sites: verdict.sites, channel: row["channel"])
+                storyKey: verdict.storyKey, link: verdict.link, sites: verdict.sites, channel: row["channel"],
+                status: row["status"], closedAt: row["closed_at"])
         }
     }
 }

@@ -35,11 +35,11 @@ struct RegisterOptions: ParsableArguments {
     @Option(help: "The day the register is evaluated for, YYYY-MM-DD (default: today, Asia/Shanghai).")
     var asOf: Day?
 
-    @Option(help: "How many days the register looks back, the as-of day included.")
-    var window = 30
+    @Option(help: "How many days the register looks back, the as-of day included (default: window_days of rules/register.yaml).")
+    var window: Int?
 
     func validate() throws {
-        guard (1...366).contains(window) else {
+        if let window, !(1...366).contains(window) {
             throw ValidationError("--window must be between 1 and 366 days, got \(window)")
         }
     }

@@ -74,36 +74,16 @@ struct RiskListTable {
         lines.append("")
         lines.append("部门评分 department scorecard")
         lines.append(contentsOf: TextTable(
-            header: ["部门", "项目", "有标记", "疑似漏报", "违背承诺", "未填报", "退回行"],
+            header: ["部门", "项目", "有标记", "疑似漏报", "违背承诺", "未填报", "退回行", "迟报"],
             rows: register.departments.map {
                 [$0.department, "\($0.projects)", "\($0.flagged)", "\($0.underreported)",
-                 "\($0.contradictedCommitments)", "\($0.reportsMissing)", "\($0.rowsRejected)"]
+                 "\($0.contradictedCommitments)", "\($0.reportsMissing)", "\($0.rowsRejected)", "\($0.lateFilings)"]
             },
-            rightAligned: [1, 2, 3, 4, 5, 6]).lines())
+            rightAligned: [1, 2, 3, 4, 5, 6, 7]).lines())
         return lines.joined(separator: "\n")
     }
 
     private func formatScore(_ score: Double) -> String {
         score == score.rounded() ? "\(Int(score))" : String(format: "%.1f", score)
-    }
-}
-
-extension RiskFlag {
-    /// The flag as the users call it.
-    var label: String {
-        switch self {
-        case .underreported: "疑似漏报"
-        case .contradictsCommitment: "违背无欠薪承诺"
-        }
-    }
-}
-
-extension ReportedState {
-    var label: String {
-        switch self {
-        case .arrears: "有欠薪"
-        case .none: "无欠薪"
-        case .missing: "未填报"
-        }
     }
 }

@@ -23,12 +23,12 @@ extension WageWatch {
         @Option(help: "How often a feed without an interval of its own is asked, in seconds.")
         var interval: Double = 900
 
-        @Option(help: "How many days the register looks back, the day included.")
-        var window = 30
+        @Option(help: "How many days the register looks back, the day included (default: window_days of rules/register.yaml).")
+        var window: Int?
 
         func validate() throws {
             guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
-            guard (1...366).contains(window) else { throw ValidationError("--window must be between 1 and 366 days") }
+            if let window, !(1...366).contains(window) { throw ValidationError("--window must be between 1 and 366 days") }
         }
 
         func run() async throws {

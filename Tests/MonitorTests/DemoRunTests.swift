@@ -43,22 +43,26 @@ import Testing
         func project(_ id: String) throws -> RegisterReport.ProjectEntry {
             try #require(register.projects.first { $0.projectID == id })
         }
-        // Reported 无欠薪 with a commitment while workers petition and post.
-        #expect(try project("P-001").flags == [.underreported, .contradictsCommitment])
+        // Reported 无欠薪 with a commitment while workers petition and post; a 跳楼 threat and
+        // a collective petition; the 12-08 hotline call is past its 15 working days.
+        #expect(try project("P-001").flags == [.underreported, .contradictsCommitment, .escalating, .staleFollowup])
+        #expect(try project("P-001").flagEvidence.first { $0.flag == .staleFollowup }?.items == ["demo-petitions:XF-2024-1208"])
         #expect(try project("P-001").evidence.contains("demo-petitions:XF-2024-1201"))
         #expect(try !project("P-001").evidence.contains("demo-petitions:XF-2024-1105"))
-        // Reported 无欠薪, no commitment.
-        #expect(try project("P-002").flags == [.underreported])
-        // Properly reported: signals, no flag.
-        #expect(try project("P-003").flags.isEmpty)
+        // Reported 无欠薪, no commitment; collective.
+        #expect(try project("P-002").flags == [.underreported, .escalating])
+        // Properly reported, but 35 workers petitioned together.
+        #expect(try project("P-003").flags == [.escalating])
         #expect(try project("P-003").reported == .arrears)
         #expect(try project("P-003").signals.petitions + project("P-003").signals.posts >= 2)
         // Quiet.
         #expect(try project("P-004").flags.isEmpty)
         #expect(try project("P-004").signals == .init())
-        // Private project, project-payment dispute and a resolved case: signals but no flag.
-        #expect(try project("P-005").flags.isEmpty)
-        #expect(try project("P-006").flags.isEmpty)
+        // A private project is never underreported, but six workers together escalate.
+        #expect(try project("P-005").flags == [.escalating])
+        // Project payments presented as wages, with a road blocked.
+        #expect(try project("P-006").flags == [.escalating, .nonWageDispute])
+        // A resolved case: signals but no flag.
         #expect(try project("P-007").flags.isEmpty)
         #expect(register.projects.prefix(2).map(\.projectID) == ["P-001", "P-002"])
         // The Weibo post and its repost are one story seen twice on one platform.
@@ -69,14 +73,15 @@ import Testing
         #expect(register.unregistered.first?.mention == "锦绣华庭项目")
         #expect(register.unregistered.first?.items.count == 2)
         let education = try #require(register.departments.first { $0.department == "市教育局" })
-        #expect((education.underreported, education.reportsMissing, education.rowsRejected) == (1, 1, 1))
+        // P-015's December row was rejected, but December is not due until 01-10: not missing yet.
+        #expect((education.underreported, education.reportsMissing, education.rowsRejected) == (1, 0, 1))
 
         // The same register as the JSON document of spec section 5.
         let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(register)) as? [String: Any])
         #expect(json["as_of"] as? String == "2024-12-31")
         let projects = try #require(json["projects"] as? [[String: Any]])
         let site = try #require(projects.first { $0["project_id"] as? String == "P-001" })
-        #expect(site["flags"] as? [String] == ["underreported", "contradicts_commitment"])
+        #expect(site["flags"] as? [String] == ["underreported", "contradicts_commitment", "escalating", "stale_followup"])
         #expect(site["reported"] as? String == "none")
         #expect((site["evidence"] as? [String])?.count == 5)
         #expect((json["unregistered"] as? [[String: Any]])?.first?["mention"] as? String == "锦绣华庭项目")
@@ -97,7 +102,7 @@ import Testing
         #expect(school.reportEvidence == ["202411-002"])
         let site = try #require(early.projects.first { $0.projectID == "P-001" })
         #expect(site.reportEvidence == ["202411-001"])
-        #expect(site.flags == [.underreported, .contradictsCommitment])
+        #expect(site.flags == [.underreported, .contradictsCommitment, .escalating])
         // Nothing from after the as-of day: the 12-08 hotline call is not yet evidence.
         #expect(site.evidence == ["demo-petitions:XF-2024-1201", "demo-weibo:weibo-4991001", "demo-weibo:weibo-4991002"])
     }

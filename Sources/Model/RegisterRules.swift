@@ -1,0 +1,101 @@
+/// The register's thresholds, window, sensitivity and deadlines: the `register:`
+/// section of `rules/register.yaml` (the defaults below are that file's values).
+public struct RegisterRules: Hashable, Sendable {
+    /// How many days the register looks back, the as-of day included.
+    public var windowDays = 30
+
+    /// Which projects are sensitive (spec: government- or state-funded, or tagged).
+    public var sensitiveFunding: Set<Project.Funding> = [.government, .state]
+    public var sensitiveTags: Set<Project.Tag> = Set(Project.Tag.allCases)
+    /// Widens sensitivity: a project with wage signals on at least this many
+    /// distinct days of the window counts as sensitive too (0: never).
+    public var sensitiveSignalDays = 0
+
+    // escalating
+    /// A petition or post naming this many people or more is collective action (集体访).
+    public var collectivePeople = 5
+    /// Scoring rules (by id) whose firing on an open signal means collective action,
+    /// and extreme acts or threats (跳楼、爬塔吊、堵路、扬言).
+    public var collectiveRules: Set<String> = ["escalation.collective", "escalation.headcount"]
+    public var extremeRules: Set<String> = ["escalation.extreme"]
+    /// A sudden rise: stories first seen in the last `surgeDays` days against the
+    /// project's own daily rate over the `baselineDays` before them.
+    public var surgeDays = 7
+    public var baselineDays = 28
+    /// Raised when the recent stories reach `surgeFactor` times the baseline's
+    /// expectation and at least `surgeMinStories`.
+    public var surgeFactor = 3.0
+    public var surgeMinStories = 3
+
+    // stale_followup
+    /// Working days a petition may stay open after it was received, per channel
+    /// (visit, letter, online, hotline, platform); `defaultPetitionDeadline` for the rest.
+    public var petitionDeadlines: [String: Int] = ["hotline": 15, "platform": 15]
+    public var defaultPetitionDeadline = 60
+    /// An arrears row still open, unpaid amount unchanged, across this many
+    /// consecutive monthly reports.
+    public var ledgerStaleMonths = 2
+
+    // recurrence
+    /// Wage signals this many days or more after a row's 清零日期 mean the arrears came back.
+    public var recurrenceGraceDays = 3
+
+    // non_wage_dispute
+    /// Project-payment claims (工程款、材料款、租赁费 ...) among a project's signals:
+    /// at least this many, and at least this share of all its signals.
+    public var nonWageMinSignals = 2
+    public var nonWageMinShare = 0.5
+
+    // reporting
+    /// A month's rows are due by this day of the next month; a row filed later is a
+    /// late filing, and a month without a row counts as missing from that day on.
+    public var reportDueDay = 10
+
+    /// Weights of signals by season: in 腊月, the last month of the Chinese year before
+    /// Spring Festival, and from `yearEndFrom` (month, day) to the end of the
+    /// Gregorian year. The higher weight applies where both do.
+    public var springFestivalWeight = 1.5
+    public var yearEndWeight = 1.2
+    public var yearEndFrom = (month: 12, day: 1)
+
+    /// Public holidays (days off) and the weekend days worked instead (调休), for
+    /// counting working days.
+    public var holidays: Set<Day> = []
+    public var workdays: Set<Day> = []
+
+    public init() {}
+
+    public func isSensitive(_ project: Project) -> Bool {
+        project.funding.map(sensitiveFunding.contains) == true || project.tags.contains(where: sensitiveTags.contains)
+    }
+
+    public static func == (lhs: RegisterRules, rhs: RegisterRules) -> Bool {
+        lhs.signature == rhs.signature
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(signature)
+    }
+
+    /// Every setting in a fixed order, for comparing and hashing.
+    private var signature: String {
+        let deadlines = petitionDeadlines.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let parts: [String] = [
+            "\(windowDays)", sensitiveFunding.map(\.rawValue).sorted().joined(separator: ","),
+            sensitiveTags.map(\.rawValue).sorted().joined(separator: ","), "\(sensitiveSignalDays)",
+            "\(collectivePeople)", collectiveRules.sorted().joined(separator: ","), extremeRules.sorted().joined(separator: ","),
+            "\(surgeDays)", "\(baselineDays)", "\(surgeFactor)", "\(surgeMinStories)",
+            deadlines.joined(separator: ","), "\(defaultPetitionDeadline)", "\(ledgerStaleMonths)",
+            "\(recurrenceGraceDays)", "\(nonWageMinSignals)", "\(nonWageMinShare)", "\(reportDueDay)",
+            "\(springFestivalWeight)", "\(yearEndWeight)", "\(yearEndFrom.month)-\(yearEndFrom.day)",
+            holidays.map(\.description).sorted().joined(separator: ","),
+            workdays.map(\.description).sorted().joined(separator: ","),
+        ]
+        return parts.joined(separator: ";")
+    }
+
+    /// The deadline of a petition received on `channel`, in working days.
+    public func petitionDeadline(channel: String?) -> Int {
+        channel.flatMap { petitionDeadlines[$0] } ?? defaultPetitionDeadline
+    }
+}

@@ -1,0 +1,145 @@
+import Model
+import Yams
+
+/// Reads the `register:` section of a rules file (rules/register.yaml) into `RegisterRules`.
+/// Every key is optional (the default stays); an unknown key or a value out of range
+/// names file, line and column.
+struct RegisterRulesReader {
+    let reader: RulesFileReader
+
+    func read(_ node: Node) throws(ScoringError) -> RegisterRules {
+        var rules = RegisterRules()
+        let sections = ["window_days", "sensitive", "escalating", "stale_followup", "recurrence",
+                        "non_wage_dispute", "reporting", "season", "calendar"]
+        for (key, value, _) in try reader.mapping(node, "register", allowed: sections) {
+            switch key {
+            case "window_days": rules.windowDays = try count(value, "register.window_days", in: 1...366)
+            case "sensitive": try readSensitive(value, into: &rules)
+            case "escalating":
+                for (key, value, _) in try reader.mapping(value, "register.escalating", allowed: [
+                    "collective_people", "collective_rules", "extreme_rules", "surge_days", "baseline_days", "surge_factor",
+                    "surge_min_stories"]) {
+                    let what = "register.escalating.\(key)"
+                    switch key {
+                    case "collective_people": rules.collectivePeople = try count(value, what, in: 2...10_000)
+                    case "collective_rules": rules.collectiveRules = Set(try reader.strings(value, what))
+                    case "extreme_rules": rules.extremeRules = Set(try reader.strings(value, what))
+                    case "surge_days": rules.surgeDays = try count(value, what, in: 1...90)
+                    case "baseline_days": rules.baselineDays = try count(value, what, in: 1...365)
+                    case "surge_factor": rules.surgeFactor = try number(value, what, atLeast: 1)
+                    default: rules.surgeMinStories = try count(value, what, in: 1...10_000)
+                    }
+                }
+            case "stale_followup":
+                for (key, value, _) in try reader.mapping(value, "register.stale_followup", allowed: [
+                    "petition_deadlines", "default_petition_deadline", "ledger_stale_months"]) {
+                    let what = "register.stale_followup.\(key)"
+                    switch key {
+                    case "petition_deadlines":
+                        rules.petitionDeadlines = [:]
+                        let channels = ["visit", "letter", "online", "hotline", "platform"]
+                        for (channel, days, _) in try reader.mapping(value, what, allowed: channels) {
+                            rules.petitionDeadlines[channel] = try count(days, "\(what).\(channel)", in: 1...365)
+                        }
+                    case "default_petition_deadline": rules.defaultPetitionDeadline = try count(value, what, in: 1...365)
+                    default: rules.ledgerStaleMonths = try count(value, what, in: 2...24)
+                    }
+                }
+            case "recurrence":
+                for (_, value, _) in try reader.mapping(value, "register.recurrence", allowed: ["grace_days"]) {
+                    rules.recurrenceGraceDays = try count(value, "register.recurrence.grace_days", in: 0...365)
+                }
+            case "non_wage_dispute":
+                for (key, value, _) in try reader.mapping(value, "register.non_wage_dispute", allowed: ["min_signals", "min_share"]) {
+                    if key == "min_signals" {
+                        rules.nonWageMinSignals = try count(value, "register.non_wage_dispute.min_signals", in: 1...10_000)
+                    } else {
+                        let share = try number(value, "register.non_wage_dispute.min_share", atLeast: 0)
+                        guard share <= 1 else { throw reader.failure(value, "register.non_wage_dispute.min_share must lie between 0 and 1") }
+                        rules.nonWageMinShare = share
+                    }
+                }
+            case "reporting":
+                for (_, value, _) in try reader.mapping(value, "register.reporting", allowed: ["due_day"]) {
+                    rules.reportDueDay = try count(value, "register.reporting.due_day", in: 1...28)
+                }
+            case "season": try readSeason(value, into: &rules)
+            default:
+                for (key, value, _) in try reader.mapping(value, "register.calendar", allowed: ["holidays", "workdays"]) {
+                    var days = Set<Day>()
+                    for entry in try reader.sequence(value, "register.calendar.\(key)") {
+                        let text = try reader.string(entry, "each day of register.calendar.\(key)")
+                        guard let day = Day(text) else {
+                            throw reader.failure(entry, "register.calendar.\(key): expected a day YYYY-MM-DD, found \(text)")
+                        }
+                        days.insert(day)
+                    }
+                    if key == "holidays" { rules.holidays = days } else { rules.workdays = days }
+                }
+            }
+        }
+        return rules
+    }
+
+    private func readSensitive(_ node: Node, into rules: inout RegisterRules) throws(ScoringError) {
+        for (key, value, _) in try reader.mapping(node, "register.sensitive", allowed: ["funding", "tags", "signal_days"]) {
+            switch key {
+            case "funding":
+                rules.sensitiveFunding = []
+                for text in try reader.strings(value, "register.sensitive.funding") {
+                    guard let funding = Project.Funding(rawValue: text) else {
+                        throw reader.failure(value, "register.sensitive.funding: \(text) is not one of \(Project.Funding.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    rules.sensitiveFunding.insert(funding)
+                }
+            case "tags":
+                rules.sensitiveTags = []
+                for text in try reader.strings(value, "register.sensitive.tags") {
+                    guard let tag = Project.Tag(rawValue: text) else {
+                        throw reader.failure(value, "register.sensitive.tags: \(text) is not one of \(Project.Tag.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    rules.sensitiveTags.insert(tag)
+                }
+            default: rules.sensitiveSignalDays = try count(value, "register.sensitive.signal_days", in: 0...366)
+            }
+        }
+    }
+
+    private func readSeason(_ node: Node, into rules: inout RegisterRules) throws(ScoringError) {
+        for (key, value, _) in try reader.mapping(node, "register.season", allowed: ["spring_festival", "year_end"]) {
+            if key == "spring_festival" {
+                for (_, value, _) in try reader.mapping(value, "register.season.spring_festival", allowed: ["weight"]) {
+                    rules.springFestivalWeight = try number(value, "register.season.spring_festival.weight", atLeast: 0)
+                }
+            } else {
+                for (field, value, _) in try reader.mapping(value, "register.season.year_end", allowed: ["from", "weight"]) {
+                    if field == "weight" {
+                        rules.yearEndWeight = try number(value, "register.season.year_end.weight", atLeast: 0)
+                        continue
+                    }
+                    let text = try reader.string(value, "register.season.year_end.from")
+                    let parts = text.split(separator: "-")
+                    guard parts.count == 2, let month = Int(parts[0]), let day = Int(parts[1]),
+                          (1...12).contains(month), (1...31).contains(day) else {
+                        throw reader.failure(value, "register.season.year_end.from: expected a month and day MM-DD, found \(text)")
+                    }
+                    rules.yearEndFrom = (month, day)
+                }
+            }
+        }
+    }
+
+    private func count(_ node: Node, _ what: String, in range: ClosedRange<Int>) throws(ScoringError) -> Int {
+        let value = try reader.integer(node, what)
+        guard range.contains(value) else {
+            throw reader.failure(node, "\(what) must lie between \(range.lowerBound) and \(range.upperBound), found \(value)")
+        }
+        return value
+    }
+
+    private func number(_ node: Node, _ what: String, atLeast minimum: Double) throws(ScoringError) -> Double {
+        let value = try reader.number(node, what)
+        guard value >= minimum, value.isFinite else { throw reader.failure(node, "\(what) must be a number of at least \(minimum)") }
+        return value
+    }
+}
