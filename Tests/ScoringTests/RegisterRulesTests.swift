@@ -1,0 +1,50 @@
+import Model
+import Scoring
+import Testing
+
+/// rules/register.yaml: read with the rest of the rules, checked with file, line and column.
+@Suite struct RegisterRulesTests {
+    func parse(_ register: String) throws -> Rulebook {
+        try Rulebook.parse(files: DefaultRules.files().filter { $0.name != "register.yaml" } + [("register.yaml", register)])
+    }
+
+    func expectError(_ text: String, line: Int, containing words: String) {
+        #expect {
+            try parse(text)
+        } throws: { error in
+            guard case let ScoringError.invalid(file, errorLine, _, reason) = error else { return false }
+            return file == "register.yaml" && errorLine == line && reason.contains(words)
+        }
+    }
+
+    @Test func theBundledFileSetsEverySetting() throws {
+        let rules = try DefaultRules.rulebook().register
+        #expect(rules.windowDays == 30)
+        #expect(rules.collectivePeople == 5)
+        #expect(rules.petitionDeadline(channel: "hotline") == 15)
+        #expect(rules.petitionDeadline(channel: "letter") == 60)
+        #expect(rules.extremeRules == ["escalation.extreme"])
+        #expect(rules.holidays.contains(Day(year: 2025, month: 1, day: 28)!))
+        #expect(rules.workdays.contains(Day(year: 2025, month: 1, day: 26)!))
+    }
+
+    @Test func registerThresholdsDoNotChangeTheScoringStamp() throws {
+        let bundled = try DefaultRules.rulebook()
+        let changed = try parse("register:\n  window_days: 14\n")
+        #expect(changed.register.windowDays == 14)
+        #expect(changed.version == bundled.version)
+    }
+
+    @Test func badValuesNameTheLine() {
+        expectError("register:\n  window_days: 30\n  escalating:\n    colective_people: 5\n", line: 4, containing: "unknown field colective_people")
+        expectError("register:\n  window_days: 0\n", line: 2, containing: "between 1 and 366")
+        expectError("register:\n  non_wage_dispute:\n    min_share: 1.5\n", line: 3, containing: "between 0 and 1")
+        expectError("register:\n  calendar:\n    holidays: [2025-02-30]\n", line: 3, containing: "2025-02-30")
+        expectError("register:\n  sensitive:\n    funding: [goverment]\n", line: 3, containing: "goverment")
+        expectError("register:\n  season:\n    year_end: {from: \"13-01\"}\n", line: 3, containing: "MM-DD")
+    }
+
+    @Test func aRuleTheRegisterNamesMustExist() {
+        expectError("register:\n  escalating:\n    extreme_rules: [escalation.extrem]\n", line: 2, containing: "escalation.extrem")
+    }
+}
