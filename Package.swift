@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "wagewatch",
             dependencies: [
-                "Model", "Ingest", "Scoring", "Store", "Monitor",
+                "Model", "Ingest", "Scoring", "Register", "Store", "Monitor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -68,15 +68,25 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     /// The local day that contains `date`.
     public init(containing date: Date) {
+        // Since 1992 China keeps UTC+8 all year: plain arithmetic, no calendar (the
+        // register reads the day of every signal). Before that there was summer time.
+        let seconds = date.timeIntervalSince1970
+        if seconds >= Self.fixedOffsetSince {
+            self.init(ordinal: Int(((seconds + 8 * 3600) / 86_400).rounded(.down)))
+            return
+        }
         let parts = Calendar.shanghai.dateComponents([.year, .month, .day], from: date)
-        year = parts.year!
-        month = parts.month!
-        day = parts.day!
+        self.init(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
+
+    /// 1992-01-01T00:00+08:00.
+    private static let fixedOffsetSince: TimeInterval = 694_195_200
 
     /// Local midnight at the start of this day.
     public var start: Date {
-        Calendar.shanghai.date(from: DateComponents(year: year, month: month, day: day))!
+        let midnight = TimeInterval(ordinal * 86_400 - 8 * 3600)
+        if midnight >= Self.fixedOffsetSince { return Date(timeIntervalSince1970: midnight) }
+        return Calendar.shanghai.date(from: DateComponents(year: year, month: month, day: day))!
     }
 
     /// The day `count` days later (earlier when negative).

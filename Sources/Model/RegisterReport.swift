@@ -262,6 +262,8 @@ public struct RegisterReport: Codable, Hashable, Sendable {
     public var departments: [DepartmentEntry]
     /// The same scorecard per township (属地); `department` holds the township's name.
     public var townships: [DepartmentEntry] = []
+    /// Wage-arrears signals (linked or not) on each day of the window, oldest first.
+    public var signalsPerDay: [Int] = []
     /// Unhealthy sources at the time the register was made (not part of a past as-of view).
     public var sourceHealth: [SourceWarning] = []
 
@@ -278,6 +280,7 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         case asOf = "as_of"
         case windowDays = "window_days"
         case projects, unregistered, departments, townships
+        case signalsPerDay = "signals_per_day"
         case sourceHealth = "source_health"
     }
 }

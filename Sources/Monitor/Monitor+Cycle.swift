@@ -228,3 +228,18 @@ extension StoredAssessment {
         self.init(assessment: verdict.assessment, storyKey: verdict.storyKey, link: verdict.link, sites: verdict.sites)
     }
 }
+
+extension Monitor {
+    /// The daily risk list (日报) of `asOf`: its register against the one of the day
+    /// before, each as known on its own day. Story titles are the masked copies.
+    public func dailyBrief(asOf: Day, windowDays: Int? = nil, now: Date = Date()) throws -> DailyBrief {
+        let rules = try loadRulebook().register
+        let today = try evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: rules)
+        let yesterday = try evaluateRegister(asOf: asOf.adding(days: -1), windowDays: windowDays, now: now, rules: rules)
+        return DailyBrief(today: today, yesterday: yesterday) { itemID in
+            guard let text = try? database.maskedText(ofItem: itemID) else { return "" }
+            let title = text.title.trimmingCharacters(in: .whitespacesAndNewlines)
+            return title.isEmpty ? String(text.content.prefix(40)) : title
+        }
+    }
+}

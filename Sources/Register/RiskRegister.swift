@@ -43,7 +43,12 @@ public struct RiskRegister: Sendable {
         var signalsByProject: [String: [ItemSignal]] = [:]
         var unlinkedSites: [String: [String]] = [:]
         let windowFrom = windowStart.start
+        var perDay = [Int](repeating: 0, count: windowDays)
         for signal in signals where signal.at >= from && signal.at < until && signal.assessment.isSignal {
+            if signal.at >= windowFrom {
+                let index = Day(containing: signal.at).ordinal - windowStart.ordinal
+                if perDay.indices.contains(index) { perDay[index] += 1 }
+            }
             if let link = signal.link, link.band == .link {
                 signalsByProject[link.projectID, default: []].append(signal)
             } else if signal.link == nil && signal.at >= windowFrom {
@@ -102,6 +107,7 @@ public struct RiskRegister: Sendable {
         var report = RegisterReport(asOf: asOf, windowDays: windowDays, projects: entries, unregistered: unregistered,
                                     departments: departments.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst))
         report.townships = townships.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst)
+        report.signalsPerDay = perDay
         return report
     }
 }

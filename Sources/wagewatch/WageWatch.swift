@@ -7,7 +7,8 @@ struct WageWatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wagewatch",
         abstract: "欠薪舆情与信访风险监测: wage-arrears petition and public-opinion risk monitor.",
-        subcommands: [Run.self, Watch.self, Register.self, Import.self, Explain.self, Rescore.self, Rules.self, Feed.self])
+        subcommands: [Run.self, Watch.self, Register.self, Daily.self, Scorecard.self, Import.self, Reports.self, Explain.self,
+                      Rescore.self, Rules.self, Feed.self])
 }
 
 extension Day: ExpressibleByArgument {

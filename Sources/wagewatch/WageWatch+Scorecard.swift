@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Model
+import Monitor
+import Register
+
+extension WageWatch {
+    struct Scorecard: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the department scorecard (部门评分), worst first, per department or per township.")
+
+        enum Grouping: String, ExpressibleByArgument, CaseIterable {
+            case department, township
+        }
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case table, csv, json
+        }
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var register: RegisterOptions
+
+        @Option(help: "Group by department (行业主管部门) or township (属地).")
+        var by: Grouping = .department
+
+        @Option(help: "Output format: table, csv (opens in Excel) or json.")
+        var format: Format = .table
+
+        func run() async throws {
+            let report = try global.makeMonitor().evaluateRegister(asOf: register.asOf ?? .today, windowDays: register.window)
+            let lines = by == .department ? report.departments : report.townships
+            let header = [by == .department ? "部门" : "属地", "项目", "有标记", "疑似漏报", "违背承诺", "未填报(月)", "退回行", "迟报"]
+            let rows = lines.map {
+                [$0.department, "\($0.projects)", "\($0.flagged)", "\($0.underreported)", "\($0.contradictedCommitments)",
+                 "\($0.reportsMissing)", "\($0.rowsRejected)", "\($0.lateFilings)"]
+            }
+            switch format {
+            case .table:
+                print("部门评分 as of \(report.asOf), 近 \(report.windowDays) 天（从差到好）")
+                print(TextTable(header: header, rows: rows, rightAligned: Set(1...7)).lines().joined(separator: "\n"))
+            case .csv:
+                try write(ExcelCSV.document([header] + rows), to: nil)
+            case .json:
+                try write(try JSONOutput.encode(lines), to: nil)
+            }
+        }
+    }
+
+    struct Reports: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Department ledgers (欠薪问题台账) as imported.",
+            subcommands: [Rejected.self])
+
+        struct Rejected: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List the rejected ledger and registry rows: file, row, column and the reason a clerk can fix.")
+
+            @OptionGroup var global: GlobalOptions
+
+            @Option(help: "Only the rows of this department (填报单位 / 行业主管部门).")
+            var department: String?
+
+            func run() async throws {
+                let rejections = try global.makeMonitor().database.rejections()
+                    .filter { department == nil || $0.department == department }
+                print("退回行 rejected rows: \(rejections.count)")
+                guard !rejections.isEmpty else { return }
+                print(TextTable(
+                    header: ["文件", "行", "列", "填报单位", "原因"],
+                    rows: rejections.map { [$0.file, "\($0.row)", $0.column ?? "-", $0.department ?? "-", $0.reason] },
+                    rightAligned: [1]).lines().joined(separator: "\n"))
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Model
+import Register
+import Testing
+
+/// The daily risk list: changes since the day before, escalations first, and the
+/// CSV and HTML forms safe with hostile text.
+@Suite struct DailyBriefTests {
+    let project = Project(id: "P-1", name: "城东安置房", department: "市住建局", funding: .government)
+    let other = Project(id: "P-2", name: "北山公路", department: "市交通运输局", funding: .government)
+
+    func day(_ value: Int) -> Day { Day(year: 2024, month: 12, day: value)! }
+
+    func signal(_ id: String, _ projectID: String, on day: Day, people: Int? = nil) -> ItemSignal {
+        ItemSignal(
+            itemID: id, kind: .post, at: day.start.addingTimeInterval(9 * 3600),
+            assessment: ItemAssessment(itemID: id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
+                                       isResolved: false, firedRules: ["wage.claim"], matchedTerms: ["欠薪"], people: people),
+            storyKey: id, link: ProjectLink(itemID: id, projectID: projectID, band: .link, confidence: 1, evidence: []),
+            channel: "微博")
+    }
+
+    func brief(title: String = "工资拖欠") -> DailyBrief {
+        // P-2 was flagged yesterday for a post of 12-01, which left the 30-day window today.
+        let signals = [signal("old", "P-2", on: day(1)), signal("a", "P-1", on: day(20)), signal("b", "P-1", on: day(31), people: 8)]
+        let register = RiskRegister(projects: [project, other], reports: [], signals: signals)
+        return DailyBrief(today: register.evaluate(asOf: day(31), windowDays: 30),
+                          yesterday: register.evaluate(asOf: day(30), windowDays: 30)) { _ in title }
+    }
+
+    @Test func newAndClearedFlagsWithEscalationsFirst() {
+        let brief = brief()
+        #expect(brief.newFlags.map(\.flag) == [.escalating])
+        #expect(brief.newFlags.first?.projectID == "P-1")
+        #expect(brief.clearedFlags.map { "\($0.projectID) \($0.flag.rawValue)" } == ["P-2 underreported"])
+        #expect(brief.risers.map(\.projectID) == ["P-1"])
+        // Year-end weighs 1.2; 12-31 is the first day of 腊月 (Spring Festival 2025-01-29), 1.5.
+        #expect(brief.risers.first.map { ($0.previous, $0.current) } ?? (0, 0) == (6, 13.5))
+        #expect(brief.signalsToday == 1)
+        #expect(brief.signalsPerDay.count == 30)
+        #expect(brief.topStories.first?.escalating == true)
+    }
+
+    @Test func csvOpensInExcelAndDefusesFormulas() {
+        let csv = brief(title: "=HYPERLINK(\"http://x\",\"点我\"), 欠薪").csv()
+        #expect(csv.hasPrefix("\u{FEFF}栏目,"))
+        #expect(csv.contains("\r\n"))
+        #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\"), 欠薪\""))
+    }
+
+    @Test func htmlEscapesHostileTextAndDrawsOneBarADay() {
+        let html = brief(title: "<script>alert(1)</script><img src=x onerror=alert(2)>").html()
+        #expect(!html.contains("<script>"))
+        #expect(!html.contains("<img"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"))
+        #expect(html.components(separatedBy: "<rect ").count - 1 == 30)
+        #expect(html.contains("欠薪风险日报"))
+    }
+}
