@@ -17,17 +17,28 @@ enum CellParsing {
         }
     }
 
-    /// An amount in yuan: `12500`, `12,500`, `12500.50`, optionally ending in 元.
+    /// An amount in yuan: `12500`, `12,500`, `12500.50`, `1.25万`, `3.5万元`, optionally ending in 元.
     static func amount(_ text: String) -> Double? {
         var cleaned = text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: "")
+            .trimmingCharacters(in: .whitespaces)
         if cleaned.hasSuffix("元") { cleaned.removeLast() }
-        return Double(cleaned.trimmingCharacters(in: .whitespaces))
+        var scale = 1.0
+        if cleaned.hasSuffix("万") {
+            cleaned.removeLast()
+            scale = 10_000
+        }
+        guard let value = Double(cleaned.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
+        // 1.25万 is 12,500 yuan exactly, not 12,499.999...
+        return scale == 1 ? value : (value * scale * 100).rounded() / 100
     }
 
-    /// A date written `2024-12-01`, `2024/12/1` or `2024年12月1日`.
+    /// A date written `2024-12-01`, `2024/12/1`, `2024年12月1日`, `2024.12.1`, or as the
+    /// serial number Excel stores when a cell is formatted as a number (45627).
     static func day(_ text: String) -> Day? {
+        if let serial = excelSerial(text) { return serial }
         let unified = text
             .replacingOccurrences(of: "/", with: "-")
+            .replacingOccurrences(of: ".", with: "-")
             .replacingOccurrences(of: "年", with: "-")
             .replacingOccurrences(of: "月", with: "-")
             .replacingOccurrences(of: "日", with: "")
@@ -37,6 +48,30 @@ enum CellParsing {
             return nil
         }
         return Day(year: year, month: month, day: day)
+    }
+
+    /// Excel's day number: days since 1899-12-30 (Excel counts a 29 February 1900 that
+    /// never was, so from 1 March 1900 on this is exact). Only 1950 to 2100 is read, so
+    /// that a stray small number is never taken for a date; a time of day is dropped.
+    static func excelSerial(_ text: String) -> Day? {
+        guard let value = Double(text), value.isFinite, (18_264...73_051).contains(value) else { return nil }
+        return Day(year: 1899, month: 12, day: 30)!.adding(days: Int(value.rounded(.down)))
+    }
+
+    /// A month written `2024-12`, `2024/12`, `2024.12`, `2024年12月`, `202412`, or as a
+    /// date of that month (any form `day` reads).
+    static func period(_ text: String) -> Period? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.count == 6, trimmed.allSatisfy(\.isASCII), let year = Int(trimmed.prefix(4)), let month = Int(trimmed.suffix(2)) {
+            return Period(year: year, month: month)
+        }
+        if let day = day(trimmed) { return day.period }
+        var unified = trimmed.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".", with: "-")
+            .replacingOccurrences(of: "年", with: "-").replacingOccurrences(of: "月", with: "")
+        if unified.hasSuffix("-") { unified.removeLast() }
+        let parts = unified.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]) else { return nil }
+        return Period(year: year, month: month)
     }
 
     /// A list cell split on `;` `；` `、` `,` `，`.

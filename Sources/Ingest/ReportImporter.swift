@@ -102,8 +102,8 @@ public enum ReportImporter {
         let id = try required("report_id")
         let department = try required("department")
         let periodText = try required("period")
-        guard let period = Period(periodText.replacingOccurrences(of: "/", with: "-")) else {
-            throw Problem(column: "period", reason: "expected a month YYYY-MM, found \(periodText)")
+        guard let period = CellParsing.period(periodText) else {
+            throw Problem(column: "period", reason: "expected a month such as 2024-12 or 2024年12月, found \(periodText)")
         }
         let projectName = try required("project_name")
         let projectID = value("project_id")

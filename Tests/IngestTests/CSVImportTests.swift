@@ -113,6 +113,39 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        // period, amount owed, since, filed_on: as offices write them, and Excel's day numbers.
+        ("2024年12月", "1.25万", "2024.11.11", "2024年12月30日", 12_500.0),
+        ("202412", "3.5万元", "45607", "45656", 35_000.0),
+        ("2024/12", "12,500元", "2024/11/11", "45656.75", 12_500.0),
+        ("45627", "１２，５００", "2024-11-11", "2024-12-30", 12_500.0),
+    ])
+    func readsEveryAmountDateAndMonthForm(period: String, owed: String, since: String, filed: String, amount: Double) throws {
+        let csv = """
+            台账编号,填报单位,填报月份,项目编号,项目名称,欠薪情况,欠款类型,涉及人数,拖欠金额,拖欠起始日期,责任单位,责任人,填报日期
+            R-1,市住建局,\(period),P-001,甲工程,有欠薪,工资,12,"\(owed)",\(since),某公司,王某,\(filed)
+            """
+        let batch = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
+        #expect(batch.rejections.isEmpty, "\(batch.rejections)")
+        let row = try #require(batch.records.first)
+        #expect(row.period == Period(year: 2024, month: 12))
+        #expect(row.amountOwed == amount)
+        #expect(row.since == Day(year: 2024, month: 11, day: 11))
+        #expect(row.filedOn == Day(year: 2024, month: 12, day: 30))
+    }
+
+    @Test func aSmallNumberIsNoDateAndABadMonthNamesItsCell() throws {
+        let csv = """
+            台账编号,填报单位,填报月份,项目编号,项目名称,欠薪情况,拖欠起始日期,填报日期
+            R-1,市住建局,2024-12,P-001,甲工程,无欠薪,,12
+            R-2,市住建局,2024年13月,P-002,乙工程,无欠薪,,
+            """
+        let batch = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
+        #expect(batch.rejections.map(\.row) == [2, 3])
+        #expect(batch.rejections.map(\.column) == ["填报日期", "填报月份"])
+        #expect(batch.rejections[1].reason.contains("2024年13月"))
+    }
+
     @Test func fullWidthDigitsAreReadAndTwoDigitYearsRefused() throws {
         let csv = """
             台账编号,填报单位,填报月份,项目编号,项目名称,欠薪情况,欠款类型,涉及人数,拖欠金额,责任单位,责任人,填报日期
