@@ -43,6 +43,16 @@ let package = Package(
             path: "FeedBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "RegisterBenchmarks",
+            dependencies: [
+                "BenchCorpus",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "WageWatchKit", package: mainPackage),
+            ],
+            path: "RegisterBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Feed parsing as a plain executable, for perf and valgrind.
         .executableTarget(
             name: "FeedProfile",

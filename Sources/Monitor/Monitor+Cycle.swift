@@ -63,6 +63,17 @@ extension Monitor {
     public func runCycle(asOf: Day, windowDays: Int? = nil, now: Date = Date(), only: Set<String>? = nil,
                          progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> CycleReport {
         let engine = try makeEngine()
+        let feeds = try await fetchAndStore(now: now, only: only, progress: progress)
+        let assessed = try assessPendingItems(engine: engine)
+        let register = try evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: engine.rulebook.register)
+        return CycleReport(feeds: feeds, assessed: assessed, register: register)
+    }
+
+    /// Fetches the feeds (all, or `only` those), parses what they send and stores the
+    /// items, each feed in its own transaction; scoring is left to `assessPendingItems`.
+    /// - Returns: what happened to each feed, in catalog order.
+    public func fetchAndStore(now: Date = Date(), only: Set<String>? = nil,
+                              progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> [CycleReport.FeedOutcome] {
         var catalog = try FeedCatalog.load(directory: feedsDirectory)
         if let only { catalog.feeds.removeAll { !only.contains($0.id) } }
 
@@ -103,10 +114,7 @@ extension Monitor {
             outcomes[feed.id]?.warning = state.healthWarning(at: now)
         }
 
-        let assessed = try assessPendingItems(engine: engine)
-        let register = try evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: engine.rulebook.register)
-        return CycleReport(
-            feeds: catalog.feeds.compactMap { outcomes[$0.id] }, assessed: assessed, register: register)
+        return catalog.feeds.compactMap { outcomes[$0.id] }
     }
 
     /// Stores what one feed delivered and updates what is remembered of it: validators
