@@ -59,6 +59,12 @@ let package = Package(
             dependencies: [.product(name: "WageWatchKit", package: mainPackage)],
             path: "FeedProfile"
         ),
+        // The register and ingest suites as a plain executable, for perf.
+        .executableTarget(
+            name: "StoreProfile",
+            dependencies: ["BenchCorpus", .product(name: "WageWatchKit", package: mainPackage)],
+            path: "StoreProfile"
+        ),
         // The same work as a plain executable, for perf and valgrind.
         .executableTarget(
             name: "ScoringProfile",

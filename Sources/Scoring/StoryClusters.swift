@@ -1,14 +1,17 @@
 import Model
 
-/// Groups near-copies among signals into stories: signals on the same project
-/// (or on no project) whose fingerprints differ in few bits share one story key.
+/// Groups near-copies among signals into stories: signals on the same project whose
+/// fingerprints differ in few bits share one story key. Signals on no project keep
+/// their own keys: the register counts stories per project only, and comparing every
+/// unlinked signal with every other would be quadratic in all of them.
 public enum StoryClusters {
     /// `signals` with each story key replaced by the key of the first copy of its story.
     /// - Complexity: O(k²) per project for k signals on it; projects rarely have more than a few hundred.
     public static func merge(_ signals: [ItemSignal]) -> [ItemSignal] {
         var byGroup: [String: [Int]] = [:]
         for (index, signal) in signals.enumerated() {
-            byGroup[signal.link?.projectID ?? "", default: []].append(index)
+            guard let project = signal.link?.projectID else { continue }
+            byGroup[project, default: []].append(index)
         }
         var result = signals
         for indices in byGroup.values {

@@ -1,0 +1,123 @@
+import Foundation
+import Model
+import Store
+
+/// NDJSON post feeds of the corpus posts, each under the fetcher's 15 MiB body cap.
+public enum IngestFeeds {
+    public static func make(in work: URL, posts: [Item]) throws -> URL {
+        let folder = work.appendingPathComponent("ingest-feeds-\(posts.count)")
+        let catalog = folder.appendingPathComponent("feeds.yaml")
+        if FileManager.default.fileExists(atPath: catalog.path) { return folder }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var yaml = "feeds:\n"
+        let perFile = 10_000
+        let start = Day(year: 2024, month: 12, day: 1)!.start
+        for (file, first) in stride(from: 0, to: posts.count, by: perFile).enumerated() {
+            var lines = ""
+            for (offset, post) in posts[first..<min(first + perFile, posts.count)].enumerated() {
+                let index = first + offset
+                let record: [String: Any] = [
+                    "id": "bench-\(index)", "platform": index % 3 == 0 ? "微博" : "论坛",
+                    "url": "https://example.invalid/p/\(index)", "author": "用户\(index % 997)",
+                    "published_at": ISO8601DateFormatter().string(from: start.addingTimeInterval(Double(index % 2_592_000))),
+                    "title": "", "content": post.content, "reposts": index % 7, "comments": index % 5, "likes": index % 11,
+                ]
+                lines += String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self)
+                lines += "\n"
+            }
+            let name = "posts-\(file).ndjson"
+            try Data(lines.utf8).write(to: folder.appendingPathComponent(name))
+            yaml += "  - {id: bench-\(file), kind: post, format: post_ndjson, url: \"file:\(name)\"}\n"
+        }
+        try Data(yaml.utf8).write(to: catalog)
+        return folder
+    }
+}
+
+/// A store with the registry, twelve months of ledgers for every project and `items`
+/// assessed items spread over the 30 days before the as-of day, made once and kept
+/// (it takes a minute or two).
+public enum RegisterStore {
+    public static func make(in work: URL, projects corpusProjects: [Project], items: Int, asOf: Day) throws -> String {
+        let path = work.appendingPathComponent("register-\(corpusProjects.count)-\(items).sqlite").path
+        let done = path + ".done"
+        if FileManager.default.fileExists(atPath: done) { return path }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let database = try AppDatabase.open(path: path)
+        var random = SplitMix(seed: 2024)
+        let departments = ["市住建局", "市交通运输局", "市水务局", "市教育局", "市卫健委", "市城管局", "市园林局", "市国资委"]
+        let townships = (1...40).map { "第\($0)街道" }
+        let projects = corpusProjects.enumerated().map { index, project in
+            var project = project
+            project.department = departments[index % departments.count]
+            project.township = townships[index % townships.count]
+            project.funding = [.government, .state, .private][index % 3]
+            return project
+        }
+        _ = try database.saveProjects(projects, rejections: [], file: "registry.csv")
+
+        // Twelve months of rows for every project: most 无欠薪, one in ten reporting arrears.
+        var period = asOf.period
+        for _ in 0..<12 {
+            let rows = projects.enumerated().map { index, project -> DepartmentReport in
+                let arrears = random.next() % 10 == 0
+                return DepartmentReport(
+                    id: "\(period)-\(index)", department: project.department, period: period, projectID: project.id,
+                    projectName: project.name, status: arrears ? .arrears : .none, arrearsType: arrears ? .wage : nil,
+                    workers: arrears ? 12 : nil, amountOwed: arrears ? 150_000 : nil, amountPaid: arrears ? 20_000 : nil,
+                    responsibleUnit: arrears ? project.contractor : nil, responsiblePerson: arrears ? "负责人" : nil,
+                    commitment: arrears ? nil : random.next() % 2 == 0, filedOn: period.next.firstDay.adding(days: 4))
+            }
+            _ = try database.saveReports(rows, rejections: [], file: "ledger-\(period).csv")
+            period = period.previous
+        }
+
+        // Items in batches: two in five are signals, four in five of those linked.
+        let windowStart = asOf.adding(days: -29).start
+        let batch = 50_000
+        for first in stride(from: 0, to: items, by: batch) {
+            var stored: [Item] = []
+            var verdicts: [StoredAssessment] = []
+            for index in first..<min(first + batch, items) {
+                let isPetition = index % 10 == 0
+                var item = Item(feedID: isPetition ? "petitions" : "posts", sourceKey: "\(index)",
+                                kind: isPetition ? .petition : .post, channel: isPetition ? "hotline" : "微博",
+                                publishedAt: windowStart.addingTimeInterval(Double(random.next() % (30 * 86_400))),
+                                content: "第\(index)条：某工地拖欠工资")
+                if isPetition { item.status = random.next() % 2 == 0 ? "closed" : "handling" }
+                if isPetition { item.people = Int(random.next() % 8) }
+                stored.append(item)
+                let isSignal = random.next() % 5 < 2
+                let project = Int(random.next() % UInt64(projects.count))
+                let linked = isSignal && random.next() % 5 < 4
+                let claim: ClaimKind = random.next() % 10 == 0 ? .projectPayment : .wage
+                verdicts.append(StoredAssessment(
+                    assessment: ItemAssessment(itemID: item.id, score: isSignal ? 6 : 0, level: isSignal ? .medium : .none,
+                                               isSignal: isSignal, claim: claim, isEscalation: false, isResolved: false,
+                                               firedRules: isSignal ? ["wage.claim"] : [], matchedTerms: isSignal ? ["拖欠工资"] : [],
+                                               people: item.people),
+                    storyKey: String(format: "%016llx", random.next()),
+                    link: linked ? ProjectLink(itemID: item.id, projectID: projects[project].id, band: .link, confidence: 0.9,
+                                               evidence: [LinkEvidence(kind: .name, text: projects[project].name)]) : nil,
+                    sites: []))
+            }
+            try database.insertItems(stored, fetchedAt: asOf.start) { _, text in text }
+            try database.saveAssessments(verdicts, version: "bench")
+        }
+        FileManager.default.createFile(atPath: done, contents: Data())
+        return path
+    }
+}
+
+/// A small deterministic generator, so that every run builds the same store.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,43 @@
+import BenchCorpus
+import Foundation
+import Model
+import Monitor
+import Store
+
+// The register and ingest suites as a plain program, for perf:
+//   WAGEWATCH_PROFILE=1 WAGEWATCH_PROFILE_WHAT=register|ingest WAGEWATCH_BENCH_CORPUS=... WAGEWATCH_BENCH_WORK=... \
+//     perf record -g Benchmarks/.build/release/StoreProfile
+let environment = ProcessInfo.processInfo.environment
+guard environment["WAGEWATCH_PROFILE"] != nil, let corpus = Corpus.load(defaultPostLimit: 100_000),
+      let workPath = environment["WAGEWATCH_BENCH_WORK"] else {
+    print("StoreProfile: set WAGEWATCH_PROFILE=1, WAGEWATCH_BENCH_CORPUS and WAGEWATCH_BENCH_WORK")
+    exit(0)
+}
+let work = URL(fileURLWithPath: workPath)
+let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("rules")
+let asOf = Day(year: 2024, month: 12, day: 31)!
+let clock = ContinuousClock()
+if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
+    let feeds = try IngestFeeds.make(in: work, posts: corpus.posts)
+    let path = work.appendingPathComponent("ingest-profile.sqlite").path
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    let database = try AppDatabase.open(path: path)
+    _ = try database.saveProjects(corpus.projects, rejections: [], file: "registry.csv")
+    let monitor = Monitor(database: database, feedsDirectory: feeds, rulesDirectory: rules)
+    let engine = try monitor.makeEngine()
+    var stored = 0
+    let fetch = try await clock.measure { stored = try await monitor.fetchAndStore(now: asOf.start).reduce(0) { $0 + $1.added } }
+    var assessed = 0
+    let assess = try clock.measure { assessed = try monitor.assessPendingItems(engine: engine) }
+    print("fetch+parse+store \(stored) in \(fetch); assess \(assessed) in \(assess)")
+} else {
+    let path = try RegisterStore.make(in: work, projects: corpus.projects, items: 1_000_000, asOf: asOf)
+    let monitor = Monitor(database: try AppDatabase.open(path: path), feedsDirectory: work, rulesDirectory: rules)
+    let registerRules = try monitor.loadRulebook().register
+    var flagged = 0
+    let elapsed = try clock.measure {
+        flagged = try monitor.evaluateRegister(asOf: asOf, windowDays: 30, rules: registerRules).projects.count { !$0.flags.isEmpty }
+    }
+    print("register in \(elapsed): \(flagged) flagged")
+}
