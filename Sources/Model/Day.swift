@@ -59,11 +59,23 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     /// Parses `YYYY-MM-DD`; returns nil for anything else.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return nil }
-        self.init(year: year, month: month, day: day)
+        // Read from the UTF-8 bytes: the store holds millions of these.
+        var fields = (0, 0, 0), digits = (0, 0, 0), field = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let value = Int(byte - UInt8(ascii: "0"))
+                switch field {
+                case 0: fields.0 = fields.0 * 10 + value; digits.0 += 1
+                case 1: fields.1 = fields.1 * 10 + value; digits.1 += 1
+                default: fields.2 = fields.2 * 10 + value; digits.2 += 1
+                }
+            case UInt8(ascii: "-") where field < 2: field += 1
+            default: return nil
+            }
+        }
+        guard field == 2, digits.0 == 4, (1...2).contains(digits.1), (1...2).contains(digits.2) else { return nil }
+        self.init(year: fields.0, month: fields.1, day: fields.2)
     }
 
     /// The local day that contains `date`.

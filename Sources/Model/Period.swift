@@ -12,10 +12,22 @@ public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConve
 
     /// Parses `YYYY-MM` (also `YYYY-M`); returns nil for anything else.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 4, (1...2).contains(parts[1].count),
-              let year = Int(parts[0]), let month = Int(parts[1])
-        else { return nil }
+        var year = 0, month = 0, yearDigits = 0, monthDigits = 0, separated = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if separated {
+                    month = month * 10 + Int(byte - UInt8(ascii: "0"))
+                    monthDigits += 1
+                } else {
+                    year = year * 10 + Int(byte - UInt8(ascii: "0"))
+                    yearDigits += 1
+                }
+            case UInt8(ascii: "-") where !separated: separated = true
+            default: return nil
+            }
+        }
+        guard separated, yearDigits == 4, (1...2).contains(monthDigits) else { return nil }
         self.init(year: year, month: month)
     }
 

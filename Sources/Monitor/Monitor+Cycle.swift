@@ -214,7 +214,12 @@ extension Monitor {
         let lookBack = RiskRegister.lookBackDays(rules: rules, windowDays: windowDays)
         let from = asOf.adding(days: -(lookBack - 1)).start
         let until = asOf.adding(days: 1).start
-        let inputs = try database.registerInputs(from: from, until: until)
+        // Rows of the months the flags read (the window's, and the run of months a stale
+        // arrears row is judged over), and 清零 rows of the year before.
+        var reportsFrom = asOf.adding(days: -(windowDays - 1)).period.previous
+        for _ in 0..<rules.ledgerStaleMonths { reportsFrom = reportsFrom.previous }
+        let inputs = try database.registerInputs(from: from, until: until, asOf: asOf, reportsFrom: reportsFrom,
+                                                 resolvedSince: asOf.adding(days: -365))
         let register = RiskRegister(
             projects: inputs.projects, reports: inputs.reports, signals: StoryClusters.merge(inputs.signals),
             rejectedRows: inputs.rejectedRows, rules: rules)

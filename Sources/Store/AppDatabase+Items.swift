@@ -172,11 +172,21 @@ extension AppDatabase {
 
     /// Everything the register needs, read in one transaction so that an import
     /// running at the same time cannot leave it half old, half new.
-    public func registerInputs(from: Date, until: Date) throws -> RegisterInputs {
+    /// - Parameters:
+    ///   - from, until: the signals' time span.
+    ///   - asOf: ledger rows filed after this day are not read.
+    ///   - reportsFrom: the first month whose rows are read; rows marked 清零 are read
+    ///     back to `resolvedSince` too (a recurrence may follow an old clearing).
+    public func registerInputs(from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day) throws -> RegisterInputs {
         try writer.read { db in
             RegisterInputs(
                 projects: try Row.fetchAll(db, sql: "SELECT * FROM project ORDER BY id").map(Project.init(row:)),
-                reports: try Row.fetchAll(db, sql: "SELECT * FROM report ORDER BY id").map(DepartmentReport.init(row:)),
+                reports: try Row.fetchAll(db, sql: """
+                    SELECT \(DepartmentReport.columns) FROM report
+                    WHERE filed_on <= ? AND (period >= ? OR (resolved AND resolved_on >= ?))
+                    ORDER BY id
+                    """, arguments: [asOf.description, reportsFrom.description, resolvedSince.description])
+                    .map(DepartmentReport.init(row:)),
                 signals: try signals(in: db, from: from, until: until),
                 rejectedRows: try rejectedRowCounts(in: db))
         }
@@ -189,25 +199,45 @@ extension AppDatabase {
         try writer.read { db in try signals(in: db, from: from, until: until) }
     }
 
+    /// Reads only what the register uses, by column position: the fired rules only of
+    /// escalations (the register asks which), the sites only of unlinked signals, no
+    /// matched terms and no link evidence.
     private func signals(in db: Database, from: Date, until: Date) throws -> [ItemSignal] {
-        let rows = try Row.fetchAll(db, sql: """
+        let cursor = try Row.fetchCursor(db, sql: """
             SELECT item.id, item.kind, item.channel, item.status, item.closed_at,
-                   coalesce(item.published_at, item.fetched_at) AS at, assessment.*
-            FROM item JOIN assessment ON assessment.item_id = item.id
+                   coalesce(item.published_at, item.fetched_at),
+                   a.score, a.level, a.claim, a.is_escalation, a.is_resolved,
+                   CASE WHEN a.is_escalation THEN a.fired_rules END, a.people, a.amount, a.story_key,
+                   a.project_id, a.link_band, a.link_confidence, CASE WHEN a.project_id IS NULL THEN a.sites END
+            FROM item JOIN assessment AS a ON a.item_id = item.id
             WHERE coalesce(item.published_at, item.fetched_at) >= ? AND coalesce(item.published_at, item.fetched_at) < ?
-              AND assessment.is_signal
+              AND a.is_signal
             ORDER BY item.id
             """, arguments: [from, until])
-        return try rows.map { row in
-            let itemID: String = row["id"]
-            let kindText: String = row["kind"]
+        var signals: [ItemSignal] = []
+        while let row = try cursor.next() {
+            let itemID: String = row[0]
+            let kindText: String = row[1]
             guard let kind = ItemKind(rawValue: kindText) else { throw StoreError.corruptValue(column: "kind", value: kindText) }
-            let verdict = try StoredAssessment(row: row)
-            return ItemSignal(
-                itemID: itemID, kind: kind, at: row["at"], assessment: verdict.assessment,
-                storyKey: verdict.storyKey, link: verdict.link, sites: verdict.sites, channel: row["channel"],
-                status: row["status"], closedAt: row["closed_at"])
+            let levelText: String = row[7]
+            let claimText: String = row[8]
+            guard let level = SignalLevel(rawValue: levelText) else { throw StoreError.corruptValue(column: "level", value: levelText) }
+            guard let claim = ClaimKind(rawValue: claimText) else { throw StoreError.corruptValue(column: "claim", value: claimText) }
+            let assessment = ItemAssessment(
+                itemID: itemID, score: row[6], level: level, isSignal: true, claim: claim,
+                isEscalation: row[9], isResolved: row[10],
+                firedRules: try StoreCoding.decode([String].self, from: row[11], column: "fired_rules") ?? [],
+                matchedTerms: [], people: row[12], amount: row[13])
+            var link: ProjectLink?
+            if let projectID: String = row[15], let bandText: String = row[16], let band = LinkBand(rawValue: bandText) {
+                link = ProjectLink(itemID: itemID, projectID: projectID, band: band, confidence: row[17] ?? 0, evidence: [])
+            }
+            signals.append(ItemSignal(
+                itemID: itemID, kind: kind, at: row[5], assessment: assessment, storyKey: row[14], link: link,
+                sites: try StoreCoding.decode([String].self, from: row[18], column: "sites") ?? [],
+                channel: row[2], status: row[3], closedAt: row[4]))
         }
+        return signals
     }
 }
 

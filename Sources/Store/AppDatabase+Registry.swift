@@ -69,7 +69,7 @@ extension AppDatabase {
         try writer.write { db in
             var summary = ImportSummary(added: 0, updated: 0, unchanged: 0, rejections: rejections)
             for var report in reports {
-                let stored = try Row.fetchOne(db, sql: "SELECT * FROM report WHERE id = ?", arguments: [report.id])
+                let stored = try Row.fetchOne(db, sql: "SELECT \(DepartmentReport.columns) FROM report WHERE id = ?", arguments: [report.id])
                     .map(DepartmentReport.init(row:))
                 if let stored, report.isFilingDayImputed {
                     report.filedOn = stored.filedOn
@@ -133,7 +133,7 @@ extension AppDatabase {
     /// All stored ledger rows, by id.
     public func reports() throws -> [DepartmentReport] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM report ORDER BY id").map(DepartmentReport.init(row:))
+            try Row.fetchAll(db, sql: "SELECT \(DepartmentReport.columns) FROM report ORDER BY id").map(DepartmentReport.init(row:))
         }
     }
 

@@ -52,24 +52,31 @@ extension Project {
 }
 
 extension DepartmentReport {
+    /// The columns `init(row:)` reads, in its order: select them, not `*`.
+    static let columns = """
+        id, department, period, project_id, project_name, status, arrears_type, workers, amount_owed, amount_paid,
+        since, resolved, resolved_on, responsible_unit, responsible_person, commitment, filed_on, filed_on_imputed
+        """
+
+    /// Reads a row of `SELECT \(columns)`, by position (by name GRDB looks each column up anew).
     init(row: Row) throws {
-        func day(_ column: String) throws -> Day? {
-            guard let text: String = row[column] else { return nil }
+        func day(_ index: Int, _ column: String) throws -> Day? {
+            guard let text: String = row[index] else { return nil }
             guard let day = Day(text) else { throw StoreError.corruptValue(column: column, value: text) }
             return day
         }
-        let periodText: String = row["period"]
-        let statusText: String = row["status"]
+        let periodText: String = row[2]
+        let statusText: String = row[5]
         guard let period = Period(periodText) else { throw StoreError.corruptValue(column: "period", value: periodText) }
         guard let status = Status(rawValue: statusText) else { throw StoreError.corruptValue(column: "status", value: statusText) }
-        guard let filedOn = try day("filed_on") else { throw StoreError.corruptValue(column: "filed_on", value: "NULL") }
+        guard let filedOn = try day(16, "filed_on") else { throw StoreError.corruptValue(column: "filed_on", value: "NULL") }
         self.init(
-            id: row["id"], department: row["department"], period: period, projectID: row["project_id"],
-            projectName: row["project_name"], status: status,
-            arrearsType: (row["arrears_type"] as String?).flatMap(ArrearsType.init(rawValue:)),
-            workers: row["workers"], amountOwed: row["amount_owed"], amountPaid: row["amount_paid"],
-            since: try day("since"), resolved: row["resolved"], resolvedOn: try day("resolved_on"),
-            responsibleUnit: row["responsible_unit"], responsiblePerson: row["responsible_person"],
-            commitment: row["commitment"], filedOn: filedOn, isFilingDayImputed: row["filed_on_imputed"])
+            id: row[0], department: row[1], period: period, projectID: row[3],
+            projectName: row[4], status: status,
+            arrearsType: (row[6] as String?).flatMap(ArrearsType.init(rawValue:)),
+            workers: row[7], amountOwed: row[8], amountPaid: row[9],
+            since: try day(10, "since"), resolved: row[11], resolvedOn: try day(12, "resolved_on"),
+            responsibleUnit: row[13], responsiblePerson: row[14],
+            commitment: row[15], filedOn: filedOn, isFilingDayImputed: row[17])
     }
 }
