@@ -152,8 +152,9 @@ extension AppDatabase {
             let statement = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO assessment (item_id, engine_version, score, level, people, amount, is_signal,
                     claim, is_escalation, is_resolved, fired_rules, matched_terms, story_key, project_id, link_band,
-                    link_confidence, link_evidence, sites)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    link_confidence, link_evidence, sites, at, kind, channel)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(published_at, fetched_at), kind, channel
+                FROM item WHERE id = ?
                 """)
             for verdict in verdicts {
                 let assessment = verdict.assessment
@@ -164,7 +165,7 @@ extension AppDatabase {
                     StoreCoding.json(assessment.firedRules), StoreCoding.json(assessment.matchedTerms),
                     verdict.storyKey, verdict.link?.projectID, verdict.link?.band.rawValue,
                     verdict.link?.confidence, verdict.link.map { StoreCoding.json($0.evidence) },
-                    StoreCoding.json(verdict.sites),
+                    StoreCoding.json(verdict.sites), assessment.itemID,
                 ])
             }
         }
@@ -203,16 +204,15 @@ extension AppDatabase {
     /// escalations (the register asks which), the sites only of unlinked signals, no
     /// matched terms and no link evidence.
     private func signals(in db: Database, from: Date, until: Date) throws -> [ItemSignal] {
+        // By the partial index on the signals' time; only petitions need their item row
+        // (handling state and closing time change after the verdict).
         let cursor = try Row.fetchCursor(db, sql: """
-            SELECT item.id, item.kind, item.channel, item.status, item.closed_at,
-                   coalesce(item.published_at, item.fetched_at),
+            SELECT a.item_id, a.kind, a.channel, item.status, item.closed_at, a.at,
                    a.score, a.level, a.claim, a.is_escalation, a.is_resolved,
                    CASE WHEN a.is_escalation THEN a.fired_rules END, a.people, a.amount, a.story_key,
                    a.project_id, a.link_band, a.link_confidence, CASE WHEN a.project_id IS NULL THEN a.sites END
-            FROM item JOIN assessment AS a ON a.item_id = item.id
-            WHERE coalesce(item.published_at, item.fetched_at) >= ? AND coalesce(item.published_at, item.fetched_at) < ?
-              AND a.is_signal
-            ORDER BY item.id
+            FROM assessment AS a LEFT JOIN item ON a.kind = 'petition' AND item.id = a.item_id
+            WHERE a.is_signal AND a.at >= ? AND a.at < ?
             """, arguments: [from, until])
         var signals: [ItemSignal] = []
         while let row = try cursor.next() {

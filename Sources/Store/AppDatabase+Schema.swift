@@ -130,6 +130,21 @@ extension AppDatabase {
                 table.column("replaced_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v4: signal index") { db in
+            // The register reads signals by time: keep the item's time, kind and channel
+            // beside its verdict (both change only together, when the text changes and the
+            // verdict is redone), so that it walks one index instead of joining every item.
+            try db.alter(table: "assessment") { table in
+                table.add(column: "at", .datetime)
+                table.add(column: "kind", .text)
+                table.add(column: "channel", .text)
+            }
+            try db.execute(sql: """
+                UPDATE assessment SET (at, kind, channel) =
+                    (SELECT coalesce(published_at, fetched_at), kind, channel FROM item WHERE item.id = assessment.item_id)
+                """)
+            try db.execute(sql: "CREATE INDEX assessment_signal_time ON assessment(at) WHERE is_signal")
+        }
         return migrator
     }
 }

@@ -20,6 +20,12 @@ public struct AppDatabase: Sendable {
     public static func open(path: String) throws -> AppDatabase {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // Reads of the register walk large tables by index: map the file (no system call
+            // per page) and keep more pages cached than SQLite's 2 MB default.
+            try db.execute(sql: "PRAGMA mmap_size = 4294967296")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
         let pool = try DatabasePool(path: path, configuration: configuration)
         return try AppDatabase(pool)
     }
