@@ -18,6 +18,10 @@ import Testing
         ("Thu, 05 Dec 2024 20:14:00 CST", "2024-12-05T12:14:00Z"),
         ("Thu, 5 Dec 2024 20:14:00 GMT", "2024-12-05T20:14:00Z"),
         ("2024-12-05T20:14:00+08:00", "2024-12-05T12:14:00Z"),
+        ("2024-12-05T12:14:00Z", "2024-12-05T12:14:00Z"),
+        ("2024-12-05T07:14:00-05:00", "2024-12-05T12:14:00Z"),
+        ("2024-12-31T23:30:00-01:00", "2025-01-01T00:30:00Z"),
+        ("2024-02-29t20:14:00+08:00", "2024-02-29T12:14:00Z"),
         ("2024-12-05 20:14", "2024-12-05T12:14:00Z"),
         ("2024-12-05 20:14:30", "2024-12-05T12:14:30Z"),
         ("2024年12月5日 20:14", "2024-12-05T12:14:00Z"),
@@ -38,10 +42,17 @@ import Testing
         #expect(DateParsing.date(from: text) == expected)
     }
 
+    @Test func fractionsOfASecondAreKept() throws {
+        let date = try #require(DateParsing.date(from: "2024-12-05T20:14:00.250+08:00"))
+        #expect(abs(date.timeIntervalSince1970 - (try #require(ISO8601DateFormatter().date(from: "2024-12-05T12:14:00Z"))).timeIntervalSince1970 - 0.25) < 1e-6)
+    }
+
     @Test func unreadableDatesAreAbsentNotNow() {
         #expect(DateParsing.date(from: "昨天下午") == nil)
         #expect(DateParsing.date(from: "") == nil)
         #expect(DateParsing.date(from: "2024-13-40 10:00") == nil)
+        #expect(DateParsing.date(from: "2023-02-29T10:00:00Z") == nil)
+        #expect(DateParsing.date(from: "2024-12-05T25:00:00Z") == nil)
         #expect(DateParsing.date(from: "2024年12月") == nil)
         #expect(DateParsing.date(from: "12-05 20:14") == nil)
         #expect(DateParsing.date(from: "Thu, 31 Feb 2024 20:14:00 GMT") == nil)

@@ -133,7 +133,8 @@ import Testing
         let verdicts = items.map { item in
             StoredAssessment(
                 assessment: ItemAssessment(itemID: item.id, score: 5, level: .high, isSignal: true, claim: .wage,
-                                           isEscalation: true, isResolved: false, firedRules: ["wage.claim"],
+                                           isEscalation: true, isResolved: false,
+                                           firedRules: ["wage.claim", "a \"quoted\" \\ rule\n\u{1}/"],
                                            matchedTerms: ["工资没发"], people: 12, amount: 380_000),
                 storyKey: "s-\(item.sourceKey)",
                 link: ProjectLink(itemID: item.id, projectID: "P-1", band: .link, confidence: 0.9,
