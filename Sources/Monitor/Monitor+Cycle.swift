@@ -214,10 +214,12 @@ extension Monitor {
         let lookBack = RiskRegister.lookBackDays(rules: rules, windowDays: windowDays)
         let from = asOf.adding(days: -(lookBack - 1)).start
         let until = asOf.adding(days: 1).start
-        // Rows of the months the flags read (the window's, and the run of months a stale
-        // arrears row is judged over), and 清零 rows of the year before.
-        var reportsFrom = asOf.adding(days: -(windowDays - 1)).period.previous
-        for _ in 0..<rules.ledgerStaleMonths { reportsFrom = reportsFrom.previous }
+        // Rows of the months the flags read: from the month before the window (its rows are
+        // due in the window), or further back for the run of months a stale arrears row is
+        // judged over; and 清零 rows of the year before.
+        let windowMonth = asOf.adding(days: -(windowDays - 1)).period
+        var reportsFrom = windowMonth
+        for _ in 0..<max(1, rules.ledgerStaleMonths - 1) { reportsFrom = reportsFrom.previous }
         let inputs = try database.registerInputs(from: from, until: until, asOf: asOf, reportsFrom: reportsFrom,
                                                  resolvedSince: asOf.adding(days: -365))
         let register = RiskRegister(

@@ -161,6 +161,13 @@ struct ProjectContext {
     }
 
     mutating func entry() -> RegisterReport.ProjectEntry {
+        // Most projects of a city's registry are quiet: nothing to weigh but the ledger.
+        if signals.isEmpty && rows.isEmpty {
+            return RegisterReport.ProjectEntry(
+                projectID: project.id, name: project.name, department: project.department, township: project.township,
+                sensitive: rules.isSensitive(project), signals: RegisterReport.Signals(), reported: .missing, flags: [],
+                evidence: [], reportEvidence: [])
+        }
         let inWindow = windowSignals
         let verdict = LedgerVerdict(rows: rows.filter { $0.period.lastDay >= windowStart })
         var evidence: [FlagEvidence] = []
@@ -238,6 +245,8 @@ struct ProjectContext {
             reasons.append("\(extreme.count) 条含极端行为或扬言")
             items += extreme.map(\.itemID)
         }
+        // A sudden rise needs at least surge_min_stories signals to begin with.
+        guard signals.count >= rules.surgeMinStories || !reasons.isEmpty else { return [] }
         // Stories by the day their first copy was seen.
         var firstSeen: [String: (at: Date, item: String)] = [:]
         for signal in signals where firstSeen[signal.storyKey] == nil {
