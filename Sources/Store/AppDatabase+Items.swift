@@ -105,7 +105,7 @@ extension AppDatabase {
     public func itemsNeedingAssessment(version: String) throws -> [Item] {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT item.* FROM item LEFT JOIN assessment ON assessment.item_id = item.id
+                SELECT \(Item.columns()) FROM item LEFT JOIN assessment ON assessment.item_id = item.id
                 WHERE assessment.item_id IS NULL OR assessment.engine_version != ?
                 ORDER BY item.id
                 """, arguments: [version]).map(Item.init(row:))
@@ -115,14 +115,14 @@ extension AppDatabase {
     /// Every stored item, by id.
     public func allItems() throws -> [Item] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM item ORDER BY id").map(Item.init(row:))
+            try Row.fetchAll(db, sql: "SELECT \(Item.columns()) FROM item ORDER BY id").map(Item.init(row:))
         }
     }
 
     /// One stored item, or nil.
     public func item(id: String) throws -> Item? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM item WHERE id = ?", arguments: [id]).map(Item.init(row:))
+            try Row.fetchOne(db, sql: "SELECT \(Item.columns()) FROM item WHERE id = ?", arguments: [id]).map(Item.init(row:))
         }
     }
 
@@ -276,15 +276,23 @@ public struct RegisterInputs: Sendable {
 }
 
 extension Item {
+    /// The columns `init(row:)` reads, in its order, for `SELECT`: by position, a row is
+    /// read without looking each column up by name.
+    static func columns(of table: String = "item") -> String {
+        ["id", "feed_id", "source_key", "kind", "channel", "url", "author", "published_at", "title", "content",
+         "respondent", "location", "people", "amount", "petitioner", "phone", "status", "handling_unit", "closed_at"]
+            .map { "\(table).\($0)" }.joined(separator: ", ")
+    }
+
     init(row: Row) throws {
-        let kindText: String = row["kind"]
+        let kindText: String = row[3]
         guard let kind = ItemKind(rawValue: kindText) else { throw StoreError.corruptValue(column: "kind", value: kindText) }
         self.init(
-            feedID: row["feed_id"], sourceKey: row["source_key"], kind: kind, channel: row["channel"],
-            url: row["url"], author: row["author"], publishedAt: row["published_at"], title: row["title"],
-            content: row["content"], respondent: row["respondent"], location: row["location"],
-            people: row["people"], amount: row["amount"], petitioner: row["petitioner"], phone: row["phone"],
-            status: row["status"], handlingUnit: row["handling_unit"], closedAt: row["closed_at"])
-        id = row["id"]
+            feedID: row[1], sourceKey: row[2], kind: kind, channel: row[4],
+            url: row[5], author: row[6], publishedAt: row[7], title: row[8],
+            content: row[9], respondent: row[10], location: row[11],
+            people: row[12], amount: row[13], petitioner: row[14], phone: row[15],
+            status: row[16], handlingUnit: row[17], closedAt: row[18])
+        id = row[0]
     }
 }

@@ -10,23 +10,41 @@ enum StoreCoding {
         var result = "["
         for (index, string) in strings.enumerated() {
             if index > 0 { result += "," }
-            result += "\""
-            for scalar in string.unicodeScalars {
-                switch scalar {
-                case "\"": result += "\\\""
-                case "\\": result += "\\\\"
-                case "\n": result += "\\n"
-                case "\r": result += "\\r"
-                case "\t": result += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: result.unicodeScalars.append(scalar)
-                }
-            }
-            result += "\""
+            appendQuoted(string, to: &result)
         }
         return result + "]"
+    }
+
+    /// Link evidence as JSON, keys sorted as JSONEncoder would write them.
+    static func json(_ evidence: [LinkEvidence]) -> String {
+        var result = "["
+        for (index, entry) in evidence.enumerated() {
+            if index > 0 { result += "," }
+            result += "{\"kind\":"
+            appendQuoted(entry.kind.rawValue, to: &result)
+            result += ",\"text\":"
+            appendQuoted(entry.text, to: &result)
+            result += "}"
+        }
+        return result + "]"
+    }
+
+    private static func appendQuoted(_ string: String, to result: inout String) {
+        result += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        result += "\""
     }
 
     static func json<Value: Encodable>(_ value: Value) -> String {
