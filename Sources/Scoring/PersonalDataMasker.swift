@@ -16,6 +16,9 @@ public enum PersonalDataMasker {
     /// `text` with every personal number masked (139****5678, 110101********0017,
     /// ***************3446) and every occurrence of `names` starred out.
     public static func mask(_ text: String, names: [String] = []) -> String {
+        // The shortest number masked is a mobile phone's 11 digits: a text with fewer
+        // digits in all (most posts) and no name to hide is returned as it is, unread.
+        if !names.contains(where: { $0.count >= 2 }) && digitCount(text, atLeast: 11) < 11 { return text }
         var scalars = Array(text.unicodeScalars)
         for run in numberRuns(in: scalars) {
             guard let (kind, digits) = classify(run.digitPositions.map { digitValue(scalars[$0])! }, in: run, of: scalars)
@@ -95,6 +98,23 @@ public enum PersonalDataMasker {
         if values.count == 18, isValidIDNumber(values) || hasPlausibleBirthDate(values) { return (.idNumber, positions) }
         if (16...19).contains(values.count), !run.hasCheckX, passesLuhn(values) { return (.bankCard, positions) }
         return nil
+    }
+
+    /// How many ASCII and full-width digits `text` holds, counting stops at `limit`.
+    static func digitCount(_ text: String, atLeast limit: Int) -> Int {
+        var count = 0
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            if byte >= 0x30 && byte <= 0x39 {
+                count += 1
+            } else if previous == (0xEF, 0xBC) && byte >= 0x90 && byte <= 0x99 {
+                // U+FF10...U+FF19, full-width 0-9: EF BC 90...99.
+                count += 1
+            }
+            if count >= limit { return count }
+            previous = (previous.1, byte)
+        }
+        return count
     }
 
     /// 0-9 for ASCII and full-width digits, 10 for the X of an ID number, nil otherwise.
