@@ -55,8 +55,7 @@ let benchmarks: @Sendable () -> Void = {
         let engine = try monitor.makeEngine()
         benchmark.startMeasurement()
         let start = ContinuousClock.now
-        let outcomes = try await monitor.fetchAndStore(now: asOf.start)
-        let assessed = try monitor.assessPendingItems(engine: engine)
+        let (outcomes, assessed) = try await monitor.ingest(engine: engine, now: asOf.start)
         let elapsed = ContinuousClock.now - start
         benchmark.stopMeasurement()
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

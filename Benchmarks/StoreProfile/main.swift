@@ -26,11 +26,13 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
     _ = try database.saveProjects(corpus.projects, rejections: [], file: "registry.csv")
     let monitor = Monitor(database: database, feedsDirectory: feeds, rulesDirectory: rules)
     let engine = try monitor.makeEngine()
-    var stored = 0
-    let fetch = try await clock.measure { stored = try await monitor.fetchAndStore(now: asOf.start).reduce(0) { $0 + $1.added } }
-    var assessed = 0
-    let assess = try clock.measure { assessed = try monitor.assessPendingItems(engine: engine) }
-    print("fetch+parse+store \(stored) in \(fetch); assess \(assessed) in \(assess)")
+    var stored = 0, assessed = 0
+    let elapsed = try await clock.measure {
+        let (feeds, count) = try await monitor.ingest(engine: engine, now: asOf.start)
+        stored = feeds.reduce(0) { $0 + $1.added }
+        assessed = count
+    }
+    print("ingest: \(stored) stored, \(assessed) assessed in \(elapsed)")
 } else {
     let path = try RegisterStore.make(in: work, projects: corpus.projects, items: 1_000_000, asOf: asOf)
     let monitor = Monitor(database: try AppDatabase.open(path: path), feedsDirectory: work, rulesDirectory: rules)

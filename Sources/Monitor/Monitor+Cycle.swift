@@ -63,10 +63,22 @@ extension Monitor {
     public func runCycle(asOf: Day, windowDays: Int? = nil, now: Date = Date(), only: Set<String>? = nil,
                          progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> CycleReport {
         let engine = try makeEngine()
-        let feeds = try await fetchAndStore(now: now, only: only, progress: progress)
-        let assessed = try assessPendingItems(engine: engine)
+        let (feeds, assessed) = try await ingest(engine: engine, now: now, only: only, progress: progress)
         let register = try evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: engine.rulebook.register)
         return CycleReport(feeds: feeds, assessed: assessed, register: register)
+    }
+
+    /// Fetches, parses and stores the feeds (all, or `only` those), then scores and links
+    /// what is new or changed, from memory (the items just stored are not read back), and
+    /// whatever else the store holds without a verdict under the current rules and registry.
+    /// - Returns: what happened to each feed, in catalog order, and how many items were assessed.
+    public func ingest(engine: ScoringEngine, now: Date = Date(), only: Set<String>? = nil,
+                       progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil)
+        async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int) {
+        let (feeds, fresh) = try await fetchAndStoreCollecting(now: now, only: only, progress: progress)
+        let verdicts = engine.evaluate(fresh).map { StoredAssessment($0) }
+        try database.saveAssessments(verdicts, version: engine.version)
+        return (feeds, verdicts.count + (try assessPendingItems(engine: engine)))
     }
 
     /// Fetches the feeds (all, or `only` those), parses what they send and stores the
@@ -74,6 +86,13 @@ extension Monitor {
     /// - Returns: what happened to each feed, in catalog order.
     public func fetchAndStore(now: Date = Date(), only: Set<String>? = nil,
                               progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> [CycleReport.FeedOutcome] {
+        try await fetchAndStoreCollecting(now: now, only: only, progress: progress).feeds
+    }
+
+    /// As `fetchAndStore`, and the items that were new or changed (they need a verdict).
+    private func fetchAndStoreCollecting(now: Date, only: Set<String>?,
+                                         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?)
+        async throws -> (feeds: [CycleReport.FeedOutcome], fresh: [Item]) {
         var catalog = try FeedCatalog.load(directory: feedsDirectory)
         if let only { catalog.feeds.removeAll { !only.contains($0.id) } }
 
@@ -108,20 +127,21 @@ extension Monitor {
         }
 
         let responses = await fetcher.fetch(requests, progress: progress)
+        var fresh: [Item] = []
         for feed in catalog.feeds where outcomes[feed.id] == nil {
             var state = states[feed.id] ?? FeedState(feedID: feed.id)
-            outcomes[feed.id] = try store(responses[feed.id], of: feed, fetchedAt: now, state: &state)
+            outcomes[feed.id] = try store(responses[feed.id], of: feed, fetchedAt: now, state: &state, fresh: &fresh)
             outcomes[feed.id]?.warning = state.healthWarning(at: now)
         }
 
-        return catalog.feeds.compactMap { outcomes[$0.id] }
+        return (catalog.feeds.compactMap { outcomes[$0.id] }, fresh)
     }
 
     /// Stores what one feed delivered and updates what is remembered of it: validators
     /// only after the body parsed (in the same transaction as the items), failures in
     /// a row, the last error and status. `state` ends as stored.
     private func store(_ response: Result<FetchResponse, IngestError>?, of feed: FeedDefinition,
-                       fetchedAt: Date, state: inout FeedState) throws -> CycleReport.FeedOutcome {
+                       fetchedAt: Date, state: inout FeedState, fresh: inout [Item]) throws -> CycleReport.FeedOutcome {
         var outcome = CycleReport.FeedOutcome(feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil)
         state.lastAttempt = fetchedAt
         let received: (fetched: FetchResponse, parsed: FeedParseResult?)
@@ -164,6 +184,7 @@ extension Monitor {
         }
         outcome.added = stored.added
         outcome.changed = stored.changed
+        fresh += stored.fresh.map { parsed.items[$0] }
         state = stored.state
         for rejection in parsed.rejections {
             logger.warning("feed record rejected", metadata: ["problem": "\(rejection)"])

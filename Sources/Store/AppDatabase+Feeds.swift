@@ -31,17 +31,19 @@ extension AppDatabase {
     /// records it rejected, and the feed's state with its new validators. A crash
     /// leaves either all of it or none, so a feed is never remembered as fetched
     /// without its items.
-    /// - Returns: how many items were new, how many changed, and the feed's state as
-    ///   stored (with the arrival of the new items recorded).
+    /// - Returns: how many items were new, how many changed, the indexes of both in
+    ///   `items` (they need a verdict), and the feed's state as stored (with the arrival
+    ///   of the new items recorded).
     public func storeFetch(of feed: String, items: [Item], rejections: [ImportRejection], state: FeedState,
-                           fetchedAt: Date, mask: (Item, String) -> String) throws -> (added: Int, changed: Int, state: FeedState) {
+                           fetchedAt: Date, mask: (Item, String) -> String)
+        throws -> (added: Int, changed: Int, fresh: [Int], state: FeedState) {
         try writer.write { db in
             let counts = try upsert(items, fetchedAt: fetchedAt, mask: mask, in: db)
             try replaceRejections(in: db, kind: .feed, file: feed, with: rejections)
             var state = state
             state.recordArrival(newItems: counts.added, at: fetchedAt)
             try save(state, in: db)
-            return (counts.added, counts.changed, state)
+            return (counts.added, counts.changed, counts.fresh, state)
         }
     }
 

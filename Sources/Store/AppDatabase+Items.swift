@@ -29,8 +29,10 @@ extension AppDatabase {
         try writer.write { db in try upsert(items, fetchedAt: fetchedAt, mask: mask, in: db).added }
     }
 
+    /// - Returns: how many items were new and how many changed, and the indexes of both
+    ///   in `items` (they need a verdict).
     func upsert(_ items: [Item], fetchedAt: Date, mask: (Item, String) -> String,
-                in db: Database) throws -> (added: Int, changed: Int) {
+                in db: Database) throws -> (added: Int, changed: Int, fresh: [Int]) {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
                               title, content, title_masked, content_masked, respondent, location, people,
@@ -55,7 +57,8 @@ extension AppDatabase {
             """)
         var added = 0
         var changed = 0
-        for item in items {
+        var fresh: [Int] = []
+        for (index, item) in items.enumerated() {
             try insert.execute(arguments: [
                 item.id, item.feedID, item.sourceKey, item.kind.rawValue, item.channel, item.url,
                 item.author, item.publishedAt, fetchedAt, item.title, item.content,
@@ -65,6 +68,7 @@ extension AppDatabase {
             ])
             if db.changesCount > 0 {
                 added += 1
+                fresh.append(index)
                 continue
             }
             if let row = try Row.fetchOne(stored, arguments: [item.id]),
@@ -76,6 +80,7 @@ extension AppDatabase {
                 ])
                 try forget.execute(arguments: [item.id])
                 changed += 1
+                fresh.append(index)
             }
             if item.kind == .petition {
                 try progress.execute(arguments: [
@@ -84,7 +89,7 @@ extension AppDatabase {
                 ])
             }
         }
-        return (added, changed)
+        return (added, changed, fresh)
     }
 
     /// The earlier texts of an item its source changed, oldest first, masked.
