@@ -84,22 +84,8 @@ struct RegisterRulesReader {
     private func readSensitive(_ node: Node, into rules: inout RegisterRules) throws(ScoringError) {
         for (key, value, _) in try reader.mapping(node, "register.sensitive", allowed: ["funding", "tags", "signal_days"]) {
             switch key {
-            case "funding":
-                rules.sensitiveFunding = []
-                for text in try reader.strings(value, "register.sensitive.funding") {
-                    guard let funding = Project.Funding(rawValue: text) else {
-                        throw reader.failure(value, "register.sensitive.funding: \(text) is not one of \(Project.Funding.allCases.map(\.rawValue).joined(separator: ", "))")
-                    }
-                    rules.sensitiveFunding.insert(funding)
-                }
-            case "tags":
-                rules.sensitiveTags = []
-                for text in try reader.strings(value, "register.sensitive.tags") {
-                    guard let tag = Project.Tag(rawValue: text) else {
-                        throw reader.failure(value, "register.sensitive.tags: \(text) is not one of \(Project.Tag.allCases.map(\.rawValue).joined(separator: ", "))")
-                    }
-                    rules.sensitiveTags.insert(tag)
-                }
+            case "funding": rules.sensitiveFunding = try codes(value, "register.sensitive.funding")
+            case "tags": rules.sensitiveTags = try codes(value, "register.sensitive.tags")
             default: rules.sensitiveSignalDays = try count(value, "register.sensitive.signal_days", in: 0...366)
             }
         }
@@ -127,6 +113,19 @@ struct RegisterRulesReader {
                 }
             }
         }
+    }
+
+    /// A list of a registry code's raw values (funding kinds, tags).
+    private func codes<Code: RawRepresentable & CaseIterable & Hashable>(_ node: Node, _ what: String) throws(ScoringError) -> Set<Code>
+    where Code.RawValue == String {
+        var codes = Set<Code>()
+        for text in try reader.strings(node, what) {
+            guard let code = Code(rawValue: text) else {
+                throw reader.failure(node, "\(what): \(text) is not one of \(Code.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            codes.insert(code)
+        }
+        return codes
     }
 
     private func count(_ node: Node, _ what: String, in range: ClosedRange<Int>) throws(ScoringError) -> Int {
