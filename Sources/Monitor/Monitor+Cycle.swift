@@ -241,11 +241,12 @@ extension Monitor {
         let windowMonth = asOf.adding(days: -(windowDays - 1)).period
         var reportsFrom = windowMonth
         for _ in 0..<max(1, rules.ledgerStaleMonths - 1) { reportsFrom = reportsFrom.previous }
+        // Open petitions of the year before the look-back span still run against their deadlines.
         let inputs = try database.registerInputs(from: from, until: until, asOf: asOf, reportsFrom: reportsFrom,
-                                                 resolvedSince: asOf.adding(days: -365))
+                                                 resolvedSince: asOf.adding(days: -365), openSince: asOf.adding(days: -365).start)
         let register = RiskRegister(
             projects: inputs.projects, reports: inputs.reports, signals: StoryClusters.merge(inputs.signals),
-            rejectedRows: inputs.rejectedRows, rules: rules)
+            rejectedRows: inputs.rejectedRows, rules: rules, olderOpenPetitions: inputs.olderOpenPetitions)
         var report = register.evaluate(asOf: asOf, windowDays: windowDays)
         report.sourceHealth = try database.feedStates().values
             .compactMap { state in

@@ -13,14 +13,19 @@ public struct RiskRegister: Sendable {
     /// Rows rejected at import, per department (填报单位).
     public var rejectedRows: [String: Int]
     public var rules: RegisterRules
+    /// Linked petitions received before the look-back span and still open at the as-of
+    /// day (their closing, if any, came later): follow-up deadlines still apply to them.
+    public var olderOpenPetitions: [ItemSignal]
 
     public init(projects: [Project], reports: [DepartmentReport], signals: [ItemSignal],
-                rejectedRows: [String: Int] = [:], rules: RegisterRules = RegisterRules()) {
+                rejectedRows: [String: Int] = [:], rules: RegisterRules = RegisterRules(),
+                olderOpenPetitions: [ItemSignal] = []) {
         self.projects = projects
         self.reports = reports
         self.signals = signals
         self.rejectedRows = rejectedRows
         self.rules = rules
+        self.olderOpenPetitions = olderOpenPetitions
     }
 
     /// How many days back from the as-of day the register reads signals: the window,
@@ -58,6 +63,13 @@ public struct RiskRegister: Sendable {
             }
         }
 
+        var olderPetitionsByProject: [String: [ItemSignal]] = [:]
+        for petition in olderOpenPetitions where petition.at < from && petition.kind == .petition && petition.assessment.isSignal {
+            if let link = petition.link, link.band == .link {
+                olderPetitionsByProject[link.projectID, default: []].append(petition)
+            }
+        }
+
         // Every row filed by the as-of day, per project, oldest month first.
         var rowsByProject: [String: [DepartmentReport]] = [:]
         for row in reports where row.filedOn <= asOf && row.period.firstDay <= asOf {
@@ -75,7 +87,8 @@ public struct RiskRegister: Sendable {
             var context = ProjectContext(
                 project: project, asOf: asOf, windowStart: windowStart, rules: rules, calendar: calendar,
                 signals: (signalsByProject[project.id] ?? []).sorted { ($0.at, $0.itemID) < ($1.at, $1.itemID) },
-                rows: (rowsByProject[project.id] ?? []).sorted { ($0.period, $0.id) < ($1.period, $1.id) })
+                rows: (rowsByProject[project.id] ?? []).sorted { ($0.period, $0.id) < ($1.period, $1.id) },
+                olderPetitions: olderPetitionsByProject[project.id] ?? [])
             let entry = context.entry()
             entries.append(entry)
 
@@ -152,6 +165,8 @@ struct ProjectContext {
     let signals: [ItemSignal]
     /// Rows filed by the as-of day, oldest month first.
     let rows: [DepartmentReport]
+    /// Petitions from before the look-back span still open (follow-up deadlines only).
+    let olderPetitions: [ItemSignal]
 
     /// The signals of the window.
     var windowSignals: ArraySlice<ItemSignal> {
@@ -162,7 +177,7 @@ struct ProjectContext {
 
     mutating func entry() -> RegisterReport.ProjectEntry {
         // Most projects of a city's registry are quiet: nothing to weigh but the ledger.
-        if signals.isEmpty && rows.isEmpty {
+        if signals.isEmpty && rows.isEmpty && olderPetitions.isEmpty {
             return RegisterReport.ProjectEntry(
                 projectID: project.id, name: project.name, department: project.department, township: project.township,
                 sensitive: rules.isSensitive(project), signals: RegisterReport.Signals(), reported: .missing, flags: [],
@@ -279,7 +294,7 @@ struct ProjectContext {
         var reports: [String] = []
         let asOfEnd = asOf.adding(days: 1).start
         var overdue = 0
-        for signal in signals where signal.kind == .petition {
+        for signal in olderPetitions + signals where signal.kind == .petition {
             let closed = signal.closedAt.map { $0 < asOfEnd } ?? (signal.status == "closed")
             guard !closed else { continue }
             let deadline = calendar.adding(workingDays: rules.petitionDeadline(channel: signal.channel), to: Day(containing: signal.at))

@@ -183,7 +183,10 @@ extension AppDatabase {
     ///   - asOf: ledger rows filed after this day are not read.
     ///   - reportsFrom: the first month whose rows are read; rows marked 清零 are read
     ///     back to `resolvedSince` too (a recurrence may follow an old clearing).
-    public func registerInputs(from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day) throws -> RegisterInputs {
+    ///   - openSince: petitions received from then until `from` that were still open at
+    ///     the end of the as-of day are read too, for follow-up deadlines.
+    public func registerInputs(from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day,
+                               openSince: Date? = nil) throws -> RegisterInputs {
         try writer.read { db in
             RegisterInputs(
                 projects: try Row.fetchAll(db, sql: "SELECT * FROM project ORDER BY id").map(Project.init(row:)),
@@ -194,7 +197,8 @@ extension AppDatabase {
                     """, arguments: [asOf.description, reportsFrom.description, resolvedSince.description])
                     .map(DepartmentReport.init(row:)),
                 signals: try signals(in: db, from: from, until: until),
-                rejectedRows: try rejectedRowCounts(in: db))
+                rejectedRows: try rejectedRowCounts(in: db),
+                olderOpenPetitions: try openSince.map { try openPetitions(in: db, from: $0, until: from, openAt: until) } ?? [])
         }
     }
 
@@ -211,14 +215,34 @@ extension AppDatabase {
     private func signals(in db: Database, from: Date, until: Date) throws -> [ItemSignal] {
         // By the partial index on the signals' time; only petitions need their item row
         // (handling state and closing time change after the verdict).
-        let cursor = try Row.fetchCursor(db, sql: """
-            SELECT a.item_id, a.kind, a.channel, item.status, item.closed_at, a.at,
-                   a.score, a.level, a.claim, a.is_escalation, a.is_resolved,
-                   CASE WHEN a.is_escalation THEN a.fired_rules END, a.people, a.amount, a.story_key,
-                   a.project_id, a.link_band, a.link_confidence, CASE WHEN a.project_id IS NULL THEN a.sites END
+        try signals(in: db, sql: """
+            SELECT \(Self.signalColumns)
             FROM assessment AS a LEFT JOIN item ON a.kind = 'petition' AND item.id = a.item_id
             WHERE a.is_signal AND a.at >= ? AND a.at < ?
             """, arguments: [from, until])
+    }
+
+    /// Linked wage-arrears petitions received in `from ..< until` that were still open at
+    /// `openAt` (not closed, or closed later): the oldest cases, which a follow-up
+    /// deadline must still see after they left the register's window.
+    func openPetitions(in db: Database, from: Date, until: Date, openAt: Date) throws -> [ItemSignal] {
+        try signals(in: db, sql: """
+            SELECT \(Self.signalColumns)
+            FROM assessment AS a JOIN item ON item.id = a.item_id
+            WHERE a.is_signal AND a.at >= ? AND a.at < ? AND a.kind = 'petition' AND a.project_id IS NOT NULL
+              AND (item.closed_at IS NULL AND item.status IS NOT 'closed' OR item.closed_at >= ?)
+            """, arguments: [from, until, openAt])
+    }
+
+    private static let signalColumns = """
+        a.item_id, a.kind, a.channel, item.status, item.closed_at, a.at,
+        a.score, a.level, a.claim, a.is_escalation, a.is_resolved,
+        CASE WHEN a.is_escalation THEN a.fired_rules END, a.people, a.amount, a.story_key,
+        a.project_id, a.link_band, a.link_confidence, CASE WHEN a.project_id IS NULL THEN a.sites END
+        """
+
+    private func signals(in db: Database, sql: String, arguments: StatementArguments) throws -> [ItemSignal] {
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         var signals: [ItemSignal] = []
         while let row = try cursor.next() {
             let itemID: String = row[0]
@@ -278,6 +302,8 @@ public struct RegisterInputs: Sendable {
     public var signals: [ItemSignal]
     /// Rejected registry and ledger rows per department.
     public var rejectedRows: [String: Int]
+    /// Petitions from before `signals` began that were still open.
+    public var olderOpenPetitions: [ItemSignal] = []
 }
 
 extension Item {

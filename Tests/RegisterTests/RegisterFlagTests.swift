@@ -90,6 +90,20 @@ import Testing
         #expect(try flags([signal("a", on: day(12, 2), kind: .petition, channel: "letter")], rows: reported).flags.isEmpty)
     }
 
+    @Test func aPetitionOlderThanTheWindowStillOpenIsStale() throws {
+        let reported = [arrears("R-1", period: "2024-12", filed: day(12, 20))]
+        // Received 08-01, long before the 35 days the register reads signals for; its 60
+        // working days ended in October.
+        let old = signal("old", on: day(8, 1), kind: .petition, channel: "visit", status: "handling")
+        let report = RiskRegister(projects: [project], reports: reported, signals: [], olderOpenPetitions: [old])
+            .evaluate(asOf: asOf, windowDays: 30)
+        let entry = try #require(report.projects.first)
+        #expect(entry.flags == [.staleFollowup])
+        #expect(entry.flagEvidence.first?.items == ["old"])
+        // It counts nowhere else: no signals in the window.
+        #expect(entry.signals == .init())
+    }
+
     @Test func holidaysAndWorkedWeekendsMoveTheDeadline() throws {
         let reported = [arrears("R-1", period: "2024-12", filed: day(12, 20))]
         var rules = RegisterRules()

@@ -24,6 +24,34 @@ import Testing
              people: 12, amount: 380_000, petitioner: "赵某", phone: "13900000000")
     }
 
+    @Test func openPetitionsFromBeforeTheSpanAreReadForTheirDeadlines() throws {
+        var open = petition("open")
+        open.publishedAt = Day(year: 2024, month: 10, day: 15)!.start
+        var closed = petition("closed")
+        closed.publishedAt = Day(year: 2024, month: 10, day: 16)!.start
+        closed.status = "closed"
+        closed.closedAt = Day(year: 2024, month: 11, day: 1)!.start
+        var closedLater = petition("later")
+        closedLater.publishedAt = Day(year: 2024, month: 10, day: 17)!.start
+        closedLater.closedAt = Day(year: 2025, month: 1, day: 10)!.start
+        let items = [open, closed, closedLater]
+        try database.insertItems(items, fetchedAt: Date(), mask: { $1 })
+        try database.saveAssessments(items.map { item in
+            StoredAssessment(
+                assessment: ItemAssessment(itemID: item.id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
+                                           isResolved: false, firedRules: ["wage.claim"], matchedTerms: []),
+                storyKey: item.id, link: ProjectLink(itemID: item.id, projectID: "P-1", band: .link, confidence: 1, evidence: []),
+                sites: [])
+        }, version: "v1")
+        let asOf = Day(year: 2024, month: 12, day: 31)!
+        let inputs = try database.registerInputs(
+            from: asOf.adding(days: -34).start, until: asOf.adding(days: 1).start, asOf: asOf,
+            reportsFrom: Period(year: 2024, month: 11)!, resolvedSince: asOf.adding(days: -365),
+            openSince: asOf.adding(days: -365).start)
+        #expect(inputs.signals.isEmpty)
+        #expect(inputs.olderOpenPetitions.map(\.itemID).sorted() == [closedLater.id, open.id].sorted())
+    }
+
     @Test func projectsRoundTripAndReimportingChangesNothing() throws {
         let first = try database.saveProjects([project], rejections: [], file: "registry.csv")
         #expect(first.added == 1)
