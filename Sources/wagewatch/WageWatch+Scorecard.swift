@@ -61,7 +61,10 @@ extension WageWatch {
             var department: String?
 
             func run() async throws {
-                let rejections = try global.makeMonitor().database.rejections()
+                // Ledger rows first, then registry rows; records a feed sent that could not be
+                // read are the feeds' business (`run` and `feed inspect` show them).
+                let database = try global.makeMonitor().database
+                let rejections = (try database.rejections(kind: .reports) + database.rejections(kind: .registry))
                     .filter { department == nil || $0.department == department }
                 print("退回行 rejected rows: \(rejections.count)")
                 guard !rejections.isEmpty else { return }
