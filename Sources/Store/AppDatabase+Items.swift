@@ -151,7 +151,8 @@ extension AppDatabase {
         }
     }
 
-    /// Stores verdicts, replacing earlier ones for the same items, in one transaction.
+    /// Stores verdicts, replacing earlier ones for the same items, in one transaction;
+    /// a verdict on an item the store does not hold fails the whole batch.
     public func saveAssessments(_ verdicts: [StoredAssessment], version: String) throws {
         try writer.write { db in
             let statement = try db.cachedStatement(sql: """
@@ -172,6 +173,8 @@ extension AppDatabase {
                     verdict.link?.confidence, verdict.link.map { StoreCoding.json($0.evidence) },
                     StoreCoding.json(verdict.sites), assessment.itemID,
                 ])
+                // The verdict takes its time and kind from the item: none without one.
+                guard db.changesCount > 0 else { throw StoreError.missingItem(assessment.itemID) }
             }
         }
     }

@@ -67,11 +67,15 @@ enum StoreCoding {
 public enum StoreError: Error, CustomStringConvertible {
     /// A stored value no longer reads as its type: the file was edited by hand or is damaged.
     case corruptValue(column: String, value: String)
+    /// A verdict was to be stored for an item the store does not hold.
+    case missingItem(String)
 
     public var description: String {
         switch self {
         case let .corruptValue(column, value):
             "the database holds an unreadable value in column \(column): \(value)"
+        case let .missingItem(id):
+            "no stored item \(id) to keep a verdict on"
         }
     }
 }

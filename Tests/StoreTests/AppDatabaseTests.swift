@@ -52,6 +52,19 @@ import Testing
         #expect(inputs.olderOpenPetitions.map(\.itemID).sorted() == [closedLater.id, open.id].sorted())
     }
 
+    @Test func aVerdictOnAnItemNotStoredFailsTheBatch() throws {
+        let stored = petition("A")
+        try database.insertItems([stored], fetchedAt: Date(), mask: { $1 })
+        func verdict(_ id: String) -> StoredAssessment {
+            StoredAssessment(assessment: ItemAssessment(itemID: id, score: 0, isSignal: false, claim: .wage, isEscalation: false,
+                                                        isResolved: false, firedRules: [], matchedTerms: []),
+                             storyKey: "", link: nil, sites: [])
+        }
+        #expect(throws: StoreError.self) { try database.saveAssessments([verdict(stored.id), verdict("petitions:nowhere")], version: "v1") }
+        // Nothing of the batch was kept.
+        #expect(try database.itemsNeedingAssessment(version: "v1").map(\.id) == [stored.id])
+    }
+
     @Test func projectsRoundTripAndReimportingChangesNothing() throws {
         let first = try database.saveProjects([project], rejections: [], file: "registry.csv")
         #expect(first.added == 1)
