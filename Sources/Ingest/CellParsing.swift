@@ -55,17 +55,19 @@ enum CellParsing {
     /// that a stray small number is never taken for a date; a time of day is dropped.
     static func excelSerial(_ text: String) -> Day? {
         guard let value = Double(text), value.isFinite, (18_264...73_051).contains(value) else { return nil }
-        return Day(year: 1899, month: 12, day: 30)!.adding(days: Int(value.rounded(.down)))
+        // Excel's day 25569 is 1970-01-01.
+        return Day(ordinal: Int(value.rounded(.down)) - 25_569)
     }
 
     /// A month written `2024-12`, `2024/12`, `2024.12`, `2024年12月`, `202412`, or as a
     /// date of that month (any form `day` reads).
     static func period(_ text: String) -> Period? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.count == 6, trimmed.allSatisfy(\.isASCII), let year = Int(trimmed.prefix(4)), let month = Int(trimmed.suffix(2)) {
+        if trimmed.utf8.count == 6, trimmed.utf8.allSatisfy({ (48...57).contains($0) }),
+           let year = Int(trimmed.prefix(4)), let month = Int(trimmed.suffix(2)) {
             return Period(year: year, month: month)
         }
-        if let day = day(trimmed) { return day.period }
+        if let day = day(trimmed) { return Period(year: day.year, month: day.month) }
         var unified = trimmed.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".", with: "-")
             .replacingOccurrences(of: "年", with: "-").replacingOccurrences(of: "月", with: "")
         if unified.hasSuffix("-") { unified.removeLast() }

@@ -11,7 +11,8 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     /// Creates a day; returns nil when the triple is not a real calendar date.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...9999).contains(year), (1...12).contains(month),
+        // The years a Period takes, so that every day has its month.
+        guard (1900...2999).contains(year), (1...12).contains(month),
               (1...Self.daysIn(month: month, year: year)).contains(day) else { return nil }
         self.year = year
         self.month = month
@@ -70,6 +71,8 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
                 case 1: fields.1 = fields.1 * 10 + value; digits.1 += 1
                 default: fields.2 = fields.2 * 10 + value; digits.2 += 1
                 }
+                // No field is longer than four digits: stop before a long run can overflow.
+                guard digits.0 <= 4, digits.1 <= 2, digits.2 <= 2 else { return nil }
             case UInt8(ascii: "-") where field < 2: field += 1
             default: return nil
             }

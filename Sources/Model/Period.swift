@@ -23,6 +23,7 @@ public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConve
                     year = year * 10 + Int(byte - UInt8(ascii: "0"))
                     yearDigits += 1
                 }
+                guard yearDigits <= 4, monthDigits <= 2 else { return nil }
             case UInt8(ascii: "-") where !separated: separated = true
             default: return nil
             }

@@ -241,9 +241,10 @@ extension Monitor {
         let windowMonth = asOf.adding(days: -(windowDays - 1)).period
         var reportsFrom = windowMonth
         for _ in 0..<max(1, rules.ledgerStaleMonths - 1) { reportsFrom = reportsFrom.previous }
-        // Open petitions of the year before the look-back span still run against their deadlines.
+        // Petitions from before the look-back span still open at the as-of day run against
+        // their deadlines however old they are: the oldest are the most overdue.
         let inputs = try database.registerInputs(from: from, until: until, asOf: asOf, reportsFrom: reportsFrom,
-                                                 resolvedSince: asOf.adding(days: -365), openSince: asOf.adding(days: -365).start)
+                                                 resolvedSince: asOf.adding(days: -365), openSince: .distantPast)
         let register = RiskRegister(
             projects: inputs.projects, reports: inputs.reports, signals: StoryClusters.merge(inputs.signals),
             rejectedRows: inputs.rejectedRows, rules: rules, olderOpenPetitions: inputs.olderOpenPetitions)

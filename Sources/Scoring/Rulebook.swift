@@ -167,12 +167,17 @@ public struct Rulebook: Sendable {
         var rulebook = try builder.finish(version: StableHash.hex(of: scoringFiles.joined(separator: "\u{1}")))
         rulebook.register = builder.register ?? RegisterRules()
         // The register names scoring rules: a typo would silently never raise a flag.
+        // It reads which escalation rules fired (stored only for escalations): a rule of
+        // another effect named there would never raise the flag.
+        let escalations = Set(rulebook.rules.filter { $0.effect == .escalation }.map(\.id))
         let known = Set(rulebook.rules.map(\.id))
         let named = builder.register.map { $0.collectiveRules.union($0.extremeRules) } ?? []
-        for id in named.sorted() where !known.contains(id) {
+        for id in named.sorted() where !escalations.contains(id) {
             let place = builder.registerPlace
             throw .invalid(file: place?.file ?? "rules", line: place?.node.mark?.line, column: place?.node.mark?.column,
-                           reason: "register.escalating names rule \(id), which no rules file defines")
+                           reason: known.contains(id)
+                               ? "register.escalating names rule \(id), whose effect is not escalation"
+                               : "register.escalating names rule \(id), which no rules file defines")
         }
         return rulebook
     }

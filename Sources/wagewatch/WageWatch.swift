@@ -12,8 +12,11 @@ struct WageWatch: AsyncParsableCommand {
 }
 
 extension Day: ExpressibleByArgument {
+    /// A day the register can look back from: 1950 to 2100 (its look-back must stay
+    /// within the years a reporting month takes).
     public init?(argument: String) {
-        self.init(argument)
+        guard let day = Day(argument), (1950...2100).contains(day.year) else { return nil }
+        self = day
     }
 }
 

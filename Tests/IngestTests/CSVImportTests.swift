@@ -134,6 +134,19 @@ import Testing
         #expect(row.filedOn == Day(year: 2024, month: 12, day: 30))
     }
 
+    @Test func shortMonthsReadAndImpossibleYearsAreRejectedNotFatal() throws {
+        let csv = """
+            台账编号,填报单位,填报月份,项目编号,项目名称,欠薪情况,拖欠起始日期,填报日期
+            R-1,市住建局,2024-9,P-001,甲工程,无欠薪,,2024-10-05
+            R-2,市住建局,3024-12-01,P-002,乙工程,无欠薪,,
+            R-3,市住建局,2024-12,P-003,丙工程,无欠薪,,2024-12-99
+            """
+        let batch = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
+        #expect(batch.records.map(\.period) == [Period(year: 2024, month: 9)])
+        #expect(batch.rejections.map(\.row) == [3, 4])
+        #expect(batch.rejections.map(\.column) == ["填报月份", "填报日期"])
+    }
+
     @Test func aSmallNumberIsNoDateAndABadMonthNamesItsCell() throws {
         let csv = """
             台账编号,填报单位,填报月份,项目编号,项目名称,欠薪情况,拖欠起始日期,填报日期

@@ -47,6 +47,16 @@ import Testing
         #expect(abs(date.timeIntervalSince1970 - (try #require(ISO8601DateFormatter().date(from: "2024-12-05T12:14:00Z"))).timeIntervalSince1970 - 0.25) < 1e-6)
     }
 
+    @Test func daysAndMonthsRefuseOverlongFieldsAndYearsOutOfRange() {
+        #expect(Day("2024-12-000000000000000000001") == nil)
+        #expect(Day("99999999999999999999-01-01") == nil)
+        #expect(Day("3024-12-01") == nil)
+        #expect(Period("2024-000000000000000000012") == nil)
+        #expect(Day("2024-2-9") == Day(year: 2024, month: 2, day: 9))
+        #expect(Day(ordinal: Day(year: 2024, month: 12, day: 31)!.ordinal) == Day(year: 2024, month: 12, day: 31))
+        #expect(Day(year: 2024, month: 12, day: 30)!.weekday == 1)
+    }
+
     @Test func unreadableDatesAreAbsentNotNow() {
         #expect(DateParsing.date(from: "昨天下午") == nil)
         #expect(DateParsing.date(from: "") == nil)

@@ -48,6 +48,12 @@ import Testing
         #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\"), 欠薪\""))
     }
 
+    @Test func aLineBreakInATitleStaysInsideItsCell() {
+        #expect(brief(title: "工地欠薪\n讨薪三个月").csv().contains("\"工地欠薪\n讨薪三个月\""))
+        #expect(ExcelCSV.field("a\rb") == "\"a\rb\"")
+        #expect(ExcelCSV.field("a\r\nb") == "\"a\r\nb\"")
+    }
+
     @Test func htmlEscapesHostileTextAndDrawsOneBarADay() {
         let html = brief(title: "<script>alert(1)</script><img src=x onerror=alert(2)>").html()
         #expect(!html.contains("<script>"))

@@ -44,7 +44,8 @@ import Testing
         expectError("register:\n  season:\n    year_end: {from: \"13-01\"}\n", line: 3, containing: "MM-DD")
     }
 
-    @Test func aRuleTheRegisterNamesMustExist() {
+    @Test func aRuleTheRegisterNamesMustExistAndEscalate() {
         expectError("register:\n  escalating:\n    extreme_rules: [escalation.extrem]\n", line: 2, containing: "escalation.extrem")
+        expectError("register:\n  escalating:\n    collective_rules: [wage.claim]\n", line: 2, containing: "not escalation")
     }
 }
