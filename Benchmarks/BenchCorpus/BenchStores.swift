@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Monitor
 import Store
 
 /// NDJSON post feeds of the corpus posts, each under the fetcher's 15 MiB body cap.
@@ -31,6 +32,17 @@ public enum IngestFeeds {
         }
         try Data(yaml.utf8).write(to: catalog)
         return folder
+    }
+}
+
+/// A fresh store holding only the registry, and a monitor over it and `feeds`, for
+/// ingest runs (the store of an earlier run is removed first).
+public enum IngestStore {
+    public static func monitor(at path: String, projects: [Project], feeds: URL, rules: URL) throws -> Monitor {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let database = try AppDatabase.open(path: path)
+        _ = try database.saveProjects(projects, rejections: [], file: "registry.csv")
+        return Monitor(database: database, feedsDirectory: feeds, rulesDirectory: rules)
     }
 }
 

@@ -47,11 +47,8 @@ let benchmarks: @Sendable () -> Void = {
                              maxDuration: .seconds(120), maxIterations: 3)
     ) { benchmark in
         let feeds = try IngestFeeds.make(in: work, posts: Array(corpus.posts.prefix(ingestPosts)))
-        let path = work.appendingPathComponent("ingest.sqlite").path
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        let database = try AppDatabase.open(path: path)
-        _ = try database.saveProjects(corpus.projects, rejections: [], file: "registry.csv")
-        let monitor = Monitor(database: database, feedsDirectory: feeds, rulesDirectory: rules)
+        let monitor = try IngestStore.monitor(at: work.appendingPathComponent("ingest.sqlite").path, projects: corpus.projects,
+                                               feeds: feeds, rules: rules)
         let engine = try monitor.makeEngine()
         benchmark.startMeasurement()
         let start = ContinuousClock.now

@@ -20,11 +20,8 @@ let asOf = Day(year: 2024, month: 12, day: 31)!
 let clock = ContinuousClock()
 if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
     let feeds = try IngestFeeds.make(in: work, posts: corpus.posts)
-    let path = work.appendingPathComponent("ingest-profile.sqlite").path
-    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    let database = try AppDatabase.open(path: path)
-    _ = try database.saveProjects(corpus.projects, rejections: [], file: "registry.csv")
-    let monitor = Monitor(database: database, feedsDirectory: feeds, rulesDirectory: rules)
+    let monitor = try IngestStore.monitor(at: work.appendingPathComponent("ingest-profile.sqlite").path, projects: corpus.projects,
+                                           feeds: feeds, rules: rules)
     let engine = try monitor.makeEngine()
     var stored = 0, assessed = 0
     let elapsed = try await clock.measure {
