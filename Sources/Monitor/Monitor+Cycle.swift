@@ -75,22 +75,17 @@ extension Monitor {
     public func ingest(engine: ScoringEngine, now: Date = Date(), only: Set<String>? = nil,
                        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil)
         async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int) {
-        let (feeds, fresh) = try await fetchAndStoreCollecting(now: now, only: only, progress: progress)
+        let (feeds, fresh) = try await fetchAndStore(now: now, only: only, progress: progress)
         let verdicts = engine.evaluate(fresh).map { StoredAssessment($0) }
         try database.saveAssessments(verdicts, version: engine.version)
         return (feeds, verdicts.count + (try assessPendingItems(engine: engine)))
     }
 
     /// Fetches the feeds (all, or `only` those), parses what they send and stores the
-    /// items, each feed in its own transaction; scoring is left to `assessPendingItems`.
-    /// - Returns: what happened to each feed, in catalog order.
-    public func fetchAndStore(now: Date = Date(), only: Set<String>? = nil,
-                              progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> [CycleReport.FeedOutcome] {
-        try await fetchAndStoreCollecting(now: now, only: only, progress: progress).feeds
-    }
-
-    /// As `fetchAndStore`, and the items that were new or changed (they need a verdict).
-    private func fetchAndStoreCollecting(now: Date, only: Set<String>?,
+    /// items, each feed in its own transaction.
+    /// - Returns: what happened to each feed, in catalog order, and the items that were
+    ///   new or changed (they need a verdict).
+    private func fetchAndStore(now: Date, only: Set<String>?,
                                          progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?)
         async throws -> (feeds: [CycleReport.FeedOutcome], fresh: [Item]) {
         var catalog = try FeedCatalog.load(directory: feedsDirectory)
