@@ -56,7 +56,18 @@ public struct RegisterRules: Hashable, Sendable {
     /// Gregorian year. The higher weight applies where both do.
     public var springFestivalWeight = 1.5
     public var yearEndWeight = 1.2
-    public var yearEndFrom = (month: 12, day: 1)
+    public var yearEndFrom = MonthDay(month: 12, day: 1)
+
+    /// A day of any year (12-01).
+    public struct MonthDay: Hashable, Sendable {
+        public var month: Int
+        public var day: Int
+
+        public init(month: Int, day: Int) {
+            self.month = month
+            self.day = day
+        }
+    }
 
     /// Public holidays (days off) and the weekend days worked instead (调休), for
     /// counting working days.
@@ -67,31 +78,6 @@ public struct RegisterRules: Hashable, Sendable {
 
     public func isSensitive(_ project: Project) -> Bool {
         project.funding.map(sensitiveFunding.contains) == true || project.tags.contains(where: sensitiveTags.contains)
-    }
-
-    public static func == (lhs: RegisterRules, rhs: RegisterRules) -> Bool {
-        lhs.signature == rhs.signature
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(signature)
-    }
-
-    /// Every setting in a fixed order, for comparing and hashing.
-    private var signature: String {
-        let deadlines = petitionDeadlines.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        let parts: [String] = [
-            "\(windowDays)", sensitiveFunding.map(\.rawValue).sorted().joined(separator: ","),
-            sensitiveTags.map(\.rawValue).sorted().joined(separator: ","), "\(sensitiveSignalDays)",
-            "\(collectivePeople)", collectiveRules.sorted().joined(separator: ","), extremeRules.sorted().joined(separator: ","),
-            "\(surgeDays)", "\(baselineDays)", "\(surgeFactor)", "\(surgeMinStories)",
-            deadlines.joined(separator: ","), "\(defaultPetitionDeadline)", "\(ledgerStaleMonths)",
-            "\(recurrenceGraceDays)", "\(nonWageMinSignals)", "\(nonWageMinShare)", "\(reportDueDay)",
-            "\(springFestivalWeight)", "\(yearEndWeight)", "\(yearEndFrom.month)-\(yearEndFrom.day)",
-            holidays.map(\.description).sorted().joined(separator: ","),
-            workdays.map(\.description).sorted().joined(separator: ","),
-        ]
-        return parts.joined(separator: ";")
     }
 
     /// The deadline of a petition received on `channel`, in working days.

@@ -239,7 +239,7 @@ extension Monitor {
         // Petitions from before the look-back span still open at the as-of day run against
         // their deadlines however old they are: the oldest are the most overdue.
         let inputs = try database.registerInputs(from: from, until: until, asOf: asOf, reportsFrom: reportsFrom,
-                                                 resolvedSince: asOf.adding(days: -365), openSince: .distantPast)
+                                                 resolvedSince: asOf.adding(days: -365))
         let register = RiskRegister(
             projects: inputs.projects, reports: inputs.reports, signals: StoryClusters.merge(inputs.signals),
             rejectedRows: inputs.rejectedRows, rules: rules, olderOpenPetitions: inputs.olderOpenPetitions)

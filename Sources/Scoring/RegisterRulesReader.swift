@@ -109,7 +109,7 @@ struct RegisterRulesReader {
                           (1...12).contains(month), (1...31).contains(day) else {
                         throw reader.failure(value, "register.season.year_end.from: expected a month and day MM-DD, found \(text)")
                     }
-                    rules.yearEndFrom = (month, day)
+                    rules.yearEndFrom = RegisterRules.MonthDay(month: month, day: day)
                 }
             }
         }

@@ -186,10 +186,9 @@ extension AppDatabase {
     ///   - asOf: ledger rows filed after this day are not read.
     ///   - reportsFrom: the first month whose rows are read; rows marked 清零 are read
     ///     back to `resolvedSince` too (a recurrence may follow an old clearing).
-    ///   - openSince: petitions received from then until `from` that were still open at
-    ///     the end of the as-of day are read too, for follow-up deadlines.
-    public func registerInputs(from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day,
-                               openSince: Date? = nil) throws -> RegisterInputs {
+    /// Linked petitions received before `from` and still open at `until` are read too, for
+    /// follow-up deadlines, however old they are.
+    public func registerInputs(from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day) throws -> RegisterInputs {
         try writer.read { db in
             RegisterInputs(
                 projects: try Row.fetchAll(db, sql: "SELECT * FROM project ORDER BY id").map(Project.init(row:)),
@@ -201,7 +200,7 @@ extension AppDatabase {
                     .map(DepartmentReport.init(row:)),
                 signals: try signals(in: db, from: from, until: until),
                 rejectedRows: try rejectedRowCounts(in: db),
-                olderOpenPetitions: try openSince.map { try openPetitions(in: db, from: $0, until: from, openAt: until) } ?? [])
+                olderOpenPetitions: try openPetitions(in: db, before: from, openAt: until))
         }
     }
 
@@ -225,16 +224,16 @@ extension AppDatabase {
             """, arguments: [from, until])
     }
 
-    /// Linked wage-arrears petitions received in `from ..< until` that were still open at
+    /// Linked wage-arrears petitions received before `before` that were still open at
     /// `openAt` (not closed, or closed later): the oldest cases, which a follow-up
     /// deadline must still see after they left the register's window.
-    func openPetitions(in db: Database, from: Date, until: Date, openAt: Date) throws -> [ItemSignal] {
+    func openPetitions(in db: Database, before: Date, openAt: Date) throws -> [ItemSignal] {
         try signals(in: db, sql: """
             SELECT \(Self.signalColumns)
             FROM assessment AS a JOIN item ON item.id = a.item_id
-            WHERE a.is_signal AND a.at >= ? AND a.at < ? AND a.kind = 'petition' AND a.project_id IS NOT NULL
+            WHERE a.is_signal AND a.at < ? AND a.kind = 'petition' AND a.project_id IS NOT NULL
               AND (item.closed_at IS NULL AND item.status IS NOT 'closed' OR item.closed_at >= ?)
-            """, arguments: [from, until, openAt])
+            """, arguments: [before, openAt])
     }
 
     private static let signalColumns = """

@@ -46,8 +46,7 @@ import Testing
         let asOf = Day(year: 2024, month: 12, day: 31)!
         let inputs = try database.registerInputs(
             from: asOf.adding(days: -34).start, until: asOf.adding(days: 1).start, asOf: asOf,
-            reportsFrom: Period(year: 2024, month: 11)!, resolvedSince: asOf.adding(days: -365),
-            openSince: asOf.adding(days: -365).start)
+            reportsFrom: Period(year: 2024, month: 11)!, resolvedSince: asOf.adding(days: -365))
         #expect(inputs.signals.isEmpty)
         #expect(inputs.olderOpenPetitions.map(\.itemID).sorted() == [closedLater.id, open.id].sorted())
     }
