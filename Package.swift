@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Model", "ChineseConversion", "Ingest"], exclude: ["Fixtures"]),
         .testTarget(name: "RegisterTests", dependencies: ["Register", "Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Store", "Model", "LoopbackHTTP"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP"]),
     ],
     swiftLanguageModes: [.v6]
 )

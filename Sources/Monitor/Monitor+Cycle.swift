@@ -227,24 +227,29 @@ extension Monitor {
                                  rules: RegisterRules? = nil) throws -> RegisterReport {
         let rules = try rules ?? loadRulebook().register
         let windowDays = windowDays ?? rules.windowDays
+        return try registers(asOf: [asOf], windowDays: windowDays, now: now, rules: rules)[0]
+    }
+
+    /// The registers of several as-of days from one read of the store: what the earliest
+    /// needs back to what the latest was told. Each sees only what was known on its day
+    /// (the register filters by filing day, item time and closing time).
+    func registers(asOf days: [Day], windowDays: Int, now: Date, rules: RegisterRules) throws -> [RegisterReport] {
+        guard let earliest = days.min(), let latest = days.max() else { return [] }
         let lookBack = RiskRegister.lookBackDays(rules: rules, windowDays: windowDays)
-        let from = asOf.adding(days: -(lookBack - 1)).start
-        let until = asOf.adding(days: 1).start
+        let from = earliest.adding(days: -(lookBack - 1)).start
+        let until = latest.adding(days: 1).start
         // Rows of the months the flags read: from the month before the window (its rows are
         // due in the window), or further back for the run of months a stale arrears row is
-        // judged over; and 清零 rows of the year before.
-        let windowMonth = asOf.adding(days: -(windowDays - 1)).period
-        var reportsFrom = windowMonth
+        // judged over; and 清零 rows of the year before. Petitions from before the look-back
+        // span still open run against their deadlines however old they are.
+        var reportsFrom = earliest.adding(days: -(windowDays - 1)).period
         for _ in 0..<max(1, rules.ledgerStaleMonths - 1) { reportsFrom = reportsFrom.previous }
-        // Petitions from before the look-back span still open at the as-of day run against
-        // their deadlines however old they are: the oldest are the most overdue.
-        let inputs = try database.registerInputs(from: from, until: until, asOf: asOf, reportsFrom: reportsFrom,
-                                                 resolvedSince: asOf.adding(days: -365))
+        let inputs = try database.registerInputs(from: from, until: until, asOf: latest, reportsFrom: reportsFrom,
+                                                 resolvedSince: earliest.adding(days: -365))
         let register = RiskRegister(
             projects: inputs.projects, reports: inputs.reports, signals: StoryClusters.merge(inputs.signals),
             rejectedRows: inputs.rejectedRows, rules: rules, olderOpenPetitions: inputs.olderOpenPetitions)
-        var report = register.evaluate(asOf: asOf, windowDays: windowDays)
-        report.sourceHealth = try database.feedStates().values
+        let sourceHealth = try database.feedStates().values
             .compactMap { state in
                 state.healthWarning(at: now).map {
                     RegisterReport.SourceWarning(feed: state.feedID, warning: $0, errorCount: state.errorCount,
@@ -252,7 +257,11 @@ extension Monitor {
                 }
             }
             .sorted { $0.feed < $1.feed }
-        return report
+        return days.map { day in
+            var report = register.evaluate(asOf: day, windowDays: windowDays)
+            report.sourceHealth = sourceHealth
+            return report
+        }
     }
 }
 
@@ -267,9 +276,9 @@ extension Monitor {
     /// before, each as known on its own day. Story titles are the masked copies.
     public func dailyBrief(asOf: Day, windowDays: Int? = nil, now: Date = Date()) throws -> DailyBrief {
         let rules = try loadRulebook().register
-        let today = try evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: rules)
-        let yesterday = try evaluateRegister(asOf: asOf.adding(days: -1), windowDays: windowDays, now: now, rules: rules)
-        return DailyBrief(today: today, yesterday: yesterday) { itemID in
+        let both = try registers(asOf: [asOf, asOf.adding(days: -1)], windowDays: windowDays ?? rules.windowDays,
+                                 now: now, rules: rules)
+        return DailyBrief(today: both[0], yesterday: both[1]) { itemID in
             guard let text = try? database.maskedText(ofItem: itemID) else { return "" }
             let title = text.title.trimmingCharacters(in: .whitespacesAndNewlines)
             return title.isEmpty ? String(text.content.prefix(40)) : title

@@ -64,7 +64,10 @@ public struct RiskRegister: Sendable {
         }
 
         var olderPetitionsByProject: [String: [ItemSignal]] = [:]
-        for petition in olderOpenPetitions where petition.at < from && petition.kind == .petition && petition.assessment.isSignal {
+        // Petitions passed in as signals but from before this day's span count here too (the
+        // inputs of several days are read at once, back to what the earliest needs).
+        for petition in olderOpenPetitions + signals
+        where petition.at < from && petition.kind == .petition && petition.assessment.isSignal {
             if let link = petition.link, link.band == .link {
                 olderPetitionsByProject[link.projectID, default: []].append(petition)
             }

@@ -186,8 +186,9 @@ extension AppDatabase {
     ///   - asOf: ledger rows filed after this day are not read.
     ///   - reportsFrom: the first month whose rows are read; rows marked 清零 are read
     ///     back to `resolvedSince` too (a recurrence may follow an old clearing).
-    /// Linked petitions received before `from` and still open at `until` are read too, for
-    /// follow-up deadlines, however old they are.
+    /// Linked petitions received before `from` and not closed before it are read too, for
+    /// follow-up deadlines, however old they are (the register decides, for each as-of
+    /// day, whether they were still open then).
     public func registerInputs(from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day) throws -> RegisterInputs {
         try writer.read { db in
             RegisterInputs(
@@ -200,7 +201,7 @@ extension AppDatabase {
                     .map(DepartmentReport.init(row:)),
                 signals: try signals(in: db, from: from, until: until),
                 rejectedRows: try rejectedRowCounts(in: db),
-                olderOpenPetitions: try openPetitions(in: db, before: from, openAt: until))
+                olderOpenPetitions: try openPetitions(in: db, before: from, openAt: from))
         }
     }
 

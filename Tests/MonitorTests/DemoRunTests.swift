@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Monitor
+import Register
 import Store
 import Testing
 
@@ -91,6 +92,22 @@ import Testing
         #expect(second.assessed == 0)
         #expect(try monitor.database.itemCount() == stored)
         #expect(second.register == register)
+    }
+
+    @Test func theDailyListReadsTheStoreOnceAndEqualsTwoRegistersReadApart() async throws {
+        try importDemoLedgers()
+        _ = try await monitor.runCycle(asOf: asOf, windowDays: 30)
+        for day in [5, 8, 9, 16, 24, 28, 31].map({ Day(year: 2024, month: 12, day: $0)! }) {
+            let brief = try monitor.dailyBrief(asOf: day, windowDays: 30)
+            let apart = DailyBrief(
+                today: try monitor.evaluateRegister(asOf: day, windowDays: 30),
+                yesterday: try monitor.evaluateRegister(asOf: day.adding(days: -1), windowDays: 30)) { itemID in
+                guard let text = try? monitor.database.maskedText(ofItem: itemID) else { return "" }
+                let title = text.title.trimmingCharacters(in: .whitespacesAndNewlines)
+                return title.isEmpty ? String(text.content.prefix(40)) : title
+            }
+            #expect(brief == apart, "\(day)")
+        }
     }
 
     @Test func theRegisterOfAnEarlierDaySeesOnlyWhatWasKnownThen() async throws {
