@@ -32,7 +32,7 @@ struct GlobalOptions: ParsableArguments {
 
 /// Options of the commands that evaluate the register.
 struct RegisterOptions: ParsableArguments {
-    @Option(help: "The day the register is evaluated for, YYYY-MM-DD (default: today, Asia/Shanghai).")
+    @Option(help: "The day the register is evaluated for, YYYY-MM-DD, 1950 to 2100 (default: today, Asia/Shanghai).")
     var asOf: Day?
 
     @Option(help: "How many days the register looks back, the as-of day included (default: window_days of rules/register.yaml).")
