@@ -48,7 +48,14 @@ let package = Package(
             dependencies: ["Model", "CPrefetch", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Register", dependencies: ["Model"]),
-        .target(name: "Store", dependencies: ["Model", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "Store",
+            dependencies: [
+                "Model", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's own API, for the register's bulk reads (ColumnReader).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
         .target(
             name: "Monitor",
             dependencies: [

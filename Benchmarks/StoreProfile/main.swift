@@ -2,10 +2,12 @@ import BenchCorpus
 import Foundation
 import Model
 import Monitor
+import Register
+import Scoring
 import Store
 
 // The register and ingest suites as a plain program, for perf:
-//   WAGEWATCH_PROFILE=1 WAGEWATCH_PROFILE_WHAT=register|ingest WAGEWATCH_BENCH_CORPUS=... WAGEWATCH_BENCH_WORK=... \
+//   WAGEWATCH_PROFILE=1 WAGEWATCH_PROFILE_WHAT=register|ingest [WAGEWATCH_PROFILE_PHASES=1] WAGEWATCH_BENCH_CORPUS=... WAGEWATCH_BENCH_WORK=... \
 //     perf record -g Benchmarks/.build/release/StoreProfile
 let environment = ProcessInfo.processInfo.environment
 guard environment["WAGEWATCH_PROFILE"] != nil, let corpus = Corpus.load(defaultPostLimit: 100_000),
@@ -35,6 +37,22 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
     let monitor = Monitor(database: try AppDatabase.open(path: path), feedsDirectory: work, rulesDirectory: rules)
     let registerRules = try monitor.loadRulebook().register
     var flagged = 0
+    if environment["WAGEWATCH_PROFILE_PHASES"] != nil {
+        // The register's steps one by one: read, story merge, evaluation.
+        let database = try AppDatabase.open(path: path)
+        var inputs: RegisterInputs?
+        let from = asOf.adding(days: -29).start, until = asOf.adding(days: 1).start
+        print("  read:", try clock.measure {
+            inputs = try database.registerInputs(from: from, until: until, asOf: asOf, reportsFrom: asOf.period.previous.previous,
+                                                 resolvedSince: asOf.adding(days: -365))
+        })
+        var merged: [ItemSignal] = []
+        print("  merge:", clock.measure { merged = StoryClusters.merge(inputs!.signals) })
+        let register = RiskRegister(projects: inputs!.projects, reports: inputs!.reports, signals: merged,
+                                    rejectedRows: inputs!.rejectedRows, rules: registerRules,
+                                    olderOpenPetitions: inputs!.olderOpenPetitions)
+        print("  evaluate:", clock.measure { _ = register.evaluate(asOf: asOf, windowDays: 30) })
+    }
     let elapsed = try clock.measure {
         flagged = try monitor.evaluateRegister(asOf: asOf, windowDays: 30, rules: registerRules).projects.count { !$0.flags.isEmpty }
     }

@@ -112,8 +112,23 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     /// The month this day falls in.
     public var period: Period { Period(year: year, month: month)! }
 
+    /// `YYYY-MM-DD`, written digit by digit (the register writes one per flag reason).
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        String(unsafeUninitializedCapacity: 10) { buffer in
+            let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-")
+            let year = Swift.max(0, Swift.min(9999, self.year))
+            buffer[0] = zero + UInt8(year / 1000)
+            buffer[1] = zero + UInt8(year / 100 % 10)
+            buffer[2] = zero + UInt8(year / 10 % 10)
+            buffer[3] = zero + UInt8(year % 10)
+            buffer[4] = dash
+            buffer[5] = zero + UInt8(month / 10)
+            buffer[6] = zero + UInt8(month % 10)
+            buffer[7] = dash
+            buffer[8] = zero + UInt8(day / 10)
+            buffer[9] = zero + UInt8(day % 10)
+            return 10
+        }
     }
 
     public static func < (lhs: Day, rhs: Day) -> Bool {

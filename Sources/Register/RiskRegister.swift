@@ -45,67 +45,82 @@ public struct RiskRegister: Sendable {
         let from = lookBackStart.start
         let until = asOf.adding(days: 1).start
 
-        var signalsByProject: [String: [ItemSignal]] = [:]
+        // Projects by position: signals and rows are grouped by index, not in a
+        // dictionary of arrays (a city's register holds hundreds of thousands of each).
+        var projectIndex: [String: Int] = [:]
+        projectIndex.reserveCapacity(projects.count)
+        for (index, project) in projects.enumerated() where projectIndex[project.id] == nil {
+            projectIndex[project.id] = index
+        }
+
         var unlinkedSites: [String: [String]] = [:]
         let windowFrom = windowStart.start
         var perDay = [Int](repeating: 0, count: windowDays)
-        for signal in signals where signal.at >= from && signal.at < until && signal.assessment.isSignal {
+        var signalOwner = [Int32](repeating: -1, count: signals.count)
+        for (index, signal) in signals.enumerated() where signal.at >= from && signal.at < until && signal.assessment.isSignal {
             if signal.at >= windowFrom {
-                let index = Day(containing: signal.at).ordinal - windowStart.ordinal
-                if perDay.indices.contains(index) { perDay[index] += 1 }
+                let day = Day(containing: signal.at).ordinal - windowStart.ordinal
+                if perDay.indices.contains(day) { perDay[day] += 1 }
             }
             if let link = signal.link, link.band == .link {
-                signalsByProject[link.projectID, default: []].append(signal)
+                if let owner = projectIndex[link.projectID] { signalOwner[index] = Int32(owner) }
             } else if signal.link == nil && signal.at >= windowFrom {
                 for site in signal.sites {
                     unlinkedSites[site, default: []].append(signal.itemID)
                 }
             }
         }
+        // Each project's signals, oldest first.
+        let signalsByProject = Grouped(signals, owners: signalOwner, groups: projects.count) {
+            ($0.at, $0.itemID) < ($1.at, $1.itemID)
+        }
 
-        var olderPetitionsByProject: [String: [ItemSignal]] = [:]
         // Petitions passed in as signals but from before this day's span count here too (the
         // inputs of several days are read at once, back to what the earliest needs).
-        for petition in olderOpenPetitions + signals
-        where petition.at < from && petition.kind == .petition && petition.assessment.isSignal {
-            if let link = petition.link, link.band == .link {
-                olderPetitionsByProject[link.projectID, default: []].append(petition)
+        var olderPetitionsByProject: [Int: [ItemSignal]] = [:]
+        for list in [olderOpenPetitions, signals] {
+            for petition in list where petition.at < from && petition.kind == .petition && petition.assessment.isSignal {
+                if let link = petition.link, link.band == .link, let owner = projectIndex[link.projectID] {
+                    olderPetitionsByProject[owner, default: []].append(petition)
+                }
             }
         }
 
         // Every row filed by the as-of day, per project, oldest month first.
-        var rowsByProject: [String: [DepartmentReport]] = [:]
-        for row in reports where row.filedOn <= asOf && row.period.firstDay <= asOf {
-            if let projectID = row.projectID {
-                rowsByProject[projectID, default: []].append(row)
-            }
+        var rowOwner = [Int32](repeating: -1, count: reports.count)
+        for (index, row) in reports.enumerated() where row.filedOn <= asOf && row.period.firstDay <= asOf {
+            if let projectID = row.projectID, let owner = projectIndex[projectID] { rowOwner[index] = Int32(owner) }
+        }
+        let rowsByProject = Grouped(reports, owners: rowOwner, groups: projects.count) {
+            ($0.period, $0.id) < ($1.period, $1.id)
         }
         let months = ReportingMonths(windowStart: windowStart, asOf: asOf, dueDay: rules.reportDueDay)
+        let texts = RegisterTexts(rules: rules, windowStart: windowStart, asOf: asOf)
 
         var entries: [RegisterReport.ProjectEntry] = []
         entries.reserveCapacity(projects.count)
         var departments: [String: RegisterReport.DepartmentEntry] = [:]
         var townships: [String: RegisterReport.DepartmentEntry] = [:]
-        for project in projects {
+        for (index, project) in projects.enumerated() {
             var context = ProjectContext(
-                project: project, asOf: asOf, windowStart: windowStart, rules: rules, calendar: calendar,
-                signals: (signalsByProject[project.id] ?? []).sorted { ($0.at, $0.itemID) < ($1.at, $1.itemID) },
-                rows: (rowsByProject[project.id] ?? []).sorted { ($0.period, $0.id) < ($1.period, $1.id) },
-                olderPetitions: olderPetitionsByProject[project.id] ?? [])
+                project: project, asOf: asOf, windowStart: windowStart, rules: rules, calendar: calendar, texts: texts,
+                signals: signalsByProject[index], rows: rowsByProject[index],
+                olderPetitions: olderPetitionsByProject[index] ?? [])
             let entry = context.entry()
             entries.append(entry)
 
             let filing = months.filing(of: project, rows: context.rows)
-            for key in [project.department, project.township].enumerated() {
-                guard let name = key.element else { continue }
-                var line = (key.offset == 0 ? departments[name] : townships[name]) ?? .init(department: name)
+            func count(_ line: inout RegisterReport.DepartmentEntry) {
                 line.projects += 1
                 if !entry.flags.isEmpty { line.flagged += 1 }
                 if entry.flags.contains(.underreported) { line.underreported += 1 }
                 if entry.flags.contains(.contradictsCommitment) { line.contradictedCommitments += 1 }
                 line.reportsMissing += filing.missing
                 line.lateFilings += filing.late
-                if key.offset == 0 { departments[name] = line } else { townships[name] = line }
+            }
+            count(&departments[project.department, default: .init(department: project.department)])
+            if let township = project.township {
+                count(&townships[township, default: .init(department: township)])
             }
         }
         for (department, count) in rejectedRows {
@@ -128,6 +143,56 @@ public struct RiskRegister: Sendable {
     }
 }
 
+/// Elements of one array grouped by an owner index, each group in a given order:
+/// one flat copy, its groups as slices (no array per group).
+struct Grouped<Element> {
+    private let elements: [Element]
+    /// Where each group starts in `elements`; group g is `starts[g] ..< starts[g + 1]`.
+    private let starts: [Int]
+
+    /// - Parameter owners: the group of each element of `all`, or -1 for none.
+    init(_ all: [Element], owners: [Int32], groups: Int, by areInIncreasingOrder: (Element, Element) -> Bool) {
+        var starts = [Int](repeating: 0, count: groups + 1)
+        for owner in owners where owner >= 0 { starts[Int(owner) + 1] += 1 }
+        for group in 0..<groups { starts[group + 1] += starts[group] }
+        var next = starts
+        var order = [Int](repeating: 0, count: starts[groups])
+        for (index, owner) in owners.enumerated() where owner >= 0 {
+            order[next[Int(owner)]] = index
+            next[Int(owner)] += 1
+        }
+        for group in 0..<groups where starts[group + 1] - starts[group] > 1 {
+            order[starts[group]..<starts[group + 1]].sort { areInIncreasingOrder(all[$0], all[$1]) }
+        }
+        elements = order.map { all[$0] }
+        self.starts = starts
+    }
+
+    subscript(group: Int) -> ArraySlice<Element> {
+        elements[starts[group]..<starts[group + 1]]
+    }
+}
+
+/// What every project's evidence repeats: made once per register, shared by all.
+struct RegisterTexts {
+    let window: String
+    let escalating: [String: Double]
+    let stale: [String: Double]
+    let recurrence: [String: Double]
+    let nonWage: [String: Double]
+
+    init(rules: RegisterRules, windowStart: Day, asOf: Day) {
+        window = "\(windowStart)–\(asOf)"
+        escalating = ["collective_people": Double(rules.collectivePeople), "surge_days": Double(rules.surgeDays),
+                      "baseline_days": Double(rules.baselineDays), "surge_factor": rules.surgeFactor,
+                      "surge_min_stories": Double(rules.surgeMinStories)]
+        stale = ["default_petition_deadline": Double(rules.defaultPetitionDeadline),
+                 "ledger_stale_months": Double(rules.ledgerStaleMonths)]
+        recurrence = ["grace_days": Double(rules.recurrenceGraceDays)]
+        nonWage = ["min_signals": Double(rules.nonWageMinSignals), "min_share": rules.nonWageMinShare]
+    }
+}
+
 /// The months whose ledger rows the scorecard judges: those whose due day (the
 /// rules' day of the next month) falls in the window.
 struct ReportingMonths {
@@ -146,7 +211,7 @@ struct ReportingMonths {
     /// Months without a row for an active project, and rows filed after their due day.
     /// A row whose filing day was not given (the import day stands in) is never late:
     /// when it was filed is unknown.
-    func filing(of project: Project, rows: [DepartmentReport]) -> (missing: Int, late: Int) {
+    func filing(of project: Project, rows: ArraySlice<DepartmentReport>) -> (missing: Int, late: Int) {
         var missing = 0, late = 0
         for (period, dueDay) in due {
             let filed = rows.filter { $0.period == period && $0.department == project.department }
@@ -164,10 +229,11 @@ struct ProjectContext {
     let windowStart: Day
     let rules: RegisterRules
     let calendar: RegisterCalendar
+    let texts: RegisterTexts
     /// Linked signals of the look-back span, oldest first.
-    let signals: [ItemSignal]
+    let signals: ArraySlice<ItemSignal>
     /// Rows filed by the as-of day, oldest month first.
-    let rows: [DepartmentReport]
+    let rows: ArraySlice<DepartmentReport>
     /// Petitions from before the look-back span still open (follow-up deadlines only).
     let olderPetitions: [ItemSignal]
 
@@ -188,8 +254,9 @@ struct ProjectContext {
         }
         let inWindow = windowSignals
         let verdict = LedgerVerdict(rows: rows.filter { $0.period.lastDay >= windowStart })
+        let sensitive = isSensitive(inWindow)
         var evidence: [FlagEvidence] = []
-        evidence += underreporting(inWindow, verdict)
+        evidence += underreporting(inWindow, verdict, sensitive: sensitive)
         evidence += escalation(inWindow)
         evidence += staleFollowup()
         evidence += recurrence(inWindow)
@@ -199,17 +266,18 @@ struct ProjectContext {
         let openWage = inWindow.filter { $0.assessment.isOpenWageSignal }
         let flaggedItems = Set(evidence.flatMap(\.items))
         let shown = flags.isEmpty ? inWindow.map(\.itemID) : (openWage.map(\.itemID) + flaggedItems).uniqued()
+        let stories = RiskRegister.spread(of: inWindow)
         var entry = RegisterReport.ProjectEntry(
             projectID: project.id, name: project.name, department: project.department,
-            township: project.township, sensitive: isSensitive(inWindow),
+            township: project.township, sensitive: sensitive,
             signals: RegisterReport.Signals(
                 petitions: inWindow.count { $0.kind == .petition },
                 posts: inWindow.count { $0.kind == .post },
-                stories: Set(inWindow.map(\.storyKey)).count,
+                stories: stories.count,
                 score: inWindow.reduce(0) { $0 + $1.assessment.score }),
             reported: verdict.state, flags: flags, evidence: shown.sorted(),
             reportEvidence: (verdict.rows.map(\.id) + evidence.flatMap(\.reports)).uniqued().sorted(),
-            stories: RiskRegister.spread(of: Array(inWindow)))
+            stories: stories)
         entry.flagEvidence = evidence
         entry.weightedScore = inWindow.reduce(0) { $0 + $1.assessment.score * calendar.seasonWeight(on: Day(containing: $1.at)) }
         return entry
@@ -224,9 +292,9 @@ struct ProjectContext {
     /// underreported and contradicts_commitment: open wage claims on a sensitive project
     /// that the latest ledger month does not answer. A 工程款 row or a row already 清零
     /// does not answer them.
-    func underreporting(_ inWindow: ArraySlice<ItemSignal>, _ verdict: LedgerVerdict) -> [FlagEvidence] {
+    func underreporting(_ inWindow: ArraySlice<ItemSignal>, _ verdict: LedgerVerdict, sensitive: Bool) -> [FlagEvidence] {
         let openWage = inWindow.filter { $0.assessment.isOpenWageSignal }
-        guard isSensitive(inWindow), !openWage.isEmpty, !verdict.reportsOpenWageArrears else { return [] }
+        guard sensitive, !openWage.isEmpty, !verdict.reportsOpenWageArrears else { return [] }
         let said = switch verdict.state {
         case .missing: "部门未报送本项目台账"
         case .none: "部门台账报“无欠薪”"
@@ -234,7 +302,7 @@ struct ProjectContext {
         }
         var raised = [FlagEvidence(
             flag: .underreported,
-            reason: "敏感项目在 \(windowStart)–\(asOf) 有 \(openWage.count) 条欠薪信号，\(said)",
+            reason: "敏感项目在 \(texts.window) 有 \(openWage.count) 条欠薪信号，\(said)",
             items: openWage.map(\.itemID), reports: verdict.rows.map(\.id))]
         let promised = verdict.rows.filter { $0.status == .none && $0.commitment == true }
         if !promised.isEmpty {
@@ -276,16 +344,13 @@ struct ProjectContext {
         let baseline = firstSeen.values.count { $0.at >= baselineStart && $0.at < recentStart }
         let expected = Double(baseline) * Double(rules.surgeDays) / Double(rules.baselineDays)
         if recent.count >= rules.surgeMinStories && Double(recent.count) >= rules.surgeFactor * expected {
-            reasons.append(String(format: "近 %d 天新增 %d 个事件，此前 %d 天共 %d 个（突增）",
-                                  rules.surgeDays, recent.count, rules.baselineDays, baseline))
+            reasons.append("近 \(rules.surgeDays) 天新增 \(recent.count) 个事件，此前 \(rules.baselineDays) 天共 \(baseline) 个（突增）")
             items += recent.map(\.item)
         }
         guard !reasons.isEmpty else { return [] }
         return [FlagEvidence(
             flag: .escalating, reason: reasons.joined(separator: "；"),
-            thresholds: ["collective_people": Double(rules.collectivePeople), "surge_days": Double(rules.surgeDays),
-                         "baseline_days": Double(rules.baselineDays), "surge_factor": rules.surgeFactor,
-                         "surge_min_stories": Double(rules.surgeMinStories)],
+            thresholds: texts.escalating,
             items: items.uniqued().sorted())]
     }
 
@@ -297,7 +362,7 @@ struct ProjectContext {
         var reports: [String] = []
         let asOfEnd = asOf.adding(days: 1).start
         var overdue = 0
-        for signal in olderPetitions + signals where signal.kind == .petition {
+        for signal in [olderPetitions[...], signals].joined() where signal.kind == .petition {
             let closed = signal.closedAt.map { $0 < asOfEnd } ?? (signal.status == "closed")
             guard !closed else { continue }
             let deadline = calendar.adding(workingDays: rules.petitionDeadline(channel: signal.channel), to: Day(containing: signal.at))
@@ -329,8 +394,7 @@ struct ProjectContext {
         guard !reasons.isEmpty else { return [] }
         return [FlagEvidence(
             flag: .staleFollowup, reason: reasons.joined(separator: "；"),
-            thresholds: ["default_petition_deadline": Double(rules.defaultPetitionDeadline),
-                         "ledger_stale_months": Double(rules.ledgerStaleMonths)],
+            thresholds: texts.stale,
             items: items.sorted(), reports: reports.sorted())]
     }
 
@@ -343,7 +407,7 @@ struct ProjectContext {
         guard !again.isEmpty else { return [] }
         return [FlagEvidence(
             flag: .recurrence, reason: "台账 \(resolvedOn) 清零后又有 \(again.count) 条欠薪信号",
-            thresholds: ["grace_days": Double(rules.recurrenceGraceDays)],
+            thresholds: texts.recurrence,
             items: again.map(\.itemID).sorted(), reports: [cleared.id])]
     }
 
@@ -355,24 +419,37 @@ struct ProjectContext {
         let rows = rows.filter { $0.period.lastDay >= windowStart && $0.arrearsType == .projectPayment }
         return [FlagEvidence(
             flag: .nonWageDispute, reason: "\(inWindow.count) 条信号中 \(payment.count) 条讨要工程款、材料款或租赁费等，非工资",
-            thresholds: ["min_signals": Double(rules.nonWageMinSignals), "min_share": rules.nonWageMinShare],
+            thresholds: texts.nonWage,
             items: payment.map(\.itemID).sorted(), reports: rows.map(\.id))]
     }
 }
 
 extension RiskRegister {
     /// The stories among `signals` (which share a story key when they are copies), widest first.
-    static func spread(of signals: [ItemSignal]) -> [RegisterReport.StorySpread] {
-        var byStory: [String: [ItemSignal]] = [:]
-        for signal in signals { byStory[signal.storyKey, default: []].append(signal) }
-        return byStory.map { key, copies in
-            let times = copies.map(\.at)
-            return RegisterReport.StorySpread(
-                story: key, copies: copies.count,
-                platforms: Array(Set(copies.map { $0.channel ?? $0.kind.rawValue })).sorted(),
-                firstSeen: times.min()!, lastSeen: times.max()!, items: copies.map(\.itemID).sorted())
+    static func spread<Signals: Collection<ItemSignal>>(of signals: Signals) -> [RegisterReport.StorySpread] {
+        // A project has a handful of signals: sort them by story, not into a dictionary.
+        let byStory = signals.sorted { ($0.storyKey, $0.itemID) < ($1.storyKey, $1.itemID) }
+        var stories: [RegisterReport.StorySpread] = []
+        var first = byStory.startIndex
+        while first < byStory.endIndex {
+            let key = byStory[first].storyKey
+            var end = first + 1
+            while end < byStory.endIndex && byStory[end].storyKey == key { end += 1 }
+            let copies = byStory[first..<end]
+            var platforms: [String] = []
+            var firstSeen = copies[first].at, lastSeen = firstSeen
+            for copy in copies {
+                let platform = copy.channel ?? copy.kind.rawValue
+                if !platforms.contains(platform) { platforms.append(platform) }
+                firstSeen = min(firstSeen, copy.at)
+                lastSeen = max(lastSeen, copy.at)
+            }
+            stories.append(RegisterReport.StorySpread(
+                story: key, copies: copies.count, platforms: platforms.sorted(),
+                firstSeen: firstSeen, lastSeen: lastSeen, items: copies.map(\.itemID)))
+            first = end
         }
-        .sorted { ($1.copies, $0.firstSeen, $0.story) < ($0.copies, $1.firstSeen, $1.story) }
+        return stories.sorted { ($1.copies, $0.firstSeen, $0.story) < ($0.copies, $1.firstSeen, $1.story) }
     }
 }
 

@@ -192,13 +192,13 @@ extension AppDatabase {
     public func registerInputs(from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day) throws -> RegisterInputs {
         try writer.read { db in
             RegisterInputs(
-                projects: try Row.fetchAll(db, sql: "SELECT * FROM project ORDER BY id").map(Project.init(row:)),
-                reports: try Row.fetchAll(db, sql: """
+                projects: try db.fetchAll("SELECT \(Project.columns) FROM project ORDER BY id", Project.init(columns:)),
+                reports: try db.fetchAll("""
                     SELECT \(DepartmentReport.columns) FROM report
                     WHERE filed_on <= ? AND (period >= ? OR (resolved AND resolved_on >= ?))
                     ORDER BY id
-                    """, arguments: [asOf.description, reportsFrom.description, resolvedSince.description])
-                    .map(DepartmentReport.init(row:)),
+                    """, arguments: [asOf.description, reportsFrom.description, resolvedSince.description],
+                    DepartmentReport.init(columns:)),
                 signals: try signals(in: db, from: from, until: until),
                 rejectedRows: try rejectedRowCounts(in: db),
                 olderOpenPetitions: try openPetitions(in: db, before: from, openAt: from))
@@ -245,31 +245,28 @@ extension AppDatabase {
         """
 
     private func signals(in db: Database, sql: String, arguments: StatementArguments) throws -> [ItemSignal] {
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        var signals: [ItemSignal] = []
-        while let row = try cursor.next() {
-            let itemID: String = row[0]
-            let kindText: String = row[1]
-            guard let kind = ItemKind(rawValue: kindText) else { throw StoreError.corruptValue(column: "kind", value: kindText) }
-            let levelText: String = row[7]
-            let claimText: String = row[8]
-            guard let level = SignalLevel(rawValue: levelText) else { throw StoreError.corruptValue(column: "level", value: levelText) }
-            guard let claim = ClaimKind(rawValue: claimText) else { throw StoreError.corruptValue(column: "claim", value: claimText) }
-            let assessment = ItemAssessment(
-                itemID: itemID, score: row[6], level: level, isSignal: true, claim: claim,
-                isEscalation: row[9], isResolved: row[10],
-                firedRules: try StoreCoding.decode([String].self, from: row[11], column: "fired_rules") ?? [],
-                matchedTerms: [], people: row[12], amount: row[13])
-            var link: ProjectLink?
-            if let projectID: String = row[15], let bandText: String = row[16], let band = LinkBand(rawValue: bandText) {
-                link = ProjectLink(itemID: itemID, projectID: projectID, band: band, confidence: row[17] ?? 0, evidence: [])
+        try db.fetchAll(sql, arguments: arguments) { column in
+            let itemID = try column.requiredString(0, name: "item_id")
+            let link: ProjectLink? = if let projectID = column.string(15), let band: LinkBand = try column.value(16, name: "link_band") {
+                ProjectLink(itemID: itemID, projectID: projectID, band: band, confidence: column.double(17) ?? 0, evidence: [])
+            } else {
+                nil
             }
-            signals.append(ItemSignal(
-                itemID: itemID, kind: kind, at: row[5], assessment: assessment, storyKey: row[14], link: link,
-                sites: try StoreCoding.decode([String].self, from: row[18], column: "sites") ?? [],
-                channel: row[2], status: row[3], closedAt: row[4]))
+            guard let kind: ItemKind = try column.value(1, name: "kind") else { throw StoreError.corruptValue(column: "kind", value: "NULL") }
+            guard let level: SignalLevel = try column.value(7, name: "level"),
+                  let claim: ClaimKind = try column.value(8, name: "claim"),
+                  let at = column.date(5) else { throw StoreError.corruptValue(column: "assessment of \(itemID)", value: "NULL") }
+            let assessment = ItemAssessment(
+                itemID: itemID, score: column.double(6) ?? 0, level: level, isSignal: true, claim: claim,
+                isEscalation: column.bool(9) ?? false, isResolved: column.bool(10) ?? false,
+                firedRules: try column.stringList(11, name: "fired_rules") ?? [],
+                matchedTerms: [], people: column.int(12), amount: column.double(13))
+            return ItemSignal(
+                itemID: itemID, kind: kind, at: at, assessment: assessment,
+                storyKey: try column.requiredString(14, name: "story_key"), link: link,
+                sites: try column.stringList(18, name: "sites") ?? [],
+                channel: column.string(2), status: column.string(3), closedAt: column.date(4))
         }
-        return signals
     }
 }
 

@@ -38,8 +38,12 @@ extension AppDatabase {
                     project.township, project.funding?.rawValue, StoreCoding.json(project.tags),
                     project.realName, project.wageAccount, project.status.rawValue,
                 ]
-                try count(in: db, into: &summary, existing: "SELECT * FROM project WHERE id = ?", id: project.id) { row in
-                    try Project(row: row) == project
+                let stored = try db.fetchAll("SELECT \(Project.columns) FROM project WHERE id = ?",
+                                             arguments: [project.id], Project.init(columns:)).first
+                switch stored {
+                case nil: summary.added += 1
+                case project?: summary.unchanged += 1
+                default: summary.updated += 1
                 }
                 try db.execute(sql: """
                     INSERT INTO project (id, name, aliases, builder, contractor, subcontractors, department,
@@ -69,8 +73,8 @@ extension AppDatabase {
         try writer.write { db in
             var summary = ImportSummary(added: 0, updated: 0, unchanged: 0, rejections: rejections)
             for var report in reports {
-                let stored = try Row.fetchOne(db, sql: "SELECT \(DepartmentReport.columns) FROM report WHERE id = ?", arguments: [report.id])
-                    .map(DepartmentReport.init(row:))
+                let stored = try db.fetchAll("SELECT \(DepartmentReport.columns) FROM report WHERE id = ?",
+                                             arguments: [report.id], DepartmentReport.init(columns:)).first
                 if let stored, report.isFilingDayImputed {
                     report.filedOn = stored.filedOn
                     report.isFilingDayImputed = stored.isFilingDayImputed
@@ -104,15 +108,6 @@ extension AppDatabase {
         }
     }
 
-    private func count(in db: Database, into summary: inout ImportSummary, existing sql: String, id: String,
-                       isSame: (Row) throws -> Bool) throws {
-        if let row = try Row.fetchOne(db, sql: sql, arguments: [id]) {
-            if try isSame(row) { summary.unchanged += 1 } else { summary.updated += 1 }
-        } else {
-            summary.added += 1
-        }
-    }
-
     func replaceRejections(in db: Database, kind: RejectionKind, file: String, with rejections: [ImportRejection]) throws {
         try db.execute(sql: "DELETE FROM import_rejection WHERE kind = ? AND file = ?", arguments: [kind.rawValue, file])
         for rejection in rejections {
@@ -126,14 +121,14 @@ extension AppDatabase {
     /// All registry projects, by id.
     public func projects() throws -> [Project] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM project ORDER BY id").map(Project.init(row:))
+            try db.fetchAll("SELECT \(Project.columns) FROM project ORDER BY id", Project.init(columns:))
         }
     }
 
     /// All stored ledger rows, by id.
     public func reports() throws -> [DepartmentReport] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(DepartmentReport.columns) FROM report ORDER BY id").map(DepartmentReport.init(row:))
+            try db.fetchAll("SELECT \(DepartmentReport.columns) FROM report ORDER BY id", DepartmentReport.init(columns:))
         }
     }
 

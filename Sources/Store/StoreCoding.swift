@@ -81,49 +81,68 @@ public enum StoreError: Error, CustomStringConvertible {
 }
 
 extension Project {
-    init(row: Row) throws {
-        func enumValue<T: RawRepresentable>(_ column: String) throws -> T? where T.RawValue == String {
-            guard let text: String = row[column] else { return nil }
-            guard let value = T(rawValue: text) else { throw StoreError.corruptValue(column: column, value: text) }
-            return value
-        }
+    /// The columns `init(columns:)` reads, in its order: select them, not `*`.
+    static let columns = """
+        id, name, aliases, builder, contractor, subcontractors, department, township, funding, tags,
+        realname, wage_account, status
+        """
+
+    /// Reads a row of `SELECT \(columns)`.
+    init(columns column: ColumnReader) throws {
         self.init(
-            id: row["id"], name: row["name"],
-            aliases: try StoreCoding.decode([String].self, from: row["aliases"], column: "aliases") ?? [],
-            builder: row["builder"], contractor: row["contractor"],
-            subcontractors: try StoreCoding.decode([String].self, from: row["subcontractors"], column: "subcontractors") ?? [],
-            department: row["department"], township: row["township"], funding: try enumValue("funding"),
-            tags: try StoreCoding.decode([Tag].self, from: row["tags"], column: "tags") ?? [],
-            realName: row["realname"], wageAccount: row["wage_account"], status: try enumValue("status") ?? .active)
+            id: try column.requiredString(0, name: "id"), name: try column.requiredString(1, name: "name"),
+            aliases: try column.stringList(2, name: "aliases") ?? [],
+            builder: column.string(3), contractor: column.string(4),
+            subcontractors: try column.stringList(5, name: "subcontractors") ?? [],
+            department: try column.requiredString(6, name: "department"), township: column.string(7),
+            funding: try column.value(8, name: "funding"),
+            tags: try (column.stringList(9, name: "tags") ?? []).map { text in
+                guard let tag = Tag(rawValue: text) else { throw StoreError.corruptValue(column: "tags", value: text) }
+                return tag
+            },
+            realName: column.bool(10), wageAccount: column.bool(11), status: try column.value(12, name: "status") ?? .active)
     }
 }
 
 extension DepartmentReport {
-    /// The columns `init(row:)` reads, in its order: select them, not `*`.
+    /// The columns `init(columns:)` reads, in its order: select them, not `*`.
     static let columns = """
         id, department, period, project_id, project_name, status, arrears_type, workers, amount_owed, amount_paid,
         since, resolved, resolved_on, responsible_unit, responsible_person, commitment, filed_on, filed_on_imputed
         """
 
-    /// Reads a row of `SELECT \(columns)`, by position (by name GRDB looks each column up anew).
-    init(row: Row) throws {
-        func day(_ index: Int, _ column: String) throws -> Day? {
-            guard let text: String = row[index] else { return nil }
-            guard let day = Day(text) else { throw StoreError.corruptValue(column: column, value: text) }
+    /// Reads a row of `SELECT \(columns)`.
+    init(columns column: ColumnReader) throws {
+        func day(_ index: Int32, _ name: String) throws -> Day? {
+            guard let text = column.string(index) else { return nil }
+            guard let day = Day(text) else { throw StoreError.corruptValue(column: name, value: text) }
             return day
         }
-        let periodText: String = row[2]
-        let statusText: String = row[5]
+        let periodText = try column.requiredString(2, name: "period")
         guard let period = Period(periodText) else { throw StoreError.corruptValue(column: "period", value: periodText) }
-        guard let status = Status(rawValue: statusText) else { throw StoreError.corruptValue(column: "status", value: statusText) }
+        guard let status: Status = try column.value(5, name: "status") else { throw StoreError.corruptValue(column: "status", value: "NULL") }
         guard let filedOn = try day(16, "filed_on") else { throw StoreError.corruptValue(column: "filed_on", value: "NULL") }
         self.init(
-            id: row[0], department: row[1], period: period, projectID: row[3],
-            projectName: row[4], status: status,
-            arrearsType: (row[6] as String?).flatMap(ArrearsType.init(rawValue:)),
-            workers: row[7], amountOwed: row[8], amountPaid: row[9],
-            since: try day(10, "since"), resolved: row[11], resolvedOn: try day(12, "resolved_on"),
-            responsibleUnit: row[13], responsiblePerson: row[14],
-            commitment: row[15], filedOn: filedOn, isFilingDayImputed: row[17])
+            id: try column.requiredString(0, name: "id"), department: try column.requiredString(1, name: "department"),
+            period: period, projectID: column.string(3),
+            projectName: try column.requiredString(4, name: "project_name"), status: status,
+            arrearsType: column.string(6).flatMap(ArrearsType.init(rawValue:)),
+            workers: column.int(7), amountOwed: column.double(8), amountPaid: column.double(9),
+            since: try day(10, "since"), resolved: column.bool(11), resolvedOn: try day(12, "resolved_on"),
+            responsibleUnit: column.string(13), responsiblePerson: column.string(14),
+            commitment: column.bool(15), filedOn: filedOn, isFilingDayImputed: column.bool(17) ?? false)
+    }
+}
+
+extension Database {
+    /// Every row of `sql`, each read by `read` straight from SQLite (`ColumnReader`).
+    func fetchAll<Value>(_ sql: String, arguments: StatementArguments = [],
+                         _ read: (ColumnReader) throws -> Value) throws -> [Value] {
+        let statement = try makeStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        let columns = ColumnReader(statement)
+        var values: [Value] = []
+        while try cursor.next() != nil { values.append(try read(columns)) }
+        return values
     }
 }

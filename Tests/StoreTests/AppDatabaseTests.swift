@@ -51,6 +51,46 @@ import Testing
         #expect(inputs.olderOpenPetitions.map(\.itemID).sorted() == [closedLater.id, open.id].sorted())
     }
 
+    @Test func signalsReadBackAsStoredWithTheirTimesListsAndPetitionState() throws {
+        var escalated = petition("escalated")
+        escalated.publishedAt = Date(timeIntervalSince1970: 1_733_221_230.456)  // 2024-12-03 10:20:30.456 UTC
+        escalated.status = "closed"
+        escalated.closedAt = Day(year: 2024, month: 12, day: 20)!.start.addingTimeInterval(0.25)
+        var unlinked = petition("unlinked", day: 5)
+        unlinked.kind = .post
+        unlinked.channel = "微博"
+        try database.insertItems([escalated, unlinked], fetchedAt: Date(), mask: { $1 })
+        // Lists with a quote, a comma and a backslash in them, as stored JSON must keep them.
+        let rules = ["escalation.collective", "rule \"quoted\", with comma", "back\\slash"]
+        let sites = ["锦绣华庭项目", "a,b\"c"]
+        try database.saveAssessments([
+            StoredAssessment(
+                assessment: ItemAssessment(itemID: escalated.id, score: 7.5, level: .high, isSignal: true, claim: .wage,
+                                           isEscalation: true, isResolved: false, firedRules: rules, matchedTerms: [],
+                                           people: 12, amount: 380_000),
+                storyKey: "0123456789abcdef", link: ProjectLink(itemID: escalated.id, projectID: "P-1", band: .link,
+                                                                confidence: 0.75, evidence: []),
+                sites: []),
+            StoredAssessment(
+                assessment: ItemAssessment(itemID: unlinked.id, score: 3, isSignal: true, claim: .projectPayment,
+                                           isEscalation: false, isResolved: true, firedRules: [], matchedTerms: []),
+                storyKey: "story-2", link: nil, sites: sites),
+        ], version: "v1")
+        let signals = try database.signals(from: Day(year: 2024, month: 12, day: 1)!.start,
+                                           until: Day(year: 2025, month: 1, day: 1)!.start)
+            .sorted { $0.at < $1.at }
+        try #require(signals.count == 2)
+        let first = signals[0], second = signals[1]
+        #expect(first.itemID == escalated.id && first.kind == .petition && first.channel == "visit")
+        #expect(abs(first.at.timeIntervalSince1970 - 1_733_221_230.456) < 0.000_5)
+        #expect(first.status == "closed" && first.closedAt == escalated.closedAt)
+        #expect(first.assessment.firedRules == rules && first.assessment.level == .high && first.assessment.score == 7.5)
+        #expect(first.assessment.people == 12 && first.assessment.amount == 380_000 && first.assessment.isEscalation)
+        #expect(first.storyKey == "0123456789abcdef" && first.link?.projectID == "P-1" && first.link?.confidence == 0.75)
+        #expect(second.link == nil && second.sites == sites && second.assessment.claim == .projectPayment)
+        #expect(second.assessment.isResolved && second.kind == .post && second.status == nil && second.closedAt == nil)
+    }
+
     @Test func aVerdictOnAnItemNotStoredFailsTheBatch() throws {
         let stored = petition("A")
         try database.insertItems([stored], fetchedAt: Date(), mask: { $1 })

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import Model
+
+/// Reads the current row of a statement straight from SQLite, by column position.
+///
+/// The register reads hundreds of thousands of rows at once; GRDB's `Row` decodes each
+/// value through generic conversions, and its date decoding asks a calendar. This reads
+/// integers, doubles and text directly, parses GRDB's own date text itself, and falls
+/// back to GRDB for anything else. Valid only while the statement sits on the row.
+struct ColumnReader {
+    private let statement: SQLiteStatement
+
+    init(_ statement: Statement) {
+        self.statement = statement.sqliteStatement
+    }
+
+    func isNull(_ column: Int32) -> Bool {
+        sqlite3_column_type(statement, column) == SQLITE_NULL
+    }
+
+    func int(_ column: Int32) -> Int? {
+        isNull(column) ? nil : Int(sqlite3_column_int64(statement, column))
+    }
+
+    func double(_ column: Int32) -> Double? {
+        isNull(column) ? nil : sqlite3_column_double(statement, column)
+    }
+
+    func bool(_ column: Int32) -> Bool? {
+        isNull(column) ? nil : sqlite3_column_int64(statement, column) != 0
+    }
+
+    /// The column's text, without copying; nil for NULL.
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard !isNull(column), let text = sqlite3_column_text(statement, column) else { return nil }
+        return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column)))
+    }
+
+    func string(_ column: Int32) -> String? {
+        bytes(column).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Text a NOT NULL column must hold.
+    func requiredString(_ column: Int32, name: String) throws -> String {
+        guard let text = string(column) else { throw StoreError.corruptValue(column: name, value: "NULL") }
+        return text
+    }
+
+    /// A value of a text-backed enumeration; a text that is none of its cases is damage.
+    func value<Value: RawRepresentable>(_ column: Int32, name: String) throws -> Value? where Value.RawValue == String {
+        guard let text = string(column) else { return nil }
+        guard let value = Value(rawValue: text) else { throw StoreError.corruptValue(column: name, value: text) }
+        return value
+    }
+
+    /// A date as GRDB stores it (`YYYY-MM-DD HH:MM:SS.SSS`, UTC), parsed here; other
+    /// forms (numbers, shorter texts) go through GRDB.
+    func date(_ column: Int32) -> Date? {
+        guard sqlite3_column_type(statement, column) == SQLITE_TEXT, let text = bytes(column),
+              let date = Self.storedDate(text) else {
+            return Date(sqliteStatement: statement, index: column)
+        }
+        return date
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS` with an optional `.SSS`, UTC; nil for anything else.
+    static func storedDate(_ text: UnsafeBufferPointer<UInt8>) -> Date? {
+        guard text.count == 19 || text.count == 23 else { return nil }
+        func digits(_ start: Int, _ count: Int) -> Int? {
+            var value = 0
+            for index in start..<start + count {
+                let digit = Int(text[index]) - 48
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-"), text[10] == UInt8(ascii: " "),
+              text[13] == UInt8(ascii: ":"), text[16] == UInt8(ascii: ":"),
+              let year = digits(0, 4), let month = digits(5, 2), let dayOfMonth = digits(8, 2),
+              let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
+              hour < 24, minute < 60, second < 60,
+              let day = Day(year: year, month: month, day: dayOfMonth) else { return nil }
+        var milliseconds = 0
+        if text.count == 23 {
+            guard text[19] == UInt8(ascii: "."), let fraction = digits(20, 3) else { return nil }
+            milliseconds = fraction
+        }
+        let seconds = day.ordinal * 86_400 + hour * 3_600 + minute * 60 + second
+        return Date(timeIntervalSince1970: Double(seconds) + Double(milliseconds) / 1_000)
+    }
+
+    /// A JSON list of strings as the store writes it (`StoreCoding.json`), read without
+    /// JSONDecoder; a list with escapes goes through it.
+    func stringList(_ column: Int32, name: String) throws -> [String]? {
+        guard let text = bytes(column) else { return nil }
+        if let list = Self.plainStringList(text) { return list }
+        return try StoreCoding.decode([String].self, from: String(decoding: text, as: UTF8.self), column: name)
+    }
+
+    /// `[]` or `["a","b"]` with no backslash in it; nil when it is anything else.
+    static func plainStringList(_ text: UnsafeBufferPointer<UInt8>) -> [String]? {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
+        guard text.count >= 2, text.first == UInt8(ascii: "["), text.last == UInt8(ascii: "]"),
+              !text.contains(UInt8(ascii: "\\")) else { return nil }
+        var list: [String] = []
+        var index = 1
+        let end = text.count - 1
+        while index < end {
+            guard text[index] == quote else { return nil }
+            var close = index + 1
+            while close < end && text[close] != quote { close += 1 }
+            guard close < end else { return nil }
+            list.append(String(decoding: UnsafeBufferPointer(rebasing: text[(index + 1)..<close]), as: UTF8.self))
+            index = close + 1
+            if index < end {
+                guard text[index] == comma, index + 1 < end else { return nil }
+                index += 1
+            }
+        }
+        return list
+    }
+}
