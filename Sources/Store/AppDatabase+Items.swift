@@ -179,8 +179,8 @@ extension AppDatabase {
         }
     }
 
-    /// Everything the register needs, read in one transaction so that an import
-    /// running at the same time cannot leave it half old, half new.
+    /// Everything the register needs, all of one committed state of the store, so that
+    /// an import running at the same time cannot leave it half old, half new.
     /// - Parameters:
     ///   - from, until: the signals' time span.
     ///   - asOf: ledger rows filed after this day are not read.
@@ -190,19 +190,34 @@ extension AppDatabase {
     /// follow-up deadlines, however old they are (the register decides, for each as-of
     /// day, whether they were still open then).
     public func registerInputs(from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day) throws -> RegisterInputs {
-        try writer.read { db in
-            RegisterInputs(
-                projects: try db.fetchAll("SELECT \(Project.columns) FROM project ORDER BY id", Project.init(columns:)),
-                reports: try db.fetchAll("""
-                    SELECT \(DepartmentReport.columns) FROM report
-                    WHERE filed_on <= ? AND (period >= ? OR (resolved AND resolved_on >= ?))
-                    ORDER BY id
-                    """, arguments: [asOf.description, reportsFrom.description, resolvedSince.description],
-                    DepartmentReport.init(columns:)),
-                signals: try signals(in: db, from: from, until: until),
-                rejectedRows: try rejectedRowCounts(in: db),
-                olderOpenPetitions: try openPetitions(in: db, before: from, openAt: from))
+        // Two reads at once, on two connections (the signals; the rest), both of one committed
+        // state: each begins in the same turn of the writer, which is held only while they start.
+        let signals = PendingRead<[ItemSignal]>()
+        let registry = PendingRead<RegisterInputs>()
+        try writer.writeWithoutTransaction { _ in
+            writer.spawnConcurrentRead { db in
+                signals.finish { try self.signals(in: db.get(), from: from, until: until) }
+            }
+            writer.spawnConcurrentRead { db in
+                registry.finish {
+                    let db = try db.get()
+                    return RegisterInputs(
+                        projects: try db.fetchAll("SELECT \(Project.columns) FROM project ORDER BY id", Project.init(columns:)),
+                        reports: try db.fetchAll("""
+                            SELECT \(DepartmentReport.columns) FROM report
+                            WHERE filed_on <= ? AND (period >= ? OR (resolved AND resolved_on >= ?))
+                            ORDER BY id
+                            """, arguments: [asOf.description, reportsFrom.description, resolvedSince.description],
+                            DepartmentReport.init(columns:)),
+                        signals: [],
+                        rejectedRows: try self.rejectedRowCounts(in: db),
+                        olderOpenPetitions: try self.openPetitions(in: db, before: from, openAt: from))
+                }
+            }
         }
+        var inputs = try registry.wait()
+        inputs.signals = try signals.wait()
+        return inputs
     }
 
     /// Assessed wage-arrears signals whose time lies in `from ..< until`: their publication
@@ -216,11 +231,14 @@ extension AppDatabase {
     /// escalations (the register asks which), the sites only of unlinked signals, no
     /// matched terms and no link evidence.
     private func signals(in db: Database, from: Date, until: Date) throws -> [ItemSignal] {
-        // By the partial index on the signals' time; only petitions need their item row
-        // (handling state and closing time change after the verdict).
+        // From the covering index of signals, in time order; only petitions look up their
+        // item (handling state and closing time change after the verdict).
         try signals(in: db, sql: """
-            SELECT \(Self.signalColumns)
-            FROM assessment AS a LEFT JOIN item ON a.kind = 'petition' AND item.id = a.item_id
+            SELECT a.item_id, a.kind, a.channel,
+                   CASE WHEN a.kind = 'petition' THEN (SELECT status FROM item WHERE item.id = a.item_id) END,
+                   CASE WHEN a.kind = 'petition' THEN (SELECT closed_at FROM item WHERE item.id = a.item_id) END,
+                   \(Self.verdictColumns)
+            FROM assessment AS a
             WHERE a.is_signal AND a.at >= ? AND a.at < ?
             """, arguments: [from, until])
     }
@@ -230,16 +248,16 @@ extension AppDatabase {
     /// deadline must still see after they left the register's window.
     func openPetitions(in db: Database, before: Date, openAt: Date) throws -> [ItemSignal] {
         try signals(in: db, sql: """
-            SELECT \(Self.signalColumns)
+            SELECT a.item_id, a.kind, a.channel, item.status, item.closed_at, \(Self.verdictColumns)
             FROM assessment AS a JOIN item ON item.id = a.item_id
             WHERE a.is_signal AND a.at < ? AND a.kind = 'petition' AND a.project_id IS NOT NULL
               AND (item.closed_at IS NULL AND item.status IS NOT 'closed' OR item.closed_at >= ?)
             """, arguments: [before, openAt])
     }
 
-    private static let signalColumns = """
-        a.item_id, a.kind, a.channel, item.status, item.closed_at, a.at,
-        a.score, a.level, a.claim, a.is_escalation, a.is_resolved,
+    /// The columns `signals(in:sql:arguments:)` reads after id, kind, channel and petition state.
+    private static let verdictColumns = """
+        a.at, a.score, a.level, a.claim, a.is_escalation, a.is_resolved,
         CASE WHEN a.is_escalation THEN a.fired_rules END, a.people, a.amount, a.story_key,
         a.project_id, a.link_band, a.link_confidence, CASE WHEN a.project_id IS NULL THEN a.sites END
         """
@@ -292,6 +310,22 @@ extension StoredAssessment {
         }
         self.init(assessment: assessment, storyKey: row["story_key"], link: link,
                   sites: try StoreCoding.decode([String].self, from: row["sites"], column: "sites") ?? [])
+    }
+}
+
+/// The result of a read running on another connection, waited for.
+private final class PendingRead<Value>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<Value, any Error>?
+
+    func finish(_ read: () throws -> Value) {
+        result = Result(catching: read)
+        done.signal()
+    }
+
+    func wait() throws -> Value {
+        done.wait()
+        return try result!.get()
     }
 }
 
