@@ -51,7 +51,12 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
         let register = RiskRegister(projects: inputs!.projects, reports: inputs!.reports, signals: merged,
                                     rejectedRows: inputs!.rejectedRows, rules: registerRules,
                                     olderOpenPetitions: inputs!.olderOpenPetitions)
-        print("  evaluate:", clock.measure { _ = register.evaluate(asOf: asOf, windowDays: 30) })
+        // WAGEWATCH_PROFILE_PHASES=evaluate: five evaluations and nothing else after, for perf.
+        let evaluateOnly = environment["WAGEWATCH_PROFILE_PHASES"] == "evaluate"
+        for _ in 0..<(evaluateOnly ? 5 : 1) {
+            print("  evaluate:", clock.measure { _ = register.evaluate(asOf: asOf, windowDays: 30) })
+        }
+        if evaluateOnly { exit(0) }
     }
     let elapsed = try clock.measure {
         flagged = try monitor.evaluateRegister(asOf: asOf, windowDays: 30, rules: registerRules).projects.count { !$0.flags.isEmpty }

@@ -77,11 +77,11 @@ public struct RiskRegister: Sendable {
 
         // Petitions passed in as signals but from before this day's span count here too (the
         // inputs of several days are read at once, back to what the earliest needs).
-        var olderPetitionsByProject: [Int: [ItemSignal]] = [:]
+        var olderPetitionLists: [Int: [ItemSignal]] = [:]
         for list in [olderOpenPetitions, signals] {
             for petition in list where petition.at < from && petition.kind == .petition && petition.assessment.isSignal {
                 if let link = petition.link, link.band == .link, let owner = projectIndex[link.projectID] {
-                    olderPetitionsByProject[owner, default: []].append(petition)
+                    olderPetitionLists[owner, default: []].append(petition)
                 }
             }
         }
@@ -97,19 +97,30 @@ public struct RiskRegister: Sendable {
         let months = ReportingMonths(windowStart: windowStart, asOf: asOf, dueDay: rules.reportDueDay)
         let texts = RegisterTexts(rules: rules, windowStart: windowStart, asOf: asOf)
 
-        var entries: [RegisterReport.ProjectEntry] = []
-        entries.reserveCapacity(projects.count)
+        // Each project is judged on its own: on every core, in chunks, each into its own slot.
+        let filings = UnsafeMutableBufferPointer<(missing: Int, late: Int)>.allocate(capacity: projects.count)
+        defer { filings.deallocate() }
+        let olderPetitionsByProject = olderPetitionLists
+        var entries = [RegisterReport.ProjectEntry](unsafeUninitializedCapacity: projects.count) { buffer, initialized in
+            let slots = ParallelSlots(entries: buffer.baseAddress, filings: filings.baseAddress)
+            let chunkSize = 2_048
+            let chunks = (projects.count + chunkSize - 1) / chunkSize
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for index in chunk * chunkSize..<min(projects.count, (chunk + 1) * chunkSize) {
+                    var context = ProjectContext(
+                        project: projects[index], asOf: asOf, windowStart: windowStart, rules: rules, calendar: calendar,
+                        texts: texts, signals: signalsByProject[index], rows: rowsByProject[index],
+                        olderPetitions: olderPetitionsByProject[index] ?? [])
+                    slots.entries!.advanced(by: index).initialize(to: context.entry())
+                    slots.filings!.advanced(by: index).initialize(to: months.filing(of: projects[index], rows: context.rows))
+                }
+            }
+            initialized = projects.count
+        }
         var departments: [String: RegisterReport.DepartmentEntry] = [:]
         var townships: [String: RegisterReport.DepartmentEntry] = [:]
         for (index, project) in projects.enumerated() {
-            var context = ProjectContext(
-                project: project, asOf: asOf, windowStart: windowStart, rules: rules, calendar: calendar, texts: texts,
-                signals: signalsByProject[index], rows: rowsByProject[index],
-                olderPetitions: olderPetitionsByProject[index] ?? [])
-            let entry = context.entry()
-            entries.append(entry)
-
-            let filing = months.filing(of: project, rows: context.rows)
+            let entry = entries[index], filing = filings[index]
             func count(_ line: inout RegisterReport.DepartmentEntry) {
                 line.projects += 1
                 if !entry.flags.isEmpty { line.flagged += 1 }
@@ -143,9 +154,15 @@ public struct RiskRegister: Sendable {
     }
 }
 
+/// Where the parallel judging loop writes: each index by exactly one worker.
+private struct ParallelSlots: @unchecked Sendable {
+    let entries: UnsafeMutablePointer<RegisterReport.ProjectEntry>?
+    let filings: UnsafeMutablePointer<(missing: Int, late: Int)>?
+}
+
 /// Elements of one array grouped by an owner index, each group in a given order:
 /// one flat copy, its groups as slices (no array per group).
-struct Grouped<Element> {
+struct Grouped<Element: Sendable>: Sendable {
     private let elements: [Element]
     /// Where each group starts in `elements`; group g is `starts[g] ..< starts[g + 1]`.
     private let starts: [Int]
@@ -174,7 +191,7 @@ struct Grouped<Element> {
 }
 
 /// What every project's evidence repeats: made once per register, shared by all.
-struct RegisterTexts {
+struct RegisterTexts: Sendable {
     let window: String
     let escalating: [String: Double]
     let stale: [String: Double]
@@ -195,7 +212,7 @@ struct RegisterTexts {
 
 /// The months whose ledger rows the scorecard judges: those whose due day (the
 /// rules' day of the next month) falls in the window.
-struct ReportingMonths {
+struct ReportingMonths: Sendable {
     var due: [(period: Period, dueDay: Day)] = []
 
     init(windowStart: Day, asOf: Day, dueDay: Int) {
