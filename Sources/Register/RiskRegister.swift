@@ -271,18 +271,18 @@ struct ProjectContext {
         }
         let inWindow = windowSignals
         let verdict = LedgerVerdict(rows: rows.filter { $0.period.lastDay >= windowStart })
+        // The checks read ids and counts: no signal is copied into a list of its own.
+        let openWage = inWindow.compactMap { $0.assessment.isOpenWageSignal ? $0.itemID : nil }
         let sensitive = isSensitive(inWindow)
         var evidence: [FlagEvidence] = []
-        evidence += underreporting(inWindow, verdict, sensitive: sensitive)
+        evidence += underreporting(openWage, verdict, sensitive: sensitive)
         evidence += escalation(inWindow)
         evidence += staleFollowup()
         evidence += recurrence(inWindow)
         evidence += nonWageDispute(inWindow)
         let flags = evidence.map(\.flag)
 
-        let openWage = inWindow.filter { $0.assessment.isOpenWageSignal }
-        let flaggedItems = Set(evidence.flatMap(\.items))
-        let shown = flags.isEmpty ? inWindow.map(\.itemID) : (openWage.map(\.itemID) + flaggedItems).uniqued()
+        let shown = flags.isEmpty ? inWindow.map(\.itemID) : (openWage + evidence.flatMap(\.items)).uniqued()
         let stories = RiskRegister.spread(of: inWindow)
         var entry = RegisterReport.ProjectEntry(
             projectID: project.id, name: project.name, department: project.department,
@@ -303,14 +303,19 @@ struct ProjectContext {
     func isSensitive(_ inWindow: ArraySlice<ItemSignal>) -> Bool {
         if rules.isSensitive(project) { return true }
         guard rules.sensitiveSignalDays > 0 else { return false }
-        return Set(inWindow.filter { $0.assessment.isOpenWageSignal }.map { Day(containing: $0.at) }).count >= rules.sensitiveSignalDays
+        var days: [Int] = []
+        for signal in inWindow where signal.assessment.isOpenWageSignal {
+            let day = Day(containing: signal.at).ordinal
+            if !days.contains(day) { days.append(day) }
+        }
+        return days.count >= rules.sensitiveSignalDays
     }
 
     /// underreported and contradicts_commitment: open wage claims on a sensitive project
     /// that the latest ledger month does not answer. A 工程款 row or a row already 清零
     /// does not answer them.
-    func underreporting(_ inWindow: ArraySlice<ItemSignal>, _ verdict: LedgerVerdict, sensitive: Bool) -> [FlagEvidence] {
-        let openWage = inWindow.filter { $0.assessment.isOpenWageSignal }
+    /// - Parameter openWage: the ids of the window's open wage signals.
+    func underreporting(_ openWage: [String], _ verdict: LedgerVerdict, sensitive: Bool) -> [FlagEvidence] {
         guard sensitive, !openWage.isEmpty, !verdict.reportsOpenWageArrears else { return [] }
         let said = switch verdict.state {
         case .missing: "部门未报送本项目台账"
@@ -320,12 +325,12 @@ struct ProjectContext {
         var raised = [FlagEvidence(
             flag: .underreported,
             reason: "敏感项目在 \(texts.window) 有 \(openWage.count) 条欠薪信号，\(said)",
-            items: openWage.map(\.itemID), reports: verdict.rows.map(\.id))]
+            items: openWage, reports: verdict.rows.map(\.id))]
         let promised = verdict.rows.filter { $0.status == .none && $0.commitment == true }
         if !promised.isEmpty {
             raised.append(FlagEvidence(
                 flag: .contradictsCommitment, reason: "台账附无欠薪承诺书，但有 \(openWage.count) 条欠薪信号",
-                items: openWage.map(\.itemID), reports: promised.map(\.id)))
+                items: openWage, reports: promised.map(\.id)))
         }
         return raised
     }
@@ -335,18 +340,21 @@ struct ProjectContext {
         var reasons: [String] = []
         var items: [String] = []
         // Resolved items (已结清) no longer threaten anything.
-        let open = inWindow.filter { !$0.assessment.isResolved }
-        let collective = open.filter {
-            ($0.assessment.people ?? 0) >= rules.collectivePeople || $0.assessment.firedRules.contains(where: rules.collectiveRules.contains)
+        var collective: [String] = [], extreme: [String] = []
+        for signal in inWindow where !signal.assessment.isResolved {
+            let fired = signal.assessment.firedRules
+            if (signal.assessment.people ?? 0) >= rules.collectivePeople || fired.contains(where: rules.collectiveRules.contains) {
+                collective.append(signal.itemID)
+            }
+            if fired.contains(where: rules.extremeRules.contains) { extreme.append(signal.itemID) }
         }
         if !collective.isEmpty {
             reasons.append("\(collective.count) 条为集体讨薪或涉及 \(rules.collectivePeople) 人以上")
-            items += collective.map(\.itemID)
+            items += collective
         }
-        let extreme = open.filter { $0.assessment.firedRules.contains(where: rules.extremeRules.contains) }
         if !extreme.isEmpty {
             reasons.append("\(extreme.count) 条含极端行为或扬言")
-            items += extreme.map(\.itemID)
+            items += extreme
         }
         // A sudden rise needs at least surge_min_stories signals to begin with.
         guard signals.count >= rules.surgeMinStories || !reasons.isEmpty else { return [] }
@@ -420,24 +428,24 @@ struct ProjectContext {
         guard let cleared = rows.filter({ $0.resolved == true && $0.resolvedOn != nil }).max(by: { $0.resolvedOn! < $1.resolvedOn! }),
               let resolvedOn = cleared.resolvedOn else { return [] }
         let after = resolvedOn.adding(days: rules.recurrenceGraceDays).start
-        let again = inWindow.filter { $0.assessment.isOpenWageSignal && $0.at >= after }
+        let again = inWindow.compactMap { $0.assessment.isOpenWageSignal && $0.at >= after ? $0.itemID : nil }
         guard !again.isEmpty else { return [] }
         return [FlagEvidence(
             flag: .recurrence, reason: "台账 \(resolvedOn) 清零后又有 \(again.count) 条欠薪信号",
             thresholds: texts.recurrence,
-            items: again.map(\.itemID).sorted(), reports: [cleared.id])]
+            items: again.sorted(), reports: [cleared.id])]
     }
 
     /// non_wage_dispute: most signals claim project, material or rental money.
     func nonWageDispute(_ inWindow: ArraySlice<ItemSignal>) -> [FlagEvidence] {
-        let payment = inWindow.filter { $0.assessment.claim == .projectPayment }
+        let payment = inWindow.compactMap { $0.assessment.claim == .projectPayment ? $0.itemID : nil }
         guard payment.count >= rules.nonWageMinSignals,
               Double(payment.count) >= rules.nonWageMinShare * Double(inWindow.count) else { return [] }
         let rows = rows.filter { $0.period.lastDay >= windowStart && $0.arrearsType == .projectPayment }
         return [FlagEvidence(
             flag: .nonWageDispute, reason: "\(inWindow.count) 条信号中 \(payment.count) 条讨要工程款、材料款或租赁费等，非工资",
             thresholds: texts.nonWage,
-            items: payment.map(\.itemID).sorted(), reports: rows.map(\.id))]
+            items: payment.sorted(), reports: rows.map(\.id))]
     }
 }
 
@@ -445,16 +453,18 @@ extension RiskRegister {
     /// The stories among `signals` (which share a story key when they are copies), widest first.
     static func spread<Signals: Collection<ItemSignal>>(of signals: Signals) -> [RegisterReport.StorySpread] {
         // A project has a handful of signals: sort them by story, not into a dictionary.
-        let byStory = signals.sorted { ($0.storyKey, $0.itemID) < ($1.storyKey, $1.itemID) }
+        let order = signals.indices.sorted {
+            (signals[$0].storyKey, signals[$0].itemID) < (signals[$1].storyKey, signals[$1].itemID)
+        }
         var stories: [RegisterReport.StorySpread] = []
-        var first = byStory.startIndex
-        while first < byStory.endIndex {
-            let key = byStory[first].storyKey
+        var first = 0
+        while first < order.count {
+            let key = signals[order[first]].storyKey
             var end = first + 1
-            while end < byStory.endIndex && byStory[end].storyKey == key { end += 1 }
-            let copies = byStory[first..<end]
+            while end < order.count && signals[order[end]].storyKey == key { end += 1 }
+            let copies = order[first..<end].lazy.map { signals[$0] }
             var platforms: [String] = []
-            var firstSeen = copies[first].at, lastSeen = firstSeen
+            var firstSeen = signals[order[first]].at, lastSeen = firstSeen
             for copy in copies {
                 let platform = copy.channel ?? copy.kind.rawValue
                 if !platforms.contains(platform) { platforms.append(platform) }

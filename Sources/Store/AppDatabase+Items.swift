@@ -203,10 +203,12 @@ extension AppDatabase {
                     let db = try db.get()
                     return RegisterInputs(
                         projects: try db.fetchAll("SELECT \(Project.columns) FROM project ORDER BY id", Project.init(columns:)),
+                        // In no particular order: the register orders each project's rows.
                         reports: try db.fetchAll("""
+                            SELECT \(DepartmentReport.columns) FROM report WHERE filed_on <= ?1 AND period >= ?2
+                            UNION ALL
                             SELECT \(DepartmentReport.columns) FROM report
-                            WHERE filed_on <= ? AND (period >= ? OR (resolved AND resolved_on >= ?))
-                            ORDER BY id
+                            WHERE filed_on <= ?1 AND period < ?2 AND resolved AND resolved_on >= ?3
                             """, arguments: [asOf.description, reportsFrom.description, resolvedSince.description],
                             DepartmentReport.init(columns:)),
                         signals: [],

@@ -145,7 +145,11 @@ extension AppDatabase {
                 """)
             try db.execute(sql: "CREATE INDEX assessment_signal_time ON assessment(at) WHERE is_signal")
         }
-        migrator.registerMigration("v5: covering signal index") { db in
+        migrator.registerMigration("v5: register read indexes") { db in
+            // The register reads the ledger rows of a few recent months, and rows marked 清零
+            // of the year before: by index, not a scan of every month ever filed.
+            try db.execute(sql: "CREATE INDEX report_on_period ON report(period)")
+            try db.execute(sql: "CREATE INDEX report_resolved ON report(resolved_on) WHERE resolved")
             // The register reads every signal of its span: from an index that holds what it
             // reads, in time order, instead of a seek into the table for each one. Lists are
             // left out (the table is read for the few rows that need theirs).
