@@ -38,7 +38,7 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
     let registerRules = try monitor.loadRulebook().register
     var flagged = 0
     if environment["WAGEWATCH_PROFILE_PHASES"] != nil {
-        // The register's steps one by one: read, story merge, evaluation.
+        // The register's steps one by one: read, evaluation.
         let database = try AppDatabase.open(path: path)
         var inputs: RegisterInputs?
         let from = asOf.adding(days: -29).start, until = asOf.adding(days: 1).start
@@ -46,11 +46,9 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
             inputs = try database.registerInputs(from: from, until: until, asOf: asOf, reportsFrom: asOf.period.previous.previous,
                                                  resolvedSince: asOf.adding(days: -365))
         })
-        var merged: [ItemSignal] = []
-        print("  merge:", clock.measure { merged = StoryClusters.merge(inputs!.signals) })
-        let register = RiskRegister(projects: inputs!.projects, reports: inputs!.reports, signals: merged,
+        let register = RiskRegister(projects: inputs!.projects, reports: inputs!.reports, signals: inputs!.signals,
                                     rejectedRows: inputs!.rejectedRows, rules: registerRules,
-                                    olderOpenPetitions: inputs!.olderOpenPetitions)
+                                    olderOpenPetitions: inputs!.olderOpenPetitions, mergeStories: StoryClusters.mergeProject)
         // WAGEWATCH_PROFILE_PHASES=evaluate: five evaluations and nothing else after, for perf.
         let evaluateOnly = environment["WAGEWATCH_PROFILE_PHASES"] == "evaluate"
         for _ in 0..<(evaluateOnly ? 5 : 1) {

@@ -247,8 +247,9 @@ extension Monitor {
         let inputs = try database.registerInputs(from: from, until: until, asOf: latest, reportsFrom: reportsFrom,
                                                  resolvedSince: earliest.adding(days: -365))
         let register = RiskRegister(
-            projects: inputs.projects, reports: inputs.reports, signals: StoryClusters.merge(inputs.signals),
-            rejectedRows: inputs.rejectedRows, rules: rules, olderOpenPetitions: inputs.olderOpenPetitions)
+            projects: inputs.projects, reports: inputs.reports, signals: inputs.signals,
+            rejectedRows: inputs.rejectedRows, rules: rules, olderOpenPetitions: inputs.olderOpenPetitions,
+            mergeStories: StoryClusters.mergeProject)
         let sourceHealth = try database.feedStates().values
             .compactMap { state in
                 state.healthWarning(at: now).map {

@@ -16,10 +16,15 @@ public struct RiskRegister: Sendable {
     /// Linked petitions received before the look-back span and still open at the as-of
     /// day (their closing, if any, came later): follow-up deadlines still apply to them.
     public var olderOpenPetitions: [ItemSignal]
+    /// Gives near-copies among one project's signals (oldest first) one story key;
+    /// nil when the keys already say which signals are copies of one story.
+    public var mergeStories: (@Sendable (inout ArraySlice<ItemSignal>) -> Void)?
 
     public init(projects: [Project], reports: [DepartmentReport], signals: [ItemSignal],
                 rejectedRows: [String: Int] = [:], rules: RegisterRules = RegisterRules(),
-                olderOpenPetitions: [ItemSignal] = []) {
+                olderOpenPetitions: [ItemSignal] = [],
+                mergeStories: (@Sendable (inout ArraySlice<ItemSignal>) -> Void)? = nil) {
+        self.mergeStories = mergeStories
         self.projects = projects
         self.reports = reports
         self.signals = signals
@@ -70,10 +75,10 @@ public struct RiskRegister: Sendable {
                 }
             }
         }
-        // Each project's signals, oldest first.
-        let signalsByProject = Grouped(signals, owners: signalOwner, groups: projects.count) {
+        // Each project's signals, oldest first, near-copies merged into stories.
+        let signalsByProject = Grouped(signals, owners: signalOwner, groups: projects.count, by: {
             ($0.at, $0.itemID) < ($1.at, $1.itemID)
-        }
+        }, eachGroup: mergeStories)
 
         // Petitions passed in as signals but from before this day's span count here too (the
         // inputs of several days are read at once, back to what the earliest needs).
@@ -168,7 +173,9 @@ struct Grouped<Element: Sendable>: Sendable {
     private let starts: [Int]
 
     /// - Parameter owners: the group of each element of `all`, or -1 for none.
-    init(_ all: [Element], owners: [Int32], groups: Int, by areInIncreasingOrder: (Element, Element) -> Bool) {
+    /// - Parameter eachGroup: applied to each group once it is in order.
+    init(_ all: [Element], owners: [Int32], groups: Int, by areInIncreasingOrder: (Element, Element) -> Bool,
+         eachGroup: ((inout ArraySlice<Element>) -> Void)? = nil) {
         var starts = [Int](repeating: 0, count: groups + 1)
         for owner in owners where owner >= 0 { starts[Int(owner) + 1] += 1 }
         for group in 0..<groups { starts[group + 1] += starts[group] }
@@ -181,7 +188,13 @@ struct Grouped<Element: Sendable>: Sendable {
         for group in 0..<groups where starts[group + 1] - starts[group] > 1 {
             order[starts[group]..<starts[group + 1]].sort { areInIncreasingOrder(all[$0], all[$1]) }
         }
-        elements = order.map { all[$0] }
+        var elements = order.map { all[$0] }
+        if let eachGroup {
+            for group in 0..<groups where starts[group + 1] > starts[group] {
+                eachGroup(&elements[starts[group]..<starts[group + 1]])
+            }
+        }
+        self.elements = elements
         self.starts = starts
     }
 

@@ -16,18 +16,26 @@ public enum StoryClusters {
         var result = signals
         for indices in byGroup.values {
             let ordered = indices.sorted { (signals[$0].at, signals[$0].itemID) < (signals[$1].at, signals[$1].itemID) }
-            var representatives: [(fingerprint: UInt64, key: String)] = []
-            for index in ordered {
-                guard let fingerprint = StoryFingerprint.value(ofHex: signals[index].storyKey) else { continue }
-                if let story = representatives.first(where: {
-                    StoryFingerprint.distance($0.fingerprint, fingerprint) <= StoryFingerprint.sameStoryDistance
-                }) {
-                    result[index].storyKey = story.key
-                } else {
-                    representatives.append((fingerprint, signals[index].storyKey))
-                }
-            }
+            var copies = ArraySlice(ordered.map { signals[$0] })
+            mergeProject(&copies)
+            for (index, copy) in zip(ordered, copies) { result[index].storyKey = copy.storyKey }
         }
         return result
+    }
+
+    /// Gives near-copies among one project's signals, oldest first, the key of their
+    /// story's first copy (the register calls this for each project it judges).
+    public static func mergeProject(_ signals: inout ArraySlice<ItemSignal>) {
+        var representatives: [(fingerprint: UInt64, key: String)] = []
+        for index in signals.indices {
+            guard let fingerprint = StoryFingerprint.value(ofHex: signals[index].storyKey) else { continue }
+            if let story = representatives.first(where: {
+                StoryFingerprint.distance($0.fingerprint, fingerprint) <= StoryFingerprint.sameStoryDistance
+            }) {
+                signals[index].storyKey = story.key
+            } else {
+                representatives.append((fingerprint, signals[index].storyKey))
+            }
+        }
     }
 }
