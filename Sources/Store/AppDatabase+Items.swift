@@ -190,13 +190,17 @@ extension AppDatabase {
     /// follow-up deadlines, however old they are (the register decides, for each as-of
     /// day, whether they were still open then).
     public func registerInputs(from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day) throws -> RegisterInputs {
-        // Two reads at once, on two connections (the signals; the rest), both of one committed
-        // state: each begins in the same turn of the writer, which is held only while they start.
-        let signals = PendingRead<[ItemSignal]>()
+        // Reads at once, on several connections (the signals of each half of the span; the
+        // rest), all of one committed state: each begins in the same turn of the writer, which
+        // is held only while they start.
+        let middle = Date(timeIntervalSinceReferenceDate: (from.timeIntervalSinceReferenceDate + until.timeIntervalSinceReferenceDate) / 2)
+        let halves = [(from, middle), (middle, until)].map { span in (span, PendingRead<[ItemSignal]>()) }
         let registry = PendingRead<RegisterInputs>()
         try writer.writeWithoutTransaction { _ in
-            writer.spawnConcurrentRead { db in
-                signals.finish { try self.signals(in: db.get(), from: from, until: until) }
+            for ((start, end), signals) in halves {
+                writer.spawnConcurrentRead { db in
+                    signals.finish { try self.signals(in: db.get(), from: start, until: end) }
+                }
             }
             writer.spawnConcurrentRead { db in
                 registry.finish {
@@ -218,7 +222,7 @@ extension AppDatabase {
             }
         }
         var inputs = try registry.wait()
-        inputs.signals = try signals.wait()
+        inputs.signals = try halves.flatMap { try $0.1.wait() }
         return inputs
     }
 
