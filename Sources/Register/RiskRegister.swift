@@ -107,7 +107,7 @@ public struct RiskRegister: Sendable {
         defer { filings.deallocate() }
         let olderPetitionsByProject = olderPetitionLists
         var entries = [RegisterReport.ProjectEntry](unsafeUninitializedCapacity: projects.count) { buffer, initialized in
-            let slots = ParallelSlots(entries: buffer.baseAddress, filings: filings.baseAddress)
+            let entrySlots = UnsafeSlots(base: buffer.baseAddress), filingSlots = UnsafeSlots(base: filings.baseAddress)
             let chunkSize = 2_048
             let chunks = (projects.count + chunkSize - 1) / chunkSize
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
@@ -116,8 +116,8 @@ public struct RiskRegister: Sendable {
                         project: projects[index], asOf: asOf, windowStart: windowStart, rules: rules, calendar: calendar,
                         texts: texts, signals: signalsByProject[index], rows: rowsByProject[index],
                         olderPetitions: olderPetitionsByProject[index] ?? [])
-                    slots.entries!.advanced(by: index).initialize(to: context.entry())
-                    slots.filings!.advanced(by: index).initialize(to: months.filing(of: projects[index], rows: context.rows))
+                    entrySlots.base!.advanced(by: index).initialize(to: context.entry())
+                    filingSlots.base!.advanced(by: index).initialize(to: months.filing(of: projects[index], rows: context.rows))
                 }
             }
             initialized = projects.count
@@ -159,23 +159,22 @@ public struct RiskRegister: Sendable {
     }
 }
 
-/// Where the parallel judging loop writes: each index by exactly one worker.
-private struct ParallelSlots: @unchecked Sendable {
-    let entries: UnsafeMutablePointer<RegisterReport.ProjectEntry>?
-    let filings: UnsafeMutablePointer<(missing: Int, late: Int)>?
-}
-
 /// Elements of one array grouped by an owner index, each group in a given order:
-/// one flat copy, its groups as slices (no array per group).
+/// copied once, in chunks of groups made on every core, its groups as slices (no
+/// array per group).
 struct Grouped<Element: Sendable>: Sendable {
-    private let elements: [Element]
-    /// Where each group starts in `elements`; group g is `starts[g] ..< starts[g + 1]`.
+    private static var groupsPerChunk: Int { 4_096 }
+    /// The elements of groups `c * groupsPerChunk ..< (c + 1) * groupsPerChunk`, in group order.
+    private let chunks: [[Element]]
+    /// Where each group starts among all elements; group g is `starts[g] ..< starts[g + 1]`.
     private let starts: [Int]
 
-    /// - Parameter owners: the group of each element of `all`, or -1 for none.
-    /// - Parameter eachGroup: applied to each group once it is in order.
-    init(_ all: [Element], owners: [Int32], groups: Int, by areInIncreasingOrder: (Element, Element) -> Bool,
-         eachGroup: ((inout ArraySlice<Element>) -> Void)? = nil) {
+    /// - Parameters:
+    ///   - owners: the group of each element of `all`, or -1 for none.
+    ///   - eachGroup: applied to each group once it is in order.
+    init(_ all: [Element], owners: [Int32], groups: Int,
+         by areInIncreasingOrder: @escaping @Sendable (Element, Element) -> Bool,
+         eachGroup: (@Sendable (inout ArraySlice<Element>) -> Void)? = nil) {
         var starts = [Int](repeating: 0, count: groups + 1)
         for owner in owners where owner >= 0 { starts[Int(owner) + 1] += 1 }
         for group in 0..<groups { starts[group + 1] += starts[group] }
@@ -185,22 +184,41 @@ struct Grouped<Element: Sendable>: Sendable {
             order[next[Int(owner)]] = index
             next[Int(owner)] += 1
         }
-        for group in 0..<groups where starts[group + 1] - starts[group] > 1 {
-            order[starts[group]..<starts[group + 1]].sort { areInIncreasingOrder(all[$0], all[$1]) }
-        }
-        var elements = order.map { all[$0] }
-        if let eachGroup {
-            for group in 0..<groups where starts[group + 1] > starts[group] {
-                eachGroup(&elements[starts[group]..<starts[group + 1]])
+        let perChunk = Self.groupsPerChunk
+        let chunkCount = (groups + perChunk - 1) / perChunk
+        let (positions, bounds) = (order, starts)
+        chunks = [[Element]](unsafeUninitializedCapacity: chunkCount) { buffer, initialized in
+            let slots = UnsafeSlots(base: buffer.baseAddress)
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                let firstGroup = chunk * perChunk, endGroup = min(groups, firstGroup + perChunk)
+                let base = bounds[firstGroup]
+                var indices = Array(positions[base..<bounds[endGroup]])
+                for group in firstGroup..<endGroup where bounds[group + 1] - bounds[group] > 1 {
+                    indices[(bounds[group] - base)..<(bounds[group + 1] - base)].sort { areInIncreasingOrder(all[$0], all[$1]) }
+                }
+                var elements = indices.map { all[$0] }
+                if let eachGroup {
+                    for group in firstGroup..<endGroup where bounds[group + 1] > bounds[group] {
+                        eachGroup(&elements[(bounds[group] - base)..<(bounds[group + 1] - base)])
+                    }
+                }
+                slots.base!.advanced(by: chunk).initialize(to: elements)
             }
+            initialized = chunkCount
         }
-        self.elements = elements
         self.starts = starts
     }
 
     subscript(group: Int) -> ArraySlice<Element> {
-        elements[starts[group]..<starts[group + 1]]
+        let chunk = group / Self.groupsPerChunk
+        let base = starts[chunk * Self.groupsPerChunk]
+        return chunks[chunk][(starts[group] - base)..<(starts[group + 1] - base)]
     }
+}
+
+/// Memory that workers of one parallel loop initialize, each slot by exactly one.
+private struct UnsafeSlots<Value>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Value>?
 }
 
 /// What every project's evidence repeats: made once per register, shared by all.
