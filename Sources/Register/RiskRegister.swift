@@ -493,18 +493,19 @@ extension RiskRegister {
             let key = signals[order[first]].storyKey
             var end = first + 1
             while end < order.count && signals[order[end]].storyKey == key { end += 1 }
-            let copies = order[first..<end].lazy.map { signals[$0] }
+            // Fields read in place: a copy of a signal retains a dozen references.
+            let copies = order[first..<end]
             var platforms: [String] = []
             var firstSeen = signals[order[first]].at, lastSeen = firstSeen
-            for copy in copies {
-                let platform = copy.channel ?? copy.kind.rawValue
+            for index in copies {
+                let platform = signals[index].channel ?? signals[index].kind.rawValue
                 if !platforms.contains(platform) { platforms.append(platform) }
-                firstSeen = min(firstSeen, copy.at)
-                lastSeen = max(lastSeen, copy.at)
+                firstSeen = min(firstSeen, signals[index].at)
+                lastSeen = max(lastSeen, signals[index].at)
             }
             stories.append(RegisterReport.StorySpread(
-                story: key, copies: copies.count, platforms: platforms.sorted(),
-                firstSeen: firstSeen, lastSeen: lastSeen, items: copies.map(\.itemID)))
+                story: key, copies: copies.count, platforms: platforms.count > 1 ? platforms.sorted() : platforms,
+                firstSeen: firstSeen, lastSeen: lastSeen, items: copies.map { signals[$0].itemID }))
             first = end
         }
         return stories.sorted { ($1.copies, $0.firstSeen, $0.story) < ($0.copies, $1.firstSeen, $1.story) }
@@ -535,7 +536,19 @@ struct LedgerVerdict {
 extension Sequence where Element: Hashable {
     /// The elements in order, each once.
     func uniqued() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
+        var result: [Element] = []
+        var iterator = makeIterator()
+        // A project's lists are short: compared element by element until 16 are kept,
+        // then hashed.
+        while let element = iterator.next() {
+            if !result.contains(element) { result.append(element) }
+            if result.count == 16 {
+                var seen = Set(result)
+                while let element = iterator.next() {
+                    if seen.insert(element).inserted { result.append(element) }
+                }
+            }
+        }
+        return result
     }
 }

@@ -46,6 +46,26 @@ import Testing
         #expect(report.departments == [.init(department: "市住建局", projects: 1, flagged: 1, underreported: 1, reportsMissing: 1)])
     }
 
+    @Test func aProjectWithManySignalsListsEachOnceInOrderAcrossChunksOfProjects() throws {
+        // 40 signals over 20 days on one project (the evidence lists pass 16 entries), and
+        // 5,000 quiet projects before it, so that it is judged in a later chunk of projects.
+        let quiet = (0..<5_000).map { Project(id: String(format: "A-%05d", $0), name: "项目\($0)", department: "市水务局") }
+        let signals = (0..<40).map { index in
+            signal(String(format: "s%02d", 39 - index), project: "P-1", on: Day(year: 2024, month: 12, day: 2 + index / 2)!,
+                   claim: index % 4 == 0 ? .projectPayment : .wage, story: "story-\(index % 10)")
+        }
+        let report = RiskRegister(projects: quiet + [sensitive], reports: [row("R-1", commitment: true)], signals: signals)
+            .evaluate(asOf: asOf, windowDays: 30)
+        let project = try entry(report, "P-1")
+        #expect(project.flags == [.underreported, .contradictsCommitment])
+        let wage = signals.filter { $0.assessment.claim == .wage }.map(\.itemID).sorted()
+        #expect(project.evidence == wage)
+        #expect(project.flagEvidence.first?.items.count == 30)
+        #expect(project.stories.count == 10 && project.stories.allSatisfy { $0.copies == 4 && $0.items == $0.items.sorted() })
+        #expect(report.projects.count == 5_001 && report.departments.count == 2)
+        #expect(report.departments.first { $0.department == "市水务局" }?.projects == 5_000)
+    }
+
     @Test func underreportedAndContradictedWhenTheRowSaysNoneWithACommitment() throws {
         let signals = [signal("a", project: "P-1", on: Day(year: 2024, month: 12, day: 10)!)]
         let withCommitment = RiskRegister(projects: [sensitive], reports: [row("R-1", commitment: true)], signals: signals)
