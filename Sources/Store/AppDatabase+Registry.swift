@@ -45,7 +45,7 @@ extension AppDatabase {
                 case project?: summary.unchanged += 1
                 default: summary.updated += 1
                 }
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO project (id, name, aliases, builder, contractor, subcontractors, department,
                                          township, funding, tags, realname, wage_account, status)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -55,7 +55,7 @@ extension AppDatabase {
                         department = excluded.department, township = excluded.township,
                         funding = excluded.funding, tags = excluded.tags, realname = excluded.realname,
                         wage_account = excluded.wage_account, status = excluded.status
-                    """, arguments: arguments)
+                    """).execute(arguments: arguments)
             }
             try replaceRejections(in: db, kind: .registry, file: file, with: rejections)
             return summary
@@ -84,12 +84,12 @@ extension AppDatabase {
                 case report?: summary.unchanged += 1
                 default: summary.updated += 1
                 }
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO report (id, department, period, project_id, project_name, status,
                         arrears_type, workers, amount_owed, amount_paid, since, resolved, resolved_on,
                         responsible_unit, responsible_person, commitment, filed_on, filed_on_imputed, source_file)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [
+                    """).execute(arguments: [
                         report.id, report.department, report.period.description, report.projectID,
                         report.projectName, report.status.rawValue, report.arrearsType?.rawValue,
                         report.workers, report.amountOwed, report.amountPaid, report.since?.description,
@@ -111,10 +111,11 @@ extension AppDatabase {
     func replaceRejections(in db: Database, kind: RejectionKind, file: String, with rejections: [ImportRejection]) throws {
         try db.execute(sql: "DELETE FROM import_rejection WHERE kind = ? AND file = ?", arguments: [kind.rawValue, file])
         for rejection in rejections {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO import_rejection (kind, file, row, "column", reason, department)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [kind.rawValue, file, rejection.row, rejection.column, rejection.reason, rejection.department])
+                """).execute(arguments: [kind.rawValue, file, rejection.row, rejection.column, rejection.reason,
+                                         rejection.department])
         }
     }
 

@@ -138,7 +138,8 @@ extension Database {
     /// Every row of `sql`, each read by `read` straight from SQLite (`ColumnReader`).
     func fetchAll<Value>(_ sql: String, arguments: StatementArguments = [],
                          _ read: (ColumnReader) throws -> Value) throws -> [Value] {
-        let statement = try makeStatement(sql: sql)
+        // Cached: an import asks the same question once a row.
+        let statement = try cachedStatement(sql: sql)
         let cursor = try Row.fetchCursor(statement, arguments: arguments)
         let columns = ColumnReader(statement)
         var values: [Value] = []
