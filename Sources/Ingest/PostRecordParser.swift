@@ -17,13 +17,20 @@ public struct PostRecordParser: Sendable {
         for (offset, bytes) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             let isBlank = bytes.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
             guard !isBlank else { continue }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+            // Flat objects are read from their bytes; anything else by JSONSerialization.
+            let flat = bytes.withContiguousStorageIfAvailable { FlatJSONObject($0) } ?? nil
+            let object = flat == nil ? try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] : nil
+            guard flat != nil || object != nil else {
                 result.rejections.append(ImportRejection(file: feed.id, row: offset + 1, column: nil, reason: "not a JSON object"))
                 continue
             }
+            func rawValue(_ key: String) -> String? {
+                if let flat { return flat[key] ?? nil }
+                guard let value = object?[key], !(value is NSNull) else { return nil }
+                return (value as? String) ?? "\(value)"
+            }
             func string(_ key: String) -> String? {
-                guard let value = object[key], !(value is NSNull) else { return nil }
-                var text = (value as? String) ?? "\(value)"
+                guard var text = rawValue(key) else { return nil }
                 // Trimmed only when an end is blank (Foundation's trimming walks the whole text).
                 if text.first?.isWhitespace == true || text.last?.isWhitespace == true {
                     text = text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -76,7 +76,9 @@ extension Monitor {
                        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil)
         async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int) {
         let (feeds, fresh) = try await fetchAndStore(now: now, only: only, progress: progress)
-        let verdicts = engine.evaluate(fresh).map { StoredAssessment($0) }
+        // Scored in contiguous parts on every core (each part keeps the engine's batch pipeline).
+        let parts = stride(from: 0, to: fresh.count, by: 4_096).map { fresh[$0..<min(fresh.count, $0 + 4_096)] }
+        let verdicts = ParallelMap.map(parts) { engine.evaluate(Array($0)) }.joined().map { StoredAssessment($0) }
         try database.saveAssessments(verdicts, version: engine.version)
         return (feeds, verdicts.count + (try assessPendingItems(engine: engine)))
     }
@@ -122,10 +124,14 @@ extension Monitor {
         }
 
         let responses = await fetcher.fetch(requests, progress: progress)
+        // Bodies are parsed on every core at once; the store then takes them one feed
+        // (one transaction) after another.
+        let fetched = catalog.feeds.filter { outcomes[$0.id] == nil }
+        let reads = ParallelMap.map(fetched) { feed in Self.read(responses[feed.id], of: feed) }
         var fresh: [Item] = []
-        for feed in catalog.feeds where outcomes[feed.id] == nil {
+        for (feed, read) in zip(fetched, reads) {
             var state = states[feed.id] ?? FeedState(feedID: feed.id)
-            outcomes[feed.id] = try store(responses[feed.id], of: feed, fetchedAt: now, state: &state, fresh: &fresh)
+            outcomes[feed.id] = try store(read, of: feed, fetchedAt: now, state: &state, fresh: &fresh)
             outcomes[feed.id]?.warning = state.healthWarning(at: now)
         }
 
@@ -135,12 +141,12 @@ extension Monitor {
     /// Stores what one feed delivered and updates what is remembered of it: validators
     /// only after the body parsed (in the same transaction as the items), failures in
     /// a row, the last error and status. `state` ends as stored.
-    private func store(_ response: Result<FetchResponse, IngestError>?, of feed: FeedDefinition,
+    private func store(_ read: Result<(fetched: FetchResponse, parsed: FeedParseResult?), IngestError>, of feed: FeedDefinition,
                        fetchedAt: Date, state: inout FeedState, fresh: inout [Item]) throws -> CycleReport.FeedOutcome {
         var outcome = CycleReport.FeedOutcome(feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil)
         state.lastAttempt = fetchedAt
         let received: (fetched: FetchResponse, parsed: FeedParseResult?)
-        switch Self.read(response, of: feed) {
+        switch read {
         case let .failure(failure):
             if case let .httpStatus(_, status, _) = failure { state.lastStatus = status }
             // The error names the URL too, without what may be a secret in it.
