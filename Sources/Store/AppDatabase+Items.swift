@@ -55,16 +55,24 @@ extension AppDatabase {
             UPDATE item SET status = ?, handling_unit = ?, closed_at = ?
             WHERE id = ? AND (status IS NOT ? OR handling_unit IS NOT ? OR closed_at IS NOT ?)
             """)
+        // The display copy is stored only when masking changed something: an empty copy
+        // stands for the text itself (it had nothing to mask), and halves what most items write.
+        func display(_ item: Item, _ text: String) -> String {
+            let masked = mask(item, text)
+            return masked == text ? "" : masked
+        }
+        let fetchedText = StoredDate.text(fetchedAt)
         var added = 0
         var changed = 0
         var fresh: [Int] = []
         for (index, item) in items.enumerated() {
+            let closedAt = item.closedAt.map(StoredDate.text)
             try insert.execute(arguments: [
                 item.id, item.feedID, item.sourceKey, item.kind.rawValue, item.channel, item.url,
-                item.author, item.publishedAt, fetchedAt, item.title, item.content,
-                mask(item, item.title), mask(item, item.content), item.respondent,
+                item.author, item.publishedAt.map(StoredDate.text), fetchedText, item.title, item.content,
+                display(item, item.title), display(item, item.content), item.respondent,
                 item.location, item.people, item.amount, item.petitioner, item.phone, item.status,
-                item.handlingUnit, item.closedAt,
+                item.handlingUnit, closedAt,
             ])
             if db.changesCount > 0 {
                 added += 1
@@ -75,8 +83,8 @@ extension AppDatabase {
                row["title"] as String != item.title || row["content"] as String != item.content {
                 try keep.execute(arguments: [fetchedAt, item.id])
                 try update.execute(arguments: [
-                    item.title, item.content, mask(item, item.title), mask(item, item.content), item.url,
-                    item.author, item.publishedAt, fetchedAt, item.id,
+                    item.title, item.content, display(item, item.title), display(item, item.content), item.url,
+                    item.author, item.publishedAt.map(StoredDate.text), fetchedText, item.id,
                 ])
                 try forget.execute(arguments: [item.id])
                 changed += 1
@@ -84,20 +92,26 @@ extension AppDatabase {
             }
             if item.kind == .petition {
                 try progress.execute(arguments: [
-                    item.status, item.handlingUnit, item.closedAt, item.id,
-                    item.status, item.handlingUnit, item.closedAt,
+                    item.status, item.handlingUnit, closedAt, item.id,
+                    item.status, item.handlingUnit, closedAt,
                 ])
             }
         }
         return (added, changed, fresh)
     }
 
+    /// The display copies of title and content: an empty copy stands for the text itself.
+    private static let displayColumns = """
+        CASE WHEN title_masked = '' THEN title ELSE title_masked END,
+        CASE WHEN content_masked = '' THEN content ELSE content_masked END
+        """
+
     /// The earlier texts of an item its source changed, oldest first, masked.
     public func maskedHistory(ofItem id: String) throws -> [(title: String, content: String, replacedAt: Date)] {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT title_masked, content_masked, replaced_at FROM item_version WHERE item_id = ? ORDER BY id
-                """, arguments: [id]).map { ($0["title_masked"], $0["content_masked"], $0["replaced_at"]) }
+                SELECT \(Self.displayColumns), replaced_at FROM item_version WHERE item_id = ? ORDER BY id
+                """, arguments: [id]).map { ($0[0], $0[1], $0[2]) }
         }
     }
 
@@ -134,8 +148,8 @@ extension AppDatabase {
     /// The display copy of an item's title and content, personal numbers masked.
     public func maskedText(ofItem id: String) throws -> (title: String, content: String)? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT title_masked, content_masked FROM item WHERE id = ?", arguments: [id])
-                .map { ($0["title_masked"], $0["content_masked"]) }
+            try Row.fetchOne(db, sql: "SELECT \(Self.displayColumns) FROM item WHERE id = ?", arguments: [id])
+                .map { ($0[0], $0[1]) }
         }
     }
 

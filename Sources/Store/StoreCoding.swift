@@ -63,6 +63,40 @@ enum StoreCoding {
     }
 }
 
+/// Dates written as GRDB writes them (`YYYY-MM-DD HH:MM:SS.SSS`, UTC), without the
+/// DateFormatter GRDB asks for each (microseconds a call; an item binds two or three).
+enum StoredDate {
+    static func text(_ date: Date) -> String {
+        let milliseconds = Int((date.timeIntervalSince1970 * 1_000).rounded())
+        let (days, inDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
+        let day = Day(ordinal: inDay < 0 ? days - 1 : days)
+        let time = inDay < 0 ? inDay + 86_400_000 : inDay
+        return String(unsafeUninitializedCapacity: 23) { buffer in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var value = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(max(0, min(9999, day.year)), 4, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            put(day.month, 2, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            put(day.day, 2, at: 8)
+            buffer[10] = UInt8(ascii: " ")
+            put(time / 3_600_000, 2, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            put(time / 60_000 % 60, 2, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            put(time / 1_000 % 60, 2, at: 17)
+            buffer[19] = UInt8(ascii: ".")
+            put(time % 1_000, 3, at: 20)
+            return 23
+        }
+    }
+}
+
 /// Errors of the store itself; SQLite errors come through as GRDB's `DatabaseError`.
 public enum StoreError: Error, CustomStringConvertible {
     /// A stored value no longer reads as its type: the file was edited by hand or is damaged.

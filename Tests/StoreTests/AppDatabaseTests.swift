@@ -184,6 +184,9 @@ import Testing
         #expect(try database.item(id: item.id)?.content == "工资没发，已经三个月了")
         let history = try database.maskedHistory(ofItem: item.id)
         #expect(history.map(\.content) == ["**没发"])
+        // A text the masking left alone is shown as it is (its copy is not stored twice).
+        #expect(history.map(\.title) == ["欠薪"])
+        #expect(try database.maskedText(ofItem: petition("B").id).map { [$0.title, $0.content] } == ["欠薪", "**没发"])
         #expect(history.first?.replacedAt == second)
         #expect(try database.itemsNeedingAssessment(version: "v1").map(\.id) == [item.id, petition("B").id])
         // The feed's validators were stored with its items, and it learned that items arrived.
