@@ -67,13 +67,16 @@ extension AppDatabase {
         var fresh: [Int] = []
         for (index, item) in items.enumerated() {
             let closedAt = item.closedAt.map(StoredDate.text)
-            try insert.execute(arguments: [
-                item.id, item.feedID, item.sourceKey, item.kind.rawValue, item.channel, item.url,
-                item.author, item.publishedAt.map(StoredDate.text), fetchedText, item.title, item.content,
-                display(item, item.title), display(item, item.content), item.respondent,
-                item.location, item.people, item.amount, item.petitioner, item.phone, item.status,
-                item.handlingUnit, closedAt,
-            ])
+            var values = ParameterBinder(insert)
+            for text in [item.id, item.feedID, item.sourceKey, item.kind.rawValue, item.channel, item.url, item.author,
+                         item.publishedAt.map(StoredDate.text), fetchedText, item.title, item.content,
+                         display(item, item.title), display(item, item.content), item.respondent, item.location] {
+                values.bind(text)
+            }
+            values.bind(item.people)
+            values.bind(item.amount)
+            for text in [item.petitioner, item.phone, item.status, item.handlingUnit, closedAt] { values.bind(text) }
+            try values.execute(in: db)
             if db.changesCount > 0 {
                 added += 1
                 fresh.append(index)
@@ -178,15 +181,27 @@ extension AppDatabase {
                 """)
             for verdict in verdicts {
                 let assessment = verdict.assessment
-                try statement.execute(arguments: [
-                    assessment.itemID, version, assessment.score, assessment.level.rawValue, assessment.people,
-                    assessment.amount, assessment.isSignal,
-                    assessment.claim.rawValue, assessment.isEscalation, assessment.isResolved,
-                    StoreCoding.json(assessment.firedRules), StoreCoding.json(assessment.matchedTerms),
-                    verdict.storyKey, verdict.link?.projectID, verdict.link?.band.rawValue,
-                    verdict.link?.confidence, verdict.link.map { StoreCoding.json($0.evidence) },
-                    StoreCoding.json(verdict.sites), assessment.itemID,
-                ])
+                var values = ParameterBinder(statement)
+                values.bind(assessment.itemID)
+                values.bind(version)
+                values.bind(assessment.score)
+                values.bind(assessment.level.rawValue)
+                values.bind(assessment.people)
+                values.bind(assessment.amount)
+                values.bind(assessment.isSignal)
+                values.bind(assessment.claim.rawValue)
+                values.bind(assessment.isEscalation)
+                values.bind(assessment.isResolved)
+                values.bind(StoreCoding.json(assessment.firedRules))
+                values.bind(StoreCoding.json(assessment.matchedTerms))
+                values.bind(verdict.storyKey)
+                values.bind(verdict.link?.projectID)
+                values.bind(verdict.link?.band.rawValue)
+                values.bind(verdict.link?.confidence)
+                values.bind(verdict.link.map { StoreCoding.json($0.evidence) })
+                values.bind(StoreCoding.json(verdict.sites))
+                values.bind(assessment.itemID)
+                try values.execute(in: db)
                 // The verdict takes its time and kind from the item: none without one.
                 guard db.changesCount > 0 else { throw StoreError.missingItem(assessment.itemID) }
             }

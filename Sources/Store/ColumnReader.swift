@@ -123,3 +123,57 @@ struct ColumnReader {
         return list
     }
 }
+
+/// Binds a statement's parameters straight through SQLite and runs it: the two inserts
+/// an ingest makes for every item (the item, its verdict) bind some twenty values each,
+/// which GRDB's `StatementArguments` would box one by one.
+struct ParameterBinder {
+    private let statement: Statement
+    private let sqlite: SQLiteStatement
+    private var index: Int32 = 1
+
+    /// SQLite copies the bytes before the call returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(_ statement: Statement) {
+        self.statement = statement
+        sqlite = statement.sqliteStatement
+        sqlite3_reset(sqlite)
+        sqlite3_clear_bindings(sqlite)
+    }
+
+    mutating func bind(_ text: String?) {
+        defer { index += 1 }
+        guard var text else { return }
+        text.withUTF8 { bytes in
+            // An empty text is bound as one (a nil base address would bind NULL).
+            _ = bytes.isEmpty ? sqlite3_bind_text(sqlite, index, "", 0, Self.transient)
+                : sqlite3_bind_text(sqlite, index, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
+                                    Int32(bytes.count), Self.transient)
+        }
+    }
+
+    mutating func bind(_ value: Int?) {
+        defer { index += 1 }
+        if let value { sqlite3_bind_int64(sqlite, index, Int64(value)) }
+    }
+
+    mutating func bind(_ value: Double?) {
+        defer { index += 1 }
+        if let value { sqlite3_bind_double(sqlite, index, value) }
+    }
+
+    mutating func bind(_ value: Bool?) {
+        bind(value.map { $0 ? 1 : 0 } as Int?)
+    }
+
+    /// Runs the statement to its end.
+    func execute(in db: Database) throws {
+        let code = sqlite3_step(sqlite)
+        defer { sqlite3_reset(sqlite) }
+        guard code == SQLITE_DONE || code == SQLITE_ROW else {
+            let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+        }
+    }
+}
