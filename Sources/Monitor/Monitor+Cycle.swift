@@ -75,21 +75,20 @@ extension Monitor {
     public func ingest(engine: ScoringEngine, now: Date = Date(), only: Set<String>? = nil,
                        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil)
         async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int) {
-        let (feeds, fresh) = try await fetchAndStore(now: now, only: only, progress: progress)
-        // Scored in contiguous parts on every core (each part keeps the engine's batch pipeline).
-        let parts = stride(from: 0, to: fresh.count, by: 4_096).map { fresh[$0..<min(fresh.count, $0 + 4_096)] }
-        let verdicts = ParallelMap.map(parts) { engine.evaluate(Array($0)) }.joined().map { StoredAssessment($0) }
+        let (feeds, scored) = try await fetchAndStore(now: now, only: only, scoringWith: engine, progress: progress)
+        let verdicts = scored.map { StoredAssessment($0) }
         try database.saveAssessments(verdicts, version: engine.version)
         return (feeds, verdicts.count + (try assessPendingItems(engine: engine)))
     }
 
     /// Fetches the feeds (all, or `only` those), parses what they send and stores the
-    /// items, each feed in its own transaction.
-    /// - Returns: what happened to each feed, in catalog order, and the items that were
-    ///   new or changed (they need a verdict).
-    private func fetchAndStore(now: Date, only: Set<String>?,
+    /// items, each feed in its own transaction, and scores what each feed brought that
+    /// was new or changed while the next one is stored.
+    /// - Returns: what happened to each feed, in catalog order, and the verdicts on the
+    ///   items that were new or changed.
+    private func fetchAndStore(now: Date, only: Set<String>?, scoringWith engine: ScoringEngine,
                                          progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?)
-        async throws -> (feeds: [CycleReport.FeedOutcome], fresh: [Item]) {
+        async throws -> (feeds: [CycleReport.FeedOutcome], verdicts: [ItemVerdict]) {
         var catalog = try FeedCatalog.load(directory: feedsDirectory)
         if let only { catalog.feeds.removeAll { !only.contains($0.id) } }
 
@@ -128,14 +127,18 @@ extension Monitor {
         // (one transaction) after another.
         let fetched = catalog.feeds.filter { outcomes[$0.id] == nil }
         let reads = ParallelMap.map(fetched) { feed in Self.read(responses[feed.id], of: feed) }
-        var fresh: [Item] = []
+        var scoring: [Task<[ItemVerdict], Never>] = []
         for (feed, read) in zip(fetched, reads) {
             var state = states[feed.id] ?? FeedState(feedID: feed.id)
+            var fresh: [Item] = []
             outcomes[feed.id] = try store(read, of: feed, fetchedAt: now, state: &state, fresh: &fresh)
             outcomes[feed.id]?.warning = state.healthWarning(at: now)
+            // Scored on another core while this one stores the next feed.
+            if !fresh.isEmpty { scoring.append(Task.detached { [fresh] in engine.evaluate(fresh) }) }
         }
-
-        return (catalog.feeds.compactMap { outcomes[$0.id] }, fresh)
+        var verdicts: [ItemVerdict] = []
+        for task in scoring { verdicts += await task.value }
+        return (catalog.feeds.compactMap { outcomes[$0.id] }, verdicts)
     }
 
     /// Stores what one feed delivered and updates what is remembered of it: validators
