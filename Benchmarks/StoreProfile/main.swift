@@ -19,6 +19,13 @@ let work = URL(fileURLWithPath: workPath)
 let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("rules")
 let asOf = Day(year: 2024, month: 12, day: 31)!
+/// Resident memory now and at its peak so far (VmRSS, VmHWM), for the phases' lines.
+func memory() -> String {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let lines = status.split(separator: "\n").filter { $0.hasPrefix("VmRSS") || $0.hasPrefix("VmHWM") }
+    return lines.map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().prefix(1).joined() }
+        .joined(separator: " kB / peak ") + " kB"
+}
 let clock = ContinuousClock()
 if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
     let feeds = try IngestFeeds.make(in: work, posts: corpus.posts)
@@ -42,17 +49,18 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
         let database = try AppDatabase.open(path: path)
         var inputs: RegisterInputs?
         let from = asOf.adding(days: -29).start, until = asOf.adding(days: 1).start
+        print("  before:", memory())
         print("  read:", try clock.measure {
             inputs = try database.registerInputs(from: from, until: until, asOf: asOf, reportsFrom: asOf.period.previous.previous,
                                                  resolvedSince: asOf.adding(days: -365))
-        })
+        }, memory())
         let register = RiskRegister(projects: inputs!.projects, reports: inputs!.reports, signals: inputs!.signals,
                                     rejectedRows: inputs!.rejectedRows, rules: registerRules,
                                     olderOpenPetitions: inputs!.olderOpenPetitions, mergeStories: StoryClusters.mergeProject)
         // WAGEWATCH_PROFILE_PHASES=evaluate: five evaluations and nothing else after, for perf.
         let evaluateOnly = environment["WAGEWATCH_PROFILE_PHASES"] == "evaluate"
         for _ in 0..<(evaluateOnly ? 5 : 1) {
-            print("  evaluate:", clock.measure { _ = register.evaluate(asOf: asOf, windowDays: 30) })
+            print("  evaluate:", clock.measure { _ = register.evaluate(asOf: asOf, windowDays: 30) }, memory())
         }
         if evaluateOnly { exit(0) }
     }

@@ -21,10 +21,13 @@ public struct AppDatabase: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            // Reads of the register walk large tables by index: map the file (no system call
-            // per page) and keep more pages cached than SQLite's 2 MB default.
-            try db.execute(sql: "PRAGMA mmap_size = 4294967296")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // The writer keeps more pages cached than SQLite's 2 MB default: an ingest updates
+            // the indexes of large tables. Readers keep the default: the register reads its
+            // inputs once, in index order (a mapped file or a large cache only showed as
+            // resident memory, 0.9 GB of it, not as speed).
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+            }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         return try AppDatabase(pool)
