@@ -75,20 +75,22 @@ extension Monitor {
     public func ingest(engine: ScoringEngine, now: Date = Date(), only: Set<String>? = nil,
                        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil)
         async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int) {
-        let (feeds, scored) = try await fetchAndStore(now: now, only: only, scoringWith: engine, progress: progress)
-        let verdicts = scored.map { StoredAssessment($0) }
-        try database.saveAssessments(verdicts, version: engine.version)
-        return (feeds, verdicts.count + (try assessPendingItems(engine: engine)))
+        let (feeds, assessed) = try await fetchAndStore(now: now, only: only, scoringWith: engine, progress: progress)
+        return (feeds, assessed + (try assessPendingItems(engine: engine)))
     }
 
     /// Fetches the feeds (all, or `only` those), parses what they send and stores the
-    /// items, each feed in its own transaction, and scores what each feed brought that
-    /// was new or changed while the next one is stored.
-    /// - Returns: what happened to each feed, in catalog order, and the verdicts on the
-    ///   items that were new or changed.
+    /// items, each feed in its own transaction, and scores and links what each feed
+    /// brought that was new or changed.
+    ///
+    /// A pipeline on two cores: while one stores a feed, the other parses the next
+    /// bodies and scores what the feeds before brought; the verdicts on one feed are
+    /// stored after the next feed's items. Killed in between, the items already stored
+    /// without a verdict are scored by the next run (`assessPendingItems`).
+    /// - Returns: what happened to each feed, in catalog order, and how many items were assessed.
     private func fetchAndStore(now: Date, only: Set<String>?, scoringWith engine: ScoringEngine,
                                          progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?)
-        async throws -> (feeds: [CycleReport.FeedOutcome], verdicts: [ItemVerdict]) {
+        async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int) {
         var catalog = try FeedCatalog.load(directory: feedsDirectory)
         if let only { catalog.feeds.removeAll { !only.contains($0.id) } }
 
@@ -123,22 +125,26 @@ extension Monitor {
         }
 
         let responses = await fetcher.fetch(requests, progress: progress)
-        // Bodies are parsed on every core at once; the store then takes them one feed
-        // (one transaction) after another.
         let fetched = catalog.feeds.filter { outcomes[$0.id] == nil }
-        let reads = ParallelMap.map(fetched) { feed in Self.read(responses[feed.id], of: feed) }
-        var scoring: [Task<[ItemVerdict], Never>] = []
+        let reads = fetched.map { feed in Task.detached { Self.read(responses[feed.id], of: feed) } }
+        var scoring: Task<[ItemVerdict], Never>?
+        var assessed = 0
+        func saveScored() async throws {
+            guard let verdicts = await scoring?.value.map(StoredAssessment.init) else { return }
+            try database.saveAssessments(verdicts, version: engine.version)
+            assessed += verdicts.count
+            scoring = nil
+        }
         for (feed, read) in zip(fetched, reads) {
             var state = states[feed.id] ?? FeedState(feedID: feed.id)
             var fresh: [Item] = []
-            outcomes[feed.id] = try store(read, of: feed, fetchedAt: now, state: &state, fresh: &fresh)
+            outcomes[feed.id] = try store(await read.value, of: feed, fetchedAt: now, state: &state, fresh: &fresh)
             outcomes[feed.id]?.warning = state.healthWarning(at: now)
-            // Scored on another core while this one stores the next feed.
-            if !fresh.isEmpty { scoring.append(Task.detached { [fresh] in engine.evaluate(fresh) }) }
+            try await saveScored()
+            if !fresh.isEmpty { scoring = Task.detached { [fresh] in engine.evaluate(fresh) } }
         }
-        var verdicts: [ItemVerdict] = []
-        for task in scoring { verdicts += await task.value }
-        return (catalog.feeds.compactMap { outcomes[$0.id] }, verdicts)
+        try await saveScored()
+        return (catalog.feeds.compactMap { outcomes[$0.id] }, assessed)
     }
 
     /// Stores what one feed delivered and updates what is remembered of it: validators
