@@ -154,6 +154,8 @@ extension AppDatabase {
             // reads, in time order, instead of a seek into the table for each one. Lists are
             // left out (the table is read for the few rows that need theirs).
             try db.execute(sql: "DROP INDEX assessment_signal_time")
+            // Item times are read from the verdicts since v4: their index only slowed inserts.
+            try db.execute(sql: "DROP INDEX item_on_time")
             try db.execute(sql: """
                 CREATE INDEX assessment_signals ON assessment(
                     at, item_id, kind, channel, score, level, claim, is_escalation, is_resolved, people, amount,
