@@ -82,6 +82,8 @@ struct FlatJSONObject {
                 let digits = position - digitsStart
                 // JSON integers: at least one digit, no leading zero; fractions and exponents go the slow way.
                 guard digits > 0, digits < 19, !(digits > 1 && bytes[digitsStart] == UInt8(ascii: "0")) else { return nil }
+                // -0 is 0 to JSONSerialization: left to it.
+                guard !(digits == 1 && start != digitsStart && bytes[digitsStart] == UInt8(ascii: "0")) else { return nil }
                 if position < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[position]) {
                     return nil
                 }

@@ -17,9 +17,14 @@ public struct RiskRegister: Sendable {
     /// day (their closing, if any, came later): follow-up deadlines still apply to them.
     public var olderOpenPetitions: [ItemSignal]
     /// Gives near-copies among one project's signals (oldest first) one story key;
-    /// nil when the keys already say which signals are copies of one story.
+    /// nil when the keys already say which signals are copies of one story. It sees the
+    /// signals the register counts for the project on the day judged: those linked to it
+    /// (not the review band) within the look-back span, so that a story is what was known
+    /// of it by then.
     public var mergeStories: (@Sendable (inout ArraySlice<ItemSignal>) -> Void)?
 
+    /// - Parameter projects: the registry, one entry per project id (the registry's key;
+    ///   signals and rows go to the first project of an id).
     public init(projects: [Project], reports: [DepartmentReport], signals: [ItemSignal],
                 rejectedRows: [String: Int] = [:], rules: RegisterRules = RegisterRules(),
                 olderOpenPetitions: [ItemSignal] = [],

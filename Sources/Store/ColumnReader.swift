@@ -131,6 +131,8 @@ struct ParameterBinder {
     private let statement: Statement
     private let sqlite: SQLiteStatement
     private var index: Int32 = 1
+    /// The first binding SQLite refused (a value too large, say).
+    private var failure: Int32 = SQLITE_OK
 
     /// SQLite copies the bytes before the call returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -145,30 +147,40 @@ struct ParameterBinder {
     mutating func bind(_ text: String?) {
         defer { index += 1 }
         guard var text else { return }
-        text.withUTF8 { bytes in
+        let code = text.withUTF8 { bytes in
             // An empty text is bound as one (a nil base address would bind NULL).
-            _ = bytes.isEmpty ? sqlite3_bind_text(sqlite, index, "", 0, Self.transient)
+            bytes.isEmpty ? sqlite3_bind_text(sqlite, index, "", 0, Self.transient)
                 : sqlite3_bind_text(sqlite, index, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
                                     Int32(bytes.count), Self.transient)
         }
+        record(code)
     }
 
     mutating func bind(_ value: Int?) {
         defer { index += 1 }
-        if let value { sqlite3_bind_int64(sqlite, index, Int64(value)) }
+        if let value { record(sqlite3_bind_int64(sqlite, index, Int64(value))) }
     }
 
     mutating func bind(_ value: Double?) {
         defer { index += 1 }
-        if let value { sqlite3_bind_double(sqlite, index, value) }
+        if let value { record(sqlite3_bind_double(sqlite, index, value)) }
     }
 
     mutating func bind(_ value: Bool?) {
         bind(value.map { $0 ? 1 : 0 } as Int?)
     }
 
-    /// Runs the statement to its end.
+    private mutating func record(_ code: Int32) {
+        if failure == SQLITE_OK { failure = code }
+    }
+
+    /// Runs the statement to its end, once every parameter was bound.
     func execute(in db: Database) throws {
+        guard failure == SQLITE_OK, index - 1 == sqlite3_bind_parameter_count(sqlite) else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: failure == SQLITE_OK ? SQLITE_RANGE : failure),
+                                message: "bound \(index - 1) of \(sqlite3_bind_parameter_count(sqlite)) parameters",
+                                sql: statement.sql)
+        }
         let code = sqlite3_step(sqlite)
         defer { sqlite3_reset(sqlite) }
         guard code == SQLITE_DONE || code == SQLITE_ROW else {

@@ -67,7 +67,13 @@ enum StoreCoding {
 /// DateFormatter GRDB asks for each (microseconds a call; an item binds two or three).
 enum StoredDate {
     static func text(_ date: Date) -> String {
-        let milliseconds = Int((date.timeIntervalSince1970 * 1_000).rounded())
+        // Years of the Gregorian calendar with four digits; anything else as GRDB writes it
+        // (its formatter switches to the Julian calendar before 1583).
+        let seconds = date.timeIntervalSince1970
+        guard seconds.isFinite, (-12_212_553_600.0..<253_402_300_799.0).contains(seconds) else {
+            return String.fromDatabaseValue(date.databaseValue) ?? ""
+        }
+        let milliseconds = Int((seconds * 1_000).rounded())
         let (days, inDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
         let day = Day(ordinal: inDay < 0 ? days - 1 : days)
         let time = inDay < 0 ? inDay + 86_400_000 : inDay
@@ -79,7 +85,7 @@ enum StoredDate {
                     value /= 10
                 }
             }
-            put(max(0, min(9999, day.year)), 4, at: 0)
+            put(day.year, 4, at: 0)
             buffer[4] = UInt8(ascii: "-")
             put(day.month, 2, at: 5)
             buffer[7] = UInt8(ascii: "-")

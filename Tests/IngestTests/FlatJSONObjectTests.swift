@@ -36,7 +36,7 @@ import Testing
         // Nested values, fractions, booleans, a repeated key, and broken lines: not read here.
         for line in [#"{"a":{"b":1}}"#, #"{"a":[1]}"#, #"{"a":1.5}"#, #"{"a":1e3}"#, #"{"a":true}"#, #"{"a":"1","a":"2"}"#,
                      #"{"a":"1"} x"#, #"{"a":"1",}"#, #"{"a":01}"#, "{\"a\":\"tab\there\"}", #"{"a":"\x"}"#,
-                     #"{"a":"\ud83d"}"#, #"["a"]"#, #"{"a" "1"}"#, #"{"a":"unterminated}"#] {
+                     #"{"a":"\ud83d"}"#, #"{"a":-0}"#, #"["a"]"#, #"{"a" "1"}"#, #"{"a":"unterminated}"#] {
             #expect(flat(line) == nil, "\(line)")
         }
     }
