@@ -31,6 +31,12 @@ enum StoreCoding {
 
     private static func appendQuoted(_ string: String, to result: inout String) {
         result += "\""
+        // Most texts need no escape: appended whole, not scalar by scalar.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            result += string
+            result += "\""
+            return
+        }
         for scalar in string.unicodeScalars {
             switch scalar {
             case "\"": result += "\\\""
