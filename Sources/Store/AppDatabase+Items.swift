@@ -251,7 +251,8 @@ extension AppDatabase {
             }
         }
         var inputs = try registry.wait()
-        inputs.signals = try halves.flatMap { try $0.1.wait() }
+        inputs.signals = try halves[0].1.wait()
+        inputs.signals += try halves[1].1.wait()
         return inputs
     }
 
@@ -358,8 +359,11 @@ private final class PendingRead<Value>: @unchecked Sendable {
         done.signal()
     }
 
+    /// The value, handed over: the read keeps no reference to it (a list of signals is
+    /// then the caller's alone, and grows without a copy).
     func wait() throws -> Value {
         done.wait()
+        defer { result = nil }
         return try result!.get()
     }
 }
