@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "Model"),
         // A cache prefetch hint (C), for the scorer's hot loop.
         .target(name: "CPrefetch"),
+        // Memory freed by a large job handed back to the system (glibc's malloc_trim).
+        .target(name: "CMemory"),
         .target(name: "ChineseConversion", dependencies: ["COpenCC"]),
         .target(
             name: "Ingest",
@@ -59,7 +61,7 @@ let package = Package(
         .target(
             name: "Monitor",
             dependencies: [
-                "Model", "Ingest", "Scoring", "Register", "Store", "ChineseConversion",
+                "Model", "Ingest", "Scoring", "Register", "Store", "ChineseConversion", "CMemory",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

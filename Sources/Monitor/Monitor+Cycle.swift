@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 import Ingest
 import Logging
@@ -249,6 +250,14 @@ extension Monitor {
     /// needs back to what the latest was told. Each sees only what was known on its day
     /// (the register filters by filing day, item time and closing time).
     func registers(asOf days: [Day], windowDays: Int, now: Date, rules: RegisterRules) throws -> [RegisterReport] {
+        let reports = try evaluateRegisters(asOf: days, windowDays: windowDays, now: now, rules: rules)
+        // Its inputs (hundreds of megabytes for a city) are freed by now: hand the memory
+        // back, so that a long-running process does not keep its largest register's worth.
+        wagewatch_release_free_memory()
+        return reports
+    }
+
+    private func evaluateRegisters(asOf days: [Day], windowDays: Int, now: Date, rules: RegisterRules) throws -> [RegisterReport] {
         guard let earliest = days.min(), let latest = days.max() else { return [] }
         let lookBack = RiskRegister.lookBackDays(rules: rules, windowDays: windowDays)
         let from = earliest.adding(days: -(lookBack - 1)).start
