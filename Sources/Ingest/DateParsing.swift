@@ -205,7 +205,7 @@ enum RFC822 {
         guard clock.count == 2 || clock.count == 3, clock.allSatisfy({ $0 != nil }) else { return nil }
         let hour = clock[0]!, minute = clock[1]!, second = clock.count == 3 ? clock[2]! : 0
         guard (0..<24).contains(hour), (0..<60).contains(minute), (0..<61).contains(second),
-              Day(year: year, month: month + 1, day: day) != nil else { return nil }
+              let calendarDay = Day(year: year, month: month + 1, day: day) else { return nil }
         let offset: Int
         if tokens.count == 5 {
             guard let zone = zoneOffset(tokens[4]) else { return nil }
@@ -213,8 +213,7 @@ enum RFC822 {
         } else {
             offset = 480  // no zone: Asia/Shanghai
         }
-        let days = daysFromCivil(year: year, month: month + 1, day: day)
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset * 60
+        let seconds = calendarDay.ordinal * 86_400 + hour * 3600 + minute * 60 + second - offset * 60
         guard year >= 1970 else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
@@ -228,15 +227,5 @@ enum RFC822 {
               value % 100 < 60, value / 100 <= 14 else { return nil }
         let minutes = value / 100 * 60 + value % 100
         return sign == "-" ? -minutes : minutes
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let shifted = month <= 2 ? year - 1 : year
-        let era = (shifted >= 0 ? shifted : shifted - 399) / 400
-        let yearOfEra = shifted - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
