@@ -59,37 +59,10 @@ struct ColumnReader {
     /// forms (numbers, shorter texts) go through GRDB.
     func date(_ column: Int32) -> Date? {
         guard sqlite3_column_type(statement, column) == SQLITE_TEXT, let text = bytes(column),
-              let date = Self.storedDate(text) else {
+              let date = StoredDate.date(text) else {
             return Date(sqliteStatement: statement, index: column)
         }
         return date
-    }
-
-    /// `YYYY-MM-DD HH:MM:SS` with an optional `.SSS`, UTC; nil for anything else.
-    static func storedDate(_ text: UnsafeBufferPointer<UInt8>) -> Date? {
-        guard text.count == 19 || text.count == 23 else { return nil }
-        func digits(_ start: Int, _ count: Int) -> Int? {
-            var value = 0
-            for index in start..<start + count {
-                let digit = Int(text[index]) - 48
-                guard (0...9).contains(digit) else { return nil }
-                value = value * 10 + digit
-            }
-            return value
-        }
-        guard text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-"), text[10] == UInt8(ascii: " "),
-              text[13] == UInt8(ascii: ":"), text[16] == UInt8(ascii: ":"),
-              let year = digits(0, 4), let month = digits(5, 2), let dayOfMonth = digits(8, 2),
-              let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
-              hour < 24, minute < 60, second < 60,
-              let day = Day(year: year, month: month, day: dayOfMonth) else { return nil }
-        var milliseconds = 0
-        if text.count == 23 {
-            guard text[19] == UInt8(ascii: "."), let fraction = digits(20, 3) else { return nil }
-            milliseconds = fraction
-        }
-        let seconds = day.ordinal * 86_400 + hour * 3_600 + minute * 60 + second
-        return Date(timeIntervalSince1970: Double(seconds) + Double(milliseconds) / 1_000)
     }
 
     /// A JSON list of strings as the store writes it (`StoreCoding.json`), read without
@@ -187,5 +160,19 @@ struct ParameterBinder {
             let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
         }
+    }
+}
+
+extension Database {
+    /// Every row of `sql`, each read by `read` straight from SQLite (`ColumnReader`).
+    func fetchAll<Value>(_ sql: String, arguments: StatementArguments = [],
+                         _ read: (ColumnReader) throws -> Value) throws -> [Value] {
+        // Cached: an import asks the same question once a row.
+        let statement = try cachedStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        let columns = ColumnReader(statement)
+        var values: [Value] = []
+        while try cursor.next() != nil { values.append(try read(columns)) }
+        return values
     }
 }

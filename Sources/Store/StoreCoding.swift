@@ -83,29 +83,58 @@ enum StoredDate {
         let (days, inDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
         let day = Day(ordinal: inDay < 0 ? days - 1 : days)
         let time = inDay < 0 ? inDay + 86_400_000 : inDay
+        // The day as Day writes it, then the time digit by digit (two or three a stored item).
         return String(unsafeUninitializedCapacity: 23) { buffer in
-            func put(_ value: Int, _ width: Int, at offset: Int) {
-                var value = value
-                for index in stride(from: offset + width - 1, through: offset, by: -1) {
-                    buffer[index] = UInt8(ascii: "0") + UInt8(value % 10)
-                    value /= 10
+            var index = buffer.initialize(fromContentsOf: day.description.utf8)
+            func put(_ byte: UInt8) {
+                buffer[index] = byte
+                index += 1
+            }
+            func put(_ value: Int, digits: Int) {
+                var divisor = digits == 3 ? 100 : 10
+                while divisor > 0 {
+                    put(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                    divisor /= 10
                 }
             }
-            put(day.year, 4, at: 0)
-            buffer[4] = UInt8(ascii: "-")
-            put(day.month, 2, at: 5)
-            buffer[7] = UInt8(ascii: "-")
-            put(day.day, 2, at: 8)
-            buffer[10] = UInt8(ascii: " ")
-            put(time / 3_600_000, 2, at: 11)
-            buffer[13] = UInt8(ascii: ":")
-            put(time / 60_000 % 60, 2, at: 14)
-            buffer[16] = UInt8(ascii: ":")
-            put(time / 1_000 % 60, 2, at: 17)
-            buffer[19] = UInt8(ascii: ".")
-            put(time % 1_000, 3, at: 20)
-            return 23
+            put(UInt8(ascii: " "))
+            put(time / 3_600_000, digits: 2)
+            put(UInt8(ascii: ":"))
+            put(time / 60_000 % 60, digits: 2)
+            put(UInt8(ascii: ":"))
+            put(time / 1_000 % 60, digits: 2)
+            put(UInt8(ascii: "."))
+            put(time % 1_000, digits: 3)
+            return index
         }
+    }
+
+    /// Reads `YYYY-MM-DD HH:MM:SS` with an optional `.SSS`, UTC; nil for anything else
+    /// (the reader then asks GRDB).
+    static func date(_ text: UnsafeBufferPointer<UInt8>) -> Date? {
+        guard text.count == 19 || text.count == 23 else { return nil }
+        func digits(_ start: Int, _ count: Int) -> Int? {
+            var value = 0
+            for index in start..<start + count {
+                let digit = Int(text[index]) - 48
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-"), text[10] == UInt8(ascii: " "),
+              text[13] == UInt8(ascii: ":"), text[16] == UInt8(ascii: ":"),
+              let year = digits(0, 4), let month = digits(5, 2), let dayOfMonth = digits(8, 2),
+              let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
+              hour < 24, minute < 60, second < 60,
+              let day = Day(year: year, month: month, day: dayOfMonth) else { return nil }
+        var milliseconds = 0
+        if text.count == 23 {
+            guard text[19] == UInt8(ascii: "."), let fraction = digits(20, 3) else { return nil }
+            milliseconds = fraction
+        }
+        let seconds = day.ordinal * 86_400 + hour * 3_600 + minute * 60 + second
+        return Date(timeIntervalSince1970: Double(seconds) + Double(milliseconds) / 1_000)
     }
 }
 
@@ -177,19 +206,5 @@ extension DepartmentReport {
             since: try day(10, "since"), resolved: column.bool(11), resolvedOn: try day(12, "resolved_on"),
             responsibleUnit: column.string(13), responsiblePerson: column.string(14),
             commitment: column.bool(15), filedOn: filedOn, isFilingDayImputed: column.bool(17) ?? false)
-    }
-}
-
-extension Database {
-    /// Every row of `sql`, each read by `read` straight from SQLite (`ColumnReader`).
-    func fetchAll<Value>(_ sql: String, arguments: StatementArguments = [],
-                         _ read: (ColumnReader) throws -> Value) throws -> [Value] {
-        // Cached: an import asks the same question once a row.
-        let statement = try cachedStatement(sql: sql)
-        let cursor = try Row.fetchCursor(statement, arguments: arguments)
-        let columns = ColumnReader(statement)
-        var values: [Value] = []
-        while try cursor.next() != nil { values.append(try read(columns)) }
-        return values
     }
 }
