@@ -174,11 +174,13 @@ import Testing
                        storyKey: StoryFingerprint.hex(key),
                        link: project.map { ProjectLink(itemID: id, projectID: $0, band: .link, confidence: 1, evidence: []) })
         }
-        let merged = StoryClusters.merge([
-            signal("b", 0b1111_0001, project: "P-1"), signal("a", 0b1111_0000, project: "P-1"),
-            signal("c", 0xFFFF_FFFF_0000_0000, project: "P-1"), signal("d", 0b1111_0000, project: "P-2"),
-        ])
-        let keys = Dictionary(uniqueKeysWithValues: merged.map { ($0.itemID, $0.storyKey) })
+        // Each project's signals, oldest first, as the register hands them over.
+        var first = ArraySlice([signal("a", 0b1111_0000, project: "P-1"), signal("b", 0b1111_0001, project: "P-1"),
+                                signal("c", 0xFFFF_FFFF_0000_0000, project: "P-1")])
+        var second = ArraySlice([signal("d", 0b1111_0000, project: "P-2")])
+        StoryClusters.mergeProject(&first)
+        StoryClusters.mergeProject(&second)
+        let keys = Dictionary(uniqueKeysWithValues: (first + second).map { ($0.itemID, $0.storyKey) })
         #expect(keys["a"] == keys["b"])
         #expect(keys["b"] == StoryFingerprint.hex(0b1111_0000))
         #expect(keys["a"] != keys["c"])
