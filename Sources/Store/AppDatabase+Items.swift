@@ -175,8 +175,9 @@ extension AppDatabase {
             let statement = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO assessment (item_id, engine_version, score, level, people, amount, is_signal,
                     claim, is_escalation, is_resolved, fired_rules, matched_terms, story_key, project_id, link_band,
-                    link_confidence, link_evidence, sites, at, kind, channel)
-                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(published_at, fetched_at), kind, channel
+                    link_confidence, link_evidence, sites, at, kind, channel, status, closed_at)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(published_at, fetched_at), kind, channel,
+                       status, closed_at
                 FROM item WHERE id = ?
                 """)
             for verdict in verdicts {
@@ -267,13 +268,9 @@ extension AppDatabase {
     /// escalations (the register asks which), the sites only of unlinked signals, no
     /// matched terms and no link evidence.
     private func signals(in db: Database, from: Date, until: Date) throws -> [ItemSignal] {
-        // From the covering index of signals, in time order; only petitions look up their
-        // item (handling state and closing time change after the verdict).
+        // From the covering index of signals, in time order.
         try signals(in: db, sql: """
-            SELECT a.item_id, a.kind, a.channel,
-                   CASE WHEN a.kind = 'petition' THEN (SELECT status FROM item WHERE item.id = a.item_id) END,
-                   CASE WHEN a.kind = 'petition' THEN (SELECT closed_at FROM item WHERE item.id = a.item_id) END,
-                   \(Self.verdictColumns)
+            SELECT a.item_id, a.kind, a.channel, a.status, a.closed_at, \(Self.verdictColumns)
             FROM assessment AS a
             WHERE a.is_signal AND a.at >= ? AND a.at < ?
             """, arguments: [from, until])
@@ -284,10 +281,10 @@ extension AppDatabase {
     /// deadline must still see after they left the register's window.
     func openPetitions(in db: Database, before: Date, openAt: Date) throws -> [ItemSignal] {
         try signals(in: db, sql: """
-            SELECT a.item_id, a.kind, a.channel, item.status, item.closed_at, \(Self.verdictColumns)
-            FROM assessment AS a JOIN item ON item.id = a.item_id
+            SELECT a.item_id, a.kind, a.channel, a.status, a.closed_at, \(Self.verdictColumns)
+            FROM assessment AS a
             WHERE a.is_signal AND a.at < ? AND a.kind = 'petition' AND a.project_id IS NOT NULL
-              AND (item.closed_at IS NULL AND item.status IS NOT 'closed' OR item.closed_at >= ?)
+              AND (a.closed_at IS NULL AND a.status IS NOT 'closed' OR a.closed_at >= ?)
             """, arguments: [before, openAt])
     }
 
@@ -295,7 +292,7 @@ extension AppDatabase {
     private static let verdictColumns = """
         a.at, a.score, a.level, a.claim, a.is_escalation, a.is_resolved,
         CASE WHEN a.is_escalation THEN a.fired_rules END, a.people, a.amount, a.story_key,
-        a.project_id, a.link_band, a.link_confidence, CASE WHEN a.project_id IS NULL THEN a.sites END
+        a.project_id, a.link_band, a.link_confidence, a.sites
         """
 
     private func signals(in db: Database, sql: String, arguments: StatementArguments) throws -> [ItemSignal] {

@@ -154,6 +154,11 @@ import Testing
     @Test func aRefetchedPetitionBringsItsHandlingStateUpToDate() throws {
         var item = petition("A")
         try database.insertItems([item], fetchedAt: Date(), mask: { $1 })
+        try database.saveAssessments([StoredAssessment(
+            assessment: ItemAssessment(itemID: item.id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
+                                       isResolved: false, firedRules: [], matchedTerms: []),
+            storyKey: "s", link: ProjectLink(itemID: item.id, projectID: "P-1", band: .link, confidence: 1, evidence: []),
+            sites: [])], version: "v1")
         item.status = "closed"
         item.closedAt = Day(year: 2024, month: 12, day: 20)!.start
         #expect(try database.insertItems([item], fetchedAt: Date(), mask: { $1 }) == 0)
@@ -161,6 +166,11 @@ import Testing
         #expect(stored.status == "closed")
         #expect(stored.closedAt == item.closedAt)
         #expect(try database.maskedHistory(ofItem: item.id).isEmpty)
+        // The register reads the state kept beside the verdict, which the verdict did not redo.
+        #expect(try database.itemsNeedingAssessment(version: "v1").isEmpty)
+        let signal = try #require(try database.signals(from: Day(year: 2024, month: 12, day: 1)!.start,
+                                                       until: Day(year: 2025, month: 1, day: 1)!.start).first)
+        #expect(signal.status == "closed" && signal.closedAt == item.closedAt)
     }
 
     @Test func aChangedEntryIsUpdatedKeepsItsHistoryAndIsScoredAgain() throws {
