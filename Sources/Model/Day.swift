@@ -60,9 +60,15 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     /// Parses `YYYY-MM-DD`; returns nil for anything else.
     public init?(_ text: String) {
-        // Read from the UTF-8 bytes: the store holds millions of these.
+        var text = text
+        guard let day = text.withUTF8(Day.init(utf8:)) else { return nil }
+        self = day
+    }
+
+    /// Parses `YYYY-MM-DD` from its UTF-8 bytes (the store holds millions of these).
+    public init?(utf8 text: UnsafeBufferPointer<UInt8>) {
         var fields = (0, 0, 0), digits = (0, 0, 0), field = 0
-        for byte in text.utf8 {
+        for byte in text {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let value = Int(byte - UInt8(ascii: "0"))

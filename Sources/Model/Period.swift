@@ -12,8 +12,15 @@ public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConve
 
     /// Parses `YYYY-MM` (also `YYYY-M`); returns nil for anything else.
     public init?(_ text: String) {
+        var text = text
+        guard let period = text.withUTF8(Period.init(utf8:)) else { return nil }
+        self = period
+    }
+
+    /// Parses `YYYY-MM` (also `YYYY-M`) from its UTF-8 bytes.
+    public init?(utf8 text: UnsafeBufferPointer<UInt8>) {
         var year = 0, month = 0, yearDigits = 0, monthDigits = 0, separated = false
-        for byte in text.utf8 {
+        for byte in text {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 if separated {

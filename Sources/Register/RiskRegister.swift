@@ -16,19 +16,19 @@ public struct RiskRegister: Sendable {
     /// Linked petitions received before the look-back span and still open at the as-of
     /// day (their closing, if any, came later): follow-up deadlines still apply to them.
     public var olderOpenPetitions: [ItemSignal]
-    /// Gives near-copies among one project's signals (oldest first) one story key;
-    /// nil when the keys already say which signals are copies of one story. It sees the
-    /// signals the register counts for the project on the day judged: those linked to it
-    /// (not the review band) within the look-back span, so that a story is what was known
-    /// of it by then.
-    public var mergeStories: (@Sendable (inout ArraySlice<ItemSignal>) -> Void)?
+    /// Gives near-copies among one project's signals one story key, given their keys
+    /// (the signals oldest first); nil when the keys already say which signals are copies
+    /// of one story. It sees the signals the register counts for the project on the day
+    /// judged: those linked to it (not the review band) within the look-back span, so that
+    /// a story is what was known of it by then.
+    public var mergeStories: (@Sendable (inout ArraySlice<String>) -> Void)?
 
     /// - Parameter projects: the registry, one entry per project id (the registry's key;
     ///   signals and rows go to the first project of an id).
     public init(projects: [Project], reports: [DepartmentReport], signals: [ItemSignal],
                 rejectedRows: [String: Int] = [:], rules: RegisterRules = RegisterRules(),
                 olderOpenPetitions: [ItemSignal] = [],
-                mergeStories: (@Sendable (inout ArraySlice<ItemSignal>) -> Void)? = nil) {
+                mergeStories: (@Sendable (inout ArraySlice<String>) -> Void)? = nil) {
         self.mergeStories = mergeStories
         self.projects = projects
         self.reports = reports
@@ -49,6 +49,12 @@ public struct RiskRegister: Sendable {
     /// Only ledger rows filed by `asOf` count, so a late filing does not clear an earlier flag.
     /// - Complexity: O(p + r log r + s log s) for p projects, r ledger rows and s signals.
     public func evaluate(asOf: Day, windowDays: Int) -> RegisterReport {
+        signals.withUnsafeBufferPointer { evaluate(asOf: asOf, windowDays: windowDays, signals: UnsafeShared(buffer: $0)) }
+    }
+
+    /// - Parameter all: `signals`, read in place (a signal's fields are read through its
+    ///   address: a copy of one retains its references).
+    private func evaluate(asOf: Day, windowDays: Int, signals all: UnsafeShared<ItemSignal>) -> RegisterReport {
         let windowStart = asOf.adding(days: -(windowDays - 1))
         let lookBackStart = asOf.adding(days: -(Self.lookBackDays(rules: rules, windowDays: windowDays) - 1))
         let calendar = RegisterCalendar(rules: rules, span: lookBackStart...asOf)
@@ -57,110 +63,168 @@ public struct RiskRegister: Sendable {
 
         // Projects by position: signals and rows are grouped by index, not in a
         // dictionary of arrays (a city's register holds hundreds of thousands of each).
-        var projectIndex: [String: Int] = [:]
-        projectIndex.reserveCapacity(projects.count)
-        for (index, project) in projects.enumerated() where projectIndex[project.id] == nil {
-            projectIndex[project.id] = index
+        let projectIndex = projects.indices.reduce(into: [String: Int](minimumCapacity: projects.count)) { index, project in
+            if index[projects[project].id] == nil { index[projects[project].id] = project }
         }
 
-        var unlinkedSites: [String: [String]] = [:]
         let windowFrom = windowStart.start
-        var perDay = [Int](repeating: 0, count: windowDays)
-        var signalOwner = [Int32](repeating: -1, count: signals.count)
-        for (index, signal) in signals.enumerated() where signal.at >= from && signal.at < until && signal.assessment.isSignal {
-            if signal.at >= windowFrom {
-                let day = Day(containing: signal.at).ordinal - windowStart.ordinal
-                if perDay.indices.contains(day) { perDay[day] += 1 }
+        // Each signal's project and day in the window (-1 for none), looked up on every core.
+        let placed = concurrentMap(count: all.buffer.count) { index in
+            let signal = all[index]
+            guard signal.pointee.at >= from && signal.pointee.at < until && signal.pointee.isSignal else {
+                return (owner: Int32(-1), day: Int32(-1))
             }
-            if let link = signal.link, link.band == .link {
-                if let owner = projectIndex[link.projectID] { signalOwner[index] = Int32(owner) }
-            } else if signal.link == nil && signal.at >= windowFrom {
-                for site in signal.sites {
-                    unlinkedSites[site, default: []].append(signal.itemID)
+            let owner = signal.linkedProjectID.flatMap { projectIndex[$0] }
+            let day = signal.pointee.at >= windowFrom ? Day(containing: signal.pointee.at).ordinal - windowStart.ordinal : -1
+            return (Int32(owner ?? -1), Int32(clamping: day))
+        }
+        var perDay = [Int](repeating: 0, count: windowDays)
+        var unlinkedSites: [String: [String]] = [:]
+        for index in placed.indices where placed[index].day >= 0 {
+            let day = Int(placed[index].day)
+            if day < windowDays { perDay[day] += 1 }
+            if all[index].pointee.projectID == nil {
+                for site in all[index].pointee.sites {
+                    unlinkedSites[site, default: []].append(all[index].pointee.itemID)
                 }
             }
         }
-        // Each project's signals, oldest first, near-copies merged into stories.
-        let signalsByProject = Grouped(signals, owners: signalOwner, groups: projects.count, by: {
-            ($0.at, $0.itemID) < ($1.at, $1.itemID)
-        }, eachGroup: mergeStories)
+        // Each project's signals, oldest first, read in place by index; their story keys
+        // beside them, near-copies merged into stories.
+        let signalOrder = GroupOrder(count: placed.count, groups: projects.count, owner: { placed[$0].owner }) { lhs, rhs in
+            let left = all[Int(lhs)], right = all[Int(rhs)]
+            if left.pointee.at != right.pointee.at { return left.pointee.at < right.pointee.at }
+            return left.pointee.itemID < right.pointee.itemID
+        }
+        let storyKeys = Grouped(signalOrder, value: { all[Int($0)].pointee.storyKey }, eachGroup: mergeStories)
 
         // Petitions passed in as signals but from before this day's span count here too (the
         // inputs of several days are read at once, back to what the earliest needs).
         var olderPetitionLists: [Int: [ItemSignal]] = [:]
-        for list in [olderOpenPetitions, signals] {
-            for petition in list where petition.at < from && petition.kind == .petition && petition.assessment.isSignal {
-                if let link = petition.link, link.band == .link, let owner = projectIndex[link.projectID] {
-                    olderPetitionLists[owner, default: []].append(petition)
+        olderOpenPetitions.withUnsafeBufferPointer { older in
+            for list in [UnsafeShared(buffer: older), all] {
+                for index in list.buffer.indices {
+                    let petition = list[index]
+                    guard petition.pointee.at < from && petition.pointee.kind == .petition && petition.pointee.isSignal,
+                          let projectID = petition.linkedProjectID, let owner = projectIndex[projectID] else { continue }
+                    olderPetitionLists[owner, default: []].append(petition.pointee)
                 }
             }
         }
 
         // Every row filed by the as-of day, per project, oldest month first.
-        var rowOwner = [Int32](repeating: -1, count: reports.count)
-        for (index, row) in reports.enumerated() where row.filedOn <= asOf && row.period.firstDay <= asOf {
-            if let projectID = row.projectID, let owner = projectIndex[projectID] { rowOwner[index] = Int32(owner) }
+        let reports = self.reports
+        let rowOwner = concurrentMap(count: reports.count) { index in
+            guard reports[index].filedOn <= asOf && reports[index].period.firstDay <= asOf,
+                  let owner = reports[index].projectID.flatMap({ projectIndex[$0] }) else { return Int32(-1) }
+            return Int32(owner)
         }
-        let rowsByProject = Grouped(reports, owners: rowOwner, groups: projects.count) {
-            ($0.period, $0.id) < ($1.period, $1.id)
+        // (Copied into a list of each project's own as it is judged: a few rows each, and no
+        // second list of them all.)
+        let rowOrder = GroupOrder(count: rowOwner.count, groups: projects.count, owner: { rowOwner[$0] }) { lhs, rhs in
+            (reports[Int(lhs)].period, reports[Int(lhs)].id) < (reports[Int(rhs)].period, reports[Int(rhs)].id)
         }
         let months = ReportingMonths(windowStart: windowStart, asOf: asOf, dueDay: rules.reportDueDay)
         let texts = RegisterTexts(rules: rules, windowStart: windowStart, asOf: asOf)
 
-        // Each project is judged on its own: on every core, in chunks, each into its own slot.
-        let filings = UnsafeMutableBufferPointer<(missing: Int, late: Int)>.allocate(capacity: projects.count)
-        defer { filings.deallocate() }
+        // Each project is judged on its own: on every core, in chunks, each into its own slot,
+        // with what the order of the list needs of it beside; each chunk counts its projects
+        // into a scorecard of its own.
+        let judged = UnsafeMutableBufferPointer<RegisterReport.ProjectEntry>.allocate(capacity: projects.count)
+        let scores = UnsafeMutableBufferPointer<(flagged: Bool, weightedScore: Double)>.allocate(capacity: projects.count)
+        let chunkCount = (projects.count + GroupOrder.groupsPerChunk - 1) / GroupOrder.groupsPerChunk
+        let scorecards = UnsafeMutableBufferPointer<Scorecard>.allocate(capacity: chunkCount)
+        defer {
+            judged.deallocate()  // its entries are moved into the list
+            scores.deallocate()
+            scorecards.deinitialize().deallocate()
+        }
+        let entrySlots = UnsafeSlots(base: judged.baseAddress), scoreSlots = UnsafeSlots(base: scores.baseAddress)
+        let scorecardSlots = UnsafeSlots(base: scorecards.baseAddress)
         let olderPetitionsByProject = olderPetitionLists
-        var entries = [RegisterReport.ProjectEntry](unsafeUninitializedCapacity: projects.count) { buffer, initialized in
-            let entrySlots = UnsafeSlots(base: buffer.baseAddress), filingSlots = UnsafeSlots(base: filings.baseAddress)
-            let chunkSize = 2_048
-            let chunks = (projects.count + chunkSize - 1) / chunkSize
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                for index in chunk * chunkSize..<min(projects.count, (chunk + 1) * chunkSize) {
-                    var context = ProjectContext(
-                        project: projects[index], asOf: asOf, windowStart: windowStart, rules: rules, calendar: calendar,
-                        texts: texts, signals: signalsByProject[index], rows: rowsByProject[index],
-                        olderPetitions: olderPetitionsByProject[index] ?? [])
-                    entrySlots.base!.advanced(by: index).initialize(to: context.entry())
-                    filingSlots.base!.advanced(by: index).initialize(to: months.filing(of: projects[index], rows: context.rows))
-                }
+        GroupOrder.eachChunk(groups: projects.count) { chunk in
+            var scorecard = Scorecard()
+            for index in chunk {
+                var context = ProjectContext(
+                    project: projects[index], asOf: asOf, windowStart: windowStart, rules: rules, calendar: calendar,
+                    texts: texts, signals: ProjectSignals(all: all, order: signalOrder[index], keys: storyKeys[index],
+                                                          windowFrom: windowFrom),
+                    rows: ArraySlice(rowOrder[index].map { reports[Int($0)] }),
+                    olderPetitions: olderPetitionsByProject[index] ?? [])
+                let entry = context.entry()
+                scorecard.count(entry, filing: months.filing(of: projects[index], rows: context.rows))
+                scoreSlots.base!.advanced(by: index).initialize(to: (!entry.flags.isEmpty, entry.weightedScore))
+                entrySlots.base!.advanced(by: index).initialize(to: entry)
             }
-            initialized = projects.count
+            scorecardSlots.base!.advanced(by: chunk.lowerBound / GroupOrder.groupsPerChunk).initialize(to: scorecard)
         }
-        var departments: [String: RegisterReport.DepartmentEntry] = [:]
-        var townships: [String: RegisterReport.DepartmentEntry] = [:]
-        for (index, project) in projects.enumerated() {
-            let entry = entries[index], filing = filings[index]
-            func count(_ line: inout RegisterReport.DepartmentEntry) {
-                line.projects += 1
-                if !entry.flags.isEmpty { line.flagged += 1 }
-                if entry.flags.contains(.underreported) { line.underreported += 1 }
-                if entry.flags.contains(.contradictsCommitment) { line.contradictedCommitments += 1 }
-                line.reportsMissing += filing.missing
-                line.lateFilings += filing.late
-            }
-            count(&departments[project.department, default: .init(department: project.department)])
-            if let township = project.township {
-                count(&townships[township, default: .init(department: township)])
-            }
-        }
+        var scorecard = Scorecard()
+        for chunk in scorecards { scorecard.add(chunk) }
         for (department, count) in rejectedRows {
-            departments[department, default: .init(department: department)].rowsRejected += count
+            scorecard.departments[department, default: .init(department: department)].rowsRejected += count
         }
 
-        entries.sort { lhs, rhs in
-            if lhs.flags.isEmpty != rhs.flags.isEmpty { return !lhs.flags.isEmpty }
-            if lhs.weightedScore != rhs.weightedScore { return lhs.weightedScore > rhs.weightedScore }
-            return lhs.projectID < rhs.projectID
+        // Flagged projects first, highest weighted score first, then by id (the registry as
+        // the store reads it is in id order: ties then keep their places).
+        let inIDOrder = zip(projects, projects.dropFirst()).allSatisfy { $0.id < $1.id }
+        let order = projects.indices.sorted { lhs, rhs in
+            if scores[lhs].flagged != scores[rhs].flagged { return scores[lhs].flagged }
+            if scores[lhs].weightedScore != scores[rhs].weightedScore { return scores[lhs].weightedScore > scores[rhs].weightedScore }
+            return inIDOrder ? lhs < rhs : projects[lhs].id < projects[rhs].id
+        }
+        let entries = [RegisterReport.ProjectEntry](unsafeUninitializedCapacity: projects.count) { buffer, initialized in
+            for (position, index) in order.enumerated() {
+                buffer.baseAddress!.advanced(by: position).moveInitialize(from: judged.baseAddress! + index, count: 1)
+            }
+            initialized = projects.count
         }
         let unregistered = unlinkedSites
             .map { RegisterReport.UnregisteredEntry(mention: $0.key, items: Array(Set($0.value)).sorted()) }
             .sorted { ($1.items.count, $0.mention) < ($0.items.count, $1.mention) }
         var report = RegisterReport(asOf: asOf, windowDays: windowDays, projects: entries, unregistered: unregistered,
-                                    departments: departments.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst))
-        report.townships = townships.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst)
+                                    departments: scorecard.departments.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst))
+        report.townships = scorecard.townships.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst)
         report.signalsPerDay = perDay
         return report
+    }
+}
+
+/// The department scorecard and the township one, counted project by project.
+struct Scorecard {
+    var departments: [String: RegisterReport.DepartmentEntry] = [:]
+    var townships: [String: RegisterReport.DepartmentEntry] = [:]
+
+    mutating func count(_ entry: RegisterReport.ProjectEntry, filing: (missing: Int, late: Int)) {
+        func count(_ line: inout RegisterReport.DepartmentEntry) {
+            line.projects += 1
+            if !entry.flags.isEmpty { line.flagged += 1 }
+            if entry.flags.contains(.underreported) { line.underreported += 1 }
+            if entry.flags.contains(.contradictsCommitment) { line.contradictedCommitments += 1 }
+            line.reportsMissing += filing.missing
+            line.lateFilings += filing.late
+        }
+        count(&departments[entry.department, default: .init(department: entry.department)])
+        if let township = entry.township {
+            count(&townships[township, default: .init(department: township)])
+        }
+    }
+
+    /// Adds the counts of another part of the registry.
+    mutating func add(_ other: Scorecard) {
+        for (key, line) in other.departments { departments[key, default: .init(department: key)].add(line) }
+        for (key, line) in other.townships { townships[key, default: .init(department: key)].add(line) }
+    }
+}
+
+extension RegisterReport.DepartmentEntry {
+    mutating func add(_ other: Self) {
+        projects += other.projects
+        flagged += other.flagged
+        underreported += other.underreported
+        contradictedCommitments += other.contradictedCommitments
+        reportsMissing += other.reportsMissing
+        rowsRejected += other.rowsRejected
+        lateFilings += other.lateFilings
     }
 }
 
@@ -205,11 +269,89 @@ struct ReportingMonths: Sendable {
     func filing(of project: Project, rows: ArraySlice<DepartmentReport>) -> (missing: Int, late: Int) {
         var missing = 0, late = 0
         for (period, dueDay) in due {
-            let filed = rows.filter { $0.period == period && $0.department == project.department }
-            if filed.isEmpty && project.status == .active { missing += 1 }
-            late += filed.count { !$0.isFilingDayImputed && $0.filedOn > dueDay }
+            var filed = false
+            for index in rows.indices where rows[index].period == period && rows[index].department == project.department {
+                filed = true
+                if !rows[index].isFilingDayImputed && rows[index].filedOn > dueDay { late += 1 }
+            }
+            if !filed && project.status == .active { missing += 1 }
         }
         return (missing, late)
+    }
+}
+
+/// One project's linked signals of the look-back span, oldest first, read in place: the
+/// checks read fields by position (a copy of a signal would retain its references), and
+/// each signal's story key, near-copies merged, sits beside it.
+struct ProjectSignals {
+    let all: UnsafeShared<ItemSignal>
+    /// Indices into `all`, oldest first.
+    let order: ArraySlice<Int32>
+    /// The story key of each, in the same order.
+    let keys: ArraySlice<String>
+    /// The positions of the window's signals (the later ones).
+    let window: Range<Int>
+    /// For each position, the position of its story's first copy (the oldest with its key).
+    let firstCopy: [Int]
+
+    init(all: UnsafeShared<ItemSignal>, order: ArraySlice<Int32>, keys: ArraySlice<String>, windowFrom: Date) {
+        self.all = all
+        self.order = order
+        self.keys = keys
+        let first = order.firstIndex { all[Int($0)].pointee.at >= windowFrom } ?? order.endIndex
+        window = (first - order.startIndex)..<order.count
+        var firstCopy: [Int] = []
+        firstCopy.reserveCapacity(keys.count)
+        if keys.count <= 32 {
+            // A handful of signals: keys compared with the stories found so far.
+            for (position, key) in keys.enumerated() {
+                firstCopy.append((0..<position).first { firstCopy[$0] == $0 && keys[keys.startIndex + $0] == key } ?? position)
+            }
+        } else {
+            var seen: [String: Int] = [:]
+            for (position, key) in keys.enumerated() {
+                let story = seen[key, default: position]
+                if story == position { seen[key] = position }
+                firstCopy.append(story)
+            }
+        }
+        self.firstCopy = firstCopy
+    }
+
+    var count: Int { order.count }
+    var isEmpty: Bool { order.isEmpty }
+
+    /// The signal at a position (0 is the oldest), read in place.
+    subscript(position: Int) -> UnsafePointer<ItemSignal> {
+        all[Int(order[order.startIndex + position])]
+    }
+
+    func storyKey(_ position: Int) -> String {
+        keys[keys.startIndex + position]
+    }
+
+    /// The item ids of the window's signals that pass `test`.
+    func windowItems(where test: (UnsafePointer<ItemSignal>) -> Bool) -> [String] {
+        var items: [String] = []
+        for position in window where test(self[position]) { items.append(self[position].pointee.itemID) }
+        return items
+    }
+
+    func windowCount(where test: (UnsafePointer<ItemSignal>) -> Bool) -> Int {
+        window.count { test(self[$0]) }
+    }
+}
+
+extension UnsafePointer<ItemSignal> {
+    // The signal's own getters, for a signal read in place: a getter called on `pointee`
+    // runs on a copy of the whole signal.
+
+    var isOpenWageSignal: Bool {
+        pointee.isSignal && pointee.claim == .wage && !pointee.isResolved
+    }
+
+    var linkedProjectID: String? {
+        pointee.band == .link ? pointee.projectID : nil
     }
 }
 
@@ -222,18 +364,11 @@ struct ProjectContext {
     let calendar: RegisterCalendar
     let texts: RegisterTexts
     /// Linked signals of the look-back span, oldest first.
-    let signals: ArraySlice<ItemSignal>
+    let signals: ProjectSignals
     /// Rows filed by the as-of day, oldest month first.
     let rows: ArraySlice<DepartmentReport>
     /// Petitions from before the look-back span still open (follow-up deadlines only).
     let olderPetitions: [ItemSignal]
-
-    /// The signals of the window.
-    var windowSignals: ArraySlice<ItemSignal> {
-        let start = windowStart.start
-        let first = signals.firstIndex { $0.at >= start } ?? signals.endIndex
-        return signals[first...]
-    }
 
     mutating func entry() -> RegisterReport.ProjectEntry {
         // Most projects of a city's registry are quiet: nothing to weigh but the ledger.
@@ -243,43 +378,48 @@ struct ProjectContext {
                 sensitive: rules.isSensitive(project), signals: RegisterReport.Signals(), reported: .missing, flags: [],
                 evidence: [], reportEvidence: [])
         }
-        let inWindow = windowSignals
         let verdict = LedgerVerdict(rows: rows.filter { $0.period.lastDay >= windowStart })
         // The checks read ids and counts: no signal is copied into a list of its own.
-        let openWage = inWindow.compactMap { $0.assessment.isOpenWageSignal ? $0.itemID : nil }
-        let sensitive = isSensitive(inWindow)
+        let openWage = signals.windowItems { $0.isOpenWageSignal }
+        let sensitive = isSensitive()
         var evidence: [FlagEvidence] = []
         evidence += underreporting(openWage, verdict, sensitive: sensitive)
-        evidence += escalation(inWindow)
+        evidence += escalation()
         evidence += staleFollowup()
-        evidence += recurrence(inWindow)
-        evidence += nonWageDispute(inWindow)
+        evidence += recurrence()
+        evidence += nonWageDispute()
         let flags = evidence.map(\.flag)
 
-        let shown = flags.isEmpty ? inWindow.map(\.itemID) : (openWage + evidence.flatMap(\.items)).uniqued()
-        let stories = RiskRegister.spread(of: inWindow)
+        let shown = flags.isEmpty ? signals.windowItems { _ in true } : (openWage + evidence.flatMap(\.items)).uniqued()
+        let stories = RiskRegister.spread(of: signals)
+        var score = 0.0, weightedScore = 0.0
+        for position in signals.window {
+            let signal = signals[position]
+            score += signal.pointee.score
+            weightedScore += signal.pointee.score * calendar.seasonWeight(on: Day(containing: signal.pointee.at))
+        }
         var entry = RegisterReport.ProjectEntry(
             projectID: project.id, name: project.name, department: project.department,
             township: project.township, sensitive: sensitive,
             signals: RegisterReport.Signals(
-                petitions: inWindow.count { $0.kind == .petition },
-                posts: inWindow.count { $0.kind == .post },
+                petitions: signals.windowCount { $0.pointee.kind == .petition },
+                posts: signals.windowCount { $0.pointee.kind == .post },
                 stories: stories.count,
-                score: inWindow.reduce(0) { $0 + $1.assessment.score }),
+                score: score),
             reported: verdict.state, flags: flags, evidence: shown.sorted(),
             reportEvidence: (verdict.rows.map(\.id) + evidence.flatMap(\.reports)).uniqued().sorted(),
             stories: stories)
         entry.flagEvidence = evidence
-        entry.weightedScore = inWindow.reduce(0) { $0 + $1.assessment.score * calendar.seasonWeight(on: Day(containing: $1.at)) }
+        entry.weightedScore = weightedScore
         return entry
     }
 
-    func isSensitive(_ inWindow: ArraySlice<ItemSignal>) -> Bool {
+    func isSensitive() -> Bool {
         if rules.isSensitive(project) { return true }
         guard rules.sensitiveSignalDays > 0 else { return false }
         var days: [Int] = []
-        for signal in inWindow where signal.assessment.isOpenWageSignal {
-            let day = Day(containing: signal.at).ordinal
+        for position in signals.window where signals[position].isOpenWageSignal {
+            let day = Day(containing: signals[position].pointee.at).ordinal
             if !days.contains(day) { days.append(day) }
         }
         return days.count >= rules.sensitiveSignalDays
@@ -310,17 +450,16 @@ struct ProjectContext {
     }
 
     /// escalating: collective action, extreme acts or threats, or a sudden rise of stories.
-    func escalation(_ inWindow: ArraySlice<ItemSignal>) -> [FlagEvidence] {
+    func escalation() -> [FlagEvidence] {
         var reasons: [String] = []
         var items: [String] = []
         // Resolved items (已结清) no longer threaten anything.
-        var collective: [String] = [], extreme: [String] = []
-        for signal in inWindow where !signal.assessment.isResolved {
-            let fired = signal.assessment.firedRules
-            if (signal.assessment.people ?? 0) >= rules.collectivePeople || fired.contains(where: rules.collectiveRules.contains) {
-                collective.append(signal.itemID)
-            }
-            if fired.contains(where: rules.extremeRules.contains) { extreme.append(signal.itemID) }
+        let collective = signals.windowItems { signal in
+            !signal.pointee.isResolved && ((signal.pointee.people ?? 0) >= rules.collectivePeople
+                || signal.pointee.firedRules.contains(where: rules.collectiveRules.contains))
+        }
+        let extreme = signals.windowItems { signal in
+            !signal.pointee.isResolved && signal.pointee.firedRules.contains(where: rules.extremeRules.contains)
         }
         if !collective.isEmpty {
             reasons.append("\(collective.count) 条为集体讨薪或涉及 \(rules.collectivePeople) 人以上")
@@ -332,19 +471,22 @@ struct ProjectContext {
         }
         // A sudden rise needs at least surge_min_stories signals to begin with.
         guard signals.count >= rules.surgeMinStories || !reasons.isEmpty else { return [] }
-        // Stories by the day their first copy was seen.
-        var firstSeen: [String: (at: Date, item: String)] = [:]
-        for signal in signals where firstSeen[signal.storyKey] == nil {
-            firstSeen[signal.storyKey] = (signal.at, signal.itemID)
-        }
+        // Stories by the day their first copy was seen (the signals are oldest first).
         let recentStart = asOf.adding(days: -(rules.surgeDays - 1)).start
         let baselineStart = asOf.adding(days: -(rules.surgeDays + rules.baselineDays - 1)).start
-        let recent = firstSeen.values.filter { $0.at >= recentStart }
-        let baseline = firstSeen.values.count { $0.at >= baselineStart && $0.at < recentStart }
+        var recent: [String] = [], baseline = 0
+        for position in 0..<signals.count where signals.firstCopy[position] == position {
+            let at = signals[position].pointee.at
+            if at >= recentStart {
+                recent.append(signals[position].pointee.itemID)
+            } else if at >= baselineStart {
+                baseline += 1
+            }
+        }
         let expected = Double(baseline) * Double(rules.surgeDays) / Double(rules.baselineDays)
         if recent.count >= rules.surgeMinStories && Double(recent.count) >= rules.surgeFactor * expected {
             reasons.append("近 \(rules.surgeDays) 天新增 \(recent.count) 个事件，此前 \(rules.baselineDays) 天共 \(baseline) 个（突增）")
-            items += recent.map(\.item)
+            items += recent
         }
         guard !reasons.isEmpty else { return [] }
         return [FlagEvidence(
@@ -360,34 +502,43 @@ struct ProjectContext {
         var items: [String] = []
         var reports: [String] = []
         let asOfEnd = asOf.adding(days: 1).start
-        var overdue = 0
-        for signal in [olderPetitions[...], signals].joined() where signal.kind == .petition {
-            let closed = signal.closedAt.map { $0 < asOfEnd } ?? (signal.status == "closed")
-            guard !closed else { continue }
-            let deadline = calendar.adding(workingDays: rules.petitionDeadline(channel: signal.channel), to: Day(containing: signal.at))
-            if deadline < asOf {
-                overdue += 1
-                items.append(signal.itemID)
-            }
+        func isOverdue(_ petition: UnsafePointer<ItemSignal>) -> Bool {
+            guard petition.pointee.kind == .petition else { return false }
+            let closed = petition.pointee.closedAt.map { $0 < asOfEnd } ?? (petition.pointee.status == "closed")
+            guard !closed else { return false }
+            let deadline = calendar.adding(workingDays: rules.petitionDeadline(channel: petition.pointee.channel),
+                                           to: Day(containing: petition.pointee.at))
+            return deadline < asOf
         }
-        if overdue > 0 { reasons.append("\(overdue) 件信访超过办理时限未办结") }
+        olderPetitions.withUnsafeBufferPointer { older in
+            for index in older.indices where isOverdue(older.baseAddress! + index) { items.append(older[index].itemID) }
+        }
+        for position in 0..<signals.count where isOverdue(signals[position]) {
+            items.append(signals[position].pointee.itemID)
+        }
+        if !items.isEmpty { reasons.append("\(items.count) 件信访超过办理时限未办结") }
 
-        // The latest months with rows, newest first, as long as they follow each other.
-        var byMonth: [(period: Period, rows: [DepartmentReport])] = []
-        for row in rows.reversed() {
-            if byMonth.last?.period == row.period { byMonth[byMonth.count - 1].rows.append(row) } else { byMonth.append((row.period, [row])) }
+        // The latest months with rows, newest first (the rows are oldest month first), as
+        // long as they follow each other: their rows by position, not copied.
+        var run: [(period: Period, rows: Range<Int>)] = []
+        var end = rows.endIndex
+        while end > rows.startIndex && run.count < rules.ledgerStaleMonths {
+            let period = rows[end - 1].period
+            var start = end - 1
+            while start > rows.startIndex && rows[start - 1].period == period { start -= 1 }
+            run.append((period, start..<end))
+            end = start
         }
-        if let latest = byMonth.first, latest.period.lastDay >= windowStart, byMonth.count >= rules.ledgerStaleMonths {
-            let run = byMonth.prefix(rules.ledgerStaleMonths)
+        if let latest = run.first, latest.period.lastDay >= windowStart, run.count >= rules.ledgerStaleMonths {
             let consecutive = zip(run, run.dropFirst()).allSatisfy { $0.1.period.next == $0.0.period }
+            func isOpen(_ index: Int) -> Bool { rows[index].status == .arrears && rows[index].resolved != true }
             let unpaid = run.map { month in
-                month.rows.filter { $0.status == .arrears && $0.resolved != true }
-                    .reduce(0.0) { $0 + ($1.amountOwed ?? 0) - ($1.amountPaid ?? 0) }
+                month.rows.reduce(0.0) { isOpen($1) ? $0 + (rows[$1].amountOwed ?? 0) - (rows[$1].amountPaid ?? 0) : $0 }
             }
-            let open = run.allSatisfy { $0.rows.contains { $0.status == .arrears && $0.resolved != true } }
+            let open = run.allSatisfy { $0.rows.contains(where: isOpen) }
             if consecutive && open && unpaid.allSatisfy({ $0 >= unpaid.last! - 0.005 }) {
                 reasons.append("连续 \(rules.ledgerStaleMonths) 个月台账欠薪未清零、未付金额无变化")
-                reports += run.flatMap { $0.rows.filter { $0.status == .arrears }.map(\.id) }
+                reports += run.flatMap { $0.rows.filter { rows[$0].status == .arrears }.map { rows[$0].id } }
             }
         }
         guard !reasons.isEmpty else { return [] }
@@ -398,11 +549,11 @@ struct ProjectContext {
     }
 
     /// recurrence: wage claims after a row said the arrears were cleared (清零).
-    func recurrence(_ inWindow: ArraySlice<ItemSignal>) -> [FlagEvidence] {
+    func recurrence() -> [FlagEvidence] {
         guard let cleared = rows.filter({ $0.resolved == true && $0.resolvedOn != nil }).max(by: { $0.resolvedOn! < $1.resolvedOn! }),
               let resolvedOn = cleared.resolvedOn else { return [] }
         let after = resolvedOn.adding(days: rules.recurrenceGraceDays).start
-        let again = inWindow.compactMap { $0.assessment.isOpenWageSignal && $0.at >= after ? $0.itemID : nil }
+        let again = signals.windowItems { $0.isOpenWageSignal && $0.pointee.at >= after }
         guard !again.isEmpty else { return [] }
         return [FlagEvidence(
             flag: .recurrence, reason: "台账 \(resolvedOn) 清零后又有 \(again.count) 条欠薪信号",
@@ -411,44 +562,48 @@ struct ProjectContext {
     }
 
     /// non_wage_dispute: most signals claim project, material or rental money.
-    func nonWageDispute(_ inWindow: ArraySlice<ItemSignal>) -> [FlagEvidence] {
-        let payment = inWindow.compactMap { $0.assessment.claim == .projectPayment ? $0.itemID : nil }
+    func nonWageDispute() -> [FlagEvidence] {
+        let payment = signals.windowItems { $0.pointee.claim == .projectPayment }
+        let inWindow = signals.window.count
         guard payment.count >= rules.nonWageMinSignals,
-              Double(payment.count) >= rules.nonWageMinShare * Double(inWindow.count) else { return [] }
+              Double(payment.count) >= rules.nonWageMinShare * Double(inWindow) else { return [] }
         let rows = rows.filter { $0.period.lastDay >= windowStart && $0.arrearsType == .projectPayment }
         return [FlagEvidence(
-            flag: .nonWageDispute, reason: "\(inWindow.count) 条信号中 \(payment.count) 条讨要工程款、材料款或租赁费等，非工资",
+            flag: .nonWageDispute, reason: "\(inWindow) 条信号中 \(payment.count) 条讨要工程款、材料款或租赁费等，非工资",
             thresholds: texts.nonWage,
             items: payment.sorted(), reports: rows.map(\.id))]
     }
 }
 
 extension RiskRegister {
-    /// The stories among `signals` (which share a story key when they are copies), widest first.
-    static func spread<Signals: Collection<ItemSignal>>(of signals: Signals) -> [RegisterReport.StorySpread] {
+    /// The stories among a project's window signals (which share a story key when they
+    /// are copies), widest first.
+    static func spread(of signals: ProjectSignals) -> [RegisterReport.StorySpread] {
         // A project has a handful of signals: sort them by story, not into a dictionary.
-        let order = signals.indices.sorted {
-            (signals[$0].storyKey, signals[$0].itemID) < (signals[$1].storyKey, signals[$1].itemID)
+        let order = signals.window.sorted { lhs, rhs in
+            let left = signals.firstCopy[lhs], right = signals.firstCopy[rhs]
+            return left != right ? left < right : signals[lhs].pointee.itemID < signals[rhs].pointee.itemID
         }
         var stories: [RegisterReport.StorySpread] = []
         var first = 0
         while first < order.count {
-            let key = signals[order[first]].storyKey
+            let story = signals.firstCopy[order[first]]
             var end = first + 1
-            while end < order.count && signals[order[end]].storyKey == key { end += 1 }
-            // Fields read in place: a copy of a signal retains a dozen references.
+            while end < order.count && signals.firstCopy[order[end]] == story { end += 1 }
             let copies = order[first..<end]
             var platforms: [String] = []
-            var firstSeen = signals[order[first]].at, lastSeen = firstSeen
-            for index in copies {
-                let platform = signals[index].channel ?? signals[index].kind.rawValue
+            var firstSeen = signals[order[first]].pointee.at, lastSeen = firstSeen
+            for position in copies {
+                let signal = signals[position]
+                let platform = signal.pointee.channel ?? signal.pointee.kind.rawValue
                 if !platforms.contains(platform) { platforms.append(platform) }
-                firstSeen = min(firstSeen, signals[index].at)
-                lastSeen = max(lastSeen, signals[index].at)
+                firstSeen = min(firstSeen, signal.pointee.at)
+                lastSeen = max(lastSeen, signal.pointee.at)
             }
             stories.append(RegisterReport.StorySpread(
-                story: key, copies: copies.count, platforms: platforms.count > 1 ? platforms.sorted() : platforms,
-                firstSeen: firstSeen, lastSeen: lastSeen, items: copies.map { signals[$0].itemID }))
+                story: signals.storyKey(story), copies: copies.count,
+                platforms: platforms.count > 1 ? platforms.sorted() : platforms,
+                firstSeen: firstSeen, lastSeen: lastSeen, items: copies.map { signals[$0].pointee.itemID }))
             first = end
         }
         return stories.sorted { ($1.copies, $0.firstSeen, $0.story) < ($0.copies, $1.firstSeen, $1.story) }
@@ -479,16 +634,27 @@ struct LedgerVerdict {
 extension Sequence where Element: Hashable {
     /// The elements in order, each once.
     func uniqued() -> [Element] {
+        uniqued { $0 }
+    }
+}
+
+extension Sequence {
+    /// The elements in order, each the first with its key.
+    func uniqued<Key: Hashable>(by key: (Element) -> Key) -> [Element] {
         var result: [Element] = []
+        var keys: [Key] = []
         var iterator = makeIterator()
-        // A project's lists are short: compared element by element until 16 are kept,
-        // then hashed.
+        // A project's lists are short: keys compared one by one until 16 are kept, then hashed.
         while let element = iterator.next() {
-            if !result.contains(element) { result.append(element) }
-            if result.count == 16 {
-                var seen = Set(result)
+            let elementKey = key(element)
+            if !keys.contains(elementKey) {
+                keys.append(elementKey)
+                result.append(element)
+            }
+            if keys.count == 16 {
+                var seen = Set(keys)
                 while let element = iterator.next() {
-                    if seen.insert(element).inserted { result.append(element) }
+                    if seen.insert(key(element)).inserted { result.append(element) }
                 }
             }
         }

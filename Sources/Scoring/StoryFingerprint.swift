@@ -97,7 +97,24 @@ public enum StoryFingerprint {
 
     /// Parses a stored fingerprint.
     public static func value(ofHex text: String) -> UInt64? {
-        UInt64(text, radix: 16)
+        // The register parses every signal's key: the stored form (16 digits) read here.
+        var text = text
+        let parsed: UInt64?? = text.withUTF8 { digits in
+            guard digits.count == 16 else { return nil }
+            var value: UInt64 = 0
+            for digit in digits {
+                let nibble: UInt8
+                switch digit {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = digit - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = digit - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = digit - UInt8(ascii: "A") + 10
+                default: return .some(nil)
+                }
+                value = value << 4 | UInt64(nibble)
+            }
+            return .some(value)
+        }
+        return parsed ?? UInt64(text, radix: 16)
     }
 
     /// The text a repost repeats: drop a leading 转发/转发微博, and for `own//@author:quoted`

@@ -224,37 +224,79 @@ extension AppDatabase {
         // rest), all of one committed state: each begins in the same turn of the writer, which
         // is held only while they start.
         let middle = Date(timeIntervalSinceReferenceDate: (from.timeIntervalSinceReferenceDate + until.timeIntervalSinceReferenceDate) / 2)
-        let halves = [(from, middle), (middle, until)].map { span in (span, PendingRead<[ItemSignal]>()) }
+        let spans = [(from, middle), (middle, until)]
+        let halves = spans.map { _ in PendingRead<Void>() }
         let registry = PendingRead<RegisterInputs>()
-        try writer.writeWithoutTransaction { _ in
-            for ((start, end), signals) in halves {
+        // Both halves are read into one list, each into its part: counted first in the same
+        // state, and written in place once the list exists (it neither grows nor is joined
+        // from two, copying hundreds of thousands of signals).
+        var counts: [Int] = []
+        let list = SignalList(readers: spans.count)
+        try writer.writeWithoutTransaction { db in
+            counts = try spans.map { start, end in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM assessment WHERE is_signal AND at >= ? AND at < ?",
+                                 arguments: [start, end]) ?? 0
+            }
+            for (index, (start, end)) in spans.enumerated() {
+                let offset = counts[..<index].reduce(0, +), count = counts[index]
                 writer.spawnConcurrentRead { db in
-                    signals.finish { try self.signals(in: db.get(), from: start, until: end) }
+                    halves[index].finish {
+                        let db = try db.get()
+                        try self.signals(in: db, from: start, until: end, into: list.region(at: offset, count: count))
+                    }
                 }
             }
             writer.spawnConcurrentRead { db in
                 registry.finish {
                     let db = try db.get()
+                    let arguments: StatementArguments = [asOf.description, reportsFrom.description, resolvedSince.description]
+                    // At most this many rows (counted from the indexes alone).
+                    let rows = try Int.fetchOne(db, sql: """
+                        SELECT (SELECT count(*) FROM report WHERE period >= ?2)
+                             + (SELECT count(*) FROM report WHERE resolved AND resolved_on >= ?3)
+                        """, arguments: arguments) ?? 0
                     return RegisterInputs(
-                        projects: try db.fetchAll("SELECT \(Project.columns) FROM project ORDER BY id", Project.init(columns:)),
+                        projects: try db.fetchAll("SELECT \(Project.registerColumns) FROM project ORDER BY id",
+                                                  capacity: try Int.fetchOne(db, sql: "SELECT count(*) FROM project") ?? 0,
+                                                  Project.init(columns:)),
                         // In no particular order: the register orders each project's rows.
                         reports: try db.fetchAll("""
-                            SELECT \(DepartmentReport.columns) FROM report WHERE filed_on <= ?1 AND period >= ?2
+                            SELECT \(DepartmentReport.registerColumns) FROM report WHERE filed_on <= ?1 AND period >= ?2
                             UNION ALL
-                            SELECT \(DepartmentReport.columns) FROM report
+                            SELECT \(DepartmentReport.registerColumns) FROM report
                             WHERE filed_on <= ?1 AND period < ?2 AND resolved AND resolved_on >= ?3
-                            """, arguments: [asOf.description, reportsFrom.description, resolvedSince.description],
-                            DepartmentReport.init(columns:)),
+                            """, arguments: arguments, capacity: rows) { [departments = RepeatedTexts()] in
+                                try DepartmentReport(columns: $0, departments: departments)
+                            },
                         signals: [],
                         rejectedRows: try self.rejectedRowCounts(in: db),
                         olderOpenPetitions: try self.openPetitions(in: db, before: from, openAt: from))
                 }
             }
         }
-        var inputs = try registry.wait()
-        inputs.signals = try halves[0].1.wait()
-        inputs.signals += try halves[1].1.wait()
-        return inputs
+        var failure: (any Error)?
+        var inputs: RegisterInputs?
+        let total = counts.reduce(0, +)
+        let signals = [ItemSignal](unsafeUninitializedCapacity: total) { buffer, initialized in
+            list.hand(buffer.baseAddress)
+            // Every read is waited for, failed or not, before the list is handed over or let go.
+            let read = halves.map { half in Result { try half.wait() } }
+            let rest = Result { try registry.wait() }
+            if let error = read.lazy.compactMap(\.error).first ?? rest.error {
+                // A half that failed let go of its part; the parts of the others go here.
+                for (index, result) in read.enumerated() where result.error == nil {
+                    buffer.baseAddress?.advanced(by: counts[..<index].reduce(0, +)).deinitialize(count: counts[index])
+                }
+                failure = error
+                initialized = 0
+                return
+            }
+            inputs = try? rest.get()
+            initialized = total
+        }
+        if let failure { throw failure }
+        inputs!.signals = signals
+        return inputs!
     }
 
     /// Assessed wage-arrears signals whose time lies in `from ..< until`: their publication
@@ -268,56 +310,64 @@ extension AppDatabase {
     /// escalations (the register asks which), the sites only of unlinked signals, no
     /// matched terms and no link evidence.
     private func signals(in db: Database, from: Date, until: Date) throws -> [ItemSignal] {
-        // From the covering index of signals, in time order.
-        try signals(in: db, sql: """
-            SELECT a.item_id, a.kind, a.channel, a.status, a.closed_at, \(Self.verdictColumns)
-            FROM assessment AS a
-            WHERE a.is_signal AND a.at >= ? AND a.at < ?
-            """, arguments: [from, until])
+        try db.fetchAll(Self.signalsInSpan, arguments: [from, until], Self.signal)
     }
+
+    /// The signals of a span read into `region`, which holds as many as the span has.
+    private func signals(in db: Database, from: Date, until: Date, into region: UnsafeRegion<ItemSignal>) throws {
+        try db.fetch(Self.signalsInSpan, arguments: [from, until], into: region, Self.signal)
+    }
+
+    /// From the covering index of signals, in time order.
+    private static let signalsInSpan = """
+        SELECT a.item_id, a.kind, a.channel, a.status, a.closed_at, \(verdictColumns)
+        FROM assessment AS a
+        WHERE a.is_signal AND a.at >= ? AND a.at < ?
+        """
 
     /// Linked wage-arrears petitions received before `before` that were still open at
     /// `openAt` (not closed, or closed later): the oldest cases, which a follow-up
     /// deadline must still see after they left the register's window.
     func openPetitions(in db: Database, before: Date, openAt: Date) throws -> [ItemSignal] {
-        try signals(in: db, sql: """
+        try db.fetchAll("""
             SELECT a.item_id, a.kind, a.channel, a.status, a.closed_at, \(Self.verdictColumns)
             FROM assessment AS a
             WHERE a.is_signal AND a.at < ? AND a.kind = 'petition' AND a.project_id IS NOT NULL
               AND (a.closed_at IS NULL AND a.status IS NOT 'closed' OR a.closed_at >= ?)
-            """, arguments: [before, openAt])
+            """, arguments: [before, openAt], Self.signal)
     }
 
-    /// The columns `signals(in:sql:arguments:)` reads after id, kind, channel and petition state.
+    /// The columns `signal(_:)` reads after id, kind, channel and petition state.
     private static let verdictColumns = """
         a.at, a.score, a.level, a.claim, a.is_escalation, a.is_resolved,
         CASE WHEN a.is_escalation THEN a.fired_rules END, a.people, a.amount, a.story_key,
         a.project_id, a.link_band, a.link_confidence, a.sites
         """
 
-    private func signals(in db: Database, sql: String, arguments: StatementArguments) throws -> [ItemSignal] {
-        try db.fetchAll(sql, arguments: arguments) { column in
-            let itemID = try column.requiredString(0, name: "item_id")
-            let link: ProjectLink? = if let projectID = column.string(15), let band: LinkBand = try column.value(16, name: "link_band") {
-                ProjectLink(itemID: itemID, projectID: projectID, band: band, confidence: column.double(17) ?? 0, evidence: [])
-            } else {
-                nil
-            }
-            guard let kind: ItemKind = try column.value(1, name: "kind") else { throw StoreError.corruptValue(column: "kind", value: "NULL") }
-            guard let level: SignalLevel = try column.value(7, name: "level"),
-                  let claim: ClaimKind = try column.value(8, name: "claim"),
-                  let at = column.date(5) else { throw StoreError.corruptValue(column: "assessment of \(itemID)", value: "NULL") }
-            let assessment = ItemAssessment(
-                itemID: itemID, score: column.double(6) ?? 0, level: level, isSignal: true, claim: claim,
-                isEscalation: column.bool(9) ?? false, isResolved: column.bool(10) ?? false,
-                firedRules: try column.stringList(11, name: "fired_rules") ?? [],
-                matchedTerms: [], people: column.int(12), amount: column.double(13))
-            return ItemSignal(
-                itemID: itemID, kind: kind, at: at, assessment: assessment,
-                storyKey: try column.requiredString(14, name: "story_key"), link: link,
-                sites: try column.stringList(18, name: "sites") ?? [],
-                channel: column.string(2), status: column.string(3), closedAt: column.date(4))
-        }
+    /// A row of `SELECT item_id, kind, channel, status, closed_at, \(verdictColumns)`.
+    private static func signal(_ column: ColumnReader) throws -> ItemSignal {
+        let itemID = try column.requiredString(0, name: "item_id")
+        let band: LinkBand? = try column.code(16, name: "link_band")
+        guard let kind: ItemKind = try column.code(1, name: "kind") else { throw StoreError.corruptValue(column: "kind", value: "NULL") }
+        guard let level: SignalLevel = try column.code(7, name: "level"),
+              let claim: ClaimKind = try column.code(8, name: "claim"),
+              let at = column.date(5) else { throw StoreError.corruptValue(column: "assessment of \(itemID)", value: "NULL") }
+        return ItemSignal(
+            itemID: itemID, kind: kind, at: at, score: column.double(6) ?? 0, level: level, isSignal: true,
+            claim: claim, isEscalation: column.bool(9) ?? false, isResolved: column.bool(10) ?? false,
+            firedRules: try column.stringList(11, name: "fired_rules") ?? [], people: column.int(12),
+            amount: column.double(13), storyKey: try column.requiredString(14, name: "story_key"),
+            projectID: band == nil ? nil : column.string(15), band: band, confidence: column.double(17) ?? 0,
+            sites: try column.stringList(18, name: "sites") ?? [],
+            channel: column.string(2), status: column.string(3), closedAt: column.date(4))
+    }
+}
+
+extension Result {
+    /// The error of a failure, nil for a success.
+    fileprivate var error: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
     }
 }
 
@@ -365,9 +415,36 @@ private final class PendingRead<Value>: @unchecked Sendable {
     }
 }
 
+/// The list the readers of the signals write into, handed to them once it exists (each
+/// has begun its read of the store's state by then, and waits).
+private final class SignalList: @unchecked Sendable {
+    private let ready = DispatchSemaphore(value: 0)
+    private let readers: Int
+    private var base: UnsafeMutablePointer<ItemSignal>?
+
+    init(readers: Int) {
+        self.readers = readers
+    }
+
+    func hand(_ base: UnsafeMutablePointer<ItemSignal>?) {
+        self.base = base
+        for _ in 0..<readers { ready.signal() }
+    }
+
+    /// A reader's part of the list, once there is one.
+    func region(at offset: Int, count: Int) -> UnsafeRegion<ItemSignal> {
+        ready.wait()
+        return UnsafeRegion(start: base.map { $0 + offset }, count: count)
+    }
+}
+
 /// The register's inputs, read together.
 public struct RegisterInputs: Sendable {
+    /// The registry, with what the register judges and shows: no aliases, builder,
+    /// contractor or subcontractors.
     public var projects: [Project]
+    /// The ledger rows, with what the register judges: no project name, workers, arrears
+    /// start, responsible unit or person.
     public var reports: [DepartmentReport]
     public var signals: [ItemSignal]
     /// Rejected registry and ledger rows per department.

@@ -48,11 +48,13 @@ struct ColumnReader {
         return text
     }
 
-    /// A value of a text-backed enumeration; a text that is none of its cases is damage.
-    func value<Value: RawRepresentable>(_ column: Int32, name: String) throws -> Value? where Value.RawValue == String {
-        guard let text = string(column) else { return nil }
-        guard let value = Value(rawValue: text) else { throw StoreError.corruptValue(column: name, value: text) }
-        return value
+    /// A value of a text-backed enumeration (a text that is none of its cases is damage),
+    /// its text compared with each case's in place: no string made for a few letters read
+    /// hundreds of thousands of times.
+    func code<Value: StoredCode>(_ column: Int32, name: String) throws -> Value? {
+        guard let text = bytes(column) else { return nil }
+        for (code, value) in Value.storedCodes where code.elementsEqual(text) { return value }
+        throw StoreError.corruptValue(column: name, value: String(decoding: text, as: UTF8.self))
     }
 
     /// A date as GRDB stores it (`YYYY-MM-DD HH:MM:SS.SSS`, UTC), parsed here; other
@@ -165,14 +167,104 @@ struct ParameterBinder {
 
 extension Database {
     /// Every row of `sql`, each read by `read` straight from SQLite (`ColumnReader`).
-    func fetchAll<Value>(_ sql: String, arguments: StatementArguments = [],
+    /// - Parameter capacity: how many rows there may be, when known (the list then does not
+    ///   grow by copies).
+    func fetchAll<Value>(_ sql: String, arguments: StatementArguments = [], capacity: Int = 0,
                          _ read: (ColumnReader) throws -> Value) throws -> [Value] {
         // Cached: an import asks the same question once a row.
         let statement = try cachedStatement(sql: sql)
         let cursor = try Row.fetchCursor(statement, arguments: arguments)
         let columns = ColumnReader(statement)
         var values: [Value] = []
+        values.reserveCapacity(capacity)
         while try cursor.next() != nil { values.append(try read(columns)) }
         return values
     }
+
+    /// Reads every row of `sql` into `region`, which must hold exactly as many values as
+    /// there are rows; on error, the values already read are deinitialized.
+    func fetch<Value>(_ sql: String, arguments: StatementArguments = [], into region: UnsafeRegion<Value>,
+                      _ read: (ColumnReader) throws -> Value) throws {
+        let statement = try cachedStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        let columns = ColumnReader(statement)
+        var count = 0
+        do {
+            while try cursor.next() != nil {
+                guard count < region.count else { throw StoreError.corruptValue(column: "row count", value: "more than \(region.count)") }
+                (region.start! + count).initialize(to: try read(columns))
+                count += 1
+            }
+            guard count == region.count else { throw StoreError.corruptValue(column: "row count", value: "\(count) of \(region.count)") }
+        } catch {
+            region.start?.deinitialize(count: count)
+            throw error
+        }
+    }
+}
+
+/// A text-backed enumeration with its cases' texts made once (`allCases` makes a new
+/// list at each call).
+protocol StoredCode: RawRepresentable<String>, CaseIterable {
+    static var storedCodes: [(code: [UInt8], value: Self)] { get }
+}
+
+extension StoredCode {
+    static func makeStoredCodes() -> [(code: [UInt8], value: Self)] {
+        allCases.map { (Array($0.rawValue.utf8), $0) }
+    }
+}
+
+extension ItemKind: StoredCode {
+    static let storedCodes = makeStoredCodes()
+}
+
+extension SignalLevel: StoredCode {
+    static let storedCodes = makeStoredCodes()
+}
+
+extension ClaimKind: StoredCode {
+    static let storedCodes = makeStoredCodes()
+}
+
+extension LinkBand: StoredCode {
+    static let storedCodes = makeStoredCodes()
+}
+
+extension DepartmentReport.Status: StoredCode {
+    static let storedCodes = makeStoredCodes()
+}
+
+extension Project.Status: StoredCode {
+    static let storedCodes = makeStoredCodes()
+}
+
+extension Project.Funding: StoredCode {
+    static let storedCodes = makeStoredCodes()
+}
+
+extension DepartmentReport.ArrearsType: StoredCode {
+    static let storedCodes = makeStoredCodes()
+}
+
+/// Texts that repeat over many rows (the few dozen departments of a city's hundreds of
+/// thousands of ledger rows), each made once and shared.
+final class RepeatedTexts {
+    private var texts: [UInt64: String] = [:]
+
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        // FNV-1a of the bytes, then the text compared, in case two share a hash.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        if let text = texts[hash], text.utf8.elementsEqual(bytes) { return text }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if texts[hash] == nil && texts.count < 4_096 { texts[hash] = text }
+        return text
+    }
+}
+
+/// Memory a read on another connection fills: the part of a list that read owns.
+struct UnsafeRegion<Value>: @unchecked Sendable {
+    let start: UnsafeMutablePointer<Value>?
+    let count: Int
 }

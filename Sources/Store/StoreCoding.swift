@@ -162,7 +162,13 @@ extension Project {
         realname, wage_account, status
         """
 
-    /// Reads a row of `SELECT \(columns)`.
+    /// `columns` with only what the register judges and shows: no aliases, builder,
+    /// contractor or subcontractors (nil or empty).
+    static let registerColumns = """
+        id, name, NULL, NULL, NULL, NULL, department, township, funding, tags, realname, wage_account, status
+        """
+
+    /// Reads a row of `SELECT \(columns)` (or `registerColumns`).
     init(columns column: ColumnReader) throws {
         self.init(
             id: try column.requiredString(0, name: "id"), name: try column.requiredString(1, name: "name"),
@@ -170,12 +176,12 @@ extension Project {
             builder: column.string(3), contractor: column.string(4),
             subcontractors: try column.stringList(5, name: "subcontractors") ?? [],
             department: try column.requiredString(6, name: "department"), township: column.string(7),
-            funding: try column.value(8, name: "funding"),
+            funding: try column.code(8, name: "funding"),
             tags: try (column.stringList(9, name: "tags") ?? []).map { text in
                 guard let tag = Tag(rawValue: text) else { throw StoreError.corruptValue(column: "tags", value: text) }
                 return tag
             },
-            realName: column.bool(10), wageAccount: column.bool(11), status: try column.value(12, name: "status") ?? .active)
+            realName: column.bool(10), wageAccount: column.bool(11), status: try column.code(12, name: "status") ?? .active)
     }
 }
 
@@ -186,22 +192,42 @@ extension DepartmentReport {
         since, resolved, resolved_on, responsible_unit, responsible_person, commitment, filed_on, filed_on_imputed
         """
 
-    /// Reads a row of `SELECT \(columns)`.
+    /// `columns` with only what the register judges: no project name, workers, arrears
+    /// start, responsible unit or person (blank or nil), for the hundreds of thousands of
+    /// rows of its months.
+    static let registerColumns = """
+        id, department, period, project_id, '', status, arrears_type, NULL, amount_owed, amount_paid,
+        NULL, resolved, resolved_on, NULL, NULL, commitment, filed_on, filed_on_imputed
+        """
+
+    /// Reads a row of `SELECT \(columns)` (or `registerColumns`).
     init(columns column: ColumnReader) throws {
+        try self.init(columns: column, departments: nil)
+    }
+
+    /// - Parameter departments: makes each department's name once for all its rows.
+    init(columns column: ColumnReader, departments: RepeatedTexts?) throws {
         func day(_ index: Int32, _ name: String) throws -> Day? {
-            guard let text = column.string(index) else { return nil }
-            guard let day = Day(text) else { throw StoreError.corruptValue(column: name, value: text) }
+            guard let text = column.bytes(index) else { return nil }
+            guard let day = Day(utf8: text) else {
+                throw StoreError.corruptValue(column: name, value: String(decoding: text, as: UTF8.self))
+            }
             return day
         }
-        let periodText = try column.requiredString(2, name: "period")
-        guard let period = Period(periodText) else { throw StoreError.corruptValue(column: "period", value: periodText) }
-        guard let status: Status = try column.value(5, name: "status") else { throw StoreError.corruptValue(column: "status", value: "NULL") }
+        guard let periodText = column.bytes(2) else { throw StoreError.corruptValue(column: "period", value: "NULL") }
+        guard let period = Period(utf8: periodText) else {
+            throw StoreError.corruptValue(column: "period", value: String(decoding: periodText, as: UTF8.self))
+        }
+        guard let status: Status = try column.code(5, name: "status") else { throw StoreError.corruptValue(column: "status", value: "NULL") }
         guard let filedOn = try day(16, "filed_on") else { throw StoreError.corruptValue(column: "filed_on", value: "NULL") }
+        guard let department = column.bytes(1).map({ departments?.text($0) ?? String(decoding: $0, as: UTF8.self) }) else {
+            throw StoreError.corruptValue(column: "department", value: "NULL")
+        }
         self.init(
-            id: try column.requiredString(0, name: "id"), department: try column.requiredString(1, name: "department"),
+            id: try column.requiredString(0, name: "id"), department: department,
             period: period, projectID: column.string(3),
             projectName: try column.requiredString(4, name: "project_name"), status: status,
-            arrearsType: column.string(6).flatMap(ArrearsType.init(rawValue:)),
+            arrearsType: try column.code(6, name: "arrears_type"),
             workers: column.int(7), amountOwed: column.double(8), amountPaid: column.double(9),
             since: try day(10, "since"), resolved: column.bool(11), resolvedOn: try day(12, "resolved_on"),
             responsibleUnit: column.string(13), responsiblePerson: column.string(14),

@@ -32,6 +32,29 @@ import Testing
         try #require(report.projects.first { $0.projectID == id })
     }
 
+    @Test func storiesAreMergedAmongEachProjectsCountedSignals() throws {
+        // The merge gives every key of the "x" story its first copy's key; it sees the
+        // project's linked signals oldest first, not those of the review band or other projects.
+        let merged: @Sendable (inout ArraySlice<String>) -> Void = { keys in
+            let first = keys.first { $0.hasPrefix("x") }
+            for index in keys.indices where keys[index].hasPrefix("x") { keys[index] = first! }
+        }
+        let signals = [
+            signal("c", project: "P-1", on: Day(year: 2024, month: 12, day: 12)!, story: "x-late"),
+            signal("a", project: "P-1", on: Day(year: 2024, month: 12, day: 10)!, story: "x-first"),
+            signal("b", project: "P-1", on: Day(year: 2024, month: 12, day: 11)!, story: "y"),
+            signal("r", project: "P-1", on: Day(year: 2024, month: 12, day: 9)!, band: .review, story: "x-review"),
+            signal("o", project: "P-2", on: Day(year: 2024, month: 12, day: 8)!, story: "x-other"),
+        ]
+        let report = RiskRegister(projects: [sensitive, privateProject], reports: [], signals: signals,
+                                  mergeStories: merged).evaluate(asOf: asOf, windowDays: 30)
+        let project = try entry(report, "P-1")
+        #expect(project.signals.stories == 2)
+        #expect(project.stories.map(\.story) == ["x-first", "y"])
+        #expect(project.stories.first?.items == ["a", "c"] && project.stories.first?.copies == 2)
+        #expect(try entry(report, "P-2").stories.map(\.story) == ["x-other"])
+    }
+
     @Test func underreportedWhenASensitiveProjectHasSignalsAndNoRow() throws {
         let register = RiskRegister(
             projects: [sensitive], reports: [],
@@ -58,7 +81,7 @@ import Testing
             .evaluate(asOf: asOf, windowDays: 30)
         let project = try entry(report, "P-1")
         #expect(project.flags == [.underreported, .contradictsCommitment])
-        let wage = signals.filter { $0.assessment.claim == .wage }.map(\.itemID).sorted()
+        let wage = signals.filter { $0.claim == .wage }.map(\.itemID).sorted()
         #expect(project.evidence == wage)
         #expect(project.flagEvidence.first?.items.count == 30)
         #expect(project.stories.count == 10 && project.stories.allSatisfy { $0.copies == 4 && $0.items == $0.items.sorted() })

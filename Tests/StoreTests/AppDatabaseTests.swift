@@ -84,11 +84,11 @@ import Testing
         #expect(first.itemID == escalated.id && first.kind == .petition && first.channel == "visit")
         #expect(abs(first.at.timeIntervalSince1970 - 1_733_221_230.456) < 0.000_5)
         #expect(first.status == "closed" && first.closedAt == escalated.closedAt)
-        #expect(first.assessment.firedRules == rules && first.assessment.level == .high && first.assessment.score == 7.5)
-        #expect(first.assessment.people == 12 && first.assessment.amount == 380_000 && first.assessment.isEscalation)
-        #expect(first.storyKey == "0123456789abcdef" && first.link?.projectID == "P-1" && first.link?.confidence == 0.75)
-        #expect(second.link == nil && second.sites == sites && second.assessment.claim == .projectPayment)
-        #expect(second.assessment.isResolved && second.kind == .post && second.status == nil && second.closedAt == nil)
+        #expect(first.firedRules == rules && first.level == .high && first.score == 7.5)
+        #expect(first.people == 12 && first.amount == 380_000 && first.isEscalation)
+        #expect(first.storyKey == "0123456789abcdef" && first.projectID == "P-1" && first.band == .link && first.confidence == 0.75)
+        #expect(second.projectID == nil && second.band == nil && second.sites == sites && second.claim == .projectPayment)
+        #expect(second.isResolved && second.kind == .post && second.status == nil && second.closedAt == nil)
     }
 
     @Test func aVerdictOnAnItemNotStoredFailsTheBatch() throws {
@@ -243,12 +243,12 @@ import Testing
         #expect(window.map(\.itemID) == [items[1].id])
         let signal = try #require(window.first)
         // What the register reads; matched terms and link evidence stay in the store.
-        var expected = verdicts[1].assessment
-        expected.matchedTerms = []
-        #expect(signal.assessment == expected)
-        #expect(signal.link?.projectID == verdicts[1].link?.projectID)
-        #expect(signal.link?.band == verdicts[1].link?.band)
-        #expect(signal.link?.evidence == [])
+        let expected = verdicts[1].assessment
+        #expect(signal.score == expected.score && signal.level == expected.level && signal.isSignal == expected.isSignal)
+        #expect(signal.claim == expected.claim && signal.isEscalation == expected.isEscalation)
+        #expect(signal.isResolved == expected.isResolved && signal.people == expected.people && signal.amount == expected.amount)
+        #expect(signal.projectID == verdicts[1].link?.projectID)
+        #expect(signal.band == verdicts[1].link?.band)
         #expect(signal.storyKey == "s-B")
         #expect(signal.at == items[1].publishedAt)
     }
