@@ -132,21 +132,37 @@ extension Monitor {
         var assessed = 0
         func saveScored() async throws {
             guard let verdicts = await scoring?.value.map(StoredAssessment.init) else { return }
-            try database.saveAssessments(verdicts, version: engine.version)
+            try await offThePool { [database] in try database.saveAssessments(verdicts, version: engine.version) }
             assessed += verdicts.count
             scoring = nil
         }
         for (feed, read) in zip(fetched, reads) {
-            var state = states[feed.id] ?? FeedState(feedID: feed.id)
-            var fresh: [Item] = []
-            outcomes[feed.id] = try store(await read.value, of: feed, fetchedAt: now, state: &state, fresh: &fresh)
-            outcomes[feed.id]?.warning = state.healthWarning(at: now)
+            let body = await read.value, known = states[feed.id] ?? FeedState(feedID: feed.id)
+            let (outcome, fresh) = try await offThePool { [self] in
+                var state = known
+                var fresh: [Item] = []
+                var outcome = try store(body, of: feed, fetchedAt: now, state: &state, fresh: &fresh)
+                outcome.warning = state.healthWarning(at: now)
+                return (outcome, fresh)
+            }
+            outcomes[feed.id] = outcome
             try await saveScored()
             if !fresh.isEmpty { scoring = Task.detached { [fresh] in engine.evaluate(fresh) } }
         }
         try await saveScored()
         return (catalog.feeds.compactMap { outcomes[$0.id] }, assessed)
     }
+
+    /// Runs `work` on the store's own thread, off Swift's cooperative ones: SQLite holds
+    /// its thread while it writes, and a cycle's parsing and scoring tasks need those
+    /// threads meanwhile (a cycle run from a task of the pool would otherwise leave them one).
+    private func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            Self.storeQueue.async { continuation.resume(with: Result(catching: work)) }
+        }
+    }
+
+    private static let storeQueue = DispatchQueue(label: "wagewatch.store")
 
     /// Stores what one feed delivered and updates what is remembered of it: validators
     /// only after the body parsed (in the same transaction as the items), failures in
@@ -250,15 +266,34 @@ extension Monitor {
     /// needs back to what the latest was told. Each sees only what was known on its day
     /// (the register filters by filing day, item time and closing time).
     func registers(asOf days: [Day], windowDays: Int, now: Date, rules: RegisterRules) throws -> [RegisterReport] {
-        let reports = try evaluateRegisters(asOf: days, windowDays: windowDays, now: now, rules: rules)
-        // Its inputs (hundreds of megabytes for a city) are freed by now: hand the memory
-        // back, so that a long-running process does not keep its largest register's worth.
-        wagewatch_release_free_memory()
+        guard let earliest = days.min(), let latest = days.max() else { return [] }
+        var register: RiskRegister? = try readRegister(from: earliest, to: latest, windowDays: windowDays, rules: rules)
+        let sourceHealth = try database.feedStates().values
+            .compactMap { state in
+                state.healthWarning(at: now).map {
+                    RegisterReport.SourceWarning(feed: state.feedID, warning: $0, errorCount: state.errorCount,
+                                                 lastSuccess: state.lastSuccess)
+                }
+            }
+            .sorted { $0.feed < $1.feed }
+        let reports = days.map { day in
+            var report = register!.evaluate(asOf: day, windowDays: windowDays)
+            report.sourceHealth = sourceHealth
+            return report
+        }
+        // Its inputs (hundreds of thousands of values for a city) are let go of on another
+        // thread and the memory then handed back, so that a long-running process does not
+        // keep its largest register's worth: the answer waits for neither.
+        let discarded = Discarded(register.take()!)
+        DispatchQueue.global(qos: .utility).async {
+            discarded.drop()
+            wagewatch_release_free_memory()
+        }
         return reports
     }
 
-    private func evaluateRegisters(asOf days: [Day], windowDays: Int, now: Date, rules: RegisterRules) throws -> [RegisterReport] {
-        guard let earliest = days.min(), let latest = days.max() else { return [] }
+    /// The register's inputs for the as-of days `earliest ... latest`, from one read of the store.
+    private func readRegister(from earliest: Day, to latest: Day, windowDays: Int, rules: RegisterRules) throws -> RiskRegister {
         let lookBack = RiskRegister.lookBackDays(rules: rules, windowDays: windowDays)
         let from = earliest.adding(days: -(lookBack - 1)).start
         let until = latest.adding(days: 1).start
@@ -270,23 +305,23 @@ extension Monitor {
         for _ in 0..<max(1, rules.ledgerStaleMonths - 1) { reportsFrom = reportsFrom.previous }
         let inputs = try database.registerInputs(from: from, until: until, asOf: latest, reportsFrom: reportsFrom,
                                                  resolvedSince: earliest.adding(days: -365))
-        let register = RiskRegister(
+        return RiskRegister(
             projects: inputs.projects, reports: inputs.reports, signals: inputs.signals,
             rejectedRows: inputs.rejectedRows, rules: rules, olderOpenPetitions: inputs.olderOpenPetitions,
             mergeStories: StoryClusters.mergeProject)
-        let sourceHealth = try database.feedStates().values
-            .compactMap { state in
-                state.healthWarning(at: now).map {
-                    RegisterReport.SourceWarning(feed: state.feedID, warning: $0, errorCount: state.errorCount,
-                                                 lastSuccess: state.lastSuccess)
-                }
-            }
-            .sorted { $0.feed < $1.feed }
-        return days.map { day in
-            var report = register.evaluate(asOf: day, windowDays: windowDays)
-            report.sourceHealth = sourceHealth
-            return report
-        }
+    }
+}
+
+/// A value let go of on another thread: its last reference, dropped there.
+private final class Discarded<Value>: @unchecked Sendable {
+    private var value: Value?
+
+    init(_ value: consuming Value) {
+        self.value = value
+    }
+
+    func drop() {
+        value = nil
     }
 }
 
