@@ -303,9 +303,17 @@ struct ProjectSignals {
         var firstCopy: [Int] = []
         firstCopy.reserveCapacity(keys.count)
         if keys.count <= 32 {
-            // A handful of signals: keys compared with the stories found so far.
+            // A handful of signals: keys compared with the stories found so far, stored keys
+            // (16 ASCII digits) as two words.
+            let words = keys.map(Self.words)
+            var stories: [Int] = []
             for (position, key) in keys.enumerated() {
-                firstCopy.append((0..<position).first { firstCopy[$0] == $0 && keys[keys.startIndex + $0] == key } ?? position)
+                let story = stories.first { story in
+                    if let mine = words[position], let theirs = words[story] { return mine == theirs }
+                    return keys[keys.startIndex + story] == key
+                }
+                if story == nil { stories.append(position) }
+                firstCopy.append(story ?? position)
             }
         } else {
             var seen: [String: Int] = [:]
@@ -316,6 +324,17 @@ struct ProjectSignals {
             }
         }
         self.firstCopy = firstCopy
+    }
+
+    /// A key of 16 ASCII bytes (a stored fingerprint) as two words, whose equality is the
+    /// key's; nil for any other key.
+    private static func words(_ key: String) -> (UInt64, UInt64)? {
+        key.utf8.withContiguousStorageIfAvailable { bytes -> (UInt64, UInt64)? in
+            guard bytes.count == 16 else { return nil }
+            let raw = UnsafeRawBufferPointer(bytes)
+            let words = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            return (words.0 | words.1) & 0x8080_8080_8080_8080 == 0 ? words : nil
+        } ?? nil
     }
 
     var count: Int { order.count }

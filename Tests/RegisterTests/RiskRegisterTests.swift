@@ -45,13 +45,17 @@ import Testing
             signal("b", project: "P-1", on: Day(year: 2024, month: 12, day: 11)!, story: "y"),
             signal("r", project: "P-1", on: Day(year: 2024, month: 12, day: 9)!, band: .review, story: "x-review"),
             signal("o", project: "P-2", on: Day(year: 2024, month: 12, day: 8)!, story: "x-other"),
+            // A stored key (16 digits) made twice: one story, by content.
+            signal("d", project: "P-1", on: Day(year: 2024, month: 12, day: 13)!, story: "0123456789" + "abcdef"),
+            signal("e", project: "P-1", on: Day(year: 2024, month: 12, day: 14)!,
+                   story: String("fedcba9876543210".reversed())),
         ]
         let report = RiskRegister(projects: [sensitive, privateProject], reports: [], signals: signals,
                                   mergeStories: merged).evaluate(asOf: asOf, windowDays: 30)
         let project = try entry(report, "P-1")
-        #expect(project.signals.stories == 2)
-        #expect(project.stories.map(\.story) == ["x-first", "y"])
-        #expect(project.stories.first?.items == ["a", "c"] && project.stories.first?.copies == 2)
+        #expect(project.signals.stories == 3)
+        #expect(project.stories.map(\.story) == ["x-first", "0123456789abcdef", "y"])
+        #expect(project.stories.map(\.items) == [["a", "c"], ["d", "e"], ["b"]])
         #expect(try entry(report, "P-2").stories.map(\.story) == ["x-other"])
     }
 
