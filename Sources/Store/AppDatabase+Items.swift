@@ -227,22 +227,24 @@ extension AppDatabase {
         let spans = [(from, middle), (middle, until)]
         let halves = spans.map { _ in PendingRead<Void>() }
         let registry = PendingRead<RegisterInputs>()
-        // Both halves are read into one list, each into its part: counted first in the same
-        // state, and written in place once the list exists (it neither grows nor is joined
-        // from two, copying hundreds of thousands of signals).
-        var counts: [Int] = []
-        let list = SignalList(readers: spans.count)
-        try writer.writeWithoutTransaction { db in
-            counts = try spans.map { start, end in
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM assessment WHERE is_signal AND at >= ? AND at < ?",
-                                 arguments: [start, end]) ?? 0
-            }
-            for (index, (start, end)) in spans.enumerated() {
-                let offset = counts[..<index].reduce(0, +), count = counts[index]
+        // Both halves are read into one list, each into its part: each counts its rows first,
+        // then waits for the list, made once both are counted, and fills its part in place
+        // (the list neither grows nor is joined from two, copying hundreds of thousands of
+        // signals).
+        let list = SignalList(parts: spans.count)
+        writer.writeWithoutTransaction { _ in
+            for (part, (start, end)) in spans.enumerated() {
                 writer.spawnConcurrentRead { db in
-                    halves[index].finish {
-                        let db = try db.get()
-                        try self.signals(in: db, from: start, until: end, into: list.region(at: offset, count: count))
+                    halves[part].finish {
+                        // Counted or not, the part is told, so that the list is made and no one waits.
+                        let counted = Result { () throws -> (Database, Int) in
+                            let db = try db.get()
+                            return (db, try Int.fetchOne(db, sql: """
+                                SELECT count(*) FROM assessment WHERE is_signal AND at >= ? AND at < ?
+                                """, arguments: [start, end]) ?? 0)
+                        }
+                        let region = list.region(part, count: (try? counted.get().1) ?? 0)
+                        try self.signals(in: counted.get().0, from: start, until: end, into: region)
                     }
                 }
             }
@@ -276,6 +278,7 @@ extension AppDatabase {
         }
         var failure: (any Error)?
         var inputs: RegisterInputs?
+        let counts = list.counts()
         let total = counts.reduce(0, +)
         let signals = [ItemSignal](unsafeUninitializedCapacity: total) { buffer, initialized in
             list.hand(buffer.baseAddress)
@@ -415,26 +418,42 @@ private final class PendingRead<Value>: @unchecked Sendable {
     }
 }
 
-/// The list the readers of the signals write into, handed to them once it exists (each
-/// has begun its read of the store's state by then, and waits).
+/// The list the readers of the signals write into, made once each has counted its part
+/// (each has begun its read of the store's state by then, and waits for the list).
 private final class SignalList: @unchecked Sendable {
+    private let counted = DispatchSemaphore(value: 0)
     private let ready = DispatchSemaphore(value: 0)
-    private let readers: Int
+    /// Each part's count, each written by its own reader before `counted` is signalled.
+    private let partCounts: UnsafeMutableBufferPointer<Int>
     private var base: UnsafeMutablePointer<ItemSignal>?
 
-    init(readers: Int) {
-        self.readers = readers
+    init(parts: Int) {
+        partCounts = .allocate(capacity: parts)
+        partCounts.initialize(repeating: 0)
     }
 
+    deinit {
+        partCounts.deallocate()
+    }
+
+    /// A reader's part of the list, after the parts before it, once the list is made.
+    func region(_ part: Int, count: Int) -> UnsafeRegion<ItemSignal> {
+        partCounts[part] = count
+        counted.signal()
+        ready.wait()
+        return UnsafeRegion(start: base.map { $0 + partCounts[..<part].reduce(0, +) }, count: count)
+    }
+
+    /// Every part's count, once all are counted.
+    func counts() -> [Int] {
+        for _ in partCounts.indices { counted.wait() }
+        return Array(partCounts)
+    }
+
+    /// Hands the list to the readers.
     func hand(_ base: UnsafeMutablePointer<ItemSignal>?) {
         self.base = base
-        for _ in 0..<readers { ready.signal() }
-    }
-
-    /// A reader's part of the list, once there is one.
-    func region(at offset: Int, count: Int) -> UnsafeRegion<ItemSignal> {
-        ready.wait()
-        return UnsafeRegion(start: base.map { $0 + offset }, count: count)
+        for _ in partCounts.indices { ready.signal() }
     }
 }
 
