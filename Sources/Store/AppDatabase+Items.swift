@@ -356,8 +356,8 @@ extension AppDatabase {
               let claim: ClaimKind = try column.code(8, name: "claim"),
               let at = column.date(5) else { throw StoreError.corruptValue(column: "assessment of \(itemID)", value: "NULL") }
         return ItemSignal(
-            itemID: itemID, kind: kind, at: at, score: column.double(6) ?? 0, level: level, isSignal: true,
-            claim: claim, isEscalation: column.bool(9) ?? false, isResolved: column.bool(10) ?? false,
+            itemID: itemID, kind: kind, at: at, score: column.requiredDouble(6), level: level, isSignal: true,
+            claim: claim, isEscalation: column.requiredBool(9), isResolved: column.requiredBool(10),
             firedRules: try column.stringList(11, name: "fired_rules") ?? [], people: column.int(12),
             amount: column.double(13), storyKey: try column.requiredString(14, name: "story_key"),
             projectID: band == nil ? nil : column.string(15), band: band, confidence: column.double(17) ?? 0,

@@ -32,6 +32,17 @@ struct ColumnReader {
         isNull(column) ? nil : sqlite3_column_int64(statement, column) != 0
     }
 
+    // Columns declared NOT NULL, read without asking their type first (one call less, for
+    // hundreds of thousands of rows).
+
+    func requiredDouble(_ column: Int32) -> Double {
+        sqlite3_column_double(statement, column)
+    }
+
+    func requiredBool(_ column: Int32) -> Bool {
+        sqlite3_column_int64(statement, column) != 0
+    }
+
     /// The column's text, without copying; nil for NULL.
     func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
         // No type asked first (a call per column of hundreds of thousands of rows): SQLite
