@@ -127,30 +127,51 @@ extension Monitor {
 
         let responses = await fetcher.fetch(requests, progress: progress)
         let fetched = catalog.feeds.filter { outcomes[$0.id] == nil }
-        let reads = fetched.map { feed in Task.detached { Self.read(responses[feed.id], of: feed) } }
-        var scoring: Task<[ItemVerdict], Never>?
-        var assessed = 0
-        func saveScored() async throws {
-            guard let verdicts = await scoring?.value.map(StoredAssessment.init) else { return }
-            try await offThePool { [database] in try database.saveAssessments(verdicts, version: engine.version) }
-            assessed += verdicts.count
-            scoring = nil
-        }
-        for (feed, read) in zip(fetched, reads) {
-            let body = await read.value, known = states[feed.id] ?? FeedState(feedID: feed.id)
-            let (outcome, fresh) = try await offThePool { [self] in
-                var state = known
-                var fresh: [Item] = []
-                var outcome = try store(body, of: feed, fetchedAt: now, state: &state, fresh: &fresh)
-                outcome.warning = state.healthWarning(at: now)
-                return (outcome, fresh)
+        // Bodies parsed and items scored on dispatch's threads; the feeds stored, and the
+        // verdicts, one after the other on the store's own thread, which waits for each body
+        // and each feed's verdicts there (no hop back to Swift's cooperative threads, which
+        // parsing and scoring keep busy, between two writes).
+        let reads = fetched.map { feed in Pending { Self.read(responses[feed.id], of: feed) } }
+        let known = states
+        let (stored, assessed) = try await offThePool { [self] in
+            var stored: [String: CycleReport.FeedOutcome] = [:]
+            var assessed = 0
+            var scoring: Pending<PreparedVerdicts>?
+            func saveScored() throws {
+                guard let verdicts = scoring?.wait() else { return }
+                try database.saveAssessments(verdicts, version: engine.version)
+                assessed += verdicts.count
+                scoring = nil
             }
-            outcomes[feed.id] = outcome
-            try await saveScored()
-            if !fresh.isEmpty { scoring = Task.detached { [fresh] in engine.evaluate(fresh) } }
+            for (feed, read) in zip(fetched, reads) {
+                var state = known[feed.id] ?? FeedState(feedID: feed.id)
+                var fresh: [Item] = []
+                var outcome = try store(read.wait(), of: feed, fetchedAt: now, state: &state, fresh: &fresh)
+                outcome.warning = state.healthWarning(at: now)
+                stored[feed.id] = outcome
+                try saveScored()
+                if !fresh.isEmpty {
+                    scoring = Pending { [fresh] in PreparedVerdicts(Self.score(fresh, with: engine).map(StoredAssessment.init)) }
+                }
+            }
+            try saveScored()
+            return (stored, assessed)
         }
-        try await saveScored()
+        outcomes.merge(stored) { $1 }
         return (catalog.feeds.compactMap { outcomes[$0.id] }, assessed)
+    }
+
+    /// The verdicts on `items`, in order: parts of a few thousand scored at once, one per
+    /// core (the store's thread meanwhile writes the next feed).
+    static func score(_ items: [Item], with engine: ScoringEngine) -> [ItemVerdict] {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count / 2_000))
+        guard parts > 1 else { return engine.evaluate(items) }
+        let size = (items.count + parts - 1) / parts
+        let scored = Slots<[ItemVerdict]>(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            scored[part] = engine.evaluate(Array(items[part * size..<min(items.count, (part + 1) * size)]))
+        }
+        return scored.values.flatMap { $0 }
     }
 
     /// Runs `work` on the store's own thread, off Swift's cooperative ones: SQLite holds
@@ -167,11 +188,11 @@ extension Monitor {
     /// Stores what one feed delivered and updates what is remembered of it: validators
     /// only after the body parsed (in the same transaction as the items), failures in
     /// a row, the last error and status. `state` ends as stored.
-    private func store(_ read: Result<(fetched: FetchResponse, parsed: FeedParseResult?), IngestError>, of feed: FeedDefinition,
+    private func store(_ read: Result<FeedBody, IngestError>, of feed: FeedDefinition,
                        fetchedAt: Date, state: inout FeedState, fresh: inout [Item]) throws -> CycleReport.FeedOutcome {
         var outcome = CycleReport.FeedOutcome(feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil)
         state.lastAttempt = fetchedAt
-        let received: (fetched: FetchResponse, parsed: FeedParseResult?)
+        let received: FeedBody
         switch read {
         case let .failure(failure):
             if case let .httpStatus(_, status, _) = failure { state.lastStatus = status }
@@ -205,10 +226,8 @@ extension Monitor {
         outcome.received = parsed.items.count
         outcome.rejected = parsed.rejections.count
         let stored = try database.storeFetch(
-            of: feed.id, items: parsed.items, rejections: parsed.rejections, state: state, fetchedAt: fetchedAt
-        ) { item, text in
-            PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
-        }
+            of: feed.id, items: parsed.items, displays: received.displays, rejections: parsed.rejections, state: state,
+            fetchedAt: fetchedAt)
         outcome.added = stored.added
         outcome.changed = stored.changed
         fresh += stored.fresh.map { parsed.items[$0] }
@@ -225,7 +244,7 @@ extension Monitor {
 
     /// The response of one feed and what its body parses to (nil for 304), or why there is none.
     private static func read(_ response: Result<FetchResponse, IngestError>?,
-                             of feed: FeedDefinition) -> Result<(fetched: FetchResponse, parsed: FeedParseResult?), IngestError> {
+                             of feed: FeedDefinition) -> Result<FeedBody, IngestError> {
         guard let response else { return .failure(.fetchFailed(feed: feed.id, reason: "no response")) }
         switch response {
         case let .failure(.httpStatus(_, status, retryAfter)):
@@ -233,13 +252,28 @@ extension Monitor {
         case let .failure(error):
             return .failure(error)
         case let .success(fetched):
-            if fetched.isUnchanged { return .success((fetched, nil)) }
+            if fetched.isUnchanged { return .success(FeedBody(fetched: fetched, parsed: nil, displays: [])) }
             do {
-                return .success((fetched, try FeedParser.parse(fetched.body, feed: feed, contentType: fetched.contentType)))
+                let parsed = try FeedParser.parse(fetched.body, feed: feed, contentType: fetched.contentType)
+                // Masked here, beside the parsing: the store's thread only writes.
+                let displays = parsed.items.map { item in
+                    DisplayCopies(of: item) { item, text in
+                        PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
+                    }
+                }
+                return .success(FeedBody(fetched: fetched, parsed: parsed, displays: displays))
             } catch {
                 return .failure(error)
             }
         }
+    }
+
+    /// A feed's response, what its body parses to (nil for 304), and the parsed items'
+    /// display copies.
+    struct FeedBody: Sendable {
+        var fetched: FetchResponse
+        var parsed: FeedParseResult?
+        var displays: [DisplayCopies]
     }
 
     /// Scores and links every item not yet assessed under the current rules and registry.
@@ -310,6 +344,49 @@ extension Monitor {
             rejectedRows: inputs.rejectedRows, rules: rules, olderOpenPetitions: inputs.olderOpenPetitions,
             mergeStories: StoryClusters.mergeProject)
     }
+}
+
+/// A value made on one of dispatch's threads, waited for by blocking (on the store's
+/// thread, never on one of Swift's cooperative threads).
+private final class Pending<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var value: Value?
+
+    init(_ make: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async {
+            self.value = make()
+            self.done.signal()
+        }
+    }
+
+    func wait() -> Value {
+        done.wait()
+        done.signal()  // for a later wait
+        return value!
+    }
+}
+
+/// Values that the iterations of one parallel loop set, each its own slot (memory of its
+/// own: no access to a shared property while they write).
+private final class Slots<Value>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<Value?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize().deallocate()
+    }
+
+    subscript(index: Int) -> Value? {
+        get { slots[index] }
+        set { slots[index] = newValue }
+    }
+
+    /// Every slot's value, once all are set.
+    var values: [Value] { slots.map { $0! } }
 }
 
 /// A value let go of on another thread: its last reference, dropped there.

@@ -34,11 +34,12 @@ extension AppDatabase {
     /// - Returns: how many items were new, how many changed, the indexes of both in
     ///   `items` (they need a verdict), and the feed's state as stored (with the arrival
     ///   of the new items recorded).
-    public func storeFetch(of feed: String, items: [Item], rejections: [ImportRejection], state: FeedState,
-                           fetchedAt: Date, mask: (Item, String) -> String)
+    /// - Parameter displays: each item's display copies (made before, off the writer's thread).
+    public func storeFetch(of feed: String, items: [Item], displays: [DisplayCopies], rejections: [ImportRejection],
+                           state: FeedState, fetchedAt: Date)
         throws -> (added: Int, changed: Int, fresh: [Int], state: FeedState) {
         try writer.write { db in
-            let counts = try upsert(items, fetchedAt: fetchedAt, mask: mask, in: db)
+            let counts = try upsert(items, displays: displays, fetchedAt: fetchedAt, in: db)
             try replaceRejections(in: db, kind: .feed, file: feed, with: rejections)
             var state = state
             state.recordArrival(newItems: counts.added, at: fetchedAt)

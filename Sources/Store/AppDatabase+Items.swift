@@ -26,13 +26,16 @@ extension AppDatabase {
     /// - Returns: how many items were new.
     @discardableResult
     public func insertItems(_ items: [Item], fetchedAt: Date, mask: (Item, String) -> String) throws -> Int {
-        try writer.write { db in try upsert(items, fetchedAt: fetchedAt, mask: mask, in: db).added }
+        let displays = items.map { DisplayCopies(of: $0, mask: mask) }
+        return try writer.write { db in try upsert(items, displays: displays, fetchedAt: fetchedAt, in: db).added }
     }
 
     /// - Returns: how many items were new and how many changed, and the indexes of both
     ///   in `items` (they need a verdict).
-    func upsert(_ items: [Item], fetchedAt: Date, mask: (Item, String) -> String,
+    /// - Parameter displays: each item's display copies.
+    func upsert(_ items: [Item], displays: [DisplayCopies], fetchedAt: Date,
                 in db: Database) throws -> (added: Int, changed: Int, fresh: [Int]) {
+        precondition(displays.count == items.count, "one display copy for each item")
         let insert = try db.cachedStatement(sql: """
             INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
                               title, content, title_masked, content_masked, respondent, location, people,
@@ -55,12 +58,6 @@ extension AppDatabase {
             UPDATE item SET status = ?, handling_unit = ?, closed_at = ?
             WHERE id = ? AND (status IS NOT ? OR handling_unit IS NOT ? OR closed_at IS NOT ?)
             """)
-        // The display copy is stored only when masking changed something: an empty copy
-        // stands for the text itself (it had nothing to mask), and halves what most items write.
-        func display(_ item: Item, _ text: String) -> String {
-            let masked = mask(item, text)
-            return masked == text ? "" : masked
-        }
         let fetchedText = StoredDate.text(fetchedAt)
         var added = 0
         var changed = 0
@@ -70,7 +67,7 @@ extension AppDatabase {
             var values = ParameterBinder(insert)
             for text in [item.id, item.feedID, item.sourceKey, item.kind.rawValue, item.channel, item.url, item.author,
                          item.publishedAt.map(StoredDate.text), fetchedText, item.title, item.content,
-                         display(item, item.title), display(item, item.content), item.respondent, item.location] {
+                         displays[index].title, displays[index].content, item.respondent, item.location] {
                 values.bind(text)
             }
             values.bind(item.people)
@@ -86,7 +83,7 @@ extension AppDatabase {
                row["title"] as String != item.title || row["content"] as String != item.content {
                 try keep.execute(arguments: [fetchedAt, item.id])
                 try update.execute(arguments: [
-                    item.title, item.content, display(item, item.title), display(item, item.content), item.url,
+                    item.title, item.content, displays[index].title, displays[index].content, item.url,
                     item.author, item.publishedAt.map(StoredDate.text), fetchedText, item.id,
                 ])
                 try forget.execute(arguments: [item.id])
@@ -171,6 +168,11 @@ extension AppDatabase {
     /// Stores verdicts, replacing earlier ones for the same items, in one transaction;
     /// a verdict on an item the store does not hold fails the whole batch.
     public func saveAssessments(_ verdicts: [StoredAssessment], version: String) throws {
+        try saveAssessments(PreparedVerdicts(verdicts), version: version)
+    }
+
+    /// Stores verdicts prepared before (their lists written as JSON off the writer's thread).
+    public func saveAssessments(_ prepared: PreparedVerdicts, version: String) throws {
         try writer.write { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO assessment (item_id, engine_version, score, level, people, amount, is_signal,
@@ -180,7 +182,7 @@ extension AppDatabase {
                        status, closed_at
                 FROM item WHERE id = ?
                 """)
-            for verdict in verdicts {
+            for (verdict, lists) in zip(prepared.verdicts, prepared.lists) {
                 let assessment = verdict.assessment
                 var values = ParameterBinder(statement)
                 values.bind(assessment.itemID)
@@ -193,14 +195,14 @@ extension AppDatabase {
                 values.bind(assessment.claim.rawValue)
                 values.bind(assessment.isEscalation)
                 values.bind(assessment.isResolved)
-                values.bind(StoreCoding.json(assessment.firedRules))
-                values.bind(StoreCoding.json(assessment.matchedTerms))
+                values.bind(lists.firedRules)
+                values.bind(lists.matchedTerms)
                 values.bind(verdict.storyKey)
                 values.bind(verdict.link?.projectID)
                 values.bind(verdict.link?.band.rawValue)
                 values.bind(verdict.link?.confidence)
-                values.bind(verdict.link.map { StoreCoding.json($0.evidence) })
-                values.bind(StoreCoding.json(verdict.sites))
+                values.bind(lists.evidence)
+                values.bind(lists.sites)
                 values.bind(assessment.itemID)
                 try values.execute(in: db)
                 // The verdict takes its time and kind from the item: none without one.
@@ -454,6 +456,38 @@ private final class SignalList: @unchecked Sendable {
     func hand(_ base: UnsafeMutablePointer<ItemSignal>?) {
         self.base = base
         for _ in partCounts.indices { ready.signal() }
+    }
+}
+
+/// Verdicts ready to store: their lists already written as the store keeps them (JSON),
+/// which can be done on any thread, before the writer's turn.
+public struct PreparedVerdicts: Sendable {
+    let verdicts: [StoredAssessment]
+    let lists: [(firedRules: String, matchedTerms: String, evidence: String?, sites: String)]
+
+    public init(_ verdicts: [StoredAssessment]) {
+        self.verdicts = verdicts
+        lists = verdicts.map { verdict in
+            (StoreCoding.json(verdict.assessment.firedRules), StoreCoding.json(verdict.assessment.matchedTerms),
+             verdict.link.map { StoreCoding.json($0.evidence) }, StoreCoding.json(verdict.sites))
+        }
+    }
+
+    public var count: Int { verdicts.count }
+}
+
+/// An item's display copies (title and content) with personal data masked. A copy is
+/// stored only when masking changed something: an empty copy stands for the text itself
+/// (it had nothing to mask), and halves what most items write.
+public struct DisplayCopies: Sendable {
+    public var title: String
+    public var content: String
+
+    /// - Parameter mask: makes the display copy of one of the item's texts.
+    public init(of item: Item, mask: (Item, String) -> String) {
+        let title = mask(item, item.title), content = mask(item, item.content)
+        self.title = title == item.title ? "" : title
+        self.content = content == item.content ? "" : content
     }
 }
 

@@ -185,9 +185,11 @@ import Testing
 
         item.content = "工资没发，已经三个月了"
         let second = first.addingTimeInterval(3600)
-        let counts = try database.storeFetch(of: "petitions", items: [item, petition("B")], rejections: [],
-                                             state: FeedState(feedID: "petitions", etag: "\"v2\""), fetchedAt: second,
-                                             mask: { $1.replacingOccurrences(of: "工资", with: "**") })
+        let items = [item, petition("B")]
+        let counts = try database.storeFetch(
+            of: "petitions", items: items,
+            displays: items.map { DisplayCopies(of: $0, mask: { $1.replacingOccurrences(of: "工资", with: "**") }) },
+            rejections: [], state: FeedState(feedID: "petitions", etag: "\"v2\""), fetchedAt: second)
         #expect(counts.added == 1)
         #expect(counts.changed == 1)
         // The latest text is the item's; the earlier one is kept, masked; the item is scored again.
@@ -205,8 +207,8 @@ import Testing
         #expect(state.lastNewItem == second)
 
         // The same text again changes nothing.
-        let again = try database.storeFetch(of: "petitions", items: [item], rejections: [], state: state,
-                                            fetchedAt: second.addingTimeInterval(60), mask: { $1 })
+        let again = try database.storeFetch(of: "petitions", items: [item], displays: [DisplayCopies(of: item, mask: { $1 })],
+                                            rejections: [], state: state, fetchedAt: second.addingTimeInterval(60))
         #expect(again.added == 0 && again.changed == 0)
         #expect(try database.maskedHistory(ofItem: item.id).count == 1)
     }
