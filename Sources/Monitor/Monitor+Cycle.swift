@@ -145,13 +145,15 @@ extension Monitor {
             }
             for (feed, read) in zip(fetched, reads) {
                 var state = known[feed.id] ?? FeedState(feedID: feed.id)
-                var fresh: [Item] = []
-                var outcome = try store(read.wait(), of: feed, fetchedAt: now, state: &state, fresh: &fresh)
+                var fresh: [Item] = [], facts: [ItemFacts?] = []
+                var outcome = try store(read.wait(), of: feed, fetchedAt: now, state: &state, fresh: &fresh, facts: &facts)
                 outcome.warning = state.healthWarning(at: now)
                 stored[feed.id] = outcome
                 try saveScored()
                 if !fresh.isEmpty {
-                    scoring = Pending { [fresh] in PreparedVerdicts(Self.score(fresh, with: engine).map(StoredAssessment.init)) }
+                    scoring = Pending { [fresh, facts] in
+                        PreparedVerdicts(Self.score(fresh, with: engine).map(StoredAssessment.init), facts: facts)
+                    }
                 }
             }
             try saveScored()
@@ -187,9 +189,11 @@ extension Monitor {
 
     /// Stores what one feed delivered and updates what is remembered of it: validators
     /// only after the body parsed (in the same transaction as the items), failures in
-    /// a row, the last error and status. `state` ends as stored.
+    /// a row, the last error and status. `state` ends as stored; `fresh` gains the items
+    /// that need a verdict, `facts` what each was stored with if it was new.
     private func store(_ read: Result<FeedBody, IngestError>, of feed: FeedDefinition,
-                       fetchedAt: Date, state: inout FeedState, fresh: inout [Item]) throws -> CycleReport.FeedOutcome {
+                       fetchedAt: Date, state: inout FeedState, fresh: inout [Item],
+                       facts: inout [ItemFacts?]) throws -> CycleReport.FeedOutcome {
         var outcome = CycleReport.FeedOutcome(feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil)
         state.lastAttempt = fetchedAt
         let received: FeedBody
@@ -231,6 +235,10 @@ extension Monitor {
         outcome.added = stored.added
         outcome.changed = stored.changed
         fresh += stored.fresh.map { parsed.items[$0] }
+        // What a new item was stored with, for its verdict (a changed one keeps some of its row).
+        facts += zip(stored.fresh, stored.isNew).map { index, isNew in
+            isNew ? ItemFacts(newItem: parsed.items[index], fetchedAt: fetchedAt) : nil
+        }
         state = stored.state
         for rejection in parsed.rejections {
             logger.warning("feed record rejected", metadata: ["problem": "\(rejection)"])

@@ -32,19 +32,19 @@ extension AppDatabase {
     /// leaves either all of it or none, so a feed is never remembered as fetched
     /// without its items.
     /// - Returns: how many items were new, how many changed, the indexes of both in
-    ///   `items` (they need a verdict), and the feed's state as stored (with the arrival
-    ///   of the new items recorded).
+    ///   `items` (they need a verdict) and whether each was new, and the feed's state as
+    ///   stored (with the arrival of the new items recorded).
     /// - Parameter displays: each item's display copies (made before, off the writer's thread).
     public func storeFetch(of feed: String, items: [Item], displays: [DisplayCopies], rejections: [ImportRejection],
                            state: FeedState, fetchedAt: Date)
-        throws -> (added: Int, changed: Int, fresh: [Int], state: FeedState) {
+        throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool], state: FeedState) {
         try writer.write { db in
             let counts = try upsert(items, displays: displays, fetchedAt: fetchedAt, in: db)
             try replaceRejections(in: db, kind: .feed, file: feed, with: rejections)
             var state = state
             state.recordArrival(newItems: counts.added, at: fetchedAt)
             try save(state, in: db)
-            return (counts.added, counts.changed, counts.fresh, state)
+            return (counts.added, counts.changed, counts.fresh, counts.isNew, state)
         }
     }
 

@@ -34,7 +34,7 @@ extension AppDatabase {
     ///   in `items` (they need a verdict).
     /// - Parameter displays: each item's display copies.
     func upsert(_ items: [Item], displays: [DisplayCopies], fetchedAt: Date,
-                in db: Database) throws -> (added: Int, changed: Int, fresh: [Int]) {
+                in db: Database) throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool]) {
         precondition(displays.count == items.count, "one display copy for each item")
         let insert = try db.cachedStatement(sql: """
             INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
@@ -62,6 +62,7 @@ extension AppDatabase {
         var added = 0
         var changed = 0
         var fresh: [Int] = []
+        var isNew: [Bool] = []
         for (index, item) in items.enumerated() {
             let closedAt = item.closedAt.map(StoredDate.text)
             var values = ParameterBinder(insert)
@@ -77,6 +78,7 @@ extension AppDatabase {
             if db.changesCount > 0 {
                 added += 1
                 fresh.append(index)
+                isNew.append(true)
                 continue
             }
             if let row = try Row.fetchOne(stored, arguments: [item.id]),
@@ -89,6 +91,7 @@ extension AppDatabase {
                 try forget.execute(arguments: [item.id])
                 changed += 1
                 fresh.append(index)
+                isNew.append(false)
             }
             if item.kind == .petition {
                 try progress.execute(arguments: [
@@ -97,7 +100,7 @@ extension AppDatabase {
                 ])
             }
         }
-        return (added, changed, fresh)
+        return (added, changed, fresh, isNew)
     }
 
     /// The display copies of title and content: an empty copy stands for the text itself.
@@ -174,17 +177,25 @@ extension AppDatabase {
     /// Stores verdicts prepared before (their lists written as JSON off the writer's thread).
     public func saveAssessments(_ prepared: PreparedVerdicts, version: String) throws {
         try writer.write { db in
-            let statement = try db.cachedStatement(sql: """
+            let columns = """
                 INSERT OR REPLACE INTO assessment (item_id, engine_version, score, level, people, amount, is_signal,
                     claim, is_escalation, is_resolved, fired_rules, matched_terms, story_key, project_id, link_band,
                     link_confidence, link_evidence, sites, at, kind, channel, status, closed_at)
+                """
+            // The item's time, kind, channel and handling state from the item row, or as given
+            // for an item just stored (no read of its row: the foreign key still checks it is there).
+            let fromItem = try db.cachedStatement(sql: columns + """
                 SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(published_at, fetched_at), kind, channel,
                        status, closed_at
                 FROM item WHERE id = ?
                 """)
-            for (verdict, lists) in zip(prepared.verdicts, prepared.lists) {
+            let given = try db.cachedStatement(sql: columns + """
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for (index, (verdict, lists)) in zip(prepared.verdicts, prepared.lists).enumerated() {
                 let assessment = verdict.assessment
-                var values = ParameterBinder(statement)
+                let facts = index < prepared.facts.count ? prepared.facts[index] : nil
+                var values = ParameterBinder(facts == nil ? fromItem : given)
                 values.bind(assessment.itemID)
                 values.bind(version)
                 values.bind(assessment.score)
@@ -203,8 +214,16 @@ extension AppDatabase {
                 values.bind(verdict.link?.confidence)
                 values.bind(lists.evidence)
                 values.bind(lists.sites)
-                values.bind(assessment.itemID)
-                try values.execute(in: db)
+                if let facts {
+                    for text in [facts.at, facts.kind, facts.channel, facts.status, facts.closedAt] { values.bind(text) }
+                } else {
+                    values.bind(assessment.itemID)
+                }
+                do {
+                    try values.execute(in: db)
+                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+                    throw StoreError.missingItem(assessment.itemID)
+                }
                 // The verdict takes its time and kind from the item: none without one.
                 guard db.changesCount > 0 else { throw StoreError.missingItem(assessment.itemID) }
             }
@@ -464,9 +483,13 @@ private final class SignalList: @unchecked Sendable {
 public struct PreparedVerdicts: Sendable {
     let verdicts: [StoredAssessment]
     let lists: [(firedRules: String, matchedTerms: String, evidence: String?, sites: String)]
+    let facts: [ItemFacts?]
 
-    public init(_ verdicts: [StoredAssessment]) {
+    /// - Parameter facts: for each verdict, what its item was stored with, when it was
+    ///   stored just before (nil, or none at all: read from the item's row).
+    public init(_ verdicts: [StoredAssessment], facts: [ItemFacts?] = []) {
         self.verdicts = verdicts
+        self.facts = facts
         lists = verdicts.map { verdict in
             (StoreCoding.json(verdict.assessment.firedRules), StoreCoding.json(verdict.assessment.matchedTerms),
              verdict.link.map { StoreCoding.json($0.evidence) }, StoreCoding.json(verdict.sites))
@@ -474,6 +497,24 @@ public struct PreparedVerdicts: Sendable {
     }
 
     public var count: Int { verdicts.count }
+}
+
+/// What a verdict keeps of its item (time, kind, channel, handling state), as a new item
+/// was stored: first fetched at `fetchedAt`.
+public struct ItemFacts: Sendable {
+    let at: String
+    let kind: String
+    let channel: String?
+    let status: String?
+    let closedAt: String?
+
+    public init(newItem item: Item, fetchedAt: Date) {
+        at = StoredDate.text(item.publishedAt ?? fetchedAt)
+        kind = item.kind.rawValue
+        channel = item.channel
+        status = item.status
+        closedAt = item.closedAt.map(StoredDate.text)
+    }
 }
 
 /// An item's display copies (title and content) with personal data masked. A copy is

@@ -91,6 +91,39 @@ import Testing
         #expect(second.isResolved && second.kind == .post && second.status == nil && second.closedAt == nil)
     }
 
+    @Test func aVerdictGivenWhatItsNewItemWasStoredWithReadsBackTheSame() throws {
+        var dated = petition("dated")
+        dated.status = "processing"
+        var undated = petition("undated", day: 5)
+        undated.publishedAt = nil
+        let fetchedAt = Date(timeIntervalSince1970: 1_733_500_000.25)
+        try database.insertItems([dated, undated], fetchedAt: fetchedAt, mask: { $1 })
+        func verdict(_ id: String) -> StoredAssessment {
+            StoredAssessment(assessment: ItemAssessment(itemID: id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
+                                                        isResolved: false, firedRules: [], matchedTerms: []),
+                             storyKey: id, link: nil, sites: [])
+        }
+        let span = (Day(year: 2024, month: 12, day: 1)!.start, Day(year: 2025, month: 1, day: 1)!.start)
+        // The same verdicts read their item's row, then are given what it was stored with.
+        try database.saveAssessments([verdict(dated.id), verdict(undated.id)], version: "v1")
+        let fromRows = try database.signals(from: span.0, until: span.1).sorted { $0.itemID < $1.itemID }
+        try database.saveAssessments(PreparedVerdicts(
+            [verdict(dated.id), verdict(undated.id)],
+            facts: [ItemFacts(newItem: dated, fetchedAt: fetchedAt), ItemFacts(newItem: undated, fetchedAt: fetchedAt)]),
+            version: "v2")
+        let given = try database.signals(from: span.0, until: span.1).sorted { $0.itemID < $1.itemID }
+        #expect(given == fromRows && given.count == 2)
+        #expect(given.map(\.at).contains(fetchedAt) && given.contains { $0.status == "processing" })
+        // Given facts, a verdict on an item the store does not hold still fails.
+        let stranger = petition("stranger")
+        let error = #expect(throws: StoreError.self) {
+            try database.saveAssessments(PreparedVerdicts([verdict(stranger.id)],
+                                                          facts: [ItemFacts(newItem: stranger, fetchedAt: fetchedAt)]),
+                                         version: "v2")
+        }
+        #expect(error?.description.contains(stranger.id) == true)
+    }
+
     @Test func aVerdictOnAnItemNotStoredFailsTheBatch() throws {
         let stored = petition("A")
         try database.insertItems([stored], fetchedAt: Date(), mask: { $1 })
