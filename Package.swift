@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
+        // bcrypt for account passwords (its HummingbirdBcrypt product is a C library and one file).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
     ],
     targets: [
         // libcurl as a system library; shim.h wraps the variadic setopt/getinfo calls.
@@ -65,10 +67,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The web UI's parts (so far: account passwords).
+        .target(
+            name: "Web",
+            dependencies: ["Model", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]
+        ),
         .executableTarget(
             name: "wagewatch",
             dependencies: [
-                "Model", "Ingest", "Scoring", "Register", "Store", "Monitor",
+                "Model", "Ingest", "Scoring", "Register", "Store", "Monitor", "Web",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -78,6 +85,7 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Model", "ChineseConversion", "Ingest"], exclude: ["Fixtures"]),
         .testTarget(name: "RegisterTests", dependencies: ["Register", "Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Model"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP"]),
     ],
     swiftLanguageModes: [.v6]

@@ -192,6 +192,16 @@ extension AppDatabase {
                 WHERE is_signal
                 """)
         }
+        migrator.registerMigration("v7: accounts") { db in
+            // Users of the web UI: a role each, and a bcrypt hash of the password (never the
+            // password itself).
+            try db.create(table: "account") { table in
+                table.primaryKey("name", .text)
+                table.column("role", .text).notNull()
+                table.column("password_hash", .text).notNull()
+                table.column("created_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

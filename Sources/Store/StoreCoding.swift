@@ -144,6 +144,8 @@ public enum StoreError: Error, CustomStringConvertible {
     case corruptValue(column: String, value: String)
     /// A verdict was to be stored for an item the store does not hold.
     case missingItem(String)
+    /// An account was to be added under a name already taken.
+    case accountExists(String)
 
     public var description: String {
         switch self {
@@ -151,6 +153,8 @@ public enum StoreError: Error, CustomStringConvertible {
             "the database holds an unreadable value in column \(column): \(value)"
         case let .missingItem(id):
             "no stored item \(id) to keep a verdict on"
+        case let .accountExists(name):
+            "账号 \(name) 已存在 (an account named \(name) exists already)"
         }
     }
 }

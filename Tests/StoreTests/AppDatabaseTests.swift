@@ -124,6 +124,20 @@ import Testing
         #expect(error?.description.contains(stranger.id) == true)
     }
 
+    @Test func accountsKeepTheirRoleAndHashAndANameIsTakenOnce() throws {
+        let created = Date(timeIntervalSince1970: 1_735_000_000)
+        try database.addAccount(Account(name: "zhang.wei", role: .petition, createdAt: created), passwordHash: "$2b$12$first")
+        try database.addAccount(Account(name: "admin", role: .admin, createdAt: created), passwordHash: "$2b$12$second")
+        #expect(throws: StoreError.self) {
+            try database.addAccount(Account(name: "zhang.wei", role: .admin, createdAt: created), passwordHash: "$2b$12$other")
+        }
+        let stored = try #require(try database.account(named: "zhang.wei"))
+        #expect(stored.account == Account(name: "zhang.wei", role: .petition, createdAt: created))
+        #expect(stored.passwordHash == "$2b$12$first")
+        #expect(try database.account(named: "nobody") == nil)
+        #expect(try database.accounts().map(\.name) == ["admin", "zhang.wei"])
+    }
+
     @Test func aVerdictOnAnItemNotStoredFailsTheBatch() throws {
         let stored = petition("A")
         try database.insertItems([stored], fetchedAt: Date(), mask: { $1 })

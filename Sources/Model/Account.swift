@@ -1,0 +1,35 @@
+import Foundation
+
+/// Who uses wagewatch, and so what they may see (issue: the web UI's roles).
+public enum Role: String, Codable, Sendable, CaseIterable {
+    /// 信访局: the review queue, full petition details with personal data.
+    case petition
+    /// 网信办: the daily list, stories, posts; petitioners' personal data masked.
+    case cyberspace
+    /// Leaders: scorecard, register, evidence; personal data masked.
+    case leader
+    /// Accounts, feeds, rules, health.
+    case admin
+
+    public var label: String {
+        switch self {
+        case .petition: "信访局"
+        case .cyberspace: "网信办"
+        case .leader: "领导"
+        case .admin: "管理员"
+        }
+    }
+}
+
+/// A user of the web UI. Its password is kept apart, hashed (`Store` holds the hash).
+public struct Account: Codable, Hashable, Sendable {
+    public var name: String
+    public var role: Role
+    public var createdAt: Date
+
+    public init(name: String, role: Role, createdAt: Date) {
+        self.name = name
+        self.role = role
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Model
+import Store
+import Web
+
+extension WageWatch {
+    struct User: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Manage the web UI's accounts (账号).", subcommands: [Add.self, List.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add an account; its password is read from standard input (not echoed at a terminal).")
+
+            @OptionGroup var global: GlobalOptions
+
+            @Argument(help: "The account's name: letters, digits, '.', '_' or '-', up to 64.")
+            var name: String
+
+            @Option(help: "Its role: petition (信访局), cyberspace (网信办), leader (领导) or admin (管理员).")
+            var role: Role
+
+            func validate() throws {
+                let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-"))
+                guard (1...64).contains(name.count), name.unicodeScalars.allSatisfy(allowed.contains) else {
+                    throw ValidationError("账号名只能含字母、数字、'.'、'_'、'-'，最长 64 (bad account name)")
+                }
+            }
+
+            func run() async throws {
+                let password = try PasswordInput.read(prompt: "\(name) 的密码 (password): ")
+                let hash = try Passwords.hash(password)
+                let database = try AppDatabase.open(path: global.database)
+                try database.addAccount(Account(name: name, role: role, createdAt: Date()), passwordHash: hash)
+                print("已添加账号 \(name)（\(role.label)）")
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the accounts and their roles.")
+
+            @OptionGroup var global: GlobalOptions
+
+            func run() async throws {
+                let accounts = try AppDatabase.open(path: global.database).accounts()
+                let rows = accounts.map { [$0.name, "\($0.role.rawValue) \($0.role.label)", "\($0.createdAt)"] }
+                print(TextTable(header: ["账号", "角色", "创建时间"], rows: rows).lines().joined(separator: "\n"))
+            }
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}
+
+/// A password from standard input: one line, without its line ending; at a terminal, the
+/// prompt goes to standard error and what is typed is not echoed.
+enum PasswordInput {
+    struct Missing: Error, CustomStringConvertible {
+        var description: String { "标准输入没有密码 (no password on standard input)" }
+    }
+
+    static func read(prompt: String) throws -> String {
+        let terminal = isatty(STDIN_FILENO) == 1
+        var saved = termios()
+        if terminal {
+            FileHandle.standardError.write(Data(prompt.utf8))
+            tcgetattr(STDIN_FILENO, &saved)
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+        }
+        defer {
+            if terminal {
+                tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+                FileHandle.standardError.write(Data("\n".utf8))
+            }
+        }
+        guard let line = readLine(strippingNewline: true) else { throw Missing() }
+        return line.hasSuffix("\r") ? String(line.dropLast()) : line
+    }
+}
