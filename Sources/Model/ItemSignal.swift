@@ -87,14 +87,4 @@ public struct ItemSignal: Sendable, Hashable {
         self.status = status
         self.closedAt = closedAt
     }
-
-    /// A wage claim (not 工程款) not yet settled.
-    @inlinable public var isOpenWageSignal: Bool {
-        isSignal && claim == .wage && !isResolved
-    }
-
-    /// The project the signal counts for: linked with confidence (not the review band).
-    @inlinable public var linkedProjectID: String? {
-        band == .link ? projectID : nil
-    }
 }

@@ -309,7 +309,7 @@ extension Monitor {
     /// (the register filters by filing day, item time and closing time).
     func registers(asOf days: [Day], windowDays: Int, now: Date, rules: RegisterRules) throws -> [RegisterReport] {
         guard let earliest = days.min(), let latest = days.max() else { return [] }
-        var register: RiskRegister? = try readRegister(from: earliest, to: latest, windowDays: windowDays, rules: rules)
+        let register = try readRegister(from: earliest, to: latest, windowDays: windowDays, rules: rules)
         let sourceHealth = try database.feedStates().values
             .compactMap { state in
                 state.healthWarning(at: now).map {
@@ -319,14 +319,14 @@ extension Monitor {
             }
             .sorted { $0.feed < $1.feed }
         let reports = days.map { day in
-            var report = register!.evaluate(asOf: day, windowDays: windowDays)
+            var report = register.evaluate(asOf: day, windowDays: windowDays)
             report.sourceHealth = sourceHealth
             return report
         }
         // Its inputs (hundreds of thousands of values for a city) are let go of on another
         // thread and the memory then handed back, so that a long-running process does not
         // keep its largest register's worth: the answer waits for neither.
-        let discarded = Discarded(register.take()!)
+        let discarded = Discarded(consume register)
         DispatchQueue.global(qos: .utility).async {
             discarded.drop()
             wagewatch_release_free_memory()

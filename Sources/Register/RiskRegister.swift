@@ -362,13 +362,15 @@ struct ProjectSignals {
 }
 
 extension UnsafePointer<ItemSignal> {
-    // The signal's own getters, for a signal read in place: a getter called on `pointee`
-    // runs on a copy of the whole signal.
+    // Read through the signal's address: a getter of `ItemSignal` called on `pointee`
+    // would run on a copy of the whole signal.
 
+    /// A wage claim (not 工程款) not yet settled (`ItemAssessment.isOpenWageSignal`).
     var isOpenWageSignal: Bool {
         pointee.isSignal && pointee.claim == .wage && !pointee.isResolved
     }
 
+    /// The project the signal counts for: linked with confidence (not the review band).
     var linkedProjectID: String? {
         pointee.band == .link ? pointee.projectID : nil
     }
@@ -653,27 +655,15 @@ struct LedgerVerdict {
 extension Sequence where Element: Hashable {
     /// The elements in order, each once.
     func uniqued() -> [Element] {
-        uniqued { $0 }
-    }
-}
-
-extension Sequence {
-    /// The elements in order, each the first with its key.
-    func uniqued<Key: Hashable>(by key: (Element) -> Key) -> [Element] {
         var result: [Element] = []
-        var keys: [Key] = []
         var iterator = makeIterator()
-        // A project's lists are short: keys compared one by one until 16 are kept, then hashed.
+        // A project's lists are short: compared one by one until 16 are kept, then hashed.
         while let element = iterator.next() {
-            let elementKey = key(element)
-            if !keys.contains(elementKey) {
-                keys.append(elementKey)
-                result.append(element)
-            }
-            if keys.count == 16 {
-                var seen = Set(keys)
+            if !result.contains(element) { result.append(element) }
+            if result.count == 16 {
+                var seen = Set(result)
                 while let element = iterator.next() {
-                    if seen.insert(key(element)).inserted { result.append(element) }
+                    if seen.insert(element).inserted { result.append(element) }
                 }
             }
         }

@@ -192,9 +192,8 @@ extension AppDatabase {
             let given = try db.cachedStatement(sql: columns + """
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            for (index, (verdict, lists)) in zip(prepared.verdicts, prepared.lists).enumerated() {
+            for ((verdict, lists), facts) in zip(zip(prepared.verdicts, prepared.lists), prepared.facts) {
                 let assessment = verdict.assessment
-                let facts = index < prepared.facts.count ? prepared.facts[index] : nil
                 var values = ParameterBinder(facts == nil ? fromItem : given)
                 values.bind(assessment.itemID)
                 values.bind(version)
@@ -488,8 +487,9 @@ public struct PreparedVerdicts: Sendable {
     /// - Parameter facts: for each verdict, what its item was stored with, when it was
     ///   stored just before (nil, or none at all: read from the item's row).
     public init(_ verdicts: [StoredAssessment], facts: [ItemFacts?] = []) {
+        precondition(facts.isEmpty || facts.count == verdicts.count, "facts for every verdict, or none")
         self.verdicts = verdicts
-        self.facts = facts
+        self.facts = facts.isEmpty ? Array(repeating: nil, count: verdicts.count) : facts
         lists = verdicts.map { verdict in
             (StoreCoding.json(verdict.assessment.firedRules), StoreCoding.json(verdict.assessment.matchedTerms),
              verdict.link.map { StoreCoding.json($0.evidence) }, StoreCoding.json(verdict.sites))
