@@ -177,8 +177,7 @@ extension Monitor {
     }
 
     /// Runs `work` on the store's own thread, off Swift's cooperative ones: SQLite holds
-    /// its thread while it writes, and a cycle's parsing and scoring tasks need those
-    /// threads meanwhile (a cycle run from a task of the pool would otherwise leave them one).
+    /// its thread while it writes, and work that blocks does not belong on those threads.
     private func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
             Self.storeQueue.async { continuation.resume(with: Result(catching: work)) }
