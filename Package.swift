@@ -19,6 +19,14 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
         // bcrypt for account passwords (its HummingbirdBcrypt product is a C library and one file).
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
+        // The web UI: HTTP server and router (without swift-configuration), and HTML templates
+        // that escape by default.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        // NIOEmbedded's test channel, for in-process router tests (HummingbirdTesting would build
+        // AsyncHTTPClient and BoringSSL for nothing).
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
     ],
     targets: [
         // libcurl as a system library; shim.h wraps the variadic setopt/getinfo calls.
@@ -67,16 +75,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The web UI's parts (so far: account passwords).
+        // The web UI: server, sessions, pages and their JSON twins.
         .target(
             name: "Web",
-            dependencies: ["Model", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]
+            dependencies: [
+                "Model", "Ingest", "Register", "Store", "Monitor", "Scoring",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [.copy("Templates"), .copy("Assets")]
         ),
         .executableTarget(
             name: "wagewatch",
             dependencies: [
-                "Model", "Ingest", "Scoring", "Register", "Store", "Monitor", "Web",
+                "Model", "Ingest", "Scoring", "Register", "Store", "Monitor", "Web", "ChineseConversion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -85,7 +101,16 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Model", "ChineseConversion", "Ingest"], exclude: ["Fixtures"]),
         .testTarget(name: "RegisterTests", dependencies: ["Register", "Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
-        .testTarget(name: "WebTests", dependencies: ["Web", "Model"]),
+        .testTarget(
+            name: "WebTests",
+            dependencies: [
+                "Web", "Model", "Store", "Monitor", "Register", "Scoring",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP"]),
     ],
     swiftLanguageModes: [.v6]

@@ -419,13 +419,20 @@ extension Monitor {
     /// The daily risk list (日报) of `asOf`: its register against the one of the day
     /// before, each as known on its own day. Story titles are the masked copies.
     public func dailyBrief(asOf: Day, windowDays: Int? = nil, now: Date = Date()) throws -> DailyBrief {
+        try registerAndBrief(asOf: asOf, windowDays: windowDays, now: now).brief
+    }
+
+    /// The register of `asOf` and its daily list, from one read of the store.
+    public func registerAndBrief(asOf: Day, windowDays: Int? = nil, now: Date = Date()) throws
+        -> (register: RegisterReport, brief: DailyBrief) {
         let rules = try loadRulebook().register
         let both = try registers(asOf: [asOf, asOf.adding(days: -1)], windowDays: windowDays ?? rules.windowDays,
                                  now: now, rules: rules)
-        return DailyBrief(today: both[0], yesterday: both[1]) { itemID in
+        let brief = DailyBrief(today: both[0], yesterday: both[1]) { itemID in
             guard let text = try? database.maskedText(ofItem: itemID) else { return "" }
             let title = text.title.trimmingCharacters(in: .whitespacesAndNewlines)
             return title.isEmpty ? String(text.content.prefix(40)) : title
         }
+        return (both[0], brief)
     }
 }

@@ -104,10 +104,16 @@ extension AppDatabase {
     }
 
     /// The display copies of title and content: an empty copy stands for the text itself.
-    private static let displayColumns = """
-        CASE WHEN title_masked = '' THEN title ELSE title_masked END,
-        CASE WHEN content_masked = '' THEN content ELSE content_masked END
-        """
+    static let displayColumns = displayColumns(of: nil)
+
+    /// The same of the table named `table` in a join, as `shown_title`, `shown_content`.
+    static func displayColumns(of table: String?) -> String {
+        let prefix = table.map { $0 + "." } ?? ""
+        return """
+            CASE WHEN \(prefix)title_masked = '' THEN \(prefix)title ELSE \(prefix)title_masked END AS shown_title,
+            CASE WHEN \(prefix)content_masked = '' THEN \(prefix)content ELSE \(prefix)content_masked END AS shown_content
+            """
+    }
 
     /// The earlier texts of an item its source changed, oldest first, masked.
     public func maskedHistory(ofItem id: String) throws -> [(title: String, content: String, replacedAt: Date)] {

@@ -202,6 +202,93 @@ extension AppDatabase {
                 table.column("created_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v8: web sessions, review decisions, audit log, search") { db in
+            // Signed-in browsers: a random id (the cookie) per session, its CSRF token and expiry.
+            try db.create(table: "session") { table in
+                table.primaryKey("id", .text)
+                table.column("account", .text).notNull().references("account", onDelete: .cascade)
+                table.column("csrf", .text).notNull()
+                table.column("created_at", .datetime).notNull()
+                table.column("expires_at", .datetime).notNull()
+            }
+            // What the petition bureau decided on an item, on top of the scorer's verdict: a
+            // rejection (not wage arrears), a project (confirmed or relinked), a claim kind
+            // (工程款 dispute), a follow-up. One row per item, each decision added to it.
+            try db.create(table: "review") { table in
+                table.primaryKey("item_id", .text).references("item", onDelete: .cascade)
+                table.column("rejected", .boolean).notNull().defaults(to: false)
+                table.column("project_id", .text)
+                table.column("claim", .text)
+                table.column("followed_up_at", .datetime)
+                table.column("decided_by", .text).notNull()
+                table.column("decided_at", .datetime).notNull()
+            }
+            // Who is looking at an item in the review queue.
+            try db.create(table: "review_claim") { table in
+                table.primaryKey("item_id", .text).references("item", onDelete: .cascade)
+                table.column("account", .text).notNull()
+                table.column("claimed_at", .datetime).notNull()
+            }
+            // Who did what, when and why; never edited.
+            try db.create(table: "audit") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("at", .datetime).notNull()
+                table.column("account", .text).notNull()
+                table.column("role", .text).notNull()
+                table.column("action", .text).notNull()
+                table.column("item_id", .text).indexed()
+                table.column("project_id", .text)
+                table.column("reason", .text).notNull()
+            }
+            // A decision holds over every later verdict of the scorer (new rules, a changed
+            // text, a rescore): applied after each verdict is written, and after the petition's
+            // own state is copied beside it (a follow-up counts as handled from its time).
+            try db.execute(sql: """
+                CREATE TRIGGER assessment_follows_review AFTER INSERT ON assessment
+                WHEN EXISTS (SELECT 1 FROM review WHERE item_id = NEW.item_id)
+                BEGIN
+                    \(Self.applyReview(to: "NEW.item_id"));
+                END
+                """)
+            try db.execute(sql: "DROP TRIGGER assessment_follows_petition")
+            try db.execute(sql: """
+                CREATE TRIGGER assessment_follows_petition AFTER UPDATE OF status, closed_at ON item
+                WHEN NEW.kind = 'petition'
+                BEGIN
+                    UPDATE assessment SET status = NEW.status,
+                        closed_at = coalesce(NEW.closed_at, (SELECT followed_up_at FROM review WHERE item_id = NEW.id))
+                    WHERE item_id = NEW.id;
+                END
+                """)
+            // The register's project page reads a project's verdicts by time.
+            try db.execute(sql: "DROP INDEX assessment_on_project_id")
+            try db.execute(sql: "CREATE INDEX assessment_on_project_time ON assessment(project_id, at)")
+            // Search: stored texts (masked, folded) as overlapping character pairs, so that a
+            // two-character term such as 欠薪 is found (SQLite's trigram tokenizer cannot).
+            // Rows are keyed by the item's rowid; `search_state` keeps how far indexing got.
+            try db.execute(sql: "CREATE VIRTUAL TABLE search_bigram USING fts5(text, tokenize = 'unicode61')")
+            try db.create(table: "search_state") { table in
+                table.primaryKey("id", .integer)
+                table.column("item_rowid", .integer).notNull()
+                table.column("version_id", .integer).notNull()
+            }
+            try db.execute(sql: "INSERT INTO search_state (id, item_rowid, version_id) VALUES (1, 0, 0)")
+        }
         return migrator
+    }
+
+    /// SQL that lays an item's review decision over its stored verdict.
+    static func applyReview(to itemID: String) -> String {
+        """
+        UPDATE assessment SET
+            is_signal = assessment.is_signal AND NOT r.rejected,
+            project_id = coalesce(r.project_id, assessment.project_id),
+            link_band = CASE WHEN r.project_id IS NULL THEN assessment.link_band ELSE 'link' END,
+            link_confidence = CASE WHEN r.project_id IS NULL THEN assessment.link_confidence ELSE 1.0 END,
+            claim = coalesce(r.claim, assessment.claim),
+            closed_at = CASE WHEN assessment.kind = 'petition' THEN coalesce(assessment.closed_at, r.followed_up_at)
+                             ELSE assessment.closed_at END
+        FROM review AS r WHERE r.item_id = assessment.item_id AND assessment.item_id = \(itemID)
+        """
     }
 }

@@ -146,6 +146,10 @@ public enum StoreError: Error, CustomStringConvertible {
     case missingItem(String)
     /// An account was to be added under a name already taken.
     case accountExists(String)
+    /// A link was to be confirmed on an item the scorer linked to no project.
+    case noLinkToConfirm(String)
+    /// An item was to be relinked to a project the registry does not hold.
+    case unknownProject(String)
 
     public var description: String {
         switch self {
@@ -155,6 +159,10 @@ public enum StoreError: Error, CustomStringConvertible {
             "no stored item \(id) to keep a verdict on"
         case let .accountExists(name):
             "账号 \(name) 已存在 (an account named \(name) exists already)"
+        case let .noLinkToConfirm(id):
+            "线索 \(id) 未关联任何项目，无法确认关联 (item \(id) is linked to no project to confirm)"
+        case let .unknownProject(id):
+            "项目库中没有项目 \(id) (no registry project \(id))"
         }
     }
 }

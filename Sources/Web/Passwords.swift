@@ -3,7 +3,7 @@ import HummingbirdBcrypt
 /// Account passwords: bcrypt hashes (cost 12), and the rule a new password must meet.
 public enum Passwords {
     /// bcrypt's cost: 2^12 rounds, about a quarter of a second on this kind of machine.
-    static let cost: UInt8 = 12
+    public static let cost: UInt8 = 12
 
     /// Why a password cannot be used.
     public enum Refusal: Error, Equatable, CustomStringConvertible {
@@ -22,8 +22,9 @@ public enum Passwords {
     public static let minimumLength = 10
     public static let maximumBytes = 72
 
-    /// The hash to store for `password`, after checking it may be used.
-    public static func hash(_ password: String) throws(Refusal) -> String {
+    /// The hash to store for `password`, after checking it may be used. Tests may ask for
+    /// a lower `cost` (4 to 31).
+    public static func hash(_ password: String, cost: UInt8 = Passwords.cost) throws(Refusal) -> String {
         guard password.count >= minimumLength else { throw .tooShort(minimum: minimumLength) }
         guard password.utf8.count <= maximumBytes else { throw .tooLong(maximumBytes: maximumBytes) }
         return Bcrypt.hash(password, cost: cost)

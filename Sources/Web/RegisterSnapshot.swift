@@ -1,0 +1,129 @@
+import Foundation
+import Model
+import Monitor
+import Register
+import Store
+import Synchronization
+
+/// The register as the pages read it: made once per change of the store (not per request;
+/// at 100,000 projects it takes a second or two), then only looked up.
+public struct RegisterSnapshot: Sendable {
+    public var asOf: Day
+    public var madeAt: Date
+    /// Counts up with every snapshot made by one keeper.
+    public var generation: Int
+    public var register: RegisterReport
+    public var brief: DailyBrief
+    /// Position of each project in `register.projects`.
+    var projectIndex: [String: Int]
+    /// The review queue: undecided review-band signals and flagged projects' undecided
+    /// signals, newest first.
+    var queue: [QueueCandidate]
+
+    func project(_ id: String) -> RegisterReport.ProjectEntry? {
+        projectIndex[id].map { register.projects[$0] }
+    }
+
+    /// Makes the snapshot of `asOf` from the store.
+    static func make(monitor: Monitor, asOf: Day, now: Date, generation: Int) throws -> RegisterSnapshot {
+        let (register, brief) = try monitor.registerAndBrief(asOf: asOf, now: now)
+        var projectIndex: [String: Int] = [:]
+        projectIndex.reserveCapacity(register.projects.count)
+        for (index, entry) in register.projects.enumerated() where projectIndex[entry.projectID] == nil {
+            projectIndex[entry.projectID] = index
+        }
+        let evidence = register.projects.lazy.filter { !$0.flags.isEmpty }.flatMap(\.evidence)
+        let windowStart = asOf.adding(days: -(register.windowDays - 1)).start
+        let queue = try monitor.database.queueCandidates(from: windowStart, until: asOf.adding(days: 1).start,
+                                                          evidence: Array(evidence))
+            .sorted { ($0.at, $0.itemID) > ($1.at, $1.itemID) }
+        return RegisterSnapshot(asOf: asOf, madeAt: now, generation: generation, register: register, brief: brief,
+                                projectIndex: projectIndex, queue: queue)
+    }
+}
+
+/// Keeps the latest snapshot and makes a new one when the store changed (a commit of
+/// another process, seen through SQLite's `data_version`; a review decision of this one,
+/// told through `refresh()`) or the day turned. Snapshots are made on a dispatch thread,
+/// never on one of Swift's cooperative threads, which serve the requests meanwhile.
+public final class SnapshotKeeper: Sendable {
+    private let monitor: Monitor
+    private let asOf: @Sendable () -> Day
+    private let now: @Sendable () -> Date
+    private let state = Mutex<State>(State())
+    private let making = DispatchQueue(label: "wagewatch.snapshot")
+
+    private struct State {
+        var snapshot: RegisterSnapshot?
+        var generation = 0
+        var dataVersion: Int?
+        var lastError: String?
+    }
+
+    /// - Parameters:
+    ///   - asOf: the day the register is for (today, Asia/Shanghai; fixed in tests).
+    public init(monitor: Monitor, asOf: @escaping @Sendable () -> Day = { Day(containing: Date()) },
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.monitor = monitor
+        self.asOf = asOf
+        self.now = now
+    }
+
+    /// The latest snapshot, nil until the first is made.
+    public var current: RegisterSnapshot? { state.withLock { $0.snapshot } }
+
+    /// Why the latest attempt failed, if it did.
+    public var lastError: String? { state.withLock { $0.lastError } }
+
+    /// Makes a new snapshot now, and waits for it.
+    @discardableResult
+    public func refresh() async throws -> RegisterSnapshot {
+        try await withCheckedThrowingContinuation { continuation in
+            making.async {
+                continuation.resume(with: Result { try self.make() })
+            }
+        }
+    }
+
+    /// Makes a new snapshot if the store changed or the day turned since the last one.
+    public func refreshIfStale() async throws {
+        let version = try monitor.database.dataVersion()
+        let stale = state.withLock { state in
+            state.snapshot == nil || state.dataVersion != version || state.snapshot?.asOf != asOf()
+        }
+        if stale { try await refresh() }
+    }
+
+    /// Runs on `making` only: one snapshot at a time.
+    private func make() throws -> RegisterSnapshot {
+        let version = try monitor.database.dataVersion()
+        let generation = state.withLock { state in
+            state.generation += 1
+            return state.generation
+        }
+        do {
+            let snapshot = try RegisterSnapshot.make(monitor: monitor, asOf: asOf(), now: now(), generation: generation)
+            state.withLock { state in
+                if (state.snapshot?.generation ?? 0) < generation { state.snapshot = snapshot }
+                state.dataVersion = version
+                state.lastError = nil
+            }
+            return snapshot
+        } catch {
+            state.withLock { $0.lastError = "\(error)" }
+            throw error
+        }
+    }
+
+    /// Checks for changes every `interval` until the task is cancelled.
+    public func keepFresh(every interval: Duration) async {
+        while !Task.isCancelled {
+            do {
+                try await refreshIfStale()
+            } catch {
+                monitor.logger.error("register snapshot failed: \(error)")
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}

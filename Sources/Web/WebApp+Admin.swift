@@ -1,0 +1,123 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Ingest
+import Model
+import Register
+import Store
+
+/// Sources (feed health), search, the audit log and accounts.
+extension WebApp {
+    struct SourcesPage: Codable, Sendable {
+        struct Feed: Codable, Sendable {
+            struct Day: Codable, Sendable { var day: String; var count: Int }
+            var feedID: String
+            var lastAttempt: String
+            var lastSuccess: String
+            var lastError: String?
+            var errorCount: Int
+            var warning: String?
+            var days: [Day]
+        }
+        var feeds: [Feed]
+        var snapshotMadeAt: String
+        var snapshotError: String?
+    }
+
+    struct SearchPage: Codable, Sendable {
+        struct Hit: Codable, Sendable { var itemID: String; var at: String; var kind: String; var channel: String; var title: String; var band: String; var projectID: String? }
+        var q: String
+        var searched: Bool
+        var note: String?
+        var results: [Hit]
+    }
+
+    struct AuditPage: Codable, Sendable {
+        struct Line: Codable, Sendable { var at: String; var account: String; var role: String; var action: String; var itemID: String?; var projectID: String?; var reason: String }
+        var entries: [Line]
+        var page: Int
+        var previousPage: Int?
+        var nextPage: Int?
+    }
+
+    struct AccountsPage: Codable, Sendable {
+        struct Line: Codable, Sendable { var name: String; var role: String; var createdAt: String }
+        var accounts: [Line]
+    }
+
+    func addAdminRoutes(to router: Router<WebContext>) {
+        page(router, "/sources", roles: Self.roles(of: "/sources"), template: "sources", title: "数据源") { _, _, _ in
+            let now = now()
+            let today = Day(containing: now)
+            let since = today.adding(days: -13)
+            let counts = try database.itemsPerFeedAndDay(since: since.start)
+            let states = try database.feedStates()
+            let catalog = (try? FeedCatalog.load(directory: monitor.feedsDirectory).feeds.map(\.id)) ?? []
+            let ids = Set(catalog).union(states.keys).union(counts.keys).sorted()
+            let snapshot = keeper.current
+            return SourcesPage(
+                feeds: ids.map { id in
+                    let state = states[id]
+                    return SourcesPage.Feed(
+                        feedID: id, lastAttempt: Labels.time(state?.lastAttempt), lastSuccess: Labels.time(state?.lastSuccess),
+                        lastError: state?.lastError, errorCount: state?.errorCount ?? 0,
+                        warning: state?.healthWarning(at: now),
+                        days: (0..<14).map { offset in
+                            let day = since.adding(days: offset)
+                            return SourcesPage.Feed.Day(day: "\(day.month)/\(day.day)", count: counts[id]?[day] ?? 0)
+                        })
+                },
+                snapshotMadeAt: Labels.time(snapshot?.madeAt), snapshotError: keeper.lastError)
+        }
+        page(router, "/search", roles: Self.roles(of: "/search"), template: "search", title: "检索") { request, _, _ in
+            let text = request.query.text("q") ?? ""
+            guard !text.isEmpty else { return SearchPage(q: "", searched: false, note: nil, results: []) }
+            guard text.count <= 100 else { throw WebError.badRequest("检索词不能超过 100 字（字段 q）") }
+            let ids = try database.search(text, limit: 100, fold: fold)
+            let note = SearchTextNote.note(for: text)
+            return SearchPage(q: text, searched: true, note: note, results: try database.headlines(of: ids).map {
+                SearchPage.Hit(itemID: $0.itemID, at: Labels.time($0.at), kind: Labels.kind($0.kind),
+                               channel: Labels.channel($0.channel), title: $0.title, band: Labels.band($0.band),
+                               projectID: $0.projectID)
+            })
+        }
+        page(router, "/audit", roles: Self.roles(of: "/audit"), template: "audit", title: "操作日志") { request, _, _ in
+            let page = pageNumber(request)
+            let size = settings.pageSize
+            let entries = try database.auditEntries(limit: size + 1, offset: (page - 1) * size)
+            return AuditPage(entries: entries.prefix(size).map(Self.auditLine), page: page,
+                             previousPage: page > 1 ? page - 1 : nil, nextPage: entries.count > size ? page + 1 : nil)
+        }
+        router.get("/audit.csv") { request, _ in
+            try await answer(request, roles: Self.roles(of: "/audit"), json: false) { _ in
+                var rows = [["时间", "账号", "角色", "操作", "线索", "项目", "理由"]]
+                rows += try database.auditEntries().map {
+                    [Labels.time($0.at), $0.account, $0.role, $0.actionLabel, $0.itemID ?? "", $0.projectID ?? "", $0.reason]
+                }
+                return Response(status: .ok, headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"wagewatch-audit.csv\"",
+                    .cacheControl: "no-store",
+                ], body: .init(byteBuffer: ByteBuffer(string: ExcelCSV.document(rows))))
+            }
+        }
+        page(router, "/accounts", roles: Self.roles(of: "/accounts"), template: "accounts", title: "账号") { _, _, _ in
+            AccountsPage(accounts: try database.accounts().map {
+                AccountsPage.Line(name: $0.name, role: $0.role.label, createdAt: Labels.time($0.createdAt))
+            })
+        }
+    }
+
+    static func auditLine(_ entry: AuditEntry) -> AuditPage.Line {
+        AuditPage.Line(at: Labels.time(entry.at), account: entry.account,
+                       role: Role(rawValue: entry.role)?.label ?? entry.role, action: entry.actionLabel,
+                       itemID: entry.itemID, projectID: entry.projectID, reason: entry.reason)
+    }
+}
+
+/// What the search page says about a query it handles specially.
+enum SearchTextNote {
+    static func note(for text: String) -> String? {
+        SearchText.query(text) == nil ? "单字检索只查最近的 20000 条线索" : nil
+    }
+}

@@ -1,0 +1,271 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Model
+import Register
+import Store
+
+/// The register's pages: the daily list (网信办), the register and the scorecard (leaders),
+/// a project with its timeline.
+extension WebApp {
+    struct FlagLine: Codable, Sendable {
+        var flag: String
+        var label: String
+        var reason: String
+        var items: [String]
+        var reports: [String]
+    }
+
+    struct ProjectLine: Codable, Sendable {
+        var projectID: String
+        var name: String
+        var department: String
+        var township: String?
+        var sensitive: Bool
+        var flags: String
+        var reported: String
+        var petitions: Int
+        var posts: Int
+        var stories: Int
+        var score: String
+
+        init(_ entry: RegisterReport.ProjectEntry) {
+            projectID = entry.projectID
+            name = entry.name
+            department = entry.department
+            township = entry.township
+            sensitive = entry.sensitive
+            flags = entry.flags.map(\.label).joined(separator: "、")
+            reported = entry.reported.label
+            petitions = entry.signals.petitions
+            posts = entry.signals.posts
+            stories = entry.signals.stories
+            score = Labels.number(entry.weightedScore)
+        }
+    }
+
+    /// A bar chart or timeline drawn as inline SVG: every figure placed here, the template
+    /// only writes them out.
+    struct Chart: Codable, Sendable {
+        struct Bar: Codable, Sendable {
+            var x: String; var y: String; var width: String; var height: String; var label: String; var value: Int
+        }
+        struct Mark: Codable, Sendable {
+            var x: String; var label: String; var arrears: Bool
+        }
+        var width: Int
+        var height: Int
+        var bars: [Bar]
+        var marks: [Mark]
+        var axis: [Mark]
+    }
+
+    struct DailyPage: Codable, Sendable {
+        struct Change: Codable, Sendable { var projectID: String; var name: String; var department: String; var label: String; var reason: String }
+        struct Riser: Codable, Sendable { var projectID: String; var name: String; var department: String; var previous: String; var current: String }
+        struct Story: Codable, Sendable { var projectID: String; var name: String; var title: String; var copies: Int; var platforms: String; var escalating: Bool; var lastSeen: String }
+        var asOf: String
+        var windowDays: Int
+        var flaggedProjects: Int
+        var escalatingProjects: Int
+        var signalsToday: Int
+        var newFlags: [Change]
+        var clearedFlags: [Change]
+        var risers: [Riser]
+        var topStories: [Story]
+        var chart: Chart
+        var sourceWarnings: [String]
+    }
+
+    struct RegisterPage: Codable, Sendable {
+        var asOf: String
+        var windowDays: Int
+        var projects: [ProjectLine]
+        var unregistered: [RegisterReport.UnregisteredEntry]
+        var total: Int
+        var page: Int
+        var pages: Int
+        var previousPage: Int?
+        var nextPage: Int?
+    }
+
+    struct ProjectPage: Codable, Sendable {
+        struct Report: Codable, Sendable { var id: String; var period: String; var status: String; var workers: Int?; var owed: String?; var filedOn: String; var commitment: Bool }
+        struct Line: Codable, Sendable { var itemID: String; var at: String; var kind: String; var channel: String; var title: String; var band: String; var level: String }
+        var projectID: String
+        var name: String
+        var aliases: String
+        var department: String
+        var township: String?
+        var builder: String?
+        var contractor: String?
+        var subcontractors: String
+        var funding: String
+        var status: String
+        var sensitive: Bool
+        var reported: String
+        var flags: [FlagLine]
+        var chart: Chart
+        var reports: [Report]
+        var items: [Line]
+        var asOf: String
+    }
+
+    struct ScorecardPage: Codable, Sendable {
+        struct Line: Codable, Sendable {
+            var department: String; var projects: Int; var flagged: Int; var underreported: Int
+            var contradicted: Int; var missing: Int; var rejected: Int; var late: Int; var barWidth: String
+        }
+        var asOf: String
+        var departments: [Line]
+        var townships: [Line]
+    }
+
+    struct DepartmentPage: Codable, Sendable {
+        struct Rejected: Codable, Sendable { var file: String; var row: Int; var column: String?; var reason: String }
+        var department: String
+        var asOf: String
+        var projects: [ProjectLine]
+        var rejected: [Rejected]
+    }
+
+    func addRegisterRoutes(to router: Router<WebContext>) {
+        page(router, "/daily", roles: Self.roles(of: "/daily"), template: "daily", title: "欠薪风险日报") { _, _, _ in
+            try await dailyPage()
+        }
+        page(router, "/register", roles: Self.roles(of: "/register"), template: "register", title: "风险台账") { request, _, _ in
+            let snapshot = try await snapshot()
+            let flagged = snapshot.register.projects.filter { !$0.flags.isEmpty }
+            let size = settings.pageSize
+            let pages = max(1, (flagged.count + size - 1) / size)
+            let page = min(pageNumber(request), pages)
+            return RegisterPage(
+                asOf: snapshot.asOf.description, windowDays: snapshot.register.windowDays,
+                projects: flagged.dropFirst((page - 1) * size).prefix(size).map(ProjectLine.init),
+                unregistered: snapshot.register.unregistered, total: flagged.count, page: page, pages: pages,
+                previousPage: page > 1 ? page - 1 : nil, nextPage: page < pages ? page + 1 : nil)
+        }
+        page(router, "/projects/:id", roles: Set(Role.allCases), template: "project", title: "项目详情") { _, context, _ in
+            try await projectPage(id: try context.pathParameter("id"))
+        }
+        page(router, "/scorecard", roles: Self.roles(of: "/scorecard"), template: "scorecard", title: "部门排名") { _, _, _ in
+            let snapshot = try await snapshot()
+            return ScorecardPage(asOf: snapshot.asOf.description,
+                                 departments: Self.scoreLines(snapshot.register.departments),
+                                 townships: Self.scoreLines(snapshot.register.townships))
+        }
+        page(router, "/scorecard/:department", roles: Self.roles(of: "/scorecard"), template: "department",
+             title: "部门详情") { _, context, _ in
+            let department = try context.pathParameter("department")
+            let snapshot = try await snapshot()
+            guard snapshot.register.departments.contains(where: { $0.department == department }) else {
+                throw WebError.notFound("部门 \(department)")
+            }
+            let projects = snapshot.register.projects.filter { $0.department == department }
+            let rejected = try database.rejections().filter { $0.department == department }
+            return DepartmentPage(
+                department: department, asOf: snapshot.asOf.description,
+                projects: projects.sorted { ($0.flags.isEmpty ? 1 : 0, $0.projectID) < ($1.flags.isEmpty ? 1 : 0, $1.projectID) }
+                    .prefix(500).map(ProjectLine.init),
+                rejected: rejected.map { DepartmentPage.Rejected(file: $0.file, row: $0.row, column: $0.column, reason: $0.reason) })
+        }
+    }
+
+    static func scoreLines(_ entries: [RegisterReport.DepartmentEntry]) -> [ScorecardPage.Line] {
+        let widest = max(1, entries.map(\.flagged).max() ?? 1)
+        return entries.map {
+            ScorecardPage.Line(department: $0.department, projects: $0.projects, flagged: $0.flagged,
+                               underreported: $0.underreported, contradicted: $0.contradictedCommitments,
+                               missing: $0.reportsMissing, rejected: $0.rowsRejected, late: $0.lateFilings,
+                               barWidth: String(format: "%.1f", 200.0 * Double($0.flagged) / Double(widest)))
+        }
+    }
+
+    func dailyPage() async throws -> DailyPage {
+        let snapshot = try await snapshot()
+        let brief = snapshot.brief
+        func change(_ change: DailyBrief.FlagChange) -> DailyPage.Change {
+            DailyPage.Change(projectID: change.projectID, name: change.name, department: change.department,
+                             label: change.label, reason: change.reason)
+        }
+        return DailyPage(
+            asOf: brief.asOf.description, windowDays: brief.windowDays, flaggedProjects: brief.flaggedProjects,
+            escalatingProjects: brief.escalatingProjects, signalsToday: brief.signalsToday,
+            newFlags: brief.newFlags.map(change), clearedFlags: brief.clearedFlags.map(change),
+            risers: brief.risers.map {
+                DailyPage.Riser(projectID: $0.projectID, name: $0.name, department: $0.department,
+                                previous: Labels.number($0.previous), current: Labels.number($0.current))
+            },
+            topStories: brief.topStories.map {
+                DailyPage.Story(projectID: $0.projectID, name: $0.name, title: $0.title, copies: $0.spread.copies,
+                                platforms: $0.spread.platforms.map(Labels.channel).joined(separator: "、"),
+                                escalating: $0.escalating, lastSeen: Labels.time($0.spread.lastSeen))
+            },
+            chart: Self.timeline(counts: brief.signalsPerDay, lastDay: brief.asOf, reports: []),
+            sourceWarnings: snapshot.register.sourceHealth.map { "\($0.feed)：\($0.warning)" })
+    }
+
+    func projectPage(id: String) async throws -> ProjectPage {
+        guard let project = try database.project(id: id) else { throw WebError.notFound("项目 \(id)") }
+        let snapshot = try await snapshot()
+        let entry = snapshot.project(id)
+        // Ninety days of signals against the monthly ledger rows.
+        let first = snapshot.asOf.adding(days: -89)
+        let perDay = try database.signalsPerDay(ofProject: id, from: first.start, until: snapshot.asOf.adding(days: 1).start)
+        let counts = (0..<90).map { perDay[first.adding(days: $0)] ?? 0 }
+        let reports = try database.reports(ofProject: id)
+        let items = try database.headlines(ofProject: id, limit: settings.pageSize)
+        return ProjectPage(
+            projectID: project.id, name: project.name, aliases: project.aliases.joined(separator: "、"),
+            department: project.department, township: project.township, builder: project.builder,
+            contractor: project.contractor, subcontractors: project.subcontractors.joined(separator: "、"),
+            funding: Labels.funding(project.funding), status: Labels.status(project.status), sensitive: project.isSensitive,
+            reported: entry?.reported.label ?? "—",
+            flags: (entry?.flagEvidence ?? []).map {
+                FlagLine(flag: $0.flag.rawValue, label: $0.flag.label, reason: $0.reason, items: $0.items, reports: $0.reports)
+            },
+            chart: Self.timeline(counts: counts, lastDay: snapshot.asOf, reports: reports),
+            reports: reports.map {
+                ProjectPage.Report(id: $0.id, period: $0.period.description, status: Labels.reportStatus($0.status),
+                                   workers: $0.workers, owed: $0.amountOwed.map { Labels.number($0) + " 元" },
+                                   filedOn: $0.filedOn.description, commitment: $0.commitment == true)
+            },
+            items: items.map {
+                ProjectPage.Line(itemID: $0.itemID, at: Labels.time($0.at), kind: Labels.kind($0.kind),
+                                 channel: Labels.channel($0.channel), title: $0.title, band: Labels.band($0.band),
+                                 level: Labels.level($0.level))
+            },
+            asOf: snapshot.asOf.description)
+    }
+
+    /// Signals per day as bars ending on `lastDay`, the ledger rows as marks at the day they
+    /// were filed (red when they report arrears), dates under the first day of each month.
+    static func timeline(counts: [Int], lastDay: Day, reports: [DepartmentReport]) -> Chart {
+        let width = 720, height = 160, plotHeight = 120.0
+        let step = Double(width) / Double(max(1, counts.count))
+        let top = Double(max(1, counts.max() ?? 1))
+        let firstDay = lastDay.adding(days: -(counts.count - 1))
+        let bars = counts.enumerated().map { offset, count in
+            let barHeight = plotHeight * Double(count) / top
+            return Chart.Bar(x: String(format: "%.1f", Double(offset) * step), y: String(format: "%.1f", plotHeight - barHeight),
+                             width: String(format: "%.1f", max(1, step - 1)), height: String(format: "%.1f", barHeight),
+                             label: "\(firstDay.adding(days: offset))：\(count) 条", value: count)
+        }
+        func x(_ day: Day) -> Double? {
+            let offset = day.ordinal - firstDay.ordinal
+            return (0..<counts.count).contains(offset) ? (Double(offset) + 0.5) * step : nil
+        }
+        let marks = reports.compactMap { report -> Chart.Mark? in
+            x(report.filedOn).map {
+                Chart.Mark(x: String(format: "%.1f", $0), label: "\(report.period) 月报：\(Labels.reportStatus(report.status))",
+                           arrears: report.status == .arrears)
+            }
+        }
+        let axis = (0..<counts.count).compactMap { offset -> Chart.Mark? in
+            let day = firstDay.adding(days: offset)
+            guard day.day == 1 || offset == 0 else { return nil }
+            return Chart.Mark(x: String(format: "%.1f", Double(offset) * step), label: "\(day.month)/\(day.day)", arrears: false)
+        }
+        return Chart(width: width, height: height, bars: bars, marks: marks, axis: axis)
+    }
+}

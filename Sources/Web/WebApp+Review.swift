@@ -1,0 +1,282 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Model
+import Register
+import Store
+
+/// The review queue (信访局), the item page, and the reviewers' actions.
+extension WebApp {
+    struct Option: Codable, Sendable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct QueueRow: Codable, Sendable {
+        var itemID: String
+        var at: String
+        var kind: String
+        var channel: String
+        var title: String
+        var projectID: String?
+        var projectName: String?
+        var department: String?
+        var flags: String
+        var band: String
+        var level: String
+        var claimedBy: String?
+    }
+
+    struct QueuePage: Codable, Sendable {
+        var asOf: String
+        var project: String
+        var department: String
+        var flagOptions: [Option]
+        var channelOptions: [Option]
+        var rows: [QueueRow]
+        var total: Int
+        var page: Int
+        var pages: Int
+        var previousPage: Int?
+        var nextPage: Int?
+        var query: String
+    }
+
+    struct Segment: Codable, Sendable {
+        var text: String
+        var mark: Bool
+    }
+
+    struct ItemPage: Codable, Sendable {
+        struct Rule: Codable, Sendable { var id: String; var title: String }
+        struct Evidence: Codable, Sendable { var kind: String; var text: String }
+        struct Copy: Codable, Sendable { var itemID: String; var title: String; var at: String; var channel: String; var current: Bool }
+        struct History: Codable, Sendable { var at: String; var account: String; var action: String; var reason: String; var projectID: String }
+
+        var itemID: String
+        var kind: String
+        var channel: String
+        var at: String
+        var url: String?
+        var author: String?
+        var personalData: Bool
+        var petitioner: String?
+        var phone: String?
+        var respondent: String?
+        var location: String?
+        var people: Int?
+        var amount: String?
+        var status: String?
+        var handlingUnit: String?
+        var title: [Segment]
+        var content: [Segment]
+        var matchedTerms: [String]
+        var isSignal: Bool
+        var level: String
+        var score: String
+        var claim: String
+        var rules: [Rule]
+        var projectID: String?
+        var projectName: String?
+        var band: String
+        var confidence: String?
+        var evidence: [Evidence]
+        var sites: [String]
+        var story: String
+        var copies: [Copy]
+        var history: [History]
+        var claimedBy: String?
+        var claimedAt: String?
+        var canReview: Bool
+        var actions: [Option]
+        var reviewed: Bool
+    }
+
+    func addReviewRoutes(to router: Router<WebContext>) {
+        page(router, "/queue", roles: Self.roles(of: "/queue"), template: "queue", title: "审核队列") { request, _, _ in
+            try await queuePage(request)
+        }
+        page(router, "/items/:id", roles: Set(Role.allCases), template: "item", title: "线索详情") { _, context, session in
+            try await itemPage(id: try context.pathParameter("id"), session: session)
+        }
+        page(router, "/projects", roles: Set(Role.allCases), template: "projects", title: "项目查询") { request, _, _ in
+            let text = request.query.text("q") ?? ""
+            let projects = text.isEmpty ? [] : try database.projects(matching: text, limit: 20)
+            return ProjectsPage(q: text, projects: projects.map(ProjectSummary.init))
+        }
+        action(router, "/items/:id/claim", roles: [.petition]) { _, context, session, _, isJSON in
+            let id = try context.pathParameter("id")
+            switch try database.claim(itemID: id, by: session.account, now: now(), lease: settings.claimLease) {
+            case .claimed:
+                return isJSON ? try json(["claimed_by": session.account.name]) : redirect(to: "/items/\(Self.percentEncoded(id))")
+            case .heldBy(let claim):
+                throw WebError(status: .conflict, message: "\(claim.account) 正在审核此线索（\(Labels.time(claim.claimedAt)) 认领）")
+            }
+        }
+        action(router, "/items/:id/review", roles: [.petition]) { _, context, session, form, isJSON in
+            let id = try context.pathParameter("id")
+            guard let actionText = form["action"], let action = ReviewAction(rawValue: actionText) else {
+                throw WebError.badRequest("请选择处理动作（字段 action）")
+            }
+            guard let reason = form.text("reason") else {
+                throw WebError.badRequest("请填写处理理由（字段 reason）")
+            }
+            guard reason.count <= 500 else { throw WebError.badRequest("处理理由不能超过 500 字（字段 reason）") }
+            var projectID: String?
+            if action == .relink {
+                guard let target = form.text("project") else { throw WebError.badRequest("改挂项目须填写项目编号、名称或别名（字段 project）") }
+                let found = try database.projects(matching: target, limit: 5)
+                let exact = found.filter { $0.id == target || $0.name == target || $0.aliases.contains(target) }
+                guard let chosen = exact.count == 1 ? exact[0] : (found.count == 1 ? found[0] : nil) else {
+                    let names = found.map { "\($0.id) \($0.name)" }.joined(separator: "、")
+                    throw WebError.badRequest(found.isEmpty ? "项目库中找不到“\(target)”（字段 project）"
+                                                            : "“\(target)”对应多个项目：\(names)，请填写项目编号（字段 project）")
+                }
+                projectID = chosen.id
+            }
+            if try database.headlines(of: [id]).isEmpty { throw WebError.notFound("线索 \(id)") }
+            if let claim = try database.claims(of: [id], now: now(), lease: settings.claimLease)[id],
+               claim.account != session.account.name {
+                throw WebError(status: .conflict, message: "\(claim.account) 正在审核此线索，请稍后")
+            }
+            try database.review(itemID: id, action: action, projectID: projectID, reason: reason, by: session.account, now: now())
+            // The register takes the decision in at once: the next page shows it.
+            try await keeper.refresh()
+            return isJSON ? try json(["ok": true]) : redirect(to: "/items/\(Self.percentEncoded(id))")
+        }
+    }
+
+    func queuePage(_ request: Request) async throws -> QueuePage {
+        let snapshot = try await snapshot()
+        let query = request.query
+        let project = query.text("project") ?? ""
+        let department = query.text("department") ?? ""
+        let flag = query.text("flag").flatMap(RiskFlag.init(rawValue:))
+        let channel = query.text("channel")
+        let rows = snapshot.queue.filter { candidate in
+            let entry = candidate.projectID.flatMap(snapshot.project)
+            if !project.isEmpty && candidate.projectID != project && entry?.name.contains(project) != true { return false }
+            if !department.isEmpty && entry?.department != department { return false }
+            if let flag, entry?.flags.contains(flag) != true { return false }
+            if let channel, candidate.channel != channel { return false }
+            return true
+        }
+        let size = settings.pageSize
+        let pages = max(1, (rows.count + size - 1) / size)
+        let page = min(pageNumber(request), pages)
+        let shown = Array(rows.dropFirst((page - 1) * size).prefix(size))
+        let headlines = Dictionary(try database.headlines(of: shown.map(\.itemID)).map { ($0.itemID, $0) },
+                                   uniquingKeysWith: { first, _ in first })
+        let claims = try database.claims(of: shown.map(\.itemID), now: now(), lease: settings.claimLease)
+        let channels = Set(snapshot.queue.compactMap(\.channel)).sorted()
+        var filters = query.values.filter { ["project", "department", "flag", "channel"].contains($0.key) && !$0.value.isEmpty }
+            .map { "\($0.key)=\(Self.percentEncoded($0.value))" }
+        filters.sort()
+        return QueuePage(
+            asOf: snapshot.asOf.description, project: project, department: department,
+            flagOptions: RiskFlag.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == flag) },
+            channelOptions: channels.map { Option(value: $0, label: Labels.channel($0), selected: $0 == channel) },
+            rows: shown.map { candidate in
+                let entry = candidate.projectID.flatMap(snapshot.project)
+                return QueueRow(
+                    itemID: candidate.itemID, at: Labels.time(candidate.at), kind: Labels.kind(candidate.kind),
+                    channel: Labels.channel(candidate.channel), title: headlines[candidate.itemID]?.title ?? "",
+                    projectID: candidate.projectID, projectName: entry?.name, department: entry?.department,
+                    flags: entry?.flags.map(\.label).joined(separator: "、") ?? "", band: Labels.band(candidate.band),
+                    level: Labels.level(candidate.level), claimedBy: claims[candidate.itemID]?.account)
+            },
+            total: rows.count, page: page, pages: pages, previousPage: page > 1 ? page - 1 : nil,
+            nextPage: page < pages ? page + 1 : nil, query: filters.joined(separator: "&"))
+    }
+
+    func itemPage(id: String, session: WebSession) async throws -> ItemPage {
+        guard let item = try database.item(id: id) else { throw WebError.notFound("线索 \(id)") }
+        let stored = try database.assessment(ofItem: id)
+        let personal = Self.seesPersonalData.contains(session.account.role)
+        let masked = try database.maskedText(ofItem: id)
+        let title = personal ? item.title : masked?.title ?? ""
+        let content = personal ? item.content : masked?.content ?? ""
+        let terms = stored?.assessment.matchedTerms ?? []
+        let snapshot = try await snapshot()
+        let link = stored?.link
+        let entry = link.flatMap { snapshot.project($0.projectID) }
+        // The story and its copies, as the register counts them for the linked project.
+        let spread = entry?.stories.first { $0.items.contains(id) }
+        let copyIDs = spread?.items ?? [id]
+        let copies = try database.headlines(of: Array(copyIDs.prefix(50))).map {
+            ItemPage.Copy(itemID: $0.itemID, title: $0.title, at: Labels.time($0.at), channel: Labels.channel($0.channel),
+                          current: $0.itemID == id)
+        }
+        let history = try database.auditEntries(itemID: id).map {
+            ItemPage.History(at: Labels.time($0.at), account: $0.account, action: $0.actionLabel, reason: $0.reason,
+                             projectID: $0.projectID ?? "")
+        }
+        let claim = try database.claims(of: [id], now: now(), lease: settings.claimLease)[id]
+        let canReview = session.account.role == .petition && stored != nil
+        return ItemPage(
+            itemID: id, kind: Labels.kind(item.kind), channel: Labels.channel(item.channel),
+            at: Labels.time(item.publishedAt), url: item.url, author: item.author, personalData: personal,
+            petitioner: personal ? item.petitioner : nil, phone: personal ? item.phone : nil,
+            respondent: item.respondent, location: item.location, people: item.people,
+            amount: item.amount.map { Labels.number($0) + " 元" }, status: item.status, handlingUnit: item.handlingUnit,
+            title: Self.highlight(title, terms: terms), content: Self.highlight(content, terms: terms), matchedTerms: terms,
+            isSignal: stored?.assessment.isSignal ?? false, level: Labels.level(stored?.assessment.level),
+            score: stored.map { Labels.number($0.assessment.score) } ?? "—",
+            claim: stored.map { Labels.claim($0.assessment.claim) } ?? "—",
+            rules: (stored?.assessment.firedRules ?? []).map { ItemPage.Rule(id: $0, title: ruleTitles[$0] ?? $0) },
+            projectID: link?.projectID, projectName: entry?.name, band: Labels.band(link?.band),
+            confidence: link.map { String(format: "%.2f", $0.confidence) },
+            evidence: (link?.evidence ?? []).map { ItemPage.Evidence(kind: Labels.mention($0.kind), text: $0.text) },
+            sites: stored?.sites ?? [], story: stored?.storyKey ?? "", copies: copies, history: history,
+            claimedBy: claim?.account, claimedAt: claim.map { Labels.time($0.claimedAt) }, canReview: canReview,
+            actions: ReviewAction.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: false) },
+            reviewed: history.contains { ReviewAction.allCases.map(\.label).contains($0.action) })
+    }
+
+    /// `text` cut into pieces, those that are one of `terms` marked (longest term first at
+    /// each place); the template escapes every piece.
+    static func highlight(_ text: String, terms: [String]) -> [Segment] {
+        let terms = Set(terms.filter { !$0.isEmpty }).sorted { $0.count > $1.count }
+        guard !terms.isEmpty else { return [Segment(text: text, mark: false)] }
+        var segments: [Segment] = []
+        var plain = ""
+        var index = text.startIndex
+        outer: while index < text.endIndex {
+            for term in terms where text[index...].hasPrefix(term) {
+                if !plain.isEmpty { segments.append(Segment(text: plain, mark: false)) }
+                plain = ""
+                let end = text.index(index, offsetBy: term.count)
+                segments.append(Segment(text: String(text[index..<end]), mark: true))
+                index = end
+                continue outer
+            }
+            plain.append(text[index])
+            index = text.index(after: index)
+        }
+        if !plain.isEmpty { segments.append(Segment(text: plain, mark: false)) }
+        return segments
+    }
+}
+
+struct ProjectsPage: Codable, Sendable {
+    var q: String
+    var projects: [ProjectSummary]
+}
+
+/// A project in a list: id, name, department.
+struct ProjectSummary: Codable, Sendable {
+    var projectID: String
+    var name: String
+    var department: String
+    var township: String?
+    var aliases: String
+
+    init(_ project: Project) {
+        projectID = project.id
+        name = project.name
+        department = project.department
+        township = project.township
+        aliases = project.aliases.joined(separator: "、")
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Model
+import NIOPosix
+import Store
+import Synchronization
+
+/// The session cookie: HttpOnly (no script reads it), Secure (sent over HTTPS only; browsers
+/// also allow it on http://localhost and 127.0.0.1), SameSite=Strict (never sent from
+/// another site's page).
+enum SessionCookie {
+    static let name = "ww_session"
+    /// The login form's own token (double-submit: the form's field must equal this cookie).
+    static let loginName = "ww_login"
+
+    static func make(_ name: String, value: String, maxAge: Int) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: true, httpOnly: true, sameSite: .strict)
+    }
+}
+
+/// Failed logins counted per account name and per address: after `limit` failures within
+/// `window`, further attempts are refused (429) until the oldest failure ages out. A
+/// success clears the name's count.
+final class LoginThrottle: Sendable {
+    private let limit: Int
+    private let window: TimeInterval
+    private let failures = Mutex<[String: [Date]]>([:])
+
+    init(limit: Int, window: TimeInterval) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// Seconds to wait before `keys` may try again; nil when they may now.
+    func retryAfter(_ keys: [String], now: Date) -> Int? {
+        failures.withLock { failures in
+            let waits = keys.compactMap { key -> TimeInterval? in
+                let recent = (failures[key] ?? []).filter { $0 > now.addingTimeInterval(-window) }
+                failures[key] = recent.isEmpty ? nil : recent
+                guard recent.count >= limit else { return nil }
+                return recent[recent.count - limit].addingTimeInterval(window).timeIntervalSince(now)
+            }
+            return waits.max().map { max(1, Int($0.rounded(.up))) }
+        }
+    }
+
+    func failed(_ keys: [String], now: Date) {
+        failures.withLock { failures in
+            for key in keys { failures[key, default: []].append(now) }
+        }
+    }
+
+    func succeeded(_ key: String) {
+        failures.withLock { _ = $0.removeValue(forKey: key) }
+    }
+}
+
+extension WebApp {
+    func addSessionRoutes(to router: Router<WebContext>) {
+        router.get("/") { request, _ in
+            guard let session = try currentSession(request) else { return redirect(to: "/login") }
+            return redirect(to: Self.home(of: session.account.role))
+        }
+        router.get("/login") { request, _ in
+            try loginPage(next: request.query["next"], error: nil, status: .ok)
+        }
+        router.post("/login") { request, context in
+            var request = request
+            let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+            let form = FormFields(encoded: Substring(String(buffer: buffer)))
+            return try await login(request, form: form, address: context.remoteAddress)
+        }
+        action(router, "/logout", roles: nil) { request, _, session, _, isJSON in
+            if let id = request.cookie(SessionCookie.name) { try database.deleteSession(id: id) }
+            try database.record(AuditEntry(at: now(), account: session.account.name, role: session.account.role.rawValue,
+                                           action: "logout", reason: ""))
+            let cleared = SessionCookie.make(SessionCookie.name, value: "", maxAge: 0)
+            if isJSON {
+                var response = try json(["ok": true])
+                response.setCookie(cleared)
+                return response
+            }
+            return redirect(to: "/login", cookies: [cleared])
+        }
+    }
+
+    /// The login form, with a fresh token in its field and in a cookie.
+    func loginPage(next: String?, error: String?, status: HTTPResponse.Status) throws -> Response {
+        struct Login: Encodable { var next: String; var error: String?; var token: String }
+        let token = Token.make()
+        var response = try html("login", title: "登录", session: nil, path: "/login",
+                                model: Login(next: Self.safeNext(next) ?? "", error: error, token: token))
+        response.status = status
+        response.setCookie(SessionCookie.make(SessionCookie.loginName, value: token, maxAge: 3600))
+        return response
+    }
+
+    /// Only a path of this site (no `//host`, no scheme) is followed after login.
+    static func safeNext(_ next: String?) -> String? {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return nil }
+        return next
+    }
+
+    func login(_ request: Request, form: FormFields, address: String?) async throws -> Response {
+        let name = form.text("name") ?? ""
+        let next = Self.safeNext(form["next"])
+        guard let token = form["token"], let cookie = request.cookie(SessionCookie.loginName), Token.equal(token, cookie),
+              Self.sameOrigin(request) else {
+            return try loginPage(next: next, error: "登录表单已失效，请重新输入（CSRF 校验失败）", status: .forbidden)
+        }
+        let keys = ["name:" + name, "address:" + (address ?? "local")]
+        let now = now()
+        if let wait = throttle.retryAfter(keys, now: now) {
+            var response = try loginPage(next: next, error: "登录失败次数过多，请 \(wait / 60 + 1) 分钟后再试", status: .tooManyRequests)
+            response.headers[.retryAfter] = "\(wait)"
+            return response
+        }
+        let password = form["password"] ?? ""
+        let stored = try database.account(named: name)
+        // A name without an account is checked against a hash too, so that the answer takes
+        // as long either way.
+        let hash = stored?.passwordHash ?? Self.decoyHash
+        let matches = try await NIOThreadPool.singleton.runIfActive { Passwords.verify(password, against: hash) }
+        guard let account = stored?.account, matches else {
+            throttle.failed(keys, now: now)
+            try database.record(AuditEntry(at: now, account: name.isEmpty ? "—" : String(name.prefix(64)), role: "-",
+                                           action: "login_failed", reason: address ?? ""))
+            return try loginPage(next: next, error: "用户名或密码不正确", status: .unauthorized)
+        }
+        throttle.succeeded(keys[0])
+        let id = Token.make()
+        try database.createSession(id: id, account: account.name, csrf: Token.make(), now: now,
+                                   lifetime: settings.sessionLifetime)
+        try database.record(AuditEntry(at: now, account: account.name, role: account.role.rawValue, action: "login",
+                                       reason: address ?? ""))
+        return redirect(to: next ?? Self.home(of: account.role), cookies: [
+            SessionCookie.make(SessionCookie.name, value: id, maxAge: Int(settings.sessionLifetime)),
+            SessionCookie.make(SessionCookie.loginName, value: "", maxAge: 0),
+        ])
+    }
+
+    /// A bcrypt hash (cost 12, as stored ones) of a random password nobody knows, made once.
+    static let decoyHash = (try? Passwords.hash(Token.make())) ?? ""
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import ChineseConversion
+import Foundation
+import Hummingbird
+import Model
+import Monitor
+import Scoring
+import Synchronization
+import Web
+
+extension WageWatch {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the web UI (审核队列, 风险日报, 部门排名 ...) on the store the other commands use.",
+            discussion: """
+                Pages are server-rendered HTML in Chinese, each with a JSON twin under /api/. Create \
+                accounts first with `wagewatch user add NAME --role R`. The session cookie is Secure: \
+                browsers send it over HTTPS, and over plain HTTP to localhost/127.0.0.1 only, so serve \
+                other hosts behind a TLS proxy. The register is kept in memory and made again when the \
+                store changes (another process's commit, a review decision) or the day turns. With \
+                --watch, this process also polls the feeds (as `wagewatch watch`). Ctrl-C or SIGTERM \
+                stops it gracefully.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "The address to listen on.")
+        var host = "127.0.0.1"
+
+        @Option(help: "The port to listen on (0: any free port, printed at start).")
+        var port = 8080
+
+        @Option(help: "The day the register is for, YYYY-MM-DD (default: today, Asia/Shanghai).")
+        var asOf: Day?
+
+        @Flag(help: "Also poll the feeds in this process, as `wagewatch watch` does.")
+        var watch = false
+
+        @Option(help: "How often a feed without an interval of its own is asked, in seconds (with --watch).")
+        var interval: Double = 900
+
+        @Option(help: "How often the store is checked for changes, in seconds.")
+        var refresh: Double = 5
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+            guard refresh >= 0.5 else { throw ValidationError("--refresh must be at least 0.5 seconds") }
+            guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
+        }
+
+        func run() async throws {
+            let monitor = try global.makeMonitor()
+            let pinned = asOf
+            let keeper = SnapshotKeeper(monitor: monitor, asOf: { pinned ?? Day(containing: Date()) })
+            let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.characterTable())
+            let web = try WebApp(monitor: monitor, keeper: keeper, fold: { normalizer.normalize($0) })
+            let host = self.host
+            let app = Application(
+                router: web.makeRouter(),
+                configuration: .init(address: .hostname(host, port: port), serverName: nil),
+                onServerRunning: { channel in
+                    let port = channel.localAddress?.port ?? 0
+                    print("wagewatch serve: http://\(host):\(port)/ (Ctrl-C stops)")
+                    fflush(nil)
+                },
+                logger: monitor.logger)
+            let stopping = ServeStopping()
+            let interval = self.interval, refresh = self.refresh, watch = self.watch
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    // Search index and register kept up to date in the background.
+                    await web.maintain(every: .milliseconds(Int(refresh * 1000)))
+                }
+                if watch {
+                    group.addTask {
+                        try await monitor.watch(defaultInterval: interval, windowDays: nil,
+                                                shouldStop: { stopping.isSet }, progress: { _, _ in },
+                                                failed: { monitor.logger.error("feed round failed: \($0)") }) { _ in
+                            // This process's own commits do not change what `data_version` tells it.
+                            Task { try? await keeper.refresh() }
+                        }
+                    }
+                }
+                try await app.runService()
+                stopping.set()
+                group.cancelAll()
+                try await group.waitForAll()
+            }
+            print("wagewatch serve: stopped")
+        }
+    }
+}
+
+/// Set once the server stopped: the watch loop then ends after its cycle.
+final class ServeStopping: Sendable {
+    private let flag = Mutex(false)
+
+    var isSet: Bool { flag.withLock { $0 } }
+
+    func set() { flag.withLock { $0 = true } }
+}

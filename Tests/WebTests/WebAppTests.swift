@@ -1,0 +1,408 @@
+import Foundation
+import HTTPTypes
+import Model
+import Monitor
+import Register
+import Scoring
+import Store
+import Testing
+@testable import Web
+
+/// The web UI through its router, in-process, on a real SQLite store of the demo run.
+@Suite struct WebAppTests {
+    // MARK: Sessions
+
+    @Test func loginSetsASecureHttpOnlyStrictCookieAndAWrongPasswordDoesNot() async throws {
+        let fixture = try await WebFixture()
+        let browser = fixture.client()
+        let wrong = try await browser.logIn("petition", password: "not-the-password")
+        #expect(wrong.status == .unauthorized)
+        #expect(wrong.body.contains("用户名或密码不正确"))
+        #expect(browser.cookies[SessionCookie.name] == nil)
+        let unknown = try await browser.logIn("nobody", password: WebFixture.password)
+        #expect(unknown.status == .unauthorized)
+
+        let right = try await browser.logIn("petition", password: WebFixture.password)
+        #expect(right.status == .seeOther)
+        #expect(right.headers[.location] == "/queue")
+        let cookie = try #require(right.setCookies.first { $0.hasPrefix(SessionCookie.name + "=") })
+        #expect(cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Strict"))
+        #expect(try await browser.get("/queue").status == .ok)
+        // The audit log has both.
+        let actions = try fixture.database.auditEntries().map(\.action)
+        #expect(actions.filter { $0 == "login_failed" }.count == 2 && actions.contains("login"))
+    }
+
+    @Test func loginWithoutItsFormTokenIsRefused() async throws {
+        let fixture = try await WebFixture()
+        let browser = fixture.client()
+        let response = try await browser.post("/login", form: [("name", "petition"), ("password", WebFixture.password)])
+        #expect(response.status == .forbidden)
+        #expect(browser.cookies[SessionCookie.name] == nil)
+    }
+
+    @Test func theSixthFailedLoginWithinTheWindowIsRefusedEvenWithTheRightPassword() async throws {
+        let fixture = try await WebFixture()
+        let browser = fixture.client()
+        for _ in 0..<5 {
+            #expect(try await browser.logIn("leader", password: "wrong-password-1").status == .unauthorized)
+        }
+        let blocked = try await browser.logIn("leader", password: WebFixture.password)
+        #expect(blocked.status == .tooManyRequests)
+        #expect(Int(blocked.headers[.retryAfter] ?? "") ?? 0 > 0)
+        #expect(browser.cookies[SessionCookie.name] == nil)
+        // Another account from elsewhere is not affected by the name's count... but this
+        // address is: the same client trying another name is refused as well.
+        #expect(try await browser.logIn("admin", password: WebFixture.password).status == .tooManyRequests)
+    }
+
+    @Test func throttleCountsAgeOutAfterTheWindow() {
+        let throttle = LoginThrottle(limit: 2, window: 60)
+        let start = Date(timeIntervalSince1970: 0)
+        throttle.failed(["a"], now: start)
+        throttle.failed(["a"], now: start.addingTimeInterval(10))
+        #expect(throttle.retryAfter(["a"], now: start.addingTimeInterval(20)) == 40)
+        #expect(throttle.retryAfter(["a"], now: start.addingTimeInterval(61)) == nil)
+        throttle.failed(["b"], now: start)
+        throttle.succeeded("b")
+        #expect(throttle.retryAfter(["b"], now: start) == nil)
+    }
+
+    @Test func loggingOutEndsTheSession() async throws {
+        let fixture = try await WebFixture()
+        let browser = try await fixture.signedIn("leader")
+        let session = try #require(browser.cookies[SessionCookie.name])
+        let token = try await browser.csrf()
+        #expect(try await browser.post("/logout", form: [("csrf", token)]).status == .seeOther)
+        // The old cookie, replayed, no longer opens anything.
+        browser.setCookie(SessionCookie.name, session)
+        let after = try await browser.get("/scorecard")
+        #expect(after.status == .seeOther && after.headers[.location]?.hasPrefix("/login") == true)
+    }
+
+    // MARK: Roles
+
+    @Test func everyPageAndItsJSONTwinCheckTheRole() async throws {
+        let fixture = try await WebFixture()
+        let anonymous = fixture.client()
+        var browsers: [Role: TestBrowser] = [:]
+        for role in Role.allCases { browsers[role] = try await fixture.signedIn(role.rawValue) }
+        for (path, allowed) in WebApp.access {
+            let page = try await anonymous.get(path)
+            #expect(page.status == .seeOther && page.headers[.location] == "/login?next=" + path, "\(path) anonymous")
+            #expect(try await anonymous.get("/api" + path).status == .unauthorized, "/api\(path) anonymous")
+            for role in Role.allCases {
+                let browser = browsers[role]!
+                let expected: HTTPResponse.Status = allowed.contains(role) ? .ok : .forbidden
+                let html = try await browser.get(path)
+                #expect(html.status == expected, "\(path) as \(role)")
+                #expect(html.headers[.contentType] == "text/html; charset=utf-8")
+                let api = try await browser.get("/api" + path)
+                #expect(api.status == expected, "/api\(path) as \(role)")
+                #expect(api.headers[.contentType] == "application/json; charset=utf-8")
+            }
+        }
+        // Pages every role may open, and the actions only the petition bureau may take.
+        for role in Role.allCases {
+            let browser = browsers[role]!
+            #expect(try await browser.get("/projects/P-001").status == .ok)
+            #expect(try await browser.get("/api/items/demo-petitions:XF-2024-1201").status == .ok)
+            let token = try await browser.csrf()
+            let claim = try await browser.post("/api/items/demo-petitions:XF-2024-1201/claim", form: [("csrf", token)])
+            #expect(claim.status == (role == .petition ? .ok : .forbidden), "claim as \(role)")
+        }
+        #expect(try await anonymous.get("/audit.csv").status == .seeOther)
+        #expect(try await browsers[.petition]!.get("/audit.csv").status == .forbidden)
+    }
+
+    @Test func unknownItemsAndProjectsAreNotFound() async throws {
+        let fixture = try await WebFixture()
+        let browser = try await fixture.signedIn("petition")
+        #expect(try await browser.get("/items/nope:1").status == .notFound)
+        let api = try await browser.get("/api/projects/P-999")
+        #expect(api.status == .notFound)
+        #expect(try api.json()["error"] as? String == "找不到项目 P-999")
+    }
+
+    // MARK: CSRF
+
+    @Test func aReviewWithoutTheSessionsTokenOrFromAnotherSiteIsRefusedAndChangesNothing() async throws {
+        let fixture = try await WebFixture()
+        let browser = try await fixture.signedIn("petition")
+        let item = "demo-petitions:XF-2024-1201"
+        let before = try fixture.database.auditEntries(itemID: item)
+        let missing = try await browser.post("/items/\(item)/review", form: [("action", "reject"), ("reason", "无令牌")])
+        #expect(missing.status == .forbidden)
+        #expect(missing.body.contains("CSRF"))
+        let wrong = try await browser.post("/api/items/\(item)/review",
+                                           form: [("csrf", "forged"), ("action", "reject"), ("reason", "伪造")])
+        #expect(wrong.status == .forbidden)
+        let token = try await browser.csrf()
+        let crossSite = try await browser.post("/items/\(item)/review",
+                                               form: [("csrf", token), ("action", "reject"), ("reason", "跨站")],
+                                               headers: [.origin: "http://evil.example"])
+        #expect(crossSite.status == .forbidden)
+        // The header form of the token works for JSON clients.
+        let viaHeader = try await browser.post("/api/items/\(item)/claim", form: [],
+                                               headers: [HTTPField.Name("X-CSRF-Token")!: token])
+        #expect(viaHeader.status == .ok)
+        #expect(try fixture.database.auditEntries(itemID: item).count == before.count + 1)  // the claim only
+        #expect(try fixture.database.assessment(ofItem: item)?.assessment.isSignal == true)
+    }
+
+    // MARK: Escaping and personal data
+
+    @Test func hostileTextRendersAsTextEverywhere() async throws {
+        let fixture = try await WebFixture()
+        let hostile = Item(feedID: "demo-weibo", sourceKey: "hostile-1", kind: .post, channel: "微博",
+                           publishedAt: WebFixture.now.addingTimeInterval(-3600),
+                           title: "<script>alert('欠薪')</script>城东安置房二期欠薪",
+                           content: "农民工工资被拖欠<img src=x onerror=alert(1)> \"引号\" & 更多")
+        try fixture.database.insertItems([hostile], fetchedAt: WebFixture.now) { item, text in
+            PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
+        }
+        _ = try fixture.monitor.assessPendingItems(engine: fixture.monitor.makeEngine())
+        try fixture.database.updateSearchIndex(fold: { TextNormalizer().normalize($0) })
+        let browser = try await fixture.signedIn("cyberspace")
+        for path in ["/items/\(hostile.id)", "/search?q=%E6%AC%A0%E8%96%AA"] {
+            let page = try await browser.get(path)
+            #expect(page.status == .ok, "\(path)")
+            #expect(!page.body.contains("<script>") && !page.body.contains("<img"), "\(path)")
+            #expect(page.body.contains("&lt;script&gt;"), "\(path)")
+        }
+        let item = try await browser.get("/items/\(hostile.id)")
+        #expect(item.body.contains("&lt;img src=x onerror=alert(1)&gt;"))
+        #expect(item.body.contains("&quot;引号&quot; &amp; 更多"))
+        // No template turns escaping off.
+        for (name, text) in try Templates.sources() {
+            #expect(!text.contains("{{{") && !text.contains("{{&") && !text.contains("CONTENT_TYPE"), "\(name)")
+        }
+    }
+
+    @Test func personalDataReachesThePetitionBureauOnly() async throws {
+        let fixture = try await WebFixture()
+        // A petition naming its petitioner, phone and ID number, also inside its text.
+        let item = "demo-petitions:XF-2024-1208"
+        for role in Role.allCases {
+            let browser = try await fixture.signedIn(role.rawValue)
+            let page = try await browser.get("/items/\(item)")
+            let api = try await browser.get("/api/items/\(item)")
+            #expect(page.status == .ok && api.status == .ok)
+            for text in [page.body, api.body] {
+                let shows = ["孙立新", "13700001111", "110101198003070017"].map { text.contains($0) }
+                if role == .petition {
+                    #expect(shows == [true, true, true], "\(role)")
+                } else {
+                    #expect(shows == [false, false, false], "\(role)")
+                }
+            }
+        }
+        // Search never finds personal data (it indexes the masked copies).
+        try fixture.database.updateSearchIndex(fold: { TextNormalizer().normalize($0) })
+        let petition = try await fixture.signedIn("petition")
+        let search = try await petition.get("/api/search?q=13700001111")
+        #expect((try search.json()["results"] as? [Any])?.isEmpty == true)
+    }
+
+    // MARK: Review
+
+    @Test func reviewActionsChangeTheRegisterAtOnceAndHoldOverARescore() async throws {
+        let fixture = try await WebFixture()
+        let browser = try await fixture.signedIn("petition")
+        let token = try await browser.csrf()
+        func project(_ id: String) async throws -> RegisterReport.ProjectEntry {
+            try #require(fixture.keeper.current?.register.projects.first { $0.projectID == id })
+        }
+        func queueIDs() async throws -> [String] {
+            let queue = try await browser.get("/api/queue")
+            return (try queue.json()["rows"] as? [[String: Any]] ?? []).compactMap { $0["itemID"] as? String }
+        }
+        let item = "demo-petitions:XF-2024-1223"  // P-002's petition: 疑似漏报, 升级风险
+        _ = try await browser.get("/queue")
+        let p2 = try await project("P-002")
+        #expect(p2.evidence.contains(item) && p2.flags.contains(.underreported))
+        #expect(try await queueIDs().contains(item))
+
+        // A reason is required; a relink needs a project the registry knows.
+        let noReason = try await browser.post("/items/\(item)/review", form: [("csrf", token), ("action", "reject"), ("reason", " ")])
+        #expect(noReason.status == .badRequest && noReason.body.contains("reason"))
+        let unknown = try await browser.post("/api/items/\(item)/review",
+                                             form: [("csrf", token), ("action", "relink"), ("project", "不存在的工程"), ("reason", "改挂")])
+        #expect(unknown.status == .badRequest)
+
+        // Relink to P-003 by its name: the item leaves P-002 and counts for P-003 at once.
+        let p3Name = try #require(try fixture.database.project(id: "P-003")?.name)
+        let relink = try await browser.post("/items/\(item)/review",
+                                            form: [("csrf", token), ("action", "relink"), ("project", p3Name), ("reason", "实为三期工地")])
+        #expect(relink.status == .seeOther)
+        #expect(try await project("P-003").evidence.contains(item))
+        #expect(try await !project("P-002").evidence.contains(item))
+        #expect(try await !queueIDs().contains(item))
+        let page = try await browser.get("/items/\(item)")
+        #expect(page.body.contains("改挂项目") && page.body.contains("实为三期工地") && page.body.contains("P-003"))
+
+        // Reject it: no longer a signal anywhere.
+        #expect(try await browser.post("/api/items/\(item)/review",
+                                       form: [("csrf", token), ("action", "reject"), ("reason", "重复反映，非欠薪")]).status == .ok)
+        #expect(try await !project("P-003").evidence.contains(item))
+        #expect(try fixture.database.assessment(ofItem: item)?.assessment.isSignal == false)
+
+        // Mark another as a 工程款 dispute.
+        let other = "demo-petitions:XF-2024-1201"
+        #expect(try await browser.post("/api/items/\(other)/review",
+                                       form: [("csrf", token), ("action", "project_payment"), ("reason", "实为劳务分包结算款")]).status == .ok)
+        #expect(try fixture.database.assessment(ofItem: other)?.assessment.claim == .projectPayment)
+
+        // The decisions hold over a rescore with the current rules.
+        let report = try fixture.monitor.rescore(write: true)
+        #expect(report.written)
+        #expect(try fixture.database.assessment(ofItem: item)?.assessment.isSignal == false)
+        #expect(try fixture.database.assessment(ofItem: other)?.assessment.claim == .projectPayment)
+
+        // The audit log says who, what and why; the CSV export too.
+        let leader = try await fixture.signedIn("leader")
+        let csv = try await leader.get("/audit.csv")
+        #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8")
+        #expect(csv.body.contains("改挂项目") && csv.body.contains("实为三期工地") && csv.body.contains("petition"))
+    }
+
+    @Test func followingUpAnOverduePetitionClearsTheStaleFlag() async throws {
+        let fixture = try await WebFixture()
+        let browser = try await fixture.signedIn("petition")
+        let token = try await browser.csrf()
+        _ = try await browser.get("/queue")
+        let p1 = try #require(fixture.keeper.current?.register.projects.first { $0.projectID == "P-001" })
+        let stale = try #require(p1.flagEvidence.first { $0.flag == .staleFollowup })
+        for item in stale.items {
+            let response = try await browser.post("/api/items/\(item)/review",
+                                                  form: [("csrf", token), ("action", "followed_up"), ("reason", "已约谈总包单位")])
+            #expect(response.status == .ok)
+        }
+        let after = try #require(fixture.keeper.current?.register.projects.first { $0.projectID == "P-001" })
+        #expect(!after.flags.contains(.staleFollowup))
+    }
+
+    @Test func aClaimShowsTheReviewerToOthersAndKeepsThemFromActing() async throws {
+        let fixture = try await WebFixture()
+        let first = try await fixture.signedIn("petition")
+        let second = try await fixture.signedIn("petition2")
+        let item = "demo-petitions:XF-2024-1201"
+        let claimed = try await first.post("/items/\(item)/claim", form: [("csrf", try await first.csrf())])
+        #expect(claimed.status == .seeOther)
+        // The item page it sends the browser back to (the id percent-encoded) opens.
+        #expect(try await first.get(try #require(claimed.headers[.location])).status == .ok)
+        let seen = try await second.get("/items/\(item)")
+        #expect(seen.body.contains("petition 正在审核"))
+        let queue = try await second.get("/queue")
+        #expect(queue.body.contains("petition 审核中"))
+        let token = try await second.csrf()
+        #expect(try await second.post("/api/items/\(item)/claim", form: [("csrf", token)]).status == .conflict)
+        let blocked = try await second.post("/api/items/\(item)/review",
+                                            form: [("csrf", token), ("action", "reject"), ("reason", "抢先")])
+        #expect(blocked.status == .conflict)
+        // Its holder may act; the claim then ends.
+        #expect(try await first.post("/api/items/\(item)/review",
+                                     form: [("csrf", try await first.csrf()), ("action", "confirm"), ("reason", "核实属实")]).status == .ok)
+        #expect(try fixture.database.claims(of: [item], now: WebFixture.now, lease: 1800).isEmpty)
+    }
+
+    @Test func theQueueFiltersByProjectDepartmentFlagAndChannel() async throws {
+        let fixture = try await WebFixture()
+        let browser = try await fixture.signedIn("petition")
+        func rows(_ query: String) async throws -> [[String: Any]] {
+            try await browser.get("/api/queue?" + query).json()["rows"] as? [[String: Any]] ?? []
+        }
+        let all = try await rows("")
+        #expect(all.count > 3)
+        let p6 = try await rows("project=P-006")
+        #expect(!p6.isEmpty && p6.allSatisfy { $0["projectID"] as? String == "P-006" })
+        let nonWage = try await rows("flag=non_wage_dispute")
+        #expect(!nonWage.isEmpty && nonWage.allSatisfy { ($0["flags"] as? String)?.contains("非工资纠纷") == true })
+        let department = try #require(p6.first?["department"] as? String)
+        let byDepartment = try await rows("department=" + TestBrowser.encode(department))
+        #expect(byDepartment.allSatisfy { $0["department"] as? String == department })
+        let visits = try await rows("channel=visit")
+        #expect(!visits.isEmpty && visits.allSatisfy { $0["channel"] as? String == "来访" })
+    }
+
+    // MARK: Pages
+
+    @Test func theRegisterPagesShowTheDemosFlags() async throws {
+        let fixture = try await WebFixture()
+        let leader = try await fixture.signedIn("leader")
+        let daily = try await leader.get("/daily")
+        #expect(daily.body.contains("个项目有标记") && daily.body.contains("<svg"))
+        let project = try await leader.get("/projects/P-001")
+        #expect(project.body.contains("违背无欠薪承诺") && project.body.contains("<rect"))
+        let scorecard = try await leader.get("/api/scorecard")
+        let departments = try #require(try scorecard.json()["departments"] as? [[String: Any]])
+        #expect(departments.first?["flagged"] as? Int ?? 0 > 0)
+        let name = try #require(departments.first?["department"] as? String)
+        let drill = try await leader.get("/scorecard/" + TestBrowser.encode(name))
+        #expect(drill.status == .ok && drill.body.contains("被拒绝的填报行"))
+        let register = try await leader.get("/register")
+        #expect(register.body.contains("锦绣华庭"))
+        let admin = try await fixture.signedIn("admin")
+        let sources = try await admin.get("/api/sources")
+        let feeds = try #require(try sources.json()["feeds"] as? [[String: Any]])
+        #expect(Set(feeds.compactMap { $0["feedID"] as? String }) == ["demo-petitions", "demo-weibo", "demo-forum"])
+    }
+
+    // MARK: Search
+
+    @Test func searchFindsTwoCharacterTermsTraditionalFormsAndNothingAcrossPunctuation() async throws {
+        let fixture = try await WebFixture()
+        let indexed = try fixture.database.updateSearchIndex(fold: { TextNormalizer(traditionalToSimplified: ["資": "资"].scalarTable).normalize($0) })
+        #expect(indexed == (try fixture.database.itemCount()))
+        #expect(try fixture.database.updateSearchIndex(fold: { $0 }) == 0)  // up to date: nothing again
+        let fold = { (text: String) in TextNormalizer(traditionalToSimplified: ["資": "资"].scalarTable).normalize(text) }
+        let wages = try fixture.database.search("工资", limit: 100, fold: fold)
+        #expect(!wages.isEmpty)
+        #expect(try fixture.database.search("工資", limit: 100, fold: fold) == wages)
+        #expect(!(try fixture.database.search("欠薪", limit: 100, fold: fold)).isEmpty)
+        let three = try fixture.database.search("农民工", limit: 100, fold: fold)
+        let two = try fixture.database.search("农民", limit: 100, fold: fold)
+        #expect(!three.isEmpty && Set(three).isSubset(of: Set(two)))
+        // Each hit's masked text holds the term.
+        for id in wages {
+            let text = try #require(try fixture.database.maskedText(ofItem: id))
+            #expect((text.title + text.content).contains("工资"))
+        }
+        // One character: a scan of the newest items.
+        #expect(!(try fixture.database.search("薪", limit: 100, fold: fold)).isEmpty)
+        #expect(try fixture.database.search("资拖", limit: 100, fold: fold).allSatisfy { id in
+            let text = try! fixture.database.maskedText(ofItem: id)!
+            return (text.title + text.content).contains("资拖")
+        })
+    }
+
+    @Test func bigramsSplitAtPunctuationAndQueriesNeedEveryRun() {
+        #expect(SearchText.bigrams("农民工工资，欠薪!") == "农民 民工 工工 工资 欠薪")
+        #expect(SearchText.bigrams("a 薪") == "a 薪")
+        #expect(SearchText.query("工资") == "\"工资\"")
+        #expect(SearchText.query("拖欠 工资款") == "\"拖欠\" AND \"工资 资款\"")
+        #expect(SearchText.query("\"薪") == nil)
+    }
+
+    // MARK: The kept register
+
+    @Test func theSnapshotIsMadeAgainWhenAnotherConnectionCommits() async throws {
+        let fixture = try await WebFixture()
+        try await fixture.keeper.refreshIfStale()
+        let first = try #require(fixture.keeper.current)
+        try await fixture.keeper.refreshIfStale()
+        #expect(fixture.keeper.current?.generation == first.generation)  // nothing changed
+        // Another process (here: another connection to the file) stores something.
+        let other = try AppDatabase.open(path: fixture.folder.appendingPathComponent("web.sqlite").path)
+        try other.record(AuditEntry(at: WebFixture.now, account: "cli", role: "admin", action: "note", reason: "x"))
+        try await fixture.keeper.refreshIfStale()
+        #expect(fixture.keeper.current?.generation == first.generation + 1)
+    }
+}
+
+extension Dictionary where Key == Character, Value == Character {
+    /// A character table as `TextNormalizer` takes it.
+    var scalarTable: [UInt32: UInt32] {
+        Dictionary<UInt32, UInt32>(uniqueKeysWithValues: map { ($0.key.unicodeScalars.first!.value, $0.value.unicodeScalars.first!.value) })
+    }
+}
