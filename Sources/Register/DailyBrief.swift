@@ -107,10 +107,11 @@ public struct DailyBrief: Codable, Hashable, Sendable {
         }
         .sorted { ($1.rise, $0.projectID) < ($0.rise, $1.projectID) }
         .prefix(limit).map { $0 }
+        // Titles are looked up for the stories shown only (a city has hundreds of thousands).
         topStories = today.projects.flatMap { entry in
             entry.stories.map { spread in
                 Story(projectID: entry.projectID, name: entry.name, escalating: entry.flags.contains(.escalating),
-                      title: spread.items.first.map(title) ?? "", spread: spread)
+                      title: "", spread: spread)
             }
         }
         .sorted { lhs, rhs in
@@ -118,6 +119,10 @@ public struct DailyBrief: Codable, Hashable, Sendable {
             if lhs.spread.copies != rhs.spread.copies { return lhs.spread.copies > rhs.spread.copies }
             return (lhs.spread.lastSeen, lhs.spread.story) > (rhs.spread.lastSeen, rhs.spread.story)
         }
-        .prefix(limit).map { $0 }
+        .prefix(limit).map { story in
+            var story = story
+            story.title = story.spread.items.first.map(title) ?? ""
+            return story
+        }
     }
 }

@@ -19,6 +19,8 @@ public struct RegisterSnapshot: Sendable {
     /// The review queue: undecided review-band signals and flagged projects' undecided
     /// signals, newest first.
     var queue: [QueueCandidate]
+    /// The channels the queue's items came by, for its filter.
+    var queueChannels: [String]
 
     func project(_ id: String) -> RegisterReport.ProjectEntry? {
         projectIndex[id].map { register.projects[$0] }
@@ -38,7 +40,8 @@ public struct RegisterSnapshot: Sendable {
                                                           evidence: Array(evidence))
             .sorted { ($0.at, $0.itemID) > ($1.at, $1.itemID) }
         return RegisterSnapshot(asOf: asOf, madeAt: now, generation: generation, register: register, brief: brief,
-                                projectIndex: projectIndex, queue: queue)
+                                projectIndex: projectIndex, queue: queue,
+                                queueChannels: Set(queue.compactMap(\.channel)).sorted())
     }
 }
 
@@ -75,13 +78,24 @@ public final class SnapshotKeeper: Sendable {
     /// Why the latest attempt failed, if it did.
     public var lastError: String? { state.withLock { $0.lastError } }
 
-    /// Makes a new snapshot now, and waits for it.
+    /// Makes a new snapshot, and waits for it. Requests that arrive while one is being made
+    /// are answered by the next one made after them (not one each): a queue of refreshes
+    /// never piles up.
     @discardableResult
     public func refresh() async throws -> RegisterSnapshot {
-        try await withCheckedThrowingContinuation { continuation in
+        let asked = state.withLock { $0.generation }
+        return try await withCheckedThrowingContinuation { continuation in
             making.async {
-                continuation.resume(with: Result { try self.make() })
+                continuation.resume(with: Result { try self.make(unlessNewerThan: asked) })
             }
+        }
+    }
+
+    /// Makes a new snapshot on the keeper's queue without waiting for it (after a cycle of
+    /// this process: its own commits do not change what `data_version` tells it).
+    public func refreshLater() {
+        making.async { [self] in
+            do { _ = try make(unlessNewerThan: nil) } catch { monitor.logger.error("register snapshot failed: \(error)") }
         }
     }
 
@@ -94,9 +108,15 @@ public final class SnapshotKeeper: Sendable {
         if stale { try await refresh() }
     }
 
-    /// Runs on `making` only: one snapshot at a time.
-    private func make() throws -> RegisterSnapshot {
+    /// Runs on `making` only: one snapshot at a time. A snapshot whose making began after
+    /// generation `asked` was current is answer enough.
+    private func make(unlessNewerThan asked: Int?) throws -> RegisterSnapshot {
         let version = try monitor.database.dataVersion()
+        let ready: RegisterSnapshot? = state.withLock { state in
+            guard let asked, let snapshot = state.snapshot, snapshot.generation > asked else { return nil }
+            return snapshot
+        }
+        if let ready { return ready }
         let generation = state.withLock { state in
             state.generation += 1
             return state.generation

@@ -29,6 +29,7 @@ extension WebApp {
         var q: String
         var searched: Bool
         var note: String?
+        var count: Int
         var results: [Hit]
     }
 
@@ -71,11 +72,11 @@ extension WebApp {
         }
         page(router, "/search", roles: Self.roles(of: "/search"), template: "search", title: "检索") { request, _, _ in
             let text = request.query.text("q") ?? ""
-            guard !text.isEmpty else { return SearchPage(q: "", searched: false, note: nil, results: []) }
+            guard !text.isEmpty else { return SearchPage(q: "", searched: false, note: nil, count: 0, results: []) }
             guard text.count <= 100 else { throw WebError.badRequest("检索词不能超过 100 字（字段 q）") }
             let ids = try database.search(text, limit: 100, fold: fold)
             let note = SearchTextNote.note(for: text)
-            return SearchPage(q: text, searched: true, note: note, results: try database.headlines(of: ids).map {
+            return SearchPage(q: text, searched: true, note: note, count: ids.count, results: try database.headlines(of: ids).map {
                 SearchPage.Hit(itemID: $0.itemID, at: Labels.time($0.at), kind: Labels.kind($0.kind),
                                channel: Labels.channel($0.channel), title: $0.title, band: Labels.band($0.band),
                                projectID: $0.projectID)

@@ -69,8 +69,11 @@ extension WebApp {
         var flaggedProjects: Int
         var escalatingProjects: Int
         var signalsToday: Int
+        /// The first `DailyPage.shown` of each list; the counts tell how many in all.
         var newFlags: [Change]
+        var newFlagCount: Int
         var clearedFlags: [Change]
+        var clearedFlagCount: Int
         var risers: [Riser]
         var topStories: [Story]
         var chart: Chart
@@ -171,6 +174,10 @@ extension WebApp {
         }
     }
 
+    /// Rows of each list of the daily page (a city's first day can raise thousands of flags;
+    /// the register page and the JSON of `wagewatch daily` have them all).
+    static let dailyRows = 200
+
     static func scoreLines(_ entries: [RegisterReport.DepartmentEntry]) -> [ScorecardPage.Line] {
         let widest = max(1, entries.map(\.flagged).max() ?? 1)
         return entries.map {
@@ -191,7 +198,8 @@ extension WebApp {
         return DailyPage(
             asOf: brief.asOf.description, windowDays: brief.windowDays, flaggedProjects: brief.flaggedProjects,
             escalatingProjects: brief.escalatingProjects, signalsToday: brief.signalsToday,
-            newFlags: brief.newFlags.map(change), clearedFlags: brief.clearedFlags.map(change),
+            newFlags: brief.newFlags.prefix(Self.dailyRows).map(change), newFlagCount: brief.newFlags.count,
+            clearedFlags: brief.clearedFlags.prefix(Self.dailyRows).map(change), clearedFlagCount: brief.clearedFlags.count,
             risers: brief.risers.map {
                 DailyPage.Riser(projectID: $0.projectID, name: $0.name, department: $0.department,
                                 previous: Labels.number($0.previous), current: Labels.number($0.current))

@@ -154,7 +154,8 @@ extension WebApp {
         let department = query.text("department") ?? ""
         let flag = query.text("flag").flatMap(RiskFlag.init(rawValue:))
         let channel = query.text("channel")
-        let rows = snapshot.queue.filter { candidate in
+        let filtered = !project.isEmpty || !department.isEmpty || flag != nil || channel != nil
+        let rows = !filtered ? snapshot.queue : snapshot.queue.filter { candidate in
             let entry = candidate.projectID.flatMap(snapshot.project)
             if !project.isEmpty && candidate.projectID != project && entry?.name.contains(project) != true { return false }
             if !department.isEmpty && entry?.department != department { return false }
@@ -169,7 +170,7 @@ extension WebApp {
         let headlines = Dictionary(try database.headlines(of: shown.map(\.itemID)).map { ($0.itemID, $0) },
                                    uniquingKeysWith: { first, _ in first })
         let claims = try database.claims(of: shown.map(\.itemID), now: now(), lease: settings.claimLease)
-        let channels = Set(snapshot.queue.compactMap(\.channel)).sorted()
+        let channels = snapshot.queueChannels
         var filters = query.values.filter { ["project", "department", "flag", "channel"].contains($0.key) && !$0.value.isEmpty }
             .map { "\($0.key)=\(Self.percentEncoded($0.value))" }
         filters.sort()

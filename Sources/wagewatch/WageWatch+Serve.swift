@@ -76,8 +76,7 @@ extension WageWatch {
                         try await monitor.watch(defaultInterval: interval, windowDays: nil,
                                                 shouldStop: { stopping.isSet }, progress: { _, _ in },
                                                 failed: { monitor.logger.error("feed round failed: \($0)") }) { _ in
-                            // This process's own commits do not change what `data_version` tells it.
-                            Task { try? await keeper.refresh() }
+                            keeper.refreshLater()
                         }
                     }
                 }

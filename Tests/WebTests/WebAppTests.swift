@@ -115,6 +115,41 @@ import Testing
         #expect(try await browsers[.petition]!.get("/audit.csv").status == .forbidden)
     }
 
+    @Test func loginFollowsOnlyAPathOfThisSite() async throws {
+        let fixture = try await WebFixture()
+        for (next, expected) in [("/projects/P-001", "/projects/P-001"), ("//evil.example/x", "/queue"),
+                                 ("https://evil.example/", "/queue"), ("/\\evil.example", "/queue")] {
+            let browser = fixture.client()
+            let form = try await browser.get("/login?next=" + TestBrowser.encode(next))
+            let token = try #require(TestBrowser.field("token", in: form.body))
+            let response = try await browser.post("/login", form: [("token", token), ("name", "petition"),
+                                                                   ("password", WebFixture.password), ("next", next)])
+            #expect(response.headers[.location] == expected, "\(next)")
+        }
+    }
+
+    @Test func theDepartmentDrillDownAssetsAndHealthCheck() async throws {
+        let fixture = try await WebFixture()
+        let department = TestBrowser.encode("市住建局")
+        for role in Role.allCases {
+            let browser = try await fixture.signedIn(role.rawValue)
+            #expect(try await browser.get("/scorecard/\(department)").status == (role == .leader ? .ok : .forbidden))
+            #expect(try await browser.get("/api/scorecard/\(department)").status == (role == .leader ? .ok : .forbidden))
+            #expect(try await browser.get("/api/projects?q=" + TestBrowser.encode("安置")).status == .ok)
+        }
+        let anonymous = fixture.client()
+        let css = try await anonymous.get("/static/app.css")
+        #expect(css.status == .ok && css.headers[.contentType] == "text/css; charset=utf-8")
+        #expect(try await anonymous.get("/static/..%2Fwagewatch.sqlite").status == .notFound)
+        #expect(try await anonymous.get("/static/nothing.css").status == .notFound)
+        #expect(try await anonymous.get("/healthz").body == "ok")
+        let leader = try await fixture.signedIn("leader")
+        #expect(try await leader.get("/scorecard/" + TestBrowser.encode("不存在的局")).status == .notFound)
+        let found = try await leader.get("/api/projects?q=" + TestBrowser.encode("三中"))
+        let projects = try #require(try found.json()["projects"] as? [[String: Any]])
+        #expect(projects.compactMap { $0["projectID"] as? String } == ["P-002"])
+    }
+
     @Test func unknownItemsAndProjectsAreNotFound() async throws {
         let fixture = try await WebFixture()
         let browser = try await fixture.signedIn("petition")

@@ -1,0 +1,47 @@
+import ArgumentParser
+import ChineseConversion
+import Foundation
+import Model
+import Monitor
+import Scoring
+import Store
+
+extension WageWatch {
+    struct Search: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find stored items whose text holds a term (two characters or more: 欠薪, 农民工), newest first.",
+            discussion: """
+                Brings the search index up to date first (items stored since the last search or since \
+                `serve` last indexed), then searches the masked display copies: personal numbers are \
+                never indexed. Traditional characters and full-width forms match their simplified and \
+                half-width forms. A one-character term is looked for in the newest 20,000 items only.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The term to look for.")
+        var term: String
+
+        @Option(help: "At most this many items.")
+        var limit = 50
+
+        func validate() throws {
+            guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
+            guard !term.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the term is empty") }
+        }
+
+        func run() async throws {
+            let monitor = try global.makeMonitor()
+            let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.characterTable())
+            let fold: (String) -> String = { normalizer.normalize($0) }
+            let indexed = try monitor.database.updateSearchIndex(fold: fold)
+            if indexed > 0 { FileHandle.standardError.write(Data("indexed \(indexed) items\n".utf8)) }
+            guard limit > 0 else { return }
+            let ids = try monitor.database.search(term, limit: limit, fold: fold)
+            for headline in try monitor.database.headlines(of: ids) {
+                print("\(headline.itemID)\t\(Day(containing: headline.at))\t\(headline.title)")
+            }
+            if ids.isEmpty { print("没有找到“\(term)”") }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""The web UI in a real headless Chromium (Debian's `chromium`), end to end.
+
+Builds a demo store with the wagewatch CLI, adds accounts, starts `wagewatch serve`
+on 127.0.0.1 (a free port), and drives Chromium through the DevTools protocol over a
+pipe (`--remote-debugging-pipe`: no WebSocket, no driver download, nothing but the
+standard library): a reviewer of the petition bureau logs in, opens the review queue,
+claims an item and confirms its link, rejects the signals of a project, and a leader
+then sees the register change. Screenshots go to the output folder for a person to
+look at. Exits non-zero on the first failed check.
+
+Usage: browser_test.py WAGEWATCH_BINARY OUTPUT_FOLDER
+"""
+import base64
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PASSWORD = "browser-test-pass-1"
+
+
+class Browser:
+    """Chromium over its DevTools pipe: fd 3 carries commands in, fd 4 answers out,
+    each message a JSON object ended by a NUL byte."""
+
+    def __init__(self, executable, profile):
+        to_chrome_read, self.to_chrome = os.pipe()
+        self.from_chrome, from_chrome_write = os.pipe()
+
+        def wire():
+            os.dup2(to_chrome_read, 3)
+            os.dup2(from_chrome_write, 4)
+
+        arguments = [executable, "--headless=new", "--remote-debugging-pipe", "--no-first-run",
+                     "--no-default-browser-check", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-extensions", "--disable-background-networking", "--disable-sync",
+                     "--no-proxy-server", "--user-data-dir=" + profile, "--window-size=1280,900",
+                     "about:blank"]
+        if os.geteuid() == 0:
+            arguments.insert(1, "--no-sandbox")  # CI runs as root; Chromium's sandbox refuses root
+        # close_fds=False: the child's 3 and 4, made by dup2 in `wire`, must survive the exec.
+        self.process = subprocess.Popen(arguments, preexec_fn=wire, close_fds=False,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_chrome_read)
+        os.close(from_chrome_write)
+        self.buffer = b""
+        self.next_id = 0
+        self.events = []
+        self.session = None
+
+    def send(self, method, params=None, session=True, timeout=30):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session and self.session:
+            message["sessionId"] = self.session
+        os.write(self.to_chrome, json.dumps(message).encode() + b"\0")
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            answer = self.read(deadline)
+            if answer.get("id") == self.next_id:
+                if "error" in answer:
+                    raise RuntimeError(f"{method}: {answer['error']}")
+                return answer.get("result", {})
+            self.events.append(answer)
+        raise TimeoutError(method)
+
+    def read(self, deadline):
+        while b"\0" not in self.buffer:
+            if time.time() > deadline:
+                raise TimeoutError("no answer from Chromium")
+            chunk = os.read(self.from_chrome, 1 << 20)
+            if not chunk:
+                raise RuntimeError("Chromium closed its pipe")
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def wait_for_event(self, method, timeout=30):
+        deadline = time.time() + timeout
+        while True:
+            for index, event in enumerate(self.events):
+                if event.get("method") == method:
+                    del self.events[index]
+                    return event
+            self.events.append(self.read(deadline))
+
+    def open_tab(self):
+        target = self.send("Target.createTarget", {"url": "about:blank"}, session=False)["targetId"]
+        self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True},
+                                 session=False)["sessionId"]
+        self.send("Page.enable")
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+
+    def load(self, action):
+        """Runs `action` (a navigation or a form submission) and waits for the new page."""
+        self.events = [e for e in self.events if e.get("method") != "Page.loadEventFired"]
+        action()
+        self.wait_for_event("Page.loadEventFired")
+
+    def goto(self, url):
+        self.load(lambda: self.send("Page.navigate", {"url": url}))
+
+    def evaluate(self, expression):
+        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def submit(self, form_selector, fields):
+        """Fills a form's fields as a user would type them and submits it."""
+        script = "".join(
+            f"document.querySelector({json.dumps(form_selector + ' [name=' + name + ']')}).value = {json.dumps(value)};"
+            for name, value in fields.items())
+        script += f"document.querySelector({json.dumps(form_selector)}).requestSubmit();"
+        self.load(lambda: self.evaluate(script))
+
+    def text(self):
+        return self.evaluate("document.body.innerText")
+
+    def screenshot(self, path):
+        data = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})["data"]
+        with open(path, "wb") as file:
+            file.write(base64.b64decode(data))
+
+    def close(self):
+        try:
+            self.send("Browser.close", session=False, timeout=5)
+        except Exception:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def check(condition, what):
+    if not condition:
+        raise AssertionError(what)
+    print(f"  ok: {what}")
+
+
+def run(binary, output):
+    work = tempfile.mkdtemp(prefix="wagewatch-browser-")
+    database = os.path.join(work, "demo.sqlite")
+    demo = os.path.join(ROOT, "feeds", "demo")
+    quiet = {"stdout": subprocess.DEVNULL, "check": True}
+    subprocess.run([binary, "import", "registry", "--database", database, os.path.join(demo, "registry.csv")], **quiet)
+    for month in ("2024-11", "2024-12"):
+        subprocess.run([binary, "import", "reports", "--database", database, "--filed-on", "2024-12-31",
+                        os.path.join(demo, f"reports-{month}.csv")], **quiet)
+    subprocess.run([binary, "run", "--database", database, "--feeds", os.path.join(ROOT, "feeds"),
+                    "--rules", os.path.join(ROOT, "rules"), "--as-of", "2024-12-31", "--window", "30"], **quiet)
+    for name, role in (("xinfang", "petition"), ("lingdao", "leader")):
+        subprocess.run([binary, "user", "add", name, "--role", role, "--database", database],
+                       input=PASSWORD + "\n", text=True, stdout=subprocess.DEVNULL, check=True)
+
+    server = subprocess.Popen([binary, "serve", "--database", database, "--feeds", os.path.join(ROOT, "feeds"),
+                               "--rules", os.path.join(ROOT, "rules"), "--as-of", "2024-12-31",
+                               "--host", "127.0.0.1", "--port", "0"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    browser = None
+    try:
+        line = server.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        check(match is not None, f"the server says where it listens ({line.strip()})")
+        base = f"http://127.0.0.1:{match.group(1)}"
+        executable = shutil.which("chromium") or shutil.which("chromium-browser")
+        check(executable is not None, "Debian's chromium is installed")
+        browser = Browser(executable, os.path.join(work, "profile"))
+        browser.open_tab()
+
+        print("petition bureau reviewer:")
+        browser.goto(base + "/queue")
+        check(browser.evaluate("location.pathname") == "/login", "an anonymous visit is sent to the login page")
+        browser.submit("form.login", {"name": "xinfang", "password": "wrong-password-0"})
+        check("用户名或密码不正确" in browser.text(), "a wrong password is refused")
+        browser.submit("form.login", {"name": "xinfang", "password": PASSWORD})
+        check(browser.evaluate("location.pathname + location.search") == "/queue", "login returns to the queue")
+        check(browser.evaluate("document.cookie") == "", "the session cookie is not readable by scripts")
+        queue_text = browser.text()
+        check("审核队列" in queue_text and "三中新校区工地工人讨薪" in queue_text, "the queue lists the demo's items")
+        rows_before = browser.evaluate("document.querySelectorAll('#queue tbody tr').length")
+        browser.screenshot(os.path.join(output, "1-queue.png"))
+
+        item = "demo-petitions:XF-2024-1201"
+        browser.goto(f"{base}/items/{item}")
+        check("赵德明" in browser.text(), "the petition bureau sees the petitioner")
+        browser.load(lambda: browser.evaluate("document.querySelector('#claim').click()"))
+        check("xinfang 正在审核" in browser.text(), "claiming shows who reviews the item")
+        browser.submit("form.review", {"action": "confirm", "reason": "已电话核实，属实"})
+        check("确认关联" in browser.evaluate("document.querySelector('#history').innerText"),
+              "the confirmation is in the item's history")
+        browser.screenshot(os.path.join(output, "2-item-confirmed.png"))
+        browser.goto(base + "/queue")
+        check(browser.evaluate("document.querySelectorAll('#queue tbody tr').length") == rows_before - 1,
+              "the confirmed item left the queue")
+
+        # P-002 is flagged 疑似漏报 on two signals; both turn out not to be wage arrears.
+        browser.goto(base + "/projects/P-002")
+        check("疑似漏报" in browser.text(), "P-002 is flagged before the review")
+        browser.screenshot(os.path.join(output, "3-project-before.png"))
+        for signal in ("demo-petitions:XF-2024-1223", "demo-weibo:weibo-4991003"):
+            browser.goto(f"{base}/items/{signal}")
+            browser.submit("form.review", {"action": "reject", "reason": "复核为重复反映，非欠薪"})
+        browser.goto(base + "/projects/P-002")
+        check("疑似漏报" not in browser.text() and "无标记" in browser.text(), "P-002 lost its flags at once")
+        browser.screenshot(os.path.join(output, "4-project-after.png"))
+        browser.load(lambda: browser.evaluate("document.querySelector('form.logout').requestSubmit()"))
+        check(browser.evaluate("location.pathname") == "/login", "logging out returns to the login page")
+
+        print("leader:")
+        browser.submit("form.login", {"name": "lingdao", "password": PASSWORD})
+        check(browser.evaluate("location.pathname") == "/scorecard", "a leader lands on the scorecard")
+        check(browser.evaluate("document.querySelectorAll('#scorecard svg rect').length") > 0, "the ranking has bars")
+        browser.screenshot(os.path.join(output, "5-scorecard.png"))
+        browser.goto(base + "/register")
+        register = browser.text()
+        check("P-001" in register and "P-002" not in register, "the register no longer lists P-002")
+        browser.goto(f"{base}/items/demo-petitions:XF-2024-1208")
+        check("孙立新" not in browser.text() and "信访人个人信息已隐去" in browser.text(),
+              "a leader does not see the petitioner")
+        browser.goto(base + "/daily")
+        check(browser.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"')"), "the Chinese font is there")
+        browser.screenshot(os.path.join(output, "6-daily.png"))
+        browser.goto(base + "/queue")
+        check("无权访问" in browser.text(), "a leader cannot open the review queue")
+        browser.goto(base + "/search?q=" + "%E6%AC%A0%E8%96%AA")
+        check("找到" in browser.text(), "search answers a two-character term")
+        browser.screenshot(os.path.join(output, "7-search.png"))
+        print(f"browser test passed; screenshots in {output}")
+    finally:
+        if browser:
+            browser.close()
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    os.makedirs(sys.argv[2], exist_ok=True)
+    run(os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]))
