@@ -133,10 +133,10 @@ extension WebApp {
     }
 
     func addRegisterRoutes(to router: Router<WebContext>) {
-        page(router, "/daily", roles: Self.roles(of: "/daily"), template: "daily", title: "欠薪风险日报") { _, _, _ in
+        page(router, "/daily", roles: Self.roles(of: "/daily"), template: "daily", title: "欠薪风险日报", cached: true) { _, _, _ in
             try await dailyPage()
         }
-        page(router, "/register", roles: Self.roles(of: "/register"), template: "register", title: "风险台账") { request, _, _ in
+        page(router, "/register", roles: Self.roles(of: "/register"), template: "register", title: "风险台账", cached: true) { request, _, _ in
             let snapshot = try await snapshot()
             let flagged = snapshot.register.projects.filter { !$0.flags.isEmpty }
             let size = settings.pageSize
@@ -148,17 +148,17 @@ extension WebApp {
                 unregistered: snapshot.register.unregistered, total: flagged.count, page: page, pages: pages,
                 previousPage: page > 1 ? page - 1 : nil, nextPage: page < pages ? page + 1 : nil)
         }
-        page(router, "/projects/:id", roles: Set(Role.allCases), template: "project", title: "项目详情") { _, context, _ in
+        page(router, "/projects/:id", roles: Set(Role.allCases), template: "project", title: "项目详情", cached: true) { _, context, _ in
             try await projectPage(id: try context.pathParameter("id"))
         }
-        page(router, "/scorecard", roles: Self.roles(of: "/scorecard"), template: "scorecard", title: "部门排名") { _, _, _ in
+        page(router, "/scorecard", roles: Self.roles(of: "/scorecard"), template: "scorecard", title: "部门排名", cached: true) { _, _, _ in
             let snapshot = try await snapshot()
             return ScorecardPage(asOf: snapshot.asOf.description,
                                  departments: Self.scoreLines(snapshot.register.departments),
                                  townships: Self.scoreLines(snapshot.register.townships))
         }
         page(router, "/scorecard/:department", roles: Self.roles(of: "/scorecard"), template: "department",
-             title: "部门详情") { _, context, _ in
+             title: "部门详情", cached: true) { _, context, _ in
             let department = try context.pathParameter("department")
             let snapshot = try await snapshot()
             guard snapshot.register.departments.contains(where: { $0.department == department }) else {
@@ -184,7 +184,7 @@ extension WebApp {
             ScorecardPage.Line(department: $0.department, projects: $0.projects, flagged: $0.flagged,
                                underreported: $0.underreported, contradicted: $0.contradictedCommitments,
                                missing: $0.reportsMissing, rejected: $0.rowsRejected, late: $0.lateFilings,
-                               barWidth: String(format: "%.1f", 200.0 * Double($0.flagged) / Double(widest)))
+                               barWidth: Labels.tenths(200.0 * Double($0.flagged) / Double(widest)))
         }
     }
 
@@ -253,10 +253,11 @@ extension WebApp {
         let step = Double(width) / Double(max(1, counts.count))
         let top = Double(max(1, counts.max() ?? 1))
         let firstDay = lastDay.adding(days: -(counts.count - 1))
-        let bars = counts.enumerated().map { offset, count in
+        // Days without signals draw nothing (the axis shows them).
+        let bars = counts.enumerated().filter { $0.element > 0 }.map { offset, count in
             let barHeight = plotHeight * Double(count) / top
-            return Chart.Bar(x: String(format: "%.1f", Double(offset) * step), y: String(format: "%.1f", plotHeight - barHeight),
-                             width: String(format: "%.1f", max(1, step - 1)), height: String(format: "%.1f", barHeight),
+            return Chart.Bar(x: Labels.tenths(Double(offset) * step), y: Labels.tenths(plotHeight - barHeight),
+                             width: Labels.tenths(max(1, step - 1)), height: Labels.tenths(barHeight),
                              label: "\(firstDay.adding(days: offset))：\(count) 条", value: count)
         }
         func x(_ day: Day) -> Double? {
@@ -265,14 +266,14 @@ extension WebApp {
         }
         let marks = reports.compactMap { report -> Chart.Mark? in
             x(report.filedOn).map {
-                Chart.Mark(x: String(format: "%.1f", $0), label: "\(report.period) 月报：\(Labels.reportStatus(report.status))",
+                Chart.Mark(x: Labels.tenths($0), label: "\(report.period) 月报：\(Labels.reportStatus(report.status))",
                            arrears: report.status == .arrears)
             }
         }
         let axis = (0..<counts.count).compactMap { offset -> Chart.Mark? in
             let day = firstDay.adding(days: offset)
             guard day.day == 1 || offset == 0 else { return nil }
-            return Chart.Mark(x: String(format: "%.1f", Double(offset) * step), label: "\(day.month)/\(day.day)", arrears: false)
+            return Chart.Mark(x: Labels.tenths(Double(offset) * step), label: "\(day.month)/\(day.day)", arrears: false)
         }
         return Chart(width: width, height: height, bars: bars, marks: marks, axis: axis)
     }

@@ -94,7 +94,7 @@ extension WebApp {
     }
 
     func addReviewRoutes(to router: Router<WebContext>) {
-        page(router, "/queue", roles: Self.roles(of: "/queue"), template: "queue", title: "审核队列") { request, _, _ in
+        page(router, "/queue", roles: Self.roles(of: "/queue"), template: "queue", title: "审核队列", cached: true) { request, _, _ in
             try await queuePage(request)
         }
         page(router, "/items/:id", roles: Set(Role.allCases), template: "item", title: "线索详情") { _, context, session in
@@ -109,6 +109,7 @@ extension WebApp {
             let id = try context.pathParameter("id")
             switch try database.claim(itemID: id, by: session.account, now: now(), lease: settings.claimLease) {
             case .claimed:
+                reviews.claimed()
                 return isJSON ? try json(["claimed_by": session.account.name]) : redirect(to: "/items/\(Self.percentEncoded(id))")
             case .heldBy(let claim):
                 throw WebError(status: .conflict, message: "\(claim.account) 正在审核此线索（\(Labels.time(claim.claimedAt)) 认领）")
@@ -141,6 +142,7 @@ extension WebApp {
                 throw WebError(status: .conflict, message: "\(claim.account) 正在审核此线索，请稍后")
             }
             try database.review(itemID: id, action: action, projectID: projectID, reason: reason, by: session.account, now: now())
+            reviews.claimed()  // its claim ended
             // The register takes the decision in at once: the next page shows it.
             try await keeper.refresh()
             return isJSON ? try json(["ok": true]) : redirect(to: "/items/\(Self.percentEncoded(id))")

@@ -8,6 +8,7 @@ import Mustache
 import NIOCore
 import Scoring
 import Store
+import Synchronization
 
 /// The web UI (`wagewatch serve`): server-rendered pages in Chinese, each with a JSON twin
 /// under `/api/`, on the store the CLI uses. Every page and endpoint checks the caller's
@@ -35,6 +36,8 @@ public struct WebApp: Sendable {
     let templates: MustacheLibrary
     let throttle: LoginThrottle
     let ruleTitles: [String: String]
+    let pageCache = PageCache()
+    let reviews = ReviewCounter()
     let fold: @Sendable (String) -> String
     let now: @Sendable () -> Date
     var database: AppDatabase { monitor.database }
@@ -103,12 +106,23 @@ public struct WebApp: Sendable {
     /// model both show.
     func page<Model: Encodable & Sendable>(
         _ router: Router<WebContext>, _ path: String, roles: Set<Role>, template: String, title: String,
+        cached: Bool = false,
         build: @escaping @Sendable (Request, WebContext, WebSession) async throws -> Model
     ) {
         router.get(RouterPath(stringLiteral: path)) { request, context in
             try await answer(request, roles: roles, json: false) { session in
-                let model = try await build(request, context, session)
-                return try html(template, title: title, session: session, path: request.uri.path, model: model)
+                let frame = try frame(title: title, session: session, path: request.uri.path)
+                guard cached else {
+                    return htmlResponse(frame: frame, content: try content(template, model: try await build(request, context, session),
+                                                                           session: session))
+                }
+                // Pages of the register read only the kept snapshot and the store as of it
+                // (and the claims): their content is made once per snapshot, role and address.
+                let key = "\(try await snapshot().generation)|\(reviews.claimsVersion)|\(session.account.role.rawValue)|\(request.uri)"
+                if let hit = pageCache.content(for: key) { return htmlResponse(frame: frame, content: hit) }
+                let made = try content(template, model: try await build(request, context, session))
+                pageCache.keep(made, for: key)
+                return htmlResponse(frame: frame, content: made)
             }
         }
         router.get(RouterPath(stringLiteral: "/api" + path)) { request, context in
@@ -186,12 +200,49 @@ public struct WebApp: Sendable {
     }
 
     func html<Model: Encodable>(_ template: String, title: String, session: WebSession?, path: String, model: Model) throws -> Response {
-        let chrome = Chrome(title: title, session: session, path: path)
-        guard let text = templates.render(["chrome": chrome, "page": model] as [String: Any], withTemplate: template) else {
+        htmlResponse(frame: try frame(title: title, session: session, path: path),
+                     content: try content(template, model: model))
+    }
+
+    /// A page's content: its template over its model (and the chrome, for the forms' token).
+    func content<Model: Encodable>(_ template: String, model: Model, session: WebSession? = nil) throws -> String {
+        // The templates read plain dictionaries and arrays: swift-mustache looks a key up in
+        // a struct through a new Mirror each time, which made a page of 200 rows take 30 ms.
+        let tree = try JSONSerialization.jsonObject(
+            with: JSONEncoder().encode(Page(chrome: Chrome(title: "", session: session, path: ""), page: model)))
+        guard let text = templates.render(tree, withTemplate: template) else {
             throw WebError(status: .internalServerError, message: "页面模板缺失：\(template)")
         }
+        return text
+    }
+
+    /// The layout around every page (title, menu, who is signed in), split where the content goes.
+    func frame(title: String, session: WebSession?, path: String) throws -> (head: Substring, tail: Substring) {
+        // Made once per session, page title and address.
+        let key = "frame|\(session?.csrf ?? "")|\(title)|\(path)"
+        if let hit = pageCache.content(for: key), let marker = hit.range(of: Self.contentMarker, options: .backwards) {
+            return (hit[..<marker.lowerBound], hit[marker.upperBound...])
+        }
+        let tree = try JSONSerialization.jsonObject(with: JSONEncoder().encode(["chrome": Chrome(title: title, session: session, path: path)]))
+        guard let text = templates.render(tree, withTemplate: "layout"),
+              // The last one: an escaped value can hold no `<`, so no value can fake it.
+              let marker = text.range(of: Self.contentMarker, options: .backwards) else {
+            throw WebError(status: .internalServerError, message: "页面模板缺失：layout")
+        }
+        pageCache.keep(text, for: key)
+        return (text[..<marker.lowerBound], text[marker.upperBound...])
+    }
+
+    static let contentMarker = "<!--wagewatch:content-->"
+
+    func htmlResponse(frame: (head: Substring, tail: Substring), content: String) -> Response {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(frame.head.utf8.count + content.utf8.count + frame.tail.utf8.count)
+        buffer.writeSubstring(frame.head)
+        buffer.writeString(content)
+        buffer.writeSubstring(frame.tail)
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(string: text)))
+                        body: .init(byteBuffer: buffer))
     }
 
     func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
@@ -244,6 +295,12 @@ public struct WebApp: Sendable {
     }
 }
 
+/// A page's model and what surrounds it, as the templates see them.
+struct Page<Model: Encodable>: Encodable {
+    var chrome: Chrome
+    var page: Model
+}
+
 /// What every page shows around its content: the title, who is signed in, the menu.
 struct Chrome: Encodable {
     struct Link: Encodable {
@@ -288,4 +345,30 @@ struct SecurityHeaders: RouterMiddleware {
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         return response
     }
+}
+
+/// Page contents made for one snapshot: looked up by snapshot generation, claims version,
+/// role and address; emptied when it holds too many.
+final class PageCache: Sendable {
+    private let pages = Mutex<[String: String]>([:])
+    private let limit = 2_000
+
+    func content(for key: String) -> String? { pages.withLock { $0[key] } }
+
+    func keep(_ content: String, for key: String) {
+        pages.withLock { pages in
+            if pages.count >= limit { pages.removeAll(keepingCapacity: true) }
+            pages[key] = content
+        }
+    }
+}
+
+/// Counts the claims made in this process (claims are made only through the web UI), so
+/// that a page showing who reviews what is made again after one.
+final class ReviewCounter: Sendable {
+    private let version = Mutex(0)
+
+    var claimsVersion: Int { version.withLock { $0 } }
+
+    func claimed() { version.withLock { $0 += 1 } }
 }

@@ -322,6 +322,8 @@ import Testing
         let first = try await fixture.signedIn("petition")
         let second = try await fixture.signedIn("petition2")
         let item = "demo-petitions:XF-2024-1201"
+        // The queue page, made once for this snapshot, is made again after a claim.
+        #expect(try await !second.get("/queue").body.contains("审核中"))
         let claimed = try await first.post("/items/\(item)/claim", form: [("csrf", try await first.csrf())])
         #expect(claimed.status == .seeOther)
         // The item page it sends the browser back to (the id percent-encoded) opens.
@@ -409,6 +411,14 @@ import Testing
             let text = try! fixture.database.maskedText(ofItem: id)!
             return (text.title + text.content).contains("资拖")
         })
+    }
+
+    @Test func timesAreWrittenInBeijingTimeAndCoordinatesWithOneDecimal() {
+        #expect(Labels.time(WebFixture.now) == "2024-12-31 21:00")
+        #expect(Labels.time(Date(timeIntervalSince1970: 1_735_660_799)) == "2024-12-31 23:59")
+        #expect(Labels.time(Date(timeIntervalSince1970: 1_735_660_800)) == "2025-01-01 00:00")
+        #expect(Labels.time(Date(timeIntervalSince1970: -1)) == "1970-01-01 07:59")
+        #expect([0, 0.04, 0.05, 7.96, 120, -2.25].map(Labels.tenths) == ["0.0", "0.0", "0.1", "8.0", "120.0", "-2.3"])
     }
 
     @Test func bigramsSplitAtPunctuationAndQueriesNeedEveryRun() {
