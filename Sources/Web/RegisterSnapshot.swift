@@ -18,7 +18,7 @@ public struct RegisterSnapshot: Sendable {
     var projectIndex: [String: Int]
     /// The review queue: undecided review-band signals and flagged projects' undecided
     /// signals, newest first.
-    var queue: [QueueCandidate]
+    var queue: [QueueEntry]
     /// The channels the queue's items came by, for its filter.
     var queueChannels: [String]
 
@@ -39,9 +39,30 @@ public struct RegisterSnapshot: Sendable {
         let queue = try monitor.database.queueCandidates(from: windowStart, until: asOf.adding(days: 1).start,
                                                           evidence: Array(evidence))
             .sorted { ($0.at, $0.itemID) > ($1.at, $1.itemID) }
+            .map { candidate in
+                QueueEntry(candidate: candidate, project: candidate.projectID.flatMap { projectIndex[$0] }.map { register.projects[$0] })
+            }
         return RegisterSnapshot(asOf: asOf, madeAt: now, generation: generation, register: register, brief: brief,
                                 projectIndex: projectIndex, queue: queue,
-                                queueChannels: Set(queue.compactMap(\.channel)).sorted())
+                                queueChannels: Set(queue.compactMap(\.candidate.channel)).sorted())
+    }
+}
+
+/// A signal of the review queue with what its filters and rows show of its project, so
+/// that a filter runs over the queue without looking each project up.
+struct QueueEntry: Sendable {
+    var candidate: QueueCandidate
+    var projectName: String?
+    var department: String?
+    var flags: [RiskFlag]
+    var flagLabels: String
+
+    init(candidate: QueueCandidate, project: RegisterReport.ProjectEntry?) {
+        self.candidate = candidate
+        projectName = project?.name
+        department = project?.department
+        flags = project?.flags ?? []
+        flagLabels = flags.map(\.label).joined(separator: "、")
     }
 }
 

@@ -157,21 +157,23 @@ extension WebApp {
         let flag = query.text("flag").flatMap(RiskFlag.init(rawValue:))
         let channel = query.text("channel")
         let filtered = !project.isEmpty || !department.isEmpty || flag != nil || channel != nil
-        let rows = !filtered ? snapshot.queue : snapshot.queue.filter { candidate in
-            let entry = candidate.projectID.flatMap(snapshot.project)
-            if !project.isEmpty && candidate.projectID != project && entry?.name.contains(project) != true { return false }
-            if !department.isEmpty && entry?.department != department { return false }
-            if let flag, entry?.flags.contains(flag) != true { return false }
-            if let channel, candidate.channel != channel { return false }
+        let rows = !filtered ? snapshot.queue : snapshot.queue.filter { entry in
+            if !project.isEmpty && entry.candidate.projectID != project && entry.projectName?.contains(project) != true {
+                return false
+            }
+            if !department.isEmpty && entry.department != department { return false }
+            if let flag, !entry.flags.contains(flag) { return false }
+            if let channel, entry.candidate.channel != channel { return false }
             return true
         }
         let size = settings.pageSize
         let pages = max(1, (rows.count + size - 1) / size)
         let page = min(pageNumber(request), pages)
         let shown = Array(rows.dropFirst((page - 1) * size).prefix(size))
-        let headlines = Dictionary(try database.headlines(of: shown.map(\.itemID)).map { ($0.itemID, $0) },
+        let ids = shown.map(\.candidate.itemID)
+        let headlines = Dictionary(try database.headlines(of: ids).map { ($0.itemID, $0) },
                                    uniquingKeysWith: { first, _ in first })
-        let claims = try database.claims(of: shown.map(\.itemID), now: now(), lease: settings.claimLease)
+        let claims = try database.claims(of: ids, now: now(), lease: settings.claimLease)
         let channels = snapshot.queueChannels
         var filters = query.values.filter { ["project", "department", "flag", "channel"].contains($0.key) && !$0.value.isEmpty }
             .map { "\($0.key)=\(Self.percentEncoded($0.value))" }
@@ -180,13 +182,13 @@ extension WebApp {
             asOf: snapshot.asOf.description, project: project, department: department,
             flagOptions: RiskFlag.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == flag) },
             channelOptions: channels.map { Option(value: $0, label: Labels.channel($0), selected: $0 == channel) },
-            rows: shown.map { candidate in
-                let entry = candidate.projectID.flatMap(snapshot.project)
+            rows: shown.map { entry in
+                let candidate = entry.candidate
                 return QueueRow(
                     itemID: candidate.itemID, at: Labels.time(candidate.at), kind: Labels.kind(candidate.kind),
                     channel: Labels.channel(candidate.channel), title: headlines[candidate.itemID]?.title ?? "",
-                    projectID: candidate.projectID, projectName: entry?.name, department: entry?.department,
-                    flags: entry?.flags.map(\.label).joined(separator: "、") ?? "", band: Labels.band(candidate.band),
+                    projectID: candidate.projectID, projectName: entry.projectName, department: entry.department,
+                    flags: entry.flagLabels, band: Labels.band(candidate.band),
                     level: Labels.level(candidate.level), claimedBy: claims[candidate.itemID]?.account)
             },
             total: rows.count, page: page, pages: pages, previousPage: page > 1 ? page - 1 : nil,
