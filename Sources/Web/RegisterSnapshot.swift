@@ -21,6 +21,8 @@ public struct RegisterSnapshot: Sendable {
     var queue: [QueueEntry]
     /// The channels the queue's items came by, for its filter.
     var queueChannels: [String]
+    /// Positions in `queue` by what its filters ask (each list in queue order).
+    var queueIndex: QueueIndex
 
     func project(_ id: String) -> RegisterReport.ProjectEntry? {
         projectIndex[id].map { register.projects[$0] }
@@ -44,7 +46,8 @@ public struct RegisterSnapshot: Sendable {
             }
         return RegisterSnapshot(asOf: asOf, madeAt: now, generation: generation, register: register, brief: brief,
                                 projectIndex: projectIndex, queue: queue,
-                                queueChannels: Set(queue.compactMap(\.candidate.channel)).sorted())
+                                queueChannels: Set(queue.compactMap(\.candidate.channel)).sorted(),
+                                queueIndex: QueueIndex(queue))
     }
 }
 
@@ -63,6 +66,52 @@ struct QueueEntry: Sendable {
         department = project?.department
         flags = project?.flags ?? []
         flagLabels = flags.map(\.label).joined(separator: "、")
+    }
+}
+
+/// Where the queue's entries are by project, department, flag and channel, so that a
+/// filtered page walks only the entries of its smallest list (a city's queue holds
+/// hundreds of thousands).
+struct QueueIndex: Sendable {
+    var byProject: [String: [Int]] = [:]
+    var byDepartment: [String: [Int]] = [:]
+    var byFlag: [RiskFlag: [Int]] = [:]
+    var byChannel: [String: [Int]] = [:]
+    /// Each project in the queue once, with its name, for a filter by part of a name.
+    var projectNames: [(id: String, name: String)] = []
+
+    init(_ queue: [QueueEntry]) {
+        for (position, entry) in queue.enumerated() {
+            if let project = entry.candidate.projectID {
+                if byProject[project] == nil { projectNames.append((project, entry.projectName ?? "")) }
+                byProject[project, default: []].append(position)
+            }
+            if let department = entry.department { byDepartment[department, default: []].append(position) }
+            for flag in entry.flags { byFlag[flag, default: []].append(position) }
+            if let channel = entry.candidate.channel { byChannel[channel, default: []].append(position) }
+        }
+    }
+
+    /// The positions an entry must be among for each filter given; nil for no filter at all.
+    func positions(project: String, department: String, flag: RiskFlag?, channel: String?) -> [Int]? {
+        var lists: [[Int]] = []
+        if !project.isEmpty {
+            if let exact = byProject[project] {
+                lists.append(exact)
+            } else {
+                lists.append(projectNames.filter { $0.name.contains(project) }.flatMap { byProject[$0.id]! }.sorted())
+            }
+        }
+        if !department.isEmpty { lists.append(byDepartment[department] ?? []) }
+        if let flag { lists.append(byFlag[flag] ?? []) }
+        if let channel { lists.append(byChannel[channel] ?? []) }
+        guard let smallest = lists.indices.min(by: { lists[$0].count < lists[$1].count }) else { return nil }
+        var result = lists[smallest]
+        for (index, list) in lists.enumerated() where index != smallest {
+            let members = Set(list)
+            result = result.filter(members.contains)
+        }
+        return result
     }
 }
 

@@ -156,20 +156,13 @@ extension WebApp {
         let department = query.text("department") ?? ""
         let flag = query.text("flag").flatMap(RiskFlag.init(rawValue:))
         let channel = query.text("channel")
-        let filtered = !project.isEmpty || !department.isEmpty || flag != nil || channel != nil
-        let rows = !filtered ? snapshot.queue : snapshot.queue.filter { entry in
-            if !project.isEmpty && entry.candidate.projectID != project && entry.projectName?.contains(project) != true {
-                return false
-            }
-            if !department.isEmpty && entry.department != department { return false }
-            if let flag, !entry.flags.contains(flag) { return false }
-            if let channel, entry.candidate.channel != channel { return false }
-            return true
-        }
+        let positions = snapshot.queueIndex.positions(project: project, department: department, flag: flag, channel: channel)
+        let total = positions?.count ?? snapshot.queue.count
         let size = settings.pageSize
-        let pages = max(1, (rows.count + size - 1) / size)
+        let pages = max(1, (total + size - 1) / size)
         let page = min(pageNumber(request), pages)
-        let shown = Array(rows.dropFirst((page - 1) * size).prefix(size))
+        let range = min(total, (page - 1) * size) ..< min(total, page * size)
+        let shown = range.map { snapshot.queue[positions?[$0] ?? $0] }
         let ids = shown.map(\.candidate.itemID)
         let headlines = Dictionary(try database.headlines(of: ids).map { ($0.itemID, $0) },
                                    uniquingKeysWith: { first, _ in first })
@@ -191,7 +184,7 @@ extension WebApp {
                     flags: entry.flagLabels, band: Labels.band(candidate.band),
                     level: Labels.level(candidate.level), claimedBy: claims[candidate.itemID]?.account)
             },
-            total: rows.count, page: page, pages: pages, previousPage: page > 1 ? page - 1 : nil,
+            total: total, page: page, pages: pages, previousPage: page > 1 ? page - 1 : nil,
             nextPage: page < pages ? page + 1 : nil, query: filters.joined(separator: "&"))
     }
 

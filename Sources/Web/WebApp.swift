@@ -206,10 +206,7 @@ public struct WebApp: Sendable {
 
     /// A page's content: its template over its model (and the chrome, for the forms' token).
     func content<Model: Encodable>(_ template: String, model: Model, session: WebSession? = nil) throws -> String {
-        // The templates read plain dictionaries and arrays: swift-mustache looks a key up in
-        // a struct through a new Mirror each time, which made a page of 200 rows take 30 ms.
-        let tree = try JSONSerialization.jsonObject(
-            with: JSONEncoder().encode(Page(chrome: Chrome(title: "", session: session, path: ""), page: model)))
+        let tree = try TemplateValues.make(Page(chrome: Chrome(title: "", session: session, path: ""), page: model))
         guard let text = templates.render(tree, withTemplate: template) else {
             throw WebError(status: .internalServerError, message: "页面模板缺失：\(template)")
         }
@@ -223,7 +220,7 @@ public struct WebApp: Sendable {
         if let hit = pageCache.content(for: key), let marker = hit.range(of: Self.contentMarker, options: .backwards) {
             return (hit[..<marker.lowerBound], hit[marker.upperBound...])
         }
-        let tree = try JSONSerialization.jsonObject(with: JSONEncoder().encode(["chrome": Chrome(title: title, session: session, path: path)]))
+        let tree = try TemplateValues.make(["chrome": Chrome(title: title, session: session, path: path)])
         guard let text = templates.render(tree, withTemplate: "layout"),
               // The last one: an escaped value can hold no `<`, so no value can fake it.
               let marker = text.range(of: Self.contentMarker, options: .backwards) else {

@@ -360,6 +360,14 @@ import Testing
         #expect(byDepartment.allSatisfy { $0["department"] as? String == department })
         let visits = try await rows("channel=visit")
         #expect(!visits.isEmpty && visits.allSatisfy { $0["channel"] as? String == "来访" })
+        // Part of a project's name; two filters at once; a filter nothing matches.
+        let road = try await rows("project=" + TestBrowser.encode("公路"))
+        #expect(road.map { $0["itemID"] as? String } == p6.map { $0["itemID"] as? String })
+        let both = try await rows("flag=escalating&channel=visit")
+        #expect(!both.isEmpty && both.count < visits.count + 1
+                && both.allSatisfy { $0["channel"] as? String == "来访" && ($0["flags"] as? String)?.contains("升级风险") == true })
+        #expect(try await rows("department=" + TestBrowser.encode("不存在的局")).isEmpty)
+        #expect(all.count == Set(all.compactMap { $0["itemID"] as? String }).count)
     }
 
     // MARK: Pages
@@ -411,6 +419,20 @@ import Testing
             let text = try! fixture.database.maskedText(ofItem: id)!
             return (text.title + text.content).contains("资拖")
         })
+    }
+
+    @Test func templateValuesAreSwiftsOwnAndLeaveNilOut() throws {
+        struct Row: Encodable { var name: String; var count: Int; var on: Bool; var note: String?; var tags: [String] }
+        struct Model: Encodable { var rows: [Row]; var ratio: Double; var flag: Bool }
+        let tree = try #require(try TemplateValues.make(Model(
+            rows: [Row(name: "<甲>", count: 0, on: false, note: nil, tags: ["a", "b"]),
+                   Row(name: "乙", count: 2, on: true, note: "注", tags: [])],
+            ratio: 0.5, flag: true)) as? [String: Any])
+        let rows = try #require(tree["rows"] as? [[String: Any]])
+        #expect(rows[0]["name"] as? String == "<甲>" && rows[0]["count"] as? Int == 0 && rows[0]["on"] as? Bool == false)
+        #expect(rows[0]["note"] == nil && rows[1]["note"] as? String == "注")
+        #expect(rows[0]["tags"] as? [String] == ["a", "b"] && (rows[1]["tags"] as? [Any])?.isEmpty == true)
+        #expect(tree["ratio"] as? Double == 0.5 && tree["flag"] as? Bool == true)
     }
 
     @Test func timesAreWrittenInBeijingTimeAndCoordinatesWithOneDecimal() {

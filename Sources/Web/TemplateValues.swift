@@ -1,0 +1,126 @@
+import Foundation
+
+/// A page model as the templates read it: dictionaries, arrays, strings, numbers and
+/// booleans of Swift's own (swift-mustache looks a key up in a struct through a new Mirror
+/// each time, and in Foundation's JSON objects through bridging casts; both cost more than
+/// the rest of a page). A nil optional is left out, as in the model's JSON twin.
+enum TemplateValues {
+    static func make(_ value: some Encodable) throws -> Any {
+        let encoder = TreeEncoder()
+        try value.encode(to: encoder)
+        return encoder.node.value
+    }
+}
+
+/// One value being made: an object, an array or a single value.
+private final class Node {
+    var object: [String: Any]?
+    var array: [Any]?
+    var single: Any?
+
+    var value: Any { object ?? array ?? single ?? [String: Any]() }
+}
+
+private final class TreeEncoder: Encoder {
+    let node = Node()
+    var codingPath: [any CodingKey] = []
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        if node.object == nil { node.object = [:] }
+        return KeyedEncodingContainer(KeyedTreeContainer<Key>(node: node))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        if node.array == nil { node.array = [] }
+        return UnkeyedTreeContainer(node: node)
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        SingleTreeContainer(node: node)
+    }
+
+    /// A value's tree: plain values as themselves, others through their `encode(to:)`.
+    static func tree(_ value: some Encodable) throws -> Any {
+        switch value {
+        case let text as String: return text
+        case let flag as Bool: return flag
+        case let number as Int: return number
+        case let number as Double: return number
+        default:
+            let encoder = TreeEncoder()
+            try value.encode(to: encoder)
+            return encoder.node.value
+        }
+    }
+}
+
+private struct KeyedTreeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    let node: Node
+    var codingPath: [any CodingKey] { [] }
+
+    mutating func encodeNil(forKey key: Key) throws {}
+    mutating func encode(_ value: String, forKey key: Key) throws { node.object![key.stringValue] = value }
+    mutating func encode(_ value: Int, forKey key: Key) throws { node.object![key.stringValue] = value }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { node.object![key.stringValue] = value }
+    mutating func encode(_ value: Double, forKey key: Key) throws { node.object![key.stringValue] = value }
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        node.object![key.stringValue] = try TreeEncoder.tree(value)
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey> {
+        let child = Node()
+        child.object = [:]
+        node.object![key.stringValue] = ChildPlaceholder.pending
+        return KeyedEncodingContainer(KeyedTreeContainer<NestedKey>(node: child))
+    }
+
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+        UnkeyedTreeContainer(node: Node())
+    }
+
+    mutating func superEncoder() -> any Encoder { TreeEncoder() }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { TreeEncoder() }
+}
+
+/// Nested containers are not used by the page models (their encoders are synthesized);
+/// a value made through one would be lost, so they are refused loudly in debug builds.
+private enum ChildPlaceholder {
+    static var pending: String {
+        assertionFailure("nested containers are not supported by the template encoder")
+        return ""
+    }
+}
+
+private struct UnkeyedTreeContainer: UnkeyedEncodingContainer {
+    let node: Node
+    var codingPath: [any CodingKey] { [] }
+    var count: Int { node.array?.count ?? 0 }
+
+    mutating func encodeNil() throws {}
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        if node.array == nil { node.array = [] }
+        node.array!.append(try TreeEncoder.tree(value))
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+        _ = ChildPlaceholder.pending
+        return KeyedEncodingContainer(KeyedTreeContainer<NestedKey>(node: Node()))
+    }
+
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+        _ = ChildPlaceholder.pending
+        return UnkeyedTreeContainer(node: Node())
+    }
+
+    mutating func superEncoder() -> any Encoder { TreeEncoder() }
+}
+
+private struct SingleTreeContainer: SingleValueEncodingContainer {
+    let node: Node
+    var codingPath: [any CodingKey] { [] }
+
+    mutating func encodeNil() throws {}
+    mutating func encode<T: Encodable>(_ value: T) throws { node.single = try TreeEncoder.tree(value) }
+}
