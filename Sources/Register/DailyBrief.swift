@@ -107,22 +107,32 @@ public struct DailyBrief: Codable, Hashable, Sendable {
         }
         .sorted { ($1.rise, $0.projectID) < ($0.rise, $1.projectID) }
         .prefix(limit).map { $0 }
-        // Titles are looked up for the stories shown only (a city has hundreds of thousands).
-        topStories = today.projects.flatMap { entry in
-            entry.stories.map { spread in
-                Story(projectID: entry.projectID, name: entry.name, escalating: entry.flags.contains(.escalating),
-                      title: "", spread: spread)
+        // The widest stories, escalations first: the best `limit` kept while walking every
+        // project's stories by position (a city has hundreds of thousands; only those shown
+        // are copied, and only their titles looked up).
+        func precedes(_ lhs: (project: Int, story: Int), _ rhs: (project: Int, story: Int)) -> Bool {
+            let left = today.projects[lhs.project], right = today.projects[rhs.project]
+            let leftEscalating = left.flags.contains(.escalating), rightEscalating = right.flags.contains(.escalating)
+            if leftEscalating != rightEscalating { return leftEscalating }
+            let a = left.stories[lhs.story], b = right.stories[rhs.story]
+            if a.copies != b.copies { return a.copies > b.copies }
+            return (a.lastSeen, a.story) > (b.lastSeen, b.story)
+        }
+        var best: [(project: Int, story: Int)] = []
+        for project in today.projects.indices {
+            for story in today.projects[project].stories.indices {
+                let candidate = (project: project, story: story)
+                guard best.count < limit || precedes(candidate, best[best.count - 1]) else { continue }
+                let place = best.firstIndex { precedes(candidate, $0) } ?? best.count
+                best.insert(candidate, at: place)
+                if best.count > limit { best.removeLast() }
             }
         }
-        .sorted { lhs, rhs in
-            if lhs.escalating != rhs.escalating { return lhs.escalating }
-            if lhs.spread.copies != rhs.spread.copies { return lhs.spread.copies > rhs.spread.copies }
-            return (lhs.spread.lastSeen, lhs.spread.story) > (rhs.spread.lastSeen, rhs.spread.story)
-        }
-        .prefix(limit).map { story in
-            var story = story
-            story.title = story.spread.items.first.map(title) ?? ""
-            return story
+        topStories = best.map { position in
+            let entry = today.projects[position.project]
+            let spread = entry.stories[position.story]
+            return Story(projectID: entry.projectID, name: entry.name, escalating: entry.flags.contains(.escalating),
+                         title: spread.items.first.map(title) ?? "", spread: spread)
         }
     }
 }

@@ -41,6 +41,40 @@ import Testing
         #expect(brief.topStories.first?.escalating == true)
     }
 
+    @Test func topStoriesAreTheWidestEscalationsFirstAndOnlyTheirTitlesAreLookedUp() {
+        // 30 projects of 1-4 stories each, every third escalating, copies and times mixed.
+        var generator = 7
+        func next(_ bound: Int) -> Int { generator = (generator * 1_103_515_245 + 12_345) % 2_147_483_648; return generator % bound }
+        let base = day(31).start
+        let projects = (0..<30).map { index in
+            var entry = RegisterReport.ProjectEntry(
+                projectID: "P-\(index)", name: "项目\(index)", department: "局", township: nil, sensitive: true,
+                signals: .init(), reported: .none, flags: index % 3 == 0 ? [.escalating] : [], evidence: [], reportEvidence: [])
+            entry.stories = (0..<(1 + next(4))).map { story in
+                let last = base.addingTimeInterval(Double(-next(5) * 3600))
+                return RegisterReport.StorySpread(story: "s\(index)-\(story)", copies: 1 + next(4), platforms: ["微博"],
+                                                  firstSeen: last, lastSeen: last, items: ["i\(index)-\(story)"])
+            }
+            return entry
+        }
+        let today = RegisterReport(asOf: day(31), windowDays: 30, projects: projects, unregistered: [], departments: [])
+        let yesterday = RegisterReport(asOf: day(30), windowDays: 30, projects: [], unregistered: [], departments: [])
+        var asked: [String] = []
+        let brief = DailyBrief(today: today, yesterday: yesterday, limit: 10) { item in
+            asked.append(item)
+            return "标题 " + item
+        }
+        let expected = projects.flatMap { entry in entry.stories.map { (entry.flags.contains(.escalating), $0) } }
+            .sorted { lhs, rhs in
+                if lhs.0 != rhs.0 { return lhs.0 }
+                if lhs.1.copies != rhs.1.copies { return lhs.1.copies > rhs.1.copies }
+                return (lhs.1.lastSeen, lhs.1.story) > (rhs.1.lastSeen, rhs.1.story)
+            }
+            .prefix(10).map(\.1.story)
+        #expect(brief.topStories.map(\.spread.story) == Array(expected))
+        #expect(asked.count == 10 && brief.topStories.allSatisfy { $0.title == "标题 " + $0.spread.items[0] })
+    }
+
     @Test func csvOpensInExcelAndDefusesFormulas() {
         let csv = brief(title: "=HYPERLINK(\"http://x\",\"点我\"), 欠薪").csv()
         #expect(csv.hasPrefix("\u{FEFF}栏目,"))
