@@ -281,7 +281,7 @@ extension AppDatabase {
     static func applyReview(to itemID: String) -> String {
         """
         UPDATE assessment SET
-            is_signal = assessment.is_signal AND NOT r.rejected,
+            is_signal = CASE WHEN r.rejected THEN 0 WHEN r.project_id IS NOT NULL THEN 1 ELSE assessment.is_signal END,
             project_id = coalesce(r.project_id, assessment.project_id),
             link_band = CASE WHEN r.project_id IS NULL THEN assessment.link_band ELSE 'link' END,
             link_confidence = CASE WHEN r.project_id IS NULL THEN assessment.link_confidence ELSE 1.0 END,

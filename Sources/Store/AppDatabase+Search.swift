@@ -94,6 +94,16 @@ extension AppDatabase {
         }
     }
 
+    /// Empties the search index, to be built again by `updateSearchIndex` (after a
+    /// `VACUUM` by hand, which may renumber the items' rowids the index is keyed by;
+    /// wagewatch itself never vacuums).
+    public func clearSearchIndex() throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM search_bigram")
+            try db.execute(sql: "UPDATE search_state SET item_rowid = 0, version_id = 0 WHERE id = 1")
+        }
+    }
+
     private static func index(rowID: Int64, title: String, content: String, fold: (String) -> String, in db: Database) throws {
         try db.execute(sql: "INSERT INTO search_bigram (rowid, text) VALUES (?, ?)",
                        arguments: [rowID, SearchText.bigrams(fold(title)) + " " + SearchText.bigrams(fold(content))])

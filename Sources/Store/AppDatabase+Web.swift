@@ -157,11 +157,22 @@ extension AppDatabase {
     /// over later verdicts), laid over the stored verdict at once, the audit line written and
     /// the claim let go. A relink names a registry project.
     public func review(itemID: String, action: ReviewAction, projectID: String?, reason: String,
-                       by account: Account, now: Date) throws {
+                       by account: Account, now: Date, claimLease: TimeInterval) throws {
         try writer.write { db in
-            guard let current = try Row.fetchOne(db, sql: "SELECT project_id FROM assessment WHERE item_id = ?",
+            guard let current = try Row.fetchOne(db, sql: "SELECT project_id, kind FROM assessment WHERE item_id = ?",
                                                  arguments: [itemID]) else {
                 throw StoreError.missingItem(itemID)
+            }
+            // Another reviewer's claim, checked in the same transaction as the decision.
+            if let row = try Row.fetchOne(db, sql: "SELECT account, claimed_at FROM review_claim WHERE item_id = ?",
+                                          arguments: [itemID]) {
+                let held = ReviewClaim(account: row[0], claimedAt: row[1])
+                if held.account != account.name && held.claimedAt > now.addingTimeInterval(-claimLease) {
+                    throw StoreError.claimedByAnother(held.account)
+                }
+            }
+            if action == .followedUp, current[1] as String? != ItemKind.petition.rawValue {
+                throw StoreError.notAPetition(itemID)
             }
             let target: String?
             switch action {
@@ -181,7 +192,8 @@ extension AppDatabase {
                            arguments: [itemID, account.name, now])
             switch action {
             case .confirm, .relink:
-                try db.execute(sql: "UPDATE review SET project_id = ? WHERE item_id = ?", arguments: [target, itemID])
+                // A link confirmed or made is a wage signal again, if it was rejected before.
+                try db.execute(sql: "UPDATE review SET project_id = ?, rejected = 0 WHERE item_id = ?", arguments: [target, itemID])
             case .reject:
                 try db.execute(sql: "UPDATE review SET rejected = 1 WHERE item_id = ?", arguments: [itemID])
             case .projectPayment:
@@ -305,6 +317,25 @@ extension AppDatabase {
                 """, arguments: [projectID, from, until]) {
                 let text: String = row[0]
                 if let day = Day(text) { result[day] = row[1] }
+            }
+            return result
+        }
+    }
+
+    /// The personal details of the given items' petitioners (name, phone), by item: what a
+    /// text about them must be masked with for a reader not allowed to see them.
+    public func personalDetails(ofItems itemIDs: [String]) throws -> [String: [String]] {
+        let unique = Array(Set(itemIDs))
+        return try writer.read { db in
+            var result: [String: [String]] = [:]
+            for chunk in unique.chunked(by: 500) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT id, petitioner, phone FROM item WHERE id IN (\(marks)) AND (petitioner IS NOT NULL OR phone IS NOT NULL)
+                    """, arguments: StatementArguments(chunk)) {
+                    let details = [row[1], row[2]].compactMap { $0 as String? }.filter { !$0.isEmpty }
+                    if !details.isEmpty { result[row[0]] = details }
+                }
             }
             return result
         }

@@ -150,6 +150,10 @@ public enum StoreError: Error, CustomStringConvertible {
     case noLinkToConfirm(String)
     /// An item was to be relinked to a project the registry does not hold.
     case unknownProject(String)
+    /// Another reviewer holds the item (claimed within the lease).
+    case claimedByAnother(String)
+    /// A follow-up was to be marked on an item that is not a petition.
+    case notAPetition(String)
 
     public var description: String {
         switch self {
@@ -163,6 +167,10 @@ public enum StoreError: Error, CustomStringConvertible {
             "线索 \(id) 未关联任何项目，无法确认关联 (item \(id) is linked to no project to confirm)"
         case let .unknownProject(id):
             "项目库中没有项目 \(id) (no registry project \(id))"
+        case let .claimedByAnother(account):
+            "\(account) 正在审核此线索，请稍后 (claimed by \(account))"
+        case let .notAPetition(id):
+            "线索 \(id) 不是信访件，不能标为已跟进 (only petitions are followed up)"
         }
     }
 }

@@ -71,13 +71,15 @@ enum Labels {
     /// `value` with one decimal (SVG coordinates): `String(format:)` costs a page of bars
     /// a millisecond on Linux.
     static func tenths(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e15 else { return "0.0" }
         let tenths = Int((value * 10).rounded())
         let sign = tenths < 0 ? "-" : ""
         return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
     }
 
     static func number(_ value: Double) -> String {
-        value == value.rounded() ? "\(Int(value))" : String(format: "%.1f", value)
+        guard value.isFinite, abs(value) < 1e15 else { return value.isNaN ? "—" : "\(value)" }
+        return value == value.rounded() ? "\(Int(value))" : String(format: "%.1f", value)
     }
 
     static func funding(_ funding: Project.Funding?) -> String {

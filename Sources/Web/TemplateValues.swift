@@ -47,6 +47,9 @@ private final class TreeEncoder: Encoder {
         case let flag as Bool: return flag
         case let number as Int: return number
         case let number as Double: return number
+        // Other numbers as Int or Double (their own encode(to:) would come back here).
+        case let number as any BinaryInteger: return Int(truncatingIfNeeded: number)
+        case let number as any BinaryFloatingPoint: return Double(number)
         default:
             let encoder = TreeEncoder()
             try value.encode(to: encoder)

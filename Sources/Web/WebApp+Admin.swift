@@ -4,6 +4,7 @@ import Hummingbird
 import Ingest
 import Model
 import Register
+import Scoring
 import Store
 
 /// Sources (feed health), search, the audit log and accounts.
@@ -85,14 +86,15 @@ extension WebApp {
         page(router, "/audit", roles: Self.roles(of: "/audit"), template: "audit", title: "操作日志") { request, _, _ in
             let page = pageNumber(request)
             let size = settings.pageSize
-            let entries = try database.auditEntries(limit: size + 1, offset: (page - 1) * size)
-            return AuditPage(entries: entries.prefix(size).map(Self.auditLine), page: page,
+            let entries = Array(try database.auditEntries(limit: size + 1, offset: (page - 1) * size).prefix(size))
+            let masked = try maskedReasons(entries)
+            return AuditPage(entries: masked.map(Self.auditLine), page: page,
                              previousPage: page > 1 ? page - 1 : nil, nextPage: entries.count > size ? page + 1 : nil)
         }
         router.get("/audit.csv") { request, _ in
             try await answer(request, roles: Self.roles(of: "/audit"), json: false) { _ in
                 var rows = [["时间", "账号", "角色", "操作", "线索", "项目", "理由"]]
-                rows += try database.auditEntries().map {
+                rows += try maskedReasons(try database.auditEntries()).map {
                     [Labels.time($0.at), $0.account, $0.role, $0.actionLabel, $0.itemID ?? "", $0.projectID ?? "", $0.reason]
                 }
                 return Response(status: .ok, headers: [
@@ -106,6 +108,17 @@ extension WebApp {
             AccountsPage(accounts: try database.accounts().map {
                 AccountsPage.Line(name: $0.name, role: $0.role.label, createdAt: Labels.time($0.createdAt))
             })
+        }
+    }
+
+    /// Reviewers' reasons may name the petitioner (these pages are leaders' and admins'):
+    /// masked with the details of each line's item.
+    func maskedReasons(_ entries: [AuditEntry]) throws -> [AuditEntry] {
+        let details = try database.personalDetails(ofItems: entries.compactMap(\.itemID))
+        return entries.map { entry in
+            var entry = entry
+            entry.reason = PersonalDataMasker.mask(entry.reason, names: entry.itemID.flatMap { details[$0] } ?? [])
+            return entry
         }
     }
 

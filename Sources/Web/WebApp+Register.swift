@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Model
 import Register
+import Scoring
 import Store
 
 /// The register's pages: the daily list (网信办), the register and the scorecard (leaders),
@@ -145,7 +146,7 @@ extension WebApp {
             return RegisterPage(
                 asOf: snapshot.asOf.description, windowDays: snapshot.register.windowDays,
                 projects: flagged.dropFirst((page - 1) * size).prefix(size).map(ProjectLine.init),
-                unregistered: snapshot.register.unregistered, total: flagged.count, page: page, pages: pages,
+                unregistered: try maskedSites(snapshot.register.unregistered), total: flagged.count, page: page, pages: pages,
                 previousPage: page > 1 ? page - 1 : nil, nextPage: page < pages ? page + 1 : nil)
         }
         page(router, "/projects/:id", roles: Set(Role.allCases), template: "project", title: "项目详情", cached: true) { _, context, _ in
@@ -171,6 +172,18 @@ extension WebApp {
                 projects: projects.sorted { ($0.flags.isEmpty ? 1 : 0, $0.projectID) < ($1.flags.isEmpty ? 1 : 0, $1.projectID) }
                     .prefix(500).map(ProjectLine.init),
                 rejected: rejected.map { DepartmentPage.Rejected(file: $0.file, row: $0.row, column: $0.column, reason: $0.reason) })
+        }
+    }
+
+    /// Unregistered sites as named in the texts: a site name is read back from before 小区,
+    /// 工地 ..., which may take in a petitioner's name; masked with the details of the
+    /// petitioners of its items (these pages are never the petition bureau's).
+    func maskedSites(_ entries: [RegisterReport.UnregisteredEntry]) throws -> [RegisterReport.UnregisteredEntry] {
+        let details = try database.personalDetails(ofItems: entries.flatMap(\.items))
+        return entries.map { entry in
+            var entry = entry
+            entry.mention = PersonalDataMasker.mask(entry.mention, names: entry.items.flatMap { details[$0] ?? [] })
+            return entry
         }
     }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Model
 import Register
+import Scoring
 import Store
 
 /// The review queue (信访局), the item page, and the reviewers' actions.
@@ -21,7 +22,8 @@ extension WebApp {
         var title: String
         var projectID: String?
         var projectName: String?
-        var department: String?
+        /// Empty when none (a missing key would show the page's filter text instead).
+        var department: String
         var flags: String
         var band: String
         var level: String
@@ -137,11 +139,8 @@ extension WebApp {
                 projectID = chosen.id
             }
             if try database.headlines(of: [id]).isEmpty { throw WebError.notFound("线索 \(id)") }
-            if let claim = try database.claims(of: [id], now: now(), lease: settings.claimLease)[id],
-               claim.account != session.account.name {
-                throw WebError(status: .conflict, message: "\(claim.account) 正在审核此线索，请稍后")
-            }
-            try database.review(itemID: id, action: action, projectID: projectID, reason: reason, by: session.account, now: now())
+            try database.review(itemID: id, action: action, projectID: projectID, reason: reason, by: session.account,
+                                now: now(), claimLease: settings.claimLease)
             reviews.claimed()  // its claim ended
             // The register takes the decision in at once: the next page shows it.
             try await keeper.refresh()
@@ -180,7 +179,7 @@ extension WebApp {
                 return QueueRow(
                     itemID: candidate.itemID, at: Labels.time(candidate.at), kind: Labels.kind(candidate.kind),
                     channel: Labels.channel(candidate.channel), title: headlines[candidate.itemID]?.title ?? "",
-                    projectID: candidate.projectID, projectName: entry.projectName, department: entry.department,
+                    projectID: candidate.projectID, projectName: entry.projectName, department: entry.department ?? "",
                     flags: entry.flagLabels, band: Labels.band(candidate.band),
                     level: Labels.level(candidate.level), claimedBy: claims[candidate.itemID]?.account)
             },
@@ -206,17 +205,22 @@ extension WebApp {
             ItemPage.Copy(itemID: $0.itemID, title: $0.title, at: Labels.time($0.at), channel: Labels.channel($0.channel),
                           current: $0.itemID == id)
         }
+        // For every role but the petition bureau's, the petitioner's name and numbers are
+        // masked wherever free text may hold them: fields, sites, reviewers' reasons.
+        let details = [item.petitioner, item.phone].compactMap { $0 }.filter { !$0.isEmpty }
+        func shown(_ text: String) -> String { personal ? text : PersonalDataMasker.mask(text, names: details) }
+        func shown(_ text: String?) -> String? { text.map(shown) }
         let history = try database.auditEntries(itemID: id).map {
-            ItemPage.History(at: Labels.time($0.at), account: $0.account, action: $0.actionLabel, reason: $0.reason,
+            ItemPage.History(at: Labels.time($0.at), account: $0.account, action: $0.actionLabel, reason: shown($0.reason),
                              projectID: $0.projectID ?? "")
         }
         let claim = try database.claims(of: [id], now: now(), lease: settings.claimLease)[id]
         let canReview = session.account.role == .petition && stored != nil
         return ItemPage(
             itemID: id, kind: Labels.kind(item.kind), channel: Labels.channel(item.channel),
-            at: Labels.time(item.publishedAt), url: item.url, author: item.author, personalData: personal,
+            at: Labels.time(item.publishedAt), url: shown(item.url), author: shown(item.author), personalData: personal,
             petitioner: personal ? item.petitioner : nil, phone: personal ? item.phone : nil,
-            respondent: item.respondent, location: item.location, people: item.people,
+            respondent: shown(item.respondent), location: shown(item.location), people: item.people,
             amount: item.amount.map { Labels.number($0) + " 元" }, status: item.status, handlingUnit: item.handlingUnit,
             title: Self.highlight(title, terms: terms), content: Self.highlight(content, terms: terms), matchedTerms: terms,
             isSignal: stored?.assessment.isSignal ?? false, level: Labels.level(stored?.assessment.level),
@@ -226,7 +230,7 @@ extension WebApp {
             projectID: link?.projectID, projectName: entry?.name, band: Labels.band(link?.band),
             confidence: link.map { String(format: "%.2f", $0.confidence) },
             evidence: (link?.evidence ?? []).map { ItemPage.Evidence(kind: Labels.mention($0.kind), text: $0.text) },
-            sites: stored?.sites ?? [], story: stored?.storyKey ?? "", copies: copies, history: history,
+            sites: (stored?.sites ?? []).map(shown), story: stored?.storyKey ?? "", copies: copies, history: history,
             claimedBy: claim?.account, claimedAt: claim.map { Labels.time($0.claimedAt) }, canReview: canReview,
             actions: ReviewAction.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: false) },
             reviewed: history.contains { ReviewAction.allCases.map(\.label).contains($0.action) })

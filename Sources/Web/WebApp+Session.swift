@@ -20,8 +20,9 @@ enum SessionCookie {
 }
 
 /// Failed logins counted per account name and per address: after `limit` failures within
-/// `window`, further attempts are refused (429) until the oldest failure ages out. A
-/// success clears the name's count.
+/// `window`, further attempts are refused (429) until the oldest failure ages out. An
+/// attempt counts from before its password is checked (attempts sent at once cannot all
+/// pass the check); a success takes its count back and clears the name's.
 final class LoginThrottle: Sendable {
     private let limit: Int
     private let window: TimeInterval
@@ -34,14 +35,15 @@ final class LoginThrottle: Sendable {
 
     /// Seconds to wait before `keys` may try again; nil when they may now.
     func retryAfter(_ keys: [String], now: Date) -> Int? {
+        failures.withLock { failures in wait(keys, now: now, in: &failures) }
+    }
+
+    /// Counts an attempt of `keys` unless they must wait: then the seconds to wait.
+    func begin(_ keys: [String], now: Date) -> Int? {
         failures.withLock { failures in
-            let waits = keys.compactMap { key -> TimeInterval? in
-                let recent = (failures[key] ?? []).filter { $0 > now.addingTimeInterval(-window) }
-                failures[key] = recent.isEmpty ? nil : recent
-                guard recent.count >= limit else { return nil }
-                return recent[recent.count - limit].addingTimeInterval(window).timeIntervalSince(now)
-            }
-            return waits.max().map { max(1, Int($0.rounded(.up))) }
+            if let wait = wait(keys, now: now, in: &failures) { return wait }
+            for key in keys { failures[key, default: []].append(now) }
+            return nil
         }
     }
 
@@ -51,8 +53,24 @@ final class LoginThrottle: Sendable {
         }
     }
 
-    func succeeded(_ key: String) {
-        failures.withLock { _ = $0.removeValue(forKey: key) }
+    /// The attempt begun at `at` by `keys` succeeded.
+    func succeeded(_ keys: [String], at: Date) {
+        failures.withLock { failures in
+            failures.removeValue(forKey: keys[0])
+            for key in keys.dropFirst() {
+                if let index = failures[key]?.lastIndex(of: at) { failures[key]!.remove(at: index) }
+            }
+        }
+    }
+
+    private func wait(_ keys: [String], now: Date, in failures: inout [String: [Date]]) -> Int? {
+        let waits = keys.compactMap { key -> TimeInterval? in
+            let recent = (failures[key] ?? []).filter { $0 > now.addingTimeInterval(-window) }
+            failures[key] = recent.isEmpty ? nil : recent
+            guard recent.count >= limit else { return nil }
+            return recent[recent.count - limit].addingTimeInterval(window).timeIntervalSince(now)
+        }
+        return waits.max().map { max(1, Int($0.rounded(.up))) }
     }
 }
 
@@ -97,8 +115,12 @@ extension WebApp {
     }
 
     /// Only a path of this site (no `//host`, no scheme) is followed after login.
+    /// Browsers drop tabs and line breaks inside a URL, so `/\t/evil` would become `//evil`:
+    /// only visible ASCII or non-ASCII characters pass.
     static func safeNext(_ next: String?) -> String? {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return nil }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
+              next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) })
+        else { return nil }
         return next
     }
 
@@ -111,7 +133,7 @@ extension WebApp {
         }
         let keys = ["name:" + name, "address:" + (address ?? "local")]
         let now = now()
-        if let wait = throttle.retryAfter(keys, now: now) {
+        if let wait = throttle.begin(keys, now: now) {
             var response = try loginPage(next: next, error: "登录失败次数过多，请 \(wait / 60 + 1) 分钟后再试", status: .tooManyRequests)
             response.headers[.retryAfter] = "\(wait)"
             return response
@@ -123,12 +145,13 @@ extension WebApp {
         let hash = stored?.passwordHash ?? Self.decoyHash
         let matches = try await NIOThreadPool.singleton.runIfActive { Passwords.verify(password, against: hash) }
         guard let account = stored?.account, matches else {
-            throttle.failed(keys, now: now)
-            try database.record(AuditEntry(at: now, account: name.isEmpty ? "—" : String(name.prefix(64)), role: "-",
+            // A name without an account is not written down: it is often a password typed
+            // into the wrong field.
+            try database.record(AuditEntry(at: now, account: stored == nil ? "（未知账号）" : name, role: stored?.account.role.rawValue ?? "-",
                                            action: "login_failed", reason: address ?? ""))
             return try loginPage(next: next, error: "用户名或密码不正确", status: .unauthorized)
         }
-        throttle.succeeded(keys[0])
+        throttle.succeeded(keys, at: now)
         let id = Token.make()
         try database.createSession(id: id, account: account.name, csrf: Token.make(), now: now,
                                    lifetime: settings.sessionLifetime)

@@ -118,7 +118,11 @@ public struct WebApp: Sendable {
                 }
                 // Pages of the register read only the kept snapshot and the store as of it
                 // (and the claims): their content is made once per snapshot, role and address.
-                let key = "\(try await snapshot().generation)|\(reviews.claimsVersion)|\(session.account.role.rawValue)|\(request.uri)"
+                // The minute is part of the key: a claim's lease runs out without a change anyone makes.
+                let query = request.query
+                let asked = Self.cachedParameters.compactMap { name in query[name].map { "\(name)=\($0)" } }.joined(separator: "&")
+                let key = "\(try await snapshot().generation)|\(reviews.claimsVersion)|\(Int(now().timeIntervalSince1970 / 60))|"
+                    + "\(session.account.role.rawValue)|\(request.uri.path)?\(asked)"
                 if let hit = pageCache.content(for: key) { return htmlResponse(frame: frame, content: hit) }
                 let made = try content(template, model: try await build(request, context, session))
                 pageCache.keep(made, for: key)
@@ -180,8 +184,9 @@ public struct WebApp: Sendable {
         } catch let error as WebError {
             return try failure(error, json: isJSON, session: try? currentSession(request), path: request.uri.path)
         } catch let error as StoreError {
-            return try failure(WebError.badRequest("\(error)"), json: isJSON, session: try? currentSession(request),
-                               path: request.uri.path)
+            let status: HTTPResponse.Status = if case .claimedByAnother = error { .conflict } else { .badRequest }
+            return try failure(WebError(status: status, message: "\(error)"), json: isJSON,
+                               session: try? currentSession(request), path: request.uri.path)
         }
     }
 
@@ -231,6 +236,9 @@ public struct WebApp: Sendable {
     }
 
     static let contentMarker = "<!--wagewatch:content-->"
+
+    /// The query parameters cached pages read (others do not make a page of their own).
+    static let cachedParameters = ["page", "project", "department", "flag", "channel"]
 
     func htmlResponse(frame: (head: Substring, tail: Substring), content: String) -> Response {
         var buffer = ByteBuffer()

@@ -25,6 +25,9 @@ extension WageWatch {
         @Option(help: "At most this many items.")
         var limit = 50
 
+        @Flag(help: "Build the search index again from scratch first (after a VACUUM by hand).")
+        var reindex = false
+
         func validate() throws {
             guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
             guard !term.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the term is empty") }
@@ -34,6 +37,7 @@ extension WageWatch {
             let monitor = try global.makeMonitor()
             let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.characterTable())
             let fold: (String) -> String = { normalizer.normalize($0) }
+            if reindex { try monitor.database.clearSearchIndex() }
             let indexed = try monitor.database.updateSearchIndex(fold: fold)
             if indexed > 0 { FileHandle.standardError.write(Data("indexed \(indexed) items\n".utf8)) }
             guard limit > 0 else { return }
