@@ -214,24 +214,31 @@ extension AppDatabase {
 
     /// Signals the review queue may list: the undecided ones in the review band received in
     /// `from ..< until`, and the undecided ones among `evidence` (flagged projects' items).
+    /// The span's signals are read from the register's covering index in one pass (a seek
+    /// per evidence item took seconds at 200,000); evidence outside the span by id.
     public func queueCandidates(from: Date, until: Date, evidence: [String]) throws -> [QueueCandidate] {
         try writer.read { db in
-            let columns = "a.item_id, a.at, a.kind, a.channel, a.project_id, a.link_band, a.score, a.level, a.claim"
-            var result = try Row.fetchAll(db, sql: """
-                SELECT \(columns) FROM assessment a
-                WHERE a.is_signal AND a.link_band = 'review' AND a.at >= ? AND a.at < ?
-                  AND NOT EXISTS (SELECT 1 FROM review r WHERE r.item_id = a.item_id)
-                """, arguments: [from, until]).map(Self.candidate)
-            var seen = Set(result.map(\.itemID))
-            for chunk in evidence.chunked(by: 500) {
+            let decided = Set(try String.fetchAll(db, sql: "SELECT item_id FROM review"))
+            var wanted = Set(evidence)
+            var result: [QueueCandidate] = []
+            let columns = "item_id, at, kind, channel, project_id, link_band, score, level, claim"
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT \(columns) FROM assessment INDEXED BY assessment_signals
+                WHERE is_signal AND at >= ? AND at < ?
+                """, arguments: [from, until])
+            while let row = try rows.next() {
+                let id: String = row[0]
+                let band: String? = row[5]
+                guard wanted.remove(id) != nil || band == LinkBand.review.rawValue, !decided.contains(id) else { continue }
+                result.append(try Self.candidate(row))
+            }
+            let rest = Array(wanted.subtracting(decided))
+            for chunk in rest.chunked(by: 500) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 for row in try Row.fetchAll(db, sql: """
-                    SELECT \(columns) FROM assessment a
-                    WHERE a.item_id IN (\(marks)) AND a.is_signal
-                      AND NOT EXISTS (SELECT 1 FROM review r WHERE r.item_id = a.item_id)
+                    SELECT \(columns) FROM assessment WHERE item_id IN (\(marks)) AND is_signal
                     """, arguments: StatementArguments(chunk)) {
-                    let candidate = try Self.candidate(row)
-                    if seen.insert(candidate.itemID).inserted { result.append(candidate) }
+                    result.append(try Self.candidate(row))
                 }
             }
             return result

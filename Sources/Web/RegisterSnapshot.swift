@@ -30,7 +30,10 @@ public struct RegisterSnapshot: Sendable {
 
     /// Makes the snapshot of `asOf` from the store.
     static func make(monitor: Monitor, asOf: Day, now: Date, generation: Int) throws -> RegisterSnapshot {
+        let clock = ContinuousClock()
+        let start = clock.now
         let (register, brief) = try monitor.registerAndBrief(asOf: asOf, now: now)
+        let registered = clock.now
         var projectIndex: [String: Int] = [:]
         projectIndex.reserveCapacity(register.projects.count)
         for (index, entry) in register.projects.enumerated() where projectIndex[entry.projectID] == nil {
@@ -44,6 +47,7 @@ public struct RegisterSnapshot: Sendable {
             .map { candidate in
                 QueueEntry(candidate: candidate, project: candidate.projectID.flatMap { projectIndex[$0] }.map { register.projects[$0] })
             }
+        monitor.logger.info("register snapshot \(generation) of \(asOf): register and daily list \(registered - start), queue of \(queue.count) \(clock.now - registered)")
         return RegisterSnapshot(asOf: asOf, madeAt: now, generation: generation, register: register, brief: brief,
                                 projectIndex: projectIndex, queue: queue,
                                 queueChannels: Set(queue.compactMap(\.candidate.channel)).sorted(),

@@ -1,0 +1,5 @@
+-- A different page of the review queue each request (4,000 pages of 50): the page cache misses.
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", string.format("/queue?page=%d", math.random(1, 4000)))
+end
