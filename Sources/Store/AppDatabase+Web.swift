@@ -139,15 +139,9 @@ extension AppDatabase {
         guard !itemIDs.isEmpty else { return [:] }
         return try writer.read { db in
             var result: [String: ReviewClaim] = [:]
-            for chunk in itemIDs.chunked(by: 500) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT item_id, account, claimed_at FROM review_claim WHERE item_id IN (\(marks))
-                    """, arguments: StatementArguments(chunk))
-                for row in rows {
-                    let claim = ReviewClaim(account: row[1], claimedAt: row[2])
-                    if claim.claimedAt > now.addingTimeInterval(-lease) { result[row[0]] = claim }
-                }
+            for row in try Self.rows(in: db, for: itemIDs, { "SELECT item_id, account, claimed_at FROM review_claim WHERE item_id IN (\($0))" }) {
+                let claim = ReviewClaim(account: row[1], claimedAt: row[2])
+                if claim.claimedAt > now.addingTimeInterval(-lease) { result[row[0]] = claim }
             }
             return result
         }
@@ -233,13 +227,8 @@ extension AppDatabase {
                 result.append(try Self.candidate(row))
             }
             let rest = Array(wanted.subtracting(decided))
-            for chunk in rest.chunked(by: 500) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT \(columns) FROM assessment WHERE item_id IN (\(marks)) AND is_signal
-                    """, arguments: StatementArguments(chunk)) {
-                    result.append(try Self.candidate(row))
-                }
+            for row in try Self.rows(in: db, for: rest, { "SELECT \(columns) FROM assessment WHERE item_id IN (\($0)) AND is_signal" }) {
+                result.append(try Self.candidate(row))
             }
             return result
         }
@@ -269,15 +258,11 @@ extension AppDatabase {
     public func headlines(of itemIDs: [String]) throws -> [ItemHeadline] {
         try writer.read { db in
             var found: [String: ItemHeadline] = [:]
-            for chunk in itemIDs.chunked(by: 500) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT \(Self.headlineColumns) FROM item i LEFT JOIN assessment a ON a.item_id = i.id
-                    WHERE i.id IN (\(marks))
-                    """, arguments: StatementArguments(chunk)) {
-                    let headline = try Self.headline(row)
-                    found[headline.itemID] = headline
-                }
+            for row in try Self.rows(in: db, for: itemIDs, {
+                "SELECT \(Self.headlineColumns) FROM item i LEFT JOIN assessment a ON a.item_id = i.id WHERE i.id IN (\($0))"
+            }) {
+                let headline = try Self.headline(row)
+                found[headline.itemID] = headline
             }
             return itemIDs.compactMap { found[$0] }
         }
@@ -335,14 +320,11 @@ extension AppDatabase {
         let unique = Array(Set(itemIDs))
         return try writer.read { db in
             var result: [String: [String]] = [:]
-            for chunk in unique.chunked(by: 500) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT id, petitioner, phone FROM item WHERE id IN (\(marks)) AND (petitioner IS NOT NULL OR phone IS NOT NULL)
-                    """, arguments: StatementArguments(chunk)) {
-                    let details = [row[1], row[2]].compactMap { $0 as String? }.filter { !$0.isEmpty }
-                    if !details.isEmpty { result[row[0]] = details }
-                }
+            for row in try Self.rows(in: db, for: unique, {
+                "SELECT id, petitioner, phone FROM item WHERE id IN (\($0)) AND (petitioner IS NOT NULL OR phone IS NOT NULL)"
+            }) {
+                let details = [row[1], row[2]].compactMap { $0 as String? }.filter { !$0.isEmpty }
+                if !details.isEmpty { result[row[0]] = details }
             }
             return result
         }
@@ -397,8 +379,16 @@ extension AppDatabase {
     }
 }
 
-extension Array {
-    func chunked(by size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0 ..< Swift.min($0 + size, count)] }
+extension AppDatabase {
+    /// The rows `sql` gives for `ids`, asked 500 at a time: `sql` is handed the `?, ?, ...`
+    /// to put in its `IN (...)`.
+    static func rows(in db: Database, for ids: [String], _ sql: (String) -> String) throws -> [Row] {
+        var rows: [Row] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start ..< min(start + 500, ids.count)]
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            rows += try Row.fetchAll(db, sql: sql(marks), arguments: StatementArguments(chunk))
+        }
+        return rows
     }
 }

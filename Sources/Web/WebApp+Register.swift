@@ -140,14 +140,12 @@ extension WebApp {
         page(router, "/register", roles: Self.roles(of: "/register"), template: "register", title: "风险台账", cached: true) { request, _, _ in
             let snapshot = try await snapshot()
             let flagged = snapshot.register.projects.filter { !$0.flags.isEmpty }
-            let size = settings.pageSize
-            let pages = max(1, (flagged.count + size - 1) / size)
-            let page = min(pageNumber(request), pages)
+            let pager = pager(request, total: flagged.count)
             return RegisterPage(
                 asOf: snapshot.asOf.description, windowDays: snapshot.register.windowDays,
-                projects: flagged.dropFirst((page - 1) * size).prefix(size).map(ProjectLine.init),
-                unregistered: try maskedSites(snapshot.register.unregistered), total: flagged.count, page: page, pages: pages,
-                previousPage: page > 1 ? page - 1 : nil, nextPage: page < pages ? page + 1 : nil)
+                projects: flagged[pager.rows].map(ProjectLine.init),
+                unregistered: try maskedSites(snapshot.register.unregistered), total: flagged.count, page: pager.page,
+                pages: pager.pages, previousPage: pager.previous, nextPage: pager.next)
         }
         page(router, "/projects/:id", roles: Set(Role.allCases), template: "project", title: "项目详情", cached: true) { _, context, _ in
             try await projectPage(id: try context.pathParameter("id"))

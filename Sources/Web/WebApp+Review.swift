@@ -157,11 +157,8 @@ extension WebApp {
         let channel = query.text("channel")
         let positions = snapshot.queueIndex.positions(project: project, department: department, flag: flag, channel: channel)
         let total = positions?.count ?? snapshot.queue.count
-        let size = settings.pageSize
-        let pages = max(1, (total + size - 1) / size)
-        let page = min(pageNumber(request), pages)
-        let range = min(total, (page - 1) * size) ..< min(total, page * size)
-        let shown = range.map { snapshot.queue[positions?[$0] ?? $0] }
+        let pager = pager(request, total: total)
+        let shown = pager.rows.map { snapshot.queue[positions?[$0] ?? $0] }
         let ids = shown.map(\.candidate.itemID)
         let headlines = Dictionary(try database.headlines(of: ids).map { ($0.itemID, $0) },
                                    uniquingKeysWith: { first, _ in first })
@@ -183,8 +180,8 @@ extension WebApp {
                     flags: entry.flagLabels, band: Labels.band(candidate.band),
                     level: Labels.level(candidate.level), claimedBy: claims[candidate.itemID]?.account)
             },
-            total: total, page: page, pages: pages, previousPage: page > 1 ? page - 1 : nil,
-            nextPage: page < pages ? page + 1 : nil, query: filters.joined(separator: "&"))
+            total: total, page: pager.page, pages: pager.pages, previousPage: pager.previous,
+            nextPage: pager.next, query: filters.joined(separator: "&"))
     }
 
     func itemPage(id: String, session: WebSession) async throws -> ItemPage {

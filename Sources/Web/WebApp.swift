@@ -298,6 +298,28 @@ public struct WebApp: Sendable {
     func pageNumber(_ request: Request) -> Int {
         max(1, Int(request.query["page"] ?? "") ?? 1)
     }
+
+    /// Which rows of `total` the page asked for shows, `settings.pageSize` a page.
+    func pager(_ request: Request, total: Int) -> Pager {
+        Pager(total: total, size: settings.pageSize, asked: pageNumber(request))
+    }
+}
+
+/// A list cut into pages: the page shown (the last when a later one was asked), its rows,
+/// and its neighbours.
+struct Pager {
+    let page: Int
+    let pages: Int
+    let rows: Range<Int>
+
+    init(total: Int, size: Int, asked: Int) {
+        pages = max(1, (total + size - 1) / size)
+        page = min(max(1, asked), pages)
+        rows = min(total, (page - 1) * size) ..< min(total, page * size)
+    }
+
+    var previous: Int? { page > 1 ? page - 1 : nil }
+    var next: Int? { page < pages ? page + 1 : nil }
 }
 
 /// A page's model and what surrounds it, as the templates see them.

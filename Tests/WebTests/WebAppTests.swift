@@ -497,6 +497,16 @@ import Testing
         #expect(tree["ratio"] as? Double == 0.5 && tree["flag"] as? Bool == true)
     }
 
+    @Test func pagesCutAListAndALaterPageThanThereIsShowsTheLast() {
+        let empty = Pager(total: 0, size: 50, asked: 3)
+        #expect(empty.page == 1 && empty.pages == 1 && empty.rows == 0..<0 && empty.previous == nil && empty.next == nil)
+        let exact = Pager(total: 100, size: 50, asked: 2)
+        #expect(exact.pages == 2 && exact.rows == 50..<100 && exact.previous == 1 && exact.next == nil)
+        let beyond = Pager(total: 101, size: 50, asked: 9)
+        #expect(beyond.page == 3 && beyond.rows == 100..<101)
+        #expect(Pager(total: 101, size: 50, asked: 0).rows == 0..<50)
+    }
+
     @Test func timesAreWrittenInBeijingTimeAndCoordinatesWithOneDecimal() {
         #expect(Labels.time(WebFixture.now) == "2024-12-31 21:00")
         #expect(Labels.time(Date(timeIntervalSince1970: 1_735_660_799)) == "2024-12-31 23:59")
