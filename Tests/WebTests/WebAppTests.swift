@@ -127,8 +127,16 @@ import Testing
             let token = try await browser.csrf()
             let claim = try await browser.post("/api/items/demo-petitions:XF-2024-1201/claim", form: [("csrf", token)])
             #expect(claim.status == (role == .petition ? .ok : .forbidden), "claim as \(role)")
+            if role != .petition {
+                let review = try await browser.post("/items/demo-petitions:XF-2024-1201/review",
+                                                    form: [("csrf", token), ("action", "reject"), ("reason", "越权")])
+                #expect(review.status == .forbidden, "review as \(role)")
+            }
         }
         #expect(try await anonymous.get("/audit.csv").status == .seeOther)
+        #expect(try await anonymous.post("/api/items/demo-petitions:XF-2024-1201/review",
+                                         form: [("action", "reject"), ("reason", "匿名")]).status == .unauthorized)
+        #expect(try fixture.database.assessment(ofItem: "demo-petitions:XF-2024-1201")?.assessment.isSignal == true)
         #expect(try await browsers[.petition]!.get("/audit.csv").status == .forbidden)
     }
 
