@@ -247,7 +247,15 @@ extension AppDatabase {
                 CREATE TRIGGER assessment_follows_review AFTER INSERT ON assessment
                 WHEN EXISTS (SELECT 1 FROM review WHERE item_id = NEW.item_id)
                 BEGIN
-                    \(Self.applyReview(to: "NEW.item_id"));
+                    UPDATE assessment SET
+                        is_signal = assessment.is_signal AND NOT r.rejected,
+                        project_id = coalesce(r.project_id, assessment.project_id),
+                        link_band = CASE WHEN r.project_id IS NULL THEN assessment.link_band ELSE 'link' END,
+                        link_confidence = CASE WHEN r.project_id IS NULL THEN assessment.link_confidence ELSE 1.0 END,
+                        claim = coalesce(r.claim, assessment.claim),
+                        closed_at = CASE WHEN assessment.kind = 'petition' THEN coalesce(assessment.closed_at, r.followed_up_at)
+                                         ELSE assessment.closed_at END
+                    FROM review AS r WHERE r.item_id = assessment.item_id AND assessment.item_id = NEW.item_id;
                 END
                 """)
             try db.execute(sql: "DROP TRIGGER assessment_follows_petition")
@@ -274,21 +282,38 @@ extension AppDatabase {
             }
             try db.execute(sql: "INSERT INTO search_state (id, item_rowid, version_id) VALUES (1, 0, 0)")
         }
+        migrator.registerMigration("v9: review decisions applied by the store, the scorer's own signal kept") { db in
+            // A rejection taken back (by a confirm or relink) must give the item back the
+            // scorer's own verdict, not "signal" for every item: the review keeps what the
+            // scorer said. Decisions are laid over the verdict by triggers on both tables, so
+            // the SQL stands once, here: a decision written (review row inserted or updated),
+            // or a new verdict of the scorer (which records its signal in the review row,
+            // and that update lays the decision over it).
+            try db.alter(table: "review") { table in
+                table.add(column: "scored_signal", .boolean).notNull().defaults(to: true)
+            }
+            try db.execute(sql: "DROP TRIGGER assessment_follows_review")
+            try db.execute(sql: """
+                CREATE TRIGGER assessment_follows_review AFTER INSERT ON assessment
+                WHEN EXISTS (SELECT 1 FROM review WHERE item_id = NEW.item_id)
+                BEGIN
+                    UPDATE review SET scored_signal = NEW.is_signal WHERE item_id = NEW.item_id;
+                END
+                """)
+            let apply = """
+                UPDATE assessment SET
+                    is_signal = CASE WHEN NEW.rejected THEN 0 ELSE NEW.scored_signal END,
+                    project_id = coalesce(NEW.project_id, assessment.project_id),
+                    link_band = CASE WHEN NEW.project_id IS NULL THEN assessment.link_band ELSE 'link' END,
+                    link_confidence = CASE WHEN NEW.project_id IS NULL THEN assessment.link_confidence ELSE 1.0 END,
+                    claim = coalesce(NEW.claim, assessment.claim),
+                    closed_at = CASE WHEN assessment.kind = 'petition' THEN coalesce(assessment.closed_at, NEW.followed_up_at)
+                                     ELSE assessment.closed_at END
+                WHERE item_id = NEW.item_id;
+                """
+            try db.execute(sql: "CREATE TRIGGER review_applies_on_insert AFTER INSERT ON review BEGIN \(apply) END")
+            try db.execute(sql: "CREATE TRIGGER review_applies_on_update AFTER UPDATE ON review BEGIN \(apply) END")
+        }
         return migrator
-    }
-
-    /// SQL that lays an item's review decision over its stored verdict.
-    static func applyReview(to itemID: String) -> String {
-        """
-        UPDATE assessment SET
-            is_signal = CASE WHEN r.rejected THEN 0 WHEN r.project_id IS NOT NULL THEN 1 ELSE assessment.is_signal END,
-            project_id = coalesce(r.project_id, assessment.project_id),
-            link_band = CASE WHEN r.project_id IS NULL THEN assessment.link_band ELSE 'link' END,
-            link_confidence = CASE WHEN r.project_id IS NULL THEN assessment.link_confidence ELSE 1.0 END,
-            claim = coalesce(r.claim, assessment.claim),
-            closed_at = CASE WHEN assessment.kind = 'petition' THEN coalesce(assessment.closed_at, r.followed_up_at)
-                             ELSE assessment.closed_at END
-        FROM review AS r WHERE r.item_id = assessment.item_id AND assessment.item_id = \(itemID)
-        """
     }
 }

@@ -182,11 +182,15 @@ extension AppDatabase {
             default:
                 target = nil
             }
-            try db.execute(sql: "INSERT OR IGNORE INTO review (item_id, decided_by, decided_at) VALUES (?, ?, ?)",
-                           arguments: [itemID, account.name, now])
+            // The first decision on an item records the scorer's own verdict (nothing lies over
+            // it yet); the store's triggers lay each decision over the verdict.
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO review (item_id, decided_by, decided_at, scored_signal)
+                SELECT ?, ?, ?, is_signal FROM assessment WHERE item_id = ?
+                """, arguments: [itemID, account.name, now, itemID])
             switch action {
             case .confirm, .relink:
-                // A link confirmed or made is a wage signal again, if it was rejected before.
+                // A link confirmed or made takes a rejection back: the scorer's verdict stands again.
                 try db.execute(sql: "UPDATE review SET project_id = ?, rejected = 0 WHERE item_id = ?", arguments: [target, itemID])
             case .reject:
                 try db.execute(sql: "UPDATE review SET rejected = 1 WHERE item_id = ?", arguments: [itemID])
@@ -199,7 +203,6 @@ extension AppDatabase {
             }
             try db.execute(sql: "UPDATE review SET decided_by = ?, decided_at = ? WHERE item_id = ?",
                            arguments: [account.name, now, itemID])
-            try db.execute(sql: Self.applyReview(to: "?"), arguments: [itemID])
             try db.execute(sql: "DELETE FROM review_claim WHERE item_id = ?", arguments: [itemID])
             try Self.insert(AuditEntry(at: now, account: account.name, role: account.role.rawValue, action: action.rawValue,
                                        itemID: itemID, projectID: target, reason: reason), in: db)

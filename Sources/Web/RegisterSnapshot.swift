@@ -135,6 +135,9 @@ public final class SnapshotKeeper: Sendable {
         var generation = 0
         var dataVersion: Int?
         var lastError: String?
+        /// A refresh failed: the next check makes one whatever the store says (this
+        /// process's own commits do not change `data_version`).
+        var failed = false
     }
 
     /// - Parameters:
@@ -177,7 +180,7 @@ public final class SnapshotKeeper: Sendable {
     public func refreshIfStale() async throws {
         let version = try monitor.database.dataVersion()
         let stale = state.withLock { state in
-            state.snapshot == nil || state.dataVersion != version || state.snapshot?.asOf != asOf()
+            state.snapshot == nil || state.failed || state.dataVersion != version || state.snapshot?.asOf != asOf()
         }
         if stale { try await refresh() }
     }
@@ -201,10 +204,14 @@ public final class SnapshotKeeper: Sendable {
                 if (state.snapshot?.generation ?? 0) < generation { state.snapshot = snapshot }
                 state.dataVersion = version
                 state.lastError = nil
+                state.failed = false
             }
             return snapshot
         } catch {
-            state.withLock { $0.lastError = "\(error)" }
+            state.withLock { state in
+                state.lastError = "\(error)"
+                state.failed = true
+            }
             throw error
         }
     }

@@ -212,7 +212,9 @@ extension WebApp {
                              projectID: $0.projectID ?? "")
         }
         let claim = try database.claims(of: [id], now: now(), lease: settings.claimLease)[id]
-        let canReview = session.account.role == .petition && stored != nil
+        // Decisions are for signals (and for taking back one made before).
+        let reviewed = history.contains { ReviewAction.allCases.map(\.label).contains($0.action) }
+        let canReview = session.account.role == .petition && stored != nil && (stored!.assessment.isSignal || reviewed)
         return ItemPage(
             itemID: id, kind: Labels.kind(item.kind), channel: Labels.channel(item.channel),
             at: Labels.time(item.publishedAt), url: shown(item.url), author: shown(item.author), personalData: personal,
@@ -229,8 +231,9 @@ extension WebApp {
             evidence: (link?.evidence ?? []).map { ItemPage.Evidence(kind: Labels.mention($0.kind), text: $0.text) },
             sites: (stored?.sites ?? []).map(shown), story: stored?.storyKey ?? "", copies: copies, history: history,
             claimedBy: claim?.account, claimedAt: claim.map { Labels.time($0.claimedAt) }, canReview: canReview,
-            actions: ReviewAction.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: false) },
-            reviewed: history.contains { ReviewAction.allCases.map(\.label).contains($0.action) })
+            actions: ReviewAction.allCases.filter { $0 != .followedUp || item.kind == .petition }
+                .map { Option(value: $0.rawValue, label: $0.label, selected: false) },
+            reviewed: reviewed)
     }
 
     /// `text` cut into pieces, those that are one of `terms` marked (longest term first at

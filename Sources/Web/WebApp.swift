@@ -118,11 +118,7 @@ public struct WebApp: Sendable {
                 }
                 // Pages of the register read only the kept snapshot and the store as of it
                 // (and the claims): their content is made once per snapshot, role and address.
-                // The minute is part of the key: a claim's lease runs out without a change anyone makes.
-                let query = request.query
-                let asked = Self.cachedParameters.compactMap { name in query[name].map { "\(name)=\($0)" } }.joined(separator: "&")
-                let key = "\(try await snapshot().generation)|\(reviews.claimsVersion)|\(Int(now().timeIntervalSince1970 / 60))|"
-                    + "\(session.account.role.rawValue)|\(request.uri.path)?\(asked)"
+                let key = "\(try await snapshot().generation)|\(session.account.role.rawValue)|\(cacheKey(for: request))"
                 if let hit = pageCache.content(for: key) { return htmlResponse(frame: frame, content: hit) }
                 let made = try content(template, model: try await build(request, context, session))
                 pageCache.keep(made, for: key)
@@ -237,8 +233,24 @@ public struct WebApp: Sendable {
 
     static let contentMarker = "<!--wagewatch:content-->"
 
-    /// The query parameters cached pages read (others do not make a page of their own).
-    static let cachedParameters = ["page", "project", "department", "flag", "channel"]
+    /// What a cached page's content depends on besides the snapshot and the role: its path
+    /// and the parameters it reads, as it reads them (so that no two addresses of the same
+    /// page make two entries, and no value can pass for two parameters); for the queue, who
+    /// holds which item: the claims made since, and the minute (a claim's lease runs out
+    /// without a change anyone makes).
+    func cacheKey(for request: Request) -> String {
+        let query = request.query
+        var parts = [request.uri.path, "page=\(pageNumber(request))"]
+        for name in ["project", "department", "channel"] {
+            if let value = query.text(name) { parts.append(name + "=" + Self.percentEncoded(value)) }
+        }
+        if let flag = query.text("flag").flatMap(RiskFlag.init(rawValue:)) { parts.append("flag=" + flag.rawValue) }
+        if request.uri.path == "/queue" {
+            parts.append("claims=\(reviews.claimsVersion)")
+            parts.append("minute=\(Int(now().timeIntervalSince1970 / 60))")
+        }
+        return parts.joined(separator: "&")
+    }
 
     func htmlResponse(frame: (head: Substring, tail: Substring), content: String) -> Response {
         var buffer = ByteBuffer()
@@ -265,8 +277,11 @@ public struct WebApp: Sendable {
     }
 
     static func percentEncoded(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~/"))) ?? ""
+        text.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? ""
     }
+
+    private static let unreserved = CharacterSet(charactersIn:
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
 
     /// The snapshot the register pages read; made now if there is none yet.
     func snapshot() async throws -> RegisterSnapshot {

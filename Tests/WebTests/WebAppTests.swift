@@ -366,6 +366,27 @@ import Testing
         #expect(csv.body.contains("改挂项目") && csv.body.contains("实为三期工地") && csv.body.contains("petition"))
     }
 
+    @Test func aDecisionOnANonSignalKeepsTheScorersVerdictThroughARescore() async throws {
+        let fixture = try await WebFixture()
+        let noise = try #require(try fixture.database.storedAssessments().values
+            .first { !$0.assessment.isSignal }?.assessment.itemID)
+        let reviewer = Account(name: "petition", role: .petition, createdAt: WebFixture.now)
+        try fixture.database.review(itemID: noise, action: .relink, projectID: "P-003", reason: "改挂", by: reviewer,
+                                    now: WebFixture.now, claimLease: 1800)
+        var stored = try #require(try fixture.database.assessment(ofItem: noise))
+        #expect(!stored.assessment.isSignal && stored.link?.projectID == "P-003" && stored.link?.band == .link)
+        _ = try fixture.monitor.rescore(write: true)
+        stored = try #require(try fixture.database.assessment(ofItem: noise))
+        #expect(!stored.assessment.isSignal && stored.link?.projectID == "P-003")
+        // The form offers no decision on it (none was asked of it in the web UI), and no 已跟进 on a post.
+        let browser = try await fixture.signedIn("petition")
+        let other = try #require(try fixture.database.storedAssessments().values
+            .first { !$0.assessment.isSignal && $0.assessment.itemID != noise }?.assessment.itemID)
+        #expect(try await !browser.get("/items/\(other)").body.contains("submit-review"))
+        let post = try await browser.get("/items/demo-weibo:weibo-4991003")
+        #expect(post.body.contains("submit-review") && !post.body.contains("followed_up"))
+    }
+
     @Test func followingUpAnOverduePetitionClearsTheStaleFlag() async throws {
         let fixture = try await WebFixture()
         let browser = try await fixture.signedIn("petition")
