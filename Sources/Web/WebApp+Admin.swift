@@ -117,7 +117,7 @@ extension WebApp {
         let details = try database.personalDetails(ofItems: entries.compactMap(\.itemID))
         return entries.map { entry in
             var entry = entry
-            entry.reason = PersonalDataMasker.mask(entry.reason, names: entry.itemID.flatMap { details[$0] } ?? [])
+            entry.reason = PersonalDataMasker.mask(entry.reason, names: maskTerms(entry.itemID.flatMap { details[$0] } ?? []))
             return entry
         }
     }

@@ -180,7 +180,7 @@ extension WebApp {
         let details = try database.personalDetails(ofItems: entries.flatMap(\.items))
         return entries.map { entry in
             var entry = entry
-            entry.mention = PersonalDataMasker.mask(entry.mention, names: entry.items.flatMap { details[$0] ?? [] })
+            entry.mention = PersonalDataMasker.mask(entry.mention, names: maskTerms(entry.items.flatMap { details[$0] ?? [] }))
             return entry
         }
     }

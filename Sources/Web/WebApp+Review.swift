@@ -204,7 +204,7 @@ extension WebApp {
         }
         // For every role but the petition bureau's, the petitioner's name and numbers are
         // masked wherever free text may hold them: fields, sites, reviewers' reasons.
-        let details = [item.petitioner, item.phone].compactMap { $0 }.filter { !$0.isEmpty }
+        let details = maskTerms([item.petitioner, item.phone].compactMap { $0 })
         func shown(_ text: String) -> String { personal ? text : PersonalDataMasker.mask(text, names: details) }
         func shown(_ text: String?) -> String? { text.map(shown) }
         let history = try database.auditEntries(itemID: id).map {

@@ -20,17 +20,26 @@ enum SessionCookie {
 }
 
 /// Failed logins counted per account name and per address: after `limit` failures within
-/// `window`, further attempts are refused (429) until the oldest failure ages out. An
+/// `window` (an address has a limit of its own, higher: behind a proxy or a shared office
+/// address many people log in from one), further attempts are refused (429) until the
+/// oldest failure ages out. An
 /// attempt counts from before its password is checked (attempts sent at once cannot all
 /// pass the check); a success takes its count back and clears the name's.
 final class LoginThrottle: Sendable {
     private let limit: Int
+    /// Limits of keys by their prefix (`name:`, `address:`); others have `limit`.
+    private let limits: [String: Int]
     private let window: TimeInterval
     private let failures = Mutex<[String: [Date]]>([:])
 
-    init(limit: Int, window: TimeInterval) {
+    init(limit: Int, window: TimeInterval, limits: [String: Int] = [:]) {
         self.limit = limit
+        self.limits = limits
         self.window = window
+    }
+
+    private func limit(of key: String) -> Int {
+        key.firstIndex(of: ":").flatMap { limits[String(key[..<$0])] } ?? limit
     }
 
     /// Seconds to wait before `keys` may try again; nil when they may now.
@@ -67,6 +76,7 @@ final class LoginThrottle: Sendable {
         let waits = keys.compactMap { key -> TimeInterval? in
             let recent = (failures[key] ?? []).filter { $0 > now.addingTimeInterval(-window) }
             failures[key] = recent.isEmpty ? nil : recent
+            let limit = limit(of: key)
             guard recent.count >= limit else { return nil }
             return recent[recent.count - limit].addingTimeInterval(window).timeIntervalSince(now)
         }
@@ -87,7 +97,7 @@ extension WebApp {
             var request = request
             let buffer = try await request.collectBody(upTo: context.maxUploadSize)
             let form = FormFields(encoded: Substring(String(buffer: buffer)))
-            return try await login(request, form: form, address: context.remoteAddress)
+            return try await login(request, form: form, address: clientAddress(request, peer: context.remoteAddress))
         }
         action(router, "/logout", roles: nil) { request, _, session, _, isJSON in
             if let id = request.cookie(SessionCookie.name) { try database.deleteSession(id: id) }
@@ -101,6 +111,16 @@ extension WebApp {
             }
             return redirect(to: "/login", cookies: [cleared])
         }
+    }
+
+    /// The browser's address: the peer's, or the last `X-Forwarded-For` entry when the peer
+    /// is the proxy named in the settings (a client can forge the header, not the peer).
+    func clientAddress(_ request: Request, peer: String?) -> String? {
+        guard let proxy = settings.trustedProxy, peer == proxy,
+              let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
+              let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+        else { return peer }
+        return last
     }
 
     /// The login form, with a fresh token in its field and in a cookie.

@@ -21,8 +21,11 @@ public struct WebApp: Sendable {
         public var sessionLifetime: TimeInterval = 12 * 3600
         /// How long a claim on a queue item holds against other reviewers.
         public var claimLease: TimeInterval = 30 * 60
-        /// Failed logins allowed per name and per address within `throttleWindow`.
+        /// Failed logins allowed per name, and per address, within `throttleWindow`.
         public var loginAttempts = 5
+        public var addressAttempts = 20
+        /// The address of a reverse proxy whose `X-Forwarded-For` names the browser.
+        public var trustedProxy: String?
         public var throttleWindow: TimeInterval = 15 * 60
         /// Rows per page of a list.
         public var pageSize = 50
@@ -53,7 +56,8 @@ public struct WebApp: Sendable {
         self.fold = fold
         self.now = now
         templates = try Templates.library()
-        throttle = LoginThrottle(limit: settings.loginAttempts, window: settings.throttleWindow)
+        throttle = LoginThrottle(limit: settings.loginAttempts, window: settings.throttleWindow,
+                                 limits: ["name": settings.loginAttempts, "address": settings.addressAttempts])
         let rulebook = try monitor.loadRulebook()
         ruleTitles = Dictionary(rulebook.rules.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
     }
@@ -307,6 +311,19 @@ public struct WebApp: Sendable {
             }
             try? await Task.sleep(for: interval)
         }
+    }
+
+    /// What to mask a text about a petitioner with: each detail (name, phone) as recorded,
+    /// as the scorer folds it (site names are read from folded text: 於 → 于, spaces
+    /// dropped), and each part of a name of two characters or more (艾力 of 买买提·艾力).
+    func maskTerms(_ details: [String]) -> [String] {
+        var terms: [String] = []
+        for detail in details where !detail.isEmpty {
+            terms.append(detail)
+            terms.append(fold(detail))
+            terms += detail.split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count >= 2 }
+        }
+        return Array(Set(terms.filter { !$0.isEmpty })).sorted { $0.count > $1.count }
     }
 
     /// The page number asked for (from 1).

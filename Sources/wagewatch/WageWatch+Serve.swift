@@ -42,6 +42,9 @@ extension WageWatch {
         @Option(help: "How often the store is checked for changes, in seconds.")
         var refresh: Double = 5
 
+        @Option(help: "The address of a reverse proxy in front: its X-Forwarded-For names the browser (for the login throttle).")
+        var trustedProxy: String?
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
             guard refresh >= 0.5 else { throw ValidationError("--refresh must be at least 0.5 seconds") }
@@ -53,7 +56,9 @@ extension WageWatch {
             let pinned = asOf
             let keeper = SnapshotKeeper(monitor: monitor, asOf: { pinned ?? Day(containing: Date()) })
             let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.characterTable())
-            let web = try WebApp(monitor: monitor, keeper: keeper, fold: { normalizer.normalize($0) })
+            var settings = WebApp.Settings()
+            settings.trustedProxy = trustedProxy
+            let web = try WebApp(monitor: monitor, keeper: keeper, settings: settings, fold: { normalizer.normalize($0) })
             let host = self.host
             let app = Application(
                 router: web.makeRouter(),
