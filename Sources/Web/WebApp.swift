@@ -29,6 +29,8 @@ public struct WebApp: Sendable {
         public var throttleWindow: TimeInterval = 15 * 60
         /// Rows per page of a list.
         public var pageSize = 50
+        /// Page contents kept (0: none, every page made anew; for measuring).
+        public var pageCacheEntries = 2_000
 
         public init() {}
     }
@@ -39,7 +41,7 @@ public struct WebApp: Sendable {
     let templates: MustacheLibrary
     let throttle: LoginThrottle
     let ruleTitles: [String: String]
-    let pageCache = PageCache()
+    let pageCache: PageCache
     let reviews = ReviewCounter()
     let fold: @Sendable (String) -> String
     let now: @Sendable () -> Date
@@ -56,6 +58,7 @@ public struct WebApp: Sendable {
         self.fold = fold
         self.now = now
         templates = try Templates.library()
+        pageCache = PageCache(limit: settings.pageCacheEntries)
         throttle = LoginThrottle(limit: settings.loginAttempts, window: settings.throttleWindow,
                                  limits: ["name": settings.loginAttempts, "address": settings.addressAttempts])
         let rulebook = try monitor.loadRulebook()
@@ -410,11 +413,16 @@ struct SecurityHeaders: RouterMiddleware {
 /// role and address; emptied when it holds too many.
 final class PageCache: Sendable {
     private let pages = Mutex<[String: String]>([:])
-    private let limit = 2_000
+    private let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+    }
 
     func content(for key: String) -> String? { pages.withLock { $0[key] } }
 
     func keep(_ content: String, for key: String) {
+        guard limit > 0 else { return }
         pages.withLock { pages in
             if pages.count >= limit { pages.removeAll(keepingCapacity: true) }
             pages[key] = content

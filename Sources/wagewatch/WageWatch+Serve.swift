@@ -42,11 +42,15 @@ extension WageWatch {
         @Option(help: "How often the store is checked for changes, in seconds.")
         var refresh: Double = 5
 
+        @Option(help: "How many page contents to keep (0: none; for measuring what a page costs to make).")
+        var pageCache = 2_000
+
         @Option(help: "The address of a reverse proxy in front: its X-Forwarded-For names the browser (for the login throttle).")
         var trustedProxy: String?
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+            guard pageCache >= 0 else { throw ValidationError("--page-cache must be 0 or more") }
             guard refresh >= 0.5 else { throw ValidationError("--refresh must be at least 0.5 seconds") }
             guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
         }
@@ -58,6 +62,7 @@ extension WageWatch {
             let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.characterTable())
             var settings = WebApp.Settings()
             settings.trustedProxy = trustedProxy
+            settings.pageCacheEntries = pageCache
             let web = try WebApp(monitor: monitor, keeper: keeper, settings: settings, fold: { normalizer.normalize($0) })
             let host = self.host
             let app = Application(
