@@ -32,6 +32,9 @@ public struct RescoreReport: Sendable {
     public var changedLink: Int
     public var changes: [Change]
     public var written: Bool
+    /// Items a reviewer decided on: their decisions stay laid over the new verdicts (the
+    /// store's triggers), so they are not counted as changed.
+    public var keptDecisions = 0
 }
 
 extension Monitor {
@@ -73,8 +76,13 @@ extension Monitor {
         var report = RescoreReport(items: 0, changedLevel: 0, changedClaim: 0, changedLink: 0, changes: [], written: write)
         let items = try database.allItems()
         let verdicts = engine.evaluate(items).map { StoredAssessment($0) }
+        let decided = try database.reviewedItemIDs()
         for (item, verdict) in zip(items, verdicts) {
             report.items += 1
+            if decided.contains(item.id) {
+                report.keptDecisions += 1
+                continue
+            }
             let before = stored[item.id]
             var what: [String] = []
             let oldLevel = before?.assessment.level ?? .none

@@ -209,6 +209,11 @@ extension AppDatabase {
         }
     }
 
+    /// The items a reviewer decided on.
+    public func reviewedItemIDs() throws -> Set<String> {
+        try writer.read { db in Set(try String.fetchAll(db, sql: "SELECT item_id FROM review")) }
+    }
+
     /// Signals the review queue may list: the undecided ones in the review band received in
     /// `from ..< until`, and the undecided ones among `evidence` (flagged projects' items).
     /// The span's signals are read from the register's covering index in one pass (a seek

@@ -374,6 +374,8 @@ import Testing
         #expect(try fixture.database.assessment(ofItem: other)?.assessment.claim == .projectPayment)
 
         // The decisions hold over a rescore with the current rules.
+        let dry = try fixture.monitor.rescore(write: false)
+        #expect(dry.keptDecisions == 2 && dry.changes.isEmpty)  // the decided items are not reported as changed
         let report = try fixture.monitor.rescore(write: true)
         #expect(report.written)
         #expect(try fixture.database.assessment(ofItem: item)?.assessment.isSignal == false)
