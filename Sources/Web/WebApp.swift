@@ -190,6 +190,11 @@ public struct WebApp: Sendable {
             let status: HTTPResponse.Status = if case .claimedByAnother = error { .conflict } else { .badRequest }
             return try failure(WebError(status: status, message: "\(error)"), json: isJSON,
                                session: try? currentSession(request), path: request.uri.path)
+        } catch {
+            // Only the kind of error is logged: a database error's text may quote stored values.
+            monitor.logger.error("\(request.method) \(request.uri.path) failed: \(type(of: error))")
+            return try failure(WebError(status: .internalServerError, message: "服务器内部错误，请稍后重试或联系管理员"),
+                               json: isJSON, session: nil, path: request.uri.path)
         }
     }
 
