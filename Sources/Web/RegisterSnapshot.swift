@@ -168,6 +168,31 @@ public final class SnapshotKeeper: Sendable {
         }
     }
 
+    /// Makes a new snapshot, waiting for it at most `limit`: a small city's register is
+    /// made in milliseconds and the answer shows it; a large one's takes seconds, and the
+    /// answer does not wait for all of them.
+    /// - Returns: the generation current when it was asked for (a snapshot of a later
+    ///   generation includes whatever was committed before).
+    @discardableResult
+    public func refresh(waitingAtMost limit: Duration) async -> Int {
+        let asked = state.withLock { $0.generation }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let answered = Mutex(false)
+            let answer: @Sendable () -> Void = {
+                if answered.withLock({ done in defer { done = true }; return !done }) { continuation.resume() }
+            }
+            making.async {
+                do { _ = try self.make(unlessNewerThan: asked) } catch {
+                    self.monitor.logger.error("register snapshot failed: \(error)")
+                }
+                answer()
+            }
+            let (seconds, attoseconds) = limit.components
+            DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) / 1e18) { answer() }
+        }
+        return asked
+    }
+
     /// Makes a new snapshot on the keeper's queue without waiting for it (after a cycle of
     /// this process: its own commits do not change what `data_version` tells it).
     public func refreshLater() {

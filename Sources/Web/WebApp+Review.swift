@@ -141,9 +141,11 @@ extension WebApp {
             if try database.headlines(of: [id]).isEmpty { throw WebError.notFound("线索 \(id)") }
             try database.review(itemID: id, action: action, projectID: projectID, reason: reason, by: session.account,
                                 now: now(), claimLease: settings.claimLease)
-            reviews.claimed()  // its claim ended
-            // The register takes the decision in at once: the next page shows it.
-            try await keeper.refresh()
+            // The register takes the decision in at once: the next page shows it (at a
+            // million items the register takes seconds; the answer waits `decisionWait` at
+            // most, and the queue leaves the item out meanwhile).
+            let asked = await keeper.refresh(waitingAtMost: settings.decisionWait)
+            reviews.decided(id, before: asked)
             return isJSON ? try json(["ok": true]) : redirect(to: "/items/\(Self.percentEncoded(id))")
         }
     }
@@ -157,8 +159,10 @@ extension WebApp {
         let channel = query.text("channel")
         let positions = snapshot.queueIndex.positions(project: project, department: department, flag: flag, channel: channel)
         let total = positions?.count ?? snapshot.queue.count
+        // Items decided since this snapshot was made wait for the next one; left out here.
+        let pending = reviews.decidedAfter(snapshot.generation)
         let pager = pager(request, total: total)
-        let shown = pager.rows.map { snapshot.queue[positions?[$0] ?? $0] }
+        let shown = pager.rows.map { snapshot.queue[positions?[$0] ?? $0] }.filter { !pending.contains($0.candidate.itemID) }
         let ids = shown.map(\.candidate.itemID)
         let headlines = Dictionary(try database.headlines(of: ids).map { ($0.itemID, $0) },
                                    uniquingKeysWith: { first, _ in first })

@@ -29,6 +29,8 @@ public struct WebApp: Sendable {
         public var throttleWindow: TimeInterval = 15 * 60
         /// Rows per page of a list.
         public var pageSize = 50
+        /// How long the answer to a decision waits for the register to take it in.
+        public var decisionWait: Duration = .seconds(2)
         /// Page contents kept (0: none, every page made anew; for measuring).
         public var pageCacheEntries = 2_000
 
@@ -438,9 +440,32 @@ final class PageCache: Sendable {
 /// Counts the claims made in this process (claims are made only through the web UI), so
 /// that a page showing who reviews what is made again after one.
 final class ReviewCounter: Sendable {
-    private let version = Mutex(0)
+    private struct State {
+        var claims = 0
+        /// Items decided, with the snapshot generation current when they were: a snapshot
+        /// of a later generation has them.
+        var decided: [String: Int] = [:]
+    }
 
-    var claimsVersion: Int { version.withLock { $0 } }
+    private let state = Mutex(State())
 
-    func claimed() { version.withLock { $0 += 1 } }
+    var claimsVersion: Int { state.withLock { $0.claims } }
+
+    func claimed() { state.withLock { $0.claims += 1 } }
+
+    /// `itemID` was decided while generation `generation` was the latest asked for.
+    func decided(_ itemID: String, before generation: Int) {
+        state.withLock { state in
+            state.claims += 1  // its claim ended, and the queue must drop it
+            state.decided[itemID] = generation
+        }
+    }
+
+    /// The items decided that a snapshot of `generation` does not have yet.
+    func decidedAfter(_ generation: Int) -> Set<String> {
+        state.withLock { state in
+            state.decided = state.decided.filter { $0.value >= generation }
+            return Set(state.decided.keys)
+        }
+    }
 }

@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func anAddressHasItsOwnHigherLimitAndAProxyNamesTheBrowser() async throws {
-        var settings = WebApp.Settings()
+        var settings = WebFixture.settings
         settings.addressAttempts = 7
         settings.trustedProxy = "10.0.0.1"
         let fixture = try await WebFixture(settings: settings)
@@ -407,6 +407,27 @@ import Testing
         #expect(try await !browser.get("/items/\(other)").body.contains("submit-review"))
         let post = try await browser.get("/items/demo-weibo:weibo-4991003")
         #expect(post.body.contains("submit-review") && !post.body.contains("followed_up"))
+    }
+
+    @Test func aDecisionTheRegisterHasNotTakenInYetIsLeftOutOfTheQueue() async throws {
+        var settings = WebFixture.settings
+        settings.decisionWait = .zero
+        let fixture = try await WebFixture(settings: settings)
+        let browser = try await fixture.signedIn("petition")
+        _ = try await browser.get("/queue")
+        let item = "demo-petitions:XF-2024-1201"
+        // Decided with no wait; whether or not the new register is there yet, the queue leaves it out.
+        #expect(try await browser.post("/api/items/\(item)/review",
+                                       form: [("csrf", try await browser.csrf()), ("action", "confirm"), ("reason", "属实")]).status == .ok)
+        let rows = try await browser.get("/api/queue").json()["rows"] as? [[String: Any]] ?? []
+        #expect(!rows.isEmpty && !rows.contains { $0["itemID"] as? String == item })
+        #expect(try await !browser.get("/queue").body.contains(item))
+        // Once the register has it, the same.
+        try await fixture.keeper.refresh()
+        #expect(try await !browser.get("/queue").body.contains(item))
+        let counter = ReviewCounter()
+        counter.decided("a", before: 3)
+        #expect(counter.decidedAfter(3) == ["a"] && counter.decidedAfter(4).isEmpty && counter.decidedAfter(3).isEmpty)
     }
 
     @Test func followingUpAnOverduePetitionClearsTheStaleFlag() async throws {

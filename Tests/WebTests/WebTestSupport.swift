@@ -27,7 +27,15 @@ final class WebFixture: Sendable {
     let app: WebApp
     let responder: RouterResponder<WebContext>
 
-    init(settings: WebApp.Settings = WebApp.Settings()) async throws {
+    /// The answer to a decision waits for the register however long it takes (the tests
+    /// read the register right after).
+    static var settings: WebApp.Settings {
+        var settings = WebApp.Settings()
+        settings.decisionWait = .seconds(120)
+        return settings
+    }
+
+    init(settings: WebApp.Settings = WebFixture.settings) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         monitor = Monitor(
