@@ -29,15 +29,20 @@ let build = clock.measure {
 }
 var signals = 0, linked = 0
 let repeats = Int(environment["WAGEWATCH_PROFILE_REPEAT"] ?? "") ?? 1
+var rounds: [Double] = []
 let scoring = clock.measure {
     for _ in 0..<repeats {
-        // As the monitor scores a batch.
-        for verdict in engine.evaluate(corpus.posts) {
-            if verdict.assessment.isSignal { signals += 1 }
-            if verdict.link != nil { linked += 1 }
+        let round = clock.measure {
+            // As the monitor scores a batch.
+            for verdict in engine.evaluate(corpus.posts) {
+                if verdict.assessment.isSignal { signals += 1 }
+                if verdict.link != nil { linked += 1 }
+            }
         }
+        rounds.append(Double(round.components.seconds) + Double(round.components.attoseconds) / 1e18)
     }
 }
+if repeats > 1 { print("rounds:", rounds.map { String(format: "%.2f s", $0) }.joined(separator: ", ")) }
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
