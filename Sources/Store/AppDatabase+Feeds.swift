@@ -58,3 +58,19 @@ extension AppDatabase {
                              state.lastNewItem, state.typicalGap])
     }
 }
+
+extension AppDatabase {
+    /// Items fetched per feed and day since `since`.
+    public func itemsPerFeedAndDay(since: Date) throws -> [String: [Day: Int]] {
+        try writer.read { db in
+            var result: [String: [Day: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT feed_id, substr(fetched_at, 1, 10), count(*) FROM item WHERE fetched_at >= ? GROUP BY 1, 2
+                """, arguments: [since]) {
+                let text: String = row[1]
+                if let day = Day(text) { result[row[0], default: [:]][day] = row[2] }
+            }
+            return result
+        }
+    }
+}

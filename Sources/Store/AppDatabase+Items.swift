@@ -574,3 +574,85 @@ extension Item {
         id = row[0]
     }
 }
+
+/// An item as a list shows it: its display copy's title (personal numbers masked).
+public struct ItemHeadline: Sendable, Hashable {
+    public var itemID: String
+    public var at: Date
+    public var kind: ItemKind
+    public var channel: String?
+    public var title: String
+    public var projectID: String?
+    public var band: LinkBand?
+    public var level: SignalLevel?
+    public var isSignal: Bool
+}
+
+extension AppDatabase {
+    /// The stored verdict on one item.
+    public func assessment(ofItem id: String) throws -> StoredAssessment? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM assessment WHERE item_id = ?", arguments: [id]).map(StoredAssessment.init(row:))
+        }
+    }
+
+    /// Headlines of the given items (masked titles, or the start of the text), in the order asked.
+    public func headlines(of itemIDs: [String]) throws -> [ItemHeadline] {
+        try writer.read { db in
+            var found: [String: ItemHeadline] = [:]
+            for row in try Self.rows(in: db, for: itemIDs, {
+                "SELECT \(Self.headlineColumns) FROM item i LEFT JOIN assessment a ON a.item_id = i.id WHERE i.id IN (\($0))"
+            }) {
+                let headline = try Self.headline(row)
+                found[headline.itemID] = headline
+            }
+            return itemIDs.compactMap { found[$0] }
+        }
+    }
+
+    /// The newest items linked (or put to review) to a project.
+    public func headlines(ofProject projectID: String, limit: Int) throws -> [ItemHeadline] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.headlineColumns) FROM assessment a JOIN item i ON i.id = a.item_id
+                WHERE a.project_id = ? ORDER BY a.at DESC LIMIT ?
+                """, arguments: [projectID, limit]).map(Self.headline)
+        }
+    }
+
+    private static let headlineColumns = """
+        i.id, coalesce(i.published_at, i.fetched_at), i.kind, i.channel,
+        \(displayColumns(of: "i")),
+        a.project_id, a.link_band, a.level, coalesce(a.is_signal, 0)
+        """
+
+    private static func headline(_ row: Row) throws -> ItemHeadline {
+        let kindText: String = row[2]
+        guard let kind = ItemKind(rawValue: kindText) else { throw StoreError.corruptValue(column: "kind", value: kindText) }
+        let title: String = row[4]
+        let content: String = row[5]
+        let band: String? = row[7]
+        let level: String? = row[8]
+        return ItemHeadline(
+            itemID: row[0], at: row[1], kind: kind, channel: row[3],
+            title: title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? String(content.prefix(60)) : title,
+            projectID: row[6], band: band.flatMap(LinkBand.init(rawValue:)), level: level.flatMap(SignalLevel.init(rawValue:)),
+            isSignal: row[9])
+    }
+
+    /// A project's linked wage signals per day received in `from ..< until`.
+    public func signalsPerDay(ofProject projectID: String, from: Date, until: Date) throws -> [Day: Int] {
+        try writer.read { db in
+            var result: [Day: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT substr(at, 1, 10), count(*) FROM assessment
+                WHERE project_id = ? AND at >= ? AND at < ? AND is_signal AND link_band = 'link'
+                GROUP BY 1
+                """, arguments: [projectID, from, until]) {
+                let text: String = row[0]
+                if let day = Day(text) { result[day] = row[1] }
+            }
+            return result
+        }
+    }
+}

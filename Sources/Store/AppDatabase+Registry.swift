@@ -159,3 +159,33 @@ extension AppDatabase {
         return Dictionary(uniqueKeysWithValues: rows.map { ($0["department"] as String, $0["n"] as Int) })
     }
 }
+
+extension AppDatabase {
+    /// One registry project.
+    public func project(id: String) throws -> Project? {
+        try writer.read { db in
+            try db.fetchAll("SELECT \(Project.columns) FROM project WHERE id = ?", arguments: [id], Project.init(columns:)).first
+        }
+    }
+
+    /// Projects whose id, name or an alias contains `text`, by id.
+    public func projects(matching text: String, limit: Int) throws -> [Project] {
+        let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+        return try writer.read { db in
+            try db.fetchAll("""
+                SELECT \(Project.columns) FROM project
+                WHERE id = ? OR name LIKE ? ESCAPE '\\' OR aliases LIKE ? ESCAPE '\\'
+                ORDER BY id = ? DESC, name = ? DESC, id LIMIT ?
+                """, arguments: [text, pattern, pattern, text, text, limit], Project.init(columns:))
+        }
+    }
+
+    /// A project's ledger rows, newest month first.
+    public func reports(ofProject projectID: String) throws -> [DepartmentReport] {
+        try writer.read { db in
+            try db.fetchAll("SELECT \(DepartmentReport.columns) FROM report WHERE project_id = ? ORDER BY period DESC, id",
+                            arguments: [projectID], DepartmentReport.init(columns:))
+        }
+    }
+}

@@ -37,4 +37,10 @@ public struct AppDatabase: Sendable {
     public static func inMemory() throws -> AppDatabase {
         try AppDatabase(DatabaseQueue())
     }
+
+    /// A number that changes whenever another connection commits (SQLite's `data_version`),
+    /// read on the writer's own connection.
+    public func dataVersion() throws -> Int {
+        try writer.write { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
 }

@@ -2,13 +2,6 @@ import Foundation
 import GRDB
 import Model
 
-/// A signed-in browser: its account, and the token its forms must carry (CSRF).
-public struct WebSession: Sendable, Hashable {
-    public var account: Account
-    public var csrf: String
-    public var expiresAt: Date
-}
-
 /// Who holds an item of the review queue.
 public struct ReviewClaim: Sendable, Hashable, Codable {
     public var account: String
@@ -33,79 +26,7 @@ public struct QueueCandidate: Sendable, Hashable {
     public var claim: ClaimKind
 }
 
-/// An item as a list shows it: its display copy's title (personal numbers masked).
-public struct ItemHeadline: Sendable, Hashable {
-    public var itemID: String
-    public var at: Date
-    public var kind: ItemKind
-    public var channel: String?
-    public var title: String
-    public var projectID: String?
-    public var band: LinkBand?
-    public var level: SignalLevel?
-    public var isSignal: Bool
-}
-
 extension AppDatabase {
-    // MARK: Sessions
-
-    /// Starts a session of `account` under the random `id` (the cookie's value); sessions
-    /// past their end are removed on the way.
-    public func createSession(id: String, account: String, csrf: String, now: Date, lifetime: TimeInterval) throws {
-        try writer.write { db in
-            try db.execute(sql: "DELETE FROM session WHERE expires_at <= ?", arguments: [now])
-            try db.execute(sql: "INSERT INTO session (id, account, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, account, csrf, now, now.addingTimeInterval(lifetime)])
-        }
-    }
-
-    /// The live session of `id`, nil when there is none or it ended.
-    public func session(id: String, now: Date) throws -> WebSession? {
-        try writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT a.name, a.role, a.created_at, s.csrf, s.expires_at
-                FROM session s JOIN account a ON a.name = s.account
-                WHERE s.id = ? AND s.expires_at > ?
-                """, arguments: [id, now]) else { return nil }
-            let roleText: String = row[1]
-            guard let role = Role(rawValue: roleText) else { throw StoreError.corruptValue(column: "role", value: roleText) }
-            return WebSession(account: Account(name: row[0], role: role, createdAt: row[2]), csrf: row[3], expiresAt: row[4])
-        }
-    }
-
-    /// Ends the session of `id` (logging out).
-    public func deleteSession(id: String) throws {
-        try writer.write { db in try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id]) }
-    }
-
-    // MARK: Audit log
-
-    /// Adds a line to the audit log.
-    public func record(_ entry: AuditEntry) throws {
-        try writer.write { db in try Self.insert(entry, in: db) }
-    }
-
-    private static func insert(_ entry: AuditEntry, in db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO audit (at, account, role, action, item_id, project_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [entry.at, entry.account, entry.role, entry.action, entry.itemID, entry.projectID, entry.reason])
-    }
-
-    /// The audit log, newest first: of one item, or all of it (`limit` nil for every line).
-    public func auditEntries(itemID: String? = nil, limit: Int? = nil, offset: Int = 0) throws -> [AuditEntry] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, at, account, role, action, item_id, project_id, reason FROM audit
-                WHERE ?1 IS NULL OR item_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3
-                """, arguments: [itemID, limit ?? -1, offset]).map { row in
-                AuditEntry(id: row[0], at: row[1], account: row[2], role: row[3], action: row[4], itemID: row[5],
-                           projectID: row[6], reason: row[7])
-            }
-        }
-    }
-
-    // MARK: Review
-
     /// What became of a claim on an item.
     public enum ClaimOutcome: Sendable, Hashable {
         case claimed
@@ -119,12 +40,8 @@ extension AppDatabase {
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE id = ?", arguments: [itemID]) == 1 else {
                 throw StoreError.missingItem(itemID)
             }
-            if let row = try Row.fetchOne(db, sql: "SELECT account, claimed_at FROM review_claim WHERE item_id = ?",
-                                          arguments: [itemID]) {
-                let held = ReviewClaim(account: row[0], claimedAt: row[1])
-                if held.account != account.name && held.claimedAt > now.addingTimeInterval(-lease) {
-                    return .heldBy(held)
-                }
+            if let held = try Self.claim(on: itemID, heldAgainst: account, now: now, lease: lease, in: db) {
+                return .heldBy(held)
             }
             try db.execute(sql: "INSERT OR REPLACE INTO review_claim (item_id, account, claimed_at) VALUES (?, ?, ?)",
                            arguments: [itemID, account.name, now])
@@ -132,6 +49,15 @@ extension AppDatabase {
                                        itemID: itemID, reason: ""), in: db)
             return .claimed
         }
+    }
+
+    /// Another reviewer's claim on the item within `lease`, if there is one.
+    private static func claim(on itemID: String, heldAgainst account: Account, now: Date, lease: TimeInterval,
+                              in db: Database) throws -> ReviewClaim? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT account, claimed_at FROM review_claim WHERE item_id = ?",
+                                         arguments: [itemID]) else { return nil }
+        let held = ReviewClaim(account: row[0], claimedAt: row[1])
+        return held.account != account.name && held.claimedAt > now.addingTimeInterval(-lease) ? held : nil
     }
 
     /// The claims still within `lease` on the given items.
@@ -158,12 +84,8 @@ extension AppDatabase {
                 throw StoreError.missingItem(itemID)
             }
             // Another reviewer's claim, checked in the same transaction as the decision.
-            if let row = try Row.fetchOne(db, sql: "SELECT account, claimed_at FROM review_claim WHERE item_id = ?",
-                                          arguments: [itemID]) {
-                let held = ReviewClaim(account: row[0], claimedAt: row[1])
-                if held.account != account.name && held.claimedAt > now.addingTimeInterval(-claimLease) {
-                    throw StoreError.claimedByAnother(held.account)
-                }
+            if let held = try Self.claim(on: itemID, heldAgainst: account, now: now, lease: claimLease, in: db) {
+                throw StoreError.claimedByAnother(held.account)
             }
             if action == .followedUp, current[1] as String? != ItemKind.petition.rawValue {
                 throw StoreError.notAPetition(itemID)
@@ -255,73 +177,6 @@ extension AppDatabase {
             claim: try code(ClaimKind.self, 8, "claim"))
     }
 
-    /// The stored verdict on one item.
-    public func assessment(ofItem id: String) throws -> StoredAssessment? {
-        try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM assessment WHERE item_id = ?", arguments: [id]).map(StoredAssessment.init(row:))
-        }
-    }
-
-    /// Headlines of the given items (masked titles, or the start of the text), in the order asked.
-    public func headlines(of itemIDs: [String]) throws -> [ItemHeadline] {
-        try writer.read { db in
-            var found: [String: ItemHeadline] = [:]
-            for row in try Self.rows(in: db, for: itemIDs, {
-                "SELECT \(Self.headlineColumns) FROM item i LEFT JOIN assessment a ON a.item_id = i.id WHERE i.id IN (\($0))"
-            }) {
-                let headline = try Self.headline(row)
-                found[headline.itemID] = headline
-            }
-            return itemIDs.compactMap { found[$0] }
-        }
-    }
-
-    /// The newest items linked (or put to review) to a project.
-    public func headlines(ofProject projectID: String, limit: Int) throws -> [ItemHeadline] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(Self.headlineColumns) FROM assessment a JOIN item i ON i.id = a.item_id
-                WHERE a.project_id = ? ORDER BY a.at DESC LIMIT ?
-                """, arguments: [projectID, limit]).map(Self.headline)
-        }
-    }
-
-    private static let headlineColumns = """
-        i.id, coalesce(i.published_at, i.fetched_at), i.kind, i.channel,
-        \(displayColumns(of: "i")),
-        a.project_id, a.link_band, a.level, coalesce(a.is_signal, 0)
-        """
-
-    private static func headline(_ row: Row) throws -> ItemHeadline {
-        let kindText: String = row[2]
-        guard let kind = ItemKind(rawValue: kindText) else { throw StoreError.corruptValue(column: "kind", value: kindText) }
-        let title: String = row[4]
-        let content: String = row[5]
-        let band: String? = row[7]
-        let level: String? = row[8]
-        return ItemHeadline(
-            itemID: row[0], at: row[1], kind: kind, channel: row[3],
-            title: title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? String(content.prefix(60)) : title,
-            projectID: row[6], band: band.flatMap(LinkBand.init(rawValue:)), level: level.flatMap(SignalLevel.init(rawValue:)),
-            isSignal: row[9])
-    }
-
-    /// A project's linked wage signals per day received in `from ..< until`.
-    public func signalsPerDay(ofProject projectID: String, from: Date, until: Date) throws -> [Day: Int] {
-        try writer.read { db in
-            var result: [Day: Int] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT substr(at, 1, 10), count(*) FROM assessment
-                WHERE project_id = ? AND at >= ? AND at < ? AND is_signal AND link_band = 'link'
-                GROUP BY 1
-                """, arguments: [projectID, from, until]) {
-                let text: String = row[0]
-                if let day = Day(text) { result[day] = row[1] }
-            }
-            return result
-        }
-    }
-
     /// The personal details of the given items' petitioners (name, phone), by item: what a
     /// text about them must be masked with for a reader not allowed to see them.
     public func personalDetails(ofItems itemIDs: [String]) throws -> [String: [String]] {
@@ -336,54 +191,6 @@ extension AppDatabase {
             }
             return result
         }
-    }
-
-    /// One registry project.
-    public func project(id: String) throws -> Project? {
-        try writer.read { db in
-            try db.fetchAll("SELECT \(Project.columns) FROM project WHERE id = ?", arguments: [id], Project.init(columns:)).first
-        }
-    }
-
-    /// Projects whose id, name or an alias contains `text`, by id.
-    public func projects(matching text: String, limit: Int) throws -> [Project] {
-        let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_") + "%"
-        return try writer.read { db in
-            try db.fetchAll("""
-                SELECT \(Project.columns) FROM project
-                WHERE id = ? OR name LIKE ? ESCAPE '\\' OR aliases LIKE ? ESCAPE '\\'
-                ORDER BY id = ? DESC, name = ? DESC, id LIMIT ?
-                """, arguments: [text, pattern, pattern, text, text, limit], Project.init(columns:))
-        }
-    }
-
-    /// A project's ledger rows, newest month first.
-    public func reports(ofProject projectID: String) throws -> [DepartmentReport] {
-        try writer.read { db in
-            try db.fetchAll("SELECT \(DepartmentReport.columns) FROM report WHERE project_id = ? ORDER BY period DESC, id",
-                            arguments: [projectID], DepartmentReport.init(columns:))
-        }
-    }
-
-    /// Items fetched per feed and day since `since`.
-    public func itemsPerFeedAndDay(since: Date) throws -> [String: [Day: Int]] {
-        try writer.read { db in
-            var result: [String: [Day: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT feed_id, substr(fetched_at, 1, 10), count(*) FROM item WHERE fetched_at >= ? GROUP BY 1, 2
-                """, arguments: [since]) {
-                let text: String = row[1]
-                if let day = Day(text) { result[row[0], default: [:]][day] = row[2] }
-            }
-            return result
-        }
-    }
-
-    /// A number that changes whenever another connection commits (SQLite's `data_version`),
-    /// read on the writer's own connection.
-    public func dataVersion() throws -> Int {
-        try writer.write { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
     }
 }
 

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+import Model
+
+/// A signed-in browser: its account, and the token its forms must carry (CSRF).
+public struct WebSession: Sendable, Hashable {
+    public var account: Account
+    public var csrf: String
+    public var expiresAt: Date
+}
+
+extension AppDatabase {
+    /// Starts a session of `account` under the random `id` (the cookie's value); sessions
+    /// past their end are removed on the way.
+    public func createSession(id: String, account: String, csrf: String, now: Date, lifetime: TimeInterval) throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM session WHERE expires_at <= ?", arguments: [now])
+            try db.execute(sql: "INSERT INTO session (id, account, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, account, csrf, now, now.addingTimeInterval(lifetime)])
+        }
+    }
+
+    /// The live session of `id`, nil when there is none or it ended.
+    public func session(id: String, now: Date) throws -> WebSession? {
+        try writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT a.name, a.role, a.created_at, s.csrf, s.expires_at
+                FROM session s JOIN account a ON a.name = s.account
+                WHERE s.id = ? AND s.expires_at > ?
+                """, arguments: [id, now]) else { return nil }
+            let roleText: String = row[1]
+            guard let role = Role(rawValue: roleText) else { throw StoreError.corruptValue(column: "role", value: roleText) }
+            return WebSession(account: Account(name: row[0], role: role, createdAt: row[2]), csrf: row[3], expiresAt: row[4])
+        }
+    }
+
+    /// Ends the session of `id` (logging out).
+    public func deleteSession(id: String) throws {
+        try writer.write { db in try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id]) }
+    }
+
+    /// Adds a line to the audit log.
+    public func record(_ entry: AuditEntry) throws {
+        try writer.write { db in try Self.insert(entry, in: db) }
+    }
+
+    static func insert(_ entry: AuditEntry, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO audit (at, account, role, action, item_id, project_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [entry.at, entry.account, entry.role, entry.action, entry.itemID, entry.projectID, entry.reason])
+    }
+
+    /// The audit log, newest first: of one item, or all of it (`limit` nil for every line).
+    public func auditEntries(itemID: String? = nil, limit: Int? = nil, offset: Int = 0) throws -> [AuditEntry] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, at, account, role, action, item_id, project_id, reason FROM audit
+                WHERE ?1 IS NULL OR item_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3
+                """, arguments: [itemID, limit ?? -1, offset]).map { row in
+                AuditEntry(id: row[0], at: row[1], account: row[2], role: row[3], action: row[4], itemID: row[5],
+                           projectID: row[6], reason: row[7])
+            }
+        }
+    }
+}
