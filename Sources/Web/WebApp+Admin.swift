@@ -48,7 +48,9 @@ extension WebApp {
     }
 
     func addAdminRoutes(to router: Router<WebContext>) {
-        page(router, "/sources", roles: Self.roles(of: "/sources"), template: "sources", title: "数据源") { _, _, _ in
+        // Feed states change only with a commit, which makes a new snapshot: cached with it
+        // (counting a day's items per feed reads every item).
+        page(router, "/sources", roles: Self.roles(of: "/sources"), template: "sources", title: "数据源", cached: true) { _, _, _ in
             let now = now()
             let today = Day(containing: now)
             let since = today.adding(days: -13)
@@ -84,7 +86,7 @@ extension WebApp {
             })
         }
         page(router, "/audit", roles: Self.roles(of: "/audit"), template: "audit", title: "操作日志") { request, _, _ in
-            let page = pageNumber(request)
+            let page = try pageNumber(request)
             let size = settings.pageSize
             let entries = Array(try database.auditEntries(limit: size + 1, offset: (page - 1) * size).prefix(size))
             let masked = try maskedReasons(entries)

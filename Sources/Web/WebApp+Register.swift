@@ -140,7 +140,7 @@ extension WebApp {
         page(router, "/register", roles: Self.roles(of: "/register"), template: "register", title: "风险台账", cached: true) { request, _, _ in
             let snapshot = try await snapshot()
             let flagged = snapshot.register.projects.filter { !$0.flags.isEmpty }
-            let pager = pager(request, total: flagged.count)
+            let pager = try pager(request, total: flagged.count)
             return RegisterPage(
                 asOf: snapshot.asOf.description, windowDays: snapshot.register.windowDays,
                 projects: flagged[pager.rows].map(ProjectLine.init),

@@ -155,13 +155,13 @@ extension WebApp {
         let query = request.query
         let project = query.text("project") ?? ""
         let department = query.text("department") ?? ""
-        let flag = query.text("flag").flatMap(RiskFlag.init(rawValue:))
+        let flag = try flagFilter(request)
         let channel = query.text("channel")
         let positions = snapshot.queueIndex.positions(project: project, department: department, flag: flag, channel: channel)
         let total = positions?.count ?? snapshot.queue.count
         // Items decided since this snapshot was made wait for the next one; left out here.
         let pending = reviews.decidedAfter(snapshot.generation)
-        let pager = pager(request, total: total)
+        let pager = try pager(request, total: total)
         let shown = pager.rows.map { snapshot.queue[positions?[$0] ?? $0] }.filter { !pending.contains($0.candidate.itemID) }
         let ids = shown.map(\.candidate.itemID)
         let headlines = Dictionary(try database.headlines(of: ids).map { ($0.itemID, $0) },
@@ -211,13 +211,14 @@ extension WebApp {
         let details = maskTerms([item.petitioner, item.phone].compactMap { $0 })
         func shown(_ text: String) -> String { personal ? text : PersonalDataMasker.mask(text, names: details) }
         func shown(_ text: String?) -> String? { text.map(shown) }
-        let history = try database.auditEntries(itemID: id).map {
+        let entries = try database.auditEntries(itemID: id)
+        let history = entries.map {
             ItemPage.History(at: Labels.time($0.at), account: $0.account, action: $0.actionLabel, reason: shown($0.reason),
                              projectID: $0.projectID ?? "")
         }
         let claim = try database.claims(of: [id], now: now(), lease: settings.claimLease)[id]
         // Decisions are for signals (and for taking back one made before).
-        let reviewed = history.contains { ReviewAction.allCases.map(\.label).contains($0.action) }
+        let reviewed = entries.contains { ReviewAction(rawValue: $0.action) != nil }
         let canReview = session.account.role == .petition && stored != nil && (stored!.assessment.isSignal || reviewed)
         return ItemPage(
             itemID: id, kind: Labels.kind(item.kind), channel: Labels.channel(item.channel),

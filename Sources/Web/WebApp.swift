@@ -15,7 +15,7 @@ import Synchronization
 /// role on the server; every form carries the session's CSRF token; stored text is
 /// escaped by the templates.
 public struct WebApp: Sendable {
-    /// Settings a deployment may change; tests shorten the hash cost.
+    /// Settings a deployment may change; tests change the waits and limits.
     public struct Settings: Sendable {
         /// How long a session lasts without signing in again.
         public var sessionLifetime: TimeInterval = 12 * 3600
@@ -80,20 +80,23 @@ public struct WebApp: Sendable {
         return router
     }
 
-    /// Which roles may open each page (its JSON twin alike): the table the tests walk.
-    public static let access: [(path: String, roles: Set<Role>)] = [
-        ("/queue", [.petition]),
-        ("/daily", [.cyberspace, .leader]),
-        ("/register", [.cyberspace, .leader]),
-        ("/scorecard", [.leader]),
-        ("/sources", [.admin, .cyberspace]),
-        ("/search", [.petition, .cyberspace, .leader]),
-        ("/audit", [.admin, .leader]),
-        ("/accounts", [.admin]),
+    /// The pages of the menu, in its order: who may open each (its JSON twin alike).
+    static let menu: [(path: String, label: String, roles: Set<Role>)] = [
+        ("/queue", "审核队列", [.petition]),
+        ("/daily", "风险日报", [.cyberspace, .leader]),
+        ("/register", "风险台账", [.cyberspace, .leader]),
+        ("/scorecard", "部门排名", [.leader]),
+        ("/sources", "数据源", [.admin, .cyberspace]),
+        ("/search", "检索", [.petition, .cyberspace, .leader]),
+        ("/audit", "操作日志", [.admin, .leader]),
+        ("/accounts", "账号", [.admin]),
     ]
 
+    /// Which roles may open each page of the menu: the table the tests walk.
+    public static var access: [(path: String, roles: Set<Role>)] { menu.map { ($0.path, $0.roles) } }
+
     static func roles(of path: String) -> Set<Role> {
-        access.first { $0.path == path }!.roles
+        menu.first { $0.path == path }!.roles
     }
 
     /// Roles that see petitioners' personal data (names, phone numbers, unmasked text).
@@ -127,7 +130,7 @@ public struct WebApp: Sendable {
                 }
                 // Pages of the register read only the kept snapshot and the store as of it
                 // (and the claims): their content is made once per snapshot, role and address.
-                let key = "\(try await snapshot().generation)|\(session.account.role.rawValue)|\(cacheKey(for: request))"
+                let key = "\(try await snapshot().generation)|\(session.account.role.rawValue)|\(try cacheKey(for: request))"
                 if let hit = pageCache.content(for: key) { return htmlResponse(frame: frame, content: hit) }
                 let made = try content(template, model: try await build(request, context, session))
                 pageCache.keep(made, for: key)
@@ -252,13 +255,13 @@ public struct WebApp: Sendable {
     /// page make two entries, and no value can pass for two parameters); for the queue, who
     /// holds which item: the claims made since, and the minute (a claim's lease runs out
     /// without a change anyone makes).
-    func cacheKey(for request: Request) -> String {
+    func cacheKey(for request: Request) throws -> String {
         let query = request.query
-        var parts = [request.uri.path, "page=\(pageNumber(request))"]
+        var parts = [request.uri.path, "page=\(try pageNumber(request))"]
         for name in ["project", "department", "channel"] {
             if let value = query.text(name) { parts.append(name + "=" + Self.percentEncoded(value)) }
         }
-        if let flag = query.text("flag").flatMap(RiskFlag.init(rawValue:)) { parts.append("flag=" + flag.rawValue) }
+        if let flag = try flagFilter(request) { parts.append("flag=" + flag.rawValue) }
         if request.uri.path == "/queue" {
             parts.append("claims=\(reviews.claimsVersion)")
             parts.append("minute=\(Int(now().timeIntervalSince1970 / 60))")
@@ -336,136 +339,24 @@ public struct WebApp: Sendable {
         return Array(Set(terms.filter { !$0.isEmpty })).sorted { $0.count > $1.count }
     }
 
-    /// The page number asked for (from 1).
-    func pageNumber(_ request: Request) -> Int {
-        max(1, Int(request.query["page"] ?? "") ?? 1)
+    /// The page number asked for (from 1; 1 when none is).
+    func pageNumber(_ request: Request) throws -> Int {
+        guard let text = request.query.text("page") else { return 1 }
+        guard let number = Int(text), number >= 1 else { throw WebError.badRequest("页码须为正整数（字段 page）：\(text)") }
+        return number
+    }
+
+    /// The flag a list is filtered by, if one is asked for.
+    func flagFilter(_ request: Request) throws -> RiskFlag? {
+        guard let text = request.query.text("flag") else { return nil }
+        guard let flag = RiskFlag(rawValue: text) else {
+            throw WebError.badRequest("没有这种标记（字段 flag）：\(text)；可选 " + RiskFlag.allCases.map(\.rawValue).joined(separator: "、"))
+        }
+        return flag
     }
 
     /// Which rows of `total` the page asked for shows, `settings.pageSize` a page.
-    func pager(_ request: Request, total: Int) -> Pager {
-        Pager(total: total, size: settings.pageSize, asked: pageNumber(request))
-    }
-}
-
-/// A list cut into pages: the page shown (the last when a later one was asked), its rows,
-/// and its neighbours.
-struct Pager {
-    let page: Int
-    let pages: Int
-    let rows: Range<Int>
-
-    init(total: Int, size: Int, asked: Int) {
-        pages = max(1, (total + size - 1) / size)
-        page = min(max(1, asked), pages)
-        rows = min(total, (page - 1) * size) ..< min(total, page * size)
-    }
-
-    var previous: Int? { page > 1 ? page - 1 : nil }
-    var next: Int? { page < pages ? page + 1 : nil }
-}
-
-/// A page's model and what surrounds it, as the templates see them.
-struct Page<Model: Encodable>: Encodable {
-    var chrome: Chrome
-    var page: Model
-}
-
-/// What every page shows around its content: the title, who is signed in, the menu.
-struct Chrome: Encodable {
-    struct Link: Encodable {
-        var href: String
-        var label: String
-        var current: Bool
-    }
-
-    var title: String
-    var user: String?
-    var role: String?
-    var csrf: String?
-    var nav: [Link]
-
-    init(title: String, session: WebSession?, path: String) {
-        self.title = title
-        user = session?.account.name
-        role = session?.account.role.label
-        csrf = session?.csrf
-        let labels: [String: String] = [
-            "/queue": "审核队列", "/daily": "风险日报", "/register": "风险台账", "/scorecard": "部门排名",
-            "/sources": "数据源", "/search": "检索", "/audit": "操作日志", "/accounts": "账号",
-        ]
-        nav = session.map { session in
-            WebApp.access.filter { $0.roles.contains(session.account.role) }.map {
-                Link(href: $0.path, label: labels[$0.path]!, current: path.hasPrefix($0.path))
-            }
-        } ?? []
-    }
-}
-
-/// Headers on every answer: no framing by other sites, no sniffing, scripts and styles
-/// only from the app itself.
-struct SecurityHeaders: RouterMiddleware {
-    typealias Context = WebContext
-
-    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
-        response.headers[HTTPField.Name("Content-Security-Policy")!] =
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
-        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
-        return response
-    }
-}
-
-/// Page contents made for one snapshot: looked up by snapshot generation, claims version,
-/// role and address; emptied when it holds too many.
-final class PageCache: Sendable {
-    private let pages = Mutex<[String: String]>([:])
-    private let limit: Int
-
-    init(limit: Int) {
-        self.limit = limit
-    }
-
-    func content(for key: String) -> String? { pages.withLock { $0[key] } }
-
-    func keep(_ content: String, for key: String) {
-        guard limit > 0 else { return }
-        pages.withLock { pages in
-            if pages.count >= limit { pages.removeAll(keepingCapacity: true) }
-            pages[key] = content
-        }
-    }
-}
-
-/// Counts the claims made in this process (claims are made only through the web UI), so
-/// that a page showing who reviews what is made again after one.
-final class ReviewCounter: Sendable {
-    private struct State {
-        var claims = 0
-        /// Items decided, with the snapshot generation current when they were: a snapshot
-        /// of a later generation has them.
-        var decided: [String: Int] = [:]
-    }
-
-    private let state = Mutex(State())
-
-    var claimsVersion: Int { state.withLock { $0.claims } }
-
-    func claimed() { state.withLock { $0.claims += 1 } }
-
-    /// `itemID` was decided while generation `generation` was the latest asked for.
-    func decided(_ itemID: String, before generation: Int) {
-        state.withLock { state in
-            state.claims += 1  // its claim ended, and the queue must drop it
-            state.decided[itemID] = generation
-        }
-    }
-
-    /// The items decided that a snapshot of `generation` does not have yet.
-    func decidedAfter(_ generation: Int) -> Set<String> {
-        state.withLock { state in
-            state.decided = state.decided.filter { $0.value >= generation }
-            return Set(state.decided.keys)
-        }
+    func pager(_ request: Request, total: Int) throws -> Pager {
+        Pager(total: total, size: settings.pageSize, asked: try pageNumber(request))
     }
 }

@@ -495,6 +495,12 @@ import Testing
         let both = try await rows("flag=escalating&channel=visit")
         #expect(!both.isEmpty && both.allSatisfy { $0["channel"] as? String == "来访" && ($0["flags"] as? String)?.contains("升级风险") == true })
         #expect(try await rows("department=" + TestBrowser.encode("不存在的局")).isEmpty)
+        // A flag or page that does not exist is refused, naming the field.
+        let badFlag = try await browser.get("/api/queue?flag=escalation")
+        let flagError = try badFlag.json()["error"] as? String
+        #expect(badFlag.status == .badRequest && flagError?.contains("flag") == true)
+        let badPage = try await browser.get("/queue?page=-2")
+        #expect(badPage.status == .badRequest && badPage.body.contains("page"))
         #expect(all.count == Set(all.compactMap { $0["itemID"] as? String }).count)
     }
 

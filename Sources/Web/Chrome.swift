@@ -1,0 +1,51 @@
+import HTTPTypes
+import Hummingbird
+import Store
+
+/// A page's model and what surrounds it, as the templates see them.
+struct Page<Model: Encodable>: Encodable {
+    var chrome: Chrome
+    var page: Model
+}
+
+/// What every page shows around its content: the title, who is signed in, the menu.
+struct Chrome: Encodable {
+    struct Link: Encodable {
+        var href: String
+        var label: String
+        var current: Bool
+    }
+
+    var title: String
+    var user: String?
+    var role: String?
+    var csrf: String?
+    var nav: [Link]
+
+    init(title: String, session: WebSession?, path: String) {
+        self.title = title
+        user = session?.account.name
+        role = session?.account.role.label
+        csrf = session?.csrf
+        nav = session.map { session in
+            WebApp.menu.filter { $0.roles.contains(session.account.role) }.map {
+                Link(href: $0.path, label: $0.label, current: path.hasPrefix($0.path))
+            }
+        } ?? []
+    }
+}
+
+/// Headers on every answer: no framing by other sites, no sniffing, scripts and styles
+/// only from the app itself.
+struct SecurityHeaders: RouterMiddleware {
+    typealias Context = WebContext
+
+    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[HTTPField.Name("Content-Security-Policy")!] =
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        return response
+    }
+}
