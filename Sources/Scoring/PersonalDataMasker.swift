@@ -34,11 +34,24 @@ public enum PersonalDataMasker {
             }
         }
         var result = String(String.UnicodeScalarView(scalars))
-        for name in names where name.count >= 2 {
+        for name in nameForms(names) {
             let stars = String(String.UnicodeScalarView(name.unicodeScalars.map(star(for:))))
             result = result.replacing(name, with: stars)
         }
         return result
+    }
+
+    /// Each name as given and each part of it of two characters or more (艾力 of 买买提·艾力,
+    /// a name written with a space), longest first, so that a part never cuts a longer form.
+    static func nameForms(_ names: [String]) -> [String] {
+        var forms: Set<String> = []
+        for name in names where name.count >= 2 {
+            forms.insert(name)
+            for part in name.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) where part.count >= 2 {
+                forms.insert(String(part))
+            }
+        }
+        return forms.sorted { ($0.count, $0) > ($1.count, $1) }
     }
 
     /// The kinds of personal number in `text`, in order, for tests and audit.

@@ -326,17 +326,11 @@ public struct WebApp: Sendable {
         }
     }
 
-    /// What to mask a text about a petitioner with: each detail (name, phone) as recorded,
-    /// as the scorer folds it (site names are read from folded text: 於 → 于, spaces
-    /// dropped), and each part of a name of two characters or more (艾力 of 买买提·艾力).
+    /// What to mask a text about a petitioner with: each detail (name, phone) as recorded
+    /// and as the scorer folds it (site names are read from folded text: 於 → 于, spaces
+    /// dropped); the masker adds the parts of a name.
     func maskTerms(_ details: [String]) -> [String] {
-        var terms: [String] = []
-        for detail in details where !detail.isEmpty {
-            terms.append(detail)
-            terms.append(fold(detail))
-            terms += detail.split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count >= 2 }
-        }
-        return Array(Set(terms.filter { !$0.isEmpty })).sorted { $0.count > $1.count }
+        details.flatMap { [$0, fold($0)] }
     }
 
     /// The page number asked for (from 1; 1 when none is).

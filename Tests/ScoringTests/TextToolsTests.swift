@@ -128,6 +128,8 @@ import Testing
     @Test func theRecordsOwnNamesAreStarredOut() {
         let masked = PersonalDataMasker.mask("我叫张德贵，电话13912345678", names: ["张德贵"])
         #expect(masked == "我叫＊＊＊，电话139****5678")
+        // A name of several parts: each part of two characters or more, wherever it stands alone.
+        #expect(PersonalDataMasker.mask("艾力说，买买提·艾力的工资没发", names: ["买买提·艾力"]) == "＊＊说，＊＊＊·＊＊的工资没发")
     }
 
     @Test func repostsAndNearCopiesShareAStory() {
