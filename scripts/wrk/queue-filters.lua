@@ -1,14 +1,6 @@
 -- The review queue filtered by one of four departments of the benchmark store, a random
 -- page of the first 500: a filter over the whole queue whenever the page is not cached.
--- Each of wrk's threads runs its own Lua: seeded apart, or they would ask the same addresses.
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("id", threads)
-end
-function init(args)
-  math.randomseed(os.time() * 1000 + id)
-end
+dofile("scripts/wrk/seeded.lua")
 local departments = {
   "%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80",                      -- 市住建局
   "%E5%B8%82%E4%BA%A4%E9%80%9A%E8%BF%90%E8%BE%93%E5%B1%80",    -- 市交通运输局
