@@ -142,7 +142,7 @@ enum StoredDate {
 public enum StoreError: Error, CustomStringConvertible {
     /// A stored value no longer reads as its type: the file was edited by hand or is damaged.
     case corruptValue(column: String, value: String)
-    /// A verdict was to be stored for an item the store does not hold.
+    /// A verdict, claim or decision was for an item the store does not hold.
     case missingItem(String)
     /// An account was to be added under a name already taken.
     case accountExists(String)
@@ -160,7 +160,7 @@ public enum StoreError: Error, CustomStringConvertible {
         case let .corruptValue(column, value):
             "the database holds an unreadable value in column \(column): \(value)"
         case let .missingItem(id):
-            "no stored item \(id) to keep a verdict on"
+            "库中没有线索 \(id) (no stored item \(id))"
         case let .accountExists(name):
             "账号 \(name) 已存在 (an account named \(name) exists already)"
         case let .noLinkToConfirm(id):

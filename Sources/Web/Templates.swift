@@ -8,20 +8,18 @@ import NIOCore
 /// the assets (Assets/), read from the module's resources once at start.
 enum Templates {
     static func library() throws -> MustacheLibrary {
-        guard let folder = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
-            throw WebError(status: .internalServerError, message: "页面模板目录缺失 (Templates)")
-        }
         var library = MustacheLibrary()
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".mustache") {
-            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+        for (name, text) in try sources() {
             try library.register(text, named: String(name.dropLast(".mustache".count)))
         }
         return library
     }
 
-    /// Every template's text, by name (tests check none turns escaping off).
+    /// Every template's text, by file name (the tests check that none turns escaping off).
     static func sources() throws -> [String: String] {
-        guard let folder = Bundle.module.url(forResource: "Templates", withExtension: nil) else { return [:] }
+        guard let folder = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
+            throw WebError(status: .internalServerError, message: "页面模板目录缺失 (Templates)")
+        }
         var result: [String: String] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".mustache") {
             result[name] = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)

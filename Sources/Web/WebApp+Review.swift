@@ -138,7 +138,6 @@ extension WebApp {
                 }
                 projectID = chosen.id
             }
-            if try database.headlines(of: [id]).isEmpty { throw WebError.notFound("线索 \(id)") }
             try database.review(itemID: id, action: action, projectID: projectID, reason: reason, by: session.account,
                                 now: now(), claimLease: settings.claimLease)
             // The register takes the decision in at once: the next page shows it (at a

@@ -192,7 +192,11 @@ public struct WebApp: Sendable {
         } catch let error as WebError {
             return try failure(error, json: isJSON, session: try? currentSession(request), path: request.uri.path)
         } catch let error as StoreError {
-            let status: HTTPResponse.Status = if case .claimedByAnother = error { .conflict } else { .badRequest }
+            let status: HTTPResponse.Status = switch error {
+            case .claimedByAnother: .conflict
+            case .missingItem: .notFound
+            default: .badRequest
+            }
             return try failure(WebError(status: status, message: "\(error)"), json: isJSON,
                                session: try? currentSession(request), path: request.uri.path)
         } catch {

@@ -199,6 +199,10 @@ import Testing
         let fixture = try await WebFixture()
         let browser = try await fixture.signedIn("petition")
         #expect(try await browser.get("/items/nope:1").status == .notFound)
+        let token = try await browser.csrf()
+        #expect(try await browser.post("/api/items/nope:1/review",
+                                       form: [("csrf", token), ("action", "reject"), ("reason", "无此线索")]).status == .notFound)
+        #expect(try await browser.post("/api/items/nope:1/claim", form: [("csrf", token)]).status == .notFound)
         let api = try await browser.get("/api/projects/P-999")
         #expect(api.status == .notFound)
         #expect(try api.json()["error"] as? String == "找不到项目 P-999")
