@@ -12,19 +12,56 @@ enum TemplateValues {
     }
 }
 
-/// One value being made: an object, an array or a single value.
+/// One value being made: an object, an array or a single value. A nested container's
+/// node stands in its parent until the tree is read (`hasNodes` says to look for them).
 private final class Node {
     var object: [String: Any]?
     var array: [Any]?
     var single: Any?
+    var hasNodes = false
 
-    var value: Any { object ?? array ?? single ?? [String: Any]() }
+    var value: Any {
+        guard hasNodes else { return object ?? array ?? single ?? [String: Any]() }
+        func resolved(_ value: Any) -> Any { (value as? Node)?.value ?? value }
+        if let object { return object.mapValues(resolved) }
+        if let array { return array.map(resolved) }
+        return single.map(resolved) ?? [String: Any]()
+    }
+
+    /// A new node standing at `key` of this object, or at the end of this array.
+    func child(at key: String?, object: Bool) -> Node {
+        let child = Node()
+        if object { child.object = [:] } else { child.array = [] }
+        place(child, at: key)
+        return child
+    }
+
+    func place(_ child: Node, at key: String?) {
+        hasNodes = true
+        if let key {
+            if object == nil { object = [:] }
+            object![key] = child
+        } else {
+            if array == nil { array = [] }
+            array!.append(child)
+        }
+    }
 }
 
 private final class TreeEncoder: Encoder {
-    let node = Node()
+    let node: Node
     var codingPath: [any CodingKey] = []
     var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    init() {
+        node = Node()
+    }
+
+    /// An encoder whose value stands at `key` of `parent`, or at its end (an array).
+    init(at parent: Node, key: String?) {
+        node = Node()
+        parent.place(node, at: key)
+    }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         if node.object == nil { node.object = [:] }
@@ -73,27 +110,15 @@ private struct KeyedTreeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
         -> KeyedEncodingContainer<NestedKey> {
-        let child = Node()
-        child.object = [:]
-        node.object![key.stringValue] = ChildPlaceholder.pending
-        return KeyedEncodingContainer(KeyedTreeContainer<NestedKey>(node: child))
+        KeyedEncodingContainer(KeyedTreeContainer<NestedKey>(node: node.child(at: key.stringValue, object: true)))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        UnkeyedTreeContainer(node: Node())
+        UnkeyedTreeContainer(node: node.child(at: key.stringValue, object: false))
     }
 
-    mutating func superEncoder() -> any Encoder { TreeEncoder() }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { TreeEncoder() }
-}
-
-/// Nested containers are not used by the page models (their encoders are synthesized);
-/// a value made through one would be lost, so they are refused loudly in debug builds.
-private enum ChildPlaceholder {
-    static var pending: String {
-        assertionFailure("nested containers are not supported by the template encoder")
-        return ""
-    }
+    mutating func superEncoder() -> any Encoder { TreeEncoder(at: node, key: "super") }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { TreeEncoder(at: node, key: key.stringValue) }
 }
 
 private struct UnkeyedTreeContainer: UnkeyedEncodingContainer {
@@ -108,16 +133,14 @@ private struct UnkeyedTreeContainer: UnkeyedEncodingContainer {
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        _ = ChildPlaceholder.pending
-        return KeyedEncodingContainer(KeyedTreeContainer<NestedKey>(node: Node()))
+        KeyedEncodingContainer(KeyedTreeContainer<NestedKey>(node: node.child(at: nil, object: true)))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        _ = ChildPlaceholder.pending
-        return UnkeyedTreeContainer(node: Node())
+        UnkeyedTreeContainer(node: node.child(at: nil, object: false))
     }
 
-    mutating func superEncoder() -> any Encoder { TreeEncoder() }
+    mutating func superEncoder() -> any Encoder { TreeEncoder(at: node, key: nil) }
 }
 
 private struct SingleTreeContainer: SingleValueEncodingContainer {

@@ -577,6 +577,24 @@ import Testing
         #expect(rows[0]["note"] == nil && rows[1]["note"] as? String == "注")
         #expect(rows[0]["tags"] as? [String] == ["a", "b"] && (rows[1]["tags"] as? [Any])?.isEmpty == true)
         #expect(tree["ratio"] as? Double == 0.5 && tree["flag"] as? Bool == true)
+
+        // A hand-written encoder with nested containers and other integer types.
+        struct Nested: Encodable {
+            enum Keys: String, CodingKey { case inner, list, small }
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Keys.self)
+                var inner = container.nestedContainer(keyedBy: Keys.self, forKey: .inner)
+                try inner.encode("内", forKey: .small)
+                var list = container.nestedUnkeyedContainer(forKey: .list)
+                try list.encode(UInt8(7))
+                var deeper = list.nestedContainer(keyedBy: Keys.self)
+                try deeper.encode(Int64(9), forKey: .small)
+            }
+        }
+        let nested = try #require(try TemplateValues.make(Nested()) as? [String: Any])
+        #expect((nested["inner"] as? [String: Any])?["small"] as? String == "内")
+        let list = try #require(nested["list"] as? [Any])
+        #expect(list.first as? Int == 7 && (list.last as? [String: Any])?["small"] as? Int == 9)
     }
 
     @Test func pagesCutAListAndALaterPageThanThereIsShowsTheLast() {
