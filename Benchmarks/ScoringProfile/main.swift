@@ -32,6 +32,11 @@ let repeats = Int(environment["WAGEWATCH_PROFILE_REPEAT"] ?? "") ?? 1
 var rounds: [Double] = []
 let scoring = clock.measure {
     for _ in 0..<repeats {
+        if environment["WAGEWATCH_PROFILE_STAMPS"] != nil {
+            var now = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            print(String(format: "round-start %.6f", Double(now.tv_sec) + Double(now.tv_nsec) / 1e9))
+        }
         let round = clock.measure {
             // As the monitor scores a batch.
             for verdict in engine.evaluate(corpus.posts) {

@@ -10,10 +10,13 @@
 /// every pattern ending on the way is reported.
 ///
 /// Scalars are mapped to dense classes (only scalars that occur in some pattern
-/// get one). Each state's edges sit side by side, sorted by class; the root has
-/// a dense table; the shallow states every walk visits are numbered first, and the
-/// rest in the order a name's characters follow each other. Built once per set of patterns and shared
-/// by every scan; a scan allocates nothing.
+/// get one). Each state is one record of 32-bit words: its output, its edge count,
+/// its labels sorted by class and its targets, side by side, so that a step into a
+/// state met rarely (deep in a registry name) waits for one cache line, not for
+/// separate arrays of states, labels and targets. The root has a dense table; the
+/// shallow states every walk visits come first, and the rest in the order a name's
+/// characters follow each other. Built once per set of patterns and shared by every
+/// scan; a scan allocates nothing.
 public struct PatternMatcher: Sendable {
     /// One occurrence of a pattern in a text.
     public struct Match: Hashable, Sendable {
@@ -30,26 +33,20 @@ public struct PatternMatcher: Sendable {
         }
     }
 
-    /// What a walk reads of a state, side by side so that one cache line holds it.
-    struct State: Sendable {
-        /// The state's edges are `edgeStart ..< edgeEnd` in the edge arrays.
-        var edgeStart: Int32
-        var edgeEnd: Int32
-        /// The pattern that ends here, or -1.
-        var pattern: Int32
-        /// When the state's only edge leads to the state right after it (the tail of
-        /// a name, laid out in order), that edge's label, else 0: the walk along a
-        /// tail then reads records one after another, whose addresses the processor
-        /// knows before any arrives, instead of chasing each edge in turn.
-        var onlyLabel: UInt16
-    }
+    /// The words of a state's record: output, then edge count and single label, then
+    /// labels (two a word), then targets. A state whose only edge leads to the record
+    /// right after it (the tail of a name, laid out in order) has its label in the
+    /// high half of the second word: the walk along a tail then reads records one after
+    /// another, whose addresses the processor knows before any arrives.
+    private static let headerWords = 2
 
     private let bmpClasses: [UInt16]
     private let astralClasses: [UInt32: UInt16]
+    /// The record (word offset in `nodes`) after the root for each class, 0 for none.
     private let rootNext: [Int32]
-    private let states: [State]
-    private let edgeLabel: [UInt16]
-    private let edgeTarget: [Int32]
+    /// Every state's record; the root's is at offset 0, which no edge targets.
+    private let nodes: [UInt32]
+    private let states: Int
     /// Bit `bigramHash(a, b)` set when some pattern starts with a, b; about 64 bits
     /// for each distinct first bigram, so that it stays in the L1 or L2 cache and
     /// lets through few positions by collision.
@@ -67,7 +64,7 @@ public struct PatternMatcher: Sendable {
     public var count: Int { patternCount }
 
     /// The number of trie states, for sizing and benchmarks.
-    public var stateCount: Int { states.count }
+    public var stateCount: Int { states }
 
     /// Builds the matcher. Patterns are used as given: normalize them first.
     /// Empty patterns never match.
@@ -201,34 +198,39 @@ public struct PatternMatcher: Sendable {
         var rank = [Int32](repeating: 0, count: stateCount)
         for (position, state) in layout.enumerated() { rank[state] = Int32(position) }
 
-        var states: [State] = []
-        var labels: [UInt16] = []
-        var targets: [Int32] = []
-        states.reserveCapacity(stateCount)
-        labels.reserveCapacity(stateCount)
-        targets.reserveCapacity(stateCount)
-        for old in layout {
-            let first = Int32(labels.count)
-            for child in children[Int(childStart[old])..<Int(childStart[old + 1])] {
-                labels.append(nodeLabel[Int(child)])
-                targets.append(rank[Int(child)])
+        // Records in layout order; a record's offset is known before its edges are written.
+        func edgeCount(_ old: Int) -> Int { Int(childStart[old + 1] - childStart[old]) }
+        var offsets = [Int32](repeating: 0, count: stateCount)
+        var size = 0
+        for (position, old) in layout.enumerated() {
+            offsets[position] = Int32(size)
+            size += Self.headerWords + (edgeCount(old) + 1) / 2 + edgeCount(old)
+        }
+        precondition(size < Int(Int32.max), "too many states")
+        var nodes = [UInt32](repeating: 0, count: size)
+        for (position, old) in layout.enumerated() {
+            let at = Int(offsets[position])
+            let edges = children[Int(childStart[old])..<Int(childStart[old + 1])]
+            let chained = edges.count == 1 && Int(rank[Int(edges.first!)]) == position + 1
+            nodes[at] = UInt32(bitPattern: output[old])
+            nodes[at + 1] = UInt32(edges.count) | (chained ? UInt32(nodeLabel[Int(edges.first!)]) << 16 : 0)
+            let targets = at + Self.headerWords + (edges.count + 1) / 2
+            for (index, child) in edges.enumerated() {
+                let label = UInt32(nodeLabel[Int(child)])
+                nodes[at + Self.headerWords + index / 2] |= index % 2 == 0 ? label : label << 16
+                nodes[targets + index] = UInt32(offsets[Int(rank[Int(child)])])
             }
-            let edges = Int(first)..<labels.count
-            let chained = edges.count == 1 && Int(targets[edges.lowerBound]) == states.count + 1
-            states.append(State(edgeStart: first, edgeEnd: Int32(labels.count), pattern: output[old],
-                                onlyLabel: chained ? labels[edges.lowerBound] : 0))
         }
         var rootNext = [Int32](repeating: 0, count: labelCount + 1)
-        for edge in Int(states[0].edgeStart)..<Int(states[0].edgeEnd) {
-            rootNext[Int(labels[edge])] = targets[edge]
+        for child in children[Int(childStart[0])..<Int(childStart[1])] {
+            rootNext[Int(nodeLabel[Int(child)])] = offsets[Int(rank[Int(child)])]
         }
 
         self.bmpClasses = bmp
         self.astralClasses = astral
         self.rootNext = rootNext
-        self.states = states
-        self.edgeLabel = labels
-        self.edgeTarget = targets
+        self.nodes = nodes
+        self.states = stateCount
         self.bigrams = bigrams
         self.bigramShift = shift
         self.singles = singles
@@ -280,54 +282,56 @@ public struct PatternMatcher: Sendable {
         bigrams.withUnsafeBufferPointer { bigrams in
         singles.withUnsafeBufferPointer { singles in
         rootNext.withUnsafeBufferPointer { root in
-        states.withUnsafeBufferPointer { states in
-        edgeLabel.withUnsafeBufferPointer { labels in
-        edgeTarget.withUnsafeBufferPointer { targets in
+        nodes.withUnsafeBufferPointer { nodes in
             @inline(__always) func label(_ scalar: UInt32) -> UInt16 {
                 scalar < 0x10000 ? classes[Int(scalar)] : (astralClasses[scalar] ?? 0)
             }
             guard count > 0 else { return }
             let hasAstralSingles = !astralSingles.isEmpty
+            let words = nodes.baseAddress!
             var start = 0
             while true {
                 start = Self.nextCandidate(scalars.baseAddress!, from: start, count: count, bigrams: bigrams.baseAddress!,
                                            shift: shift, singles: singles.baseAddress!, hasAstralSingles: hasAstralSingles)
                 guard start < count else { break }
-                let first = scalars[start]
-                var state = root[Int(label(first))]
+                var node = Int(root[Int(label(scalars[start]))])
                 var end = start + 1
-                while state != 0 {
-                    let record = states[Int(state)]
-                    if record.pattern >= 0 {
-                        if hasDuplicates, let copies = duplicates[record.pattern] {
+                while node != 0 {
+                    let pattern = Int32(bitPattern: words[node])
+                    let header = words[node + 1]
+                    if pattern >= 0 {
+                        if hasDuplicates, let copies = duplicates[pattern] {
                             for copy in copies { body(Int(copy), start, end) }
                         } else {
-                            body(Int(record.pattern), start, end)
+                            body(Int(pattern), start, end)
                         }
                     }
-                    guard end < count, record.edgeStart < record.edgeEnd else { break }
+                    let edges = Int(header & 0xFFFF)
+                    guard end < count, edges > 0 else { break }
                     let next = label(scalars[end])
                     guard next != 0 else { break }
-                    if record.onlyLabel != 0 {
-                        guard next == record.onlyLabel else { break }
-                        state += 1
+                    let only = UInt16(truncatingIfNeeded: header >> 16)
+                    if only != 0 {
+                        guard next == only else { break }
+                        node += Self.headerWords + 2
                         end += 1
                         continue
                     }
-                    // Branch-free search of the sorted labels: the last edge whose label <= next.
-                    var base = Int(record.edgeStart)
-                    var remaining = Int(record.edgeEnd) - base
+                    // Search of the sorted labels: the last edge whose label <= next.
+                    let labels = UnsafeRawPointer(words + node + Self.headerWords).assumingMemoryBound(to: UInt16.self)
+                    var base = 0
+                    var remaining = edges
                     while remaining > 1 {
                         let half = remaining >> 1
                         base = labels[base + half] <= next ? base + half : base
                         remaining -= half
                     }
-                    state = labels[base] == next ? targets[base] : 0
+                    node = labels[base] == next ? Int(words[node + Self.headerWords + (edges + 1) / 2 + base]) : 0
                     end += 1
                 }
                 start += 1
             }
-        }}}}}}}
+        }}}}}
     }
 
     /// All occurrences of all patterns in `text`, in order of start offset.

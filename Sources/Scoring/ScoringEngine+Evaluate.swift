@@ -535,7 +535,21 @@ extension ScoringEngine {
         }
         defer { entries.baseAddress!.deinitialize(count: count) }
         var keys = UnsafeMutableBufferPointer(rebasing: keys[..<count])
-        keys.sort()
+        if count <= 24 {
+            // Most texts give a few entries: an insertion sort in place (the standard sort
+            // is a merge sort that allocates its buffer). Keys are distinct.
+            for index in 1..<max(1, count) {
+                let moving = keys[index]
+                var hole = index
+                while hole > 0 && keys[hole - 1] > moving {
+                    keys[hole] = keys[hole - 1]
+                    hole -= 1
+                }
+                keys[hole] = moving
+            }
+        } else {
+            keys.sort()
+        }
 
         func ranksBefore(_ lhs: Group, _ rhs: Group) -> Bool {
             lhs.confidence != rhs.confidence ? lhs.confidence > rhs.confidence : lhs.project < rhs.project

@@ -91,8 +91,14 @@ public enum StoryFingerprint {
 
     /// The fingerprint as 16 hex digits, as stored.
     public static func hex(_ fingerprint: UInt64) -> String {
-        let digits = String(fingerprint, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        // Written in place: one allocation (16 bytes is one more than a small string holds).
+        String(unsafeUninitializedCapacity: 16) { bytes in
+            let digits: StaticString = "0123456789abcdef"
+            for index in 0..<16 {
+                bytes[index] = digits.utf8Start[Int(fingerprint >> UInt64(60 - 4 * index) & 0xF)]
+            }
+            return 16
+        }
     }
 
     /// Parses a stored fingerprint.

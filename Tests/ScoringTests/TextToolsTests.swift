@@ -33,13 +33,15 @@ import Testing
         }
     }
 
-    @Test func theMatcherAgreesWithANaiveSearchOnManyGeneratedPatterns() {
-        // A small alphabet makes long shared prefixes, tails of one edge that end
-        // inside other patterns, and branches at every depth.
+    /// A small alphabet makes long shared prefixes, tails of one edge that end inside
+    /// other patterns, and branches at every depth; a large one makes states with more
+    /// edges than a cache line of labels holds (the matcher's hashed edges).
+    @Test(arguments: [(alphabet: 5, patterns: 400, longest: 9), (alphabet: 40, patterns: 3000, longest: 4)])
+    func theMatcherAgreesWithANaiveSearchOnManyGeneratedPatterns(shape: (alphabet: Int, patterns: Int, longest: Int)) {
         var generator = SplitMix(seed: 42)
-        let alphabet: [UInt32] = [0x5DE5, 0x8D44, 0x6B20, 0x85AA, 0x61]
-        func word(_ length: Int) -> [UInt32] { (0..<length).map { _ in alphabet[Int(generator.next() % 5)] } }
-        let patterns = (0..<400).map { _ in word(1 + Int(generator.next() % 9)) }
+        let alphabet: [UInt32] = [0x5DE5, 0x8D44, 0x6B20, 0x85AA, 0x61] + (0..<UInt32(35)).map { 0x4E00 + $0 * 7 }
+        func word(_ length: Int) -> [UInt32] { (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(shape.alphabet))] } }
+        let patterns = (0..<shape.patterns).map { _ in word(1 + Int(generator.next() % UInt64(shape.longest))) }
         let matcher = PatternMatcher(scalarPatterns: patterns)
         for _ in 0..<40 {
             let text = word(80)
@@ -181,6 +183,9 @@ import Testing
                                  StoryFingerprint.hex(0xFFFF_FFFF_0000_0000)])
         #expect(Array(second) == [StoryFingerprint.hex(0b1111_0000)])
         #expect(Array(handMade) == ["story-1", StoryFingerprint.hex(1), "story-1"])
+        // Keys are 16 lower-case digits, leading zeros kept.
+        #expect(StoryFingerprint.hex(0) == "0000000000000000" && StoryFingerprint.hex(0xF) == "000000000000000f")
+        #expect(StoryFingerprint.hex(0x0123_4567_89AB_CDEF) == "0123456789abcdef" && StoryFingerprint.hex(.max) == "ffffffffffffffff")
         // Stored keys read back: 16 digits in either case, nothing else.
         #expect(StoryFingerprint.value(ofHex: StoryFingerprint.hex(0xFFFF_FFFF_0000_0001)) == 0xFFFF_FFFF_0000_0001)
         #expect(StoryFingerprint.value(ofHex: "ABCDEF0123456789") == 0xABCD_EF01_2345_6789)
