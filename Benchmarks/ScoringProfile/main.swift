@@ -47,7 +47,7 @@ let scoring = clock.measure {
         rounds.append(Double(round.components.seconds) + Double(round.components.attoseconds) / 1e18)
     }
 }
-if repeats > 1 { print("rounds:", rounds.map { String(format: "%.2f s", $0) }.joined(separator: ", ")) }
+if repeats > 1 { print("rounds:", rounds.map { String(format: "%.3f s", $0) }.joined(separator: ", ")) }
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }

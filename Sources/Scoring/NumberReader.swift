@@ -10,9 +10,12 @@ public enum NumberReader {
         var index = scalars.startIndex
         let starters = Self.starters
         while index < scalars.endIndex {
-            let scalar = scalars[index]
-            // Most characters start no number: decide that without a call.
-            guard starters.contains(scalar), let found = number(in: scalars, at: index) else {
+            // Most characters start no number: skip them in a tight loop over the raw scalars.
+            index = scalars.startIndex + scalars.withUnsafeBufferPointer { buffer in
+                starters.firstMember(in: buffer, from: index - scalars.startIndex)
+            }
+            guard index < scalars.endIndex else { break }
+            guard let found = number(in: scalars, at: index) else {
                 index += 1
                 continue
             }

@@ -17,6 +17,21 @@ struct ScalarBitmap: Sendable {
         words[Int(value >> 6)] |= 1 << UInt64(value & 63)
     }
 
+    /// The first index from `start` on whose scalar is in the set, or `buffer.count`: a
+    /// loop over raw words for the long runs of characters that a reader skips.
+    @inline(__always)
+    func firstMember(in buffer: UnsafeBufferPointer<UInt32>, from start: Int) -> Int {
+        words.withUnsafeBufferPointer { words in
+            var index = start
+            while index < buffer.count {
+                let value = buffer[index]
+                if value < 0x10000 && words[Int(value &>> 6)] & (1 &<< UInt64(value & 63)) != 0 { return index }
+                index += 1
+            }
+            return index
+        }
+    }
+
     @inline(__always)
     func contains(_ value: UInt32) -> Bool {
         value < 0x10000 && words[Int(value >> 6)] & (1 << UInt64(value & 63)) != 0

@@ -78,6 +78,7 @@ extension ScoringEngine {
         var verdicts: [ItemVerdict] = []
         verdicts.reserveCapacity(items.count)
         func step(_ index: Int, free: inout Buffers, matched: inout Buffers, gathered: inout Buffers) {
+            if index >= 2 { prefetchLinkTexts(of: gathered) }
             if index < items.count { match(items.baseAddress! + index, explaining: false, into: &free) }
             if index >= 1 && index <= items.count { gather(explaining: false, in: &matched) }
             if index >= 2 { verdicts.append(conclude(items.baseAddress! + index - 2, explaining: false, from: &gathered).verdict) }
@@ -92,6 +93,22 @@ extension ScoringEngine {
             }
         }
         return verdicts
+    }
+
+    /// Asks for the storage of the registry texts a link may copy, a step before the
+    /// item is concluded (gathering asked for their addresses the step before).
+    private func prefetchLinkTexts(of buffers: Buffers) {
+        patternInfo.withUnsafeBufferPointer { infos in
+            ownerTextAddress.withUnsafeBufferPointer { addresses in
+                for mention in buffers.mentions {
+                    let info = infos[Int(mention.pattern)]
+                    for owner in Int(info.ownerStart)..<Int(info.ownerEnd) where addresses[owner] != 0 {
+                        // The storage header, with the reference count, sits 32 bytes before the text.
+                        wagewatch_prefetch(UnsafeRawPointer(bitPattern: addresses[owner] &- 24))
+                    }
+                }
+            }
+        }
     }
 
     /// Which field an offset of the folded text lies in, and each field's range.
@@ -175,6 +192,7 @@ extension ScoringEngine {
         let found = buffers.found
         patternInfo.withUnsafeBufferPointer { infos in
             owners.withUnsafeBufferPointer { owners in ownerText.withUnsafeBufferPointer { ownerText in
+            ownerTextAddress.withUnsafeBufferPointer { ownerTextAddresses in
                 for found in found {
                     let start = Int(found.start), end = Int(found.end), pattern = Int(found.pattern)
                     let at = bounds.field(of: start)
@@ -210,6 +228,7 @@ extension ScoringEngine {
                                 owner += 64 / MemoryLayout<Owner>.stride
                             }
                             wagewatch_prefetch(ownerText.baseAddress! + Int(info.ownerStart))
+                            wagewatch_prefetch(ownerTextAddresses.baseAddress! + Int(info.ownerStart))
                         }
                         buffers.mentions.append(Mention(pattern: Int32(pattern), field: Int32(at)))
                     }
@@ -217,7 +236,7 @@ extension ScoringEngine {
                         buffers.occurrences.append(occurrence(pattern, start: start, end: end, field: at, negated: negated, in: text))
                     }
                 }
-            }}
+            }}}
         }
     }
 
@@ -535,8 +554,8 @@ extension ScoringEngine {
         }
         defer { entries.baseAddress!.deinitialize(count: count) }
         var keys = UnsafeMutableBufferPointer(rebasing: keys[..<count])
-        if count <= 24 {
-            // Most texts give a few entries: an insertion sort in place (the standard sort
+        if count <= 64 {
+            // Most texts give a few dozen entries at most: an insertion sort in place (the standard sort
             // is a merge sort that allocates its buffer). Keys are distinct.
             for index in 1..<max(1, count) {
                 let moving = keys[index]

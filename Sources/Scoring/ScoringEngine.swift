@@ -53,6 +53,10 @@ public struct ScoringEngine: Sendable {
     let projectTypeWeight: Double
     /// The registry's own spelling of each owner's name (contractor, alias ...), by owner.
     let ownerText: [String]
+    /// Where the bytes of each `ownerText` string live when it has storage of its own
+    /// (else 0), for prefetching only: a link copies the winner's texts, which writes
+    /// their reference counts, and a registry text is met too rarely to be in the cache.
+    let ownerTextAddress: [UInt]
     /// Project ids by project index, and township names by township number: what a
     /// verdict names, apart from the large `Project` records.
     let projectIDs: [String]
@@ -239,6 +243,11 @@ public struct ScoringEngine: Sendable {
         self.townshipWeight = rulebook.linking.weight(of: .township)
         self.projectTypeWeight = rulebook.linking.weight(of: .projectType)
         self.ownerText = table.ownerText
+        self.ownerTextAddress = table.ownerText.map { text in
+            // Longer than a small string: the bytes sit in the string's storage object.
+            guard text.utf8.count > 15 else { return 0 }
+            return text.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress) } ?? 0
+        }
         self.projectIDs = projects.map(\.id)
         var townshipNames = [String](repeating: "", count: townships.count)
         for (name, id) in townships { townshipNames[Int(id)] = name.text }

@@ -20,37 +20,38 @@ public enum SiteMentionFinder {
     /// Distinct site names in folded text, in order of first appearance.
     /// - Complexity: O(n) in the number of scalars.
     public static func sites(inFolded scalars: ArraySlice<UInt32>) -> [String] {
-        var found: [String] = []
-        var index = 0
-        // Most texts name no site word at all: find that out without copying them.
         let firstCharacters = Self.firstCharacters
-        guard scalars.contains(where: firstCharacters.contains) else { return found }
-        let characters = Array(scalars)
-        while index < characters.count {
-            guard firstCharacters.contains(characters[index]),
-                  let word = siteWords.first(where: { matches($0, in: characters, at: index) }) else {
-                index += 1
-                continue
+        let breaks = Self.breaks
+        return scalars.withUnsafeBufferPointer { characters in
+            var found: [String] = []
+            // Most texts name no site word at all: skip to the characters that may begin one.
+            var index = firstCharacters.firstMember(in: characters, from: 0)
+            while index < characters.count {
+                guard let word = siteWords.first(where: { matches($0, in: characters, at: index) }) else {
+                    index = firstCharacters.firstMember(in: characters, from: index + 1)
+                    continue
+                }
+                var start = index
+                while start > 0, index - start < longest, isHan(characters[start - 1]), !breaks.contains(characters[start - 1]) {
+                    start -= 1
+                }
+                if index - start >= shortest {
+                    var name = ""
+                    for value in characters[start..<(index + word.count)] { name.unicodeScalars.append(Unicode.Scalar(value)!) }
+                    if !found.contains(name) { found.append(name) }
+                }
+                index += word.count
+                // 项目工地, 小区项目: one site, named once.
+                while let next = siteWords.first(where: { matches($0, in: characters, at: index) }) {
+                    index += next.count
+                }
+                index = firstCharacters.firstMember(in: characters, from: index)
             }
-            var start = index
-            while start > 0, index - start < longest, isHan(characters[start - 1]), !breaks.contains(characters[start - 1]) {
-                start -= 1
-            }
-            if index - start >= shortest {
-                var name = ""
-                for value in characters[start..<(index + word.count)] { name.unicodeScalars.append(Unicode.Scalar(value)!) }
-                if !found.contains(name) { found.append(name) }
-            }
-            index += word.count
-            // 项目工地, 小区项目: one site, named once.
-            while let next = siteWords.first(where: { matches($0, in: characters, at: index) }) {
-                index += next.count
-            }
+            return found
         }
-        return found
     }
 
-    private static func matches(_ word: [UInt32], in characters: [UInt32], at index: Int) -> Bool {
+    private static func matches(_ word: [UInt32], in characters: UnsafeBufferPointer<UInt32>, at index: Int) -> Bool {
         var offset = index
         for character in word {
             guard offset < characters.count, characters[offset] == character else { return false }
