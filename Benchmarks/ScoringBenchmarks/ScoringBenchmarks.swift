@@ -27,9 +27,9 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark(
         "Full scoring (normalize, match, rules, link, story) \(corpus.posts.count) posts, \(String(format: "%.1f", megabytes)) MB",
-        // Five rounds of some 3 s each: on a shared machine one round says little.
+        // Seven rounds of some 1.5 s each: on a shared machine one round says little.
         configuration: .init(metrics: [.wallClock, .peakMemoryResident, megabytesPerSecond], warmupIterations: 1,
-                             maxDuration: .seconds(60), maxIterations: 5)
+                             maxDuration: .seconds(60), maxIterations: 7)
     ) { benchmark in
         let start = ContinuousClock.now
         // As the monitor scores a batch.
