@@ -59,7 +59,9 @@ extension ScoringEngine {
         return withUnsafePointer(to: item) { item in
             match(item, explaining: explaining, into: &buffers)
             gather(explaining: explaining, in: &buffers)
-            return conclude(item, explaining: explaining, from: &buffers)
+            var explanation: Explanation?
+            let verdict = conclude(item, explaining: explaining, from: &buffers, explanation: &explanation)
+            return (verdict, explanation)
         }
     }
 
@@ -77,11 +79,12 @@ extension ScoringEngine {
     private func evaluate(_ items: UnsafeBufferPointer<Item>) -> [ItemVerdict] {
         var verdicts: [ItemVerdict] = []
         verdicts.reserveCapacity(items.count)
+        var none: Explanation?
         func step(_ index: Int, free: inout Buffers, matched: inout Buffers, gathered: inout Buffers) {
             if index >= 2 { prefetchLinkTexts(of: gathered) }
             if index < items.count { match(items.baseAddress! + index, explaining: false, into: &free) }
             if index >= 1 && index <= items.count { gather(explaining: false, in: &matched) }
-            if index >= 2 { verdicts.append(conclude(items.baseAddress! + index - 2, explaining: false, from: &gathered).verdict) }
+            if index >= 2 { verdicts.append(conclude(items.baseAddress! + index - 2, explaining: false, from: &gathered, explanation: &none)) }
         }
         // Each set of buffers moves one stage on from step to step: free, matched, gathered, free.
         var first = Buffers(), second = Buffers(), third = Buffers()
@@ -240,9 +243,11 @@ extension ScoringEngine {
         }
     }
 
-    /// Stage three: rules, score, claim kind, link, story and sites.
-    private func conclude(_ item: UnsafePointer<Item>, explaining: Bool, from buffers: inout Buffers)
-        -> (verdict: ItemVerdict, explanation: Explanation?) {
+    /// Stage three: rules, score, claim kind, link, story and sites; when explaining, also
+    /// everything that led to them (written to `explanation`, so that the verdict alone
+    /// goes back by value, without a large optional to copy and destroy for every item).
+    private func conclude(_ item: UnsafePointer<Item>, explaining: Bool, from buffers: inout Buffers,
+                          explanation: inout Explanation?) -> ItemVerdict {
         let text = buffers.text
         let bounds = FieldBounds(text)
         buffers.firedIndexes.removeAll(keepingCapacity: true)
@@ -387,7 +392,7 @@ extension ScoringEngine {
             ? SiteMentionFinder.sites(inFolded: text.scalars[0..<bounds.ends.1]) : []
         let verdict = ItemVerdict(assessment: assessment, link: link, storyKey: storyKey, sites: sites)
 
-        guard explaining else { return (verdict, nil) }
+        guard explaining else { return verdict }
         // The folded text as a reader may see it: folded from the masked copy, so
         // that digits brought together by folding cannot escape the masking.
         var normalized: [Rulebook.Field: String] = [:]
@@ -399,8 +404,9 @@ extension ScoringEngine {
             Explanation.Candidate(projectID: projects[candidate.project].id, name: projects[candidate.project].name,
                                   confidence: candidate.confidence, evidence: evidence(of: candidate))
         }
-        return (verdict, Explanation(verdict: verdict, normalized: normalized, occurrences: buffers.occurrences,
-                                     firedRules: firedIndexes.map { compiledRules[$0].rule }, candidates: explained))
+        explanation = Explanation(verdict: verdict, normalized: normalized, occurrences: buffers.occurrences,
+                                  firedRules: firedIndexes.map { compiledRules[$0].rule }, candidates: explained)
+        return verdict
     }
 
     private func occurrence(_ pattern: Int, start: Int, end: Int, field: Int, negated: Bool,
@@ -628,7 +634,11 @@ extension ScoringEngine {
         }
         guard explaining else {
             guard let best else { return [] }
-            return [candidate(best)] + (second.map { [candidate($0, withClues: false)] } ?? [])
+            var result: [Candidate] = []
+            result.reserveCapacity(2)
+            result.append(candidate(best))
+            if let second { result.append(candidate(second, withClues: false)) }
+            return result
         }
         return groups.sorted(by: ranksBefore).map { candidate($0) }
     }
