@@ -86,7 +86,9 @@ import Testing
         // 16 KiB on the wire, 16 MiB inflated: stopped at the cap on the inflated bytes.
         #expect(reason("bomb") == "response larger than 32768 bytes")
         #expect(reason("truncated").contains("remaining"))
-        // The slow drip was cut after about a second; it held up nobody for long.
-        #expect(elapsed < .seconds(10))
+        // The slow drip was cut, not waited out: uncut, its 4,096 bytes at 16 every 0.4 s
+        // take 102 s. (Alone this cycle takes about a second; beside the other suites on
+        // a loaded 2-core machine, about ten: the bound tells a cut from none, not speed.)
+        #expect(elapsed < .seconds(60))
     }
 }
