@@ -45,8 +45,6 @@ public struct ScoringEngine: Sendable {
     let owners: [Owner]
     /// The linking weight of each mention kind, by `MentionKind.allCases` index.
     let kindWeights: [Double]
-    /// `MentionKind.allCases`, made once (each use of `allCases` makes an array).
-    static let mentionKinds = MentionKind.allCases
     /// The linking weights of the evidence that is no registry name (the rulebook's, read once).
     let respondentBonus: Double
     let townshipWeight: Double
@@ -234,8 +232,8 @@ public struct ScoringEngine: Sendable {
         self.termText = termText
         self.owners = table.ownerProject.indices.map { entry in
             let project = Int(table.ownerProject[entry])
-            return Owner(project: Int32(project), display: table.ownerDisplay[entry], kind: table.ownerKind[entry],
-                         kindIndex: UInt8(Self.mentionKinds.firstIndex(of: table.ownerKind[entry])!),
+            return Owner(project: Int32(project), display: table.ownerDisplay[entry],
+                         kindIndex: UInt8(Owner.kinds.firstIndex(of: table.ownerKind[entry])!),
                          traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]))
         }
         self.kindWeights = MentionKind.allCases.map { rulebook.linking.weight(of: $0) }
@@ -331,11 +329,15 @@ struct Owner: Sendable {
     /// The registry spelling as a number, equal for a name and its short forms
     /// (numbered within the project: evidence is only ever compared within one).
     var display: Int32
-    var kind: MentionKind
-    /// The mention kind by `MentionKind.allCases` index, for its weight.
+    /// The mention kind, by `MentionKind.allCases` index.
     var kindIndex: UInt8
     /// The project's township and types, here so that ranking a candidate reads no other record.
     var traits: ProjectTraits
+
+    var kind: MentionKind { Self.kinds[Int(kindIndex)] }
+
+    /// `MentionKind.allCases`, made once (each use of `allCases` makes an array).
+    static let kinds = MentionKind.allCases
 }
 
 struct ProjectTraits: Sendable {
