@@ -11,7 +11,9 @@ import Scoring
 // WAGEWATCH_PROFILE_PHASES=1 also times folding, matching and evaluation apart
 // (best of WAGEWATCH_PROFILE_ROUNDS, 3), over the peers' pattern set or, with
 // WAGEWATCH_PROFILE_ENGINE_PATTERNS=1, over the engine's own; WAGEWATCH_PROFILE_FILTER=1
-// says how often the matcher's bigram filter lets a position through.
+// says how often the matcher's bigram filter lets a position through. With WAGEWATCH_PROFILE_REPEAT
+// above 1 each round's time is printed; WAGEWATCH_PROFILE_STAMPS=1 also prints each round's
+// start on CLOCK_MONOTONIC, to cut a `perf record -k mono` profile into rounds.
 // package-benchmark's plugin runs every executable of this package; without
 // WAGEWATCH_PROFILE this one does nothing there.
 let environment = ProcessInfo.processInfo.environment

@@ -40,13 +40,20 @@ public struct PatternMatcher: Sendable {
     /// another, whose addresses the processor knows before any arrives.
     private static let headerWords = 2
 
+    /// Where a record's targets begin, counted from the record.
+    @inline(__always)
+    private static func targetsOffset(edges: Int) -> Int { headerWords + (edges + 1) / 2 }
+
+    /// The words of a record with `edges` edges.
+    @inline(__always)
+    private static func recordWords(edges: Int) -> Int { targetsOffset(edges: edges) + edges }
+
     private let bmpClasses: [UInt16]
     private let astralClasses: [UInt32: UInt16]
     /// The record (word offset in `nodes`) after the root for each class, 0 for none.
     private let rootNext: [Int32]
     /// Every state's record; the root's is at offset 0, which no edge targets.
     private let nodes: [UInt32]
-    private let states: Int
     /// Bit `bigramHash(a, b)` set when some pattern starts with a, b; about 64 bits
     /// for each distinct first bigram, so that it stays in the L1 or L2 cache and
     /// lets through few positions by collision.
@@ -64,7 +71,7 @@ public struct PatternMatcher: Sendable {
     public var count: Int { patternCount }
 
     /// The number of trie states, for sizing and benchmarks.
-    public var stateCount: Int { states }
+    public let stateCount: Int
 
     /// Builds the matcher. Patterns are used as given: normalize them first.
     /// Empty patterns never match.
@@ -204,7 +211,7 @@ public struct PatternMatcher: Sendable {
         var size = 0
         for (position, old) in layout.enumerated() {
             offsets[position] = Int32(size)
-            size += Self.headerWords + (edgeCount(old) + 1) / 2 + edgeCount(old)
+            size += Self.recordWords(edges: edgeCount(old))
         }
         precondition(size < Int(Int32.max), "too many states")
         var nodes = [UInt32](repeating: 0, count: size)
@@ -214,7 +221,7 @@ public struct PatternMatcher: Sendable {
             let chained = edges.count == 1 && Int(rank[Int(edges.first!)]) == position + 1
             nodes[at] = UInt32(bitPattern: output[old])
             nodes[at + 1] = UInt32(edges.count) | (chained ? UInt32(nodeLabel[Int(edges.first!)]) << 16 : 0)
-            let targets = at + Self.headerWords + (edges.count + 1) / 2
+            let targets = at + Self.targetsOffset(edges: edges.count)
             for (index, child) in edges.enumerated() {
                 let label = UInt32(nodeLabel[Int(child)])
                 nodes[at + Self.headerWords + index / 2] |= index % 2 == 0 ? label : label << 16
@@ -230,7 +237,7 @@ public struct PatternMatcher: Sendable {
         self.astralClasses = astral
         self.rootNext = rootNext
         self.nodes = nodes
-        self.states = stateCount
+        self.stateCount = stateCount
         self.bigrams = bigrams
         self.bigramShift = shift
         self.singles = singles
@@ -313,7 +320,7 @@ public struct PatternMatcher: Sendable {
                     let only = UInt16(truncatingIfNeeded: header >> 16)
                     if only != 0 {
                         guard next == only else { break }
-                        node += Self.headerWords + 2
+                        node += Self.recordWords(edges: 1)
                         end += 1
                         continue
                     }
@@ -326,7 +333,7 @@ public struct PatternMatcher: Sendable {
                         base = labels[base + half] <= next ? base + half : base
                         remaining -= half
                     }
-                    node = labels[base] == next ? Int(words[node + Self.headerWords + (edges + 1) / 2 + base]) : 0
+                    node = labels[base] == next ? Int(words[node + Self.targetsOffset(edges: edges) + base]) : 0
                     end += 1
                 }
                 start += 1

@@ -59,9 +59,7 @@ extension ScoringEngine {
         return withUnsafePointer(to: item) { item in
             match(item, explaining: explaining, into: &buffers)
             gather(explaining: explaining, in: &buffers)
-            var explanation: Explanation?
-            let verdict = conclude(item, explaining: explaining, from: &buffers, explanation: &explanation)
-            return (verdict, explanation)
+            return conclude(item, explaining: explaining, from: &buffers)
         }
     }
 
@@ -79,12 +77,11 @@ extension ScoringEngine {
     private func evaluate(_ items: UnsafeBufferPointer<Item>) -> [ItemVerdict] {
         var verdicts: [ItemVerdict] = []
         verdicts.reserveCapacity(items.count)
-        var none: Explanation?
         func step(_ index: Int, free: inout Buffers, matched: inout Buffers, gathered: inout Buffers) {
             if index >= 2 { prefetchLinkTexts(of: gathered) }
             if index < items.count { match(items.baseAddress! + index, explaining: false, into: &free) }
             if index >= 1 && index <= items.count { gather(explaining: false, in: &matched) }
-            if index >= 2 { verdicts.append(conclude(items.baseAddress! + index - 2, explaining: false, from: &gathered, explanation: &none)) }
+            if index >= 2 { verdicts.append(conclude(items.baseAddress! + index - 2, explaining: false, from: &gathered).verdict) }
         }
         // Each set of buffers moves one stage on from step to step: free, matched, gathered, free.
         var first = Buffers(), second = Buffers(), third = Buffers()
@@ -166,17 +163,7 @@ extension ScoringEngine {
         // Found in order of start: by end, only overlapping matches are out of order, so an
         // insertion sort does little more than read them (and allocates nothing).
         buffers.found.withUnsafeMutableBufferPointer { found in
-            @inline(__always) func key(_ match: Found) -> UInt64 { UInt64(UInt32(match.end)) << 32 | UInt64(UInt32(match.start)) }
-            for index in found.indices.dropFirst() {
-                let moving = found[index]
-                let movingKey = key(moving)
-                var hole = index
-                while hole > 0 && key(found[hole - 1]) > movingKey {
-                    found[hole] = found[hole - 1]
-                    hole -= 1
-                }
-                found[hole] = moving
-            }
+            sortByInsertion(found) { UInt64(UInt32($0.end)) << 32 | UInt64(UInt32($0.start)) }
         }
     }
 
@@ -243,11 +230,9 @@ extension ScoringEngine {
         }
     }
 
-    /// Stage three: rules, score, claim kind, link, story and sites; when explaining, also
-    /// everything that led to them (written to `explanation`, so that the verdict alone
-    /// goes back by value, without a large optional to copy and destroy for every item).
-    private func conclude(_ item: UnsafePointer<Item>, explaining: Bool, from buffers: inout Buffers,
-                          explanation: inout Explanation?) -> ItemVerdict {
+    /// Stage three: rules, score, claim kind, link, story and sites.
+    private func conclude(_ item: UnsafePointer<Item>, explaining: Bool, from buffers: inout Buffers)
+        -> (verdict: ItemVerdict, explanation: Explanation?) {
         let text = buffers.text
         let bounds = FieldBounds(text)
         buffers.firedIndexes.removeAll(keepingCapacity: true)
@@ -392,7 +377,7 @@ extension ScoringEngine {
             ? SiteMentionFinder.sites(inFolded: text.scalars[0..<bounds.ends.1]) : []
         let verdict = ItemVerdict(assessment: assessment, link: link, storyKey: storyKey, sites: sites)
 
-        guard explaining else { return verdict }
+        guard explaining else { return (verdict, nil) }
         // The folded text as a reader may see it: folded from the masked copy, so
         // that digits brought together by folding cannot escape the masking.
         var normalized: [Rulebook.Field: String] = [:]
@@ -404,9 +389,8 @@ extension ScoringEngine {
             Explanation.Candidate(projectID: projects[candidate.project].id, name: projects[candidate.project].name,
                                   confidence: candidate.confidence, evidence: evidence(of: candidate))
         }
-        explanation = Explanation(verdict: verdict, normalized: normalized, occurrences: buffers.occurrences,
-                                  firedRules: firedIndexes.map { compiledRules[$0].rule }, candidates: explained)
-        return verdict
+        return (verdict, Explanation(verdict: verdict, normalized: normalized, occurrences: buffers.occurrences,
+                                     firedRules: firedIndexes.map { compiledRules[$0].rule }, candidates: explained))
     }
 
     private func occurrence(_ pattern: Int, start: Int, end: Int, field: Int, negated: Bool,
@@ -560,18 +544,10 @@ extension ScoringEngine {
         }
         defer { entries.baseAddress!.deinitialize(count: count) }
         var keys = UnsafeMutableBufferPointer(rebasing: keys[..<count])
+        // Most texts give a few dozen entries at most, in runs already in order (one per
+        // mention): sorted in place, where the standard sort allocates a merge buffer.
         if count <= 64 {
-            // Most texts give a few dozen entries at most: an insertion sort in place (the standard sort
-            // is a merge sort that allocates its buffer). Keys are distinct.
-            for index in 1..<max(1, count) {
-                let moving = keys[index]
-                var hole = index
-                while hole > 0 && keys[hole - 1] > moving {
-                    keys[hole] = keys[hole - 1]
-                    hole -= 1
-                }
-                keys[hole] = moving
-            }
+            sortByInsertion(keys) { $0 }
         } else {
             keys.sort()
         }
@@ -634,11 +610,7 @@ extension ScoringEngine {
         }
         guard explaining else {
             guard let best else { return [] }
-            var result: [Candidate] = []
-            result.reserveCapacity(2)
-            result.append(candidate(best))
-            if let second { result.append(candidate(second, withClues: false)) }
-            return result
+            return [candidate(best)] + (second.map { [candidate($0, withClues: false)] } ?? [])
         }
         return groups.sorted(by: ranksBefore).map { candidate($0) }
     }
@@ -671,5 +643,22 @@ extension ScoringEngine {
         let band: LinkBand = best.confidence >= settings.linkThreshold && !isTied ? .link : .review
         return ProjectLink(itemID: itemID, projectID: projectIDs[best.project], band: band,
                            confidence: min(1, best.confidence), evidence: evidence(of: best))
+    }
+}
+
+/// Sorts `items` in place by `key`, ascending, keeping equal keys in their order:
+/// for short or nearly sorted buffers, where it does little more than read them and
+/// allocates nothing.
+@inline(__always)
+func sortByInsertion<Element>(_ items: UnsafeMutableBufferPointer<Element>, by key: (Element) -> UInt64) {
+    for index in items.indices.dropFirst() {
+        let moving = items[index]
+        let movingKey = key(moving)
+        var hole = index
+        while hole > 0 && key(items[hole - 1]) > movingKey {
+            items[hole] = items[hole - 1]
+            hole -= 1
+        }
+        items[hole] = moving
     }
 }
