@@ -15,6 +15,16 @@ extension ScoringEngine {
         var mentions: [Mention] = []
         var firedIndexes: [Int] = []
         var occurrences: [Explanation.Occurrence] = []
+        /// The link chosen (stage three), and its clues, each with the owner whose text it shows.
+        var choice: LinkChoice?
+        var choiceClues: [(clue: Clue, owner: Int32)] = []
+    }
+
+    /// The project a link goes to, decided a step before the link is written out.
+    struct LinkChoice {
+        var project: Int
+        var band: LinkBand
+        var confidence: Double
     }
 
     /// A match that lies within one field.
@@ -59,15 +69,17 @@ extension ScoringEngine {
         return withUnsafePointer(to: item) { item in
             match(item, explaining: explaining, into: &buffers)
             gather(explaining: explaining, in: &buffers)
+            chooseLink(in: &buffers)
             return conclude(item, explaining: explaining, from: &buffers)
         }
     }
 
-    /// The verdicts on `items`, in order (the same as one by one), faster: through three
-    /// sets of buffers, as a pipeline. While one item is concluded, the next one's
-    /// matches are gathered and the one after is matched; the records each stage asks
-    /// the cache for (pattern records while matching, owner records while gathering)
-    /// then arrive while other work goes on, not when the next stage needs them.
+    /// The verdicts on `items`, in order (the same as one by one), faster: through four
+    /// sets of buffers, as a pipeline. While one item is concluded, the next one's link
+    /// is chosen, the one after's matches are gathered and the one after that is matched;
+    /// the records each stage asks the cache for (pattern records while matching, owner
+    /// records while gathering, the winner's texts while choosing) then arrive while
+    /// other work goes on, not when the next stage needs them.
     public func evaluate(_ items: [Item]) -> [ItemVerdict] {
         items.withUnsafeBufferPointer(evaluate)
     }
@@ -77,38 +89,25 @@ extension ScoringEngine {
     private func evaluate(_ items: UnsafeBufferPointer<Item>) -> [ItemVerdict] {
         var verdicts: [ItemVerdict] = []
         verdicts.reserveCapacity(items.count)
-        func step(_ index: Int, free: inout Buffers, matched: inout Buffers, gathered: inout Buffers) {
-            if index >= 2 { prefetchLinkTexts(of: gathered) }
-            if index < items.count { match(items.baseAddress! + index, explaining: false, into: &free) }
-            if index >= 1 && index <= items.count { gather(explaining: false, in: &matched) }
-            if index >= 2 { verdicts.append(conclude(items.baseAddress! + index - 2, explaining: false, from: &gathered).verdict) }
+        let count = items.count
+        func step(_ index: Int, free: inout Buffers, matched: inout Buffers, gathered: inout Buffers,
+                  chosen: inout Buffers) {
+            if index < count { match(items.baseAddress! + index, explaining: false, into: &free) }
+            if index >= 1 && index <= count { gather(explaining: false, in: &matched) }
+            if index >= 2 && index <= count + 1 { chooseLink(in: &gathered) }
+            if index >= 3 { verdicts.append(conclude(items.baseAddress! + index - 3, explaining: false, from: &chosen).verdict) }
         }
-        // Each set of buffers moves one stage on from step to step: free, matched, gathered, free.
-        var first = Buffers(), second = Buffers(), third = Buffers()
-        for index in 0..<(items.count + 2) {
-            switch index % 3 {
-            case 0: step(index, free: &first, matched: &third, gathered: &second)
-            case 1: step(index, free: &second, matched: &first, gathered: &third)
-            default: step(index, free: &third, matched: &second, gathered: &first)
+        // Each set of buffers moves one stage on from step to step: free, matched, gathered, chosen, free.
+        var first = Buffers(), second = Buffers(), third = Buffers(), fourth = Buffers()
+        for index in 0..<(count + 3) {
+            switch index % 4 {
+            case 0: step(index, free: &first, matched: &fourth, gathered: &third, chosen: &second)
+            case 1: step(index, free: &second, matched: &first, gathered: &fourth, chosen: &third)
+            case 2: step(index, free: &third, matched: &second, gathered: &first, chosen: &fourth)
+            default: step(index, free: &fourth, matched: &third, gathered: &second, chosen: &first)
             }
         }
         return verdicts
-    }
-
-    /// Asks for the storage of the registry texts a link may copy, a step before the
-    /// item is concluded (gathering asked for their addresses the step before).
-    private func prefetchLinkTexts(of buffers: Buffers) {
-        patternInfo.withUnsafeBufferPointer { infos in
-            ownerTextAddress.withUnsafeBufferPointer { addresses in
-                for mention in buffers.mentions {
-                    let info = infos[Int(mention.pattern)]
-                    for owner in Int(info.ownerStart)..<Int(info.ownerEnd) where addresses[owner] != 0 {
-                        // The storage header, with the reference count, sits 32 bytes before the text.
-                        wagewatch_prefetch(UnsafeRawPointer(bitPattern: addresses[owner] &- 24))
-                    }
-                }
-            }
-        }
     }
 
     /// Which field an offset of the folded text lies in, and each field's range.
@@ -170,8 +169,11 @@ extension ScoringEngine {
     /// Stage two: what the matches mean: lexicon slots present per field (minus negated
     /// terms), tracked positions for proximity rules, terms and registry mentions.
     private func gather(explaining: Bool, in buffers: inout Buffers) {
-        buffers.presence.removeAll(keepingCapacity: true)
-        buffers.presence.append(contentsOf: repeatElement(0, count: slotWords * 4))
+        if buffers.presence.count == slotWords * 4 {
+            buffers.presence.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        } else {
+            buffers.presence = [UInt64](repeating: 0, count: slotWords * 4)
+        }
         buffers.tracked.removeAll(keepingCapacity: true)
         buffers.cueEnds.removeAll(keepingCapacity: true)
         buffers.termPatterns.removeAll(keepingCapacity: true)
@@ -181,7 +183,7 @@ extension ScoringEngine {
         let text = buffers.text
         let found = buffers.found
         patternInfo.withUnsafeBufferPointer { infos in
-            owners.withUnsafeBufferPointer { owners in ownerText.withUnsafeBufferPointer { ownerText in
+            owners.withUnsafeBufferPointer { owners in
             ownerTextAddress.withUnsafeBufferPointer { ownerTextAddresses in
                 for found in found {
                     let start = Int(found.start), end = Int(found.end), pattern = Int(found.pattern)
@@ -209,7 +211,7 @@ extension ScoringEngine {
                         if counted { buffers.termPatterns.append(Int32(pattern)) }
                     }
                     if info.isMention {
-                        // Ranking reads the owners next, and the link their texts: bring them in meanwhile.
+                        // Ranking reads the owners next, and where the winner's texts live: bring them in meanwhile.
                         if info.hasOwners {
                             // Every cache line of the owners (a contractor may have sixteen).
                             var owner = Int(info.ownerStart)
@@ -217,7 +219,6 @@ extension ScoringEngine {
                                 wagewatch_prefetch(owners.baseAddress! + owner)
                                 owner += 64 / MemoryLayout<Owner>.stride
                             }
-                            wagewatch_prefetch(ownerText.baseAddress! + Int(info.ownerStart))
                             wagewatch_prefetch(ownerTextAddresses.baseAddress! + Int(info.ownerStart))
                         }
                         buffers.mentions.append(Mention(pattern: Int32(pattern), field: Int32(at)))
@@ -226,11 +227,47 @@ extension ScoringEngine {
                         buffers.occurrences.append(occurrence(pattern, start: start, end: end, field: at, negated: negated, in: text))
                     }
                 }
-            }}}
+            }}
         }
     }
 
-    /// Stage three: rules, score, claim kind, link, story and sites.
+    /// Stage three: the link, chosen from the mentions, and its clues. Asks for what
+    /// writing it out a step later reads: the winner's id and the texts of its clues.
+    private func chooseLink(in buffers: inout Buffers) {
+        buffers.choice = nil
+        buffers.choiceClues.removeAll(keepingCapacity: true)
+        let total = entryCount(buffers.mentions)
+        guard total > 0 else { return }
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: total) { keys in
+            withUnsafeTemporaryAllocation(of: Entry.self, capacity: total) { entries in
+                chooseLink(in: &buffers, keys: keys, entries: entries)
+            }
+        }
+    }
+
+    private func chooseLink(in buffers: inout Buffers, keys: UnsafeMutableBufferPointer<UInt64>,
+                            entries: UnsafeMutableBufferPointer<Entry>) {
+        let ranking = rank(buffers.mentions, keys: keys, entries: entries, keepingAll: false)
+        defer { ranking.entries.baseAddress!.deinitialize(count: ranking.keys.count) }
+        guard let best = ranking.best,
+              let band = band(best: best.confidence, second: ranking.second?.confidence) else { return }
+        buffers.choice = LinkChoice(project: best.project, band: band, confidence: min(1, best.confidence))
+        projectIDs.withUnsafeBufferPointer { wagewatch_prefetch($0.baseAddress! + best.project) }
+        ownerText.withUnsafeBufferPointer { ownerText in
+            ownerTextAddress.withUnsafeBufferPointer { addresses in
+                ranking.forEachClue(of: best) { clue in
+                    let owner = textOwner(of: clue, project: best.project)
+                    buffers.choiceClues.append((clue, Int32(owner)))
+                    guard owner >= 0 else { return }
+                    wagewatch_prefetch(ownerText.baseAddress! + owner)
+                    // The storage header, with the reference count, sits 32 bytes before the text.
+                    if addresses[owner] != 0 { wagewatch_prefetch(UnsafeRawPointer(bitPattern: addresses[owner] &- 24)) }
+                }
+            }
+        }
+    }
+
+    /// Stage four: rules, score, claim kind, link, story and sites.
     private func conclude(_ item: UnsafePointer<Item>, explaining: Bool, from buffers: inout Buffers)
         -> (verdict: ItemVerdict, explanation: Explanation?) {
         let text = buffers.text
@@ -332,6 +369,7 @@ extension ScoringEngine {
             firedRules: [], matchedTerms: [], people: people, amount: amount)
         if isSignal || explaining {
             // Each term once, in order of first occurrence.
+            assessment.matchedTerms.reserveCapacity(buffers.termPatterns.count)
             for (index, pattern) in buffers.termPatterns.enumerated()
             where !buffers.termPatterns[..<index].contains(pattern) {
                 assessment.matchedTerms.append(termText[Int(patternInfo[Int(pattern)].slotStart)])
@@ -367,8 +405,7 @@ extension ScoringEngine {
         assessment.level = level
         assessment.score = max(0, assessment.score)
 
-        let candidates = rankCandidates(buffers.mentions, explaining: explaining)
-        let link = decideLink(itemID: item.pointee.id, candidates: candidates)
+        let link = buffers.choice.map { self.link(to: $0, clues: buffers.choiceClues, itemID: item.pointee.id) }
         // Stories group signals; an item that is none needs no fingerprint (rescoring makes one if it becomes one).
         let content = text.range(ofField: 1).isEmpty ? text.range(ofField: 0) : text.range(ofField: 1)
         let storyKey = assessment.isSignal || explaining
@@ -385,7 +422,7 @@ extension ScoringEngine {
         for (field, fieldText) in zip(Rulebook.Field.allCases, [item.pointee.title, item.pointee.content, item.pointee.respondent ?? "", item.pointee.location ?? ""]) {
             normalized[field] = normalizer.normalize(PersonalDataMasker.mask(fieldText, names: names))
         }
-        let explained = candidates.map { candidate in
+        let explained = rankCandidates(buffers.mentions).map { candidate in
             Explanation.Candidate(projectID: projects[candidate.project].id, name: projects[candidate.project].name,
                                   confidence: candidate.confidence, evidence: evidence(of: candidate))
         }
@@ -416,31 +453,49 @@ extension ScoringEngine {
     }
 
     /// Whether one alternative of every slot occurs in the scoped fields within a span of `within` characters.
+    /// Most signals ask this of a rule or two, so it works in scratch memory of the call.
     private func nearHolds(_ slots: [[Int]], within: Int, mask: Int, tracked: [Tracked]) -> Bool {
-        var events: [(start: Int, end: Int, slot: Int)] = []
-        for occurrence in tracked where mask & (1 << Int(occurrence.field)) != 0 {
-            for (index, alternatives) in slots.enumerated() where alternatives.contains(Int(occurrence.slot)) {
-                events.append((Int(occurrence.start), Int(occurrence.end), index))
+        var capacity = 0
+        for occurrence in tracked where mask & (1 << Int(occurrence.field)) != 0 { capacity += slots.count }
+        guard capacity > 0 else { return false }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: slots.count) { counts in
+            withUnsafeTemporaryAllocation(of: (start: Int, end: Int, slot: Int).self, capacity: capacity) { buffer in
+                counts.initialize(repeating: 0)
+                var count = 0
+                for occurrence in tracked where mask & (1 << Int(occurrence.field)) != 0 {
+                    for (index, alternatives) in slots.enumerated() where alternatives.contains(Int(occurrence.slot)) {
+                        buffer.initializeElement(at: count, to: (Int(occurrence.start), Int(occurrence.end), index))
+                        counts[index] += 1
+                        count += 1
+                    }
+                }
+                guard !counts.contains(0) else { return false }
+                var events = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
+                // Tracked in order of end: by start, mostly in order already.
+                if count <= 64 {
+                    sortByInsertion(events) { UInt64($0.start) }
+                } else {
+                    events.sort { $0.start < $1.start }
+                }
+                // Smallest window over start order that holds every slot.
+                counts.update(repeating: 0)
+                var covered = 0
+                var left = 0
+                for right in events.indices {
+                    if counts[events[right].slot] == 0 { covered += 1 }
+                    counts[events[right].slot] += 1
+                    while covered == slots.count {
+                        var end = events[left].end
+                        for index in left...right { end = max(end, events[index].end) }
+                        if end - events[left].start <= within { return true }
+                        counts[events[left].slot] -= 1
+                        if counts[events[left].slot] == 0 { covered -= 1 }
+                        left += 1
+                    }
+                }
+                return false
             }
         }
-        guard Set(events.map(\.slot)).count == slots.count else { return false }
-        events.sort { $0.start < $1.start }
-        // Smallest window over start order that holds every slot.
-        var counts = [Int](repeating: 0, count: slots.count)
-        var covered = 0
-        var left = 0
-        for right in events.indices {
-            if counts[events[right].slot] == 0 { covered += 1 }
-            counts[events[right].slot] += 1
-            while covered == slots.count {
-                let span = events[left...right].map(\.end).max()! - events[left].start
-                if span <= within { return true }
-                counts[events[left].slot] -= 1
-                if counts[events[left].slot] == 0 { covered -= 1 }
-                left += 1
-            }
-        }
-        return false
     }
 
     /// One piece of link evidence, kept as indexes until a person needs the words.
@@ -472,6 +527,10 @@ extension ScoringEngine {
         var type: (type: Int32, pattern: Int)?
         /// The project's township when the text names it, else -1.
         var township: Int32
+
+        func ranksBefore(_ other: Group) -> Bool {
+            confidence != other.confidence ? confidence > other.confidence : project < other.project
+        }
     }
 
     /// One piece of registry evidence while ranking.
@@ -481,68 +540,72 @@ extension ScoringEngine {
         var traits: ProjectTraits
     }
 
-    /// Projects the mentions point at, best first (only the best two unless explaining,
-    /// and then only the best with its clues: the second tells a tie, nothing more).
-    ///
-    /// Every piece of registry evidence becomes one entry; sorting the entries by
-    /// project gathers each candidate's evidence without hashing, and a contractor
-    /// that runs many projects costs a sort of a few dozen integers. The entries live
-    /// in scratch memory of the call; only the candidates returned get their clues
-    /// written out.
-    func rankCandidates(_ mentions: [Mention], explaining: Bool) -> [Candidate] {
+    /// What ranking found: the candidates, in the caller's scratch memory.
+    struct Ranking {
+        /// Entry indexes in the low half, sorted by project in the high half.
+        let keys: UnsafeMutableBufferPointer<UInt64>
+        let entries: UnsafeMutableBufferPointer<Entry>
+        /// Every candidate, in no order, when all were asked for; else empty.
+        var groups: [Group] = []
+        var best: Group?
+        var second: Group?
+
+        func clue(_ index: Int) -> Clue { entries[Int(keys[index] & 0xFFFF_FFFF)].clue }
+
+        /// One count per project, kind and text: whether `index` is the first of its clue in `group`.
+        func isFirst(_ index: Int, in group: Range<Int>) -> Bool {
+            let found = clue(index)
+            return !(group.lowerBound..<index).contains { clue($0) == found }
+        }
+
+        /// The group's clues, each once: registry evidence, then township, then project type.
+        func forEachClue(of group: Group, _ body: (Clue) -> Void) {
+            for index in group.entries where isFirst(index, in: group.entries) { body(clue(index)) }
+            if group.township >= 0 { body(Clue(kind: .township, pattern: -1, display: group.township)) }
+            if let type = group.type { body(Clue(kind: .projectType, pattern: type.pattern, display: -1)) }
+        }
+
+        func candidate(_ group: Group) -> Candidate {
+            var result = Candidate(project: group.project, confidence: group.confidence, clues: [])
+            forEachClue(of: group) { result.clues.append($0) }
+            return result
+        }
+    }
+
+    /// Every project the mentions point at, best first, with its clues (for a clerk).
+    func rankCandidates(_ mentions: [Mention]) -> [Candidate] {
+        let total = entryCount(mentions)
+        guard total > 0 else { return [] }
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: total) { keys in
+            withUnsafeTemporaryAllocation(of: Entry.self, capacity: total) { entries in
+                let ranking = rank(mentions, keys: keys, entries: entries, keepingAll: true)
+                defer { ranking.entries.baseAddress!.deinitialize(count: ranking.keys.count) }
+                return ranking.groups.sorted { $0.ranksBefore($1) }.map { ranking.candidate($0) }
+            }
+        }
+    }
+
+    /// Every piece of registry evidence the mentions give: the entries ranking needs room for.
+    private func entryCount(_ mentions: [Mention]) -> Int {
         var total = 0
         for mention in mentions {
             let info = patternInfo[Int(mention.pattern)]
             total += Int(info.ownerEnd - info.ownerStart) * (mention.field == Self.respondentField ? 2 : 1)
         }
-        guard total > 0 else { return [] }
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: total) { keys in
-            withUnsafeTemporaryAllocation(of: Entry.self, capacity: total) { entries in
-                rank(mentions, keys: keys, entries: entries, explaining: explaining)
-            }
-        }
+        return total
     }
 
-    private static let respondentField: Int32 = 2
-
+    /// Ranks the projects the mentions point at: the best two, and every candidate when
+    /// `keepingAll`. The caller deinitializes the ranking's entries.
+    ///
+    /// Every piece of registry evidence becomes one entry; sorting the entries by
+    /// project gathers each candidate's evidence without hashing, and a contractor
+    /// that runs many projects costs a sort of a few dozen integers. The entries live
+    /// in the caller's scratch memory: nothing is allocated unless all are kept.
     private func rank(_ mentions: [Mention], keys: UnsafeMutableBufferPointer<UInt64>,
-                      entries: UnsafeMutableBufferPointer<Entry>, explaining: Bool) -> [Candidate] {
-        projectIDs.withUnsafeBufferPointer { projectIDs in
-            rank(mentions, keys: keys, entries: entries, explaining: explaining, projectIDs: projectIDs)
-        }
-    }
-
-    private func rank(_ mentions: [Mention], keys: UnsafeMutableBufferPointer<UInt64>,
-                      entries: UnsafeMutableBufferPointer<Entry>, explaining: Bool,
-                      projectIDs: UnsafeBufferPointer<String>) -> [Candidate] {
-        // Entry i: project in the high half of keys (with i in the low half, for a stable order).
+                      entries: UnsafeMutableBufferPointer<Entry>, keepingAll: Bool) -> Ranking {
         var count = 0
-        func add(_ project: Int32, _ entry: Entry) {
-            keys[count] = UInt64(project) << 32 | UInt64(count)
-            entries.initializeElement(at: count, to: entry)
-            count += 1
-        }
-        var typeBits: UInt64 = 0
-        var namesTownship = false
-        for mention in mentions {
-            let pattern = Int(mention.pattern)
-            let info = patternInfo[pattern]
-            if info.type >= 0 { typeBits |= 1 << UInt64(info.type) }
-            if info.township >= 0 { namesTownship = true }
-            guard info.hasOwners else { continue }
-            let shared = Double(info.sharedBy)
-            for owner in owners[Int(info.ownerStart)..<Int(info.ownerEnd)] {
-                // The link names the winner's id: ask for every candidate's while ranking.
-                wagewatch_prefetch(projectIDs.baseAddress! + Int(owner.project))
-                add(owner.project, Entry(clue: Clue(kind: owner.kind, pattern: pattern, display: owner.display),
-                                         weight: kindWeights[Int(owner.kindIndex)] / shared, traits: owner.traits))
-                if mention.field == Self.respondentField {
-                    add(owner.project, Entry(clue: Clue(kind: .respondent, pattern: pattern, display: owner.display),
-                                             weight: respondentBonus / shared, traits: owner.traits))
-                }
-            }
-        }
-        defer { entries.baseAddress!.deinitialize(count: count) }
+        fillEntries(mentions, keys: keys, entries: entries, count: &count)
         var keys = UnsafeMutableBufferPointer(rebasing: keys[..<count])
         // Most texts give a few dozen entries at most, in runs already in order (one per
         // mention): sorted in place, where the standard sort allocates a merge buffer.
@@ -551,30 +614,58 @@ extension ScoringEngine {
         } else {
             keys.sort()
         }
+        var ranking = Ranking(keys: keys, entries: entries)
+        group(mentions, into: &ranking, keepingAll: keepingAll)
+        return ranking
+    }
 
-        func ranksBefore(_ lhs: Group, _ rhs: Group) -> Bool {
-            lhs.confidence != rhs.confidence ? lhs.confidence > rhs.confidence : lhs.project < rhs.project
+    private static let respondentField: Int32 = 2
+
+    /// Entry i: project in the high half of `keys[i]` (with i in the low half, for a stable order).
+    private func fillEntries(_ mentions: [Mention], keys: UnsafeMutableBufferPointer<UInt64>,
+                             entries: UnsafeMutableBufferPointer<Entry>, count: inout Int) {
+        func add(_ project: Int32, _ entry: Entry) {
+            keys[count] = UInt64(project) << 32 | UInt64(count)
+            entries.initializeElement(at: count, to: entry)
+            count += 1
         }
-        func clue(_ index: Int) -> Clue { entries[Int(keys[index] & 0xFFFF_FFFF)].clue }
-        func isFirst(_ index: Int, in group: Range<Int>) -> Bool {
-            // One count per project, kind and text.
-            let found = clue(index)
-            return !(group.lowerBound..<index).contains { clue($0) == found }
+        for mention in mentions {
+            let pattern = Int(mention.pattern)
+            let info = patternInfo[pattern]
+            guard info.hasOwners else { continue }
+            let shared = Double(info.sharedBy)
+            for owner in owners[Int(info.ownerStart)..<Int(info.ownerEnd)] {
+                add(owner.project, Entry(clue: Clue(kind: owner.kind, pattern: pattern, display: owner.display),
+                                         weight: kindWeights[Int(owner.kindIndex)] / shared, traits: owner.traits))
+                if mention.field == Self.respondentField {
+                    add(owner.project, Entry(clue: Clue(kind: .respondent, pattern: pattern, display: owner.display),
+                                             weight: respondentBonus / shared, traits: owner.traits))
+                }
+            }
+        }
+    }
+
+    /// Gathers the sorted entries into candidates and scores them: the best two, and all when `keepingAll`.
+    private func group(_ mentions: [Mention], into ranking: inout Ranking, keepingAll: Bool) {
+        var typeBits: UInt64 = 0
+        var namesTownship = false
+        for mention in mentions {
+            let info = patternInfo[Int(mention.pattern)]
+            if info.type >= 0 { typeBits |= 1 << UInt64(info.type) }
+            if info.township >= 0 { namesTownship = true }
         }
         // Township and project-type words only tell candidates apart; they never make one.
         func townshipNamed(_ township: Int32) -> Bool {
             namesTownship && township >= 0 && mentions.contains { patternInfo[Int($0.pattern)].township == township }
         }
-        var groups: [Group] = []
-        var best: Group?
-        var second: Group?
+        let keys = ranking.keys, entries = ranking.entries
         var first = 0
         while first < keys.count {
             let project = keys[first] >> 32
             var last = first + 1
             while last < keys.count && keys[last] >> 32 == project { last += 1 }
             var group = Group(project: Int(project), entries: first..<last, confidence: 0, type: nil, township: -1)
-            for index in first..<last where isFirst(index, in: first..<last) {
+            for index in first..<last where ranking.isFirst(index, in: first..<last) {
                 group.confidence += entries[Int(keys[index] & 0xFFFF_FFFF)].weight
             }
             let traits = entries[Int(keys[first] & 0xFFFF_FFFF)].traits
@@ -589,60 +680,64 @@ extension ScoringEngine {
                 group.confidence += projectTypeWeight
                 group.type = (patternInfo[Int(mention.pattern)].type, Int(mention.pattern))
             }
+            if keepingAll { ranking.groups.append(group) }
             // The verdict needs only the best two, and a tie between them.
-            if explaining {
-                groups.append(group)
-            } else if best == nil || ranksBefore(group, best!) {
-                second = best
-                best = group
-            } else if second == nil || ranksBefore(group, second!) {
-                second = group
+            if ranking.best.map(group.ranksBefore) ?? true {
+                ranking.second = ranking.best
+                ranking.best = group
+            } else if ranking.second.map(group.ranksBefore) ?? true {
+                ranking.second = group
             }
             first = last
         }
-        func candidate(_ group: Group, withClues: Bool = true) -> Candidate {
-            var result = Candidate(project: group.project, confidence: group.confidence, clues: [])
-            guard withClues else { return result }
-            for index in group.entries where isFirst(index, in: group.entries) { result.clues.append(clue(index)) }
-            if group.township >= 0 { result.clues.append(Clue(kind: .township, pattern: -1, display: group.township)) }
-            if let type = group.type { result.clues.append(Clue(kind: .projectType, pattern: type.pattern, display: -1)) }
-            return result
-        }
-        guard explaining else {
-            guard let best else { return [] }
-            return [candidate(best)] + (second.map { [candidate($0, withClues: false)] } ?? [])
-        }
-        return groups.sorted(by: ranksBefore).map { candidate($0) }
     }
 
     /// The clues of a candidate in words: the registry's own spelling of what was found.
     func evidence(of candidate: Candidate) -> [LinkEvidence] {
-        candidate.clues.map { clue in
-            switch clue.kind {
-            case .township:
-                return LinkEvidence(kind: .township, text: townshipNames[Int(clue.display)])
-            case .projectType:
-                return LinkEvidence(kind: .projectType, text: patternText(clue.pattern))
-            default:
-                // The registry's own spelling of the text found (for the respondent clue,
-                // whatever registry text the 被反映对象 field held).
-                let info = patternInfo[clue.pattern]
-                let entry = (Int(info.ownerStart)..<Int(info.ownerEnd)).first {
-                    Int(owners[$0].project) == candidate.project && (clue.kind == .respondent || owners[$0].kind == clue.kind)
-                }
-                return LinkEvidence(kind: clue.kind, text: entry.map { ownerText[$0] } ?? patternText(clue.pattern))
-            }
+        candidate.clues.map { evidence(of: $0, owner: textOwner(of: $0, project: candidate.project)) }
+    }
+
+    /// The owner whose text a clue of `project` shows: the registry's own spelling of
+    /// the text found (for the respondent clue, whatever registry text the 被反映对象
+    /// field held). -1 for township and project-type clues, or when none is found.
+    func textOwner(of clue: Clue, project: Int) -> Int {
+        switch clue.kind {
+        case .township, .projectType:
+            return -1
+        default:
+            let info = patternInfo[clue.pattern]
+            return (Int(info.ownerStart)..<Int(info.ownerEnd)).first {
+                Int(owners[$0].project) == project && (clue.kind == .respondent || owners[$0].kind == clue.kind)
+            } ?? -1
         }
     }
 
-    func decideLink(itemID: String, candidates: [Candidate]) -> ProjectLink? {
+    /// One clue in words, `owner` as `textOwner` gives it.
+    func evidence(of clue: Clue, owner: Int) -> LinkEvidence {
+        switch clue.kind {
+        case .township: LinkEvidence(kind: .township, text: townshipNames[Int(clue.display)])
+        case .projectType: LinkEvidence(kind: .projectType, text: patternText(clue.pattern))
+        default: LinkEvidence(kind: clue.kind, text: owner >= 0 ? ownerText[owner] : patternText(clue.pattern))
+        }
+    }
+
+    /// The link chosen, written out: the clues in words.
+    private func link(to choice: LinkChoice, clues: [(clue: Clue, owner: Int32)], itemID: String) -> ProjectLink {
+        var evidence: [LinkEvidence] = []
+        evidence.reserveCapacity(clues.count)
+        for (clue, owner) in clues { evidence.append(self.evidence(of: clue, owner: Int(owner))) }
+        return ProjectLink(itemID: itemID, projectID: projectIDs[choice.project], band: choice.band,
+                           confidence: choice.confidence, evidence: evidence)
+    }
+
+    /// The band of a link to a candidate of confidence `best` when the runner-up has
+    /// `second`: nil below the review threshold.
+    private func band(best: Double, second: Double?) -> LinkBand? {
         let settings = rulebook.linking
-        guard let best = candidates.first, best.confidence >= settings.reviewThreshold else { return nil }
+        guard best >= settings.reviewThreshold else { return nil }
         // Two projects equally likely cannot be told apart here: a clerk decides.
-        let isTied = candidates.count > 1 && candidates[1].confidence >= best.confidence - 1e-9
-        let band: LinkBand = best.confidence >= settings.linkThreshold && !isTied ? .link : .review
-        return ProjectLink(itemID: itemID, projectID: projectIDs[best.project], band: band,
-                           confidence: min(1, best.confidence), evidence: evidence(of: best))
+        let isTied = second.map { $0 >= best - 1e-9 } ?? false
+        return best >= settings.linkThreshold && !isTied ? .link : .review
     }
 }
 
