@@ -36,8 +36,9 @@ public struct PatternMatcher: Sendable {
     /// The words of a state's record: output, then edge count and single label, then
     /// labels (two a word), then targets. A state whose only edge leads to the record
     /// right after it (the tail of a name, laid out in order) has its label in the
-    /// high half of the second word: the walk along a tail then reads records one after
-    /// another, whose addresses the processor knows before any arrives.
+    /// high half of the second word and nothing more: the walk along a tail then reads
+    /// records of two words one after another, whose addresses the processor knows
+    /// before any arrives, and a name's tail of eight characters fits one cache line.
     private static let headerWords = 2
 
     /// Where a record's targets begin, counted from the record.
@@ -207,20 +208,26 @@ public struct PatternMatcher: Sendable {
 
         // Records in layout order; a record's offset is known before its edges are written.
         func edgeCount(_ old: Int) -> Int { Int(childStart[old + 1] - childStart[old]) }
+        func isChained(_ position: Int, _ old: Int) -> Bool {
+            edgeCount(old) == 1 && Int(rank[Int(children[Int(childStart[old])])]) == position + 1
+        }
         var offsets = [Int32](repeating: 0, count: stateCount)
         var size = 0
         for (position, old) in layout.enumerated() {
             offsets[position] = Int32(size)
-            size += Self.recordWords(edges: edgeCount(old))
+            size += isChained(position, old) ? Self.headerWords : Self.recordWords(edges: edgeCount(old))
         }
         precondition(size < Int(Int32.max), "too many states")
         var nodes = [UInt32](repeating: 0, count: size)
         for (position, old) in layout.enumerated() {
             let at = Int(offsets[position])
             let edges = children[Int(childStart[old])..<Int(childStart[old + 1])]
-            let chained = edges.count == 1 && Int(rank[Int(edges.first!)]) == position + 1
             nodes[at] = UInt32(bitPattern: output[old])
-            nodes[at + 1] = UInt32(edges.count) | (chained ? UInt32(nodeLabel[Int(edges.first!)]) << 16 : 0)
+            guard !isChained(position, old) else {
+                nodes[at + 1] = 1 | UInt32(nodeLabel[Int(edges.first!)]) << 16
+                continue
+            }
+            nodes[at + 1] = UInt32(edges.count)
             let targets = at + Self.targetsOffset(edges: edges.count)
             for (index, child) in edges.enumerated() {
                 let label = UInt32(nodeLabel[Int(child)])
@@ -320,7 +327,7 @@ public struct PatternMatcher: Sendable {
                     let only = UInt16(truncatingIfNeeded: header >> 16)
                     if only != 0 {
                         guard next == only else { break }
-                        node += Self.recordWords(edges: 1)
+                        node += Self.headerWords
                         end += 1
                         continue
                     }
