@@ -184,7 +184,6 @@ extension ScoringEngine {
         let found = buffers.found
         patternInfo.withUnsafeBufferPointer { infos in
             owners.withUnsafeBufferPointer { owners in
-            ownerTextAddress.withUnsafeBufferPointer { ownerTextAddresses in
                 for found in found {
                     let start = Int(found.start), end = Int(found.end), pattern = Int(found.pattern)
                     let at = bounds.field(of: start)
@@ -211,7 +210,7 @@ extension ScoringEngine {
                         if counted { buffers.termPatterns.append(Int32(pattern)) }
                     }
                     if info.isMention {
-                        // Ranking reads the owners next, and where the winner's texts live: bring them in meanwhile.
+                        // Ranking reads the owners next: bring them in meanwhile.
                         if info.hasOwners {
                             // Every cache line of the owners (a contractor may have sixteen).
                             var owner = Int(info.ownerStart)
@@ -219,7 +218,6 @@ extension ScoringEngine {
                                 wagewatch_prefetch(owners.baseAddress! + owner)
                                 owner += 64 / MemoryLayout<Owner>.stride
                             }
-                            wagewatch_prefetch(ownerTextAddresses.baseAddress! + Int(info.ownerStart))
                         }
                         buffers.mentions.append(Mention(pattern: Int32(pattern), field: Int32(at)))
                     }
@@ -227,7 +225,7 @@ extension ScoringEngine {
                         buffers.occurrences.append(occurrence(pattern, start: start, end: end, field: at, negated: negated, in: text))
                     }
                 }
-            }}
+            }
         }
     }
 
@@ -254,15 +252,14 @@ extension ScoringEngine {
         buffers.choice = LinkChoice(project: best.project, band: band, confidence: min(1, best.confidence))
         projectIDs.withUnsafeBufferPointer { wagewatch_prefetch($0.baseAddress! + best.project) }
         ownerText.withUnsafeBufferPointer { ownerText in
-            ownerTextAddress.withUnsafeBufferPointer { addresses in
-                ranking.forEachClue(of: best) { clue in
-                    let owner = textOwner(of: clue, project: best.project)
-                    buffers.choiceClues.append((clue, Int32(owner)))
-                    guard owner >= 0 else { return }
-                    wagewatch_prefetch(ownerText.baseAddress! + owner)
-                    // The storage header, with the reference count, sits 32 bytes before the text.
-                    if addresses[owner] != 0 { wagewatch_prefetch(UnsafeRawPointer(bitPattern: addresses[owner] &- 24)) }
-                }
+            ranking.forEachClue(of: best) { clue in
+                let owner = textOwner(of: clue, project: best.project)
+                buffers.choiceClues.append((clue, Int32(owner)))
+                guard owner >= 0 else { return }
+                wagewatch_prefetch(ownerText.baseAddress! + owner)
+                // The storage header, with the reference count, sits 32 bytes before the text.
+                let address = owners[owner].textAddress
+                if address != 0 { wagewatch_prefetch(UnsafeRawPointer(bitPattern: address &- 24)) }
             }
         }
     }

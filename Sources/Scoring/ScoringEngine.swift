@@ -51,10 +51,6 @@ public struct ScoringEngine: Sendable {
     let projectTypeWeight: Double
     /// The registry's own spelling of each owner's name (contractor, alias ...), by owner.
     let ownerText: [String]
-    /// Where the bytes of each `ownerText` string live when it has storage of its own
-    /// (else 0), for prefetching only: a link copies the winner's texts, which writes
-    /// their reference counts, and a registry text is met too rarely to be in the cache.
-    let ownerTextAddress: [UInt]
     /// Project ids by project index, and township names by township number: what a
     /// verdict names, apart from the large `Project` records.
     let projectIDs: [String]
@@ -232,20 +228,19 @@ public struct ScoringEngine: Sendable {
         self.termText = termText
         self.owners = table.ownerProject.indices.map { entry in
             let project = Int(table.ownerProject[entry])
-            return Owner(project: Int32(project), display: table.ownerDisplay[entry],
+            let text = table.ownerText[entry]
+            return Owner(traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]),
+                         project: Int32(project), display: table.ownerDisplay[entry],
                          kindIndex: UInt8(Owner.kinds.firstIndex(of: table.ownerKind[entry])!),
-                         traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]))
+                         // Longer than a small string: the bytes sit in the string's storage object.
+                         textAddress: text.utf8.count > 15
+                            ? text.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress) } ?? 0 : 0)
         }
         self.kindWeights = MentionKind.allCases.map { rulebook.linking.weight(of: $0) }
         self.respondentBonus = rulebook.linking.respondentBonus
         self.townshipWeight = rulebook.linking.weight(of: .township)
         self.projectTypeWeight = rulebook.linking.weight(of: .projectType)
         self.ownerText = table.ownerText
-        self.ownerTextAddress = table.ownerText.map { text in
-            // Longer than a small string: the bytes sit in the string's storage object.
-            guard text.utf8.count > 15 else { return 0 }
-            return text.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress) } ?? 0
-        }
         self.projectIDs = projects.map(\.id)
         var townshipNames = [String](repeating: "", count: townships.count)
         for (name, id) in townships { townshipNames[Int(id)] = name.text }
@@ -323,16 +318,21 @@ struct PatternInfo: Sendable {
     var isMention: Bool { ownerStart < ownerEnd || township >= 0 || type >= 0 }
 }
 
-/// One project a pattern names.
+/// One project a pattern names: 32 bytes, two to a cache line.
 struct Owner: Sendable {
+    /// The project's township and types, here so that ranking a candidate reads no other record.
+    var traits: ProjectTraits
     var project: Int32
     /// The registry spelling as a number, equal for a name and its short forms
     /// (numbered within the project: evidence is only ever compared within one).
     var display: Int32
     /// The mention kind, by `MentionKind.allCases` index.
     var kindIndex: UInt8
-    /// The project's township and types, here so that ranking a candidate reads no other record.
-    var traits: ProjectTraits
+    /// Where the bytes of the owner's `ownerText` live when the string has storage of
+    /// its own (else 0), for prefetching only: a link copies the winner's texts, which
+    /// writes their reference counts, and a registry text is met too rarely to be in
+    /// the cache. Ranking has the record at hand when it picks the winner.
+    var textAddress: UInt
 
     var kind: MentionKind { Self.kinds[Int(kindIndex)] }
 
