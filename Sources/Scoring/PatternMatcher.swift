@@ -54,7 +54,7 @@ public struct PatternMatcher: Sendable {
     /// The record (word offset in `nodes`) after the root for each class, 0 for none.
     private let rootNext: [Int32]
     /// Every state's record; the root's is at offset 0, which no edge targets.
-    private let nodes: [UInt32]
+    private let nodes: HugePageTable<UInt32>
     /// Bit `bigramHash(a, b)` set when some pattern starts with a, b; about 64 bits
     /// for each distinct first bigram, so that it stays in the L1 or L2 cache and
     /// lets through few positions by collision.
@@ -243,7 +243,7 @@ public struct PatternMatcher: Sendable {
         self.bmpClasses = bmp
         self.astralClasses = astral
         self.rootNext = rootNext
-        self.nodes = nodes
+        self.nodes = HugePageTable(nodes)
         self.stateCount = stateCount
         self.bigrams = bigrams
         self.bigramShift = shift

@@ -15,7 +15,7 @@ public struct ScoringEngine: Sendable {
     let matcher: PatternMatcher
 
     /// Per pattern, what a match needs, in one record (see `PatternInfo`).
-    let patternInfo: [PatternInfo]
+    let patternInfo: HugePageTable<PatternInfo>
     /// Every pattern's folded text end to end: pattern i is `patternFlat[patternStarts[i] ..< patternStarts[i + 1]]`.
     let patternFlat: [UInt32]
     let patternStarts: [Int32]
@@ -42,7 +42,7 @@ public struct ScoringEngine: Sendable {
     /// Slots of pattern i: `slotList[info.slotStart ..< info.slotEnd]`.
     let slotList: [Int32]
     /// Projects that pattern i names: `owners[info.ownerStart ..< info.ownerEnd]`.
-    let owners: [Owner]
+    let owners: HugePageTable<Owner>
     /// The linking weight of each mention kind, by `MentionKind.allCases` index.
     let kindWeights: [Double]
     /// The linking weights of the evidence that is no registry name (the rulebook's, read once).
@@ -219,14 +219,14 @@ public struct ScoringEngine: Sendable {
         self.matcher = PatternMatcher(flat: table.flat, starts: table.starts)
         self.patternFlat = table.flat
         self.patternStarts = table.starts
-        self.patternInfo = table.info
+        self.patternInfo = HugePageTable(table.info)
         self.slotList = table.slotList
         var termText = [String](repeating: "", count: table.slotList.count)
         for (pattern, info) in table.info.enumerated() where info.slotStart < info.slotEnd {
             termText[Int(info.slotStart)] = Self.text(of: pattern, flat: table.flat, starts: table.starts)
         }
         self.termText = termText
-        self.owners = table.ownerProject.indices.map { entry in
+        self.owners = HugePageTable(table.ownerProject.indices.map { entry in
             let project = Int(table.ownerProject[entry])
             let text = table.ownerText[entry]
             return Owner(traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]),
@@ -235,7 +235,7 @@ public struct ScoringEngine: Sendable {
                          // Longer than a small string: the bytes sit in the string's storage object.
                          textAddress: text.utf8.count > 15
                             ? text.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress) } ?? 0 : 0)
-        }
+        })
         self.kindWeights = MentionKind.allCases.map { rulebook.linking.weight(of: $0) }
         self.respondentBonus = rulebook.linking.respondentBonus
         self.townshipWeight = rulebook.linking.weight(of: .township)

@@ -59,6 +59,21 @@ import Testing
         }
     }
 
+    /// Small tables live on the heap; from 1 MiB on, in a mapping of their own asked to
+    /// be backed by huge pages. Either way they hold what they were given.
+    @Test(arguments: [0, 1, 1_000, 700_000])
+    func largeTablesHoldTheirValues(count: Int) {
+        var generator = SplitMix(seed: UInt64(count))
+        let values = (0..<count).map { _ in UInt32(truncatingIfNeeded: generator.next()) }
+        let table = HugePageTable(values)
+        #expect(table.count == count)
+        #expect(Array(table) == values)
+        table.withUnsafeBufferPointer { #expect(Array($0) == values) }
+        let records = values.map { (value: UInt64($0), flag: $0 & 1 == 0) }
+        let recordTable = HugePageTable(records)
+        #expect(recordTable.map(\.value) == records.map(\.value) && recordTable.map(\.flag) == records.map(\.flag))
+    }
+
     @Test func normalizationFoldsAndKeepsTheWayBack() {
         let normalizer = TextNormalizer(traditionalToSimplified: DefaultRules.simplifiedTable)
         #expect(normalizer.normalize("ＡＢＣ建築\u{200B} 公司１２３😀") == "abc建筑公司123")
