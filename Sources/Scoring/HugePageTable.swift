@@ -8,10 +8,9 @@ import Darwin
 /// with 2 MiB pages (transparent huge pages, asked for with `madvise`).
 ///
 /// The scorer's large tables (the matcher's states, the pattern and owner records)
-/// are read at random, a few megabytes each: with 4 KiB pages nearly every lookup
-/// also misses the TLB, and in a virtual machine the page walk that follows costs
-/// as much as the cache miss. With 2 MiB pages a table needs a handful of TLB
-/// entries. Where the kernel offers no huge pages (THP `never`, another system)
+/// are read at random, a few megabytes each: with 4 KiB pages most lookups also
+/// miss the TLB, and in a virtual machine the page walk that follows can cost as
+/// much as the cache miss. With 2 MiB pages a table needs a handful of TLB entries. Where the kernel offers no huge pages (THP `never`, another system)
 /// the table is ordinary memory and works the same.
 final class HugePageTable<Element: BitwiseCopyable>: RandomAccessCollection, @unchecked Sendable {
     private let base: UnsafeMutablePointer<Element>
