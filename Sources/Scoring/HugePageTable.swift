@@ -18,6 +18,9 @@ final class HugePageTable<Element: BitwiseCopyable>: RandomAccessCollection, @un
     /// The mapping to unmap, or nil when the table was allocated from the heap.
     private let mapping: (address: UnsafeMutableRawPointer, length: Int)?
 
+    /// Whether the table has a mapping of its own, starting on a 2 MiB boundary.
+    var isMapped: Bool { mapping != nil }
+
     /// Tables smaller than this stay on the heap: they fit the TLB's reach anyway.
     private static var hugePageThreshold: Int { 1 << 20 }
     private static var hugePage: Int { 2 << 20 }

@@ -11,7 +11,8 @@
 ///
 /// Scalars are mapped to dense classes (only scalars that occur in some pattern
 /// get one). Each state is one record of 32-bit words: its output, its edge count,
-/// its labels sorted by class and its targets, side by side, so that a step into a
+/// its labels sorted by class and its targets, side by side (a state in a name's
+/// tail holds only its output and its one label), so that a step into a
 /// state met rarely (deep in a registry name) waits for one cache line, not for
 /// separate arrays of states, labels and targets. The root has a dense table; the
 /// shallow states every walk visits come first, and the rest in the order a name's
@@ -38,7 +39,7 @@ public struct PatternMatcher: Sendable {
     /// right after it (the tail of a name, laid out in order) has its label in the
     /// high half of the second word and nothing more: the walk along a tail then reads
     /// records of two words one after another, whose addresses the processor knows
-    /// before any arrives, and a name's tail of eight characters fits one cache line.
+    /// before any arrives, and a name's tail of eight characters spans one or two cache lines.
     private static let headerWords = 2
 
     /// Where a record's targets begin, counted from the record.

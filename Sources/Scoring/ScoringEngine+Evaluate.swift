@@ -257,7 +257,7 @@ extension ScoringEngine {
                 buffers.choiceClues.append((clue, Int32(owner)))
                 guard owner >= 0 else { return }
                 wagewatch_prefetch(ownerText.baseAddress! + owner)
-                // The storage header, with the reference count, sits 32 bytes before the text.
+                // The reference count sits 24 bytes before the text (the storage header, 32).
                 let address = owners[owner].textAddress
                 if address != 0 { wagewatch_prefetch(UnsafeRawPointer(bitPattern: address &- 24)) }
             }
@@ -542,7 +542,7 @@ extension ScoringEngine {
         /// Entry indexes in the low half, sorted by project in the high half.
         let keys: UnsafeMutableBufferPointer<UInt64>
         let entries: UnsafeMutableBufferPointer<Entry>
-        /// Every candidate, in no order, when all were asked for; else empty.
+        /// Every candidate, by project, when all were asked for; else empty.
         var groups: [Group] = []
         var best: Group?
         var second: Group?

@@ -331,7 +331,7 @@ struct Owner: Sendable {
     /// Where the bytes of the owner's `ownerText` live when the string has storage of
     /// its own (else 0), for prefetching only: a link copies the winner's texts, which
     /// writes their reference counts, and a registry text is met too rarely to be in
-    /// the cache. Ranking has the record at hand when it picks the winner.
+    /// the cache. Choosing the link reads the winner's record anyway, to find its text.
     var textAddress: UInt
 
     var kind: MentionKind { Self.kinds[Int(kindIndex)] }

@@ -67,6 +67,13 @@ import Testing
         let values = (0..<count).map { _ in UInt32(truncatingIfNeeded: generator.next()) }
         let table = HugePageTable(values)
         #expect(table.count == count)
+        #if os(Linux)
+        // 700,000 values of 4 bytes: past the 1 MiB line, so mapped, on a 2 MiB boundary.
+        #expect(table.isMapped == (count == 700_000))
+        if table.isMapped {
+            table.withUnsafeBufferPointer { #expect(Int(bitPattern: $0.baseAddress) % (2 << 20) == 0) }
+        }
+        #endif
         #expect(Array(table) == values)
         table.withUnsafeBufferPointer { #expect(Array($0) == values) }
         let records = values.map { (value: UInt64($0), flag: $0 & 1 == 0) }
