@@ -230,9 +230,14 @@ public struct PatternMatcher: Sendable {
             }
             nodes[at + 1] = UInt32(edges.count)
             let targets = at + Self.targetsOffset(edges: edges.count)
+            nodes.withUnsafeMutableBytes { bytes in
+                // Labels as 16-bit values from the record's third word on, read back the same way by `scan`.
+                for (index, child) in edges.enumerated() {
+                    bytes.storeBytes(of: nodeLabel[Int(child)], toByteOffset: (at + Self.headerWords) * 4 + index * 2,
+                                     as: UInt16.self)
+                }
+            }
             for (index, child) in edges.enumerated() {
-                let label = UInt32(nodeLabel[Int(child)])
-                nodes[at + Self.headerWords + index / 2] |= index % 2 == 0 ? label : label << 16
                 nodes[targets + index] = UInt32(offsets[Int(rank[Int(child)])])
             }
         }
@@ -332,16 +337,19 @@ public struct PatternMatcher: Sendable {
                         end += 1
                         continue
                     }
-                    // Search of the sorted labels: the last edge whose label <= next.
-                    let labels = UnsafeRawPointer(words + node + Self.headerWords).assumingMemoryBound(to: UInt16.self)
+                    // Search of the sorted labels (16-bit values, stored as such): the last edge whose label <= next.
+                    let labels = UnsafeRawPointer(words + node + Self.headerWords)
+                    @inline(__always) func edgeLabel(_ index: Int) -> UInt16 {
+                        labels.load(fromByteOffset: index * 2, as: UInt16.self)
+                    }
                     var base = 0
                     var remaining = edges
                     while remaining > 1 {
                         let half = remaining >> 1
-                        base = labels[base + half] <= next ? base + half : base
+                        base = edgeLabel(base + half) <= next ? base + half : base
                         remaining -= half
                     }
-                    node = labels[base] == next ? Int(words[node + Self.targetsOffset(edges: edges) + base]) : 0
+                    node = edgeLabel(base) == next ? Int(words[node + Self.targetsOffset(edges: edges) + base]) : 0
                     end += 1
                 }
                 start += 1
