@@ -23,17 +23,18 @@ struct ScalarBitmap: Sendable {
     func firstMember(in buffer: UnsafeBufferPointer<UInt32>, from start: Int) -> Int {
         words.withUnsafeBufferPointer { words in
             var index = start
-            while index < buffer.count {
-                let value = buffer[index]
-                if value < 0x10000 && words[Int(value &>> 6)] & (1 &<< UInt64(value & 63)) != 0 { return index }
-                index += 1
-            }
+            while index < buffer.count && !Self.isMember(buffer[index], in: words) { index += 1 }
             return index
         }
     }
 
     @inline(__always)
     func contains(_ value: UInt32) -> Bool {
-        value < 0x10000 && words[Int(value >> 6)] & (1 << UInt64(value & 63)) != 0
+        words.withUnsafeBufferPointer { Self.isMember(value, in: $0) }
+    }
+
+    @inline(__always)
+    private static func isMember(_ value: UInt32, in words: UnsafeBufferPointer<UInt64>) -> Bool {
+        value < 0x10000 && words[Int(value &>> 6)] & (1 &<< UInt64(value & 63)) != 0
     }
 }
