@@ -1,5 +1,6 @@
 import ChineseConversion
 import Foundation
+import Ingest
 import Model
 import Scoring
 import Store
@@ -108,5 +109,19 @@ extension Monitor {
             try database.saveAssessments(verdicts, version: engine.version)
         }
         return report
+    }
+}
+
+extension Monitor {
+    /// How the current rules do on hand-labeled items (`rules evaluate`): the items are
+    /// scored against `registry` (a registry CSV, as `import registry` reads it), not the store's.
+    public func evaluateLabeled(files: [URL], registry: URL) throws -> [(file: String, report: QualityReport)] {
+        let projects = try RegistryImporter.read(try readData(registry.path), file: registry.lastPathComponent).records
+        let engine = ScoringEngine(rulebook: try loadRulebook(), projects: projects,
+                                   traditionalToSimplified: try TraditionalToSimplified.characterTable())
+        return try files.map { file in
+            let items = try LabeledItem.read(try readData(file.path), file: file.lastPathComponent)
+            return (file.lastPathComponent, QualityReport(engine: engine, items: items))
+        }
     }
 }

@@ -15,6 +15,38 @@ public struct Rulebook: Sendable {
         public var terms: [String]
         /// Whether a negation cue just before a term cancels it (没有拖欠, 不存在欠薪).
         public var isNegatable: Bool
+        /// Where a term does not count: inside a longer word (半年前 holds 年前, 集体经济
+        /// holds 集体), right after a cue (老家在郑州) or right before one (郑州)有限公司).
+        public var exceptions = Exceptions()
+
+        public init(name: String, title: String, terms: [String], isNegatable: Bool, exceptions: Exceptions = Exceptions()) {
+            self.name = name
+            self.title = title
+            self.terms = terms
+            self.isNegatable = isNegatable
+            self.exceptions = exceptions
+        }
+    }
+
+    /// The contexts in which a lexicon's terms do not count (`except_in`, `except_after`,
+    /// `except_before`, `except_window`).
+    public struct Exceptions: Sendable, Hashable {
+        /// Longer words that hold a term and mean something else: the term inside them does not count.
+        public var inside: [String] = []
+        /// Cues that cancel a term starting at most `window` characters after the cue ends.
+        public var after: [String] = []
+        /// Cues that cancel a term ending at most `window` characters before the cue starts.
+        public var before: [String] = []
+        public var window = 0
+
+        public init(inside: [String] = [], after: [String] = [], before: [String] = [], window: Int = 0) {
+            self.inside = inside
+            self.after = after
+            self.before = before
+            self.window = window
+        }
+
+        public var isEmpty: Bool { inside.isEmpty && after.isEmpty && before.isEmpty }
     }
 
     /// The parts of an item a rule may look at.
@@ -79,6 +111,9 @@ public struct Rulebook: Sendable {
     public struct FieldConditions: Sendable, Hashable {
         /// On 人数, or the head count the text gives (三十多人 = 30).
         public var people: Comparison?
+        /// On the record's own 人数 field only: the head count a petition recorded (集体访),
+        /// not the number of workers a text says are owed.
+        public var recordedPeople: Comparison?
         /// On 涉及金额, or the amount the text gives (5万元 = 50000).
         public var amount: Comparison?
         public var channels: [String] = []
@@ -183,6 +218,18 @@ public struct Rulebook: Sendable {
     }
 }
 
+extension Rulebook {
+    /// A term as the checks of the rules files compare it: lower case, no spaces, full-width
+    /// brackets and digits as ASCII (the matcher's own folding also maps traditional characters).
+    static func fold(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.lowercased().unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
+            if scalar.properties.isWhitespace { return nil }
+            if (0xFF01...0xFF5E).contains(scalar.value) { return Unicode.Scalar(scalar.value - 0xFEE0) }
+            return scalar
+        }))
+    }
+}
+
 /// Collects the sections of all files, then checks references across them.
 private struct RulebookBuilder {
     var lexicons: [String: Rulebook.Lexicon] = [:]
@@ -228,10 +275,23 @@ private struct RulebookBuilder {
             var title = name
             var terms: [String] = []
             var negatable = true
-            for (key, value, _) in try reader.mapping(body, "lexicon \(name)", allowed: ["title", "terms", "negatable"]) {
+            var exceptions = Rulebook.Exceptions()
+            var sawTerms = false
+            let keys = ["title", "terms", "negatable", "except_in", "except_after", "except_before", "except_window"]
+            for (key, value, _) in try reader.mapping(body, "lexicon \(name)", allowed: keys) {
                 switch key {
                 case "title": title = try reader.string(value, "title")
-                case "terms": terms = try reader.strings(value, "terms")
+                case "terms":
+                    terms = try reader.strings(value, "terms")
+                    sawTerms = true
+                case "except_in": exceptions.inside = try reader.strings(value, "lexicon \(name): except_in")
+                case "except_after": exceptions.after = try reader.strings(value, "lexicon \(name): except_after")
+                case "except_before": exceptions.before = try reader.strings(value, "lexicon \(name): except_before")
+                case "except_window":
+                    exceptions.window = try reader.integer(value, "lexicon \(name): except_window")
+                    guard (0...20).contains(exceptions.window) else {
+                        throw reader.failure(value, "lexicon \(name): except_window must be 0 to 20 characters")
+                    }
                 case "negatable":
                     guard let flag = Bool(try reader.string(value, "negatable")) else {
                         throw reader.failure(value, "negatable must be true or false")
@@ -240,8 +300,14 @@ private struct RulebookBuilder {
                 default: break
                 }
             }
-            guard !terms.isEmpty else { throw reader.failure(body, "lexicon \(name) has no terms") }
-            lexicons[name] = Rulebook.Lexicon(name: name, title: title, terms: terms, isNegatable: negatable)
+            // `terms: []` written out switches a lexicon off (a national deployment's
+            // other_cities); a lexicon without the key is a mistake.
+            guard sawTerms else { throw reader.failure(body, "lexicon \(name) has no terms:") }
+            let folded = Set(terms.map(Rulebook.fold).filter { !$0.isEmpty })
+            for compound in exceptions.inside where !folded.contains(where: { Rulebook.fold(compound).contains($0) && Rulebook.fold(compound) != $0 }) {
+                throw reader.failure(body, "lexicon \(name): except_in \(compound) holds none of the lexicon's terms, so it would cancel nothing")
+            }
+            lexicons[name] = Rulebook.Lexicon(name: name, title: title, terms: terms, isNegatable: negatable, exceptions: exceptions)
             lexiconPlaces[name] = (reader.file, keyNode)
         }
     }
@@ -350,9 +416,9 @@ private struct RulebookBuilder {
 
     func readFieldConditions(_ node: Node, _ reader: RulesFileReader, rule: String) throws(ScoringError) -> Rulebook.FieldConditions {
         var conditions = Rulebook.FieldConditions()
-        for (key, value, _) in try reader.mapping(node, "rule \(rule): where", allowed: ["people", "amount", "channel", "kind", "mentions_registry"]) {
+        for (key, value, _) in try reader.mapping(node, "rule \(rule): where", allowed: ["people", "recorded_people", "amount", "channel", "kind", "mentions_registry"]) {
             switch key {
-            case "people", "amount":
+            case "people", "recorded_people", "amount":
                 let text = try reader.string(value, key).trimmingCharacters(in: .whitespaces)
                 guard let op = Rulebook.Comparison.Operator.allCases.sorted(by: { $0.rawValue.count > $1.rawValue.count })
                         .first(where: { text.hasPrefix($0.rawValue) }),
@@ -361,7 +427,11 @@ private struct RulebookBuilder {
                     throw reader.failure(value, "rule \(rule): \(key) must be a comparison such as \">= 5\"")
                 }
                 let comparison = Rulebook.Comparison(op: op, value: number)
-                if key == "people" { conditions.people = comparison } else { conditions.amount = comparison }
+                switch key {
+                case "people": conditions.people = comparison
+                case "recorded_people": conditions.recordedPeople = comparison
+                default: conditions.amount = comparison
+                }
             case "channel":
                 conditions.channels = try reader.strings(value, "channel")
             case "mentions_registry":

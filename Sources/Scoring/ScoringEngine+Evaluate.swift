@@ -11,6 +11,8 @@ extension ScoringEngine {
         var presence: [UInt64] = []
         var tracked: [Tracked] = []
         var cueEnds: [(end: Int, window: Int)] = []
+        /// Exceptions found in the text (lexicon slot, role, span): terms they cover do not count.
+        var guardSpans: [(slot: Int32, role: Guard.Role, start: Int32, end: Int32)] = []
         var termPatterns: [Int32] = []
         var mentions: [Mention] = []
         var firedIndexes: [Int] = []
@@ -182,7 +184,16 @@ extension ScoringEngine {
         let bounds = FieldBounds(buffers.text)
         let text = buffers.text
         let found = buffers.found
+        buffers.guardSpans.removeAll(keepingCapacity: true)
         patternInfo.withUnsafeBufferPointer { infos in
+            // Exceptions first: a compound or a cue after a term ends after it.
+            if !guards.isEmpty {
+                for found in found where infos[Int(found.pattern)].isGuard {
+                    for entry in guards[found.pattern] ?? [] {
+                        buffers.guardSpans.append((entry.slot, entry.role, found.start, found.end))
+                    }
+                }
+            }
             owners.withUnsafeBufferPointer { owners in
                 for found in found {
                     let start = Int(found.start), end = Int(found.end), pattern = Int(found.pattern)
@@ -201,6 +212,8 @@ extension ScoringEngine {
                         for entry in first..<last {
                             let slot = Int(slotList[entry])
                             if negated && slotNegatable[slot] { continue }
+                            if slotGuarded[slot] && !buffers.guardSpans.isEmpty
+                                && isExcepted(slot: slot, start: start, end: end, spans: buffers.guardSpans) { continue }
                             buffers.presence[at * slotWords + slot >> 6] |= 1 << UInt64(slot & 63)
                             if slotTracked[slot] {
                                 buffers.tracked.append(Tracked(slot: Int32(slot), field: Int8(at), start: Int32(start), end: Int32(end)))
@@ -227,6 +240,25 @@ extension ScoringEngine {
                 }
             }
         }
+    }
+
+    /// Whether an exception of the slot's lexicon covers the term at `start ..< end`:
+    /// a longer compound around it, or a cue just before or after it.
+    private func isExcepted(slot: Int, start: Int, end: Int,
+                            spans: [(slot: Int32, role: Guard.Role, start: Int32, end: Int32)]) -> Bool {
+        let window = Int(slotExceptWindow[slot])
+        for span in spans where Int(span.slot) == slot {
+            let spanStart = Int(span.start), spanEnd = Int(span.end)
+            switch span.role {
+            case .inside:
+                if spanStart <= start && end <= spanEnd && spanEnd - spanStart > end - start { return true }
+            case .after:
+                if spanEnd <= start && start - spanEnd <= window { return true }
+            case .before:
+                if spanStart >= end && spanStart - end <= window { return true }
+            }
+        }
+        return false
     }
 
     /// Stage three: the link, chosen from the mentions, and its clues. Asks for what
@@ -341,6 +373,8 @@ extension ScoringEngine {
             if let kind = conditions.kind, kind != item.pointee.kind { return }
             if !conditions.channels.isEmpty && !(item.pointee.channel.map(conditions.channels.contains) ?? false) { return }
             if compiled.needsNumbers { readNumbers() }
+            if let comparison = conditions.recordedPeople,
+               !(item.pointee.people.map { comparison.holds(for: Double($0)) } ?? false) { return }
             if let comparison = conditions.people, !(people.map { comparison.holds(for: Double($0)) } ?? false) { return }
             if let comparison = conditions.amount, !(amount.map(comparison.holds(for:)) ?? false) { return }
             if let wanted = conditions.mentionsRegistry, wanted != mentionsRegistry { return }
@@ -436,6 +470,7 @@ extension ScoringEngine {
             meanings.append(name.hasPrefix("=") ? "term" : "lexicon:\(name)")
         }
         if info.cueWindow >= 0 { meanings.append("negation") }
+        if info.isGuard { meanings.append("exception") }
         for owner in owners[Int(info.ownerStart)..<Int(info.ownerEnd)] {
             meanings.append("registry:\(projects[Int(owner.project)].id) (\(owner.kind.rawValue))")
         }

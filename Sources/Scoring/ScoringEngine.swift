@@ -59,6 +59,11 @@ public struct ScoringEngine: Sendable {
     /// Lexicon slots: the named lexicons, then one slot per literal term used by a rule.
     let slotNames: [String]
     let slotNegatable: [Bool]
+    /// Per slot, whether its lexicon has exceptions (`except_in` ...), and how far a cue reaches.
+    let slotGuarded: [Bool]
+    let slotExceptWindow: [Int32]
+    /// The exceptions a pattern stands for, for the few patterns flagged `isGuard`.
+    let guards: [Int32: [Guard]]
     let slotTracked: [Bool]
     let slotWords: Int
 
@@ -97,7 +102,11 @@ public struct ScoringEngine: Sendable {
             return slotNames.count - 1
         }
         for (index, name) in slotNames.enumerated() {
-            for term in rulebook.lexicons[name]!.terms { builder.add(term, slot: index) }
+            let lexicon = rulebook.lexicons[name]!
+            for term in lexicon.terms { builder.add(term, slot: index) }
+            for compound in lexicon.exceptions.inside { builder.addGuard(compound, Guard(slot: Int32(index), role: .inside)) }
+            for cue in lexicon.exceptions.after { builder.addGuard(cue, Guard(slot: Int32(index), role: .after)) }
+            for cue in lexicon.exceptions.before { builder.addGuard(cue, Guard(slot: Int32(index), role: .before)) }
         }
         var tracked = Set<Int>()
         var compiled: [CompiledRule] = []
@@ -247,6 +256,9 @@ public struct ScoringEngine: Sendable {
         self.townshipNames = townshipNames
         self.slotNames = slotNames
         self.slotNegatable = slotNegatable
+        self.slotExceptWindow = slotNames.map { Int32(rulebook.lexicons[$0]?.exceptions.window ?? 0) }
+        self.slotGuarded = slotNames.map { !(rulebook.lexicons[$0]?.exceptions.isEmpty ?? true) }
+        self.guards = table.guards
         self.slotTracked = slotNames.indices.map { tracked.contains($0) }
         self.slotWords = (slotNames.count + 63) / 64
         self.compiledRules = compiled
@@ -310,12 +322,29 @@ struct PatternInfo: Sendable {
     var cueWindow: Int32
     var township: Int32
     var type: Int32
-    /// Distinct projects that share the pattern's registry text.
-    var sharedBy: Int32
+    /// Distinct projects that share the pattern's registry text (at most `maxSharedOwners` + 1).
+    var sharedBy: UInt16
+    /// Bit 0: the pattern is an exception of some lexicon (see `ScoringEngine.guards`).
+    var flags: UInt16
 
     var hasOwners: Bool { ownerStart < ownerEnd }
+    var isGuard: Bool { flags & 1 != 0 }
     /// Whether a match is linking evidence of any kind.
     var isMention: Bool { ownerStart < ownerEnd || township >= 0 || type >= 0 }
+}
+
+/// An exception of one lexicon: where a match of the pattern cancels the lexicon's terms.
+struct Guard: Sendable, Hashable {
+    enum Role: UInt8, Sendable {
+        /// A longer word that holds the term (半年前 for 年前).
+        case inside
+        /// A cue that the term follows (老家在 before 郑州).
+        case after
+        /// A cue that follows the term (a closing bracket after a city in a company name).
+        case before
+    }
+    var slot: Int32
+    var role: Role
 }
 
 /// One project a pattern names: 32 bytes, two to a cache line.
@@ -442,6 +471,7 @@ struct PatternTableBuilder {
     private var hashes: [UInt64] = []
     private var slots: [[Int32]] = []
     private var cues: [Int32] = []
+    private var guards: [Int32: [Guard]] = [:]
     private var townships: [Int32] = []
     private var types: [Int32] = []
     /// Owners in the order they came; each pattern's latest owner, and for each
@@ -524,6 +554,11 @@ struct PatternTableBuilder {
         slots[at].append(Int32(slot))
     }
 
+    mutating func addGuard(_ text: String, _ guardEntry: Guard) {
+        guard let at = entry(text) else { return }
+        if !guards[Int32(at), default: []].contains(guardEntry) { guards[Int32(at), default: []].append(guardEntry) }
+    }
+
     mutating func addCue(_ cue: String, window: Int) {
         guard let at = entry(cue) else { return }
         cues[at] = Int32(window)
@@ -576,6 +611,7 @@ struct PatternTableBuilder {
         var ownerKind: [MentionKind]
         var ownerText: [String]
         var ownerDisplay: [Int32]
+        var guards: [Int32: [Guard]]
     }
 
     /// A registry text shared by more projects than this is no evidence for any of them.
@@ -623,9 +659,10 @@ struct PatternTableBuilder {
             info.append(PatternInfo(
                 slotStart: slotStart, slotEnd: Int32(slotList.count), ownerStart: first,
                 ownerEnd: Int32(ownerProject.count), cueWindow: cues[pattern], township: townships[pattern],
-                type: types[pattern], sharedBy: Int32(max(1, distinct))))
+                type: types[pattern], sharedBy: UInt16(min(max(1, distinct), Int(UInt16.max))),
+                flags: guards[Int32(pattern)] == nil ? 0 : 1))
         }
         return Table(flat: flat, starts: starts, info: info, slotList: slotList, ownerProject: ownerProject,
-                     ownerKind: ownerKind, ownerText: ownerText, ownerDisplay: ownerDisplay)
+                     ownerKind: ownerKind, ownerText: ownerText, ownerDisplay: ownerDisplay, guards: guards)
     }
 }

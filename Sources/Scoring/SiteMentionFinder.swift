@@ -63,4 +63,9 @@ public enum SiteMentionFinder {
     private static func isHan(_ value: UInt32) -> Bool {
         (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value)
     }
+
+    /// What variants of one site share: the key the register merges site names by.
+    public static func mergeKey(_ name: String) -> String {
+        name
+    }
 }
