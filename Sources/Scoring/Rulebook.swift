@@ -84,8 +84,9 @@ public struct Rulebook: Sendable {
         case term(String)
         /// The regular expression matches the folded text of the rule's fields.
         case regex(String)
-        /// One alternative of every slot occurs, all within `within` characters.
-        case near(slots: [[Atom]], within: Int)
+        /// One alternative of every slot occurs, all within `within` characters; when
+        /// `ordered`, in the order of the slots (a cue before the term it governs).
+        case near(slots: [[Atom]], within: Int, ordered: Bool = false)
     }
 
     /// A comparison of a number (`>= 5`).
@@ -380,7 +381,7 @@ private struct RulebookBuilder {
                 conditions.append(.lexicon(name))
                 continue
             }
-            let pairs = try reader.mapping(element, "rule \(rule): a condition", allowed: ["term", "regex", "near", "within"])
+            let pairs = try reader.mapping(element, "rule \(rule): a condition", allowed: ["term", "regex", "near", "within", "ordered"])
             let keys = Set(pairs.map(\.key))
             if keys == ["term"] {
                 conditions.append(.term(try reader.string(pairs[0].node, "term")))
@@ -392,7 +393,14 @@ private struct RulebookBuilder {
                     throw reader.failure(pairs[0].node, "rule \(rule): regex \(pattern) does not compile")
                 }
                 conditions.append(.regex(pattern))
-            } else if keys == ["near", "within"] {
+            } else if keys == ["near", "within"] || keys == ["near", "within", "ordered"] {
+                var ordered = false
+                if let orderedNode = pairs.first(where: { $0.key == "ordered" })?.node {
+                    guard let flag = Bool(try reader.string(orderedNode, "ordered")) else {
+                        throw reader.failure(orderedNode, "rule \(rule): ordered must be true or false")
+                    }
+                    ordered = flag
+                }
                 let nearNode = pairs.first { $0.key == "near" }!.node
                 let within = try reader.integer(pairs.first { $0.key == "within" }!.node, "within")
                 guard within > 0 else { throw reader.failure(element, "rule \(rule): within must be 1 or more") }
@@ -406,9 +414,9 @@ private struct RulebookBuilder {
                     slots.append(atoms)
                 }
                 guard slots.count >= 2 else { throw reader.failure(nearNode, "rule \(rule): near needs at least two slots") }
-                conditions.append(.near(slots: slots, within: within))
+                conditions.append(.near(slots: slots, within: within, ordered: ordered))
             } else {
-                throw reader.failure(element, "rule \(rule): a condition is a lexicon name, {term: ...}, {regex: ...} or {near: [...], within: N}")
+                throw reader.failure(element, "rule \(rule): a condition is a lexicon name, {term: ...}, {regex: ...} or {near: [...], within: N, ordered: true|false}")
             }
         }
         return conditions
@@ -513,7 +521,7 @@ private struct RulebookBuilder {
         // A near-slot entry written like an identifier must name a lexicon: a typo
         // (unpaid_word) would otherwise become a literal term that never matches.
         for (file, node, id, conditions) in ruleNodes {
-            for case let .near(slots, _) in conditions {
+            for case let .near(slots, _, _) in conditions {
                 for case let .term(text) in slots.joined()
                 where lexicons[text] == nil && text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0 == "_") }) {
                     throw ScoringError.invalid(file: file, line: node.mark?.line, column: node.mark?.column,
@@ -526,13 +534,13 @@ private struct RulebookBuilder {
             var rule = rule
             func resolve(_ conditions: [Rulebook.Condition]) -> [Rulebook.Condition] {
                 conditions.map { condition in
-                    guard case let .near(slots, within) = condition else { return condition }
+                    guard case let .near(slots, within, ordered) = condition else { return condition }
                     return .near(slots: slots.map { slot in
                         slot.map { atom in
                             if case let .term(text) = atom, lexicons[text] != nil { return .lexicon(text) }
                             return atom
                         }
-                    }, within: within)
+                    }, within: within, ordered: ordered)
                 }
             }
             rule.any = resolve(rule.any)

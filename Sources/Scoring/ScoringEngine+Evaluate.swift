@@ -327,10 +327,11 @@ extension ScoringEngine {
             switch condition {
             case let .slot(slot): return isPresent(slot, mask)
             case let .regex(regex): return regex.matches(scopedText(mask))
-            case let .near(slots, within):
+            case let .near(slots, within, ordered):
                 // Most texts lack some slot altogether: the presence bits say so without any allocation.
                 guard slots.allSatisfy({ $0.contains { isPresent($0, mask) } }) else { return false }
-                return nearHolds(slots, within: within, mask: mask, tracked: tracked)
+                return ordered ? orderedNearHolds(slots, within: within, mask: mask, tracked: tracked)
+                    : nearHolds(slots, within: within, mask: mask, tracked: tracked)
             }
         }
 
@@ -528,6 +529,31 @@ extension ScoringEngine {
                 return false
             }
         }
+    }
+
+    /// Whether one alternative of every slot occurs in the scoped fields in the order of
+    /// the slots, each starting after the one before ends, the whole within `within` characters.
+    /// - Complexity: O(k · n²) in the slots and tracked occurrences, both a handful.
+    private func orderedNearHolds(_ slots: [[Int]], within: Int, mask: Int, tracked: [Tracked]) -> Bool {
+        func occurs(_ slot: Int, _ occurrence: Tracked) -> Bool {
+            mask & (1 << Int(occurrence.field)) != 0 && slots[slot].contains(Int(occurrence.slot))
+        }
+        for first in tracked where occurs(0, first) {
+            var end = Int(first.end)
+            var matched = true
+            for slot in 1..<slots.count {
+                // The earliest-ending occurrence of this slot after the previous one: any
+                // later choice only widens the span.
+                var best: Int?
+                for next in tracked where Int(next.start) >= end && next.field == first.field && occurs(slot, next) {
+                    best = min(best ?? Int.max, Int(next.end))
+                }
+                guard let found = best else { matched = false; break }
+                end = found
+            }
+            if matched && end - Int(first.start) <= within { return true }
+        }
+        return false
     }
 
     /// One piece of link evidence, kept as indexes until a person needs the words.

@@ -116,7 +116,7 @@ public struct ScoringEngine: Sendable {
                 case let .lexicon(name): return .slot(slotIndex[name]!)
                 case let .term(text): return .slot(slot(forTerm: text))
                 case let .regex(pattern): return .regex(CompiledRegex(pattern))
-                case let .near(slots, within):
+                case let .near(slots, within, ordered):
                     let compiledSlots = slots.map { atoms in
                         atoms.map { atom -> Int in
                             switch atom {
@@ -126,7 +126,7 @@ public struct ScoringEngine: Sendable {
                         }
                     }
                     compiledSlots.joined().forEach { tracked.insert($0) }
-                    return .near(compiledSlots, within: within)
+                    return .near(compiledSlots, within: within, ordered: ordered)
                 }
             }
             compiled.append(CompiledRule(
@@ -412,7 +412,7 @@ final class CompiledRule: Sendable {
             switch condition {
             case let .slot(slot): [slot]
             case .regex: nil
-            case let .near(groups, _): groups.first
+            case let .near(groups, _, _): groups.first
             }
         }
         if let required = all.lazy.compactMap(slots).first { return required }
@@ -438,7 +438,7 @@ final class CompiledRule: Sendable {
 enum CompiledCondition: Sendable {
     case slot(Int)
     case regex(CompiledRegex)
-    case near([[Int]], within: Int)
+    case near([[Int]], within: Int, ordered: Bool)
 }
 
 /// A regular expression compiled once; matching does not mutate it, so it may be shared.
