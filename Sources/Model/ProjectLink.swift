@@ -11,6 +11,8 @@ public enum MentionKind: String, Codable, Sendable, CaseIterable {
     case township
     /// The item names the project's type (安置房, 学校, 医院 ...).
     case projectType = "project_type"
+    /// The item holds a distinctive part of the project's name or company (实验小学, 城北 + 二期, 宏泰).
+    case token
 }
 
 /// One piece of evidence for a link: what was found, where.

@@ -12,8 +12,6 @@ public struct RegisterRules: Hashable, Sendable {
     public var sensitiveSignalDays = 0
 
     // escalating
-    /// A petition or post naming this many people or more is collective action (集体访).
-    public var collectivePeople = 5
     /// Scoring rules (by id) whose firing on an open signal means collective action,
     /// and extreme acts or threats (跳楼、爬塔吊、堵路、扬言).
     public var collectiveRules: Set<String> = ["escalation.collective", "escalation.headcount"]

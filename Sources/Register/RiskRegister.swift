@@ -238,7 +238,7 @@ struct RegisterTexts: Sendable {
 
     init(rules: RegisterRules, windowStart: Day, asOf: Day) {
         window = "\(windowStart)–\(asOf)"
-        escalating = ["collective_people": Double(rules.collectivePeople), "surge_days": Double(rules.surgeDays),
+        escalating = ["surge_days": Double(rules.surgeDays),
                       "baseline_days": Double(rules.baselineDays), "surge_factor": rules.surgeFactor,
                       "surge_min_stories": Double(rules.surgeMinStories)]
         stale = ["default_petition_deadline": Double(rules.defaultPetitionDeadline),
@@ -476,14 +476,15 @@ struct ProjectContext {
         var items: [String] = []
         // Resolved items (已结清) no longer threaten anything.
         let collective = signals.windowItems { signal in
-            !signal.pointee.isResolved && ((signal.pointee.people ?? 0) >= rules.collectivePeople
-                || signal.pointee.firedRules.contains(where: rules.collectiveRules.contains))
+            // The rules decide what is collective: action in the text, or a petition that
+            // recorded five people or more. A number of workers owed is neither.
+            !signal.pointee.isResolved && signal.pointee.firedRules.contains(where: rules.collectiveRules.contains)
         }
         let extreme = signals.windowItems { signal in
             !signal.pointee.isResolved && signal.pointee.firedRules.contains(where: rules.extremeRules.contains)
         }
         if !collective.isEmpty {
-            reasons.append("\(collective.count) 条为集体讨薪或涉及 \(rules.collectivePeople) 人以上")
+            reasons.append("\(collective.count) 条为集体讨薪或集体访")
             items += collective
         }
         if !extreme.isEmpty {

@@ -178,7 +178,8 @@ public struct QualityReport: Sendable {
             }
             if !why.isEmpty {
                 let classes = (label.classes ?? []).joined(separator: ",")
-                misses.append("\(labeled.id) [\(labeled.channel ?? labeled.kind)] [\(classes)] \(why.joined(separator: "; ")): \(labeled.title) \(labeled.content)")
+                let fired = assessment.firedRules.joined(separator: " ")
+                misses.append("\(labeled.id) [\(labeled.channel ?? labeled.kind)] [\(classes)] \(why.joined(separator: "; ")) {\(fired)}: \(labeled.title) \(labeled.content)")
             }
         }
         for (_, group) in siteGroups {

@@ -17,11 +17,10 @@ struct RegisterRulesReader {
             case "sensitive": try readSensitive(value, into: &rules)
             case "escalating":
                 for (key, value, _) in try reader.mapping(value, "register.escalating", allowed: [
-                    "collective_people", "collective_rules", "extreme_rules", "surge_days", "baseline_days", "surge_factor",
+                    "collective_rules", "extreme_rules", "surge_days", "baseline_days", "surge_factor",
                     "surge_min_stories"]) {
                     let what = "register.escalating.\(key)"
                     switch key {
-                    case "collective_people": rules.collectivePeople = try count(value, what, in: 2...10_000)
                     case "collective_rules": rules.collectiveRules = Set(try reader.strings(value, what))
                     case "extreme_rules": rules.extremeRules = Set(try reader.strings(value, what))
                     case "surge_days": rules.surgeDays = try count(value, what, in: 1...90)

@@ -121,6 +121,8 @@ public struct Rulebook: Sendable {
         public var kind: ItemKind?
         /// Whether the text names a registry project, company or township.
         public var mentionsRegistry: Bool?
+        /// Whether the text names a registry project or one of its companies (a township alone does not count).
+        public var namesProject: Bool?
     }
 
     /// Texts a rule must and must not fire on; `wagewatch rules test` runs them all.
@@ -172,6 +174,12 @@ public struct Rulebook: Sendable {
         public var respondentBonus: Double
         /// Project types and the words that name them (安置房: [安置房, 安置小区] ...).
         public var types: [String: [String]]
+        /// Words that say nothing about which project (工程, 改扩建, the city's own name): cut
+        /// from registry names to find their tokens. An entry that names a lexicon means its terms.
+        public var genericWords: [String] = []
+        /// Groups of characters read alike (坪平萍, 沟构够): a township written with one of
+        /// them in place of another is still the township.
+        public var homophones: [String] = []
         /// Project types are kept as bits of one word per project.
         public static let maxTypes = 64
 
@@ -424,7 +432,7 @@ private struct RulebookBuilder {
 
     func readFieldConditions(_ node: Node, _ reader: RulesFileReader, rule: String) throws(ScoringError) -> Rulebook.FieldConditions {
         var conditions = Rulebook.FieldConditions()
-        for (key, value, _) in try reader.mapping(node, "rule \(rule): where", allowed: ["people", "recorded_people", "amount", "channel", "kind", "mentions_registry"]) {
+        for (key, value, _) in try reader.mapping(node, "rule \(rule): where", allowed: ["people", "recorded_people", "amount", "channel", "kind", "mentions_registry", "names_project"]) {
             switch key {
             case "people", "recorded_people", "amount":
                 let text = try reader.string(value, key).trimmingCharacters(in: .whitespaces)
@@ -442,11 +450,11 @@ private struct RulebookBuilder {
                 }
             case "channel":
                 conditions.channels = try reader.strings(value, "channel")
-            case "mentions_registry":
+            case "mentions_registry", "names_project":
                 guard let flag = Bool(try reader.string(value, key)) else {
-                    throw reader.failure(value, "rule \(rule): mentions_registry must be true or false")
+                    throw reader.failure(value, "rule \(rule): \(key) must be true or false")
                 }
-                conditions.mentionsRegistry = flag
+                if key == "names_project" { conditions.namesProject = flag } else { conditions.mentionsRegistry = flag }
             case "kind":
                 let text = try reader.string(value, "kind")
                 guard let kind = ItemKind(rawValue: text) else { throw reader.failure(value, "rule \(rule): kind must be petition or post") }
@@ -475,7 +483,7 @@ private struct RulebookBuilder {
     func readLinking(_ node: Node, _ reader: RulesFileReader) throws(ScoringError) -> Rulebook.LinkingSettings {
         var settings = Rulebook.LinkingSettings(weights: [:], linkThreshold: 0, reviewThreshold: 0, respondentBonus: 0, types: [:])
         var seen = Set<String>()
-        for (key, value, _) in try reader.mapping(node, "linking", allowed: ["weights", "link_threshold", "review_threshold", "respondent_bonus", "types"]) {
+        for (key, value, _) in try reader.mapping(node, "linking", allowed: ["weights", "link_threshold", "review_threshold", "respondent_bonus", "types", "generic_words", "homophones"]) {
             seen.insert(key)
             switch key {
             case "weights":
@@ -488,6 +496,12 @@ private struct RulebookBuilder {
             case "link_threshold": settings.linkThreshold = try reader.number(value, key)
             case "review_threshold": settings.reviewThreshold = try reader.number(value, key)
             case "respondent_bonus": settings.respondentBonus = try reader.number(value, key)
+            case "generic_words": settings.genericWords = try reader.strings(value, "linking.generic_words")
+            case "homophones":
+                settings.homophones = try reader.strings(value, "linking.homophones")
+                for group in settings.homophones where group.count < 2 {
+                    throw reader.failure(value, "linking.homophones: \(group) is no group (write two or more characters that read alike)")
+                }
             case "types":
                 for (type, words, typeNode) in try reader.mapping(value, "linking.types", allowed: []) {
                     guard settings.types.count < Rulebook.LinkingSettings.maxTypes else {

@@ -242,6 +242,14 @@ extension ScoringEngine {
         }
     }
 
+    /// Whether the mention names a project or company by more than a name token.
+    private func isNamed(_ mention: Mention) -> Bool {
+        let info = patternInfo[Int(mention.pattern)]
+        guard info.hasOwners else { return false }
+        for owner in Int(info.ownerStart)..<Int(info.ownerEnd) where owners[owner].kind != .token { return true }
+        return false
+    }
+
     /// Whether an exception of the slot's lexicon covers the term at `start ..< end`:
     /// a longer compound around it, or a cue just before or after it.
     private func isExcepted(slot: Int, start: Int, end: Int,
@@ -348,8 +356,9 @@ extension ScoringEngine {
             amount = amount ?? read.amount
         }
 
+        // A name token (城北, 二期) alone is no mention of the registry: it is a word many texts use.
         let mentionsRegistry = buffers.mentions.contains {
-            patternInfo[Int($0.pattern)].hasOwners || patternInfo[Int($0.pattern)].township >= 0
+            isNamed($0) || patternInfo[Int($0.pattern)].township >= 0
         }
         var firedIndexes: [Int] = []
         swap(&firedIndexes, &buffers.firedIndexes)
@@ -379,6 +388,7 @@ extension ScoringEngine {
             if let comparison = conditions.people, !(people.map { comparison.holds(for: Double($0)) } ?? false) { return }
             if let comparison = conditions.amount, !(amount.map(comparison.holds(for:)) ?? false) { return }
             if let wanted = conditions.mentionsRegistry, wanted != mentionsRegistry { return }
+            if let wanted = conditions.namesProject, wanted != buffers.mentions.contains(where: isNamed) { return }
             guard compiled.all.allSatisfy({ holds($0, mask) }),
                   !compiled.none.contains(where: { holds($0, mask) }),
                   compiled.any.isEmpty || compiled.any.contains(where: { holds($0, mask) })
@@ -693,8 +703,10 @@ extension ScoringEngine {
             guard info.hasOwners else { continue }
             let shared = Double(info.sharedBy)
             for owner in owners[Int(info.ownerStart)..<Int(info.ownerEnd)] {
+                // A token weighs its share of the name: all of a name's tokens weigh what the token kind does.
+                let share = owner.share == 0 ? 1 : Double(owner.share) / 255
                 add(owner.project, Entry(clue: Clue(kind: owner.kind, pattern: pattern, display: owner.display),
-                                         weight: kindWeights[Int(owner.kindIndex)] / shared, traits: owner.traits))
+                                         weight: kindWeights[Int(owner.kindIndex)] * share / shared, traits: owner.traits))
                 if mention.field == Self.respondentField {
                     add(owner.project, Entry(clue: Clue(kind: .respondent, pattern: pattern, display: owner.display),
                                              weight: respondentBonus / shared, traits: owner.traits))
@@ -723,9 +735,13 @@ extension ScoringEngine {
             var last = first + 1
             while last < keys.count && keys[last] >> 32 == project { last += 1 }
             var group = Group(project: Int(project), entries: first..<last, confidence: 0, type: nil, township: -1)
+            var tokens = 0.0
             for index in first..<last where ranking.isFirst(index, in: first..<last) {
-                group.confidence += entries[Int(keys[index] & 0xFFFF_FFFF)].weight
+                let entry = entries[Int(keys[index] & 0xFFFF_FFFF)]
+                if entry.clue.kind == .token { tokens += entry.weight } else { group.confidence += entry.weight }
             }
+            // Tokens of the name and its aliases overlap: together they weigh at most the token kind.
+            group.confidence += min(tokens, tokenWeight)
             let traits = entries[Int(keys[first] & 0xFFFF_FFFF)].traits
             if townshipNamed(traits.township) {
                 group.confidence += townshipWeight

@@ -49,6 +49,7 @@ public struct ScoringEngine: Sendable {
     let respondentBonus: Double
     let townshipWeight: Double
     let projectTypeWeight: Double
+    let tokenWeight: Double
     /// The registry's own spelling of each owner's name (contractor, alias ...), by owner.
     let ownerText: [String]
     /// Project ids by project index, and township names by township number: what a
@@ -145,6 +146,8 @@ public struct ScoringEngine: Sendable {
         let typeMatcher = PatternMatcher(patterns: typeWords.flatMap { $0 })
         let typeOfWord = typeWords.enumerated().flatMap { type, words in words.map { _ in Int32(type) } }
         var stamp = StableHash.Accumulator()
+        let tokenizer = NameTokenizer(cuts: rulebook.linking.genericWords.flatMap { rulebook.lexicons[$0]?.terms ?? [$0] }
+                                          + rulebook.linking.types.values.joined())
         var scratch: [UInt32] = []
         var displays: [String] = []
         for (index, project) in projects.enumerated() {
@@ -175,6 +178,12 @@ public struct ScoringEngine: Sendable {
                     builder.addOwner(pattern: pattern, project: Int32(index), kind: kind, display: company, displayID: id)
                 }
             }
+            for token in tokenizer.tokens(name: project.name, aliases: project.aliases, township: project.township,
+                                          companies: [project.contractor, project.builder].compactMap { $0 } + project.subcontractors) {
+                guard let pattern = builder.ownerPattern(token.text, kind: .token) else { continue }
+                builder.addOwner(pattern: pattern, project: Int32(index), kind: .token, display: token.text,
+                                 displayID: displayID(token.text), share: token.share)
+            }
             add(project.name, .name, shows: project.name)
             for variant in RegistryNames.projectVariants(project.name) { add(variant, .name, shows: project.name) }
             for alias in project.aliases { add(alias, .alias, shows: alias) }
@@ -185,7 +194,9 @@ public struct ScoringEngine: Sendable {
                 let id = townships[ByteKey(township)] ?? Int32(townships.count)
                 townships[ByteKey(township)] = id
                 townshipOfProject.append(id)
-                builder.addTownship(township, id: id)
+                for variant in NameTokenizer.townshipVariants(township, homophones: rulebook.linking.homophones) {
+                    builder.addTownship(variant, id: id)
+                }
             } else {
                 townshipOfProject.append(-1)
             }
@@ -241,6 +252,7 @@ public struct ScoringEngine: Sendable {
             return Owner(traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]),
                          project: Int32(project), display: table.ownerDisplay[entry],
                          kindIndex: UInt8(Owner.kinds.firstIndex(of: table.ownerKind[entry])!),
+                         share: table.ownerShare[entry],
                          // Longer than a small string: the bytes sit in the string's storage object.
                          textAddress: text.utf8.count > 15
                             ? text.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress) } ?? 0 : 0)
@@ -249,6 +261,7 @@ public struct ScoringEngine: Sendable {
         self.respondentBonus = rulebook.linking.respondentBonus
         self.townshipWeight = rulebook.linking.weight(of: .township)
         self.projectTypeWeight = rulebook.linking.weight(of: .projectType)
+        self.tokenWeight = rulebook.linking.weight(of: .token)
         self.ownerText = table.ownerText
         self.projectIDs = projects.map(\.id)
         var townshipNames = [String](repeating: "", count: townships.count)
@@ -357,6 +370,8 @@ struct Owner: Sendable {
     var display: Int32
     /// The mention kind, by `MentionKind.allCases` index.
     var kindIndex: UInt8
+    /// For a name token, its part of the name's distinctive characters in 255ths; 0 for other kinds.
+    var share: UInt8
     /// Where the bytes of the owner's `ownerText` live when the string has storage of
     /// its own (else 0), for prefetching only: a link copies the winner's texts, which
     /// writes their reference counts, and a registry text is met too rarely to be in
@@ -476,7 +491,7 @@ struct PatternTableBuilder {
     private var types: [Int32] = []
     /// Owners in the order they came; each pattern's latest owner, and for each
     /// owner the one before it of the same pattern (-1 ends the chain).
-    private var owners: [(pattern: Int32, project: Int32, kind: MentionKind, displayID: Int32)] = []
+    private var owners: [(pattern: Int32, project: Int32, kind: MentionKind, displayID: Int32, share: UInt8)] = []
     /// Each owner's registry spelling, apart from the plain values above so that
     /// reading an owner retains no string.
     private var ownerDisplays: [String] = []
@@ -571,14 +586,15 @@ struct PatternTableBuilder {
     mutating func ownerPattern(_ name: String, kind: MentionKind) -> Int32? {
         let tail = flat.count
         let length = normalizer.appendFolded(name, to: &flat)
-        guard length >= 3 || (length == 2 && kind == .alias) else {
+        guard length >= 3 || (length == 2 && (kind == .alias || kind == .token)) else {
             flat.removeLast(length)
             return nil
         }
         return entry(tail: tail).map(Int32.init)
     }
 
-    mutating func addOwner(pattern: Int32, project: Int32, kind: MentionKind, display: String, displayID: Int32) {
+    /// - Parameter share: for a token, its part of the name's distinctive characters, in 255ths (0: whole weight).
+    mutating func addOwner(pattern: Int32, project: Int32, kind: MentionKind, display: String, displayID: Int32, share: UInt8 = 0) {
         let at = Int(pattern)
         // Owners arrive project by project, so a repeat can only be among the latest.
         var owner = latestOwner[at]
@@ -586,7 +602,7 @@ struct PatternTableBuilder {
             if owners[Int(owner)].kind == kind { return }
             owner = previousOwner[Int(owner)]
         }
-        owners.append((Int32(at), project, kind, displayID))
+        owners.append((Int32(at), project, kind, displayID, share))
         ownerDisplays.append(display)
         previousOwner.append(latestOwner[at])
         latestOwner[at] = Int32(owners.count - 1)
@@ -611,6 +627,7 @@ struct PatternTableBuilder {
         var ownerKind: [MentionKind]
         var ownerText: [String]
         var ownerDisplay: [Int32]
+        var ownerShare: [UInt8]
         var guards: [Int32: [Guard]]
     }
 
@@ -636,6 +653,7 @@ struct PatternTableBuilder {
         var ownerKind: [MentionKind] = []
         var ownerText: [String] = []
         var ownerDisplay: [Int32] = []
+        var ownerShare: [UInt8] = []
         for pattern in 0..<patternCount {
             let slotStart = Int32(slotList.count)
             slotList += slots[pattern]
@@ -654,6 +672,7 @@ struct PatternTableBuilder {
                     ownerKind.append(owner.kind)
                     ownerText.append(ownerDisplays[Int(index)])
                     ownerDisplay.append(owner.displayID)
+                    ownerShare.append(owner.share)
                 }
             }
             info.append(PatternInfo(
@@ -663,6 +682,6 @@ struct PatternTableBuilder {
                 flags: guards[Int32(pattern)] == nil ? 0 : 1))
         }
         return Table(flat: flat, starts: starts, info: info, slotList: slotList, ownerProject: ownerProject,
-                     ownerKind: ownerKind, ownerText: ownerText, ownerDisplay: ownerDisplay, guards: guards)
+                     ownerKind: ownerKind, ownerText: ownerText, ownerDisplay: ownerDisplay, ownerShare: ownerShare, guards: guards)
     }
 }

@@ -65,6 +65,7 @@ enum Labels {
         case .respondent: "被反映单位"
         case .township: "属地"
         case .projectType: "项目类型"
+        case .token: "名称关键词"
         }
     }
 

@@ -40,13 +40,15 @@ import Testing
 
     // MARK: escalating
 
-    @Test func aCollectivePetitionEscalatesAndFourPeopleDoNot() throws {
+    @Test func aCollectivePetitionEscalatesAndAHeadCountAloneDoesNot() throws {
         let reported = [arrears("R-1", period: "2024-12", filed: day(12, 20))]
-        let collective = try flags([signal("a", on: day(12, 10), kind: .petition, people: 6)], rows: reported)
+        let collective = try flags([signal("a", on: day(12, 10), kind: .petition, people: 6,
+                                          rules: ["wage.claim", "escalation.headcount"])], rows: reported)
         #expect(collective.flags == [.escalating])
         #expect(collective.entry.flagEvidence.first?.items == ["a"])
-        #expect(collective.entry.flagEvidence.first?.thresholds["collective_people"] == 5)
-        #expect(try flags([signal("a", on: day(12, 10), kind: .petition, people: 4)], rows: reported).flags.isEmpty)
+        #expect(collective.entry.flagEvidence.first?.thresholds["surge_days"] == 7)
+        // Thirty workers owed is how many are owed, not what they do: the scorer fired no escalation rule.
+        #expect(try flags([signal("a", on: day(12, 10), kind: .petition, people: 30)], rows: reported).flags.isEmpty)
     }
 
     @Test func anExtremeActEscalatesUnlessTheCaseIsResolved() throws {
@@ -55,7 +57,7 @@ import Testing
         #expect(try flags([signal("a", on: day(12, 10), resolved: true, rules: ["wage.claim", "escalation.extreme"])],
                           rows: reported).flags.isEmpty)
         // Pressure before Spring Festival weighs by season; alone it is no escalation.
-        #expect(try flags([signal("a", on: day(12, 10), rules: ["wage.claim", "escalation.festival"])], rows: reported).flags.isEmpty)
+        #expect(try flags([signal("a", on: day(12, 10), rules: ["wage.claim", "season.festival"])], rows: reported).flags.isEmpty)
     }
 
     @Test func aSuddenRiseOfStoriesAgainstTheProjectsOwnBaseline() throws {

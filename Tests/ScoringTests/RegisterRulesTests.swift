@@ -20,7 +20,7 @@ import Testing
     @Test func theBundledFileSetsEverySetting() throws {
         let rules = try DefaultRules.rulebook().register
         #expect(rules.windowDays == 30)
-        #expect(rules.collectivePeople == 5)
+        #expect(rules.collectiveRules == ["escalation.collective", "escalation.headcount"])
         #expect(rules.petitionDeadline(channel: "hotline") == 15)
         #expect(rules.petitionDeadline(channel: "letter") == 60)
         #expect(rules.extremeRules == ["escalation.extreme"])

@@ -1,0 +1,162 @@
+/// The distinctive parts of a registry name, as people shorten it: 实验小学 of
+/// 江陵市城关镇实验小学迁建工程, 城北 and 二期 of 江陵市城北安置房二期工程, 宏泰 of
+/// 江陵宏泰建设集团有限公司.
+///
+/// A name is cut at generic words (the city, 工程, 改扩建 ...), project-type words
+/// (安置房, 小学 ...) and its own township; what remains, two characters or more,
+/// are its tokens, and a phase (二期, 3号, 一标段) is a token of its own. Each token
+/// carries its share of the name's distinctive characters, so that naming all of a
+/// project's tokens counts as much as naming the project, and naming one of several
+/// counts for less.
+struct NameTokenizer {
+    struct Token: Hashable {
+        var text: String
+        /// The token's part of its name's distinctive characters, in 255ths.
+        var share: UInt8
+    }
+
+    /// Generic and type words, longest first, as scalars.
+    private let cuts: [[Unicode.Scalar]]
+    private let firstScalars: Set<Unicode.Scalar>
+
+    init(cuts: [String]) {
+        self.cuts = Set(cuts.filter { !$0.isEmpty }).map { Array($0.unicodeScalars) }.sorted { $0.count > $1.count }
+        firstScalars = Set(self.cuts.map { $0[0] })
+    }
+
+    private static let numerals: Set<Unicode.Scalar> = Set("一二三四五六七八九十百0123456789".unicodeScalars)
+    private static let phaseWords: [[Unicode.Scalar]] = ["期", "标段", "号楼", "号地块", "号", "区"].map { Array($0.unicodeScalars) }
+        .sorted { $0.count > $1.count }
+    private static let companySuffixes = RegistryNames.companySuffixes.map { Array($0.unicodeScalars) }.sorted { $0.count > $1.count }
+    private static let tradeWords = RegistryNames.tradeWords.map { Array($0.unicodeScalars) }.sorted { $0.count > $1.count }
+
+    /// The tokens of a project: of its name and each alias, and the distinctive core of
+    /// each company (宏泰 of 江陵宏泰建设集团有限公司), each token once with its largest share.
+    /// - Complexity: O(n · c) in the length of the texts and the number of cut words
+    ///   that start at a position (a set lookup rules out most positions).
+    func tokens(name: String, aliases: [String], township: String?, companies: [String]) -> [Token] {
+        var townshipCuts: [[Unicode.Scalar]] = []
+        if let township, !township.isEmpty {
+            townshipCuts = Self.townshipForms(township).map { Array($0.unicodeScalars) }.sorted { $0.count > $1.count }
+        }
+        var best: [String: UInt8] = [:]
+        var order: [String] = []
+        func keep(_ text: String, _ share: UInt8) {
+            if let old = best[text] {
+                best[text] = max(old, share)
+            } else {
+                best[text] = share
+                order.append(text)
+            }
+        }
+        for source in [name] + aliases {
+            let parts = split(Array(source.unicodeScalars), townships: townshipCuts)
+            let total = parts.reduce(0) { $0 + $1.count }
+            guard total > 0 else { continue }
+            for part in parts {
+                keep(String(String.UnicodeScalarView(part)), UInt8(min(255, (255 * part.count + total / 2) / total)))
+            }
+        }
+        for company in companies {
+            if let core = Self.companyCore(company), core.count >= 2 {
+                keep(String(String.UnicodeScalarView(core)), 255)
+            }
+        }
+        return order.map { Token(text: $0, share: best[$0]!) }
+    }
+
+    /// The pieces of `name` left between cut words, plus its phases.
+    private func split(_ name: [Unicode.Scalar], townships: [[Unicode.Scalar]]) -> [ArraySlice<Unicode.Scalar>] {
+        var text = name[...]
+        // A leading city (…市) is the deployment's own.
+        if let city = text.prefix(5).firstIndex(of: "市"), text.endIndex - city > 2 { text = text[(city + 1)...] }
+        var parts: [ArraySlice<Unicode.Scalar>] = []
+        var start = text.startIndex
+        var index = text.startIndex
+        func close(_ end: Int) {
+            if end - start >= 2 { parts.append(text[start..<end]) }
+        }
+        while index < text.endIndex {
+            if let phase = phase(in: text, at: index) {
+                close(index)
+                parts.append(text[index..<(index + phase)])
+                index += phase
+                start = index
+                continue
+            }
+            let cut = firstScalars.contains(text[index]) ? cuts.first { matches($0, text, index) } : nil
+            if let cut = cut ?? townships.first(where: { matches($0, text, index) }) {
+                close(index)
+                index += cut.count
+                start = index
+                continue
+            }
+            index += 1
+        }
+        close(text.endIndex)
+        return parts
+    }
+
+    /// The length of a phase (二期, 12号楼, 一标段) starting at `index`, or nil.
+    private func phase(in text: ArraySlice<Unicode.Scalar>, at index: Int) -> Int? {
+        guard Self.numerals.contains(text[index]), index == text.startIndex || !Self.numerals.contains(text[index - 1]) else {
+            return nil
+        }
+        var end = index
+        while end < text.endIndex && Self.numerals.contains(text[end]) { end += 1 }
+        guard let word = Self.phaseWords.first(where: { matches($0, text, end) }) else { return nil }
+        return end - index + word.count
+    }
+
+    private func matches(_ word: [Unicode.Scalar], _ text: ArraySlice<Unicode.Scalar>, _ index: Int) -> Bool {
+        index + word.count <= text.endIndex && text[index..<(index + word.count)].elementsEqual(word)
+    }
+
+    /// A company's distinctive core: without its legal form, a leading place of two
+    /// characters (or up to 市), and trailing trade words (建设, 劳务 ...).
+    static func companyCore(_ company: String) -> ArraySlice<Unicode.Scalar>? {
+        var core = Array(company.unicodeScalars)[...]
+        guard let suffix = companySuffixes.first(where: { core.count > $0.count && core.suffix($0.count).elementsEqual($0) }) else {
+            return nil
+        }
+        core = core.dropLast(suffix.count)
+        if let city = core.prefix(4).firstIndex(of: "市") { core = core[(city + 1)...] } else if core.count > 4 { core = core.dropFirst(2) }
+        while let word = tradeWords.first(where: { core.count > $0.count && core.suffix($0.count).elementsEqual($0) }) {
+            core = core.dropLast(word.count)
+        }
+        return core.count >= 2 && core.count <= 4 ? core : nil
+    }
+
+    private static let townshipSuffixes = ["街道办事处", "街道", "镇", "乡", "办事处"]
+
+    /// A township's forms: its name and the name without 镇, 乡 or 街道 when two or
+    /// more characters remain (石坪镇, 石坪).
+    static func townshipForms(_ township: String) -> [String] {
+        var forms = [township]
+        if let suffix = townshipSuffixes.first(where: { township.hasSuffix($0) }), township.count - suffix.count >= 2 {
+            forms.append(String(township.dropLast(suffix.count)))
+        }
+        return forms
+    }
+
+    /// Every form of a township, and each with one character replaced by one that
+    /// sounds the same (石平镇 for 石坪镇, 黄构乡 for 黄沟乡): people type by pinyin.
+    /// - Parameter homophones: groups of characters read alike, one string a group.
+    static func townshipVariants(_ township: String, homophones: [String]) -> [String] {
+        var groupOf: [Character: String] = [:]
+        for group in homophones { for character in group { groupOf[character] = group } }
+        var variants: [String] = []
+        for form in townshipForms(township) {
+            variants.append(form)
+            let characters = Array(form)
+            for (index, character) in characters.enumerated() {
+                for other in groupOf[character] ?? "" where other != character {
+                    var changed = characters
+                    changed[index] = other
+                    variants.append(String(changed))
+                }
+            }
+        }
+        return variants
+    }
+}
