@@ -404,11 +404,14 @@ struct ProjectContext {
         let openWage = signals.windowItems { $0.isOpenWageSignal }
         let sensitive = isSensitive()
         var evidence: [FlagEvidence] = []
-        evidence += underreporting(openWage, verdict, sensitive: sensitive)
+        let nonWage = nonWageDispute()
+        // A project whose signals are mostly suppliers' and subcontractors' money is a
+        // payment dispute: its few wage-worded signals do not accuse its department.
+        if nonWage.isEmpty { evidence += underreporting(openWage, verdict, sensitive: sensitive) }
         evidence += escalation()
         evidence += staleFollowup()
         evidence += recurrence()
-        evidence += nonWageDispute()
+        evidence += nonWage
         let flags = evidence.map(\.flag)
 
         let shown = flags.isEmpty ? signals.windowItems { _ in true } : (openWage + evidence.flatMap(\.items)).uniqued()

@@ -11,9 +11,13 @@
 struct NameTokenizer {
     struct Token: Hashable {
         var text: String
-        /// The token's part of its name's distinctive characters, in 255ths.
+        /// The token's part of its name's distinctive characters in 127ths (the low seven
+        /// bits), and `phaseBit` for a phase (二期): a phase alone names no project,
+        /// since 哪一期 and 这一期 hold one.
         var share: UInt8
     }
+
+    static let phaseBit: UInt8 = 0x80
 
     /// Generic and type words, longest first, as scalars.
     private let cuts: [[Unicode.Scalar]]
@@ -43,7 +47,7 @@ struct NameTokenizer {
         var order: [String] = []
         func keep(_ text: String, _ share: UInt8) {
             if let old = best[text] {
-                best[text] = max(old, share)
+                best[text] = max(old & 0x7F, share & 0x7F) | (share & Self.phaseBit)
             } else {
                 best[text] = share
                 order.append(text)
@@ -51,35 +55,36 @@ struct NameTokenizer {
         }
         for source in [name] + aliases {
             let parts = split(Array(source.unicodeScalars), townships: townshipCuts)
-            let total = parts.reduce(0) { $0 + $1.count }
+            let total = parts.reduce(0) { $0 + $1.part.count }
             guard total > 0 else { continue }
-            for part in parts {
-                keep(String(String.UnicodeScalarView(part)), UInt8(min(255, (255 * part.count + total / 2) / total)))
+            for (part, isPhase) in parts {
+                let share = UInt8(min(127, (127 * part.count + total / 2) / total))
+                keep(String(String.UnicodeScalarView(part)), isPhase ? share | Self.phaseBit : share)
             }
         }
         for company in companies {
             if let core = Self.companyCore(company), core.count >= 2 {
-                keep(String(String.UnicodeScalarView(core)), 255)
+                keep(String(String.UnicodeScalarView(core)), 127)
             }
         }
         return order.map { Token(text: $0, share: best[$0]!) }
     }
 
     /// The pieces of `name` left between cut words, plus its phases.
-    private func split(_ name: [Unicode.Scalar], townships: [[Unicode.Scalar]]) -> [ArraySlice<Unicode.Scalar>] {
+    private func split(_ name: [Unicode.Scalar], townships: [[Unicode.Scalar]]) -> [(part: ArraySlice<Unicode.Scalar>, isPhase: Bool)] {
         var text = name[...]
         // A leading city (…市) is the deployment's own.
         if let city = text.prefix(5).firstIndex(of: "市"), text.endIndex - city > 2 { text = text[(city + 1)...] }
-        var parts: [ArraySlice<Unicode.Scalar>] = []
+        var parts: [(part: ArraySlice<Unicode.Scalar>, isPhase: Bool)] = []
         var start = text.startIndex
         var index = text.startIndex
         func close(_ end: Int) {
-            if end - start >= 2 { parts.append(text[start..<end]) }
+            if end - start >= 2 { parts.append((text[start..<end], false)) }
         }
         while index < text.endIndex {
             if let phase = phase(in: text, at: index) {
                 close(index)
-                parts.append(text[index..<(index + phase)])
+                parts.append((text[index..<(index + phase)], true))
                 index += phase
                 start = index
                 continue

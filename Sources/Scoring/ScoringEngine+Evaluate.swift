@@ -606,6 +606,8 @@ extension ScoringEngine {
         var clue: Clue
         var weight: Double
         var traits: ProjectTraits
+        /// Whether the entry alone makes the project a candidate: a phase token (二期) does not.
+        var isSolid = true
     }
 
     /// What ranking found: the candidates, in the caller's scratch memory.
@@ -628,7 +630,10 @@ extension ScoringEngine {
 
         /// The group's clues, each once: registry evidence, then township, then project type.
         func forEachClue(of group: Group, _ body: (Clue) -> Void) {
-            for index in group.entries where isFirst(index, in: group.entries) { body(clue(index)) }
+            // A township entry only made the project a candidate; its clue follows once below.
+            for index in group.entries where clue(index).kind != .township && isFirst(index, in: group.entries) {
+                body(clue(index))
+            }
             if group.township >= 0 { body(Clue(kind: .township, pattern: -1, display: group.township)) }
             if let type = group.type { body(Clue(kind: .projectType, pattern: type.pattern, display: -1)) }
         }
@@ -656,12 +661,19 @@ extension ScoringEngine {
     /// Every piece of registry evidence the mentions give: the entries ranking needs room for.
     private func entryCount(_ mentions: [Mention]) -> Int {
         var total = 0
+        var types = false
+        for mention in mentions where patternInfo[Int(mention.pattern)].type >= 0 { types = true }
         for mention in mentions {
             let info = patternInfo[Int(mention.pattern)]
             total += Int(info.ownerEnd - info.ownerStart) * (mention.field == Self.respondentField ? 2 : 1)
+            // A township and a project type together name the township's projects of that type.
+            if types && info.township >= 0 { total += min(projectsOfTownship[Int(info.township)].count, Self.maxTownshipCandidates) }
         }
         return total
     }
+
+    /// A township holding more projects of the named type than this names none of them.
+    static let maxTownshipCandidates = 32
 
     /// Ranks the projects the mentions point at: the best two, and every candidate when
     /// `keepingAll`. The caller deinitializes the ranking's entries.
@@ -697,6 +709,26 @@ extension ScoringEngine {
             entries.initializeElement(at: count, to: entry)
             count += 1
         }
+        // The township's projects of a named type: candidates with no name evidence, which
+        // ranking scores by township and type alone (one fits: a link; two: a clerk decides).
+        var typeBits: UInt64 = 0
+        for mention in mentions where patternInfo[Int(mention.pattern)].type >= 0 {
+            typeBits |= 1 << UInt64(patternInfo[Int(mention.pattern)].type)
+        }
+        if typeBits != 0 {
+            var seen: [Int32] = []
+            for mention in mentions {
+                let township = patternInfo[Int(mention.pattern)].township
+                guard township >= 0, !seen.contains(township) else { continue }
+                seen.append(township)
+                let fitting = projectsOfTownship[Int(township)].filter { projectTraits[Int($0)].types & typeBits != 0 }
+                guard fitting.count <= Self.maxTownshipCandidates else { continue }
+                for project in fitting {
+                    add(project, Entry(clue: Clue(kind: .township, pattern: -1, display: township), weight: 0,
+                                       traits: projectTraits[Int(project)]))
+                }
+            }
+        }
         for mention in mentions {
             let pattern = Int(mention.pattern)
             let info = patternInfo[pattern]
@@ -704,9 +736,10 @@ extension ScoringEngine {
             let shared = Double(info.sharedBy)
             for owner in owners[Int(info.ownerStart)..<Int(info.ownerEnd)] {
                 // A token weighs its share of the name: all of a name's tokens weigh what the token kind does.
-                let share = owner.share == 0 ? 1 : Double(owner.share) / 255
+                let share = owner.share == 0 ? 1 : Double(owner.share & 0x7F) / 127
                 add(owner.project, Entry(clue: Clue(kind: owner.kind, pattern: pattern, display: owner.display),
-                                         weight: kindWeights[Int(owner.kindIndex)] * share / shared, traits: owner.traits))
+                                         weight: kindWeights[Int(owner.kindIndex)] * share / shared, traits: owner.traits,
+                                         isSolid: owner.share & NameTokenizer.phaseBit == 0))
                 if mention.field == Self.respondentField {
                     add(owner.project, Entry(clue: Clue(kind: .respondent, pattern: pattern, display: owner.display),
                                              weight: respondentBonus / shared, traits: owner.traits))
@@ -736,9 +769,15 @@ extension ScoringEngine {
             while last < keys.count && keys[last] >> 32 == project { last += 1 }
             var group = Group(project: Int(project), entries: first..<last, confidence: 0, type: nil, township: -1)
             var tokens = 0.0
+            var solid = false
             for index in first..<last where ranking.isFirst(index, in: first..<last) {
                 let entry = entries[Int(keys[index] & 0xFFFF_FFFF)]
                 if entry.clue.kind == .token { tokens += entry.weight } else { group.confidence += entry.weight }
+                solid = solid || entry.isSolid
+            }
+            guard solid else {
+                first = last
+                continue
             }
             // Tokens of the name and its aliases overlap: together they weigh at most the token kind.
             group.confidence += min(tokens, tokenWeight)

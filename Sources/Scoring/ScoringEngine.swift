@@ -56,6 +56,9 @@ public struct ScoringEngine: Sendable {
     /// verdict names, apart from the large `Project` records.
     let projectIDs: [String]
     let townshipNames: [String]
+    /// The projects of each township, by township number, and each project's township and types.
+    let projectsOfTownship: [[Int32]]
+    let projectTraits: [ProjectTraits]
 
     /// Lexicon slots: the named lexicons, then one slot per literal term used by a rule.
     let slotNames: [String]
@@ -267,6 +270,12 @@ public struct ScoringEngine: Sendable {
         var townshipNames = [String](repeating: "", count: townships.count)
         for (name, id) in townships { townshipNames[Int(id)] = name.text }
         self.townshipNames = townshipNames
+        var projectsOfTownship = [[Int32]](repeating: [], count: townships.count)
+        for (project, township) in townshipOfProject.enumerated() where township >= 0 {
+            projectsOfTownship[Int(township)].append(Int32(project))
+        }
+        self.projectsOfTownship = projectsOfTownship
+        self.projectTraits = zip(typesOfProject, townshipOfProject).map { ProjectTraits(types: $0, township: $1) }
         self.slotNames = slotNames
         self.slotNegatable = slotNegatable
         self.slotExceptWindow = slotNames.map { Int32(rulebook.lexicons[$0]?.exceptions.window ?? 0) }

@@ -160,6 +160,20 @@ import Testing
         #expect(try !flags(mostlyWage, rows: reported).flags.contains(.nonWageDispute))
     }
 
+    @Test func aPaymentDisputeDoesNotAccuseTheDepartmentOfUnderreporting() throws {
+        // The department promised no arrears; suppliers' money dressed as wages is no proof it lied.
+        var promise = arrears("R-1", period: "2024-12", filed: day(12, 20))
+        promise.status = .none
+        promise.commitment = true
+        promise.arrearsType = nil
+        let payment = [signal("a", on: day(12, 10), claim: .projectPayment), signal("b", on: day(12, 11), claim: .projectPayment),
+                       signal("c", on: day(12, 12), claim: .wage)]
+        let dispute = try flags(payment, rows: [promise])
+        #expect(dispute.flags == [.nonWageDispute])
+        // The same wage signal alone accuses it.
+        #expect(try flags([signal("c", on: day(12, 12), claim: .wage)], rows: [promise]).flags == [.underreported, .contradictsCommitment])
+    }
+
     // MARK: scorecard, seasons, sensitivity
 
     @Test func missingMonthsAndLateFilingsCountAgainstTheDepartmentAndTownship() throws {
