@@ -222,7 +222,7 @@ extension ScoringEngine {
                         }
                         if counted { buffers.termPatterns.append(Int32(pattern)) }
                     }
-                    if info.isMention {
+                    if info.isMention && !Self.isPhaseOfAnother(text.scalars, start: start) {
                         // Ranking reads the owners next: bring them in meanwhile.
                         if info.hasOwners {
                             // Every cache line of the owners (a contractor may have sixteen).
@@ -240,6 +240,16 @@ extension ScoringEngine {
                 }
             }
         }
+    }
+
+    private static let numerals = ScalarBitmap("一二三四五六七八九十0123456789")
+    private static let phaseQuestions = ScalarBitmap("哪这那每上下同本")
+
+    /// Whether a registry text that starts with a number (二期, 一中) follows a word that
+    /// makes the number something else: 哪一期, 这一期, 下一期.
+    @inline(__always)
+    static func isPhaseOfAnother(_ scalars: [UInt32], start: Int) -> Bool {
+        start > 0 && numerals.contains(scalars[start]) && phaseQuestions.contains(scalars[start - 1])
     }
 
     /// Whether the mention names a project or company by more than a name token.
@@ -849,7 +859,7 @@ extension ScoringEngine {
         let settings = rulebook.linking
         guard best >= settings.reviewThreshold else { return nil }
         // Two projects equally likely cannot be told apart here: a clerk decides.
-        let isTied = second.map { $0 >= best - 1e-9 } ?? false
+        let isTied = second.map { $0 >= best - max(settings.reviewMargin, 1e-9) } ?? false
         return best >= settings.linkThreshold && !isTied ? .link : .review
     }
 }
