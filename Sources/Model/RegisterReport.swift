@@ -183,13 +183,53 @@ public struct RegisterReport: Codable, Hashable, Sendable {
     }
 
     /// A site that wage-arrears signals name but the registry does not know.
+    /// A site that wage-arrears signals name and no registry project fits: its spellings
+    /// merged into one entry a clerk can look into.
     public struct UnregisteredEntry: Codable, Hashable, Sendable {
+        /// The site's name, the township in front when a text gave one.
         public var mention: String
         public var items: [String]
+        public var township: String?
+        /// Every spelling met, the most frequent first.
+        public var variants: [String] = []
+        public var firstSeen: Day?
+        public var lastSeen: Day?
 
-        public init(mention: String, items: [String]) {
+        public init(mention: String, items: [String], township: String? = nil, variants: [String] = [],
+                    firstSeen: Day? = nil, lastSeen: Day? = nil) {
             self.mention = mention
             self.items = items
+            self.township = township
+            self.variants = variants
+            self.firstSeen = firstSeen
+            self.lastSeen = lastSeen
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case mention, items, township, variants
+            case firstSeen = "first_seen"
+            case lastSeen = "last_seen"
+        }
+
+        /// Merges the site names of signals (`SiteName`) into entries, most items first.
+        /// - Parameter mentions: each signal's item id, day and site names.
+        public static func merging(_ mentions: [(item: String, day: Day, site: String)]) -> [UnregisteredEntry] {
+            var groups: [String: [(item: String, day: Day, site: String)]] = [:]
+            for mention in mentions { groups[SiteName.mergeKey(of: mention.site), default: []].append(mention) }
+            return groups.values.map { group in
+                func ranked(_ texts: [String]) -> [String] {
+                    var counts: [String: Int] = [:]
+                    for text in texts { counts[text, default: 0] += 1 }
+                    return counts.keys.sorted { (counts[$0]!, $0.count, $1) > (counts[$1]!, $1.count, $0) }
+                }
+                let township = ranked(group.compactMap { SiteName.township(of: $0.site) }).first
+                let name = ranked(group.map { String(SiteName.name(of: $0.site)) }).first ?? ""
+                let days = group.map(\.day)
+                return UnregisteredEntry(
+                    mention: township.map { "\($0)\(name)" } ?? name, items: Array(Set(group.map(\.item))).sorted(),
+                    township: township, variants: ranked(group.map { $0.site.replacingOccurrences(of: " ", with: "") }),
+                    firstSeen: days.min(), lastSeen: days.max())
+            }.sorted { ($1.items.count, $0.mention) < ($0.items.count, $1.mention) }
         }
     }
 

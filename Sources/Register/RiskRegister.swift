@@ -79,13 +79,13 @@ public struct RiskRegister: Sendable {
             return (Int32(owner ?? -1), Int32(clamping: day))
         }
         var perDay = [Int](repeating: 0, count: windowDays)
-        var unlinkedSites: [String: [String]] = [:]
+        var unlinkedSites: [(item: String, day: Day, site: String)] = []
         for index in placed.indices where placed[index].day >= 0 {
             let day = Int(placed[index].day)
             if day < windowDays { perDay[day] += 1 }
             if all[index].pointee.projectID == nil {
                 for site in all[index].pointee.sites {
-                    unlinkedSites[site, default: []].append(all[index].pointee.itemID)
+                    unlinkedSites.append((all[index].pointee.itemID, Day(containing: all[index].pointee.at), site))
                 }
             }
         }
@@ -178,9 +178,7 @@ public struct RiskRegister: Sendable {
             }
             initialized = projects.count
         }
-        let unregistered = unlinkedSites
-            .map { RegisterReport.UnregisteredEntry(mention: $0.key, items: Array(Set($0.value)).sorted()) }
-            .sorted { ($1.items.count, $0.mention) < ($0.items.count, $1.mention) }
+        let unregistered = RegisterReport.UnregisteredEntry.merging(unlinkedSites)
         var report = RegisterReport(asOf: asOf, windowDays: windowDays, projects: entries, unregistered: unregistered,
                                     departments: scorecard.departments.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst))
         report.townships = scorecard.townships.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst)

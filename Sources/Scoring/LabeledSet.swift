@@ -135,6 +135,7 @@ public struct QualityReport: Sendable {
     public init(engine: ScoringEngine, items: [LabeledItem]) {
         let verdicts = engine.evaluate(items.compactMap(\.item))
         var siteGroups: [String: (labeled: Bool, items: [String])] = [:]
+        var siteNames: [String: Set<String>] = [:]
         for (labeled, verdict) in zip(items, verdicts) {
             let label = labeled.label
             let assessment = verdict.assessment
@@ -171,8 +172,9 @@ public struct QualityReport: Sendable {
             }
             if predicted && linked == nil {
                 for site in verdict.sites {
-                    let key = SiteMentionFinder.mergeKey(site)
+                    let key = SiteName.mergeKey(of: site)
                     siteGroups[key, default: (false, [])].items.append(labeled.id)
+                    siteNames[key, default: []].insert(site)
                     if label.site != nil { siteGroups[key]!.labeled = true }
                 }
             }
@@ -182,9 +184,13 @@ public struct QualityReport: Sendable {
                 misses.append("\(labeled.id) [\(labeled.channel ?? labeled.kind)] [\(classes)] \(why.joined(separator: "; ")) {\(fired)}: \(labeled.title) \(labeled.content)")
             }
         }
-        for (_, group) in siteGroups {
+        // Sets labeled before sites were labeled say nothing of them.
+        let labelsSites = items.contains { $0.label.classes != nil }
+        for (key, group) in siteGroups where labelsSites {
             sites.total += 1
-            if group.labeled { sites.hits += 1 }
+            if group.labeled { sites.hits += 1 } else {
+                misses.append("site \(siteNames[key]?.sorted().joined(separator: " / ") ?? key) [\(group.items.joined(separator: " "))]: no labeled site")
+            }
         }
     }
 

@@ -463,7 +463,7 @@ extension ScoringEngine {
         let storyKey = assessment.isSignal || explaining
             ? StoryFingerprint.hex(StoryFingerprint.fingerprint(text.scalars[content])) : ""
         let sites = assessment.isSignal && link == nil
-            ? SiteMentionFinder.sites(inFolded: text.scalars[0..<bounds.ends.1]) : []
+            ? siteFinder.sites(inFolded: text.scalars[0..<bounds.ends.1]) : []
         let verdict = ItemVerdict(assessment: assessment, link: link, storyKey: storyKey, sites: sites)
 
         guard explaining else { return (verdict, nil) }

@@ -56,6 +56,8 @@ public struct ScoringEngine: Sendable {
     /// verdict names, apart from the large `Project` records.
     let projectIDs: [String]
     let townshipNames: [String]
+    /// Finds unregistered sites in signals that link to nothing.
+    let siteFinder: SiteMentionFinder
     /// The projects of each township, by township number, and each project's township and types.
     let projectsOfTownship: [[Int32]]
     let projectTraits: [ProjectTraits]
@@ -149,6 +151,7 @@ public struct ScoringEngine: Sendable {
         let typeMatcher = PatternMatcher(patterns: typeWords.flatMap { $0 })
         let typeOfWord = typeWords.enumerated().flatMap { type, words in words.map { _ in Int32(type) } }
         var stamp = StableHash.Accumulator()
+        var placeNames: [String] = []
         let tokenizer = NameTokenizer(cuts: rulebook.linking.genericWords.flatMap { rulebook.lexicons[$0]?.terms ?? [$0] }
                                           + rulebook.linking.types.values.joined())
         var scratch: [UInt32] = []
@@ -199,6 +202,7 @@ public struct ScoringEngine: Sendable {
                 townshipOfProject.append(id)
                 for variant in NameTokenizer.townshipVariants(township, homophones: rulebook.linking.homophones) {
                     builder.addTownship(variant, id: id)
+                    if !placeNames.contains(variant) { placeNames.append(variant) }
                 }
             } else {
                 townshipOfProject.append(-1)
@@ -270,6 +274,10 @@ public struct ScoringEngine: Sendable {
         var townshipNames = [String](repeating: "", count: townships.count)
         for (name, id) in townships { townshipNames[Int(id)] = name.text }
         self.townshipNames = townshipNames
+        let standard = SiteMentionFinder.standard
+        self.siteFinder = SiteMentionFinder(
+            siteWords: standard.siteWordTexts, leadIns: standard.leadInTexts, generic: standard.genericTexts,
+            places: placeNames.map(normalizer.normalize), homeNames: (rulebook.lexicons["home_region"]?.terms ?? []).map(normalizer.normalize))
         var projectsOfTownship = [[Int32]](repeating: [], count: townships.count)
         for (project, township) in townshipOfProject.enumerated() where township >= 0 {
             projectsOfTownship[Int(township)].append(Int32(project))
