@@ -111,7 +111,11 @@ public struct SiteMentionFinder: Sendable {
                 position += 1
             }
         }
-        // Dates and counters in front: 19日, 12月, 一处, 某.
+        // Dates and counters in front: 19日, 12月, 一处, 某 (the digits of a date stand outside the run).
+        if start > text.startIndex && start < wordStart && Self.numerals.contains(text[start - 1])
+            && Self.dateUnits.contains(text[start]) {
+            start += 1
+        }
         var trimmed = true
         while trimmed && start < wordStart {
             trimmed = false

@@ -11,11 +11,13 @@ import Testing
 
     func day(_ value: Int) -> Day { Day(year: 2024, month: 12, day: value)! }
 
+    /// A post; with `people`, a collective petition (the scorer fired escalation.headcount).
     func signal(_ id: String, _ projectID: String, on day: Day, people: Int? = nil) -> ItemSignal {
         ItemSignal(
-            itemID: id, kind: .post, at: day.start.addingTimeInterval(9 * 3600),
-            assessment: ItemAssessment(itemID: id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
-                                       isResolved: false, firedRules: ["wage.claim"], matchedTerms: ["欠薪"], people: people),
+            itemID: id, kind: people == nil ? .post : .petition, at: day.start.addingTimeInterval(9 * 3600),
+            assessment: ItemAssessment(itemID: id, score: 5, isSignal: true, claim: .wage, isEscalation: people != nil,
+                                       isResolved: false, firedRules: people == nil ? ["wage.claim"] : ["wage.claim", "escalation.headcount"],
+                                       matchedTerms: ["欠薪"], people: people),
             storyKey: id, link: ProjectLink(itemID: id, projectID: projectID, band: .link, confidence: 1, evidence: []),
             channel: "微博")
     }

@@ -193,7 +193,8 @@ import Testing
         #expect(spread.copies == 2)
         #expect(spread.items == ["a", "b"])
         #expect(spread.platforms == ["post"])
-        #expect(report.unregistered == [.init(mention: "锦绣华庭项目", items: ["u1", "u2"])])
+        #expect(report.unregistered == [.init(mention: "锦绣华庭项目", items: ["u1", "u2"], variants: ["锦绣华庭项目"],
+                                              firstSeen: day, lastSeen: day)])
         #expect(report.departments.map(\.department) == ["市住建局", "市水务局"])
         #expect(report.departments[1].rowsRejected == 2)
     }

@@ -41,7 +41,7 @@ import Testing
     @Test func anUnknownSiteLinksToNothingAndIsNamedAsASite() {
         let verdict = engine.evaluate(post("锦绣华庭项目工地拖欠工资，包工头失联"))
         #expect(verdict.link == nil)
-        #expect(verdict.sites == ["锦绣华庭项目"])
+        #expect(verdict.sites == ["锦绣华庭项目工地"])
     }
 
     @Test func aContractorWithTwoProjectsGoesToReview() throws {

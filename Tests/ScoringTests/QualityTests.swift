@@ -4,150 +4,109 @@ import Model
 import Scoring
 import Testing
 
-/// Precision and recall of the default rules on hand-labeled, realistic posts and
-/// petitions against Fixtures/quality-registry.csv: hard negatives of every noise
-/// kind, confusable projects, typos, traditional characters, full-width digits,
-/// Chinese numerals and reposts.
+/// Precision and recall of the default rules on hand-labeled posts and petitions
+/// against Fixtures/quality-registry.csv (52 projects of the fictional city 江陵市),
+/// measured by `QualityReport`, the code behind `wagewatch rules evaluate`.
 ///
-/// - labeled-items.ndjson (215 items) is the set the rules were tuned against;
-/// - labeled-holdout.ndjson (115 items) was written separately and never tuned
-///   against: its figures are the honest ones.
+/// - tuning-*.ndjson (1,530 items) are the sets the rules were tuned on: every error
+///   in them has been read. tuning-posts and tuning-petitions hold the trap classes of
+///   the channels (who is owed what, escalation, genres, other cities, informal names,
+///   unregistered sites);
+/// - blind-holdout.ndjson (420 items) was written by someone who never saw the rules
+///   or the tuning sets, from a description of the channels, the trap classes and the
+///   registry. Its errors have not been read: its figures are the honest ones.
 ///
-/// Linking is measured on the items labeled as signals. The floors are what the
-/// rules reach now; raise them as the rules improve.
+/// The floors are what the rules reach now, so that no change makes them worse unseen.
 @Suite struct QualityTests {
-    struct Label: Decodable {
-        var signal: Bool
-        var claim: String?
-        var project: String?
-        var ambiguous: Bool
-        var escalation: Bool
-    }
-
-    struct LabeledItem: Decodable {
-        var id: String
-        var kind: String
-        var channel: String?
-        var title: String
-        var content: String
-        var respondent: String?
-        var location: String?
-        var people: Int?
-        var label: Label
-
-        var item: Item {
-            Item(feedID: "labeled", sourceKey: id, kind: ItemKind(rawValue: kind)!, channel: channel,
-                 title: title, content: content, respondent: respondent, location: location, people: people)
-        }
-    }
-
-    struct Ratio: CustomStringConvertible {
-        var hits = 0
-        var total = 0
-        /// An empty class meets no floor: the set must hold examples of what it measures.
-        var value: Double { total == 0 ? 0 : Double(hits) / Double(total) }
-        var description: String { String(format: "%.3f (%d/%d)", value, hits, total) }
-    }
-
     struct Floors: Sendable, CustomStringConvertible {
         var file: String
-        var signalPrecision: Double
-        var signalRecall: Double
-        var claimAccuracy: Double
-        var projectPaymentRecall: Double
-        var escalationRecall: Double
-        var escalationPrecision: Double = 0.8
-        var linkPrecision: Double
-        var linkRecall: Double
+        var signalF1: Double
+        var paymentPrecision: Double
+        var paymentRecall: Double
+        var escalationF1: Double
+        var linkF1: Double
+        /// nil for sets labeled before sites were.
+        var sitePrecision: Double?
         var description: String { file }
     }
 
     static let sets = [
-        Floors(file: "labeled-items.ndjson", signalPrecision: 0.97, signalRecall: 0.97, claimAccuracy: 0.97,
-               projectPaymentRecall: 0.95, escalationRecall: 0.95, linkPrecision: 0.97, linkRecall: 0.93),
-        Floors(file: "labeled-holdout.ndjson", signalPrecision: 0.80, signalRecall: 0.70, claimAccuracy: 0.95,
-               projectPaymentRecall: 0.90, escalationRecall: 0.45, linkPrecision: 0.95, linkRecall: 0.90),
+        Floors(file: "tuning-first.ndjson", signalF1: 0.97, paymentPrecision: 0.95, paymentRecall: 0.95,
+               escalationF1: 0.70, linkF1: 0.97, sitePrecision: nil),
+        Floors(file: "tuning-second.ndjson", signalF1: 0.97, paymentPrecision: 0.95, paymentRecall: 0.95,
+               escalationF1: 0.70, linkF1: 0.90, sitePrecision: nil),
+        Floors(file: "tuning-posts.ndjson", signalF1: 0.86, paymentPrecision: 0.93, paymentRecall: 0.72,
+               escalationF1: 0.78, linkF1: 0.94, sitePrecision: 0.9),
+        Floors(file: "tuning-petitions.ndjson", signalF1: 0.96, paymentPrecision: 0.96, paymentRecall: 0.92,
+               escalationF1: 0.92, linkF1: 0.95, sitePrecision: 0.85),
+        Floors(file: "blind-holdout.ndjson", signalF1: 0.92, paymentPrecision: 0.95, paymentRecall: 0.84,
+               escalationF1: 0.87, linkF1: 0.95, sitePrecision: 0.6),
     ]
 
-    @Test(arguments: sets)
-    func signalsClaimsAndLinksMeetTheFloors(floors: Floors) throws {
+    static func engine() throws -> ScoringEngine {
         let registry = try RegistryImporter.read(try fixture("quality-registry.csv"), file: "quality-registry.csv")
         #expect(registry.rejections.isEmpty)
-        let engine = try DefaultRules.engine(projects: registry.records)
-        let decoder = JSONDecoder()
-        let items = try String(decoding: fixture(floors.file), as: UTF8.self)
-            .split(separator: "\n").map { try decoder.decode(LabeledItem.self, from: Data($0.utf8)) }
+        return try DefaultRules.engine(projects: registry.records)
+    }
+
+    @Test(arguments: sets)
+    func signalsClaimsEscalationAndLinksMeetTheFloors(floors: Floors) throws {
+        let engine = try Self.engine()
+        let items = try LabeledItem.read(try fixture(floors.file), file: floors.file)
         #expect(items.count >= 100)
         // Batch scoring (reused buffers, a pipeline) leaves nothing of one item in the next.
-        #expect(engine.evaluate(items.map(\.item)) == items.map { engine.evaluate($0.item) })
+        let batch = engine.evaluate(items.compactMap(\.item))
+        #expect(batch == items.compactMap(\.item).map { engine.evaluate($0) })
 
-        var signalPrecision = Ratio(), signalRecall = Ratio()
-        var claimAccuracy = Ratio(), projectPaymentRecall = Ratio(), escalationRecall = Ratio(), escalationPrecision = Ratio()
-        var linkPrecision = Ratio(), linkRecall = Ratio()
-        var misses: [String] = []
-        for labeled in items {
-            let verdict = engine.evaluate(labeled.item)
-            let assessment = verdict.assessment
-            let predicted = assessment.isSignal && !assessment.isResolved
-            let label = labeled.label
-            if predicted {
-                signalPrecision.total += 1
-                if label.signal { signalPrecision.hits += 1 } else { misses.append("\(labeled.id) false signal") }
-            }
-            if label.signal {
-                signalRecall.total += 1
-                if predicted { signalRecall.hits += 1 } else { misses.append("\(labeled.id) missed signal") }
-                if predicted {
-                    claimAccuracy.total += 1
-                    if assessment.claim.rawValue == label.claim { claimAccuracy.hits += 1 } else {
-                        misses.append("\(labeled.id) claim \(assessment.claim.rawValue), labeled \(label.claim ?? "-")")
-                    }
-                }
-                if label.claim == "project_payment" {
-                    projectPaymentRecall.total += 1
-                    if predicted && assessment.claim == .projectPayment { projectPaymentRecall.hits += 1 }
-                }
-                if predicted && assessment.isEscalation {
-                    escalationPrecision.total += 1
-                    if label.escalation { escalationPrecision.hits += 1 } else { misses.append("\(labeled.id) false escalation") }
-                }
-                if label.escalation {
-                    escalationRecall.total += 1
-                    if assessment.isEscalation { escalationRecall.hits += 1 } else { misses.append("\(labeled.id) missed escalation") }
-                }
-            }
-            guard label.signal else { continue }
-            let linked = verdict.link.flatMap { $0.band == .link ? $0.projectID : nil }
-            if let linked {
-                linkPrecision.total += 1
-                if linked == label.project { linkPrecision.hits += 1 } else {
-                    misses.append("\(labeled.id) linked \(linked), labeled \(label.project ?? (label.ambiguous ? "ambiguous" : "none"))")
-                }
-            }
-            if let expected = label.project {
-                linkRecall.total += 1
-                if linked == expected { linkRecall.hits += 1 } else if linked == nil {
-                    misses.append("\(labeled.id) not linked to \(expected) (\(verdict.link.map { "\($0.projectID) \($0.band.rawValue)" } ?? "no candidate"))")
-                }
-            }
-        }
-        print("""
-            quality on \(items.count) labeled items of \(floors.file):
-              wage signal   precision \(signalPrecision)  recall \(signalRecall)
-              claim kind    accuracy \(claimAccuracy)  project-payment recall \(projectPaymentRecall)
-              escalation    precision \(escalationPrecision)  recall \(escalationRecall)
-              linking       precision \(linkPrecision)  recall \(linkRecall)
-            """)
+        let report = QualityReport(engine: engine, items: items)
+        print(report.rendered(title: floors.file))
         if ProcessInfo.processInfo.environment["WAGEWATCH_QUALITY_DETAILS"] != nil {
-            print(misses.joined(separator: "\n"))
+            print(report.misses.joined(separator: "\n"))
         }
-        #expect(signalPrecision.value >= floors.signalPrecision, "signal precision \(signalPrecision)")
-        #expect(signalRecall.value >= floors.signalRecall, "signal recall \(signalRecall)")
-        #expect(claimAccuracy.value >= floors.claimAccuracy, "claim accuracy \(claimAccuracy)")
-        #expect(projectPaymentRecall.value >= floors.projectPaymentRecall, "project-payment recall \(projectPaymentRecall)")
-        #expect(escalationRecall.value >= floors.escalationRecall, "escalation recall \(escalationRecall)")
-        #expect(escalationPrecision.value >= floors.escalationPrecision, "escalation precision \(escalationPrecision)")
-        #expect(linkPrecision.value >= floors.linkPrecision, "link precision \(linkPrecision)")
-        #expect(linkRecall.value >= floors.linkRecall, "link recall \(linkRecall)")
+        let overall = report.overall
+        #expect(overall.signal.f1 >= floors.signalF1, "signal \(overall.signal)")
+        #expect(overall.projectPayment.precision.value >= floors.paymentPrecision, "payment \(overall.projectPayment)")
+        #expect(overall.projectPayment.recall.value >= floors.paymentRecall, "payment \(overall.projectPayment)")
+        #expect(overall.escalation.f1 >= floors.escalationF1, "escalation \(overall.escalation)")
+        #expect(overall.link.f1 >= floors.linkF1, "linking \(overall.link)")
+        if let sitePrecision = floors.sitePrecision {
+            #expect(report.sites.value >= sitePrecision, "sites \(report.sites)")
+        }
+    }
+
+    /// The corpus is what the issue asks of it: large, in every channel's register, mostly hard.
+    @Test func theLabeledCorpusCoversEveryChannelAndTrapClass() throws {
+        var all: [LabeledItem] = []
+        for floors in Self.sets { all += try LabeledItem.read(try fixture(floors.file), file: floors.file) }
+        #expect(all.count >= 1500)
+        let classed = all.filter { $0.label.classes != nil }
+        let hard = classed.filter { !($0.label.classes ?? []).allSatisfy { $0 == "plain" } }
+        #expect(Double(hard.count) >= 0.5 * Double(classed.count))
+        let channels = Set(all.compactMap(\.channel))
+        for channel in ["微博", "抖音", "贴吧", "论坛", "hotline", "visit", "letter", "online", "platform", "新闻", "公众号"] {
+            #expect(channels.contains(channel), "no items of \(channel)")
+        }
+        let classes = Set(classed.flatMap { $0.label.classes ?? [] })
+        for trap in ["claimant_role", "wage_as_consequence", "boss_blames_project_payment", "festival_only", "headcount_only",
+                     "compound_word", "collective_action", "extreme_act", "narrative_paraphrase", "resolved",
+                     "hypothetical_advice", "law_explainer", "statistics", "notice", "fiction", "other_city",
+                     "city_in_company_name", "news_dateline", "hometown_elsewhere", "local_despite_city_name",
+                     "informal_project_name", "homophone_township", "unregistered_site", "generic_site", "repeat_contact"] {
+            #expect(classes.contains(trap), "no items of class \(trap)")
+        }
+    }
+
+    /// A labeled set with a broken line is refused with the line's number, not half read.
+    @Test func aBrokenLabeledLineNamesItsLine() throws {
+        let text = """
+            {"id": "1", "kind": "post", "title": "", "content": "工资没发", "label": {"signal": true, "ambiguous": false, "escalation": false}}
+            {"id": "2", "kind": "post", "title": "", "content": "工资没发"}
+            """
+        #expect(throws: LabeledSetError.self) { try LabeledItem.read(Data(text.utf8), file: "x.ndjson") }
+        do {
+            _ = try LabeledItem.read(Data(text.utf8), file: "x.ndjson")
+        } catch let error as LabeledSetError {
+            #expect(error.line == 2 && error.file == "x.ndjson")
+        }
     }
 }

@@ -215,9 +215,47 @@ import Testing
     }
 
     @Test func sitesAreNamedUpToTheSiteWord() {
-        #expect(SiteMentionFinder.sites(in: "来电反映桥头镇的锦绣华庭项目工地拖欠工资") == ["锦绣华庭项目"])
-        #expect(SiteMentionFinder.sites(in: "我们在锦绣华庭项目干了半年水电") == ["锦绣华庭项目"])
-        #expect(SiteMentionFinder.sites(in: "工资没发") == [])
+        let finder = SiteMentionFinder.standard
+        #expect(finder.sites(in: "来电反映桥头镇的锦绣华庭项目工地拖欠工资") == ["锦绣华庭项目工地"])
+        #expect(finder.sites(in: "我们在锦绣华庭项目干了半年水电") == ["锦绣华庭项目"])
+        #expect(finder.sites(in: "工资没发") == [])
+        // 工程款 and 项目经理 are no sites.
+        #expect(finder.sites(in: "拖欠工程款三十万，项目经理不接电话") == [])
+    }
+
+    @Test func siteNamesAreCleanAndGenericOnesAreDropped() {
+        let finder = SiteMentionFinder(
+            siteWords: SiteMentionFinder.standard.siteWordTexts, leadIns: SiteMentionFinder.standard.leadInTexts,
+            generic: SiteMentionFinder.standard.genericTexts, places: ["桥西街道", "桥西", "石坪镇", "石平镇"],
+            homeNames: ["江陵", "江陵市"])
+        // Lead-ins, dates and counters go; a township in front is kept apart.
+        #expect(finder.sites(in: "来电人反映宏达食品厂扩建工地拖欠工资") == ["宏达食品厂扩建工地"])
+        #expect(finder.sites(in: "网传19日一处金源大厦工地") == ["金源大厦工地"])
+        #expect(finder.sites(in: "桥西街道金源大厦拖欠工资") == ["桥西街道 金源大厦"])
+        #expect(finder.sites(in: "石平镇云栖山庄欠工钱") == ["石平镇 云栖山庄"])
+        // Nothing but places, site words and generic words: no site a clerk could find.
+        for generic in ["学校工地欠薪", "一工地拖欠工钱", "私人建房工地", "江陵某工地", "城区某商品房项目", "石坪镇一学校工地"] {
+            #expect(finder.sites(in: generic) == [], "\(generic)")
+        }
+        // Another city's site is no gap in this registry; the home city's is.
+        #expect(finder.sites(in: "云州市金源大厦拖欠工资") == [])
+        #expect(finder.sites(in: "江陵市金源大厦拖欠工资") == ["江陵市金源大厦"])
+    }
+
+    @Test func spellingsOfOneSiteMergeWithTheirTownshipAndDays() {
+        let first = Day(year: 2024, month: 12, day: 3)!, last = Day(year: 2024, month: 12, day: 20)!
+        let merged = RegisterReport.UnregisteredEntry.merging([
+            ("a", first, "金源大厦工地"), ("b", last, "桥西街道 金源大厦"), ("c", first, "金源大夏项目"),
+            ("d", first, "金源商务大厦"), ("e", last, "宏达厂房"),
+        ])
+        #expect(merged.count == 2)
+        let site = merged[0]
+        #expect(site.items == ["a", "b", "c", "d"])
+        #expect(site.township == "桥西街道")
+        #expect(site.mention.hasPrefix("桥西街道金源"))
+        #expect(site.firstSeen == first && site.lastSeen == last)
+        #expect(site.variants.count == 4)
+        #expect(merged[1].mention == "宏达厂房" && merged[1].township == nil)
     }
 }
 
