@@ -111,7 +111,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -123,6 +123,9 @@ public struct Rulebook: Sendable {
         public var mentionsRegistry: Bool?
         /// Whether the text names a registry project or one of its companies (a township alone does not count).
         public var namesProject: Bool?
+        /// Whether the text names another city: a term of the other_cities lexicon, or any
+        /// 某某市 or 某某县 that is not in the home_region lexicon (临江市, 安平县).
+        public var namesOtherCity: Bool?
     }
 
     /// Texts a rule must and must not fire on; `wagewatch rules test` runs them all.
@@ -434,7 +437,7 @@ private struct RulebookBuilder {
 
     func readFieldConditions(_ node: Node, _ reader: RulesFileReader, rule: String) throws(ScoringError) -> Rulebook.FieldConditions {
         var conditions = Rulebook.FieldConditions()
-        for (key, value, _) in try reader.mapping(node, "rule \(rule): where", allowed: ["people", "recorded_people", "amount", "channel", "kind", "mentions_registry", "names_project"]) {
+        for (key, value, _) in try reader.mapping(node, "rule \(rule): where", allowed: ["people", "recorded_people", "amount", "channel", "kind", "mentions_registry", "names_project", "names_other_city"]) {
             switch key {
             case "people", "recorded_people", "amount":
                 let text = try reader.string(value, key).trimmingCharacters(in: .whitespaces)
@@ -452,11 +455,15 @@ private struct RulebookBuilder {
                 }
             case "channel":
                 conditions.channels = try reader.strings(value, "channel")
-            case "mentions_registry", "names_project":
+            case "mentions_registry", "names_project", "names_other_city":
                 guard let flag = Bool(try reader.string(value, key)) else {
                     throw reader.failure(value, "rule \(rule): \(key) must be true or false")
                 }
-                if key == "names_project" { conditions.namesProject = flag } else { conditions.mentionsRegistry = flag }
+                switch key {
+                case "names_project": conditions.namesProject = flag
+                case "names_other_city": conditions.namesOtherCity = flag
+                default: conditions.mentionsRegistry = flag
+                }
             case "kind":
                 let text = try reader.string(value, "kind")
                 guard let kind = ItemKind(rawValue: text) else { throw reader.failure(value, "rule \(rule): kind must be petition or post") }

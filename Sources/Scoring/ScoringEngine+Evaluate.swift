@@ -13,6 +13,9 @@ extension ScoringEngine {
         var cueEnds: [(end: Int, window: Int)] = []
         /// Exceptions found in the text (lexicon slot, role, span): terms they cover do not count.
         var guardSpans: [(slot: Int32, role: Guard.Role, start: Int32, end: Int32)] = []
+        /// Where names of other places end (郑州, 临江市), and where the home region is named.
+        var otherPlaceEnds: [Int32] = []
+        var homeSpans: [Int32] = []
         var termPatterns: [Int32] = []
         var mentions: [Mention] = []
         var firedIndexes: [Int] = []
@@ -47,6 +50,7 @@ extension ScoringEngine {
     struct Mention {
         var pattern: Int32
         var field: Int32
+        var start: Int32 = 0
     }
 
     /// The verdict on `item`: rules fired, score, claim kind, link, story, sites.
@@ -185,6 +189,8 @@ extension ScoringEngine {
         let text = buffers.text
         let found = buffers.found
         buffers.guardSpans.removeAll(keepingCapacity: true)
+        buffers.otherPlaceEnds.removeAll(keepingCapacity: true)
+        buffers.homeSpans.removeAll(keepingCapacity: true)
         patternInfo.withUnsafeBufferPointer { infos in
             // Exceptions first: a compound or a cue after a term ends after it.
             if !guards.isEmpty {
@@ -215,6 +221,8 @@ extension ScoringEngine {
                             if slotGuarded[slot] && !buffers.guardSpans.isEmpty
                                 && isExcepted(slot: slot, start: start, end: end, spans: buffers.guardSpans) { continue }
                             buffers.presence[at * slotWords + slot >> 6] |= 1 << UInt64(slot & 63)
+                            if slot == otherCitySlot { buffers.otherPlaceEnds.append(Int32(end)) }
+                            if slot == homeSlot { buffers.homeSpans.append(Int32(start)) }
                             if slotTracked[slot] {
                                 buffers.tracked.append(Tracked(slot: Int32(slot), field: Int8(at), start: Int32(start), end: Int32(end)))
                             }
@@ -232,7 +240,7 @@ extension ScoringEngine {
                                 owner += 64 / MemoryLayout<Owner>.stride
                             }
                         }
-                        buffers.mentions.append(Mention(pattern: Int32(pattern), field: Int32(at)))
+                        buffers.mentions.append(Mention(pattern: Int32(pattern), field: Int32(at), start: Int32(start)))
                     }
                     if explaining {
                         buffers.occurrences.append(occurrence(pattern, start: start, end: end, field: at, negated: negated, in: text))
@@ -240,6 +248,53 @@ extension ScoringEngine {
                 }
             }
         }
+    }
+
+    /// Drops registry mentions that belong to another place: 临江市第一中学体育馆 is
+    /// 临江's school, not the registry's. A mention counts as another place's when it
+    /// starts within `otherPlaceReach` characters after that place's name, in the same
+    /// clause, with no name of the home region between.
+    func dropMentionsOfOtherPlaces(in buffers: inout Buffers) {
+        guard !buffers.mentions.isEmpty else { return }
+        appendGenericOtherPlaces(buffers.text.scalars, to: &buffers.otherPlaceEnds)
+        guard !buffers.otherPlaceEnds.isEmpty else { return }
+        let scalars = buffers.text.scalars
+        let ends = buffers.otherPlaceEnds, home = buffers.homeSpans
+        buffers.mentions.removeAll { mention in
+            let start = Int(mention.start)
+            return ends.contains { end in
+                let end = Int(end)
+                guard end <= start && start - end <= Self.otherPlaceReach else { return false }
+                if home.contains(where: { Int($0) >= end && Int($0) < start }) { return false }
+                return !scalars[end..<start].contains(where: Self.clauseBreaks.contains)
+            }
+        }
+    }
+
+    static let otherPlaceReach = 8
+    private static let clauseBreaks = ScalarBitmap(",.;!?，。；！？、 \n")
+    private static let cityMarks = ScalarBitmap("市县")
+    /// Characters that make 市 or 县 part of a word, not a place's name: 全市, 城市, 超市, 本县.
+    private static let notPlaceBefore = ScalarBitmap("全本我该城超门夜股菜上开闹集都此各邻外省郡州")
+    private static let notPlaceAfter = ScalarBitmap("场")
+
+    /// Ends of 某某市, 某某县 that are not the home region's (临江市, 安平县): places the
+    /// other-cities list cannot hold every name of.
+    func appendGenericOtherPlaces(_ scalars: [UInt32], to ends: inout [Int32]) {
+        var index = scalars.withUnsafeBufferPointer { Self.cityMarks.firstMember(in: $0, from: 2) }
+        while index < scalars.count {
+            let first = scalars[index - 2], second = scalars[index - 1]
+            if Self.isHan(first) && Self.isHan(second) && !Self.notPlaceBefore.contains(second)
+                && !(index + 1 < scalars.count && Self.notPlaceAfter.contains(scalars[index + 1]))
+                && !homeNames.contains(where: { $0.count >= 2 && $0[$0.count - 2] == first && $0[$0.count - 1] == second }) {
+                ends.append(Int32(index + 1))
+            }
+            index = scalars.withUnsafeBufferPointer { Self.cityMarks.firstMember(in: $0, from: index + 1) }
+        }
+    }
+
+    private static func isHan(_ value: UInt32) -> Bool {
+        (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value)
     }
 
     private static let numerals = ScalarBitmap("一二三四五六七八九十0123456789")
@@ -284,6 +339,7 @@ extension ScoringEngine {
     private func chooseLink(in buffers: inout Buffers) {
         buffers.choice = nil
         buffers.choiceClues.removeAll(keepingCapacity: true)
+        dropMentionsOfOtherPlaces(in: &buffers)
         let total = entryCount(buffers.mentions)
         guard total > 0 else { return }
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: total) { keys in
@@ -370,6 +426,7 @@ extension ScoringEngine {
         let mentionsRegistry = buffers.mentions.contains {
             isNamed($0) || patternInfo[Int($0.pattern)].township >= 0
         }
+        var otherPlacesRead = false, namesOtherCity = false
         var firedIndexes: [Int] = []
         swap(&firedIndexes, &buffers.firedIndexes)
         defer { swap(&firedIndexes, &buffers.firedIndexes) }
@@ -399,6 +456,15 @@ extension ScoringEngine {
             if let comparison = conditions.amount, !(amount.map(comparison.holds(for:)) ?? false) { return }
             if let wanted = conditions.mentionsRegistry, wanted != mentionsRegistry { return }
             if let wanted = conditions.namesProject, wanted != buffers.mentions.contains(where: isNamed) { return }
+            if let wanted = conditions.namesOtherCity {
+                if !otherPlacesRead {
+                    otherPlacesRead = true
+                    var ends = buffers.otherPlaceEnds
+                    if ends.isEmpty { appendGenericOtherPlaces(text.scalars, to: &ends) }
+                    namesOtherCity = !ends.isEmpty
+                }
+                if wanted != namesOtherCity { return }
+            }
             guard compiled.all.allSatisfy({ holds($0, mask) }),
                   !compiled.none.contains(where: { holds($0, mask) }),
                   compiled.any.isEmpty || compiled.any.contains(where: { holds($0, mask) })
@@ -407,14 +473,19 @@ extension ScoringEngine {
         }
         // First the rules that decide whether this is a signal at all; escalation and
         // score rules only qualify signals, so most items never need them.
-        for index in decidingRules { evaluate(index) }
+        // Signal rules first: noise, resolution and claim kind only qualify a signal, so an
+        // item no signal rule fires on needs nothing more (unless a clerk asks why).
+        for index in signalRules { evaluate(index) }
+        if !firedIndexes.isEmpty || explaining {
+            for index in decidingRules { evaluate(index) }
+        }
         let isSignal = firedIndexes.contains { compiledRules[$0].effect == .signal }
             && !firedIndexes.contains { compiledRules[$0].effect == .noise }
         if isSignal || explaining {
             for index in qualifyingRules { evaluate(index) }
-            firedIndexes.sort()
             readNumbers()
         }
+        firedIndexes.sort()
 
         var assessment = ItemAssessment(
             itemID: item.pointee.id, score: 0, isSignal: false, claim: .wage, isEscalation: false, isResolved: false,

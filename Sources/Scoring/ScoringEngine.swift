@@ -68,13 +68,20 @@ public struct ScoringEngine: Sendable {
     /// Per slot, whether its lexicon has exceptions (`except_in` ...), and how far a cue reaches.
     let slotGuarded: [Bool]
     let slotExceptWindow: [Int32]
+    /// The slots of the other_cities and home_region lexicons (-1 without them), and the
+    /// home region's names folded: a mention right after another place is that place's.
+    let otherCitySlot: Int
+    let homeSlot: Int
+    let homeNames: [[UInt32]]
     /// The exceptions a pattern stands for, for the few patterns flagged `isGuard`.
     let guards: [Int32: [Guard]]
     let slotTracked: [Bool]
     let slotWords: Int
 
     let compiledRules: [CompiledRule]
-    /// Indexes of the rules that decide whether an item is a signal, and of those that only qualify one.
+    /// Indexes of the rules that make an item a signal, of those that decide what a signal
+    /// is (noise, resolved, claim kind), and of those that only qualify one.
+    let signalRules: [Int]
     let decidingRules: [Int]
     let qualifyingRules: [Int]
     /// Per rule, bits of the slots of which one at least must occur for the rule to
@@ -288,11 +295,15 @@ public struct ScoringEngine: Sendable {
         self.slotNegatable = slotNegatable
         self.slotExceptWindow = slotNames.map { Int32(rulebook.lexicons[$0]?.exceptions.window ?? 0) }
         self.slotGuarded = slotNames.map { !(rulebook.lexicons[$0]?.exceptions.isEmpty ?? true) }
+        self.otherCitySlot = slotIndex["other_cities"] ?? -1
+        self.homeSlot = slotIndex["home_region"] ?? -1
+        self.homeNames = (rulebook.lexicons["home_region"]?.terms ?? []).map(normalizer.normalizedScalars)
         self.guards = table.guards
         self.slotTracked = slotNames.indices.map { tracked.contains($0) }
         self.slotWords = (slotNames.count + 63) / 64
         self.compiledRules = compiled
-        self.decidingRules = compiled.indices.filter { !compiled[$0].qualifiesSignal }
+        self.signalRules = compiled.indices.filter { compiled[$0].effect == .signal }
+        self.decidingRules = compiled.indices.filter { !compiled[$0].qualifiesSignal && compiled[$0].effect != .signal }
         self.qualifyingRules = compiled.indices.filter { compiled[$0].qualifiesSignal }
         let slotWords = self.slotWords
         self.ruleGates = compiled.map { rule in
