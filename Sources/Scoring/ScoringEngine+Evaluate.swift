@@ -271,6 +271,14 @@ extension ScoringEngine {
         }
     }
 
+    /// The sites the title and the content name, each field on its own (a name never
+    /// runs from the end of the title into the content).
+    private func siteNames(in text: NormalizedText, _ bounds: FieldBounds) -> [String] {
+        var names = siteFinder.sites(inFolded: text.scalars[bounds.range(0)])
+        for name in siteFinder.sites(inFolded: text.scalars[bounds.range(1)]) where !names.contains(name) { names.append(name) }
+        return names
+    }
+
     static let otherPlaceReach = 8
     private static let clauseBreaks = ScalarBitmap(",.;!?，。；！？、 \n")
     private static let cityMarks = ScalarBitmap("市县")
@@ -534,7 +542,7 @@ extension ScoringEngine {
         let storyKey = assessment.isSignal || explaining
             ? StoryFingerprint.hex(StoryFingerprint.fingerprint(text.scalars[content])) : ""
         let sites = assessment.isSignal && link == nil
-            ? siteFinder.sites(inFolded: text.scalars[0..<bounds.ends.1]) : []
+            ? siteNames(in: text, bounds) : []
         let verdict = ItemVerdict(assessment: assessment, link: link, storyKey: storyKey, sites: sites)
 
         guard explaining else { return (verdict, nil) }

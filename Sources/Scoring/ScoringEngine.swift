@@ -283,7 +283,9 @@ public struct ScoringEngine: Sendable {
         self.townshipNames = townshipNames
         let standard = SiteMentionFinder.standard
         self.siteFinder = SiteMentionFinder(
-            siteWords: standard.siteWordTexts, leadIns: standard.leadInTexts, generic: standard.genericTexts,
+            siteWords: standard.siteWordTexts, leadIns: standard.leadInTexts,
+            // A project type (学校, 敬老院) names no particular site either.
+            generic: standard.genericTexts + rulebook.linking.types.values.joined().map(normalizer.normalize),
             places: placeNames.map(normalizer.normalize), homeNames: (rulebook.lexicons["home_region"]?.terms ?? []).map(normalizer.normalize))
         var projectsOfTownship = [[Int32]](repeating: [], count: townships.count)
         for (project, township) in townshipOfProject.enumerated() where township >= 0 {

@@ -26,7 +26,7 @@ public struct SiteMentionFinder: Sendable {
     /// Characters that end a name when walking back from the site word.
     static let breaks = ScalarBitmap("在的了是我们到去给对向和与说个于从把被这那里干做找讨要欠拖帮跟替着没都也还又就才为其")
     /// Characters after a site word that make it another word: 工程款, 工程师, 项目经理.
-    static let notSiteAfter = ScalarBitmap("款师量队车经费")
+    static let notSiteAfter = ScalarBitmap("款师量队车经费里家长商区子方")
     static let longest = 14
 
     /// The words the finder was made with, for deriving another finder.
@@ -50,7 +50,7 @@ public struct SiteMentionFinder: Sendable {
     /// The site words, lead-ins and generic words of the default rules, without places:
     /// for tests and tools that have no registry.
     public static let standard = SiteMentionFinder(
-        siteWords: ["工地", "项目", "工程", "小区", "花园", "大厦", "厂房", "车间", "仓库", "民宿", "山庄", "酒店", "加油站",
+        siteWords: ["工地", "项目", "工程", "小区", "花园", "大厦", "厂房", "厂", "车间", "仓库", "民宿", "山庄", "酒店", "加油站",
                     "冷库", "养殖场", "物流园", "商场", "楼盘", "别墅", "办公楼", "安置房"],
         leadIns: ["反映", "称", "系", "网传", "网友", "爆料", "曝光", "线索", "举报", "投诉", "处理", "关于", "有没有人管", "管管"],
         generic: ["学校", "私人", "建房", "自建房", "商品房", "城区", "具体", "各大", "某", "装修", "农民工", "扩建", "新建",
@@ -58,7 +58,7 @@ public struct SiteMentionFinder: Sendable {
                   "搬迁点", "安置点", "还建房", "回迁房", "民生工程", "配套", "迁建", "附近", "周边", "旁边", "对面", "分包",
                   "单位", "分项", "保温", "管道", "外墙", "水电", "水利", "消防", "防水", "装饰", "钢结构", "土方", "劳务", "主体",
                   "老板", "家", "盖", "大多数", "其实", "所有", "很多", "有些", "一些", "各个", "多个", "好几个", "商业",
-                  "综合体", "一"],
+                  "综合体", "一", "工厂"],
         places: [], homeNames: [])
 
     /// Distinct site names in `text`, in order of first appearance.
