@@ -28,6 +28,8 @@ public struct SiteMentionFinder: Sendable {
     /// Characters after a site word that make it another word: 工程款, 工程师, 项目经理.
     static let notSiteAfter = ScalarBitmap("款师量队车经费里家长商区子方")
     static let longest = 14
+    /// Characters that may stand between two site words of one name (食品厂 扩建 工地).
+    static let joinGap = 3
 
     /// The words the finder was made with, for deriving another finder.
     let siteWordTexts: [String], leadInTexts: [String], genericTexts: [String]
@@ -87,8 +89,20 @@ public struct SiteMentionFinder: Sendable {
                 index = next(from: end)
                 continue
             }
-            // 项目工地, 厂房项目: one site, named once.
-            while let next = siteWords.first(where: { Self.matches($0, text, end) }) { end += next.count }
+            // 项目工地, 食品厂扩建工地: one site, named once, by its longest form.
+            var extended = true
+            while extended {
+                extended = false
+                for gap in 0...Self.joinGap where end + gap < text.endIndex {
+                    if gap > 0 && (!Self.isHan(text[end + gap - 1]) || Self.breaks.contains(text[end + gap - 1])) { break }
+                    if let next = siteWords.first(where: { Self.matches($0, text, end + gap) }),
+                       end + gap + next.count >= text.endIndex || !Self.notSiteAfter.contains(text[end + gap + next.count]) {
+                        end += gap + next.count
+                        extended = true
+                        break
+                    }
+                }
+            }
             var start = index
             while start > 0, index - start < Self.longest, Self.isHan(text[start - 1]), !Self.breaks.contains(text[start - 1]) {
                 start -= 1
