@@ -35,11 +35,14 @@ public struct ItemSignal: Sendable, Hashable {
     public var band: LinkBand?
     public var amount: Double?
     public var closedAt: Date?
+    /// For a petition, a hash of who petitioned (name and phone folded), never the name
+    /// itself: the same petitioner on the same project again is a repeat contact.
+    public var petitionerKey: UInt64?
 
     public init(itemID: String, kind: ItemKind, at: Date, score: Double, level: SignalLevel, isSignal: Bool,
                 claim: ClaimKind, isEscalation: Bool, isResolved: Bool, firedRules: [String], people: Int?,
                 amount: Double?, storyKey: String, projectID: String?, band: LinkBand?, confidence: Double,
-                sites: [String], channel: String?, status: String?, closedAt: Date?) {
+                sites: [String], channel: String?, status: String?, closedAt: Date?, petitionerKey: UInt64? = nil) {
         self.itemID = itemID
         self.kind = kind
         self.at = at
@@ -60,6 +63,7 @@ public struct ItemSignal: Sendable, Hashable {
         self.channel = channel
         self.status = status
         self.closedAt = closedAt
+        self.petitionerKey = petitionerKey
     }
 
     /// A signal from a verdict: its assessment and link, less what the register does not judge.

@@ -26,10 +26,16 @@ public struct RegisterRules: Hashable, Sendable {
     public var surgeMinStories = 3
 
     // stale_followup
-    /// Working days a petition may stay open after it was received, per channel
-    /// (visit, letter, online, hotline, platform); `defaultPetitionDeadline` for the rest.
-    public var petitionDeadlines: [String: Int] = ["hotline": 15, "platform": 15]
-    public var defaultPetitionDeadline = 60
+    /// How long a petition may stay open after it was received, per channel (visit,
+    /// letter, online, hotline, platform); `defaultPetitionDeadline` for the rest. The
+    /// 信访工作条例 (2022) gives 60 calendar days; 12345 sets its own, in working days.
+    public var petitionDeadlines: [String: Deadline] = ["hotline": Deadline(days: 15, unit: .working),
+                                                        "platform": Deadline(days: 15, unit: .working)]
+    public var defaultPetitionDeadline = Deadline(days: 60, unit: .calendar)
+    /// Scoring rules whose firing marks a repeat contact on the same matter (此前已反映，
+    /// 至今没有结果). Their ids start with `followup.`: the store reads fired rules of
+    /// signals only for escalations and these.
+    public var repeatRules: Set<String> = ["followup.repeat"]
     /// An arrears row still open, unpaid amount unchanged, across this many
     /// consecutive monthly reports.
     public var ledgerStaleMonths = 2
@@ -78,8 +84,26 @@ public struct RegisterRules: Hashable, Sendable {
         project.funding.map(sensitiveFunding.contains) == true || project.tags.contains(where: sensitiveTags.contains)
     }
 
-    /// The deadline of a petition received on `channel`, in working days.
-    public func petitionDeadline(channel: String?) -> Int {
+    /// The deadline of a petition received on `channel`.
+    public func petitionDeadline(channel: String?) -> Deadline {
         channel.flatMap { petitionDeadlines[$0] } ?? defaultPetitionDeadline
+    }
+
+    /// A time limit: a number of calendar days or of working days (weekends and public
+    /// holidays not counted, 调休 days counted; see `RegisterCalendar`).
+    public struct Deadline: Hashable, Sendable, CustomStringConvertible {
+        public enum Unit: String, Hashable, Sendable, CaseIterable {
+            case calendar, working
+        }
+
+        public var days: Int
+        public var unit: Unit
+
+        public init(days: Int, unit: Unit) {
+            self.days = days
+            self.unit = unit
+        }
+
+        public var description: String { "\(days) \(unit == .calendar ? "日" : "个工作日")" }
     }
 }

@@ -239,7 +239,7 @@ struct RegisterTexts: Sendable {
         escalating = ["surge_days": Double(rules.surgeDays),
                       "baseline_days": Double(rules.baselineDays), "surge_factor": rules.surgeFactor,
                       "surge_min_stories": Double(rules.surgeMinStories)]
-        stale = ["default_petition_deadline": Double(rules.defaultPetitionDeadline),
+        stale = ["default_petition_deadline": Double(rules.defaultPetitionDeadline.days),
                  "ledger_stale_months": Double(rules.ledgerStaleMonths)]
         recurrence = ["grace_days": Double(rules.recurrenceGraceDays)]
         nonWage = ["min_signals": Double(rules.nonWageMinSignals), "min_share": rules.nonWageMinShare]
@@ -529,8 +529,12 @@ struct ProjectContext {
             guard petition.pointee.kind == .petition else { return false }
             let closed = petition.pointee.closedAt.map { $0 < asOfEnd } ?? (petition.pointee.status == "closed")
             guard !closed else { return false }
-            let deadline = calendar.adding(workingDays: rules.petitionDeadline(channel: petition.pointee.channel),
-                                           to: Day(containing: petition.pointee.at))
+            let limit = rules.petitionDeadline(channel: petition.pointee.channel)
+            let received = Day(containing: petition.pointee.at)
+            let deadline = switch limit.unit {
+            case .calendar: received.adding(days: limit.days)
+            case .working: calendar.adding(workingDays: limit.days, to: received)
+            }
             return deadline < asOf
         }
         olderPetitions.withUnsafeBufferPointer { older in
@@ -540,6 +544,28 @@ struct ProjectContext {
             items.append(signals[position].pointee.itemID)
         }
         if !items.isEmpty { reasons.append("\(items.count) 件信访超过办理时限未办结") }
+
+        // Repeat contacts on the same matter in the window: the text says so (此前已反映，
+        // 至今没有结果), or the same petitioner comes back about this project.
+        var seenPetitioners: Set<UInt64> = []
+        olderPetitions.withUnsafeBufferPointer { older in
+            for petition in older { if let key = petition.petitionerKey { seenPetitioners.insert(key) } }
+        }
+        var repeats: [String] = []
+        for position in 0..<signals.count {
+            let signal = signals[position]
+            let inWindow = signal.pointee.at >= windowStart.start
+            if inWindow && !signal.pointee.isResolved
+                && (signal.pointee.firedRules.contains(where: rules.repeatRules.contains)
+                    || signal.pointee.petitionerKey.map(seenPetitioners.contains) == true) {
+                repeats.append(signal.pointee.itemID)
+            }
+            if signal.pointee.kind == .petition, let key = signal.pointee.petitionerKey { seenPetitioners.insert(key) }
+        }
+        if !repeats.isEmpty {
+            reasons.append("\(repeats.count) 件为重复反映")
+            items += repeats
+        }
 
         // The latest months with rows, newest first (the rows are oldest month first), as
         // long as they follow each other: their rows by position, not copied.
@@ -568,7 +594,7 @@ struct ProjectContext {
         return [FlagEvidence(
             flag: .staleFollowup, reason: reasons.joined(separator: "；"),
             thresholds: texts.stale,
-            items: items.sorted(), reports: reports.sorted())]
+            items: Array(Set(items)).sorted(), reports: reports.sorted())]
     }
 
     /// recurrence: wage claims after a row said the arrears were cleared (清零).

@@ -31,16 +31,21 @@ struct RegisterRulesReader {
                 }
             case "stale_followup":
                 for (key, value, _) in try reader.mapping(value, "register.stale_followup", allowed: [
-                    "petition_deadlines", "default_petition_deadline", "ledger_stale_months"]) {
+                    "petition_deadlines", "default_petition_deadline", "ledger_stale_months", "repeat_rules"]) {
                     let what = "register.stale_followup.\(key)"
                     switch key {
                     case "petition_deadlines":
                         rules.petitionDeadlines = [:]
                         let channels = ["visit", "letter", "online", "hotline", "platform"]
                         for (channel, days, _) in try reader.mapping(value, what, allowed: channels) {
-                            rules.petitionDeadlines[channel] = try count(days, "\(what).\(channel)", in: 1...365)
+                            rules.petitionDeadlines[channel] = try deadline(days, "\(what).\(channel)")
                         }
-                    case "default_petition_deadline": rules.defaultPetitionDeadline = try count(value, what, in: 1...365)
+                    case "default_petition_deadline": rules.defaultPetitionDeadline = try deadline(value, what)
+                    case "repeat_rules":
+                        rules.repeatRules = Set(try reader.strings(value, what))
+                        for id in rules.repeatRules where !id.hasPrefix("followup.") {
+                            throw reader.failure(value, "\(what): \(id) must start with followup. (the store reads the fired rules of such rules)")
+                        }
                     default: rules.ledgerStaleMonths = try count(value, what, in: 2...24)
                     }
                 }
@@ -125,6 +130,30 @@ struct RegisterRulesReader {
             codes.insert(code)
         }
         return codes
+    }
+
+    /// A deadline: `{days: 60, unit: calendar}` or `{days: 15, unit: working}`.
+    private func deadline(_ node: Node, _ what: String) throws(ScoringError) -> RegisterRules.Deadline {
+        guard node.mapping != nil else {
+            throw reader.failure(node, "\(what) must say its unit, as {days: 60, unit: calendar} or {days: 15, unit: working}")
+        }
+        var days: Int?
+        var unit: RegisterRules.Deadline.Unit?
+        for (key, value, _) in try reader.mapping(node, what, allowed: ["days", "unit"]) {
+            if key == "days" {
+                days = try count(value, "\(what).days", in: 1...365)
+            } else {
+                let text = try reader.string(value, "\(what).unit")
+                guard let parsed = RegisterRules.Deadline.Unit(rawValue: text) else {
+                    throw reader.failure(value, "\(what).unit must be calendar (自然日) or working (工作日), not \(text)")
+                }
+                unit = parsed
+            }
+        }
+        guard let days, let unit else {
+            throw reader.failure(node, "\(what) needs days: and unit:")
+        }
+        return RegisterRules.Deadline(days: days, unit: unit)
     }
 
     private func count(_ node: Node, _ what: String, in range: ClosedRange<Int>) throws(ScoringError) -> Int {

@@ -228,6 +228,11 @@ public struct Rulebook: Sendable {
                                ? "register.escalating names rule \(id), whose effect is not escalation"
                                : "register.escalating names rule \(id), which no rules file defines")
         }
+        for id in (builder.register?.repeatRules ?? []).sorted() where !known.contains(id) {
+            let place = builder.registerPlace
+            throw .invalid(file: place?.file ?? "rules", line: place?.node.mark?.line, column: place?.node.mark?.column,
+                           reason: "register.stale_followup.repeat_rules names rule \(id), which no rules file defines")
+        }
         return rulebook
     }
 }

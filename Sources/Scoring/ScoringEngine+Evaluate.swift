@@ -489,7 +489,9 @@ extension ScoringEngine {
         }
         let isSignal = firedIndexes.contains { compiledRules[$0].effect == .signal }
             && !firedIndexes.contains { compiledRules[$0].effect == .noise }
-        if isSignal || explaining {
+        // On a signal a noise rule cancelled, the qualifying rules still run: the stored
+        // verdict lists every rule that fired, so a clerk sees what the noise rule overrode.
+        if !firedIndexes.isEmpty || explaining {
             for index in qualifyingRules { evaluate(index) }
             readNumbers()
         }

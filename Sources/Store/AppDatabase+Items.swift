@@ -369,8 +369,10 @@ extension AppDatabase {
     /// The columns `signal(_:)` reads after id, kind, channel and petition state.
     private static let verdictColumns = """
         a.at, a.score, a.level, a.claim, a.is_escalation, a.is_resolved,
-        CASE WHEN a.is_escalation THEN a.fired_rules END, a.people, a.amount, a.story_key,
-        a.project_id, a.link_band, a.link_confidence, a.sites
+        CASE WHEN a.is_escalation OR instr(a.fired_rules, '"followup.') > 0 THEN a.fired_rules END, a.people,
+        a.amount, a.story_key, a.project_id, a.link_band, a.link_confidence, a.sites,
+        CASE WHEN a.kind = 'petition' THEN (SELECT ifnull(i.petitioner, '') || '|' || ifnull(i.phone, '')
+                                            FROM item AS i WHERE i.id = a.item_id) END
         """
 
     /// A row of `SELECT item_id, kind, channel, status, closed_at, \(verdictColumns)`.
@@ -388,7 +390,18 @@ extension AppDatabase {
             amount: column.double(13), storyKey: try column.requiredString(14, name: "story_key"),
             projectID: band == nil ? nil : column.string(15), band: band, confidence: column.double(17) ?? 0,
             sites: try column.stringList(18, name: "sites") ?? [],
-            channel: column.string(2), status: column.string(3), closedAt: column.date(4))
+            channel: column.string(2), status: column.string(3), closedAt: column.date(4),
+            petitionerKey: column.string(19).flatMap(Self.petitionerKey))
+    }
+
+    /// Who petitioned, as a hash: the phone's digits when it has seven or more, else the
+    /// name without spaces. Only equality is ever asked of it; the name is not kept.
+    static func petitionerKey(_ petitionerAndPhone: String) -> UInt64? {
+        let parts = petitionerAndPhone.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+        let digits = String((parts.count > 1 ? parts[1] : "").filter(\.isASCII).filter(\.isNumber))
+        if digits.count >= 7 { return StableHash.value(of: "phone:" + digits) }
+        let name = String(parts[0].filter { !$0.isWhitespace })
+        return name.isEmpty ? nil : StableHash.value(of: "name:" + name)
     }
 }
 

@@ -95,7 +95,7 @@ import Testing
     @Test func aPetitionOlderThanTheWindowStillOpenIsStale() throws {
         let reported = [arrears("R-1", period: "2024-12", filed: day(12, 20))]
         // Received 08-01, long before the 35 days the register reads signals for; its 60
-        // working days ended in October.
+        // calendar days ended on 09-30.
         let old = signal("old", on: day(8, 1), kind: .petition, channel: "visit", status: "handling")
         let report = RiskRegister(projects: [project], reports: reported, signals: [], olderOpenPetitions: [old])
             .evaluate(asOf: asOf, windowDays: 30)
@@ -106,10 +106,42 @@ import Testing
         #expect(entry.signals == .init())
     }
 
+    @Test func aPetitionDeadlineCountsCalendarOrWorkingDaysAsItSays() throws {
+        let reported = [arrears("R-1", period: "2024-12", filed: day(12, 20))]
+        // 信访工作条例: 60 calendar days. Received 11-01, due 12-31: not late on 12-31.
+        let onTime = signal("a", on: day(11, 1), kind: .petition, channel: "visit", status: "handling")
+        #expect(try flags([onTime], rows: reported).flags.isEmpty)
+        // Received 10-31, due 12-30: late.
+        let late = signal("b", on: day(10, 31), kind: .petition, channel: "visit", status: "handling")
+        #expect(try flags([late], rows: reported).flags == [.staleFollowup])
+        // The same 60 counted as working days would not have ended yet.
+        var rules = RegisterRules()
+        rules.defaultPetitionDeadline = RegisterRules.Deadline(days: 60, unit: .working)
+        #expect(try flags([late], rows: reported, rules: rules).flags.isEmpty)
+    }
+
+    @Test func aRepeatContactOnTheSameMatterIsStale() throws {
+        let reported = [arrears("R-1", period: "2024-12", filed: day(12, 20))]
+        // The text says it was reported before and nothing came of it.
+        let again = signal("a", on: day(12, 10), kind: .petition, rules: ["wage.claim", "followup.repeat"], channel: "visit")
+        let stale = try flags([again], rows: reported)
+        #expect(stale.flags == [.staleFollowup])
+        #expect(stale.entry.flagEvidence.first?.items == ["a"])
+        // The same petitioner back about this project, in other words.
+        var first = signal("b", on: day(11, 20), kind: .petition, channel: "hotline", status: "closed")
+        var second = signal("c", on: day(12, 15), kind: .petition, channel: "hotline")
+        first.petitionerKey = 42
+        second.petitionerKey = 42
+        #expect(try flags([first, second], rows: reported).entry.flagEvidence.first?.items == ["c"])
+        // Someone else is no repeat.
+        second.petitionerKey = 43
+        #expect(try flags([first, second], rows: reported).flags.isEmpty)
+    }
+
     @Test func holidaysAndWorkedWeekendsMoveTheDeadline() throws {
         let reported = [arrears("R-1", period: "2024-12", filed: day(12, 20))]
         var rules = RegisterRules()
-        rules.petitionDeadlines = ["hotline": 1]
+        rules.petitionDeadlines = ["hotline": RegisterRules.Deadline(days: 1, unit: .working)]
         // Friday 12-27: one working day is Monday 12-30, which has passed by 12-31.
         let call = signal("a", on: day(12, 27), kind: .petition, channel: "hotline")
         #expect(try flags([call], rows: reported, rules: rules).flags == [.staleFollowup])

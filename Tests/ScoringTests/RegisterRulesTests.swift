@@ -21,8 +21,9 @@ import Testing
         let rules = try DefaultRules.rulebook().register
         #expect(rules.windowDays == 30)
         #expect(rules.collectiveRules == ["escalation.collective", "escalation.headcount"])
-        #expect(rules.petitionDeadline(channel: "hotline") == 15)
-        #expect(rules.petitionDeadline(channel: "letter") == 60)
+        #expect(rules.petitionDeadline(channel: "hotline") == RegisterRules.Deadline(days: 15, unit: .working))
+        #expect(rules.petitionDeadline(channel: "letter") == RegisterRules.Deadline(days: 60, unit: .calendar))
+        #expect(rules.repeatRules == ["followup.repeat"])
         #expect(rules.extremeRules == ["escalation.extreme"])
         #expect(rules.holidays.contains(Day(year: 2025, month: 1, day: 28)!))
         #expect(rules.workdays.contains(Day(year: 2025, month: 1, day: 26)!))
@@ -42,6 +43,11 @@ import Testing
         expectError("register:\n  calendar:\n    holidays: [2025-02-30]\n", line: 3, containing: "2025-02-30")
         expectError("register:\n  sensitive:\n    funding: [goverment]\n", line: 3, containing: "goverment")
         expectError("register:\n  season:\n    year_end: {from: \"13-01\"}\n", line: 3, containing: "MM-DD")
+        // A deadline says whether it counts calendar or working days.
+        expectError("register:\n  stale_followup:\n    default_petition_deadline: 60\n", line: 3, containing: "must say its unit")
+        expectError("register:\n  stale_followup:\n    default_petition_deadline: {days: 60, unit: weeks}\n", line: 3,
+                    containing: "calendar (自然日) or working")
+        expectError("register:\n  stale_followup:\n    repeat_rules: [wage.claim]\n", line: 3, containing: "must start with followup.")
     }
 
     @Test func aRuleTheRegisterNamesMustExistAndEscalate() {

@@ -60,6 +60,15 @@ import Testing
         #expect(!assess("工资很高。下个月我们就没发愁的事了，去年的账也早都拖了").isSignal)
     }
 
+    @Test func aCancelledSignalKeepsEveryRuleThatFired() {
+        // A drama synopsis: the claim, the extreme act and the noise rule that cancels them are all on record.
+        let synopsis = assess("这部短剧讲述了农民工讨薪的故事，男主被欠薪三个月后爬上塔吊")
+        #expect(!synopsis.isSignal && !synopsis.isEscalation)
+        #expect(synopsis.firedRules.contains("noise.fiction"))
+        #expect(synopsis.firedRules.contains("escalation.extreme"))
+        #expect(synopsis.firedRules.contains { $0.hasPrefix("wage.") })
+    }
+
     @Test func noiseCancelsTheSignalForPostsOnly() {
         let news = assess("新华社：国务院根治拖欠农民工工资工作领导小组部署冬季专项行动")
         #expect(news.firedRules.contains("wage.claim"))
