@@ -71,7 +71,7 @@ import Testing
         #expect(widest.copies == 2)
         #expect(widest.platforms == ["微博"])
         #expect(widest.items == ["demo-weibo:weibo-4991001", "demo-weibo:weibo-4991002"])
-        #expect(register.unregistered.first?.mention == "锦绣华庭项目")
+        #expect(register.unregistered.first?.mention == "锦绣华庭项目工地")
         #expect(register.unregistered.first?.items.count == 2)
         let education = try #require(register.departments.first { $0.department == "市教育局" })
         // P-015's December row was rejected, but December is not due until 01-10: not missing yet.
@@ -85,7 +85,7 @@ import Testing
         #expect(site["flags"] as? [String] == ["underreported", "contradicts_commitment", "escalating", "stale_followup"])
         #expect(site["reported"] as? String == "none")
         #expect((site["evidence"] as? [String])?.count == 5)
-        #expect((json["unregistered"] as? [[String: Any]])?.first?["mention"] as? String == "锦绣华庭项目")
+        #expect((json["unregistered"] as? [[String: Any]])?.first?["mention"] as? String == "锦绣华庭项目工地")
 
         let second = try await monitor.runCycle(asOf: asOf, windowDays: 30)
         #expect(second.feeds.map(\.added) == [0, 0, 0])
@@ -119,7 +119,9 @@ import Testing
         #expect(school.reportEvidence == ["202411-002"])
         let site = try #require(early.projects.first { $0.projectID == "P-001" })
         #expect(site.reportEvidence == ["202411-001"])
-        #expect(site.flags == [.underreported, .contradictsCommitment, .escalating])
+        // 赵德明 came back on 12-03 about the matter he raised on 11-05: a repeat contact.
+        #expect(site.flags == [.underreported, .contradictsCommitment, .escalating, .staleFollowup])
+        #expect(site.flagEvidence.first { $0.flag == .staleFollowup }?.items == ["demo-petitions:XF-2024-1201"])
         // Nothing from after the as-of day: the 12-08 hotline call is not yet evidence.
         #expect(site.evidence == ["demo-petitions:XF-2024-1201", "demo-weibo:weibo-4991001", "demo-weibo:weibo-4991002"])
     }
