@@ -63,8 +63,11 @@ struct NameTokenizer {
             }
         }
         for company in companies {
+            // A core that is itself a generic word or a place (高新区 of 江陵高新区开发建设有限公司) names no project.
             if let core = Self.companyCore(company), core.count >= 2 {
-                keep(String(String.UnicodeScalarView(core)), 127)
+                for (piece, isPhase) in split(Array(core), townships: townshipCuts) where !isPhase && piece.count == core.count {
+                    keep(String(String.UnicodeScalarView(piece)), 127)
+                }
             }
         }
         return order.map { Token(text: $0, share: best[$0]!) }

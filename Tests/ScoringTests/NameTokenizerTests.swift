@@ -1,0 +1,47 @@
+@testable import Scoring
+import Testing
+
+/// The distinctive pieces of registry names, as people shorten them.
+@Suite struct NameTokenizerTests {
+    let tokenizer = NameTokenizer(cuts: ["江陵", "江陵市", "工程", "项目", "迁建", "改扩建", "高新区", "厂房", "硬化", "第一",
+                                          "小学", "安置房", "公路", "中学", "镇"])
+
+    func texts(_ name: String, aliases: [String] = [], township: String? = nil, companies: [String] = []) -> [String] {
+        tokenizer.tokens(name: name, aliases: aliases, township: township, companies: companies).map(\.text)
+    }
+
+    @Test func namesAreCutAtGenericWordsTypesAndTheirTownship() {
+        #expect(texts("江陵市城关镇实验小学迁建工程", township: "城关街道") == ["实验"])
+        #expect(texts("江陵市城关镇实验小学迁建工程", township: "城关镇") == ["实验"])
+        #expect(texts("江陵市城北安置房二期工程") == ["城北", "二期"])
+        #expect(texts("黄沟乡通村公路硬化工程", township: "黄沟乡") == ["通村"])
+        #expect(texts("江陵高新区标准厂房三期", aliases: ["高新区厂房"]) == ["标准", "三期"])
+    }
+
+    @Test func theDefaultRulesCutTheCityAndGenericWords() throws {
+        let rulebook = try DefaultRules.rulebook()
+        let cuts = rulebook.linking.genericWords.flatMap { rulebook.lexicons[$0]?.terms ?? [$0] } + rulebook.linking.types.values.joined()
+        let standard = NameTokenizer(cuts: cuts)
+        let tokens = standard.tokens(name: "江陵高新区标准厂房三期", aliases: ["标准厂房三期", "高新区厂房"], township: "东湖镇",
+                                     companies: ["江陵金石建设有限公司", "江陵高新区开发建设有限公司"]).map(\.text)
+        #expect(tokens == ["标准", "三期", "金石"])
+    }
+
+    @Test func aPhaseIsMarkedAndSharesAreOfTheName() {
+        let tokens = tokenizer.tokens(name: "江陵市城北安置房二期工程", aliases: [], township: nil, companies: [])
+        #expect(tokens.map { $0.share & NameTokenizer.phaseBit != 0 } == [false, true])
+        #expect(tokens.map { Int($0.share & 0x7F) } == [64, 64])
+    }
+
+    @Test func aCompanyGivesItsCore() {
+        #expect(texts("某项目", companies: ["江陵宏泰建设集团有限公司", "江陵市政工程有限公司"]) == ["某", "宏泰"].filter { $0.count >= 2 })
+        #expect(NameTokenizer.companyCore("江陵宏泰建设集团有限公司").map { String(String.UnicodeScalarView($0)) } == "宏泰")
+    }
+
+    @Test func townshipsHaveShortFormsAndHomophones() {
+        let variants = NameTokenizer.townshipVariants("黄沟乡", homophones: ["沟构够"])
+        #expect(variants.contains("黄构乡") && variants.contains("黄沟") && variants.contains("黄够"))
+        #expect(NameTokenizer.townshipForms("城关街道") == ["城关街道", "城关"])
+        #expect(NameTokenizer.townshipForms("乡") == ["乡"])
+    }
+}
