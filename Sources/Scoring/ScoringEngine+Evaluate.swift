@@ -15,6 +15,8 @@ extension ScoringEngine {
         var guardSpans: [(slot: Int32, role: Guard.Role, start: Int32, end: Int32)] = []
         /// Where names of other places end (郑州, 临江市), and where the home region is named.
         var otherPlaceEnds: [Int32] = []
+        /// Terms a negation cue cancelled: the terms inside them are cancelled too.
+        var negatedSpans: [(start: Int32, end: Int32)] = []
         var homeSpans: [Int32] = []
         var termPatterns: [Int32] = []
         var mentions: [Mention] = []
@@ -190,6 +192,7 @@ extension ScoringEngine {
         let found = buffers.found
         buffers.guardSpans.removeAll(keepingCapacity: true)
         buffers.otherPlaceEnds.removeAll(keepingCapacity: true)
+        buffers.negatedSpans.removeAll(keepingCapacity: true)
         buffers.homeSpans.removeAll(keepingCapacity: true)
         patternInfo.withUnsafeBufferPointer { infos in
             // Exceptions first: a compound or a cue after a term ends after it.
@@ -214,6 +217,12 @@ extension ScoringEngine {
                         while cue >= 0 && buffers.cueEnds[cue].end > start { cue -= 1 }
                         negated = cue >= 0 && buffers.cueEnds[cue].end >= start - buffers.cueEnds[cue].window
                             && bounds.field(of: buffers.cueEnds[cue].end - 1) == at
+                        // A term inside a negated longer term is negated with it: 欠工资 in 不拖欠工资.
+                        if negated {
+                            buffers.negatedSpans.append((Int32(start), Int32(end)))
+                        } else if !buffers.negatedSpans.isEmpty {
+                            negated = buffers.negatedSpans.contains { Int($0.start) <= start && end <= Int($0.end) }
+                        }
                         var counted = false
                         for entry in first..<last {
                             let slot = Int(slotList[entry])
