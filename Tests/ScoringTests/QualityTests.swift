@@ -8,11 +8,11 @@ import Testing
 /// against Fixtures/quality-registry.csv (52 projects of the fictional city 江陵市),
 /// measured by `QualityReport`, the code behind `wagewatch rules evaluate`.
 ///
-/// - tuning-*.ndjson (1,530 items) are the sets the rules were tuned on: every error
+/// - tuning-*.ndjson (1,950 items) are the sets the rules were tuned on: every error
 ///   in them has been read. tuning-posts and tuning-petitions hold the trap classes of
 ///   the channels (who is owed what, escalation, genres, other cities, informal names,
-///   unregistered sites);
-/// - blind-holdout.ndjson (420 items) was written by someone who never saw the rules
+///   unregistered sites); tuning-blind1 was the blind set until its errors were read;
+/// - blind-holdout.ndjson (450 items) was written by someone who never saw the rules
 ///   or the tuning sets, from a description of the channels, the trap classes and the
 ///   registry. Its errors have not been read: its figures are the honest ones.
 ///
@@ -31,16 +31,20 @@ import Testing
     }
 
     static let sets = [
-        Floors(file: "tuning-first.ndjson", signalF1: 0.97, paymentPrecision: 0.95, paymentRecall: 0.95,
-               escalationF1: 0.70, linkF1: 0.97, sitePrecision: nil),
-        Floors(file: "tuning-second.ndjson", signalF1: 0.97, paymentPrecision: 0.95, paymentRecall: 0.95,
-               escalationF1: 0.70, linkF1: 0.90, sitePrecision: nil),
-        Floors(file: "tuning-posts.ndjson", signalF1: 0.86, paymentPrecision: 0.93, paymentRecall: 0.72,
-               escalationF1: 0.78, linkF1: 0.94, sitePrecision: 0.9),
-        Floors(file: "tuning-petitions.ndjson", signalF1: 0.96, paymentPrecision: 0.96, paymentRecall: 0.92,
-               escalationF1: 0.92, linkF1: 0.95, sitePrecision: 0.85),
-        Floors(file: "blind-holdout.ndjson", signalF1: 0.92, paymentPrecision: 0.95, paymentRecall: 0.84,
-               escalationF1: 0.87, linkF1: 0.95, sitePrecision: 0.6),
+        Floors(file: "tuning-first.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.99,
+               escalationF1: 0.95, linkF1: 0.97, sitePrecision: nil),
+        Floors(file: "tuning-second.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.99,
+               escalationF1: 0.99, linkF1: 0.92, sitePrecision: nil),
+        Floors(file: "tuning-posts.ndjson", signalF1: 0.89, paymentPrecision: 0.93, paymentRecall: 0.72,
+               escalationF1: 0.89, linkF1: 0.96, sitePrecision: 0.94),
+        Floors(file: "tuning-petitions.ndjson", signalF1: 0.97, paymentPrecision: 0.94, paymentRecall: 0.96,
+               escalationF1: 0.98, linkF1: 0.96, sitePrecision: 0.92),
+        Floors(file: "tuning-blind1.ndjson", signalF1: 0.98, paymentPrecision: 0.96, paymentRecall: 0.93,
+               escalationF1: 0.96, linkF1: 0.97, sitePrecision: 0.87),
+        // The targets are 0.93 signal F1, 0.90 payment precision and recall, 0.85
+        // escalation F1, 0.95 link F1 and 0.80 site precision: not all met yet on this set.
+        Floors(file: "blind-holdout.ndjson", signalF1: 0.87, paymentPrecision: 0.96, paymentRecall: 0.87,
+               escalationF1: 0.83, linkF1: 0.96, sitePrecision: 0.72),
     ]
 
     static func engine() throws -> ScoringEngine {
@@ -78,7 +82,7 @@ import Testing
     @Test func theLabeledCorpusCoversEveryChannelAndTrapClass() throws {
         var all: [LabeledItem] = []
         for floors in Self.sets { all += try LabeledItem.read(try fixture(floors.file), file: floors.file) }
-        #expect(all.count >= 1500)
+        #expect(all.count >= 2000)
         let classed = all.filter { $0.label.classes != nil }
         let hard = classed.filter { !($0.label.classes ?? []).allSatisfy { $0 == "plain" } }
         #expect(Double(hard.count) >= 0.5 * Double(classed.count))
