@@ -12,20 +12,23 @@ struct NameTokenizer {
     struct Token: Hashable {
         var text: String
         /// The token's part of its name's distinctive characters in 127ths (the low seven
-        /// bits), and `phaseBit` for a phase (二期): a phase alone names no project,
-        /// since 哪一期 and 这一期 hold one.
+        /// bits), and `phaseBit` for a phase (二期): alone it names no project, since 哪一期
+        /// and 这一期 hold one; beside other evidence of the project it counts.
         var share: UInt8
     }
 
     static let phaseBit: UInt8 = 0x80
 
-    /// Generic and type words, longest first, as scalars.
-    private let cuts: [[Unicode.Scalar]]
-    private let firstScalars: Set<Unicode.Scalar>
+    /// Generic and type words as scalars, by their first scalar, longest first.
+    private let cutsByFirst: [Unicode.Scalar: [[Unicode.Scalar]]]
 
     init(cuts: [String]) {
-        self.cuts = Set(cuts.filter { !$0.isEmpty }).map { Array($0.unicodeScalars) }.sorted { $0.count > $1.count }
-        firstScalars = Set(self.cuts.map { $0[0] })
+        var byFirst: [Unicode.Scalar: [[Unicode.Scalar]]] = [:]
+        for cut in Set(cuts.filter { !$0.isEmpty }) {
+            let scalars = Array(cut.unicodeScalars)
+            byFirst[scalars[0], default: []].append(scalars)
+        }
+        cutsByFirst = byFirst.mapValues { $0.sorted { $0.count > $1.count } }
     }
 
     private static let numerals: Set<Unicode.Scalar> = Set("一二三四五六七八九十百0123456789".unicodeScalars)
@@ -43,14 +46,13 @@ struct NameTokenizer {
         if let township, !township.isEmpty {
             townshipCuts = Self.townshipForms(township).map { Array($0.unicodeScalars) }.sorted { $0.count > $1.count }
         }
-        var best: [String: UInt8] = [:]
-        var order: [String] = []
-        func keep(_ text: String, _ share: UInt8) {
-            if let old = best[text] {
-                best[text] = max(old & 0x7F, share & 0x7F) | (share & Self.phaseBit)
+        // A handful of tokens a project: a list, not a dictionary of strings.
+        var kept: [(scalars: ArraySlice<Unicode.Scalar>, share: UInt8)] = []
+        func keep(_ piece: ArraySlice<Unicode.Scalar>, _ share: UInt8) {
+            if let index = kept.firstIndex(where: { $0.scalars.elementsEqual(piece) }) {
+                kept[index].share = max(kept[index].share & 0x7F, share & 0x7F) | (share & Self.phaseBit)
             } else {
-                best[text] = share
-                order.append(text)
+                kept.append((piece, share))
             }
         }
         for source in [name] + aliases {
@@ -59,18 +61,18 @@ struct NameTokenizer {
             guard total > 0 else { continue }
             for (part, isPhase) in parts {
                 let share = UInt8(min(127, (127 * part.count + total / 2) / total))
-                keep(String(String.UnicodeScalarView(part)), isPhase ? share | Self.phaseBit : share)
+                keep(part, isPhase ? share | Self.phaseBit : share)
             }
         }
         for company in companies {
             // A core that is itself a generic word or a place (高新区 of 江陵高新区开发建设有限公司) names no project.
             if let core = Self.companyCore(company), core.count >= 2 {
                 for (piece, isPhase) in split(Array(core), townships: townshipCuts) where !isPhase && piece.count == core.count {
-                    keep(String(String.UnicodeScalarView(piece)), 127)
+                    keep(piece, 127)
                 }
             }
         }
-        return order.map { Token(text: $0, share: best[$0]!) }
+        return kept.map { Token(text: String(String.UnicodeScalarView($0.scalars)), share: $0.share) }
     }
 
     /// The pieces of `name` left between cut words, plus its phases.
@@ -92,7 +94,7 @@ struct NameTokenizer {
                 start = index
                 continue
             }
-            let cut = firstScalars.contains(text[index]) ? cuts.first { matches($0, text, index) } : nil
+            let cut = cutsByFirst[text[index]]?.first { matches($0, text, index) }
             if let cut = cut ?? townships.first(where: { matches($0, text, index) }) {
                 close(index)
                 index += cut.count

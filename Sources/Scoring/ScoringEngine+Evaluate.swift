@@ -8,6 +8,8 @@ extension ScoringEngine {
     struct Buffers {
         var text = NormalizedText()
         var found: [Found] = []
+        /// The matches of exception patterns (`except_in` ...), apart.
+        var guardFound: [Found] = []
         var presence: [UInt64] = []
         var tracked: [Tracked] = []
         var cueEnds: [(end: Int, window: Int)] = []
@@ -24,6 +26,8 @@ extension ScoringEngine {
         var occurrences: [Explanation.Occurrence] = []
         /// The link chosen (stage three), and its clues, each with the owner whose text it shows.
         var choice: LinkChoice?
+        /// The best candidate's confidence, even below the review band.
+        var bestConfidence = 0.0
         var choiceClues: [(clue: Clue, owner: Int32)] = []
     }
 
@@ -154,16 +158,22 @@ extension ScoringEngine {
         normalizer.append(item.pointee.respondent ?? "", to: &buffers.text, keepingOrigins: explaining)
         normalizer.append(item.pointee.location ?? "", to: &buffers.text, keepingOrigins: explaining)
         buffers.found.removeAll(keepingCapacity: true)
+        buffers.guardFound.removeAll(keepingCapacity: true)
         let bounds = FieldBounds(buffers.text)
         let text = buffers.text
         patternInfo.withUnsafeBufferPointer { infos in
             // Each match's record is most likely not in the cache (a registry name is met
             // once in many texts): ask for all of them now, rather than wait for each later.
             text.scalars.withUnsafeBufferPointer { scalars in
-                matcher.scan(scalars) { pattern, start, end in
-                    guard bounds.field(of: start) == bounds.field(of: end - 1) else { return }
-                    wagewatch_prefetch(infos.baseAddress! + pattern)
-                    buffers.found.append(Found(end: Int32(end), start: Int32(start), pattern: Int32(pattern)))
+                guardBits.withUnsafeBufferPointer { guardBits in
+                    matcher.scan(scalars) { pattern, start, end in
+                        guard bounds.field(of: start) == bounds.field(of: end - 1) else { return }
+                        wagewatch_prefetch(infos.baseAddress! + pattern)
+                        let found = Found(end: Int32(end), start: Int32(start), pattern: Int32(pattern))
+                        buffers.found.append(found)
+                        // Exceptions are few patterns: a bit per pattern says which, with no record read.
+                        if guardBits[pattern >> 6] & (1 << UInt64(pattern & 63)) != 0 { buffers.guardFound.append(found) }
+                    }
                 }
             }
         }
@@ -196,11 +206,9 @@ extension ScoringEngine {
         buffers.homeSpans.removeAll(keepingCapacity: true)
         patternInfo.withUnsafeBufferPointer { infos in
             // Exceptions first: a compound or a cue after a term ends after it.
-            if !guards.isEmpty {
-                for found in found where infos[Int(found.pattern)].isGuard {
-                    for entry in guards[found.pattern] ?? [] {
-                        buffers.guardSpans.append((entry.slot, entry.role, found.start, found.end))
-                    }
+            for found in buffers.guardFound {
+                for entry in guards[found.pattern] ?? [] {
+                    buffers.guardSpans.append((entry.slot, entry.role, found.start, found.end))
                 }
             }
             owners.withUnsafeBufferPointer { owners in
@@ -265,9 +273,19 @@ extension ScoringEngine {
     /// clause, with no name of the home region between.
     func dropMentionsOfOtherPlaces(in buffers: inout Buffers) {
         guard !buffers.mentions.isEmpty else { return }
-        appendGenericOtherPlaces(buffers.text.scalars, to: &buffers.otherPlaceEnds)
-        guard !buffers.otherPlaceEnds.isEmpty else { return }
+        // A 某某市 can only matter within reach before a mention: look there, not through the text.
         let scalars = buffers.text.scalars
+        var looked = 0  // positions below this were looked at
+        for mention in buffers.mentions {
+            let start = Int(mention.start)
+            let from = max(looked, start - Self.otherPlaceReach - 1, 0)
+            guard from < start else { continue }
+            for index in from..<start where Self.cityMarks.contains(scalars[index]) {
+                appendGenericOtherPlace(scalars, at: index, to: &buffers.otherPlaceEnds)
+            }
+            looked = start
+        }
+        guard !buffers.otherPlaceEnds.isEmpty else { return }
         let ends = buffers.otherPlaceEnds, home = buffers.homeSpans
         buffers.mentions.removeAll { mention in
             let start = Int(mention.start)
@@ -300,13 +318,19 @@ extension ScoringEngine {
     func appendGenericOtherPlaces(_ scalars: [UInt32], to ends: inout [Int32]) {
         var index = scalars.withUnsafeBufferPointer { Self.cityMarks.firstMember(in: $0, from: 2) }
         while index < scalars.count {
-            let first = scalars[index - 2], second = scalars[index - 1]
-            if Self.isHan(first) && Self.isHan(second) && !Self.notPlaceBefore.contains(second)
-                && !(index + 1 < scalars.count && Self.notPlaceAfter.contains(scalars[index + 1]))
-                && !homeNames.contains(where: { $0.count >= 2 && $0[$0.count - 2] == first && $0[$0.count - 1] == second }) {
-                ends.append(Int32(index + 1))
-            }
+            appendGenericOtherPlace(scalars, at: index, to: &ends)
             index = scalars.withUnsafeBufferPointer { Self.cityMarks.firstMember(in: $0, from: index + 1) }
+        }
+    }
+
+    /// Appends where the place ends when the 市 or 县 at `index` closes another place's name.
+    func appendGenericOtherPlace(_ scalars: [UInt32], at index: Int, to ends: inout [Int32]) {
+        guard index >= 2 else { return }
+        let first = scalars[index - 2], second = scalars[index - 1]
+        if Self.isHan(first) && Self.isHan(second) && !Self.notPlaceBefore.contains(second)
+            && !(index + 1 < scalars.count && Self.notPlaceAfter.contains(scalars[index + 1]))
+            && !homeNames.contains(where: { $0.count >= 2 && $0[$0.count - 2] == first && $0[$0.count - 1] == second }) {
+            ends.append(Int32(index + 1))
         }
     }
 
@@ -355,6 +379,7 @@ extension ScoringEngine {
     /// writing it out a step later reads: the winner's id and the texts of its clues.
     private func chooseLink(in buffers: inout Buffers) {
         buffers.choice = nil
+        buffers.bestConfidence = 0
         buffers.choiceClues.removeAll(keepingCapacity: true)
         dropMentionsOfOtherPlaces(in: &buffers)
         let total = entryCount(buffers.mentions)
@@ -370,6 +395,7 @@ extension ScoringEngine {
                             entries: UnsafeMutableBufferPointer<Entry>) {
         let ranking = rank(buffers.mentions, keys: keys, entries: entries, keepingAll: false)
         defer { ranking.entries.baseAddress!.deinitialize(count: ranking.keys.count) }
+        buffers.bestConfidence = ranking.best?.confidence ?? 0
         guard let best = ranking.best,
               let band = band(best: best.confidence, second: ranking.second?.confidence) else { return }
         buffers.choice = LinkChoice(project: best.project, band: band, confidence: min(1, best.confidence))
@@ -463,17 +489,17 @@ extension ScoringEngine {
                 }
                 if !open { return }
             }
-            let conditions = compiled.conditions
-            if let kind = conditions.kind, kind != item.pointee.kind { return }
-            if !conditions.channels.isEmpty && !(item.pointee.channel.map(conditions.channels.contains) ?? false) { return }
+            if let kind = compiled.kind, kind != item.pointee.kind { return }
+            if compiled.hasChannels
+                && !(item.pointee.channel.map(compiled.conditions.channels.contains) ?? false) { return }
             if compiled.needsNumbers { readNumbers() }
-            if let comparison = conditions.recordedPeople,
+            if let comparison = compiled.recordedPeople,
                !(item.pointee.people.map { comparison.holds(for: Double($0)) } ?? false) { return }
-            if let comparison = conditions.people, !(people.map { comparison.holds(for: Double($0)) } ?? false) { return }
-            if let comparison = conditions.amount, !(amount.map(comparison.holds(for:)) ?? false) { return }
-            if let wanted = conditions.mentionsRegistry, wanted != mentionsRegistry { return }
-            if let wanted = conditions.namesProject, wanted != buffers.mentions.contains(where: isNamed) { return }
-            if let wanted = conditions.namesOtherCity {
+            if let comparison = compiled.people, !(people.map { comparison.holds(for: Double($0)) } ?? false) { return }
+            if let comparison = compiled.amount, !(amount.map(comparison.holds(for:)) ?? false) { return }
+            if let wanted = compiled.mentionsRegistry, wanted != mentionsRegistry { return }
+            if let wanted = compiled.namesProject, wanted != buffers.mentions.contains(where: isNamed) { return }
+            if let wanted = compiled.namesOtherCity {
                 if !otherPlacesRead {
                     otherPlacesRead = true
                     var ends = buffers.otherPlaceEnds
@@ -502,8 +528,9 @@ extension ScoringEngine {
         // verdict lists every rule that fired, so a clerk sees what the noise rule overrode.
         if !firedIndexes.isEmpty || explaining {
             for index in qualifyingRules { evaluate(index) }
-            readNumbers()
         }
+        // The verdict's head count and amount matter on signals only (rules read them as they need).
+        if isSignal || explaining { readNumbers() }
         firedIndexes.sort()
 
         var assessment = ItemAssessment(
@@ -552,7 +579,8 @@ extension ScoringEngine {
         let content = text.range(ofField: 1).isEmpty ? text.range(ofField: 0) : text.range(ofField: 1)
         let storyKey = assessment.isSignal || explaining
             ? StoryFingerprint.hex(StoryFingerprint.fingerprint(text.scalars[content])) : ""
-        let sites = assessment.isSignal && link == nil
+        // A site some project half fits (高新区标准厂房, two phases alike) is no gap in the registry.
+        let sites = assessment.isSignal && link == nil && buffers.bestConfidence < reviewThreshold / 2
             ? siteNames(in: text, bounds) : []
         let verdict = ItemVerdict(assessment: assessment, link: link, storyKey: storyKey, sites: sites)
 
@@ -946,11 +974,10 @@ extension ScoringEngine {
     /// The band of a link to a candidate of confidence `best` when the runner-up has
     /// `second`: nil below the review threshold.
     private func band(best: Double, second: Double?) -> LinkBand? {
-        let settings = rulebook.linking
-        guard best >= settings.reviewThreshold else { return nil }
+        guard best >= reviewThreshold else { return nil }
         // Two projects equally likely cannot be told apart here: a clerk decides.
-        let isTied = second.map { $0 >= best - max(settings.reviewMargin, 1e-9) } ?? false
-        return best >= settings.linkThreshold && !isTied ? .link : .review
+        let isTied = second.map { $0 >= best - max(reviewMargin, 1e-9) } ?? false
+        return best >= linkThreshold && !isTied ? .link : .review
     }
 }
 

@@ -50,6 +50,13 @@ public struct ScoringEngine: Sendable {
     let townshipWeight: Double
     let projectTypeWeight: Double
     let tokenWeight: Double
+    /// The link and review thresholds and the review margin (the rulebook's, read once:
+    /// copying the linking settings retains their tables).
+    let linkThreshold: Double
+    let reviewThreshold: Double
+    let reviewMargin: Double
+    /// Bit p set when pattern p is an exception of some lexicon (`guards`).
+    let guardBits: [UInt64]
     /// The registry's own spelling of each owner's name (contractor, alias ...), by owner.
     let ownerText: [String]
     /// Project ids by project index, and township names by township number: what a
@@ -204,12 +211,17 @@ public struct ScoringEngine: Sendable {
             if let contractor = project.contractor { addCompany(contractor, .contractor) }
             if let builderName = project.builder { addCompany(builderName, .builder) }
             if let township = project.township, !township.isEmpty {
-                let id = townships[ByteKey(township)] ?? Int32(townships.count)
+                let known = townships[ByteKey(township)]
+                let townshipIsNew = known == nil
+                let id = known ?? Int32(townships.count)
                 townships[ByteKey(township)] = id
                 townshipOfProject.append(id)
-                for variant in NameTokenizer.townshipVariants(township, homophones: rulebook.linking.homophones) {
-                    builder.addTownship(variant, id: id)
-                    if !placeNames.contains(variant) { placeNames.append(variant) }
+                if townshipIsNew {
+                    // Each township's variants once: a registry has a hundred thousand projects and a few hundred townships.
+                    for variant in NameTokenizer.townshipVariants(township, homophones: rulebook.linking.homophones) {
+                        builder.addTownship(variant, id: id)
+                        placeNames.append(variant)
+                    }
                 }
             } else {
                 townshipOfProject.append(-1)
@@ -276,6 +288,12 @@ public struct ScoringEngine: Sendable {
         self.townshipWeight = rulebook.linking.weight(of: .township)
         self.projectTypeWeight = rulebook.linking.weight(of: .projectType)
         self.tokenWeight = rulebook.linking.weight(of: .token)
+        self.linkThreshold = rulebook.linking.linkThreshold
+        self.reviewThreshold = rulebook.linking.reviewThreshold
+        self.reviewMargin = rulebook.linking.reviewMargin
+        var guardBits = [UInt64](repeating: 0, count: (table.info.count + 63) / 64)
+        for pattern in table.guards.keys { guardBits[Int(pattern) >> 6] |= 1 << UInt64(pattern & 63) }
+        self.guardBits = guardBits
         self.ownerText = table.ownerText
         self.projectIDs = projects.map(\.id)
         var townshipNames = [String](repeating: "", count: townships.count)
@@ -436,6 +454,16 @@ final class CompiledRule: Sendable {
     /// Escalation and score rules only qualify a signal; other rules decide whether there is one.
     let qualifiesSignal: Bool
     let needsNumbers: Bool
+    // The field conditions as plain values: read for every rule on every signal, where
+    // copying `conditions` would retain its channel list each time.
+    let kind: ItemKind?
+    let hasChannels: Bool
+    let people: Rulebook.Comparison?
+    let recordedPeople: Rulebook.Comparison?
+    let amount: Rulebook.Comparison?
+    let mentionsRegistry: Bool?
+    let namesProject: Bool?
+    let namesOtherCity: Bool?
 
     init(rule: Rulebook.Rule, any: [CompiledCondition], all: [CompiledCondition], none: [CompiledCondition], scopeMask: Int) {
         self.rule = rule
@@ -447,6 +475,14 @@ final class CompiledRule: Sendable {
         self.scopeMask = scopeMask
         self.qualifiesSignal = rule.effect == .escalation || rule.effect == .score
         self.needsNumbers = rule.conditions.people != nil || rule.conditions.amount != nil
+        self.kind = rule.conditions.kind
+        self.hasChannels = !rule.conditions.channels.isEmpty
+        self.people = rule.conditions.people
+        self.recordedPeople = rule.conditions.recordedPeople
+        self.amount = rule.conditions.amount
+        self.mentionsRegistry = rule.conditions.mentionsRegistry
+        self.namesProject = rule.conditions.namesProject
+        self.namesOtherCity = rule.conditions.namesOtherCity
     }
 
     /// Slots of which one at least must occur for the rule to hold: those of its

@@ -29,7 +29,10 @@ import Testing
 
     @Test func aPhaseIsMarkedAndSharesAreOfTheName() {
         let tokens = tokenizer.tokens(name: "江陵市城北安置房二期工程", aliases: [], township: nil, companies: [])
+        // 二期 (a phase) counts beside other evidence only.
         #expect(tokens.map { $0.share & NameTokenizer.phaseBit != 0 } == [false, true])
+        let strong = tokenizer.tokens(name: "江陵市会展中心项目", aliases: [], township: nil, companies: [])
+        #expect(strong.map(\.text) == ["会展中心"] && strong[0].share == 127)
         #expect(tokens.map { Int($0.share & 0x7F) } == [64, 64])
     }
 

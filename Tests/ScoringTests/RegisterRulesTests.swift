@@ -20,7 +20,8 @@ import Testing
     @Test func theBundledFileSetsEverySetting() throws {
         let rules = try DefaultRules.rulebook().register
         #expect(rules.windowDays == 30)
-        #expect(rules.collectiveRules == ["escalation.collective", "escalation.headcount"])
+        #expect(rules.collectiveRules == ["escalation.collective", "escalation.headcount", "escalation.group_petition",
+                                          "escalation.group_visit"])
         #expect(rules.petitionDeadline(channel: "hotline") == RegisterRules.Deadline(days: 15, unit: .working))
         #expect(rules.petitionDeadline(channel: "letter") == RegisterRules.Deadline(days: 60, unit: .calendar))
         #expect(rules.repeatRules == ["followup.repeat"])
