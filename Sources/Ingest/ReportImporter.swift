@@ -105,6 +105,10 @@ public enum ReportImporter {
         guard let period = CellParsing.period(periodText) else {
             throw Problem(column: "period", reason: "expected a month such as 2024-12 or 2024年12月, found \(periodText)")
         }
+        // A ledger reports a month that has begun: 2999-12 is a typing error, not a plan.
+        if let current = Period(year: importedOn.year, month: importedOn.month), period > current {
+            throw Problem(column: "period", reason: "\(period) has not begun yet (today is \(importedOn))")
+        }
         let projectName = try required("project_name")
         let projectID = value("project_id")
         if let projectID, !knownProjects.contains(projectID) {
@@ -129,6 +133,9 @@ public enum ReportImporter {
         let resolvedOn = try day("resolved_on")
         let commitment = try yesNo("commitment")
         let givenFilingDay = try day("filed_on")
+        if let givenFilingDay, givenFilingDay > importedOn {
+            throw Problem(column: "filed_on", reason: "\(givenFilingDay) is after today (\(importedOn)): a row cannot be filed in the future")
+        }
 
         switch status {
         case .arrears:

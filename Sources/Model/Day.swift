@@ -19,6 +19,14 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         self.day = day
     }
 
+    /// A day of a month known to be valid, in any year: for arithmetic on periods and
+    /// days already checked (the first day of the month after 2999-12).
+    init(civilYear year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     /// The number of days of `month` in `year` (Gregorian).
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {

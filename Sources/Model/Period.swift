@@ -40,19 +40,25 @@ public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConve
     }
 
     /// The first day of the month.
-    public var firstDay: Day { Day(year: year, month: month, day: 1)! }
+    public var firstDay: Day { Day(civilYear: year, month: month, day: 1) }
 
     /// The last day of the month.
     public var lastDay: Day { next.firstDay.adding(days: -1) }
 
-    /// The following month.
+    /// The following month (past 2999-12 as well: arithmetic never fails).
     public var next: Period {
-        month == 12 ? Period(year: year + 1, month: 1)! : Period(year: year, month: month + 1)!
+        month == 12 ? Period(unchecked: year + 1, month: 1) : Period(unchecked: year, month: month + 1)
     }
 
     /// The month before.
     public var previous: Period {
-        month == 1 ? Period(year: year - 1, month: 12)! : Period(year: year, month: month - 1)!
+        month == 1 ? Period(unchecked: year - 1, month: 12) : Period(unchecked: year, month: month - 1)
+    }
+
+    /// A period made by arithmetic on a valid one: its month is 1...12 by construction.
+    private init(unchecked year: Int, month: Int) {
+        self.year = year
+        self.month = month
     }
 
     public var description: String {

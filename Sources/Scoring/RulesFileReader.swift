@@ -61,12 +61,19 @@ struct RulesFileReader {
         return values
     }
 
+    /// A number of the rules files: finite and within ±`maxMagnitude` (a weight of 1e400
+    /// would make every score infinite, and every register after it).
     func number(_ node: Node, _ what: String) throws(ScoringError) -> Double {
         guard let text = node.scalar?.string, let value = Double(text) else {
             throw failure(node, "\(what) must be a number")
         }
+        guard value.isFinite, abs(value) <= Self.maxMagnitude else {
+            throw failure(node, "\(what) must be a number between -\(Int(Self.maxMagnitude)) and \(Int(Self.maxMagnitude)), not \(text)")
+        }
         return value
     }
+
+    static let maxMagnitude = 1_000_000.0
 
     func integer(_ node: Node, _ what: String) throws(ScoringError) -> Int {
         guard let text = node.scalar?.string, let value = Int(text) else {

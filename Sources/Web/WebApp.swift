@@ -337,12 +337,18 @@ public struct WebApp: Sendable {
         details.flatMap { [$0, fold($0)] }
     }
 
-    /// The page number asked for (from 1; 1 when none is).
+    /// The page number asked for (from 1; 1 when none is), at most `maxPage`: a larger
+    /// one shows the last page, and offsets computed from it cannot overflow.
     func pageNumber(_ request: Request) throws -> Int {
         guard let text = request.query.text("page") else { return 1 }
-        guard let number = Int(text), number >= 1 else { throw WebError.badRequest("页码须为正整数（字段 page）：\(text)") }
-        return number
+        guard text.count <= 20, text.allSatisfy(\.isASCII), let number = Int(text), number >= 1 else {
+            throw WebError.badRequest("页码须为正整数（字段 page）：\(text.prefix(20))")
+        }
+        return min(number, Self.maxPage)
     }
+
+    /// No list of this app has a million pages.
+    static let maxPage = 1_000_000
 
     /// The flag a list is filtered by, if one is asked for.
     func flagFilter(_ request: Request) throws -> RiskFlag? {

@@ -113,6 +113,22 @@ import Testing
         }
     }
 
+    @Test func aMonthNotBegunOrAFilingDayInTheFutureIsRejectedNotACrash() throws {
+        let header = "report_id,department,period,project_id,project_name,status,arrears_type,workers,amount_owed,since,responsible_unit,responsible_person,filed_on"
+        let csv = """
+            \(header)
+            R-1,市住建局,2999-12,P-001,甲工程,arrears,wage,5,1000,2999-11-01,某公司,王某,
+            R-2,市住建局,2024-12,P-001,甲工程,arrears,wage,5,1000,2024-11-01,某公司,王某,2999-01-01
+            """
+        let batch = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
+        #expect(batch.records.isEmpty)
+        #expect(batch.rejections.map(\.column) == ["period", "filed_on"])
+        #expect(batch.rejections.first?.reason.contains("has not begun") == true)
+        // The month after the last a period may be reads as a month, not a crash.
+        let last = try #require(Period(year: 2999, month: 12))
+        #expect(last.next.description == "3000-01" && last.lastDay == Day(year: 2999, month: 12, day: 31))
+    }
+
     @Test(arguments: [
         // period, amount owed, since, filed_on: as offices write them, and Excel's day numbers.
         ("2024年12月", "1.25万", "2024.11.11", "2024年12月30日", 12_500.0),

@@ -51,6 +51,71 @@ import Testing
                     line: 5, containing: "two slots")
     }
 
+    @Test func anInfiniteOrHugeWeightIsRefusedAtLoad() {
+        for weight in ["1e400", "-1e400", ".inf", "1e9", "nan"] {
+            expectError("lexicons: {a: {terms: [欠薪]}}\nrules:\n  - {id: x, title: t, any: [a], weight: \(weight), effect: signal}\n",
+                        line: 3, containing: "must be a number")
+        }
+    }
+
+    @Test func anExceptionThatHoldsNoTermOfItsLexiconIsRefused() {
+        expectError("lexicons:\n  festival:\n    terms: [年前]\n    except_in: [前年]\nrules:\n  - {id: x, title: t, any: [festival], weight: 1, effect: score}\n",
+                    line: 3, containing: "except_in 前年 holds none")
+        expectError("lexicons:\n  a:\n    terms: [欠薪]\n    except_window: 99\nrules:\n  - {id: x, title: t, any: [a], weight: 1, effect: signal}\n",
+                    line: 4, containing: "except_window")
+    }
+
+    @Test func exceptionsCancelATermInsideACompoundAndNextToACue() throws {
+        let rulebook = try parse("""
+            lexicons:
+              festival:
+                terms: [年前]
+                except_in: [半年前]
+              cities:
+                terms: [郑州]
+                except_after: [老家在]
+                except_before: [")"]
+            rules:
+              - {id: season, title: t, any: [festival], weight: 1, effect: signal}
+              - {id: city, title: t, any: [cities], weight: 1, effect: signal}
+            """)
+        let engine = ScoringEngine(rulebook: rulebook, projects: [])
+        func fired(_ text: String) -> [String] { engine.evaluate(post(text)).assessment.firedRules }
+        #expect(fired("年前一定给") == ["season"])
+        #expect(fired("半年前就说给") == [])
+        #expect(fired("我在郑州打工") == ["city"])
+        #expect(fired("我老家在郑州") == [])
+        #expect(fired("华建建设(郑州)有限公司") == [])
+    }
+
+    @Test func anOrderedNearNeedsItsSlotsInOrder() throws {
+        let rulebook = try parse("""
+            rules:
+              - id: x
+                title: t
+                any:
+                  - near: [[如果], [欠薪]]
+                    within: 8
+                    ordered: true
+                weight: 1
+                effect: signal
+            """)
+        let engine = ScoringEngine(rulebook: rulebook, projects: [])
+        #expect(engine.evaluate(post("如果被欠薪怎么办")).assessment.isSignal)
+        #expect(!engine.evaluate(post("欠薪了，如果再不给")).assessment.isSignal)
+        expectError("rules:\n  - id: x\n    title: t\n    any:\n      - {near: [[a], [b]], within: 5, ordered: maybe}\n    weight: 1\n    effect: signal\n",
+                    line: 5, containing: "ordered must be true or false")
+    }
+
+    @Test func recordedPeopleReadsTheFieldAndNotTheText() throws {
+        let rulebook = try parse("rules:\n  - {id: x, title: t, where: {kind: petition, recorded_people: \">= 5\"}, weight: 1, effect: signal}\n")
+        let engine = ScoringEngine(rulebook: rulebook, projects: [])
+        var petition = Item(feedID: "f", sourceKey: "1", kind: .petition, content: "涉及三十多名工人")
+        #expect(!engine.evaluate(petition).assessment.isSignal)
+        petition.people = 6
+        #expect(engine.evaluate(petition).assessment.isSignal)
+    }
+
     @Test func invalidYAMLNamesItsPosition() {
         expectError("rules: [\n  - id: x\n", line: 2, containing: "not valid YAML")
     }

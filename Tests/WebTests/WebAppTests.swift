@@ -597,6 +597,18 @@ import Testing
         #expect(list.first as? Int == 7 && (list.last as? [String: Any])?["small"] as? Int == 9)
     }
 
+    @Test func aHugePageNumberShowsAPageAndKillsNothing() async throws {
+        let fixture = try await WebFixture()
+        let leader = try await fixture.signedIn("leader")
+        for path in ["/audit?page=184467440737095518", "/audit?page=9223372036854775807", "/api/audit?page=99999999999",
+                     "/queue?page=184467440737095518", "/register?page=184467440737095518"] {
+            let status = try await leader.get(path).status
+            #expect(status == .ok || status == .forbidden, "\(path): \(status)")
+        }
+        #expect(try await leader.get("/audit?page=99999999999999999999999").status == .badRequest)
+        #expect(try await leader.get("/audit?page=-1").status == .badRequest)
+    }
+
     @Test func pagesCutAListAndALaterPageThanThereIsShowsTheLast() {
         let empty = Pager(total: 0, size: 50, asked: 3)
         #expect(empty.page == 1 && empty.pages == 1 && empty.rows == 0..<0 && empty.previous == nil && empty.next == nil)
