@@ -26,7 +26,17 @@ public struct CSVTable: Sendable {
     /// Decodes `data` (UTF-8 with or without BOM, or GB18030), parses it and finds `columns`.
     /// Throws when a required column is absent; extra columns are ignored.
     public init(data: Data, file: String, columns: [Column]) throws(IngestError) {
-        let text = try TextDecoding.decode(data, source: file)
+        var text = try TextDecoding.decode(data, source: file)
+        if let row = Self.rowOfUnclosedQuote(in: text) {
+            throw .malformedDocument(source: file, line: row,
+                                     reason: "a quote (\") opened in row \(row) is never closed, so the rest of the file would be one cell: close it or remove it")
+        }
+        // Control characters (NUL ...) would cut a cell short or join two ids into one:
+        // they are marked, and the row is rejected naming the column.
+        let marked = text.unicodeScalars.contains(where: Self.isControl)
+        if marked {
+            text = String(String.UnicodeScalarView(text.unicodeScalars.map { Self.isControl($0) ? Self.controlMark : $0 }))
+        }
         let reader: CSVReader
         do {
             reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
@@ -54,6 +64,67 @@ public struct CSVTable: Sendable {
         self.header = header
         self.rows = rows
         self.positions = positions
+        if marked {
+            for (index, row) in rows.enumerated() {
+                if let column = row.firstIndex(where: { $0.unicodeScalars.contains(Self.controlMark) }) {
+                    controlCharacterColumns[index] = column < header.count ? header[column] : "column \(column + 1)"
+                }
+            }
+        }
+    }
+
+    /// Rows (by index into `rows`) with a control character, and the first column holding one.
+    private var controlCharacterColumns: [Int: String] = [:]
+
+    /// Throws the row's rejection when one of its cells holds a control character (NUL,
+    /// a form feed ...): no importer reads such a cell.
+    func rejectControlCharacters(inRow index: Int) throws(CellParsing.Problem) {
+        if let column = controlCharacterColumns[index] {
+            throw CellParsing.Problem(column: column, reason: "holds a control character (such as NUL), which no cell may hold")
+        }
+    }
+
+    private static let controlMark: Unicode.Scalar = "\u{E000}"
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0x7F
+    }
+
+    /// The spreadsheet row where a quoted cell opens and never closes, or nil.
+    /// A cell is quoted when it starts with `"`; `""` inside it is a quote.
+    static func rowOfUnclosedQuote(in text: String) -> Int? {
+        var row = 1, openedIn = 0
+        var inQuotes = false, atCellStart = true, pendingQuote = false
+        for scalar in text.unicodeScalars {
+            if inQuotes {
+                if pendingQuote {
+                    pendingQuote = false
+                    if scalar == "\"" { continue }  // an escaped quote
+                    inQuotes = false  // the quote before closed the cell
+                } else if scalar == "\"" {
+                    pendingQuote = true
+                    continue
+                } else {
+                    continue
+                }
+            }
+            switch scalar {
+            case "\"" where atCellStart:
+                inQuotes = true
+                openedIn = row
+                atCellStart = false
+            case ",":
+                atCellStart = true
+            case "\n":
+                row += 1
+                atCellStart = true
+            case "\r", "\u{FEFF}":
+                break
+            default:
+                atCellStart = false
+            }
+        }
+        return inQuotes && !pendingQuote ? openedIn : nil
     }
 
     private static func normalizedHeader(_ name: String) -> String {

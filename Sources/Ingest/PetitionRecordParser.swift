@@ -56,6 +56,12 @@ public struct PetitionRecordParser: Sendable {
         let table = try CSVTable(data: data, file: feed.id, columns: columns)
         var result = FeedParseResult()
         for (offset, row) in table.rows.enumerated() {
+            do throws(CellParsing.Problem) {
+                try table.rejectControlCharacters(inRow: offset)
+            } catch {
+                result.rejections.append(ImportRejection(file: feed.id, row: offset + 2, column: error.column, reason: error.reason))
+                continue
+            }
             var object: [String: Any] = [:]
             for field in Self.fields {
                 if let value = table.value(field.english, in: row) { object[field.english] = value }

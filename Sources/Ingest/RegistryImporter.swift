@@ -46,6 +46,7 @@ public enum RegistryImporter {
         for (offset, row) in table.rows.enumerated() {
             let rowNumber = offset + 2
             do throws(CellParsing.Problem) {
+                try table.rejectControlCharacters(inRow: offset)
                 let project = try project(from: row, in: table)
                 if let earlier = firstRow[project.id] {
                     throw CellParsing.Problem(column: "project_id", reason: "project \(project.id) already appears in row \(earlier)")

@@ -47,6 +47,7 @@ public enum ReportImporter {
         for (offset, row) in table.rows.enumerated() {
             let rowNumber = offset + 2
             do throws(CellParsing.Problem) {
+                try table.rejectControlCharacters(inRow: offset)
                 let report = try report(from: row, in: table, knownProjects: knownProjects, importedOn: importedOn)
                 if let earlier = firstRowOfID[report.id] {
                     throw CellParsing.Problem(column: "report_id", reason: "report \(report.id) already appears in row \(earlier)")

@@ -1,5 +1,5 @@
 import Foundation
-import Ingest
+@testable import Ingest
 import Model
 import Testing
 
@@ -111,6 +111,29 @@ import Testing
             #expect(rejection.reason.contains(reason))
             #expect(batch.records.isEmpty)
         }
+    }
+
+    @Test func aControlCharacterRejectsItsRowNamingTheColumn() throws {
+        // A NUL inside an id must not cut it, nor make two ids one.
+        let csv = "project_id,name,department\nP-1\u{0}X,甲工程,市住建局\nP-1,乙工程,市住建局\nP-2,丙\u{7}工程,市住建局\n"
+        let batch = try RegistryImporter.read(Data(csv.utf8), file: "r.csv")
+        #expect(batch.records.map(\.id) == ["P-1"])
+        #expect(batch.rejections.map(\.row) == [2, 4])
+        #expect(batch.rejections.map(\.column) == ["project_id", "name"])
+        #expect(batch.rejections.allSatisfy { $0.reason.contains("control character") })
+    }
+
+    @Test func anUnclosedQuoteRefusesTheFileNamingItsRow() {
+        let csv = "project_id,name,department\nP-1,甲工程,市住建局\nP-2,\"乙工程,市住建局\nP-3,丙工程,市住建局\n"
+        #expect {
+            try RegistryImporter.read(Data(csv.utf8), file: "r.csv")
+        } throws: { error in
+            guard case let IngestError.malformedDocument(source, line, _, reason) = error else { return false }
+            return source == "r.csv" && line == 3 && reason.contains("never closed")
+        }
+        // Quotes that close, with an escaped quote and a line break inside, are fine.
+        let fine = "project_id,name,department\nP-1,\"甲\"\"工程\"\"\n二期\",市住建局\n"
+        #expect(CSVTable.rowOfUnclosedQuote(in: fine) == nil)
     }
 
     @Test func aMonthNotBegunOrAFilingDayInTheFutureIsRejectedNotACrash() throws {
