@@ -5,7 +5,8 @@ import Monitor
 extension WageWatch {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "One monitoring cycle: fetch every feed, store, score, link, and print the daily risk list (日报).")
+            abstract: "One monitoring cycle: fetch every feed, store, score, link, and print the daily risk list (日报).",
+            discussion: "Exits 0 when every feed was read, 3 when one or more failed (the others are stored and the list printed), 1 on any other error.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var register: RegisterOptions
@@ -17,6 +18,10 @@ extension WageWatch {
                                                     progress: { progress.update(done: $0, total: $1) })
             progress.finish()
             print(RiskListTable(cycle: report).render())
+            // cron and systemd read the exit code: a failed feed is no quiet city.
+            if report.feeds.contains(where: { $0.error != nil }) { throw ExitCode(Self.someFeedFailed) }
         }
+
+        static let someFeedFailed: Int32 = 3
     }
 }

@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+
+/// `run` tells cron and systemd what happened: 0 when every feed was read, 3 when one
+/// failed while the others were stored.
+@Suite struct ExitCodeTests {
+    @Test func aFailedFeedMakesRunExitThree() throws {
+        let binary = CrashRecoveryTests.root.appendingPathComponent(".build/debug/wagewatch")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            Issue.record("build the executable first (swift build --build-tests builds it): \(binary.path)")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-exit-\(UUID().uuidString)")
+        let feeds = folder.appendingPathComponent("feeds")
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "{\"id\": \"1\", \"platform\": \"论坛\", \"content\": \"工资拖了三个月没发\"}\n"
+            .write(to: feeds.appendingPathComponent("posts.ndjson"), atomically: true, encoding: .utf8)
+        let good = "feeds:\n  - {id: good, kind: post, format: post_ndjson, url: \"file:posts.ndjson\"}\n"
+        try good.write(to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
+        let arguments = ["run", "--database", folder.appendingPathComponent("s.sqlite").path, "--feeds", feeds.path,
+                         "--rules", CrashRecoveryTests.root.appendingPathComponent("rules").path, "--as-of", "2025-01-06"]
+        let errors = folder.appendingPathComponent("stderr.txt").path
+        #expect(try ChildProcess(binary.path, arguments, stderr: errors).wait() == .exit(0))
+        let broken = good + "  - {id: gone, kind: post, format: post_ndjson, url: \"file:missing.ndjson\"}\n"
+        try broken.write(to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
+        #expect(try ChildProcess(binary.path, arguments, stderr: errors).wait() == .exit(3))
+    }
+}
