@@ -134,6 +134,13 @@ extension WebApp {
         return response
     }
 
+    /// A login name as the throttle counts it: without control characters and whitespace, lower case.
+    static func throttleName(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.unicodeScalars.filter {
+            !$0.properties.isWhitespace && $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value)
+        })).lowercased()
+    }
+
     /// Only a path of this site (no `//host`, no scheme) is followed after login.
     /// Browsers drop tabs and line breaks inside a URL, so `/\t/evil` would become `//evil`:
     /// only visible ASCII or non-ASCII characters pass.
@@ -151,7 +158,9 @@ extension WebApp {
               Self.sameOrigin(request) else {
             return try loginPage(next: next, error: "登录表单已失效，请重新输入（CSRF 校验失败）", status: .forbidden)
         }
-        let keys = ["name:" + name, "address:" + (address ?? "local")]
+        // Variants of one name (a NUL, a space, another case) are one name to the throttle:
+        // five guesses per account, however it is spelt.
+        let keys = ["name:" + Self.throttleName(name), "address:" + (address ?? "local")]
         let now = now()
         if let wait = throttle.begin(keys, now: now) {
             var response = try loginPage(next: next, error: "登录失败次数过多，请 \(wait / 60 + 1) 分钟后再试", status: .tooManyRequests)

@@ -58,6 +58,15 @@ import Testing
         #expect(try await browser.logIn("admin", password: WebFixture.password).status == .seeOther)
     }
 
+    @Test func aNameSpeltWithControlCharactersIsThrottledAsTheName() async throws {
+        let fixture = try await WebFixture()
+        let browser = fixture.client()
+        for variant in ["leader\u{0}", "leader\u{0}\u{0}", " leader", "LEADER", "lea\u{7}der"] {
+            #expect(try await browser.logIn(variant, password: "wrong-password-1").status == .unauthorized)
+        }
+        #expect(try await browser.logIn("leader", password: WebFixture.password).status == .tooManyRequests)
+    }
+
     @Test func loginsSentAtOnceCannotAllBeTried() async throws {
         let fixture = try await WebFixture()
         let browsers = (0..<12).map { _ in fixture.client() }
