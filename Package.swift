@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model", "LoopbackHTTP"], exclude: ["Fixtures"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Model", "ChineseConversion", "Ingest"], exclude: ["Fixtures"]),
         .testTarget(name: "RegisterTests", dependencies: ["Register", "Model"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "WebTests",
             dependencies: [

@@ -10,10 +10,17 @@ import Model
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
 
-    /// Wraps `writer` and migrates it to the current schema.
+    /// Wraps `writer` and migrates it to the current schema. A store that a newer
+    /// wagewatch migrated (it names migrations this one does not know) is refused, not
+    /// used half-understood.
     public init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
-        try Self.migrator.migrate(writer)
+        let migrator = Self.migrator
+        let unknown = try writer.read { db in
+            try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+        }
+        guard unknown.isEmpty else { throw StoreError.newerStore(unknown.sorted()) }
+        try migrator.migrate(writer)
     }
 
     /// Opens (creating if needed) the SQLite file at `path`.

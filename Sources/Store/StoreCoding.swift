@@ -154,6 +154,8 @@ public enum StoreError: Error, CustomStringConvertible {
     case claimedByAnother(String)
     /// A follow-up was to be marked on an item that is not a petition.
     case notAPetition(String)
+    /// The store was migrated by a newer wagewatch (these migrations are unknown here).
+    case newerStore([String])
 
     public var description: String {
         switch self {
@@ -171,6 +173,9 @@ public enum StoreError: Error, CustomStringConvertible {
             "\(account) 正在审核此线索，请稍后 (claimed by \(account))"
         case let .notAPetition(id):
             "线索 \(id) 不是信访件，不能标为已跟进 (only petitions are followed up)"
+        case let .newerStore(migrations):
+            "数据库由较新版本的 wagewatch 升级过，本版本不能使用 (the store was upgraded by a newer wagewatch: "
+                + "unknown migration \(migrations.joined(separator: ", ")); upgrade wagewatch, or restore a backup)"
         }
     }
 }

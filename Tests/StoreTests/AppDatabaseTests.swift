@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Model
 import Store
 import Testing
@@ -306,5 +307,25 @@ import Testing
         try database.saveProjects([project], rejections: [], file: "registry.csv")
         let reopened = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)
         #expect(try reopened.projects() == [project])
+    }
+}
+
+/// A store from a newer wagewatch is refused with a message, not used half-understood.
+@Suite struct NewerStoreTests {
+    @Test func aStoreWithAnUnknownMigrationIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-newer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("s.sqlite").path
+        _ = try AppDatabase.open(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
+        try queue.close()
+        #expect {
+            try AppDatabase.open(path: path)
+        } throws: { error in
+            guard case let StoreError.newerStore(migrations) = error else { return false }
+            return migrations == ["v99: from the future"] && "\(error)".contains("newer wagewatch")
+        }
     }
 }
