@@ -19,15 +19,28 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log each step to standard error.")
     var verbose = false
 
-    /// A monitor over the store, with logging set up once for the process.
-    func makeMonitor() throws -> Monitor {
+    /// A monitor over the store, with logging set up once for the process. A command that
+    /// reads the rules fails on a missing rules folder before the store is opened, so
+    /// that no empty store is left behind.
+    func makeMonitor(requiringRules: Bool = true) throws -> Monitor {
         LoggingSystem.bootstrapOnce(level: verbose ? .info : .warning)
+        var isFolder: ObjCBool = false
+        if requiringRules && !(FileManager.default.fileExists(atPath: rules, isDirectory: &isFolder) && isFolder.boolValue) {
+            throw MissingFolder(path: rules, option: "--rules")
+        }
         let database = try AppDatabase.open(path: self.database)
         return Monitor(
             database: database,
             feedsDirectory: URL(fileURLWithPath: feeds, isDirectory: true),
             rulesDirectory: URL(fileURLWithPath: rules, isDirectory: true))
     }
+}
+
+/// A folder a command needs is not there: said plainly, without the usage text.
+struct MissingFolder: Error, CustomStringConvertible {
+    var path: String
+    var option: String
+    var description: String { "the folder \(path) does not exist or is not a folder (\(option))" }
 }
 
 /// Options of the commands that evaluate the register.

@@ -19,7 +19,7 @@ extension WageWatch {
             var file: String
 
             func run() async throws {
-                let summary = try global.makeMonitor().importRegistry(path: file)
+                let summary = try global.makeMonitor(requiringRules: false).importRegistry(path: file)
                 printSummary(summary, noun: "projects")
             }
         }
@@ -37,7 +37,7 @@ extension WageWatch {
             var file: String
 
             func run() async throws {
-                let summary = try global.makeMonitor().importReports(path: file, today: filedOn ?? .today)
+                let summary = try global.makeMonitor(requiringRules: false).importReports(path: file, today: filedOn ?? .today)
                 printSummary(summary, noun: "ledger rows")
             }
         }

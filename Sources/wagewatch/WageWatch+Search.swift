@@ -34,7 +34,7 @@ extension WageWatch {
         }
 
         func run() async throws {
-            let monitor = try global.makeMonitor()
+            let monitor = try global.makeMonitor(requiringRules: false)
             let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.characterTable())
             let fold: (String) -> String = { normalizer.normalize($0) }
             if reindex { try monitor.database.clearSearchIndex() }

@@ -25,5 +25,13 @@ import Testing
         let broken = good + "  - {id: gone, kind: post, format: post_ndjson, url: \"file:missing.ndjson\"}\n"
         try broken.write(to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
         #expect(try ChildProcess(binary.path, arguments, stderr: errors).wait() == .exit(3))
+
+        // A missing rules folder fails before the store is opened: no empty store is left behind.
+        let elsewhere = folder.appendingPathComponent("other.sqlite").path
+        let noRules = ["register", "--database", elsewhere, "--rules", folder.appendingPathComponent("nowhere").path]
+        #expect(try ChildProcess(binary.path, noRules, stderr: errors).wait() == .exit(1))
+        #expect(!FileManager.default.fileExists(atPath: elsewhere))
+        let message = try String(contentsOfFile: errors, encoding: .utf8)
+        #expect(message.contains("nowhere") && !message.contains("Usage"))
     }
 }
