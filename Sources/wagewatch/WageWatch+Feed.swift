@@ -71,12 +71,35 @@ extension WageWatch.Feed {
                 }
             }
             let file = lowered.hasPrefix("file://") ? URL(string: source) : URL(fileURLWithPath: source)
-            guard let file, let data = try? Data(contentsOf: file) else {
-                throw ValidationError("\(FeedDefinition.displayURL(source)): cannot read this file")
+            guard let file else { throw InspectFailure(message: "\(FeedDefinition.displayURL(source)): not a file path or URL") }
+            return (try Self.readCapped(file, limit: Fetcher.Limits().maxBodyBytes), nil, file.absoluteString)
+        }
+
+        /// A local feed file, refused past the fetcher's body cap (as a fetched body is), with
+        /// a message that says why it cannot be read.
+        static func readCapped(_ file: URL, limit: Int) throws -> Data {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder) else {
+                throw InspectFailure(message: "\(file.path): no such file")
             }
-            return (data, nil, file.absoluteString)
+            guard !isFolder.boolValue else { throw InspectFailure(message: "\(file.path): is a folder, not a feed file") }
+            guard let handle = FileHandle(forReadingAtPath: file.path) else {
+                throw InspectFailure(message: "\(file.path): cannot be opened (permission denied?)")
+            }
+            defer { try? handle.close() }
+            let data = (try? handle.read(upToCount: limit + 1)) ?? Data()
+            guard data.count <= limit else {
+                throw InspectFailure(message: "\(file.path): larger than \(limit / 1024 / 1024) MiB, the most a feed body may be")
+            }
+            return data
         }
     }
+}
+
+/// Why `feed inspect` cannot read its source, said plainly (no usage text).
+struct InspectFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
 
 /// What `feed inspect` prints; every text field masked.
