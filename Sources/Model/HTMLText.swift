@@ -13,10 +13,18 @@ public enum HTMLText {
             output.reserveCapacity(bytes.count)
             var index = 0
             var skippingUntil: [UInt8]?
+            // The next `>` at or after a position, found once and reused: text full of `a<b`
+            // with no `>` would otherwise be searched to its end at every `<` (quadratic).
+            var nextClose = -1
+            func close(after index: Int) -> Int? {
+                if nextClose <= index && nextClose != Int.max {
+                    nextClose = bytes[(index + 1)...].firstIndex(of: 0x3E) ?? Int.max
+                }
+                return nextClose == Int.max ? nil : nextClose
+            }
             while index < bytes.count {
                 let byte = bytes[index]
-                if byte == 0x3C, startsTag(bytes, after: index),
-                   let close = bytes[(index + 1)...].firstIndex(of: 0x3E) {
+                if byte == 0x3C, startsTag(bytes, after: index), let close = close(after: index) {
                     // The tag's name, read in place: <name ...>, </name>, <name/>.
                     var start = index + 1
                     let isClosing = bytes[start] == 0x2F

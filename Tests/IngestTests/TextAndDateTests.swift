@@ -11,6 +11,10 @@ import Testing
 
     @Test func aLessThanSignInPlainTextIsKept() {
         #expect(HTMLText.plainText(from: "工资<5000元，老板说>3个月才发") == "工资<5000元，老板说>3个月才发")
+        // Many tag openings and no `>`: each is text, read once (this took minutes when every
+        // `<` searched to the end).
+        let hostile = String(repeating: "a<b", count: 100_000)
+        #expect(HTMLText.plainText(from: hostile) == hostile)
     }
 
     @Test(arguments: [
