@@ -238,6 +238,47 @@ public struct Rulebook: Sendable {
 }
 
 extension Rulebook {
+    /// Why a regular expression may take exponential time on a hostile text, or nil:
+    /// a repeated group that holds a repetition ((a+)+, (\\w*x)*), or a backreference.
+    /// - Complexity: O(n) in the length of the pattern.
+    static func backtrackingRisk(in pattern: String) -> String? {
+        var groupHasRepetition: [Bool] = []
+        var lastClosedHadRepetition = false
+        var escaped = false, inClass = false
+        let scalars = Array(pattern.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            if escaped {
+                escaped = false
+                if !inClass && ("1"..."9").contains(scalar) { return "uses a backreference, which may backtrack without end" }
+                lastClosedHadRepetition = false
+                continue
+            }
+            switch scalar {
+            case "\\": escaped = true
+            case "[" where !inClass: inClass = true
+            case "]" where inClass: inClass = false
+            case _ where inClass: break
+            case "(":
+                groupHasRepetition.append(false)
+                lastClosedHadRepetition = false
+            case ")":
+                lastClosedHadRepetition = groupHasRepetition.popLast() ?? false
+                if lastClosedHadRepetition, !groupHasRepetition.isEmpty { groupHasRepetition[groupHasRepetition.count - 1] = true }
+                continue
+            case "*", "+", "{":
+                // A repetition right after a group that holds one: nested quantifiers.
+                let previous = index > 0 ? scalars[index - 1] : " "
+                if previous == ")" && lastClosedHadRepetition {
+                    return "repeats a group that repeats inside (nested quantifiers), which may backtrack without end"
+                }
+                if !groupHasRepetition.isEmpty { groupHasRepetition[groupHasRepetition.count - 1] = true }
+            default: break
+            }
+            lastClosedHadRepetition = false
+        }
+        return nil
+    }
+
     /// A term as the checks of the rules files compare it: lower case, no spaces, full-width
     /// brackets and digits as ASCII (the matcher's own folding also maps traditional characters).
     static func fold(_ text: String) -> String {
@@ -409,6 +450,9 @@ private struct RulebookBuilder {
                     _ = try NSRegularExpression(pattern: pattern)
                 } catch {
                     throw reader.failure(pairs[0].node, "rule \(rule): regex \(pattern) does not compile")
+                }
+                if let problem = Rulebook.backtrackingRisk(in: pattern) {
+                    throw reader.failure(pairs[0].node, "rule \(rule): regex \(pattern) \(problem); the other conditions (lexicons, near) are linear")
                 }
                 conditions.append(.regex(pattern))
             } else if keys == ["near", "within"] || keys == ["near", "within", "ordered"] {

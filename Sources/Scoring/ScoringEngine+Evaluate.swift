@@ -306,6 +306,8 @@ extension ScoringEngine {
         return names
     }
 
+    static let regexReach = 4_000
+
     static let otherPlaceReach = 8
     private static let clauseBreaks = ScalarBitmap(",.;!?，。；！？、 \n")
     private static let cityMarks = ScalarBitmap("市县")
@@ -433,7 +435,8 @@ extension ScoringEngine {
             if let cached = scopedTexts[mask] { return cached }
             var view = String.UnicodeScalarView()
             for at in 0..<4 where mask & (1 << at) != 0 {
-                for value in text.scalars[bounds.range(at)] { view.append(Unicode.Scalar(value)!) }
+                // A regex reads at most the first `regexReach` characters of a field: its time is bounded.
+                for value in text.scalars[bounds.range(at)].prefix(Self.regexReach) { view.append(Unicode.Scalar(value)!) }
                 view.append("\n")
             }
             let result = String(view)

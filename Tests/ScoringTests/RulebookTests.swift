@@ -1,5 +1,5 @@
 import Model
-import Scoring
+@testable import Scoring
 import Testing
 
 @Suite struct RulebookTests {
@@ -37,6 +37,16 @@ import Testing
                     line: 7, column: 13, containing: "effect shout")
         expectError("lexicons: {a: {terms: [欠薪]}}\nrules:\n  - id: x\n    title: t\n    any: [a]\n    weight: 1\n    effect: signal\n    level: huge\n",
                     line: 8, containing: "level must be")
+    }
+
+    @Test func aRegexThatMayBacktrackWithoutEndIsRefusedAtLoad() {
+        for pattern in ["(a+)+$", "(\\w*x)*y", "((ab)*)+", "(a|b+){2,}", "(.)\\1"] {
+            expectError("rules:\n  - id: x\n    title: t\n    any:\n      - regex: '\(pattern)'\n    weight: 1\n    effect: signal\n",
+                        line: 5, containing: "without end")
+        }
+        for pattern in ["拖欠(工资|工钱)+", "[a+]+", "(ab)+c", "\\(a+\\)+"] {
+            #expect(Rulebook.backtrackingRisk(in: pattern) == nil, "\(pattern)")
+        }
     }
 
     @Test func aRegexThatDoesNotCompileIsRefusedAtLoad() {
