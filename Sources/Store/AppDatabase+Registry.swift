@@ -10,6 +10,8 @@ public struct ImportSummary: Sendable, Hashable {
     public var updated: Int
     /// Records an earlier version of the same file had and this one no longer has (or now rejects).
     public var removed: Int = 0
+    /// Their ids, for the summary a clerk reads.
+    public var removedIDs: [String] = []
     /// Records identical to what was stored.
     public var unchanged: Int
     /// Rows kept aside, with their reasons.
@@ -98,10 +100,18 @@ extension AppDatabase {
                         report.isFilingDayImputed, file,
                     ])
             }
+            // A corrected file replaces the rows of the same file name, department and month
+            // that it no longer has; another department's file of the same name touches none
+            // of them, and a file with no good row removes nothing.
             let kept = reports.map(\.id)
-            try db.execute(
-                sql: "DELETE FROM report WHERE source_file = ? AND id NOT IN (SELECT value FROM json_each(?))",
-                arguments: [file, StoreCoding.json(kept)])
+            let departments = Array(Set(reports.map(\.department))), periods = Array(Set(reports.map(\.period.description)))
+            let condition = """
+                source_file = ? AND department IN (SELECT value FROM json_each(?))
+                AND period IN (SELECT value FROM json_each(?)) AND id NOT IN (SELECT value FROM json_each(?))
+                """
+            let arguments: StatementArguments = [file, StoreCoding.json(departments), StoreCoding.json(periods), StoreCoding.json(kept)]
+            summary.removedIDs = try String.fetchAll(db, sql: "SELECT id FROM report WHERE \(condition) ORDER BY id", arguments: arguments)
+            try db.execute(sql: "DELETE FROM report WHERE \(condition)", arguments: arguments)
             summary.removed = db.changesCount
             try replaceRejections(in: db, kind: .reports, file: file, with: rejections)
             return summary

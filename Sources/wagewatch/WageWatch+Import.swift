@@ -46,7 +46,10 @@ extension WageWatch {
 
 /// Prints what an import did, then each rejected row with its place and reason.
 private func printSummary(_ summary: ImportSummary, noun: String) {
-    print("\(noun): \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejections.count) rejected")
+    print("\(noun): \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejections.count) rejected, \(summary.removed) removed")
+    if !summary.removedIDs.isEmpty {
+        print("  removed (an earlier version of this file had them): \(summary.removedIDs.joined(separator: ", "))")
+    }
     for rejection in summary.rejections {
         print("  rejected: \(rejection)")
     }

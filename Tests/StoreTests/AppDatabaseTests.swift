@@ -182,6 +182,26 @@ import Testing
         #expect(try database.rejections().isEmpty)
     }
 
+    @Test func anotherDepartmentsFileOfTheSameNameRemovesNothingOfThisOne() throws {
+        func row(_ id: String, _ department: String, month: Int = 12) -> DepartmentReport {
+            DepartmentReport(id: id, department: department, period: Period(year: 2024, month: month)!, projectID: nil,
+                             projectName: "某工程", status: .none, filedOn: Day(year: 2024, month: 12, day: 28)!)
+        }
+        try database.saveReports([row("A-1", "市住建局"), row("A-2", "市住建局")], rejections: [], file: "ledger.csv")
+        // b/ledger.csv of the water bureau: a/ledger.csv's rows stay.
+        let other = try database.saveReports([row("B-1", "市水务局")], rejections: [], file: "ledger.csv")
+        #expect(other.removed == 0 && other.removedIDs.isEmpty)
+        // The same department's file for another month removes nothing of December either.
+        #expect(try database.saveReports([row("A-9", "市住建局", month: 11)], rejections: [], file: "ledger.csv").removed == 0)
+        // A file whose rows were all rejected removes nothing.
+        let rejected = ImportRejection(file: "ledger.csv", row: 2, column: "period", reason: "bad", department: "市住建局")
+        #expect(try database.saveReports([], rejections: [rejected], file: "ledger.csv").removed == 0)
+        #expect(Set(try database.reports().map(\.id)) == ["A-1", "A-2", "B-1", "A-9"])
+        // A corrected December file of the housing bureau that drops A-2 removes it, and says so.
+        let corrected = try database.saveReports([row("A-1", "市住建局")], rejections: [], file: "ledger.csv")
+        #expect(corrected.removedIDs == ["A-2"])
+    }
+
     @Test func aRowWithoutFilingDayKeepsItsFirstImportDayAndACorrectedFileReplacesItsRows() throws {
         func row(_ id: String, filed: Day, imputed: Bool) -> DepartmentReport {
             DepartmentReport(id: id, department: "市住建局", period: Period(year: 2024, month: 12)!, projectID: nil,
@@ -193,6 +213,7 @@ import Testing
                                  rejections: [], file: "dec.csv")
         let again = try database.saveReports([row("R-1", filed: laterDay, imputed: true)], rejections: [], file: "dec.csv")
         #expect((again.added, again.updated, again.unchanged, again.removed) == (0, 0, 1, 1))
+        #expect(again.removedIDs == ["R-2"])
         #expect(try database.reports() == [row("R-1", filed: firstDay, imputed: true)])
         // A filing day the file states is taken as stated.
         try database.saveReports([row("R-1", filed: laterDay, imputed: false)], rejections: [], file: "dec.csv")
