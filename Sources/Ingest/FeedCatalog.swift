@@ -51,6 +51,7 @@ public struct FeedCatalog: Sendable {
         } catch {
             throw .unreadableFile(path: file.path, reason: "\(error.localizedDescription)")
         }
+        try checkFields(text, file: file.lastPathComponent)
         let parsed: CatalogFile
         do {
             parsed = try YAMLDecoder().decode(CatalogFile.self, from: text)
@@ -71,6 +72,41 @@ public struct FeedCatalog: Sendable {
                 feed.interval = seconds
             }
             return feed
+        }
+    }
+
+    static let feedFields = ["id", "kind", "format", "url", "channel", "interval", "headers"]
+
+    /// Refuses a field the catalog does not know (a misspelt `hedaers:` would silently send
+    /// no cookie) and an empty id, naming line and column, as the rules files do.
+    static func checkFields(_ text: String, file: String) throws(IngestError) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw .badCatalog(file: file, reason: "not valid YAML: \(error)")
+        }
+        func place(_ node: Node) -> String {
+            node.mark.map { "line \($0.line), column \($0.column): " } ?? ""
+        }
+        guard let root else { return }
+        guard let mapping = root.mapping else { throw .badCatalog(file: file, reason: "\(place(root))expected feeds: with a list of feeds") }
+        for (key, value) in mapping {
+            guard key.string == "feeds" else {
+                throw .badCatalog(file: file, reason: "\(place(key))unknown field \(key.string ?? "?"); expected feeds")
+            }
+            for feed in value.sequence ?? [] {
+                guard let fields = feed.mapping else { continue }
+                for (field, fieldValue) in fields {
+                    let name = field.string ?? ""
+                    guard feedFields.contains(name) else {
+                        throw .badCatalog(file: file, reason: "\(place(field))unknown field \(name); expected one of \(feedFields.joined(separator: ", "))")
+                    }
+                    if name == "id", (fieldValue.string ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                        throw .badCatalog(file: file, reason: "\(place(fieldValue))a feed's id must not be empty")
+                    }
+                }
+            }
         }
     }
 

@@ -27,6 +27,23 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("feeds:\n  - id: x\n    kind: post\n    format: rss\n    url: file:a.xml\n    hedaers: {Cookie: a}\n", "line 6, column 5: unknown field hedaers"),
+        ("feeds:\n  - id: \"\"\n    kind: post\n    format: rss\n    url: file:a.xml\n", "line 2, column 9: a feed's id must not be empty"),
+        ("feed:\n  - id: x\n", "line 1, column 1: unknown field feed"),
+    ])
+    func anUnknownFieldOrAnEmptyIdNamesLineAndColumn(text: String, message: String) throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try text.write(to: directory.appendingPathComponent("c.yaml"), atomically: true, encoding: .utf8)
+        #expect {
+            try FeedCatalog.load(directory: directory)
+        } throws: { error in
+            guard case let IngestError.badCatalog(file, reason) = error else { return false }
+            return file == "c.yaml" && reason.contains(message)
+        }
+    }
+
     @Test func feedIntervalsAreDurationsAndABadOneNamesFileAndFeed() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
