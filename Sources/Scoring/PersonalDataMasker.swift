@@ -26,7 +26,7 @@ public enum PersonalDataMasker {
             let keep: (prefix: Int, suffix: Int)
             switch kind {
             case .phone: keep = (3, 4)
-            case .idNumber: keep = (6, 4)
+            case .idNumber: keep = digits.count == 15 ? (6, 3) : (6, 4)
             case .bankCard: keep = (0, 4)
             }
             for (offset, position) in digits.enumerated() where offset >= keep.prefix && offset < digits.count - keep.suffix {
@@ -47,6 +47,13 @@ public enum PersonalDataMasker {
         var forms: Set<String> = []
         for name in names where name.count >= 2 {
             forms.insert(name)
+            // A number (a landline given as the phone, 010-66668888) is hidden whole, and
+            // as its digits run together: its parts (010) are in every other text.
+            if name.allSatisfy({ $0.isNumber || $0 == "-" || $0 == " " || $0 == "+" }) {
+                let digits = String(name.filter(\.isNumber))
+                if digits.count >= 2 { forms.insert(digits) }
+                continue
+            }
             for part in name.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) where part.count >= 2 {
                 forms.insert(String(part))
             }
@@ -109,6 +116,8 @@ public enum PersonalDataMasker {
             return (.phone, Array(positions.dropFirst(2)))
         }
         if values.count == 18, isValidIDNumber(values) || hasPlausibleBirthDate(values) { return (.idNumber, positions) }
+        // The 15-digit numbers issued before 1999: a six-digit area code, then YYMMDD.
+        if values.count == 15, !run.hasCheckX, hasPlausibleShortBirthDate(values) { return (.idNumber, positions) }
         if (16...19).contains(values.count), !run.hasCheckX, passesLuhn(values) { return (.bankCard, positions) }
         return nil
     }
@@ -160,6 +169,13 @@ public enum PersonalDataMasker {
         guard values.prefix(17).allSatisfy({ $0 < 10 }) else { return false }
         let sum = zip(values.prefix(17), weights).reduce(0) { $0 + $1.0 * $1.1 }
         return values[17] == checks[sum % 11]
+    }
+
+    static func hasPlausibleShortBirthDate(_ values: [Int]) -> Bool {
+        guard values.allSatisfy({ $0 < 10 }) else { return false }
+        let month = values[8] * 10 + values[9]
+        let day = values[10] * 10 + values[11]
+        return (1...12).contains(month) && (1...31).contains(day) && values[0] != 0
     }
 
     static func hasPlausibleBirthDate(_ values: [Int]) -> Bool {

@@ -142,6 +142,8 @@ import Testing
         ("１３９１２３４５６７８", "１３９＊＊＊＊５６７８"),
         ("卡号 6222 0202 0011 2233 446", "卡号 **** **** **** ***3 446"),
         ("身份证11010119800307001X", "身份证110101********001X"),
+        // The 15-digit numbers issued before 1999 (YYMMDD after the area code).
+        ("身份证110101800307001", "身份证110101******001"),
     ])
     func writtenOutNumbersAreMaskedToo(text: String, expected: String) {
         let masked = PersonalDataMasker.mask(text)
@@ -154,6 +156,10 @@ import Testing
         #expect(masked == "我叫＊＊＊，电话139****5678")
         // A name of several parts: each part of two characters or more, wherever it stands alone.
         #expect(PersonalDataMasker.mask("艾力说，买买提·艾力的工资没发", names: ["买买提·艾力"]) == "＊＊说，＊＊＊·＊＊的工资没发")
+        // A landline given as the phone is hidden whole; its area code elsewhere is not starred.
+        #expect(PersonalDataMasker.mask("拨打010-66668888，区号010的工地", names: ["010-66668888"])
+                == "拨打************，区号010的工地")
+        #expect(PersonalDataMasker.mask("电话01066668888", names: ["010-66668888"]) == "电话***********")
     }
 
     @Test func repostsAndNearCopiesShareAStory() {
