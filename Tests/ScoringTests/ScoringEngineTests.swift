@@ -142,7 +142,10 @@ import Testing
         #expect(failures == [])
         // Examples are scored as posts: a rule that only petitions or their recorded head
         // count can fire is tested with such items (ScoringEngineTests.escalationNeedsASignal).
-        let textRules = engine.rulebook.rules.filter { $0.conditions.kind != .petition && $0.conditions.recordedPeople == nil }
+        // A rule that needs a registry mention is tested against a registry (QualityTests).
+        let textRules = engine.rulebook.rules.filter {
+            $0.conditions.kind != .petition && $0.conditions.recordedPeople == nil && $0.conditions.mentionsRegistry != true
+        }
         #expect(textRules.allSatisfy { !$0.examples.match.isEmpty && !$0.examples.noMatch.isEmpty })
     }
 }
