@@ -31,7 +31,7 @@ public struct AtomParser: XMLFeedParser {
                 feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel, url: entry.link,
                 author: entry.fields["name"], publishedAt: date.flatMap(DateParsing.date(from:)),
                 title: title, content: text)
-        }, isRecovered: read.isRecovered, encoding: read.encoding,
+        }, isRecovered: read.isRecovered, isTruncated: read.isTruncated, encoding: read.encoding,
            title: collector.feedTitle.map(HTMLText.plainText(from:)), link: collector.feedLink)
     }
 }
@@ -49,6 +49,7 @@ private final class AtomCollector: NSObject, FeedCollector {
     ]
     var entries: [Entry] = []
     var sawRoot = false
+    var isComplete: Bool { sawRoot && bases.count == 1 }
     /// The feed's own title and alternate link.
     var feedTitle: String?
     var feedLink: String?

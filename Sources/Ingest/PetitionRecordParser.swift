@@ -133,8 +133,12 @@ public struct PetitionRecordParser: Sendable {
 public struct FeedParseResult: Sendable {
     public var items: [Item] = []
     public var rejections: [ImportRejection] = []
-    /// True when the document had to be repaired to be read (entities, stray characters).
+    /// True when the document had to be repaired to be read (entities, stray characters),
+    /// or was cut short.
     public var isRecovered = false
+    /// True when the document ended before its root element closed: its validators must
+    /// not be kept, or the missing items would never come (304).
+    public var isTruncated = false
     /// The encoding the bytes turned out to be, when the parser decoded text.
     public var encoding: String?
     /// The feed's own title and home link, when the format has them.
@@ -144,7 +148,8 @@ public struct FeedParseResult: Sendable {
     public var ttl: TimeInterval?
 
     public init(items: [Item] = [], rejections: [ImportRejection] = [], isRecovered: Bool = false,
-                encoding: String? = nil, title: String? = nil, link: String? = nil) {
+                isTruncated: Bool = false, encoding: String? = nil, title: String? = nil, link: String? = nil) {
+        self.isTruncated = isTruncated
         self.items = items
         self.rejections = rejections
         self.isRecovered = isRecovered

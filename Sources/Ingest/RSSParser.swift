@@ -32,7 +32,7 @@ public struct RSSParser: XMLFeedParser {
                 url: XMLFeedReader.resolve(entry["link"], against: base), author: entry["dc:creator"] ?? entry["author"],
                 publishedAt: (entry["pubDate"] ?? entry["dc:date"]).flatMap(DateParsing.date(from:)),
                 title: title, content: text)
-        }, isRecovered: read.isRecovered, encoding: read.encoding,
+        }, isRecovered: read.isRecovered, isTruncated: read.isTruncated, encoding: read.encoding,
            title: delegate.channelTitle.map(HTMLText.plainText(from:)),
            link: XMLFeedReader.resolve(delegate.channelLink, against: feed.url))
         if let text = delegate.channelTTL, let minutes = Int(text), minutes > 0 {
@@ -49,6 +49,7 @@ private final class RSSCollector: NSObject, FeedCollector {
     ]
     var entries: [[String: String]] = []
     var sawRoot = false
+    var isComplete: Bool { sawRoot && path.isEmpty }
     /// The channel's own `<title>` and `<link>`.
     var channelTitle: String?
     var channelLink: String?

@@ -18,9 +18,11 @@ extension XMLFeedParser {
     }
 }
 
-/// A collector of feed entries that can say whether it saw the document's root.
+/// A collector of feed entries that can say whether it saw the document's root, and
+/// whether every element it opened was closed (a body cut short leaves some open).
 protocol FeedCollector: XMLParserDelegate {
     var sawRoot: Bool { get }
+    var isComplete: Bool { get }
 }
 
 /// Runs XMLParser over a prepared feed (see `XMLPreparation`), never resolving external entities.
@@ -29,7 +31,7 @@ enum XMLFeedReader {
     /// first, and the encoding it was in.
     /// - Parameter root: what the document should be, for the message when it is something else.
     static func read(_ data: Data, feed: FeedDefinition, contentType: String?, into collector: some FeedCollector,
-                     root: String) throws(IngestError) -> (isRecovered: Bool, encoding: String) {
+                     root: String) throws(IngestError) -> (isRecovered: Bool, isTruncated: Bool, encoding: String) {
         let prepared = try XMLPreparation.prepare(data, source: feed.id, contentType: contentType)
         // From a stream, XMLParser hands libxml2 the document a chunk at a time; given
         // the whole Data at once, libxml2 refuses documents over 10 MB ("huge input lookup").
@@ -43,7 +45,10 @@ enum XMLFeedReader {
         guard collector.sawRoot else {
             throw .malformedDocument(source: feed.id, line: nil, reason: "expected \(root)")
         }
-        return (prepared.isRecovered, prepared.encoding)
+        // libxml2 reading from a stream takes an early end for the end of the document: the
+        // items before the cut are read, and the feed is marked as cut short.
+        let isTruncated = !collector.isComplete
+        return (prepared.isRecovered || isTruncated, isTruncated, prepared.encoding)
     }
 
     /// `link` made absolute against `base` (xml:base, the feed's home link or its

@@ -222,9 +222,14 @@ extension Monitor {
             try database.saveFeedStates([state])
             return outcome
         }
-        state.etag = received.fetched.etag
-        state.lastModified = received.fetched.lastModified
+        // A body cut short is stored for what it holds, but its validators are not kept:
+        // the next fetch must bring the whole feed, not a 304.
+        state.etag = parsed.isTruncated ? nil : received.fetched.etag
+        state.lastModified = parsed.isTruncated ? nil : received.fetched.lastModified
         outcome.isRecovered = parsed.isRecovered
+        if parsed.isTruncated {
+            logger.warning("feed body cut short: validators not kept", metadata: ["feed": "\(feed.id)"])
+        }
         if let ttl = parsed.ttl { outcome.freshFor = max(outcome.freshFor ?? 0, ttl) }
         outcome.received = parsed.items.count
         outcome.rejected = parsed.rejections.count

@@ -124,6 +124,7 @@ struct InspectReport: Encodable {
     var detected: Bool
     var encoding: String?
     var recovered: Bool
+    var truncated: Bool
     var title: String?
     var link: String?
     var entries: [Entry]
@@ -135,6 +136,7 @@ struct InspectReport: Encodable {
         self.detected = detected
         encoding = parsed.encoding
         recovered = parsed.isRecovered
+        truncated = parsed.isTruncated
         title = parsed.title.map { PersonalDataMasker.mask($0) }
         link = parsed.link
         entries = parsed.items.map { item in
@@ -146,6 +148,11 @@ struct InspectReport: Encodable {
         rejected = parsed.rejections.map { Rejection(row: $0.row, field: $0.column, reason: $0.reason) }
     }
 
+    private var recoveredText: String {
+        if truncated { return "yes, the document ends before its root element closes: only whole entries are read" }
+        return recovered ? "yes, the document had to be repaired (HTML entities, bare &, control characters)" : "no"
+    }
+
     var text: String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -155,7 +162,7 @@ struct InspectReport: Encodable {
             "source:    \(source)",
             "format:    \(format)\(detected ? " (detected)" : "")",
             "encoding:  \(encoding ?? "-")",
-            "recovered: \(recovered ? "yes, the document had to be repaired (HTML entities, bare &, control characters)" : "no")",
+            "recovered: \(recoveredText)",
             "title:     \(title ?? "-")",
             "link:      \(link ?? "-")",
             "entries:   \(entries.count)\(rejected.isEmpty ? "" : ", \(rejected.count) records rejected")",

@@ -40,6 +40,26 @@ import Testing
         ])
     }
 
+    @Test func aBodyCutShortKeepsItsWholeItemsAndSaysSo() throws {
+        let rss = FeedDefinition(id: "cut", kind: .post, format: .rss, url: "https://rsshub.example/cut")
+        let cut = "<rss><channel><title>t</title><item><guid>1</guid><title>工资没发</title></item>"
+            + "<item><guid>2</guid><title>两个月</title></item><item><guid>3</guid><title>三个"
+        let result = try RSSParser(feed: rss).parseReporting(Data(cut.utf8))
+        #expect(result.items.map(\.sourceKey) == ["1", "2"])
+        #expect(result.isTruncated && result.isRecovered)
+        let whole = cut.dropLast(2) + "</title></item></channel></rss>"
+        let complete = try RSSParser(feed: rss).parseReporting(Data(whole.utf8))
+        #expect(complete.items.count == 3 && !complete.isTruncated && !complete.isRecovered)
+
+        let atom = FeedDefinition(id: "cut-atom", kind: .post, format: .atom, url: "https://feeds.example/a")
+        let cutAtom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>1</id><title>一</title></entry><entry><id>2</id>"
+        let atomResult = try AtomParser(feed: atom).parseReporting(Data(cutAtom.utf8))
+        #expect(atomResult.items.map(\.sourceKey) == ["1"])
+        #expect(atomResult.isTruncated)
+        let atomWhole = try AtomParser(feed: atom).parseReporting(Data((cutAtom + "</entry></feed>").utf8))
+        #expect(atomWhole.items.count == 2 && !atomWhole.isTruncated)
+    }
+
     @Test func resolvedLinksCarryNoCredentialsOrTokensOfTheFeedURL() throws {
         let feed = FeedDefinition(id: "private", kind: .post, format: .rss,
                                   url: "https://user:secret@rsshub.example/weibo/1?key=TOKEN#top")

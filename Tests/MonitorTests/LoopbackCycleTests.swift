@@ -30,6 +30,12 @@ import Testing
             return .init(status: 200, body: Data("<?xml version=\"1.0\" encoding=\"gb2312\"?>".utf8) + rss(gbkTitle))
         case "/charset-in-header.xml":
             return .init(status: 200, headers: ["Content-Type": "text/xml; charset=GBK"], body: rss(gbkTitle))
+        case "/cut.xml":
+            // The connection dropped inside the second item, after the headers came.
+            let whole = rss(Data("城东工地欠薪".utf8))
+            let cut = whole.prefix(whole.count - "</channel></rss>".utf8.count)
+                + Data("<item><guid>2</guid><title>两个月".utf8)
+            return .init(status: 200, headers: ["ETag": "\"c1\""], body: Data(cut))
         case "/malformed.xml":
             return .init(status: 200, body: Data("<rss><channel><item><title>欠薪</item></channel>".utf8))
         case "/xxe.xml":
@@ -101,5 +107,28 @@ import Testing
         let again = try await monitor.runCycle(asOf: Day(year: 2025, month: 1, day: 6)!, windowDays: 30,
                                                only: ["normal"])
         #expect(again.feeds.map(\.isUnchanged) == [true])
+    }
+
+    @Test func aBodyCutShortIsStoredForWhatItHoldsButItsValidatorsAreNotKept() async throws {
+        let server = try LoopbackHTTPServer(handler: Self.answer)
+        defer { server.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-cut-\(UUID().uuidString)")
+        let feeds = folder.appendingPathComponent("feeds")
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "feeds:\n  - {id: cut, kind: post, format: rss, url: \"\(server.url("/cut.xml"))\"}\n"
+            .write(to: feeds.appendingPathComponent("cut.yaml"), atomically: true, encoding: .utf8)
+        let database = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)
+        let monitor = Monitor(database: database, feedsDirectory: feeds,
+                              rulesDirectory: Self.root.appendingPathComponent("rules"), environment: [:])
+        let day = Day(year: 2025, month: 1, day: 6)!
+        let first = try await monitor.runCycle(asOf: day, windowDays: 30)
+        #expect(first.feeds.map(\.added) == [1])
+        #expect(first.feeds.map(\.isRecovered) == [true])
+        #expect(try database.feedStates()["cut"]?.etag == nil)
+        // No 304 next time: the feed is fetched whole again, and nothing is stored twice.
+        let again = try await monitor.runCycle(asOf: day, windowDays: 30)
+        #expect(again.feeds.map(\.isUnchanged) == [false])
+        #expect(try database.itemCount() == 1)
     }
 }
