@@ -53,8 +53,13 @@ public struct CSVTable: Sendable {
         }
         var positions: [String: Int] = [:]
         for column in columns {
-            let index = header.firstIndex { $0.lowercased() == column.english || $0 == column.chinese }
-            if let index {
+            let matches = header.indices.filter { header[$0].lowercased() == column.english || header[$0] == column.chinese }
+            // Two columns for one field: which one the office meant cannot be guessed.
+            if matches.count > 1 {
+                throw .malformedDocument(source: file, line: 1, reason: "columns \(matches.map { String($0 + 1) }.joined(separator: " and ")) "
+                    + "\(matches.count == 2 ? "both" : "all") name \(column.english) (\(column.chinese)); keep one")
+            }
+            if let index = matches.first {
                 positions[column.english] = index
             } else if column.isRequired {
                 throw .missingColumn(file: file, column: "\(column.english) (\(column.chinese))")

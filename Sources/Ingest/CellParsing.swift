@@ -17,19 +17,57 @@ enum CellParsing {
         }
     }
 
-    /// An amount in yuan: `12500`, `12,500`, `12500.50`, `1.25万`, `3.5万元`, optionally ending in 元.
+    /// The largest amount read: 1,000 亿元. A larger figure is a typing error.
+    static let largestAmount = 100_000_000_000.0
+
+    /// An amount in yuan: `12500`, `12,500`, `12500.50`, `¥12,500`, `1.25万`, `3.5万元`.
+    /// Only decimal digits are read: commas must group digits by three (`1,2,3` is
+    /// refused), and the forms `Double` alone would take (`0x1p4`, `1e300`, `nan`) are not
+    /// amounts. Nil for anything else, or past `largestAmount`.
     static func amount(_ text: String) -> Double? {
-        var cleaned = text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: "")
-            .trimmingCharacters(in: .whitespaces)
-        if cleaned.hasSuffix("元") { cleaned.removeLast() }
+        var cleaned = Substring(text.trimmingCharacters(in: .whitespaces))
+        if cleaned.first == "¥" || cleaned.first == "￥" { cleaned = cleaned.dropFirst() }
+        if cleaned.last == "元" { cleaned = cleaned.dropLast() }
         var scale = 1.0
-        if cleaned.hasSuffix("万") {
-            cleaned.removeLast()
+        if cleaned.last == "万" {
+            cleaned = cleaned.dropLast()
             scale = 10_000
         }
-        guard let value = Double(cleaned.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
+        cleaned = Substring(cleaned.trimmingCharacters(in: .whitespaces))
+        let parts = cleaned.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, let digits = groupedDigits(whole) else { return nil }
+        var plain = digits
+        if parts.count == 2 {
+            guard !parts[1].isEmpty, parts[1].utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
+            plain += "." + parts[1]
+        }
+        guard let value = Double(plain), value * scale <= largestAmount else { return nil }
         // 1.25万 is 12,500 yuan exactly, not 12,499.999...
         return scale == 1 ? value : (value * scale * 100).rounded() / 100
+    }
+
+    /// `12500` or `12,500` (also with the full-width comma) as plain digits; nil when
+    /// anything but digits is there or the commas do not group by three.
+    private static func groupedDigits(_ text: Substring) -> String? {
+        let groups = text.split(omittingEmptySubsequences: false) { $0 == "," || $0 == "，" }
+        guard let first = groups.first, !first.isEmpty,
+              groups.allSatisfy({ $0.utf8.allSatisfy { (48...57).contains($0) } }) else { return nil }
+        if groups.count > 1 {
+            guard first.count <= 3, groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
+        }
+        return groups.joined()
+    }
+
+    /// An id as a clerk would still read it: case and spaces dropped. Two ids of one file
+    /// with the same key (`P-001`, `p-001`, `P- 001`) are one id typed twice.
+    static func idKey(_ id: String) -> String {
+        String(String.UnicodeScalarView(id.lowercased().unicodeScalars.filter { !$0.properties.isWhitespace }))
+    }
+
+    /// The message for an id seen before in `row`, naming the earlier spelling when it differs.
+    static func repeated(_ kind: String, _ id: String, earlier: (row: Int, id: String)) -> String {
+        earlier.id == id ? "\(kind) \(id) already appears in row \(earlier.row)"
+            : "\(kind) \(id) is \(earlier.id) of row \(earlier.row) written differently (ids differ only in case or spaces)"
     }
 
     /// A date written `2024-12-01`, `2024/12/1`, `2024年12月1日`, `2024.12.1`, or as the

@@ -117,13 +117,17 @@ public struct PetitionRecordParser: Sendable {
             guard let date = DateParsing.date(from: closedText) else {
                 throw FieldProblem(field: "closed_at", reason: "expected a date and time, found \(ClerkText.quote(closedText))")
             }
+            // A case closed before it came in is a typing error in one of the two dates.
+            guard date >= receivedAt else {
+                throw FieldProblem(field: "closed_at", reason: "\(ClerkText.quote(closedText)) is before 登记时间 \(ClerkText.quote(receivedText))")
+            }
             closedAt = date
         }
         return Item(
             feedID: feed.id, sourceKey: id, kind: .petition, channel: channel,
             publishedAt: receivedAt, title: record.optional("title", "标题") ?? "", content: content,
             respondent: record.optional("respondent", "被反映对象"), location: record.optional("location", "发生地"),
-            people: try record.integer("people", "人数"), amount: try record.number("amount", "涉及金额"),
+            people: try record.count("people", "人数"), amount: try record.number("amount", "涉及金额"),
             petitioner: record.optional("petitioner", "信访人"), phone: record.optional("phone", "联系电话"),
             status: status, handlingUnit: record.optional("handling_unit", "承办单位"), closedAt: closedAt)
     }
@@ -188,20 +192,25 @@ private struct Record {
         return text
     }
 
-    func integer(_ english: String, _ chinese: String) throws -> Int? {
+    /// A count of people: a whole number from 1 to 1,000,000.
+    func count(_ english: String, _ chinese: String) throws -> Int? {
         guard let value = raw(english, chinese) else { return nil }
-        if let number = value as? NSNumber, let integer = Int(exactly: number.doubleValue) { return integer }
-        if let text = value as? String, let integer = Int(text.trimmingCharacters(in: .whitespaces)) { return integer }
-        throw FieldProblem(field: english, reason: "expected a whole number for \(english) (\(chinese))")
+        var integer: Int?
+        if let number = value as? NSNumber { integer = Int(exactly: number.doubleValue) }
+        if let text = value as? String { integer = Int(text.trimmingCharacters(in: .whitespaces)) }
+        guard let integer, (1...1_000_000).contains(integer) else {
+            throw FieldProblem(field: english, reason: "expected a whole number from 1 up for \(english) (\(chinese))")
+        }
+        return integer
     }
 
     func number(_ english: String, _ chinese: String) throws -> Double? {
         guard let value = raw(english, chinese) else { return nil }
-        if let number = value as? NSNumber { return number.doubleValue }
-        if let text = value as? String,
-           let number = Double(text.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces)) {
-            return number
+        if let number = value as? NSNumber, number.doubleValue.isFinite,
+           (0...CellParsing.largestAmount).contains(number.doubleValue) {
+            return number.doubleValue
         }
-        throw FieldProblem(field: english, reason: "expected an amount in yuan for \(english) (\(chinese))")
+        if let text = value as? String, let number = CellParsing.amount(text) { return number }
+        throw FieldProblem(field: english, reason: "expected an amount in yuan, 0 to 1000亿, for \(english) (\(chinese))")
     }
 }

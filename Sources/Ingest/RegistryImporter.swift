@@ -42,16 +42,17 @@ public enum RegistryImporter {
     public static func read(_ data: Data, file: String) throws(IngestError) -> ImportBatch<Project> {
         let table = try CSVTable(data: data, file: file, columns: columns)
         var batch = ImportBatch<Project>()
-        var firstRow: [String: Int] = [:]
+        var firstRow: [String: (row: Int, id: String)] = [:]
         for (offset, row) in table.rows.enumerated() {
             let rowNumber = offset + 2
             do throws(CellParsing.Problem) {
                 try table.rejectControlCharacters(inRow: offset)
                 let project = try project(from: row, in: table)
-                if let earlier = firstRow[project.id] {
-                    throw CellParsing.Problem(column: "project_id", reason: "project \(project.id) already appears in row \(earlier)")
+                let key = CellParsing.idKey(project.id)
+                if let earlier = firstRow[key] {
+                    throw CellParsing.Problem(column: "project_id", reason: CellParsing.repeated("project", project.id, earlier: earlier))
                 }
-                firstRow[project.id] = rowNumber
+                firstRow[key] = (rowNumber, project.id)
                 batch.records.append(project)
             } catch {
                 batch.rejections.append(ImportRejection(

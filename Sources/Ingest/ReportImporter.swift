@@ -42,15 +42,16 @@ public enum ReportImporter {
                             importedOn: Day) throws(IngestError) -> ImportBatch<DepartmentReport> {
         let table = try CSVTable(data: data, file: file, columns: columns)
         var batch = ImportBatch<DepartmentReport>()
-        var firstRowOfID: [String: Int] = [:]
+        var firstRowOfID: [String: (row: Int, id: String)] = [:]
         var firstRowOfProjectMonth: [String: Int] = [:]
         for (offset, row) in table.rows.enumerated() {
             let rowNumber = offset + 2
             do throws(CellParsing.Problem) {
                 try table.rejectControlCharacters(inRow: offset)
                 let report = try report(from: row, in: table, knownProjects: knownProjects, importedOn: importedOn)
-                if let earlier = firstRowOfID[report.id] {
-                    throw CellParsing.Problem(column: "report_id", reason: "report \(report.id) already appears in row \(earlier)")
+                let key = CellParsing.idKey(report.id)
+                if let earlier = firstRowOfID[key] {
+                    throw CellParsing.Problem(column: "report_id", reason: CellParsing.repeated("report", report.id, earlier: earlier))
                 }
                 let projectMonth = "\(report.department)|\(report.period)|\(report.projectID ?? report.projectName)"
                 if let earlier = firstRowOfProjectMonth[projectMonth] {
@@ -58,7 +59,7 @@ public enum ReportImporter {
                         column: "project_id",
                         reason: "\(report.department) already reported this project for \(report.period) in row \(earlier)")
                 }
-                firstRowOfID[report.id] = rowNumber
+                firstRowOfID[key] = (rowNumber, report.id)
                 firstRowOfProjectMonth[projectMonth] = rowNumber
                 batch.records.append(report)
             } catch {
@@ -113,6 +114,10 @@ public enum ReportImporter {
         let projectName = try required("project_name")
         let projectID = value("project_id")
         if let projectID, !knownProjects.contains(projectID) {
+            let key = CellParsing.idKey(projectID)
+            if let meant = knownProjects.sorted().first(where: { CellParsing.idKey($0) == key }) {
+                throw Problem(column: "project_id", reason: "project \(projectID) is not in the registry; the registry writes it \(meant)")
+            }
             throw Problem(column: "project_id", reason: "project \(projectID) is not in the registry; leave the cell blank for unregistered projects")
         }
         let status = try CellParsing.code(try required("status"), in: statuses, column: "status",

@@ -136,6 +136,48 @@ import Testing
         #expect(CSVTable.rowOfUnclosedQuote(in: fine) == nil)
     }
 
+    @Test func implausibleAmountsAndCountsAreRejectedNamingTheCell() throws {
+        let header = "report_id,department,period,project_id,project_name,status,arrears_type,workers,amount_owed,since,responsible_unit,responsible_person"
+        let rows = [("\"1,2,3\"", "5"), ("0x1p4", "5"), ("1e300", "5"), ("nan", "5"), ("2000000000000", "5"), ("-100", "5"),
+                    ("12.", "5"), ("1000", "-5"), ("\"¥12,500.50\"", "5")]
+        let csv = ([header] + rows.enumerated().map { index, row in
+            "R-\(index),市住建局,2024-12,P-001,甲工程\(index),arrears,wage,\(row.1),\(row.0),2024-11-01,某公司,王某"
+        }).joined(separator: "\n")
+        let batch = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
+        #expect(batch.rejections.map(\.row) == Array(2...9))
+        #expect(batch.rejections.map(\.column) == Array(repeating: "amount_owed", count: 7) + ["workers"])
+        #expect(batch.records.map(\.amountOwed) == [12_500.5])
+    }
+
+    @Test func idsTypedTwiceInAnotherCaseOrWithASpaceAreOneID() throws {
+        let header = "report_id,department,period,project_id,project_name,status"
+        let csv = """
+            \(header)
+            R-1,市住建局,2024-12,P-001,甲工程,none
+            r-1,市住建局,2024-12,P-002,乙工程,none
+            R- 1,市住建局,2024-12,P-003,丙工程,none
+            R-4,市住建局,2024-12,p-004,丁工程,none
+            """
+        let batch = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
+        #expect(batch.records.map(\.id) == ["R-1"])
+        #expect(batch.rejections.map(\.column) == ["report_id", "report_id", "project_id"])
+        #expect(batch.rejections[0].reason.contains("R-1 of row 2"))
+        #expect(batch.rejections[2].reason.contains("the registry writes it P-004"))
+
+        let registry = "项目编号,项目名称,行业主管部门\nP-1,甲工程,市住建局\np-1,乙工程,市住建局\n"
+        let projects = try RegistryImporter.read(Data(registry.utf8), file: "r.csv")
+        #expect(projects.records.count == 1 && projects.rejections.first?.reason.contains("case or spaces") == true)
+    }
+
+    @Test func aFieldGivenTwoColumnsRefusesTheFile() {
+        let csv = "report_id,填报单位,department,period,project_name,status\nR-1,市住建局,市人社局,2024-12,甲工程,none\n"
+        #expect {
+            _ = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
+        } throws: { error in
+            "\(error)".contains("columns 2 and 3 both name department")
+        }
+    }
+
     @Test func aMonthNotBegunOrAFilingDayInTheFutureIsRejectedNotACrash() throws {
         let header = "report_id,department,period,project_id,project_name,status,arrears_type,workers,amount_owed,since,responsible_unit,responsible_person,filed_on"
         let csv = """

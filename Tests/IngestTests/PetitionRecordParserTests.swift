@@ -48,6 +48,21 @@ import Testing
         #expect(rejection.reason.contains("***********"))
     }
 
+    @Test func implausibleCountsAmountsAndDatesAreRejected() {
+        let base = #""channel":"visit","received_at":"2024-12-01 08:00","content":"欠薪""#
+        let text = [
+            #"{"id":"1",\#(base),"people":-5}"#,
+            #"{"id":"2",\#(base),"amount":"0x1p4"}"#,
+            #"{"id":"3",\#(base),"amount":1e300}"#,
+            #"{"id":"4",\#(base),"closed_at":"2024-11-30 08:00"}"#,
+            #"{"id":"5",\#(base),"people":"12","amount":"3.5万","closed_at":"2024-12-20"}"#,
+        ].joined(separator: "\n")
+        let result = PetitionRecordParser(feed: feed).parse(text)
+        #expect(result.rejections.map(\.column) == ["people", "amount", "amount", "closed_at"])
+        #expect(result.items.map(\.sourceKey) == ["5"])
+        #expect(result.items.first?.amount == 35_000 && result.items.first?.people == 12)
+    }
+
     @Test func badLinesAreNamedByLineAndFieldAndTheRestIsKept() {
         let text = """
             {"id":"1","channel":"visit","received_at":"2024-12-01 08:00","content":"工资没发"}
