@@ -15,10 +15,11 @@ public enum FeedParser {
         case .jsonFeed:
             return try JSONFeedParser(feed: feed).parse(data, declaredCharset: charset)
         case .postNDJSON, .petitionNDJSON:
-            let decoded = try TextDecoding.decodeReporting(data, source: feed.id, declaredCharset: charset)
+            let decoded = try TextDecoding.decodeRepairing(data, source: feed.id, declaredCharset: charset)
             var result = feed.format == .postNDJSON
                 ? PostRecordParser(feed: feed).parse(decoded.text) : PetitionRecordParser(feed: feed).parse(decoded.text)
             result.encoding = decoded.encoding
+            result.isRecovered = decoded.isRepaired
             return result
         case .petitionCSV:
             return try PetitionRecordParser(feed: feed).parse(csv: data)

@@ -12,11 +12,9 @@ public enum FeedSniffer {
 
     /// The format `data` looks like, or nil when it looks like none of them.
     public static func format(of data: Data) -> FeedFormat? {
-        guard let text = try? TextDecoding.decode(data.prefix(64 * 1024), source: "sniff") else {
-            // A cut in the middle of a character: try the whole body.
-            return (try? TextDecoding.decode(data, source: "sniff")).flatMap(format(ofText:))
-        }
-        return format(ofText: text)
+        // The head is enough, and a stray byte in it (or a character cut at its end) is
+        // replaced, as the parsers will replace it.
+        (try? TextDecoding.decodeRepairing(data.prefix(64 * 1024), source: "sniff")).flatMap { format(ofText: $0.text) }
     }
 
     static func format(ofText text: String) -> FeedFormat? {

@@ -11,7 +11,7 @@ public struct JSONFeedParser: Sendable {
 
     /// Parses a JSON Feed held in `data`; items without id, url or text are kept aside by position.
     public func parse(_ data: Data, declaredCharset: String? = nil) throws(IngestError) -> FeedParseResult {
-        let (text, encoding) = try TextDecoding.decodeReporting(data, source: feed.id, declaredCharset: declaredCharset)
+        let (text, encoding, isRepaired) = try TextDecoding.decodeRepairing(data, source: feed.id, declaredCharset: declaredCharset)
         guard let root = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
               let version = root["version"] as? String, version.hasPrefix("https://jsonfeed.org/version/") else {
             throw .malformedDocument(source: feed.id, line: nil, reason: "expected a JSON Feed (an object with version https://jsonfeed.org/version/1.x)")
@@ -20,7 +20,7 @@ public struct JSONFeedParser: Sendable {
             throw .malformedDocument(source: feed.id, line: nil, reason: "a JSON Feed needs an items list")
         }
         let home = root["home_page_url"] as? String
-        var result = FeedParseResult(encoding: encoding, title: (root["title"] as? String).map(HTMLText.plainText(from:)),
+        var result = FeedParseResult(isRecovered: isRepaired, encoding: encoding, title: (root["title"] as? String).map(HTMLText.plainText(from:)),
                                      link: XMLFeedReader.resolve(home, against: feed.url))
         var keys = XMLFeedReader.UniqueKeys()
         for (index, entry) in entries.enumerated() {

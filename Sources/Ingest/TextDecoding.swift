@@ -36,13 +36,59 @@ public enum TextDecoding {
         }
         if let declaredCharset {
             let name = iconvName(for: declaredCharset)
-            if let text = convert(bytes, from: name) { return (text, "\(name) (declared \(declaredCharset))") }
+            if let text = convert(bytes, from: name)?.text { return (text, "\(name) (declared \(declaredCharset))") }
         }
         // No declaration, or a wrong one: GB18030 is what Chinese exports most often really are.
-        if let text = convert(bytes, from: "GB18030") {
+        if let text = convert(bytes, from: "GB18030")?.text {
             return (text, declaredCharset.map { "GB18030 (declared \($0), which did not fit)" } ?? "GB18030 (not declared)")
         }
         throw .undecodableText(source: source)
+    }
+
+    /// Decodes a feed's bytes as a feed reader must: when no encoding fits every byte,
+    /// the one that fits best (UTF-8, the declared charset, GB18030) is used with each
+    /// unreadable byte replaced by U+FFFD, and `isRepaired` says so. One bad byte in a
+    /// long feed must not lose the feed.
+    public static func decodeRepairing(_ data: Data, source: String,
+                                       declaredCharset: String? = nil) throws(IngestError) -> (text: String, encoding: String, isRepaired: Bool) {
+        do {
+            let decoded = try decodeReporting(data, source: source, declaredCharset: declaredCharset)
+            return (decoded.text, decoded.encoding, false)
+        } catch {
+            if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) { throw error }
+        }
+        var bytes = data[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        // Bytes that are UTF-8 but for a stray few are UTF-8, whatever was declared: text in
+        // another charset almost never forms valid multi-byte UTF-8 sequences.
+        let utf8 = utf8Counts(bytes)
+        var best = (text: String(decoding: bytes, as: UTF8.self), encoding: "UTF-8", replaced: utf8.invalid)
+        if utf8.invalid > max(1, bytes.count / 1000), utf8.invalid * 20 > utf8.multiByte {
+            var candidates = ["GB18030"]
+            if let declaredCharset { candidates.insert(iconvName(for: declaredCharset), at: 0) }
+            for name in candidates {
+                if let converted = convert(bytes, from: name, replacing: true), converted.replaced < best.replaced {
+                    best = (converted.text, name, converted.replaced)
+                }
+            }
+        }
+        let count = best.replaced == 1 ? "1 unreadable byte" : "\(best.replaced) unreadable bytes"
+        return (best.text, "\(best.encoding) (\(count) replaced)", true)
+    }
+
+    /// How many U+FFFD a lossy UTF-8 decoding of `bytes` writes, and how many scalars of
+    /// two or more bytes it reads.
+    static func utf8Counts(_ bytes: Data.SubSequence) -> (invalid: Int, multiByte: Int) {
+        var counts = (invalid: 0, multiByte: 0)
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case let .scalarValue(scalar): if scalar.value >= 0x80 { counts.multiByte += 1 }
+            case .emptyInput: return counts
+            case .error: counts.invalid += 1
+            }
+        }
     }
 
     /// The charset parameter of a Content-Type header, lower-cased.
@@ -66,26 +112,47 @@ public enum TextDecoding {
         }
     }
 
-    /// Converts `bytes` in `encoding` to a String with iconv; nil when the bytes are invalid.
-    static func convert(_ bytes: Data.SubSequence, from encoding: String) -> String? {
+    /// Converts `bytes` in `encoding` to a String with iconv; nil when the bytes are invalid,
+    /// unless `replacing`, when each byte iconv cannot read becomes U+FFFD (and is counted).
+    static func convert(_ bytes: Data.SubSequence, from encoding: String,
+                        replacing: Bool = false) -> (text: String, replaced: Int)? {
         let converter = iconv_open("UTF-8", encoding)
         guard converter != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(converter) }
         var input = Array(bytes)
-        // GB18030 needs at most 3 UTF-8 bytes per 2-byte character, 4 per 4-byte one.
-        var output = [UInt8](repeating: 0, count: input.count * 2 + 4)
-        let converted: Int? = input.withUnsafeMutableBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
-                var inPointer = UnsafeMutableRawPointer(inBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
-                var inLeft = inBuffer.count
-                var outPointer = UnsafeMutableRawPointer(outBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
-                var outLeft = outBuffer.count
-                let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
-                guard result != -1, inLeft == 0 else { return nil }
-                return outBuffer.count - outLeft
+        // Most text needs at most twice its bytes; a single-byte charset of Thai or CJK
+        // letters needs three, so the buffer grows when iconv says it is full.
+        var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
+        var written = 0
+        var replaced = 0
+        var consumed = 0
+        while consumed < input.count {
+            let (result, error, read, wrote) = input.withUnsafeMutableBufferPointer { inBuffer in
+                output.withUnsafeMutableBufferPointer { outBuffer in
+                    var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress! + consumed).assumingMemoryBound(to: CChar.self)
+                    var inLeft = inBuffer.count - consumed
+                    var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress! + written).assumingMemoryBound(to: CChar.self)
+                    var outLeft = outBuffer.count - written
+                    let before = (inLeft, outLeft)
+                    let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
+                    return (result, errno, before.0 - inLeft, before.1 - outLeft)
+                }
             }
+            consumed += read
+            written += wrote
+            guard result == -1 else { break }
+            if error == E2BIG {
+                output.append(contentsOf: repeatElement(0, count: max(input.count - consumed, 16) * 3 + 16))
+                continue
+            }
+            // EILSEQ (a byte that is not of this charset) or EINVAL (a character cut at the end).
+            guard replacing else { return nil }
+            if output.count - written < 3 { output.append(contentsOf: repeatElement(0, count: 64)) }
+            output.replaceSubrange(written..<(written + 3), with: [0xEF, 0xBF, 0xBD])
+            written += 3
+            consumed += 1
+            replaced += 1
         }
-        guard let converted else { return nil }
-        return String(decoding: output[..<converted], as: UTF8.self)
+        return (String(decoding: output[..<written], as: UTF8.self), replaced)
     }
 }

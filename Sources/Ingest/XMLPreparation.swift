@@ -34,7 +34,7 @@ public enum XMLPreparation {
             throw .malformedDocument(source: source, line: nil,
                                      reason: "the document declares entities (<!ENTITY); refused, as an entity-expansion attack or an external reference")
         }
-        return Prepared(data: repaired.data, isRecovered: repaired.changed, encoding: decoded.encoding)
+        return Prepared(data: repaired.data, isRecovered: repaired.changed || decoded.isRepaired, encoding: decoded.encoding)
     }
 
     /// Whether `<!ENTITY` occurs anywhere in the bytes.
@@ -59,9 +59,9 @@ public enum XMLPreparation {
 
     /// The text of `data`: the HTTP charset counts before the XML declaration.
     static func decode(_ data: Data, source: String,
-                       contentType: String?) throws(IngestError) -> (text: String, encoding: String) {
+                       contentType: String?) throws(IngestError) -> (text: String, encoding: String, isRepaired: Bool) {
         let declared = TextDecoding.charset(inContentType: contentType) ?? charset(inDeclaration: data[...])
-        return try TextDecoding.decodeReporting(data, source: source, declaredCharset: declared)
+        return try TextDecoding.decodeRepairing(data, source: source, declaredCharset: declared)
     }
 
     static func charset(inDeclaration bytes: Data.SubSequence) -> String? {

@@ -150,7 +150,7 @@ struct InspectReport: Encodable {
 
     private var recoveredText: String {
         if truncated { return "yes, the document ends before its root element closes: only whole entries are read" }
-        return recovered ? "yes, the document had to be repaired (HTML entities, bare &, control characters)" : "no"
+        return recovered ? "yes, the document had to be repaired (HTML entities, bare &, control characters, unreadable bytes)" : "no"
     }
 
     var text: String {

@@ -91,6 +91,42 @@ import Testing
         #expect(undeclared.encoding == "GB18030 (not declared)")
     }
 
+    @Test func anUnreadableByteIsReplacedAndTheFeedKeptAsRecovered() throws {
+        let feed = FeedDefinition(id: "stray", kind: .post, format: .rss, url: "file:///stray.xml")
+        // UTF-8 with one byte that is no part of a character.
+        let utf8 = Data("<rss><channel><item><guid>1</guid><title>拖欠".utf8) + Data([0xFF])
+            + Data("工资</title></item><item><guid>2</guid><title>讨薪</title></item></channel></rss>".utf8)
+        let fromUTF8 = try RSSParser(feed: feed).parseReporting(utf8)
+        #expect(fromUTF8.items.map(\.title) == ["拖欠\u{FFFD}工资", "讨薪"])
+        #expect(fromUTF8.isRecovered && fromUTF8.encoding == "UTF-8 (1 unreadable byte replaced)")
+        // GBK with a byte that cannot lead a character in it (0x80), then 拖欠工资.
+        let gbk = Data("<rss><channel><item><guid>1</guid><title>".utf8) + Data([0x80, 0xCD, 0xCF, 0xC7, 0xB7, 0xB9, 0xA4, 0xD7, 0xCA])
+            + Data("</title></item></channel></rss>".utf8)
+        let fromGBK = try RSSParser(feed: feed).parseReporting(gbk)
+        #expect(fromGBK.items.map(\.title) == ["\u{FFFD}拖欠工资"] && fromGBK.isRecovered)
+        // The same bytes in a JSON Feed and a posts NDJSON feed.
+        let json = Data(#"{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1","content_text":"欠"#.utf8) + Data([0xFF])
+            + Data(#""}]}"#.utf8)
+        let jsonFeed = FeedDefinition(id: "j", kind: .post, format: .jsonFeed, url: "file:///j.json")
+        let fromJSON = try FeedParser.parse(json, feed: jsonFeed)
+        #expect(fromJSON.items.map(\.content) == ["欠\u{FFFD}"] && fromJSON.isRecovered)
+        // An office CSV stays strict: a clerk can save it again, a feed cannot be asked to.
+        #expect(throws: IngestError.self) {
+            _ = try RegistryImporter.read(Data("项目编号,项目名称,行业主管部门\nP-1,甲".utf8) + Data([0xFF, 0x80, 0xFF]) + Data(",局\n".utf8), file: "r.csv")
+        }
+    }
+
+    @Test func aSingleByteCharsetOfThreeByteLettersIsReadWhole() throws {
+        // TIS-620 Thai: each byte is a letter of three UTF-8 bytes.
+        let thai = Data([0xCA, 0xC7, 0xD1, 0xCA, 0xB4, 0xD5])
+        // Mostly Thai, so that the text takes three times the bytes it came in.
+        let body = Data("<rss><channel><item><guid>1</guid><title>".utf8) + Data(Array(repeating: Array(thai), count: 40).joined())
+            + Data("</title></item></channel></rss>".utf8)
+        let feed = FeedDefinition(id: "th", kind: .post, format: .rss, url: "file:///th.xml")
+        let result = try RSSParser(feed: feed).parseReporting(body, contentType: "text/xml; charset=TIS-620")
+        #expect(result.items.first?.title == String(repeating: "สวัสดี", count: 40) && !result.isRecovered)
+    }
+
     @Test func theFormatIsGuessedFromTheBody() {
         func guess(_ text: String) -> FeedFormat? { FeedSniffer.format(of: Data(text.utf8)) }
         #expect(guess("\u{FEFF}<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel/></rss>") == .rss)
