@@ -93,7 +93,7 @@ extension WebApp {
             return AuditPage(entries: masked.map(Self.auditLine), page: page,
                              previousPage: page > 1 ? page - 1 : nil, nextPage: entries.count > size ? page + 1 : nil)
         }
-        router.get("/audit.csv") { request, _ in
+        route(router, .get, "/audit.csv") { request, _ in
             try await answer(request, roles: Self.roles(of: "/audit"), json: false) { _ in
                 var rows = [["时间", "账号", "角色", "操作", "线索", "项目", "理由"]]
                 rows += try maskedReasons(try database.auditEntries()).map {

@@ -86,14 +86,14 @@ final class LoginThrottle: Sendable {
 
 extension WebApp {
     func addSessionRoutes(to router: Router<WebContext>) {
-        router.get("/") { request, _ in
+        route(router, .get, "/") { request, _ in
             guard let session = try currentSession(request) else { return redirect(to: "/login") }
             return redirect(to: Self.home(of: session.account.role))
         }
-        router.get("/login") { request, _ in
+        route(router, .get, "/login") { request, _ in
             try loginPage(next: request.query["next"], error: nil, status: .ok)
         }
-        router.post("/login") { request, context in
+        route(router, .post, "/login") { request, context in
             var request = request
             let buffer = try await request.collectBody(upTo: context.maxUploadSize)
             let form = FormFields(encoded: Substring(String(buffer: buffer)))

@@ -45,6 +45,8 @@ public struct WebApp: Sendable {
     let ruleTitles: [String: String]
     let pageCache: PageCache
     let reviews = ReviewCounter()
+    /// Every route's path and method, for HEAD and 405 (see `MethodGate`).
+    let routes = RouteTable()
     let fold: @Sendable (String) -> String
     let now: @Sendable () -> Date
     var database: AppDatabase { monitor.database }
@@ -71,12 +73,13 @@ public struct WebApp: Sendable {
     public func makeRouter() -> Router<WebContext> {
         let router = Router(context: WebContext.self)
         router.add(middleware: SecurityHeaders())
+        router.add(middleware: MethodGate(routes: routes))
         addSessionRoutes(to: router)
         addReviewRoutes(to: router)
         addRegisterRoutes(to: router)
         addAdminRoutes(to: router)
-        router.get("static/:name") { _, context in try Assets.response(named: context.parameters.require("name")) }
-        router.get("healthz") { _, _ in "ok" }
+        route(router, .get, "static/:name") { _, context in try Assets.response(named: context.parameters.require("name")) }
+        route(router, .get, "healthz") { _, _ in "ok" }
         return router
     }
 
@@ -121,7 +124,7 @@ public struct WebApp: Sendable {
         cached: Bool = false,
         build: @escaping @Sendable (Request, WebContext, WebSession) async throws -> Model
     ) {
-        router.get(RouterPath(stringLiteral: path)) { request, context in
+        route(router, .get, path) { request, context in
             try await answer(request, roles: roles, json: false) { session in
                 let frame = try frame(title: title, session: session, path: request.uri.path)
                 guard cached else {
@@ -137,7 +140,7 @@ public struct WebApp: Sendable {
                 return htmlResponse(frame: frame, content: made)
             }
         }
-        router.get(RouterPath(stringLiteral: "/api" + path)) { request, context in
+        route(router, .get, "/api" + path) { request, context in
             try await answer(request, roles: roles, json: true) { session in
                 try json(try await build(request, context, session))
             }
@@ -151,7 +154,7 @@ public struct WebApp: Sendable {
         perform: @escaping @Sendable (Request, WebContext, WebSession, FormFields, Bool) async throws -> Response
     ) {
         for (prefix, isJSON) in [("", false), ("/api", true)] {
-            router.post(RouterPath(stringLiteral: prefix + path)) { request, context in
+            route(router, .post, prefix + path) { request, context in
                 var request = request
                 let buffer = try await request.collectBody(upTo: context.maxUploadSize)
                 let form = FormFields(encoded: Substring(String(buffer: buffer)))

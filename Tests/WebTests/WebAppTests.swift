@@ -204,6 +204,29 @@ import Testing
         #expect(projects.compactMap { $0["projectID"] as? String } == ["P-002"])
     }
 
+    @Test func headAnswersAsGetWithoutABodyAndOtherMethodsAre405() async throws {
+        let fixture = try await WebFixture()
+        let anonymous = fixture.client()
+        let head = try await anonymous.send(.head, "/login", body: nil, headers: [:])
+        #expect(head.status == .ok && head.body.isEmpty)
+        #expect(head.headers[.contentType]?.hasPrefix("text/html") == true)
+        #expect(try await anonymous.send(.head, "/healthz", body: nil, headers: [:]).status == .ok)
+        #expect(try await anonymous.send(.head, "/nothing-here", body: nil, headers: [:]).status == .notFound)
+        let leader = try await fixture.signedIn("leader")
+        for method in [HTTPRequest.Method.put, .delete, .patch, .options, HTTPRequest.Method("PROPFIND")!] {
+            let answer = try await leader.send(method, "/scorecard", body: nil, headers: [:])
+            #expect(answer.status == .methodNotAllowed, "\(method)")
+            #expect(answer.headers[.allow] == "GET, HEAD", "\(method)")
+        }
+        // A known page asked with the method it does not take.
+        let wrong = try await leader.send(.post, "/scorecard", body: "", headers: [:])
+        #expect(wrong.status == .methodNotAllowed && wrong.headers[.allow] == "GET, HEAD")
+        #expect(try await leader.send(.get, "/logout", body: nil, headers: [:]).status == .methodNotAllowed)
+        #expect(try await leader.send(.put, "/nothing-here", body: nil, headers: [:]).status == .notFound)
+        let login = try await anonymous.send(.delete, "/login", body: nil, headers: [:])
+        #expect(login.status == .methodNotAllowed && login.headers[.allow] == "GET, HEAD, POST")
+    }
+
     @Test func unknownItemsAndProjectsAreNotFound() async throws {
         let fixture = try await WebFixture()
         let browser = try await fixture.signedIn("petition")
