@@ -48,7 +48,8 @@ struct RegisterOptions: ParsableArguments {
     @Option(help: "The day the register is evaluated for, YYYY-MM-DD, 1950 to 2100 (default: today, Asia/Shanghai).")
     var asOf: Day?
 
-    @Option(help: "How many days the register looks back, the as-of day included (default: window_days of rules/register.yaml).")
+    @Option(parsing: .unconditional,
+            help: "How many days the register looks back, the as-of day included (default: window_days of rules/register.yaml).")
     var window: Int?
 
     func validate() throws {

@@ -22,14 +22,15 @@ extension WageWatch {
         @Argument(help: "The term to look for.")
         var term: String
 
-        @Option(help: "At most this many items.")
+        // Unconditional, so that `--limit -1` reaches the check below instead of "missing value".
+        @Option(parsing: .unconditional, help: "At most this many items (0 to 10000).")
         var limit = 50
 
         @Flag(help: "Build the search index again from scratch first (after a VACUUM by hand).")
         var reindex = false
 
         func validate() throws {
-            guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
+            guard (0...10_000).contains(limit) else { throw ValidationError("--limit must be between 0 and 10000, got \(limit)") }
             guard !term.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the term is empty") }
         }
 

@@ -20,15 +20,16 @@ extension WageWatch {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "How often a feed without an interval of its own is asked, in seconds.")
+        @Option(parsing: .unconditional, help: "How often a feed without an interval of its own is asked, in seconds (1 to 86400).")
         var interval: Double = 900
 
-        @Option(help: "How many days the register looks back, the day included (default: window_days of rules/register.yaml).")
+        @Option(parsing: .unconditional,
+                help: "How many days the register looks back, the day included (default: window_days of rules/register.yaml).")
         var window: Int?
 
         func validate() throws {
-            guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
-            if let window, !(1...366).contains(window) { throw ValidationError("--window must be between 1 and 366 days") }
+            guard (1...86_400).contains(interval) else { throw ValidationError("--interval must be between 1 and 86400 seconds, got \(interval)") }
+            if let window, !(1...366).contains(window) { throw ValidationError("--window must be between 1 and 366 days, got \(window)") }
         }
 
         func run() async throws {

@@ -33,5 +33,14 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: elsewhere))
         let message = try String(contentsOfFile: errors, encoding: .utf8)
         #expect(message.contains("nowhere") && !message.contains("Usage"))
+
+        // A negative number reaches the option's own check, not "missing value".
+        for (command, option) in [("search", ["x", "--limit", "-1"]), ("register", ["--window", "-5"])] {
+            let bad = [command, "--database", elsewhere, "--rules", CrashRecoveryTests.root.appendingPathComponent("rules").path]
+                + option
+            #expect(try ChildProcess(binary.path, bad, stderr: errors).wait() == .exit(64))
+            let said = try String(contentsOfFile: errors, encoding: .utf8)
+            #expect(said.contains("must be between") && !said.contains("Missing value"), "\(said)")
+        }
     }
 }
