@@ -26,6 +26,11 @@ public struct CSVTable: Sendable {
     /// Decodes `data` (UTF-8 with or without BOM, or GB18030), parses it and finds `columns`.
     /// Throws when a required column is absent; extra columns are ignored.
     public init(data: Data, file: String, columns: [Column]) throws(IngestError) {
+        // A workbook where a CSV was meant: say so, rather than call it an encoding problem.
+        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            throw .malformedDocument(source: file, line: nil,
+                                     reason: "this is an Excel workbook (.xlsx/.xls), not a CSV: open it in Excel or WPS and save it as CSV (另存为 CSV UTF-8)")
+        }
         var text = try TextDecoding.decode(data, source: file)
         if let row = Self.rowOfUnclosedQuote(in: text) {
             throw .malformedDocument(source: file, line: row,

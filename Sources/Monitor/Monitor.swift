@@ -55,21 +55,18 @@ public struct Monitor: Sendable {
                       traditionalToSimplified: try TraditionalToSimplified.characterTable())
     }
 
+    /// The most a rules file or an office CSV may be: far past any real one.
+    static let localFileLimit = 256 * 1024 * 1024
+
     func readText(_ url: URL) throws -> String {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw MonitorError.unreadable(path: url.path, reason: "the file cannot be read")
-        }
-        return try TextDecoding.decode(data, source: url.lastPathComponent)
+        try TextDecoding.decode(try readData(url.path), source: url.lastPathComponent)
     }
 
     func readData(_ path: String) throws -> Data {
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: path))
+            return try LocalFile.read(path, limit: Self.localFileLimit)
         } catch {
-            throw MonitorError.unreadable(path: path, reason: "the file cannot be read")
+            throw MonitorError.unreadable(path: error.path, reason: error.reason)
         }
     }
 }

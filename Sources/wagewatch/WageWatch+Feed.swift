@@ -78,20 +78,11 @@ extension WageWatch.Feed {
         /// A local feed file, refused past the fetcher's body cap (as a fetched body is), with
         /// a message that says why it cannot be read.
         static func readCapped(_ file: URL, limit: Int) throws -> Data {
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder) else {
-                throw InspectFailure(message: "\(file.path): no such file")
+            do {
+                return try LocalFile.read(file.path, limit: limit)
+            } catch {
+                throw InspectFailure(message: error.description)
             }
-            guard !isFolder.boolValue else { throw InspectFailure(message: "\(file.path): is a folder, not a feed file") }
-            guard let handle = FileHandle(forReadingAtPath: file.path) else {
-                throw InspectFailure(message: "\(file.path): cannot be opened (permission denied?)")
-            }
-            defer { try? handle.close() }
-            let data = (try? handle.read(upToCount: limit + 1)) ?? Data()
-            guard data.count <= limit else {
-                throw InspectFailure(message: "\(file.path): larger than \(limit / 1024 / 1024) MiB, the most a feed body may be")
-            }
-            return data
         }
     }
 }

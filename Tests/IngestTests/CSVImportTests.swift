@@ -51,6 +51,26 @@ import Testing
         }
     }
 
+    @Test func aWorkbookIsToldToBeSavedAsCSVAndUnreadableFilesSayWhy() throws {
+        let zip = Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0xFF, 0xFE, 0x80])
+        #expect {
+            _ = try RegistryImporter.read(zip, file: "项目.xlsx")
+        } throws: { error in
+            "\(error)".contains("项目.xlsx") && "\(error)".contains("save it as CSV")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-local-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let big = folder.appendingPathComponent("big.csv")
+        try Data(count: 2 * 1024 * 1024 + 1).write(to: big)
+        func reason(_ path: String) -> String? {
+            do { _ = try LocalFile.read(path, limit: 2 * 1024 * 1024); return nil } catch { return error.reason }
+        }
+        #expect(reason(folder.appendingPathComponent("missing.csv").path) == "no such file")
+        #expect(reason(folder.path) == "is a folder, not a file")
+        #expect(reason(big.path)?.hasPrefix("larger than 2 MiB") == true)
+    }
+
     @Test func aRepeatedProjectIDIsRejectedWithTheFirstRow() throws {
         let csv = "项目编号,项目名称,行业主管部门\nP-1,甲工程,市住建局\nP-1,乙工程,市住建局\n"
         let batch = try RegistryImporter.read(Data(csv.utf8), file: "r.csv")

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Reads a file a user named on the command line, saying plainly why it cannot be read:
+/// missing, a folder, not permitted, or larger than the command takes.
+public enum LocalFile {
+    public struct Unreadable: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "\(path): \(reason)" }
+    }
+
+    /// The bytes of `path`, at most `limit` of them.
+    public static func read(_ path: String, limit: Int) throws(Unreadable) -> Data {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw Unreadable(path: path, reason: "no such file")
+        }
+        guard !isFolder.boolValue else { throw Unreadable(path: path, reason: "is a folder, not a file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw Unreadable(path: path, reason: "cannot be opened (permission denied?)")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: limit + 1) ?? Data()
+        } catch {
+            throw Unreadable(path: path, reason: "cannot be read (\((error as NSError).localizedFailureReason ?? "input/output error"))")
+        }
+        guard data.count <= limit else {
+            throw Unreadable(path: path, reason: "larger than \(limit / 1024 / 1024) MiB, the most this command reads")
+        }
+        return data
+    }
+}
