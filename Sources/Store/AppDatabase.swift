@@ -16,11 +16,40 @@ public struct AppDatabase: Sendable {
     public init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
         let migrator = Self.migrator
-        let unknown = try writer.read { db in
-            try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+        let (unknown, complete) = try writer.read { db in
+            (try migrator.appliedIdentifiers(db).subtracting(migrator.migrations), try migrator.hasCompletedMigrations(db))
         }
         guard unknown.isEmpty else { throw StoreError.newerStore(unknown.sorted()) }
+        guard !writer.configuration.readonly else {
+            // A store opened to be read only is used as it is, or refused when it needs an upgrade.
+            guard complete else { throw StoreError.olderStore }
+            return
+        }
         try migrator.migrate(writer)
+    }
+
+    /// Opens the SQLite file at `path` to read only: for the commands that only read
+    /// (`register`, `daily`, `scorecard`, `explain`, `reports rejected`), so that they work
+    /// on a store they may not write (a copy, a backup, another user's file) and never
+    /// change it. A missing file is an error, not an empty store.
+    public static func openReadOnly(path: String) throws -> AppDatabase {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+            throw StoreError.noStore(path)
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        // A pool, as `open` makes: the register reads its halves on concurrent readers.
+        do {
+            return try AppDatabase(try DatabasePool(path: path, configuration: configuration))
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN {
+            // SQLite reads a store in WAL mode through its -shm file, which it cannot make in
+            // a folder this user may not write: the file is then read as it stands (immutable).
+            let uri = "file:" + (URL(fileURLWithPath: path).path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path)
+                + "?immutable=1"
+            return try AppDatabase(try DatabasePool(path: uri, configuration: configuration))
+        }
     }
 
     /// Opens (creating if needed) the SQLite file at `path`.

@@ -156,6 +156,10 @@ public enum StoreError: Error, CustomStringConvertible {
     case notAPetition(String)
     /// The store was migrated by a newer wagewatch (these migrations are unknown here).
     case newerStore([String])
+    /// A store opened to read only needs a migration first.
+    case olderStore
+    /// A command that only reads was pointed at a store that does not exist.
+    case noStore(String)
 
     public var description: String {
         switch self {
@@ -173,6 +177,11 @@ public enum StoreError: Error, CustomStringConvertible {
             "\(account) 正在审核此线索，请稍后 (claimed by \(account))"
         case let .notAPetition(id):
             "线索 \(id) 不是信访件，不能标为已跟进 (only petitions are followed up)"
+        case .olderStore:
+            "数据库需要升级后才能只读使用 (the store is from an older wagewatch: run a command that writes, "
+                + "such as wagewatch rescore, once to upgrade it)"
+        case let .noStore(path):
+            "\(path)：数据库不存在 (no store here: import the registry or run the feeds first, or name it with --database)"
         case let .newerStore(migrations):
             "数据库由较新版本的 wagewatch 升级过，本版本不能使用 (the store was upgraded by a newer wagewatch: "
                 + "unknown migration \(migrations.joined(separator: ", ")); upgrade wagewatch, or restore a backup)"

@@ -22,13 +22,15 @@ struct GlobalOptions: ParsableArguments {
     /// A monitor over the store, with logging set up once for the process. A command that
     /// reads the rules fails on a missing rules folder before the store is opened, so
     /// that no empty store is left behind.
-    func makeMonitor(requiringRules: Bool = true) throws -> Monitor {
+    /// - Parameter readOnly: for a command that only reads: the store is opened to read
+    ///   only, and must exist.
+    func makeMonitor(requiringRules: Bool = true, readOnly: Bool = false) throws -> Monitor {
         LoggingSystem.bootstrapOnce(level: verbose ? .info : .warning)
         var isFolder: ObjCBool = false
         if requiringRules && !(FileManager.default.fileExists(atPath: rules, isDirectory: &isFolder) && isFolder.boolValue) {
             throw MissingFolder(path: rules, option: "--rules")
         }
-        let database = try AppDatabase.open(path: self.database)
+        let database = try readOnly ? AppDatabase.openReadOnly(path: self.database) : AppDatabase.open(path: self.database)
         return Monitor(
             database: database,
             feedsDirectory: URL(fileURLWithPath: feeds, isDirectory: true),

@@ -23,7 +23,7 @@ extension WageWatch {
         var output: String?
 
         func run() async throws {
-            let brief = try global.makeMonitor().dailyBrief(asOf: register.asOf ?? .today, windowDays: register.window)
+            let brief = try global.makeMonitor(readOnly: true).dailyBrief(asOf: register.asOf ?? .today, windowDays: register.window)
             let text: String
             switch format {
             case .table: text = brief.lines().joined(separator: "\n") + "\n"

@@ -15,7 +15,7 @@ extension WageWatch {
         var item: String
 
         func run() async throws {
-            let monitor = try global.makeMonitor()
+            let monitor = try global.makeMonitor(readOnly: true)
             guard let explanation = try monitor.explain(itemID: item),
                   let stored = try monitor.database.item(id: item),
                   let masked = try monitor.database.maskedText(ofItem: item)

@@ -43,4 +43,42 @@ import Testing
             #expect(said.contains("must be between") && !said.contains("Missing value"), "\(said)")
         }
     }
+
+    /// A user who may read the store but not write it, nor its folder (no -shm file can be
+    /// made), still gets the register. Run when the tests run as root, as CI does.
+    @Test func aStoreInAFolderTheUserMayNotWriteIsRead() throws {
+        let binary = CrashRecoveryTests.root.appendingPathComponent(".build/debug/wagewatch")
+        let setpriv = "/usr/bin/setpriv"
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: setpriv),
+              FileManager.default.isExecutableFile(atPath: binary.path) else { return }
+        let folder = URL(fileURLWithPath: "/tmp/wagewatch-ro-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("s.sqlite").path
+        // The binary and the rules are copied where the other user may read them (a clone
+        // under /root is not); when that user cannot run it even so, there is nothing to test.
+        let copy = folder.appendingPathComponent("wagewatch").path
+        let rules = folder.appendingPathComponent("rules").path
+        try FileManager.default.copyItem(atPath: binary.path, toPath: copy)
+        try FileManager.default.copyItem(atPath: CrashRecoveryTests.root.appendingPathComponent("rules").path, toPath: rules)
+        let probe = folder.appendingPathComponent("probe.txt").path
+        guard try ChildProcess(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "--help"], stderr: probe)
+            .wait() == .exit(0) else { return }
+        let errors = folder.appendingPathComponent("stderr.txt").path
+        let registry = CrashRecoveryTests.root.appendingPathComponent("feeds/demo/registry.csv").path
+        #expect(try ChildProcess(binary.path, ["import", "registry", "--database", store, registry], stderr: errors).wait() == .exit(0))
+        // Closed cleanly: no -wal or -shm is left for the reader to use.
+        #expect(!FileManager.default.fileExists(atPath: store + "-shm"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: store)
+        let before = try Data(contentsOf: URL(fileURLWithPath: store))
+        let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", copy,
+                        "register", "--database", store, "--rules", rules, "--as-of", "2024-12-31"]
+        let output = folder.appendingPathComponent("nobody.txt").path
+        #expect(try ChildProcess(setpriv, asNobody, stderr: output).wait() == .exit(0))
+        let said = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        #expect(!said.contains("readonly") && !said.contains("Error"), "\(said)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
+    }
 }
+

@@ -350,3 +350,44 @@ import Testing
         }
     }
 }
+
+/// The commands that only read open the store to read only: they never change it, work on
+/// a file they may not write, and are told plainly when there is no store or it is too old.
+@Suite struct ReadOnlyStoreTests {
+    @Test func aStoreOpenedToReadOnlyIsReadAndNeverWritten() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-ro-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("s.sqlite").path
+        let project = Project(id: "P-1", name: "甲工程", department: "市住建局")
+        _ = try AppDatabase.open(path: path).saveProjects([project], rejections: [], file: "r.csv")
+
+        let reader = try AppDatabase.openReadOnly(path: path)
+        #expect(try reader.projects().map(\.id) == ["P-1"])
+        #expect(throws: (any Error).self) {
+            _ = try reader.saveProjects([Project(id: "P-2", name: "乙工程", department: "市住建局")], rejections: [], file: "r.csv")
+        }
+        #expect(try AppDatabase.open(path: path).projects().map(\.id) == ["P-1"])
+
+        #expect {
+            try AppDatabase.openReadOnly(path: folder.appendingPathComponent("none.sqlite").path)
+        } throws: { error in
+            guard case StoreError.noStore = error else { return false }
+            return true
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("none.sqlite").path))
+
+        // A store a migration behind is not upgraded by a reader.
+        let queue = try DatabaseQueue(path: path)
+        let last = try queue.read { try String.fetchOne($0, sql: "SELECT max(identifier) FROM grdb_migrations") }
+        try queue.write { try $0.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [last]) }
+        try queue.close()
+        #expect {
+            try AppDatabase.openReadOnly(path: path)
+        } throws: { error in
+            guard case StoreError.olderStore = error else { return false }
+            return "\(error)".contains("rescore")
+        }
+    }
+}
+
