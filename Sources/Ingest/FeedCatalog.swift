@@ -39,6 +39,13 @@ public struct FeedCatalog: Sendable {
 
     private struct CatalogFile: Decodable {
         var feeds: [FeedSpec]
+        /// Folders besides the catalog's own that its `file:` URLs may read.
+        var fileRoots: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case feeds
+            case fileRoots = "file_roots"
+        }
     }
 
     /// Parses one catalog file and resolves its relative `file:` URLs.
@@ -61,9 +68,14 @@ public struct FeedCatalog: Sendable {
             throw .badCatalog(file: file.lastPathComponent, reason: "\(error)")
         }
         let base = file.deletingLastPathComponent()
+        let roots = [base] + (parsed.fileRoots ?? []).map { URL(fileURLWithPath: $0, relativeTo: base) }
         return try parsed.feeds.map { spec throws(IngestError) in
             var feed = spec.definition
             feed.url = try resolve(url: feed.url, feed: feed.id, base: base)
+            if let outside = outsideRoots(feed.url, roots: roots) {
+                throw .badCatalog(file: file.lastPathComponent,
+                                  reason: "feed \(feed.id): \(outside) is outside the feeds folder; list its folder under file_roots: to allow it")
+            }
             if let text = spec.interval {
                 guard let seconds = interval(text), seconds.isFinite, seconds >= 1, seconds <= 7 * 86_400 else {
                     throw .badCatalog(file: file.lastPathComponent,
@@ -92,9 +104,10 @@ public struct FeedCatalog: Sendable {
         guard let root else { return }
         guard let mapping = root.mapping else { throw .badCatalog(file: file, reason: "\(place(root))expected feeds: with a list of feeds") }
         for (key, value) in mapping {
-            guard key.string == "feeds" else {
-                throw .badCatalog(file: file, reason: "\(place(key))unknown field \(key.string ?? "?"); expected feeds")
+            guard key.string == "feeds" || key.string == "file_roots" else {
+                throw .badCatalog(file: file, reason: "\(place(key))unknown field \(key.string ?? "?"); expected feeds or file_roots")
             }
+            guard key.string == "feeds" else { continue }
             for feed in value.sequence ?? [] {
                 guard let fields = feed.mapping else { continue }
                 for (field, fieldValue) in fields {
@@ -108,6 +121,19 @@ public struct FeedCatalog: Sendable {
                 }
             }
         }
+    }
+
+    /// The path of a `file:` URL that lies outside every one of `roots` (after `..` and
+    /// symbolic links are resolved), or nil when it lies inside one or is not a file URL.
+    /// A catalog cannot make the process read `/etc/shadow` or another user's files.
+    static func outsideRoots(_ url: String, roots: [URL]) -> String? {
+        guard url.lowercased().hasPrefix("file:"), let fileURL = URL(string: url), fileURL.isFileURL else { return nil }
+        let target = fileURL.standardizedFileURL.resolvingSymlinksInPath().pathComponents
+        for root in roots {
+            let folder = root.standardizedFileURL.resolvingSymlinksInPath().pathComponents
+            if target.count > folder.count, Array(target.prefix(folder.count)) == folder { return nil }
+        }
+        return fileURL.path
     }
 
     /// A duration written `90s`, `15m`, `2h`, `1d` or a number of seconds.

@@ -14,6 +14,36 @@ import Testing
         #expect(catalog.feeds[1].channel == "微博")
     }
 
+    @Test func fileURLsStayInTheFeedsFolderOrAFolderTheCatalogAllows() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let exports = directory.appendingPathComponent("exports")
+        let feeds = directory.appendingPathComponent("feeds")
+        try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: feeds.appendingPathComponent("local"), withIntermediateDirectories: true)
+        // A link inside the folder that leads out of it.
+        try FileManager.default.createSymbolicLink(atPath: feeds.appendingPathComponent("local/passwd").path,
+                                                   withDestinationPath: "/etc/passwd")
+        func load(_ url: String, roots: String = "") throws -> [FeedDefinition] {
+            try (roots + "feeds:\n  - {id: x, kind: post, format: rss, url: \"\(url)\"}\n")
+                .write(to: feeds.appendingPathComponent("c.yaml"), atomically: true, encoding: .utf8)
+            return try FeedCatalog.load(directory: feeds).feeds
+        }
+        #expect(try load("file:local/a.xml").count == 1)
+        for url in ["file:///etc/passwd", "file:../exports/a.xml", "file:local/../../exports/a.xml", "file:local/passwd"] {
+            #expect(throws: IngestError.self, "\(url)") { _ = try load(url) }
+        }
+        do {
+            _ = try load("file:///etc/shadow")
+        } catch {
+            #expect("\(error)".contains("outside the feeds folder") && "\(error)".contains("file_roots"))
+        }
+        // Allowed by name, relative to the catalog's folder or absolute.
+        #expect(try load("file:../exports/a.xml", roots: "file_roots: [../exports]\n").count == 1)
+        #expect(try load(exports.appendingPathComponent("a.xml").absoluteString, roots: "file_roots: [\(exports.path)]\n").count == 1)
+        #expect(throws: IngestError.self) { _ = try load("file:///etc/passwd", roots: "file_roots: [../exports]\n") }
+    }
+
     @Test func aBadCatalogNamesTheFileAndField() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
