@@ -317,7 +317,8 @@ import Testing
         let named = Item(feedID: "demo-petitions", sourceKey: "XF-PII", kind: .petition, channel: "visit",
                          publishedAt: WebFixture.now.addingTimeInterval(-7200), title: "反映工资问题",
                          content: "孙立新家住东苑小区，工地拖欠工资三个月。", respondent: "孙立新代理人",
-                         location: "城关街道孙立新家13700001111", petitioner: "孙立新", phone: "13700001111")
+                         location: "城关街道孙立新家13700001111", petitioner: "孙立新", phone: "13700001111",
+                         handlingUnit: "城关街道（转孙立新本人，电话13700001111）")
         try fixture.database.insertItems([named], fetchedAt: WebFixture.now) { item, text in
             PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
         }
@@ -328,6 +329,7 @@ import Testing
         ]).status == .ok)
         let unmasked = try await reviewer.get("/api/items/\(named.id)")
         #expect(unmasked.body.contains("城关街道孙立新家13700001111") && unmasked.body.contains("已联系孙立新"))
+        #expect(unmasked.body.contains("转孙立新本人"))
         for role in [Role.cyberspace, .leader, .admin] {
             let browser = try await fixture.signedIn(role.rawValue)
             var texts = [try await browser.get("/items/\(named.id)").body, try await browser.get("/api/items/\(named.id)").body]
