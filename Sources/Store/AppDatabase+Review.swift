@@ -35,11 +35,15 @@ extension AppDatabase {
     }
 
     /// Claims an item for `account`, unless another reviewer claimed it within `lease`.
-    public func claim(itemID: String, by account: Account, now: Date, lease: TimeInterval) throws -> ClaimOutcome {
+    /// - Parameter seen: how many decisions the reviewer's page showed; when another came
+    ///   since, the claim is refused (`StoreError.decidedMeanwhile`).
+    public func claim(itemID: String, by account: Account, now: Date, lease: TimeInterval,
+                      seen: Int? = nil) throws -> ClaimOutcome {
         try writer.write { db in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE id = ?", arguments: [itemID]) == 1 else {
                 throw StoreError.missingItem(itemID)
             }
+            if let seen { try Self.checkDecisions(on: itemID, seen: seen, in: db) }
             if let held = try Self.claim(on: itemID, heldAgainst: account, now: now, lease: lease, in: db) {
                 return .heldBy(held)
             }
@@ -60,6 +64,30 @@ extension AppDatabase {
         return held.account != account.name && held.claimedAt > now.addingTimeInterval(-lease) ? held : nil
     }
 
+    /// The review actions, as the audit log names them.
+    static let decisionActions = ReviewAction.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
+    /// How many decisions were made on the item.
+    public func decisionCount(itemID: String) throws -> Int {
+        try writer.read { db in try Self.decisionCount(on: itemID, in: db) }
+    }
+
+    private static func decisionCount(on itemID: String, in db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM audit WHERE item_id = ? AND action IN (\(decisionActions))",
+                         arguments: [itemID]) ?? 0
+    }
+
+    /// Throws `decidedMeanwhile` with the latest decision when the item has had other than
+    /// `seen` decisions: someone decided after the reviewer's page was made.
+    private static func checkDecisions(on itemID: String, seen: Int, in db: Database) throws {
+        guard try decisionCount(on: itemID, in: db) != seen else { return }
+        let latest = try Row.fetchOne(db, sql: """
+            SELECT account, at, action FROM audit WHERE item_id = ? AND action IN (\(decisionActions)) ORDER BY id DESC LIMIT 1
+            """, arguments: [itemID])
+        throw StoreError.decidedMeanwhile(account: latest?[0] ?? "", at: latest?[1] ?? Date(timeIntervalSince1970: 0),
+                                          action: ReviewAction(rawValue: latest?[2] ?? "")?.label ?? "")
+    }
+
     /// The claims still within `lease` on the given items.
     public func claims(of itemIDs: [String], now: Date, lease: TimeInterval) throws -> [String: ReviewClaim] {
         guard !itemIDs.isEmpty else { return [:] }
@@ -76,13 +104,18 @@ extension AppDatabase {
     /// A reviewer's decision on an item, in one transaction: the decision kept (it holds
     /// over later verdicts), laid over the stored verdict at once, the audit line written and
     /// the claim let go. A relink names a registry project.
+    ///
+    /// - Parameter seen: how many decisions the reviewer saw on the item; when the count
+    ///   differs (two reviewers at once, a page left open), nothing is changed and
+    ///   `StoreError.decidedMeanwhile` says who decided last. Nil checks nothing.
     public func review(itemID: String, action: ReviewAction, projectID: String?, reason: String,
-                       by account: Account, now: Date, claimLease: TimeInterval) throws {
+                       by account: Account, now: Date, claimLease: TimeInterval, seen: Int? = nil) throws {
         try writer.write { db in
             guard let current = try Row.fetchOne(db, sql: "SELECT project_id, kind FROM assessment WHERE item_id = ?",
                                                  arguments: [itemID]) else {
                 throw StoreError.missingItem(itemID)
             }
+            if let seen { try Self.checkDecisions(on: itemID, seen: seen, in: db) }
             // Another reviewer's claim, checked in the same transaction as the decision.
             if let held = try Self.claim(on: itemID, heldAgainst: account, now: now, lease: claimLease, in: db) {
                 throw StoreError.claimedByAnother(held.account)

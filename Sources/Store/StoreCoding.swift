@@ -156,10 +156,21 @@ public enum StoreError: Error, CustomStringConvertible {
     case notAPetition(String)
     /// The store was migrated by a newer wagewatch (these migrations are unknown here).
     case newerStore([String])
+    /// Someone decided on the item after the reviewer's page was made.
+    case decidedMeanwhile(account: String, at: Date, action: String)
     /// A store opened to read only needs a migration first.
     case olderStore
     /// A command that only reads was pointed at a store that does not exist.
     case noStore(String)
+
+    /// `2024-12-01 09:30` in Beijing time, for messages.
+    static func beijing(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
+                      parts.hour ?? 0, parts.minute ?? 0)
+    }
 
     public var description: String {
         switch self {
@@ -177,6 +188,8 @@ public enum StoreError: Error, CustomStringConvertible {
             "\(account) 正在审核此线索，请稍后 (claimed by \(account))"
         case let .notAPetition(id):
             "线索 \(id) 不是信访件，不能标为已跟进 (only petitions are followed up)"
+        case let .decidedMeanwhile(account, at, action):
+            "\(account) 已于 \(Self.beijing(at)) 处理此线索（\(action)），请刷新页面查看后再操作 (decided meanwhile)"
         case .olderStore:
             "数据库需要升级后才能只读使用 (the store is from an older wagewatch: run a command that writes, "
                 + "such as wagewatch rescore, once to upgrade it)"

@@ -93,6 +93,9 @@ extension WebApp {
         var canReview: Bool
         var actions: [Option]
         var reviewed: Bool
+        /// How many decisions the page shows: sent back with a claim or a decision, so that
+        /// one made meanwhile by someone else is not silently overwritten (409).
+        var decisions: Int
     }
 
     func addReviewRoutes(to router: Router<WebContext>) {
@@ -107,9 +110,11 @@ extension WebApp {
             let projects = text.isEmpty ? [] : try database.projects(matching: text, limit: 20)
             return ProjectsPage(q: text, projects: projects.map(ProjectSummary.init))
         }
-        action(router, "/items/:id/claim", roles: [.petition]) { _, context, session, _, isJSON in
+        action(router, "/items/:id/claim", roles: [.petition]) { _, context, session, form, isJSON in
             let id = try context.pathParameter("id")
-            switch try database.claim(itemID: id, by: session.account, now: now(), lease: settings.claimLease) {
+            try checkReviewable(id)
+            switch try database.claim(itemID: id, by: session.account, now: now(), lease: settings.claimLease,
+                                      seen: try seenDecisions(form)) {
             case .claimed:
                 reviews.claimed()
                 return isJSON ? try json(["claimed_by": session.account.name]) : redirect(to: "/items/\(Self.percentEncoded(id))")
@@ -126,6 +131,7 @@ extension WebApp {
                 throw WebError.badRequest("请填写处理理由（字段 reason）")
             }
             guard reason.count <= 500 else { throw WebError.badRequest("处理理由不能超过 500 字（字段 reason）") }
+            try checkReviewable(id)
             var projectID: String?
             if action == .relink {
                 guard let target = form.text("project") else { throw WebError.badRequest("改挂项目须填写项目编号、名称或别名（字段 project）") }
@@ -138,14 +144,33 @@ extension WebApp {
                 }
                 projectID = chosen.id
             }
+            // Without `seen`, a decision is taken only as the item's first: a client that
+            // changes a decision says which state it saw.
             try database.review(itemID: id, action: action, projectID: projectID, reason: reason, by: session.account,
-                                now: now(), claimLease: settings.claimLease)
+                                now: now(), claimLease: settings.claimLease, seen: try seenDecisions(form) ?? 0)
             // The register takes the decision in at once: the next page shows it (at a
             // million items the register takes seconds; the answer waits `decisionWait` at
             // most, and the queue leaves the item out meanwhile).
             let asked = await keeper.refresh(waitingAtMost: settings.decisionWait)
             reviews.decided(id, before: asked)
             return isJSON ? try json(["ok": true]) : redirect(to: "/items/\(Self.percentEncoded(id))")
+        }
+    }
+
+    /// The `seen` field of a claim or decision: the number of decisions the page showed.
+    func seenDecisions(_ form: FormFields) throws -> Int? {
+        guard let text = form["seen"] else { return nil }
+        guard let seen = Int(text), seen >= 0 else { throw WebError.badRequest("字段 seen 应为非负整数") }
+        return seen
+    }
+
+    /// Decisions are for what the scorer called a signal, and for taking back one made
+    /// before: the same rule the item page follows when it offers the form.
+    func checkReviewable(_ id: String) throws {
+        guard let stored = try database.assessment(ofItem: id) else { throw StoreError.missingItem(id) }
+        let decided = try database.decisionCount(itemID: id) > 0
+        guard stored.assessment.isSignal || decided else {
+            throw WebError(status: .conflict, message: "此线索未被判为欠薪信号，不在审核范围（not a signal: nothing to review）")
         }
     }
 
@@ -237,7 +262,8 @@ extension WebApp {
             claimedBy: claim?.account, claimedAt: claim.map { Labels.time($0.claimedAt) }, canReview: canReview,
             actions: ReviewAction.allCases.filter { $0 != .followedUp || item.kind == .petition }
                 .map { Option(value: $0.rawValue, label: $0.label, selected: false) },
-            reviewed: reviewed)
+            reviewed: reviewed,
+            decisions: entries.filter { ReviewAction(rawValue: $0.action) != nil }.count)
     }
 
     /// `text` cut into pieces, those that are one of `terms` marked (longest term first at

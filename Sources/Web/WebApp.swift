@@ -196,7 +196,7 @@ public struct WebApp: Sendable {
             return try failure(error, json: isJSON, session: try? currentSession(request), path: request.uri.path)
         } catch let error as StoreError {
             let status: HTTPResponse.Status = switch error {
-            case .claimedByAnother: .conflict
+            case .claimedByAnother, .decidedMeanwhile: .conflict
             case .missingItem: .notFound
             default: .badRequest
             }

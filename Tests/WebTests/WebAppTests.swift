@@ -388,17 +388,17 @@ import Testing
 
         // Reject it: no longer a signal anywhere.
         #expect(try await browser.post("/api/items/\(item)/review",
-                                       form: [("csrf", token), ("action", "reject"), ("reason", "重复反映，非欠薪")]).status == .ok)
+                                       form: [("csrf", token), ("action", "reject"), ("reason", "重复反映，非欠薪"), ("seen", "1")]).status == .ok)
         #expect(try await !project("P-003").evidence.contains(item))
         #expect(try fixture.database.assessment(ofItem: item)?.assessment.isSignal == false)
 
         // A rejection taken back by confirming the link: a signal again, of P-003.
         #expect(try await browser.post("/api/items/\(item)/review",
-                                       form: [("csrf", token), ("action", "confirm"), ("reason", "复核后确认")]).status == .ok)
+                                       form: [("csrf", token), ("action", "confirm"), ("reason", "复核后确认"), ("seen", "2")]).status == .ok)
         #expect(try fixture.database.assessment(ofItem: item)?.assessment.isSignal == true)
         #expect(try await project("P-003").evidence.contains(item))
         #expect(try await browser.post("/api/items/\(item)/review",
-                                       form: [("csrf", token), ("action", "reject"), ("reason", "再次复核，非欠薪")]).status == .ok)
+                                       form: [("csrf", token), ("action", "reject"), ("reason", "再次复核，非欠薪"), ("seen", "3")]).status == .ok)
         // Only a petition is followed up.
         let post = "demo-weibo:weibo-4991003"
         let followPost = try await browser.post("/api/items/\(post)/review",
@@ -508,6 +508,62 @@ import Testing
         #expect(try await first.post("/api/items/\(item)/review",
                                      form: [("csrf", try await first.csrf()), ("action", "confirm"), ("reason", "核实属实")]).status == .ok)
         #expect(try fixture.database.claims(of: [item], now: WebFixture.now, lease: 1800).isEmpty)
+    }
+
+    @Test func decisionsMadeMeanwhileAndItemsThatAreNotSignalsGet409() async throws {
+        let fixture = try await WebFixture()
+        let first = try await fixture.signedIn("petition")
+        let second = try await fixture.signedIn("petition2")
+        let item = "demo-petitions:XF-2024-1201"
+        // Both open the page: it carries the number of decisions it shows.
+        for browser in [first, second] {
+            #expect(try await browser.get("/items/\(item)").body.contains(#"name="seen" value="0""#))
+        }
+        #expect(try await first.post("/items/\(item)/review", form: [
+            ("csrf", try await first.csrf()), ("action", "confirm"), ("reason", "核实属实"), ("seen", "0"),
+        ]).status == .seeOther)
+        // The second reviewer's decision and claim, from the page made before it, change nothing.
+        let token = try await second.csrf()
+        let late = try await second.post("/api/items/\(item)/review",
+                                         form: [("csrf", token), ("action", "reject"), ("reason", "非欠薪"), ("seen", "0")])
+        #expect(late.status == .conflict)
+        #expect((try late.json()["error"] as? String)?.contains("petition 已于") == true)
+        #expect(try await second.post("/api/items/\(item)/claim", form: [("csrf", token), ("seen", "0")]).status == .conflict)
+        // Without `seen`, only a first decision is taken.
+        #expect(try await second.post("/api/items/\(item)/review",
+                                      form: [("csrf", token), ("action", "reject"), ("reason", "非欠薪")]).status == .conflict)
+        #expect(try fixture.database.assessment(ofItem: item)?.assessment.isSignal == true)
+        #expect(try fixture.database.auditEntries(itemID: item).filter { $0.action == "reject" }.isEmpty)
+        // Having seen it, the second may change it.
+        #expect(try await second.post("/api/items/\(item)/review",
+                                      form: [("csrf", token), ("action", "reject"), ("reason", "复核非欠薪"), ("seen", "1")]).status == .ok)
+
+        // Two first decisions sent at once: exactly one is taken.
+        let other = "demo-petitions:XF-2024-1223"
+        let firstToken = try await first.csrf()
+        let answers = await withTaskGroup(of: HTTPResponse.Status.self) { group in
+            for (browser, reason, csrf) in [(first, "甲", firstToken), (second, "乙", token)] {
+                group.addTask {
+                    (try? await browser.post("/api/items/\(other)/review",
+                                             form: [("csrf", csrf), ("action", "reject"), ("reason", reason), ("seen", "0")]).status)
+                        ?? .internalServerError
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(answers.sorted { $0.code < $1.code } == [.ok, .conflict])
+        #expect(try fixture.database.decisionCount(itemID: other) == 1)
+
+        // An item the scorer did not call a signal offers no form, and the API takes no decision on it.
+        let noise = try #require(try fixture.database.storedAssessments().values
+            .first { !$0.assessment.isSignal && ![item, other].contains($0.assessment.itemID) }?.assessment.itemID)
+        for path in ["review", "claim"] {
+            let answer = try await first.post("/api/items/\(noise)/\(path)", form: [
+                ("csrf", firstToken), ("action", "relink"), ("project", "P-003"), ("reason", "改挂"),
+            ])
+            #expect(answer.status == .conflict, "\(path)")
+        }
+        #expect(try fixture.database.decisionCount(itemID: noise) == 0)
     }
 
     @Test func theQueueFiltersByProjectDepartmentFlagAndChannel() async throws {
