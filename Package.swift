@@ -35,6 +35,13 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // OpenSSL's libcrypto as a system library, for SHA-256 of session ids (libcurl's
+        // OpenSSL flavour already brings the library itself).
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // OpenCC (traditional -> simplified Chinese) as a system library.
         .systemLibrary(
             name: "COpenCC",
@@ -63,7 +70,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "Model", .product(name: "GRDB", package: "GRDB.swift"),
+                "Model", "CLibCrypto", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's own API, for the register's bulk reads (ColumnReader).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]

@@ -314,6 +314,10 @@ extension AppDatabase {
             try db.execute(sql: "CREATE TRIGGER review_applies_on_insert AFTER INSERT ON review BEGIN \(apply) END")
             try db.execute(sql: "CREATE TRIGGER review_applies_on_update AFTER UPDATE ON review BEGIN \(apply) END")
         }
+        migrator.registerMigration("v10: session ids kept as SHA-256 digests") { db in
+            // Sessions stored before held the id itself: they end (users log in again).
+            try db.execute(sql: "DELETE FROM session")
+        }
         return migrator
     }
 }

@@ -10,13 +10,14 @@ public struct WebSession: Sendable, Hashable {
 }
 
 extension AppDatabase {
-    /// Starts a session of `account` under the random `id` (the cookie's value); sessions
-    /// past their end are removed on the way.
+    /// Starts a session of `account` under the random `id` (the cookie's value); the
+    /// account's other sessions end (a login elsewhere, or a stolen cookie, stops working),
+    /// and sessions past their end are removed on the way.
     public func createSession(id: String, account: String, csrf: String, now: Date, lifetime: TimeInterval) throws {
         try writer.write { db in
-            try db.execute(sql: "DELETE FROM session WHERE expires_at <= ?", arguments: [now])
+            try db.execute(sql: "DELETE FROM session WHERE expires_at <= ? OR account = ?", arguments: [now, account])
             try db.execute(sql: "INSERT INTO session (id, account, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, account, csrf, now, now.addingTimeInterval(lifetime)])
+                           arguments: [SessionDigest.hex(of: id), account, csrf, now, now.addingTimeInterval(lifetime)])
         }
     }
 
@@ -27,7 +28,7 @@ extension AppDatabase {
                 SELECT a.name, a.role, a.created_at, s.csrf, s.expires_at
                 FROM session s JOIN account a ON a.name = s.account
                 WHERE s.id = ? AND s.expires_at > ?
-                """, arguments: [id, now]) else { return nil }
+                """, arguments: [SessionDigest.hex(of: id), now]) else { return nil }
             let roleText: String = row[1]
             guard let role = Role(rawValue: roleText) else { throw StoreError.corruptValue(column: "role", value: roleText) }
             return WebSession(account: Account(name: row[0], role: role, createdAt: row[2]), csrf: row[3], expiresAt: row[4])
@@ -36,7 +37,13 @@ extension AppDatabase {
 
     /// Ends the session of `id` (logging out).
     public func deleteSession(id: String) throws {
-        try writer.write { db in try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id]) }
+        try writer.write { db in try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [SessionDigest.hex(of: id)]) }
+    }
+
+    /// How many sessions the store keeps under exactly `stored` (for tests: ids are kept
+    /// as digests only).
+    public func sessionCount(storedAs stored: String) throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM session WHERE id = ?", arguments: [stored]) ?? 0 }
     }
 
     /// Adds a line to the audit log.

@@ -10,9 +10,11 @@ import Synchronization
 /// also allow it on http://localhost and 127.0.0.1), SameSite=Strict (never sent from
 /// another site's page).
 enum SessionCookie {
-    static let name = "ww_session"
+    /// `__Host-`: the browser takes the cookie only when it is Secure, for path `/` and
+    /// without a Domain, so no other host or subdomain can set or shadow it.
+    static let name = "__Host-ww_session"
     /// The login form's own token (double-submit: the form's field must equal this cookie).
-    static let loginName = "ww_login"
+    static let loginName = "__Host-ww_login"
 
     static func make(_ name: String, value: String, maxAge: Int) -> Cookie {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: true, httpOnly: true, sameSite: .strict)

@@ -170,10 +170,12 @@ public struct WebApp: Sendable {
     }
 
     /// A request with an `Origin` or `Sec-Fetch-Site` header from another site is refused
-    /// (a second line behind the token).
+    /// (a second line behind the token), and so is `Origin: null`: a sandboxed frame, a
+    /// `data:` page or a redirect across sites, never this app's own pages.
     static func sameOrigin(_ request: Request) -> Bool {
         if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site == "cross-site" { return false }
-        guard let origin = request.headers[.origin], origin != "null" else { return true }
+        guard let origin = request.headers[.origin] else { return true }
+        guard origin != "null" else { return false }
         guard let host = request.head.authority else { return false }
         return origin == "http://\(host)" || origin == "https://\(host)"
     }

@@ -126,6 +126,27 @@ import Testing
         #expect(after.status == .seeOther && after.headers[.location]?.hasPrefix("/login") == true)
     }
 
+    @Test func aNewLoginEndsTheAccountsOtherSessionsAndCookiesAreHostOnly() async throws {
+        let fixture = try await WebFixture()
+        let office = try await fixture.signedIn("leader")
+        #expect(try await office.get("/scorecard").status == .ok)
+        let home = fixture.client()
+        let login = try await home.logIn("leader", password: WebFixture.password)
+        let cookie = try #require(login.setCookies.first { $0.hasPrefix("__Host-ww_session=") })
+        #expect(cookie.contains("Path=/") && cookie.contains("Secure") && !cookie.lowercased().contains("domain="))
+        #expect(try await home.get("/scorecard").status == .ok)
+        // The first browser's session ended with the second login.
+        #expect(try await office.get("/scorecard").status == .seeOther)
+        // Another account's session is untouched.
+        let other = try await fixture.signedIn("admin")
+        _ = try await fixture.signedIn("cyberspace")
+        #expect(try await other.get("/sources").status == .ok)
+        // The store keeps only a hash of the id: the cookie's value is nowhere in it.
+        let value = try #require(home.cookies[SessionCookie.name])
+        #expect(try fixture.database.sessionCount(storedAs: value) == 0)
+        #expect(try fixture.database.sessionCount(storedAs: SessionDigest.hex(of: value)) == 1)
+    }
+
     // MARK: Roles
 
     @Test func everyPageAndItsJSONTwinCheckTheRole() async throws {
@@ -258,6 +279,10 @@ import Testing
                                                form: [("csrf", token), ("action", "reject"), ("reason", "跨站")],
                                                headers: [.origin: "http://evil.example"])
         #expect(crossSite.status == .forbidden)
+        let sandboxed = try await browser.post("/items/\(item)/review",
+                                               form: [("csrf", token), ("action", "reject"), ("reason", "沙箱")],
+                                               headers: [.origin: "null"])
+        #expect(sandboxed.status == .forbidden)
         // The header form of the token works for JSON clients.
         let viaHeader = try await browser.post("/api/items/\(item)/claim", form: [],
                                                headers: [HTTPField.Name("X-CSRF-Token")!: token])
