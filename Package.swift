@@ -27,6 +27,8 @@ let package = Package(
         // AsyncHTTPClient and BoringSSL for nothing).
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+        // HTTP parts as the server's channel handlers see them (already built for Hummingbird).
+        .package(url: "https://github.com/apple/swift-nio-extras", exact: "1.35.2"),
     ],
     targets: [
         // libcurl as a system library; shim.h wraps the variadic setopt/getinfo calls.
@@ -91,6 +93,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             resources: [.copy("Templates"), .copy("Assets")]
         ),

@@ -67,6 +67,7 @@ extension WageWatch {
             let host = self.host
             let app = Application(
                 router: web.makeRouter(),
+                server: WebServer.http1(),
                 configuration: .init(address: .hostname(host, port: port), serverName: nil),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? 0
