@@ -1,4 +1,5 @@
 import CMemory
+import ChineseConversion
 import Foundation
 import Ingest
 import Logging
@@ -254,6 +255,10 @@ extension Monitor {
         return outcome
     }
 
+    /// OpenCC's traditional-to-simplified table, read once: a petitioner's name is masked in
+    /// whatever form the text writes it (李於華 as 李于华).
+    static let nameVariants: [UInt32: UInt32] = (try? TraditionalToSimplified.characterTable()) ?? [:]
+
     /// The response of one feed and what its body parses to (nil for 304), or why there is none.
     private static func read(_ response: Result<FetchResponse, IngestError>?,
                              of feed: FeedDefinition) -> Result<FeedBody, IngestError> {
@@ -270,7 +275,8 @@ extension Monitor {
                 // Masked here, beside the parsing: the store's thread only writes.
                 let displays = parsed.items.map { item in
                     DisplayCopies(of: item) { item, text in
-                        PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
+                        PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 },
+                                                variants: Monitor.nameVariants)
                     }
                 }
                 return .success(FeedBody(fetched: fetched, parsed: parsed, displays: displays))

@@ -15,7 +15,12 @@ public enum PersonalDataMasker {
 
     /// `text` with every personal number masked (139****5678, 110101********0017,
     /// ***************3446) and every occurrence of `names` starred out.
-    public static func mask(_ text: String, names: [String] = []) -> String {
+    ///
+    /// A name is found in any variant form: each character folded through `variants`
+    /// (traditional to simplified, as OpenCC's table gives it: 李於華 is 李于华), full-width
+    /// and ASCII case folded, and with spaces or a middle dot between its characters
+    /// (李 于 华).
+    public static func mask(_ text: String, names: [String] = [], variants: [UInt32: UInt32] = [:]) -> String {
         // The shortest number masked is a mobile phone's 11 digits: a text with fewer
         // digits in all (most posts) and no name to hide is returned as it is, unread.
         if !names.contains(where: { $0.count >= 2 }) && digitCount(text, atLeast: 11) < 11 { return text }
@@ -33,12 +38,53 @@ public enum PersonalDataMasker {
                 scalars[position] = star(for: scalars[position])
             }
         }
-        var result = String(String.UnicodeScalarView(scalars))
-        for name in nameForms(names) {
-            let stars = String(String.UnicodeScalarView(name.unicodeScalars.map(star(for:))))
-            result = result.replacing(name, with: stars)
+        let forms = nameForms(names)
+        if !forms.isEmpty { maskNames(forms, in: &scalars, variants: variants) }
+        return String(String.UnicodeScalarView(scalars))
+    }
+
+    /// Stars out every occurrence of each form, compared character by character after
+    /// folding, with at most one space or dot between two of its characters.
+    static func maskNames(_ forms: [String], in scalars: inout [Unicode.Scalar], variants: [UInt32: UInt32]) {
+        func canonical(_ scalar: Unicode.Scalar) -> UInt32 {
+            var value = scalar.value
+            if (0xFF01...0xFF5E).contains(value) { value -= 0xFEE0 }
+            if (65...90).contains(value) { value += 32 }
+            return variants[value] ?? value
         }
-        return result
+        let folded = scalars.map(canonical)
+        for form in forms {
+            let pattern = form.unicodeScalars.filter { !isNameGap($0) }.map(canonical)
+            guard pattern.count >= 2 else { continue }
+            var start = 0
+            while start < folded.count {
+                guard folded[start] == pattern[0] else {
+                    start += 1
+                    continue
+                }
+                var positions = [start]
+                var index = start + 1
+                while positions.count < pattern.count, index < folded.count {
+                    if folded[index] == pattern[positions.count] {
+                        positions.append(index)
+                    } else if !(isNameGap(scalars[index]) && index == positions[positions.count - 1] + 1) {
+                        break
+                    }
+                    index += 1
+                }
+                guard positions.count == pattern.count else {
+                    start += 1
+                    continue
+                }
+                for position in positions { scalars[position] = star(for: scalars[position]) }
+                start = index
+            }
+        }
+    }
+
+    /// What may stand between two characters of a name: a space of either width, a dot.
+    static func isNameGap(_ scalar: Unicode.Scalar) -> Bool {
+        [" ", "\u{3000}", "\u{A0}", "·", "•", "・", "\u{2027}"].contains(scalar)
     }
 
     /// Each name as given and each part of it of two characters or more (艾力 of 买买提·艾力,

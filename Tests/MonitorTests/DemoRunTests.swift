@@ -130,7 +130,9 @@ import Testing
         let feeds = folder.appendingPathComponent("feeds")
         try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
         let demo = Self.root.appendingPathComponent("feeds/demo")
+        // The demo's folder is outside this catalog's: allowed by name.
         try """
+            file_roots: ["\(demo.path)"]
             feeds:
               - {id: good, kind: post, format: rss, url: "\(demo.appendingPathComponent("forum.xml").absoluteString)"}
               - {id: missing-file, kind: post, format: rss, url: "file:nowhere.xml"}
