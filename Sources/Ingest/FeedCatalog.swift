@@ -118,6 +118,16 @@ public struct FeedCatalog: Sendable {
                     if name == "id", (fieldValue.string ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                         throw .badCatalog(file: file, reason: "\(place(fieldValue))a feed's id must not be empty")
                     }
+                    // A value from a fixed list is checked here, where its place is known, and
+                    // the message lists what it may be.
+                    let choices: [String]? = switch name {
+                    case "format": FeedFormat.allCases.map(\.rawValue)
+                    case "kind": ItemKind.allCases.map(\.rawValue)
+                    default: nil
+                    }
+                    if let choices, let value = fieldValue.string, !choices.contains(value) {
+                        throw .badCatalog(file: file, reason: "\(place(fieldValue))unknown \(name) \(value); expected one of \(choices.joined(separator: ", "))")
+                    }
                 }
             }
         }

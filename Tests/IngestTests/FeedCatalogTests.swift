@@ -53,7 +53,8 @@ import Testing
             try FeedCatalog.load(directory: directory)
         } throws: { error in
             guard case let IngestError.badCatalog(file, reason) = error else { return false }
-            return file == "bad.yaml" && reason.contains("feeds[0].format")
+            return file == "bad.yaml" && reason.contains("line 4, column 13: unknown format atom99")
+                && reason.contains("expected one of rss, atom, json_feed")
         }
     }
 

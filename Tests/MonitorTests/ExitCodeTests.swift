@@ -26,6 +26,14 @@ import Testing
         try broken.write(to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
         #expect(try ChildProcess(binary.path, arguments, stderr: errors).wait() == .exit(3))
 
+        // A feeds folder with no catalog is no quiet city either.
+        let empty = folder.appendingPathComponent("empty-feeds")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        var noFeeds = arguments
+        noFeeds[noFeeds.firstIndex(of: feeds.path)!] = empty.path
+        #expect(try ChildProcess(binary.path, noFeeds, stderr: errors).wait() == .exit(3))
+        #expect(try String(contentsOfFile: errors, encoding: .utf8).contains("no feed is defined"))
+
         // A missing rules folder fails before the store is opened: no empty store is left behind.
         let elsewhere = folder.appendingPathComponent("other.sqlite").path
         let noRules = ["register", "--database", elsewhere, "--rules", folder.appendingPathComponent("nowhere").path]
