@@ -39,7 +39,7 @@ enum XMLFeedReader {
         parser.shouldResolveExternalEntities = false
         parser.delegate = collector
         guard parser.parse() else {
-            let reason = parser.parserError.map { "not well-formed XML (\($0.localizedDescription))" } ?? "not well-formed XML"
+            let reason = parser.parserError.map { "not well-formed XML: \(Self.explain($0))" } ?? "not well-formed XML"
             throw .malformedDocument(source: feed.id, line: parser.lineNumber, column: parser.columnNumber, reason: reason)
         }
         guard collector.sawRoot else {
@@ -49,6 +49,34 @@ enum XMLFeedReader {
         // items before the cut are read, and the feed is marked as cut short.
         let isTruncated = !collector.isComplete
         return (prepared.isRecovered || isTruncated, isTruncated, prepared.encoding)
+    }
+
+    /// What an XMLParser error means, in words. Foundation on Linux passes libxml2's own
+    /// error numbers (xmlerror.h) and says only "NSXMLParserErrorDomain error 76".
+    static func explain(_ error: Error) -> String {
+        let code = (error as NSError).code
+        let words: String? = switch code {
+        case 4: "the document is empty"
+        case 5, 86: "there is content after the end of the document"
+        case 6, 7, 8: "a character reference (&#…;) that is not valid"
+        case 9: "a character that XML does not allow"
+        case 23: "an entity reference without its closing semicolon"
+        case 26: "an entity (&name;) that is not defined"
+        case 31: "an encoding the document declares but cannot be read in"
+        case 34, 40: "an attribute value whose quote is not closed"
+        case 38: "a < inside an attribute value"
+        case 39, 41: "an attribute without a quoted value"
+        case 42: "an attribute given twice in one tag"
+        case 45, 80: "a comment that is not closed, or holds --"
+        case 57: "an XML declaration that is not finished"
+        case 63: "a CDATA section that is not closed"
+        case 68: "a tag or attribute without a name"
+        case 72, 73, 74, 77: "a tag that is not finished (a missing < or >)"
+        case 76: "an end tag that does not match the element it closes"
+        case 85: "elements that are not properly nested or closed"
+        default: nil
+        }
+        return words.map { "\($0) (libxml2 error \(code))" } ?? "libxml2 error \(code)"
     }
 
     /// `link` made absolute against `base` (xml:base, the feed's home link or its

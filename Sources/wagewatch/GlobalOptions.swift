@@ -38,6 +38,13 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
+/// A command that failed at its work (not at its arguments): said plainly, without the
+/// usage text ArgumentParser prints for a `ValidationError`.
+struct CommandFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
 /// A folder a command needs is not there: said plainly, without the usage text.
 struct MissingFolder: Error, CustomStringConvertible {
     var path: String

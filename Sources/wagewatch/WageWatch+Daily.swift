@@ -55,6 +55,6 @@ func write(_ text: String, to path: String?) throws {
     do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
-        throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+        throw CommandFailure(message: "cannot write \(path): \(error.localizedDescription)")
     }
 }

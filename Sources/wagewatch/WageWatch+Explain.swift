@@ -20,7 +20,7 @@ extension WageWatch {
                   let stored = try monitor.database.item(id: item),
                   let masked = try monitor.database.maskedText(ofItem: item)
             else {
-                throw ValidationError("no stored item has the id \(item)")
+                throw CommandFailure(message: "no stored item has the id \(item)")
             }
             print(ExplanationText(item: stored, maskedTitle: masked.title, maskedContent: masked.content,
                                   explanation: explanation).render())

@@ -36,7 +36,7 @@ extension WageWatch.Feed {
             let (data, contentType, url) = try await load()
             let shown = FeedDefinition.displayURL(source)
             guard let detected = feedFormat ?? FeedSniffer.format(of: data) else {
-                throw ValidationError("\(shown): not a feed format wagewatch knows; name one with --as")
+                throw InspectFailure(message: "\(shown): not a feed format wagewatch knows; name one with --as")
             }
             let kind: ItemKind = detected == .petitionNDJSON || detected == .petitionCSV ? .petition : .post
             let definition = FeedDefinition(id: "inspect", kind: kind, format: detected, url: url)
@@ -44,7 +44,7 @@ extension WageWatch.Feed {
             do {
                 parsed = try FeedParser.parse(data, feed: definition, contentType: contentType)
             } catch {
-                throw ValidationError("\(shown): \(error)")
+                throw InspectFailure(message: "\(shown): \(error)")
             }
             let report = InspectReport(source: shown, format: detected.rawValue, detected: feedFormat == nil,
                                        parsed: parsed)
@@ -66,8 +66,8 @@ extension WageWatch.Feed {
                 let results = await Fetcher().fetch([FetchRequest(feedID: "inspect", url: source)])
                 switch results["inspect"] {
                 case let .success(response)?: return (response.body, response.contentType, source)
-                case let .failure(error)?: throw ValidationError("\(FeedDefinition.displayURL(source)): \(error)")
-                case nil: throw ValidationError("\(FeedDefinition.displayURL(source)): no answer")
+                case let .failure(error)?: throw InspectFailure(message: "\(FeedDefinition.displayURL(source)): \(error)")
+                case nil: throw InspectFailure(message: "\(FeedDefinition.displayURL(source)): no answer")
                 }
             }
             let file = lowered.hasPrefix("file://") ? URL(string: source) : URL(fileURLWithPath: source)
