@@ -202,6 +202,16 @@ public enum StoreError: Error, CustomStringConvertible {
     }
 }
 
+extension StoreError {
+    /// A database error said without the SQL it happened in (which may quote stored
+    /// values): what SQLite said and its code; nil for errors of other kinds.
+    public static func plainMessage(for error: any Error) -> String? {
+        guard let database = error as? DatabaseError else { return nil }
+        let what = database.message ?? "\(database.resultCode)"
+        return "数据库操作失败 (the store could not be used: \(what); SQLite error \(database.extendedResultCode.rawValue))"
+    }
+}
+
 extension Project {
     /// The columns `init(columns:)` reads, in its order: select them, not `*`.
     static let columns = """

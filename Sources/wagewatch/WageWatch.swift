@@ -1,4 +1,5 @@
 import ArgumentParser
+import Store
 import Foundation
 import Model
 
@@ -9,6 +10,20 @@ struct WageWatch: AsyncParsableCommand {
         abstract: "欠薪舆情与信访风险监测: wage-arrears petition and public-opinion risk monitor.",
         subcommands: [Run.self, Watch.self, Register.self, Daily.self, Scorecard.self, Import.self, Reports.self, Explain.self,
                       Rescore.self, Rules.self, Feed.self, User.self, Serve.self, Search.self])
+
+    /// Runs the command; a database error is said without the SQL it happened in.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: StoreError.plainMessage(for: error).map { CommandFailure(message: $0) } ?? error)
+        }
+    }
 }
 
 extension Day: ExpressibleByArgument {

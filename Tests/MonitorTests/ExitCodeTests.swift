@@ -87,6 +87,13 @@ import Testing
         let said = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         #expect(!said.contains("readonly") && !said.contains("Error"), "\(said)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
+        // A command that writes fails there, said without the SQL it was running.
+        let writing = ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "rescore", "--database", store, "--rules", rules]
+        #expect(try ChildProcess(setpriv, writing, stderr: output).wait() == .exit(1))
+        let refused = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        #expect(refused.contains("readonly") && refused.contains("SQLite error"), "\(refused)")
+        #expect(!refused.contains("while executing") && !refused.contains("SELECT") && !refused.contains("INSERT"), "\(refused)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
     }
 }
 
