@@ -35,12 +35,22 @@ extension WageWatch {
         }
 
         func run() async throws {
-            let monitor = try global.makeMonitor(requiringRules: false)
+            // A store this user may not write (a copy, another user's file) is searched as
+            // it was last indexed.
+            let manager = FileManager.default
+            let folder = URL(fileURLWithPath: global.database).deletingLastPathComponent().path
+            let readOnly = manager.fileExists(atPath: global.database)
+                && !(manager.isWritableFile(atPath: global.database) && manager.isWritableFile(atPath: folder))
+            let monitor = try global.makeMonitor(requiringRules: false, readOnly: readOnly)
             let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.characterTable())
             let fold: (String) -> String = { normalizer.normalize($0) }
-            if reindex { try monitor.database.clearSearchIndex() }
-            let indexed = try monitor.database.updateSearchIndex(fold: fold)
-            if indexed > 0 { FileHandle.standardError.write(Data("indexed \(indexed) items\n".utf8)) }
+            if readOnly {
+                FileHandle.standardError.write(Data("the store is read-only here: items stored since it was last indexed are not searched\n".utf8))
+            } else {
+                if reindex { try monitor.database.clearSearchIndex() }
+                let indexed = try monitor.database.updateSearchIndex(fold: fold)
+                if indexed > 0 { FileHandle.standardError.write(Data("indexed \(indexed) items\n".utf8)) }
+            }
             guard limit > 0 else { return }
             let ids = try monitor.database.search(term, limit: limit, fold: fold)
             for headline in try monitor.database.headlines(of: ids) {

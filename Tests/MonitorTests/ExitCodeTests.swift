@@ -87,6 +87,10 @@ import Testing
         let said = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         #expect(!said.contains("readonly") && !said.contains("Error"), "\(said)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
+        // Search reads it as last indexed.
+        let search = ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "search", "欠薪", "--database", store]
+        #expect(try ChildProcess(setpriv, search, stderr: output).wait() == .exit(0))
+        #expect(((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("read-only"))
         // A command that writes fails there, said without the SQL it was running.
         let writing = ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "rescore", "--database", store, "--rules", rules]
         #expect(try ChildProcess(setpriv, writing, stderr: output).wait() == .exit(1))
