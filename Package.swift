@@ -44,6 +44,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // uchardet as a system library: the charset of a feed that does not declare it.
+        .systemLibrary(
+            name: "CUchardet",
+            pkgConfig: "uchardet",
+            providers: [.apt(["libuchardet-dev"])]
+        ),
         // OpenCC (traditional -> simplified Chinese) as a system library.
         .systemLibrary(
             name: "COpenCC",
@@ -59,7 +65,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "Model", "CCurl",
+                "Model", "CCurl", "CUchardet",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]

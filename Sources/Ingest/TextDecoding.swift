@@ -1,3 +1,4 @@
+import CUchardet
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -19,12 +20,24 @@ public enum TextDecoding {
     /// wondering why a feed "shows nothing" (`UTF-8`, `UTF-8 (BOM)`, `GB18030 (declared gb2312)` ...).
     public static func decodeReporting(_ data: Data, source: String,
                                        declaredCharset: String? = nil) throws(IngestError) -> (text: String, encoding: String) {
+        if data.starts(with: [0xFF, 0xFE, 0, 0]) || data.starts(with: [0, 0, 0xFE, 0xFF]) {
+            let little = data.starts(with: [0xFF, 0xFE])
+            guard let text = convert(data.dropFirst(4), from: little ? "UTF-32LE" : "UTF-32BE")?.text else {
+                throw .undecodableText(source: source)
+            }
+            return (text, little ? "UTF-32LE (BOM)" : "UTF-32BE (BOM)")
+        }
         if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
             let little = data.starts(with: [0xFF, 0xFE])
             guard let text = String(data: data.dropFirst(2), encoding: little ? .utf16LittleEndian : .utf16BigEndian) else {
                 throw .undecodableText(source: source)
             }
             return (text, little ? "UTF-16LE (BOM)" : "UTF-16BE (BOM)")
+        }
+        // UTF-16 or UTF-32 without a BOM, told by the zero bytes around the document's
+        // first character (`<` or `{`), as XML's own autodetection does.
+        if let wide = wideEncoding(of: data), let text = convert(data[...], from: wide)?.text {
+            return (text, "\(wide) (no BOM)")
         }
         var bytes = data[...]
         let hasBOM = bytes.starts(with: [0xEF, 0xBB, 0xBF])
@@ -37,6 +50,12 @@ public enum TextDecoding {
         if let declaredCharset {
             let name = iconvName(for: declaredCharset)
             if let text = convert(bytes, from: name)?.text { return (text, "\(name) (declared \(declaredCharset))") }
+        }
+        // No declaration: uchardet's guess, when it is sure of a charset other than the
+        // GB family (Big5 from Taiwan and Hong Kong, EUC-KR, Shift_JIS ...) and the text
+        // is long enough to guess from.
+        if declaredCharset == nil, let guessed = guess(bytes), let text = convert(bytes, from: guessed)?.text {
+            return (text, "\(guessed) (detected)")
         }
         // No declaration, or a wrong one: GB18030 is what Chinese exports most often really are.
         if let text = convert(bytes, from: "GB18030")?.text {
@@ -91,6 +110,36 @@ public enum TextDecoding {
         }
     }
 
+    /// `UTF-16LE`, `UTF-16BE`, `UTF-32LE` or `UTF-32BE` when the document starts with `<`
+    /// or `{` written in one of them without a BOM.
+    static func wideEncoding(of data: Data) -> String? {
+        let head = Array(data.prefix(4))
+        guard head.count == 4 else { return nil }
+        let opening: Set<UInt8> = [0x3C, 0x7B]
+        switch (head[0], head[1], head[2], head[3]) {
+        case let (first, 0, 0, 0) where opening.contains(first): return "UTF-32LE"
+        case let (0, 0, 0, last) where opening.contains(last): return "UTF-32BE"
+        case let (first, 0, third, 0) where opening.contains(first) && third != 0: return "UTF-16LE"
+        case let (0, second, 0, fourth) where opening.contains(second) && fourth != 0: return "UTF-16BE"
+        default: return nil
+        }
+    }
+
+    /// uchardet's guess for `bytes`, when it names a charset outside the GB family (which
+    /// the GB18030 fallback reads anyway) and there are at least 32 bytes past ASCII to go by.
+    static func guess(_ bytes: Data.SubSequence) -> String? {
+        guard bytes.lazy.filter({ $0 >= 0x80 }).count >= 32, let detector = uchardet_new() else { return nil }
+        defer { uchardet_delete(detector) }
+        let fed = bytes.withUnsafeBytes { raw in
+            uchardet_handle_data(detector, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count)
+        }
+        guard fed == 0 else { return nil }
+        uchardet_data_end(detector)
+        guard let name = uchardet_get_charset(detector).map({ String(cString: $0) })?.uppercased(), !name.isEmpty else { return nil }
+        if ["GB18030", "GB2312", "GBK", "HZ-GB-2312", "ASCII", "UTF-8"].contains(name) { return nil }
+        return iconvName(for: name)
+    }
+
     /// The charset parameter of a Content-Type header, lower-cased.
     public static func charset(inContentType contentType: String?) -> String? {
         guard let contentType else { return nil }
@@ -108,6 +157,12 @@ public enum TextDecoding {
         switch charset.lowercased() {
         case "gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn": "GB18030"
         case "big5", "big5-hkscs", "x-big5": "BIG5-HKSCS"
+        // As browsers do: a page labelled Latin-1 or ASCII is read as windows-1252, whose
+        // quotes and dashes (0x80-0x9F) Latin-1 would turn into control characters.
+        case "iso-8859-1", "latin1", "iso_8859-1", "us-ascii", "ascii", "windows-1252", "cp1252": "WINDOWS-1252"
+        case "x-sjis", "shift-jis", "sjis": "SHIFT_JIS"
+        case "ks_c_5601-1987", "uhc", "windows-949": "CP949"
+        case "tis-620", "windows-874": "CP874"
         default: charset.uppercased()
         }
     }

@@ -127,6 +127,46 @@ import Testing
         #expect(result.items.first?.title == String(repeating: "สวัสดี", count: 40) && !result.isRecovered)
     }
 
+    @Test(arguments: [
+        // Undeclared legacy charsets, guessed by uchardet (the texts: a wage complaint each).
+        ("pHWmYabRwfOp7KTtp9qtzKRUrdOk66q6pHW46qFBqOyye6ZiwdmoU6aztW+p8aFBpHWkSK3Ms6Or3LXbq+ahQb3QprPD9rOhqvnAsKajs0KyerNvpfOoxrGhoUM=",
+         "工地老闆拖欠我們三個月的工資", "BIG5"),
+        ("sMe8syDH9sDlv6G8rSCz67W/wNq16cDHIMDTsd3AzCC8riC03sKwILnQt8EgwNa9wLTPtNkuILD8sOggseKw/MDHILW1v/LAuyC/5MO7x9W0z7TZLg==",
+         "건설 현장에서 노동자들의 임금이", "EUC-KR|CP949"),
+        ("jJqQ3Yy7j+qCxZhKk62O0oLMksCL4IKqjk+CqYyOguCWopWlgqKCzILcgtyCxYK3gUKK1oxXi0CK1oLMkc6JnoLwgqiK6IKigrWC3IK3gUI=",
+         "建設現場で労働者の賃金が", "SHIFT_JIS"),
+    ])
+    func anUndeclaredLegacyCharsetIsDetected(base64: String, start: String, charset: String) throws {
+        let feed = FeedDefinition(id: "legacy", kind: .post, format: .rss, url: "file:///legacy.xml")
+        let body = Data("<rss><channel><item><guid>1</guid><title>".utf8) + Data(base64Encoded: base64)!
+            + Data("</title></item></channel></rss>".utf8)
+        let result = try RSSParser(feed: feed).parseReporting(body)
+        #expect(result.items.first?.title.hasPrefix(start) == true, "\(result.items.first?.title ?? "")")
+        let found = result.encoding?.uppercased() ?? ""
+        #expect(charset.split(separator: "|").contains { found.hasPrefix($0) }, "\(found)")
+    }
+
+    @Test func wideEncodingsWithoutABOMAndLatin1AsBrowsersReadIt() throws {
+        let feed = FeedDefinition(id: "wide", kind: .post, format: .rss, url: "file:///wide.xml")
+        let text = "<rss><channel><item><guid>1</guid><title>拖欠工资</title></item></channel></rss>"
+        for (encoding, name) in [(String.Encoding.utf16LittleEndian, "UTF-16LE"), (.utf16BigEndian, "UTF-16BE"),
+                                 (.utf32LittleEndian, "UTF-32LE"), (.utf32BigEndian, "UTF-32BE")] {
+            let result = try RSSParser(feed: feed).parseReporting(try #require(text.data(using: encoding)))
+            #expect(result.items.first?.title == "拖欠工资", "\(name)")
+            #expect(result.encoding == "\(name) (no BOM)")
+        }
+        // Labelled ISO-8859-1, the curly quotes and dash of windows-1252 (0x93, 0x94, 0x96).
+        let latin = Data("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss><channel><item><guid>1</guid><title>".utf8)
+            + Data([0x93, 0x57, 0x61, 0x67, 0x65, 0x73, 0x94, 0x20, 0x96, 0x20, 0xE9])
+            + Data("</title></item></channel></rss>".utf8)
+        let result = try RSSParser(feed: feed).parseReporting(latin)
+        #expect(result.items.first?.title == "\u{201C}Wages\u{201D} \u{2013} é")
+        // A declared windows-1252 or ISO-8859-7 is read, not refused.
+        let greek = Data("<?xml version=\"1.0\" encoding=\"ISO-8859-7\"?><rss><channel><item><guid>1</guid><title>".utf8)
+            + Data([0xCC, 0xE9, 0xF3, 0xE8, 0xFC, 0xF2]) + Data("</title></item></channel></rss>".utf8)
+        #expect(try RSSParser(feed: feed).parseReporting(greek).items.first?.title == "Μισθός")
+    }
+
     @Test func theFormatIsGuessedFromTheBody() {
         func guess(_ text: String) -> FeedFormat? { FeedSniffer.format(of: Data(text.utf8)) }
         #expect(guess("\u{FEFF}<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel/></rss>") == .rss)
