@@ -23,7 +23,8 @@ public struct AtomParser: XMLFeedParser {
         return FeedParseResult(items: collector.entries.map { entry in
             let body = entry.fields["content"] ?? entry.fields["summary"] ?? ""
             let text = entry.isHTML ? HTMLText.plainText(from: body) : body
-            let title = HTMLText.plainText(from: entry.fields["title"] ?? "")
+            let rawTitle = entry.fields["title"] ?? ""
+            let title = entry.titleIsHTML ? HTMLText.plainText(from: rawTitle) : rawTitle
             // A key repeated within one feed is made unique, not merged.
             let key = keys.unique(entry.fields["id"] ?? entry.link ?? StableHash.hex(of: title + "\n" + text))
             let date = entry.fields["published"] ?? entry.fields["issued"] ?? entry.fields["updated"] ?? entry.fields["modified"]
@@ -42,6 +43,9 @@ private final class AtomCollector: NSObject, FeedCollector {
         var fields: [String: String] = [:]
         var link: String?
         var isHTML = false
+        /// The title's `type` is html: its text is markup to read; otherwise (text, xhtml)
+        /// it is the text itself, not decoded a second time.
+        var titleIsHTML = false
     }
 
     private static let fields: Set<String> = [
@@ -60,6 +64,9 @@ private final class AtomCollector: NSObject, FeedCollector {
     /// The base URI in effect at each open element: xml:base, resolved against the one outside it.
     private var bases: [String?]
     private var readingFeedTitle = false
+    /// Inside XHTML content, the depth of an open `<script>` or `<style>`, whose text is
+    /// no part of what the entry says.
+    private var skippedDepth: Int?
 
     init(base: String) {
         bases = [base]
@@ -89,6 +96,7 @@ private final class AtomCollector: NSObject, FeedCollector {
             // Markup inside XHTML content: keep its text, mark block ends as breaks.
             depth += 1
             if ["p", "br", "div", "li"].contains(name) { buffer += "\n" }
+            if skippedDepth == nil, name == "script" || name == "style" { skippedDepth = depth }
             return
         }
         if name == "link" {
@@ -100,15 +108,15 @@ private final class AtomCollector: NSObject, FeedCollector {
             field = name
             buffer = ""
             depth = 0
-            if name == "content" || name == "summary" {
-                let type = attributes["type"] ?? "text"
-                if type == "html" || type == "text/html" || attributes["mode"] == "escaped" { current?.isHTML = true }
-            }
+            let type = attributes["type"] ?? "text"
+            let isHTML = type == "html" || type == "text/html" || attributes["mode"] == "escaped"
+            if name == "content" || name == "summary", isHTML { current?.isHTML = true }
+            if name == "title", isHTML { current?.titleIsHTML = true }
         }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if field != nil || readingFeedTitle { buffer += string }
+        if (field != nil && skippedDepth == nil) || readingFeedTitle { buffer += string }
     }
 
     func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
@@ -126,6 +134,7 @@ private final class AtomCollector: NSObject, FeedCollector {
         }
         if let open = field {
             if depth > 0 {
+                if depth == skippedDepth { skippedDepth = nil }
                 depth -= 1
                 return
             }

@@ -59,14 +59,18 @@ private final class RSSCollector: NSObject, FeedCollector {
     private var field: String?
     private var buffer = ""
     private var path: [String] = []
+    /// How deep the open `<item>` is: only its own children are its fields (an `<image>` or
+    /// `<source>` inside it has a title and link of its own).
+    private var itemDepth = 0
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName: String?, attributes: [String: String] = [:]) {
         path.append(elementName)
         if elementName == "rss" || elementName == "rdf:RDF" { sawRoot = true }
-        if elementName == "item" {
+        if elementName == "item", current == nil {
             current = [:]
-        } else if current != nil, field == nil, Self.fields.contains(elementName) {
+            itemDepth = path.count
+        } else if current != nil, field == nil, path.count == itemDepth + 1, Self.fields.contains(elementName) {
             field = elementName
             buffer = ""
         } else if current == nil, field == nil, path.count == 3, path[1] == "channel",
@@ -96,7 +100,7 @@ private final class RSSCollector: NSObject, FeedCollector {
                 current?[elementName] = value
             }
             field = nil
-        } else if elementName == "item", let entry = current {
+        } else if elementName == "item", path.count == itemDepth, let entry = current {
             entries.append(entry)
             current = nil
         }

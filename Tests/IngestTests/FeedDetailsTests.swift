@@ -167,6 +167,18 @@ import Testing
         #expect(try RSSParser(feed: feed).parseReporting(greek).items.first?.title == "Μισθός")
     }
 
+    @Test func elementsNestedInAnItemDoNotGiveItTheirFields() throws {
+        let feed = FeedDefinition(id: "nested", kind: .post, format: .rss, url: "https://rsshub.example/n")
+        let body = """
+            <rss><channel><title>t</title><item><title>工资没发</title><guid>g-1</guid><link>https://a.example/1</link>
+            <image><title>图</title><link>https://img.example/</link></image>
+            <source url="https://other.example/feed"><title>别的源</title></source>
+            <description>正文</description></item></channel></rss>
+            """
+        let item = try #require(try RSSParser(feed: feed).parse(Data(body.utf8)).first)
+        #expect(item.title == "工资没发" && item.url == "https://a.example/1" && item.sourceKey == "g-1")
+    }
+
     @Test func theFormatIsGuessedFromTheBody() {
         func guess(_ text: String) -> FeedFormat? { FeedSniffer.format(of: Data(text.utf8)) }
         #expect(guess("\u{FEFF}<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel/></rss>") == .rss)

@@ -41,6 +41,18 @@ import Testing
         #expect(items[1].publishedAt == DateParsing.date(from: "2024-12-06T08:00:00Z"))
     }
 
+    @Test func textTitlesAreNotDecodedTwiceAndScriptsInXHTMLAreNoText() throws {
+        let xml = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id>
+            <title type="text">AT&amp;amp;T 欠薪 &amp;lt;3个月&amp;gt;</title>
+            <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">工资<script>alert(1)</script><style>p{}</style>没发</div></content>
+            </entry></feed>
+            """
+        let item = try #require(try AtomParser(feed: feed(.atom)).parse(Data(xml.utf8)).first)
+        #expect(item.title == "AT&amp;T 欠薪 &lt;3个月&gt;")
+        #expect(item.content == "工资没发")
+    }
+
     @Test func atom03AndRSS10AreRead() throws {
         let atom03 = """
             <feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry><id>a</id><title>旧</title>
