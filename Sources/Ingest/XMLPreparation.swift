@@ -96,11 +96,17 @@ public enum XMLPreparation {
             if runStart < end { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
         }
         let cdata = Array("<![CDATA[".utf8)
+        let comment = Array("<!--".utf8)
         while index < bytes.count {
             let byte = bytes[index]
             if byte == 0x3C, starts(with: cdata, in: bytes, at: index) {
                 // A CDATA section is copied untouched, up to and with its "]]>".
                 index = min(bytes.count, (find(Array("]]>".utf8), in: bytes, from: index + cdata.count) ?? bytes.count) + 3)
+                continue
+            }
+            if byte == 0x3C, starts(with: comment, in: bytes, at: index) {
+                // So is a comment: a bare & in it is no error to repair.
+                index = min(bytes.count, (find(Array("-->".utf8), in: bytes, from: index + comment.count) ?? bytes.count) + 3)
                 continue
             }
             if byte == 0x26 {  // &

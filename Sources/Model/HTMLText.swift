@@ -22,9 +22,32 @@ public enum HTMLText {
                 }
                 return nextClose == Int.max ? nil : nextClose
             }
+            /// The `>` that ends the tag opened at `start`, skipping quoted attribute values;
+            /// read at most 4 KiB ahead (so that the whole stays linear), else `naive`.
+            func tagEnd(from start: Int, naive: Int) -> Int {
+                var position = start + 1
+                var quote: UInt8?
+                var previous: UInt8 = 0
+                let limit = min(bytes.count, start + 4096)
+                while position < limit {
+                    let next = bytes[position]
+                    if let open = quote {
+                        if next == open { quote = nil }
+                    } else if (next == 0x22 || next == 0x27) && previous == 0x3D {
+                        quote = next
+                    } else if next == 0x3E {
+                        return position
+                    }
+                    if next != 0x20 && next != 0x09 && next != 0x0A && next != 0x0D { previous = next }
+                    position += 1
+                }
+                return naive
+            }
             while index < bytes.count {
                 let byte = bytes[index]
-                if byte == 0x3C, startsTag(bytes, after: index), let close = close(after: index) {
+                if byte == 0x3C, startsTag(bytes, after: index), let naive = close(after: index) {
+                    // A `>` inside a quoted attribute value (title="1>2") does not end the tag.
+                    let close = tagEnd(from: index, naive: naive)
                     // The tag's name, read in place: <name ...>, </name>, <name/>.
                     var start = index + 1
                     let isClosing = bytes[start] == 0x2F

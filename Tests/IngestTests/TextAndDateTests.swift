@@ -17,6 +17,13 @@ import Testing
         #expect(HTMLText.plainText(from: hostile) == hostile)
     }
 
+    @Test func aGreaterThanSignInAQuotedAttributeDoesNotEndTheTag() {
+        #expect(HTMLText.plainText(from: #"<a title="1>2" href='x>y'>工资</a>没发"#) == "工资没发")
+        // Many unclosed quoted attributes stay linear: each tag is read at most 4 KiB ahead.
+        let hostile = String(repeating: #"<a t="x"#, count: 50_000)
+        #expect(!HTMLText.plainText(from: hostile).isEmpty)
+    }
+
     @Test(arguments: [
         ("Thu, 05 Dec 2024 20:14:00 +0800", "2024-12-05T12:14:00Z"),
         ("Thu, 05 Dec 2024 20:14:00 CST", "2024-12-05T12:14:00Z"),
