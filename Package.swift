@@ -44,6 +44,13 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // libxml2 as a system library (Foundation's XMLParser already loads it): HTML's named
+        // character references.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         // uchardet as a system library: the charset of a feed that does not declare it.
         .systemLibrary(
             name: "CUchardet",
@@ -56,7 +63,7 @@ let package = Package(
             pkgConfig: "opencc",
             providers: [.apt(["libopencc-dev"])]
         ),
-        .target(name: "Model"),
+        .target(name: "Model", dependencies: ["CLibXML2"]),
         // A cache prefetch hint (C), for the scorer's hot loop.
         .target(name: "CPrefetch"),
         // Memory freed by a large job handed back to the system (glibc's malloc_trim).

@@ -121,7 +121,7 @@ public enum XMLPreparation {
                 }
                 flush(upTo: index)
                 changed = true
-                if let name, let value = HTMLText.namedEntities[name] {
+                if let name, let value = HTMLText.entity(named: name) {
                     output.append(contentsOf: Array("&#\(value);".utf8))
                     index = end + 1
                 } else {

@@ -1,3 +1,5 @@
+import CLibXML2
+
 /// Turns the HTML of feed descriptions into plain text.
 ///
 /// Paragraph ends and `<br>` become line breaks; scripts, styles and all other
@@ -118,6 +120,16 @@ public enum HTMLText {
         "ensp": 0x2002, "thinsp": 0x2009,
     ]
 
+    /// The character a named reference stands for: the table above first (no call for the
+    /// common ones), then libxml2's table of HTML's entities (frac12, eacute, alpha ...).
+    public static func entity(named name: String) -> UInt32? {
+        if let value = namedEntities[name] { return value }
+        guard !name.isEmpty, name.utf8.count <= 32, name.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return name.withCString { pointer in
+            pointer.withMemoryRebound(to: UInt8.self, capacity: name.utf8.count + 1) { htmlEntityLookup($0)?.pointee.value }
+        }
+    }
+
     /// Decodes `&name;`, `&#NNN;` and `&#xHH;`; leaves unknown references as they are.
     static func decodeEntities(_ text: String) -> String {
         guard text.utf8.contains(0x26) else { return text }
@@ -135,7 +147,7 @@ public enum HTMLText {
                     replacement = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
                 } else {
                     // A no-break space is a plain space in clean text.
-                    replacement = namedEntities[name].flatMap(Unicode.Scalar.init).map { $0.value == 0xA0 ? " " : String($0) }
+                    replacement = entity(named: name).flatMap(Unicode.Scalar.init).map { $0.value == 0xA0 ? " " : String($0) }
                 }
                 if let replacement {
                     result += replacement

@@ -17,6 +17,10 @@ import Testing
         #expect(HTMLText.plainText(from: hostile) == hostile)
     }
 
+    @Test func everyNamedReferenceOfHTMLIsDecoded() {
+        #expect(HTMLText.plainText(from: "<p>&frac12; &eacute; &alpha; &hearts; &notanentity; &amp;</p>") == "½ é α ♥ &notanentity; &")
+    }
+
     @Test func aGreaterThanSignInAQuotedAttributeDoesNotEndTheTag() {
         #expect(HTMLText.plainText(from: #"<a title="1>2" href='x>y'>工资</a>没发"#) == "工资没发")
         // Many unclosed quoted attributes stay linear: each tag is read at most 4 KiB ahead.

@@ -61,6 +61,9 @@ import Testing
         #expect(result.items.first?.content == "A&B公司拖欠工资 & 材料款")
         let clean = try RSSParser(feed: feed).parseReporting(Data(rss(declaring: "UTF-8", item: "工资没发").utf8))
         #expect(!clean.isRecovered)
+        // Any named reference of HTML, not only the common ones.
+        let accented = "<rss><channel><item><guid>1</guid><title>caf&eacute; &frac34;</title></item></channel></rss>"
+        #expect(try RSSParser(feed: feed).parseReporting(Data(accented.utf8)).items.first?.title == "café ¾")
         // A bare & inside a comment is allowed by XML: nothing to repair.
         let commented = "<rss><channel><!-- A & B --><item><guid>1</guid><title>工资没发</title></item></channel></rss>"
         #expect(try !RSSParser(feed: feed).parseReporting(Data(commented.utf8)).isRecovered)
