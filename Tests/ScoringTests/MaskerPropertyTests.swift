@@ -7,18 +7,6 @@ import Testing
 /// same ones every run): no phone number, ID number or the record's petitioner name, in
 /// any form the text writes it, survives in the masked text.
 @Suite struct MaskerPropertyTests {
-    /// SplitMix64: small, fast and the same on every machine.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Surname and given-name characters, simplified with their traditional forms.
     static let characters: [(String, String)] = [
         ("张", "張"), ("陈", "陳"), ("刘", "劉"), ("李", "李"), ("王", "王"), ("赵", "趙"), ("华", "華"),
@@ -28,7 +16,7 @@ import Testing
     static let fillers = ["工地拖欠工资三个月", "老板说下个月再给", "我们去项目部问过", "至今没有结果", "请领导帮忙",
                           "家里等着钱用", "劳务队长联系不上", "金额共计一万二千元"]
 
-    static func idNumber(_ rng: inout Generator) -> String {
+    static func idNumber(_ rng: inout SplitMix) -> String {
         let body = "110101" + String(1960 + Int.random(in: 0...40, using: &rng))
             + String(format: "%02d%02d", Int.random(in: 1...12, using: &rng), Int.random(in: 1...28, using: &rng))
             + String(format: "%03d", Int.random(in: 0...999, using: &rng))
@@ -37,7 +25,7 @@ import Testing
         return body + String(Array("10X98765432")[sum % 11])
     }
 
-    static func written(phone: String, _ rng: inout Generator) -> String {
+    static func written(phone: String, _ rng: inout SplitMix) -> String {
         let digits = Array(phone)
         switch Int.random(in: 0..<5, using: &rng) {
         case 0: return phone
@@ -51,7 +39,7 @@ import Testing
 
     @Test func noNumberOrNameOfTheRecordSurvivesInAnyForm() throws {
         let variants = try TraditionalToSimplified.characterTable()
-        var rng = Generator(state: 20_261_205)
+        var rng = SplitMix(seed: 20_261_205)
         func fold(_ text: String) -> String {
             String(String.UnicodeScalarView(text.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
                 if PersonalDataMasker.isNameGap(scalar) { return nil }

@@ -265,8 +265,8 @@ import Testing
     }
 }
 
-/// A small deterministic generator for test data.
-struct SplitMix {
+/// A small deterministic generator for test data (SplitMix64).
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
 
     init(seed: UInt64) { state = seed }
