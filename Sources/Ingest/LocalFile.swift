@@ -9,8 +9,14 @@ public enum LocalFile {
         public var description: String { "\(path): \(reason)" }
     }
 
-    /// The bytes of `path`, at most `limit` of them.
-    public static func read(_ path: String, limit: Int) throws(Unreadable) -> Data {
+    /// Throws what `read` would say of a file it cannot open, without reading it: for a
+    /// command to check its input before it creates anything (an empty store).
+    public static func check(_ path: String) throws(Unreadable) {
+        let handle = try open(path)
+        try? handle.close()
+    }
+
+    private static func open(_ path: String) throws(Unreadable) -> FileHandle {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw Unreadable(path: path, reason: "no such file")
@@ -19,6 +25,12 @@ public enum LocalFile {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw Unreadable(path: path, reason: "cannot be opened (permission denied?)")
         }
+        return handle
+    }
+
+    /// The bytes of `path`, at most `limit` of them.
+    public static func read(_ path: String, limit: Int) throws(Unreadable) -> Data {
+        let handle = try open(path)
         defer { try? handle.close() }
         let data: Data
         do {

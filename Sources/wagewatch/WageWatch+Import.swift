@@ -1,4 +1,5 @@
 import ArgumentParser
+import Ingest
 import Model
 import Monitor
 import Store
@@ -19,6 +20,8 @@ extension WageWatch {
             var file: String
 
             func run() async throws {
+                // A file that cannot be read leaves no empty store behind.
+                try LocalFile.check(file)
                 let summary = try global.makeMonitor(requiringRules: false).importRegistry(path: file)
                 printSummary(summary, noun: "projects")
             }
@@ -37,6 +40,7 @@ extension WageWatch {
             var file: String
 
             func run() async throws {
+                try LocalFile.check(file)
                 let summary = try global.makeMonitor(requiringRules: false).importReports(path: file, today: filedOn ?? .today)
                 printSummary(summary, noun: "ledger rows")
             }

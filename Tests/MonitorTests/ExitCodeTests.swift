@@ -42,6 +42,12 @@ import Testing
         let message = try String(contentsOfFile: errors, encoding: .utf8)
         #expect(message.contains("nowhere") && !message.contains("Usage"))
 
+        // So does an import of a file that is not there.
+        let noFile = ["import", "registry", "--database", elsewhere, folder.appendingPathComponent("none.csv").path]
+        #expect(try ChildProcess(binary.path, noFile, stderr: errors).wait() == .exit(1))
+        #expect(!FileManager.default.fileExists(atPath: elsewhere))
+        #expect(try String(contentsOfFile: errors, encoding: .utf8).contains("none.csv: no such file"))
+
         // A negative number reaches the option's own check, not "missing value".
         for (command, option) in [("search", ["x", "--limit", "-1"]), ("register", ["--window", "-5"])] {
             let bad = [command, "--database", elsewhere, "--rules", CrashRecoveryTests.root.appendingPathComponent("rules").path]
