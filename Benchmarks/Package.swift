@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        // The corpus of ../shared/bench/gen_corpus.py, read once for both executables.
+        // The corpus of tools/corpus.py, read once for both executables.
         .target(
             name: "BenchCorpus",
             dependencies: [.product(name: "WageWatchKit", package: mainPackage)],

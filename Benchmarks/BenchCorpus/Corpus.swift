@@ -2,7 +2,7 @@ import Foundation
 import Model
 import Scoring
 
-// The corpus of ../shared/bench/gen_corpus.py: gazetteer.tsv, lexicon.txt, posts.txt.
+// The corpus of Benchmarks/tools/corpus.py: gazetteer.tsv, lexicon.txt, posts.txt.
 // scripts/bench makes it (100,000 projects, 200,000 posts) and points WAGEWATCH_BENCH_CORPUS at it.
 public struct Corpus: @unchecked Sendable {
     public var projects: [Project]

@@ -9,9 +9,9 @@ let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger
 let benchmarks: @Sendable () -> Void = {
     let environment = ProcessInfo.processInfo.environment
 
-    // Parsing: the RSSHub-style feed of ../shared/bench/gen_feed.py (scripts/bench writes it),
+    // Parsing: the RSSHub-style feed of Benchmarks/tools/feed.py (scripts/bench writes it),
     // and the same feed cut to the 15 MiB body cap, for peak memory.
-    for (variable, label) in [("WAGEWATCH_BENCH_FEED", "gen_feed.py feed"), ("WAGEWATCH_BENCH_FEED_CAP", "feed at the 15 MiB body cap")] {
+    for (variable, label) in [("WAGEWATCH_BENCH_FEED", "tools/feed.py feed"), ("WAGEWATCH_BENCH_FEED_CAP", "feed at the 15 MiB body cap")] {
         guard let path = environment[variable], let data = FileManager.default.contents(atPath: path) else {
             print("\(variable) is not set; run scripts/bench, which writes the feed")
             continue

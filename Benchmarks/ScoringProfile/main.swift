@@ -18,7 +18,7 @@ import Scoring
 // WAGEWATCH_PROFILE this one does nothing there.
 let environment = ProcessInfo.processInfo.environment
 guard environment["WAGEWATCH_PROFILE"] != nil, let corpus = Corpus.load(defaultPostLimit: 20_000) else {
-    print("ScoringProfile: set WAGEWATCH_PROFILE=1 and WAGEWATCH_BENCH_CORPUS (a folder of ../shared/bench/gen_corpus.py)")
+    print("ScoringProfile: set WAGEWATCH_PROFILE=1 and WAGEWATCH_BENCH_CORPUS (a folder written by Benchmarks/tools/corpus.py)")
     exit(0)
 }
 let rulebook = try corpus.rulebook()
