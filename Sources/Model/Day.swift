@@ -165,6 +165,18 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     }
 }
 
+extension Day {
+    /// `2024-12-01 09:30`: a moment as the city's clocks show it (UTC+8, no daylight saving),
+    /// for pages and messages.
+    public static func minuteText(of date: Date) -> String {
+        let seconds = Int((date.timeIntervalSince1970 + 8 * 3600).rounded(.down))
+        let day = Day(ordinal: Int((Double(seconds) / 86_400).rounded(.down)))
+        let minute = (seconds % 86_400 + 86_400) % 86_400 / 60
+        func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(day) \(twoDigits(minute / 60)):\(twoDigits(minute % 60))"
+    }
+}
+
 extension Calendar {
     /// The Gregorian calendar in the city's time zone, Asia/Shanghai.
     public static let shanghai: Calendar = {

@@ -163,15 +163,6 @@ public enum StoreError: Error, CustomStringConvertible {
     /// A command that only reads was pointed at a store that does not exist.
     case noStore(String)
 
-    /// `2024-12-01 09:30` in Beijing time, for messages.
-    static func beijing(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
-                      parts.hour ?? 0, parts.minute ?? 0)
-    }
-
     public var description: String {
         switch self {
         case let .corruptValue(column, value):
@@ -189,7 +180,7 @@ public enum StoreError: Error, CustomStringConvertible {
         case let .notAPetition(id):
             "线索 \(id) 不是信访件，不能标为已跟进 (only petitions are followed up)"
         case let .decidedMeanwhile(account, at, action):
-            "\(account) 已于 \(Self.beijing(at)) 处理此线索（\(action)），请刷新页面查看后再操作 (decided meanwhile)"
+            "\(account) 已于 \(Day.minuteText(of: at)) 处理此线索（\(action)），请刷新页面查看后再操作 (decided meanwhile)"
         case .olderStore:
             "数据库需要升级后才能只读使用 (the store is from an older wagewatch: run a command that writes, "
                 + "such as wagewatch rescore, once to upgrade it)"

@@ -5,16 +5,7 @@ import Register
 /// How the pages write values for their readers (Chinese labels, Beijing time).
 enum Labels {
     /// Beijing time, `2024-12-23 10:30` (UTC+8 all year: no daylight saving since 1991).
-    static func time(_ date: Date) -> String {
-        let seconds = Int((date.timeIntervalSince1970 + 8 * 3600).rounded(.down))
-        let day = Day(ordinal: Int((Double(seconds) / 86_400).rounded(.down)))
-        let minute = (seconds % 86_400 + 86_400) % 86_400 / 60
-        return "\(day) \(twoDigits(minute / 60)):\(twoDigits(minute % 60))"
-    }
-
-    private static func twoDigits(_ value: Int) -> String {
-        value < 10 ? "0\(value)" : "\(value)"
-    }
+    static func time(_ date: Date) -> String { Day.minuteText(of: date) }
 
     static func time(_ date: Date?) -> String { date.map(time) ?? "—" }
 
