@@ -26,6 +26,14 @@ public enum TraditionalToSimplified {
     /// The blocks that hold traditional characters with simplified forms.
     static let blocks: [ClosedRange<UInt32>] = [0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF]
 
+    /// `characterTable()` of the default configuration, made once per process: the engine,
+    /// the masker, search and the web app all read the same table.
+    public static func sharedTable() throws -> [UInt32: UInt32] {
+        try shared.get()
+    }
+
+    private static let shared = Result { try characterTable() }
+
     /// Every character that OpenCC's `t2s` changes, mapped to its simplified form.
     /// - Complexity: one OpenCC call over about 28,000 characters (tens of milliseconds).
     public static func characterTable(configuration: String = "t2s.json") throws -> [UInt32: UInt32] {

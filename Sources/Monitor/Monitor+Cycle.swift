@@ -255,9 +255,9 @@ extension Monitor {
         return outcome
     }
 
-    /// OpenCC's traditional-to-simplified table, read once: a petitioner's name is masked in
-    /// whatever form the text writes it (李於華 as 李于华).
-    static let nameVariants: [UInt32: UInt32] = (try? TraditionalToSimplified.characterTable()) ?? [:]
+    /// OpenCC's traditional-to-simplified table (the engine's own): a petitioner's name is
+    /// masked in whatever form the text writes it (李於華 as 李于华).
+    static var nameVariants: [UInt32: UInt32] { (try? TraditionalToSimplified.sharedTable()) ?? [:] }
 
     /// The response of one feed and what its body parses to (nil for 304), or why there is none.
     private static func read(_ response: Result<FetchResponse, IngestError>?,
@@ -273,10 +273,11 @@ extension Monitor {
             do {
                 let parsed = try FeedParser.parse(fetched.body, feed: feed, contentType: fetched.contentType)
                 // Masked here, beside the parsing: the store's thread only writes.
+                let variants = Monitor.nameVariants
                 let displays = parsed.items.map { item in
                     DisplayCopies(of: item) { item, text in
                         PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 },
-                                                variants: Monitor.nameVariants)
+                                                variants: variants)
                     }
                 }
                 return .success(FeedBody(fetched: fetched, parsed: parsed, displays: displays))

@@ -43,7 +43,7 @@ extension Monitor {
     public func failingRuleExamples() throws -> (rules: Int, examples: Int, failures: [ExampleFailure]) {
         let rulebook = try loadRulebook()
         return Self.failingExamples(of: ScoringEngine(
-            rulebook: rulebook, projects: [], traditionalToSimplified: try TraditionalToSimplified.characterTable()))
+            rulebook: rulebook, projects: [], traditionalToSimplified: try TraditionalToSimplified.sharedTable()))
     }
 
     /// The examples of `engine`'s rules that do not behave as written.
@@ -118,7 +118,7 @@ extension Monitor {
     public func evaluateLabeled(files: [URL], registry: URL) throws -> [(file: String, report: QualityReport)] {
         let projects = try RegistryImporter.read(try readData(registry.path), file: registry.lastPathComponent).records
         let engine = ScoringEngine(rulebook: try loadRulebook(), projects: projects,
-                                   traditionalToSimplified: try TraditionalToSimplified.characterTable())
+                                   traditionalToSimplified: try TraditionalToSimplified.sharedTable())
         return try files.map { file in
             let items = try LabeledItem.read(try readData(file.path), file: file.lastPathComponent)
             return (file.lastPathComponent, QualityReport(engine: engine, items: items))

@@ -52,7 +52,7 @@ public struct Monitor: Sendable {
     /// The scoring engine for the current rules and registry, with OpenCC's character table.
     public func makeEngine() throws -> ScoringEngine {
         ScoringEngine(rulebook: try loadRulebook(), projects: try database.projects(),
-                      traditionalToSimplified: try TraditionalToSimplified.characterTable())
+                      traditionalToSimplified: try TraditionalToSimplified.sharedTable())
     }
 
     /// The most a rules file or an office CSV may be: far past any real one.

@@ -42,7 +42,7 @@ extension WageWatch {
             let readOnly = manager.fileExists(atPath: global.database)
                 && !(manager.isWritableFile(atPath: global.database) && manager.isWritableFile(atPath: folder))
             let monitor = try global.makeMonitor(requiringRules: false, readOnly: readOnly)
-            let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.characterTable())
+            let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.sharedTable())
             let fold: (String) -> String = { normalizer.normalize($0) }
             if readOnly {
                 FileHandle.standardError.write(Data("the store is read-only here: items stored since it was last indexed are not searched\n".utf8))

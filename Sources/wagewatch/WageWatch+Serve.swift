@@ -59,7 +59,7 @@ extension WageWatch {
             let monitor = try global.makeMonitor()
             let pinned = asOf
             let keeper = SnapshotKeeper(monitor: monitor, asOf: { pinned ?? Day(containing: Date()) })
-            let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.characterTable())
+            let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.sharedTable())
             var settings = WebApp.Settings()
             settings.trustedProxy = trustedProxy
             settings.pageCacheEntries = pageCache
