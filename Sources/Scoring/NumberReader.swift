@@ -42,11 +42,38 @@ public enum NumberReader {
                 people = max(people ?? 0, Int(value))
             } else if multiplier >= 10_000 {
                 amount = max(amount ?? 0, value * multiplier)
+            } else if value * multiplier >= 100, owedBefore(scalars, at: index), endsBare(scalars, at: cursor) {
+                // 欠他九千多, 被欠两千, 还有两千八没拿到: people leave the unit out after a word of owing.
+                amount = max(amount ?? 0, value * multiplier)
             }
             index = max(cursor, index + 1)
         }
         return (people, amount)
     }
+
+    /// A word of owing or paying within the three characters before a number: 欠, 差, 剩, 有 (还有), 给, 拿, 少.
+    private static func owedBefore(_ scalars: ArraySlice<UInt32>, at index: Int) -> Bool {
+        var cursor = index - 1
+        while cursor >= scalars.startIndex, cursor >= index - 3 {
+            if oweMarks.contains(scalars[cursor]) { return true }
+            if !isCJK(scalars[cursor]) { return false }
+            cursor -= 1
+        }
+        return false
+    }
+
+    /// A bare amount ends the clause or runs into a verb (没, 说, 还): not 九千多平方, 两千个人, 三百车.
+    private static func endsBare(_ scalars: ArraySlice<UInt32>, at index: Int) -> Bool {
+        guard index < scalars.endIndex else { return true }
+        let next = scalars[index]
+        return !isCJK(next) && !isASCIIDigit(next) && !(next >= 0x41 && next <= 0x7A) || bareFollowers.contains(next)
+    }
+
+    @inline(__always)
+    private static func isCJK(_ value: UInt32) -> Bool { value >= 0x4E00 && value <= 0x9FFF }
+
+    private static let oweMarks = ScalarBitmap("欠差剩有给拿少")
+    private static let bareFollowers = ScalarBitmap("没未还也都就说到了呢啊吧的")
 
     /// Characters that may start a number: ASCII digits, Chinese digits and units below 万.
     private static let starters = ScalarBitmap("0123456789零〇一二两三四五六七八九十百千")
@@ -118,6 +145,8 @@ public enum NumberReader {
             let value = scalars[cursor]
             if notWorkers.contains(value) { return false }
             if workerEndings.contains(value) {
+                // 三十多个工 counts days of work, not workers.
+                if value == work, cursor == index + 1 { return false }
                 // 工 must end the word (木工, 小工), not start one (工地, 工程, 工资).
                 guard value == work, cursor + 1 < scalars.endIndex else { return true }
                 return !notAfterWork.contains(scalars[cursor + 1])
