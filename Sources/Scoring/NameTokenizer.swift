@@ -75,6 +75,24 @@ struct NameTokenizer {
         return kept.map { Token(text: String(String.UnicodeScalarView($0.scalars)), share: $0.share) }
     }
 
+    /// Short forms of a name or alias: its distinctive pieces run together, the
+    /// township's kept (城北二期 of 城北安置房二期工程, 南港一期 of 南港片区安置房一期工程).
+    /// Only names of two pieces or more give one, of four characters or more; each
+    /// comes with the name or alias it stands for.
+    func compounds(name: String, aliases: [String]) -> [(compound: String, source: String)] {
+        var found: [(compound: String, source: String)] = []
+        for source in [name] + aliases {
+            let parts = split(Array(source.unicodeScalars), townships: [])
+            guard parts.count >= 2 else { continue }
+            var scalars = String.UnicodeScalarView()
+            for (part, _) in parts { scalars.append(contentsOf: part) }
+            let compound = String(scalars)
+            guard scalars.count >= 4, compound != source, !found.contains(where: { $0.compound == compound }) else { continue }
+            found.append((compound, source))
+        }
+        return found
+    }
+
     /// The pieces of `name` left between cut words, plus its phases.
     private func split(_ name: [Unicode.Scalar], townships: [[Unicode.Scalar]]) -> [(part: ArraySlice<Unicode.Scalar>, isPhase: Bool)] {
         var text = name[...]

@@ -207,6 +207,9 @@ public struct ScoringEngine: Sendable {
             add(project.name, .name, shows: project.name)
             for variant in RegistryNames.projectVariants(project.name) { add(variant, .name, shows: project.name) }
             for alias in project.aliases { add(alias, .alias, shows: alias) }
+            for (compound, source) in tokenizer.compounds(name: project.name, aliases: project.aliases) {
+                add(compound, .alias, shows: source)
+            }
             for subcontractor in project.subcontractors { addCompany(subcontractor, .subcontractor) }
             if let contractor = project.contractor { addCompany(contractor, .contractor) }
             if let builderName = project.builder { addCompany(builderName, .builder) }
