@@ -100,6 +100,7 @@ public enum NumberReader {
     private static let notWorkers = ScalarBitmap("月天年时周星次项点")
     private static let notAfterWork = ScalarBitmap("地程资钱期作")
     private static let work: UInt32 = 0x5DE5  // 工
+    private static let workerAfterWork = ScalarBitmap("人友")
 
     /// The value of a Chinese digit (零〇一二两三四五六七八九), or nil.
     @inline(__always)
@@ -146,7 +147,8 @@ public enum NumberReader {
             if notWorkers.contains(value) { return false }
             if workerEndings.contains(value) {
                 // 三十多个工 counts days of work, not workers.
-                if value == work, cursor == index + 1 { return false }
+                if value == work, cursor == index + 1,
+                   cursor + 1 >= scalars.endIndex || !workerAfterWork.contains(scalars[cursor + 1]) { return false }
                 // 工 must end the word (木工, 小工), not start one (工地, 工程, 工资).
                 guard value == work, cursor + 1 < scalars.endIndex else { return true }
                 return !notAfterWork.contains(scalars[cursor + 1])
