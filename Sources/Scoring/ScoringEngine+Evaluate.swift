@@ -399,7 +399,7 @@ extension ScoringEngine {
         defer { ranking.entries.baseAddress!.deinitialize(count: ranking.keys.count) }
         buffers.bestConfidence = ranking.best?.confidence ?? 0
         guard let best = ranking.best,
-              let band = band(best: best.confidence, second: ranking.second?.confidence) else { return }
+              let band = band(best: best, second: ranking.second?.confidence) else { return }
         buffers.choice = LinkChoice(project: best.project, band: band, confidence: min(1, best.confidence))
         projectIDs.withUnsafeBufferPointer { wagewatch_prefetch($0.baseAddress! + best.project) }
         ownerText.withUnsafeBufferPointer { ownerText in
@@ -726,6 +726,8 @@ extension ScoringEngine {
         var type: (type: Int32, pattern: Int)?
         /// The project's township when the text names it, else -1.
         var township: Int32
+        /// What names and companies give (not tokens, townships or project types).
+        var named = 0.0
 
         func ranksBefore(_ other: Group) -> Bool {
             confidence != other.confidence ? confidence > other.confidence : project < other.project
@@ -911,6 +913,7 @@ extension ScoringEngine {
                 continue
             }
             // Tokens of the name and its aliases overlap: together they weigh at most the token kind.
+            group.named = group.confidence
             group.confidence += min(tokens, tokenWeight)
             let traits = entries[Int(keys[first] & 0xFFFF_FFFF)].traits
             if townshipNamed(traits.township) {
@@ -976,12 +979,23 @@ extension ScoringEngine {
 
     /// The band of a link to a candidate of confidence `best` when the runner-up has
     /// `second`: nil below the review threshold.
-    private func band(best: Double, second: Double?) -> LinkBand? {
+    private func band(best group: Group, second: Double?) -> LinkBand? {
+        let best = group.confidence
         guard best >= reviewThreshold else { return nil }
         // Two projects equally likely cannot be told apart here: a clerk decides.
         let isTied = second.map { $0 >= best - max(reviewMargin, 1e-9) } ?? false
-        return best >= linkThreshold && !isTied ? .link : .review
+        if best >= linkThreshold && !isTied { return .link }
+        // A company's or a name's evidence (not a token's) that the township or the project type narrows to
+        // this one project (华建 runs three sites, one of them a school: "一中的工地, 华建")
+        // links, when no other candidate comes near.
+        let placeAndType = (group.township >= 0 ? townshipWeight : 0) + (group.type != nil ? projectTypeWeight : 0)
+        let narrowed = placeAndType > 0 && group.named > 1e-9
+        let clearlyAhead = second.map { $0 <= best - Self.narrowedLead } ?? true
+        return narrowed && clearlyAhead ? .link : .review
     }
+
+    /// How far a narrowed candidate must lead the runner-up to link below the link threshold.
+    static let narrowedLead = 0.3
 }
 
 /// Sorts `items` in place by `key`, ascending, keeping equal keys in their order:
