@@ -40,8 +40,10 @@ let scoring = clock.measure {
             print(String(format: "round-start %.6f", Double(now.tv_sec) + Double(now.tv_nsec) / 1e9))
         }
         let round = clock.measure {
-            // As the monitor scores a batch.
-            for verdict in engine.evaluate(corpus.posts) {
+            // One core, or with WAGEWATCH_PROFILE_ALL_CORES=1 every core, as the monitor scores a batch.
+            let verdicts = environment["WAGEWATCH_PROFILE_ALL_CORES"] != nil
+                ? engine.evaluateOnAllCores(corpus.posts) : engine.evaluate(corpus.posts)
+            for verdict in verdicts {
                 if verdict.assessment.isSignal { signals += 1 }
                 if verdict.link != nil { linked += 1 }
             }

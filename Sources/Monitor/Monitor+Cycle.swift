@@ -153,7 +153,7 @@ extension Monitor {
                 try saveScored()
                 if !fresh.isEmpty {
                     scoring = Pending { [fresh, facts] in
-                        PreparedVerdicts(Self.score(fresh, with: engine).map(StoredAssessment.init), facts: facts)
+                        PreparedVerdicts(engine.evaluateOnAllCores(fresh).map(StoredAssessment.init), facts: facts)
                     }
                 }
             }
@@ -162,19 +162,6 @@ extension Monitor {
         }
         outcomes.merge(stored) { $1 }
         return (catalog.feeds.compactMap { outcomes[$0.id] }, assessed)
-    }
-
-    /// The verdicts on `items`, in order: parts of a few thousand scored at once, one per
-    /// core (the store's thread meanwhile writes the next feed).
-    static func score(_ items: [Item], with engine: ScoringEngine) -> [ItemVerdict] {
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count / 2_000))
-        guard parts > 1 else { return engine.evaluate(items) }
-        let size = (items.count + parts - 1) / parts
-        let scored = Slots<[ItemVerdict]>(count: parts)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            scored[part] = engine.evaluate(Array(items[part * size..<min(items.count, (part + 1) * size)]))
-        }
-        return scored.values.flatMap { $0 }
     }
 
     /// Runs `work` on the store's own thread, off Swift's cooperative ones: SQLite holds
@@ -383,29 +370,6 @@ private final class Pending<Value: Sendable>: @unchecked Sendable {
         done.signal()  // for a later wait
         return value!
     }
-}
-
-/// Values that the iterations of one parallel loop set, each its own slot (memory of its
-/// own: no access to a shared property while they write).
-private final class Slots<Value>: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<Value?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    deinit {
-        slots.deinitialize().deallocate()
-    }
-
-    subscript(index: Int) -> Value? {
-        get { slots[index] }
-        set { slots[index] = newValue }
-    }
-
-    /// Every slot's value, once all are set.
-    var values: [Value] { slots.map { $0! } }
 }
 
 /// A value let go of on another thread: its last reference, dropped there.
