@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "Model", "CCurl", "CUchardet",
+                "Model", "CCurl", "CUchardet", "CLibXML2",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Model
 
 /// Reads Atom 1.0 and 0.3 documents into items.
@@ -17,8 +14,9 @@ public struct AtomParser: XMLFeedParser {
 
     /// Parses the document and says whether it had to be repaired first.
     public func parseReporting(_ data: Data, contentType: String? = nil) throws(IngestError) -> FeedParseResult {
-        let collector = AtomCollector(base: feed.url)
-        let read = try XMLFeedReader.read(data, feed: feed, contentType: contentType, into: collector, root: "an Atom <feed> document")
+        let read = try XMLFeedReader.read(data, feed: feed, contentType: contentType, makeCollector: { AtomCollector(base: feed.url) },
+                                          root: "an Atom <feed> document")
+        let collector = read.collector
         var keys = XMLFeedReader.UniqueKeys()
         return FeedParseResult(items: collector.entries.map { entry in
             let body = entry.fields["content"] ?? entry.fields["summary"] ?? ""
@@ -38,7 +36,7 @@ public struct AtomParser: XMLFeedParser {
 }
 
 /// Collects each `<entry>`'s fields, its alternate link and whether its content is HTML.
-private final class AtomCollector: NSObject, FeedCollector {
+private final class AtomCollector: FeedCollector {
     struct Entry {
         var fields: [String: String] = [:]
         var link: String?
@@ -72,8 +70,7 @@ private final class AtomCollector: NSObject, FeedCollector {
         bases = [base]
     }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName: String?, attributes: [String: String] = [:]) {
+    func start(_ elementName: String, attributes: [String: String]) {
         let base = bases.last ?? nil
         bases.append(attributes["xml:base"].flatMap { XMLFeedReader.resolve($0, against: base) } ?? base)
         let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
@@ -115,15 +112,12 @@ private final class AtomCollector: NSObject, FeedCollector {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    func text(_ string: String) {
         if (field != nil && skippedDepth == nil) || readingFeedTitle { buffer += string }
     }
 
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        if field != nil || readingFeedTitle { buffer += String(decoding: CDATABlock, as: UTF8.self) }
-    }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+    func end(_ elementName: String) {
         bases.removeLast()
         let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
         if readingFeedTitle, name == "title" {

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Model
 
 /// Reads RSS 0.9x, 1.0 (RDF) and 2.0 documents into items.
@@ -17,8 +14,9 @@ public struct RSSParser: XMLFeedParser {
 
     /// Parses the document and says whether it had to be repaired first.
     public func parseReporting(_ data: Data, contentType: String? = nil) throws(IngestError) -> FeedParseResult {
-        let delegate = RSSCollector()
-        let read = try XMLFeedReader.read(data, feed: feed, contentType: contentType, into: delegate, root: "an <rss> document")
+        let read = try XMLFeedReader.read(data, feed: feed, contentType: contentType, makeCollector: RSSCollector.init,
+                                          root: "an <rss> document")
+        let delegate = read.collector
         var keys = XMLFeedReader.UniqueKeys()
         // Relative item links point into the site the channel names, else next to the feed itself.
         let base = XMLFeedReader.resolve(delegate.channelLink, against: feed.url) ?? feed.url
@@ -43,7 +41,7 @@ public struct RSSParser: XMLFeedParser {
 }
 
 /// Collects the text of each `<item>`'s child elements.
-private final class RSSCollector: NSObject, FeedCollector {
+private final class RSSCollector: FeedCollector {
     private static let fields: Set<String> = [
         "title", "link", "guid", "pubDate", "description", "content:encoded", "author", "dc:creator", "dc:date",
     ]
@@ -63,8 +61,7 @@ private final class RSSCollector: NSObject, FeedCollector {
     /// `<source>` inside it has a title and link of its own).
     private var itemDepth = 0
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName: String?, attributes: [String: String] = [:]) {
+    func start(_ elementName: String, attributes: [String: String]) {
         path.append(elementName)
         if elementName == "rss" || elementName == "rdf:RDF" { sawRoot = true }
         if elementName == "item", current == nil {
@@ -80,15 +77,12 @@ private final class RSSCollector: NSObject, FeedCollector {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    func text(_ string: String) {
         if field != nil { buffer += string }
     }
 
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        if field != nil { buffer += String(decoding: CDATABlock, as: UTF8.self) }
-    }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+    func end(_ elementName: String) {
         defer { path.removeLast() }
         if elementName == field {
             let value = buffer.trimmingSpaces

@@ -1,14 +1,14 @@
 import Foundation
 import Model
 
-/// Makes a fetched XML feed safe and readable for XMLParser before it sees it.
+/// Makes a fetched XML feed safe and readable before libxml2 reads it (see `XMLFeedReader`).
 ///
 /// - Decodes the bytes with `TextDecoding`, the declared charset taken from the
 ///   HTTP Content-Type, else from the XML declaration. The result is UTF-8 with a
 ///   matching declaration.
 /// - Refuses documents that declare entities (`<!ENTITY`): no external entity is
 ///   ever fetched, and a billion-laughs document fails at once, in bounded memory.
-/// - Repairs what real feeds get wrong and XMLParser rejects: HTML named
+/// - Repairs what real feeds get wrong in ways that would lose text: HTML named
 ///   entities without a DTD (`&nbsp;`, `&mdash;` …) become numeric references, a
 ///   bare `&` becomes `&amp;`, stray control characters are dropped. A repaired
 ///   feed is marked recovered.
@@ -26,7 +26,7 @@ public enum XMLPreparation {
         var text = decoded.text
         text = rewriteDeclaration(text)
         let repaired = text.withUTF8 { bytes in repair(bytes) }
-        // Looked for in the very bytes XMLParser will read, anywhere in them: a check
+        // Looked for in the very bytes libxml2 will read, anywhere in them: a check
         // made before the repair, or one that follows the document's structure, can be
         // led astray (a control character inside the keyword, a `<` in a literal).
         // Feeds never declare entities; a document that does is refused whole.

@@ -37,15 +37,32 @@ import Testing
         #expect(items[0].publishedAt == nil)
     }
 
-    @Test func malformedXMLNamesTheFeedAndLine() throws {
-        let xml = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<item><title>坏</titl></item></channel></rss>"
+    @Test func brokenXMLIsRecoveredAsAMatureReaderDoes() throws {
+        // A tag closed by the wrong name, a last </rss with no >, an upper-case &#X41;, a
+        // stray < in text: libxml2's recovering parser keeps every item, and the feed is
+        // marked recovered.
+        let documents = [
+            "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<item><guid>1</guid><title>坏</titl></item>\n<item><guid>2</guid><title>好</title></item></channel></rss>",
+            "<rss version=\"2.0\"><channel><item><guid>1</guid><title>坏</title></item><item><guid>2</guid><title>好</title></item></channel></rss",
+            "<rss version=\"2.0\"><channel>\n<item><guid>1</guid><title>&#X41;坏</title></item>\n<item><guid>2</guid><title>好</title></item>\n</channel></rss>",
+            "<rss version=\"2.0\"><channel>\n<item><guid>1</guid><title>坏 < 3</title></item>\n<item><guid>2</guid><title>好</title></item>\n</channel></rss>",
+        ]
+        for xml in documents {
+            let result = try RSSParser(feed: feed).parseReporting(Data(xml.utf8))
+            #expect(result.items.map(\.sourceKey) == ["1", "2"], "\(xml)")
+            #expect(result.items.last?.title == "好")
+            #expect(result.isRecovered)
+        }
+    }
+
+    @Test func xmlBeyondRecoveryNamesTheFeedAndLine() throws {
+        let xml = "<?xml version=\"1.0\"?>\n<!-- 导出 -->\n<<<rss>>>"
         #expect {
             try RSSParser(feed: feed).parse(Data(xml.utf8))
         } throws: { error in
             guard case let IngestError.malformedDocument(source, line, _, reason) = error else { return false }
-            // Said in words, not as "NSXMLParserErrorDomain error 76".
-            return source == "demo-weibo" && line == 3 && reason.contains("end tag that does not match")
-                && !reason.contains("NSXMLParserErrorDomain")
+            // Said in words, with libxml2's number.
+            return source == "demo-weibo" && line == 3 && reason.contains("not well-formed XML") && reason.contains("libxml2 error")
         }
     }
 
