@@ -470,8 +470,11 @@ extension ScoringEngine {
         }
 
         // A name token (城北, 二期) alone is no mention of the registry: it is a word many texts use.
-        let mentionsRegistry = buffers.mentions.contains {
-            isNamed($0) || patternInfo[Int($0.pattern)].township >= 0
+        // Loops, not closures over `self`: a closure passed on copies the whole engine (dozens of retains).
+        var mentionsRegistry = false
+        for mention in buffers.mentions where isNamed(mention) || patternInfo[Int(mention.pattern)].township >= 0 {
+            mentionsRegistry = true
+            break
         }
         var otherPlacesRead = false, namesOtherCity = false
         var firedIndexes: [Int] = []
@@ -502,7 +505,14 @@ extension ScoringEngine {
             if let comparison = compiled.people, !(people.map { comparison.holds(for: Double($0)) } ?? false) { return }
             if let comparison = compiled.amount, !(amount.map(comparison.holds(for:)) ?? false) { return }
             if let wanted = compiled.mentionsRegistry, wanted != mentionsRegistry { return }
-            if let wanted = compiled.namesProject, wanted != buffers.mentions.contains(where: isNamed) { return }
+            if let wanted = compiled.namesProject {
+                var named = false
+                for mention in buffers.mentions where isNamed(mention) {
+                    named = true
+                    break
+                }
+                if wanted != named { return }
+            }
             if let wanted = compiled.namesOtherCity {
                 if !otherPlacesRead {
                     otherPlacesRead = true
@@ -526,8 +536,15 @@ extension ScoringEngine {
         if !firedIndexes.isEmpty || explaining {
             for index in decidingRules { evaluate(index) }
         }
-        let isSignal = firedIndexes.contains { compiledRules[$0].effect == .signal }
-            && !firedIndexes.contains { compiledRules[$0].effect == .noise }
+        var sawSignal = false, sawNoiseRule = false
+        for index in firedIndexes {
+            switch compiledRules[index].effect {
+            case .signal: sawSignal = true
+            case .noise: sawNoiseRule = true
+            default: break
+            }
+        }
+        let isSignal = sawSignal && !sawNoiseRule
         // On a signal a noise rule cancelled, the qualifying rules still run: the stored
         // verdict lists every rule that fired, so a clerk sees what the noise rule overrode.
         if !firedIndexes.isEmpty || explaining {
@@ -893,7 +910,9 @@ extension ScoringEngine {
         }
         // Township and project-type words only tell candidates apart; they never make one.
         func townshipNamed(_ township: Int32) -> Bool {
-            namesTownship && township >= 0 && mentions.contains { patternInfo[Int($0.pattern)].township == township }
+            guard namesTownship && township >= 0 else { return false }
+            for mention in mentions where patternInfo[Int(mention.pattern)].township == township { return true }
+            return false
         }
         let keys = ranking.keys, entries = ranking.entries
         var first = 0
