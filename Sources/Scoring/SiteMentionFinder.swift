@@ -22,6 +22,9 @@ public struct SiteMentionFinder: Sendable {
     private let homeNames: [[UInt32]]
     /// Words that say nothing about which site, longest first.
     private let generic: [[UInt32]]
+    /// Places, home names, site words and generic words together, by first character, longest
+    /// first: what `distinctiveCount` skips (made once, not at every character).
+    private let undistinctive: [UInt32: [[UInt32]]]
 
     /// Characters that end a name when walking back from the site word.
     static let breaks = ScalarBitmap("在的了是我们到去给对向和与说个于从把被这那里干做找讨要欠拖帮跟替着没都也还又就才为其未但")
@@ -47,6 +50,9 @@ public struct SiteMentionFinder: Sendable {
         self.generic = scalars(generic)
         self.places = scalars(places)
         self.homeNames = scalars(homeNames)
+        var byFirst: [UInt32: [[UInt32]]] = [:]
+        for word in self.places + self.homeNames + self.siteWords + self.generic { byFirst[word[0], default: []].append(word) }
+        self.undistinctive = byFirst.mapValues { $0.sorted { $0.count > $1.count } }
     }
 
     /// The site words, lead-ins and generic words of the default rules, without places:
@@ -166,7 +172,7 @@ public struct SiteMentionFinder: Sendable {
         var count = 0
         var index = name.startIndex
         while index < name.endIndex {
-            if let word = (places + homeNames + siteWords + generic).first(where: { Self.matches($0, name, index) }) {
+            if let word = undistinctive[name[index]]?.first(where: { Self.matches($0, name, index) }) {
                 index += word.count
             } else {
                 if Self.isHan(name[index]) { count += 1 }
