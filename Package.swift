@@ -63,7 +63,7 @@ let package = Package(
             pkgConfig: "opencc",
             providers: [.apt(["libopencc-dev"])]
         ),
-        .target(name: "Model", dependencies: ["CLibXML2"]),
+        .target(name: "Model"),
         // A cache prefetch hint (C), for the scorer's hot loop.
         .target(name: "CPrefetch"),
         // Memory freed by a large job handed back to the system (glibc's malloc_trim).

@@ -1,19 +1,9 @@
 // The few functions of libxml2 wagewatch calls, declared here rather than through
 // <libxml/*.h>, whose ICU headers clash with Foundation's own copy of ICU. Pointers to
-// libxml2's own structures are opaque here; the two structures spelled out keep the
-// layout of libxml2's public htmlEntityDesc and of the head of xmlError (unchanged
-// since libxml2 2.6).
+// libxml2's own structures are opaque here; those spelled out keep the layout of the
+// head of libxml2's public xmlError, xmlNode and xmlNs (unchanged since libxml2 2.6).
 #ifndef WAGEWATCH_CLIBXML2_SHIM
 #define WAGEWATCH_CLIBXML2_SHIM
-
-// HTML's named character references (HTMLparser.h).
-typedef struct {
-    unsigned int value;
-    const char *name;
-    const char *desc;
-} wagewatch_html_entity;
-
-const wagewatch_html_entity *htmlEntityLookup(const unsigned char *name);
 
 // The pull reader over an XML document (xmlreader.h), in recovery mode for feeds.
 typedef struct wagewatch_xml_reader_opaque *wagewatch_xml_reader;

@@ -111,7 +111,7 @@ public enum XMLPreparation {
             }
             if byte == 0x26 {  // &
                 var end = index + 1
-                while end < bytes.count, end - index <= 12, bytes[end] != 0x3B, bytes[end] != 0x26, bytes[end] < 0x80,
+                while end < bytes.count, end - index <= HTMLText.longestEntityName + 1, bytes[end] != 0x3B, bytes[end] != 0x26, bytes[end] < 0x80,
                       bytes[end] != 0x20, bytes[end] != 0x09, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
                 let name = end < bytes.count && bytes[end] == 0x3B
                     ? String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end]), as: UTF8.self) : nil
@@ -121,8 +121,8 @@ public enum XMLPreparation {
                 }
                 flush(upTo: index)
                 changed = true
-                if let name, let value = HTMLText.entity(named: name) {
-                    output.append(contentsOf: Array("&#\(value);".utf8))
+                if let name, let values = HTMLText.entityScalars(named: name) {
+                    for value in values { output.append(contentsOf: Array("&#\(value);".utf8)) }
                     index = end + 1
                 } else {
                     output.append(contentsOf: Array("&amp;".utf8))

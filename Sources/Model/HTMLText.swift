@@ -1,5 +1,3 @@
-import CLibXML2
-
 /// Turns the HTML of feed descriptions into plain text.
 ///
 /// Paragraph ends and `<br>` become line breaks; scripts, styles and all other
@@ -120,15 +118,30 @@ public enum HTMLText {
         "ensp": 0x2002, "thinsp": 0x2009,
     ]
 
-    /// The character a named reference stands for: the table above first (no call for the
-    /// common ones), then libxml2's table of HTML's entities (frac12, eacute, alpha ...).
-    public static func entity(named name: String) -> UInt32? {
-        if let value = namedEntities[name] { return value }
-        guard !name.isEmpty, name.utf8.count <= 32, name.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
-        return name.withCString { pointer in
-            pointer.withMemoryRebound(to: UInt8.self, capacity: name.utf8.count + 1) { htmlEntityLookup($0)?.pointee.value }
-        }
+    /// The characters a named reference stands for (one, or two for a few such as
+    /// `&NotEqualTilde;`): the table above first (no lookup for the common ones), then
+    /// HTML's whole list of named references (`HTMLEntityTable.swift`: frac12, eacute,
+    /// alpha, and HTML5's check, bigstar, NewLine ...).
+    public static func entityScalars(named name: String) -> [UInt32]? {
+        if let value = namedEntities[name] { return [value] }
+        guard !name.isEmpty, name.utf8.count <= longestEntityName else { return nil }
+        return allEntities[name]
     }
+
+    /// The longest name of a named reference (CounterClockwiseContourIntegral).
+    public static let longestEntityName = 32
+
+    /// `entityTable` read into a dictionary, once.
+    private static let allEntities: [String: [UInt32]] = {
+        var table: [String: [UInt32]] = [:]
+        table.reserveCapacity(2_200)
+        for line in entityTable.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count >= 2 else { continue }
+            table[String(parts[0])] = parts.dropFirst().compactMap { UInt32($0, radix: 16) }
+        }
+        return table
+    }()
 
     /// Decodes `&name;`, `&#NNN;` and `&#xHH;`; leaves unknown references as they are.
     static func decodeEntities(_ text: String) -> String {
@@ -138,7 +151,7 @@ public enum HTMLText {
         while let amp = rest.firstIndex(of: "&") {
             result += rest[..<amp]
             let after = rest[rest.index(after: amp)...]
-            if let semicolon = after.prefix(10).firstIndex(of: ";") {
+            if let semicolon = after.prefix(longestEntityName + 1).firstIndex(of: ";") {
                 let name = String(after[..<semicolon])
                 var replacement: String?
                 if name.hasPrefix("#x") || name.hasPrefix("#X") {
@@ -147,7 +160,9 @@ public enum HTMLText {
                     replacement = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
                 } else {
                     // A no-break space is a plain space in clean text.
-                    replacement = entity(named: name).flatMap(Unicode.Scalar.init).map { $0.value == 0xA0 ? " " : String($0) }
+                    replacement = entityScalars(named: name).map { scalars in
+                        String(String.UnicodeScalarView(scalars.compactMap(Unicode.Scalar.init).map { $0.value == 0xA0 ? " " : $0 }))
+                    }
                 }
                 if let replacement {
                     result += replacement
