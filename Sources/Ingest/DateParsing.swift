@@ -10,6 +10,13 @@ public enum DateParsing {
     public static func date(from text: String) -> Date? {
         let trimmed = text.trimmingSpaces
         guard !trimmed.isEmpty else { return nil }
+        // Every form read below is ASCII, but for 年月日; Foundation's DateFormatter on Linux
+        // traps on some other text (found by fuzzing: "Tue, " and Thai letters), and a date
+        // over 64 characters is no date.
+        guard trimmed.utf8.count <= 64,
+              trimmed.unicodeScalars.allSatisfy({ $0.isASCII || $0 == "年" || $0 == "月" || $0 == "日" }) else {
+            return nil
+        }
         return rfc3339(trimmed) ?? localDateTime(trimmed) ?? RFC822.date(from: trimmed) ?? rfc822(trimmed)
     }
 

@@ -81,6 +81,9 @@ import Testing
 
     @Test func unreadableDatesAreAbsentNotNow() {
         #expect(DateParsing.date(from: "昨天下午") == nil)
+        // Found by fuzzing: Foundation's DateFormatter trapped on a day name followed by
+        // Thai letters (a mis-decoded feed); such a date is now no date, and no crash.
+        #expect(DateParsing.date(from: "Tue, " + String(repeating: "ั", count: 40) + " 2024 10:00:00 +0800") == nil)
         #expect(DateParsing.date(from: "") == nil)
         #expect(DateParsing.date(from: "2024-13-40 10:00") == nil)
         #expect(DateParsing.date(from: "2023-02-29T10:00:00Z") == nil)
