@@ -305,8 +305,10 @@ public struct ScoringEngine: Sendable {
         let standard = SiteMentionFinder.standard
         self.siteFinder = SiteMentionFinder(
             siteWords: standard.siteWordTexts, leadIns: standard.leadInTexts,
-            // A project type (学校, 敬老院) names no particular site either.
-            generic: standard.genericTexts + rulebook.linking.types.values.joined().map(normalizer.normalize),
+            // A project type (学校, 敬老院) names no particular site either, nor do the words
+            // the registry's names are cut at (高新区, 改造, 配套 ...).
+            generic: standard.genericTexts + rulebook.linking.types.values.joined().map(normalizer.normalize)
+                + rulebook.linking.genericWords.filter { rulebook.lexicons[$0] == nil }.map(normalizer.normalize),
             places: placeNames.map(normalizer.normalize), homeNames: (rulebook.lexicons["home_region"]?.terms ?? []).map(normalizer.normalize))
         var projectsOfTownship = [[Int32]](repeating: [], count: townships.count)
         for (project, township) in townshipOfProject.enumerated() where township >= 0 {
