@@ -8,10 +8,10 @@ import Testing
 /// against Fixtures/quality-registry.csv (52 projects of the fictional city 江陵市),
 /// measured by `QualityReport`, the code behind `wagewatch rules evaluate`.
 ///
-/// - tuning-*.ndjson (3,900 items) are the sets the rules were tuned on: every error
+/// - tuning-*.ndjson (5,700 items) are the sets the rules were tuned on: every error
 ///   in them has been read. tuning-posts and tuning-petitions hold the trap classes of
 ///   the channels (who is owed what, escalation, genres, other cities, informal names,
-///   unregistered sites); tuning-blind1 to tuning-blind4 were blind sets until their
+///   unregistered sites); tuning-blind1 to tuning-blind8 were blind sets until their
 ///   errors were read; tuning-third holds the hardest classes again, written apart
 ///   (partial payments, disputed denials, advice threads);
 /// - blind-holdout.ndjson (450 items) was written by someone who never saw the rules
@@ -37,25 +37,33 @@ import Testing
                escalationF1: 0.97, linkF1: 0.97, sitePrecision: nil),
         Floors(file: "tuning-second.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.99,
                escalationF1: 0.99, linkF1: 0.92, sitePrecision: nil),
-        Floors(file: "tuning-posts.ndjson", signalF1: 0.92, paymentPrecision: 0.97, paymentRecall: 0.81,
+        Floors(file: "tuning-posts.ndjson", signalF1: 0.92, paymentPrecision: 0.97, paymentRecall: 0.85,
                escalationF1: 0.92, linkF1: 0.96, sitePrecision: 0.99),
         Floors(file: "tuning-petitions.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.98,
-               escalationF1: 0.99, linkF1: 0.97, sitePrecision: 0.92),
+               escalationF1: 0.99, linkF1: 0.97, sitePrecision: 0.90),
         Floors(file: "tuning-blind1.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.99,
-               escalationF1: 0.98, linkF1: 0.98, sitePrecision: 0.93),
-        Floors(file: "tuning-third.ndjson", signalF1: 0.94, paymentPrecision: 0.97, paymentRecall: 0.95,
+               escalationF1: 0.98, linkF1: 0.98, sitePrecision: 0.99),
+        Floors(file: "tuning-third.ndjson", signalF1: 0.95, paymentPrecision: 0.97, paymentRecall: 0.95,
                escalationF1: 0.92, linkF1: 0.98, sitePrecision: 0.92),
         Floors(file: "tuning-blind2.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.99,
-               escalationF1: 0.99, linkF1: 0.96, sitePrecision: 0.88),
-        Floors(file: "tuning-blind3.ndjson", signalF1: 0.97, paymentPrecision: 0.99, paymentRecall: 0.94,
+               escalationF1: 0.99, linkF1: 0.96, sitePrecision: 0.99),
+        Floors(file: "tuning-blind3.ndjson", signalF1: 0.97, paymentPrecision: 0.99, paymentRecall: 0.97,
                escalationF1: 0.98, linkF1: 0.96, sitePrecision: 0.93),
         Floors(file: "tuning-blind4.ndjson", signalF1: 0.99, paymentPrecision: 0.93, paymentRecall: 0.96,
-               escalationF1: 0.99, linkF1: 0.97, sitePrecision: 0.94),
+               escalationF1: 0.99, linkF1: 0.97, sitePrecision: 0.99),
+        Floors(file: "tuning-blind5.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.95,
+               escalationF1: 0.98, linkF1: 0.97, sitePrecision: 0.99),
+        Floors(file: "tuning-blind6.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.99,
+               escalationF1: 0.99, linkF1: 0.97, sitePrecision: 0.99),
+        Floors(file: "tuning-blind7.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.94,
+               escalationF1: 0.98, linkF1: 0.97, sitePrecision: 0.94),
+        Floors(file: "tuning-blind8.ndjson", signalF1: 0.98, paymentPrecision: 0.92, paymentRecall: 0.97,
+               escalationF1: 0.97, linkF1: 0.98, sitePrecision: 0.99),
         // The targets are 0.93 signal F1, 0.90 payment precision and recall, 0.85
         // escalation F1, 0.95 link F1 and 0.80 site precision: payment claims are short of
-        // them on this set (22 claims).
-        Floors(file: "blind-holdout.ndjson", signalF1: 0.94, paymentPrecision: 0.81, paymentRecall: 0.81,
-               escalationF1: 0.95, linkF1: 0.97, sitePrecision: 0.92),
+        // them on this set (63 claims, 41 of them dressed up as workers' wages).
+        Floors(file: "blind-holdout.ndjson", signalF1: 0.95, paymentPrecision: 0.89, paymentRecall: 0.81,
+               escalationF1: 0.92, linkF1: 0.96, sitePrecision: 0.93),
     ]
 
     static func engine() throws -> ScoringEngine {
