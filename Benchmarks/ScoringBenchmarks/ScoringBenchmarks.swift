@@ -7,6 +7,13 @@ import Scoring
 
 let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
 
+/// Runs `work` once and records how many MB/s it read of `megabytes`.
+func measureThroughput(_ benchmark: Benchmark, megabytes: Double, _ work: () -> Void) {
+    let elapsed = ContinuousClock().measure(work)
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    benchmark.measurement(megabytesPerSecond, Int(megabytes / seconds))
+}
+
 let benchmarks: @Sendable () -> Void = {
     guard let corpus = Corpus.load(), !corpus.posts.isEmpty else {
         print("WAGEWATCH_BENCH_CORPUS is not set or empty; run scripts/bench, which makes the corpus")
@@ -31,12 +38,8 @@ let benchmarks: @Sendable () -> Void = {
         configuration: .init(metrics: [.wallClock, .peakMemoryResident, megabytesPerSecond], warmupIterations: 1,
                              maxDuration: .seconds(60), maxIterations: 7)
     ) { benchmark in
-        let start = ContinuousClock.now
         // One core: the engine's own speed.
-        blackHole(engine.evaluate(corpus.posts))
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        benchmark.measurement(megabytesPerSecond, Int(megabytes / seconds))
+        measureThroughput(benchmark, megabytes: megabytes) { blackHole(engine.evaluate(corpus.posts)) }
     }
 
     Benchmark(
@@ -44,11 +47,7 @@ let benchmarks: @Sendable () -> Void = {
         configuration: .init(metrics: [.wallClock, .peakMemoryResident, megabytesPerSecond], warmupIterations: 1,
                              maxDuration: .seconds(60), maxIterations: 7)
     ) { benchmark in
-        let start = ContinuousClock.now
-        blackHole(engine.evaluateOnAllCores(corpus.posts))
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        benchmark.measurement(megabytesPerSecond, Int(megabytes / seconds))
+        measureThroughput(benchmark, megabytes: megabytes) { blackHole(engine.evaluateOnAllCores(corpus.posts)) }
     }
 
     // Matching alone over the peers' pattern set (lexicon, names, aliases, contractors), for a like-for-like figure.
@@ -58,17 +57,15 @@ let benchmarks: @Sendable () -> Void = {
         "Matching only (\(matcher.count) patterns, overlapping)",
         configuration: .init(metrics: [.wallClock, megabytesPerSecond], warmupIterations: 1, maxIterations: 3)
     ) { benchmark in
-        let start = ContinuousClock.now
         var matches = 0
-        for text in scalars {
-            text.withUnsafeBufferPointer { buffer in
-                matcher.scan(buffer) { _, _, _ in matches += 1 }
+        measureThroughput(benchmark, megabytes: megabytes) {
+            for text in scalars {
+                text.withUnsafeBufferPointer { buffer in
+                    matcher.scan(buffer) { _, _, _ in matches += 1 }
+                }
             }
         }
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         blackHole(matches)
-        benchmark.measurement(megabytesPerSecond, Int(megabytes / seconds))
         if ProcessInfo.processInfo.environment["WAGEWATCH_BENCH_VERBOSE"] != nil {
             print("matching only: \(matches) matches")
         }

@@ -29,13 +29,10 @@ void xmlFreeTextReader(wagewatch_xml_reader reader);
 int xmlTextReaderRead(wagewatch_xml_reader reader);
 int xmlTextReaderNodeType(wagewatch_xml_reader reader);
 int xmlTextReaderIsEmptyElement(wagewatch_xml_reader reader);
-int xmlTextReaderDepth(wagewatch_xml_reader reader);
 const unsigned char *xmlTextReaderConstName(wagewatch_xml_reader reader);
 const unsigned char *xmlTextReaderConstValue(wagewatch_xml_reader reader);
 int xmlTextReaderMoveToNextAttribute(wagewatch_xml_reader reader);
 int xmlTextReaderMoveToElement(wagewatch_xml_reader reader);
-int xmlTextReaderGetParserLineNumber(wagewatch_xml_reader reader);
-int xmlTextReaderGetParserColumnNumber(wagewatch_xml_reader reader);
 void xmlTextReaderSetStructuredErrorHandler(wagewatch_xml_reader reader, wagewatch_xml_error_handler handler, void *context);
 
 // The recovering parser (parser.h) and the tree it builds (tree.h): the head of

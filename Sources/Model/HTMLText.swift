@@ -107,9 +107,9 @@ public enum HTMLText {
         return (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A) || next == 0x2F || next == 0x21
     }
 
-    /// The named character references feeds use, XML's five among them: the one table
-    /// for cleaning descriptions (here), repairing feeds (XMLPreparation) and folding
-    /// text for matching (TextNormalizer).
+    /// The named references feeds use most, XML's five among them: looked up before the
+    /// whole list (`HTMLEntityTable.swift`), and all that folding text for matching
+    /// (TextNormalizer) decodes on its hot path.
     public static let namedEntities: [String: UInt32] = [
         "amp": 0x26, "lt": 0x3C, "gt": 0x3E, "quot": 0x22, "apos": 0x27,
         "nbsp": 0xA0, "mdash": 0x2014, "ndash": 0x2013, "hellip": 0x2026, "ldquo": 0x201C, "rdquo": 0x201D,
