@@ -56,7 +56,7 @@ public enum NumberReader {
         var cursor = index - 1
         while cursor >= scalars.startIndex, cursor >= index - 3 {
             if oweMarks.contains(scalars[cursor]) { return true }
-            if !isCJK(scalars[cursor]) { return false }
+            if !isHan(scalars[cursor]) { return false }
             cursor -= 1
         }
         return false
@@ -66,11 +66,8 @@ public enum NumberReader {
     private static func endsBare(_ scalars: ArraySlice<UInt32>, at index: Int) -> Bool {
         guard index < scalars.endIndex else { return true }
         let next = scalars[index]
-        return !isCJK(next) && !isASCIIDigit(next) && !(next >= 0x41 && next <= 0x7A) || bareFollowers.contains(next)
+        return !isHan(next) && !isASCIIDigit(next) && !(next >= 0x41 && next <= 0x7A) || bareFollowers.contains(next)
     }
-
-    @inline(__always)
-    private static func isCJK(_ value: UInt32) -> Bool { value >= 0x4E00 && value <= 0x9FFF }
 
     private static let oweMarks = ScalarBitmap("欠差剩有给拿少")
     private static let bareFollowers = ScalarBitmap("没未还也都就说到了呢啊吧的")

@@ -38,3 +38,10 @@ struct ScalarBitmap: Sendable {
         value < 0x10000 && words[Int(value &>> 6)] & (1 &<< UInt64(value & 63)) != 0
     }
 }
+
+/// Whether a folded scalar is a Han character (the unified block and extension A): the one
+/// test the text readers (numbers, site names, other places) share.
+@inline(__always)
+func isHan(_ value: UInt32) -> Bool {
+    (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value)
+}

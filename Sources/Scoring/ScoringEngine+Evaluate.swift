@@ -330,15 +330,11 @@ extension ScoringEngine {
     func appendGenericOtherPlace(_ scalars: [UInt32], at index: Int, to ends: inout [Int32]) {
         guard index >= 2 else { return }
         let first = scalars[index - 2], second = scalars[index - 1]
-        if Self.isHan(first) && Self.isHan(second) && !Self.notPlaceBefore.contains(second)
+        if isHan(first) && isHan(second) && !Self.notPlaceBefore.contains(second)
             && !(index + 1 < scalars.count && Self.notPlaceAfter.contains(scalars[index + 1]))
             && !homeNames.contains(where: { $0.count >= 2 && $0[$0.count - 2] == first && $0[$0.count - 1] == second }) {
             ends.append(Int32(index + 1))
         }
-    }
-
-    private static func isHan(_ value: UInt32) -> Bool {
-        (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value)
     }
 
     private static let numerals = ScalarBitmap("一二三四五六七八九十0123456789")

@@ -103,7 +103,7 @@ public struct SiteMentionFinder: Sendable {
             while extended {
                 extended = false
                 for gap in 0...Self.joinGap where end + gap < text.endIndex {
-                    if gap > 0 && (!Self.isHan(text[end + gap - 1]) || Self.breaks.contains(text[end + gap - 1])) { break }
+                    if gap > 0 && (!isHan(text[end + gap - 1]) || Self.breaks.contains(text[end + gap - 1])) { break }
                     if let next = siteWords.first(where: { Self.matches($0, text, end + gap) }),
                        end + gap + next.count >= text.endIndex || !Self.notSiteAfter.contains(text[end + gap + next.count]) {
                         end += gap + next.count
@@ -113,7 +113,7 @@ public struct SiteMentionFinder: Sendable {
                 }
             }
             var start = index
-            while start > 0, index - start < Self.longest, Self.isHan(text[start - 1]), !Self.breaks.contains(text[start - 1]) {
+            while start > 0, index - start < Self.longest, isHan(text[start - 1]), !Self.breaks.contains(text[start - 1]) {
                 start -= 1
             }
             if let name = clean(text, start, index, end), !found.contains(name) { found.append(name) }
@@ -175,7 +175,7 @@ public struct SiteMentionFinder: Sendable {
             if let word = undistinctive[name[index]]?.first(where: { Self.matches($0, name, index) }) {
                 index += word.count
             } else {
-                if Self.isHan(name[index]) { count += 1 }
+                if isHan(name[index]) { count += 1 }
                 index += 1
             }
         }
@@ -214,9 +214,5 @@ public struct SiteMentionFinder: Sendable {
         var text = ""
         for value in scalars { text.unicodeScalars.append(Unicode.Scalar(value) ?? "\u{FFFD}") }
         return text
-    }
-
-    private static func isHan(_ value: UInt32) -> Bool {
-        (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value)
     }
 }
