@@ -177,6 +177,9 @@ public struct Rulebook: Sendable {
         public var respondentBonus: Double
         /// A runner-up this close to the best candidate makes the link a clerk's choice (review).
         public var reviewMargin = 0.0
+        /// How far a candidate that a township or project type narrows a company's evidence to
+        /// must lead the runner-up to link below the link threshold (0 turns this off).
+        public var narrowedLead = 0.0
         /// Project types and the words that name them (安置房: [安置房, 安置小区] ...).
         public var types: [String: [String]]
         /// Words that say nothing about which project (工程, 改扩建, the city's own name): cut
@@ -541,7 +544,7 @@ private struct RulebookBuilder {
     func readLinking(_ node: Node, _ reader: RulesFileReader) throws(ScoringError) -> Rulebook.LinkingSettings {
         var settings = Rulebook.LinkingSettings(weights: [:], linkThreshold: 0, reviewThreshold: 0, respondentBonus: 0, types: [:])
         var seen = Set<String>()
-        for (key, value, _) in try reader.mapping(node, "linking", allowed: ["weights", "link_threshold", "review_threshold", "respondent_bonus", "types", "generic_words", "homophones", "review_margin"]) {
+        for (key, value, _) in try reader.mapping(node, "linking", allowed: ["weights", "link_threshold", "review_threshold", "respondent_bonus", "types", "generic_words", "homophones", "review_margin", "narrowed_lead"]) {
             seen.insert(key)
             switch key {
             case "weights":
@@ -554,6 +557,9 @@ private struct RulebookBuilder {
             case "link_threshold": settings.linkThreshold = try reader.number(value, key)
             case "review_threshold": settings.reviewThreshold = try reader.number(value, key)
             case "respondent_bonus": settings.respondentBonus = try reader.number(value, key)
+            case "narrowed_lead":
+                settings.narrowedLead = try reader.number(value, key)
+                guard (0...1).contains(settings.narrowedLead) else { throw reader.failure(value, "linking.narrowed_lead must be 0 to 1") }
             case "review_margin":
                 settings.reviewMargin = try reader.number(value, key)
                 guard (0...1).contains(settings.reviewMargin) else { throw reader.failure(value, "linking.review_margin must be 0 to 1") }

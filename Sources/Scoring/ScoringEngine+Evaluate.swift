@@ -1005,13 +1005,10 @@ extension ScoringEngine {
         // this one project (华建 runs three sites, one of them a school: "一中的工地, 华建")
         // links, when no other candidate comes near.
         let placeAndType = (group.township >= 0 ? townshipWeight : 0) + (group.type != nil ? projectTypeWeight : 0)
-        let narrowed = placeAndType > 0 && group.named > 1e-9
-        let clearlyAhead = second.map { $0 <= best - Self.narrowedLead } ?? true
+        let narrowed = narrowedLead > 0 && placeAndType > 0 && group.named > 1e-9
+        let clearlyAhead = second.map { $0 <= best - narrowedLead } ?? true
         return narrowed && clearlyAhead ? .link : .review
     }
-
-    /// How far a narrowed candidate must lead the runner-up to link below the link threshold.
-    static let narrowedLead = 0.3
 }
 
 /// Sorts `items` in place by `key`, ascending, keeping equal keys in their order:

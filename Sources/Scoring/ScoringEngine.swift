@@ -55,6 +55,7 @@ public struct ScoringEngine: Sendable {
     let linkThreshold: Double
     let reviewThreshold: Double
     let reviewMargin: Double
+    let narrowedLead: Double
     /// Bit p set when pattern p is an exception of some lexicon (`guards`).
     let guardBits: [UInt64]
     /// The registry's own spelling of each owner's name (contractor, alias ...), by owner.
@@ -294,6 +295,7 @@ public struct ScoringEngine: Sendable {
         self.linkThreshold = rulebook.linking.linkThreshold
         self.reviewThreshold = rulebook.linking.reviewThreshold
         self.reviewMargin = rulebook.linking.reviewMargin
+        self.narrowedLead = rulebook.linking.narrowedLead
         var guardBits = [UInt64](repeating: 0, count: (table.info.count + 63) / 64)
         for pattern in table.guards.keys { guardBits[Int(pattern) >> 6] |= 1 << UInt64(pattern & 63) }
         self.guardBits = guardBits
