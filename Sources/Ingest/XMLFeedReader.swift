@@ -29,10 +29,11 @@ protocol FeedCollector: AnyObject {
     func end(_ name: String)
 }
 
-/// Reads a prepared feed (see `XMLPreparation`) with libxml2's pull reader in recovery
-/// mode: what is readable of a document that breaks the rules (a tag closed in the
-/// wrong order, a stray `<`, a body cut short) is read, and the feed is marked
-/// recovered. No entity is substituted and nothing is fetched from the network.
+/// Reads a prepared feed (see `XMLPreparation`) with libxml2: its pull reader as the
+/// document streams, and its recovering parser when the reader stops at an error. What
+/// is readable of a document that breaks the rules (a tag closed in the wrong order, a
+/// stray `<`, a body cut short) is read, and the feed is marked recovered. No entity is
+/// substituted and nothing is fetched from the network.
 enum XMLFeedReader {
     /// Reads `data` into a collector `makeCollector` gives; returns it, whether the
     /// document had to be repaired first, whether it was cut short, and its encoding.
