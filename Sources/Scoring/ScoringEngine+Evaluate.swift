@@ -98,7 +98,7 @@ extension ScoringEngine {
 
     /// The stages read items through pointers: an item passed by value is copied, which
     /// costs a dozen retains and releases, and the stages read only a few fields.
-    private func evaluate(_ items: UnsafeBufferPointer<Item>) -> [ItemVerdict] {
+    func evaluate(_ items: UnsafeBufferPointer<Item>) -> [ItemVerdict] {
         var verdicts: [ItemVerdict] = []
         verdicts.reserveCapacity(items.count)
         let count = items.count

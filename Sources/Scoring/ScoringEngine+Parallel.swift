@@ -3,21 +3,33 @@ import Model
 
 extension ScoringEngine {
     /// The verdicts on `items`, in order, scored on every core: parts of a few thousand
-    /// items, one part a core, each with its own buffers (the engine is read-only).
-    /// What a monitor's batch and `rules rescore` use; `evaluate(_:)` is the same on one core.
+    /// items, a few parts a core, each part with its own buffers (the engine is read-only).
+    /// Cores take parts as they finish the last, so a core that met the long texts does not
+    /// hold the others up. What a monitor's batch and `rules rescore` use; `evaluate(_:)` is
+    /// the same on one core.
     public func evaluateOnAllCores(_ items: [Item], cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> [ItemVerdict] {
-        let parts = max(1, min(cores, items.count / Self.itemsPerPart))
-        guard parts > 1 else { return evaluate(items) }
+        guard cores > 1 && items.count >= 2 * Self.itemsPerPart else { return evaluate(items) }
+        let parts = min(cores * Self.partsPerCore, items.count / Self.itemsPerPart)
         let size = (items.count + parts - 1) / parts
         let scored = PartSlots<[ItemVerdict]>(count: parts)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            scored[part] = evaluate(Array(items[part * size..<min(items.count, (part + 1) * size)]))
+        items.withUnsafeBufferPointer { buffer in
+            // The parts only read the items, each its own range, while the array stays alive here.
+            nonisolated(unsafe) let items = buffer
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let range = part * size..<min(items.count, (part + 1) * size)
+                scored[part] = evaluate(UnsafeBufferPointer(rebasing: items[range]))
+            }
         }
-        return scored.values.flatMap { $0 }
+        var verdicts: [ItemVerdict] = []
+        verdicts.reserveCapacity(items.count)
+        for part in 0..<parts { verdicts.append(contentsOf: scored[part]!) }
+        return verdicts
     }
 
-    /// Fewer items than this a core are not worth a thread.
+    /// Fewer items than this a part are not worth a thread's start.
     static let itemsPerPart = 2_000
+    /// Parts a core: enough that the cores end together.
+    static let partsPerCore = 8
 }
 
 /// Values that the iterations of one parallel loop set, each its own slot (memory of its
