@@ -313,7 +313,7 @@ extension ScoringEngine {
     private static let cityMarks = ScalarBitmap("市县")
     /// Characters that make 市 or 县 part of a word, not a place's name: 全市, 城市, 超市, 本县,
     /// and words before 市 meaning "the city's" (在市公安局, 向市人民医院).
-    private static let notPlaceBefore = ScalarBitmap("全本我该城超门夜股菜上开闹集都此各邻外省郡州在向到赴去往于至从由经对给为和与及跟是称进驻入")
+    private static let notPlaceBefore = ScalarBitmap("全本我该城超门夜股菜上开闹集都此各邻外省郡州在向到赴去往于至从由经对给为和与及跟是称进驻入月年天了的个里过")
     private static let notPlaceAfter = ScalarBitmap("场")
 
     /// Ends of 某某市, 某某县 that are not the home region's (临江市, 安平县): places the
