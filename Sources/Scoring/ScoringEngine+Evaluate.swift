@@ -187,10 +187,11 @@ extension ScoringEngine {
     /// Stage two: what the matches mean: lexicon slots present per field (minus negated
     /// terms), tracked positions for proximity rules, terms and registry mentions.
     private func gather(explaining: Bool, in buffers: inout Buffers) {
-        if buffers.presence.count == slotWords * 4 {
+        // Per field, then a fifth group for any field: most rules read every field, and ask it once.
+        if buffers.presence.count == slotWords * 5 {
             buffers.presence.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         } else {
-            buffers.presence = [UInt64](repeating: 0, count: slotWords * 4)
+            buffers.presence = [UInt64](repeating: 0, count: slotWords * 5)
         }
         buffers.tracked.removeAll(keepingCapacity: true)
         buffers.cueEnds.removeAll(keepingCapacity: true)
@@ -238,6 +239,7 @@ extension ScoringEngine {
                             if slotGuarded[slot] && !buffers.guardSpans.isEmpty
                                 && isExcepted(slot: slot, start: start, end: end, spans: buffers.guardSpans) { continue }
                             buffers.presence[at * slotWords + slot >> 6] |= 1 << UInt64(slot & 63)
+                            buffers.presence[4 * slotWords + slot >> 6] |= 1 << UInt64(slot & 63)
                             if slot == otherCitySlot { buffers.otherPlaceEnds.append(Int32(end)) }
                             if slot == homeSlot { buffers.homeSpans.append(Int32(start)) }
                             if slotTracked[slot] {
@@ -420,8 +422,10 @@ extension ScoringEngine {
         buffers.firedIndexes.removeAll(keepingCapacity: true)
         let presence = buffers.presence
         let tracked = buffers.tracked
+        let anyField = 4 * slotWords
         func isPresent(_ slot: Int, _ mask: Int) -> Bool {
             let word = slot >> 6, bit = UInt64(1) << UInt64(slot & 63)
+            if mask == 0b1111 { return presence[anyField + word] & bit != 0 }
             for at in 0..<4 where mask & (1 << at) != 0 && presence[at * slotWords + word] & bit != 0 {
                 return true
             }
@@ -484,7 +488,11 @@ extension ScoringEngine {
                 var open = false
                 for word in 0..<slotWords where gate[word] != 0 {
                     var present: UInt64 = 0
-                    for at in 0..<4 where mask & (1 << at) != 0 { present |= presence[at * slotWords + word] }
+                    if mask == 0b1111 {
+                        present = presence[anyField + word]
+                    } else {
+                        for at in 0..<4 where mask & (1 << at) != 0 { present |= presence[at * slotWords + word] }
+                    }
                     if present & gate[word] != 0 {
                         open = true
                         break
