@@ -269,9 +269,8 @@ final class RepeatedTexts {
     private var texts: [UInt64: String] = [:]
 
     func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        // FNV-1a of the bytes, then the text compared, in case two share a hash.
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        // A stable hash of the bytes, then the text compared, in case two share a hash.
+        let hash = StableHash.value(of: bytes)
         if let text = texts[hash], text.utf8.elementsEqual(bytes) { return text }
         let text = String(decoding: bytes, as: UTF8.self)
         if texts[hash] == nil && texts.count < 4_096 { texts[hash] = text }

@@ -263,6 +263,17 @@ import Testing
         #expect(site.variants.count == 4)
         #expect(merged[1].mention == "宏达厂房" && merged[1].township == nil)
     }
+
+    /// Stored ids and version stamps are FNV-1a hashes: the values must never change.
+    @Test func stableHashesKeepTheirValues() {
+        #expect(StableHash.value(of: "") == 0xcbf2_9ce4_8422_2325)
+        #expect(StableHash.value(of: "欠薪") == 0x04c8_e187_681c_aae3)
+        #expect(StableHash.value(of: Array("欠薪".utf8)) == StableHash.value(of: "欠薪"))
+        var accumulator = StableHash.Accumulator()
+        accumulator.add(text: "a")
+        accumulator.add(text: "江陵")
+        #expect(accumulator.hex == "99453e9ccecf6a77")
+    }
 }
 
 /// A small deterministic generator for test data (SplitMix64).
