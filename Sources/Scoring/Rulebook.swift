@@ -68,6 +68,39 @@ public struct Rulebook: Sendable {
         case noise
         /// Only adds its weight (season, amounts ...).
         case score
+
+        /// Escalation and score rules only qualify a signal: they run after the rest, and
+        /// only on items a signal rule fired on.
+        public var qualifiesSignal: Bool { self == .escalation || self == .score }
+
+        /// Whether a fired rule's level counts toward the signal's level.
+        public var raisesLevel: Bool { self == .signal || self == .escalation || self == .projectPayment }
+
+        /// What the effects of the rules that fired make of an item, together: a signal
+        /// unless a noise rule fired, and on a signal only, its claim kind and escalation.
+        public struct Outcome: Sendable {
+            private var sawSignal = false, sawNoise = false, sawPayment = false, sawEscalation = false
+            /// The text says the money was paid (kept on non-signals too, for the record).
+            public private(set) var isResolved = false
+
+            public init() {}
+
+            public mutating func add(_ effect: Effect) {
+                switch effect {
+                case .signal: sawSignal = true
+                case .projectPayment: sawPayment = true
+                case .escalation: sawEscalation = true
+                case .resolved: isResolved = true
+                case .noise: sawNoise = true
+                case .score: break
+                }
+            }
+
+            public var isSignal: Bool { sawSignal && !sawNoise }
+            /// Claim kind and escalation qualify a signal; on anything else they mean nothing.
+            public var claim: ClaimKind { isSignal && sawPayment ? .projectPayment : .wage }
+            public var isEscalation: Bool { isSignal && sawEscalation }
+        }
     }
 
     /// One alternative inside a `near:` slot: a lexicon or a literal term.

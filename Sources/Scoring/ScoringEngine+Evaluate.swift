@@ -540,15 +540,9 @@ extension ScoringEngine {
         if !firedIndexes.isEmpty || explaining {
             for index in decidingRules { evaluate(index) }
         }
-        var sawSignal = false, sawNoiseRule = false
-        for index in firedIndexes {
-            switch compiledRules[index].effect {
-            case .signal: sawSignal = true
-            case .noise: sawNoiseRule = true
-            default: break
-            }
-        }
-        let isSignal = sawSignal && !sawNoiseRule
+        var outcome = Rulebook.Effect.Outcome()
+        for index in firedIndexes { outcome.add(compiledRules[index].effect) }
+        let isSignal = outcome.isSignal
         // On a signal a noise rule cancelled, the qualifying rules still run: the stored
         // verdict lists every rule that fired, so a clerk sees what the noise rule overrode.
         if !firedIndexes.isEmpty || explaining {
@@ -569,34 +563,21 @@ extension ScoringEngine {
                 assessment.matchedTerms.append(termText[Int(patternInfo[Int(pattern)].slotStart)])
             }
         }
-        var sawNoise = false
         var level = SignalLevel.none
+        outcome = Rulebook.Effect.Outcome()
         assessment.firedRules.reserveCapacity(firedIndexes.count)
         for index in firedIndexes {
             let compiled = compiledRules[index]
             assessment.firedRules.append(compiled.rule.id)
             assessment.score += compiled.rule.weight
-            switch compiled.effect {
-            case .signal: assessment.isSignal = true
-            case .projectPayment: assessment.claim = .projectPayment
-            case .escalation: assessment.isEscalation = true
-            case .resolved: assessment.isResolved = true
-            case .noise: sawNoise = true
-            case .score: break
-            }
-            switch compiled.effect {
-            case .signal, .escalation, .projectPayment: level = max(level, compiled.rule.level)
-            default: break
-            }
+            outcome.add(compiled.effect)
+            if compiled.effect.raisesLevel { level = max(level, compiled.rule.level) }
         }
-        if sawNoise { assessment.isSignal = false }
-        // Escalation and claim kind qualify a signal; on anything else they mean nothing.
-        if !assessment.isSignal {
-            level = .none
-            assessment.isEscalation = false
-            assessment.claim = .wage
-        }
-        assessment.level = level
+        assessment.isSignal = outcome.isSignal
+        assessment.claim = outcome.claim
+        assessment.isEscalation = outcome.isEscalation
+        assessment.isResolved = outcome.isResolved
+        assessment.level = outcome.isSignal ? level : .none
         assessment.score = max(0, assessment.score)
 
         let link = buffers.choice.map { self.link(to: $0, clues: buffers.choiceClues, itemID: item.pointee.id) }

@@ -480,7 +480,7 @@ final class CompiledRule: Sendable {
         self.all = all
         self.none = none
         self.scopeMask = scopeMask
-        self.qualifiesSignal = rule.effect == .escalation || rule.effect == .score
+        self.qualifiesSignal = rule.effect.qualifiesSignal
         self.needsNumbers = rule.conditions.people != nil || rule.conditions.amount != nil
         self.kind = rule.conditions.kind
         self.hasChannels = !rule.conditions.channels.isEmpty
