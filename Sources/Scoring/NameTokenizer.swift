@@ -62,6 +62,10 @@ struct NameTokenizer {
             for (part, isPhase) in parts {
                 let share = UInt8(min(127, (127 * part.count + total / 2) / total))
                 keep(part, isPhase ? share | Self.phaseBit : share)
+                // A school is called by the first character of its name and 小 or 中: 实小 of 实验小学.
+                if !isPhase, part.count == 2, let short = Self.schoolShortForm(of: part, in: source) {
+                    keep(short[...], share)
+                }
             }
         }
         for company in companies {
@@ -73,6 +77,24 @@ struct NameTokenizer {
             }
         }
         return kept.map { Token(text: String(String.UnicodeScalarView($0.scalars)), share: $0.share) }
+    }
+
+    /// 实小 for the piece 实验 of 实验小学, 育中 for 育才 of 育才中学: the piece's first character and
+    /// the school's level, when the piece stands right before 小学 or 中学 in `source`.
+    static func schoolShortForm(of piece: ArraySlice<Unicode.Scalar>, in source: String) -> [Unicode.Scalar]? {
+        let scalars = Array(source.unicodeScalars)
+        for level in ["小学", "中学"] {
+            let word = Array(level.unicodeScalars)
+            var index = 0
+            while index + piece.count + word.count <= scalars.count {
+                if scalars[index..<(index + piece.count)].elementsEqual(piece)
+                    && scalars[(index + piece.count)..<(index + piece.count + word.count)].elementsEqual(word) {
+                    return [piece[piece.startIndex], word[0]]
+                }
+                index += 1
+            }
+        }
+        return nil
     }
 
     /// Short forms of a name or alias: its distinctive pieces run together, the
