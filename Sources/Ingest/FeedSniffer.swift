@@ -4,7 +4,7 @@ import Model
 /// Guesses what format a feed body is in, for `wagewatch feed inspect` on a file
 /// or URL that no feed definition describes.
 public enum FeedSniffer {
-    /// Keys only a petition record has (spec section 3), in English or Chinese, quoted
+    /// Keys only a petition record has (docs/FORMATS.md, "Petition records (信访件, 12345 工单)"), in English or Chinese, quoted
     /// as in JSON; the names come from the petition parser's own field table.
     static let petitionKeys = PetitionRecordParser.fields
         .filter { ["respondent", "petitioner", "handling_unit"].contains($0.english) }

@@ -3,7 +3,7 @@ import Model
 
 /// Reads petition records (信访件, 12345 工单) exported as NDJSON, one object a line.
 ///
-/// Each field may be named in English or in Chinese (spec section 3). A bad
+/// Each field may be named in English or in Chinese (docs/FORMATS.md, "Petition records (信访件, 12345 工单)"). A bad
 /// line is kept aside with its line number and field; the good lines go on.
 public struct PetitionRecordParser: Sendable {
     public var feed: FeedDefinition
@@ -78,7 +78,7 @@ public struct PetitionRecordParser: Sendable {
         return result
     }
 
-    /// The fields of spec section 3, by English name and Chinese header.
+    /// The fields of docs/FORMATS.md, "Petition records (信访件, 12345 工单)", by English name and Chinese header.
     static let fields: [(english: String, chinese: String)] = [
         ("id", "编号"), ("channel", "渠道"), ("received_at", "登记时间"), ("title", "标题"), ("content", "内容"),
         ("respondent", "被反映对象"), ("location", "发生地"), ("people", "人数"), ("amount", "涉及金额"),

@@ -1,7 +1,7 @@
 import Foundation
 import Model
 
-/// Reads online posts exported one JSON object a line (spec section 4):
+/// Reads online posts exported one JSON object a line (docs/FORMATS.md, "Online posts (post NDJSON)"):
 /// `id, platform, url, author, published_at, title, content, reposts, comments, likes, location`.
 public struct PostRecordParser: Sendable {
     public var feed: FeedDefinition

@@ -1,7 +1,7 @@
 import Foundation
 import Model
 
-/// Reads the project registry CSV (实名制平台 / 在建项目台账), spec section 1.
+/// Reads the project registry CSV (实名制平台 / 在建项目台账): docs/FORMATS.md, "Project registry (在建项目台账)".
 public enum RegistryImporter {
     public static let columns: [CSVTable.Column] = [
         .init("project_id", "项目编号", required: true),

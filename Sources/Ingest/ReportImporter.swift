@@ -1,7 +1,7 @@
 import Foundation
 import Model
 
-/// Reads a department's monthly ledger CSV (欠薪问题台账), spec section 2.
+/// Reads a department's monthly ledger CSV (欠薪问题台账): docs/FORMATS.md, "Department ledgers (欠薪问题台账)".
 public enum ReportImporter {
     public static let columns: [CSVTable.Column] = [
         .init("report_id", "台账编号", required: true),

@@ -8,9 +8,9 @@ public enum FeedFormat: String, Codable, Sendable, CaseIterable {
     case atom
     /// JSON Feed 1.0 and 1.1.
     case jsonFeed = "json_feed"
-    /// Online posts, one JSON object a line (spec section 4).
+    /// Online posts, one JSON object a line (docs/FORMATS.md, "Online posts (post NDJSON)").
     case postNDJSON = "post_ndjson"
-    /// Petition records, one JSON object a line (spec section 3).
+    /// Petition records, one JSON object a line (docs/FORMATS.md, "Petition records (信访件, 12345 工单)").
     case petitionNDJSON = "petition_ndjson"
     /// Petition records as CSV with English or Chinese headers (12345 工单 exports).
     case petitionCSV = "petition_csv"

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A flag the register raises on a project (spec section 5).
+/// A flag the register raises on a project (docs/FORMATS.md, "Register (风险台账)").
 public enum RiskFlag: String, Codable, Sendable, CaseIterable, Comparable {
     /// A sensitive project has wage-arrears signals while its department reported no open arrears.
     case underreported
@@ -70,7 +70,7 @@ public enum ReportedState: String, Codable, Sendable {
     }
 }
 
-/// The register as of one day: the JSON answer of spec section 5.
+/// The register as of one day: the JSON document of docs/FORMATS.md, "Register (风险台账)".
 public struct RegisterReport: Codable, Hashable, Sendable {
     /// Signal counts of one project in the window.
     public struct Signals: Codable, Hashable, Sendable {

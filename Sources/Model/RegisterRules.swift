@@ -4,7 +4,7 @@ public struct RegisterRules: Hashable, Sendable {
     /// How many days the register looks back, the as-of day included.
     public var windowDays = 30
 
-    /// Which projects are sensitive (spec: government- or state-funded, or tagged).
+    /// Which projects are sensitive (government- or state-funded, or tagged; docs/FORMATS.md, "Project registry (在建项目台账)").
     public var sensitiveFunding: Set<Project.Funding> = [.government, .state]
     public var sensitiveTags: Set<Project.Tag> = Set(Project.Tag.allCases)
     /// Widens sensitivity: a project with wage signals on at least this many

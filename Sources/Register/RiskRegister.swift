@@ -1,7 +1,7 @@
 import Foundation
 import Model
 
-/// Sets the signals against the departments' ledgers and raises flags (spec section 5).
+/// Sets the signals against the departments' ledgers and raises flags (docs/FORMATS.md, "Register (风险台账)").
 ///
 /// Pure: everything it needs is passed in, including the as-of day, so the
 /// register of any past day can be rebuilt from what was known on that day:

@@ -2,7 +2,7 @@ import Foundation
 import Model
 
 /// A hand-labeled item: a post or petition with what a careful reader says of it.
-/// One JSON object a line (`*.ndjson`); the format is in docs/FORMATS.md.
+/// One JSON object a line (`*.ndjson`); the format is in docs/FORMATS.md, "Labeled sets (rules evaluate)".
 public struct LabeledItem: Decodable, Sendable {
     public struct Label: Decodable, Sendable {
         /// A current, local case of money owed for work (resolved, hypothetical, other-city and genre texts are not).
