@@ -77,7 +77,7 @@ import Testing
         // P-015's December row was rejected, but December is not due until 01-10: not missing yet.
         #expect((education.underreported, education.reportsMissing, education.rowsRejected) == (1, 0, 1))
 
-        // The same register as the JSON document of spec section 5.
+        // The same register as the JSON document of docs/FORMATS.md, "Register".
         let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(register)) as? [String: Any])
         #expect(json["as_of"] as? String == "2024-12-31")
         let projects = try #require(json["projects"] as? [[String: Any]])
