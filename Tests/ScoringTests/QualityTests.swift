@@ -69,6 +69,12 @@ import Testing
                escalationF1: 0.95, linkF1: 0.99, sitePrecision: 0.99),
         Floors(file: "tuning-blind13.ndjson", signalF1: 0.96, paymentPrecision: 0.97, paymentRecall: 0.88,
                escalationF1: 0.98, linkF1: 0.98, sitePrecision: 0.99),
+        // The targets are 0.93 signal F1, 0.90 payment precision and recall, 0.85
+        // escalation F1, 0.95 link F1 and 0.80 site precision; this set meets them (98 payment
+        // claims, 39 of them dressed up as workers' wages). Blind sets 10 to 13, each measured
+        // before its errors were read, did not all: see the README.
+        Floors(file: "blind-holdout.ndjson", signalF1: 0.96, paymentPrecision: 0.94, paymentRecall: 0.91,
+               escalationF1: 0.90, linkF1: 0.98, sitePrecision: 0.80),
     ]
 
     static func engine() throws -> ScoringEngine {
