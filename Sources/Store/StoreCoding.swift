@@ -162,6 +162,8 @@ public enum StoreError: Error, CustomStringConvertible {
     case olderStore
     /// A command that only reads was pointed at a store that does not exist.
     case noStore(String)
+    /// A backup was to be written over a file that exists already.
+    case backupExists(String)
 
     public var description: String {
         switch self {
@@ -184,6 +186,8 @@ public enum StoreError: Error, CustomStringConvertible {
         case .olderStore:
             "数据库需要升级后才能只读使用 (the store is from an older wagewatch: run a command that writes, "
                 + "such as wagewatch rescore, once to upgrade it)"
+        case let .backupExists(path):
+            "\(path)：文件已存在，备份不覆盖已有文件 (a file is there already: name a new file for the backup)"
         case let .noStore(path):
             "\(path)：数据库不存在 (no store here: import the registry or run the feeds first, or name it with --database)"
         case let .newerStore(migrations):

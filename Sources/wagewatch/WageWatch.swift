@@ -9,7 +9,7 @@ struct WageWatch: AsyncParsableCommand {
         commandName: "wagewatch",
         abstract: "欠薪舆情与信访风险监测: wage-arrears petition and public-opinion risk monitor.",
         subcommands: [Run.self, Watch.self, Register.self, Daily.self, Scorecard.self, Import.self, Reports.self, Explain.self,
-                      Rescore.self, Rules.self, Feed.self, User.self, Serve.self, Search.self])
+                      Rescore.self, Rules.self, Feed.self, User.self, Serve.self, Search.self, Backup.self])
 
     /// Runs the command; a database error is said without the SQL it happened in.
     static func main() async {

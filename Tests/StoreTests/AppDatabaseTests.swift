@@ -324,6 +324,34 @@ import Testing
         #expect(signal.at == items[1].publishedAt)
     }
 
+    /// A backup is the store at one moment, written while another connection writes, one
+    /// file that opens read-only on its own; an existing file is never overwritten, and a
+    /// left-over partial copy of a failed backup does not stop the next one.
+    @Test func aBackupIsACompleteCopyTakenWhileTheStoreIsWrittenAndOverwritesNothing() throws {
+        try database.saveProjects([project], rejections: [], file: "registry.csv")
+        let path = folder.appendingPathComponent("backup.sqlite").path
+        try Data("half a copy".utf8).write(to: URL(fileURLWithPath: path + ".partial"))
+        // Another connection holds a write transaction while the backup reads.
+        let other = try DatabaseQueue(path: folder.appendingPathComponent("store.sqlite").path)
+        try other.inTransaction { db in
+            try db.execute(sql: "UPDATE project SET name = 'in flight' WHERE id = 'P-1'")
+            try database.backup(to: path)
+            return .rollback
+        }
+        try other.close()
+        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        let copy = try AppDatabase.openReadOnly(path: path)
+        #expect(try copy.projects() == [project])
+        #expect {
+            try database.backup(to: path)
+        } throws: { error in
+            guard case StoreError.backupExists = error else { return false }
+            return "\(error)".contains("已存在")
+        }
+        #expect(try AppDatabase.openReadOnly(path: path).projects() == [project])
+    }
+
     @Test func reopeningTheFileKeepsEverythingAndMigratesOnce() throws {
         try database.saveProjects([project], rejections: [], file: "registry.csv")
         let reopened = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)

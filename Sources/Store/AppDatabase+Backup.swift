@@ -1,0 +1,31 @@
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// Copies the store as it stood at one moment into a new SQLite file at `path`, with
+    /// SQLite's online backup: safe while `serve` and `watch` read and write the store.
+    ///
+    /// The copy is written to `path.partial` and renamed to `path` once complete, so that
+    /// no half-written backup is ever found at `path`. A file already at `path` is refused,
+    /// not overwritten; a left-over `.partial` of an earlier failed backup is replaced.
+    public func backup(to path: String) throws {
+        let destination = URL(fileURLWithPath: path).standardizedFileURL
+        guard !FileManager.default.fileExists(atPath: destination.path) else { throw StoreError.backupExists(path) }
+        let partial = destination.path + ".partial"
+        func removePartial() {
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
+        }
+        removePartial()
+        do {
+            let copy = try DatabaseQueue(path: partial)
+            try writer.backup(to: copy)
+            // One file to carry away: the copy's log folded into it.
+            try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+            try copy.close()
+            try FileManager.default.moveItem(atPath: partial, toPath: destination.path)
+        } catch {
+            removePartial()
+            throw error
+        }
+    }
+}
