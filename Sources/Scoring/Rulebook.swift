@@ -336,6 +336,8 @@ private struct RulebookBuilder {
     var linking: Rulebook.LinkingSettings?
     var register: RegisterRules?
     var registerPlace: (file: String, node: Node)?
+    /// Named lists of conditions (`groups:`), which a rule's `any:` takes whole with `{group: name}`.
+    var groups: [String: [Rulebook.Condition]] = [:]
     var lastFile = "rules"
 
     /// Reads one file's sections. - Returns: whether it holds anything scoring reads.
@@ -344,7 +346,7 @@ private struct RulebookBuilder {
         let reader = RulesFileReader(file: file)
         guard let root = try reader.root(of: text) else { return false }
         var scoring = false
-        for (key, node, keyNode) in try reader.mapping(root, "the file", allowed: ["lexicons", "rules", "negation", "linking", "register"]) {
+        for (key, node, keyNode) in try reader.mapping(root, "the file", allowed: ["lexicons", "groups", "rules", "negation", "linking", "register"]) {
             if key != "register" { scoring = true }
             switch key {
             case "register":
@@ -352,6 +354,11 @@ private struct RulebookBuilder {
                 register = try RegisterRulesReader(reader: reader).read(node)
                 registerPlace = (file, node)
             case "lexicons": try readLexicons(node, reader)
+            case "groups":
+                for (name, body, nameNode) in try reader.mapping(node, "groups", allowed: []) {
+                    guard groups[name] == nil else { throw reader.failure(nameNode, "group \(name) is defined more than once") }
+                    groups[name] = try readConditions(body, reader, owner: "group \(name)")
+                }
             case "rules": for ruleNode in try reader.sequence(node, "rules") { try readRule(ruleNode, reader) }
             case "negation":
                 guard negation == nil else { throw reader.failure(keyNode, "negation: is already defined in another rules file") }
@@ -430,9 +437,9 @@ private struct RulebookBuilder {
         guard let effect = Rulebook.Effect(rawValue: effectText) else {
             throw reader.failure(effectNode, "rule \(id): effect \(effectText) is not one of \(Rulebook.Effect.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let any = try fields["any"].map { value throws(ScoringError) in try readConditions(value, reader, rule: id) } ?? []
-        let all = try fields["all"].map { value throws(ScoringError) in try readConditions(value, reader, rule: id) } ?? []
-        let none = try fields["none"].map { value throws(ScoringError) in try readConditions(value, reader, rule: id) } ?? []
+        let any = try fields["any"].map { value throws(ScoringError) in try readConditions(value, reader, owner: "rule \(id)", allowGroups: true) } ?? []
+        let all = try fields["all"].map { value throws(ScoringError) in try readConditions(value, reader, owner: "rule \(id)") } ?? []
+        let none = try fields["none"].map { value throws(ScoringError) in try readConditions(value, reader, owner: "rule \(id)", allowGroups: true) } ?? []
         var conditions = Rulebook.FieldConditions()
         if let whereNode = fields["where"] {
             conditions = try readFieldConditions(whereNode, reader, rule: id)
@@ -469,39 +476,52 @@ private struct RulebookBuilder {
         ruleNodes.append((reader.file, node, id, any + all + none))
     }
 
-    func readConditions(_ node: Node, _ reader: RulesFileReader, rule: String) throws(ScoringError) -> [Rulebook.Condition] {
+    /// - Parameter allowGroups: whether `{group: name}` may stand here: in a rule's `any:`
+    ///   or `none:`, where a group's conditions count one by one; not in `all:`, where
+    ///   every one of them would have to hold.
+    func readConditions(_ node: Node, _ reader: RulesFileReader, owner: String, allowGroups: Bool = false)
+        throws(ScoringError) -> [Rulebook.Condition] {
         var conditions: [Rulebook.Condition] = []
-        for element in try reader.sequence(node, "rule \(rule): conditions") {
+        for element in try reader.sequence(node, "\(owner): conditions") {
             if let name = element.scalar?.string {
                 conditions.append(.lexicon(name))
                 continue
             }
-            let pairs = try reader.mapping(element, "rule \(rule): a condition", allowed: ["term", "regex", "near", "within", "ordered"])
+            let pairs = try reader.mapping(element, "\(owner): a condition", allowed: ["term", "regex", "near", "within", "ordered", "group"])
             let keys = Set(pairs.map(\.key))
-            if keys == ["term"] {
+            if keys == ["group"] {
+                let name = try reader.string(pairs[0].node, "group")
+                guard allowGroups else {
+                    throw reader.failure(element, "\(owner): {group: \(name)} holds when any of its conditions does, so it belongs under a rule's any: or none:")
+                }
+                guard let members = groups[name] else {
+                    throw reader.failure(element, "\(owner): no group \(name) (define it under groups:, above the rules that use it)")
+                }
+                conditions += members
+            } else if keys == ["term"] {
                 conditions.append(.term(try reader.string(pairs[0].node, "term")))
             } else if keys == ["regex"] {
                 let pattern = try reader.string(pairs[0].node, "regex")
                 do {
                     _ = try NSRegularExpression(pattern: pattern)
                 } catch {
-                    throw reader.failure(pairs[0].node, "rule \(rule): regex \(pattern) does not compile")
+                    throw reader.failure(pairs[0].node, "\(owner): regex \(pattern) does not compile")
                 }
                 if let problem = Rulebook.backtrackingRisk(in: pattern) {
-                    throw reader.failure(pairs[0].node, "rule \(rule): regex \(pattern) \(problem); the other conditions (lexicons, near) are linear")
+                    throw reader.failure(pairs[0].node, "\(owner): regex \(pattern) \(problem); the other conditions (lexicons, near) are linear")
                 }
                 conditions.append(.regex(pattern))
             } else if keys == ["near", "within"] || keys == ["near", "within", "ordered"] {
                 var ordered = false
                 if let orderedNode = pairs.first(where: { $0.key == "ordered" })?.node {
                     guard let flag = Bool(try reader.string(orderedNode, "ordered")) else {
-                        throw reader.failure(orderedNode, "rule \(rule): ordered must be true or false")
+                        throw reader.failure(orderedNode, "\(owner): ordered must be true or false")
                     }
                     ordered = flag
                 }
                 let nearNode = pairs.first { $0.key == "near" }!.node
                 let within = try reader.integer(pairs.first { $0.key == "within" }!.node, "within")
-                guard within > 0 else { throw reader.failure(element, "rule \(rule): within must be 1 or more") }
+                guard within > 0 else { throw reader.failure(element, "\(owner): within must be 1 or more") }
                 var slots: [[Rulebook.Atom]] = []
                 for slotNode in try reader.sequence(nearNode, "near") {
                     var atoms: [Rulebook.Atom] = []
@@ -511,10 +531,10 @@ private struct RulebookBuilder {
                     }
                     slots.append(atoms)
                 }
-                guard slots.count >= 2 else { throw reader.failure(nearNode, "rule \(rule): near needs at least two slots") }
+                guard slots.count >= 2 else { throw reader.failure(nearNode, "\(owner): near needs at least two slots") }
                 conditions.append(.near(slots: slots, within: within, ordered: ordered))
             } else {
-                throw reader.failure(element, "rule \(rule): a condition is a lexicon name, {term: ...}, {regex: ...} or {near: [...], within: N, ordered: true|false}")
+                throw reader.failure(element, "\(owner): a condition is a lexicon name, {term: ...}, {regex: ...}, {near: [...], within: N, ordered: true|false} or, under any: and none:, {group: ...}")
             }
         }
         return conditions

@@ -49,6 +49,50 @@ import Testing
         }
     }
 
+    /// A group is written once and taken whole by the rules' any: and none: lists; under
+    /// all:, or unknown, it is refused with its place.
+    @Test func aGroupStandsForItsConditionsUnderAnyAndNone() throws {
+        let rulebook = try parse("""
+            lexicons:
+              a: {terms: [欠薪]}
+              b: {terms: [讨薪]}
+              c: {terms: [新闻]}
+            groups:
+              cues:
+                - a
+                - {term: 拖欠工资}
+            rules:
+              - id: x
+                title: t
+                any: [{group: cues}, b]
+                none: [{group: cues}]
+                weight: 1
+                effect: signal
+            """)
+        let rule = try #require(rulebook.rules.first)
+        #expect(rule.any == [.lexicon("a"), .term("拖欠工资"), .lexicon("b")])
+        #expect(rule.none == [.lexicon("a"), .term("拖欠工资")])
+        expectError("""
+            lexicons: {a: {terms: [欠薪]}}
+            groups: {cues: [a]}
+            rules:
+              - id: x
+                title: t
+                all: [{group: cues}]
+                weight: 1
+                effect: signal
+            """, line: 6, containing: "belongs under a rule's any: or none:")
+        expectError("""
+            lexicons: {a: {terms: [欠薪]}}
+            rules:
+              - id: x
+                title: t
+                any: [{group: missing}]
+                weight: 1
+                effect: signal
+            """, line: 5, containing: "no group missing")
+    }
+
     @Test func aRegexThatDoesNotCompileIsRefusedAtLoad() {
         expectError("rules:\n  - id: x\n    title: t\n    any:\n      - regex: '拖欠(工资'\n    weight: 1\n    effect: signal\n",
                     line: 5, containing: "does not compile")
