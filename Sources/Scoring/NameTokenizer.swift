@@ -56,14 +56,15 @@ struct NameTokenizer {
             }
         }
         for source in [name] + aliases {
-            let parts = split(Array(source.unicodeScalars), townships: townshipCuts)
+            let scalars = Array(source.unicodeScalars)
+            let parts = split(scalars, townships: townshipCuts)
             let total = parts.reduce(0) { $0 + $1.part.count }
             guard total > 0 else { continue }
             for (part, isPhase) in parts {
                 let share = UInt8(min(127, (127 * part.count + total / 2) / total))
                 keep(part, isPhase ? share | Self.phaseBit : share)
                 // A school is called by the first character of its name and 小 or 中: 实小 of 实验小学.
-                if !isPhase, part.count == 2, let short = Self.schoolShortForm(of: part, in: source) {
+                if !isPhase, part.count == 2, let short = Self.schoolShortForm(of: part, in: scalars) {
                     keep(short[...], share)
                 }
             }
@@ -80,18 +81,14 @@ struct NameTokenizer {
     }
 
     /// 实小 for the piece 实验 of 实验小学, 育中 for 育才 of 育才中学: the piece's first character and
-    /// the school's level, when the piece stands right before 小学 or 中学 in `source`.
-    static func schoolShortForm(of piece: ArraySlice<Unicode.Scalar>, in source: String) -> [Unicode.Scalar]? {
-        let scalars = Array(source.unicodeScalars)
-        for level in ["小学", "中学"] {
-            let word = Array(level.unicodeScalars)
-            var index = 0
-            while index + piece.count + word.count <= scalars.count {
-                if scalars[index..<(index + piece.count)].elementsEqual(piece)
-                    && scalars[(index + piece.count)..<(index + piece.count + word.count)].elementsEqual(word) {
-                    return [piece[piece.startIndex], word[0]]
-                }
-                index += 1
+    /// the school's level, when the piece stands right before 小学 or 中学 in `name`.
+    static func schoolShortForm(of piece: ArraySlice<Unicode.Scalar>, in name: [Unicode.Scalar]) -> [Unicode.Scalar]? {
+        let width = piece.count + 2
+        guard name.count >= width else { return nil }
+        for start in 0...(name.count - width) where name[start..<(start + piece.count)].elementsEqual(piece) {
+            let level = name[start + piece.count]
+            if (level == "小" || level == "中") && name[start + piece.count + 1] == "学" {
+                return [piece[piece.startIndex], level]
             }
         }
         return nil
