@@ -540,14 +540,14 @@ extension ScoringEngine {
         if !firedIndexes.isEmpty || explaining {
             for index in decidingRules { evaluate(index) }
         }
-        var outcome = Rulebook.Effect.Outcome()
-        for index in firedIndexes { outcome.add(compiledRules[index].effect) }
-        let isSignal = outcome.isSignal
         // On a signal a noise rule cancelled, the qualifying rules still run: the stored
         // verdict lists every rule that fired, so a clerk sees what the noise rule overrode.
         if !firedIndexes.isEmpty || explaining {
             for index in qualifyingRules { evaluate(index) }
         }
+        var outcome = Rulebook.Effect.Outcome()
+        for index in firedIndexes { outcome.add(compiledRules[index].effect) }
+        let isSignal = outcome.isSignal
         // The verdict's head count and amount matter on signals only (rules read them as they need).
         if isSignal || explaining { readNumbers() }
         firedIndexes.sort()
@@ -564,20 +564,18 @@ extension ScoringEngine {
             }
         }
         var level = SignalLevel.none
-        outcome = Rulebook.Effect.Outcome()
         assessment.firedRules.reserveCapacity(firedIndexes.count)
         for index in firedIndexes {
             let compiled = compiledRules[index]
             assessment.firedRules.append(compiled.rule.id)
             assessment.score += compiled.rule.weight
-            outcome.add(compiled.effect)
             if compiled.effect.raisesLevel { level = max(level, compiled.rule.level) }
         }
-        assessment.isSignal = outcome.isSignal
+        assessment.isSignal = isSignal
         assessment.claim = outcome.claim
         assessment.isEscalation = outcome.isEscalation
         assessment.isResolved = outcome.isResolved
-        assessment.level = outcome.isSignal ? level : .none
+        assessment.level = isSignal ? level : .none
         assessment.score = max(0, assessment.score)
 
         let link = buffers.choice.map { self.link(to: $0, clues: buffers.choiceClues, itemID: item.pointee.id) }
