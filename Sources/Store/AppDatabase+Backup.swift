@@ -25,7 +25,9 @@ extension AppDatabase {
             try FileManager.default.moveItem(atPath: partial, toPath: destination.path)
         } catch {
             removePartial()
-            throw error
+            // The store was only read: what failed is the writing of the copy, said with its file.
+            let reason = (error as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? error.localizedDescription
+            throw StoreError.backupFailed(path: path, reason: reason)
         }
     }
 }

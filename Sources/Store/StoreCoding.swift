@@ -164,6 +164,8 @@ public enum StoreError: Error, CustomStringConvertible {
     case noStore(String)
     /// A backup was to be written over a file that exists already.
     case backupExists(String)
+    /// The backup could not be written there (a folder not writable, a full disk).
+    case backupFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -188,6 +190,8 @@ public enum StoreError: Error, CustomStringConvertible {
                 + "such as wagewatch rescore, once to upgrade it)"
         case let .backupExists(path):
             "\(path)：文件已存在，备份不覆盖已有文件 (a file is there already: name a new file for the backup)"
+        case let .backupFailed(path, reason):
+            "\(path)：备份未能写入，未留下任何文件 (the backup could not be written: \(reason))"
         case let .noStore(path):
             "\(path)：数据库不存在 (no store here: import the registry or run the feeds first, or name it with --database)"
         case let .newerStore(migrations):

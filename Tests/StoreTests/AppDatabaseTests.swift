@@ -350,6 +350,14 @@ import Testing
             return "\(error)".contains("已存在")
         }
         #expect(try AppDatabase.openReadOnly(path: path).projects() == [project])
+        let nowhere = folder.appendingPathComponent("missing/backup.sqlite").path
+        #expect {
+            try database.backup(to: nowhere)
+        } throws: { error in
+            guard case let StoreError.backupFailed(failedPath, _) = error else { return false }
+            return failedPath == nowhere && "\(error)".contains(nowhere)
+        }
+        #expect(!FileManager.default.fileExists(atPath: nowhere + ".partial"))
     }
 
     @Test func reopeningTheFileKeepsEverythingAndMigratesOnce() throws {
