@@ -31,7 +31,8 @@ public enum StableHash {
         /// Adds `text` and a separator to the hash.
         public mutating func add(text: String) {
             var text = text
-            hash = StableHash.value(of: CollectionOfOne(0x1F), from: text.withUTF8 { StableHash.value(of: $0, from: hash) })
+            let withText = text.withUTF8 { StableHash.value(of: $0, from: hash) }
+            hash = StableHash.value(of: CollectionOfOne(0x1F), from: withText)  // the separator
         }
 
         /// The hash so far as 16 hex digits.
