@@ -128,6 +128,8 @@ let package = Package(
             name: "WebTests",
             dependencies: [
                 "Web", "Model", "Store", "Monitor", "Register", "Scoring",
+                // Another connection to the store, holding its write lock (StoreBoundaryTests).
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -96,7 +96,7 @@ extension Monitor {
         var catalog = try FeedCatalog.load(directory: feedsDirectory)
         if let only { catalog.feeds.removeAll { !only.contains($0.id) } }
 
-        var states = try database.feedStates()
+        var states = try await database.feedStates()
         var outcomes: [String: CycleReport.FeedOutcome] = [:]
         var requests: [FetchRequest] = []
         for feed in catalog.feeds {

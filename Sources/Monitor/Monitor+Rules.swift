@@ -65,8 +65,8 @@ extension Monitor {
     }
 
     /// Why the engine decides what it does about one stored item.
-    public func explain(itemID: String) throws -> Explanation? {
-        guard let item = try database.item(id: itemID) else { return nil }
+    public func explain(itemID: String) async throws -> Explanation? {
+        guard let item = try await database.item(id: itemID) else { return nil }
         return try makeEngine().explain(item)
     }
 

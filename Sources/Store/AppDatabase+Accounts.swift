@@ -5,8 +5,8 @@ import Model
 extension AppDatabase {
     /// Adds an account; a name already taken is refused and the stored account kept.
     /// - Parameter passwordHash: the password's bcrypt hash (`Web.Passwords`), never the password.
-    public func addAccount(_ account: Account, passwordHash: String) throws {
-        try writer.write { db in
+    public func addAccount(_ account: Account, passwordHash: String) async throws {
+        try await writer.write { db in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM account WHERE name = ?", arguments: [account.name]) == 0 else {
                 throw StoreError.accountExists(account.name)
             }
@@ -16,8 +16,8 @@ extension AppDatabase {
     }
 
     /// The account of `name` and its password hash, nil when there is none.
-    public func account(named name: String) throws -> (account: Account, passwordHash: String)? {
-        try writer.read { db in
+    public func account(named name: String) async throws -> (account: Account, passwordHash: String)? {
+        try await writer.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT name, role, password_hash, created_at FROM account WHERE name = ?",
                                              arguments: [name]) else { return nil }
             return (try Self.account(row), row["password_hash"])
@@ -25,8 +25,8 @@ extension AppDatabase {
     }
 
     /// Every account, by name.
-    public func accounts() throws -> [Account] {
-        try writer.read { db in
+    public func accounts() async throws -> [Account] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT name, role, created_at FROM account ORDER BY name").map(Self.account)
         }
     }

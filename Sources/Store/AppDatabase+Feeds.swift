@@ -3,20 +3,27 @@ import GRDB
 import Model
 
 extension AppDatabase {
-    /// What is remembered of every feed, by feed id.
+    /// What is remembered of every feed, by feed id (a batch job's thread may wait for it).
     public func feedStates() throws -> [String: FeedState] {
-        try writer.read { db in
-            var states: [String: FeedState] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM feed_state") {
-                let state = FeedState(
-                    feedID: row["feed_id"], etag: row["etag"], lastModified: row["last_modified"],
-                    lastAttempt: row["last_attempt"], lastSuccess: row["last_success"], errorCount: row["error_count"],
-                    lastError: row["last_error"], lastStatus: row["last_status"], nextAttempt: row["next_attempt"],
-                    lastNewItem: row["last_new_item"], typicalGap: row["typical_gap"])
-                states[state.feedID] = state
-            }
-            return states
+        try writer.read(Self.feedStates(in:))
+    }
+
+    /// What is remembered of every feed, by feed id, without holding a thread while SQLite works.
+    public func feedStates() async throws -> [String: FeedState] {
+        try await writer.read(Self.feedStates(in:))
+    }
+
+    private static func feedStates(in db: Database) throws -> [String: FeedState] {
+        var states: [String: FeedState] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM feed_state") {
+            let state = FeedState(
+                feedID: row["feed_id"], etag: row["etag"], lastModified: row["last_modified"],
+                lastAttempt: row["last_attempt"], lastSuccess: row["last_success"], errorCount: row["error_count"],
+                lastError: row["last_error"], lastStatus: row["last_status"], nextAttempt: row["next_attempt"],
+                lastNewItem: row["last_new_item"], typicalGap: row["typical_gap"])
+            states[state.feedID] = state
         }
+        return states
     }
 
     /// Stores what a cycle learned about feeds.
@@ -61,8 +68,8 @@ extension AppDatabase {
 
 extension AppDatabase {
     /// Items fetched per feed and day since `since`.
-    public func itemsPerFeedAndDay(since: Date) throws -> [String: [Day: Int]] {
-        try writer.read { db in
+    public func itemsPerFeedAndDay(since: Date) async throws -> [String: [Day: Int]] {
+        try await writer.read { db in
             var result: [String: [Day: Int]] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT feed_id, substr(fetched_at, 1, 10), count(*) FROM item WHERE fetched_at >= ? GROUP BY 1, 2

@@ -148,18 +148,26 @@ extension AppDatabase {
     }
 
     /// One stored item, or nil.
-    public func item(id: String) throws -> Item? {
-        try writer.read { db in
+    public func item(id: String) async throws -> Item? {
+        try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT \(Item.columns()) FROM item WHERE id = ?", arguments: [id]).map(Item.init(row:))
         }
     }
 
-    /// The display copy of an item's title and content, personal numbers masked.
+    /// The display copy of an item's title and content, personal numbers masked (a batch
+    /// job's thread may wait for it).
     public func maskedText(ofItem id: String) throws -> (title: String, content: String)? {
-        try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.displayColumns) FROM item WHERE id = ?", arguments: [id])
-                .map { ($0[0], $0[1]) }
-        }
+        try writer.read { db in try Self.maskedText(ofItem: id, in: db) }
+    }
+
+    /// The display copy of an item's title and content, without holding a thread while SQLite works.
+    public func maskedText(ofItem id: String) async throws -> (title: String, content: String)? {
+        try await writer.read { db in try Self.maskedText(ofItem: id, in: db) }
+    }
+
+    private static func maskedText(ofItem id: String, in db: Database) throws -> (title: String, content: String)? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.displayColumns) FROM item WHERE id = ?", arguments: [id])
+            .map { ($0[0], $0[1]) }
     }
 
     /// The stored verdicts, by item id.
@@ -603,15 +611,15 @@ public struct ItemHeadline: Sendable, Hashable {
 
 extension AppDatabase {
     /// The stored verdict on one item.
-    public func assessment(ofItem id: String) throws -> StoredAssessment? {
-        try writer.read { db in
+    public func assessment(ofItem id: String) async throws -> StoredAssessment? {
+        try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM assessment WHERE item_id = ?", arguments: [id]).map(StoredAssessment.init(row:))
         }
     }
 
     /// Headlines of the given items (masked titles, or the start of the text), in the order asked.
-    public func headlines(of itemIDs: [String]) throws -> [ItemHeadline] {
-        try writer.read { db in
+    public func headlines(of itemIDs: [String]) async throws -> [ItemHeadline] {
+        try await writer.read { db in
             var found: [String: ItemHeadline] = [:]
             for row in try Self.rows(in: db, for: itemIDs, {
                 "SELECT \(Self.headlineColumns) FROM item i LEFT JOIN assessment a ON a.item_id = i.id WHERE i.id IN (\($0))"
@@ -624,8 +632,8 @@ extension AppDatabase {
     }
 
     /// The newest items linked (or put to review) to a project.
-    public func headlines(ofProject projectID: String, limit: Int) throws -> [ItemHeadline] {
-        try writer.read { db in
+    public func headlines(ofProject projectID: String, limit: Int) async throws -> [ItemHeadline] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(Self.headlineColumns) FROM assessment a JOIN item i ON i.id = a.item_id
                 WHERE a.project_id = ? ORDER BY a.at DESC LIMIT ?
@@ -654,8 +662,8 @@ extension AppDatabase {
     }
 
     /// A project's linked wage signals per day received in `from ..< until`.
-    public func signalsPerDay(ofProject projectID: String, from: Date, until: Date) throws -> [Day: Int] {
-        try writer.read { db in
+    public func signalsPerDay(ofProject projectID: String, from: Date, until: Date) async throws -> [Day: Int] {
+        try await writer.read { db in
             var result: [Day: Int] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT substr(at, 1, 10), count(*) FROM assessment

@@ -144,8 +144,8 @@ extension AppDatabase {
     }
 
     /// Rows kept aside at import, optionally of one kind, in file and row order.
-    public func rejections(kind: RejectionKind? = nil) throws -> [ImportRejection] {
-        try writer.read { db in
+    public func rejections(kind: RejectionKind? = nil) async throws -> [ImportRejection] {
+        try await writer.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT * FROM import_rejection WHERE ?1 IS NULL OR kind = ?1 ORDER BY kind, file, row
                 """, arguments: [kind?.rawValue])
@@ -172,17 +172,17 @@ extension AppDatabase {
 
 extension AppDatabase {
     /// One registry project.
-    public func project(id: String) throws -> Project? {
-        try writer.read { db in
+    public func project(id: String) async throws -> Project? {
+        try await writer.read { db in
             try db.fetchAll("SELECT \(Project.columns) FROM project WHERE id = ?", arguments: [id], Project.init(columns:)).first
         }
     }
 
     /// Projects whose id, name or an alias contains `text`, by id.
-    public func projects(matching text: String, limit: Int) throws -> [Project] {
+    public func projects(matching text: String, limit: Int) async throws -> [Project] {
         let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") + "%"
-        return try writer.read { db in
+        return try await writer.read { db in
             try db.fetchAll("""
                 SELECT \(Project.columns) FROM project
                 WHERE id = ? OR name LIKE ? ESCAPE '\\' OR aliases LIKE ? ESCAPE '\\'
@@ -192,8 +192,8 @@ extension AppDatabase {
     }
 
     /// A project's ledger rows, newest month first.
-    public func reports(ofProject projectID: String) throws -> [DepartmentReport] {
-        try writer.read { db in
+    public func reports(ofProject projectID: String) async throws -> [DepartmentReport] {
+        try await writer.read { db in
             try db.fetchAll("SELECT \(DepartmentReport.columns) FROM report WHERE project_id = ? ORDER BY period DESC, id",
                             arguments: [projectID], DepartmentReport.init(columns:))
         }

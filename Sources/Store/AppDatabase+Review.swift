@@ -38,8 +38,8 @@ extension AppDatabase {
     /// - Parameter seen: how many decisions the reviewer's page showed; when another came
     ///   since, the claim is refused (`StoreError.decidedMeanwhile`).
     public func claim(itemID: String, by account: Account, now: Date, lease: TimeInterval,
-                      seen: Int? = nil) throws -> ClaimOutcome {
-        try writer.write { db in
+                      seen: Int? = nil) async throws -> ClaimOutcome {
+        try await writer.write { db in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE id = ?", arguments: [itemID]) == 1 else {
                 throw StoreError.missingItem(itemID)
             }
@@ -68,8 +68,8 @@ extension AppDatabase {
     static let decisionActions = ReviewAction.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     /// How many decisions were made on the item.
-    public func decisionCount(itemID: String) throws -> Int {
-        try writer.read { db in try Self.decisionCount(on: itemID, in: db) }
+    public func decisionCount(itemID: String) async throws -> Int {
+        try await writer.read { db in try Self.decisionCount(on: itemID, in: db) }
     }
 
     private static func decisionCount(on itemID: String, in db: Database) throws -> Int {
@@ -89,9 +89,9 @@ extension AppDatabase {
     }
 
     /// The claims still within `lease` on the given items.
-    public func claims(of itemIDs: [String], now: Date, lease: TimeInterval) throws -> [String: ReviewClaim] {
+    public func claims(of itemIDs: [String], now: Date, lease: TimeInterval) async throws -> [String: ReviewClaim] {
         guard !itemIDs.isEmpty else { return [:] }
-        return try writer.read { db in
+        return try await writer.read { db in
             var result: [String: ReviewClaim] = [:]
             for row in try Self.rows(in: db, for: itemIDs, { "SELECT item_id, account, claimed_at FROM review_claim WHERE item_id IN (\($0))" }) {
                 let claim = ReviewClaim(account: row[1], claimedAt: row[2])
@@ -109,8 +109,8 @@ extension AppDatabase {
     ///   differs (two reviewers at once, a page left open), nothing is changed and
     ///   `StoreError.decidedMeanwhile` says who decided last. Nil checks nothing.
     public func review(itemID: String, action: ReviewAction, projectID: String?, reason: String,
-                       by account: Account, now: Date, claimLease: TimeInterval, seen: Int? = nil) throws {
-        try writer.write { db in
+                       by account: Account, now: Date, claimLease: TimeInterval, seen: Int? = nil) async throws {
+        try await writer.write { db in
             guard let current = try Row.fetchOne(db, sql: "SELECT project_id, kind FROM assessment WHERE item_id = ?",
                                                  arguments: [itemID]) else {
                 throw StoreError.missingItem(itemID)
@@ -212,9 +212,9 @@ extension AppDatabase {
 
     /// The personal details of the given items' petitioners (name, phone), by item: what a
     /// text about them must be masked with for a reader not allowed to see them.
-    public func personalDetails(ofItems itemIDs: [String]) throws -> [String: [String]] {
+    public func personalDetails(ofItems itemIDs: [String]) async throws -> [String: [String]] {
         let unique = Array(Set(itemIDs))
-        return try writer.read { db in
+        return try await writer.read { db in
             var result: [String: [String]] = [:]
             for row in try Self.rows(in: db, for: unique, {
                 "SELECT id, petitioner, phone FROM item WHERE id IN (\($0)) AND (petitioner IS NOT NULL OR phone IS NOT NULL)"

@@ -50,10 +50,10 @@ extension AppDatabase {
     /// transactions of `batch` items; safe to run again or to stop between batches.
     /// - Returns: how many items were indexed.
     @discardableResult
-    public func updateSearchIndex(batch: Int = 2_000, fold: (String) -> String) throws -> Int {
+    public func updateSearchIndex(batch: Int = 2_000, fold: @Sendable (String) -> String) async throws -> Int {
         var indexed = 0
         while true {
-            let done = try writer.write { db -> Int in
+            let done = try await writer.write { db -> Int in
                 let state = try Row.fetchOne(db, sql: "SELECT item_rowid, version_id FROM search_state WHERE id = 1")!
                 let lastRowID: Int64 = state[0]
                 let lastVersion: Int64 = state[1]
@@ -97,14 +97,14 @@ extension AppDatabase {
     /// Empties the search index, to be built again by `updateSearchIndex` (after a
     /// `VACUUM` by hand, which may renumber the items' rowids the index is keyed by;
     /// wagewatch itself never vacuums).
-    public func clearSearchIndex() throws {
-        try writer.write { db in
+    public func clearSearchIndex() async throws {
+        try await writer.write { db in
             try db.execute(sql: "DELETE FROM search_bigram")
             try db.execute(sql: "UPDATE search_state SET item_rowid = 0, version_id = 0 WHERE id = 1")
         }
     }
 
-    private static func index(rowID: Int64, title: String, content: String, fold: (String) -> String, in db: Database) throws {
+    private static func index(rowID: Int64, title: String, content: String, fold: @Sendable (String) -> String, in db: Database) throws {
         try db.execute(sql: "INSERT INTO search_bigram (rowid, text) VALUES (?, ?)",
                        arguments: [rowID, SearchText.bigrams(fold(title)) + " " + SearchText.bigrams(fold(content))])
     }
@@ -112,10 +112,10 @@ extension AppDatabase {
     /// Items whose display text contains `text` (folded by `fold`), newest first: ids, at
     /// most `limit`. A query of one character is looked for in the newest items only
     /// (`scanLimit` of them), a substring scan.
-    public func search(_ text: String, limit: Int, scanLimit: Int = 20_000, fold: (String) -> String) throws -> [String] {
+    public func search(_ text: String, limit: Int, scanLimit: Int = 20_000, fold: @Sendable (String) -> String) async throws -> [String] {
         let folded = fold(text).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !folded.isEmpty else { return [] }
-        return try writer.read { db in
+        return try await writer.read { db in
             if let query = SearchText.query(folded) {
                 return try String.fetchAll(db, sql: """
                     SELECT i.id FROM search_bigram s JOIN item i ON i.rowid = s.rowid

@@ -13,8 +13,8 @@ extension AppDatabase {
     /// Starts a session of `account` under the random `id` (the cookie's value); the
     /// account's other sessions end (a login elsewhere, or a stolen cookie, stops working),
     /// and sessions past their end are removed on the way.
-    public func createSession(id: String, account: String, csrf: String, now: Date, lifetime: TimeInterval) throws {
-        try writer.write { db in
+    public func createSession(id: String, account: String, csrf: String, now: Date, lifetime: TimeInterval) async throws {
+        try await writer.write { db in
             try db.execute(sql: "DELETE FROM session WHERE expires_at <= ? OR account = ?", arguments: [now, account])
             try db.execute(sql: "INSERT INTO session (id, account, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [SessionDigest.hex(of: id), account, csrf, now, now.addingTimeInterval(lifetime)])
@@ -22,8 +22,8 @@ extension AppDatabase {
     }
 
     /// The live session of `id`, nil when there is none or it ended.
-    public func session(id: String, now: Date) throws -> WebSession? {
-        try writer.read { db in
+    public func session(id: String, now: Date) async throws -> WebSession? {
+        try await writer.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT a.name, a.role, a.created_at, s.csrf, s.expires_at
                 FROM session s JOIN account a ON a.name = s.account
@@ -36,19 +36,19 @@ extension AppDatabase {
     }
 
     /// Ends the session of `id` (logging out).
-    public func deleteSession(id: String) throws {
-        try writer.write { db in try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [SessionDigest.hex(of: id)]) }
+    public func deleteSession(id: String) async throws {
+        try await writer.write { db in try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [SessionDigest.hex(of: id)]) }
     }
 
     /// How many sessions the store keeps under exactly `stored` (for tests: ids are kept
     /// as digests only).
-    public func sessionCount(storedAs stored: String) throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM session WHERE id = ?", arguments: [stored]) ?? 0 }
+    public func sessionCount(storedAs stored: String) async throws -> Int {
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM session WHERE id = ?", arguments: [stored]) ?? 0 }
     }
 
     /// Adds a line to the audit log.
-    public func record(_ entry: AuditEntry) throws {
-        try writer.write { db in try Self.insert(entry, in: db) }
+    public func record(_ entry: AuditEntry) async throws {
+        try await writer.write { db in try Self.insert(entry, in: db) }
     }
 
     static func insert(_ entry: AuditEntry, in db: Database) throws {
@@ -58,8 +58,8 @@ extension AppDatabase {
     }
 
     /// The audit log, newest first: of one item, or all of it (`limit` nil for every line).
-    public func auditEntries(itemID: String? = nil, limit: Int? = nil, offset: Int = 0) throws -> [AuditEntry] {
-        try writer.read { db in
+    public func auditEntries(itemID: String? = nil, limit: Int? = nil, offset: Int = 0) async throws -> [AuditEntry] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, at, account, role, action, item_id, project_id, reason FROM audit
                 WHERE ?1 IS NULL OR item_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3

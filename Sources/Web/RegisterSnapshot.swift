@@ -203,7 +203,7 @@ public final class SnapshotKeeper: Sendable {
 
     /// Makes a new snapshot if the store changed or the day turned since the last one.
     public func refreshIfStale() async throws {
-        let version = try monitor.database.dataVersion()
+        let version = try await monitor.database.dataVersion()
         let stale = state.withLock { state in
             state.snapshot == nil || state.failed || state.dataVersion != version || state.snapshot?.asOf != asOf()
         }

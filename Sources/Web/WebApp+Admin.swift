@@ -54,8 +54,8 @@ extension WebApp {
             let now = now()
             let today = Day(containing: now)
             let since = today.adding(days: -13)
-            let counts = try database.itemsPerFeedAndDay(since: since.start)
-            let states = try database.feedStates()
+            let counts = try await database.itemsPerFeedAndDay(since: since.start)
+            let states = try await database.feedStates()
             let catalog = (try? FeedCatalog.load(directory: monitor.feedsDirectory).feeds.map(\.id)) ?? []
             let ids = Set(catalog).union(states.keys).union(counts.keys).sorted()
             let snapshot = keeper.current
@@ -77,9 +77,9 @@ extension WebApp {
             let text = request.query.text("q") ?? ""
             guard !text.isEmpty else { return SearchPage(q: "", searched: false, note: nil, count: 0, results: []) }
             guard text.count <= 100 else { throw WebError.badRequest("检索词不能超过 100 字（字段 q）") }
-            let ids = try database.search(text, limit: 100, fold: fold)
+            let ids = try await database.search(text, limit: 100, fold: fold)
             let note = SearchTextNote.note(for: text)
-            return SearchPage(q: text, searched: true, note: note, count: ids.count, results: try database.headlines(of: ids).map {
+            return SearchPage(q: text, searched: true, note: note, count: ids.count, results: try await database.headlines(of: ids).map {
                 SearchPage.Hit(itemID: $0.itemID, at: Labels.time($0.at), kind: Labels.kind($0.kind),
                                channel: Labels.channel($0.channel), title: $0.title, band: Labels.band($0.band),
                                projectID: $0.projectID)
@@ -88,15 +88,15 @@ extension WebApp {
         page(router, "/audit", roles: Self.roles(of: "/audit"), template: "audit", title: "操作日志") { request, _, _ in
             let page = try pageNumber(request)
             let size = settings.pageSize
-            let entries = Array(try database.auditEntries(limit: size + 1, offset: (page - 1) * size).prefix(size))
-            let masked = try maskedReasons(entries)
+            let entries = Array(try await database.auditEntries(limit: size + 1, offset: (page - 1) * size).prefix(size))
+            let masked = try await maskedReasons(entries)
             return AuditPage(entries: masked.map(Self.auditLine), page: page,
                              previousPage: page > 1 ? page - 1 : nil, nextPage: entries.count > size ? page + 1 : nil)
         }
         route(router, .get, "/audit.csv") { request, _ in
             try await answer(request, roles: Self.roles(of: "/audit"), json: false) { _ in
                 var rows = [["时间", "账号", "角色", "操作", "线索", "项目", "理由"]]
-                rows += try maskedReasons(try database.auditEntries()).map {
+                rows += try await maskedReasons(try await database.auditEntries()).map {
                     [Labels.time($0.at), $0.account, $0.role, $0.actionLabel, $0.itemID ?? "", $0.projectID ?? "", $0.reason]
                 }
                 return Response(status: .ok, headers: [
@@ -107,7 +107,7 @@ extension WebApp {
             }
         }
         page(router, "/accounts", roles: Self.roles(of: "/accounts"), template: "accounts", title: "账号") { _, _, _ in
-            AccountsPage(accounts: try database.accounts().map {
+            AccountsPage(accounts: try await database.accounts().map {
                 AccountsPage.Line(name: $0.name, role: $0.role.label, createdAt: Labels.time($0.createdAt))
             })
         }
@@ -115,8 +115,8 @@ extension WebApp {
 
     /// Reviewers' reasons may name the petitioner (these pages are leaders' and admins'):
     /// masked with the details of each line's item.
-    func maskedReasons(_ entries: [AuditEntry]) throws -> [AuditEntry] {
-        let details = try database.personalDetails(ofItems: entries.compactMap(\.itemID))
+    func maskedReasons(_ entries: [AuditEntry]) async throws -> [AuditEntry] {
+        let details = try await database.personalDetails(ofItems: entries.compactMap(\.itemID))
         return entries.map { entry in
             var entry = entry
             entry.reason = PersonalDataMasker.mask(entry.reason, names: maskTerms(entry.itemID.flatMap { details[$0] } ?? []))

@@ -144,7 +144,7 @@ extension WebApp {
             return RegisterPage(
                 asOf: snapshot.asOf.description, windowDays: snapshot.register.windowDays,
                 projects: flagged[pager.rows].map(ProjectLine.init),
-                unregistered: try maskedSites(snapshot.register.unregistered), total: flagged.count, page: pager.page,
+                unregistered: try await maskedSites(snapshot.register.unregistered), total: flagged.count, page: pager.page,
                 pages: pager.pages, previousPage: pager.previous, nextPage: pager.next)
         }
         page(router, "/projects/:id", roles: Set(Role.allCases), template: "project", title: "项目详情", cached: true) { _, context, _ in
@@ -164,7 +164,7 @@ extension WebApp {
                 throw WebError.notFound("部门 \(department)")
             }
             let projects = snapshot.register.projects.filter { $0.department == department }
-            let rejected = try database.rejections().filter { $0.department == department }
+            let rejected = try await database.rejections().filter { $0.department == department }
             return DepartmentPage(
                 department: department, asOf: snapshot.asOf.description,
                 projects: projects.sorted { ($0.flags.isEmpty ? 1 : 0, $0.projectID) < ($1.flags.isEmpty ? 1 : 0, $1.projectID) }
@@ -176,8 +176,8 @@ extension WebApp {
     /// Unregistered sites as named in the texts: a site name is read back from before 小区,
     /// 工地 ..., which may take in a petitioner's name; masked with the details of the
     /// petitioners of its items (these pages are never the petition bureau's).
-    func maskedSites(_ entries: [RegisterReport.UnregisteredEntry]) throws -> [RegisterReport.UnregisteredEntry] {
-        let details = try database.personalDetails(ofItems: entries.flatMap(\.items))
+    func maskedSites(_ entries: [RegisterReport.UnregisteredEntry]) async throws -> [RegisterReport.UnregisteredEntry] {
+        let details = try await database.personalDetails(ofItems: entries.flatMap(\.items))
         return entries.map { entry in
             var entry = entry
             entry.mention = PersonalDataMasker.mask(entry.mention, names: maskTerms(entry.items.flatMap { details[$0] ?? [] }))
@@ -225,15 +225,15 @@ extension WebApp {
     }
 
     func projectPage(id: String) async throws -> ProjectPage {
-        guard let project = try database.project(id: id) else { throw WebError.notFound("项目 \(id)") }
+        guard let project = try await database.project(id: id) else { throw WebError.notFound("项目 \(id)") }
         let snapshot = try await snapshot()
         let entry = snapshot.project(id)
         // Ninety days of signals against the monthly ledger rows.
         let first = snapshot.asOf.adding(days: -89)
-        let perDay = try database.signalsPerDay(ofProject: id, from: first.start, until: snapshot.asOf.adding(days: 1).start)
+        let perDay = try await database.signalsPerDay(ofProject: id, from: first.start, until: snapshot.asOf.adding(days: 1).start)
         let counts = (0..<90).map { perDay[first.adding(days: $0)] ?? 0 }
-        let reports = try database.reports(ofProject: id)
-        let items = try database.headlines(ofProject: id, limit: settings.pageSize)
+        let reports = try await database.reports(ofProject: id)
+        let items = try await database.headlines(ofProject: id, limit: settings.pageSize)
         return ProjectPage(
             projectID: project.id, name: project.name, aliases: project.aliases.joined(separator: "、"),
             department: project.department, township: project.township, builder: project.builder,

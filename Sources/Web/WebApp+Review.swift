@@ -107,13 +107,13 @@ extension WebApp {
         }
         page(router, "/projects", roles: Set(Role.allCases), template: "projects", title: "项目查询") { request, _, _ in
             let text = request.query.text("q") ?? ""
-            let projects = text.isEmpty ? [] : try database.projects(matching: text, limit: 20)
+            let projects = text.isEmpty ? [] : try await database.projects(matching: text, limit: 20)
             return ProjectsPage(q: text, projects: projects.map(ProjectSummary.init))
         }
         action(router, "/items/:id/claim", roles: [.petition]) { _, context, session, form, isJSON in
             let id = try context.pathParameter("id")
-            try checkReviewable(id)
-            switch try database.claim(itemID: id, by: session.account, now: now(), lease: settings.claimLease,
+            try await checkReviewable(id)
+            switch try await database.claim(itemID: id, by: session.account, now: now(), lease: settings.claimLease,
                                       seen: try seenDecisions(form)) {
             case .claimed:
                 reviews.claimed()
@@ -131,11 +131,11 @@ extension WebApp {
                 throw WebError.badRequest("请填写处理理由（字段 reason）")
             }
             guard reason.count <= 500 else { throw WebError.badRequest("处理理由不能超过 500 字（字段 reason）") }
-            try checkReviewable(id)
+            try await checkReviewable(id)
             var projectID: String?
             if action == .relink {
                 guard let target = form.text("project") else { throw WebError.badRequest("改挂项目须填写项目编号、名称或别名（字段 project）") }
-                let found = try database.projects(matching: target, limit: 5)
+                let found = try await database.projects(matching: target, limit: 5)
                 let exact = found.filter { $0.id == target || $0.name == target || $0.aliases.contains(target) }
                 guard let chosen = exact.count == 1 ? exact[0] : (found.count == 1 ? found[0] : nil) else {
                     let names = found.map { "\($0.id) \($0.name)" }.joined(separator: "、")
@@ -146,7 +146,7 @@ extension WebApp {
             }
             // Without `seen`, a decision is taken only as the item's first: a client that
             // changes a decision says which state it saw.
-            try database.review(itemID: id, action: action, projectID: projectID, reason: reason, by: session.account,
+            try await database.review(itemID: id, action: action, projectID: projectID, reason: reason, by: session.account,
                                 now: now(), claimLease: settings.claimLease, seen: try seenDecisions(form) ?? 0)
             // The register takes the decision in at once: the next page shows it (at a
             // million items the register takes seconds; the answer waits `decisionWait` at
@@ -166,9 +166,9 @@ extension WebApp {
 
     /// Decisions are for what the scorer called a signal, and for taking back one made
     /// before: the same rule the item page follows when it offers the form.
-    func checkReviewable(_ id: String) throws {
-        guard let stored = try database.assessment(ofItem: id) else { throw StoreError.missingItem(id) }
-        let decided = try database.decisionCount(itemID: id) > 0
+    func checkReviewable(_ id: String) async throws {
+        guard let stored = try await database.assessment(ofItem: id) else { throw StoreError.missingItem(id) }
+        let decided = try await database.decisionCount(itemID: id) > 0
         guard stored.assessment.isSignal || decided else {
             throw WebError(status: .conflict, message: "此线索未被判为欠薪信号，不在审核范围（not a signal: nothing to review）")
         }
@@ -188,9 +188,9 @@ extension WebApp {
         let pager = try pager(request, total: total)
         let shown = pager.rows.map { snapshot.queue[positions?[$0] ?? $0] }.filter { !pending.contains($0.candidate.itemID) }
         let ids = shown.map(\.candidate.itemID)
-        let headlines = Dictionary(try database.headlines(of: ids).map { ($0.itemID, $0) },
+        let headlines = Dictionary(try await database.headlines(of: ids).map { ($0.itemID, $0) },
                                    uniquingKeysWith: { first, _ in first })
-        let claims = try database.claims(of: ids, now: now(), lease: settings.claimLease)
+        let claims = try await database.claims(of: ids, now: now(), lease: settings.claimLease)
         let channels = snapshot.queueChannels
         var filters = query.values.filter { ["project", "department", "flag", "channel"].contains($0.key) && !$0.value.isEmpty }
             .map { "\($0.key)=\(Self.percentEncoded($0.value))" }
@@ -213,10 +213,10 @@ extension WebApp {
     }
 
     func itemPage(id: String, session: WebSession) async throws -> ItemPage {
-        guard let item = try database.item(id: id) else { throw WebError.notFound("线索 \(id)") }
-        let stored = try database.assessment(ofItem: id)
+        guard let item = try await database.item(id: id) else { throw WebError.notFound("线索 \(id)") }
+        let stored = try await database.assessment(ofItem: id)
         let personal = Self.seesPersonalData.contains(session.account.role)
-        let masked = try database.maskedText(ofItem: id)
+        let masked = try await database.maskedText(ofItem: id)
         let title = personal ? item.title : masked?.title ?? ""
         let content = personal ? item.content : masked?.content ?? ""
         let terms = stored?.assessment.matchedTerms ?? []
@@ -226,7 +226,7 @@ extension WebApp {
         // The story and its copies, as the register counts them for the linked project.
         let spread = entry?.stories.first { $0.items.contains(id) }
         let copyIDs = spread?.items ?? [id]
-        let copies = try database.headlines(of: Array(copyIDs.prefix(50))).map {
+        let copies = try await database.headlines(of: Array(copyIDs.prefix(50))).map {
             ItemPage.Copy(itemID: $0.itemID, title: $0.title, at: Labels.time($0.at), channel: Labels.channel($0.channel),
                           current: $0.itemID == id)
         }
@@ -235,12 +235,12 @@ extension WebApp {
         let details = maskTerms([item.petitioner, item.phone].compactMap { $0 })
         func shown(_ text: String) -> String { personal ? text : PersonalDataMasker.mask(text, names: details) }
         func shown(_ text: String?) -> String? { text.map(shown) }
-        let entries = try database.auditEntries(itemID: id)
+        let entries = try await database.auditEntries(itemID: id)
         let history = entries.map {
             ItemPage.History(at: Labels.time($0.at), account: $0.account, action: $0.actionLabel, reason: shown($0.reason),
                              projectID: $0.projectID ?? "")
         }
-        let claim = try database.claims(of: [id], now: now(), lease: settings.claimLease)[id]
+        let claim = try await database.claims(of: [id], now: now(), lease: settings.claimLease)[id]
         // Decisions are for signals (and for taking back one made before).
         let reviewed = entries.contains { ReviewAction(rawValue: $0.action) != nil }
         let canReview = session.account.role == .petition && stored != nil && (stored!.assessment.isSignal || reviewed)

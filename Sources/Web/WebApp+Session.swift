@@ -89,7 +89,7 @@ final class LoginThrottle: Sendable {
 extension WebApp {
     func addSessionRoutes(to router: Router<WebContext>) {
         route(router, .get, "/") { request, _ in
-            guard let session = try currentSession(request) else { return redirect(to: "/login") }
+            guard let session = try await currentSession(request) else { return redirect(to: "/login") }
             return redirect(to: Self.home(of: session.account.role))
         }
         route(router, .get, "/login") { request, _ in
@@ -102,8 +102,8 @@ extension WebApp {
             return try await login(request, form: form, address: clientAddress(request, peer: context.remoteAddress))
         }
         action(router, "/logout", roles: nil) { request, _, session, _, isJSON in
-            if let id = request.cookie(SessionCookie.name) { try database.deleteSession(id: id) }
-            try database.record(AuditEntry(at: now(), account: session.account.name, role: session.account.role.rawValue,
+            if let id = request.cookie(SessionCookie.name) { try await database.deleteSession(id: id) }
+            try await database.record(AuditEntry(at: now(), account: session.account.name, role: session.account.role.rawValue,
                                            action: "logout", reason: ""))
             let cleared = SessionCookie.make(SessionCookie.name, value: "", maxAge: 0)
             if isJSON {
@@ -170,7 +170,7 @@ extension WebApp {
             return response
         }
         let password = form["password"] ?? ""
-        let stored = try database.account(named: name)
+        let stored = try await database.account(named: name)
         // A name without an account is checked against a hash too, so that the answer takes
         // as long either way.
         let hash = stored?.passwordHash ?? Self.decoyHash
@@ -178,15 +178,15 @@ extension WebApp {
         guard let account = stored?.account, matches else {
             // A name without an account is not written down: it is often a password typed
             // into the wrong field.
-            try database.record(AuditEntry(at: now, account: stored == nil ? "（未知账号）" : name, role: stored?.account.role.rawValue ?? "-",
+            try await database.record(AuditEntry(at: now, account: stored == nil ? "（未知账号）" : name, role: stored?.account.role.rawValue ?? "-",
                                            action: "login_failed", reason: address ?? ""))
             return try loginPage(next: next, error: "用户名或密码不正确", status: .unauthorized)
         }
         throttle.succeeded(keys, at: now)
         let id = Token.make()
-        try database.createSession(id: id, account: account.name, csrf: Token.make(), now: now,
+        try await database.createSession(id: id, account: account.name, csrf: Token.make(), now: now,
                                    lifetime: settings.sessionLifetime)
-        try database.record(AuditEntry(at: now, account: account.name, role: account.role.rawValue, action: "login",
+        try await database.record(AuditEntry(at: now, account: account.name, role: account.role.rawValue, action: "login",
                                        reason: address ?? ""))
         return redirect(to: next ?? Self.home(of: account.role), cookies: [
             SessionCookie.make(SessionCookie.name, value: id, maxAge: Int(settings.sessionLifetime)),

@@ -185,7 +185,7 @@ public struct WebApp: Sendable {
     func answer(_ request: Request, roles: Set<Role>?, json isJSON: Bool,
                 _ respond: (WebSession) async throws -> Response) async throws -> Response {
         do {
-            guard let session = try currentSession(request) else {
+            guard let session = try await currentSession(request) else {
                 if isJSON { return try json(["error": "未登录"], status: .unauthorized) }
                 let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
                 return redirect(to: "/login?next=" + Self.percentEncoded(next))
@@ -195,7 +195,7 @@ public struct WebApp: Sendable {
             }
             return try await respond(session)
         } catch let error as WebError {
-            return try failure(error, json: isJSON, session: try? currentSession(request), path: request.uri.path)
+            return try failure(error, json: isJSON, session: try? await currentSession(request), path: request.uri.path)
         } catch let error as StoreError {
             let status: HTTPResponse.Status = switch error {
             case .claimedByAnother, .decidedMeanwhile: .conflict
@@ -203,7 +203,7 @@ public struct WebApp: Sendable {
             default: .badRequest
             }
             return try failure(WebError(status: status, message: "\(error)"), json: isJSON,
-                               session: try? currentSession(request), path: request.uri.path)
+                               session: try? await currentSession(request), path: request.uri.path)
         } catch {
             // Only the kind of error is logged: a database error's text may quote stored values.
             monitor.logger.error("\(request.method) \(request.uri.path) failed: \(type(of: error))")
@@ -212,9 +212,9 @@ public struct WebApp: Sendable {
         }
     }
 
-    func currentSession(_ request: Request) throws -> WebSession? {
+    func currentSession(_ request: Request) async throws -> WebSession? {
         guard let id = request.cookie(SessionCookie.name) else { return nil }
-        return try database.session(id: id, now: now())
+        return try await database.session(id: id, now: now())
     }
 
     func failure(_ error: WebError, json isJSON: Bool, session: WebSession?, path: String) throws -> Response {
@@ -316,17 +316,12 @@ public struct WebApp: Sendable {
     }
 
     /// Keeps the search index and the register up to date until the task is cancelled:
-    /// items stored since are indexed (on a dispatch thread), and the register made again
-    /// when the store changed.
+    /// items stored since are indexed (on the store's writer, not a thread of this task),
+    /// and the register made again when the store changed.
     public func maintain(every interval: Duration) async {
         while !Task.isCancelled {
             do {
-                let fold = self.fold, database = self.database
-                _ = try await withCheckedThrowingContinuation { continuation in
-                    DispatchQueue.global(qos: .utility).async {
-                        continuation.resume(with: Result { try database.updateSearchIndex(fold: fold) })
-                    }
-                }
+                try await database.updateSearchIndex(fold: fold)
                 try await keeper.refreshIfStale()
             } catch {
                 monitor.logger.error("keeping the web UI up to date failed: \(error)")

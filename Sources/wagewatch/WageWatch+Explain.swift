@@ -16,9 +16,9 @@ extension WageWatch {
 
         func run() async throws {
             let monitor = try global.makeMonitor(readOnly: true)
-            guard let explanation = try monitor.explain(itemID: item),
-                  let stored = try monitor.database.item(id: item),
-                  let masked = try monitor.database.maskedText(ofItem: item)
+            guard let explanation = try await monitor.explain(itemID: item),
+                  let stored = try await monitor.database.item(id: item),
+                  let masked = try await monitor.database.maskedText(ofItem: item)
             else {
                 throw CommandFailure(message: "no stored item has the id \(item)")
             }

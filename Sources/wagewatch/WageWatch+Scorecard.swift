@@ -64,7 +64,7 @@ extension WageWatch {
                 // Ledger rows first, then registry rows; records a feed sent that could not be
                 // read are the feeds' business (`run` and `feed inspect` show them).
                 let database = try global.makeMonitor(requiringRules: false, readOnly: true).database
-                let rejections = (try database.rejections(kind: .reports) + database.rejections(kind: .registry))
+                let rejections = (try await database.rejections(kind: .reports) + database.rejections(kind: .registry))
                     .filter { department == nil || $0.department == department }
                 print("退回行 rejected rows: \(rejections.count)")
                 guard !rejections.isEmpty else { return }

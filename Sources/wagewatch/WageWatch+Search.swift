@@ -43,17 +43,17 @@ extension WageWatch {
                 && !(manager.isWritableFile(atPath: global.database) && manager.isWritableFile(atPath: folder))
             let monitor = try global.makeMonitor(requiringRules: false, readOnly: readOnly)
             let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.sharedTable())
-            let fold: (String) -> String = { normalizer.normalize($0) }
+            let fold: @Sendable (String) -> String = { normalizer.normalize($0) }
             if readOnly {
                 FileHandle.standardError.write(Data("the store is read-only here: items stored since it was last indexed are not searched\n".utf8))
             } else {
-                if reindex { try monitor.database.clearSearchIndex() }
-                let indexed = try monitor.database.updateSearchIndex(fold: fold)
+                if reindex { try await monitor.database.clearSearchIndex() }
+                let indexed = try await monitor.database.updateSearchIndex(fold: fold)
                 if indexed > 0 { FileHandle.standardError.write(Data("indexed \(indexed) items\n".utf8)) }
             }
             guard limit > 0 else { return }
-            let ids = try monitor.database.search(term, limit: limit, fold: fold)
-            for headline in try monitor.database.headlines(of: ids) {
+            let ids = try await monitor.database.search(term, limit: limit, fold: fold)
+            for headline in try await monitor.database.headlines(of: ids) {
                 print("\(headline.itemID)\t\(Day(containing: headline.at))\t\(headline.title)")
             }
             if ids.isEmpty { print("没有找到“\(term)”") }

@@ -86,7 +86,7 @@ import Testing
         #expect(try database.itemCount() == Self.feedCount * Self.postsPerFeed)
         let keys = try database.allItems().map { "\($0.feedID)|\($0.sourceKey)" }
         #expect(Set(keys).count == keys.count)
-        let states = try database.feedStates()
+        let states = try await database.feedStates()
         #expect((0..<Self.feedCount).allSatisfy { states["forum-\($0)"]?.etag == "\"feed-\($0)\"" })
     }
 }

@@ -157,7 +157,7 @@ import Testing
         let failing = try #require(third.feeds.first { $0.feedID == "missing-file" })
         #expect(failing.warning?.contains("连续 3 次失败") == true)
         #expect(third.feeds.first { $0.feedID == "good" }?.warning == nil)
-        let states = try monitor.database.feedStates()
+        let states = try await monitor.database.feedStates()
         #expect(states["missing-file"]?.errorCount == 3)
         #expect(states["good"]?.errorCount == 0)
         #expect(states["good"]?.lastSuccess != nil)

@@ -91,7 +91,7 @@ import Testing
         #expect(titles == ["normal": "城东工地欠薪", "gb2312": "拖欠工资", "charset-in-header": "拖欠工资"])
 
         // Each bad feed: its own error, recorded in its state with the line where there is one.
-        let states = try database.feedStates()
+        let states = try await database.feedStates()
         #expect(outcome["malformed"]?.error?.contains("line") == true)
         #expect(outcome["xxe"]?.error?.contains("<!ENTITY") == true)
         #expect(outcome["laughs"]?.error?.contains("<!ENTITY") == true)
@@ -126,7 +126,7 @@ import Testing
         let first = try await monitor.runCycle(asOf: day, windowDays: 30)
         #expect(first.feeds.map(\.added) == [1])
         #expect(first.feeds.map(\.isRecovered) == [true])
-        #expect(try database.feedStates()["cut"]?.etag == nil)
+        #expect(try await database.feedStates()["cut"]?.etag == nil)
         // No 304 next time: the feed is fetched whole again, and nothing is stored twice.
         let again = try await monitor.runCycle(asOf: day, windowDays: 30)
         #expect(again.feeds.map(\.isUnchanged) == [false])

@@ -125,18 +125,18 @@ import Testing
         #expect(error?.description.contains(stranger.id) == true)
     }
 
-    @Test func accountsKeepTheirRoleAndHashAndANameIsTakenOnce() throws {
+    @Test func accountsKeepTheirRoleAndHashAndANameIsTakenOnce() async throws {
         let created = Date(timeIntervalSince1970: 1_735_000_000)
-        try database.addAccount(Account(name: "zhang.wei", role: .petition, createdAt: created), passwordHash: "$2b$12$first")
-        try database.addAccount(Account(name: "admin", role: .admin, createdAt: created), passwordHash: "$2b$12$second")
-        #expect(throws: StoreError.self) {
-            try database.addAccount(Account(name: "zhang.wei", role: .admin, createdAt: created), passwordHash: "$2b$12$other")
+        try await database.addAccount(Account(name: "zhang.wei", role: .petition, createdAt: created), passwordHash: "$2b$12$first")
+        try await database.addAccount(Account(name: "admin", role: .admin, createdAt: created), passwordHash: "$2b$12$second")
+        await #expect(throws: StoreError.self) {
+            try await database.addAccount(Account(name: "zhang.wei", role: .admin, createdAt: created), passwordHash: "$2b$12$other")
         }
-        let stored = try #require(try database.account(named: "zhang.wei"))
+        let stored = try #require(try await database.account(named: "zhang.wei"))
         #expect(stored.account == Account(name: "zhang.wei", role: .petition, createdAt: created))
         #expect(stored.passwordHash == "$2b$12$first")
-        #expect(try database.account(named: "nobody") == nil)
-        #expect(try database.accounts().map(\.name) == ["admin", "zhang.wei"])
+        #expect(try await database.account(named: "nobody") == nil)
+        #expect(try await database.accounts().map(\.name) == ["admin", "zhang.wei"])
     }
 
     @Test func aVerdictOnAnItemNotStoredFailsTheBatch() throws {
@@ -164,7 +164,7 @@ import Testing
         #expect(try database.projects() == [renamed])
     }
 
-    @Test func reportsRoundTripAndACorrectedFileReplacesItsRejections() throws {
+    @Test func reportsRoundTripAndACorrectedFileReplacesItsRejections() async throws {
         try database.saveProjects([project], rejections: [], file: "registry.csv")
         let row = DepartmentReport(
             id: "R-1", department: "市住建局", period: Period(year: 2024, month: 12)!, projectID: "P-1",
@@ -174,12 +174,12 @@ import Testing
         let rejected = ImportRejection(file: "dec.csv", row: 3, column: "责任人", reason: "a row with arrears needs 责任人", department: "市教育局")
         try database.saveReports([row], rejections: [rejected], file: "dec.csv")
         #expect(try database.reports() == [row])
-        #expect(try database.rejections(kind: .reports) == [rejected])
+        #expect(try await database.rejections(kind: .reports) == [rejected])
         #expect(try database.rejectedRowCounts() == ["市教育局": 1])
 
         let corrected = try database.saveReports([row], rejections: [], file: "dec.csv")
         #expect(corrected.unchanged == 1)
-        #expect(try database.rejections().isEmpty)
+        #expect(try await database.rejections().isEmpty)
     }
 
     @Test func anotherDepartmentsFileOfTheSameNameRemovesNothingOfThisOne() throws {
@@ -242,7 +242,7 @@ import Testing
         #expect(signal.status == "closed" && signal.closedAt == item.closedAt)
     }
 
-    @Test func aChangedEntryIsUpdatedKeepsItsHistoryAndIsScoredAgain() throws {
+    @Test func aChangedEntryIsUpdatedKeepsItsHistoryAndIsScoredAgain() async throws {
         var item = petition("A")
         let first = Date(timeIntervalSince1970: 1_735_000_000)
         try database.insertItems([item], fetchedAt: first, mask: { $1.replacingOccurrences(of: "工资", with: "**") })
@@ -262,16 +262,16 @@ import Testing
         #expect(counts.added == 1)
         #expect(counts.changed == 1)
         // The latest text is the item's; the earlier one is kept, masked; the item is scored again.
-        #expect(try database.item(id: item.id)?.content == "工资没发，已经三个月了")
+        #expect(try await database.item(id: item.id)?.content == "工资没发，已经三个月了")
         let history = try database.maskedHistory(ofItem: item.id)
         #expect(history.map(\.content) == ["**没发"])
         // A text the masking left alone is shown as it is (its copy is not stored twice).
         #expect(history.map(\.title) == ["欠薪"])
-        #expect(try database.maskedText(ofItem: petition("B").id).map { [$0.title, $0.content] } == ["欠薪", "**没发"])
+        #expect(try await database.maskedText(ofItem: petition("B").id).map { [$0.title, $0.content] } == ["欠薪", "**没发"])
         #expect(history.first?.replacedAt == second)
         #expect(try database.itemsNeedingAssessment(version: "v1").map(\.id) == [item.id, petition("B").id])
         // The feed's validators were stored with its items, and it learned that items arrived.
-        let state = try #require(try database.feedStates()["petitions"])
+        let state = try #require(try await database.feedStates()["petitions"])
         #expect(state.etag == "\"v2\"")
         #expect(state.lastNewItem == second)
 

@@ -31,7 +31,7 @@ import Testing
         #expect(cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Strict"))
         #expect(try await browser.get("/queue").status == .ok)
         // The audit log has both.
-        let actions = try fixture.database.auditEntries().map(\.action)
+        let actions = try await fixture.database.auditEntries().map(\.action)
         #expect(actions.filter { $0 == "login_failed" }.count == 2 && actions.contains("login"))
     }
 
@@ -143,8 +143,8 @@ import Testing
         #expect(try await other.get("/sources").status == .ok)
         // The store keeps only a hash of the id: the cookie's value is nowhere in it.
         let value = try #require(home.cookies[SessionCookie.name])
-        #expect(try fixture.database.sessionCount(storedAs: value) == 0)
-        #expect(try fixture.database.sessionCount(storedAs: SessionDigest.hex(of: value)) == 1)
+        #expect(try await fixture.database.sessionCount(storedAs: value) == 0)
+        #expect(try await fixture.database.sessionCount(storedAs: SessionDigest.hex(of: value)) == 1)
     }
 
     // MARK: Roles
@@ -186,7 +186,7 @@ import Testing
         #expect(try await anonymous.get("/audit.csv").status == .seeOther)
         #expect(try await anonymous.post("/api/items/demo-petitions:XF-2024-1201/review",
                                          form: [("action", "reject"), ("reason", "匿名")]).status == .unauthorized)
-        #expect(try fixture.database.assessment(ofItem: "demo-petitions:XF-2024-1201")?.assessment.isSignal == true)
+        #expect(try await fixture.database.assessment(ofItem: "demo-petitions:XF-2024-1201")?.assessment.isSignal == true)
         #expect(try await browsers[.petition]!.get("/audit.csv").status == .forbidden)
     }
 
@@ -267,7 +267,7 @@ import Testing
         let fixture = try await WebFixture()
         let browser = try await fixture.signedIn("petition")
         let item = "demo-petitions:XF-2024-1201"
-        let before = try fixture.database.auditEntries(itemID: item)
+        let before = try await fixture.database.auditEntries(itemID: item)
         let missing = try await browser.post("/items/\(item)/review", form: [("action", "reject"), ("reason", "无令牌")])
         #expect(missing.status == .forbidden)
         #expect(missing.body.contains("CSRF"))
@@ -287,8 +287,8 @@ import Testing
         let viaHeader = try await browser.post("/api/items/\(item)/claim", form: [],
                                                headers: [HTTPField.Name("X-CSRF-Token")!: token])
         #expect(viaHeader.status == .ok)
-        #expect(try fixture.database.auditEntries(itemID: item).count == before.count + 1)  // the claim only
-        #expect(try fixture.database.assessment(ofItem: item)?.assessment.isSignal == true)
+        #expect(try await fixture.database.auditEntries(itemID: item).count == before.count + 1)  // the claim only
+        #expect(try await fixture.database.assessment(ofItem: item)?.assessment.isSignal == true)
     }
 
     // MARK: Escaping and personal data
@@ -303,7 +303,7 @@ import Testing
             PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
         }
         _ = try fixture.monitor.assessPendingItems(engine: fixture.monitor.makeEngine())
-        try fixture.database.updateSearchIndex(fold: { TextNormalizer().normalize($0) })
+        try await fixture.database.updateSearchIndex(fold: { TextNormalizer().normalize($0) })
         let browser = try await fixture.signedIn("cyberspace")
         for path in ["/items/\(hostile.id)", "/search?q=%E6%AC%A0%E8%96%AA"] {
             let page = try await browser.get(path)
@@ -368,7 +368,7 @@ import Testing
         }
 
         // Search never finds personal data (it indexes the masked copies).
-        try fixture.database.updateSearchIndex(fold: { TextNormalizer().normalize($0) })
+        try await fixture.database.updateSearchIndex(fold: { TextNormalizer().normalize($0) })
         let petition = try await fixture.signedIn("petition")
         let search = try await petition.get("/api/search?q=13700001111")
         #expect((try search.json()["results"] as? [Any])?.isEmpty == true)
@@ -401,7 +401,7 @@ import Testing
         #expect(unknown.status == .badRequest)
 
         // Relink to P-003 by its name: the item leaves P-002 and counts for P-003 at once.
-        let p3Name = try #require(try fixture.database.project(id: "P-003")?.name)
+        let p3Name = try #require(try await fixture.database.project(id: "P-003")?.name)
         let relink = try await browser.post("/items/\(item)/review",
                                             form: [("csrf", token), ("action", "relink"), ("project", p3Name), ("reason", "实为三期工地")])
         #expect(relink.status == .seeOther)
@@ -415,12 +415,12 @@ import Testing
         #expect(try await browser.post("/api/items/\(item)/review",
                                        form: [("csrf", token), ("action", "reject"), ("reason", "重复反映，非欠薪"), ("seen", "1")]).status == .ok)
         #expect(try await !project("P-003").evidence.contains(item))
-        #expect(try fixture.database.assessment(ofItem: item)?.assessment.isSignal == false)
+        #expect(try await fixture.database.assessment(ofItem: item)?.assessment.isSignal == false)
 
         // A rejection taken back by confirming the link: a signal again, of P-003.
         #expect(try await browser.post("/api/items/\(item)/review",
                                        form: [("csrf", token), ("action", "confirm"), ("reason", "复核后确认"), ("seen", "2")]).status == .ok)
-        #expect(try fixture.database.assessment(ofItem: item)?.assessment.isSignal == true)
+        #expect(try await fixture.database.assessment(ofItem: item)?.assessment.isSignal == true)
         #expect(try await project("P-003").evidence.contains(item))
         #expect(try await browser.post("/api/items/\(item)/review",
                                        form: [("csrf", token), ("action", "reject"), ("reason", "再次复核，非欠薪"), ("seen", "3")]).status == .ok)
@@ -434,15 +434,15 @@ import Testing
         let other = "demo-petitions:XF-2024-1201"
         #expect(try await browser.post("/api/items/\(other)/review",
                                        form: [("csrf", token), ("action", "project_payment"), ("reason", "实为劳务分包结算款")]).status == .ok)
-        #expect(try fixture.database.assessment(ofItem: other)?.assessment.claim == .projectPayment)
+        #expect(try await fixture.database.assessment(ofItem: other)?.assessment.claim == .projectPayment)
 
         // The decisions hold over a rescore with the current rules.
         let dry = try fixture.monitor.rescore(write: false)
         #expect(dry.keptDecisions == 2 && dry.changes.isEmpty)  // the decided items are not reported as changed
         let report = try fixture.monitor.rescore(write: true)
         #expect(report.written)
-        #expect(try fixture.database.assessment(ofItem: item)?.assessment.isSignal == false)
-        #expect(try fixture.database.assessment(ofItem: other)?.assessment.claim == .projectPayment)
+        #expect(try await fixture.database.assessment(ofItem: item)?.assessment.isSignal == false)
+        #expect(try await fixture.database.assessment(ofItem: other)?.assessment.claim == .projectPayment)
 
         // The audit log says who, what and why; the CSV export too.
         let leader = try await fixture.signedIn("leader")
@@ -456,12 +456,12 @@ import Testing
         let noise = try #require(try fixture.database.storedAssessments().values
             .first { !$0.assessment.isSignal }?.assessment.itemID)
         let reviewer = Account(name: "petition", role: .petition, createdAt: WebFixture.now)
-        try fixture.database.review(itemID: noise, action: .relink, projectID: "P-003", reason: "改挂", by: reviewer,
+        try await fixture.database.review(itemID: noise, action: .relink, projectID: "P-003", reason: "改挂", by: reviewer,
                                     now: WebFixture.now, claimLease: 1800)
-        var stored = try #require(try fixture.database.assessment(ofItem: noise))
+        var stored = try #require(try await fixture.database.assessment(ofItem: noise))
         #expect(!stored.assessment.isSignal && stored.link?.projectID == "P-003" && stored.link?.band == .link)
         _ = try fixture.monitor.rescore(write: true)
-        stored = try #require(try fixture.database.assessment(ofItem: noise))
+        stored = try #require(try await fixture.database.assessment(ofItem: noise))
         #expect(!stored.assessment.isSignal && stored.link?.projectID == "P-003")
         // The form offers no decision on it (none was asked of it in the web UI), and no 已跟进 on a post.
         let browser = try await fixture.signedIn("petition")
@@ -532,7 +532,7 @@ import Testing
         // Its holder may act; the claim then ends.
         #expect(try await first.post("/api/items/\(item)/review",
                                      form: [("csrf", try await first.csrf()), ("action", "confirm"), ("reason", "核实属实")]).status == .ok)
-        #expect(try fixture.database.claims(of: [item], now: WebFixture.now, lease: 1800).isEmpty)
+        #expect(try await fixture.database.claims(of: [item], now: WebFixture.now, lease: 1800).isEmpty)
     }
 
     @Test func decisionsMadeMeanwhileAndItemsThatAreNotSignalsGet409() async throws {
@@ -557,8 +557,8 @@ import Testing
         // Without `seen`, only a first decision is taken.
         #expect(try await second.post("/api/items/\(item)/review",
                                       form: [("csrf", token), ("action", "reject"), ("reason", "非欠薪")]).status == .conflict)
-        #expect(try fixture.database.assessment(ofItem: item)?.assessment.isSignal == true)
-        #expect(try fixture.database.auditEntries(itemID: item).filter { $0.action == "reject" }.isEmpty)
+        #expect(try await fixture.database.assessment(ofItem: item)?.assessment.isSignal == true)
+        #expect(try await fixture.database.auditEntries(itemID: item).filter { $0.action == "reject" }.isEmpty)
         // Having seen it, the second may change it.
         #expect(try await second.post("/api/items/\(item)/review",
                                       form: [("csrf", token), ("action", "reject"), ("reason", "复核非欠薪"), ("seen", "1")]).status == .ok)
@@ -577,7 +577,7 @@ import Testing
             return await group.reduce(into: []) { $0.append($1) }
         }
         #expect(answers.sorted { $0.code < $1.code } == [.ok, .conflict])
-        #expect(try fixture.database.decisionCount(itemID: other) == 1)
+        #expect(try await fixture.database.decisionCount(itemID: other) == 1)
 
         // An item the scorer did not call a signal offers no form, and the API takes no decision on it.
         let noise = try #require(try fixture.database.storedAssessments().values
@@ -588,7 +588,7 @@ import Testing
             ])
             #expect(answer.status == .conflict, "\(path)")
         }
-        #expect(try fixture.database.decisionCount(itemID: noise) == 0)
+        #expect(try await fixture.database.decisionCount(itemID: noise) == 0)
     }
 
     @Test func theQueueFiltersByProjectDepartmentFlagAndChannel() async throws {
@@ -650,34 +650,34 @@ import Testing
 
     @Test func searchFindsTwoCharacterTermsTraditionalFormsAndNothingAcrossPunctuation() async throws {
         let fixture = try await WebFixture()
-        let indexed = try fixture.database.updateSearchIndex(fold: { TextNormalizer(traditionalToSimplified: ["資": "资"].scalarTable).normalize($0) })
+        let indexed = try await fixture.database.updateSearchIndex(fold: { TextNormalizer(traditionalToSimplified: ["資": "资"].scalarTable).normalize($0) })
         #expect(indexed == (try fixture.database.itemCount()))
-        #expect(try fixture.database.updateSearchIndex(fold: { $0 }) == 0)  // up to date: nothing again
-        try fixture.database.clearSearchIndex()
-        #expect(try fixture.database.search("工资", limit: 100, fold: { $0 }).isEmpty)
-        #expect(try fixture.database.updateSearchIndex(batch: 7, fold: { TextNormalizer(traditionalToSimplified: ["資": "资"].scalarTable).normalize($0) }) == indexed)
-        let fold = { (text: String) in TextNormalizer(traditionalToSimplified: ["資": "资"].scalarTable).normalize(text) }
-        let wages = try fixture.database.search("工资", limit: 100, fold: fold)
+        #expect(try await fixture.database.updateSearchIndex(fold: { $0 }) == 0)  // up to date: nothing again
+        try await fixture.database.clearSearchIndex()
+        #expect(try await fixture.database.search("工资", limit: 100, fold: { $0 }).isEmpty)
+        #expect(try await fixture.database.updateSearchIndex(batch: 7, fold: { TextNormalizer(traditionalToSimplified: ["資": "资"].scalarTable).normalize($0) }) == indexed)
+        let fold: @Sendable (String) -> String = { text in TextNormalizer(traditionalToSimplified: ["資": "资"].scalarTable).normalize(text) }
+        let wages = try await fixture.database.search("工资", limit: 100, fold: fold)
         #expect(!wages.isEmpty)
-        #expect(try fixture.database.search("工資", limit: 100, fold: fold) == wages)
-        #expect(!(try fixture.database.search("欠薪", limit: 100, fold: fold)).isEmpty)
-        let three = try fixture.database.search("农民工", limit: 100, fold: fold)
-        let two = try fixture.database.search("农民", limit: 100, fold: fold)
+        #expect(try await fixture.database.search("工資", limit: 100, fold: fold) == wages)
+        #expect(!(try await fixture.database.search("欠薪", limit: 100, fold: fold)).isEmpty)
+        let three = try await fixture.database.search("农民工", limit: 100, fold: fold)
+        let two = try await fixture.database.search("农民", limit: 100, fold: fold)
         #expect(!three.isEmpty && Set(three).isSubset(of: Set(two)))
         // Each hit's masked text holds the term.
         for id in wages {
-            let text = try #require(try fixture.database.maskedText(ofItem: id))
+            let text = try #require(try await fixture.database.maskedText(ofItem: id))
             #expect((text.title + text.content).contains("工资"))
         }
         // One character: a scan of the newest items.
-        #expect(!(try fixture.database.search("薪", limit: 100, fold: fold)).isEmpty)
+        #expect(!(try await fixture.database.search("薪", limit: 100, fold: fold)).isEmpty)
         // A pair that stands across punctuation in a text is not found there: "工资，拖" holds 资拖 only across the comma.
         let across = Item(feedID: "demo-weibo", sourceKey: "across", kind: .post, publishedAt: WebFixture.now,
                           title: "", content: "要工资，拖了三个月")
         try fixture.database.insertItems([across], fetchedAt: WebFixture.now) { _, text in text }
-        try fixture.database.updateSearchIndex(fold: fold)
-        #expect(try fixture.database.search("工资", limit: 100, fold: fold).contains(across.id))
-        #expect(!(try fixture.database.search("资拖", limit: 100, fold: fold)).contains(across.id))
+        try await fixture.database.updateSearchIndex(fold: fold)
+        #expect(try await fixture.database.search("工资", limit: 100, fold: fold).contains(across.id))
+        #expect(!(try await fixture.database.search("资拖", limit: 100, fold: fold)).contains(across.id))
     }
 
     @Test func templateValuesAreSwiftsOwnAndLeaveNilOut() throws {
@@ -760,7 +760,7 @@ import Testing
         #expect(fixture.keeper.current?.generation == first.generation)  // nothing changed
         // Another process (here: another connection to the file) stores something.
         let other = try AppDatabase.open(path: fixture.folder.appendingPathComponent("web.sqlite").path)
-        try other.record(AuditEntry(at: WebFixture.now, account: "cli", role: "admin", action: "note", reason: "x"))
+        try await other.record(AuditEntry(at: WebFixture.now, account: "cli", role: "admin", action: "note", reason: "x"))
         try await fixture.keeper.refreshIfStale()
         #expect(fixture.keeper.current?.generation == first.generation + 1)
     }

@@ -50,11 +50,11 @@ final class WebFixture: Sendable {
         _ = try monitor.importReports(path: demo.appendingPathComponent("reports-2024-12.csv").path, today: filed)
         _ = try await monitor.runCycle(asOf: Self.asOf, windowDays: 30)
         for role in Role.allCases {
-            try monitor.database.addAccount(Account(name: role.rawValue, role: role, createdAt: Self.now),
-                                            passwordHash: try Passwords.hash(Self.password, cost: 4))
+            try await monitor.database.addAccount(Account(name: role.rawValue, role: role, createdAt: Self.now),
+                                                  passwordHash: try Passwords.hash(Self.password, cost: 4))
         }
-        try monitor.database.addAccount(Account(name: "petition2", role: .petition, createdAt: Self.now),
-                                        passwordHash: try Passwords.hash(Self.password, cost: 4))
+        try await monitor.database.addAccount(Account(name: "petition2", role: .petition, createdAt: Self.now),
+                                              passwordHash: try Passwords.hash(Self.password, cost: 4))
         let normalizer = TextNormalizer()
         keeper = SnapshotKeeper(monitor: monitor, asOf: { Self.asOf }, now: { Self.now })
         app = try WebApp(monitor: monitor, keeper: keeper, settings: settings, fold: { normalizer.normalize($0) },
