@@ -81,6 +81,8 @@ private final class TreeEncoder: Encoder {
     static func tree(_ value: some Encodable) throws -> Any {
         switch value {
         case let text as String: return text
+        // Shown as text, and as a path segment through the template's `path(...)`.
+        case let id as LinkID: return id
         case let flag as Bool: return flag
         case let number as Int: return number
         case let number as Double: return number

@@ -26,7 +26,7 @@ extension WebApp {
     }
 
     struct SearchPage: Codable, Sendable {
-        struct Hit: Codable, Sendable { var itemID: String; var at: String; var kind: String; var channel: String; var title: String; var band: String; var projectID: String? }
+        struct Hit: Codable, Sendable { var itemID: LinkID; var at: String; var kind: String; var channel: String; var title: String; var band: String; var projectID: String? }
         var q: String
         var searched: Bool
         var note: String?
@@ -35,7 +35,7 @@ extension WebApp {
     }
 
     struct AuditPage: Codable, Sendable {
-        struct Line: Codable, Sendable { var at: String; var account: String; var role: String; var action: String; var itemID: String?; var projectID: String?; var reason: String }
+        struct Line: Codable, Sendable { var at: String; var account: String; var role: String; var action: String; var itemID: LinkID?; var projectID: String?; var reason: String }
         var entries: [Line]
         var page: Int
         var previousPage: Int?
@@ -80,7 +80,7 @@ extension WebApp {
             let ids = try await database.search(text, limit: 100, fold: fold)
             let note = SearchTextNote.note(for: text)
             return SearchPage(q: text, searched: true, note: note, count: ids.count, results: try await database.headlines(of: ids).map {
-                SearchPage.Hit(itemID: $0.itemID, at: Labels.time($0.at), kind: Labels.kind($0.kind),
+                SearchPage.Hit(itemID: LinkID($0.itemID), at: Labels.time($0.at), kind: Labels.kind($0.kind),
                                channel: Labels.channel($0.channel), title: $0.title, band: Labels.band($0.band),
                                projectID: $0.projectID)
             })
@@ -127,7 +127,7 @@ extension WebApp {
     static func auditLine(_ entry: AuditEntry) -> AuditPage.Line {
         AuditPage.Line(at: Labels.time(entry.at), account: entry.account,
                        role: Role(rawValue: entry.role)?.label ?? entry.role, action: entry.actionLabel,
-                       itemID: entry.itemID, projectID: entry.projectID, reason: entry.reason)
+                       itemID: entry.itemID.map(LinkID.init), projectID: entry.projectID, reason: entry.reason)
     }
 }
 

@@ -13,14 +13,14 @@ extension WebApp {
         var flag: String
         var label: String
         var reason: String
-        var items: [String]
+        var items: [LinkID]
         var reports: [String]
     }
 
     struct ProjectLine: Codable, Sendable {
-        var projectID: String
+        var projectID: LinkID
         var name: String
-        var department: String
+        var department: LinkID
         var township: String?
         var sensitive: Bool
         var flags: String
@@ -31,9 +31,9 @@ extension WebApp {
         var score: String
 
         init(_ entry: RegisterReport.ProjectEntry) {
-            projectID = entry.projectID
+            projectID = LinkID(entry.projectID)
             name = entry.name
-            department = entry.department
+            department = LinkID(entry.department)
             township = entry.township
             sensitive = entry.sensitive
             flags = entry.flags.map(\.label).joined(separator: "、")
@@ -62,9 +62,9 @@ extension WebApp {
     }
 
     struct DailyPage: Codable, Sendable {
-        struct Change: Codable, Sendable { var projectID: String; var name: String; var department: String; var label: String; var reason: String }
-        struct Riser: Codable, Sendable { var projectID: String; var name: String; var department: String; var previous: String; var current: String }
-        struct Story: Codable, Sendable { var projectID: String; var name: String; var title: String; var copies: Int; var platforms: String; var escalating: Bool; var lastSeen: String }
+        struct Change: Codable, Sendable { var projectID: LinkID; var name: String; var department: String; var label: String; var reason: String }
+        struct Riser: Codable, Sendable { var projectID: LinkID; var name: String; var department: String; var previous: String; var current: String }
+        struct Story: Codable, Sendable { var projectID: LinkID; var name: String; var title: String; var copies: Int; var platforms: String; var escalating: Bool; var lastSeen: String }
         var asOf: String
         var windowDays: Int
         var flaggedProjects: Int
@@ -81,11 +81,30 @@ extension WebApp {
         var sourceWarnings: [String]
     }
 
+    /// An unregistered site as the register page lists it (its items linked).
+    struct SiteLine: Codable, Sendable {
+        var mention: String
+        var items: [LinkID]
+        var township: String?
+        var variants: [String]
+        var firstSeen: Day?
+        var lastSeen: Day?
+
+        init(_ entry: RegisterReport.UnregisteredEntry) {
+            mention = entry.mention
+            items = entry.items.map(LinkID.init)
+            township = entry.township
+            variants = entry.variants
+            firstSeen = entry.firstSeen
+            lastSeen = entry.lastSeen
+        }
+    }
+
     struct RegisterPage: Codable, Sendable {
         var asOf: String
         var windowDays: Int
         var projects: [ProjectLine]
-        var unregistered: [RegisterReport.UnregisteredEntry]
+        var unregistered: [SiteLine]
         var total: Int
         var page: Int
         var pages: Int
@@ -95,11 +114,11 @@ extension WebApp {
 
     struct ProjectPage: Codable, Sendable {
         struct Report: Codable, Sendable { var id: String; var period: String; var status: String; var workers: Int?; var owed: String?; var filedOn: String; var commitment: Bool }
-        struct Line: Codable, Sendable { var itemID: String; var at: String; var kind: String; var channel: String; var title: String; var band: String; var level: String }
+        struct Line: Codable, Sendable { var itemID: LinkID; var at: String; var kind: String; var channel: String; var title: String; var band: String; var level: String }
         var projectID: String
         var name: String
         var aliases: String
-        var department: String
+        var department: LinkID
         var township: String?
         var builder: String?
         var contractor: String?
@@ -117,7 +136,7 @@ extension WebApp {
 
     struct ScorecardPage: Codable, Sendable {
         struct Line: Codable, Sendable {
-            var department: String; var projects: Int; var flagged: Int; var underreported: Int
+            var department: LinkID; var projects: Int; var flagged: Int; var underreported: Int
             var contradicted: Int; var missing: Int; var rejected: Int; var late: Int; var barWidth: String
         }
         var asOf: String
@@ -144,7 +163,7 @@ extension WebApp {
             return RegisterPage(
                 asOf: snapshot.asOf.description, windowDays: snapshot.register.windowDays,
                 projects: flagged[pager.rows].map(ProjectLine.init),
-                unregistered: try await maskedSites(snapshot.register.unregistered), total: flagged.count, page: pager.page,
+                unregistered: try await maskedSites(snapshot.register.unregistered).map(SiteLine.init), total: flagged.count, page: pager.page,
                 pages: pager.pages, previousPage: pager.previous, nextPage: pager.next)
         }
         page(router, "/projects/:id", roles: Set(Role.allCases), template: "project", title: "项目详情", cached: true) { _, context, _ in
@@ -192,7 +211,7 @@ extension WebApp {
     static func scoreLines(_ entries: [RegisterReport.DepartmentEntry]) -> [ScorecardPage.Line] {
         let widest = max(1, entries.map(\.flagged).max() ?? 1)
         return entries.map {
-            ScorecardPage.Line(department: $0.department, projects: $0.projects, flagged: $0.flagged,
+            ScorecardPage.Line(department: LinkID($0.department), projects: $0.projects, flagged: $0.flagged,
                                underreported: $0.underreported, contradicted: $0.contradictedCommitments,
                                missing: $0.reportsMissing, rejected: $0.rowsRejected, late: $0.lateFilings,
                                barWidth: Labels.tenths(200.0 * Double($0.flagged) / Double(widest)))
@@ -203,7 +222,7 @@ extension WebApp {
         let snapshot = try await snapshot()
         let brief = snapshot.brief
         func change(_ change: DailyBrief.FlagChange) -> DailyPage.Change {
-            DailyPage.Change(projectID: change.projectID, name: change.name, department: change.department,
+            DailyPage.Change(projectID: LinkID(change.projectID), name: change.name, department: change.department,
                              label: change.label, reason: change.reason)
         }
         return DailyPage(
@@ -212,11 +231,11 @@ extension WebApp {
             newFlags: brief.newFlags.prefix(Self.dailyRows).map(change), newFlagCount: brief.newFlags.count,
             clearedFlags: brief.clearedFlags.prefix(Self.dailyRows).map(change), clearedFlagCount: brief.clearedFlags.count,
             risers: brief.risers.map {
-                DailyPage.Riser(projectID: $0.projectID, name: $0.name, department: $0.department,
+                DailyPage.Riser(projectID: LinkID($0.projectID), name: $0.name, department: $0.department,
                                 previous: Labels.number($0.previous), current: Labels.number($0.current))
             },
             topStories: brief.topStories.map {
-                DailyPage.Story(projectID: $0.projectID, name: $0.name, title: $0.title, copies: $0.spread.copies,
+                DailyPage.Story(projectID: LinkID($0.projectID), name: $0.name, title: $0.title, copies: $0.spread.copies,
                                 platforms: $0.spread.platforms.map(Labels.channel).joined(separator: "、"),
                                 escalating: $0.escalating, lastSeen: Labels.time($0.spread.lastSeen))
             },
@@ -236,12 +255,12 @@ extension WebApp {
         let items = try await database.headlines(ofProject: id, limit: settings.pageSize)
         return ProjectPage(
             projectID: project.id, name: project.name, aliases: project.aliases.joined(separator: "、"),
-            department: project.department, township: project.township, builder: project.builder,
+            department: LinkID(project.department), township: project.township, builder: project.builder,
             contractor: project.contractor, subcontractors: project.subcontractors.joined(separator: "、"),
             funding: Labels.funding(project.funding), status: Labels.status(project.status), sensitive: project.isSensitive,
             reported: entry?.reported.label ?? "—",
             flags: (entry?.flagEvidence ?? []).map {
-                FlagLine(flag: $0.flag.rawValue, label: $0.flag.label, reason: $0.reason, items: $0.items, reports: $0.reports)
+                FlagLine(flag: $0.flag.rawValue, label: $0.flag.label, reason: $0.reason, items: $0.items.map(LinkID.init), reports: $0.reports)
             },
             chart: Self.timeline(counts: counts, lastDay: snapshot.asOf, reports: reports),
             reports: reports.map {
@@ -250,7 +269,7 @@ extension WebApp {
                                    filedOn: $0.filedOn.description, commitment: $0.commitment == true)
             },
             items: items.map {
-                ProjectPage.Line(itemID: $0.itemID, at: Labels.time($0.at), kind: Labels.kind($0.kind),
+                ProjectPage.Line(itemID: LinkID($0.itemID), at: Labels.time($0.at), kind: Labels.kind($0.kind),
                                  channel: Labels.channel($0.channel), title: $0.title, band: Labels.band($0.band),
                                  level: Labels.level($0.level))
             },

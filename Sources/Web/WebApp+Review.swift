@@ -15,12 +15,12 @@ extension WebApp {
     }
 
     struct QueueRow: Codable, Sendable {
-        var itemID: String
+        var itemID: LinkID
         var at: String
         var kind: String
         var channel: String
         var title: String
-        var projectID: String?
+        var projectID: LinkID?
         var projectName: String?
         /// Empty when none (a missing key would show the page's filter text instead).
         var department: String
@@ -53,10 +53,10 @@ extension WebApp {
     struct ItemPage: Codable, Sendable {
         struct Rule: Codable, Sendable { var id: String; var title: String }
         struct Evidence: Codable, Sendable { var kind: String; var text: String }
-        struct Copy: Codable, Sendable { var itemID: String; var title: String; var at: String; var channel: String; var current: Bool }
+        struct Copy: Codable, Sendable { var itemID: LinkID; var title: String; var at: String; var channel: String; var current: Bool }
         struct History: Codable, Sendable { var at: String; var account: String; var action: String; var reason: String; var projectID: String }
 
-        var itemID: String
+        var itemID: LinkID
         var kind: String
         var channel: String
         var at: String
@@ -79,7 +79,7 @@ extension WebApp {
         var score: String
         var claim: String
         var rules: [Rule]
-        var projectID: String?
+        var projectID: LinkID?
         var projectName: String?
         var band: String
         var confidence: String?
@@ -202,9 +202,9 @@ extension WebApp {
             rows: shown.map { entry in
                 let candidate = entry.candidate
                 return QueueRow(
-                    itemID: candidate.itemID, at: Labels.time(candidate.at), kind: Labels.kind(candidate.kind),
+                    itemID: LinkID(candidate.itemID), at: Labels.time(candidate.at), kind: Labels.kind(candidate.kind),
                     channel: Labels.channel(candidate.channel), title: headlines[candidate.itemID]?.title ?? "",
-                    projectID: candidate.projectID, projectName: entry.projectName, department: entry.department ?? "",
+                    projectID: candidate.projectID.map(LinkID.init), projectName: entry.projectName, department: entry.department ?? "",
                     flags: entry.flagLabels, band: Labels.band(candidate.band),
                     level: Labels.level(candidate.level), claimedBy: claims[candidate.itemID]?.account)
             },
@@ -227,7 +227,7 @@ extension WebApp {
         let spread = entry?.stories.first { $0.items.contains(id) }
         let copyIDs = spread?.items ?? [id]
         let copies = try await database.headlines(of: Array(copyIDs.prefix(50))).map {
-            ItemPage.Copy(itemID: $0.itemID, title: $0.title, at: Labels.time($0.at), channel: Labels.channel($0.channel),
+            ItemPage.Copy(itemID: LinkID($0.itemID), title: $0.title, at: Labels.time($0.at), channel: Labels.channel($0.channel),
                           current: $0.itemID == id)
         }
         // For every role but the petition bureau's, the petitioner's name and numbers are
@@ -245,7 +245,7 @@ extension WebApp {
         let reviewed = entries.contains { ReviewAction(rawValue: $0.action) != nil }
         let canReview = session.account.role == .petition && stored != nil && (stored!.assessment.isSignal || reviewed)
         return ItemPage(
-            itemID: id, kind: Labels.kind(item.kind), channel: Labels.channel(item.channel),
+            itemID: LinkID(id), kind: Labels.kind(item.kind), channel: Labels.channel(item.channel),
             at: Labels.time(item.publishedAt), url: shown(item.url), author: shown(item.author), personalData: personal,
             petitioner: personal ? item.petitioner : nil, phone: personal ? item.phone : nil,
             respondent: shown(item.respondent), location: shown(item.location), people: item.people,
@@ -255,7 +255,7 @@ extension WebApp {
             score: stored.map { Labels.number($0.assessment.score) } ?? "—",
             claim: stored.map { Labels.claim($0.assessment.claim) } ?? "—",
             rules: (stored?.assessment.firedRules ?? []).map { ItemPage.Rule(id: $0, title: ruleTitles[$0] ?? $0) },
-            projectID: link?.projectID, projectName: entry?.name, band: Labels.band(link?.band),
+            projectID: link.map { LinkID($0.projectID) }, projectName: entry?.name, band: Labels.band(link?.band),
             confidence: link.map { String(format: "%.2f", $0.confidence) },
             evidence: (link?.evidence ?? []).map { ItemPage.Evidence(kind: Labels.mention($0.kind), text: $0.text) },
             sites: (stored?.sites ?? []).map(shown), story: stored?.storyKey ?? "", copies: copies, history: history,
@@ -298,14 +298,14 @@ struct ProjectsPage: Codable, Sendable {
 
 /// A project in a list: id, name, department.
 struct ProjectSummary: Codable, Sendable {
-    var projectID: String
+    var projectID: LinkID
     var name: String
     var department: String
     var township: String?
     var aliases: String
 
     init(_ project: Project) {
-        projectID = project.id
+        projectID = LinkID(project.id)
         name = project.name
         department = project.department
         township = project.township
