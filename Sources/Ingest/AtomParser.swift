@@ -62,6 +62,11 @@ private final class AtomCollector: FeedCollector {
     /// The base URI in effect at each open element: xml:base, resolved against the one outside it.
     private var bases: [String?]
     private var readingFeedTitle = false
+    /// The local names of the open elements, and how deep the open `<entry>` is: only its
+    /// own children are its fields, and only its own `<author>` names it (a `<source>`, a
+    /// `<contributor>` inside it has an id, title, date, link or name of its own).
+    private var names: [String] = []
+    private var entryDepth = 0
     /// Inside XHTML content, the depth of an open `<script>` or `<style>`, whose text is
     /// no part of what the entry says.
     private var skippedDepth: Int?
@@ -74,9 +79,11 @@ private final class AtomCollector: FeedCollector {
         let base = bases.last ?? nil
         bases.append(attributes["xml:base"].flatMap { XMLFeedReader.resolve($0, against: base) } ?? base)
         let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
+        names.append(name)
         if name == "feed" { sawRoot = true }
-        if name == "entry" {
+        if name == "entry", current == nil {
             current = Entry()
+            entryDepth = names.count
             return
         }
         guard current != nil else {
@@ -96,6 +103,9 @@ private final class AtomCollector: FeedCollector {
             if skippedDepth == nil, name == "script" || name == "style" { skippedDepth = depth }
             return
         }
+        let isOwnChild = names.count == entryDepth + 1
+        let isAuthorsName = name == "name" && names.count == entryDepth + 2 && names[entryDepth] == "author"
+        guard name == "name" ? isAuthorsName : isOwnChild else { return }
         if name == "link" {
             let relation = attributes["rel"] ?? "alternate"
             if relation == "alternate", let href = attributes["href"], current?.link == nil {
@@ -119,6 +129,7 @@ private final class AtomCollector: FeedCollector {
 
     func end(_ elementName: String) {
         bases.removeLast()
+        if !names.isEmpty { names.removeLast() }
         let name = elementName.split(separator: ":").last.map(String.init) ?? elementName
         if readingFeedTitle, name == "title" {
             let value = buffer.trimmingSpaces
@@ -137,7 +148,7 @@ private final class AtomCollector: FeedCollector {
                 if !value.isEmpty { current?.fields[open] = value }
                 field = nil
             }
-        } else if name == "entry", let entry = current {
+        } else if name == "entry", names.count + 1 == entryDepth, let entry = current {
             entries.append(entry)
             current = nil
         }

@@ -179,6 +179,26 @@ import Testing
         #expect(item.title == "工资没发" && item.url == "https://a.example/1" && item.sourceKey == "g-1")
     }
 
+    @Test func anAtomEntrysSourceAndContributorGiveItNoFields() throws {
+        let feed = FeedDefinition(id: "nested-atom", kind: .post, format: .atom, url: "https://rsshub.example/a")
+        // The <source> and <contributor> come first: their fields must not become the entry's.
+        let body = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry>
+            <source><id>urn:other-feed</id><title>别的源</title><updated>2020-01-01T00:00:00Z</updated>
+            <link rel="alternate" href="https://other.example/"/><author><name>别的作者</name></author></source>
+            <contributor><name>转发者</name></contributor>
+            <id>urn:entry-1</id><title>工资没发</title><updated>2025-01-03T08:00:00Z</updated>
+            <link rel="alternate" href="https://a.example/1"/><author><name>工友</name></author>
+            <content type="text">正文</content></entry></feed>
+            """
+        let items = try AtomParser(feed: feed).parse(Data(body.utf8))
+        let item = try #require(items.first)
+        #expect(items.count == 1)
+        #expect(item.sourceKey == "urn:entry-1" && item.title == "工资没发" && item.url == "https://a.example/1")
+        #expect(item.author == "工友" && item.content == "正文")
+        #expect(item.publishedAt == DateParsing.date(from: "2025-01-03T08:00:00Z"))
+    }
+
     @Test func theFormatIsGuessedFromTheBody() {
         func guess(_ text: String) -> FeedFormat? { FeedSniffer.format(of: Data(text.utf8)) }
         #expect(guess("\u{FEFF}<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel/></rss>") == .rss)
