@@ -48,6 +48,18 @@ import Testing
         #expect(rejection.reason.contains("***********"))
     }
 
+    @Test func aNameInAMisplacedFieldIsNotRepeatedInTheReason() throws {
+        // A column shifted by one: the petitioner's name lands in 渠道 and 状态.
+        let line = #"{"id":"1","channel":"欧阳春花","received_at":"2024-12-01 08:00","content":"欠薪"}"#
+        let rejection = try #require(PetitionRecordParser(feed: feed).parse(line).rejections.first)
+        #expect(rejection.column == "channel")
+        #expect(!rejection.reason.contains("春花") && !rejection.reason.contains("欧阳"))
+        #expect(rejection.reason.contains("欧***"))
+        let status = #"{"id":"2","channel":"visit","received_at":"2024-12-01 08:00","status":"李于华","content":"欠薪"}"#
+        let second = try #require(PetitionRecordParser(feed: feed).parse(status).rejections.first)
+        #expect(second.column == "status" && !second.reason.contains("于华") && second.reason.contains("李**"))
+    }
+
     @Test func implausibleCountsAmountsAndDatesAreRejected() {
         let base = #""channel":"visit","received_at":"2024-12-01 08:00","content":"欠薪""#
         let text = [
