@@ -113,19 +113,31 @@ extension AppDatabase {
             summary.removedIDs = try String.fetchAll(db, sql: "SELECT id FROM report WHERE \(condition) ORDER BY id", arguments: arguments)
             try db.execute(sql: "DELETE FROM report WHERE \(condition)", arguments: arguments)
             summary.removed = db.changesCount
-            try replaceRejections(in: db, kind: .reports, file: file, with: rejections)
+            // Its rejected rows replace those of the same file name and department (or of no
+            // department the row could tell), not another department's.
+            try replaceRejections(in: db, kind: .reports, file: file,
+                                  departments: Set(departments).union(rejections.compactMap(\.department)), with: rejections)
             return summary
         }
     }
 
-    func replaceRejections(in db: Database, kind: RejectionKind, file: String, with rejections: [ImportRejection]) throws {
-        try db.execute(sql: "DELETE FROM import_rejection WHERE kind = ? AND file = ?", arguments: [kind.rawValue, file])
+    /// Replaces the rejected rows of `file` (of those `departments` and of none, when given).
+    func replaceRejections(in db: Database, kind: RejectionKind, file: String, departments: Set<String>? = nil,
+                           with rejections: [ImportRejection]) throws {
+        if let departments {
+            try db.execute(sql: """
+                DELETE FROM import_rejection WHERE kind = ? AND file = ?
+                AND (department = '' OR department IN (SELECT value FROM json_each(?)))
+                """, arguments: [kind.rawValue, file, StoreCoding.json(departments.sorted())])
+        } else {
+            try db.execute(sql: "DELETE FROM import_rejection WHERE kind = ? AND file = ?", arguments: [kind.rawValue, file])
+        }
         for rejection in rejections {
             try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO import_rejection (kind, file, row, "column", reason, department)
+                INSERT OR REPLACE INTO import_rejection (kind, file, department, row, "column", reason)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [kind.rawValue, file, rejection.row, rejection.column, rejection.reason,
-                                         rejection.department])
+                """).execute(arguments: [kind.rawValue, file, rejection.department ?? "", rejection.row, rejection.column,
+                                         rejection.reason])
         }
     }
 
@@ -150,8 +162,9 @@ extension AppDatabase {
                 SELECT * FROM import_rejection WHERE ?1 IS NULL OR kind = ?1 ORDER BY kind, file, row
                 """, arguments: [kind?.rawValue])
             return rows.map { row in
-                ImportRejection(file: row["file"], row: row["row"], column: row["column"],
-                                reason: row["reason"], department: row["department"])
+                let department: String = row["department"]
+                return ImportRejection(file: row["file"], row: row["row"], column: row["column"],
+                                       reason: row["reason"], department: department.isEmpty ? nil : department)
             }
         }
     }
@@ -164,7 +177,7 @@ extension AppDatabase {
     func rejectedRowCounts(in db: Database) throws -> [String: Int] {
         let rows = try Row.fetchAll(db, sql: """
             SELECT department, count(*) AS n FROM import_rejection
-            WHERE kind IN ('registry', 'reports') AND department IS NOT NULL GROUP BY department
+            WHERE kind IN ('registry', 'reports') AND department != '' GROUP BY department
             """)
         return Dictionary(uniqueKeysWithValues: rows.map { ($0["department"] as String, $0["n"] as Int) })
     }

@@ -318,6 +318,25 @@ extension AppDatabase {
             // Sessions stored before held the id itself: they end (users log in again).
             try db.execute(sql: "DELETE FROM session")
         }
+        migrator.registerMigration("v11: rejected rows kept per department of a file name") { db in
+            // Two departments' ledgers may share a file name (ledger.csv): a rejected row is
+            // the file's, the department's ('' when the row did not say) and its number.
+            try db.create(table: "import_rejection_new") { table in
+                table.column("kind", .text).notNull()
+                table.column("file", .text).notNull()
+                table.column("department", .text).notNull().defaults(to: "")
+                table.column("row", .integer).notNull()
+                table.column("column", .text)
+                table.column("reason", .text).notNull()
+                table.primaryKey(["kind", "file", "department", "row"])
+            }
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO import_rejection_new (kind, file, department, row, "column", reason)
+                SELECT kind, file, coalesce(department, ''), row, "column", reason FROM import_rejection
+                """)
+            try db.drop(table: "import_rejection")
+            try db.rename(table: "import_rejection_new", to: "import_rejection")
+        }
         return migrator
     }
 }

@@ -104,12 +104,16 @@ struct ChildProcess {
 
     let pid: pid_t
 
-    /// Starts `path` with `arguments`, stdout to /dev/null, stderr to the file `stderr`.
-    init(_ path: String, _ arguments: [String], stderr: String) throws {
+    /// Starts `path` with `arguments`, stdout to the file `stdout` (or /dev/null), stderr to the file `stderr`.
+    init(_ path: String, _ arguments: [String], stdout: String? = nil, stderr: String) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        if let stdout {
+            posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         // No signal blocked or caught in the child, whatever the spawning thread had.
         var attributes = posix_spawnattr_t()

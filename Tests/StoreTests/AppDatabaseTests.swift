@@ -177,8 +177,12 @@ import Testing
         #expect(try await database.rejections(kind: .reports) == [rejected])
         #expect(try database.rejectedRowCounts() == ["市教育局": 1])
 
-        let corrected = try database.saveReports([row], rejections: [], file: "dec.csv")
-        #expect(corrected.unchanged == 1)
+        // The file corrected: the education bureau's row now reads.
+        var fixed = row
+        fixed.id = "R-2"
+        fixed.department = "市教育局"
+        let corrected = try database.saveReports([row, fixed], rejections: [], file: "dec.csv")
+        #expect(corrected.unchanged == 1 && corrected.added == 1)
         #expect(try await database.rejections().isEmpty)
     }
 
@@ -200,6 +204,25 @@ import Testing
         // A corrected December file of the housing bureau that drops A-2 removes it, and says so.
         let corrected = try database.saveReports([row("A-1", "市住建局")], rejections: [], file: "ledger.csv")
         #expect(corrected.removedIDs == ["A-2"])
+    }
+
+    @Test func anotherDepartmentsFileOfTheSameNameKeepsThisOnesRejectedRows() async throws {
+        func row(_ id: String, _ department: String) -> DepartmentReport {
+            DepartmentReport(id: id, department: department, period: Period(year: 2024, month: 12)!, projectID: nil,
+                             projectName: "某工程", status: .none, filedOn: Day(year: 2024, month: 12, day: 28)!)
+        }
+        func rejected(_ row: Int, _ department: String?) -> ImportRejection {
+            ImportRejection(file: "ledger.csv", row: row, column: "workers", reason: "bad", department: department)
+        }
+        // a/ledger.csv (housing) and b/ledger.csv (water) each have a bad row 3.
+        try database.saveReports([row("A-1", "市住建局")], rejections: [rejected(3, "市住建局")], file: "ledger.csv")
+        try database.saveReports([row("B-1", "市水务局")], rejections: [rejected(3, "市水务局"), rejected(4, nil)], file: "ledger.csv")
+        #expect(Set(try await database.rejections(kind: .reports).map { "\($0.department ?? "-")#\($0.row)" })
+                == ["市住建局#3", "市水务局#3", "-#4"])
+        #expect(try database.rejectedRowCounts() == ["市住建局": 1, "市水务局": 1])
+        // The housing bureau's corrected file clears its own rejected row, and the one of no department.
+        try database.saveReports([row("A-1", "市住建局")], rejections: [], file: "ledger.csv")
+        #expect(try await database.rejections(kind: .reports).map(\.department) == ["市水务局"])
     }
 
     @Test func aRowWithoutFilingDayKeepsItsFirstImportDayAndACorrectedFileReplacesItsRows() throws {

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// What the commands tell a clerk: what an import removed, and why a file or an item
+/// could not be read, in a sentence and without the usage text.
+@Suite struct CommandMessagesTests {
+    let binary = CrashRecoveryTests.root.appendingPathComponent(".build/debug/wagewatch")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-messages-\(UUID().uuidString)")
+
+    func run(_ arguments: [String]) throws -> (end: ChildProcess.End, out: String, err: String) {
+        let out = folder.appendingPathComponent("stdout.txt").path, err = folder.appendingPathComponent("stderr.txt").path
+        let end = try ChildProcess(binary.path, arguments, stdout: out, stderr: err).wait()
+        return (end, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+
+    @Test func importsSayWhatTheyRemovedAndFailuresSayWhyWithoutUsage() throws {
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            Issue.record("build the executable first (swift build --build-tests builds it): \(binary.path)")
+            return
+        }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("s.sqlite").path
+        let rules = CrashRecoveryTests.root.appendingPathComponent("rules").path
+        let demo = CrashRecoveryTests.root.appendingPathComponent("feeds/demo")
+        #expect(try run(["import", "registry", "--database", store, demo.appendingPathComponent("registry.csv").path]).end == .exit(0))
+
+        // A December ledger, then the same file corrected without its last row: the import says which row went.
+        let ledger = try String(contentsOf: demo.appendingPathComponent("reports-2024-12.csv"), encoding: .utf8)
+        var rows = ledger.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: true)
+        let file = folder.appendingPathComponent("ledger.csv")
+        try (rows.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let first = try run(["import", "reports", "--database", store, "--filed-on", "2025-01-02", file.path])
+        #expect(first.end == .exit(0), "\(first.err)")
+        let dropped = String(rows.remove(at: 2).split(separator: ",")[0])  // the second row, a good one
+        try (rows.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let corrected = try run(["import", "reports", "--database", store, "--filed-on", "2025-01-02", file.path])
+        #expect(corrected.end == .exit(0), "\(corrected.err)")
+        #expect(corrected.out.contains("1 removed") && corrected.out.contains("removed (an earlier version of this file had them): \(dropped)"),
+                "\(corrected.out)")
+
+        // feed inspect refuses a file past the 15 MiB a fetched body may be, and says so.
+        let huge = folder.appendingPathComponent("huge.xml")
+        FileManager.default.createFile(atPath: huge.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: huge)
+        try handle.truncate(atOffset: 16 * 1024 * 1024)
+        try handle.close()
+        let inspect = try run(["feed", "inspect", huge.path])
+        #expect(inspect.end == .exit(1))
+        #expect(inspect.err.contains("huge.xml") && inspect.err.contains("larger than 15 MiB") && !inspect.err.contains("Usage"),
+                "\(inspect.err)")
+        let folderInspect = try run(["feed", "inspect", folder.path])
+        #expect(folderInspect.end == .exit(1) && !folderInspect.err.contains("Usage"), "\(folderInspect.err)")
+
+        // explain of an id the store does not hold, and daily on a store that is not there.
+        let explain = try run(["explain", "no-such-item", "--database", store, "--rules", rules])
+        #expect(explain.end == .exit(1))
+        #expect(explain.err.contains("no-such-item") && !explain.err.contains("Usage"), "\(explain.err)")
+        let daily = try run(["daily", "--database", folder.appendingPathComponent("none.sqlite").path, "--rules", rules])
+        #expect(daily.end == .exit(1))
+        #expect(daily.err.contains("none.sqlite") && !daily.err.contains("Usage"), "\(daily.err)")
+    }
+}
