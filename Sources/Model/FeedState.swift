@@ -20,6 +20,9 @@ public struct FeedState: Codable, Hashable, Sendable {
     public var lastNewItem: Date?
     /// The feed's usual time between fetches that bring new items (a moving average).
     public var typicalGap: TimeInterval?
+    /// The last body ended before its end (a dropped connection, a full disk at the
+    /// source): what it held was stored, the rest may be missing until the next whole one.
+    public var lastBodyCutShort = false
 
     public init(feedID: String, etag: String? = nil, lastModified: String? = nil, lastAttempt: Date? = nil,
                 lastSuccess: Date? = nil, errorCount: Int = 0, lastError: String? = nil, lastStatus: Int? = nil,
@@ -87,6 +90,9 @@ public struct FeedState: Codable, Hashable, Sendable {
         }
         if errorCount >= Self.failuresBeforeWarning {
             return "数据源连续 \(errorCount) 次失败：此源的沉默不代表没有风险"
+        }
+        if lastBodyCutShort {
+            return "数据源上次返回的内容在结尾前中断：已收下完整的条目，其余条目可能缺失，下次将重新完整获取"
         }
         if let last = lastNewItem, let gap = typicalGap, gap > 0 {
             let silence = now.timeIntervalSince(last)

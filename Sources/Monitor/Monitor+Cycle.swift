@@ -215,6 +215,7 @@ extension Monitor {
         state.etag = parsed.isTruncated ? nil : received.fetched.etag
         state.lastModified = parsed.isTruncated ? nil : received.fetched.lastModified
         outcome.isRecovered = parsed.isRecovered
+        state.lastBodyCutShort = parsed.isTruncated
         if parsed.isTruncated {
             logger.warning("feed body cut short: validators not kept", metadata: ["feed": "\(feed.id)"])
         }

@@ -16,11 +16,12 @@ extension AppDatabase {
     private static func feedStates(in db: Database) throws -> [String: FeedState] {
         var states: [String: FeedState] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT * FROM feed_state") {
-            let state = FeedState(
+            var state = FeedState(
                 feedID: row["feed_id"], etag: row["etag"], lastModified: row["last_modified"],
                 lastAttempt: row["last_attempt"], lastSuccess: row["last_success"], errorCount: row["error_count"],
                 lastError: row["last_error"], lastStatus: row["last_status"], nextAttempt: row["next_attempt"],
                 lastNewItem: row["last_new_item"], typicalGap: row["typical_gap"])
+            state.lastBodyCutShort = row["last_body_cut_short"]
             states[state.feedID] = state
         }
         return states
@@ -58,11 +59,12 @@ extension AppDatabase {
     private func save(_ state: FeedState, in db: Database) throws {
         try db.execute(sql: """
             INSERT OR REPLACE INTO feed_state (feed_id, etag, last_modified, last_attempt, last_success, error_count,
-                                               last_error, last_status, next_attempt, last_new_item, typical_gap)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                               last_error, last_status, next_attempt, last_new_item, typical_gap,
+                                               last_body_cut_short)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [state.feedID, state.etag, state.lastModified, state.lastAttempt, state.lastSuccess,
                              state.errorCount, state.lastError, state.lastStatus, state.nextAttempt,
-                             state.lastNewItem, state.typicalGap])
+                             state.lastNewItem, state.typicalGap, state.lastBodyCutShort])
     }
 }
 

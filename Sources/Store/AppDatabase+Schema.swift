@@ -337,6 +337,11 @@ extension AppDatabase {
             try db.drop(table: "import_rejection")
             try db.rename(table: "import_rejection_new", to: "import_rejection")
         }
+        migrator.registerMigration("v12: a feed's last body cut short") { db in
+            try db.alter(table: "feed_state") { table in
+                table.add(column: "last_body_cut_short", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }

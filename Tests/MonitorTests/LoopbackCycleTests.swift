@@ -127,6 +127,10 @@ import Testing
         #expect(first.feeds.map(\.added) == [1])
         #expect(first.feeds.map(\.isRecovered) == [true])
         #expect(try await database.feedStates()["cut"]?.etag == nil)
+        // Source health says so: the register's warnings and the sources page read it.
+        let warning = try await database.feedStates()["cut"]?.healthWarning(at: Date())
+        #expect(warning?.contains("中断") == true)
+        #expect(first.register.sourceHealth.map(\.feed) == ["cut"])
         // No 304 next time: the feed is fetched whole again, and nothing is stored twice.
         let again = try await monitor.runCycle(asOf: day, windowDays: 30)
         #expect(again.feeds.map(\.isUnchanged) == [false])
