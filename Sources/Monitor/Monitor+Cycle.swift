@@ -245,7 +245,7 @@ extension Monitor {
 
     /// OpenCC's traditional-to-simplified table (the engine's own): a petitioner's name is
     /// masked in whatever form the text writes it (李於華 as 李于华).
-    static var nameVariants: [UInt32: UInt32] { (try? TraditionalToSimplified.sharedTable()) ?? [:] }
+    public static var nameVariants: [UInt32: UInt32] { (try? TraditionalToSimplified.sharedTable()) ?? [:] }
 
     /// The response of one feed and what its body parses to (nil for 304), or why there is none.
     private static func read(_ response: Result<FetchResponse, IngestError>?,

@@ -119,7 +119,7 @@ extension WebApp {
         let details = try await database.personalDetails(ofItems: entries.compactMap(\.itemID))
         return entries.map { entry in
             var entry = entry
-            entry.reason = PersonalDataMasker.mask(entry.reason, names: maskTerms(entry.itemID.flatMap { details[$0] } ?? []))
+            entry.reason = masked(entry.reason, details: entry.itemID.flatMap { details[$0] } ?? [])
             return entry
         }
     }

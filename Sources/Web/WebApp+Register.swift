@@ -199,7 +199,7 @@ extension WebApp {
         let details = try await database.personalDetails(ofItems: entries.flatMap(\.items))
         return entries.map { entry in
             var entry = entry
-            entry.mention = PersonalDataMasker.mask(entry.mention, names: maskTerms(entry.items.flatMap { details[$0] ?? [] }))
+            entry.mention = masked(entry.mention, details: entry.items.flatMap { details[$0] ?? [] })
             return entry
         }
     }

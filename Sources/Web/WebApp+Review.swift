@@ -232,8 +232,8 @@ extension WebApp {
         }
         // For every role but the petition bureau's, the petitioner's name and numbers are
         // masked wherever free text may hold them: fields, sites, reviewers' reasons.
-        let details = maskTerms([item.petitioner, item.phone].compactMap { $0 })
-        func shown(_ text: String) -> String { personal ? text : PersonalDataMasker.mask(text, names: details) }
+        let details = [item.petitioner, item.phone].compactMap { $0 }
+        func shown(_ text: String) -> String { personal ? text : self.masked(text, details: details) }
         func shown(_ text: String?) -> String? { text.map(shown) }
         let entries = try await database.auditEntries(itemID: id)
         let history = entries.map {

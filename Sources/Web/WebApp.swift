@@ -48,6 +48,8 @@ public struct WebApp: Sendable {
     /// Every route's path and method, for HEAD and 405 (see `MethodGate`).
     let routes = RouteTable()
     let fold: @Sendable (String) -> String
+    /// Variant characters of names, as masking at ingest folds them.
+    let nameVariants = Monitor.nameVariants
     let now: @Sendable () -> Date
     var database: AppDatabase { monitor.database }
 
@@ -335,6 +337,12 @@ public struct WebApp: Sendable {
     /// dropped); the masker adds the parts of a name.
     func maskTerms(_ details: [String]) -> [String] {
         details.flatMap { [$0, fold($0)] }
+    }
+
+    /// `text` with the petitioner's details (`maskTerms`) hidden, in whatever variant form
+    /// the text writes them (於/于, traditional/simplified: the table masking at ingest uses).
+    func masked(_ text: String, details: [String]) -> String {
+        PersonalDataMasker.mask(text, names: maskTerms(details), variants: nameVariants)
     }
 
     /// The page number asked for (from 1; 1 when none is), at most `maxPage`: a larger

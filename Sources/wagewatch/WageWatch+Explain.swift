@@ -47,10 +47,10 @@ struct ExplanationText {
         lines.append("内容: " + marked(maskedContent, field: .content))
         let names = [item.petitioner, item.phone].compactMap { $0 }
         if let respondent = item.respondent {
-            lines.append("被反映对象: " + marked(PersonalDataMasker.mask(respondent, names: names), field: .respondent))
+            lines.append("被反映对象: " + marked(PersonalDataMasker.mask(respondent, names: names, variants: Monitor.nameVariants), field: .respondent))
         }
         if let location = item.location {
-            lines.append("发生地: " + marked(PersonalDataMasker.mask(location, names: names), field: .location))
+            lines.append("发生地: " + marked(PersonalDataMasker.mask(location, names: names, variants: Monitor.nameVariants), field: .location))
         }
         lines.append("")
         lines.append("规范化文本 normalized:")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ingest
 import Model
+import Monitor
 import Scoring
 
 extension WageWatch {
@@ -130,11 +131,12 @@ struct InspectReport: Encodable {
         truncated = parsed.isTruncated
         title = parsed.title.map { PersonalDataMasker.mask($0) }
         link = parsed.link
+        let variants = Monitor.nameVariants
         entries = parsed.items.map { item in
             let names = [item.petitioner, item.phone].compactMap { $0 }
-            return Entry(key: item.sourceKey, title: PersonalDataMasker.mask(item.title, names: names), link: item.url,
-                         published: item.publishedAt, author: item.author.map { PersonalDataMasker.mask($0, names: names) },
-                         text: PersonalDataMasker.mask(item.content, names: names))
+            func masked(_ text: String) -> String { PersonalDataMasker.mask(text, names: names, variants: variants) }
+            return Entry(key: item.sourceKey, title: masked(item.title), link: item.url,
+                         published: item.publishedAt, author: item.author.map(masked), text: masked(item.content))
         }
         rejected = parsed.rejections.map { Rejection(row: $0.row, field: $0.column, reason: $0.reason) }
     }

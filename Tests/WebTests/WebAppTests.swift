@@ -366,6 +366,28 @@ import Testing
             }
             if role != .cyberspace { #expect(texts[3].contains("系家庭纠纷")) }
         }
+        // A name recorded in one form and written in another (於/于, traditional, a space
+        // inside) in the fields and a reviewer's reason is masked all the same.
+        let variant = Item(feedID: "demo-petitions", sourceKey: "XF-VARIANT", kind: .petition, channel: "visit",
+                           publishedAt: WebFixture.now.addingTimeInterval(-3600), title: "反映工资问题",
+                           content: "工地拖欠工资三个月。", respondent: "李於華代理人", location: "城关街道李 於华家",
+                           petitioner: "李于华", handlingUnit: "城关街道（转李於华本人）")
+        try fixture.database.insertItems([variant], fetchedAt: WebFixture.now) { item, text in
+            PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 }, variants: Monitor.nameVariants)
+        }
+        _ = try fixture.monitor.assessPendingItems(engine: fixture.monitor.makeEngine())
+        #expect(try await reviewer.post("/api/items/\(variant.id)/review", form: [
+            ("csrf", try await reviewer.csrf()), ("action", "reject"), ("reason", "已联系李於華，非欠薪"),
+        ]).status == .ok)
+        for role in [Role.cyberspace, .leader, .admin] {
+            let browser = try await fixture.signedIn(role.rawValue)
+            var texts = [try await browser.get("/items/\(variant.id)").body, try await browser.get("/api/items/\(variant.id)").body]
+            if role != .cyberspace { texts.append(try await browser.get("/api/audit").body) }
+            for text in texts {
+                #expect(!["於華", "於华", "于华"].contains { text.contains($0) }, "\(role)")
+            }
+            #expect(texts[1].contains("代理人") && texts[1].contains("城关街道"))
+        }
 
         // Search never finds personal data (it indexes the masked copies).
         try await fixture.database.updateSearchIndex(fold: { TextNormalizer().normalize($0) })
