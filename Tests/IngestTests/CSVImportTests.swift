@@ -141,6 +141,13 @@ import Testing
         #expect(batch.rejections.map(\.row) == [2, 4])
         #expect(batch.rejections.map(\.column) == ["project_id", "name"])
         #expect(batch.rejections.allSatisfy { $0.reason.contains("control character") })
+        // The same in a ledger: a NUL inside 台账编号 rejects the row, it does not overwrite R-1.
+        let header = "report_id,department,period,project_id,project_name,status,arrears_type,workers,amount_owed,amount_paid,since,resolved,resolved_on,responsible_unit,responsible_person,commitment,filed_on"
+        let ledger = "\(header)\nR-1,市住建局,2024-12,P-001,甲工程,none,,,,,,,,,,,\nR-1\u{0}B,市住建局,2024-12,P-001,甲工程,none,,,,,,,,,,,\n"
+        let reports = try ReportImporter.read(Data(ledger.utf8), file: "l.csv", knownProjects: known, importedOn: today)
+        #expect(reports.records.map(\.id) == ["R-1"])
+        #expect(reports.rejections.map(\.row) == [3] && reports.rejections.map(\.column) == ["report_id"])
+        #expect(reports.rejections.allSatisfy { $0.reason.contains("control character") })
     }
 
     @Test func anUnclosedQuoteRefusesTheFileNamingItsRow() {

@@ -135,6 +135,8 @@ import Testing
          "건설 현장에서 노동자들의 임금이", "EUC-KR|CP949"),
         ("jJqQ3Yy7j+qCxZhKk62O0oLMksCL4IKqjk+CqYyOguCWopWlgqKCzILcgtyCxYK3gUKK1oxXi0CK1oLMkc6JnoLwgqiK6IKigrWC3IK3gUI=",
          "建設現場で労働者の賃金が", "SHIFT_JIS"),
+        ("xvzL3KTOz6vGr7zUpM/EwrbipM7MpMqnpKSky6TEpKSkxszyveqky8Hqw8ykt6TepLekv6GjtevOwaSsu7Ckq7fupOK72cqnpO+k7KTGpKSk3qS7pPOhow==",
+         "日本の労働者は賃金の未払い", "EUC-JP"),
     ])
     func anUndeclaredLegacyCharsetIsDetected(base64: String, start: String, charset: String) throws {
         let feed = FeedDefinition(id: "legacy", kind: .post, format: .rss, url: "file:///legacy.xml")

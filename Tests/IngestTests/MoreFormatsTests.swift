@@ -116,5 +116,10 @@ import Testing
         #expect(result.rejections.map(\.row) == [3])
         #expect(result.rejections.map(\.column) == ["内容"])
         #expect(!result.rejections.contains { $0.reason.contains("13800000000") || $0.reason.contains("李某") })
+        // A NUL inside 编号 rejects its row (it would cut the key and merge two petitions).
+        let nul = "编号,渠道,登记时间,内容\nG-1,12345,2024-12-03 09:20,工资没发\nG-1\u{0}2,12345,2024-12-03 09:20,工资没发\n"
+        let cut = try PetitionRecordParser(feed: feed(.petitionCSV, kind: .petition)).parse(csv: Data(nul.utf8))
+        #expect(cut.items.map(\.sourceKey) == ["G-1"])
+        #expect(cut.rejections.map(\.row) == [3] && cut.rejections.map(\.column) == ["编号"])
     }
 }

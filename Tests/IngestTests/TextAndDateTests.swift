@@ -9,7 +9,8 @@ import Testing
         #expect(HTMLText.plainText(from: html) == "工资没发\n快过年了 怎么办\n@青川发布")
     }
 
-    @Test func aLessThanSignInPlainTextIsKept() {
+    // A time limit far above the linear reading (milliseconds), far below the quadratic one (minutes).
+    @Test(.timeLimit(.minutes(1))) func aLessThanSignInPlainTextIsKept() {
         #expect(HTMLText.plainText(from: "工资<5000元，老板说>3个月才发") == "工资<5000元，老板说>3个月才发")
         // Many tag openings and no `>`: each is text, read once (this took minutes when every
         // `<` searched to the end).
@@ -28,7 +29,7 @@ import Testing
         #expect(try RSSParser(feed: feed).parse(Data(xml.utf8)).first?.title == "工资✓\u{2242}\u{0338}")
     }
 
-    @Test func aGreaterThanSignInAQuotedAttributeDoesNotEndTheTag() {
+    @Test(.timeLimit(.minutes(1))) func aGreaterThanSignInAQuotedAttributeDoesNotEndTheTag() {
         #expect(HTMLText.plainText(from: #"<a title="1>2" href='x>y'>工资</a>没发"#) == "工资没发")
         // Many unclosed quoted attributes stay linear: each tag is read at most 4 KiB ahead.
         let hostile = String(repeating: #"<a t="x"#, count: 50_000)
