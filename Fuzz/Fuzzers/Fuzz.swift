@@ -46,6 +46,9 @@ let engine: ScoringEngine = {
                          traditionalToSimplified: (try? TraditionalToSimplified.sharedTable()) ?? [:])
 }()
 
+/// The scorer's text folding (traditional to simplified, full width to half), fuzzed apart from scoring.
+let normalizer = TextNormalizer(traditionalToSimplified: (try? TraditionalToSimplified.sharedTable()) ?? [:])
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let data = Data(bytes: bytes, count: count)
@@ -54,7 +57,10 @@ public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     case .rss: _ = try? RSSParser(feed: feed(.rss)).parseReporting(data)
     case .atom: _ = try? AtomParser(feed: feed(.atom)).parseReporting(data)
     case .json: _ = try? JSONFeedParser(feed: feed(.jsonFeed)).parse(data)
-    case .xml: _ = try? FeedParser.parse(data, feed: feed(.rss), contentType: "application/xml; charset=gbk")
+    case .xml:
+        _ = try? FeedParser.parse(data, feed: feed(.rss), contentType: "application/xml; charset=gbk")
+        // The sniffer, then the parser it picks (as `feed inspect` reads an unknown source).
+        if let format = FeedSniffer.format(of: data) { _ = try? FeedParser.parse(data, feed: feed(format, .petition), contentType: nil) }
     case .petitions:
         let parser = PetitionRecordParser(feed: feed(.petitionNDJSON, .petition))
         _ = parser.parse(text)
@@ -68,6 +74,7 @@ public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     case .mask:
         _ = PersonalDataMasker.mask(text, names: ["张三", "李"], variants: [0x5F20: 0x5F35])
         _ = PersonalDataMasker.kinds(in: text)
+        _ = normalizer.normalize(text)
     case .score:
         // Half title, half body: the fields are scored apart.
         let middle = text.index(text.startIndex, offsetBy: text.count / 2)

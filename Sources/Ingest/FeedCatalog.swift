@@ -26,11 +26,12 @@ public struct FeedCatalog: Sendable {
         var origin: [String: String] = [:]
         for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
             let file = directory.appendingPathComponent(name)
-            for feed in try parse(file: file) {
+            for (feed, line) in try parse(file: file) {
+                let place = "\(name) line \(line)"
                 if let first = origin[feed.id] {
-                    throw .duplicateFeed(id: feed.id, files: [first, name])
+                    throw .duplicateFeed(id: feed.id, files: [first, place])
                 }
-                origin[feed.id] = name
+                origin[feed.id] = place
                 feeds.append(feed)
             }
         }
@@ -49,7 +50,8 @@ public struct FeedCatalog: Sendable {
     }
 
     /// Parses one catalog file and resolves its relative `file:` URLs.
-    static func parse(file: URL) throws(IngestError) -> [FeedDefinition] {
+    /// - Returns: each feed with the line its entry starts on.
+    static func parse(file: URL) throws(IngestError) -> [(feed: FeedDefinition, line: Int)] {
         let text: String
         do {
             text = try TextDecoding.decode(Data(contentsOf: file), source: file.lastPathComponent)
@@ -58,40 +60,51 @@ public struct FeedCatalog: Sendable {
         } catch {
             throw .unreadableFile(path: file.path, reason: "\(error.localizedDescription)")
         }
-        try checkFields(text, file: file.lastPathComponent)
+        let lines = try checkFields(text, file: file.lastPathComponent)
+        func place(_ index: Int) -> String { index < lines.count ? "line \(lines[index]): " : "" }
         let parsed: CatalogFile
         do {
             parsed = try YAMLDecoder().decode(CatalogFile.self, from: text)
         } catch let error as DecodingError {
-            throw .badCatalog(file: file.lastPathComponent, reason: error.clerkDescription)
+            // The feed the field belongs to (feeds[2].headers): its line.
+            let context: DecodingError.Context? = switch error {
+            case let .keyNotFound(_, context), let .typeMismatch(_, context), let .valueNotFound(_, context),
+                 let .dataCorrupted(context): context
+            @unknown default: nil
+            }
+            let index = context?.codingPath.dropFirst().first?.intValue
+            throw .badCatalog(file: file.lastPathComponent, reason: (index.map(place) ?? "") + error.clerkDescription)
         } catch {
             throw .badCatalog(file: file.lastPathComponent, reason: "\(error)")
         }
         let base = file.deletingLastPathComponent()
         let roots = [base] + (parsed.fileRoots ?? []).map { URL(fileURLWithPath: $0, relativeTo: base) }
-        return try parsed.feeds.map { spec throws(IngestError) in
+        return try parsed.feeds.enumerated().map { index, spec throws(IngestError) in
             var feed = spec.definition
             feed.url = try resolve(url: feed.url, feed: feed.id, base: base)
             if let outside = outsideRoots(feed.url, roots: roots) {
                 throw .badCatalog(file: file.lastPathComponent,
-                                  reason: "feed \(feed.id): \(outside) is outside the feeds folder; list its folder under file_roots: to allow it")
+                                  reason: "\(place(index))feed \(feed.id): \(outside) is outside the feeds folder; list its folder under file_roots: to allow it")
             }
             if let text = spec.interval {
                 guard let seconds = interval(text), seconds.isFinite, seconds >= 1, seconds <= 7 * 86_400 else {
                     throw .badCatalog(file: file.lastPathComponent,
-                                      reason: "feed \(feed.id): interval \"\(text)\" is not a duration from 1s to 7d, such as 90s, 15m, 2h or 1d")
+                                      reason: "\(place(index))feed \(feed.id): interval \"\(text)\" is not a duration from 1s to 7d, such as 90s, 15m, 2h or 1d")
                 }
                 feed.interval = seconds
             }
-            return feed
+            return (feed, index < lines.count ? lines[index] : 0)
         }
     }
 
     static let feedFields = ["id", "kind", "format", "url", "channel", "interval", "headers"]
+    static let requiredFields = ["id", "kind", "format", "url"]
 
     /// Refuses a field the catalog does not know (a misspelt `hedaers:` would silently send
-    /// no cookie) and an empty id, naming line and column, as the rules files do.
-    static func checkFields(_ text: String, file: String) throws(IngestError) {
+    /// no cookie), a missing one and an empty id, naming line and column, as the rules files do.
+    /// - Returns: the line each feed's entry starts on, in order.
+    @discardableResult
+    static func checkFields(_ text: String, file: String) throws(IngestError) -> [Int] {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -101,7 +114,8 @@ public struct FeedCatalog: Sendable {
         func place(_ node: Node) -> String {
             node.mark.map { "line \($0.line), column \($0.column): " } ?? ""
         }
-        guard let root else { return }
+        guard let root else { return [] }
+        var lines: [Int] = []
         guard let mapping = root.mapping else { throw .badCatalog(file: file, reason: "\(place(root))expected feeds: with a list of feeds") }
         for (key, value) in mapping {
             guard key.string == "feeds" || key.string == "file_roots" else {
@@ -109,7 +123,14 @@ public struct FeedCatalog: Sendable {
             }
             guard key.string == "feeds" else { continue }
             for feed in value.sequence ?? [] {
-                guard let fields = feed.mapping else { continue }
+                lines.append(feed.mark?.line ?? 0)
+                guard let fields = feed.mapping else {
+                    throw .badCatalog(file: file, reason: "\(place(feed))expected a feed with \(requiredFields.joined(separator: ", "))")
+                }
+                let present = Set(fields.keys.compactMap(\.string))
+                if let missing = requiredFields.first(where: { !present.contains($0) }) {
+                    throw .badCatalog(file: file, reason: "\(place(feed))this feed has no \(missing): field (every feed needs \(requiredFields.joined(separator: ", ")))")
+                }
                 for (field, fieldValue) in fields {
                     let name = field.string ?? ""
                     guard feedFields.contains(name) else {
@@ -131,6 +152,7 @@ public struct FeedCatalog: Sendable {
                 }
             }
         }
+        return lines
     }
 
     /// The path of a `file:` URL that lies outside every one of `roots` (after `..` and

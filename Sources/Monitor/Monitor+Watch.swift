@@ -66,6 +66,8 @@ extension Monitor {
             do {
                 // Read the catalog every round: feeds added or removed are picked up.
                 let catalog = try FeedCatalog.load(directory: feedsDirectory).feeds
+                // Said every round until a catalog appears: silence would pass for a quiet city.
+                guard !catalog.isEmpty else { throw MonitorError.noFeeds(folder: feedsDirectory.path) }
                 let now = Date()
                 let due = schedule.dueFeeds(in: catalog, at: now)
                 if !due.isEmpty {

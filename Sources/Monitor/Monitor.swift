@@ -74,10 +74,13 @@ public struct Monitor: Sendable {
 /// Errors of the monitor's own jobs.
 public enum MonitorError: Error, CustomStringConvertible {
     case unreadable(path: String, reason: String)
+    /// The feeds folder holds no catalog with a feed: a watch over it would watch nothing.
+    case noFeeds(folder: String)
 
     public var description: String {
         switch self {
         case let .unreadable(path, reason): "\(path): \(reason)"
+        case let .noFeeds(folder): "no feed is defined in \(folder) (no *.yaml catalog with feeds); nothing is watched"
         }
     }
 }

@@ -114,7 +114,7 @@ extension WebApp {
             let id = try context.pathParameter("id")
             try await checkReviewable(id)
             switch try await database.claim(itemID: id, by: session.account, now: now(), lease: settings.claimLease,
-                                      seen: try seenDecisions(form)) {
+                                      seen: try seenDecisions(form) ?? 0) {
             case .claimed:
                 reviews.claimed()
                 return isJSON ? try json(["claimed_by": session.account.name]) : redirect(to: "/items/\(Self.percentEncoded(id))")

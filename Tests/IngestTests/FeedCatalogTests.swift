@@ -62,6 +62,15 @@ import Testing
         ("feeds:\n  - id: x\n    kind: post\n    format: rss\n    url: file:a.xml\n    hedaers: {Cookie: a}\n", "line 6, column 5: unknown field hedaers"),
         ("feeds:\n  - id: \"\"\n    kind: post\n    format: rss\n    url: file:a.xml\n", "line 2, column 9: a feed's id must not be empty"),
         ("feed:\n  - id: x\n", "line 1, column 1: unknown field feed"),
+        // A feed without a url, a value of the wrong kind, a bad interval, a file out of bounds:
+        // each says the line of its feed.
+        ("feeds:\n  - id: a\n    kind: post\n    format: rss\n    url: file:a.xml\n  - id: b\n    kind: post\n    format: rss\n",
+         "line 6, column 5: this feed has no url: field"),
+        ("feeds:\n  - {id: a, kind: post, format: rss, url: file:a.xml}\n  - {id: b, kind: post, format: rss, url: file:b.xml, headers: [1, 2]}\n",
+         "line 3: feeds[1].headers"),
+        ("feeds:\n  - {id: a, kind: post, format: rss, url: file:a.xml}\n\n  - {id: b, kind: post, format: rss, url: file:b.xml, interval: soon}\n",
+         "line 4: feed b: interval"),
+        ("feeds:\n  - {id: a, kind: post, format: rss, url: \"file:///etc/passwd\"}\n", "line 2: feed a: /etc/passwd is outside"),
     ])
     func anUnknownFieldOrAnEmptyIdNamesLineAndColumn(text: String, message: String) throws {
         let directory = try temporaryDirectory()
@@ -72,6 +81,21 @@ import Testing
         } throws: { error in
             guard case let IngestError.badCatalog(file, reason) = error else { return false }
             return file == "c.yaml" && reason.contains(message)
+        }
+    }
+
+    @Test func aFeedIdUsedTwiceNamesBothPlaces() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "feeds:\n  - {id: a, kind: post, format: rss, url: file:a.xml}\n".write(
+            to: directory.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+        try "feeds:\n  - {id: b, kind: post, format: rss, url: file:b.xml}\n  - {id: a, kind: post, format: rss, url: file:c.xml}\n"
+            .write(to: directory.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
+        #expect {
+            try FeedCatalog.load(directory: directory)
+        } throws: { error in
+            guard case let IngestError.duplicateFeed(id, files) = error else { return false }
+            return id == "a" && files == ["a.yaml line 2", "b.yaml line 3"]
         }
     }
 

@@ -92,4 +92,22 @@ import Testing
         #expect(failures.first?.contains("feeds.yaml") == true)
         #expect(cycles.first?.feeds.map(\.added) == [1])
     }
+
+    @Test func aFeedsFolderWithoutFeedsIsReportedEveryRound() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-empty-\(UUID().uuidString)")
+        let feeds = folder.appendingPathComponent("feeds")
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let monitor = Monitor(database: try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path),
+                              feedsDirectory: feeds, rulesDirectory: Self.root.appendingPathComponent("rules"),
+                              environment: [:])
+        let log = Log()
+        let deadline = Date().addingTimeInterval(60)
+        try await monitor.watch(defaultInterval: 3600, windowDays: 30, retryAfter: 0.05,
+                                shouldStop: { log.counts.failures.count >= 2 || Date() > deadline },
+                                failed: log.fail, report: log.add)
+        let (failures, cycles) = log.counts
+        #expect(failures.count == 2 && cycles.isEmpty)
+        #expect(failures.allSatisfy { $0.contains("no feed is defined") })
+    }
 }

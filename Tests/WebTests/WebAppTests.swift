@@ -576,7 +576,8 @@ import Testing
         #expect(late.status == .conflict)
         #expect((try late.json()["error"] as? String)?.contains("petition 已于") == true)
         #expect(try await second.post("/api/items/\(item)/claim", form: [("csrf", token), ("seen", "0")]).status == .conflict)
-        // Without `seen`, only a first decision is taken.
+        // Without `seen`, a claim and a decision are taken on an undecided item only.
+        #expect(try await second.post("/api/items/\(item)/claim", form: [("csrf", token)]).status == .conflict)
         #expect(try await second.post("/api/items/\(item)/review",
                                       form: [("csrf", token), ("action", "reject"), ("reason", "非欠薪")]).status == .conflict)
         #expect(try await fixture.database.assessment(ofItem: item)?.assessment.isSignal == true)
