@@ -275,11 +275,13 @@ public struct Rulebook: Sendable {
 
 extension Rulebook {
     /// Why a regular expression may take exponential time on a hostile text, or nil:
-    /// a repeated group that holds a repetition ((a+)+, (\\w*x)*), or a backreference.
+    /// a repeated group that holds a repetition ((a+)+, (\\w*x)*) or alternatives that may
+    /// split one text two ways ((a|a)*, (a|ab)+, (.|\\s)*), or a backreference. Plain words
+    /// none of which begins another ((工资|工钱)+) split a text one way only: they pass.
     /// - Complexity: O(n) in the length of the pattern.
     static func backtrackingRisk(in pattern: String) -> String? {
-        var groupHasRepetition: [Bool] = []
-        var lastClosedHadRepetition = false
+        var groupHasRepetition: [Bool] = [], groupHasAlternatives: [Bool] = [], groupStarts: [Int] = []
+        var lastClosedHadRepetition = false, lastClosedHadAlternatives = false
         var escaped = false, inClass = false
         let scalars = Array(pattern.unicodeScalars)
         for (index, scalar) in scalars.enumerated() {
@@ -296,9 +298,16 @@ extension Rulebook {
             case _ where inClass: break
             case "(":
                 groupHasRepetition.append(false)
+                groupHasAlternatives.append(false)
+                groupStarts.append(index + 1)
                 lastClosedHadRepetition = false
+            case "|":
+                if !groupHasAlternatives.isEmpty { groupHasAlternatives[groupHasAlternatives.count - 1] = true }
             case ")":
                 lastClosedHadRepetition = groupHasRepetition.popLast() ?? false
+                let start = groupStarts.popLast() ?? index
+                lastClosedHadAlternatives = (groupHasAlternatives.popLast() ?? false)
+                    && !isPrefixFreeWords(scalars[start..<index])
                 if lastClosedHadRepetition, !groupHasRepetition.isEmpty { groupHasRepetition[groupHasRepetition.count - 1] = true }
                 continue
             case "*", "+", "{":
@@ -307,12 +316,30 @@ extension Rulebook {
                 if previous == ")" && lastClosedHadRepetition {
                     return "repeats a group that repeats inside (nested quantifiers), which may backtrack without end"
                 }
+                if previous == ")" && lastClosedHadAlternatives {
+                    return "repeats a group of alternatives ((a|ab)*), which may backtrack without end when they overlap; repeat a character class instead"
+                }
                 if !groupHasRepetition.isEmpty { groupHasRepetition[groupHasRepetition.count - 1] = true }
             default: break
             }
             lastClosedHadRepetition = false
+            lastClosedHadAlternatives = false
         }
         return nil
+    }
+
+    /// Whether a group's body is plain words (no class, escape, wildcard or group: `?:` aside)
+    /// separated by `|`, none of which begins another.
+    static func isPrefixFreeWords(_ body: ArraySlice<Unicode.Scalar>) -> Bool {
+        var text = String(String.UnicodeScalarView(body))
+        if text.hasPrefix("?:") { text.removeFirst(2) }
+        guard !text.unicodeScalars.contains(where: { "\\[](){}.*+?^$".unicodeScalars.contains($0) }) else { return false }
+        let words = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        for (index, word) in words.enumerated() {
+            if word.isEmpty { return false }
+            for (other, longer) in words.enumerated() where other != index && longer.hasPrefix(word) { return false }
+        }
+        return true
     }
 
     /// A term as the checks of the rules files compare it: lower case, no spaces, full-width

@@ -40,11 +40,11 @@ import Testing
     }
 
     @Test func aRegexThatMayBacktrackWithoutEndIsRefusedAtLoad() {
-        for pattern in ["(a+)+$", "(\\w*x)*y", "((ab)*)+", "(a|b+){2,}", "(.)\\1"] {
+        for pattern in ["(a+)+$", "(\\w*x)*y", "((ab)*)+", "(a|b+){2,}", "(.)\\1", "(a|a)*$", "(a|ab)+c", "(?:.|\\s)*x", "(工资|工)+没"] {
             expectError("rules:\n  - id: x\n    title: t\n    any:\n      - regex: '\(pattern)'\n    weight: 1\n    effect: signal\n",
                         line: 5, containing: "without end")
         }
-        for pattern in ["拖欠(工资|工钱)+", "[a+]+", "(ab)+c", "\\(a+\\)+"] {
+        for pattern in ["拖欠(工资|工钱)+", "[a+]+", "(ab)+c", "\\(a+\\)+", "(?:从|往|向)+跳", "(市|县|区)?的"] {
             #expect(Rulebook.backtrackingRisk(in: pattern) == nil, "\(pattern)")
         }
     }
@@ -217,5 +217,9 @@ import Testing
         item.title = "来电"
         item.channel = "visit"
         #expect(engine.evaluate(item).assessment.firedRules == [])
+        // A regex reads a field's first 4,000 characters only: its time has a bound, whatever the post.
+        let padding = String(repeating: "啊", count: 4_100)
+        #expect(engine.firedRules(onText: "工资拖欠三个月" + padding).map(\.id) == ["r.regex"])
+        #expect(engine.firedRules(onText: padding + "工资拖欠三个月").isEmpty)
     }
 }
