@@ -56,6 +56,9 @@ public enum PersonalDataMasker {
         for form in forms {
             let pattern = form.unicodeScalars.filter { !isNameGap($0) }.map(canonical)
             guard pattern.count >= 2 else { continue }
+            // A number (a landline) may be grouped any way in the text: 010-6666-8888, (010)66668888.
+            let isNumber = pattern.allSatisfy { (48...57).contains($0) }
+            func isGap(_ scalar: Unicode.Scalar) -> Bool { isNameGap(scalar) || (isNumber && isNumberGap(scalar)) }
             var start = 0
             while start < folded.count {
                 guard folded[start] == pattern[0] else {
@@ -67,7 +70,7 @@ public enum PersonalDataMasker {
                 while positions.count < pattern.count, index < folded.count {
                     if folded[index] == pattern[positions.count] {
                         positions.append(index)
-                    } else if !(isNameGap(scalars[index]) && index == positions[positions.count - 1] + 1) {
+                    } else if !(isGap(scalars[index]) && index == positions[positions.count - 1] + 1) {
                         break
                     }
                     index += 1
@@ -80,6 +83,11 @@ public enum PersonalDataMasker {
                 start = index
             }
         }
+    }
+
+    /// What may stand between two digits of a number written in groups: a hyphen or dash, a bracket.
+    static func isNumberGap(_ scalar: Unicode.Scalar) -> Bool {
+        ["-", "\u{FF0D}", "\u{2010}", "\u{2013}", "\u{2014}", "(", ")", "\u{FF08}", "\u{FF09}"].contains(scalar)
     }
 
     /// What may stand between two characters of a name: a space of either width, a dot.

@@ -25,6 +25,26 @@ import Testing
         return body + String(Array("10X98765432")[sum % 11])
     }
 
+    /// An ID number of before 1999: 15 digits, the year in two.
+    static func legacyIDNumber(_ rng: inout SplitMix) -> String {
+        "110101" + String(format: "%02d%02d%02d%03d", Int.random(in: 50...98, using: &rng), Int.random(in: 1...12, using: &rng),
+                          Int.random(in: 1...28, using: &rng), Int.random(in: 0...999, using: &rng))
+    }
+
+    /// A landline as a record gives it (area code, hyphen, number), and as a text may write it.
+    static func landline(_ rng: inout SplitMix) -> (recorded: String, written: String) {
+        let area = ["010", "021", "0755", "0571"].randomElement(using: &rng)!
+        let number = (0..<8).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
+        let digits = Array(number)
+        let written = switch Int.random(in: 0..<4, using: &rng) {
+        case 0: area + "-" + number
+        case 1: area + number
+        case 2: "(" + area + ")" + number
+        default: area + "-" + String(digits[0..<4]) + "-" + String(digits[4...])
+        }
+        return (area + "-" + number, written)
+    }
+
     static func written(phone: String, _ rng: inout SplitMix) -> String {
         let digits = Array(phone)
         switch Int.random(in: 0..<5, using: &rng) {
@@ -53,16 +73,20 @@ import Testing
             // Recorded in one form, written in another, character by character, maybe spaced.
             let recorded = parts.map { Bool.random(using: &rng) ? $0.0 : $0.1 }.joined()
             let inText = parts.map { Bool.random(using: &rng) ? $0.0 : $0.1 }
-                .joined(separator: Bool.random(using: &rng) ? "" : (Bool.random(using: &rng) ? " " : "\u{3000}"))
+                .joined(separator: ["", " ", "\u{3000}", "·"].randomElement(using: &rng)!)
             let phone = "1" + String(Int.random(in: 3...9, using: &rng)) + (0..<9).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
-            let id = Self.idNumber(&rng)
+            let id = Bool.random(using: &rng) ? Self.idNumber(&rng) : Self.legacyIDNumber(&rng)
+            // Half the records give a landline as the phone, which no pattern knows: the record names it.
+            let landline = Bool.random(using: &rng) ? Self.landline(&rng) : nil
             var pieces = [inText + "反映", "电话" + Self.written(phone: phone, &rng), "身份证号" + id]
+            if let landline { pieces.append("座机" + landline.written) }
             pieces += (0..<3).map { _ in Self.fillers.randomElement(using: &rng)! }
             pieces.shuffle(using: &rng)
             let text = pieces.joined(separator: "，")
-            let masked = PersonalDataMasker.mask(text, names: [recorded, phone], variants: variants)
+            let masked = PersonalDataMasker.mask(text, names: [recorded, landline?.recorded ?? phone], variants: variants)
             let digits = String(fold(masked).filter(\.isNumber))
             #expect(!digits.contains(phone), "\(masked)")
+            if let landline { #expect(!digits.contains(landline.recorded.filter(\.isNumber)), "\(masked)") }
             #expect(!masked.contains(id), "\(masked)")
             #expect(!fold(masked).contains(fold(recorded)), "\(recorded) in \(masked)")
             #expect(masked.utf8.count == text.utf8.count)

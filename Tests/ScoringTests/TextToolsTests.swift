@@ -160,6 +160,9 @@ import Testing
         #expect(PersonalDataMasker.mask("拨打010-66668888，区号010的工地", names: ["010-66668888"])
                 == "拨打************，区号010的工地")
         #expect(PersonalDataMasker.mask("电话01066668888", names: ["010-66668888"]) == "电话***********")
+        // Grouped another way in the text than in the record.
+        #expect(PersonalDataMasker.mask("电话010-6666-8888，或（010）66668888", names: ["010-66668888"])
+                == "电话***-****-****，或（***）********")
     }
 
     @Test func repostsAndNearCopiesShareAStory() {
