@@ -38,9 +38,14 @@ public struct CSVTable: Sendable {
         }
         // Control characters (NUL ...) would cut a cell short or join two ids into one:
         // they are marked, and the row is rejected naming the column.
+        // The mark is a private-use character the file does not hold (GBK's user-defined
+        // characters decode to U+E000 and after): a cell that really holds one is read as it is.
         let marked = text.unicodeScalars.contains(where: Self.isControl)
+        var mark: Unicode.Scalar = "\u{F0000}"
         if marked {
-            text = String(String.UnicodeScalarView(text.unicodeScalars.map { Self.isControl($0) ? Self.controlMark : $0 }))
+            let present = Set(text.unicodeScalars.lazy.filter { $0.value >= 0xF0000 }.map(\.value))
+            mark = (0xF0000...0xFFFFD).lazy.compactMap(Unicode.Scalar.init).first { !present.contains($0.value) } ?? mark
+            text = String(String.UnicodeScalarView(text.unicodeScalars.map { Self.isControl($0) ? mark : $0 }))
         }
         let reader: CSVReader
         do {
@@ -76,7 +81,7 @@ public struct CSVTable: Sendable {
         self.positions = positions
         if marked {
             for (index, row) in rows.enumerated() {
-                if let column = row.firstIndex(where: { $0.unicodeScalars.contains(Self.controlMark) }) {
+                if let column = row.firstIndex(where: { $0.unicodeScalars.contains(mark) }) {
                     controlCharacterColumns[index] = column < header.count ? header[column] : "column \(column + 1)"
                 }
             }
@@ -94,10 +99,10 @@ public struct CSVTable: Sendable {
         }
     }
 
-    private static let controlMark: Unicode.Scalar = "\u{E000}"
-
+    /// C0 controls but tab and line ends, DEL, and C1 controls (0x80-0x9F: bytes of another
+    /// charset read as Latin-1, never text of an office's file).
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0x7F
+        (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || (0x7F...0x9F).contains(scalar.value)
     }
 
     /// The spreadsheet row where a quoted cell opens and never closes, or nil.

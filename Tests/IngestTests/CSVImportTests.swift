@@ -141,6 +141,11 @@ import Testing
         #expect(batch.rejections.map(\.row) == [2, 4])
         #expect(batch.rejections.map(\.column) == ["project_id", "name"])
         #expect(batch.rejections.allSatisfy { $0.reason.contains("control character") })
+        // A private-use character (GBK's user-defined ones decode there) is text, beside a NUL or not.
+        let privateUse = "project_id,name,department\nP-1,甲\u{E000}工程,市住建局\nP-2\u{0},乙工程,市住建局\nP-3,丙\u{85}工程,市住建局\n"
+        let read = try RegistryImporter.read(Data(privateUse.utf8), file: "r.csv")
+        #expect(read.records.map(\.name) == ["甲\u{E000}工程"])
+        #expect(read.rejections.map(\.row) == [3, 4])
         // The same in a ledger: a NUL inside 台账编号 rejects the row, it does not overwrite R-1.
         let header = "report_id,department,period,project_id,project_name,status,arrears_type,workers,amount_owed,amount_paid,since,resolved,resolved_on,responsible_unit,responsible_person,commitment,filed_on"
         let ledger = "\(header)\nR-1,市住建局,2024-12,P-001,甲工程,none,,,,,,,,,,,\nR-1\u{0}B,市住建局,2024-12,P-001,甲工程,none,,,,,,,,,,,\n"
