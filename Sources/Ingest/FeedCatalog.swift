@@ -54,11 +54,13 @@ public struct FeedCatalog: Sendable {
     static func parse(file: URL) throws(IngestError) -> [(feed: FeedDefinition, line: Int)] {
         let text: String
         do {
-            text = try TextDecoding.decode(Data(contentsOf: file), source: file.lastPathComponent)
+            text = try TextDecoding.decode(try LocalFile.read(file.path, limit: 16 * 1024 * 1024), source: file.lastPathComponent)
         } catch let error as IngestError {
             throw error
+        } catch let error as LocalFile.Unreadable {
+            throw .unreadableFile(path: file.path, reason: error.reason)
         } catch {
-            throw .unreadableFile(path: file.path, reason: "\(error.localizedDescription)")
+            throw .unreadableFile(path: file.path, reason: "cannot be read")
         }
         let lines = try checkFields(text, file: file.lastPathComponent)
         func place(_ index: Int) -> String { index < lines.count ? "line \(lines[index]): " : "" }

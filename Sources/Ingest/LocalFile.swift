@@ -22,8 +22,13 @@ public enum LocalFile {
             throw Unreadable(path: path, reason: "no such file")
         }
         guard !isFolder.boolValue else { throw Unreadable(path: path, reason: "is a folder, not a file") }
+        guard access(path, R_OK) == 0 else {
+            throw Unreadable(path: path, reason: errno == EACCES
+                ? "permission denied: this user may not read it (see its owner and mode with ls -l)"
+                : "cannot be opened (\(String(cString: strerror(errno))))")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw Unreadable(path: path, reason: "cannot be opened (permission denied?)")
+            throw Unreadable(path: path, reason: "cannot be opened")
         }
         return handle
     }

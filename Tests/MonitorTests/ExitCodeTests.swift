@@ -104,6 +104,18 @@ import Testing
         #expect(refused.contains("readonly") && refused.contains("SQLite error"), "\(refused)")
         #expect(!refused.contains("while executing") && !refused.contains("SELECT") && !refused.contains("INSERT"), "\(refused)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
+        // A file this user may not read is said to be so, not "cannot be read".
+        let secret = folder.appendingPathComponent("secret.csv").path
+        try FileManager.default.copyItem(atPath: registry, toPath: secret)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secret)
+        let denied = ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "import", "registry", "--database", store, secret]
+        #expect(try ChildProcess(setpriv, denied, stderr: output).wait() == .exit(1))
+        let deniedSaid = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        #expect(deniedSaid.contains("secret.csv: permission denied") && !deniedSaid.contains("Usage"), "\(deniedSaid)")
+        // And a command that only reads takes the rejected rows from the store it may not write.
+        let rejected = ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "reports", "rejected", "--database", store]
+        #expect(try ChildProcess(setpriv, rejected, stderr: output).wait() == .exit(0))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
     }
 }
 
