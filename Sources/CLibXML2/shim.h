@@ -62,6 +62,10 @@ typedef struct wagewatch_xml_node {
 typedef struct wagewatch_xml_doc_opaque *wagewatch_xml_doc;
 
 void xmlInitParser(void);
+// The HTML parser (HTMLparser.h): a forgiving, linear reader of tag soup, and its table of
+// named references (HTML 4's; HTMLText's list adds HTML5's before it parses).
+wagewatch_xml_doc htmlReadMemory(const char *buffer, int size, const char *url, const char *encoding, int options);
+const void *htmlEntityLookup(const unsigned char *name);
 wagewatch_xml_doc xmlReadMemory(const char *buffer, int size, const char *url, const char *encoding, int options);
 void xmlFreeDoc(wagewatch_xml_doc doc);
 wagewatch_xml_node *xmlDocGetRootElement(wagewatch_xml_doc doc);

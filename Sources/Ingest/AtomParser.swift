@@ -20,9 +20,9 @@ public struct AtomParser: XMLFeedParser {
         var keys = XMLFeedReader.UniqueKeys()
         return FeedParseResult(items: collector.entries.map { entry in
             let body = entry.fields["content"] ?? entry.fields["summary"] ?? ""
-            let text = entry.isHTML ? HTMLText.plainText(from: body) : body
+            let text = entry.isHTML ? HTMLToText.plainText(body) : body
             let rawTitle = entry.fields["title"] ?? ""
-            let title = entry.titleIsHTML ? HTMLText.plainText(from: rawTitle) : rawTitle
+            let title = entry.titleIsHTML ? HTMLToText.plainText(rawTitle) : rawTitle
             // A key repeated within one feed is made unique, not merged.
             let key = keys.unique(entry.fields["id"] ?? entry.link ?? StableHash.hex(of: title + "\n" + text))
             let date = entry.fields["published"] ?? entry.fields["issued"] ?? entry.fields["updated"] ?? entry.fields["modified"]
@@ -31,7 +31,7 @@ public struct AtomParser: XMLFeedParser {
                 author: entry.fields["name"], publishedAt: date.flatMap(DateParsing.date(from:)),
                 title: title, content: text)
         }, isRecovered: read.isRecovered, isTruncated: read.isTruncated, encoding: read.encoding,
-           title: collector.feedTitle.map(HTMLText.plainText(from:)), link: collector.feedLink)
+           title: collector.feedTitle.map(HTMLToText.plainText), link: collector.feedLink)
     }
 }
 

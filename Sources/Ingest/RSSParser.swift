@@ -21,8 +21,8 @@ public struct RSSParser: XMLFeedParser {
         // Relative item links point into the site the channel names, else next to the feed itself.
         let base = XMLFeedReader.resolve(delegate.channelLink, against: feed.url) ?? feed.url
         var result = FeedParseResult(items: delegate.entries.map { entry in
-            let text = HTMLText.plainText(from: entry["content:encoded"] ?? entry["description"] ?? "")
-            let title = HTMLText.plainText(from: entry["title"] ?? "")
+            let text = HTMLToText.plainText(entry["content:encoded"] ?? entry["description"] ?? "")
+            let title = HTMLToText.plainText(entry["title"] ?? "")
             // A key repeated within one feed is made unique, not merged.
             let key = keys.unique(entry["guid"] ?? entry["link"] ?? StableHash.hex(of: title + "\n" + text))
             return Item(
@@ -31,7 +31,7 @@ public struct RSSParser: XMLFeedParser {
                 publishedAt: (entry["pubDate"] ?? entry["dc:date"]).flatMap(DateParsing.date(from:)),
                 title: title, content: text)
         }, isRecovered: read.isRecovered, isTruncated: read.isTruncated, encoding: read.encoding,
-           title: delegate.channelTitle.map(HTMLText.plainText(from:)),
+           title: delegate.channelTitle.map(HTMLToText.plainText),
            link: XMLFeedReader.resolve(delegate.channelLink, against: feed.url))
         if let text = delegate.channelTTL, let minutes = Int(text), minutes > 0 {
             result.ttl = TimeInterval(minutes) * 60
