@@ -31,7 +31,7 @@ public struct AtomParser: XMLFeedParser {
                 author: entry.fields["name"], publishedAt: date.flatMap(DateParsing.date(from:)),
                 title: title, content: text)
         }, isRecovered: read.isRecovered, isTruncated: read.isTruncated, encoding: read.encoding,
-           title: collector.feedTitle.map(HTMLToText.plainText), link: collector.feedLink)
+           title: collector.feedTitle.map { HTMLToText.plainText($0) }, link: collector.feedLink)
     }
 }
 

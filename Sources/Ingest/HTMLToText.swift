@@ -20,10 +20,13 @@ public enum HTMLToText {
             guard let root = xmlDocGetRootElement(document) else { return }
             walk(root, into: &output)
         }
+        // A no-break space is a plain space in clean text.
+        if output.unicodeScalars.contains("\u{A0}") {
+            output = String(String.UnicodeScalarView(output.unicodeScalars.map { $0 == "\u{A0}" ? " " : $0 }))
+        }
         var lines: [String] = []
-        for line in output.split(separator: "\n", omittingEmptySubsequences: true) {
-            // A no-break space is a plain space in clean text.
-            let trimmed = line.replacingOccurrences(of: "\u{A0}", with: " ").trimmingSpaces
+        for line in output.utf8.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            let trimmed = Substring(line).trimmingSpaces
             if !trimmed.isEmpty { lines.append(trimmed) }
         }
         return lines.joined(separator: "\n")
@@ -47,7 +50,8 @@ public enum HTMLToText {
     private static func walk(_ root: UnsafeMutablePointer<wagewatch_xml_node>, into output: inout String) {
         var stack: [(node: UnsafeMutablePointer<wagewatch_xml_node>, closing: Bool)] = [(root, false)]
         while let (node, closing) = stack.popLast() {
-            let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+            // The HTML parser gives tag names in lower case.
+            let name = node.pointee.type == element ? node.pointee.name.map { String(cString: $0) } ?? "" : ""
             if closing {
                 if breakingWhenClosed.contains(name) { output.append("\n") }
                 continue

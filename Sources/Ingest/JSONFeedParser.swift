@@ -20,12 +20,12 @@ public struct JSONFeedParser: Sendable {
             throw .malformedDocument(source: feed.id, line: nil, reason: "a JSON Feed needs an items list")
         }
         let home = root["home_page_url"] as? String
-        var result = FeedParseResult(isRecovered: isRepaired, encoding: encoding, title: (root["title"] as? String).map(HTMLToText.plainText),
+        var result = FeedParseResult(isRecovered: isRepaired, encoding: encoding, title: (root["title"] as? String).map { HTMLToText.plainText($0) },
                                      link: XMLFeedReader.resolve(home, against: feed.url))
         var keys = XMLFeedReader.UniqueKeys()
         for (index, entry) in entries.enumerated() {
             let html = entry["content_html"] as? String
-            let content = html.map(HTMLToText.plainText) ?? (entry["content_text"] as? String) ?? (entry["summary"] as? String) ?? ""
+            let content = html.map { HTMLToText.plainText($0) } ?? (entry["content_text"] as? String) ?? (entry["summary"] as? String) ?? ""
             let title = HTMLToText.plainText(entry["title"] as? String ?? "")
             guard !content.isEmpty || !title.isEmpty else {
                 result.rejections.append(ImportRejection(file: feed.id, row: index + 1, column: "content_text",

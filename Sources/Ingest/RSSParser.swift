@@ -31,7 +31,7 @@ public struct RSSParser: XMLFeedParser {
                 publishedAt: (entry["pubDate"] ?? entry["dc:date"]).flatMap(DateParsing.date(from:)),
                 title: title, content: text)
         }, isRecovered: read.isRecovered, isTruncated: read.isTruncated, encoding: read.encoding,
-           title: delegate.channelTitle.map(HTMLToText.plainText),
+           title: delegate.channelTitle.map { HTMLToText.plainText($0) },
            link: XMLFeedReader.resolve(delegate.channelLink, against: feed.url))
         if let text = delegate.channelTTL, let minutes = Int(text), minutes > 0 {
             result.ttl = TimeInterval(minutes) * 60

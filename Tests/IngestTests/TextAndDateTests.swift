@@ -9,6 +9,7 @@ import Testing
         #expect(HTMLToText.plainText(html) == "工资没发\n快过年了 怎么办\n@青川发布")
         // Tag soup as a browser reads it: unclosed tags, a stray end tag, a style block.
         #expect(HTMLToText.plainText("<div><b>欠薪<i>三个月</div></b><style>p{}</style>尾") == "欠薪三个月\n尾")
+        #expect(HTMLToText.plainText("<P>工资</P><BR>没发<SCRIPT>x</SCRIPT>") == "工资\n没发")
     }
 
     // A time limit far above the linear reading (milliseconds), far below a quadratic one (minutes).
