@@ -44,9 +44,10 @@ extension Monitor {
         }
     }
 
-    /// Polls every feed at its own pace until `shouldStop` says so: each round runs
+    /// Polls every feed at its own pace until the task is cancelled: each round runs
     /// one cycle over the feeds that are due, then sleeps until the next one is.
-    /// A stop request lets the cycle in flight finish and store what arrived.
+    /// Cancelling lets the cycle in flight finish and store what arrived (a cycle does
+    /// not stop half-way), and ends a sleep at once.
     ///
     /// A round that fails as a whole (a catalog or rules file broken by an edit, a
     /// store that cannot be written) is reported and tried again after `retryAfter`
@@ -56,12 +57,11 @@ extension Monitor {
     ///   - failed: called when a round fails.
     ///   - progress: passed to each cycle.
     public func watch(defaultInterval: TimeInterval, windowDays: Int?, retryAfter: TimeInterval = 30,
-                      shouldStop: @Sendable () -> Bool,
                       progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
                       failed: (any Error) -> Void = { _ in },
-                      report: (CycleReport) -> Void) async throws {
+                      report: (CycleReport) -> Void) async {
         var schedule = WatchSchedule(defaultInterval: defaultInterval)
-        while !shouldStop() {
+        while !Task.isCancelled {
             var next: Date
             do {
                 // Read the catalog every round: feeds added or removed are picked up.
@@ -78,12 +78,17 @@ extension Monitor {
                 }
                 next = schedule.nextDue(in: catalog) ?? now.addingTimeInterval(defaultInterval)
             } catch {
+                // A stop that came while the round began is no failure.
+                if Task.isCancelled { break }
                 failed(error)
                 next = Date().addingTimeInterval(retryAfter)
             }
-            // Sleep in short steps, so that a stop request is seen within a fraction of a second.
-            while !shouldStop(), Date() < next {
-                try await Task.sleep(for: .milliseconds(200))
+            let wait = next.timeIntervalSinceNow
+            guard wait > 0 else { continue }
+            do {
+                try await Task.sleep(for: .seconds(wait))
+            } catch {
+                break  // cancelled: stopping
             }
         }
     }

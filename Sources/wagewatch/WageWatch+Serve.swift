@@ -5,7 +5,7 @@ import Hummingbird
 import Model
 import Monitor
 import Scoring
-import Synchronization
+import ServiceLifecycle
 import Web
 
 extension WageWatch {
@@ -75,37 +75,26 @@ extension WageWatch {
                     fflush(nil)
                 },
                 logger: monitor.logger)
-            let stopping = ServeStopping()
-            let interval = self.interval, refresh = self.refresh, watch = self.watch
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    // Search index and register kept up to date in the background.
-                    await web.maintain(every: .milliseconds(Int(refresh * 1000)))
-                }
-                if watch {
-                    group.addTask {
-                        try await monitor.watch(defaultInterval: interval, windowDays: nil,
-                                                shouldStop: { stopping.isSet }, progress: { _, _ in },
-                                                failed: { monitor.logger.error("feed round failed: \($0)") }) { _ in
-                            keeper.refreshLater()
-                        }
-                    }
-                }
-                try await app.runService()
-                stopping.set()
-                group.cancelAll()
-                try await group.waitForAll()
+            let interval = self.interval, refresh = self.refresh
+            // The server, the upkeep of the search index and the kept register, and with
+            // --watch the feed watch: one group, stopped gracefully by SIGTERM or SIGINT
+            // (the server finishes the requests in flight, the watch its cycle).
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: app),
+                .init(service: WebMaintenanceService(web: web, every: .milliseconds(Int(refresh * 1000)))),
+            ]
+            if watch {
+                services.append(.init(service: WatchService(
+                    monitor: monitor, defaultInterval: interval, windowDays: nil, progress: nil,
+                    failed: { monitor.logger.error("feed round failed: \($0)") },
+                    report: { _ in keeper.refreshLater() })))
             }
+            let escalation = SecondSignalExit()
+            let group = ServiceGroup(configuration: .init(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: monitor.logger))
+            try await group.run()
+            _ = escalation
             print("wagewatch serve: stopped")
         }
     }
-}
-
-/// Set once the server stopped: the watch loop then ends after its cycle.
-final class ServeStopping: Sendable {
-    private let flag = Mutex(false)
-
-    var isSet: Bool { flag.withLock { $0 } }
-
-    func set() { flag.withLock { $0 = true } }
 }

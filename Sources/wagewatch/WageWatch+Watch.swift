@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Model
 import Monitor
+import ServiceLifecycle
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,62 +35,33 @@ extension WageWatch {
 
         func run() async throws {
             let monitor = try global.makeMonitor()
-            let stop = StopRequest()
             let progress = CycleProgress()
             print("wagewatch watch: polling feeds from \(global.feeds); Ctrl-C stops after the cycle in flight")
-            try await monitor.watch(
-                defaultInterval: interval, windowDays: window, shouldStop: { stop.isRequested },
+            fflush(nil)
+            let service = WatchService(
+                monitor: monitor, defaultInterval: interval, windowDays: window,
                 progress: { progress.update(done: $0, total: $1) },
                 failed: { error in
                     progress.finish()
                     print("\(ISO8601DateFormatter().string(from: Date())) round failed, trying again in 30 s: \(error)")
                     fflush(nil)
-                }
-            ) { cycle in
-                progress.finish()
-                let flagged = cycle.register.projects.filter { !$0.flags.isEmpty }.count
-                print("\(ISO8601DateFormatter().string(from: Date())) cycle: \(cycle.feeds.count) feeds, "
-                      + "\(cycle.feeds.reduce(0) { $0 + $1.added }) new items, \(cycle.assessed) assessed, "
-                      + "\(flagged) projects flagged")
-                for line in RiskListTable.feedLines(cycle) { print(line) }
-                fflush(nil)  // a pipe gets each cycle as it ends
-            }
+                },
+                report: { cycle in
+                    progress.finish()
+                    let flagged = cycle.register.projects.filter { !$0.flags.isEmpty }.count
+                    print("\(ISO8601DateFormatter().string(from: Date())) cycle: \(cycle.feeds.count) feeds, "
+                          + "\(cycle.feeds.reduce(0) { $0 + $1.added }) new items, \(cycle.assessed) assessed, "
+                          + "\(flagged) projects flagged")
+                    for line in RiskListTable.feedLines(cycle) { print(line) }
+                    fflush(nil)  // a pipe gets each cycle as it ends
+                })
+            let escalation = SecondSignalExit()
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: monitor.logger))
+            try await group.run()
+            _ = escalation
             print("wagewatch watch: stopped")
         }
-    }
-}
-
-/// SIGINT and SIGTERM, caught: the first asks the watch loop to stop after the
-/// cycle in flight; a second one exits at once.
-final class StopRequest: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requested = false
-    private var sources: [DispatchSourceSignal] = []
-
-    init() {
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.receive() }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    var isRequested: Bool {
-        lock.withLock { requested }
-    }
-
-    private func receive() {
-        let again = lock.withLock {
-            defer { requested = true }
-            return requested
-        }
-        if again {
-            FileHandle.standardError.write(Data("\nwagewatch: stopping now\n".utf8))
-            exit(130)
-        }
-        FileHandle.standardError.write(Data("\nwagewatch: stopping after this cycle (signal again to stop now)\n".utf8))
     }
 }
 
