@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+import Logging
 import Model
 import Store
 

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Model
 import Store
 
 /// A page's model and what surrounds it, as the templates see them.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Model
 import Monitor
 import Register

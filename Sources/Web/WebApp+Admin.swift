@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Ingest
 import Model
+import Monitor
 import Register
 import Scoring
 import Store

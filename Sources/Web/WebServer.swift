@@ -30,7 +30,9 @@ final class CloseAfterRefusal: ChannelOutboundHandler, RemovableChannelHandler {
             head.headerFields[.connection] = "close"
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end where closing:
-            context.writeAndFlush(data).whenComplete { _ in context.close(promise: nil) }
+            // The close runs on the channel's event loop, where the context lives.
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.writeAndFlush(data).whenComplete { _ in bound.value.close(promise: nil) }
             promise?.succeed()
         default:
             context.write(data, promise: promise)

@@ -3,6 +3,7 @@ import Foundation
 import Model
 import Monitor
 import Scoring
+import Store
 
 extension WageWatch {
     struct Explain: AsyncParsableCommand {

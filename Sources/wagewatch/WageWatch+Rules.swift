@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Monitor
+import Scoring
 
 extension WageWatch {
     struct Rules: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import Model
 import Monitor
 import Register
+import Store
 
 extension WageWatch {
     struct Scorecard: AsyncParsableCommand {

@@ -2,10 +2,12 @@ import ArgumentParser
 import ChineseConversion
 import Foundation
 import Hummingbird
+import Logging
 import Model
 import Monitor
 import Scoring
 import ServiceLifecycle
+import UnixSignals
 import Web
 
 extension WageWatch {

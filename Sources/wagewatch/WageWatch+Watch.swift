@@ -5,6 +5,7 @@ import Monitor
 import ServiceLifecycle
 #if canImport(Glibc)
 import Glibc
+import UnixSignals
 #endif
 
 extension WageWatch {

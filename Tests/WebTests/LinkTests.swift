@@ -1,5 +1,7 @@
 import Foundation
+import HTTPTypes
 import Model
+import Monitor
 import Testing
 import Web
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HTTPTypes
 import Model
 import Store
 import Synchronization

@@ -129,9 +129,8 @@ final class TestBrowser: @unchecked Sendable {
                                                                          logger: Logger(label: "test")))
         let response = try await responder.respond(to: request, context: context)
         let collector = BodyCollector()
-        var writer: any ResponseBodyWriter = collector
+        let writer: any ResponseBodyWriter = collector
         try await response.body.write(writer)
-        _ = writer
         let result = TestResponse(status: response.status, headers: response.headers, body: String(buffer: collector.buffer))
         lock.withLock {
             for line in result.setCookies {
