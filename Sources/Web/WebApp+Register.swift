@@ -75,6 +75,8 @@ extension WebApp {
         var newFlagCount: Int
         var clearedFlags: [Change]
         var clearedFlagCount: Int
+        /// A list shows fewer rows than it has.
+        var isCut: Bool
         var risers: [Riser]
         var topStories: [Story]
         var chart: Chart
@@ -220,7 +222,12 @@ extension WebApp {
 
     func dailyPage() async throws -> DailyPage {
         let snapshot = try await snapshot()
-        let brief = snapshot.brief
+        return Self.dailyPage(snapshot.brief, sourceHealth: snapshot.register.sourceHealth, rows: Self.dailyRows)
+    }
+
+    /// The 日报's model, for the page (the first `rows` of each list) and for the printable
+    /// file of `wagewatch daily --format html` (every row): one template shows both.
+    static func dailyPage(_ brief: DailyBrief, sourceHealth: [RegisterReport.SourceWarning], rows: Int) -> DailyPage {
         func change(_ change: DailyBrief.FlagChange) -> DailyPage.Change {
             DailyPage.Change(projectID: LinkID(change.projectID), name: change.name, department: change.department,
                              label: change.label, reason: change.reason)
@@ -228,8 +235,9 @@ extension WebApp {
         return DailyPage(
             asOf: brief.asOf.description, windowDays: brief.windowDays, flaggedProjects: brief.flaggedProjects,
             escalatingProjects: brief.escalatingProjects, signalsToday: brief.signalsToday,
-            newFlags: brief.newFlags.prefix(Self.dailyRows).map(change), newFlagCount: brief.newFlags.count,
-            clearedFlags: brief.clearedFlags.prefix(Self.dailyRows).map(change), clearedFlagCount: brief.clearedFlags.count,
+            newFlags: brief.newFlags.prefix(rows).map(change), newFlagCount: brief.newFlags.count,
+            clearedFlags: brief.clearedFlags.prefix(rows).map(change), clearedFlagCount: brief.clearedFlags.count,
+            isCut: brief.newFlags.count > rows || brief.clearedFlags.count > rows,
             risers: brief.risers.map {
                 DailyPage.Riser(projectID: LinkID($0.projectID), name: $0.name, department: $0.department,
                                 previous: Labels.number($0.previous), current: Labels.number($0.current))
@@ -240,7 +248,7 @@ extension WebApp {
                                 escalating: $0.escalating, lastSeen: Labels.time($0.spread.lastSeen))
             },
             chart: Self.timeline(counts: brief.signalsPerDay, lastDay: brief.asOf, reports: []),
-            sourceWarnings: snapshot.register.sourceHealth.map { "\($0.feed)：\($0.warning)" })
+            sourceWarnings: sourceHealth.map { "\($0.feed)：\($0.warning)" })
     }
 
     func projectPage(id: String) async throws -> ProjectPage {

@@ -3,6 +3,7 @@ import Foundation
 import Model
 import Monitor
 import Register
+import Web
 
 extension WageWatch {
     struct Daily: AsyncParsableCommand {
@@ -23,12 +24,13 @@ extension WageWatch {
         var output: String?
 
         func run() async throws {
-            let brief = try global.makeMonitor(readOnly: true).dailyBrief(asOf: register.asOf ?? .today, windowDays: register.window)
+            let (today, brief) = try global.makeMonitor(readOnly: true)
+                .registerAndBrief(asOf: register.asOf ?? .today, windowDays: register.window)
             let text: String
             switch format {
             case .table: text = brief.lines().joined(separator: "\n") + "\n"
             case .csv: text = brief.csv()
-            case .html: text = brief.html()
+            case .html: text = try DailyPrint.html(brief, sourceHealth: today.sourceHealth)
             case .json: text = try JSONOutput.encode(brief)
             }
             try write(text, to: output)
