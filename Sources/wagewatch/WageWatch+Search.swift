@@ -1,9 +1,7 @@
 import ArgumentParser
-import ChineseConversion
 import Foundation
 import Model
 import Monitor
-import Scoring
 import Store
 
 extension WageWatch {
@@ -42,8 +40,7 @@ extension WageWatch {
             let readOnly = manager.fileExists(atPath: global.database)
                 && !(manager.isWritableFile(atPath: global.database) && manager.isWritableFile(atPath: folder))
             let monitor = try global.makeMonitor(requiringRules: false, readOnly: readOnly)
-            let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.sharedTable())
-            let fold: @Sendable (String) -> String = { normalizer.normalize($0) }
+            let fold = try Monitor.searchFold()
             if readOnly {
                 FileHandle.standardError.write(Data("the store is read-only here: items stored since it was last indexed are not searched\n".utf8))
             } else {

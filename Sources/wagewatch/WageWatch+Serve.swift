@@ -1,11 +1,9 @@
 import ArgumentParser
-import ChineseConversion
 import Foundation
 import Hummingbird
 import Logging
 import Model
 import Monitor
-import Scoring
 import ServiceLifecycle
 import UnixSignals
 import Web
@@ -61,11 +59,10 @@ extension WageWatch {
             let monitor = try global.makeMonitor()
             let pinned = asOf
             let keeper = SnapshotKeeper(monitor: monitor, asOf: { pinned ?? Day(containing: Date()) })
-            let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.sharedTable())
             var settings = WebApp.Settings()
             settings.trustedProxy = trustedProxy
             settings.pageCacheEntries = pageCache
-            let web = try WebApp(monitor: monitor, keeper: keeper, settings: settings, fold: { normalizer.normalize($0) })
+            let web = try WebApp(monitor: monitor, keeper: keeper, settings: settings, fold: try Monitor.searchFold())
             let host = self.host
             let app = Application(
                 router: web.makeRouter(),
