@@ -74,10 +74,10 @@ extension AppDatabase {
         try await writer.read { db in
             var result: [String: [Day: Int]] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT feed_id, substr(fetched_at, 1, 10), count(*) FROM item WHERE fetched_at >= ? GROUP BY 1, 2
+                SELECT feed_id, substr(fetched_at, 1, 10) AS day, count(*) AS items FROM item WHERE fetched_at >= ? GROUP BY 1, 2
                 """, arguments: [since]) {
-                let text: String = row[1]
-                if let day = Day(text) { result[row[0], default: [:]][day] = row[2] }
+                let text: String = row["day"]
+                if let day = Day(text) { result[row["feed_id"], default: [:]][day] = row["items"] }
             }
             return result
         }

@@ -120,7 +120,7 @@ extension AppDatabase {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(Self.displayColumns), replaced_at FROM item_version WHERE item_id = ? ORDER BY id
-                """, arguments: [id]).map { ($0[0], $0[1], $0[2]) }
+                """, arguments: [id]).map { ($0["shown_title"], $0["shown_content"], $0["replaced_at"]) }
         }
     }
 
@@ -167,7 +167,7 @@ extension AppDatabase {
 
     private static func maskedText(ofItem id: String, in db: Database) throws -> (title: String, content: String)? {
         try Row.fetchOne(db, sql: "SELECT \(Self.displayColumns) FROM item WHERE id = ?", arguments: [id])
-            .map { ($0[0], $0[1]) }
+            .map { ($0["shown_title"], $0["shown_content"]) }
     }
 
     /// The stored verdicts, by item id.
@@ -375,7 +375,7 @@ extension AppDatabase {
     }
 
     /// The columns `signal(_:)` reads after id, kind, channel and petition state.
-    private static let verdictColumns = """
+    static let verdictColumns = """
         a.at, a.score, a.level, a.claim, a.is_escalation, a.is_resolved,
         CASE WHEN a.is_escalation OR instr(a.fired_rules, '"followup.') > 0 THEN a.fired_rules END, a.people,
         a.amount, a.story_key, a.project_id, a.link_band, a.link_confidence, a.sites,
@@ -575,8 +575,7 @@ public struct RegisterInputs: Sendable {
 }
 
 extension Item {
-    /// The columns `init(row:)` reads, in its order, for `SELECT`: by position, a row is
-    /// read without looking each column up by name.
+    /// The columns `init(row:)` reads, for `SELECT`.
     static func columns(of table: String = "item") -> String {
         ["id", "feed_id", "source_key", "kind", "channel", "url", "author", "published_at", "title", "content",
          "respondent", "location", "people", "amount", "petitioner", "phone", "status", "handling_unit", "closed_at"]
@@ -584,15 +583,15 @@ extension Item {
     }
 
     init(row: Row) throws {
-        let kindText: String = row[3]
+        let kindText: String = row["kind"]
         guard let kind = ItemKind(rawValue: kindText) else { throw StoreError.corruptValue(column: "kind", value: kindText) }
         self.init(
-            feedID: row[1], sourceKey: row[2], kind: kind, channel: row[4],
-            url: row[5], author: row[6], publishedAt: row[7], title: row[8],
-            content: row[9], respondent: row[10], location: row[11],
-            people: row[12], amount: row[13], petitioner: row[14], phone: row[15],
-            status: row[16], handlingUnit: row[17], closedAt: row[18])
-        id = row[0]
+            feedID: row["feed_id"], sourceKey: row["source_key"], kind: kind, channel: row["channel"],
+            url: row["url"], author: row["author"], publishedAt: row["published_at"], title: row["title"],
+            content: row["content"], respondent: row["respondent"], location: row["location"],
+            people: row["people"], amount: row["amount"], petitioner: row["petitioner"], phone: row["phone"],
+            status: row["status"], handlingUnit: row["handling_unit"], closedAt: row["closed_at"])
+        id = row["id"]
     }
 }
 
@@ -642,23 +641,23 @@ extension AppDatabase {
     }
 
     private static let headlineColumns = """
-        i.id, coalesce(i.published_at, i.fetched_at), i.kind, i.channel,
+        i.id, coalesce(i.published_at, i.fetched_at) AS at, i.kind, i.channel,
         \(displayColumns(of: "i")),
-        a.project_id, a.link_band, a.level, coalesce(a.is_signal, 0)
+        a.project_id, a.link_band, a.level, coalesce(a.is_signal, 0) AS is_signal
         """
 
     private static func headline(_ row: Row) throws -> ItemHeadline {
-        let kindText: String = row[2]
+        let kindText: String = row["kind"]
         guard let kind = ItemKind(rawValue: kindText) else { throw StoreError.corruptValue(column: "kind", value: kindText) }
-        let title: String = row[4]
-        let content: String = row[5]
-        let band: String? = row[7]
-        let level: String? = row[8]
+        let title: String = row["shown_title"]
+        let content: String = row["shown_content"]
+        let band: String? = row["link_band"]
+        let level: String? = row["level"]
         return ItemHeadline(
-            itemID: row[0], at: row[1], kind: kind, channel: row[3],
+            itemID: row["id"], at: row["at"], kind: kind, channel: row["channel"],
             title: title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? String(content.prefix(60)) : title,
-            projectID: row[6], band: band.flatMap(LinkBand.init(rawValue:)), level: level.flatMap(SignalLevel.init(rawValue:)),
-            isSignal: row[9])
+            projectID: row["project_id"], band: band.flatMap(LinkBand.init(rawValue:)), level: level.flatMap(SignalLevel.init(rawValue:)),
+            isSignal: row["is_signal"])
     }
 
     /// A project's linked wage signals per day received in `from ..< until`.
@@ -666,12 +665,12 @@ extension AppDatabase {
         try await writer.read { db in
             var result: [Day: Int] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT substr(at, 1, 10), count(*) FROM assessment
+                SELECT substr(at, 1, 10) AS day, count(*) AS signals FROM assessment
                 WHERE project_id = ? AND at >= ? AND at < ? AND is_signal AND link_band = 'link'
                 GROUP BY 1
                 """, arguments: [projectID, from, until]) {
-                let text: String = row[0]
-                if let day = Day(text) { result[day] = row[1] }
+                let text: String = row["day"]
+                if let day = Day(text) { result[day] = row["signals"] }
             }
             return result
         }

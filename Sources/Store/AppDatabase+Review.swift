@@ -60,7 +60,7 @@ extension AppDatabase {
                               in db: Database) throws -> ReviewClaim? {
         guard let row = try Row.fetchOne(db, sql: "SELECT account, claimed_at FROM review_claim WHERE item_id = ?",
                                          arguments: [itemID]) else { return nil }
-        let held = ReviewClaim(account: row[0], claimedAt: row[1])
+        let held = ReviewClaim(account: row["account"], claimedAt: row["claimed_at"])
         return held.account != account.name && held.claimedAt > now.addingTimeInterval(-lease) ? held : nil
     }
 
@@ -84,8 +84,8 @@ extension AppDatabase {
         let latest = try Row.fetchOne(db, sql: """
             SELECT account, at, action FROM audit WHERE item_id = ? AND action IN (\(decisionActions)) ORDER BY id DESC LIMIT 1
             """, arguments: [itemID])
-        throw StoreError.decidedMeanwhile(account: latest?[0] ?? "", at: latest?[1] ?? Date(timeIntervalSince1970: 0),
-                                          action: ReviewAction(rawValue: latest?[2] ?? "")?.label ?? "")
+        throw StoreError.decidedMeanwhile(account: latest?["account"] ?? "", at: latest?["at"] ?? Date(timeIntervalSince1970: 0),
+                                          action: ReviewAction(rawValue: latest?["action"] ?? "")?.label ?? "")
     }
 
     /// The claims still within `lease` on the given items.
@@ -94,8 +94,8 @@ extension AppDatabase {
         return try await writer.read { db in
             var result: [String: ReviewClaim] = [:]
             for row in try Self.rows(in: db, for: itemIDs, { "SELECT item_id, account, claimed_at FROM review_claim WHERE item_id IN (\($0))" }) {
-                let claim = ReviewClaim(account: row[1], claimedAt: row[2])
-                if claim.claimedAt > now.addingTimeInterval(-lease) { result[row[0]] = claim }
+                let claim = ReviewClaim(account: row["account"], claimedAt: row["claimed_at"])
+                if claim.claimedAt > now.addingTimeInterval(-lease) { result[row["item_id"]] = claim }
             }
             return result
         }
@@ -120,13 +120,13 @@ extension AppDatabase {
             if let held = try Self.claim(on: itemID, heldAgainst: account, now: now, lease: claimLease, in: db) {
                 throw StoreError.claimedByAnother(held.account)
             }
-            if action == .followedUp, current[1] as String? != ItemKind.petition.rawValue {
+            if action == .followedUp, current["kind"] as String? != ItemKind.petition.rawValue {
                 throw StoreError.notAPetition(itemID)
             }
             let target: String?
             switch action {
             case .confirm:
-                guard let linked: String = current[0] else { throw StoreError.noLinkToConfirm(itemID) }
+                guard let linked: String = current["project_id"] else { throw StoreError.noLinkToConfirm(itemID) }
                 target = linked
             case .relink:
                 guard let projectID, try Int.fetchOne(db, sql: "SELECT count(*) FROM project WHERE id = ?",
@@ -184,8 +184,8 @@ extension AppDatabase {
                 WHERE is_signal AND at >= ? AND at < ?
                 """, arguments: [from, until])
             while let row = try rows.next() {
-                let id: String = row[0]
-                let band: String? = row[5]
+                let id: String = row["item_id"]
+                let band: String? = row["link_band"]
                 guard wanted.remove(id) != nil || band == LinkBand.review.rawValue, !decided.contains(id) else { continue }
                 result.append(try Self.candidate(row))
             }
@@ -198,16 +198,16 @@ extension AppDatabase {
     }
 
     private static func candidate(_ row: Row) throws -> QueueCandidate {
-        func code<Code: RawRepresentable<String>>(_ type: Code.Type, _ index: Int, _ column: String) throws -> Code {
-            let text: String = row[index]
+        func code<Code: RawRepresentable<String>>(_ type: Code.Type, _ column: String) throws -> Code {
+            let text: String = row[column]
             guard let value = Code(rawValue: text) else { throw StoreError.corruptValue(column: column, value: text) }
             return value
         }
-        let band: String? = row[5]
+        let band: String? = row["link_band"]
         return QueueCandidate(
-            itemID: row[0], at: row[1], kind: try code(ItemKind.self, 2, "kind"), channel: row[3], projectID: row[4],
-            band: band.flatMap(LinkBand.init(rawValue:)), score: row[6], level: try code(SignalLevel.self, 7, "level"),
-            claim: try code(ClaimKind.self, 8, "claim"))
+            itemID: row["item_id"], at: row["at"], kind: try code(ItemKind.self, "kind"), channel: row["channel"],
+            projectID: row["project_id"], band: band.flatMap(LinkBand.init(rawValue:)), score: row["score"],
+            level: try code(SignalLevel.self, "level"), claim: try code(ClaimKind.self, "claim"))
     }
 
     /// The personal details of the given items' petitioners (name, phone), by item: what a
@@ -219,8 +219,8 @@ extension AppDatabase {
             for row in try Self.rows(in: db, for: unique, {
                 "SELECT id, petitioner, phone FROM item WHERE id IN (\($0)) AND (petitioner IS NOT NULL OR phone IS NOT NULL)"
             }) {
-                let details = [row[1], row[2]].compactMap { $0 as String? }.filter { !$0.isEmpty }
-                if !details.isEmpty { result[row[0]] = details }
+                let details = [row["petitioner"], row["phone"]].compactMap { $0 as String? }.filter { !$0.isEmpty }
+                if !details.isEmpty { result[row["id"]] = details }
             }
             return result
         }

@@ -55,25 +55,25 @@ extension AppDatabase {
         while true {
             let done = try await writer.write { db -> Int in
                 let state = try Row.fetchOne(db, sql: "SELECT item_rowid, version_id FROM search_state WHERE id = 1")!
-                let lastRowID: Int64 = state[0]
-                let lastVersion: Int64 = state[1]
+                let lastRowID: Int64 = state["item_rowid"]
+                let lastVersion: Int64 = state["version_id"]
                 // Items whose text changed since, first (they are few).
                 let changed = try Row.fetchAll(db, sql: """
-                    SELECT v.id, i.rowid, \(Self.displayColumns(of: "i")) FROM item_version v JOIN item i ON i.id = v.item_id
+                    SELECT v.id AS version, i.rowid AS item_rowid, \(Self.displayColumns(of: "i")) FROM item_version v JOIN item i ON i.id = v.item_id
                     WHERE v.id > ? AND i.rowid <= ? ORDER BY v.id LIMIT ?
                     """, arguments: [lastVersion, lastRowID, batch])
                 if !changed.isEmpty {
                     for row in changed {
-                        let rowID: Int64 = row[1]
+                        let rowID: Int64 = row["item_rowid"]
                         try db.execute(sql: "DELETE FROM search_bigram WHERE rowid = ?", arguments: [rowID])
-                        try Self.index(rowID: rowID, title: row[2], content: row[3], fold: fold, in: db)
+                        try Self.index(rowID: rowID, title: row["shown_title"], content: row["shown_content"], fold: fold, in: db)
                     }
-                    let last: Int64 = changed.last![0]
+                    let last: Int64 = changed.last!["version"]
                     try db.execute(sql: "UPDATE search_state SET version_id = ? WHERE id = 1", arguments: [last])
                     return changed.count
                 }
                 let fresh = try Row.fetchAll(db, sql: """
-                    SELECT rowid, \(Self.displayColumns) FROM item WHERE rowid > ? ORDER BY rowid LIMIT ?
+                    SELECT rowid AS item_rowid, \(Self.displayColumns) FROM item WHERE rowid > ? ORDER BY rowid LIMIT ?
                     """, arguments: [lastRowID, batch])
                 guard let last = fresh.last else {
                     // Versions of items indexed later than their change are done already.
@@ -83,9 +83,9 @@ extension AppDatabase {
                     return 0
                 }
                 for row in fresh {
-                    try Self.index(rowID: row[0], title: row[1], content: row[2], fold: fold, in: db)
+                    try Self.index(rowID: row["item_rowid"], title: row["shown_title"], content: row["shown_content"], fold: fold, in: db)
                 }
-                let lastID: Int64 = last[0]
+                let lastID: Int64 = last["item_rowid"]
                 try db.execute(sql: "UPDATE search_state SET item_rowid = ? WHERE id = 1", arguments: [lastID])
                 return fresh.count
             }

@@ -29,9 +29,10 @@ extension AppDatabase {
                 FROM session s JOIN account a ON a.name = s.account
                 WHERE s.id = ? AND s.expires_at > ?
                 """, arguments: [SessionDigest.hex(of: id), now]) else { return nil }
-            let roleText: String = row[1]
+            let roleText: String = row["role"]
             guard let role = Role(rawValue: roleText) else { throw StoreError.corruptValue(column: "role", value: roleText) }
-            return WebSession(account: Account(name: row[0], role: role, createdAt: row[2]), csrf: row[3], expiresAt: row[4])
+            return WebSession(account: Account(name: row["name"], role: role, createdAt: row["created_at"]), csrf: row["csrf"],
+                              expiresAt: row["expires_at"])
         }
     }
 
@@ -64,8 +65,8 @@ extension AppDatabase {
                 SELECT id, at, account, role, action, item_id, project_id, reason FROM audit
                 WHERE ?1 IS NULL OR item_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3
                 """, arguments: [itemID, limit ?? -1, offset]).map { row in
-                AuditEntry(id: row[0], at: row[1], account: row[2], role: row[3], action: row[4], itemID: row[5],
-                           projectID: row[6], reason: row[7])
+                AuditEntry(id: row["id"], at: row["at"], account: row["account"], role: row["role"], action: row["action"],
+                           itemID: row["item_id"], projectID: row["project_id"], reason: row["reason"])
             }
         }
     }

@@ -283,3 +283,17 @@ struct UnsafeRegion<Value>: @unchecked Sendable {
     let start: UnsafeMutablePointer<Value>?
     let count: Int
 }
+
+extension AppDatabase {
+    /// The reads by column position, all of them (the hot paths of the register and of
+    /// scoring): each decoder reads its SELECT list's columns by index, so this list is
+    /// what a test checks against the schema (every column exists, and the list is as
+    /// wide as the decoder reads). Everywhere else rows are read by column name.
+    static let positionalReads: [(table: String, columns: String, width: Int)] = [
+        ("project", Project.columns, 13),
+        ("project", Project.registerColumns, 13),
+        ("report", DepartmentReport.columns, 18),
+        ("report", DepartmentReport.registerColumns, 18),
+        ("assessment", "a.item_id, a.kind, a.channel, a.status, a.closed_at, " + verdictColumns, 20),
+    ]
+}
