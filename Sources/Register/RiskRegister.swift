@@ -70,12 +70,12 @@ public struct RiskRegister: Sendable {
         let windowFrom = windowStart.start
         // Each signal's project and day in the window (-1 for none), looked up on every core.
         let placed = concurrentMap(count: all.buffer.count) { index in
-            let signal = all[index]
-            guard signal.pointee.at >= from && signal.pointee.at < until && signal.pointee.isSignal else {
+            let signal = all[signal: index]
+            guard signal.at >= from && signal.at < until && signal.isSignal else {
                 return (owner: Int32(-1), day: Int32(-1))
             }
             let owner = signal.linkedProjectID.flatMap { projectIndex[$0] }
-            let day = signal.pointee.at >= windowFrom ? Day(containing: signal.pointee.at).ordinal - windowStart.ordinal : -1
+            let day = signal.at >= windowFrom ? Day(containing: signal.at).ordinal - windowStart.ordinal : -1
             return (Int32(owner ?? -1), Int32(clamping: day))
         }
         var perDay = [Int](repeating: 0, count: windowDays)
@@ -83,20 +83,21 @@ public struct RiskRegister: Sendable {
         for index in placed.indices where placed[index].day >= 0 {
             let day = Int(placed[index].day)
             if day < windowDays { perDay[day] += 1 }
-            if all[index].pointee.projectID == nil {
-                for site in all[index].pointee.sites {
-                    unlinkedSites.append((all[index].pointee.itemID, Day(containing: all[index].pointee.at), site))
+            let signal = all[signal: index]
+            if signal.projectID == nil {
+                for site in signal.sites {
+                    unlinkedSites.append((signal.itemID, Day(containing: signal.at), site))
                 }
             }
         }
         // Each project's signals, oldest first, read in place by index; their story keys
         // beside them, near-copies merged into stories.
         let signalOrder = GroupOrder(count: placed.count, groups: projects.count, owner: { placed[$0].owner }) { lhs, rhs in
-            let left = all[Int(lhs)], right = all[Int(rhs)]
-            if left.pointee.at != right.pointee.at { return left.pointee.at < right.pointee.at }
-            return left.pointee.itemID < right.pointee.itemID
+            let left = all[signal: Int(lhs)], right = all[signal: Int(rhs)]
+            if left.at != right.at { return left.at < right.at }
+            return left.itemID < right.itemID
         }
-        let storyKeys = Grouped(signalOrder, value: { all[Int($0)].pointee.storyKey }, eachGroup: mergeStories)
+        let storyKeys = Grouped(signalOrder, value: { all[signal: Int($0)].storyKey }, eachGroup: mergeStories)
 
         // Petitions passed in as signals but from before this day's span count here too (the
         // inputs of several days are read at once, back to what the earliest needs).
@@ -104,10 +105,10 @@ public struct RiskRegister: Sendable {
         olderOpenPetitions.withUnsafeBufferPointer { older in
             for list in [UnsafeShared(buffer: older), all] {
                 for index in list.buffer.indices {
-                    let petition = list[index]
-                    guard petition.pointee.at < from && petition.pointee.kind == .petition && petition.pointee.isSignal,
+                    let petition = list[signal: index]
+                    guard petition.at < from && petition.kind == .petition && petition.isSignal,
                           let projectID = petition.linkedProjectID, let owner = projectIndex[projectID] else { continue }
-                    olderPetitionLists[owner, default: []].append(petition.pointee)
+                    olderPetitionLists[owner, default: []].append(petition.pointer.pointee)
                 }
             }
         }
@@ -296,7 +297,7 @@ struct ProjectSignals {
         self.all = all
         self.order = order
         self.keys = keys
-        let first = order.firstIndex { all[Int($0)].pointee.at >= windowFrom } ?? order.endIndex
+        let first = order.firstIndex { all[signal: Int($0)].at >= windowFrom } ?? order.endIndex
         window = (first - order.startIndex)..<order.count
         var firstCopy: [Int] = []
         firstCopy.reserveCapacity(keys.count)
@@ -339,8 +340,8 @@ struct ProjectSignals {
     var isEmpty: Bool { order.isEmpty }
 
     /// The signal at a position (0 is the oldest), read in place.
-    subscript(position: Int) -> UnsafePointer<ItemSignal> {
-        all[Int(order[order.startIndex + position])]
+    subscript(position: Int) -> SignalRef {
+        all[signal: Int(order[order.startIndex + position])]
     }
 
     func storyKey(_ position: Int) -> String {
@@ -348,29 +349,14 @@ struct ProjectSignals {
     }
 
     /// The item ids of the window's signals that pass `test`.
-    func windowItems(where test: (UnsafePointer<ItemSignal>) -> Bool) -> [String] {
+    func windowItems(where test: (SignalRef) -> Bool) -> [String] {
         var items: [String] = []
-        for position in window where test(self[position]) { items.append(self[position].pointee.itemID) }
+        for position in window where test(self[position]) { items.append(self[position].itemID) }
         return items
     }
 
-    func windowCount(where test: (UnsafePointer<ItemSignal>) -> Bool) -> Int {
+    func windowCount(where test: (SignalRef) -> Bool) -> Int {
         window.count { test(self[$0]) }
-    }
-}
-
-extension UnsafePointer<ItemSignal> {
-    // Read through the signal's address: a getter of `ItemSignal` called on `pointee`
-    // would run on a copy of the whole signal.
-
-    /// A wage claim (not 工程款) not yet settled (`ItemAssessment.isOpenWageSignal`).
-    var isOpenWageSignal: Bool {
-        pointee.isSignal && pointee.claim == .wage && !pointee.isResolved
-    }
-
-    /// The project the signal counts for: linked with confidence (not the review band).
-    var linkedProjectID: String? {
-        pointee.band == .link ? pointee.projectID : nil
     }
 }
 
@@ -417,15 +403,15 @@ struct ProjectContext {
         var score = 0.0, weightedScore = 0.0
         for position in signals.window {
             let signal = signals[position]
-            score += signal.pointee.score
-            weightedScore += signal.pointee.score * calendar.seasonWeight(on: Day(containing: signal.pointee.at))
+            score += signal.score
+            weightedScore += signal.score * calendar.seasonWeight(on: Day(containing: signal.at))
         }
         var entry = RegisterReport.ProjectEntry(
             projectID: project.id, name: project.name, department: project.department,
             township: project.township, sensitive: sensitive,
             signals: RegisterReport.Signals(
-                petitions: signals.windowCount { $0.pointee.kind == .petition },
-                posts: signals.windowCount { $0.pointee.kind == .post },
+                petitions: signals.windowCount { $0.kind == .petition },
+                posts: signals.windowCount { $0.kind == .post },
                 stories: stories.count,
                 score: score),
             reported: verdict.state, flags: flags, evidence: shown.sorted(),
@@ -441,7 +427,7 @@ struct ProjectContext {
         guard rules.sensitiveSignalDays > 0 else { return false }
         var days: [Int] = []
         for position in signals.window where signals[position].isOpenWageSignal {
-            let day = Day(containing: signals[position].pointee.at).ordinal
+            let day = Day(containing: signals[position].at).ordinal
             if !days.contains(day) { days.append(day) }
         }
         return days.count >= rules.sensitiveSignalDays
@@ -479,10 +465,10 @@ struct ProjectContext {
         let collective = signals.windowItems { signal in
             // The rules decide what is collective: action in the text, or a petition that
             // recorded five people or more. A number of workers owed is neither.
-            !signal.pointee.isResolved && signal.pointee.firedRules.contains(where: rules.collectiveRules.contains)
+            !signal.isResolved && signal.firedRules.contains(where: rules.collectiveRules.contains)
         }
         let extreme = signals.windowItems { signal in
-            !signal.pointee.isResolved && signal.pointee.firedRules.contains(where: rules.extremeRules.contains)
+            !signal.isResolved && signal.firedRules.contains(where: rules.extremeRules.contains)
         }
         if !collective.isEmpty {
             reasons.append("\(collective.count) 条为集体讨薪或集体访")
@@ -499,9 +485,9 @@ struct ProjectContext {
         let baselineStart = asOf.adding(days: -(rules.surgeDays + rules.baselineDays - 1)).start
         var recent: [String] = [], baseline = 0
         for position in 0..<signals.count where signals.firstCopy[position] == position {
-            let at = signals[position].pointee.at
+            let at = signals[position].at
             if at >= recentStart {
-                recent.append(signals[position].pointee.itemID)
+                recent.append(signals[position].itemID)
             } else if at >= baselineStart {
                 baseline += 1
             }
@@ -525,12 +511,12 @@ struct ProjectContext {
         var items: [String] = []
         var reports: [String] = []
         let asOfEnd = asOf.adding(days: 1).start
-        func isOverdue(_ petition: UnsafePointer<ItemSignal>) -> Bool {
-            guard petition.pointee.kind == .petition else { return false }
-            let closed = petition.pointee.closedAt.map { $0 < asOfEnd } ?? (petition.pointee.status == "closed")
+        func isOverdue(_ petition: SignalRef) -> Bool {
+            guard petition.kind == .petition else { return false }
+            let closed = petition.closedAt.map { $0 < asOfEnd } ?? (petition.status == "closed")
             guard !closed else { return false }
-            let limit = rules.petitionDeadline(channel: petition.pointee.channel)
-            let received = Day(containing: petition.pointee.at)
+            let limit = rules.petitionDeadline(channel: petition.channel)
+            let received = Day(containing: petition.at)
             let deadline = switch limit.unit {
             case .calendar: received.adding(days: limit.days)
             case .working: calendar.adding(workingDays: limit.days, to: received)
@@ -538,10 +524,10 @@ struct ProjectContext {
             return deadline < asOf
         }
         olderPetitions.withUnsafeBufferPointer { older in
-            for index in older.indices where isOverdue(older.baseAddress! + index) { items.append(older[index].itemID) }
+            for index in older.indices where isOverdue(SignalRef(older.baseAddress! + index)) { items.append(older[index].itemID) }
         }
         for position in 0..<signals.count where isOverdue(signals[position]) {
-            items.append(signals[position].pointee.itemID)
+            items.append(signals[position].itemID)
         }
         if !items.isEmpty { reasons.append("\(items.count) 件信访超过办理时限未办结") }
 
@@ -554,13 +540,13 @@ struct ProjectContext {
         var repeats: [String] = []
         for position in 0..<signals.count {
             let signal = signals[position]
-            let inWindow = signal.pointee.at >= windowStart.start
-            if inWindow && !signal.pointee.isResolved
-                && (signal.pointee.firedRules.contains(where: rules.repeatRules.contains)
-                    || signal.pointee.petitionerKey.map(seenPetitioners.contains) == true) {
-                repeats.append(signal.pointee.itemID)
+            let inWindow = signal.at >= windowStart.start
+            if inWindow && !signal.isResolved
+                && (signal.firedRules.contains(where: rules.repeatRules.contains)
+                    || signal.petitionerKey.map(seenPetitioners.contains) == true) {
+                repeats.append(signal.itemID)
             }
-            if signal.pointee.kind == .petition, let key = signal.pointee.petitionerKey { seenPetitioners.insert(key) }
+            if signal.kind == .petition, let key = signal.petitionerKey { seenPetitioners.insert(key) }
         }
         if !repeats.isEmpty {
             reasons.append("\(repeats.count) 件为重复反映")
@@ -602,7 +588,7 @@ struct ProjectContext {
         guard let cleared = rows.filter({ $0.resolved == true && $0.resolvedOn != nil }).max(by: { $0.resolvedOn! < $1.resolvedOn! }),
               let resolvedOn = cleared.resolvedOn else { return [] }
         let after = resolvedOn.adding(days: rules.recurrenceGraceDays).start
-        let again = signals.windowItems { $0.isOpenWageSignal && $0.pointee.at >= after }
+        let again = signals.windowItems { $0.isOpenWageSignal && $0.at >= after }
         guard !again.isEmpty else { return [] }
         return [FlagEvidence(
             flag: .recurrence, reason: "台账 \(resolvedOn) 清零后又有 \(again.count) 条欠薪信号",
@@ -612,7 +598,7 @@ struct ProjectContext {
 
     /// non_wage_dispute: most signals claim project, material or rental money.
     func nonWageDispute() -> [FlagEvidence] {
-        let payment = signals.windowItems { $0.pointee.claim == .projectPayment }
+        let payment = signals.windowItems { $0.claim == .projectPayment }
         let inWindow = signals.window.count
         guard payment.count >= rules.nonWageMinSignals,
               Double(payment.count) >= rules.nonWageMinShare * Double(inWindow) else { return [] }
@@ -631,7 +617,7 @@ extension RiskRegister {
         // A project has a handful of signals: sort them by story, not into a dictionary.
         let order = signals.window.sorted { lhs, rhs in
             let left = signals.firstCopy[lhs], right = signals.firstCopy[rhs]
-            return left != right ? left < right : signals[lhs].pointee.itemID < signals[rhs].pointee.itemID
+            return left != right ? left < right : signals[lhs].itemID < signals[rhs].itemID
         }
         var stories: [RegisterReport.StorySpread] = []
         var first = 0
@@ -641,18 +627,18 @@ extension RiskRegister {
             while end < order.count && signals.firstCopy[order[end]] == story { end += 1 }
             let copies = order[first..<end]
             var platforms: [String] = []
-            var firstSeen = signals[order[first]].pointee.at, lastSeen = firstSeen
+            var firstSeen = signals[order[first]].at, lastSeen = firstSeen
             for position in copies {
                 let signal = signals[position]
-                let platform = signal.pointee.channel ?? signal.pointee.kind.rawValue
+                let platform = signal.channel ?? signal.kind.rawValue
                 if !platforms.contains(platform) { platforms.append(platform) }
-                firstSeen = min(firstSeen, signal.pointee.at)
-                lastSeen = max(lastSeen, signal.pointee.at)
+                firstSeen = min(firstSeen, signal.at)
+                lastSeen = max(lastSeen, signal.at)
             }
             stories.append(RegisterReport.StorySpread(
                 story: signals.storyKey(story), copies: copies.count,
                 platforms: platforms.count > 1 ? platforms.sorted() : platforms,
-                firstSeen: firstSeen, lastSeen: lastSeen, items: copies.map { signals[$0].pointee.itemID }))
+                firstSeen: firstSeen, lastSeen: lastSeen, items: copies.map { signals[$0].itemID }))
             first = end
         }
         return stories.sorted { ($1.copies, $0.firstSeen, $0.story) < ($0.copies, $1.firstSeen, $1.story) }
