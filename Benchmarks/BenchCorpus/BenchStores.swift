@@ -89,7 +89,7 @@ public enum RegisterStore {
         let batch = 50_000
         for first in stride(from: 0, to: items, by: batch) {
             var stored: [Item] = []
-            var verdicts: [StoredAssessment] = []
+            var verdicts: [ItemVerdict] = []
             for index in first..<min(first + batch, items) {
                 let isPetition = index % 10 == 0
                 var item = Item(feedID: isPetition ? "petitions" : "posts", sourceKey: "\(index)",
@@ -103,7 +103,7 @@ public enum RegisterStore {
                 let project = Int(random.next() % UInt64(projects.count))
                 let linked = isSignal && random.next() % 5 < 4
                 let claim: ClaimKind = random.next() % 10 == 0 ? .projectPayment : .wage
-                verdicts.append(StoredAssessment(
+                verdicts.append(ItemVerdict(
                     assessment: ItemAssessment(itemID: item.id, score: isSignal ? 6 : 0, level: isSignal ? .medium : .none,
                                                isSignal: isSignal, claim: claim, isEscalation: false, isResolved: false,
                                                firedRules: isSignal ? ["wage.claim"] : [], matchedTerms: isSignal ? ["拖欠工资"] : [],

@@ -153,7 +153,7 @@ extension Monitor {
                 try saveScored()
                 if !fresh.isEmpty {
                     scoring = Pending { [fresh, facts] in
-                        PreparedVerdicts(engine.evaluateOnAllCores(fresh).map(StoredAssessment.init), facts: facts)
+                        PreparedVerdicts(engine.evaluateOnAllCores(fresh), facts: facts)
                     }
                 }
             }
@@ -294,7 +294,7 @@ extension Monitor {
     /// - Returns: how many items were assessed.
     public func assessPendingItems(engine: ScoringEngine) throws -> Int {
         let pending = try database.itemsNeedingAssessment(version: engine.version)
-        let verdicts = engine.evaluate(pending).map { StoredAssessment($0) }
+        let verdicts = engine.evaluate(pending)
         try database.saveAssessments(verdicts, version: engine.version)
         return verdicts.count
     }
@@ -390,12 +390,6 @@ private final class Discarded<Value>: @unchecked Sendable {
 
     func drop() {
         value = nil
-    }
-}
-
-extension StoredAssessment {
-    init(_ verdict: ItemVerdict) {
-        self.init(assessment: verdict.assessment, storyKey: verdict.storyKey, link: verdict.link, sites: verdict.sites)
     }
 }
 

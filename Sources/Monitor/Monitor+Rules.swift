@@ -76,7 +76,7 @@ extension Monitor {
         let stored = try database.storedAssessments()
         var report = RescoreReport(items: 0, changedLevel: 0, changedClaim: 0, changedLink: 0, changes: [], written: write)
         let items = try database.allItems()
-        let verdicts = engine.evaluateOnAllCores(items).map { StoredAssessment($0) }
+        let verdicts = engine.evaluateOnAllCores(items)
         let decided = try database.reviewedItemIDs()
         for (item, verdict) in zip(items, verdicts) {
             report.items += 1

@@ -1,15 +1,5 @@
 import Model
 
-/// Everything the engine concludes about one item.
-public struct ItemVerdict: Sendable, Hashable {
-    public var assessment: ItemAssessment
-    public var link: ProjectLink?
-    /// The story fingerprint (SimHash) as 16 hex digits.
-    public var storyKey: String
-    /// Site names, for signals that link to no project.
-    public var sites: [String]
-}
-
 /// Why the engine decided what it did, for `wagewatch explain`.
 public struct Explanation: Sendable {
     /// One occurrence of a pattern in the folded text.

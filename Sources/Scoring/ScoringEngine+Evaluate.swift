@@ -586,7 +586,7 @@ extension ScoringEngine {
         // A site some project half fits (高新区标准厂房, two phases alike) is no gap in the registry.
         let sites = assessment.isSignal && link == nil && buffers.bestConfidence < reviewThreshold / 2
             ? siteNames(in: text, bounds) : []
-        let verdict = ItemVerdict(assessment: assessment, link: link, storyKey: storyKey, sites: sites)
+        let verdict = ItemVerdict(assessment: assessment, storyKey: storyKey, link: link, sites: sites)
 
         guard explaining else { return (verdict, nil) }
         // The folded text as a reader may see it: folded from the masked copy, so

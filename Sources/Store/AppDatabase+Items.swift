@@ -2,21 +2,6 @@ import Foundation
 import GRDB
 import Model
 
-/// The scorer's and linker's verdicts on one item, as stored.
-public struct StoredAssessment: Sendable, Hashable {
-    public var assessment: ItemAssessment
-    public var storyKey: String
-    public var link: ProjectLink?
-    public var sites: [String]
-
-    public init(assessment: ItemAssessment, storyKey: String, link: ProjectLink?, sites: [String]) {
-        self.assessment = assessment
-        self.storyKey = storyKey
-        self.link = link
-        self.sites = sites
-    }
-}
-
 extension AppDatabase {
     /// Stores items: new ones are added; one already stored (same feed and key)
     /// whose source changed its title or text is updated, its earlier text kept
@@ -171,11 +156,11 @@ extension AppDatabase {
     }
 
     /// The stored verdicts, by item id.
-    public func storedAssessments() throws -> [String: StoredAssessment] {
+    public func storedAssessments() throws -> [String: ItemVerdict] {
         try writer.read { db in
-            var result: [String: StoredAssessment] = [:]
+            var result: [String: ItemVerdict] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM assessment") {
-                let verdict = try StoredAssessment(row: row)
+                let verdict = try ItemVerdict(row: row)
                 result[verdict.assessment.itemID] = verdict
             }
             return result
@@ -184,7 +169,7 @@ extension AppDatabase {
 
     /// Stores verdicts, replacing earlier ones for the same items, in one transaction;
     /// a verdict on an item the store does not hold fails the whole batch.
-    public func saveAssessments(_ verdicts: [StoredAssessment], version: String) throws {
+    public func saveAssessments(_ verdicts: [ItemVerdict], version: String) throws {
         try saveAssessments(PreparedVerdicts(verdicts), version: version)
     }
 
@@ -421,7 +406,7 @@ extension Result {
     }
 }
 
-extension StoredAssessment {
+extension ItemVerdict {
     init(row: Row) throws {
         let itemID: String = row["item_id"]
         let claimText: String = row["claim"]
@@ -507,13 +492,13 @@ private final class SignalList: @unchecked Sendable {
 /// Verdicts ready to store: their lists already written as the store keeps them (JSON),
 /// which can be done on any thread, before the writer's turn.
 public struct PreparedVerdicts: Sendable {
-    let verdicts: [StoredAssessment]
+    let verdicts: [ItemVerdict]
     let lists: [(firedRules: String, matchedTerms: String, evidence: String?, sites: String)]
     let facts: [ItemFacts?]
 
     /// - Parameter facts: for each verdict, what its item was stored with, when it was
     ///   stored just before (nil, or none at all: read from the item's row).
-    public init(_ verdicts: [StoredAssessment], facts: [ItemFacts?] = []) {
+    public init(_ verdicts: [ItemVerdict], facts: [ItemFacts?] = []) {
         precondition(facts.isEmpty || facts.count == verdicts.count, "facts for every verdict, or none")
         self.verdicts = verdicts
         self.facts = facts.isEmpty ? Array(repeating: nil, count: verdicts.count) : facts
@@ -610,9 +595,9 @@ public struct ItemHeadline: Sendable, Hashable {
 
 extension AppDatabase {
     /// The stored verdict on one item.
-    public func assessment(ofItem id: String) async throws -> StoredAssessment? {
+    public func assessment(ofItem id: String) async throws -> ItemVerdict? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM assessment WHERE item_id = ?", arguments: [id]).map(StoredAssessment.init(row:))
+            try Row.fetchOne(db, sql: "SELECT * FROM assessment WHERE item_id = ?", arguments: [id]).map(ItemVerdict.init(row:))
         }
     }
 

@@ -38,7 +38,7 @@ import Testing
         let items = [open, closed, closedLater]
         try database.insertItems(items, fetchedAt: Date(), mask: { $1 })
         try database.saveAssessments(items.map { item in
-            StoredAssessment(
+            ItemVerdict(
                 assessment: ItemAssessment(itemID: item.id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
                                            isResolved: false, firedRules: ["wage.claim"], matchedTerms: []),
                 storyKey: item.id, link: ProjectLink(itemID: item.id, projectID: "P-1", band: .link, confidence: 1, evidence: []),
@@ -65,14 +65,14 @@ import Testing
         let rules = ["escalation.collective", "rule \"quoted\", with comma", "back\\slash"]
         let sites = ["锦绣华庭项目", "a,b\"c"]
         try database.saveAssessments([
-            StoredAssessment(
+            ItemVerdict(
                 assessment: ItemAssessment(itemID: escalated.id, score: 7.5, level: .high, isSignal: true, claim: .wage,
                                            isEscalation: true, isResolved: false, firedRules: rules, matchedTerms: [],
                                            people: 12, amount: 380_000),
                 storyKey: "0123456789abcdef", link: ProjectLink(itemID: escalated.id, projectID: "P-1", band: .link,
                                                                 confidence: 0.75, evidence: []),
                 sites: []),
-            StoredAssessment(
+            ItemVerdict(
                 assessment: ItemAssessment(itemID: unlinked.id, score: 3, isSignal: true, claim: .projectPayment,
                                            isEscalation: false, isResolved: true, firedRules: [], matchedTerms: []),
                 storyKey: "story-2", link: nil, sites: sites),
@@ -99,8 +99,8 @@ import Testing
         undated.publishedAt = nil
         let fetchedAt = Date(timeIntervalSince1970: 1_733_500_000.25)
         try database.insertItems([dated, undated], fetchedAt: fetchedAt, mask: { $1 })
-        func verdict(_ id: String) -> StoredAssessment {
-            StoredAssessment(assessment: ItemAssessment(itemID: id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
+        func verdict(_ id: String) -> ItemVerdict {
+            ItemVerdict(assessment: ItemAssessment(itemID: id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
                                                         isResolved: false, firedRules: [], matchedTerms: []),
                              storyKey: id, link: nil, sites: [])
         }
@@ -142,8 +142,8 @@ import Testing
     @Test func aVerdictOnAnItemNotStoredFailsTheBatch() throws {
         let stored = petition("A")
         try database.insertItems([stored], fetchedAt: Date(), mask: { $1 })
-        func verdict(_ id: String) -> StoredAssessment {
-            StoredAssessment(assessment: ItemAssessment(itemID: id, score: 0, isSignal: false, claim: .wage, isEscalation: false,
+        func verdict(_ id: String) -> ItemVerdict {
+            ItemVerdict(assessment: ItemAssessment(itemID: id, score: 0, isSignal: false, claim: .wage, isEscalation: false,
                                                         isResolved: false, firedRules: [], matchedTerms: []),
                              storyKey: "", link: nil, sites: [])
         }
@@ -246,7 +246,7 @@ import Testing
     @Test func aRefetchedPetitionBringsItsHandlingStateUpToDate() throws {
         var item = petition("A")
         try database.insertItems([item], fetchedAt: Date(), mask: { $1 })
-        try database.saveAssessments([StoredAssessment(
+        try database.saveAssessments([ItemVerdict(
             assessment: ItemAssessment(itemID: item.id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
                                        isResolved: false, firedRules: [], matchedTerms: []),
             storyKey: "s", link: ProjectLink(itemID: item.id, projectID: "P-1", band: .link, confidence: 1, evidence: []),
@@ -269,7 +269,7 @@ import Testing
         var item = petition("A")
         let first = Date(timeIntervalSince1970: 1_735_000_000)
         try database.insertItems([item], fetchedAt: first, mask: { $1.replacingOccurrences(of: "工资", with: "**") })
-        try database.saveAssessments([StoredAssessment(
+        try database.saveAssessments([ItemVerdict(
             assessment: ItemAssessment(itemID: item.id, score: 1, isSignal: true, claim: .wage, isEscalation: false,
                                        isResolved: false, firedRules: [], matchedTerms: []),
             storyKey: "s", link: nil, sites: [])], version: "v1")
@@ -318,7 +318,7 @@ import Testing
         let items = [petition("A", day: 3), petition("B", day: 20)]
         try database.insertItems(items, fetchedAt: Date(), mask: { $1 })
         let verdicts = items.map { item in
-            StoredAssessment(
+            ItemVerdict(
                 assessment: ItemAssessment(itemID: item.id, score: 5, level: .high, isSignal: true, claim: .wage,
                                            isEscalation: true, isResolved: false,
                                            firedRules: ["wage.claim", "a \"quoted\" \\ rule\n\u{1}/"],
