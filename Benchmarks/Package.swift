@@ -17,6 +17,12 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // The tolerances of every suite against the thresholds checked in under Thresholds/.
+        .target(
+            name: "BenchTolerance",
+            dependencies: [.product(name: "Benchmark", package: "benchmark")],
+            path: "BenchTolerance"
+        ),
         // The corpus of tools/corpus.py, read once for both executables.
         .target(
             name: "BenchCorpus",
@@ -26,6 +32,7 @@ let package = Package(
         .executableTarget(
             name: "ScoringBenchmarks",
             dependencies: [
+                "BenchTolerance",
                 "BenchCorpus",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "WageWatchKit", package: mainPackage),
@@ -36,6 +43,7 @@ let package = Package(
         .executableTarget(
             name: "FeedBenchmarks",
             dependencies: [
+                "BenchTolerance",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "WageWatchKit", package: mainPackage),
                 .product(name: "LoopbackHTTP", package: mainPackage),
@@ -46,6 +54,7 @@ let package = Package(
         .executableTarget(
             name: "RegisterBenchmarks",
             dependencies: [
+                "BenchTolerance",
                 "BenchCorpus",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "WageWatchKit", package: mainPackage),

@@ -1,4 +1,5 @@
 import BenchCorpus
+import BenchTolerance
 import Benchmark
 import Foundation
 import Model
@@ -24,10 +25,11 @@ let benchmarks: @Sendable () -> Void = {
     let asOf = Day(year: 2024, month: 12, day: 31)!
 
     Benchmark(
-        "Register: 100,000 projects, 1,000,000 items in the window, 12 months of ledgers (load and evaluate)",
+        // 100,000 projects, 1,000,000 items in the window, 12 months of ledgers: load and evaluate.
+        "Register_100000_projects_1000000_items",
         // Peak resident memory of the whole process (it holds the corpus too), and above
         // what it held when the measurement began: the register's own.
-        configuration: .init(metrics: [.wallClock, .peakMemoryResident, .peakMemoryResidentDelta], warmupIterations: 0,
+        configuration: Tolerance.configuration(metrics: [.wallClock, .peakMemoryResident, .peakMemoryResidentDelta], warmupIterations: 0,
                              maxDuration: .seconds(60), maxIterations: 3)
     ) { benchmark in
         let path = try RegisterStore.make(in: work, projects: corpus.projects, items: 1_000_000, asOf: asOf)
@@ -45,8 +47,9 @@ let benchmarks: @Sendable () -> Void = {
     let itemsPerSecond = BenchmarkMetric.custom("items/s", polarity: .prefersLarger, useScalingFactor: false)
     let ingestPosts = min(100_000, corpus.posts.count)
     Benchmark(
-        "Ingest: \(ingestPosts) posts from NDJSON feeds, parse, store, score, link (100,000 projects)",
-        configuration: .init(metrics: [.wallClock, .peakMemoryResident, .peakMemoryResidentDelta, itemsPerSecond],
+        // NDJSON feeds: parse, store, score, link, against 100,000 projects.
+        "Ingest_\(ingestPosts)_posts",
+        configuration: Tolerance.configuration(metrics: [.wallClock, .peakMemoryResident, .peakMemoryResidentDelta, itemsPerSecond],
                              warmupIterations: 0,
                              maxDuration: .seconds(120), maxIterations: 3)
     ) { benchmark in

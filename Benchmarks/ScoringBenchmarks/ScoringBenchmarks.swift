@@ -1,4 +1,5 @@
 import BenchCorpus
+import BenchTolerance
 import Benchmark
 import ChineseConversion
 import Foundation
@@ -25,17 +26,18 @@ let benchmarks: @Sendable () -> Void = {
     let megabytes = Double(corpus.bytes) / 1_000_000
 
     Benchmark(
-        "Automaton build (\(corpus.projects.count) projects)",
-        configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0,
+        "Automaton_build_\(corpus.projects.count)_projects",
+        configuration: Tolerance.configuration(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0,
                              maxDuration: .seconds(30), maxIterations: 3)
     ) { _ in
         blackHole(ScoringEngine(rulebook: rulebook, projects: corpus.projects, traditionalToSimplified: table))
     }
 
     Benchmark(
-        "Full scoring (normalize, match, rules, link, story) \(corpus.posts.count) posts, \(String(format: "%.1f", megabytes)) MB",
+        // Normalize, match, rules, link, story.
+        "Full_scoring_one_core_\(corpus.posts.count)_posts",
         // Seven rounds of some 1.5 s each: on a shared machine one round says little.
-        configuration: .init(metrics: [.wallClock, .peakMemoryResident, megabytesPerSecond], warmupIterations: 1,
+        configuration: Tolerance.configuration(metrics: [.wallClock, .peakMemoryResident, megabytesPerSecond], warmupIterations: 1,
                              maxDuration: .seconds(60), maxIterations: 7)
     ) { benchmark in
         // One core: the engine's own speed.
@@ -43,8 +45,9 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark(
-        "Full scoring on all cores (as the monitor scores a batch) \(corpus.posts.count) posts",
-        configuration: .init(metrics: [.wallClock, .peakMemoryResident, megabytesPerSecond], warmupIterations: 1,
+        // As the monitor scores a batch.
+        "Full_scoring_all_cores_\(corpus.posts.count)_posts",
+        configuration: Tolerance.configuration(metrics: [.wallClock, .peakMemoryResident, megabytesPerSecond], warmupIterations: 1,
                              maxDuration: .seconds(60), maxIterations: 7)
     ) { benchmark in
         measureThroughput(benchmark, megabytes: megabytes) { blackHole(engine.evaluateOnAllCores(corpus.posts)) }
@@ -54,8 +57,9 @@ let benchmarks: @Sendable () -> Void = {
     let matcher = PatternMatcher(patterns: corpus.peerPatterns)
     let scalars = corpus.posts.map { $0.content.unicodeScalars.map(\.value) }
     Benchmark(
-        "Matching only (\(matcher.count) patterns, overlapping)",
-        configuration: .init(metrics: [.wallClock, megabytesPerSecond], warmupIterations: 1, maxIterations: 3)
+        // The peers' pattern set, overlapping matches.
+        "Matching_only_\(matcher.count)_patterns",
+        configuration: Tolerance.configuration(metrics: [.wallClock, megabytesPerSecond], warmupIterations: 1, maxIterations: 3)
     ) { benchmark in
         var matches = 0
         measureThroughput(benchmark, megabytes: megabytes) {
