@@ -7,8 +7,11 @@ import Store
 
 /// Options every command shares: where the store, feeds and rules live, and how much to log.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: "The SQLite file of the store (created when missing).")
+    @Option(help: "The SQLite file of the store (an import creates it when missing; other commands need --create).")
     var database = "wagewatch.sqlite"
+
+    @Flag(help: "Create the store when the --database file is missing (imports always may): without it, a mistyped path is an error, not an empty store.")
+    var create = false
 
     @Option(help: "The folder of feed definitions (*.yaml).")
     var feeds = "feeds"
@@ -19,22 +22,49 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log each step to standard error.")
     var verbose = false
 
+    /// How a command uses the store.
+    enum StoreUse {
+        /// Reads and writes a store that exists (or `--create` makes).
+        case existing
+        /// Imports: the first one of a deployment makes the store.
+        case creating
+        /// Only reads: opened read-only; it must exist.
+        case readOnly
+        /// Needs none (the rules commands): an empty store in memory.
+        case none
+    }
+
     /// A monitor over the store, with logging set up once for the process. A command that
     /// reads the rules fails on a missing rules folder before the store is opened, so
-    /// that no empty store is left behind.
-    /// - Parameter readOnly: for a command that only reads: the store is opened to read
-    ///   only, and must exist.
-    func makeMonitor(requiringRules: Bool = true, readOnly: Bool = false) throws -> Monitor {
+    /// that no empty store is left behind; so does one given a store path that is not
+    /// there, unless it may create it.
+    func makeMonitor(requiringRules: Bool = true, store: StoreUse = .existing) throws -> Monitor {
         LoggingSystem.bootstrapOnce(level: verbose ? .info : .warning)
         var isFolder: ObjCBool = false
         if requiringRules && !(FileManager.default.fileExists(atPath: rules, isDirectory: &isFolder) && isFolder.boolValue) {
             throw MissingFolder(path: rules, option: "--rules")
         }
-        let database = try readOnly ? AppDatabase.openReadOnly(path: self.database) : AppDatabase.open(path: self.database)
+        let database: AppDatabase = switch store {
+        case .readOnly: try AppDatabase.openReadOnly(path: self.database)
+        case .none: try AppDatabase.inMemory()
+        case .creating: try AppDatabase.open(path: self.database)
+        case .existing: try openExisting()
+        }
         return Monitor(
             database: database,
             feedsDirectory: URL(fileURLWithPath: feeds, isDirectory: true),
             rulesDirectory: URL(fileURLWithPath: rules, isDirectory: true))
+    }
+}
+
+extension GlobalOptions {
+    /// The store at `--database` to read and write: it must exist unless `--create` is given.
+    func openExisting() throws -> AppDatabase {
+        guard create || FileManager.default.fileExists(atPath: database) else {
+            throw CommandFailure(message: "no store at \(database): name the store with --database, import the registry first "
+                                 + "(wagewatch import registry FILE), or pass --create to start an empty one")
+        }
+        return try AppDatabase.open(path: database)
     }
 }
 

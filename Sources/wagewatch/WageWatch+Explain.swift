@@ -16,7 +16,7 @@ extension WageWatch {
         var item: String
 
         func run() async throws {
-            let monitor = try global.makeMonitor(readOnly: true)
+            let monitor = try global.makeMonitor(store: .readOnly)
             guard let explanation = try await monitor.explain(itemID: item),
                   let stored = try await monitor.database.item(id: item),
                   let masked = try await monitor.database.maskedText(ofItem: item)

@@ -19,7 +19,7 @@ extension WageWatch {
         var format: Format = .table
 
         func run() async throws {
-            let monitor = try global.makeMonitor(readOnly: true)
+            let monitor = try global.makeMonitor(store: .readOnly)
             let report = try monitor.evaluateRegister(asOf: register.asOf ?? .today, windowDays: register.window)
             switch format {
             case .table:

@@ -16,7 +16,7 @@ extension WageWatch {
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
-                let rulebook = try global.makeMonitor().loadRulebook()
+                let rulebook = try global.makeMonitor(store: .none).loadRulebook()
                 print("rules ok: \(rulebook.rules.count) rules, \(rulebook.lexicons.count) lexicons, \(rulebook.negation.cues.count) negation cues")
             }
         }
@@ -28,7 +28,7 @@ extension WageWatch {
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
-                let result = try global.makeMonitor().failingRuleExamples()
+                let result = try global.makeMonitor(store: .none).failingRuleExamples()
                 for failure in result.failures { print("FAIL \(failure)") }
                 print("\(result.examples - result.failures.count) of \(result.examples) examples pass, in \(result.rules) rules")
                 if !result.failures.isEmpty { throw ExitCode(1) }
@@ -45,7 +45,7 @@ extension WageWatch {
             @Argument(help: "Labeled items, NDJSON (one object a line).") var files: [String]
 
             func run() async throws {
-                let reports = try global.makeMonitor().evaluateLabeled(
+                let reports = try global.makeMonitor(store: .none).evaluateLabeled(
                     files: files.map { URL(fileURLWithPath: $0) }, registry: URL(fileURLWithPath: registry))
                 for (file, report) in reports {
                     print(report.rendered(title: file))

@@ -28,7 +28,7 @@ extension WageWatch {
         var format: Format = .table
 
         func run() async throws {
-            let report = try global.makeMonitor(readOnly: true).evaluateRegister(asOf: register.asOf ?? .today, windowDays: register.window)
+            let report = try global.makeMonitor(store: .readOnly).evaluateRegister(asOf: register.asOf ?? .today, windowDays: register.window)
             let lines = by == .department ? report.departments : report.townships
             let header = [by == .department ? "部门" : "属地", "项目", "有标记", "疑似漏报", "违背承诺", "未填报(月)", "退回行", "迟报"]
             let rows = lines.map {
@@ -64,7 +64,7 @@ extension WageWatch {
             func run() async throws {
                 // Ledger rows first, then registry rows; records a feed sent that could not be
                 // read are the feeds' business (`run` and `feed inspect` show them).
-                let database = try global.makeMonitor(requiringRules: false, readOnly: true).database
+                let database = try global.makeMonitor(requiringRules: false, store: .readOnly).database
                 let rejections = (try await database.rejections(kind: .reports) + database.rejections(kind: .registry))
                     .filter { department == nil || $0.department == department }
                 print("退回行 rejected rows: \(rejections.count)")

@@ -39,7 +39,7 @@ extension WageWatch {
             let folder = URL(fileURLWithPath: global.database).deletingLastPathComponent().path
             let readOnly = manager.fileExists(atPath: global.database)
                 && !(manager.isWritableFile(atPath: global.database) && manager.isWritableFile(atPath: folder))
-            let monitor = try global.makeMonitor(requiringRules: false, readOnly: readOnly)
+            let monitor = try global.makeMonitor(requiringRules: false, store: readOnly ? .readOnly : .existing)
             let fold = try Monitor.searchFold()
             if readOnly {
                 FileHandle.standardError.write(Data("the store is read-only here: items stored since it was last indexed are not searched\n".utf8))

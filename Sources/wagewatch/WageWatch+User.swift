@@ -31,7 +31,7 @@ extension WageWatch {
             func run() async throws {
                 let password = try PasswordInput.read(prompt: "\(name) 的密码 (password): ")
                 let hash = try Passwords.hash(password)
-                let database = try AppDatabase.open(path: global.database)
+                let database = try global.openExisting()
                 try await database.addAccount(Account(name: name, role: role, createdAt: Date()), passwordHash: hash)
                 print("已添加账号 \(name)（\(role.label)）")
             }
@@ -43,7 +43,7 @@ extension WageWatch {
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
-                let accounts = try await AppDatabase.open(path: global.database).accounts()
+                let accounts = try await AppDatabase.openReadOnly(path: global.database).accounts()
                 let rows = accounts.map { [$0.name, "\($0.role.rawValue) \($0.role.label)", "\($0.createdAt)"] }
                 print(TextTable(header: ["账号", "角色", "创建时间"], rows: rows).lines().joined(separator: "\n"))
             }

@@ -8,8 +8,12 @@ struct WageWatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wagewatch",
         abstract: "欠薪舆情与信访风险监测: wage-arrears petition and public-opinion risk monitor.",
+        version: "wagewatch \(WageWatch.version)",
         subcommands: [Run.self, Watch.self, Register.self, Daily.self, Scorecard.self, Import.self, Reports.self, Explain.self,
                       Rescore.self, Rules.self, Feed.self, User.self, Serve.self, Search.self, Backup.self])
+
+    /// The release, raised with each one (README, Upgrading).
+    static let version = "0.13.0"
 
     /// Runs the command; a database error is said without the SQL it happened in.
     static func main() async {

@@ -41,7 +41,7 @@ import Testing
 
         // feed inspect refuses a file past the 15 MiB a fetched body may be, and says so.
         let huge = folder.appendingPathComponent("huge.xml")
-        FileManager.default.createFile(atPath: huge.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: huge.path, contents: nil))
         let handle = try FileHandle(forWritingTo: huge)
         try handle.truncate(atOffset: 16 * 1024 * 1024)
         try handle.close()
@@ -51,6 +51,20 @@ import Testing
                 "\(inspect.err)")
         let folderInspect = try run(["feed", "inspect", folder.path])
         #expect(folderInspect.end == .exit(1) && !folderInspect.err.contains("Usage"), "\(folderInspect.err)")
+
+        // A mistyped store path makes no empty store: the command says so, unless --create is given.
+        let typo = folder.appendingPathComponent("wagewach.sqlite").path
+        let feeds = CrashRecoveryTests.root.appendingPathComponent("feeds").path
+        let mistyped = try run(["run", "--database", typo, "--feeds", feeds, "--rules", rules, "--as-of", "2024-12-31"])
+        #expect(mistyped.end == .exit(1) && mistyped.err.contains("no store at \(typo)") && !mistyped.err.contains("Usage"),
+                "\(mistyped.err)")
+        #expect(!FileManager.default.fileExists(atPath: typo))
+        #expect(try run(["rules", "check", "--database", typo, "--rules", rules]).end == .exit(0))
+        #expect(!FileManager.default.fileExists(atPath: typo))
+        #expect(try run(["run", "--create", "--database", typo, "--feeds", feeds, "--rules", rules, "--as-of", "2024-12-31"]).end
+                == .exit(0))
+        #expect(FileManager.default.fileExists(atPath: typo))
+        #expect(try run(["--version"]).out.hasPrefix("wagewatch "))
 
         // explain of an id the store does not hold, and daily on a store that is not there.
         let explain = try run(["explain", "no-such-item", "--database", store, "--rules", rules])

@@ -54,7 +54,7 @@ import Testing
 
         // What the last run wrote on stderr, for the message of a failed expectation.
         let errors = folder.appendingPathComponent("stderr.txt").path
-        let arguments = ["run", "--database", store, "--feeds", feeds.path,
+        let arguments = ["run", "--create", "--database", store, "--feeds", feeds.path,
                          "--rules", Self.root.appendingPathComponent("rules").path, "--as-of", "2025-01-06"]
         func stderr() -> String {
             (try? String(contentsOf: URL(fileURLWithPath: errors), encoding: .utf8)).map { String($0.suffix(2_000)) } ?? ""

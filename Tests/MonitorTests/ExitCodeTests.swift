@@ -18,7 +18,7 @@ import Testing
             .write(to: feeds.appendingPathComponent("posts.ndjson"), atomically: true, encoding: .utf8)
         let good = "feeds:\n  - {id: good, kind: post, format: post_ndjson, url: \"file:posts.ndjson\"}\n"
         try good.write(to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
-        let arguments = ["run", "--database", folder.appendingPathComponent("s.sqlite").path, "--feeds", feeds.path,
+        let arguments = ["run", "--create", "--database", folder.appendingPathComponent("s.sqlite").path, "--feeds", feeds.path,
                          "--rules", CrashRecoveryTests.root.appendingPathComponent("rules").path, "--as-of", "2025-01-06"]
         let errors = folder.appendingPathComponent("stderr.txt").path
         #expect(try ChildProcess(binary.path, arguments, stderr: errors).wait() == .exit(0))

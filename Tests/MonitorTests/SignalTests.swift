@@ -31,7 +31,7 @@ import Testing
             .write(to: feeds.appendingPathComponent("posts.ndjson"), atomically: true, encoding: .utf8)
         try "feeds:\n  - {id: posts, kind: post, format: post_ndjson, url: \"file:posts.ndjson\"}\n"
             .write(to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
-        let common = ["--database", folder.appendingPathComponent("s.sqlite").path, "--feeds", feeds.path,
+        let common = ["--create", "--database", folder.appendingPathComponent("s.sqlite").path, "--feeds", feeds.path,
                       "--rules", CrashRecoveryTests.root.appendingPathComponent("rules").path]
         // After its first cycle the watch waits an hour for the next: SIGTERM ends the wait.
         let watched = try stop(["watch", "--interval", "3600"] + common, in: folder, once: "cycle:")
