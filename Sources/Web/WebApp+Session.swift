@@ -136,6 +136,15 @@ extension WebApp {
         return response
     }
 
+    /// A request over plain HTTP (no proxy says it was HTTPS) to a name other than this machine's.
+    static func isPlainHTTPToAnotherHost(_ request: Request) -> Bool {
+        if let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!], scheme.lowercased() == "https" { return false }
+        if request.head.scheme?.lowercased() == "https" { return false }
+        let host = (request.head.authority ?? "").lowercased()
+        let name = host.hasPrefix("[") ? String(host.prefix { $0 != "]" }.dropFirst()) : String(host.prefix { $0 != ":" })
+        return !["localhost", "127.0.0.1", "::1", ""].contains(name)
+    }
+
     /// A login name as the throttle counts it: without control characters and whitespace, lower case.
     static func throttleName(_ name: String) -> String {
         String(String.UnicodeScalarView(name.unicodeScalars.filter {
@@ -158,6 +167,12 @@ extension WebApp {
         let next = Self.safeNext(form["next"])
         guard let token = form["token"], let cookie = request.cookie(SessionCookie.loginName), Token.equal(token, cookie),
               Self.sameOrigin(request) else {
+            // A browser keeps the form's Secure cookie over HTTPS, and over plain HTTP only for
+            // this machine's own name: anywhere else the cookie never came back.
+            if request.cookie(SessionCookie.loginName) == nil, Self.isPlainHTTPToAnotherHost(request) {
+                return try loginPage(next: next, error: "无法登录：浏览器只在 HTTPS 下保存登录凭据。请通过 https:// 地址访问本系统"
+                                     + "（由反向代理提供 TLS），或在本机用 http://127.0.0.1 访问", status: .forbidden)
+            }
             return try loginPage(next: next, error: "登录表单已失效，请重新输入（CSRF 校验失败）", status: .forbidden)
         }
         // Variants of one name (a NUL, a space, another case) are one name to the throttle:

@@ -14,6 +14,20 @@ import Testing
 @Suite struct WebAppTests {
     // MARK: Sessions
 
+    @Test func aLoginOverPlainHTTPToAnotherHostSaysHTTPSIsNeeded() async throws {
+        let fixture = try await WebFixture()
+        let form = [("name", "petition"), ("password", WebFixture.password), ("token", "x")]
+        // The browser kept no login cookie: over plain HTTP to a server's name it never does.
+        let plain = try await fixture.client().post("/login", form: form, authority: "wagewatch.city.example:8080")
+        #expect(plain.status == .forbidden && plain.body.contains("HTTPS") && !plain.body.contains("CSRF"))
+        // Behind a TLS proxy, or on this machine, the same is a stale form.
+        let proxied = try await fixture.client().post("/login", form: form, headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"],
+                                                      authority: "wagewatch.city.example")
+        #expect(proxied.status == .forbidden && proxied.body.contains("CSRF"))
+        let local = try await fixture.client().post("/login", form: form)
+        #expect(local.status == .forbidden && local.body.contains("CSRF"))
+    }
+
     @Test func loginSetsASecureHttpOnlyStrictCookieAndAWrongPasswordDoesNot() async throws {
         let fixture = try await WebFixture()
         let browser = fixture.client()

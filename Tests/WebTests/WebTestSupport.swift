@@ -108,14 +108,16 @@ final class TestBrowser: @unchecked Sendable {
         try await send(.get, path, body: nil, headers: headers)
     }
 
-    func post(_ path: String, form: [(String, String)], headers: HTTPFields = [:]) async throws -> TestResponse {
+    func post(_ path: String, form: [(String, String)], headers: HTTPFields = [:], authority: String = "localhost")
+        async throws -> TestResponse {
         let body = form.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         var headers = headers
         headers[.contentType] = "application/x-www-form-urlencoded"
-        return try await send(.post, path, body: body, headers: headers)
+        return try await send(.post, path, body: body, headers: headers, authority: authority)
     }
 
-    func send(_ method: HTTPRequest.Method, _ path: String, body: String?, headers: HTTPFields) async throws -> TestResponse {
+    func send(_ method: HTTPRequest.Method, _ path: String, body: String?, headers: HTTPFields, authority: String = "localhost")
+        async throws -> TestResponse {
         var headers = headers
         let jar = lock.withLock { cookies }
         if !jar.isEmpty {
@@ -123,7 +125,7 @@ final class TestBrowser: @unchecked Sendable {
         }
         if let body { headers[.contentLength] = "\(body.utf8.count)" }
         let request = Request(
-            head: HTTPRequest(method: method, scheme: "http", authority: "localhost", path: path, headerFields: headers),
+            head: HTTPRequest(method: method, scheme: "http", authority: authority, path: path, headerFields: headers),
             body: RequestBody(buffer: ByteBuffer(string: body ?? "")))
         let context = WebContext(source: ApplicationRequestContextSource(channel: NIOAsyncTestingChannel(),
                                                                          logger: Logger(label: "test")))
