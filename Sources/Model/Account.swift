@@ -26,8 +26,11 @@ public struct Account: Codable, Hashable, Sendable {
     public var name: String
     public var role: Role
     public var createdAt: Date
+    /// When an administrator stopped the account (`user disable`); nil while it may sign in.
+    public var disabledAt: Date?
 
-    public init(name: String, role: Role, createdAt: Date) {
+    public init(name: String, role: Role, createdAt: Date, disabledAt: Date? = nil) {
+        self.disabledAt = disabledAt
         self.name = name
         self.role = role
         self.createdAt = createdAt

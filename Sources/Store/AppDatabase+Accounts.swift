@@ -18,7 +18,7 @@ extension AppDatabase {
     /// The account of `name` and its password hash, nil when there is none.
     public func account(named name: String) async throws -> (account: Account, passwordHash: String)? {
         try await writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT name, role, password_hash, created_at FROM account WHERE name = ?",
+            guard let row = try Row.fetchOne(db, sql: "SELECT name, role, password_hash, created_at, disabled_at FROM account WHERE name = ?",
                                              arguments: [name]) else { return nil }
             return (try Self.account(row), row["password_hash"])
         }
@@ -27,13 +27,54 @@ extension AppDatabase {
     /// Every account, by name.
     public func accounts() async throws -> [Account] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, role, created_at FROM account ORDER BY name").map(Self.account)
+            try Row.fetchAll(db, sql: "SELECT name, role, created_at, disabled_at FROM account ORDER BY name").map(Self.account)
         }
     }
 
     private static func account(_ row: Row) throws -> Account {
         let roleText: String = row["role"]
         guard let role = Role(rawValue: roleText) else { throw StoreError.corruptValue(column: "role", value: roleText) }
-        return Account(name: row["name"], role: role, createdAt: row["created_at"])
+        return Account(name: row["name"], role: role, createdAt: row["created_at"], disabledAt: row["disabled_at"])
+    }
+
+    /// What an administrator does to an account (`wagewatch user ...`).
+    public enum AccountChange: Sendable {
+        /// Stops it: it cannot sign in, and its sessions end.
+        case disable
+        /// Lets it sign in again.
+        case enable
+        /// A new password (its bcrypt hash); its sessions end.
+        case password(hash: String)
+        /// Removes it and its sessions; the audit log keeps its lines.
+        case delete
+    }
+
+    /// Applies `change` to the account `name` and writes the audit line, in one transaction.
+    /// An account that does not exist is `StoreError.noAccount`.
+    public func change(account name: String, _ change: AccountChange, by actor: String, now: Date) async throws {
+        try await writer.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM account WHERE name = ?", arguments: [name]) == 1 else {
+                throw StoreError.noAccount(name)
+            }
+            let action: String
+            switch change {
+            case .disable:
+                try db.execute(sql: "UPDATE account SET disabled_at = ? WHERE name = ?", arguments: [now, name])
+                action = "account_disabled"
+            case .enable:
+                try db.execute(sql: "UPDATE account SET disabled_at = NULL WHERE name = ?", arguments: [name])
+                action = "account_enabled"
+            case let .password(hash):
+                try db.execute(sql: "UPDATE account SET password_hash = ? WHERE name = ?", arguments: [hash, name])
+                action = "password_reset"
+            case .delete:
+                try db.execute(sql: "DELETE FROM account WHERE name = ?", arguments: [name])
+                action = "account_deleted"
+            }
+            if case .enable = change {} else {
+                try db.execute(sql: "DELETE FROM session WHERE account = ?", arguments: [name])
+            }
+            try Self.insert(AuditEntry(at: now, account: actor, role: Role.admin.rawValue, action: action, reason: name), in: db)
+        }
     }
 }

@@ -342,6 +342,9 @@ extension AppDatabase {
                 table.add(column: "last_body_cut_short", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("v13: accounts an administrator stopped") { db in
+            try db.alter(table: "account") { table in table.add(column: "disabled_at", .datetime) }
+        }
         return migrator
     }
 }

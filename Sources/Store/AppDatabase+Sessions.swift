@@ -27,7 +27,7 @@ extension AppDatabase {
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT a.name, a.role, a.created_at, s.csrf, s.expires_at
                 FROM session s JOIN account a ON a.name = s.account
-                WHERE s.id = ? AND s.expires_at > ?
+                WHERE s.id = ? AND s.expires_at > ? AND a.disabled_at IS NULL
                 """, arguments: [SessionDigest.hex(of: id), now]) else { return nil }
             let roleText: String = row["role"]
             guard let role = Role(rawValue: roleText) else { throw StoreError.corruptValue(column: "role", value: roleText) }

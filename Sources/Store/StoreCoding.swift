@@ -146,6 +146,8 @@ public enum StoreError: Error, CustomStringConvertible {
     case missingItem(String)
     /// An account was to be added under a name already taken.
     case accountExists(String)
+    /// An account to change is not there.
+    case noAccount(String)
     /// A link was to be confirmed on an item the scorer linked to no project.
     case noLinkToConfirm(String)
     /// An item was to be relinked to a project the registry does not hold.
@@ -175,6 +177,8 @@ public enum StoreError: Error, CustomStringConvertible {
             "库中没有线索 \(id) (no stored item \(id))"
         case let .accountExists(name):
             "账号 \(name) 已存在 (an account named \(name) exists already)"
+        case let .noAccount(name):
+            "没有账号 \(name) (no such account)"
         case let .noLinkToConfirm(id):
             "线索 \(id) 未关联任何项目，无法确认关联 (item \(id) is linked to no project to confirm)"
         case let .unknownProject(id):

@@ -44,7 +44,7 @@ extension WebApp {
     }
 
     struct AccountsPage: Codable, Sendable {
-        struct Line: Codable, Sendable { var name: String; var role: String; var createdAt: String }
+        struct Line: Codable, Sendable { var name: String; var role: String; var createdAt: String; var status: String }
         var accounts: [Line]
     }
 
@@ -109,7 +109,8 @@ extension WebApp {
         }
         page(router, "/accounts", roles: Self.roles(of: "/accounts"), template: "accounts", title: "账号") { _, _, _ in
             AccountsPage(accounts: try await database.accounts().map {
-                AccountsPage.Line(name: $0.name, role: $0.role.label, createdAt: Labels.time($0.createdAt))
+                AccountsPage.Line(name: $0.name, role: $0.role.label, createdAt: Labels.time($0.createdAt),
+                                  status: $0.disabledAt.map { "已停用（\(Labels.time($0))）" } ?? "可用")
             })
         }
     }

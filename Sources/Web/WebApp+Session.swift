@@ -198,6 +198,11 @@ extension WebApp {
             return try loginPage(next: next, error: "用户名或密码不正确", status: .unauthorized)
         }
         throttle.succeeded(keys, at: now)
+        guard account.disabledAt == nil else {
+            try await database.record(AuditEntry(at: now, account: name, role: account.role.rawValue, action: "login_failed",
+                                                 reason: "account disabled"))
+            return try loginPage(next: next, error: "此账号已被管理员停用，请联系系统管理员", status: .forbidden)
+        }
         let id = Token.make()
         try await database.createSession(id: id, account: account.name, csrf: Token.make(), now: now,
                                    lifetime: settings.sessionLifetime)

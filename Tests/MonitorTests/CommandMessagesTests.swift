@@ -65,6 +65,9 @@ import Testing
                 == .exit(0))
         #expect(FileManager.default.fileExists(atPath: typo))
         #expect(try run(["--version"]).out.hasPrefix("wagewatch "))
+        // Account commands: an unknown name is said so; a stop is listed.
+        let unknown = try run(["user", "disable", "nobody", "--database", store])
+        #expect(unknown.end == .exit(1) && unknown.err.contains("no such account") && !unknown.err.contains("Usage"), "\(unknown.err)")
 
         // explain of an id the store does not hold, and daily on a store that is not there.
         let explain = try run(["explain", "no-such-item", "--database", store, "--rules", rules])

@@ -14,6 +14,34 @@ import Testing
 @Suite struct WebAppTests {
     // MARK: Sessions
 
+    @Test func anAdministratorStopsEnablesResetsAndDeletesAccounts() async throws {
+        let fixture = try await WebFixture()
+        let signedIn = try await fixture.signedIn("petition")
+        #expect(try await signedIn.get("/queue").status == .ok)
+        // Stopped: the open session ends, and signing in is refused with a reason.
+        try await fixture.database.change(account: "petition", .disable, by: "命令行", now: WebFixture.now)
+        #expect(try await signedIn.get("/queue").status == .seeOther)
+        let refused = try await fixture.client().logIn("petition", password: WebFixture.password)
+        #expect(refused.status == .forbidden && refused.body.contains("停用"))
+        #expect(try await fixture.database.accounts().first { $0.name == "petition" }?.disabledAt == WebFixture.now)
+        // Enabled again, then a new password: the old one no longer opens it.
+        try await fixture.database.change(account: "petition", .enable, by: "命令行", now: WebFixture.now)
+        let again = try await fixture.signedIn("petition")
+        try await fixture.database.change(account: "petition", .password(hash: try Passwords.hash("new-horse-10", cost: 4)),
+                                          by: "命令行", now: WebFixture.now)
+        #expect(try await again.get("/queue").status == .seeOther)
+        #expect(try await fixture.client().logIn("petition", password: WebFixture.password).status == .unauthorized)
+        #expect(try await fixture.client().logIn("petition", password: "new-horse-10").status == .seeOther)
+        // Deleted: gone, its audit lines kept; an unknown name is said so.
+        try await fixture.database.change(account: "petition", .delete, by: "命令行", now: WebFixture.now)
+        #expect(try await fixture.database.account(named: "petition") == nil)
+        let actions = try await fixture.database.auditEntries().filter { $0.account == "petition" || $0.reason == "petition" }.map(\.action)
+        #expect(actions.contains("login") && actions.contains("account_deleted") && actions.contains("account_disabled"))
+        await #expect(throws: StoreError.self) {
+            try await fixture.database.change(account: "nobody", .disable, by: "命令行", now: WebFixture.now)
+        }
+    }
+
     @Test func aLoginOverPlainHTTPToAnotherHostSaysHTTPSIsNeeded() async throws {
         let fixture = try await WebFixture()
         let form = [("name", "petition"), ("password", WebFixture.password), ("token", "x")]
