@@ -56,24 +56,15 @@ extension AppDatabase {
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM account WHERE name = ?", arguments: [name]) == 1 else {
                 throw StoreError.noAccount(name)
             }
-            let action: String
-            switch change {
-            case .disable:
-                try db.execute(sql: "UPDATE account SET disabled_at = ? WHERE name = ?", arguments: [now, name])
-                action = "account_disabled"
-            case .enable:
-                try db.execute(sql: "UPDATE account SET disabled_at = NULL WHERE name = ?", arguments: [name])
-                action = "account_enabled"
-            case let .password(hash):
-                try db.execute(sql: "UPDATE account SET password_hash = ? WHERE name = ?", arguments: [hash, name])
-                action = "password_reset"
-            case .delete:
-                try db.execute(sql: "DELETE FROM account WHERE name = ?", arguments: [name])
-                action = "account_deleted"
+            // Every change but an enable ends the account's sessions.
+            let (sql, arguments, action, endsSessions): (String, StatementArguments, String, Bool) = switch change {
+            case .disable: ("UPDATE account SET disabled_at = ? WHERE name = ?", [now, name], "account_disabled", true)
+            case .enable: ("UPDATE account SET disabled_at = NULL WHERE name = ?", [name], "account_enabled", false)
+            case let .password(hash): ("UPDATE account SET password_hash = ? WHERE name = ?", [hash, name], "password_reset", true)
+            case .delete: ("DELETE FROM account WHERE name = ?", [name], "account_deleted", true)
             }
-            if case .enable = change {} else {
-                try db.execute(sql: "DELETE FROM session WHERE account = ?", arguments: [name])
-            }
+            try db.execute(sql: sql, arguments: arguments)
+            if endsSessions { try db.execute(sql: "DELETE FROM session WHERE account = ?", arguments: [name]) }
             try Self.insert(AuditEntry(at: now, account: actor, role: Role.admin.rawValue, action: action, reason: name), in: db)
         }
     }

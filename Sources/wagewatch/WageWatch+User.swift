@@ -10,43 +10,45 @@ extension WageWatch {
             abstract: "Manage the web UI's accounts (账号).",
             subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPassword.self, Delete.self])
 
-        /// One change to one account, from the command line: audited as the operator `命令行`.
-        static func change(_ name: String, _ change: AppDatabase.AccountChange, global: GlobalOptions, done: String) async throws {
-            try await global.openExisting().change(account: name, change, by: "命令行", now: Date())
-            print(done)
+        /// The account a change is for, and the store.
+        struct Target: ParsableArguments {
+            @OptionGroup var global: GlobalOptions
+            @Argument(help: "The account's name.") var name: String
+
+            /// Makes the change, audited as the operator `命令行`, and says what was done.
+            func apply(_ change: AppDatabase.AccountChange, done: String) async throws {
+                try await global.openExisting().change(account: name, change, by: "命令行", now: Date())
+                print(done)
+            }
         }
 
         struct Disable: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Stop an account: it cannot sign in, and its sessions end.")
-            @OptionGroup var global: GlobalOptions
-            @Argument(help: "The account's name.") var name: String
-            func run() async throws { try await User.change(name, .disable, global: global, done: "已停用账号 \(name)") }
+            @OptionGroup var account: Target
+            func run() async throws { try await account.apply(.disable, done: "已停用账号 \(account.name)") }
         }
 
         struct Enable: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Let a stopped account sign in again.")
-            @OptionGroup var global: GlobalOptions
-            @Argument(help: "The account's name.") var name: String
-            func run() async throws { try await User.change(name, .enable, global: global, done: "已启用账号 \(name)") }
+            @OptionGroup var account: Target
+            func run() async throws { try await account.apply(.enable, done: "已启用账号 \(account.name)") }
         }
 
         struct ResetPassword: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "reset-password",
                 abstract: "Give an account a new password, read from standard input; its sessions end.")
-            @OptionGroup var global: GlobalOptions
-            @Argument(help: "The account's name.") var name: String
+            @OptionGroup var account: Target
             func run() async throws {
-                let password = try PasswordInput.read(prompt: "\(name) 的新密码 (new password): ")
-                try await User.change(name, .password(hash: try Passwords.hash(password)), global: global, done: "已重设账号 \(name) 的密码")
+                let password = try PasswordInput.read(prompt: "\(account.name) 的新密码 (new password): ")
+                try await account.apply(.password(hash: try Passwords.hash(password)), done: "已重设账号 \(account.name) 的密码")
             }
         }
 
         struct Delete: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Remove an account and its sessions; the audit log keeps its lines.")
-            @OptionGroup var global: GlobalOptions
-            @Argument(help: "The account's name.") var name: String
-            func run() async throws { try await User.change(name, .delete, global: global, done: "已删除账号 \(name)") }
+            @OptionGroup var account: Target
+            func run() async throws { try await account.apply(.delete, done: "已删除账号 \(account.name)") }
         }
 
         struct Add: AsyncParsableCommand {

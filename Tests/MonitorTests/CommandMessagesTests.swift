@@ -4,20 +4,17 @@ import Testing
 /// What the commands tell a clerk: what an import removed, and why a file or an item
 /// could not be read, in a sentence and without the usage text.
 @Suite struct CommandMessagesTests {
-    let binary = CrashRecoveryTests.root.appendingPathComponent(".build/debug/wagewatch")
+    let binary = Executable.path
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-messages-\(UUID().uuidString)")
 
     func run(_ arguments: [String]) throws -> (end: ChildProcess.End, out: String, err: String) {
         let out = folder.appendingPathComponent("stdout.txt").path, err = folder.appendingPathComponent("stderr.txt").path
-        let end = try ChildProcess(binary.path, arguments, stdout: out, stderr: err).wait()
+        let end = try ChildProcess(binary, arguments, stdout: out, stderr: err).wait()
         return (end, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
 
     @Test func importsSayWhatTheyRemovedAndFailuresSayWhyWithoutUsage() throws {
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            Issue.record("build the executable first (swift build --build-tests builds it): \(binary.path)")
-            return
-        }
+        guard Executable.required() != nil else { return }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = folder.appendingPathComponent("s.sqlite").path

@@ -24,11 +24,7 @@ import Testing
     }
 
     @Test func aCycleKilledMidwayAndRunAgainStoresEveryItemOnce() async throws {
-        let binary = Self.root.appendingPathComponent(".build/debug/wagewatch")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            Issue.record("build the executable first (swift build --build-tests builds it): \(binary.path)")
-            return
-        }
+        guard let binary = Executable.required() else { return }
         let bodies = (0..<Self.feedCount).map(Self.posts)
         let server = try LoopbackHTTPServer { request in
             // Every feed has a validator: a feed wrongly remembered as fetched would get 304 and never its items.
@@ -65,7 +61,7 @@ import Testing
         // the feeds are remembered and the next run is all 304s: quick, and no longer "surely alive".
         var aRunFinished = false
         for delay in [0.1, 0.35, 1.0, 1.6] {
-            let child = try ChildProcess(binary.path, arguments, stderr: errors)
+            let child = try ChildProcess(binary, arguments, stderr: errors)
             let started = ContinuousClock.now
             try await Task.sleep(for: .seconds(delay))
             kill(child.pid, SIGKILL)
@@ -79,7 +75,7 @@ import Testing
             }
             if end == .exit(0) { aRunFinished = true }
         }
-        let last = try ChildProcess(binary.path, arguments, stderr: errors)
+        let last = try ChildProcess(binary, arguments, stderr: errors)
         #expect(last.wait() == .exit(0), "\(stderr())")
 
         let database = try AppDatabase.open(path: store)
@@ -88,6 +84,20 @@ import Testing
         #expect(Set(keys).count == keys.count)
         let states = try await database.feedStates()
         #expect((0..<Self.feedCount).allSatisfy { states["forum-\($0)"]?.etag == "\"feed-\($0)\"" })
+    }
+}
+
+/// The debug executable the CLI tests run (`swift build --build-tests` builds it), or nil
+/// after recording that it is missing.
+enum Executable {
+    static let path = CrashRecoveryTests.root.appendingPathComponent(".build/debug/wagewatch").path
+
+    static func required() -> String? {
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            Issue.record("build the executable first (swift build --build-tests builds it): \(path)")
+            return nil
+        }
+        return path
     }
 }
 

@@ -5,11 +5,7 @@ import Testing
 /// failed while the others were stored.
 @Suite struct ExitCodeTests {
     @Test func aFailedFeedMakesRunExitThree() throws {
-        let binary = CrashRecoveryTests.root.appendingPathComponent(".build/debug/wagewatch")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            Issue.record("build the executable first (swift build --build-tests builds it): \(binary.path)")
-            return
-        }
+        guard let binary = Executable.required() else { return }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-exit-\(UUID().uuidString)")
         let feeds = folder.appendingPathComponent("feeds")
         try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
@@ -21,30 +17,30 @@ import Testing
         let arguments = ["run", "--create", "--database", folder.appendingPathComponent("s.sqlite").path, "--feeds", feeds.path,
                          "--rules", CrashRecoveryTests.root.appendingPathComponent("rules").path, "--as-of", "2025-01-06"]
         let errors = folder.appendingPathComponent("stderr.txt").path
-        #expect(try ChildProcess(binary.path, arguments, stderr: errors).wait() == .exit(0))
+        #expect(try ChildProcess(binary, arguments, stderr: errors).wait() == .exit(0))
         let broken = good + "  - {id: gone, kind: post, format: post_ndjson, url: \"file:missing.ndjson\"}\n"
         try broken.write(to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
-        #expect(try ChildProcess(binary.path, arguments, stderr: errors).wait() == .exit(3))
+        #expect(try ChildProcess(binary, arguments, stderr: errors).wait() == .exit(3))
 
         // A feeds folder with no catalog is no quiet city either.
         let empty = folder.appendingPathComponent("empty-feeds")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         var noFeeds = arguments
         noFeeds[noFeeds.firstIndex(of: feeds.path)!] = empty.path
-        #expect(try ChildProcess(binary.path, noFeeds, stderr: errors).wait() == .exit(3))
+        #expect(try ChildProcess(binary, noFeeds, stderr: errors).wait() == .exit(3))
         #expect(try String(contentsOfFile: errors, encoding: .utf8).contains("no feed is defined"))
 
         // A missing rules folder fails before the store is opened: no empty store is left behind.
         let elsewhere = folder.appendingPathComponent("other.sqlite").path
         let noRules = ["register", "--database", elsewhere, "--rules", folder.appendingPathComponent("nowhere").path]
-        #expect(try ChildProcess(binary.path, noRules, stderr: errors).wait() == .exit(1))
+        #expect(try ChildProcess(binary, noRules, stderr: errors).wait() == .exit(1))
         #expect(!FileManager.default.fileExists(atPath: elsewhere))
         let message = try String(contentsOfFile: errors, encoding: .utf8)
         #expect(message.contains("nowhere") && !message.contains("Usage"))
 
         // So does an import of a file that is not there.
         let noFile = ["import", "registry", "--database", elsewhere, folder.appendingPathComponent("none.csv").path]
-        #expect(try ChildProcess(binary.path, noFile, stderr: errors).wait() == .exit(1))
+        #expect(try ChildProcess(binary, noFile, stderr: errors).wait() == .exit(1))
         #expect(!FileManager.default.fileExists(atPath: elsewhere))
         #expect(try String(contentsOfFile: errors, encoding: .utf8).contains("none.csv: no such file"))
 
@@ -52,7 +48,7 @@ import Testing
         for (command, option) in [("search", ["x", "--limit", "-1"]), ("register", ["--window", "-5"])] {
             let bad = [command, "--database", elsewhere, "--rules", CrashRecoveryTests.root.appendingPathComponent("rules").path]
                 + option
-            #expect(try ChildProcess(binary.path, bad, stderr: errors).wait() == .exit(64))
+            #expect(try ChildProcess(binary, bad, stderr: errors).wait() == .exit(64))
             let said = try String(contentsOfFile: errors, encoding: .utf8)
             #expect(said.contains("must be between") && !said.contains("Missing value"), "\(said)")
         }
@@ -61,10 +57,10 @@ import Testing
     /// A user who may read the store but not write it, nor its folder (no -shm file can be
     /// made), still gets the register. Run when the tests run as root, as CI does.
     @Test func aStoreInAFolderTheUserMayNotWriteIsRead() throws {
-        let binary = CrashRecoveryTests.root.appendingPathComponent(".build/debug/wagewatch")
+        let binary = Executable.path
         let setpriv = "/usr/bin/setpriv"
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: setpriv),
-              FileManager.default.isExecutableFile(atPath: binary.path) else { return }
+              FileManager.default.isExecutableFile(atPath: binary) else { return }
         let folder = URL(fileURLWithPath: "/tmp/wagewatch-ro-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o755])
@@ -74,14 +70,14 @@ import Testing
         // under /root is not); when that user cannot run it even so, there is nothing to test.
         let copy = folder.appendingPathComponent("wagewatch").path
         let rules = folder.appendingPathComponent("rules").path
-        try FileManager.default.copyItem(atPath: binary.path, toPath: copy)
+        try FileManager.default.copyItem(atPath: binary, toPath: copy)
         try FileManager.default.copyItem(atPath: CrashRecoveryTests.root.appendingPathComponent("rules").path, toPath: rules)
         let probe = folder.appendingPathComponent("probe.txt").path
         guard try ChildProcess(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "--help"], stderr: probe)
             .wait() == .exit(0) else { return }
         let errors = folder.appendingPathComponent("stderr.txt").path
         let registry = CrashRecoveryTests.root.appendingPathComponent("feeds/demo/registry.csv").path
-        #expect(try ChildProcess(binary.path, ["import", "registry", "--database", store, registry], stderr: errors).wait() == .exit(0))
+        #expect(try ChildProcess(binary, ["import", "registry", "--database", store, registry], stderr: errors).wait() == .exit(0))
         // Closed cleanly: no -wal or -shm is left for the reader to use.
         #expect(!FileManager.default.fileExists(atPath: store + "-shm"))
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: store)

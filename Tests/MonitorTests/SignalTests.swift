@@ -3,13 +3,13 @@ import Testing
 
 /// `watch` and `serve` stop on SIGTERM: at once while they wait, and with exit code 0.
 @Suite struct SignalTests {
-    let binary = CrashRecoveryTests.root.appendingPathComponent(".build/debug/wagewatch")
+    let binary = Executable.path
 
     /// Starts the command, waits until its standard output says `ready` (at most a minute),
     /// sends SIGTERM and says how it ended and what it printed.
     func stop(_ arguments: [String], in folder: URL, once ready: String) throws -> (end: ChildProcess.End, out: String) {
         let out = folder.appendingPathComponent("out.txt").path, err = folder.appendingPathComponent("err.txt").path
-        let child = try ChildProcess(binary.path, arguments, stdout: out, stderr: err)
+        let child = try ChildProcess(binary, arguments, stdout: out, stderr: err)
         let deadline = Date().addingTimeInterval(60)
         func printed() -> String { (try? String(contentsOfFile: out, encoding: .utf8)) ?? "" }
         while !printed().contains(ready) && Date() < deadline { usleep(50_000) }
@@ -19,10 +19,7 @@ import Testing
     }
 
     @Test func watchAndServeStopGracefullyOnSIGTERM() throws {
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            Issue.record("build the executable first (swift build --build-tests builds it): \(binary.path)")
-            return
-        }
+        guard Executable.required() != nil else { return }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-signal-\(UUID().uuidString)")
         let feeds = folder.appendingPathComponent("feeds")
         try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)

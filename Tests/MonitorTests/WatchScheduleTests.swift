@@ -61,19 +61,25 @@ import Testing
         var counts: (failures: [String], cycles: [CycleReport]) { lock.withLock { (failures, cycles) } }
     }
 
-    @Test func aBrokenCatalogIsReportedAndWatchGoesOnOnceItIsFixed() async throws {
+    /// A store and an empty feeds folder in a fresh temporary folder (the caller removes it).
+    func watched() throws -> (folder: URL, feeds: URL, monitor: Monitor) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-watch-\(UUID().uuidString)")
         let feeds = folder.appendingPathComponent("feeds")
         try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        let monitor = Monitor(database: try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path),
+                              feedsDirectory: feeds, rulesDirectory: Self.root.appendingPathComponent("rules"),
+                              environment: [:])
+        return (folder, feeds, monitor)
+    }
+
+    @Test func aBrokenCatalogIsReportedAndWatchGoesOnOnceItIsFixed() async throws {
+        let (folder, feeds, monitor) = try watched()
         defer { try? FileManager.default.removeItem(at: folder) }
         let catalog = feeds.appendingPathComponent("feeds.yaml")
         try "feeds:\n  - {id: forum, kind: post, format: atom99, url: \"file:forum.xml\"}\n"
             .write(to: catalog, atomically: true, encoding: .utf8)
         try Data("<rss><channel><item><guid>1</guid><title>工资没发</title></item></channel></rss>".utf8)
             .write(to: feeds.appendingPathComponent("forum.xml"))
-        let monitor = Monitor(database: try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path),
-                              feedsDirectory: feeds, rulesDirectory: Self.root.appendingPathComponent("rules"),
-                              environment: [:])
         let log = Log()
         // Cancelled after its first cycle, or after a minute whatever happens: a broken loop fails the test, not hangs it.
         let deadline = Date().addingTimeInterval(60)
@@ -95,13 +101,8 @@ import Testing
     }
 
     @Test func aFeedsFolderWithoutFeedsIsReportedEveryRound() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-empty-\(UUID().uuidString)")
-        let feeds = folder.appendingPathComponent("feeds")
-        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        let (folder, _, monitor) = try watched()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let monitor = Monitor(database: try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path),
-                              feedsDirectory: feeds, rulesDirectory: Self.root.appendingPathComponent("rules"),
-                              environment: [:])
         let log = Log()
         let deadline = Date().addingTimeInterval(60)
         let watching = Task {
