@@ -243,17 +243,6 @@ extension Monitor {
         return outcome
     }
 
-    /// OpenCC's traditional-to-simplified table (the engine's own): a petitioner's name is
-    /// masked in whatever form the text writes it (李於華 as 李于华).
-    public static var nameVariants: [UInt32: UInt32] { (try? TraditionalToSimplified.sharedTable()) ?? [:] }
-
-    /// How search folds a query and the texts it indexes (traditional to simplified, full
-    /// width to half, as the scorer folds), one set-up for the CLI and the web UI.
-    public static func searchFold() throws -> @Sendable (String) -> String {
-        let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.sharedTable())
-        return { normalizer.normalize($0) }
-    }
-
     /// The response of one feed and what its body parses to (nil for 304), or why there is none.
     private static func read(_ response: Result<FetchResponse, IngestError>?,
                              of feed: FeedDefinition) -> Result<FeedBody, IngestError> {

@@ -55,6 +55,17 @@ public struct Monitor: Sendable {
                       traditionalToSimplified: try TraditionalToSimplified.sharedTable())
     }
 
+    /// OpenCC's traditional-to-simplified table (the engine's own): a petitioner's name is
+    /// masked in whatever form the text writes it (李於華 as 李于华).
+    public static var nameVariants: [UInt32: UInt32] { (try? TraditionalToSimplified.sharedTable()) ?? [:] }
+
+    /// How search folds a query and the texts it indexes (traditional to simplified, full
+    /// width to half, as the scorer folds), one set-up for the CLI and the web UI.
+    public static func searchFold() throws -> @Sendable (String) -> String {
+        let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.sharedTable())
+        return { normalizer.normalize($0) }
+    }
+
     /// The most a rules file or an office CSV may be: far past any real one.
     static let localFileLimit = 256 * 1024 * 1024
 
