@@ -7,7 +7,7 @@ let package = Package(
     products: [
         .executable(name: "wagewatch", targets: ["wagewatch"]),
         // The libraries, for the benchmark package (Benchmarks/).
-        .library(name: "WageWatchKit", targets: ["Model", "Ingest", "Scoring", "Register", "Store", "Monitor", "ChineseConversion"]),
+        .library(name: "WageWatchKit", targets: ["Model", "Parallel", "RulesFile", "Ingest", "Scoring", "Register", "Store", "Monitor", "ChineseConversion"]),
         // A loopback HTTP server for fetcher tests and benchmarks; not part of the executable.
         .library(name: "LoopbackHTTP", targets: ["LoopbackHTTP"]),
     ],
@@ -67,6 +67,10 @@ let package = Package(
             providers: [.apt(["libopencc-dev"])]
         ),
         .target(name: "Model"),
+        // The one audited primitive for work on every core and waits across threads.
+        .target(name: "Parallel"),
+        // The rules files' YAML reader, shared by scoring and the register.
+        .target(name: "RulesFile", dependencies: [.product(name: "Yams", package: "Yams")]),
         // A cache prefetch hint (C), for the scorer's hot loop.
         .target(name: "CPrefetch"),
         // Memory freed by a large job handed back to the system (glibc's malloc_trim).
@@ -82,13 +86,13 @@ let package = Package(
         ),
         .target(
             name: "Scoring",
-            dependencies: ["Model", "CPrefetch", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Model", "Parallel", "RulesFile", "Register", "CPrefetch", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "Register", dependencies: ["Model"]),
+        .target(name: "Register", dependencies: ["Model", "Parallel", "RulesFile", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "Store",
             dependencies: [
-                "Model", "CLibCrypto", .product(name: "GRDB", package: "GRDB.swift"),
+                "Model", "Parallel", "CLibCrypto", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's own API, for the register's bulk reads (ColumnReader).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
@@ -96,7 +100,7 @@ let package = Package(
         .target(
             name: "Monitor",
             dependencies: [
-                "Model", "Ingest", "Scoring", "Register", "Store", "ChineseConversion", "CMemory",
+                "Model", "Parallel", "Ingest", "Scoring", "Register", "Store", "ChineseConversion", "CMemory",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -104,7 +108,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Model", "Ingest", "Register", "Store", "Monitor", "Scoring",
+                "Model", "Parallel", "Ingest", "Register", "Store", "Monitor", "Scoring",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -130,8 +134,9 @@ let package = Package(
         ),
         .target(name: "LoopbackHTTP"),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model", "LoopbackHTTP"], exclude: ["Fixtures"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Model", "ChineseConversion", "Ingest"], exclude: ["Fixtures"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Model", "ChineseConversion", "Ingest", "RulesFile"], exclude: ["Fixtures"]),
         .testTarget(name: "RegisterTests", dependencies: ["Register", "Model"]),
+        .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "WebTests",

@@ -38,10 +38,10 @@ public enum IngestFeeds {
 /// A fresh store holding only the registry, and a monitor over it and `feeds`, for
 /// ingest runs (the store of an earlier run is removed first).
 public enum IngestStore {
-    public static func monitor(at path: String, projects: [Project], feeds: URL, rules: URL) throws -> Monitor {
+    public static func monitor(at path: String, projects: [Project], feeds: URL, rules: URL) async throws -> Monitor {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         let database = try AppDatabase.open(path: path)
-        _ = try database.saveProjects(projects, rejections: [], file: "registry.csv")
+        _ = try await database.saveProjects(projects, rejections: [], file: "registry.csv")
         return Monitor(database: database, feedsDirectory: feeds, rulesDirectory: rules)
     }
 }
@@ -50,7 +50,7 @@ public enum IngestStore {
 /// assessed items spread over the 30 days before the as-of day, made once and kept
 /// (it takes a minute or two).
 public enum RegisterStore {
-    public static func make(in work: URL, projects corpusProjects: [Project], items: Int, asOf: Day) throws -> String {
+    public static func make(in work: URL, projects corpusProjects: [Project], items: Int, asOf: Day) async throws -> String {
         let path = work.appendingPathComponent("register-\(corpusProjects.count)-\(items).sqlite").path
         let done = path + ".done"
         if FileManager.default.fileExists(atPath: done) { return path }
@@ -66,7 +66,7 @@ public enum RegisterStore {
             project.funding = [.government, .state, .private][index % 3]
             return project
         }
-        _ = try database.saveProjects(projects, rejections: [], file: "registry.csv")
+        _ = try await database.saveProjects(projects, rejections: [], file: "registry.csv")
 
         // Twelve months of rows for every project: most 无欠薪, one in ten reporting arrears.
         var period = asOf.period
@@ -80,7 +80,7 @@ public enum RegisterStore {
                     responsibleUnit: arrears ? project.contractor : nil, responsiblePerson: arrears ? "负责人" : nil,
                     commitment: arrears ? nil : random.next() % 2 == 0, filedOn: period.next.firstDay.adding(days: 4))
             }
-            _ = try database.saveReports(rows, rejections: [], file: "ledger-\(period).csv")
+            _ = try await database.saveReports(rows, rejections: [], file: "ledger-\(period).csv")
             period = period.previous
         }
 
@@ -113,8 +113,8 @@ public enum RegisterStore {
                                                evidence: [LinkEvidence(kind: .name, text: projects[project].name)]) : nil,
                     sites: []))
             }
-            try database.insertItems(stored, fetchedAt: asOf.start) { _, text in text }
-            try database.saveAssessments(verdicts, version: "bench")
+            try await database.insertItems(stored, fetchedAt: asOf.start) { _, text in text }
+            try await database.saveAssessments(verdicts, version: "bench")
         }
         FileManager.default.createFile(atPath: done, contents: Data())
         return path

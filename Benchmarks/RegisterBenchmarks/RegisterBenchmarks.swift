@@ -33,11 +33,11 @@ let benchmarks: @Sendable () -> Void = {
         configuration: Tolerance.configuration(metrics: [.wallClock, .peakMemoryResident, .peakMemoryResidentDelta],
                                                warmupIterations: 1, maxDuration: .seconds(60), maxIterations: 3)
     ) { benchmark in
-        let path = try RegisterStore.make(in: work, projects: corpus.projects, items: 1_000_000, asOf: asOf)
+        let path = try await RegisterStore.make(in: work, projects: corpus.projects, items: 1_000_000, asOf: asOf)
         let monitor = Monitor(database: try AppDatabase.open(path: path), feedsDirectory: work, rulesDirectory: rules)
         let registerRules = try monitor.loadRulebook().register
         benchmark.startMeasurement()
-        let report = try monitor.evaluateRegister(asOf: asOf, windowDays: 30, rules: registerRules)
+        let report = try await monitor.evaluateRegister(asOf: asOf, windowDays: 30, rules: registerRules)
         benchmark.stopMeasurement()
         blackHole(report)
         if ProcessInfo.processInfo.environment["WAGEWATCH_BENCH_VERBOSE"] != nil {
@@ -55,9 +55,9 @@ let benchmarks: @Sendable () -> Void = {
                              maxDuration: .seconds(120), maxIterations: 3)
     ) { benchmark in
         let feeds = try IngestFeeds.make(in: work, posts: Array(corpus.posts.prefix(ingestPosts)))
-        let monitor = try IngestStore.monitor(at: work.appendingPathComponent("ingest.sqlite").path, projects: corpus.projects,
+        let monitor = try await IngestStore.monitor(at: work.appendingPathComponent("ingest.sqlite").path, projects: corpus.projects,
                                                feeds: feeds, rules: rules)
-        let engine = try monitor.makeEngine()
+        let engine = try await monitor.makeEngine()
         benchmark.startMeasurement()
         let start = ContinuousClock.now
         let (outcomes, assessed) = try await monitor.ingest(engine: engine, now: asOf.start)

@@ -29,9 +29,9 @@ func memory() -> String {
 let clock = ContinuousClock()
 if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
     let feeds = try IngestFeeds.make(in: work, posts: corpus.posts)
-    let monitor = try IngestStore.monitor(at: work.appendingPathComponent("ingest-profile.sqlite").path, projects: corpus.projects,
+    let monitor = try await IngestStore.monitor(at: work.appendingPathComponent("ingest-profile.sqlite").path, projects: corpus.projects,
                                            feeds: feeds, rules: rules)
-    let engine = try monitor.makeEngine()
+    let engine = try await monitor.makeEngine()
     var stored = 0, assessed = 0
     let elapsed = try await clock.measure {
         let (feeds, count) = try await monitor.ingest(engine: engine, now: asOf.start)
@@ -40,7 +40,7 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
     }
     print("ingest: \(stored) stored, \(assessed) assessed in \(elapsed)")
 } else {
-    let path = try RegisterStore.make(in: work, projects: corpus.projects, items: 1_000_000, asOf: asOf)
+    let path = try await RegisterStore.make(in: work, projects: corpus.projects, items: 1_000_000, asOf: asOf)
     let monitor = Monitor(database: try AppDatabase.open(path: path), feedsDirectory: work, rulesDirectory: rules)
     let registerRules = try monitor.loadRulebook().register
     var flagged = 0
@@ -50,8 +50,8 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
         var inputs: RegisterInputs?
         let from = asOf.adding(days: -29).start, until = asOf.adding(days: 1).start
         print("  before:", memory())
-        print("  read:", try clock.measure {
-            inputs = try database.registerInputs(from: from, until: until, asOf: asOf, reportsFrom: asOf.period.previous.previous,
+        print("  read:", try await clock.measure {
+            inputs = try await database.registerInputs(from: from, until: until, asOf: asOf, reportsFrom: asOf.period.previous.previous,
                                                  resolvedSince: asOf.adding(days: -365))
         }, memory())
         let register = RiskRegister(projects: inputs!.projects, reports: inputs!.reports, signals: inputs!.signals,
@@ -64,8 +64,8 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
         }
         if evaluateOnly { exit(0) }
     }
-    let elapsed = try clock.measure {
-        flagged = try monitor.evaluateRegister(asOf: asOf, windowDays: 30, rules: registerRules).projects.count { !$0.flags.isEmpty }
+    let elapsed = try await clock.measure {
+        flagged = try await monitor.evaluateRegister(asOf: asOf, windowDays: 30, rules: registerRules).projects.count { !$0.flags.isEmpty }
     }
     print("register in \(elapsed): \(flagged) flagged")
 }

@@ -4,6 +4,7 @@ import Foundation
 import Ingest
 import Logging
 import Model
+import Parallel
 import Register
 import Scoring
 import Store
@@ -64,9 +65,9 @@ extension Monitor {
     ///   - progress: called as transfers finish (done, total), on the fetching thread.
     public func runCycle(asOf: Day, windowDays: Int? = nil, now: Date = Date(), only: Set<String>? = nil,
                          progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> CycleReport {
-        let engine = try makeEngine()
+        let engine = try await makeEngine()
         let (feeds, assessed) = try await ingest(engine: engine, now: now, only: only, progress: progress)
-        let register = try evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: engine.rulebook.register)
+        let register = try await evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: engine.rulebook.register)
         return CycleReport(feeds: feeds, assessed: assessed, register: register)
     }
 
@@ -78,20 +79,22 @@ extension Monitor {
                        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil)
         async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int) {
         let (feeds, assessed) = try await fetchAndStore(now: now, only: only, scoringWith: engine, progress: progress)
-        return (feeds, assessed + (try assessPendingItems(engine: engine)))
+        return (feeds, assessed + (try await assessPendingItems(engine: engine)))
     }
 
     /// Fetches the feeds (all, or `only` those), parses what they send and stores the
-    /// items, each feed in its own transaction, and scores and links what each feed
+    /// items, each feed in its own transaction, and scores and links what the feeds
     /// brought that was new or changed.
     ///
-    /// A pipeline on two cores: while one stores a feed, the other parses the next
-    /// bodies and scores what the feeds before brought; the verdicts on one feed are
-    /// stored after the next feed's items. Killed in between, the items already stored
+    /// A pipeline in one task group: the bodies are parsed (and masked) in child tasks, at
+    /// most `parsesAhead` beyond the feed being stored; the feeds are stored one after the
+    /// other, in catalog order, as their bodies become ready; what they brought is scored in
+    /// one child task at a time, on every core, while the next feeds are stored, and the
+    /// verdicts are stored when they come. Killed in between, the items already stored
     /// without a verdict are scored by the next run (`assessPendingItems`).
     /// - Returns: what happened to each feed, in catalog order, and how many items were assessed.
     private func fetchAndStore(now: Date, only: Set<String>?, scoringWith engine: ScoringEngine,
-                                         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?)
+                               progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?)
         async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int) {
         var catalog = try FeedCatalog.load(directory: feedsDirectory)
         if let only { catalog.feeds.removeAll { !only.contains($0.id) } }
@@ -120,7 +123,7 @@ extension Monitor {
                 state.lastAttempt = now
                 state.recordFailure("\(error)", at: now)
                 states[feed.id] = state
-                try database.saveFeedStates([state])
+                try await database.saveFeedStates([state])
                 outcomes[feed.id] = .init(feedID: feed.id, received: 0, added: 0, rejected: 0, error: "\(error)",
                                           warning: state.healthWarning(at: now), backingOffUntil: state.nextAttempt)
             }
@@ -128,59 +131,72 @@ extension Monitor {
 
         let responses = await fetcher.fetch(requests, progress: progress)
         let fetched = catalog.feeds.filter { outcomes[$0.id] == nil }
-        // Bodies parsed and items scored on dispatch's threads; the feeds stored, and the
-        // verdicts, one after the other on the store's own thread, which waits for each body
-        // and each feed's verdicts there (no hop back to Swift's cooperative threads, which
-        // parsing and scoring keep busy, between two writes).
-        let reads = fetched.map { feed in Pending { Self.read(responses[feed.id], of: feed) } }
         let known = states
-        let (stored, assessed) = try await offThePool { [self] in
-            var stored: [String: CycleReport.FeedOutcome] = [:]
-            var assessed = 0
-            var scoring: Pending<PreparedVerdicts>?
-            func saveScored() throws {
-                guard let verdicts = scoring?.wait() else { return }
-                try database.saveAssessments(verdicts, version: engine.version)
-                assessed += verdicts.count
-                scoring = nil
-            }
-            for (feed, read) in zip(fetched, reads) {
-                var state = known[feed.id] ?? FeedState(feedID: feed.id)
-                var fresh: [Item] = [], facts: [ItemFacts?] = []
-                var outcome = try store(read.wait(), of: feed, fetchedAt: now, state: &state, fresh: &fresh, facts: &facts)
-                outcome.warning = state.healthWarning(at: now)
-                stored[feed.id] = outcome
-                try saveScored()
-                if !fresh.isEmpty {
-                    scoring = Pending { [fresh, facts] in
-                        PreparedVerdicts(engine.evaluateOnAllCores(fresh), facts: facts)
-                    }
+        var assessed = 0
+        try await withThrowingTaskGroup(of: PipelineStep.self) { group in
+            var nextParse = 0, nextStore = 0
+            var ready: [Int: Result<FeedBody, IngestError>] = [:]
+            var isScoring = false
+            var toScore: (items: [Item], facts: [ItemFacts?]) = ([], [])
+            func startParses() {
+                while nextParse < fetched.count && nextParse - nextStore < Self.parsesAhead {
+                    let index = nextParse, feed = fetched[index], response = responses[feed.id]
+                    group.addTask { .parsed(index, await Parallel.run { Self.read(response, of: feed) }) }
+                    nextParse += 1
                 }
             }
-            try saveScored()
-            return (stored, assessed)
+            func startScoring() {
+                guard !isScoring && !toScore.items.isEmpty else { return }
+                let (items, facts) = toScore
+                toScore = ([], [])
+                isScoring = true
+                group.addTask { .scored(await Parallel.run { PreparedVerdicts(engine.evaluateOnAllCores(items), facts: facts) }) }
+            }
+            startParses()
+            while let step = try await group.next() {
+                switch step {
+                case let .parsed(index, body):
+                    ready[index] = body
+                case let .scored(verdicts):
+                    try await database.saveAssessments(verdicts, version: engine.version)
+                    assessed += verdicts.count
+                    isScoring = false
+                }
+                // The feeds whose turn has come, in catalog order.
+                while let body = ready.removeValue(forKey: nextStore) {
+                    let feed = fetched[nextStore]
+                    var state = known[feed.id] ?? FeedState(feedID: feed.id)
+                    var outcome = try await store(body, of: feed, fetchedAt: now, state: &state, toScore: &toScore)
+                    outcome.warning = state.healthWarning(at: now)
+                    outcomes[feed.id] = outcome
+                    nextStore += 1
+                }
+                startParses()
+                startScoring()
+            }
         }
-        outcomes.merge(stored) { $1 }
         return (catalog.feeds.compactMap { outcomes[$0.id] }, assessed)
     }
 
-    /// Runs `work` on the store's own thread, off Swift's cooperative ones: SQLite holds
-    /// its thread while it writes, and work that blocks does not belong on those threads.
-    private func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
-        try await withCheckedThrowingContinuation { continuation in
-            Self.storeQueue.async { continuation.resume(with: Result(catching: work)) }
-        }
+    /// What a child task of the cycle's pipeline hands back.
+    private enum PipelineStep: Sendable {
+        /// The body of the feed at this index of the fetched feeds, parsed.
+        case parsed(Int, Result<FeedBody, IngestError>)
+        /// Verdicts on what some feeds brought.
+        case scored(PreparedVerdicts)
     }
 
-    private static let storeQueue = DispatchQueue(label: "wagewatch.store")
+    /// Bodies parsed beyond the feed being stored: enough to keep every core busy, few
+    /// enough that a slow store does not hold every body of a large catalog in memory.
+    private static var parsesAhead: Int { 2 * ProcessInfo.processInfo.activeProcessorCount + 2 }
 
     /// Stores what one feed delivered and updates what is remembered of it: validators
     /// only after the body parsed (in the same transaction as the items), failures in
-    /// a row, the last error and status. `state` ends as stored; `fresh` gains the items
-    /// that need a verdict, `facts` what each was stored with if it was new.
+    /// a row, the last error and status. `state` ends as stored; `toScore` gains the items
+    /// that need a verdict, with what each was stored with if it was new.
     private func store(_ read: Result<FeedBody, IngestError>, of feed: FeedDefinition,
-                       fetchedAt: Date, state: inout FeedState, fresh: inout [Item],
-                       facts: inout [ItemFacts?]) throws -> CycleReport.FeedOutcome {
+                       fetchedAt: Date, state: inout FeedState,
+                       toScore: inout (items: [Item], facts: [ItemFacts?])) async throws -> CycleReport.FeedOutcome {
         var outcome = CycleReport.FeedOutcome(feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil)
         state.lastAttempt = fetchedAt
         let received: FeedBody
@@ -194,7 +210,7 @@ extension Monitor {
             if case let .httpStatus(_, _, seconds?) = failure { retryAfter = TimeInterval(seconds) }
             state.recordFailure(message, at: fetchedAt, retryAfter: retryAfter)
             outcome.backingOffUntil = state.nextAttempt
-            try database.saveFeedStates([state])
+            try await database.saveFeedStates([state])
             logger.error("feed failed", metadata: ["feed": "\(feed.id)", "error": "\(failure)"])
             return outcome
         case let .success(value):
@@ -207,7 +223,7 @@ extension Monitor {
         guard let parsed = received.parsed else {
             // 304: unchanged and healthy; the validators stay as they are.
             outcome.isUnchanged = true
-            try database.saveFeedStates([state])
+            try await database.saveFeedStates([state])
             return outcome
         }
         // A body cut short is stored for what it holds, but its validators are not kept:
@@ -222,14 +238,14 @@ extension Monitor {
         if let ttl = parsed.ttl { outcome.freshFor = max(outcome.freshFor ?? 0, ttl) }
         outcome.received = parsed.items.count
         outcome.rejected = parsed.rejections.count
-        let stored = try database.storeFetch(
+        let stored = try await database.storeFetch(
             of: feed.id, items: parsed.items, displays: received.displays, rejections: parsed.rejections, state: state,
             fetchedAt: fetchedAt)
         outcome.added = stored.added
         outcome.changed = stored.changed
-        fresh += stored.fresh.map { parsed.items[$0] }
+        toScore.items += stored.fresh.map { parsed.items[$0] }
         // What a new item was stored with, for its verdict (a changed one keeps some of its row).
-        facts += zip(stored.fresh, stored.isNew).map { index, isNew in
+        toScore.facts += zip(stored.fresh, stored.isNew).map { index, isNew in
             isNew ? ItemFacts(newItem: parsed.items[index], fetchedAt: fetchedAt) : nil
         }
         state = stored.state
@@ -281,10 +297,11 @@ extension Monitor {
 
     /// Scores and links every item not yet assessed under the current rules and registry.
     /// - Returns: how many items were assessed.
-    public func assessPendingItems(engine: ScoringEngine) throws -> Int {
-        let pending = try database.itemsNeedingAssessment(version: engine.version)
-        let verdicts = engine.evaluate(pending)
-        try database.saveAssessments(verdicts, version: engine.version)
+    public func assessPendingItems(engine: ScoringEngine) async throws -> Int {
+        let pending = try await database.itemsNeedingAssessment(version: engine.version)
+        guard !pending.isEmpty else { return 0 }
+        let verdicts = await Parallel.run { engine.evaluateOnAllCores(pending) }
+        try await database.saveAssessments(verdicts, version: engine.version)
         return verdicts.count
     }
 
@@ -293,19 +310,19 @@ extension Monitor {
     ///   - windowDays: the look-back window; nil for the rules' `window_days`.
     ///   - rules: the register's rules; nil to read them from the rules folder.
     public func evaluateRegister(asOf: Day, windowDays: Int? = nil, now: Date = Date(),
-                                 rules: RegisterRules? = nil) throws -> RegisterReport {
+                                 rules: RegisterRules? = nil) async throws -> RegisterReport {
         let rules = try rules ?? loadRulebook().register
         let windowDays = windowDays ?? rules.windowDays
-        return try registers(asOf: [asOf], windowDays: windowDays, now: now, rules: rules)[0]
+        return try await registers(asOf: [asOf], windowDays: windowDays, now: now, rules: rules)[0]
     }
 
     /// The registers of several as-of days from one read of the store: what the earliest
     /// needs back to what the latest was told. Each sees only what was known on its day
     /// (the register filters by filing day, item time and closing time).
-    func registers(asOf days: [Day], windowDays: Int, now: Date, rules: RegisterRules) throws -> [RegisterReport] {
+    func registers(asOf days: [Day], windowDays: Int, now: Date, rules: RegisterRules) async throws -> [RegisterReport] {
         guard let earliest = days.min(), let latest = days.max() else { return [] }
-        let register = try readRegister(from: earliest, to: latest, windowDays: windowDays, rules: rules)
-        let sourceHealth = try database.feedStates().values
+        let register = try await readRegister(from: earliest, to: latest, windowDays: windowDays, rules: rules)
+        let sourceHealth = try await database.feedStates().values
             .compactMap { state in
                 state.healthWarning(at: now).map {
                     RegisterReport.SourceWarning(feed: state.feedID, warning: $0, errorCount: state.errorCount,
@@ -313,24 +330,23 @@ extension Monitor {
                 }
             }
             .sorted { $0.feed < $1.feed }
-        let reports = days.map { day in
-            var report = register.evaluate(asOf: day, windowDays: windowDays)
-            report.sourceHealth = sourceHealth
-            return report
+        let reports = await Parallel.run {
+            days.map { day in
+                var report = register.evaluate(asOf: day, windowDays: windowDays)
+                report.sourceHealth = sourceHealth
+                return report
+            }
         }
         // Its inputs (hundreds of thousands of values for a city) are let go of on another
         // thread and the memory then handed back, so that a long-running process does not
         // keep its largest register's worth: the answer waits for neither.
-        let discarded = Discarded(consume register)
-        DispatchQueue.global(qos: .utility).async {
-            discarded.drop()
-            wagewatch_release_free_memory()
-        }
+        Parallel.release(consume register) { wagewatch_release_free_memory() }
         return reports
     }
 
     /// The register's inputs for the as-of days `earliest ... latest`, from one read of the store.
-    private func readRegister(from earliest: Day, to latest: Day, windowDays: Int, rules: RegisterRules) throws -> RiskRegister {
+    private func readRegister(from earliest: Day, to latest: Day, windowDays: Int, rules: RegisterRules) async throws
+        -> RiskRegister {
         let lookBack = RiskRegister.lookBackDays(rules: rules, windowDays: windowDays)
         let from = earliest.adding(days: -(lookBack - 1)).start
         let until = latest.adding(days: 1).start
@@ -340,7 +356,7 @@ extension Monitor {
         // span still open run against their deadlines however old they are.
         var reportsFrom = earliest.adding(days: -(windowDays - 1)).period
         for _ in 0..<max(1, rules.ledgerStaleMonths - 1) { reportsFrom = reportsFrom.previous }
-        let inputs = try database.registerInputs(from: from, until: until, asOf: latest, reportsFrom: reportsFrom,
+        let inputs = try await database.registerInputs(from: from, until: until, asOf: latest, reportsFrom: reportsFrom,
                                                  resolvedSince: earliest.adding(days: -365))
         return RiskRegister(
             projects: inputs.projects, reports: inputs.reports, signals: inputs.signals,
@@ -349,56 +365,26 @@ extension Monitor {
     }
 }
 
-/// A value made on one of dispatch's threads, waited for by blocking (on the store's
-/// thread, never on one of Swift's cooperative threads).
-private final class Pending<Value: Sendable>: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var value: Value?
-
-    init(_ make: @escaping @Sendable () -> Value) {
-        DispatchQueue.global().async {
-            self.value = make()
-            self.done.signal()
-        }
-    }
-
-    func wait() -> Value {
-        done.wait()
-        done.signal()  // for a later wait
-        return value!
-    }
-}
-
-/// A value let go of on another thread: its last reference, dropped there.
-private final class Discarded<Value>: @unchecked Sendable {
-    private var value: Value?
-
-    init(_ value: consuming Value) {
-        self.value = value
-    }
-
-    func drop() {
-        value = nil
-    }
-}
-
 extension Monitor {
     /// The daily risk list (日报) of `asOf`: its register against the one of the day
     /// before, each as known on its own day. Story titles are the masked copies.
-    public func dailyBrief(asOf: Day, windowDays: Int? = nil, now: Date = Date()) throws -> DailyBrief {
-        try registerAndBrief(asOf: asOf, windowDays: windowDays, now: now).brief
+    public func dailyBrief(asOf: Day, windowDays: Int? = nil, now: Date = Date()) async throws -> DailyBrief {
+        try await registerAndBrief(asOf: asOf, windowDays: windowDays, now: now).brief
     }
 
     /// The register of `asOf` and its daily list, from one read of the store.
-    public func registerAndBrief(asOf: Day, windowDays: Int? = nil, now: Date = Date()) throws
+    public func registerAndBrief(asOf: Day, windowDays: Int? = nil, now: Date = Date()) async throws
         -> (register: RegisterReport, brief: DailyBrief) {
         let rules = try loadRulebook().register
-        let both = try registers(asOf: [asOf, asOf.adding(days: -1)], windowDays: windowDays ?? rules.windowDays,
-                                 now: now, rules: rules)
-        let brief = DailyBrief(today: both[0], yesterday: both[1]) { itemID in
-            guard let text = try? database.maskedText(ofItem: itemID) else { return "" }
+        let both = try await registers(asOf: [asOf, asOf.adding(days: -1)], windowDays: windowDays ?? rules.windowDays,
+                                       now: now, rules: rules)
+        var brief = DailyBrief(today: both[0], yesterday: both[1]) { _ in "" }
+        // The few stories shown, each titled by its first item's masked title (or the start of its text).
+        for index in brief.topStories.indices {
+            guard let itemID = brief.topStories[index].spread.items.first,
+                  let text = try await database.maskedText(ofItem: itemID) else { continue }
             let title = text.title.trimmingCharacters(in: .whitespacesAndNewlines)
-            return title.isEmpty ? String(text.content.prefix(40)) : title
+            brief.topStories[index].title = title.isEmpty ? String(text.content.prefix(40)) : title
         }
         return (both[0], brief)
     }

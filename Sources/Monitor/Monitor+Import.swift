@@ -2,14 +2,16 @@ import Foundation
 import Ingest
 import Logging
 import Model
+import Parallel
 import Store
 
 extension Monitor {
     /// Imports a registry CSV (项目台账); bad rows are stored aside and returned.
-    public func importRegistry(path: String) throws -> ImportSummary {
+    public func importRegistry(path: String) async throws -> ImportSummary {
         let file = URL(fileURLWithPath: path).lastPathComponent
-        let batch = try RegistryImporter.read(try readData(path), file: file)
-        let summary = try database.saveProjects(batch.records, rejections: batch.rejections, file: file)
+        // Reading and parsing a city's registry is work for a Dispatch thread.
+        let batch = try await Parallel.run { [self] in try RegistryImporter.read(try readData(path), file: file) }
+        let summary = try await database.saveProjects(batch.records, rejections: batch.rejections, file: file)
         logger.info("registry imported", metadata: [
             "file": "\(file)", "added": "\(summary.added)", "updated": "\(summary.updated)",
             "rejected": "\(summary.rejections.count)",
@@ -18,11 +20,13 @@ extension Monitor {
     }
 
     /// Imports a department ledger CSV (欠薪问题台账); rows without 填报日期 count as filed `today`.
-    public func importReports(path: String, today: Day) throws -> ImportSummary {
+    public func importReports(path: String, today: Day) async throws -> ImportSummary {
         let file = URL(fileURLWithPath: path).lastPathComponent
-        let known = Set(try database.projects().map(\.id))
-        let batch = try ReportImporter.read(try readData(path), file: file, knownProjects: known, importedOn: today)
-        let summary = try database.saveReports(batch.records, rejections: batch.rejections, file: file)
+        let known = Set(try await database.projects().map(\.id))
+        let batch = try await Parallel.run { [self] in
+            try ReportImporter.read(try readData(path), file: file, knownProjects: known, importedOn: today)
+        }
+        let summary = try await database.saveReports(batch.records, rejections: batch.rejections, file: file)
         logger.info("reports imported", metadata: [
             "file": "\(file)", "added": "\(summary.added)", "updated": "\(summary.updated)",
             "rejected": "\(summary.rejections.count)",

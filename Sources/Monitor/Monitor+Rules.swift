@@ -2,6 +2,7 @@ import ChineseConversion
 import Foundation
 import Ingest
 import Model
+import Parallel
 import Scoring
 import Store
 
@@ -67,17 +68,17 @@ extension Monitor {
     /// Why the engine decides what it does about one stored item.
     public func explain(itemID: String) async throws -> Explanation? {
         guard let item = try await database.item(id: itemID) else { return nil }
-        return try makeEngine().explain(item)
+        return try await makeEngine().explain(item)
     }
 
     /// Applies the current rules and registry to every stored item; writes only when `write`.
-    public func rescore(write: Bool) throws -> RescoreReport {
-        let engine = try makeEngine()
-        let stored = try database.storedAssessments()
+    public func rescore(write: Bool) async throws -> RescoreReport {
+        let engine = try await makeEngine()
+        let stored = try await database.storedAssessments()
         var report = RescoreReport(items: 0, changedLevel: 0, changedClaim: 0, changedLink: 0, changes: [], written: write)
-        let items = try database.allItems()
-        let verdicts = engine.evaluateOnAllCores(items)
-        let decided = try database.reviewedItemIDs()
+        let items = try await database.allItems()
+        let verdicts = await Parallel.run { engine.evaluateOnAllCores(items) }
+        let decided = try await database.reviewedItemIDs()
         for (item, verdict) in zip(items, verdicts) {
             report.items += 1
             if decided.contains(item.id) {
@@ -106,7 +107,7 @@ extension Monitor {
             if !what.isEmpty { report.changes.append(.init(itemID: item.id, what: what)) }
         }
         if write {
-            try database.saveAssessments(verdicts, version: engine.version)
+            try await database.saveAssessments(verdicts, version: engine.version)
         }
         return report
     }

@@ -3,6 +3,7 @@ import Foundation
 import Ingest
 import Logging
 import Model
+import Parallel
 import Register
 import Scoring
 import Store
@@ -50,9 +51,13 @@ public struct Monitor: Sendable {
     }
 
     /// The scoring engine for the current rules and registry, with OpenCC's character table.
-    public func makeEngine() throws -> ScoringEngine {
-        ScoringEngine(rulebook: try loadRulebook(), projects: try database.projects(),
-                      traditionalToSimplified: try TraditionalToSimplified.sharedTable())
+    public func makeEngine() async throws -> ScoringEngine {
+        let projects = try await database.projects()
+        // Building the engine's matchers takes a second for a city's registry.
+        return try await Parallel.run { [self] in
+            ScoringEngine(rulebook: try loadRulebook(), projects: projects,
+                          traditionalToSimplified: try TraditionalToSimplified.sharedTable())
+        }
     }
 
     /// OpenCC's traditional-to-simplified table (the engine's own): a petitioner's name is

@@ -1,4 +1,4 @@
-import Dispatch
+import Parallel
 
 /// The indices of one array's elements grouped by an owner index, each group in a given
 /// order: one flat list (no array per group), its groups sorted in chunks on every core.
@@ -25,11 +25,11 @@ struct GroupOrder: Sendable {
         }
         let bounds = starts
         order.withUnsafeMutableBufferPointer { buffer in
-            let slots = UnsafeSlots(base: buffer.baseAddress)
+            let slots = Slots(buffer)
             Self.eachChunk(groups: groups) { groupRange in
                 for group in groupRange where bounds[group + 1] - bounds[group] > 1 {
-                    var members = UnsafeMutableBufferPointer(start: slots.base! + bounds[group],
-                                                             count: bounds[group + 1] - bounds[group])
+                    // Each group's members are its chunk's alone.
+                    var members = slots.region(from: bounds[group], count: bounds[group + 1] - bounds[group]).buffer
                     members.sort(by: areInIncreasingOrder)
                 }
             }
@@ -46,10 +46,7 @@ struct GroupOrder: Sendable {
 
     /// Runs `body` for every chunk of groups, on every core.
     static func eachChunk(groups: Int, _ body: @Sendable (Range<Int>) -> Void) {
-        let chunks = (groups + groupsPerChunk - 1) / groupsPerChunk
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            body(chunk * groupsPerChunk..<min(groups, (chunk + 1) * groupsPerChunk))
-        }
+        Parallel.forEachChunk(of: groups, size: groupsPerChunk, body)
     }
 }
 
@@ -65,21 +62,16 @@ struct Grouped<Element: Sendable>: Sendable {
     ///   - eachGroup: applied to each group's values once they are in order.
     init(_ grouping: GroupOrder, value: @escaping @Sendable (Int32) -> Element,
          eachGroup: (@Sendable (inout ArraySlice<Element>) -> Void)? = nil) {
-        let chunkCount = (grouping.groups + GroupOrder.groupsPerChunk - 1) / GroupOrder.groupsPerChunk
         let bounds = grouping.starts
-        chunks = [[Element]](unsafeUninitializedCapacity: chunkCount) { buffer, initialized in
-            let slots = UnsafeSlots(base: buffer.baseAddress)
-            GroupOrder.eachChunk(groups: grouping.groups) { groupRange in
-                let base = bounds[groupRange.lowerBound]
-                var values = grouping.order[base..<bounds[groupRange.upperBound]].map(value)
-                if let eachGroup {
-                    for group in groupRange where bounds[group + 1] > bounds[group] {
-                        eachGroup(&values[(bounds[group] - base)..<(bounds[group + 1] - base)])
-                    }
+        chunks = Parallel.mapChunks(of: grouping.groups, size: GroupOrder.groupsPerChunk) { groupRange in
+            let base = bounds[groupRange.lowerBound]
+            var values = grouping.order[base..<bounds[groupRange.upperBound]].map(value)
+            if let eachGroup {
+                for group in groupRange where bounds[group + 1] > bounds[group] {
+                    eachGroup(&values[(bounds[group] - base)..<(bounds[group + 1] - base)])
                 }
-                slots.base!.advanced(by: groupRange.lowerBound / GroupOrder.groupsPerChunk).initialize(to: values)
             }
-            initialized = chunkCount
+            return values
         }
         starts = bounds
     }
@@ -88,34 +80,5 @@ struct Grouped<Element: Sendable>: Sendable {
         let chunk = group / GroupOrder.groupsPerChunk
         let base = starts[chunk * GroupOrder.groupsPerChunk]
         return chunks[chunk][(starts[group] - base)..<(starts[group + 1] - base)]
-    }
-}
-
-/// `value` of each index of `0 ..< count`, worked out on every core.
-func concurrentMap<Value>(count: Int, _ value: @Sendable (Int) -> Value) -> [Value] {
-    [Value](unsafeUninitializedCapacity: count) { buffer, initialized in
-        let slots = UnsafeSlots(base: buffer.baseAddress)
-        let chunkSize = 16_384
-        DispatchQueue.concurrentPerform(iterations: (count + chunkSize - 1) / chunkSize) { chunk in
-            for index in chunk * chunkSize..<min(count, (chunk + 1) * chunkSize) {
-                slots.base!.advanced(by: index).initialize(to: value(index))
-            }
-        }
-        initialized = count
-    }
-}
-
-/// Memory that workers of one parallel loop initialize, each slot by exactly one.
-struct UnsafeSlots<Value>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Value>?
-}
-
-/// Memory that workers of one parallel loop only read, while its owner keeps it alive.
-struct UnsafeShared<Value>: @unchecked Sendable {
-    let buffer: UnsafeBufferPointer<Value>
-
-    subscript(index: Int) -> UnsafePointer<Value> {
-        assert(buffer.indices.contains(index))
-        return buffer.baseAddress! + index
     }
 }

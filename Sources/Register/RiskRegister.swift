@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Parallel
 
 /// Sets the signals against the departments' ledgers and raises flags (docs/FORMATS.md, "Register (风险台账)").
 ///
@@ -49,12 +50,12 @@ public struct RiskRegister: Sendable {
     /// Only ledger rows filed by `asOf` count, so a late filing does not clear an earlier flag.
     /// - Complexity: O(p + r log r + s log s) for p projects, r ledger rows and s signals.
     public func evaluate(asOf: Day, windowDays: Int) -> RegisterReport {
-        signals.withUnsafeBufferPointer { evaluate(asOf: asOf, windowDays: windowDays, signals: UnsafeShared(buffer: $0)) }
+        signals.withUnsafeBufferPointer { evaluate(asOf: asOf, windowDays: windowDays, signals: SharedBuffer($0)) }
     }
 
     /// - Parameter all: `signals`, read in place (a signal's fields are read through its
     ///   address: a copy of one retains its references).
-    private func evaluate(asOf: Day, windowDays: Int, signals all: UnsafeShared<ItemSignal>) -> RegisterReport {
+    private func evaluate(asOf: Day, windowDays: Int, signals all: SharedBuffer<ItemSignal>) -> RegisterReport {
         let windowStart = asOf.adding(days: -(windowDays - 1))
         let lookBackStart = asOf.adding(days: -(Self.lookBackDays(rules: rules, windowDays: windowDays) - 1))
         let calendar = RegisterCalendar(rules: rules, span: lookBackStart...asOf)
@@ -69,7 +70,7 @@ public struct RiskRegister: Sendable {
 
         let windowFrom = windowStart.start
         // Each signal's project and day in the window (-1 for none), looked up on every core.
-        let placed = concurrentMap(count: all.buffer.count) { index in
+        let placed = Parallel.map(all.count) { index in
             let signal = all[signal: index]
             guard signal.at >= from && signal.at < until && signal.isSignal else {
                 return (owner: Int32(-1), day: Int32(-1))
@@ -103,7 +104,7 @@ public struct RiskRegister: Sendable {
         // inputs of several days are read at once, back to what the earliest needs).
         var olderPetitionLists: [Int: [ItemSignal]] = [:]
         olderOpenPetitions.withUnsafeBufferPointer { older in
-            for list in [UnsafeShared(buffer: older), all] {
+            for list in [SharedBuffer(older), all] {
                 for index in list.buffer.indices {
                     let petition = list[signal: index]
                     guard petition.at < from && petition.kind == .petition && petition.isSignal,
@@ -115,7 +116,7 @@ public struct RiskRegister: Sendable {
 
         // Every row filed by the as-of day, per project, oldest month first.
         let reports = self.reports
-        let rowOwner = concurrentMap(count: reports.count) { index in
+        let rowOwner = Parallel.map(reports.count) { index in
             guard reports[index].filedOn <= asOf && reports[index].period.firstDay <= asOf,
                   let owner = reports[index].projectID.flatMap({ projectIndex[$0] }) else { return Int32(-1) }
             return Int32(owner)
@@ -140,8 +141,8 @@ public struct RiskRegister: Sendable {
             scores.deallocate()
             scorecards.deinitialize().deallocate()
         }
-        let entrySlots = UnsafeSlots(base: judged.baseAddress), scoreSlots = UnsafeSlots(base: scores.baseAddress)
-        let scorecardSlots = UnsafeSlots(base: scorecards.baseAddress)
+        let entrySlots = Slots(judged), scoreSlots = Slots(scores)
+        let scorecardSlots = Slots(scorecards)
         let olderPetitionsByProject = olderPetitionLists
         GroupOrder.eachChunk(groups: projects.count) { chunk in
             var scorecard = Scorecard()
@@ -154,10 +155,10 @@ public struct RiskRegister: Sendable {
                     olderPetitions: olderPetitionsByProject[index] ?? [])
                 let entry = context.entry()
                 scorecard.count(entry, filing: months.filing(of: projects[index], rows: context.rows))
-                scoreSlots.base!.advanced(by: index).initialize(to: (!entry.flags.isEmpty, entry.weightedScore))
-                entrySlots.base!.advanced(by: index).initialize(to: entry)
+                scoreSlots.initialize(index, to: (!entry.flags.isEmpty, entry.weightedScore))
+                entrySlots.initialize(index, to: entry)
             }
-            scorecardSlots.base!.advanced(by: chunk.lowerBound / GroupOrder.groupsPerChunk).initialize(to: scorecard)
+            scorecardSlots.initialize(chunk.lowerBound / GroupOrder.groupsPerChunk, to: scorecard)
         }
         var scorecard = Scorecard()
         for chunk in scorecards { scorecard.add(chunk) }
@@ -283,7 +284,7 @@ struct ReportingMonths: Sendable {
 /// checks read fields by position (a copy of a signal would retain its references), and
 /// each signal's story key, near-copies merged, sits beside it.
 struct ProjectSignals {
-    let all: UnsafeShared<ItemSignal>
+    let all: SharedBuffer<ItemSignal>
     /// Indices into `all`, oldest first.
     let order: ArraySlice<Int32>
     /// The story key of each, in the same order.
@@ -293,7 +294,7 @@ struct ProjectSignals {
     /// For each position, the position of its story's first copy (the oldest with its key).
     let firstCopy: [Int]
 
-    init(all: UnsafeShared<ItemSignal>, order: ArraySlice<Int32>, keys: ArraySlice<String>, windowFrom: Date) {
+    init(all: SharedBuffer<ItemSignal>, order: ArraySlice<Int32>, keys: ArraySlice<String>, windowFrom: Date) {
         self.all = all
         self.order = order
         self.keys = keys

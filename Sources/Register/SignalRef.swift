@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Parallel
 
 /// A signal of the register's input, read in place: the flag rules read its fields as
 /// plain values (`signal.at`, `signal.claim`), and no read copies the whole signal (its
@@ -35,7 +36,7 @@ struct SignalRef {
     var linkedProjectID: String? { band == .link ? projectID : nil }
 }
 
-extension UnsafeShared<ItemSignal> {
+extension SharedBuffer<ItemSignal> {
     /// The signal at `index`, read in place.
     subscript(signal index: Int) -> SignalRef { SignalRef(self[index]) }
 }

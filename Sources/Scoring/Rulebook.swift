@@ -1,5 +1,7 @@
 import Foundation
 import Model
+import Register
+import RulesFile
 import Yams
 
 /// The lexicons, rules, negation cues and linking settings of `rules/*.yaml`, checked as a whole.
@@ -241,7 +243,7 @@ public struct Rulebook: Sendable {
 
     /// Parses and checks the given rules files as one rulebook.
     /// - Parameter files: file name and text of each `rules/*.yaml`, in load order.
-    public static func parse(files: [(name: String, text: String)]) throws(ScoringError) -> Rulebook {
+    public static func parse(files: [(name: String, text: String)]) throws(RulesError) -> Rulebook {
         var builder = RulebookBuilder()
         var scoringFiles: [String] = []
         for (name, text) in files where try builder.read(file: name, text: text) {
@@ -368,7 +370,7 @@ private struct RulebookBuilder {
     var lastFile = "rules"
 
     /// Reads one file's sections. - Returns: whether it holds anything scoring reads.
-    mutating func read(file: String, text: String) throws(ScoringError) -> Bool {
+    mutating func read(file: String, text: String) throws(RulesError) -> Bool {
         lastFile = file
         let reader = RulesFileReader(file: file)
         guard let root = try reader.root(of: text) else { return false }
@@ -399,7 +401,7 @@ private struct RulebookBuilder {
         return scoring
     }
 
-    mutating func readLexicons(_ node: Node, _ reader: RulesFileReader) throws(ScoringError) {
+    mutating func readLexicons(_ node: Node, _ reader: RulesFileReader) throws(RulesError) {
         for (name, body, keyNode) in try reader.mapping(node, "lexicons", allowed: []) {
             guard lexicons[name] == nil else { throw reader.failure(keyNode, "lexicon \(name) is defined more than once") }
             var title = name
@@ -445,17 +447,17 @@ private struct RulebookBuilder {
     static let ruleFields = ["id", "title", "level", "tags", "description", "falsepositives", "any", "all", "none",
                              "scope", "where", "weight", "effect", "examples"]
 
-    mutating func readRule(_ node: Node, _ reader: RulesFileReader) throws(ScoringError) {
+    mutating func readRule(_ node: Node, _ reader: RulesFileReader) throws(RulesError) {
         var fields: [String: Node] = [:]
         for (key, value, _) in try reader.mapping(node, "a rule", allowed: Self.ruleFields) { fields[key] = value }
         guard let idNode = fields["id"] else { throw reader.failure(node, "a rule needs an id") }
         let id = try reader.string(idNode, "id")
-        func required(_ key: String) throws(ScoringError) -> Node {
+        func required(_ key: String) throws(RulesError) -> Node {
             guard let value = fields[key] else { throw reader.failure(node, "rule \(id) needs \(key):") }
             return value
         }
         guard !rules.contains(where: { $0.id == id }) else { throw reader.failure(idNode, "rule \(id) is defined more than once") }
-        let levelText = try fields["level"].map { value throws(ScoringError) in try reader.string(value, "level") } ?? "medium"
+        let levelText = try fields["level"].map { value throws(RulesError) in try reader.string(value, "level") } ?? "medium"
         guard let level = SignalLevel(rawValue: levelText), level != .none else {
             throw reader.failure(fields["level"], "rule \(id): level must be one of informational, low, medium, high, critical")
         }
@@ -464,9 +466,9 @@ private struct RulebookBuilder {
         guard let effect = Rulebook.Effect(rawValue: effectText) else {
             throw reader.failure(effectNode, "rule \(id): effect \(effectText) is not one of \(Rulebook.Effect.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let any = try fields["any"].map { value throws(ScoringError) in try readConditions(value, reader, owner: "rule \(id)", allowGroups: true) } ?? []
-        let all = try fields["all"].map { value throws(ScoringError) in try readConditions(value, reader, owner: "rule \(id)") } ?? []
-        let none = try fields["none"].map { value throws(ScoringError) in try readConditions(value, reader, owner: "rule \(id)", allowGroups: true) } ?? []
+        let any = try fields["any"].map { value throws(RulesError) in try readConditions(value, reader, owner: "rule \(id)", allowGroups: true) } ?? []
+        let all = try fields["all"].map { value throws(RulesError) in try readConditions(value, reader, owner: "rule \(id)") } ?? []
+        let none = try fields["none"].map { value throws(RulesError) in try readConditions(value, reader, owner: "rule \(id)", allowGroups: true) } ?? []
         var conditions = Rulebook.FieldConditions()
         if let whereNode = fields["where"] {
             conditions = try readFieldConditions(whereNode, reader, rule: id)
@@ -494,9 +496,9 @@ private struct RulebookBuilder {
         }
         rules.append(Rulebook.Rule(
             id: id, title: try reader.string(try required("title"), "title"), level: level,
-            tags: try fields["tags"].map { value throws(ScoringError) in try reader.strings(value, "tags") } ?? [],
-            description: try fields["description"].map { value throws(ScoringError) in try reader.string(value, "description") },
-            falsePositives: try fields["falsepositives"].map { value throws(ScoringError) in try reader.strings(value, "falsepositives") } ?? [],
+            tags: try fields["tags"].map { value throws(RulesError) in try reader.strings(value, "tags") } ?? [],
+            description: try fields["description"].map { value throws(RulesError) in try reader.string(value, "description") },
+            falsePositives: try fields["falsepositives"].map { value throws(RulesError) in try reader.strings(value, "falsepositives") } ?? [],
             any: any, all: all, none: none, scope: scope, conditions: conditions,
             weight: try reader.number(try required("weight"), "weight"), effect: effect, examples: examples,
             file: reader.file, line: node.mark?.line))
@@ -507,7 +509,7 @@ private struct RulebookBuilder {
     ///   or `none:`, where a group's conditions count one by one; not in `all:`, where
     ///   every one of them would have to hold.
     func readConditions(_ node: Node, _ reader: RulesFileReader, owner: String, allowGroups: Bool = false)
-        throws(ScoringError) -> [Rulebook.Condition] {
+        throws(RulesError) -> [Rulebook.Condition] {
         var conditions: [Rulebook.Condition] = []
         for element in try reader.sequence(node, "\(owner): conditions") {
             if let name = element.scalar?.string {
@@ -567,7 +569,7 @@ private struct RulebookBuilder {
         return conditions
     }
 
-    func readFieldConditions(_ node: Node, _ reader: RulesFileReader, rule: String) throws(ScoringError) -> Rulebook.FieldConditions {
+    func readFieldConditions(_ node: Node, _ reader: RulesFileReader, rule: String) throws(RulesError) -> Rulebook.FieldConditions {
         var conditions = Rulebook.FieldConditions()
         for (key, value, _) in try reader.mapping(node, "rule \(rule): where", allowed: ["people", "recorded_people", "amount", "channel", "kind", "mentions_registry", "names_project", "names_other_city"]) {
             switch key {
@@ -606,7 +608,7 @@ private struct RulebookBuilder {
         return conditions
     }
 
-    func readNegation(_ node: Node, _ reader: RulesFileReader) throws(ScoringError) -> Rulebook.Negation {
+    func readNegation(_ node: Node, _ reader: RulesFileReader) throws(RulesError) -> Rulebook.Negation {
         var cues: [String] = []
         var adjacent: [String] = []
         var window = 2
@@ -621,7 +623,7 @@ private struct RulebookBuilder {
         return Rulebook.Negation(cues: cues, window: window, adjacentCues: adjacent)
     }
 
-    func readLinking(_ node: Node, _ reader: RulesFileReader) throws(ScoringError) -> Rulebook.LinkingSettings {
+    func readLinking(_ node: Node, _ reader: RulesFileReader) throws(RulesError) -> Rulebook.LinkingSettings {
         var settings = Rulebook.LinkingSettings(weights: [:], linkThreshold: 0, reviewThreshold: 0, respondentBonus: 0, types: [:])
         var seen = Set<String>()
         for (key, value, _) in try reader.mapping(node, "linking", allowed: ["weights", "link_threshold", "review_threshold", "respondent_bonus", "types", "generic_words", "homophones", "review_margin", "narrowed_lead"]) {
@@ -668,11 +670,11 @@ private struct RulebookBuilder {
         return settings
     }
 
-    func finish(version: String) throws(ScoringError) -> Rulebook {
+    func finish(version: String) throws(RulesError) -> Rulebook {
         guard !rules.isEmpty else { throw .noRules }
         for (file, node, id, conditions) in ruleNodes {
             for case let .lexicon(name) in conditions where lexicons[name] == nil {
-                throw ScoringError.invalid(file: file, line: node.mark?.line, column: node.mark?.column,
+                throw RulesError.invalid(file: file, line: node.mark?.line, column: node.mark?.column,
                                            reason: "rule \(id) refers to lexicon \(name), which no rules file defines")
             }
         }
@@ -685,7 +687,7 @@ private struct RulebookBuilder {
             for case let .near(slots, _, _) in conditions {
                 for case let .term(text) in slots.joined()
                 where lexicons[text] == nil && text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0 == "_") }) {
-                    throw ScoringError.invalid(file: file, line: node.mark?.line, column: node.mark?.column,
+                    throw RulesError.invalid(file: file, line: node.mark?.line, column: node.mark?.column,
                                                reason: "rule \(id): near slot entry \(text) names no lexicon")
                 }
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Parallel
 
 extension ScoringEngine {
     /// The verdicts on `items`, in order, scored on every core: parts of a few thousand
@@ -11,18 +12,14 @@ extension ScoringEngine {
         guard cores > 1 && items.count >= 2 * Self.itemsPerPart else { return evaluate(items) }
         let parts = min(cores * Self.partsPerCore, items.count / Self.itemsPerPart)
         let size = (items.count + parts - 1) / parts
-        let scored = PartSlots<[ItemVerdict]>(count: parts)
-        items.withUnsafeBufferPointer { buffer in
+        let scored = items.withUnsafeBufferPointer { buffer in
             // The parts only read the items, each its own range, while the array stays alive here.
-            nonisolated(unsafe) let items = buffer
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let range = part * size..<min(items.count, (part + 1) * size)
-                scored[part] = evaluate(UnsafeBufferPointer(rebasing: items[range]))
-            }
+            let items = SharedBuffer(buffer)
+            return Parallel.mapChunks(of: items.count, size: size) { range in evaluate(items[range]) }
         }
         var verdicts: [ItemVerdict] = []
         verdicts.reserveCapacity(items.count)
-        for part in 0..<parts { verdicts.append(contentsOf: scored[part]!) }
+        for part in scored { verdicts.append(contentsOf: part) }
         return verdicts
     }
 
@@ -30,27 +27,4 @@ extension ScoringEngine {
     static let itemsPerPart = 2_000
     /// Parts a core: enough that the cores end together.
     static let partsPerCore = 8
-}
-
-/// Values that the iterations of one parallel loop set, each its own slot (memory of its
-/// own: no access to a shared property while they write).
-private final class PartSlots<Value>: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<Value?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    deinit {
-        slots.deinitialize().deallocate()
-    }
-
-    subscript(index: Int) -> Value? {
-        get { slots[index] }
-        set { slots[index] = newValue }
-    }
-
-    /// Every slot's value, once all are set.
-    var values: [Value] { slots.map { $0! } }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Parallel
 
 extension AppDatabase {
     /// Copies the store as it stood at one moment into a new SQLite file at `path`, with
@@ -8,7 +9,12 @@ extension AppDatabase {
     /// The copy is written to `path.partial` and renamed to `path` once complete, so that
     /// no half-written backup is ever found at `path`. A file already at `path` is refused,
     /// not overwritten; a left-over `.partial` of an earlier failed backup is replaced.
-    public func backup(to path: String) throws {
+    public func backup(to path: String) async throws {
+        // SQLite's backup copies page by page on the calling thread: a Dispatch thread.
+        try await Parallel.run { [self] in try copy(to: path) }
+    }
+
+    private func copy(to path: String) throws {
         let destination = URL(fileURLWithPath: path).standardizedFileURL
         guard !FileManager.default.fileExists(atPath: destination.path) else { throw StoreError.backupExists(path) }
         let partial = destination.path + ".partial"

@@ -3,12 +3,7 @@ import GRDB
 import Model
 
 extension AppDatabase {
-    /// What is remembered of every feed, by feed id (a batch job's thread may wait for it).
-    public func feedStates() throws -> [String: FeedState] {
-        try writer.read(Self.feedStates(in:))
-    }
-
-    /// What is remembered of every feed, by feed id, without holding a thread while SQLite works.
+    /// What is remembered of every feed, by feed id.
     public func feedStates() async throws -> [String: FeedState] {
         try await writer.read(Self.feedStates(in:))
     }
@@ -28,8 +23,8 @@ extension AppDatabase {
     }
 
     /// Stores what a cycle learned about feeds.
-    public func saveFeedStates(_ states: [FeedState]) throws {
-        try writer.write { db in
+    public func saveFeedStates(_ states: [FeedState]) async throws {
+        try await writer.write { db in
             for state in states { try save(state, in: db) }
         }
     }
@@ -45,8 +40,8 @@ extension AppDatabase {
     /// - Parameter displays: each item's display copies (made before, off the writer's thread).
     public func storeFetch(of feed: String, items: [Item], displays: [DisplayCopies], rejections: [ImportRejection],
                            state: FeedState, fetchedAt: Date)
-        throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool], state: FeedState) {
-        try writer.write { db in
+        async throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool], state: FeedState) {
+        try await writer.write { db in
             let counts = try upsert(items, displays: displays, fetchedAt: fetchedAt, in: db)
             try replaceRejections(in: db, kind: .feed, file: feed, with: rejections)
             var state = state

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Model
+import Parallel
 
 extension AppDatabase {
     /// Stores items: new ones are added; one already stored (same feed and key)
@@ -10,9 +11,9 @@ extension AppDatabase {
     /// - Parameter mask: makes the display copy of one of the item's texts, personal data masked.
     /// - Returns: how many items were new.
     @discardableResult
-    public func insertItems(_ items: [Item], fetchedAt: Date, mask: (Item, String) -> String) throws -> Int {
+    public func insertItems(_ items: [Item], fetchedAt: Date, mask: (Item, String) -> String) async throws -> Int {
         let displays = items.map { DisplayCopies(of: $0, mask: mask) }
-        return try writer.write { db in try upsert(items, displays: displays, fetchedAt: fetchedAt, in: db).added }
+        return try await writer.write { db in try upsert(items, displays: displays, fetchedAt: fetchedAt, in: db).added }
     }
 
     /// - Returns: how many items were new and how many changed, and the indexes of both
@@ -101,8 +102,8 @@ extension AppDatabase {
     }
 
     /// The earlier texts of an item its source changed, oldest first, masked.
-    public func maskedHistory(ofItem id: String) throws -> [(title: String, content: String, replacedAt: Date)] {
-        try writer.read { db in
+    public func maskedHistory(ofItem id: String) async throws -> [(title: String, content: String, replacedAt: Date)] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(Self.displayColumns), replaced_at FROM item_version WHERE item_id = ? ORDER BY id
                 """, arguments: [id]).map { ($0["shown_title"], $0["shown_content"], $0["replaced_at"]) }
@@ -110,13 +111,13 @@ extension AppDatabase {
     }
 
     /// The number of stored items.
-    public func itemCount() throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0 }
+    public func itemCount() async throws -> Int {
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0 }
     }
 
     /// Items never assessed, or assessed under another version of the rules and registry.
-    public func itemsNeedingAssessment(version: String) throws -> [Item] {
-        try writer.read { db in
+    public func itemsNeedingAssessment(version: String) async throws -> [Item] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(Item.columns()) FROM item LEFT JOIN assessment ON assessment.item_id = item.id
                 WHERE assessment.item_id IS NULL OR assessment.engine_version != ?
@@ -126,8 +127,8 @@ extension AppDatabase {
     }
 
     /// Every stored item, by id.
-    public func allItems() throws -> [Item] {
-        try writer.read { db in
+    public func allItems() async throws -> [Item] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT \(Item.columns()) FROM item ORDER BY id").map(Item.init(row:))
         }
     }
@@ -139,13 +140,7 @@ extension AppDatabase {
         }
     }
 
-    /// The display copy of an item's title and content, personal numbers masked (a batch
-    /// job's thread may wait for it).
-    public func maskedText(ofItem id: String) throws -> (title: String, content: String)? {
-        try writer.read { db in try Self.maskedText(ofItem: id, in: db) }
-    }
-
-    /// The display copy of an item's title and content, without holding a thread while SQLite works.
+    /// The display copy of an item's title and content, personal numbers masked.
     public func maskedText(ofItem id: String) async throws -> (title: String, content: String)? {
         try await writer.read { db in try Self.maskedText(ofItem: id, in: db) }
     }
@@ -156,8 +151,8 @@ extension AppDatabase {
     }
 
     /// The stored verdicts, by item id.
-    public func storedAssessments() throws -> [String: ItemVerdict] {
-        try writer.read { db in
+    public func storedAssessments() async throws -> [String: ItemVerdict] {
+        try await writer.read { db in
             var result: [String: ItemVerdict] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM assessment") {
                 let verdict = try ItemVerdict(row: row)
@@ -169,13 +164,13 @@ extension AppDatabase {
 
     /// Stores verdicts, replacing earlier ones for the same items, in one transaction;
     /// a verdict on an item the store does not hold fails the whole batch.
-    public func saveAssessments(_ verdicts: [ItemVerdict], version: String) throws {
-        try saveAssessments(PreparedVerdicts(verdicts), version: version)
+    public func saveAssessments(_ verdicts: [ItemVerdict], version: String) async throws {
+        try await saveAssessments(PreparedVerdicts(verdicts), version: version)
     }
 
     /// Stores verdicts prepared before (their lists written as JSON off the writer's thread).
-    public func saveAssessments(_ prepared: PreparedVerdicts, version: String) throws {
-        try writer.write { db in
+    public func saveAssessments(_ prepared: PreparedVerdicts, version: String) async throws {
+        try await writer.write { db in
             let columns = """
                 INSERT OR REPLACE INTO assessment (item_id, engine_version, score, level, people, amount, is_signal,
                     claim, is_escalation, is_resolved, fired_rules, matched_terms, story_key, project_id, link_band,
@@ -238,14 +233,23 @@ extension AppDatabase {
     /// Linked petitions received before `from` and not closed before it are read too, for
     /// follow-up deadlines, however old they are (the register decides, for each as-of
     /// day, whether they were still open then).
-    public func registerInputs(from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day) throws -> RegisterInputs {
+    public func registerInputs(from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day) async throws
+        -> RegisterInputs {
+        // The reads wait for each other on GRDB's and Dispatch's threads, not on the caller's.
+        try await Parallel.run { [self] in
+            try readRegisterInputs(from: from, until: until, asOf: asOf, reportsFrom: reportsFrom, resolvedSince: resolvedSince)
+        }
+    }
+
+    private func readRegisterInputs(from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day) throws
+        -> RegisterInputs {
         // Reads at once, on several connections (the signals of each half of the span; the
         // rest), all of one committed state: each begins in the same turn of the writer, which
         // is held only while they start.
         let middle = Date(timeIntervalSinceReferenceDate: (from.timeIntervalSinceReferenceDate + until.timeIntervalSinceReferenceDate) / 2)
         let spans = [(from, middle), (middle, until)]
-        let halves = spans.map { _ in PendingRead<Void>() }
-        let registry = PendingRead<RegisterInputs>()
+        let halves = spans.map { _ in Promise<Void>() }
+        let registry = Promise<RegisterInputs>()
         // Both halves are read into one list, each into its part: each counts its rows first,
         // then waits for the list, made once both are counted, and fills its part in place
         // (the list neither grows nor is joined from two, copying hundreds of thousands of
@@ -254,7 +258,7 @@ extension AppDatabase {
         writer.writeWithoutTransaction { _ in
             for (part, (start, end)) in spans.enumerated() {
                 writer.spawnConcurrentRead { db in
-                    halves[part].finish {
+                    halves[part].fulfil {
                         // Counted or not, the part is told, so that the list is made and no one waits.
                         let counted = Result { () throws -> (Database, Int) in
                             let db = try db.get()
@@ -262,13 +266,13 @@ extension AppDatabase {
                                 SELECT count(*) FROM assessment WHERE is_signal AND at >= ? AND at < ?
                                 """, arguments: [start, end]) ?? 0)
                         }
-                        let region = list.region(part, count: (try? counted.get().1) ?? 0)
+                        let region = try list.region(part, count: (try? counted.get().1) ?? 0)
                         try self.signals(in: counted.get().0, from: start, until: end, into: region)
                     }
                 }
             }
             writer.spawnConcurrentRead { db in
-                registry.finish {
+                registry.fulfil {
                     let db = try db.get()
                     let arguments: StatementArguments = [asOf.description, reportsFrom.description, resolvedSince.description]
                     // At most this many rows (counted from the indexes alone).
@@ -300,10 +304,10 @@ extension AppDatabase {
         let counts = list.counts()
         let total = counts.reduce(0, +)
         let signals = [ItemSignal](unsafeUninitializedCapacity: total) { buffer, initialized in
-            list.hand(buffer.baseAddress)
+            list.hand(Slots(buffer))
             // Every read is waited for, failed or not, before the list is handed over or let go.
-            let read = halves.map { half in Result { try half.wait() } }
-            let rest = Result { try registry.wait() }
+            let read = halves.map { half in Result { try half.take() } }
+            let rest = Result { try registry.take() }
             if let error = read.lazy.compactMap(\.error).first ?? rest.error {
                 // A half that failed let go of its part; the parts of the others go here.
                 for (index, result) in read.enumerated() where result.error == nil {
@@ -324,8 +328,8 @@ extension AppDatabase {
     /// Assessed wage-arrears signals whose time lies in `from ..< until`: their publication
     /// time, or for undated items the time wagewatch first fetched them. Items that are
     /// not signals never reach the register.
-    public func signals(from: Date, until: Date) throws -> [ItemSignal] {
-        try writer.read { db in try signals(in: db, from: from, until: until) }
+    public func signals(from: Date, until: Date) async throws -> [ItemSignal] {
+        try await writer.read { db in try signals(in: db, from: from, until: until) }
     }
 
     /// Reads only what the register uses, by column position: the fired rules only of
@@ -336,7 +340,7 @@ extension AppDatabase {
     }
 
     /// The signals of a span read into `region`, which holds as many as the span has.
-    private func signals(in db: Database, from: Date, until: Date, into region: UnsafeRegion<ItemSignal>) throws {
+    private func signals(in db: Database, from: Date, until: Date, into region: Slots<ItemSignal>) throws {
         try db.fetch(Self.signalsInSpan, arguments: [from, until], into: region, Self.signal)
     }
 
@@ -431,61 +435,34 @@ extension ItemVerdict {
     }
 }
 
-/// The result of a read running on another connection, waited for.
-private final class PendingRead<Value>: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: Result<Value, any Error>?
-
-    func finish(_ read: () throws -> Value) {
-        result = Result(catching: read)
-        done.signal()
-    }
-
-    /// The value, handed over: the read keeps no reference to it (a list of signals is
-    /// then the caller's alone, and grows without a copy).
-    func wait() throws -> Value {
-        done.wait()
-        defer { result = nil }
-        return try result!.get()
-    }
-}
-
 /// The list the readers of the signals write into, made once each has counted its part
 /// (each has begun its read of the store's state by then, and waits for the list).
-private final class SignalList: @unchecked Sendable {
-    private let counted = DispatchSemaphore(value: 0)
-    private let ready = DispatchSemaphore(value: 0)
-    /// Each part's count, each written by its own reader before `counted` is signalled.
-    private let partCounts: UnsafeMutableBufferPointer<Int>
-    private var base: UnsafeMutablePointer<ItemSignal>?
+private struct SignalList: Sendable {
+    /// Each part's count, told by its own reader.
+    private let partCounts: [Promise<Int>]
+    /// The list, made once every part is counted.
+    private let list = Promise<Slots<ItemSignal>>()
 
     init(parts: Int) {
-        partCounts = .allocate(capacity: parts)
-        partCounts.initialize(repeating: 0)
-    }
-
-    deinit {
-        partCounts.deallocate()
+        partCounts = (0..<parts).map { _ in Promise() }
     }
 
     /// A reader's part of the list, after the parts before it, once the list is made.
-    func region(_ part: Int, count: Int) -> UnsafeRegion<ItemSignal> {
-        partCounts[part] = count
-        counted.signal()
-        ready.wait()
-        return UnsafeRegion(start: base.map { $0 + partCounts[..<part].reduce(0, +) }, count: count)
+    func region(_ part: Int, count: Int) throws -> Slots<ItemSignal> {
+        partCounts[part].fulfil { count }
+        let start = try partCounts[..<part].reduce(0) { try $0 + $1.wait() }
+        return try list.wait().region(from: start, count: count)
     }
 
     /// Every part's count, once all are counted.
     func counts() -> [Int] {
-        for _ in partCounts.indices { counted.wait() }
-        return Array(partCounts)
+        // A count is always told (a failed read tells 0).
+        partCounts.map { (try? $0.wait()) ?? 0 }
     }
 
     /// Hands the list to the readers.
-    func hand(_ base: UnsafeMutablePointer<ItemSignal>?) {
-        self.base = base
-        for _ in partCounts.indices { ready.signal() }
+    func hand(_ slots: Slots<ItemSignal>) {
+        list.fulfil { slots }
     }
 }
 

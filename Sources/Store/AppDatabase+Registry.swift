@@ -30,8 +30,8 @@ extension AppDatabase {
     ///
     /// Keyed by project id: importing the same file twice changes nothing.
     @discardableResult
-    public func saveProjects(_ projects: [Project], rejections: [ImportRejection], file: String) throws -> ImportSummary {
-        try writer.write { db in
+    public func saveProjects(_ projects: [Project], rejections: [ImportRejection], file: String) async throws -> ImportSummary {
+        try await writer.write { db in
             var summary = ImportSummary(added: 0, updated: 0, unchanged: 0, rejections: rejections)
             for project in projects {
                 let arguments: StatementArguments = [
@@ -71,8 +71,8 @@ extension AppDatabase {
     /// without 填报日期 keeps the filing day of its first import, so a later
     /// re-import cannot make an old row look newly filed.
     @discardableResult
-    public func saveReports(_ reports: [DepartmentReport], rejections: [ImportRejection], file: String) throws -> ImportSummary {
-        try writer.write { db in
+    public func saveReports(_ reports: [DepartmentReport], rejections: [ImportRejection], file: String) async throws -> ImportSummary {
+        try await writer.write { db in
             var summary = ImportSummary(added: 0, updated: 0, unchanged: 0, rejections: rejections)
             for var report in reports {
                 let stored = try db.fetchAll("SELECT \(DepartmentReport.columns) FROM report WHERE id = ?",
@@ -142,15 +142,15 @@ extension AppDatabase {
     }
 
     /// All registry projects, by id.
-    public func projects() throws -> [Project] {
-        try writer.read { db in
+    public func projects() async throws -> [Project] {
+        try await writer.read { db in
             try db.fetchAll("SELECT \(Project.columns) FROM project ORDER BY id", Project.init(columns:))
         }
     }
 
     /// All stored ledger rows, by id.
-    public func reports() throws -> [DepartmentReport] {
-        try writer.read { db in
+    public func reports() async throws -> [DepartmentReport] {
+        try await writer.read { db in
             try db.fetchAll("SELECT \(DepartmentReport.columns) FROM report ORDER BY id", DepartmentReport.init(columns:))
         }
     }
@@ -170,8 +170,8 @@ extension AppDatabase {
     }
 
     /// Rejected ledger and registry rows per department (填报单位), for the scorecard.
-    public func rejectedRowCounts() throws -> [String: Int] {
-        try writer.read { db in try rejectedRowCounts(in: db) }
+    public func rejectedRowCounts() async throws -> [String: Int] {
+        try await writer.read { db in try rejectedRowCounts(in: db) }
     }
 
     func rejectedRowCounts(in db: Database) throws -> [String: Int] {

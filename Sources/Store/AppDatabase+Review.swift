@@ -165,16 +165,16 @@ extension AppDatabase {
     }
 
     /// The items a reviewer decided on.
-    public func reviewedItemIDs() throws -> Set<String> {
-        try writer.read { db in Set(try String.fetchAll(db, sql: "SELECT item_id FROM review")) }
+    public func reviewedItemIDs() async throws -> Set<String> {
+        try await writer.read { db in Set(try String.fetchAll(db, sql: "SELECT item_id FROM review")) }
     }
 
     /// Signals the review queue may list: the undecided ones in the review band received in
     /// `from ..< until`, and the undecided ones among `evidence` (flagged projects' items).
     /// The span's signals are read from the register's covering index in one pass (a seek
     /// per evidence item took seconds at 200,000); evidence outside the span by id.
-    public func queueCandidates(from: Date, until: Date, evidence: [String]) throws -> [QueueCandidate] {
-        try writer.read { db in
+    public func queueCandidates(from: Date, until: Date, evidence: [String]) async throws -> [QueueCandidate] {
+        try await writer.read { db in
             let decided = Set(try String.fetchAll(db, sql: "SELECT item_id FROM review"))
             var wanted = Set(evidence)
             var result: [QueueCandidate] = []

@@ -77,11 +77,6 @@ public struct AppDatabase: Sendable {
     /// A number that changes whenever another connection commits (SQLite's `data_version`),
     /// read on the writer's own connection, outside a transaction (another process's write
     /// lock does not hold it up).
-    public func dataVersion() throws -> Int {
-        try writer.writeWithoutTransaction(Self.dataVersion(in:))
-    }
-
-    /// `dataVersion()`, without holding a thread while the writer is busy.
     public func dataVersion() async throws -> Int {
         try await writer.writeWithoutTransaction(Self.dataVersion(in:))
     }

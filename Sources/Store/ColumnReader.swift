@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import Model
+import Parallel
 
 /// Reads the current row of a statement straight from SQLite, by column position.
 ///
@@ -199,7 +200,7 @@ extension Database {
 
     /// Reads every row of `sql` into `region`, which must hold exactly as many values as
     /// there are rows; on error, the values already read are deinitialized.
-    func fetch<Value>(_ sql: String, arguments: StatementArguments = [], into region: UnsafeRegion<Value>,
+    func fetch<Value>(_ sql: String, arguments: StatementArguments = [], into region: Slots<Value>,
                       _ read: (ColumnReader) throws -> Value) throws {
         let statement = try cachedStatement(sql: sql)
         let cursor = try Row.fetchCursor(statement, arguments: arguments)
@@ -208,12 +209,12 @@ extension Database {
         do {
             while try cursor.next() != nil {
                 guard count < region.count else { throw StoreError.corruptValue(column: "row count", value: "more than \(region.count)") }
-                (region.start! + count).initialize(to: try read(columns))
+                region.initialize(count, to: try read(columns))
                 count += 1
             }
             guard count == region.count else { throw StoreError.corruptValue(column: "row count", value: "\(count) of \(region.count)") }
         } catch {
-            region.start?.deinitialize(count: count)
+            region.base?.deinitialize(count: count)
             throw error
         }
     }
@@ -276,12 +277,6 @@ final class RepeatedTexts {
         if texts[hash] == nil && texts.count < 4_096 { texts[hash] = text }
         return text
     }
-}
-
-/// Memory a read on another connection fills: the part of a list that read owns.
-struct UnsafeRegion<Value>: @unchecked Sendable {
-    let start: UnsafeMutablePointer<Value>?
-    let count: Int
 }
 
 extension AppDatabase {

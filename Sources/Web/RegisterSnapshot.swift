@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Model
 import Monitor
+import Parallel
 import Register
 import Store
 import Synchronization
@@ -30,25 +31,35 @@ public struct RegisterSnapshot: Sendable {
     }
 
     /// Makes the snapshot of `asOf` from the store.
-    static func make(monitor: Monitor, asOf: Day, now: Date, generation: Int) throws -> RegisterSnapshot {
+    static func make(monitor: Monitor, asOf: Day, now: Date, generation: Int) async throws -> RegisterSnapshot {
         let clock = ContinuousClock()
         let start = clock.now
-        let (register, brief) = try monitor.registerAndBrief(asOf: asOf, now: now)
+        let (register, brief) = try await monitor.registerAndBrief(asOf: asOf, now: now)
         let registered = clock.now
+        let evidence = register.projects.lazy.filter { !$0.flags.isEmpty }.flatMap(\.evidence)
+        let windowStart = asOf.adding(days: -(register.windowDays - 1)).start
+        let candidates = try await monitor.database.queueCandidates(from: windowStart, until: asOf.adding(days: 1).start,
+                                                                     evidence: Array(evidence))
+        // Indexing a city's register and queue is work for a Dispatch thread.
+        let snapshot = await Parallel.run {
+            index(register: register, brief: brief, candidates: candidates, asOf: asOf, now: now, generation: generation)
+        }
+        monitor.logger.info("register snapshot \(generation) of \(asOf): register and daily list \(registered - start), queue of \(snapshot.queue.count) \(clock.now - registered)")
+        return snapshot
+    }
+
+    private static func index(register: RegisterReport, brief: DailyBrief, candidates: [QueueCandidate], asOf: Day,
+                              now: Date, generation: Int) -> RegisterSnapshot {
         var projectIndex: [String: Int] = [:]
         projectIndex.reserveCapacity(register.projects.count)
         for (index, entry) in register.projects.enumerated() where projectIndex[entry.projectID] == nil {
             projectIndex[entry.projectID] = index
         }
-        let evidence = register.projects.lazy.filter { !$0.flags.isEmpty }.flatMap(\.evidence)
-        let windowStart = asOf.adding(days: -(register.windowDays - 1)).start
-        let queue = try monitor.database.queueCandidates(from: windowStart, until: asOf.adding(days: 1).start,
-                                                          evidence: Array(evidence))
+        let queue = candidates
             .sorted { ($0.at, $0.itemID) > ($1.at, $1.itemID) }
             .map { candidate in
                 QueueEntry(candidate: candidate, project: candidate.projectID.flatMap { projectIndex[$0] }.map { register.projects[$0] })
             }
-        monitor.logger.info("register snapshot \(generation) of \(asOf): register and daily list \(registered - start), queue of \(queue.count) \(clock.now - registered)")
         return RegisterSnapshot(asOf: asOf, madeAt: now, generation: generation, register: register, brief: brief,
                                 projectIndex: projectIndex, queue: queue,
                                 queueChannels: Set(queue.compactMap(\.candidate.channel)).sorted(),
@@ -122,14 +133,15 @@ struct QueueIndex: Sendable {
 
 /// Keeps the latest snapshot and makes a new one when the store changed (a commit of
 /// another process, seen through SQLite's `data_version`; a review decision of this one,
-/// told through `refresh()`) or the day turned. Snapshots are made on a dispatch thread,
-/// never on one of Swift's cooperative threads, which serve the requests meanwhile.
+/// told through `refresh()`) or the day turned. Snapshots are made one at a time, each
+/// after the one asked for before it; their reads await the store and their evaluation
+/// runs on Dispatch's threads (`Parallel.run`), so the cooperative threads serve the
+/// requests meanwhile.
 public final class SnapshotKeeper: Sendable {
     private let monitor: Monitor
     private let asOf: @Sendable () -> Day
     private let now: @Sendable () -> Date
     private let state = Mutex<State>(State())
-    private let making = DispatchQueue(label: "wagewatch.snapshot")
 
     private struct State {
         var snapshot: RegisterSnapshot?
@@ -139,6 +151,8 @@ public final class SnapshotKeeper: Sendable {
         /// A refresh failed: the next check makes one whatever the store says (this
         /// process's own commits do not change `data_version`).
         var failed = false
+        /// The making asked for last: the next waits for it to end.
+        var last: Task<RegisterSnapshot, any Error>?
     }
 
     /// - Parameters:
@@ -161,12 +175,7 @@ public final class SnapshotKeeper: Sendable {
     /// never piles up.
     @discardableResult
     public func refresh() async throws -> RegisterSnapshot {
-        let asked = state.withLock { $0.generation }
-        return try await withCheckedThrowingContinuation { continuation in
-            making.async {
-                continuation.resume(with: Result { try self.make(unlessNewerThan: asked) })
-            }
-        }
+        try await making().value
     }
 
     /// Makes a new snapshot, waiting for it at most `limit`: a small city's register is
@@ -177,55 +186,67 @@ public final class SnapshotKeeper: Sendable {
     @discardableResult
     public func refresh(waitingAtMost limit: Duration) async -> Int {
         let asked = state.withLock { $0.generation }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let answered = Mutex(false)
-            let answer: @Sendable () -> Void = {
-                if answered.withLock({ done in defer { done = true }; return !done }) { continuation.resume() }
-            }
-            making.async {
-                do { _ = try self.make(unlessNewerThan: asked) } catch {
-                    self.monitor.logger.error("register snapshot failed: \(error)")
-                }
-                answer()
-            }
-            let (seconds, attoseconds) = limit.components
-            DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) / 1e18) { answer() }
+        let made = making()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { _ = await made.result }
+            group.addTask { try? await Task.sleep(for: limit) }
+            // Whichever ends first: the making goes on either way.
+            await group.next()
+            group.cancelAll()
         }
         return asked
     }
 
-    /// Makes a new snapshot on the keeper's queue without waiting for it (after a cycle of
-    /// this process: its own commits do not change what `data_version` tells it).
+    /// Makes a new snapshot without waiting for it (after a cycle of this process: its own
+    /// commits do not change what `data_version` tells it).
     public func refreshLater() {
-        making.async { [self] in
-            do { _ = try make(unlessNewerThan: nil) } catch { monitor.logger.error("register snapshot failed: \(error)") }
-        }
+        _ = making()
     }
 
     /// Makes a new snapshot if the store changed or the day turned since the last one.
+    /// Failures are logged here (and by the making).
     public func refreshIfStale() async throws {
-        let version = try await monitor.database.dataVersion()
+        let version: Int
+        do {
+            version = try await monitor.database.dataVersion()
+        } catch {
+            monitor.logger.error("register check failed: \(error)")
+            throw error
+        }
         let stale = state.withLock { state in
             state.snapshot == nil || state.failed || state.dataVersion != version || state.snapshot?.asOf != asOf()
         }
         if stale { try await refresh() }
     }
 
-    /// Runs on `making` only: one snapshot at a time. A snapshot whose making began after
-    /// generation `asked` was current is answer enough.
-    private func make(unlessNewerThan asked: Int?) throws -> RegisterSnapshot {
-        let version = try monitor.database.dataVersion()
+    /// A making of a snapshot, after the one asked for before it has ended. A snapshot
+    /// whose making began after this was asked for is answer enough.
+    private func making() -> Task<RegisterSnapshot, any Error> {
+        state.withLock { state in
+            let asked = state.generation, before = state.last
+            let task = Task {
+                _ = await before?.result
+                return try await self.make(unlessNewerThan: asked)
+            }
+            state.last = task
+            return task
+        }
+    }
+
+    /// One snapshot at a time (`making`).
+    private func make(unlessNewerThan asked: Int) async throws -> RegisterSnapshot {
         let ready: RegisterSnapshot? = state.withLock { state in
-            guard let asked, let snapshot = state.snapshot, snapshot.generation > asked else { return nil }
+            guard let snapshot = state.snapshot, snapshot.generation > asked else { return nil }
             return snapshot
         }
         if let ready { return ready }
+        let version = try await monitor.database.dataVersion()
         let generation = state.withLock { state in
             state.generation += 1
             return state.generation
         }
         do {
-            let snapshot = try RegisterSnapshot.make(monitor: monitor, asOf: asOf(), now: now(), generation: generation)
+            let snapshot = try await RegisterSnapshot.make(monitor: monitor, asOf: asOf(), now: now(), generation: generation)
             state.withLock { state in
                 if (state.snapshot?.generation ?? 0) < generation { state.snapshot = snapshot }
                 state.dataVersion = version
@@ -238,6 +259,7 @@ public final class SnapshotKeeper: Sendable {
                 state.lastError = "\(error)"
                 state.failed = true
             }
+            monitor.logger.error("register snapshot failed: \(error)")
             throw error
         }
     }
@@ -245,11 +267,7 @@ public final class SnapshotKeeper: Sendable {
     /// Checks for changes every `interval` until the task is cancelled.
     public func keepFresh(every interval: Duration) async {
         while !Task.isCancelled {
-            do {
-                try await refreshIfStale()
-            } catch {
-                monitor.logger.error("register snapshot failed: \(error)")
-            }
+            try? await refreshIfStale()  // logged where it failed
             try? await Task.sleep(for: interval)
         }
     }

@@ -3,7 +3,7 @@ import Foundation
 import Store
 
 extension WageWatch {
-    struct Backup: ParsableCommand {
+    struct Backup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy the store to a new file (备份), safely while serve and watch keep running.",
             discussion: """
@@ -17,13 +17,13 @@ extension WageWatch {
         @Argument(help: "The new file to write, e.g. /srv/backup/wagewatch-2024-12-31.sqlite.")
         var destination: String
 
-        func run() throws {
+        func run() async throws {
             let folder = URL(fileURLWithPath: destination).deletingLastPathComponent().path
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
                 throw MissingFolder(path: folder, option: "the backup's folder")
             }
-            try AppDatabase.openReadOnly(path: global.database).backup(to: destination)
+            try await AppDatabase.openReadOnly(path: global.database).backup(to: destination)
             print("备份完成 (backed up \(global.database) to \(destination))")
         }
     }

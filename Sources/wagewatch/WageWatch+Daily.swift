@@ -24,7 +24,7 @@ extension WageWatch {
         var output: String?
 
         func run() async throws {
-            let (today, brief) = try global.makeMonitor(store: .readOnly)
+            let (today, brief) = try await global.makeMonitor(store: .readOnly)
                 .registerAndBrief(asOf: register.asOf ?? .today, windowDays: register.window)
             let text: String
             switch format {

@@ -22,7 +22,7 @@ extension WageWatch {
             func run() async throws {
                 // A file that cannot be read leaves no empty store behind.
                 try LocalFile.check(file)
-                let summary = try global.makeMonitor(requiringRules: false, store: .creating).importRegistry(path: file)
+                let summary = try await global.makeMonitor(requiringRules: false, store: .creating).importRegistry(path: file)
                 printSummary(summary, noun: "projects")
             }
         }
@@ -41,7 +41,7 @@ extension WageWatch {
 
             func run() async throws {
                 try LocalFile.check(file)
-                let summary = try global.makeMonitor(requiringRules: false, store: .creating).importReports(path: file, today: filedOn ?? .today)
+                let summary = try await global.makeMonitor(requiringRules: false, store: .creating).importReports(path: file, today: filedOn ?? .today)
                 printSummary(summary, noun: "ledger rows")
             }
         }

@@ -20,7 +20,7 @@ extension WageWatch {
 
         func run() async throws {
             let monitor = try global.makeMonitor(store: .readOnly)
-            let report = try monitor.evaluateRegister(asOf: register.asOf ?? .today, windowDays: register.window)
+            let report = try await monitor.evaluateRegister(asOf: register.asOf ?? .today, windowDays: register.window)
             switch format {
             case .table:
                 print(RiskListTable(register: report).render())

@@ -12,7 +12,7 @@ extension WageWatch {
         var dryRun = false
 
         func run() async throws {
-            let report = try global.makeMonitor().rescore(write: !dryRun)
+            let report = try await global.makeMonitor().rescore(write: !dryRun)
             print("\(report.items) items: level changed \(report.changedLevel), claim kind changed \(report.changedClaim), link changed \(report.changedLink)"
                   + (report.keptDecisions > 0 ? "; \(report.keptDecisions) keep their reviewers' decisions (审核结论)" : "")
                   + (report.written ? "; written" : "; dry run, nothing written"))

@@ -28,7 +28,7 @@ extension WageWatch {
         var format: Format = .table
 
         func run() async throws {
-            let report = try global.makeMonitor(store: .readOnly).evaluateRegister(asOf: register.asOf ?? .today, windowDays: register.window)
+            let report = try await global.makeMonitor(store: .readOnly).evaluateRegister(asOf: register.asOf ?? .today, windowDays: register.window)
             let lines = by == .department ? report.departments : report.townships
             let header = [by == .department ? "部门" : "属地", "项目", "有标记", "疑似漏报", "违背承诺", "未填报(月)", "退回行", "迟报"]
             let rows = lines.map {

@@ -36,9 +36,9 @@ import Testing
             database: try AppDatabase.open(path: folder.appendingPathComponent("city.sqlite").path),
             feedsDirectory: Self.city, rulesDirectory: Self.rules, environment: [:])
         let today = Day(year: 2025, month: 1, day: 2)!
-        _ = try monitor.importRegistry(path: Self.city.appendingPathComponent("registry.csv").path)
+        _ = try await monitor.importRegistry(path: Self.city.appendingPathComponent("registry.csv").path)
         for month in ["2024-11", "2024-12"] {
-            let summary = try monitor.importReports(path: Self.city.appendingPathComponent("reports-\(month).csv").path, today: today)
+            let summary = try await monitor.importReports(path: Self.city.appendingPathComponent("reports-\(month).csv").path, today: today)
             #expect(summary.rejections.isEmpty)
         }
         let cycle = try await monitor.runCycle(asOf: Day(year: 2024, month: 12, day: 31)!, windowDays: 30)

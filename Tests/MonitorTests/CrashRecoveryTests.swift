@@ -79,8 +79,8 @@ import Testing
         #expect(last.wait() == .exit(0), "\(stderr())")
 
         let database = try AppDatabase.open(path: store)
-        #expect(try database.itemCount() == Self.feedCount * Self.postsPerFeed)
-        let keys = try database.allItems().map { "\($0.feedID)|\($0.sourceKey)" }
+        #expect(try await database.itemCount() == Self.feedCount * Self.postsPerFeed)
+        let keys = try await database.allItems().map { "\($0.feedID)|\($0.sourceKey)" }
         #expect(Set(keys).count == keys.count)
         let states = try await database.feedStates()
         #expect((0..<Self.feedCount).allSatisfy { states["forum-\($0)"]?.etag == "\"feed-\($0)\"" })

@@ -23,22 +23,22 @@ import Testing
             environment: [:])
     }
 
-    func importDemoLedgers() throws {
+    func importDemoLedgers() async throws {
         let demo = Self.root.appendingPathComponent("feeds/demo")
-        _ = try monitor.importRegistry(path: demo.appendingPathComponent("registry.csv").path)
+        _ = try await monitor.importRegistry(path: demo.appendingPathComponent("registry.csv").path)
         let today = Day(year: 2025, month: 1, day: 2)!
-        _ = try monitor.importReports(path: demo.appendingPathComponent("reports-2024-11.csv").path, today: today)
-        let december = try monitor.importReports(path: demo.appendingPathComponent("reports-2024-12.csv").path, today: today)
+        _ = try await monitor.importReports(path: demo.appendingPathComponent("reports-2024-11.csv").path, today: today)
+        let december = try await monitor.importReports(path: demo.appendingPathComponent("reports-2024-12.csv").path, today: today)
         #expect(december.rejections.map(\.row) == [15, 19])
     }
 
     @Test func theDemoRunRaisesTheDesignedFlagsAndASecondRunAddsNothing() async throws {
-        try importDemoLedgers()
+        try await importDemoLedgers()
         let first = try await monitor.runCycle(asOf: asOf, windowDays: 30)
         #expect(first.feeds.map(\.feedID) == ["demo-petitions", "demo-weibo", "demo-forum"])
         #expect(first.feeds.allSatisfy { $0.error == nil && $0.rejected == 0 })
         #expect(first.feeds.map(\.added) == [9, 6, 4])
-        let stored = try monitor.database.itemCount()
+        let stored = try await monitor.database.itemCount()
 
         let register = first.register
         func project(_ id: String) throws -> RegisterReport.ProjectEntry {
@@ -90,31 +90,34 @@ import Testing
         let second = try await monitor.runCycle(asOf: asOf, windowDays: 30)
         #expect(second.feeds.map(\.added) == [0, 0, 0])
         #expect(second.assessed == 0)
-        #expect(try monitor.database.itemCount() == stored)
+        #expect(try await monitor.database.itemCount() == stored)
         #expect(second.register == register)
     }
 
     @Test func theDailyListReadsTheStoreOnceAndEqualsTwoRegistersReadApart() async throws {
-        try importDemoLedgers()
+        try await importDemoLedgers()
         _ = try await monitor.runCycle(asOf: asOf, windowDays: 30)
         for day in [5, 8, 9, 16, 24, 28, 31].map({ Day(year: 2024, month: 12, day: $0)! }) {
-            let brief = try monitor.dailyBrief(asOf: day, windowDays: 30)
-            let apart = DailyBrief(
-                today: try monitor.evaluateRegister(asOf: day, windowDays: 30),
-                yesterday: try monitor.evaluateRegister(asOf: day.adding(days: -1), windowDays: 30)) { itemID in
-                guard let text = try? monitor.database.maskedText(ofItem: itemID) else { return "" }
+            let brief = try await monitor.dailyBrief(asOf: day, windowDays: 30)
+            let today = try await monitor.evaluateRegister(asOf: day, windowDays: 30)
+            let yesterday = try await monitor.evaluateRegister(asOf: day.adding(days: -1), windowDays: 30)
+            // Every story's title, looked up apart.
+            var titles: [String: String] = [:]
+            for itemID in today.projects.flatMap(\.stories).compactMap(\.items.first) {
+                guard let text = try await monitor.database.maskedText(ofItem: itemID) else { continue }
                 let title = text.title.trimmingCharacters(in: .whitespacesAndNewlines)
-                return title.isEmpty ? String(text.content.prefix(40)) : title
+                titles[itemID] = title.isEmpty ? String(text.content.prefix(40)) : title
             }
+            let apart = DailyBrief(today: today, yesterday: yesterday) { titles[$0] ?? "" }
             #expect(brief == apart, "\(day)")
         }
     }
 
     @Test func theRegisterOfAnEarlierDaySeesOnlyWhatWasKnownThen() async throws {
-        try importDemoLedgers()
+        try await importDemoLedgers()
         _ = try await monitor.runCycle(asOf: asOf, windowDays: 30)
         // On 12-07 the December rows (filed 12-27 and later) were not in yet; November's (filed 12-05) were.
-        let early = try monitor.evaluateRegister(asOf: Day(year: 2024, month: 12, day: 7)!, windowDays: 30)
+        let early = try await monitor.evaluateRegister(asOf: Day(year: 2024, month: 12, day: 7)!, windowDays: 30)
         let school = try #require(early.projects.first { $0.projectID == "P-002" })
         #expect(school.reportEvidence == ["202411-002"])
         let site = try #require(early.projects.first { $0.projectID == "P-001" })
@@ -162,7 +165,7 @@ import Testing
         #expect(states["good"]?.errorCount == 0)
         #expect(states["good"]?.lastSuccess != nil)
         // The register says so too, beside the flags.
-        let register = try monitor.evaluateRegister(asOf: asOf, windowDays: 30)
+        let register = try await monitor.evaluateRegister(asOf: asOf, windowDays: 30)
         #expect(register.sourceHealth.map(\.feed) == ["missing-file", "secret"])
         #expect(register.sourceHealth.first?.errorCount == 3)
     }

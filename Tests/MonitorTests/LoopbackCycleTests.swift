@@ -87,7 +87,7 @@ import Testing
             #expect(outcome[name]?.error == nil, "\(name)")
             #expect(outcome[name]?.added == 1, "\(name)")
         }
-        let titles = try database.allItems().reduce(into: [String: String]()) { $0[$1.feedID] = $1.title }
+        let titles = try await database.allItems().reduce(into: [String: String]()) { $0[$1.feedID] = $1.title }
         #expect(titles == ["normal": "城东工地欠薪", "gb2312": "拖欠工资", "charset-in-header": "拖欠工资"])
 
         // Each bad feed: its own error, recorded in its state with the line where there is one.
@@ -102,7 +102,7 @@ import Testing
             #expect(states[name]?.lastError == outcome[name]?.error, "\(name)")
             #expect(states[name]?.etag == nil, "\(name)")
         }
-        #expect(try database.itemCount() == 3)
+        #expect(try await database.itemCount() == 3)
         // The validators came with the items: the next fetch of the good feed is a 304.
         #expect(states["normal"]?.etag == "\"n1\"")
         let again = try await monitor.runCycle(asOf: Day(year: 2025, month: 1, day: 6)!, windowDays: 30,
@@ -134,6 +134,6 @@ import Testing
         // No 304 next time: the feed is fetched whole again, and nothing is stored twice.
         let again = try await monitor.runCycle(asOf: day, windowDays: 30)
         #expect(again.feeds.map(\.isUnchanged) == [false])
-        #expect(try database.itemCount() == 1)
+        #expect(try await database.itemCount() == 1)
     }
 }

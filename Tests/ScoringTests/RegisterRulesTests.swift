@@ -1,4 +1,5 @@
 import Model
+import RulesFile
 import Scoring
 import Testing
 
@@ -12,7 +13,7 @@ import Testing
         #expect {
             try parse(text)
         } throws: { error in
-            guard case let ScoringError.invalid(file, errorLine, _, reason) = error else { return false }
+            guard case let RulesError.invalid(file, errorLine, _, reason) = error else { return false }
             return file == "register.yaml" && errorLine == line && reason.contains(words)
         }
     }

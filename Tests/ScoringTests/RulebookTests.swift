@@ -1,4 +1,5 @@
 import Model
+import RulesFile
 @testable import Scoring
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
         #expect {
             try parse(text)
         } throws: { error in
-            guard case let ScoringError.invalid(file, errorLine, errorColumn, reason) = error else { return false }
+            guard case let RulesError.invalid(file, errorLine, errorColumn, reason) = error else { return false }
             return file == "r.yaml" && errorLine == line && (column == nil || errorColumn == column) && reason.contains(words)
         }
     }
@@ -177,7 +178,7 @@ import Testing
     @Test func nothingLoadsWhenOneFileIsBroken() throws {
         var files = try DefaultRules.files()
         files.append(("zz.yaml", "rules:\n  - {id: wage.claim, title: dup, any: [wage_arrears], weight: 1, effect: signal}\n"))
-        #expect(throws: ScoringError.self) { try Rulebook.parse(files: files) }
+        #expect(throws: RulesError.self) { try Rulebook.parse(files: files) }
     }
 
     @Test func theVersionChangesWithTheRuleText() throws {

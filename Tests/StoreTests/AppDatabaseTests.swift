@@ -25,7 +25,7 @@ import Testing
              people: 12, amount: 380_000, petitioner: "赵某", phone: "13900000000")
     }
 
-    @Test func openPetitionsFromBeforeTheSpanAreReadForTheirDeadlines() throws {
+    @Test func openPetitionsFromBeforeTheSpanAreReadForTheirDeadlines() async throws {
         var open = petition("open")
         open.publishedAt = Day(year: 2024, month: 10, day: 15)!.start
         var closed = petition("closed")
@@ -36,8 +36,8 @@ import Testing
         closedLater.publishedAt = Day(year: 2024, month: 10, day: 17)!.start
         closedLater.closedAt = Day(year: 2025, month: 1, day: 10)!.start
         let items = [open, closed, closedLater]
-        try database.insertItems(items, fetchedAt: Date(), mask: { $1 })
-        try database.saveAssessments(items.map { item in
+        try await database.insertItems(items, fetchedAt: Date(), mask: { $1 })
+        try await database.saveAssessments(items.map { item in
             ItemVerdict(
                 assessment: ItemAssessment(itemID: item.id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
                                            isResolved: false, firedRules: ["wage.claim"], matchedTerms: []),
@@ -45,14 +45,14 @@ import Testing
                 sites: [])
         }, version: "v1")
         let asOf = Day(year: 2024, month: 12, day: 31)!
-        let inputs = try database.registerInputs(
+        let inputs = try await database.registerInputs(
             from: asOf.adding(days: -34).start, until: asOf.adding(days: 1).start, asOf: asOf,
             reportsFrom: Period(year: 2024, month: 11)!, resolvedSince: asOf.adding(days: -365))
         #expect(inputs.signals.isEmpty)
         #expect(inputs.olderOpenPetitions.map(\.itemID).sorted() == [closedLater.id, open.id].sorted())
     }
 
-    @Test func signalsReadBackAsStoredWithTheirTimesListsAndPetitionState() throws {
+    @Test func signalsReadBackAsStoredWithTheirTimesListsAndPetitionState() async throws {
         var escalated = petition("escalated")
         escalated.publishedAt = Date(timeIntervalSince1970: 1_733_221_230.456)  // 2024-12-03 10:20:30.456 UTC
         escalated.status = "closed"
@@ -60,11 +60,11 @@ import Testing
         var unlinked = petition("unlinked", day: 5)
         unlinked.kind = .post
         unlinked.channel = "微博"
-        try database.insertItems([escalated, unlinked], fetchedAt: Date(), mask: { $1 })
+        try await database.insertItems([escalated, unlinked], fetchedAt: Date(), mask: { $1 })
         // Lists with a quote, a comma and a backslash in them, as stored JSON must keep them.
         let rules = ["escalation.collective", "rule \"quoted\", with comma", "back\\slash"]
         let sites = ["锦绣华庭项目", "a,b\"c"]
-        try database.saveAssessments([
+        try await database.saveAssessments([
             ItemVerdict(
                 assessment: ItemAssessment(itemID: escalated.id, score: 7.5, level: .high, isSignal: true, claim: .wage,
                                            isEscalation: true, isResolved: false, firedRules: rules, matchedTerms: [],
@@ -77,7 +77,7 @@ import Testing
                                            isEscalation: false, isResolved: true, firedRules: [], matchedTerms: []),
                 storyKey: "story-2", link: nil, sites: sites),
         ], version: "v1")
-        let signals = try database.signals(from: Day(year: 2024, month: 12, day: 1)!.start,
+        let signals = try await database.signals(from: Day(year: 2024, month: 12, day: 1)!.start,
                                            until: Day(year: 2025, month: 1, day: 1)!.start)
             .sorted { $0.at < $1.at }
         try #require(signals.count == 2)
@@ -92,13 +92,13 @@ import Testing
         #expect(second.isResolved && second.kind == .post && second.status == nil && second.closedAt == nil)
     }
 
-    @Test func aVerdictGivenWhatItsNewItemWasStoredWithReadsBackTheSame() throws {
+    @Test func aVerdictGivenWhatItsNewItemWasStoredWithReadsBackTheSame() async throws {
         var dated = petition("dated")
         dated.status = "processing"
         var undated = petition("undated", day: 5)
         undated.publishedAt = nil
         let fetchedAt = Date(timeIntervalSince1970: 1_733_500_000.25)
-        try database.insertItems([dated, undated], fetchedAt: fetchedAt, mask: { $1 })
+        try await database.insertItems([dated, undated], fetchedAt: fetchedAt, mask: { $1 })
         func verdict(_ id: String) -> ItemVerdict {
             ItemVerdict(assessment: ItemAssessment(itemID: id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
                                                         isResolved: false, firedRules: [], matchedTerms: []),
@@ -106,19 +106,19 @@ import Testing
         }
         let span = (Day(year: 2024, month: 12, day: 1)!.start, Day(year: 2025, month: 1, day: 1)!.start)
         // The same verdicts read their item's row, then are given what it was stored with.
-        try database.saveAssessments([verdict(dated.id), verdict(undated.id)], version: "v1")
-        let fromRows = try database.signals(from: span.0, until: span.1).sorted { $0.itemID < $1.itemID }
-        try database.saveAssessments(PreparedVerdicts(
+        try await database.saveAssessments([verdict(dated.id), verdict(undated.id)], version: "v1")
+        let fromRows = try await database.signals(from: span.0, until: span.1).sorted { $0.itemID < $1.itemID }
+        try await database.saveAssessments(PreparedVerdicts(
             [verdict(dated.id), verdict(undated.id)],
             facts: [ItemFacts(newItem: dated, fetchedAt: fetchedAt), ItemFacts(newItem: undated, fetchedAt: fetchedAt)]),
             version: "v2")
-        let given = try database.signals(from: span.0, until: span.1).sorted { $0.itemID < $1.itemID }
+        let given = try await database.signals(from: span.0, until: span.1).sorted { $0.itemID < $1.itemID }
         #expect(given == fromRows && given.count == 2)
         #expect(given.map(\.at).contains(fetchedAt) && given.contains { $0.status == "processing" })
         // Given facts, a verdict on an item the store does not hold still fails.
         let stranger = petition("stranger")
-        let error = #expect(throws: StoreError.self) {
-            try database.saveAssessments(PreparedVerdicts([verdict(stranger.id)],
+        let error = await #expect(throws: StoreError.self) {
+            try await database.saveAssessments(PreparedVerdicts([verdict(stranger.id)],
                                                           facts: [ItemFacts(newItem: stranger, fetchedAt: fetchedAt)]),
                                          version: "v2")
         }
@@ -139,70 +139,70 @@ import Testing
         #expect(try await database.accounts().map(\.name) == ["admin", "zhang.wei"])
     }
 
-    @Test func aVerdictOnAnItemNotStoredFailsTheBatch() throws {
+    @Test func aVerdictOnAnItemNotStoredFailsTheBatch() async throws {
         let stored = petition("A")
-        try database.insertItems([stored], fetchedAt: Date(), mask: { $1 })
+        try await database.insertItems([stored], fetchedAt: Date(), mask: { $1 })
         func verdict(_ id: String) -> ItemVerdict {
             ItemVerdict(assessment: ItemAssessment(itemID: id, score: 0, isSignal: false, claim: .wage, isEscalation: false,
                                                         isResolved: false, firedRules: [], matchedTerms: []),
                              storyKey: "", link: nil, sites: [])
         }
-        #expect(throws: StoreError.self) { try database.saveAssessments([verdict(stored.id), verdict("petitions:nowhere")], version: "v1") }
+        await #expect(throws: StoreError.self) { try await database.saveAssessments([verdict(stored.id), verdict("petitions:nowhere")], version: "v1") }
         // Nothing of the batch was kept.
-        #expect(try database.itemsNeedingAssessment(version: "v1").map(\.id) == [stored.id])
+        #expect(try await database.itemsNeedingAssessment(version: "v1").map(\.id) == [stored.id])
     }
 
-    @Test func projectsRoundTripAndReimportingChangesNothing() throws {
-        let first = try database.saveProjects([project], rejections: [], file: "registry.csv")
+    @Test func projectsRoundTripAndReimportingChangesNothing() async throws {
+        let first = try await database.saveProjects([project], rejections: [], file: "registry.csv")
         #expect(first.added == 1)
-        #expect(try database.projects() == [project])
-        let again = try database.saveProjects([project], rejections: [], file: "registry.csv")
+        #expect(try await database.projects() == [project])
+        let again = try await database.saveProjects([project], rejections: [], file: "registry.csv")
         #expect((again.added, again.updated, again.unchanged) == (0, 0, 1))
         var renamed = project
         renamed.aliases = ["城东安置房"]
-        #expect(try database.saveProjects([renamed], rejections: [], file: "registry.csv").updated == 1)
-        #expect(try database.projects() == [renamed])
+        #expect(try await database.saveProjects([renamed], rejections: [], file: "registry.csv").updated == 1)
+        #expect(try await database.projects() == [renamed])
     }
 
     @Test func reportsRoundTripAndACorrectedFileReplacesItsRejections() async throws {
-        try database.saveProjects([project], rejections: [], file: "registry.csv")
+        try await database.saveProjects([project], rejections: [], file: "registry.csv")
         let row = DepartmentReport(
             id: "R-1", department: "市住建局", period: Period(year: 2024, month: 12)!, projectID: "P-1",
             projectName: "城东安置房二期工程", status: .arrears, arrearsType: .wage, workers: 12, amountOwed: 380_000,
             amountPaid: 10_000, since: Day(year: 2024, month: 8, day: 1), resolved: false,
             responsibleUnit: "青川宏远建设集团有限公司", responsiblePerson: "王某", filedOn: Day(year: 2024, month: 12, day: 28)!)
         let rejected = ImportRejection(file: "dec.csv", row: 3, column: "责任人", reason: "a row with arrears needs 责任人", department: "市教育局")
-        try database.saveReports([row], rejections: [rejected], file: "dec.csv")
-        #expect(try database.reports() == [row])
+        try await database.saveReports([row], rejections: [rejected], file: "dec.csv")
+        #expect(try await database.reports() == [row])
         #expect(try await database.rejections(kind: .reports) == [rejected])
-        #expect(try database.rejectedRowCounts() == ["市教育局": 1])
+        #expect(try await database.rejectedRowCounts() == ["市教育局": 1])
 
         // The file corrected: the education bureau's row now reads.
         var fixed = row
         fixed.id = "R-2"
         fixed.department = "市教育局"
-        let corrected = try database.saveReports([row, fixed], rejections: [], file: "dec.csv")
+        let corrected = try await database.saveReports([row, fixed], rejections: [], file: "dec.csv")
         #expect(corrected.unchanged == 1 && corrected.added == 1)
         #expect(try await database.rejections().isEmpty)
     }
 
-    @Test func anotherDepartmentsFileOfTheSameNameRemovesNothingOfThisOne() throws {
+    @Test func anotherDepartmentsFileOfTheSameNameRemovesNothingOfThisOne() async throws {
         func row(_ id: String, _ department: String, month: Int = 12) -> DepartmentReport {
             DepartmentReport(id: id, department: department, period: Period(year: 2024, month: month)!, projectID: nil,
                              projectName: "某工程", status: .none, filedOn: Day(year: 2024, month: 12, day: 28)!)
         }
-        try database.saveReports([row("A-1", "市住建局"), row("A-2", "市住建局")], rejections: [], file: "ledger.csv")
+        try await database.saveReports([row("A-1", "市住建局"), row("A-2", "市住建局")], rejections: [], file: "ledger.csv")
         // b/ledger.csv of the water bureau: a/ledger.csv's rows stay.
-        let other = try database.saveReports([row("B-1", "市水务局")], rejections: [], file: "ledger.csv")
+        let other = try await database.saveReports([row("B-1", "市水务局")], rejections: [], file: "ledger.csv")
         #expect(other.removed == 0 && other.removedIDs.isEmpty)
         // The same department's file for another month removes nothing of December either.
-        #expect(try database.saveReports([row("A-9", "市住建局", month: 11)], rejections: [], file: "ledger.csv").removed == 0)
+        #expect(try await database.saveReports([row("A-9", "市住建局", month: 11)], rejections: [], file: "ledger.csv").removed == 0)
         // A file whose rows were all rejected removes nothing.
         let rejected = ImportRejection(file: "ledger.csv", row: 2, column: "period", reason: "bad", department: "市住建局")
-        #expect(try database.saveReports([], rejections: [rejected], file: "ledger.csv").removed == 0)
-        #expect(Set(try database.reports().map(\.id)) == ["A-1", "A-2", "B-1", "A-9"])
+        #expect(try await database.saveReports([], rejections: [rejected], file: "ledger.csv").removed == 0)
+        await #expect(Set(try database.reports().map(\.id)) == ["A-1", "A-2", "B-1", "A-9"])
         // A corrected December file of the housing bureau that drops A-2 removes it, and says so.
-        let corrected = try database.saveReports([row("A-1", "市住建局")], rejections: [], file: "ledger.csv")
+        let corrected = try await database.saveReports([row("A-1", "市住建局")], rejections: [], file: "ledger.csv")
         #expect(corrected.removedIDs == ["A-2"])
     }
 
@@ -215,52 +215,52 @@ import Testing
             ImportRejection(file: "ledger.csv", row: row, column: "workers", reason: "bad", department: department)
         }
         // a/ledger.csv (housing) and b/ledger.csv (water) each have a bad row 3.
-        try database.saveReports([row("A-1", "市住建局")], rejections: [rejected(3, "市住建局")], file: "ledger.csv")
-        try database.saveReports([row("B-1", "市水务局")], rejections: [rejected(3, "市水务局"), rejected(4, nil)], file: "ledger.csv")
+        try await database.saveReports([row("A-1", "市住建局")], rejections: [rejected(3, "市住建局")], file: "ledger.csv")
+        try await database.saveReports([row("B-1", "市水务局")], rejections: [rejected(3, "市水务局"), rejected(4, nil)], file: "ledger.csv")
         #expect(Set(try await database.rejections(kind: .reports).map { "\($0.department ?? "-")#\($0.row)" })
                 == ["市住建局#3", "市水务局#3", "-#4"])
-        #expect(try database.rejectedRowCounts() == ["市住建局": 1, "市水务局": 1])
+        #expect(try await database.rejectedRowCounts() == ["市住建局": 1, "市水务局": 1])
         // The housing bureau's corrected file clears its own rejected row, and the one of no department.
-        try database.saveReports([row("A-1", "市住建局")], rejections: [], file: "ledger.csv")
+        try await database.saveReports([row("A-1", "市住建局")], rejections: [], file: "ledger.csv")
         #expect(try await database.rejections(kind: .reports).map(\.department) == ["市水务局"])
     }
 
-    @Test func aRowWithoutFilingDayKeepsItsFirstImportDayAndACorrectedFileReplacesItsRows() throws {
+    @Test func aRowWithoutFilingDayKeepsItsFirstImportDayAndACorrectedFileReplacesItsRows() async throws {
         func row(_ id: String, filed: Day, imputed: Bool) -> DepartmentReport {
             DepartmentReport(id: id, department: "市住建局", period: Period(year: 2024, month: 12)!, projectID: nil,
                              projectName: "某工程", status: .none, filedOn: filed, isFilingDayImputed: imputed)
         }
         let firstDay = Day(year: 2024, month: 12, day: 28)!
         let laterDay = Day(year: 2025, month: 2, day: 1)!
-        try database.saveReports([row("R-1", filed: firstDay, imputed: true), row("R-2", filed: firstDay, imputed: true)],
+        try await database.saveReports([row("R-1", filed: firstDay, imputed: true), row("R-2", filed: firstDay, imputed: true)],
                                  rejections: [], file: "dec.csv")
-        let again = try database.saveReports([row("R-1", filed: laterDay, imputed: true)], rejections: [], file: "dec.csv")
+        let again = try await database.saveReports([row("R-1", filed: laterDay, imputed: true)], rejections: [], file: "dec.csv")
         #expect((again.added, again.updated, again.unchanged, again.removed) == (0, 0, 1, 1))
         #expect(again.removedIDs == ["R-2"])
-        #expect(try database.reports() == [row("R-1", filed: firstDay, imputed: true)])
+        #expect(try await database.reports() == [row("R-1", filed: firstDay, imputed: true)])
         // A filing day the file states is taken as stated.
-        try database.saveReports([row("R-1", filed: laterDay, imputed: false)], rejections: [], file: "dec.csv")
-        #expect(try database.reports().first?.filedOn == laterDay)
+        try await database.saveReports([row("R-1", filed: laterDay, imputed: false)], rejections: [], file: "dec.csv")
+        #expect(try await database.reports().first?.filedOn == laterDay)
     }
 
-    @Test func aRefetchedPetitionBringsItsHandlingStateUpToDate() throws {
+    @Test func aRefetchedPetitionBringsItsHandlingStateUpToDate() async throws {
         var item = petition("A")
-        try database.insertItems([item], fetchedAt: Date(), mask: { $1 })
-        try database.saveAssessments([ItemVerdict(
+        try await database.insertItems([item], fetchedAt: Date(), mask: { $1 })
+        try await database.saveAssessments([ItemVerdict(
             assessment: ItemAssessment(itemID: item.id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
                                        isResolved: false, firedRules: [], matchedTerms: []),
             storyKey: "s", link: ProjectLink(itemID: item.id, projectID: "P-1", band: .link, confidence: 1, evidence: []),
             sites: [])], version: "v1")
         item.status = "closed"
         item.closedAt = Day(year: 2024, month: 12, day: 20)!.start
-        #expect(try database.insertItems([item], fetchedAt: Date(), mask: { $1 }) == 0)
-        let stored = try #require(try database.itemsNeedingAssessment(version: "v").first)
+        #expect(try await database.insertItems([item], fetchedAt: Date(), mask: { $1 }) == 0)
+        let stored = try #require(try await database.itemsNeedingAssessment(version: "v").first)
         #expect(stored.status == "closed")
         #expect(stored.closedAt == item.closedAt)
-        #expect(try database.maskedHistory(ofItem: item.id).isEmpty)
+        #expect(try await database.maskedHistory(ofItem: item.id).isEmpty)
         // The register reads the state kept beside the verdict, which the verdict did not redo.
-        #expect(try database.itemsNeedingAssessment(version: "v1").isEmpty)
-        let signal = try #require(try database.signals(from: Day(year: 2024, month: 12, day: 1)!.start,
+        #expect(try await database.itemsNeedingAssessment(version: "v1").isEmpty)
+        let signal = try await #require(try database.signals(from: Day(year: 2024, month: 12, day: 1)!.start,
                                                        until: Day(year: 2025, month: 1, day: 1)!.start).first)
         #expect(signal.status == "closed" && signal.closedAt == item.closedAt)
     }
@@ -268,17 +268,17 @@ import Testing
     @Test func aChangedEntryIsUpdatedKeepsItsHistoryAndIsScoredAgain() async throws {
         var item = petition("A")
         let first = Date(timeIntervalSince1970: 1_735_000_000)
-        try database.insertItems([item], fetchedAt: first, mask: { $1.replacingOccurrences(of: "工资", with: "**") })
-        try database.saveAssessments([ItemVerdict(
+        try await database.insertItems([item], fetchedAt: first, mask: { $1.replacingOccurrences(of: "工资", with: "**") })
+        try await database.saveAssessments([ItemVerdict(
             assessment: ItemAssessment(itemID: item.id, score: 1, isSignal: true, claim: .wage, isEscalation: false,
                                        isResolved: false, firedRules: [], matchedTerms: []),
             storyKey: "s", link: nil, sites: [])], version: "v1")
-        #expect(try database.itemsNeedingAssessment(version: "v1").isEmpty)
+        #expect(try await database.itemsNeedingAssessment(version: "v1").isEmpty)
 
         item.content = "工资没发，已经三个月了"
         let second = first.addingTimeInterval(3600)
         let items = [item, petition("B")]
-        let counts = try database.storeFetch(
+        let counts = try await database.storeFetch(
             of: "petitions", items: items,
             displays: items.map { DisplayCopies(of: $0, mask: { $1.replacingOccurrences(of: "工资", with: "**") }) },
             rejections: [], state: FeedState(feedID: "petitions", etag: "\"v2\""), fetchedAt: second)
@@ -286,37 +286,37 @@ import Testing
         #expect(counts.changed == 1)
         // The latest text is the item's; the earlier one is kept, masked; the item is scored again.
         #expect(try await database.item(id: item.id)?.content == "工资没发，已经三个月了")
-        let history = try database.maskedHistory(ofItem: item.id)
+        let history = try await database.maskedHistory(ofItem: item.id)
         #expect(history.map(\.content) == ["**没发"])
         // A text the masking left alone is shown as it is (its copy is not stored twice).
         #expect(history.map(\.title) == ["欠薪"])
         #expect(try await database.maskedText(ofItem: petition("B").id).map { [$0.title, $0.content] } == ["欠薪", "**没发"])
         #expect(history.first?.replacedAt == second)
-        #expect(try database.itemsNeedingAssessment(version: "v1").map(\.id) == [item.id, petition("B").id])
+        #expect(try await database.itemsNeedingAssessment(version: "v1").map(\.id) == [item.id, petition("B").id])
         // The feed's validators were stored with its items, and it learned that items arrived.
         let state = try #require(try await database.feedStates()["petitions"])
         #expect(state.etag == "\"v2\"")
         #expect(state.lastNewItem == second)
 
         // The same text again changes nothing.
-        let again = try database.storeFetch(of: "petitions", items: [item], displays: [DisplayCopies(of: item, mask: { $1 })],
+        let again = try await database.storeFetch(of: "petitions", items: [item], displays: [DisplayCopies(of: item, mask: { $1 })],
                                             rejections: [], state: state, fetchedAt: second.addingTimeInterval(60))
         #expect(again.added == 0 && again.changed == 0)
-        #expect(try database.maskedHistory(ofItem: item.id).count == 1)
+        #expect(try await database.maskedHistory(ofItem: item.id).count == 1)
     }
 
-    @Test func itemsAreStoredOnceAndKeepTheirPersonalFieldsInTheStoreOnly() throws {
+    @Test func itemsAreStoredOnceAndKeepTheirPersonalFieldsInTheStoreOnly() async throws {
         let fetchedAt = Date(timeIntervalSince1970: 1_735_000_000)
-        #expect(try database.insertItems([petition("A"), petition("B")], fetchedAt: fetchedAt, mask: { $1 }) == 2)
-        #expect(try database.insertItems([petition("A"), petition("B"), petition("C")], fetchedAt: fetchedAt, mask: { $1 }) == 1)
-        #expect(try database.itemCount() == 3)
-        let pending = try database.itemsNeedingAssessment(version: "v1")
+        #expect(try await database.insertItems([petition("A"), petition("B")], fetchedAt: fetchedAt, mask: { $1 }) == 2)
+        #expect(try await database.insertItems([petition("A"), petition("B"), petition("C")], fetchedAt: fetchedAt, mask: { $1 }) == 1)
+        #expect(try await database.itemCount() == 3)
+        let pending = try await database.itemsNeedingAssessment(version: "v1")
         #expect(pending == [petition("A"), petition("B"), petition("C")])
     }
 
-    @Test func assessmentsAreRedoneOnlyWhenRulesOrRegistryChange() throws {
+    @Test func assessmentsAreRedoneOnlyWhenRulesOrRegistryChange() async throws {
         let items = [petition("A", day: 3), petition("B", day: 20)]
-        try database.insertItems(items, fetchedAt: Date(), mask: { $1 })
+        try await database.insertItems(items, fetchedAt: Date(), mask: { $1 })
         let verdicts = items.map { item in
             ItemVerdict(
                 assessment: ItemAssessment(itemID: item.id, score: 5, level: .high, isSignal: true, claim: .wage,
@@ -328,11 +328,11 @@ import Testing
                                   evidence: [LinkEvidence(kind: .alias, text: "城东安置房")]),
                 sites: [])
         }
-        try database.saveAssessments(verdicts, version: "v1")
-        #expect(try database.itemsNeedingAssessment(version: "v1").isEmpty)
-        #expect(try database.itemsNeedingAssessment(version: "v2").count == 2)
+        try await database.saveAssessments(verdicts, version: "v1")
+        #expect(try await database.itemsNeedingAssessment(version: "v1").isEmpty)
+        #expect(try await database.itemsNeedingAssessment(version: "v2").count == 2)
 
-        let window = try database.signals(from: Day(year: 2024, month: 12, day: 10)!.start,
+        let window = try await database.signals(from: Day(year: 2024, month: 12, day: 10)!.start,
                                           until: Day(year: 2025, month: 1, day: 1)!.start)
         #expect(window.map(\.itemID) == [items[1].id])
         let signal = try #require(window.first)
@@ -350,32 +350,41 @@ import Testing
     /// A backup is the store at one moment, written while another connection writes, one
     /// file that opens read-only on its own; an existing file is never overwritten, and a
     /// left-over partial copy of a failed backup does not stop the next one.
-    @Test func aBackupIsACompleteCopyTakenWhileTheStoreIsWrittenAndOverwritesNothing() throws {
-        try database.saveProjects([project], rejections: [], file: "registry.csv")
+    @Test func aBackupIsACompleteCopyTakenWhileTheStoreIsWrittenAndOverwritesNothing() async throws {
+        try await database.saveProjects([project], rejections: [], file: "registry.csv")
         let path = folder.appendingPathComponent("backup.sqlite").path
         try Data("half a copy".utf8).write(to: URL(fileURLWithPath: path + ".partial"))
         // Another connection holds a write transaction while the backup reads.
         let other = try DatabaseQueue(path: folder.appendingPathComponent("store.sqlite").path)
-        try other.inTransaction { db in
-            try db.execute(sql: "UPDATE project SET name = 'in flight' WHERE id = 'P-1'")
-            try database.backup(to: path)
-            return .rollback
+        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), ended = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            try? other.inTransaction { db in
+                try db.execute(sql: "UPDATE project SET name = 'in flight' WHERE id = 'P-1'")
+                holding.signal()
+                release.wait()
+                return .rollback
+            }
+            ended.signal()
         }
+        holding.wait()
+        try await database.backup(to: path)
+        release.signal()
+        ended.wait()
         try other.close()
         #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
         let copy = try AppDatabase.openReadOnly(path: path)
-        #expect(try copy.projects() == [project])
-        #expect {
-            try database.backup(to: path)
+        #expect(try await copy.projects() == [project])
+        await #expect {
+            try await database.backup(to: path)
         } throws: { error in
             guard case StoreError.backupExists = error else { return false }
             return "\(error)".contains("已存在")
         }
-        #expect(try AppDatabase.openReadOnly(path: path).projects() == [project])
+        #expect(try await AppDatabase.openReadOnly(path: path).projects() == [project])
         let nowhere = folder.appendingPathComponent("missing/backup.sqlite").path
-        #expect {
-            try database.backup(to: nowhere)
+        await #expect {
+            try await database.backup(to: nowhere)
         } throws: { error in
             guard case let StoreError.backupFailed(failedPath, _) = error else { return false }
             return failedPath == nowhere && "\(error)".contains(nowhere)
@@ -383,10 +392,10 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: nowhere + ".partial"))
     }
 
-    @Test func reopeningTheFileKeepsEverythingAndMigratesOnce() throws {
-        try database.saveProjects([project], rejections: [], file: "registry.csv")
+    @Test func reopeningTheFileKeepsEverythingAndMigratesOnce() async throws {
+        try await database.saveProjects([project], rejections: [], file: "registry.csv")
         let reopened = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)
-        #expect(try reopened.projects() == [project])
+        #expect(try await reopened.projects() == [project])
     }
 }
 
@@ -413,20 +422,20 @@ import Testing
 /// The commands that only read open the store to read only: they never change it, work on
 /// a file they may not write, and are told plainly when there is no store or it is too old.
 @Suite struct ReadOnlyStoreTests {
-    @Test func aStoreOpenedToReadOnlyIsReadAndNeverWritten() throws {
+    @Test func aStoreOpenedToReadOnlyIsReadAndNeverWritten() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-ro-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("s.sqlite").path
         let project = Project(id: "P-1", name: "甲工程", department: "市住建局")
-        _ = try AppDatabase.open(path: path).saveProjects([project], rejections: [], file: "r.csv")
+        _ = try await AppDatabase.open(path: path).saveProjects([project], rejections: [], file: "r.csv")
 
         let reader = try AppDatabase.openReadOnly(path: path)
-        #expect(try reader.projects().map(\.id) == ["P-1"])
-        #expect(throws: (any Error).self) {
-            _ = try reader.saveProjects([Project(id: "P-2", name: "乙工程", department: "市住建局")], rejections: [], file: "r.csv")
+        #expect(try await reader.projects().map(\.id) == ["P-1"])
+        await #expect(throws: (any Error).self) {
+            _ = try await reader.saveProjects([Project(id: "P-2", name: "乙工程", department: "市住建局")], rejections: [], file: "r.csv")
         }
-        #expect(try AppDatabase.open(path: path).projects().map(\.id) == ["P-1"])
+        #expect(try await AppDatabase.open(path: path).projects().map(\.id) == ["P-1"])
 
         #expect {
             try AppDatabase.openReadOnly(path: folder.appendingPathComponent("none.sqlite").path)
@@ -438,8 +447,8 @@ import Testing
 
         // A store a migration behind is not upgraded by a reader.
         let queue = try DatabaseQueue(path: path)
-        let last = try queue.read { try String.fetchOne($0, sql: "SELECT max(identifier) FROM grdb_migrations") }
-        try queue.write { try $0.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [last]) }
+        let last = try await queue.read { try String.fetchOne($0, sql: "SELECT max(identifier) FROM grdb_migrations") }
+        try await queue.write { try $0.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [last]) }
         try queue.close()
         #expect {
             try AppDatabase.openReadOnly(path: path)

@@ -16,7 +16,7 @@ import Web
         let demo = try String(contentsOf: WebFixture.root.appendingPathComponent("feeds/demo/registry.csv"), encoding: .utf8)
         try (demo + "\(projectID),青川市测试路径工程,,,,,\(department),城关街道,政府投资,,是,是,在建\n")
             .write(to: registry, atomically: true, encoding: .utf8)
-        _ = try fixture.monitor.importRegistry(path: registry.path)
+        _ = try await fixture.monitor.importRegistry(path: registry.path)
         try await fixture.keeper.refresh()
         let leader = try await fixture.signedIn("leader")
 

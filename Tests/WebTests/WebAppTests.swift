@@ -341,10 +341,10 @@ import Testing
                            publishedAt: WebFixture.now.addingTimeInterval(-3600),
                            title: "<script>alert('欠薪')</script>城东安置房二期欠薪",
                            content: "农民工工资被拖欠<img src=x onerror=alert(1)> \"引号\" & 更多")
-        try fixture.database.insertItems([hostile], fetchedAt: WebFixture.now) { item, text in
+        try await fixture.database.insertItems([hostile], fetchedAt: WebFixture.now) { item, text in
             PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
         }
-        _ = try fixture.monitor.assessPendingItems(engine: fixture.monitor.makeEngine())
+        _ = try await fixture.monitor.assessPendingItems(engine: fixture.monitor.makeEngine())
         try await fixture.database.updateSearchIndex(fold: { TextNormalizer().normalize($0) })
         let browser = try await fixture.signedIn("cyberspace")
         for path in ["/items/\(hostile.id)", "/search?q=%E6%AC%A0%E8%96%AA"] {
@@ -386,10 +386,10 @@ import Testing
                          content: "孙立新家住东苑小区，工地拖欠工资三个月。", respondent: "孙立新代理人",
                          location: "城关街道孙立新家13700001111", petitioner: "孙立新", phone: "13700001111",
                          handlingUnit: "城关街道（转孙立新本人，电话13700001111）")
-        try fixture.database.insertItems([named], fetchedAt: WebFixture.now) { item, text in
+        try await fixture.database.insertItems([named], fetchedAt: WebFixture.now) { item, text in
             PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
         }
-        _ = try fixture.monitor.assessPendingItems(engine: fixture.monitor.makeEngine())
+        _ = try await fixture.monitor.assessPendingItems(engine: fixture.monitor.makeEngine())
         let reviewer = try await fixture.signedIn("petition")
         #expect(try await reviewer.post("/api/items/\(named.id)/review", form: [
             ("csrf", try await reviewer.csrf()), ("action", "reject"), ("reason", "已联系孙立新（13700001111），系家庭纠纷"),
@@ -414,10 +414,10 @@ import Testing
                            publishedAt: WebFixture.now.addingTimeInterval(-3600), title: "反映工资问题",
                            content: "工地拖欠工资三个月。", respondent: "李於華代理人", location: "城关街道李 於华家",
                            petitioner: "李于华", handlingUnit: "城关街道（转李於华本人）")
-        try fixture.database.insertItems([variant], fetchedAt: WebFixture.now) { item, text in
+        try await fixture.database.insertItems([variant], fetchedAt: WebFixture.now) { item, text in
             PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 }, variants: Monitor.nameVariants)
         }
-        _ = try fixture.monitor.assessPendingItems(engine: fixture.monitor.makeEngine())
+        _ = try await fixture.monitor.assessPendingItems(engine: fixture.monitor.makeEngine())
         #expect(try await reviewer.post("/api/items/\(variant.id)/review", form: [
             ("csrf", try await reviewer.csrf()), ("action", "reject"), ("reason", "已联系李於華，非欠薪"),
         ]).status == .ok)
@@ -501,9 +501,9 @@ import Testing
         #expect(try await fixture.database.assessment(ofItem: other)?.assessment.claim == .projectPayment)
 
         // The decisions hold over a rescore with the current rules.
-        let dry = try fixture.monitor.rescore(write: false)
+        let dry = try await fixture.monitor.rescore(write: false)
         #expect(dry.keptDecisions == 2 && dry.changes.isEmpty)  // the decided items are not reported as changed
-        let report = try fixture.monitor.rescore(write: true)
+        let report = try await fixture.monitor.rescore(write: true)
         #expect(report.written)
         #expect(try await fixture.database.assessment(ofItem: item)?.assessment.isSignal == false)
         #expect(try await fixture.database.assessment(ofItem: other)?.assessment.claim == .projectPayment)
@@ -517,19 +517,19 @@ import Testing
 
     @Test func aDecisionOnANonSignalKeepsTheScorersVerdictThroughARescore() async throws {
         let fixture = try await WebFixture()
-        let noise = try #require(try fixture.database.storedAssessments().values
+        let noise = try await #require(try fixture.database.storedAssessments().values
             .first { !$0.assessment.isSignal }?.assessment.itemID)
         let reviewer = Account(name: "petition", role: .petition, createdAt: WebFixture.now)
         try await fixture.database.review(itemID: noise, action: .relink, projectID: "P-003", reason: "改挂", by: reviewer,
                                     now: WebFixture.now, claimLease: 1800)
         var stored = try #require(try await fixture.database.assessment(ofItem: noise))
         #expect(!stored.assessment.isSignal && stored.link?.projectID == "P-003" && stored.link?.band == .link)
-        _ = try fixture.monitor.rescore(write: true)
+        _ = try await fixture.monitor.rescore(write: true)
         stored = try #require(try await fixture.database.assessment(ofItem: noise))
         #expect(!stored.assessment.isSignal && stored.link?.projectID == "P-003")
         // The form offers no decision on it (none was asked of it in the web UI), and no 已跟进 on a post.
         let browser = try await fixture.signedIn("petition")
-        let other = try #require(try fixture.database.storedAssessments().values
+        let other = try await #require(try fixture.database.storedAssessments().values
             .first { !$0.assessment.isSignal && $0.assessment.itemID != noise }?.assessment.itemID)
         #expect(try await !browser.get("/items/\(other)").body.contains("submit-review"))
         let post = try await browser.get("/items/demo-weibo:weibo-4991003")
@@ -645,7 +645,7 @@ import Testing
         #expect(try await fixture.database.decisionCount(itemID: other) == 1)
 
         // An item the scorer did not call a signal offers no form, and the API takes no decision on it.
-        let noise = try #require(try fixture.database.storedAssessments().values
+        let noise = try await #require(try fixture.database.storedAssessments().values
             .first { !$0.assessment.isSignal && ![item, other].contains($0.assessment.itemID) }?.assessment.itemID)
         for path in ["review", "claim"] {
             let answer = try await first.post("/api/items/\(noise)/\(path)", form: [
@@ -716,7 +716,7 @@ import Testing
     @Test func searchFindsTwoCharacterTermsTraditionalFormsAndNothingAcrossPunctuation() async throws {
         let fixture = try await WebFixture()
         let indexed = try await fixture.database.updateSearchIndex(fold: { TextNormalizer(traditionalToSimplified: ["資": "资"].scalarTable).normalize($0) })
-        #expect(indexed == (try fixture.database.itemCount()))
+        await #expect(indexed == (try fixture.database.itemCount()))
         #expect(try await fixture.database.updateSearchIndex(fold: { $0 }) == 0)  // up to date: nothing again
         try await fixture.database.clearSearchIndex()
         #expect(try await fixture.database.search("工资", limit: 100, fold: { $0 }).isEmpty)
@@ -739,7 +739,7 @@ import Testing
         // A pair that stands across punctuation in a text is not found there: "工资，拖" holds 资拖 only across the comma.
         let across = Item(feedID: "demo-weibo", sourceKey: "across", kind: .post, publishedAt: WebFixture.now,
                           title: "", content: "要工资，拖了三个月")
-        try fixture.database.insertItems([across], fetchedAt: WebFixture.now) { _, text in text }
+        try await fixture.database.insertItems([across], fetchedAt: WebFixture.now) { _, text in text }
         try await fixture.database.updateSearchIndex(fold: fold)
         #expect(try await fixture.database.search("工资", limit: 100, fold: fold).contains(across.id))
         #expect(!(try await fixture.database.search("资拖", limit: 100, fold: fold)).contains(across.id))

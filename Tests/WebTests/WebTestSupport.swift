@@ -44,10 +44,10 @@ final class WebFixture: Sendable {
             rulesDirectory: Self.root.appendingPathComponent("rules"),
             environment: [:])
         let demo = Self.root.appendingPathComponent("feeds/demo")
-        _ = try monitor.importRegistry(path: demo.appendingPathComponent("registry.csv").path)
+        _ = try await monitor.importRegistry(path: demo.appendingPathComponent("registry.csv").path)
         let filed = Day(year: 2025, month: 1, day: 2)!
-        _ = try monitor.importReports(path: demo.appendingPathComponent("reports-2024-11.csv").path, today: filed)
-        _ = try monitor.importReports(path: demo.appendingPathComponent("reports-2024-12.csv").path, today: filed)
+        _ = try await monitor.importReports(path: demo.appendingPathComponent("reports-2024-11.csv").path, today: filed)
+        _ = try await monitor.importReports(path: demo.appendingPathComponent("reports-2024-12.csv").path, today: filed)
         _ = try await monitor.runCycle(asOf: Self.asOf, windowDays: 30)
         for role in Role.allCases {
             try await monitor.database.addAccount(Account(name: role.rawValue, role: role, createdAt: Self.now),

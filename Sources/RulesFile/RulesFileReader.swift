@@ -1,11 +1,15 @@
 import Yams
 
 /// Reads one rules file as a YAML node tree, so every error can name its line and column.
-struct RulesFileReader {
-    let file: String
+public struct RulesFileReader {
+    public let file: String
+
+    public init(file: String) {
+        self.file = file
+    }
 
     /// The root node of `text`; YAML syntax errors carry their own position.
-    func root(of text: String) throws(ScoringError) -> Node? {
+    public func root(of text: String) throws(RulesError) -> Node? {
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
@@ -15,7 +19,7 @@ struct RulesFileReader {
         }
     }
 
-    private func yamlError(_ error: YamlError) -> ScoringError {
+    private func yamlError(_ error: YamlError) -> RulesError {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return .invalid(file: file, line: mark.line, column: mark.column, reason: "not valid YAML: \(problem)")
@@ -27,12 +31,12 @@ struct RulesFileReader {
         }
     }
 
-    func failure(_ node: Node?, _ reason: String) -> ScoringError {
+    public func failure(_ node: Node?, _ reason: String) -> RulesError {
         .invalid(file: file, line: node?.mark?.line, column: node?.mark?.column, reason: reason)
     }
 
     /// The pairs of a mapping, refusing keys outside `allowed`.
-    func mapping(_ node: Node, _ what: String, allowed: [String]) throws(ScoringError) -> [(key: String, node: Node, keyNode: Node)] {
+    public func mapping(_ node: Node, _ what: String, allowed: [String]) throws(RulesError) -> [(key: String, node: Node, keyNode: Node)] {
         guard let mapping = node.mapping else { throw failure(node, "\(what) must be a mapping (key: value)") }
         var pairs: [(key: String, node: Node, keyNode: Node)] = []
         for (keyNode, value) in mapping {
@@ -45,13 +49,13 @@ struct RulesFileReader {
         return pairs
     }
 
-    func string(_ node: Node, _ what: String) throws(ScoringError) -> String {
+    public func string(_ node: Node, _ what: String) throws(RulesError) -> String {
         guard let scalar = node.scalar else { throw failure(node, "\(what) must be a single value") }
         return scalar.string
     }
 
     /// A list of strings; a single value counts as a list of one.
-    func strings(_ node: Node, _ what: String) throws(ScoringError) -> [String] {
+    public func strings(_ node: Node, _ what: String) throws(RulesError) -> [String] {
         if let scalar = node.scalar { return [scalar.string] }
         guard let sequence = node.sequence else { throw failure(node, "\(what) must be a list") }
         var values: [String] = []
@@ -63,7 +67,7 @@ struct RulesFileReader {
 
     /// A number of the rules files: finite and within ±`maxMagnitude` (a weight of 1e400
     /// would make every score infinite, and every register after it).
-    func number(_ node: Node, _ what: String) throws(ScoringError) -> Double {
+    public func number(_ node: Node, _ what: String) throws(RulesError) -> Double {
         guard let text = node.scalar?.string, let value = Double(text) else {
             throw failure(node, "\(what) must be a number")
         }
@@ -75,14 +79,14 @@ struct RulesFileReader {
 
     static let maxMagnitude = 1_000_000.0
 
-    func integer(_ node: Node, _ what: String) throws(ScoringError) -> Int {
+    public func integer(_ node: Node, _ what: String) throws(RulesError) -> Int {
         guard let text = node.scalar?.string, let value = Int(text) else {
             throw failure(node, "\(what) must be a whole number")
         }
         return value
     }
 
-    func sequence(_ node: Node, _ what: String) throws(ScoringError) -> [Node] {
+    public func sequence(_ node: Node, _ what: String) throws(RulesError) -> [Node] {
         guard let sequence = node.sequence else { throw failure(node, "\(what) must be a list") }
         return Array(sequence)
     }

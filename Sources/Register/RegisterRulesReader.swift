@@ -1,13 +1,18 @@
 import Model
+import RulesFile
 import Yams
 
 /// Reads the `register:` section of a rules file (rules/register.yaml) into `RegisterRules`.
 /// Every key is optional (the default stays); an unknown key or a value out of range
 /// names file, line and column.
-struct RegisterRulesReader {
+public struct RegisterRulesReader {
     let reader: RulesFileReader
 
-    func read(_ node: Node) throws(ScoringError) -> RegisterRules {
+    public init(reader: RulesFileReader) {
+        self.reader = reader
+    }
+
+    public func read(_ node: Node) throws(RulesError) -> RegisterRules {
         var rules = RegisterRules()
         let sections = ["window_days", "sensitive", "escalating", "stale_followup", "recurrence",
                         "non_wage_dispute", "reporting", "season", "calendar"]
@@ -85,7 +90,7 @@ struct RegisterRulesReader {
         return rules
     }
 
-    private func readSensitive(_ node: Node, into rules: inout RegisterRules) throws(ScoringError) {
+    private func readSensitive(_ node: Node, into rules: inout RegisterRules) throws(RulesError) {
         for (key, value, _) in try reader.mapping(node, "register.sensitive", allowed: ["funding", "tags", "signal_days"]) {
             switch key {
             case "funding": rules.sensitiveFunding = try codes(value, "register.sensitive.funding")
@@ -95,7 +100,7 @@ struct RegisterRulesReader {
         }
     }
 
-    private func readSeason(_ node: Node, into rules: inout RegisterRules) throws(ScoringError) {
+    private func readSeason(_ node: Node, into rules: inout RegisterRules) throws(RulesError) {
         for (key, value, _) in try reader.mapping(node, "register.season", allowed: ["spring_festival", "year_end"]) {
             if key == "spring_festival" {
                 for (_, value, _) in try reader.mapping(value, "register.season.spring_festival", allowed: ["weight"]) {
@@ -120,7 +125,7 @@ struct RegisterRulesReader {
     }
 
     /// A list of a registry code's raw values (funding kinds, tags).
-    private func codes<Code: RawRepresentable & CaseIterable & Hashable>(_ node: Node, _ what: String) throws(ScoringError) -> Set<Code>
+    private func codes<Code: RawRepresentable & CaseIterable & Hashable>(_ node: Node, _ what: String) throws(RulesError) -> Set<Code>
     where Code.RawValue == String {
         var codes = Set<Code>()
         for text in try reader.strings(node, what) {
@@ -133,7 +138,7 @@ struct RegisterRulesReader {
     }
 
     /// A deadline: `{days: 60, unit: calendar}` or `{days: 15, unit: working}`.
-    private func deadline(_ node: Node, _ what: String) throws(ScoringError) -> RegisterRules.Deadline {
+    private func deadline(_ node: Node, _ what: String) throws(RulesError) -> RegisterRules.Deadline {
         guard node.mapping != nil else {
             throw reader.failure(node, "\(what) must say its unit, as {days: 60, unit: calendar} or {days: 15, unit: working}")
         }
@@ -156,7 +161,7 @@ struct RegisterRulesReader {
         return RegisterRules.Deadline(days: days, unit: unit)
     }
 
-    private func count(_ node: Node, _ what: String, in range: ClosedRange<Int>) throws(ScoringError) -> Int {
+    private func count(_ node: Node, _ what: String, in range: ClosedRange<Int>) throws(RulesError) -> Int {
         let value = try reader.integer(node, what)
         guard range.contains(value) else {
             throw reader.failure(node, "\(what) must lie between \(range.lowerBound) and \(range.upperBound), found \(value)")
@@ -164,7 +169,7 @@ struct RegisterRulesReader {
         return value
     }
 
-    private func number(_ node: Node, _ what: String, atLeast minimum: Double) throws(ScoringError) -> Double {
+    private func number(_ node: Node, _ what: String, atLeast minimum: Double) throws(RulesError) -> Double {
         let value = try reader.number(node, what)
         guard value >= minimum, value.isFinite else { throw reader.failure(node, "\(what) must be a number of at least \(minimum)") }
         return value

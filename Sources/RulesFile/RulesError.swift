@@ -1,5 +1,5 @@
 /// Errors in the rules files; each names the file and, where it can, the line and column.
-public enum ScoringError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum RulesError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Something in a rules file is wrong: bad YAML, a field of the wrong shape,
     /// an unknown field or lexicon, a regular expression that does not compile.
     case invalid(file: String, line: Int?, column: Int?, reason: String)
