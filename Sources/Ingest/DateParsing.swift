@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Model
 
 /// Reads the date forms that feeds and petition systems write.
@@ -143,39 +144,29 @@ public enum DateParsing {
 }
 
 /// Date formatters are costly to make and not Sendable: made once, used under a lock.
-private final class Formatters: @unchecked Sendable {
-    static let shared = Formatters()
+private enum Formatters {
+    static let shared = Mutex(Kit())
 
     struct Kit {
         let iso: ISO8601DateFormatter
         let isoFractional: ISO8601DateFormatter
         let rfc822: [DateFormatter]
-    }
 
-    private let lock = NSLock()
-    private let kit: Kit
-
-    private init() {
-        let iso = ISO8601DateFormatter()
-        iso.formatOptions = [.withInternetDateTime]
-        let isoFractional = ISO8601DateFormatter()
-        isoFractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let rfc822 = ["EEE, dd MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm:ss zzz", "EEE, d MMM yyyy HH:mm:ss",
+        init() {
+            iso = ISO8601DateFormatter()
+            iso.formatOptions = [.withInternetDateTime]
+            isoFractional = ISO8601DateFormatter()
+            isoFractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            rfc822 = ["EEE, dd MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm:ss zzz", "EEE, d MMM yyyy HH:mm:ss",
                       "dd MMM yyyy HH:mm:ss Z", "EEE, dd MMM yyyy HH:mm Z", "EEE, dd MMM yyyy HH:mm:ss xxx",
                       "EEE, dd MMM yy HH:mm:ss Z", "EEE dd MMM yyyy HH:mm:ss Z", "dd MMM yyyy HH:mm Z"].map { format in
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
-            formatter.dateFormat = format
-            return formatter
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: "en_US_POSIX")
+                formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+                formatter.dateFormat = format
+                return formatter
+            }
         }
-        kit = Kit(iso: iso, isoFractional: isoFractional, rfc822: rfc822)
-    }
-
-    func withLock<Result>(_ body: (Kit) -> Result) -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(kit)
     }
 }
 

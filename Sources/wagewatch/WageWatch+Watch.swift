@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Model
 import Monitor
 import ServiceLifecycle
@@ -69,17 +70,17 @@ extension WageWatch {
 /// A cycle's fetching progress: a bar redrawn in place when standard error is a
 /// terminal; nothing on a pipe or a file, where the per-feed lines printed after
 /// each cycle are the log.
-final class CycleProgress: @unchecked Sendable {
+final class CycleProgress: Sendable {
     private let isTerminal = isatty(STDERR_FILENO) == 1
-    private let lock = NSLock()
-    private var shown = false
+    /// Whether a bar is on the screen.
+    private let shown = Mutex(false)
 
     func update(done: Int, total: Int) {
         guard isTerminal, total > 0 else { return }
         let width = 30
         let filled = min(width, done * width / total)
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        lock.withLock {
+        shown.withLock { shown in
             FileHandle.standardError.write(Data("\r抓取 fetching [\(bar)] \(done)/\(total)".utf8))
             shown = true
         }
@@ -87,7 +88,7 @@ final class CycleProgress: @unchecked Sendable {
 
     /// Clears the bar before the cycle's lines are printed.
     func finish() {
-        lock.withLock {
+        shown.withLock { shown in
             guard shown else { return }
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
             shown = false
