@@ -7,7 +7,9 @@ let package = Package(
     products: [
         .executable(name: "wagewatch", targets: ["wagewatch"]),
         // The libraries, for the benchmark package (Benchmarks/).
-        .library(name: "WageWatchKit", targets: ["Model", "Parallel", "RulesFile", "Ingest", "Scoring", "Register", "Store", "Monitor", "ChineseConversion"]),
+        .library(
+            name: "WageWatchKit",
+            targets: ["Model", "Parallel", "RulesFile", "Ingest", "Scoring", "Register", "Store", "Monitor", "ChineseConversion"]),
         // A loopback HTTP server for fetcher tests and benchmarks; not part of the executable.
         .library(name: "LoopbackHTTP", targets: ["LoopbackHTTP"]),
     ],
@@ -134,7 +136,8 @@ let package = Package(
         ),
         .target(name: "LoopbackHTTP"),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model", "LoopbackHTTP"], exclude: ["Fixtures"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Model", "ChineseConversion", "Ingest", "RulesFile"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ScoringTests", dependencies: ["Scoring", "Model", "ChineseConversion", "Ingest", "RulesFile"], exclude: ["Fixtures"]),
         .testTarget(name: "RegisterTests", dependencies: ["Register", "Model"]),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -159,7 +162,8 @@ let package = Package(
 // The compiler keeps two rules of style in every Swift target: an existential type is
 // spelled `any P`, and a file uses only what the modules it imports itself declare.
 for target in package.targets where target.type != .system && !["CPrefetch", "CMemory"].contains(target.name) {
-    target.swiftSettings = (target.swiftSettings ?? []) + [
-        .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
-    ]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
+        ]
 }

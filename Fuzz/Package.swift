@@ -18,6 +18,6 @@ let package = Package(
             name: "wagewatch-fuzz",
             dependencies: [.product(name: "WageWatchKit", package: mainPackage)],
             path: "Fuzzers"
-        ),
+        )
     ]
 )

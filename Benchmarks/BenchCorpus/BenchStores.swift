@@ -92,10 +92,11 @@ public enum RegisterStore {
             var verdicts: [ItemVerdict] = []
             for index in first..<min(first + batch, items) {
                 let isPetition = index % 10 == 0
-                var item = Item(feedID: isPetition ? "petitions" : "posts", sourceKey: "\(index)",
-                                kind: isPetition ? .petition : .post, channel: isPetition ? "hotline" : "微博",
-                                publishedAt: windowStart.addingTimeInterval(Double(random.next() % (30 * 86_400))),
-                                content: "第\(index)条：某工地拖欠工资")
+                var item = Item(
+                    feedID: isPetition ? "petitions" : "posts", sourceKey: "\(index)",
+                    kind: isPetition ? .petition : .post, channel: isPetition ? "hotline" : "微博",
+                    publishedAt: windowStart.addingTimeInterval(Double(random.next() % (30 * 86_400))),
+                    content: "第\(index)条：某工地拖欠工资")
                 if isPetition { item.status = random.next() % 2 == 0 ? "closed" : "handling" }
                 if isPetition { item.people = Int(random.next() % 8) }
                 stored.append(item)
@@ -103,15 +104,19 @@ public enum RegisterStore {
                 let project = Int(random.next() % UInt64(projects.count))
                 let linked = isSignal && random.next() % 5 < 4
                 let claim: ClaimKind = random.next() % 10 == 0 ? .projectPayment : .wage
-                verdicts.append(ItemVerdict(
-                    assessment: ItemAssessment(itemID: item.id, score: isSignal ? 6 : 0, level: isSignal ? .medium : .none,
-                                               isSignal: isSignal, claim: claim, isEscalation: false, isResolved: false,
-                                               firedRules: isSignal ? ["wage.claim"] : [], matchedTerms: isSignal ? ["拖欠工资"] : [],
-                                               people: item.people),
-                    storyKey: String(format: "%016llx", random.next()),
-                    link: linked ? ProjectLink(itemID: item.id, projectID: projects[project].id, band: .link, confidence: 0.9,
-                                               evidence: [LinkEvidence(kind: .name, text: projects[project].name)]) : nil,
-                    sites: []))
+                verdicts.append(
+                    ItemVerdict(
+                        assessment: ItemAssessment(
+                            itemID: item.id, score: isSignal ? 6 : 0, level: isSignal ? .medium : .none,
+                            isSignal: isSignal, claim: claim, isEscalation: false, isResolved: false,
+                            firedRules: isSignal ? ["wage.claim"] : [], matchedTerms: isSignal ? ["拖欠工资"] : [],
+                            people: item.people),
+                        storyKey: String(format: "%016llx", random.next()),
+                        link: linked
+                            ? ProjectLink(
+                                itemID: item.id, projectID: projects[project].id, band: .link, confidence: 0.9,
+                                evidence: [LinkEvidence(kind: .name, text: projects[project].name)]) : nil,
+                        sites: []))
             }
             try await database.insertItems(stored, fetchedAt: asOf.start) { _, text in text }
             try await database.saveAssessments(verdicts, version: "bench")

@@ -21,15 +21,17 @@ public struct Corpus: @unchecked Sendable {
         }
         let projects = lines("gazetteer.tsv").map { line -> Project in
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            return Project(id: fields[0], name: fields[1], aliases: fields[2].split(separator: ";").map(String.init),
-                           contractor: fields[3], department: "基准测试", funding: .government)
+            return Project(
+                id: fields[0], name: fields[1], aliases: fields[2].split(separator: ";").map(String.init),
+                contractor: fields[3], department: "基准测试", funding: .government)
         }
         let limit = Int(ProcessInfo.processInfo.environment["WAGEWATCH_BENCH_POSTS"] ?? "") ?? defaultPostLimit
         let posts = lines("posts.txt").prefix(limit).enumerated().map { index, line in
             Item(feedID: "bench", sourceKey: "\(index)", kind: .post, content: String(line))
         }
-        return Corpus(projects: projects, lexicon: lines("lexicon.txt").map(String.init), posts: posts,
-                      bytes: posts.reduce(0) { $0 + $1.content.utf8.count })
+        return Corpus(
+            projects: projects, lexicon: lines("lexicon.txt").map(String.init), posts: posts,
+            bytes: posts.reduce(0) { $0 + $1.content.utf8.count })
     }
 
     /// The peers' pattern set (`peers.py`): lexicon terms, project names, aliases and
@@ -52,12 +54,16 @@ public struct Corpus: @unchecked Sendable {
         var files = try FileManager.default.contentsOfDirectory(atPath: rules.path).filter { $0.hasSuffix(".yaml") }.sorted()
             .map { (name: $0, text: try String(contentsOf: rules.appendingPathComponent($0), encoding: .utf8)) }
         let terms = lexicon.map { "\"\($0)\"" }.joined(separator: ", ")
-        files.append((name: "bench.yaml", text: """
-            lexicons:
-              bench_corpus: {title: 基准词表, terms: [\(terms)]}
-            rules:
-              - {id: bench.terms, title: 基准词表, any: [bench_corpus], weight: 1, effect: score}
-            """))
+        files.append(
+            (
+                name: "bench.yaml",
+                text: """
+                lexicons:
+                  bench_corpus: {title: 基准词表, terms: [\(terms)]}
+                rules:
+                  - {id: bench.terms, title: 基准词表, any: [bench_corpus], weight: 1, effect: score}
+                """
+            ))
         return try Rulebook.parse(files: files)
     }
 }

@@ -19,7 +19,8 @@ public enum Tolerance {
             default: thresholds[metric] = time
             }
         }
-        return .init(metrics: metrics, warmupIterations: warmupIterations, maxDuration: maxDuration,
-                     maxIterations: maxIterations, thresholds: thresholds)
+        return .init(
+            metrics: metrics, warmupIterations: warmupIterations, maxDuration: maxDuration,
+            maxIterations: maxIterations, thresholds: thresholds)
     }
 }

@@ -12,7 +12,9 @@ let benchmarks: @Sendable () -> Void = {
 
     // Parsing: the RSSHub-style feed of Benchmarks/tools/feed.py (scripts/bench writes it),
     // and the same feed cut to the 15 MiB body cap, for peak memory.
-    for (variable, label) in [("WAGEWATCH_BENCH_FEED", "RSS_parse_feed_20000_items"), ("WAGEWATCH_BENCH_FEED_CAP", "RSS_parse_feed_at_the_15_MiB_cap")] {
+    for (variable, label) in [
+        ("WAGEWATCH_BENCH_FEED", "RSS_parse_feed_20000_items"), ("WAGEWATCH_BENCH_FEED_CAP", "RSS_parse_feed_at_the_15_MiB_cap"),
+    ] {
         guard let path = environment[variable], let data = FileManager.default.contents(atPath: path) else {
             print("\(variable) is not set; run scripts/bench, which writes the feed")
             continue
@@ -23,7 +25,8 @@ let benchmarks: @Sendable () -> Void = {
         // finds a threshold file by the name as it is.
         Benchmark(
             label,
-            configuration: Tolerance.configuration(metrics: [.wallClock, .peakMemoryResident, megabytesPerSecond], warmupIterations: 1, maxIterations: 5)
+            configuration: Tolerance.configuration(
+                metrics: [.wallClock, .peakMemoryResident, megabytesPerSecond], warmupIterations: 1, maxIterations: 5)
         ) { benchmark in
             let start = ContinuousClock.now
             let result = try RSSParser(feed: feed).parseReporting(data)

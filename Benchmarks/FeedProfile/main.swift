@@ -7,7 +7,8 @@ import Model
 // package-benchmark's plugin runs every executable of this package; without
 // WAGEWATCH_PROFILE this one does nothing there.
 guard ProcessInfo.processInfo.environment["WAGEWATCH_PROFILE"] != nil, CommandLine.arguments.count > 1,
-      let data = FileManager.default.contents(atPath: CommandLine.arguments[1]) else {
+    let data = FileManager.default.contents(atPath: CommandLine.arguments[1])
+else {
     print("FeedProfile: set WAGEWATCH_PROFILE=1 and give a feed file")
     exit(0)
 }
@@ -16,5 +17,7 @@ let clock = ContinuousClock()
 var entries = 0
 let elapsed = try clock.measure { entries = try RSSParser(feed: feed).parseReporting(data).items.count }
 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-print(String(format: "%d entries, %.1f MB in %.2f s = %.1f MB/s", entries, Double(data.count) / 1e6, seconds,
-             Double(data.count) / 1e6 / seconds))
+print(
+    String(
+        format: "%d entries, %.1f MB in %.2f s = %.1f MB/s", entries, Double(data.count) / 1e6, seconds,
+        Double(data.count) / 1e6 / seconds))

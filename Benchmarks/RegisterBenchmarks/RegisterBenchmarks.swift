@@ -17,8 +17,9 @@ let benchmarks: @Sendable () -> Void = {
         print("WAGEWATCH_BENCH_CORPUS is not set or empty; run scripts/bench, which makes the corpus")
         return
     }
-    let work = URL(fileURLWithPath: ProcessInfo.processInfo.environment["WAGEWATCH_BENCH_WORK"]
-        ?? FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-bench").path)
+    let work = URL(
+        fileURLWithPath: ProcessInfo.processInfo.environment["WAGEWATCH_BENCH_WORK"]
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-bench").path)
     try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("rules")
@@ -30,8 +31,9 @@ let benchmarks: @Sendable () -> Void = {
         // Peak resident memory of the whole process (it holds the corpus too), and above
         // what it held when the measurement began: the register's own.
         // One round first, unmeasured: the first read of the store's file is from disk.
-        configuration: Tolerance.configuration(metrics: [.wallClock, .peakMemoryResident, .peakMemoryResidentDelta],
-                                               warmupIterations: 1, maxDuration: .seconds(60), maxIterations: 3)
+        configuration: Tolerance.configuration(
+            metrics: [.wallClock, .peakMemoryResident, .peakMemoryResidentDelta],
+            warmupIterations: 1, maxDuration: .seconds(60), maxIterations: 3)
     ) { benchmark in
         let path = try await RegisterStore.make(in: work, projects: corpus.projects, items: 1_000_000, asOf: asOf)
         let monitor = Monitor(database: try AppDatabase.open(path: path), feedsDirectory: work, rulesDirectory: rules)
@@ -50,13 +52,15 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark(
         // NDJSON feeds: parse, store, score, link, against 100,000 projects.
         "Ingest_\(ingestPosts)_posts",
-        configuration: Tolerance.configuration(metrics: [.wallClock, .peakMemoryResident, .peakMemoryResidentDelta, itemsPerSecond],
-                             warmupIterations: 0,
-                             maxDuration: .seconds(120), maxIterations: 3)
+        configuration: Tolerance.configuration(
+            metrics: [.wallClock, .peakMemoryResident, .peakMemoryResidentDelta, itemsPerSecond],
+            warmupIterations: 0,
+            maxDuration: .seconds(120), maxIterations: 3)
     ) { benchmark in
         let feeds = try IngestFeeds.make(in: work, posts: Array(corpus.posts.prefix(ingestPosts)))
-        let monitor = try await IngestStore.monitor(at: work.appendingPathComponent("ingest.sqlite").path, projects: corpus.projects,
-                                               feeds: feeds, rules: rules)
+        let monitor = try await IngestStore.monitor(
+            at: work.appendingPathComponent("ingest.sqlite").path, projects: corpus.projects,
+            feeds: feeds, rules: rules)
         let engine = try await monitor.makeEngine()
         benchmark.startMeasurement()
         let start = ContinuousClock.now
@@ -69,4 +73,3 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(itemsPerSecond, Int(Double(assessed) / seconds))
     }
 }
-

@@ -27,8 +27,9 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark(
         "Automaton_build_\(corpus.projects.count)_projects",
-        configuration: Tolerance.configuration(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0,
-                             maxDuration: .seconds(30), maxIterations: 3)
+        configuration: Tolerance.configuration(
+            metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0,
+            maxDuration: .seconds(30), maxIterations: 3)
     ) { _ in
         blackHole(ScoringEngine(rulebook: rulebook, projects: corpus.projects, traditionalToSimplified: table))
     }
@@ -37,8 +38,9 @@ let benchmarks: @Sendable () -> Void = {
         // Normalize, match, rules, link, story.
         "Full_scoring_one_core_\(corpus.posts.count)_posts",
         // Seven rounds of some 1.5 s each: on a shared machine one round says little.
-        configuration: Tolerance.configuration(metrics: [.wallClock, .peakMemoryResident, megabytesPerSecond], warmupIterations: 1,
-                             maxDuration: .seconds(60), maxIterations: 7)
+        configuration: Tolerance.configuration(
+            metrics: [.wallClock, .peakMemoryResident, megabytesPerSecond], warmupIterations: 1,
+            maxDuration: .seconds(60), maxIterations: 7)
     ) { benchmark in
         // One core: the engine's own speed.
         measureThroughput(benchmark, megabytes: megabytes) { blackHole(engine.evaluate(corpus.posts)) }
@@ -47,8 +49,9 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark(
         // As the monitor scores a batch.
         "Full_scoring_all_cores_\(corpus.posts.count)_posts",
-        configuration: Tolerance.configuration(metrics: [.wallClock, .peakMemoryResident, megabytesPerSecond], warmupIterations: 1,
-                             maxDuration: .seconds(60), maxIterations: 7)
+        configuration: Tolerance.configuration(
+            metrics: [.wallClock, .peakMemoryResident, megabytesPerSecond], warmupIterations: 1,
+            maxDuration: .seconds(60), maxIterations: 7)
     ) { benchmark in
         measureThroughput(benchmark, megabytes: megabytes) { blackHole(engine.evaluateOnAllCores(corpus.posts)) }
     }

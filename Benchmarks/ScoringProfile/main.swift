@@ -29,7 +29,8 @@ var engine: ScoringEngine!
 let build = clock.measure {
     engine = ScoringEngine(rulebook: rulebook, projects: corpus.projects, traditionalToSimplified: table)
 }
-var signals = 0, linked = 0
+var signals = 0
+var linked = 0
 let repeats = Int(environment["WAGEWATCH_PROFILE_REPEAT"] ?? "") ?? 1
 var rounds: [Double] = []
 let scoring = clock.measure {
@@ -41,7 +42,8 @@ let scoring = clock.measure {
         }
         let round = clock.measure {
             // One core, or with WAGEWATCH_PROFILE_ALL_CORES=1 every core, as the monitor scores a batch.
-            let verdicts = environment["WAGEWATCH_PROFILE_ALL_CORES"] != nil
+            let verdicts =
+                environment["WAGEWATCH_PROFILE_ALL_CORES"] != nil
                 ? engine.evaluateOnAllCores(corpus.posts) : engine.evaluate(corpus.posts)
             for verdict in verdicts {
                 if verdict.assessment.isSignal { signals += 1 }
@@ -57,12 +59,15 @@ func seconds(_ duration: Duration) -> Double {
 }
 let megabytes = Double(corpus.bytes * repeats) / 1e6
 print("automaton: \(engine.automatonSize.patterns) patterns, \(engine.automatonSize.states) states")
-print(String(format: "build %.2f s; scoring %d posts (%.1f MB) in %.2f s = %.1f MB/s; %d signals, %d linked",
-             seconds(build), corpus.posts.count * repeats, megabytes, seconds(scoring),
-             megabytes / seconds(scoring), signals, linked))
+print(
+    String(
+        format: "build %.2f s; scoring %d posts (%.1f MB) in %.2f s = %.1f MB/s; %d signals, %d linked",
+        seconds(build), corpus.posts.count * repeats, megabytes, seconds(scoring),
+        megabytes / seconds(scoring), signals, linked))
 if environment["WAGEWATCH_PROFILE_PHASES"] != nil {
     let normalizer = TextNormalizer(traditionalToSimplified: table)
-    let matcher = environment["WAGEWATCH_PROFILE_ENGINE_PATTERNS"] != nil
+    let matcher =
+        environment["WAGEWATCH_PROFILE_ENGINE_PATTERNS"] != nil
         ? PatternMatcher(scalarPatterns: engine.patternScalars)
         : PatternMatcher(patterns: corpus.peerPatterns.map(normalizer.normalize))
     var best = [Double](repeating: .infinity, count: 4)
@@ -70,49 +75,76 @@ if environment["WAGEWATCH_PROFILE_PHASES"] != nil {
     var sink = 0
     // Best of WAGEWATCH_PROFILE_ROUNDS rounds (3): on a shared machine the best round is the steadiest figure.
     for _ in 0..<(Int(environment["WAGEWATCH_PROFILE_ROUNDS"] ?? "") ?? 3) {
-        best[0] = min(best[0], seconds(clock.measure {
-            for post in corpus.posts {
-                sink &+= normalizer.normalize(fields: [post.title, post.content, "", ""], keepingOrigins: false).scalars.count
-            }
-        }))
-        best[1] = min(best[1], seconds(clock.measure {
-            for post in corpus.posts {
-                let text = normalizer.normalize(fields: [post.title, post.content, "", ""], keepingOrigins: false)
-                text.scalars.withUnsafeBufferPointer { buffer in matcher.scan(buffer) { pattern, _, _ in sink &+= pattern } }
-            }
-        }))
-        best[3] = min(best[3], seconds(clock.measure {
-            for text in prepared {
-                text.withUnsafeBufferPointer { buffer in matcher.scan(buffer) { pattern, _, _ in sink &+= pattern } }
-            }
-        }))
-        best[2] = min(best[2], seconds(clock.measure {
-            for verdict in engine.evaluate(corpus.posts) { sink &+= verdict.assessment.firedRules.count }
-        }))
+        best[0] = min(
+            best[0],
+            seconds(
+                clock.measure {
+                    for post in corpus.posts {
+                        sink &+= normalizer.normalize(fields: [post.title, post.content, "", ""], keepingOrigins: false).scalars.count
+                    }
+                }))
+        best[1] = min(
+            best[1],
+            seconds(
+                clock.measure {
+                    for post in corpus.posts {
+                        let text = normalizer.normalize(fields: [post.title, post.content, "", ""], keepingOrigins: false)
+                        text.scalars.withUnsafeBufferPointer { buffer in matcher.scan(buffer) { pattern, _, _ in sink &+= pattern } }
+                    }
+                }))
+        best[3] = min(
+            best[3],
+            seconds(
+                clock.measure {
+                    for text in prepared {
+                        text.withUnsafeBufferPointer { buffer in matcher.scan(buffer) { pattern, _, _ in sink &+= pattern } }
+                    }
+                }))
+        best[2] = min(
+            best[2],
+            seconds(
+                clock.measure {
+                    for verdict in engine.evaluate(corpus.posts) { sink &+= verdict.assessment.firedRules.count }
+                }))
     }
     let mb = Double(corpus.bytes) / 1e6
-    print(String(format: "normalize %.0f MB/s; scan %.0f MB/s; normalize+scan %.0f MB/s; evaluate %.0f MB/s (%d)",
-                 mb / best[0], mb / best[3], mb / best[1], mb / best[2], sink & 1))
+    print(
+        String(
+            format: "normalize %.0f MB/s; scan %.0f MB/s; normalize+scan %.0f MB/s; evaluate %.0f MB/s (%d)",
+            mb / best[0], mb / best[3], mb / best[1], mb / best[2], sink & 1))
 }
 if environment["WAGEWATCH_PROFILE_FILTER"] != nil {
     // How often the matcher's bigram filter lets a position through, with the engine's patterns.
     var bigrams = Set<UInt64>()
     var singles = Set<UInt32>()
     for pattern in engine.patternScalars {
-        if pattern.count >= 2 { bigrams.insert(UInt64(pattern[0]) << 32 | UInt64(pattern[1])) } else if let only = pattern.first { singles.insert(only) }
+        if pattern.count >= 2 {
+            bigrams.insert(UInt64(pattern[0]) << 32 | UInt64(pattern[1]))
+        } else if let only = pattern.first {
+            singles.insert(only)
+        }
     }
     let normalizer = TextNormalizer(traditionalToSimplified: table)
-    var positions = 0, passed = 0, passedSingle = 0
+    var positions = 0
+    var passed = 0
+    var passedSingle = 0
     var counts: [UInt64: Int] = [:]
     for post in corpus.posts.prefix(2000) {
         let scalars = normalizer.normalizedScalars(post.content)
         for index in scalars.indices {
             positions += 1
             let key = index + 1 < scalars.count ? UInt64(scalars[index]) << 32 | UInt64(scalars[index + 1]) : 0
-            if bigrams.contains(key) { passed += 1; counts[key, default: 0] += 1 } else if singles.contains(scalars[index]) { passedSingle += 1 }
+            if bigrams.contains(key) {
+                passed += 1
+                counts[key, default: 0] += 1
+            } else if singles.contains(scalars[index]) {
+                passedSingle += 1
+            }
         }
     }
-    print("patterns: \(bigrams.count) first bigrams, \(singles.count) single characters; positions \(positions), bigram pass \(Double(passed) / Double(positions)), single pass \(Double(passedSingle) / Double(positions))")
+    print(
+        "patterns: \(bigrams.count) first bigrams, \(singles.count) single characters; positions \(positions), bigram pass \(Double(passed) / Double(positions)), single pass \(Double(passedSingle) / Double(positions))"
+    )
     for (key, count) in counts.sorted(by: { $0.value > $1.value }).prefix(15) {
         print(String(Unicode.Scalar(UInt32(key >> 32))!) + String(Unicode.Scalar(UInt32(key & 0xFFFF_FFFF))!), count)
     }

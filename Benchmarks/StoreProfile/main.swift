@@ -11,7 +11,8 @@ import Store
 //     perf record -g Benchmarks/.build/release/StoreProfile
 let environment = ProcessInfo.processInfo.environment
 guard environment["WAGEWATCH_PROFILE"] != nil, let corpus = Corpus.load(defaultPostLimit: 100_000),
-      let workPath = environment["WAGEWATCH_BENCH_WORK"] else {
+    let workPath = environment["WAGEWATCH_BENCH_WORK"]
+else {
     print("StoreProfile: set WAGEWATCH_PROFILE=1, WAGEWATCH_BENCH_CORPUS and WAGEWATCH_BENCH_WORK")
     exit(0)
 }
@@ -29,10 +30,12 @@ func memory() -> String {
 let clock = ContinuousClock()
 if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
     let feeds = try IngestFeeds.make(in: work, posts: corpus.posts)
-    let monitor = try await IngestStore.monitor(at: work.appendingPathComponent("ingest-profile.sqlite").path, projects: corpus.projects,
-                                           feeds: feeds, rules: rules)
+    let monitor = try await IngestStore.monitor(
+        at: work.appendingPathComponent("ingest-profile.sqlite").path, projects: corpus.projects,
+        feeds: feeds, rules: rules)
     let engine = try await monitor.makeEngine()
-    var stored = 0, assessed = 0
+    var stored = 0
+    var assessed = 0
     let elapsed = try await clock.measure {
         let (feeds, count) = try await monitor.ingest(engine: engine, now: asOf.start)
         stored = feeds.reduce(0) { $0 + $1.added }
@@ -48,15 +51,20 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
         // The register's steps one by one: read, evaluation.
         let database = try AppDatabase.open(path: path)
         var inputs: RegisterInputs?
-        let from = asOf.adding(days: -29).start, until = asOf.adding(days: 1).start
+        let from = asOf.adding(days: -29).start
+        let until = asOf.adding(days: 1).start
         print("  before:", memory())
-        print("  read:", try await clock.measure {
-            inputs = try await database.registerInputs(from: from, until: until, asOf: asOf, reportsFrom: asOf.period.previous.previous,
-                                                 resolvedSince: asOf.adding(days: -365))
-        }, memory())
-        let register = RiskRegister(projects: inputs!.projects, reports: inputs!.reports, signals: inputs!.signals,
-                                    rejectedRows: inputs!.rejectedRows, rules: registerRules,
-                                    olderOpenPetitions: inputs!.olderOpenPetitions, mergeStories: StoryClusters.mergeProject)
+        print(
+            "  read:",
+            try await clock.measure {
+                inputs = try await database.registerInputs(
+                    from: from, until: until, asOf: asOf, reportsFrom: asOf.period.previous.previous,
+                    resolvedSince: asOf.adding(days: -365))
+            }, memory())
+        let register = RiskRegister(
+            projects: inputs!.projects, reports: inputs!.reports, signals: inputs!.signals,
+            rejectedRows: inputs!.rejectedRows, rules: registerRules,
+            olderOpenPetitions: inputs!.olderOpenPetitions, mergeStories: StoryClusters.mergeProject)
         // WAGEWATCH_PROFILE_PHASES=evaluate: five evaluations and nothing else after, for perf.
         let evaluateOnly = environment["WAGEWATCH_PROFILE_PHASES"] == "evaluate"
         for _ in 0..<(evaluateOnly ? 5 : 1) {

@@ -16,7 +16,8 @@ enum Target: String, CaseIterable {
 let target: Target = {
     let name = ProcessInfo.processInfo.environment["WAGEWATCH_FUZZ_TARGET"] ?? ""
     guard let target = Target(rawValue: name) else {
-        FileHandle.standardError.write(Data("set WAGEWATCH_FUZZ_TARGET to one of: \(Target.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
+        FileHandle.standardError.write(
+            Data("set WAGEWATCH_FUZZ_TARGET to one of: \(Target.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
         exit(2)
     }
     return target
@@ -38,12 +39,14 @@ let engine: ScoringEngine = {
     }
     let registry = (try? Data(contentsOf: repository.appendingPathComponent("feeds/demo/registry.csv"))) ?? Data()
     guard let rulebook = try? Rulebook.parse(files: rules),
-          let projects = try? RegistryImporter.read(registry, file: "registry.csv").records else {
+        let projects = try? RegistryImporter.read(registry, file: "registry.csv").records
+    else {
         FileHandle.standardError.write(Data("the bundled rules or the demo registry do not load\n".utf8))
         exit(2)
     }
-    return ScoringEngine(rulebook: rulebook, projects: projects,
-                         traditionalToSimplified: (try? TraditionalToSimplified.sharedTable()) ?? [:])
+    return ScoringEngine(
+        rulebook: rulebook, projects: projects,
+        traditionalToSimplified: (try? TraditionalToSimplified.sharedTable()) ?? [:])
 }()
 
 /// The scorer's text folding (traditional to simplified, full width to half), fuzzed apart from scoring.
@@ -67,7 +70,9 @@ public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         _ = try? parser.parse(csv: data)
     case .posts: _ = PostRecordParser(feed: feed(.postNDJSON)).parse(text)
     case .registry: _ = try? RegistryImporter.read(data, file: "fuzz.csv")
-    case .reports: _ = try? ReportImporter.read(data, file: "fuzz.csv", knownProjects: ["P-001", "P-002"], importedOn: Day(year: 2024, month: 11, day: 30)!)
+    case .reports:
+        _ = try? ReportImporter.read(
+            data, file: "fuzz.csv", knownProjects: ["P-001", "P-002"], importedOn: Day(year: 2024, month: 11, day: 30)!)
     case .decode:
         _ = try? TextDecoding.decodeRepairing(data, source: "fuzz")
         _ = try? TextDecoding.decode(data, source: "fuzz", declaredCharset: "gb18030")
@@ -78,8 +83,9 @@ public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     case .score:
         // Half title, half body: the fields are scored apart.
         let middle = text.index(text.startIndex, offsetBy: text.count / 2)
-        let item = Item(feedID: "fuzz", sourceKey: "1", kind: count % 2 == 0 ? .post : .petition, channel: "微博",
-                        title: String(text[..<middle]), content: String(text[middle...]), people: count % 7)
+        let item = Item(
+            feedID: "fuzz", sourceKey: "1", kind: count % 2 == 0 ? .post : .petition, channel: "微博",
+            title: String(text[..<middle]), content: String(text[middle...]), people: count % 7)
         let verdict = engine.evaluate(item)
         _ = engine.explain(item)
         precondition(verdict.assessment.score.isFinite)

@@ -15,7 +15,7 @@ public enum TraditionalToSimplified {
 
         public var description: String {
             switch self {
-            case let .unavailable(configuration):
+            case .unavailable(let configuration):
                 "OpenCC configuration \(configuration) could not be opened; install libopencc-dev (scripts/setup does)"
             case .conversionFailed:
                 "OpenCC failed to convert the character table"

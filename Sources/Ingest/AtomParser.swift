@@ -14,24 +14,26 @@ public struct AtomParser: XMLFeedParser {
 
     /// Parses the document and says whether it had to be repaired first.
     public func parseReporting(_ data: Data, contentType: String? = nil) throws(IngestError) -> FeedParseResult {
-        let read = try XMLFeedReader.read(data, feed: feed, contentType: contentType, makeCollector: { AtomCollector(base: feed.url) },
-                                          root: "an Atom <feed> document")
+        let read = try XMLFeedReader.read(
+            data, feed: feed, contentType: contentType, makeCollector: { AtomCollector(base: feed.url) },
+            root: "an Atom <feed> document")
         let collector = read.collector
         var keys = XMLFeedReader.UniqueKeys()
-        return FeedParseResult(items: collector.entries.map { entry in
-            let body = entry.fields["content"] ?? entry.fields["summary"] ?? ""
-            let text = entry.isHTML ? HTMLToText.plainText(body) : body
-            let rawTitle = entry.fields["title"] ?? ""
-            let title = entry.titleIsHTML ? HTMLToText.plainText(rawTitle) : rawTitle
-            // A key repeated within one feed is made unique, not merged.
-            let key = keys.unique(entry.fields["id"] ?? entry.link ?? StableHash.hex(of: title + "\n" + text))
-            let date = entry.fields["published"] ?? entry.fields["issued"] ?? entry.fields["updated"] ?? entry.fields["modified"]
-            return Item(
-                feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel, url: entry.link,
-                author: entry.fields["name"], publishedAt: date.flatMap(DateParsing.date(from:)),
-                title: title, content: text)
-        }, isRecovered: read.isRecovered, isTruncated: read.isTruncated, encoding: read.encoding,
-           title: collector.feedTitle.map { HTMLToText.plainText($0) }, link: collector.feedLink)
+        return FeedParseResult(
+            items: collector.entries.map { entry in
+                let body = entry.fields["content"] ?? entry.fields["summary"] ?? ""
+                let text = entry.isHTML ? HTMLToText.plainText(body) : body
+                let rawTitle = entry.fields["title"] ?? ""
+                let title = entry.titleIsHTML ? HTMLToText.plainText(rawTitle) : rawTitle
+                // A key repeated within one feed is made unique, not merged.
+                let key = keys.unique(entry.fields["id"] ?? entry.link ?? StableHash.hex(of: title + "\n" + text))
+                let date = entry.fields["published"] ?? entry.fields["issued"] ?? entry.fields["updated"] ?? entry.fields["modified"]
+                return Item(
+                    feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel, url: entry.link,
+                    author: entry.fields["name"], publishedAt: date.flatMap(DateParsing.date(from:)),
+                    title: title, content: text)
+            }, isRecovered: read.isRecovered, isTruncated: read.isTruncated, encoding: read.encoding,
+            title: collector.feedTitle.map { HTMLToText.plainText($0) }, link: collector.feedLink)
     }
 }
 
@@ -125,7 +127,6 @@ private final class AtomCollector: FeedCollector {
     func text(_ string: String) {
         if (field != nil && skippedDepth == nil) || readingFeedTitle { buffer += string }
     }
-
 
     func end(_ elementName: String) {
         bases.removeLast()

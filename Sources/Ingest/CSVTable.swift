@@ -28,13 +28,16 @@ public struct CSVTable: Sendable {
     public init(data: Data, file: String, columns: [Column]) throws(IngestError) {
         // A workbook where a CSV was meant: say so, rather than call it an encoding problem.
         if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
-            throw .malformedDocument(source: file, line: nil,
-                                     reason: "this is an Excel workbook (.xlsx/.xls), not a CSV: open it in Excel or WPS and save it as CSV (另存为 CSV UTF-8)")
+            throw .malformedDocument(
+                source: file, line: nil,
+                reason: "this is an Excel workbook (.xlsx/.xls), not a CSV: open it in Excel or WPS and save it as CSV (另存为 CSV UTF-8)")
         }
         var text = try TextDecoding.decode(data, source: file)
         if let row = Self.rowOfUnclosedQuote(in: text) {
-            throw .malformedDocument(source: file, line: row,
-                                     reason: "a quote (\") opened in row \(row) is never closed, so the rest of the file would be one cell: close it or remove it")
+            throw .malformedDocument(
+                source: file, line: row,
+                reason:
+                    "a quote (\") opened in row \(row) is never closed, so the rest of the file would be one cell: close it or remove it")
         }
         // Control characters (NUL ...) would cut a cell short or join two ids into one:
         // they are marked, and the row is rejected naming the column.
@@ -66,8 +69,10 @@ public struct CSVTable: Sendable {
             let matches = header.indices.filter { header[$0].lowercased() == column.english || header[$0] == column.chinese }
             // Two columns for one field: which one the office meant cannot be guessed.
             if matches.count > 1 {
-                throw .malformedDocument(source: file, line: 1, reason: "columns \(matches.map { String($0 + 1) }.joined(separator: " and ")) "
-                    + "\(matches.count == 2 ? "both" : "all") name \(column.english) (\(column.chinese)); keep one")
+                throw .malformedDocument(
+                    source: file, line: 1,
+                    reason: "columns \(matches.map { String($0 + 1) }.joined(separator: " and ")) "
+                        + "\(matches.count == 2 ? "both" : "all") name \(column.english) (\(column.chinese)); keep one")
             }
             if let index = matches.first {
                 positions[column.english] = index
@@ -108,8 +113,11 @@ public struct CSVTable: Sendable {
     /// The spreadsheet row where a quoted cell opens and never closes, or nil.
     /// A cell is quoted when it starts with `"`; `""` inside it is a quote.
     static func rowOfUnclosedQuote(in text: String) -> Int? {
-        var row = 1, openedIn = 0
-        var inQuotes = false, atCellStart = true, pendingQuote = false
+        var row = 1
+        var openedIn = 0
+        var inQuotes = false
+        var atCellStart = true
+        var pendingQuote = false
         for scalar in text.unicodeScalars {
             if inQuotes {
                 if pendingQuote {

@@ -51,7 +51,8 @@ enum CellParsing {
     private static func groupedDigits(_ text: Substring) -> String? {
         let groups = text.split(omittingEmptySubsequences: false) { $0 == "," || $0 == "，" }
         guard let first = groups.first, !first.isEmpty,
-              groups.allSatisfy({ $0.utf8.allSatisfy { (48...57).contains($0) } }) else { return nil }
+            groups.allSatisfy({ $0.utf8.allSatisfy { (48...57).contains($0) } })
+        else { return nil }
         if groups.count > 1 {
             guard first.count <= 3, groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
         }
@@ -66,7 +67,8 @@ enum CellParsing {
 
     /// The message for an id seen before in `row`, naming the earlier spelling when it differs.
     static func repeated(_ kind: String, _ id: String, earlier: (row: Int, id: String)) -> String {
-        earlier.id == id ? "\(kind) \(id) already appears in row \(earlier.row)"
+        earlier.id == id
+            ? "\(kind) \(id) already appears in row \(earlier.row)"
             : "\(kind) \(id) is \(earlier.id) of row \(earlier.row) written differently (ids differ only in case or spaces)"
     }
 
@@ -74,7 +76,8 @@ enum CellParsing {
     /// serial number Excel stores when a cell is formatted as a number (45627).
     static func day(_ text: String) -> Day? {
         if let serial = excelSerial(text) { return serial }
-        let unified = text
+        let unified =
+            text
             .replacingOccurrences(of: "/", with: "-")
             .replacingOccurrences(of: ".", with: "-")
             .replacingOccurrences(of: "年", with: "-")
@@ -82,7 +85,8 @@ enum CellParsing {
             .replacingOccurrences(of: "日", with: "")
         let parts = unified.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else {
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else {
             return nil
         }
         return Day(year: year, month: month, day: day)
@@ -102,7 +106,8 @@ enum CellParsing {
     static func period(_ text: String) -> Period? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.utf8.count == 6, trimmed.utf8.allSatisfy({ (48...57).contains($0) }),
-           let year = Int(trimmed.prefix(4)), let month = Int(trimmed.suffix(2)) {
+            let year = Int(trimmed.prefix(4)), let month = Int(trimmed.suffix(2))
+        {
             return Period(year: year, month: month)
         }
         if let day = day(trimmed) { return Period(year: day.year, month: day.month) }

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import Model
+import Synchronization
 
 /// Reads the date forms that feeds and petition systems write.
 ///
@@ -15,7 +15,8 @@ public enum DateParsing {
         // traps on some other text (found by fuzzing: "Tue, " and Thai letters), and a date
         // over 64 characters is no date.
         guard trimmed.utf8.count <= 64,
-              trimmed.unicodeScalars.allSatisfy({ $0.isASCII || $0 == "年" || $0 == "月" || $0 == "日" }) else {
+            trimmed.unicodeScalars.allSatisfy({ $0.isASCII || $0 == "年" || $0 == "月" || $0 == "日" })
+        else {
             return nil
         }
         return rfc3339(trimmed) ?? localDateTime(trimmed) ?? RFC822.date(from: trimmed) ?? rfc822(trimmed)
@@ -38,8 +39,9 @@ public enum DateParsing {
         var text = text
         return text.withUTF8 { bytes -> Date?? in
             guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-                  bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
-                  bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":") else { return nil }
+                bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
+                bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+            else { return nil }
             func number(_ start: Int, _ count: Int) -> Int? {
                 var value = 0
                 for index in start..<(start + count) {
@@ -50,7 +52,8 @@ public enum DateParsing {
                 return value
             }
             guard let year = number(0, 4), let month = number(5, 2), let dayOfMonth = number(8, 2),
-                  let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2) else { return nil }
+                let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2)
+            else { return nil }
             guard hour < 24, minute < 60, second < 61, let day = Day(year: year, month: month, day: dayOfMonth) else {
                 return .some(nil)
             }
@@ -74,7 +77,7 @@ public enum DateParsing {
                 guard index + 1 == bytes.count else { return nil }
             case UInt8(ascii: "+"), UInt8(ascii: "-"):
                 guard index + 6 == bytes.count, bytes[index + 3] == UInt8(ascii: ":"),
-                      let hours = number(index + 1, 2), let minutes = number(index + 4, 2), hours < 24, minutes < 60
+                    let hours = number(index + 1, 2), let minutes = number(index + 4, 2), hours < 24, minutes < 60
                 else { return nil }
                 offset = (hours * 3600 + minutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
             default:
@@ -111,14 +114,17 @@ public enum DateParsing {
         guard separators.prefix(2).allSatisfy(dateSeparators.contains) else { return nil }
         if numbers.count > 3 {
             // After the day: 日, a space or T, then HH:MM[:SS].
-            guard ["日", " ", "T"].contains(separators[2]), separators.dropFirst(3).prefix(numbers.count - 4).allSatisfy({ $0 == ":" }) else {
+            guard ["日", " ", "T"].contains(separators[2]), separators.dropFirst(3).prefix(numbers.count - 4).allSatisfy({ $0 == ":" })
+            else {
                 return nil
             }
         }
         guard let day = Day(year: numbers[0], month: numbers[1], day: numbers[2]) else { return nil }
         var seconds = 0
         if numbers.count > 3 {
-            let hour = numbers[3], minute = numbers[4], second = numbers.count == 6 ? numbers[5] : 0
+            let hour = numbers[3]
+            let minute = numbers[4]
+            let second = numbers.count == 6 ? numbers[5] : 0
             guard (0..<24).contains(hour), (0..<60).contains(minute), (0..<61).contains(second) else { return nil }
             seconds = hour * 3600 + minute * 60 + second
         }
@@ -157,9 +163,11 @@ private enum Formatters {
             iso.formatOptions = [.withInternetDateTime]
             isoFractional = ISO8601DateFormatter()
             isoFractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            rfc822 = ["EEE, dd MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm:ss zzz", "EEE, d MMM yyyy HH:mm:ss",
-                      "dd MMM yyyy HH:mm:ss Z", "EEE, dd MMM yyyy HH:mm Z", "EEE, dd MMM yyyy HH:mm:ss xxx",
-                      "EEE, dd MMM yy HH:mm:ss Z", "EEE dd MMM yyyy HH:mm:ss Z", "dd MMM yyyy HH:mm Z"].map { format in
+            rfc822 = [
+                "EEE, dd MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm:ss zzz", "EEE, d MMM yyyy HH:mm:ss",
+                "dd MMM yyyy HH:mm:ss Z", "EEE, dd MMM yyyy HH:mm Z", "EEE, dd MMM yyyy HH:mm:ss xxx",
+                "EEE, dd MMM yy HH:mm:ss Z", "EEE dd MMM yyyy HH:mm:ss Z", "dd MMM yyyy HH:mm Z",
+            ].map { format in
                 let formatter = DateFormatter()
                 formatter.locale = Locale(identifier: "en_US_POSIX")
                 formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
@@ -190,9 +198,10 @@ enum RFC822 {
             tokens.removeFirst()
         }
         guard tokens.count == 4 || tokens.count == 5,
-              let day = Int(tokens[0]), let month = months.firstIndex(of: String(tokens[1].prefix(3))),
-              tokens[1].count == 3 || tokens[1].count >= 4 && tokens[1].allSatisfy(\.isLetter),
-              var year = Int(tokens[2]), tokens[2].count == 2 || tokens[2].count == 4 else { return nil }
+            let day = Int(tokens[0]), let month = months.firstIndex(of: String(tokens[1].prefix(3))),
+            tokens[1].count == 3 || tokens[1].count >= 4 && tokens[1].allSatisfy(\.isLetter),
+            var year = Int(tokens[2]), tokens[2].count == 2 || tokens[2].count == 4
+        else { return nil }
         if tokens[2].count == 2 {
             // Two digits: this century up to next year, else the last one (which is before
             // 1970 for 46-69 and so refused below, as the formatters refuse it).
@@ -201,9 +210,12 @@ enum RFC822 {
         }
         let clock = tokens[3].split(separator: ":").map { Int($0) }
         guard clock.count == 2 || clock.count == 3, clock.allSatisfy({ $0 != nil }) else { return nil }
-        let hour = clock[0]!, minute = clock[1]!, second = clock.count == 3 ? clock[2]! : 0
+        let hour = clock[0]!
+        let minute = clock[1]!
+        let second = clock.count == 3 ? clock[2]! : 0
         guard (0..<24).contains(hour), (0..<60).contains(minute), (0..<61).contains(second),
-              let calendarDay = Day(year: year, month: month + 1, day: day) else { return nil }
+            let calendarDay = Day(year: year, month: month + 1, day: day)
+        else { return nil }
         let offset: Int
         if tokens.count == 5 {
             guard let zone = zoneOffset(tokens[4]) else { return nil }
@@ -222,7 +234,8 @@ enum RFC822 {
         guard let sign = text.first, sign == "+" || sign == "-" else { return nil }
         let digits = text.dropFirst().filter { $0 != ":" }
         guard digits.count == 4, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(digits),
-              value % 100 < 60, value / 100 <= 14 else { return nil }
+            value % 100 < 60, value / 100 <= 14
+        else { return nil }
         let minutes = value / 100 * 60 + value % 100
         return sign == "-" ? -minutes : minutes
     }

@@ -69,11 +69,13 @@ public struct FeedCatalog: Sendable {
             parsed = try YAMLDecoder().decode(CatalogFile.self, from: text)
         } catch let error as DecodingError {
             // The feed the field belongs to (feeds[2].headers): its line.
-            let context: DecodingError.Context? = switch error {
-            case let .keyNotFound(_, context), let .typeMismatch(_, context), let .valueNotFound(_, context),
-                 let .dataCorrupted(context): context
-            @unknown default: nil
-            }
+            let context: DecodingError.Context? =
+                switch error {
+                case .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context),
+                    .dataCorrupted(let context):
+                    context
+                @unknown default: nil
+                }
             let index = context?.codingPath.dropFirst().first?.intValue
             throw .badCatalog(file: file.lastPathComponent, reason: (index.map(place) ?? "") + error.clerkDescription)
         } catch {
@@ -85,13 +87,19 @@ public struct FeedCatalog: Sendable {
             var feed = spec.definition
             feed.url = try resolve(url: feed.url, feed: feed.id, base: base)
             if let outside = outsideRoots(feed.url, roots: roots) {
-                throw .badCatalog(file: file.lastPathComponent,
-                                  reason: "\(place(index))feed \(feed.id): \(outside) is outside the feeds folder; list its folder under file_roots: to allow it")
+                throw .badCatalog(
+                    file: file.lastPathComponent,
+                    reason:
+                        "\(place(index))feed \(feed.id): \(outside) is outside the feeds folder; list its folder under file_roots: to allow it"
+                )
             }
             if let text = spec.interval {
                 guard let seconds = interval(text), seconds.isFinite, seconds >= 1, seconds <= 7 * 86_400 else {
-                    throw .badCatalog(file: file.lastPathComponent,
-                                      reason: "\(place(index))feed \(feed.id): interval \"\(text)\" is not a duration from 1s to 7d, such as 90s, 15m, 2h or 1d")
+                    throw .badCatalog(
+                        file: file.lastPathComponent,
+                        reason:
+                            "\(place(index))feed \(feed.id): interval \"\(text)\" is not a duration from 1s to 7d, such as 90s, 15m, 2h or 1d"
+                    )
                 }
                 feed.interval = seconds
             }
@@ -118,7 +126,9 @@ public struct FeedCatalog: Sendable {
         }
         guard let root else { return [] }
         var lines: [Int] = []
-        guard let mapping = root.mapping else { throw .badCatalog(file: file, reason: "\(place(root))expected feeds: with a list of feeds") }
+        guard let mapping = root.mapping else {
+            throw .badCatalog(file: file, reason: "\(place(root))expected feeds: with a list of feeds")
+        }
         for (key, value) in mapping {
             guard key.string == "feeds" || key.string == "file_roots" else {
                 throw .badCatalog(file: file, reason: "\(place(key))unknown field \(key.string ?? "?"); expected feeds or file_roots")
@@ -131,25 +141,33 @@ public struct FeedCatalog: Sendable {
                 }
                 let present = Set(fields.keys.compactMap(\.string))
                 if let missing = requiredFields.first(where: { !present.contains($0) }) {
-                    throw .badCatalog(file: file, reason: "\(place(feed))this feed has no \(missing): field (every feed needs \(requiredFields.joined(separator: ", ")))")
+                    throw .badCatalog(
+                        file: file,
+                        reason:
+                            "\(place(feed))this feed has no \(missing): field (every feed needs \(requiredFields.joined(separator: ", ")))")
                 }
                 for (field, fieldValue) in fields {
                     let name = field.string ?? ""
                     guard feedFields.contains(name) else {
-                        throw .badCatalog(file: file, reason: "\(place(field))unknown field \(name); expected one of \(feedFields.joined(separator: ", "))")
+                        throw .badCatalog(
+                            file: file,
+                            reason: "\(place(field))unknown field \(name); expected one of \(feedFields.joined(separator: ", "))")
                     }
                     if name == "id", (fieldValue.string ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                         throw .badCatalog(file: file, reason: "\(place(fieldValue))a feed's id must not be empty")
                     }
                     // A value from a fixed list is checked here, where its place is known, and
                     // the message lists what it may be.
-                    let choices: [String]? = switch name {
-                    case "format": FeedFormat.allCases.map(\.rawValue)
-                    case "kind": ItemKind.allCases.map(\.rawValue)
-                    default: nil
-                    }
+                    let choices: [String]? =
+                        switch name {
+                        case "format": FeedFormat.allCases.map(\.rawValue)
+                        case "kind": ItemKind.allCases.map(\.rawValue)
+                        default: nil
+                        }
                     if let choices, let value = fieldValue.string, !choices.contains(value) {
-                        throw .badCatalog(file: file, reason: "\(place(fieldValue))unknown \(name) \(value); expected one of \(choices.joined(separator: ", "))")
+                        throw .badCatalog(
+                            file: file,
+                            reason: "\(place(fieldValue))unknown \(name) \(value); expected one of \(choices.joined(separator: ", "))")
                     }
                 }
             }

@@ -16,7 +16,8 @@ public enum FeedParser {
             return try JSONFeedParser(feed: feed).parse(data, declaredCharset: charset)
         case .postNDJSON, .petitionNDJSON:
             let decoded = try TextDecoding.decodeRepairing(data, source: feed.id, declaredCharset: charset)
-            var result = feed.format == .postNDJSON
+            var result =
+                feed.format == .postNDJSON
                 ? PostRecordParser(feed: feed).parse(decoded.text) : PetitionRecordParser(feed: feed).parse(decoded.text)
             result.encoding = decoded.encoding
             result.isRecovered = decoded.isRepaired

@@ -72,8 +72,10 @@ public struct Fetcher: Sendable {
     ///
     /// Only `http`, `https` and `file` are allowed; redirects may go to `http` and `https` only.
     /// - Parameter progress: called on the fetching thread as transfers finish (done, total).
-    public func fetch(_ requests: [FetchRequest],
-                      progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async -> [String: Result<FetchResponse, IngestError>] {
+    public func fetch(
+        _ requests: [FetchRequest],
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    ) async -> [String: Result<FetchResponse, IngestError>] {
         guard !requests.isEmpty else { return [:] }
         let limits = self.limits
         return await withCheckedContinuation { continuation in
@@ -204,9 +206,10 @@ private final class Transfer {
         if isHTTP && !(200..<300).contains(status) && status != 304 {
             return .failure(.httpStatus(feed: feed, status: status, retryAfter: retryAfterSeconds()))
         }
-        return .success(FetchResponse(
-            status: status, body: body, contentType: contentType.map { String(cString: $0) },
-            etag: responseHeaders["etag"], lastModified: responseHeaders["last-modified"], maxAge: maxAgeSeconds()))
+        return .success(
+            FetchResponse(
+                status: status, body: body, contentType: contentType.map { String(cString: $0) },
+                etag: responseHeaders["etag"], lastModified: responseHeaders["last-modified"], maxAge: maxAgeSeconds()))
     }
 
     /// The max-age directive of Cache-Control, in seconds.
@@ -214,7 +217,9 @@ private final class Transfer {
         guard let value = responseHeaders["cache-control"] else { return nil }
         for directive in value.split(separator: ",") {
             let parts = directive.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if parts.count == 2, parts[0].lowercased() == "max-age", let seconds = Int(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))) {
+            if parts.count == 2, parts[0].lowercased() == "max-age",
+                let seconds = Int(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+            {
                 return max(0, seconds)
             }
         }
@@ -276,8 +281,10 @@ private struct MultiTransfer {
         return results
     }
 
-    private func drainFinished(multi: UnsafeMutableRawPointer, active: inout [Transfer],
-                               results: inout [String: Result<FetchResponse, IngestError>]) {
+    private func drainFinished(
+        multi: UnsafeMutableRawPointer, active: inout [Transfer],
+        results: inout [String: Result<FetchResponse, IngestError>]
+    ) {
         var queued: Int32 = 0
         while let message = curl_multi_info_read(multi, &queued) {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }

@@ -22,7 +22,8 @@ struct FlatJSONObject {
         }
         while true {
             guard reader.skipSpace(), let key = reader.string(), reader.skipSpace(), reader.take(UInt8(ascii: ":")),
-                  reader.skipSpace(), let value = reader.value(), reader.skipSpace() else { return nil }
+                reader.skipSpace(), let value = reader.value(), reader.skipSpace()
+            else { return nil }
             guard !fields.contains(where: { $0.key == key }) else { return nil }
             fields.append((key, value))
             if reader.take(UInt8(ascii: ",")) { continue }
@@ -71,7 +72,8 @@ struct FlatJSONObject {
                 return string().map { .some($0) }
             case UInt8(ascii: "n"):
                 guard position + 4 <= bytes.count, bytes[position + 1] == UInt8(ascii: "u"),
-                      bytes[position + 2] == UInt8(ascii: "l"), bytes[position + 3] == UInt8(ascii: "l") else { return nil }
+                    bytes[position + 2] == UInt8(ascii: "l"), bytes[position + 3] == UInt8(ascii: "l")
+                else { return nil }
                 position += 4
                 return .some(nil)
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -133,7 +135,8 @@ struct FlatJSONObject {
                         if (0xD800..<0xDC00).contains(scalar) {
                             // A high surrogate must be followed by its low half.
                             guard take(UInt8(ascii: "\\")), take(UInt8(ascii: "u")), let low = hex4(),
-                                  (0xDC00..<0xE000).contains(low) else { return nil }
+                                (0xDC00..<0xE000).contains(low)
+                            else { return nil }
                             scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                         }
                         guard let unicode = Unicode.Scalar(scalar) else { return nil }

@@ -89,8 +89,9 @@ public enum HTMLToText {
             if let semicolon = after.prefix(HTMLText.longestEntityName + 1).firstIndex(of: ";") {
                 let name = String(after[..<semicolon])
                 if !name.isEmpty, name.utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || ($0 >= 0x30 && $0 <= 0x39) }),
-                   !name.withCString({ htmlEntityLookup(UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self)) != nil }),
-                   let scalars = HTMLText.entityScalars(named: name) {
+                    !name.withCString({ htmlEntityLookup(UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self)) != nil }),
+                    let scalars = HTMLText.entityScalars(named: name)
+                {
                     // Markup characters stay references, for libxml2 to read as text.
                     for value in scalars {
                         switch value {

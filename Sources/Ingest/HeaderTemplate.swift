@@ -6,8 +6,10 @@ import Foundation
 /// nowhere else.
 public enum HeaderTemplate {
     /// Returns `template` with each `${NAME}` replaced by the variable's value.
-    public static func expand(_ template: String, feed: String,
-                              environment: [String: String]) throws(IngestError) -> String {
+    public static func expand(
+        _ template: String, feed: String,
+        environment: [String: String]
+    ) throws(IngestError) -> String {
         var result = ""
         var rest = template[...]
         while let open = rest.range(of: "${") {

@@ -23,21 +23,21 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .badCatalog(file, reason):
+        case .badCatalog(let file, let reason):
             "feed catalog \(file): \(reason)"
-        case let .duplicateFeed(id, files):
+        case .duplicateFeed(let id, let files):
             "feed id \(id) is defined more than once (\(files.joined(separator: ", "))); each feed needs its own id"
-        case let .missingEnvironment(feed, variable):
+        case .missingEnvironment(let feed, let variable):
             "feed \(feed): header refers to environment variable ${\(variable)}, which is not set"
-        case let .unsupportedURL(feed, url):
+        case .unsupportedURL(let feed, let url):
             "feed \(feed): URL \(url) is not http://, https:// or file://"
-        case let .fetchFailed(feed, reason):
+        case .fetchFailed(let feed, let reason):
             "feed \(feed): fetch failed: \(reason)"
-        case let .httpStatus(feed, status, _):
+        case .httpStatus(let feed, let status, _):
             "feed \(feed): fetch failed: HTTP status \(status)"
-        case let .undecodableText(source):
+        case .undecodableText(let source):
             "\(source): the bytes are neither UTF-8 nor GB18030 text"
-        case let .malformedDocument(source, line, column, reason):
+        case .malformedDocument(let source, let line, let column, let reason):
             if let line, let column {
                 "\(source) line \(line), column \(column): \(reason)"
             } else if let line {
@@ -45,9 +45,9 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
             } else {
                 "\(source): \(reason)"
             }
-        case let .missingColumn(file, column):
+        case .missingColumn(let file, let column):
             "\(file): the header has no column \(column)"
-        case let .unreadableFile(path, reason):
+        case .unreadableFile(let path, let reason):
             "\(path): cannot read the file: \(reason)"
         }
     }

@@ -13,34 +13,40 @@ public struct JSONFeedParser: Sendable {
     public func parse(_ data: Data, declaredCharset: String? = nil) throws(IngestError) -> FeedParseResult {
         let (text, encoding, isRepaired) = try TextDecoding.decodeRepairing(data, source: feed.id, declaredCharset: declaredCharset)
         guard let root = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              let version = root["version"] as? String, version.hasPrefix("https://jsonfeed.org/version/") else {
-            throw .malformedDocument(source: feed.id, line: nil, reason: "expected a JSON Feed (an object with version https://jsonfeed.org/version/1.x)")
+            let version = root["version"] as? String, version.hasPrefix("https://jsonfeed.org/version/")
+        else {
+            throw .malformedDocument(
+                source: feed.id, line: nil, reason: "expected a JSON Feed (an object with version https://jsonfeed.org/version/1.x)")
         }
         guard let entries = root["items"] as? [[String: Any]] else {
             throw .malformedDocument(source: feed.id, line: nil, reason: "a JSON Feed needs an items list")
         }
         let home = root["home_page_url"] as? String
-        var result = FeedParseResult(isRecovered: isRepaired, encoding: encoding, title: (root["title"] as? String).map { HTMLToText.plainText($0) },
-                                     link: XMLFeedReader.resolve(home, against: feed.url))
+        var result = FeedParseResult(
+            isRecovered: isRepaired, encoding: encoding, title: (root["title"] as? String).map { HTMLToText.plainText($0) },
+            link: XMLFeedReader.resolve(home, against: feed.url))
         var keys = XMLFeedReader.UniqueKeys()
         for (index, entry) in entries.enumerated() {
             let html = entry["content_html"] as? String
             let content = html.map { HTMLToText.plainText($0) } ?? (entry["content_text"] as? String) ?? (entry["summary"] as? String) ?? ""
             let title = HTMLToText.plainText(entry["title"] as? String ?? "")
             guard !content.isEmpty || !title.isEmpty else {
-                result.rejections.append(ImportRejection(file: feed.id, row: index + 1, column: "content_text",
-                                                         reason: "item \(index + 1) has neither title nor text"))
+                result.rejections.append(
+                    ImportRejection(
+                        file: feed.id, row: index + 1, column: "content_text",
+                        reason: "item \(index + 1) has neither title nor text"))
                 continue
             }
             let identifier = (entry["id"] as? String) ?? (entry["id"] as? NSNumber).map { "\($0)" }
             let key = keys.unique(identifier ?? (entry["url"] as? String) ?? StableHash.hex(of: title + "\n" + content))
             let authors = (entry["authors"] as? [[String: Any]]) ?? ((entry["author"] as? [String: Any]).map { [$0] } ?? [])
-            result.items.append(Item(
-                feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel,
-                url: XMLFeedReader.resolve(entry["url"] as? String, against: home ?? feed.url),
-                author: authors.first?["name"] as? String,
-                publishedAt: ((entry["date_published"] ?? entry["date_modified"]) as? String).flatMap(DateParsing.date(from:)),
-                title: title, content: content))
+            result.items.append(
+                Item(
+                    feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel,
+                    url: XMLFeedReader.resolve(entry["url"] as? String, against: home ?? feed.url),
+                    author: authors.first?["name"] as? String,
+                    publishedAt: ((entry["date_published"] ?? entry["date_modified"]) as? String).flatMap(DateParsing.date(from:)),
+                    title: title, content: content))
         }
         return result
     }

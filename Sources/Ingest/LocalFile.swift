@@ -23,9 +23,11 @@ public enum LocalFile {
         }
         guard !isFolder.boolValue else { throw Unreadable(path: path, reason: "is a folder, not a file") }
         guard access(path, R_OK) == 0 else {
-            throw Unreadable(path: path, reason: errno == EACCES
-                ? "permission denied: this user may not read it (see its owner and mode with ls -l)"
-                : "cannot be opened (\(String(cString: strerror(errno))))")
+            throw Unreadable(
+                path: path,
+                reason: errno == EACCES
+                    ? "permission denied: this user may not read it (see its owner and mode with ls -l)"
+                    : "cannot be opened (\(String(cString: strerror(errno))))")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw Unreadable(path: path, reason: "cannot be opened")

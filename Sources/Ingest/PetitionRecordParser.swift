@@ -40,11 +40,13 @@ public struct PetitionRecordParser: Sendable {
             do {
                 result.items.append(try item(from: trimmed))
             } catch let problem as FieldProblem {
-                result.rejections.append(ImportRejection(
-                    file: feed.id, row: lineNumber, column: problem.field, reason: problem.reason))
+                result.rejections.append(
+                    ImportRejection(
+                        file: feed.id, row: lineNumber, column: problem.field, reason: problem.reason))
             } catch {
-                result.rejections.append(ImportRejection(
-                    file: feed.id, row: lineNumber, column: nil, reason: "\(error)"))
+                result.rejections.append(
+                    ImportRejection(
+                        file: feed.id, row: lineNumber, column: nil, reason: "\(error)"))
             }
         }
         return result
@@ -69,8 +71,9 @@ public struct PetitionRecordParser: Sendable {
             do {
                 result.items.append(try item(from: object))
             } catch let problem as FieldProblem {
-                result.rejections.append(ImportRejection(
-                    file: feed.id, row: offset + 2, column: problem.field.map { table.headerName(of: $0) }, reason: problem.reason))
+                result.rejections.append(
+                    ImportRejection(
+                        file: feed.id, row: offset + 2, column: problem.field.map { table.headerName(of: $0) }, reason: problem.reason))
             } catch {
                 result.rejections.append(ImportRejection(file: feed.id, row: offset + 2, column: nil, reason: "\(error)"))
             }
@@ -98,17 +101,24 @@ public struct PetitionRecordParser: Sendable {
         let id = try record.required("id", "编号")
         let channelText = try record.required("channel", "渠道")
         guard let channel = Self.channels[channelText] else {
-            throw FieldProblem(field: "channel", reason: "unknown channel \(ClerkText.quote(channelText)); expected visit 来访, letter 来信, online 网上信访, hotline 12345 or platform 线索平台")
+            throw FieldProblem(
+                field: "channel",
+                reason:
+                    "unknown channel \(ClerkText.quote(channelText)); expected visit 来访, letter 来信, online 网上信访, hotline 12345 or platform 线索平台"
+            )
         }
         let receivedText = try record.required("received_at", "登记时间")
         guard let receivedAt = DateParsing.date(from: receivedText) else {
-            throw FieldProblem(field: "received_at", reason: "expected RFC 3339 or YYYY-MM-DD HH:MM[:SS], found \(ClerkText.quote(receivedText))")
+            throw FieldProblem(
+                field: "received_at", reason: "expected RFC 3339 or YYYY-MM-DD HH:MM[:SS], found \(ClerkText.quote(receivedText))")
         }
         let content = try record.required("content", "内容")
         var status: String?
         if let statusText = record.optional("status", "办理状态") {
             guard let known = Self.statuses[statusText] else {
-                throw FieldProblem(field: "status", reason: "unknown status \(ClerkText.quote(statusText)); expected received, assigned, handling or closed")
+                throw FieldProblem(
+                    field: "status",
+                    reason: "unknown status \(ClerkText.quote(statusText)); expected received, assigned, handling or closed")
             }
             status = known
         }
@@ -119,7 +129,8 @@ public struct PetitionRecordParser: Sendable {
             }
             // A case closed before it came in is a typing error in one of the two dates.
             guard date >= receivedAt else {
-                throw FieldProblem(field: "closed_at", reason: "\(ClerkText.quote(closedText)) is before 登记时间 \(ClerkText.quote(receivedText))")
+                throw FieldProblem(
+                    field: "closed_at", reason: "\(ClerkText.quote(closedText)) is before 登记时间 \(ClerkText.quote(receivedText))")
             }
             closedAt = date
         }
@@ -151,8 +162,10 @@ public struct FeedParseResult: Sendable {
     /// How long the feed says it stays fresh (RSS `<ttl>`), in seconds.
     public var ttl: TimeInterval?
 
-    public init(items: [Item] = [], rejections: [ImportRejection] = [], isRecovered: Bool = false,
-                isTruncated: Bool = false, encoding: String? = nil, title: String? = nil, link: String? = nil) {
+    public init(
+        items: [Item] = [], rejections: [ImportRejection] = [], isRecovered: Bool = false,
+        isTruncated: Bool = false, encoding: String? = nil, title: String? = nil, link: String? = nil
+    ) {
         self.isTruncated = isTruncated
         self.items = items
         self.rejections = rejections
@@ -207,7 +220,8 @@ private struct Record {
     func number(_ english: String, _ chinese: String) throws -> Double? {
         guard let value = raw(english, chinese) else { return nil }
         if let number = value as? NSNumber, number.doubleValue.isFinite,
-           (0...CellParsing.largestAmount).contains(number.doubleValue) {
+            (0...CellParsing.largestAmount).contains(number.doubleValue)
+        {
             return number.doubleValue
         }
         if let text = value as? String, let number = CellParsing.amount(text) { return number }

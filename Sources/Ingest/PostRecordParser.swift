@@ -38,27 +38,31 @@ public struct PostRecordParser: Sendable {
                 return text.isEmpty ? nil : text
             }
             guard let id = string("id") else {
-                result.rejections.append(ImportRejection(file: feed.id, row: offset + 1, column: "id", reason: "required field id is missing"))
+                result.rejections.append(
+                    ImportRejection(file: feed.id, row: offset + 1, column: "id", reason: "required field id is missing"))
                 continue
             }
             guard let content = string("content") ?? string("title") else {
-                result.rejections.append(ImportRejection(file: feed.id, row: offset + 1, column: "content", reason: "the post has neither content nor title"))
+                result.rejections.append(
+                    ImportRejection(file: feed.id, row: offset + 1, column: "content", reason: "the post has neither content nor title"))
                 continue
             }
             var publishedAt: Date?
             if let published = string("published_at") {
                 guard let date = DateParsing.date(from: published) else {
-                    result.rejections.append(ImportRejection(
-                        file: feed.id, row: offset + 1, column: "published_at",
-                        reason: "expected RFC 3339 or YYYY-MM-DD HH:MM[:SS], found \(ClerkText.quote(published))"))
+                    result.rejections.append(
+                        ImportRejection(
+                            file: feed.id, row: offset + 1, column: "published_at",
+                            reason: "expected RFC 3339 or YYYY-MM-DD HH:MM[:SS], found \(ClerkText.quote(published))"))
                     continue
                 }
                 publishedAt = date
             }
-            result.items.append(Item(
-                feedID: feed.id, sourceKey: id, kind: .post, channel: string("platform") ?? feed.channel,
-                url: string("url"), author: string("author"), publishedAt: publishedAt,
-                title: string("title") ?? "", content: content, location: string("location")))
+            result.items.append(
+                Item(
+                    feedID: feed.id, sourceKey: id, kind: .post, channel: string("platform") ?? feed.channel,
+                    url: string("url"), author: string("author"), publishedAt: publishedAt,
+                    title: string("title") ?? "", content: content, location: string("location")))
         }
         return result
     }

@@ -14,25 +14,27 @@ public struct RSSParser: XMLFeedParser {
 
     /// Parses the document and says whether it had to be repaired first.
     public func parseReporting(_ data: Data, contentType: String? = nil) throws(IngestError) -> FeedParseResult {
-        let read = try XMLFeedReader.read(data, feed: feed, contentType: contentType, makeCollector: RSSCollector.init,
-                                          root: "an <rss> document")
+        let read = try XMLFeedReader.read(
+            data, feed: feed, contentType: contentType, makeCollector: RSSCollector.init,
+            root: "an <rss> document")
         let delegate = read.collector
         var keys = XMLFeedReader.UniqueKeys()
         // Relative item links point into the site the channel names, else next to the feed itself.
         let base = XMLFeedReader.resolve(delegate.channelLink, against: feed.url) ?? feed.url
-        var result = FeedParseResult(items: delegate.entries.map { entry in
-            let text = HTMLToText.plainText(entry["content:encoded"] ?? entry["description"] ?? "")
-            let title = HTMLToText.plainText(entry["title"] ?? "")
-            // A key repeated within one feed is made unique, not merged.
-            let key = keys.unique(entry["guid"] ?? entry["link"] ?? StableHash.hex(of: title + "\n" + text))
-            return Item(
-                feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel,
-                url: XMLFeedReader.resolve(entry["link"], against: base), author: entry["dc:creator"] ?? entry["author"],
-                publishedAt: (entry["pubDate"] ?? entry["dc:date"]).flatMap(DateParsing.date(from:)),
-                title: title, content: text)
-        }, isRecovered: read.isRecovered, isTruncated: read.isTruncated, encoding: read.encoding,
-           title: delegate.channelTitle.map { HTMLToText.plainText($0) },
-           link: XMLFeedReader.resolve(delegate.channelLink, against: feed.url))
+        var result = FeedParseResult(
+            items: delegate.entries.map { entry in
+                let text = HTMLToText.plainText(entry["content:encoded"] ?? entry["description"] ?? "")
+                let title = HTMLToText.plainText(entry["title"] ?? "")
+                // A key repeated within one feed is made unique, not merged.
+                let key = keys.unique(entry["guid"] ?? entry["link"] ?? StableHash.hex(of: title + "\n" + text))
+                return Item(
+                    feedID: feed.id, sourceKey: key, kind: feed.kind, channel: feed.channel,
+                    url: XMLFeedReader.resolve(entry["link"], against: base), author: entry["dc:creator"] ?? entry["author"],
+                    publishedAt: (entry["pubDate"] ?? entry["dc:date"]).flatMap(DateParsing.date(from:)),
+                    title: title, content: text)
+            }, isRecovered: read.isRecovered, isTruncated: read.isTruncated, encoding: read.encoding,
+            title: delegate.channelTitle.map { HTMLToText.plainText($0) },
+            link: XMLFeedReader.resolve(delegate.channelLink, against: feed.url))
         if let text = delegate.channelTTL, let minutes = Int(text), minutes > 0 {
             result.ttl = TimeInterval(minutes) * 60
         }
@@ -71,7 +73,8 @@ private final class RSSCollector: FeedCollector {
             field = elementName
             buffer = ""
         } else if current == nil, field == nil, path.count == 3, path[1] == "channel",
-                  elementName == "title" || elementName == "link" || elementName == "ttl" {
+            elementName == "title" || elementName == "link" || elementName == "ttl"
+        {
             field = elementName
             buffer = ""
         }
@@ -80,7 +83,6 @@ private final class RSSCollector: FeedCollector {
     func text(_ string: String) {
         if field != nil { buffer += string }
     }
-
 
     func end(_ elementName: String) {
         defer { path.removeLast() }

@@ -55,9 +55,10 @@ public enum RegistryImporter {
                 firstRow[key] = (rowNumber, project.id)
                 batch.records.append(project)
             } catch {
-                batch.rejections.append(ImportRejection(
-                    file: file, row: rowNumber, column: table.headerName(of: error.column),
-                    reason: error.reason, department: table.value("department", in: row)))
+                batch.rejections.append(
+                    ImportRejection(
+                        file: file, row: rowNumber, column: table.headerName(of: error.column),
+                        reason: error.reason, department: table.value("department", in: row)))
             }
         }
         return batch
@@ -81,19 +82,23 @@ public enum RegistryImporter {
         let name = try required("name")
         let department = try required("department")
         let funding = try table.value("funding", in: row).map { text throws(CellParsing.Problem) in
-            try CellParsing.code(text, in: fundings, column: "funding",
-                                 expected: "government 政府投资, state 国有 or private 社会投资")
+            try CellParsing.code(
+                text, in: fundings, column: "funding",
+                expected: "government 政府投资, state 国有 or private 社会投资")
         }
         var projectTags: [Project.Tag] = []
         for text in CellParsing.list(table.value("tags", in: row)) {
-            projectTags.append(try CellParsing.code(
-                text, in: tags, column: "tags",
-                expected: "poverty_alleviation 脱贫攻坚, key_project 重点项目, coal_mine 煤矿 or sensitive 敏感"))
+            projectTags.append(
+                try CellParsing.code(
+                    text, in: tags, column: "tags",
+                    expected: "poverty_alleviation 脱贫攻坚, key_project 重点项目, coal_mine 煤矿 or sensitive 敏感"))
         }
-        let status = try table.value("status", in: row).map { text throws(CellParsing.Problem) in
-            try CellParsing.code(text, in: statuses, column: "status",
-                                 expected: "active 在建, completed 完工 or suspended 停工")
-        } ?? .active
+        let status =
+            try table.value("status", in: row).map { text throws(CellParsing.Problem) in
+                try CellParsing.code(
+                    text, in: statuses, column: "status",
+                    expected: "active 在建, completed 完工 or suspended 停工")
+            } ?? .active
         return Project(
             id: id, name: name, aliases: CellParsing.list(table.value("aliases", in: row)),
             builder: table.value("builder", in: row), contractor: table.value("contractor", in: row),

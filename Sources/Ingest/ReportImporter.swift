@@ -38,8 +38,10 @@ public enum ReportImporter {
     /// - Parameters:
     ///   - knownProjects: registry project ids; a row naming another id is rejected.
     ///   - importedOn: the filing day of rows that do not give their own 填报日期.
-    public static func read(_ data: Data, file: String, knownProjects: Set<String>,
-                            importedOn: Day) throws(IngestError) -> ImportBatch<DepartmentReport> {
+    public static func read(
+        _ data: Data, file: String, knownProjects: Set<String>,
+        importedOn: Day
+    ) throws(IngestError) -> ImportBatch<DepartmentReport> {
         let table = try CSVTable(data: data, file: file, columns: columns)
         var batch = ImportBatch<DepartmentReport>()
         var firstRowOfID: [String: (row: Int, id: String)] = [:]
@@ -63,16 +65,19 @@ public enum ReportImporter {
                 firstRowOfProjectMonth[projectMonth] = rowNumber
                 batch.records.append(report)
             } catch {
-                batch.rejections.append(ImportRejection(
-                    file: file, row: rowNumber, column: table.headerName(of: error.column),
-                    reason: error.reason, department: table.value("department", in: row)))
+                batch.rejections.append(
+                    ImportRejection(
+                        file: file, row: rowNumber, column: table.headerName(of: error.column),
+                        reason: error.reason, department: table.value("department", in: row)))
             }
         }
         return batch
     }
 
-    private static func report(from row: [String], in table: CSVTable, knownProjects: Set<String>,
-                               importedOn: Day) throws(CellParsing.Problem) -> DepartmentReport {
+    private static func report(
+        from row: [String], in table: CSVTable, knownProjects: Set<String>,
+        importedOn: Day
+    ) throws(CellParsing.Problem) -> DepartmentReport {
         typealias Problem = CellParsing.Problem
         func value(_ column: String) -> String? { table.value(column, in: row) }
         func required(_ column: String) throws(Problem) -> String {
@@ -118,10 +123,12 @@ public enum ReportImporter {
             if let meant = knownProjects.sorted().first(where: { CellParsing.idKey($0) == key }) {
                 throw Problem(column: "project_id", reason: "project \(projectID) is not in the registry; the registry writes it \(meant)")
             }
-            throw Problem(column: "project_id", reason: "project \(projectID) is not in the registry; leave the cell blank for unregistered projects")
+            throw Problem(
+                column: "project_id", reason: "project \(projectID) is not in the registry; leave the cell blank for unregistered projects")
         }
-        let status = try CellParsing.code(try required("status"), in: statuses, column: "status",
-                                          expected: "arrears 有欠薪 or none 无欠薪")
+        let status = try CellParsing.code(
+            try required("status"), in: statuses, column: "status",
+            expected: "arrears 有欠薪 or none 无欠薪")
         let arrearsType = try value("arrears_type").map { text throws(Problem) in
             try CellParsing.code(text, in: arrearsTypes, column: "arrears_type", expected: "wage 工资 or project_payment 工程款")
         }
@@ -140,21 +147,27 @@ public enum ReportImporter {
         let commitment = try yesNo("commitment")
         let givenFilingDay = try day("filed_on")
         if let givenFilingDay, givenFilingDay > importedOn {
-            throw Problem(column: "filed_on", reason: "\(givenFilingDay) is after today (\(importedOn)): a row cannot be filed in the future")
+            throw Problem(
+                column: "filed_on", reason: "\(givenFilingDay) is after today (\(importedOn)): a row cannot be filed in the future")
         }
 
         switch status {
         case .arrears:
-            if arrearsType == nil { throw Problem(column: "arrears_type", reason: "a row with arrears needs 欠款类型 (wage 工资 or project_payment 工程款)") }
+            if arrearsType == nil {
+                throw Problem(column: "arrears_type", reason: "a row with arrears needs 欠款类型 (wage 工资 or project_payment 工程款)")
+            }
             if workers == nil { throw Problem(column: "workers", reason: "a row with arrears needs 涉及人数") }
             if owed == nil { throw Problem(column: "amount_owed", reason: "a row with arrears needs 拖欠金额") }
             if value("responsible_unit") == nil { throw Problem(column: "responsible_unit", reason: "a row with arrears needs 责任单位") }
             if value("responsible_person") == nil { throw Problem(column: "responsible_person", reason: "a row with arrears needs 责任人") }
-            if commitment == true { throw Problem(column: "commitment", reason: "a no-arrears commitment (无欠薪承诺书) cannot go with a row that reports arrears") }
+            if commitment == true {
+                throw Problem(column: "commitment", reason: "a no-arrears commitment (无欠薪承诺书) cannot go with a row that reports arrears")
+            }
         case .none:
             if owed != nil || paid != nil || workers != nil {
-                throw Problem(column: owed != nil ? "amount_owed" : paid != nil ? "amount_paid" : "workers",
-                              reason: "a 无欠薪 row must not carry amounts or worker counts")
+                throw Problem(
+                    column: owed != nil ? "amount_owed" : paid != nil ? "amount_paid" : "workers",
+                    reason: "a 无欠薪 row must not carry amounts or worker counts")
             }
         }
         if let owed, let paid, paid > owed {

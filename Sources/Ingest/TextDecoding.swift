@@ -1,7 +1,8 @@
 import CUchardet
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Turns the bytes of a feed or office export into text, by the usual precedence:
@@ -18,8 +19,10 @@ public enum TextDecoding {
 
     /// Decodes `data` and says which encoding it turned out to be, for an operator
     /// wondering why a feed "shows nothing" (`UTF-8`, `UTF-8 (BOM)`, `GB18030 (declared gb2312)` ...).
-    public static func decodeReporting(_ data: Data, source: String,
-                                       declaredCharset: String? = nil) throws(IngestError) -> (text: String, encoding: String) {
+    public static func decodeReporting(
+        _ data: Data, source: String,
+        declaredCharset: String? = nil
+    ) throws(IngestError) -> (text: String, encoding: String) {
         if data.starts(with: [0xFF, 0xFE, 0, 0]) || data.starts(with: [0, 0, 0xFE, 0xFF]) {
             let little = data.starts(with: [0xFF, 0xFE])
             guard let text = convert(data.dropFirst(4), from: little ? "UTF-32LE" : "UTF-32BE")?.text else {
@@ -68,8 +71,10 @@ public enum TextDecoding {
     /// the one that fits best (UTF-8, the declared charset, GB18030) is used with each
     /// unreadable byte replaced by U+FFFD, and `isRepaired` says so. One bad byte in a
     /// long feed must not lose the feed.
-    public static func decodeRepairing(_ data: Data, source: String,
-                                       declaredCharset: String? = nil) throws(IngestError) -> (text: String, encoding: String, isRepaired: Bool) {
+    public static func decodeRepairing(
+        _ data: Data, source: String,
+        declaredCharset: String? = nil
+    ) throws(IngestError) -> (text: String, encoding: String, isRepaired: Bool) {
         do {
             let decoded = try decodeReporting(data, source: source, declaredCharset: declaredCharset)
             return (decoded.text, decoded.encoding, false)
@@ -103,7 +108,7 @@ public enum TextDecoding {
         var decoder = UTF8()
         while true {
             switch decoder.decode(&iterator) {
-            case let .scalarValue(scalar): if scalar.value >= 0x80 { counts.multiByte += 1 }
+            case .scalarValue(let scalar): if scalar.value >= 0x80 { counts.multiByte += 1 }
             case .emptyInput: return counts
             case .error: counts.invalid += 1
             }
@@ -117,10 +122,10 @@ public enum TextDecoding {
         guard head.count == 4 else { return nil }
         let opening: Set<UInt8> = [0x3C, 0x7B]
         switch (head[0], head[1], head[2], head[3]) {
-        case let (first, 0, 0, 0) where opening.contains(first): return "UTF-32LE"
-        case let (0, 0, 0, last) where opening.contains(last): return "UTF-32BE"
-        case let (first, 0, third, 0) where opening.contains(first) && third != 0: return "UTF-16LE"
-        case let (0, second, 0, fourth) where opening.contains(second) && fourth != 0: return "UTF-16BE"
+        case (let first, 0, 0, 0) where opening.contains(first): return "UTF-32LE"
+        case (0, 0, 0, let last) where opening.contains(last): return "UTF-32BE"
+        case (let first, 0, let third, 0) where opening.contains(first) && third != 0: return "UTF-16LE"
+        case (0, let second, 0, let fourth) where opening.contains(second) && fourth != 0: return "UTF-16BE"
         default: return nil
         }
     }
@@ -169,8 +174,10 @@ public enum TextDecoding {
 
     /// Converts `bytes` in `encoding` to a String with iconv; nil when the bytes are invalid,
     /// unless `replacing`, when each byte iconv cannot read becomes U+FFFD (and is counted).
-    static func convert(_ bytes: Data.SubSequence, from encoding: String,
-                        replacing: Bool = false) -> (text: String, replaced: Int)? {
+    static func convert(
+        _ bytes: Data.SubSequence, from encoding: String,
+        replacing: Bool = false
+    ) -> (text: String, replaced: Int)? {
         let converter = iconv_open("UTF-8", encoding)
         guard converter != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(converter) }
@@ -184,9 +191,11 @@ public enum TextDecoding {
         while consumed < input.count {
             let (result, error, read, wrote) = input.withUnsafeMutableBufferPointer { inBuffer in
                 output.withUnsafeMutableBufferPointer { outBuffer in
-                    var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress! + consumed).assumingMemoryBound(to: CChar.self)
+                    var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress! + consumed)
+                        .assumingMemoryBound(to: CChar.self)
                     var inLeft = inBuffer.count - consumed
-                    var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress! + written).assumingMemoryBound(to: CChar.self)
+                    var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress! + written)
+                        .assumingMemoryBound(to: CChar.self)
                     var outLeft = outBuffer.count - written
                     let before = (inLeft, outLeft)
                     let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)

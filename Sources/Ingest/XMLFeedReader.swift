@@ -56,13 +56,15 @@ enum XMLFeedReader {
         var stoppedEarly = false
         prepared.data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress, raw.count > 0,
-                  let reader = xmlReaderForMemory(base.assumingMemoryBound(to: CChar.self), Int32(raw.count), nil, "UTF-8", options)
+                let reader = xmlReaderForMemory(base.assumingMemoryBound(to: CChar.self), Int32(raw.count), nil, "UTF-8", options)
             else { return }
             defer { xmlFreeTextReader(reader) }
-            xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
-                guard let context, let error else { return }
-                Unmanaged<ErrorLog>.fromOpaque(context).takeUnretainedValue().note(error.pointee)
-            }, Unmanaged.passUnretained(errors).toOpaque())
+            xmlTextReaderSetStructuredErrorHandler(
+                reader,
+                { context, error in
+                    guard let context, let error else { return }
+                    Unmanaged<ErrorLog>.fromOpaque(context).takeUnretainedValue().note(error.pointee)
+                }, Unmanaged.passUnretained(errors).toOpaque())
             var status = xmlTextReaderRead(reader)
             while status == 1 {
                 deliver(reader, to: collector)
@@ -84,8 +86,9 @@ enum XMLFeedReader {
         }
         guard collector.sawRoot else {
             if let first = errors.first {
-                throw .malformedDocument(source: feed.id, line: first.line, column: first.column,
-                                         reason: "not well-formed XML: \(explain(code: first.code))")
+                throw .malformedDocument(
+                    source: feed.id, line: first.line, column: first.column,
+                    reason: "not well-formed XML: \(explain(code: first.code))")
             }
             throw .malformedDocument(source: feed.id, line: nil, reason: "expected \(root)")
         }
@@ -123,7 +126,7 @@ enum XMLFeedReader {
     private static func recover(_ data: Data, into collector: some FeedCollector) {
         data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress, raw.count > 0,
-                  let document = xmlReadMemory(base.assumingMemoryBound(to: CChar.self), Int32(raw.count), nil, "UTF-8", options)
+                let document = xmlReadMemory(base.assumingMemoryBound(to: CChar.self), Int32(raw.count), nil, "UTF-8", options)
             else { return }
             defer { xmlFreeDoc(document) }
             guard let root = xmlDocGetRootElement(document) else { return }
@@ -192,7 +195,7 @@ enum XMLFeedReader {
     private static let options: Int32 = 1 << 0 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 16 | 1 << 19
     // Node types of the reader (xmlreader.h).
     private static let element: Int32 = 1, text: Int32 = 3, cdata: Int32 = 4, whitespace: Int32 = 13,
-                       significantWhitespace: Int32 = 14, endElement: Int32 = 15
+        significantWhitespace: Int32 = 14, endElement: Int32 = 15
 
     private static func string(_ pointer: UnsafePointer<UInt8>?) -> String {
         pointer.map { String(cString: $0) } ?? ""
@@ -213,34 +216,36 @@ enum XMLFeedReader {
             guard error.level >= 2 else { return }
             count += 1
             guard first == nil else { return }
-            first = Entry(code: Int(error.code), line: error.line > 0 ? Int(error.line) : nil,
-                          column: error.int2 > 0 ? Int(error.int2) : nil)
+            first = Entry(
+                code: Int(error.code), line: error.line > 0 ? Int(error.line) : nil,
+                column: error.int2 > 0 ? Int(error.int2) : nil)
         }
     }
 
     /// What a libxml2 error number (xmlerror.h) means, in words.
     static func explain(code: Int) -> String {
-        let words: String? = switch code {
-        case 4: "the document is empty"
-        case 5, 86: "there is content after the end of the document"
-        case 6, 7, 8: "a character reference (&#…;) that is not valid"
-        case 9: "a character that XML does not allow"
-        case 23: "an entity reference without its closing semicolon"
-        case 26: "an entity (&name;) that is not defined"
-        case 31: "an encoding the document declares but cannot be read in"
-        case 34, 40: "an attribute value whose quote is not closed"
-        case 38: "a < inside an attribute value"
-        case 39, 41: "an attribute without a quoted value"
-        case 42: "an attribute given twice in one tag"
-        case 45, 80: "a comment that is not closed, or holds --"
-        case 57: "an XML declaration that is not finished"
-        case 63: "a CDATA section that is not closed"
-        case 68: "a tag or attribute without a name"
-        case 72, 73, 74, 77: "a tag that is not finished (a missing < or >)"
-        case 76: "an end tag that does not match the element it closes"
-        case 85: "elements that are not properly nested or closed"
-        default: nil
-        }
+        let words: String? =
+            switch code {
+            case 4: "the document is empty"
+            case 5, 86: "there is content after the end of the document"
+            case 6, 7, 8: "a character reference (&#…;) that is not valid"
+            case 9: "a character that XML does not allow"
+            case 23: "an entity reference without its closing semicolon"
+            case 26: "an entity (&name;) that is not defined"
+            case 31: "an encoding the document declares but cannot be read in"
+            case 34, 40: "an attribute value whose quote is not closed"
+            case 38: "a < inside an attribute value"
+            case 39, 41: "an attribute without a quoted value"
+            case 42: "an attribute given twice in one tag"
+            case 45, 80: "a comment that is not closed, or holds --"
+            case 57: "an XML declaration that is not finished"
+            case 63: "a CDATA section that is not closed"
+            case 68: "a tag or attribute without a name"
+            case 72, 73, 74, 77: "a tag that is not finished (a missing < or >)"
+            case 76: "an end tag that does not match the element it closes"
+            case 85: "elements that are not properly nested or closed"
+            default: nil
+            }
         return words.map { "\($0) (libxml2 error \(code))" } ?? "libxml2 error \(code)"
     }
 
@@ -252,7 +257,8 @@ enum XMLFeedReader {
         // The base lends its scheme, host and path only: a user, a password or a query
         // token in a feed URL must not travel into stored item links.
         guard let base, var components = URLComponents(string: base),
-              ["http", "https"].contains(components.scheme?.lowercased() ?? "") else { return link }
+            ["http", "https"].contains(components.scheme?.lowercased() ?? "")
+        else { return link }
         components.user = nil
         components.password = nil
         components.query = nil

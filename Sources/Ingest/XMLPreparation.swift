@@ -31,8 +31,9 @@ public enum XMLPreparation {
         // led astray (a control character inside the keyword, a `<` in a literal).
         // Feeds never declare entities; a document that does is refused whole.
         if repaired.data.withUnsafeBytes({ raw in declaresEntities(raw.bindMemory(to: UInt8.self)) }) {
-            throw .malformedDocument(source: source, line: nil,
-                                     reason: "the document declares entities (<!ENTITY); refused, as an entity-expansion attack or an external reference")
+            throw .malformedDocument(
+                source: source, line: nil,
+                reason: "the document declares entities (<!ENTITY); refused, as an entity-expansion attack or an external reference")
         }
         return Prepared(data: repaired.data, isRecovered: repaired.changed || decoded.isRepaired, encoding: decoded.encoding)
     }
@@ -58,8 +59,10 @@ public enum XMLPreparation {
     }
 
     /// The text of `data`: the HTTP charset counts before the XML declaration.
-    static func decode(_ data: Data, source: String,
-                       contentType: String?) throws(IngestError) -> (text: String, encoding: String, isRepaired: Bool) {
+    static func decode(
+        _ data: Data, source: String,
+        contentType: String?
+    ) throws(IngestError) -> (text: String, encoding: String, isRepaired: Bool) {
         let declared = TextDecoding.charset(inContentType: contentType) ?? charset(inDeclaration: data[...])
         return try TextDecoding.decodeRepairing(data, source: source, declaredCharset: declared)
     }
@@ -67,7 +70,8 @@ public enum XMLPreparation {
     static func charset(inDeclaration bytes: Data.SubSequence) -> String? {
         let head = String(decoding: bytes.prefix(200).filter { $0 < 0x80 }, as: UTF8.self)
         guard head.hasPrefix("<?xml"), let end = head.range(of: "?>"),
-              let key = head[..<end.lowerBound].range(of: "encoding=") else { return nil }
+            let key = head[..<end.lowerBound].range(of: "encoding=")
+        else { return nil }
         let rest = head[key.upperBound...]
         guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
         return rest.dropFirst().prefix { $0 != quote }.lowercased()
@@ -111,9 +115,12 @@ public enum XMLPreparation {
             }
             if byte == 0x26 {  // &
                 var end = index + 1
-                while end < bytes.count, end - index <= HTMLText.longestEntityName + 1, bytes[end] != 0x3B, bytes[end] != 0x26, bytes[end] < 0x80,
-                      bytes[end] != 0x20, bytes[end] != 0x09, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
-                let name = end < bytes.count && bytes[end] == 0x3B
+                while end < bytes.count, end - index <= HTMLText.longestEntityName + 1, bytes[end] != 0x3B, bytes[end] != 0x26,
+                    bytes[end] < 0x80,
+                    bytes[end] != 0x20, bytes[end] != 0x09, bytes[end] != 0x0A, bytes[end] != 0x0D
+                { end += 1 }
+                let name =
+                    end < bytes.count && bytes[end] == 0x3B
                     ? String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end]), as: UTF8.self) : nil
                 if let name, xmlEntities.contains(name) || name.hasPrefix("#") {
                     index = end + 1
@@ -133,7 +140,8 @@ public enum XMLPreparation {
             }
             let isControl = byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D
             // U+FFFE and U+FFFF, which XML forbids: EF BF BE, EF BF BF.
-            let isNonCharacter = byte == 0xEF && index + 2 < bytes.count && bytes[index + 1] == 0xBF
+            let isNonCharacter =
+                byte == 0xEF && index + 2 < bytes.count && bytes[index + 1] == 0xBF
                 && (bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF)
             if isControl || isNonCharacter {
                 flush(upTo: index)

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A small HTTP/1.1 server on 127.0.0.1 for fetcher tests and benchmarks (never
@@ -29,8 +30,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         /// Wait this long before answering (a slow server).
         public var delay: TimeInterval?
 
-        public init(status: Int, headers: [String: String] = [:], body: Data, sendsLength: Bool = true,
-                    claimedLength: Int? = nil, drip: (bytes: Int, pause: TimeInterval)? = nil, delay: TimeInterval? = nil) {
+        public init(
+            status: Int, headers: [String: String] = [:], body: Data, sendsLength: Bool = true,
+            claimedLength: Int? = nil, drip: (bytes: Int, pause: TimeInterval)? = nil, delay: TimeInterval? = nil
+        ) {
             self.status = status
             self.headers = headers
             self.body = body

@@ -13,7 +13,8 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     public init?(year: Int, month: Int, day: Int) {
         // The years a Period takes, so that every day has its month.
         guard (1900...2999).contains(year), (1...12).contains(month),
-              (1...Self.daysIn(month: month, year: year)).contains(day) else { return nil }
+            (1...Self.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -75,15 +76,23 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     /// Parses `YYYY-MM-DD` from its UTF-8 bytes (the store holds millions of these).
     public init?(utf8 text: UnsafeBufferPointer<UInt8>) {
-        var fields = (0, 0, 0), digits = (0, 0, 0), field = 0
+        var fields = (0, 0, 0)
+        var digits = (0, 0, 0)
+        var field = 0
         for byte in text {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let value = Int(byte - UInt8(ascii: "0"))
                 switch field {
-                case 0: fields.0 = fields.0 * 10 + value; digits.0 += 1
-                case 1: fields.1 = fields.1 * 10 + value; digits.1 += 1
-                default: fields.2 = fields.2 * 10 + value; digits.2 += 1
+                case 0:
+                    fields.0 = fields.0 * 10 + value
+                    digits.0 += 1
+                case 1:
+                    fields.1 = fields.1 * 10 + value
+                    digits.1 += 1
+                default:
+                    fields.2 = fields.2 * 10 + value
+                    digits.2 += 1
                 }
                 // No field is longer than four digits: stop before a long run can overflow.
                 guard digits.0 <= 4, digits.1 <= 2, digits.2 <= 2 else { return nil }
@@ -129,7 +138,8 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     /// `YYYY-MM-DD`, written digit by digit (the register writes one per flag reason).
     public var description: String {
         String(unsafeUninitializedCapacity: 10) { buffer in
-            let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-")
+            let zero = UInt8(ascii: "0")
+            let dash = UInt8(ascii: "-")
             let year = Swift.max(0, Swift.min(9999, self.year))
             buffer[0] = zero + UInt8(year / 1000)
             buffer[1] = zero + UInt8(year / 100 % 10)
@@ -152,9 +162,10 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let day = Day(text) else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "expected a date YYYY-MM-DD, found \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "expected a date YYYY-MM-DD, found \(text)"))
         }
         self = day
     }

@@ -7,9 +7,9 @@ extension DecodingError {
             return text.hasPrefix(".") ? String(text.dropFirst()) : text
         }
         switch self {
-        case let .keyNotFound(key, context):
+        case .keyNotFound(let key, let context):
             return "\(path(context.codingPath + [key])): required field is missing"
-        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             return "\(path(context.codingPath)): \(context.debugDescription)"
         @unknown default:
             return "\(self)"

@@ -3,12 +3,12 @@ public struct DepartmentReport: Codable, Hashable, Sendable, Identifiable {
     /// 欠薪情况: whether the department found arrears on the project that month.
     public enum Status: String, Codable, Sendable, CaseIterable {
         case arrears  // 有欠薪
-        case none     // 无欠薪
+        case none  // 无欠薪
     }
 
     /// 欠款类型: what kind of money is owed.
     public enum ArrearsType: String, Codable, Sendable, CaseIterable {
-        case wage                              // 工资
+        case wage  // 工资
         case projectPayment = "project_payment"  // 工程款
     }
 

@@ -34,8 +34,10 @@ public struct FeedDefinition: Hashable, Sendable, Identifiable, CustomStringConv
     /// `<ttl>` or Cache-Control max-age from the feed itself wins.
     public var interval: TimeInterval?
 
-    public init(id: String, kind: ItemKind, format: FeedFormat, url: String,
-                headers: [String: String] = [:], channel: String? = nil, interval: TimeInterval? = nil) {
+    public init(
+        id: String, kind: ItemKind, format: FeedFormat, url: String,
+        headers: [String: String] = [:], channel: String? = nil, interval: TimeInterval? = nil
+    ) {
         self.interval = interval
         self.id = id
         self.kind = kind

@@ -24,9 +24,11 @@ public struct FeedState: Codable, Hashable, Sendable {
     /// source): what it held was stored, the rest may be missing until the next whole one.
     public var lastBodyCutShort = false
 
-    public init(feedID: String, etag: String? = nil, lastModified: String? = nil, lastAttempt: Date? = nil,
-                lastSuccess: Date? = nil, errorCount: Int = 0, lastError: String? = nil, lastStatus: Int? = nil,
-                nextAttempt: Date? = nil, lastNewItem: Date? = nil, typicalGap: TimeInterval? = nil) {
+    public init(
+        feedID: String, etag: String? = nil, lastModified: String? = nil, lastAttempt: Date? = nil,
+        lastSuccess: Date? = nil, errorCount: Int = 0, lastError: String? = nil, lastStatus: Int? = nil,
+        nextAttempt: Date? = nil, lastNewItem: Date? = nil, typicalGap: TimeInterval? = nil
+    ) {
         self.nextAttempt = nextAttempt
         self.lastNewItem = lastNewItem
         self.typicalGap = typicalGap
@@ -55,8 +57,10 @@ public struct FeedState: Codable, Hashable, Sendable {
     /// Records a failure at `time` and sets when to try again: exponential backoff with
     /// ±25% jitter (so feeds of one host do not retry in step), or the server's own
     /// Retry-After (429, 503) when it asks for longer.
-    public mutating func recordFailure(_ reason: String, at time: Date, retryAfter: TimeInterval? = nil,
-                                       jitter: Double = Double.random(in: 0.75...1.25)) {
+    public mutating func recordFailure(
+        _ reason: String, at time: Date, retryAfter: TimeInterval? = nil,
+        jitter: Double = Double.random(in: 0.75...1.25)
+    ) {
         errorCount += 1
         lastError = reason
         let backoff = min(Self.firstBackoff * pow(2, Double(min(errorCount - 1, 20))), Self.longestBackoff) * jitter

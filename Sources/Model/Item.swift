@@ -68,9 +68,11 @@ public struct Item: Codable, Hashable, Sendable, Identifiable {
     /// The item id for a key within a feed: the key itself when it is short and
     /// plain, else a stable 64-bit hash of it, so ids stay readable in evidence lists.
     public static func makeID(feedID: String, sourceKey: String) -> String {
-        let isPlain = sourceKey.count <= 40 && sourceKey.unicodeScalars.allSatisfy {
-            $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_.".unicodeScalars.contains($0))
-        }
+        let isPlain =
+            sourceKey.count <= 40
+            && sourceKey.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_.".unicodeScalars.contains($0))
+            }
         return "\(feedID):" + (isPlain ? sourceKey : StableHash.hex(of: sourceKey))
     }
 }

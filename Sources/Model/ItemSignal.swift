@@ -39,10 +39,12 @@ public struct ItemSignal: Sendable, Hashable {
     /// itself: the same petitioner on the same project again is a repeat contact.
     public var petitionerKey: UInt64?
 
-    public init(itemID: String, kind: ItemKind, at: Date, score: Double, level: SignalLevel, isSignal: Bool,
-                claim: ClaimKind, isEscalation: Bool, isResolved: Bool, firedRules: [String], people: Int?,
-                amount: Double?, storyKey: String, projectID: String?, band: LinkBand?, confidence: Double,
-                sites: [String], channel: String?, status: String?, closedAt: Date?, petitionerKey: UInt64? = nil) {
+    public init(
+        itemID: String, kind: ItemKind, at: Date, score: Double, level: SignalLevel, isSignal: Bool,
+        claim: ClaimKind, isEscalation: Bool, isResolved: Bool, firedRules: [String], people: Int?,
+        amount: Double?, storyKey: String, projectID: String?, band: LinkBand?, confidence: Double,
+        sites: [String], channel: String?, status: String?, closedAt: Date?, petitionerKey: UInt64? = nil
+    ) {
         self.itemID = itemID
         self.kind = kind
         self.at = at
@@ -67,9 +69,11 @@ public struct ItemSignal: Sendable, Hashable {
     }
 
     /// A signal from a verdict: its assessment and link, less what the register does not judge.
-    public init(itemID: String, kind: ItemKind, at: Date, assessment: ItemAssessment,
-                storyKey: String, link: ProjectLink?, sites: [String] = [], channel: String? = nil,
-                status: String? = nil, closedAt: Date? = nil) {
+    public init(
+        itemID: String, kind: ItemKind, at: Date, assessment: ItemAssessment,
+        storyKey: String, link: ProjectLink?, sites: [String] = [], channel: String? = nil,
+        status: String? = nil, closedAt: Date? = nil
+    ) {
         self.itemID = itemID
         self.kind = kind
         self.at = at

@@ -19,7 +19,11 @@ public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConve
 
     /// Parses `YYYY-MM` (also `YYYY-M`) from its UTF-8 bytes.
     public init?(utf8 text: UnsafeBufferPointer<UInt8>) {
-        var year = 0, month = 0, yearDigits = 0, monthDigits = 0, separated = false
+        var year = 0
+        var month = 0
+        var yearDigits = 0
+        var monthDigits = 0
+        var separated = false
         for byte in text {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -73,9 +77,10 @@ public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConve
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let period = Period(text) else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "expected a month YYYY-MM, found \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "expected a month YYYY-MM, found \(text)"))
         }
         self = period
     }

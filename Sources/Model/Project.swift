@@ -3,23 +3,23 @@ public struct Project: Codable, Hashable, Sendable, Identifiable {
     /// Where the money comes from (资金来源).
     public enum Funding: String, Codable, Sendable, CaseIterable {
         case government  // 政府投资
-        case state       // 国有
-        case `private`   // 社会投资
+        case state  // 国有
+        case `private`  // 社会投资
     }
 
     /// Registry tags (标签) that make a project sensitive.
     public enum Tag: String, Codable, Sendable, CaseIterable {
         case povertyAlleviation = "poverty_alleviation"  // 脱贫攻坚
-        case keyProject = "key_project"                  // 重点项目
-        case coalMine = "coal_mine"                      // 煤矿
-        case sensitive                                   // 敏感
+        case keyProject = "key_project"  // 重点项目
+        case coalMine = "coal_mine"  // 煤矿
+        case sensitive  // 敏感
     }
 
     /// Construction status (状态).
     public enum Status: String, Codable, Sendable, CaseIterable {
-        case active      // 在建
-        case completed   // 完工
-        case suspended   // 停工
+        case active  // 在建
+        case completed  // 完工
+        case suspended  // 停工
     }
 
     public var id: String

@@ -137,9 +137,11 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         /// The signals' scores added up, each weighed by its season (腊月, year-end).
         public var weightedScore: Double = 0
 
-        public init(projectID: String, name: String, department: String, township: String?,
-                    sensitive: Bool, signals: Signals, reported: ReportedState, flags: [RiskFlag],
-                    evidence: [String], reportEvidence: [String], stories: [StorySpread] = []) {
+        public init(
+            projectID: String, name: String, department: String, township: String?,
+            sensitive: Bool, signals: Signals, reported: ReportedState, flags: [RiskFlag],
+            evidence: [String], reportEvidence: [String], stories: [StorySpread] = []
+        ) {
             self.stories = stories
             self.projectID = projectID
             self.name = name
@@ -154,7 +156,8 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case projectID = "project_id", name, department, township, sensitive, signals
+            case projectID = "project_id"
+            case name, department, township, sensitive, signals
             case reported, flags, evidence
             case reportEvidence = "report_evidence"
             case stories
@@ -195,8 +198,10 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         public var firstSeen: Day?
         public var lastSeen: Day?
 
-        public init(mention: String, items: [String], township: String? = nil, variants: [String] = [],
-                    firstSeen: Day? = nil, lastSeen: Day? = nil) {
+        public init(
+            mention: String, items: [String], township: String? = nil, variants: [String] = [],
+            firstSeen: Day? = nil, lastSeen: Day? = nil
+        ) {
             self.mention = mention
             self.items = items
             self.township = township
@@ -246,8 +251,10 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         /// Rows of months in the window filed after the due day.
         public var lateFilings: Int = 0
 
-        public init(department: String, projects: Int = 0, flagged: Int = 0, underreported: Int = 0,
-                    contradictedCommitments: Int = 0, reportsMissing: Int = 0, rowsRejected: Int = 0) {
+        public init(
+            department: String, projects: Int = 0, flagged: Int = 0, underreported: Int = 0,
+            contradictedCommitments: Int = 0, reportsMissing: Int = 0, rowsRejected: Int = 0
+        ) {
             self.department = department
             self.projects = projects
             self.flagged = flagged
@@ -269,7 +276,9 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         /// missing reports, rejected rows, late filings; by name on a tie.
         public static func worstFirst(_ lhs: DepartmentEntry, _ rhs: DepartmentEntry) -> Bool {
             let left = [lhs.flagged, lhs.underreported, lhs.contradictedCommitments, lhs.reportsMissing, lhs.rowsRejected, lhs.lateFilings]
-            let right = [rhs.flagged, rhs.underreported, rhs.contradictedCommitments, rhs.reportsMissing, rhs.rowsRejected, rhs.lateFilings]
+            let right = [
+                rhs.flagged, rhs.underreported, rhs.contradictedCommitments, rhs.reportsMissing, rhs.rowsRejected, rhs.lateFilings,
+            ]
             return left != right ? right.lexicographicallyPrecedes(left) : lhs.department < rhs.department
         }
     }
@@ -307,8 +316,10 @@ public struct RegisterReport: Codable, Hashable, Sendable {
     /// Unhealthy sources at the time the register was made (not part of a past as-of view).
     public var sourceHealth: [SourceWarning] = []
 
-    public init(asOf: Day, windowDays: Int, projects: [ProjectEntry],
-                unregistered: [UnregisteredEntry], departments: [DepartmentEntry]) {
+    public init(
+        asOf: Day, windowDays: Int, projects: [ProjectEntry],
+        unregistered: [UnregisteredEntry], departments: [DepartmentEntry]
+    ) {
         self.asOf = asOf
         self.windowDays = windowDays
         self.projects = projects

@@ -29,8 +29,10 @@ public struct RegisterRules: Hashable, Sendable {
     /// How long a petition may stay open after it was received, per channel (visit,
     /// letter, online, hotline, platform); `defaultPetitionDeadline` for the rest. The
     /// 信访工作条例 (2022) gives 60 calendar days; 12345 sets its own, in working days.
-    public var petitionDeadlines: [String: Deadline] = ["hotline": Deadline(days: 15, unit: .working),
-                                                        "platform": Deadline(days: 15, unit: .working)]
+    public var petitionDeadlines: [String: Deadline] = [
+        "hotline": Deadline(days: 15, unit: .working),
+        "platform": Deadline(days: 15, unit: .working),
+    ]
     public var defaultPetitionDeadline = Deadline(days: 60, unit: .calendar)
     /// Scoring rules whose firing marks a repeat contact on the same matter (此前已反映，
     /// 至今没有结果). Their ids start with `followup.`: the store reads fired rules of

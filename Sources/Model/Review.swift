@@ -36,8 +36,10 @@ public struct AuditEntry: Codable, Hashable, Sendable {
     public var projectID: String?
     public var reason: String
 
-    public init(id: Int64 = 0, at: Date, account: String, role: String, action: String, itemID: String? = nil,
-                projectID: String? = nil, reason: String) {
+    public init(
+        id: Int64 = 0, at: Date, account: String, role: String, action: String, itemID: String? = nil,
+        projectID: String? = nil, reason: String
+    ) {
         self.id = id
         self.at = at
         self.account = account

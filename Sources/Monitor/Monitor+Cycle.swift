@@ -35,8 +35,10 @@ public struct CycleReport: Sendable {
         /// How long the feed itself says to wait before asking again (`<ttl>`, Cache-Control max-age).
         public var freshFor: TimeInterval?
 
-        public init(feedID: String, received: Int, added: Int, rejected: Int, error: String?, isRecovered: Bool = false,
-                    isUnchanged: Bool = false, warning: String? = nil, backingOffUntil: Date? = nil, freshFor: TimeInterval? = nil) {
+        public init(
+            feedID: String, received: Int, added: Int, rejected: Int, error: String?, isRecovered: Bool = false,
+            isUnchanged: Bool = false, warning: String? = nil, backingOffUntil: Date? = nil, freshFor: TimeInterval? = nil
+        ) {
             self.feedID = feedID
             self.received = received
             self.added = added
@@ -63,8 +65,10 @@ extension Monitor {
     /// - Parameters:
     ///   - only: the feeds to fetch (for `watch`, those that are due); nil for all.
     ///   - progress: called as transfers finish (done, total), on the fetching thread.
-    public func runCycle(asOf: Day, windowDays: Int? = nil, now: Date = Date(), only: Set<String>? = nil,
-                         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> CycleReport {
+    public func runCycle(
+        asOf: Day, windowDays: Int? = nil, now: Date = Date(), only: Set<String>? = nil,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    ) async throws -> CycleReport {
         let engine = try await makeEngine()
         let (feeds, assessed) = try await ingest(engine: engine, now: now, only: only, progress: progress)
         let register = try await evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: engine.rulebook.register)
@@ -75,9 +79,12 @@ extension Monitor {
     /// what is new or changed, from memory (the items just stored are not read back), and
     /// whatever else the store holds without a verdict under the current rules and registry.
     /// - Returns: what happened to each feed, in catalog order, and how many items were assessed.
-    public func ingest(engine: ScoringEngine, now: Date = Date(), only: Set<String>? = nil,
-                       progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil)
-        async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int) {
+    public func ingest(
+        engine: ScoringEngine, now: Date = Date(), only: Set<String>? = nil,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    )
+        async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int)
+    {
         let (feeds, assessed) = try await fetchAndStore(now: now, only: only, scoringWith: engine, progress: progress)
         return (feeds, assessed + (try await assessPendingItems(engine: engine)))
     }
@@ -93,9 +100,12 @@ extension Monitor {
     /// verdicts are stored when they come. Killed in between, the items already stored
     /// without a verdict are scored by the next run (`assessPendingItems`).
     /// - Returns: what happened to each feed, in catalog order, and how many items were assessed.
-    private func fetchAndStore(now: Date, only: Set<String>?, scoringWith engine: ScoringEngine,
-                               progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?)
-        async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int) {
+    private func fetchAndStore(
+        now: Date, only: Set<String>?, scoringWith engine: ScoringEngine,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+    )
+        async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int)
+    {
         var catalog = try FeedCatalog.load(directory: feedsDirectory)
         if let only { catalog.feeds.removeAll { !only.contains($0.id) } }
 
@@ -105,8 +115,9 @@ extension Monitor {
         for feed in catalog.feeds {
             if let wait = states[feed.id]?.nextAttempt, wait > now {
                 // Backing off after failures: this feed waits, the others go on.
-                outcomes[feed.id] = .init(feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil,
-                                          warning: states[feed.id]?.healthWarning(at: now), backingOffUntil: wait)
+                outcomes[feed.id] = .init(
+                    feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil,
+                    warning: states[feed.id]?.healthWarning(at: now), backingOffUntil: wait)
                 continue
             }
             do {
@@ -115,8 +126,10 @@ extension Monitor {
                     headers[name] = try HeaderTemplate.expand(template, feed: feed.id, environment: environment)
                 }
                 let state = states[feed.id]
-                requests.append(FetchRequest(feedID: feed.id, url: feed.url, headers: headers,
-                                             etag: state?.etag, lastModified: state?.lastModified))
+                requests.append(
+                    FetchRequest(
+                        feedID: feed.id, url: feed.url, headers: headers,
+                        etag: state?.etag, lastModified: state?.lastModified))
             } catch {
                 // A feed that cannot even be asked for (a missing secret) fails like any other.
                 var state = states[feed.id] ?? FeedState(feedID: feed.id)
@@ -124,8 +137,9 @@ extension Monitor {
                 state.recordFailure("\(error)", at: now)
                 states[feed.id] = state
                 try await database.saveFeedStates([state])
-                outcomes[feed.id] = .init(feedID: feed.id, received: 0, added: 0, rejected: 0, error: "\(error)",
-                                          warning: state.healthWarning(at: now), backingOffUntil: state.nextAttempt)
+                outcomes[feed.id] = .init(
+                    feedID: feed.id, received: 0, added: 0, rejected: 0, error: "\(error)",
+                    warning: state.healthWarning(at: now), backingOffUntil: state.nextAttempt)
             }
         }
 
@@ -134,13 +148,16 @@ extension Monitor {
         let known = states
         var assessed = 0
         try await withThrowingTaskGroup(of: PipelineStep.self) { group in
-            var nextParse = 0, nextStore = 0
+            var nextParse = 0
+            var nextStore = 0
             var ready: [Int: Result<FeedBody, IngestError>] = [:]
             var isScoring = false
             var toScore: (items: [Item], facts: [ItemFacts?]) = ([], [])
             func startParses() {
                 while nextParse < fetched.count && nextParse - nextStore < Self.parsesAhead {
-                    let index = nextParse, feed = fetched[index], response = responses[feed.id]
+                    let index = nextParse
+                    let feed = fetched[index]
+                    let response = responses[feed.id]
                     group.addTask { .parsed(index, await Parallel.run { Self.read(response, of: feed) }) }
                     nextParse += 1
                 }
@@ -155,9 +172,9 @@ extension Monitor {
             startParses()
             while let step = try await group.next() {
                 switch step {
-                case let .parsed(index, body):
+                case .parsed(let index, let body):
                     ready[index] = body
-                case let .scored(verdicts):
+                case .scored(let verdicts):
                     try await database.saveAssessments(verdicts, version: engine.version)
                     assessed += verdicts.count
                     isScoring = false
@@ -194,26 +211,28 @@ extension Monitor {
     /// only after the body parsed (in the same transaction as the items), failures in
     /// a row, the last error and status. `state` ends as stored; `toScore` gains the items
     /// that need a verdict, with what each was stored with if it was new.
-    private func store(_ read: Result<FeedBody, IngestError>, of feed: FeedDefinition,
-                       fetchedAt: Date, state: inout FeedState,
-                       toScore: inout (items: [Item], facts: [ItemFacts?])) async throws -> CycleReport.FeedOutcome {
+    private func store(
+        _ read: Result<FeedBody, IngestError>, of feed: FeedDefinition,
+        fetchedAt: Date, state: inout FeedState,
+        toScore: inout (items: [Item], facts: [ItemFacts?])
+    ) async throws -> CycleReport.FeedOutcome {
         var outcome = CycleReport.FeedOutcome(feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil)
         state.lastAttempt = fetchedAt
         let received: FeedBody
         switch read {
-        case let .failure(failure):
-            if case let .httpStatus(_, status, _) = failure { state.lastStatus = status }
+        case .failure(let failure):
+            if case .httpStatus(_, let status, _) = failure { state.lastStatus = status }
             // The error names the URL too, without what may be a secret in it.
             let message = "\(failure.description) (\(FeedDefinition.displayURL(feed.url)))"
             outcome.error = message
             var retryAfter: TimeInterval?
-            if case let .httpStatus(_, _, seconds?) = failure { retryAfter = TimeInterval(seconds) }
+            if case .httpStatus(_, _, let seconds?) = failure { retryAfter = TimeInterval(seconds) }
             state.recordFailure(message, at: fetchedAt, retryAfter: retryAfter)
             outcome.backingOffUntil = state.nextAttempt
             try await database.saveFeedStates([state])
             logger.error("feed failed", metadata: ["feed": "\(feed.id)", "error": "\(failure)"])
             return outcome
-        case let .success(value):
+        case .success(let value):
             received = value
         }
 
@@ -252,23 +271,27 @@ extension Monitor {
         for rejection in parsed.rejections {
             logger.warning("feed record rejected", metadata: ["problem": "\(rejection)"])
         }
-        logger.info("feed stored", metadata: [
-            "feed": "\(feed.id)", "received": "\(outcome.received)", "added": "\(outcome.added)",
-            "changed": "\(outcome.changed)",
-        ])
+        logger.info(
+            "feed stored",
+            metadata: [
+                "feed": "\(feed.id)", "received": "\(outcome.received)", "added": "\(outcome.added)",
+                "changed": "\(outcome.changed)",
+            ])
         return outcome
     }
 
     /// The response of one feed and what its body parses to (nil for 304), or why there is none.
-    private static func read(_ response: Result<FetchResponse, IngestError>?,
-                             of feed: FeedDefinition) -> Result<FeedBody, IngestError> {
+    private static func read(
+        _ response: Result<FetchResponse, IngestError>?,
+        of feed: FeedDefinition
+    ) -> Result<FeedBody, IngestError> {
         guard let response else { return .failure(.fetchFailed(feed: feed.id, reason: "no response")) }
         switch response {
-        case let .failure(.httpStatus(_, status, retryAfter)):
+        case .failure(.httpStatus(_, let status, let retryAfter)):
             return .failure(.httpStatus(feed: feed.id, status: status, retryAfter: retryAfter))
-        case let .failure(error):
+        case .failure(let error):
             return .failure(error)
-        case let .success(fetched):
+        case .success(let fetched):
             if fetched.isUnchanged { return .success(FeedBody(fetched: fetched, parsed: nil, displays: [])) }
             do {
                 let parsed = try FeedParser.parse(fetched.body, feed: feed, contentType: fetched.contentType)
@@ -276,8 +299,9 @@ extension Monitor {
                 let variants = Monitor.nameVariants
                 let displays = parsed.items.map { item in
                     DisplayCopies(of: item) { item, text in
-                        PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 },
-                                                variants: variants)
+                        PersonalDataMasker.mask(
+                            text, names: [item.petitioner, item.phone].compactMap { $0 },
+                            variants: variants)
                     }
                 }
                 return .success(FeedBody(fetched: fetched, parsed: parsed, displays: displays))
@@ -309,8 +333,10 @@ extension Monitor {
     /// - Parameters:
     ///   - windowDays: the look-back window; nil for the rules' `window_days`.
     ///   - rules: the register's rules; nil to read them from the rules folder.
-    public func evaluateRegister(asOf: Day, windowDays: Int? = nil, now: Date = Date(),
-                                 rules: RegisterRules? = nil) async throws -> RegisterReport {
+    public func evaluateRegister(
+        asOf: Day, windowDays: Int? = nil, now: Date = Date(),
+        rules: RegisterRules? = nil
+    ) async throws -> RegisterReport {
         let rules = try rules ?? loadRulebook().register
         let windowDays = windowDays ?? rules.windowDays
         return try await registers(asOf: [asOf], windowDays: windowDays, now: now, rules: rules)[0]
@@ -325,8 +351,9 @@ extension Monitor {
         let sourceHealth = try await database.feedStates().values
             .compactMap { state in
                 state.healthWarning(at: now).map {
-                    RegisterReport.SourceWarning(feed: state.feedID, warning: $0, errorCount: state.errorCount,
-                                                 lastSuccess: state.lastSuccess)
+                    RegisterReport.SourceWarning(
+                        feed: state.feedID, warning: $0, errorCount: state.errorCount,
+                        lastSuccess: state.lastSuccess)
                 }
             }
             .sorted { $0.feed < $1.feed }
@@ -345,8 +372,11 @@ extension Monitor {
     }
 
     /// The register's inputs for the as-of days `earliest ... latest`, from one read of the store.
-    private func readRegister(from earliest: Day, to latest: Day, windowDays: Int, rules: RegisterRules) async throws
-        -> RiskRegister {
+    private func readRegister(
+        from earliest: Day, to latest: Day, windowDays: Int, rules: RegisterRules
+    ) async throws
+        -> RiskRegister
+    {
         let lookBack = RiskRegister.lookBackDays(rules: rules, windowDays: windowDays)
         let from = earliest.adding(days: -(lookBack - 1)).start
         let until = latest.adding(days: 1).start
@@ -356,8 +386,9 @@ extension Monitor {
         // span still open run against their deadlines however old they are.
         var reportsFrom = earliest.adding(days: -(windowDays - 1)).period
         for _ in 0..<max(1, rules.ledgerStaleMonths - 1) { reportsFrom = reportsFrom.previous }
-        let inputs = try await database.registerInputs(from: from, until: until, asOf: latest, reportsFrom: reportsFrom,
-                                                 resolvedSince: earliest.adding(days: -365))
+        let inputs = try await database.registerInputs(
+            from: from, until: until, asOf: latest, reportsFrom: reportsFrom,
+            resolvedSince: earliest.adding(days: -365))
         return RiskRegister(
             projects: inputs.projects, reports: inputs.reports, signals: inputs.signals,
             rejectedRows: inputs.rejectedRows, rules: rules, olderOpenPetitions: inputs.olderOpenPetitions,
@@ -373,16 +404,21 @@ extension Monitor {
     }
 
     /// The register of `asOf` and its daily list, from one read of the store.
-    public func registerAndBrief(asOf: Day, windowDays: Int? = nil, now: Date = Date()) async throws
-        -> (register: RegisterReport, brief: DailyBrief) {
+    public func registerAndBrief(
+        asOf: Day, windowDays: Int? = nil, now: Date = Date()
+    ) async throws
+        -> (register: RegisterReport, brief: DailyBrief)
+    {
         let rules = try loadRulebook().register
-        let both = try await registers(asOf: [asOf, asOf.adding(days: -1)], windowDays: windowDays ?? rules.windowDays,
-                                       now: now, rules: rules)
+        let both = try await registers(
+            asOf: [asOf, asOf.adding(days: -1)], windowDays: windowDays ?? rules.windowDays,
+            now: now, rules: rules)
         var brief = DailyBrief(today: both[0], yesterday: both[1]) { _ in "" }
         // The few stories shown, each titled by its first item's masked title (or the start of its text).
         for index in brief.topStories.indices {
             guard let itemID = brief.topStories[index].spread.items.first,
-                  let text = try await database.maskedText(ofItem: itemID) else { continue }
+                let text = try await database.maskedText(ofItem: itemID)
+            else { continue }
             let title = text.title.trimmingCharacters(in: .whitespacesAndNewlines)
             brief.topStories[index].title = title.isEmpty ? String(text.content.prefix(40)) : title
         }

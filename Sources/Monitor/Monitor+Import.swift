@@ -12,10 +12,12 @@ extension Monitor {
         // Reading and parsing a city's registry is work for a Dispatch thread.
         let batch = try await Parallel.run { [self] in try RegistryImporter.read(try readData(path), file: file) }
         let summary = try await database.saveProjects(batch.records, rejections: batch.rejections, file: file)
-        logger.info("registry imported", metadata: [
-            "file": "\(file)", "added": "\(summary.added)", "updated": "\(summary.updated)",
-            "rejected": "\(summary.rejections.count)",
-        ])
+        logger.info(
+            "registry imported",
+            metadata: [
+                "file": "\(file)", "added": "\(summary.added)", "updated": "\(summary.updated)",
+                "rejected": "\(summary.rejections.count)",
+            ])
         return summary
     }
 
@@ -27,10 +29,12 @@ extension Monitor {
             try ReportImporter.read(try readData(path), file: file, knownProjects: known, importedOn: today)
         }
         let summary = try await database.saveReports(batch.records, rejections: batch.rejections, file: file)
-        logger.info("reports imported", metadata: [
-            "file": "\(file)", "added": "\(summary.added)", "updated": "\(summary.updated)",
-            "rejected": "\(summary.rejections.count)",
-        ])
+        logger.info(
+            "reports imported",
+            metadata: [
+                "file": "\(file)", "added": "\(summary.added)", "updated": "\(summary.updated)",
+                "rejected": "\(summary.rejections.count)",
+            ])
         return summary
     }
 }

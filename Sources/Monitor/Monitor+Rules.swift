@@ -43,8 +43,9 @@ extension Monitor {
     /// Runs every rule's examples against the current rules (with an empty registry).
     public func failingRuleExamples() throws -> (rules: Int, examples: Int, failures: [ExampleFailure]) {
         let rulebook = try loadRulebook()
-        return Self.failingExamples(of: ScoringEngine(
-            rulebook: rulebook, projects: [], traditionalToSimplified: try TraditionalToSimplified.sharedTable()))
+        return Self.failingExamples(
+            of: ScoringEngine(
+                rulebook: rulebook, projects: [], traditionalToSimplified: try TraditionalToSimplified.sharedTable()))
     }
 
     /// The examples of `engine`'s rules that do not behave as written.
@@ -57,7 +58,8 @@ extension Monitor {
                     examples += 1
                     let fired = engine.firedRules(onText: text).contains { $0.id == rule.id }
                     if fired != expected {
-                        failures.append(ExampleFailure(rule: rule.id, file: rule.file, line: rule.line, text: text, expectedMatch: expected))
+                        failures.append(
+                            ExampleFailure(rule: rule.id, file: rule.file, line: rule.line, text: text, expectedMatch: expected))
                     }
                 }
             }
@@ -118,8 +120,9 @@ extension Monitor {
     /// scored against `registry` (a registry CSV, as `import registry` reads it), not the store's.
     public func evaluateLabeled(files: [URL], registry: URL) throws -> [(file: String, report: QualityReport)] {
         let projects = try RegistryImporter.read(try readData(registry.path), file: registry.lastPathComponent).records
-        let engine = ScoringEngine(rulebook: try loadRulebook(), projects: projects,
-                                   traditionalToSimplified: try TraditionalToSimplified.sharedTable())
+        let engine = ScoringEngine(
+            rulebook: try loadRulebook(), projects: projects,
+            traditionalToSimplified: try TraditionalToSimplified.sharedTable())
         return try files.map { file in
             let items = try LabeledItem.read(try readData(file.path), file: file.lastPathComponent)
             return (file.lastPathComponent, QualityReport(engine: engine, items: items))

@@ -56,10 +56,12 @@ extension Monitor {
     ///   - report: called after every cycle.
     ///   - failed: called when a round fails.
     ///   - progress: passed to each cycle.
-    public func watch(defaultInterval: TimeInterval, windowDays: Int?, retryAfter: TimeInterval = 30,
-                      progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
-                      failed: (any Error) -> Void = { _ in },
-                      report: (CycleReport) -> Void) async {
+    public func watch(
+        defaultInterval: TimeInterval, windowDays: Int?, retryAfter: TimeInterval = 30,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+        failed: (any Error) -> Void = { _ in },
+        report: (CycleReport) -> Void
+    ) async {
         var schedule = WatchSchedule(defaultInterval: defaultInterval)
         while !Task.isCancelled {
             var next: Date
@@ -71,8 +73,9 @@ extension Monitor {
                 let now = Date()
                 let due = schedule.dueFeeds(in: catalog, at: now)
                 if !due.isEmpty {
-                    let cycle = try await runCycle(asOf: Day(containing: now), windowDays: windowDays, now: now,
-                                                   only: due, progress: progress)
+                    let cycle = try await runCycle(
+                        asOf: Day(containing: now), windowDays: windowDays, now: now,
+                        only: due, progress: progress)
                     schedule.record(cycle.feeds, catalog: catalog, at: now)
                     report(cycle)
                 }

@@ -24,9 +24,11 @@ public struct Monitor: Sendable {
     public var fetcher: Fetcher
     public var logger: Logger
 
-    public init(database: AppDatabase, feedsDirectory: URL, rulesDirectory: URL,
-                environment: [String: String] = ProcessInfo.processInfo.environment,
-                fetcher: Fetcher = Fetcher(), logger: Logger = Logger(label: "wagewatch")) {
+    public init(
+        database: AppDatabase, feedsDirectory: URL, rulesDirectory: URL,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        fetcher: Fetcher = Fetcher(), logger: Logger = Logger(label: "wagewatch")
+    ) {
         self.database = database
         self.feedsDirectory = feedsDirectory
         self.rulesDirectory = rulesDirectory
@@ -55,8 +57,9 @@ public struct Monitor: Sendable {
         let projects = try await database.projects()
         // Building the engine's matchers takes a second for a city's registry.
         return try await Parallel.run { [self] in
-            ScoringEngine(rulebook: try loadRulebook(), projects: projects,
-                          traditionalToSimplified: try TraditionalToSimplified.sharedTable())
+            ScoringEngine(
+                rulebook: try loadRulebook(), projects: projects,
+                traditionalToSimplified: try TraditionalToSimplified.sharedTable())
         }
     }
 
@@ -95,8 +98,8 @@ public enum MonitorError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unreadable(path, reason): "\(path): \(reason)"
-        case let .noFeeds(folder): "no feed is defined in \(folder) (no *.yaml catalog with feeds); nothing is watched"
+        case .unreadable(let path, let reason): "\(path): \(reason)"
+        case .noFeeds(let folder): "no feed is defined in \(folder) (no *.yaml catalog with feeds); nothing is watched"
         }
     }
 }

@@ -13,12 +13,16 @@ extension DailyBrief {
             rows.append(["解除标记", change.projectID, change.name, change.department, change.label, change.reason, ""])
         }
         for riser in risers {
-            rows.append(["分值上升", riser.projectID, riser.name, riser.department, "",
-                         "\(Self.number(riser.previous)) → \(Self.number(riser.current))", Self.number(riser.rise)])
+            rows.append([
+                "分值上升", riser.projectID, riser.name, riser.department, "",
+                "\(Self.number(riser.previous)) → \(Self.number(riser.current))", Self.number(riser.rise),
+            ])
         }
         for story in topStories {
-            rows.append(["热点事件", story.projectID, story.name, "", story.title,
-                         Self.platforms(story.spread), "\(story.spread.copies)"])
+            rows.append([
+                "热点事件", story.projectID, story.name, "", story.title,
+                Self.platforms(story.spread), "\(story.spread.copies)",
+            ])
         }
         for (offset, count) in signalsPerDay.enumerated() {
             rows.append(["每日线索", "", "", "", "", "\(asOf.adding(days: offset - signalsPerDay.count + 1))", "\(count)"])
@@ -59,9 +63,11 @@ extension DailyBrief {
         section("新增标记", newFlags.map { "[\($0.label)] \($0.projectID) \($0.name)（\($0.department)）：\($0.reason)" })
         section("解除标记", clearedFlags.map { "[\($0.label)] \($0.projectID) \($0.name)（\($0.department)）" })
         section("分值上升", risers.map { "\($0.projectID) \($0.name)：\(Self.number($0.previous)) → \(Self.number($0.current))" })
-        section("热点事件", topStories.map {
-            "\($0.escalating ? "⚠ " : "")\($0.projectID) \($0.name)：\($0.title)（\($0.spread.copies) 次，\(Self.platforms($0.spread))）"
-        })
+        section(
+            "热点事件",
+            topStories.map {
+                "\($0.escalating ? "⚠ " : "")\($0.projectID) \($0.name)：\($0.title)（\($0.spread.copies) 次，\(Self.platforms($0.spread))）"
+            })
         return lines
     }
 }

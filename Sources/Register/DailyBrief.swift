@@ -16,7 +16,8 @@ public struct DailyBrief: Codable, Hashable, Sendable {
         public var reason: String
 
         enum CodingKeys: String, CodingKey {
-            case projectID = "project_id", name, department, flag, label, reason
+            case projectID = "project_id"
+            case name, department, flag, label, reason
         }
     }
 
@@ -31,7 +32,8 @@ public struct DailyBrief: Codable, Hashable, Sendable {
         public var rise: Double { current - previous }
 
         enum CodingKeys: String, CodingKey {
-            case projectID = "project_id", name, department, previous, current
+            case projectID = "project_id"
+            case name, department, previous, current
         }
     }
 
@@ -45,7 +47,8 @@ public struct DailyBrief: Codable, Hashable, Sendable {
         public var spread: RegisterReport.StorySpread
 
         enum CodingKeys: String, CodingKey {
-            case projectID = "project_id", name, escalating, title, spread
+            case projectID = "project_id"
+            case name, escalating, title, spread
         }
     }
 
@@ -62,9 +65,15 @@ public struct DailyBrief: Codable, Hashable, Sendable {
     public var signalsPerDay: [Int]
 
     enum CodingKeys: String, CodingKey {
-        case asOf = "as_of", windowDays = "window_days", flaggedProjects = "flagged_projects"
-        case escalatingProjects = "escalating_projects", signalsToday = "signals_today"
-        case newFlags = "new_flags", clearedFlags = "cleared_flags", risers, topStories = "top_stories"
+        case asOf = "as_of"
+        case windowDays = "window_days"
+        case flaggedProjects = "flagged_projects"
+        case escalatingProjects = "escalating_projects"
+        case signalsToday = "signals_today"
+        case newFlags = "new_flags"
+        case clearedFlags = "cleared_flags"
+        case risers
+        case topStories = "top_stories"
         case signalsPerDay = "signals_per_day"
     }
 
@@ -86,8 +95,9 @@ public struct DailyBrief: Codable, Hashable, Sendable {
         func changes(_ from: [RegisterReport.ProjectEntry], against other: [String: RegisterReport.ProjectEntry]) -> [FlagChange] {
             from.flatMap { entry in
                 entry.flagEvidence.filter { other[entry.projectID]?.flags.contains($0.flag) != true }.map {
-                    FlagChange(projectID: entry.projectID, name: entry.name, department: entry.department,
-                               flag: $0.flag, label: $0.flag.label, reason: $0.reason)
+                    FlagChange(
+                        projectID: entry.projectID, name: entry.name, department: entry.department,
+                        flag: $0.flag, label: $0.flag.label, reason: $0.reason)
                 }
             }
             // Escalations first, then by flag, then by project.
@@ -102,8 +112,9 @@ public struct DailyBrief: Codable, Hashable, Sendable {
         risers = today.projects.compactMap { entry -> ScoreChange? in
             let previous = before[entry.projectID]?.weightedScore ?? 0
             guard entry.weightedScore > previous + 1e-9 else { return nil }
-            return ScoreChange(projectID: entry.projectID, name: entry.name, department: entry.department,
-                               previous: previous, current: entry.weightedScore)
+            return ScoreChange(
+                projectID: entry.projectID, name: entry.name, department: entry.department,
+                previous: previous, current: entry.weightedScore)
         }
         .sorted { ($1.rise, $0.projectID) < ($0.rise, $1.projectID) }
         .prefix(limit).map { $0 }
@@ -111,10 +122,13 @@ public struct DailyBrief: Codable, Hashable, Sendable {
         // project's stories by position (a city has hundreds of thousands; only those shown
         // are copied, and only their titles looked up).
         func precedes(_ lhs: (project: Int, story: Int), _ rhs: (project: Int, story: Int)) -> Bool {
-            let left = today.projects[lhs.project], right = today.projects[rhs.project]
-            let leftEscalating = left.flags.contains(.escalating), rightEscalating = right.flags.contains(.escalating)
+            let left = today.projects[lhs.project]
+            let right = today.projects[rhs.project]
+            let leftEscalating = left.flags.contains(.escalating)
+            let rightEscalating = right.flags.contains(.escalating)
             if leftEscalating != rightEscalating { return leftEscalating }
-            let a = left.stories[lhs.story], b = right.stories[rhs.story]
+            let a = left.stories[lhs.story]
+            let b = right.stories[rhs.story]
             if a.copies != b.copies { return a.copies > b.copies }
             return (a.lastSeen, a.story) > (b.lastSeen, b.story)
         }
@@ -131,8 +145,9 @@ public struct DailyBrief: Codable, Hashable, Sendable {
         topStories = best.map { position in
             let entry = today.projects[position.project]
             let spread = entry.stories[position.story]
-            return Story(projectID: entry.projectID, name: entry.name, escalating: entry.flags.contains(.escalating),
-                         title: spread.items.first.map(title) ?? "", spread: spread)
+            return Story(
+                projectID: entry.projectID, name: entry.name, escalating: entry.flags.contains(.escalating),
+                title: spread.items.first.map(title) ?? "", spread: spread)
         }
     }
 }

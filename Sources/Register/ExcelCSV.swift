@@ -1,4 +1,5 @@
 import Foundation
+
 /// CSV as Excel opens it: UTF-8 with a byte order mark, CRLF line ends, fields quoted
 /// as RFC 4180 says, and text that Excel would run as a formula defused.
 public enum ExcelCSV {

@@ -60,8 +60,10 @@ struct Grouped<Element: Sendable>: Sendable {
     /// - Parameters:
     ///   - value: the value of the element of an index.
     ///   - eachGroup: applied to each group's values once they are in order.
-    init(_ grouping: GroupOrder, value: @escaping @Sendable (Int32) -> Element,
-         eachGroup: (@Sendable (inout ArraySlice<Element>) -> Void)? = nil) {
+    init(
+        _ grouping: GroupOrder, value: @escaping @Sendable (Int32) -> Element,
+        eachGroup: (@Sendable (inout ArraySlice<Element>) -> Void)? = nil
+    ) {
         let bounds = grouping.starts
         chunks = Parallel.mapChunks(of: grouping.groups, size: GroupOrder.groupsPerChunk) { groupRange in
             let base = bounds[groupRange.lowerBound]

@@ -14,16 +14,22 @@ public struct RegisterRulesReader {
 
     public func read(_ node: Node) throws(RulesError) -> RegisterRules {
         var rules = RegisterRules()
-        let sections = ["window_days", "sensitive", "escalating", "stale_followup", "recurrence",
-                        "non_wage_dispute", "reporting", "season", "calendar"]
+        let sections = [
+            "window_days", "sensitive", "escalating", "stale_followup", "recurrence",
+            "non_wage_dispute", "reporting", "season", "calendar",
+        ]
         for (key, value, _) in try reader.mapping(node, "register", allowed: sections) {
             switch key {
             case "window_days": rules.windowDays = try count(value, "register.window_days", in: 1...366)
             case "sensitive": try readSensitive(value, into: &rules)
             case "escalating":
-                for (key, value, _) in try reader.mapping(value, "register.escalating", allowed: [
-                    "collective_rules", "extreme_rules", "surge_days", "baseline_days", "surge_factor",
-                    "surge_min_stories"]) {
+                for (key, value, _) in try reader.mapping(
+                    value, "register.escalating",
+                    allowed: [
+                        "collective_rules", "extreme_rules", "surge_days", "baseline_days", "surge_factor",
+                        "surge_min_stories",
+                    ])
+                {
                     let what = "register.escalating.\(key)"
                     switch key {
                     case "collective_rules": rules.collectiveRules = Set(try reader.strings(value, what))
@@ -35,8 +41,12 @@ public struct RegisterRulesReader {
                     }
                 }
             case "stale_followup":
-                for (key, value, _) in try reader.mapping(value, "register.stale_followup", allowed: [
-                    "petition_deadlines", "default_petition_deadline", "ledger_stale_months", "repeat_rules"]) {
+                for (key, value, _) in try reader.mapping(
+                    value, "register.stale_followup",
+                    allowed: [
+                        "petition_deadlines", "default_petition_deadline", "ledger_stale_months", "repeat_rules",
+                    ])
+                {
                     let what = "register.stale_followup.\(key)"
                     switch key {
                     case "petition_deadlines":
@@ -49,7 +59,8 @@ public struct RegisterRulesReader {
                     case "repeat_rules":
                         rules.repeatRules = Set(try reader.strings(value, what))
                         for id in rules.repeatRules where !id.hasPrefix("followup.") {
-                            throw reader.failure(value, "\(what): \(id) must start with followup. (the store reads the fired rules of such rules)")
+                            throw reader.failure(
+                                value, "\(what): \(id) must start with followup. (the store reads the fired rules of such rules)")
                         }
                     default: rules.ledgerStaleMonths = try count(value, what, in: 2...24)
                     }
@@ -64,7 +75,9 @@ public struct RegisterRulesReader {
                         rules.nonWageMinSignals = try count(value, "register.non_wage_dispute.min_signals", in: 1...10_000)
                     } else {
                         let share = try number(value, "register.non_wage_dispute.min_share", atLeast: 0)
-                        guard share <= 1 else { throw reader.failure(value, "register.non_wage_dispute.min_share must lie between 0 and 1") }
+                        guard share <= 1 else {
+                            throw reader.failure(value, "register.non_wage_dispute.min_share must lie between 0 and 1")
+                        }
                         rules.nonWageMinShare = share
                     }
                 }
@@ -115,7 +128,8 @@ public struct RegisterRulesReader {
                     let text = try reader.string(value, "register.season.year_end.from")
                     let parts = text.split(separator: "-")
                     guard parts.count == 2, let month = Int(parts[0]), let day = Int(parts[1]),
-                          (1...12).contains(month), (1...31).contains(day) else {
+                        (1...12).contains(month), (1...31).contains(day)
+                    else {
                         throw reader.failure(value, "register.season.year_end.from: expected a month and day MM-DD, found \(text)")
                     }
                     rules.yearEndFrom = RegisterRules.MonthDay(month: month, day: day)

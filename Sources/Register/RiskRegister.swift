@@ -26,10 +26,12 @@ public struct RiskRegister: Sendable {
 
     /// - Parameter projects: the registry, one entry per project id (the registry's key;
     ///   signals and rows go to the first project of an id).
-    public init(projects: [Project], reports: [DepartmentReport], signals: [ItemSignal],
-                rejectedRows: [String: Int] = [:], rules: RegisterRules = RegisterRules(),
-                olderOpenPetitions: [ItemSignal] = [],
-                mergeStories: (@Sendable (inout ArraySlice<String>) -> Void)? = nil) {
+    public init(
+        projects: [Project], reports: [DepartmentReport], signals: [ItemSignal],
+        rejectedRows: [String: Int] = [:], rules: RegisterRules = RegisterRules(),
+        olderOpenPetitions: [ItemSignal] = [],
+        mergeStories: (@Sendable (inout ArraySlice<String>) -> Void)? = nil
+    ) {
         self.mergeStories = mergeStories
         self.projects = projects
         self.reports = reports
@@ -94,7 +96,8 @@ public struct RiskRegister: Sendable {
         // Each project's signals, oldest first, read in place by index; their story keys
         // beside them, near-copies merged into stories.
         let signalOrder = GroupOrder(count: placed.count, groups: projects.count, owner: { placed[$0].owner }) { lhs, rhs in
-            let left = all[signal: Int(lhs)], right = all[signal: Int(rhs)]
+            let left = all[signal: Int(lhs)]
+            let right = all[signal: Int(rhs)]
             if left.at != right.at { return left.at < right.at }
             return left.itemID < right.itemID
         }
@@ -108,7 +111,8 @@ public struct RiskRegister: Sendable {
                 for index in list.buffer.indices {
                     let petition = list[signal: index]
                     guard petition.at < from && petition.kind == .petition && petition.isSignal,
-                          let projectID = petition.linkedProjectID, let owner = projectIndex[projectID] else { continue }
+                        let projectID = petition.linkedProjectID, let owner = projectIndex[projectID]
+                    else { continue }
                     olderPetitionLists[owner, default: []].append(petition.pointer.pointee)
                 }
             }
@@ -118,7 +122,8 @@ public struct RiskRegister: Sendable {
         let reports = self.reports
         let rowOwner = Parallel.map(reports.count) { index in
             guard reports[index].filedOn <= asOf && reports[index].period.firstDay <= asOf,
-                  let owner = reports[index].projectID.flatMap({ projectIndex[$0] }) else { return Int32(-1) }
+                let owner = reports[index].projectID.flatMap({ projectIndex[$0] })
+            else { return Int32(-1) }
             return Int32(owner)
         }
         // (Copied into a list of each project's own as it is judged: a few rows each, and no
@@ -141,7 +146,8 @@ public struct RiskRegister: Sendable {
             scores.deallocate()
             scorecards.deinitialize().deallocate()
         }
-        let entrySlots = Slots(judged), scoreSlots = Slots(scores)
+        let entrySlots = Slots(judged)
+        let scoreSlots = Slots(scores)
         let scorecardSlots = Slots(scorecards)
         let olderPetitionsByProject = olderPetitionLists
         GroupOrder.eachChunk(groups: projects.count) { chunk in
@@ -149,8 +155,10 @@ public struct RiskRegister: Sendable {
             for index in chunk {
                 var context = ProjectContext(
                     project: projects[index], asOf: asOf, windowStart: windowStart, rules: rules, calendar: calendar,
-                    texts: texts, signals: ProjectSignals(all: all, order: signalOrder[index], keys: storyKeys[index],
-                                                          windowFrom: windowFrom),
+                    texts: texts,
+                    signals: ProjectSignals(
+                        all: all, order: signalOrder[index], keys: storyKeys[index],
+                        windowFrom: windowFrom),
                     rows: ArraySlice(rowOrder[index].map { reports[Int($0)] }),
                     olderPetitions: olderPetitionsByProject[index] ?? [])
                 let entry = context.entry()
@@ -181,8 +189,9 @@ public struct RiskRegister: Sendable {
             initialized = projects.count
         }
         let unregistered = RegisterReport.UnregisteredEntry.merging(unlinkedSites)
-        var report = RegisterReport(asOf: asOf, windowDays: windowDays, projects: entries, unregistered: unregistered,
-                                    departments: scorecard.departments.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst))
+        var report = RegisterReport(
+            asOf: asOf, windowDays: windowDays, projects: entries, unregistered: unregistered,
+            departments: scorecard.departments.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst))
         report.townships = scorecard.townships.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst)
         report.signalsPerDay = perDay
         return report
@@ -238,11 +247,15 @@ struct RegisterTexts: Sendable {
 
     init(rules: RegisterRules, windowStart: Day, asOf: Day) {
         window = "\(windowStart)–\(asOf)"
-        escalating = ["surge_days": Double(rules.surgeDays),
-                      "baseline_days": Double(rules.baselineDays), "surge_factor": rules.surgeFactor,
-                      "surge_min_stories": Double(rules.surgeMinStories)]
-        stale = ["default_petition_deadline": Double(rules.defaultPetitionDeadline.days),
-                 "ledger_stale_months": Double(rules.ledgerStaleMonths)]
+        escalating = [
+            "surge_days": Double(rules.surgeDays),
+            "baseline_days": Double(rules.baselineDays), "surge_factor": rules.surgeFactor,
+            "surge_min_stories": Double(rules.surgeMinStories),
+        ]
+        stale = [
+            "default_petition_deadline": Double(rules.defaultPetitionDeadline.days),
+            "ledger_stale_months": Double(rules.ledgerStaleMonths),
+        ]
         recurrence = ["grace_days": Double(rules.recurrenceGraceDays)]
         nonWage = ["min_signals": Double(rules.nonWageMinSignals), "min_share": rules.nonWageMinShare]
     }
@@ -267,7 +280,8 @@ struct ReportingMonths: Sendable {
     /// A row whose filing day was not given (the import day stands in) is never late:
     /// when it was filed is unknown.
     func filing(of project: Project, rows: ArraySlice<DepartmentReport>) -> (missing: Int, late: Int) {
-        var missing = 0, late = 0
+        var missing = 0
+        var late = 0
         for (period, dueDay) in due {
             var filed = false
             for index in rows.indices where rows[index].period == period && rows[index].department == project.department {
@@ -401,7 +415,8 @@ struct ProjectContext {
 
         let shown = flags.isEmpty ? signals.windowItems { _ in true } : (openWage + evidence.flatMap(\.items)).uniqued()
         let stories = RiskRegister.spread(of: signals)
-        var score = 0.0, weightedScore = 0.0
+        var score = 0.0
+        var weightedScore = 0.0
         for position in signals.window {
             let signal = signals[position]
             score += signal.score
@@ -440,20 +455,24 @@ struct ProjectContext {
     /// - Parameter openWage: the ids of the window's open wage signals.
     func underreporting(_ openWage: [String], _ verdict: LedgerVerdict, sensitive: Bool) -> [FlagEvidence] {
         guard sensitive, !openWage.isEmpty, !verdict.reportsOpenWageArrears else { return [] }
-        let said = switch verdict.state {
-        case .missing: "部门未报送本项目台账"
-        case .none: "部门台账报“无欠薪”"
-        case .arrears: "部门台账所报欠薪不是未清零的工资"
-        }
-        var raised = [FlagEvidence(
-            flag: .underreported,
-            reason: "敏感项目在 \(texts.window) 有 \(openWage.count) 条欠薪信号，\(said)",
-            items: openWage, reports: verdict.rows.map(\.id))]
+        let said =
+            switch verdict.state {
+            case .missing: "部门未报送本项目台账"
+            case .none: "部门台账报“无欠薪”"
+            case .arrears: "部门台账所报欠薪不是未清零的工资"
+            }
+        var raised = [
+            FlagEvidence(
+                flag: .underreported,
+                reason: "敏感项目在 \(texts.window) 有 \(openWage.count) 条欠薪信号，\(said)",
+                items: openWage, reports: verdict.rows.map(\.id))
+        ]
         let promised = verdict.rows.filter { $0.status == .none && $0.commitment == true }
         if !promised.isEmpty {
-            raised.append(FlagEvidence(
-                flag: .contradictsCommitment, reason: "台账附无欠薪承诺书，但有 \(openWage.count) 条欠薪信号",
-                items: openWage, reports: promised.map(\.id)))
+            raised.append(
+                FlagEvidence(
+                    flag: .contradictsCommitment, reason: "台账附无欠薪承诺书，但有 \(openWage.count) 条欠薪信号",
+                    items: openWage, reports: promised.map(\.id)))
         }
         return raised
     }
@@ -484,7 +503,8 @@ struct ProjectContext {
         // Stories by the day their first copy was seen (the signals are oldest first).
         let recentStart = asOf.adding(days: -(rules.surgeDays - 1)).start
         let baselineStart = asOf.adding(days: -(rules.surgeDays + rules.baselineDays - 1)).start
-        var recent: [String] = [], baseline = 0
+        var recent: [String] = []
+        var baseline = 0
         for position in 0..<signals.count where signals.firstCopy[position] == position {
             let at = signals[position].at
             if at >= recentStart {
@@ -499,10 +519,12 @@ struct ProjectContext {
             items += recent
         }
         guard !reasons.isEmpty else { return [] }
-        return [FlagEvidence(
-            flag: .escalating, reason: reasons.joined(separator: "；"),
-            thresholds: texts.escalating,
-            items: items.uniqued().sorted())]
+        return [
+            FlagEvidence(
+                flag: .escalating, reason: reasons.joined(separator: "；"),
+                thresholds: texts.escalating,
+                items: items.uniqued().sorted())
+        ]
     }
 
     /// stale_followup: petitions still open past their deadline in working days, and
@@ -518,10 +540,11 @@ struct ProjectContext {
             guard !closed else { return false }
             let limit = rules.petitionDeadline(channel: petition.channel)
             let received = Day(containing: petition.at)
-            let deadline = switch limit.unit {
-            case .calendar: received.adding(days: limit.days)
-            case .working: calendar.adding(workingDays: limit.days, to: received)
-            }
+            let deadline =
+                switch limit.unit {
+                case .calendar: received.adding(days: limit.days)
+                case .working: calendar.adding(workingDays: limit.days, to: received)
+                }
             return deadline < asOf
         }
         olderPetitions.withUnsafeBufferPointer { older in
@@ -544,7 +567,8 @@ struct ProjectContext {
             let inWindow = signal.at >= windowStart.start
             if inWindow && !signal.isResolved
                 && (signal.firedRules.contains(where: rules.repeatRules.contains)
-                    || signal.petitionerKey.map(seenPetitioners.contains) == true) {
+                    || signal.petitionerKey.map(seenPetitioners.contains) == true)
+            {
                 repeats.append(signal.itemID)
             }
             if signal.kind == .petition, let key = signal.petitionerKey { seenPetitioners.insert(key) }
@@ -578,23 +602,28 @@ struct ProjectContext {
             }
         }
         guard !reasons.isEmpty else { return [] }
-        return [FlagEvidence(
-            flag: .staleFollowup, reason: reasons.joined(separator: "；"),
-            thresholds: texts.stale,
-            items: Array(Set(items)).sorted(), reports: reports.sorted())]
+        return [
+            FlagEvidence(
+                flag: .staleFollowup, reason: reasons.joined(separator: "；"),
+                thresholds: texts.stale,
+                items: Array(Set(items)).sorted(), reports: reports.sorted())
+        ]
     }
 
     /// recurrence: wage claims after a row said the arrears were cleared (清零).
     func recurrence() -> [FlagEvidence] {
         guard let cleared = rows.filter({ $0.resolved == true && $0.resolvedOn != nil }).max(by: { $0.resolvedOn! < $1.resolvedOn! }),
-              let resolvedOn = cleared.resolvedOn else { return [] }
+            let resolvedOn = cleared.resolvedOn
+        else { return [] }
         let after = resolvedOn.adding(days: rules.recurrenceGraceDays).start
         let again = signals.windowItems { $0.isOpenWageSignal && $0.at >= after }
         guard !again.isEmpty else { return [] }
-        return [FlagEvidence(
-            flag: .recurrence, reason: "台账 \(resolvedOn) 清零后又有 \(again.count) 条欠薪信号",
-            thresholds: texts.recurrence,
-            items: again.sorted(), reports: [cleared.id])]
+        return [
+            FlagEvidence(
+                flag: .recurrence, reason: "台账 \(resolvedOn) 清零后又有 \(again.count) 条欠薪信号",
+                thresholds: texts.recurrence,
+                items: again.sorted(), reports: [cleared.id])
+        ]
     }
 
     /// non_wage_dispute: most signals claim project, material or rental money.
@@ -602,12 +631,15 @@ struct ProjectContext {
         let payment = signals.windowItems { $0.claim == .projectPayment }
         let inWindow = signals.window.count
         guard payment.count >= rules.nonWageMinSignals,
-              Double(payment.count) >= rules.nonWageMinShare * Double(inWindow) else { return [] }
+            Double(payment.count) >= rules.nonWageMinShare * Double(inWindow)
+        else { return [] }
         let rows = rows.filter { $0.period.lastDay >= windowStart && $0.arrearsType == .projectPayment }
-        return [FlagEvidence(
-            flag: .nonWageDispute, reason: "\(inWindow) 条信号中 \(payment.count) 条讨要工程款、材料款或租赁费等，非工资",
-            thresholds: texts.nonWage,
-            items: payment.sorted(), reports: rows.map(\.id))]
+        return [
+            FlagEvidence(
+                flag: .nonWageDispute, reason: "\(inWindow) 条信号中 \(payment.count) 条讨要工程款、材料款或租赁费等，非工资",
+                thresholds: texts.nonWage,
+                items: payment.sorted(), reports: rows.map(\.id))
+        ]
     }
 }
 
@@ -617,7 +649,8 @@ extension RiskRegister {
     static func spread(of signals: ProjectSignals) -> [RegisterReport.StorySpread] {
         // A project has a handful of signals: sort them by story, not into a dictionary.
         let order = signals.window.sorted { lhs, rhs in
-            let left = signals.firstCopy[lhs], right = signals.firstCopy[rhs]
+            let left = signals.firstCopy[lhs]
+            let right = signals.firstCopy[rhs]
             return left != right ? left < right : signals[lhs].itemID < signals[rhs].itemID
         }
         var stories: [RegisterReport.StorySpread] = []
@@ -628,7 +661,8 @@ extension RiskRegister {
             while end < order.count && signals.firstCopy[order[end]] == story { end += 1 }
             let copies = order[first..<end]
             var platforms: [String] = []
-            var firstSeen = signals[order[first]].at, lastSeen = firstSeen
+            var firstSeen = signals[order[first]].at
+            var lastSeen = firstSeen
             for position in copies {
                 let signal = signals[position]
                 let platform = signal.channel ?? signal.kind.rawValue
@@ -636,10 +670,11 @@ extension RiskRegister {
                 firstSeen = min(firstSeen, signal.at)
                 lastSeen = max(lastSeen, signal.at)
             }
-            stories.append(RegisterReport.StorySpread(
-                story: signals.storyKey(story), copies: copies.count,
-                platforms: platforms.count > 1 ? platforms.sorted() : platforms,
-                firstSeen: firstSeen, lastSeen: lastSeen, items: copies.map { signals[$0].itemID }))
+            stories.append(
+                RegisterReport.StorySpread(
+                    story: signals.storyKey(story), copies: copies.count,
+                    platforms: platforms.count > 1 ? platforms.sorted() : platforms,
+                    firstSeen: firstSeen, lastSeen: lastSeen, items: copies.map { signals[$0].itemID }))
             first = end
         }
         return stories.sorted { ($1.copies, $0.firstSeen, $0.story) < ($0.copies, $1.firstSeen, $1.story) }

@@ -8,7 +8,7 @@ public enum RulesError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .invalid(file, line, column, reason):
+        case .invalid(let file, let line, let column, let reason):
             let place = [line.map { ":\($0)" }, column.map { ":\($0)" }].compactMap { $0 }.joined()
             return "rules file \(file)\(place): \(reason)"
         case .noRules:

@@ -21,11 +21,12 @@ public struct RulesFileReader {
 
     private func yamlError(_ error: YamlError) -> RulesError {
         switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return .invalid(file: file, line: mark.line, column: mark.column, reason: "not valid YAML: \(problem)")
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return .invalid(file: file, line: context.mark.line, column: context.mark.column,
-                            reason: "a key appears twice in one mapping: \(duplicates.joined(separator: ", "))")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return .invalid(
+                file: file, line: context.mark.line, column: context.mark.column,
+                reason: "a key appears twice in one mapping: \(duplicates.joined(separator: ", "))")
         default:
             return .invalid(file: file, line: nil, column: nil, reason: "not valid YAML: \(error)")
         }

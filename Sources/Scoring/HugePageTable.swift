@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A read-only table of plain values, in memory of its own that the kernel may back
@@ -30,22 +30,22 @@ final class HugePageTable<Element: BitwiseCopyable>: RandomAccessCollection, @un
         let bytes = Swift.max(1, elements.count) * MemoryLayout<Element>.stride
         var mapped: (address: UnsafeMutableRawPointer, length: Int)?
         #if os(Linux)
-        if bytes >= Self.hugePageThreshold {
-            // Room to start on a 2 MiB boundary and to end on one, so that every page of the table can be huge.
-            let length = (bytes + 2 * Self.hugePage - 1) / Self.hugePage * Self.hugePage
-            let address = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-            if let address, address != MAP_FAILED {
-                mapped = (address, length)
+            if bytes >= Self.hugePageThreshold {
+                // Room to start on a 2 MiB boundary and to end on one, so that every page of the table can be huge.
+                let length = (bytes + 2 * Self.hugePage - 1) / Self.hugePage * Self.hugePage
+                let address = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+                if let address, address != MAP_FAILED {
+                    mapped = (address, length)
+                }
             }
-        }
         #endif
         if let mapped {
             let start = (Int(bitPattern: mapped.address) + Self.hugePage - 1) / Self.hugePage * Self.hugePage
             let aligned = UnsafeMutableRawPointer(bitPattern: start)!
             #if os(Linux)
-            // Asked before the first write, so that the first touch of each 2 MiB maps a huge page.
-            // A refusal (THP disabled) leaves ordinary pages: nothing to handle.
-            _ = madvise(aligned, (bytes + Self.hugePage - 1) / Self.hugePage * Self.hugePage, MADV_HUGEPAGE)
+                // Asked before the first write, so that the first touch of each 2 MiB maps a huge page.
+                // A refusal (THP disabled) leaves ordinary pages: nothing to handle.
+                _ = madvise(aligned, (bytes + Self.hugePage - 1) / Self.hugePage * Self.hugePage, MADV_HUGEPAGE)
             #endif
             base = aligned.bindMemory(to: Element.self, capacity: Swift.max(1, elements.count))
         } else {
@@ -60,7 +60,7 @@ final class HugePageTable<Element: BitwiseCopyable>: RandomAccessCollection, @un
     deinit {
         if let mapping {
             #if os(Linux)
-            munmap(mapping.address, mapping.length)
+                munmap(mapping.address, mapping.length)
             #endif
         } else {
             base.deallocate()

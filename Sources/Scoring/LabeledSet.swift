@@ -39,8 +39,9 @@ public struct LabeledItem: Decodable, Sendable {
     /// The item as a feed would give it; nil when `kind` is neither post nor petition.
     public var item: Item? {
         ItemKind(rawValue: kind).map {
-            Item(feedID: "labeled", sourceKey: id, kind: $0, channel: channel, title: title, content: content,
-                 respondent: respondent, location: location, people: people)
+            Item(
+                feedID: "labeled", sourceKey: id, kind: $0, channel: channel, title: title, content: content,
+                respondent: respondent, location: location, people: people)
         }
     }
 
@@ -89,7 +90,8 @@ public struct QualityReport: Sendable {
         public var precision = Ratio()
         public var recall = Ratio()
         public var f1: Double {
-            let p = precision.value, r = recall.value
+            let p = precision.value
+            let r = recall.value
             return p + r == 0 ? 0 : 2 * p * r / (p + r)
         }
         /// A measure with nothing to measure (no positives labeled or predicted) counts as met.
@@ -145,13 +147,20 @@ public struct QualityReport: Sendable {
             slice.items = 1
             slice.correct = predicted == label.signal ? 1 : 0
             slice.signal.add(predicted: predicted, labeled: label.signal)
-            slice.projectPayment.add(predicted: predicted && assessment.claim == .projectPayment,
-                                     labeled: label.signal && label.claim == "project_payment")
+            slice.projectPayment.add(
+                predicted: predicted && assessment.claim == .projectPayment,
+                labeled: label.signal && label.claim == "project_payment")
             slice.escalation.add(predicted: predicted && assessment.isEscalation, labeled: label.signal && label.escalation)
             // Linking is judged on the labeled signals: a link is right when it names the labeled project.
             if label.signal {
-                if let linked { slice.link.precision.total += 1; if linked == label.project { slice.link.precision.hits += 1 } }
-                if label.project != nil { slice.link.recall.total += 1; if linked == label.project { slice.link.recall.hits += 1 } }
+                if let linked {
+                    slice.link.precision.total += 1
+                    if linked == label.project { slice.link.precision.hits += 1 }
+                }
+                if label.project != nil {
+                    slice.link.recall.total += 1
+                    if linked == label.project { slice.link.recall.hits += 1 }
+                }
             }
             overall.add(slice)
             byChannel[labeled.channel ?? labeled.kind, default: Slice()].add(slice)
@@ -181,15 +190,21 @@ public struct QualityReport: Sendable {
             if !why.isEmpty {
                 let classes = (label.classes ?? []).joined(separator: ",")
                 let fired = assessment.firedRules.joined(separator: " ")
-                misses.append("\(labeled.id) [\(labeled.channel ?? labeled.kind)] [\(classes)] \(why.joined(separator: "; ")) {\(fired)}: \(labeled.title) \(labeled.content)")
+                misses.append(
+                    "\(labeled.id) [\(labeled.channel ?? labeled.kind)] [\(classes)] \(why.joined(separator: "; ")) {\(fired)}: \(labeled.title) \(labeled.content)"
+                )
             }
         }
         // Sets labeled before sites were labeled say nothing of them.
         let labelsSites = items.contains { $0.label.classes != nil }
         for (key, group) in siteGroups where labelsSites {
             sites.total += 1
-            if group.labeled { sites.hits += 1 } else {
-                misses.append("site \(siteNames[key]?.sorted().joined(separator: " / ") ?? key) [\(group.items.joined(separator: " "))]: no labeled site")
+            if group.labeled {
+                sites.hits += 1
+            } else {
+                misses.append(
+                    "site \(siteNames[key]?.sorted().joined(separator: " / ") ?? key) [\(group.items.joined(separator: " "))]: no labeled site"
+                )
             }
         }
     }

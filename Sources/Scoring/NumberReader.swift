@@ -11,9 +11,11 @@ public enum NumberReader {
         let starters = Self.starters
         while index < scalars.endIndex {
             // Most characters start no number: skip them in a tight loop over the raw scalars.
-            index = scalars.startIndex + scalars.withUnsafeBufferPointer { buffer in
-                starters.firstMember(in: buffer, from: index - scalars.startIndex)
-            }
+            index =
+                scalars.startIndex
+                + scalars.withUnsafeBufferPointer { buffer in
+                    starters.firstMember(in: buffer, from: index - scalars.startIndex)
+                }
             guard index < scalars.endIndex else { break }
             guard let found = number(in: scalars, at: index) else {
                 index += 1
@@ -29,7 +31,8 @@ public enum NumberReader {
                 cursor += 1
                 // 三万五千: Chinese numerals after 万 add to it.
                 if magnitude >= 10_000, cursor < scalars.endIndex, !isASCIIDigit(scalars[cursor]),
-                   let rest = number(in: scalars, at: cursor), rest.value < magnitude {
+                    let rest = number(in: scalars, at: cursor), rest.value < magnitude
+                {
                     value += rest.value / magnitude
                     cursor = rest.end
                 }
@@ -38,7 +41,8 @@ public enum NumberReader {
             if starts(with: moneyUnits, in: scalars, at: cursor) {
                 amount = max(amount ?? 0, value * multiplier)
             } else if multiplier == 1, value < 100_000,
-                      starts(with: personUnits, in: scalars, at: cursor) || namesWorkers(scalars, at: cursor) {
+                starts(with: personUnits, in: scalars, at: cursor) || namesWorkers(scalars, at: cursor)
+            {
                 people = max(people ?? 0, Int(value))
             } else if multiplier >= 10_000 {
                 amount = max(amount ?? 0, value * multiplier)
@@ -81,11 +85,11 @@ public enum NumberReader {
     @inline(__always)
     private static func magnitude(_ value: UInt32) -> Double? {
         switch value {
-        case 0x4E07: 10_000         // 万
-        case 0x5343: 1_000          // 千 after ASCII digits: 5千
-        case 0x4EBF: 100_000_000    // 亿
-        case 0x77: 10_000           // w
-        case 0x6B: 1_000            // k
+        case 0x4E07: 10_000  // 万
+        case 0x5343: 1_000  // 千 after ASCII digits: 5千
+        case 0x4EBF: 100_000_000  // 亿
+        case 0x77: 10_000  // w
+        case 0x6B: 1_000  // k
         default: nil
         }
     }
@@ -103,16 +107,16 @@ public enum NumberReader {
     @inline(__always)
     static func digit(_ value: UInt32) -> Int? {
         switch value {
-        case 0x96F6, 0x3007: 0   // 零 〇
-        case 0x4E00: 1           // 一
-        case 0x4E8C, 0x4E24: 2   // 二 两
-        case 0x4E09: 3           // 三
-        case 0x56DB: 4           // 四
-        case 0x4E94: 5           // 五
-        case 0x516D: 6           // 六
-        case 0x4E03: 7           // 七
-        case 0x516B: 8           // 八
-        case 0x4E5D: 9           // 九
+        case 0x96F6, 0x3007: 0  // 零 〇
+        case 0x4E00: 1  // 一
+        case 0x4E8C, 0x4E24: 2  // 二 两
+        case 0x4E09: 3  // 三
+        case 0x56DB: 4  // 四
+        case 0x4E94: 5  // 五
+        case 0x516D: 6  // 六
+        case 0x4E03: 7  // 七
+        case 0x516B: 8  // 八
+        case 0x4E5D: 9  // 九
         default: nil
         }
     }
@@ -121,9 +125,9 @@ public enum NumberReader {
     @inline(__always)
     static func unit(_ value: UInt32) -> Int? {
         switch value {
-        case 0x5341: 10      // 十
-        case 0x767E: 100     // 百
-        case 0x5343: 1_000   // 千
+        case 0x5341: 10  // 十
+        case 0x767E: 100  // 百
+        case 0x5343: 1_000  // 千
         default: nil
         }
     }
@@ -145,7 +149,10 @@ public enum NumberReader {
             if workerEndings.contains(value) {
                 // 三十多个工 counts days of work, not workers.
                 if value == work, cursor == index + 1,
-                   cursor + 1 >= scalars.endIndex || !workerAfterWork.contains(scalars[cursor + 1]) { return false }
+                    cursor + 1 >= scalars.endIndex || !workerAfterWork.contains(scalars[cursor + 1])
+                {
+                    return false
+                }
                 // 工 must end the word (木工, 小工), not start one (工地, 工程, 工资).
                 guard value == work, cursor + 1 < scalars.endIndex else { return true }
                 return !notAfterWork.contains(scalars[cursor + 1])

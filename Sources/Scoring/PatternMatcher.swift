@@ -68,7 +68,6 @@ public struct PatternMatcher: Sendable {
     /// For patterns given more than once: every index of the same text.
     private let duplicates: [Int32: [Int32]]
 
-
     /// The number of patterns.
     public var count: Int { patternCount }
 
@@ -161,7 +160,8 @@ public struct PatternMatcher: Sendable {
             guard !span.isEmpty else { continue }
             var common = 0
             while common < span.count, common < previous.count,
-                  classes[span.lowerBound + common] == classes[previous.lowerBound + common] {
+                classes[span.lowerBound + common] == classes[previous.lowerBound + common]
+            {
                 common += 1
             }
             path.removeSubrange((common + 1)...)
@@ -233,8 +233,9 @@ public struct PatternMatcher: Sendable {
             nodes.withUnsafeMutableBytes { bytes in
                 // Labels as 16-bit values from the record's third word on, read back the same way by `scan`.
                 for (index, child) in edges.enumerated() {
-                    bytes.storeBytes(of: nodeLabel[Int(child)], toByteOffset: (at + Self.headerWords) * 4 + index * 2,
-                                     as: UInt16.self)
+                    bytes.storeBytes(
+                        of: nodeLabel[Int(child)], toByteOffset: (at + Self.headerWords) * 4 + index * 2,
+                        as: UInt16.self)
                 }
             }
             for (index, child) in edges.enumerated() {
@@ -269,9 +270,11 @@ public struct PatternMatcher: Sendable {
     /// registers. It may let through positions where nothing begins (a hash collision,
     /// an astral character, the last position), never skip one where something does.
     @inline(never)
-    private static func nextCandidate(_ scalars: UnsafePointer<UInt32>, from start: Int, count: Int,
-                                      bigrams: UnsafePointer<UInt64>, shift: UInt32,
-                                      singles: UnsafePointer<UInt64>, hasAstralSingles: Bool) -> Int {
+    private static func nextCandidate(
+        _ scalars: UnsafePointer<UInt32>, from start: Int, count: Int,
+        bigrams: UnsafePointer<UInt64>, shift: UInt32,
+        singles: UnsafePointer<UInt64>, hasAstralSingles: Bool
+    ) -> Int {
         var index = start
         guard index + 1 < count else { return index < count ? index : count }
         var first = scalars[index]
@@ -299,62 +302,67 @@ public struct PatternMatcher: Sendable {
         let count = scalars.count
         let shift = bigramShift
         bmpClasses.withUnsafeBufferPointer { classes in
-        bigrams.withUnsafeBufferPointer { bigrams in
-        singles.withUnsafeBufferPointer { singles in
-        rootNext.withUnsafeBufferPointer { root in
-        nodes.withUnsafeBufferPointer { nodes in
-            @inline(__always) func label(_ scalar: UInt32) -> UInt16 {
-                scalar < 0x10000 ? classes[Int(scalar)] : (astralClasses[scalar] ?? 0)
-            }
-            guard count > 0 else { return }
-            let hasAstralSingles = !astralSingles.isEmpty
-            let words = nodes.baseAddress!
-            var start = 0
-            while true {
-                start = Self.nextCandidate(scalars.baseAddress!, from: start, count: count, bigrams: bigrams.baseAddress!,
-                                           shift: shift, singles: singles.baseAddress!, hasAstralSingles: hasAstralSingles)
-                guard start < count else { break }
-                var node = Int(root[Int(label(scalars[start]))])
-                var end = start + 1
-                while node != 0 {
-                    let pattern = Int32(bitPattern: words[node])
-                    let header = words[node + 1]
-                    if pattern >= 0 {
-                        if hasDuplicates, let copies = duplicates[pattern] {
-                            for copy in copies { body(Int(copy), start, end) }
-                        } else {
-                            body(Int(pattern), start, end)
+            bigrams.withUnsafeBufferPointer { bigrams in
+                singles.withUnsafeBufferPointer { singles in
+                    rootNext.withUnsafeBufferPointer { root in
+                        nodes.withUnsafeBufferPointer { nodes in
+                            @inline(__always) func label(_ scalar: UInt32) -> UInt16 {
+                                scalar < 0x10000 ? classes[Int(scalar)] : (astralClasses[scalar] ?? 0)
+                            }
+                            guard count > 0 else { return }
+                            let hasAstralSingles = !astralSingles.isEmpty
+                            let words = nodes.baseAddress!
+                            var start = 0
+                            while true {
+                                start = Self.nextCandidate(
+                                    scalars.baseAddress!, from: start, count: count, bigrams: bigrams.baseAddress!,
+                                    shift: shift, singles: singles.baseAddress!, hasAstralSingles: hasAstralSingles)
+                                guard start < count else { break }
+                                var node = Int(root[Int(label(scalars[start]))])
+                                var end = start + 1
+                                while node != 0 {
+                                    let pattern = Int32(bitPattern: words[node])
+                                    let header = words[node + 1]
+                                    if pattern >= 0 {
+                                        if hasDuplicates, let copies = duplicates[pattern] {
+                                            for copy in copies { body(Int(copy), start, end) }
+                                        } else {
+                                            body(Int(pattern), start, end)
+                                        }
+                                    }
+                                    let edges = Int(header & 0xFFFF)
+                                    guard end < count, edges > 0 else { break }
+                                    let next = label(scalars[end])
+                                    guard next != 0 else { break }
+                                    let only = UInt16(truncatingIfNeeded: header >> 16)
+                                    if only != 0 {
+                                        guard next == only else { break }
+                                        node += Self.headerWords
+                                        end += 1
+                                        continue
+                                    }
+                                    // Search of the sorted labels (16-bit values, stored as such): the last edge whose label <= next.
+                                    let labels = UnsafeRawPointer(words + node + Self.headerWords)
+                                    @inline(__always) func edgeLabel(_ index: Int) -> UInt16 {
+                                        labels.load(fromByteOffset: index * 2, as: UInt16.self)
+                                    }
+                                    var base = 0
+                                    var remaining = edges
+                                    while remaining > 1 {
+                                        let half = remaining >> 1
+                                        base = edgeLabel(base + half) <= next ? base + half : base
+                                        remaining -= half
+                                    }
+                                    node = edgeLabel(base) == next ? Int(words[node + Self.targetsOffset(edges: edges) + base]) : 0
+                                    end += 1
+                                }
+                                start += 1
+                            }
                         }
                     }
-                    let edges = Int(header & 0xFFFF)
-                    guard end < count, edges > 0 else { break }
-                    let next = label(scalars[end])
-                    guard next != 0 else { break }
-                    let only = UInt16(truncatingIfNeeded: header >> 16)
-                    if only != 0 {
-                        guard next == only else { break }
-                        node += Self.headerWords
-                        end += 1
-                        continue
-                    }
-                    // Search of the sorted labels (16-bit values, stored as such): the last edge whose label <= next.
-                    let labels = UnsafeRawPointer(words + node + Self.headerWords)
-                    @inline(__always) func edgeLabel(_ index: Int) -> UInt16 {
-                        labels.load(fromByteOffset: index * 2, as: UInt16.self)
-                    }
-                    var base = 0
-                    var remaining = edges
-                    while remaining > 1 {
-                        let half = remaining >> 1
-                        base = edgeLabel(base + half) <= next ? base + half : base
-                        remaining -= half
-                    }
-                    node = edgeLabel(base) == next ? Int(words[node + Self.targetsOffset(edges: edges) + base]) : 0
-                    end += 1
                 }
-                start += 1
             }
-        }}}}}
+        }
     }
 
     /// All occurrences of all patterns in `text`, in order of start offset.

@@ -5,9 +5,11 @@ enum RegistryNames {
     static let companySuffixes = ["股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团公司", "集团"]
     /// Words of trade that say nothing about which company: a short form must keep
     /// at least two characters besides them (宏泰建设 yes, 建筑工程 no).
-    static let tradeWords = ["建筑工程", "建设工程", "市政工程", "路桥工程", "装饰工程", "园林绿化工程", "绿化工程", "水利水电",
-                             "基础设施", "房地产开发", "建筑", "建设", "建工", "工程", "市政", "路桥", "劳务", "矿建", "装饰",
-                             "园林", "建材", "置业", "开发", "投资", "集团", "实业", "公路"]
+    static let tradeWords = [
+        "建筑工程", "建设工程", "市政工程", "路桥工程", "装饰工程", "园林绿化工程", "绿化工程", "水利水电",
+        "基础设施", "房地产开发", "建筑", "建设", "建工", "工程", "市政", "路桥", "劳务", "矿建", "装饰",
+        "园林", "建材", "置业", "开发", "投资", "集团", "实业", "公路",
+    ]
 
     private typealias Scalars = ArraySlice<Unicode.Scalar>
     private static func scalars(_ words: [String]) -> [[Unicode.Scalar]] { words.map { Array($0.unicodeScalars) } }

@@ -127,7 +127,11 @@ public struct Rulebook: Sendable {
     /// A comparison of a number (`>= 5`).
     public struct Comparison: Sendable, Hashable {
         public enum Operator: String, Sendable, CaseIterable {
-            case atLeast = ">=", atMost = "<=", above = ">", below = "<", equal = "=="
+            case atLeast = ">="
+            case atMost = "<="
+            case above = ">"
+            case below = "<"
+            case equal = "=="
         }
         public var op: Operator
         public var value: Double
@@ -261,15 +265,17 @@ public struct Rulebook: Sendable {
         let named = builder.register.map { $0.collectiveRules.union($0.extremeRules) } ?? []
         for id in named.sorted() where !escalations.contains(id) {
             let place = builder.registerPlace
-            throw .invalid(file: place?.file ?? "rules", line: place?.node.mark?.line, column: place?.node.mark?.column,
-                           reason: known.contains(id)
-                               ? "register.escalating names rule \(id), whose effect is not escalation"
-                               : "register.escalating names rule \(id), which no rules file defines")
+            throw .invalid(
+                file: place?.file ?? "rules", line: place?.node.mark?.line, column: place?.node.mark?.column,
+                reason: known.contains(id)
+                    ? "register.escalating names rule \(id), whose effect is not escalation"
+                    : "register.escalating names rule \(id), which no rules file defines")
         }
         for id in (builder.register?.repeatRules ?? []).sorted() where !known.contains(id) {
             let place = builder.registerPlace
-            throw .invalid(file: place?.file ?? "rules", line: place?.node.mark?.line, column: place?.node.mark?.column,
-                           reason: "register.stale_followup.repeat_rules names rule \(id), which no rules file defines")
+            throw .invalid(
+                file: place?.file ?? "rules", line: place?.node.mark?.line, column: place?.node.mark?.column,
+                reason: "register.stale_followup.repeat_rules names rule \(id), which no rules file defines")
         }
         return rulebook
     }
@@ -282,9 +288,13 @@ extension Rulebook {
     /// none of which begins another ((工资|工钱)+) split a text one way only: they pass.
     /// - Complexity: O(n) in the length of the pattern.
     static func backtrackingRisk(in pattern: String) -> String? {
-        var groupHasRepetition: [Bool] = [], groupHasAlternatives: [Bool] = [], groupStarts: [Int] = []
-        var lastClosedHadRepetition = false, lastClosedHadAlternatives = false
-        var escaped = false, inClass = false
+        var groupHasRepetition: [Bool] = []
+        var groupHasAlternatives: [Bool] = []
+        var groupStarts: [Int] = []
+        var lastClosedHadRepetition = false
+        var lastClosedHadAlternatives = false
+        var escaped = false
+        var inClass = false
         let scalars = Array(pattern.unicodeScalars)
         for (index, scalar) in scalars.enumerated() {
             if escaped {
@@ -308,7 +318,8 @@ extension Rulebook {
             case ")":
                 lastClosedHadRepetition = groupHasRepetition.popLast() ?? false
                 let start = groupStarts.popLast() ?? index
-                lastClosedHadAlternatives = (groupHasAlternatives.popLast() ?? false)
+                lastClosedHadAlternatives =
+                    (groupHasAlternatives.popLast() ?? false)
                     && !isPrefixFreeWords(scalars[start..<index])
                 if lastClosedHadRepetition, !groupHasRepetition.isEmpty { groupHasRepetition[groupHasRepetition.count - 1] = true }
                 continue
@@ -319,7 +330,8 @@ extension Rulebook {
                     return "repeats a group that repeats inside (nested quantifiers), which may backtrack without end"
                 }
                 if previous == ")" && lastClosedHadAlternatives {
-                    return "repeats a group of alternatives ((a|ab)*), which may backtrack without end when they overlap; repeat a character class instead"
+                    return
+                        "repeats a group of alternatives ((a|ab)*), which may backtrack without end when they overlap; repeat a character class instead"
                 }
                 if !groupHasRepetition.isEmpty { groupHasRepetition[groupHasRepetition.count - 1] = true }
             default: break
@@ -347,11 +359,13 @@ extension Rulebook {
     /// A term as the checks of the rules files compare it: lower case, no spaces, full-width
     /// brackets and digits as ASCII (the matcher's own folding also maps traditional characters).
     static func fold(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.lowercased().unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
-            if scalar.properties.isWhitespace { return nil }
-            if (0xFF01...0xFF5E).contains(scalar.value) { return Unicode.Scalar(scalar.value - 0xFEE0) }
-            return scalar
-        }))
+        String(
+            String.UnicodeScalarView(
+                text.lowercased().unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
+                    if scalar.properties.isWhitespace { return nil }
+                    if (0xFF01...0xFF5E).contains(scalar.value) { return Unicode.Scalar(scalar.value - 0xFEE0) }
+                    return scalar
+                }))
     }
 }
 
@@ -375,7 +389,9 @@ private struct RulebookBuilder {
         let reader = RulesFileReader(file: file)
         guard let root = try reader.root(of: text) else { return false }
         var scoring = false
-        for (key, node, keyNode) in try reader.mapping(root, "the file", allowed: ["lexicons", "groups", "rules", "negation", "linking", "register"]) {
+        for (key, node, keyNode) in try reader.mapping(
+            root, "the file", allowed: ["lexicons", "groups", "rules", "negation", "linking", "register"])
+        {
             if key != "register" { scoring = true }
             switch key {
             case "register":
@@ -436,16 +452,20 @@ private struct RulebookBuilder {
             // other_cities); a lexicon without the key is a mistake.
             guard sawTerms else { throw reader.failure(body, "lexicon \(name) has no terms:") }
             let folded = Set(terms.map(Rulebook.fold).filter { !$0.isEmpty })
-            for compound in exceptions.inside where !folded.contains(where: { Rulebook.fold(compound).contains($0) && Rulebook.fold(compound) != $0 }) {
-                throw reader.failure(body, "lexicon \(name): except_in \(compound) holds none of the lexicon's terms, so it would cancel nothing")
+            for compound in exceptions.inside
+            where !folded.contains(where: { Rulebook.fold(compound).contains($0) && Rulebook.fold(compound) != $0 }) {
+                throw reader.failure(
+                    body, "lexicon \(name): except_in \(compound) holds none of the lexicon's terms, so it would cancel nothing")
             }
             lexicons[name] = Rulebook.Lexicon(name: name, title: title, terms: terms, isNegatable: negatable, exceptions: exceptions)
             lexiconPlaces[name] = (reader.file, keyNode)
         }
     }
 
-    static let ruleFields = ["id", "title", "level", "tags", "description", "falsepositives", "any", "all", "none",
-                             "scope", "where", "weight", "effect", "examples"]
+    static let ruleFields = [
+        "id", "title", "level", "tags", "description", "falsepositives", "any", "all", "none",
+        "scope", "where", "weight", "effect", "examples",
+    ]
 
     mutating func readRule(_ node: Node, _ reader: RulesFileReader) throws(RulesError) {
         var fields: [String: Node] = [:]
@@ -464,11 +484,17 @@ private struct RulebookBuilder {
         let effectNode = try required("effect")
         let effectText = try reader.string(effectNode, "effect")
         guard let effect = Rulebook.Effect(rawValue: effectText) else {
-            throw reader.failure(effectNode, "rule \(id): effect \(effectText) is not one of \(Rulebook.Effect.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw reader.failure(
+                effectNode,
+                "rule \(id): effect \(effectText) is not one of \(Rulebook.Effect.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let any = try fields["any"].map { value throws(RulesError) in try readConditions(value, reader, owner: "rule \(id)", allowGroups: true) } ?? []
+        let any =
+            try fields["any"].map { value throws(RulesError) in try readConditions(value, reader, owner: "rule \(id)", allowGroups: true) }
+            ?? []
         let all = try fields["all"].map { value throws(RulesError) in try readConditions(value, reader, owner: "rule \(id)") } ?? []
-        let none = try fields["none"].map { value throws(RulesError) in try readConditions(value, reader, owner: "rule \(id)", allowGroups: true) } ?? []
+        let none =
+            try fields["none"].map { value throws(RulesError) in try readConditions(value, reader, owner: "rule \(id)", allowGroups: true) }
+            ?? []
         var conditions = Rulebook.FieldConditions()
         if let whereNode = fields["where"] {
             conditions = try readFieldConditions(whereNode, reader, rule: id)
@@ -490,38 +516,49 @@ private struct RulebookBuilder {
         var examples = Rulebook.Examples()
         if let examplesNode = fields["examples"] {
             for (key, value, _) in try reader.mapping(examplesNode, "examples", allowed: ["match", "no_match"]) {
-                if key == "match" { examples.match = try reader.strings(value, "examples.match") }
-                else { examples.noMatch = try reader.strings(value, "examples.no_match") }
+                if key == "match" {
+                    examples.match = try reader.strings(value, "examples.match")
+                } else {
+                    examples.noMatch = try reader.strings(value, "examples.no_match")
+                }
             }
         }
-        rules.append(Rulebook.Rule(
-            id: id, title: try reader.string(try required("title"), "title"), level: level,
-            tags: try fields["tags"].map { value throws(RulesError) in try reader.strings(value, "tags") } ?? [],
-            description: try fields["description"].map { value throws(RulesError) in try reader.string(value, "description") },
-            falsePositives: try fields["falsepositives"].map { value throws(RulesError) in try reader.strings(value, "falsepositives") } ?? [],
-            any: any, all: all, none: none, scope: scope, conditions: conditions,
-            weight: try reader.number(try required("weight"), "weight"), effect: effect, examples: examples,
-            file: reader.file, line: node.mark?.line))
+        rules.append(
+            Rulebook.Rule(
+                id: id, title: try reader.string(try required("title"), "title"), level: level,
+                tags: try fields["tags"].map { value throws(RulesError) in try reader.strings(value, "tags") } ?? [],
+                description: try fields["description"].map { value throws(RulesError) in try reader.string(value, "description") },
+                falsePositives: try fields["falsepositives"].map { value throws(RulesError) in try reader.strings(value, "falsepositives") }
+                    ?? [],
+                any: any, all: all, none: none, scope: scope, conditions: conditions,
+                weight: try reader.number(try required("weight"), "weight"), effect: effect, examples: examples,
+                file: reader.file, line: node.mark?.line))
         ruleNodes.append((reader.file, node, id, any + all + none))
     }
 
     /// - Parameter allowGroups: whether `{group: name}` may stand here: in a rule's `any:`
     ///   or `none:`, where a group's conditions count one by one; not in `all:`, where
     ///   every one of them would have to hold.
-    func readConditions(_ node: Node, _ reader: RulesFileReader, owner: String, allowGroups: Bool = false)
-        throws(RulesError) -> [Rulebook.Condition] {
+    func readConditions(
+        _ node: Node, _ reader: RulesFileReader, owner: String, allowGroups: Bool = false
+    )
+        throws(RulesError) -> [Rulebook.Condition]
+    {
         var conditions: [Rulebook.Condition] = []
         for element in try reader.sequence(node, "\(owner): conditions") {
             if let name = element.scalar?.string {
                 conditions.append(.lexicon(name))
                 continue
             }
-            let pairs = try reader.mapping(element, "\(owner): a condition", allowed: ["term", "regex", "near", "within", "ordered", "group"])
+            let pairs = try reader.mapping(
+                element, "\(owner): a condition", allowed: ["term", "regex", "near", "within", "ordered", "group"])
             let keys = Set(pairs.map(\.key))
             if keys == ["group"] {
                 let name = try reader.string(pairs[0].node, "group")
                 guard allowGroups else {
-                    throw reader.failure(element, "\(owner): {group: \(name)} holds when any of its conditions does, so it belongs under a rule's any: or none:")
+                    throw reader.failure(
+                        element,
+                        "\(owner): {group: \(name)} holds when any of its conditions does, so it belongs under a rule's any: or none:")
                 }
                 guard let members = groups[name] else {
                     throw reader.failure(element, "\(owner): no group \(name) (define it under groups:, above the rules that use it)")
@@ -537,7 +574,8 @@ private struct RulebookBuilder {
                     throw reader.failure(pairs[0].node, "\(owner): regex \(pattern) does not compile")
                 }
                 if let problem = Rulebook.backtrackingRisk(in: pattern) {
-                    throw reader.failure(pairs[0].node, "\(owner): regex \(pattern) \(problem); the other conditions (lexicons, near) are linear")
+                    throw reader.failure(
+                        pairs[0].node, "\(owner): regex \(pattern) \(problem); the other conditions (lexicons, near) are linear")
                 }
                 conditions.append(.regex(pattern))
             } else if keys == ["near", "within"] || keys == ["near", "within", "ordered"] {
@@ -563,7 +601,10 @@ private struct RulebookBuilder {
                 guard slots.count >= 2 else { throw reader.failure(nearNode, "\(owner): near needs at least two slots") }
                 conditions.append(.near(slots: slots, within: within, ordered: ordered))
             } else {
-                throw reader.failure(element, "\(owner): a condition is a lexicon name, {term: ...}, {regex: ...}, {near: [...], within: N, ordered: true|false} or, under any: and none:, {group: ...}")
+                throw reader.failure(
+                    element,
+                    "\(owner): a condition is a lexicon name, {term: ...}, {regex: ...}, {near: [...], within: N, ordered: true|false} or, under any: and none:, {group: ...}"
+                )
             }
         }
         return conditions
@@ -571,13 +612,17 @@ private struct RulebookBuilder {
 
     func readFieldConditions(_ node: Node, _ reader: RulesFileReader, rule: String) throws(RulesError) -> Rulebook.FieldConditions {
         var conditions = Rulebook.FieldConditions()
-        for (key, value, _) in try reader.mapping(node, "rule \(rule): where", allowed: ["people", "recorded_people", "amount", "channel", "kind", "mentions_registry", "names_project", "names_other_city"]) {
+        for (key, value, _) in try reader.mapping(
+            node, "rule \(rule): where",
+            allowed: ["people", "recorded_people", "amount", "channel", "kind", "mentions_registry", "names_project", "names_other_city"])
+        {
             switch key {
             case "people", "recorded_people", "amount":
                 let text = try reader.string(value, key).trimmingCharacters(in: .whitespaces)
-                guard let op = Rulebook.Comparison.Operator.allCases.sorted(by: { $0.rawValue.count > $1.rawValue.count })
+                guard
+                    let op = Rulebook.Comparison.Operator.allCases.sorted(by: { $0.rawValue.count > $1.rawValue.count })
                         .first(where: { text.hasPrefix($0.rawValue) }),
-                      let number = Double(text.dropFirst(op.rawValue.count).trimmingCharacters(in: .whitespaces))
+                    let number = Double(text.dropFirst(op.rawValue.count).trimmingCharacters(in: .whitespaces))
                 else {
                     throw reader.failure(value, "rule \(rule): \(key) must be a comparison such as \">= 5\"")
                 }
@@ -600,7 +645,9 @@ private struct RulebookBuilder {
                 }
             case "kind":
                 let text = try reader.string(value, "kind")
-                guard let kind = ItemKind(rawValue: text) else { throw reader.failure(value, "rule \(rule): kind must be petition or post") }
+                guard let kind = ItemKind(rawValue: text) else {
+                    throw reader.failure(value, "rule \(rule): kind must be petition or post")
+                }
                 conditions.kind = kind
             default: break
             }
@@ -626,13 +673,21 @@ private struct RulebookBuilder {
     func readLinking(_ node: Node, _ reader: RulesFileReader) throws(RulesError) -> Rulebook.LinkingSettings {
         var settings = Rulebook.LinkingSettings(weights: [:], linkThreshold: 0, reviewThreshold: 0, respondentBonus: 0, types: [:])
         var seen = Set<String>()
-        for (key, value, _) in try reader.mapping(node, "linking", allowed: ["weights", "link_threshold", "review_threshold", "respondent_bonus", "types", "generic_words", "homophones", "review_margin", "narrowed_lead"]) {
+        for (key, value, _) in try reader.mapping(
+            node, "linking",
+            allowed: [
+                "weights", "link_threshold", "review_threshold", "respondent_bonus", "types", "generic_words", "homophones",
+                "review_margin", "narrowed_lead",
+            ])
+        {
             seen.insert(key)
             switch key {
             case "weights":
                 for (kind, weightNode, kindNode) in try reader.mapping(value, "linking.weights", allowed: []) {
                     guard MentionKind(rawValue: kind) != nil else {
-                        throw reader.failure(kindNode, "linking.weights.\(kind) is not one of \(MentionKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                        throw reader.failure(
+                            kindNode,
+                            "linking.weights.\(kind) is not one of \(MentionKind.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     settings.weights[kind] = try reader.number(weightNode, "linking.weights.\(kind)")
                 }
@@ -673,9 +728,10 @@ private struct RulebookBuilder {
     func finish(version: String) throws(RulesError) -> Rulebook {
         guard !rules.isEmpty else { throw .noRules }
         for (file, node, id, conditions) in ruleNodes {
-            for case let .lexicon(name) in conditions where lexicons[name] == nil {
-                throw RulesError.invalid(file: file, line: node.mark?.line, column: node.mark?.column,
-                                           reason: "rule \(id) refers to lexicon \(name), which no rules file defines")
+            for case .lexicon(let name) in conditions where lexicons[name] == nil {
+                throw RulesError.invalid(
+                    file: file, line: node.mark?.line, column: node.mark?.column,
+                    reason: "rule \(id) refers to lexicon \(name), which no rules file defines")
             }
         }
         guard let linking else {
@@ -684,11 +740,12 @@ private struct RulebookBuilder {
         // A near-slot entry written like an identifier must name a lexicon: a typo
         // (unpaid_word) would otherwise become a literal term that never matches.
         for (file, node, id, conditions) in ruleNodes {
-            for case let .near(slots, _, _) in conditions {
+            for case .near(let slots, _, _) in conditions {
                 for case let .term(text) in slots.joined()
                 where lexicons[text] == nil && text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0 == "_") }) {
-                    throw RulesError.invalid(file: file, line: node.mark?.line, column: node.mark?.column,
-                                               reason: "rule \(id): near slot entry \(text) names no lexicon")
+                    throw RulesError.invalid(
+                        file: file, line: node.mark?.line, column: node.mark?.column,
+                        reason: "rule \(id): near slot entry \(text) names no lexicon")
                 }
             }
         }
@@ -697,13 +754,14 @@ private struct RulebookBuilder {
             var rule = rule
             func resolve(_ conditions: [Rulebook.Condition]) -> [Rulebook.Condition] {
                 conditions.map { condition in
-                    guard case let .near(slots, within, ordered) = condition else { return condition }
-                    return .near(slots: slots.map { slot in
-                        slot.map { atom in
-                            if case let .term(text) = atom, lexicons[text] != nil { return .lexicon(text) }
-                            return atom
-                        }
-                    }, within: within, ordered: ordered)
+                    guard case .near(let slots, let within, let ordered) = condition else { return condition }
+                    return .near(
+                        slots: slots.map { slot in
+                            slot.map { atom in
+                                if case .term(let text) = atom, lexicons[text] != nil { return .lexicon(text) }
+                                return atom
+                            }
+                        }, within: within, ordered: ordered)
                 }
             }
             rule.any = resolve(rule.any)
@@ -711,8 +769,9 @@ private struct RulebookBuilder {
             rule.none = resolve(rule.none)
             return rule
         }
-        return Rulebook(lexicons: lexicons, rules: resolved,
-                        negation: negation ?? Rulebook.Negation(cues: [], window: 0),
-                        linking: linking, version: version)
+        return Rulebook(
+            lexicons: lexicons, rules: resolved,
+            negation: negation ?? Rulebook.Negation(cues: [], window: 0),
+            linking: linking, version: version)
     }
 }

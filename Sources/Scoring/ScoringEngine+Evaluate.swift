@@ -102,15 +102,20 @@ extension ScoringEngine {
         var verdicts: [ItemVerdict] = []
         verdicts.reserveCapacity(items.count)
         let count = items.count
-        func step(_ index: Int, free: inout Buffers, matched: inout Buffers, gathered: inout Buffers,
-                  chosen: inout Buffers) {
+        func step(
+            _ index: Int, free: inout Buffers, matched: inout Buffers, gathered: inout Buffers,
+            chosen: inout Buffers
+        ) {
             if index < count { match(items.baseAddress! + index, explaining: false, into: &free) }
             if index >= 1 && index <= count { gather(explaining: false, in: &matched) }
             if index >= 2 && index <= count + 1 { chooseLink(in: &gathered) }
             if index >= 3 { verdicts.append(conclude(items.baseAddress! + index - 3, explaining: false, from: &chosen).verdict) }
         }
         // Each set of buffers moves one stage on from step to step: free, matched, gathered, chosen, free.
-        var first = Buffers(), second = Buffers(), third = Buffers(), fourth = Buffers()
+        var first = Buffers()
+        var second = Buffers()
+        var third = Buffers()
+        var fourth = Buffers()
         for index in 0..<(count + 3) {
             switch index % 4 {
             case 0: step(index, free: &first, matched: &fourth, gathered: &third, chosen: &second)
@@ -214,17 +219,21 @@ extension ScoringEngine {
             }
             owners.withUnsafeBufferPointer { owners in
                 for found in found {
-                    let start = Int(found.start), end = Int(found.end), pattern = Int(found.pattern)
+                    let start = Int(found.start)
+                    let end = Int(found.end)
+                    let pattern = Int(found.pattern)
                     let at = bounds.field(of: start)
                     var negated = false
                     let info = infos[pattern]
                     if info.cueWindow >= 0 { buffers.cueEnds.append((end, Int(info.cueWindow))) }
-                    let first = Int(info.slotStart), last = Int(info.slotEnd)
+                    let first = Int(info.slotStart)
+                    let last = Int(info.slotEnd)
                     if first < last {
                         // A cue counts when it ends at most `window` characters before the term starts.
                         var cue = buffers.cueEnds.count - 1
                         while cue >= 0 && buffers.cueEnds[cue].end > start { cue -= 1 }
-                        negated = cue >= 0 && buffers.cueEnds[cue].end >= start - buffers.cueEnds[cue].window
+                        negated =
+                            cue >= 0 && buffers.cueEnds[cue].end >= start - buffers.cueEnds[cue].window
                             && bounds.field(of: buffers.cueEnds[cue].end - 1) == at
                         // A term inside a negated longer term is negated with it: 欠工资 in 不拖欠工资.
                         if negated {
@@ -237,7 +246,10 @@ extension ScoringEngine {
                             let slot = Int(slotList[entry])
                             if negated && slotNegatable[slot] { continue }
                             if slotGuarded[slot] && !buffers.guardSpans.isEmpty
-                                && isExcepted(slot: slot, start: start, end: end, spans: buffers.guardSpans) { continue }
+                                && isExcepted(slot: slot, start: start, end: end, spans: buffers.guardSpans)
+                            {
+                                continue
+                            }
                             buffers.presence[at * slotWords + slot >> 6] |= 1 << UInt64(slot & 63)
                             buffers.presence[4 * slotWords + slot >> 6] |= 1 << UInt64(slot & 63)
                             if slot == otherCitySlot { buffers.otherPlaceEnds.append(Int32(end)) }
@@ -288,7 +300,8 @@ extension ScoringEngine {
             looked = start
         }
         guard !buffers.otherPlaceEnds.isEmpty else { return }
-        let ends = buffers.otherPlaceEnds, home = buffers.homeSpans
+        let ends = buffers.otherPlaceEnds
+        let home = buffers.homeSpans
         buffers.mentions.removeAll { mention in
             let start = Int(mention.start)
             return ends.contains { end in
@@ -331,10 +344,12 @@ extension ScoringEngine {
     /// Appends where the place ends when the 市 or 县 at `index` closes another place's name.
     func appendGenericOtherPlace(_ scalars: [UInt32], at index: Int, to ends: inout [Int32]) {
         guard index >= 2 else { return }
-        let first = scalars[index - 2], second = scalars[index - 1]
+        let first = scalars[index - 2]
+        let second = scalars[index - 1]
         if isHan(first) && isHan(second) && !Self.notPlaceBefore.contains(second)
             && !(index + 1 < scalars.count && Self.notPlaceAfter.contains(scalars[index + 1]))
-            && !homeNames.contains(where: { $0.count >= 2 && $0[$0.count - 2] == first && $0[$0.count - 1] == second }) {
+            && !homeNames.contains(where: { $0.count >= 2 && $0[$0.count - 2] == first && $0[$0.count - 1] == second })
+        {
             ends.append(Int32(index + 1))
         }
     }
@@ -359,11 +374,14 @@ extension ScoringEngine {
 
     /// Whether an exception of the slot's lexicon covers the term at `start ..< end`:
     /// a longer compound around it, or a cue just before or after it.
-    private func isExcepted(slot: Int, start: Int, end: Int,
-                            spans: [(slot: Int32, role: Guard.Role, start: Int32, end: Int32)]) -> Bool {
+    private func isExcepted(
+        slot: Int, start: Int, end: Int,
+        spans: [(slot: Int32, role: Guard.Role, start: Int32, end: Int32)]
+    ) -> Bool {
         let window = Int(slotExceptWindow[slot])
         for span in spans where Int(span.slot) == slot {
-            let spanStart = Int(span.start), spanEnd = Int(span.end)
+            let spanStart = Int(span.start)
+            let spanEnd = Int(span.end)
             switch span.role {
             case .inside:
                 if spanStart <= start && end <= spanEnd && spanEnd - spanStart > end - start { return true }
@@ -392,13 +410,16 @@ extension ScoringEngine {
         }
     }
 
-    private func chooseLink(in buffers: inout Buffers, keys: UnsafeMutableBufferPointer<UInt64>,
-                            entries: UnsafeMutableBufferPointer<Entry>) {
+    private func chooseLink(
+        in buffers: inout Buffers, keys: UnsafeMutableBufferPointer<UInt64>,
+        entries: UnsafeMutableBufferPointer<Entry>
+    ) {
         let ranking = rank(buffers.mentions, keys: keys, entries: entries, keepingAll: false)
         defer { ranking.entries.baseAddress!.deinitialize(count: ranking.keys.count) }
         buffers.bestConfidence = ranking.best?.confidence ?? 0
         guard let best = ranking.best,
-              let band = band(best: best, second: ranking.second?.confidence) else { return }
+            let band = band(best: best, second: ranking.second?.confidence)
+        else { return }
         buffers.choice = LinkChoice(project: best.project, band: band, confidence: min(1, best.confidence))
         projectIDs.withUnsafeBufferPointer { wagewatch_prefetch($0.baseAddress! + best.project) }
         ownerText.withUnsafeBufferPointer { ownerText in
@@ -415,8 +436,11 @@ extension ScoringEngine {
     }
 
     /// Stage four: rules, score, claim kind, link, story and sites.
-    private func conclude(_ item: UnsafePointer<Item>, explaining: Bool, from buffers: inout Buffers)
-        -> (verdict: ItemVerdict, explanation: Explanation?) {
+    private func conclude(
+        _ item: UnsafePointer<Item>, explaining: Bool, from buffers: inout Buffers
+    )
+        -> (verdict: ItemVerdict, explanation: Explanation?)
+    {
         let text = buffers.text
         let bounds = FieldBounds(text)
         buffers.firedIndexes.removeAll(keepingCapacity: true)
@@ -424,7 +448,8 @@ extension ScoringEngine {
         let tracked = buffers.tracked
         let anyField = 4 * slotWords
         func isPresent(_ slot: Int, _ mask: Int) -> Bool {
-            let word = slot >> 6, bit = UInt64(1) << UInt64(slot & 63)
+            let word = slot >> 6
+            let bit = UInt64(1) << UInt64(slot & 63)
             if mask == 0b1111 { return presence[anyField + word] & bit != 0 }
             for at in 0..<4 where mask & (1 << at) != 0 && presence[at * slotWords + word] & bit != 0 {
                 return true
@@ -446,12 +471,13 @@ extension ScoringEngine {
         }
         func holds(_ condition: CompiledCondition, _ mask: Int) -> Bool {
             switch condition {
-            case let .slot(slot): return isPresent(slot, mask)
-            case let .regex(regex): return regex.matches(scopedText(mask))
-            case let .near(slots, within, ordered):
+            case .slot(let slot): return isPresent(slot, mask)
+            case .regex(let regex): return regex.matches(scopedText(mask))
+            case .near(let slots, let within, let ordered):
                 // Most texts lack some slot altogether: the presence bits say so without any allocation.
                 guard slots.allSatisfy({ $0.contains { isPresent($0, mask) } }) else { return false }
-                return ordered ? orderedNearHolds(slots, within: within, mask: mask, tracked: tracked)
+                return ordered
+                    ? orderedNearHolds(slots, within: within, mask: mask, tracked: tracked)
                     : nearHolds(slots, within: within, mask: mask, tracked: tracked)
             }
         }
@@ -476,7 +502,8 @@ extension ScoringEngine {
             mentionsRegistry = true
             break
         }
-        var otherPlacesRead = false, namesOtherCity = false
+        var otherPlacesRead = false
+        var namesOtherCity = false
         var firedIndexes: [Int] = []
         swap(&firedIndexes, &buffers.firedIndexes)
         defer { swap(&firedIndexes, &buffers.firedIndexes) }
@@ -502,10 +529,16 @@ extension ScoringEngine {
             }
             if let kind = compiled.kind, kind != item.pointee.kind { return }
             if compiled.hasChannels
-                && !(item.pointee.channel.map(compiled.conditions.channels.contains) ?? false) { return }
+                && !(item.pointee.channel.map(compiled.conditions.channels.contains) ?? false)
+            {
+                return
+            }
             if compiled.needsNumbers { readNumbers() }
             if let comparison = compiled.recordedPeople,
-               !(item.pointee.people.map { comparison.holds(for: Double($0)) } ?? false) { return }
+                !(item.pointee.people.map { comparison.holds(for: Double($0)) } ?? false)
+            {
+                return
+            }
             if let comparison = compiled.people, !(people.map { comparison.holds(for: Double($0)) } ?? false) { return }
             if let comparison = compiled.amount, !(amount.map(comparison.holds(for:)) ?? false) { return }
             if let wanted = compiled.mentionsRegistry, wanted != mentionsRegistry { return }
@@ -527,8 +560,8 @@ extension ScoringEngine {
                 if wanted != namesOtherCity { return }
             }
             guard compiled.all.allSatisfy({ holds($0, mask) }),
-                  !compiled.none.contains(where: { holds($0, mask) }),
-                  compiled.any.isEmpty || compiled.any.contains(where: { holds($0, mask) })
+                !compiled.none.contains(where: { holds($0, mask) }),
+                compiled.any.isEmpty || compiled.any.contains(where: { holds($0, mask) })
             else { return }
             firedIndexes.append(index)
         }
@@ -581,10 +614,12 @@ extension ScoringEngine {
         let link = buffers.choice.map { self.link(to: $0, clues: buffers.choiceClues, itemID: item.pointee.id) }
         // Stories group signals; an item that is none needs no fingerprint (rescoring makes one if it becomes one).
         let content = text.range(ofField: 1).isEmpty ? text.range(ofField: 0) : text.range(ofField: 1)
-        let storyKey = assessment.isSignal || explaining
+        let storyKey =
+            assessment.isSignal || explaining
             ? StoryFingerprint.hex(StoryFingerprint.fingerprint(text.scalars[content])) : ""
         // A site some project half fits (高新区标准厂房, two phases alike) is no gap in the registry.
-        let sites = assessment.isSignal && link == nil && buffers.bestConfidence < reviewThreshold / 2
+        let sites =
+            assessment.isSignal && link == nil && buffers.bestConfidence < reviewThreshold / 2
             ? siteNames(in: text, bounds) : []
         let verdict = ItemVerdict(assessment: assessment, storyKey: storyKey, link: link, sites: sites)
 
@@ -593,19 +628,28 @@ extension ScoringEngine {
         // that digits brought together by folding cannot escape the masking.
         var normalized: [Rulebook.Field: String] = [:]
         let names = [item.pointee.petitioner, item.pointee.phone].compactMap { $0 }
-        for (field, fieldText) in zip(Rulebook.Field.allCases, [item.pointee.title, item.pointee.content, item.pointee.respondent ?? "", item.pointee.location ?? ""]) {
+        for (field, fieldText) in zip(
+            Rulebook.Field.allCases, [item.pointee.title, item.pointee.content, item.pointee.respondent ?? "", item.pointee.location ?? ""])
+        {
             normalized[field] = normalizer.normalize(PersonalDataMasker.mask(fieldText, names: names))
         }
         let explained = rankCandidates(buffers.mentions).map { candidate in
-            Explanation.Candidate(projectID: projects[candidate.project].id, name: projects[candidate.project].name,
-                                  confidence: candidate.confidence, evidence: evidence(of: candidate))
+            Explanation.Candidate(
+                projectID: projects[candidate.project].id, name: projects[candidate.project].name,
+                confidence: candidate.confidence, evidence: evidence(of: candidate))
         }
-        return (verdict, Explanation(verdict: verdict, normalized: normalized, occurrences: buffers.occurrences,
-                                     firedRules: firedIndexes.map { compiledRules[$0].rule }, candidates: explained))
+        return (
+            verdict,
+            Explanation(
+                verdict: verdict, normalized: normalized, occurrences: buffers.occurrences,
+                firedRules: firedIndexes.map { compiledRules[$0].rule }, candidates: explained)
+        )
     }
 
-    private func occurrence(_ pattern: Int, start: Int, end: Int, field: Int, negated: Bool,
-                            in text: NormalizedText) -> Explanation.Occurrence {
+    private func occurrence(
+        _ pattern: Int, start: Int, end: Int, field: Int, negated: Bool,
+        in text: NormalizedText
+    ) -> Explanation.Occurrence {
         var meanings: [String] = []
         let info = patternInfo[pattern]
         for entry in Int(info.slotStart)..<Int(info.slotEnd) {
@@ -690,7 +734,10 @@ extension ScoringEngine {
                 for next in tracked where Int(next.start) >= end && next.field == first.field && occurs(slot, next) {
                     best = min(best ?? Int.max, Int(next.end))
                 }
-                guard let found = best else { matched = false; break }
+                guard let found = best else {
+                    matched = false
+                    break
+                }
                 end = found
             }
             if matched && end - Int(first.start) <= within { return true }
@@ -816,8 +863,10 @@ extension ScoringEngine {
     /// project gathers each candidate's evidence without hashing, and a contractor
     /// that runs many projects costs a sort of a few dozen integers. The entries live
     /// in the caller's scratch memory: nothing is allocated unless all are kept.
-    private func rank(_ mentions: [Mention], keys: UnsafeMutableBufferPointer<UInt64>,
-                      entries: UnsafeMutableBufferPointer<Entry>, keepingAll: Bool) -> Ranking {
+    private func rank(
+        _ mentions: [Mention], keys: UnsafeMutableBufferPointer<UInt64>,
+        entries: UnsafeMutableBufferPointer<Entry>, keepingAll: Bool
+    ) -> Ranking {
         var count = 0
         fillEntries(mentions, keys: keys, entries: entries, count: &count)
         var keys = UnsafeMutableBufferPointer(rebasing: keys[..<count])
@@ -836,8 +885,10 @@ extension ScoringEngine {
     private static let respondentField: Int32 = 2
 
     /// Entry i: project in the high half of `keys[i]` (with i in the low half, for a stable order).
-    private func fillEntries(_ mentions: [Mention], keys: UnsafeMutableBufferPointer<UInt64>,
-                             entries: UnsafeMutableBufferPointer<Entry>, count: inout Int) {
+    private func fillEntries(
+        _ mentions: [Mention], keys: UnsafeMutableBufferPointer<UInt64>,
+        entries: UnsafeMutableBufferPointer<Entry>, count: inout Int
+    ) {
         func add(_ project: Int32, _ entry: Entry) {
             keys[count] = UInt64(project) << 32 | UInt64(count)
             entries.initializeElement(at: count, to: entry)
@@ -858,8 +909,11 @@ extension ScoringEngine {
                 let fitting = projectsOfTownship[Int(township)].filter { projectTraits[Int($0)].types & typeBits != 0 }
                 guard fitting.count <= Self.maxTownshipCandidates else { continue }
                 for project in fitting {
-                    add(project, Entry(clue: Clue(kind: .township, pattern: -1, display: township), weight: 0,
-                                       traits: projectTraits[Int(project)]))
+                    add(
+                        project,
+                        Entry(
+                            clue: Clue(kind: .township, pattern: -1, display: township), weight: 0,
+                            traits: projectTraits[Int(project)]))
                 }
             }
         }
@@ -871,12 +925,18 @@ extension ScoringEngine {
             for owner in owners[Int(info.ownerStart)..<Int(info.ownerEnd)] {
                 // A token weighs its share of the name: all of a name's tokens weigh what the token kind does.
                 let share = owner.share == 0 ? 1 : Double(owner.share & 0x7F) / 127
-                add(owner.project, Entry(clue: Clue(kind: owner.kind, pattern: pattern, display: owner.display),
-                                         weight: kindWeights[Int(owner.kindIndex)] * share / shared, traits: owner.traits,
-                                         isSolid: owner.share & NameTokenizer.phaseBit == 0))
+                add(
+                    owner.project,
+                    Entry(
+                        clue: Clue(kind: owner.kind, pattern: pattern, display: owner.display),
+                        weight: kindWeights[Int(owner.kindIndex)] * share / shared, traits: owner.traits,
+                        isSolid: owner.share & NameTokenizer.phaseBit == 0))
                 if mention.field == Self.respondentField {
-                    add(owner.project, Entry(clue: Clue(kind: .respondent, pattern: pattern, display: owner.display),
-                                             weight: respondentBonus / shared, traits: owner.traits))
+                    add(
+                        owner.project,
+                        Entry(
+                            clue: Clue(kind: .respondent, pattern: pattern, display: owner.display),
+                            weight: respondentBonus / shared, traits: owner.traits))
                 }
             }
         }
@@ -897,7 +957,8 @@ extension ScoringEngine {
             for mention in mentions where patternInfo[Int(mention.pattern)].township == township { return true }
             return false
         }
-        let keys = ranking.keys, entries = ranking.entries
+        let keys = ranking.keys
+        let entries = ranking.entries
         var first = 0
         while first < keys.count {
             let project = keys[first] >> 32
@@ -923,10 +984,12 @@ extension ScoringEngine {
                 group.confidence += townshipWeight
                 group.township = traits.township
             }
-            if traits.types & typeBits != 0, let mention = mentions.first(where: {
-                let type = patternInfo[Int($0.pattern)].type
-                return type >= 0 && traits.types & 1 << UInt64(type) != 0
-            }) {
+            if traits.types & typeBits != 0,
+                let mention = mentions.first(where: {
+                    let type = patternInfo[Int($0.pattern)].type
+                    return type >= 0 && traits.types & 1 << UInt64(type) != 0
+                })
+            {
                 group.confidence += projectTypeWeight
                 group.type = (patternInfo[Int(mention.pattern)].type, Int(mention.pattern))
             }
@@ -976,8 +1039,9 @@ extension ScoringEngine {
         var evidence: [LinkEvidence] = []
         evidence.reserveCapacity(clues.count)
         for (clue, owner) in clues { evidence.append(self.evidence(of: clue, owner: Int(owner))) }
-        return ProjectLink(itemID: itemID, projectID: projectIDs[choice.project], band: choice.band,
-                           confidence: choice.confidence, evidence: evidence)
+        return ProjectLink(
+            itemID: itemID, projectID: projectIDs[choice.project], band: choice.band,
+            confidence: choice.confidence, evidence: evidence)
     }
 
     /// The band of a link to a candidate of confidence `best` when the runner-up has

@@ -134,15 +134,15 @@ public struct ScoringEngine: Sendable {
         for rule in rulebook.rules {
             func compile(_ condition: Rulebook.Condition) -> CompiledCondition {
                 switch condition {
-                case let .lexicon(name): return .slot(slotIndex[name]!)
-                case let .term(text): return .slot(slot(forTerm: text))
-                case let .regex(pattern): return .regex(CompiledRegex(pattern))
-                case let .near(slots, within, ordered):
+                case .lexicon(let name): return .slot(slotIndex[name]!)
+                case .term(let text): return .slot(slot(forTerm: text))
+                case .regex(let pattern): return .regex(CompiledRegex(pattern))
+                case .near(let slots, let within, let ordered):
                     let compiledSlots = slots.map { atoms in
                         atoms.map { atom -> Int in
                             switch atom {
-                            case let .lexicon(name): return slotIndex[name]!
-                            case let .term(text): return slot(forTerm: text)
+                            case .lexicon(let name): return slotIndex[name]!
+                            case .term(let text): return slot(forTerm: text)
                             }
                         }
                     }
@@ -150,9 +150,10 @@ public struct ScoringEngine: Sendable {
                     return .near(compiledSlots, within: within, ordered: ordered)
                 }
             }
-            compiled.append(CompiledRule(
-                rule: rule, any: rule.any.map(compile), all: rule.all.map(compile), none: rule.none.map(compile),
-                scopeMask: rule.scope.map { scope in scope.reduce(0) { $0 | CompiledRule.bit(for: $1) } } ?? 0b1111))
+            compiled.append(
+                CompiledRule(
+                    rule: rule, any: rule.any.map(compile), all: rule.all.map(compile), none: rule.none.map(compile),
+                    scopeMask: rule.scope.map { scope in scope.reduce(0) { $0 | CompiledRule.bit(for: $1) } } ?? 0b1111))
         }
         for cue in rulebook.negation.cues { builder.addCue(cue, window: rulebook.negation.window) }
         for cue in rulebook.negation.adjacentCues { builder.addCue(cue, window: 0) }
@@ -167,8 +168,9 @@ public struct ScoringEngine: Sendable {
         let typeOfWord = typeWords.enumerated().flatMap { type, words in words.map { _ in Int32(type) } }
         var stamp = StableHash.Accumulator()
         var placeNames: [String] = []
-        let tokenizer = NameTokenizer(cuts: rulebook.linking.genericWords.flatMap { rulebook.lexicons[$0]?.terms ?? [$0] }
-                                          + rulebook.linking.types.values.joined())
+        let tokenizer = NameTokenizer(
+            cuts: rulebook.linking.genericWords.flatMap { rulebook.lexicons[$0]?.terms ?? [$0] }
+                + rulebook.linking.types.values.joined())
         var scratch: [UInt32] = []
         var displays: [String] = []
         for (index, project) in projects.enumerated() {
@@ -190,20 +192,25 @@ public struct ScoringEngine: Sendable {
             func addCompany(_ company: String, _ kind: MentionKind) {
                 // One contractor runs many projects: fold and look up its name and short forms once.
                 let key = ByteKey(company)
-                let patterns = companyPatterns[key] ?? ([company] + RegistryNames.companyVariants(company)).compactMap {
-                    builder.ownerPattern($0, kind: kind)
-                }
+                let patterns =
+                    companyPatterns[key]
+                    ?? ([company] + RegistryNames.companyVariants(company)).compactMap {
+                        builder.ownerPattern($0, kind: kind)
+                    }
                 companyPatterns[key] = patterns
                 let id = displayID(company)
                 for pattern in patterns {
                     builder.addOwner(pattern: pattern, project: Int32(index), kind: kind, display: company, displayID: id)
                 }
             }
-            for token in tokenizer.tokens(name: project.name, aliases: project.aliases, township: project.township,
-                                          companies: [project.contractor, project.builder].compactMap { $0 } + project.subcontractors) {
+            for token in tokenizer.tokens(
+                name: project.name, aliases: project.aliases, township: project.township,
+                companies: [project.contractor, project.builder].compactMap { $0 } + project.subcontractors)
+            {
                 guard let pattern = builder.ownerPattern(token.text, kind: .token) else { continue }
-                builder.addOwner(pattern: pattern, project: Int32(index), kind: .token, display: token.text,
-                                 displayID: displayID(token.text), share: token.share)
+                builder.addOwner(
+                    pattern: pattern, project: Int32(index), kind: .token, display: token.text,
+                    displayID: displayID(token.text), share: token.share)
             }
             add(project.name, .name, shows: project.name)
             for variant in RegistryNames.projectVariants(project.name) { add(variant, .name, shows: project.name) }
@@ -276,17 +283,19 @@ public struct ScoringEngine: Sendable {
             termText[Int(info.slotStart)] = Self.text(of: pattern, flat: table.flat, starts: table.starts)
         }
         self.termText = termText
-        self.owners = HugePageTable(table.ownerProject.indices.map { entry in
-            let project = Int(table.ownerProject[entry])
-            let text = table.ownerText[entry]
-            return Owner(traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]),
-                         project: Int32(project), display: table.ownerDisplay[entry],
-                         kindIndex: UInt8(Owner.kinds.firstIndex(of: table.ownerKind[entry])!),
-                         share: table.ownerShare[entry],
-                         // Longer than a small string: the bytes sit in the string's storage object.
-                         textAddress: text.utf8.count > 15
-                            ? text.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress) } ?? 0 : 0)
-        })
+        self.owners = HugePageTable(
+            table.ownerProject.indices.map { entry in
+                let project = Int(table.ownerProject[entry])
+                let text = table.ownerText[entry]
+                return Owner(
+                    traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]),
+                    project: Int32(project), display: table.ownerDisplay[entry],
+                    kindIndex: UInt8(Owner.kinds.firstIndex(of: table.ownerKind[entry])!),
+                    share: table.ownerShare[entry],
+                    // Longer than a small string: the bytes sit in the string's storage object.
+                    textAddress: text.utf8.count > 15
+                        ? text.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress) } ?? 0 : 0)
+            })
         self.kindWeights = MentionKind.allCases.map { rulebook.linking.weight(of: $0) }
         self.respondentBonus = rulebook.linking.respondentBonus
         self.townshipWeight = rulebook.linking.weight(of: .township)
@@ -311,7 +320,8 @@ public struct ScoringEngine: Sendable {
             // the registry's names are cut at (高新区, 改造, 配套 ...).
             generic: standard.genericTexts + rulebook.linking.types.values.joined().map(normalizer.normalize)
                 + rulebook.linking.genericWords.filter { rulebook.lexicons[$0] == nil }.map(normalizer.normalize),
-            places: placeNames.map(normalizer.normalize), homeNames: (rulebook.lexicons["home_region"]?.terms ?? []).map(normalizer.normalize))
+            places: placeNames.map(normalizer.normalize),
+            homeNames: (rulebook.lexicons["home_region"]?.terms ?? []).map(normalizer.normalize))
         var projectsOfTownship = [[Int32]](repeating: [], count: townships.count)
         for (project, township) in townshipOfProject.enumerated() where township >= 0 {
             projectsOfTownship[Int(township)].append(Int32(project))
@@ -498,9 +508,9 @@ final class CompiledRule: Sendable {
     static func gate(any: [CompiledCondition], all: [CompiledCondition]) -> [Int]? {
         func slots(_ condition: CompiledCondition) -> [Int]? {
             switch condition {
-            case let .slot(slot): [slot]
+            case .slot(let slot): [slot]
             case .regex: nil
-            case let .near(groups, _, _): groups.first
+            case .near(let groups, _, _): groups.first
             }
         }
         if let required = all.lazy.compactMap(slots).first { return required }
@@ -584,7 +594,8 @@ struct PatternTableBuilder {
     }
 
     private func sameText(_ pattern: Int, _ range: Range<Int>) -> Bool {
-        let start = Int(starts[pattern]), end = Int(starts[pattern + 1])
+        let start = Int(starts[pattern])
+        let end = Int(starts[pattern + 1])
         guard end - start == range.count else { return false }
         for offset in 0..<range.count where flat[start + offset] != flat[range.lowerBound + offset] { return false }
         return true
@@ -748,13 +759,15 @@ struct PatternTableBuilder {
                     ownerShare.append(owner.share)
                 }
             }
-            info.append(PatternInfo(
-                slotStart: slotStart, slotEnd: Int32(slotList.count), ownerStart: first,
-                ownerEnd: Int32(ownerProject.count), cueWindow: cues[pattern], township: townships[pattern],
-                type: types[pattern], sharedBy: UInt16(min(max(1, distinct), Int(UInt16.max))),
-                flags: guards[Int32(pattern)] == nil ? 0 : 1))
+            info.append(
+                PatternInfo(
+                    slotStart: slotStart, slotEnd: Int32(slotList.count), ownerStart: first,
+                    ownerEnd: Int32(ownerProject.count), cueWindow: cues[pattern], township: townships[pattern],
+                    type: types[pattern], sharedBy: UInt16(min(max(1, distinct), Int(UInt16.max))),
+                    flags: guards[Int32(pattern)] == nil ? 0 : 1))
         }
-        return Table(flat: flat, starts: starts, info: info, slotList: slotList, ownerProject: ownerProject,
-                     ownerKind: ownerKind, ownerText: ownerText, ownerDisplay: ownerDisplay, ownerShare: ownerShare, guards: guards)
+        return Table(
+            flat: flat, starts: starts, info: info, slotList: slotList, ownerProject: ownerProject,
+            ownerKind: ownerKind, ownerText: ownerText, ownerDisplay: ownerDisplay, ownerShare: ownerShare, guards: guards)
     }
 }

@@ -58,18 +58,24 @@ public struct SiteMentionFinder: Sendable {
     /// The site words, lead-ins and generic words of the default rules, without places:
     /// for tests and tools that have no registry.
     public static let standard = SiteMentionFinder(
-        siteWords: ["工地", "项目", "工程", "小区", "花园", "大厦", "厂房", "厂", "车间", "仓库", "民宿", "山庄", "酒店", "加油站",
-                    "冷库", "养殖场", "物流园", "商场", "楼盘", "别墅", "办公楼", "安置房"],
-        leadIns: ["反映", "称", "系", "网传", "网友", "爆料", "曝光", "线索", "举报", "投诉", "处理", "关于", "有没有人管", "管管",
-                  "路过", "看到", "听说", "写明", "注明", "说明", "不知道", "不清楚", "说不清", "不清", "不愿透露", "透露", "描写", "有人问", "不来", "爬上", "爬到", "站在", "来到", "跑到",
-                  "走到", "提供", "建立", "建议", "检查", "核查"],
-        generic: ["学校", "私人", "建房", "自建房", "商品房", "城区", "具体", "各大", "某", "装修", "农民工", "扩建", "新建",
-                  "改造", "翻建", "一个", "一处", "一家", "一座", "一栋", "那个", "这个", "该", "新", "老", "村", "镇", "乡",
-                  "搬迁点", "安置点", "还建房", "回迁房", "民生工程", "配套", "迁建", "附近", "周边", "旁边", "对面", "分包",
-                  "单位", "分项", "保温", "管道", "外墙", "水电", "水利", "消防", "防水", "装饰", "钢结构", "土方", "劳务", "主体",
-                  "老板", "家", "盖", "大多数", "其实", "所有", "很多", "有些", "一些", "各个", "多个", "好几个", "商业",
-                  "综合体", "一", "工厂", "住宅", "今天", "昨天", "今日", "昨日", "前天", "当天", "每天", "今早", "上午", "下午",
-                  "晚上", "现在", "目前", "标准", "建筑", "辈子", "最近"],
+        siteWords: [
+            "工地", "项目", "工程", "小区", "花园", "大厦", "厂房", "厂", "车间", "仓库", "民宿", "山庄", "酒店", "加油站",
+            "冷库", "养殖场", "物流园", "商场", "楼盘", "别墅", "办公楼", "安置房",
+        ],
+        leadIns: [
+            "反映", "称", "系", "网传", "网友", "爆料", "曝光", "线索", "举报", "投诉", "处理", "关于", "有没有人管", "管管",
+            "路过", "看到", "听说", "写明", "注明", "说明", "不知道", "不清楚", "说不清", "不清", "不愿透露", "透露", "描写", "有人问", "不来", "爬上", "爬到", "站在", "来到", "跑到",
+            "走到", "提供", "建立", "建议", "检查", "核查",
+        ],
+        generic: [
+            "学校", "私人", "建房", "自建房", "商品房", "城区", "具体", "各大", "某", "装修", "农民工", "扩建", "新建",
+            "改造", "翻建", "一个", "一处", "一家", "一座", "一栋", "那个", "这个", "该", "新", "老", "村", "镇", "乡",
+            "搬迁点", "安置点", "还建房", "回迁房", "民生工程", "配套", "迁建", "附近", "周边", "旁边", "对面", "分包",
+            "单位", "分项", "保温", "管道", "外墙", "水电", "水利", "消防", "防水", "装饰", "钢结构", "土方", "劳务", "主体",
+            "老板", "家", "盖", "大多数", "其实", "所有", "很多", "有些", "一些", "各个", "多个", "好几个", "商业",
+            "综合体", "一", "工厂", "住宅", "今天", "昨天", "今日", "昨日", "前天", "当天", "每天", "今早", "上午", "下午",
+            "晚上", "现在", "目前", "标准", "建筑", "辈子", "最近",
+        ],
         places: [], homeNames: [])
 
     /// Distinct site names in `text`, in order of first appearance.
@@ -105,7 +111,8 @@ public struct SiteMentionFinder: Sendable {
                 for gap in 0...Self.joinGap where end + gap < text.endIndex {
                     if gap > 0 && (!isHan(text[end + gap - 1]) || Self.breaks.contains(text[end + gap - 1])) { break }
                     if let next = siteWords.first(where: { Self.matches($0, text, end + gap) }),
-                       end + gap + next.count >= text.endIndex || !Self.notSiteAfter.contains(text[end + gap + next.count]) {
+                        end + gap + next.count >= text.endIndex || !Self.notSiteAfter.contains(text[end + gap + next.count])
+                    {
                         end += gap + next.count
                         extended = true
                         break
@@ -137,7 +144,8 @@ public struct SiteMentionFinder: Sendable {
         }
         // Dates and counters in front: 19日, 12月, 一处, 某 (the digits of a date stand outside the run).
         if start > text.startIndex && start < wordStart && Self.numerals.contains(text[start - 1])
-            && Self.dateUnits.contains(text[start]) {
+            && Self.dateUnits.contains(text[start])
+        {
             start += 1
         }
         var trimmed = true
@@ -197,8 +205,10 @@ public struct SiteMentionFinder: Sendable {
     private static let county = UInt32(("县" as Unicode.Scalar).value)
     private static let numerals = ScalarBitmap("0123456789一二三四五六七八九十")
     private static let dateUnits = ScalarBitmap("日号月年")
-    private static let counters: [[UInt32]] = ["一处", "一个", "一家", "一座", "一栋", "一间", "一幢", "某个", "某处", "某",
-                                                "该", "那个", "这个", "一"].map { $0.unicodeScalars.map(\.value) }
+    private static let counters: [[UInt32]] = [
+        "一处", "一个", "一家", "一座", "一栋", "一间", "一幢", "某个", "某处", "某",
+        "该", "那个", "这个", "一",
+    ].map { $0.unicodeScalars.map(\.value) }
 
     private static func matches(_ word: [UInt32], _ text: ArraySlice<UInt32>, _ index: Int) -> Bool {
         guard index >= text.startIndex, index + word.count <= text.endIndex else { return false }

@@ -44,10 +44,16 @@ public enum StoryFingerprint {
                     let u = a ^ b
                     return ((a & b) | (u & c), u ^ c)
                 }
-                var ones: UInt64 = 0, twos: UInt64 = 0, fours: UInt64 = 0
+                var ones: UInt64 = 0
+                var twos: UInt64 = 0
+                var fours: UInt64 = 0
                 var index = 0
                 while index + 8 <= shingles {
-                    var twosA: UInt64, twosB: UInt64, foursA: UInt64, foursB: UInt64, eights: UInt64
+                    var twosA: UInt64
+                    var twosB: UInt64
+                    var foursA: UInt64
+                    var foursB: UInt64
+                    var eights: UInt64
                     (twosA, ones) = csa(ones, shingle(index), shingle(index + 1))
                     (twosB, ones) = csa(ones, shingle(index + 2), shingle(index + 3))
                     (foursA, twos) = csa(twos, twosA, twosB)

@@ -138,8 +138,10 @@ public struct TextNormalizer: Sendable {
 
     /// Folds `bytes` into `scalars` (and their offsets into `origins`); returns how many were written.
     /// Both buffers must have room for `bytes.count` values.
-    private func fold(_ bytes: UnsafeBufferPointer<UInt8>, scalars: UnsafeMutablePointer<UInt32>,
-                      origins: UnsafeMutablePointer<Int32>?) -> Int {
+    private func fold(
+        _ bytes: UnsafeBufferPointer<UInt8>, scalars: UnsafeMutablePointer<UInt32>,
+        origins: UnsafeMutablePointer<Int32>?
+    ) -> Int {
         bmp.withUnsafeBufferPointer { table in
             changed.withUnsafeBufferPointer { changed in
                 fold(bytes, table: table, changed: changed, scalars: scalars, origins: origins)
@@ -148,8 +150,10 @@ public struct TextNormalizer: Sendable {
     }
 
     @inline(__always)
-    private func fold(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt16>, changed: UnsafeBufferPointer<UInt64>,
-                      scalars: UnsafeMutablePointer<UInt32>, origins: UnsafeMutablePointer<Int32>?) -> Int {
+    private func fold(
+        _ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt16>, changed: UnsafeBufferPointer<UInt64>,
+        scalars: UnsafeMutablePointer<UInt32>, origins: UnsafeMutablePointer<Int32>?
+    ) -> Int {
         let count = bytes.count
         var index = 0
         var written = 0
@@ -165,7 +169,8 @@ public struct TextNormalizer: Sendable {
                 while index &+ 3 <= count {
                     let lead = bytes[index]
                     guard lead & 0xF0 == 0xE0 else { break }
-                    let value = UInt32(lead & 0x0F) &<< 12 | UInt32(bytes[index &+ 1] & 0x3F) &<< 6
+                    let value =
+                        UInt32(lead & 0x0F) &<< 12 | UInt32(bytes[index &+ 1] & 0x3F) &<< 6
                         | UInt32(bytes[index &+ 2] & 0x3F)
                     guard changed[Int(value &>> 6)] & (1 &<< UInt64(value & 63)) == 0 else { break }
                     scalars[written] = value
@@ -186,7 +191,8 @@ public struct TextNormalizer: Sendable {
                 value = (value & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
                 index += 3
             } else {
-                value = (value & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12
+                value =
+                    (value & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12
                     | UInt32(bytes[index + 2] & 0x3F) << 6 | UInt32(bytes[index + 3] & 0x3F)
                 index += 4
             }
@@ -231,7 +237,7 @@ public struct TextNormalizer: Sendable {
         case 0xFF01...0xFF5E:  // full-width ASCII forms
             return foldASCIIOrDrop(value - 0xFEE0)
         case 0x3000, 0x00A0, 0x2000...0x200F, 0x2028...0x202F, 0x205F...0x206F, 0xFEFF,
-             0xFE00...0xFE0F, 0x1F000...0x1FAFF, 0x2600...0x27BF, 0xE0000...0xE007F:
+            0xFE00...0xFE0F, 0x1F000...0x1FAFF, 0x2600...0x27BF, 0xE0000...0xE007F:
             return nil  // spaces, zero-width and direction marks, variation selectors, emoji
         default:
             return value

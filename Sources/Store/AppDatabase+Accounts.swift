@@ -10,16 +10,20 @@ extension AppDatabase {
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM account WHERE name = ?", arguments: [account.name]) == 0 else {
                 throw StoreError.accountExists(account.name)
             }
-            try db.execute(sql: "INSERT INTO account (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [account.name, account.role.rawValue, passwordHash, account.createdAt])
+            try db.execute(
+                sql: "INSERT INTO account (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [account.name, account.role.rawValue, passwordHash, account.createdAt])
         }
     }
 
     /// The account of `name` and its password hash, nil when there is none.
     public func account(named name: String) async throws -> (account: Account, passwordHash: String)? {
         try await writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT name, role, password_hash, created_at, disabled_at FROM account WHERE name = ?",
-                                             arguments: [name]) else { return nil }
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT name, role, password_hash, created_at, disabled_at FROM account WHERE name = ?",
+                    arguments: [name])
+            else { return nil }
             return (try Self.account(row), row["password_hash"])
         }
     }
@@ -57,12 +61,13 @@ extension AppDatabase {
                 throw StoreError.noAccount(name)
             }
             // Every change but an enable ends the account's sessions.
-            let (sql, arguments, action, endsSessions): (String, StatementArguments, String, Bool) = switch change {
-            case .disable: ("UPDATE account SET disabled_at = ? WHERE name = ?", [now, name], "account_disabled", true)
-            case .enable: ("UPDATE account SET disabled_at = NULL WHERE name = ?", [name], "account_enabled", false)
-            case let .password(hash): ("UPDATE account SET password_hash = ? WHERE name = ?", [hash, name], "password_reset", true)
-            case .delete: ("DELETE FROM account WHERE name = ?", [name], "account_deleted", true)
-            }
+            let (sql, arguments, action, endsSessions): (String, StatementArguments, String, Bool) =
+                switch change {
+                case .disable: ("UPDATE account SET disabled_at = ? WHERE name = ?", [now, name], "account_disabled", true)
+                case .enable: ("UPDATE account SET disabled_at = NULL WHERE name = ?", [name], "account_enabled", false)
+                case .password(let hash): ("UPDATE account SET password_hash = ? WHERE name = ?", [hash, name], "password_reset", true)
+                case .delete: ("DELETE FROM account WHERE name = ?", [name], "account_deleted", true)
+                }
             try db.execute(sql: sql, arguments: arguments)
             if endsSessions { try db.execute(sql: "DELETE FROM session WHERE account = ?", arguments: [name]) }
             try Self.insert(AuditEntry(at: now, account: actor, role: Role.admin.rawValue, action: action, reason: name), in: db)

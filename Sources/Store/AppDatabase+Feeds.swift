@@ -38,9 +38,12 @@ extension AppDatabase {
     ///   `items` (they need a verdict) and whether each was new, and the feed's state as
     ///   stored (with the arrival of the new items recorded).
     /// - Parameter displays: each item's display copies (made before, off the writer's thread).
-    public func storeFetch(of feed: String, items: [Item], displays: [DisplayCopies], rejections: [ImportRejection],
-                           state: FeedState, fetchedAt: Date)
-        async throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool], state: FeedState) {
+    public func storeFetch(
+        of feed: String, items: [Item], displays: [DisplayCopies], rejections: [ImportRejection],
+        state: FeedState, fetchedAt: Date
+    )
+        async throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool], state: FeedState)
+    {
         try await writer.write { db in
             let counts = try upsert(items, displays: displays, fetchedAt: fetchedAt, in: db)
             try replaceRejections(in: db, kind: .feed, file: feed, with: rejections)
@@ -52,14 +55,18 @@ extension AppDatabase {
     }
 
     private func save(_ state: FeedState, in db: Database) throws {
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO feed_state (feed_id, etag, last_modified, last_attempt, last_success, error_count,
-                                               last_error, last_status, next_attempt, last_new_item, typical_gap,
-                                               last_body_cut_short)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [state.feedID, state.etag, state.lastModified, state.lastAttempt, state.lastSuccess,
-                             state.errorCount, state.lastError, state.lastStatus, state.nextAttempt,
-                             state.lastNewItem, state.typicalGap, state.lastBodyCutShort])
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO feed_state (feed_id, etag, last_modified, last_attempt, last_success, error_count,
+                                                   last_error, last_status, next_attempt, last_new_item, typical_gap,
+                                                   last_body_cut_short)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                state.feedID, state.etag, state.lastModified, state.lastAttempt, state.lastSuccess,
+                state.errorCount, state.lastError, state.lastStatus, state.nextAttempt,
+                state.lastNewItem, state.typicalGap, state.lastBodyCutShort,
+            ])
     }
 }
 
@@ -68,9 +75,12 @@ extension AppDatabase {
     public func itemsPerFeedAndDay(since: Date) async throws -> [String: [Day: Int]] {
         try await writer.read { db in
             var result: [String: [Day: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT feed_id, substr(fetched_at, 1, 10) AS day, count(*) AS items FROM item WHERE fetched_at >= ? GROUP BY 1, 2
-                """, arguments: [since]) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT feed_id, substr(fetched_at, 1, 10) AS day, count(*) AS items FROM item WHERE fetched_at >= ? GROUP BY 1, 2
+                    """, arguments: [since])
+            {
                 let text: String = row["day"]
                 if let day = Day(text) { result[row["feed_id"], default: [:]][day] = row["items"] }
             }

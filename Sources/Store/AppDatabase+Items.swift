@@ -19,31 +19,37 @@ extension AppDatabase {
     /// - Returns: how many items were new and how many changed, and the indexes of both
     ///   in `items` (they need a verdict).
     /// - Parameter displays: each item's display copies.
-    func upsert(_ items: [Item], displays: [DisplayCopies], fetchedAt: Date,
-                in db: Database) throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool]) {
+    func upsert(
+        _ items: [Item], displays: [DisplayCopies], fetchedAt: Date,
+        in db: Database
+    ) throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool]) {
         precondition(displays.count == items.count, "one display copy for each item")
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
-                              title, content, title_masked, content_masked, respondent, location, people,
-                              amount, petitioner, phone, status, handling_unit, closed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO NOTHING
-            """)
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
+                                  title, content, title_masked, content_masked, respondent, location, people,
+                                  amount, petitioner, phone, status, handling_unit, closed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """)
         let stored = try db.cachedStatement(sql: "SELECT title, content FROM item WHERE id = ?")
-        let keep = try db.cachedStatement(sql: """
-            INSERT INTO item_version (item_id, title, content, title_masked, content_masked, fetched_at, replaced_at)
-            SELECT id, title, content, title_masked, content_masked, fetched_at, ? FROM item WHERE id = ?
-            """)
-        let update = try db.cachedStatement(sql: """
-            UPDATE item SET title = ?, content = ?, title_masked = ?, content_masked = ?, url = ?, author = ?,
-                            published_at = coalesce(?, published_at), fetched_at = ?
-            WHERE id = ?
-            """)
+        let keep = try db.cachedStatement(
+            sql: """
+                INSERT INTO item_version (item_id, title, content, title_masked, content_masked, fetched_at, replaced_at)
+                SELECT id, title, content, title_masked, content_masked, fetched_at, ? FROM item WHERE id = ?
+                """)
+        let update = try db.cachedStatement(
+            sql: """
+                UPDATE item SET title = ?, content = ?, title_masked = ?, content_masked = ?, url = ?, author = ?,
+                                published_at = coalesce(?, published_at), fetched_at = ?
+                WHERE id = ?
+                """)
         let forget = try db.cachedStatement(sql: "DELETE FROM assessment WHERE item_id = ?")
-        let progress = try db.cachedStatement(sql: """
-            UPDATE item SET status = ?, handling_unit = ?, closed_at = ?
-            WHERE id = ? AND (status IS NOT ? OR handling_unit IS NOT ? OR closed_at IS NOT ?)
-            """)
+        let progress = try db.cachedStatement(
+            sql: """
+                UPDATE item SET status = ?, handling_unit = ?, closed_at = ?
+                WHERE id = ? AND (status IS NOT ? OR handling_unit IS NOT ? OR closed_at IS NOT ?)
+                """)
         let fetchedText = StoredDate.text(fetchedAt)
         var added = 0
         var changed = 0
@@ -52,9 +58,11 @@ extension AppDatabase {
         for (index, item) in items.enumerated() {
             let closedAt = item.closedAt.map(StoredDate.text)
             var values = ParameterBinder(insert)
-            for text in [item.id, item.feedID, item.sourceKey, item.kind.rawValue, item.channel, item.url, item.author,
-                         item.publishedAt.map(StoredDate.text), fetchedText, item.title, item.content,
-                         displays[index].title, displays[index].content, item.respondent, item.location] {
+            for text in [
+                item.id, item.feedID, item.sourceKey, item.kind.rawValue, item.channel, item.url, item.author,
+                item.publishedAt.map(StoredDate.text), fetchedText, item.title, item.content,
+                displays[index].title, displays[index].content, item.respondent, item.location,
+            ] {
                 values.bind(text)
             }
             values.bind(item.people)
@@ -68,7 +76,8 @@ extension AppDatabase {
                 continue
             }
             if let row = try Row.fetchOne(stored, arguments: [item.id]),
-               row["title"] as String != item.title || row["content"] as String != item.content {
+                row["title"] as String != item.title || row["content"] as String != item.content
+            {
                 try keep.execute(arguments: [fetchedAt, item.id])
                 try update.execute(arguments: [
                     item.title, item.content, displays[index].title, displays[index].content, item.url,
@@ -104,9 +113,12 @@ extension AppDatabase {
     /// The earlier texts of an item its source changed, oldest first, masked.
     public func maskedHistory(ofItem id: String) async throws -> [(title: String, content: String, replacedAt: Date)] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(Self.displayColumns), replaced_at FROM item_version WHERE item_id = ? ORDER BY id
-                """, arguments: [id]).map { ($0["shown_title"], $0["shown_content"], $0["replaced_at"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.displayColumns), replaced_at FROM item_version WHERE item_id = ? ORDER BY id
+                    """, arguments: [id]
+            ).map { ($0["shown_title"], $0["shown_content"], $0["replaced_at"]) }
         }
     }
 
@@ -118,11 +130,14 @@ extension AppDatabase {
     /// Items never assessed, or assessed under another version of the rules and registry.
     public func itemsNeedingAssessment(version: String) async throws -> [Item] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(Item.columns()) FROM item LEFT JOIN assessment ON assessment.item_id = item.id
-                WHERE assessment.item_id IS NULL OR assessment.engine_version != ?
-                ORDER BY item.id
-                """, arguments: [version]).map(Item.init(row:))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Item.columns()) FROM item LEFT JOIN assessment ON assessment.item_id = item.id
+                    WHERE assessment.item_id IS NULL OR assessment.engine_version != ?
+                    ORDER BY item.id
+                    """, arguments: [version]
+            ).map(Item.init(row:))
         }
     }
 
@@ -178,14 +193,16 @@ extension AppDatabase {
                 """
             // The item's time, kind, channel and handling state from the item row, or as given
             // for an item just stored (no read of its row: the foreign key still checks it is there).
-            let fromItem = try db.cachedStatement(sql: columns + """
-                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(published_at, fetched_at), kind, channel,
-                       status, closed_at
-                FROM item WHERE id = ?
-                """)
-            let given = try db.cachedStatement(sql: columns + """
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let fromItem = try db.cachedStatement(
+                sql: columns + """
+                    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(published_at, fetched_at), kind, channel,
+                           status, closed_at
+                    FROM item WHERE id = ?
+                    """)
+            let given = try db.cachedStatement(
+                sql: columns + """
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for ((verdict, lists), facts) in zip(zip(prepared.verdicts, prepared.lists), prepared.facts) {
                 let assessment = verdict.assessment
                 var values = ParameterBinder(facts == nil ? fromItem : given)
@@ -233,16 +250,22 @@ extension AppDatabase {
     /// Linked petitions received before `from` and not closed before it are read too, for
     /// follow-up deadlines, however old they are (the register decides, for each as-of
     /// day, whether they were still open then).
-    public func registerInputs(from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day) async throws
-        -> RegisterInputs {
+    public func registerInputs(
+        from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day
+    ) async throws
+        -> RegisterInputs
+    {
         // The reads wait for each other on GRDB's and Dispatch's threads, not on the caller's.
         try await Parallel.run { [self] in
             try readRegisterInputs(from: from, until: until, asOf: asOf, reportsFrom: reportsFrom, resolvedSince: resolvedSince)
         }
     }
 
-    private func readRegisterInputs(from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day) throws
-        -> RegisterInputs {
+    private func readRegisterInputs(
+        from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day
+    ) throws
+        -> RegisterInputs
+    {
         // Reads at once, on several connections (the signals of each half of the span; the
         // rest), all of one committed state: each begins in the same turn of the writer, which
         // is held only while they start.
@@ -262,9 +285,14 @@ extension AppDatabase {
                         // Counted or not, the part is told, so that the list is made and no one waits.
                         let counted = Result { () throws -> (Database, Int) in
                             let db = try db.get()
-                            return (db, try Int.fetchOne(db, sql: """
-                                SELECT count(*) FROM assessment WHERE is_signal AND at >= ? AND at < ?
-                                """, arguments: [start, end]) ?? 0)
+                            return (
+                                db,
+                                try Int.fetchOne(
+                                    db,
+                                    sql: """
+                                        SELECT count(*) FROM assessment WHERE is_signal AND at >= ? AND at < ?
+                                        """, arguments: [start, end]) ?? 0
+                            )
                         }
                         let region = try list.region(part, count: (try? counted.get().1) ?? 0)
                         try self.signals(in: counted.get().0, from: start, until: end, into: region)
@@ -276,23 +304,29 @@ extension AppDatabase {
                     let db = try db.get()
                     let arguments: StatementArguments = [asOf.description, reportsFrom.description, resolvedSince.description]
                     // At most this many rows (counted from the indexes alone).
-                    let rows = try Int.fetchOne(db, sql: """
-                        SELECT (SELECT count(*) FROM report WHERE period >= ?2)
-                             + (SELECT count(*) FROM report WHERE resolved AND resolved_on >= ?3)
-                        """, arguments: arguments) ?? 0
+                    let rows =
+                        try Int.fetchOne(
+                            db,
+                            sql: """
+                                SELECT (SELECT count(*) FROM report WHERE period >= ?2)
+                                     + (SELECT count(*) FROM report WHERE resolved AND resolved_on >= ?3)
+                                """, arguments: arguments) ?? 0
                     return RegisterInputs(
-                        projects: try db.fetchAll("SELECT \(Project.registerColumns) FROM project ORDER BY id",
-                                                  capacity: try Int.fetchOne(db, sql: "SELECT count(*) FROM project") ?? 0,
-                                                  Project.init(columns:)),
+                        projects: try db.fetchAll(
+                            "SELECT \(Project.registerColumns) FROM project ORDER BY id",
+                            capacity: try Int.fetchOne(db, sql: "SELECT count(*) FROM project") ?? 0,
+                            Project.init(columns:)),
                         // In no particular order: the register orders each project's rows.
-                        reports: try db.fetchAll("""
+                        reports: try db.fetchAll(
+                            """
                             SELECT \(DepartmentReport.registerColumns) FROM report WHERE filed_on <= ?1 AND period >= ?2
                             UNION ALL
                             SELECT \(DepartmentReport.registerColumns) FROM report
                             WHERE filed_on <= ?1 AND period < ?2 AND resolved AND resolved_on >= ?3
-                            """, arguments: arguments, capacity: rows) { [departments = RepeatedTexts()] in
-                                try DepartmentReport(columns: $0, departments: departments)
-                            },
+                            """, arguments: arguments, capacity: rows
+                        ) { [departments = RepeatedTexts()] in
+                            try DepartmentReport(columns: $0, departments: departments)
+                        },
                         signals: [],
                         rejectedRows: try self.rejectedRowCounts(in: db),
                         olderOpenPetitions: try self.openPetitions(in: db, before: from, openAt: from))
@@ -355,7 +389,8 @@ extension AppDatabase {
     /// `openAt` (not closed, or closed later): the oldest cases, which a follow-up
     /// deadline must still see after they left the register's window.
     func openPetitions(in db: Database, before: Date, openAt: Date) throws -> [ItemSignal] {
-        try db.fetchAll("""
+        try db.fetchAll(
+            """
             SELECT a.item_id, a.kind, a.channel, a.status, a.closed_at, \(Self.verdictColumns)
             FROM assessment AS a
             WHERE a.is_signal AND a.at < ? AND a.kind = 'petition' AND a.project_id IS NOT NULL
@@ -378,8 +413,9 @@ extension AppDatabase {
         let band: LinkBand? = try column.code(16, name: "link_band")
         guard let kind: ItemKind = try column.code(1, name: "kind") else { throw StoreError.corruptValue(column: "kind", value: "NULL") }
         guard let level: SignalLevel = try column.code(7, name: "level"),
-              let claim: ClaimKind = try column.code(8, name: "claim"),
-              let at = column.date(5) else { throw StoreError.corruptValue(column: "assessment of \(itemID)", value: "NULL") }
+            let claim: ClaimKind = try column.code(8, name: "claim"),
+            let at = column.date(5)
+        else { throw StoreError.corruptValue(column: "assessment of \(itemID)", value: "NULL") }
         return ItemSignal(
             itemID: itemID, kind: kind, at: at, score: column.requiredDouble(6), level: level, isSignal: true,
             claim: claim, isEscalation: column.requiredBool(9), isResolved: column.requiredBool(10),
@@ -425,13 +461,15 @@ extension ItemVerdict {
             people: row["people"], amount: row["amount"])
         var link: ProjectLink?
         if let projectID: String = row["project_id"], let bandText: String = row["link_band"],
-           let band = LinkBand(rawValue: bandText) {
+            let band = LinkBand(rawValue: bandText)
+        {
             link = ProjectLink(
                 itemID: itemID, projectID: projectID, band: band, confidence: row["link_confidence"] ?? 0,
                 evidence: try StoreCoding.decode([LinkEvidence].self, from: row["link_evidence"], column: "link_evidence") ?? [])
         }
-        self.init(assessment: assessment, storyKey: row["story_key"], link: link,
-                  sites: try StoreCoding.decode([String].self, from: row["sites"], column: "sites") ?? [])
+        self.init(
+            assessment: assessment, storyKey: row["story_key"], link: link,
+            sites: try StoreCoding.decode([String].self, from: row["sites"], column: "sites") ?? [])
     }
 }
 
@@ -480,8 +518,10 @@ public struct PreparedVerdicts: Sendable {
         self.verdicts = verdicts
         self.facts = facts.isEmpty ? Array(repeating: nil, count: verdicts.count) : facts
         lists = verdicts.map { verdict in
-            (StoreCoding.json(verdict.assessment.firedRules), StoreCoding.json(verdict.assessment.matchedTerms),
-             verdict.link.map { StoreCoding.json($0.evidence) }, StoreCoding.json(verdict.sites))
+            (
+                StoreCoding.json(verdict.assessment.firedRules), StoreCoding.json(verdict.assessment.matchedTerms),
+                verdict.link.map { StoreCoding.json($0.evidence) }, StoreCoding.json(verdict.sites)
+            )
         }
     }
 
@@ -515,7 +555,8 @@ public struct DisplayCopies: Sendable {
 
     /// - Parameter mask: makes the display copy of one of the item's texts.
     public init(of item: Item, mask: (Item, String) -> String) {
-        let title = mask(item, item.title), content = mask(item, item.content)
+        let title = mask(item, item.title)
+        let content = mask(item, item.content)
         self.title = title == item.title ? "" : title
         self.content = content == item.content ? "" : content
     }
@@ -539,9 +580,11 @@ public struct RegisterInputs: Sendable {
 extension Item {
     /// The columns `init(row:)` reads, for `SELECT`.
     static func columns(of table: String = "item") -> String {
-        ["id", "feed_id", "source_key", "kind", "channel", "url", "author", "published_at", "title", "content",
-         "respondent", "location", "people", "amount", "petitioner", "phone", "status", "handling_unit", "closed_at"]
-            .map { "\(table).\($0)" }.joined(separator: ", ")
+        [
+            "id", "feed_id", "source_key", "kind", "channel", "url", "author", "published_at", "title", "content",
+            "respondent", "location", "people", "amount", "petitioner", "phone", "status", "handling_unit", "closed_at",
+        ]
+        .map { "\(table).\($0)" }.joined(separator: ", ")
     }
 
     init(row: Row) throws {
@@ -582,9 +625,12 @@ extension AppDatabase {
     public func headlines(of itemIDs: [String]) async throws -> [ItemHeadline] {
         try await writer.read { db in
             var found: [String: ItemHeadline] = [:]
-            for row in try Self.rows(in: db, for: itemIDs, {
-                "SELECT \(Self.headlineColumns) FROM item i LEFT JOIN assessment a ON a.item_id = i.id WHERE i.id IN (\($0))"
-            }) {
+            for row in try Self.rows(
+                in: db, for: itemIDs,
+                {
+                    "SELECT \(Self.headlineColumns) FROM item i LEFT JOIN assessment a ON a.item_id = i.id WHERE i.id IN (\($0))"
+                })
+            {
                 let headline = try Self.headline(row)
                 found[headline.itemID] = headline
             }
@@ -595,10 +641,13 @@ extension AppDatabase {
     /// The newest items linked (or put to review) to a project.
     public func headlines(ofProject projectID: String, limit: Int) async throws -> [ItemHeadline] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(Self.headlineColumns) FROM assessment a JOIN item i ON i.id = a.item_id
-                WHERE a.project_id = ? ORDER BY a.at DESC LIMIT ?
-                """, arguments: [projectID, limit]).map(Self.headline)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.headlineColumns) FROM assessment a JOIN item i ON i.id = a.item_id
+                    WHERE a.project_id = ? ORDER BY a.at DESC LIMIT ?
+                    """, arguments: [projectID, limit]
+            ).map(Self.headline)
         }
     }
 
@@ -626,11 +675,14 @@ extension AppDatabase {
     public func signalsPerDay(ofProject projectID: String, from: Date, until: Date) async throws -> [Day: Int] {
         try await writer.read { db in
             var result: [Day: Int] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT substr(at, 1, 10) AS day, count(*) AS signals FROM assessment
-                WHERE project_id = ? AND at >= ? AND at < ? AND is_signal AND link_band = 'link'
-                GROUP BY 1
-                """, arguments: [projectID, from, until]) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT substr(at, 1, 10) AS day, count(*) AS signals FROM assessment
+                    WHERE project_id = ? AND at >= ? AND at < ? AND is_signal AND link_band = 'link'
+                    GROUP BY 1
+                    """, arguments: [projectID, from, until])
+            {
                 let text: String = row["day"]
                 if let day = Day(text) { result[day] = row["signals"] }
             }

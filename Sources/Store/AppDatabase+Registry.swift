@@ -40,24 +40,28 @@ extension AppDatabase {
                     project.township, project.funding?.rawValue, StoreCoding.json(project.tags),
                     project.realName, project.wageAccount, project.status.rawValue,
                 ]
-                let stored = try db.fetchAll("SELECT \(Project.columns) FROM project WHERE id = ?",
-                                             arguments: [project.id], Project.init(columns:)).first
+                let stored = try db.fetchAll(
+                    "SELECT \(Project.columns) FROM project WHERE id = ?",
+                    arguments: [project.id], Project.init(columns:)
+                ).first
                 switch stored {
                 case nil: summary.added += 1
                 case project?: summary.unchanged += 1
                 default: summary.updated += 1
                 }
-                try db.cachedStatement(sql: """
-                    INSERT INTO project (id, name, aliases, builder, contractor, subcontractors, department,
-                                         township, funding, tags, realname, wage_account, status)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET
-                        name = excluded.name, aliases = excluded.aliases, builder = excluded.builder,
-                        contractor = excluded.contractor, subcontractors = excluded.subcontractors,
-                        department = excluded.department, township = excluded.township,
-                        funding = excluded.funding, tags = excluded.tags, realname = excluded.realname,
-                        wage_account = excluded.wage_account, status = excluded.status
-                    """).execute(arguments: arguments)
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO project (id, name, aliases, builder, contractor, subcontractors, department,
+                                             township, funding, tags, realname, wage_account, status)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET
+                            name = excluded.name, aliases = excluded.aliases, builder = excluded.builder,
+                            contractor = excluded.contractor, subcontractors = excluded.subcontractors,
+                            department = excluded.department, township = excluded.township,
+                            funding = excluded.funding, tags = excluded.tags, realname = excluded.realname,
+                            wage_account = excluded.wage_account, status = excluded.status
+                        """
+                ).execute(arguments: arguments)
             }
             try replaceRejections(in: db, kind: .registry, file: file, with: rejections)
             return summary
@@ -75,8 +79,10 @@ extension AppDatabase {
         try await writer.write { db in
             var summary = ImportSummary(added: 0, updated: 0, unchanged: 0, rejections: rejections)
             for var report in reports {
-                let stored = try db.fetchAll("SELECT \(DepartmentReport.columns) FROM report WHERE id = ?",
-                                             arguments: [report.id], DepartmentReport.init(columns:)).first
+                let stored = try db.fetchAll(
+                    "SELECT \(DepartmentReport.columns) FROM report WHERE id = ?",
+                    arguments: [report.id], DepartmentReport.init(columns:)
+                ).first
                 if let stored, report.isFilingDayImputed {
                     report.filedOn = stored.filedOn
                     report.isFilingDayImputed = stored.isFilingDayImputed
@@ -86,25 +92,28 @@ extension AppDatabase {
                 case report?: summary.unchanged += 1
                 default: summary.updated += 1
                 }
-                try db.cachedStatement(sql: """
-                    INSERT OR REPLACE INTO report (id, department, period, project_id, project_name, status,
-                        arrears_type, workers, amount_owed, amount_paid, since, resolved, resolved_on,
-                        responsible_unit, responsible_person, commitment, filed_on, filed_on_imputed, source_file)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [
-                        report.id, report.department, report.period.description, report.projectID,
-                        report.projectName, report.status.rawValue, report.arrearsType?.rawValue,
-                        report.workers, report.amountOwed, report.amountPaid, report.since?.description,
-                        report.resolved, report.resolvedOn?.description, report.responsibleUnit,
-                        report.responsiblePerson, report.commitment, report.filedOn.description,
-                        report.isFilingDayImputed, file,
-                    ])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT OR REPLACE INTO report (id, department, period, project_id, project_name, status,
+                            arrears_type, workers, amount_owed, amount_paid, since, resolved, resolved_on,
+                            responsible_unit, responsible_person, commitment, filed_on, filed_on_imputed, source_file)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [
+                    report.id, report.department, report.period.description, report.projectID,
+                    report.projectName, report.status.rawValue, report.arrearsType?.rawValue,
+                    report.workers, report.amountOwed, report.amountPaid, report.since?.description,
+                    report.resolved, report.resolvedOn?.description, report.responsibleUnit,
+                    report.responsiblePerson, report.commitment, report.filedOn.description,
+                    report.isFilingDayImputed, file,
+                ])
             }
             // A corrected file replaces the rows of the same file name, department and month
             // that it no longer has; another department's file of the same name touches none
             // of them, and a file with no good row removes nothing.
             let kept = reports.map(\.id)
-            let departments = Array(Set(reports.map(\.department))), periods = Array(Set(reports.map(\.period.description)))
+            let departments = Array(Set(reports.map(\.department)))
+            let periods = Array(Set(reports.map(\.period.description)))
             let condition = """
                 source_file = ? AND department IN (SELECT value FROM json_each(?))
                 AND period IN (SELECT value FROM json_each(?)) AND id NOT IN (SELECT value FROM json_each(?))
@@ -115,29 +124,37 @@ extension AppDatabase {
             summary.removed = db.changesCount
             // Its rejected rows replace those of the same file name and department (or of no
             // department the row could tell), not another department's.
-            try replaceRejections(in: db, kind: .reports, file: file,
-                                  departments: Set(departments).union(rejections.compactMap(\.department)), with: rejections)
+            try replaceRejections(
+                in: db, kind: .reports, file: file,
+                departments: Set(departments).union(rejections.compactMap(\.department)), with: rejections)
             return summary
         }
     }
 
     /// Replaces the rejected rows of `file` (of those `departments` and of none, when given).
-    func replaceRejections(in db: Database, kind: RejectionKind, file: String, departments: Set<String>? = nil,
-                           with rejections: [ImportRejection]) throws {
+    func replaceRejections(
+        in db: Database, kind: RejectionKind, file: String, departments: Set<String>? = nil,
+        with rejections: [ImportRejection]
+    ) throws {
         if let departments {
-            try db.execute(sql: """
-                DELETE FROM import_rejection WHERE kind = ? AND file = ?
-                AND (department = '' OR department IN (SELECT value FROM json_each(?)))
-                """, arguments: [kind.rawValue, file, StoreCoding.json(departments.sorted())])
+            try db.execute(
+                sql: """
+                    DELETE FROM import_rejection WHERE kind = ? AND file = ?
+                    AND (department = '' OR department IN (SELECT value FROM json_each(?)))
+                    """, arguments: [kind.rawValue, file, StoreCoding.json(departments.sorted())])
         } else {
             try db.execute(sql: "DELETE FROM import_rejection WHERE kind = ? AND file = ?", arguments: [kind.rawValue, file])
         }
         for rejection in rejections {
-            try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO import_rejection (kind, file, department, row, "column", reason)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [kind.rawValue, file, rejection.department ?? "", rejection.row, rejection.column,
-                                         rejection.reason])
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO import_rejection (kind, file, department, row, "column", reason)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                kind.rawValue, file, rejection.department ?? "", rejection.row, rejection.column,
+                rejection.reason,
+            ])
         }
     }
 
@@ -158,13 +175,16 @@ extension AppDatabase {
     /// Rows kept aside at import, optionally of one kind, in file and row order.
     public func rejections(kind: RejectionKind? = nil) async throws -> [ImportRejection] {
         try await writer.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM import_rejection WHERE ?1 IS NULL OR kind = ?1 ORDER BY kind, file, row
-                """, arguments: [kind?.rawValue])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM import_rejection WHERE ?1 IS NULL OR kind = ?1 ORDER BY kind, file, row
+                    """, arguments: [kind?.rawValue])
             return rows.map { row in
                 let department: String = row["department"]
-                return ImportRejection(file: row["file"], row: row["row"], column: row["column"],
-                                       reason: row["reason"], department: department.isEmpty ? nil : department)
+                return ImportRejection(
+                    file: row["file"], row: row["row"], column: row["column"],
+                    reason: row["reason"], department: department.isEmpty ? nil : department)
             }
         }
     }
@@ -175,10 +195,12 @@ extension AppDatabase {
     }
 
     func rejectedRowCounts(in db: Database) throws -> [String: Int] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT department, count(*) AS n FROM import_rejection
-            WHERE kind IN ('registry', 'reports') AND department != '' GROUP BY department
-            """)
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT department, count(*) AS n FROM import_rejection
+                WHERE kind IN ('registry', 'reports') AND department != '' GROUP BY department
+                """)
         return Dictionary(uniqueKeysWithValues: rows.map { ($0["department"] as String, $0["n"] as Int) })
     }
 }
@@ -193,10 +215,13 @@ extension AppDatabase {
 
     /// Projects whose id, name or an alias contains `text`, by id.
     public func projects(matching text: String, limit: Int) async throws -> [Project] {
-        let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+        let pattern =
+            "%"
+            + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") + "%"
         return try await writer.read { db in
-            try db.fetchAll("""
+            try db.fetchAll(
+                """
                 SELECT \(Project.columns) FROM project
                 WHERE id = ? OR name LIKE ? ESCAPE '\\' OR aliases LIKE ? ESCAPE '\\'
                 ORDER BY id = ? DESC, name = ? DESC, id LIMIT ?
@@ -207,8 +232,9 @@ extension AppDatabase {
     /// A project's ledger rows, newest month first.
     public func reports(ofProject projectID: String) async throws -> [DepartmentReport] {
         try await writer.read { db in
-            try db.fetchAll("SELECT \(DepartmentReport.columns) FROM report WHERE project_id = ? ORDER BY period DESC, id",
-                            arguments: [projectID], DepartmentReport.init(columns:))
+            try db.fetchAll(
+                "SELECT \(DepartmentReport.columns) FROM report WHERE project_id = ? ORDER BY period DESC, id",
+                arguments: [projectID], DepartmentReport.init(columns:))
         }
     }
 }

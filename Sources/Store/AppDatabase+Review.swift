@@ -37,8 +37,10 @@ extension AppDatabase {
     /// Claims an item for `account`, unless another reviewer claimed it within `lease`.
     /// - Parameter seen: how many decisions the reviewer's page showed; when another came
     ///   since, the claim is refused (`StoreError.decidedMeanwhile`).
-    public func claim(itemID: String, by account: Account, now: Date, lease: TimeInterval,
-                      seen: Int? = nil) async throws -> ClaimOutcome {
+    public func claim(
+        itemID: String, by account: Account, now: Date, lease: TimeInterval,
+        seen: Int? = nil
+    ) async throws -> ClaimOutcome {
         try await writer.write { db in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE id = ?", arguments: [itemID]) == 1 else {
                 throw StoreError.missingItem(itemID)
@@ -47,19 +49,27 @@ extension AppDatabase {
             if let held = try Self.claim(on: itemID, heldAgainst: account, now: now, lease: lease, in: db) {
                 return .heldBy(held)
             }
-            try db.execute(sql: "INSERT OR REPLACE INTO review_claim (item_id, account, claimed_at) VALUES (?, ?, ?)",
-                           arguments: [itemID, account.name, now])
-            try Self.insert(AuditEntry(at: now, account: account.name, role: account.role.rawValue, action: "claim",
-                                       itemID: itemID, reason: ""), in: db)
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO review_claim (item_id, account, claimed_at) VALUES (?, ?, ?)",
+                arguments: [itemID, account.name, now])
+            try Self.insert(
+                AuditEntry(
+                    at: now, account: account.name, role: account.role.rawValue, action: "claim",
+                    itemID: itemID, reason: ""), in: db)
             return .claimed
         }
     }
 
     /// Another reviewer's claim on the item within `lease`, if there is one.
-    private static func claim(on itemID: String, heldAgainst account: Account, now: Date, lease: TimeInterval,
-                              in db: Database) throws -> ReviewClaim? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT account, claimed_at FROM review_claim WHERE item_id = ?",
-                                         arguments: [itemID]) else { return nil }
+    private static func claim(
+        on itemID: String, heldAgainst account: Account, now: Date, lease: TimeInterval,
+        in db: Database
+    ) throws -> ReviewClaim? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT account, claimed_at FROM review_claim WHERE item_id = ?",
+                arguments: [itemID])
+        else { return nil }
         let held = ReviewClaim(account: row["account"], claimedAt: row["claimed_at"])
         return held.account != account.name && held.claimedAt > now.addingTimeInterval(-lease) ? held : nil
     }
@@ -73,19 +83,23 @@ extension AppDatabase {
     }
 
     private static func decisionCount(on itemID: String, in db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM audit WHERE item_id = ? AND action IN (\(decisionActions))",
-                         arguments: [itemID]) ?? 0
+        try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM audit WHERE item_id = ? AND action IN (\(decisionActions))",
+            arguments: [itemID]) ?? 0
     }
 
     /// Throws `decidedMeanwhile` with the latest decision when the item has had other than
     /// `seen` decisions: someone decided after the reviewer's page was made.
     private static func checkDecisions(on itemID: String, seen: Int, in db: Database) throws {
         guard try decisionCount(on: itemID, in: db) != seen else { return }
-        let latest = try Row.fetchOne(db, sql: """
-            SELECT account, at, action FROM audit WHERE item_id = ? AND action IN (\(decisionActions)) ORDER BY id DESC LIMIT 1
-            """, arguments: [itemID])
-        throw StoreError.decidedMeanwhile(account: latest?["account"] ?? "", at: latest?["at"] ?? Date(timeIntervalSince1970: 0),
-                                          action: ReviewAction(rawValue: latest?["action"] ?? "")?.label ?? "")
+        let latest = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT account, at, action FROM audit WHERE item_id = ? AND action IN (\(decisionActions)) ORDER BY id DESC LIMIT 1
+                """, arguments: [itemID])
+        throw StoreError.decidedMeanwhile(
+            account: latest?["account"] ?? "", at: latest?["at"] ?? Date(timeIntervalSince1970: 0),
+            action: ReviewAction(rawValue: latest?["action"] ?? "")?.label ?? "")
     }
 
     /// The claims still within `lease` on the given items.
@@ -93,7 +107,9 @@ extension AppDatabase {
         guard !itemIDs.isEmpty else { return [:] }
         return try await writer.read { db in
             var result: [String: ReviewClaim] = [:]
-            for row in try Self.rows(in: db, for: itemIDs, { "SELECT item_id, account, claimed_at FROM review_claim WHERE item_id IN (\($0))" }) {
+            for row in try Self.rows(
+                in: db, for: itemIDs, { "SELECT item_id, account, claimed_at FROM review_claim WHERE item_id IN (\($0))" })
+            {
                 let claim = ReviewClaim(account: row["account"], claimedAt: row["claimed_at"])
                 if claim.claimedAt > now.addingTimeInterval(-lease) { result[row["item_id"]] = claim }
             }
@@ -108,11 +124,16 @@ extension AppDatabase {
     /// - Parameter seen: how many decisions the reviewer saw on the item; when the count
     ///   differs (two reviewers at once, a page left open), nothing is changed and
     ///   `StoreError.decidedMeanwhile` says who decided last. Nil checks nothing.
-    public func review(itemID: String, action: ReviewAction, projectID: String?, reason: String,
-                       by account: Account, now: Date, claimLease: TimeInterval, seen: Int? = nil) async throws {
+    public func review(
+        itemID: String, action: ReviewAction, projectID: String?, reason: String,
+        by account: Account, now: Date, claimLease: TimeInterval, seen: Int? = nil
+    ) async throws {
         try await writer.write { db in
-            guard let current = try Row.fetchOne(db, sql: "SELECT project_id, kind FROM assessment WHERE item_id = ?",
-                                                 arguments: [itemID]) else {
+            guard
+                let current = try Row.fetchOne(
+                    db, sql: "SELECT project_id, kind FROM assessment WHERE item_id = ?",
+                    arguments: [itemID])
+            else {
                 throw StoreError.missingItem(itemID)
             }
             if let seen { try Self.checkDecisions(on: itemID, seen: seen, in: db) }
@@ -129,8 +150,11 @@ extension AppDatabase {
                 guard let linked: String = current["project_id"] else { throw StoreError.noLinkToConfirm(itemID) }
                 target = linked
             case .relink:
-                guard let projectID, try Int.fetchOne(db, sql: "SELECT count(*) FROM project WHERE id = ?",
-                                                      arguments: [projectID]) == 1 else {
+                guard let projectID,
+                    try Int.fetchOne(
+                        db, sql: "SELECT count(*) FROM project WHERE id = ?",
+                        arguments: [projectID]) == 1
+                else {
                     throw StoreError.unknownProject(projectID ?? "")
                 }
                 target = projectID
@@ -139,10 +163,11 @@ extension AppDatabase {
             }
             // The first decision on an item records the scorer's own verdict (nothing lies over
             // it yet); the store's triggers lay each decision over the verdict.
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO review (item_id, decided_by, decided_at, scored_signal)
-                SELECT ?, ?, ?, is_signal FROM assessment WHERE item_id = ?
-                """, arguments: [itemID, account.name, now, itemID])
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO review (item_id, decided_by, decided_at, scored_signal)
+                    SELECT ?, ?, ?, is_signal FROM assessment WHERE item_id = ?
+                    """, arguments: [itemID, account.name, now, itemID])
             switch action {
             case .confirm, .relink:
                 // A link confirmed or made takes a rejection back: the scorer's verdict stands again.
@@ -150,17 +175,22 @@ extension AppDatabase {
             case .reject:
                 try db.execute(sql: "UPDATE review SET rejected = 1 WHERE item_id = ?", arguments: [itemID])
             case .projectPayment:
-                try db.execute(sql: "UPDATE review SET claim = ? WHERE item_id = ?",
-                               arguments: [ClaimKind.projectPayment.rawValue, itemID])
+                try db.execute(
+                    sql: "UPDATE review SET claim = ? WHERE item_id = ?",
+                    arguments: [ClaimKind.projectPayment.rawValue, itemID])
             case .followedUp:
-                try db.execute(sql: "UPDATE review SET followed_up_at = coalesce(followed_up_at, ?) WHERE item_id = ?",
-                               arguments: [now, itemID])
+                try db.execute(
+                    sql: "UPDATE review SET followed_up_at = coalesce(followed_up_at, ?) WHERE item_id = ?",
+                    arguments: [now, itemID])
             }
-            try db.execute(sql: "UPDATE review SET decided_by = ?, decided_at = ? WHERE item_id = ?",
-                           arguments: [account.name, now, itemID])
+            try db.execute(
+                sql: "UPDATE review SET decided_by = ?, decided_at = ? WHERE item_id = ?",
+                arguments: [account.name, now, itemID])
             try db.execute(sql: "DELETE FROM review_claim WHERE item_id = ?", arguments: [itemID])
-            try Self.insert(AuditEntry(at: now, account: account.name, role: account.role.rawValue, action: action.rawValue,
-                                       itemID: itemID, projectID: target, reason: reason), in: db)
+            try Self.insert(
+                AuditEntry(
+                    at: now, account: account.name, role: account.role.rawValue, action: action.rawValue,
+                    itemID: itemID, projectID: target, reason: reason), in: db)
         }
     }
 
@@ -179,10 +209,12 @@ extension AppDatabase {
             var wanted = Set(evidence)
             var result: [QueueCandidate] = []
             let columns = "item_id, at, kind, channel, project_id, link_band, score, level, claim"
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT \(columns) FROM assessment INDEXED BY assessment_signals
-                WHERE is_signal AND at >= ? AND at < ?
-                """, arguments: [from, until])
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT \(columns) FROM assessment INDEXED BY assessment_signals
+                    WHERE is_signal AND at >= ? AND at < ?
+                    """, arguments: [from, until])
             while let row = try rows.next() {
                 let id: String = row["item_id"]
                 let band: String? = row["link_band"]
@@ -216,9 +248,12 @@ extension AppDatabase {
         let unique = Array(Set(itemIDs))
         return try await writer.read { db in
             var result: [String: [String]] = [:]
-            for row in try Self.rows(in: db, for: unique, {
-                "SELECT id, petitioner, phone FROM item WHERE id IN (\($0)) AND (petitioner IS NOT NULL OR phone IS NOT NULL)"
-            }) {
+            for row in try Self.rows(
+                in: db, for: unique,
+                {
+                    "SELECT id, petitioner, phone FROM item WHERE id IN (\($0)) AND (petitioner IS NOT NULL OR phone IS NOT NULL)"
+                })
+            {
                 let details = [row["petitioner"], row["phone"]].compactMap { $0 as String? }.filter { !$0.isEmpty }
                 if !details.isEmpty { result[row["id"]] = details }
             }
@@ -233,7 +268,7 @@ extension AppDatabase {
     static func rows(in db: Database, for ids: [String], _ sql: (String) -> String) throws -> [Row] {
         var rows: [Row] = []
         for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = ids[start ..< min(start + 500, ids.count)]
+            let chunk = ids[start..<min(start + 500, ids.count)]
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
             rows += try Row.fetchAll(db, sql: sql(marks), arguments: StatementArguments(chunk))
         }

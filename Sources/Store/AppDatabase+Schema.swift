@@ -139,10 +139,11 @@ extension AppDatabase {
                 table.add(column: "kind", .text)
                 table.add(column: "channel", .text)
             }
-            try db.execute(sql: """
-                UPDATE assessment SET (at, kind, channel) =
-                    (SELECT coalesce(published_at, fetched_at), kind, channel FROM item WHERE item.id = assessment.item_id)
-                """)
+            try db.execute(
+                sql: """
+                    UPDATE assessment SET (at, kind, channel) =
+                        (SELECT coalesce(published_at, fetched_at), kind, channel FROM item WHERE item.id = assessment.item_id)
+                    """)
             try db.execute(sql: "CREATE INDEX assessment_signal_time ON assessment(at) WHERE is_signal")
         }
         migrator.registerMigration("v5: register read indexes") { db in
@@ -156,12 +157,13 @@ extension AppDatabase {
             try db.execute(sql: "DROP INDEX assessment_signal_time")
             // Item times are read from the verdicts since v4: their index only slowed inserts.
             try db.execute(sql: "DROP INDEX item_on_time")
-            try db.execute(sql: """
-                CREATE INDEX assessment_signals ON assessment(
-                    at, item_id, kind, channel, score, level, claim, is_escalation, is_resolved, people, amount,
-                    story_key, project_id, link_band, link_confidence)
-                WHERE is_signal
-                """)
+            try db.execute(
+                sql: """
+                    CREATE INDEX assessment_signals ON assessment(
+                        at, item_id, kind, channel, score, level, claim, is_escalation, is_resolved, people, amount,
+                        story_key, project_id, link_band, link_confidence)
+                    WHERE is_signal
+                    """)
         }
         migrator.registerMigration("v6: petition state beside the verdict") { db in
             // A petition's handling state (办理状态, 办结时间) changes after its verdict: a
@@ -172,25 +174,28 @@ extension AppDatabase {
                 table.add(column: "status", .text)
                 table.add(column: "closed_at", .datetime)
             }
-            try db.execute(sql: """
-                UPDATE assessment SET (status, closed_at) =
-                    (SELECT status, closed_at FROM item WHERE item.id = assessment.item_id)
-                WHERE kind = 'petition'
-                """)
-            try db.execute(sql: """
-                CREATE TRIGGER assessment_follows_petition AFTER UPDATE OF status, closed_at ON item
-                WHEN NEW.kind = 'petition'
-                BEGIN
-                    UPDATE assessment SET status = NEW.status, closed_at = NEW.closed_at WHERE item_id = NEW.id;
-                END
-                """)
+            try db.execute(
+                sql: """
+                    UPDATE assessment SET (status, closed_at) =
+                        (SELECT status, closed_at FROM item WHERE item.id = assessment.item_id)
+                    WHERE kind = 'petition'
+                    """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER assessment_follows_petition AFTER UPDATE OF status, closed_at ON item
+                    WHEN NEW.kind = 'petition'
+                    BEGIN
+                        UPDATE assessment SET status = NEW.status, closed_at = NEW.closed_at WHERE item_id = NEW.id;
+                    END
+                    """)
             try db.execute(sql: "DROP INDEX assessment_signals")
-            try db.execute(sql: """
-                CREATE INDEX assessment_signals ON assessment(
-                    at, item_id, kind, channel, score, level, claim, is_escalation, is_resolved, people, amount,
-                    story_key, project_id, link_band, link_confidence, status, closed_at, sites)
-                WHERE is_signal
-                """)
+            try db.execute(
+                sql: """
+                    CREATE INDEX assessment_signals ON assessment(
+                        at, item_id, kind, channel, score, level, claim, is_escalation, is_resolved, people, amount,
+                        story_key, project_id, link_band, link_confidence, status, closed_at, sites)
+                    WHERE is_signal
+                    """)
         }
         migrator.registerMigration("v7: accounts") { db in
             // Users of the web UI: a role each, and a bcrypt hash of the password (never the
@@ -243,31 +248,33 @@ extension AppDatabase {
             // A decision holds over every later verdict of the scorer (new rules, a changed
             // text, a rescore): applied after each verdict is written, and after the petition's
             // own state is copied beside it (a follow-up counts as handled from its time).
-            try db.execute(sql: """
-                CREATE TRIGGER assessment_follows_review AFTER INSERT ON assessment
-                WHEN EXISTS (SELECT 1 FROM review WHERE item_id = NEW.item_id)
-                BEGIN
-                    UPDATE assessment SET
-                        is_signal = assessment.is_signal AND NOT r.rejected,
-                        project_id = coalesce(r.project_id, assessment.project_id),
-                        link_band = CASE WHEN r.project_id IS NULL THEN assessment.link_band ELSE 'link' END,
-                        link_confidence = CASE WHEN r.project_id IS NULL THEN assessment.link_confidence ELSE 1.0 END,
-                        claim = coalesce(r.claim, assessment.claim),
-                        closed_at = CASE WHEN assessment.kind = 'petition' THEN coalesce(assessment.closed_at, r.followed_up_at)
-                                         ELSE assessment.closed_at END
-                    FROM review AS r WHERE r.item_id = assessment.item_id AND assessment.item_id = NEW.item_id;
-                END
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER assessment_follows_review AFTER INSERT ON assessment
+                    WHEN EXISTS (SELECT 1 FROM review WHERE item_id = NEW.item_id)
+                    BEGIN
+                        UPDATE assessment SET
+                            is_signal = assessment.is_signal AND NOT r.rejected,
+                            project_id = coalesce(r.project_id, assessment.project_id),
+                            link_band = CASE WHEN r.project_id IS NULL THEN assessment.link_band ELSE 'link' END,
+                            link_confidence = CASE WHEN r.project_id IS NULL THEN assessment.link_confidence ELSE 1.0 END,
+                            claim = coalesce(r.claim, assessment.claim),
+                            closed_at = CASE WHEN assessment.kind = 'petition' THEN coalesce(assessment.closed_at, r.followed_up_at)
+                                             ELSE assessment.closed_at END
+                        FROM review AS r WHERE r.item_id = assessment.item_id AND assessment.item_id = NEW.item_id;
+                    END
+                    """)
             try db.execute(sql: "DROP TRIGGER assessment_follows_petition")
-            try db.execute(sql: """
-                CREATE TRIGGER assessment_follows_petition AFTER UPDATE OF status, closed_at ON item
-                WHEN NEW.kind = 'petition'
-                BEGIN
-                    UPDATE assessment SET status = NEW.status,
-                        closed_at = coalesce(NEW.closed_at, (SELECT followed_up_at FROM review WHERE item_id = NEW.id))
-                    WHERE item_id = NEW.id;
-                END
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER assessment_follows_petition AFTER UPDATE OF status, closed_at ON item
+                    WHEN NEW.kind = 'petition'
+                    BEGIN
+                        UPDATE assessment SET status = NEW.status,
+                            closed_at = coalesce(NEW.closed_at, (SELECT followed_up_at FROM review WHERE item_id = NEW.id))
+                        WHERE item_id = NEW.id;
+                    END
+                    """)
             // The register's project page reads a project's verdicts by time.
             try db.execute(sql: "DROP INDEX assessment_on_project_id")
             try db.execute(sql: "CREATE INDEX assessment_on_project_time ON assessment(project_id, at)")
@@ -293,13 +300,14 @@ extension AppDatabase {
                 table.add(column: "scored_signal", .boolean).notNull().defaults(to: true)
             }
             try db.execute(sql: "DROP TRIGGER assessment_follows_review")
-            try db.execute(sql: """
-                CREATE TRIGGER assessment_follows_review AFTER INSERT ON assessment
-                WHEN EXISTS (SELECT 1 FROM review WHERE item_id = NEW.item_id)
-                BEGIN
-                    UPDATE review SET scored_signal = NEW.is_signal WHERE item_id = NEW.item_id;
-                END
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER assessment_follows_review AFTER INSERT ON assessment
+                    WHEN EXISTS (SELECT 1 FROM review WHERE item_id = NEW.item_id)
+                    BEGIN
+                        UPDATE review SET scored_signal = NEW.is_signal WHERE item_id = NEW.item_id;
+                    END
+                    """)
             let apply = """
                 UPDATE assessment SET
                     is_signal = CASE WHEN NEW.rejected THEN 0 ELSE NEW.scored_signal END,
@@ -330,10 +338,11 @@ extension AppDatabase {
                 table.column("reason", .text).notNull()
                 table.primaryKey(["kind", "file", "department", "row"])
             }
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO import_rejection_new (kind, file, department, row, "column", reason)
-                SELECT kind, file, coalesce(department, ''), row, "column", reason FROM import_rejection
-                """)
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO import_rejection_new (kind, file, department, row, "column", reason)
+                    SELECT kind, file, coalesce(department, ''), row, "column", reason FROM import_rejection
+                    """)
             try db.drop(table: "import_rejection")
             try db.rename(table: "import_rejection_new", to: "import_rejection")
         }

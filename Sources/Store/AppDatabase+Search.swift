@@ -39,7 +39,7 @@ public enum SearchText {
     }
 
     static func pairs(_ run: [Character]) -> [String] {
-        (0 ..< run.count - 1).map { String([run[$0], run[$0 + 1]]) }
+        (0..<run.count - 1).map { String([run[$0], run[$0 + 1]]) }
     }
 }
 
@@ -58,10 +58,12 @@ extension AppDatabase {
                 let lastRowID: Int64 = state["item_rowid"]
                 let lastVersion: Int64 = state["version_id"]
                 // Items whose text changed since, first (they are few).
-                let changed = try Row.fetchAll(db, sql: """
-                    SELECT v.id AS version, i.rowid AS item_rowid, \(Self.displayColumns(of: "i")) FROM item_version v JOIN item i ON i.id = v.item_id
-                    WHERE v.id > ? AND i.rowid <= ? ORDER BY v.id LIMIT ?
-                    """, arguments: [lastVersion, lastRowID, batch])
+                let changed = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT v.id AS version, i.rowid AS item_rowid, \(Self.displayColumns(of: "i")) FROM item_version v JOIN item i ON i.id = v.item_id
+                        WHERE v.id > ? AND i.rowid <= ? ORDER BY v.id LIMIT ?
+                        """, arguments: [lastVersion, lastRowID, batch])
                 if !changed.isEmpty {
                     for row in changed {
                         let rowID: Int64 = row["item_rowid"]
@@ -72,14 +74,17 @@ extension AppDatabase {
                     try db.execute(sql: "UPDATE search_state SET version_id = ? WHERE id = 1", arguments: [last])
                     return changed.count
                 }
-                let fresh = try Row.fetchAll(db, sql: """
-                    SELECT rowid AS item_rowid, \(Self.displayColumns) FROM item WHERE rowid > ? ORDER BY rowid LIMIT ?
-                    """, arguments: [lastRowID, batch])
+                let fresh = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT rowid AS item_rowid, \(Self.displayColumns) FROM item WHERE rowid > ? ORDER BY rowid LIMIT ?
+                        """, arguments: [lastRowID, batch])
                 guard let last = fresh.last else {
                     // Versions of items indexed later than their change are done already.
-                    try db.execute(sql: """
-                        UPDATE search_state SET version_id = (SELECT coalesce(max(id), 0) FROM item_version) WHERE id = 1
-                        """)
+                    try db.execute(
+                        sql: """
+                            UPDATE search_state SET version_id = (SELECT coalesce(max(id), 0) FROM item_version) WHERE id = 1
+                            """)
                     return 0
                 }
                 for row in fresh {
@@ -105,8 +110,9 @@ extension AppDatabase {
     }
 
     private static func index(rowID: Int64, title: String, content: String, fold: @Sendable (String) -> String, in db: Database) throws {
-        try db.execute(sql: "INSERT INTO search_bigram (rowid, text) VALUES (?, ?)",
-                       arguments: [rowID, SearchText.bigrams(fold(title)) + " " + SearchText.bigrams(fold(content))])
+        try db.execute(
+            sql: "INSERT INTO search_bigram (rowid, text) VALUES (?, ?)",
+            arguments: [rowID, SearchText.bigrams(fold(title)) + " " + SearchText.bigrams(fold(content))])
     }
 
     /// Items whose display text contains `text` (folded by `fold`), newest first: ids, at
@@ -117,17 +123,21 @@ extension AppDatabase {
         guard !folded.isEmpty else { return [] }
         return try await writer.read { db in
             if let query = SearchText.query(folded) {
-                return try String.fetchAll(db, sql: """
-                    SELECT i.id FROM search_bigram s JOIN item i ON i.rowid = s.rowid
-                    WHERE search_bigram MATCH ? ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id LIMIT ?
-                    """, arguments: [query, limit])
+                return try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT i.id FROM search_bigram s JOIN item i ON i.rowid = s.rowid
+                        WHERE search_bigram MATCH ? ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id LIMIT ?
+                        """, arguments: [query, limit])
             }
-            return try String.fetchAll(db, sql: """
-                SELECT id FROM (SELECT id, published_at, fetched_at, \(Self.displayColumns) FROM item
-                                ORDER BY rowid DESC LIMIT ?1)
-                WHERE instr(shown_title, ?2) OR instr(shown_content, ?2)
-                ORDER BY coalesce(published_at, fetched_at) DESC, id LIMIT ?3
-                """, arguments: [scanLimit, folded, limit])
+            return try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM (SELECT id, published_at, fetched_at, \(Self.displayColumns) FROM item
+                                    ORDER BY rowid DESC LIMIT ?1)
+                    WHERE instr(shown_title, ?2) OR instr(shown_content, ?2)
+                    ORDER BY coalesce(published_at, fetched_at) DESC, id LIMIT ?3
+                    """, arguments: [scanLimit, folded, limit])
         }
     }
 }

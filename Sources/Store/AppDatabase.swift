@@ -46,7 +46,8 @@ public struct AppDatabase: Sendable {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN {
             // SQLite reads a store in WAL mode through its -shm file, which it cannot make in
             // a folder this user may not write: the file is then read as it stands (immutable).
-            let uri = "file:" + (URL(fileURLWithPath: path).path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path)
+            let uri =
+                "file:" + (URL(fileURLWithPath: path).path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path)
                 + "?immutable=1"
             return try AppDatabase(try DatabasePool(path: uri, configuration: configuration))
         }

@@ -78,7 +78,8 @@ struct ColumnReader {
     /// forms (numbers, shorter texts) go through GRDB.
     func date(_ column: Int32) -> Date? {
         guard sqlite3_column_type(statement, column) == SQLITE_TEXT, let text = bytes(column),
-              let date = StoredDate.date(text) else {
+            let date = StoredDate.date(text)
+        else {
             return Date(sqliteStatement: statement, index: column)
         }
         return date
@@ -94,9 +95,11 @@ struct ColumnReader {
 
     /// `[]` or `["a","b"]` with no backslash in it; nil when it is anything else.
     static func plainStringList(_ text: UnsafeBufferPointer<UInt8>) -> [String]? {
-        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
+        let quote = UInt8(ascii: "\"")
+        let comma = UInt8(ascii: ",")
         guard text.count >= 2, text.first == UInt8(ascii: "["), text.last == UInt8(ascii: "]"),
-              !text.contains(UInt8(ascii: "\\")) else { return nil }
+            !text.contains(UInt8(ascii: "\\"))
+        else { return nil }
         var list: [String] = []
         var index = 1
         let end = text.count - 1
@@ -141,9 +144,11 @@ struct ParameterBinder {
         guard var text else { return }
         let code = text.withUTF8 { bytes in
             // An empty text is bound as one (a nil base address would bind NULL).
-            bytes.isEmpty ? sqlite3_bind_text(sqlite, index, "", 0, Self.transient)
-                : sqlite3_bind_text(sqlite, index, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
-                                    Int32(bytes.count), Self.transient)
+            bytes.isEmpty
+                ? sqlite3_bind_text(sqlite, index, "", 0, Self.transient)
+                : sqlite3_bind_text(
+                    sqlite, index, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
+                    Int32(bytes.count), Self.transient)
         }
         record(code)
     }
@@ -169,9 +174,10 @@ struct ParameterBinder {
     /// Runs the statement to its end, once every parameter was bound.
     func execute(in db: Database) throws {
         guard failure == SQLITE_OK, index - 1 == sqlite3_bind_parameter_count(sqlite) else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: failure == SQLITE_OK ? SQLITE_RANGE : failure),
-                                message: "bound \(index - 1) of \(sqlite3_bind_parameter_count(sqlite)) parameters",
-                                sql: statement.sql)
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: failure == SQLITE_OK ? SQLITE_RANGE : failure),
+                message: "bound \(index - 1) of \(sqlite3_bind_parameter_count(sqlite)) parameters",
+                sql: statement.sql)
         }
         let code = sqlite3_step(sqlite)
         defer { sqlite3_reset(sqlite) }
@@ -186,8 +192,10 @@ extension Database {
     /// Every row of `sql`, each read by `read` straight from SQLite (`ColumnReader`).
     /// - Parameter capacity: how many rows there may be, when known (the list then does not
     ///   grow by copies).
-    func fetchAll<Value>(_ sql: String, arguments: StatementArguments = [], capacity: Int = 0,
-                         _ read: (ColumnReader) throws -> Value) throws -> [Value] {
+    func fetchAll<Value>(
+        _ sql: String, arguments: StatementArguments = [], capacity: Int = 0,
+        _ read: (ColumnReader) throws -> Value
+    ) throws -> [Value] {
         // Cached: an import asks the same question once a row.
         let statement = try cachedStatement(sql: sql)
         let cursor = try Row.fetchCursor(statement, arguments: arguments)
@@ -200,8 +208,10 @@ extension Database {
 
     /// Reads every row of `sql` into `region`, which must hold exactly as many values as
     /// there are rows; on error, the values already read are deinitialized.
-    func fetch<Value>(_ sql: String, arguments: StatementArguments = [], into region: Slots<Value>,
-                      _ read: (ColumnReader) throws -> Value) throws {
+    func fetch<Value>(
+        _ sql: String, arguments: StatementArguments = [], into region: Slots<Value>,
+        _ read: (ColumnReader) throws -> Value
+    ) throws {
         let statement = try cachedStatement(sql: sql)
         let cursor = try Row.fetchCursor(statement, arguments: arguments)
         let columns = ColumnReader(statement)

@@ -123,11 +123,12 @@ enum StoredDate {
             return value
         }
         guard text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-"), text[10] == UInt8(ascii: " "),
-              text[13] == UInt8(ascii: ":"), text[16] == UInt8(ascii: ":"),
-              let year = digits(0, 4), let month = digits(5, 2), let dayOfMonth = digits(8, 2),
-              let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
-              hour < 24, minute < 60, second < 60,
-              let day = Day(year: year, month: month, day: dayOfMonth) else { return nil }
+            text[13] == UInt8(ascii: ":"), text[16] == UInt8(ascii: ":"),
+            let year = digits(0, 4), let month = digits(5, 2), let dayOfMonth = digits(8, 2),
+            let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
+            hour < 24, minute < 60, second < 60,
+            let day = Day(year: year, month: month, day: dayOfMonth)
+        else { return nil }
         var milliseconds = 0
         if text.count == 23 {
             guard text[19] == UInt8(ascii: "."), let fraction = digits(20, 3) else { return nil }
@@ -171,34 +172,34 @@ public enum StoreError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .corruptValue(column, value):
+        case .corruptValue(let column, let value):
             "the database holds an unreadable value in column \(column): \(value)"
-        case let .missingItem(id):
+        case .missingItem(let id):
             "库中没有线索 \(id) (no stored item \(id))"
-        case let .accountExists(name):
+        case .accountExists(let name):
             "账号 \(name) 已存在 (an account named \(name) exists already)"
-        case let .noAccount(name):
+        case .noAccount(let name):
             "没有账号 \(name) (no such account)"
-        case let .noLinkToConfirm(id):
+        case .noLinkToConfirm(let id):
             "线索 \(id) 未关联任何项目，无法确认关联 (item \(id) is linked to no project to confirm)"
-        case let .unknownProject(id):
+        case .unknownProject(let id):
             "项目库中没有项目 \(id) (no registry project \(id))"
-        case let .claimedByAnother(account):
+        case .claimedByAnother(let account):
             "\(account) 正在审核此线索，请稍后 (claimed by \(account))"
-        case let .notAPetition(id):
+        case .notAPetition(let id):
             "线索 \(id) 不是信访件，不能标为已跟进 (only petitions are followed up)"
-        case let .decidedMeanwhile(account, at, action):
+        case .decidedMeanwhile(let account, let at, let action):
             "\(account) 已于 \(Day.minuteText(of: at)) 处理此线索（\(action)），请刷新页面查看后再操作 (decided meanwhile)"
         case .olderStore:
             "数据库需要升级后才能只读使用 (the store is from an older wagewatch: run a command that writes, "
                 + "such as wagewatch rescore, once to upgrade it)"
-        case let .backupExists(path):
+        case .backupExists(let path):
             "\(path)：文件已存在，备份不覆盖已有文件 (a file is there already: name a new file for the backup)"
-        case let .backupFailed(path, reason):
+        case .backupFailed(let path, let reason):
             "\(path)：备份未能写入，未留下任何文件 (the backup could not be written: \(reason))"
-        case let .noStore(path):
+        case .noStore(let path):
             "\(path)：数据库不存在 (no store here: import the registry or run the feeds first, or name it with --database)"
-        case let .newerStore(migrations):
+        case .newerStore(let migrations):
             "数据库由较新版本的 wagewatch 升级过，本版本不能使用 (the store was upgraded by a newer wagewatch: "
                 + "unknown migration \(migrations.joined(separator: ", ")); upgrade wagewatch, or restore a backup)"
         }
@@ -278,7 +279,9 @@ extension DepartmentReport {
         guard let period = Period(utf8: periodText) else {
             throw StoreError.corruptValue(column: "period", value: String(decoding: periodText, as: UTF8.self))
         }
-        guard let status: Status = try column.code(5, name: "status") else { throw StoreError.corruptValue(column: "status", value: "NULL") }
+        guard let status: Status = try column.code(5, name: "status") else {
+            throw StoreError.corruptValue(column: "status", value: "NULL")
+        }
         guard let filedOn = try day(16, "filed_on") else { throw StoreError.corruptValue(column: "filed_on", value: "NULL") }
         guard let department = column.bytes(1).map({ departments?.text($0) ?? String(decoding: $0, as: UTF8.self) }) else {
             throw StoreError.corruptValue(column: "department", value: "NULL")

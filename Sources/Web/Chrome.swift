@@ -28,11 +28,12 @@ struct Chrome: Encodable {
         user = session?.account.name
         role = session?.account.role.label
         csrf = session?.csrf
-        nav = session.map { session in
-            WebApp.menu.filter { $0.roles.contains(session.account.role) }.map {
-                Link(href: $0.path, label: $0.label, current: path.hasPrefix($0.path))
-            }
-        } ?? []
+        nav =
+            session.map { session in
+                WebApp.menu.filter { $0.roles.contains(session.account.role) }.map {
+                    Link(href: $0.path, label: $0.label, current: path.hasPrefix($0.path))
+                }
+            } ?? []
     }
 }
 

@@ -35,8 +35,10 @@ final class RouteTable: Sendable {
 
 extension WebApp {
     /// Adds a route and records it in `routes`.
-    func route(_ router: Router<WebContext>, _ method: HTTPRequest.Method, _ path: String,
-               use handler: @escaping @Sendable (Request, WebContext) async throws -> some ResponseGenerator) {
+    func route(
+        _ router: Router<WebContext>, _ method: HTTPRequest.Method, _ path: String,
+        use handler: @escaping @Sendable (Request, WebContext) async throws -> some ResponseGenerator
+    ) {
         routes.add(method, path)
         router.on(RouterPath(stringLiteral: path), method: method, use: handler)
         // The router matches by method before any middleware runs: HEAD gets GET's handler
@@ -57,8 +59,9 @@ struct MethodGate: RouterMiddleware {
             var headers = HTTPFields()
             headers[.allow] = RouteTable.allow(allowed)
             headers[.contentType] = "text/plain; charset=utf-8"
-            return Response(status: .methodNotAllowed, headers: headers,
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: "此地址不支持 \(request.method.rawValue) 请求")))
+            return Response(
+                status: .methodNotAllowed, headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "此地址不支持 \(request.method.rawValue) 请求")))
         }
         var response = try await next(request, context)
         if request.method == .head { response.body = ResponseBody() }

@@ -8,7 +8,7 @@ struct Pager {
     init(total: Int, size: Int, asked: Int) {
         pages = max(1, (total + size - 1) / size)
         page = min(max(1, asked), pages)
-        rows = min(total, (page - 1) * size) ..< min(total, page * size)
+        rows = min(total, (page - 1) * size)..<min(total, page * size)
     }
 
     var previous: Int? { page > 1 ? page - 1 : nil }

@@ -13,8 +13,8 @@ public enum Passwords {
 
         public var description: String {
             switch self {
-            case let .tooShort(minimum): "密码至少 \(minimum) 个字符 (password too short: at least \(minimum) characters)"
-            case let .tooLong(maximum): "密码不能超过 \(maximum) 字节 (password too long: at most \(maximum) UTF-8 bytes)"
+            case .tooShort(let minimum): "密码至少 \(minimum) 个字符 (password too short: at least \(minimum) characters)"
+            case .tooLong(let maximum): "密码不能超过 \(maximum) 字节 (password too long: at most \(maximum) UTF-8 bytes)"
             }
         }
     }

@@ -38,32 +38,39 @@ public struct RegisterSnapshot: Sendable {
         let registered = clock.now
         let evidence = register.projects.lazy.filter { !$0.flags.isEmpty }.flatMap(\.evidence)
         let windowStart = asOf.adding(days: -(register.windowDays - 1)).start
-        let candidates = try await monitor.database.queueCandidates(from: windowStart, until: asOf.adding(days: 1).start,
-                                                                     evidence: Array(evidence))
+        let candidates = try await monitor.database.queueCandidates(
+            from: windowStart, until: asOf.adding(days: 1).start,
+            evidence: Array(evidence))
         // Indexing a city's register and queue is work for a Dispatch thread.
         let snapshot = await Parallel.run {
             index(register: register, brief: brief, candidates: candidates, asOf: asOf, now: now, generation: generation)
         }
-        monitor.logger.info("register snapshot \(generation) of \(asOf): register and daily list \(registered - start), queue of \(snapshot.queue.count) \(clock.now - registered)")
+        monitor.logger.info(
+            "register snapshot \(generation) of \(asOf): register and daily list \(registered - start), queue of \(snapshot.queue.count) \(clock.now - registered)"
+        )
         return snapshot
     }
 
-    private static func index(register: RegisterReport, brief: DailyBrief, candidates: [QueueCandidate], asOf: Day,
-                              now: Date, generation: Int) -> RegisterSnapshot {
+    private static func index(
+        register: RegisterReport, brief: DailyBrief, candidates: [QueueCandidate], asOf: Day,
+        now: Date, generation: Int
+    ) -> RegisterSnapshot {
         var projectIndex: [String: Int] = [:]
         projectIndex.reserveCapacity(register.projects.count)
         for (index, entry) in register.projects.enumerated() where projectIndex[entry.projectID] == nil {
             projectIndex[entry.projectID] = index
         }
-        let queue = candidates
+        let queue =
+            candidates
             .sorted { ($0.at, $0.itemID) > ($1.at, $1.itemID) }
             .map { candidate in
                 QueueEntry(candidate: candidate, project: candidate.projectID.flatMap { projectIndex[$0] }.map { register.projects[$0] })
             }
-        return RegisterSnapshot(asOf: asOf, madeAt: now, generation: generation, register: register, brief: brief,
-                                projectIndex: projectIndex, queue: queue,
-                                queueChannels: Set(queue.compactMap(\.candidate.channel)).sorted(),
-                                queueIndex: QueueIndex(queue))
+        return RegisterSnapshot(
+            asOf: asOf, madeAt: now, generation: generation, register: register, brief: brief,
+            projectIndex: projectIndex, queue: queue,
+            queueChannels: Set(queue.compactMap(\.candidate.channel)).sorted(),
+            queueIndex: QueueIndex(queue))
     }
 }
 
@@ -157,8 +164,10 @@ public final class SnapshotKeeper: Sendable {
 
     /// - Parameters:
     ///   - asOf: the day the register is for (today, Asia/Shanghai; fixed in tests).
-    public init(monitor: Monitor, asOf: @escaping @Sendable () -> Day = { Day(containing: Date()) },
-                now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        monitor: Monitor, asOf: @escaping @Sendable () -> Day = { Day(containing: Date()) },
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.monitor = monitor
         self.asOf = asOf
         self.now = now
@@ -223,7 +232,8 @@ public final class SnapshotKeeper: Sendable {
     /// whose making began after this was asked for is answer enough.
     private func making() -> Task<RegisterSnapshot, any Error> {
         state.withLock { state in
-            let asked = state.generation, before = state.last
+            let asked = state.generation
+            let before = state.last
             let task = Task {
                 _ = await before?.result
                 return try await self.make(unlessNewerThan: asked)

@@ -110,8 +110,11 @@ private struct KeyedTreeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
         node.object![key.stringValue] = try TreeEncoder.tree(value)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
-        -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type, forKey key: Key
+    )
+        -> KeyedEncodingContainer<NestedKey>
+    {
         KeyedEncodingContainer(KeyedTreeContainer<NestedKey>(node: node.child(at: key.stringValue, object: true)))
     }
 

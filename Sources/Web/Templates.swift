@@ -34,11 +34,13 @@ enum Assets {
 
     static func response(named name: String) throws -> Response {
         guard !name.contains("/"), !name.hasPrefix("."), let type = types[(name as NSString).pathExtension],
-              let url = Bundle.module.url(forResource: "Assets/" + name, withExtension: nil),
-              let data = try? Data(contentsOf: url) else {
+            let url = Bundle.module.url(forResource: "Assets/" + name, withExtension: nil),
+            let data = try? Data(contentsOf: url)
+        else {
             return Response(status: .notFound)
         }
-        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "max-age=3600"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: .ok, headers: [.contentType: type, .cacheControl: "max-age=3600"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -12,7 +12,10 @@ import Store
 extension WebApp {
     struct SourcesPage: Codable, Sendable {
         struct Feed: Codable, Sendable {
-            struct Day: Codable, Sendable { var day: String; var count: Int }
+            struct Day: Codable, Sendable {
+                var day: String
+                var count: Int
+            }
             var feedID: String
             var lastAttempt: String
             var lastSuccess: String
@@ -27,7 +30,15 @@ extension WebApp {
     }
 
     struct SearchPage: Codable, Sendable {
-        struct Hit: Codable, Sendable { var itemID: LinkID; var at: String; var kind: String; var channel: String; var title: String; var band: String; var projectID: String? }
+        struct Hit: Codable, Sendable {
+            var itemID: LinkID
+            var at: String
+            var kind: String
+            var channel: String
+            var title: String
+            var band: String
+            var projectID: String?
+        }
         var q: String
         var searched: Bool
         var note: String?
@@ -36,7 +47,15 @@ extension WebApp {
     }
 
     struct AuditPage: Codable, Sendable {
-        struct Line: Codable, Sendable { var at: String; var account: String; var role: String; var action: String; var itemID: LinkID?; var projectID: String?; var reason: String }
+        struct Line: Codable, Sendable {
+            var at: String
+            var account: String
+            var role: String
+            var action: String
+            var itemID: LinkID?
+            var projectID: String?
+            var reason: String
+        }
         var entries: [Line]
         var page: Int
         var previousPage: Int?
@@ -44,7 +63,12 @@ extension WebApp {
     }
 
     struct AccountsPage: Codable, Sendable {
-        struct Line: Codable, Sendable { var name: String; var role: String; var createdAt: String; var status: String }
+        struct Line: Codable, Sendable {
+            var name: String
+            var role: String
+            var createdAt: String
+            var status: String
+        }
         var accounts: [Line]
     }
 
@@ -80,19 +104,23 @@ extension WebApp {
             guard text.count <= 100 else { throw WebError.badRequest("检索词不能超过 100 字（字段 q）") }
             let ids = try await database.search(text, limit: 100, fold: fold)
             let note = SearchTextNote.note(for: text)
-            return SearchPage(q: text, searched: true, note: note, count: ids.count, results: try await database.headlines(of: ids).map {
-                SearchPage.Hit(itemID: LinkID($0.itemID), at: Labels.time($0.at), kind: Labels.kind($0.kind),
-                               channel: Labels.channel($0.channel), title: $0.title, band: Labels.band($0.band),
-                               projectID: $0.projectID)
-            })
+            return SearchPage(
+                q: text, searched: true, note: note, count: ids.count,
+                results: try await database.headlines(of: ids).map {
+                    SearchPage.Hit(
+                        itemID: LinkID($0.itemID), at: Labels.time($0.at), kind: Labels.kind($0.kind),
+                        channel: Labels.channel($0.channel), title: $0.title, band: Labels.band($0.band),
+                        projectID: $0.projectID)
+                })
         }
         page(router, "/audit", roles: Self.roles(of: "/audit"), template: "audit", title: "操作日志") { request, _, _ in
             let page = try pageNumber(request)
             let size = settings.pageSize
             let entries = Array(try await database.auditEntries(limit: size + 1, offset: (page - 1) * size).prefix(size))
             let masked = try await maskedReasons(entries)
-            return AuditPage(entries: masked.map(Self.auditLine), page: page,
-                             previousPage: page > 1 ? page - 1 : nil, nextPage: entries.count > size ? page + 1 : nil)
+            return AuditPage(
+                entries: masked.map(Self.auditLine), page: page,
+                previousPage: page > 1 ? page - 1 : nil, nextPage: entries.count > size ? page + 1 : nil)
         }
         route(router, .get, "/audit.csv") { request, _ in
             try await answer(request, roles: Self.roles(of: "/audit"), json: false) { _ in
@@ -100,18 +128,22 @@ extension WebApp {
                 rows += try await maskedReasons(try await database.auditEntries()).map {
                     [Labels.time($0.at), $0.account, $0.role, $0.actionLabel, $0.itemID ?? "", $0.projectID ?? "", $0.reason]
                 }
-                return Response(status: .ok, headers: [
-                    .contentType: "text/csv; charset=utf-8",
-                    .contentDisposition: "attachment; filename=\"wagewatch-audit.csv\"",
-                    .cacheControl: "no-store",
-                ], body: .init(byteBuffer: ByteBuffer(string: ExcelCSV.document(rows))))
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "text/csv; charset=utf-8",
+                        .contentDisposition: "attachment; filename=\"wagewatch-audit.csv\"",
+                        .cacheControl: "no-store",
+                    ], body: .init(byteBuffer: ByteBuffer(string: ExcelCSV.document(rows))))
             }
         }
         page(router, "/accounts", roles: Self.roles(of: "/accounts"), template: "accounts", title: "账号") { _, _, _ in
-            AccountsPage(accounts: try await database.accounts().map {
-                AccountsPage.Line(name: $0.name, role: $0.role.label, createdAt: Labels.time($0.createdAt),
-                                  status: $0.disabledAt.map { "已停用（\(Labels.time($0))）" } ?? "可用")
-            })
+            AccountsPage(
+                accounts: try await database.accounts().map {
+                    AccountsPage.Line(
+                        name: $0.name, role: $0.role.label, createdAt: Labels.time($0.createdAt),
+                        status: $0.disabledAt.map { "已停用（\(Labels.time($0))）" } ?? "可用")
+                })
         }
     }
 
@@ -127,9 +159,10 @@ extension WebApp {
     }
 
     static func auditLine(_ entry: AuditEntry) -> AuditPage.Line {
-        AuditPage.Line(at: Labels.time(entry.at), account: entry.account,
-                       role: Role(rawValue: entry.role)?.label ?? entry.role, action: entry.actionLabel,
-                       itemID: entry.itemID.map(LinkID.init), projectID: entry.projectID, reason: entry.reason)
+        AuditPage.Line(
+            at: Labels.time(entry.at), account: entry.account,
+            role: Role(rawValue: entry.role)?.label ?? entry.role, action: entry.actionLabel,
+            itemID: entry.itemID.map(LinkID.init), projectID: entry.projectID, reason: entry.reason)
     }
 }
 

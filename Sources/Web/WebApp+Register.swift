@@ -49,10 +49,17 @@ extension WebApp {
     /// only writes them out.
     struct Chart: Codable, Sendable {
         struct Bar: Codable, Sendable {
-            var x: String; var y: String; var width: String; var height: String; var label: String; var value: Int
+            var x: String
+            var y: String
+            var width: String
+            var height: String
+            var label: String
+            var value: Int
         }
         struct Mark: Codable, Sendable {
-            var x: String; var label: String; var arrears: Bool
+            var x: String
+            var label: String
+            var arrears: Bool
         }
         var width: Int
         var height: Int
@@ -62,9 +69,29 @@ extension WebApp {
     }
 
     struct DailyPage: Codable, Sendable {
-        struct Change: Codable, Sendable { var projectID: LinkID; var name: String; var department: String; var label: String; var reason: String }
-        struct Riser: Codable, Sendable { var projectID: LinkID; var name: String; var department: String; var previous: String; var current: String }
-        struct Story: Codable, Sendable { var projectID: LinkID; var name: String; var title: String; var copies: Int; var platforms: String; var escalating: Bool; var lastSeen: String }
+        struct Change: Codable, Sendable {
+            var projectID: LinkID
+            var name: String
+            var department: String
+            var label: String
+            var reason: String
+        }
+        struct Riser: Codable, Sendable {
+            var projectID: LinkID
+            var name: String
+            var department: String
+            var previous: String
+            var current: String
+        }
+        struct Story: Codable, Sendable {
+            var projectID: LinkID
+            var name: String
+            var title: String
+            var copies: Int
+            var platforms: String
+            var escalating: Bool
+            var lastSeen: String
+        }
         var asOf: String
         var windowDays: Int
         var flaggedProjects: Int
@@ -115,8 +142,24 @@ extension WebApp {
     }
 
     struct ProjectPage: Codable, Sendable {
-        struct Report: Codable, Sendable { var id: String; var period: String; var status: String; var workers: Int?; var owed: String?; var filedOn: String; var commitment: Bool }
-        struct Line: Codable, Sendable { var itemID: LinkID; var at: String; var kind: String; var channel: String; var title: String; var band: String; var level: String }
+        struct Report: Codable, Sendable {
+            var id: String
+            var period: String
+            var status: String
+            var workers: Int?
+            var owed: String?
+            var filedOn: String
+            var commitment: Bool
+        }
+        struct Line: Codable, Sendable {
+            var itemID: LinkID
+            var at: String
+            var kind: String
+            var channel: String
+            var title: String
+            var band: String
+            var level: String
+        }
         var projectID: String
         var name: String
         var aliases: String
@@ -138,8 +181,15 @@ extension WebApp {
 
     struct ScorecardPage: Codable, Sendable {
         struct Line: Codable, Sendable {
-            var department: LinkID; var projects: Int; var flagged: Int; var underreported: Int
-            var contradicted: Int; var missing: Int; var rejected: Int; var late: Int; var barWidth: String
+            var department: LinkID
+            var projects: Int
+            var flagged: Int
+            var underreported: Int
+            var contradicted: Int
+            var missing: Int
+            var rejected: Int
+            var late: Int
+            var barWidth: String
         }
         var asOf: String
         var departments: [Line]
@@ -147,7 +197,12 @@ extension WebApp {
     }
 
     struct DepartmentPage: Codable, Sendable {
-        struct Rejected: Codable, Sendable { var file: String; var row: Int; var column: String?; var reason: String }
+        struct Rejected: Codable, Sendable {
+            var file: String
+            var row: Int
+            var column: String?
+            var reason: String
+        }
         var department: String
         var asOf: String
         var projects: [ProjectLine]
@@ -165,7 +220,8 @@ extension WebApp {
             return RegisterPage(
                 asOf: snapshot.asOf.description, windowDays: snapshot.register.windowDays,
                 projects: flagged[pager.rows].map(ProjectLine.init),
-                unregistered: try await maskedSites(snapshot.register.unregistered).map(SiteLine.init), total: flagged.count, page: pager.page,
+                unregistered: try await maskedSites(snapshot.register.unregistered).map(SiteLine.init), total: flagged.count,
+                page: pager.page,
                 pages: pager.pages, previousPage: pager.previous, nextPage: pager.next)
         }
         page(router, "/projects/:id", roles: Set(Role.allCases), template: "project", title: "项目详情", cached: true) { _, context, _ in
@@ -173,12 +229,15 @@ extension WebApp {
         }
         page(router, "/scorecard", roles: Self.roles(of: "/scorecard"), template: "scorecard", title: "部门排名", cached: true) { _, _, _ in
             let snapshot = try await snapshot()
-            return ScorecardPage(asOf: snapshot.asOf.description,
-                                 departments: Self.scoreLines(snapshot.register.departments),
-                                 townships: Self.scoreLines(snapshot.register.townships))
+            return ScorecardPage(
+                asOf: snapshot.asOf.description,
+                departments: Self.scoreLines(snapshot.register.departments),
+                townships: Self.scoreLines(snapshot.register.townships))
         }
-        page(router, "/scorecard/:department", roles: Self.roles(of: "/scorecard"), template: "department",
-             title: "部门详情", cached: true) { _, context, _ in
+        page(
+            router, "/scorecard/:department", roles: Self.roles(of: "/scorecard"), template: "department",
+            title: "部门详情", cached: true
+        ) { _, context, _ in
             let department = try context.pathParameter("department")
             let snapshot = try await snapshot()
             guard snapshot.register.departments.contains(where: { $0.department == department }) else {
@@ -213,10 +272,11 @@ extension WebApp {
     static func scoreLines(_ entries: [RegisterReport.DepartmentEntry]) -> [ScorecardPage.Line] {
         let widest = max(1, entries.map(\.flagged).max() ?? 1)
         return entries.map {
-            ScorecardPage.Line(department: LinkID($0.department), projects: $0.projects, flagged: $0.flagged,
-                               underreported: $0.underreported, contradicted: $0.contradictedCommitments,
-                               missing: $0.reportsMissing, rejected: $0.rowsRejected, late: $0.lateFilings,
-                               barWidth: Labels.tenths(200.0 * Double($0.flagged) / Double(widest)))
+            ScorecardPage.Line(
+                department: LinkID($0.department), projects: $0.projects, flagged: $0.flagged,
+                underreported: $0.underreported, contradicted: $0.contradictedCommitments,
+                missing: $0.reportsMissing, rejected: $0.rowsRejected, late: $0.lateFilings,
+                barWidth: Labels.tenths(200.0 * Double($0.flagged) / Double(widest)))
         }
     }
 
@@ -229,8 +289,9 @@ extension WebApp {
     /// file of `wagewatch daily --format html` (every row): one template shows both.
     static func dailyPage(_ brief: DailyBrief, sourceHealth: [RegisterReport.SourceWarning], rows: Int) -> DailyPage {
         func change(_ change: DailyBrief.FlagChange) -> DailyPage.Change {
-            DailyPage.Change(projectID: LinkID(change.projectID), name: change.name, department: change.department,
-                             label: change.label, reason: change.reason)
+            DailyPage.Change(
+                projectID: LinkID(change.projectID), name: change.name, department: change.department,
+                label: change.label, reason: change.reason)
         }
         return DailyPage(
             asOf: brief.asOf.description, windowDays: brief.windowDays, flaggedProjects: brief.flaggedProjects,
@@ -239,13 +300,15 @@ extension WebApp {
             clearedFlags: brief.clearedFlags.prefix(rows).map(change), clearedFlagCount: brief.clearedFlags.count,
             isCut: brief.newFlags.count > rows || brief.clearedFlags.count > rows,
             risers: brief.risers.map {
-                DailyPage.Riser(projectID: LinkID($0.projectID), name: $0.name, department: $0.department,
-                                previous: Labels.number($0.previous), current: Labels.number($0.current))
+                DailyPage.Riser(
+                    projectID: LinkID($0.projectID), name: $0.name, department: $0.department,
+                    previous: Labels.number($0.previous), current: Labels.number($0.current))
             },
             topStories: brief.topStories.map {
-                DailyPage.Story(projectID: LinkID($0.projectID), name: $0.name, title: $0.title, copies: $0.spread.copies,
-                                platforms: $0.spread.platforms.map(Labels.channel).joined(separator: "、"),
-                                escalating: $0.escalating, lastSeen: Labels.time($0.spread.lastSeen))
+                DailyPage.Story(
+                    projectID: LinkID($0.projectID), name: $0.name, title: $0.title, copies: $0.spread.copies,
+                    platforms: $0.spread.platforms.map(Labels.channel).joined(separator: "、"),
+                    escalating: $0.escalating, lastSeen: Labels.time($0.spread.lastSeen))
             },
             chart: Self.timeline(counts: brief.signalsPerDay, lastDay: brief.asOf, reports: []),
             sourceWarnings: sourceHealth.map { "\($0.feed)：\($0.warning)" })
@@ -268,18 +331,21 @@ extension WebApp {
             funding: Labels.funding(project.funding), status: Labels.status(project.status), sensitive: project.isSensitive,
             reported: entry?.reported.label ?? "—",
             flags: (entry?.flagEvidence ?? []).map {
-                FlagLine(flag: $0.flag.rawValue, label: $0.flag.label, reason: $0.reason, items: $0.items.map(LinkID.init), reports: $0.reports)
+                FlagLine(
+                    flag: $0.flag.rawValue, label: $0.flag.label, reason: $0.reason, items: $0.items.map(LinkID.init), reports: $0.reports)
             },
             chart: Self.timeline(counts: counts, lastDay: snapshot.asOf, reports: reports),
             reports: reports.map {
-                ProjectPage.Report(id: $0.id, period: $0.period.description, status: Labels.reportStatus($0.status),
-                                   workers: $0.workers, owed: $0.amountOwed.map { Labels.number($0) + " 元" },
-                                   filedOn: $0.filedOn.description, commitment: $0.commitment == true)
+                ProjectPage.Report(
+                    id: $0.id, period: $0.period.description, status: Labels.reportStatus($0.status),
+                    workers: $0.workers, owed: $0.amountOwed.map { Labels.number($0) + " 元" },
+                    filedOn: $0.filedOn.description, commitment: $0.commitment == true)
             },
             items: items.map {
-                ProjectPage.Line(itemID: LinkID($0.itemID), at: Labels.time($0.at), kind: Labels.kind($0.kind),
-                                 channel: Labels.channel($0.channel), title: $0.title, band: Labels.band($0.band),
-                                 level: Labels.level($0.level))
+                ProjectPage.Line(
+                    itemID: LinkID($0.itemID), at: Labels.time($0.at), kind: Labels.kind($0.kind),
+                    channel: Labels.channel($0.channel), title: $0.title, band: Labels.band($0.band),
+                    level: Labels.level($0.level))
             },
             asOf: snapshot.asOf.description)
     }
@@ -287,16 +353,19 @@ extension WebApp {
     /// Signals per day as bars ending on `lastDay`, the ledger rows as marks at the day they
     /// were filed (red when they report arrears), dates under the first day of each month.
     static func timeline(counts: [Int], lastDay: Day, reports: [DepartmentReport]) -> Chart {
-        let width = 720, height = 160, plotHeight = 120.0
+        let width = 720
+        let height = 160
+        let plotHeight = 120.0
         let step = Double(width) / Double(max(1, counts.count))
         let top = Double(max(1, counts.max() ?? 1))
         let firstDay = lastDay.adding(days: -(counts.count - 1))
         // Days without signals draw nothing (the axis shows them).
         let bars = counts.enumerated().filter { $0.element > 0 }.map { offset, count in
             let barHeight = plotHeight * Double(count) / top
-            return Chart.Bar(x: Labels.tenths(Double(offset) * step), y: Labels.tenths(plotHeight - barHeight),
-                             width: Labels.tenths(max(1, step - 1)), height: Labels.tenths(barHeight),
-                             label: "\(firstDay.adding(days: offset))：\(count) 条", value: count)
+            return Chart.Bar(
+                x: Labels.tenths(Double(offset) * step), y: Labels.tenths(plotHeight - barHeight),
+                width: Labels.tenths(max(1, step - 1)), height: Labels.tenths(barHeight),
+                label: "\(firstDay.adding(days: offset))：\(count) 条", value: count)
         }
         func x(_ day: Day) -> Double? {
             let offset = day.ordinal - firstDay.ordinal
@@ -304,8 +373,9 @@ extension WebApp {
         }
         let marks = reports.compactMap { report -> Chart.Mark? in
             x(report.filedOn).map {
-                Chart.Mark(x: Labels.tenths($0), label: "\(report.period) 月报：\(Labels.reportStatus(report.status))",
-                           arrears: report.status == .arrears)
+                Chart.Mark(
+                    x: Labels.tenths($0), label: "\(report.period) 月报：\(Labels.reportStatus(report.status))",
+                    arrears: report.status == .arrears)
             }
         }
         let axis = (0..<counts.count).compactMap { offset -> Chart.Mark? in

@@ -51,10 +51,28 @@ extension WebApp {
     }
 
     struct ItemPage: Codable, Sendable {
-        struct Rule: Codable, Sendable { var id: String; var title: String }
-        struct Evidence: Codable, Sendable { var kind: String; var text: String }
-        struct Copy: Codable, Sendable { var itemID: LinkID; var title: String; var at: String; var channel: String; var current: Bool }
-        struct History: Codable, Sendable { var at: String; var account: String; var action: String; var reason: String; var projectID: String }
+        struct Rule: Codable, Sendable {
+            var id: String
+            var title: String
+        }
+        struct Evidence: Codable, Sendable {
+            var kind: String
+            var text: String
+        }
+        struct Copy: Codable, Sendable {
+            var itemID: LinkID
+            var title: String
+            var at: String
+            var channel: String
+            var current: Bool
+        }
+        struct History: Codable, Sendable {
+            var at: String
+            var account: String
+            var action: String
+            var reason: String
+            var projectID: String
+        }
 
         var itemID: LinkID
         var kind: String
@@ -113,8 +131,10 @@ extension WebApp {
         action(router, "/items/:id/claim", roles: [.petition]) { _, context, session, form, isJSON in
             let id = try context.pathParameter("id")
             try await checkReviewable(id)
-            switch try await database.claim(itemID: id, by: session.account, now: now(), lease: settings.claimLease,
-                                      seen: try seenDecisions(form) ?? 0) {
+            switch try await database.claim(
+                itemID: id, by: session.account, now: now(), lease: settings.claimLease,
+                seen: try seenDecisions(form) ?? 0)
+            {
             case .claimed:
                 reviews.claimed()
                 return isJSON ? try json(["claimed_by": session.account.name]) : redirect(to: "/items/\(Self.percentEncoded(id))")
@@ -139,15 +159,18 @@ extension WebApp {
                 let exact = found.filter { $0.id == target || $0.name == target || $0.aliases.contains(target) }
                 guard let chosen = exact.count == 1 ? exact[0] : (found.count == 1 ? found[0] : nil) else {
                     let names = found.map { "\($0.id) \($0.name)" }.joined(separator: "、")
-                    throw WebError.badRequest(found.isEmpty ? "项目库中找不到“\(target)”（字段 project）"
-                                                            : "“\(target)”对应多个项目：\(names)，请填写项目编号（字段 project）")
+                    throw WebError.badRequest(
+                        found.isEmpty
+                            ? "项目库中找不到“\(target)”（字段 project）"
+                            : "“\(target)”对应多个项目：\(names)，请填写项目编号（字段 project）")
                 }
                 projectID = chosen.id
             }
             // Without `seen`, a decision is taken only as the item's first: a client that
             // changes a decision says which state it saw.
-            try await database.review(itemID: id, action: action, projectID: projectID, reason: reason, by: session.account,
-                                now: now(), claimLease: settings.claimLease, seen: try seenDecisions(form) ?? 0)
+            try await database.review(
+                itemID: id, action: action, projectID: projectID, reason: reason, by: session.account,
+                now: now(), claimLease: settings.claimLease, seen: try seenDecisions(form) ?? 0)
             // The register takes the decision in at once: the next page shows it (at a
             // million items the register takes seconds; the answer waits `decisionWait` at
             // most, and the queue leaves the item out meanwhile).
@@ -188,8 +211,9 @@ extension WebApp {
         let pager = try pager(request, total: total)
         let shown = pager.rows.map { snapshot.queue[positions?[$0] ?? $0] }.filter { !pending.contains($0.candidate.itemID) }
         let ids = shown.map(\.candidate.itemID)
-        let headlines = Dictionary(try await database.headlines(of: ids).map { ($0.itemID, $0) },
-                                   uniquingKeysWith: { first, _ in first })
+        let headlines = Dictionary(
+            try await database.headlines(of: ids).map { ($0.itemID, $0) },
+            uniquingKeysWith: { first, _ in first })
         let claims = try await database.claims(of: ids, now: now(), lease: settings.claimLease)
         let channels = snapshot.queueChannels
         var filters = query.values.filter { ["project", "department", "flag", "channel"].contains($0.key) && !$0.value.isEmpty }
@@ -227,8 +251,9 @@ extension WebApp {
         let spread = entry?.stories.first { $0.items.contains(id) }
         let copyIDs = spread?.items ?? [id]
         let copies = try await database.headlines(of: Array(copyIDs.prefix(50))).map {
-            ItemPage.Copy(itemID: LinkID($0.itemID), title: $0.title, at: Labels.time($0.at), channel: Labels.channel($0.channel),
-                          current: $0.itemID == id)
+            ItemPage.Copy(
+                itemID: LinkID($0.itemID), title: $0.title, at: Labels.time($0.at), channel: Labels.channel($0.channel),
+                current: $0.itemID == id)
         }
         // For every role but the petition bureau's, the petitioner's name and numbers are
         // masked wherever free text may hold them: fields, sites, reviewers' reasons.
@@ -237,8 +262,9 @@ extension WebApp {
         func shown(_ text: String?) -> String? { text.map(shown) }
         let entries = try await database.auditEntries(itemID: id)
         let history = entries.map {
-            ItemPage.History(at: Labels.time($0.at), account: $0.account, action: $0.actionLabel, reason: shown($0.reason),
-                             projectID: $0.projectID ?? "")
+            ItemPage.History(
+                at: Labels.time($0.at), account: $0.account, action: $0.actionLabel, reason: shown($0.reason),
+                projectID: $0.projectID ?? "")
         }
         let claim = try await database.claims(of: [id], now: now(), lease: settings.claimLease)[id]
         // Decisions are for signals (and for taking back one made before).

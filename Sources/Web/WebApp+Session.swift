@@ -103,8 +103,10 @@ extension WebApp {
         }
         action(router, "/logout", roles: nil) { request, _, session, _, isJSON in
             if let id = request.cookie(SessionCookie.name) { try await database.deleteSession(id: id) }
-            try await database.record(AuditEntry(at: now(), account: session.account.name, role: session.account.role.rawValue,
-                                           action: "logout", reason: ""))
+            try await database.record(
+                AuditEntry(
+                    at: now(), account: session.account.name, role: session.account.role.rawValue,
+                    action: "logout", reason: ""))
             let cleared = SessionCookie.make(SessionCookie.name, value: "", maxAge: 0)
             if isJSON {
                 var response = try json(["ok": true])
@@ -119,18 +121,23 @@ extension WebApp {
     /// is the proxy named in the settings (a client can forge the header, not the peer).
     func clientAddress(_ request: Request, peer: String?) -> String? {
         guard let proxy = settings.trustedProxy, peer == proxy,
-              let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
-              let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+            let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
         else { return peer }
         return last
     }
 
     /// The login form, with a fresh token in its field and in a cookie.
     func loginPage(next: String?, error: String?, status: HTTPResponse.Status) throws -> Response {
-        struct Login: Encodable { var next: String; var error: String?; var token: String }
+        struct Login: Encodable {
+            var next: String
+            var error: String?
+            var token: String
+        }
         let token = Token.make()
-        var response = try html("login", title: "登录", session: nil, path: "/login",
-                                model: Login(next: Self.safeNext(next) ?? "", error: error, token: token))
+        var response = try html(
+            "login", title: "登录", session: nil, path: "/login",
+            model: Login(next: Self.safeNext(next) ?? "", error: error, token: token))
         response.status = status
         response.setCookie(SessionCookie.make(SessionCookie.loginName, value: token, maxAge: 3600))
         return response
@@ -147,9 +154,12 @@ extension WebApp {
 
     /// A login name as the throttle counts it: without control characters and whitespace, lower case.
     static func throttleName(_ name: String) -> String {
-        String(String.UnicodeScalarView(name.unicodeScalars.filter {
-            !$0.properties.isWhitespace && $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value)
-        })).lowercased()
+        String(
+            String.UnicodeScalarView(
+                name.unicodeScalars.filter {
+                    !$0.properties.isWhitespace && $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value)
+                })
+        ).lowercased()
     }
 
     /// Only a path of this site (no `//host`, no scheme) is followed after login.
@@ -157,7 +167,7 @@ extension WebApp {
     /// only visible ASCII or non-ASCII characters pass.
     static func safeNext(_ next: String?) -> String? {
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
-              next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) })
+            next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) })
         else { return nil }
         return next
     }
@@ -166,12 +176,15 @@ extension WebApp {
         let name = form.text("name") ?? ""
         let next = Self.safeNext(form["next"])
         guard let token = form["token"], let cookie = request.cookie(SessionCookie.loginName), Token.equal(token, cookie),
-              Self.sameOrigin(request) else {
+            Self.sameOrigin(request)
+        else {
             // A browser keeps the form's Secure cookie over HTTPS, and over plain HTTP only for
             // this machine's own name: anywhere else the cookie never came back.
             if request.cookie(SessionCookie.loginName) == nil, Self.isPlainHTTPToAnotherHost(request) {
-                return try loginPage(next: next, error: "无法登录：浏览器只在 HTTPS 下保存登录凭据。请通过 https:// 地址访问本系统"
-                                     + "（由反向代理提供 TLS），或在本机用 http://127.0.0.1 访问", status: .forbidden)
+                return try loginPage(
+                    next: next,
+                    error: "无法登录：浏览器只在 HTTPS 下保存登录凭据。请通过 https:// 地址访问本系统"
+                        + "（由反向代理提供 TLS），或在本机用 http://127.0.0.1 访问", status: .forbidden)
             }
             return try loginPage(next: next, error: "登录表单已失效，请重新输入（CSRF 校验失败）", status: .forbidden)
         }
@@ -193,25 +206,34 @@ extension WebApp {
         guard let account = stored?.account, matches else {
             // A name without an account is not written down: it is often a password typed
             // into the wrong field.
-            try await database.record(AuditEntry(at: now, account: stored == nil ? "（未知账号）" : name, role: stored?.account.role.rawValue ?? "-",
-                                           action: "login_failed", reason: address ?? ""))
+            try await database.record(
+                AuditEntry(
+                    at: now, account: stored == nil ? "（未知账号）" : name, role: stored?.account.role.rawValue ?? "-",
+                    action: "login_failed", reason: address ?? ""))
             return try loginPage(next: next, error: "用户名或密码不正确", status: .unauthorized)
         }
         throttle.succeeded(keys, at: now)
         guard account.disabledAt == nil else {
-            try await database.record(AuditEntry(at: now, account: name, role: account.role.rawValue, action: "login_failed",
-                                                 reason: "account disabled"))
+            try await database.record(
+                AuditEntry(
+                    at: now, account: name, role: account.role.rawValue, action: "login_failed",
+                    reason: "account disabled"))
             return try loginPage(next: next, error: "此账号已被管理员停用，请联系系统管理员", status: .forbidden)
         }
         let id = Token.make()
-        try await database.createSession(id: id, account: account.name, csrf: Token.make(), now: now,
-                                   lifetime: settings.sessionLifetime)
-        try await database.record(AuditEntry(at: now, account: account.name, role: account.role.rawValue, action: "login",
-                                       reason: address ?? ""))
-        return redirect(to: next ?? Self.home(of: account.role), cookies: [
-            SessionCookie.make(SessionCookie.name, value: id, maxAge: Int(settings.sessionLifetime)),
-            SessionCookie.make(SessionCookie.loginName, value: "", maxAge: 0),
-        ])
+        try await database.createSession(
+            id: id, account: account.name, csrf: Token.make(), now: now,
+            lifetime: settings.sessionLifetime)
+        try await database.record(
+            AuditEntry(
+                at: now, account: account.name, role: account.role.rawValue, action: "login",
+                reason: address ?? ""))
+        return redirect(
+            to: next ?? Self.home(of: account.role),
+            cookies: [
+                SessionCookie.make(SessionCookie.name, value: id, maxAge: Int(settings.sessionLifetime)),
+                SessionCookie.make(SessionCookie.loginName, value: "", maxAge: 0),
+            ])
     }
 
     /// A bcrypt hash (cost 12, as stored ones) of a random password nobody knows, made once.

@@ -56,8 +56,10 @@ public struct WebApp: Sendable {
     /// - Parameters:
     ///   - fold: how search folds text (the scorer's normalizer: traditional to
     ///     simplified, full width to half); the indexer folds the same way.
-    public init(monitor: Monitor, keeper: SnapshotKeeper, settings: Settings = Settings(),
-                fold: @escaping @Sendable (String) -> String, now: @escaping @Sendable () -> Date = { Date() }) throws {
+    public init(
+        monitor: Monitor, keeper: SnapshotKeeper, settings: Settings = Settings(),
+        fold: @escaping @Sendable (String) -> String, now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
         self.monitor = monitor
         self.keeper = keeper
         self.settings = settings
@@ -65,8 +67,9 @@ public struct WebApp: Sendable {
         self.now = now
         templates = try Templates.library()
         pageCache = PageCache(limit: settings.pageCacheEntries)
-        throttle = LoginThrottle(limit: settings.loginAttempts, window: settings.throttleWindow,
-                                 limits: ["name": settings.loginAttempts, "address": settings.addressAttempts])
+        throttle = LoginThrottle(
+            limit: settings.loginAttempts, window: settings.throttleWindow,
+            limits: ["name": settings.loginAttempts, "address": settings.addressAttempts])
         let rulebook = try monitor.loadRulebook()
         ruleTitles = Dictionary(rulebook.rules.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
     }
@@ -130,8 +133,11 @@ public struct WebApp: Sendable {
             try await answer(request, roles: roles, json: false) { session in
                 let frame = try frame(title: title, session: session, path: request.uri.path)
                 guard cached else {
-                    return htmlResponse(frame: frame, content: try content(template, model: try await build(request, context, session),
-                                                                           session: session))
+                    return htmlResponse(
+                        frame: frame,
+                        content: try content(
+                            template, model: try await build(request, context, session),
+                            session: session))
                 }
                 // Pages of the register read only the kept snapshot and the store as of it
                 // (and the claims): their content is made once per snapshot, role and address.
@@ -184,8 +190,10 @@ public struct WebApp: Sendable {
 
     /// The caller's session checked against `roles`, then `respond`; errors become an HTML
     /// page or a JSON object with their status.
-    func answer(_ request: Request, roles: Set<Role>?, json isJSON: Bool,
-                _ respond: (WebSession) async throws -> Response) async throws -> Response {
+    func answer(
+        _ request: Request, roles: Set<Role>?, json isJSON: Bool,
+        _ respond: (WebSession) async throws -> Response
+    ) async throws -> Response {
         do {
             guard let session = try await currentSession(request) else {
                 if isJSON { return try json(["error": "未登录"], status: .unauthorized) }
@@ -199,18 +207,21 @@ public struct WebApp: Sendable {
         } catch let error as WebError {
             return try failure(error, json: isJSON, session: try? await currentSession(request), path: request.uri.path)
         } catch let error as StoreError {
-            let status: HTTPResponse.Status = switch error {
-            case .claimedByAnother, .decidedMeanwhile: .conflict
-            case .missingItem: .notFound
-            default: .badRequest
-            }
-            return try failure(WebError(status: status, message: "\(error)"), json: isJSON,
-                               session: try? await currentSession(request), path: request.uri.path)
+            let status: HTTPResponse.Status =
+                switch error {
+                case .claimedByAnother, .decidedMeanwhile: .conflict
+                case .missingItem: .notFound
+                default: .badRequest
+                }
+            return try failure(
+                WebError(status: status, message: "\(error)"), json: isJSON,
+                session: try? await currentSession(request), path: request.uri.path)
         } catch {
             // Only the kind of error is logged: a database error's text may quote stored values.
             monitor.logger.error("\(request.method) \(request.uri.path) failed: \(type(of: error))")
-            return try failure(WebError(status: .internalServerError, message: "服务器内部错误，请稍后重试或联系管理员"),
-                               json: isJSON, session: nil, path: request.uri.path)
+            return try failure(
+                WebError(status: .internalServerError, message: "服务器内部错误，请稍后重试或联系管理员"),
+                json: isJSON, session: nil, path: request.uri.path)
         }
     }
 
@@ -221,16 +232,21 @@ public struct WebApp: Sendable {
 
     func failure(_ error: WebError, json isJSON: Bool, session: WebSession?, path: String) throws -> Response {
         if isJSON { return try json(["error": error.message], status: error.status) }
-        struct Failure: Encodable { var status: Int; var message: String }
-        var response = try html("error", title: "出错了", session: session, path: path,
-                                model: Failure(status: error.status.code, message: error.message))
+        struct Failure: Encodable {
+            var status: Int
+            var message: String
+        }
+        var response = try html(
+            "error", title: "出错了", session: session, path: path,
+            model: Failure(status: error.status.code, message: error.message))
         response.status = error.status
         return response
     }
 
     func html<Model: Encodable>(_ template: String, title: String, session: WebSession?, path: String, model: Model) throws -> Response {
-        htmlResponse(frame: try frame(title: title, session: session, path: path),
-                     content: try content(template, model: model))
+        htmlResponse(
+            frame: try frame(title: title, session: session, path: path),
+            content: try content(template, model: model))
     }
 
     /// A page's content: its template over its model (and the chrome, for the forms' token).
@@ -251,8 +267,9 @@ public struct WebApp: Sendable {
         }
         let tree = try TemplateValues.make(["chrome": Chrome(title: title, session: session, path: path)])
         guard let text = templates.render(tree, withTemplate: "layout"),
-              // The last one: an escaped value can hold no `<`, so no value can fake it.
-              let marker = text.range(of: Self.contentMarker, options: .backwards) else {
+            // The last one: an escaped value can hold no `<`, so no value can fake it.
+            let marker = text.range(of: Self.contentMarker, options: .backwards)
+        else {
             throw WebError(status: .internalServerError, message: "页面模板缺失：layout")
         }
         pageCache.keep(text, for: key)
@@ -286,16 +303,18 @@ public struct WebApp: Sendable {
         buffer.writeSubstring(frame.head)
         buffer.writeString(content)
         buffer.writeSubstring(frame.tail)
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: buffer))
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: buffer))
     }
 
     func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
     func redirect(to location: String, cookies: [Cookie] = []) -> Response {
@@ -308,8 +327,9 @@ public struct WebApp: Sendable {
         text.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? ""
     }
 
-    private static let unreserved = CharacterSet(charactersIn:
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
+    private static let unreserved = CharacterSet(
+        charactersIn:
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
 
     /// The snapshot the register pages read; made now if there is none yet.
     func snapshot() async throws -> RegisterSnapshot {

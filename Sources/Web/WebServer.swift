@@ -1,8 +1,8 @@
+import HTTPTypes
 import Hummingbird
 import HummingbirdCore
-import NIOHTTPTypes
-import HTTPTypes
 import NIOCore
+import NIOHTTPTypes
 
 /// The HTTP/1.1 server the web UI runs on, with the limits a public-facing server needs.
 public enum WebServer {

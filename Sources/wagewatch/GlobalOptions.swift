@@ -10,7 +10,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "The SQLite file of the store (an import creates it when missing; other commands need --create).")
     var database = "wagewatch.sqlite"
 
-    @Flag(help: "Create the store when the --database file is missing (imports always may): without it, a mistyped path is an error, not an empty store.")
+    @Flag(
+        help:
+            "Create the store when the --database file is missing (imports always may): without it, a mistyped path is an error, not an empty store."
+    )
     var create = false
 
     @Option(help: "The folder of feed definitions (*.yaml).")
@@ -44,12 +47,13 @@ struct GlobalOptions: ParsableArguments {
         if requiringRules && !(FileManager.default.fileExists(atPath: rules, isDirectory: &isFolder) && isFolder.boolValue) {
             throw MissingFolder(path: rules, option: "--rules")
         }
-        let database: AppDatabase = switch store {
-        case .readOnly: try AppDatabase.openReadOnly(path: self.database)
-        case .none: try AppDatabase.inMemory()
-        case .creating: try AppDatabase.open(path: self.database)
-        case .existing: try openExisting()
-        }
+        let database: AppDatabase =
+            switch store {
+            case .readOnly: try AppDatabase.openReadOnly(path: self.database)
+            case .none: try AppDatabase.inMemory()
+            case .creating: try AppDatabase.open(path: self.database)
+            case .existing: try openExisting()
+            }
         return Monitor(
             database: database,
             feedsDirectory: URL(fileURLWithPath: feeds, isDirectory: true),
@@ -61,8 +65,9 @@ extension GlobalOptions {
     /// The store at `--database` to read and write: it must exist unless `--create` is given.
     func openExisting() throws -> AppDatabase {
         guard create || FileManager.default.fileExists(atPath: database) else {
-            throw CommandFailure(message: "no store at \(database): name the store with --database, import the registry first "
-                                 + "(wagewatch import registry FILE), or pass --create to start an empty one")
+            throw CommandFailure(
+                message: "no store at \(database): name the store with --database, import the registry first "
+                    + "(wagewatch import registry FILE), or pass --create to start an empty one")
         }
         return try AppDatabase.open(path: database)
     }
@@ -87,8 +92,9 @@ struct RegisterOptions: ParsableArguments {
     @Option(help: "The day the register is evaluated for, YYYY-MM-DD, 1950 to 2100 (default: today, Asia/Shanghai).")
     var asOf: Day?
 
-    @Option(parsing: .unconditional,
-            help: "How many days the register looks back, the as-of day included (default: window_days of rules/register.yaml).")
+    @Option(
+        parsing: .unconditional,
+        help: "How many days the register looks back, the as-of day included (default: window_days of rules/register.yaml).")
     var window: Int?
 
     func validate() throws {

@@ -21,14 +21,16 @@ struct RiskListTable {
     static func feedLines(_ cycle: CycleReport) -> [String] {
         var lines: [String] = []
         for feed in cycle.feeds {
-            let state = feed.error.map { "失败 failed: \($0)" }
+            let state =
+                feed.error.map { "失败 failed: \($0)" }
                 ?? "收到 \(feed.received) 条, 新增 \(feed.added) 条" + (feed.changed > 0 ? ", 更新 \(feed.changed) 条" : "")
                 + (feed.rejected > 0 ? ", 无法读取 \(feed.rejected) 条" : "")
                 + (feed.isRecovered ? ", 已修复格式 recovered" : "")
             var shown = feed.isUnchanged ? "未变化 unchanged (304)" : state
             if let wait = feed.backingOffUntil {
                 let clock = Calendar.shanghai.dateComponents([.hour, .minute], from: wait)
-                shown = (feed.error.map { "失败 failed: \($0); " } ?? "") + "等待重试 backing off until \(Day(containing: wait)) "
+                shown =
+                    (feed.error.map { "失败 failed: \($0); " } ?? "") + "等待重试 backing off until \(Day(containing: wait)) "
                     + String(format: "%02d:%02d", clock.hour ?? 0, clock.minute ?? 0)
             }
             lines.append("  \(feed.feedID): \(shown)")
@@ -53,33 +55,42 @@ struct RiskListTable {
             for source in register.sourceHealth { lines.append("  ⚠ \(source.feed): \(source.warning)") }
             lines.append("")
         }
-        lines.append("欠薪风险日报 as of \(register.asOf), 近 \(register.windowDays) 天: \(flagged.count) 个项目有标记, \(active.count) 个有线索无标记, \(quiet) 个无线索")
+        lines.append(
+            "欠薪风险日报 as of \(register.asOf), 近 \(register.windowDays) 天: \(flagged.count) 个项目有标记, \(active.count) 个有线索无标记, \(quiet) 个无线索")
         lines.append("")
         let header = ["项目编号", "项目名称", "主管部门", "信访", "帖子", "事件", "分值", "台账", "标记", "证据"]
         let rows = (flagged + active).map { entry in
-            [entry.projectID, entry.name, entry.department, "\(entry.signals.petitions)", "\(entry.signals.posts)",
-             "\(entry.signals.stories)", formatScore(entry.signals.score), entry.reported.label,
-             entry.flags.isEmpty ? "-" : entry.flags.map(\.label).joined(separator: ", "),
-             "\(entry.evidence.count) 条"]
+            [
+                entry.projectID, entry.name, entry.department, "\(entry.signals.petitions)", "\(entry.signals.posts)",
+                "\(entry.signals.stories)", formatScore(entry.signals.score), entry.reported.label,
+                entry.flags.isEmpty ? "-" : entry.flags.map(\.label).joined(separator: ", "),
+                "\(entry.evidence.count) 条",
+            ]
         }
         lines.append(contentsOf: TextTable(header: header, rows: rows, rightAligned: [3, 4, 5, 6, 9]).lines())
         if !register.unregistered.isEmpty {
             lines.append("")
             lines.append("未在台账中的工地 unregistered sites")
-            lines.append(contentsOf: TextTable(
-                header: ["工地", "线索"],
-                rows: register.unregistered.map { [$0.mention, "\($0.items.count) 条"] },
-                rightAligned: [1]).lines())
+            lines.append(
+                contentsOf: TextTable(
+                    header: ["工地", "线索"],
+                    rows: register.unregistered.map { [$0.mention, "\($0.items.count) 条"] },
+                    rightAligned: [1]
+                ).lines())
         }
         lines.append("")
         lines.append("部门评分 department scorecard")
-        lines.append(contentsOf: TextTable(
-            header: ["部门", "项目", "有标记", "疑似漏报", "违背承诺", "未填报", "退回行", "迟报"],
-            rows: register.departments.map {
-                [$0.department, "\($0.projects)", "\($0.flagged)", "\($0.underreported)",
-                 "\($0.contradictedCommitments)", "\($0.reportsMissing)", "\($0.rowsRejected)", "\($0.lateFilings)"]
-            },
-            rightAligned: [1, 2, 3, 4, 5, 6, 7]).lines())
+        lines.append(
+            contentsOf: TextTable(
+                header: ["部门", "项目", "有标记", "疑似漏报", "违背承诺", "未填报", "退回行", "迟报"],
+                rows: register.departments.map {
+                    [
+                        $0.department, "\($0.projects)", "\($0.flagged)", "\($0.underreported)",
+                        "\($0.contradictedCommitments)", "\($0.reportsMissing)", "\($0.rowsRejected)", "\($0.lateFilings)",
+                    ]
+                },
+                rightAligned: [1, 2, 3, 4, 5, 6, 7]
+            ).lines())
         return lines.joined(separator: "\n")
     }
 

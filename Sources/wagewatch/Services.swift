@@ -15,11 +15,16 @@ struct WatchService: Service {
     let report: @Sendable (CycleReport) -> Void
 
     func run() async throws {
-        let monitor = monitor, defaultInterval = defaultInterval, windowDays = windowDays
-        let progress = progress, failed = failed, report = report
+        let monitor = monitor
+        let defaultInterval = defaultInterval
+        let windowDays = windowDays
+        let progress = progress
+        let failed = failed
+        let report = report
         await cancelWhenGracefulShutdown {
-            await monitor.watch(defaultInterval: defaultInterval, windowDays: windowDays, progress: progress,
-                                failed: failed, report: report)
+            await monitor.watch(
+                defaultInterval: defaultInterval, windowDays: windowDays, progress: progress,
+                failed: failed, report: report)
         }
     }
 }
@@ -30,7 +35,8 @@ struct WebMaintenanceService: Service {
     let every: Duration
 
     func run() async throws {
-        let web = web, every = every
+        let web = web
+        let every = every
         await cancelWhenGracefulShutdown { await web.maintain(every: every) }
     }
 }

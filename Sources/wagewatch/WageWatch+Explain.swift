@@ -18,13 +18,16 @@ extension WageWatch {
         func run() async throws {
             let monitor = try global.makeMonitor(store: .readOnly)
             guard let explanation = try await monitor.explain(itemID: item),
-                  let stored = try await monitor.database.item(id: item),
-                  let masked = try await monitor.database.maskedText(ofItem: item)
+                let stored = try await monitor.database.item(id: item),
+                let masked = try await monitor.database.maskedText(ofItem: item)
             else {
                 throw CommandFailure(message: "no stored item has the id \(item)")
             }
-            print(ExplanationText(item: stored, maskedTitle: masked.title, maskedContent: masked.content,
-                                  explanation: explanation).render())
+            print(
+                ExplanationText(
+                    item: stored, maskedTitle: masked.title, maskedContent: masked.content,
+                    explanation: explanation
+                ).render())
         }
     }
 }
@@ -48,10 +51,12 @@ struct ExplanationText {
         lines.append("内容: " + marked(maskedContent, field: .content))
         let names = [item.petitioner, item.phone].compactMap { $0 }
         if let respondent = item.respondent {
-            lines.append("被反映对象: " + marked(PersonalDataMasker.mask(respondent, names: names, variants: Monitor.nameVariants), field: .respondent))
+            lines.append(
+                "被反映对象: " + marked(PersonalDataMasker.mask(respondent, names: names, variants: Monitor.nameVariants), field: .respondent))
         }
         if let location = item.location {
-            lines.append("发生地: " + marked(PersonalDataMasker.mask(location, names: names, variants: Monitor.nameVariants), field: .location))
+            lines.append(
+                "发生地: " + marked(PersonalDataMasker.mask(location, names: names, variants: Monitor.nameVariants), field: .location))
         }
         lines.append("")
         lines.append("规范化文本 normalized:")
@@ -64,7 +69,9 @@ struct ExplanationText {
         if explanation.occurrences.isEmpty { lines.append("  (none)") }
         for occurrence in explanation.occurrences {
             let negated = occurrence.isNegated ? " 已被否定 negated" : ""
-            lines.append("  \(occurrence.text) [\(occurrence.meanings.joined(separator: ", "))] \(occurrence.field.rawValue) \(occurrence.range.lowerBound)..<\(occurrence.range.upperBound)\(negated)")
+            lines.append(
+                "  \(occurrence.text) [\(occurrence.meanings.joined(separator: ", "))] \(occurrence.field.rawValue) \(occurrence.range.lowerBound)..<\(occurrence.range.upperBound)\(negated)"
+            )
         }
         lines.append("触发规则 rules fired:")
         if explanation.firedRules.isEmpty { lines.append("  (none)") }
@@ -73,10 +80,11 @@ struct ExplanationText {
             lines.append("  \(rule.id) \(rule.title) \(weight) (\(rule.effect.rawValue), \(rule.level.rawValue))")
         }
         let assessment = explanation.verdict.assessment
-        lines.append("结论 verdict: " + (assessment.isSignal ? "欠薪线索 signal" : "非线索 not a signal")
-            + ", claim \(assessment.isSignal ? assessment.claim.rawValue : "-"), level \(assessment.level.rawValue)"
-            + ", score \(format(assessment.score))"
-            + (assessment.isEscalation ? ", 升级 escalation" : "") + (assessment.isResolved ? ", 已解决 resolved" : ""))
+        lines.append(
+            "结论 verdict: " + (assessment.isSignal ? "欠薪线索 signal" : "非线索 not a signal")
+                + ", claim \(assessment.isSignal ? assessment.claim.rawValue : "-"), level \(assessment.level.rawValue)"
+                + ", score \(format(assessment.score))"
+                + (assessment.isEscalation ? ", 升级 escalation" : "") + (assessment.isResolved ? ", 已解决 resolved" : ""))
         if assessment.people != nil || assessment.amount != nil {
             lines.append("人数 people \(assessment.people.map(String.init) ?? "-"), 金额 amount \(assessment.amount.map { format($0) } ?? "-")")
         }

@@ -23,7 +23,9 @@ extension WageWatch.Feed {
         @Argument(help: "A file path, or an http(s):// or file:// URL.")
         var source: String
 
-        @Option(name: .customLong("as"), help: "The feed format, when detection guesses wrong: \(FeedFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(
+            name: .customLong("as"),
+            help: "The feed format, when detection guesses wrong: \(FeedFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
         var feedFormat: FeedFormat?
 
         @Option(help: "table or json.")
@@ -47,8 +49,9 @@ extension WageWatch.Feed {
             } catch {
                 throw InspectFailure(message: "\(shown): \(error)")
             }
-            let report = InspectReport(source: shown, format: detected.rawValue, detected: feedFormat == nil,
-                                       parsed: parsed)
+            let report = InspectReport(
+                source: shown, format: detected.rawValue, detected: feedFormat == nil,
+                parsed: parsed)
             switch format {
             case .json:
                 let encoder = JSONEncoder()
@@ -66,8 +69,8 @@ extension WageWatch.Feed {
             if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
                 let results = await Fetcher().fetch([FetchRequest(feedID: "inspect", url: source)])
                 switch results["inspect"] {
-                case let .success(response)?: return (response.body, response.contentType, source)
-                case let .failure(error)?: throw InspectFailure(message: "\(FeedDefinition.displayURL(source)): \(error)")
+                case .success(let response)?: return (response.body, response.contentType, source)
+                case .failure(let error)?: throw InspectFailure(message: "\(FeedDefinition.displayURL(source)): \(error)")
                 case nil: throw InspectFailure(message: "\(FeedDefinition.displayURL(source)): no answer")
                 }
             }
@@ -135,8 +138,9 @@ struct InspectReport: Encodable {
         entries = parsed.items.map { item in
             let names = [item.petitioner, item.phone].compactMap { $0 }
             func masked(_ text: String) -> String { PersonalDataMasker.mask(text, names: names, variants: variants) }
-            return Entry(key: item.sourceKey, title: masked(item.title), link: item.url,
-                         published: item.publishedAt, author: item.author.map(masked), text: masked(item.content))
+            return Entry(
+                key: item.sourceKey, title: masked(item.title), link: item.url,
+                published: item.publishedAt, author: item.author.map(masked), text: masked(item.content))
         }
         rejected = parsed.rejections.map { Rejection(row: $0.row, field: $0.column, reason: $0.reason) }
     }

@@ -41,7 +41,8 @@ extension WageWatch {
 
             func run() async throws {
                 try LocalFile.check(file)
-                let summary = try await global.makeMonitor(requiringRules: false, store: .creating).importReports(path: file, today: filedOn ?? .today)
+                let summary = try await global.makeMonitor(requiringRules: false, store: .creating).importReports(
+                    path: file, today: filedOn ?? .today)
                 printSummary(summary, noun: "ledger rows")
             }
         }
@@ -50,7 +51,9 @@ extension WageWatch {
 
 /// Prints what an import did, then each rejected row with its place and reason.
 private func printSummary(_ summary: ImportSummary, noun: String) {
-    print("\(noun): \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejections.count) rejected, \(summary.removed) removed")
+    print(
+        "\(noun): \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rejections.count) rejected, \(summary.removed) removed"
+    )
     if !summary.removedIDs.isEmpty {
         print("  removed (an earlier version of this file had them): \(summary.removedIDs.joined(separator: ", "))")
     }

@@ -13,9 +13,10 @@ extension WageWatch {
 
         func run() async throws {
             let report = try await global.makeMonitor().rescore(write: !dryRun)
-            print("\(report.items) items: level changed \(report.changedLevel), claim kind changed \(report.changedClaim), link changed \(report.changedLink)"
-                  + (report.keptDecisions > 0 ? "; \(report.keptDecisions) keep their reviewers' decisions (审核结论)" : "")
-                  + (report.written ? "; written" : "; dry run, nothing written"))
+            print(
+                "\(report.items) items: level changed \(report.changedLevel), claim kind changed \(report.changedClaim), link changed \(report.changedLink)"
+                    + (report.keptDecisions > 0 ? "; \(report.keptDecisions) keep their reviewers' decisions (审核结论)" : "")
+                    + (report.written ? "; written" : "; dry run, nothing written"))
             if global.verbose {
                 for change in report.changes {
                     print("  \(change.itemID): \(change.what.joined(separator: "; "))")

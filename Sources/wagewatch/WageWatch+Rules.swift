@@ -17,7 +17,9 @@ extension WageWatch {
 
             func run() async throws {
                 let rulebook = try global.makeMonitor(store: .none).loadRulebook()
-                print("rules ok: \(rulebook.rules.count) rules, \(rulebook.lexicons.count) lexicons, \(rulebook.negation.cues.count) negation cues")
+                print(
+                    "rules ok: \(rulebook.rules.count) rules, \(rulebook.lexicons.count) lexicons, \(rulebook.negation.cues.count) negation cues"
+                )
             }
         }
 

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import Model
 import Monitor
 
@@ -7,7 +7,9 @@ extension WageWatch {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "One monitoring cycle: fetch every feed, store, score, link, and print the daily risk list (日报).",
-            discussion: "Exits 0 when every feed was read, 3 when one or more failed (the others are stored and the list printed) or no feed is defined, 1 on any other error.")
+            discussion:
+                "Exits 0 when every feed was read, 3 when one or more failed (the others are stored and the list printed) or no feed is defined, 1 on any other error."
+        )
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var register: RegisterOptions
@@ -15,14 +17,16 @@ extension WageWatch {
         func run() async throws {
             let monitor = try global.makeMonitor()
             let progress = CycleProgress()
-            let report = try await monitor.runCycle(asOf: register.asOf ?? .today, windowDays: register.window,
-                                                    progress: { progress.update(done: $0, total: $1) })
+            let report = try await monitor.runCycle(
+                asOf: register.asOf ?? .today, windowDays: register.window,
+                progress: { progress.update(done: $0, total: $1) })
             progress.finish()
             print(RiskListTable(cycle: report).render())
             // cron and systemd read the exit code: a failed feed is no quiet city, and neither
             // is a feeds folder with no feed in it (a wrong --feeds, a catalog not yet copied).
             if report.feeds.isEmpty {
-                FileHandle.standardError.write(Data("wagewatch run: no feed is defined in \(global.feeds) (no *.yaml catalog with feeds); nothing was fetched\n".utf8))
+                FileHandle.standardError.write(
+                    Data("wagewatch run: no feed is defined in \(global.feeds) (no *.yaml catalog with feeds); nothing was fetched\n".utf8))
                 throw ExitCode(Self.someFeedFailed)
             }
             if report.feeds.contains(where: { $0.error != nil }) { throw ExitCode(Self.someFeedFailed) }

@@ -28,12 +28,15 @@ extension WageWatch {
         var format: Format = .table
 
         func run() async throws {
-            let report = try await global.makeMonitor(store: .readOnly).evaluateRegister(asOf: register.asOf ?? .today, windowDays: register.window)
+            let report = try await global.makeMonitor(store: .readOnly).evaluateRegister(
+                asOf: register.asOf ?? .today, windowDays: register.window)
             let lines = by == .department ? report.departments : report.townships
             let header = [by == .department ? "部门" : "属地", "项目", "有标记", "疑似漏报", "违背承诺", "未填报(月)", "退回行", "迟报"]
             let rows = lines.map {
-                [$0.department, "\($0.projects)", "\($0.flagged)", "\($0.underreported)", "\($0.contradictedCommitments)",
-                 "\($0.reportsMissing)", "\($0.rowsRejected)", "\($0.lateFilings)"]
+                [
+                    $0.department, "\($0.projects)", "\($0.flagged)", "\($0.underreported)", "\($0.contradictedCommitments)",
+                    "\($0.reportsMissing)", "\($0.rowsRejected)", "\($0.lateFilings)",
+                ]
             }
             switch format {
             case .table:
@@ -69,10 +72,12 @@ extension WageWatch {
                     .filter { department == nil || $0.department == department }
                 print("退回行 rejected rows: \(rejections.count)")
                 guard !rejections.isEmpty else { return }
-                print(TextTable(
-                    header: ["文件", "行", "列", "填报单位", "原因"],
-                    rows: rejections.map { [$0.file, "\($0.row)", $0.column ?? "-", $0.department ?? "-", $0.reason] },
-                    rightAligned: [1]).lines().joined(separator: "\n"))
+                print(
+                    TextTable(
+                        header: ["文件", "行", "列", "填报单位", "原因"],
+                        rows: rejections.map { [$0.file, "\($0.row)", $0.column ?? "-", $0.department ?? "-", $0.reason] },
+                        rightAligned: [1]
+                    ).lines().joined(separator: "\n"))
             }
         }
     }

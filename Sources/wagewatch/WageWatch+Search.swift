@@ -37,12 +37,14 @@ extension WageWatch {
             // it was last indexed.
             let manager = FileManager.default
             let folder = URL(fileURLWithPath: global.database).deletingLastPathComponent().path
-            let readOnly = manager.fileExists(atPath: global.database)
+            let readOnly =
+                manager.fileExists(atPath: global.database)
                 && !(manager.isWritableFile(atPath: global.database) && manager.isWritableFile(atPath: folder))
             let monitor = try global.makeMonitor(requiringRules: false, store: readOnly ? .readOnly : .existing)
             let fold = try Monitor.searchFold()
             if readOnly {
-                FileHandle.standardError.write(Data("the store is read-only here: items stored since it was last indexed are not searched\n".utf8))
+                FileHandle.standardError.write(
+                    Data("the store is read-only here: items stored since it was last indexed are not searched\n".utf8))
             } else {
                 if reindex { try await monitor.database.clearSearchIndex() }
                 let indexed = try await monitor.database.updateSearchIndex(fold: fold)

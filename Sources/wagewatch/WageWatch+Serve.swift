@@ -74,7 +74,8 @@ extension WageWatch {
                     fflush(nil)
                 },
                 logger: monitor.logger)
-            let interval = self.interval, refresh = self.refresh
+            let interval = self.interval
+            let refresh = self.refresh
             // The server, the upkeep of the search index and the kept register, and with
             // --watch the feed watch: one group, stopped gracefully by SIGTERM or SIGINT
             // (the server finishes the requests in flight, the watch its cycle).
@@ -83,14 +84,17 @@ extension WageWatch {
                 .init(service: WebMaintenanceService(web: web, every: .milliseconds(Int(refresh * 1000)))),
             ]
             if watch {
-                services.append(.init(service: WatchService(
-                    monitor: monitor, defaultInterval: interval, windowDays: nil, progress: nil,
-                    failed: { monitor.logger.error("feed round failed: \($0)") },
-                    report: { _ in keeper.refreshLater() })))
+                services.append(
+                    .init(
+                        service: WatchService(
+                            monitor: monitor, defaultInterval: interval, windowDays: nil, progress: nil,
+                            failed: { monitor.logger.error("feed round failed: \($0)") },
+                            report: { _ in keeper.refreshLater() })))
             }
             let escalation = SecondSignalExit()
-            let group = ServiceGroup(configuration: .init(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: monitor.logger))
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: monitor.logger))
             try await group.run()
             _ = escalation
             print("wagewatch serve: stopped")

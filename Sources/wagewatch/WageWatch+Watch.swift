@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import Model
 import Monitor
 import ServiceLifecycle
+import Synchronization
+
 #if canImport(Glibc)
-import Glibc
-import UnixSignals
+    import Glibc
+    import UnixSignals
 #endif
 
 extension WageWatch {
@@ -26,12 +27,15 @@ extension WageWatch {
         @Option(parsing: .unconditional, help: "How often a feed without an interval of its own is asked, in seconds (1 to 86400).")
         var interval: Double = 900
 
-        @Option(parsing: .unconditional,
-                help: "How many days the register looks back, the day included (default: window_days of rules/register.yaml).")
+        @Option(
+            parsing: .unconditional,
+            help: "How many days the register looks back, the day included (default: window_days of rules/register.yaml).")
         var window: Int?
 
         func validate() throws {
-            guard (1...86_400).contains(interval) else { throw ValidationError("--interval must be between 1 and 86400 seconds, got \(interval)") }
+            guard (1...86_400).contains(interval) else {
+                throw ValidationError("--interval must be between 1 and 86400 seconds, got \(interval)")
+            }
             if let window, !(1...366).contains(window) { throw ValidationError("--window must be between 1 and 366 days, got \(window)") }
         }
 
@@ -51,15 +55,17 @@ extension WageWatch {
                 report: { cycle in
                     progress.finish()
                     let flagged = cycle.register.projects.filter { !$0.flags.isEmpty }.count
-                    print("\(ISO8601DateFormatter().string(from: Date())) cycle: \(cycle.feeds.count) feeds, "
-                          + "\(cycle.feeds.reduce(0) { $0 + $1.added }) new items, \(cycle.assessed) assessed, "
-                          + "\(flagged) projects flagged")
+                    print(
+                        "\(ISO8601DateFormatter().string(from: Date())) cycle: \(cycle.feeds.count) feeds, "
+                            + "\(cycle.feeds.reduce(0) { $0 + $1.added }) new items, \(cycle.assessed) assessed, "
+                            + "\(flagged) projects flagged")
                     for line in RiskListTable.feedLines(cycle) { print(line) }
                     fflush(nil)  // a pipe gets each cycle as it ends
                 })
             let escalation = SecondSignalExit()
-            let group = ServiceGroup(configuration: .init(
-                services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: monitor.logger))
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: monitor.logger))
             try await group.run()
             _ = escalation
             print("wagewatch watch: stopped")

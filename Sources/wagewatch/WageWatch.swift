@@ -1,7 +1,7 @@
 import ArgumentParser
-import Store
 import Foundation
 import Model
+import Store
 
 @main
 struct WageWatch: AsyncParsableCommand {
@@ -9,8 +9,10 @@ struct WageWatch: AsyncParsableCommand {
         commandName: "wagewatch",
         abstract: "欠薪舆情与信访风险监测: wage-arrears petition and public-opinion risk monitor.",
         version: "wagewatch \(WageWatch.version)",
-        subcommands: [Run.self, Watch.self, Register.self, Daily.self, Scorecard.self, Import.self, Reports.self, Explain.self,
-                      Rescore.self, Rules.self, Feed.self, User.self, Serve.self, Search.self, Backup.self])
+        subcommands: [
+            Run.self, Watch.self, Register.self, Daily.self, Scorecard.self, Import.self, Reports.self, Explain.self,
+            Rescore.self, Rules.self, Feed.self, User.self, Serve.self, Search.self, Backup.self,
+        ])
 
     /// The release, raised with each one (README, Upgrading).
     static let version = "0.13.0"

@@ -1,7 +1,8 @@
 import Foundation
-@testable import Ingest
 import Model
 import Testing
+
+@testable import Ingest
 
 @Suite struct RegistryImportTests {
     @Test func importsTheDemoRegistryWithChineseHeadersAndBOM() throws {
@@ -64,7 +65,10 @@ import Testing
         let big = folder.appendingPathComponent("big.csv")
         try Data(count: 2 * 1024 * 1024 + 1).write(to: big)
         func reason(_ path: String) -> String? {
-            do { _ = try LocalFile.read(path, limit: 2 * 1024 * 1024); return nil } catch { return error.reason }
+            do {
+                _ = try LocalFile.read(path, limit: 2 * 1024 * 1024)
+                return nil
+            } catch { return error.reason }
         }
         #expect(reason(folder.appendingPathComponent("missing.csv").path) == "no such file")
         #expect(reason(folder.path) == "is a folder, not a file")
@@ -116,7 +120,8 @@ import Testing
         ("有欠薪,工资,3,\"12,500\",,2024/12/1,是,2024年12月20日,某公司,王某,,2024-12-30", "", ""),
     ])
     func checksTheLedgerLogic(tail: String, column: String, reason: String) throws {
-        let header = "report_id,department,period,project_id,project_name,status,arrears_type,workers,amount_owed,amount_paid,since,resolved,resolved_on,responsible_unit,responsible_person,commitment,filed_on"
+        let header =
+            "report_id,department,period,project_id,project_name,status,arrears_type,workers,amount_owed,amount_paid,since,resolved,resolved_on,responsible_unit,responsible_person,commitment,filed_on"
         let csv = "\(header)\nR-1,市住建局,2024-12,P-001,甲工程,\(tail)\n"
         let batch = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
         if column.isEmpty {
@@ -147,7 +152,8 @@ import Testing
         #expect(read.records.map(\.name) == ["甲\u{E000}工程"])
         #expect(read.rejections.map(\.row) == [3, 4])
         // The same in a ledger: a NUL inside 台账编号 rejects the row, it does not overwrite R-1.
-        let header = "report_id,department,period,project_id,project_name,status,arrears_type,workers,amount_owed,amount_paid,since,resolved,resolved_on,responsible_unit,responsible_person,commitment,filed_on"
+        let header =
+            "report_id,department,period,project_id,project_name,status,arrears_type,workers,amount_owed,amount_paid,since,resolved,resolved_on,responsible_unit,responsible_person,commitment,filed_on"
         let ledger = "\(header)\nR-1,市住建局,2024-12,P-001,甲工程,none,,,,,,,,,,,\nR-1\u{0}B,市住建局,2024-12,P-001,甲工程,none,,,,,,,,,,,\n"
         let reports = try ReportImporter.read(Data(ledger.utf8), file: "l.csv", knownProjects: known, importedOn: today)
         #expect(reports.records.map(\.id) == ["R-1"])
@@ -160,7 +166,7 @@ import Testing
         #expect {
             try RegistryImporter.read(Data(csv.utf8), file: "r.csv")
         } throws: { error in
-            guard case let IngestError.malformedDocument(source, line, _, reason) = error else { return false }
+            guard case IngestError.malformedDocument(let source, let line, _, let reason) = error else { return false }
             return source == "r.csv" && line == 3 && reason.contains("never closed")
         }
         // Quotes that close, with an escaped quote and a line break inside, are fine.
@@ -169,12 +175,17 @@ import Testing
     }
 
     @Test func implausibleAmountsAndCountsAreRejectedNamingTheCell() throws {
-        let header = "report_id,department,period,project_id,project_name,status,arrears_type,workers,amount_owed,since,responsible_unit,responsible_person"
-        let rows = [("\"1,2,3\"", "5"), ("0x1p4", "5"), ("1e300", "5"), ("nan", "5"), ("2000000000000", "5"), ("-100", "5"),
-                    ("12.", "5"), ("1000", "-5"), ("\"¥12,500.50\"", "5")]
-        let csv = ([header] + rows.enumerated().map { index, row in
-            "R-\(index),市住建局,2024-12,P-001,甲工程\(index),arrears,wage,\(row.1),\(row.0),2024-11-01,某公司,王某"
-        }).joined(separator: "\n")
+        let header =
+            "report_id,department,period,project_id,project_name,status,arrears_type,workers,amount_owed,since,responsible_unit,responsible_person"
+        let rows = [
+            ("\"1,2,3\"", "5"), ("0x1p4", "5"), ("1e300", "5"), ("nan", "5"), ("2000000000000", "5"), ("-100", "5"),
+            ("12.", "5"), ("1000", "-5"), ("\"¥12,500.50\"", "5"),
+        ]
+        let csv =
+            ([header]
+            + rows.enumerated().map { index, row in
+                "R-\(index),市住建局,2024-12,P-001,甲工程\(index),arrears,wage,\(row.1),\(row.0),2024-11-01,某公司,王某"
+            }).joined(separator: "\n")
         let batch = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
         #expect(batch.rejections.map(\.row) == Array(2...9))
         #expect(batch.rejections.map(\.column) == Array(repeating: "amount_owed", count: 7) + ["workers"])
@@ -211,7 +222,8 @@ import Testing
     }
 
     @Test func aMonthNotBegunOrAFilingDayInTheFutureIsRejectedNotACrash() throws {
-        let header = "report_id,department,period,project_id,project_name,status,arrears_type,workers,amount_owed,since,responsible_unit,responsible_person,filed_on"
+        let header =
+            "report_id,department,period,project_id,project_name,status,arrears_type,workers,amount_owed,since,responsible_unit,responsible_person,filed_on"
         let csv = """
             \(header)
             R-1,市住建局,2999-12,P-001,甲工程,arrears,wage,5,1000,2999-11-01,某公司,王某,

@@ -22,8 +22,9 @@ import Testing
         try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: feeds.appendingPathComponent("local"), withIntermediateDirectories: true)
         // A link inside the folder that leads out of it.
-        try FileManager.default.createSymbolicLink(atPath: feeds.appendingPathComponent("local/passwd").path,
-                                                   withDestinationPath: "/etc/passwd")
+        try FileManager.default.createSymbolicLink(
+            atPath: feeds.appendingPathComponent("local/passwd").path,
+            withDestinationPath: "/etc/passwd")
         func load(_ url: String, roots: String = "") throws -> [FeedDefinition] {
             try (roots + "feeds:\n  - {id: x, kind: post, format: rss, url: \"\(url)\"}\n")
                 .write(to: feeds.appendingPathComponent("c.yaml"), atomically: true, encoding: .utf8)
@@ -52,24 +53,33 @@ import Testing
         #expect {
             try FeedCatalog.load(directory: directory)
         } throws: { error in
-            guard case let IngestError.badCatalog(file, reason) = error else { return false }
+            guard case IngestError.badCatalog(let file, let reason) = error else { return false }
             return file == "bad.yaml" && reason.contains("line 4, column 13: unknown format atom99")
                 && reason.contains("expected one of rss, atom, json_feed")
         }
     }
 
     @Test(arguments: [
-        ("feeds:\n  - id: x\n    kind: post\n    format: rss\n    url: file:a.xml\n    hedaers: {Cookie: a}\n", "line 6, column 5: unknown field hedaers"),
+        (
+            "feeds:\n  - id: x\n    kind: post\n    format: rss\n    url: file:a.xml\n    hedaers: {Cookie: a}\n",
+            "line 6, column 5: unknown field hedaers"
+        ),
         ("feeds:\n  - id: \"\"\n    kind: post\n    format: rss\n    url: file:a.xml\n", "line 2, column 9: a feed's id must not be empty"),
         ("feed:\n  - id: x\n", "line 1, column 1: unknown field feed"),
         // A feed without a url, a value of the wrong kind, a bad interval, a file out of bounds:
         // each says the line of its feed.
-        ("feeds:\n  - id: a\n    kind: post\n    format: rss\n    url: file:a.xml\n  - id: b\n    kind: post\n    format: rss\n",
-         "line 6, column 5: this feed has no url: field"),
-        ("feeds:\n  - {id: a, kind: post, format: rss, url: file:a.xml}\n  - {id: b, kind: post, format: rss, url: file:b.xml, headers: [1, 2]}\n",
-         "line 3: feeds[1].headers"),
-        ("feeds:\n  - {id: a, kind: post, format: rss, url: file:a.xml}\n\n  - {id: b, kind: post, format: rss, url: file:b.xml, interval: soon}\n",
-         "line 4: feed b: interval"),
+        (
+            "feeds:\n  - id: a\n    kind: post\n    format: rss\n    url: file:a.xml\n  - id: b\n    kind: post\n    format: rss\n",
+            "line 6, column 5: this feed has no url: field"
+        ),
+        (
+            "feeds:\n  - {id: a, kind: post, format: rss, url: file:a.xml}\n  - {id: b, kind: post, format: rss, url: file:b.xml, headers: [1, 2]}\n",
+            "line 3: feeds[1].headers"
+        ),
+        (
+            "feeds:\n  - {id: a, kind: post, format: rss, url: file:a.xml}\n\n  - {id: b, kind: post, format: rss, url: file:b.xml, interval: soon}\n",
+            "line 4: feed b: interval"
+        ),
         ("feeds:\n  - {id: a, kind: post, format: rss, url: \"file:///etc/passwd\"}\n", "line 2: feed a: /etc/passwd is outside"),
     ])
     func anUnknownFieldOrAnEmptyIdNamesLineAndColumn(text: String, message: String) throws {
@@ -79,7 +89,7 @@ import Testing
         #expect {
             try FeedCatalog.load(directory: directory)
         } throws: { error in
-            guard case let IngestError.badCatalog(file, reason) = error else { return false }
+            guard case IngestError.badCatalog(let file, let reason) = error else { return false }
             return file == "c.yaml" && reason.contains(message)
         }
     }
@@ -94,7 +104,7 @@ import Testing
         #expect {
             try FeedCatalog.load(directory: directory)
         } throws: { error in
-            guard case let IngestError.duplicateFeed(id, files) = error else { return false }
+            guard case IngestError.duplicateFeed(let id, let files) = error else { return false }
             return id == "a" && files == ["a.yaml line 2", "b.yaml line 3"]
         }
     }
@@ -113,7 +123,7 @@ import Testing
             #expect {
                 try FeedCatalog.load(directory: directory)
             } throws: { error in
-                guard case let IngestError.badCatalog(file, reason) = error else { return false }
+                guard case IngestError.badCatalog(let file, let reason) = error else { return false }
                 return file == "ok.yaml" && reason.contains("feed slow") && reason.contains("\"\(bad)\"")
             }
         }
@@ -128,8 +138,9 @@ import Testing
     }
 
     @Test func feedDescriptionsLeaveHeaderValuesOut() {
-        let feed = FeedDefinition(id: "weibo", kind: .post, format: .rss, url: "https://rsshub.example.invalid/weibo",
-                                  headers: ["Cookie": "SUB=${WEIBO_COOKIE}"])
+        let feed = FeedDefinition(
+            id: "weibo", kind: .post, format: .rss, url: "https://rsshub.example.invalid/weibo",
+            headers: ["Cookie": "SUB=${WEIBO_COOKIE}"])
         #expect(!"\(feed)".contains("Cookie"))
         #expect(!"\(feed)".contains("WEIBO_COOKIE"))
     }

@@ -64,11 +64,11 @@ import Testing
         let elapsed = ContinuousClock.now - started
 
         func failure(_ feed: String) -> IngestError? {
-            guard case let .failure(error) = results[feed] else { return nil }
+            guard case .failure(let error) = results[feed] else { return nil }
             return error
         }
         func reason(_ feed: String) -> String {
-            guard case let .fetchFailed(failed, reason) = failure(feed), failed == feed else { return "" }
+            guard case .fetchFailed(let failed, let reason) = failure(feed), failed == feed else { return "" }
             return reason.lowercased()
         }
 

@@ -9,8 +9,9 @@ import Testing
             switch request.path {
             case "/feed.xml":
                 // Echo the secret header back so the test can see libcurl sent it.
-                return .init(status: 200, headers: ["Content-Type": "application/rss+xml; charset=utf-8"],
-                             body: Data("<rss>\(request.headers["cookie"] ?? "")</rss>".utf8))
+                return .init(
+                    status: 200, headers: ["Content-Type": "application/rss+xml; charset=utf-8"],
+                    body: Data("<rss>\(request.headers["cookie"] ?? "")</rss>".utf8))
             case "/moved":
                 return .init(status: 302, headers: ["Location": "/feed.xml"], body: Data())
             case "/big":
@@ -59,7 +60,7 @@ import Testing
         ])
         #expect(String(decoding: try results["local"]!.get().body, as: UTF8.self) == "{\"id\":\"1\"}\n")
         // libcurl refuses the redirect itself; the file's bytes never come back.
-        guard case let .failure(.fetchFailed(feed, reason)) = results["sneaky"]! else {
+        guard case .failure(.fetchFailed(let feed, let reason)) = results["sneaky"]! else {
             Issue.record("a redirect to file:// must fail")
             return
         }
@@ -89,8 +90,9 @@ import Testing
             if request.headers["if-none-match"] == "\"v1\"" || request.headers["if-modified-since"] == "Thu, 05 Dec 2024 12:00:00 GMT" {
                 return .init(status: 304, body: Data())
             }
-            return .init(status: 200, headers: ["ETag": "\"v1\"", "Last-Modified": "Thu, 05 Dec 2024 12:00:00 GMT"],
-                         body: Data("<rss/>".utf8))
+            return .init(
+                status: 200, headers: ["ETag": "\"v1\"", "Last-Modified": "Thu, 05 Dec 2024 12:00:00 GMT"],
+                body: Data("<rss/>".utf8))
         }
         defer { server.stop() }
         let fetcher = Fetcher()
@@ -103,7 +105,8 @@ import Testing
         let byETag = try await fetcher.fetch([FetchRequest(feedID: "f", url: server.url("/feed"), etag: first.etag)])["f"]!.get()
         #expect(byETag.isUnchanged)
         #expect(byETag.body.isEmpty)
-        let byDate = try await fetcher.fetch([FetchRequest(feedID: "f", url: server.url("/feed"), lastModified: first.lastModified)])["f"]!.get()
+        let byDate = try await fetcher.fetch([FetchRequest(feedID: "f", url: server.url("/feed"), lastModified: first.lastModified)])["f"]!
+            .get()
         #expect(byDate.isUnchanged)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
-@testable import Ingest
 import Model
 import Testing
+
+@testable import Ingest
 
 /// The byte-level reader of NDJSON lines takes what JSONSerialization takes, reads it
 /// the same, and hands everything else back to it.
@@ -34,9 +35,11 @@ import Testing
 
     @Test func leavesEverythingElseToJSONSerialization() {
         // Nested values, fractions, booleans, a repeated key, and broken lines: not read here.
-        for line in [#"{"a":{"b":1}}"#, #"{"a":[1]}"#, #"{"a":1.5}"#, #"{"a":1e3}"#, #"{"a":true}"#, #"{"a":"1","a":"2"}"#,
-                     #"{"a":"1"} x"#, #"{"a":"1",}"#, #"{"a":01}"#, "{\"a\":\"tab\there\"}", #"{"a":"\x"}"#,
-                     #"{"a":"\ud83d"}"#, #"{"a":-0}"#, #"["a"]"#, #"{"a" "1"}"#, #"{"a":"unterminated}"#] {
+        for line in [
+            #"{"a":{"b":1}}"#, #"{"a":[1]}"#, #"{"a":1.5}"#, #"{"a":1e3}"#, #"{"a":true}"#, #"{"a":"1","a":"2"}"#,
+            #"{"a":"1"} x"#, #"{"a":"1",}"#, #"{"a":01}"#, "{\"a\":\"tab\there\"}", #"{"a":"\x"}"#,
+            #"{"a":"\ud83d"}"#, #"{"a":-0}"#, #"["a"]"#, #"{"a" "1"}"#, #"{"a":"unterminated}"#,
+        ] {
             #expect(flat(line) == nil, "\(line)")
         }
     }

@@ -106,7 +106,8 @@ import Testing
     }
 
     @Test func petitionCSVWithChineseHeaders() throws {
-        let csv = "\u{FEFF}编号,渠道,登记时间,内容,人数,信访人,联系电话\r\n"
+        let csv =
+            "\u{FEFF}编号,渠道,登记时间,内容,人数,信访人,联系电话\r\n"
             + "G-1,12345,2024-12-03 09:20,工资没发,6,张某,13900000000\r\n"
             + "G-2,12345,2024-12-03 09:20,,1,李某,13800000000\r\n"
         let result = try PetitionRecordParser(feed: feed(.petitionCSV, kind: .petition)).parse(csv: Data(csv.utf8))

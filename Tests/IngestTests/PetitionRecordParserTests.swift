@@ -33,7 +33,8 @@ import Testing
     }
 
     @Test func linesEndAtNewlinesOnlyAndCRLFIsFine() throws {
-        let text = "{\"id\":\"1\",\"channel\":\"visit\",\"received_at\":\"2024-12-01 08:00\",\"content\":\"工资\u{2028}没发\"}\r\n"
+        let text =
+            "{\"id\":\"1\",\"channel\":\"visit\",\"received_at\":\"2024-12-01 08:00\",\"content\":\"工资\u{2028}没发\"}\r\n"
             + "{\"id\":\"2\",\"channel\":\"visit\",\"received_at\":\"2024-12-01 08:00\"}\r\n"
         let result = PetitionRecordParser(feed: feed).parse(text)
         #expect(result.items.map(\.sourceKey) == ["1"])

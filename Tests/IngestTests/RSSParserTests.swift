@@ -60,7 +60,7 @@ import Testing
         #expect {
             try RSSParser(feed: feed).parse(Data(xml.utf8))
         } throws: { error in
-            guard case let IngestError.malformedDocument(source, line, _, reason) = error else { return false }
+            guard case IngestError.malformedDocument(let source, let line, _, let reason) = error else { return false }
             // Said in words, with libxml2's number.
             return source == "demo-weibo" && line == 3 && reason.contains("not well-formed XML") && reason.contains("libxml2 error")
         }

@@ -27,7 +27,8 @@ import Testing
         #expect(HTMLToText.plainText("<p>&frac12; &eacute; &alpha; &hearts; &notanentity; &amp;</p>") == "½ é α ♥ &notanentity; &")
         // HTML5's names too, the longest, and the few that stand for two characters; an
         // escaped reference stays text.
-        #expect(HTMLToText.plainText("&check;&bigstar;&apos;&CounterClockwiseContourIntegral;&NotEqualTilde;")
+        #expect(
+            HTMLToText.plainText("&check;&bigstar;&apos;&CounterClockwiseContourIntegral;&NotEqualTilde;")
                 == "✓★'∳\u{2242}\u{0338}")
         #expect(HTMLToText.plainText("&amp;check; &lt;b&gt;") == "&check; <b>")
         // In a feed's XML they become numeric references before libxml2 reads it.
@@ -78,7 +79,10 @@ import Testing
 
     @Test func fractionsOfASecondAreKept() throws {
         let date = try #require(DateParsing.date(from: "2024-12-05T20:14:00.250+08:00"))
-        #expect(abs(date.timeIntervalSince1970 - (try #require(ISO8601DateFormatter().date(from: "2024-12-05T12:14:00Z"))).timeIntervalSince1970 - 0.25) < 1e-6)
+        #expect(
+            abs(
+                date.timeIntervalSince1970 - (try #require(ISO8601DateFormatter().date(from: "2024-12-05T12:14:00Z"))).timeIntervalSince1970
+                    - 0.25) < 1e-6)
     }
 
     @Test func daysAndMonthsRefuseOverlongFieldsAndYearsOutOfRange() {

@@ -19,7 +19,8 @@ import Testing
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
             process.arguments = ["-f", "UTF-8", "-t", encoding]
-            let input = Pipe(), output = Pipe()
+            let input = Pipe()
+            let output = Pipe()
             process.standardInput = input
             process.standardOutput = output
             try process.run()
@@ -54,7 +55,8 @@ import Testing
     }
 
     @Test func htmlEntitiesBareAmpersandsAndControlCharactersAreRepaired() throws {
-        let xml = "<rss version=\"2.0\"><channel><item><guid>1</guid><title>欠薪&nbsp;&mdash;求助</title><description>A&B公司\u{0001}拖欠工资 &amp; 材料款</description></item></channel></rss>"
+        let xml =
+            "<rss version=\"2.0\"><channel><item><guid>1</guid><title>欠薪&nbsp;&mdash;求助</title><description>A&B公司\u{0001}拖欠工资 &amp; 材料款</description></item></channel></rss>"
         let result = try RSSParser(feed: feed).parseReporting(Data(xml.utf8))
         #expect(result.isRecovered)
         #expect(result.items.first?.title == "欠薪\u{00A0}—求助")
@@ -83,17 +85,20 @@ import Testing
         // Disguises that a check made before the repair, or one that follows the
         // prolog's structure, would let through: a control character inside the
         // keyword (dropped by the repair), a `<` inside a quoted literal.
-        let hiddenByControl = "<?xml version=\"1.0\"?><!DOCTYPE r [<!EN\u{01}TITY xxe SYSTEM \"file:///etc/passwd\">]>"
+        let hiddenByControl =
+            "<?xml version=\"1.0\"?><!DOCTYPE r [<!EN\u{01}TITY xxe SYSTEM \"file:///etc/passwd\">]>"
             + "<rss><channel><item><description>&xxe;</description></item></channel></rss>"
-        let afterLessThan = "<?xml version=\"1.0\"?><!DOCTYPE r SYSTEM \"a<b\" [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
+        let afterLessThan =
+            "<?xml version=\"1.0\"?><!DOCTYPE r SYSTEM \"a<b\" [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
             + "<rss><channel><item><description>&xxe;</description></item></channel></rss>"
-        let controlAfterBracket = "<?xml version=\"1.0\"?><!DOCTYPE r [<\u{01}!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
+        let controlAfterBracket =
+            "<?xml version=\"1.0\"?><!DOCTYPE r [<\u{01}!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
             + "<rss><channel><item><description>&xxe;</description></item></channel></rss>"
         for document in [laughs, external, hiddenByControl, afterLessThan, controlAfterBracket] {
             #expect {
                 try RSSParser(feed: feed).parse(Data(document.utf8))
             } throws: { error in
-                guard case let IngestError.malformedDocument(source, _, _, reason) = error else { return false }
+                guard case IngestError.malformedDocument(let source, _, _, let reason) = error else { return false }
                 return source == "gbk-feed" && reason.contains("<!ENTITY")
             }
         }

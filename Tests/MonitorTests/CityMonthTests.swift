@@ -45,7 +45,9 @@ import Testing
         #expect(cycle.feeds.allSatisfy { $0.error == nil && $0.rejected == 0 })
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: Self.city.appendingPathComponent("expected.json")))
 
-        var truePositives = 0, falsePositives = 0, falseNegatives = 0
+        var truePositives = 0
+        var falsePositives = 0
+        var falseNegatives = 0
         var wrong: [String] = []
         for project in cycle.register.projects {
             let raised = Set(project.flags.map(\.rawValue))
@@ -58,8 +60,10 @@ import Testing
         let precision = Double(truePositives) / Double(max(1, truePositives + falsePositives))
         let recall = Double(truePositives) / Double(max(1, truePositives + falseNegatives))
         let f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
-        print(String(format: "city month: register flags precision %.3f recall %.3f F1 %.3f (%d designed)",
-                     precision, recall, f1, truePositives + falseNegatives))
+        print(
+            String(
+                format: "city month: register flags precision %.3f recall %.3f F1 %.3f (%d designed)",
+                precision, recall, f1, truePositives + falseNegatives))
         if !wrong.isEmpty { print(wrong.joined(separator: "\n")) }
         print(cycle.register.unregistered.map { "\($0.mention) \($0.items)" }.joined(separator: "\n"))
         #expect(truePositives + falseNegatives >= 20)

@@ -8,7 +8,8 @@ import Testing
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-messages-\(UUID().uuidString)")
 
     func run(_ arguments: [String]) throws -> (end: ChildProcess.End, out: String, err: String) {
-        let out = folder.appendingPathComponent("stdout.txt").path, err = folder.appendingPathComponent("stderr.txt").path
+        let out = folder.appendingPathComponent("stdout.txt").path
+        let err = folder.appendingPathComponent("stderr.txt").path
         let end = try ChildProcess(binary, arguments, stdout: out, stderr: err).wait()
         return (end, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
@@ -33,8 +34,9 @@ import Testing
         try (rows.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
         let corrected = try run(["import", "reports", "--database", store, "--filed-on", "2025-01-02", file.path])
         #expect(corrected.end == .exit(0), "\(corrected.err)")
-        #expect(corrected.out.contains("1 removed") && corrected.out.contains("removed (an earlier version of this file had them): \(dropped)"),
-                "\(corrected.out)")
+        #expect(
+            corrected.out.contains("1 removed") && corrected.out.contains("removed (an earlier version of this file had them): \(dropped)"),
+            "\(corrected.out)")
 
         // feed inspect refuses a file past the 15 MiB a fetched body may be, and says so.
         let huge = folder.appendingPathComponent("huge.xml")
@@ -44,8 +46,9 @@ import Testing
         try handle.close()
         let inspect = try run(["feed", "inspect", huge.path])
         #expect(inspect.end == .exit(1))
-        #expect(inspect.err.contains("huge.xml") && inspect.err.contains("larger than 15 MiB") && !inspect.err.contains("Usage"),
-                "\(inspect.err)")
+        #expect(
+            inspect.err.contains("huge.xml") && inspect.err.contains("larger than 15 MiB") && !inspect.err.contains("Usage"),
+            "\(inspect.err)")
         let folderInspect = try run(["feed", "inspect", folder.path])
         #expect(folderInspect.end == .exit(1) && !folderInspect.err.contains("Usage"), "\(folderInspect.err)")
 
@@ -53,12 +56,14 @@ import Testing
         let typo = folder.appendingPathComponent("wagewach.sqlite").path
         let feeds = CrashRecoveryTests.root.appendingPathComponent("feeds").path
         let mistyped = try run(["run", "--database", typo, "--feeds", feeds, "--rules", rules, "--as-of", "2024-12-31"])
-        #expect(mistyped.end == .exit(1) && mistyped.err.contains("no store at \(typo)") && !mistyped.err.contains("Usage"),
-                "\(mistyped.err)")
+        #expect(
+            mistyped.end == .exit(1) && mistyped.err.contains("no store at \(typo)") && !mistyped.err.contains("Usage"),
+            "\(mistyped.err)")
         #expect(!FileManager.default.fileExists(atPath: typo))
         #expect(try run(["rules", "check", "--database", typo, "--rules", rules]).end == .exit(0))
         #expect(!FileManager.default.fileExists(atPath: typo))
-        #expect(try run(["run", "--create", "--database", typo, "--feeds", feeds, "--rules", rules, "--as-of", "2024-12-31"]).end
+        #expect(
+            try run(["run", "--create", "--database", typo, "--feeds", feeds, "--rules", rules, "--as-of", "2024-12-31"]).end
                 == .exit(0))
         #expect(FileManager.default.fileExists(atPath: typo))
         #expect(try run(["--version"]).out.hasPrefix("wagewatch "))

@@ -34,24 +34,29 @@ import Testing
             let etag = "\"feed-\(index)\""
             if request.headers["if-none-match"] == etag { return .init(status: 304, body: Data()) }
             // Late answers: a run cannot be over before the first kills, however fast the machine.
-            return .init(status: 200, headers: ["ETag": etag, "Content-Type": "application/x-ndjson"], body: bodies[index],
-                         delay: Self.answerDelay)
+            return .init(
+                status: 200, headers: ["ETag": etag, "Content-Type": "application/x-ndjson"], body: bodies[index],
+                delay: Self.answerDelay)
         }
         defer { server.stop() }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-crash-\(UUID().uuidString)")
         let feeds = folder.appendingPathComponent("feeds")
         try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let catalog = "feeds:\n" + (0..<Self.feedCount).map {
-            "  - {id: forum-\($0), kind: post, format: post_ndjson, url: \"\(server.url("/feed-\($0).ndjson"))\"}\n"
-        }.joined()
+        let catalog =
+            "feeds:\n"
+            + (0..<Self.feedCount).map {
+                "  - {id: forum-\($0), kind: post, format: post_ndjson, url: \"\(server.url("/feed-\($0).ndjson"))\"}\n"
+            }.joined()
         try catalog.write(to: feeds.appendingPathComponent("forums.yaml"), atomically: true, encoding: .utf8)
         let store = folder.appendingPathComponent("store.sqlite").path
 
         // What the last run wrote on stderr, for the message of a failed expectation.
         let errors = folder.appendingPathComponent("stderr.txt").path
-        let arguments = ["run", "--create", "--database", store, "--feeds", feeds.path,
-                         "--rules", Self.root.appendingPathComponent("rules").path, "--as-of", "2025-01-06"]
+        let arguments = [
+            "run", "--create", "--database", store, "--feeds", feeds.path,
+            "--rules", Self.root.appendingPathComponent("rules").path, "--as-of", "2025-01-06",
+        ]
         func stderr() -> String {
             (try? String(contentsOf: URL(fileURLWithPath: errors), encoding: .utf8)).map { String($0.suffix(2_000)) } ?? ""
         }
@@ -70,8 +75,9 @@ import Testing
             let killedAfter = ContinuousClock.now - started
             let end = child.wait()
             if killedAfter < .seconds(Self.answerDelay) && !aRunFinished {
-                #expect(end == .signal(SIGKILL),
-                        "the run killed \(killedAfter) in should have been alive; it ended \(end): \(stderr())")
+                #expect(
+                    end == .signal(SIGKILL),
+                    "the run killed \(killedAfter) in should have been alive; it ended \(end): \(stderr())")
             }
             if end == .exit(0) { aRunFinished = true }
         }
@@ -129,7 +135,8 @@ struct ChildProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
+        var none = sigset_t()
+        var all = sigset_t()
         sigemptyset(&none)
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)

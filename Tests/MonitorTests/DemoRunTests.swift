@@ -135,12 +135,12 @@ import Testing
         let demo = Self.root.appendingPathComponent("feeds/demo")
         // The demo's folder is outside this catalog's: allowed by name.
         try """
-            file_roots: ["\(demo.path)"]
-            feeds:
-              - {id: good, kind: post, format: rss, url: "\(demo.appendingPathComponent("forum.xml").absoluteString)"}
-              - {id: missing-file, kind: post, format: rss, url: "file:nowhere.xml"}
-              - {id: secret, kind: post, format: rss, url: "https://rsshub.example.invalid/x", headers: {Cookie: "SUB=${NOT_SET_COOKIE}"}}
-            """.write(to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
+        file_roots: ["\(demo.path)"]
+        feeds:
+          - {id: good, kind: post, format: rss, url: "\(demo.appendingPathComponent("forum.xml").absoluteString)"}
+          - {id: missing-file, kind: post, format: rss, url: "file:nowhere.xml"}
+          - {id: secret, kind: post, format: rss, url: "https://rsshub.example.invalid/x", headers: {Cookie: "SUB=${NOT_SET_COOKIE}"}}
+        """.write(to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
         var monitor = self.monitor
         monitor.feedsDirectory = feeds
         let cycle = try await monitor.runCycle(asOf: asOf, windowDays: 30)

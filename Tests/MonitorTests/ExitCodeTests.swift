@@ -14,8 +14,10 @@ import Testing
             .write(to: feeds.appendingPathComponent("posts.ndjson"), atomically: true, encoding: .utf8)
         let good = "feeds:\n  - {id: good, kind: post, format: post_ndjson, url: \"file:posts.ndjson\"}\n"
         try good.write(to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
-        let arguments = ["run", "--create", "--database", folder.appendingPathComponent("s.sqlite").path, "--feeds", feeds.path,
-                         "--rules", CrashRecoveryTests.root.appendingPathComponent("rules").path, "--as-of", "2025-01-06"]
+        let arguments = [
+            "run", "--create", "--database", folder.appendingPathComponent("s.sqlite").path, "--feeds", feeds.path,
+            "--rules", CrashRecoveryTests.root.appendingPathComponent("rules").path, "--as-of", "2025-01-06",
+        ]
         let errors = folder.appendingPathComponent("stderr.txt").path
         #expect(try ChildProcess(binary, arguments, stderr: errors).wait() == .exit(0))
         let broken = good + "  - {id: gone, kind: post, format: post_ndjson, url: \"file:missing.ndjson\"}\n"
@@ -46,7 +48,8 @@ import Testing
 
         // A negative number reaches the option's own check, not "missing value".
         for (command, option) in [("search", ["x", "--limit", "-1"]), ("register", ["--window", "-5"])] {
-            let bad = [command, "--database", elsewhere, "--rules", CrashRecoveryTests.root.appendingPathComponent("rules").path]
+            let bad =
+                [command, "--database", elsewhere, "--rules", CrashRecoveryTests.root.appendingPathComponent("rules").path]
                 + option
             #expect(try ChildProcess(binary, bad, stderr: errors).wait() == .exit(64))
             let said = try String(contentsOfFile: errors, encoding: .utf8)
@@ -60,10 +63,12 @@ import Testing
         let binary = Executable.path
         let setpriv = "/usr/bin/setpriv"
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: setpriv),
-              FileManager.default.isExecutableFile(atPath: binary) else { return }
+            FileManager.default.isExecutableFile(atPath: binary)
+        else { return }
         let folder = URL(fileURLWithPath: "/tmp/wagewatch-ro-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(
+            at: folder, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o755])
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = folder.appendingPathComponent("s.sqlite").path
         // The binary and the rules are copied where the other user may read them (a clone
@@ -73,8 +78,10 @@ import Testing
         try FileManager.default.copyItem(atPath: binary, toPath: copy)
         try FileManager.default.copyItem(atPath: CrashRecoveryTests.root.appendingPathComponent("rules").path, toPath: rules)
         let probe = folder.appendingPathComponent("probe.txt").path
-        guard try ChildProcess(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "--help"], stderr: probe)
-            .wait() == .exit(0) else { return }
+        guard
+            try ChildProcess(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "--help"], stderr: probe)
+                .wait() == .exit(0)
+        else { return }
         let errors = folder.appendingPathComponent("stderr.txt").path
         let registry = CrashRecoveryTests.root.appendingPathComponent("feeds/demo/registry.csv").path
         #expect(try ChildProcess(binary, ["import", "registry", "--database", store, registry], stderr: errors).wait() == .exit(0))
@@ -82,8 +89,10 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: store + "-shm"))
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: store)
         let before = try Data(contentsOf: URL(fileURLWithPath: store))
-        let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", copy,
-                        "register", "--database", store, "--rules", rules, "--as-of", "2024-12-31"]
+        let asNobody = [
+            "--reuid=65534", "--regid=65534", "--clear-groups", copy,
+            "register", "--database", store, "--rules", rules, "--as-of", "2024-12-31",
+        ]
         let output = folder.appendingPathComponent("nobody.txt").path
         #expect(try ChildProcess(setpriv, asNobody, stderr: output).wait() == .exit(0))
         let said = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
@@ -114,4 +123,3 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
     }
 }
-

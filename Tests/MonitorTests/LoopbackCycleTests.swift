@@ -24,8 +24,9 @@ import Testing
         switch request.path {
         case "/normal.xml":
             if request.headers["if-none-match"] == "\"n1\"" { return .init(status: 304, body: Data()) }
-            return .init(status: 200, headers: ["ETag": "\"n1\"", "Content-Type": "application/rss+xml"],
-                         body: rss(Data("城东工地欠薪".utf8)))
+            return .init(
+                status: 200, headers: ["ETag": "\"n1\"", "Content-Type": "application/rss+xml"],
+                body: rss(Data("城东工地欠薪".utf8)))
         case "/gb2312.xml":
             return .init(status: 200, body: Data("<?xml version=\"1.0\" encoding=\"gb2312\"?>".utf8) + rss(gbkTitle))
         case "/charset-in-header.xml":
@@ -33,23 +34,31 @@ import Testing
         case "/cut.xml":
             // The connection dropped inside the second item, after the headers came.
             let whole = rss(Data("城东工地欠薪".utf8))
-            let cut = whole.prefix(whole.count - "</channel></rss>".utf8.count)
+            let cut =
+                whole.prefix(whole.count - "</channel></rss>".utf8.count)
                 + Data("<item><guid>2</guid><title>两个月".utf8)
             return .init(status: 200, headers: ["ETag": "\"c1\""], body: Data(cut))
         case "/malformed.xml":
             // Beyond what libxml2's recovering parser can read (a tag closed by the wrong name is read).
             return .init(status: 200, body: Data("<?xml version=\"1.0\"?>\n<<<rss>>><item><title>欠薪".utf8))
         case "/xxe.xml":
-            return .init(status: 200, body: Data("""
-                <?xml version="1.0"?><!DOCTYPE rss [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
-                <rss><channel><item><guid>1</guid><title>&secret;</title></item></channel></rss>
-                """.utf8))
+            return .init(
+                status: 200,
+                body: Data(
+                    """
+                    <?xml version="1.0"?><!DOCTYPE rss [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+                    <rss><channel><item><guid>1</guid><title>&secret;</title></item></channel></rss>
+                    """.utf8))
         case "/laughs.xml":
             var entities = "<!ENTITY lol \"lol\">"
             for level in 1...9 {
                 entities += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level == 1 ? "" : String(level - 1));", count: 10) + "\">"
             }
-            return .init(status: 200, body: Data("<?xml version=\"1.0\"?><!DOCTYPE rss [\(entities)]><rss><channel><item><guid>1</guid><title>&lol9;</title></item></channel></rss>".utf8))
+            return .init(
+                status: 200,
+                body: Data(
+                    "<?xml version=\"1.0\"?><!DOCTYPE rss [\(entities)]><rss><channel><item><guid>1</guid><title>&lol9;</title></item></channel></rss>"
+                        .utf8))
         case "/error":
             return .init(status: 500, body: Data("oops".utf8))
         default:
@@ -58,7 +67,8 @@ import Testing
     }
 
     @Test func errorsNameTheURLWithoutWhatMayBeASecret() {
-        #expect(FeedDefinition.displayURL("https://user:pw@rsshub.example/weibo/keyword/1?key=SECRET&limit=50")
+        #expect(
+            FeedDefinition.displayURL("https://user:pw@rsshub.example/weibo/keyword/1?key=SECRET&limit=50")
                 == "https://rsshub.example/weibo/keyword/1?…")
         #expect(FeedDefinition.displayURL("file:///srv/feeds/petitions.ndjson") == "file:///srv/feeds/petitions.ndjson")
     }
@@ -71,14 +81,17 @@ import Testing
         try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let names = ["normal", "gb2312", "charset-in-header", "malformed", "xxe", "laughs", "error"]
-        let catalog = "feeds:\n" + names.map { name in
-            let path = name == "error" ? "/error" : "/\(name).xml"
-            return "  - {id: \(name), kind: post, format: rss, url: \"\(server.url(path))\"}\n"
-        }.joined()
+        let catalog =
+            "feeds:\n"
+            + names.map { name in
+                let path = name == "error" ? "/error" : "/\(name).xml"
+                return "  - {id: \(name), kind: post, format: rss, url: \"\(server.url(path))\"}\n"
+            }.joined()
         try catalog.write(to: feeds.appendingPathComponent("loop.yaml"), atomically: true, encoding: .utf8)
         let database = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)
-        let monitor = Monitor(database: database, feedsDirectory: feeds,
-                              rulesDirectory: Self.root.appendingPathComponent("rules"), environment: [:])
+        let monitor = Monitor(
+            database: database, feedsDirectory: feeds,
+            rulesDirectory: Self.root.appendingPathComponent("rules"), environment: [:])
 
         let cycle = try await monitor.runCycle(asOf: Day(year: 2025, month: 1, day: 6)!, windowDays: 30)
         let outcome = Dictionary(uniqueKeysWithValues: cycle.feeds.map { ($0.feedID, $0) })
@@ -105,8 +118,9 @@ import Testing
         #expect(try await database.itemCount() == 3)
         // The validators came with the items: the next fetch of the good feed is a 304.
         #expect(states["normal"]?.etag == "\"n1\"")
-        let again = try await monitor.runCycle(asOf: Day(year: 2025, month: 1, day: 6)!, windowDays: 30,
-                                               only: ["normal"])
+        let again = try await monitor.runCycle(
+            asOf: Day(year: 2025, month: 1, day: 6)!, windowDays: 30,
+            only: ["normal"])
         #expect(again.feeds.map(\.isUnchanged) == [true])
     }
 
@@ -120,8 +134,9 @@ import Testing
         try "feeds:\n  - {id: cut, kind: post, format: rss, url: \"\(server.url("/cut.xml"))\"}\n"
             .write(to: feeds.appendingPathComponent("cut.yaml"), atomically: true, encoding: .utf8)
         let database = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)
-        let monitor = Monitor(database: database, feedsDirectory: feeds,
-                              rulesDirectory: Self.root.appendingPathComponent("rules"), environment: [:])
+        let monitor = Monitor(
+            database: database, feedsDirectory: feeds,
+            rulesDirectory: Self.root.appendingPathComponent("rules"), environment: [:])
         let day = Day(year: 2025, month: 1, day: 6)!
         let first = try await monitor.runCycle(asOf: day, windowDays: 30)
         #expect(first.feeds.map(\.added) == [1])

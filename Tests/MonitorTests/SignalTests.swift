@@ -8,7 +8,8 @@ import Testing
     /// Starts the command, waits until its standard output says `ready` (at most a minute),
     /// sends SIGTERM and says how it ended and what it printed.
     func stop(_ arguments: [String], in folder: URL, once ready: String) throws -> (end: ChildProcess.End, out: String) {
-        let out = folder.appendingPathComponent("out.txt").path, err = folder.appendingPathComponent("err.txt").path
+        let out = folder.appendingPathComponent("out.txt").path
+        let err = folder.appendingPathComponent("err.txt").path
         let child = try ChildProcess(binary, arguments, stdout: out, stderr: err)
         let deadline = Date().addingTimeInterval(60)
         func printed() -> String { (try? String(contentsOfFile: out, encoding: .utf8)) ?? "" }
@@ -28,15 +29,18 @@ import Testing
             .write(to: feeds.appendingPathComponent("posts.ndjson"), atomically: true, encoding: .utf8)
         try "feeds:\n  - {id: posts, kind: post, format: post_ndjson, url: \"file:posts.ndjson\"}\n"
             .write(to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
-        let common = ["--create", "--database", folder.appendingPathComponent("s.sqlite").path, "--feeds", feeds.path,
-                      "--rules", CrashRecoveryTests.root.appendingPathComponent("rules").path]
+        let common = [
+            "--create", "--database", folder.appendingPathComponent("s.sqlite").path, "--feeds", feeds.path,
+            "--rules", CrashRecoveryTests.root.appendingPathComponent("rules").path,
+        ]
         // After its first cycle the watch waits an hour for the next: SIGTERM ends the wait.
         let watched = try stop(["watch", "--interval", "3600"] + common, in: folder, once: "cycle:")
         #expect(watched.end == .exit(0))
         #expect(watched.out.contains("wagewatch watch: stopped"), "\(watched.out)")
         // The server (with its upkeep and a watch of its own) stops the same way.
-        let served = try stop(["serve", "--port", "0", "--watch", "--interval", "3600", "--as-of", "2025-01-06"] + common,
-                              in: folder, once: "wagewatch serve: http://")
+        let served = try stop(
+            ["serve", "--port", "0", "--watch", "--interval", "3600", "--as-of", "2025-01-06"] + common,
+            in: folder, once: "wagewatch serve: http://")
         #expect(served.end == .exit(0))
         #expect(served.out.contains("wagewatch serve: stopped"), "\(served.out)")
     }

@@ -19,13 +19,14 @@ import Testing
         #expect(schedule.dueFeeds(in: catalog, at: now) == Set(catalog.map(\.id)))
 
         let backoff = now.addingTimeInterval(60)
-        schedule.record([
-            .init(feedID: "default", received: 1, added: 1, rejected: 0, error: nil),
-            .init(feedID: "own", received: 1, added: 0, rejected: 0, error: nil),
-            // The feed says it stays fresh for an hour: longer than its own two minutes, so that wins.
-            .init(feedID: "fresh", received: 1, added: 0, rejected: 0, error: nil, freshFor: 3600),
-            .init(feedID: "failed", received: 0, added: 0, rejected: 0, error: "HTTP 500", backingOffUntil: backoff),
-        ], catalog: catalog, at: now)
+        schedule.record(
+            [
+                .init(feedID: "default", received: 1, added: 1, rejected: 0, error: nil),
+                .init(feedID: "own", received: 1, added: 0, rejected: 0, error: nil),
+                // The feed says it stays fresh for an hour: longer than its own two minutes, so that wins.
+                .init(feedID: "fresh", received: 1, added: 0, rejected: 0, error: nil, freshFor: 3600),
+                .init(feedID: "failed", received: 0, added: 0, rejected: 0, error: "HTTP 500", backingOffUntil: backoff),
+            ], catalog: catalog, at: now)
         #expect(schedule.due["default"] == now.addingTimeInterval(900))
         #expect(schedule.due["own"] == now.addingTimeInterval(120))
         #expect(schedule.due["fresh"] == now.addingTimeInterval(3600))
@@ -38,10 +39,11 @@ import Testing
         #expect(schedule.dueFeeds(in: asked, at: now.addingTimeInterval(150)) == ["own", "failed"])
 
         // A feed cannot put itself off for a year, nor forever.
-        schedule.record([
-            .init(feedID: "default", received: 0, added: 0, rejected: 0, error: nil, freshFor: 365 * 86_400),
-            .init(feedID: "own", received: 0, added: 0, rejected: 0, error: nil, freshFor: .infinity),
-        ], catalog: catalog, at: now)
+        schedule.record(
+            [
+                .init(feedID: "default", received: 0, added: 0, rejected: 0, error: nil, freshFor: 365 * 86_400),
+                .init(feedID: "own", received: 0, added: 0, rejected: 0, error: nil, freshFor: .infinity),
+            ], catalog: catalog, at: now)
         #expect(schedule.due["default"] == now.addingTimeInterval(Monitor.WatchSchedule.longestFreshness))
         #expect(schedule.due["own"] == now.addingTimeInterval(120))
     }
@@ -66,9 +68,10 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-watch-\(UUID().uuidString)")
         let feeds = folder.appendingPathComponent("feeds")
         try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
-        let monitor = Monitor(database: try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path),
-                              feedsDirectory: feeds, rulesDirectory: Self.root.appendingPathComponent("rules"),
-                              environment: [:])
+        let monitor = Monitor(
+            database: try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path),
+            feedsDirectory: feeds, rulesDirectory: Self.root.appendingPathComponent("rules"),
+            environment: [:])
         return (folder, feeds, monitor)
     }
 

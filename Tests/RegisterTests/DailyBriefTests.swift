@@ -15,9 +15,10 @@ import Testing
     func signal(_ id: String, _ projectID: String, on day: Day, people: Int? = nil) -> ItemSignal {
         ItemSignal(
             itemID: id, kind: people == nil ? .post : .petition, at: day.start.addingTimeInterval(9 * 3600),
-            assessment: ItemAssessment(itemID: id, score: 5, isSignal: true, claim: .wage, isEscalation: people != nil,
-                                       isResolved: false, firedRules: people == nil ? ["wage.claim"] : ["wage.claim", "escalation.headcount"],
-                                       matchedTerms: ["欠薪"], people: people),
+            assessment: ItemAssessment(
+                itemID: id, score: 5, isSignal: true, claim: .wage, isEscalation: people != nil,
+                isResolved: false, firedRules: people == nil ? ["wage.claim"] : ["wage.claim", "escalation.headcount"],
+                matchedTerms: ["欠薪"], people: people),
             storyKey: id, link: ProjectLink(itemID: id, projectID: projectID, band: .link, confidence: 1, evidence: []),
             channel: "微博")
     }
@@ -26,8 +27,10 @@ import Testing
         // P-2 was flagged yesterday for a post of 12-01, which left the 30-day window today.
         let signals = [signal("old", "P-2", on: day(1)), signal("a", "P-1", on: day(20)), signal("b", "P-1", on: day(31), people: 8)]
         let register = RiskRegister(projects: [project, other], reports: [], signals: signals)
-        return DailyBrief(today: register.evaluate(asOf: day(31), windowDays: 30),
-                          yesterday: register.evaluate(asOf: day(30), windowDays: 30)) { _ in title }
+        return DailyBrief(
+            today: register.evaluate(asOf: day(31), windowDays: 30),
+            yesterday: register.evaluate(asOf: day(30), windowDays: 30)
+        ) { _ in title }
     }
 
     @Test func newAndClearedFlagsWithEscalationsFirst() {
@@ -46,7 +49,10 @@ import Testing
     @Test func topStoriesAreTheWidestEscalationsFirstAndOnlyTheirTitlesAreLookedUp() {
         // 30 projects of 1-4 stories each, every third escalating, copies and times mixed.
         var generator = 7
-        func next(_ bound: Int) -> Int { generator = (generator * 1_103_515_245 + 12_345) % 2_147_483_648; return generator % bound }
+        func next(_ bound: Int) -> Int {
+            generator = (generator * 1_103_515_245 + 12_345) % 2_147_483_648
+            return generator % bound
+        }
         let base = day(31).start
         let projects = (0..<30).map { index in
             var entry = RegisterReport.ProjectEntry(
@@ -54,8 +60,9 @@ import Testing
                 signals: .init(), reported: .none, flags: index % 3 == 0 ? [.escalating] : [], evidence: [], reportEvidence: [])
             entry.stories = (0..<(1 + next(4))).map { story in
                 let last = base.addingTimeInterval(Double(-next(5) * 3600))
-                return RegisterReport.StorySpread(story: "s\(index)-\(story)", copies: 1 + next(4), platforms: ["微博"],
-                                                  firstSeen: last, lastSeen: last, items: ["i\(index)-\(story)"])
+                return RegisterReport.StorySpread(
+                    story: "s\(index)-\(story)", copies: 1 + next(4), platforms: ["微博"],
+                    firstSeen: last, lastSeen: last, items: ["i\(index)-\(story)"])
             }
             return entry
         }

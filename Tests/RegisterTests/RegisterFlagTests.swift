@@ -10,28 +10,36 @@ import Testing
 
     func day(_ month: Int, _ day: Int, year: Int = 2024) -> Day { Day(year: year, month: month, day: day)! }
 
-    func signal(_ id: String, on day: Day, kind: ItemKind = .post, claim: ClaimKind = .wage, resolved: Bool = false,
-                people: Int? = nil, rules: [String] = ["wage.claim"], story: String? = nil, channel: String? = nil,
-                status: String? = nil, closedAt: Date? = nil) -> ItemSignal {
+    func signal(
+        _ id: String, on day: Day, kind: ItemKind = .post, claim: ClaimKind = .wage, resolved: Bool = false,
+        people: Int? = nil, rules: [String] = ["wage.claim"], story: String? = nil, channel: String? = nil,
+        status: String? = nil, closedAt: Date? = nil
+    ) -> ItemSignal {
         ItemSignal(
             itemID: id, kind: kind, at: day.start.addingTimeInterval(10 * 3600),
-            assessment: ItemAssessment(itemID: id, score: 5, isSignal: true, claim: claim, isEscalation: rules.count > 1,
-                                       isResolved: resolved, firedRules: rules, matchedTerms: ["欠薪"], people: people),
+            assessment: ItemAssessment(
+                itemID: id, score: 5, isSignal: true, claim: claim, isEscalation: rules.count > 1,
+                isResolved: resolved, firedRules: rules, matchedTerms: ["欠薪"], people: people),
             storyKey: story ?? id,
             link: ProjectLink(itemID: id, projectID: "P-1", band: .link, confidence: 1, evidence: []),
             channel: channel, status: status, closedAt: closedAt)
     }
 
-    func arrears(_ id: String, period: String, owed: Double = 100_000, paid: Double? = nil, resolvedOn: Day? = nil,
-                 type: DepartmentReport.ArrearsType = .wage, filed: Day? = nil) -> DepartmentReport {
-        DepartmentReport(id: id, department: "市住建局", period: Period(period)!, projectID: "P-1", projectName: "城东安置房",
-                         status: .arrears, arrearsType: type, workers: 10, amountOwed: owed, amountPaid: paid,
-                         resolved: resolvedOn != nil, resolvedOn: resolvedOn, responsibleUnit: "某公司", responsiblePerson: "王某",
-                         filedOn: filed ?? Period(period)!.next.firstDay.adding(days: 4))
+    func arrears(
+        _ id: String, period: String, owed: Double = 100_000, paid: Double? = nil, resolvedOn: Day? = nil,
+        type: DepartmentReport.ArrearsType = .wage, filed: Day? = nil
+    ) -> DepartmentReport {
+        DepartmentReport(
+            id: id, department: "市住建局", period: Period(period)!, projectID: "P-1", projectName: "城东安置房",
+            status: .arrears, arrearsType: type, workers: 10, amountOwed: owed, amountPaid: paid,
+            resolved: resolvedOn != nil, resolvedOn: resolvedOn, responsibleUnit: "某公司", responsiblePerson: "王某",
+            filedOn: filed ?? Period(period)!.next.firstDay.adding(days: 4))
     }
 
-    func flags(_ signals: [ItemSignal], rows: [DepartmentReport] = [], rules: RegisterRules = RegisterRules(),
-               asOf: Day? = nil) throws -> (flags: [RiskFlag], entry: RegisterReport.ProjectEntry) {
+    func flags(
+        _ signals: [ItemSignal], rows: [DepartmentReport] = [], rules: RegisterRules = RegisterRules(),
+        asOf: Day? = nil
+    ) throws -> (flags: [RiskFlag], entry: RegisterReport.ProjectEntry) {
         let report = RiskRegister(projects: [project], reports: rows, signals: signals, rules: rules)
             .evaluate(asOf: asOf ?? self.asOf, windowDays: 30)
         let entry = try #require(report.projects.first)
@@ -42,8 +50,12 @@ import Testing
 
     @Test func aCollectivePetitionEscalatesAndAHeadCountAloneDoesNot() throws {
         let reported = [arrears("R-1", period: "2024-12", filed: day(12, 20))]
-        let collective = try flags([signal("a", on: day(12, 10), kind: .petition, people: 6,
-                                          rules: ["wage.claim", "escalation.headcount"])], rows: reported)
+        let collective = try flags(
+            [
+                signal(
+                    "a", on: day(12, 10), kind: .petition, people: 6,
+                    rules: ["wage.claim", "escalation.headcount"])
+            ], rows: reported)
         #expect(collective.flags == [.escalating])
         #expect(collective.entry.flagEvidence.first?.items == ["a"])
         #expect(collective.entry.flagEvidence.first?.thresholds["surge_days"] == 7)
@@ -53,9 +65,13 @@ import Testing
 
     @Test func anExtremeActEscalatesUnlessTheCaseIsResolved() throws {
         let reported = [arrears("R-1", period: "2024-12", filed: day(12, 20))]
-        #expect(try flags([signal("a", on: day(12, 10), rules: ["wage.claim", "escalation.extreme"])], rows: reported).flags == [.escalating])
-        #expect(try flags([signal("a", on: day(12, 10), resolved: true, rules: ["wage.claim", "escalation.extreme"])],
-                          rows: reported).flags.isEmpty)
+        #expect(
+            try flags([signal("a", on: day(12, 10), rules: ["wage.claim", "escalation.extreme"])], rows: reported).flags == [.escalating])
+        #expect(
+            try flags(
+                [signal("a", on: day(12, 10), resolved: true, rules: ["wage.claim", "escalation.extreme"])],
+                rows: reported
+            ).flags.isEmpty)
         // Pressure before Spring Festival weighs by season; alone it is no escalation.
         #expect(try flags([signal("a", on: day(12, 10), rules: ["wage.claim", "season.festival"])], rows: reported).flags.isEmpty)
     }
@@ -85,8 +101,9 @@ import Testing
         let closed = signal("a", on: day(12, 2), kind: .petition, channel: "hotline", status: "closed", closedAt: day(12, 10).start)
         #expect(try flags([closed], rows: reported).flags.isEmpty)
         // Closed, but only after the as-of day: as of then it was still open.
-        let closedLater = signal("a", on: day(12, 2), kind: .petition, channel: "hotline", status: "closed",
-                                 closedAt: day(1, 5, year: 2025).start)
+        let closedLater = signal(
+            "a", on: day(12, 2), kind: .petition, channel: "hotline", status: "closed",
+            closedAt: day(1, 5, year: 2025).start)
         #expect(try flags([closedLater], rows: reported).flags == [.staleFollowup])
         // A letter has 60 working days.
         #expect(try flags([signal("a", on: day(12, 2), kind: .petition, channel: "letter")], rows: reported).flags.isEmpty)
@@ -183,8 +200,10 @@ import Testing
 
     @Test func mostlyProjectPaymentClaimsAreANonWageDispute() throws {
         let reported = [arrears("R-1", period: "2024-11", type: .projectPayment)]
-        let payment = [signal("a", on: day(12, 10), claim: .projectPayment), signal("b", on: day(12, 11), claim: .projectPayment),
-                       signal("c", on: day(12, 12), claim: .wage)]
+        let payment = [
+            signal("a", on: day(12, 10), claim: .projectPayment), signal("b", on: day(12, 11), claim: .projectPayment),
+            signal("c", on: day(12, 12), claim: .wage),
+        ]
         let dispute = try flags(payment, rows: reported)
         #expect(dispute.flags.contains(.nonWageDispute))
         #expect(dispute.entry.flagEvidence.first { $0.flag == .nonWageDispute }?.items == ["a", "b"])
@@ -198,8 +217,10 @@ import Testing
         promise.status = .none
         promise.commitment = true
         promise.arrearsType = nil
-        let payment = [signal("a", on: day(12, 10), claim: .projectPayment), signal("b", on: day(12, 11), claim: .projectPayment),
-                       signal("c", on: day(12, 12), claim: .wage)]
+        let payment = [
+            signal("a", on: day(12, 10), claim: .projectPayment), signal("b", on: day(12, 11), claim: .projectPayment),
+            signal("c", on: day(12, 12), claim: .wage),
+        ]
         let dispute = try flags(payment, rows: [promise])
         #expect(dispute.flags == [.nonWageDispute])
         // The same wage signal alone accuses it.
@@ -249,10 +270,12 @@ import Testing
         let privateProject = Project(id: "P-1", name: "金域华府", department: "市住建局", funding: .private)
         let signals = [signal("a", on: day(12, 10)), signal("b", on: day(12, 11)), signal("c", on: day(12, 12))]
         var rules = RegisterRules()
-        let plain = RiskRegister(projects: [privateProject], reports: [], signals: signals, rules: rules).evaluate(asOf: asOf, windowDays: 30)
+        let plain = RiskRegister(projects: [privateProject], reports: [], signals: signals, rules: rules).evaluate(
+            asOf: asOf, windowDays: 30)
         #expect(plain.projects.first?.flags.contains(.underreported) == false)
         rules.sensitiveSignalDays = 3
-        let widened = RiskRegister(projects: [privateProject], reports: [], signals: signals, rules: rules).evaluate(asOf: asOf, windowDays: 30)
+        let widened = RiskRegister(projects: [privateProject], reports: [], signals: signals, rules: rules).evaluate(
+            asOf: asOf, windowDays: 30)
         #expect(widened.projects.first?.flags.contains(.underreported) == true)
         #expect(widened.projects.first?.sensitive == true)
     }

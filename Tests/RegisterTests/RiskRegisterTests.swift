@@ -9,23 +9,29 @@ import Testing
     let sensitive = Project(id: "P-1", name: "城东安置房", department: "市住建局", funding: .government)
     let privateProject = Project(id: "P-2", name: "金域华府", department: "市住建局", funding: .private)
 
-    func signal(_ id: String, project: String?, on day: Day, kind: ItemKind = .post, claim: ClaimKind = .wage,
-                resolved: Bool = false, isSignal: Bool = true, band: LinkBand = .link, story: String? = nil) -> ItemSignal {
+    func signal(
+        _ id: String, project: String?, on day: Day, kind: ItemKind = .post, claim: ClaimKind = .wage,
+        resolved: Bool = false, isSignal: Bool = true, band: LinkBand = .link, story: String? = nil
+    ) -> ItemSignal {
         ItemSignal(
             itemID: id, kind: kind, at: day.start.addingTimeInterval(3600),
-            assessment: ItemAssessment(itemID: id, score: 5, isSignal: isSignal, claim: claim, isEscalation: false,
-                                       isResolved: resolved, firedRules: ["wage.claim"], matchedTerms: ["欠薪"]),
+            assessment: ItemAssessment(
+                itemID: id, score: 5, isSignal: isSignal, claim: claim, isEscalation: false,
+                isResolved: resolved, firedRules: ["wage.claim"], matchedTerms: ["欠薪"]),
             storyKey: story ?? id,
             link: project.map { ProjectLink(itemID: id, projectID: $0, band: band, confidence: 1, evidence: []) })
     }
 
-    func row(_ id: String, project: String = "P-1", period: String = "2024-12", status: DepartmentReport.Status = .none,
-             type: DepartmentReport.ArrearsType? = nil, commitment: Bool? = nil, filed: Day? = nil) -> DepartmentReport {
-        DepartmentReport(id: id, department: "市住建局", period: Period(period)!, projectID: project,
-                         projectName: "城东安置房", status: status, arrearsType: type, workers: status == .arrears ? 10 : nil,
-                         amountOwed: status == .arrears ? 100_000 : nil, responsibleUnit: status == .arrears ? "某公司" : nil,
-                         responsiblePerson: status == .arrears ? "王某" : nil, commitment: commitment,
-                         filedOn: filed ?? Day(year: 2024, month: 12, day: 20)!)
+    func row(
+        _ id: String, project: String = "P-1", period: String = "2024-12", status: DepartmentReport.Status = .none,
+        type: DepartmentReport.ArrearsType? = nil, commitment: Bool? = nil, filed: Day? = nil
+    ) -> DepartmentReport {
+        DepartmentReport(
+            id: id, department: "市住建局", period: Period(period)!, projectID: project,
+            projectName: "城东安置房", status: status, arrearsType: type, workers: status == .arrears ? 10 : nil,
+            amountOwed: status == .arrears ? 100_000 : nil, responsibleUnit: status == .arrears ? "某公司" : nil,
+            responsiblePerson: status == .arrears ? "王某" : nil, commitment: commitment,
+            filedOn: filed ?? Day(year: 2024, month: 12, day: 20)!)
     }
 
     func entry(_ report: RegisterReport, _ id: String) throws -> RegisterReport.ProjectEntry {
@@ -47,11 +53,14 @@ import Testing
             signal("o", project: "P-2", on: Day(year: 2024, month: 12, day: 8)!, story: "x-other"),
             // A stored key (16 digits) made twice: one story, by content.
             signal("d", project: "P-1", on: Day(year: 2024, month: 12, day: 13)!, story: "0123456789" + "abcdef"),
-            signal("e", project: "P-1", on: Day(year: 2024, month: 12, day: 14)!,
-                   story: String("fedcba9876543210".reversed())),
+            signal(
+                "e", project: "P-1", on: Day(year: 2024, month: 12, day: 14)!,
+                story: String("fedcba9876543210".reversed())),
         ]
-        let report = RiskRegister(projects: [sensitive, privateProject], reports: [], signals: signals,
-                                  mergeStories: merged).evaluate(asOf: asOf, windowDays: 30)
+        let report = RiskRegister(
+            projects: [sensitive, privateProject], reports: [], signals: signals,
+            mergeStories: merged
+        ).evaluate(asOf: asOf, windowDays: 30)
         let project = try entry(report, "P-1")
         #expect(project.signals.stories == 3)
         #expect(project.stories.map(\.story) == ["x-first", "0123456789abcdef", "y"])
@@ -62,8 +71,10 @@ import Testing
     @Test func underreportedWhenASensitiveProjectHasSignalsAndNoRow() throws {
         let register = RiskRegister(
             projects: [sensitive], reports: [],
-            signals: [signal("a", project: "P-1", on: Day(year: 2024, month: 12, day: 10)!, kind: .petition),
-                      signal("b", project: "P-1", on: Day(year: 2024, month: 12, day: 11)!)])
+            signals: [
+                signal("a", project: "P-1", on: Day(year: 2024, month: 12, day: 10)!, kind: .petition),
+                signal("b", project: "P-1", on: Day(year: 2024, month: 12, day: 11)!),
+            ])
         let report = register.evaluate(asOf: asOf, windowDays: 30)
         let project = try entry(report, "P-1")
         #expect(project.flags == [.underreported])
@@ -78,8 +89,9 @@ import Testing
         // 5,000 quiet projects before it, so that it is judged in a later chunk of projects.
         let quiet = (0..<5_000).map { Project(id: String(format: "A-%05d", $0), name: "项目\($0)", department: "市水务局") }
         let signals = (0..<40).map { index in
-            signal(String(format: "s%02d", 39 - index), project: "P-1", on: Day(year: 2024, month: 12, day: 2 + index / 2)!,
-                   claim: index % 4 == 0 ? .projectPayment : .wage, story: "story-\(index % 10)")
+            signal(
+                String(format: "s%02d", 39 - index), project: "P-1", on: Day(year: 2024, month: 12, day: 2 + index / 2)!,
+                claim: index % 4 == 0 ? .projectPayment : .wage, story: "story-\(index % 10)")
         }
         let report = RiskRegister(projects: quiet + [sensitive], reports: [row("R-1", commitment: true)], signals: signals)
             .evaluate(asOf: asOf, windowDays: 30)
@@ -110,8 +122,9 @@ import Testing
     @Test func noFlagWhenTheDepartmentReportedTheArrears() throws {
         let report = RiskRegister(
             projects: [sensitive], reports: [row("R-1", status: .arrears, type: .wage)],
-            signals: [signal("a", project: "P-1", on: Day(year: 2024, month: 12, day: 10)!)])
-            .evaluate(asOf: asOf, windowDays: 30)
+            signals: [signal("a", project: "P-1", on: Day(year: 2024, month: 12, day: 10)!)]
+        )
+        .evaluate(asOf: asOf, windowDays: 30)
         let project = try entry(report, "P-1")
         #expect(project.flags.isEmpty)
         #expect(project.reported == .arrears)
@@ -130,8 +143,9 @@ import Testing
         }
         let report = RiskRegister(
             projects: [sensitive], reports: [reported],
-            signals: [signal("a", project: "P-1", on: Day(year: 2024, month: 12, day: 10)!)])
-            .evaluate(asOf: asOf, windowDays: 30)
+            signals: [signal("a", project: "P-1", on: Day(year: 2024, month: 12, day: 10)!)]
+        )
+        .evaluate(asOf: asOf, windowDays: 30)
         let project = try entry(report, "P-1")
         #expect(project.reported == .arrears)
         // Complaints after a row said 清零 are a recurrence as well.
@@ -149,7 +163,8 @@ import Testing
                 signal("paid", project: "P-1", on: day, resolved: true),
                 signal("noise", project: "P-1", on: day, isSignal: false),
                 signal("unsure", project: "P-1", on: day, band: .review),
-            ]).evaluate(asOf: asOf, windowDays: 30)
+            ]
+        ).evaluate(asOf: asOf, windowDays: 30)
         #expect(try entry(report, "P-2").flags.isEmpty)
         #expect(try entry(report, "P-2").signals.posts == 1)
         let project = try entry(report, "P-1")
@@ -169,10 +184,13 @@ import Testing
 
     @Test func theLatestMonthInTheWindowDecides() throws {
         let signals = [signal("a", project: "P-1", on: Day(year: 2024, month: 12, day: 10)!)]
-        let rows = [row("R-11", period: "2024-11", status: .arrears, type: .wage, filed: Day(year: 2024, month: 12, day: 5)!),
-                    row("R-12", period: "2024-12", commitment: true, filed: Day(year: 2024, month: 12, day: 28)!)]
-        let project = try entry(RiskRegister(projects: [sensitive], reports: rows, signals: signals)
-            .evaluate(asOf: asOf, windowDays: 45), "P-1")
+        let rows = [
+            row("R-11", period: "2024-11", status: .arrears, type: .wage, filed: Day(year: 2024, month: 12, day: 5)!),
+            row("R-12", period: "2024-12", commitment: true, filed: Day(year: 2024, month: 12, day: 28)!),
+        ]
+        let project = try entry(
+            RiskRegister(projects: [sensitive], reports: rows, signals: signals)
+                .evaluate(asOf: asOf, windowDays: 45), "P-1")
         #expect(project.reportEvidence == ["R-12"])
         #expect(project.flags == [.underreported, .contradictsCommitment])
     }
@@ -187,14 +205,19 @@ import Testing
             projects: [sensitive],
             reports: [],
             signals: [signal("a", project: "P-1", on: day, story: "s"), signal("b", project: "P-1", on: day, story: "s"), first, second],
-            rejectedRows: ["市水务局": 2]).evaluate(asOf: asOf, windowDays: 30)
+            rejectedRows: ["市水务局": 2]
+        ).evaluate(asOf: asOf, windowDays: 30)
         #expect(try entry(report, "P-1").signals.stories == 1)
         let spread = try #require(try entry(report, "P-1").stories.first)
         #expect(spread.copies == 2)
         #expect(spread.items == ["a", "b"])
         #expect(spread.platforms == ["post"])
-        #expect(report.unregistered == [.init(mention: "锦绣华庭项目", items: ["u1", "u2"], variants: ["锦绣华庭项目"],
-                                              firstSeen: day, lastSeen: day)])
+        #expect(
+            report.unregistered == [
+                .init(
+                    mention: "锦绣华庭项目", items: ["u1", "u2"], variants: ["锦绣华庭项目"],
+                    firstSeen: day, lastSeen: day)
+            ])
         #expect(report.departments.map(\.department) == ["市住建局", "市水务局"])
         #expect(report.departments[1].rowsRejected == 2)
     }
@@ -206,11 +229,18 @@ import Testing
         #expect(object["as_of"] as? String == "2024-12-31")
         #expect(object["window_days"] as? Int == 30)
         let project = try #require((object["projects"] as? [[String: Any]])?.first)
-        #expect(Set(project.keys) == ["project_id", "name", "department", "township", "sensitive", "signals", "reported",
-                                      "flags", "evidence", "report_evidence", "stories", "flag_evidence", "weighted_score"])
+        #expect(
+            Set(project.keys) == [
+                "project_id", "name", "department", "township", "sensitive", "signals", "reported",
+                "flags", "evidence", "report_evidence", "stories", "flag_evidence", "weighted_score",
+            ])
         #expect(project["township"] is NSNull)
         #expect(project["reported"] as? String == "missing")
         let department = try #require((object["departments"] as? [[String: Any]])?.first)
-        #expect(Set(department.keys) == ["department", "projects", "flagged", "underreported", "contradicts_commitment", "reports_missing", "rows_rejected", "late_filings"])
+        #expect(
+            Set(department.keys) == [
+                "department", "projects", "flagged", "underreported", "contradicts_commitment", "reports_missing", "rows_rejected",
+                "late_filings",
+            ])
     }
 }

@@ -7,15 +7,19 @@ import Testing
 
     init() throws {
         let projects = [
-            Project(id: "P-1", name: "青川市城东安置房二期工程", aliases: ["城东安置房"],
-                    contractor: "青川宏远建设集团有限公司", subcontractors: ["青川鑫达劳务有限公司"],
-                    department: "市住建局", township: "城关街道"),
-            Project(id: "P-2", name: "河西大道改造工程", aliases: ["河西大道"],
-                    contractor: "青川路桥工程有限公司", department: "市交通运输局", township: "河西镇"),
-            Project(id: "P-3", name: "青川市第三中学新校区建设项目", aliases: ["三中新校区"],
-                    contractor: "青川建工集团有限公司", department: "市教育局", township: "东湖街道"),
-            Project(id: "P-4", name: "青川市人民医院门诊综合楼", contractor: "青川建工集团有限公司",
-                    department: "市住建局", township: "城关街道"),
+            Project(
+                id: "P-1", name: "青川市城东安置房二期工程", aliases: ["城东安置房"],
+                contractor: "青川宏远建设集团有限公司", subcontractors: ["青川鑫达劳务有限公司"],
+                department: "市住建局", township: "城关街道"),
+            Project(
+                id: "P-2", name: "河西大道改造工程", aliases: ["河西大道"],
+                contractor: "青川路桥工程有限公司", department: "市交通运输局", township: "河西镇"),
+            Project(
+                id: "P-3", name: "青川市第三中学新校区建设项目", aliases: ["三中新校区"],
+                contractor: "青川建工集团有限公司", department: "市教育局", township: "东湖街道"),
+            Project(
+                id: "P-4", name: "青川市人民医院门诊综合楼", contractor: "青川建工集团有限公司",
+                department: "市住建局", township: "城关街道"),
         ]
         engine = try DefaultRules.engine(projects: projects)
     }

@@ -1,6 +1,7 @@
 import ChineseConversion
 import Foundation
 import Testing
+
 @testable import Scoring
 
 /// The masker's promise, checked on thousands of generated records (a fixed seed, so the
@@ -13,11 +14,14 @@ import Testing
         ("于", "於"), ("国", "國"), ("东", "東"), ("红", "紅"), ("丽", "麗"), ("伟", "偉"), ("军", "軍"),
         ("兰", "蘭"), ("凤", "鳳"), ("龙", "龍"), ("杰", "傑"), ("明", "明"), ("强", "強"),
     ]
-    static let fillers = ["工地拖欠工资三个月", "老板说下个月再给", "我们去项目部问过", "至今没有结果", "请领导帮忙",
-                          "家里等着钱用", "劳务队长联系不上", "金额共计一万二千元"]
+    static let fillers = [
+        "工地拖欠工资三个月", "老板说下个月再给", "我们去项目部问过", "至今没有结果", "请领导帮忙",
+        "家里等着钱用", "劳务队长联系不上", "金额共计一万二千元",
+    ]
 
     static func idNumber(_ rng: inout SplitMix) -> String {
-        let body = "110101" + String(1960 + Int.random(in: 0...40, using: &rng))
+        let body =
+            "110101" + String(1960 + Int.random(in: 0...40, using: &rng))
             + String(format: "%02d%02d", Int.random(in: 1...12, using: &rng), Int.random(in: 1...28, using: &rng))
             + String(format: "%03d", Int.random(in: 0...999, using: &rng))
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -27,8 +31,10 @@ import Testing
 
     /// An ID number of before 1999: 15 digits, the year in two.
     static func legacyIDNumber(_ rng: inout SplitMix) -> String {
-        "110101" + String(format: "%02d%02d%02d%03d", Int.random(in: 50...98, using: &rng), Int.random(in: 1...12, using: &rng),
-                          Int.random(in: 1...28, using: &rng), Int.random(in: 0...999, using: &rng))
+        "110101"
+            + String(
+                format: "%02d%02d%02d%03d", Int.random(in: 50...98, using: &rng), Int.random(in: 1...12, using: &rng),
+                Int.random(in: 1...28, using: &rng), Int.random(in: 0...999, using: &rng))
     }
 
     /// A landline as a record gives it (area code, hyphen, number), and as a text may write it.
@@ -36,12 +42,13 @@ import Testing
         let area = ["010", "021", "0755", "0571"].randomElement(using: &rng)!
         let number = (0..<8).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
         let digits = Array(number)
-        let written = switch Int.random(in: 0..<4, using: &rng) {
-        case 0: area + "-" + number
-        case 1: area + number
-        case 2: "(" + area + ")" + number
-        default: area + "-" + String(digits[0..<4]) + "-" + String(digits[4...])
-        }
+        let written =
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0: area + "-" + number
+            case 1: area + number
+            case 2: "(" + area + ")" + number
+            default: area + "-" + String(digits[0..<4]) + "-" + String(digits[4...])
+            }
         return (area + "-" + number, written)
     }
 
@@ -61,12 +68,14 @@ import Testing
         let variants = try TraditionalToSimplified.characterTable()
         var rng = SplitMix(seed: 20_261_205)
         func fold(_ text: String) -> String {
-            String(String.UnicodeScalarView(text.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
-                if PersonalDataMasker.isNameGap(scalar) { return nil }
-                var value = scalar.value
-                if (0xFF01...0xFF5E).contains(value) { value -= 0xFEE0 }
-                return Unicode.Scalar(variants[value] ?? value)
-            }))
+            String(
+                String.UnicodeScalarView(
+                    text.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
+                        if PersonalDataMasker.isNameGap(scalar) { return nil }
+                        var value = scalar.value
+                        if (0xFF01...0xFF5E).contains(value) { value -= 0xFEE0 }
+                        return Unicode.Scalar(variants[value] ?? value)
+                    }))
         }
         for _ in 0..<3_000 {
             let parts = (0..<Int.random(in: 2...3, using: &rng)).map { _ in Self.characters.randomElement(using: &rng)! }
@@ -74,7 +83,8 @@ import Testing
             let recorded = parts.map { Bool.random(using: &rng) ? $0.0 : $0.1 }.joined()
             let inText = parts.map { Bool.random(using: &rng) ? $0.0 : $0.1 }
                 .joined(separator: ["", " ", "\u{3000}", "·"].randomElement(using: &rng)!)
-            let phone = "1" + String(Int.random(in: 3...9, using: &rng)) + (0..<9).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
+            let phone =
+                "1" + String(Int.random(in: 3...9, using: &rng)) + (0..<9).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
             let id = Bool.random(using: &rng) ? Self.idNumber(&rng) : Self.legacyIDNumber(&rng)
             // Half the records give a landline as the phone, which no pattern knows: the record names it.
             let landline = Bool.random(using: &rng) ? Self.landline(&rng) : nil

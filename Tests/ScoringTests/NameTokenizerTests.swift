@@ -1,10 +1,13 @@
-@testable import Scoring
 import Testing
+
+@testable import Scoring
 
 /// The distinctive pieces of registry names, as people shorten them.
 @Suite struct NameTokenizerTests {
-    let tokenizer = NameTokenizer(cuts: ["江陵", "江陵市", "工程", "项目", "迁建", "改扩建", "高新区", "厂房", "硬化", "第一",
-                                          "小学", "安置房", "公路", "中学", "镇"])
+    let tokenizer = NameTokenizer(cuts: [
+        "江陵", "江陵市", "工程", "项目", "迁建", "改扩建", "高新区", "厂房", "硬化", "第一",
+        "小学", "安置房", "公路", "中学", "镇",
+    ])
 
     func texts(_ name: String, aliases: [String] = [], township: String? = nil, companies: [String] = []) -> [String] {
         tokenizer.tokens(name: name, aliases: aliases, township: township, companies: companies).map(\.text)
@@ -26,8 +29,10 @@ import Testing
         let rulebook = try DefaultRules.rulebook()
         let cuts = rulebook.linking.genericWords.flatMap { rulebook.lexicons[$0]?.terms ?? [$0] } + rulebook.linking.types.values.joined()
         let standard = NameTokenizer(cuts: cuts)
-        let tokens = standard.tokens(name: "江陵高新区标准厂房三期", aliases: ["标准厂房三期", "高新区厂房"], township: "东湖镇",
-                                     companies: ["江陵金石建设有限公司", "江陵高新区开发建设有限公司"]).map(\.text)
+        let tokens = standard.tokens(
+            name: "江陵高新区标准厂房三期", aliases: ["标准厂房三期", "高新区厂房"], township: "东湖镇",
+            companies: ["江陵金石建设有限公司", "江陵高新区开发建设有限公司"]
+        ).map(\.text)
         #expect(tokens == ["标准", "三期", "金石"])
     }
 

@@ -33,48 +33,67 @@ import Testing
     }
 
     static let sets = [
-        Floors(file: "tuning-first.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.99,
-               escalationF1: 0.97, linkF1: 0.97, sitePrecision: nil),
-        Floors(file: "tuning-second.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.99,
-               escalationF1: 0.99, linkF1: 0.92, sitePrecision: nil),
-        Floors(file: "tuning-posts.ndjson", signalF1: 0.92, paymentPrecision: 0.97, paymentRecall: 0.85,
-               escalationF1: 0.92, linkF1: 0.96, sitePrecision: 0.99),
-        Floors(file: "tuning-petitions.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.98,
-               escalationF1: 0.99, linkF1: 0.97, sitePrecision: 0.90),
-        Floors(file: "tuning-blind1.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.99,
-               escalationF1: 0.98, linkF1: 0.98, sitePrecision: 0.99),
-        Floors(file: "tuning-third.ndjson", signalF1: 0.95, paymentPrecision: 0.97, paymentRecall: 0.95,
-               escalationF1: 0.92, linkF1: 0.98, sitePrecision: 0.92),
-        Floors(file: "tuning-blind2.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.99,
-               escalationF1: 0.99, linkF1: 0.96, sitePrecision: 0.99),
-        Floors(file: "tuning-blind3.ndjson", signalF1: 0.97, paymentPrecision: 0.99, paymentRecall: 0.97,
-               escalationF1: 0.98, linkF1: 0.96, sitePrecision: 0.93),
-        Floors(file: "tuning-blind4.ndjson", signalF1: 0.99, paymentPrecision: 0.93, paymentRecall: 0.96,
-               escalationF1: 0.99, linkF1: 0.97, sitePrecision: 0.99),
-        Floors(file: "tuning-blind5.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.95,
-               escalationF1: 0.98, linkF1: 0.97, sitePrecision: 0.99),
-        Floors(file: "tuning-blind6.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.99,
-               escalationF1: 0.99, linkF1: 0.97, sitePrecision: 0.99),
-        Floors(file: "tuning-blind7.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.94,
-               escalationF1: 0.98, linkF1: 0.97, sitePrecision: 0.94),
-        Floors(file: "tuning-blind8.ndjson", signalF1: 0.98, paymentPrecision: 0.92, paymentRecall: 0.97,
-               escalationF1: 0.97, linkF1: 0.98, sitePrecision: 0.99),
-        Floors(file: "tuning-blind9.ndjson", signalF1: 0.98, paymentPrecision: 0.96, paymentRecall: 0.98,
-               escalationF1: 0.99, linkF1: 0.96, sitePrecision: 0.99),
-        Floors(file: "tuning-blind10.ndjson", signalF1: 0.97, paymentPrecision: 0.98, paymentRecall: 0.93,
-               escalationF1: 0.95, linkF1: 0.98, sitePrecision: 0.99),
-        Floors(file: "tuning-blind11.ndjson", signalF1: 0.97, paymentPrecision: 0.97, paymentRecall: 0.92,
-               escalationF1: 0.94, linkF1: 0.96, sitePrecision: 0.99),
-        Floors(file: "tuning-blind12.ndjson", signalF1: 0.98, paymentPrecision: 0.97, paymentRecall: 0.94,
-               escalationF1: 0.95, linkF1: 0.99, sitePrecision: 0.99),
-        Floors(file: "tuning-blind13.ndjson", signalF1: 0.96, paymentPrecision: 0.97, paymentRecall: 0.88,
-               escalationF1: 0.98, linkF1: 0.98, sitePrecision: 0.99),
+        Floors(
+            file: "tuning-first.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.99,
+            escalationF1: 0.97, linkF1: 0.97, sitePrecision: nil),
+        Floors(
+            file: "tuning-second.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.99,
+            escalationF1: 0.99, linkF1: 0.92, sitePrecision: nil),
+        Floors(
+            file: "tuning-posts.ndjson", signalF1: 0.92, paymentPrecision: 0.97, paymentRecall: 0.85,
+            escalationF1: 0.92, linkF1: 0.96, sitePrecision: 0.99),
+        Floors(
+            file: "tuning-petitions.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.98,
+            escalationF1: 0.99, linkF1: 0.97, sitePrecision: 0.90),
+        Floors(
+            file: "tuning-blind1.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.99,
+            escalationF1: 0.98, linkF1: 0.98, sitePrecision: 0.99),
+        Floors(
+            file: "tuning-third.ndjson", signalF1: 0.95, paymentPrecision: 0.97, paymentRecall: 0.95,
+            escalationF1: 0.92, linkF1: 0.98, sitePrecision: 0.92),
+        Floors(
+            file: "tuning-blind2.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.99,
+            escalationF1: 0.99, linkF1: 0.96, sitePrecision: 0.99),
+        Floors(
+            file: "tuning-blind3.ndjson", signalF1: 0.97, paymentPrecision: 0.99, paymentRecall: 0.97,
+            escalationF1: 0.98, linkF1: 0.96, sitePrecision: 0.93),
+        Floors(
+            file: "tuning-blind4.ndjson", signalF1: 0.99, paymentPrecision: 0.93, paymentRecall: 0.96,
+            escalationF1: 0.99, linkF1: 0.97, sitePrecision: 0.99),
+        Floors(
+            file: "tuning-blind5.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.95,
+            escalationF1: 0.98, linkF1: 0.97, sitePrecision: 0.99),
+        Floors(
+            file: "tuning-blind6.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.99,
+            escalationF1: 0.99, linkF1: 0.97, sitePrecision: 0.99),
+        Floors(
+            file: "tuning-blind7.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.94,
+            escalationF1: 0.98, linkF1: 0.97, sitePrecision: 0.94),
+        Floors(
+            file: "tuning-blind8.ndjson", signalF1: 0.98, paymentPrecision: 0.92, paymentRecall: 0.97,
+            escalationF1: 0.97, linkF1: 0.98, sitePrecision: 0.99),
+        Floors(
+            file: "tuning-blind9.ndjson", signalF1: 0.98, paymentPrecision: 0.96, paymentRecall: 0.98,
+            escalationF1: 0.99, linkF1: 0.96, sitePrecision: 0.99),
+        Floors(
+            file: "tuning-blind10.ndjson", signalF1: 0.97, paymentPrecision: 0.98, paymentRecall: 0.93,
+            escalationF1: 0.95, linkF1: 0.98, sitePrecision: 0.99),
+        Floors(
+            file: "tuning-blind11.ndjson", signalF1: 0.97, paymentPrecision: 0.97, paymentRecall: 0.92,
+            escalationF1: 0.94, linkF1: 0.96, sitePrecision: 0.99),
+        Floors(
+            file: "tuning-blind12.ndjson", signalF1: 0.98, paymentPrecision: 0.97, paymentRecall: 0.94,
+            escalationF1: 0.95, linkF1: 0.99, sitePrecision: 0.99),
+        Floors(
+            file: "tuning-blind13.ndjson", signalF1: 0.96, paymentPrecision: 0.97, paymentRecall: 0.88,
+            escalationF1: 0.98, linkF1: 0.98, sitePrecision: 0.99),
         // The targets are 0.93 signal F1, 0.90 payment precision and recall, 0.85
         // escalation F1, 0.95 link F1 and 0.80 site precision; this set meets them (98 payment
         // claims, 39 of them dressed up as workers' wages). Blind sets 10 to 13, each measured
         // before its errors were read, did not all: see the README.
-        Floors(file: "blind-holdout.ndjson", signalF1: 0.96, paymentPrecision: 0.94, paymentRecall: 0.91,
-               escalationF1: 0.90, linkF1: 0.98, sitePrecision: 0.80),
+        Floors(
+            file: "blind-holdout.ndjson", signalF1: 0.96, paymentPrecision: 0.94, paymentRecall: 0.91,
+            escalationF1: 0.90, linkF1: 0.98, sitePrecision: 0.80),
     ]
 
     static func engine() throws -> ScoringEngine {
@@ -121,11 +140,13 @@ import Testing
             #expect(channels.contains(channel), "no items of \(channel)")
         }
         let classes = Set(classed.flatMap { $0.label.classes ?? [] })
-        for trap in ["claimant_role", "wage_as_consequence", "boss_blames_project_payment", "festival_only", "headcount_only",
-                     "compound_word", "collective_action", "extreme_act", "narrative_paraphrase", "resolved",
-                     "hypothetical_advice", "law_explainer", "statistics", "notice", "fiction", "other_city",
-                     "city_in_company_name", "news_dateline", "hometown_elsewhere", "local_despite_city_name",
-                     "informal_project_name", "homophone_township", "unregistered_site", "generic_site", "repeat_contact"] {
+        for trap in [
+            "claimant_role", "wage_as_consequence", "boss_blames_project_payment", "festival_only", "headcount_only",
+            "compound_word", "collective_action", "extreme_act", "narrative_paraphrase", "resolved",
+            "hypothetical_advice", "law_explainer", "statistics", "notice", "fiction", "other_city",
+            "city_in_company_name", "news_dateline", "hometown_elsewhere", "local_despite_city_name",
+            "informal_project_name", "homophone_township", "unregistered_site", "generic_site", "repeat_contact",
+        ] {
             #expect(classes.contains(trap), "no items of class \(trap)")
         }
     }

@@ -13,7 +13,7 @@ import Testing
         #expect {
             try parse(text)
         } throws: { error in
-            guard case let RulesError.invalid(file, errorLine, _, reason) = error else { return false }
+            guard case RulesError.invalid(let file, let errorLine, _, let reason) = error else { return false }
             return file == "register.yaml" && errorLine == line && reason.contains(words)
         }
     }
@@ -21,8 +21,11 @@ import Testing
     @Test func theBundledFileSetsEverySetting() throws {
         let rules = try DefaultRules.rulebook().register
         #expect(rules.windowDays == 30)
-        #expect(rules.collectiveRules == ["escalation.collective", "escalation.headcount", "escalation.group_petition",
-                                          "escalation.group_visit"])
+        #expect(
+            rules.collectiveRules == [
+                "escalation.collective", "escalation.headcount", "escalation.group_petition",
+                "escalation.group_visit",
+            ])
         #expect(rules.petitionDeadline(channel: "hotline") == RegisterRules.Deadline(days: 15, unit: .working))
         #expect(rules.petitionDeadline(channel: "letter") == RegisterRules.Deadline(days: 60, unit: .calendar))
         #expect(rules.repeatRules == ["followup.repeat"])
@@ -39,7 +42,8 @@ import Testing
     }
 
     @Test func badValuesNameTheLine() {
-        expectError("register:\n  window_days: 30\n  escalating:\n    colective_people: 5\n", line: 4, containing: "unknown field colective_people")
+        expectError(
+            "register:\n  window_days: 30\n  escalating:\n    colective_people: 5\n", line: 4, containing: "unknown field colective_people")
         expectError("register:\n  window_days: 0\n", line: 2, containing: "between 1 and 366")
         expectError("register:\n  non_wage_dispute:\n    min_share: 1.5\n", line: 3, containing: "between 0 and 1")
         expectError("register:\n  calendar:\n    holidays: [2025-02-30]\n", line: 3, containing: "2025-02-30")
@@ -47,8 +51,9 @@ import Testing
         expectError("register:\n  season:\n    year_end: {from: \"13-01\"}\n", line: 3, containing: "MM-DD")
         // A deadline says whether it counts calendar or working days.
         expectError("register:\n  stale_followup:\n    default_petition_deadline: 60\n", line: 3, containing: "must say its unit")
-        expectError("register:\n  stale_followup:\n    default_petition_deadline: {days: 60, unit: weeks}\n", line: 3,
-                    containing: "calendar (自然日) or working")
+        expectError(
+            "register:\n  stale_followup:\n    default_petition_deadline: {days: 60, unit: weeks}\n", line: 3,
+            containing: "calendar (自然日) or working")
         expectError("register:\n  stale_followup:\n    repeat_rules: [wage.claim]\n", line: 3, containing: "must start with followup.")
     }
 

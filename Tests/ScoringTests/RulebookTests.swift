@@ -1,7 +1,8 @@
 import Model
 import RulesFile
-@testable import Scoring
 import Testing
+
+@testable import Scoring
 
 @Suite struct RulebookTests {
     func parse(_ text: String, name: String = "r.yaml") throws -> Rulebook {
@@ -12,13 +13,14 @@ import Testing
         #expect {
             try parse(text)
         } throws: { error in
-            guard case let RulesError.invalid(file, errorLine, errorColumn, reason) = error else { return false }
+            guard case RulesError.invalid(let file, let errorLine, let errorColumn, let reason) = error else { return false }
             return file == "r.yaml" && errorLine == line && (column == nil || errorColumn == column) && reason.contains(words)
         }
     }
 
     @Test func anUnknownFieldNamesFileLineAndColumn() {
-        expectError("""
+        expectError(
+            """
             lexicons:
               a: {terms: [欠薪]}
             rules:
@@ -32,18 +34,22 @@ import Testing
     }
 
     @Test func anUnknownLexiconEffectOrLevelIsRefusedWithItsPlace() {
-        expectError("rules:\n  - {id: x, title: t, any: [missing], weight: 1, effect: signal}\n",
-                    line: 2, containing: "lexicon missing")
-        expectError("lexicons: {a: {terms: [欠薪]}}\nrules:\n  - id: x\n    title: t\n    any: [a]\n    weight: 1\n    effect: shout\n",
-                    line: 7, column: 13, containing: "effect shout")
-        expectError("lexicons: {a: {terms: [欠薪]}}\nrules:\n  - id: x\n    title: t\n    any: [a]\n    weight: 1\n    effect: signal\n    level: huge\n",
-                    line: 8, containing: "level must be")
+        expectError(
+            "rules:\n  - {id: x, title: t, any: [missing], weight: 1, effect: signal}\n",
+            line: 2, containing: "lexicon missing")
+        expectError(
+            "lexicons: {a: {terms: [欠薪]}}\nrules:\n  - id: x\n    title: t\n    any: [a]\n    weight: 1\n    effect: shout\n",
+            line: 7, column: 13, containing: "effect shout")
+        expectError(
+            "lexicons: {a: {terms: [欠薪]}}\nrules:\n  - id: x\n    title: t\n    any: [a]\n    weight: 1\n    effect: signal\n    level: huge\n",
+            line: 8, containing: "level must be")
     }
 
     @Test func aRegexThatMayBacktrackWithoutEndIsRefusedAtLoad() {
         for pattern in ["(a+)+$", "(\\w*x)*y", "((ab)*)+", "(a|b+){2,}", "(.)\\1", "(a|a)*$", "(a|ab)+c", "(?:.|\\s)*x", "(工资|工)+没"] {
-            expectError("rules:\n  - id: x\n    title: t\n    any:\n      - regex: '\(pattern)'\n    weight: 1\n    effect: signal\n",
-                        line: 5, containing: "without end")
+            expectError(
+                "rules:\n  - id: x\n    title: t\n    any:\n      - regex: '\(pattern)'\n    weight: 1\n    effect: signal\n",
+                line: 5, containing: "without end")
         }
         for pattern in ["拖欠(工资|工钱)+", "[a+]+", "(ab)+c", "\\(a+\\)+", "(?:从|往|向)+跳", "(市|县|区)?的"] {
             #expect(Rulebook.backtrackingRisk(in: pattern) == nil, "\(pattern)")
@@ -53,7 +59,8 @@ import Testing
     /// A group is written once and taken whole by the rules' any: and none: lists; under
     /// all:, or unknown, it is refused with its place.
     @Test func aGroupStandsForItsConditionsUnderAnyAndNone() throws {
-        let rulebook = try parse("""
+        let rulebook = try parse(
+            """
             lexicons:
               a: {terms: [欠薪]}
               b: {terms: [讨薪]}
@@ -73,7 +80,8 @@ import Testing
         let rule = try #require(rulebook.rules.first)
         #expect(rule.any == [.lexicon("a"), .term("拖欠工资"), .lexicon("b")])
         #expect(rule.none == [.lexicon("a"), .term("拖欠工资")])
-        expectError("""
+        expectError(
+            """
             lexicons: {a: {terms: [欠薪]}}
             groups: {cues: [a]}
             rules:
@@ -83,7 +91,8 @@ import Testing
                 weight: 1
                 effect: signal
             """, line: 6, containing: "belongs under a rule's any: or none:")
-        expectError("""
+        expectError(
+            """
             lexicons: {a: {terms: [欠薪]}}
             rules:
               - id: x
@@ -95,33 +104,40 @@ import Testing
     }
 
     @Test func aRegexThatDoesNotCompileIsRefusedAtLoad() {
-        expectError("rules:\n  - id: x\n    title: t\n    any:\n      - regex: '拖欠(工资'\n    weight: 1\n    effect: signal\n",
-                    line: 5, containing: "does not compile")
+        expectError(
+            "rules:\n  - id: x\n    title: t\n    any:\n      - regex: '拖欠(工资'\n    weight: 1\n    effect: signal\n",
+            line: 5, containing: "does not compile")
     }
 
     @Test func badComparisonsAndNearConditionsAreRefused() {
-        expectError("rules:\n  - id: x\n    title: t\n    where: {people: about 5}\n    weight: 1\n    effect: escalation\n",
-                    line: 4, containing: "comparison")
-        expectError("rules:\n  - id: x\n    title: t\n    any:\n      - near: [[工资]]\n        within: 5\n    weight: 1\n    effect: signal\n",
-                    line: 5, containing: "two slots")
+        expectError(
+            "rules:\n  - id: x\n    title: t\n    where: {people: about 5}\n    weight: 1\n    effect: escalation\n",
+            line: 4, containing: "comparison")
+        expectError(
+            "rules:\n  - id: x\n    title: t\n    any:\n      - near: [[工资]]\n        within: 5\n    weight: 1\n    effect: signal\n",
+            line: 5, containing: "two slots")
     }
 
     @Test func anInfiniteOrHugeWeightIsRefusedAtLoad() {
         for weight in ["1e400", "-1e400", ".inf", "1e9", "nan"] {
-            expectError("lexicons: {a: {terms: [欠薪]}}\nrules:\n  - {id: x, title: t, any: [a], weight: \(weight), effect: signal}\n",
-                        line: 3, containing: "must be a number")
+            expectError(
+                "lexicons: {a: {terms: [欠薪]}}\nrules:\n  - {id: x, title: t, any: [a], weight: \(weight), effect: signal}\n",
+                line: 3, containing: "must be a number")
         }
     }
 
     @Test func anExceptionThatHoldsNoTermOfItsLexiconIsRefused() {
-        expectError("lexicons:\n  festival:\n    terms: [年前]\n    except_in: [前年]\nrules:\n  - {id: x, title: t, any: [festival], weight: 1, effect: score}\n",
-                    line: 3, containing: "except_in 前年 holds none")
-        expectError("lexicons:\n  a:\n    terms: [欠薪]\n    except_window: 99\nrules:\n  - {id: x, title: t, any: [a], weight: 1, effect: signal}\n",
-                    line: 4, containing: "except_window")
+        expectError(
+            "lexicons:\n  festival:\n    terms: [年前]\n    except_in: [前年]\nrules:\n  - {id: x, title: t, any: [festival], weight: 1, effect: score}\n",
+            line: 3, containing: "except_in 前年 holds none")
+        expectError(
+            "lexicons:\n  a:\n    terms: [欠薪]\n    except_window: 99\nrules:\n  - {id: x, title: t, any: [a], weight: 1, effect: signal}\n",
+            line: 4, containing: "except_window")
     }
 
     @Test func exceptionsCancelATermInsideACompoundAndNextToACue() throws {
-        let rulebook = try parse("""
+        let rulebook = try parse(
+            """
             lexicons:
               festival:
                 terms: [年前]
@@ -144,7 +160,8 @@ import Testing
     }
 
     @Test func anOrderedNearNeedsItsSlotsInOrder() throws {
-        let rulebook = try parse("""
+        let rulebook = try parse(
+            """
             rules:
               - id: x
                 title: t
@@ -158,12 +175,14 @@ import Testing
         let engine = ScoringEngine(rulebook: rulebook, projects: [])
         #expect(engine.evaluate(post("如果被欠薪怎么办")).assessment.isSignal)
         #expect(!engine.evaluate(post("欠薪了，如果再不给")).assessment.isSignal)
-        expectError("rules:\n  - id: x\n    title: t\n    any:\n      - {near: [[a], [b]], within: 5, ordered: maybe}\n    weight: 1\n    effect: signal\n",
-                    line: 5, containing: "ordered must be true or false")
+        expectError(
+            "rules:\n  - id: x\n    title: t\n    any:\n      - {near: [[a], [b]], within: 5, ordered: maybe}\n    weight: 1\n    effect: signal\n",
+            line: 5, containing: "ordered must be true or false")
     }
 
     @Test func recordedPeopleReadsTheFieldAndNotTheText() throws {
-        let rulebook = try parse("rules:\n  - {id: x, title: t, where: {kind: petition, recorded_people: \">= 5\"}, weight: 1, effect: signal}\n")
+        let rulebook = try parse(
+            "rules:\n  - {id: x, title: t, where: {kind: petition, recorded_people: \">= 5\"}, weight: 1, effect: signal}\n")
         let engine = ScoringEngine(rulebook: rulebook, projects: [])
         var petition = Item(feedID: "f", sourceKey: "1", kind: .petition, content: "涉及三十多名工人")
         #expect(!engine.evaluate(petition).assessment.isSignal)
@@ -190,7 +209,8 @@ import Testing
     }
 
     @Test func regexFieldAndScopeConditionsWork() throws {
-        let rulebook = try parse("""
+        let rulebook = try parse(
+            """
             lexicons: {claim: {terms: [欠薪]}}
             rules:
               - id: r.regex

@@ -36,6 +36,7 @@ func post(_ content: String, title: String = "", id: String = "1") -> Item {
 }
 
 func fixture(_ name: String) throws -> Data {
-    try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures").appendingPathComponent(name))
+    try Data(
+        contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures").appendingPathComponent(name))
 }

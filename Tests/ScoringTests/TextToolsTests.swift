@@ -1,15 +1,17 @@
 import Foundation
 import Model
-@testable import Scoring
 import Testing
+
+@testable import Scoring
 
 @Suite struct TextToolsTests {
     @Test func theMatcherReportsOverlappingMatchesWithPositions() {
         let matcher = PatternMatcher(patterns: ["欠薪", "恶意欠薪", "薪水", "工资", "工资"])
         let matches = matcher.matches(in: "恶意欠薪水")
-        #expect(Set(matches) == [
-            .init(pattern: 1, start: 0, end: 4), .init(pattern: 0, start: 2, end: 4), .init(pattern: 2, start: 3, end: 5),
-        ])
+        #expect(
+            Set(matches) == [
+                .init(pattern: 1, start: 0, end: 4), .init(pattern: 0, start: 2, end: 4), .init(pattern: 2, start: 3, end: 5),
+            ])
         #expect(matcher.matches(in: "工资工资").map(\.start) == [0, 0, 2, 2])
         #expect(Set(matcher.matches(in: "工资").map(\.pattern)) == [3, 4])
         #expect(matcher.matches(in: "") == [])
@@ -68,11 +70,11 @@ import Testing
         let table = HugePageTable(values)
         #expect(table.count == count)
         #if os(Linux)
-        // 700,000 values of 4 bytes: past the 1 MiB line, so mapped, on a 2 MiB boundary.
-        #expect(table.isMapped == (count == 700_000))
-        if table.isMapped {
-            table.withUnsafeBufferPointer { #expect(Int(bitPattern: $0.baseAddress) % (2 << 20) == 0) }
-        }
+            // 700,000 values of 4 bytes: past the 1 MiB line, so mapped, on a 2 MiB boundary.
+            #expect(table.isMapped == (count == 700_000))
+            if table.isMapped {
+                table.withUnsafeBufferPointer { #expect(Int(bitPattern: $0.baseAddress) % (2 << 20) == 0) }
+            }
         #endif
         #expect(Array(table) == values)
         table.withUnsafeBufferPointer { #expect(Array($0) == values) }
@@ -97,27 +99,28 @@ import Testing
         #expect(String(decoding: bytes[origin..<(origin + 3)], as: UTF8.self) == "工")
     }
 
-    @Test(arguments: [
-        ("涉及35名工人", 35, nil),
-        ("三十多人来讨薪", 30, nil),
-        ("拖欠5万元", nil, 50_000.0),
-        ("约一百二十万", nil, 1_200_000.0),
-        ("共4.6万元", nil, 46_000.0),
-        ("欠款1,200,000元", nil, 1_200_000.0),
-        ("２０多人，欠３８万元", 20, 380_000.0),
-        ("电话13912345678", nil, nil),
-        ("五六个工人", 5, nil),
-        ("十几个木工的工资", 10, nil),
-        ("拖欠我五个月工资", nil, nil),
-        ("三个工地都停了", nil, nil),
-        ("拖欠工资3000人民币", nil, 3_000.0),
-        ("请领导千万帮帮我们", nil, nil),
-        ("共三万五千元", nil, 35_000.0),
-        ("十二万五千元", nil, 125_000.0),
-        ("两千五一个月", nil, nil),
-        ("欠两千五百元", nil, 2_500.0),
-        ("一百零一人", 101, nil),
-    ] as [(String, Int?, Double?)])
+    @Test(
+        arguments: [
+            ("涉及35名工人", 35, nil),
+            ("三十多人来讨薪", 30, nil),
+            ("拖欠5万元", nil, 50_000.0),
+            ("约一百二十万", nil, 1_200_000.0),
+            ("共4.6万元", nil, 46_000.0),
+            ("欠款1,200,000元", nil, 1_200_000.0),
+            ("２０多人，欠３８万元", 20, 380_000.0),
+            ("电话13912345678", nil, nil),
+            ("五六个工人", 5, nil),
+            ("十几个木工的工资", 10, nil),
+            ("拖欠我五个月工资", nil, nil),
+            ("三个工地都停了", nil, nil),
+            ("拖欠工资3000人民币", nil, 3_000.0),
+            ("请领导千万帮帮我们", nil, nil),
+            ("共三万五千元", nil, 35_000.0),
+            ("十二万五千元", nil, 125_000.0),
+            ("两千五一个月", nil, nil),
+            ("欠两千五百元", nil, 2_500.0),
+            ("一百零一人", 101, nil),
+        ] as [(String, Int?, Double?)])
     func headCountsAndAmountsAreRead(text: String, people: Int?, amount: Double?) {
         let normalizer = TextNormalizer()
         let scalars = normalizer.normalize(text).unicodeScalars.map(\.value)
@@ -157,11 +160,13 @@ import Testing
         // A name of several parts: each part of two characters or more, wherever it stands alone.
         #expect(PersonalDataMasker.mask("艾力说，买买提·艾力的工资没发", names: ["买买提·艾力"]) == "＊＊说，＊＊＊·＊＊的工资没发")
         // A landline given as the phone is hidden whole; its area code elsewhere is not starred.
-        #expect(PersonalDataMasker.mask("拨打010-66668888，区号010的工地", names: ["010-66668888"])
+        #expect(
+            PersonalDataMasker.mask("拨打010-66668888，区号010的工地", names: ["010-66668888"])
                 == "拨打************，区号010的工地")
         #expect(PersonalDataMasker.mask("电话01066668888", names: ["010-66668888"]) == "电话***********")
         // Grouped another way in the text than in the record.
-        #expect(PersonalDataMasker.mask("电话010-6666-8888，或（010）66668888", names: ["010-66668888"])
+        #expect(
+            PersonalDataMasker.mask("电话010-6666-8888，或（010）66668888", names: ["010-66668888"])
                 == "电话***-****-****，或（***）********")
     }
 
@@ -210,8 +215,11 @@ import Testing
         StoryClusters.mergeProject(&first)
         StoryClusters.mergeProject(&second)
         StoryClusters.mergeProject(&handMade)
-        #expect(Array(first) == [StoryFingerprint.hex(0b1111_0000), StoryFingerprint.hex(0b1111_0000),
-                                 StoryFingerprint.hex(0xFFFF_FFFF_0000_0000)])
+        #expect(
+            Array(first) == [
+                StoryFingerprint.hex(0b1111_0000), StoryFingerprint.hex(0b1111_0000),
+                StoryFingerprint.hex(0xFFFF_FFFF_0000_0000),
+            ])
         #expect(Array(second) == [StoryFingerprint.hex(0b1111_0000)])
         #expect(Array(handMade) == ["story-1", StoryFingerprint.hex(1), "story-1"])
         // Keys are 16 lower-case digits, leading zeros kept.
@@ -252,7 +260,8 @@ import Testing
     }
 
     @Test func spellingsOfOneSiteMergeWithTheirTownshipAndDays() {
-        let first = Day(year: 2024, month: 12, day: 3)!, last = Day(year: 2024, month: 12, day: 20)!
+        let first = Day(year: 2024, month: 12, day: 3)!
+        let last = Day(year: 2024, month: 12, day: 20)!
         let merged = RegisterReport.UnregisteredEntry.merging([
             ("a", first, "金源大厦工地"), ("b", last, "桥西街道 金源大厦"), ("c", first, "金源大夏项目"),
             ("d", first, "金源商务大厦"), ("e", last, "宏达厂房"),

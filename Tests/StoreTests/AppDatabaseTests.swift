@@ -15,14 +15,16 @@ import Testing
         database = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)
     }
 
-    let project = Project(id: "P-1", name: "城东安置房二期工程", aliases: ["城东安置房", "东苑安置小区"],
-                          contractor: "青川宏远建设集团有限公司", department: "市住建局", township: "城关街道",
-                          funding: .government, tags: [.keyProject], realName: true, status: .active)
+    let project = Project(
+        id: "P-1", name: "城东安置房二期工程", aliases: ["城东安置房", "东苑安置小区"],
+        contractor: "青川宏远建设集团有限公司", department: "市住建局", township: "城关街道",
+        funding: .government, tags: [.keyProject], realName: true, status: .active)
 
     func petition(_ key: String, day: Int = 3) -> Item {
-        Item(feedID: "petitions", sourceKey: key, kind: .petition, channel: "visit",
-             publishedAt: Day(year: 2024, month: 12, day: day)!.start, title: "欠薪", content: "工资没发",
-             people: 12, amount: 380_000, petitioner: "赵某", phone: "13900000000")
+        Item(
+            feedID: "petitions", sourceKey: key, kind: .petition, channel: "visit",
+            publishedAt: Day(year: 2024, month: 12, day: day)!.start, title: "欠薪", content: "工资没发",
+            people: 12, amount: 380_000, petitioner: "赵某", phone: "13900000000")
     }
 
     @Test func openPetitionsFromBeforeTheSpanAreReadForTheirDeadlines() async throws {
@@ -37,13 +39,15 @@ import Testing
         closedLater.closedAt = Day(year: 2025, month: 1, day: 10)!.start
         let items = [open, closed, closedLater]
         try await database.insertItems(items, fetchedAt: Date(), mask: { $1 })
-        try await database.saveAssessments(items.map { item in
-            ItemVerdict(
-                assessment: ItemAssessment(itemID: item.id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
-                                           isResolved: false, firedRules: ["wage.claim"], matchedTerms: []),
-                storyKey: item.id, link: ProjectLink(itemID: item.id, projectID: "P-1", band: .link, confidence: 1, evidence: []),
-                sites: [])
-        }, version: "v1")
+        try await database.saveAssessments(
+            items.map { item in
+                ItemVerdict(
+                    assessment: ItemAssessment(
+                        itemID: item.id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
+                        isResolved: false, firedRules: ["wage.claim"], matchedTerms: []),
+                    storyKey: item.id, link: ProjectLink(itemID: item.id, projectID: "P-1", band: .link, confidence: 1, evidence: []),
+                    sites: [])
+            }, version: "v1")
         let asOf = Day(year: 2024, month: 12, day: 31)!
         let inputs = try await database.registerInputs(
             from: asOf.adding(days: -34).start, until: asOf.adding(days: 1).start, asOf: asOf,
@@ -64,24 +68,32 @@ import Testing
         // Lists with a quote, a comma and a backslash in them, as stored JSON must keep them.
         let rules = ["escalation.collective", "rule \"quoted\", with comma", "back\\slash"]
         let sites = ["锦绣华庭项目", "a,b\"c"]
-        try await database.saveAssessments([
-            ItemVerdict(
-                assessment: ItemAssessment(itemID: escalated.id, score: 7.5, level: .high, isSignal: true, claim: .wage,
-                                           isEscalation: true, isResolved: false, firedRules: rules, matchedTerms: [],
-                                           people: 12, amount: 380_000),
-                storyKey: "0123456789abcdef", link: ProjectLink(itemID: escalated.id, projectID: "P-1", band: .link,
-                                                                confidence: 0.75, evidence: []),
-                sites: []),
-            ItemVerdict(
-                assessment: ItemAssessment(itemID: unlinked.id, score: 3, isSignal: true, claim: .projectPayment,
-                                           isEscalation: false, isResolved: true, firedRules: [], matchedTerms: []),
-                storyKey: "story-2", link: nil, sites: sites),
-        ], version: "v1")
-        let signals = try await database.signals(from: Day(year: 2024, month: 12, day: 1)!.start,
-                                           until: Day(year: 2025, month: 1, day: 1)!.start)
-            .sorted { $0.at < $1.at }
+        try await database.saveAssessments(
+            [
+                ItemVerdict(
+                    assessment: ItemAssessment(
+                        itemID: escalated.id, score: 7.5, level: .high, isSignal: true, claim: .wage,
+                        isEscalation: true, isResolved: false, firedRules: rules, matchedTerms: [],
+                        people: 12, amount: 380_000),
+                    storyKey: "0123456789abcdef",
+                    link: ProjectLink(
+                        itemID: escalated.id, projectID: "P-1", band: .link,
+                        confidence: 0.75, evidence: []),
+                    sites: []),
+                ItemVerdict(
+                    assessment: ItemAssessment(
+                        itemID: unlinked.id, score: 3, isSignal: true, claim: .projectPayment,
+                        isEscalation: false, isResolved: true, firedRules: [], matchedTerms: []),
+                    storyKey: "story-2", link: nil, sites: sites),
+            ], version: "v1")
+        let signals = try await database.signals(
+            from: Day(year: 2024, month: 12, day: 1)!.start,
+            until: Day(year: 2025, month: 1, day: 1)!.start
+        )
+        .sorted { $0.at < $1.at }
         try #require(signals.count == 2)
-        let first = signals[0], second = signals[1]
+        let first = signals[0]
+        let second = signals[1]
         #expect(first.itemID == escalated.id && first.kind == .petition && first.channel == "visit")
         #expect(abs(first.at.timeIntervalSince1970 - 1_733_221_230.456) < 0.000_5)
         #expect(first.status == "closed" && first.closedAt == escalated.closedAt)
@@ -100,17 +112,20 @@ import Testing
         let fetchedAt = Date(timeIntervalSince1970: 1_733_500_000.25)
         try await database.insertItems([dated, undated], fetchedAt: fetchedAt, mask: { $1 })
         func verdict(_ id: String) -> ItemVerdict {
-            ItemVerdict(assessment: ItemAssessment(itemID: id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
-                                                        isResolved: false, firedRules: [], matchedTerms: []),
-                             storyKey: id, link: nil, sites: [])
+            ItemVerdict(
+                assessment: ItemAssessment(
+                    itemID: id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
+                    isResolved: false, firedRules: [], matchedTerms: []),
+                storyKey: id, link: nil, sites: [])
         }
         let span = (Day(year: 2024, month: 12, day: 1)!.start, Day(year: 2025, month: 1, day: 1)!.start)
         // The same verdicts read their item's row, then are given what it was stored with.
         try await database.saveAssessments([verdict(dated.id), verdict(undated.id)], version: "v1")
         let fromRows = try await database.signals(from: span.0, until: span.1).sorted { $0.itemID < $1.itemID }
-        try await database.saveAssessments(PreparedVerdicts(
-            [verdict(dated.id), verdict(undated.id)],
-            facts: [ItemFacts(newItem: dated, fetchedAt: fetchedAt), ItemFacts(newItem: undated, fetchedAt: fetchedAt)]),
+        try await database.saveAssessments(
+            PreparedVerdicts(
+                [verdict(dated.id), verdict(undated.id)],
+                facts: [ItemFacts(newItem: dated, fetchedAt: fetchedAt), ItemFacts(newItem: undated, fetchedAt: fetchedAt)]),
             version: "v2")
         let given = try await database.signals(from: span.0, until: span.1).sorted { $0.itemID < $1.itemID }
         #expect(given == fromRows && given.count == 2)
@@ -118,9 +133,11 @@ import Testing
         // Given facts, a verdict on an item the store does not hold still fails.
         let stranger = petition("stranger")
         let error = await #expect(throws: StoreError.self) {
-            try await database.saveAssessments(PreparedVerdicts([verdict(stranger.id)],
-                                                          facts: [ItemFacts(newItem: stranger, fetchedAt: fetchedAt)]),
-                                         version: "v2")
+            try await database.saveAssessments(
+                PreparedVerdicts(
+                    [verdict(stranger.id)],
+                    facts: [ItemFacts(newItem: stranger, fetchedAt: fetchedAt)]),
+                version: "v2")
         }
         #expect(error?.description.contains(stranger.id) == true)
     }
@@ -143,11 +160,15 @@ import Testing
         let stored = petition("A")
         try await database.insertItems([stored], fetchedAt: Date(), mask: { $1 })
         func verdict(_ id: String) -> ItemVerdict {
-            ItemVerdict(assessment: ItemAssessment(itemID: id, score: 0, isSignal: false, claim: .wage, isEscalation: false,
-                                                        isResolved: false, firedRules: [], matchedTerms: []),
-                             storyKey: "", link: nil, sites: [])
+            ItemVerdict(
+                assessment: ItemAssessment(
+                    itemID: id, score: 0, isSignal: false, claim: .wage, isEscalation: false,
+                    isResolved: false, firedRules: [], matchedTerms: []),
+                storyKey: "", link: nil, sites: [])
         }
-        await #expect(throws: StoreError.self) { try await database.saveAssessments([verdict(stored.id), verdict("petitions:nowhere")], version: "v1") }
+        await #expect(throws: StoreError.self) {
+            try await database.saveAssessments([verdict(stored.id), verdict("petitions:nowhere")], version: "v1")
+        }
         // Nothing of the batch was kept.
         #expect(try await database.itemsNeedingAssessment(version: "v1").map(\.id) == [stored.id])
     }
@@ -188,8 +209,9 @@ import Testing
 
     @Test func anotherDepartmentsFileOfTheSameNameRemovesNothingOfThisOne() async throws {
         func row(_ id: String, _ department: String, month: Int = 12) -> DepartmentReport {
-            DepartmentReport(id: id, department: department, period: Period(year: 2024, month: month)!, projectID: nil,
-                             projectName: "某工程", status: .none, filedOn: Day(year: 2024, month: 12, day: 28)!)
+            DepartmentReport(
+                id: id, department: department, period: Period(year: 2024, month: month)!, projectID: nil,
+                projectName: "某工程", status: .none, filedOn: Day(year: 2024, month: 12, day: 28)!)
         }
         try await database.saveReports([row("A-1", "市住建局"), row("A-2", "市住建局")], rejections: [], file: "ledger.csv")
         // b/ledger.csv of the water bureau: a/ledger.csv's rows stay.
@@ -208,8 +230,9 @@ import Testing
 
     @Test func anotherDepartmentsFileOfTheSameNameKeepsThisOnesRejectedRows() async throws {
         func row(_ id: String, _ department: String) -> DepartmentReport {
-            DepartmentReport(id: id, department: department, period: Period(year: 2024, month: 12)!, projectID: nil,
-                             projectName: "某工程", status: .none, filedOn: Day(year: 2024, month: 12, day: 28)!)
+            DepartmentReport(
+                id: id, department: department, period: Period(year: 2024, month: 12)!, projectID: nil,
+                projectName: "某工程", status: .none, filedOn: Day(year: 2024, month: 12, day: 28)!)
         }
         func rejected(_ row: Int, _ department: String?) -> ImportRejection {
             ImportRejection(file: "ledger.csv", row: row, column: "workers", reason: "bad", department: department)
@@ -217,7 +240,8 @@ import Testing
         // a/ledger.csv (housing) and b/ledger.csv (water) each have a bad row 3.
         try await database.saveReports([row("A-1", "市住建局")], rejections: [rejected(3, "市住建局")], file: "ledger.csv")
         try await database.saveReports([row("B-1", "市水务局")], rejections: [rejected(3, "市水务局"), rejected(4, nil)], file: "ledger.csv")
-        #expect(Set(try await database.rejections(kind: .reports).map { "\($0.department ?? "-")#\($0.row)" })
+        #expect(
+            Set(try await database.rejections(kind: .reports).map { "\($0.department ?? "-")#\($0.row)" })
                 == ["市住建局#3", "市水务局#3", "-#4"])
         #expect(try await database.rejectedRowCounts() == ["市住建局": 1, "市水务局": 1])
         // The housing bureau's corrected file clears its own rejected row, and the one of no department.
@@ -227,13 +251,15 @@ import Testing
 
     @Test func aRowWithoutFilingDayKeepsItsFirstImportDayAndACorrectedFileReplacesItsRows() async throws {
         func row(_ id: String, filed: Day, imputed: Bool) -> DepartmentReport {
-            DepartmentReport(id: id, department: "市住建局", period: Period(year: 2024, month: 12)!, projectID: nil,
-                             projectName: "某工程", status: .none, filedOn: filed, isFilingDayImputed: imputed)
+            DepartmentReport(
+                id: id, department: "市住建局", period: Period(year: 2024, month: 12)!, projectID: nil,
+                projectName: "某工程", status: .none, filedOn: filed, isFilingDayImputed: imputed)
         }
         let firstDay = Day(year: 2024, month: 12, day: 28)!
         let laterDay = Day(year: 2025, month: 2, day: 1)!
-        try await database.saveReports([row("R-1", filed: firstDay, imputed: true), row("R-2", filed: firstDay, imputed: true)],
-                                 rejections: [], file: "dec.csv")
+        try await database.saveReports(
+            [row("R-1", filed: firstDay, imputed: true), row("R-2", filed: firstDay, imputed: true)],
+            rejections: [], file: "dec.csv")
         let again = try await database.saveReports([row("R-1", filed: laterDay, imputed: true)], rejections: [], file: "dec.csv")
         #expect((again.added, again.updated, again.unchanged, again.removed) == (0, 0, 1, 1))
         #expect(again.removedIDs == ["R-2"])
@@ -246,11 +272,15 @@ import Testing
     @Test func aRefetchedPetitionBringsItsHandlingStateUpToDate() async throws {
         var item = petition("A")
         try await database.insertItems([item], fetchedAt: Date(), mask: { $1 })
-        try await database.saveAssessments([ItemVerdict(
-            assessment: ItemAssessment(itemID: item.id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
-                                       isResolved: false, firedRules: [], matchedTerms: []),
-            storyKey: "s", link: ProjectLink(itemID: item.id, projectID: "P-1", band: .link, confidence: 1, evidence: []),
-            sites: [])], version: "v1")
+        try await database.saveAssessments(
+            [
+                ItemVerdict(
+                    assessment: ItemAssessment(
+                        itemID: item.id, score: 5, isSignal: true, claim: .wage, isEscalation: false,
+                        isResolved: false, firedRules: [], matchedTerms: []),
+                    storyKey: "s", link: ProjectLink(itemID: item.id, projectID: "P-1", band: .link, confidence: 1, evidence: []),
+                    sites: [])
+            ], version: "v1")
         item.status = "closed"
         item.closedAt = Day(year: 2024, month: 12, day: 20)!.start
         #expect(try await database.insertItems([item], fetchedAt: Date(), mask: { $1 }) == 0)
@@ -260,8 +290,11 @@ import Testing
         #expect(try await database.maskedHistory(ofItem: item.id).isEmpty)
         // The register reads the state kept beside the verdict, which the verdict did not redo.
         #expect(try await database.itemsNeedingAssessment(version: "v1").isEmpty)
-        let signal = try await #require(try database.signals(from: Day(year: 2024, month: 12, day: 1)!.start,
-                                                       until: Day(year: 2025, month: 1, day: 1)!.start).first)
+        let signal = try await #require(
+            try database.signals(
+                from: Day(year: 2024, month: 12, day: 1)!.start,
+                until: Day(year: 2025, month: 1, day: 1)!.start
+            ).first)
         #expect(signal.status == "closed" && signal.closedAt == item.closedAt)
     }
 
@@ -269,10 +302,14 @@ import Testing
         var item = petition("A")
         let first = Date(timeIntervalSince1970: 1_735_000_000)
         try await database.insertItems([item], fetchedAt: first, mask: { $1.replacingOccurrences(of: "工资", with: "**") })
-        try await database.saveAssessments([ItemVerdict(
-            assessment: ItemAssessment(itemID: item.id, score: 1, isSignal: true, claim: .wage, isEscalation: false,
-                                       isResolved: false, firedRules: [], matchedTerms: []),
-            storyKey: "s", link: nil, sites: [])], version: "v1")
+        try await database.saveAssessments(
+            [
+                ItemVerdict(
+                    assessment: ItemAssessment(
+                        itemID: item.id, score: 1, isSignal: true, claim: .wage, isEscalation: false,
+                        isResolved: false, firedRules: [], matchedTerms: []),
+                    storyKey: "s", link: nil, sites: [])
+            ], version: "v1")
         #expect(try await database.itemsNeedingAssessment(version: "v1").isEmpty)
 
         item.content = "工资没发，已经三个月了"
@@ -299,8 +336,9 @@ import Testing
         #expect(state.lastNewItem == second)
 
         // The same text again changes nothing.
-        let again = try await database.storeFetch(of: "petitions", items: [item], displays: [DisplayCopies(of: item, mask: { $1 })],
-                                            rejections: [], state: state, fetchedAt: second.addingTimeInterval(60))
+        let again = try await database.storeFetch(
+            of: "petitions", items: [item], displays: [DisplayCopies(of: item, mask: { $1 })],
+            rejections: [], state: state, fetchedAt: second.addingTimeInterval(60))
         #expect(again.added == 0 && again.changed == 0)
         #expect(try await database.maskedHistory(ofItem: item.id).count == 1)
     }
@@ -319,21 +357,24 @@ import Testing
         try await database.insertItems(items, fetchedAt: Date(), mask: { $1 })
         let verdicts = items.map { item in
             ItemVerdict(
-                assessment: ItemAssessment(itemID: item.id, score: 5, level: .high, isSignal: true, claim: .wage,
-                                           isEscalation: true, isResolved: false,
-                                           firedRules: ["wage.claim", "a \"quoted\" \\ rule\n\u{1}/"],
-                                           matchedTerms: ["工资没发"], people: 12, amount: 380_000),
+                assessment: ItemAssessment(
+                    itemID: item.id, score: 5, level: .high, isSignal: true, claim: .wage,
+                    isEscalation: true, isResolved: false,
+                    firedRules: ["wage.claim", "a \"quoted\" \\ rule\n\u{1}/"],
+                    matchedTerms: ["工资没发"], people: 12, amount: 380_000),
                 storyKey: "s-\(item.sourceKey)",
-                link: ProjectLink(itemID: item.id, projectID: "P-1", band: .link, confidence: 0.9,
-                                  evidence: [LinkEvidence(kind: .alias, text: "城东安置房")]),
+                link: ProjectLink(
+                    itemID: item.id, projectID: "P-1", band: .link, confidence: 0.9,
+                    evidence: [LinkEvidence(kind: .alias, text: "城东安置房")]),
                 sites: [])
         }
         try await database.saveAssessments(verdicts, version: "v1")
         #expect(try await database.itemsNeedingAssessment(version: "v1").isEmpty)
         #expect(try await database.itemsNeedingAssessment(version: "v2").count == 2)
 
-        let window = try await database.signals(from: Day(year: 2024, month: 12, day: 10)!.start,
-                                          until: Day(year: 2025, month: 1, day: 1)!.start)
+        let window = try await database.signals(
+            from: Day(year: 2024, month: 12, day: 10)!.start,
+            until: Day(year: 2025, month: 1, day: 1)!.start)
         #expect(window.map(\.itemID) == [items[1].id])
         let signal = try #require(window.first)
         // What the register reads; matched terms and link evidence stay in the store.
@@ -356,7 +397,9 @@ import Testing
         try Data("half a copy".utf8).write(to: URL(fileURLWithPath: path + ".partial"))
         // Another connection holds a write transaction while the backup reads.
         let other = try DatabaseQueue(path: folder.appendingPathComponent("store.sqlite").path)
-        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), ended = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let ended = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
             try? other.inTransaction { db in
                 try db.execute(sql: "UPDATE project SET name = 'in flight' WHERE id = 'P-1'")
@@ -386,7 +429,7 @@ import Testing
         await #expect {
             try await database.backup(to: nowhere)
         } throws: { error in
-            guard case let StoreError.backupFailed(failedPath, _) = error else { return false }
+            guard case StoreError.backupFailed(let failedPath, _) = error else { return false }
             return failedPath == nowhere && "\(error)".contains(nowhere)
         }
         #expect(!FileManager.default.fileExists(atPath: nowhere + ".partial"))
@@ -413,7 +456,7 @@ import Testing
         #expect {
             try AppDatabase.open(path: path)
         } throws: { error in
-            guard case let StoreError.newerStore(migrations) = error else { return false }
+            guard case StoreError.newerStore(let migrations) = error else { return false }
             return migrations == ["v99: from the future"] && "\(error)".contains("newer wagewatch")
         }
     }
@@ -458,4 +501,3 @@ import Testing
         }
     }
 }
-

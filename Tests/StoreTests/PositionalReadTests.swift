@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import Store
 
 /// The reads by column position (`AppDatabase.positionalReads`) against the schema the

@@ -4,8 +4,9 @@ import Logging
 import NIOCore
 import Testing
 import Web
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real server on 127.0.0.1: a request head dripped byte by byte, or an idle
@@ -90,8 +91,9 @@ import Glibc
 
         // A form far over the limit: 413, and the connection closed without reading the rest.
         let large = try RawClient(port: port)
-        large.send("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                   + "Content-Length: 100000000\r\n\r\n" + String(repeating: "a", count: 70 * 1024))
+        large.send(
+            "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: 100000000\r\n\r\n" + String(repeating: "a", count: 70 * 1024))
         let answer = try #require(large.readUntilClosed())
         #expect(answer.hasPrefix("HTTP/1.1 413"))
         #expect(answer.lowercased().contains("connection: close"))

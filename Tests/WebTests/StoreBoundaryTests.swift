@@ -18,8 +18,9 @@ import Web
         let writers = ProcessInfo.processInfo.activeProcessorCount + 2
         let names = (0..<writers).map { "writer\($0)" }
         for name in names {
-            try await fixture.database.addAccount(Account(name: name, role: .petition, createdAt: WebFixture.now),
-                                                  passwordHash: try Passwords.hash(WebFixture.password, cost: 4))
+            try await fixture.database.addAccount(
+                Account(name: name, role: .petition, createdAt: WebFixture.now),
+                passwordHash: try Passwords.hash(WebFixture.password, cost: 4))
         }
         let leader = try await fixture.signedIn("leader")
         #expect(try await leader.get("/scorecard").status == .ok)  // the register made, the page kept
@@ -27,7 +28,8 @@ import Web
         // Another connection to the file (another process, as `wagewatch run` would be)
         // takes the write lock and keeps it until told, or for at most 3 s.
         let other = try DatabaseQueue(path: fixture.folder.appendingPathComponent("web.sqlite").path)
-        let locked = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let locked = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
         let released = Mutex(false)
         let holder = Thread {
             try? other.writeWithoutTransaction { db in

@@ -2,12 +2,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Model
-import NIOCore
 import Monitor
+import NIOCore
 import Register
 import Scoring
 import Store
 import Testing
+
 @testable import Web
 
 /// The web UI through its router, in-process, on a real SQLite store of the demo run.
@@ -27,8 +28,9 @@ import Testing
         // Enabled again, then a new password: the old one no longer opens it.
         try await fixture.database.change(account: "petition", .enable, by: "命令行", now: WebFixture.now)
         let again = try await fixture.signedIn("petition")
-        try await fixture.database.change(account: "petition", .password(hash: try Passwords.hash("new-horse-10", cost: 4)),
-                                          by: "命令行", now: WebFixture.now)
+        try await fixture.database.change(
+            account: "petition", .password(hash: try Passwords.hash("new-horse-10", cost: 4)),
+            by: "命令行", now: WebFixture.now)
         #expect(try await again.get("/queue").status == .seeOther)
         #expect(try await fixture.client().logIn("petition", password: WebFixture.password).status == .unauthorized)
         #expect(try await fixture.client().logIn("petition", password: "new-horse-10").status == .seeOther)
@@ -49,8 +51,9 @@ import Testing
         let plain = try await fixture.client().post("/login", form: form, authority: "wagewatch.city.example:8080")
         #expect(plain.status == .forbidden && plain.body.contains("HTTPS") && !plain.body.contains("CSRF"))
         // Behind a TLS proxy, or on this machine, the same is a stale form.
-        let proxied = try await fixture.client().post("/login", form: form, headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"],
-                                                      authority: "wagewatch.city.example")
+        let proxied = try await fixture.client().post(
+            "/login", form: form, headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"],
+            authority: "wagewatch.city.example")
         #expect(proxied.status == .forbidden && proxied.body.contains("CSRF"))
         let local = try await fixture.client().post("/login", form: form)
         #expect(local.status == .forbidden && local.body.contains("CSRF"))
@@ -133,9 +136,11 @@ import Testing
         }
         #expect(try await browser.logIn("leader", password: WebFixture.password).status == .tooManyRequests)
         // Through the proxy, the forwarded address counts, not the proxy's.
-        let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "localhost", path: "/",
-                                                headerFields: [HTTPField.Name("X-Forwarded-For")!: "203.0.113.9, 198.51.100.7"]),
-                              body: RequestBody(buffer: ByteBuffer()))
+        let request = Request(
+            head: HTTPRequest(
+                method: .get, scheme: "http", authority: "localhost", path: "/",
+                headerFields: [HTTPField.Name("X-Forwarded-For")!: "203.0.113.9, 198.51.100.7"]),
+            body: RequestBody(buffer: ByteBuffer()))
         #expect(fixture.app.clientAddress(request, peer: "10.0.0.1") == "198.51.100.7")
         #expect(fixture.app.clientAddress(request, peer: "10.0.0.2") == "10.0.0.2")
     }
@@ -220,27 +225,37 @@ import Testing
             let claim = try await browser.post("/api/items/demo-petitions:XF-2024-1201/claim", form: [("csrf", token)])
             #expect(claim.status == (role == .petition ? .ok : .forbidden), "claim as \(role)")
             if role != .petition {
-                let review = try await browser.post("/items/demo-petitions:XF-2024-1201/review",
-                                                    form: [("csrf", token), ("action", "reject"), ("reason", "越权")])
+                let review = try await browser.post(
+                    "/items/demo-petitions:XF-2024-1201/review",
+                    form: [("csrf", token), ("action", "reject"), ("reason", "越权")])
                 #expect(review.status == .forbidden, "review as \(role)")
             }
         }
         #expect(try await anonymous.get("/audit.csv").status == .seeOther)
-        #expect(try await anonymous.post("/api/items/demo-petitions:XF-2024-1201/review",
-                                         form: [("action", "reject"), ("reason", "匿名")]).status == .unauthorized)
+        #expect(
+            try await anonymous.post(
+                "/api/items/demo-petitions:XF-2024-1201/review",
+                form: [("action", "reject"), ("reason", "匿名")]
+            ).status == .unauthorized)
         #expect(try await fixture.database.assessment(ofItem: "demo-petitions:XF-2024-1201")?.assessment.isSignal == true)
         #expect(try await browsers[.petition]!.get("/audit.csv").status == .forbidden)
     }
 
     @Test func loginFollowsOnlyAPathOfThisSite() async throws {
         let fixture = try await WebFixture()
-        for (next, expected) in [("/projects/P-001", "/projects/P-001"), ("//evil.example/x", "/queue"),
-                                 ("https://evil.example/", "/queue"), ("/\\evil.example", "/queue"), ("/\t/evil.example", "/queue"), ("/x\n", "/queue")] {
+        for (next, expected) in [
+            ("/projects/P-001", "/projects/P-001"), ("//evil.example/x", "/queue"),
+            ("https://evil.example/", "/queue"), ("/\\evil.example", "/queue"), ("/\t/evil.example", "/queue"), ("/x\n", "/queue"),
+        ] {
             let browser = fixture.client()
             let form = try await browser.get("/login?next=" + TestBrowser.encode(next))
             let token = try #require(TestBrowser.field("token", in: form.body))
-            let response = try await browser.post("/login", form: [("token", token), ("name", "petition"),
-                                                                   ("password", WebFixture.password), ("next", next)])
+            let response = try await browser.post(
+                "/login",
+                form: [
+                    ("token", token), ("name", "petition"),
+                    ("password", WebFixture.password), ("next", next),
+                ])
             #expect(response.headers[.location] == expected, "\(next)")
         }
     }
@@ -295,8 +310,11 @@ import Testing
         let browser = try await fixture.signedIn("petition")
         #expect(try await browser.get("/items/nope:1").status == .notFound)
         let token = try await browser.csrf()
-        #expect(try await browser.post("/api/items/nope:1/review",
-                                       form: [("csrf", token), ("action", "reject"), ("reason", "无此线索")]).status == .notFound)
+        #expect(
+            try await browser.post(
+                "/api/items/nope:1/review",
+                form: [("csrf", token), ("action", "reject"), ("reason", "无此线索")]
+            ).status == .notFound)
         #expect(try await browser.post("/api/items/nope:1/claim", form: [("csrf", token)]).status == .notFound)
         let api = try await browser.get("/api/projects/P-999")
         #expect(api.status == .notFound)
@@ -313,21 +331,25 @@ import Testing
         let missing = try await browser.post("/items/\(item)/review", form: [("action", "reject"), ("reason", "无令牌")])
         #expect(missing.status == .forbidden)
         #expect(missing.body.contains("CSRF"))
-        let wrong = try await browser.post("/api/items/\(item)/review",
-                                           form: [("csrf", "forged"), ("action", "reject"), ("reason", "伪造")])
+        let wrong = try await browser.post(
+            "/api/items/\(item)/review",
+            form: [("csrf", "forged"), ("action", "reject"), ("reason", "伪造")])
         #expect(wrong.status == .forbidden)
         let token = try await browser.csrf()
-        let crossSite = try await browser.post("/items/\(item)/review",
-                                               form: [("csrf", token), ("action", "reject"), ("reason", "跨站")],
-                                               headers: [.origin: "http://evil.example"])
+        let crossSite = try await browser.post(
+            "/items/\(item)/review",
+            form: [("csrf", token), ("action", "reject"), ("reason", "跨站")],
+            headers: [.origin: "http://evil.example"])
         #expect(crossSite.status == .forbidden)
-        let sandboxed = try await browser.post("/items/\(item)/review",
-                                               form: [("csrf", token), ("action", "reject"), ("reason", "沙箱")],
-                                               headers: [.origin: "null"])
+        let sandboxed = try await browser.post(
+            "/items/\(item)/review",
+            form: [("csrf", token), ("action", "reject"), ("reason", "沙箱")],
+            headers: [.origin: "null"])
         #expect(sandboxed.status == .forbidden)
         // The header form of the token works for JSON clients.
-        let viaHeader = try await browser.post("/api/items/\(item)/claim", form: [],
-                                               headers: [HTTPField.Name("X-CSRF-Token")!: token])
+        let viaHeader = try await browser.post(
+            "/api/items/\(item)/claim", form: [],
+            headers: [HTTPField.Name("X-CSRF-Token")!: token])
         #expect(viaHeader.status == .ok)
         #expect(try await fixture.database.auditEntries(itemID: item).count == before.count + 1)  // the claim only
         #expect(try await fixture.database.assessment(ofItem: item)?.assessment.isSignal == true)
@@ -337,10 +359,11 @@ import Testing
 
     @Test func hostileTextRendersAsTextEverywhere() async throws {
         let fixture = try await WebFixture()
-        let hostile = Item(feedID: "demo-weibo", sourceKey: "hostile-1", kind: .post, channel: "微博",
-                           publishedAt: WebFixture.now.addingTimeInterval(-3600),
-                           title: "<script>alert('欠薪')</script>城东安置房二期欠薪",
-                           content: "农民工工资被拖欠<img src=x onerror=alert(1)> \"引号\" & 更多")
+        let hostile = Item(
+            feedID: "demo-weibo", sourceKey: "hostile-1", kind: .post, channel: "微博",
+            publishedAt: WebFixture.now.addingTimeInterval(-3600),
+            title: "<script>alert('欠薪')</script>城东安置房二期欠薪",
+            content: "农民工工资被拖欠<img src=x onerror=alert(1)> \"引号\" & 更多")
         try await fixture.database.insertItems([hostile], fetchedAt: WebFixture.now) { item, text in
             PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
         }
@@ -381,19 +404,24 @@ import Testing
             }
         }
         // Fields, sites and reviewers' reasons that name the petitioner are masked too.
-        let named = Item(feedID: "demo-petitions", sourceKey: "XF-PII", kind: .petition, channel: "visit",
-                         publishedAt: WebFixture.now.addingTimeInterval(-7200), title: "反映工资问题",
-                         content: "孙立新家住东苑小区，工地拖欠工资三个月。", respondent: "孙立新代理人",
-                         location: "城关街道孙立新家13700001111", petitioner: "孙立新", phone: "13700001111",
-                         handlingUnit: "城关街道（转孙立新本人，电话13700001111）")
+        let named = Item(
+            feedID: "demo-petitions", sourceKey: "XF-PII", kind: .petition, channel: "visit",
+            publishedAt: WebFixture.now.addingTimeInterval(-7200), title: "反映工资问题",
+            content: "孙立新家住东苑小区，工地拖欠工资三个月。", respondent: "孙立新代理人",
+            location: "城关街道孙立新家13700001111", petitioner: "孙立新", phone: "13700001111",
+            handlingUnit: "城关街道（转孙立新本人，电话13700001111）")
         try await fixture.database.insertItems([named], fetchedAt: WebFixture.now) { item, text in
             PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 })
         }
         _ = try await fixture.monitor.assessPendingItems(engine: fixture.monitor.makeEngine())
         let reviewer = try await fixture.signedIn("petition")
-        #expect(try await reviewer.post("/api/items/\(named.id)/review", form: [
-            ("csrf", try await reviewer.csrf()), ("action", "reject"), ("reason", "已联系孙立新（13700001111），系家庭纠纷"),
-        ]).status == .ok)
+        #expect(
+            try await reviewer.post(
+                "/api/items/\(named.id)/review",
+                form: [
+                    ("csrf", try await reviewer.csrf()), ("action", "reject"), ("reason", "已联系孙立新（13700001111），系家庭纠纷"),
+                ]
+            ).status == .ok)
         let unmasked = try await reviewer.get("/api/items/\(named.id)")
         #expect(unmasked.body.contains("城关街道孙立新家13700001111") && unmasked.body.contains("已联系孙立新"))
         #expect(unmasked.body.contains("转孙立新本人"))
@@ -410,17 +438,22 @@ import Testing
         }
         // A name recorded in one form and written in another (於/于, traditional, a space
         // inside) in the fields and a reviewer's reason is masked all the same.
-        let variant = Item(feedID: "demo-petitions", sourceKey: "XF-VARIANT", kind: .petition, channel: "visit",
-                           publishedAt: WebFixture.now.addingTimeInterval(-3600), title: "反映工资问题",
-                           content: "工地拖欠工资三个月。", respondent: "李於華代理人", location: "城关街道李 於华家",
-                           petitioner: "李于华", handlingUnit: "城关街道（转李於华本人）")
+        let variant = Item(
+            feedID: "demo-petitions", sourceKey: "XF-VARIANT", kind: .petition, channel: "visit",
+            publishedAt: WebFixture.now.addingTimeInterval(-3600), title: "反映工资问题",
+            content: "工地拖欠工资三个月。", respondent: "李於華代理人", location: "城关街道李 於华家",
+            petitioner: "李于华", handlingUnit: "城关街道（转李於华本人）")
         try await fixture.database.insertItems([variant], fetchedAt: WebFixture.now) { item, text in
             PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 }, variants: Monitor.nameVariants)
         }
         _ = try await fixture.monitor.assessPendingItems(engine: fixture.monitor.makeEngine())
-        #expect(try await reviewer.post("/api/items/\(variant.id)/review", form: [
-            ("csrf", try await reviewer.csrf()), ("action", "reject"), ("reason", "已联系李於華，非欠薪"),
-        ]).status == .ok)
+        #expect(
+            try await reviewer.post(
+                "/api/items/\(variant.id)/review",
+                form: [
+                    ("csrf", try await reviewer.csrf()), ("action", "reject"), ("reason", "已联系李於華，非欠薪"),
+                ]
+            ).status == .ok)
         for role in [Role.cyberspace, .leader, .admin] {
             let browser = try await fixture.signedIn(role.rawValue)
             var texts = [try await browser.get("/items/\(variant.id)").body, try await browser.get("/api/items/\(variant.id)").body]
@@ -460,14 +493,16 @@ import Testing
         // A reason is required; a relink needs a project the registry knows.
         let noReason = try await browser.post("/items/\(item)/review", form: [("csrf", token), ("action", "reject"), ("reason", " ")])
         #expect(noReason.status == .badRequest && noReason.body.contains("reason"))
-        let unknown = try await browser.post("/api/items/\(item)/review",
-                                             form: [("csrf", token), ("action", "relink"), ("project", "不存在的工程"), ("reason", "改挂")])
+        let unknown = try await browser.post(
+            "/api/items/\(item)/review",
+            form: [("csrf", token), ("action", "relink"), ("project", "不存在的工程"), ("reason", "改挂")])
         #expect(unknown.status == .badRequest)
 
         // Relink to P-003 by its name: the item leaves P-002 and counts for P-003 at once.
         let p3Name = try #require(try await fixture.database.project(id: "P-003")?.name)
-        let relink = try await browser.post("/items/\(item)/review",
-                                            form: [("csrf", token), ("action", "relink"), ("project", p3Name), ("reason", "实为三期工地")])
+        let relink = try await browser.post(
+            "/items/\(item)/review",
+            form: [("csrf", token), ("action", "relink"), ("project", p3Name), ("reason", "实为三期工地")])
         #expect(relink.status == .seeOther)
         #expect(try await project("P-003").evidence.contains(item))
         #expect(try await !project("P-002").evidence.contains(item))
@@ -476,28 +511,41 @@ import Testing
         #expect(page.body.contains("改挂项目") && page.body.contains("实为三期工地") && page.body.contains("P-003"))
 
         // Reject it: no longer a signal anywhere.
-        #expect(try await browser.post("/api/items/\(item)/review",
-                                       form: [("csrf", token), ("action", "reject"), ("reason", "重复反映，非欠薪"), ("seen", "1")]).status == .ok)
+        #expect(
+            try await browser.post(
+                "/api/items/\(item)/review",
+                form: [("csrf", token), ("action", "reject"), ("reason", "重复反映，非欠薪"), ("seen", "1")]
+            ).status == .ok)
         #expect(try await !project("P-003").evidence.contains(item))
         #expect(try await fixture.database.assessment(ofItem: item)?.assessment.isSignal == false)
 
         // A rejection taken back by confirming the link: a signal again, of P-003.
-        #expect(try await browser.post("/api/items/\(item)/review",
-                                       form: [("csrf", token), ("action", "confirm"), ("reason", "复核后确认"), ("seen", "2")]).status == .ok)
+        #expect(
+            try await browser.post(
+                "/api/items/\(item)/review",
+                form: [("csrf", token), ("action", "confirm"), ("reason", "复核后确认"), ("seen", "2")]
+            ).status == .ok)
         #expect(try await fixture.database.assessment(ofItem: item)?.assessment.isSignal == true)
         #expect(try await project("P-003").evidence.contains(item))
-        #expect(try await browser.post("/api/items/\(item)/review",
-                                       form: [("csrf", token), ("action", "reject"), ("reason", "再次复核，非欠薪"), ("seen", "3")]).status == .ok)
+        #expect(
+            try await browser.post(
+                "/api/items/\(item)/review",
+                form: [("csrf", token), ("action", "reject"), ("reason", "再次复核，非欠薪"), ("seen", "3")]
+            ).status == .ok)
         // Only a petition is followed up.
         let post = "demo-weibo:weibo-4991003"
-        let followPost = try await browser.post("/api/items/\(post)/review",
-                                                form: [("csrf", token), ("action", "followed_up"), ("reason", "跟进")])
+        let followPost = try await browser.post(
+            "/api/items/\(post)/review",
+            form: [("csrf", token), ("action", "followed_up"), ("reason", "跟进")])
         #expect(followPost.status == .badRequest)
 
         // Mark another as a 工程款 dispute.
         let other = "demo-petitions:XF-2024-1201"
-        #expect(try await browser.post("/api/items/\(other)/review",
-                                       form: [("csrf", token), ("action", "project_payment"), ("reason", "实为劳务分包结算款")]).status == .ok)
+        #expect(
+            try await browser.post(
+                "/api/items/\(other)/review",
+                form: [("csrf", token), ("action", "project_payment"), ("reason", "实为劳务分包结算款")]
+            ).status == .ok)
         #expect(try await fixture.database.assessment(ofItem: other)?.assessment.claim == .projectPayment)
 
         // The decisions hold over a rescore with the current rules.
@@ -517,11 +565,13 @@ import Testing
 
     @Test func aDecisionOnANonSignalKeepsTheScorersVerdictThroughARescore() async throws {
         let fixture = try await WebFixture()
-        let noise = try await #require(try fixture.database.storedAssessments().values
-            .first { !$0.assessment.isSignal }?.assessment.itemID)
+        let noise = try await #require(
+            try fixture.database.storedAssessments().values
+                .first { !$0.assessment.isSignal }?.assessment.itemID)
         let reviewer = Account(name: "petition", role: .petition, createdAt: WebFixture.now)
-        try await fixture.database.review(itemID: noise, action: .relink, projectID: "P-003", reason: "改挂", by: reviewer,
-                                    now: WebFixture.now, claimLease: 1800)
+        try await fixture.database.review(
+            itemID: noise, action: .relink, projectID: "P-003", reason: "改挂", by: reviewer,
+            now: WebFixture.now, claimLease: 1800)
         var stored = try #require(try await fixture.database.assessment(ofItem: noise))
         #expect(!stored.assessment.isSignal && stored.link?.projectID == "P-003" && stored.link?.band == .link)
         _ = try await fixture.monitor.rescore(write: true)
@@ -529,8 +579,9 @@ import Testing
         #expect(!stored.assessment.isSignal && stored.link?.projectID == "P-003")
         // The form offers no decision on it (none was asked of it in the web UI), and no 已跟进 on a post.
         let browser = try await fixture.signedIn("petition")
-        let other = try await #require(try fixture.database.storedAssessments().values
-            .first { !$0.assessment.isSignal && $0.assessment.itemID != noise }?.assessment.itemID)
+        let other = try await #require(
+            try fixture.database.storedAssessments().values
+                .first { !$0.assessment.isSignal && $0.assessment.itemID != noise }?.assessment.itemID)
         #expect(try await !browser.get("/items/\(other)").body.contains("submit-review"))
         let post = try await browser.get("/items/demo-weibo:weibo-4991003")
         #expect(post.body.contains("submit-review") && !post.body.contains("followed_up"))
@@ -544,8 +595,11 @@ import Testing
         _ = try await browser.get("/queue")
         let item = "demo-petitions:XF-2024-1201"
         // Decided with no wait; whether or not the new register is there yet, the queue leaves it out.
-        #expect(try await browser.post("/api/items/\(item)/review",
-                                       form: [("csrf", try await browser.csrf()), ("action", "confirm"), ("reason", "属实")]).status == .ok)
+        #expect(
+            try await browser.post(
+                "/api/items/\(item)/review",
+                form: [("csrf", try await browser.csrf()), ("action", "confirm"), ("reason", "属实")]
+            ).status == .ok)
         let rows = try await browser.get("/api/queue").json()["rows"] as? [[String: Any]] ?? []
         #expect(!rows.isEmpty && !rows.contains { $0["itemID"] as? String == item })
         #expect(try await !browser.get("/queue").body.contains(item))
@@ -565,8 +619,9 @@ import Testing
         let p1 = try #require(fixture.keeper.current?.register.projects.first { $0.projectID == "P-001" })
         let stale = try #require(p1.flagEvidence.first { $0.flag == .staleFollowup })
         for item in stale.items {
-            let response = try await browser.post("/api/items/\(item)/review",
-                                                  form: [("csrf", token), ("action", "followed_up"), ("reason", "已约谈总包单位")])
+            let response = try await browser.post(
+                "/api/items/\(item)/review",
+                form: [("csrf", token), ("action", "followed_up"), ("reason", "已约谈总包单位")])
             #expect(response.status == .ok)
         }
         let after = try #require(fixture.keeper.current?.register.projects.first { $0.projectID == "P-001" })
@@ -590,12 +645,16 @@ import Testing
         #expect(queue.body.contains("petition 审核中"))
         let token = try await second.csrf()
         #expect(try await second.post("/api/items/\(item)/claim", form: [("csrf", token)]).status == .conflict)
-        let blocked = try await second.post("/api/items/\(item)/review",
-                                            form: [("csrf", token), ("action", "reject"), ("reason", "抢先")])
+        let blocked = try await second.post(
+            "/api/items/\(item)/review",
+            form: [("csrf", token), ("action", "reject"), ("reason", "抢先")])
         #expect(blocked.status == .conflict)
         // Its holder may act; the claim then ends.
-        #expect(try await first.post("/api/items/\(item)/review",
-                                     form: [("csrf", try await first.csrf()), ("action", "confirm"), ("reason", "核实属实")]).status == .ok)
+        #expect(
+            try await first.post(
+                "/api/items/\(item)/review",
+                form: [("csrf", try await first.csrf()), ("action", "confirm"), ("reason", "核实属实")]
+            ).status == .ok)
         #expect(try await fixture.database.claims(of: [item], now: WebFixture.now, lease: 1800).isEmpty)
     }
 
@@ -608,25 +667,36 @@ import Testing
         for browser in [first, second] {
             #expect(try await browser.get("/items/\(item)").body.contains(#"name="seen" value="0""#))
         }
-        #expect(try await first.post("/items/\(item)/review", form: [
-            ("csrf", try await first.csrf()), ("action", "confirm"), ("reason", "核实属实"), ("seen", "0"),
-        ]).status == .seeOther)
+        #expect(
+            try await first.post(
+                "/items/\(item)/review",
+                form: [
+                    ("csrf", try await first.csrf()), ("action", "confirm"), ("reason", "核实属实"), ("seen", "0"),
+                ]
+            ).status == .seeOther)
         // The second reviewer's decision and claim, from the page made before it, change nothing.
         let token = try await second.csrf()
-        let late = try await second.post("/api/items/\(item)/review",
-                                         form: [("csrf", token), ("action", "reject"), ("reason", "非欠薪"), ("seen", "0")])
+        let late = try await second.post(
+            "/api/items/\(item)/review",
+            form: [("csrf", token), ("action", "reject"), ("reason", "非欠薪"), ("seen", "0")])
         #expect(late.status == .conflict)
         #expect((try late.json()["error"] as? String)?.contains("petition 已于") == true)
         #expect(try await second.post("/api/items/\(item)/claim", form: [("csrf", token), ("seen", "0")]).status == .conflict)
         // Without `seen`, a claim and a decision are taken on an undecided item only.
         #expect(try await second.post("/api/items/\(item)/claim", form: [("csrf", token)]).status == .conflict)
-        #expect(try await second.post("/api/items/\(item)/review",
-                                      form: [("csrf", token), ("action", "reject"), ("reason", "非欠薪")]).status == .conflict)
+        #expect(
+            try await second.post(
+                "/api/items/\(item)/review",
+                form: [("csrf", token), ("action", "reject"), ("reason", "非欠薪")]
+            ).status == .conflict)
         #expect(try await fixture.database.assessment(ofItem: item)?.assessment.isSignal == true)
         #expect(try await fixture.database.auditEntries(itemID: item).filter { $0.action == "reject" }.isEmpty)
         // Having seen it, the second may change it.
-        #expect(try await second.post("/api/items/\(item)/review",
-                                      form: [("csrf", token), ("action", "reject"), ("reason", "复核非欠薪"), ("seen", "1")]).status == .ok)
+        #expect(
+            try await second.post(
+                "/api/items/\(item)/review",
+                form: [("csrf", token), ("action", "reject"), ("reason", "复核非欠薪"), ("seen", "1")]
+            ).status == .ok)
 
         // Two first decisions sent at once: exactly one is taken.
         let other = "demo-petitions:XF-2024-1223"
@@ -634,8 +704,10 @@ import Testing
         let answers = await withTaskGroup(of: HTTPResponse.Status.self) { group in
             for (browser, reason, csrf) in [(first, "甲", firstToken), (second, "乙", token)] {
                 group.addTask {
-                    (try? await browser.post("/api/items/\(other)/review",
-                                             form: [("csrf", csrf), ("action", "reject"), ("reason", reason), ("seen", "0")]).status)
+                    (try? await browser.post(
+                        "/api/items/\(other)/review",
+                        form: [("csrf", csrf), ("action", "reject"), ("reason", reason), ("seen", "0")]
+                    ).status)
                         ?? .internalServerError
                 }
             }
@@ -645,12 +717,15 @@ import Testing
         #expect(try await fixture.database.decisionCount(itemID: other) == 1)
 
         // An item the scorer did not call a signal offers no form, and the API takes no decision on it.
-        let noise = try await #require(try fixture.database.storedAssessments().values
-            .first { !$0.assessment.isSignal && ![item, other].contains($0.assessment.itemID) }?.assessment.itemID)
+        let noise = try await #require(
+            try fixture.database.storedAssessments().values
+                .first { !$0.assessment.isSignal && ![item, other].contains($0.assessment.itemID) }?.assessment.itemID)
         for path in ["review", "claim"] {
-            let answer = try await first.post("/api/items/\(noise)/\(path)", form: [
-                ("csrf", firstToken), ("action", "relink"), ("project", "P-003"), ("reason", "改挂"),
-            ])
+            let answer = try await first.post(
+                "/api/items/\(noise)/\(path)",
+                form: [
+                    ("csrf", firstToken), ("action", "relink"), ("project", "P-003"), ("reason", "改挂"),
+                ])
             #expect(answer.status == .conflict, "\(path)")
         }
         #expect(try await fixture.database.decisionCount(itemID: noise) == 0)
@@ -715,12 +790,16 @@ import Testing
 
     @Test func searchFindsTwoCharacterTermsTraditionalFormsAndNothingAcrossPunctuation() async throws {
         let fixture = try await WebFixture()
-        let indexed = try await fixture.database.updateSearchIndex(fold: { TextNormalizer(traditionalToSimplified: ["資": "资"].scalarTable).normalize($0) })
+        let indexed = try await fixture.database.updateSearchIndex(fold: {
+            TextNormalizer(traditionalToSimplified: ["資": "资"].scalarTable).normalize($0)
+        })
         await #expect(indexed == (try fixture.database.itemCount()))
         #expect(try await fixture.database.updateSearchIndex(fold: { $0 }) == 0)  // up to date: nothing again
         try await fixture.database.clearSearchIndex()
         #expect(try await fixture.database.search("工资", limit: 100, fold: { $0 }).isEmpty)
-        #expect(try await fixture.database.updateSearchIndex(batch: 7, fold: { TextNormalizer(traditionalToSimplified: ["資": "资"].scalarTable).normalize($0) }) == indexed)
+        #expect(
+            try await fixture.database.updateSearchIndex(
+                batch: 7, fold: { TextNormalizer(traditionalToSimplified: ["資": "资"].scalarTable).normalize($0) }) == indexed)
         let fold: @Sendable (String) -> String = { text in TextNormalizer(traditionalToSimplified: ["資": "资"].scalarTable).normalize(text) }
         let wages = try await fixture.database.search("工资", limit: 100, fold: fold)
         #expect(!wages.isEmpty)
@@ -737,8 +816,9 @@ import Testing
         // One character: a scan of the newest items.
         #expect(!(try await fixture.database.search("薪", limit: 100, fold: fold)).isEmpty)
         // A pair that stands across punctuation in a text is not found there: "工资，拖" holds 资拖 only across the comma.
-        let across = Item(feedID: "demo-weibo", sourceKey: "across", kind: .post, publishedAt: WebFixture.now,
-                          title: "", content: "要工资，拖了三个月")
+        let across = Item(
+            feedID: "demo-weibo", sourceKey: "across", kind: .post, publishedAt: WebFixture.now,
+            title: "", content: "要工资，拖了三个月")
         try await fixture.database.insertItems([across], fetchedAt: WebFixture.now) { _, text in text }
         try await fixture.database.updateSearchIndex(fold: fold)
         #expect(try await fixture.database.search("工资", limit: 100, fold: fold).contains(across.id))
@@ -746,12 +826,26 @@ import Testing
     }
 
     @Test func templateValuesAreSwiftsOwnAndLeaveNilOut() throws {
-        struct Row: Encodable { var name: String; var count: Int; var on: Bool; var note: String?; var tags: [String] }
-        struct Model: Encodable { var rows: [Row]; var ratio: Double; var flag: Bool }
-        let tree = try #require(try TemplateValues.make(Model(
-            rows: [Row(name: "<甲>", count: 0, on: false, note: nil, tags: ["a", "b"]),
-                   Row(name: "乙", count: 2, on: true, note: "注", tags: [])],
-            ratio: 0.5, flag: true)) as? [String: Any])
+        struct Row: Encodable {
+            var name: String
+            var count: Int
+            var on: Bool
+            var note: String?
+            var tags: [String]
+        }
+        struct Model: Encodable {
+            var rows: [Row]
+            var ratio: Double
+            var flag: Bool
+        }
+        let tree = try #require(
+            try TemplateValues.make(
+                Model(
+                    rows: [
+                        Row(name: "<甲>", count: 0, on: false, note: nil, tags: ["a", "b"]),
+                        Row(name: "乙", count: 2, on: true, note: "注", tags: []),
+                    ],
+                    ratio: 0.5, flag: true)) as? [String: Any])
         let rows = try #require(tree["rows"] as? [[String: Any]])
         #expect(rows[0]["name"] as? String == "<甲>" && rows[0]["count"] as? Int == 0 && rows[0]["on"] as? Bool == false)
         #expect(rows[0]["note"] == nil && rows[1]["note"] as? String == "注")
@@ -780,8 +874,10 @@ import Testing
     @Test func aHugePageNumberShowsAPageAndKillsNothing() async throws {
         let fixture = try await WebFixture()
         let leader = try await fixture.signedIn("leader")
-        for path in ["/audit?page=184467440737095518", "/audit?page=9223372036854775807", "/api/audit?page=99999999999",
-                     "/queue?page=184467440737095518", "/register?page=184467440737095518"] {
+        for path in [
+            "/audit?page=184467440737095518", "/audit?page=9223372036854775807", "/api/audit?page=99999999999",
+            "/queue?page=184467440737095518", "/register?page=184467440737095518",
+        ] {
             let status = try await leader.get(path).status
             #expect(status == .ok || status == .forbidden, "\(path): \(status)")
         }
@@ -834,6 +930,6 @@ import Testing
 extension Dictionary where Key == Character, Value == Character {
     /// A character table as `TextNormalizer` takes it.
     var scalarTable: [UInt32: UInt32] {
-        Dictionary<UInt32, UInt32>(uniqueKeysWithValues: map { ($0.key.unicodeScalars.first!.value, $0.value.unicodeScalars.first!.value) })
+        [UInt32: UInt32](uniqueKeysWithValues: map { ($0.key.unicodeScalars.first!.value, $0.value.unicodeScalars.first!.value) })
     }
 }

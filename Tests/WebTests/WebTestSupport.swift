@@ -50,15 +50,18 @@ final class WebFixture: Sendable {
         _ = try await monitor.importReports(path: demo.appendingPathComponent("reports-2024-12.csv").path, today: filed)
         _ = try await monitor.runCycle(asOf: Self.asOf, windowDays: 30)
         for role in Role.allCases {
-            try await monitor.database.addAccount(Account(name: role.rawValue, role: role, createdAt: Self.now),
-                                                  passwordHash: try Passwords.hash(Self.password, cost: 4))
+            try await monitor.database.addAccount(
+                Account(name: role.rawValue, role: role, createdAt: Self.now),
+                passwordHash: try Passwords.hash(Self.password, cost: 4))
         }
-        try await monitor.database.addAccount(Account(name: "petition2", role: .petition, createdAt: Self.now),
-                                              passwordHash: try Passwords.hash(Self.password, cost: 4))
+        try await monitor.database.addAccount(
+            Account(name: "petition2", role: .petition, createdAt: Self.now),
+            passwordHash: try Passwords.hash(Self.password, cost: 4))
         let normalizer = TextNormalizer()
         keeper = SnapshotKeeper(monitor: monitor, asOf: { Self.asOf }, now: { Self.now })
-        app = try WebApp(monitor: monitor, keeper: keeper, settings: settings, fold: { normalizer.normalize($0) },
-                         now: { Self.now })
+        app = try WebApp(
+            monitor: monitor, keeper: keeper, settings: settings, fold: { normalizer.normalize($0) },
+            now: { Self.now })
         responder = app.makeRouter().buildResponder()
     }
 
@@ -108,16 +111,22 @@ final class TestBrowser: @unchecked Sendable {
         try await send(.get, path, body: nil, headers: headers)
     }
 
-    func post(_ path: String, form: [(String, String)], headers: HTTPFields = [:], authority: String = "localhost")
-        async throws -> TestResponse {
+    func post(
+        _ path: String, form: [(String, String)], headers: HTTPFields = [:], authority: String = "localhost"
+    )
+        async throws -> TestResponse
+    {
         let body = form.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         var headers = headers
         headers[.contentType] = "application/x-www-form-urlencoded"
         return try await send(.post, path, body: body, headers: headers, authority: authority)
     }
 
-    func send(_ method: HTTPRequest.Method, _ path: String, body: String?, headers: HTTPFields, authority: String = "localhost")
-        async throws -> TestResponse {
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, body: String?, headers: HTTPFields, authority: String = "localhost"
+    )
+        async throws -> TestResponse
+    {
         var headers = headers
         let jar = lock.withLock { cookies }
         if !jar.isEmpty {
@@ -127,8 +136,10 @@ final class TestBrowser: @unchecked Sendable {
         let request = Request(
             head: HTTPRequest(method: method, scheme: "http", authority: authority, path: path, headerFields: headers),
             body: RequestBody(buffer: ByteBuffer(string: body ?? "")))
-        let context = WebContext(source: ApplicationRequestContextSource(channel: NIOAsyncTestingChannel(),
-                                                                         logger: Logger(label: "test")))
+        let context = WebContext(
+            source: ApplicationRequestContextSource(
+                channel: NIOAsyncTestingChannel(),
+                logger: Logger(label: "test")))
         let response = try await responder.respond(to: request, context: context)
         let collector = BodyCollector()
         let writer: any ResponseBodyWriter = collector
@@ -137,7 +148,8 @@ final class TestBrowser: @unchecked Sendable {
         lock.withLock {
             for line in result.setCookies {
                 let pair = line.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                let name = String(pair[0]), value = pair.count > 1 ? String(pair[1]) : ""
+                let name = String(pair[0])
+                let value = pair.count > 1 ? String(pair[1]) : ""
                 if value.isEmpty || line.contains("Max-Age=0") { cookies[name] = nil } else { cookies[name] = value }
             }
         }
