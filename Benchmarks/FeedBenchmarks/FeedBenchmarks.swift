@@ -48,7 +48,7 @@ let benchmarks: @Sendable () -> Void = {
         let servers = try (0..<50).map { _ in
             try LoopbackHTTPServer { _ in .init(status: 200, headers: ["Content-Type": "application/rss+xml"], body: body, delay: 0.1) }
         }
-        defer { servers.forEach { $0.stop() } }
+        defer { for server in servers { server.stop() } }
         let requests = (0..<1000).map { index in
             FetchRequest(feedID: "feed-\(index)", url: servers[index % servers.count].url("/feed/\(index).xml"))
         }

@@ -208,11 +208,12 @@ enum RFC822 {
             let nextYear = Calendar.shanghai.component(.year, from: Date()) + 1
             year += 2000 + year <= nextYear ? 2000 : 1900
         }
-        let clock = tokens[3].split(separator: ":").map { Int($0) }
-        guard clock.count == 2 || clock.count == 3, clock.allSatisfy({ $0 != nil }) else { return nil }
-        let hour = clock[0]!
-        let minute = clock[1]!
-        let second = clock.count == 3 ? clock[2]! : 0
+        let fields = tokens[3].split(separator: ":")
+        let clock = fields.compactMap { Int($0) }
+        guard clock.count == fields.count, clock.count == 2 || clock.count == 3 else { return nil }
+        let hour = clock[0]
+        let minute = clock[1]
+        let second = clock.count == 3 ? clock[2] : 0
         guard (0..<24).contains(hour), (0..<60).contains(minute), (0..<61).contains(second),
             let calendarDay = Day(year: year, month: month + 1, day: day)
         else { return nil }

@@ -131,6 +131,8 @@ private final class Transfer {
         }
         ww_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         ww_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+            // swift-format-ignore: NeverForceUnwrap
+            // (libcurl passes back the CURLOPT_WRITEDATA pointer set below)
             let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
             let length = size * count
             // MAXFILESIZE is enforced only with a Content-Length; cap decoded bytes here.
@@ -145,6 +147,8 @@ private final class Transfer {
         }
         ww_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
         ww_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            // swift-format-ignore: NeverForceUnwrap
+            // (libcurl passes back the CURLOPT_HEADERDATA pointer set below)
             let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
             let length = size * count
             if let data, length > 0 {

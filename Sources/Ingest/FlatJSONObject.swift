@@ -140,7 +140,7 @@ struct FlatJSONObject {
                             scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                         }
                         guard let unicode = Unicode.Scalar(scalar) else { return nil }
-                        decoded.append(contentsOf: UTF8.encode(unicode)!)
+                        decoded.append(contentsOf: unicode.utf8)
                     default: return nil
                     }
                 default:

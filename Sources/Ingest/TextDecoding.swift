@@ -191,9 +191,13 @@ public enum TextDecoding {
         while consumed < input.count {
             let (result, error, read, wrote) = input.withUnsafeMutableBufferPointer { inBuffer in
                 output.withUnsafeMutableBufferPointer { outBuffer in
+                    // swift-format-ignore: NeverForceUnwrap
+                    // (input is not empty: consumed < input.count)
                     var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress! + consumed)
                         .assumingMemoryBound(to: CChar.self)
                     var inLeft = inBuffer.count - consumed
+                    // swift-format-ignore: NeverForceUnwrap
+                    // (output has room for at least 16 bytes)
                     var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress! + written)
                         .assumingMemoryBound(to: CChar.self)
                     var outLeft = outBuffer.count - written

@@ -147,9 +147,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     /// Writes all of `data`; false when the client has gone (no SIGPIPE: the test process lives on).
     private func transmit(_ data: Data, to connection: Int32) -> Bool {
         data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return true }
             var offset = 0
             while offset < raw.count {
-                let written = Glibc.send(connection, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                let written = Glibc.send(connection, base + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
                 guard written > 0 else { return false }
                 offset += written
             }

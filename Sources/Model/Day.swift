@@ -114,6 +114,8 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
             return
         }
         let parts = Calendar.shanghai.dateComponents([.year, .month, .day], from: date)
+        // swift-format-ignore: NeverForceUnwrap
+        // (the components asked for are always there; dates read are from 1970 on)
         self.init(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 
@@ -124,6 +126,8 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     public var start: Date {
         let midnight = TimeInterval(ordinal * 86_400 - 8 * 3600)
         if midnight >= Self.fixedOffsetSince { return Date(timeIntervalSince1970: midnight) }
+        // swift-format-ignore: NeverForceUnwrap
+        // (every Gregorian day has a date)
         return Calendar.shanghai.date(from: DateComponents(year: year, month: month, day: day))!
     }
 
@@ -132,6 +136,8 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         Day(ordinal: ordinal + count)
     }
 
+    // swift-format-ignore: NeverForceUnwrap
+    // (the month is 1...12; the year is in Period's range for the days the app reads)
     /// The month this day falls in.
     public var period: Period { Period(year: year, month: month)! }
 
@@ -192,6 +198,8 @@ extension Calendar {
     /// The Gregorian calendar in the city's time zone, Asia/Shanghai.
     public static let shanghai: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
+        // swift-format-ignore: NeverForceUnwrap
+        // (a zone of the tz database, which Foundation bundles)
         calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
         return calendar
     }()

@@ -44,8 +44,9 @@ extension StringProtocol {
     /// The text without white space (Unicode's, full-width spaces included) at either end.
     public var trimmingSpaces: String {
         let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
         return String(self[first..<scalars.index(after: last)])
     }
 }

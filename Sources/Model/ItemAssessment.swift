@@ -11,6 +11,8 @@ public enum SignalLevel: String, Codable, Sendable, CaseIterable, Comparable {
     case none, informational, low, medium, high, critical
 
     public static func < (lhs: SignalLevel, rhs: SignalLevel) -> Bool {
+        // swift-format-ignore: NeverForceUnwrap
+        // (every case is in allCases)
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }

@@ -16,6 +16,8 @@ public enum RiskFlag: String, Codable, Sendable, CaseIterable, Comparable {
     case nonWageDispute = "non_wage_dispute"
 
     public static func < (lhs: RiskFlag, rhs: RiskFlag) -> Bool {
+        // swift-format-ignore: NeverForceUnwrap
+        // (every case is in allCases)
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 
@@ -225,7 +227,7 @@ public struct RegisterReport: Codable, Hashable, Sendable {
                 func ranked(_ texts: [String]) -> [String] {
                     var counts: [String: Int] = [:]
                     for text in texts { counts[text, default: 0] += 1 }
-                    return counts.keys.sorted { (counts[$0]!, $0.count, $1) > (counts[$1]!, $1.count, $0) }
+                    return counts.sorted { ($0.value, $0.key.count, $1.key) > ($1.value, $1.key.count, $0.key) }.map(\.key)
                 }
                 let township = ranked(group.compactMap { SiteName.township(of: $0.site) }).first
                 let name = ranked(group.map { String(SiteName.name(of: $0.site)) }).first ?? ""

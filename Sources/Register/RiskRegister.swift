@@ -95,12 +95,14 @@ public struct RiskRegister: Sendable {
         }
         // Each project's signals, oldest first, read in place by index; their story keys
         // beside them, near-copies merged into stories.
-        let signalOrder = GroupOrder(count: placed.count, groups: projects.count, owner: { placed[$0].owner }) { lhs, rhs in
-            let left = all[signal: Int(lhs)]
-            let right = all[signal: Int(rhs)]
-            if left.at != right.at { return left.at < right.at }
-            return left.itemID < right.itemID
-        }
+        let signalOrder = GroupOrder(
+            count: placed.count, groups: projects.count, owner: { placed[$0].owner },
+            by: { lhs, rhs in
+                let left = all[signal: Int(lhs)]
+                let right = all[signal: Int(rhs)]
+                if left.at != right.at { return left.at < right.at }
+                return left.itemID < right.itemID
+            })
         let storyKeys = Grouped(signalOrder, value: { all[signal: Int($0)].storyKey }, eachGroup: mergeStories)
 
         // Petitions passed in as signals but from before this day's span count here too (the
@@ -128,9 +130,11 @@ public struct RiskRegister: Sendable {
         }
         // (Copied into a list of each project's own as it is judged: a few rows each, and no
         // second list of them all.)
-        let rowOrder = GroupOrder(count: rowOwner.count, groups: projects.count, owner: { rowOwner[$0] }) { lhs, rhs in
-            (reports[Int(lhs)].period, reports[Int(lhs)].id) < (reports[Int(rhs)].period, reports[Int(rhs)].id)
-        }
+        let rowOrder = GroupOrder(
+            count: rowOwner.count, groups: projects.count, owner: { rowOwner[$0] },
+            by: { lhs, rhs in
+                (reports[Int(lhs)].period, reports[Int(lhs)].id) < (reports[Int(rhs)].period, reports[Int(rhs)].id)
+            })
         let months = ReportingMonths(windowStart: windowStart, asOf: asOf, dueDay: rules.reportDueDay)
         let texts = RegisterTexts(rules: rules, windowStart: windowStart, asOf: asOf)
 
@@ -184,6 +188,8 @@ public struct RiskRegister: Sendable {
         }
         let entries = [RegisterReport.ProjectEntry](unsafeUninitializedCapacity: projects.count) { buffer, initialized in
             for (position, index) in order.enumerated() {
+                // swift-format-ignore: NeverForceUnwrap
+                // (both hold projects.count entries, and the loop runs only when that is not 0)
                 buffer.baseAddress!.advanced(by: position).moveInitialize(from: judged.baseAddress! + index, count: 1)
             }
             initialized = projects.count
@@ -270,6 +276,8 @@ struct ReportingMonths: Sendable {
         // A month is due in the next one: start from the month before the window.
         var period = windowStart.period.previous
         while period.firstDay <= asOf {
+            // swift-format-ignore: NeverForceUnwrap
+            // (the rules reader takes a due day of 1...28, a day of every month)
             let day = Day(year: period.next.year, month: period.next.month, day: dueDay)!
             if day >= windowStart && day <= asOf { due.append((period, day)) }
             period = period.next
@@ -548,6 +556,8 @@ struct ProjectContext {
             return deadline < asOf
         }
         olderPetitions.withUnsafeBufferPointer { older in
+            // swift-format-ignore: NeverForceUnwrap
+            // (the loop runs only when the buffer is not empty)
             for index in older.indices where isOverdue(SignalRef(older.baseAddress! + index)) { items.append(older[index].itemID) }
         }
         for position in 0..<signals.count where isOverdue(signals[position]) {
@@ -596,7 +606,7 @@ struct ProjectContext {
                 month.rows.reduce(0.0) { isOpen($1) ? $0 + (rows[$1].amountOwed ?? 0) - (rows[$1].amountPaid ?? 0) : $0 }
             }
             let open = run.allSatisfy { $0.rows.contains(where: isOpen) }
-            if consecutive && open && unpaid.allSatisfy({ $0 >= unpaid.last! - 0.005 }) {
+            if consecutive && open, let oldest = unpaid.last, unpaid.allSatisfy({ $0 >= oldest - 0.005 }) {
                 reasons.append("连续 \(rules.ledgerStaleMonths) 个月台账欠薪未清零、未付金额无变化")
                 reports += run.flatMap { $0.rows.filter { rows[$0].status == .arrears }.map { rows[$0].id } }
             }
@@ -612,9 +622,10 @@ struct ProjectContext {
 
     /// recurrence: wage claims after a row said the arrears were cleared (清零).
     func recurrence() -> [FlagEvidence] {
-        guard let cleared = rows.filter({ $0.resolved == true && $0.resolvedOn != nil }).max(by: { $0.resolvedOn! < $1.resolvedOn! }),
-            let resolvedOn = cleared.resolvedOn
-        else { return [] }
+        let latest = rows.lazy.filter { $0.resolved == true }
+            .compactMap { row in row.resolvedOn.map { (row: row, day: $0) } }
+            .max { $0.day < $1.day }
+        guard let cleared = latest?.row, let resolvedOn = latest?.day else { return [] }
         let after = resolvedOn.adding(days: rules.recurrenceGraceDays).start
         let again = signals.windowItems { $0.isOpenWageSignal && $0.at >= after }
         guard !again.isEmpty else { return [] }

@@ -41,6 +41,8 @@ final class HugePageTable<Element: BitwiseCopyable>: RandomAccessCollection, @un
         #endif
         if let mapped {
             let start = (Int(bitPattern: mapped.address) + Self.hugePage - 1) / Self.hugePage * Self.hugePage
+            // swift-format-ignore: NeverForceUnwrap
+            // (a mapped address rounded up: not 0)
             let aligned = UnsafeMutableRawPointer(bitPattern: start)!
             #if os(Linux)
                 // Asked before the first write, so that the first touch of each 2 MiB maps a huge page.

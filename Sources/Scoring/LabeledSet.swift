@@ -184,7 +184,7 @@ public struct QualityReport: Sendable {
                     let key = SiteName.mergeKey(of: site)
                     siteGroups[key, default: (false, [])].items.append(labeled.id)
                     siteNames[key, default: []].insert(site)
-                    if label.site != nil { siteGroups[key]!.labeled = true }
+                    if label.site != nil { siteGroups[key, default: (false, [])].labeled = true }
                 }
             }
             if !why.isEmpty {
@@ -227,8 +227,8 @@ public struct QualityReport: Sendable {
             "",
             "slice                       items  agree  signal  payment escal.  link   (F1)",
         ]
-        lines += byChannel.keys.sorted().map { line("channel " + $0, byChannel[$0]!) }
-        lines += byClass.keys.sorted().map { line("class " + $0, byClass[$0]!) }
+        lines += byChannel.sorted { $0.key < $1.key }.map { line("channel " + $0.key, $0.value) }
+        lines += byClass.sorted { $0.key < $1.key }.map { line("class " + $0.key, $0.value) }
         return lines.joined(separator: "\n")
     }
 }

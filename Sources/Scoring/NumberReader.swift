@@ -183,6 +183,8 @@ public enum NumberReader {
             while cursor < scalars.endIndex {
                 let value = scalars[cursor]
                 if isASCIIDigit(value) || value == 0x2E {
+                    // swift-format-ignore: NeverForceUnwrap
+                    // (an ASCII digit or a dot)
                     text.unicodeScalars.append(Unicode.Scalar(value)!)
                 } else if value == 0x2C, cursor + 1 < scalars.endIndex, isASCIIDigit(scalars[cursor + 1]) {
                     // thousands separator

@@ -115,6 +115,8 @@ public struct PatternMatcher: Sendable {
             astral[scalar] = UInt16(labelCount)
         }
         precondition(labelCount < Int(UInt16.max), "too many distinct characters in the patterns")
+        // swift-format-ignore: NeverForceUnwrap
+        // (every scalar outside the BMP in flat was given a class above)
         let classes = flat.map { $0 < 0x10000 ? bmp[Int($0)] : astral[$0]! }
         let order = classes.withUnsafeBufferPointer { classes in
             (0..<patternCount).sorted { lhs, rhs in
@@ -225,6 +227,8 @@ public struct PatternMatcher: Sendable {
             let edges = children[Int(childStart[old])..<Int(childStart[old + 1])]
             nodes[at] = UInt32(bitPattern: output[old])
             guard !isChained(position, old) else {
+                // swift-format-ignore: NeverForceUnwrap
+                // (a chained state has one edge)
                 nodes[at + 1] = 1 | UInt32(nodeLabel[Int(edges.first!)]) << 16
                 continue
             }
@@ -311,9 +315,13 @@ public struct PatternMatcher: Sendable {
                             }
                             guard count > 0 else { return }
                             let hasAstralSingles = !astralSingles.isEmpty
+                            // swift-format-ignore: NeverForceUnwrap
+                            // (the table holds at least the root)
                             let words = nodes.baseAddress!
                             var start = 0
                             while true {
+                                // swift-format-ignore: NeverForceUnwrap
+                                // (count > 0; the bigram and single tables have a fixed, non-zero size)
                                 start = Self.nextCandidate(
                                     scalars.baseAddress!, from: start, count: count, bigrams: bigrams.baseAddress!,
                                     shift: shift, singles: singles.baseAddress!, hasAstralSingles: hasAstralSingles)

@@ -10,7 +10,9 @@
 public enum PersonalDataMasker {
     /// The kinds of personal number found in text.
     public enum Kind: String, Sendable, CaseIterable {
-        case phone, idNumber = "id_number", bankCard = "bank_card"
+        case phone
+        case idNumber = "id_number"
+        case bankCard = "bank_card"
     }
 
     /// `text` with every personal number masked (139****5678, 110101********0017,
@@ -26,6 +28,8 @@ public enum PersonalDataMasker {
         if !names.contains(where: { $0.count >= 2 }) && digitCount(text, atLeast: 11) < 11 { return text }
         var scalars = Array(text.unicodeScalars)
         for run in numberRuns(in: scalars) {
+            // swift-format-ignore: NeverForceUnwrap
+            // (each position holds a digit or a check X, both read by digitValue)
             guard let (kind, digits) = classify(run.digitPositions.map { digitValue(scalars[$0])! }, in: run, of: scalars)
             else { continue }
             let keep: (prefix: Int, suffix: Int)
@@ -119,6 +123,8 @@ public enum PersonalDataMasker {
     public static func kinds(in text: String) -> [Kind] {
         let scalars = Array(text.unicodeScalars)
         return numberRuns(in: scalars).compactMap { run in
+            // swift-format-ignore: NeverForceUnwrap
+            // (each position holds a digit or a check X, both read by digitValue)
             classify(run.digitPositions.map { digitValue(scalars[$0])! }, in: run, of: scalars)?.kind
         }
     }

@@ -586,7 +586,11 @@ private struct RulebookBuilder {
                     }
                     ordered = flag
                 }
+                // swift-format-ignore: NeverForceUnwrap
+                // (keys holds near)
                 let nearNode = pairs.first { $0.key == "near" }!.node
+                // swift-format-ignore: NeverForceUnwrap
+                // (keys holds within)
                 let within = try reader.integer(pairs.first { $0.key == "within" }!.node, "within")
                 guard within > 0 else { throw reader.failure(element, "\(owner): within must be 1 or more") }
                 var slots: [[Rulebook.Atom]] = []
@@ -741,7 +745,7 @@ private struct RulebookBuilder {
         // (unpaid_word) would otherwise become a literal term that never matches.
         for (file, node, id, conditions) in ruleNodes {
             for case .near(let slots, _, _) in conditions {
-                for case let .term(text) in slots.joined()
+                for case .term(let text) in slots.joined()
                 where lexicons[text] == nil && text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0 == "_") }) {
                     throw RulesError.invalid(
                         file: file, line: node.mark?.line, column: node.mark?.column,

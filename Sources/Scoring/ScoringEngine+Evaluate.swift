@@ -67,12 +67,16 @@ extension ScoringEngine {
 
     /// The verdict with everything that led to it, for a clerk.
     public func explain(_ item: Item) -> Explanation {
+        // swift-format-ignore: NeverForceUnwrap
+        // (explaining: true makes one)
         run(item, explaining: true).explanation!
     }
 
     /// The rules that fire on a bare text (as content of a post), for rule examples.
     public func firedRules(onText text: String) -> [Rulebook.Rule] {
         let item = Item(feedID: "example", sourceKey: "example", kind: .post, content: text)
+        // swift-format-ignore: NeverForceUnwrap
+        // (explaining: true makes one)
         return run(item, explaining: true).explanation!.firedRules
     }
 
@@ -106,9 +110,13 @@ extension ScoringEngine {
             _ index: Int, free: inout Buffers, matched: inout Buffers, gathered: inout Buffers,
             chosen: inout Buffers
         ) {
+            // swift-format-ignore: NeverForceUnwrap
+            // (index < count: items is not empty)
             if index < count { match(items.baseAddress! + index, explaining: false, into: &free) }
             if index >= 1 && index <= count { gather(explaining: false, in: &matched) }
             if index >= 2 && index <= count + 1 { chooseLink(in: &gathered) }
+            // swift-format-ignore: NeverForceUnwrap
+            // (index - 3 < count: items is not empty)
             if index >= 3 { verdicts.append(conclude(items.baseAddress! + index - 3, explaining: false, from: &chosen).verdict) }
         }
         // Each set of buffers moves one stage on from step to step: free, matched, gathered, chosen, free.
@@ -173,6 +181,8 @@ extension ScoringEngine {
                 guardBits.withUnsafeBufferPointer { guardBits in
                     matcher.scan(scalars) { pattern, start, end in
                         guard bounds.field(of: start) == bounds.field(of: end - 1) else { return }
+                        // swift-format-ignore: NeverForceUnwrap
+                        // (a pattern found has its record in infos)
                         wagewatch_prefetch(infos.baseAddress! + pattern)
                         let found = Found(end: Int32(end), start: Int32(start), pattern: Int32(pattern))
                         buffers.found.append(found)
@@ -267,6 +277,8 @@ extension ScoringEngine {
                             // Every cache line of the owners (a contractor may have sixteen).
                             var owner = Int(info.ownerStart)
                             while owner < Int(info.ownerEnd) {
+                                // swift-format-ignore: NeverForceUnwrap
+                                // (the mention has owners: the table is not empty)
                                 wagewatch_prefetch(owners.baseAddress! + owner)
                                 owner += 64 / MemoryLayout<Owner>.stride
                             }
@@ -415,18 +427,24 @@ extension ScoringEngine {
         entries: UnsafeMutableBufferPointer<Entry>
     ) {
         let ranking = rank(buffers.mentions, keys: keys, entries: entries, keepingAll: false)
+        // swift-format-ignore: NeverForceUnwrap
+        // (a temporary allocation of total > 0 entries)
         defer { ranking.entries.baseAddress!.deinitialize(count: ranking.keys.count) }
         buffers.bestConfidence = ranking.best?.confidence ?? 0
         guard let best = ranking.best,
             let band = band(best: best, second: ranking.second?.confidence)
         else { return }
         buffers.choice = LinkChoice(project: best.project, band: band, confidence: min(1, best.confidence))
+        // swift-format-ignore: NeverForceUnwrap
+        // (best.project is an index of projectIDs)
         projectIDs.withUnsafeBufferPointer { wagewatch_prefetch($0.baseAddress! + best.project) }
         ownerText.withUnsafeBufferPointer { ownerText in
             ranking.forEachClue(of: best) { clue in
                 let owner = textOwner(of: clue, project: best.project)
                 buffers.choiceClues.append((clue, Int32(owner)))
                 guard owner >= 0 else { return }
+                // swift-format-ignore: NeverForceUnwrap
+                // (owner is an index of ownerText)
                 wagewatch_prefetch(ownerText.baseAddress! + owner)
                 // The reference count sits 24 bytes before the text (the storage header, 32).
                 let address = owners[owner].textAddress
@@ -462,6 +480,8 @@ extension ScoringEngine {
             var view = String.UnicodeScalarView()
             for at in 0..<4 where mask & (1 << at) != 0 {
                 // A regex reads at most the first `regexReach` characters of a field: its time is bounded.
+                // swift-format-ignore: NeverForceUnwrap
+                // (the values are scalars of a String)
                 for value in text.scalars[bounds.range(at)].prefix(Self.regexReach) { view.append(Unicode.Scalar(value)!) }
                 view.append("\n")
             }
@@ -833,6 +853,8 @@ extension ScoringEngine {
         return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: total) { keys in
             withUnsafeTemporaryAllocation(of: Entry.self, capacity: total) { entries in
                 let ranking = rank(mentions, keys: keys, entries: entries, keepingAll: true)
+                // swift-format-ignore: NeverForceUnwrap
+                // (a temporary allocation of total > 0 entries)
                 defer { ranking.entries.baseAddress!.deinitialize(count: ranking.keys.count) }
                 return ranking.groups.sorted { $0.ranksBefore($1) }.map { ranking.candidate($0) }
             }

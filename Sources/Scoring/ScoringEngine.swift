@@ -110,9 +110,10 @@ public struct ScoringEngine: Sendable {
         var companyPatterns: [ByteKey: [Int32]] = [:]
 
         // Slots for named lexicons, then literal terms of rules.
-        var slotNames = rulebook.lexicons.keys.sorted()
+        let lexicons = rulebook.lexicons.sorted { $0.key < $1.key }
+        var slotNames = lexicons.map(\.key)
         var slotIndex = Dictionary(uniqueKeysWithValues: slotNames.enumerated().map { ($1, $0) })
-        var slotNegatable = slotNames.map { rulebook.lexicons[$0]!.isNegatable }
+        var slotNegatable = lexicons.map(\.value.isNegatable)
         func slot(forTerm term: String) -> Int {
             let key = "=" + term
             if let index = slotIndex[key] { return index }
@@ -122,8 +123,7 @@ public struct ScoringEngine: Sendable {
             builder.add(term, slot: slotNames.count - 1)
             return slotNames.count - 1
         }
-        for (index, name) in slotNames.enumerated() {
-            let lexicon = rulebook.lexicons[name]!
+        for (index, (_, lexicon)) in lexicons.enumerated() {
             for term in lexicon.terms { builder.add(term, slot: index) }
             for compound in lexicon.exceptions.inside { builder.addGuard(compound, Guard(slot: Int32(index), role: .inside)) }
             for cue in lexicon.exceptions.after { builder.addGuard(cue, Guard(slot: Int32(index), role: .after)) }
@@ -134,19 +134,25 @@ public struct ScoringEngine: Sendable {
         for rule in rulebook.rules {
             func compile(_ condition: Rulebook.Condition) -> CompiledCondition {
                 switch condition {
-                case .lexicon(let name): return .slot(slotIndex[name]!)
+                case .lexicon(let name):
+                    // swift-format-ignore: NeverForceUnwrap
+                    // (the rulebook checked that the lexicons its rules name exist)
+                    return .slot(slotIndex[name]!)
                 case .term(let text): return .slot(slot(forTerm: text))
                 case .regex(let pattern): return .regex(CompiledRegex(pattern))
                 case .near(let slots, let within, let ordered):
                     let compiledSlots = slots.map { atoms in
                         atoms.map { atom -> Int in
                             switch atom {
-                            case .lexicon(let name): return slotIndex[name]!
+                            case .lexicon(let name):
+                                // swift-format-ignore: NeverForceUnwrap
+                                // (near slots name only lexicons that exist: the rulebook resolved them so)
+                                return slotIndex[name]!
                             case .term(let text): return slot(forTerm: text)
                             }
                         }
                     }
-                    compiledSlots.joined().forEach { tracked.insert($0) }
+                    for index in compiledSlots.joined() { tracked.insert(index) }
                     return .near(compiledSlots, within: within, ordered: ordered)
                 }
             }
@@ -161,8 +167,7 @@ public struct ScoringEngine: Sendable {
         // Registry names, townships and project types.
         var townships: [ByteKey: Int32] = [:]
         var townshipOfProject: [Int32] = []
-        let typeNames = rulebook.linking.types.keys.sorted()
-        let typeWords = typeNames.map { rulebook.linking.types[$0]!.map(normalizer.normalize) }
+        let typeWords = rulebook.linking.types.sorted { $0.key < $1.key }.map { $0.value.map(normalizer.normalize) }
         var typesOfProject: [UInt64] = []
         let typeMatcher = PatternMatcher(patterns: typeWords.flatMap { $0 })
         let typeOfWord = typeWords.enumerated().flatMap { type, words in words.map { _ in Int32(type) } }
@@ -287,6 +292,8 @@ public struct ScoringEngine: Sendable {
             table.ownerProject.indices.map { entry in
                 let project = Int(table.ownerProject[entry])
                 let text = table.ownerText[entry]
+                // swift-format-ignore: NeverForceUnwrap
+                // (every kind is in MentionKind.allCases)
                 return Owner(
                     traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]),
                     project: Int32(project), display: table.ownerDisplay[entry],
@@ -361,6 +368,8 @@ extension String {
         guard utf8.count == other.utf8.count else { return false }
         let compared = utf8.withContiguousStorageIfAvailable { left in
             other.utf8.withContiguousStorageIfAvailable { right in
+                // swift-format-ignore: NeverForceUnwrap
+                // (not empty, and of the same length)
                 left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
             }
         }
@@ -544,7 +553,8 @@ final class CompiledRegex: @unchecked Sendable {
     let expression: NSRegularExpression
 
     init(_ pattern: String) {
-        // The rulebook checked that the pattern compiles.
+        // swift-format-ignore: NeverUseForceTry
+        // (the rulebook checked that the pattern compiles)
         expression = try! NSRegularExpression(pattern: pattern)
     }
 

@@ -159,11 +159,15 @@ public enum StoryFingerprint {
                 // Eight characters at a time while none of them is the needle's first.
                 let heads = SIMD8<UInt32>(repeating: head)
                 while index + 8 <= buffer.count {
+                    // swift-format-ignore: NeverForceUnwrap
+                    // (the buffer holds at least 8 scalars here)
                     let block = UnsafeRawPointer(buffer.baseAddress! + index).loadUnaligned(as: SIMD8<UInt32>.self)
                     if any(block .== heads) { break }
                     index += 8
                 }
                 while index + needle.count <= buffer.count {
+                    // swift-format-ignore: NeverForceUnwrap
+                    // (neither is empty: the needle has a head and the text is at least as long)
                     if buffer[index] == head && memcmp(buffer.baseAddress! + index, needle.baseAddress!, needle.count * 4) == 0 {
                         return text.startIndex + index
                     }

@@ -65,6 +65,8 @@ public struct TextNormalizer: Sendable {
     /// The folded form of `text` as a string (for patterns and tests).
     public func normalize(_ text: String) -> String {
         var view = String.UnicodeScalarView()
+        // swift-format-ignore: NeverForceUnwrap
+        // (folding maps scalars to scalars)
         for value in normalizedScalars(text) { view.append(Unicode.Scalar(value)!) }
         return String(view)
     }
@@ -74,6 +76,8 @@ public struct TextNormalizer: Sendable {
         var text = text
         return text.withUTF8 { bytes in
             [UInt32](unsafeUninitializedCapacity: max(1, bytes.count)) { buffer, count in
+                // swift-format-ignore: NeverForceUnwrap
+                // (a capacity of at least 1)
                 count = fold(bytes, scalars: buffer.baseAddress!, origins: nil)
             }
         }
@@ -90,6 +94,8 @@ public struct TextNormalizer: Sendable {
             // Room for the worst case (a scalar a byte), trimmed to what was written.
             buffer.append(contentsOf: repeatElement(0, count: bytes.count))
             let written = buffer.withUnsafeMutableBufferPointer { storage in
+                // swift-format-ignore: NeverForceUnwrap
+                // (bytes.count > 0 elements were just appended)
                 fold(bytes, scalars: storage.baseAddress! + old, origins: nil)
             }
             buffer.removeLast(bytes.count - written)
@@ -117,6 +123,8 @@ public struct TextNormalizer: Sendable {
             result.origins.append(contentsOf: repeatElement(0, count: bytes.count))
             let written = result.scalars.withUnsafeMutableBufferPointer { scalars in
                 result.origins.withUnsafeMutableBufferPointer { origins in
+                    // swift-format-ignore: NeverForceUnwrap
+                    // (bytes.count > 0 elements were just appended to both)
                     fold(bytes, scalars: scalars.baseAddress! + old, origins: origins.baseAddress! + old)
                 }
             }

@@ -355,8 +355,11 @@ extension AppDatabase {
             initialized = total
         }
         if let failure { throw failure }
-        inputs!.signals = signals
-        return inputs!
+        // swift-format-ignore: NeverForceUnwrap
+        // (set beside the signals whenever no read failed)
+        var result = inputs!
+        result.signals = signals
+        return result
     }
 
     /// Assessed wage-arrears signals whose time lies in `from ..< until`: their publication

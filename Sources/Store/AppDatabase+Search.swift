@@ -54,6 +54,8 @@ extension AppDatabase {
         var indexed = 0
         while true {
             let done = try await writer.write { db -> Int in
+                // swift-format-ignore: NeverForceUnwrap
+                // (the migration inserts the one row of search_state)
                 let state = try Row.fetchOne(db, sql: "SELECT item_rowid, version_id FROM search_state WHERE id = 1")!
                 let lastRowID: Int64 = state["item_rowid"]
                 let lastVersion: Int64 = state["version_id"]
@@ -64,13 +66,13 @@ extension AppDatabase {
                         SELECT v.id AS version, i.rowid AS item_rowid, \(Self.displayColumns(of: "i")) FROM item_version v JOIN item i ON i.id = v.item_id
                         WHERE v.id > ? AND i.rowid <= ? ORDER BY v.id LIMIT ?
                         """, arguments: [lastVersion, lastRowID, batch])
-                if !changed.isEmpty {
+                if let newest = changed.last {
                     for row in changed {
                         let rowID: Int64 = row["item_rowid"]
                         try db.execute(sql: "DELETE FROM search_bigram WHERE rowid = ?", arguments: [rowID])
                         try Self.index(rowID: rowID, title: row["shown_title"], content: row["shown_content"], fold: fold, in: db)
                     }
-                    let last: Int64 = changed.last!["version"]
+                    let last: Int64 = newest["version"]
                     try db.execute(sql: "UPDATE search_state SET version_id = ? WHERE id = 1", arguments: [last])
                     return changed.count
                 }

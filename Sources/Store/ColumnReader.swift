@@ -144,6 +144,8 @@ struct ParameterBinder {
         guard var text else { return }
         let code = text.withUTF8 { bytes in
             // An empty text is bound as one (a nil base address would bind NULL).
+            // swift-format-ignore: NeverForceUnwrap
+            // (bytes is not empty in the second branch)
             bytes.isEmpty
                 ? sqlite3_bind_text(sqlite, index, "", 0, Self.transient)
                 : sqlite3_bind_text(

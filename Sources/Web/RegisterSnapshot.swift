@@ -122,7 +122,7 @@ struct QueueIndex: Sendable {
             if let exact = byProject[project] {
                 lists.append(exact)
             } else {
-                lists.append(projectNames.filter { $0.name.contains(project) }.flatMap { byProject[$0.id]! }.sorted())
+                lists.append(projectNames.filter { $0.name.contains(project) }.flatMap { byProject[$0.id] ?? [] }.sorted())
             }
         }
         if !department.isEmpty { lists.append(byDepartment[department] ?? []) }

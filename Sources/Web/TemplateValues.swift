@@ -38,13 +38,17 @@ private final class Node {
 
     func place(_ child: Node, at key: String?) {
         hasNodes = true
-        if let key {
-            if object == nil { object = [:] }
-            object![key] = child
-        } else {
-            if array == nil { array = [] }
-            array!.append(child)
-        }
+        if let key { set(child, at: key) } else { append(child) }
+    }
+
+    /// Sets `value` at `key` of this object (made if there is none).
+    func set(_ value: Any, at key: String) {
+        if object == nil { object = [key: value] } else { object?[key] = value }
+    }
+
+    /// Appends `value` to this array (made if there is none).
+    func append(_ value: Any) {
+        if array == nil { array = [value] } else { array?.append(value) }
     }
 }
 
@@ -102,12 +106,12 @@ private struct KeyedTreeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil(forKey key: Key) throws {}
-    mutating func encode(_ value: String, forKey key: Key) throws { node.object![key.stringValue] = value }
-    mutating func encode(_ value: Int, forKey key: Key) throws { node.object![key.stringValue] = value }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { node.object![key.stringValue] = value }
-    mutating func encode(_ value: Double, forKey key: Key) throws { node.object![key.stringValue] = value }
+    mutating func encode(_ value: String, forKey key: Key) throws { node.set(value, at: key.stringValue) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { node.set(value, at: key.stringValue) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { node.set(value, at: key.stringValue) }
+    mutating func encode(_ value: Double, forKey key: Key) throws { node.set(value, at: key.stringValue) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        node.object![key.stringValue] = try TreeEncoder.tree(value)
+        node.set(try TreeEncoder.tree(value), at: key.stringValue)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
@@ -133,8 +137,7 @@ private struct UnkeyedTreeContainer: UnkeyedEncodingContainer {
 
     mutating func encodeNil() throws {}
     mutating func encode<T: Encodable>(_ value: T) throws {
-        if node.array == nil { node.array = [] }
-        node.array!.append(try TreeEncoder.tree(value))
+        node.append(try TreeEncoder.tree(value))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {

@@ -269,7 +269,7 @@ extension WebApp {
         let claim = try await database.claims(of: [id], now: now(), lease: settings.claimLease)[id]
         // Decisions are for signals (and for taking back one made before).
         let reviewed = entries.contains { ReviewAction(rawValue: $0.action) != nil }
-        let canReview = session.account.role == .petition && stored != nil && (stored!.assessment.isSignal || reviewed)
+        let canReview = session.account.role == .petition && (stored.map { $0.assessment.isSignal || reviewed } ?? false)
         return ItemPage(
             itemID: LinkID(id), kind: Labels.kind(item.kind), channel: Labels.channel(item.channel),
             at: Labels.time(item.publishedAt), url: shown(item.url), author: shown(item.author), personalData: personal,

@@ -69,7 +69,7 @@ final class LoginThrottle: Sendable {
         failures.withLock { failures in
             failures.removeValue(forKey: keys[0])
             for key in keys.dropFirst() {
-                if let index = failures[key]?.lastIndex(of: at) { failures[key]!.remove(at: index) }
+                if let index = failures[key]?.lastIndex(of: at) { failures[key]?.remove(at: index) }
             }
         }
     }
@@ -121,7 +121,7 @@ extension WebApp {
     /// is the proxy named in the settings (a client can forge the header, not the peer).
     func clientAddress(_ request: Request, peer: String?) -> String? {
         guard let proxy = settings.trustedProxy, peer == proxy,
-            let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
+            let forwarded = request.headers[.xForwardedFor],
             let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
         else { return peer }
         return last
@@ -145,7 +145,7 @@ extension WebApp {
 
     /// A request over plain HTTP (no proxy says it was HTTPS) to a name other than this machine's.
     static func isPlainHTTPToAnotherHost(_ request: Request) -> Bool {
-        if let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!], scheme.lowercased() == "https" { return false }
+        if let scheme = request.headers[.xForwardedProto], scheme.lowercased() == "https" { return false }
         if request.head.scheme?.lowercased() == "https" { return false }
         let host = (request.head.authority ?? "").lowercased()
         let name = host.hasPrefix("[") ? String(host.prefix { $0 != "]" }.dropFirst()) : String(host.prefix { $0 != ":" })
