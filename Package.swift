@@ -34,6 +34,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
         // HTTP parts as the server's channel handlers see them (already built for Hummingbird).
         .package(url: "https://github.com/apple/swift-nio-extras", exact: "1.35.2"),
+        // PostgreSQL, for a store several workers and web nodes share (the file store stays the default).
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        // TLS to PostgreSQL (sslmode), already built for PostgresNIO.
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
     ],
     targets: [
         // libcurl as a system library; shim.h wraps the variadic setopt/getinfo calls.
@@ -97,6 +101,11 @@ let package = Package(
                 "Model", "Parallel", "CLibCrypto", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's own API, for the register's bulk reads (ColumnReader).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -135,12 +144,15 @@ let package = Package(
             ]
         ),
         .target(name: "LoopbackHTTP"),
+        // The store a test works on, SQLite or PostgreSQL (tests only).
+        .target(name: "TestStores", dependencies: ["Store", "Model"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model", "LoopbackHTTP"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ScoringTests", dependencies: ["Scoring", "Model", "ChineseConversion", "Ingest", "RulesFile"], exclude: ["Fixtures"]),
         .testTarget(name: "RegisterTests", dependencies: ["Register", "Model"]),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", "Model", "TestStores", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "WebTests",
             dependencies: [

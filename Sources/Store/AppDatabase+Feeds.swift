@@ -5,27 +5,27 @@ import Model
 extension AppDatabase {
     /// What is remembered of every feed, by feed id.
     public func feedStates() async throws -> [String: FeedState] {
-        try await writer.read(Self.feedStates(in:))
+        try await read { session in
+            var states: [String: FeedState] = [:]
+            for state in try session.rows("SELECT * FROM feed_state", [], Self.feedState) { states[state.feedID] = state }
+            return states
+        }
     }
 
-    private static func feedStates(in db: Database) throws -> [String: FeedState] {
-        var states: [String: FeedState] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM feed_state") {
-            var state = FeedState(
-                feedID: row["feed_id"], etag: row["etag"], lastModified: row["last_modified"],
-                lastAttempt: row["last_attempt"], lastSuccess: row["last_success"], errorCount: row["error_count"],
-                lastError: row["last_error"], lastStatus: row["last_status"], nextAttempt: row["next_attempt"],
-                lastNewItem: row["last_new_item"], typicalGap: row["typical_gap"])
-            state.lastBodyCutShort = row["last_body_cut_short"]
-            states[state.feedID] = state
-        }
-        return states
+    private static func feedState(_ row: SQLRow) throws -> FeedState {
+        var state = FeedState(
+            feedID: try row("feed_id"), etag: try row("etag"), lastModified: try row("last_modified"),
+            lastAttempt: try row("last_attempt"), lastSuccess: try row("last_success"), errorCount: try row("error_count"),
+            lastError: try row("last_error"), lastStatus: try row("last_status"), nextAttempt: try row("next_attempt"),
+            lastNewItem: try row("last_new_item"), typicalGap: try row("typical_gap"))
+        state.lastBodyCutShort = try row("last_body_cut_short")
+        return state
     }
 
     /// Stores what a cycle learned about feeds.
     public func saveFeedStates(_ states: [FeedState]) async throws {
-        try await writer.write { db in
-            for state in states { try save(state, in: db) }
+        try await write { session in
+            for state in states { try Self.save(state, in: session) }
         }
     }
 
@@ -49,23 +49,29 @@ extension AppDatabase {
             try replaceRejections(in: db, kind: .feed, file: feed, with: rejections)
             var state = state
             state.recordArrival(newItems: counts.added, at: fetchedAt)
-            try save(state, in: db)
+            try Self.save(state, in: SQLSession(connection: .sqlite(db)))
             return (counts.added, counts.changed, counts.fresh, counts.isNew, state)
         }
     }
 
-    private func save(_ state: FeedState, in db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT OR REPLACE INTO feed_state (feed_id, etag, last_modified, last_attempt, last_success, error_count,
-                                                   last_error, last_status, next_attempt, last_new_item, typical_gap,
-                                                   last_body_cut_short)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                state.feedID, state.etag, state.lastModified, state.lastAttempt, state.lastSuccess,
-                state.errorCount, state.lastError, state.lastStatus, state.nextAttempt,
-                state.lastNewItem, state.typicalGap, state.lastBodyCutShort,
+    private static func save(_ state: FeedState, in session: SQLSession) throws {
+        try session.execute(
+            """
+            INSERT INTO feed_state (feed_id, etag, last_modified, last_attempt, last_success, error_count, last_error,
+                                    last_status, next_attempt, last_new_item, typical_gap, last_body_cut_short)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (feed_id) DO UPDATE SET
+                etag = excluded.etag, last_modified = excluded.last_modified, last_attempt = excluded.last_attempt,
+                last_success = excluded.last_success, error_count = excluded.error_count, last_error = excluded.last_error,
+                last_status = excluded.last_status, next_attempt = excluded.next_attempt,
+                last_new_item = excluded.last_new_item, typical_gap = excluded.typical_gap,
+                last_body_cut_short = excluded.last_body_cut_short
+            """,
+            [
+                state.feedID.sqlValue, state.etag.sqlValue, state.lastModified.sqlValue, state.lastAttempt.sqlValue,
+                state.lastSuccess.sqlValue, state.errorCount.sqlValue, state.lastError.sqlValue, state.lastStatus.sqlValue,
+                state.nextAttempt.sqlValue, state.lastNewItem.sqlValue, state.typicalGap.sqlValue,
+                state.lastBodyCutShort.sqlValue,
             ])
     }
 }
@@ -73,16 +79,17 @@ extension AppDatabase {
 extension AppDatabase {
     /// Items fetched per feed and day since `since`.
     public func itemsPerFeedAndDay(since: Date) async throws -> [String: [Day: Int]] {
-        try await writer.read { db in
+        try await read { session in
             var result: [String: [Day: Int]] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT feed_id, substr(fetched_at, 1, 10) AS day, count(*) AS items FROM item WHERE fetched_at >= ? GROUP BY 1, 2
-                    """, arguments: [since])
-            {
-                let text: String = row["day"]
-                if let day = Day(text) { result[row["feed_id"], default: [:]][day] = row["items"] }
+            let rows = try session.rows(
+                """
+                SELECT feed_id, substr(fetched_at, 1, 10) AS day, count(*) AS items FROM item WHERE fetched_at >= ? GROUP BY 1, 2
+                """, [since.sqlValue]
+            ) { row in
+                (feed: try row("feed_id", as: String.self), day: try row("day", as: String.self), items: try row("items", as: Int.self))
+            }
+            for row in rows {
+                if let day = Day(row.day) { result[row.feed, default: [:]][day] = row.items }
             }
             return result
         }

@@ -269,6 +269,7 @@ extension AppDatabase {
         // Reads at once, on several connections (the signals of each half of the span; the
         // rest), all of one committed state: each begins in the same turn of the writer, which
         // is held only while they start.
+        let writer = try self.writer
         let middle = Date(timeIntervalSinceReferenceDate: (from.timeIntervalSinceReferenceDate + until.timeIntervalSinceReferenceDate) / 2)
         let spans = [(from, middle), (middle, until)]
         let halves = spans.map { _ in Promise<Void>() }
@@ -626,68 +627,61 @@ extension AppDatabase {
 
     /// Headlines of the given items (masked titles, or the start of the text), in the order asked.
     public func headlines(of itemIDs: [String]) async throws -> [ItemHeadline] {
-        try await writer.read { db in
+        try await read { session in
             var found: [String: ItemHeadline] = [:]
-            for row in try Self.rows(
-                in: db, for: itemIDs,
-                {
-                    "SELECT \(Self.headlineColumns) FROM item i LEFT JOIN assessment a ON a.item_id = i.id WHERE i.id IN (\($0))"
-                })
-            {
-                let headline = try Self.headline(row)
-                found[headline.itemID] = headline
-            }
+            let headlines = try session.rows(
+                for: itemIDs,
+                { "SELECT \(Self.headlineColumns) FROM item i LEFT JOIN assessment a ON a.item_id = i.id WHERE i.id IN (\($0))" },
+                Self.headline)
+            for headline in headlines { found[headline.itemID] = headline }
             return itemIDs.compactMap { found[$0] }
         }
     }
 
     /// The newest items linked (or put to review) to a project.
     public func headlines(ofProject projectID: String, limit: Int) async throws -> [ItemHeadline] {
-        try await writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.headlineColumns) FROM assessment a JOIN item i ON i.id = a.item_id
-                    WHERE a.project_id = ? ORDER BY a.at DESC LIMIT ?
-                    """, arguments: [projectID, limit]
-            ).map(Self.headline)
+        try await read { session in
+            try session.rows(
+                """
+                SELECT \(Self.headlineColumns) FROM assessment a JOIN item i ON i.id = a.item_id
+                WHERE a.project_id = ? ORDER BY a.at DESC LIMIT ?
+                """, [projectID.sqlValue, limit.sqlValue], Self.headline)
         }
     }
 
     private static let headlineColumns = """
         i.id, coalesce(i.published_at, i.fetched_at) AS at, i.kind, i.channel,
         \(displayColumns(of: "i")),
-        a.project_id, a.link_band, a.level, coalesce(a.is_signal, 0) AS is_signal
+        a.project_id, a.link_band, a.level, coalesce(a.is_signal, false) AS is_signal
         """
 
-    private static func headline(_ row: Row) throws -> ItemHeadline {
-        let kindText: String = row["kind"]
+    private static func headline(_ row: SQLRow) throws -> ItemHeadline {
+        let kindText: String = try row("kind")
         guard let kind = ItemKind(rawValue: kindText) else { throw StoreError.corruptValue(column: "kind", value: kindText) }
-        let title: String = row["shown_title"]
-        let content: String = row["shown_content"]
-        let band: String? = row["link_band"]
-        let level: String? = row["level"]
+        let title: String = try row("shown_title")
+        let content: String = try row("shown_content")
+        let band: String? = try row("link_band")
+        let level: String? = try row("level")
         return ItemHeadline(
-            itemID: row["id"], at: row["at"], kind: kind, channel: row["channel"],
+            itemID: try row("id"), at: try row("at"), kind: kind, channel: try row("channel"),
             title: title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? String(content.prefix(60)) : title,
-            projectID: row["project_id"], band: band.flatMap(LinkBand.init(rawValue:)), level: level.flatMap(SignalLevel.init(rawValue:)),
-            isSignal: row["is_signal"])
+            projectID: try row("project_id"), band: band.flatMap(LinkBand.init(rawValue:)),
+            level: level.flatMap(SignalLevel.init(rawValue:)), isSignal: try row("is_signal"))
     }
 
     /// A project's linked wage signals per day received in `from ..< until`.
     public func signalsPerDay(ofProject projectID: String, from: Date, until: Date) async throws -> [Day: Int] {
-        try await writer.read { db in
+        try await read { session in
             var result: [Day: Int] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT substr(at, 1, 10) AS day, count(*) AS signals FROM assessment
-                    WHERE project_id = ? AND at >= ? AND at < ? AND is_signal AND link_band = 'link'
-                    GROUP BY 1
-                    """, arguments: [projectID, from, until])
-            {
-                let text: String = row["day"]
-                if let day = Day(text) { result[day] = row["signals"] }
+            let rows = try session.rows(
+                """
+                SELECT substr(at, 1, 10) AS day, count(*) AS signals FROM assessment
+                WHERE project_id = ? AND at >= ? AND at < ? AND is_signal AND link_band = 'link'
+                GROUP BY 1
+                """, [projectID.sqlValue, from.sqlValue, until.sqlValue]
+            ) { row in (day: try row("day", as: String.self), signals: try row("signals", as: Int.self)) }
+            for row in rows {
+                if let day = Day(row.day) { result[day] = row.signals }
             }
             return result
         }

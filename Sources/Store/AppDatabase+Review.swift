@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Model
 
 /// Who holds an item of the review queue.
@@ -41,21 +40,23 @@ extension AppDatabase {
         itemID: String, by account: Account, now: Date, lease: TimeInterval,
         seen: Int? = nil
     ) async throws -> ClaimOutcome {
-        try await writer.write { db in
-            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE id = ?", arguments: [itemID]) == 1 else {
+        try await write { session in
+            guard try session.value("SELECT count(*) FROM item WHERE id = ?", [itemID.sqlValue], as: Int.self) == 1 else {
                 throw StoreError.missingItem(itemID)
             }
-            if let seen { try Self.checkDecisions(on: itemID, seen: seen, in: db) }
-            if let held = try Self.claim(on: itemID, heldAgainst: account, now: now, lease: lease, in: db) {
+            if let seen { try Self.checkDecisions(on: itemID, seen: seen, in: session) }
+            if let held = try Self.claim(on: itemID, heldAgainst: account, now: now, lease: lease, in: session) {
                 return .heldBy(held)
             }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO review_claim (item_id, account, claimed_at) VALUES (?, ?, ?)",
-                arguments: [itemID, account.name, now])
+            try session.execute(
+                """
+                INSERT INTO review_claim (item_id, account, claimed_at) VALUES (?, ?, ?)
+                ON CONFLICT (item_id) DO UPDATE SET account = excluded.account, claimed_at = excluded.claimed_at
+                """, [itemID.sqlValue, account.name.sqlValue, now.sqlValue])
             try Self.insert(
                 AuditEntry(
                     at: now, account: account.name, role: account.role.rawValue, action: "claim",
-                    itemID: itemID, reason: ""), in: db)
+                    itemID: itemID, reason: ""), in: session)
             return .claimed
         }
     }
@@ -63,14 +64,13 @@ extension AppDatabase {
     /// Another reviewer's claim on the item within `lease`, if there is one.
     private static func claim(
         on itemID: String, heldAgainst account: Account, now: Date, lease: TimeInterval,
-        in db: Database
+        in session: SQLSession
     ) throws -> ReviewClaim? {
         guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT account, claimed_at FROM review_claim WHERE item_id = ?",
-                arguments: [itemID])
+            let held = try session.row(
+                "SELECT account, claimed_at FROM review_claim WHERE item_id = ?", [itemID.sqlValue],
+                { ReviewClaim(account: try $0("account"), claimedAt: try $0("claimed_at")) })
         else { return nil }
-        let held = ReviewClaim(account: row["account"], claimedAt: row["claimed_at"])
         return held.account != account.name && held.claimedAt > now.addingTimeInterval(-lease) ? held : nil
     }
 
@@ -79,40 +79,39 @@ extension AppDatabase {
 
     /// How many decisions were made on the item.
     public func decisionCount(itemID: String) async throws -> Int {
-        try await writer.read { db in try Self.decisionCount(on: itemID, in: db) }
+        try await read { session in try Self.decisionCount(on: itemID, in: session) }
     }
 
-    private static func decisionCount(on itemID: String, in db: Database) throws -> Int {
-        try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM audit WHERE item_id = ? AND action IN (\(decisionActions))",
-            arguments: [itemID]) ?? 0
+    private static func decisionCount(on itemID: String, in session: SQLSession) throws -> Int {
+        try session.value(
+            "SELECT count(*) FROM audit WHERE item_id = ? AND action IN (\(decisionActions))", [itemID.sqlValue]) ?? 0
     }
 
     /// Throws `decidedMeanwhile` with the latest decision when the item has had other than
     /// `seen` decisions: someone decided after the reviewer's page was made.
-    private static func checkDecisions(on itemID: String, seen: Int, in db: Database) throws {
-        guard try decisionCount(on: itemID, in: db) != seen else { return }
-        let latest = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT account, at, action FROM audit WHERE item_id = ? AND action IN (\(decisionActions)) ORDER BY id DESC LIMIT 1
-                """, arguments: [itemID])
+    private static func checkDecisions(on itemID: String, seen: Int, in session: SQLSession) throws {
+        guard try decisionCount(on: itemID, in: session) != seen else { return }
+        let latest = try session.row(
+            """
+            SELECT account, at, action FROM audit WHERE item_id = ? AND action IN (\(decisionActions)) ORDER BY id DESC LIMIT 1
+            """, [itemID.sqlValue]
+        ) { row in
+            (account: try row("account", as: String.self), at: try row("at", as: Date.self), action: try row("action", as: String.self))
+        }
         throw StoreError.decidedMeanwhile(
-            account: latest?["account"] ?? "", at: latest?["at"] ?? Date(timeIntervalSince1970: 0),
-            action: ReviewAction(rawValue: latest?["action"] ?? "")?.label ?? "")
+            account: latest?.account ?? "", at: latest?.at ?? Date(timeIntervalSince1970: 0),
+            action: ReviewAction(rawValue: latest?.action ?? "")?.label ?? "")
     }
 
     /// The claims still within `lease` on the given items.
     public func claims(of itemIDs: [String], now: Date, lease: TimeInterval) async throws -> [String: ReviewClaim] {
         guard !itemIDs.isEmpty else { return [:] }
-        return try await writer.read { db in
+        return try await read { session in
             var result: [String: ReviewClaim] = [:]
-            for row in try Self.rows(
-                in: db, for: itemIDs, { "SELECT item_id, account, claimed_at FROM review_claim WHERE item_id IN (\($0))" })
-            {
-                let claim = ReviewClaim(account: row["account"], claimedAt: row["claimed_at"])
-                if claim.claimedAt > now.addingTimeInterval(-lease) { result[row["item_id"]] = claim }
-            }
+            let rows = try session.rows(
+                for: itemIDs, { "SELECT item_id, account, claimed_at FROM review_claim WHERE item_id IN (\($0))" }
+            ) { row in (try row("item_id", as: String.self), ReviewClaim(account: try row("account"), claimedAt: try row("claimed_at"))) }
+            for (itemID, claim) in rows where claim.claimedAt > now.addingTimeInterval(-lease) { result[itemID] = claim }
             return result
         }
     }
@@ -128,32 +127,30 @@ extension AppDatabase {
         itemID: String, action: ReviewAction, projectID: String?, reason: String,
         by account: Account, now: Date, claimLease: TimeInterval, seen: Int? = nil
     ) async throws {
-        try await writer.write { db in
+        try await write { session in
             guard
-                let current = try Row.fetchOne(
-                    db, sql: "SELECT project_id, kind FROM assessment WHERE item_id = ?",
-                    arguments: [itemID])
+                let current = try session.row(
+                    "SELECT project_id, kind FROM assessment WHERE item_id = ?", [itemID.sqlValue],
+                    { (projectID: try $0("project_id", as: String?.self), kind: try $0("kind", as: String?.self)) })
             else {
                 throw StoreError.missingItem(itemID)
             }
-            if let seen { try Self.checkDecisions(on: itemID, seen: seen, in: db) }
+            if let seen { try Self.checkDecisions(on: itemID, seen: seen, in: session) }
             // Another reviewer's claim, checked in the same transaction as the decision.
-            if let held = try Self.claim(on: itemID, heldAgainst: account, now: now, lease: claimLease, in: db) {
+            if let held = try Self.claim(on: itemID, heldAgainst: account, now: now, lease: claimLease, in: session) {
                 throw StoreError.claimedByAnother(held.account)
             }
-            if action == .followedUp, current["kind"] as String? != ItemKind.petition.rawValue {
+            if action == .followedUp, current.kind != ItemKind.petition.rawValue {
                 throw StoreError.notAPetition(itemID)
             }
             let target: String?
             switch action {
             case .confirm:
-                guard let linked: String = current["project_id"] else { throw StoreError.noLinkToConfirm(itemID) }
+                guard let linked = current.projectID else { throw StoreError.noLinkToConfirm(itemID) }
                 target = linked
             case .relink:
                 guard let projectID,
-                    try Int.fetchOne(
-                        db, sql: "SELECT count(*) FROM project WHERE id = ?",
-                        arguments: [projectID]) == 1
+                    try session.value("SELECT count(*) FROM project WHERE id = ?", [projectID.sqlValue], as: Int.self) == 1
                 else {
                     throw StoreError.unknownProject(projectID ?? "")
                 }
@@ -163,40 +160,40 @@ extension AppDatabase {
             }
             // The first decision on an item records the scorer's own verdict (nothing lies over
             // it yet); the store's triggers lay each decision over the verdict.
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO review (item_id, decided_by, decided_at, scored_signal)
-                    SELECT ?, ?, ?, is_signal FROM assessment WHERE item_id = ?
-                    """, arguments: [itemID, account.name, now, itemID])
+            try session.execute(
+                """
+                INSERT INTO review (item_id, decided_by, decided_at, scored_signal)
+                SELECT ?, ?, ?, is_signal FROM assessment WHERE item_id = ?
+                ON CONFLICT DO NOTHING
+                """, [itemID.sqlValue, account.name.sqlValue, now.sqlValue, itemID.sqlValue])
             switch action {
             case .confirm, .relink:
                 // A link confirmed or made takes a rejection back: the scorer's verdict stands again.
-                try db.execute(sql: "UPDATE review SET project_id = ?, rejected = 0 WHERE item_id = ?", arguments: [target, itemID])
+                try session.execute(
+                    "UPDATE review SET project_id = ?, rejected = false WHERE item_id = ?", [target.sqlValue, itemID.sqlValue])
             case .reject:
-                try db.execute(sql: "UPDATE review SET rejected = 1 WHERE item_id = ?", arguments: [itemID])
+                try session.execute("UPDATE review SET rejected = true WHERE item_id = ?", [itemID.sqlValue])
             case .projectPayment:
-                try db.execute(
-                    sql: "UPDATE review SET claim = ? WHERE item_id = ?",
-                    arguments: [ClaimKind.projectPayment.rawValue, itemID])
+                try session.execute(
+                    "UPDATE review SET claim = ? WHERE item_id = ?", [ClaimKind.projectPayment.rawValue.sqlValue, itemID.sqlValue])
             case .followedUp:
-                try db.execute(
-                    sql: "UPDATE review SET followed_up_at = coalesce(followed_up_at, ?) WHERE item_id = ?",
-                    arguments: [now, itemID])
+                try session.execute(
+                    "UPDATE review SET followed_up_at = coalesce(followed_up_at, ?) WHERE item_id = ?", [now.sqlValue, itemID.sqlValue])
             }
-            try db.execute(
-                sql: "UPDATE review SET decided_by = ?, decided_at = ? WHERE item_id = ?",
-                arguments: [account.name, now, itemID])
-            try db.execute(sql: "DELETE FROM review_claim WHERE item_id = ?", arguments: [itemID])
+            try session.execute(
+                "UPDATE review SET decided_by = ?, decided_at = ? WHERE item_id = ?",
+                [account.name.sqlValue, now.sqlValue, itemID.sqlValue])
+            try session.execute("DELETE FROM review_claim WHERE item_id = ?", [itemID.sqlValue])
             try Self.insert(
                 AuditEntry(
                     at: now, account: account.name, role: account.role.rawValue, action: action.rawValue,
-                    itemID: itemID, projectID: target, reason: reason), in: db)
+                    itemID: itemID, projectID: target, reason: reason), in: session)
         }
     }
 
     /// The items a reviewer decided on.
     public func reviewedItemIDs() async throws -> Set<String> {
-        try await writer.read { db in Set(try String.fetchAll(db, sql: "SELECT item_id FROM review")) }
+        try await read { session in Set(try session.rows("SELECT item_id FROM review") { try $0.first(as: String.self) }) }
     }
 
     /// Signals the review queue may list: the undecided ones in the review band received in
@@ -204,41 +201,37 @@ extension AppDatabase {
     /// The span's signals are read from the register's covering index in one pass (a seek
     /// per evidence item took seconds at 200,000); evidence outside the span by id.
     public func queueCandidates(from: Date, until: Date, evidence: [String]) async throws -> [QueueCandidate] {
-        try await writer.read { db in
-            let decided = Set(try String.fetchAll(db, sql: "SELECT item_id FROM review"))
+        try await read { session in
+            let decided = Set(try session.rows("SELECT item_id FROM review") { try $0.first(as: String.self) })
             var wanted = Set(evidence)
             var result: [QueueCandidate] = []
             let columns = "item_id, at, kind, channel, project_id, link_band, score, level, claim"
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT \(columns) FROM assessment INDEXED BY assessment_signals
-                    WHERE is_signal AND at >= ? AND at < ?
-                    """, arguments: [from, until])
-            while let row = try rows.next() {
-                let id: String = row["item_id"]
-                let band: String? = row["link_band"]
-                guard wanted.remove(id) != nil || band == LinkBand.review.rawValue, !decided.contains(id) else { continue }
-                result.append(try Self.candidate(row))
+            let index = session.engine == .sqlite ? "INDEXED BY assessment_signals" : ""
+            let span = try session.rows(
+                "SELECT \(columns) FROM assessment \(index) WHERE is_signal AND at >= ? AND at < ?", [from.sqlValue, until.sqlValue],
+                Self.candidate)
+            for candidate in span {
+                guard wanted.remove(candidate.itemID) != nil || candidate.band == .review, !decided.contains(candidate.itemID)
+                else { continue }
+                result.append(candidate)
             }
             let rest = Array(wanted.subtracting(decided))
-            for row in try Self.rows(in: db, for: rest, { "SELECT \(columns) FROM assessment WHERE item_id IN (\($0)) AND is_signal" }) {
-                result.append(try Self.candidate(row))
-            }
+            result += try session.rows(
+                for: rest, { "SELECT \(columns) FROM assessment WHERE item_id IN (\($0)) AND is_signal" }, Self.candidate)
             return result
         }
     }
 
-    private static func candidate(_ row: Row) throws -> QueueCandidate {
+    private static func candidate(_ row: SQLRow) throws -> QueueCandidate {
         func code<Code: RawRepresentable<String>>(_ type: Code.Type, _ column: String) throws -> Code {
-            let text: String = row[column]
+            let text: String = try row(column)
             guard let value = Code(rawValue: text) else { throw StoreError.corruptValue(column: column, value: text) }
             return value
         }
-        let band: String? = row["link_band"]
+        let band: String? = try row("link_band")
         return QueueCandidate(
-            itemID: row["item_id"], at: row["at"], kind: try code(ItemKind.self, "kind"), channel: row["channel"],
-            projectID: row["project_id"], band: band.flatMap(LinkBand.init(rawValue:)), score: row["score"],
+            itemID: try row("item_id"), at: try row("at"), kind: try code(ItemKind.self, "kind"), channel: try row("channel"),
+            projectID: try row("project_id"), band: band.flatMap(LinkBand.init(rawValue:)), score: try row("score"),
             level: try code(SignalLevel.self, "level"), claim: try code(ClaimKind.self, "claim"))
     }
 
@@ -246,32 +239,31 @@ extension AppDatabase {
     /// text about them must be masked with for a reader not allowed to see them.
     public func personalDetails(ofItems itemIDs: [String]) async throws -> [String: [String]] {
         let unique = Array(Set(itemIDs))
-        return try await writer.read { db in
+        return try await read { session in
             var result: [String: [String]] = [:]
-            for row in try Self.rows(
-                in: db, for: unique,
-                {
-                    "SELECT id, petitioner, phone FROM item WHERE id IN (\($0)) AND (petitioner IS NOT NULL OR phone IS NOT NULL)"
-                })
-            {
-                let details = [row["petitioner"], row["phone"]].compactMap { $0 as String? }.filter { !$0.isEmpty }
-                if !details.isEmpty { result[row["id"]] = details }
+            let rows = try session.rows(
+                for: unique,
+                { "SELECT id, petitioner, phone FROM item WHERE id IN (\($0)) AND (petitioner IS NOT NULL OR phone IS NOT NULL)" }
+            ) { row in (try row("id", as: String.self), [try row("petitioner", as: String?.self), try row("phone", as: String?.self)]) }
+            for (id, fields) in rows {
+                let details = fields.compactMap { $0 }.filter { !$0.isEmpty }
+                if !details.isEmpty { result[id] = details }
             }
             return result
         }
     }
 }
 
-extension AppDatabase {
+extension SQLSession {
     /// The rows `sql` gives for `ids`, asked 500 at a time: `sql` is handed the `?, ?, ...`
     /// to put in its `IN (...)`.
-    static func rows(in db: Database, for ids: [String], _ sql: (String) -> String) throws -> [Row] {
-        var rows: [Row] = []
+    func rows<Value>(for ids: [String], _ sql: (String) -> String, _ read: (SQLRow) throws -> Value) throws -> [Value] {
+        var values: [Value] = []
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = ids[start..<min(start + 500, ids.count)]
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            rows += try Row.fetchAll(db, sql: sql(marks), arguments: StatementArguments(chunk))
+            values += try rows(sql(marks), chunk.map(\.sqlValue), read)
         }
-        return rows
+        return values
     }
 }

@@ -1,20 +1,62 @@
 import Foundation
 import GRDB
 import Model
+import Parallel
 
-/// The wagewatch store: one SQLite database, reached through GRDB.
+/// The wagewatch store: one SQLite file reached through GRDB (the default), or a
+/// PostgreSQL database reached through PostgresNIO.
 ///
 /// A `Sendable` value over a database writer: a `DatabasePool` on a file for
-/// the CLI and the web app, an in-memory queue in tests. Opening it applies
-/// any migration not yet applied.
+/// the CLI and the web app, an in-memory queue in tests, or a pool of PostgreSQL
+/// connections. Opening it applies any migration not yet applied.
 public struct AppDatabase: Sendable {
-    let writer: any DatabaseWriter
+    enum Backend: Sendable {
+        case sqlite(any DatabaseWriter)
+        case postgres(PostgresPool)
+    }
+
+    let backend: Backend
+
+    /// The engine the store lives on.
+    public var engine: StoreEngine {
+        switch backend {
+        case .sqlite: .sqlite
+        case .postgres: .postgres
+        }
+    }
+
+    /// The SQLite writer, for what is written for SQLite alone; a PostgreSQL store says so.
+    var writer: any DatabaseWriter {
+        get throws {
+            guard case .sqlite(let writer) = backend else {
+                throw StoreError.postgres("this part of wagewatch does not run on PostgreSQL yet")
+            }
+            return writer
+        }
+    }
+
+    /// Runs `body` with a read of one committed state: on GRDB's reader, or on a Dispatch
+    /// thread with a PostgreSQL connection. The task waits suspended.
+    func read<Value: Sendable>(_ body: @escaping @Sendable (SQLSession) throws -> Value) async throws -> Value {
+        switch backend {
+        case .sqlite(let writer): try await writer.read { db in try body(SQLSession(connection: .sqlite(db))) }
+        case .postgres(let pool): try await Parallel.run { try pool.read(body) }
+        }
+    }
+
+    /// Runs `body` in one write transaction, after every other writer's.
+    func write<Value: Sendable>(_ body: @escaping @Sendable (SQLSession) throws -> Value) async throws -> Value {
+        switch backend {
+        case .sqlite(let writer): try await writer.write { db in try body(SQLSession(connection: .sqlite(db))) }
+        case .postgres(let pool): try await Parallel.run { try pool.write(body) }
+        }
+    }
 
     /// Wraps `writer` and migrates it to the current schema. A store that a newer
     /// wagewatch migrated (it names migrations this one does not know) is refused, not
     /// used half-understood.
     public init(_ writer: any DatabaseWriter) throws {
-        self.writer = writer
+        self.backend = .sqlite(writer)
         let migrator = Self.migrator
         let (unknown, complete) = try writer.read { db in
             (try migrator.appliedIdentifiers(db).subtracting(migrator.migrations), try migrator.hasCompletedMigrations(db))
@@ -51,6 +93,21 @@ public struct AppDatabase: Sendable {
                 + "?immutable=1"
             return try AppDatabase(try DatabasePool(path: uri, configuration: configuration))
         }
+    }
+
+    /// Opens the PostgreSQL store at `location`, making its tables in an empty database
+    /// and applying the migrations it lacks (or, `readOnly`, refusing one that lacks any).
+    public static func open(
+        postgres location: PostgresLocation, readOnly: Bool = false,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> AppDatabase {
+        let pool = try PostgresPool(location: location, environment: environment)
+        try PostgresSchema.migrate(pool, identifiers: migrator.migrations, readOnly: readOnly)
+        return AppDatabase(backend: .postgres(pool))
+    }
+
+    private init(backend: Backend) {
+        self.backend = backend
     }
 
     /// Opens (creating if needed) the SQLite file at `path`.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Model
+import PostgresNIO
 
 /// JSON text for list columns, and back.
 enum StoreCoding {
@@ -167,6 +168,10 @@ public enum StoreError: Error, CustomStringConvertible {
     case noStore(String)
     /// A backup was to be written over a file that exists already.
     case backupExists(String)
+    /// A PostgreSQL address that cannot be used as given.
+    case badLocation(String)
+    /// PostgreSQL refused or failed (said without the statement or its values).
+    case postgres(String)
     /// The backup could not be written there (a folder not writable, a full disk).
     case backupFailed(path: String, reason: String)
 
@@ -197,6 +202,10 @@ public enum StoreError: Error, CustomStringConvertible {
             "\(path)：文件已存在，备份不覆盖已有文件 (a file is there already: name a new file for the backup)"
         case .backupFailed(let path, let reason):
             "\(path)：备份未能写入，未留下任何文件 (the backup could not be written: \(reason))"
+        case .badLocation(let reason):
+            "数据库地址无效 (the PostgreSQL address cannot be used: \(reason))"
+        case .postgres(let reason):
+            "数据库操作失败 (PostgreSQL: \(reason))"
         case .noStore(let path):
             "\(path)：数据库不存在 (no store here: import the registry or run the feeds first, or name it with --database)"
         case .newerStore(let migrations):
@@ -210,6 +219,7 @@ extension StoreError {
     /// A database error said without the SQL it happened in (which may quote stored
     /// values): what SQLite said and its code; nil for errors of other kinds.
     public static func plainMessage(for error: any Error) -> String? {
+        if let postgres = error as? PSQLError { return StoreError.postgres(PostgresFailure.reason(postgres)).description }
         guard let database = error as? DatabaseError else { return nil }
         let what = database.message ?? "\(database.resultCode)"
         return "数据库操作失败 (the store could not be used: \(what); SQLite error \(database.extendedResultCode.rawValue))"

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Model
 import Store
+import TestStores
 import Testing
 
 /// Each test works on a real SQLite file in a fresh temporary folder.
@@ -12,7 +13,7 @@ import Testing
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        database = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)
+        database = try TestStores.open(folder: folder)
     }
 
     let project = Project(

@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Synchronization
+
+/// The connections of one PostgreSQL store, kept open between uses.
+///
+/// Used from Dispatch threads only (`Parallel.run`): a call waits for PostgresNIO's event
+/// loop to answer. Each read runs in one REPEATABLE READ transaction, each write in one
+/// transaction that first takes the store's write lock (an advisory lock), so that writes
+/// follow each other as they do on SQLite, whichever process makes them.
+final class PostgresPool: Sendable {
+    let location: PostgresLocation
+    private let configuration: PostgresConnection.Configuration
+    private let logger: Logger
+    private let idle = Mutex<[PostgresConnection]>([])
+    private let nextID = Atomic<Int>(1)
+    /// Idle connections kept; more are opened while all are busy and closed after.
+    private static let kept = 8
+
+    /// Connects once to check the address and the password.
+    init(location: PostgresLocation, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        self.location = location
+        configuration = try location.configuration(environment: environment)
+        var logger = Logger(label: "wagewatch.postgres")
+        logger.logLevel = .critical
+        self.logger = logger
+        try withConnection { _ in }
+    }
+
+    deinit {
+        for connection in idle.withLock({ $0 }) { connection.close().whenComplete { _ in withExtendedLifetime(connection) {} } }
+    }
+
+    /// The store's write lock: one key for every wagewatch writer of a database.
+    private static let writeLock = 0x7761_6765  // "wage"
+
+    /// Runs `body` in a read-only transaction that sees one committed state.
+    func read<Value>(_ body: (SQLSession) throws -> Value) throws -> Value {
+        try withConnection { connection in
+            try transaction(on: connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
+        }
+    }
+
+    /// Runs `body` in one transaction, after every other writer's.
+    func write<Value>(_ body: (SQLSession) throws -> Value) throws -> Value {
+        try withConnection { connection in
+            try transaction(on: connection, begin: "BEGIN") { session in
+                try session.execute("SELECT pg_advisory_xact_lock(?)", [.integer(Int64(Self.writeLock))])
+                return try body(session)
+            }
+        }
+    }
+
+    /// Runs `body` outside any transaction (statements that cannot run inside one).
+    func withoutTransaction<Value>(_ body: (SQLSession) throws -> Value) throws -> Value {
+        try withConnection { connection in try body(SQLSession(connection: .postgres(connection, logger))) }
+    }
+
+    private func transaction<Value>(
+        on connection: PostgresConnection, begin: String, _ body: (SQLSession) throws -> Value
+    ) throws
+        -> Value
+    {
+        let session = SQLSession(connection: .postgres(connection, logger))
+        try session.execute(begin)
+        do {
+            let value = try body(session)
+            try session.execute("COMMIT")
+            return value
+        } catch {
+            _ = try? session.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func withConnection<Value>(_ body: (PostgresConnection) throws -> Value) throws -> Value {
+        let connection = try idle.withLock { $0.popLast() } ?? connect()
+        defer {
+            if connection.isClosed {
+                // Lost (the server restarted, the network dropped): the next use opens another.
+            } else if !idle.withLock({ idle in
+                guard idle.count < Self.kept else { return false }
+                idle.append(connection)
+                return true
+            }) {
+                connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+            }
+        }
+        do {
+            return try body(connection)
+        } catch let error as PSQLError {
+            throw StoreError.postgres(PostgresFailure.reason(error))
+        }
+    }
+
+    private func connect() throws -> PostgresConnection {
+        do {
+            return try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+                id: nextID.add(1, ordering: .relaxed).oldValue, logger: logger
+            ).wait()
+        } catch let error as PSQLError {
+            throw StoreError.postgres("cannot connect to \(location): \(PostgresFailure.reason(error))")
+        } catch {
+            throw StoreError.postgres("cannot connect to \(location): \(error)")
+        }
+    }
+}
+
+/// What PostgreSQL said, without the statement or the values it held.
+enum PostgresFailure {
+    static func reason(_ error: PSQLError) -> String {
+        if let message = error.serverInfo?[.message] {
+            let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+            return message + state
+        }
+        return "\(error.code)"
+    }
+
+    /// Whether PostgreSQL refused a write for breaking a unique key.
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"
+    }
+}

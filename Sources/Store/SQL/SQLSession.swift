@@ -1,0 +1,225 @@
+import Foundation
+import GRDB
+import Logging
+import NIOCore
+import PostgresNIO
+import Synchronization
+
+/// The engine a store lives on.
+public enum StoreEngine: String, Sendable {
+    /// One SQLite file (the default), through GRDB.
+    case sqlite
+    /// A PostgreSQL database, through PostgresNIO.
+    case postgres
+}
+
+/// One connection of either engine, for the length of one read or one transaction.
+///
+/// Its calls block their thread: GRDB's reader or writer queue for SQLite, a Dispatch
+/// thread (`Parallel.run`) for PostgreSQL; never a cooperative thread. Statements are
+/// written once for both engines, with `?` for their arguments.
+struct SQLSession {
+    enum Connection {
+        case sqlite(Database)
+        case postgres(PostgresConnection, Logger)
+    }
+
+    let connection: Connection
+
+    var engine: StoreEngine {
+        switch connection {
+        case .sqlite: .sqlite
+        case .postgres: .postgres
+        }
+    }
+
+    /// Runs a statement that returns no rows. - Returns: how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [SQLValue] = []) throws -> Int {
+        switch connection {
+        case .sqlite(let db):
+            try db.execute(sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
+            return db.changesCount
+        case .postgres(let connection, let logger):
+            let result = try connection.query(PostgresSQL.query(sql, arguments), logger: logger).wait()
+            return result.metadata.rows ?? 0
+        }
+    }
+
+    /// Runs several statements, without arguments (a migration's).
+    func executeScript(_ sql: String) throws {
+        switch connection {
+        case .sqlite(let db): try db.execute(sql: sql)
+        case .postgres:
+            // PostgreSQL takes one statement a message.
+            for statement in PostgresSQL.statements(of: sql) { try execute(statement) }
+        }
+    }
+
+    /// Every row `sql` returns, each made into a value by `read`.
+    func rows<Value>(_ sql: String, _ arguments: [SQLValue] = [], _ read: (SQLRow) throws -> Value) throws -> [Value] {
+        switch connection {
+        case .sqlite(let db):
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
+            var values: [Value] = []
+            var names: [String]?
+            while let row = try cursor.next() {
+                let columns = names ?? Array(row.columnNames)
+                names = columns
+                values.append(try read(SQLRow(names: columns, values: row.databaseValues.map(SQLValue.init))))
+            }
+            return values
+        case .postgres(let connection, let logger):
+            let result = try connection.query(PostgresSQL.query(sql, arguments), logger: logger).wait()
+            var names: [String]?
+            return try result.rows.map { row in
+                let columns = names ?? row.map(\.columnName)
+                names = columns
+                return try read(SQLRow(names: columns, values: row.map { try SQLValue($0) }))
+            }
+        }
+    }
+
+    /// The first row `sql` returns, if any, made into a value by `read`.
+    func row<Value>(_ sql: String, _ arguments: [SQLValue] = [], _ read: (SQLRow) throws -> Value) throws -> Value? {
+        try rows(sql, arguments, read).first
+    }
+
+    /// The first column of the first row, if there is one and it is not NULL.
+    func value<Value: SQLReadable>(_ sql: String, _ arguments: [SQLValue] = [], as type: Value.Type = Value.self) throws -> Value? {
+        try row(sql, arguments) { try $0.first(as: Value?.self) } ?? nil
+    }
+}
+
+extension SQLValue {
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case .integer(let number): number.databaseValue
+        case .real(let number): number.databaseValue
+        case .text(let text): text.databaseValue
+        case .bool(let flag): flag.databaseValue
+        }
+    }
+
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let number): self = .integer(number)
+        case .double(let number): self = .real(number)
+        case .string(let text): self = .text(text)
+        case .blob(let data): self = .text(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// The value of a PostgreSQL cell, by its type.
+    init(_ cell: PostgresCell) throws {
+        guard cell.bytes != nil else {
+            self = .null
+            return
+        }
+        switch cell.dataType {
+        case .int2, .int4, .int8, .oid: self = .integer(try cell.decode(Int64.self))
+        case .float4, .float8: self = .real(try cell.decode(Double.self))
+        case .numeric: self = .real(Double(try cell.decode(String.self)) ?? .nan)
+        case .bool: self = .bool(try cell.decode(Bool.self))
+        default: self = .text(try cell.decode(String.self))
+        }
+    }
+}
+
+/// PostgreSQL's side of the statements: `$n` in place of `?`, and the arguments bound.
+enum PostgresSQL {
+    /// Statements already rewritten, by their text (a process uses a few hundred).
+    private static let rewritten = Mutex<[String: String]>([:])
+
+    static func query(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: arguments.count)
+        for argument in arguments {
+            switch argument {
+            case .null: bindings.appendNull()
+            case .integer(let number): bindings.append(number)
+            case .real(let number): bindings.append(number)
+            case .text(let text): bindings.append(text)
+            case .bool(let flag): bindings.append(flag)
+            }
+        }
+        return PostgresQuery(unsafeSQL: numbered(sql), binds: bindings)
+    }
+
+    /// The statements of a script: split at each `;` outside quotes, comments and `$$` bodies.
+    static func statements(of script: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        var quote: Character?
+        var inComment = false
+        var inBody = false
+        var previous: Character?
+        for character in script {
+            defer { previous = character }
+            if inComment {
+                if character == "\n" { inComment = false }
+                continue
+            }
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "$" && previous == "$" {
+                inBody.toggle()
+            } else if !inBody {
+                if character == "'" || character == "\"" {
+                    quote = character
+                } else if character == "-" && previous == "-" {
+                    current.removeLast()
+                    inComment = true
+                    continue
+                } else if character == ";" {
+                    let statement = current.trimmingCharacters(in: .whitespacesAndNewlines)
+                    if !statement.isEmpty { statements.append(statement) }
+                    current = ""
+                    continue
+                }
+            }
+            current.append(character)
+        }
+        let last = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !last.isEmpty { statements.append(last) }
+        return statements
+    }
+
+    /// `sql` with each `?` outside quotes and comments numbered `$1`, `$2`, …; a numbered
+    /// `?N` keeps its number.
+    static func numbered(_ sql: String) -> String {
+        if let done = rewritten.withLock({ $0[sql] }) { return done }
+        let characters = Array(sql)
+        var result = ""
+        result.reserveCapacity(characters.count + 16)
+        var number = 0
+        var quote: Character?
+        var inComment = false
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            index += 1
+            if inComment {
+                if character == "\n" { inComment = false }
+            } else if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if character == "-" && index < characters.count && characters[index] == "-" {
+                inComment = true
+            } else if character == "?" {
+                if index < characters.count && characters[index].isASCII && characters[index].isNumber {
+                    result.append("$")  // ?N: its digits follow as they are
+                } else {
+                    number += 1
+                    result += "$\(number)"
+                }
+                continue
+            }
+            result.append(character)
+        }
+        rewritten.withLock { $0[sql] = result }
+        return result
+    }
+}

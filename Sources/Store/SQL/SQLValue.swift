@@ -1,0 +1,137 @@
+import Foundation
+
+/// A value bound to a statement or read from a row, on either engine.
+///
+/// Both engines store the same things the same way: texts, 64-bit integers, doubles,
+/// booleans (SQLite's 0 and 1), and times as UTC text `YYYY-MM-DD HH:MM:SS.SSS`, which
+/// sorts as time does on both.
+enum SQLValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case bool(Bool)
+}
+
+/// A Swift value that binds as an `SQLValue`.
+protocol SQLBindable {
+    var sqlValue: SQLValue { get }
+}
+
+extension String: SQLBindable {
+    var sqlValue: SQLValue { .text(self) }
+}
+
+extension Int: SQLBindable {
+    var sqlValue: SQLValue { .integer(Int64(self)) }
+}
+
+extension Int64: SQLBindable {
+    var sqlValue: SQLValue { .integer(self) }
+}
+
+extension Double: SQLBindable {
+    var sqlValue: SQLValue { .real(self) }
+}
+
+extension Bool: SQLBindable {
+    var sqlValue: SQLValue { .bool(self) }
+}
+
+extension Date: SQLBindable {
+    var sqlValue: SQLValue { .text(StoredDate.text(self)) }
+}
+
+extension Optional: SQLBindable where Wrapped: SQLBindable {
+    var sqlValue: SQLValue { map(\.sqlValue) ?? .null }
+}
+
+/// A Swift value read from a column, on either engine.
+protocol SQLReadable {
+    /// The value of `value`; `column` names it in the error when it does not read.
+    static func read(_ value: SQLValue, column: String) throws -> Self
+}
+
+extension SQLReadable {
+    static func mismatch(_ value: SQLValue, _ column: String) -> StoreError {
+        .corruptValue(column: column, value: "\(value)")
+    }
+}
+
+extension String: SQLReadable {
+    static func read(_ value: SQLValue, column: String) throws -> String {
+        guard case .text(let text) = value else { throw mismatch(value, column) }
+        return text
+    }
+}
+
+extension Int64: SQLReadable {
+    static func read(_ value: SQLValue, column: String) throws -> Int64 {
+        switch value {
+        case .integer(let number): return number
+        case .bool(let flag): return flag ? 1 : 0
+        default: throw mismatch(value, column)
+        }
+    }
+}
+
+extension Int: SQLReadable {
+    static func read(_ value: SQLValue, column: String) throws -> Int {
+        Int(try Int64.read(value, column: column))
+    }
+}
+
+extension Double: SQLReadable {
+    static func read(_ value: SQLValue, column: String) throws -> Double {
+        switch value {
+        case .real(let number): return number
+        case .integer(let number): return Double(number)
+        default: throw mismatch(value, column)
+        }
+    }
+}
+
+extension Bool: SQLReadable {
+    static func read(_ value: SQLValue, column: String) throws -> Bool {
+        switch value {
+        case .bool(let flag): return flag
+        case .integer(let number): return number != 0
+        default: throw mismatch(value, column)
+        }
+    }
+}
+
+extension Date: SQLReadable {
+    static func read(_ value: SQLValue, column: String) throws -> Date {
+        guard case .text(let text) = value,
+            let date = text.utf8.withContiguousStorageIfAvailable(StoredDate.date)
+                ?? Array(text.utf8).withUnsafeBufferPointer(StoredDate.date)
+        else { throw mismatch(value, column) }
+        return date
+    }
+}
+
+extension Optional: SQLReadable where Wrapped: SQLReadable {
+    static func read(_ value: SQLValue, column: String) throws -> Wrapped? {
+        if case .null = value { return nil }
+        return try Wrapped.read(value, column: column)
+    }
+}
+
+/// One row of a result, its values by column name.
+struct SQLRow: Sendable {
+    let names: [String]
+    let values: [SQLValue]
+
+    /// The value of `column`, as `T`; a column the statement does not return is an error.
+    func callAsFunction<T: SQLReadable>(_ column: String, as type: T.Type = T.self) throws -> T {
+        guard let index = names.firstIndex(of: column) else { throw StoreError.corruptValue(column: column, value: "no such column") }
+        return try T.read(values[index], column: column)
+    }
+
+    /// The value of the first column.
+    func first<T: SQLReadable>(as type: T.Type = T.self) throws -> T {
+        guard let value = values.first else { throw StoreError.corruptValue(column: "first column", value: "none") }
+        return try T.read(value, column: names.first ?? "")
+    }
+}

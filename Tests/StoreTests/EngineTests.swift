@@ -1,0 +1,177 @@
+import Foundation
+import Model
+import TestStores
+import Testing
+
+@testable import Store
+
+/// The store's answers on the engine of this run (SQLite, or PostgreSQL in scripts/test's
+/// PostgreSQL pass): accounts, sessions, the audit log, feed states, migrations.
+@Suite struct EngineTests {
+    let folder: URL
+    let database: AppDatabase
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-engine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        database = try TestStores.open(folder: folder)
+    }
+
+    let created = Date(timeIntervalSince1970: 1_733_000_000)
+
+    @Test func theStoreIsOnTheEngineOfTheRun() {
+        #expect(database.engine == TestStores.engine)
+    }
+
+    @Test func anAccountChangeEndsItsSessionsAndIsAudited() async throws {
+        let admin = Account(name: "admin", role: .admin, createdAt: created)
+        try await database.addAccount(admin, passwordHash: "$2b$12$admin")
+        try await database.addAccount(Account(name: "李四", role: .petition, createdAt: created), passwordHash: "$2b$12$first")
+        let now = created.addingTimeInterval(60)
+        try await database.createSession(id: "cookie-1", account: "李四", csrf: "t1", now: now, lifetime: 3_600)
+        #expect(try await database.session(id: "cookie-1", now: now)?.account.name == "李四")
+
+        try await database.change(account: "李四", .disable, by: "admin", now: now)
+        #expect(try await database.session(id: "cookie-1", now: now) == nil)
+        #expect(try await database.account(named: "李四")?.account.disabledAt == now)
+        try await database.change(account: "李四", .enable, by: "admin", now: now)
+        #expect(try await database.account(named: "李四")?.account.disabledAt == nil)
+        try await database.change(account: "李四", .password(hash: "$2b$12$second"), by: "admin", now: now)
+        #expect(try await database.account(named: "李四")?.passwordHash == "$2b$12$second")
+        await #expect(throws: StoreError.self) { try await database.change(account: "王五", .enable, by: "admin", now: now) }
+        try await database.change(account: "李四", .delete, by: "admin", now: now)
+        #expect(try await database.accounts().map(\.name) == ["admin"])
+
+        let actions = try await database.auditEntries().map(\.action)
+        #expect(actions == ["account_deleted", "password_reset", "account_enabled", "account_disabled"])
+        #expect(try await database.auditEntries(limit: 2, offset: 1).map(\.action) == ["password_reset", "account_enabled"])
+    }
+
+    @Test func aLoginEndsTheAccountsOtherSessionsAndSessionsEnd() async throws {
+        try await database.addAccount(Account(name: "zhang", role: .cyberspace, createdAt: created), passwordHash: "h")
+        try await database.createSession(id: "a", account: "zhang", csrf: "ta", now: created, lifetime: 600)
+        try await database.createSession(id: "b", account: "zhang", csrf: "tb", now: created, lifetime: 600)
+        #expect(try await database.session(id: "a", now: created) == nil)
+        let session = try #require(try await database.session(id: "b", now: created))
+        #expect(session.csrf == "tb" && session.expiresAt == created.addingTimeInterval(600))
+        #expect(try await database.session(id: "b", now: created.addingTimeInterval(600)) == nil)
+        // Kept as a digest only.
+        #expect(try await database.sessionCount(storedAs: "b") == 0)
+        #expect(try await database.sessionCount(storedAs: SessionDigest.hex(of: "b")) == 1)
+        try await database.deleteSession(id: "b")
+        #expect(try await database.session(id: "b", now: created) == nil)
+    }
+
+    @Test func auditLinesOfOneItemNewestFirst() async throws {
+        for (index, item) in ["I-1", "I-2", "I-1"].enumerated() {
+            try await database.record(
+                AuditEntry(
+                    at: created.addingTimeInterval(Double(index)), account: "a", role: "petition", action: "claim", itemID: item,
+                    reason: "第\(index)次"))
+        }
+        let lines = try await database.auditEntries(itemID: "I-1")
+        #expect(lines.map(\.reason) == ["第2次", "第0次"])
+        #expect(lines.first?.at == created.addingTimeInterval(2))
+        #expect(try await database.auditEntries().count == 3)
+    }
+
+    @Test func feedStatesAreReplacedWhole() async throws {
+        var state = FeedState(feedID: "posts")
+        state.etag = "\"v1\""
+        state.lastAttempt = created
+        state.recordFailure("HTTP 503", at: created)
+        state.nextAttempt = created.addingTimeInterval(120)  // whole milliseconds, as stored
+        state.lastBodyCutShort = true
+        try await database.saveFeedStates([state, FeedState(feedID: "petitions")])
+        #expect(try await database.feedStates()["posts"] == state)
+        state.recordSuccess(at: created.addingTimeInterval(60))
+        state.etag = nil
+        state.lastBodyCutShort = false
+        try await database.saveFeedStates([state])
+        let stored = try await database.feedStates()
+        #expect(stored["posts"] == state && stored.count == 2)
+    }
+
+    @Test func reopeningMigratesOnceAndAStoreOfANewerVersionIsRefused() async throws {
+        try await database.addAccount(Account(name: "kept", role: .leader, createdAt: created), passwordHash: "h")
+        let again = try TestStores.open(folder: folder)
+        #expect(try await again.accounts().map(\.name) == ["kept"])
+        let table = database.engine == .sqlite ? "grdb_migrations" : "wagewatch_migrations"
+        try await database.write { session in
+            try session.execute("INSERT INTO \(table) (identifier) VALUES ('v99: from the future')")
+        }
+        #expect {
+            try TestStores.open(folder: folder)
+        } throws: { error in
+            guard case StoreError.newerStore(let unknown) = error else { return false }
+            return unknown == ["v99: from the future"]
+        }
+    }
+}
+
+/// What PostgreSQL is asked, checked without a server.
+@Suite struct PostgresSyntaxTests {
+    @Test func placeholdersAreNumberedOutsideQuotesAndComments() {
+        #expect(
+            PostgresSQL.numbered("SELECT ? , '?' , \"a?\" FROM t WHERE x = ? -- why?\nAND y = ?")
+                == "SELECT $1 , '?' , \"a?\" FROM t WHERE x = $2 -- why?\nAND y = $3")
+        #expect(PostgresSQL.numbered("WHERE ?1 IS NULL OR id = ?1 LIMIT ?2") == "WHERE $1 IS NULL OR id = $1 LIMIT $2")
+    }
+
+    @Test func aScriptIsSplitIntoItsStatements() {
+        let script = """
+            CREATE TABLE a (x text DEFAULT ';'); -- a comment; with a semicolon
+            CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN UPDATE a SET x = 'y'; RETURN NULL; END $$;
+            INSERT INTO a VALUES ('it''s');
+            """
+        #expect(
+            PostgresSQL.statements(of: script) == [
+                "CREATE TABLE a (x text DEFAULT ';')",
+                "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN UPDATE a SET x = 'y'; RETURN NULL; END $$",
+                "INSERT INTO a VALUES ('it''s')",
+            ])
+    }
+
+    @Test func anAddressNamesUserHostAndDatabaseAndNeverAPassword() throws {
+        let location = try PostgresLocation("postgres://wagewatch@db.example:5433/city?sslmode=verify-full&schema=qingchuan")
+        #expect(location.user == "wagewatch" && location.host == "db.example" && location.port == 5433)
+        #expect(location.database == "city" && location.sslMode == "verify-full" && location.schema == "qingchuan")
+        #expect(location.description == "postgres://wagewatch@db.example:5433/city?sslmode=verify-full&schema=qingchuan")
+        for bad in [
+            "postgres://wagewatch:secret@db/city", "postgres://db/city", "postgres://u@db/", "postgres://u@db/c?sslmode=maybe",
+            "postgres://u@db/c?schema=a;drop", "postgres://u@db/c?color=red", "mysql://u@db/c",
+        ] {
+            #expect(throws: StoreError.self, "\(bad)") { try PostgresLocation(bad) }
+            #expect((try? PostgresLocation(bad)) == nil)
+        }
+        let refused = "\((try? PostgresLocation("postgres://wagewatch:secret@db/city")).map { "\($0)" } ?? "")"
+        #expect(!refused.contains("secret"))
+        do {
+            _ = try PostgresLocation("postgres://wagewatch:secret@db/city")
+        } catch {
+            #expect(!"\(error)".contains("secret"))
+        }
+    }
+
+    @Test func thePasswordComesFromTheEnvironmentOrThePasswordFile() throws {
+        let location = try PostgresLocation("postgres://wagewatch@db.example:5433/city")
+        #expect(try location.password(environment: ["PGPASSWORD": "from-env", "HOME": "/nowhere"]) == "from-env")
+        let passfile = """
+            # comment
+            other.example:*:*:*:wrong
+            db.example:5433:city:wagewatch:pa\\:ss\\\\word
+            *:*:*:*:fallback
+            """
+        #expect(
+            PostgresLocation.password(inPassfile: passfile, host: "db.example", port: 5433, database: "city", user: "wagewatch")
+                == "pa:ss\\word")
+        #expect(
+            PostgresLocation.password(inPassfile: passfile, host: "db.example", port: 5432, database: "city", user: "wagewatch")
+                == "fallback")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pgpass-\(UUID().uuidString)")
+        try Data("just-the-password\n".utf8).write(to: file)
+        #expect(try location.password(environment: ["WAGEWATCH_DATABASE_PASSWORD_FILE": file.path]) == "just-the-password")
+        #expect(throws: StoreError.self) { try location.password(environment: ["WAGEWATCH_DATABASE_PASSWORD_FILE": "/no/such/file"]) }
+    }
+}
