@@ -46,7 +46,7 @@ extension AppDatabase {
     {
         try await writer.write { db in
             let counts = try upsert(items, displays: displays, fetchedAt: fetchedAt, in: db)
-            try replaceRejections(in: db, kind: .feed, file: feed, with: rejections)
+            try Self.replaceRejections(in: SQLSession(connection: .sqlite(db)), kind: .feed, file: feed, with: rejections)
             var state = state
             state.recordArrival(newItems: counts.added, at: fetchedAt)
             try Self.save(state, in: SQLSession(connection: .sqlite(db)))

@@ -329,7 +329,7 @@ extension AppDatabase {
                             try DepartmentReport(columns: $0, departments: departments)
                         },
                         signals: [],
-                        rejectedRows: try self.rejectedRowCounts(in: db),
+                        rejectedRows: try Self.rejectedRowCounts(in: SQLSession(connection: .sqlite(db))),
                         olderOpenPetitions: try self.openPetitions(in: db, before: from, openAt: from))
                 }
             }

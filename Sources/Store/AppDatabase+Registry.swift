@@ -31,39 +31,37 @@ extension AppDatabase {
     /// Keyed by project id: importing the same file twice changes nothing.
     @discardableResult
     public func saveProjects(_ projects: [Project], rejections: [ImportRejection], file: String) async throws -> ImportSummary {
-        try await writer.write { db in
+        try await write { session in
             var summary = ImportSummary(added: 0, updated: 0, unchanged: 0, rejections: rejections)
             for project in projects {
-                let arguments: StatementArguments = [
-                    project.id, project.name, StoreCoding.json(project.aliases), project.builder,
-                    project.contractor, StoreCoding.json(project.subcontractors), project.department,
-                    project.township, project.funding?.rawValue, StoreCoding.json(project.tags),
-                    project.realName, project.wageAccount, project.status.rawValue,
-                ]
-                let stored = try db.fetchAll(
-                    "SELECT \(Project.columns) FROM project WHERE id = ?",
-                    arguments: [project.id], Project.init(columns:)
-                ).first
+                let stored = try session.row(
+                    "SELECT \(Project.columns) FROM project WHERE id = ?", [project.id.sqlValue], Project.init(row:))
                 switch stored {
                 case nil: summary.added += 1
                 case project?: summary.unchanged += 1
                 default: summary.updated += 1
                 }
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO project (id, name, aliases, builder, contractor, subcontractors, department,
-                                             township, funding, tags, realname, wage_account, status)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(id) DO UPDATE SET
-                            name = excluded.name, aliases = excluded.aliases, builder = excluded.builder,
-                            contractor = excluded.contractor, subcontractors = excluded.subcontractors,
-                            department = excluded.department, township = excluded.township,
-                            funding = excluded.funding, tags = excluded.tags, realname = excluded.realname,
-                            wage_account = excluded.wage_account, status = excluded.status
-                        """
-                ).execute(arguments: arguments)
+                try session.execute(
+                    """
+                    INSERT INTO project (id, name, aliases, builder, contractor, subcontractors, department,
+                                         township, funding, tags, realname, wage_account, status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET
+                        name = excluded.name, aliases = excluded.aliases, builder = excluded.builder,
+                        contractor = excluded.contractor, subcontractors = excluded.subcontractors,
+                        department = excluded.department, township = excluded.township,
+                        funding = excluded.funding, tags = excluded.tags, realname = excluded.realname,
+                        wage_account = excluded.wage_account, status = excluded.status
+                    """,
+                    [
+                        project.id.sqlValue, project.name.sqlValue, StoreCoding.json(project.aliases).sqlValue,
+                        project.builder.sqlValue, project.contractor.sqlValue, StoreCoding.json(project.subcontractors).sqlValue,
+                        project.department.sqlValue, project.township.sqlValue, project.funding?.rawValue.sqlValue ?? .null,
+                        StoreCoding.json(project.tags).sqlValue, project.realName.sqlValue, project.wageAccount.sqlValue,
+                        project.status.rawValue.sqlValue,
+                    ])
             }
-            try replaceRejections(in: db, kind: .registry, file: file, with: rejections)
+            try Self.replaceRejections(in: session, kind: .registry, file: file, with: rejections)
             return summary
         }
     }
@@ -76,13 +74,11 @@ extension AppDatabase {
     /// re-import cannot make an old row look newly filed.
     @discardableResult
     public func saveReports(_ reports: [DepartmentReport], rejections: [ImportRejection], file: String) async throws -> ImportSummary {
-        try await writer.write { db in
+        try await write { session in
             var summary = ImportSummary(added: 0, updated: 0, unchanged: 0, rejections: rejections)
             for var report in reports {
-                let stored = try db.fetchAll(
-                    "SELECT \(DepartmentReport.columns) FROM report WHERE id = ?",
-                    arguments: [report.id], DepartmentReport.init(columns:)
-                ).first
+                let stored = try session.row(
+                    "SELECT \(DepartmentReport.columns) FROM report WHERE id = ?", [report.id.sqlValue], DepartmentReport.init(row:))
                 if let stored, report.isFilingDayImputed {
                     report.filedOn = stored.filedOn
                     report.isFilingDayImputed = stored.isFilingDayImputed
@@ -92,124 +88,140 @@ extension AppDatabase {
                 case report?: summary.unchanged += 1
                 default: summary.updated += 1
                 }
-                try db.cachedStatement(
-                    sql: """
-                        INSERT OR REPLACE INTO report (id, department, period, project_id, project_name, status,
-                            arrears_type, workers, amount_owed, amount_paid, since, resolved, resolved_on,
-                            responsible_unit, responsible_person, commitment, filed_on, filed_on_imputed, source_file)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """
-                ).execute(arguments: [
-                    report.id, report.department, report.period.description, report.projectID,
-                    report.projectName, report.status.rawValue, report.arrearsType?.rawValue,
-                    report.workers, report.amountOwed, report.amountPaid, report.since?.description,
-                    report.resolved, report.resolvedOn?.description, report.responsibleUnit,
-                    report.responsiblePerson, report.commitment, report.filedOn.description,
-                    report.isFilingDayImputed, file,
-                ])
+                try session.execute(
+                    """
+                    INSERT INTO report (id, department, period, project_id, project_name, status,
+                        arrears_type, workers, amount_owed, amount_paid, since, resolved, resolved_on,
+                        responsible_unit, responsible_person, commitment, filed_on, filed_on_imputed, source_file)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET
+                        department = excluded.department, period = excluded.period, project_id = excluded.project_id,
+                        project_name = excluded.project_name, status = excluded.status, arrears_type = excluded.arrears_type,
+                        workers = excluded.workers, amount_owed = excluded.amount_owed, amount_paid = excluded.amount_paid,
+                        since = excluded.since, resolved = excluded.resolved, resolved_on = excluded.resolved_on,
+                        responsible_unit = excluded.responsible_unit, responsible_person = excluded.responsible_person,
+                        commitment = excluded.commitment, filed_on = excluded.filed_on,
+                        filed_on_imputed = excluded.filed_on_imputed, source_file = excluded.source_file
+                    """,
+                    [
+                        report.id.sqlValue, report.department.sqlValue, report.period.description.sqlValue,
+                        report.projectID.sqlValue, report.projectName.sqlValue, report.status.rawValue.sqlValue,
+                        report.arrearsType?.rawValue.sqlValue ?? .null, report.workers.sqlValue, report.amountOwed.sqlValue,
+                        report.amountPaid.sqlValue, report.since?.description.sqlValue ?? .null, report.resolved.sqlValue,
+                        report.resolvedOn?.description.sqlValue ?? .null, report.responsibleUnit.sqlValue,
+                        report.responsiblePerson.sqlValue, report.commitment.sqlValue, report.filedOn.description.sqlValue,
+                        report.isFilingDayImputed.sqlValue, file.sqlValue,
+                    ])
             }
             // A corrected file replaces the rows of the same file name, department and month
             // that it no longer has; another department's file of the same name touches none
             // of them, and a file with no good row removes nothing.
-            let kept = reports.map(\.id)
-            let departments = Array(Set(reports.map(\.department)))
-            let periods = Array(Set(reports.map(\.period.description)))
-            let condition = """
-                source_file = ? AND department IN (SELECT value FROM json_each(?))
-                AND period IN (SELECT value FROM json_each(?)) AND id NOT IN (SELECT value FROM json_each(?))
-                """
-            let arguments: StatementArguments = [file, StoreCoding.json(departments), StoreCoding.json(periods), StoreCoding.json(kept)]
-            summary.removedIDs = try String.fetchAll(db, sql: "SELECT id FROM report WHERE \(condition) ORDER BY id", arguments: arguments)
-            try db.execute(sql: "DELETE FROM report WHERE \(condition)", arguments: arguments)
-            summary.removed = db.changesCount
+            let kept = Set(reports.map(\.id))
+            let departments = Set(reports.map(\.department))
+            let periods = Set(reports.map(\.period.description))
+            let earlier = try session.rows("SELECT id, department, period FROM report WHERE source_file = ?", [file.sqlValue]) {
+                row in
+                (
+                    id: try row("id", as: String.self), department: try row("department", as: String.self),
+                    period: try row("period", as: String.self)
+                )
+            }
+            summary.removedIDs = earlier.filter {
+                departments.contains($0.department) && periods.contains($0.period) && !kept.contains($0.id)
+            }
+            .map(\.id).sorted()
+            for start in stride(from: 0, to: summary.removedIDs.count, by: 500) {
+                let chunk = summary.removedIDs[start..<min(start + 500, summary.removedIDs.count)]
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                summary.removed += try session.execute("DELETE FROM report WHERE id IN (\(marks))", chunk.map(\.sqlValue))
+            }
             // Its rejected rows replace those of the same file name and department (or of no
             // department the row could tell), not another department's.
-            try replaceRejections(
-                in: db, kind: .reports, file: file,
-                departments: Set(departments).union(rejections.compactMap(\.department)), with: rejections)
+            try Self.replaceRejections(
+                in: session, kind: .reports, file: file, departments: departments.union(rejections.compactMap(\.department)),
+                with: rejections)
             return summary
         }
     }
 
     /// Replaces the rejected rows of `file` (of those `departments` and of none, when given).
-    func replaceRejections(
-        in db: Database, kind: RejectionKind, file: String, departments: Set<String>? = nil,
+    static func replaceRejections(
+        in session: SQLSession, kind: RejectionKind, file: String, departments: Set<String>? = nil,
         with rejections: [ImportRejection]
     ) throws {
         if let departments {
-            try db.execute(
-                sql: """
-                    DELETE FROM import_rejection WHERE kind = ? AND file = ?
-                    AND (department = '' OR department IN (SELECT value FROM json_each(?)))
-                    """, arguments: [kind.rawValue, file, StoreCoding.json(departments.sorted())])
+            let sorted = departments.sorted()
+            let marks = Array(repeating: "?", count: sorted.count).joined(separator: ",")
+            try session.execute(
+                """
+                DELETE FROM import_rejection WHERE kind = ? AND file = ?
+                AND (department = '' \(sorted.isEmpty ? "" : "OR department IN (\(marks))"))
+                """, [kind.rawValue.sqlValue, file.sqlValue] + sorted.map(\.sqlValue))
         } else {
-            try db.execute(sql: "DELETE FROM import_rejection WHERE kind = ? AND file = ?", arguments: [kind.rawValue, file])
+            try session.execute("DELETE FROM import_rejection WHERE kind = ? AND file = ?", [kind.rawValue.sqlValue, file.sqlValue])
         }
         for rejection in rejections {
-            try db.cachedStatement(
-                sql: """
-                    INSERT OR REPLACE INTO import_rejection (kind, file, department, row, "column", reason)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                kind.rawValue, file, rejection.department ?? "", rejection.row, rejection.column,
-                rejection.reason,
-            ])
+            try session.execute(
+                """
+                INSERT INTO import_rejection (kind, file, department, "row", "column", reason) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (kind, file, department, "row") DO UPDATE SET "column" = excluded."column", reason = excluded.reason
+                """,
+                [
+                    kind.rawValue.sqlValue, file.sqlValue, (rejection.department ?? "").sqlValue, rejection.row.sqlValue,
+                    rejection.column.sqlValue, rejection.reason.sqlValue,
+                ])
         }
     }
 
     /// All registry projects, by id.
     public func projects() async throws -> [Project] {
-        try await writer.read { db in
-            try db.fetchAll("SELECT \(Project.columns) FROM project ORDER BY id", Project.init(columns:))
-        }
+        try await read { session in try session.rows("SELECT \(Project.columns) FROM project ORDER BY id", [], Project.init(row:)) }
     }
 
     /// All stored ledger rows, by id.
     public func reports() async throws -> [DepartmentReport] {
-        try await writer.read { db in
-            try db.fetchAll("SELECT \(DepartmentReport.columns) FROM report ORDER BY id", DepartmentReport.init(columns:))
+        try await read { session in
+            try session.rows("SELECT \(DepartmentReport.columns) FROM report ORDER BY id", [], DepartmentReport.init(row:))
         }
     }
 
     /// Rows kept aside at import, optionally of one kind, in file and row order.
     public func rejections(kind: RejectionKind? = nil) async throws -> [ImportRejection] {
-        try await writer.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM import_rejection WHERE ?1 IS NULL OR kind = ?1 ORDER BY kind, file, row
-                    """, arguments: [kind?.rawValue])
-            return rows.map { row in
-                let department: String = row["department"]
+        try await read { session in
+            try session.rows(
+                """
+                SELECT * FROM import_rejection \(kind == nil ? "" : "WHERE kind = ?") ORDER BY kind, file, "row"
+                """, kind.map { [$0.rawValue.sqlValue] } ?? []
+            ) { row in
+                let department: String = try row("department")
                 return ImportRejection(
-                    file: row["file"], row: row["row"], column: row["column"],
-                    reason: row["reason"], department: department.isEmpty ? nil : department)
+                    file: try row("file"), row: try row("row"), column: try row("column"), reason: try row("reason"),
+                    department: department.isEmpty ? nil : department)
             }
         }
     }
 
     /// Rejected ledger and registry rows per department (填报单位), for the scorecard.
     public func rejectedRowCounts() async throws -> [String: Int] {
-        try await writer.read { db in try rejectedRowCounts(in: db) }
+        try await read { session in try Self.rejectedRowCounts(in: session) }
     }
 
-    func rejectedRowCounts(in db: Database) throws -> [String: Int] {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT department, count(*) AS n FROM import_rejection
-                WHERE kind IN ('registry', 'reports') AND department != '' GROUP BY department
-                """)
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0["department"] as String, $0["n"] as Int) })
+    static func rejectedRowCounts(in session: SQLSession) throws -> [String: Int] {
+        let rows = try session.rows(
+            """
+            SELECT department, count(*) AS n FROM import_rejection
+            WHERE kind IN ('registry', 'reports') AND department != '' GROUP BY department
+            """
+        ) { row in (try row("department", as: String.self), try row("n", as: Int.self)) }
+        return Dictionary(uniqueKeysWithValues: rows)
     }
 }
 
 extension AppDatabase {
     /// One registry project.
     public func project(id: String) async throws -> Project? {
-        try await writer.read { db in
-            try db.fetchAll("SELECT \(Project.columns) FROM project WHERE id = ?", arguments: [id], Project.init(columns:)).first
+        try await read { session in
+            try session.row("SELECT \(Project.columns) FROM project WHERE id = ?", [id.sqlValue], Project.init(row:))
         }
     }
 
@@ -219,22 +231,23 @@ extension AppDatabase {
             "%"
             + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") + "%"
-        return try await writer.read { db in
-            try db.fetchAll(
+        return try await read { session in
+            try session.rows(
                 """
                 SELECT \(Project.columns) FROM project
                 WHERE id = ? OR name LIKE ? ESCAPE '\\' OR aliases LIKE ? ESCAPE '\\'
                 ORDER BY id = ? DESC, name = ? DESC, id LIMIT ?
-                """, arguments: [text, pattern, pattern, text, text, limit], Project.init(columns:))
+                """, [text.sqlValue, pattern.sqlValue, pattern.sqlValue, text.sqlValue, text.sqlValue, limit.sqlValue],
+                Project.init(row:))
         }
     }
 
     /// A project's ledger rows, newest month first.
     public func reports(ofProject projectID: String) async throws -> [DepartmentReport] {
-        try await writer.read { db in
-            try db.fetchAll(
-                "SELECT \(DepartmentReport.columns) FROM report WHERE project_id = ? ORDER BY period DESC, id",
-                arguments: [projectID], DepartmentReport.init(columns:))
+        try await read { session in
+            try session.rows(
+                "SELECT \(DepartmentReport.columns) FROM report WHERE project_id = ? ORDER BY period DESC, id", [projectID.sqlValue],
+                DepartmentReport.init(row:))
         }
     }
 }

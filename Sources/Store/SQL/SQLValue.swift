@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// A value bound to a statement or read from a row, on either engine.
 ///
@@ -133,5 +134,59 @@ struct SQLRow: Sendable {
     func first<T: SQLReadable>(as type: T.Type = T.self) throws -> T {
         guard let value = values.first else { throw StoreError.corruptValue(column: "first column", value: "none") }
         return try T.read(value, column: names.first ?? "")
+    }
+}
+
+extension SQLRow {
+    /// A text-backed enumeration's value; a text that is none of its cases is damage.
+    func code<Value: RawRepresentable<String>>(_ column: String, as type: Value.Type = Value.self) throws -> Value? {
+        guard let text = try self(column, as: String?.self) else { return nil }
+        guard let value = Value(rawValue: text) else { throw StoreError.corruptValue(column: column, value: text) }
+        return value
+    }
+
+    /// A list of texts kept as JSON.
+    func stringList(_ column: String) throws -> [String]? {
+        try StoreCoding.decode([String].self, from: try self(column, as: String?.self), column: column)
+    }
+
+    /// A day kept as `YYYY-MM-DD`.
+    func day(_ column: String) throws -> Day? {
+        guard let text = try self(column, as: String?.self) else { return nil }
+        guard let day = Day(text) else { throw StoreError.corruptValue(column: column, value: text) }
+        return day
+    }
+}
+
+extension Project {
+    /// Reads a row of `SELECT \(columns)` by column name, on either engine.
+    init(row: SQLRow) throws {
+        self.init(
+            id: try row("id"), name: try row("name"), aliases: try row.stringList("aliases") ?? [],
+            builder: try row("builder"), contractor: try row("contractor"),
+            subcontractors: try row.stringList("subcontractors") ?? [], department: try row("department"),
+            township: try row("township"), funding: try row.code("funding"),
+            tags: try (row.stringList("tags") ?? []).map { text in
+                guard let tag = Tag(rawValue: text) else { throw StoreError.corruptValue(column: "tags", value: text) }
+                return tag
+            },
+            realName: try row("realname"), wageAccount: try row("wage_account"), status: try row.code("status") ?? .active)
+    }
+}
+
+extension DepartmentReport {
+    /// Reads a row of `SELECT \(columns)` by column name, on either engine.
+    init(row: SQLRow) throws {
+        let periodText: String = try row("period")
+        guard let period = Period(periodText) else { throw StoreError.corruptValue(column: "period", value: periodText) }
+        guard let status: Status = try row.code("status") else { throw StoreError.corruptValue(column: "status", value: "NULL") }
+        guard let filedOn = try row.day("filed_on") else { throw StoreError.corruptValue(column: "filed_on", value: "NULL") }
+        self.init(
+            id: try row("id"), department: try row("department"), period: period, projectID: try row("project_id"),
+            projectName: try row("project_name"), status: status, arrearsType: try row.code("arrears_type"),
+            workers: try row("workers"), amountOwed: try row("amount_owed"), amountPaid: try row("amount_paid"),
+            since: try row.day("since"), resolved: try row("resolved"), resolvedOn: try row.day("resolved_on"),
+            responsibleUnit: try row("responsible_unit"), responsiblePerson: try row("responsible_person"),
+            commitment: try row("commitment"), filedOn: filedOn, isFilingDayImputed: try row("filed_on_imputed") ?? false)
     }
 }
