@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Model
 
 extension AppDatabase {
@@ -44,12 +43,12 @@ extension AppDatabase {
     )
         async throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool], state: FeedState)
     {
-        try await writer.write { db in
-            let counts = try upsert(items, displays: displays, fetchedAt: fetchedAt, in: db)
-            try Self.replaceRejections(in: SQLSession(connection: .sqlite(db)), kind: .feed, file: feed, with: rejections)
+        try await write { session in
+            let counts = try Self.upsert(items, displays: displays, fetchedAt: fetchedAt, in: session)
+            try Self.replaceRejections(in: session, kind: .feed, file: feed, with: rejections)
             var state = state
             state.recordArrival(newItems: counts.added, at: fetchedAt)
-            try Self.save(state, in: SQLSession(connection: .sqlite(db)))
+            try Self.save(state, in: session)
             return (counts.added, counts.changed, counts.fresh, counts.isNew, state)
         }
     }

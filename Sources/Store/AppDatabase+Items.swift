@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Model
 import Parallel
+import PostgresNIO
 
 extension AppDatabase {
     /// Stores items: new ones are added; one already stored (same feed and key)
@@ -13,13 +14,87 @@ extension AppDatabase {
     @discardableResult
     public func insertItems(_ items: [Item], fetchedAt: Date, mask: (Item, String) -> String) async throws -> Int {
         let displays = items.map { DisplayCopies(of: $0, mask: mask) }
-        return try await writer.write { db in try upsert(items, displays: displays, fetchedAt: fetchedAt, in: db).added }
+        return try await write { session in try Self.upsert(items, displays: displays, fetchedAt: fetchedAt, in: session).added }
+    }
+
+    /// `upsert` on either engine: SQLite's compiled statements bound in place, or PostgreSQL's
+    /// statements one item at a time.
+    static func upsert(
+        _ items: [Item], displays: [DisplayCopies], fetchedAt: Date, in session: SQLSession
+    ) throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool]) {
+        if case .sqlite(let db) = session.connection { return try upsert(items, displays: displays, fetchedAt: fetchedAt, in: db) }
+        precondition(displays.count == items.count, "one display copy for each item")
+        var added = 0
+        var changed = 0
+        var fresh: [Int] = []
+        var isNew: [Bool] = []
+        for (index, item) in items.enumerated() {
+            let display = displays[index]
+            let inserted = try session.execute(
+                """
+                INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
+                                  title, content, title_masked, content_masked, respondent, location, people,
+                                  amount, petitioner, phone, status, handling_unit, closed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """,
+                [
+                    item.id.sqlValue, item.feedID.sqlValue, item.sourceKey.sqlValue, item.kind.rawValue.sqlValue,
+                    item.channel.sqlValue, item.url.sqlValue, item.author.sqlValue, item.publishedAt.sqlValue, fetchedAt.sqlValue,
+                    item.title.sqlValue, item.content.sqlValue, display.title.sqlValue, display.content.sqlValue,
+                    item.respondent.sqlValue, item.location.sqlValue, item.people.sqlValue, item.amount.sqlValue,
+                    item.petitioner.sqlValue, item.phone.sqlValue, item.status.sqlValue, item.handlingUnit.sqlValue,
+                    item.closedAt.sqlValue,
+                ])
+            if inserted > 0 {
+                added += 1
+                fresh.append(index)
+                isNew.append(true)
+                continue
+            }
+            let stored = try session.row("SELECT title, content FROM item WHERE id = ?", [item.id.sqlValue]) { row in
+                (title: try row("title", as: String.self), content: try row("content", as: String.self))
+            }
+            if let stored, stored.title != item.title || stored.content != item.content {
+                try session.execute(
+                    """
+                    INSERT INTO item_version (item_id, title, content, title_masked, content_masked, fetched_at, replaced_at)
+                    SELECT id, title, content, title_masked, content_masked, fetched_at, ? FROM item WHERE id = ?
+                    """, [fetchedAt.sqlValue, item.id.sqlValue])
+                try session.execute(
+                    """
+                    UPDATE item SET title = ?, content = ?, title_masked = ?, content_masked = ?, url = ?, author = ?,
+                                    published_at = coalesce(?, published_at), fetched_at = ?
+                    WHERE id = ?
+                    """,
+                    [
+                        item.title.sqlValue, item.content.sqlValue, display.title.sqlValue, display.content.sqlValue,
+                        item.url.sqlValue, item.author.sqlValue, item.publishedAt.sqlValue, fetchedAt.sqlValue, item.id.sqlValue,
+                    ])
+                try session.execute("DELETE FROM assessment WHERE item_id = ?", [item.id.sqlValue])
+                changed += 1
+                fresh.append(index)
+                isNew.append(false)
+            }
+            if item.kind == .petition {
+                try session.execute(
+                    """
+                    UPDATE item SET status = ?, handling_unit = ?, closed_at = ?
+                    WHERE id = ? AND (status IS DISTINCT FROM ? OR handling_unit IS DISTINCT FROM ? OR closed_at IS DISTINCT FROM ?)
+                    """,
+                    [
+                        item.status.sqlValue, item.handlingUnit.sqlValue, item.closedAt.sqlValue, item.id.sqlValue,
+                        item.status.sqlValue, item.handlingUnit.sqlValue, item.closedAt.sqlValue,
+                    ])
+            }
+        }
+        return (added, changed, fresh, isNew)
     }
 
     /// - Returns: how many items were new and how many changed, and the indexes of both
     ///   in `items` (they need a verdict).
     /// - Parameter displays: each item's display copies.
-    func upsert(
+    private static func upsert(
         _ items: [Item], displays: [DisplayCopies], fetchedAt: Date,
         in db: Database
     ) throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool]) {
@@ -112,65 +187,54 @@ extension AppDatabase {
 
     /// The earlier texts of an item its source changed, oldest first, masked.
     public func maskedHistory(ofItem id: String) async throws -> [(title: String, content: String, replacedAt: Date)] {
-        try await writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.displayColumns), replaced_at FROM item_version WHERE item_id = ? ORDER BY id
-                    """, arguments: [id]
-            ).map { ($0["shown_title"], $0["shown_content"], $0["replaced_at"]) }
+        try await read { session in
+            try session.rows(
+                "SELECT \(Self.displayColumns), replaced_at FROM item_version WHERE item_id = ? ORDER BY id", [id.sqlValue]
+            ) { row in (try row("shown_title"), try row("shown_content"), try row("replaced_at")) }
         }
     }
 
     /// The number of stored items.
     public func itemCount() async throws -> Int {
-        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0 }
+        try await read { session in try session.value("SELECT count(*) FROM item") ?? 0 }
     }
 
     /// Items never assessed, or assessed under another version of the rules and registry.
     public func itemsNeedingAssessment(version: String) async throws -> [Item] {
-        try await writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Item.columns()) FROM item LEFT JOIN assessment ON assessment.item_id = item.id
-                    WHERE assessment.item_id IS NULL OR assessment.engine_version != ?
-                    ORDER BY item.id
-                    """, arguments: [version]
-            ).map(Item.init(row:))
+        try await read { session in
+            try session.rows(
+                """
+                SELECT \(Item.columns()) FROM item LEFT JOIN assessment ON assessment.item_id = item.id
+                WHERE assessment.item_id IS NULL OR assessment.engine_version != ?
+                ORDER BY item.id
+                """, [version.sqlValue], Item.init(row:))
         }
     }
 
     /// Every stored item, by id.
     public func allItems() async throws -> [Item] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Item.columns()) FROM item ORDER BY id").map(Item.init(row:))
-        }
+        try await read { session in try session.rows("SELECT \(Item.columns()) FROM item ORDER BY id", [], Item.init(row:)) }
     }
 
     /// One stored item, or nil.
     public func item(id: String) async throws -> Item? {
-        try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Item.columns()) FROM item WHERE id = ?", arguments: [id]).map(Item.init(row:))
-        }
+        try await read { session in try session.row("SELECT \(Item.columns()) FROM item WHERE id = ?", [id.sqlValue], Item.init(row:)) }
     }
 
     /// The display copy of an item's title and content, personal numbers masked.
     public func maskedText(ofItem id: String) async throws -> (title: String, content: String)? {
-        try await writer.read { db in try Self.maskedText(ofItem: id, in: db) }
-    }
-
-    private static func maskedText(ofItem id: String, in db: Database) throws -> (title: String, content: String)? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.displayColumns) FROM item WHERE id = ?", arguments: [id])
-            .map { ($0["shown_title"], $0["shown_content"]) }
+        try await read { session in
+            try session.row("SELECT \(Self.displayColumns) FROM item WHERE id = ?", [id.sqlValue]) { row in
+                (try row("shown_title"), try row("shown_content"))
+            }
+        }
     }
 
     /// The stored verdicts, by item id.
     public func storedAssessments() async throws -> [String: ItemVerdict] {
-        try await writer.read { db in
+        try await read { session in
             var result: [String: ItemVerdict] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM assessment") {
-                let verdict = try ItemVerdict(row: row)
+            for verdict in try session.rows("SELECT * FROM assessment", [], ItemVerdict.init(row:)) {
                 result[verdict.assessment.itemID] = verdict
             }
             return result
@@ -185,7 +249,10 @@ extension AppDatabase {
 
     /// Stores verdicts prepared before (their lists written as JSON off the writer's thread).
     public func saveAssessments(_ prepared: PreparedVerdicts, version: String) async throws {
-        try await writer.write { db in
+        try await write { session in
+            guard case .sqlite(let db) = session.connection else {
+                return try Self.saveAssessments(prepared, version: version, in: session)
+            }
             let columns = """
                 INSERT OR REPLACE INTO assessment (item_id, engine_version, score, level, people, amount, is_signal,
                     claim, is_escalation, is_resolved, fired_rules, matched_terms, story_key, project_id, link_band,
@@ -240,6 +307,50 @@ extension AppDatabase {
         }
     }
 
+    /// `saveAssessments` one verdict at a time, for PostgreSQL: an earlier verdict is removed
+    /// and the new one inserted, as SQLite's REPLACE does, so that a decision's trigger
+    /// lays the decision over it again.
+    private static func saveAssessments(_ prepared: PreparedVerdicts, version: String, in session: SQLSession) throws {
+        let columns = """
+            INSERT INTO assessment (item_id, engine_version, score, level, people, amount, is_signal,
+                claim, is_escalation, is_resolved, fired_rules, matched_terms, story_key, project_id, link_band,
+                link_confidence, link_evidence, sites, at, kind, channel, status, closed_at)
+            """
+        for ((verdict, lists), facts) in zip(zip(prepared.verdicts, prepared.lists), prepared.facts) {
+            let assessment = verdict.assessment
+            try session.execute("DELETE FROM assessment WHERE item_id = ?", [assessment.itemID.sqlValue])
+            var values: [SQLValue] = [
+                assessment.itemID.sqlValue, version.sqlValue, assessment.score.sqlValue, assessment.level.rawValue.sqlValue,
+                assessment.people.sqlValue, assessment.amount.sqlValue, assessment.isSignal.sqlValue,
+                assessment.claim.rawValue.sqlValue, assessment.isEscalation.sqlValue, assessment.isResolved.sqlValue,
+                lists.firedRules.sqlValue, lists.matchedTerms.sqlValue, verdict.storyKey.sqlValue,
+                verdict.link?.projectID.sqlValue ?? .null, verdict.link?.band.rawValue.sqlValue ?? .null,
+                verdict.link?.confidence.sqlValue ?? .null, lists.evidence.sqlValue, lists.sites.sqlValue,
+            ]
+            let sql: String
+            if let facts {
+                sql = columns + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                values += [facts.at, facts.kind, facts.channel, facts.status, facts.closedAt].map(\.sqlValue)
+            } else {
+                sql =
+                    columns + """
+                        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(published_at, fetched_at), kind,
+                               channel, status, closed_at
+                        FROM item WHERE id = ?
+                        """
+                values.append(assessment.itemID.sqlValue)
+            }
+            // The verdict takes its time and kind from the item: none without one (or the foreign key says so).
+            let inserted: Int
+            do {
+                inserted = try session.execute(sql, values)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+                throw StoreError.missingItem(assessment.itemID)
+            }
+            guard inserted > 0 else { throw StoreError.missingItem(assessment.itemID) }
+        }
+    }
+
     /// Everything the register needs, all of one committed state of the store, so that
     /// an import running at the same time cannot leave it half old, half new.
     /// - Parameters:
@@ -255,10 +366,37 @@ extension AppDatabase {
     ) async throws
         -> RegisterInputs
     {
+        if case .postgres = backend {
+            return try await read { session in
+                try Self.registerInputs(
+                    in: session, from: from, until: until, asOf: asOf, reportsFrom: reportsFrom, resolvedSince: resolvedSince)
+            }
+        }
         // The reads wait for each other on GRDB's and Dispatch's threads, not on the caller's.
-        try await Parallel.run { [self] in
+        return try await Parallel.run { [self] in
             try readRegisterInputs(from: from, until: until, asOf: asOf, reportsFrom: reportsFrom, resolvedSince: resolvedSince)
         }
+    }
+
+    /// `registerInputs` read one after the other in one transaction (PostgreSQL's
+    /// REPEATABLE READ: one committed state), every row read by name.
+    private static func registerInputs(
+        in session: SQLSession, from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day
+    ) throws -> RegisterInputs {
+        let arguments = [asOf.description, reportsFrom.description, resolvedSince.description].map(\.sqlValue)
+        return RegisterInputs(
+            projects: try session.rows("SELECT \(Project.columns) FROM project ORDER BY id", [], Project.init(row:)),
+            reports: try session.rows(
+                """
+                SELECT \(DepartmentReport.columns) FROM report WHERE filed_on <= ?1 AND period >= ?2
+                UNION ALL
+                SELECT \(DepartmentReport.columns) FROM report
+                WHERE filed_on <= ?1 AND period < ?2 AND resolved AND resolved_on >= ?3
+                """, arguments, DepartmentReport.init(row:)),
+            signals: try session.rows(signalsInSpan(for: session.engine), [from.sqlValue, until.sqlValue], Self.signal),
+            rejectedRows: try rejectedRowCounts(in: session),
+            olderOpenPetitions: try session.rows(
+                openPetitionsSQL(for: session.engine), [from.sqlValue, from.sqlValue], Self.signal))
     }
 
     private func readRegisterInputs(
@@ -367,7 +505,12 @@ extension AppDatabase {
     /// time, or for undated items the time wagewatch first fetched them. Items that are
     /// not signals never reach the register.
     public func signals(from: Date, until: Date) async throws -> [ItemSignal] {
-        try await writer.read { db in try signals(in: db, from: from, until: until) }
+        if case .postgres = backend {
+            return try await read { session in
+                try session.rows(Self.signalsInSpan(for: .postgres), [from.sqlValue, until.sqlValue], Self.signal)
+            }
+        }
+        return try await writer.read { db in try signals(in: db, from: from, until: until) }
     }
 
     /// Reads only what the register uses, by column position: the fired rules only of
@@ -383,33 +526,70 @@ extension AppDatabase {
     }
 
     /// From the covering index of signals, in time order.
-    private static let signalsInSpan = """
-        SELECT a.item_id, a.kind, a.channel, a.status, a.closed_at, \(verdictColumns)
+    private static let signalsInSpan = signalsInSpan(for: .sqlite)
+
+    private static func signalsInSpan(for engine: StoreEngine) -> String {
+        """
+        SELECT a.item_id, a.kind, a.channel, a.status, a.closed_at, \(verdictColumns(for: engine))
         FROM assessment AS a
         WHERE a.is_signal AND a.at >= ? AND a.at < ?
         """
+    }
 
     /// Linked wage-arrears petitions received before `before` that were still open at
     /// `openAt` (not closed, or closed later): the oldest cases, which a follow-up
     /// deadline must still see after they left the register's window.
     func openPetitions(in db: Database, before: Date, openAt: Date) throws -> [ItemSignal] {
-        try db.fetchAll(
-            """
-            SELECT a.item_id, a.kind, a.channel, a.status, a.closed_at, \(Self.verdictColumns)
-            FROM assessment AS a
-            WHERE a.is_signal AND a.at < ? AND a.kind = 'petition' AND a.project_id IS NOT NULL
-              AND (a.closed_at IS NULL AND a.status IS NOT 'closed' OR a.closed_at >= ?)
-            """, arguments: [before, openAt], Self.signal)
+        try db.fetchAll(Self.openPetitionsSQL(for: .sqlite), arguments: [before, openAt], Self.signal)
+    }
+
+    private static func openPetitionsSQL(for engine: StoreEngine) -> String {
+        """
+        SELECT a.item_id, a.kind, a.channel, a.status, a.closed_at, \(verdictColumns(for: engine))
+        FROM assessment AS a
+        WHERE a.is_signal AND a.at < ? AND a.kind = 'petition' AND a.project_id IS NOT NULL
+          AND (a.closed_at IS NULL AND a.status IS DISTINCT FROM 'closed' OR a.closed_at >= ?)
+        """
     }
 
     /// The columns `signal(_:)` reads after id, kind, channel and petition state.
-    static let verdictColumns = """
-        a.at, a.score, a.level, a.claim, a.is_escalation, a.is_resolved,
-        CASE WHEN a.is_escalation OR instr(a.fired_rules, '"followup.') > 0 THEN a.fired_rules END, a.people,
-        a.amount, a.story_key, a.project_id, a.link_band, a.link_confidence, a.sites,
-        CASE WHEN a.kind = 'petition' THEN (SELECT ifnull(i.petitioner, '') || '|' || ifnull(i.phone, '')
-                                            FROM item AS i WHERE i.id = a.item_id) END
-        """
+    static let verdictColumns = verdictColumns(for: .sqlite)
+
+    private static func verdictColumns(for engine: StoreEngine) -> String {
+        let find = engine == .sqlite ? "instr" : "strpos"
+        return """
+            a.at, a.score, a.level, a.claim, a.is_escalation, a.is_resolved,
+            CASE WHEN a.is_escalation OR \(find)(a.fired_rules, '"followup.') > 0 THEN a.fired_rules END, a.people,
+            a.amount, a.story_key, a.project_id, a.link_band, a.link_confidence, a.sites,
+            CASE WHEN a.kind = 'petition' THEN (SELECT coalesce(i.petitioner, '') || '|' || coalesce(i.phone, '')
+                                                FROM item AS i WHERE i.id = a.item_id) END
+            """
+    }
+
+    /// A row of `SELECT item_id, kind, channel, status, closed_at, \(verdictColumns)`, by position, on either engine.
+    private static func signal(_ row: SQLRow) throws -> ItemSignal {
+        let itemID: String = try row.at(0)
+        func code<Code: RawRepresentable<String>>(_ index: Int, _ name: String) throws -> Code? {
+            guard let text = try row.at(index, as: String?.self) else { return nil }
+            guard let value = Code(rawValue: text) else { throw StoreError.corruptValue(column: name, value: text) }
+            return value
+        }
+        let band: LinkBand? = try code(16, "link_band")
+        guard let kind: ItemKind = try code(1, "kind") else { throw StoreError.corruptValue(column: "kind", value: "NULL") }
+        guard let level: SignalLevel = try code(7, "level"), let claim: ClaimKind = try code(8, "claim"),
+            let at = try row.at(5, as: Date?.self)
+        else { throw StoreError.corruptValue(column: "assessment of \(itemID)", value: "NULL") }
+        func list(_ index: Int, _ name: String) throws -> [String] {
+            try StoreCoding.decode([String].self, from: try row.at(index, as: String?.self), column: name) ?? []
+        }
+        return ItemSignal(
+            itemID: itemID, kind: kind, at: at, score: try row.at(6), level: level, isSignal: true,
+            claim: claim, isEscalation: try row.at(9), isResolved: try row.at(10),
+            firedRules: try list(11, "fired_rules"), people: try row.at(12), amount: try row.at(13), storyKey: try row.at(14),
+            projectID: band == nil ? nil : try row.at(15), band: band, confidence: try row.at(17, as: Double?.self) ?? 0,
+            sites: try list(18, "sites"), channel: try row.at(2), status: try row.at(3), closedAt: try row.at(4),
+            petitionerKey: try row.at(19, as: String?.self).flatMap(Self.petitionerKey))
+    }
 
     /// A row of `SELECT item_id, kind, channel, status, closed_at, \(verdictColumns)`.
     private static func signal(_ column: ColumnReader) throws -> ItemSignal {
@@ -451,29 +631,22 @@ extension Result {
 }
 
 extension ItemVerdict {
-    init(row: Row) throws {
-        let itemID: String = row["item_id"]
-        let claimText: String = row["claim"]
-        let levelText: String = row["level"]
-        guard let claim = ClaimKind(rawValue: claimText) else { throw StoreError.corruptValue(column: "claim", value: claimText) }
-        guard let level = SignalLevel(rawValue: levelText) else { throw StoreError.corruptValue(column: "level", value: levelText) }
+    init(row: SQLRow) throws {
+        let itemID: String = try row("item_id")
+        guard let claim: ClaimKind = try row.code("claim") else { throw StoreError.corruptValue(column: "claim", value: "NULL") }
+        guard let level: SignalLevel = try row.code("level") else { throw StoreError.corruptValue(column: "level", value: "NULL") }
         let assessment = ItemAssessment(
-            itemID: itemID, score: row["score"], level: level, isSignal: row["is_signal"], claim: claim,
-            isEscalation: row["is_escalation"], isResolved: row["is_resolved"],
-            firedRules: try StoreCoding.decode([String].self, from: row["fired_rules"], column: "fired_rules") ?? [],
-            matchedTerms: try StoreCoding.decode([String].self, from: row["matched_terms"], column: "matched_terms") ?? [],
-            people: row["people"], amount: row["amount"])
+            itemID: itemID, score: try row("score"), level: level, isSignal: try row("is_signal"), claim: claim,
+            isEscalation: try row("is_escalation"), isResolved: try row("is_resolved"),
+            firedRules: try row.stringList("fired_rules") ?? [], matchedTerms: try row.stringList("matched_terms") ?? [],
+            people: try row("people"), amount: try row("amount"))
         var link: ProjectLink?
-        if let projectID: String = row["project_id"], let bandText: String = row["link_band"],
-            let band = LinkBand(rawValue: bandText)
-        {
+        if let projectID: String = try row("project_id"), let band: LinkBand = try? row.code("link_band") {
             link = ProjectLink(
-                itemID: itemID, projectID: projectID, band: band, confidence: row["link_confidence"] ?? 0,
-                evidence: try StoreCoding.decode([LinkEvidence].self, from: row["link_evidence"], column: "link_evidence") ?? [])
+                itemID: itemID, projectID: projectID, band: band, confidence: try row("link_confidence") ?? 0,
+                evidence: try StoreCoding.decode([LinkEvidence].self, from: try row("link_evidence"), column: "link_evidence") ?? [])
         }
-        self.init(
-            assessment: assessment, storyKey: row["story_key"], link: link,
-            sites: try StoreCoding.decode([String].self, from: row["sites"], column: "sites") ?? [])
+        self.init(assessment: assessment, storyKey: try row("story_key"), link: link, sites: try row.stringList("sites") ?? [])
     }
 }
 
@@ -591,16 +764,15 @@ extension Item {
         .map { "\(table).\($0)" }.joined(separator: ", ")
     }
 
-    init(row: Row) throws {
-        let kindText: String = row["kind"]
-        guard let kind = ItemKind(rawValue: kindText) else { throw StoreError.corruptValue(column: "kind", value: kindText) }
+    init(row: SQLRow) throws {
+        guard let kind: ItemKind = try row.code("kind") else { throw StoreError.corruptValue(column: "kind", value: "NULL") }
         self.init(
-            feedID: row["feed_id"], sourceKey: row["source_key"], kind: kind, channel: row["channel"],
-            url: row["url"], author: row["author"], publishedAt: row["published_at"], title: row["title"],
-            content: row["content"], respondent: row["respondent"], location: row["location"],
-            people: row["people"], amount: row["amount"], petitioner: row["petitioner"], phone: row["phone"],
-            status: row["status"], handlingUnit: row["handling_unit"], closedAt: row["closed_at"])
-        id = row["id"]
+            feedID: try row("feed_id"), sourceKey: try row("source_key"), kind: kind, channel: try row("channel"),
+            url: try row("url"), author: try row("author"), publishedAt: try row("published_at"), title: try row("title"),
+            content: try row("content"), respondent: try row("respondent"), location: try row("location"),
+            people: try row("people"), amount: try row("amount"), petitioner: try row("petitioner"), phone: try row("phone"),
+            status: try row("status"), handlingUnit: try row("handling_unit"), closedAt: try row("closed_at"))
+        id = try row("id")
     }
 }
 
@@ -620,8 +792,8 @@ public struct ItemHeadline: Sendable, Hashable {
 extension AppDatabase {
     /// The stored verdict on one item.
     public func assessment(ofItem id: String) async throws -> ItemVerdict? {
-        try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM assessment WHERE item_id = ?", arguments: [id]).map(ItemVerdict.init(row:))
+        try await read { session in
+            try session.row("SELECT * FROM assessment WHERE item_id = ?", [id.sqlValue], ItemVerdict.init(row:))
         }
     }
 

@@ -135,8 +135,19 @@ public struct AppDatabase: Sendable {
     /// A number that changes whenever another connection commits (SQLite's `data_version`),
     /// read on the writer's own connection, outside a transaction (another process's write
     /// lock does not hold it up).
+    /// On PostgreSQL, the position of the write-ahead log: it moves with every commit,
+    /// this process's own too.
     public func dataVersion() async throws -> Int {
-        try await writer.writeWithoutTransaction(Self.dataVersion(in:))
+        if case .postgres(let pool) = backend {
+            return try await Parallel.run {
+                try pool.withoutTransaction { session in
+                    Int(
+                        truncatingIfNeeded: StableHash.value(
+                            of: try session.value("SELECT pg_current_wal_lsn()::text", as: String.self) ?? ""))
+                }
+            }
+        }
+        return try await writer.writeWithoutTransaction(Self.dataVersion(in:))
     }
 
     private static func dataVersion(in db: Database) throws -> Int {

@@ -38,7 +38,8 @@ struct SQLSession {
     func execute(_ sql: String, _ arguments: [SQLValue] = []) throws -> Int {
         switch connection {
         case .sqlite(let db):
-            try db.execute(sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
+            // Compiled once a connection (GRDB keeps them by their text).
+            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map(\.databaseValue)))
             return db.changesCount
         case .postgres(let connection, let logger):
             let result = try connection.query(PostgresSQL.query(sql, arguments), logger: logger).wait()
@@ -60,7 +61,7 @@ struct SQLSession {
     func rows<Value>(_ sql: String, _ arguments: [SQLValue] = [], _ read: (SQLRow) throws -> Value) throws -> [Value] {
         switch connection {
         case .sqlite(let db):
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map(\.databaseValue)))
             var values: [Value] = []
             var names: [String]?
             while let row = try cursor.next() {

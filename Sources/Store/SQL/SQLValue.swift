@@ -130,6 +130,12 @@ struct SQLRow: Sendable {
         return try T.read(values[index], column: column)
     }
 
+    /// The value of the column at `index` (for statements whose columns have no names).
+    func at<T: SQLReadable>(_ index: Int, as type: T.Type = T.self) throws -> T {
+        guard values.indices.contains(index) else { throw StoreError.corruptValue(column: "column \(index)", value: "none") }
+        return try T.read(values[index], column: names[index])
+    }
+
     /// The value of the first column.
     func first<T: SQLReadable>(as type: T.Type = T.self) throws -> T {
         guard let value = values.first else { throw StoreError.corruptValue(column: "first column", value: "none") }
