@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Model", "Store", "Monitor", "Register", "Scoring",
+                "Web", "Model", "Store", "Monitor", "Register", "Scoring", "TestStores",
                 // Another connection to the store, holding its write lock (StoreBoundaryTests).
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -166,7 +166,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "MonitorTests", dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP", "TestStores"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -50,7 +50,8 @@ extension AppDatabase {
     /// transactions of `batch` items; safe to run again or to stop between batches.
     /// - Returns: how many items were indexed.
     @discardableResult
-    public func updateSearchIndex(batch: Int = 2_000, fold: @Sendable (String) -> String) async throws -> Int {
+    public func updateSearchIndex(batch: Int = 2_000, fold: @escaping @Sendable (String) -> String) async throws -> Int {
+        if case .postgres = backend { return try await updatePairIndex(batch: batch, fold: fold) }
         var indexed = 0
         while true {
             let done = try await writer.write { db -> Int in
@@ -105,6 +106,12 @@ extension AppDatabase {
     /// `VACUUM` by hand, which may renumber the items' rowids the index is keyed by;
     /// wagewatch itself never vacuums).
     public func clearSearchIndex() async throws {
+        if case .postgres = backend {
+            return try await write { session in
+                try session.execute("DELETE FROM search_pair")
+                try session.execute("UPDATE search_state SET item_rowid = 0, version_id = 0 WHERE id = 1")
+            }
+        }
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM search_bigram")
             try db.execute(sql: "UPDATE search_state SET item_rowid = 0, version_id = 0 WHERE id = 1")
@@ -120,9 +127,12 @@ extension AppDatabase {
     /// Items whose display text contains `text` (folded by `fold`), newest first: ids, at
     /// most `limit`. A query of one character is looked for in the newest items only
     /// (`scanLimit` of them), a substring scan.
-    public func search(_ text: String, limit: Int, scanLimit: Int = 20_000, fold: @Sendable (String) -> String) async throws -> [String] {
+    public func search(
+        _ text: String, limit: Int, scanLimit: Int = 20_000, fold: @escaping @Sendable (String) -> String
+    ) async throws -> [String] {
         let folded = fold(text).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !folded.isEmpty else { return [] }
+        if case .postgres = backend { return try await searchPairs(folded, limit: limit, scanLimit: scanLimit, fold: fold) }
         return try await writer.read { db in
             if let query = SearchText.query(folded) {
                 return try String.fetchAll(
@@ -141,5 +151,135 @@ extension AppDatabase {
                     ORDER BY coalesce(published_at, fetched_at) DESC, id LIMIT ?3
                     """, arguments: [scanLimit, folded, limit])
         }
+    }
+}
+
+/// Search on PostgreSQL: the same pairs as on SQLite, one row each (`search_pair`: pair,
+/// item), found through the table's primary key, which begins with the pair. An item that
+/// has every pair of a query is then checked in full (the pairs of 工资 and 资工 say nothing
+/// of their order), newest first, until enough are found.
+extension AppDatabase {
+    private func updatePairIndex(batch: Int, fold: @escaping @Sendable (String) -> String) async throws -> Int {
+        var indexed = 0
+        while true {
+            let done = try await write { session -> Int in
+                guard
+                    let state = try session.row(
+                        "SELECT item_rowid, version_id FROM search_state WHERE id = 1", [],
+                        { row in
+                            (seq: try row("item_rowid", as: Int64.self), version: try row("version_id", as: Int64.self))
+                        })
+                else { throw StoreError.corruptValue(column: "search_state", value: "no row") }
+                // Items whose text changed since, first (they are few).
+                let changed = try session.rows(
+                    """
+                    SELECT v.id AS version, i.seq, \(Self.displayColumns(of: "i")) FROM item_version v JOIN item i ON i.id = v.item_id
+                    WHERE v.id > ? AND i.seq <= ? ORDER BY v.id LIMIT ?
+                    """, [state.version.sqlValue, state.seq.sqlValue, batch.sqlValue]
+                ) { row in
+                    (
+                        version: try row("version", as: Int64.self), seq: try row("seq", as: Int64.self),
+                        title: try row("shown_title", as: String.self), content: try row("shown_content", as: String.self)
+                    )
+                }
+                if let newest = changed.last {
+                    for item in changed {
+                        try session.execute("DELETE FROM search_pair WHERE item_seq = ?", [item.seq.sqlValue])
+                        try Self.indexPairs(seq: item.seq, title: item.title, content: item.content, fold: fold, in: session)
+                    }
+                    try session.execute("UPDATE search_state SET version_id = ? WHERE id = 1", [newest.version.sqlValue])
+                    return changed.count
+                }
+                let fresh = try session.rows(
+                    "SELECT seq, \(Self.displayColumns) FROM item WHERE seq > ? ORDER BY seq LIMIT ?", [state.seq.sqlValue, batch.sqlValue]
+                ) { row in
+                    (
+                        seq: try row("seq", as: Int64.self), title: try row("shown_title", as: String.self),
+                        content: try row("shown_content", as: String.self)
+                    )
+                }
+                guard let last = fresh.last else {
+                    // Versions of items indexed later than their change are done already.
+                    try session.execute("UPDATE search_state SET version_id = (SELECT coalesce(max(id), 0) FROM item_version) WHERE id = 1")
+                    return 0
+                }
+                for item in fresh { try Self.indexPairs(seq: item.seq, title: item.title, content: item.content, fold: fold, in: session) }
+                try session.execute("UPDATE search_state SET item_rowid = ? WHERE id = 1", [last.seq.sqlValue])
+                return fresh.count
+            }
+            indexed += done
+            if done == 0 { return indexed }
+        }
+    }
+
+    private static func indexPairs(seq: Int64, title: String, content: String, fold: (String) -> String, in session: SQLSession) throws {
+        let pairs = Set(SearchText.runs(fold(title)) + SearchText.runs(fold(content)))
+            .flatMap { run in run.count == 1 ? [String(run)] : SearchText.pairs(run) }
+        let unique = Array(Set(pairs))
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let chunk = unique[start..<min(start + 500, unique.count)]
+            let rows = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")
+            try session.execute(
+                "INSERT INTO search_pair (pair, item_seq) VALUES \(rows) ON CONFLICT DO NOTHING",
+                chunk.flatMap { [$0.sqlValue, seq.sqlValue] })
+        }
+    }
+
+    private func searchPairs(
+        _ folded: String, limit: Int, scanLimit: Int, fold: @escaping @Sendable (String) -> String
+    ) async throws
+        -> [String]
+    {
+        let runs = SearchText.runs(folded).filter { $0.count > 1 }
+        return try await read { session in
+            guard !runs.isEmpty else {
+                // One character: the newest items, scanned.
+                return try session.rows(
+                    """
+                    SELECT id FROM (SELECT id, seq, published_at, fetched_at, \(Self.displayColumns) FROM item
+                                    ORDER BY seq DESC LIMIT ?) AS newest
+                    WHERE strpos(shown_title, ?) > 0 OR strpos(shown_content, ?) > 0
+                    ORDER BY coalesce(published_at, fetched_at) DESC, id LIMIT ?
+                    """, [scanLimit.sqlValue, folded.sqlValue, folded.sqlValue, limit.sqlValue]
+                ) { try $0.first(as: String.self) }
+            }
+            let pairs = Array(Set(runs.flatMap(SearchText.pairs)))
+            let marks = Array(repeating: "?", count: pairs.count).joined(separator: ",")
+            let wanted = runs.map { String($0) }
+            var found: [String] = []
+            var offset = 0
+            let page = max(limit, 200)
+            while found.count < limit {
+                let candidates = try session.rows(
+                    """
+                    SELECT i.id, \(Self.displayColumns(of: "i")) FROM item i
+                    JOIN (SELECT item_seq FROM search_pair WHERE pair IN (\(marks))
+                          GROUP BY item_seq HAVING count(*) = ?) AS m ON m.item_seq = i.seq
+                    ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id LIMIT ? OFFSET ?
+                    """, pairs.map(\.sqlValue) + [pairs.count.sqlValue, page.sqlValue, offset.sqlValue]
+                ) { row in
+                    (
+                        id: try row("id", as: String.self),
+                        text: fold(try row("shown_title", as: String.self)) + "\n" + fold(try row("shown_content", as: String.self))
+                    )
+                }
+                for candidate in candidates {
+                    let text = Array(candidate.text.lowercased())
+                    if wanted.allSatisfy({ text.contains(subsequence: Array($0)) }) { found.append(candidate.id) }
+                    if found.count == limit { break }
+                }
+                if candidates.count < page { break }
+                offset += page
+            }
+            return found
+        }
+    }
+}
+
+extension Array where Element: Equatable {
+    /// Whether `part` stands somewhere in this array, element after element.
+    fileprivate func contains(subsequence part: [Element]) -> Bool {
+        guard !part.isEmpty, part.count <= count else { return part.isEmpty }
+        return (0...(count - part.count)).contains { start in self[start..<start + part.count].elementsEqual(part) }
     }
 }

@@ -96,13 +96,14 @@ public struct AppDatabase: Sendable {
     }
 
     /// Opens the PostgreSQL store at `location`, making its tables in an empty database
-    /// and applying the migrations it lacks (or, `readOnly`, refusing one that lacks any).
+    /// (only when `create`) and applying the migrations it lacks (or, `readOnly`, refusing
+    /// one that lacks any).
     public static func open(
-        postgres location: PostgresLocation, readOnly: Bool = false,
+        postgres location: PostgresLocation, readOnly: Bool = false, create: Bool = true,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> AppDatabase {
         let pool = try PostgresPool(location: location, environment: environment)
-        try PostgresSchema.migrate(pool, identifiers: migrator.migrations, readOnly: readOnly)
+        try PostgresSchema.migrate(pool, identifiers: migrator.migrations, readOnly: readOnly, create: create)
         return AppDatabase(backend: .postgres(pool))
     }
 
@@ -135,15 +136,14 @@ public struct AppDatabase: Sendable {
     /// A number that changes whenever another connection commits (SQLite's `data_version`),
     /// read on the writer's own connection, outside a transaction (another process's write
     /// lock does not hold it up).
-    /// On PostgreSQL, the position of the write-ahead log: it moves with every commit,
-    /// this process's own too.
+    ///
+    /// On PostgreSQL, a sequence that every change of the tables the register and the pages
+    /// read moves (this process's changes too; not sessions, claims or the audit log).
     public func dataVersion() async throws -> Int {
         if case .postgres(let pool) = backend {
             return try await Parallel.run {
                 try pool.withoutTransaction { session in
-                    Int(
-                        truncatingIfNeeded: StableHash.value(
-                            of: try session.value("SELECT pg_current_wal_lsn()::text", as: String.self) ?? ""))
+                    try session.value("SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM store_change", as: Int.self) ?? 0
                 }
             }
         }

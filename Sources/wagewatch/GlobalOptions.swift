@@ -7,8 +7,13 @@ import Store
 
 /// Options every command shares: where the store, feeds and rules live, and how much to log.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: "The SQLite file of the store (an import creates it when missing; other commands need --create).")
-    var database = "wagewatch.sqlite"
+    @Option(
+        help: """
+            The store: a SQLite file (an import creates it when missing; other commands need --create), or a PostgreSQL \
+            address postgres://USER@HOST[:PORT]/DATABASE[?sslmode=...] (password from PGPASSWORD, ~/.pgpass or \
+            WAGEWATCH_DATABASE_PASSWORD_FILE). WAGEWATCH_DATABASE sets it too.
+            """)
+    var database = ProcessInfo.processInfo.environment["WAGEWATCH_DATABASE"] ?? "wagewatch.sqlite"
 
     @Flag(
         help:
@@ -49,9 +54,9 @@ struct GlobalOptions: ParsableArguments {
         }
         let database: AppDatabase =
             switch store {
-            case .readOnly: try AppDatabase.openReadOnly(path: self.database)
+            case .readOnly: try openReadOnly()
             case .none: try AppDatabase.inMemory()
-            case .creating: try AppDatabase.open(path: self.database)
+            case .creating: try open(creating: true)
             case .existing: try openExisting()
             }
         return Monitor(
@@ -64,7 +69,23 @@ struct GlobalOptions: ParsableArguments {
 extension GlobalOptions {
     /// The store at `--database` to read and write: it must exist unless `--create` is given.
     func openExisting() throws -> AppDatabase {
-        guard create || FileManager.default.fileExists(atPath: database) else {
+        try open(creating: create)
+    }
+
+    /// The store at `--database`, to read only.
+    func openReadOnly() throws -> AppDatabase {
+        if PostgresLocation.isLocation(database) { return try AppDatabase.open(postgres: try PostgresLocation(database), readOnly: true) }
+        return try AppDatabase.openReadOnly(path: database)
+    }
+
+    /// Whether `--database` names a PostgreSQL store.
+    var isPostgres: Bool { PostgresLocation.isLocation(database) }
+
+    private func open(creating: Bool) throws -> AppDatabase {
+        if isPostgres {
+            return try AppDatabase.open(postgres: try PostgresLocation(database), create: creating)
+        }
+        guard creating || FileManager.default.fileExists(atPath: database) else {
             throw CommandFailure(
                 message: "no store at \(database): name the store with --database, import the registry first "
                     + "(wagewatch import registry FILE), or pass --create to start an empty one")

@@ -18,12 +18,16 @@ extension WageWatch {
         var destination: String
 
         func run() async throws {
+            guard !global.isPostgres else {
+                throw CommandFailure(
+                    message: "a PostgreSQL store is backed up by PostgreSQL itself: pg_dump --format=custom --file=FILE DATABASE")
+            }
             let folder = URL(fileURLWithPath: destination).deletingLastPathComponent().path
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
                 throw MissingFolder(path: folder, option: "the backup's folder")
             }
-            try await AppDatabase.openReadOnly(path: global.database).backup(to: destination)
+            try await global.openReadOnly().backup(to: destination)
             print("备份完成 (backed up \(global.database) to \(destination))")
         }
     }

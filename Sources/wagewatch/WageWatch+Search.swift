@@ -38,7 +38,7 @@ extension WageWatch {
             let manager = FileManager.default
             let folder = URL(fileURLWithPath: global.database).deletingLastPathComponent().path
             let readOnly =
-                manager.fileExists(atPath: global.database)
+                !global.isPostgres && manager.fileExists(atPath: global.database)
                 && !(manager.isWritableFile(atPath: global.database) && manager.isWritableFile(atPath: folder))
             let monitor = try global.makeMonitor(requiringRules: false, store: readOnly ? .readOnly : .existing)
             let fold = try Monitor.searchFold()

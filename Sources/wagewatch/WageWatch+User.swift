@@ -85,7 +85,7 @@ extension WageWatch {
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
-                let accounts = try await AppDatabase.openReadOnly(path: global.database).accounts()
+                let accounts = try await global.openReadOnly().accounts()
                 let rows = accounts.map {
                     [$0.name, "\($0.role.rawValue) \($0.role.label)", "\($0.createdAt)", $0.disabledAt.map { "已停用 \($0)" } ?? "可用"]
                 }

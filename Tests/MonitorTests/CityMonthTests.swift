@@ -3,6 +3,7 @@ import Model
 import Monitor
 import Register
 import Store
+import TestStores
 import Testing
 
 /// The register's flags, checked flag by flag on a generated month of a city.
@@ -33,7 +34,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let monitor = Monitor(
-            database: try AppDatabase.open(path: folder.appendingPathComponent("city.sqlite").path),
+            database: try TestStores.open(folder: folder, name: "city.sqlite"),
             feedsDirectory: Self.city, rulesDirectory: Self.rules, environment: [:])
         let today = Day(year: 2025, month: 1, day: 2)!
         _ = try await monitor.importRegistry(path: Self.city.appendingPathComponent("registry.csv").path)

@@ -3,6 +3,7 @@ import Model
 import Monitor
 import Register
 import Store
+import TestStores
 import Testing
 
 /// End to end on the bundled demo data, into a real SQLite file.
@@ -17,7 +18,7 @@ import Testing
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         monitor = Monitor(
-            database: try AppDatabase.open(path: folder.appendingPathComponent("demo.sqlite").path),
+            database: try TestStores.open(folder: folder, name: "demo.sqlite"),
             feedsDirectory: Self.root.appendingPathComponent("feeds"),
             rulesDirectory: Self.root.appendingPathComponent("rules"),
             environment: [:])

@@ -3,6 +3,7 @@ import LoopbackHTTP
 import Model
 import Monitor
 import Store
+import TestStores
 import Testing
 
 /// Whole cycles against feeds served on 127.0.0.1: what each kind of bad feed
@@ -88,7 +89,7 @@ import Testing
                 return "  - {id: \(name), kind: post, format: rss, url: \"\(server.url(path))\"}\n"
             }.joined()
         try catalog.write(to: feeds.appendingPathComponent("loop.yaml"), atomically: true, encoding: .utf8)
-        let database = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)
+        let database = try TestStores.open(folder: folder)
         let monitor = Monitor(
             database: database, feedsDirectory: feeds,
             rulesDirectory: Self.root.appendingPathComponent("rules"), environment: [:])
@@ -133,7 +134,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         try "feeds:\n  - {id: cut, kind: post, format: rss, url: \"\(server.url("/cut.xml"))\"}\n"
             .write(to: feeds.appendingPathComponent("cut.yaml"), atomically: true, encoding: .utf8)
-        let database = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)
+        let database = try TestStores.open(folder: folder)
         let monitor = Monitor(
             database: database, feedsDirectory: feeds,
             rulesDirectory: Self.root.appendingPathComponent("rules"), environment: [:])

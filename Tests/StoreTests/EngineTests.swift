@@ -62,6 +62,18 @@ import Testing
         #expect(try await database.session(id: "b", now: created) == nil)
     }
 
+    @Test func theDataVersionMovesWithAChangeOnly() async throws {
+        try await database.saveProjects([Project(id: "P-1", name: "一号工程", department: "市住建局")], rejections: [], file: "r.csv")
+        let before = try await database.dataVersion()
+        _ = try await database.projects()
+        _ = try await database.feedStates()
+        #expect(try await database.dataVersion() == before)
+        try await database.saveProjects([Project(id: "P-2", name: "二号工程", department: "市住建局")], rejections: [], file: "r.csv")
+        let other = try TestStores.open(folder: folder)
+        try await other.saveFeedStates([FeedState(feedID: "posts")])
+        #expect(try await database.dataVersion() != before)
+    }
+
     @Test func auditLinesOfOneItemNewestFirst() async throws {
         for (index, item) in ["I-1", "I-2", "I-1"].enumerated() {
             try await database.record(

@@ -7,6 +7,7 @@ import NIOCore
 import Register
 import Scoring
 import Store
+import TestStores
 import Testing
 
 @testable import Web
@@ -920,8 +921,8 @@ import Testing
         try await fixture.keeper.refreshIfStale()
         #expect(fixture.keeper.current?.generation == first.generation)  // nothing changed
         // Another process (here: another connection to the file) stores something.
-        let other = try AppDatabase.open(path: fixture.folder.appendingPathComponent("web.sqlite").path)
-        try await other.record(AuditEntry(at: WebFixture.now, account: "cli", role: "admin", action: "note", reason: "x"))
+        let other = try TestStores.open(folder: fixture.folder, name: "web.sqlite")
+        try await other.saveFeedStates([FeedState(feedID: "another-process")])
         try await fixture.keeper.refreshIfStale()
         #expect(fixture.keeper.current?.generation == first.generation + 1)
     }

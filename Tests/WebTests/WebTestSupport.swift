@@ -9,6 +9,7 @@ import NIOEmbedded
 import Register
 import Scoring
 import Store
+import TestStores
 import Web
 
 /// A demo store in a real SQLite file (the bundled demo run, as of 2024-12-31), an account
@@ -39,7 +40,7 @@ final class WebFixture: Sendable {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         monitor = Monitor(
-            database: try AppDatabase.open(path: folder.appendingPathComponent("web.sqlite").path),
+            database: try TestStores.open(folder: folder, name: "web.sqlite"),
             feedsDirectory: Self.root.appendingPathComponent("feeds"),
             rulesDirectory: Self.root.appendingPathComponent("rules"),
             environment: [:])

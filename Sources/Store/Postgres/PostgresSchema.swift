@@ -113,8 +113,26 @@ enum PostgresSchema {
         END $$;
         CREATE TRIGGER review_applies AFTER INSERT OR UPDATE ON review FOR EACH ROW EXECUTE FUNCTION review_applies();
 
+        -- A number that moves with every change of what the register and the pages read
+        -- (AppDatabase.dataVersion; SQLite's data_version on the other engine).
+        CREATE SEQUENCE store_change;
+        CREATE FUNCTION store_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM nextval('store_change');
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER project_changed AFTER INSERT OR UPDATE OR DELETE ON project FOR EACH ROW EXECUTE FUNCTION store_changed();
+        CREATE TRIGGER report_changed AFTER INSERT OR UPDATE OR DELETE ON report FOR EACH ROW EXECUTE FUNCTION store_changed();
+        CREATE TRIGGER rejection_changed AFTER INSERT OR UPDATE OR DELETE ON import_rejection
+            FOR EACH ROW EXECUTE FUNCTION store_changed();
+        CREATE TRIGGER item_changed AFTER INSERT OR UPDATE OR DELETE ON item FOR EACH ROW EXECUTE FUNCTION store_changed();
+        CREATE TRIGGER assessment_changed AFTER INSERT OR UPDATE OR DELETE ON assessment FOR EACH ROW EXECUTE FUNCTION store_changed();
+        CREATE TRIGGER review_changed AFTER INSERT OR UPDATE OR DELETE ON review FOR EACH ROW EXECUTE FUNCTION store_changed();
+        CREATE TRIGGER feed_state_changed AFTER INSERT OR UPDATE OR DELETE ON feed_state FOR EACH ROW EXECUTE FUNCTION store_changed();
+
         -- Search: the masked display copies cut into character pairs (see AppDatabase+Search).
         CREATE TABLE search_pair (pair text NOT NULL, item_seq bigint NOT NULL, PRIMARY KEY (pair, item_seq));
+        CREATE INDEX search_pair_on_item ON search_pair (item_seq);
         CREATE TABLE search_state (id bigint PRIMARY KEY, item_rowid bigint NOT NULL, version_id bigint NOT NULL);
         INSERT INTO search_state (id, item_rowid, version_id) VALUES (1, 0, 0);
         """
@@ -125,7 +143,7 @@ enum PostgresSchema {
     /// Brings the store to the current schema: the baseline on an empty database, then
     /// each later migration not yet applied, each in the write transaction that records it.
     /// A store naming migrations this wagewatch does not know is refused.
-    static func migrate(_ pool: PostgresPool, identifiers: [String], readOnly: Bool) throws {
+    static func migrate(_ pool: PostgresPool, identifiers: [String], readOnly: Bool, create: Bool = true) throws {
         let known = Set(identifiers)
         func applied(_ session: SQLSession) throws -> Set<String> {
             guard try session.value("SELECT to_regclass('wagewatch_migrations') IS NOT NULL", as: Bool.self) == true else { return [] }
@@ -137,6 +155,7 @@ enum PostgresSchema {
         let before = try pool.read(applied)
         guard identifiers.contains(where: { !before.contains($0) }) else { return }
         guard !readOnly else { throw before.isEmpty ? StoreError.noStore(pool.location.description) : StoreError.olderStore }
+        guard create || !before.isEmpty else { throw StoreError.noStore(pool.location.description) }
         if let schema = pool.location.schema {
             // Its name was checked plain (letters, digits, _).
             try pool.withoutTransaction { session in try session.execute("CREATE SCHEMA IF NOT EXISTS \(schema)") }

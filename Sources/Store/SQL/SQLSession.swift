@@ -141,7 +141,9 @@ enum PostgresSQL {
             case .null: bindings.appendNull()
             case .integer(let number): bindings.append(number)
             case .real(let number): bindings.append(number)
-            case .text(let text): bindings.append(text)
+            // PostgreSQL's text holds no NUL (SQLite's does): one reaches it as U+FFFD, so a
+            // key with one finds nothing stored, as none can be.
+            case .text(let text): bindings.append(text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text)
             case .bool(let flag): bindings.append(flag)
             }
         }
