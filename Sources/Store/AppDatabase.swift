@@ -107,6 +107,15 @@ public struct AppDatabase: Sendable {
         return AppDatabase(backend: .postgres(pool))
     }
 
+    /// The names of the migrations the store has had, in order.
+    public func appliedMigrations() async throws -> [String] {
+        let table = engine == .sqlite ? "grdb_migrations" : "wagewatch_migrations"
+        let order = Self.migrator.migrations
+        let applied = Set(
+            try await read { session in try session.rows("SELECT identifier FROM \(table)") { try $0.first(as: String.self) } })
+        return order.filter(applied.contains)
+    }
+
     private init(backend: Backend) {
         self.backend = backend
     }

@@ -83,7 +83,14 @@ extension GlobalOptions {
 
     private func open(creating: Bool) throws -> AppDatabase {
         if isPostgres {
-            return try AppDatabase.open(postgres: try PostgresLocation(database), create: creating)
+            let location = try PostgresLocation(database)
+            do {
+                return try AppDatabase.open(postgres: location, create: creating)
+            } catch StoreError.noStore {
+                throw CommandFailure(
+                    message: "no store at \(location): import the registry first (wagewatch import registry FILE), "
+                        + "or pass --create to make the tables in that database")
+            }
         }
         guard creating || FileManager.default.fileExists(atPath: database) else {
             throw CommandFailure(

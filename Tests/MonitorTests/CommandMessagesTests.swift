@@ -1,4 +1,5 @@
 import Foundation
+import TestStores
 import Testing
 
 /// What the commands tell a clerk: what an import removed, and why a file or an item
@@ -12,6 +13,22 @@ import Testing
         let err = folder.appendingPathComponent("stderr.txt").path
         let end = try ChildProcess(binary, arguments, stdout: out, stderr: err).wait()
         return (end, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+
+    /// `migrate` on the engine of the run: a store that is not there is made only with
+    /// --create; a password in the address is refused without echoing it.
+    @Test func migrateMakesTheStoreOnlyWhenAskedAndKeepsPasswordsOutOfAddresses() throws {
+        guard Executable.required() != nil else { return }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = TestStores.argument(folder: folder, name: "migrate.sqlite")
+        let missing = try run(["migrate", "--database", store])
+        #expect(missing.end == .exit(1) && missing.err.contains("--create"))
+        let made = try run(["migrate", "--create", "--database", store])
+        #expect(made.end == .exit(0) && made.out.contains("13 migrations"))
+        #expect(try run(["migrate", "--database", store]).end == .exit(0))
+        let secret = try run(["migrate", "--database", "postgres://wagewatch:hunter2@127.0.0.1/x"])
+        #expect(secret.end == .exit(1) && secret.err.contains("PGPASSWORD") && !secret.err.contains("hunter2"))
     }
 
     @Test func importsSayWhatTheyRemovedAndFailuresSayWhyWithoutUsage() throws {
