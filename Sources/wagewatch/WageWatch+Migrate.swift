@@ -17,9 +17,9 @@ extension WageWatch {
 
         func run() async throws {
             let database = try global.openExisting()
-            let where_ = global.isPostgres ? (try? PostgresLocation(global.database)).map { "\($0)" } ?? "" : global.database
+            let place = global.isPostgres ? (try? PostgresLocation(global.database)).map { "\($0)" } ?? "" : global.database
             let applied = try await database.appliedMigrations()
-            print("数据库已是当前版本 (the store is up to date: \(applied.count) migrations, \(database.engine.rawValue), \(where_))")
+            print("数据库已是当前版本 (the store is up to date: \(applied.count) migrations, \(database.engine.rawValue), \(place))")
         }
     }
 }
