@@ -167,7 +167,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "MonitorTests", dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP", "TestStores"], exclude: ["Fixtures"]),
+            name: "MonitorTests", dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP", "TestStores"],
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
