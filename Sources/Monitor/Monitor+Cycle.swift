@@ -34,6 +34,8 @@ public struct CycleReport: Sendable {
         public var backingOffUntil: Date?
         /// How long the feed itself says to wait before asking again (`<ttl>`, Cache-Control max-age).
         public var freshFor: TimeInterval?
+        /// Another worker fetches this feed (it holds the lease) until this time: not asked here.
+        public var heldElsewhereUntil: Date?
 
         public init(
             feedID: String, received: Int, added: Int, rejected: Int, error: String?, isRecovered: Bool = false,
@@ -58,6 +60,24 @@ public struct CycleReport: Sendable {
     public var register: RegisterReport
 }
 
+/// A worker's claim on the feeds it fetches, when several `watch` processes share a store:
+/// each due feed is leased to `holder` for its interval (`defaultInterval` when it has
+/// none), and the feeds another worker holds are left to it.
+public struct FeedLease: Sendable {
+    public var holder: String
+    public var defaultInterval: TimeInterval
+
+    public init(holder: String, defaultInterval: TimeInterval) {
+        self.holder = holder
+        self.defaultInterval = defaultInterval
+    }
+
+    /// A holder name unique to this process: host, process id and a random part.
+    public static func holderName() -> String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UInt32.random(in: 0...UInt32.max))"
+    }
+}
+
 extension Monitor {
     /// One cycle: fetch every feed, store new items, score and link, evaluate the register.
     ///
@@ -66,11 +86,11 @@ extension Monitor {
     ///   - only: the feeds to fetch (for `watch`, those that are due); nil for all.
     ///   - progress: called as transfers finish (done, total), on the fetching thread.
     public func runCycle(
-        asOf: Day, windowDays: Int? = nil, now: Date = Date(), only: Set<String>? = nil,
+        asOf: Day, windowDays: Int? = nil, now: Date = Date(), only: Set<String>? = nil, lease: FeedLease? = nil,
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) async throws -> CycleReport {
         let engine = try await makeEngine()
-        let (feeds, assessed) = try await ingest(engine: engine, now: now, only: only, progress: progress)
+        let (feeds, assessed) = try await ingest(engine: engine, now: now, only: only, lease: lease, progress: progress)
         let register = try await evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: engine.rulebook.register)
         return CycleReport(feeds: feeds, assessed: assessed, register: register)
     }
@@ -80,12 +100,12 @@ extension Monitor {
     /// whatever else the store holds without a verdict under the current rules and registry.
     /// - Returns: what happened to each feed, in catalog order, and how many items were assessed.
     public func ingest(
-        engine: ScoringEngine, now: Date = Date(), only: Set<String>? = nil,
+        engine: ScoringEngine, now: Date = Date(), only: Set<String>? = nil, lease: FeedLease? = nil,
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     )
         async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int)
     {
-        let (feeds, assessed) = try await fetchAndStore(now: now, only: only, scoringWith: engine, progress: progress)
+        let (feeds, assessed) = try await fetchAndStore(now: now, only: only, lease: lease, scoringWith: engine, progress: progress)
         return (feeds, assessed + (try await assessPendingItems(engine: engine)))
     }
 
@@ -101,7 +121,7 @@ extension Monitor {
     /// without a verdict are scored by the next run (`assessPendingItems`).
     /// - Returns: what happened to each feed, in catalog order, and how many items were assessed.
     private func fetchAndStore(
-        now: Date, only: Set<String>?, scoringWith engine: ScoringEngine,
+        now: Date, only: Set<String>?, lease: FeedLease?, scoringWith engine: ScoringEngine,
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
     )
         async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int)
@@ -143,6 +163,20 @@ extension Monitor {
             }
         }
 
+        if let lease, !requests.isEmpty {
+            // Of several workers, one fetches a feed: the feeds another holds are left to it.
+            let intervals = Dictionary(
+                catalog.feeds.map { ($0.id, $0.interval ?? lease.defaultInterval) }, uniquingKeysWith: { first, _ in first })
+            let wanted = Dictionary(
+                uniqueKeysWithValues: requests.map { ($0.feedID, now.addingTimeInterval(intervals[$0.feedID] ?? lease.defaultInterval)) })
+            let (leased, heldUntil) = try await database.leaseFeeds(wanted, holder: lease.holder, now: now)
+            requests.removeAll { !leased.contains($0.feedID) }
+            for (feedID, until) in heldUntil {
+                var outcome = CycleReport.FeedOutcome(feedID: feedID, received: 0, added: 0, rejected: 0, error: nil)
+                outcome.heldElsewhereUntil = until
+                outcomes[feedID] = outcome
+            }
+        }
         let responses = await fetcher.fetch(requests, progress: progress)
         let fetched = catalog.feeds.filter { outcomes[$0.id] == nil }
         let known = states

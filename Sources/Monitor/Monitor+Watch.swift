@@ -31,6 +31,11 @@ extension Monitor {
         public mutating func record(_ outcomes: [CycleReport.FeedOutcome], catalog: [FeedDefinition], at now: Date) {
             let intervals = Dictionary(catalog.map { ($0.id, $0.interval) }, uniquingKeysWith: { first, _ in first })
             for outcome in outcomes {
+                if let held = outcome.heldElsewhereUntil {
+                    // Another worker fetches it: asked again when its lease ends.
+                    due[outcome.feedID] = held
+                    continue
+                }
                 if let wait = outcome.backingOffUntil {
                     due[outcome.feedID] = wait
                     continue
@@ -57,7 +62,7 @@ extension Monitor {
     ///   - failed: called when a round fails.
     ///   - progress: passed to each cycle.
     public func watch(
-        defaultInterval: TimeInterval, windowDays: Int?, retryAfter: TimeInterval = 30,
+        defaultInterval: TimeInterval, windowDays: Int?, retryAfter: TimeInterval = 30, leaseHolder: String? = nil,
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
         failed: (any Error) -> Void = { _ in },
         report: (CycleReport) -> Void
@@ -75,7 +80,8 @@ extension Monitor {
                 if !due.isEmpty {
                     let cycle = try await runCycle(
                         asOf: Day(containing: now), windowDays: windowDays, now: now,
-                        only: due, progress: progress)
+                        only: due, lease: leaseHolder.map { FeedLease(holder: $0, defaultInterval: defaultInterval) },
+                        progress: progress)
                     schedule.record(cycle.feeds, catalog: catalog, at: now)
                     report(cycle)
                 }

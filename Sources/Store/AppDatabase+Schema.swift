@@ -1,6 +1,13 @@
 import GRDB
 
 extension AppDatabase {
+    /// Which worker fetches a feed until when (`watch` on several machines): written alike
+    /// for both engines.
+    static let feedLeaseMigration = (
+        identifier: "v14: feed leases of several workers",
+        sql: "CREATE TABLE feed_lease (feed_id text PRIMARY KEY, holder text NOT NULL, until text NOT NULL)"
+    )
+
     /// Named migrations, applied in order; a migration once shipped is never edited.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -354,6 +361,7 @@ extension AppDatabase {
         migrator.registerMigration("v13: accounts an administrator stopped") { db in
             try db.alter(table: "account") { table in table.add(column: "disabled_at", .datetime) }
         }
+        migrator.registerMigration(feedLeaseMigration.identifier) { db in try db.execute(sql: feedLeaseMigration.sql) }
         return migrator
     }
 }

@@ -33,6 +33,12 @@ struct RiskListTable {
                     (feed.error.map { "失败 failed: \($0); " } ?? "") + "等待重试 backing off until \(Day(containing: wait)) "
                     + String(format: "%02d:%02d", clock.hour ?? 0, clock.minute ?? 0)
             }
+            if let held = feed.heldElsewhereUntil {
+                let clock = Calendar.shanghai.dateComponents([.hour, .minute, .second], from: held)
+                shown =
+                    "由其他进程抓取 fetched by another worker until "
+                    + String(format: "%02d:%02d:%02d", clock.hour ?? 0, clock.minute ?? 0, clock.second ?? 0)
+            }
             lines.append("  \(feed.feedID): \(shown)")
             if let warning = feed.warning { lines.append("    ⚠ \(warning)") }
         }

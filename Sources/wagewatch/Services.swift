@@ -1,6 +1,7 @@
 import Foundation
 import Monitor
 import ServiceLifecycle
+import Store
 import Synchronization
 import Web
 
@@ -21,11 +22,15 @@ struct WatchService: Service {
         let progress = progress
         let failed = failed
         let report = report
+        // Of several watch processes on one store, each fetches the feeds it leases.
+        let holder = FeedLease.holderName()
         await cancelWhenGracefulShutdown {
             await monitor.watch(
-                defaultInterval: defaultInterval, windowDays: windowDays, progress: progress,
+                defaultInterval: defaultInterval, windowDays: windowDays, leaseHolder: holder, progress: progress,
                 failed: failed, report: report)
         }
+        // Stopping on purpose: the feeds go to the other workers at once.
+        try? await monitor.database.releaseFeeds(holder: holder)
     }
 }
 

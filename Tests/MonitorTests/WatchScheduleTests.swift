@@ -75,6 +75,17 @@ import Testing
         return (folder, feeds, monitor)
     }
 
+    @Test func aFeedAnotherWorkerHoldsIsAskedWhenItsLeaseEnds() {
+        let now = Date(timeIntervalSince1970: 1_735_000_000)
+        let catalog = [FeedDefinition(id: "held", kind: .post, format: .rss, url: "https://example.invalid/held")]
+        var schedule = Monitor.WatchSchedule(defaultInterval: 900)
+        var held = CycleReport.FeedOutcome(feedID: "held", received: 0, added: 0, rejected: 0, error: nil)
+        held.heldElsewhereUntil = now.addingTimeInterval(42)
+        schedule.record([held], catalog: catalog, at: now)
+        #expect(schedule.due["held"] == now.addingTimeInterval(42))
+        #expect(schedule.dueFeeds(in: catalog, at: now.addingTimeInterval(41)).isEmpty)
+    }
+
     @Test func aBrokenCatalogIsReportedAndWatchGoesOnOnceItIsFixed() async throws {
         let (folder, feeds, monitor) = try watched()
         defer { try? FileManager.default.removeItem(at: folder) }

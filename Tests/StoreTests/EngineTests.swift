@@ -74,6 +74,21 @@ import Testing
         #expect(try await database.dataVersion() != before)
     }
 
+    @Test func aFeedIsLeasedToOneWorkerUntilItsLeaseEnds() async throws {
+        let later = created.addingTimeInterval(60)
+        let first = try await database.leaseFeeds(["posts": later, "petitions": later], holder: "a", now: created)
+        #expect(first.leased == ["posts", "petitions"] && first.heldUntil.isEmpty)
+        let other = try await database.leaseFeeds(["posts": later.addingTimeInterval(60)], holder: "b", now: created.addingTimeInterval(10))
+        #expect(other.leased.isEmpty && other.heldUntil == ["posts": later])
+        // Its own lease, extended; another's, taken once it ended.
+        #expect(try await database.leaseFeeds(["posts": later.addingTimeInterval(30)], holder: "a", now: later).leased == ["posts"])
+        let takeover = try await database.leaseFeeds(["petitions": later.addingTimeInterval(600)], holder: "b", now: later)
+        #expect(takeover.leased == ["petitions"])
+        // A worker stopping gives its feeds up at once.
+        try await database.releaseFeeds(holder: "a")
+        #expect(try await database.leaseFeeds(["posts": later.addingTimeInterval(600)], holder: "b", now: later).leased == ["posts"])
+    }
+
     @Test func auditLinesOfOneItemNewestFirst() async throws {
         for (index, item) in ["I-1", "I-2", "I-1"].enumerated() {
             try await database.record(

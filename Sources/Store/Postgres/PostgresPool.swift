@@ -54,6 +54,12 @@ final class PostgresPool: Sendable {
         }
     }
 
+    /// Runs `body` in one transaction that does not wait for the write lock: for rows
+    /// each worker locks on its own (`SELECT … FOR UPDATE SKIP LOCKED`).
+    func transaction<Value>(_ body: (SQLSession) throws -> Value) throws -> Value {
+        try withConnection { connection in try transaction(on: connection, begin: "BEGIN", body) }
+    }
+
     /// Runs `body` outside any transaction (statements that cannot run inside one).
     func withoutTransaction<Value>(_ body: (SQLSession) throws -> Value) throws -> Value {
         try withConnection { connection in try body(SQLSession(connection: .postgres(connection, logger))) }

@@ -138,7 +138,7 @@ enum PostgresSchema {
         """
 
     /// Migrations after the baseline, by name, as PostgreSQL statements (none yet).
-    static let later: [(identifier: String, sql: String)] = []
+    static let later: [(identifier: String, sql: String)] = [AppDatabase.feedLeaseMigration]
 
     /// Brings the store to the current schema: the baseline on an empty database, then
     /// each later migration not yet applied, each in the write transaction that records it.
