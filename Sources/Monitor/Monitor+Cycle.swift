@@ -221,6 +221,9 @@ extension Monitor {
                     outcome.warning = state.healthWarning(at: now)
                     outcomes[feed.id] = outcome
                     nextStore += 1
+                    // What it brought is scored while the next feeds are stored.
+                    startScoring()
+                    startParses()
                 }
                 startParses()
                 startScoring()
