@@ -45,6 +45,7 @@ public struct AppDatabase: Sendable {
     }
 
     /// Runs `body` in one write transaction, after every other writer's.
+    @discardableResult
     func write<Value: Sendable>(_ body: @escaping @Sendable (SQLSession) throws -> Value) async throws -> Value {
         switch backend {
         case .sqlite(let writer): try await writer.write { db in try body(SQLSession(connection: .sqlite(db))) }

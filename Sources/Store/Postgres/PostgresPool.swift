@@ -61,6 +61,7 @@ final class PostgresPool: Sendable {
     }
 
     /// Runs `body` outside any transaction (statements that cannot run inside one).
+    @discardableResult
     func withoutTransaction<Value>(_ body: (SQLSession) throws -> Value) throws -> Value {
         try withConnection { connection in try body(SQLSession(connection: .postgres(connection, logger))) }
     }
