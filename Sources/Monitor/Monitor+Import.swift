@@ -11,14 +11,7 @@ extension Monitor {
         let file = URL(fileURLWithPath: path).lastPathComponent
         // Reading and parsing a city's registry is work for a Dispatch thread.
         let batch = try await Parallel.run { [self] in try RegistryImporter.read(try readData(path), file: file) }
-        let summary = try await database.saveProjects(batch.records, rejections: batch.rejections, file: file)
-        logger.info(
-            "registry imported",
-            metadata: [
-                "file": "\(file)", "added": "\(summary.added)", "updated": "\(summary.updated)",
-                "rejected": "\(summary.rejections.count)",
-            ])
-        return summary
+        return logged("registry imported", try await database.saveProjects(batch.records, rejections: batch.rejections, file: file), file)
     }
 
     /// Imports a department ledger CSV (欠薪问题台账); rows without 填报日期 count as filed `today`.
@@ -28,9 +21,13 @@ extension Monitor {
         let batch = try await Parallel.run { [self] in
             try ReportImporter.read(try readData(path), file: file, knownProjects: known, importedOn: today)
         }
-        let summary = try await database.saveReports(batch.records, rejections: batch.rejections, file: file)
+        return logged("reports imported", try await database.saveReports(batch.records, rejections: batch.rejections, file: file), file)
+    }
+
+    /// `summary`, once logged with what the import of `file` changed.
+    private func logged(_ message: Logger.Message, _ summary: ImportSummary, _ file: String) -> ImportSummary {
         logger.info(
-            "reports imported",
+            message,
             metadata: [
                 "file": "\(file)", "added": "\(summary.added)", "updated": "\(summary.updated)",
                 "rejected": "\(summary.rejections.count)",

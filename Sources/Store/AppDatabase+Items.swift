@@ -633,8 +633,8 @@ extension Result {
 extension ItemVerdict {
     init(row: SQLRow) throws {
         let itemID: String = try row("item_id")
-        guard let claim: ClaimKind = try row.code("claim") else { throw StoreError.corruptValue(column: "claim", value: "NULL") }
-        guard let level: SignalLevel = try row.code("level") else { throw StoreError.corruptValue(column: "level", value: "NULL") }
+        let claim: ClaimKind = try row.requiredCode("claim")
+        let level: SignalLevel = try row.requiredCode("level")
         let assessment = ItemAssessment(
             itemID: itemID, score: try row("score"), level: level, isSignal: try row("is_signal"), claim: claim,
             isEscalation: try row("is_escalation"), isResolved: try row("is_resolved"),
@@ -765,7 +765,7 @@ extension Item {
     }
 
     init(row: SQLRow) throws {
-        guard let kind: ItemKind = try row.code("kind") else { throw StoreError.corruptValue(column: "kind", value: "NULL") }
+        let kind: ItemKind = try row.requiredCode("kind")
         self.init(
             feedID: try row("feed_id"), sourceKey: try row("source_key"), kind: kind, channel: try row("channel"),
             url: try row("url"), author: try row("author"), publishedAt: try row("published_at"), title: try row("title"),

@@ -223,16 +223,11 @@ extension AppDatabase {
     }
 
     private static func candidate(_ row: SQLRow) throws -> QueueCandidate {
-        func code<Code: RawRepresentable<String>>(_ type: Code.Type, _ column: String) throws -> Code {
-            let text: String = try row(column)
-            guard let value = Code(rawValue: text) else { throw StoreError.corruptValue(column: column, value: text) }
-            return value
-        }
         let band: String? = try row("link_band")
         return QueueCandidate(
-            itemID: try row("item_id"), at: try row("at"), kind: try code(ItemKind.self, "kind"), channel: try row("channel"),
+            itemID: try row("item_id"), at: try row("at"), kind: try row.requiredCode("kind"), channel: try row("channel"),
             projectID: try row("project_id"), band: band.flatMap(LinkBand.init(rawValue:)), score: try row("score"),
-            level: try code(SignalLevel.self, "level"), claim: try code(ClaimKind.self, "claim"))
+            level: try row.requiredCode("level"), claim: try row.requiredCode("claim"))
     }
 
     /// The personal details of the given items' petitioners (name, phone), by item: what a

@@ -126,9 +126,4 @@ enum PostgresFailure {
         }
         return "\(error.code)"
     }
-
-    /// Whether PostgreSQL refused a write for breaking a unique key.
-    static func isUniqueViolation(_ error: any Error) -> Bool {
-        (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"
-    }
 }

@@ -151,6 +151,12 @@ extension SQLRow {
         return value
     }
 
+    /// `code`, of a column that may not be NULL.
+    func requiredCode<Value: RawRepresentable<String>>(_ column: String, as type: Value.Type = Value.self) throws -> Value {
+        guard let value: Value = try code(column) else { throw StoreError.corruptValue(column: column, value: "NULL") }
+        return value
+    }
+
     /// A list of texts kept as JSON.
     func stringList(_ column: String) throws -> [String]? {
         try StoreCoding.decode([String].self, from: try self(column, as: String?.self), column: column)
@@ -185,11 +191,10 @@ extension DepartmentReport {
     init(row: SQLRow) throws {
         let periodText: String = try row("period")
         guard let period = Period(periodText) else { throw StoreError.corruptValue(column: "period", value: periodText) }
-        guard let status: Status = try row.code("status") else { throw StoreError.corruptValue(column: "status", value: "NULL") }
         guard let filedOn = try row.day("filed_on") else { throw StoreError.corruptValue(column: "filed_on", value: "NULL") }
         self.init(
             id: try row("id"), department: try row("department"), period: period, projectID: try row("project_id"),
-            projectName: try row("project_name"), status: status, arrearsType: try row.code("arrears_type"),
+            projectName: try row("project_name"), status: try row.requiredCode("status"), arrearsType: try row.code("arrears_type"),
             workers: try row("workers"), amountOwed: try row("amount_owed"), amountPaid: try row("amount_paid"),
             since: try row.day("since"), resolved: try row("resolved"), resolvedOn: try row.day("resolved_on"),
             responsibleUnit: try row("responsible_unit"), responsiblePerson: try row("responsible_person"),
