@@ -8,6 +8,55 @@ extension AppDatabase {
         sql: "CREATE TABLE feed_lease (feed_id text PRIMARY KEY, holder text NOT NULL, until text NOT NULL)"
     )
 
+    /// Failed logins counted in the store, so that every web node of one store throttles
+    /// alike (`beginLogin`); on PostgreSQL, notices of committed changes for the other
+    /// nodes (`followNotices`).
+    static let sharedNodesMigration = (
+        identifier: "v15: login attempts in the store, change notices for several web nodes",
+        sqlite: """
+        CREATE TABLE login_attempt (attempt text NOT NULL, key text NOT NULL, at text NOT NULL, PRIMARY KEY (attempt, key));
+        CREATE INDEX login_attempt_on_key ON login_attempt (key, at);
+        """,
+        postgres: """
+        CREATE TABLE login_attempt (attempt text NOT NULL, key text NOT NULL, at text NOT NULL, PRIMARY KEY (attempt, key));
+        CREATE INDEX login_attempt_on_key ON login_attempt (key, at);
+
+        -- One notice per statement that changed what the register and the pages read,
+        -- one per change of the claims, one per decision (with its item): sent when the
+        -- transaction commits, to every process listening on channel wagewatch. The
+        -- payload starts with the schema, so that stores side by side in one database
+        -- do not hear each other.
+        CREATE FUNCTION store_notice() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('wagewatch', TG_TABLE_SCHEMA || ' ' || TG_ARGV[0]);
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER project_notice AFTER INSERT OR UPDATE OR DELETE ON project
+            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
+        CREATE TRIGGER report_notice AFTER INSERT OR UPDATE OR DELETE ON report
+            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
+        CREATE TRIGGER rejection_notice AFTER INSERT OR UPDATE OR DELETE ON import_rejection
+            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
+        CREATE TRIGGER item_notice AFTER INSERT OR UPDATE OR DELETE ON item
+            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
+        CREATE TRIGGER assessment_notice AFTER INSERT OR UPDATE OR DELETE ON assessment
+            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
+        CREATE TRIGGER review_notice AFTER INSERT OR UPDATE OR DELETE ON review
+            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
+        CREATE TRIGGER feed_state_notice AFTER INSERT OR UPDATE OR DELETE ON feed_state
+            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
+        CREATE TRIGGER claim_notice AFTER INSERT OR UPDATE OR DELETE ON review_claim
+            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('claimed');
+        CREATE FUNCTION decision_notice() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('wagewatch', TG_TABLE_SCHEMA || ' decided ' || NEW.item_id);
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER decision_notice AFTER INSERT OR UPDATE ON review
+            FOR EACH ROW EXECUTE FUNCTION decision_notice();
+        """
+    )
+
     /// Named migrations, applied in order; a migration once shipped is never edited.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -362,6 +411,7 @@ extension AppDatabase {
             try db.alter(table: "account") { table in table.add(column: "disabled_at", .datetime) }
         }
         migrator.registerMigration(feedLeaseMigration.identifier) { db in try db.execute(sql: feedLeaseMigration.sql) }
+        migrator.registerMigration(sharedNodesMigration.identifier) { db in try db.execute(sql: sharedNodesMigration.sqlite) }
         return migrator
     }
 }

@@ -176,6 +176,9 @@ public final class SnapshotKeeper: Sendable {
     /// The latest snapshot, nil until the first is made.
     public var current: RegisterSnapshot? { state.withLock { $0.snapshot } }
 
+    /// The generation of the latest snapshot asked for (made or being made).
+    public var generation: Int { state.withLock { $0.generation } }
+
     /// Why the latest attempt failed, if it did.
     public var lastError: String? { state.withLock { $0.lastError } }
 

@@ -4,7 +4,6 @@ import Hummingbird
 import Model
 import NIOPosix
 import Store
-import Synchronization
 
 /// The session cookie: HttpOnly (no script reads it), Secure (sent over HTTPS only; browsers
 /// also allow it on http://localhost and 127.0.0.1), SameSite=Strict (never sent from
@@ -18,71 +17,6 @@ enum SessionCookie {
 
     static func make(_ name: String, value: String, maxAge: Int) -> Cookie {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: true, httpOnly: true, sameSite: .strict)
-    }
-}
-
-/// Failed logins counted per account name and per address: after `limit` failures within
-/// `window` (an address has a limit of its own, higher: behind a proxy or a shared office
-/// address many people log in from one), further attempts are refused (429) until the
-/// oldest failure ages out. An
-/// attempt counts from before its password is checked (attempts sent at once cannot all
-/// pass the check); a success takes its count back and clears the name's.
-final class LoginThrottle: Sendable {
-    private let limit: Int
-    /// Limits of keys by their prefix (`name:`, `address:`); others have `limit`.
-    private let limits: [String: Int]
-    private let window: TimeInterval
-    private let failures = Mutex<[String: [Date]]>([:])
-
-    init(limit: Int, window: TimeInterval, limits: [String: Int] = [:]) {
-        self.limit = limit
-        self.limits = limits
-        self.window = window
-    }
-
-    private func limit(of key: String) -> Int {
-        key.firstIndex(of: ":").flatMap { limits[String(key[..<$0])] } ?? limit
-    }
-
-    /// Seconds to wait before `keys` may try again; nil when they may now.
-    func retryAfter(_ keys: [String], now: Date) -> Int? {
-        failures.withLock { failures in wait(keys, now: now, in: &failures) }
-    }
-
-    /// Counts an attempt of `keys` unless they must wait: then the seconds to wait.
-    func begin(_ keys: [String], now: Date) -> Int? {
-        failures.withLock { failures in
-            if let wait = wait(keys, now: now, in: &failures) { return wait }
-            for key in keys { failures[key, default: []].append(now) }
-            return nil
-        }
-    }
-
-    func failed(_ keys: [String], now: Date) {
-        failures.withLock { failures in
-            for key in keys { failures[key, default: []].append(now) }
-        }
-    }
-
-    /// The attempt begun at `at` by `keys` succeeded.
-    func succeeded(_ keys: [String], at: Date) {
-        failures.withLock { failures in
-            failures.removeValue(forKey: keys[0])
-            for key in keys.dropFirst() {
-                if let index = failures[key]?.lastIndex(of: at) { failures[key]?.remove(at: index) }
-            }
-        }
-    }
-
-    private func wait(_ keys: [String], now: Date, in failures: inout [String: [Date]]) -> Int? {
-        let waits = keys.compactMap { key -> TimeInterval? in
-            let recent = (failures[key] ?? []).filter { $0 > now.addingTimeInterval(-window) }
-            failures[key] = recent.isEmpty ? nil : recent
-            let limit = limit(of: key)
-            guard recent.count >= limit else { return nil }
-            return recent[recent.count - limit].addingTimeInterval(window).timeIntervalSince(now)
-        }
-        return waits.max().map { max(1, Int($0.rounded(.up))) }
     }
 }
 
@@ -190,12 +124,19 @@ extension WebApp {
         }
         // Variants of one name (a NUL, a space, another case) are one name to the throttle:
         // five guesses per account, however it is spelt.
-        let keys = ["name:" + Self.throttleName(name), "address:" + (address ?? "local")]
+        // An address has a limit of its own, higher: behind a proxy or a shared office
+        // address many people log in from one.
+        let nameKey = "name:" + Self.throttleName(name)
+        let keys = [(nameKey, settings.loginAttempts), ("address:" + (address ?? "local"), settings.addressAttempts)]
         let now = now()
-        if let wait = throttle.begin(keys, now: now) {
+        let attempt: String
+        switch try await database.beginLogin(keys, window: settings.throttleWindow, now: now) {
+        case .wait(let wait):
             var response = try loginPage(next: next, error: "登录失败次数过多，请 \(wait / 60 + 1) 分钟后再试", status: .tooManyRequests)
             response.headers[.retryAfter] = "\(wait)"
             return response
+        case .begun(let begun):
+            attempt = begun
         }
         let password = form["password"] ?? ""
         let stored = try await database.account(named: name)
@@ -212,7 +153,7 @@ extension WebApp {
                     action: "login_failed", reason: address ?? ""))
             return try loginPage(next: next, error: "用户名或密码不正确", status: .unauthorized)
         }
-        throttle.succeeded(keys, at: now)
+        try await database.loginSucceeded(attempt, clearing: nameKey)
         guard account.disabledAt == nil else {
             try await database.record(
                 AuditEntry(

@@ -41,7 +41,6 @@ public struct WebApp: Sendable {
     let keeper: SnapshotKeeper
     let settings: Settings
     let templates: MustacheLibrary
-    let throttle: LoginThrottle
     let ruleTitles: [String: String]
     let pageCache: PageCache
     let reviews = ReviewCounter()
@@ -67,9 +66,6 @@ public struct WebApp: Sendable {
         self.now = now
         templates = try Templates.library()
         pageCache = PageCache(limit: settings.pageCacheEntries)
-        throttle = LoginThrottle(
-            limit: settings.loginAttempts, window: settings.throttleWindow,
-            limits: ["name": settings.loginAttempts, "address": settings.addressAttempts])
         let rulebook = try monitor.loadRulebook()
         ruleTitles = Dictionary(rulebook.rules.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
     }
@@ -351,6 +347,42 @@ public struct WebApp: Sendable {
                 monitor.logger.error("keeping the web UI up to date failed: \(error)")
             }
             try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// On a PostgreSQL store, takes in what other processes commit as they announce it,
+    /// until the task is cancelled: another web node's claims and decisions show on this
+    /// node's next page, and the register is made again after a commit of a worker or
+    /// another node, at most once a second (`maintain`'s checks remain, for a notice lost
+    /// while the connection was down). Returns at once on SQLite.
+    public func followStore() async {
+        guard database.announcesChanges else { return }
+        let (changes, changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let keeper = keeper
+        let reviews = reviews
+        let logger = monitor.logger
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                await database.followNotices(
+                    failed: { logger.warning("listening for the store's changes failed: \($0)") }
+                ) { notice in
+                    switch notice {
+                    case .changed: changed.yield()
+                    case .claimed: reviews.claimed()
+                    case .decided(let itemID):
+                        // Pending on this node's pages until a snapshot made after it.
+                        reviews.decided(itemID, before: keeper.generation)
+                        changed.yield()
+                    }
+                }
+                changed.finish()
+            }
+            group.addTask {
+                for await _ in changes {
+                    try? await keeper.refreshIfStale()  // logged where it failed
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
         }
     }
 

@@ -34,7 +34,8 @@ struct WatchService: Service {
     }
 }
 
-/// What keeps the web UI current (the search index, the kept register) as a service.
+/// What keeps the web UI current (the search index, the kept register; on PostgreSQL, the
+/// changes other processes announce) as a service.
 struct WebMaintenanceService: Service {
     let web: WebApp
     let every: Duration
@@ -42,7 +43,12 @@ struct WebMaintenanceService: Service {
     func run() async throws {
         let web = web
         let every = every
-        await cancelWhenGracefulShutdown { await web.maintain(every: every) }
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await web.maintain(every: every) }
+                group.addTask { await web.followStore() }
+            }
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Synchronization
 import TestStores
 import Testing
 
@@ -87,6 +88,80 @@ import Testing
         // A worker stopping gives its feeds up at once.
         try await database.releaseFeeds(holder: "a")
         #expect(try await database.leaseFeeds(["posts": later.addingTimeInterval(600)], holder: "b", now: later).leased == ["posts"])
+    }
+
+    @Test func loginAttemptsAreCountedInTheStoreAndAgeOut() async throws {
+        let window: TimeInterval = 60
+        let keysA = [(key: "name:a", limit: 2), (key: "address:x", limit: 3)]
+        guard case .begun = try await database.beginLogin(keysA, window: window, now: created) else {
+            Issue.record("the first attempt must begin")
+            return
+        }
+        // Another connection to the same store (another web node) counts the same attempts.
+        let other = try TestStores.open(folder: folder)
+        guard case .begun = try await other.beginLogin(keysA, window: window, now: created.addingTimeInterval(10)) else {
+            Issue.record("the second attempt must begin")
+            return
+        }
+        #expect(try await database.beginLogin(keysA, window: window, now: created.addingTimeInterval(20)) == .wait(40))
+        // The address has room for one more: another name from it begins, then the address is full.
+        let keysB = [(key: "name:b", limit: 2), (key: "address:x", limit: 3)]
+        guard case .begun(let attempt) = try await other.beginLogin(keysB, window: window, now: created.addingTimeInterval(30)) else {
+            Issue.record("another name must begin")
+            return
+        }
+        #expect(try await database.beginLogin(keysB, window: window, now: created.addingTimeInterval(30)) == .wait(30))
+        // A success takes its own attempt back and clears its name's failures.
+        try await database.loginSucceeded(attempt, clearing: "name:b")
+        guard case .begun = try await database.beginLogin(keysB, window: window, now: created.addingTimeInterval(30)) else {
+            Issue.record("the address must have room again")
+            return
+        }
+        // Past the window, the first name may try again.
+        guard case .begun = try await database.beginLogin(keysA, window: window, now: created.addingTimeInterval(75)) else {
+            Issue.record("the failures must age out")
+            return
+        }
+    }
+
+    @Test(.enabled(if: TestStores.engine == .postgres, "PostgreSQL announces its changes"))
+    func committedChangesAreAnnouncedToAnotherConnection() async throws {
+        #expect(database.announcesChanges)
+        let heard = Mutex<[StoreNotice]>([])
+        let listener = try TestStores.open(folder: folder)
+        let following = Task {
+            await listener.followNotices(failed: { Issue.record("listening failed: \($0)") }) { notice in
+                heard.withLock { $0.append(notice) }
+            }
+        }
+        defer { following.cancel() }
+        // Heard at once after connecting: whatever happened before is to be read again.
+        try await waitUntil { heard.withLock { $0.contains(.claimed) } }
+        try await database.saveProjects([Project(id: "P-1", name: "一号工程", department: "市住建局")], rejections: [], file: "r.csv")
+        try await waitUntil { heard.withLock { $0.filter { $0 == .changed }.count >= 2 } }
+        // A store in another schema of the same database is not heard.
+        let elsewhere = try TestStores.open(folder: folder, name: "another.sqlite")
+        let before = heard.withLock { $0.count }
+        try await elsewhere.saveProjects([Project(id: "P-9", name: "九号工程", department: "市住建局")], rejections: [], file: "r.csv")
+        try await database.record(AuditEntry(at: created, account: "a", role: "leader", action: "marker", reason: ""))
+        try await database.saveFeedStates([FeedState(feedID: "posts")])
+        try await waitUntil { heard.withLock { $0.count > before } }
+        // Notices arrive in the order of their commits: one from the other schema would be first.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(heard.withLock { Array($0.dropFirst(before)) } == [.changed])
+    }
+
+    /// Waits (at most ten seconds) for `condition`.
+    private func waitUntil(_ condition: () -> Bool) async throws {
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(10)
+        while !condition() {
+            guard clock.now < end else {
+                Issue.record("waited ten seconds in vain")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     @Test func auditLinesOfOneItemNewestFirst() async throws {

@@ -146,22 +146,6 @@ import Testing
         #expect(fixture.app.clientAddress(request, peer: "10.0.0.2") == "10.0.0.2")
     }
 
-    @Test func throttleCountsAgeOutAfterTheWindow() {
-        let throttle = LoginThrottle(limit: 2, window: 60)
-        let start = Date(timeIntervalSince1970: 0)
-        throttle.failed(["a"], now: start)
-        throttle.failed(["a"], now: start.addingTimeInterval(10))
-        #expect(throttle.retryAfter(["a"], now: start.addingTimeInterval(20)) == 40)
-        #expect(throttle.retryAfter(["a"], now: start.addingTimeInterval(61)) == nil)
-        // Attempts count from their start; a success takes its own back and clears the name's.
-        #expect(throttle.begin(["name:b", "address:x"], now: start) == nil)
-        #expect(throttle.begin(["name:b", "address:x"], now: start) == nil)
-        #expect(throttle.begin(["name:c", "address:x"], now: start) == 60)
-        throttle.succeeded(["name:b", "address:x"], at: start)
-        #expect(throttle.retryAfter(["name:b"], now: start) == nil)
-        #expect(throttle.begin(["name:c", "address:x"], now: start) == nil)
-    }
-
     @Test func loggingOutEndsTheSession() async throws {
         let fixture = try await WebFixture()
         let browser = try await fixture.signedIn("leader")

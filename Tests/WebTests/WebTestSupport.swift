@@ -72,6 +72,22 @@ final class WebFixture: Sendable {
 
     var database: AppDatabase { monitor.database }
 
+    /// A second web node on the same store: its own connections, kept register, page cache
+    /// and counters, as a `serve` process on another machine has.
+    func anotherNode(settings: WebApp.Settings = WebFixture.settings) throws -> (app: WebApp, browser: @Sendable () -> TestBrowser) {
+        let other = Monitor(
+            database: try TestStores.open(folder: folder, name: "web.sqlite"),
+            feedsDirectory: Self.root.appendingPathComponent("feeds"),
+            rulesDirectory: Self.root.appendingPathComponent("rules"),
+            environment: [:])
+        let normalizer = TextNormalizer()
+        let app = try WebApp(
+            monitor: other, keeper: SnapshotKeeper(monitor: other, asOf: { Self.asOf }, now: { Self.now }), settings: settings,
+            fold: { normalizer.normalize($0) }, now: { Self.now })
+        let responder = app.makeRouter().buildResponder()
+        return (app, { TestBrowser(responder: responder) })
+    }
+
     /// A browser without cookies.
     func client() -> TestBrowser { TestBrowser(responder: responder) }
 

@@ -103,6 +103,35 @@ final class PostgresPool: Sendable {
         }
     }
 
+    /// Listens on `channel` over a connection of its own, calling `body` with each payload:
+    /// `listening` once the server listens, then each notice, until the task is cancelled
+    /// (returns) or the connection is lost (throws).
+    func listen(
+        _ channel: String, listening: @Sendable () -> Void, each body: @escaping @Sendable (String) -> Void
+    ) async throws {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+                id: nextID.add(1, ordering: .relaxed).oldValue, logger: logger)
+        } catch let error as PSQLError {
+            throw StoreError.postgres("cannot connect to \(location): \(PostgresFailure.reason(error))")
+        }
+        do {
+            try await connection.listen(on: channel) { notices in
+                listening()
+                for try await notice in notices { body(notice.payload) }
+            }
+        } catch let error as PSQLError {
+            try? await connection.close()
+            throw StoreError.postgres("listening on \(location): \(PostgresFailure.reason(error))")
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try? await connection.close()
+    }
+
     private func connect() throws -> PostgresConnection {
         do {
             return try PostgresConnection.connect(

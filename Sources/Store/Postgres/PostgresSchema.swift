@@ -137,8 +137,11 @@ enum PostgresSchema {
         INSERT INTO search_state (id, item_rowid, version_id) VALUES (1, 0, 0);
         """
 
-    /// Migrations after the baseline, by name, as PostgreSQL statements (none yet).
-    static let later: [(identifier: String, sql: String)] = [AppDatabase.feedLeaseMigration]
+    /// Migrations after the baseline, by name, as PostgreSQL statements.
+    static let later: [(identifier: String, sql: String)] = [
+        AppDatabase.feedLeaseMigration,
+        (AppDatabase.sharedNodesMigration.identifier, AppDatabase.sharedNodesMigration.postgres),
+    ]
 
     /// Brings the store to the current schema: the baseline on an empty database, then
     /// each later migration not yet applied, each in the write transaction that records it.
