@@ -57,6 +57,16 @@ extension AppDatabase {
         """
     )
 
+    /// How far a copy into this store has come (`StoreCopy`): per table, the source, the
+    /// key of the last row copied, the rows copied, whether it is done.
+    static let storeCopyMigration = (
+        identifier: "v16: progress of a store copy",
+        sql: """
+        CREATE TABLE store_copy (
+            table_name text PRIMARY KEY, source text NOT NULL, last_key text, copied bigint NOT NULL, done boolean NOT NULL)
+        """
+    )
+
     /// Named migrations, applied in order; a migration once shipped is never edited.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -412,6 +422,7 @@ extension AppDatabase {
         }
         migrator.registerMigration(feedLeaseMigration.identifier) { db in try db.execute(sql: feedLeaseMigration.sql) }
         migrator.registerMigration(sharedNodesMigration.identifier) { db in try db.execute(sql: sharedNodesMigration.sqlite) }
+        migrator.registerMigration(storeCopyMigration.identifier) { db in try db.execute(sql: storeCopyMigration.sql) }
         return migrator
     }
 }

@@ -174,6 +174,10 @@ public enum StoreError: Error, CustomStringConvertible {
     case postgres(String)
     /// The backup could not be written there (a folder not writable, a full disk).
     case backupFailed(path: String, reason: String)
+    /// A copy cannot go on: the reason says why and what to do.
+    case copyRefused(String)
+    /// A copy's tables differ from the source's after copying (rows or checksum).
+    case copyMismatch([String])
 
     public var description: String {
         switch self {
@@ -202,6 +206,11 @@ public enum StoreError: Error, CustomStringConvertible {
             "\(path)：文件已存在，备份不覆盖已有文件 (a file is there already: name a new file for the backup)"
         case .backupFailed(let path, let reason):
             "\(path)：备份未能写入，未留下任何文件 (the backup could not be written: \(reason))"
+        case .copyRefused(let reason):
+            "无法复制数据库 (the store copy cannot go on: \(reason))"
+        case .copyMismatch(let tables):
+            "复制后的数据与源数据库不一致 (after the copy these tables differ from the source: \(tables.joined(separator: "; ")); "
+                + "was a wagewatch process writing to the source meanwhile?)"
         case .badLocation(let reason):
             "数据库地址无效 (the PostgreSQL address cannot be used: \(reason))"
         case .postgres(let reason):

@@ -82,7 +82,13 @@ extension GlobalOptions {
     var isPostgres: Bool { PostgresLocation.isLocation(database) }
 
     private func open(creating: Bool) throws -> AppDatabase {
-        if isPostgres {
+        try Self.open(database, creating: creating)
+    }
+
+    /// The store `database` names (a file or a PostgreSQL address), to read and write: it
+    /// must exist unless `creating`.
+    static func open(_ database: String, creating: Bool) throws -> AppDatabase {
+        if PostgresLocation.isLocation(database) {
             let location = try PostgresLocation(database)
             do {
                 return try AppDatabase.open(postgres: location, create: creating)

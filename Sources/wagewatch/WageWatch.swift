@@ -11,7 +11,7 @@ struct WageWatch: AsyncParsableCommand {
         version: "wagewatch \(WageWatch.version)",
         subcommands: [
             Run.self, Watch.self, Register.self, Daily.self, Scorecard.self, Import.self, Reports.self, Explain.self,
-            Rescore.self, Rules.self, Feed.self, User.self, Serve.self, Search.self, Backup.self, Migrate.self,
+            Rescore.self, Rules.self, Feed.self, User.self, Serve.self, Search.self, Backup.self, Migrate.self, StoreCommand.self,
         ])
 
     /// The release, raised with each one (README, Upgrading).

@@ -141,6 +141,7 @@ enum PostgresSchema {
     static let later: [(identifier: String, sql: String)] = [
         AppDatabase.feedLeaseMigration,
         (AppDatabase.sharedNodesMigration.identifier, AppDatabase.sharedNodesMigration.postgres),
+        AppDatabase.storeCopyMigration,
     ]
 
     /// Brings the store to the current schema: the baseline on an empty database, then
