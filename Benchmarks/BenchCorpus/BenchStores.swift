@@ -138,3 +138,65 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// The benchmarks' PostgreSQL database, when `WAGEWATCH_BENCH_POSTGRES` names one
+/// (scripts/bench starts a throwaway cluster for it): each store in a schema of its own.
+public enum BenchPostgres {
+    public static let location: PostgresLocation? = ProcessInfo.processInfo.environment["WAGEWATCH_BENCH_POSTGRES"].flatMap {
+        try? PostgresLocation($0)
+    }
+
+    public static func location(schema: String) -> PostgresLocation? {
+        guard var location else { return nil }
+        location.schema = schema
+        return location
+    }
+
+    /// The register store of `RegisterStore` on PostgreSQL, copied from the SQLite one
+    /// (`wagewatch store copy`'s code) once and kept.
+    public static func registerStore(copying path: String, items: Int) async throws -> AppDatabase? {
+        guard let location = location(schema: "bench_register") else { return nil }
+        let database = try AppDatabase.open(postgres: location)
+        if try await database.itemCount() < items {
+            let start = ContinuousClock.now
+            _ = try await StoreCopy.copy(from: try AppDatabase.open(path: path), named: path, to: database, batch: 5_000)
+            print("register store copied to PostgreSQL in \(ContinuousClock.now - start)")
+        }
+        return database
+    }
+
+    /// A new store holding only the registry, in a schema of its own (the cluster is a
+    /// throwaway one), opened `workers` times: one connection pool per worker.
+    public static func ingestStores(projects: [Project], workers: Int) async throws -> [AppDatabase]? {
+        guard let location = location(schema: "bench_ingest_" + String(UInt64.random(in: 0...UInt64.max), radix: 16)) else {
+            return nil
+        }
+        let database = try AppDatabase.open(postgres: location)
+        _ = try await database.saveProjects(projects, rejections: [], file: "registry.csv")
+        return [database] + (try (1..<max(1, workers)).map { _ in try AppDatabase.open(postgres: location) })
+    }
+}
+
+extension IngestFeeds {
+    /// The feeds of `folder` (made by `make`) shared out among `parts` folders, as leases
+    /// share them among workers: each with its own catalog and links to its files.
+    public static func split(_ folder: URL, parts: Int) throws -> [URL] {
+        let catalog = try String(contentsOf: folder.appendingPathComponent("feeds.yaml"), encoding: .utf8)
+        let feeds = catalog.split(separator: "\n").filter { $0.hasPrefix("  - ") }
+        return try (0..<parts).map { part in
+            let partFolder = folder.appendingPathComponent("part-\(part)-of-\(parts)")
+            try? FileManager.default.removeItem(at: partFolder)
+            try FileManager.default.createDirectory(at: partFolder, withIntermediateDirectories: true)
+            var yaml = "feeds:\n"
+            for (index, line) in feeds.enumerated() where index % parts == part {
+                yaml += line + "\n"
+                if let name = line.split(separator: "\"").dropFirst().first?.dropFirst("file:".count) {
+                    try FileManager.default.linkItem(
+                        at: folder.appendingPathComponent(String(name)), to: partFolder.appendingPathComponent(String(name)))
+                }
+            }
+            try Data(yaml.utf8).write(to: partFolder.appendingPathComponent("feeds.yaml"))
+            return partFolder
+        }
+    }
+}

@@ -18,44 +18,70 @@ extension AppDatabase {
     }
 
     /// `upsert` on either engine: SQLite's compiled statements bound in place, or PostgreSQL's
-    /// statements one item at a time.
+    /// statements a few hundred items each.
     static func upsert(
         _ items: [Item], displays: [DisplayCopies], fetchedAt: Date, in session: SQLSession
     ) throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool]) {
         if case .sqlite(let db) = session.connection { return try upsert(items, displays: displays, fetchedAt: fetchedAt, in: db) }
         precondition(displays.count == items.count, "one display copy for each item")
-        var added = 0
-        var changed = 0
-        var fresh: [Int] = []
-        var isNew: [Bool] = []
-        for (index, item) in items.enumerated() {
-            let display = displays[index]
-            let inserted = try session.execute(
-                """
-                INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
-                                  title, content, title_masked, content_masked, respondent, location, people,
-                                  amount, petitioner, phone, status, handling_unit, closed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING
-                """,
-                [
+        // New items in statements of many rows; the ids they added come back.
+        var inserted = Set<String>()
+        let tuple = "(" + marks(22) + ")"
+        for chunk in chunks(of: items.indices, size: 400) {
+            var values: [SQLValue] = []
+            values.reserveCapacity(chunk.count * 22)
+            for index in chunk {
+                let item = items[index]
+                let display = displays[index]
+                values += [
                     item.id.sqlValue, item.feedID.sqlValue, item.sourceKey.sqlValue, item.kind.rawValue.sqlValue,
                     item.channel.sqlValue, item.url.sqlValue, item.author.sqlValue, item.publishedAt.sqlValue, fetchedAt.sqlValue,
                     item.title.sqlValue, item.content.sqlValue, display.title.sqlValue, display.content.sqlValue,
                     item.respondent.sqlValue, item.location.sqlValue, item.people.sqlValue, item.amount.sqlValue,
                     item.petitioner.sqlValue, item.phone.sqlValue, item.status.sqlValue, item.handlingUnit.sqlValue,
                     item.closedAt.sqlValue,
-                ])
-            if inserted > 0 {
-                added += 1
-                fresh.append(index)
-                isNew.append(true)
-                continue
+                ]
             }
-            let stored = try session.row("SELECT title, content FROM item WHERE id = ?", [item.id.sqlValue]) { row in
-                (title: try row("title", as: String.self), content: try row("content", as: String.self))
+            let ids = try session.rows(
+                """
+                INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
+                                  title, content, title_masked, content_masked, respondent, location, people,
+                                  amount, petitioner, phone, status, handling_unit, closed_at)
+                VALUES \(Array(repeating: tuple, count: chunk.count).joined(separator: ", "))
+                ON CONFLICT DO NOTHING RETURNING id
+                """, values
+            ) { try $0.first(as: String.self) }
+            inserted.formUnion(ids)
+        }
+        // The first copy of each id added is new; the others (a second copy of one item in
+        // the batch too) are compared with what is stored, one after another.
+        var isNewAt = [Bool](repeating: false, count: items.count)
+        for (index, item) in items.enumerated() where inserted.remove(item.id) != nil { isNewAt[index] = true }
+        let others = items.indices.filter { !isNewAt[$0] }
+        typealias Stored = (title: String, content: String, status: String?, unit: String?, closedAt: String?)
+        var stored: [String: Stored] = [:]
+        for chunk in chunks(of: others.indices, size: 1_000) {
+            let ids = Array(Set(chunk.map { items[others[$0]].id }))
+            let rows = try session.rows(
+                "SELECT id, title, content, status, handling_unit, closed_at FROM item WHERE id IN (\(marks(ids.count)))",
+                ids.map(\.sqlValue)
+            ) { row -> (String, Stored) in
+                (
+                    try row("id"),
+                    (
+                        title: try row("title"), content: try row("content"), status: try row("status"),
+                        unit: try row("handling_unit"), closedAt: try row("closed_at")
+                    )
+                )
             }
-            if let stored, stored.title != item.title || stored.content != item.content {
+            for (id, values) in rows { stored[id] = values }
+        }
+        var changedAt = [Bool](repeating: false, count: items.count)
+        for index in others {
+            let item = items[index]
+            let display = displays[index]
+            guard var current = stored[item.id] else { continue }
+            if current.title != item.title || current.content != item.content {
                 try session.execute(
                     """
                     INSERT INTO item_version (item_id, title, content, title_masked, content_masked, fetched_at, replaced_at)
@@ -72,23 +98,40 @@ extension AppDatabase {
                         item.url.sqlValue, item.author.sqlValue, item.publishedAt.sqlValue, fetchedAt.sqlValue, item.id.sqlValue,
                     ])
                 try session.execute("DELETE FROM assessment WHERE item_id = ?", [item.id.sqlValue])
-                changed += 1
-                fresh.append(index)
-                isNew.append(false)
+                current.title = item.title
+                current.content = item.content
+                changedAt[index] = true
             }
-            if item.kind == .petition {
+            let closedAt = item.closedAt.map(StoredDate.text)
+            if item.kind == .petition,
+                current.status != item.status || current.unit != item.handlingUnit || current.closedAt != closedAt
+            {
                 try session.execute(
-                    """
-                    UPDATE item SET status = ?, handling_unit = ?, closed_at = ?
-                    WHERE id = ? AND (status IS DISTINCT FROM ? OR handling_unit IS DISTINCT FROM ? OR closed_at IS DISTINCT FROM ?)
-                    """,
-                    [
-                        item.status.sqlValue, item.handlingUnit.sqlValue, item.closedAt.sqlValue, item.id.sqlValue,
-                        item.status.sqlValue, item.handlingUnit.sqlValue, item.closedAt.sqlValue,
-                    ])
+                    "UPDATE item SET status = ?, handling_unit = ?, closed_at = ? WHERE id = ?",
+                    [item.status.sqlValue, item.handlingUnit.sqlValue, item.closedAt.sqlValue, item.id.sqlValue])
+                current.status = item.status
+                current.unit = item.handlingUnit
+                current.closedAt = closedAt
             }
+            stored[item.id] = current
         }
-        return (added, changed, fresh, isNew)
+        var fresh: [Int] = []
+        var isNew: [Bool] = []
+        for index in items.indices where isNewAt[index] || changedAt[index] {
+            fresh.append(index)
+            isNew.append(isNewAt[index])
+        }
+        return (isNewAt.count { $0 }, changedAt.count { $0 }, fresh, isNew)
+    }
+
+    /// `range` cut into consecutive pieces of at most `size`.
+    static func chunks(of range: Range<Int>, size: Int) -> [Range<Int>] {
+        stride(from: range.lowerBound, to: range.upperBound, by: size).map { $0..<min($0 + size, range.upperBound) }
+    }
+
+    /// `count` placeholders, separated by commas.
+    static func marks(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
     /// - Returns: how many items were new and how many changed, and the indexes of both
@@ -307,19 +350,38 @@ extension AppDatabase {
         }
     }
 
-    /// `saveAssessments` one verdict at a time, for PostgreSQL: an earlier verdict is removed
-    /// and the new one inserted, as SQLite's REPLACE does, so that a decision's trigger
-    /// lays the decision over it again.
+    /// `saveAssessments` for PostgreSQL, a few hundred verdicts a statement: earlier verdicts
+    /// are removed and the new ones inserted, as SQLite's REPLACE does, so that a decision's
+    /// trigger lays the decision over them again.
     private static func saveAssessments(_ prepared: PreparedVerdicts, version: String, in session: SQLSession) throws {
+        let ids = prepared.verdicts.map(\.assessment.itemID)
+        // The verdict takes its time and kind from the item: none without one.
+        for chunk in chunks(of: ids.indices, size: 1_000) {
+            let wanted = Array(ids[chunk])
+            let present = Set(
+                try session.rows("SELECT id FROM item WHERE id IN (\(marks(wanted.count)))", wanted.map(\.sqlValue)) {
+                    try $0.first(as: String.self)
+                })
+            if let missing = wanted.first(where: { !present.contains($0) }) { throw StoreError.missingItem(missing) }
+            try session.execute("DELETE FROM assessment WHERE item_id IN (\(marks(wanted.count)))", wanted.map(\.sqlValue))
+        }
         let columns = """
             INSERT INTO assessment (item_id, engine_version, score, level, people, amount, is_signal,
                 claim, is_escalation, is_resolved, fired_rules, matched_terms, story_key, project_id, link_band,
                 link_confidence, link_evidence, sites, at, kind, channel, status, closed_at)
             """
-        for ((verdict, lists), facts) in zip(zip(prepared.verdicts, prepared.lists), prepared.facts) {
+        // Typed, so that a column of nulls only is still of its type.
+        let types = [
+            "text", "text", "float8", "text", "int8", "float8", "bool", "text", "bool", "bool", "text", "text", "text", "text",
+            "text", "float8", "text", "text",
+        ]
+        let given = "(" + (types + ["text", "text", "text", "text", "text"]).map { "?::\($0)" }.joined(separator: ", ") + ")"
+        let fromItem = "(" + types.map { "?::\($0)" }.joined(separator: ", ") + ")"
+        func values(_ index: Int) -> [SQLValue] {
+            let verdict = prepared.verdicts[index]
+            let lists = prepared.lists[index]
             let assessment = verdict.assessment
-            try session.execute("DELETE FROM assessment WHERE item_id = ?", [assessment.itemID.sqlValue])
-            var values: [SQLValue] = [
+            return [
                 assessment.itemID.sqlValue, version.sqlValue, assessment.score.sqlValue, assessment.level.rawValue.sqlValue,
                 assessment.people.sqlValue, assessment.amount.sqlValue, assessment.isSignal.sqlValue,
                 assessment.claim.rawValue.sqlValue, assessment.isEscalation.sqlValue, assessment.isResolved.sqlValue,
@@ -327,27 +389,34 @@ extension AppDatabase {
                 verdict.link?.projectID.sqlValue ?? .null, verdict.link?.band.rawValue.sqlValue ?? .null,
                 verdict.link?.confidence.sqlValue ?? .null, lists.evidence.sqlValue, lists.sites.sqlValue,
             ]
-            let sql: String
-            if let facts {
-                sql = columns + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                values += [facts.at, facts.kind, facts.channel, facts.status, facts.closedAt].map(\.sqlValue)
-            } else {
-                sql =
-                    columns + """
-                        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(published_at, fetched_at), kind,
-                               channel, status, closed_at
-                        FROM item WHERE id = ?
-                        """
-                values.append(assessment.itemID.sqlValue)
+        }
+        // Of two verdicts on one item, the later one stands (as with REPLACE).
+        var last: [String: Int] = [:]
+        for (index, id) in ids.enumerated() { last[id] = index }
+        let kept = ids.indices.filter { last[ids[$0]] == $0 }
+        let withFacts = kept.filter { prepared.facts[$0] != nil }
+        for chunk in chunks(of: withFacts.indices, size: 400) {
+            var arguments: [SQLValue] = []
+            for index in chunk.map({ withFacts[$0] }) {
+                guard let facts = prepared.facts[index] else { continue }
+                arguments += values(index) + [facts.at, facts.kind, facts.channel, facts.status, facts.closedAt].map(\.sqlValue)
             }
-            // The verdict takes its time and kind from the item: none without one (or the foreign key says so).
-            let inserted: Int
-            do {
-                inserted = try session.execute(sql, values)
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
-                throw StoreError.missingItem(assessment.itemID)
-            }
-            guard inserted > 0 else { throw StoreError.missingItem(assessment.itemID) }
+            try session.execute(columns + "VALUES " + Array(repeating: given, count: chunk.count).joined(separator: ", "), arguments)
+        }
+        // The others take the item's time, kind, channel and handling state from its row.
+        let withoutFacts = kept.filter { prepared.facts[$0] == nil }
+        let names = """
+            item_id, engine_version, score, level, people, amount, is_signal, claim, is_escalation, is_resolved, fired_rules,
+            matched_terms, story_key, project_id, link_band, link_confidence, link_evidence, sites
+            """
+        for chunk in chunks(of: withoutFacts.indices, size: 400) {
+            let arguments = chunk.flatMap { values(withoutFacts[$0]) }
+            try session.execute(
+                columns + """
+                    SELECT v.*, coalesce(i.published_at, i.fetched_at), i.kind, i.channel, i.status, i.closed_at
+                    FROM (VALUES \(Array(repeating: fromItem, count: chunk.count).joined(separator: ", "))) AS v (\(names))
+                    JOIN item i ON i.id = v.item_id
+                    """, arguments)
         }
     }
 
