@@ -435,10 +435,10 @@ extension AppDatabase {
     ) async throws
         -> RegisterInputs
     {
-        if case .postgres = backend {
-            return try await read { session in
+        if case .postgres(let pool) = backend {
+            return try await Parallel.run {
                 try Self.registerInputs(
-                    in: session, from: from, until: until, asOf: asOf, reportsFrom: reportsFrom, resolvedSince: resolvedSince)
+                    in: pool, from: from, until: until, asOf: asOf, reportsFrom: reportsFrom, resolvedSince: resolvedSince)
             }
         }
         // The reads wait for each other on GRDB's and Dispatch's threads, not on the caller's.
@@ -447,25 +447,53 @@ extension AppDatabase {
         }
     }
 
-    /// `registerInputs` read one after the other in one transaction (PostgreSQL's
-    /// REPEATABLE READ: one committed state), every row read by name.
+    /// `registerInputs` on PostgreSQL: read at once on four connections that share one
+    /// snapshot (one committed state): the registry and the ledgers; the signals of each
+    /// third of the span; the rejected rows and older open petitions with the first.
     private static func registerInputs(
-        in session: SQLSession, from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day
+        in pool: PostgresPool, from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day
     ) throws -> RegisterInputs {
         let arguments = [asOf.description, reportsFrom.description, resolvedSince.description].map(\.sqlValue)
-        return RegisterInputs(
-            projects: try session.rows("SELECT \(Project.columns) FROM project ORDER BY id", [], Project.init(row:)),
-            reports: try session.rows(
-                """
-                SELECT \(DepartmentReport.columns) FROM report WHERE filed_on <= ?1 AND period >= ?2
-                UNION ALL
-                SELECT \(DepartmentReport.columns) FROM report
-                WHERE filed_on <= ?1 AND period < ?2 AND resolved AND resolved_on >= ?3
-                """, arguments, DepartmentReport.init(row:)),
-            signals: try session.rows(signalsInSpan(for: session.engine), [from.sqlValue, until.sqlValue], Self.signal),
-            rejectedRows: try rejectedRowCounts(in: session),
-            olderOpenPetitions: try session.rows(
-                openPetitionsSQL(for: session.engine), [from.sqlValue, from.sqlValue], Self.signal))
+        let length = until.timeIntervalSince(from)
+        let cuts = [from, from.addingTimeInterval(length / 3), from.addingTimeInterval(2 * length / 3), until]
+        enum Part: Sendable {
+            case registry([Project], [DepartmentReport], [String: Int], [ItemSignal])
+            case signals([ItemSignal])
+        }
+        var bodies: [@Sendable (SQLSession) throws -> Part] = [
+            { session in
+                .registry(
+                    try session.rows("SELECT \(Project.columns) FROM project ORDER BY id", [], Project.init(row:)),
+                    try session.rows(
+                        """
+                        SELECT \(DepartmentReport.columns) FROM report WHERE filed_on <= ?1 AND period >= ?2
+                        UNION ALL
+                        SELECT \(DepartmentReport.columns) FROM report
+                        WHERE filed_on <= ?1 AND period < ?2 AND resolved AND resolved_on >= ?3
+                        """, arguments, DepartmentReport.init(row:)),
+                    try rejectedRowCounts(in: session),
+                    try session.rows(openPetitionsSQL(for: .postgres), [from.sqlValue, from.sqlValue], Self.signal))
+            }
+        ]
+        for index in 0..<3 {
+            let (start, end) = (cuts[index], cuts[index + 1])
+            bodies.append { session in
+                .signals(try session.rows(signalsInSpan(for: .postgres), [start.sqlValue, end.sqlValue], Self.signal))
+            }
+        }
+        var inputs = RegisterInputs(projects: [], reports: [], signals: [], rejectedRows: [:], olderOpenPetitions: [])
+        for part in try pool.readTogether(bodies) {
+            switch part {
+            case .registry(let projects, let reports, let rejected, let older):
+                inputs.projects = projects
+                inputs.reports = reports
+                inputs.rejectedRows = rejected
+                inputs.olderOpenPetitions = older
+            case .signals(let signals):
+                inputs.signals += signals
+            }
+        }
+        return inputs
     }
 
     private func readRegisterInputs(
@@ -649,7 +677,7 @@ extension AppDatabase {
             let at = try row.at(5, as: Date?.self)
         else { throw StoreError.corruptValue(column: "assessment of \(itemID)", value: "NULL") }
         func list(_ index: Int, _ name: String) throws -> [String] {
-            try StoreCoding.decode([String].self, from: try row.at(index, as: String?.self), column: name) ?? []
+            try StoreCoding.stringList(try row.at(index, as: String?.self), column: name) ?? []
         }
         return ItemSignal(
             itemID: itemID, kind: kind, at: at, score: try row.at(6), level: level, isSignal: true,

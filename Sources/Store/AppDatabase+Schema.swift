@@ -12,7 +12,7 @@ extension AppDatabase {
     /// alike (`beginLogin`); on PostgreSQL, notices of committed changes for the other
     /// nodes (`followNotices`).
     static let sharedNodesMigration = (
-        identifier: "v15: login attempts in the store, change notices for several web nodes",
+        identifier: "v15: login attempts in the store; on PostgreSQL, change notices and triggers per statement",
         sqlite: """
         CREATE TABLE login_attempt (attempt text NOT NULL, key text NOT NULL, at text NOT NULL, PRIMARY KEY (attempt, key));
         CREATE INDEX login_attempt_on_key ON login_attempt (key, at);
@@ -67,6 +67,17 @@ extension AppDatabase {
         END $$;
         CREATE TRIGGER decision_notice AFTER INSERT OR UPDATE ON review
             FOR EACH ROW EXECUTE FUNCTION decision_notice();
+
+        -- A new verdict on a decided item: the decision is applied again over the scorer's,
+        -- once for all the verdicts a statement stored (not one statement per verdict).
+        DROP TRIGGER assessment_follows_review ON assessment;
+        CREATE OR REPLACE FUNCTION assessment_follows_review() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE review SET scored_signal = added.is_signal FROM added WHERE review.item_id = added.item_id;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER assessment_follows_review AFTER INSERT ON assessment REFERENCING NEW TABLE AS added
+            FOR EACH STATEMENT EXECUTE FUNCTION assessment_follows_review();
         """
     )
 

@@ -138,6 +138,16 @@ public struct AppDatabase: Sendable {
         return try AppDatabase(pool)
     }
 
+    /// Closes the store's connections; later uses fail. A SQLite store's `-wal` and `-shm`
+    /// files go with its last connection, even while a finished task on another thread
+    /// still holds a reference to the store (a process exiting then would leave them).
+    public func close() throws {
+        switch backend {
+        case .sqlite(let writer): try writer.close()
+        case .postgres(let pool): pool.closeIdle()
+        }
+    }
+
     /// A fresh database in memory, for tests.
     public static func inMemory() throws -> AppDatabase {
         try AppDatabase(DatabaseQueue())

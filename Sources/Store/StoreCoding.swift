@@ -60,6 +60,14 @@ enum StoreCoding {
         return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 
+    /// A list of texts kept as JSON: a plain one (no escapes) read directly, any other
+    /// through JSONDecoder (which costs microseconds a row, hundreds of thousands of rows).
+    static func stringList(_ text: String?, column: String) throws -> [String]? {
+        guard var text else { return nil }
+        if let list = text.withUTF8({ ColumnReader.plainStringList($0) }) { return list }
+        return try decode([String].self, from: text, column: column)
+    }
+
     static func decode<Value: Decodable>(_ type: Value.Type, from text: String?, column: String) throws -> Value? {
         guard let text else { return nil }
         do {

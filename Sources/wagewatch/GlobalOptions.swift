@@ -4,6 +4,7 @@ import Logging
 import Model
 import Monitor
 import Store
+import Synchronization
 
 /// Options every command shares: where the store, feeds and rules live, and how much to log.
 struct GlobalOptions: ParsableArguments {
@@ -74,8 +75,10 @@ extension GlobalOptions {
 
     /// The store at `--database`, to read only.
     func openReadOnly() throws -> AppDatabase {
-        if PostgresLocation.isLocation(database) { return try AppDatabase.open(postgres: try PostgresLocation(database), readOnly: true) }
-        return try AppDatabase.openReadOnly(path: database)
+        if PostgresLocation.isLocation(database) {
+            return OpenedStores.keep(try AppDatabase.open(postgres: try PostgresLocation(database), readOnly: true))
+        }
+        return OpenedStores.keep(try AppDatabase.openReadOnly(path: database))
     }
 
     /// Whether `--database` names a PostgreSQL store.
@@ -91,7 +94,7 @@ extension GlobalOptions {
         if PostgresLocation.isLocation(database) {
             let location = try PostgresLocation(database)
             do {
-                return try AppDatabase.open(postgres: location, create: creating)
+                return OpenedStores.keep(try AppDatabase.open(postgres: location, create: creating))
             } catch StoreError.noStore {
                 throw CommandFailure(
                     message: "no store at \(location): import the registry first (wagewatch import registry FILE), "
@@ -103,7 +106,23 @@ extension GlobalOptions {
                 message: "no store at \(database): name the store with --database, import the registry first "
                     + "(wagewatch import registry FILE), or pass --create to start an empty one")
         }
-        return try AppDatabase.open(path: database)
+        return OpenedStores.keep(try AppDatabase.open(path: database))
+    }
+}
+
+/// The stores this process opened, closed when the command ends (`WageWatch.main`): a
+/// task that finished on another thread may still hold one for a moment, and a SQLite
+/// store left open at exit leaves its `-wal` and `-shm` files behind.
+enum OpenedStores {
+    private static let stores = Mutex<[AppDatabase]>([])
+
+    static func keep(_ store: AppDatabase) -> AppDatabase {
+        stores.withLock { $0.append(store) }
+        return store
+    }
+
+    static func closeAll() {
+        for store in stores.withLock({ $0 }) { try? store.close() }
     }
 }
 

@@ -26,7 +26,9 @@ struct WageWatch: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            OpenedStores.closeAll()
         } catch {
+            OpenedStores.closeAll()
             exit(withError: StoreError.plainMessage(for: error).map { CommandFailure(message: $0) } ?? error)
         }
     }

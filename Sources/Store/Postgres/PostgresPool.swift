@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import Parallel
 import PostgresNIO
 import Synchronization
 
@@ -34,6 +35,15 @@ final class PostgresPool: Sendable {
         for connection in idle.withLock({ $0 }) { connection.close().whenComplete { _ in withExtendedLifetime(connection) {} } }
     }
 
+    /// Closes the connections kept idle (the pool opens new ones if used again).
+    func closeIdle() {
+        let connections = idle.withLock { idle in
+            defer { idle.removeAll() }
+            return idle
+        }
+        for connection in connections { connection.close().whenComplete { _ in withExtendedLifetime(connection) {} } }
+    }
+
     /// The store's write lock: one key for every wagewatch writer of a database.
     private static let writeLock = 0x7761_6765  // "wage"
 
@@ -42,6 +52,44 @@ final class PostgresPool: Sendable {
         try withConnection { connection in
             try transaction(on: connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
         }
+    }
+
+    /// Runs `bodies` at once, each in a read-only transaction on a connection of its own,
+    /// all seeing one committed state: the first transaction exports its snapshot and the
+    /// others take it up before any body runs.
+    func readTogether<Value: Sendable>(_ bodies: [@Sendable (SQLSession) throws -> Value]) throws -> [Value] {
+        try withConnections(bodies.count) { connections in
+            let logger = logger
+            let sessions = connections.map { SQLSession(connection: .postgres($0, logger)) }
+            var begun: [SQLSession] = []
+            do {
+                try sessions[0].execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                begun.append(sessions[0])
+                guard let snapshot = try sessions[0].value("SELECT pg_export_snapshot()", as: String.self) else {
+                    throw StoreError.postgres("no snapshot to share")
+                }
+                for session in sessions.dropFirst() {
+                    try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    begun.append(session)
+                    // The id is PostgreSQL's own (hex digits and dashes), not anyone's input.
+                    try session.execute("SET TRANSACTION SNAPSHOT '\(snapshot)'")
+                }
+                let results = Parallel.mapChunks(of: bodies.count, size: 1) { range in
+                    Result { try bodies[range.lowerBound](SQLSession(connection: .postgres(connections[range.lowerBound], logger))) }
+                }
+                let values = try results.map { try $0.get() }
+                for session in sessions { try session.execute("COMMIT") }
+                return values
+            } catch {
+                for session in begun { _ = try? session.execute("ROLLBACK") }
+                throw error
+            }
+        }
+    }
+
+    private func withConnections<Value>(_ count: Int, _ body: ([PostgresConnection]) throws -> Value) throws -> Value {
+        guard count > 0 else { return try body([]) }
+        return try withConnection { first in try withConnections(count - 1) { rest in try body([first] + rest) } }
     }
 
     /// Runs `body` in one transaction, after every other writer's.

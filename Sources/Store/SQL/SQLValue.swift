@@ -159,7 +159,7 @@ extension SQLRow {
 
     /// A list of texts kept as JSON.
     func stringList(_ column: String) throws -> [String]? {
-        try StoreCoding.decode([String].self, from: try self(column, as: String?.self), column: column)
+        try StoreCoding.stringList(try self(column, as: String?.self), column: column)
     }
 
     /// A day kept as `YYYY-MM-DD`.
