@@ -7,7 +7,8 @@ import Scoring
 import Store
 
 // The register and ingest suites as a plain program, for perf:
-//   WAGEWATCH_PROFILE=1 WAGEWATCH_PROFILE_WHAT=register|ingest [WAGEWATCH_PROFILE_PHASES=1] WAGEWATCH_BENCH_CORPUS=... WAGEWATCH_BENCH_WORK=... \
+//   WAGEWATCH_PROFILE=1 WAGEWATCH_PROFILE_WHAT=register|ingest [WAGEWATCH_PROFILE_PHASES=1] [WAGEWATCH_BENCH_POSTGRES=postgres://...]
+//     WAGEWATCH_BENCH_CORPUS=... WAGEWATCH_BENCH_WORK=... \
 //     perf record -g Benchmarks/.build/release/StoreProfile
 let environment = ProcessInfo.processInfo.environment
 guard environment["WAGEWATCH_PROFILE"] != nil, let corpus = Corpus.load(defaultPostLimit: 100_000),
@@ -44,12 +45,16 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
     print("ingest: \(stored) stored, \(assessed) assessed in \(elapsed)")
 } else {
     let path = try await RegisterStore.make(in: work, projects: corpus.projects, items: 1_000_000, asOf: asOf)
-    let monitor = Monitor(database: try AppDatabase.open(path: path), feedsDirectory: work, rulesDirectory: rules)
+    // WAGEWATCH_BENCH_POSTGRES set: the same store on PostgreSQL (copied once).
+    func open() async throws -> AppDatabase {
+        try await BenchPostgres.registerStore(copying: path, items: 1_000_000) ?? AppDatabase.open(path: path)
+    }
+    let monitor = Monitor(database: try await open(), feedsDirectory: work, rulesDirectory: rules)
     let registerRules = try monitor.loadRulebook().register
     var flagged = 0
     if environment["WAGEWATCH_PROFILE_PHASES"] != nil {
         // The register's steps one by one: read, evaluation.
-        let database = try AppDatabase.open(path: path)
+        let database = try await open()
         var inputs: RegisterInputs?
         let from = asOf.adding(days: -29).start
         let until = asOf.adding(days: 1).start

@@ -5,6 +5,20 @@ import NIOCore
 import PostgresNIO
 import Synchronization
 
+/// Rows of one query as PostgresNIO's event loop hands them over.
+private final class ReceivedRows: Sendable {
+    private let rows = Mutex<[PostgresRow]>([])
+
+    func append(_ row: PostgresRow) { rows.withLock { $0.append(row) } }
+
+    func take() -> [PostgresRow] {
+        rows.withLock { rows in
+            defer { rows = [] }
+            return rows
+        }
+    }
+}
+
 /// The engine a store lives on.
 public enum StoreEngine: String, Sendable {
     /// One SQLite file (the default), through GRDB.
@@ -71,9 +85,12 @@ struct SQLSession {
             }
             return values
         case .postgres(let connection, let logger):
-            let result = try connection.query(PostgresSQL.query(sql, arguments), logger: logger).wait()
+            // Rows handed over one by one as they arrive (PostgresNIO's collecting of all rows
+            // copies what it holds with each batch it receives: slow for many rows).
+            let received = ReceivedRows()
+            _ = try connection.query(PostgresSQL.query(sql, arguments), logger: logger) { row in received.append(row) }.wait()
             var names: [String]?
-            return try result.rows.map { row in
+            return try received.take().map { row in
                 let columns = names ?? row.map(\.columnName)
                 names = columns
                 return try read(SQLRow(names: columns, values: row.map { try SQLValue($0) }))
