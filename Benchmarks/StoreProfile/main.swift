@@ -29,7 +29,24 @@ func memory() -> String {
         .joined(separator: " kB / peak ") + " kB"
 }
 let clock = ContinuousClock()
-if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
+if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest", BenchPostgres.location != nil {
+    // Two workers into PostgreSQL, as the benchmark.
+    let feeds = try IngestFeeds.make(in: work, posts: Array(corpus.posts.prefix(100_000)))
+    let parts = try IngestFeeds.split(feeds, parts: 2)
+    guard let stores = try await BenchPostgres.ingestStores(projects: corpus.projects, workers: 2) else { exit(1) }
+    let monitors = zip(stores, parts).map { Monitor(database: $0, feedsDirectory: $1, rulesDirectory: rules) }
+    var engines: [ScoringEngine] = []
+    for monitor in monitors { engines.append(try await monitor.makeEngine()) }
+    let prepared = Array(zip(monitors, engines))
+    @Sendable func both() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (monitor, engine) in prepared { group.addTask { _ = try await monitor.ingest(engine: engine, now: asOf.start) } }
+            try await group.waitForAll()
+        }
+    }
+    let elapsed = try await clock.measure { try await both() }
+    print("ingest into PostgreSQL, two workers: \(try await stores[0].itemCount()) stored in \(elapsed)")
+} else if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
     let feeds = try IngestFeeds.make(in: work, posts: corpus.posts)
     let monitor = try await IngestStore.monitor(
         at: work.appendingPathComponent("ingest-profile.sqlite").path, projects: corpus.projects,
