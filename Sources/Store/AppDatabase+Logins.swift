@@ -17,8 +17,12 @@ extension AppDatabase {
     /// attempts sent at once to several nodes are counted one after another (one write
     /// transaction each). An attempt counts from before its password is checked; a success
     /// takes it back (`loginSucceeded`). Attempts older than the window are removed on the way.
+    ///
+    /// The keys are kept as SHA-256 digests: a name typed at the login form is often a
+    /// password typed into the wrong field.
     public func beginLogin(_ keys: [(key: String, limit: Int)], window: TimeInterval, now: Date) async throws -> LoginAttempt {
         let attempt = UUID().uuidString
+        let keys = keys.map { (key: SessionDigest.hex(of: $0.key), limit: $0.limit) }
         return try await write { session in
             let cutoff = now.addingTimeInterval(-window)
             try session.execute("DELETE FROM login_attempt WHERE at <= ?", [cutoff.sqlValue])
@@ -43,9 +47,15 @@ extension AppDatabase {
     /// The attempt `attempt` succeeded: it no longer counts, nor do the earlier failures
     /// under `clearing` (the account's name).
     public func loginSucceeded(_ attempt: String, clearing key: String) async throws {
+        let digest = SessionDigest.hex(of: key)
         try await write { session in
-            try session.execute("DELETE FROM login_attempt WHERE attempt = ? OR key = ?", [attempt.sqlValue, key.sqlValue])
+            try session.execute("DELETE FROM login_attempt WHERE attempt = ? OR key = ?", [attempt.sqlValue, digest.sqlValue])
         }
+    }
+
+    /// Removes the attempts made before `before` (the throttle's window has passed them).
+    public func forgetLoginAttempts(before: Date) async throws {
+        try await write { session in try session.execute("DELETE FROM login_attempt WHERE at <= ?", [before.sqlValue]) }
     }
 }
 

@@ -65,8 +65,8 @@ extension AppDatabase {
             PERFORM pg_notify('wagewatch', TG_TABLE_SCHEMA || ' decided ' || NEW.item_id);
             RETURN NULL;
         END $$;
-        CREATE TRIGGER decision_notice AFTER INSERT OR UPDATE ON review
-            FOR EACH ROW EXECUTE FUNCTION decision_notice();
+        CREATE TRIGGER decision_notice AFTER INSERT OR UPDATE OF rejected, project_id, claim, followed_up_at, decided_at
+            ON review FOR EACH ROW EXECUTE FUNCTION decision_notice();
 
         -- A new verdict on a decided item: the decision is applied again over the scorer's,
         -- once for all the verdicts a statement stored (not one statement per verdict).

@@ -143,7 +143,11 @@ public struct AppDatabase: Sendable {
     /// still holds a reference to the store (a process exiting then would leave them).
     public func close() throws {
         switch backend {
-        case .sqlite(let writer): try writer.close()
+        case .sqlite(let writer):
+            // The readers first (releaseMemory closes the idle ones): the last connection to
+            // close, the writer, is the one that may remove the -wal and -shm files.
+            (writer as? DatabasePool)?.releaseMemory()
+            try writer.close()
         case .postgres(let pool): pool.closeIdle()
         }
     }

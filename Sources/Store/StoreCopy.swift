@@ -24,7 +24,8 @@ public struct StoreCopyTable: Sendable, Equatable {
 /// or a double, and a NUL character as U+FFFD (PostgreSQL cannot store NUL; every write to
 /// it makes the same change). The numbers a store gives its own rows (an item's place in
 /// the order of arrival, audit lines', old versions') are given anew in the same order, and
-/// are not compared. The search index is not copied: the copy makes its own.
+/// are not compared. The search index is not copied: the copy makes its own; nor are the
+/// login attempts of the last minutes (the throttle's passing state).
 ///
 /// The source must be quiet meanwhile (no `watch` or `serve` on it): the checksums tell
 /// when it was not.
@@ -63,7 +64,6 @@ public enum StoreCopy {
         Table("account", key: ["name"]),
         Table("session", key: ["id"]),
         Table("audit", key: ["id"], numbered: ["id"]),
-        Table("login_attempt", key: ["attempt", "key"]),
     ]
 
     /// The tables a copy moves, in its order.

@@ -343,6 +343,7 @@ public struct WebApp: Sendable {
             do {
                 try await database.updateSearchIndex(fold: fold)
                 try await keeper.refreshIfStale()
+                try await database.forgetLoginAttempts(before: now().addingTimeInterval(-settings.throttleWindow))
             } catch {
                 monitor.logger.error("keeping the web UI up to date failed: \(error)")
             }
@@ -353,9 +354,10 @@ public struct WebApp: Sendable {
     /// On a PostgreSQL store, takes in what other processes commit as they announce it,
     /// until the task is cancelled: another web node's claims and decisions show on this
     /// node's next page, and the register is made again after a commit of a worker or
-    /// another node, at most once a second (`maintain`'s checks remain, for a notice lost
-    /// while the connection was down). Returns at once on SQLite.
-    public func followStore() async {
+    /// another node: at once after a quiet spell, then at most once each `gap` while
+    /// commits go on (`maintain`'s checks remain, for a notice lost while the connection
+    /// was down). Returns at once on SQLite.
+    public func followStore(gap: Duration = .seconds(1)) async {
         guard database.announcesChanges else { return }
         let (changes, changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let keeper = keeper
@@ -380,7 +382,7 @@ public struct WebApp: Sendable {
             group.addTask {
                 for await _ in changes {
                     try? await keeper.refreshIfStale()  // logged where it failed
-                    try? await Task.sleep(for: .seconds(1))
+                    try? await Task.sleep(for: gap)
                 }
             }
         }

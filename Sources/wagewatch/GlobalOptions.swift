@@ -122,7 +122,12 @@ enum OpenedStores {
     }
 
     static func closeAll() {
-        for store in stores.withLock({ $0 }) { try? store.close() }
+        let opened = stores.withLock { stores in
+            defer { stores.removeAll() }
+            return stores
+        }
+        // A store that cannot close now (a statement still running) closes when released.
+        for store in opened { try? store.close() }
     }
 }
 

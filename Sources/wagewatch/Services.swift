@@ -46,7 +46,7 @@ struct WebMaintenanceService: Service {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await web.maintain(every: every) }
-                group.addTask { await web.followStore() }
+                group.addTask { await web.followStore(gap: every) }
             }
         }
     }

@@ -122,6 +122,13 @@ import Testing
             Issue.record("the failures must age out")
             return
         }
+        // What was typed as a name is not kept as typed (it may be a password).
+        let kept = try await database.read { session in
+            try session.rows("SELECT key FROM login_attempt") { try $0.first(as: String.self) }
+        }
+        #expect(!kept.isEmpty && kept.allSatisfy { !$0.contains("name:") && !$0.contains("address:") })
+        try await database.forgetLoginAttempts(before: created.addingTimeInterval(76))
+        #expect(try await database.read { session in try session.value("SELECT count(*) FROM login_attempt", as: Int.self) } == 0)
     }
 
     @Test(.enabled(if: TestStores.engine == .postgres, "PostgreSQL announces its changes"))

@@ -148,8 +148,11 @@ extension SQLValue {
 
 /// PostgreSQL's side of the statements: `$n` in place of `?`, and the arguments bound.
 enum PostgresSQL {
-    /// Statements already rewritten, by their text (a process uses a few hundred).
+    /// Statements already rewritten, by their text: the short ones (a process uses a few
+    /// hundred), not the many-row statements of a batch, whose text changes with its size.
     private static let rewritten = Mutex<[String: String]>([:])
+    private static let keptLength = 4_096
+    private static let keptCount = 2_000
 
     static func query(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQuery {
         var bindings = PostgresBindings(capacity: arguments.count)
@@ -209,7 +212,9 @@ enum PostgresSQL {
     /// `sql` with each `?` outside quotes and comments numbered `$1`, `$2`, …; a numbered
     /// `?N` keeps its number.
     static func numbered(_ sql: String) -> String {
-        if let done = rewritten.withLock({ $0[sql] }) { return done }
+        guard sql.contains("?") else { return sql }
+        let kept = sql.utf8.count <= keptLength
+        if kept, let done = rewritten.withLock({ $0[sql] }) { return done }
         let characters = Array(sql)
         var result = ""
         result.reserveCapacity(characters.count + 16)
@@ -239,7 +244,11 @@ enum PostgresSQL {
             }
             result.append(character)
         }
-        rewritten.withLock { $0[sql] = result }
+        if kept {
+            rewritten.withLock { rewritten in
+                if rewritten.count < keptCount { rewritten[sql] = result }
+            }
+        }
         return result
     }
 }
