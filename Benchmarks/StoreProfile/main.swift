@@ -30,10 +30,12 @@ func memory() -> String {
 }
 let clock = ContinuousClock()
 if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest", BenchPostgres.location != nil {
-    // Two workers into PostgreSQL, as the benchmark.
+    // Workers into PostgreSQL (WAGEWATCH_PROFILE_WORKERS, 2 as the benchmark), with the
+    // machine's busy and idle processor time over the ingest (all processes: PostgreSQL's too).
+    let workers = Int(environment["WAGEWATCH_PROFILE_WORKERS"] ?? "") ?? 2
     let feeds = try IngestFeeds.make(in: work, posts: Array(corpus.posts.prefix(100_000)))
-    let parts = try IngestFeeds.split(feeds, parts: 2)
-    guard let stores = try await BenchPostgres.ingestStores(projects: corpus.projects, workers: 2) else { exit(1) }
+    let parts = try IngestFeeds.split(feeds, parts: workers)
+    guard let stores = try await BenchPostgres.ingestStores(projects: corpus.projects, workers: workers) else { exit(1) }
     let monitors = zip(stores, parts).map { Monitor(database: $0, feedsDirectory: $1, rulesDirectory: rules) }
     var engines: [ScoringEngine] = []
     for monitor in monitors { engines.append(try await monitor.makeEngine()) }
@@ -44,8 +46,20 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest", BenchPostgres.location != 
             try await group.waitForAll()
         }
     }
+    func ticks() -> (busy: Int, idle: Int) {
+        let line = ((try? String(contentsOfFile: "/proc/stat", encoding: .utf8)) ?? "").split(separator: "\n").first ?? ""
+        let numbers = line.split(separator: " ").dropFirst().compactMap { Int($0) }
+        guard numbers.count >= 5 else { return (0, 0) }
+        return (numbers.reduce(0, +) - numbers[3] - numbers[4], numbers[3] + numbers[4])
+    }
+    print("ingest begins")
+    fflush(nil)
+    let before = ticks()
     let elapsed = try await clock.measure { try await both() }
-    print("ingest into PostgreSQL, two workers: \(try await stores[0].itemCount()) stored in \(elapsed)")
+    let after = ticks()
+    print(
+        "ingest into PostgreSQL, \(workers) workers: \(try await stores[0].itemCount()) stored in \(elapsed);",
+        "processors busy \(after.busy - before.busy) ticks, idle or waiting for disk \(after.idle - before.idle) ticks")
 } else if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
     let feeds = try IngestFeeds.make(in: work, posts: corpus.posts)
     let monitor = try await IngestStore.monitor(
