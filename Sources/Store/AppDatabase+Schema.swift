@@ -8,77 +8,75 @@ extension AppDatabase {
         sql: "CREATE TABLE feed_lease (feed_id text PRIMARY KEY, holder text NOT NULL, until text NOT NULL)"
     )
 
+    /// The login attempts' table (`beginLogin`), alike on both engines.
+    private static let loginAttemptTable = """
+        CREATE TABLE login_attempt (attempt text NOT NULL, key text NOT NULL, at text NOT NULL, PRIMARY KEY (attempt, key));
+        CREATE INDEX login_attempt_on_key ON login_attempt (key, at);
+        """
+
+    /// The tables whose changes the register and the pages read, with the prefix of their
+    /// triggers' names: on PostgreSQL each statement on them moves `store_change`.
+    private static let readTables = [
+        ("project", "project"), ("report", "report"), ("rejection", "import_rejection"), ("item", "item"),
+        ("assessment", "assessment"), ("review", "review"), ("feed_state", "feed_state"),
+    ]
+
     /// Failed logins counted in the store, so that every web node of one store throttles
     /// alike (`beginLogin`); on PostgreSQL, notices of committed changes for the other
     /// nodes (`followNotices`).
     static let sharedNodesMigration = (
         identifier: "v15: login attempts in the store; on PostgreSQL, change notices and triggers per statement",
-        sqlite: """
-        CREATE TABLE login_attempt (attempt text NOT NULL, key text NOT NULL, at text NOT NULL, PRIMARY KEY (attempt, key));
-        CREATE INDEX login_attempt_on_key ON login_attempt (key, at);
-        """,
-        postgres: """
-        CREATE TABLE login_attempt (attempt text NOT NULL, key text NOT NULL, at text NOT NULL, PRIMARY KEY (attempt, key));
-        CREATE INDEX login_attempt_on_key ON login_attempt (key, at);
+        sqlite: loginAttemptTable,
+        postgres: loginAttemptTable + """
 
-        -- One notice per statement that changed what the register and the pages read,
-        -- one per change of the claims, one per decision (with its item): sent when the
-        -- transaction commits, to every process listening on channel wagewatch. The
-        -- payload starts with the schema, so that stores side by side in one database
-        -- do not hear each other. The same statement-level triggers move store_change
-        -- (in place of a trigger per row: a statement that stores a thousand items
-        -- moves it once).
-        DROP TRIGGER project_changed ON project;
-        DROP TRIGGER report_changed ON report;
-        DROP TRIGGER rejection_changed ON import_rejection;
-        DROP TRIGGER item_changed ON item;
-        DROP TRIGGER assessment_changed ON assessment;
-        DROP TRIGGER review_changed ON review;
-        DROP TRIGGER feed_state_changed ON feed_state;
-        DROP FUNCTION store_changed();
-        CREATE FUNCTION store_notice() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF TG_ARGV[0] = 'changed' THEN
-                PERFORM nextval('store_change');
-            END IF;
-            PERFORM pg_notify('wagewatch', TG_TABLE_SCHEMA || ' ' || TG_ARGV[0]);
-            RETURN NULL;
-        END $$;
-        CREATE TRIGGER project_notice AFTER INSERT OR UPDATE OR DELETE ON project
-            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
-        CREATE TRIGGER report_notice AFTER INSERT OR UPDATE OR DELETE ON report
-            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
-        CREATE TRIGGER rejection_notice AFTER INSERT OR UPDATE OR DELETE ON import_rejection
-            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
-        CREATE TRIGGER item_notice AFTER INSERT OR UPDATE OR DELETE ON item
-            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
-        CREATE TRIGGER assessment_notice AFTER INSERT OR UPDATE OR DELETE ON assessment
-            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
-        CREATE TRIGGER review_notice AFTER INSERT OR UPDATE OR DELETE ON review
-            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
-        CREATE TRIGGER feed_state_notice AFTER INSERT OR UPDATE OR DELETE ON feed_state
-            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
-        CREATE TRIGGER claim_notice AFTER INSERT OR UPDATE OR DELETE ON review_claim
-            FOR EACH STATEMENT EXECUTE FUNCTION store_notice('claimed');
-        CREATE FUNCTION decision_notice() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            PERFORM pg_notify('wagewatch', TG_TABLE_SCHEMA || ' decided ' || NEW.item_id);
-            RETURN NULL;
-        END $$;
-        CREATE TRIGGER decision_notice AFTER INSERT OR UPDATE OF rejected, project_id, claim, followed_up_at, decided_at
-            ON review FOR EACH ROW EXECUTE FUNCTION decision_notice();
+            -- One notice per statement that changed what the register and the pages read,
+            -- one per change of the claims, one per decision (with its item): sent when the
+            -- transaction commits, to every process listening on channel wagewatch. The
+            -- payload starts with the schema, so that stores side by side in one database
+            -- do not hear each other. The same statement-level triggers move store_change
+            -- (in place of a trigger per row: a statement that stores a thousand items
+            -- moves it once).
 
-        -- A new verdict on a decided item: the decision is applied again over the scorer's,
-        -- once for all the verdicts a statement stored (not one statement per verdict).
-        DROP TRIGGER assessment_follows_review ON assessment;
-        CREATE OR REPLACE FUNCTION assessment_follows_review() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            UPDATE review SET scored_signal = added.is_signal FROM added WHERE review.item_id = added.item_id;
-            RETURN NULL;
-        END $$;
-        CREATE TRIGGER assessment_follows_review AFTER INSERT ON assessment REFERENCING NEW TABLE AS added
-            FOR EACH STATEMENT EXECUTE FUNCTION assessment_follows_review();
-        """
+            """
+            + readTables.map { "DROP TRIGGER \($0.0)_changed ON \($0.1);\n" }.joined()
+                + """
+                DROP FUNCTION store_changed();
+                CREATE FUNCTION store_notice() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_ARGV[0] = 'changed' THEN
+                        PERFORM nextval('store_change');
+                    END IF;
+                    PERFORM pg_notify('wagewatch', TG_TABLE_SCHEMA || ' ' || TG_ARGV[0]);
+                    RETURN NULL;
+                END $$;
+
+                """
+            + readTables.map {
+                "CREATE TRIGGER \($0.0)_notice AFTER INSERT OR UPDATE OR DELETE ON \($0.1)"
+                    + " FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');\n"
+            }.joined()
+                + """
+                CREATE TRIGGER claim_notice AFTER INSERT OR UPDATE OR DELETE ON review_claim
+                    FOR EACH STATEMENT EXECUTE FUNCTION store_notice('claimed');
+                CREATE FUNCTION decision_notice() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('wagewatch', TG_TABLE_SCHEMA || ' decided ' || NEW.item_id);
+                    RETURN NULL;
+                END $$;
+                CREATE TRIGGER decision_notice AFTER INSERT OR UPDATE OF rejected, project_id, claim, followed_up_at, decided_at
+                    ON review FOR EACH ROW EXECUTE FUNCTION decision_notice();
+
+                -- A new verdict on a decided item: the decision is applied again over the scorer's,
+                -- once for all the verdicts a statement stored (not one statement per verdict).
+                DROP TRIGGER assessment_follows_review ON assessment;
+                CREATE OR REPLACE FUNCTION assessment_follows_review() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    UPDATE review SET scored_signal = added.is_signal FROM added WHERE review.item_id = added.item_id;
+                    RETURN NULL;
+                END $$;
+                CREATE TRIGGER assessment_follows_review AFTER INSERT ON assessment REFERENCING NEW TABLE AS added
+                    FOR EACH STATEMENT EXECUTE FUNCTION assessment_follows_review();
+                """
     )
 
     /// How far a copy into this store has come (`StoreCopy`): per table, the source, the

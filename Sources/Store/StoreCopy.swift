@@ -1,4 +1,3 @@
-import CLibCrypto
 import Foundation
 
 /// What a store copy did with one table.
@@ -285,10 +284,7 @@ public enum StoreCopy {
 
     /// The first 16 bytes of the SHA-256 of `bytes`, as two numbers.
     static func sha256(_ bytes: [UInt8]) -> (UInt64, UInt64) {
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        _ = bytes.withUnsafeBufferPointer { input in
-            digest.withUnsafeMutableBufferPointer { output in SHA256(input.baseAddress, input.count, output.baseAddress) }
-        }
+        let digest = SessionDigest.sha256(bytes)
         func number(_ range: Range<Int>) -> UInt64 { digest[range].reduce(0) { $0 << 8 | UInt64($1) } }
         return (number(0..<8), number(8..<16))
     }
