@@ -135,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "wagewatch",
             dependencies: [
-                "Model", "Ingest", "Scoring", "Register", "Store", "Monitor", "Web", "ChineseConversion",
+                "Model", "Ingest", "Scoring", "Register", "RulesFile", "Store", "Monitor", "Web", "ChineseConversion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Model", "Store", "Monitor", "Register", "Scoring", "TestStores",
+                "Web", "Model", "Store", "Monitor", "Register", "RulesFile", "Scoring", "TestStores",
                 // Another connection to the store, holding its write lock (StoreBoundaryTests).
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -10,6 +10,9 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     case leader
     /// Accounts, feeds, rules, health.
     case admin
+    /// The province (省级): every city's roll-up scorecard and daily list, on a node
+    /// started with the province's cities; personal data masked.
+    case province
 
     public var label: String {
         switch self {
@@ -17,6 +20,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .cyberspace: "网信办"
         case .leader: "领导"
         case .admin: "管理员"
+        case .province: "省级"
         }
     }
 }

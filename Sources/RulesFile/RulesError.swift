@@ -6,11 +6,14 @@ public enum RulesError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The rules folder has no rules at all.
     case noRules
 
-    public var description: String {
+    public var description: String { described(as: "rules file") }
+
+    /// The error, saying what kind of file it is in (`rules file`, `province file`).
+    public func described(as kind: String) -> String {
         switch self {
         case .invalid(let file, let line, let column, let reason):
             let place = [line.map { ":\($0)" }, column.map { ":\($0)" }].compactMap { $0 }.joined()
-            return "rules file \(file)\(place): \(reason)"
+            return "\(kind) \(file)\(place): \(reason)"
         case .noRules:
             return "the rules folder defines no rules; wagewatch will not score with an empty rulebook"
         }

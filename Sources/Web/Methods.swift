@@ -13,6 +13,11 @@ final class RouteTable: Sendable {
         patterns.withLock { $0.append((components, method)) }
     }
 
+    /// Every route, as added: its path (with `:name` parameters) and method.
+    var all: [(path: String, method: HTTPRequest.Method)] {
+        patterns.withLock { $0.map { ("/" + $0.components.joined(separator: "/"), $0.method) } }
+    }
+
     /// The methods of the routes `path` matches (`:name` takes any one component), with
     /// HEAD wherever GET is; empty for a path no route matches.
     func methods(for path: String) -> Set<HTTPRequest.Method> {

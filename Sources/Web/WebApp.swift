@@ -39,6 +39,8 @@ public struct WebApp: Sendable {
 
     let monitor: Monitor
     let keeper: SnapshotKeeper
+    /// The cities of the province, on a node that serves the province's pages.
+    let province: ProvinceKeeper?
     let settings: Settings
     let templates: MustacheLibrary
     let ruleTitles: [String: String]
@@ -55,12 +57,16 @@ public struct WebApp: Sendable {
     /// - Parameters:
     ///   - fold: how search folds text (the scorer's normalizer: traditional to
     ///     simplified, full width to half); the indexer folds the same way.
+    ///   - province: the province's cities, for the province's pages (省级); without them
+    ///     those pages answer 404.
     public init(
         monitor: Monitor, keeper: SnapshotKeeper, settings: Settings = Settings(),
-        fold: @escaping @Sendable (String) -> String, now: @escaping @Sendable () -> Date = { Date() }
+        fold: @escaping @Sendable (String) -> String, now: @escaping @Sendable () -> Date = { Date() },
+        province: ProvinceKeeper? = nil
     ) throws {
         self.monitor = monitor
         self.keeper = keeper
+        self.province = province
         self.settings = settings
         self.fold = fold
         self.now = now
@@ -79,6 +85,7 @@ public struct WebApp: Sendable {
         addReviewRoutes(to: router)
         addRegisterRoutes(to: router)
         addAdminRoutes(to: router)
+        addProvinceRoutes(to: router)
         route(router, .get, "static/:name") { _, context in try Assets.response(named: context.parameters.require("name")) }
         route(router, .get, "healthz") { _, _ in "ok" }
         return router
@@ -94,6 +101,8 @@ public struct WebApp: Sendable {
         ("/search", "检索", [.petition, .cyberspace, .leader]),
         ("/audit", "操作日志", [.admin, .leader]),
         ("/accounts", "账号", [.admin]),
+        ("/province", "全省汇总", [.province]),
+        ("/province/daily", "全省日报", [.province]),
     ]
 
     /// Which roles may open each page of the menu: the table the tests walk.
@@ -115,6 +124,7 @@ public struct WebApp: Sendable {
         case .cyberspace: "/daily"
         case .leader: "/scorecard"
         case .admin: "/sources"
+        case .province: "/province"
         }
     }
 
@@ -343,6 +353,7 @@ public struct WebApp: Sendable {
             do {
                 try await database.updateSearchIndex(fold: fold)
                 try await keeper.refreshIfStale()
+                await province?.refreshIfStale()
                 try await database.forgetLoginAttempts(before: now().addingTimeInterval(-settings.throttleWindow))
             } catch {
                 monitor.logger.error("keeping the web UI up to date failed: \(error)")

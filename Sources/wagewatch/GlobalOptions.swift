@@ -75,6 +75,12 @@ extension GlobalOptions {
 
     /// The store at `--database`, to read only.
     func openReadOnly() throws -> AppDatabase {
+        try Self.openReadOnly(database)
+    }
+
+    /// The store `database` names (a file or a PostgreSQL address), to read only; it must
+    /// exist. A store of another version is refused, not upgraded.
+    static func openReadOnly(_ database: String) throws -> AppDatabase {
         if PostgresLocation.isLocation(database) {
             return OpenedStores.keep(try AppDatabase.open(postgres: try PostgresLocation(database), readOnly: true))
         }

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Model
 import Monitor
+import Register
 import ServiceLifecycle
 import UnixSignals
 import Web
@@ -45,6 +46,13 @@ extension WageWatch {
         @Option(help: "How many page contents to keep (0: none; for measuring what a page costs to make).")
         var pageCache = 2_000
 
+        @Option(
+            help: """
+                Serve the province's pages (全省汇总, 全省日报; role province) over the cities of this file, each \
+                city's store only read; --database is then the province's own store, for its accounts.
+                """)
+        var province: String?
+
         @Option(help: "The address of a reverse proxy in front: its X-Forwarded-For names the browser (for the login throttle).")
         var trustedProxy: String?
 
@@ -62,7 +70,9 @@ extension WageWatch {
             var settings = WebApp.Settings()
             settings.trustedProxy = trustedProxy
             settings.pageCacheEntries = pageCache
-            let web = try WebApp(monitor: monitor, keeper: keeper, settings: settings, fold: try Monitor.searchFold())
+            let web = try WebApp(
+                monitor: monitor, keeper: keeper, settings: settings, fold: try Monitor.searchFold(),
+                province: try provinceKeeper(logger: monitor.logger, asOf: { pinned ?? Day(containing: Date()) }))
             let host = self.host
             let app = Application(
                 router: web.makeRouter(),
@@ -98,6 +108,23 @@ extension WageWatch {
             try await group.run()
             _ = escalation
             print("wagewatch serve: stopped")
+        }
+
+        /// The cities of `--province`, each store opened to read only (one that cannot be
+        /// opened is shown as such on the pages, and logged).
+        func provinceKeeper(logger: Logger, asOf: @escaping @Sendable () -> Day) throws -> ProvinceKeeper? {
+            guard let province else { return nil }
+            let config = try WageWatch.ProvinceOptions.config(at: province)
+            let monitors = try WageWatch.ProvinceOptions.cityMonitors(config, rules: global.rules, feeds: global.feeds)
+            let cities = zip(config.cities, monitors).map { city, opened in
+                switch opened {
+                case .success(let monitor): return ProvinceKeeper.City(code: city.code, name: city.name, monitor: monitor)
+                case .failure(let error):
+                    logger.error("province: the store of city \(city.code) could not be opened: \(error)")
+                    return ProvinceKeeper.City(code: city.code, name: city.name, monitor: nil, openFailure: "\(error)")
+                }
+            }
+            return ProvinceKeeper(province: config.name, cities: cities, logger: logger, asOf: asOf)
         }
     }
 }

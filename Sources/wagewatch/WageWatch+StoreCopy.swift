@@ -40,17 +40,11 @@ extension WageWatch {
             func run() async throws {
                 LoggingSystem.bootstrapOnce(level: verbose ? .info : .warning)
                 // The source is only read: a store of another version is refused, not upgraded.
-                let source: AppDatabase
-                let sourceName: String
-                if PostgresLocation.isLocation(from) {
-                    let location = try PostgresLocation(from)
-                    source = OpenedStores.keep(try AppDatabase.open(postgres: location, readOnly: true))
-                    sourceName = "\(location)"  // never a password: none is ever in an address
-                } else {
-                    guard FileManager.default.fileExists(atPath: from) else { throw CommandFailure(message: "no store at \(from)") }
-                    source = OpenedStores.keep(try AppDatabase.openReadOnly(path: from))
-                    sourceName = URL(fileURLWithPath: from).standardizedFileURL.path
-                }
+                let source = try GlobalOptions.openReadOnly(from)
+                let sourceName =
+                    PostgresLocation.isLocation(from)
+                    ? "\(try PostgresLocation(from))"  // never a password: none is ever in an address
+                    : URL(fileURLWithPath: from).standardizedFileURL.path
                 let destination = try GlobalOptions.open(to, creating: true)
                 let tables = try await StoreCopy.copy(from: source, named: sourceName, to: destination, batch: batch) { table, rows in
                     if verbose { FileHandle.standardError.write(Data("\(table): \(rows) rows\n".utf8)) }

@@ -60,7 +60,9 @@ extension WageWatch {
             @Argument(help: "The account's name: letters, digits, '.', '_' or '-', up to 64.")
             var name: String
 
-            @Option(help: "Its role: petition (信访局), cyberspace (网信办), leader (领导) or admin (管理员).")
+            @Option(
+                help: "Its role: petition (信访局), cyberspace (网信办), leader (领导), admin (管理员) or province (省级, on a node serving a province)."
+            )
             var role: Role
 
             func validate() throws {

@@ -96,4 +96,51 @@ import Testing
         #expect(daily.end == .exit(1))
         #expect(daily.err.contains("none.sqlite") && !daily.err.contains("Usage"), "\(daily.err)")
     }
+
+    /// `province scorecard` and `province daily` over two cities' stores: every city rolled
+    /// up; a city whose store is missing is listed, named on standard error and fails the
+    /// command; a wrong province file is named with its line.
+    @Test func theProvinceCommandsRollUpEveryCityAndNameTheOnesNotRead() throws {
+        guard Executable.required() != nil else { return }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let root = CrashRecoveryTests.root
+        let paths = ["--rules", root.appendingPathComponent("rules").path, "--feeds", root.appendingPathComponent("feeds").path]
+        let registry = root.appendingPathComponent("feeds/demo/registry.csv").path
+        let cityA = TestStores.argument(folder: folder, name: "a.sqlite")
+        let cityB = TestStores.argument(folder: folder, name: "b.sqlite")
+        #expect(try run(["import", "registry", "--database", cityA, registry]).end == .exit(0))
+        #expect(try run(["run", "--database", cityA, "--as-of", "2024-12-31", "--window", "30"] + paths).end == .exit(0))
+        #expect(try run(["import", "registry", "--database", cityB, registry]).end == .exit(0))
+        let file = folder.appendingPathComponent("province.yaml")
+        var text = """
+            name: 示例省
+            cities:
+              - {code: qingchuan, name: 青川市, store: "\(cityA)"}
+              - {code: beishan, name: 北山市, store: "\(cityB)"}
+
+            """
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let asOf = ["--province", file.path, "--as-of", "2024-12-31"] + paths
+        let json = try run(["province", "scorecard", "--format", "json"] + asOf)
+        #expect(json.end == .exit(0), "\(json.err)")
+        let cities = try #require(
+            (try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])?["cities"] as? [[String: Any]])
+        #expect(cities.map { $0["name"] as? String } == ["青川市", "北山市"])
+        #expect(((cities[0]["total"] as? [String: Any])?["flagged"] as? Int ?? 0) > 0)
+        let table = try run(["province", "scorecard"] + asOf)
+        #expect(table.end == .exit(0) && table.out.contains("青川市  市住建局"), "\(table.out)")
+        let html = try run(["province", "daily", "--format", "html"] + asOf)
+        #expect(html.end == .exit(0) && html.out.contains("示例省全省欠薪风险日报") && html.out.contains("青川市"))
+
+        text += "  - {code: nanhu, name: 南湖市, store: \(folder.appendingPathComponent("missing.sqlite").path)}\n"
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let missing = try run(["province", "scorecard"] + asOf)
+        #expect(missing.end == .exit(1) && missing.out.contains("南湖市  （无法读取）") && missing.out.contains("北山市"))
+        #expect(missing.err.contains("city nanhu (南湖市) could not be read") && missing.err.contains("cities not read: nanhu"))
+
+        try "name: 示例省\ncities:\n  - {code: 9, name: 甲市, store: a.sqlite}\n".write(to: file, atomically: true, encoding: .utf8)
+        let wrong = try run(["province", "daily"] + asOf)
+        #expect(wrong.end == .exit(1) && wrong.err.contains("province file province.yaml:3:5: field code") && !wrong.err.contains("Usage"))
+    }
 }

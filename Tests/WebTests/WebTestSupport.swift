@@ -60,9 +60,13 @@ final class WebFixture: Sendable {
             passwordHash: try Passwords.hash(Self.password, cost: 4))
         let normalizer = TextNormalizer()
         keeper = SnapshotKeeper(monitor: monitor, asOf: { Self.asOf }, now: { Self.now })
+        // The node also serves a province of one city, its own store (the province role's pages).
         app = try WebApp(
             monitor: monitor, keeper: keeper, settings: settings, fold: { normalizer.normalize($0) },
-            now: { Self.now })
+            now: { Self.now },
+            province: ProvinceKeeper(
+                province: "示例省", cities: [.init(code: "qingchuan", name: "青川市", monitor: monitor)], logger: monitor.logger,
+                asOf: { Self.asOf }, now: { Self.now }))
         responder = app.makeRouter().buildResponder()
     }
 
@@ -75,15 +79,26 @@ final class WebFixture: Sendable {
     /// A second web node on the same store: its own connections, kept register, page cache
     /// and counters, as a `serve` process on another machine has.
     func anotherNode(settings: WebApp.Settings = WebFixture.settings) throws -> (app: WebApp, browser: @Sendable () -> TestBrowser) {
-        let other = Monitor(
-            database: try TestStores.open(folder: folder, name: "web.sqlite"),
+        try Self.node(try monitor(of: "web.sqlite"), settings: settings)
+    }
+
+    /// A monitor over the store `name` of this fixture's folder, on its own connections.
+    func monitor(of name: String) throws -> Monitor {
+        Monitor(
+            database: try TestStores.open(folder: folder, name: name),
             feedsDirectory: Self.root.appendingPathComponent("feeds"),
             rulesDirectory: Self.root.appendingPathComponent("rules"),
             environment: [:])
+    }
+
+    /// A web node over `monitor`'s store, with the province's pages over `province`.
+    static func node(
+        _ monitor: Monitor, settings: WebApp.Settings = WebFixture.settings, province: ProvinceKeeper? = nil
+    ) throws -> (app: WebApp, browser: @Sendable () -> TestBrowser) {
         let normalizer = TextNormalizer()
         let app = try WebApp(
-            monitor: other, keeper: SnapshotKeeper(monitor: other, asOf: { Self.asOf }, now: { Self.now }), settings: settings,
-            fold: { normalizer.normalize($0) }, now: { Self.now })
+            monitor: monitor, keeper: SnapshotKeeper(monitor: monitor, asOf: { Self.asOf }, now: { Self.now }), settings: settings,
+            fold: { normalizer.normalize($0) }, now: { Self.now }, province: province)
         let responder = app.makeRouter().buildResponder()
         return (app, { TestBrowser(responder: responder) })
     }
