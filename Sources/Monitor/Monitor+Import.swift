@@ -3,6 +3,7 @@ import Ingest
 import Logging
 import Model
 import Parallel
+import Scoring
 import Store
 
 extension Monitor {
@@ -22,6 +23,55 @@ extension Monitor {
             try ReportImporter.read(try readData(path), file: file, knownProjects: known, importedOn: today)
         }
         return logged("reports imported", try await database.saveReports(batch.records, rejections: batch.rejections, file: file), file)
+    }
+
+    /// Imports the real-name platform's monthly export at `path`, each row matched to the
+    /// registry: by the project id the platform gives, else by its name, contractor and
+    /// township as the linker links a post (a link, not a candidate for review). A row that
+    /// matches nothing is stored unmatched (`unmatchedPlatformRecords`), never dropped.
+    /// - Parameter today: a month after today's is refused.
+    public func importPlatform(path: String, today: Day) async throws -> ImportSummary {
+        let file = URL(fileURLWithPath: path).lastPathComponent
+        let known = Set(try await database.projects().map(\.id))
+        var batch = try await Parallel.run { [self] in
+            try PlatformImporter.read(try readData(path), file: file, importedOn: today)
+        }
+        let byName = batch.records.contains { $0.projectID.map { !known.contains($0) } ?? true }
+        let engine = byName ? try await makeEngine() : nil
+        let records = batch.records
+        batch.records = await Parallel.run { Self.match(records, known: known, engine: engine) }
+        return logged(
+            "platform rows imported", try await database.savePlatformRecords(batch.records, rejections: batch.rejections, file: file), file)
+    }
+
+    /// Each record with the registry project it belongs to, if any (`importPlatform`).
+    static func match(_ records: [PlatformRecord], known: Set<String>, engine: ScoringEngine?) -> [PlatformRecord] {
+        // A project recurs month after month under the same name: linked once.
+        var linked: [String: String?] = [:]
+        return records.map { record in
+            var record = record
+            if let id = record.projectID, known.contains(id) {
+                record.matchedProjectID = id
+                record.matchedBy = .id
+                return record
+            }
+            guard let engine else { return record }
+            let text = [record.projectName, record.contractor, record.township].compactMap { $0 }.joined(separator: "，")
+            let project: String? =
+                linked[text]
+                ?? {
+                    let verdict = engine.evaluate(
+                        Item(
+                            feedID: "platform", sourceKey: record.platformProjectID, kind: .post, channel: nil,
+                            publishedAt: record.period.firstDay.start, title: record.projectName, content: text))
+                    let found = verdict.link.flatMap { $0.band == .link ? $0.projectID : nil }
+                    linked[text] = .some(found)
+                    return found
+                }()
+            record.matchedProjectID = project
+            record.matchedBy = project == nil ? nil : .name
+            return record
+        }
     }
 
     /// `summary`, once logged with what the import of `file` changed.

@@ -24,6 +24,8 @@ extension AppDatabase {
         case registry
         case reports
         case feed
+        /// The real-name platform's export (`import platform`).
+        case platform
     }
 
     /// Stores the projects of one registry file and replaces that file's earlier rejections.

@@ -445,6 +445,7 @@ extension AppDatabase {
         migrator.registerMigration(feedLeaseMigration.identifier) { db in try db.execute(sql: feedLeaseMigration.sql) }
         migrator.registerMigration(sharedNodesMigration.identifier) { db in try db.execute(sql: sharedNodesMigration.sqlite) }
         migrator.registerMigration(storeCopyMigration.identifier) { db in try db.execute(sql: storeCopyMigration.sql) }
+        migrator.registerMigration(platformMigration.identifier) { db in try db.execute(sql: platformMigration.sqlite) }
         return migrator
     }
 }

@@ -63,6 +63,7 @@ public enum StoreCopy {
         Table("account", key: ["name"]),
         Table("session", key: ["id"]),
         Table("audit", key: ["id"], numbered: ["id"]),
+        Table("platform_row", key: ["period", "platform_project_id"]),
     ]
 
     /// The tables a copy moves, in its order.

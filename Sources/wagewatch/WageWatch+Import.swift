@@ -8,7 +8,7 @@ extension WageWatch {
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import the project registry or a department's monthly ledger from CSV.",
-            subcommands: [Registry.self, Reports.self])
+            subcommands: [Registry.self, Reports.self, Platform.self])
 
         struct Registry: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
@@ -44,6 +44,58 @@ extension WageWatch {
                 let summary = try await global.makeMonitor(requiringRules: false, store: .creating).importReports(
                     path: file, today: filedOn ?? .today)
                 printSummary(summary, noun: "ledger rows")
+            }
+        }
+
+        struct Platform: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Import the real-name platform's monthly export (实名制考勤与专户代发) CSV.",
+                discussion: """
+                    Each row is matched to the registry by its 项目编号, else by its name, contractor and \
+                    township; rows that match nothing are kept and listed by `wagewatch platform unmatched`.
+                    """)
+
+            @OptionGroup var global: GlobalOptions
+
+            @Option(help: "Today, YYYY-MM-DD: a month after it is refused (default: today).")
+            var today: Day?
+
+            @Argument(help: "The platform's CSV export.")
+            var file: String
+
+            func run() async throws {
+                try LocalFile.check(file)
+                let summary = try await global.makeMonitor(store: .creating).importPlatform(path: file, today: today ?? .today)
+                printSummary(summary, noun: "platform rows")
+            }
+        }
+    }
+
+    struct Platform: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The real-name platform's rows (实名制平台).", subcommands: [Unmatched.self])
+
+        struct Unmatched: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List the platform's projects that match no registry project (平台项目未匹配), newest month first.")
+
+            @OptionGroup var global: GlobalOptions
+
+            func run() async throws {
+                let rows = try await global.makeMonitor(requiringRules: false, store: .readOnly).database.unmatchedPlatformRecords()
+                print("未匹配的平台项目 unmatched platform rows: \(rows.count)")
+                guard !rows.isEmpty else { return }
+                print(
+                    TextTable(
+                        header: ["月份", "平台项目编码", "项目编号", "项目名称", "施工总包单位", "所属乡镇", "考勤人数"],
+                        rows: rows.map {
+                            [
+                                $0.period.description, $0.platformProjectID, $0.projectID ?? "-", $0.projectName, $0.contractor ?? "-",
+                                $0.township ?? "-", "\($0.workersAttending)",
+                            ]
+                        },
+                        rightAligned: [6]
+                    ).lines().joined(separator: "\n"))
             }
         }
     }

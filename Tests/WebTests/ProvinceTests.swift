@@ -5,10 +5,10 @@ import Monitor
 import Register
 import RulesFile
 import Scoring
-import Store
 import TestStores
 import Testing
 
+@testable import Store
 @testable import Web
 
 /// A province of two cities, each with a store of its own (on PostgreSQL, a schema each of
@@ -141,6 +141,48 @@ import Testing
         let plain = province.cityB.browser()
         _ = try await plain.logIn("leader-b", password: WebFixture.password)
         #expect(try await plain.get("/province").status == .forbidden)
+    }
+
+    /// On PostgreSQL, the province's role reads a city with the grants the README gives
+    /// (USAGE on the city's schema, SELECT on its tables and sequences) and no more: the
+    /// roll-up is the owner's, and a write is refused by the server.
+    @Test func theProvincesRoleReadsACityWithTheDocumentedGrantsOnly() async throws {
+        guard TestStores.engine == .postgres, var location = TestStores.location(folder: WebFixture.root, name: "unused") else { return }
+        let city = try await WebFixture()
+        location.schema = try #require(TestStores.location(folder: city.folder, name: "web.sqlite")?.schema)
+        let schema = try #require(location.schema)
+        let reader = "province_reader_" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        let password = ProcessInfo.processInfo.environment["PGPASSWORD"] ?? ""
+        try await city.database.write { session in
+            try session.execute("CREATE ROLE \(reader) LOGIN PASSWORD '\(password)'")
+            for grant in [
+                "USAGE ON SCHEMA \(schema)", "SELECT ON ALL TABLES IN SCHEMA \(schema)", "SELECT ON ALL SEQUENCES IN SCHEMA \(schema)",
+            ] {
+                try session.execute("GRANT \(grant) TO \(reader)")
+            }
+        }
+        location.user = reader
+        let owners = try await city.monitor.cityRollup(code: "qingchuan", name: "青川市", asOf: WebFixture.asOf, now: WebFixture.now)
+        do {
+            let readOnly = Monitor(
+                database: try AppDatabase.open(postgres: location, readOnly: true),
+                feedsDirectory: WebFixture.root.appendingPathComponent("feeds"),
+                rulesDirectory: WebFixture.root.appendingPathComponent("rules"), environment: [:])
+            let readers = try await readOnly.cityRollup(code: "qingchuan", name: "青川市", asOf: WebFixture.asOf, now: WebFixture.now)
+            #expect(readers == owners && readers.total.flagged > 0)
+            let writer = try AppDatabase.open(postgres: location, create: false)
+            await #expect(throws: (any Error).self) {
+                try await writer.addAccount(Account(name: "intruder", role: .admin, createdAt: WebFixture.now), passwordHash: "h")
+            }
+            try? writer.close()
+            try? readOnly.database.close()
+        } catch {
+            Issue.record("the province's role could not read the city: \(error)")
+        }
+        try await city.database.write { session in
+            try session.execute("DROP OWNED BY \(reader)")
+            try session.execute("DROP ROLE \(reader)")
+        }
     }
 
     @Test func theProvinceFileSaysWhereItIsWrong() throws {

@@ -142,6 +142,7 @@ enum PostgresSchema {
         AppDatabase.feedLeaseMigration,
         (AppDatabase.sharedNodesMigration.identifier, AppDatabase.sharedNodesMigration.postgres),
         AppDatabase.storeCopyMigration,
+        (AppDatabase.platformMigration.identifier, AppDatabase.platformMigration.postgres),
     ]
 
     /// Brings the store to the current schema: the baseline on an empty database, then

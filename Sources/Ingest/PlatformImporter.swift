@@ -1,0 +1,132 @@
+import Foundation
+import Model
+
+/// Reads the real-name platform's monthly export (劳动用工实名制管理平台), one row per
+/// project per month: docs/FORMATS.md, "Real-name platform export". Headers, encodings,
+/// numbers and dates are read as in the ledgers; each bad row is kept aside with its
+/// column and a reason a clerk can act on.
+public enum PlatformImporter {
+    public static let columns: [CSVTable.Column] = [
+        .init("period", "月份", required: true),
+        .init("platform_project_id", "平台项目编码", required: true),
+        .init("project_id", "项目编号"),
+        .init("project_name", "项目名称", required: true),
+        .init("contractor", "施工总包单位"),
+        .init("township", "所属乡镇"),
+        .init("workers_registered", "在册人数", required: true),
+        .init("workers_attending", "考勤人数", required: true),
+        .init("attendance_days", "考勤工日", required: true),
+        .init("labour_cost_funded", "人工费拨付金额"),
+        .init("payroll_due", "应发工资"),
+        .init("payroll_paid", "专户代发金额", required: true),
+        .init("workers_paid", "代发人数", required: true),
+        .init("paid_on", "代发日期"),
+        .init("account_opened", "是否开立工资专户"),
+    ]
+
+    /// Reads `data` as the export `file`.
+    /// - Parameter importedOn: today: a month that has not begun is a typing error.
+    public static func read(_ data: Data, file: String, importedOn: Day) throws(IngestError) -> ImportBatch<PlatformRecord> {
+        let table = try CSVTable(data: data, file: file, columns: columns)
+        var batch = ImportBatch<PlatformRecord>()
+        var firstRowOfProjectMonth: [String: Int] = [:]
+        for (offset, row) in table.rows.enumerated() {
+            let rowNumber = offset + 2
+            do throws(CellParsing.Problem) {
+                try table.rejectControlCharacters(inRow: offset)
+                let record = try record(from: row, in: table, importedOn: importedOn)
+                let key = "\(record.period)|\(CellParsing.idKey(record.platformProjectID))"
+                if let earlier = firstRowOfProjectMonth[key] {
+                    throw CellParsing.Problem(
+                        column: "platform_project_id",
+                        reason: "project \(record.platformProjectID) already has a row for \(record.period) (row \(earlier))")
+                }
+                firstRowOfProjectMonth[key] = rowNumber
+                batch.records.append(record)
+            } catch {
+                batch.rejections.append(
+                    ImportRejection(file: file, row: rowNumber, column: table.headerName(of: error.column), reason: error.reason))
+            }
+        }
+        return batch
+    }
+
+    private static func record(from row: [String], in table: CSVTable, importedOn: Day) throws(CellParsing.Problem) -> PlatformRecord {
+        typealias Problem = CellParsing.Problem
+        func value(_ column: String) -> String? { table.value(column, in: row) }
+        func required(_ column: String) throws(Problem) -> String {
+            guard let text = value(column) else { throw Problem(column: column, reason: "required value is empty") }
+            return text
+        }
+        func count(_ column: String) throws(Problem) -> Int {
+            let text = try required(column)
+            guard let count = CellParsing.amount(text).flatMap({ $0 >= 0 && $0 == $0.rounded() ? Int(exactly: $0) : nil }) else {
+                throw Problem(column: column, reason: "expected a whole number of 0 or more, found \(text)")
+            }
+            return count
+        }
+        func amount(_ column: String) throws(Problem) -> Double? {
+            guard let text = value(column) else { return nil }
+            guard let amount = CellParsing.amount(text), amount >= 0 else {
+                throw Problem(column: column, reason: "expected an amount in yuan of 0 or more, found \(text)")
+            }
+            return amount
+        }
+
+        let periodText = try required("period")
+        guard let period = CellParsing.period(periodText) else {
+            throw Problem(column: "period", reason: "expected a month such as 2024-12 or 2024年12月, found \(periodText)")
+        }
+        if let current = Period(year: importedOn.year, month: importedOn.month), period > current {
+            throw Problem(column: "period", reason: "\(period) has not begun yet (today is \(importedOn))")
+        }
+        let platformID = try required("platform_project_id")
+        let name = try required("project_name")
+        let registered = try count("workers_registered")
+        let attending = try count("workers_attending")
+        let workersPaid = try count("workers_paid")
+        let daysText = try required("attendance_days")
+        guard let attendanceDays = CellParsing.amount(daysText), attendanceDays >= 0 else {
+            throw Problem(column: "attendance_days", reason: "expected person-days of 0 or more, found \(daysText)")
+        }
+        guard let payrollPaid = try amount("payroll_paid") else { throw Problem(column: "payroll_paid", reason: "required value is empty") }
+        let funded = try amount("labour_cost_funded")
+        let due = try amount("payroll_due")
+        var paidOn: Day?
+        if let text = value("paid_on") {
+            guard let day = CellParsing.day(text) else {
+                throw Problem(column: "paid_on", reason: "expected a date such as 2024-12-15, found \(text)")
+            }
+            paidOn = day
+        }
+        var accountOpened: Bool?
+        if let text = value("account_opened") {
+            guard let flag = CellParsing.yesNo(text) else {
+                throw Problem(column: "account_opened", reason: "expected yes/no (是/否), found \(text)")
+            }
+            accountOpened = flag
+        }
+
+        if attending > registered {
+            throw Problem(column: "workers_attending", reason: "考勤人数 \(attending) is more than 在册人数 \(registered)")
+        }
+        if workersPaid > registered {
+            throw Problem(column: "workers_paid", reason: "代发人数 \(workersPaid) is more than 在册人数 \(registered)")
+        }
+        if payrollPaid > 0, workersPaid == 0 {
+            throw Problem(column: "workers_paid", reason: "专户代发金额 \(payrollPaid) was paid to no one: 代发人数 is 0")
+        }
+        if attendanceDays > 0, attending == 0 {
+            throw Problem(column: "attendance_days", reason: "考勤工日 \(attendanceDays) with no one attending: 考勤人数 is 0")
+        }
+        if let paidOn, paidOn < period.firstDay || paidOn > period.next.lastDay {
+            throw Problem(
+                column: "paid_on", reason: "\(paidOn) is outside \(period) and the month after: a month's payroll runs in one of them")
+        }
+        return PlatformRecord(
+            period: period, platformProjectID: platformID, projectID: value("project_id"), projectName: name,
+            contractor: value("contractor"), township: value("township"), workersRegistered: registered, workersAttending: attending,
+            attendanceDays: attendanceDays, labourCostFunded: funded, payrollDue: due, payrollPaid: payrollPaid,
+            workersPaid: workersPaid, paidOn: paidOn, accountOpened: accountOpened)
+    }
+}
