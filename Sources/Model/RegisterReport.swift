@@ -14,6 +14,14 @@ public enum RiskFlag: String, Codable, Sendable, CaseIterable, Comparable {
     case recurrence
     /// The signals are about project payments presented as wages.
     case nonWageDispute = "non_wage_dispute"
+    /// Workers attended, and the wage account paid nothing or too little by the due day.
+    case payrollGap = "payroll_gap"
+    /// A government-funded project moved nothing into the wage account in a month with attendance.
+    case labourCostUnfunded = "labour_cost_unfunded"
+    /// An active project with no row on the real-name platform for its latest month.
+    case offPlatform = "off_platform"
+    /// The ledger's arrears type disagrees with the signals and the platform.
+    case typeMismatch = "type_mismatch"
 
     public static func < (lhs: RiskFlag, rhs: RiskFlag) -> Bool {
         // swift-format-ignore: NeverForceUnwrap
@@ -28,6 +36,10 @@ public enum RiskFlag: String, Codable, Sendable, CaseIterable, Comparable {
         case .contradictsCommitment: "违背无欠薪承诺"
         case .escalating: "升级风险"
         case .staleFollowup: "跟进超时"
+        case .payrollGap: "代发异常"
+        case .labourCostUnfunded: "人工费未拨付"
+        case .offPlatform: "未纳入实名制监管"
+        case .typeMismatch: "欠款类型存疑"
         case .recurrence: "清零后反弹"
         case .nonWageDispute: "非工资纠纷"
         }
@@ -43,13 +55,34 @@ public struct FlagEvidence: Codable, Hashable, Sendable {
     public var thresholds: [String: Double]
     public var items: [String]
     public var reports: [String]
+    /// The real-name platform's rows behind it, as `MONTH/PLATFORM_PROJECT_ID`.
+    public var platformRows: [String] = []
 
-    public init(flag: RiskFlag, reason: String, thresholds: [String: Double] = [:], items: [String] = [], reports: [String] = []) {
+    public init(
+        flag: RiskFlag, reason: String, thresholds: [String: Double] = [:], items: [String] = [], reports: [String] = [],
+        platformRows: [String] = []
+    ) {
         self.flag = flag
         self.reason = reason
         self.thresholds = thresholds
         self.items = items
         self.reports = reports
+        self.platformRows = platformRows
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case flag, reason, thresholds, items, reports
+        case platformRows = "platform_rows"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        flag = try container.decode(RiskFlag.self, forKey: .flag)
+        reason = try container.decode(String.self, forKey: .reason)
+        thresholds = try container.decode([String: Double].self, forKey: .thresholds)
+        items = try container.decode([String].self, forKey: .items)
+        reports = try container.decode([String].self, forKey: .reports)
+        platformRows = try container.decodeIfPresent([String].self, forKey: .platformRows) ?? []
     }
 }
 
@@ -252,6 +285,57 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         public var rowsRejected: Int
         /// Rows of months in the window filed after the due day.
         public var lateFilings: Int = 0
+        /// What the real-name platform says of the projects (all 0 without platform data).
+        public var platform = PlatformCounts()
+
+        /// The real-name platform's side of a scorecard line: 纳管率, 考勤率, 代发率 and the
+        /// platform flags.
+        public struct PlatformCounts: Codable, Hashable, Sendable {
+            /// Active registry projects (在建), and those with a row in the platform's latest month.
+            public var activeProjects = 0
+            public var onPlatform = 0
+            /// Projects on the platform with attendance in its latest month.
+            public var withAttendance = 0
+            /// Projects with attendance in the month whose wages fell due last, and those whose
+            /// payroll went out through the wage account in full enough (no payroll gap).
+            public var payrollDue = 0
+            public var paidThroughAccount = 0
+            public var payrollGaps = 0
+            public var labourCostUnfunded = 0
+            public var offPlatform = 0
+            public var typeMismatches = 0
+
+            public init() {}
+
+            /// 纳管率, 考勤率 and 代发率, nil where nothing is counted under them.
+            public var supervisedRate: Double? { activeProjects > 0 ? Double(onPlatform) / Double(activeProjects) : nil }
+            public var attendanceRate: Double? { onPlatform > 0 ? Double(withAttendance) / Double(onPlatform) : nil }
+            public var payrollRate: Double? { payrollDue > 0 ? Double(paidThroughAccount) / Double(payrollDue) : nil }
+
+            public mutating func add(_ other: Self) {
+                activeProjects += other.activeProjects
+                onPlatform += other.onPlatform
+                withAttendance += other.withAttendance
+                payrollDue += other.payrollDue
+                paidThroughAccount += other.paidThroughAccount
+                payrollGaps += other.payrollGaps
+                labourCostUnfunded += other.labourCostUnfunded
+                offPlatform += other.offPlatform
+                typeMismatches += other.typeMismatches
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case activeProjects = "active_projects"
+                case onPlatform = "on_platform"
+                case withAttendance = "with_attendance"
+                case payrollDue = "payroll_due"
+                case paidThroughAccount = "paid_through_account"
+                case payrollGaps = "payroll_gaps"
+                case labourCostUnfunded = "labour_cost_unfunded"
+                case offPlatform = "off_platform"
+                case typeMismatches = "type_mismatches"
+            }
+        }
 
         public init(
             department: String, projects: Int = 0, flagged: Int = 0, underreported: Int = 0,
@@ -272,6 +356,7 @@ public struct RegisterReport: Codable, Hashable, Sendable {
             case reportsMissing = "reports_missing"
             case rowsRejected = "rows_rejected"
             case lateFilings = "late_filings"
+            case platform
         }
 
         /// Worst first: flagged projects, then underreported, contradicted commitments,

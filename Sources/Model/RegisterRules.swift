@@ -57,6 +57,24 @@ public struct RegisterRules: Hashable, Sendable {
     /// late filing, and a month without a row counts as missing from that day on.
     public var reportDueDay = 10
 
+    // payroll_gap, labour_cost_unfunded, type_mismatch (the real-name platform)
+    /// A month's wages are due through the wage account by this day of the next month,
+    /// plus `payrollGraceDays`; the platform's rows of a month are judged from then on.
+    public var payrollPayDay = 15
+    public var payrollGraceDays = 5
+    /// What went out through the account is short when it is below this share of 应发工资,
+    /// or, where the platform gives none, of 考勤工日 × `dailyWageFloor`.
+    public var payrollMinShare = 0.8
+    public var dailyWageFloor = 150.0
+    /// How long after its due day a month's row still raises a flag (a later month's row
+    /// speaks for the project then).
+    public var payrollLookBackDays = 62
+
+    /// The day the wages of `period` are due through the wage account, grace included.
+    public func payrollDue(of period: Period) -> Day {
+        period.next.firstDay.adding(days: payrollPayDay - 1 + payrollGraceDays)
+    }
+
     /// Weights of signals by season: in 腊月, the last month of the Chinese year before
     /// Spring Festival, and from `yearEndFrom` (month, day) to the end of the
     /// Gregorian year. The higher weight applies where both do.

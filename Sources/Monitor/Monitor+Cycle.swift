@@ -423,13 +423,16 @@ extension Monitor {
         // span still open run against their deadlines however old they are.
         var reportsFrom = earliest.adding(days: -(windowDays - 1)).period
         for _ in 0..<max(1, rules.ledgerStaleMonths - 1) { reportsFrom = reportsFrom.previous }
+        // Platform months whose wages fell due within the look-back of payroll flags.
+        var platformFrom = earliest.adding(days: -(rules.payrollLookBackDays + rules.payrollPayDay + rules.payrollGraceDays)).period
+        platformFrom = platformFrom.previous
         let inputs = try await database.registerInputs(
             from: from, until: until, asOf: latest, reportsFrom: reportsFrom,
-            resolvedSince: earliest.adding(days: -365))
+            resolvedSince: earliest.adding(days: -365), platformFrom: platformFrom)
         return RiskRegister(
             projects: inputs.projects, reports: inputs.reports, signals: inputs.signals,
             rejectedRows: inputs.rejectedRows, rules: rules, olderOpenPetitions: inputs.olderOpenPetitions,
-            mergeStories: StoryClusters.mergeProject)
+            platform: inputs.platform, mergeStories: StoryClusters.mergeProject)
     }
 }
 

@@ -241,15 +241,7 @@ extension RegisterReport.DepartmentEntry {
     /// The lines added up, under `name`.
     static func sum(of lines: [Self], named name: String) -> Self {
         var total = Self(department: name)
-        for line in lines {
-            total.projects += line.projects
-            total.flagged += line.flagged
-            total.underreported += line.underreported
-            total.contradictedCommitments += line.contradictedCommitments
-            total.reportsMissing += line.reportsMissing
-            total.rowsRejected += line.rowsRejected
-            total.lateFilings += line.lateFilings
-        }
+        for line in lines { total.add(line) }
         return total
     }
 }

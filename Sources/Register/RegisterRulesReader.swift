@@ -16,7 +16,7 @@ public struct RegisterRulesReader {
         var rules = RegisterRules()
         let sections = [
             "window_days", "sensitive", "escalating", "stale_followup", "recurrence",
-            "non_wage_dispute", "reporting", "season", "calendar",
+            "non_wage_dispute", "reporting", "payroll", "season", "calendar",
         ]
         for (key, value, _) in try reader.mapping(node, "register", allowed: sections) {
             switch key {
@@ -84,6 +84,21 @@ public struct RegisterRulesReader {
             case "reporting":
                 for (_, value, _) in try reader.mapping(value, "register.reporting", allowed: ["due_day"]) {
                     rules.reportDueDay = try count(value, "register.reporting.due_day", in: 1...28)
+                }
+            case "payroll":
+                let allowed = ["pay_day", "grace_days", "min_share", "daily_wage_floor", "look_back_days"]
+                for (key, value, _) in try reader.mapping(value, "register.payroll", allowed: allowed) {
+                    let what = "register.payroll.\(key)"
+                    switch key {
+                    case "pay_day": rules.payrollPayDay = try count(value, what, in: 1...28)
+                    case "grace_days": rules.payrollGraceDays = try count(value, what, in: 0...60)
+                    case "look_back_days": rules.payrollLookBackDays = try count(value, what, in: 1...366)
+                    case "daily_wage_floor": rules.dailyWageFloor = try number(value, what, atLeast: 0)
+                    default:
+                        let share = try number(value, what, atLeast: 0)
+                        guard share <= 1 else { throw reader.failure(value, "\(what) must lie between 0 and 1") }
+                        rules.payrollMinShare = share
+                    }
                 }
             case "season": try readSeason(value, into: &rules)
             default:

@@ -17,6 +17,9 @@ public struct RiskRegister: Sendable {
     /// Linked petitions received before the look-back span and still open at the as-of
     /// day (their closing, if any, came later): follow-up deadlines still apply to them.
     public var olderOpenPetitions: [ItemSignal]
+    /// The real-name platform's rows (attendance and payroll per project and month); only
+    /// those matched to a registry project are judged.
+    public var platform: [PlatformRecord]
     /// Gives near-copies among one project's signals one story key, given their keys
     /// (the signals oldest first); nil when the keys already say which signals are copies
     /// of one story. It sees the signals the register counts for the project on the day
@@ -29,10 +32,11 @@ public struct RiskRegister: Sendable {
     public init(
         projects: [Project], reports: [DepartmentReport], signals: [ItemSignal],
         rejectedRows: [String: Int] = [:], rules: RegisterRules = RegisterRules(),
-        olderOpenPetitions: [ItemSignal] = [],
+        olderOpenPetitions: [ItemSignal] = [], platform: [PlatformRecord] = [],
         mergeStories: (@Sendable (inout ArraySlice<String>) -> Void)? = nil
     ) {
         self.mergeStories = mergeStories
+        self.platform = platform
         self.projects = projects
         self.reports = reports
         self.signals = signals
@@ -135,6 +139,19 @@ public struct RiskRegister: Sendable {
             by: { lhs, rhs in
                 (reports[Int(lhs)].period, reports[Int(lhs)].id) < (reports[Int(rhs)].period, reports[Int(rhs)].id)
             })
+        // Each project's platform rows of months begun by the as-of day, oldest first; the
+        // latest month the platform exported, for off_platform.
+        let platform = self.platform
+        let platformOrder = GroupOrder(
+            count: platform.count, groups: projects.count,
+            owner: { index in
+                guard platform[index].period.firstDay <= asOf,
+                    let owner = platform[index].matchedProjectID.flatMap({ projectIndex[$0] })
+                else { return -1 }
+                return Int32(owner)
+            },
+            by: { lhs, rhs in platform[Int(lhs)].period < platform[Int(rhs)].period })
+        let platformMonth = platform.lazy.map(\.period).filter { $0.firstDay <= asOf }.max()
         let months = ReportingMonths(windowStart: windowStart, asOf: asOf, dueDay: rules.reportDueDay)
         let texts = RegisterTexts(rules: rules, windowStart: windowStart, asOf: asOf)
 
@@ -164,9 +181,12 @@ public struct RiskRegister: Sendable {
                         all: all, order: signalOrder[index], keys: storyKeys[index],
                         windowFrom: windowFrom),
                     rows: ArraySlice(rowOrder[index].map { reports[Int($0)] }),
-                    olderPetitions: olderPetitionsByProject[index] ?? [])
+                    olderPetitions: olderPetitionsByProject[index] ?? [],
+                    platform: platformOrder[index].map { platform[Int($0)] }, platformMonth: platformMonth)
                 let entry = context.entry()
-                scorecard.count(entry, filing: months.filing(of: projects[index], rows: context.rows))
+                scorecard.count(
+                    entry, filing: months.filing(of: projects[index], rows: context.rows),
+                    platform: context.platformCounts(flags: entry.flags))
                 scoreSlots.initialize(index, to: (!entry.flags.isEmpty, entry.weightedScore))
                 entrySlots.initialize(index, to: entry)
             }
@@ -209,7 +229,9 @@ struct Scorecard {
     var departments: [String: RegisterReport.DepartmentEntry] = [:]
     var townships: [String: RegisterReport.DepartmentEntry] = [:]
 
-    mutating func count(_ entry: RegisterReport.ProjectEntry, filing: (missing: Int, late: Int)) {
+    mutating func count(
+        _ entry: RegisterReport.ProjectEntry, filing: (missing: Int, late: Int), platform: RegisterReport.DepartmentEntry.PlatformCounts
+    ) {
         func count(_ line: inout RegisterReport.DepartmentEntry) {
             line.projects += 1
             if !entry.flags.isEmpty { line.flagged += 1 }
@@ -217,6 +239,7 @@ struct Scorecard {
             if entry.flags.contains(.contradictsCommitment) { line.contradictedCommitments += 1 }
             line.reportsMissing += filing.missing
             line.lateFilings += filing.late
+            line.platform.add(platform)
         }
         count(&departments[entry.department, default: .init(department: entry.department)])
         if let township = entry.township {
@@ -240,6 +263,7 @@ extension RegisterReport.DepartmentEntry {
         reportsMissing += other.reportsMissing
         rowsRejected += other.rowsRejected
         lateFilings += other.lateFilings
+        platform.add(other.platform)
     }
 }
 
@@ -397,10 +421,16 @@ struct ProjectContext {
     let rows: ArraySlice<DepartmentReport>
     /// Petitions from before the look-back span still open (follow-up deadlines only).
     let olderPetitions: [ItemSignal]
+    /// The project's platform rows of months begun by the as-of day, oldest first.
+    let platform: [PlatformRecord]
+    /// The latest month the platform exported (any project), begun by the as-of day.
+    let platformMonth: Period?
 
     mutating func entry() -> RegisterReport.ProjectEntry {
         // Most projects of a city's registry are quiet: nothing to weigh but the ledger.
-        if signals.isEmpty && rows.isEmpty && olderPetitions.isEmpty {
+        if signals.isEmpty && rows.isEmpty && olderPetitions.isEmpty && platform.isEmpty
+            && (platformMonth == nil || project.status != .active)
+        {
             return RegisterReport.ProjectEntry(
                 projectID: project.id, name: project.name, department: project.department, township: project.township,
                 sensitive: rules.isSensitive(project), signals: RegisterReport.Signals(), reported: .missing, flags: [],
@@ -419,6 +449,12 @@ struct ProjectContext {
         evidence += staleFollowup()
         evidence += recurrence()
         evidence += nonWage
+        let payroll = payrollMonth()
+        let gap = payroll.flatMap(payrollShortfall)
+        evidence += payrollGap(payroll, gap)
+        evidence += labourCostUnfunded(payroll)
+        evidence += offPlatform()
+        evidence += typeMismatch(verdict, openWage: openWage, payroll: payroll, gap: gap)
         let flags = evidence.map(\.flag)
 
         let shown = flags.isEmpty ? signals.windowItems { _ in true } : (openWage + evidence.flatMap(\.items)).uniqued()
@@ -442,7 +478,9 @@ struct ProjectContext {
             reportEvidence: (verdict.rows.map(\.id) + evidence.flatMap(\.reports)).uniqued().sorted(),
             stories: stories)
         entry.flagEvidence = evidence
-        entry.weightedScore = weightedScore
+        // Workers on site and unpaid by the account, and workers saying so: that project
+        // comes before one with either alone.
+        entry.weightedScore = gap != nil && !openWage.isEmpty ? 2 * weightedScore : weightedScore
         return entry
     }
 
@@ -651,6 +689,135 @@ struct ProjectContext {
                 thresholds: texts.nonWage,
                 items: payment.sorted(), reports: rows.map(\.id))
         ]
+    }
+}
+
+extension ProjectContext {
+    /// The platform month whose wages were due last by the as-of day (pay day of the next
+    /// month plus grace), if it is recent enough to speak for the project.
+    func payrollMonth() -> PlatformRecord? {
+        platform.last { row in
+            let due = rules.payrollDue(of: row.period)
+            return due <= asOf && asOf.ordinal - due.ordinal <= rules.payrollLookBackDays
+        }
+    }
+
+    /// What the account should have paid for `row` and what it paid by the as-of day, when
+    /// workers attended and it paid nothing or less than `payrollMinShare` of it.
+    func payrollShortfall(_ row: PlatformRecord) -> (expected: Double, paid: Double, basis: String)? {
+        guard row.workersAttending > 0, row.attendanceDays > 0 else { return nil }
+        // A payroll dated after the as-of day had not gone out yet on that day.
+        let paid = (row.paidOn.map { $0 <= asOf } ?? true) ? row.payrollPaid : 0
+        let (expected, basis) =
+            row.payrollDue.map { ($0, "应发工资 \(Self.yuan($0)) 元") }
+            ?? (
+                row.attendanceDays * rules.dailyWageFloor,
+                "考勤 \(Self.number(row.attendanceDays)) 工日 × \(Self.yuan(rules.dailyWageFloor)) 元"
+            )
+        guard paid == 0 || paid < rules.payrollMinShare * expected else { return nil }
+        return (expected, paid, basis)
+    }
+
+    var payrollThresholds: [String: Double] {
+        [
+            "payroll.pay_day": Double(rules.payrollPayDay), "payroll.grace_days": Double(rules.payrollGraceDays),
+            "payroll.min_share": rules.payrollMinShare, "payroll.daily_wage_floor": rules.dailyWageFloor,
+        ]
+    }
+
+    static func reference(_ row: PlatformRecord) -> String { "\(row.period)/\(row.platformProjectID)" }
+
+    static func yuan(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value) }
+    static func number(_ value: Double) -> String { yuan(value) }
+
+    /// What the project adds to its department's platform counts (nothing without platform data).
+    func platformCounts(flags: [RiskFlag]) -> RegisterReport.DepartmentEntry.PlatformCounts {
+        var counts = RegisterReport.DepartmentEntry.PlatformCounts()
+        guard let platformMonth else { return counts }
+        if project.status == .active {
+            counts.activeProjects = 1
+            if let latest = platform.last(where: { $0.period == platformMonth }) {
+                counts.onPlatform = 1
+                if latest.workersAttending > 0 { counts.withAttendance = 1 }
+            }
+        }
+        if let payroll = payrollMonth(), payroll.workersAttending > 0, payroll.attendanceDays > 0 {
+            counts.payrollDue = 1
+            if payrollShortfall(payroll) == nil { counts.paidThroughAccount = 1 }
+        }
+        counts.payrollGaps = flags.contains(.payrollGap) ? 1 : 0
+        counts.labourCostUnfunded = flags.contains(.labourCostUnfunded) ? 1 : 0
+        counts.offPlatform = flags.contains(.offPlatform) ? 1 : 0
+        counts.typeMismatches = flags.contains(.typeMismatch) ? 1 : 0
+        return counts
+    }
+
+    /// payroll_gap: workers attended, and by the due day the wage account paid nothing or
+    /// too little. It needs no post or petition.
+    func payrollGap(_ row: PlatformRecord?, _ gap: (expected: Double, paid: Double, basis: String)?) -> [FlagEvidence] {
+        guard let row, let gap else { return [] }
+        let due = rules.payrollDue(of: row.period)
+        return [
+            FlagEvidence(
+                flag: .payrollGap,
+                reason: "\(row.period) 考勤 \(row.workersAttending) 人、\(Self.number(row.attendanceDays)) 工日，至 \(due)（代发期限）"
+                    + "专户代发 \(Self.yuan(gap.paid)) 元，不足\(gap.basis)的 \(Int((rules.payrollMinShare * 100).rounded()))%",
+                thresholds: payrollThresholds, platformRows: [Self.reference(row)])
+        ]
+    }
+
+    /// labour_cost_unfunded: a government-funded project whose builder moved nothing into
+    /// the wage account in a month with attendance (a blank amount is unknown, not nothing).
+    func labourCostUnfunded(_ row: PlatformRecord?) -> [FlagEvidence] {
+        guard let row, project.funding == .government, row.workersAttending > 0, row.labourCostFunded == 0 else { return [] }
+        return [
+            FlagEvidence(
+                flag: .labourCostUnfunded,
+                reason: "政府投资项目 \(row.period) 有 \(row.workersAttending) 人考勤，建设单位当月未向工资专户拨付人工费",
+                thresholds: payrollThresholds, platformRows: [Self.reference(row)])
+        ]
+    }
+
+    /// off_platform: an active project with no row in the platform's latest month.
+    func offPlatform() -> [FlagEvidence] {
+        guard let platformMonth, project.status == .active, !platform.contains(where: { $0.period == platformMonth }) else { return [] }
+        let last = platform.last.map { "，最近一次出现在 \($0.period)" } ?? "，从未出现在平台数据中"
+        return [FlagEvidence(flag: .offPlatform, reason: "在建项目不在实名制平台 \(platformMonth) 的数据中\(last)")]
+    }
+
+    /// type_mismatch: the ledger's arrears type disagrees with the signals and the platform.
+    /// A row reporting wage arrears while every signal of the window claims project money
+    /// and the account paid wages in full; or a row reporting 工程款 while workers claim
+    /// wages and the account shows a gap. Mixed signals raise neither.
+    func typeMismatch(
+        _ verdict: LedgerVerdict, openWage: [String], payroll: PlatformRecord?, gap: (expected: Double, paid: Double, basis: String)?
+    ) -> [FlagEvidence] {
+        guard let payroll else { return [] }
+        let arrears = verdict.rows.filter { $0.status == .arrears && $0.resolved != true }
+        let wageRows = arrears.filter { $0.arrearsType == .wage }
+        let paymentRows = arrears.filter { $0.arrearsType == .projectPayment }
+        let payment = signals.windowItems { $0.isSignal && $0.claim == .projectPayment }
+        let paidInFull =
+            gap == nil && payroll.workersAttending > 0 && payroll.payrollPaid >= (payroll.payrollDue ?? payroll.payrollPaid)
+        if !wageRows.isEmpty, !payment.isEmpty, payment.count == signals.window.count, paidInFull {
+            return [
+                FlagEvidence(
+                    flag: .typeMismatch,
+                    reason: "台账报拖欠工资，但 \(texts.window) 的 \(payment.count) 条信号均为讨要工程款等，"
+                        + "平台显示 \(payroll.period) 工资已足额代发：所报“工资”疑为工程款",
+                    items: payment.sorted(), reports: wageRows.map(\.id), platformRows: [Self.reference(payroll)])
+            ]
+        }
+        if !paymentRows.isEmpty, !openWage.isEmpty, gap != nil {
+            return [
+                FlagEvidence(
+                    flag: .typeMismatch,
+                    reason: "台账报拖欠工程款，但有 \(openWage.count) 条工人讨薪信号，平台显示 \(payroll.period) 代发异常："
+                        + "疑将拖欠工资报为工程款",
+                    items: openWage, reports: paymentRows.map(\.id), platformRows: [Self.reference(payroll)])
+            ]
+        }
+        return []
     }
 }
 

@@ -431,33 +431,43 @@ extension AppDatabase {
     /// follow-up deadlines, however old they are (the register decides, for each as-of
     /// day, whether they were still open then).
     public func registerInputs(
-        from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day
+        from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day, platformFrom: Period? = nil
     ) async throws
         -> RegisterInputs
     {
         if case .postgres(let pool) = backend {
             return try await Parallel.run {
                 try Self.registerInputs(
-                    in: pool, from: from, until: until, asOf: asOf, reportsFrom: reportsFrom, resolvedSince: resolvedSince)
+                    in: pool, from: from, until: until, asOf: asOf, reportsFrom: reportsFrom, resolvedSince: resolvedSince,
+                    platformFrom: platformFrom)
             }
         }
         // The reads wait for each other on GRDB's and Dispatch's threads, not on the caller's.
         return try await Parallel.run { [self] in
-            try readRegisterInputs(from: from, until: until, asOf: asOf, reportsFrom: reportsFrom, resolvedSince: resolvedSince)
+            try readRegisterInputs(
+                from: from, until: until, asOf: asOf, reportsFrom: reportsFrom, resolvedSince: resolvedSince,
+                platformFrom: platformFrom)
         }
+    }
+
+    /// The platform's rows of `from` and the months after, for the register (none without `from`).
+    static func platformRows(in session: SQLSession, from: Period?) throws -> [PlatformRecord] {
+        guard let from else { return [] }
+        return try session.rows(
+            "SELECT \(platformColumns) FROM platform_row WHERE period >= ?", [from.description.sqlValue], PlatformRecord.init(row:))
     }
 
     /// `registerInputs` on PostgreSQL: read at once on four connections that share one
     /// snapshot (one committed state): the registry and the ledgers; the signals of each
     /// third of the span; the rejected rows and older open petitions with the first.
     private static func registerInputs(
-        in pool: PostgresPool, from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day
+        in pool: PostgresPool, from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day, platformFrom: Period?
     ) throws -> RegisterInputs {
         let arguments = [asOf.description, reportsFrom.description, resolvedSince.description].map(\.sqlValue)
         let length = until.timeIntervalSince(from)
         let cuts = [from, from.addingTimeInterval(length / 3), from.addingTimeInterval(2 * length / 3), until]
         enum Part: Sendable {
-            case registry([Project], [DepartmentReport], [String: Int], [ItemSignal])
+            case registry([Project], [DepartmentReport], [String: Int], [ItemSignal], [PlatformRecord])
             case signals([ItemSignal])
         }
         var bodies: [@Sendable (SQLSession) throws -> Part] = [
@@ -472,7 +482,8 @@ extension AppDatabase {
                         WHERE filed_on <= ?1 AND period < ?2 AND resolved AND resolved_on >= ?3
                         """, arguments, DepartmentReport.init(row:)),
                     try rejectedRowCounts(in: session),
-                    try session.rows(openPetitionsSQL(for: .postgres), [from.sqlValue, from.sqlValue], Self.signal))
+                    try session.rows(openPetitionsSQL(for: .postgres), [from.sqlValue, from.sqlValue], Self.signal),
+                    try platformRows(in: session, from: platformFrom))
             }
         ]
         for index in 0..<3 {
@@ -484,11 +495,12 @@ extension AppDatabase {
         var inputs = RegisterInputs(projects: [], reports: [], signals: [], rejectedRows: [:], olderOpenPetitions: [])
         for part in try pool.readTogether(bodies) {
             switch part {
-            case .registry(let projects, let reports, let rejected, let older):
+            case .registry(let projects, let reports, let rejected, let older, let platform):
                 inputs.projects = projects
                 inputs.reports = reports
                 inputs.rejectedRows = rejected
                 inputs.olderOpenPetitions = older
+                inputs.platform = platform
             case .signals(let signals):
                 inputs.signals += signals
             }
@@ -497,7 +509,7 @@ extension AppDatabase {
     }
 
     private func readRegisterInputs(
-        from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day
+        from: Date, until: Date, asOf: Day, reportsFrom: Period, resolvedSince: Day, platformFrom: Period?
     ) throws
         -> RegisterInputs
     {
@@ -565,7 +577,8 @@ extension AppDatabase {
                         },
                         signals: [],
                         rejectedRows: try Self.rejectedRowCounts(in: SQLSession(connection: .sqlite(db))),
-                        olderOpenPetitions: try self.openPetitions(in: db, before: from, openAt: from))
+                        olderOpenPetitions: try self.openPetitions(in: db, before: from, openAt: from),
+                        platform: try Self.platformRows(in: SQLSession(connection: .sqlite(db)), from: platformFrom))
                 }
             }
         }
@@ -849,6 +862,8 @@ public struct RegisterInputs: Sendable {
     public var rejectedRows: [String: Int]
     /// Petitions from before `signals` began that were still open.
     public var olderOpenPetitions: [ItemSignal] = []
+    /// The real-name platform's rows of the months the register judges.
+    public var platform: [PlatformRecord] = []
 }
 
 extension Item {
