@@ -86,17 +86,7 @@ struct RiskListTable {
         }
         lines.append("")
         lines.append("部门评分 department scorecard")
-        lines.append(
-            contentsOf: TextTable(
-                header: ["部门", "项目", "有标记", "疑似漏报", "违背承诺", "未填报", "退回行", "迟报"],
-                rows: register.departments.map {
-                    [
-                        $0.department, "\($0.projects)", "\($0.flagged)", "\($0.underreported)",
-                        "\($0.contradictedCommitments)", "\($0.reportsMissing)", "\($0.rowsRejected)", "\($0.lateFilings)",
-                    ]
-                },
-                rightAligned: [1, 2, 3, 4, 5, 6, 7]
-            ).lines())
+        lines.append(contentsOf: ScorecardTable.table(register.departments, first: "部门").lines())
         return lines.joined(separator: "\n")
     }
 

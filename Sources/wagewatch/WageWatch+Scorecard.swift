@@ -27,35 +27,17 @@ extension WageWatch {
         @Option(help: "Output format: table, csv (opens in Excel) or json.")
         var format: Format = .table
 
-        /// A rate as a whole percentage; a dash where nothing is counted under it.
-        static func percent(_ rate: Double?) -> String {
-            rate.map { "\(Int(($0 * 100).rounded()))%" } ?? "-"
-        }
-
         func run() async throws {
             let report = try await global.makeMonitor(store: .readOnly).evaluateRegister(
                 asOf: register.asOf ?? .today, windowDays: register.window)
             let lines = by == .department ? report.departments : report.townships
-            // The real-name platform's columns, once the city imports its data.
-            let platform = lines.contains { $0.platform.activeProjects > 0 }
-            var header = [by == .department ? "部门" : "属地", "项目", "有标记", "疑似漏报", "违背承诺", "未填报(月)", "退回行", "迟报"]
-            if platform { header += ["纳管率", "考勤率", "代发率", "代发异常", "人工费未拨付", "未纳管", "类型存疑"] }
-            let rows = lines.map { line in
-                [
-                    line.department, "\(line.projects)", "\(line.flagged)", "\(line.underreported)", "\(line.contradictedCommitments)",
-                    "\(line.reportsMissing)", "\(line.rowsRejected)", "\(line.lateFilings)",
-                ]
-                    + (platform
-                        ? [line.platform.supervisedRate, line.platform.attendanceRate, line.platform.payrollRate].map(Self.percent)
-                            + [
-                                line.platform.payrollGaps, line.platform.labourCostUnfunded, line.platform.offPlatform,
-                                line.platform.typeMismatches,
-                            ].map(String.init) : [])
-            }
+            let first = by == .department ? "部门" : "属地"
+            let header = ScorecardTable.header(lines, first: first)
+            let rows = ScorecardTable.rows(lines)
             switch format {
             case .table:
                 print("部门评分 as of \(report.asOf), 近 \(report.windowDays) 天（从差到好）")
-                print(TextTable(header: header, rows: rows, rightAligned: Set(1..<header.count)).lines().joined(separator: "\n"))
+                print(ScorecardTable.table(lines, first: first).lines().joined(separator: "\n"))
             case .csv:
                 try write(ExcelCSV.document([header] + rows), to: nil)
             case .json:

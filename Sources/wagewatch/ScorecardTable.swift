@@ -1,0 +1,41 @@
+import Model
+
+/// The department or township scorecard as rows of text (`scorecard`, and the end of
+/// `run` and `register`): the ledger's columns, then the real-name platform's once the
+/// city imports its data (纳管率, 考勤率, 代发率 and the platform flags).
+enum ScorecardTable {
+    static func header(_ lines: [RegisterReport.DepartmentEntry], first: String) -> [String] {
+        [first, "项目", "有标记", "疑似漏报", "违背承诺", "未填报(月)", "退回行", "迟报"]
+            + (hasPlatform(lines) ? ["纳管率", "考勤率", "代发率", "代发异常", "人工费未拨付", "未纳管", "类型存疑"] : [])
+    }
+
+    static func rows(_ lines: [RegisterReport.DepartmentEntry]) -> [[String]] {
+        let platform = hasPlatform(lines)
+        return lines.map { line in
+            var row = [
+                line.department, "\(line.projects)", "\(line.flagged)", "\(line.underreported)", "\(line.contradictedCommitments)",
+                "\(line.reportsMissing)", "\(line.rowsRejected)", "\(line.lateFilings)",
+            ]
+            if platform {
+                let counts = line.platform
+                row += [counts.supervisedRate, counts.attendanceRate, counts.payrollRate].map(percent)
+                row += [counts.payrollGaps, counts.labourCostUnfunded, counts.offPlatform, counts.typeMismatches].map(String.init)
+            }
+            return row
+        }
+    }
+
+    static func table(_ lines: [RegisterReport.DepartmentEntry], first: String) -> TextTable {
+        let header = header(lines, first: first)
+        return TextTable(header: header, rows: rows(lines), rightAligned: Set(1..<header.count))
+    }
+
+    static func hasPlatform(_ lines: [RegisterReport.DepartmentEntry]) -> Bool {
+        lines.contains { $0.platform.activeProjects > 0 }
+    }
+
+    /// A rate as a whole percentage; a dash where nothing is counted under it.
+    static func percent(_ rate: Double?) -> String {
+        rate.map { "\(Int(($0 * 100).rounded()))%" } ?? "-"
+    }
+}
