@@ -312,6 +312,11 @@ public struct RegisterReport: Codable, Hashable, Sendable {
             public var attendanceRate: Double? { onPlatform > 0 ? Double(withAttendance) / Double(onPlatform) : nil }
             public var payrollRate: Double? { payrollDue > 0 ? Double(paidThroughAccount) / Double(payrollDue) : nil }
 
+            /// A rate as a whole percentage; a dash where nothing is counted under it.
+            public static func percent(_ rate: Double?) -> String {
+                rate.map { "\(Int(($0 * 100).rounded()))%" } ?? "-"
+            }
+
             public mutating func add(_ other: Self) {
                 activeProjects += other.activeProjects
                 onPlatform += other.onPlatform

@@ -112,6 +112,15 @@ extension AppDatabase {
         }
     }
 
+    /// The platform's rows of one registry project, oldest month first.
+    public func platformRecords(ofProject projectID: String) async throws -> [PlatformRecord] {
+        try await read { session in
+            try session.rows(
+                "SELECT \(Self.platformColumns) FROM platform_row WHERE matched_project_id = ? ORDER BY period, platform_project_id",
+                [projectID.sqlValue], PlatformRecord.init(row:))
+        }
+    }
+
     /// The platform's projects that match no registry project, newest month first: listed
     /// for the clerk (`wagewatch platform unmatched`), never dropped.
     public func unmatchedPlatformRecords() async throws -> [PlatformRecord] {

@@ -34,6 +34,8 @@ public actor ProvinceKeeper {
     private var rollups: [String: CityRollup] = [:]
     private var versions: [String: Int] = [:]
     private var running: Task<Void, Never>?
+    /// Moves whenever a city's roll-up changes: the pages are made once per version.
+    public private(set) var version = 0
 
     public init(
         province: String, cities: [City], logger: Logger, asOf: @escaping @Sendable () -> Day = { Day(containing: Date()) },
@@ -71,7 +73,10 @@ public actor ProvinceKeeper {
         let day = asOf()
         for city in cities {
             guard let monitor = city.monitor else {
-                rollups[city.code] = CityRollup(code: city.code, name: city.name, failure: "无法打开该市数据库，请联系管理员")
+                if rollups[city.code] == nil {
+                    rollups[city.code] = CityRollup(code: city.code, name: city.name, failure: "无法打开该市数据库，请联系管理员")
+                    self.version += 1
+                }
                 continue
             }
             do {
@@ -79,12 +84,14 @@ public actor ProvinceKeeper {
                 if let kept = rollups[city.code], kept.failure == nil, versions[city.code] == version, kept.asOf == day { continue }
                 rollups[city.code] = try await monitor.cityRollup(code: city.code, name: city.name, asOf: day, now: now())
                 versions[city.code] = version
+                self.version += 1
             } catch {
                 // The log names the error's kind and the store's words, never stored values.
                 logger.error(
                     "province: city \(city.code) could not be read: \(StoreError.plainMessage(for: error) ?? "\(type(of: error))")")
                 rollups[city.code] = CityRollup(code: city.code, name: city.name, failure: "读取该市数据库失败，请联系管理员")
                 versions[city.code] = nil
+                self.version += 1
             }
         }
     }
@@ -181,10 +188,17 @@ extension WebApp {
 
     func addProvinceRoutes(to router: Router<WebContext>) {
         let roles = Self.roles(of: "/province")
-        page(router, "/province", roles: roles, template: "province", title: "全省汇总") { _, _, _ in
+        // Made once per version of the kept roll-ups (made first when none is kept yet).
+        let scope: @Sendable () async throws -> String = {
+            let keeper = try provinceKeeper()
+            _ = await keeper.rollup()
+            return "province-\(await keeper.version)"
+        }
+        page(router, "/province", roles: roles, template: "province", title: "全省汇总", cacheScope: scope) { _, _, _ in
             Self.provincePage(try await provinceKeeper().rollup())
         }
-        page(router, "/province/cities/:code", roles: roles, template: "province-city", title: "各市详情") { _, context, _ in
+        page(router, "/province/cities/:code", roles: roles, template: "province-city", title: "各市详情", cacheScope: scope) {
+            _, context, _ in
             let code = try context.pathParameter("code")
             let rollup = try await provinceKeeper().rollup()
             guard let city = rollup.cities.first(where: { $0.code == code }) else { throw WebError.notFound("市 \(code)") }
@@ -199,8 +213,10 @@ extension WebApp {
                 },
                 projectCount: city.flagged.count, isCut: city.flagged.count > shown.count)
         }
-        page(router, "/province/daily", roles: Self.roles(of: "/province/daily"), template: "province-daily", title: "全省日报") {
-            _, _, _ in
+        page(
+            router, "/province/daily", roles: Self.roles(of: "/province/daily"), template: "province-daily", title: "全省日报",
+            cacheScope: scope
+        ) { _, _, _ in
             Self.provinceDailyPage(try await provinceKeeper().rollup(), rows: Self.dailyRows)
         }
     }

@@ -142,6 +142,18 @@ extension WebApp {
     }
 
     struct ProjectPage: Codable, Sendable {
+        struct Month: Codable, Sendable {
+            var month: String
+            /// 考勤人数 / 工日, or 未上平台.
+            var attendance: String
+            /// 专户代发 amount and day, with 应发 when given.
+            var paid: String
+            /// The payroll month of a platform flag (代发异常, 欠款类型存疑).
+            var gap: Bool
+            var onPlatform: Bool
+            var ledger: String
+            var signals: Int
+        }
         struct Report: Codable, Sendable {
             var id: String
             var period: String
@@ -172,6 +184,10 @@ extension WebApp {
         var status: String
         var sensitive: Bool
         var reported: String
+        /// Twelve months to the as-of day: the platform's attendance and payroll beside
+        /// the ledger and the signals (empty without platform data for the project).
+        var months: [Month]
+        var hasMonths: Bool
         var flags: [FlagLine]
         var chart: Chart
         var reports: [Report]
@@ -190,10 +206,20 @@ extension WebApp {
             var rejected: Int
             var late: Int
             var barWidth: String
+            /// 纳管率, 考勤率, 代发率 ("-" where nothing is counted) and the platform flags.
+            var supervised: String
+            var attendance: String
+            var payroll: String
+            var payrollGaps: Int
+            var unfunded: Int
+            var offPlatform: Int
+            var typeMismatches: Int
         }
         var asOf: String
         var departments: [Line]
         var townships: [Line]
+        /// The city imports the real-name platform's export: its columns are shown.
+        var hasPlatform: Bool
     }
 
     struct DepartmentPage: Codable, Sendable {
@@ -232,7 +258,8 @@ extension WebApp {
             return ScorecardPage(
                 asOf: snapshot.asOf.description,
                 departments: Self.scoreLines(snapshot.register.departments),
-                townships: Self.scoreLines(snapshot.register.townships))
+                townships: Self.scoreLines(snapshot.register.townships),
+                hasPlatform: snapshot.register.departments.contains { $0.platform.activeProjects > 0 })
         }
         page(
             router, "/scorecard/:department", roles: Self.roles(of: "/scorecard"), template: "department",
@@ -276,7 +303,13 @@ extension WebApp {
                 department: LinkID($0.department), projects: $0.projects, flagged: $0.flagged,
                 underreported: $0.underreported, contradicted: $0.contradictedCommitments,
                 missing: $0.reportsMissing, rejected: $0.rowsRejected, late: $0.lateFilings,
-                barWidth: Labels.tenths(200.0 * Double($0.flagged) / Double(widest)))
+                barWidth: Labels.tenths(200.0 * Double($0.flagged) / Double(widest)),
+                supervised: RegisterReport.DepartmentEntry.PlatformCounts.percent($0.platform.supervisedRate),
+                attendance: RegisterReport.DepartmentEntry.PlatformCounts.percent($0.platform.attendanceRate),
+                payroll: RegisterReport.DepartmentEntry.PlatformCounts.percent($0.platform.payrollRate),
+                payrollGaps: $0.platform.payrollGaps,
+                unfunded: $0.platform.labourCostUnfunded, offPlatform: $0.platform.offPlatform,
+                typeMismatches: $0.platform.typeMismatches)
         }
     }
 
@@ -324,12 +357,14 @@ extension WebApp {
         let counts = (0..<90).map { perDay[first.adding(days: $0)] ?? 0 }
         let reports = try await database.reports(ofProject: id)
         let items = try await database.headlines(ofProject: id, limit: settings.pageSize)
+        let months = try await monthStrip(
+            project: id, asOf: snapshot.asOf, reports: reports, flagged: Set((entry?.flagEvidence ?? []).flatMap(\.platformRows)))
         return ProjectPage(
             projectID: project.id, name: project.name, aliases: project.aliases.joined(separator: "、"),
             department: LinkID(project.department), township: project.township, builder: project.builder,
             contractor: project.contractor, subcontractors: project.subcontractors.joined(separator: "、"),
             funding: Labels.funding(project.funding), status: Labels.status(project.status), sensitive: project.isSensitive,
-            reported: entry?.reported.label ?? "—",
+            reported: entry?.reported.label ?? "—", months: months, hasMonths: !months.isEmpty,
             flags: (entry?.flagEvidence ?? []).map {
                 FlagLine(
                     flag: $0.flag.rawValue, label: $0.flag.label, reason: $0.reason, items: $0.items.map(LinkID.init), reports: $0.reports)
@@ -348,6 +383,45 @@ extension WebApp {
                     level: Labels.level($0.level))
             },
             asOf: snapshot.asOf.description)
+    }
+
+    /// The twelve months to `asOf`: platform rows, ledger rows and signals of each; none
+    /// when the platform has never listed the project.
+    func monthStrip(
+        project id: String, asOf: Day, reports: [DepartmentReport], flagged: Set<String>
+    ) async throws
+        -> [ProjectPage.Month]
+    {
+        let platform = try await database.platformRecords(ofProject: id)
+        guard !platform.isEmpty else { return [] }
+        var periods = [asOf.period]
+        while periods.count < 12, let earliest = periods.first { periods.insert(earliest.previous, at: 0) }
+        // swift-format-ignore: NeverForceUnwrap
+        // (twelve periods were just made)
+        let perDay = try await database.signalsPerDay(
+            ofProject: id, from: periods.first!.firstDay.start, until: asOf.adding(days: 1).start)
+        var perMonth: [Period: Int] = [:]
+        for (day, count) in perDay { perMonth[day.period, default: 0] += count }
+        return periods.map { period in
+            let rows = platform.filter { $0.period == period }
+            let ledger = reports.filter { $0.period == period }.map { Labels.reportStatus($0.status) }
+            guard !rows.isEmpty else {
+                return ProjectPage.Month(
+                    month: period.description, attendance: "未上平台", paid: "—", gap: false, onPlatform: false,
+                    ledger: ledger.first ?? "未填报", signals: perMonth[period] ?? 0)
+            }
+            let attending = rows.reduce(0) { $0 + $1.workersAttending }
+            let days = rows.reduce(0) { $0 + $1.attendanceDays }
+            let paid = rows.reduce(0) { $0 + $1.payrollPaid }
+            let due = rows.compactMap(\.payrollDue)
+            let paidOn = rows.compactMap(\.paidOn).max()
+            return ProjectPage.Month(
+                month: period.description, attendance: "\(attending) 人 / \(Labels.number(days)) 工日",
+                paid: "\(Labels.number(paid)) 元" + (due.isEmpty ? "" : "（应发 \(Labels.number(due.reduce(0, +))) 元）")
+                    + (paidOn.map { " \($0)" } ?? ""),
+                gap: rows.contains { flagged.contains("\($0.period)/\($0.platformProjectID)") }, onPlatform: true,
+                ledger: ledger.first ?? "未填报", signals: perMonth[period] ?? 0)
+        }
     }
 
     /// Signals per day as bars ending on `lastDay`, the ledger rows as marks at the day they

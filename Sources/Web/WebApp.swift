@@ -132,15 +132,22 @@ public struct WebApp: Sendable {
 
     /// A GET page at `path` and its JSON twin at `/api{path}`, for `roles`; `build` makes the
     /// model both show.
+    /// - Parameters:
+    ///   - cached: the page's content depends only on the kept register snapshot, the role
+    ///     and the address: it is made once per snapshot.
+    ///   - cacheScope: what else a page's content depends on alone (the province's kept
+    ///     roll-ups): it is made once per value of it.
     func page<Model: Encodable & Sendable>(
         _ router: Router<WebContext>, _ path: String, roles: Set<Role>, template: String, title: String,
-        cached: Bool = false,
+        cached: Bool = false, cacheScope: (@Sendable () async throws -> String)? = nil,
         build: @escaping @Sendable (Request, WebContext, WebSession) async throws -> Model
     ) {
+        let generation: @Sendable () async throws -> String = { "\(try await snapshot().generation)" }
+        let scope = cacheScope ?? (cached ? generation : nil)
         route(router, .get, path) { request, context in
             try await answer(request, roles: roles, json: false) { session in
                 let frame = try frame(title: title, session: session, path: request.uri.path)
-                guard cached else {
+                guard let scope else {
                     return htmlResponse(
                         frame: frame,
                         content: try content(
@@ -149,7 +156,7 @@ public struct WebApp: Sendable {
                 }
                 // Pages of the register read only the kept snapshot and the store as of it
                 // (and the claims): their content is made once per snapshot, role and address.
-                let key = "\(try await snapshot().generation)|\(session.account.role.rawValue)|\(try cacheKey(for: request))"
+                let key = "\(try await scope())|\(session.account.role.rawValue)|\(try cacheKey(for: request))"
                 if let hit = pageCache.content(for: key) { return htmlResponse(frame: frame, content: hit) }
                 let made = try content(template, model: try await build(request, context, session))
                 pageCache.keep(made, for: key)

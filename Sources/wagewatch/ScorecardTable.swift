@@ -18,7 +18,8 @@ enum ScorecardTable {
             ]
             if platform {
                 let counts = line.platform
-                row += [counts.supervisedRate, counts.attendanceRate, counts.payrollRate].map(percent)
+                row += [counts.supervisedRate, counts.attendanceRate, counts.payrollRate].map(
+                    RegisterReport.DepartmentEntry.PlatformCounts.percent)
                 row += [counts.payrollGaps, counts.labourCostUnfunded, counts.offPlatform, counts.typeMismatches].map(String.init)
             }
             return row
@@ -32,10 +33,5 @@ enum ScorecardTable {
 
     static func hasPlatform(_ lines: [RegisterReport.DepartmentEntry]) -> Bool {
         lines.contains { $0.platform.activeProjects > 0 }
-    }
-
-    /// A rate as a whole percentage; a dash where nothing is counted under it.
-    static func percent(_ rate: Double?) -> String {
-        rate.map { "\(Int(($0 * 100).rounded()))%" } ?? "-"
     }
 }

@@ -95,6 +95,31 @@ import Testing
         #expect(second.register == register)
     }
 
+    /// With the demo's platform export, as `scripts/demo` imports it: each platform flag
+    /// raised where the demo's README says, and nowhere else.
+    @Test func theDemoPlatformExportRaisesEachPlatformFlagOnce() async throws {
+        try await importDemoLedgers()
+        let demo = Self.root.appendingPathComponent("feeds/demo")
+        for month in ["11", "12"] {
+            let summary = try await monitor.importPlatform(
+                path: demo.appendingPathComponent("platform-2024-\(month).csv").path, today: asOf)
+            #expect(summary.rejections.isEmpty && summary.added > 15)
+        }
+        #expect(try await monitor.database.unmatchedPlatformRecords().map(\.projectName) == ["锦绣华庭项目", "锦绣华庭项目"])
+        let register = try await monitor.runCycle(asOf: asOf, windowDays: 30).register
+        let platformFlags: Set<RiskFlag> = [.payrollGap, .labourCostUnfunded, .offPlatform, .typeMismatch]
+        var raised: [String: [RiskFlag]] = [:]
+        for project in register.projects {
+            let flags = project.flags.filter(platformFlags.contains)
+            if !flags.isEmpty { raised[project.projectID] = flags }
+        }
+        #expect(raised == ["P-001": [.payrollGap, .labourCostUnfunded], "P-006": [.typeMismatch], "P-013": [.offPlatform]])
+        // The ledger's flags stay as they were without the platform.
+        #expect(register.projects.first { $0.projectID == "P-006" }?.flags == [.escalating, .nonWageDispute, .typeMismatch])
+        let housing = try #require(register.departments.first { $0.department == "市住建局" }).platform
+        #expect(housing.activeProjects == 8 && housing.onPlatform == 7 && housing.payrollGaps == 1)
+    }
+
     @Test func theDailyListReadsTheStoreOnceAndEqualsTwoRegistersReadApart() async throws {
         try await importDemoLedgers()
         _ = try await monitor.runCycle(asOf: asOf, windowDays: 30)

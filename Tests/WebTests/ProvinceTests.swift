@@ -133,6 +133,16 @@ import Testing
         for text in [api.body, page.body, city.body, daily.body, try await browser.get("/api/province/daily").body] {
             #expect(!text.contains("孙立新") && !text.contains("13700001111"))
         }
+        // A city's change shows once the node has read that city again (its pages are kept meanwhile).
+        // (Through a connection of its own, as the city's processes have: SQLite tells a
+        // connection of others' commits only.)
+        _ = try await province.cityA.monitor(of: "city-b.sqlite").importReports(
+            path: WebFixture.root.appendingPathComponent("feeds/demo/reports-2024-11.csv").path, today: WebFixture.asOf)
+        #expect(try await browser.get("/api/province").body == api.body)
+        await province.node.app.province?.refreshIfStale()
+        let changed = try #require(try await browser.get("/api/province").json()["cities"] as? [[String: Any]])
+        let beishan = try #require(changed.first { $0["name"] as? String == "北山市" })
+        #expect((beishan["line"] as? [String: Any])?["missing"] as? Int ?? 18 < 18)
         // The province's user opens none of a city's pages on the province's node, which has none.
         #expect(try await browser.get("/queue").status == .forbidden)
         #expect(try await browser.get("/scorecard").status == .forbidden)

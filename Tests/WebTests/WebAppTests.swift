@@ -245,6 +245,31 @@ import Testing
         }
     }
 
+    /// With the real-name platform's export: the scorecard shows its rates, and a
+    /// project's page its twelve months of attendance and payroll, the gap marked.
+    @Test func thePlatformShowsOnTheScorecardAndTheProjectPage() async throws {
+        let fixture = try await WebFixture()
+        let leader = try await fixture.signedIn("leader")
+        #expect(!(try await leader.get("/scorecard").body.contains("纳管率")))
+        #expect(!(try await leader.get("/projects/P-001").body.contains("专户代发")))
+        let demo = WebFixture.root.appendingPathComponent("feeds/demo")
+        for month in ["11", "12"] {
+            _ = try await fixture.monitor.importPlatform(
+                path: demo.appendingPathComponent("platform-2024-\(month).csv").path, today: WebFixture.asOf)
+        }
+        try await fixture.keeper.refresh()
+        let scorecard = try await leader.get("/scorecard")
+        #expect(scorecard.body.contains("纳管率") && scorecard.body.contains("88%"))
+        #expect(try await leader.get("/api/scorecard").json()["hasPlatform"] as? Bool == true)
+        let page = try await leader.get("/projects/P-001")
+        #expect(page.body.contains("近 12 个月") && page.body.contains("未上平台"))
+        #expect(page.body.contains("<tr class=\"gap\"><td>2024-11</td><td>100 人 / 2200 工日</td>"))
+        #expect(page.body.contains("代发异常") && page.body.contains("人工费未拨付"))
+        let months = try #require(try await leader.get("/api/projects/P-001").json()["months"] as? [[String: Any]])
+        #expect(months.count == 12 && months.last?["month"] as? String == "2024-12")
+        #expect(try await leader.get("/api/projects/P-004").json()["months"] as? [Any] != nil)
+    }
+
     @Test func theDepartmentDrillDownAssetsAndHealthCheck() async throws {
         let fixture = try await WebFixture()
         let department = TestBrowser.encode("市住建局")
