@@ -200,3 +200,40 @@ extension IngestFeeds {
         }
     }
 }
+
+/// The real-name platform's monthly exports for the corpus's projects: twelve months
+/// ending with the as-of day's, one file a month, made once and kept. One project in
+/// twenty has a month with workers on site and nothing paid, one in fifty no attendance.
+public enum PlatformExports {
+    public static func make(in work: URL, projects: [Project], asOf: Day) throws -> [URL] {
+        let folder = work.appendingPathComponent("platform-\(projects.count)")
+        let done = folder.appendingPathComponent(".done")
+        var periods = [asOf.period]
+        while periods.count < 12, let first = periods.first { periods.insert(first.previous, at: 0) }
+        let files = periods.map { folder.appendingPathComponent("platform-\($0).csv") }
+        if FileManager.default.fileExists(atPath: done.path) { return files }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var random = SplitMix(seed: 12)
+        let header =
+            "月份,平台项目编码,项目编号,项目名称,施工总包单位,所属乡镇,在册人数,考勤人数,考勤工日,人工费拨付金额,应发工资,专户代发金额,代发人数,代发日期,是否开立工资专户\n"
+        for (period, file) in zip(periods, files) {
+            var text = header
+            text.reserveCapacity(projects.count * 120)
+            for (index, project) in projects.enumerated() {
+                let registered = 10 + Int(random.next() % 90)
+                let idle = index % 50 == 0
+                let attending = idle ? 0 : registered - Int(random.next() % 5)
+                let days = attending * 22
+                let due = days * 260
+                let unpaid = random.next() % 20 == 0
+                let paid = idle || unpaid ? 0 : due
+                let paidOn = paid > 0 ? "\(period.next.firstDay.adding(days: Int(random.next() % 10)))" : ""
+                text += "\(period),PT\(index),\(project.id),\(project.name.replacingOccurrences(of: ",", with: " ")),,,"
+                text += "\(registered),\(attending),\(days),\(due),\(due),\(paid),\(paid > 0 ? attending : 0),\(paidOn),是\n"
+            }
+            try Data(text.utf8).write(to: file)
+        }
+        FileManager.default.createFile(atPath: done.path, contents: Data())
+        return files
+    }
+}

@@ -52,7 +52,9 @@ public struct CSVTable: Sendable {
         }
         let reader: CSVReader
         do {
-            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
+            // Spaces around a quoted cell (` "12,500" `) are read only by trimming every
+            // field, which costs more than the rest of the reading: done for files that need it.
+            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: Self.hasSpaceBesideQuote(text))
         } catch {
             throw .malformedDocument(source: file, line: 1, reason: "no header row")
         }
@@ -98,10 +100,32 @@ public struct CSVTable: Sendable {
 
     /// Throws the row's rejection when one of its cells holds a control character (NUL,
     /// a form feed ...): no importer reads such a cell.
-    func rejectControlCharacters(inRow index: Int) throws(CellParsing.Problem) {
+    /// Refuses a row with a control character in a cell, or with values past the header's
+    /// last column (a comma inside an unquoted value shifts every cell after it).
+    func checkRow(_ index: Int) throws(CellParsing.Problem) {
         if let column = controlCharacterColumns[index] {
             throw CellParsing.Problem(column: column, reason: "holds a control character (such as NUL), which no cell may hold")
         }
+        let row = rows[index]
+        if row.count > header.count, let extra = row[header.count...].firstIndex(where: { !Self.trimmed($0).isEmpty }) {
+            throw CellParsing.Problem(
+                column: "\(extra + 1)",
+                reason: "has a value past the header's \(header.count) columns: a value holding a comma must be in quotes (\"12,500\")")
+        }
+    }
+
+    /// Whether a quote stands beside a space or tab anywhere in `text`.
+    static func hasSpaceBesideQuote(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if (byte == UInt8(ascii: "\"") && (previous == 0x20 || previous == 0x09))
+                || (previous == UInt8(ascii: "\"") && (byte == 0x20 || byte == 0x09))
+            {
+                return true
+            }
+            previous = byte
+        }
+        return false
     }
 
     /// C0 controls but tab and line ends, DEL, and C1 controls (0x80-0x9F: bytes of another
@@ -162,8 +186,21 @@ public struct CSVTable: Sendable {
     /// The trimmed cell of `row` in the column `english`; nil when blank or absent.
     public func value(_ english: String, in row: [String]) -> String? {
         guard let index = positions[english], index < row.count else { return nil }
-        let cell = Self.foldingFullWidth(row[index]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let cell = Self.trimmed(Self.foldingFullWidth(row[index]))
         return cell.isEmpty ? nil : cell
+    }
+
+    /// `text` without the white space (spaces, tabs, line breaks, ideographic spaces) at
+    /// either end; the text itself when it has none, as nearly every cell.
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return text }
+        guard first.properties.isWhitespace || last.properties.isWhitespace else { return text }
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
+        while end > start, scalars[scalars.index(before: end)].properties.isWhitespace { end = scalars.index(before: end) }
+        return String(scalars[start..<end])
     }
 
     /// Excel users type full-width digits and letters (１２，５００); read them as ASCII.

@@ -25,6 +25,8 @@ enum CellParsing {
     /// refused), and the forms `Double` alone would take (`0x1p4`, `1e300`, `nan`) are not
     /// amounts. Nil for anything else, or past `largestAmount`.
     static func amount(_ text: String) -> Double? {
+        // Most cells are plain digits, perhaps with decimals: read at once.
+        if let plain = plainDecimal(text.utf8) { return plain <= largestAmount ? plain : nil }
         var cleaned = Substring(text.trimmingCharacters(in: .whitespaces))
         if cleaned.first == "¥" || cleaned.first == "￥" { cleaned = cleaned.dropFirst() }
         if cleaned.last == "元" { cleaned = cleaned.dropLast() }
@@ -44,6 +46,49 @@ enum CellParsing {
         guard let value = Double(plain), value * scale <= largestAmount else { return nil }
         // 1.25万 is 12,500 yuan exactly, not 12,499.999...
         return scale == 1 ? value : (value * scale * 100).rounded() / 100
+    }
+
+    /// `12500` or `12500.5` (ASCII digits, at most one point with digits after it, at most
+    /// 15 digits in all) as its value; nil for any other form (the slow path reads those).
+    private static func plainDecimal(_ bytes: String.UTF8View) -> Double? {
+        var digits = 0
+        var point = false
+        var afterPoint = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits += 1
+                if point { afterPoint += 1 }
+            case UInt8(ascii: ".") where !point && digits > 0: point = true
+            default: return nil
+            }
+        }
+        guard digits > 0, digits <= 15, !point || afterPoint > 0 else { return nil }
+        return Double(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The number of the ASCII digits of `bytes` from `start`, `count` of them; nil when
+    /// one is not a digit.
+    private static func number(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
+        var value = 0
+        for byte in bytes[start..<start + count] {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    /// `2024-12-01` or `2024-12` exactly, the form most files write: read at once.
+    private static func isoDate(_ text: String) -> (year: Int, month: Int, day: Int?)? {
+        let count = text.utf8.count
+        guard count == 7 || count == 10 else { return nil }
+        let bytes = Array(text.utf8)
+        guard bytes[4] == UInt8(ascii: "-"), count == 7 || bytes[7] == UInt8(ascii: "-"),
+            let year = number(bytes, 0, 4), let month = number(bytes, 5, 2)
+        else { return nil }
+        if count == 7 { return (year, month, nil) }
+        guard let day = number(bytes, 8, 2) else { return nil }
+        return (year, month, day)
     }
 
     /// `12500` or `12,500` (also with the full-width comma) as plain digits; nil when
@@ -75,6 +120,7 @@ enum CellParsing {
     /// A date written `2024-12-01`, `2024/12/1`, `2024年12月1日`, `2024.12.1`, or as the
     /// serial number Excel stores when a cell is formatted as a number (45627).
     static func day(_ text: String) -> Day? {
+        if let iso = isoDate(text), let day = iso.day { return Day(year: iso.year, month: iso.month, day: day) }
         if let serial = excelSerial(text) { return serial }
         let unified =
             text
@@ -104,6 +150,7 @@ enum CellParsing {
     /// A month written `2024-12`, `2024/12`, `2024.12`, `2024年12月`, `202412`, or as a
     /// date of that month (any form `day` reads).
     static func period(_ text: String) -> Period? {
+        if let iso = isoDate(text), iso.day == nil { return Period(year: iso.year, month: iso.month) }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.utf8.count == 6, trimmed.utf8.allSatisfy({ (48...57).contains($0) }),
             let year = Int(trimmed.prefix(4)), let month = Int(trimmed.suffix(2))

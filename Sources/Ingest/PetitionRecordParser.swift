@@ -59,7 +59,7 @@ public struct PetitionRecordParser: Sendable {
         var result = FeedParseResult()
         for (offset, row) in table.rows.enumerated() {
             do throws(CellParsing.Problem) {
-                try table.rejectControlCharacters(inRow: offset)
+                try table.checkRow(offset)
             } catch {
                 result.rejections.append(ImportRejection(file: feed.id, row: offset + 2, column: error.column, reason: error.reason))
                 continue

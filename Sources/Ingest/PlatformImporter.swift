@@ -33,7 +33,7 @@ public enum PlatformImporter {
         for (offset, row) in table.rows.enumerated() {
             let rowNumber = offset + 2
             do throws(CellParsing.Problem) {
-                try table.rejectControlCharacters(inRow: offset)
+                try table.checkRow(offset)
                 let record = try record(from: row, in: table, importedOn: importedOn)
                 let key = "\(record.period)|\(CellParsing.idKey(record.platformProjectID))"
                 if let earlier = firstRowOfProjectMonth[key] {

@@ -46,7 +46,7 @@ public enum RegistryImporter {
         for (offset, row) in table.rows.enumerated() {
             let rowNumber = offset + 2
             do throws(CellParsing.Problem) {
-                try table.rejectControlCharacters(inRow: offset)
+                try table.checkRow(offset)
                 let project = try project(from: row, in: table)
                 let key = CellParsing.idKey(project.id)
                 if let earlier = firstRow[key] {

@@ -49,7 +49,7 @@ public enum ReportImporter {
         for (offset, row) in table.rows.enumerated() {
             let rowNumber = offset + 2
             do throws(CellParsing.Problem) {
-                try table.rejectControlCharacters(inRow: offset)
+                try table.checkRow(offset)
                 let report = try report(from: row, in: table, knownProjects: knownProjects, importedOn: importedOn)
                 let key = CellParsing.idKey(report.id)
                 if let earlier = firstRowOfID[key] {
