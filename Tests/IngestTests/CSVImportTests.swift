@@ -314,3 +314,18 @@ import Testing
         #expect(batch.rejections.map(\.column) == ["项目编号", "项目编号", "填报月份"])
     }
 }
+
+/// Cells around quotes and past the header: spaces beside a quoted value are read as the
+/// office meant; a value past the header's last column (an unquoted comma) rejects its row.
+@Suite struct CSVShapeTests {
+    @Test func spacesBesideQuotesAreReadAndExtraCellsRejectTheirRow() throws {
+        let spaced = "project_id,name,department\nP-1, \"甲,工程\" ,市住建局\nP-2,乙工程 , 市住建局\n"
+        let read = try RegistryImporter.read(Data(spaced.utf8), file: "r.csv")
+        #expect(read.records.map(\.name) == ["甲,工程", "乙工程"] && read.records.map(\.department) == ["市住建局", "市住建局"])
+        let shifted = "project_id,name,department\nP-1,甲,工程,市住建局\nP-2,乙工程,市住建局,,\n"
+        let batch = try RegistryImporter.read(Data(shifted.utf8), file: "r.csv")
+        #expect(batch.records.map(\.id) == ["P-2"])
+        #expect(batch.rejections.map(\.row) == [2] && batch.rejections.map(\.column) == ["4"])
+        #expect(batch.rejections.first?.reason.contains("must be in quotes") == true)
+    }
+}
