@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "Model", "CCurl", "CUchardet", "CLibXML2",
+                "Model", "Parallel", "CCurl", "CUchardet", "CLibXML2",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]

@@ -18,7 +18,7 @@ extension Monitor {
     /// Imports a department ledger CSV (欠薪问题台账); rows without 填报日期 count as filed `today`.
     public func importReports(path: String, today: Day) async throws -> ImportSummary {
         let file = URL(fileURLWithPath: path).lastPathComponent
-        let known = Set(try await database.projects().map(\.id))
+        let known = try await database.projectIDs()
         let batch = try await Parallel.run { [self] in
             try ReportImporter.read(try readData(path), file: file, knownProjects: known, importedOn: today)
         }
@@ -32,7 +32,7 @@ extension Monitor {
     /// - Parameter today: a month after today's is refused.
     public func importPlatform(path: String, today: Day) async throws -> ImportSummary {
         let file = URL(fileURLWithPath: path).lastPathComponent
-        let known = Set(try await database.projects().map(\.id))
+        let known = try await database.projectIDs()
         var batch = try await Parallel.run { [self] in
             try PlatformImporter.read(try readData(path), file: file, importedOn: today)
         }

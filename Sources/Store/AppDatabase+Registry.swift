@@ -176,6 +176,11 @@ extension AppDatabase {
     }
 
     /// All registry projects, by id.
+    /// The registry's project ids (what an import checks a row's 项目编号 against).
+    public func projectIDs() async throws -> Set<String> {
+        try await read { session in Set(try session.rows("SELECT id FROM project", []) { try $0.first(as: String.self) }) }
+    }
+
     public func projects() async throws -> [Project] {
         try await read { session in try session.rows("SELECT \(Project.columns) FROM project ORDER BY id", [], Project.init(row:)) }
     }
