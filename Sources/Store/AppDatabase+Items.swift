@@ -578,7 +578,11 @@ extension AppDatabase {
                         signals: [],
                         rejectedRows: try Self.rejectedRowCounts(in: SQLSession(connection: .sqlite(db))),
                         olderOpenPetitions: try self.openPetitions(in: db, before: from, openAt: from),
-                        platform: try Self.platformRows(in: SQLSession(connection: .sqlite(db)), from: platformFrom))
+                        platform: try platformFrom.map { from in
+                            try db.fetchAll(
+                                "SELECT \(Self.platformColumns) FROM platform_row WHERE period >= ?",
+                                arguments: [from.description], PlatformRecord.init(columns:))
+                        } ?? [])
                 }
             }
         }

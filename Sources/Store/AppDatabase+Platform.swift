@@ -135,6 +135,30 @@ extension AppDatabase {
 }
 
 extension PlatformRecord {
+    /// Reads a row of `SELECT \(AppDatabase.platformColumns)` by position (the register's
+    /// months on SQLite: hundreds of thousands of rows).
+    init(columns column: ColumnReader) throws {
+        func day(_ index: Int32, _ name: String) throws -> Day? {
+            guard let text = column.bytes(index) else { return nil }
+            guard let day = Day(utf8: text) else {
+                throw StoreError.corruptValue(column: name, value: String(decoding: text, as: UTF8.self))
+            }
+            return day
+        }
+        guard let periodText = column.bytes(0), let period = Period(utf8: periodText) else {
+            throw StoreError.corruptValue(
+                column: "platform_row.period", value: column.bytes(0).map { String(decoding: $0, as: UTF8.self) } ?? "NULL")
+        }
+        self.init(
+            period: period, platformProjectID: try column.requiredString(1, name: "platform_project_id"),
+            projectID: column.string(2), projectName: try column.requiredString(3, name: "project_name"),
+            contractor: column.string(4), township: column.string(5), workersRegistered: column.int(6) ?? 0,
+            workersAttending: column.int(7) ?? 0, attendanceDays: column.double(8) ?? 0, labourCostFunded: column.double(9),
+            payrollDue: column.double(10), payrollPaid: column.double(11) ?? 0, workersPaid: column.int(12) ?? 0,
+            paidOn: try day(13, "paid_on"), accountOpened: column.bool(14), matchedProjectID: column.string(15),
+            matchedBy: column.string(16).flatMap(Match.init(rawValue:)))
+    }
+
     init(row: SQLRow) throws {
         self.init(
             period: try Self.period(try row("period", as: String.self)),

@@ -302,5 +302,6 @@ extension AppDatabase {
         ("report", DepartmentReport.columns, 18),
         ("report", DepartmentReport.registerColumns, 18),
         ("assessment", "a.item_id, a.kind, a.channel, a.status, a.closed_at, " + verdictColumns, 20),
+        ("platform_row", platformColumns, 17),
     ]
 }

@@ -240,7 +240,13 @@ import Testing
         #expect(
             Set(department.keys) == [
                 "department", "projects", "flagged", "underreported", "contradicts_commitment", "reports_missing", "rows_rejected",
-                "late_filings",
+                "late_filings", "platform",
+            ])
+        let platform = try #require(department["platform"] as? [String: Any])
+        #expect(
+            Set(platform.keys) == [
+                "active_projects", "on_platform", "with_attendance", "payroll_due", "paid_through_account", "payroll_gaps",
+                "labour_cost_unfunded", "off_platform", "type_mismatches",
             ])
     }
 }
