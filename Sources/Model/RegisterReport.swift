@@ -232,6 +232,9 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         public var variants: [String] = []
         public var firstSeen: Day?
         public var lastSeen: Day?
+        /// Whether the real-name platform lists a project of this name that the registry
+        /// lacks; nil without platform data.
+        public var onPlatform: Bool?
 
         public init(
             mention: String, items: [String], township: String? = nil, variants: [String] = [],
@@ -249,6 +252,18 @@ public struct RegisterReport: Codable, Hashable, Sendable {
             case mention, items, township, variants
             case firstSeen = "first_seen"
             case lastSeen = "last_seen"
+            case onPlatform = "on_platform"
+        }
+
+        /// Whether `name`, a project the platform lists and the registry lacks, is this
+        /// site: the first four characters of one's own name begin the other's.
+        public func isNamed(_ name: String) -> Bool {
+            let platform = String(SiteName.name(of: name).filter { !$0.isWhitespace })
+            return ([mention] + variants).contains { variant in
+                let site = String(SiteName.name(of: variant).filter { !$0.isWhitespace })
+                return (platform.count >= 4 && site.hasPrefix(platform.prefix(4)))
+                    || (site.count >= 4 && platform.hasPrefix(site.prefix(4)))
+            }
         }
 
         /// Merges the site names of signals (`SiteName`) into entries, most items first.
@@ -407,6 +422,9 @@ public struct RegisterReport: Codable, Hashable, Sendable {
     public var signalsPerDay: [Int] = []
     /// Unhealthy sources at the time the register was made (not part of a past as-of view).
     public var sourceHealth: [SourceWarning] = []
+    /// Unregistered sites the real-name platform does not list either: outside both lists.
+    /// Nil without platform data.
+    public var sitesOutsideBoth: Int?
 
     public init(
         asOf: Day, windowDays: Int, projects: [ProjectEntry],
@@ -425,5 +443,6 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         case projects, unregistered, departments, townships
         case signalsPerDay = "signals_per_day"
         case sourceHealth = "source_health"
+        case sitesOutsideBoth = "sites_outside_both"
     }
 }

@@ -214,12 +214,23 @@ public struct RiskRegister: Sendable {
             }
             initialized = projects.count
         }
-        let unregistered = RegisterReport.UnregisteredEntry.merging(unlinkedSites)
+        var unregistered = RegisterReport.UnregisteredEntry.merging(unlinkedSites)
+        // Sites the signals name and the registry lacks, against the platform's projects the
+        // registry lacks too: those on neither list are outside all supervision.
+        var outsideBoth: Int?
+        if platformMonth != nil {
+            let offRegistry = Set(platform.lazy.filter { $0.matchedProjectID == nil && $0.period.firstDay <= asOf }.map(\.projectName))
+            for index in unregistered.indices {
+                unregistered[index].onPlatform = offRegistry.contains(where: unregistered[index].isNamed)
+            }
+            outsideBoth = unregistered.count { $0.onPlatform == false }
+        }
         var report = RegisterReport(
             asOf: asOf, windowDays: windowDays, projects: entries, unregistered: unregistered,
             departments: scorecard.departments.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst))
         report.townships = scorecard.townships.values.sorted(by: RegisterReport.DepartmentEntry.worstFirst)
         report.signalsPerDay = perDay
+        report.sitesOutsideBoth = outsideBoth
         return report
     }
 }

@@ -118,8 +118,10 @@ extension WebApp {
         var variants: [String]
         var firstSeen: Day?
         var lastSeen: Day?
+        var onPlatform: Bool?
 
         init(_ entry: RegisterReport.UnregisteredEntry) {
+            onPlatform = entry.onPlatform
             mention = entry.mention
             items = entry.items.map(LinkID.init)
             township = entry.township

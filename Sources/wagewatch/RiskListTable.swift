@@ -77,12 +77,18 @@ struct RiskListTable {
         if !register.unregistered.isEmpty {
             lines.append("")
             lines.append("未在台账中的工地 unregistered sites")
+            let platform = register.sitesOutsideBoth != nil
             lines.append(
                 contentsOf: TextTable(
-                    header: ["工地", "线索"],
-                    rows: register.unregistered.map { [$0.mention, "\($0.items.count) 条"] },
+                    header: ["工地", "线索"] + (platform ? ["实名制平台"] : []),
+                    rows: register.unregistered.map {
+                        [$0.mention, "\($0.items.count) 条"] + (platform ? [$0.onPlatform == true ? "有（未入台账）" : "无"] : [])
+                    },
                     rightAligned: [1]
                 ).lines())
+            if let outside = register.sitesOutsideBoth {
+                lines.append("台账和实名制平台都没有的工地 sites outside both lists: \(outside)")
+            }
         }
         lines.append("")
         lines.append("部门评分 department scorecard")

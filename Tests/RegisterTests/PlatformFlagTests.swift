@@ -134,6 +134,30 @@ import Testing
         #expect(report.projects[0].weightedScore > report.projects[1].weightedScore)
     }
 
+    @Test func anUnregisteredSiteIsCheckedAgainstThePlatformsProjectsTheRegistryLacks() throws {
+        func unlinked(_ id: String, _ site: String) -> ItemSignal {
+            var signal = ItemSignal(
+                itemID: id, kind: .post, at: day(12, 10).start.addingTimeInterval(3600),
+                assessment: ItemAssessment(
+                    itemID: id, score: 5, isSignal: true, claim: .wage, isEscalation: false, isResolved: false,
+                    firedRules: ["wage.claim"], matchedTerms: ["欠薪"]),
+                storyKey: id, link: nil)
+            signal.sites = [site]
+            return signal
+        }
+        let signals = [unlinked("u1", "锦绣华庭项目工地"), unlinked("u2", "城关街道 金源大厦")]
+        var offRegistry = november(paid: 0, period: "2024-12")
+        offRegistry.projectName = "锦绣华庭二期"
+        offRegistry.matchedProjectID = nil
+        let report = register([november(paid: 0, period: "2024-12"), offRegistry], signals: signals)
+        #expect(report.sitesOutsideBoth == 1)
+        #expect(report.unregistered.map(\.onPlatform) == [true, false] || report.unregistered.map(\.onPlatform) == [false, true])
+        #expect(report.unregistered.first { $0.mention.contains("锦绣") }?.onPlatform == true)
+        // Without platform data the register does not say.
+        let none = register([], signals: signals)
+        #expect(none.sitesOutsideBoth == nil && none.unregistered.allSatisfy { $0.onPlatform == nil })
+    }
+
     @Test func theScorecardCountsSupervisionAttendanceAndPayrollRates() throws {
         let projects = [project, privateProject, completed]
         // December on the platform: P-1 attends, P-2 is missing; November: P-1 unpaid.
