@@ -114,16 +114,16 @@ public struct CSVTable: Sendable {
         }
     }
 
-    /// Whether a quote stands beside a space or tab anywhere in `text`.
+    /// Whether a quote stands beside white space other than a line end (a space, a tab,
+    /// an ideographic or a no-break space) anywhere in `text`.
     static func hasSpaceBesideQuote(_ text: String) -> Bool {
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            if (byte == UInt8(ascii: "\"") && (previous == 0x20 || previous == 0x09))
-                || (previous == UInt8(ascii: "\"") && (byte == 0x20 || byte == 0x09))
-            {
-                return true
-            }
-            previous = byte
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar != "\n" && scalar != "\r" && scalar.properties.isWhitespace
+        }
+        var previous: Unicode.Scalar = "\n"
+        for scalar in text.unicodeScalars {
+            if (scalar == "\"" && isSpace(previous)) || (previous == "\"" && isSpace(scalar)) { return true }
+            previous = scalar
         }
         return false
     }

@@ -57,4 +57,27 @@ public struct PlatformRecord: Codable, Hashable, Sendable {
         self.matchedProjectID = matchedProjectID
         self.matchedBy = matchedBy
     }
+
+    /// One month's rows of one project as one: counts and amounts added up (an amount
+    /// stays unknown only when every row leaves it blank), the latest payroll day, and the
+    /// first row's codes and names. Nil for no rows.
+    public static func merged(_ rows: [PlatformRecord]) -> PlatformRecord? {
+        guard var total = rows.first else { return nil }
+        for row in rows.dropFirst() {
+            total.workersRegistered += row.workersRegistered
+            total.workersAttending += row.workersAttending
+            total.attendanceDays += row.attendanceDays
+            total.payrollPaid += row.payrollPaid
+            total.workersPaid += row.workersPaid
+            total.labourCostFunded = Self.sum(total.labourCostFunded, row.labourCostFunded)
+            total.payrollDue = Self.sum(total.payrollDue, row.payrollDue)
+            total.paidOn = [total.paidOn, row.paidOn].compactMap { $0 }.max()
+        }
+        return total
+    }
+
+    private static func sum(_ lhs: Double?, _ rhs: Double?) -> Double? {
+        guard lhs != nil || rhs != nil else { return nil }
+        return (lhs ?? 0) + (rhs ?? 0)
+    }
 }

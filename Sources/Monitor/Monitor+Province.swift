@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Register
+import Store
 
 extension Monitor {
     /// This store's register and daily list of `asOf`, rolled up for the province as the
@@ -21,9 +22,20 @@ extension Monitor {
             do {
                 rollups.append(try await monitor.get().cityRollup(code: city.code, name: city.name, asOf: asOf, now: now))
             } catch {
-                rollups.append(CityRollup(code: city.code, name: city.name, failure: "\(error)"))
+                rollups.append(CityRollup(code: city.code, name: city.name, failure: Self.plainFailure(error)))
             }
         }
         return ProvinceRollup(province: province.name, asOf: asOf, cities: rollups)
+    }
+
+    /// What a roll-up says of a city that could not be read: the store's words, never a
+    /// value it holds or the SQL it ran.
+    static func plainFailure(_ error: any Error) -> String {
+        if let plain = StoreError.plainMessage(for: error) { return plain }
+        if let store = error as? StoreError {
+            if case .corruptValue(let column, _) = store { return "the database holds an unreadable value in column \(column)" }
+            return "\(store)"
+        }
+        return "\(error)"
     }
 }

@@ -51,11 +51,25 @@ public struct ProvinceConfig: Sendable, Equatable {
         }
         var config = try parse(text, file: file.lastPathComponent)
         let folder = file.deletingLastPathComponent()
-        for index in config.cities.indices where !config.cities[index].store.hasPrefix("postgres") {
+        for index in config.cities.indices where !isAddress(config.cities[index].store) {
             let store = config.cities[index].store
-            if !store.hasPrefix("/") { config.cities[index].store = folder.appendingPathComponent(store).standardizedFileURL.path }
+            config.cities[index].store =
+                (store.hasPrefix("/") ? URL(fileURLWithPath: store) : folder.appendingPathComponent(store)).standardizedFileURL.path
+        }
+        // Two spellings of one file (a.sqlite, ./a.sqlite) are one store.
+        for (index, city) in config.cities.enumerated() {
+            if let other = config.cities[..<index].first(where: { $0.store == city.store }) {
+                throw .invalid(
+                    file: file.lastPathComponent, line: city.line, column: nil,
+                    reason: "field store: cities \(other.code) and \(city.code) name the same store")
+            }
         }
         return config
+    }
+
+    /// Whether `store` is a PostgreSQL address rather than a SQLite file.
+    static func isAddress(_ store: String) -> Bool {
+        store.hasPrefix("postgres://") || store.hasPrefix("postgresql://")
     }
 
     /// Reads the text of a province file named `file` (for its errors).

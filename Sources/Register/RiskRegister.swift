@@ -150,7 +150,10 @@ public struct RiskRegister: Sendable {
                 else { return -1 }
                 return Int32(owner)
             },
-            by: { lhs, rhs in platform[Int(lhs)].period < platform[Int(rhs)].period })
+            by: { lhs, rhs in
+                (platform[Int(lhs)].period, platform[Int(lhs)].platformProjectID)
+                    < (platform[Int(rhs)].period, platform[Int(rhs)].platformProjectID)
+            })
         let platformMonth = platform.lazy.map(\.period).filter { $0.firstDay <= asOf }.max()
         let months = ReportingMonths(windowStart: windowStart, asOf: asOf, dueDay: rules.reportDueDay)
         let texts = RegisterTexts(rules: rules, windowStart: windowStart, asOf: asOf)
@@ -706,11 +709,16 @@ struct ProjectContext {
 extension ProjectContext {
     /// The platform month whose wages were due last by the as-of day (pay day of the next
     /// month plus grace), if it is recent enough to speak for the project.
+    /// A month's rows are judged together, as one (two platform codes, such as two 标段,
+    /// may match one registry project); the due day itself still belongs to the payroll.
     func payrollMonth() -> PlatformRecord? {
-        platform.last { row in
-            let due = rules.payrollDue(of: row.period)
-            return due <= asOf && asOf.ordinal - due.ordinal <= rules.payrollLookBackDays
-        }
+        guard
+            let month = platform.last(where: { row in
+                let due = rules.payrollDue(of: row.period)
+                return due < asOf && asOf.ordinal - due.ordinal <= rules.payrollLookBackDays
+            })?.period
+        else { return nil }
+        return PlatformRecord.merged(platform.filter { $0.period == month })
     }
 
     /// What the account should have paid for `row` and what it paid by the as-of day, when
@@ -738,7 +746,9 @@ extension ProjectContext {
 
     static func reference(_ row: PlatformRecord) -> String { "\(row.period)/\(row.platformProjectID)" }
 
-    static func yuan(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value) }
+    static func yuan(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.2f", value)
+    }
     static func number(_ value: Double) -> String { yuan(value) }
 
     /// What the project adds to its department's platform counts (nothing without platform data).
@@ -747,9 +757,10 @@ extension ProjectContext {
         guard let platformMonth else { return counts }
         if project.status == .active {
             counts.activeProjects = 1
-            if let latest = platform.last(where: { $0.period == platformMonth }) {
+            let latest = platform.filter { $0.period == platformMonth }
+            if !latest.isEmpty {
                 counts.onPlatform = 1
-                if latest.workersAttending > 0 { counts.withAttendance = 1 }
+                if latest.contains(where: { $0.workersAttending > 0 }) { counts.withAttendance = 1 }
             }
         }
         if let payroll = payrollMonth(), payroll.workersAttending > 0, payroll.attendanceDays > 0 {
@@ -792,7 +803,7 @@ extension ProjectContext {
     /// off_platform: an active project with no row in the platform's latest month.
     func offPlatform() -> [FlagEvidence] {
         guard let platformMonth, project.status == .active, !platform.contains(where: { $0.period == platformMonth }) else { return [] }
-        let last = platform.last.map { "，最近一次出现在 \($0.period)" } ?? "，从未出现在平台数据中"
+        let last = platform.last.map { "，最近一次出现在 \($0.period)" } ?? ""
         return [FlagEvidence(flag: .offPlatform, reason: "在建项目不在实名制平台 \(platformMonth) 的数据中\(last)")]
     }
 
@@ -809,7 +820,8 @@ extension ProjectContext {
         let paymentRows = arrears.filter { $0.arrearsType == .projectPayment }
         let payment = signals.windowItems { $0.isSignal && $0.claim == .projectPayment }
         let paidInFull =
-            gap == nil && payroll.workersAttending > 0 && payroll.payrollPaid >= (payroll.payrollDue ?? payroll.payrollPaid)
+            gap == nil && payroll.workersAttending > 0 && payroll.attendanceDays > 0 && payroll.payrollPaid > 0
+            && payroll.payrollPaid >= (payroll.payrollDue ?? payroll.payrollPaid)
         if !wageRows.isEmpty, !payment.isEmpty, payment.count == signals.window.count, paidInFull {
             return [
                 FlagEvidence(

@@ -47,7 +47,7 @@ extension AppDatabase {
         try await write { session in
             var summary = ImportSummary(added: 0, updated: 0, unchanged: 0, rejections: rejections)
             let periods = Set(records.map(\.period.description)).sorted()
-            var stored: [String: PlatformRecord] = [:]
+            var stored: [String: (record: PlatformRecord, file: String)] = [:]
             var storedFromFile: Set<String> = []
             for period in periods {
                 let rows = try session.rows(
@@ -55,7 +55,7 @@ extension AppDatabase {
                 ) { row in (try PlatformRecord(row: row), try row("source_file", as: String.self)) }
                 for (record, source) in rows {
                     let key = "\(record.period)|\(record.platformProjectID)"
-                    stored[key] = record
+                    stored[key] = (record, source)
                     if source == file { storedFromFile.insert(key) }
                 }
             }
@@ -64,12 +64,14 @@ extension AppDatabase {
             for record in records {
                 let key = "\(record.period)|\(record.platformProjectID)"
                 kept.insert(key)
-                switch stored[key] {
+                switch stored[key]?.record {
                 case nil: summary.added += 1
                 case record?: summary.unchanged += 1
                 default: summary.updated += 1
                 }
-                if stored[key] != record { changed.append(record) }
+                // A row another file brought is this file's from now on, changed or not: a
+                // correction of this file is what removes it.
+                if stored[key]?.record != record || stored[key]?.file != file { changed.append(record) }
             }
             for chunk in Self.chunks(of: changed.indices, size: 400) {
                 let tuple = "(" + Array(repeating: "?", count: 18).joined(separator: ", ") + ")"

@@ -34,6 +34,8 @@ public actor ProvinceKeeper {
     private var rollups: [String: CityRollup] = [:]
     private var versions: [String: Int] = [:]
     private var running: Task<Void, Never>?
+    /// A refresh was asked for while one ran.
+    private var again = false
     /// Moves whenever a city's roll-up changes: the pages are made once per version.
     public private(set) var version = 0
 
@@ -60,13 +62,20 @@ public actor ProvinceKeeper {
     /// asked for while one runs waits for that one.
     public func refreshIfStale() async {
         if let running {
+            // The pass under way may have read a city before it changed: one more follows.
+            again = true
             await running.value
             return
         }
-        let task = Task { await self.readStaleCities() }
+        let task = Task {
+            repeat {
+                again = false
+                await readStaleCities()
+            } while again
+            running = nil
+        }
         running = task
         await task.value
-        running = nil
     }
 
     private func readStaleCities() async {

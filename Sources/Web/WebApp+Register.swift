@@ -252,7 +252,7 @@ extension WebApp {
                 page: pager.page,
                 pages: pager.pages, previousPage: pager.previous, nextPage: pager.next)
         }
-        page(router, "/projects/:id", roles: Set(Role.allCases), template: "project", title: "项目详情", cached: true) { _, context, _ in
+        page(router, "/projects/:id", roles: Self.cityRoles, template: "project", title: "项目详情", cached: true) { _, context, _ in
             try await projectPage(id: try context.pathParameter("id"))
         }
         page(router, "/scorecard", roles: Self.roles(of: "/scorecard"), template: "scorecard", title: "部门排名", cached: true) { _, _, _ in
@@ -360,7 +360,8 @@ extension WebApp {
         let reports = try await database.reports(ofProject: id)
         let items = try await database.headlines(ofProject: id, limit: settings.pageSize)
         let months = try await monthStrip(
-            project: id, asOf: snapshot.asOf, reports: reports, flagged: Set((entry?.flagEvidence ?? []).flatMap(\.platformRows)))
+            project: id, asOf: snapshot.asOf, reports: reports,
+            flagged: Set((entry?.flagEvidence ?? []).filter { $0.flag == .payrollGap }.flatMap(\.platformRows)))
         return ProjectPage(
             projectID: project.id, name: project.name, aliases: project.aliases.joined(separator: "、"),
             department: LinkID(project.department), township: project.township, builder: project.builder,

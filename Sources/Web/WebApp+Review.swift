@@ -120,10 +120,10 @@ extension WebApp {
         page(router, "/queue", roles: Self.roles(of: "/queue"), template: "queue", title: "审核队列", cached: true) { request, _, _ in
             try await queuePage(request)
         }
-        page(router, "/items/:id", roles: Set(Role.allCases), template: "item", title: "线索详情") { _, context, session in
+        page(router, "/items/:id", roles: Self.cityRoles, template: "item", title: "线索详情") { _, context, session in
             try await itemPage(id: try context.pathParameter("id"), session: session)
         }
-        page(router, "/projects", roles: Set(Role.allCases), template: "projects", title: "项目查询") { request, _, _ in
+        page(router, "/projects", roles: Self.cityRoles, template: "projects", title: "项目查询") { request, _, _ in
             let text = request.query.text("q") ?? ""
             let projects = text.isEmpty ? [] : try await database.projects(matching: text, limit: 20)
             return ProjectsPage(q: text, projects: projects.map(ProjectSummary.init))

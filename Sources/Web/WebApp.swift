@@ -114,6 +114,10 @@ public struct WebApp: Sendable {
         menu.first { $0.path == path }!.roles
     }
 
+    /// The roles of a city's own users: every one but the province's, which has its own
+    /// pages only (a province account made in a city's store opens none of the city's).
+    static let cityRoles: Set<Role> = Set(Role.allCases).subtracting([.province])
+
     /// Roles that see petitioners' personal data (names, phone numbers, unmasked text).
     static let seesPersonalData: Set<Role> = [.petition]
 

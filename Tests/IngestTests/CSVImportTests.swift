@@ -322,6 +322,9 @@ import Testing
         let spaced = "project_id,name,department\nP-1, \"甲,工程\" ,市住建局\nP-2,乙工程 , 市住建局\n"
         let read = try RegistryImporter.read(Data(spaced.utf8), file: "r.csv")
         #expect(read.records.map(\.name) == ["甲,工程", "乙工程"] && read.records.map(\.department) == ["市住建局", "市住建局"])
+        // An ideographic or a no-break space beside the quotes too.
+        let wide = "project_id,name,department\nP-1,\u{3000}\"甲,工程\"\u{A0},市住建局\n"
+        #expect(try RegistryImporter.read(Data(wide.utf8), file: "r.csv").records.map(\.name) == ["甲,工程"])
         let shifted = "project_id,name,department\nP-1,甲,工程,市住建局\nP-2,乙工程,市住建局,,\n"
         let batch = try RegistryImporter.read(Data(shifted.utf8), file: "r.csv")
         #expect(batch.records.map(\.id) == ["P-2"])

@@ -67,5 +67,12 @@ import Testing
         _ = try await monitor.importPlatform(path: other, today: today)
         let fourth = try await monitor.importPlatform(path: corrected, today: today)
         #expect(fourth.removed == 0 && fourth.unchanged == 3)
+        // A row another file brings again, unchanged, belongs to that file from then on:
+        // that file's correction removes it.
+        let takeover = try write([rows[1]], name: "takeover.csv")
+        #expect(try await monitor.importPlatform(path: takeover, today: today).unchanged == 1)
+        let emptied = try write(["2024-11,PT-200,,城北某工地,,,5,5,50,,,0,0,,否"], name: "takeover.csv")
+        let fifth = try await monitor.importPlatform(path: emptied, today: today)
+        #expect(fifth.removed == 1 && fifth.removedIDs == ["2024-11|PT-002"])
     }
 }

@@ -11,7 +11,7 @@ import Testing
     let project = Project(id: "P-1", name: "城东安置房", department: "市住建局", township: "城关街道", funding: .government)
     let privateProject = Project(id: "P-2", name: "金域华府", department: "市住建局", funding: .private)
     let completed = Project(id: "P-3", name: "滨江水厂", department: "市水务局", funding: .government, status: .completed)
-    /// November's wages are due by 2024-12-15, plus five days' grace: judged from 2024-12-20.
+    /// November's wages are due by 2024-12-15, plus five days' grace: judged after 2024-12-20.
     let judged = Day(year: 2024, month: 12, day: 21)!
 
     func day(_ month: Int, _ day: Int, year: Int = 2024) -> Day { Day(year: year, month: month, day: day)! }
@@ -58,6 +58,7 @@ import Testing
     @Test func aMonthWithAttendanceAndNothingPaidByTheDueDayIsAPayrollGap() throws {
         let unpaid = [november(paid: 0)]
         #expect(flags(register(unpaid, asOf: day(12, 19))) == [])  // not due yet
+        #expect(flags(register(unpaid, asOf: day(12, 20))) == [])  // the due day itself still may see the payroll
         let report = register(unpaid)
         #expect(flags(report) == [.payrollGap])
         let evidence = try #require(report.projects.first?.flagEvidence.first)
@@ -80,6 +81,28 @@ import Testing
         // Without 应发工资: 200 person-days at the 150-yuan floor is 30,000; 80% of it 24,000.
         #expect(flags(register([november(paid: 24_000, due: nil)])) == [])
         #expect(flags(register([november(paid: 23_999, due: nil)])) == [.payrollGap])
+    }
+
+    @Test func twoPlatformCodesOfOneProjectAreJudgedTogether() {
+        // Two 标段 of one project: one paid in full, one not at all; in any order.
+        var second = november(paid: 0, funded: nil)
+        second.platformProjectID = "PT-P-1-B"
+        let paid = november(paid: 60_000, paidOn: day(12, 5), funded: nil)
+        #expect(flags(register([paid, second])) == [.payrollGap])  // 60,000 of 120,000 due
+        #expect(flags(register([second, paid])) == [.payrollGap])
+        var small = second
+        small.payrollDue = 10_000
+        small.payrollPaid = 10_000
+        small.workersPaid = 10
+        #expect(flags(register([paid, small])) == [])
+    }
+
+    @Test func nothingPaidIsNeverWagesPaidInFull() {
+        // Workers counted but no person-days, nothing paid: no gap can be judged, and the
+        // ledger's wage row is not called project money on it.
+        let payment = [signal("a", on: day(12, 10), claim: .projectPayment)]
+        let empty = november(paid: 0, days: 0, due: nil)
+        #expect(!flags(register([empty], signals: payment, rows: [arrears("R-1", type: .wage)])).contains(.typeMismatch))
     }
 
     @Test func aGovernmentProjectThatMovedNothingIntoTheAccountIsUnfunded() {

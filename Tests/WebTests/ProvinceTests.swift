@@ -195,6 +195,29 @@ import Testing
         }
     }
 
+    @Test func theProvinceFilesStoresAreReadFromItsFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-province-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("province.yaml")
+        try """
+        name: 示例省
+        cities:
+          - {code: a, name: 甲市, store: postgres_city.sqlite}
+          - {code: b, name: 乙市, store: "postgres://wagewatch@127.0.0.1/wagewatch?schema=b"}
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let config = try ProvinceConfig.load(file: file)
+        #expect(config.cities[0].store == folder.appendingPathComponent("postgres_city.sqlite").standardizedFileURL.path)
+        #expect(config.cities[1].store == "postgres://wagewatch@127.0.0.1/wagewatch?schema=b")
+        try "name: 省\ncities:\n  - {code: a, name: 甲, store: a.sqlite}\n  - {code: b, name: 乙, store: ./a.sqlite}\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        #expect {
+            try ProvinceConfig.load(file: file)
+        } throws: { error in
+            (error as? RulesError)?.described(as: "province file").contains("province.yaml:4: field store: cities a and b") == true
+        }
+    }
+
     @Test func theProvinceFileSaysWhereItIsWrong() throws {
         let good = """
             name: 示例省
