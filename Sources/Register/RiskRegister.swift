@@ -155,6 +155,8 @@ public struct RiskRegister: Sendable {
                     < (platform[Int(rhs)].period, platform[Int(rhs)].platformProjectID)
             })
         let platformMonth = platform.lazy.map(\.period).filter { $0.firstDay <= asOf }.max()
+        // In that order, once: each project then reads its rows in place.
+        let platformInOrder = platformOrder.order.map { platform[Int($0)] }
         let months = ReportingMonths(windowStart: windowStart, asOf: asOf, dueDay: rules.reportDueDay)
         let texts = RegisterTexts(rules: rules, windowStart: windowStart, asOf: asOf)
 
@@ -185,7 +187,8 @@ public struct RiskRegister: Sendable {
                         windowFrom: windowFrom),
                     rows: ArraySlice(rowOrder[index].map { reports[Int($0)] }),
                     olderPetitions: olderPetitionsByProject[index] ?? [],
-                    platform: platformOrder[index].map { platform[Int($0)] }, platformMonth: platformMonth)
+                    platform: platformInOrder[platformOrder.starts[index]..<platformOrder.starts[index + 1]],
+                    platformMonth: platformMonth)
                 let entry = context.entry()
                 scorecard.count(
                     entry, filing: months.filing(of: projects[index], rows: context.rows),
@@ -436,19 +439,23 @@ struct ProjectContext {
     /// Petitions from before the look-back span still open (follow-up deadlines only).
     let olderPetitions: [ItemSignal]
     /// The project's platform rows of months begun by the as-of day, oldest first.
-    let platform: [PlatformRecord]
+    let platform: ArraySlice<PlatformRecord>
     /// The latest month the platform exported (any project), begun by the as-of day.
     let platformMonth: Period?
 
     mutating func entry() -> RegisterReport.ProjectEntry {
-        // Most projects of a city's registry are quiet: nothing to weigh but the ledger.
-        if signals.isEmpty && rows.isEmpty && olderPetitions.isEmpty && platform.isEmpty
-            && (platformMonth == nil || project.status != .active)
-        {
-            return RegisterReport.ProjectEntry(
+        // Most projects of a city's registry are quiet: nothing to weigh but the ledger, and
+        // what the platform says of their payroll.
+        if signals.isEmpty && rows.isEmpty && olderPetitions.isEmpty {
+            var entry = RegisterReport.ProjectEntry(
                 projectID: project.id, name: project.name, department: project.department, township: project.township,
                 sensitive: rules.isSensitive(project), signals: RegisterReport.Signals(), reported: .missing, flags: [],
                 evidence: [], reportEvidence: [])
+            guard !platform.isEmpty || (platformMonth != nil && project.status == .active) else { return entry }
+            let payroll = payrollMonth()
+            entry.flagEvidence = payrollGap(payroll, payroll.flatMap(payrollShortfall)) + labourCostUnfunded(payroll) + offPlatform()
+            entry.flags = entry.flagEvidence.map(\.flag)
+            return entry
         }
         let verdict = LedgerVerdict(rows: rows.filter { $0.period.lastDay >= windowStart })
         // The checks read ids and counts: no signal is copied into a list of its own.

@@ -454,7 +454,7 @@ extension AppDatabase {
     static func platformRows(in session: SQLSession, from: Period?) throws -> [PlatformRecord] {
         guard let from else { return [] }
         return try session.rows(
-            "SELECT \(platformColumns) FROM platform_row WHERE period >= ? ORDER BY period, platform_project_id",
+            "SELECT \(platformRegisterColumns) FROM platform_row WHERE period >= ? ORDER BY period, platform_project_id",
             [from.description.sqlValue], PlatformRecord.init(row:))
     }
 
@@ -581,7 +581,7 @@ extension AppDatabase {
                         olderOpenPetitions: try self.openPetitions(in: db, before: from, openAt: from),
                         platform: try platformFrom.map { from in
                             try db.fetchAll(
-                                "SELECT \(Self.platformColumns) FROM platform_row WHERE period >= ? ORDER BY period, platform_project_id",
+                                "SELECT \(Self.platformRegisterColumns) FROM platform_row WHERE period >= ? ORDER BY period, platform_project_id",
                                 arguments: [from.description], PlatformRecord.init(columns:))
                         } ?? [])
                 }

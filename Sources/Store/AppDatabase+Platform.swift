@@ -34,6 +34,15 @@ extension AppDatabase {
         account_opened, matched_project_id, matched_by
         """
 
+    /// `platformColumns` with only what the register judges: no registry id as the
+    /// platform wrote it, contractor or township, and the name only of rows that match no
+    /// project (the register checks unregistered sites against those).
+    static let platformRegisterColumns = """
+        period, platform_project_id, NULL, CASE WHEN matched_project_id IS NULL THEN project_name ELSE '' END, NULL, NULL,
+        workers_registered, workers_attending, attendance_days, labour_cost_funded, payroll_due, payroll_paid, workers_paid,
+        paid_on, account_opened, matched_project_id, matched_by
+        """
+
     /// Stores the rows of one platform export (`file`), matched to the registry already,
     /// and replaces that file's earlier rejections. Keyed by month and platform project:
     /// importing the same file twice changes nothing; a corrected file replaces its rows,

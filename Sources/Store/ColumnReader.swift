@@ -303,5 +303,6 @@ extension AppDatabase {
         ("report", DepartmentReport.registerColumns, 18),
         ("assessment", "a.item_id, a.kind, a.channel, a.status, a.closed_at, " + verdictColumns, 20),
         ("platform_row", platformColumns, 17),
+        ("platform_row", platformRegisterColumns, 17),
     ]
 }
