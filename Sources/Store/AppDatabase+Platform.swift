@@ -36,9 +36,11 @@ extension AppDatabase {
 
     /// `platformColumns` with only what the register judges: no registry id as the
     /// platform wrote it, contractor or township, and the name only of rows that match no
-    /// project (the register checks unregistered sites against those).
+    /// project (the register checks unregistered sites against those). Named as the
+    /// columns are: PostgreSQL's rows are read by name.
     static let platformRegisterColumns = """
-        period, platform_project_id, NULL, CASE WHEN matched_project_id IS NULL THEN project_name ELSE '' END, NULL, NULL,
+        period, platform_project_id, NULL AS project_id,
+        CASE WHEN matched_project_id IS NULL THEN project_name ELSE '' END AS project_name, NULL AS contractor, NULL AS township,
         workers_registered, workers_attending, attendance_days, labour_cost_funded, payroll_due, payroll_paid, workers_paid,
         paid_on, account_opened, matched_project_id, matched_by
         """
