@@ -163,22 +163,14 @@ extension WebApp {
             var sourceWarnings: Int
             var failure: String?
         }
+        /// A row of the city 日报's list, with its city.
         struct Change: Codable, Sendable {
             var city: String
-            var projectID: String
-            var name: String
-            var department: String
-            var label: String
-            var reason: String
+            var change: DailyPage.Change
         }
         struct Story: Codable, Sendable {
             var city: String
-            var name: String
-            var title: String
-            var copies: Int
-            var platforms: String
-            var escalating: Bool
-            var lastSeen: String
+            var story: DailyPage.Story
         }
         var province: String
         var asOf: String
@@ -255,18 +247,9 @@ extension WebApp {
                     escalatingProjects: $0.escalatingProjects, newFlags: $0.newFlags.count, clearedFlags: $0.clearedFlags.count,
                     signalsToday: $0.signalsToday, sourceWarnings: $0.sourceWarnings, failure: $0.failure)
             },
-            newFlags: changes.prefix(rows).map {
-                ProvinceDailyPage.Change(
-                    city: $0.city, projectID: $0.change.projectID, name: $0.change.name, department: $0.change.department,
-                    label: $0.change.label, reason: $0.change.reason)
-            },
+            newFlags: changes.prefix(rows).map { ProvinceDailyPage.Change(city: $0.city, change: DailyPage.Change($0.change)) },
             newFlagCount: changes.count, isCut: changes.count > rows,
-            topStories: rollup.topStories.prefix(20).map {
-                ProvinceDailyPage.Story(
-                    city: $0.city, name: $0.story.name, title: $0.story.title, copies: $0.story.spread.copies,
-                    platforms: $0.story.spread.platforms.joined(separator: "、"), escalating: $0.story.escalating,
-                    lastSeen: Labels.time($0.story.spread.lastSeen))
-            })
+            topStories: rollup.topStories.prefix(20).map { ProvinceDailyPage.Story(city: $0.city, story: DailyPage.Story($0.story)) })
     }
 }
 

@@ -75,6 +75,14 @@ extension WebApp {
             var department: String
             var label: String
             var reason: String
+
+            init(_ change: DailyBrief.FlagChange) {
+                projectID = LinkID(change.projectID)
+                name = change.name
+                department = change.department
+                label = change.label
+                reason = change.reason
+            }
         }
         struct Riser: Codable, Sendable {
             var projectID: LinkID
@@ -91,6 +99,16 @@ extension WebApp {
             var platforms: String
             var escalating: Bool
             var lastSeen: String
+
+            init(_ story: DailyBrief.Story) {
+                projectID = LinkID(story.projectID)
+                name = story.name
+                title = story.title
+                copies = story.spread.copies
+                platforms = story.spread.platforms.map(Labels.channel).joined(separator: "、")
+                escalating = story.escalating
+                lastSeen = Labels.time(story.spread.lastSeen)
+            }
         }
         var asOf: String
         var windowDays: Int
@@ -323,28 +341,18 @@ extension WebApp {
     /// The 日报's model, for the page (the first `rows` of each list) and for the printable
     /// file of `wagewatch daily --format html` (every row): one template shows both.
     static func dailyPage(_ brief: DailyBrief, sourceHealth: [RegisterReport.SourceWarning], rows: Int) -> DailyPage {
-        func change(_ change: DailyBrief.FlagChange) -> DailyPage.Change {
-            DailyPage.Change(
-                projectID: LinkID(change.projectID), name: change.name, department: change.department,
-                label: change.label, reason: change.reason)
-        }
         return DailyPage(
             asOf: brief.asOf.description, windowDays: brief.windowDays, flaggedProjects: brief.flaggedProjects,
             escalatingProjects: brief.escalatingProjects, signalsToday: brief.signalsToday,
-            newFlags: brief.newFlags.prefix(rows).map(change), newFlagCount: brief.newFlags.count,
-            clearedFlags: brief.clearedFlags.prefix(rows).map(change), clearedFlagCount: brief.clearedFlags.count,
+            newFlags: brief.newFlags.prefix(rows).map(DailyPage.Change.init), newFlagCount: brief.newFlags.count,
+            clearedFlags: brief.clearedFlags.prefix(rows).map(DailyPage.Change.init), clearedFlagCount: brief.clearedFlags.count,
             isCut: brief.newFlags.count > rows || brief.clearedFlags.count > rows,
             risers: brief.risers.map {
                 DailyPage.Riser(
                     projectID: LinkID($0.projectID), name: $0.name, department: $0.department,
                     previous: Labels.number($0.previous), current: Labels.number($0.current))
             },
-            topStories: brief.topStories.map {
-                DailyPage.Story(
-                    projectID: LinkID($0.projectID), name: $0.name, title: $0.title, copies: $0.spread.copies,
-                    platforms: $0.spread.platforms.map(Labels.channel).joined(separator: "、"),
-                    escalating: $0.escalating, lastSeen: Labels.time($0.spread.lastSeen))
-            },
+            topStories: brief.topStories.map(DailyPage.Story.init),
             chart: Self.timeline(counts: brief.signalsPerDay, lastDay: brief.asOf, reports: []),
             sourceWarnings: sourceHealth.map { "\($0.feed)：\($0.warning)" })
     }

@@ -9,8 +9,10 @@ enum ScorecardTable {
             + (hasPlatform(lines) ? ["纳管率", "考勤率", "代发率", "代发异常", "人工费未拨付", "未纳管", "类型存疑"] : [])
     }
 
-    static func rows(_ lines: [RegisterReport.DepartmentEntry]) -> [[String]] {
-        let platform = hasPlatform(lines)
+    /// - Parameter platform: whether to add the platform's columns (when `lines` have any
+    ///   platform data, by default).
+    static func rows(_ lines: [RegisterReport.DepartmentEntry], platform: Bool? = nil) -> [[String]] {
+        let platform = platform ?? hasPlatform(lines)
         return lines.map { line in
             var row = [
                 line.department, "\(line.projects)", "\(line.flagged)", "\(line.underreported)", "\(line.contradictedCommitments)",

@@ -116,25 +116,23 @@ extension WageWatch {
 
         func run() async throws {
             let rollup = try await options.rollup()
-            let header = ["市", "部门", "项目", "有标记", "疑似漏报", "违背承诺", "未填报(月)", "退回行", "迟报"]
-            func row(_ city: String, _ line: RegisterReport.DepartmentEntry, _ department: String) -> [String] {
-                [
-                    city, department, "\(line.projects)", "\(line.flagged)", "\(line.underreported)", "\(line.contradictedCommitments)",
-                    "\(line.reportsMissing)", "\(line.rowsRejected)", "\(line.lateFilings)",
-                ]
-            }
+            // Each city's total, then its departments, as the city's own scorecard prints them.
+            let departments = rollup.cities.flatMap(\.departments)
+            let header = ["市"] + ScorecardTable.header(departments, first: "部门")
             var rows: [[String]] = []
             for city in rollup.cities {
-                if city.failure != nil {
-                    rows.append([city.name, "（无法读取）"] + Array(repeating: "-", count: 7))
+                guard city.failure == nil else {
+                    rows.append([city.name, "（无法读取）"] + Array(repeating: "-", count: header.count - 2))
                     continue
                 }
-                rows.append(row(city.name, city.total, "（全市）"))
-                rows += city.departments.map { row(city.name, $0, $0.department) }
+                var total = city.total
+                total.department = "（全市）"
+                rows += ScorecardTable.rows([total] + city.departments, platform: ScorecardTable.hasPlatform(departments))
+                    .map { [city.name] + $0 }
             }
             switch format {
             case .table:
-                let lines = TextTable(header: header, rows: rows, rightAligned: Set(2...8)).lines()
+                let lines = TextTable(header: header, rows: rows, rightAligned: Set(2..<header.count)).lines()
                 try write(
                     (["\(rollup.province) 全省排名 as of \(rollup.asOf)（各市从差到好，市内各部门从差到好）"] + lines).joined(separator: "\n") + "\n",
                     to: output)
