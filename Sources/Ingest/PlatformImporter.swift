@@ -60,59 +60,32 @@ public enum PlatformImporter {
 
     private static func record(from row: [String], in table: CSVTable, importedOn: Day) throws(CellParsing.Problem) -> PlatformRecord {
         typealias Problem = CellParsing.Problem
-        func value(_ column: String) -> String? { table.value(column, in: row) }
-        func required(_ column: String) throws(Problem) -> String {
-            guard let text = value(column) else { throw Problem(column: column, reason: "required value is empty") }
-            return text
-        }
+        let cells = CSVCells(table: table, row: row)
         func count(_ column: String) throws(Problem) -> Int {
-            let text = try required(column)
+            let text = try cells.required(column)
             guard let count = CellParsing.amount(text).flatMap({ $0 >= 0 && $0 == $0.rounded() ? Int(exactly: $0) : nil }) else {
                 throw Problem(column: column, reason: "expected a whole number of 0 or more, found \(text)")
             }
             return count
         }
-        func amount(_ column: String) throws(Problem) -> Double? {
-            guard let text = value(column) else { return nil }
-            guard let amount = CellParsing.amount(text), amount >= 0 else {
-                throw Problem(column: column, reason: "expected an amount in yuan of 0 or more, found \(text)")
-            }
-            return amount
-        }
 
-        let periodText = try required("period")
-        guard let period = CellParsing.period(periodText) else {
-            throw Problem(column: "period", reason: "expected a month such as 2024-12 or 2024年12月, found \(periodText)")
-        }
-        if let current = Period(year: importedOn.year, month: importedOn.month), period > current {
-            throw Problem(column: "period", reason: "\(period) has not begun yet (today is \(importedOn))")
-        }
-        let platformID = try required("platform_project_id")
-        let name = try required("project_name")
+        let period = try cells.period("period", today: importedOn)
+        let platformID = try cells.required("platform_project_id")
+        let name = try cells.required("project_name")
         let registered = try count("workers_registered")
         let attending = try count("workers_attending")
         let workersPaid = try count("workers_paid")
-        let daysText = try required("attendance_days")
+        let daysText = try cells.required("attendance_days")
         guard let attendanceDays = CellParsing.amount(daysText), attendanceDays >= 0 else {
             throw Problem(column: "attendance_days", reason: "expected person-days of 0 or more, found \(daysText)")
         }
-        guard let payrollPaid = try amount("payroll_paid") else { throw Problem(column: "payroll_paid", reason: "required value is empty") }
-        let funded = try amount("labour_cost_funded")
-        let due = try amount("payroll_due")
-        var paidOn: Day?
-        if let text = value("paid_on") {
-            guard let day = CellParsing.day(text) else {
-                throw Problem(column: "paid_on", reason: "expected a date such as 2024-12-15, found \(text)")
-            }
-            paidOn = day
+        guard let payrollPaid = try cells.amount("payroll_paid") else {
+            throw Problem(column: "payroll_paid", reason: "required value is empty")
         }
-        var accountOpened: Bool?
-        if let text = value("account_opened") {
-            guard let flag = CellParsing.yesNo(text) else {
-                throw Problem(column: "account_opened", reason: "expected yes/no (是/否), found \(text)")
-            }
-            accountOpened = flag
-        }
+        let funded = try cells.amount("labour_cost_funded")
+        let due = try cells.amount("payroll_due")
+        let paidOn = try cells.day("paid_on", example: "2024-12-15")
+        let accountOpened = try cells.yesNo("account_opened")
 
         if attending > registered {
             throw Problem(column: "workers_attending", reason: "考勤人数 \(attending) is more than 在册人数 \(registered)")
@@ -131,8 +104,9 @@ public enum PlatformImporter {
                 column: "paid_on", reason: "\(paidOn) is outside \(period) and the month after: a month's payroll runs in one of them")
         }
         return PlatformRecord(
-            period: period, platformProjectID: platformID, projectID: value("project_id"), projectName: name,
-            contractor: value("contractor"), township: value("township"), workersRegistered: registered, workersAttending: attending,
+            period: period, platformProjectID: platformID, projectID: cells.value("project_id"), projectName: name,
+            contractor: cells.value("contractor"), township: cells.value("township"), workersRegistered: registered,
+            workersAttending: attending,
             attendanceDays: attendanceDays, labourCostFunded: funded, payrollDue: due, payrollPaid: payrollPaid,
             workersPaid: workersPaid, paidOn: paidOn, accountOpened: accountOpened)
     }

@@ -65,22 +65,10 @@ public enum RegistryImporter {
     }
 
     private static func project(from row: [String], in table: CSVTable) throws(CellParsing.Problem) -> Project {
-        func required(_ column: String) throws(CellParsing.Problem) -> String {
-            guard let value = table.value(column, in: row) else {
-                throw CellParsing.Problem(column: column, reason: "required value is empty")
-            }
-            return value
-        }
-        func flag(_ column: String) throws(CellParsing.Problem) -> Bool? {
-            guard let text = table.value(column, in: row) else { return nil }
-            guard let value = CellParsing.yesNo(text) else {
-                throw CellParsing.Problem(column: column, reason: "expected yes/no (是/否), found \(text)")
-            }
-            return value
-        }
-        let id = try required("project_id")
-        let name = try required("name")
-        let department = try required("department")
+        let cells = CSVCells(table: table, row: row)
+        let id = try cells.required("project_id")
+        let name = try cells.required("name")
+        let department = try cells.required("department")
         let funding = try table.value("funding", in: row).map { text throws(CellParsing.Problem) in
             try CellParsing.code(
                 text, in: fundings, column: "funding",
@@ -104,7 +92,7 @@ public enum RegistryImporter {
             builder: table.value("builder", in: row), contractor: table.value("contractor", in: row),
             subcontractors: CellParsing.list(table.value("subcontractors", in: row)),
             department: department, township: table.value("township", in: row), funding: funding,
-            tags: projectTags, realName: try flag("realname"), wageAccount: try flag("wage_account"),
+            tags: projectTags, realName: try cells.yesNo("realname"), wageAccount: try cells.yesNo("wage_account"),
             status: status)
     }
 }

@@ -79,45 +79,13 @@ public enum ReportImporter {
         importedOn: Day
     ) throws(CellParsing.Problem) -> DepartmentReport {
         typealias Problem = CellParsing.Problem
-        func value(_ column: String) -> String? { table.value(column, in: row) }
-        func required(_ column: String) throws(Problem) -> String {
-            guard let text = value(column) else { throw Problem(column: column, reason: "required value is empty") }
-            return text
-        }
-        func day(_ column: String) throws(Problem) -> Day? {
-            guard let text = value(column) else { return nil }
-            guard let day = CellParsing.day(text) else {
-                throw Problem(column: column, reason: "expected a date such as 2024-12-01, found \(text)")
-            }
-            return day
-        }
-        func amount(_ column: String) throws(Problem) -> Double? {
-            guard let text = value(column) else { return nil }
-            guard let amount = CellParsing.amount(text), amount >= 0 else {
-                throw Problem(column: column, reason: "expected an amount in yuan of 0 or more, found \(text)")
-            }
-            return amount
-        }
-        func yesNo(_ column: String) throws(Problem) -> Bool? {
-            guard let text = value(column) else { return nil }
-            guard let flag = CellParsing.yesNo(text) else {
-                throw Problem(column: column, reason: "expected yes/no (是/否), found \(text)")
-            }
-            return flag
-        }
+        let cells = CSVCells(table: table, row: row)
 
-        let id = try required("report_id")
-        let department = try required("department")
-        let periodText = try required("period")
-        guard let period = CellParsing.period(periodText) else {
-            throw Problem(column: "period", reason: "expected a month such as 2024-12 or 2024年12月, found \(periodText)")
-        }
-        // A ledger reports a month that has begun: 2999-12 is a typing error, not a plan.
-        if let current = Period(year: importedOn.year, month: importedOn.month), period > current {
-            throw Problem(column: "period", reason: "\(period) has not begun yet (today is \(importedOn))")
-        }
-        let projectName = try required("project_name")
-        let projectID = value("project_id")
+        let id = try cells.required("report_id")
+        let department = try cells.required("department")
+        let period = try cells.period("period", today: importedOn)
+        let projectName = try cells.required("project_name")
+        let projectID = cells.value("project_id")
         if let projectID, !knownProjects.contains(projectID) {
             let key = CellParsing.idKey(projectID)
             if let meant = knownProjects.sorted().first(where: { CellParsing.idKey($0) == key }) {
@@ -127,25 +95,25 @@ public enum ReportImporter {
                 column: "project_id", reason: "project \(projectID) is not in the registry; leave the cell blank for unregistered projects")
         }
         let status = try CellParsing.code(
-            try required("status"), in: statuses, column: "status",
+            try cells.required("status"), in: statuses, column: "status",
             expected: "arrears 有欠薪 or none 无欠薪")
-        let arrearsType = try value("arrears_type").map { text throws(Problem) in
+        let arrearsType = try cells.value("arrears_type").map { text throws(Problem) in
             try CellParsing.code(text, in: arrearsTypes, column: "arrears_type", expected: "wage 工资 or project_payment 工程款")
         }
         var workers: Int?
-        if let text = value("workers") {
+        if let text = cells.value("workers") {
             guard let count = Int(text), count >= 1 else {
                 throw Problem(column: "workers", reason: "expected a whole number of workers, 1 or more, found \(text)")
             }
             workers = count
         }
-        let owed = try amount("amount_owed")
-        let paid = try amount("amount_paid")
-        let since = try day("since")
-        let resolved = try yesNo("resolved")
-        let resolvedOn = try day("resolved_on")
-        let commitment = try yesNo("commitment")
-        let givenFilingDay = try day("filed_on")
+        let owed = try cells.amount("amount_owed")
+        let paid = try cells.amount("amount_paid")
+        let since = try cells.day("since")
+        let resolved = try cells.yesNo("resolved")
+        let resolvedOn = try cells.day("resolved_on")
+        let commitment = try cells.yesNo("commitment")
+        let givenFilingDay = try cells.day("filed_on")
         if let givenFilingDay, givenFilingDay > importedOn {
             throw Problem(
                 column: "filed_on", reason: "\(givenFilingDay) is after today (\(importedOn)): a row cannot be filed in the future")
@@ -158,8 +126,10 @@ public enum ReportImporter {
             }
             if workers == nil { throw Problem(column: "workers", reason: "a row with arrears needs 涉及人数") }
             if owed == nil { throw Problem(column: "amount_owed", reason: "a row with arrears needs 拖欠金额") }
-            if value("responsible_unit") == nil { throw Problem(column: "responsible_unit", reason: "a row with arrears needs 责任单位") }
-            if value("responsible_person") == nil { throw Problem(column: "responsible_person", reason: "a row with arrears needs 责任人") }
+            if cells.value("responsible_unit") == nil { throw Problem(column: "responsible_unit", reason: "a row with arrears needs 责任单位") }
+            if cells.value("responsible_person") == nil {
+                throw Problem(column: "responsible_person", reason: "a row with arrears needs 责任人")
+            }
             if commitment == true {
                 throw Problem(column: "commitment", reason: "a no-arrears commitment (无欠薪承诺书) cannot go with a row that reports arrears")
             }
@@ -184,8 +154,8 @@ public enum ReportImporter {
         return DepartmentReport(
             id: id, department: department, period: period, projectID: projectID, projectName: projectName,
             status: status, arrearsType: arrearsType, workers: workers, amountOwed: owed, amountPaid: paid,
-            since: since, resolved: resolved, resolvedOn: resolvedOn, responsibleUnit: value("responsible_unit"),
-            responsiblePerson: value("responsible_person"), commitment: commitment,
+            since: since, resolved: resolved, resolvedOn: resolvedOn, responsibleUnit: cells.value("responsible_unit"),
+            responsiblePerson: cells.value("responsible_person"), commitment: commitment,
             filedOn: givenFilingDay ?? importedOn, isFilingDayImputed: givenFilingDay == nil)
     }
 }
