@@ -21,7 +21,6 @@ let package = Package(
         // serve and watch as services of one group: SIGTERM and SIGINT stop them gracefully
         // (already built for Hummingbird).
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
-        .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
         // bcrypt for account passwords (its HummingbirdBcrypt product is a C library and one file).
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
         // The web UI: HTTP server and router (without swift-configuration), and HTML templates
@@ -87,7 +86,6 @@ let package = Package(
             dependencies: [
                 "Model", "Parallel", "CCurl", "CUchardet", "CLibXML2",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         .target(

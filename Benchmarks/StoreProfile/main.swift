@@ -1,5 +1,6 @@
 import BenchCorpus
 import Foundation
+import Ingest
 import Model
 import Monitor
 import Register
@@ -60,6 +61,33 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest", BenchPostgres.location != 
     print(
         "ingest into PostgreSQL, \(workers) workers: \(try await stores[0].itemCount()) stored in \(elapsed);",
         "processors busy \(after.busy - before.busy) ticks, idle or waiting for disk \(after.idle - before.idle) ticks")
+} else if environment["WAGEWATCH_PROFILE_WHAT"] == "platform" {
+    // The twelve platform exports imported into a fresh store, then each phase of one file.
+    let files = try PlatformExports.make(in: work, projects: corpus.projects, asOf: asOf)
+    let path = work.appendingPathComponent("platform-profile.sqlite").path
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    let monitor = try await IngestStore.monitor(at: path, projects: corpus.projects, feeds: work, rules: rules)
+    if environment["WAGEWATCH_PROFILE_PHASES"] != nil, let file = files.first {
+        let data = try Data(contentsOf: file)
+        print("  table:", try clock.measure { _ = try CSVTable(data: data, file: "f", columns: PlatformImporter.columns) })
+        var batch = ImportBatch<PlatformRecord>()
+        print("  read:", try clock.measure { batch = try PlatformImporter.read(data, file: "f", importedOn: asOf) })
+        print("  project ids:", try await clock.measure { _ = try await monitor.database.projectIDs() })
+        print(
+            "  save:",
+            try await clock.measure { _ = try await monitor.database.savePlatformRecords(batch.records, rejections: [], file: "f") })
+        print(
+            "  save again:",
+            try await clock.measure { _ = try await monitor.database.savePlatformRecords(batch.records, rejections: [], file: "f") })
+    }
+    var rows = 0
+    let elapsed = try await clock.measure {
+        for file in files {
+            let summary = try await monitor.importPlatform(path: file.path, today: asOf)
+            rows += summary.added + summary.updated
+        }
+    }
+    print("platform import: \(rows) rows in \(elapsed)", memory())
 } else if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
     let feeds = try IngestFeeds.make(in: work, posts: corpus.posts)
     let monitor = try await IngestStore.monitor(

@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 import Model
 
@@ -33,39 +32,31 @@ public struct CSVTable: Sendable {
                 reason: "this is an Excel workbook (.xlsx/.xls), not a CSV: open it in Excel or WPS and save it as CSV (另存为 CSV UTF-8)")
         }
         var text = try TextDecoding.decode(data, source: file)
-        if let row = Self.rowOfUnclosedQuote(in: text) {
-            throw .malformedDocument(
-                source: file, line: row,
-                reason:
-                    "a quote (\") opened in row \(row) is never closed, so the rest of the file would be one cell: close it or remove it")
-        }
         // Control characters (NUL ...) would cut a cell short or join two ids into one:
         // they are marked, and the row is rejected naming the column.
         // The mark is a private-use character the file does not hold (GBK's user-defined
         // characters decode to U+E000 and after): a cell that really holds one is read as it is.
-        let marked = text.unicodeScalars.contains(where: Self.isControl)
+        let marked = Self.hasControl(text)
         var mark: Unicode.Scalar = "\u{F0000}"
         if marked {
             let present = Set(text.unicodeScalars.lazy.filter { $0.value >= 0xF0000 }.map(\.value))
             mark = (0xF0000...0xFFFFD).lazy.compactMap(Unicode.Scalar.init).first { !present.contains($0.value) } ?? mark
             text = String(String.UnicodeScalarView(text.unicodeScalars.map { Self.isControl($0) ? mark : $0 }))
         }
-        let reader: CSVReader
-        do {
-            // Spaces around a quoted cell (` "12,500" `) are read only by trimming every
-            // field, which costs more than the rest of the reading: done for files that need it.
-            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: Self.hasSpaceBesideQuote(text))
-        } catch {
-            throw .malformedDocument(source: file, line: 1, reason: "no header row")
+        // Spaces around a quoted cell (` "12,500" `) are read by trimming every cell: done
+        // for the files that need it, as the spreadsheet would read them.
+        var rows: [[String]]
+        switch CSVRows.read(text, trim: CSVRows.hasSpaceBesideQuote(text)) {
+        case .success(let read): rows = read
+        case .failure(let unclosed):
+            throw .malformedDocument(
+                source: file, line: unclosed.line,
+                reason:
+                    "a quote (\") opened in row \(unclosed.line) is never closed, so the rest of the file would be one cell: close it or remove it"
+            )
         }
-        let header = (reader.headerRow ?? []).map(Self.normalizedHeader)
-        var rows: [[String]] = []
-        while let row = reader.next() {
-            rows.append(row)
-        }
-        if let error = reader.error {
-            throw .malformedDocument(source: file, line: rows.count + 2, reason: "unreadable CSV (\(error))")
-        }
+        guard !rows.isEmpty else { throw .malformedDocument(source: file, line: 1, reason: "no header row") }
+        let header = rows.removeFirst().map(Self.normalizedHeader)
         var positions: [String: Int] = [:]
         for column in columns {
             let matches = header.indices.filter { header[$0].lowercased() == column.english || header[$0] == column.chinese }
@@ -114,64 +105,28 @@ public struct CSVTable: Sendable {
         }
     }
 
-    /// Whether a quote stands beside white space other than a line end (a space, a tab,
-    /// an ideographic or a no-break space) anywhere in `text`.
-    static func hasSpaceBesideQuote(_ text: String) -> Bool {
-        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-            scalar != "\n" && scalar != "\r" && scalar.properties.isWhitespace
+    /// Whether `text` holds a control character (`isControl`), read over its bytes: C1
+    /// controls are U+0080-U+009F, two bytes from 0xC2 0x80.
+    private static func hasControl(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F
+                    || (previous == 0xC2 && (0x80...0x9F).contains(byte))
+                {
+                    return true
+                }
+                previous = byte
+            }
+            return false
         }
-        var previous: Unicode.Scalar = "\n"
-        for scalar in text.unicodeScalars {
-            if (scalar == "\"" && isSpace(previous)) || (previous == "\"" && isSpace(scalar)) { return true }
-            previous = scalar
-        }
-        return false
     }
 
     /// C0 controls but tab and line ends, DEL, and C1 controls (0x80-0x9F: bytes of another
     /// charset read as Latin-1, never text of an office's file).
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || (0x7F...0x9F).contains(scalar.value)
-    }
-
-    /// The spreadsheet row where a quoted cell opens and never closes, or nil.
-    /// A cell is quoted when it starts with `"`; `""` inside it is a quote.
-    static func rowOfUnclosedQuote(in text: String) -> Int? {
-        var row = 1
-        var openedIn = 0
-        var inQuotes = false
-        var atCellStart = true
-        var pendingQuote = false
-        for scalar in text.unicodeScalars {
-            if inQuotes {
-                if pendingQuote {
-                    pendingQuote = false
-                    if scalar == "\"" { continue }  // an escaped quote
-                    inQuotes = false  // the quote before closed the cell
-                } else if scalar == "\"" {
-                    pendingQuote = true
-                    continue
-                } else {
-                    continue
-                }
-            }
-            switch scalar {
-            case "\"" where atCellStart:
-                inQuotes = true
-                openedIn = row
-                atCellStart = false
-            case ",":
-                atCellStart = true
-            case "\n":
-                row += 1
-                atCellStart = true
-            case "\r", "\u{FEFF}":
-                break
-            default:
-                atCellStart = false
-            }
-        }
-        return inQuotes && !pendingQuote ? openedIn : nil
     }
 
     private static func normalizedHeader(_ name: String) -> String {
@@ -195,17 +150,29 @@ public struct CSVTable: Sendable {
     static func trimmed(_ text: String) -> String {
         let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return text }
-        guard first.properties.isWhitespace || last.properties.isWhitespace else { return text }
+        guard isSpace(first) || isSpace(last) else { return text }
         var start = scalars.startIndex
         var end = scalars.endIndex
-        while start < end, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
-        while end > start, scalars[scalars.index(before: end)].properties.isWhitespace { end = scalars.index(before: end) }
+        while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
         return String(scalars[start..<end])
+    }
+
+    /// Unicode's white space, looked up only for the few scalars that may be: none is
+    /// printable ASCII or past U+3000 (Chinese text, as nearly every cell ends).
+    private static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x21...0x7E, 0x3001...: false
+        default: scalar.properties.isWhitespace
+        }
     }
 
     /// Excel users type full-width digits and letters (１２，５００); read them as ASCII.
     static func foldingFullWidth(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { (0xFF01...0xFF5E).contains($0.value) || $0.value == 0x3000 }) else {
+        // Their UTF-8 begins with 0xEF (U+FF01-FF5E) or 0xE3 (U+3000); Chinese mostly with 0xE4-0xE9.
+        guard text.utf8.contains(where: { $0 == 0xEF || $0 == 0xE3 }),
+            text.unicodeScalars.contains(where: { (0xFF01...0xFF5E).contains($0.value) || $0.value == 0x3000 })
+        else {
             return text
         }
         var scalars = String.UnicodeScalarView()

@@ -107,7 +107,9 @@ enum CellParsing {
     /// An id as a clerk would still read it: case and spaces dropped. Two ids of one file
     /// with the same key (`P-001`, `p-001`, `P- 001`) are one id typed twice.
     static func idKey(_ id: String) -> String {
-        String(String.UnicodeScalarView(id.lowercased().unicodeScalars.filter { !$0.properties.isWhitespace }))
+        // Most ids are already their key: ASCII without capitals or spaces.
+        if id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !(0x41...0x5A).contains($0) }) { return id }
+        return String(String.UnicodeScalarView(id.lowercased().unicodeScalars.filter { !$0.properties.isWhitespace }))
     }
 
     /// The message for an id seen before in `row`, naming the earlier spelling when it differs.

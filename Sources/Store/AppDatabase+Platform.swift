@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Model
 
 /// The real-name platform's monthly rows (`platform_row`, migration v17): attendance and
@@ -13,6 +14,13 @@ extension AppDatabase {
             CREATE TRIGGER platform_notice AFTER INSERT OR UPDATE OR DELETE ON platform_row
                 FOR EACH STATEMENT EXECUTE FUNCTION store_notice('changed');
             """
+    )
+
+    /// The index of rows by file that v17 made is read by no statement (a file's rows are
+    /// found by month) and cost a fifth of a month's import.
+    static let platformFileIndexMigration = (
+        identifier: "v18: platform rows without an index by file",
+        sql: "DROP INDEX platform_row_of_file"
     )
 
     private static let platformTable = """
@@ -61,9 +69,18 @@ extension AppDatabase {
             var stored: [String: (record: PlatformRecord, file: String)] = [:]
             var storedFromFile: Set<String> = []
             for period in periods {
-                let rows = try session.rows(
-                    "SELECT \(Self.platformColumns), source_file FROM platform_row WHERE period = ?", [period.sqlValue]
-                ) { row in (try PlatformRecord(row: row), try row("source_file", as: String.self)) }
+                let select = "SELECT \(Self.platformColumns), source_file FROM platform_row WHERE period = ?"
+                let rows: [(PlatformRecord, String)]
+                if case .sqlite(let db) = session.connection {
+                    // A month of a city is a hundred thousand rows: read by position.
+                    rows = try db.fetchAll(select, arguments: [period]) {
+                        (try PlatformRecord(columns: $0), try $0.requiredString(17, name: "source_file"))
+                    }
+                } else {
+                    rows = try session.rows(select, [period.sqlValue]) { row in
+                        (try PlatformRecord(row: row), try row("source_file", as: String.self))
+                    }
+                }
                 for (record, source) in rows {
                     let key = "\(record.period)|\(record.platformProjectID)"
                     stored[key] = (record, source)
@@ -72,7 +89,12 @@ extension AppDatabase {
             }
             var changed: [PlatformRecord] = []
             var kept: Set<String> = []
-            for record in records {
+            if stored.isEmpty {
+                // Months new to the store, as every month's first import.
+                summary.added = records.count
+                changed = records
+            }
+            for record in records where !stored.isEmpty {
                 let key = "\(record.period)|\(record.platformProjectID)"
                 kept.insert(key)
                 switch stored[key]?.record {
@@ -84,23 +106,19 @@ extension AppDatabase {
                 // correction of this file is what removes it.
                 if stored[key]?.record != record || stored[key]?.file != file { changed.append(record) }
             }
-            for chunk in Self.chunks(of: changed.indices, size: 400) {
-                let tuple = "(" + Array(repeating: "?", count: 18).joined(separator: ", ") + ")"
-                try session.execute(
-                    """
-                    INSERT INTO platform_row (\(Self.platformColumns), source_file)
-                    VALUES \(Array(repeating: tuple, count: chunk.count).joined(separator: ", "))
-                    ON CONFLICT (period, platform_project_id) DO UPDATE SET
-                        project_id = excluded.project_id, project_name = excluded.project_name, contractor = excluded.contractor,
-                        township = excluded.township, workers_registered = excluded.workers_registered,
-                        workers_attending = excluded.workers_attending, attendance_days = excluded.attendance_days,
-                        labour_cost_funded = excluded.labour_cost_funded, payroll_due = excluded.payroll_due,
-                        payroll_paid = excluded.payroll_paid, workers_paid = excluded.workers_paid, paid_on = excluded.paid_on,
-                        account_opened = excluded.account_opened, matched_project_id = excluded.matched_project_id,
-                        matched_by = excluded.matched_by, source_file = excluded.source_file
-                    """,
-                    chunk.flatMap { changed[$0].sqlValues + [file.sqlValue] })
-            }
+            try session.insertRows(
+                "INSERT INTO platform_row (\(Self.platformColumns), source_file)", width: 18,
+                """
+                ON CONFLICT (period, platform_project_id) DO UPDATE SET
+                    project_id = excluded.project_id, project_name = excluded.project_name, contractor = excluded.contractor,
+                    township = excluded.township, workers_registered = excluded.workers_registered,
+                    workers_attending = excluded.workers_attending, attendance_days = excluded.attendance_days,
+                    labour_cost_funded = excluded.labour_cost_funded, payroll_due = excluded.payroll_due,
+                    payroll_paid = excluded.payroll_paid, workers_paid = excluded.workers_paid, paid_on = excluded.paid_on,
+                    account_opened = excluded.account_opened, matched_project_id = excluded.matched_project_id,
+                    matched_by = excluded.matched_by, source_file = excluded.source_file
+                """, count: changed.count
+            ) { changed[$0].sqlValues + [file.sqlValue] }
             // A corrected file: the project-months of its months it no longer has.
             let removed = storedFromFile.subtracting(kept).sorted()
             for key in removed {

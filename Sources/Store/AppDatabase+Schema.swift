@@ -446,6 +446,7 @@ extension AppDatabase {
         migrator.registerMigration(sharedNodesMigration.identifier) { db in try db.execute(sql: sharedNodesMigration.sqlite) }
         migrator.registerMigration(storeCopyMigration.identifier) { db in try db.execute(sql: storeCopyMigration.sql) }
         migrator.registerMigration(platformMigration.identifier) { db in try db.execute(sql: platformMigration.sqlite) }
+        migrator.registerMigration(platformFileIndexMigration.identifier) { db in try db.execute(sql: platformFileIndexMigration.sql) }
         return migrator
     }
 }

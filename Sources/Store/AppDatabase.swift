@@ -16,6 +16,8 @@ public struct AppDatabase: Sendable {
     }
 
     let backend: Backend
+    /// The SQLite file's log checkpoints, taken after commits (nil in memory and on PostgreSQL).
+    private var checkpoints: WALCheckpoints?
 
     /// The engine the store lives on.
     public var engine: StoreEngine {
@@ -48,8 +50,11 @@ public struct AppDatabase: Sendable {
     @discardableResult
     func write<Value: Sendable>(_ body: @escaping @Sendable (SQLSession) throws -> Value) async throws -> Value {
         switch backend {
-        case .sqlite(let writer): try await writer.write { db in try body(SQLSession(connection: .sqlite(db))) }
-        case .postgres(let pool): try await Parallel.run { try pool.write(body) }
+        case .sqlite(let writer):
+            let value = try await writer.write { db in try body(SQLSession(connection: .sqlite(db))) }
+            checkpoints?.afterCommit(on: writer)
+            return value
+        case .postgres(let pool): return try await Parallel.run { try pool.write(body) }
         }
     }
 
@@ -125,6 +130,7 @@ public struct AppDatabase: Sendable {
     public static func open(path: String) throws -> AppDatabase {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        let checkpoints = WALCheckpoints()
         configuration.prepareDatabase { db in
             // The writer keeps more pages cached than SQLite's 2 MB default: an ingest updates
             // the indexes of large tables. Readers keep the default: the register reads its
@@ -132,10 +138,13 @@ public struct AppDatabase: Sendable {
             // resident memory, 0.9 GB of it, not as speed).
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA cache_size = -65536")
+                checkpoints.watch(db)
             }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
-        return try AppDatabase(pool)
+        var database = try AppDatabase(pool)
+        database.checkpoints = checkpoints
+        return database
     }
 
     /// Closes the store's connections; later uses fail. A SQLite store's `-wal` and `-shm`

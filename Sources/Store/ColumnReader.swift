@@ -169,6 +169,18 @@ struct ParameterBinder {
         bind(value.map { $0 ? 1 : 0 } as Int?)
     }
 
+    mutating func bind(_ value: SQLValue) {
+        switch value {
+        case .null: index += 1
+        case .integer(let number):
+            record(sqlite3_bind_int64(sqlite, index, number))
+            index += 1
+        case .real(let number): bind(number as Double?)
+        case .text(let text): bind(text as String?)
+        case .bool(let flag): bind(flag as Bool?)
+        }
+    }
+
     private mutating func record(_ code: Int32) {
         if failure == SQLITE_OK { failure = code }
     }

@@ -161,7 +161,7 @@ import Testing
         #expect(reports.rejections.allSatisfy { $0.reason.contains("control character") })
     }
 
-    @Test func anUnclosedQuoteRefusesTheFileNamingItsRow() {
+    @Test func anUnclosedQuoteRefusesTheFileNamingItsRow() throws {
         let csv = "project_id,name,department\nP-1,甲工程,市住建局\nP-2,\"乙工程,市住建局\nP-3,丙工程,市住建局\n"
         #expect {
             try RegistryImporter.read(Data(csv.utf8), file: "r.csv")
@@ -170,8 +170,16 @@ import Testing
             return source == "r.csv" && line == 3 && reason.contains("never closed")
         }
         // Quotes that close, with an escaped quote and a line break inside, are fine.
-        let fine = "project_id,name,department\nP-1,\"甲\"\"工程\"\"\n二期\",市住建局\n"
-        #expect(CSVTable.rowOfUnclosedQuote(in: fine) == nil)
+        let fine = "project_id,name,department\nP-1,\"甲\"\"工程\"\"\n二期\",市住建局\r\nP-2,\"乙\"工程,市住建局"
+        #expect(try RegistryImporter.read(Data(fine.utf8), file: "r.csv").records.map(\.name) == ["甲\"工程\"\n二期", "乙工程"])
+        // Its line counts line breaks inside closed quotes, and a lone CR as one.
+        let later = "project_id,name,department\r\"P-1\r\n\",甲工程,市住建局\nP-2,\"乙工程,市住建局\n"
+        #expect {
+            try RegistryImporter.read(Data(later.utf8), file: "r.csv")
+        } throws: { error in
+            guard case IngestError.malformedDocument(_, let line, _, _) = error else { return false }
+            return line == 4
+        }
     }
 
     @Test func implausibleAmountsAndCountsAreRejectedNamingTheCell() throws {

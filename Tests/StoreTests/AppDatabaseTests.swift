@@ -470,6 +470,35 @@ import Testing
     }
 }
 
+/// A SQLite file's log is copied into the file after a large commit, not inside it: the
+/// log does not keep growing, and the writer that committed did not wait for the copy.
+@Suite struct WALCheckpointTests {
+    @Test(.enabled(if: TestStores.engine == .sqlite, "the SQLite file itself"))
+    func aLargeCommitIsCheckpointedBeforeTheNextWrite() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-wal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("s.sqlite").path
+        let database = try AppDatabase.open(path: path)
+        let name = String(repeating: "城关镇安置房工程", count: 12)
+        let records = (0..<20_000).map { index in
+            PlatformRecord(
+                period: Period(year: 2024, month: 11)!, platformProjectID: "PT\(index)", projectName: "\(name)\(index)",
+                workersRegistered: 10, workersAttending: 8, attendanceDays: 160, payrollPaid: 40_000, workersPaid: 8)
+        }
+        try await database.savePlatformRecords(records, rejections: [], file: "platform.csv")
+        // The checkpoint was queued on the writer before this write, which runs after it.
+        try await database.savePlatformRecords(Array(records.prefix(1)), rejections: [], file: "other.csv")
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        let (logFrames, _) = try await queue.writeWithoutTransaction { try $0.checkpoint(.passive) }
+        #expect(logFrames > 0 && logFrames < 100, "the log holds only the last small write, \(logFrames) pages")
+        #expect(
+            try await database.platformRecords(from: Period(year: 2024, month: 11)!, through: Period(year: 2024, month: 11)!).count
+                == 20_000)
+    }
+}
+
 /// The commands that only read open the store to read only: they never change it, work on
 /// a file they may not write, and are told plainly when there is no store or it is too old.
 @Suite struct ReadOnlyStoreTests {

@@ -143,6 +143,7 @@ enum PostgresSchema {
         (AppDatabase.sharedNodesMigration.identifier, AppDatabase.sharedNodesMigration.postgres),
         AppDatabase.storeCopyMigration,
         (AppDatabase.platformMigration.identifier, AppDatabase.platformMigration.postgres),
+        AppDatabase.platformFileIndexMigration,
     ]
 
     /// Brings the store to the current schema: the baseline on an empty database, then

@@ -53,11 +53,41 @@ struct SQLSession {
         switch connection {
         case .sqlite(let db):
             // Compiled once a connection (GRDB keeps them by their text).
-            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map(\.databaseValue)))
+            try db.cachedStatement(sql: sql).execute(arguments: Self.statementArguments(arguments))
             return db.changesCount
         case .postgres(let connection, let logger):
             let result = try connection.query(PostgresSQL.query(sql, arguments), logger: logger).wait()
             return result.metadata.rows ?? 0
+        }
+    }
+
+    /// GRDB's arguments of `values`. Typed as not optional: the array would otherwise be
+    /// taken as `[Any]`, each value cast at run time (a fifth of a bulk insert's time).
+    private static func statementArguments(_ values: [SQLValue]) -> StatementArguments {
+        let arguments: StatementArguments = StatementArguments(values.map { $0.databaseValue })
+        return arguments
+    }
+
+    /// Runs `head VALUES (?, …) tail` for `count` rows of `width` values, `values(i)` the
+    /// i-th: on SQLite one compiled statement of one row bound in place for each, on
+    /// PostgreSQL statements of a few hundred rows.
+    func insertRows(_ head: String, width: Int, _ tail: String = "", count: Int, values: (Int) -> [SQLValue]) throws {
+        let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        switch connection {
+        case .sqlite(let db):
+            let statement = try db.cachedStatement(sql: "\(head) VALUES \(tuple) \(tail)")
+            for row in 0..<count {
+                var binder = ParameterBinder(statement)
+                for value in values(row) { binder.bind(value) }
+                try binder.execute(in: db)
+            }
+        case .postgres:
+            for start in stride(from: 0, to: count, by: 400) {
+                let rows = start..<min(start + 400, count)
+                try execute(
+                    "\(head) VALUES \(Array(repeating: tuple, count: rows.count).joined(separator: ", ")) \(tail)",
+                    rows.flatMap(values))
+            }
         }
     }
 
@@ -75,7 +105,7 @@ struct SQLSession {
     func rows<Value>(_ sql: String, _ arguments: [SQLValue] = [], _ read: (SQLRow) throws -> Value) throws -> [Value] {
         switch connection {
         case .sqlite(let db):
-            let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map(\.databaseValue)))
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: Self.statementArguments(arguments))
             var values: [Value] = []
             var names: [String]?
             while let row = try cursor.next() {
