@@ -80,13 +80,15 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest", BenchPostgres.location != 
             "  save again:",
             try await clock.measure { _ = try await monitor.database.savePlatformRecords(batch.records, rejections: [], file: "f") })
     }
-    var rows = 0
-    let elapsed = try await clock.measure {
-        for file in files {
-            let summary = try await monitor.importPlatform(path: file.path, today: asOf)
+    @Sendable func importAll(_ monitor: Monitor, _ files: [URL]) async throws -> Int {
+        var rows = 0
+        try await monitor.importPlatform(paths: files.map(\.path), today: asOf) { _, summary in
             rows += summary.added + summary.updated
         }
+        return rows
     }
+    var rows = 0
+    let elapsed = try await clock.measure { rows = try await importAll(monitor, files) }
     print("platform import: \(rows) rows in \(elapsed)", memory())
 } else if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
     let feeds = try IngestFeeds.make(in: work, posts: corpus.posts)
@@ -103,7 +105,10 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest", BenchPostgres.location != 
     }
     print("ingest: \(stored) stored, \(assessed) assessed in \(elapsed)")
 } else {
-    let path = try await RegisterStore.make(in: work, projects: corpus.projects, items: 1_000_000, asOf: asOf)
+    // WAGEWATCH_PROFILE_STORE: another store of the same registry (the register suite's with
+    // the platform's rows, say).
+    var path = environment["WAGEWATCH_PROFILE_STORE"] ?? ""
+    if path.isEmpty { path = try await RegisterStore.make(in: work, projects: corpus.projects, items: 1_000_000, asOf: asOf) }
     // WAGEWATCH_BENCH_POSTGRES set: the same store on PostgreSQL (copied once).
     func open() async throws -> AppDatabase {
         try await BenchPostgres.registerStore(copying: path, items: 1_000_000) ?? AppDatabase.open(path: path)
@@ -123,12 +128,12 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest", BenchPostgres.location != 
             try await clock.measure {
                 inputs = try await database.registerInputs(
                     from: from, until: until, asOf: asOf, reportsFrom: asOf.period.previous.previous,
-                    resolvedSince: asOf.adding(days: -365))
+                    resolvedSince: asOf.adding(days: -365), platformFrom: Period(year: 2024, month: 9))
             }, memory())
         let register = RiskRegister(
             projects: inputs!.projects, reports: inputs!.reports, signals: inputs!.signals,
             rejectedRows: inputs!.rejectedRows, rules: registerRules,
-            olderOpenPetitions: inputs!.olderOpenPetitions, mergeStories: StoryClusters.mergeProject)
+            olderOpenPetitions: inputs!.olderOpenPetitions, platform: inputs!.platform, mergeStories: StoryClusters.mergeProject)
         // WAGEWATCH_PROFILE_PHASES=evaluate: five evaluations and nothing else after, for perf.
         let evaluateOnly = environment["WAGEWATCH_PROFILE_PHASES"] == "evaluate"
         for _ in 0..<(evaluateOnly ? 5 : 1) {

@@ -21,6 +21,9 @@ public struct CSVTable: Sendable {
     /// Data rows; `rows[i]` is spreadsheet row `i + 2` (the header is row 1).
     public var rows: [[String]]
     private var positions: [String: Int]
+    /// Whether the file holds a full-width form or an ideographic space anywhere: most
+    /// files hold none, and their cells need no folding.
+    private var mayHoldFullWidth = true
 
     /// Decodes `data` (UTF-8 with or without BOM, or GB18030), parses it and finds `columns`.
     /// Throws when a required column is absent; extra columns are ignored.
@@ -77,6 +80,7 @@ public struct CSVTable: Sendable {
         self.header = header
         self.rows = rows
         self.positions = positions
+        mayHoldFullWidth = Self.holdsFullWidth(text)
         if marked {
             for (index, row) in rows.enumerated() {
                 if let column = row.firstIndex(where: { $0.unicodeScalars.contains(mark) }) {
@@ -141,7 +145,7 @@ public struct CSVTable: Sendable {
     /// The trimmed cell of `row` in the column `english`; nil when blank or absent.
     public func value(_ english: String, in row: [String]) -> String? {
         guard let index = positions[english], index < row.count else { return nil }
-        let cell = Self.trimmed(Self.foldingFullWidth(row[index]))
+        let cell = Self.trimmed(mayHoldFullWidth ? Self.foldingFullWidth(row[index]) : row[index])
         return cell.isEmpty ? nil : cell
     }
 
@@ -164,6 +168,22 @@ public struct CSVTable: Sendable {
         switch scalar.value {
         case 0x21...0x7E, 0x3001...: false
         default: scalar.properties.isWhitespace
+        }
+    }
+
+    /// Whether `text` holds U+FF01-FF5E (UTF-8 0xEF 0xBC or 0xEF 0xBD, then a byte) or U+3000
+    /// (0xE3 0x80 0x80), read over its bytes.
+    private static func holdsFullWidth(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= 3 else { return false }
+            for index in 0..<(bytes.count - 2) {
+                switch (bytes[index], bytes[index + 1], bytes[index + 2]) {
+                case (0xEF, 0xBC, _), (0xEF, 0xBD, _), (0xE3, 0x80, 0x80): return true
+                default: continue
+                }
+            }
+            return false
         }
     }
 

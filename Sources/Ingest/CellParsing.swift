@@ -10,7 +10,12 @@ enum CellParsing {
     }
 
     static func yesNo(_ text: String) -> Bool? {
-        switch text.lowercased() {
+        switch text {
+        case "是": return true
+        case "否": return false
+        default: break
+        }
+        return switch text.lowercased() {
         case "yes", "y", "true", "1", "是", "有": true
         case "no", "n", "false", "0", "否", "无": false
         default: nil
@@ -107,8 +112,11 @@ enum CellParsing {
     /// An id as a clerk would still read it: case and spaces dropped. Two ids of one file
     /// with the same key (`P-001`, `p-001`, `P- 001`) are one id typed twice.
     static func idKey(_ id: String) -> String {
-        // Most ids are already their key: ASCII without capitals or spaces.
-        if id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !(0x41...0x5A).contains($0) }) { return id }
+        // Most ids are ASCII without spaces: lowered byte by byte.
+        if id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+            guard id.utf8.contains(where: { (0x41...0x5A).contains($0) }) else { return id }
+            return String(decoding: id.utf8.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
+        }
         return String(String.UnicodeScalarView(id.lowercased().unicodeScalars.filter { !$0.properties.isWhitespace }))
     }
 

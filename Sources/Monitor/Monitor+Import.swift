@@ -31,17 +31,53 @@ extension Monitor {
     /// matches nothing is stored unmatched (`unmatchedPlatformRecords`), never dropped.
     /// - Parameter today: a month after today's is refused.
     public func importPlatform(path: String, today: Day) async throws -> ImportSummary {
-        let file = URL(fileURLWithPath: path).lastPathComponent
+        var summary: ImportSummary?
+        try await importPlatform(paths: [path], today: today) { _, saved in summary = saved }
+        // swift-format-ignore: NeverForceUnwrap
+        // (the one file was saved, or the call threw)
+        return summary!
+    }
+
+    /// Imports several monthly exports (a year's backlog) in the order given, each in a
+    /// transaction of its own as `importPlatform(path:today:)` does: a file is read and
+    /// matched while the one before it is stored. A file that cannot be read stops the
+    /// import there, the files before it stored.
+    /// - Parameter saved: called with each file's name and summary once it is stored.
+    public func importPlatform(
+        paths: [String], today: Day, saved: (String, ImportSummary) -> Void
+    ) async throws {
+        guard let first = paths.first else { return }
         let known = try await database.projectIDs()
-        var batch = try await Parallel.run { [self] in
-            try PlatformImporter.read(try readData(path), file: file, importedOn: today)
+        // Read and matched in turn, each file after the one before: the linker, made for
+        // the first file whose rows need it, serves the next.
+        @Sendable func prepare(
+            _ path: String, engine: ScoringEngine?
+        ) async throws
+            -> (file: String, batch: ImportBatch<PlatformRecord>, engine: ScoringEngine?)
+        {
+            let file = URL(fileURLWithPath: path).lastPathComponent
+            var batch = try await Parallel.run { [self] in
+                try PlatformImporter.read(try readData(path), file: file, importedOn: today)
+            }
+            let byName = batch.records.contains { $0.projectID.map { !known.contains($0) } ?? true }
+            var linker = engine
+            if byName, linker == nil { linker = try await makeEngine() }
+            let records = batch.records
+            let matcher = byName ? linker : nil
+            batch.records = await Parallel.run { Self.match(records, known: known, engine: matcher) }
+            return (file, batch, linker)
         }
-        let byName = batch.records.contains { $0.projectID.map { !known.contains($0) } ?? true }
-        let engine = byName ? try await makeEngine() : nil
-        let records = batch.records
-        batch.records = await Parallel.run { Self.match(records, known: known, engine: engine) }
-        return logged(
-            "platform rows imported", try await database.savePlatformRecords(batch.records, rejections: batch.rejections, file: file), file)
+        var next = Task { try await prepare(first, engine: nil) }
+        defer { next.cancel() }
+        for index in paths.indices {
+            let (file, batch, engine) = try await next.value
+            if index + 1 < paths.count {
+                let path = paths[index + 1]
+                next = Task { try await prepare(path, engine: engine) }
+            }
+            let summary = try await database.savePlatformRecords(batch.records, rejections: batch.rejections, file: file)
+            saved(file, logged("platform rows imported", summary, file))
+        }
     }
 
     /// Each record with the registry project it belongs to, if any (`importPlatform`).

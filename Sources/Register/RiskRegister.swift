@@ -142,14 +142,16 @@ public struct RiskRegister: Sendable {
         // Each project's platform rows of months begun by the as-of day, oldest first; the
         // latest month the platform exported, for off_platform.
         let platform = self.platform
+        // Each row's project looked up once (the grouping asks twice), on every core.
+        let platformOwners = Parallel.map(platform.count, chunkSize: 16_384) { index -> Int32 in
+            guard platform[index].period.firstDay <= asOf,
+                let owner = platform[index].matchedProjectID.flatMap({ projectIndex[$0] })
+            else { return -1 }
+            return Int32(owner)
+        }
         let platformOrder = GroupOrder(
             count: platform.count, groups: projects.count,
-            owner: { index in
-                guard platform[index].period.firstDay <= asOf,
-                    let owner = platform[index].matchedProjectID.flatMap({ projectIndex[$0] })
-                else { return -1 }
-                return Int32(owner)
-            },
+            owner: { platformOwners[$0] },
             by: { lhs, rhs in
                 (platform[Int(lhs)].period, platform[Int(lhs)].platformProjectID)
                     < (platform[Int(rhs)].period, platform[Int(rhs)].platformProjectID)
@@ -442,6 +444,17 @@ struct ProjectContext {
     let platform: ArraySlice<PlatformRecord>
     /// The latest month the platform exported (any project), begun by the as-of day.
     let platformMonth: Period?
+    /// The payroll month and its shortfall once judged: the flags and the scorecard read both.
+    var judgedPayroll: (row: PlatformRecord?, gap: (expected: Double, paid: Double, basis: String)?)? = nil
+
+    /// `payrollMonth()` and its `payrollShortfall`, judged once.
+    mutating func payroll() -> (row: PlatformRecord?, gap: (expected: Double, paid: Double, basis: String)?) {
+        if let judgedPayroll { return judgedPayroll }
+        let row = payrollMonth()
+        let judged = (row: row, gap: row.flatMap(payrollShortfall))
+        judgedPayroll = judged
+        return judged
+    }
 
     mutating func entry() -> RegisterReport.ProjectEntry {
         // Most projects of a city's registry are quiet: nothing to weigh but the ledger, and
@@ -452,8 +465,8 @@ struct ProjectContext {
                 sensitive: rules.isSensitive(project), signals: RegisterReport.Signals(), reported: .missing, flags: [],
                 evidence: [], reportEvidence: [])
             guard !platform.isEmpty || (platformMonth != nil && project.status == .active) else { return entry }
-            let payroll = payrollMonth()
-            entry.flagEvidence = payrollGap(payroll, payroll.flatMap(payrollShortfall)) + labourCostUnfunded(payroll) + offPlatform()
+            let (payroll, gap) = payroll()
+            entry.flagEvidence = payrollGap(payroll, gap) + labourCostUnfunded(payroll) + offPlatform()
             entry.flags = entry.flagEvidence.map(\.flag)
             return entry
         }
@@ -470,8 +483,7 @@ struct ProjectContext {
         evidence += staleFollowup()
         evidence += recurrence()
         evidence += nonWage
-        let payroll = payrollMonth()
-        let gap = payroll.flatMap(payrollShortfall)
+        let (payroll, gap) = payroll()
         evidence += payrollGap(payroll, gap)
         evidence += labourCostUnfunded(payroll)
         evidence += offPlatform()
@@ -734,13 +746,11 @@ extension ProjectContext {
         guard row.workersAttending > 0, row.attendanceDays > 0 else { return nil }
         // A payroll dated after the as-of day had not gone out yet on that day.
         let paid = (row.paidOn.map { $0 <= asOf } ?? true) ? row.payrollPaid : 0
-        let (expected, basis) =
-            row.payrollDue.map { ($0, "应发工资 \(Self.yuan($0)) 元") }
-            ?? (
-                row.attendanceDays * rules.dailyWageFloor,
-                "考勤 \(Self.number(row.attendanceDays)) 工日 × \(Self.yuan(rules.dailyWageFloor)) 元"
-            )
+        let expected = row.payrollDue ?? row.attendanceDays * rules.dailyWageFloor
         guard paid == 0 || paid < rules.payrollMinShare * expected else { return nil }
+        let basis =
+            row.payrollDue.map { "应发工资 \(Self.yuan($0)) 元" }
+            ?? "考勤 \(Self.number(row.attendanceDays)) 工日 × \(Self.yuan(rules.dailyWageFloor)) 元"
         return (expected, paid, basis)
     }
 
@@ -759,7 +769,7 @@ extension ProjectContext {
     static func number(_ value: Double) -> String { yuan(value) }
 
     /// What the project adds to its department's platform counts (nothing without platform data).
-    func platformCounts(flags: [RiskFlag]) -> RegisterReport.DepartmentEntry.PlatformCounts {
+    mutating func platformCounts(flags: [RiskFlag]) -> RegisterReport.DepartmentEntry.PlatformCounts {
         var counts = RegisterReport.DepartmentEntry.PlatformCounts()
         guard let platformMonth else { return counts }
         if project.status == .active {
@@ -770,9 +780,10 @@ extension ProjectContext {
                 if latest.contains(where: { $0.workersAttending > 0 }) { counts.withAttendance = 1 }
             }
         }
-        if let payroll = payrollMonth(), payroll.workersAttending > 0, payroll.attendanceDays > 0 {
+        let (payroll, gap) = payroll()
+        if let payroll, payroll.workersAttending > 0, payroll.attendanceDays > 0 {
             counts.payrollDue = 1
-            if payrollShortfall(payroll) == nil { counts.paidThroughAccount = 1 }
+            if gap == nil { counts.paidThroughAccount = 1 }
         }
         counts.payrollGaps = flags.contains(.payrollGap) ? 1 : 0
         counts.labourCostUnfunded = flags.contains(.labourCostUnfunded) ? 1 : 0

@@ -49,10 +49,12 @@ extension WageWatch {
 
         struct Platform: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Import the real-name platform's monthly export (实名制考勤与专户代发) CSV.",
+                abstract: "Import the real-name platform's monthly exports (实名制考勤与专户代发) CSV.",
                 discussion: """
                     Each row is matched to the registry by its 项目编号, else by its name, contractor and \
-                    township; rows that match nothing are kept and listed by `wagewatch platform unmatched`.
+                    township; rows that match nothing are kept and listed by `wagewatch platform unmatched`. \
+                    Several files (a year's exports) are imported in the order given, each on its own; a file \
+                    that cannot be read stops the import there, the files before it imported.
                     """)
 
             @OptionGroup var global: GlobalOptions
@@ -60,13 +62,19 @@ extension WageWatch {
             @Option(help: "Today, YYYY-MM-DD: a month after it is refused (default: today).")
             var today: Day?
 
-            @Argument(help: "The platform's CSV export.")
-            var file: String
+            @Argument(help: "The platform's CSV exports, one month or more.")
+            var files: [String]
+
+            func validate() throws {
+                guard !files.isEmpty else { throw ValidationError("name at least one platform CSV file") }
+            }
 
             func run() async throws {
-                try LocalFile.check(file)
-                let summary = try await global.makeMonitor(store: .creating).importPlatform(path: file, today: today ?? .today)
-                printSummary(summary, noun: "platform rows")
+                for file in files { try LocalFile.check(file) }
+                try await global.makeMonitor(store: .creating).importPlatform(paths: files, today: today ?? .today) { file, summary in
+                    if files.count > 1 { print("\(file):") }
+                    printSummary(summary, noun: "platform rows")
+                }
             }
         }
     }

@@ -75,4 +75,37 @@ import Testing
         let fifth = try await monitor.importPlatform(path: emptied, today: today)
         #expect(fifth.removed == 1 && fifth.removedIDs == ["2024-11|PT-002"])
     }
+
+    @Test func severalFilesAreImportedInOrderAndAnUnreadableOneStopsThere() async throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let monitor = Monitor(
+            database: try TestStores.open(folder: folder), feedsDirectory: DemoRunTests.root.appendingPathComponent("feeds"),
+            rulesDirectory: DemoRunTests.root.appendingPathComponent("rules"), environment: [:])
+        _ = try await monitor.importRegistry(path: DemoRunTests.root.appendingPathComponent("feeds/demo/registry.csv").path)
+        let november = try write(["2024-11,PT-001,P-001,城东安置房二期,,,120,100,2200,,,520000,100,2024-12-10,是"], name: "11.csv")
+        // December's file corrects November's row too: the later file's row stands.
+        let december = try write(
+            [
+                "2024-11,PT-001,P-001,城东安置房二期,,,120,100,2200,,,0,0,,是",
+                "2024-12,PT-001,P-001,城东安置房二期,,,120,90,1900,,,450000,90,2025-01-08,是",
+                "2024-12,PT-009,,金域华府住宅小区,,,50,40,800,,,160000,40,2025-01-08,是",
+            ], name: "12.csv")
+        let broken = folder.appendingPathComponent("01.csv")
+        try "月份,项目名称\n2025-01,\"甲工程\n".write(to: broken, atomically: true, encoding: .utf8)
+        let later = try write(["2024-10,PT-001,P-001,城东安置房二期,,,120,100,2200,,,520000,100,2024-11-10,是"], name: "10.csv")
+        var saved: [String] = []
+        await #expect(throws: (any Error).self) {
+            try await monitor.importPlatform(paths: [november, december, broken.path, later], today: today) { file, summary in
+                saved.append("\(file) \(summary.added)+\(summary.updated)")
+            }
+        }
+        #expect(saved == ["11.csv 1+0", "12.csv 2+1"])
+        let stored = try await monitor.database.platformRecords(
+            from: Period(year: 2024, month: 10)!, through: Period(year: 2024, month: 12)!)
+        #expect(
+            stored.map { "\($0.period)/\($0.platformProjectID) \(Int($0.payrollPaid))" } == [
+                "2024-11/PT-001 0", "2024-12/PT-001 450000", "2024-12/PT-009 160000",
+            ])
+    }
 }
