@@ -128,7 +128,8 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest", BenchPostgres.location != 
             try await clock.measure {
                 inputs = try await database.registerInputs(
                     from: from, until: until, asOf: asOf, reportsFrom: asOf.period.previous.previous,
-                    resolvedSince: asOf.adding(days: -365), platformFrom: Period(year: 2024, month: 9))
+                    resolvedSince: asOf.adding(days: -365),
+                    platformFrom: RiskRegister.payrollMonths(asOf: asOf, rules: registerRules)?.lowerBound)
             }, memory())
         let register = RiskRegister(
             projects: inputs!.projects, reports: inputs!.reports, signals: inputs!.signals,

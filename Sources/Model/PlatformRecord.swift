@@ -61,7 +61,7 @@ public struct PlatformRecord: Codable, Hashable, Sendable {
     /// One month's rows of one project as one: counts and amounts added up (an amount
     /// stays unknown only when every row leaves it blank), the latest payroll day, and the
     /// first row's codes and names. Nil for no rows.
-    public static func merged(_ rows: [PlatformRecord]) -> PlatformRecord? {
+    public static func merged(_ rows: some Collection<PlatformRecord>) -> PlatformRecord? {
         guard var total = rows.first else { return nil }
         for row in rows.dropFirst() {
             total.workersRegistered += row.workersRegistered

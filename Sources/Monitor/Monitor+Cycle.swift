@@ -423,9 +423,9 @@ extension Monitor {
         // span still open run against their deadlines however old they are.
         var reportsFrom = earliest.adding(days: -(windowDays - 1)).period
         for _ in 0..<max(1, rules.ledgerStaleMonths - 1) { reportsFrom = reportsFrom.previous }
-        // Platform months whose wages fell due within the look-back of payroll flags.
-        var platformFrom = earliest.adding(days: -(rules.payrollLookBackDays + rules.payrollPayDay + rules.payrollGraceDays)).period
-        platformFrom = platformFrom.previous
+        // Platform months whose wages fell due within the look-back of payroll flags (the
+        // earliest day's are the oldest), and the latest month's, for off_platform.
+        let platformFrom = RiskRegister.payrollMonths(asOf: earliest, rules: rules)?.lowerBound ?? latest.period
         let inputs = try await database.registerInputs(
             from: from, until: until, asOf: latest, reportsFrom: reportsFrom,
             resolvedSince: earliest.adding(days: -365), platformFrom: platformFrom)

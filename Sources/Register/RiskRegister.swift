@@ -47,6 +47,21 @@ public struct RiskRegister: Sendable {
 
     /// How many days back from the as-of day the register reads signals: the window,
     /// or further when the sudden-rise baseline needs it.
+    /// The months whose wages were due (pay day of the next month plus grace) before
+    /// `asOf` and at most the payroll look-back before it; nil when none is.
+    public static func payrollMonths(asOf: Day, rules: RegisterRules) -> ClosedRange<Period>? {
+        var months: [Period] = []
+        var month = asOf.period
+        // The look-back is at most a year, and a due day a few months after its month.
+        for _ in 0..<26 {
+            let due = rules.payrollDue(of: month)
+            if due < asOf && asOf.ordinal - due.ordinal <= rules.payrollLookBackDays { months.append(month) }
+            month = month.previous
+        }
+        guard let first = months.min(), let last = months.max() else { return nil }
+        return first...last
+    }
+
     public static func lookBackDays(rules: RegisterRules, windowDays: Int) -> Int {
         max(windowDays, rules.surgeDays + rules.baselineDays)
     }
@@ -157,6 +172,7 @@ public struct RiskRegister: Sendable {
                     < (platform[Int(rhs)].period, platform[Int(rhs)].platformProjectID)
             })
         let platformMonth = platform.lazy.map(\.period).filter { $0.firstDay <= asOf }.max()
+        let payrollMonths = Self.payrollMonths(asOf: asOf, rules: rules)
         // In that order, once: each project then reads its rows in place.
         let platformInOrder = platformOrder.order.map { platform[Int($0)] }
         let months = ReportingMonths(windowStart: windowStart, asOf: asOf, dueDay: rules.reportDueDay)
@@ -190,7 +206,7 @@ public struct RiskRegister: Sendable {
                     rows: ArraySlice(rowOrder[index].map { reports[Int($0)] }),
                     olderPetitions: olderPetitionsByProject[index] ?? [],
                     platform: platformInOrder[platformOrder.starts[index]..<platformOrder.starts[index + 1]],
-                    platformMonth: platformMonth)
+                    platformMonth: platformMonth, payrollMonths: payrollMonths)
                 let entry = context.entry()
                 scorecard.count(
                     entry, filing: months.filing(of: projects[index], rows: context.rows),
@@ -444,6 +460,8 @@ struct ProjectContext {
     let platform: ArraySlice<PlatformRecord>
     /// The latest month the platform exported (any project), begun by the as-of day.
     let platformMonth: Period?
+    /// The months whose wages were due before the as-of day and within the payroll look-back.
+    let payrollMonths: ClosedRange<Period>?
     /// The payroll month and its shortfall once judged: the flags and the scorecard read both.
     var judgedPayroll: (row: PlatformRecord?, gap: (expected: Double, paid: Double, basis: String)?)? = nil
 
@@ -731,13 +749,8 @@ extension ProjectContext {
     /// A month's rows are judged together, as one (two platform codes, such as two 标段,
     /// may match one registry project); the due day itself still belongs to the payroll.
     func payrollMonth() -> PlatformRecord? {
-        guard
-            let month = platform.last(where: { row in
-                let due = rules.payrollDue(of: row.period)
-                return due < asOf && asOf.ordinal - due.ordinal <= rules.payrollLookBackDays
-            })?.period
-        else { return nil }
-        return PlatformRecord.merged(platform.filter { $0.period == month })
+        guard let payrollMonths, let month = platform.last(where: { payrollMonths.contains($0.period) })?.period else { return nil }
+        return PlatformRecord.merged(platform.lazy.filter { $0.period == month })
     }
 
     /// What the account should have paid for `row` and what it paid by the as-of day, when
@@ -774,10 +787,9 @@ extension ProjectContext {
         guard let platformMonth else { return counts }
         if project.status == .active {
             counts.activeProjects = 1
-            let latest = platform.filter { $0.period == platformMonth }
-            if !latest.isEmpty {
+            if platform.contains(where: { $0.period == platformMonth }) {
                 counts.onPlatform = 1
-                if latest.contains(where: { $0.workersAttending > 0 }) { counts.withAttendance = 1 }
+                if platform.contains(where: { $0.period == platformMonth && $0.workersAttending > 0 }) { counts.withAttendance = 1 }
             }
         }
         let (payroll, gap) = payroll()
