@@ -98,7 +98,43 @@ public struct RegisterRules: Hashable, Sendable {
     public var holidays: Set<Day> = []
     public var workdays: Set<Day> = []
 
+    // 督办 cases
+    /// How long a unit has to answer a case, by the flag it was opened on (the shortest of
+    /// its flags applies); `defaultCaseDeadline` for a case on a site or an item.
+    public var caseDeadlines: [RiskFlag: Deadline] = [
+        .escalating: Deadline(days: 3, unit: .working),
+        .payrollGap: Deadline(days: 5, unit: .working),
+    ]
+    public var defaultCaseDeadline = Deadline(days: 10, unit: .working)
+
     public init() {}
+
+    /// The last day to answer a case on `flags` (none: a site or an item) dispatched on
+    /// `start`: the earliest of its flags' deadlines.
+    public func caseDeadline(flags: [RiskFlag], dispatchedOn start: Day) -> Day {
+        flags.map { adding(caseDeadlines[$0] ?? defaultCaseDeadline, to: start) }.min()
+            ?? adding(defaultCaseDeadline, to: start)
+    }
+
+    /// Whether `day` is a working day: Monday to Friday unless a holiday, or a weekend day
+    /// worked instead (调休).
+    public func isWorkingDay(_ day: Day) -> Bool {
+        if workdays.contains(day) { return true }
+        if holidays.contains(day) { return false }
+        return day.weekday <= 5
+    }
+
+    /// The last day of `limit` counted from `start` (the day after it is the first).
+    public func adding(_ limit: Deadline, to start: Day) -> Day {
+        guard limit.unit == .working else { return start.adding(days: limit.days) }
+        var day = start
+        var left = limit.days
+        while left > 0 {
+            day = day.adding(days: 1)
+            if isWorkingDay(day) { left -= 1 }
+        }
+        return day
+    }
 
     public func isSensitive(_ project: Project) -> Bool {
         project.funding.map(sensitiveFunding.contains) == true || project.tags.contains(where: sensitiveTags.contains)

@@ -27,22 +27,9 @@ struct RegisterCalendar: Sendable {
         }
     }
 
-    /// Whether `day` is a working day: Monday to Friday unless a holiday, or a weekend day worked instead (调休).
-    func isWorkingDay(_ day: Day) -> Bool {
-        if rules.workdays.contains(day) { return true }
-        if rules.holidays.contains(day) { return false }
-        return day.weekday <= 5
-    }
-
     /// The last day allowed to a case opened on `start` with `count` working days.
     func adding(workingDays count: Int, to start: Day) -> Day {
-        var day = start
-        var left = count
-        while left > 0 {
-            day = day.adding(days: 1)
-            if isWorkingDay(day) { left -= 1 }
-        }
-        return day
+        rules.adding(RegisterRules.Deadline(days: count, unit: .working), to: start)
     }
 
     /// The weight of a signal on `day` (1 outside the seasons, and outside the span).

@@ -16,7 +16,7 @@ public struct RegisterRulesReader {
         var rules = RegisterRules()
         let sections = [
             "window_days", "sensitive", "escalating", "stale_followup", "recurrence",
-            "non_wage_dispute", "reporting", "payroll", "season", "calendar",
+            "non_wage_dispute", "reporting", "payroll", "season", "calendar", "cases",
         ]
         for (key, value, _) in try reader.mapping(node, "register", allowed: sections) {
             switch key {
@@ -68,6 +68,20 @@ public struct RegisterRulesReader {
             case "recurrence":
                 for (_, value, _) in try reader.mapping(value, "register.recurrence", allowed: ["grace_days"]) {
                     rules.recurrenceGraceDays = try count(value, "register.recurrence.grace_days", in: 0...365)
+                }
+            case "cases":
+                for (key, value, _) in try reader.mapping(value, "register.cases", allowed: ["default_deadline", "deadlines"]) {
+                    let what = "register.cases.\(key)"
+                    if key == "default_deadline" {
+                        rules.defaultCaseDeadline = try deadline(value, what)
+                        continue
+                    }
+                    rules.caseDeadlines = [:]
+                    for (flag, limit, _) in try reader.mapping(value, what, allowed: RiskFlag.allCases.map(\.rawValue)) {
+                        // swift-format-ignore: NeverForceUnwrap
+                        // (the mapping allows the flags' names alone)
+                        rules.caseDeadlines[RiskFlag(rawValue: flag)!] = try deadline(limit, "\(what).\(flag)")
+                    }
                 }
             case "non_wage_dispute":
                 for (key, value, _) in try reader.mapping(value, "register.non_wage_dispute", allowed: ["min_signals", "min_share"]) {

@@ -447,6 +447,7 @@ extension AppDatabase {
         migrator.registerMigration(storeCopyMigration.identifier) { db in try db.execute(sql: storeCopyMigration.sql) }
         migrator.registerMigration(platformMigration.identifier) { db in try db.execute(sql: platformMigration.sqlite) }
         migrator.registerMigration(platformFileIndexMigration.identifier) { db in try db.execute(sql: platformFileIndexMigration.sql) }
+        migrator.registerMigration(caseMigration.identifier) { db in try db.execute(sql: caseMigration.sqlite) }
         return migrator
     }
 }

@@ -64,6 +64,8 @@ public enum StoreCopy {
         Table("session", key: ["id"]),
         Table("audit", key: ["id"], numbered: ["id"]),
         Table("platform_row", key: ["period", "platform_project_id"]),
+        Table("supervision_case", key: ["id"]),
+        Table("case_event", key: ["id"], numbered: ["id"]),
     ]
 
     /// The tables a copy moves, in its order.

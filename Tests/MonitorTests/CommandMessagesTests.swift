@@ -31,6 +31,37 @@ import Testing
         #expect(secret.end == .exit(1) && secret.err.contains("PGPASSWORD") && !secret.err.contains("hunter2"))
     }
 
+    /// `case`: opened, listed and stepped through from the command line; a step by the
+    /// wrong unit, or on a version seen before another step, is refused in a sentence.
+    @Test func casesAreOpenedAndSteppedThroughFromTheCommandLine() throws {
+        guard Executable.required() != nil else { return }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = TestStores.argument(folder: folder, name: "cases.sqlite")
+        let root = CrashRecoveryTests.root
+        let global = ["--database", store, "--rules", root.appendingPathComponent("rules").path]
+        let registry = root.appendingPathComponent("feeds/demo/registry.csv").path
+        #expect(try run(["import", "registry", "--database", store, registry]).end == .exit(0))
+        let office = ["--by", "zhao", "--as", "wage-office", "--today", "2024-12-02"]
+        let opened = try run(["case", "open", "--project", "P-001", "--person", "李科长", "--plan", "核实"] + global + office)
+        #expect(
+            opened.end == .exit(0) && opened.out.contains("督办件 DB-2024-0001：交办市住建局") && opened.out.contains("2024-12-16"), "\(opened.err)")
+        let twice = try run(["case", "open", "--project", "P-001", "--person", "王", "--plan", "再查"] + global + office)
+        #expect(twice.end == .exit(1) && twice.err.contains("DB-2024-0001") && !twice.err.contains("Usage"))
+        let unit = ["--by", "qian", "--today", "2024-12-02"]
+        let wrong = try run(["case", "act", "DB-2024-0001", "sign", "--department", "市教育局"] + global + unit)
+        #expect(wrong.end == .exit(1) && wrong.err.contains("只有责任单位市住建局可以签收"))
+        #expect(try run(["case", "act", "DB-2024-0001", "sign", "--department", "市住建局"] + global + unit).end == .exit(0))
+        let stale = try run(
+            ["case", "act", "DB-2024-0001", "reply-paid", "--amount", "3200", "--workers", "4", "--version", "1", "--department", "市住建局"]
+                + global + unit)
+        #expect(stale.end == .exit(1) && stale.err.contains("已被他人处理") && stale.err.contains("办理中"))
+        let listed = try run(["case", "list", "--today", "2024-12-20", "--database", store])
+        #expect(listed.out.contains("DB-2024-0001") && listed.out.contains("办理中") && listed.out.contains("已超期 4 日"), "\(listed.out)")
+        let shown = try run(["case", "show", "DB-2024-0001", "--database", store])
+        #expect(shown.out.contains("待签收→办理中") && shown.out.contains("治欠办（zhao）open"), "\(shown.out)")
+    }
+
     @Test func importsSayWhatTheyRemovedAndFailuresSayWhyWithoutUsage() throws {
         guard Executable.required() != nil else { return }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

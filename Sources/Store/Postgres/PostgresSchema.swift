@@ -144,6 +144,7 @@ enum PostgresSchema {
         AppDatabase.storeCopyMigration,
         (AppDatabase.platformMigration.identifier, AppDatabase.platformMigration.postgres),
         AppDatabase.platformFileIndexMigration,
+        (AppDatabase.caseMigration.identifier, AppDatabase.caseMigration.postgres),
     ]
 
     /// Brings the store to the current schema: the baseline on an empty database, then

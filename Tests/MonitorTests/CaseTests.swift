@@ -1,0 +1,149 @@
+import Foundation
+import Model
+import Monitor
+import Store
+import TestStores
+import Testing
+
+/// 督办件 on the engine of the run: opened by a supervisor on a project, an unregistered
+/// site or an item, handed to a unit, signed, answered, closed or returned; each step
+/// allowed only to whom it belongs, in the state it fits, and recorded with the audit log.
+@Suite struct CaseTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-cases-\(UUID().uuidString)")
+    let today = Day(year: 2024, month: 12, day: 2)!  // a Monday
+    let office = CaseActor(name: "zhao", kind: .wageOffice)
+    let housing = CaseActor(name: "qian", kind: .unit(SupervisionCase.Unit(kind: .department, name: "市住建局")))
+    let education = CaseActor(name: "sun", kind: .unit(SupervisionCase.Unit(kind: .department, name: "市教育局")))
+
+    func monitor() async throws -> Monitor {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let monitor = Monitor(
+            database: try TestStores.open(folder: folder), feedsDirectory: DemoRunTests.root.appendingPathComponent("feeds"),
+            rulesDirectory: DemoRunTests.root.appendingPathComponent("rules"), environment: [:])
+        _ = try await monitor.importRegistry(path: DemoRunTests.root.appendingPathComponent("feeds/demo/registry.csv").path)
+        return monitor
+    }
+
+    @Test func aCaseGoesFromDispatchToClosingWithEachStepRecorded() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let monitor = try await monitor()
+        let opened = try await monitor.openCase(
+            CaseRequest(subject: .project("P-001"), person: "李科长", plan: "三日内核实并督促支付"), by: office, today: today)
+        #expect(opened.id == "DB-2024-0001" && opened.state == .awaitingSignature && opened.version == 1)
+        #expect(opened.unit == SupervisionCase.Unit(kind: .department, name: "市住建局"))
+        // Ten working days from Monday 2 December (no flag of its own: the default).
+        #expect(opened.deadline == Day(year: 2024, month: 12, day: 16)!)
+        #expect(!opened.isOverdue(on: opened.deadline) && opened.isOverdue(on: opened.deadline.adding(days: 1)))
+
+        // A second case on the project is refused, naming the open one.
+        await #expect(throws: CaseError.alreadyOpen(opened.id)) {
+            _ = try await monitor.openCase(CaseRequest(subject: .project("P-001"), person: "王", plan: "再查"), by: office, today: today)
+        }
+        // Another unit may not sign; the wage office may not answer for the unit.
+        await #expect(throws: CaseError.self) { _ = try await monitor.act(on: opened.id, .sign, by: education, today: today) }
+        await #expect(throws: CaseError.self) {
+            _ = try await monitor.act(on: opened.id, .reply(.notWageArrears(reason: "材料款")), by: office, today: today)
+        }
+
+        let signed = try await monitor.act(on: opened.id, .sign, by: housing, today: today)
+        #expect(signed.state == .inProgress && signed.version == 2)
+        // A page that showed version 1 loses to the signature: 409 with the case as it is.
+        await #expect(throws: CaseError.conflict(signed)) {
+            _ = try await monitor.act(on: opened.id, .requestExtension(reason: "需核对"), by: housing, today: today, seenVersion: 1)
+        }
+        let paid = CaseAction.reply(.alreadyPaid(on: today, amount: 320_000, workers: 41))
+        let replied = try await monitor.act(on: opened.id, paid, by: housing, today: today, seenVersion: 2)
+        #expect(replied.state == .replied)
+        // Closing needs a reason, and a supervisor.
+        await #expect(throws: CaseError.invalid("办结须写明理由")) {
+            _ = try await monitor.act(on: opened.id, .close(reason: " "), by: office, today: today)
+        }
+        await #expect(throws: CaseError.self) { _ = try await monitor.act(on: opened.id, .close(reason: "已付"), by: housing, today: today) }
+        let closed = try await monitor.act(on: opened.id, .close(reason: "代发凭证齐全"), by: office, today: today)
+        #expect(closed.state == .closed && closed.closedOn == today)
+        // A reply on a closed case changes nothing.
+        await #expect(throws: CaseError.self) { _ = try await monitor.act(on: opened.id, paid, by: housing, today: today) }
+        #expect(try await monitor.database.supervisionCase(opened.id) == closed)
+
+        let history = try await monitor.database.caseEvents(opened.id)
+        #expect(history.map(\.action) == ["open", "sign", "reply", "close"])
+        #expect(history.map(\.after) == [.awaitingSignature, .inProgress, .replied, .closed])
+        #expect(history.last?.before == .replied && history.last?.reason == "代发凭证齐全")
+        let audit = try await monitor.database.auditEntries().filter { $0.action.hasPrefix("case_") }
+        #expect(audit.count == 4 && audit.allSatisfy { $0.projectID == "P-001" })
+        #expect(audit.contains { $0.reason == "DB-2024-0001 已反馈→已办结：代发凭证齐全" })
+        // Once closed, the project may have a new case.
+        let second = try await monitor.openCase(
+            CaseRequest(subject: .project("P-001"), person: "李科长", plan: "复查"), by: office, today: today)
+        #expect(second.id == "DB-2024-0002")
+    }
+
+    @Test func returnsExtensionsAndReopeningFollowTheRules() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let monitor = try await monitor()
+        let opened = try await monitor.openCase(
+            CaseRequest(subject: .project("P-002"), person: "周", plan: "核实", deadline: Day(year: 2024, month: 12, day: 6)!),
+            by: CaseActor(name: "wu", kind: .leader), today: today)
+        #expect(opened.unit.name == "市教育局" && opened.deadline == Day(year: 2024, month: 12, day: 6)!)
+        _ = try await monitor.act(on: opened.id, .requestExtension(reason: "涉及多家分包"), by: education, today: today)
+        await #expect(throws: CaseError.wrongState("延期只能申请一次")) {
+            _ = try await monitor.act(on: opened.id, .requestExtension(reason: "再延"), by: education, today: today)
+        }
+        let extended = try await monitor.act(
+            on: opened.id, .decideExtension(granted: true, newDeadline: Day(year: 2024, month: 12, day: 20)!, reason: "同意"),
+            by: office, today: today)
+        #expect(extended.deadline == Day(year: 2024, month: 12, day: 20)! && extended.extensionRequest?.decision == .granted)
+        _ = try await monitor.act(on: opened.id, .sign, by: education, today: today)
+        // Confirmed arrears cannot be closed: returned for rework, answered again.
+        _ = try await monitor.act(
+            on: opened.id, .reply(.confirmedArrears(amount: 50_000, workers: 12, ledgerRow: "R-2024-12-07")), by: education, today: today)
+        await #expect(throws: CaseError.self) { _ = try await monitor.act(on: opened.id, .close(reason: "结案"), by: office, today: today) }
+        let returned = try await monitor.act(on: opened.id, .returnForRework(reason: "须支付后反馈"), by: office, today: today)
+        #expect(returned.state == .returned && returned.timesReturned == 1)
+        _ = try await monitor.act(on: opened.id, .reply(.alreadyPaid(on: today, amount: 50_000, workers: 12)), by: education, today: today)
+        _ = try await monitor.act(on: opened.id, .close(reason: "已支付"), by: office, today: today)
+        let later = today.adding(days: 20)
+        let reopened = try await monitor.act(
+            on: opened.id, .reopen(reason: "办结后又有讨薪信息", newDeadline: later.adding(days: 7)),
+            by: CaseActor(name: "wagewatch", kind: .system),
+            today: later)
+        #expect(reopened.state == .awaitingSignature && reopened.timesReopened == 1 && reopened.dispatchedOn == later)
+        #expect(reopened.reply == nil && reopened.closedOn == nil)
+    }
+
+    @Test func badRequestsAreRefusedAndChangeNothing() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let monitor = try await monitor()
+        let request = CaseRequest(subject: .project("P-003"), person: "郑", plan: "核实")
+        // A unit does not open cases.
+        await #expect(throws: CaseError.self) { _ = try await monitor.openCase(request, by: housing, today: today) }
+        // A deadline that is not after today, an unknown unit, an unknown project, an empty plan.
+        var past = request
+        past.deadline = today
+        await #expect(throws: CaseError.invalid("办理期限 \(today) 须晚于今天 \(today)")) {
+            _ = try await monitor.openCase(past, by: office, today: today)
+        }
+        var stranger = request
+        stranger.unit = SupervisionCase.Unit(kind: .department, name: "市外星局")
+        await #expect(throws: CaseError.invalid("登记册中没有主管部门“市外星局”")) {
+            _ = try await monitor.openCase(stranger, by: office, today: today)
+        }
+        await #expect(throws: CaseError.self) {
+            _ = try await monitor.openCase(CaseRequest(subject: .project("P-999"), person: "郑", plan: "核实"), by: office, today: today)
+        }
+        await #expect(throws: CaseError.invalid("须填写工作方案")) {
+            _ = try await monitor.openCase(CaseRequest(subject: .project("P-003"), person: "郑", plan: "  "), by: office, today: today)
+        }
+        // A township takes a case on its own ground.
+        var township = request
+        township.unit = SupervisionCase.Unit(kind: .township, name: "河西镇")
+        let opened = try await monitor.openCase(township, by: office, today: today)
+        #expect(opened.unit.kind == .township)
+        await #expect(throws: CaseError.unknownCase("DB-2024-0099")) {
+            _ = try await monitor.act(on: "DB-2024-0099", .sign, by: housing, today: today)
+        }
+        #expect(try await monitor.database.supervisionCases().map(\.id) == [opened.id])
+        #expect(try await monitor.database.supervisionCases(unit: "河西镇", states: [.awaitingSignature]).count == 1)
+        #expect(try await monitor.database.supervisionCases(unit: "河西镇", states: [.closed]).isEmpty)
+    }
+}
