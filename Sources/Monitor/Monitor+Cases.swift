@@ -82,8 +82,41 @@ extension Monitor {
         return try await database.openCase(draft, by: actor, reason: plan)
     }
 
-    /// Takes `action` on case `id`, as `database.act` does; a reopening's deadline is
-    /// the rules' for the case's flags, counted from today.
+    /// Reopens each closed case on a project whose wage signals (linked, not resolved)
+    /// came after its closing day and by `asOf`: the register's recurrence, made a step on
+    /// the case. It goes back to its unit (待签收) with a new deadline from the rules.
+    /// - Returns: the cases reopened.
+    public func reopenCases(asOf: Day, now: Date = Date(), rules: RegisterRules? = nil) async throws -> [SupervisionCase] {
+        // A subject's newest case speaks for it: an older closed one stays closed.
+        var newest: [SupervisionCase.Subject: SupervisionCase] = [:]
+        for supervised in try await database.supervisionCases() where newest[supervised.subject] == nil {
+            newest[supervised.subject] = supervised
+        }
+        let closed = newest.values.filter { $0.state == .closed }.sorted { $0.id < $1.id }
+        guard !closed.isEmpty else { return [] }
+        let rules = try rules ?? loadRulebook().register
+        var reopened: [SupervisionCase] = []
+        for supervised in closed {
+            guard case .project(let projectID) = supervised.subject, let closedOn = supervised.closedOn, closedOn < asOf else { continue }
+            let items = try await database.wageSignalItems(
+                ofProject: projectID, from: closedOn.adding(days: 1).start, until: asOf.adding(days: 1).start)
+            guard !items.isEmpty else { continue }
+            let deadline = rules.caseDeadline(flags: [.recurrence], dispatchedOn: asOf)
+            let reason = "办结（\(closedOn)）后又有 \(items.count) 条讨薪信息：\(items.prefix(5).joined(separator: "、"))"
+            do {
+                reopened.append(
+                    try await database.act(
+                        on: supervised.id, .reopen(reason: reason, newDeadline: deadline),
+                        by: CaseActor(name: "wagewatch", kind: .system), today: asOf, at: now, seenVersion: supervised.version))
+            } catch CaseError.conflict {
+                // Someone acted on it meanwhile: theirs stands.
+                continue
+            }
+        }
+        return reopened
+    }
+
+    /// Takes `action` on case `id`, as `database.act` does.
     public func act(
         on id: String, _ action: CaseAction, by actor: CaseActor, today: Day, at time: Date = Date(), seenVersion: Int? = nil
     ) async throws -> SupervisionCase {

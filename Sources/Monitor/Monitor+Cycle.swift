@@ -58,6 +58,8 @@ public struct CycleReport: Sendable {
     /// Items scored and linked in this cycle (new ones, and old ones under changed rules).
     public var assessed: Int
     public var register: RegisterReport
+    /// Closed 督办 cases that new wage signals reopened in this cycle.
+    public var reopenedCases: [SupervisionCase] = []
 }
 
 /// A worker's claim on the feeds it fetches, when several `watch` processes share a store:
@@ -91,8 +93,11 @@ extension Monitor {
     ) async throws -> CycleReport {
         let engine = try await makeEngine()
         let (feeds, assessed) = try await ingest(engine: engine, now: now, only: only, lease: lease, progress: progress)
+        let reopened = try await reopenCases(asOf: asOf, now: now, rules: engine.rulebook.register)
         let register = try await evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: engine.rulebook.register)
-        return CycleReport(feeds: feeds, assessed: assessed, register: register)
+        var report = CycleReport(feeds: feeds, assessed: assessed, register: register)
+        report.reopenedCases = reopened
+        return report
     }
 
     /// Fetches, parses and stores the feeds (all, or `only` those), then scores and links

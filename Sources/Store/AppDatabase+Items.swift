@@ -958,6 +958,21 @@ extension AppDatabase {
             level: level.flatMap(SignalLevel.init(rawValue:)), isSignal: try row("is_signal"))
     }
 
+    /// The items of a project's linked wage signals not resolved, received in
+    /// `from ..< until`, oldest first (what reopens a closed 督办 case).
+    public func wageSignalItems(ofProject projectID: String, from: Date, until: Date) async throws -> [String] {
+        try await read { session in
+            try session.rows(
+                """
+                SELECT item_id FROM assessment
+                WHERE project_id = ? AND at >= ? AND at < ? AND is_signal AND claim = 'wage' AND NOT is_resolved
+                    AND link_band = 'link'
+                ORDER BY at, item_id
+                """, [projectID.sqlValue, from.sqlValue, until.sqlValue]
+            ) { try $0.first(as: String.self) }
+        }
+    }
+
     /// A project's linked wage signals per day received in `from ..< until`.
     public func signalsPerDay(ofProject projectID: String, from: Date, until: Date) async throws -> [Day: Int] {
         try await read { session in

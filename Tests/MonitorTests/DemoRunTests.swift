@@ -33,6 +33,36 @@ import Testing
         #expect(december.rejections.map(\.row) == [15, 19])
     }
 
+    /// A 督办 case closed on 1 December reopens by itself when the run stores the wage
+    /// signals its project drew after that day; a case whose project drew none stays closed.
+    @Test func aClosedCaseReopensWhenTheRunBringsNewWageSignals() async throws {
+        try await importDemoLedgers()
+        let office = CaseActor(name: "zhao", kind: .wageOffice)
+        let closedOn = Day(year: 2024, month: 12, day: 1)!
+        var ids: [String: String] = [:]
+        for (project, department) in [("P-001", "市住建局"), ("P-020", "")] {
+            guard let found = try await monitor.database.project(id: project) else { continue }
+            let unit = CaseActor(name: "u", kind: .unit(.init(kind: .department, name: department.isEmpty ? found.department : department)))
+            let opened = try await monitor.openCase(
+                CaseRequest(subject: .project(project), person: "李", plan: "核实"), by: office, today: closedOn.adding(days: -10))
+            _ = try await monitor.act(on: opened.id, .sign, by: unit, today: closedOn)
+            _ = try await monitor.act(on: opened.id, .reply(.alreadyPaid(on: closedOn, amount: 1_000, workers: 2)), by: unit, today: closedOn)
+            _ = try await monitor.act(on: opened.id, .close(reason: "已付"), by: office, today: closedOn)
+            ids[project] = opened.id
+        }
+        let cycle = try await monitor.runCycle(asOf: asOf, windowDays: 30)
+        let signals = try await monitor.database.wageSignalItems(
+            ofProject: "P-001", from: closedOn.adding(days: 1).start, until: asOf.adding(days: 1).start)
+        #expect(!signals.isEmpty)
+        #expect(cycle.reopenedCases.map(\.id) == [ids["P-001"]].compactMap { $0 })
+        let reopened = try #require(try await monitor.database.supervisionCase(ids["P-001"] ?? ""))
+        #expect(reopened.state == .awaitingSignature && reopened.timesReopened == 1 && reopened.deadline > asOf)
+        let history = try await monitor.database.caseEvents(reopened.id)
+        #expect(history.last?.action == "reopen" && history.last?.actor == "wagewatch" && history.last?.reason.contains(signals[0]) == true)
+        // A second run reopens nothing more.
+        #expect(try await monitor.runCycle(asOf: asOf, windowDays: 30).reopenedCases.isEmpty)
+    }
+
     @Test func theDemoRunRaisesTheDesignedFlagsAndASecondRunAddsNothing() async throws {
         try await importDemoLedgers()
         let first = try await monitor.runCycle(asOf: asOf, windowDays: 30)
