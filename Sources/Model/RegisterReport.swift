@@ -302,6 +302,8 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         public var lateFilings: Int = 0
         /// What the real-name platform says of the projects (all 0 without platform data).
         public var platform = PlatformCounts()
+        /// The unit's 督办 cases (all 0 without cases).
+        public var cases = CaseCounts()
 
         /// The real-name platform's side of a scorecard line: 纳管率, 考勤率, 代发率 and the
         /// platform flags.
@@ -376,7 +378,7 @@ public struct RegisterReport: Codable, Hashable, Sendable {
             case reportsMissing = "reports_missing"
             case rowsRejected = "rows_rejected"
             case lateFilings = "late_filings"
-            case platform
+            case platform, cases
         }
 
         /// Worst first: flagged projects, then underreported, contradicted commitments,

@@ -428,3 +428,61 @@ public struct CaseEvent: Codable, Hashable, Sendable {
         self.reason = reason
     }
 }
+
+/// A unit's 督办 record for the scorecard: cases received, overdue now, closed on time,
+/// returned for rework, reopened after closing, and the median days from dispatch to
+/// closing of those closed.
+public struct CaseCounts: Codable, Hashable, Sendable {
+    public var received = 0
+    public var overdue = 0
+    public var closed = 0
+    public var closedOnTime = 0
+    public var returned = 0
+    public var reopened = 0
+    public var medianDaysToClose: Int?
+
+    public init() {}
+
+    /// Each unit's counts over `cases`, overdue counted on `today`.
+    public static func byUnit(_ cases: [SupervisionCase], today: Day) -> [SupervisionCase.Unit: CaseCounts] {
+        var counts: [SupervisionCase.Unit: CaseCounts] = [:]
+        var daysToClose: [SupervisionCase.Unit: [Int]] = [:]
+        for supervised in cases {
+            var line = counts[supervised.unit] ?? CaseCounts()
+            line.received += 1
+            if supervised.isOverdue(on: today) { line.overdue += 1 }
+            if supervised.state == .closed, let closedOn = supervised.closedOn {
+                line.closed += 1
+                if closedOn <= supervised.deadline { line.closedOnTime += 1 }
+                daysToClose[supervised.unit, default: []].append(closedOn.ordinal - supervised.dispatchedOn.ordinal)
+            }
+            line.returned += supervised.timesReturned
+            line.reopened += supervised.timesReopened
+            counts[supervised.unit] = line
+        }
+        for (unit, days) in daysToClose {
+            let sorted = days.sorted()
+            counts[unit]?.medianDaysToClose =
+                sorted.count % 2 == 1
+                ? sorted[sorted.count / 2] : Int((Double(sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2).rounded())
+        }
+        return counts
+    }
+
+    /// Adds another unit's counts (a city's total): the median of two medians is none.
+    public mutating func add(_ other: Self) {
+        if other.closed > 0 { medianDaysToClose = closed == 0 ? other.medianDaysToClose : nil }
+        received += other.received
+        overdue += other.overdue
+        closed += other.closed
+        closedOnTime += other.closedOnTime
+        returned += other.returned
+        reopened += other.reopened
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case received, overdue, closed, returned, reopened
+        case closedOnTime = "closed_on_time"
+        case medianDaysToClose = "median_days_to_close"
+    }
+}

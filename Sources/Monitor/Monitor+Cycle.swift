@@ -399,10 +399,22 @@ extension Monitor {
                 }
             }
             .sorted { $0.feed < $1.feed }
+        let cases = try await database.supervisionCases()
         let reports = await Parallel.run {
             days.map { day in
                 var report = register.evaluate(asOf: day, windowDays: windowDays)
                 report.sourceHealth = sourceHealth
+                // Each unit's 督办 record beside its scorecard line, overdue as of the day.
+                if !cases.isEmpty {
+                    let counts = CaseCounts.byUnit(cases, today: day)
+                    for index in report.departments.indices {
+                        report.departments[index].cases =
+                            counts[.init(kind: .department, name: report.departments[index].department)] ?? .init()
+                    }
+                    for index in report.townships.indices {
+                        report.townships[index].cases = counts[.init(kind: .township, name: report.townships[index].department)] ?? .init()
+                    }
+                }
                 return report
             }
         }

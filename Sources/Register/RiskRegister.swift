@@ -299,6 +299,7 @@ extension RegisterReport.DepartmentEntry {
         rowsRejected += other.rowsRejected
         lateFilings += other.lateFilings
         platform.add(other.platform)
+        cases.add(other.cases)
     }
 }
 

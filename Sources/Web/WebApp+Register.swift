@@ -234,12 +234,17 @@ extension WebApp {
             var unfunded: Int
             var offPlatform: Int
             var typeMismatches: Int
+            /// 督办: received, overdue now, closed on time, returned, reopened, median days to close ("-").
+            var cases: CaseCounts
+            var medianDaysToClose: String
         }
         var asOf: String
         var departments: [Line]
         var townships: [Line]
         /// The city imports the real-name platform's export: its columns are shown.
         var hasPlatform: Bool
+        /// The city has 督办 cases: their columns are shown.
+        var hasCases: Bool = false
     }
 
     struct DepartmentPage: Codable, Sendable {
@@ -279,7 +284,9 @@ extension WebApp {
                 asOf: snapshot.asOf.description,
                 departments: Self.scoreLines(snapshot.register.departments),
                 townships: Self.scoreLines(snapshot.register.townships),
-                hasPlatform: snapshot.register.departments.contains { $0.platform.activeProjects > 0 })
+                hasPlatform: snapshot.register.departments.contains { $0.platform.activeProjects > 0 },
+                hasCases: snapshot.register.departments.contains { $0.cases.received > 0 }
+                    || snapshot.register.townships.contains { $0.cases.received > 0 })
         }
         page(
             router, "/scorecard/:department", roles: Self.roles(of: "/scorecard"), template: "department",
@@ -329,7 +336,8 @@ extension WebApp {
                 payroll: RegisterReport.DepartmentEntry.PlatformCounts.percent($0.platform.payrollRate),
                 payrollGaps: $0.platform.payrollGaps,
                 unfunded: $0.platform.labourCostUnfunded, offPlatform: $0.platform.offPlatform,
-                typeMismatches: $0.platform.typeMismatches)
+                typeMismatches: $0.platform.typeMismatches, cases: $0.cases,
+                medianDaysToClose: $0.cases.medianDaysToClose.map(String.init) ?? "-")
         }
     }
 

@@ -127,8 +127,11 @@ extension WageWatch {
                 }
                 var total = city.total
                 total.department = "（全市）"
-                rows += ScorecardTable.rows([total] + city.departments, platform: ScorecardTable.hasPlatform(departments))
-                    .map { [city.name] + $0 }
+                rows += ScorecardTable.rows(
+                    [total] + city.departments, platform: ScorecardTable.hasPlatform(departments),
+                    cases: ScorecardTable.hasCases(departments)
+                )
+                .map { [city.name] + $0 }
             }
             switch format {
             case .table:

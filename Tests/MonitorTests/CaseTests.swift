@@ -76,6 +76,10 @@ import Testing
         let second = try await monitor.openCase(
             CaseRequest(subject: .project("P-001"), person: "李科长", plan: "复查"), by: office, today: today)
         #expect(second.id == "DB-2024-0002")
+        let counts = CaseCounts.byUnit([closed, second], today: today)[opened.unit]
+        #expect(counts?.received == 2 && counts?.closed == 1 && counts?.closedOnTime == 1 && counts?.medianDaysToClose == 0)
+        let line = try #require(try await monitor.evaluateRegister(asOf: today).departments.first { $0.department == "市住建局" })
+        #expect(line.cases == counts)
     }
 
     @Test func returnsExtensionsAndReopeningFollowTheRules() async throws {
@@ -109,6 +113,12 @@ import Testing
             today: later)
         #expect(reopened.state == .awaitingSignature && reopened.timesReopened == 1 && reopened.dispatchedOn == later)
         #expect(reopened.reply == nil && reopened.closedOn == nil)
+        // The scorecard's line of the unit: received, returned, reopened; overdue once
+        // its new deadline passes.
+        let line = try #require(
+            try await monitor.evaluateRegister(asOf: later.adding(days: 30)).departments.first { $0.department == "市教育局" })
+        #expect(line.cases.received == 1 && line.cases.returned == 1 && line.cases.reopened == 1 && line.cases.overdue == 1)
+        #expect(line.cases.closed == 0 && line.cases.medianDaysToClose == nil)
     }
 
     @Test func badRequestsAreRefusedAndChangeNothing() async throws {

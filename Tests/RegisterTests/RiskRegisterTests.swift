@@ -240,8 +240,10 @@ import Testing
         #expect(
             Set(department.keys) == [
                 "department", "projects", "flagged", "underreported", "contradicts_commitment", "reports_missing", "rows_rejected",
-                "late_filings", "platform",
+                "late_filings", "platform", "cases",
             ])
+        let cases = try #require(department["cases"] as? [String: Any])
+        #expect(Set(cases.keys) == ["received", "overdue", "closed", "closed_on_time", "returned", "reopened"])
         let platform = try #require(department["platform"] as? [String: Any])
         #expect(
             Set(platform.keys) == [

@@ -276,6 +276,24 @@ import Testing
         #expect(try await leader.get("/api/projects/P-004").json()["months"] as? [Any] != nil)
     }
 
+    /// With 督办 cases: the scorecard shows each unit's record beside its line.
+    @Test func casesShowOnTheScorecard() async throws {
+        let fixture = try await WebFixture()
+        let leader = try await fixture.signedIn("leader")
+        #expect(!(try await leader.get("/scorecard").body.contains("按期办结")))
+        let office = CaseActor(name: "zhao", kind: .wageOffice)
+        let opened = try await fixture.monitor.openCase(
+            CaseRequest(subject: .project("P-001"), person: "李科长", plan: "核实"), by: office, today: WebFixture.asOf.adding(days: -20))
+        _ = opened
+        try await fixture.keeper.refresh()
+        let scorecard = try await leader.get("/scorecard")
+        #expect(scorecard.body.contains("<th>督办</th><th>超期</th><th>按期办结</th>"))
+        #expect(scorecard.body.contains("<td>1</td><td>1</td><td>0</td><td>0</td><td>0</td><td>-</td>"), "\(scorecard.body)")
+        let lines = try #require(try await leader.get("/api/scorecard").json()["departments"] as? [[String: Any]])
+        let housing = try #require(lines.first { ($0["department"] as? String) == "市住建局" })
+        #expect((housing["cases"] as? [String: Any])?["overdue"] as? Int == 1)
+    }
+
     @Test func theDepartmentDrillDownAssetsAndHealthCheck() async throws {
         let fixture = try await WebFixture()
         let department = TestBrowser.encode("市住建局")
