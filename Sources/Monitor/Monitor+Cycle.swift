@@ -471,6 +471,7 @@ extension Monitor {
             asOf: [asOf, asOf.adding(days: -1)], windowDays: windowDays ?? rules.windowDays,
             now: now, rules: rules)
         var brief = DailyBrief(today: both[0], yesterday: both[1]) { _ in "" }
+        brief.addCases(try await database.supervisionCases())
         // The few stories shown, each titled by its first item's masked title (or the start of its text).
         for index in brief.topStories.indices {
             guard let itemID = brief.topStories[index].spread.items.first,

@@ -24,6 +24,14 @@ extension DailyBrief {
                 Self.platforms(story.spread), "\(story.spread.copies)",
             ])
         }
+        for (title, lines) in [("新交办督办", newCases), ("重新交办", reopenedCases), ("超期督办", overdueCases)] {
+            for line in lines {
+                rows.append([
+                    title, line.id, line.subject, line.unit, line.state, "\(line.person)，期限 \(line.deadline)",
+                    line.overdueDays.map(String.init) ?? "",
+                ])
+            }
+        }
         for (offset, count) in signalsPerDay.enumerated() {
             rows.append(["每日线索", "", "", "", "", "\(asOf.adding(days: offset - signalsPerDay.count + 1))", "\(count)"])
         }
@@ -68,6 +76,15 @@ extension DailyBrief {
             topStories.map {
                 "\($0.escalating ? "⚠ " : "")\($0.projectID) \($0.name)：\($0.title)（\($0.spread.copies) 次，\(Self.platforms($0.spread))）"
             })
+        if !(newCases.isEmpty && reopenedCases.isEmpty && overdueCases.isEmpty) {
+            func caseLine(_ line: CaseLine) -> String {
+                "\(line.id) \(line.subject) → \(line.unit)（\(line.person)）\(line.state)，期限 \(line.deadline)"
+                    + (line.overdueDays.map { "，已超期 \($0) 日" } ?? "")
+            }
+            section("新交办督办", newCases.map(caseLine))
+            section("重新交办", reopenedCases.map(caseLine))
+            section("超期督办", overdueCases.map(caseLine))
+        }
         return lines
     }
 }

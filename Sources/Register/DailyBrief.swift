@@ -63,6 +63,52 @@ public struct DailyBrief: Codable, Hashable, Sendable {
     public var topStories: [Story]
     /// Signals per day over the window, oldest first (the chart).
     public var signalsPerDay: [Int]
+    /// 督办 cases dispatched on the day, reopened on it, and overdue on it.
+    public var newCases: [CaseLine] = []
+    public var reopenedCases: [CaseLine] = []
+    public var overdueCases: [CaseLine] = []
+
+    /// A 督办 case as the 日报 lists it.
+    public struct CaseLine: Codable, Hashable, Sendable {
+        public var id: String
+        /// 项目 P-001, 工地 …, 条目 … .
+        public var subject: String
+        public var unit: String
+        public var person: String
+        public var state: String
+        public var deadline: Day
+        /// Days past the deadline, for an overdue case.
+        public var overdueDays: Int?
+
+        public init(_ supervised: SupervisionCase, on day: Day) {
+            id = supervised.id
+            let kind =
+                switch supervised.subject {
+                case .project: "项目"
+                case .site: "工地"
+                case .item: "条目"
+                }
+            subject = "\(kind) \(supervised.subject.value)"
+            unit = supervised.unit.name
+            person = supervised.person
+            state = supervised.state.label
+            deadline = supervised.deadline
+            overdueDays = supervised.isOverdue(on: day) ? day.ordinal - supervised.deadline.ordinal : nil
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, subject, unit, person, state, deadline
+            case overdueDays = "overdue_days"
+        }
+    }
+
+    /// Lists the cases of `cases` dispatched, reopened or overdue on the brief's day.
+    public mutating func addCases(_ cases: [SupervisionCase]) {
+        let day = asOf
+        newCases = cases.filter { $0.dispatchedOn == day && $0.timesReopened == 0 }.map { CaseLine($0, on: day) }
+        reopenedCases = cases.filter { $0.dispatchedOn == day && $0.timesReopened > 0 }.map { CaseLine($0, on: day) }
+        overdueCases = cases.filter { $0.isOverdue(on: day) }.sorted { $0.deadline < $1.deadline }.map { CaseLine($0, on: day) }
+    }
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of"
@@ -75,6 +121,9 @@ public struct DailyBrief: Codable, Hashable, Sendable {
         case risers
         case topStories = "top_stories"
         case signalsPerDay = "signals_per_day"
+        case newCases = "new_cases"
+        case reopenedCases = "reopened_cases"
+        case overdueCases = "overdue_cases"
     }
 
     /// - Parameters:

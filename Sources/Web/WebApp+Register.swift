@@ -126,6 +126,11 @@ extension WebApp {
         var topStories: [Story]
         var chart: Chart
         var sourceWarnings: [String]
+        /// 督办 cases dispatched, reopened and overdue on the day (shown when there are any).
+        var newCases: [DailyBrief.CaseLine] = []
+        var reopenedCases: [DailyBrief.CaseLine] = []
+        var overdueCases: [DailyBrief.CaseLine] = []
+        var hasCases = false
     }
 
     /// An unregistered site as the register page lists it (its items linked).
@@ -362,7 +367,10 @@ extension WebApp {
             },
             topStories: brief.topStories.map(DailyPage.Story.init),
             chart: Self.timeline(counts: brief.signalsPerDay, lastDay: brief.asOf, reports: []),
-            sourceWarnings: sourceHealth.map { "\($0.feed)：\($0.warning)" })
+            sourceWarnings: sourceHealth.map { "\($0.feed)：\($0.warning)" },
+            newCases: Array(brief.newCases.prefix(rows)), reopenedCases: Array(brief.reopenedCases.prefix(rows)),
+            overdueCases: Array(brief.overdueCases.prefix(rows)),
+            hasCases: !(brief.newCases.isEmpty && brief.reopenedCases.isEmpty && brief.overdueCases.isEmpty))
     }
 
     func projectPage(id: String) async throws -> ProjectPage {

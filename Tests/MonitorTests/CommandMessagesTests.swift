@@ -62,6 +62,10 @@ import Testing
         #expect(shown.out.contains("待签收→办理中") && shown.out.contains("治欠办（zhao）open"), "\(shown.out)")
         let scorecard = try run(["scorecard", "--as-of", "2024-12-20"] + global)
         #expect(scorecard.out.contains("督办") && scorecard.out.contains("超期"), "\(scorecard.out) \(scorecard.err)")
+        let daily = try run(["daily", "--as-of", "2024-12-20"] + global)
+        #expect(
+            daily.out.contains("超期督办（1）") && daily.out.contains("DB-2024-0001 项目 P-001 → 市住建局（李科长）办理中，期限 2024-12-16，已超期 4 日"),
+            "\(daily.out)")
     }
 
     @Test func importsSayWhatTheyRemovedAndFailuresSayWhyWithoutUsage() throws {

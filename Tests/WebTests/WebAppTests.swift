@@ -284,7 +284,6 @@ import Testing
         let office = CaseActor(name: "zhao", kind: .wageOffice)
         let opened = try await fixture.monitor.openCase(
             CaseRequest(subject: .project("P-001"), person: "李科长", plan: "核实"), by: office, today: WebFixture.asOf.adding(days: -20))
-        _ = opened
         try await fixture.keeper.refresh()
         let scorecard = try await leader.get("/scorecard")
         #expect(scorecard.body.contains("<th>督办</th><th>超期</th><th>按期办结</th>"))
@@ -292,6 +291,11 @@ import Testing
         let lines = try #require(try await leader.get("/api/scorecard").json()["departments"] as? [[String: Any]])
         let housing = try #require(lines.first { ($0["department"] as? String) == "市住建局" })
         #expect((housing["cases"] as? [String: Any])?["overdue"] as? Int == 1)
+        // The 日报 lists it as overdue, and its JSON twin alike.
+        let daily = try await leader.get("/daily")
+        #expect(daily.body.contains("id=\"cases\"") && daily.body.contains(opened.id) && daily.body.contains("已超期"))
+        let overdue = try #require(try await leader.get("/api/daily").json()["overdueCases"] as? [[String: Any]])
+        #expect(overdue.first?["id"] as? String == opened.id)
     }
 
     @Test func theDepartmentDrillDownAssetsAndHealthCheck() async throws {
