@@ -10,15 +10,26 @@ extension AppDatabase {
                 throw StoreError.accountExists(account.name)
             }
             try session.execute(
-                "INSERT INTO account (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-                [account.name.sqlValue, account.role.rawValue.sqlValue, passwordHash.sqlValue, account.createdAt.sqlValue])
+                "INSERT INTO account (name, role, password_hash, created_at, unit_kind, unit) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    account.name.sqlValue, account.role.rawValue.sqlValue, passwordHash.sqlValue, account.createdAt.sqlValue,
+                    account.unit?.kind.rawValue.sqlValue ?? .null, account.unit?.name.sqlValue ?? .null,
+                ])
         }
     }
+
+    /// Accounts of a unit (`department` role) are read with it (migration v20).
+    static let accountUnitMigration = (
+        identifier: "v20: accounts of a responsible unit",
+        sql: "ALTER TABLE account ADD COLUMN unit_kind text; ALTER TABLE account ADD COLUMN unit text"
+    )
 
     /// The account of `name` and its password hash, nil when there is none.
     public func account(named name: String) async throws -> (account: Account, passwordHash: String)? {
         try await read { session in
-            try session.row("SELECT name, role, password_hash, created_at, disabled_at FROM account WHERE name = ?", [name.sqlValue]) {
+            try session.row(
+                "SELECT name, role, password_hash, created_at, disabled_at, unit_kind, unit FROM account WHERE name = ?", [name.sqlValue]
+            ) {
                 row in (try Self.account(row), try row("password_hash", as: String.self))
             }
         }
@@ -27,14 +38,22 @@ extension AppDatabase {
     /// Every account, by name.
     public func accounts() async throws -> [Account] {
         try await read { session in
-            try session.rows("SELECT name, role, created_at, disabled_at FROM account ORDER BY name", [], Self.account)
+            try session.rows("SELECT name, role, created_at, disabled_at, unit_kind, unit FROM account ORDER BY name", [], Self.account)
         }
     }
 
     static func account(_ row: SQLRow) throws -> Account {
         let roleText: String = try row("role")
         guard let role = Role(rawValue: roleText) else { throw StoreError.corruptValue(column: "role", value: roleText) }
-        return Account(name: try row("name"), role: role, createdAt: try row("created_at"), disabledAt: try row("disabled_at"))
+        var unit: SupervisionCase.Unit?
+        if let kindText = try row("unit_kind", as: String?.self), let name = try row("unit", as: String?.self) {
+            guard let kind = SupervisionCase.Unit.Kind(rawValue: kindText) else {
+                throw StoreError.corruptValue(column: "unit_kind", value: kindText)
+            }
+            unit = SupervisionCase.Unit(kind: kind, name: name)
+        }
+        return Account(
+            name: try row("name"), role: role, createdAt: try row("created_at"), disabledAt: try row("disabled_at"), unit: unit)
     }
 
     /// What an administrator does to an account (`wagewatch user ...`).

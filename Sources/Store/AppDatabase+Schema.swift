@@ -448,6 +448,7 @@ extension AppDatabase {
         migrator.registerMigration(platformMigration.identifier) { db in try db.execute(sql: platformMigration.sqlite) }
         migrator.registerMigration(platformFileIndexMigration.identifier) { db in try db.execute(sql: platformFileIndexMigration.sql) }
         migrator.registerMigration(caseMigration.identifier) { db in try db.execute(sql: caseMigration.sqlite) }
+        migrator.registerMigration(accountUnitMigration.identifier) { db in try db.execute(sql: accountUnitMigration.sql) }
         return migrator
     }
 }

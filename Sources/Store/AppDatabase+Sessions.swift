@@ -29,7 +29,7 @@ extension AppDatabase {
         try await read { session in
             try session.row(
                 """
-                SELECT a.name, a.role, a.created_at, a.disabled_at, s.csrf, s.expires_at
+                SELECT a.name, a.role, a.created_at, a.disabled_at, a.unit_kind, a.unit, s.csrf, s.expires_at
                 FROM session s JOIN account a ON a.name = s.account
                 WHERE s.id = ? AND s.expires_at > ? AND a.disabled_at IS NULL
                 """, [SessionDigest.hex(of: id).sqlValue, now.sqlValue]

@@ -86,6 +86,7 @@ public struct WebApp: Sendable {
         addRegisterRoutes(to: router)
         addAdminRoutes(to: router)
         addProvinceRoutes(to: router)
+        addCaseRoutes(to: router)
         route(router, .get, "static/:name") { _, context in try Assets.response(named: context.parameters.require("name")) }
         route(router, .get, "healthz") { _, _ in "ok" }
         return router
@@ -94,9 +95,10 @@ public struct WebApp: Sendable {
     /// The pages of the menu, in its order: who may open each (its JSON twin alike).
     static let menu: [(path: String, label: String, roles: Set<Role>)] = [
         ("/queue", "审核队列", [.petition]),
-        ("/daily", "风险日报", [.cyberspace, .leader]),
-        ("/register", "风险台账", [.cyberspace, .leader]),
-        ("/scorecard", "部门排名", [.leader]),
+        ("/cases", "督办件", [.wageOffice, .leader, .department]),
+        ("/daily", "风险日报", [.cyberspace, .leader, .wageOffice]),
+        ("/register", "风险台账", [.cyberspace, .leader, .wageOffice]),
+        ("/scorecard", "部门排名", [.leader, .wageOffice]),
         ("/sources", "数据源", [.admin, .cyberspace]),
         ("/search", "检索", [.petition, .cyberspace, .leader]),
         ("/audit", "操作日志", [.admin, .leader]),
@@ -114,9 +116,10 @@ public struct WebApp: Sendable {
         menu.first { $0.path == path }!.roles
     }
 
-    /// The roles of a city's own users: every one but the province's, which has its own
-    /// pages only (a province account made in a city's store opens none of the city's).
-    static let cityRoles: Set<Role> = Set(Role.allCases).subtracting([.province])
+    /// The roles of a city's own users that open its projects and items: every one but the
+    /// province's, which has its own pages only (a province account made in a city's store
+    /// opens none of the city's), and a responsible unit's, which sees its own cases only.
+    static let cityRoles: Set<Role> = Set(Role.allCases).subtracting([.province, .department])
 
     /// Roles that see petitioners' personal data (names, phone numbers, unmasked text).
     static let seesPersonalData: Set<Role> = [.petition]
@@ -129,6 +132,7 @@ public struct WebApp: Sendable {
         case .leader: "/scorecard"
         case .admin: "/sources"
         case .province: "/province"
+        case .wageOffice, .department: "/cases"
         }
     }
 

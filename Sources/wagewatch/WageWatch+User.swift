@@ -61,23 +61,49 @@ extension WageWatch {
             var name: String
 
             @Option(
-                help: "Its role: petition (信访局), cyberspace (网信办), leader (领导), admin (管理员) or province (省级, on a node serving a province)."
+                help: """
+                    Its role: petition (信访局), cyberspace (网信办), leader (领导), admin (管理员), wage_office (治欠办), \
+                    department (责任单位, with --department or --township) or province (省级, on a node serving a province).
+                    """
             )
             var role: Role
+
+            @Option(help: "The department (主管部门) a department account answers for.")
+            var department: String?
+
+            @Option(help: "The township (乡镇) a department account answers for.")
+            var township: String?
 
             func validate() throws {
                 let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-"))
                 guard (1...64).contains(name.count), name.unicodeScalars.allSatisfy(allowed.contains) else {
                     throw ValidationError("账号名只能含字母、数字、'.'、'_'、'-'，最长 64 (bad account name)")
                 }
+                let units = [department, township].compactMap { $0 }.count
+                if role == .department {
+                    guard units == 1 else { throw ValidationError("责任单位账号须指定 --department 或 --township 之一") }
+                } else if units > 0 {
+                    throw ValidationError("只有责任单位账号（--role department）绑定主管部门或乡镇")
+                }
             }
 
             func run() async throws {
+                let database = try global.openExisting()
+                let unit =
+                    department.map { SupervisionCase.Unit(kind: .department, name: $0) }
+                    ?? township.map { SupervisionCase.Unit(kind: .township, name: $0) }
+                if let unit {
+                    // The unit must be one the registry knows, as a case's is.
+                    let projects = try await database.projects()
+                    let known = unit.kind == .department ? Set(projects.map(\.department)) : Set(projects.compactMap(\.township))
+                    guard known.contains(unit.name) else {
+                        throw CommandFailure(message: "登记册中没有\(unit.kind == .department ? "主管部门" : "乡镇")“\(unit.name)”")
+                    }
+                }
                 let password = try PasswordInput.read(prompt: "\(name) 的密码 (password): ")
                 let hash = try Passwords.hash(password)
-                let database = try global.openExisting()
-                try await database.addAccount(Account(name: name, role: role, createdAt: Date()), passwordHash: hash)
-                print("已添加账号 \(name)（\(role.label)）")
+                try await database.addAccount(Account(name: name, role: role, createdAt: Date(), unit: unit), passwordHash: hash)
+                print("已添加账号 \(name)（\(role.label)\(unit.map { "，\($0.name)" } ?? "")）")
             }
         }
 
@@ -89,7 +115,10 @@ extension WageWatch {
             func run() async throws {
                 let accounts = try await global.openReadOnly().accounts()
                 let rows = accounts.map {
-                    [$0.name, "\($0.role.rawValue) \($0.role.label)", "\($0.createdAt)", $0.disabledAt.map { "已停用 \($0)" } ?? "可用"]
+                    [
+                        $0.name, "\($0.role.rawValue) \($0.role.label)" + ($0.unit.map { " \($0.name)" } ?? ""), "\($0.createdAt)",
+                        $0.disabledAt.map { "已停用 \($0)" } ?? "可用",
+                    ]
                 }
                 print(TextTable(header: ["账号", "角色", "创建时间", "状态"], rows: rows).lines().joined(separator: "\n"))
             }

@@ -205,7 +205,7 @@ import Testing
         // petition bureau may take.
         for role in Role.allCases {
             let browser = browsers[role]!
-            let open: HTTPResponse.Status = role == .province ? .forbidden : .ok
+            let open: HTTPResponse.Status = role == .province || role == .department ? .forbidden : .ok
             #expect(try await browser.get("/projects/P-001").status == open, "\(role)")
             #expect(try await browser.get("/projects?q=P-001").status == open, "\(role)")
             #expect(try await browser.get("/api/items/demo-petitions:XF-2024-1201").status == open, "\(role)")
@@ -276,6 +276,76 @@ import Testing
         #expect(try await leader.get("/api/projects/P-004").json()["months"] as? [Any] != nil)
     }
 
+    /// 督办 in the browser: the wage office opens a case, the unit signs and answers it, a
+    /// leader closes it. Another unit's account finds nothing of it, on the pages, their
+    /// JSON twins or any step; a step on a version seen before another step gets 409.
+    @Test func aCaseIsTakenThroughItsStepsAndOtherUnitsSeeNothingOfIt() async throws {
+        let fixture = try await WebFixture()
+        let office = try await fixture.signedIn("wage_office")
+        let officeToken = try await office.csrf()
+        let opened = try await office.post(
+            "/cases", form: [("csrf", officeToken), ("project", "P-001"), ("person", "李科长"), ("plan", "三日内核实<b>")])
+        #expect(opened.status == .seeOther)
+        let location = try #require(opened.headers[.location])
+        #expect(location == "/cases/DB-2024-0001")
+        // A second case on the project: 409 naming the first.
+        let twice = try await office.post(
+            "/api/cases", form: [("csrf", officeToken), ("project", "P-001"), ("person", "王"), ("plan", "再查")])
+        #expect(twice.status == .conflict && twice.body.contains("DB-2024-0001"))
+        let page = try await office.get(location)
+        #expect(page.status == .ok && page.body.contains("待签收") && page.body.contains("三日内核实&lt;b&gt;"))
+        #expect(!page.body.contains("name=\"step\" value=\"sign\""))  // signing is the unit's
+
+        let unit = try await fixture.signedIn("department")
+        let other = try await fixture.signedIn("department2")
+        // The other unit: the case is not there, nor in its list; no step reaches it.
+        #expect(try await other.get(location).status == .notFound)
+        #expect(try await other.get("/api" + location).status == .notFound)
+        #expect(!(try await other.get("/cases").body.contains("DB-2024-0001")))
+        let otherToken = try await other.csrf()
+        #expect(try await other.post(location + "/act", form: [("csrf", otherToken), ("step", "sign")]).status == .notFound)
+        #expect(try await other.post("/api" + location + "/act", form: [("csrf", otherToken), ("step", "sign")]).status == .notFound)
+        // Units open no project, item or register page, and open no case.
+        for path in ["/projects/P-001", "/items/demo-petitions:XF-2024-1201", "/register", "/daily", "/scorecard", "/queue"] {
+            #expect(try await unit.get(path).status == .forbidden, "\(path)")
+        }
+        #expect(
+            try await other.post("/cases", form: [("csrf", otherToken), ("project", "P-002"), ("person", "x"), ("plan", "y")]).status
+                == .forbidden)
+
+        let unitToken = try await unit.csrf()
+        let list = try await unit.get("/cases")
+        #expect(list.body.contains("DB-2024-0001") && !list.body.contains("交办督办件"))
+        let sign = try await unit.post(location + "/act", form: [("csrf", unitToken), ("step", "sign"), ("version", "1")])
+        #expect(sign.status == .seeOther)
+        let stale = try await unit.post(
+            "/api" + location + "/act", form: [("csrf", unitToken), ("step", "extend"), ("reason", "需核对"), ("version", "1")])
+        #expect(stale.status == .conflict && stale.body.contains("办理中"))
+        let reply = try await unit.post(
+            "/api" + location + "/act",
+            form: [
+                ("csrf", unitToken), ("step", "reply_paid"), ("amount", "320000"), ("workers", "41"), ("paid_on", "2024-12-30"),
+                ("version", "2"),
+            ])
+        let replied = try reply.json()["state"] as? String
+        #expect(reply.status == .ok && replied == "replied")
+        // The unit cannot close; a leader can, with a reason.
+        #expect(
+            try await unit.post(location + "/act", form: [("csrf", unitToken), ("step", "close"), ("reason", "好")]).status == .forbidden)
+        let leader = try await fixture.signedIn("leader")
+        let leaderToken = try await leader.csrf()
+        let noReason = try await leader.post("/api" + location + "/act", form: [("csrf", leaderToken), ("step", "close")])
+        #expect(noReason.status == .badRequest)
+        let closed = try await leader.post(
+            "/api" + location + "/act", form: [("csrf", leaderToken), ("step", "close"), ("reason", "代发凭证齐全")])
+        let state = try closed.json()["state"] as? String
+        #expect(closed.status == .ok && state == "closed")
+        let history = try await leader.get(location)
+        #expect(history.body.contains("已办结") && history.body.contains("市住建局（department）") && history.body.contains("代发凭证齐全"))
+        let audit = try await leader.get("/audit")
+        #expect(audit.body.contains("case_close"))
+    }
+
     /// With 督办 cases: the scorecard shows each unit's record beside its line.
     @Test func casesShowOnTheScorecard() async throws {
         let fixture = try await WebFixture()
@@ -303,9 +373,12 @@ import Testing
         let department = TestBrowser.encode("市住建局")
         for role in Role.allCases {
             let browser = try await fixture.signedIn(role.rawValue)
-            #expect(try await browser.get("/scorecard/\(department)").status == (role == .leader ? .ok : .forbidden))
-            #expect(try await browser.get("/api/scorecard/\(department)").status == (role == .leader ? .ok : .forbidden))
-            #expect(try await browser.get("/api/projects?q=" + TestBrowser.encode("安置")).status == (role == .province ? .forbidden : .ok))
+            let drill: HTTPResponse.Status = role == .leader || role == .wageOffice ? .ok : .forbidden
+            #expect(try await browser.get("/scorecard/\(department)").status == drill)
+            #expect(try await browser.get("/api/scorecard/\(department)").status == drill)
+            #expect(
+                try await browser.get("/api/projects?q=" + TestBrowser.encode("安置")).status
+                    == (role == .province || role == .department ? .forbidden : .ok))
         }
         let anonymous = fixture.client()
         let css = try await anonymous.get("/static/app.css")
@@ -427,7 +500,7 @@ import Testing
         let fixture = try await WebFixture()
         // A petition naming its petitioner, phone and ID number, also inside its text.
         let item = "demo-petitions:XF-2024-1208"
-        for role in Role.allCases where role != .province {
+        for role in Role.allCases where role != .province && role != .department {
             let browser = try await fixture.signedIn(role.rawValue)
             let page = try await browser.get("/items/\(item)")
             let api = try await browser.get("/api/items/\(item)")

@@ -51,10 +51,16 @@ final class WebFixture: Sendable {
         _ = try await monitor.importReports(path: demo.appendingPathComponent("reports-2024-12.csv").path, today: filed)
         _ = try await monitor.runCycle(asOf: Self.asOf, windowDays: 30)
         for role in Role.allCases {
+            // The department account answers for 市住建局; department2 for 市教育局.
             try await monitor.database.addAccount(
-                Account(name: role.rawValue, role: role, createdAt: Self.now),
+                Account(
+                    name: role.rawValue, role: role, createdAt: Self.now,
+                    unit: role == .department ? .init(kind: .department, name: "市住建局") : nil),
                 passwordHash: try Passwords.hash(Self.password, cost: 4))
         }
+        try await monitor.database.addAccount(
+            Account(name: "department2", role: .department, createdAt: Self.now, unit: .init(kind: .department, name: "市教育局")),
+            passwordHash: try Passwords.hash(Self.password, cost: 4))
         try await monitor.database.addAccount(
             Account(name: "petition2", role: .petition, createdAt: Self.now),
             passwordHash: try Passwords.hash(Self.password, cost: 4))

@@ -145,6 +145,7 @@ enum PostgresSchema {
         (AppDatabase.platformMigration.identifier, AppDatabase.platformMigration.postgres),
         AppDatabase.platformFileIndexMigration,
         (AppDatabase.caseMigration.identifier, AppDatabase.caseMigration.postgres),
+        AppDatabase.accountUnitMigration,
     ]
 
     /// Brings the store to the current schema: the baseline on an empty database, then

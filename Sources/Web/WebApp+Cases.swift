@@ -1,0 +1,238 @@
+import Foundation
+import Hummingbird
+import Model
+import Monitor
+import Store
+
+/// 督办 cases in the browser: the list, one case with its history and the steps the
+/// session may take, opening a case, and each step. A unit's account sees its own cases
+/// only: another unit's case answers 404, on the page, its JSON twin and every step.
+extension WebApp {
+    struct CasesPage: Codable, Sendable {
+        struct Line: Codable, Sendable {
+            var id: String
+            var subject: String
+            var unit: String
+            var person: String
+            var state: String
+            var deadline: String
+            var overdue: String?
+        }
+        var lines: [Line]
+        var stateOptions: [Option]
+        /// The wage office or a leader: the form to open a case is shown.
+        var mayOpen: Bool
+    }
+
+    struct CasePage: Codable, Sendable {
+        struct Step: Codable, Sendable {
+            var at: String
+            var actor: String
+            var action: String
+            var change: String
+            var reason: String
+        }
+        var id: String
+        var subject: String
+        var unit: String
+        var person: String
+        var plan: String
+        var state: String
+        var version: Int
+        var dispatchedOn: String
+        var deadline: String
+        var overdue: String?
+        var flags: [String]
+        var items: [String]
+        var reply: String?
+        var extensionRequest: String?
+        var history: [Step]
+        /// The steps the session may take now, by name (`sign`, `reply`, `extend`, `decide`,
+        /// `close`, `return`).
+        var steps: [String: Bool]
+    }
+
+    static let caseRoles: Set<Role> = [.wageOffice, .leader, .department]
+
+    func addCaseRoutes(to router: Router<WebContext>) {
+        page(router, "/cases", roles: Self.caseRoles, template: "cases", title: "督办件") { request, _, session in
+            let query = FormFields(encoded: Substring(request.uri.query ?? ""))
+            var states: Set<SupervisionCase.State>?
+            if let text = query.text("state") {
+                guard let state = SupervisionCase.State(rawValue: text) else { throw WebError.badRequest("没有这种状态：\(text)") }
+                states = [state]
+            }
+            let today = try await snapshot().register.asOf
+            let cases = try await database.supervisionCases(unit: try Self.scopedUnit(session), states: states)
+            return CasesPage(
+                lines: cases.filter { Self.sees(session, $0) }.map { supervised in
+                    CasesPage.Line(
+                        id: supervised.id, subject: Self.subjectLabel(supervised.subject), unit: supervised.unit.name,
+                        person: supervised.person, state: supervised.state.label, deadline: supervised.deadline.description,
+                        overdue: supervised.isOverdue(on: today) ? "已超期 \(today.ordinal - supervised.deadline.ordinal) 日" : nil)
+                },
+                stateOptions: SupervisionCase.State.allCases.map {
+                    Option(value: $0.rawValue, label: $0.label, selected: states?.contains($0) == true)
+                },
+                mayOpen: session.account.caseActor?.supervises == true)
+        }
+        page(router, "/cases/:id", roles: Self.caseRoles, template: "case", title: "督办件") { _, context, session in
+            try await casePage(try context.pathParameter("id"), session: session)
+        }
+        action(router, "/cases", roles: [.wageOffice, .leader]) { _, _, session, form, isJSON in
+            guard let actor = session.account.caseActor else { throw WebError(status: .forbidden, message: "当前角色无权交办") }
+            guard let project = form.text("project") else { throw WebError.badRequest("请填写项目编号") }
+            let unit: SupervisionCase.Unit? =
+                try form.text("township").map {
+                    guard form.text("department") == nil else { throw WebError.badRequest("主管部门与乡镇只填一个") }
+                    return SupervisionCase.Unit(kind: .township, name: $0)
+                } ?? form.text("department").map { SupervisionCase.Unit(kind: .department, name: $0) }
+            let deadline = try form.text("deadline").map {
+                guard let day = Day($0) else { throw WebError.badRequest("办理期限须为 YYYY-MM-DD 日期") }
+                return day
+            }
+            let opened = try await caseStep {
+                try await monitor.openCase(
+                    CaseRequest(
+                        subject: .project(project), unit: unit, person: form.text("person") ?? "", plan: form.text("plan") ?? "",
+                        deadline: deadline), by: actor, today: try await snapshot().register.asOf, at: now())
+            }
+            return isJSON ? try json(["id": opened.id]) : redirect(to: "/cases/\(Self.percentEncoded(opened.id))")
+        }
+        action(router, "/cases/:id/act", roles: Self.caseRoles) { _, context, session, form, isJSON in
+            let id = try context.pathParameter("id")
+            // Another unit's case is not there, for this session.
+            guard let current = try await database.supervisionCase(id), Self.sees(session, current) else {
+                throw WebError.notFound("督办件 \(id)")
+            }
+            guard let actor = session.account.caseActor else { throw WebError(status: .forbidden, message: "当前账号未绑定责任单位") }
+            let action = try Self.caseAction(form)
+            let seen = try form.text("version").map {
+                guard let version = Int($0) else { throw WebError.badRequest("版本须为数字") }
+                return version
+            }
+            let after = try await caseStep {
+                try await monitor.act(
+                    on: id, action, by: actor, today: try await snapshot().register.asOf, at: now(), seenVersion: seen)
+            }
+            return isJSON
+                ? try json(["id": after.id, "state": after.state.rawValue, "version": "\(after.version)"])
+                : redirect(to: "/cases/\(Self.percentEncoded(id))")
+        }
+    }
+
+    /// The unit a department session is held to; nil for the roles that see every case.
+    static func scopedUnit(_ session: WebSession) throws -> String? {
+        guard session.account.role == .department else { return nil }
+        guard let unit = session.account.unit else { throw WebError(status: .forbidden, message: "当前账号未绑定责任单位") }
+        return unit.name
+    }
+
+    /// Whether the session may see `supervised`: every case for the wage office and
+    /// leaders, its own unit's for a department.
+    static func sees(_ session: WebSession, _ supervised: SupervisionCase) -> Bool {
+        guard session.account.role == .department else { return true }
+        return session.account.unit == supervised.unit
+    }
+
+    static func subjectLabel(_ subject: SupervisionCase.Subject) -> String {
+        switch subject {
+        case .project(let id): "项目 \(id)"
+        case .site(let name): "工地 \(name)"
+        case .item(let id): "条目 \(id)"
+        }
+    }
+
+    /// Runs a case step; its refusal becomes the answer's status: 403 not allowed, 409
+    /// someone acted first (with the state now), 404 unknown, 400 otherwise.
+    func caseStep<Value: Sendable>(_ step: () async throws -> Value) async throws -> Value {
+        do {
+            return try await step()
+        } catch let error as CaseError {
+            let status: HTTPResponse.Status =
+                switch error {
+                case .notAllowed: .forbidden
+                case .conflict, .alreadyOpen: .conflict
+                case .unknownCase: .notFound
+                case .wrongState, .invalid: .badRequest
+                }
+            throw WebError(status: status, message: "\(error)")
+        }
+    }
+
+    /// The step a form asks for (`step` and its fields).
+    static func caseAction(_ form: FormFields) throws -> CaseAction {
+        func number(_ name: String, _ label: String) throws -> Double {
+            guard let text = form.text(name), let value = Double(text), value.isFinite, value > 0 else {
+                throw WebError.badRequest("请填写\(label)（正数）")
+            }
+            return value
+        }
+        func day(_ name: String, _ label: String) throws -> Day {
+            guard let text = form.text(name), let day = Day(text) else { throw WebError.badRequest("请填写\(label)（YYYY-MM-DD）") }
+            return day
+        }
+        let reason = form.text("reason") ?? ""
+        guard reason.count <= 500 else { throw WebError.badRequest("理由不能超过 500 字") }
+        switch form.text("step") ?? "" {
+        case "sign": return .sign
+        case "reply_paid":
+            return .reply(
+                .alreadyPaid(on: try day("paid_on", "支付日期"), amount: try number("amount", "金额"), workers: Int(try number("workers", "人数"))))
+        case "reply_not_wage": return .reply(.notWageArrears(reason: reason))
+        case "reply_confirmed":
+            guard let row = form.text("ledger_row") else { throw WebError.badRequest("请填写台账编号") }
+            return .reply(.confirmedArrears(amount: try number("amount", "金额"), workers: Int(try number("workers", "人数")), ledgerRow: row))
+        case "extend": return .requestExtension(reason: reason)
+        case "grant": return .decideExtension(granted: true, newDeadline: try day("deadline", "新期限"), reason: reason)
+        case "refuse": return .decideExtension(granted: false, newDeadline: nil, reason: reason)
+        case "close": return .close(reason: reason)
+        case "return": return .returnForRework(reason: reason)
+        default: throw WebError.badRequest("请选择办理步骤")
+        }
+    }
+
+    /// One case as the session may see it: another unit's is not found.
+    func casePage(_ id: String, session: WebSession) async throws -> CasePage {
+        guard let supervised = try await database.supervisionCase(id), Self.sees(session, supervised) else {
+            throw WebError.notFound("督办件 \(id)")
+        }
+        let today = try await snapshot().register.asOf
+        let history = try await database.caseEvents(id)
+        let time = DateFormatter()
+        time.locale = Locale(identifier: "en_US_POSIX")
+        time.timeZone = Calendar.shanghai.timeZone
+        time.dateFormat = "yyyy-MM-dd HH:mm"
+        // A step is offered when the case, as it stands, would take it from this session.
+        var steps: [String: Bool] = [:]
+        if let actor = session.account.caseActor {
+            let probes: [(String, CaseAction)] = [
+                ("sign", .sign), ("reply", .reply(.notWageArrears(reason: "-"))), ("extend", .requestExtension(reason: "-")),
+                ("decide", .decideExtension(granted: false, newDeadline: nil, reason: "-")), ("close", .close(reason: "-")),
+                ("return", .returnForRework(reason: "-")),
+            ]
+            for (name, probe) in probes {
+                steps[name] = (try? supervised.applying(probe, by: actor, on: today)) != nil
+            }
+            // Closing is offered on a 已反馈 case whatever its answer: the refusal says why.
+            if supervised.state == .replied && actor.supervises { steps["close"] = true }
+        }
+        let reply: String? = supervised.reply.map { CaseAction.reply($0).reason }
+        return CasePage(
+            id: supervised.id, subject: Self.subjectLabel(supervised.subject), unit: supervised.unit.name,
+            person: supervised.person, plan: supervised.plan, state: supervised.state.label, version: supervised.version,
+            dispatchedOn: supervised.dispatchedOn.description, deadline: supervised.deadline.description,
+            overdue: supervised.isOverdue(on: today) ? "已超期 \(today.ordinal - supervised.deadline.ordinal) 日" : nil,
+            flags: supervised.evidence.flags.map { "\($0.flag.label)：\($0.reason)" }, items: supervised.evidence.items,
+            reply: reply,
+            extensionRequest: supervised.extensionRequest.map {
+                "\($0.reason)（\($0.decision == .pending ? "待审批" : $0.decision == .granted ? "已同意" : "未同意")）"
+            },
+            history: history.map {
+                CasePage.Step(
+                    at: time.string(from: $0.at), actor: "\($0.actorLabel)（\($0.actor)）", action: $0.action,
+                    change: "\($0.before?.label ?? "新建")→\($0.after.label)", reason: $0.reason)
+            },
+            steps: steps)
+    }
+}
