@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Model
 import Monitor
+import Mustache
 import Store
 
 /// 督办 cases in the browser: the list, one case with its history and the steps the
@@ -47,9 +48,17 @@ extension WebApp {
         var reply: String?
         var extensionRequest: String?
         var history: [Step]
-        /// The steps the session may take now, by name (`sign`, `reply`, `extend`, `decide`,
-        /// `close`, `return`).
-        var steps: [String: Bool]
+        /// The steps the session may take now; none on the printable 督办单.
+        var steps: Steps?
+
+        struct Steps: Codable, Sendable {
+            var maySign = false
+            var mayReply = false
+            var mayExtend = false
+            var mayDecide = false
+            var mayClose = false
+            var mayReturn = false
+        }
     }
 
     static let caseRoles: Set<Role> = [.wageOffice, .leader, .department]
@@ -78,6 +87,18 @@ extension WebApp {
         }
         page(router, "/cases/:id", roles: Self.caseRoles, template: "case", title: "督办件") { _, context, session in
             try await casePage(try context.pathParameter("id"), session: session)
+        }
+        // The printable 督办单: the case's fields, evidence and history on a page of its own.
+        route(router, .get, "/cases/:id/print") { request, context in
+            try await answer(request, roles: Self.caseRoles, json: false) { session in
+                var model = try await casePage(try context.pathParameter("id"), session: session)
+                model.steps = nil
+                let tree = try TemplateValues.make(Page(chrome: Chrome(title: "", session: nil, path: ""), page: model))
+                guard let text = templates.render(tree, withTemplate: "case-print") else {
+                    throw WebError(status: .internalServerError, message: "页面模板缺失：case-print")
+                }
+                return htmlResponse(frame: (head: "", tail: ""), content: text)
+            }
         }
         action(router, "/cases", roles: [.wageOffice, .leader]) { _, _, session, form, isJSON in
             guard let actor = session.account.caseActor else { throw WebError(status: .forbidden, message: "当前角色无权交办") }
@@ -204,18 +225,16 @@ extension WebApp {
         time.timeZone = Calendar.shanghai.timeZone
         time.dateFormat = "yyyy-MM-dd HH:mm"
         // A step is offered when the case, as it stands, would take it from this session.
-        var steps: [String: Bool] = [:]
+        var steps = CasePage.Steps()
         if let actor = session.account.caseActor {
-            let probes: [(String, CaseAction)] = [
-                ("sign", .sign), ("reply", .reply(.notWageArrears(reason: "-"))), ("extend", .requestExtension(reason: "-")),
-                ("decide", .decideExtension(granted: false, newDeadline: nil, reason: "-")), ("close", .close(reason: "-")),
-                ("return", .returnForRework(reason: "-")),
-            ]
-            for (name, probe) in probes {
-                steps[name] = (try? supervised.applying(probe, by: actor, on: today)) != nil
-            }
+            func may(_ probe: CaseAction) -> Bool { (try? supervised.applying(probe, by: actor, on: today)) != nil }
+            steps.maySign = may(.sign)
+            steps.mayReply = may(.reply(.notWageArrears(reason: "-")))
+            steps.mayExtend = may(.requestExtension(reason: "-"))
+            steps.mayDecide = may(.decideExtension(granted: false, newDeadline: nil, reason: "-"))
+            steps.mayReturn = may(.returnForRework(reason: "-"))
             // Closing is offered on a 已反馈 case whatever its answer: the refusal says why.
-            if supervised.state == .replied && actor.supervises { steps["close"] = true }
+            steps.mayClose = supervised.state == .replied && actor.supervises
         }
         let reply: String? = supervised.reply.map { CaseAction.reply($0).reason }
         return CasePage(

@@ -344,6 +344,11 @@ import Testing
         #expect(history.body.contains("已办结") && history.body.contains("市住建局（department）") && history.body.contains("代发凭证齐全"))
         let audit = try await leader.get("/audit")
         #expect(audit.body.contains("case_close"))
+        // The printable 督办单: the case and its history, no form, no menu; not another unit's.
+        let print = try await unit.get(location + "/print")
+        #expect(print.status == .ok && print.body.hasPrefix("<!DOCTYPE html>") && print.body.contains("<h1>督办单</h1>"))
+        #expect(print.body.contains("代发凭证齐全") && print.body.contains("三日内核实&lt;b&gt;") && !print.body.contains("<form"))
+        #expect(try await other.get(location + "/print").status == .notFound)
     }
 
     /// With 督办 cases: the scorecard shows each unit's record beside its line.
