@@ -405,6 +405,21 @@ extension SupervisionCase {
 
 /// One line of a case's history: who did what, when, the state before and after, why.
 public struct CaseEvent: Codable, Hashable, Sendable {
+    /// The step as the users call it (交办, 签收, 反馈 ...).
+    public var actionLabel: String {
+        switch action {
+        case "open": "交办"
+        case "sign": "签收"
+        case "reply": "反馈"
+        case "request_extension": "申请延期"
+        case "decide_extension": "审批延期"
+        case "close": "办结"
+        case "return": "退回重办"
+        case "reopen": "重新交办"
+        default: action
+        }
+    }
+
     public var caseID: String
     public var at: Date
     public var actor: String

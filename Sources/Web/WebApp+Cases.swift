@@ -118,6 +118,8 @@ extension WebApp {
                         subject: .project(project), unit: unit, person: form.text("person") ?? "", plan: form.text("plan") ?? "",
                         deadline: deadline), by: actor, today: try await snapshot().register.asOf, at: now())
             }
+            // The scorecard and the 日报 count cases: the kept register takes the step in.
+            _ = await keeper.refresh(waitingAtMost: settings.decisionWait)
             return isJSON ? try json(["id": opened.id]) : redirect(to: "/cases/\(Self.percentEncoded(opened.id))")
         }
         action(router, "/cases/:id/act", roles: Self.caseRoles) { _, context, session, form, isJSON in
@@ -136,6 +138,7 @@ extension WebApp {
                 try await monitor.act(
                     on: id, action, by: actor, today: try await snapshot().register.asOf, at: now(), seenVersion: seen)
             }
+            _ = await keeper.refresh(waitingAtMost: settings.decisionWait)
             return isJSON
                 ? try json(["id": after.id, "state": after.state.rawValue, "version": "\(after.version)"])
                 : redirect(to: "/cases/\(Self.percentEncoded(id))")
@@ -249,7 +252,7 @@ extension WebApp {
             },
             history: history.map {
                 CasePage.Step(
-                    at: time.string(from: $0.at), actor: "\($0.actorLabel)（\($0.actor)）", action: $0.action,
+                    at: time.string(from: $0.at), actor: "\($0.actorLabel)（\($0.actor)）", action: $0.actionLabel,
                     change: "\($0.before?.label ?? "新建")→\($0.after.label)", reason: $0.reason)
             },
             steps: steps)

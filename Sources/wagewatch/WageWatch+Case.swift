@@ -175,7 +175,7 @@ extension WageWatch {
                 time.dateFormat = "yyyy-MM-dd HH:mm"
                 for step in history {
                     print(
-                        "  \(time.string(from: step.at))  \(step.actorLabel)（\(step.actor)）\(step.action)  \(step.before?.label ?? "新建")→\(step.after.label)  \(step.reason)"
+                        "  \(time.string(from: step.at))  \(step.actorLabel)（\(step.actor)）\(step.actionLabel)  \(step.before?.label ?? "新建")→\(step.after.label)  \(step.reason)"
                     )
                 }
             }

@@ -157,8 +157,9 @@ def run(binary, output):
                         os.path.join(demo, f"reports-{month}.csv")], **quiet)
     subprocess.run([binary, "run", "--database", database, "--feeds", os.path.join(ROOT, "feeds"),
                     "--rules", os.path.join(ROOT, "rules"), "--as-of", "2024-12-31", "--window", "30"], **quiet)
-    for name, role in (("xinfang", "petition"), ("lingdao", "leader")):
-        subprocess.run([binary, "user", "add", name, "--role", role, "--database", database],
+    for name, role, unit in (("xinfang", "petition", []), ("lingdao", "leader", []),
+                             ("zhujian", "department", ["--department", "市住建局"])):
+        subprocess.run([binary, "user", "add", name, "--role", role, "--database", database] + unit,
                        input=PASSWORD + "\n", text=True, stdout=subprocess.DEVNULL, check=True)
 
     server = subprocess.Popen([binary, "serve", "--database", database, "--feeds", os.path.join(ROOT, "feeds"),
@@ -237,6 +238,35 @@ def run(binary, output):
         check(found > 0 and re.search(r"找到 [1-9]\d* 条", browser.text()) is not None,
               f"search finds a two-character term ({found} items)")
         browser.screenshot(os.path.join(output, "7-search.png"))
+
+        # 督办: the leader hands P-001 to 市住建局; its account signs and answers; the leader closes it.
+        browser.goto(base + "/cases")
+        browser.submit("#open-case", {"project": "P-001", "person": "李科长", "plan": "三日内核实并督促支付"})
+        check(browser.evaluate("location.pathname") == "/cases/DB-2024-0001", "opening a case shows it")
+        check("待签收" in browser.text() and "市住建局" in browser.text(), "the case waits for 市住建局 to sign")
+        browser.load(lambda: browser.evaluate("document.querySelector('form.logout').requestSubmit()"))
+        print("responsible unit:")
+        browser.submit("form.login", {"name": "zhujian", "password": PASSWORD})
+        check(browser.evaluate("location.pathname") == "/cases", "a unit lands on its cases")
+        check("DB-2024-0001" in browser.text(), "the unit sees its case")
+        browser.goto(base + "/projects/P-001")
+        check("无权访问" in browser.text(), "a unit opens no project page")
+        browser.goto(base + "/cases/DB-2024-0001")
+        browser.load(lambda: browser.evaluate("document.querySelector('#sign').requestSubmit()"))
+        check("办理中" in browser.text(), "signing puts the case in hand")
+        browser.submit("#reply", {"amount": "320000", "workers": "41", "paid_on": "2024-12-30", "reason": "已通过专户代发"})
+        check("已反馈" in browser.text() and "已于 2024-12-30 支付 320000 元、41 人" in browser.text(), "the unit answers: paid")
+        browser.screenshot(os.path.join(output, "8-case-replied.png"))
+        browser.load(lambda: browser.evaluate("document.querySelector('form.logout').requestSubmit()"))
+        browser.submit("form.login", {"name": "lingdao", "password": PASSWORD})
+        browser.goto(base + "/cases/DB-2024-0001")
+        browser.submit("#close", {"reason": "代发凭证齐全，办结"})
+        check("已办结" in browser.text(), "the leader closes the case")
+        history = browser.evaluate("document.querySelector('#history').innerText")
+        check(all(step in history for step in ("签收", "反馈", "办结")), "the history holds every step")
+        browser.goto(base + "/scorecard")
+        check("按期办结" in browser.text(), "the scorecard shows the units' 督办 record")
+        browser.screenshot(os.path.join(output, "9-case-closed.png"))
         print(f"browser test passed; screenshots in {output}")
     finally:
         if browser:

@@ -59,7 +59,7 @@ import Testing
         let listed = try run(["case", "list", "--today", "2024-12-20", "--database", store])
         #expect(listed.out.contains("DB-2024-0001") && listed.out.contains("办理中") && listed.out.contains("已超期 4 日"), "\(listed.out)")
         let shown = try run(["case", "show", "DB-2024-0001", "--database", store])
-        #expect(shown.out.contains("待签收→办理中") && shown.out.contains("治欠办（zhao）open"), "\(shown.out)")
+        #expect(shown.out.contains("待签收→办理中") && shown.out.contains("治欠办（zhao）交办"), "\(shown.out)")
         let scorecard = try run(["scorecard", "--as-of", "2024-12-20"] + global)
         #expect(scorecard.out.contains("督办") && scorecard.out.contains("超期"), "\(scorecard.out) \(scorecard.err)")
         let daily = try run(["daily", "--as-of", "2024-12-20"] + global)
