@@ -86,24 +86,40 @@ extension AppDatabase {
         try await read { session in try Self.supervisionCase(id, in: session) }
     }
 
-    /// Cases, newest first: of one unit, and in some states, when given.
-    public func supervisionCases(unit: String? = nil, states: Set<SupervisionCase.State>? = nil) async throws -> [SupervisionCase] {
+    /// Cases, newest first: of one unit, and in some states, when given; `range` of them
+    /// (by position in that order) when given.
+    public func supervisionCases(
+        unit: String? = nil, states: Set<SupervisionCase.State>? = nil, range: Range<Int>? = nil
+    ) async throws -> [SupervisionCase] {
         try await read { session in
-            var conditions: [String] = []
-            var arguments: [SQLValue] = []
-            if let unit {
-                conditions.append("unit = ?")
-                arguments.append(unit.sqlValue)
-            }
-            if let states {
-                conditions.append("state IN (\(Self.marks(states.count)))")
-                arguments += states.map(\.rawValue).sorted().map(\.sqlValue)
-            }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            return try session.rows("SELECT body FROM supervision_case \(filter) ORDER BY id DESC", arguments) { row in
+            let (filter, arguments) = Self.caseFilter(unit: unit, states: states)
+            let page = range.map { " LIMIT \($0.count) OFFSET \($0.lowerBound)" } ?? ""
+            return try session.rows("SELECT body FROM supervision_case \(filter) ORDER BY id DESC\(page)", arguments) { row in
                 try Self.decodeCase(try row("body", as: String.self))
             }
         }
+    }
+
+    /// How many cases `supervisionCases(unit:states:)` lists.
+    public func supervisionCaseCount(unit: String? = nil, states: Set<SupervisionCase.State>? = nil) async throws -> Int {
+        try await read { session in
+            let (filter, arguments) = Self.caseFilter(unit: unit, states: states)
+            return try session.value("SELECT count(*) FROM supervision_case \(filter)", arguments, as: Int.self) ?? 0
+        }
+    }
+
+    private static func caseFilter(unit: String?, states: Set<SupervisionCase.State>?) -> (String, [SQLValue]) {
+        var conditions: [String] = []
+        var arguments: [SQLValue] = []
+        if let unit {
+            conditions.append("unit = ?")
+            arguments.append(unit.sqlValue)
+        }
+        if let states {
+            conditions.append("state IN (\(marks(states.count)))")
+            arguments += states.map(\.rawValue).sorted().map(\.sqlValue)
+        }
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
     }
 
     /// The history of case `id`, oldest step first.

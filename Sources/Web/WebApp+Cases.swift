@@ -20,6 +20,11 @@ extension WebApp {
             var overdue: String?
         }
         var lines: [Line]
+        var total: Int
+        var previousPage: Int?
+        var nextPage: Int?
+        /// The query of the list's other pages (the state filter).
+        var filter: String
         var stateOptions: [Option]
         /// The wage office or a leader: the form to open a case is shown.
         var mayOpen: Bool
@@ -62,6 +67,8 @@ extension WebApp {
     }
 
     static let caseRoles: Set<Role> = [.wageOffice, .leader, .department]
+    /// Rows of one page of the case list.
+    static let casesPerPage = 100
 
     func addCaseRoutes(to router: Router<WebContext>) {
         page(router, "/cases", roles: Self.caseRoles, template: "cases", title: "督办件") { request, _, session in
@@ -72,7 +79,10 @@ extension WebApp {
                 states = [state]
             }
             let today = try await snapshot().register.asOf
-            let cases = try await database.supervisionCases(unit: try Self.scopedUnit(session), states: states)
+            let unit = try Self.scopedUnit(session)
+            let total = try await database.supervisionCaseCount(unit: unit, states: states)
+            let pager = Pager(total: total, size: Self.casesPerPage, asked: query.text("page").flatMap { Int($0) } ?? 1)
+            let cases = try await database.supervisionCases(unit: unit, states: states, range: pager.rows)
             return CasesPage(
                 lines: cases.filter { Self.sees(session, $0) }.map { supervised in
                     CasesPage.Line(
@@ -80,6 +90,8 @@ extension WebApp {
                         person: supervised.person, state: supervised.state.label, deadline: supervised.deadline.description,
                         overdue: supervised.isOverdue(on: today) ? "已超期 \(today.ordinal - supervised.deadline.ordinal) 日" : nil)
                 },
+                total: total, previousPage: pager.previous, nextPage: pager.next,
+                filter: states?.first.map { "state=\($0.rawValue)&" } ?? "",
                 stateOptions: SupervisionCase.State.allCases.map {
                     Option(value: $0.rawValue, label: $0.label, selected: states?.contains($0) == true)
                 },

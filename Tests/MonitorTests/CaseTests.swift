@@ -155,5 +155,11 @@ import Testing
         #expect(try await monitor.database.supervisionCases().map(\.id) == [opened.id])
         #expect(try await monitor.database.supervisionCases(unit: "河西镇", states: [.awaitingSignature]).count == 1)
         #expect(try await monitor.database.supervisionCases(unit: "河西镇", states: [.closed]).isEmpty)
+        // Pages of the list: counted apart, cut in order.
+        _ = try await monitor.openCase(CaseRequest(subject: .project("P-001"), person: "李", plan: "核实"), by: office, today: today)
+        #expect(try await monitor.database.supervisionCaseCount() == 2)
+        #expect(try await monitor.database.supervisionCaseCount(unit: "河西镇") == 1)
+        #expect(try await monitor.database.supervisionCases(range: 1..<2).map(\.id) == [opened.id])
+        #expect(try await monitor.database.supervisionCases(range: 0..<1).map(\.id) == ["DB-2024-0002"])
     }
 }
