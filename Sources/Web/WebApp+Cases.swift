@@ -3,6 +3,7 @@ import Hummingbird
 import Model
 import Monitor
 import Mustache
+import Register
 import Store
 
 /// 督办 cases in the browser: the list, one case with its history and the steps the
@@ -99,6 +100,20 @@ extension WebApp {
         }
         page(router, "/cases/:id", roles: Self.caseRoles, template: "case", title: "督办件") { _, context, session in
             try await casePage(try context.pathParameter("id"), session: session)
+        }
+        // The weekly 调度表 for Excel; a unit's account gets its own unit's lines.
+        route(router, .get, "/cases/schedule.csv") { request, _ in
+            try await answer(request, roles: Self.caseRoles, json: false) { session in
+                let cases = try await database.supervisionCases(unit: try Self.scopedUnit(session)).filter { Self.sees(session, $0) }
+                let today = try await snapshot().register.asOf
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "text/csv; charset=utf-8",
+                        .contentDisposition: "attachment; filename=\"wagewatch-schedule-\(today).csv\"",
+                        .cacheControl: "no-store",
+                    ], body: .init(byteBuffer: ByteBuffer(string: CaseSchedule.csv(cases, today: today))))
+            }
         }
         // The printable 督办单: the case's fields, evidence and history on a page of its own.
         route(router, .get, "/cases/:id/print") { request, context in

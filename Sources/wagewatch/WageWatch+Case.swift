@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Model
 import Monitor
+import Register
 import Store
 
 extension WageWatch {
@@ -9,7 +10,28 @@ extension WageWatch {
         static let configuration = CommandConfiguration(
             commandName: "case",
             abstract: "督办件: hand a finding to its responsible unit and follow it to the end.",
-            subcommands: [Open.self, List.self, Show.self, Act.self])
+            subcommands: [Open.self, List.self, Show.self, Act.self, Schedule.self])
+
+        struct Schedule: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "The weekly 调度表 as CSV for Excel: cases not closed and those closed in the last seven days, unit by unit.")
+
+            @OptionGroup var global: GlobalOptions
+            @Option(help: "The day of the meeting, YYYY-MM-DD (default: today).")
+            var today: Day?
+            @Option(name: [.customShort("o"), .long], help: "Write to this file instead of standard output.")
+            var output: String?
+
+            func run() async throws {
+                let cases = try await global.makeMonitor(requiringRules: false, store: .readOnly).database.supervisionCases()
+                let text = CaseSchedule.csv(cases, today: today ?? .today)
+                if let output {
+                    try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+                } else {
+                    print(text, terminator: "")
+                }
+            }
+        }
 
         /// Who acts: `--by NAME` with `--as wage-office|leader`, or with the unit
         /// (`--department NAME`, `--township NAME`) the person answers for.

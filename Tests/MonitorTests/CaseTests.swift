@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Monitor
+import Register
 import Store
 import TestStores
 import Testing
@@ -119,6 +120,30 @@ import Testing
             try await monitor.evaluateRegister(asOf: later.adding(days: 30)).departments.first { $0.department == "市教育局" })
         #expect(line.cases.received == 1 && line.cases.returned == 1 && line.cases.reopened == 1 && line.cases.overdue == 1)
         #expect(line.cases.closed == 0 && line.cases.medianDaysToClose == nil)
+    }
+
+    /// The weekly 调度表: open cases and those closed in the last seven days, unit by
+    /// unit, each unit's overdue ones first.
+    @Test func theScheduleListsTheWeeksCasesUnitByUnitOverdueFirst() {
+        func make(_ id: String, _ unit: String, deadline: Int, closedDaysAgo: Int? = nil) -> SupervisionCase {
+            var supervised = SupervisionCase(
+                id: id, subject: .project("P-\(id)"), unit: .init(kind: .department, name: unit), person: "p", plan: "x",
+                openedAt: Date(timeIntervalSince1970: 0), openedBy: "zhao", dispatchedOn: today.adding(days: -20),
+                deadline: today.adding(days: deadline), evidence: .init())
+            if let closedDaysAgo {
+                supervised.state = .closed
+                supervised.closedOn = today.adding(days: -closedDaysAgo)
+            }
+            return supervised
+        }
+        let cases = [
+            make("1", "市住建局", deadline: 5), make("2", "市住建局", deadline: -3), make("3", "市教育局", deadline: 1),
+            make("4", "市住建局", deadline: -9, closedDaysAgo: 2), make("5", "市住建局", deadline: -30, closedDaysAgo: 10),
+        ]
+        let rows = CaseSchedule.rows(cases, today: today)
+        #expect(rows.map { $0[1] } == ["2", "4", "1", "3"])
+        #expect(rows[0][7] == "3" && rows[1][6] == "已办结" && rows[1][7] == "")
+        #expect(CaseSchedule.csv(cases, today: today).hasPrefix("\u{FEFF}责任单位,编号"))
     }
 
     @Test func badRequestsAreRefusedAndChangeNothing() async throws {

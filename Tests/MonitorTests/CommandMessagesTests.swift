@@ -62,6 +62,8 @@ import Testing
         #expect(shown.out.contains("待签收→办理中") && shown.out.contains("治欠办（zhao）交办"), "\(shown.out)")
         let scorecard = try run(["scorecard", "--as-of", "2024-12-20"] + global)
         #expect(scorecard.out.contains("督办") && scorecard.out.contains("超期"), "\(scorecard.out) \(scorecard.err)")
+        let schedule = try run(["case", "schedule", "--today", "2024-12-20", "--database", store])
+        #expect(schedule.out.contains("市住建局,DB-2024-0001,项目 P-001,李科长,2024-12-02,2024-12-16,办理中,4"), "\(schedule.out)")
         let daily = try run(["daily", "--as-of", "2024-12-20"] + global)
         #expect(
             daily.out.contains("超期督办（1）") && daily.out.contains("DB-2024-0001 项目 P-001 → 市住建局（李科长）办理中，期限 2024-12-16，已超期 4 日"),

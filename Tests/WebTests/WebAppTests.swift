@@ -349,6 +349,12 @@ import Testing
         #expect(print.status == .ok && print.body.hasPrefix("<!DOCTYPE html>") && print.body.contains("<h1>督办单</h1>"))
         #expect(print.body.contains("代发凭证齐全") && print.body.contains("三日内核实&lt;b&gt;") && !print.body.contains("<form"))
         #expect(try await other.get(location + "/print").status == .notFound)
+        // The week's 调度表: the case closed today is on it; another unit's sheet does not hold it.
+        let schedule = try await office.get("/cases/schedule.csv")
+        #expect(schedule.status == .ok && schedule.headers[.contentDisposition]?.hasPrefix("attachment") == true)
+        #expect(schedule.body.contains("责任单位,编号,对象") && schedule.body.contains("市住建局,DB-2024-0001,项目 P-001,李科长"))
+        let otherSchedule = try await other.get("/cases/schedule.csv")
+        #expect(otherSchedule.status == .ok && !otherSchedule.body.contains("DB-2024-0001"))
     }
 
     /// With 督办 cases: the scorecard shows each unit's record beside its line.
