@@ -148,7 +148,7 @@ extension WageWatch {
                     unit: unit, states: states)
                 let day = today ?? .today
                 if format == .json {
-                    print(try CaseJSON.text(cases))
+                    print(try JSONOutput.encode(cases), terminator: "")
                     return
                 }
                 print("督办件 cases: \(cases.count)")
@@ -180,7 +180,7 @@ extension WageWatch {
                 guard let found = try await database.supervisionCase(id) else { throw CaseError.unknownCase(id) }
                 let history = try await database.caseEvents(id)
                 if format == .json {
-                    print(try CaseJSON.text(found))
+                    print(try JSONOutput.encode(found), terminator: "")
                     return
                 }
                 print("督办件 \(found.id)  \(found.state.label)  版本 \(found.version)")
@@ -191,13 +191,9 @@ extension WageWatch {
                 for flag in found.evidence.flags { print("依据：\(flag.flag.label) \(flag.reason)") }
                 if let reply = found.reply { print("反馈：\(reply.label)") }
                 print("经过：")
-                let time = DateFormatter()
-                time.locale = Locale(identifier: "en_US_POSIX")
-                time.timeZone = Calendar.shanghai.timeZone
-                time.dateFormat = "yyyy-MM-dd HH:mm"
                 for step in history {
                     print(
-                        "  \(time.string(from: step.at))  \(step.actorLabel)（\(step.actor)）\(step.actionLabel)  \(step.before?.label ?? "新建")→\(step.after.label)  \(step.reason)"
+                        "  \(Day.minuteText(of: step.at))  \(step.actorLabel)（\(step.actor)）\(step.actionLabel)  \(step.before?.label ?? "新建")→\(step.after.label)  \(step.reason)"
                     )
                 }
             }
@@ -266,15 +262,5 @@ extension WageWatch {
                 print("督办件 \(after.id)：\(action.label)，现为\(after.state.label)，办理期限 \(after.deadline)，版本 \(after.version)")
             }
         }
-    }
-}
-
-/// Cases as JSON, keys sorted, days as text.
-enum CaseJSON {
-    static func text(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
