@@ -28,11 +28,11 @@ extension Monitor {
     /// - Throws: `CaseError` when the actor does not supervise, a field is empty, the unit
     ///   is none of the registry's departments and townships, the deadline is not after
     ///   today, the subject is unknown, or a case on it is still open. Nothing is stored then.
+    /// - Parameter register: the register of `today` when the caller holds it already (the
+    ///   web node's kept one); evaluated here otherwise.
     public func openCase(
-        _ request: CaseRequest, by actor: CaseActor, today: Day, at time: Date = Date()
-    ) async throws
-        -> SupervisionCase
-    {
+        _ request: CaseRequest, by actor: CaseActor, today: Day, at time: Date = Date(), register: RegisterReport? = nil
+    ) async throws -> SupervisionCase {
         guard actor.supervises else { throw CaseError.notAllowed("只有治欠办或领导可以交办督办件") }
         let person = request.person.trimmingCharacters(in: .whitespacesAndNewlines)
         let plan = request.plan.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -40,7 +40,12 @@ extension Monitor {
         guard !plan.isEmpty else { throw CaseError.invalid("须填写工作方案") }
         let rules = try loadRulebook().register
         let projects = try await database.projects()
-        let report = try await evaluateRegister(asOf: today, now: time, rules: rules)
+        let report: RegisterReport
+        if let register, register.asOf == today {
+            report = register
+        } else {
+            report = try await evaluateRegister(asOf: today, now: time, rules: rules)
+        }
 
         var evidence = SupervisionCase.Evidence()
         var unit = request.unit

@@ -139,12 +139,12 @@ extension WebApp {
                 guard let day = Day($0) else { throw WebError.badRequest("办理期限须为 YYYY-MM-DD 日期") }
                 return day
             }
-            let opened = try await caseStep {
-                try await monitor.openCase(
-                    CaseRequest(
-                        subject: .project(project), unit: unit, person: form.text("person") ?? "", plan: form.text("plan") ?? "",
-                        deadline: deadline), by: actor, today: try await snapshot().register.asOf, at: now())
-            }
+            // The kept register is the day's: its evidence is frozen into the case.
+            let register = try await snapshot().register
+            let opened = try await monitor.openCase(
+                CaseRequest(
+                    subject: .project(project), unit: unit, person: form.text("person") ?? "", plan: form.text("plan") ?? "",
+                    deadline: deadline), by: actor, today: register.asOf, at: now(), register: register)
             // The scorecard and the 日报 count cases: the kept register takes the step in.
             _ = await keeper.refresh(waitingAtMost: settings.decisionWait)
             return isJSON ? try json(["id": opened.id]) : redirect(to: "/cases/\(Self.percentEncoded(opened.id))")
@@ -161,10 +161,8 @@ extension WebApp {
                 guard let version = Int($0) else { throw WebError.badRequest("版本须为数字") }
                 return version
             }
-            let after = try await caseStep {
-                try await monitor.act(
-                    on: id, action, by: actor, today: try await snapshot().register.asOf, at: now(), seenVersion: seen)
-            }
+            let after = try await monitor.act(
+                on: id, action, by: actor, today: try await snapshot().register.asOf, at: now(), seenVersion: seen)
             _ = await keeper.refresh(waitingAtMost: settings.decisionWait)
             return isJSON
                 ? try json(["id": after.id, "state": after.state.rawValue, "version": "\(after.version)"])
@@ -191,23 +189,6 @@ extension WebApp {
         case .project(let id): "项目 \(id)"
         case .site(let name): "工地 \(name)"
         case .item(let id): "条目 \(id)"
-        }
-    }
-
-    /// Runs a case step; its refusal becomes the answer's status: 403 not allowed, 409
-    /// someone acted first (with the state now), 404 unknown, 400 otherwise.
-    func caseStep<Value: Sendable>(_ step: () async throws -> Value) async throws -> Value {
-        do {
-            return try await step()
-        } catch let error as CaseError {
-            let status: HTTPResponse.Status =
-                switch error {
-                case .notAllowed: .forbidden
-                case .conflict, .alreadyOpen: .conflict
-                case .unknownCase: .notFound
-                case .wrongState, .invalid: .badRequest
-                }
-            throw WebError(status: status, message: "\(error)")
         }
     }
 
@@ -250,10 +231,6 @@ extension WebApp {
         }
         let today = try await snapshot().register.asOf
         let history = try await database.caseEvents(id)
-        let time = DateFormatter()
-        time.locale = Locale(identifier: "en_US_POSIX")
-        time.timeZone = Calendar.shanghai.timeZone
-        time.dateFormat = "yyyy-MM-dd HH:mm"
         // A step is offered when the case, as it stands, would take it from this session.
         var steps = CasePage.Steps()
         if let actor = session.account.caseActor {
@@ -279,7 +256,7 @@ extension WebApp {
             },
             history: history.map {
                 CasePage.Step(
-                    at: time.string(from: $0.at), actor: "\($0.actorLabel)（\($0.actor)）", action: $0.actionLabel,
+                    at: Labels.time($0.at), actor: "\($0.actorLabel)（\($0.actor)）", action: $0.actionLabel,
                     change: "\($0.before?.label ?? "新建")→\($0.after.label)", reason: $0.reason)
             },
             steps: steps)

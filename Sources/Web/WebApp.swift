@@ -229,6 +229,19 @@ public struct WebApp: Sendable {
             return try await respond(session)
         } catch let error as WebError {
             return try failure(error, json: isJSON, session: try? await currentSession(request), path: request.uri.path)
+        } catch let error as CaseError {
+            // A 督办 step refused: 403 not allowed, 409 someone acted first (with the state now)
+            // or a case is open already, 404 unknown, 400 otherwise.
+            let status: HTTPResponse.Status =
+                switch error {
+                case .notAllowed: .forbidden
+                case .conflict, .alreadyOpen: .conflict
+                case .unknownCase: .notFound
+                case .wrongState, .invalid: .badRequest
+                }
+            return try failure(
+                WebError(status: status, message: "\(error)"), json: isJSON,
+                session: try? await currentSession(request), path: request.uri.path)
         } catch let error as StoreError {
             let status: HTTPResponse.Status =
                 switch error {
