@@ -286,9 +286,13 @@ public enum CaseAction: Hashable, Sendable {
 }
 
 extension CaseAction {
-    /// Yuan as a clerk writes them: whole amounts without decimals.
-    static func yuan(_ amount: Double) -> String {
-        amount == amount.rounded() && abs(amount) < 1e15 ? String(Int(amount)) : String(format: "%.2f", amount)
+    static func yuan(_ amount: Double) -> String { amount.yuanText }
+}
+
+extension Double {
+    /// An amount as a clerk writes it: whole yuan without decimals, else two decimals.
+    public var yuanText: String {
+        self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(format: "%.2f", self)
     }
 }
 

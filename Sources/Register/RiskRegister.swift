@@ -777,9 +777,7 @@ extension ProjectContext {
 
     static func reference(_ row: PlatformRecord) -> String { "\(row.period)/\(row.platformProjectID)" }
 
-    static func yuan(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.2f", value)
-    }
+    static func yuan(_ value: Double) -> String { value.yuanText }
     static func number(_ value: Double) -> String { yuan(value) }
 
     /// What the project adds to its department's platform counts (nothing without platform data).
