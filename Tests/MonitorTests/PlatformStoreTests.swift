@@ -20,13 +20,19 @@ import Testing
         return file.path
     }
 
-    @Test func importsMatchesReplacesAndTheRegisterReadsTheRowsBack() async throws {
+    /// A store of the engine of the run in `folder`, holding the demo's registry.
+    func demoMonitor() async throws -> Monitor {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let monitor = Monitor(
             database: try TestStores.open(folder: folder), feedsDirectory: DemoRunTests.root.appendingPathComponent("feeds"),
             rulesDirectory: DemoRunTests.root.appendingPathComponent("rules"), environment: [:])
         _ = try await monitor.importRegistry(path: DemoRunTests.root.appendingPathComponent("feeds/demo/registry.csv").path)
+        return monitor
+    }
+
+    @Test func importsMatchesReplacesAndTheRegisterReadsTheRowsBack() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let monitor = try await demoMonitor()
         let rows = [
             "2024-11,PT-001,P-001,城东安置房二期,,,120,100,2200,500000,480000,0,0,,是",
             "2024-11,PT-002,,金域华府住宅小区,,,50,40,800,,,160000,40,2024-12-08,是",
@@ -77,12 +83,8 @@ import Testing
     }
 
     @Test func severalFilesAreImportedInOrderAndAnUnreadableOneStopsThere() async throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let monitor = Monitor(
-            database: try TestStores.open(folder: folder), feedsDirectory: DemoRunTests.root.appendingPathComponent("feeds"),
-            rulesDirectory: DemoRunTests.root.appendingPathComponent("rules"), environment: [:])
-        _ = try await monitor.importRegistry(path: DemoRunTests.root.appendingPathComponent("feeds/demo/registry.csv").path)
+        let monitor = try await demoMonitor()
         let november = try write(["2024-11,PT-001,P-001,城东安置房二期,,,120,100,2200,,,520000,100,2024-12-10,是"], name: "11.csv")
         // December's file corrects November's row too: the later file's row stands.
         let december = try write(
