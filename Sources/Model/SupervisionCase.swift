@@ -117,6 +117,20 @@ public struct SupervisionCase: Codable, Hashable, Sendable {
         }
 
         public var description: String { name }
+
+        /// Whether a project of `department` in `township` is this unit's to answer for.
+        public func owns(department: String, township: String?) -> Bool {
+            switch kind {
+            case .department: department == name
+            case .township: township == name
+            }
+        }
+
+        public func owns(_ project: Project) -> Bool { owns(department: project.department, township: project.township) }
+
+        public func owns(_ entry: RegisterReport.ProjectEntry) -> Bool {
+            owns(department: entry.department, township: entry.township)
+        }
     }
 
     public enum State: String, Codable, Sendable, CaseIterable {

@@ -170,12 +170,16 @@ extension WebApp {
         }
     }
 
-    /// The unit a department session is held to; nil for the roles that see every case.
-    static func scopedUnit(_ session: WebSession) throws -> String? {
+    /// The unit a department session is held to; nil for the roles that see every case
+    /// and project.
+    static func scopedUnitOf(_ session: WebSession) throws -> SupervisionCase.Unit? {
         guard session.account.role == .department else { return nil }
         guard let unit = session.account.unit else { throw WebError(status: .forbidden, message: "当前账号未绑定责任单位") }
-        return unit.name
+        return unit
     }
+
+    /// The name of the unit a department session is held to (the store's case filter).
+    static func scopedUnit(_ session: WebSession) throws -> String? { try scopedUnitOf(session)?.name }
 
     /// Whether the session may see `supervised`: every case for the wage office and
     /// leaders, its own unit's for a department.

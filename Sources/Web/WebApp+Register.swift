@@ -218,6 +218,8 @@ extension WebApp {
         var reports: [Report]
         var items: [Line]
         var asOf: String
+        /// A responsible unit's view: its page is 本单位项目, and item pages are not its.
+        var forUnit: Bool
     }
 
     struct ScorecardPage: Codable, Sendable {
@@ -261,6 +263,8 @@ extension WebApp {
         }
         var department: String
         var asOf: String
+        /// The unit's own page (本单位项目).
+        var forUnit: Bool
         var projects: [ProjectLine]
         var rejected: [Rejected]
     }
@@ -280,8 +284,20 @@ extension WebApp {
                 page: pager.page,
                 pages: pager.pages, previousPage: pager.previous, nextPage: pager.next)
         }
-        page(router, "/projects/:id", roles: Self.cityRoles, template: "project", title: "项目详情", cached: true) { _, context, _ in
-            try await projectPage(id: try context.pathParameter("id"))
+        // A responsible unit opens its own projects only: another's is not there for it.
+        page(
+            router, "/projects/:id", roles: Self.cityRoles.union([.department]), template: "project", title: "项目详情",
+            cached: true, allow: unitOwnsProject
+        ) { _, context, session in
+            try await projectPage(id: try context.pathParameter("id"), forUnit: session.account.role == .department)
+        }
+        // 本单位项目: a responsible unit's projects, flagged first, and its rejected ledger rows.
+        page(router, "/unit", roles: Self.roles(of: "/unit"), template: "department", title: "本单位项目", cached: true) {
+            _, _, session in
+            // swift-format-ignore: NeverForceUnwrap
+            // (the page is the department role's, and scopedUnitOf throws for an unbound account)
+            let unit = try Self.scopedUnitOf(session)!
+            return try await departmentPage(name: unit.name, forUnit: true) { unit.owns($0) }
         }
         page(router, "/scorecard", roles: Self.roles(of: "/scorecard"), template: "scorecard", title: "部门排名", cached: true) { _, _, _ in
             let snapshot = try await snapshot()
@@ -298,18 +314,33 @@ extension WebApp {
             title: "部门详情", cached: true
         ) { _, context, _ in
             let department = try context.pathParameter("department")
-            let snapshot = try await snapshot()
-            guard snapshot.register.departments.contains(where: { $0.department == department }) else {
+            guard try await snapshot().register.departments.contains(where: { $0.department == department }) else {
                 throw WebError.notFound("部门 \(department)")
             }
-            let projects = snapshot.register.projects.filter { $0.department == department }
-            let rejected = try await database.rejections().filter { $0.department == department }
-            return DepartmentPage(
-                department: department, asOf: snapshot.asOf.description,
-                projects: projects.sorted { ($0.flags.isEmpty ? 1 : 0, $0.projectID) < ($1.flags.isEmpty ? 1 : 0, $1.projectID) }
-                    .prefix(500).map(ProjectLine.init),
-                rejected: rejected.map { DepartmentPage.Rejected(file: $0.file, row: $0.row, column: $0.column, reason: $0.reason) })
+            return try await departmentPage(name: department, forUnit: false) { $0.department == department }
         }
+    }
+
+    /// A responsible unit's session opens only its own project: another's is not found.
+    @Sendable func unitOwnsProject(_ context: WebContext, _ session: WebSession) async throws {
+        guard let unit = try Self.scopedUnitOf(session) else { return }
+        let id = try context.pathParameter("id")
+        guard let project = try await database.project(id: id), unit.owns(project) else { throw WebError.notFound("项目 \(id)") }
+    }
+
+    /// The projects `includes` takes, flagged first (500 at most), and the rejected ledger
+    /// rows of the department `name` (a township files none).
+    func departmentPage(
+        name: String, forUnit: Bool, includes: (RegisterReport.ProjectEntry) -> Bool
+    ) async throws -> DepartmentPage {
+        let snapshot = try await snapshot()
+        let projects = snapshot.register.projects.filter(includes)
+        let rejected = try await database.rejections().filter { $0.department == name }
+        return DepartmentPage(
+            department: name, asOf: snapshot.asOf.description, forUnit: forUnit,
+            projects: projects.sorted { ($0.flags.isEmpty ? 1 : 0, $0.projectID) < ($1.flags.isEmpty ? 1 : 0, $1.projectID) }
+                .prefix(500).map(ProjectLine.init),
+            rejected: rejected.map { DepartmentPage.Rejected(file: $0.file, row: $0.row, column: $0.column, reason: $0.reason) })
     }
 
     /// Unregistered sites as named in the texts: a site name is read back from before 小区,
@@ -373,7 +404,9 @@ extension WebApp {
             hasCases: !(brief.newCases.isEmpty && brief.reopenedCases.isEmpty && brief.overdueCases.isEmpty))
     }
 
-    func projectPage(id: String) async throws -> ProjectPage {
+    /// - Parameter forUnit: the responsible unit's view: its page is 本单位项目, and item
+    ///   pages (the texts themselves) are not its to open.
+    func projectPage(id: String, forUnit: Bool) async throws -> ProjectPage {
         guard let project = try await database.project(id: id) else { throw WebError.notFound("项目 \(id)") }
         let snapshot = try await snapshot()
         let entry = snapshot.project(id)
@@ -409,7 +442,7 @@ extension WebApp {
                     channel: Labels.channel($0.channel), title: $0.title, band: Labels.band($0.band),
                     level: Labels.level($0.level))
             },
-            asOf: snapshot.asOf.description)
+            asOf: snapshot.asOf.description, forUnit: forUnit)
     }
 
     /// The twelve months to `asOf`: platform rows, ledger rows and signals of each; none

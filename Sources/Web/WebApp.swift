@@ -96,6 +96,7 @@ public struct WebApp: Sendable {
     static let menu: [(path: String, label: String, roles: Set<Role>)] = [
         ("/queue", "审核队列", [.petition]),
         ("/cases", "督办件", [.wageOffice, .leader, .department]),
+        ("/unit", "本单位项目", [.department]),
         ("/daily", "风险日报", [.cyberspace, .leader, .wageOffice]),
         ("/register", "风险台账", [.cyberspace, .leader, .wageOffice]),
         ("/scorecard", "部门排名", [.leader, .wageOffice]),
@@ -145,15 +146,19 @@ public struct WebApp: Sendable {
     ///     and the address: it is made once per snapshot.
     ///   - cacheScope: what else a page's content depends on alone (the province's kept
     ///     roll-ups): it is made once per value of it.
+    ///   - allow: the session's scope, checked before the page is made or read from the
+    ///     cache (a responsible unit's own projects): throws when the session may not see it.
     func page<Model: Encodable & Sendable>(
         _ router: Router<WebContext>, _ path: String, roles: Set<Role>, template: String, title: String,
         cached: Bool = false, cacheScope: (@Sendable () async throws -> String)? = nil,
+        allow: (@Sendable (WebContext, WebSession) async throws -> Void)? = nil,
         build: @escaping @Sendable (Request, WebContext, WebSession) async throws -> Model
     ) {
         let generation: @Sendable () async throws -> String = { "\(try await snapshot().generation)" }
         let scope = cacheScope ?? (cached ? generation : nil)
         route(router, .get, path) { request, context in
             try await answer(request, roles: roles, json: false) { session in
+                try await allow?(context, session)
                 let frame = try frame(title: title, session: session, path: request.uri.path)
                 guard let scope else {
                     return htmlResponse(
@@ -173,7 +178,8 @@ public struct WebApp: Sendable {
         }
         route(router, .get, "/api" + path) { request, context in
             try await answer(request, roles: roles, json: true) { session in
-                try json(try await build(request, context, session))
+                try await allow?(context, session)
+                return try json(try await build(request, context, session))
             }
         }
     }

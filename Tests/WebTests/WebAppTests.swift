@@ -206,7 +206,8 @@ import Testing
         for role in Role.allCases {
             let browser = browsers[role]!
             let open: HTTPResponse.Status = role == .province || role == .department ? .forbidden : .ok
-            #expect(try await browser.get("/projects/P-001").status == open, "\(role)")
+            // P-001 is 市住建局's: the department account (bound to it) opens it.
+            #expect(try await browser.get("/projects/P-001").status == (role == .province ? .forbidden : .ok), "\(role)")
             #expect(try await browser.get("/projects?q=P-001").status == open, "\(role)")
             #expect(try await browser.get("/api/items/demo-petitions:XF-2024-1201").status == open, "\(role)")
             let token = try await browser.csrf()
@@ -305,10 +306,28 @@ import Testing
         let otherToken = try await other.csrf()
         #expect(try await other.post(location + "/act", form: [("csrf", otherToken), ("step", "sign")]).status == .notFound)
         #expect(try await other.post("/api" + location + "/act", form: [("csrf", otherToken), ("step", "sign")]).status == .notFound)
-        // Units open no project, item or register page, and open no case.
-        for path in ["/projects/P-001", "/items/demo-petitions:XF-2024-1201", "/register", "/daily", "/scorecard", "/queue"] {
+        // Units open no item, register or search page, nor another unit's project, and open
+        // no case. Their own projects, with the flags and ledger rows, they do open.
+        for path in [
+            "/items/demo-petitions:XF-2024-1201", "/register", "/daily", "/scorecard", "/queue", "/search?q=%E6%AC%A0%E8%96%AA",
+            "/scorecard/" + TestBrowser.encode("市教育局"), "/projects?q=P-002",
+        ] {
             #expect(try await unit.get(path).status == .forbidden, "\(path)")
+            #expect(try await unit.get("/api" + path).status == .forbidden, "/api\(path)")
         }
+        for path in ["/projects/P-001", "/api/projects/P-001"] {
+            #expect(try await other.get(path).status == .notFound, "\(path)")
+        }
+        let own = try await unit.get("/projects/P-001")
+        #expect(own.status == .ok && own.body.contains("风险标记") && own.body.contains("href=\"/unit\""))
+        #expect(!own.body.contains("href=\"/items/"))
+        #expect(try await unit.get("/api/projects/P-002").status == .notFound)
+        let ownList = try await unit.get("/unit")
+        #expect(ownList.status == .ok && ownList.body.contains("P-001") && !ownList.body.contains("P-002"))
+        let otherList = try await other.get("/api/unit")
+        let otherProjects = try #require(try otherList.json()["projects"] as? [[String: Any]])
+        #expect(otherProjects.contains { $0["projectID"] as? String == "P-002" })
+        #expect(!otherProjects.contains { $0["projectID"] as? String == "P-001" })
         #expect(
             try await other.post("/cases", form: [("csrf", otherToken), ("project", "P-002"), ("person", "x"), ("plan", "y")]).status
                 == .forbidden)
