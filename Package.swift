@@ -37,6 +37,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
         // TLS to PostgreSQL (sslmode), already built for PostgresNIO.
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
+        // multipart/form-data bodies: the files a 督办 reply carries.
+        .package(url: "https://github.com/vapor/multipart-kit", exact: "4.7.1"),
+        // The ZIP container of XLSX workbooks (the 调度表) and the check of uploaded XLSX files.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // libcurl as a system library; shim.h wraps the variadic setopt/getinfo calls.
@@ -92,7 +96,12 @@ let package = Package(
             name: "Scoring",
             dependencies: ["Model", "Parallel", "RulesFile", "Register", "CPrefetch", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "Register", dependencies: ["Model", "Parallel", "RulesFile", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "Register",
+            dependencies: [
+                "Model", "Parallel", "RulesFile", .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .target(
             name: "Store",
             dependencies: [
@@ -122,6 +131,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOCore", package: "swift-nio"),

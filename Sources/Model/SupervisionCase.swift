@@ -31,6 +31,9 @@ public struct SupervisionCase: Codable, Hashable, Sendable {
     public var closedOn: Day?
     public var timesReturned: Int
     public var timesReopened: Int
+    /// The files the unit's answers carried, in order (nil in cases stored before files were
+    /// kept: read as none).
+    public var attachments: [CaseAttachment]?
 
     public init(
         id: String, subject: Subject, unit: Unit, person: String, plan: String, openedAt: Date, openedBy: String,
@@ -335,11 +338,18 @@ public enum CaseError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 extension SupervisionCase {
-    /// The case after `action` by `actor` on `today`; throws when the step is not allowed
-    /// or does not fit the case's state.
-    public func applying(_ action: CaseAction, by actor: CaseActor, on today: Day) throws(CaseError) -> SupervisionCase {
+    /// The case after `action` by `actor` on `today`, with `files` (an answer's proof);
+    /// throws when the step is not allowed or does not fit the case's state.
+    public func applying(
+        _ action: CaseAction, by actor: CaseActor, on today: Day, files: [CaseAttachment] = []
+    ) throws(CaseError) -> SupervisionCase {
         var next = self
         next.version += 1
+        if !files.isEmpty {
+            guard case .reply = action else { throw .invalid("附件只能随反馈提交") }
+            guard files.count <= CaseAttachment.maxCount else { throw .invalid("一次反馈最多附 \(CaseAttachment.maxCount) 个文件") }
+            next.attachments = (attachments ?? []) + files
+        }
         let ownUnit: Bool
         if case .unit(let unit) = actor.kind { ownUnit = unit == self.unit } else { ownUnit = false }
         func requireUnit() throws(CaseError) {
@@ -371,9 +381,11 @@ extension SupervisionCase {
                 guard amount > 0, workers > 0, !row.isEmpty else { throw .invalid("确认欠薪须填金额、人数和台账编号") }
             case .notWageArrears(let reason):
                 try requireReason(reason)
+                guard !files.isEmpty else { throw .invalid("非欠薪须附合同、结算单等证明材料") }
             case .alreadyPaid(let day, let amount, let workers):
                 guard amount > 0, workers > 0 else { throw .invalid("已支付须填金额和人数") }
                 guard day <= today else { throw .invalid("支付日期 \(day) 晚于今天") }
+                guard !files.isEmpty else { throw .invalid("已支付须附代发银行回单或签字工资表") }
             }
             next.reply = reply
             next.state = .replied

@@ -123,8 +123,9 @@ extension Monitor {
 
     /// Takes `action` on case `id`, as `database.act` does.
     public func act(
-        on id: String, _ action: CaseAction, by actor: CaseActor, today: Day, at time: Date = Date(), seenVersion: Int? = nil
+        on id: String, _ action: CaseAction, by actor: CaseActor, today: Day, at time: Date = Date(), seenVersion: Int? = nil,
+        files: [AppDatabase.CaseFile] = []
     ) async throws -> SupervisionCase {
-        try await database.act(on: id, action, by: actor, today: today, at: time, seenVersion: seenVersion)
+        try await database.act(on: id, action, by: actor, today: today, at: time, seenVersion: seenVersion, files: files)
     }
 }

@@ -14,6 +14,42 @@ extension AppDatabase {
             """
     )
 
+    /// The files of units' answers, once each by their SHA-256 (v21), in the store itself:
+    /// a backup, `store copy` and every web node of a shared store have them.
+    static let caseFileMigration = (
+        identifier: "v21: files of 督办 answers, by their SHA-256",
+        sqlite: "CREATE TABLE case_file (sha256 text PRIMARY KEY, kind text NOT NULL, size bigint NOT NULL, bytes blob NOT NULL)",
+        postgres: "CREATE TABLE case_file (sha256 text PRIMARY KEY, kind text NOT NULL, size bigint NOT NULL, bytes bytea NOT NULL)"
+    )
+
+    /// A file an answer carries: what the case keeps of it, and its bytes.
+    public struct CaseFile: Sendable {
+        public var attachment: CaseAttachment
+        public var bytes: [UInt8]
+
+        /// The file of `bytes` uploaded as `name`, or nil when its first bytes are not
+        /// those of a PDF, JPEG, PNG or XLSX (whatever its name says).
+        public init?(bytes: [UInt8], name: String, on day: Day, by account: String) {
+            guard let kind = CaseAttachment.Kind.of(bytes) else { return nil }
+            self.attachment = CaseAttachment(
+                sha256: SessionDigest.sha256(bytes).map { String(format: "%02x", $0) }.joined(),
+                name: CaseAttachment.cleanName(name, kind: kind), kind: kind, size: bytes.count, addedOn: day, addedBy: account)
+            self.bytes = bytes
+        }
+    }
+
+    /// The bytes of the file `sha256` and its kind, nil when none is kept.
+    public func caseFile(_ sha256: String) async throws -> (kind: CaseAttachment.Kind, bytes: [UInt8])? {
+        try await read { session in
+            try session.row("SELECT kind, bytes FROM case_file WHERE sha256 = ?", [sha256.sqlValue]) { row in
+                guard let kind = CaseAttachment.Kind(rawValue: try row("kind", as: String.self)) else {
+                    throw StoreError.corruptValue(column: "case_file.kind", value: try row("kind", as: String.self))
+                }
+                return (kind, try row("bytes", as: [UInt8].self))
+            }
+        }
+    }
+
     private static func caseTables(id: String) -> String {
         """
         CREATE TABLE supervision_case (
@@ -60,12 +96,22 @@ extension AppDatabase {
     /// - Throws: `CaseError` (unknown case, not allowed, wrong state, invalid, conflict);
     ///   nothing is changed then.
     public func act(
-        on id: String, _ action: CaseAction, by actor: CaseActor, today: Day, at time: Date, seenVersion: Int? = nil
+        on id: String, _ action: CaseAction, by actor: CaseActor, today: Day, at time: Date, seenVersion: Int? = nil,
+        files: [CaseFile] = []
     ) async throws -> SupervisionCase {
         try await write { session in
             guard let current = try Self.supervisionCase(id, in: session) else { throw CaseError.unknownCase(id) }
             if let seenVersion, seenVersion != current.version { throw CaseError.conflict(current) }
-            let next = try current.applying(action, by: actor, on: today)
+            let next = try current.applying(action, by: actor, on: today, files: files.map(\.attachment))
+            // Each file once, by its digest: the same slip sent twice is kept once.
+            for file in files {
+                try session.execute(
+                    "INSERT INTO case_file (sha256, kind, size, bytes) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                    [
+                        file.attachment.sha256.sqlValue, file.attachment.kind.rawValue.sqlValue, file.bytes.count.sqlValue,
+                        file.bytes.sqlValue,
+                    ])
+            }
             let changed = try session.execute(
                 """
                 UPDATE supervision_case SET subject_kind = ?, subject = ?, unit_kind = ?, unit = ?, state = ?, deadline = ?,
@@ -75,8 +121,10 @@ extension AppDatabase {
             guard changed == 1 else {
                 throw CaseError.conflict(try Self.supervisionCase(id, in: session) ?? current)
             }
+            let named = files.isEmpty ? "" : "（附件：" + files.map(\.attachment.name).joined(separator: "、") + "）"
             try Self.recordStep(
-                on: next, before: current.state, action: action.name, actor: actor, at: time, reason: action.reason, in: session)
+                on: next, before: current.state, action: action.name, actor: actor, at: time, reason: action.reason + named,
+                in: session)
             return next
         }
     }

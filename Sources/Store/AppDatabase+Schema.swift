@@ -449,6 +449,7 @@ extension AppDatabase {
         migrator.registerMigration(platformFileIndexMigration.identifier) { db in try db.execute(sql: platformFileIndexMigration.sql) }
         migrator.registerMigration(caseMigration.identifier) { db in try db.execute(sql: caseMigration.sqlite) }
         migrator.registerMigration(accountUnitMigration.identifier) { db in try db.execute(sql: accountUnitMigration.sql) }
+        migrator.registerMigration(caseFileMigration.identifier) { db in try db.execute(sql: caseFileMigration.sqlite) }
         return migrator
     }
 }

@@ -178,6 +178,12 @@ struct ParameterBinder {
         case .real(let number): bind(number as Double?)
         case .text(let text): bind(text as String?)
         case .bool(let flag): bind(flag as Bool?)
+        case .blob(let bytes):
+            record(
+                bytes.withUnsafeBytes {
+                    sqlite3_bind_blob(sqlite, index, $0.baseAddress, Int32($0.count), Self.transient)
+                })
+            index += 1
         }
     }
 

@@ -66,6 +66,7 @@ public enum StoreCopy {
         Table("platform_row", key: ["period", "platform_project_id"]),
         Table("supervision_case", key: ["id"]),
         Table("case_event", key: ["id"], numbered: ["id"]),
+        Table("case_file", key: ["sha256"]),
     ]
 
     /// The tables a copy moves, in its order.
@@ -279,6 +280,7 @@ public enum StoreCopy {
             case .real(let number):
                 if number == number.rounded(), abs(number) < 9.0e15 { text += "n\(Int64(number))" } else { text += "r\(number.bitPattern)" }
             case .text(let string): text += "t" + string.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
+            case .blob(let bytes): text += "x" + SessionDigest.sha256(bytes).map { String(format: "%02x", $0) }.joined()
             }
             text += "\u{1F}"
         }
@@ -303,6 +305,7 @@ public enum StoreCopy {
             case .real(let number): "r\(number.bitPattern)"
             case .bool(let flag): flag ? "b1" : "b0"
             case .text(let text): "t" + text
+            case .blob(let bytes): "x" + bytes.map { String(format: "%02x", $0) }.joined()
             }
         }
         return String(decoding: try JSONEncoder().encode(tagged), as: UTF8.self)
@@ -318,6 +321,14 @@ public enum StoreCopy {
             case "r": if let bits = UInt64(rest) { return .real(Double(bitPattern: bits)) }
             case "b": return .bool(rest == "1")
             case "t": return .text(rest)
+            case "x":
+                let digits = Array(rest.utf8)
+                if digits.count.isMultiple(of: 2) {
+                    let bytes = stride(from: 0, to: digits.count, by: 2).compactMap {
+                        UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)
+                    }
+                    if bytes.count * 2 == digits.count { return .blob(bytes) }
+                }
             default: break
             }
             throw StoreError.copyRefused("the copy's record of its progress is damaged (\(tag)): start again with an empty store")

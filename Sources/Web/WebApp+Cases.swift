@@ -54,8 +54,20 @@ extension WebApp {
         var reply: String?
         var extensionRequest: String?
         var history: [Step]
+        var files: [File]
+        var hasFiles: Bool
         /// The steps the session may take now; none on the printable 督办单.
         var steps: Steps?
+
+        struct File: Codable, Sendable {
+            var caseID: LinkID
+            var sha256: String
+            var name: String
+            var kind: String
+            var size: String
+            var addedBy: String
+            var addedOn: String
+        }
 
         struct Steps: Codable, Sendable {
             var maySign = false
@@ -149,7 +161,27 @@ extension WebApp {
             _ = await keeper.refresh(waitingAtMost: settings.decisionWait)
             return isJSON ? try json(["id": opened.id]) : redirect(to: "/cases/\(Self.percentEncoded(opened.id))")
         }
-        action(router, "/cases/:id/act", roles: Self.caseRoles) { _, context, session, form, isJSON in
+        // A file of a unit's answer, as a download only: never shown inline, whatever it holds.
+        route(router, .get, "/cases/:id/files/:sha") { request, context in
+            try await answer(request, roles: Self.caseRoles, json: false) { session in
+                let id = try context.pathParameter("id")
+                let sha = try context.pathParameter("sha")
+                guard let supervised = try await database.supervisionCase(id), Self.sees(session, supervised),
+                    let attachment = (supervised.attachments ?? []).last(where: { $0.sha256 == sha }),
+                    let file = try await database.caseFile(sha)
+                else { throw WebError.notFound("附件") }
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: file.kind.mediaType,
+                        .contentDisposition: Self.attachmentDisposition(attachment.name, kind: file.kind),
+                        .cacheControl: "private, no-store",
+                        .contentSecurityPolicy: "sandbox; default-src 'none'",
+                    ], body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+            }
+        }
+        action(router, "/cases/:id/act", roles: Self.caseRoles, maxBody: Self.maxAnswerBody) {
+            _, context, session, form, isJSON in
             let id = try context.pathParameter("id")
             // Another unit's case is not there, for this session.
             guard let current = try await database.supervisionCase(id), Self.sees(session, current) else {
@@ -161,13 +193,48 @@ extension WebApp {
                 guard let version = Int($0) else { throw WebError.badRequest("版本须为数字") }
                 return version
             }
-            let after = try await monitor.act(
-                on: id, action, by: actor, today: try await snapshot().register.asOf, at: now(), seenVersion: seen)
+            let today = try await snapshot().register.asOf
+            let files = try Self.caseFiles(form.files, on: today, by: session.account.name)
+            let after = try await monitor.act(on: id, action, by: actor, today: today, at: now(), seenVersion: seen, files: files)
             _ = await keeper.refresh(waitingAtMost: settings.decisionWait)
             return isJSON
                 ? try json(["id": after.id, "state": after.state.rawValue, "version": "\(after.version)"])
                 : redirect(to: "/cases/\(Self.percentEncoded(id))")
         }
+    }
+
+    /// The largest answer a unit may send: its fields and files together.
+    static let maxAnswerBody = 25 * 1024 * 1024
+
+    /// The uploaded files as the store keeps them; refused, none kept, when one is too
+    /// large or is not a PDF, JPEG, PNG or XLSX by its first bytes (its name is not asked).
+    /// Errors count the files (第 N 个文件) instead of naming them: a name may hold a person's.
+    static func caseFiles(_ uploaded: [UploadedFile], on day: Day, by account: String) throws -> [AppDatabase.CaseFile] {
+        guard uploaded.count <= CaseAttachment.maxCount else {
+            throw WebError.badRequest("一次反馈最多附 \(CaseAttachment.maxCount) 个文件")
+        }
+        return try uploaded.enumerated().map { index, upload in
+            guard upload.bytes.count <= CaseAttachment.maxSize else {
+                throw WebError(
+                    status: .contentTooLarge, message: "第 \(index + 1) 个文件超过 \(CaseAttachment.maxSize / 1_048_576) MB，未保存")
+            }
+            guard let file = AppDatabase.CaseFile(bytes: upload.bytes, name: upload.filename, on: day, by: account) else {
+                throw WebError(
+                    status: .unsupportedMediaType,
+                    message: "第 \(index + 1) 个文件不是 PDF、JPEG、PNG 或 XLSX（按文件内容判断，与扩展名无关），未保存")
+            }
+            return file
+        }
+    }
+
+    /// `attachment` with the name as ASCII (`filename`) and as UTF-8 (`filename*`, RFC 6266).
+    static func attachmentDisposition(_ name: String, kind: CaseAttachment.Kind) -> String {
+        let ascii = "wagewatch-file." + kind.fileExtension
+        let encoded =
+            name.addingPercentEncoding(
+                withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._"))
+            ?? ascii
+        return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
     }
 
     /// The unit a department session is held to; nil for the roles that see every case
@@ -240,7 +307,7 @@ extension WebApp {
         if let actor = session.account.caseActor {
             func may(_ probe: CaseAction) -> Bool { (try? supervised.applying(probe, by: actor, on: today)) != nil }
             steps.maySign = may(.sign)
-            steps.mayReply = may(.reply(.notWageArrears(reason: "-")))
+            steps.mayReply = may(.reply(.confirmedArrears(amount: 1, workers: 1, ledgerRow: "-")))
             steps.mayExtend = may(.requestExtension(reason: "-"))
             steps.mayDecide = may(.decideExtension(granted: false, newDeadline: nil, reason: "-"))
             steps.mayReturn = may(.returnForRework(reason: "-"))
@@ -263,6 +330,14 @@ extension WebApp {
                     at: Labels.time($0.at), actor: "\($0.actorLabel)（\($0.actor)）", action: $0.actionLabel,
                     change: "\($0.before?.label ?? "新建")→\($0.after.label)", reason: $0.reason)
             },
+            files: (supervised.attachments ?? []).map {
+                CasePage.File(
+                    caseID: LinkID(supervised.id), sha256: $0.sha256, name: $0.name, kind: $0.kind.rawValue.uppercased(),
+                    size: $0.size >= 1_048_576
+                        ? String(format: "%.1f MB", Double($0.size) / 1_048_576) : "\(max(1, $0.size / 1024)) KB",
+                    addedBy: $0.addedBy, addedOn: $0.addedOn.description)
+            },
+            hasFiles: !(supervised.attachments ?? []).isEmpty,
             steps: steps)
     }
 }

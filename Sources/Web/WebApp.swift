@@ -184,18 +184,35 @@ public struct WebApp: Sendable {
         }
     }
 
-    /// A POST at `path` (a form) and `/api{path}`: both need the session's CSRF token, as the
-    /// form field `csrf` or the header `X-CSRF-Token`.
+    /// A POST at `path` (a form, URL-encoded or `multipart/form-data`) and `/api{path}`:
+    /// both need the session's CSRF token, as the form field `csrf` or the header
+    /// `X-CSRF-Token`.
+    /// - Parameter maxBody: the largest body taken (forms with files); a small form's
+    ///   otherwise. A larger one is refused with 413, read no further.
     func action(
-        _ router: Router<WebContext>, _ path: String, roles: Set<Role>?,
+        _ router: Router<WebContext>, _ path: String, roles: Set<Role>?, maxBody: Int? = nil,
         perform: @escaping @Sendable (Request, WebContext, WebSession, FormFields, Bool) async throws -> Response
     ) {
         for (prefix, isJSON) in [("", false), ("/api", true)] {
             route(router, .post, prefix + path) { request, context in
                 var request = request
-                let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-                let form = FormFields(encoded: Substring(String(buffer: buffer)))
+                let limit = maxBody ?? context.maxUploadSize
+                let read: Result<FormFields, WebError>
+                do {
+                    let buffer = try await request.collectBody(upTo: limit)
+                    if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
+                        read = .success(try FormFields(multipart: buffer, contentType: type))
+                    } else {
+                        read = .success(FormFields(encoded: Substring(String(buffer: buffer))))
+                    }
+                } catch let error as WebError {
+                    read = .failure(error)
+                } catch is NIOTooManyBytesError {
+                    let size = limit >= 1_048_576 ? "\(limit / 1_048_576) MB" : "\(limit / 1024) KB"
+                    read = .failure(WebError(status: .contentTooLarge, message: "提交的内容超过 \(size)，未保存"))
+                }
                 return try await answer(request, roles: roles, json: isJSON) { session in
+                    let form = try read.get()
                     let token = form["csrf"] ?? request.headers[.xCSRFToken]
                     guard let token, Token.equal(token, session.csrf), Self.sameOrigin(request) else {
                         throw WebError(status: .forbidden, message: "表单已失效或来源不明，请刷新页面后重试（CSRF 校验失败）")

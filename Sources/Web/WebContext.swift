@@ -41,6 +41,13 @@ struct WebError: Error {
 /// `%XX` a byte of UTF-8. A field given twice keeps its first value.
 struct FormFields: Sendable {
     private(set) var values: [String: String] = [:]
+    /// The files of a `multipart/form-data` form, in their order.
+    var files: [UploadedFile] = []
+
+    /// Adds a field, unless it is there already (the first value wins).
+    mutating func add(_ name: String, _ value: String) {
+        if values[name] == nil { values[name] = value }
+    }
 
     init(encoded text: Substring) {
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {

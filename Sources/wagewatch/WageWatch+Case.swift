@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingest
 import Model
 import Monitor
 import Register
@@ -227,6 +228,12 @@ extension WageWatch {
             var version: Int?
             @Option(help: "Today, YYYY-MM-DD (default: today).")
             var today: Day?
+            @Option(
+                name: .customLong("file"),
+                help:
+                    "A file the answer carries (PDF, JPEG, PNG or XLSX, at most 10 MB; repeat for more): required with reply-paid and reply-not-wage."
+            )
+            var files: [String] = []
 
             enum Step: String, ExpressibleByArgument, CaseIterable {
                 case sign
@@ -257,8 +264,16 @@ extension WageWatch {
                     guard let deadline else { throw ValidationError("reopen needs --deadline") }
                     action = .reopen(reason: reason, newDeadline: deadline)
                 }
+                // Each file is checked by its first bytes before anything is stored.
+                let carried = try files.map { path in
+                    let bytes = [UInt8](try LocalFile.read(path, limit: CaseAttachment.maxSize))
+                    guard let file = AppDatabase.CaseFile(bytes: bytes, name: path, on: day, by: actor.by) else {
+                        throw ValidationError("\(path): not a PDF, JPEG, PNG or XLSX file (told by its content, not its name)")
+                    }
+                    return file
+                }
                 let after = try await global.makeMonitor(requiringRules: false).act(
-                    on: id, action, by: actor.actor, today: day, seenVersion: version)
+                    on: id, action, by: actor.actor, today: day, seenVersion: version, files: carried)
                 print("督办件 \(after.id)：\(action.label)，现为\(after.state.label)，办理期限 \(after.deadline)，版本 \(after.version)")
             }
         }

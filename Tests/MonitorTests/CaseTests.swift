@@ -53,8 +53,20 @@ import Testing
             _ = try await monitor.act(on: opened.id, .requestExtension(reason: "需核对"), by: housing, today: today, seenVersion: 1)
         }
         let paid = CaseAction.reply(.alreadyPaid(on: today, amount: 320_000, workers: 41))
-        let replied = try await monitor.act(on: opened.id, paid, by: housing, today: today, seenVersion: 2)
-        #expect(replied.state == .replied)
+        // 已支付 needs its proof: without a file nothing changes.
+        await #expect(throws: CaseError.invalid("已支付须附代发银行回单或签字工资表")) {
+            _ = try await monitor.act(on: opened.id, paid, by: housing, today: today, seenVersion: 2)
+        }
+        let slip = Self.slip(on: today)
+        let replied = try await monitor.act(
+            on: opened.id, paid, by: housing, today: today, seenVersion: 2, files: [slip, Self.slip(on: today)])
+        #expect(replied.state == .replied && replied.version == 3)
+        // The same slip sent twice is kept once, by its digest; the case lists both sendings.
+        #expect(replied.attachments?.map(\.sha256) == [slip.attachment.sha256, slip.attachment.sha256])
+        #expect(replied.attachments?.first?.name == "代发回单.pdf" && replied.attachments?.first?.kind == .pdf)
+        let kept = try #require(try await monitor.database.caseFile(slip.attachment.sha256))
+        #expect(kept.kind == .pdf && kept.bytes == slip.bytes)
+        #expect(try await monitor.database.caseFile(String(repeating: "0", count: 64)) == nil)
         // Closing needs a reason, and a supervisor.
         await #expect(throws: CaseError.invalid("办结须写明理由")) {
             _ = try await monitor.act(on: opened.id, .close(reason: " "), by: office, today: today)
@@ -70,6 +82,7 @@ import Testing
         #expect(history.map(\.action) == ["open", "sign", "reply", "close"])
         #expect(history.map(\.after) == [.awaitingSignature, .inProgress, .replied, .closed])
         #expect(history.last?.before == .replied && history.last?.reason == "代发凭证齐全")
+        #expect(history[2].reason.contains("附件：代发回单.pdf"))
         let audit = try await monitor.database.auditEntries().filter { $0.action.hasPrefix("case_") }
         #expect(audit.count == 4 && audit.allSatisfy { $0.projectID == "P-001" })
         #expect(audit.contains { $0.reason == "DB-2024-0001 已反馈→已办结：代发凭证齐全" })
@@ -105,7 +118,9 @@ import Testing
         await #expect(throws: CaseError.self) { _ = try await monitor.act(on: opened.id, .close(reason: "结案"), by: office, today: today) }
         let returned = try await monitor.act(on: opened.id, .returnForRework(reason: "须支付后反馈"), by: office, today: today)
         #expect(returned.state == .returned && returned.timesReturned == 1)
-        _ = try await monitor.act(on: opened.id, .reply(.alreadyPaid(on: today, amount: 50_000, workers: 12)), by: education, today: today)
+        _ = try await monitor.act(
+            on: opened.id, .reply(.alreadyPaid(on: today, amount: 50_000, workers: 12)), by: education, today: today,
+            files: [Self.slip(on: today)])
         _ = try await monitor.act(on: opened.id, .close(reason: "已支付"), by: office, today: today)
         let later = today.adding(days: 20)
         let reopened = try await monitor.act(
@@ -120,6 +135,34 @@ import Testing
             try await monitor.evaluateRegister(asOf: later.adding(days: 30)).departments.first { $0.department == "市教育局" })
         #expect(line.cases.received == 1 && line.cases.returned == 1 && line.cases.reopened == 1 && line.cases.overdue == 1)
         #expect(line.cases.closed == 0 && line.cases.medianDaysToClose == nil)
+    }
+
+    /// A small PDF: a 代发 bank slip as a unit scans it.
+    static func slip(on day: Day) -> AppDatabase.CaseFile {
+        // swift-format-ignore: NeverForceUnwrap
+        // (the bytes begin as a PDF does)
+        AppDatabase.CaseFile(
+            bytes: Array("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".utf8), name: "C:\\扫描\\代发回单.PDF", on: day,
+            by: "housing")!
+    }
+
+    /// Files are told by their first bytes, never by their names: an executable, or a page
+    /// of HTML, named as a PDF or a PNG is no file of a case.
+    @Test func filesAreToldByTheirContentNotTheirName() {
+        let elf: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00] + Array(repeating: 0, count: 56)
+        #expect(AppDatabase.CaseFile(bytes: elf, name: "回单.pdf", on: today, by: "u") == nil)
+        #expect(AppDatabase.CaseFile(bytes: Array("<html><script>alert(1)</script>".utf8), name: "a.png", on: today, by: "u") == nil)
+        #expect(CaseAttachment.Kind.of([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0]) == .png)
+        #expect(CaseAttachment.Kind.of([0xFF, 0xD8, 0xFF, 0xE0]) == .jpeg)
+        // A ZIP is an XLSX only with a workbook's parts, and never with macros.
+        let parts = Array("PK\u{3}\u{4}....[Content_Types].xml....xl/workbook.xml".utf8)
+        #expect(CaseAttachment.Kind.of(parts) == .xlsx)
+        #expect(CaseAttachment.Kind.of(parts + Array("xl/vbaProject.bin".utf8)) == nil)
+        #expect(CaseAttachment.Kind.of(Array("PK\u{3}\u{4}word/document.xml".utf8)) == nil)
+        // Names keep no path, quotes or control characters, and take their kind's extension.
+        #expect(CaseAttachment.cleanName("../../etc/passwd", kind: .pdf) == "passwd.pdf")
+        #expect(CaseAttachment.cleanName("工资表\"\u{202E}\n.xlsx.exe", kind: .xlsx) == "工资表.xlsx.xlsx")
+        #expect(CaseAttachment.cleanName("", kind: .png) == "附件.png")
     }
 
     /// The weekly 调度表: open cases and those closed in the last seven days, unit by

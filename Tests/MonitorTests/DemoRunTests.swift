@@ -47,7 +47,8 @@ import Testing
                 CaseRequest(subject: .project(project), person: "李", plan: "核实"), by: office, today: closedOn.adding(days: -10))
             _ = try await monitor.act(on: opened.id, .sign, by: unit, today: closedOn)
             _ = try await monitor.act(
-                on: opened.id, .reply(.alreadyPaid(on: closedOn, amount: 1_000, workers: 2)), by: unit, today: closedOn)
+                on: opened.id, .reply(.alreadyPaid(on: closedOn, amount: 1_000, workers: 2)), by: unit, today: closedOn,
+                files: [CaseTests.slip(on: closedOn)])
             _ = try await monitor.act(on: opened.id, .close(reason: "已付"), by: office, today: closedOn)
             ids[project] = opened.id
         }

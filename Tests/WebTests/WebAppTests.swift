@@ -340,14 +340,48 @@ import Testing
         let stale = try await unit.post(
             "/api" + location + "/act", form: [("csrf", unitToken), ("step", "extend"), ("reason", "需核对"), ("version", "1")])
         #expect(stale.status == .conflict && stale.body.contains("办理中"))
-        let reply = try await unit.post(
-            "/api" + location + "/act",
-            form: [
-                ("csrf", unitToken), ("step", "reply_paid"), ("amount", "320000"), ("workers", "41"), ("paid_on", "2024-12-30"),
-                ("version", "2"),
-            ])
+        let answer: [(String, String)] = [
+            ("csrf", unitToken), ("step", "reply_paid"), ("amount", "320000"), ("workers", "41"), ("paid_on", "2024-12-30"),
+            ("version", "2"),
+        ]
+        // The proof is checked by its first bytes: an executable renamed .pdf, a page of
+        // HTML posing as a PNG and a file over 10 MB are refused, and the case is unchanged.
+        let elf: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00] + Array(repeating: 0x41, count: 200)
+        let html = Array("<!DOCTYPE html><script>fetch('/api/accounts')</script>".utf8)
+        let big = Array("%PDF-1.4\n".utf8) + Array(repeating: 0x20, count: CaseAttachment.maxSize)
+        for (file, status) in [
+            (("file", "代发回单.pdf", elf), HTTPResponse.Status.unsupportedMediaType), (("file", "回单.png", html), .unsupportedMediaType),
+            (("file", "回单.pdf", big), .contentTooLarge),
+        ] {
+            let refused = try await unit.post("/api" + location + "/act", form: answer, files: [file])
+            #expect(refused.status == status && !refused.body.contains("回单"), "\(file.1)")
+        }
+        let withoutProof = try await unit.post("/api" + location + "/act", form: answer)
+        #expect(withoutProof.status == .badRequest && withoutProof.body.contains("代发银行回单"))
+        #expect(try await unit.get("/api" + location).json()["version"] as? Int == 2)
+        // A body over the answer's limit is not read to its end.
+        let huge = try await unit.post(
+            "/api" + location + "/act", form: answer,
+            files: [("file", "a.pdf", Array(repeating: 0x25, count: WebApp.maxAnswerBody + 1))])
+        #expect(huge.status == .contentTooLarge)
+        let slip = Array("%PDF-1.4\n%\u{E2}\u{E3}\n1 0 obj <<>> endobj\n%%EOF\n".utf8)
+        let reply = try await unit.post("/api" + location + "/act", form: answer, files: [("file", "代发回单<b>.pdf", slip)])
         let replied = try reply.json()["state"] as? String
         #expect(reply.status == .ok && replied == "replied")
+        // The file is listed with its name escaped, and served only as a download, to the
+        // case's unit and supervisors; another unit gets 404.
+        let withFile = try await unit.get(location)
+        #expect(withFile.body.contains("代发回单&lt;b&gt;.pdf") && !withFile.body.contains("代发回单<b>"))
+        let fileLink = try #require(
+            withFile.body.range(of: "/files/").map { String(withFile.body[$0.upperBound...].prefix(64)) })
+        let download = try await office.get(location + "/files/" + fileLink)
+        #expect(download.status == .ok && download.bytes == slip)
+        #expect(download.headers[.contentType] == "application/pdf")
+        #expect(download.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+        #expect(download.headers[.contentSecurityPolicy]?.contains("sandbox") == true)
+        #expect(download.headers[.xContentTypeOptions] == "nosniff")
+        #expect(try await other.get(location + "/files/" + fileLink).status == .notFound)
+        #expect(try await unit.get(location + "/files/" + String(repeating: "0", count: 64)).status == .notFound)
         // The unit cannot close; a leader can, with a reason.
         #expect(
             try await unit.post(location + "/act", form: [("csrf", unitToken), ("step", "close"), ("reason", "好")]).status == .forbidden)

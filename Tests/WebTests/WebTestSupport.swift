@@ -126,6 +126,8 @@ struct TestResponse: Sendable {
     var status: HTTPResponse.Status
     var headers: HTTPFields
     var body: String
+    /// The body as sent (a downloaded file).
+    var bytes: [UInt8] = []
 
     /// The `Set-Cookie` lines.
     var setCookies: [String] { headers[values: .setCookie] }
@@ -160,8 +162,27 @@ final class TestBrowser: @unchecked Sendable {
         return try await send(.post, path, body: body, headers: headers, authority: authority)
     }
 
+    /// A `multipart/form-data` POST: `form`'s fields, then `files` (field name, file name, bytes).
+    func post(_ path: String, form: [(String, String)], files: [(String, String, [UInt8])]) async throws -> TestResponse {
+        let boundary = "----wagewatch-test-7d1f"
+        var body: [UInt8] = []
+        for (name, value) in form {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        for (name, filename, bytes) in files {
+            body += Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    .utf8)
+            body += bytes + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        return try await send(
+            .post, path, body: nil, bytes: body, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"])
+    }
+
     func send(
-        _ method: HTTPRequest.Method, _ path: String, body: String?, headers: HTTPFields, authority: String = "localhost"
+        _ method: HTTPRequest.Method, _ path: String, body: String?, bytes: [UInt8]? = nil, headers: HTTPFields,
+        authority: String = "localhost"
     )
         async throws -> TestResponse
     {
@@ -171,9 +192,10 @@ final class TestBrowser: @unchecked Sendable {
             headers[.cookie] = jar.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
         }
         if let body { headers[.contentLength] = "\(body.utf8.count)" }
+        if let bytes { headers[.contentLength] = "\(bytes.count)" }
         let request = Request(
             head: HTTPRequest(method: method, scheme: "http", authority: authority, path: path, headerFields: headers),
-            body: RequestBody(buffer: ByteBuffer(string: body ?? "")))
+            body: RequestBody(buffer: bytes.map { ByteBuffer(bytes: $0) } ?? ByteBuffer(string: body ?? "")))
         let context = WebContext(
             source: ApplicationRequestContextSource(
                 channel: NIOAsyncTestingChannel(),
@@ -182,7 +204,9 @@ final class TestBrowser: @unchecked Sendable {
         let collector = BodyCollector()
         let writer: any ResponseBodyWriter = collector
         try await response.body.write(writer)
-        let result = TestResponse(status: response.status, headers: response.headers, body: String(buffer: collector.buffer))
+        let result = TestResponse(
+            status: response.status, headers: response.headers, body: String(buffer: collector.buffer),
+            bytes: Array(collector.buffer.readableBytesView))
         lock.withLock {
             for line in result.setCookies {
                 let pair = line.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -146,6 +146,7 @@ enum PostgresSchema {
         AppDatabase.platformFileIndexMigration,
         (AppDatabase.caseMigration.identifier, AppDatabase.caseMigration.postgres),
         AppDatabase.accountUnitMigration,
+        (AppDatabase.caseFileMigration.identifier, AppDatabase.caseFileMigration.postgres),
     ]
 
     /// Brings the store to the current schema: the baseline on an empty database, then

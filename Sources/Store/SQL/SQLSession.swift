@@ -147,6 +147,7 @@ extension SQLValue {
         case .real(let number): number.databaseValue
         case .text(let text): text.databaseValue
         case .bool(let flag): flag.databaseValue
+        case .blob(let bytes): Data(bytes).databaseValue
         }
     }
 
@@ -156,7 +157,7 @@ extension SQLValue {
         case .int64(let number): self = .integer(number)
         case .double(let number): self = .real(number)
         case .string(let text): self = .text(text)
-        case .blob(let data): self = .text(String(decoding: data, as: UTF8.self))
+        case .blob(let data): self = .blob([UInt8](data))
         }
     }
 
@@ -171,6 +172,9 @@ extension SQLValue {
         case .float4, .float8: self = .real(try cell.decode(Double.self))
         case .numeric: self = .real(Double(try cell.decode(String.self)) ?? .nan)
         case .bool: self = .bool(try cell.decode(Bool.self))
+        case .bytea:
+            var buffer = try cell.decode(ByteBuffer.self)
+            self = .blob(buffer.readBytes(length: buffer.readableBytes) ?? [])
         default: self = .text(try cell.decode(String.self))
         }
     }
@@ -195,6 +199,7 @@ enum PostgresSQL {
             // key with one finds nothing stored, as none can be.
             case .text(let text): bindings.append(text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text)
             case .bool(let flag): bindings.append(flag)
+            case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
             }
         }
         return PostgresQuery(unsafeSQL: numbered(sql), binds: bindings)

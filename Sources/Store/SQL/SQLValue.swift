@@ -12,6 +12,8 @@ enum SQLValue: Sendable, Hashable {
     case real(Double)
     case text(String)
     case bool(Bool)
+    /// Bytes (BLOB on SQLite, BYTEA on PostgreSQL): a 督办 case's files.
+    case blob([UInt8])
 }
 
 /// A Swift value that binds as an `SQLValue`.
@@ -61,8 +63,23 @@ extension SQLReadable {
 
 extension String: SQLReadable {
     static func read(_ value: SQLValue, column: String) throws -> String {
-        guard case .text(let text) = value else { throw mismatch(value, column) }
-        return text
+        switch value {
+        case .text(let text): return text
+        // SQLite hands back a text written as bytes as bytes.
+        case .blob(let bytes): return String(decoding: bytes, as: UTF8.self)
+        default: throw mismatch(value, column)
+        }
+    }
+}
+
+extension Array: SQLBindable where Element == UInt8 {
+    var sqlValue: SQLValue { .blob(self) }
+}
+
+extension Array: SQLReadable where Element == UInt8 {
+    static func read(_ value: SQLValue, column: String) throws -> [UInt8] {
+        guard case .blob(let bytes) = value else { throw mismatch(value, column) }
+        return bytes
     }
 }
 
