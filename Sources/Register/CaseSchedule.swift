@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// The weekly 调度表 of 督办 cases: every case not closed, and every case closed in the
@@ -41,6 +42,35 @@ public enum CaseSchedule {
                 supervised.reply.map { CaseAction.reply($0).reason } ?? "",
             ]
         }
+    }
+
+    /// The 调度表 as an XLSX workbook: a sheet 汇总 (each unit's cases not closed, overdue,
+    /// and closed this week), then one sheet per unit with its rows.
+    public static func xlsx(_ cases: [SupervisionCase], today: Day) throws -> Data {
+        let rows = rows(cases, today: today)
+        let units = Array(Set(rows.map { $0[0] })).sorted()
+        // Counts, overdue days, returns and reopenings are numbers in the workbook.
+        let numeric: Set<Int> = [7, 9, 10]
+        func cells(_ row: [String]) -> [XLSXWorkbook.Cell] {
+            row.enumerated().map { index, text in
+                numeric.contains(index) ? (Double(text).map { .number($0) } ?? .text(text)) : .text(text)
+            }
+        }
+        let widths: [Double] = [14, 13, 18, 10, 12, 12, 10, 9, 8, 9, 9, 40]
+        var summary: [[XLSXWorkbook.Cell]] = [["责任单位", "在办", "超期", "本周办结"].map { .text($0) }]
+        for unit in units {
+            let own = rows.filter { $0[0] == unit }
+            let closed = own.filter { $0[6] == SupervisionCase.State.closed.label }.count
+            let overdue = own.filter { !$0[7].isEmpty }.count
+            summary.append([.text(unit), .number(Double(own.count - closed)), .number(Double(overdue)), .number(Double(closed))])
+        }
+        let sheets =
+            [XLSXWorkbook.Sheet(name: "汇总", rows: summary, widths: [16, 8, 8, 10])]
+            + units.map { unit in
+                XLSXWorkbook.Sheet(
+                    name: unit, rows: [header.map { .text($0) }] + rows.filter { $0[0] == unit }.map(cells), widths: widths)
+            }
+        return try XLSXWorkbook(sheets: sheets).data()
     }
 
     /// The 调度表 as CSV that Excel opens as UTF-8.

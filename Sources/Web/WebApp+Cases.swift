@@ -113,18 +113,27 @@ extension WebApp {
         page(router, "/cases/:id", roles: Self.caseRoles, template: "case", title: "督办件") { _, context, session in
             try await casePage(try context.pathParameter("id"), session: session)
         }
-        // The weekly 调度表 for Excel; a unit's account gets its own unit's lines.
-        route(router, .get, "/cases/schedule.csv") { request, _ in
-            try await answer(request, roles: Self.caseRoles, json: false) { session in
-                let cases = try await database.supervisionCases(unit: try Self.scopedUnit(session)).filter { Self.sees(session, $0) }
-                let today = try await snapshot().register.asOf
-                return Response(
-                    status: .ok,
-                    headers: [
-                        .contentType: "text/csv; charset=utf-8",
-                        .contentDisposition: "attachment; filename=\"wagewatch-schedule-\(today).csv\"",
-                        .cacheControl: "no-store",
-                    ], body: .init(byteBuffer: ByteBuffer(string: CaseSchedule.csv(cases, today: today))))
+        // The weekly 调度表 for Excel, as CSV or as a workbook with a sheet per unit; a unit's
+        // account gets its own unit's lines.
+        for format in ["csv", "xlsx"] {
+            route(router, .get, "/cases/schedule.\(format)") { request, _ in
+                try await answer(request, roles: Self.caseRoles, json: false) { session in
+                    let cases = try await database.supervisionCases(unit: try Self.scopedUnit(session)).filter {
+                        Self.sees(session, $0)
+                    }
+                    let today = try await snapshot().register.asOf
+                    let body =
+                        format == "xlsx"
+                        ? ByteBuffer(bytes: try CaseSchedule.xlsx(cases, today: today))
+                        : ByteBuffer(string: CaseSchedule.csv(cases, today: today))
+                    return Response(
+                        status: .ok,
+                        headers: [
+                            .contentType: format == "xlsx" ? CaseAttachment.Kind.xlsx.mediaType : "text/csv; charset=utf-8",
+                            .contentDisposition: "attachment; filename=\"wagewatch-schedule-\(today).\(format)\"",
+                            .cacheControl: "no-store",
+                        ], body: .init(byteBuffer: body))
+                }
             }
         }
         // The printable 督办单: the case's fields, evidence and history on a page of its own.

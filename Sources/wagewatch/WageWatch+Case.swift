@@ -15,21 +15,43 @@ extension WageWatch {
 
         struct Schedule: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "The weekly 调度表 as CSV for Excel: cases not closed and those closed in the last seven days, unit by unit.")
+                abstract:
+                    "The weekly 调度表 for Excel: cases not closed and those closed in the last seven days, unit by unit.",
+                discussion: """
+                    As CSV, or as an XLSX workbook with a sheet 汇总 and one sheet per unit (--format xlsx, or an \
+                    --output ending in .xlsx; a workbook is written to a file only).
+                    """)
 
             @OptionGroup var global: GlobalOptions
             @Option(help: "The day of the meeting, YYYY-MM-DD (default: today).")
             var today: Day?
             @Option(name: [.customShort("o"), .long], help: "Write to this file instead of standard output.")
             var output: String?
+            @Option(help: "csv or xlsx (default: xlsx when --output ends in .xlsx, else csv).")
+            var format: ScheduleFormat?
+
+            enum ScheduleFormat: String, ExpressibleByArgument, CaseIterable {
+                case csv, xlsx
+            }
+
+            func validate() throws {
+                if chosenFormat == .xlsx && output == nil { throw ValidationError("an XLSX workbook needs --output FILE") }
+            }
+
+            var chosenFormat: ScheduleFormat {
+                format ?? (output?.lowercased().hasSuffix(".xlsx") == true ? .xlsx : .csv)
+            }
 
             func run() async throws {
                 let cases = try await global.makeMonitor(requiringRules: false, store: .readOnly).database.supervisionCases()
-                let text = CaseSchedule.csv(cases, today: today ?? .today)
-                if let output {
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-                } else {
-                    print(text, terminator: "")
+                let day = today ?? .today
+                switch (chosenFormat, output) {
+                case (.xlsx, let output?):
+                    try CaseSchedule.xlsx(cases, today: day).write(to: URL(fileURLWithPath: output), options: .atomic)
+                case (_, let output?):
+                    try Data(CaseSchedule.csv(cases, today: day).utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                case (_, nil):
+                    print(CaseSchedule.csv(cases, today: day), terminator: "")
                 }
             }
         }
@@ -268,7 +290,7 @@ extension WageWatch {
                 let carried = try files.map { path in
                     let bytes = [UInt8](try LocalFile.read(path, limit: CaseAttachment.maxSize))
                     guard let file = AppDatabase.CaseFile(bytes: bytes, name: path, on: day, by: actor.by) else {
-                        throw ValidationError("\(path): not a PDF, JPEG, PNG or XLSX file (told by its content, not its name)")
+                        throw CommandFailure(message: "\(path): not a PDF, JPEG, PNG or XLSX file (told by its content, not its name)")
                     }
                     return file
                 }

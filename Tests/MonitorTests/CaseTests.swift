@@ -167,10 +167,11 @@ import Testing
 
     /// The weekly 调度表: open cases and those closed in the last seven days, unit by
     /// unit, each unit's overdue ones first.
-    @Test func theScheduleListsTheWeeksCasesUnitByUnitOverdueFirst() {
-        func make(_ id: String, _ unit: String, deadline: Int, closedDaysAgo: Int? = nil) -> SupervisionCase {
+    /// Five cases of two units: open, overdue, closed this week, closed before it.
+    var scheduleCases: [SupervisionCase] {
+        func make(_ id: String, _ unit: String, deadline: Int, closedDaysAgo: Int? = nil, person: String = "p") -> SupervisionCase {
             var supervised = SupervisionCase(
-                id: id, subject: .project("P-\(id)"), unit: .init(kind: .department, name: unit), person: "p", plan: "x",
+                id: id, subject: .project("P-\(id)"), unit: .init(kind: .department, name: unit), person: person, plan: "x",
                 openedAt: Date(timeIntervalSince1970: 0), openedBy: "zhao", dispatchedOn: today.adding(days: -20),
                 deadline: today.adding(days: deadline), evidence: .init())
             if let closedDaysAgo {
@@ -179,14 +180,40 @@ import Testing
             }
             return supervised
         }
-        let cases = [
-            make("1", "市住建局", deadline: 5), make("2", "市住建局", deadline: -3), make("3", "市教育局", deadline: 1),
+        return [
+            make("1", "市住建局", deadline: 5, person: "=HYPERLINK(\"http://x\")"), make("2", "市住建局", deadline: -3),
+            make("3", "市教育局", deadline: 1, person: "<b>李 & 王</b>"),
             make("4", "市住建局", deadline: -9, closedDaysAgo: 2), make("5", "市住建局", deadline: -30, closedDaysAgo: 10),
         ]
+    }
+
+    @Test func theScheduleListsTheWeeksCasesUnitByUnitOverdueFirst() {
+        let cases = scheduleCases
         let rows = CaseSchedule.rows(cases, today: today)
         #expect(rows.map { $0[1] } == ["2", "4", "1", "3"])
         #expect(rows[0][7] == "3" && rows[1][6] == "已办结" && rows[1][7] == "")
         #expect(CaseSchedule.csv(cases, today: today).hasPrefix("\u{FEFF}责任单位,编号"))
+    }
+
+    /// The workbook as LibreOffice reads it (`soffice --convert-to csv`, every sheet): a
+    /// sheet 汇总 and one per unit, holding the CSV's cells; text that looks like a formula
+    /// stays text.
+    @Test func theScheduleWorkbookOpensInLibreOfficeWithASheetPerUnit() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let cases = scheduleCases
+        let workbook = folder.appendingPathComponent("schedule.xlsx")
+        try CaseSchedule.xlsx(cases, today: today).write(to: workbook)
+        #expect(try CaseSchedule.xlsx(cases, today: today) == Data(contentsOf: workbook))  // the same cases, the same bytes
+        let sheets = try LibreOffice.sheetsAsCSV(workbook, in: folder)
+        #expect(sheets.keys.sorted() == ["市住建局", "市教育局", "汇总"])
+        #expect(sheets["汇总"] == [["责任单位", "在办", "超期", "本周办结"], ["市住建局", "2", "1", "1"], ["市教育局", "1", "0", "0"]])
+        let expected = CaseSchedule.rows(cases, today: today)
+        #expect(sheets["市住建局"]?.first == CaseSchedule.header)
+        #expect(sheets["市住建局"]?.dropFirst().map { $0 } == expected.filter { $0[0] == "市住建局" })
+        #expect(sheets["市教育局"]?.dropFirst().map { $0 } == expected.filter { $0[0] == "市教育局" })
+        #expect(sheets["市住建局"]?.contains { $0[3] == "=HYPERLINK(\"http://x\")" } == true)
+        #expect(sheets["市教育局"]?.contains { $0[3] == "<b>李 & 王</b>" } == true)
     }
 
     @Test func badRequestsAreRefusedAndChangeNothing() async throws {

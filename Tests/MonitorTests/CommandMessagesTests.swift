@@ -64,6 +64,22 @@ import Testing
         #expect(scorecard.out.contains("督办") && scorecard.out.contains("超期"), "\(scorecard.out) \(scorecard.err)")
         let schedule = try run(["case", "schedule", "--today", "2024-12-20", "--database", store])
         #expect(schedule.out.contains("市住建局,DB-2024-0001,项目 P-001,李科长,2024-12-02,2024-12-16,办理中,4"), "\(schedule.out)")
+        // The workbook goes to a file only; an answer's proof is told by its content.
+        let noFile = try run(["case", "schedule", "--format", "xlsx", "--database", store])
+        #expect(noFile.end == .exit(64) && noFile.err.contains("--output"))
+        let book = folder.appendingPathComponent("调度表.xlsx").path
+        #expect(try run(["case", "schedule", "--today", "2024-12-20", "--database", store, "-o", book]).end == .exit(0))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: book)).starts(with: [0x50, 0x4B, 0x03, 0x04]))
+        let page = folder.appendingPathComponent("回单.pdf")
+        try Data("<html><body>not a slip</body></html>".utf8).write(to: page)
+        let posing = try run(
+            [
+                "case", "act", "DB-2024-0001", "reply-paid", "--amount", "3200", "--workers", "4", "--file", page.path, "--department",
+                "市住建局",
+            ]
+                + global + unit)
+        #expect(
+            posing.end == .exit(1) && posing.err.contains("not a PDF, JPEG, PNG or XLSX") && !posing.err.contains("Usage"), "\(posing.err)")
         let daily = try run(["daily", "--as-of", "2024-12-20"] + global)
         #expect(
             daily.out.contains("超期督办（1）") && daily.out.contains("DB-2024-0001 项目 P-001 → 市住建局（李科长）办理中，期限 2024-12-16，已超期 4 日"),

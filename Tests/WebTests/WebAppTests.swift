@@ -408,6 +408,18 @@ import Testing
         #expect(schedule.body.contains("责任单位,编号,对象") && schedule.body.contains("市住建局,DB-2024-0001,项目 P-001,李科长"))
         let otherSchedule = try await other.get("/cases/schedule.csv")
         #expect(otherSchedule.status == .ok && !otherSchedule.body.contains("DB-2024-0001"))
+        // The workbook (its sheets are read back by LibreOffice in CaseTests): a ZIP, as a download.
+        let workbook = try await office.get("/cases/schedule.xlsx")
+        #expect(workbook.status == .ok && workbook.bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]))
+        #expect(workbook.headers[.contentType] == CaseAttachment.Kind.xlsx.mediaType)
+        #expect(workbook.headers[.contentDisposition]?.hasPrefix("attachment") == true)
+        #expect(try await anonymousCannotDownload(fixture, "/cases/schedule.xlsx"))
+    }
+
+    /// A download without a session is sent to the login page, never served.
+    func anonymousCannotDownload(_ fixture: WebFixture, _ path: String) async throws -> Bool {
+        let answer = try await fixture.client().get(path)
+        return answer.status == .seeOther && answer.bytes.prefix(2) != [0x50, 0x4B]
     }
 
     /// With 督办 cases: the scorecard shows each unit's record beside its line.
