@@ -21,6 +21,9 @@ extension WebApp {
             var overdue: String?
         }
         var lines: [Line]
+        /// Cases reopened and not yet signed for again: the unit is told at the top of its list.
+        var reopened: [Line]
+        var hasReopened: Bool
         var total: Int
         var previousPage: Int?
         var nextPage: Int?
@@ -96,14 +99,21 @@ extension WebApp {
             let total = try await database.supervisionCaseCount(unit: unit, states: states)
             let pager = Pager(total: total, size: Self.casesPerPage, asked: query.text("page").flatMap { Int($0) } ?? 1)
             let cases = try await database.supervisionCases(unit: unit, states: states, range: pager.rows)
+            func line(_ supervised: SupervisionCase) -> CasesPage.Line {
+                CasesPage.Line(
+                    id: supervised.id, subject: Self.subjectLabel(supervised.subject), unit: supervised.unit.name,
+                    person: supervised.person, state: supervised.state.label, deadline: supervised.deadline.description,
+                    overdue: supervised.isOverdue(on: today) ? "已超期 \(today.ordinal - supervised.deadline.ordinal) 日" : nil)
+            }
+            let reopened =
+                unit == nil
+                ? []
+                : try await database.supervisionCases(unit: unit, states: [.awaitingSignature]).filter {
+                    $0.timesReopened > 0 && Self.sees(session, $0)
+                }
             return CasesPage(
-                lines: cases.filter { Self.sees(session, $0) }.map { supervised in
-                    CasesPage.Line(
-                        id: supervised.id, subject: Self.subjectLabel(supervised.subject), unit: supervised.unit.name,
-                        person: supervised.person, state: supervised.state.label, deadline: supervised.deadline.description,
-                        overdue: supervised.isOverdue(on: today) ? "已超期 \(today.ordinal - supervised.deadline.ordinal) 日" : nil)
-                },
-                total: total, previousPage: pager.previous, nextPage: pager.next,
+                lines: cases.filter { Self.sees(session, $0) }.map(line), reopened: reopened.map(line),
+                hasReopened: !reopened.isEmpty, total: total, previousPage: pager.previous, nextPage: pager.next,
                 filter: states?.first.map { "state=\($0.rawValue)&" } ?? "",
                 stateOptions: SupervisionCase.State.allCases.map {
                     Option(value: $0.rawValue, label: $0.label, selected: states?.contains($0) == true)

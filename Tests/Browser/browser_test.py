@@ -124,6 +124,12 @@ class Browser:
     def text(self):
         return self.evaluate("document.body.innerText")
 
+    def choose_files(self, selector, paths):
+        """Puts files in a file input, as a user picking them in the dialog would."""
+        root = self.send("DOM.getDocument")["root"]["nodeId"]
+        node = self.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        self.send("DOM.setFileInputFiles", {"nodeId": node, "files": paths})
+
     def screenshot(self, path):
         data = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})["data"]
         with open(path, "wb") as file:
@@ -162,16 +168,26 @@ def run(binary, output):
         subprocess.run([binary, "user", "add", name, "--role", role, "--database", database] + unit,
                        input=PASSWORD + "\n", text=True, stdout=subprocess.DEVNULL, check=True)
 
-    server = subprocess.Popen([binary, "serve", "--database", database, "--feeds", os.path.join(ROOT, "feeds"),
-                               "--rules", os.path.join(ROOT, "rules"), "--as-of", "2024-12-31",
-                               "--host", "127.0.0.1", "--port", "0"],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    browser = None
-    try:
-        line = server.stdout.readline()
+    def serve(as_of):
+        started = subprocess.Popen([binary, "serve", "--database", database, "--feeds", os.path.join(ROOT, "feeds"),
+                                    "--rules", os.path.join(ROOT, "rules"), "--as-of", as_of,
+                                    "--host", "127.0.0.1", "--port", "0"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        line = started.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         check(match is not None, f"the server says where it listens ({line.strip()})")
-        base = f"http://127.0.0.1:{match.group(1)}"
+        return started, f"http://127.0.0.1:{match.group(1)}"
+
+    def stop(started):
+        started.terminate()
+        try:
+            started.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            started.kill()
+
+    server, base = serve("2024-12-31")
+    browser = None
+    try:
         executable = shutil.which("chromium") or shutil.which("chromium-browser")
         check(executable is not None, "Debian's chromium is installed")
         browser = Browser(executable, os.path.join(work, "profile"))
@@ -250,12 +266,20 @@ def run(binary, output):
         check(browser.evaluate("location.pathname") == "/cases", "a unit lands on its cases")
         check("DB-2024-0001" in browser.text(), "the unit sees its case")
         browser.goto(base + "/projects/P-001")
-        check("无权访问" in browser.text(), "a unit opens no project page")
+        check("城东安置房二期工程" in browser.text() and "风险标记" in browser.text(), "a unit opens its own project")
+        browser.goto(base + "/projects/P-002")
+        check("找不到" in browser.text(), "another unit's project is not there for it")
         browser.goto(base + "/cases/DB-2024-0001")
         browser.load(lambda: browser.evaluate("document.querySelector('#sign').requestSubmit()"))
         check("办理中" in browser.text(), "signing puts the case in hand")
+        slip = os.path.join(work, "代发回单.pdf")
+        with open(slip, "wb") as file:
+            file.write(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+        browser.choose_files("#reply input[type=file]", [slip])
         browser.submit("#reply", {"amount": "320000", "workers": "41", "paid_on": "2024-12-30", "reason": "已通过专户代发"})
         check("已反馈" in browser.text() and "已于 2024-12-30 支付 320000 元、41 人" in browser.text(), "the unit answers: paid")
+        check("代发回单.pdf" in browser.evaluate("document.querySelector('#files').innerText"),
+              "the bank slip is listed with the answer")
         browser.screenshot(os.path.join(output, "8-case-replied.png"))
         browser.load(lambda: browser.evaluate("document.querySelector('form.logout').requestSubmit()"))
         browser.submit("form.login", {"name": "lingdao", "password": PASSWORD})
@@ -267,15 +291,55 @@ def run(binary, output):
         browser.goto(base + "/scorecard")
         check("按期办结" in browser.text(), "the scorecard shows the units' 督办 record")
         browser.screenshot(os.path.join(output, "9-case-closed.png"))
+
+        # Workers of P-001 petition again in January: the next run reopens the closed case,
+        # and the next day's pages show it to the leader and to the unit.
+        later = os.path.join(work, "later")
+        os.makedirs(later)
+        with open(os.path.join(later, "later.ndjson"), "w", encoding="utf-8") as file:
+            file.write(json.dumps({
+                "id": "XF-2025-0103", "channel": "visit", "received_at": "2025-01-03 10:00",
+                "title": "城东安置房二期工地钢筋班组工资仍未发放",
+                "content": "城东安置房二期工地钢筋班组8人反映，12月工资至今未发，约9万元，项目部说等总包拨款。",
+                "respondent": "青川宏远建设集团有限公司", "location": "城关街道", "people": 8, "amount": 90000,
+                "petitioner": "钱小军", "phone": "13800001111", "status": "handling", "handling_unit": "市住建局"},
+                ensure_ascii=False) + "\n")
+        with open(os.path.join(later, "feeds.yaml"), "w", encoding="utf-8") as file:
+            file.write("feeds:\n  - id: later-petitions\n    kind: petition\n    format: petition_ndjson\n"
+                       "    url: file:later.ndjson\n")
+        subprocess.run([binary, "run", "--database", database, "--feeds", later, "--rules", os.path.join(ROOT, "rules"),
+                        "--as-of", "2025-01-05", "--window", "30"], **quiet)
+        stop(server)
+        server, base = serve("2025-01-05")
+        # Cookies are the host's, whatever its port: the leader's session (in the store) goes on.
+        browser.goto(base + "/cases/DB-2024-0001")
+        if browser.evaluate("location.pathname") == "/login":
+            browser.submit("form.login", {"name": "lingdao", "password": PASSWORD})
+        history = browser.evaluate("document.querySelector('#history').innerText")
+        check("待签收" in browser.text() and "重新交办" in history and "XF-2025-0103" in history,
+              "a new petition reopens the closed case")
+        browser.goto(base + "/daily")
+        check("重新交办" in browser.text() and "DB-2024-0001" in browser.text(), "the 日报 lists the reopened case")
+        browser.goto(base + "/scorecard")
+        reopened = browser.evaluate(
+            "[...document.querySelectorAll('#scorecard tr')].find(r => r.innerText.includes('市住建局')).innerText")
+        check("市住建局" in reopened, "the scorecard keeps the unit's line")
+        check(browser.evaluate(
+            "(() => { const head = [...document.querySelectorAll('#scorecard th')].map(h => h.innerText);"
+            " const row = [...document.querySelectorAll('#scorecard tr')].find(r => r.innerText.includes('市住建局'));"
+            " return row.children[head.indexOf('重开')].innerText; })()") == "1",
+            "the scorecard counts the reopening")
+        browser.screenshot(os.path.join(output, "10-case-reopened.png"))
+        browser.load(lambda: browser.evaluate("document.querySelector('form.logout').requestSubmit()"))
+        browser.submit("form.login", {"name": "zhujian", "password": PASSWORD})
+        check("重新交办，待签收" in browser.text() and "DB-2024-0001" in browser.evaluate(
+            "document.querySelector('#reopened').innerText"), "the unit is told its case came back")
+        browser.screenshot(os.path.join(output, "11-unit-told.png"))
         print(f"browser test passed; screenshots in {output}")
     finally:
         if browser:
             browser.close()
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         shutil.rmtree(work, ignore_errors=True)
 
 
