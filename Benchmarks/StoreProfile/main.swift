@@ -9,6 +9,7 @@ import Store
 
 // The register and ingest suites as a plain program, for perf:
 //   WAGEWATCH_PROFILE=1 WAGEWATCH_PROFILE_WHAT=register|ingest [WAGEWATCH_PROFILE_PHASES=1] [WAGEWATCH_BENCH_POSTGRES=postgres://...]
+//   (WAGEWATCH_PROFILE_WHAT=cases WAGEWATCH_PROFILE_STORE=FILE: 10,000 督办 cases added to a store, for scripts/bench-cases)
 //     WAGEWATCH_BENCH_CORPUS=... WAGEWATCH_BENCH_WORK=... \
 //     perf record -g Benchmarks/.build/release/StoreProfile
 let environment = ProcessInfo.processInfo.environment
@@ -90,6 +91,42 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest", BenchPostgres.location != 
     var rows = 0
     let elapsed = try await clock.measure { rows = try await importAll(monitor, files) }
     print("platform import: \(rows) rows in \(elapsed)", memory())
+} else if environment["WAGEWATCH_PROFILE_WHAT"] == "cases", let path = environment["WAGEWATCH_PROFILE_STORE"] {
+    // 10,000 督办 cases (WAGEWATCH_PROFILE_CASES) on the store at `path`, one per project,
+    // dispatched over the last quarter and taken through the steps as units do: most
+    // signed, many answered paid (with a bank slip), some closed, a few returned.
+    let database = try await AppDatabase.open(path: path)
+    let count = Int(environment["WAGEWATCH_PROFILE_CASES"] ?? "") ?? 10_000
+    let office = CaseActor(name: "bench-office", kind: .wageOffice)
+    let slip = Array("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".utf8)
+    var steps = 0
+    let elapsed = try await clock.measure {
+        for (index, project) in corpus.projects.prefix(count).enumerated() {
+            let dispatched = asOf.adding(days: -(index % 90))
+            let unit = SupervisionCase.Unit(kind: .department, name: project.department)
+            let draft = SupervisionCase(
+                id: "", subject: .project(project.id), unit: unit, person: "责任人\(index % 97)", plan: "核实并督促支付",
+                openedAt: dispatched.start, openedBy: office.name, dispatchedOn: dispatched, deadline: dispatched.adding(days: 14),
+                evidence: .init(note: "bench"))
+            let opened = try await database.openCase(draft, by: office, reason: "")
+            let actor = CaseActor(name: "bench-unit", kind: .unit(unit))
+            func act(_ action: CaseAction, by who: CaseActor, files: [AppDatabase.CaseFile] = []) async throws {
+                _ = try await database.act(on: opened.id, action, by: who, today: dispatched, at: dispatched.start, files: files)
+                steps += 1
+            }
+            guard index % 10 < 7 else { continue }
+            try await act(.sign, by: actor)
+            guard index % 10 < 4 else { continue }
+            let file = AppDatabase.CaseFile(bytes: slip + Array("\(index)".utf8), name: "回单.pdf", on: dispatched, by: actor.name)!
+            try await act(.reply(.alreadyPaid(on: dispatched, amount: 10_000, workers: 3)), by: actor, files: [file])
+            if index % 10 < 3 {
+                try await act(.close(reason: "凭证齐全"), by: office)
+            } else if index % 20 == 3 {
+                try await act(.returnForRework(reason: "凭证不全"), by: office)
+            }
+        }
+    }
+    print("cases: \(count) opened and \(steps) steps taken in \(elapsed)")
 } else if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest" {
     let feeds = try IngestFeeds.make(in: work, posts: corpus.posts)
     let monitor = try await IngestStore.monitor(

@@ -77,7 +77,10 @@ extension AppDatabase {
             }
             let year = draft.dispatchedOn.year
             let count =
-                try session.value("SELECT count(*) FROM supervision_case WHERE id LIKE ?", ["DB-\(year)-%".sqlValue], as: Int.self) ?? 0
+                try session.value(
+                    // The year's ids as a range of the key ('.' sorts right after '-'): read off its index.
+                    "SELECT count(*) FROM supervision_case WHERE id >= ? AND id < ?", ["DB-\(year)-".sqlValue, "DB-\(year).".sqlValue],
+                    as: Int.self) ?? 0
             var opened = draft
             opened.id = String(format: "DB-%d-%04d", year, count + 1)
             try session.execute(
