@@ -110,20 +110,21 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest", BenchPostgres.location != 
                 evidence: .init(note: "bench"))
             let opened = try await database.openCase(draft, by: office, reason: "")
             let actor = CaseActor(name: "bench-unit", kind: .unit(unit))
-            func act(_ action: CaseAction, by who: CaseActor, files: [AppDatabase.CaseFile] = []) async throws {
+            var script: [(CaseAction, CaseActor, [AppDatabase.CaseFile])] = []
+            if index % 10 < 7 { script.append((.sign, actor, [])) }
+            if index % 10 < 4 {
+                let file = AppDatabase.CaseFile(bytes: slip + Array("\(index)".utf8), name: "回单.pdf", on: dispatched, by: actor.name)!
+                script.append((.reply(.alreadyPaid(on: dispatched, amount: 10_000, workers: 3)), actor, [file]))
+                if index % 10 < 3 {
+                    script.append((.close(reason: "凭证齐全"), office, []))
+                } else if index % 20 == 3 {
+                    script.append((.returnForRework(reason: "凭证不全"), office, []))
+                }
+            }
+            for (action, who, files) in script {
                 _ = try await database.act(on: opened.id, action, by: who, today: dispatched, at: dispatched.start, files: files)
-                steps += 1
             }
-            guard index % 10 < 7 else { continue }
-            try await act(.sign, by: actor)
-            guard index % 10 < 4 else { continue }
-            let file = AppDatabase.CaseFile(bytes: slip + Array("\(index)".utf8), name: "回单.pdf", on: dispatched, by: actor.name)!
-            try await act(.reply(.alreadyPaid(on: dispatched, amount: 10_000, workers: 3)), by: actor, files: [file])
-            if index % 10 < 3 {
-                try await act(.close(reason: "凭证齐全"), by: office)
-            } else if index % 20 == 3 {
-                try await act(.returnForRework(reason: "凭证不全"), by: office)
-            }
+            steps += script.count
         }
     }
     print("cases: \(count) opened and \(steps) steps taken in \(elapsed)")

@@ -151,6 +151,19 @@ extension AppDatabase {
         }
     }
 
+    /// The unit's cases that came back (重新交办) and wait for it to sign again, newest first.
+    public func reopenedCasesAwaitingSignature(unit: String) async throws -> [SupervisionCase] {
+        try await read { session in
+            try session.rows(
+                """
+                SELECT body FROM supervision_case WHERE unit = ? AND state = 'awaiting_signature'
+                    AND EXISTS (SELECT 1 FROM case_event WHERE case_id = supervision_case.id AND action = 'reopen')
+                ORDER BY id DESC
+                """, [unit.sqlValue]
+            ) { row in try Self.decodeCase(try row("body", as: String.self)) }
+        }
+    }
+
     /// How many cases `supervisionCases(unit:states:)` lists.
     public func supervisionCaseCount(unit: String? = nil, states: Set<SupervisionCase.State>? = nil) async throws -> Int {
         try await read { session in

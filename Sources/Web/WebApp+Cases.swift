@@ -105,12 +105,8 @@ extension WebApp {
                     person: supervised.person, state: supervised.state.label, deadline: supervised.deadline.description,
                     overdue: supervised.isOverdue(on: today) ? "已超期 \(today.ordinal - supervised.deadline.ordinal) 日" : nil)
             }
-            let reopened =
-                unit == nil
-                ? []
-                : try await database.supervisionCases(unit: unit, states: [.awaitingSignature]).filter {
-                    $0.timesReopened > 0 && Self.sees(session, $0)
-                }
+            var reopened: [SupervisionCase] = []
+            if let unit { reopened = try await database.reopenedCasesAwaitingSignature(unit: unit) }
             return CasesPage(
                 lines: cases.filter { Self.sees(session, $0) }.map(line), reopened: reopened.map(line),
                 hasReopened: !reopened.isEmpty, total: total, previousPage: pager.previous, nextPage: pager.next,

@@ -422,6 +422,66 @@ import Testing
         return answer.status == .seeOther && answer.bytes.prefix(2) != [0x50, 0x4B]
     }
 
+    /// Every route of the app, asked by a unit (市教育局) for what belongs to another
+    /// (市住建局's case, its file, its project): refused (403 or 404) on each page, JSON twin
+    /// and action, and the lists it may open hold nothing of the other unit.
+    @Test func aUnitOpensNothingOfAnotherUnitOnAnyRoute() async throws {
+        let fixture = try await WebFixture()
+        let office = try await fixture.signedIn("wage_office")
+        let opened = try await office.post(
+            "/cases", form: [("csrf", try await office.csrf()), ("project", "P-001"), ("person", "李科长"), ("plan", "核实")])
+        let location = try #require(opened.headers[.location])
+        let unit = try await fixture.signedIn("department")
+        let unitToken = try await unit.csrf()
+        #expect(try await unit.post(location + "/act", form: [("csrf", unitToken), ("step", "sign")]).status == .seeOther)
+        let slip = Array("%PDF-1.4\n%%EOF\n".utf8)
+        let reply = try await unit.post(
+            "/api" + location + "/act",
+            form: [("csrf", unitToken), ("step", "reply_paid"), ("amount", "100"), ("workers", "1"), ("paid_on", "2024-12-30")],
+            files: [("file", "回单.pdf", slip)])
+        #expect(reply.status == .ok)
+        let sha = try #require(try await unit.get(location).body.range(of: "/files/")).upperBound
+        let file = String(try await unit.get(location).body[sha...].prefix(64))
+
+        let other = try await fixture.signedIn("department2")
+        let token = try await other.csrf()
+        let allowed: Set<String> = ["/cases", "/api/cases", "/unit", "/api/unit", "/cases/schedule.csv", "/cases/schedule.xlsx", "/"]
+        let routes = fixture.app.routes.all.filter { !["/login", "/static/:name", "/healthz", "/logout", "/api/logout"].contains($0.path) }
+        #expect(routes.count > 40)
+        for route in routes {
+            let parts = route.path.split(separator: "/").map(String.init)
+            let path =
+                "/"
+                + parts.enumerated().map { index, part in
+                    guard part.hasPrefix(":") else { return part }
+                    let before = index > 0 ? parts[index - 1] : ""
+                    switch (part, before) {
+                    case (":id", "cases"): return "DB-2024-0001"
+                    case (":id", "projects"): return "P-001"
+                    case (":id", "items"): return TestBrowser.encode("demo-petitions:XF-2024-1201")
+                    case (":sha", _): return file
+                    case (":department", _): return TestBrowser.encode("市住建局")
+                    default: return "x"
+                    }
+                }.joined(separator: "/")
+            if route.method == .post {
+                let answer = try await other.post(
+                    path, form: [("csrf", token), ("step", "sign"), ("action", "confirm"), ("reason", "越权"), ("project", "P-001")])
+                #expect([.forbidden, .notFound].contains(answer.status), "POST \(path): \(answer.status)")
+                continue
+            }
+            let answer = try await other.get(path)
+            if allowed.contains(path) {
+                #expect(answer.status == .ok || answer.status == .seeOther, "\(path): \(answer.status)")
+                #expect(!answer.body.contains("DB-2024-0001") && !answer.body.contains("P-001"), "\(path)")
+            } else {
+                #expect([.forbidden, .notFound].contains(answer.status), "GET \(path): \(answer.status)")
+            }
+        }
+        // Nothing changed: the case is as the unit left it.
+        #expect(try await office.get("/api" + location).json()["state"] as? String == "已反馈")
+    }
+
     /// With 督办 cases: the scorecard shows each unit's record beside its line.
     @Test func casesShowOnTheScorecard() async throws {
         let fixture = try await WebFixture()
