@@ -101,7 +101,9 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest", BenchPostgres.location != 
     let slip = Array("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".utf8)
     var steps = 0
     let elapsed = try await clock.measure {
-        for (index, project) in corpus.projects.prefix(count).enumerated() {
+        // The store's own registry (its departments are the register store's, not the corpus's).
+        let projects = try await database.projects().sorted { $0.id < $1.id }
+        for (index, project) in projects.prefix(count).enumerated() {
             let dispatched = asOf.adding(days: -(index % 90))
             let unit = SupervisionCase.Unit(kind: .department, name: project.department)
             let draft = SupervisionCase(

@@ -211,6 +211,37 @@ public struct SupervisionCase: Codable, Hashable, Sendable {
     }
 
     /// 已超期: the unit owes an answer and the deadline has passed.
+    public func isOverdue(on today: Day) -> Bool { CaseLine(self).isOverdue(on: today) }
+}
+
+/// A case as its list shows it: what a case list reads without the rest of the case.
+public struct CaseLine: Hashable, Sendable {
+    public var id: String
+    public var subject: SupervisionCase.Subject
+    public var unit: SupervisionCase.Unit
+    public var person: String
+    public var state: SupervisionCase.State
+    public var deadline: Day
+
+    public init(
+        id: String, subject: SupervisionCase.Subject, unit: SupervisionCase.Unit, person: String, state: SupervisionCase.State,
+        deadline: Day
+    ) {
+        self.id = id
+        self.subject = subject
+        self.unit = unit
+        self.person = person
+        self.state = state
+        self.deadline = deadline
+    }
+
+    public init(_ supervised: SupervisionCase) {
+        self.init(
+            id: supervised.id, subject: supervised.subject, unit: supervised.unit, person: supervised.person,
+            state: supervised.state, deadline: supervised.deadline)
+    }
+
+    /// 已超期, as `SupervisionCase.isOverdue(on:)` says it.
     public func isOverdue(on today: Day) -> Bool { state.awaitsUnit && today > deadline }
 }
 

@@ -16,10 +16,22 @@ extension AppDatabase {
 
     /// The files of units' answers, once each by their SHA-256 (v21), in the store itself:
     /// a backup, `store copy` and every web node of a shared store have them.
+    /// With it, the case list's lines are read off columns (the responsible person now one
+    /// of them), a unit's newest first off an index, without reading any case's JSON.
     static let caseFileMigration = (
-        identifier: "v21: files of 督办 answers, by their SHA-256",
-        sqlite: "CREATE TABLE case_file (sha256 text PRIMARY KEY, kind text NOT NULL, size bigint NOT NULL, bytes blob NOT NULL)",
-        postgres: "CREATE TABLE case_file (sha256 text PRIMARY KEY, kind text NOT NULL, size bigint NOT NULL, bytes bytea NOT NULL)"
+        identifier: "v21: files of 督办 answers, by their SHA-256; case lines off columns",
+        sqlite: """
+        CREATE TABLE case_file (sha256 text PRIMARY KEY, kind text NOT NULL, size bigint NOT NULL, bytes blob NOT NULL);
+        ALTER TABLE supervision_case ADD COLUMN person text NOT NULL DEFAULT '';
+        UPDATE supervision_case SET person = coalesce(json_extract(body, '$.person'), '');
+        CREATE INDEX supervision_case_of_unit_by_id ON supervision_case (unit, id);
+        """,
+        postgres: """
+        CREATE TABLE case_file (sha256 text PRIMARY KEY, kind text NOT NULL, size bigint NOT NULL, bytes bytea NOT NULL);
+        ALTER TABLE supervision_case ADD COLUMN person text NOT NULL DEFAULT '';
+        UPDATE supervision_case SET person = coalesce(body::json ->> 'person', '');
+        CREATE INDEX supervision_case_of_unit_by_id ON supervision_case (unit, id);
+        """
     )
 
     /// A file an answer carries: what the case keeps of it, and its bytes.
@@ -85,8 +97,8 @@ extension AppDatabase {
             opened.id = String(format: "DB-%d-%04d", year, count + 1)
             try session.execute(
                 """
-                INSERT INTO supervision_case (id, subject_kind, subject, unit_kind, unit, state, deadline, version, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO supervision_case (id, subject_kind, subject, unit_kind, unit, state, deadline, version, body, person)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, Self.caseValues(opened))
             try Self.recordStep(
                 on: opened, before: nil, action: "open", actor: actor, at: opened.openedAt, reason: reason, in: session)
@@ -118,7 +130,7 @@ extension AppDatabase {
             let changed = try session.execute(
                 """
                 UPDATE supervision_case SET subject_kind = ?, subject = ?, unit_kind = ?, unit = ?, state = ?, deadline = ?,
-                    version = ?, body = ?
+                    version = ?, body = ?, person = ?
                 WHERE id = ? AND version = ?
                 """, Array(Self.caseValues(next).dropFirst()) + [id.sqlValue, current.version.sqlValue])
             guard changed == 1 else {
@@ -161,6 +173,36 @@ extension AppDatabase {
                 ORDER BY id DESC
                 """, [unit.sqlValue]
             ) { row in try Self.decodeCase(try row("body", as: String.self)) }
+        }
+    }
+
+    /// The lines of `supervisionCases(unit:states:range:)`, read off the columns alone.
+    public func supervisionCaseLines(
+        unit: String? = nil, states: Set<SupervisionCase.State>? = nil, range: Range<Int>? = nil
+    ) async throws -> [CaseLine] {
+        try await read { session in
+            let (filter, arguments) = Self.caseFilter(unit: unit, states: states)
+            let page = range.map { " LIMIT \($0.count) OFFSET \($0.lowerBound)" } ?? ""
+            return try session.rows(
+                """
+                SELECT id, subject_kind, subject, unit_kind, unit, person, state, deadline FROM supervision_case \(filter)
+                ORDER BY id DESC\(page)
+                """, arguments
+            ) { row in
+                let kind = try row("subject_kind", as: String.self)
+                let unitKind = try row("unit_kind", as: String.self)
+                let state = try row("state", as: String.self)
+                let deadline = try row("deadline", as: String.self)
+                guard let subject = SupervisionCase.Subject(kind: kind, value: try row("subject")),
+                    let unitKindValue = SupervisionCase.Unit.Kind(rawValue: unitKind),
+                    let stateValue = SupervisionCase.State(rawValue: state), let day = Day(deadline)
+                else {
+                    throw StoreError.corruptValue(column: "supervision_case", value: "\(kind) \(unitKind) \(state) \(deadline)")
+                }
+                return CaseLine(
+                    id: try row("id"), subject: subject, unit: .init(kind: unitKindValue, name: try row("unit")),
+                    person: try row("person"), state: stateValue, deadline: day)
+            }
         }
     }
 
@@ -243,6 +285,7 @@ extension AppDatabase {
             supervised.id.sqlValue, supervised.subject.kind.sqlValue, supervised.subject.value.sqlValue,
             supervised.unit.kind.rawValue.sqlValue, supervised.unit.name.sqlValue, supervised.state.rawValue.sqlValue,
             supervised.deadline.description.sqlValue, supervised.version.sqlValue, try encodeCase(supervised).sqlValue,
+            supervised.person.sqlValue,
         ]
     }
 

@@ -98,8 +98,8 @@ extension WebApp {
             let unit = try Self.scopedUnit(session)
             let total = try await database.supervisionCaseCount(unit: unit, states: states)
             let pager = Pager(total: total, size: Self.casesPerPage, asked: query.text("page").flatMap { Int($0) } ?? 1)
-            let cases = try await database.supervisionCases(unit: unit, states: states, range: pager.rows)
-            func line(_ supervised: SupervisionCase) -> CasesPage.Line {
+            let cases = try await database.supervisionCaseLines(unit: unit, states: states, range: pager.rows)
+            func line(_ supervised: CaseLine) -> CasesPage.Line {
                 CasesPage.Line(
                     id: supervised.id, subject: Self.subjectLabel(supervised.subject), unit: supervised.unit.name,
                     person: supervised.person, state: supervised.state.label, deadline: supervised.deadline.description,
@@ -108,7 +108,7 @@ extension WebApp {
             var reopened: [SupervisionCase] = []
             if let unit { reopened = try await database.reopenedCasesAwaitingSignature(unit: unit) }
             return CasesPage(
-                lines: cases.filter { Self.sees(session, $0) }.map(line), reopened: reopened.map(line),
+                lines: cases.filter { Self.sees(session, $0.unit) }.map(line), reopened: reopened.map { line(CaseLine($0)) },
                 hasReopened: !reopened.isEmpty, total: total, previousPage: pager.previous, nextPage: pager.next,
                 filter: states?.first.map { "state=\($0.rawValue)&" } ?? "",
                 stateOptions: SupervisionCase.State.allCases.map {
@@ -265,9 +265,12 @@ extension WebApp {
 
     /// Whether the session may see `supervised`: every case for the wage office and
     /// leaders, its own unit's for a department.
-    static func sees(_ session: WebSession, _ supervised: SupervisionCase) -> Bool {
+    static func sees(_ session: WebSession, _ supervised: SupervisionCase) -> Bool { sees(session, supervised.unit) }
+
+    /// Whether the session may see a case of `unit`.
+    static func sees(_ session: WebSession, _ unit: SupervisionCase.Unit) -> Bool {
         guard session.account.role == .department else { return true }
-        return session.account.unit == supervised.unit
+        return session.account.unit == unit
     }
 
     static func subjectLabel(_ subject: SupervisionCase.Subject) -> String {
