@@ -63,9 +63,17 @@ extension Monitor {
             }
             evidence.items = site.items
             evidence.note = site.township.map { "所在乡镇：\($0)" }
+            // 属地管理: a site outside the registry is its township's.
+            unit = unit ?? site.township.map { SupervisionCase.Unit(kind: .township, name: $0) }
         case .item(let id):
             guard try await database.item(id: id) != nil else { throw CaseError.invalid("没有条目 \(id)") }
             evidence.items = [id]
+            // An item linked to a project is its department's.
+            if unit == nil, let linked = try await database.assessment(ofItem: id)?.link?.projectID,
+                let project = projects.first(where: { $0.id == linked })
+            {
+                unit = SupervisionCase.Unit(kind: .department, name: project.department)
+            }
         }
         guard let unit else { throw CaseError.invalid("未登记工地和单条信息须指定责任单位（主管部门或乡镇）") }
         let known =

@@ -32,6 +32,15 @@ extension WebApp {
         var stateOptions: [Option]
         /// The wage office or a leader: the form to open a case is shown.
         var mayOpen: Bool
+        /// The subject a link to the list brought (交办 on a project, site or item): the form
+        /// to open a case starts with it.
+        var prefill: Prefill
+
+        struct Prefill: Codable, Sendable {
+            var project: String
+            var site: String
+            var item: String
+        }
     }
 
     struct CasePage: Codable, Sendable {
@@ -114,7 +123,9 @@ extension WebApp {
                 stateOptions: SupervisionCase.State.allCases.map {
                     Option(value: $0.rawValue, label: $0.label, selected: states?.contains($0) == true)
                 },
-                mayOpen: session.account.caseActor?.supervises == true)
+                mayOpen: session.account.caseActor?.supervises == true,
+                prefill: CasesPage.Prefill(
+                    project: query.text("project") ?? "", site: query.text("site") ?? "", item: query.text("item") ?? ""))
         }
         page(router, "/cases/:id", roles: Self.caseRoles, template: "case", title: "督办件") { _, context, session in
             try await casePage(try context.pathParameter("id"), session: session)
@@ -156,7 +167,13 @@ extension WebApp {
         }
         action(router, "/cases", roles: [.wageOffice, .leader]) { _, _, session, form, isJSON in
             guard let actor = session.account.caseActor else { throw WebError(status: .forbidden, message: "当前角色无权交办") }
-            guard let project = form.text("project") else { throw WebError.badRequest("请填写项目编号") }
+            let subjects = [
+                form.text("project").map { SupervisionCase.Subject.project($0) }, form.text("site").map { .site($0) },
+                form.text("item").map { .item($0) },
+            ].compactMap { $0 }
+            guard subjects.count == 1, let subject = subjects.first else {
+                throw WebError.badRequest("请填写项目编号、未登记工地或线索编号中的一项")
+            }
             let unit: SupervisionCase.Unit? =
                 try form.text("township").map {
                     guard form.text("department") == nil else { throw WebError.badRequest("主管部门与乡镇只填一个") }
@@ -170,7 +187,7 @@ extension WebApp {
             let register = try await snapshot().register
             let opened = try await monitor.openCase(
                 CaseRequest(
-                    subject: .project(project), unit: unit, person: form.text("person") ?? "", plan: form.text("plan") ?? "",
+                    subject: subject, unit: unit, person: form.text("person") ?? "", plan: form.text("plan") ?? "",
                     deadline: deadline), by: actor, today: register.asOf, at: now(), register: register)
             // The scorecard and the 日报 count cases: the kept register takes the step in.
             _ = await keeper.refresh(waitingAtMost: settings.decisionWait)

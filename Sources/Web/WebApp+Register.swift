@@ -135,7 +135,7 @@ extension WebApp {
 
     /// An unregistered site as the register page lists it (its items linked).
     struct SiteLine: Codable, Sendable {
-        var mention: String
+        var mention: LinkID
         var items: [LinkID]
         var township: String?
         var variants: [String]
@@ -145,7 +145,7 @@ extension WebApp {
 
         init(_ entry: RegisterReport.UnregisteredEntry) {
             onPlatform = entry.onPlatform
-            mention = entry.mention
+            mention = LinkID(entry.mention)
             items = entry.items.map(LinkID.init)
             township = entry.township
             variants = entry.variants
@@ -164,6 +164,8 @@ extension WebApp {
         var pages: Int
         var previousPage: Int?
         var nextPage: Int?
+        /// The wage office or a leader: each site links to opening a 督办 case on it.
+        var mayOpenCase: Bool
     }
 
     struct ProjectPage: Codable, Sendable {
@@ -197,7 +199,7 @@ extension WebApp {
             var band: String
             var level: String
         }
-        var projectID: String
+        var projectID: LinkID
         var name: String
         var aliases: String
         var department: LinkID
@@ -220,6 +222,8 @@ extension WebApp {
         var asOf: String
         /// A responsible unit's view: its page is 本单位项目, and item pages are not its.
         var forUnit: Bool
+        /// The wage office or a leader: a link opens a 督办 case on the project.
+        var mayOpenCase: Bool
     }
 
     struct ScorecardPage: Codable, Sendable {
@@ -273,7 +277,8 @@ extension WebApp {
         page(router, "/daily", roles: Self.roles(of: "/daily"), template: "daily", title: "欠薪风险日报", cached: true) { _, _, _ in
             try await dailyPage()
         }
-        page(router, "/register", roles: Self.roles(of: "/register"), template: "register", title: "风险台账", cached: true) { request, _, _ in
+        page(router, "/register", roles: Self.roles(of: "/register"), template: "register", title: "风险台账", cached: true) {
+            request, _, session in
             let snapshot = try await snapshot()
             let flagged = snapshot.register.projects.filter { !$0.flags.isEmpty }
             let pager = try pager(request, total: flagged.count)
@@ -282,14 +287,17 @@ extension WebApp {
                 projects: flagged[pager.rows].map(ProjectLine.init),
                 unregistered: try await maskedSites(snapshot.register.unregistered).map(SiteLine.init), total: flagged.count,
                 page: pager.page,
-                pages: pager.pages, previousPage: pager.previous, nextPage: pager.next)
+                pages: pager.pages, previousPage: pager.previous, nextPage: pager.next,
+                mayOpenCase: session.account.caseActor?.supervises == true)
         }
         // A responsible unit opens its own projects only: another's is not there for it.
         page(
             router, "/projects/:id", roles: Self.cityRoles.union([.department]), template: "project", title: "项目详情",
             cached: true, allow: unitOwnsProject
         ) { _, context, session in
-            try await projectPage(id: try context.pathParameter("id"), forUnit: session.account.role == .department)
+            try await projectPage(
+                id: try context.pathParameter("id"), forUnit: session.account.role == .department,
+                mayOpenCase: session.account.caseActor?.supervises == true)
         }
         // 本单位项目: a responsible unit's projects, flagged first, and its rejected ledger rows.
         page(router, "/unit", roles: Self.roles(of: "/unit"), template: "department", title: "本单位项目", cached: true) {
@@ -406,7 +414,7 @@ extension WebApp {
 
     /// - Parameter forUnit: the responsible unit's view: its page is 本单位项目, and item
     ///   pages (the texts themselves) are not its to open.
-    func projectPage(id: String, forUnit: Bool) async throws -> ProjectPage {
+    func projectPage(id: String, forUnit: Bool, mayOpenCase: Bool) async throws -> ProjectPage {
         guard let project = try await database.project(id: id) else { throw WebError.notFound("项目 \(id)") }
         let snapshot = try await snapshot()
         let entry = snapshot.project(id)
@@ -420,7 +428,7 @@ extension WebApp {
             project: id, asOf: snapshot.asOf, reports: reports,
             flagged: Set((entry?.flagEvidence ?? []).filter { $0.flag == .payrollGap }.flatMap(\.platformRows)))
         return ProjectPage(
-            projectID: project.id, name: project.name, aliases: project.aliases.joined(separator: "、"),
+            projectID: LinkID(project.id), name: project.name, aliases: project.aliases.joined(separator: "、"),
             department: LinkID(project.department), township: project.township, builder: project.builder,
             contractor: project.contractor, subcontractors: project.subcontractors.joined(separator: "、"),
             funding: Labels.funding(project.funding), status: Labels.status(project.status), sensitive: project.isSensitive,
@@ -442,7 +450,7 @@ extension WebApp {
                     channel: Labels.channel($0.channel), title: $0.title, band: Labels.band($0.band),
                     level: Labels.level($0.level))
             },
-            asOf: snapshot.asOf.description, forUnit: forUnit)
+            asOf: snapshot.asOf.description, forUnit: forUnit, mayOpenCase: mayOpenCase)
     }
 
     /// The twelve months to `asOf`: platform rows, ledger rows and signals of each; none

@@ -114,6 +114,8 @@ extension WebApp {
         /// How many decisions the page shows: sent back with a claim or a decision, so that
         /// one made meanwhile by someone else is not silently overwritten (409).
         var decisions: Int
+        /// The wage office or a leader: a link opens a 督办 case on the item.
+        var mayOpenCase: Bool
     }
 
     func addReviewRoutes(to router: Router<WebContext>) {
@@ -289,7 +291,8 @@ extension WebApp {
             actions: ReviewAction.allCases.filter { $0 != .followedUp || item.kind == .petition }
                 .map { Option(value: $0.rawValue, label: $0.label, selected: false) },
             reviewed: reviewed,
-            decisions: entries.filter { ReviewAction(rawValue: $0.action) != nil }.count)
+            decisions: entries.filter { ReviewAction(rawValue: $0.action) != nil }.count,
+            mayOpenCase: session.account.caseActor?.supervises == true)
     }
 
     /// `text` cut into pieces, those that are one of `terms` marked (longest term first at

@@ -422,6 +422,39 @@ import Testing
         return answer.status == .seeOther && answer.bytes.prefix(2) != [0x50, 0x4B]
     }
 
+    /// 交办 in few clicks: the project page, the register's unregistered sites and an item
+    /// page link to the case form with the subject filled in; a site's case names its unit,
+    /// an item's goes to its project's department.
+    @Test func casesOpenFromTheProjectTheSiteAndTheItemPages() async throws {
+        let fixture = try await WebFixture()
+        let leader = try await fixture.signedIn("leader")
+        let token = try await leader.csrf()
+        #expect(try await leader.get("/projects/P-001").body.contains("href=\"/cases?project=P-001#open\""))
+        let register = try await leader.get("/register").body
+        let site = "锦绣华庭项目工地"
+        #expect(register.contains("href=\"/cases?site=\(TestBrowser.encode(site))#open\""))
+        let item = "demo-petitions:XF-2024-1223"
+        #expect(try await leader.get("/items/\(TestBrowser.encode(item))").body.contains("/cases?item="))
+        let form = try await leader.get("/cases?item=\(TestBrowser.encode(item))").body
+        #expect(form.contains("name=\"item\" value=\"\(item)\""))
+        // Nothing for the other roles: a reviewer's item page has no such link.
+        #expect(!(try await fixture.signedIn("petition").get("/items/\(TestBrowser.encode(item))").body.contains("/cases?item=")))
+
+        let both = try await leader.post(
+            "/api/cases", form: [("csrf", token), ("project", "P-001"), ("item", item), ("person", "a"), ("plan", "b")])
+        #expect(both.status == .badRequest)
+        let noUnit = try await leader.post("/api/cases", form: [("csrf", token), ("site", site), ("person", "周"), ("plan", "查明建设单位")])
+        #expect(noUnit.status == .badRequest && noUnit.body.contains("责任单位"))
+        let onSite = try await leader.post(
+            "/api/cases", form: [("csrf", token), ("site", site), ("township", "城关街道"), ("person", "周"), ("plan", "查明建设单位")])
+        let siteCase = try #require(try onSite.json()["id"] as? String)
+        let siteJSON = try await leader.get("/api/cases/\(siteCase)").json()
+        #expect(siteJSON["unit"] as? String == "城关街道" && (siteJSON["subject"] as? String)?.contains(site) == true)
+        let onItem = try await leader.post("/api/cases", form: [("csrf", token), ("item", item), ("person", "吴"), ("plan", "核实")])
+        let itemCase = try #require(try onItem.json()["id"] as? String)
+        #expect(try await leader.get("/api/cases/\(itemCase)").json()["unit"] as? String == "市教育局")
+    }
+
     /// Every route of the app, asked by a unit (市教育局) for what belongs to another
     /// (市住建局's case, its file, its project): refused (403 or 404) on each page, JSON twin
     /// and action, and the lists it may open hold nothing of the other unit.
