@@ -428,9 +428,13 @@ extension SupervisionCase {
             next.extensionRequest = Extension(reason: reason)
         case .decideExtension(let granted, let newDeadline, let reason):
             try requireSupervisor()
+            // Only while the unit still owes its answer: a closed case's deadline stays.
+            try requireState(.awaitingSignature, .inProgress, .returned)
             guard extensionRequest?.decision == .pending else { throw .wrongState("没有待审批的延期申请") }
             if granted {
-                guard let newDeadline, newDeadline > deadline else { throw .invalid("同意延期须给出晚于 \(deadline) 的新期限") }
+                guard let newDeadline, newDeadline > deadline, newDeadline > today else {
+                    throw .invalid("同意延期须给出晚于 \(max(deadline, today)) 的新期限")
+                }
                 next.deadline = newDeadline
             }
             if !granted { try requireReason(reason) }
@@ -456,6 +460,8 @@ extension SupervisionCase {
             next.state = .awaitingSignature
             next.closedOn = nil
             next.reply = nil
+            // A new round: the unit may ask for its one extension again.
+            next.extensionRequest = nil
             next.deadline = newDeadline
             next.dispatchedOn = today
             next.timesReopened += 1

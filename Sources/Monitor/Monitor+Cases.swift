@@ -38,6 +38,8 @@ extension Monitor {
         let plan = request.plan.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !person.isEmpty else { throw CaseError.invalid("须填写责任人") }
         guard !plan.isEmpty else { throw CaseError.invalid("须填写工作方案") }
+        guard person.count <= 50 else { throw CaseError.invalid("责任人不能超过 50 字") }
+        guard plan.count <= 2_000 else { throw CaseError.invalid("工作方案不能超过 2000 字") }
         let rules = try loadRulebook().register
         let projects = try await database.projects()
         let report: RegisterReport
@@ -134,6 +136,16 @@ extension Monitor {
         on id: String, _ action: CaseAction, by actor: CaseActor, today: Day, at time: Date = Date(), seenVersion: Int? = nil,
         files: [AppDatabase.CaseFile] = []
     ) async throws -> SupervisionCase {
-        try await database.act(on: id, action, by: actor, today: today, at: time, seenVersion: seenVersion, files: files)
+        // 确认欠薪 names the ledger row that now files the arrears: it must be stored, and
+        // be the case's project's when the case is on a project.
+        if case .reply(.confirmedArrears(_, _, let row)) = action {
+            guard let report = try await database.report(id: row) else { throw CaseError.invalid("台账中没有填报行 \(row)") }
+            if let supervised = try await database.supervisionCase(id), case .project(let projectID) = supervised.subject,
+                report.projectID != projectID
+            {
+                throw CaseError.invalid("填报行 \(row) 不是项目 \(projectID) 的")
+            }
+        }
+        return try await database.act(on: id, action, by: actor, today: today, at: time, seenVersion: seenVersion, files: files)
     }
 }

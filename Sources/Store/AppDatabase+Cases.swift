@@ -152,10 +152,11 @@ extension AppDatabase {
     /// Cases, newest first: of one unit, and in some states, when given; `range` of them
     /// (by position in that order) when given.
     public func supervisionCases(
-        unit: String? = nil, states: Set<SupervisionCase.State>? = nil, range: Range<Int>? = nil
+        unit: String? = nil, unitKind: SupervisionCase.Unit.Kind? = nil, states: Set<SupervisionCase.State>? = nil,
+        range: Range<Int>? = nil
     ) async throws -> [SupervisionCase] {
         try await read { session in
-            let (filter, arguments) = Self.caseFilter(unit: unit, states: states)
+            let (filter, arguments) = Self.caseFilter(unit: unit, unitKind: unitKind, states: states)
             let page = range.map { " LIMIT \($0.count) OFFSET \($0.lowerBound)" } ?? ""
             return try session.rows("SELECT body FROM supervision_case \(filter) ORDER BY id DESC\(page)", arguments) { row in
                 try Self.decodeCase(try row("body", as: String.self))
@@ -164,24 +165,25 @@ extension AppDatabase {
     }
 
     /// The unit's cases that came back (重新交办) and wait for it to sign again, newest first.
-    public func reopenedCasesAwaitingSignature(unit: String) async throws -> [SupervisionCase] {
+    public func reopenedCasesAwaitingSignature(unit: SupervisionCase.Unit) async throws -> [SupervisionCase] {
         try await read { session in
             try session.rows(
                 """
-                SELECT body FROM supervision_case WHERE unit = ? AND state = 'awaiting_signature'
+                SELECT body FROM supervision_case WHERE unit = ? AND unit_kind = ? AND state = 'awaiting_signature'
                     AND EXISTS (SELECT 1 FROM case_event WHERE case_id = supervision_case.id AND action = 'reopen')
                 ORDER BY id DESC
-                """, [unit.sqlValue]
+                """, [unit.name.sqlValue, unit.kind.rawValue.sqlValue]
             ) { row in try Self.decodeCase(try row("body", as: String.self)) }
         }
     }
 
     /// The lines of `supervisionCases(unit:states:range:)`, read off the columns alone.
     public func supervisionCaseLines(
-        unit: String? = nil, states: Set<SupervisionCase.State>? = nil, range: Range<Int>? = nil
+        unit: String? = nil, unitKind: SupervisionCase.Unit.Kind? = nil, states: Set<SupervisionCase.State>? = nil,
+        range: Range<Int>? = nil
     ) async throws -> [CaseLine] {
         try await read { session in
-            let (filter, arguments) = Self.caseFilter(unit: unit, states: states)
+            let (filter, arguments) = Self.caseFilter(unit: unit, unitKind: unitKind, states: states)
             let page = range.map { " LIMIT \($0.count) OFFSET \($0.lowerBound)" } ?? ""
             return try session.rows(
                 """
@@ -207,19 +209,28 @@ extension AppDatabase {
     }
 
     /// How many cases `supervisionCases(unit:states:)` lists.
-    public func supervisionCaseCount(unit: String? = nil, states: Set<SupervisionCase.State>? = nil) async throws -> Int {
+    public func supervisionCaseCount(
+        unit: String? = nil, unitKind: SupervisionCase.Unit.Kind? = nil, states: Set<SupervisionCase.State>? = nil
+    ) async throws -> Int {
         try await read { session in
-            let (filter, arguments) = Self.caseFilter(unit: unit, states: states)
+            let (filter, arguments) = Self.caseFilter(unit: unit, unitKind: unitKind, states: states)
             return try session.value("SELECT count(*) FROM supervision_case \(filter)", arguments, as: Int.self) ?? 0
         }
     }
 
-    private static func caseFilter(unit: String?, states: Set<SupervisionCase.State>?) -> (String, [SQLValue]) {
+    /// `unitKind` tells a department from a township of the same name.
+    private static func caseFilter(
+        unit: String?, unitKind: SupervisionCase.Unit.Kind?, states: Set<SupervisionCase.State>?
+    ) -> (String, [SQLValue]) {
         var conditions: [String] = []
         var arguments: [SQLValue] = []
         if let unit {
             conditions.append("unit = ?")
             arguments.append(unit.sqlValue)
+        }
+        if let unitKind {
+            conditions.append("unit_kind = ?")
+            arguments.append(unitKind.rawValue.sqlValue)
         }
         if let states {
             conditions.append("state IN (\(marks(states.count)))")

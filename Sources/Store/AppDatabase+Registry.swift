@@ -249,6 +249,13 @@ extension AppDatabase {
         }
     }
 
+    /// The ledger row `id`, or nil.
+    public func report(id: String) async throws -> DepartmentReport? {
+        try await read { session in
+            try session.row("SELECT \(DepartmentReport.columns) FROM report WHERE id = ?", [id.sqlValue], DepartmentReport.init(row:))
+        }
+    }
+
     /// A project's ledger rows, newest month first.
     public func reports(ofProject projectID: String) async throws -> [DepartmentReport] {
         try await read { session in

@@ -104,10 +104,11 @@ extension WebApp {
                 states = [state]
             }
             let today = try await snapshot().register.asOf
-            let unit = try Self.scopedUnit(session)
-            let total = try await database.supervisionCaseCount(unit: unit, states: states)
+            let scope = try Self.scopedUnitOf(session)
+            let total = try await database.supervisionCaseCount(unit: scope?.name, unitKind: scope?.kind, states: states)
             let pager = Pager(total: total, size: Self.casesPerPage, asked: query.text("page").flatMap { Int($0) } ?? 1)
-            let cases = try await database.supervisionCaseLines(unit: unit, states: states, range: pager.rows)
+            let cases = try await database.supervisionCaseLines(
+                unit: scope?.name, unitKind: scope?.kind, states: states, range: pager.rows)
             func line(_ supervised: CaseLine) -> CasesPage.Line {
                 CasesPage.Line(
                     id: supervised.id, subject: Self.subjectLabel(supervised.subject), unit: supervised.unit.name,
@@ -115,7 +116,7 @@ extension WebApp {
                     overdue: supervised.isOverdue(on: today) ? "已超期 \(today.ordinal - supervised.deadline.ordinal) 日" : nil)
             }
             var reopened: [SupervisionCase] = []
-            if let unit { reopened = try await database.reopenedCasesAwaitingSignature(unit: unit) }
+            if let scope { reopened = try await database.reopenedCasesAwaitingSignature(unit: scope).filter { Self.sees(session, $0) } }
             return CasesPage(
                 lines: cases.filter { Self.sees(session, $0.unit) }.map(line), reopened: reopened.map { line(CaseLine($0)) },
                 hasReopened: !reopened.isEmpty, total: total, previousPage: pager.previous, nextPage: pager.next,
@@ -135,7 +136,8 @@ extension WebApp {
         for format in ["csv", "xlsx"] {
             route(router, .get, "/cases/schedule.\(format)") { request, _ in
                 try await answer(request, roles: Self.caseRoles, json: false) { session in
-                    let cases = try await database.supervisionCases(unit: try Self.scopedUnit(session)).filter {
+                    let scope = try Self.scopedUnitOf(session)
+                    let cases = try await database.supervisionCases(unit: scope?.name, unitKind: scope?.kind).filter {
                         Self.sees(session, $0)
                     }
                     let today = try await snapshot().register.asOf
@@ -171,7 +173,7 @@ extension WebApp {
                 form.text("project").map { SupervisionCase.Subject.project($0) }, form.text("site").map { .site($0) },
                 form.text("item").map { .item($0) },
             ].compactMap { $0 }
-            guard subjects.count == 1, let subject = subjects.first else {
+            guard subjects.count == 1, var subject = subjects.first else {
                 throw WebError.badRequest("请填写项目编号、未登记工地或线索编号中的一项")
             }
             let unit: SupervisionCase.Unit? =
@@ -185,6 +187,12 @@ extension WebApp {
             }
             // The kept register is the day's: its evidence is frozen into the case.
             let register = try await snapshot().register
+            // The register's pages show a site's name masked (it may hold a petitioner's):
+            // a masked name stands for the site it was made from.
+            if case .site(let shown) = subject {
+                let masked = try await maskedSites(register.unregistered)
+                if let index = masked.firstIndex(where: { $0.mention == shown }) { subject = .site(register.unregistered[index].mention) }
+            }
             let opened = try await monitor.openCase(
                 CaseRequest(
                     subject: subject, unit: unit, person: form.text("person") ?? "", plan: form.text("plan") ?? "",
@@ -227,7 +235,10 @@ extension WebApp {
             }
             let today = try await snapshot().register.asOf
             let files = try Self.caseFiles(form.files, on: today, by: session.account.name)
-            let after = try await monitor.act(on: id, action, by: actor, today: today, at: now(), seenVersion: seen, files: files)
+            // Without a version, the one just read: a step taken between that read and this
+            // one still wins, and this one gets 409.
+            let after = try await monitor.act(
+                on: id, action, by: actor, today: today, at: now(), seenVersion: seen ?? current.version, files: files)
             _ = await keeper.refresh(waitingAtMost: settings.decisionWait)
             return isJSON
                 ? try json(["id": after.id, "state": after.state.rawValue, "version": "\(after.version)"])
@@ -277,9 +288,6 @@ extension WebApp {
         return unit
     }
 
-    /// The name of the unit a department session is held to (the store's case filter).
-    static func scopedUnit(_ session: WebSession) throws -> String? { try scopedUnitOf(session)?.name }
-
     /// Whether the session may see `supervised`: every case for the wage office and
     /// leaders, its own unit's for a department.
     static func sees(_ session: WebSession, _ supervised: SupervisionCase) -> Bool { sees(session, supervised.unit) }
@@ -301,8 +309,14 @@ extension WebApp {
     /// The step a form asks for (`step` and its fields).
     static func caseAction(_ form: FormFields) throws -> CaseAction {
         func number(_ name: String, _ label: String) throws -> Double {
-            guard let text = form.text(name), let value = Double(text), value.isFinite, value > 0 else {
+            guard let text = form.text(name), let value = Double(text), value.isFinite, value > 0, value <= 1e12 else {
                 throw WebError.badRequest("请填写\(label)（正数）")
+            }
+            return value
+        }
+        func count(_ name: String, _ label: String) throws -> Int {
+            guard let text = form.text(name), let value = Int(text), (1...1_000_000).contains(value) else {
+                throw WebError.badRequest("请填写\(label)（1 至 1000000 的整数）")
             }
             return value
         }
@@ -316,11 +330,11 @@ extension WebApp {
         case "sign": return .sign
         case "reply_paid":
             return .reply(
-                .alreadyPaid(on: try day("paid_on", "支付日期"), amount: try number("amount", "金额"), workers: Int(try number("workers", "人数"))))
+                .alreadyPaid(on: try day("paid_on", "支付日期"), amount: try number("amount", "金额"), workers: try count("workers", "人数")))
         case "reply_not_wage": return .reply(.notWageArrears(reason: reason))
         case "reply_confirmed":
             guard let row = form.text("ledger_row") else { throw WebError.badRequest("请填写台账编号") }
-            return .reply(.confirmedArrears(amount: try number("amount", "金额"), workers: Int(try number("workers", "人数")), ledgerRow: row))
+            return .reply(.confirmedArrears(amount: try number("amount", "金额"), workers: try count("workers", "人数"), ledgerRow: row))
         case "extend": return .requestExtension(reason: reason)
         case "grant": return .decideExtension(granted: true, newDeadline: try day("deadline", "新期限"), reason: reason)
         case "refuse": return .decideExtension(granted: false, newDeadline: nil, reason: reason)

@@ -196,6 +196,17 @@ public struct WebApp: Sendable {
         for (prefix, isJSON) in [("", false), ("/api", true)] {
             route(router, .post, prefix + path) { request, context in
                 var request = request
+                // No one signed in, or a role this action is not for: answered before a byte
+                // of the body is read (an upload may be 25 MB).
+                if let roles {
+                    let session = try await currentSession(request)
+                    if session.map({ !roles.contains($0.account.role) }) ?? true {
+                        // `answer` sends the anonymous to the login page and refuses the role.
+                        return try await answer(request, roles: roles, json: isJSON) { _ in
+                            throw WebError(status: .forbidden, message: "当前角色无权执行此操作")
+                        }
+                    }
+                }
                 let limit = maxBody ?? context.maxUploadSize
                 let read: Result<FormFields, WebError>
                 do {
@@ -262,9 +273,12 @@ public struct WebApp: Sendable {
                 case .unknownCase: .notFound
                 case .wrongState, .invalid: .badRequest
                 }
-            return try failure(
-                WebError(status: status, message: "\(error)"), json: isJSON,
-                session: try? await currentSession(request), path: request.uri.path)
+            var refusal = WebError(status: status, message: "\(error)")
+            if case .alreadyOpen(let id) = error {
+                refusal.link = "/cases/" + Self.percentEncoded(id)
+                refusal.linkLabel = "查看督办件 \(id)"
+            }
+            return try failure(refusal, json: isJSON, session: try? await currentSession(request), path: request.uri.path)
         } catch let error as StoreError {
             let status: HTTPResponse.Status =
                 switch error {
@@ -290,14 +304,16 @@ public struct WebApp: Sendable {
     }
 
     func failure(_ error: WebError, json isJSON: Bool, session: WebSession?, path: String) throws -> Response {
-        if isJSON { return try json(["error": error.message], status: error.status) }
+        if isJSON { return try json(["error": error.message, "link": error.link].compactMapValues { $0 }, status: error.status) }
         struct Failure: Encodable {
             var status: Int
             var message: String
+            var link: String?
+            var linkLabel: String?
         }
         var response = try html(
             "error", title: "出错了", session: session, path: path,
-            model: Failure(status: error.status.code, message: error.message))
+            model: Failure(status: error.status.code, message: error.message, link: error.link, linkLabel: error.linkLabel))
         response.status = error.status
         return response
     }

@@ -32,6 +32,16 @@ public struct WebContext: RequestContext {
 struct WebError: Error {
     var status: HTTPResponse.Status
     var message: String
+    /// A page of this site the error leads to (the open case a second one would repeat).
+    var link: String?
+    var linkLabel: String?
+
+    init(status: HTTPResponse.Status, message: String, link: String? = nil, linkLabel: String? = nil) {
+        self.status = status
+        self.message = message
+        self.link = link
+        self.linkLabel = linkLabel
+    }
 
     static func notFound(_ what: String) -> WebError { WebError(status: .notFound, message: "找不到\(what)") }
     static func badRequest(_ message: String) -> WebError { WebError(status: .badRequest, message: message) }

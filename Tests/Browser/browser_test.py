@@ -255,11 +255,19 @@ def run(binary, output):
               f"search finds a two-character term ({found} items)")
         browser.screenshot(os.path.join(output, "7-search.png"))
 
-        # 督办: the leader hands P-001 to 市住建局; its account signs and answers; the leader closes it.
-        browser.goto(base + "/cases")
-        browser.submit("#open-case", {"project": "P-001", "person": "李科长", "plan": "三日内核实并督促支付"})
+        # 督办: the leader hands the flagged P-001 to 市住建局 from its page; its account signs
+        # and answers; the leader closes it.
+        browser.goto(base + "/projects/P-001")
+        browser.load(lambda: browser.evaluate("document.querySelector('#open-case-link').click()"))
+        check(browser.evaluate("document.querySelector('#open-case [name=project]').value") == "P-001",
+              "交办督办 on the project page fills in the case form")
+        browser.submit("#open-case", {"person": "李科长", "plan": "三日内核实并督促支付"})
         check(browser.evaluate("location.pathname") == "/cases/DB-2024-0001", "opening a case shows it")
         check("待签收" in browser.text() and "市住建局" in browser.text(), "the case waits for 市住建局 to sign")
+        check("交办依据" in browser.text() and "无标记" not in browser.text(),
+              "the case holds the project's flags as evidence")
+        browser.goto(base + "/daily")
+        check("DB-2024-0001" in browser.evaluate("document.body.innerText"), "the 日报 lists the new case")
         browser.load(lambda: browser.evaluate("document.querySelector('form.logout').requestSubmit()"))
         print("responsible unit:")
         browser.submit("form.login", {"name": "zhujian", "password": PASSWORD})
@@ -289,7 +297,11 @@ def run(binary, output):
         history = browser.evaluate("document.querySelector('#history').innerText")
         check(all(step in history for step in ("签收", "反馈", "办结")), "the history holds every step")
         browser.goto(base + "/scorecard")
-        check("按期办结" in browser.text(), "the scorecard shows the units' 督办 record")
+        check(browser.evaluate(
+            "(() => { const head = [...document.querySelectorAll('#scorecard th')].map(h => h.innerText);"
+            " const row = [...document.querySelectorAll('#scorecard tr')].find(r => r.innerText.includes('市住建局'));"
+            " return row.children[head.indexOf('按期办结')].innerText; })()") == "1",
+            "the scorecard counts the case closed on time")
         browser.screenshot(os.path.join(output, "9-case-closed.png"))
 
         # Workers of P-001 petition again in January: the next run reopens the closed case,

@@ -112,9 +112,23 @@ import Testing
             by: office, today: today)
         #expect(extended.deadline == Day(year: 2024, month: 12, day: 20)! && extended.extensionRequest?.decision == .granted)
         _ = try await monitor.act(on: opened.id, .sign, by: education, today: today)
+        // Confirmed arrears name a stored ledger row of the case's project.
+        _ = try await monitor.importReports(
+            path: DemoRunTests.root.appendingPathComponent("feeds/demo/reports-2024-12.csv").path,
+            today: Day(year: 2024, month: 12, day: 31)!)
+        await #expect(throws: CaseError.invalid("台账中没有填报行 R-2024-12-07")) {
+            _ = try await monitor.act(
+                on: opened.id, .reply(.confirmedArrears(amount: 50_000, workers: 12, ledgerRow: "R-2024-12-07")), by: education,
+                today: today)
+        }
+        await #expect(throws: CaseError.invalid("填报行 202412-001 不是项目 P-002 的")) {
+            _ = try await monitor.act(
+                on: opened.id, .reply(.confirmedArrears(amount: 50_000, workers: 12, ledgerRow: "202412-001")), by: education,
+                today: today)
+        }
         // Confirmed arrears cannot be closed: returned for rework, answered again.
         _ = try await monitor.act(
-            on: opened.id, .reply(.confirmedArrears(amount: 50_000, workers: 12, ledgerRow: "R-2024-12-07")), by: education, today: today)
+            on: opened.id, .reply(.confirmedArrears(amount: 50_000, workers: 12, ledgerRow: "202412-002")), by: education, today: today)
         await #expect(throws: CaseError.self) { _ = try await monitor.act(on: opened.id, .close(reason: "结案"), by: office, today: today) }
         let returned = try await monitor.act(on: opened.id, .returnForRework(reason: "须支付后反馈"), by: office, today: today)
         #expect(returned.state == .returned && returned.timesReturned == 1)
@@ -122,13 +136,19 @@ import Testing
             on: opened.id, .reply(.alreadyPaid(on: today, amount: 50_000, workers: 12)), by: education, today: today,
             files: [Self.slip(on: today)])
         _ = try await monitor.act(on: opened.id, .close(reason: "已支付"), by: office, today: today)
+        // A closed case's deadline is not moved by an extension.
+        await #expect(throws: CaseError.self) {
+            _ = try await monitor.act(
+                on: opened.id, .decideExtension(granted: true, newDeadline: today.adding(days: 60), reason: "x"), by: office,
+                today: today)
+        }
         let later = today.adding(days: 20)
         let reopened = try await monitor.act(
             on: opened.id, .reopen(reason: "办结后又有讨薪信息", newDeadline: later.adding(days: 7)),
             by: CaseActor(name: "wagewatch", kind: .system),
             today: later)
         #expect(reopened.state == .awaitingSignature && reopened.timesReopened == 1 && reopened.dispatchedOn == later)
-        #expect(reopened.reply == nil && reopened.closedOn == nil)
+        #expect(reopened.reply == nil && reopened.closedOn == nil && reopened.extensionRequest == nil)
         // The scorecard's line of the unit: received, returned, reopened; overdue once
         // its new deadline passes.
         let line = try #require(

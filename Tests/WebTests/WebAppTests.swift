@@ -293,6 +293,9 @@ import Testing
         let twice = try await office.post(
             "/api/cases", form: [("csrf", officeToken), ("project", "P-001"), ("person", "王"), ("plan", "再查")])
         #expect(twice.status == .conflict && twice.body.contains("DB-2024-0001"))
+        let twicePage = try await office.post(
+            "/cases", form: [("csrf", officeToken), ("project", "P-001"), ("person", "王"), ("plan", "再查")])
+        #expect(twicePage.status == .conflict && twicePage.body.contains("href=\"/cases/DB-2024-0001\""))
         let page = try await office.get(location)
         #expect(page.status == .ok && page.body.contains("待签收") && page.body.contains("三日内核实&lt;b&gt;"))
         #expect(!page.body.contains("name=\"step\" value=\"sign\""))  // signing is the unit's
@@ -347,6 +350,7 @@ import Testing
         // The proof is checked by its first bytes: an executable renamed .pdf, a page of
         // HTML posing as a PNG and a file over 10 MB are refused, and the case is unchanged.
         let elf: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00] + Array(repeating: 0x41, count: 200)
+        let slipBytes = Array("%PDF-1.4\n%%EOF\n".utf8)
         let html = Array("<!DOCTYPE html><script>fetch('/api/accounts')</script>".utf8)
         let big = Array("%PDF-1.4\n".utf8) + Array(repeating: 0x20, count: CaseAttachment.maxSize)
         for (file, status) in [
@@ -356,6 +360,16 @@ import Testing
             let refused = try await unit.post("/api" + location + "/act", form: answer, files: [file])
             #expect(refused.status == status && !refused.body.contains("回单"), "\(file.1)")
         }
+        // Numbers out of range are refused, the server lives on.
+        for (field, value) in [("workers", "1e30"), ("workers", "1.5"), ("amount", "1e300"), ("workers", "-3")] {
+            let bad = try await unit.post(
+                "/api" + location + "/act", form: answer.map { $0.0 == field ? (field, value) : $0 }, files: [("file", "a.pdf", slipBytes)])
+            #expect(bad.status == .badRequest, "\(field)=\(value)")
+        }
+        // Without a session, an upload is sent to the login page before it is read.
+        let anonymous = try await fixture.client().post(
+            location + "/act", form: answer, files: [("file", "a.pdf", Array(repeating: 0x25, count: 1_000_000))])
+        #expect(anonymous.status == .seeOther && anonymous.headers[.location]?.hasPrefix("/login") == true)
         let withoutProof = try await unit.post("/api" + location + "/act", form: answer)
         #expect(withoutProof.status == .badRequest && withoutProof.body.contains("代发银行回单"))
         #expect(try await unit.get("/api" + location).json()["version"] as? Int == 2)
@@ -476,8 +490,11 @@ import Testing
         let sha = try #require(try await unit.get(location).body.range(of: "/files/")).upperBound
         let file = String(try await unit.get(location).body[sha...].prefix(64))
 
+        // The owning unit's own pages first, so that a page kept for it would show.
+        #expect(try await unit.get("/unit").body.contains("P-001"))
         let other = try await fixture.signedIn("department2")
         let token = try await other.csrf()
+        #expect(try await other.get("/unit").body.contains("P-002"))
         let allowed: Set<String> = ["/cases", "/api/cases", "/unit", "/api/unit", "/cases/schedule.csv", "/cases/schedule.xlsx", "/"]
         let routes = fixture.app.routes.all.filter { !["/login", "/static/:name", "/healthz", "/logout", "/api/logout"].contains($0.path) }
         #expect(routes.count > 40)
