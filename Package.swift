@@ -122,6 +122,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Alerts: the alerts file, each channel's message (企业微信, 钉钉, webhook), sending
+        // through libcurl, and the outbox's dispatcher.
+        .target(
+            name: "Alerts",
+            dependencies: [
+                "Model", "Parallel", "RulesFile", "Store", "CCurl", "CLibCrypto", .product(name: "Yams", package: "Yams"),
+            ]),
         // The web UI: server, sessions, pages and their JSON twins.
         .target(
             name: "Web",
@@ -143,7 +150,7 @@ let package = Package(
         .executableTarget(
             name: "wagewatch",
             dependencies: [
-                "Model", "Ingest", "Scoring", "Register", "RulesFile", "Store", "Monitor", "Web", "ChineseConversion",
+                "Model", "Ingest", "Scoring", "Register", "RulesFile", "Store", "Monitor", "Web", "ChineseConversion", "Alerts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -175,7 +182,7 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "MonitorTests", dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP", "TestStores"],
+            name: "MonitorTests", dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP", "TestStores", "Alerts", "RulesFile"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -24,7 +24,8 @@ public struct FeedCatalog: Sendable {
         }
         var feeds: [FeedDefinition] = []
         var origin: [String: String] = [:]
-        for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+        // alerts.yaml beside the feeds is the alerts' file (channels and subscriptions), not a catalog.
+        for name in names.sorted() where (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && !Self.alertsFiles.contains(name) {
             let file = directory.appendingPathComponent(name)
             for (feed, line) in try parse(file: file) {
                 let place = "\(name) line \(line)"
@@ -37,6 +38,9 @@ public struct FeedCatalog: Sendable {
         }
         return FeedCatalog(feeds: feeds)
     }
+
+    /// The names of the alerts' file, which the feeds folder holds too.
+    public static let alertsFiles: Set<String> = ["alerts.yaml", "alerts.yml"]
 
     private struct CatalogFile: Decodable {
         var feeds: [FeedSpec]

@@ -15,6 +15,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         public var path: String
         /// Header names lower-cased.
         public var headers: [String: String]
+        /// The body a Content-Length announced (a webhook's message).
+        public var body: Data = Data()
     }
 
     public struct Response: Sendable {
@@ -112,7 +114,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             guard count > 0 else { return }
             received.append(buffer, count: count)
         }
-        let head = String(decoding: received, as: UTF8.self).components(separatedBy: "\r\n")
+        guard let headEnd = received.range(of: Data("\r\n\r\n".utf8)) else { return }
+        let head = String(decoding: received[..<headEnd.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
         let requestLine = head[0].split(separator: " ")
         guard requestLine.count >= 2 else { return }
         var headers: [String: String] = [:]
@@ -120,7 +123,19 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        let response = handler(Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers))
+        // The body: as many bytes as Content-Length says, after the head.
+        var body = Data()
+        if let length = headers["content-length"].flatMap(Int.init), length > 0, length <= 16 * 1024 * 1024 {
+            body = received[headEnd.upperBound...]
+            while body.count < length {
+                let count = read(connection, &buffer, buffer.count)
+                guard count > 0 else { return }
+                body.append(buffer, count: count)
+            }
+            body = Data(body.prefix(length))
+        }
+        let response = handler(
+            Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body))
         if let delay = response.delay { Thread.sleep(forTimeInterval: delay) }
         var text = "HTTP/1.1 \(response.status) Status\r\nConnection: close\r\n"
         if response.sendsLength {

@@ -450,6 +450,7 @@ extension AppDatabase {
         migrator.registerMigration(caseMigration.identifier) { db in try db.execute(sql: caseMigration.sqlite) }
         migrator.registerMigration(accountUnitMigration.identifier) { db in try db.execute(sql: accountUnitMigration.sql) }
         migrator.registerMigration(caseFileMigration.identifier) { db in try db.execute(sql: caseFileMigration.sqlite) }
+        migrator.registerMigration(alertMigration.identifier) { db in try db.execute(sql: alertMigration.sql) }
         return migrator
     }
 }

@@ -67,6 +67,8 @@ public enum StoreCopy {
         Table("supervision_case", key: ["id"]),
         Table("case_event", key: ["id"], numbered: ["id"]),
         Table("case_file", key: ["sha256"]),
+        Table("alert_event", key: ["id"]),
+        Table("alert_delivery", key: ["event_id", "channel"]),
     ]
 
     /// The tables a copy moves, in its order.

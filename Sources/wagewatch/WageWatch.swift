@@ -12,7 +12,7 @@ struct WageWatch: AsyncParsableCommand {
         subcommands: [
             Run.self, Watch.self, Register.self, Daily.self, Scorecard.self, Import.self, Reports.self, Explain.self,
             Rescore.self, Rules.self, Feed.self, User.self, Serve.self, Search.self, Backup.self, Migrate.self, StoreCommand.self,
-            Province.self, Platform.self, Case.self,
+            Province.self, Platform.self, Case.self, AlertsCommand.self,
         ])
 
     /// The release, raised with each one (README, Upgrading).

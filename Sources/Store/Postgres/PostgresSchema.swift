@@ -147,6 +147,7 @@ enum PostgresSchema {
         (AppDatabase.caseMigration.identifier, AppDatabase.caseMigration.postgres),
         AppDatabase.accountUnitMigration,
         (AppDatabase.caseFileMigration.identifier, AppDatabase.caseFileMigration.postgres),
+        AppDatabase.alertMigration,
     ]
 
     /// Brings the store to the current schema: the baseline on an empty database, then

@@ -1,0 +1,216 @@
+import Alerts
+import Foundation
+import LoopbackHTTP
+import Model
+import RulesFile
+import Store
+import Synchronization
+import TestStores
+import Testing
+
+/// Alerts: the alerts file and its errors, each webhook's message and signature, and the
+/// outbox delivered to a real HTTP receiver on 127.0.0.1 through libcurl, with the
+/// receivers' refusals (HTTP 429, errcode 45009) waited out.
+@Suite struct AlertTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-alerts-\(UUID().uuidString)")
+    let now = Date(timeIntervalSince1970: 1_733_000_000)
+
+    static let file = """
+        channels:
+          - id: xinfang
+            kind: wecom
+            url: ${RECEIVER}/wecom?key=${WECOM_KEY}
+            personal_data: true
+            per_hour: 2
+          - id: wangxin
+            kind: dingtalk
+            url: ${RECEIVER}/dingtalk?access_token=${DING_TOKEN}
+            secret: ${DING_SECRET}
+          - id: hook
+            kind: webhook
+            url: ${RECEIVER}/hook
+            secret: ${HOOK_SECRET}
+        subscriptions:
+          - channel: xinfang
+            events: [escalation, case_overdue]
+            min_level: high
+          - channel: wangxin
+            events: [escalation, new_flag]
+            departments: [市住建局]
+          - channel: hook
+            events: escalation
+        """
+
+    @Test func theAlertsFileIsReadAndItsErrorsNameLineAndField() throws {
+        let config = try AlertConfig.parse(Self.file, file: "alerts.yaml")
+        #expect(config.channels.map(\.id) == ["xinfang", "wangxin", "hook"])
+        #expect(config.channels[0].personalData && config.channels[0].perHour == 2 && !config.channels[1].personalData)
+        let high = event(level: .high, department: "市住建局")
+        #expect(config.channels(for: high).map(\.id) == ["xinfang", "wangxin", "hook"])
+        #expect(config.channels(for: event(level: .medium, department: "市教育局")).map(\.id) == ["hook"])
+
+        func refusal(_ text: String) -> String {
+            do {
+                _ = try AlertConfig.parse(text, file: "alerts.yaml")
+                return ""
+            } catch { return error.described(as: "alerts file") }
+        }
+        #expect(
+            refusal("channels:\n  - id: a\n    kind: wecom\n    url: https://x\n    colour: red\n").hasPrefix("alerts file alerts.yaml:5:"))
+        #expect(refusal("channels:\n  - id: a\n    kind: wecom\n    url: https://x\n    colour: red\n").contains("unknown field colour"))
+        let literal = refusal("channels:\n  - id: a\n    kind: dingtalk\n    url: https://x\n    secret: SEC123456\n")
+        #expect(literal.contains(":5:") && literal.contains("${NAME}") && !literal.contains("SEC123456"))
+        #expect(refusal("channels:\n  - id: a\n    kind: dingtalk\n    url: https://x\n").contains("field secret is missing"))
+        #expect(refusal("channels:\n  - id: a\n    kind: fax\n    url: https://x\n").contains("field kind"))
+        #expect(refusal("channels:\n  - id: a\n    kind: wecom\n    url: ftp://x\n").contains("field url"))
+        #expect(refusal("channels:\n  - id: a\n    kind: smtp\n    url: smtp://x\n").contains("not supported yet"))
+        #expect(
+            refusal("channels:\n  - id: a\n    kind: wecom\n    url: https://x\n  - id: a\n    kind: wecom\n    url: https://y\n")
+                .contains("defined twice"))
+        #expect(refusal("subscriptions:\n  - channel: nowhere\n    events: [escalation]\n").contains("no channel nowhere"))
+        let badLevel =
+            "channels:\n  - id: a\n    kind: wecom\n    url: https://x\nsubscriptions:\n  - channel: a\n    events: [escalation]\n    min_level: huge\n"
+        #expect(refusal(badLevel).contains(":8:") && refusal(badLevel).contains("min_level"))
+        let noTime = "channels:\n  - id: a\n    kind: wecom\n    url: https://x\nsubscriptions:\n  - channel: a\n    events: [daily]\n"
+        #expect(refusal(noTime).contains("daily_at"))
+        #expect(refusal("channels: [\n").contains("not valid YAML"))
+        // The demo's file: commented, no channel.
+        let demo = try AlertConfig.load(directory: CrashRecoveryTests.root.appendingPathComponent("feeds"))
+        #expect(demo.channels.isEmpty && demo.subscriptions.isEmpty)
+    }
+
+    @Test func signaturesAreHMACSHA256AsTheReceiversCheckThem() {
+        // RFC 4231, test case 2.
+        #expect(
+            AlertMessage.hex(AlertMessage.hmacSHA256(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)))
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        // 钉钉: base64(HMAC-SHA256(secret, "timestamp\nsecret")), as Python's hmac gives it.
+        #expect(
+            AlertMessage.dingTalkSignature(secret: "SECtest-密钥", timestamp: 1_700_000_000_000)
+                == "TDz4ypmqLqgzGQ7FWWmFR6DXxVssalkoSZnEbpV5THk=")
+    }
+
+    /// Every channel gets its message through libcurl; the petition bureau's the names,
+    /// the others the masked text; 钉钉's URL carries a signature the receiver checks; the
+    /// generic webhook's body is signed; a key in a URL reaches no log line.
+    @Test func theOutboxReachesAReceiverOnLoopbackAndWaitsOutItsRefusals() async throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let received = Mutex<[LoopbackHTTPServer.Request]>([])
+        // The receiver's answers, in turn, by path: 企业微信 first says "too fast" (45009),
+        // the webhook first 429 with Retry-After 120.
+        let script = Mutex<[String: [LoopbackHTTPServer.Response]]>([
+            "/wecom": [Self.json(#"{"errcode":45009,"errmsg":"api freq out of limit"}"#), Self.json(#"{"errcode":0,"errmsg":"ok"}"#)],
+            "/hook": [LoopbackHTTPServer.Response(status: 429, headers: ["Retry-After": "120"], body: Data())],
+        ])
+        let server = try LoopbackHTTPServer { request in
+            received.withLock { $0.append(request) }
+            let path = String(request.path.prefix { $0 != "?" })
+            let next = script.withLock { answers -> LoopbackHTTPServer.Response? in
+                guard var queue = answers[path], !queue.isEmpty else { return nil }
+                let first = queue.removeFirst()
+                answers[path] = queue
+                return first
+            }
+            return next ?? Self.json(#"{"errcode":0,"errmsg":"ok"}"#)
+        }
+        defer { server.stop() }
+        let environment = [
+            "RECEIVER": server.url("").trimmingCharacters(in: CharacterSet(charactersIn: "/")), "WECOM_KEY": "wecom-key-7f3a",
+            "DING_TOKEN": "ding-token-1", "DING_SECRET": "SECding", "HOOK_SECRET": "hook-secret",
+        ]
+        let database = try TestStores.open(folder: folder)
+        let config = try AlertConfig.parse(Self.file, file: "alerts.yaml")
+        var escalation = event(level: .critical, department: "市住建局")
+        escalation.personalText = "赵德明（13912345678）反映：城东安置房二期工地12人被拖欠工资，扬言爬塔吊"
+        try await database.enqueueAlert(escalation, channels: config.channels(for: escalation).map(\.id))
+        // The same event again (a rescore, a second copy): kept once.
+        try await database.enqueueAlert(escalation, channels: config.channels(for: escalation).map(\.id))
+        let dispatcher = AlertDispatcher(config: config, database: database, environment: environment)
+
+        let first = try await dispatcher.deliverDue(now: now)
+        #expect(first == AlertDispatcher.Report(sent: 1, retrying: 2, failed: 0, deferred: 0))
+        let log = try await database.alertLog()
+        #expect(log.count == 3)
+        let hook = try #require(log.first { $0.channel == "hook" })
+        #expect(hook.state == .pending && hook.attempts == 1 && hook.nextAt == now.addingTimeInterval(120))
+        let wecom = try #require(log.first { $0.channel == "xinfang" })
+        #expect(wecom.nextAt == now.addingTimeInterval(60) && wecom.lastError?.contains("45009") == true)
+        // Not yet due: nothing is sent again.
+        #expect(try await dispatcher.deliverDue(now: now.addingTimeInterval(30)) == AlertDispatcher.Report())
+        let second = try await dispatcher.deliverDue(now: now.addingTimeInterval(121))
+        #expect(second.sent == 2 && second.retrying == 0)
+        #expect(try await database.alertLog(state: .sent).count == 3)
+
+        let requests = received.withLock { $0 }
+        func bodies(_ path: String) -> [[String: Any]] {
+            requests.filter { $0.path.hasPrefix(path) }.compactMap {
+                (try? JSONSerialization.jsonObject(with: $0.body)) as? [String: Any]
+            }
+        }
+        // 企业微信, the petition bureau's: markdown with the unmasked text, brackets neutralised.
+        let wecomText = try #require((bodies("/wecom").last?["markdown"] as? [String: Any])?["content"] as? String)
+        #expect(wecomText.contains("赵德明") && wecomText.contains("危急") && wecomText.contains(escalation.id))
+        // 钉钉: masked text only; its signature is the one the robot recomputes.
+        let ding = try #require(requests.first { $0.path.hasPrefix("/dingtalk") })
+        let query = URLComponents(string: "http://x" + ding.path)?.queryItems ?? []
+        let timestamp = try #require(query.first { $0.name == "timestamp" }?.value.flatMap { Int64($0) })
+        #expect(query.first { $0.name == "sign" }?.value == AlertMessage.dingTalkSignature(secret: "SECding", timestamp: timestamp))
+        let dingText = try #require((bodies("/dingtalk").first?["markdown"] as? [String: Any])?["text"] as? String)
+        #expect(!dingText.contains("赵德明") && !dingText.contains("13912345678") && dingText.contains("赵**"))
+        // The webhook: the same event id on both attempts, the body signed with its key.
+        let hooks = requests.filter { $0.path == "/hook" }
+        #expect(hooks.count == 2 && Set(hooks.compactMap { $0.headers["x-event-id"] }) == [escalation.id])
+        let signature = "sha256=" + AlertMessage.hex(AlertMessage.hmacSHA256(key: Array("hook-secret".utf8), message: Array(hooks[1].body)))
+        #expect(hooks[1].headers["x-signature"] == signature)
+        #expect(!(String(data: hooks[1].body, encoding: .utf8) ?? "").contains("13912345678"))
+        // No key of a URL in the outbox's log.
+        #expect(try await database.alertLog().allSatisfy { ($0.lastError ?? "").contains("wecom-key") == false })
+    }
+
+    /// A channel past its hourly cap holds the rest for later (none lost); a refusal for
+    /// good is given up at once; a secret not set is named, never guessed.
+    @Test func capsRefusalsAndMissingSecrets() async throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try LoopbackHTTPServer { request in
+            request.path.hasPrefix("/hook")
+                ? LoopbackHTTPServer.Response(status: 400, headers: [:], body: Data()) : Self.json(#"{"errcode":0}"#)
+        }
+        defer { server.stop() }
+        let database = try TestStores.open(folder: folder)
+        let config = try AlertConfig.parse(Self.file, file: "alerts.yaml")
+        let base = server.url("").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        for index in 0..<3 {
+            var next = event(level: .high, department: "市教育局")
+            next.id = "escalation-\(index)"
+            try await database.enqueueAlert(next, channels: ["xinfang"])
+        }
+        let capped = AlertDispatcher(config: config, database: database, environment: ["RECEIVER": base, "WECOM_KEY": "k"])
+        #expect(try await capped.deliverDue(now: now) == AlertDispatcher.Report(sent: 2, retrying: 0, failed: 0, deferred: 1))
+        #expect(try await database.alertLog(state: .pending).count == 1)
+
+        try await database.enqueueAlert(event(level: .high, department: nil), channels: ["hook"])
+        let refused = AlertDispatcher(config: config, database: database, environment: ["RECEIVER": base, "HOOK_SECRET": "s"])
+        #expect(try await refused.deliverDue(now: now).failed == 1)
+        #expect(try await database.alertLog(state: .failed).first?.lastError == "通道拒收（HTTP 400）")
+
+        var quiet = event(level: .high, department: nil)
+        quiet.id = "needs-secret"
+        try await database.enqueueAlert(quiet, channels: ["wangxin"])
+        let unset = AlertDispatcher(config: config, database: database, environment: ["RECEIVER": base])
+        #expect(try await unset.deliverDue(now: now).retrying == 1)
+        let waiting = try #require(try await database.alertLog().first { $0.event.id == "needs-secret" })
+        #expect(waiting.lastError?.contains("DING_TOKEN") == true && waiting.state == .pending)
+    }
+
+    func event(level: AlertEvent.Level, department: String?) -> AlertEvent {
+        AlertEvent(
+            id: "escalation-demo-weibo:1", kind: .escalation, level: level, story: "s1", department: department, title: "城东安置房二期工地讨薪",
+            text: "赵**（139****5678）反映：城东安置房二期工地12人被拖欠工资，扬言爬塔吊", link: "/items/demo-weibo%3A1", at: now)
+    }
+
+    static func json(_ text: String) -> LoopbackHTTPServer.Response {
+        LoopbackHTTPServer.Response(status: 200, headers: ["Content-Type": "application/json"], body: Data(text.utf8))
+    }
+}
