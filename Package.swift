@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "Monitor",
             dependencies: [
-                "Model", "Parallel", "Ingest", "Scoring", "Register", "Store", "ChineseConversion", "CMemory",
+                "Model", "Parallel", "Ingest", "Scoring", "Register", "Store", "ChineseConversion", "CMemory", "Alerts", "RulesFile",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -182,7 +182,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "MonitorTests", dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP", "TestStores", "Alerts", "RulesFile"],
+            name: "MonitorTests",
+            dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP", "TestStores", "Alerts", "RulesFile"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

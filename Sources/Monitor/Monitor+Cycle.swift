@@ -1,3 +1,4 @@
+import Alerts
 import CMemory
 import ChineseConversion
 import Foundation
@@ -186,6 +187,9 @@ extension Monitor {
         let fetched = catalog.feeds.filter { outcomes[$0.id] == nil }
         let known = states
         var assessed = 0
+        // Read once a cycle, before anything is stored: a wrong file stops the cycle, not its alerts.
+        let alerts = try loadAlertConfig()
+        let projects = alerts.subscriptions.isEmpty ? [:] : Dictionary(engine.projects.map { ($0.id, $0) }) { first, _ in first }
         try await withThrowingTaskGroup(of: PipelineStep.self) { group in
             var nextParse = 0
             var nextStore = 0
@@ -206,7 +210,15 @@ extension Monitor {
                 let (items, facts) = toScore
                 toScore = ([], [])
                 isScoring = true
-                group.addTask { .scored(await Parallel.run { PreparedVerdicts(engine.evaluateOnAllCores(items), facts: facts) }) }
+                group.addTask {
+                    .scored(
+                        await Parallel.run {
+                            let verdicts = engine.evaluateOnAllCores(items)
+                            var prepared = PreparedVerdicts(verdicts, facts: facts)
+                            prepared.alerts = Self.escalationAlerts(verdicts, items: items, config: alerts, projects: projects, now: now)
+                            return prepared
+                        })
+                }
             }
             startParses()
             while let step = try await group.next() {

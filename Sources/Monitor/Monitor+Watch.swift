@@ -86,6 +86,10 @@ extension Monitor {
                     report(cycle)
                 }
                 next = schedule.nextDue(in: catalog) ?? now.addingTimeInterval(defaultInterval)
+                // Alerts due (new ones, and retries whose wait is over); the loop wakes at least
+                // once a minute for them.
+                try await deliverAlerts()
+                next = min(next, Date().addingTimeInterval(60))
             } catch {
                 // A stop that came while the round began is no failure.
                 if Task.isCancelled { break }

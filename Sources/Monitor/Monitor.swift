@@ -95,10 +95,13 @@ public enum MonitorError: Error, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     /// The feeds folder holds no catalog with a feed: a watch over it would watch nothing.
     case noFeeds(folder: String)
+    /// The alerts file is wrong (its file, line and field said).
+    case badAlertsFile(String)
 
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): "\(path): \(reason)"
+        case .badAlertsFile(let reason): reason
         case .noFeeds(let folder): "no feed is defined in \(folder) (no *.yaml catalog with feeds); nothing is watched"
         }
     }

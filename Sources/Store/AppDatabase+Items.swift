@@ -293,6 +293,7 @@ extension AppDatabase {
     /// Stores verdicts prepared before (their lists written as JSON off the writer's thread).
     public func saveAssessments(_ prepared: PreparedVerdicts, version: String) async throws {
         try await write { session in
+            for alert in prepared.alerts { try Self.enqueueAlert(alert.event, channels: alert.channels, in: session) }
             guard case .sqlite(let db) = session.connection else {
                 return try Self.saveAssessments(prepared, version: version, in: session)
             }
@@ -818,6 +819,10 @@ public struct PreparedVerdicts: Sendable {
     }
 
     public var count: Int { verdicts.count }
+
+    /// Alerts these verdicts raise (an escalation), each with its channels: written to the
+    /// outbox in the verdicts' own transaction, so that neither is kept without the other.
+    public var alerts: [(event: AlertEvent, channels: [String])] = []
 }
 
 /// What a verdict keeps of its item (time, kind, channel, handling state), as a new item

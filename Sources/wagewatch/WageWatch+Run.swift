@@ -1,3 +1,4 @@
+import Alerts
 import ArgumentParser
 import Foundation
 import Model
@@ -22,6 +23,12 @@ extension WageWatch {
                 progress: { progress.update(done: $0, total: $1) })
             progress.finish()
             print(RiskListTable(cycle: report).render())
+            // The alerts the cycle raised go out now (what a receiver refuses waits for
+            // `alerts send` or the next run).
+            let alerts = try await monitor.deliverAlerts()
+            if alerts.sent + alerts.retrying + alerts.failed + alerts.deferred > 0 {
+                print("预警推送：已发送 \(alerts.sent)，待重试 \(alerts.retrying)，失败 \(alerts.failed)，顺延 \(alerts.deferred)")
+            }
             // cron and systemd read the exit code: a failed feed is no quiet city, and neither
             // is a feeds folder with no feed in it (a wrong --feeds, a catalog not yet copied).
             if report.feeds.isEmpty {

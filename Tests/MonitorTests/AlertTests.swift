@@ -2,6 +2,7 @@ import Alerts
 import Foundation
 import LoopbackHTTP
 import Model
+import Monitor
 import RulesFile
 import Store
 import Synchronization
@@ -202,6 +203,53 @@ import Testing
         #expect(try await unset.deliverDue(now: now).retrying == 1)
         let waiting = try #require(try await database.alertLog().first { $0.event.id == "needs-secret" })
         #expect(waiting.lastError?.contains("DING_TOKEN") == true && waiting.state == .pending)
+    }
+
+    /// A cycle's escalation is written to the outbox with its verdict, once per story (two
+    /// copies of one petition, one alert), not for an escalation weeks old; `run`'s
+    /// delivery takes it to the receiver, masked.
+    @Test func aCyclesEscalationReachesTheReceiverOncePerStory() async throws {
+        let feeds = folder.appendingPathComponent("feeds")
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let received = Mutex<[LoopbackHTTPServer.Request]>([])
+        let server = try LoopbackHTTPServer { request in
+            received.withLock { $0.append(request) }
+            return LoopbackHTTPServer.Response(status: 204, headers: [:], body: Data())
+        }
+        defer { server.stop() }
+        let text = "城东安置房二期工地12名农民工被拖欠工资半年，今天上午有工人爬上塔吊讨薪，扬言不给钱就跳下来。联系人钱小军 13800001111"
+        func petition(_ id: String, _ at: String) -> String {
+            """
+            {"id": "\(id)", "channel": "hotline", "received_at": "\(at)", "title": "城东安置房二期工人爬塔吊讨薪", "content": "\(text)",             "location": "城关街道", "people": 12, "petitioner": "钱小军", "phone": "13800001111", "status": "handling"}
+            """
+        }
+        try [petition("XF-1", "2024-12-30 09:00"), petition("XF-2", "2024-12-30 09:20"), petition("XF-OLD", "2024-12-01 09:00")]
+            .joined(separator: "\n").write(to: feeds.appendingPathComponent("p.ndjson"), atomically: true, encoding: .utf8)
+        try "feeds:\n  - {id: hotline, kind: petition, format: petition_ndjson, url: \"file:p.ndjson\"}\n".write(
+            to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
+        try """
+        channels:
+          - {id: hook, kind: webhook, url: "\(server.url("/hook"))"}
+        subscriptions:
+          - {channel: hook, events: [escalation]}
+        """.write(to: feeds.appendingPathComponent("alerts.yaml"), atomically: true, encoding: .utf8)
+        let monitor = Monitor(
+            database: try TestStores.open(folder: folder), feedsDirectory: feeds,
+            rulesDirectory: CrashRecoveryTests.root.appendingPathComponent("rules"), environment: [:])
+        _ = try await monitor.importRegistry(path: CrashRecoveryTests.root.appendingPathComponent("feeds/demo/registry.csv").path)
+        let now = Date(timeIntervalSince1970: 1_735_527_600)  // 2024-12-30 11:00 Beijing
+        _ = try await monitor.runCycle(asOf: Day(year: 2024, month: 12, day: 30)!, windowDays: 30, now: now)
+        let pending = try await monitor.database.alertLog()
+        #expect(pending.count == 1 && pending.first?.state == .pending && pending.first?.event.kind == .escalation)
+        #expect(pending.first?.event.department == "市住建局")
+        // Again: the same story raises nothing new.
+        _ = try await monitor.runCycle(asOf: Day(year: 2024, month: 12, day: 30)!, windowDays: 30, now: now)
+        #expect(try await monitor.database.alertLog().count == 1)
+        #expect(try await monitor.deliverAlerts(now: now, environment: [:]).sent == 1)
+        let body = try #require(received.withLock { $0.first }?.body)
+        let message = String(decoding: body, as: UTF8.self)
+        #expect(message.contains("塔吊") && !message.contains("13800001111") && !message.contains("钱小军"))
     }
 
     func event(level: AlertEvent.Level, department: String?) -> AlertEvent {

@@ -1,0 +1,73 @@
+import Alerts
+import Foundation
+import Ingest
+import Model
+import RulesFile
+import Scoring
+import Store
+
+extension Monitor {
+    /// The alerts file beside the feeds (none: no alerts).
+    public func loadAlertConfig() throws -> AlertConfig {
+        do {
+            return try AlertConfig.load(directory: feedsDirectory)
+        } catch {
+            throw MonitorError.badAlertsFile(error.described(as: "alerts file"))
+        }
+    }
+
+    /// How recent an escalation must be to page anyone: a first import of an old export
+    /// raises no alert for what happened weeks ago.
+    static let alertWindow: TimeInterval = 48 * 3_600
+
+    /// The escalation alerts of `verdicts` (of `items`, in order): one per story, its id
+    /// the story's, so that copies of one post and later verdicts on it raise none again;
+    /// each for the channels whose subscriptions take it.
+    static func escalationAlerts(
+        _ verdicts: [ItemVerdict], items: [Item], config: AlertConfig, projects: [String: Project], now: Date
+    ) -> [(event: AlertEvent, channels: [String])] {
+        guard !config.subscriptions.isEmpty else { return [] }
+        var raised: [String: (event: AlertEvent, channels: [String])] = [:]
+        for (verdict, item) in zip(verdicts, items) where verdict.assessment.isSignal && verdict.assessment.isEscalation {
+            let at = item.publishedAt ?? now
+            guard now.timeIntervalSince(at) <= alertWindow else { continue }
+            let id = "escalation:" + verdict.storyKey
+            guard raised[id] == nil else { continue }
+            let project = verdict.link.flatMap { projects[$0.projectID] }
+            let level: AlertEvent.Level =
+                switch verdict.assessment.level {
+                case .critical: .critical
+                case .high: .high
+                default: .medium
+                }
+            let mask = { (text: String) in
+                PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 }, variants: Monitor.nameVariants)
+            }
+            let excerpt = { (text: String) in text.count > 300 ? String(text.prefix(300)) + "…" : text }
+            let place = [project.map { "\($0.id) \($0.name)" }, project?.department].compactMap { $0 }.joined(separator: " · ")
+            let event = AlertEvent(
+                id: id, kind: .escalation, level: level, story: verdict.storyKey, department: project?.department,
+                township: project?.township ?? item.location, title: mask(item.title.isEmpty ? excerpt(item.content) : item.title),
+                text: (place.isEmpty ? "" : place + "\n") + mask(excerpt(item.content)),
+                personalText: (place.isEmpty ? "" : place + "\n") + excerpt(item.content)
+                    + ([item.petitioner, item.phone].compactMap { $0 }.isEmpty
+                        ? "" : "\n信访人：" + [item.petitioner, item.phone].compactMap { $0 }.joined(separator: " ")),
+                link: "/items/" + (item.id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""), at: now)
+            let channels = config.channels(for: event).map(\.id)
+            if !channels.isEmpty { raised[id] = (event, channels) }
+        }
+        return raised.values.sorted { $0.event.id < $1.event.id }
+    }
+
+    /// Sends the outbox's due alerts (`watch` after every round, `run` at its end).
+    @discardableResult
+    public func deliverAlerts(
+        now: Date = Date(), environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws
+        -> AlertDispatcher.Report
+    {
+        let config = try loadAlertConfig()
+        guard !config.channels.isEmpty else { return AlertDispatcher.Report() }
+        return try await AlertDispatcher(config: config, database: database, environment: environment).deliverDue(now: now)
+    }
+}
