@@ -59,6 +59,51 @@ extension Monitor {
         return raised.values.sorted { $0.event.id < $1.event.id }
     }
 
+    /// The alerts a cycle's register raises, each id stable for its happening so that a
+    /// second cycle raises none again:
+    /// - a flag on a sensitive project (`new_flag:PROJECT:FLAG:MONTH`: once a month a flag);
+    /// - a 督办 case past its deadline (`case_overdue:CASE:DEADLINE`: again after an extension's);
+    /// - a source whose silence must not be read as calm (`source_health:FEED:DAY`: once a day).
+    static func registerAlerts(
+        _ register: RegisterReport, overdue: [SupervisionCase], config: AlertConfig, now: Date
+    ) -> [(event: AlertEvent, channels: [String])] {
+        guard !config.subscriptions.isEmpty else { return [] }
+        var events: [AlertEvent] = []
+        for project in register.projects where project.sensitive {
+            for evidence in project.flagEvidence {
+                events.append(
+                    AlertEvent(
+                        id: "new_flag:\(project.projectID):\(evidence.flag.rawValue):\(register.asOf.period)", kind: .newFlag,
+                        level: evidence.flag == .escalating ? .critical : .high, department: project.department,
+                        township: project.township, title: "\(project.projectID) \(project.name)：\(evidence.flag.label)",
+                        text: "\(project.department) · \(evidence.reason)",
+                        link: "/projects/" + (project.projectID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+                        at: now))
+            }
+        }
+        for supervised in overdue where supervised.isOverdue(on: register.asOf) {
+            let days = register.asOf.ordinal - supervised.deadline.ordinal
+            events.append(
+                AlertEvent(
+                    id: "case_overdue:\(supervised.id):\(supervised.deadline)", kind: .caseOverdue, level: .high,
+                    department: supervised.unit.kind == .department ? supervised.unit.name : nil,
+                    township: supervised.unit.kind == .township ? supervised.unit.name : nil,
+                    title: "督办件 \(supervised.id) 已超期 \(days) 日",
+                    text: "\(supervised.unit.name)（责任人 \(supervised.person)）\(supervised.state.label)，办理期限 \(supervised.deadline)",
+                    link: "/cases/" + supervised.id, at: now))
+        }
+        for source in register.sourceHealth {
+            events.append(
+                AlertEvent(
+                    id: "source_health:\(source.feed):\(register.asOf)", kind: .sourceHealth, level: .high,
+                    title: "数据源 \(source.feed) 异常", text: source.warning, link: "/sources", at: now))
+        }
+        return events.compactMap { event in
+            let channels = config.channels(for: event).map(\.id)
+            return channels.isEmpty ? nil : (event, channels)
+        }
+    }
+
     /// Sends the outbox's due alerts (`watch` after every round, `run` at its end).
     @discardableResult
     public func deliverAlerts(

@@ -96,6 +96,11 @@ extension Monitor {
         let (feeds, assessed) = try await ingest(engine: engine, now: now, only: only, lease: lease, progress: progress)
         let reopened = try await reopenCases(asOf: asOf, now: now, rules: engine.rulebook.register)
         let register = try await evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: engine.rulebook.register)
+        let alerts = try loadAlertConfig()
+        if !alerts.subscriptions.isEmpty {
+            let open = try await database.supervisionCases(states: [.awaitingSignature, .inProgress, .returned])
+            try await database.enqueueAlerts(Self.registerAlerts(register, overdue: open, config: alerts, now: now))
+        }
         var report = CycleReport(feeds: feeds, assessed: assessed, register: register)
         report.reopenedCases = reopened
         return report

@@ -41,6 +41,14 @@ extension AppDatabase {
         }
     }
 
+    /// Puts several events in the outbox, in one transaction.
+    public func enqueueAlerts(_ alerts: [(event: AlertEvent, channels: [String])]) async throws {
+        guard !alerts.isEmpty else { return }
+        try await write { session in
+            for alert in alerts { try Self.enqueueAlert(alert.event, channels: alert.channels, in: session) }
+        }
+    }
+
     /// Puts `event` in the outbox for `channels` (its own transaction).
     public func enqueueAlert(_ event: AlertEvent, channels: [String]) async throws {
         try await write { session in try Self.enqueueAlert(event, channels: channels, in: session) }

@@ -252,6 +252,44 @@ import Testing
         #expect(message.contains("塔吊") && !message.contains("13800001111") && !message.contains("钱小军"))
     }
 
+    /// The register's events: a flag on a sensitive project, an overdue 督办 case; each
+    /// once however often the cycle runs.
+    @Test func theRegistersFlagsAndOverdueCasesRaiseAlertsOnce() async throws {
+        let feeds = folder.appendingPathComponent("feeds")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: CrashRecoveryTests.root.appendingPathComponent("feeds"), to: feeds)
+        try """
+        channels:
+          - {id: hook, kind: webhook, url: "http://127.0.0.1:9/hook"}
+        subscriptions:
+          - {channel: hook, events: [new_flag, case_overdue, source_health], departments: [市住建局]}
+        """.write(to: feeds.appendingPathComponent("alerts.yaml"), atomically: true, encoding: .utf8)
+        let monitor = Monitor(
+            database: try TestStores.open(folder: folder), feedsDirectory: feeds,
+            rulesDirectory: CrashRecoveryTests.root.appendingPathComponent("rules"), environment: [:])
+        let demo = feeds.appendingPathComponent("demo")
+        _ = try await monitor.importRegistry(path: demo.appendingPathComponent("registry.csv").path)
+        for month in ["11", "12"] {
+            _ = try await monitor.importReports(
+                path: demo.appendingPathComponent("reports-2024-\(month).csv").path, today: Day(year: 2024, month: 12, day: 31)!)
+        }
+        let opened = try await monitor.openCase(
+            CaseRequest(subject: .project("P-001"), person: "李科长", plan: "核实"), by: CaseActor(name: "zhao", kind: .wageOffice),
+            today: Day(year: 2024, month: 12, day: 2)!)
+        let asOf = Day(year: 2024, month: 12, day: 31)!
+        let cycle = try await monitor.runCycle(asOf: asOf, windowDays: 30, now: asOf.start.addingTimeInterval(12 * 3_600))
+        let log = try await monitor.database.alertLog(limit: 500)
+        let flagged = cycle.register.projects.filter { $0.sensitive && !$0.flags.isEmpty && $0.department == "市住建局" }
+        #expect(!flagged.isEmpty)
+        #expect(log.filter { $0.event.kind == .newFlag }.count == flagged.reduce(0) { $0 + $1.flagEvidence.count })
+        #expect(log.allSatisfy { $0.event.department == "市住建局" || $0.event.kind == .sourceHealth })
+        let overdue = try #require(log.first { $0.event.kind == .caseOverdue })
+        #expect(overdue.event.id == "case_overdue:\(opened.id):\(opened.deadline)" && overdue.event.title.contains("已超期 15 日"))
+        _ = try await monitor.runCycle(asOf: asOf, windowDays: 30, now: asOf.start.addingTimeInterval(13 * 3_600))
+        #expect(try await monitor.database.alertLog(limit: 500).count == log.count)
+    }
+
     func event(level: AlertEvent.Level, department: String?) -> AlertEvent {
         AlertEvent(
             id: "escalation-demo-weibo:1", kind: .escalation, level: level, story: "s1", department: department, title: "城东安置房二期工地讨薪",
