@@ -65,7 +65,7 @@ extension Monitor {
     /// - a 督办 case past its deadline (`case_overdue:CASE:DEADLINE`: again after an extension's);
     /// - a source whose silence must not be read as calm (`source_health:FEED:DAY`: once a day).
     static func registerAlerts(
-        _ register: RegisterReport, overdue: [SupervisionCase], config: AlertConfig, now: Date
+        _ register: RegisterReport, overdue: [CaseLine], config: AlertConfig, now: Date
     ) -> [(event: AlertEvent, channels: [String])] {
         guard !config.subscriptions.isEmpty else { return [] }
         var events: [AlertEvent] = []

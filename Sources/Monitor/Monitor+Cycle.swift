@@ -98,7 +98,8 @@ extension Monitor {
         let register = try await evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: engine.rulebook.register)
         let alerts = try loadAlertConfig()
         if !alerts.subscriptions.isEmpty {
-            let open = try await database.supervisionCases(states: [.awaitingSignature, .inProgress, .returned])
+            // The cases' lines only (columns, no JSON): a city may have thousands open.
+            let open = try await database.supervisionCaseLines(states: [.awaitingSignature, .inProgress, .returned])
             try await database.enqueueAlerts(Self.registerAlerts(register, overdue: open, config: alerts, now: now))
         }
         var report = CycleReport(feeds: feeds, assessed: assessed, register: register)
