@@ -168,12 +168,6 @@ public struct AlertConfig: Sendable, Equatable {
             throw reader.failure(
                 values["kind"], "channel \(id): field kind: one of \(Channel.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        // E-mail's channel is read and checked here, but wagewatch does not send e-mail yet:
-        // a file naming one is refused rather than quietly never delivered.
-        if kind == .smtp {
-            throw reader.failure(
-                values["kind"], "channel \(id): field kind: smtp (e-mail) is not supported yet; use wecom, dingtalk or webhook")
-        }
         let url = try required("url")
         let schemes: [String] = kind == .smtp ? ["smtp://", "smtps://"] : ["https://", "http://"]
         // A whole address from the environment (`${WECOM_URL}`) is checked when it is read, at send time.
@@ -203,8 +197,18 @@ public struct AlertConfig: Sendable, Equatable {
         channel.password = try optional("password")
         if let value = values["to"] { channel.to = try reader.strings(value, "channel \(id): field to") }
         if kind == .smtp {
-            guard channel.from != nil else { throw reader.failure(node, "channel \(id): field from is missing (e-mail needs a sender)") }
+            guard let from = channel.from else {
+                throw reader.failure(node, "channel \(id): field from is missing (e-mail needs a sender)")
+            }
             guard !channel.to.isEmpty else { throw reader.failure(node, "channel \(id): field to is missing (e-mail needs recipients)") }
+            // Plain addresses only: nothing that could end a header line or add a recipient.
+            for address in [from] + channel.to where !AlertMail.isPlainAddress(address) {
+                throw reader.failure(
+                    values[address == from ? "from" : "to"], "channel \(id): \(address) is not a plain e-mail address (name@host)")
+            }
+            guard (channel.user == nil) == (channel.password == nil) else {
+                throw reader.failure(node, "channel \(id): give both user and password, or neither")
+            }
         }
         // A secret written into the file instead of named: refused, so that it is never printed.
         for name in ["secret", "password"] {

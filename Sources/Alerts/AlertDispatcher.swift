@@ -83,6 +83,7 @@ public struct AlertDispatcher: Sendable {
 
     /// One attempt to send `event` on `channel` (its `attempts` before this one).
     public func attempt(_ event: AlertEvent, on channel: AlertConfig.Channel, attempts: Int, now: Date) async -> Outcome {
+        if channel.kind == .smtp { return await mail(event, on: channel, attempts: attempts, now: now) }
         let request: AlertRequest
         do {
             request = try AlertMessage.request(event, to: channel, environment: environment, now: now)
@@ -96,6 +97,41 @@ public struct AlertDispatcher: Sendable {
         switch answer {
         case .success(let answer):
             return giveUpOr(Self.outcome(of: answer, kind: channel.kind, attempts: attempts, now: now), attempts: attempts)
+        case .failure(let failure):
+            return giveUpOr(
+                .retry(at: now.addingTimeInterval(Self.backoff(attempts)), reason: "未送达：\(failure.description)"), attempts: attempts)
+        }
+    }
+
+    /// One attempt to send `event` as an e-mail: a 5xx reply of the server is its refusal
+    /// for good; anything else is tried again later.
+    private func mail(_ event: AlertEvent, on channel: AlertConfig.Channel, attempts: Int, now: Date) async -> Outcome {
+        let url: String
+        let user: String?
+        let password: String?
+        do {
+            url = try AlertSecrets.resolve(channel.url, environment: environment)
+            user = try channel.user.map { (text: String) throws(AlertSecrets.Missing) -> String in
+                try AlertSecrets.resolve(text, environment: environment)
+            }
+            password = try channel.password.map { (text: String) throws(AlertSecrets.Missing) -> String in
+                try AlertSecrets.resolve(text, environment: environment)
+            }
+        } catch {
+            return giveUpOr(.retry(at: now.addingTimeInterval(Self.backoff(attempts)), reason: "\(error)"), attempts: attempts)
+        }
+        let message = AlertMail.message(event, channel: channel, now: now)
+        let from = channel.from ?? ""
+        let recipients = channel.to
+        let result: Result<AlertMail.Sent, AlertPoster.Failure> = await Parallel.run {
+            Result { () throws(AlertPoster.Failure) -> AlertMail.Sent in
+                try AlertMail.send(message, url: url, from: from, to: recipients, user: user, password: password)
+            }
+        }
+        switch result {
+        case .success: return .sent
+        case .failure(let failure) where (500..<600).contains(failure.smtpCode):
+            return .failed(reason: "邮件服务器拒收：\(failure.description)")
         case .failure(let failure):
             return giveUpOr(
                 .retry(at: now.addingTimeInterval(Self.backoff(attempts)), reason: "未送达：\(failure.description)"), attempts: attempts)

@@ -14,6 +14,8 @@ public enum AlertPoster {
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        /// An SMTP server's last reply code, when it gave one (5xx: it will not take the message).
+        public var smtpCode: Int = 0
     }
 
     /// Posts `request`; blocks its thread for at most `timeout` seconds.

@@ -3,6 +3,7 @@ import Foundation
 import LoopbackHTTP
 import Model
 import Monitor
+import Register
 import RulesFile
 import Store
 import Synchronization
@@ -64,7 +65,9 @@ import Testing
         #expect(refusal("channels:\n  - id: a\n    kind: dingtalk\n    url: https://x\n").contains("field secret is missing"))
         #expect(refusal("channels:\n  - id: a\n    kind: fax\n    url: https://x\n").contains("field kind"))
         #expect(refusal("channels:\n  - id: a\n    kind: wecom\n    url: ftp://x\n").contains("field url"))
-        #expect(refusal("channels:\n  - id: a\n    kind: smtp\n    url: smtp://x\n").contains("not supported yet"))
+        #expect(refusal("channels:\n  - id: a\n    kind: smtp\n    url: smtp://x\n").contains("field from is missing"))
+        let injected = "channels:\n  - id: a\n    kind: smtp\n    url: smtp://x\n    from: a@b.cn\n    to: [\"c@d.cn\\r\\nBcc: e@f.cn\"]\n"
+        #expect(refusal(injected).contains("not a plain e-mail address"))
         #expect(
             refusal("channels:\n  - id: a\n    kind: wecom\n    url: https://x\n  - id: a\n    kind: wecom\n    url: https://y\n")
                 .contains("defined twice"))
@@ -288,6 +291,86 @@ import Testing
         #expect(overdue.event.id == "case_overdue:\(opened.id):\(opened.deadline)" && overdue.event.title.contains("已超期 15 日"))
         _ = try await monitor.runCycle(asOf: asOf, windowDays: 30, now: asOf.start.addingTimeInterval(13 * 3_600))
         #expect(try await monitor.database.alertLog(limit: 500).count == log.count)
+    }
+
+    /// E-mail through libcurl to a real SMTP server on 127.0.0.1 (Debian's aiosmtpd), read
+    /// back with Python's MIME parser: the subject encoded per RFC 2047, a plain and an
+    /// HTML part, the 日报's CSV and XLSX attached; the outbox's mail masked.
+    @Test func anEMailReachesARealSMTPServerAndParsesBack() async throws {
+        let inbox = folder.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fixtures = CrashRecoveryTests.root.appendingPathComponent("Tests/MonitorTests/Fixtures/smtp")
+        let log = folder.appendingPathComponent("sink.log").path
+        let sink = try ChildProcess(
+            "/usr/bin/python3", [fixtures.appendingPathComponent("smtp_sink.py").path, inbox.path], stdout: log,
+            stderr: log + ".err")
+        defer {
+            kill(sink.pid, SIGTERM)
+            _ = sink.wait()
+        }
+        var port: Int?
+        for _ in 0..<200 where port == nil {
+            if let first = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").first, first.hasPrefix("port ") {
+                port = Int(first.dropFirst(5))
+            } else {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let smtpPort = try #require(port, "the SMTP server started: \((try? String(contentsOfFile: log + ".err", encoding: .utf8)) ?? "")")
+        let config = try AlertConfig.parse(
+            """
+            channels:
+              - {id: mail, kind: smtp, url: "smtp://127.0.0.1:\(smtpPort)", from: alerts@qingchuan.gov.cn, to: [duty@qingchuan.gov.cn, lead@qingchuan.gov.cn]}
+            subscriptions:
+              - {channel: mail, events: [escalation]}
+            """, file: "alerts.yaml")
+        var escalation = event(level: .critical, department: "市住建局")
+        escalation.personalText = "赵德明（13912345678）反映：城东安置房二期工地12人被拖欠工资，扬言爬塔吊"
+        let csv = Array("\u{FEFF}项目,标记\r\nP-001,疑似漏报\r\n".utf8)
+        let xlsx = [UInt8](try XLSXWorkbook(sheets: [.init(name: "日报", rows: [[.text("项目")], [.text("P-001")]])]).data())
+        let message = AlertMail.message(
+            escalation, channel: config.channels[0], now: now,
+            attachments: [
+                .init(name: "风险日报-2024-11-30.csv", mediaType: "text/csv; charset=UTF-8", bytes: csv),
+                .init(name: "风险日报-2024-11-30.xlsx", mediaType: CaseAttachment.Kind.xlsx.mediaType, bytes: xlsx),
+            ])
+        let sent = try AlertMail.send(
+            message, url: "smtp://127.0.0.1:\(smtpPort)", from: "alerts@qingchuan.gov.cn", to: ["duty@qingchuan.gov.cn"], user: nil,
+            password: nil)
+        #expect(sent.code == 250)
+        // And through the outbox.
+        let database = try TestStores.open(folder: folder)
+        var second = escalation
+        second.id = "escalation-mail"
+        try await database.enqueueAlert(second, channels: ["mail"])
+        #expect(try await AlertDispatcher(config: config, database: database, environment: [:]).deliverDue(now: now).sent == 1)
+
+        func parsed(_ number: Int) throws -> [String: Any] {
+            let out = folder.appendingPathComponent("dump-\(number).json").path
+            let dump = try ChildProcess(
+                "/usr/bin/python3",
+                [fixtures.appendingPathComponent("mime_dump.py").path, inbox.appendingPathComponent("\(number).eml").path],
+                stdout: out, stderr: out + ".err")
+            #expect(dump.wait() == .exit(0), "\((try? String(contentsOfFile: out + ".err", encoding: .utf8)) ?? "")")
+            return try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any] ?? [:]
+        }
+        let first = try parsed(1)
+        #expect(first["subject"] as? String == "【升级风险·危急】城东安置房二期工地讨薪")
+        #expect((first["defects"] as? [Any])?.isEmpty == true)
+        let parts = try #require(first["parts"] as? [[String: Any]])
+        #expect(
+            parts.map { $0["type"] as? String } == [
+                "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/csv", CaseAttachment.Kind.xlsx.mediaType,
+            ])
+        let plain = try #require(parts[2]["text"] as? String)
+        #expect(plain.contains("塔吊") && !plain.contains("13912345678") && !plain.contains("赵德明"))
+        #expect(parts[4]["filename"] as? String == "风险日报-2024-11-30.csv" && parts[4]["disposition"] as? String == "attachment")
+        #expect((parts[4]["text"] as? String)?.contains("P-001,疑似漏报") == true)
+        #expect(parts[5]["filename"] as? String == "风险日报-2024-11-30.xlsx" && parts[5]["size"] as? Int == xlsx.count)
+        let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: inbox.appendingPathComponent("2.json"))) as? [String: Any]
+        #expect(envelope?["to"] as? [String] == ["duty@qingchuan.gov.cn", "lead@qingchuan.gov.cn"])
+        #expect(try parsed(2)["event_id"] as? String == "escalation-mail")
     }
 
     func event(level: AlertEvent.Level, department: String?) -> AlertEvent {
