@@ -78,6 +78,13 @@ extension AppDatabase {
         }
     }
 
+    /// How many deliveries are in `state`.
+    public func alertCount(state: AlertDelivery.State) async throws -> Int {
+        try await read { session in
+            try session.value("SELECT count(*) FROM alert_delivery WHERE state = ?", [state.rawValue.sqlValue], as: Int.self) ?? 0
+        }
+    }
+
     /// How many messages `channel` was sent since `since` (its hourly cap).
     public func alertsSent(channel: String, since: Date) async throws -> Int {
         try await read { session in

@@ -72,7 +72,46 @@ extension WebApp {
         var accounts: [Line]
     }
 
+    /// The alerts' outbox for the administrator: what was sent, failed or waits (titles are
+    /// the masked ones; an error never holds a channel's address or key).
+    struct AlertsPage: Codable, Sendable {
+        struct Line: Codable, Sendable {
+            var at: String
+            var state: String
+            var failed: Bool
+            var channel: String
+            var kind: String
+            var level: String
+            var title: String
+            var eventID: String
+            var attempts: Int
+            var error: String?
+        }
+        var lines: [Line]
+        var stateOptions: [Option]
+        var pending: Int
+        var failed: Int
+    }
+
     func addAdminRoutes(to router: Router<WebContext>) {
+        page(router, "/alerts", roles: Self.roles(of: "/alerts"), template: "alerts", title: "预警推送") { request, _, _ in
+            let query = request.query
+            var state: AlertDelivery.State?
+            if let text = query.text("state") {
+                guard let chosen = AlertDelivery.State(rawValue: text) else { throw WebError.badRequest("没有这种状态：\(text)") }
+                state = chosen
+            }
+            let lines = try await database.alertLog(limit: 200, state: state)
+            return AlertsPage(
+                lines: lines.map {
+                    AlertsPage.Line(
+                        at: Labels.time($0.sentAt ?? $0.nextAt), state: $0.state.label, failed: $0.state == .failed, channel: $0.channel,
+                        kind: $0.event.kind.label, level: $0.event.level.label, title: $0.event.title, eventID: $0.event.id,
+                        attempts: $0.attempts, error: $0.lastError)
+                },
+                stateOptions: AlertDelivery.State.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == state) },
+                pending: try await database.alertCount(state: .pending), failed: try await database.alertCount(state: .failed))
+        }
         // Feed states change only with a commit, which makes a new snapshot: cached with it
         // (counting a day's items per feed reads every item).
         page(router, "/sources", roles: Self.roles(of: "/sources"), template: "sources", title: "数据源", cached: true) { _, _, _ in

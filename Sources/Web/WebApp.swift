@@ -101,6 +101,7 @@ public struct WebApp: Sendable {
         ("/register", "风险台账", [.cyberspace, .leader, .wageOffice]),
         ("/scorecard", "部门排名", [.leader, .wageOffice]),
         ("/sources", "数据源", [.admin, .cyberspace]),
+        ("/alerts", "预警推送", [.admin]),
         ("/search", "检索", [.petition, .cyberspace, .leader]),
         ("/audit", "操作日志", [.admin, .leader]),
         ("/accounts", "账号", [.admin]),

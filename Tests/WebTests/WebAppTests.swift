@@ -532,6 +532,26 @@ import Testing
         #expect(try await office.get("/api" + location).json()["state"] as? String == "已反馈")
     }
 
+    /// The alerts' outbox for the administrator: masked titles, the state and the reason of
+    /// a failure; no other role opens it.
+    @Test func theAdministratorSeesTheAlertsOutbox() async throws {
+        let fixture = try await WebFixture()
+        let event = AlertEvent(
+            id: "escalation:s1", kind: .escalation, level: .critical, title: "城东安置房二期工地讨薪<script>", text: "赵**（139****5678）反映",
+            personalText: "赵德明（13912345678）反映", at: WebFixture.now)
+        try await fixture.monitor.database.enqueueAlert(event, channels: ["xinfang"])
+        try await fixture.monitor.database.recordAlertAttempt(
+            eventID: event.id, channel: "xinfang", state: .failed, at: WebFixture.now, error: "通道拒收（HTTP 400）")
+        let admin = try await fixture.signedIn("admin")
+        let page = try await admin.get("/alerts")
+        #expect(page.status == .ok && page.body.contains("城东安置房二期工地讨薪&lt;script&gt;") && page.body.contains("通道拒收（HTTP 400）"))
+        #expect(!page.body.contains("13912345678") && !page.body.contains("赵德明"))
+        let failed = try #require(try await admin.get("/api/alerts?state=failed").json()["lines"] as? [[String: Any]])
+        #expect(failed.count == 1 && failed.first?["channel"] as? String == "xinfang")
+        #expect(try await admin.get("/alerts?state=bogus").status == .badRequest)
+        #expect(try await fixture.signedIn("leader").get("/alerts").status == .forbidden)
+    }
+
     /// With 督办 cases: the scorecard shows each unit's record beside its line.
     @Test func casesShowOnTheScorecard() async throws {
         let fixture = try await WebFixture()
