@@ -41,7 +41,7 @@ public enum AlertMail {
             "Subject: \(encodedWords(subject))",
             "Date: \(rfc5322Date(now))",
             "Message-ID: <\(digest.prefix(32))@wagewatch>",
-            "X-Event-Id: \(AlertMessage.formEncoded(event.id))",
+            "X-Event-Id: \(event.id.percentEncodedUnreserved)",
             "MIME-Version: 1.0",
             "Content-Type: multipart/mixed; boundary=\"\(mixed)\"",
             "",
@@ -65,7 +65,7 @@ public enum AlertMail {
             // first name it finds, so the two are not given together).
             let plainName = file.name.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && !"\"\\;".unicodeScalars.contains($0) }
             let nameParameter =
-                plainName && !file.name.isEmpty ? "filename=\"\(file.name)\"" : "filename*=UTF-8''\(AlertMessage.formEncoded(file.name))"
+                plainName && !file.name.isEmpty ? "filename=\"\(file.name)\"" : "filename*=UTF-8''\(file.name.percentEncodedUnreserved)"
             lines += [
                 "--\(mixed)",
                 "Content-Type: \(file.mediaType)" + (plainName && !file.name.isEmpty ? "; name=\"\(file.name)\"" : ""),

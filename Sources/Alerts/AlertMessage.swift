@@ -34,7 +34,7 @@ public enum AlertMessage {
             let timestamp = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
             let sign = dingTalkSignature(secret: secret, timestamp: timestamp)
             let separator = url.contains("?") ? "&" : "?"
-            let signed = url + separator + "timestamp=\(timestamp)&sign=" + formEncoded(sign)
+            let signed = url + separator + "timestamp=\(timestamp)&sign=" + sign.percentEncodedUnreserved
             let body = try json(["msgtype": "markdown", "markdown": ["title": "\(event.kind.label)：\(event.title)", "text": markdown]])
             return AlertRequest(url: signed, headers: headers, body: body)
         case .webhook:
@@ -55,7 +55,8 @@ public enum AlertMessage {
             }
             return AlertRequest(url: url, headers: headers, body: body)
         case .smtp:
-            throw AlertSecrets.Missing(name: "(e-mail goes through SMTP, not a webhook)")
+            // E-mail is a message of its own (`AlertMail`), never an HTTP request.
+            throw AlertPoster.Failure(description: "channel \(channel.id) is e-mail: sent by AlertMail, not posted")
         }
     }
 
@@ -96,12 +97,6 @@ public enum AlertMessage {
             }
         }
         return out
-    }
-
-    static func formEncoded(_ text: String) -> String {
-        text.addingPercentEncoding(
-            withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"))
-            ?? ""
     }
 
     static func json(_ object: [String: Any]) throws -> [UInt8] {

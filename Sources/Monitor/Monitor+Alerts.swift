@@ -52,7 +52,7 @@ extension Monitor {
                 personalText: (place.isEmpty ? "" : place + "\n") + excerpt(item.content)
                     + ([item.petitioner, item.phone].compactMap { $0 }.isEmpty
                         ? "" : "\n信访人：" + [item.petitioner, item.phone].compactMap { $0 }.joined(separator: " ")),
-                link: "/items/" + (item.id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""), at: now)
+                link: "/items/" + item.id.percentEncodedUnreserved, at: now)
             let channels = config.channels(for: event).map(\.id)
             if !channels.isEmpty { raised[id] = (event, channels) }
         }
@@ -77,7 +77,7 @@ extension Monitor {
                         level: evidence.flag == .escalating ? .critical : .high, department: project.department,
                         township: project.township, title: "\(project.projectID) \(project.name)：\(evidence.flag.label)",
                         text: "\(project.department) · \(evidence.reason)",
-                        link: "/projects/" + (project.projectID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+                        link: "/projects/" + project.projectID.percentEncodedUnreserved,
                         at: now))
             }
         }
@@ -90,7 +90,7 @@ extension Monitor {
                     township: supervised.unit.kind == .township ? supervised.unit.name : nil,
                     title: "督办件 \(supervised.id) 已超期 \(days) 日",
                     text: "\(supervised.unit.name)（责任人 \(supervised.person)）\(supervised.state.label)，办理期限 \(supervised.deadline)",
-                    link: "/cases/" + supervised.id, at: now))
+                    link: "/cases/" + supervised.id.percentEncodedUnreserved, at: now))
         }
         for source in register.sourceHealth {
             events.append(

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Mustache
 
 /// An id or name that a page both shows and puts in a link (`/projects/{{path(projectID)}}`):
@@ -29,9 +30,5 @@ struct LinkID: Codable, Sendable, Hashable, MustacheTransformable, MustacheCusto
         name == "path" ? Self.pathSegment(text) : nil
     }
 
-    static func pathSegment(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
-    }
-
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    static func pathSegment(_ text: String) -> String { text.percentEncodedUnreserved }
 }

@@ -273,11 +273,7 @@ extension WebApp {
     /// `attachment` with the name as ASCII (`filename`) and as UTF-8 (`filename*`, RFC 6266).
     static func attachmentDisposition(_ name: String, kind: CaseAttachment.Kind) -> String {
         let ascii = "wagewatch-file." + kind.fileExtension
-        let encoded =
-            name.addingPercentEncoding(
-                withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._"))
-            ?? ascii
-        return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
+        return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(name.percentEncodedUnreserved)"
     }
 
     /// The unit a department session is held to; nil for the roles that see every case
