@@ -300,8 +300,7 @@ extension WebApp {
                 mayOpenCase: session.account.caseActor?.supervises == true)
         }
         // 本单位项目: a responsible unit's projects, flagged first, and its rejected ledger rows.
-        // Not cached: the page cache keys by role and address, and this page is the unit's.
-        page(router, "/unit", roles: Self.roles(of: "/unit"), template: "department", title: "本单位项目") {
+        page(router, "/unit", roles: Self.roles(of: "/unit"), template: "department", title: "本单位项目", cached: true) {
             _, _, session in
             // swift-format-ignore: NeverForceUnwrap
             // (the page is the department role's, and scopedUnitOf throws for an unbound account)

@@ -170,7 +170,9 @@ public struct WebApp: Sendable {
                 }
                 // Pages of the register read only the kept snapshot and the store as of it
                 // (and the claims): their content is made once per snapshot, role and address.
-                let key = "\(try await scope())|\(session.account.role.rawValue)|\(try cacheKey(for: request))"
+                // A unit's account sees its unit's content: the unit is part of the key.
+                let unit = session.account.unit.map { "\($0.kind.rawValue):\($0.name)" } ?? ""
+                let key = "\(try await scope())|\(session.account.role.rawValue)|\(unit)|\(try cacheKey(for: request))"
                 if let hit = pageCache.content(for: key) { return htmlResponse(frame: frame, content: hit) }
                 let made = try content(template, model: try await build(request, context, session))
                 pageCache.keep(made, for: key)
