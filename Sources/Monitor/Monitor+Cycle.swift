@@ -93,10 +93,12 @@ extension Monitor {
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) async throws -> CycleReport {
         let engine = try await makeEngine()
-        let (feeds, assessed) = try await ingest(engine: engine, now: now, only: only, lease: lease, progress: progress)
+        // Read once a cycle, before anything is stored: a wrong file stops the cycle, not its alerts.
+        let alerts = try loadAlertConfig()
+        let (feeds, assessed) = try await ingest(
+            engine: engine, now: now, only: only, lease: lease, alerts: alerts, progress: progress)
         let reopened = try await reopenCases(asOf: asOf, now: now, rules: engine.rulebook.register)
         let register = try await evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: engine.rulebook.register)
-        let alerts = try loadAlertConfig()
         if !alerts.subscriptions.isEmpty {
             // The cases' lines only (columns, no JSON): a city may have thousands open.
             let open = try await database.supervisionCaseLines(states: [.awaitingSignature, .inProgress, .returned])
@@ -113,11 +115,12 @@ extension Monitor {
     /// - Returns: what happened to each feed, in catalog order, and how many items were assessed.
     public func ingest(
         engine: ScoringEngine, now: Date = Date(), only: Set<String>? = nil, lease: FeedLease? = nil,
-        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+        alerts: AlertConfig? = nil, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     )
         async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int)
     {
-        let (feeds, assessed) = try await fetchAndStore(now: now, only: only, lease: lease, scoringWith: engine, progress: progress)
+        let (feeds, assessed) = try await fetchAndStore(
+            now: now, only: only, lease: lease, scoringWith: engine, alerts: try alerts ?? loadAlertConfig(), progress: progress)
         return (feeds, assessed + (try await assessPendingItems(engine: engine)))
     }
 
@@ -133,7 +136,7 @@ extension Monitor {
     /// without a verdict are scored by the next run (`assessPendingItems`).
     /// - Returns: what happened to each feed, in catalog order, and how many items were assessed.
     private func fetchAndStore(
-        now: Date, only: Set<String>?, lease: FeedLease?, scoringWith engine: ScoringEngine,
+        now: Date, only: Set<String>?, lease: FeedLease?, scoringWith engine: ScoringEngine, alerts alertConfig: AlertConfig,
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
     )
         async throws -> (feeds: [CycleReport.FeedOutcome], assessed: Int)
@@ -193,9 +196,10 @@ extension Monitor {
         let fetched = catalog.feeds.filter { outcomes[$0.id] == nil }
         let known = states
         var assessed = 0
-        // Read once a cycle, before anything is stored: a wrong file stops the cycle, not its alerts.
-        let alerts = try loadAlertConfig()
-        let projects = alerts.subscriptions.isEmpty ? [:] : Dictionary(engine.projects.map { ($0.id, $0) }) { first, _ in first }
+        // The registry by id, for the escalations' departments: only when someone takes them.
+        let projects =
+            !alertConfig.subscriptions.contains(where: { $0.events.contains(AlertEvent.Kind.escalation) })
+            ? [:] : Dictionary(engine.projects.map { ($0.id, $0) }) { first, _ in first }
         try await withThrowingTaskGroup(of: PipelineStep.self) { group in
             var nextParse = 0
             var nextStore = 0
@@ -221,7 +225,8 @@ extension Monitor {
                         await Parallel.run {
                             let verdicts = engine.evaluateOnAllCores(items)
                             var prepared = PreparedVerdicts(verdicts, facts: facts)
-                            prepared.alerts = Self.escalationAlerts(verdicts, items: items, config: alerts, projects: projects, now: now)
+                            prepared.alerts = Self.escalationAlerts(
+                                verdicts, items: items, config: alertConfig, projects: projects, now: now)
                             return prepared
                         })
                 }
