@@ -3,8 +3,8 @@ import Model
 import Parallel
 import Store
 
-/// Takes the outbox's due deliveries to their channels: each channel's hourly cap kept,
-/// each answer read as the channel means it (企业微信 errcode 45009 and 钉钉 130101 are
+/// Takes the outbox's due deliveries to their channels: each channel's hourly cap kept
+/// (the most urgent first; what would go beyond it told in one summary message), each answer read as the channel means it (企业微信 errcode 45009 and 钉钉 130101 are
 /// "too fast", HTTP 429 names its wait), a failure tried again later, further apart each
 /// time, until it is given up.
 public struct AlertDispatcher: Sendable {
@@ -24,14 +24,17 @@ public struct AlertDispatcher: Sendable {
         public var sent = 0
         public var retrying = 0
         public var failed = 0
-        /// Held back by a channel's hourly cap.
+        /// Held back by a channel's hourly cap, for the next hour.
         public var deferred = 0
+        /// Beyond a channel's hourly cap, told in a summary message (counted in `sent` once).
+        public var summarized = 0
 
-        public init(sent: Int = 0, retrying: Int = 0, failed: Int = 0, deferred: Int = 0) {
+        public init(sent: Int = 0, retrying: Int = 0, failed: Int = 0, deferred: Int = 0, summarized: Int = 0) {
             self.sent = sent
             self.retrying = retrying
             self.failed = failed
             self.deferred = deferred
+            self.summarized = summarized
         }
     }
 
@@ -42,43 +45,90 @@ public struct AlertDispatcher: Sendable {
         case failed(reason: String)
     }
 
-    /// Sends what is due by `now`.
+    /// Sends what is due by `now`, channel by channel. A channel takes at most `per_hour`
+    /// messages an hour: when more are due than it has room for, the most urgent go one by
+    /// one and the last message of its room is a summary of the rest (预警汇总), which are
+    /// marked as told in it; once the room is spent, what comes waits for the next hour.
     public func deliverDue(now: Date = Date()) async throws -> Report {
         var report = Report()
-        var sentThisHour: [String: Int] = [:]
+        var queues: [String: [AlertDelivery]] = [:]
+        var order: [String] = []
         for delivery in try await database.dueAlertDeliveries(now: now) {
-            guard let channel = config.channels.first(where: { $0.id == delivery.channel }) else {
-                try await database.recordAlertAttempt(
-                    eventID: delivery.event.id, channel: delivery.channel, state: .failed, at: now,
-                    error: "通道 \(delivery.channel) 已不在 alerts.yaml 中")
-                report.failed += 1
+            if queues[delivery.channel] == nil { order.append(delivery.channel) }
+            queues[delivery.channel, default: []].append(delivery)
+        }
+        for channelID in order {
+            let due = queues[channelID] ?? []
+            guard let channel = config.channels.first(where: { $0.id == channelID }) else {
+                for delivery in due {
+                    try await database.recordAlertAttempt(
+                        eventID: delivery.event.id, channel: channelID, state: .failed, at: now,
+                        error: "通道 \(channelID) 已不在 alerts.yaml 中")
+                    report.failed += 1
+                }
                 continue
             }
-            if sentThisHour[channel.id] == nil {
-                sentThisHour[channel.id] = try await database.alertsSent(channel: channel.id, since: now.addingTimeInterval(-3_600))
+            let room = channel.perHour - (try await database.alertsSent(channel: channel.id, since: now.addingTimeInterval(-3_600)))
+            // Summaries first (they tell what was held back), then the most urgent, oldest first.
+            var queue = due.enumerated().sorted { left, right in
+                let (a, b) = (left.element.event, right.element.event)
+                if (a.kind == .summary) != (b.kind == .summary) { return a.kind == .summary }
+                if a.level != b.level { return a.level > b.level }
+                return left.offset < right.offset
+            }.map(\.element)
+            // Room for the summaries already waiting and one more: the last slot tells the rest.
+            if queue.count > room, room > queue.prefix(while: { $0.event.kind == .summary }).count {
+                let rest = Array(queue.dropFirst(room - 1))
+                let summary = Self.summary(of: rest.map(\.event), channel: channel.id, now: now)
+                try await database.summarizeAlerts(rest.map(\.event.id), channel: channel.id, in: summary, at: now)
+                report.summarized += rest.count
+                queue =
+                    Array(queue.prefix(room - 1))
+                    + [AlertDelivery(event: summary, channel: channel.id, state: .pending, attempts: 0, nextAt: now)]
             }
-            guard sentThisHour[channel.id, default: 0] < channel.perHour else {
-                try await database.deferAlert(eventID: delivery.event.id, channel: channel.id, until: now.addingTimeInterval(600))
-                report.deferred += 1
-                continue
-            }
-            let outcome = await attempt(delivery.event, on: channel, attempts: delivery.attempts, now: now)
-            switch outcome {
-            case .sent:
-                try await database.recordAlertAttempt(eventID: delivery.event.id, channel: channel.id, state: .sent, at: now)
-                sentThisHour[channel.id, default: 0] += 1
-                report.sent += 1
-            case .retry(let at, let reason):
-                try await database.recordAlertAttempt(
-                    eventID: delivery.event.id, channel: channel.id, state: .pending, at: now, retryAt: at, error: reason)
-                report.retrying += 1
-            case .failed(let reason):
-                try await database.recordAlertAttempt(
-                    eventID: delivery.event.id, channel: channel.id, state: .failed, at: now, error: reason)
-                report.failed += 1
+            for (index, delivery) in queue.enumerated() {
+                guard index < room else {
+                    try await database.deferAlert(eventID: delivery.event.id, channel: channel.id, until: now.addingTimeInterval(600))
+                    report.deferred += 1
+                    continue
+                }
+                let outcome = await attempt(delivery.event, on: channel, attempts: delivery.attempts, now: now)
+                switch outcome {
+                case .sent:
+                    try await database.recordAlertAttempt(eventID: delivery.event.id, channel: channel.id, state: .sent, at: now)
+                    report.sent += 1
+                case .retry(let at, let reason):
+                    try await database.recordAlertAttempt(
+                        eventID: delivery.event.id, channel: channel.id, state: .pending, at: now, retryAt: at, error: reason)
+                    report.retrying += 1
+                case .failed(let reason):
+                    try await database.recordAlertAttempt(
+                        eventID: delivery.event.id, channel: channel.id, state: .failed, at: now, error: reason)
+                    report.failed += 1
+                }
             }
         }
         return report
+    }
+
+    /// The message that tells `events` (held back by a channel's cap) at once: how many of
+    /// each kind, the first titles (masked, as every alert's title is), and where the rest are.
+    public static func summary(of events: [AlertEvent], channel: String, now: Date) -> AlertEvent {
+        let shown = 20
+        var lines = AlertEvent.Kind.allCases.compactMap { kind -> String? in
+            let count = events.count(where: { $0.kind == kind })
+            return count == 0 ? nil : "\(kind.label) \(count) 条"
+        }
+        lines = [lines.joined(separator: "，")]
+        for event in events.prefix(shown) {
+            lines.append("【\(event.level.label)】\(event.title)" + (event.link.map { "（\($0)）" } ?? ""))
+        }
+        if events.count > shown { lines.append("……另 \(events.count - shown) 条见预警推送页面") }
+        let stamp = ISO8601DateFormatter().string(from: now)
+        return AlertEvent(
+            id: "summary:\(channel):\(stamp)", kind: .summary, level: events.map(\.level).max() ?? .medium,
+            title: "本小时另有 \(events.count) 条预警，超出本通道每小时条数上限，汇总如下", text: lines.joined(separator: "\n"),
+            link: "/alerts", at: now)
     }
 
     /// One attempt to send `event` on `channel` (its `attempts` before this one).

@@ -7,40 +7,32 @@ import Model
 /// through libcurl (smtp:// with STARTTLS where the server offers it — required when
 /// the channel logs in — or smtps://).
 public enum AlertMail {
-    /// A file a message carries (the 日报's CSV or XLSX).
-    public struct Attachment: Sendable {
-        public var name: String
-        public var mediaType: String
-        public var bytes: [UInt8]
-
-        public init(name: String, mediaType: String, bytes: [UInt8]) {
-            self.name = name
-            self.mediaType = mediaType
-            self.bytes = bytes
-        }
-    }
-
-    /// The message's bytes, lines ended by CRLF.
-    public static func message(
-        _ event: AlertEvent, channel: AlertConfig.Channel, now: Date, attachments: [Attachment] = []
-    ) -> [UInt8] {
+    /// The message's bytes, lines ended by CRLF; the event's files attached; an update of
+    /// a story threaded under the story's first message (`In-Reply-To`, `References`).
+    public static func message(_ event: AlertEvent, channel: AlertConfig.Channel, now: Date) -> [UInt8] {
         let text = channel.personalData ? (event.personalText ?? event.text) : event.text
-        let subject = "【\(event.kind.label)·\(event.level.label)】\(event.title)"
+        let subject = "【\(AlertMessage.label(of: event))】\(event.title)"
         let plain = "\(subject)\n\n\(text)\n\n事件 \(event.id)" + (event.link.map { "\n页面 \($0)" } ?? "") + "\n"
         let html = """
             <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>\(escaped(subject))</title></head><body>
             <h2>\(escaped(subject))</h2><p>\(escaped(text).replacingOccurrences(of: "\n", with: "<br>"))</p>
             <p style="color:#666">事件 \(escaped(event.id))\(event.link.map { " · 页面 " + escaped($0) } ?? "")</p></body></html>
             """
-        let digest = AlertMessage.hex(AlertMessage.hmacSHA256(key: Array("wagewatch".utf8), message: Array(event.id.utf8)))
+        let digest = messageDigest(event.id)
         let mixed = "wagewatch-mixed-\(digest.prefix(16))"
         let alternative = "wagewatch-alt-\(digest.prefix(16))"
-        var lines = [
+        var lines: [String] = [
             "From: \(channel.from ?? "")",
             "To: \(channel.to.joined(separator: ", "))",
             "Subject: \(encodedWords(subject))",
             "Date: \(rfc5322Date(now))",
             "Message-ID: <\(digest.prefix(32))@wagewatch>",
+        ]
+        if let thread = event.thread {
+            let root = "<\(messageDigest(thread).prefix(32))@wagewatch>"
+            lines += ["In-Reply-To: \(root)", "References: \(root)"]
+        }
+        lines += [
             "X-Event-Id: \(event.id.percentEncodedUnreserved)",
             "MIME-Version: 1.0",
             "Content-Type: multipart/mixed; boundary=\"\(mixed)\"",
@@ -60,7 +52,7 @@ public enum AlertMail {
             base64Lines(Array(html.utf8)),
             "--\(alternative)--",
         ]
-        for file in attachments {
+        for file in event.attachments ?? [] {
             // An ASCII name as it is; any other in RFC 2231's form only (a reader takes the
             // first name it finds, so the two are not given together).
             let plainName = file.name.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && !"\"\\;".unicodeScalars.contains($0) }
@@ -72,7 +64,7 @@ public enum AlertMail {
                 "Content-Disposition: attachment; \(nameParameter)",
                 "Content-Transfer-Encoding: base64",
                 "",
-                base64Lines(file.bytes),
+                base64Lines([UInt8](file.bytes)),
             ]
         }
         lines.append("--\(mixed)--")
@@ -94,6 +86,12 @@ public enum AlertMail {
         }
         if !chunk.isEmpty || words.isEmpty { words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=") }
         return words.joined(separator: "\r\n ")
+    }
+
+    /// A message's id part for an event: the same event, the same Message-ID (a repeated
+    /// delivery is seen as the same mail).
+    static func messageDigest(_ id: String) -> String {
+        AlertMessage.hex(AlertMessage.hmacSHA256(key: Array("wagewatch".utf8), message: Array(id.utf8)))
     }
 
     static func base64Lines(_ bytes: [UInt8]) -> String {

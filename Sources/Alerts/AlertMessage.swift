@@ -22,8 +22,14 @@ public enum AlertMessage {
     ) throws -> AlertRequest {
         let url = try AlertSecrets.resolve(channel.url, environment: environment)
         let text = channel.personalData ? (event.personalText ?? event.text) : event.text
-        let heading = "【\(event.kind.label)·\(event.level.label)】\(markdownSafe(event.title))"
-        let markdown = "### \(heading)\n\n\(markdownSafe(text))\n\n> 事件 \(event.id)" + (event.link.map { "\n> 页面 \($0)" } ?? "")
+        let heading = "【\(label(of: event))】\(markdownSafe(event.title))"
+        let footer =
+            "\n\n> 事件 \(event.id)" + (event.thread.map { "\n> 续报，首报事件 \($0)" } ?? "")
+            + (event.link.map { "\n> 页面 \($0)" } ?? "")
+        // The robots take a few kilobytes of markdown (企业微信 4,096 bytes): a long text
+        // (the 日报's) is cut, and its page named.
+        let budget = (channel.kind == .wecom ? 4_000 : 18_000) - heading.utf8.count - footer.utf8.count - 16
+        let markdown = "### \(heading)\n\n\(cut(markdownSafe(text), toBytes: budget))\(footer)"
         var headers = [("Content-Type", "application/json; charset=utf-8")]
         switch channel.kind {
         case .wecom:
@@ -46,6 +52,7 @@ public enum AlertMessage {
             fields["department"] = event.department
             fields["township"] = event.township
             fields["link"] = event.link
+            fields["thread"] = event.thread
             let body = try json(fields)
             headers.append(("X-Event-Id", event.id))
             headers.append(("Idempotency-Key", event.id))
@@ -58,6 +65,34 @@ public enum AlertMessage {
             // E-mail is a message of its own (`AlertMail`), never an HTTP request.
             throw AlertPoster.Failure(description: "channel \(channel.id) is e-mail: sent by AlertMail, not posted")
         }
+    }
+
+    /// The bracketed label of a message: its kind and level, and 续报 for an update of a
+    /// story already told.
+    public static func label(of event: AlertEvent) -> String {
+        "\(event.kind.label)·\(event.level.label)" + (event.thread == nil ? "" : "·续报")
+    }
+
+    /// `text` in at most `limit` bytes of UTF-8, cut at a line or character and marked.
+    static func cut(_ text: String, toBytes limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        let mark = "\n……（余下见页面）"
+        var kept = ""
+        var used = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let size = line.utf8.count + 1
+            guard used + size + mark.utf8.count <= limit else { break }
+            kept += (kept.isEmpty && used == 0 ? "" : "\n") + line
+            used += size
+        }
+        if kept.isEmpty {
+            for character in text {
+                guard used + character.utf8.count + mark.utf8.count <= limit else { break }
+                kept.append(character)
+                used += character.utf8.count
+            }
+        }
+        return kept + mark
     }
 
     /// 钉钉's signature: base64 of HMAC-SHA256 over "timestamp\nsecret", keyed by the secret.

@@ -12,6 +12,8 @@ public struct AlertEvent: Codable, Hashable, Sendable {
         case daily
         /// `wagewatch alerts test`: a message that says it is a test.
         case test
+        /// The alerts a channel's hourly cap held back, in one message.
+        case summary
 
         public var label: String {
             switch self {
@@ -21,6 +23,7 @@ public struct AlertEvent: Codable, Hashable, Sendable {
             case .sourceHealth: "数据源异常"
             case .daily: "风险日报"
             case .test: "测试消息"
+            case .summary: "预警汇总"
             }
         }
     }
@@ -65,10 +68,30 @@ public struct AlertEvent: Codable, Hashable, Sendable {
     /// The page of the web UI it is about (`/items/…`, `/projects/…`, `/cases/…`).
     public var link: String?
     public var at: Date
+    /// An update of a story already alerted: the id of the story's first event, which
+    /// mail threads under and the other channels name.
+    public var thread: String?
+    /// Files the message carries (the 日报's CSV and XLSX); e-mail attaches them, the
+    /// robots link the page instead.
+    public var attachments: [Attachment]?
+
+    /// A file an alert carries.
+    public struct Attachment: Codable, Hashable, Sendable {
+        public var name: String
+        public var mediaType: String
+        public var bytes: Data
+
+        public init(name: String, mediaType: String, bytes: Data) {
+            self.name = name
+            self.mediaType = mediaType
+            self.bytes = bytes
+        }
+    }
 
     public init(
         id: String, kind: Kind, level: Level, story: String? = nil, department: String? = nil, township: String? = nil,
-        title: String, text: String, personalText: String? = nil, link: String? = nil, at: Date
+        title: String, text: String, personalText: String? = nil, link: String? = nil, at: Date, thread: String? = nil,
+        attachments: [Attachment]? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -81,6 +104,8 @@ public struct AlertEvent: Codable, Hashable, Sendable {
         self.personalText = personalText
         self.link = link
         self.at = at
+        self.thread = thread
+        self.attachments = attachments
     }
 }
 
@@ -92,12 +117,15 @@ public struct AlertDelivery: Hashable, Sendable {
         case sent
         /// Given up: the channel refused it for good, or every retry failed.
         case failed
+        /// Held back by the channel's hourly cap and told in a summary message instead.
+        case summarized
 
         public var label: String {
             switch self {
             case .pending: "待发送"
             case .sent: "已发送"
             case .failed: "发送失败"
+            case .summarized: "已汇总"
             }
         }
     }
@@ -110,9 +138,12 @@ public struct AlertDelivery: Hashable, Sendable {
     public var sentAt: Date?
     /// Why the last attempt failed (never the channel's address or key).
     public var lastError: String?
+    /// The summary message that told it (state `summarized`).
+    public var summary: String?
 
     public init(
-        event: AlertEvent, channel: String, state: State, attempts: Int, nextAt: Date, sentAt: Date? = nil, lastError: String? = nil
+        event: AlertEvent, channel: String, state: State, attempts: Int, nextAt: Date, sentAt: Date? = nil, lastError: String? = nil,
+        summary: String? = nil
     ) {
         self.event = event
         self.channel = channel
@@ -121,5 +152,6 @@ public struct AlertDelivery: Hashable, Sendable {
         self.nextAt = nextAt
         self.sentAt = sentAt
         self.lastError = lastError
+        self.summary = summary
     }
 }

@@ -20,9 +20,10 @@ extension Monitor {
     /// raises no alert for what happened weeks ago.
     static let alertWindow: TimeInterval = 48 * 3_600
 
-    /// The escalation alerts of `verdicts` (of `items`, in order): one per story, its id
-    /// the story's, so that copies of one post and later verdicts on it raise none again;
-    /// each for the channels whose subscriptions take it.
+    /// The escalation alerts of `verdicts` (of `items`, in order): one per story, at the
+    /// highest level its items reach, its id the story's, so that copies of one post and
+    /// later verdicts on it raise none again (the outbox sends a story again only as an
+    /// update, 续报, when its level rises); each for the channels whose subscriptions take it.
     static func escalationAlerts(
         _ verdicts: [ItemVerdict], items: [Item], config: AlertConfig, projects: [String: Project], now: Date
     ) -> [(event: AlertEvent, channels: [String])] {
@@ -32,7 +33,6 @@ extension Monitor {
             let at = item.publishedAt ?? now
             guard now.timeIntervalSince(at) <= alertWindow else { continue }
             let id = "escalation:" + verdict.storyKey
-            guard raised[id] == nil else { continue }
             let project = verdict.link.flatMap { projects[$0.projectID] }
             let level: AlertEvent.Level =
                 switch verdict.assessment.level {
@@ -40,6 +40,7 @@ extension Monitor {
                 case .high: .high
                 default: .medium
                 }
+            if let earlier = raised[id], earlier.event.level >= level { continue }
             let mask = { (text: String) in
                 PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 }, variants: Monitor.nameVariants)
             }

@@ -19,10 +19,36 @@ extension AppDatabase {
         """
     )
 
+    /// v23: a story's events found by their story; a delivery told in a summary names it.
+    static let alertStoryMigration = (
+        identifier: "v23: alerts by story; deliveries summed up",
+        sql: """
+        CREATE INDEX alert_event_of_story ON alert_event (story, kind);
+        ALTER TABLE alert_delivery ADD COLUMN summary text;
+        """
+    )
+
     /// Puts `event` in the outbox for `channels`, in `session`'s transaction: an event
     /// already there (the same id) is not added twice, nor its deliveries.
+    ///
+    /// One story, one alert: an event of a story the outbox already holds an event of (the
+    /// same kind) is dropped, unless its level is higher than every earlier one; then it
+    /// goes out as an update (续报), threaded under the story's first event, its id the
+    /// first's with the new level.
     static func enqueueAlert(_ event: AlertEvent, channels: [String], in session: SQLSession) throws {
         guard !channels.isEmpty else { return }
+        var event = event
+        if let story = event.story {
+            let earlier = try session.rows(
+                "SELECT id, level FROM alert_event WHERE story = ? AND kind = ? ORDER BY created_at, id",
+                [story.sqlValue, event.kind.rawValue.sqlValue]
+            ) { row in (id: try row("id", as: String.self), level: AlertEvent.Level(rawValue: try row("level")) ?? .critical) }
+            if let first = earlier.first {
+                guard let highest = earlier.map(\.level).max(), event.level > highest else { return }
+                event.thread = first.id
+                event.id = first.id + ":" + event.level.rawValue
+            }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         encoder.dateEncodingStrategy = .iso8601
@@ -54,12 +80,19 @@ extension AppDatabase {
         try await write { session in try Self.enqueueAlert(event, channels: channels, in: session) }
     }
 
+    /// Whether the outbox holds the event `id`.
+    public func alertEventExists(id: String) async throws -> Bool {
+        try await read { session in
+            try session.value("SELECT count(*) FROM alert_event WHERE id = ?", [id.sqlValue], as: Int.self) ?? 0 > 0
+        }
+    }
+
     /// Deliveries due by `now`, oldest first, at most `limit`.
-    public func dueAlertDeliveries(now: Date, limit: Int = 200) async throws -> [AlertDelivery] {
+    public func dueAlertDeliveries(now: Date, limit: Int = 2_000) async throws -> [AlertDelivery] {
         try await read { session in
             try session.rows(
                 """
-                SELECT e.body, d.channel, d.state, d.attempts, d.next_at, d.sent_at, d.last_error
+                SELECT e.body, d.channel, d.state, d.attempts, d.next_at, d.sent_at, d.last_error, d.summary
                 FROM alert_delivery d JOIN alert_event e ON e.id = d.event_id
                 WHERE d.state = 'pending' AND d.next_at <= ? ORDER BY d.next_at, d.event_id, d.channel LIMIT ?
                 """, [now.sqlValue, limit.sqlValue], Self.delivery)
@@ -71,7 +104,7 @@ extension AppDatabase {
         try await read { session in
             try session.rows(
                 """
-                SELECT e.body, d.channel, d.state, d.attempts, d.next_at, d.sent_at, d.last_error
+                SELECT e.body, d.channel, d.state, d.attempts, d.next_at, d.sent_at, d.last_error, d.summary
                 FROM alert_delivery d JOIN alert_event e ON e.id = d.event_id
                 \(state == nil ? "" : "WHERE d.state = ?") ORDER BY e.created_at DESC, d.event_id, d.channel LIMIT ?
                 """, (state.map { [$0.rawValue.sqlValue] } ?? []) + [limit.sqlValue], Self.delivery)
@@ -111,6 +144,22 @@ extension AppDatabase {
         }
     }
 
+    /// Tells `eventIDs`' deliveries to `channel` in one message, `summary`, in one
+    /// transaction: the summary enters the outbox, due now, and each delivery it tells is
+    /// marked summed up in it (none is lost: the summary is sent, and retried, like any).
+    public func summarizeAlerts(_ eventIDs: [String], channel: String, in summary: AlertEvent, at now: Date) async throws {
+        try await write { session in
+            try Self.enqueueAlert(summary, channels: [channel], in: session)
+            for id in eventIDs {
+                try session.execute(
+                    """
+                    UPDATE alert_delivery SET state = 'summarized', sent_at = ?, summary = ?
+                    WHERE event_id = ? AND channel = ? AND state = 'pending'
+                    """, [now.sqlValue, summary.id.sqlValue, id.sqlValue, channel.sqlValue])
+            }
+        }
+    }
+
     /// Moves a delivery to `next` without counting an attempt (a channel over its hourly cap).
     public func deferAlert(eventID: String, channel: String, until next: Date) async throws {
         try await write { session in
@@ -129,6 +178,6 @@ extension AppDatabase {
         }
         return AlertDelivery(
             event: event, channel: try row("channel"), state: state, attempts: try row("attempts"), nextAt: try row("next_at"),
-            sentAt: try row("sent_at"), lastError: try row("last_error"))
+            sentAt: try row("sent_at"), lastError: try row("last_error"), summary: try row("summary"))
     }
 }

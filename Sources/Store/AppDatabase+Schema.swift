@@ -451,6 +451,7 @@ extension AppDatabase {
         migrator.registerMigration(accountUnitMigration.identifier) { db in try db.execute(sql: accountUnitMigration.sql) }
         migrator.registerMigration(caseFileMigration.identifier) { db in try db.execute(sql: caseFileMigration.sqlite) }
         migrator.registerMigration(alertMigration.identifier) { db in try db.execute(sql: alertMigration.sql) }
+        migrator.registerMigration(alertStoryMigration.identifier) { db in try db.execute(sql: alertStoryMigration.sql) }
         return migrator
     }
 }

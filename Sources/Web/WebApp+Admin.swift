@@ -107,7 +107,7 @@ extension WebApp {
                     AlertsPage.Line(
                         at: Labels.time($0.sentAt ?? $0.nextAt), state: $0.state.label, failed: $0.state == .failed, channel: $0.channel,
                         kind: $0.event.kind.label, level: $0.event.level.label, title: $0.event.title, eventID: $0.event.id,
-                        attempts: $0.attempts, error: $0.lastError)
+                        attempts: $0.attempts, error: $0.lastError ?? $0.summary.map { "汇总于 \($0)" })
                 },
                 stateOptions: AlertDelivery.State.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == state) },
                 pending: try await database.alertCount(state: .pending), failed: try await database.alertCount(state: .failed))

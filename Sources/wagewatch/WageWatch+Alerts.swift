@@ -93,7 +93,9 @@ extension WageWatch {
                 let report = try await AlertDispatcher(
                     config: config, database: monitor.database, environment: ProcessInfo.processInfo.environment
                 ).deliverDue()
-                print("已发送 \(report.sent)，待重试 \(report.retrying)，失败 \(report.failed)，超出每小时上限顺延 \(report.deferred)")
+                print(
+                    "已发送 \(report.sent)，待重试 \(report.retrying)，失败 \(report.failed)，"
+                        + "超出每小时上限：汇总 \(report.summarized)、顺延 \(report.deferred)")
             }
         }
 
@@ -101,7 +103,7 @@ extension WageWatch {
             static let configuration = CommandConfiguration(abstract: "What was sent, failed or waits, newest first.")
             @OptionGroup var global: GlobalOptions
             @Option(help: "How many lines.") var limit = 50
-            @Option(help: "pending, sent or failed.") var state: AlertDelivery.State?
+            @Option(help: "pending, sent, failed or summarized.") var state: AlertDelivery.State?
 
             func run() async throws {
                 let monitor = try global.makeMonitor(requiringRules: false, store: .readOnly)
@@ -111,7 +113,8 @@ extension WageWatch {
                     let when = line.sentAt ?? line.nextAt
                     print(
                         "\(Day.minuteText(of: when)) \(line.state.label) \(line.channel) \(line.event.kind.label)·\(line.event.level.label) "
-                            + "\(line.event.title)（\(line.event.id)，\(line.attempts) 次）" + (line.lastError.map { " \($0)" } ?? ""))
+                            + "\(line.event.title)（\(line.event.id)，\(line.attempts) 次）" + (line.lastError.map { " \($0)" } ?? "")
+                            + (line.summary.map { " 汇总于 \($0)" } ?? ""))
                 }
             }
         }

@@ -172,27 +172,49 @@ import Testing
         #expect(try await database.alertLog().allSatisfy { ($0.lastError ?? "").contains("wecom-key") == false })
     }
 
-    /// A channel past its hourly cap holds the rest for later (none lost); a refusal for
-    /// good is given up at once; a secret not set is named, never guessed.
+    /// A channel with less room this hour than alerts due sends the most urgent one by one
+    /// and tells the rest in one summary (none lost); once its room is spent, what comes
+    /// waits for the next hour; a refusal for good is given up at once; a secret not set is
+    /// named, never guessed.
     @Test func capsRefusalsAndMissingSecrets() async throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        let received = Mutex<[LoopbackHTTPServer.Request]>([])
         let server = try LoopbackHTTPServer { request in
-            request.path.hasPrefix("/hook")
+            received.withLock { $0.append(request) }
+            return request.path.hasPrefix("/hook")
                 ? LoopbackHTTPServer.Response(status: 400, headers: [:], body: Data()) : Self.json(#"{"errcode":0}"#)
         }
         defer { server.stop() }
         let database = try TestStores.open(folder: folder)
         let config = try AlertConfig.parse(Self.file, file: "alerts.yaml")
         let base = server.url("").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        for index in 0..<3 {
-            var next = event(level: .high, department: "市教育局")
+        // Three stories for a channel of two messages an hour; the critical one goes first.
+        for (index, level) in [AlertEvent.Level.high, .high, .critical].enumerated() {
+            var next = event(level: level, department: "市教育局")
             next.id = "escalation-\(index)"
+            next.story = "story-\(index)"
+            next.title = "第\(index)号工地讨薪"
             try await database.enqueueAlert(next, channels: ["xinfang"])
         }
         let capped = AlertDispatcher(config: config, database: database, environment: ["RECEIVER": base, "WECOM_KEY": "k"])
-        #expect(try await capped.deliverDue(now: now) == AlertDispatcher.Report(sent: 2, retrying: 0, failed: 0, deferred: 1))
-        #expect(try await database.alertLog(state: .pending).count == 1)
+        #expect(try await capped.deliverDue(now: now) == AlertDispatcher.Report(sent: 2, summarized: 2))
+        let told = try await database.alertLog(state: .summarized)
+        #expect(Set(told.map(\.event.id)) == ["escalation-0", "escalation-1"])
+        #expect(told.allSatisfy { $0.summary?.hasPrefix("summary:xinfang:") == true })
+        let messages = received.withLock { $0 }.compactMap {
+            ((try? JSONSerialization.jsonObject(with: $0.body)) as? [String: Any]).flatMap { $0["markdown"] as? [String: Any] }?["content"]
+                as? String
+        }
+        #expect(messages.count == 2 && messages[0].contains("第2号工地讨薪") && messages[0].contains("危急"))
+        #expect(messages[1].contains("预警汇总") && messages[1].contains("第0号工地讨薪") && messages[1].contains("第1号工地讨薪"))
+        // The room of the hour is spent: the next alert waits (not lost), and goes an hour on.
+        var late = event(level: .critical, department: "市教育局")
+        late.id = "escalation-late"
+        late.story = "story-late"
+        try await database.enqueueAlert(late, channels: ["xinfang"])
+        #expect(try await capped.deliverDue(now: now.addingTimeInterval(60)) == AlertDispatcher.Report(deferred: 1))
+        #expect(try await capped.deliverDue(now: now.addingTimeInterval(3_700)) == AlertDispatcher.Report(sent: 1))
 
         try await database.enqueueAlert(event(level: .high, department: nil), channels: ["hook"])
         let refused = AlertDispatcher(config: config, database: database, environment: ["RECEIVER": base, "HOOK_SECRET": "s"])
@@ -201,6 +223,7 @@ import Testing
 
         var quiet = event(level: .high, department: nil)
         quiet.id = "needs-secret"
+        quiet.story = "story-quiet"
         try await database.enqueueAlert(quiet, channels: ["wangxin"])
         let unset = AlertDispatcher(config: config, database: database, environment: ["RECEIVER": base])
         #expect(try await unset.deliverDue(now: now).retrying == 1)
@@ -327,14 +350,14 @@ import Testing
             """, file: "alerts.yaml")
         var escalation = event(level: .critical, department: "市住建局")
         escalation.personalText = "赵德明（13912345678）反映：城东安置房二期工地12人被拖欠工资，扬言爬塔吊"
-        let csv = Array("\u{FEFF}项目,标记\r\nP-001,疑似漏报\r\n".utf8)
-        let xlsx = [UInt8](try XLSXWorkbook(sheets: [.init(name: "日报", rows: [[.text("项目")], [.text("P-001")]])]).data())
-        let message = AlertMail.message(
-            escalation, channel: config.channels[0], now: now,
-            attachments: [
-                .init(name: "风险日报-2024-11-30.csv", mediaType: "text/csv; charset=UTF-8", bytes: csv),
-                .init(name: "风险日报-2024-11-30.xlsx", mediaType: CaseAttachment.Kind.xlsx.mediaType, bytes: xlsx),
-            ])
+        let csv = Data("\u{FEFF}项目,标记\r\nP-001,疑似漏报\r\n".utf8)
+        let xlsx = try XLSXWorkbook(sheets: [.init(name: "日报", rows: [[.text("项目")], [.text("P-001")]])]).data()
+        var withFiles = escalation
+        withFiles.attachments = [
+            .init(name: "风险日报-2024-11-30.csv", mediaType: "text/csv; charset=UTF-8", bytes: csv),
+            .init(name: "风险日报-2024-11-30.xlsx", mediaType: CaseAttachment.Kind.xlsx.mediaType, bytes: xlsx),
+        ]
+        let message = AlertMail.message(withFiles, channel: config.channels[0], now: now)
         let sent = try AlertMail.send(
             message, url: "smtp://127.0.0.1:\(smtpPort)", from: "alerts@qingchuan.gov.cn", to: ["duty@qingchuan.gov.cn"], user: nil,
             password: nil)
@@ -371,6 +394,59 @@ import Testing
         let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: inbox.appendingPathComponent("2.json"))) as? [String: Any]
         #expect(envelope?["to"] as? [String] == ["duty@qingchuan.gov.cn", "lead@qingchuan.gov.cn"])
         #expect(try parsed(2)["event_id"] as? String == "escalation-mail")
+    }
+
+    /// One story, one alert: copies and rescores of a story raise nothing new; its rise to a
+    /// higher level goes out once as an update (续报), threaded under the first (the same
+    /// mail thread, the webhook's `thread`).
+    @Test func aStoryIsToldOnceAndItsRiseAsAThreadedUpdate() async throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let received = Mutex<[LoopbackHTTPServer.Request]>([])
+        let server = try LoopbackHTTPServer { request in
+            received.withLock { $0.append(request) }
+            return LoopbackHTTPServer.Response(status: 204, headers: [:], body: Data())
+        }
+        defer { server.stop() }
+        let database = try TestStores.open(folder: folder)
+        let config = try AlertConfig.parse(
+            "channels:\n  - {id: hook, kind: webhook, url: \"\(server.url("/hook"))\"}\n"
+                + "subscriptions:\n  - {channel: hook, events: [escalation]}\n", file: "alerts.yaml")
+        var first = event(level: .high, department: "市住建局")
+        first.id = "escalation:story-a"
+        first.story = "story-a"
+        try await database.enqueueAlert(first, channels: ["hook"])
+        var copy = first
+        copy.id = "escalation:story-a-copy"
+        try await database.enqueueAlert(copy, channels: ["hook"])
+        var lower = first
+        lower.level = .medium
+        try await database.enqueueAlert(lower, channels: ["hook"])
+        var risen = first
+        risen.level = .critical
+        risen.title = "城东安置房二期工人爬上塔吊"
+        try await database.enqueueAlert(risen, channels: ["hook"])
+        try await database.enqueueAlert(risen, channels: ["hook"])
+        let log = try await database.alertLog()
+        #expect(Set(log.map(\.event.id)) == ["escalation:story-a", "escalation:story-a:critical"])
+        let update = try #require(log.first { $0.event.thread != nil })
+        #expect(update.event.thread == "escalation:story-a" && update.event.level == .critical)
+        let dispatcher = AlertDispatcher(config: config, database: database, environment: [:])
+        #expect(try await dispatcher.deliverDue(now: now).sent == 2)
+        let bodies = received.withLock { $0 }.compactMap { (try? JSONSerialization.jsonObject(with: $0.body)) as? [String: Any] }
+        #expect(bodies.compactMap { $0["thread"] as? String } == ["escalation:story-a"])
+        // In mail, the update answers the first message.
+        let mail = AlertConfig.Channel(id: "mail", kind: .smtp, url: "smtp://127.0.0.1:25", from: "a@b.cn", to: ["c@d.cn"])
+        func header(_ name: String, _ event: AlertEvent) -> String? {
+            String(decoding: AlertMail.message(event, channel: mail, now: now), as: UTF8.self)
+                .components(separatedBy: "\r\n").first { $0.hasPrefix(name + ": ") }.map { String($0.dropFirst(name.count + 2)) }
+        }
+        #expect(header("In-Reply-To", first) == nil)
+        #expect(header("In-Reply-To", update.event) == header("Message-ID", first))
+        #expect(header("References", update.event) == header("Message-ID", first))
+        #expect(
+            String(decoding: AlertMail.message(update.event, channel: mail, now: now), as: UTF8.self)
+                .contains(AlertMail.encodedWords("【升级风险·危急·续报】城东安置房二期工人爬上塔吊")))
     }
 
     func event(level: AlertEvent.Level, department: String?) -> AlertEvent {

@@ -148,6 +148,7 @@ enum PostgresSchema {
         AppDatabase.accountUnitMigration,
         (AppDatabase.caseFileMigration.identifier, AppDatabase.caseFileMigration.postgres),
         AppDatabase.alertMigration,
+        AppDatabase.alertStoryMigration,
     ]
 
     /// Brings the store to the current schema: the baseline on an empty database, then
