@@ -88,9 +88,12 @@ public struct AlertConfig: Sendable, Equatable {
             self.dailyAt = dailyAt
         }
 
-        /// Whether `event` is this subscription's.
+        /// Whether `event` is this subscription's. The daily list is the whole city's: it
+        /// goes to every subscription taking it, whatever its level and units.
         public func takes(_ event: AlertEvent) -> Bool {
-            guard events.contains(event.kind), event.level >= minLevel else { return false }
+            guard events.contains(event.kind) else { return false }
+            if event.kind == .daily { return true }
+            guard event.level >= minLevel else { return false }
             if departments.isEmpty && townships.isEmpty { return true }
             return event.department.map(departments.contains) == true || event.township.map(townships.contains) == true
         }

@@ -2,6 +2,7 @@ import Alerts
 import Foundation
 import Ingest
 import Model
+import Register
 import RulesFile
 import Scoring
 import Store
@@ -105,7 +106,51 @@ extension Monitor {
         }
     }
 
-    /// Sends the outbox's due alerts (`watch` after every round, `run` at its end).
+    /// The daily list (风险日报) for each time of day the subscriptions set (Beijing time),
+    /// once that time has come today, into the outbox for the channels of that time: its
+    /// text, and its CSV and XLSX attached (e-mail carries them; the robots name the page).
+    /// Once a day a time (`daily:DAY:HH:MM`); a watcher that was down at the time sends it
+    /// when it next runs that day. A time before noon sends the day before's list, whole;
+    /// from noon on, the day's so far.
+    /// - Returns: how many lists were raised.
+    @discardableResult
+    public func raiseDailyAlerts(config: AlertConfig, now: Date = Date()) async throws -> Int {
+        let today = Day(containing: now)
+        var raised = 0
+        var briefs: [Day: DailyBrief] = [:]
+        for time in Set(config.subscriptions.filter { $0.events.contains(.daily) }.compactMap(\.dailyAt)).sorted() {
+            let parts = time.split(separator: ":").compactMap { Int($0) }
+            guard parts.count == 2 else { continue }
+            let minutes = parts[0] * 60 + parts[1]
+            guard now >= today.start.addingTimeInterval(TimeInterval(minutes * 60)) else { continue }
+            let id = "daily:\(today):\(time)"
+            guard try await !database.alertEventExists(id: id) else { continue }
+            let wanted = Set(config.subscriptions.filter { $0.events.contains(.daily) && $0.dailyAt == time }.map(\.channel))
+            let channels = config.channels.filter { wanted.contains($0.id) }.map(\.id)
+            guard !channels.isEmpty else { continue }
+            let day = minutes < 12 * 60 ? today.adding(days: -1) : today
+            let brief: DailyBrief
+            if let made = briefs[day] {
+                brief = made
+            } else {
+                brief = try await dailyBrief(asOf: day, now: now)
+                briefs[day] = brief
+            }
+            let event = AlertEvent(
+                id: id, kind: .daily, level: brief.escalatingProjects > 0 ? .high : .medium, title: "欠薪风险日报 \(day)",
+                text: brief.lines().joined(separator: "\n"), link: "/daily", at: now,
+                attachments: [
+                    .init(name: "风险日报-\(day).csv", mediaType: "text/csv; charset=UTF-8", bytes: Data(brief.csv().utf8)),
+                    .init(name: "风险日报-\(day).xlsx", mediaType: CaseAttachment.Kind.xlsx.mediaType, bytes: try brief.xlsx()),
+                ])
+            try await database.enqueueAlert(event, channels: channels)
+            raised += 1
+        }
+        return raised
+    }
+
+    /// Sends the outbox's due alerts (`watch` after every round, `run` at its end, `alerts
+    /// send`), the day's daily lists raised first when their time has come.
     @discardableResult
     public func deliverAlerts(
         now: Date = Date(), environment: [String: String] = ProcessInfo.processInfo.environment
@@ -114,6 +159,7 @@ extension Monitor {
     {
         let config = try loadAlertConfig()
         guard !config.channels.isEmpty else { return AlertDispatcher.Report() }
+        try await raiseDailyAlerts(config: config, now: now)
         return try await AlertDispatcher(config: config, database: database, environment: environment).deliverDue(now: now)
     }
 }

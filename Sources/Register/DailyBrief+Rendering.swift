@@ -38,6 +38,62 @@ extension DailyBrief {
         return ExcelCSV.document(rows)
     }
 
+    /// The brief as an Excel workbook, one sheet per list (概况 first), each with its
+    /// headers; the same brief gives the same bytes.
+    public func xlsx() throws -> Data {
+        func text(_ values: [String]) -> [XLSXWorkbook.Cell] { values.map { .text($0) } }
+        let flagHeader = text(["项目编号", "项目名称", "主管部门", "标记", "说明"])
+        func flags(_ changes: [FlagChange]) -> [[XLSXWorkbook.Cell]] {
+            [flagHeader] + changes.map { text([$0.projectID, $0.name, $0.department, $0.label, $0.reason]) }
+        }
+        let caseHeader = text(["督办编号", "督办对象", "责任单位", "责任人", "状态", "办理期限", "超期天数"])
+        func cases(_ lines: [CaseLine]) -> [[XLSXWorkbook.Cell]] {
+            [caseHeader]
+                + lines.map {
+                    text([$0.id, $0.subject, $0.unit, $0.person, $0.state, "\($0.deadline)"])
+                        + [$0.overdueDays.map { .number(Double($0)) } ?? .text("")]
+                }
+        }
+        let overview: [[XLSXWorkbook.Cell]] = [
+            text(["项目", "数值"]),
+            text(["日期", "\(asOf)"]),
+            [.text("统计窗口（天）"), .number(Double(windowDays))],
+            [.text("有标记项目"), .number(Double(flaggedProjects))],
+            [.text("升级风险项目"), .number(Double(escalatingProjects))],
+            [.text("今日线索"), .number(Double(signalsToday))],
+            [.text("新增标记"), .number(Double(newFlags.count))],
+            [.text("解除标记"), .number(Double(clearedFlags.count))],
+            [.text("超期督办"), .number(Double(overdueCases.count))],
+        ]
+        let risen: [[XLSXWorkbook.Cell]] =
+            [text(["项目编号", "项目名称", "主管部门", "昨日分值", "今日分值", "上升"])]
+            + risers.map {
+                text([$0.projectID, $0.name, $0.department]) + [.number($0.previous), .number($0.current), .number($0.rise)]
+            }
+        let stories: [[XLSXWorkbook.Cell]] =
+            [text(["项目编号", "项目名称", "升级风险", "标题", "渠道", "条数"])]
+            + topStories.map {
+                text([$0.projectID, $0.name, $0.escalating ? "是" : "", $0.title, Self.platforms($0.spread)])
+                    + [.number(Double($0.spread.copies))]
+            }
+        let perDay: [[XLSXWorkbook.Cell]] =
+            [text(["日期", "线索"])]
+            + signalsPerDay.enumerated().map { offset, count in
+                [.text("\(asOf.adding(days: offset - signalsPerDay.count + 1))"), .number(Double(count))]
+            }
+        return try XLSXWorkbook(sheets: [
+            .init(name: "概况", rows: overview, widths: [16, 14]),
+            .init(name: "新增标记", rows: flags(newFlags), widths: [12, 24, 14, 12, 48]),
+            .init(name: "解除标记", rows: flags(clearedFlags), widths: [12, 24, 14, 12, 48]),
+            .init(name: "分值上升", rows: risen, widths: [12, 24, 14, 10, 10, 8]),
+            .init(name: "热点事件", rows: stories, widths: [12, 24, 10, 40, 20, 8]),
+            .init(name: "新交办督办", rows: cases(newCases), widths: [16, 24, 16, 10, 10, 12, 10]),
+            .init(name: "重新交办", rows: cases(reopenedCases), widths: [16, 24, 16, 10, 10, 12, 10]),
+            .init(name: "超期督办", rows: cases(overdueCases), widths: [16, 24, 16, 10, 10, 12, 10]),
+            .init(name: "每日线索", rows: perDay, widths: [12, 8]),
+        ]).data()
+    }
+
     /// A platform or petition channel as the users call it.
     public static func channelLabel(_ channel: String) -> String {
         switch channel {

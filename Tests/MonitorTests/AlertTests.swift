@@ -323,24 +323,9 @@ import Testing
         let inbox = folder.appendingPathComponent("inbox")
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let fixtures = CrashRecoveryTests.root.appendingPathComponent("Tests/MonitorTests/Fixtures/smtp")
-        let log = folder.appendingPathComponent("sink.log").path
-        let sink = try ChildProcess(
-            "/usr/bin/python3", [fixtures.appendingPathComponent("smtp_sink.py").path, inbox.path], stdout: log,
-            stderr: log + ".err")
-        defer {
-            kill(sink.pid, SIGTERM)
-            _ = sink.wait()
-        }
-        var port: Int?
-        for _ in 0..<200 where port == nil {
-            if let first = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").first, first.hasPrefix("port ") {
-                port = Int(first.dropFirst(5))
-            } else {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-        }
-        let smtpPort = try #require(port, "the SMTP server started: \((try? String(contentsOfFile: log + ".err", encoding: .utf8)) ?? "")")
+        let sink = try SMTPSink(inbox: inbox, folder: folder)
+        defer { sink.stop() }
+        let smtpPort = try await sink.port()
         let config = try AlertConfig.parse(
             """
             channels:
@@ -369,15 +354,7 @@ import Testing
         try await database.enqueueAlert(second, channels: ["mail"])
         #expect(try await AlertDispatcher(config: config, database: database, environment: [:]).deliverDue(now: now).sent == 1)
 
-        func parsed(_ number: Int) throws -> [String: Any] {
-            let out = folder.appendingPathComponent("dump-\(number).json").path
-            let dump = try ChildProcess(
-                "/usr/bin/python3",
-                [fixtures.appendingPathComponent("mime_dump.py").path, inbox.appendingPathComponent("\(number).eml").path],
-                stdout: out, stderr: out + ".err")
-            #expect(dump.wait() == .exit(0), "\((try? String(contentsOfFile: out + ".err", encoding: .utf8)) ?? "")")
-            return try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any] ?? [:]
-        }
+        func parsed(_ number: Int) throws -> [String: Any] { try sink.parsed(number) }
         let first = try parsed(1)
         #expect(first["subject"] as? String == "【升级风险·危急】城东安置房二期工地讨薪")
         #expect((first["defects"] as? [Any])?.isEmpty == true)
@@ -449,6 +426,76 @@ import Testing
                 .contains(AlertMail.encodedWords("【升级风险·危急·续报】城东安置房二期工人爬上塔吊")))
     }
 
+    /// The daily list goes at the time its subscription sets, once that day, whatever the
+    /// channel's units: by mail with its CSV and XLSX (read back by Python's MIME parser and
+    /// LibreOffice), to the robot as text naming the page; a time before noon sends the day
+    /// before's list.
+    @Test func theDailyListGoesAtItsTimeWithItsFiles() async throws {
+        let feeds = folder.appendingPathComponent("feeds")
+        let inbox = folder.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: CrashRecoveryTests.root.appendingPathComponent("feeds"), to: feeds)
+        let sink = try SMTPSink(inbox: inbox, folder: folder)
+        defer { sink.stop() }
+        let port = try await sink.port()
+        let received = Mutex<[LoopbackHTTPServer.Request]>([])
+        let server = try LoopbackHTTPServer { request in
+            received.withLock { $0.append(request) }
+            return Self.json(#"{"errcode":0,"errmsg":"ok"}"#)
+        }
+        defer { server.stop() }
+        try """
+        channels:
+          - {id: mail, kind: smtp, url: "smtp://127.0.0.1:\(port)", from: alerts@qingchuan.gov.cn, to: [lead@qingchuan.gov.cn]}
+          - {id: robot, kind: wecom, url: "\(server.url("/wecom?key=k"))"}
+        subscriptions:
+          - {channel: mail, events: [daily], daily_at: "17:30", departments: [市教育局]}
+          - {channel: robot, events: [daily], daily_at: "08:30"}
+        """.write(to: feeds.appendingPathComponent("alerts.yaml"), atomically: true, encoding: .utf8)
+        let monitor = Monitor(
+            database: try TestStores.open(folder: folder), feedsDirectory: feeds,
+            rulesDirectory: CrashRecoveryTests.root.appendingPathComponent("rules"), environment: [:])
+        let demo = feeds.appendingPathComponent("demo")
+        _ = try await monitor.importRegistry(path: demo.appendingPathComponent("registry.csv").path)
+        for month in ["11", "12"] {
+            _ = try await monitor.importReports(
+                path: demo.appendingPathComponent("reports-2024-\(month).csv").path, today: Day(year: 2024, month: 12, day: 31)!)
+        }
+        let day = Day(year: 2024, month: 12, day: 31)!
+        _ = try await monitor.runCycle(asOf: day, windowDays: 30, now: day.start.addingTimeInterval(7 * 3_600))
+        func at(_ hour: Double) -> Date { day.start.addingTimeInterval(hour * 3_600) }
+        // 08:00: nothing yet. 08:31: the robot's (the day before's list). 17:31: the mail's.
+        #expect(try await monitor.deliverAlerts(now: at(8), environment: [:]) == AlertDispatcher.Report())
+        #expect(try await monitor.deliverAlerts(now: at(8.52), environment: [:]).sent == 1)
+        #expect(try await monitor.deliverAlerts(now: at(12), environment: [:]) == AlertDispatcher.Report())
+        #expect(try await monitor.deliverAlerts(now: at(17.52), environment: [:]).sent == 1)
+        #expect(try await monitor.deliverAlerts(now: at(23), environment: [:]) == AlertDispatcher.Report())
+        #expect(Set(try await monitor.database.alertLog().map(\.event.id)) == ["daily:2024-12-31:08:30", "daily:2024-12-31:17:30"])
+
+        let robot = try #require(received.withLock { $0 }.first)
+        let markdown = try #require(
+            (((try? JSONSerialization.jsonObject(with: robot.body)) as? [String: Any])?["markdown"] as? [String: Any])?["content"]
+                as? String)
+        #expect(markdown.contains("欠薪风险日报 2024-12-30") && markdown.contains("/daily") && robot.body.count < 4_096)
+
+        let brief = try await monitor.dailyBrief(asOf: day, now: at(17.52))
+        #expect(brief.flaggedProjects > 0)
+        let files = folder.appendingPathComponent("files")
+        try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
+        let mail = try sink.parsed(1, attachmentsTo: files)
+        #expect(mail["subject"] as? String == "【风险日报·\(brief.escalatingProjects > 0 ? "高" : "中")】欠薪风险日报 2024-12-31")
+        let parts = try #require(mail["parts"] as? [[String: Any]])
+        #expect(parts.compactMap { $0["filename"] as? String } == ["风险日报-2024-12-31.csv", "风险日报-2024-12-31.xlsx"])
+        #expect(parts.first { $0["filename"] as? String == "风险日报-2024-12-31.csv" }?["text"] as? String == String(brief.csv().dropFirst()))
+        let sheets = try LibreOffice.sheetsAsCSV(files.appendingPathComponent("风险日报-2024-12-31.xlsx"), in: folder)
+        #expect(Set(sheets.keys).isSuperset(of: ["概况", "新增标记", "分值上升", "热点事件", "超期督办", "每日线索"]))
+        #expect(sheets["概况"]?.contains(["有标记项目", "\(brief.flaggedProjects)"]) == true)
+        #expect(sheets["热点事件"]?.dropFirst().map { $0[0] } == brief.topStories.map(\.projectID))
+        #expect(sheets["新增标记"]?.dropFirst().map { $0[0] } == brief.newFlags.map(\.projectID))
+        #expect(sheets["新增标记"]?.first == ["项目编号", "项目名称", "主管部门", "标记", "说明"])
+    }
+
     func event(level: AlertEvent.Level, department: String?) -> AlertEvent {
         AlertEvent(
             id: "escalation-demo-weibo:1", kind: .escalation, level: level, story: "s1", department: department, title: "城东安置房二期工地讨薪",
@@ -457,5 +504,56 @@ import Testing
 
     static func json(_ text: String) -> LoopbackHTTPServer.Response {
         LoopbackHTTPServer.Response(status: 200, headers: ["Content-Type": "application/json"], body: Data(text.utf8))
+    }
+}
+
+/// Python's aiosmtpd on 127.0.0.1 (`Fixtures/smtp/smtp_sink.py`), keeping each message it
+/// receives as `N.eml` (and its envelope as `N.json`) in `inbox`; messages read back with
+/// Python's own MIME parser (`mime_dump.py`).
+struct SMTPSink {
+    static let fixtures = CrashRecoveryTests.root.appendingPathComponent("Tests/MonitorTests/Fixtures/smtp")
+    let inbox: URL
+    let folder: URL
+    let process: ChildProcess
+    let log: String
+
+    init(inbox: URL, folder: URL) throws {
+        self.inbox = inbox
+        self.folder = folder
+        log = folder.appendingPathComponent("sink.log").path
+        process = try ChildProcess(
+            "/usr/bin/python3", [Self.fixtures.appendingPathComponent("smtp_sink.py").path, inbox.path], stdout: log,
+            stderr: log + ".err")
+    }
+
+    /// The port it listens on, once it says so.
+    func port() async throws -> Int {
+        for _ in 0..<200 {
+            if let first = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").first, first.hasPrefix("port "),
+                let port = Int(first.dropFirst(5))
+            {
+                return port
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw LibreOffice.Failed(
+            description: "the SMTP server did not start: \((try? String(contentsOfFile: log + ".err", encoding: .utf8)) ?? "")")
+    }
+
+    /// The `number`th message received, parsed; its attached files written to `files`, if given.
+    func parsed(_ number: Int, attachmentsTo files: URL? = nil) throws -> [String: Any] {
+        let out = folder.appendingPathComponent("dump-\(number).json").path
+        let dump = try ChildProcess(
+            "/usr/bin/python3",
+            [Self.fixtures.appendingPathComponent("mime_dump.py").path, inbox.appendingPathComponent("\(number).eml").path]
+                + (files.map { [$0.path] } ?? []),
+            stdout: out, stderr: out + ".err")
+        #expect(dump.wait() == .exit(0), "\((try? String(contentsOfFile: out + ".err", encoding: .utf8)) ?? "")")
+        return try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any] ?? [:]
+    }
+
+    func stop() {
+        kill(process.pid, SIGTERM)
+        _ = process.wait()
     }
 }

@@ -3,7 +3,8 @@
 the decoded headers, and each leaf part's type, charset, file name and decoded text
 (or size, for a binary part).
 
-Usage: mime_dump.py FILE.eml
+Usage: mime_dump.py FILE.eml [FOLDER]
+With FOLDER, each attached file is also written there under its own name.
 """
 import email
 import email.policy
@@ -23,6 +24,9 @@ for part in message.walk():
     if part.get_content_maintype() == "text":
         entry["text"] = payload.decode(part.get_content_charset() or "utf-8")
     entry["size"] = len(payload)
+    if len(sys.argv) > 2 and part.get_content_disposition() == "attachment":
+        with open(sys.argv[2] + "/" + part.get_filename().replace("/", "_"), "wb") as out:
+            out.write(payload)
     parts.append(entry)
 print(json.dumps({
     "subject": str(message["subject"]), "from": str(message["from"]), "to": str(message["to"]),
