@@ -115,8 +115,35 @@ public enum PersonalDataMasker {
             for part in name.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) where part.count >= 2 {
                 forms.insert(String(part))
             }
+            forms.formUnion(addressForms(name))
         }
         return forms.sorted { ($0.count, $0) > ($1.count, $1) }
+    }
+
+    /// Surnames of two characters (欧阳华: 欧阳 and 华).
+    static let compoundSurnames: Set<String> = [
+        "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "独孤",
+        "端木", "呼延", "南宫", "西门", "轩辕", "钟离", "闻人", "万俟", "澹台", "申屠",
+    ]
+
+    /// Words that follow a surname to name a person (钱师傅, 钱先生).
+    static let honorifics = [
+        "先生", "女士", "师傅", "老师", "大哥", "大姐", "阿姨", "老板", "经理", "主任", "同志", "小姐", "大爷", "大妈", "大叔", "大婶",
+    ]
+
+    /// How a Chinese name of two to four characters is also written in a text: the given
+    /// name alone when it has two characters (小军 of 钱小军), the surname with a word of
+    /// address (钱师傅, 钱先生, 老钱).
+    static func addressForms(_ name: String) -> [String] {
+        let characters = Array(name)
+        let isHan = name.unicodeScalars.allSatisfy { (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) }
+        guard isHan, (2...4).contains(characters.count) else { return [] }
+        let surnameLength = characters.count >= 3 && compoundSurnames.contains(String(characters[0..<2])) ? 2 : 1
+        let surname = String(characters[0..<surnameLength])
+        let given = String(characters[surnameLength...])
+        var forms = honorifics.map { surname + $0 } + ["老" + surname]
+        if given.count >= 2 { forms.append(given) }
+        return forms
     }
 
     /// The kinds of personal number in `text`, in order, for tests and audit.

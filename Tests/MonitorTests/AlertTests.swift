@@ -233,7 +233,8 @@ import Testing
 
     /// A cycle's escalation is written to the outbox with its verdict, once per story (two
     /// copies of one petition, one alert), not for an escalation weeks old; `run`'s
-    /// delivery takes it to the receiver, masked.
+    /// delivery takes it to the receivers: the petition bureau's channel with the
+    /// petitioner's name, phone and ID number, every other with none of them.
     @Test func aCyclesEscalationReachesTheReceiverOncePerStory() async throws {
         let feeds = folder.appendingPathComponent("feeds")
         try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
@@ -244,7 +245,7 @@ import Testing
             return LoopbackHTTPServer.Response(status: 204, headers: [:], body: Data())
         }
         defer { server.stop() }
-        let text = "城东安置房二期工地12名农民工被拖欠工资半年，今天上午有工人爬上塔吊讨薪，扬言不给钱就跳下来。联系人钱小军 13800001111"
+        let text = "城东安置房二期工地12名农民工被拖欠工资半年，今天上午有工人爬上塔吊讨薪，扬言不给钱就跳下来。联系人钱小军 13800001111，身份证号 340102198807153216，钱师傅说工友们都在等"
         func petition(_ id: String, _ at: String) -> String {
             """
             {"id": "\(id)", "channel": "hotline", "received_at": "\(at)", "title": "城东安置房二期工人爬塔吊讨薪", "content": "\(text)",             "location": "城关街道", "people": 12, "petitioner": "钱小军", "phone": "13800001111", "status": "handling"}
@@ -257,8 +258,10 @@ import Testing
         try """
         channels:
           - {id: hook, kind: webhook, url: "\(server.url("/hook"))"}
+          - {id: xinfang, kind: webhook, url: "\(server.url("/xinfang"))", personal_data: true}
         subscriptions:
           - {channel: hook, events: [escalation]}
+          - {channel: xinfang, events: [escalation]}
         """.write(to: feeds.appendingPathComponent("alerts.yaml"), atomically: true, encoding: .utf8)
         let monitor = Monitor(
             database: try TestStores.open(folder: folder), feedsDirectory: feeds,
@@ -267,15 +270,22 @@ import Testing
         let now = Date(timeIntervalSince1970: 1_735_527_600)  // 2024-12-30 11:00 Beijing
         _ = try await monitor.runCycle(asOf: Day(year: 2024, month: 12, day: 30)!, windowDays: 30, now: now)
         let pending = try await monitor.database.alertLog()
-        #expect(pending.count == 1 && pending.first?.state == .pending && pending.first?.event.kind == .escalation)
+        #expect(pending.count == 2 && pending.allSatisfy { $0.state == .pending && $0.event.kind == .escalation })
         #expect(pending.first?.event.department == "市住建局")
         // Again: the same story raises nothing new.
         _ = try await monitor.runCycle(asOf: Day(year: 2024, month: 12, day: 30)!, windowDays: 30, now: now)
-        #expect(try await monitor.database.alertLog().count == 1)
-        #expect(try await monitor.deliverAlerts(now: now, environment: [:]).sent == 1)
-        let body = try #require(received.withLock { $0.first }?.body)
-        let message = String(decoding: body, as: UTF8.self)
-        #expect(message.contains("塔吊") && !message.contains("13800001111") && !message.contains("钱小军"))
+        #expect(try await monitor.database.alertLog().count == 2)
+        #expect(try await monitor.deliverAlerts(now: now, environment: [:]).sent == 2)
+        func message(_ path: String) throws -> String {
+            String(decoding: try #require(received.withLock { $0.first { $0.path == path } }?.body), as: UTF8.self)
+        }
+        let masked = try message("/hook")
+        #expect(masked.contains("塔吊") && masked.contains("联系人＊＊＊") && masked.contains("＊＊＊说"))
+        for personal in ["13800001111", "钱小军", "340102198807153216", "钱师傅", "小军"] {
+            #expect(!masked.contains(personal), "\(personal) reached a channel not marked for personal data")
+        }
+        let bureau = try message("/xinfang")
+        #expect(bureau.contains("钱小军") && bureau.contains("13800001111") && bureau.contains("340102198807153216"))
     }
 
     /// The register's events: a flag on a sensitive project, an overdue 督办 case; each
@@ -494,6 +504,69 @@ import Testing
         #expect(sheets["热点事件"]?.dropFirst().map { $0[0] } == brief.topStories.map(\.projectID))
         #expect(sheets["新增标记"]?.dropFirst().map { $0[0] } == brief.newFlags.map(\.projectID))
         #expect(sheets["新增标记"]?.first == ["项目编号", "项目名称", "主管部门", "标记", "说明"])
+    }
+
+    /// `wagewatch run` killed (SIGKILL) while its first alert is on the wire, after the
+    /// outbox was written: `alerts send` afterwards delivers every alert, none lost, and the
+    /// one that may have arrived twice carries the same event id both times.
+    @Test func aSenderKilledMidSendLosesNothing() async throws {
+        guard let binary = Executable.required() else { return }
+        let feeds = folder.appendingPathComponent("feeds")
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let received = Mutex<[LoopbackHTTPServer.Request]>([])
+        let server = try LoopbackHTTPServer { request in
+            let first = received.withLock { requests in
+                requests.append(request)
+                return requests.count == 1
+            }
+            // The first message is held unanswered: the sender is killed waiting for it.
+            return LoopbackHTTPServer.Response(status: 204, headers: [:], body: Data(), delay: first ? 30 : nil)
+        }
+        defer { server.stop() }
+        // Three stories of an hour ago (alerts are raised for what is recent, by the clock).
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        let hourAgo = formatter.string(from: Date().addingTimeInterval(-3_600))
+        let sites = ["城东安置房二期", "滨江花园三期", "高新区标准厂房"]
+        let petitions = sites.enumerated().map { index, site in
+            """
+            {"id": "XF-K\(index)", "channel": "hotline", "received_at": "\(hourAgo)", "title": "\(site)工人爬塔吊讨薪", "content": "\(site)工地\(12 + index)名农民工被拖欠工资半年，有工人爬上塔吊，扬言不给钱就跳下来", "location": "城关街道", "people": \(12 + index), "status": "handling"}
+            """
+        }
+        try petitions.joined(separator: "\n").write(to: feeds.appendingPathComponent("p.ndjson"), atomically: true, encoding: .utf8)
+        try "feeds:\n  - {id: hotline, kind: petition, format: petition_ndjson, url: \"file:p.ndjson\"}\n".write(
+            to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
+        try
+            "channels:\n  - {id: hook, kind: webhook, url: \"\(server.url("/hook"))\", per_hour: 100}\nsubscriptions:\n  - {channel: hook, events: [escalation]}\n"
+            .write(to: feeds.appendingPathComponent("alerts.yaml"), atomically: true, encoding: .utf8)
+        let store = folder.appendingPathComponent("store.sqlite").path
+        let common = ["--database", store, "--feeds", feeds.path, "--rules", CrashRecoveryTests.root.appendingPathComponent("rules").path]
+        let errors = folder.appendingPathComponent("stderr.txt").path
+        func stderr() -> String { (try? String(contentsOfFile: errors, encoding: .utf8)).map { String($0.suffix(2_000)) } ?? "" }
+
+        let run = try ChildProcess(binary, ["run", "--create"] + common, stderr: errors)
+        var waited = 0
+        while received.withLock({ $0.isEmpty }) && waited < 1_200 {
+            try await Task.sleep(for: .milliseconds(50))
+            waited += 1
+        }
+        kill(run.pid, SIGKILL)
+        let end = run.wait()
+        #expect(end == .signal(SIGKILL), "run ended \(end) before its first alert was answered: \(stderr())")
+        try #require(received.withLock { $0.count } == 1, "the first alert reached the receiver: \(stderr())")
+
+        let send = try ChildProcess(binary, ["alerts", "send"] + common, stderr: errors)
+        #expect(send.wait() == .exit(0), "\(stderr())")
+        let ids = received.withLock { $0 }.compactMap { $0.headers["x-event-id"] }
+        #expect(Set(ids).count == 3 && ids.count == 4, "\(ids)")
+        #expect(ids.filter { $0 == ids[0] }.count == 2)
+        let database = try AppDatabase.open(path: store)
+        let sent = try await database.alertCount(state: .sent)
+        let pending = try await database.alertCount(state: .pending)
+        #expect(sent == 3 && pending == 0)
     }
 
     func event(level: AlertEvent.Level, department: String?) -> AlertEvent {
