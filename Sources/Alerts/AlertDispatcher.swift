@@ -36,6 +36,13 @@ public struct AlertDispatcher: Sendable {
             self.deferred = deferred
             self.summarized = summarized
         }
+
+        /// Both reports' counts together.
+        public static func + (lhs: Report, rhs: Report) -> Report {
+            Report(
+                sent: lhs.sent + rhs.sent, retrying: lhs.retrying + rhs.retrying, failed: lhs.failed + rhs.failed,
+                deferred: lhs.deferred + rhs.deferred, summarized: lhs.summarized + rhs.summarized)
+        }
     }
 
     /// What an attempt came to.
@@ -86,27 +93,35 @@ public struct AlertDispatcher: Sendable {
                     Array(queue.prefix(room - 1))
                     + [AlertDelivery(event: summary, channel: channel.id, state: .pending, attempts: 0, nextAt: now)]
             }
+            // One connection for the channel's messages; outcomes written a few at a time (a
+            // sender killed in between sends those again, with the same ids).
+            let connection = AlertPoster.Connection()
+            var outcomes: [AppDatabase.AlertAttempt] = []
             for (index, delivery) in queue.enumerated() {
                 guard index < room else {
                     try await database.deferAlert(eventID: delivery.event.id, channel: channel.id, until: now.addingTimeInterval(600))
                     report.deferred += 1
                     continue
                 }
-                let outcome = await attempt(delivery.event, on: channel, attempts: delivery.attempts, now: now)
+                let outcome = await attempt(delivery.event, on: channel, attempts: delivery.attempts, now: now, connection: connection)
                 switch outcome {
                 case .sent:
-                    try await database.recordAlertAttempt(eventID: delivery.event.id, channel: channel.id, state: .sent, at: now)
+                    outcomes.append(.init(eventID: delivery.event.id, channel: channel.id, state: .sent, at: now))
                     report.sent += 1
                 case .retry(let at, let reason):
-                    try await database.recordAlertAttempt(
-                        eventID: delivery.event.id, channel: channel.id, state: .pending, at: now, retryAt: at, error: reason)
+                    outcomes.append(
+                        .init(eventID: delivery.event.id, channel: channel.id, state: .pending, at: now, retryAt: at, error: reason))
                     report.retrying += 1
                 case .failed(let reason):
-                    try await database.recordAlertAttempt(
-                        eventID: delivery.event.id, channel: channel.id, state: .failed, at: now, error: reason)
+                    outcomes.append(.init(eventID: delivery.event.id, channel: channel.id, state: .failed, at: now, error: reason))
                     report.failed += 1
                 }
+                if outcomes.count >= Self.recordEvery {
+                    try await database.recordAlertAttempts(outcomes)
+                    outcomes.removeAll()
+                }
             }
+            try await database.recordAlertAttempts(outcomes)
         }
         return report
     }
@@ -131,8 +146,14 @@ public struct AlertDispatcher: Sendable {
             link: "/alerts", at: now)
     }
 
-    /// One attempt to send `event` on `channel` (its `attempts` before this one).
-    public func attempt(_ event: AlertEvent, on channel: AlertConfig.Channel, attempts: Int, now: Date) async -> Outcome {
+    /// How many outcomes are kept before they are written.
+    static let recordEvery = 20
+
+    /// One attempt to send `event` on `channel` (its `attempts` before this one), on
+    /// `connection` when given (a webhook's).
+    public func attempt(
+        _ event: AlertEvent, on channel: AlertConfig.Channel, attempts: Int, now: Date, connection: AlertPoster.Connection? = nil
+    ) async -> Outcome {
         if channel.kind == .smtp { return await mail(event, on: channel, attempts: attempts, now: now) }
         let request: AlertRequest
         do {
@@ -142,7 +163,9 @@ public struct AlertDispatcher: Sendable {
             return giveUpOr(.retry(at: now.addingTimeInterval(Self.backoff(attempts)), reason: "\(error)"), attempts: attempts)
         }
         let answer: Result<AlertPoster.Answer, AlertPoster.Failure> = await Parallel.run {
-            Result { () throws(AlertPoster.Failure) -> AlertPoster.Answer in try AlertPoster.post(request) }
+            Result { () throws(AlertPoster.Failure) -> AlertPoster.Answer in
+                try (connection ?? AlertPoster.Connection()).post(request)
+            }
         }
         switch answer {
         case .success(let answer):

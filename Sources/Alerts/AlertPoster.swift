@@ -1,8 +1,9 @@
 import CCurl
 import Foundation
 
-/// Sends an `AlertRequest` as an HTTP POST through libcurl: one easy handle a request,
-/// no redirects followed (a webhook that moves is an error to see, not to follow), a
+/// Sends an `AlertRequest` as an HTTP POST through libcurl: a `Connection`'s easy handle
+/// reused from one message to the next (its connection kept alive: a robot's TLS
+/// handshake once, not once a message), no redirects followed (a webhook that moves is an error to see, not to follow), a
 /// bounded time and a bounded answer.
 public enum AlertPoster {
     public struct Answer: Sendable, Equatable {
@@ -18,17 +19,45 @@ public enum AlertPoster {
         public var smtpCode: Int = 0
     }
 
-    /// Posts `request`; blocks its thread for at most `timeout` seconds.
-    /// - Throws: `Failure` when no answer came (refused, timed out, TLS failed), naming
-    ///   libcurl's reason but never the URL (it may carry a key).
+    /// Posts `request` on a connection of its own; blocks its thread for at most `timeout` seconds.
     public static func post(_ request: AlertRequest, timeout: Int = 15) throws(Failure) -> Answer {
-        guard let handle = curl_easy_init() else { throw Failure(description: "libcurl could not start a transfer") }
+        try Connection().post(request, timeout: timeout)
+    }
+
+    /// One libcurl easy handle, used for one message after another (never two at once):
+    /// libcurl keeps its connection to the receiver open between them.
+    public final class Connection: @unchecked Sendable {
+        private var handle: UnsafeMutableRawPointer?
+
+        public init() {}
+
+        deinit {
+            if let handle { curl_easy_cleanup(handle) }
+        }
+
+        /// Posts `request`; blocks its thread for at most `timeout` seconds.
+        /// - Throws: `Failure` when no answer came (refused, timed out, TLS failed), naming
+        ///   libcurl's reason but never the URL (it may carry a key).
+        public func post(_ request: AlertRequest, timeout: Int = 15) throws(Failure) -> Answer {
+            if let handle {
+                curl_easy_reset(handle)  // options cleared; the open connection kept
+            } else {
+                handle = curl_easy_init()
+            }
+            guard let handle else { throw Failure(description: "libcurl could not start a transfer") }
+            return try AlertPoster.perform(request, on: handle, timeout: timeout)
+        }
+    }
+
+    private static func perform(_ request: AlertRequest, on handle: UnsafeMutableRawPointer, timeout: Int) throws(Failure) -> Answer {
         let sink = Sink()
         var headerList: UnsafeMutablePointer<curl_slist>?
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         defer {
-            curl_easy_cleanup(handle)
+            // The handle's pointers to these go with the next reset or the cleanup.
+            ww_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, nil)
+            ww_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, nil)
             curl_slist_free_all(headerList)
             errorBuffer.deallocate()
         }

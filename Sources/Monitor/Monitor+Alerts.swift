@@ -160,6 +160,13 @@ extension Monitor {
         let config = try loadAlertConfig()
         guard !config.channels.isEmpty else { return AlertDispatcher.Report() }
         try await raiseDailyAlerts(config: config, now: now)
-        return try await AlertDispatcher(config: config, database: database, environment: environment).deliverDue(now: now)
+        return try await dispatchAlerts(config: config, now: now, environment: environment)
+    }
+
+    /// Sends the outbox's due alerts to `config`'s channels.
+    func dispatchAlerts(
+        config: AlertConfig, now: Date, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> AlertDispatcher.Report {
+        try await AlertDispatcher(config: config, database: database, environment: environment).deliverDue(now: now)
     }
 }

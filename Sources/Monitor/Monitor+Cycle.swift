@@ -61,6 +61,8 @@ public struct CycleReport: Sendable {
     public var register: RegisterReport
     /// Closed 督办 cases that new wage signals reopened in this cycle.
     public var reopenedCases: [SupervisionCase] = []
+    /// The alerts sent while the register was evaluated (`deliveringAlerts`).
+    public var alerts = AlertDispatcher.Report()
 }
 
 /// A worker's claim on the feeds it fetches, when several `watch` processes share a store:
@@ -88,17 +90,25 @@ extension Monitor {
     /// - Parameters:
     ///   - only: the feeds to fetch (for `watch`, those that are due); nil for all.
     ///   - progress: called as transfers finish (done, total), on the fetching thread.
+    ///   - deliveringAlerts: send the alerts the ingest raised (escalations) while the
+    ///     register is evaluated, rather than after the cycle (`run`, `watch`); the
+    ///     register's own alerts wait for the caller's delivery.
     public func runCycle(
         asOf: Day, windowDays: Int? = nil, now: Date = Date(), only: Set<String>? = nil, lease: FeedLease? = nil,
-        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+        deliveringAlerts: Bool = false, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) async throws -> CycleReport {
         let engine = try await makeEngine()
         // Read once a cycle, before anything is stored: a wrong file stops the cycle, not its alerts.
         let alerts = try loadAlertConfig()
         let (feeds, assessed) = try await ingest(
             engine: engine, now: now, only: only, lease: lease, alerts: alerts, progress: progress)
+        // The escalations just stored go out while the register is evaluated: a worker on a
+        // crane is not kept waiting for the scorecard.
+        let early = deliveringAlerts && !alerts.channels.isEmpty
+        async let sentEarly = early ? dispatchAlerts(config: alerts, now: now) : AlertDispatcher.Report()
         let reopened = try await reopenCases(asOf: asOf, now: now, rules: engine.rulebook.register)
         let register = try await evaluateRegister(asOf: asOf, windowDays: windowDays, now: now, rules: engine.rulebook.register)
+        let sent = try await sentEarly
         if !alerts.subscriptions.isEmpty {
             // The cases' lines only (columns, no JSON): a city may have thousands open.
             let open = try await database.supervisionCaseLines(states: [.awaitingSignature, .inProgress, .returned])
@@ -106,6 +116,7 @@ extension Monitor {
         }
         var report = CycleReport(feeds: feeds, assessed: assessed, register: register)
         report.reopenedCases = reopened
+        report.alerts = sent
         return report
     }
 

@@ -81,6 +81,7 @@ extension Monitor {
                     let cycle = try await runCycle(
                         asOf: Day(containing: now), windowDays: windowDays, now: now,
                         only: due, lease: leaseHolder.map { FeedLease(holder: $0, defaultInterval: defaultInterval) },
+                        deliveringAlerts: true,
                         progress: progress)
                     schedule.record(cycle.feeds, catalog: catalog, at: now)
                     report(cycle)

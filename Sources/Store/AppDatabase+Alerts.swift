@@ -127,20 +127,50 @@ extension AppDatabase {
         }
     }
 
+    /// One attempt at a delivery: sent at `at`; or to be tried again at `retryAt`; or given up.
+    public struct AlertAttempt: Sendable {
+        public var eventID: String
+        public var channel: String
+        public var state: AlertDelivery.State
+        public var at: Date
+        public var retryAt: Date?
+        public var error: String?
+
+        public init(eventID: String, channel: String, state: AlertDelivery.State, at: Date, retryAt: Date? = nil, error: String? = nil) {
+            self.eventID = eventID
+            self.channel = channel
+            self.state = state
+            self.at = at
+            self.retryAt = retryAt
+            self.error = error
+        }
+    }
+
     /// Records an attempt: sent at `at`; or to be tried again at `retryAt`; or given up.
     public func recordAlertAttempt(
         eventID: String, channel: String, state: AlertDelivery.State, at: Date, retryAt: Date? = nil, error: String? = nil
     ) async throws {
+        try await recordAlertAttempts([
+            AlertAttempt(eventID: eventID, channel: channel, state: state, at: at, retryAt: retryAt, error: error)
+        ])
+    }
+
+    /// Records several attempts in one transaction.
+    public func recordAlertAttempts(_ attempts: [AlertAttempt]) async throws {
+        guard !attempts.isEmpty else { return }
         try await write { session in
-            try session.execute(
-                """
-                UPDATE alert_delivery SET state = ?, attempts = attempts + 1, next_at = ?, sent_at = ?, last_error = ?
-                WHERE event_id = ? AND channel = ?
-                """,
-                [
-                    state.rawValue.sqlValue, (retryAt ?? at).sqlValue, (state == .sent ? at : nil).sqlValue, error.sqlValue,
-                    eventID.sqlValue, channel.sqlValue,
-                ])
+            for attempt in attempts {
+                try session.execute(
+                    """
+                    UPDATE alert_delivery SET state = ?, attempts = attempts + 1, next_at = ?, sent_at = ?, last_error = ?
+                    WHERE event_id = ? AND channel = ?
+                    """,
+                    [
+                        attempt.state.rawValue.sqlValue, (attempt.retryAt ?? attempt.at).sqlValue,
+                        (attempt.state == .sent ? attempt.at : nil).sqlValue, attempt.error.sqlValue, attempt.eventID.sqlValue,
+                        attempt.channel.sqlValue,
+                    ])
+            }
         }
     }
 

@@ -19,15 +19,17 @@ extension WageWatch {
             let monitor = try global.makeMonitor()
             let progress = CycleProgress()
             let report = try await monitor.runCycle(
-                asOf: register.asOf ?? .today, windowDays: register.window,
+                asOf: register.asOf ?? .today, windowDays: register.window, deliveringAlerts: true,
                 progress: { progress.update(done: $0, total: $1) })
             progress.finish()
             print(RiskListTable(cycle: report).render())
-            // The alerts the cycle raised go out now (what a receiver refuses waits for
-            // `alerts send` or the next run).
-            let alerts = try await monitor.deliverAlerts()
-            if alerts.sent + alerts.retrying + alerts.failed + alerts.deferred > 0 {
-                print("预警推送：已发送 \(alerts.sent)，待重试 \(alerts.retrying)，失败 \(alerts.failed)，顺延 \(alerts.deferred)")
+            // The escalations went out during the cycle; the register's alerts go now (what a
+            // receiver refuses waits for `alerts send` or the next run).
+            let alerts = try await report.alerts + monitor.deliverAlerts()
+            if alerts.sent + alerts.retrying + alerts.failed + alerts.deferred + alerts.summarized > 0 {
+                print(
+                    "预警推送：已发送 \(alerts.sent)，待重试 \(alerts.retrying)，失败 \(alerts.failed)，"
+                        + "超出每小时上限：汇总 \(alerts.summarized)、顺延 \(alerts.deferred)")
             }
             // cron and systemd read the exit code: a failed feed is no quiet city, and neither
             // is a feeds folder with no feed in it (a wrong --feeds, a catalog not yet copied).
