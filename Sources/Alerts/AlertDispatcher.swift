@@ -49,6 +49,9 @@ public struct AlertDispatcher: Sendable {
     public enum Outcome: Sendable, Equatable {
         case sent
         case retry(at: Date, reason: String)
+        /// The channel said "too fast" (429, errcode 45009 or 130101): this message and
+        /// every other for it wait until `until`.
+        case slowDown(until: Date, reason: String)
         case failed(reason: String)
     }
 
@@ -93,32 +96,63 @@ public struct AlertDispatcher: Sendable {
                     Array(queue.prefix(room - 1))
                     + [AlertDelivery(event: summary, channel: channel.id, state: .pending, attempts: 0, nextAt: now)]
             }
-            // One connection for the channel's messages; outcomes written a few at a time (a
-            // sender killed in between sends those again, with the same ids).
-            let connection = AlertPoster.Connection()
+            for delivery in queue.dropFirst(max(0, room)) {
+                try await database.deferAlert(eventID: delivery.event.id, channel: channel.id, until: now.addingTimeInterval(600))
+                report.deferred += 1
+            }
+            let sendable = Array(queue.prefix(max(0, room)))
+            // A few kept-alive connections for a webhook (one for mail), each taking the next
+            // message when free; outcomes written a few at a time (a sender killed in between
+            // sends those again, with the same ids). A channel that says "too fast" is sent
+            // nothing more until the time it names.
+            var free = (0..<min(channel.kind == .smtp ? 1 : Self.connectionsPerChannel, sendable.count)).map { _ in
+                AlertPoster.Connection()
+            }
             var outcomes: [AppDatabase.AlertAttempt] = []
-            for (index, delivery) in queue.enumerated() {
-                guard index < room else {
-                    try await database.deferAlert(eventID: delivery.event.id, channel: channel.id, until: now.addingTimeInterval(600))
+            var slowDown: Date?
+            var next = 0
+            try await withThrowingTaskGroup(of: (AlertDelivery, Outcome, AlertPoster.Connection).self) { group in
+                func start() {
+                    while slowDown == nil, next < sendable.count, let connection = free.popLast() {
+                        let delivery = sendable[next]
+                        next += 1
+                        group.addTask {
+                            let outcome = await attempt(
+                                delivery.event, on: channel, attempts: delivery.attempts, now: now, connection: connection)
+                            return (delivery, outcome, connection)
+                        }
+                    }
+                }
+                start()
+                while let (delivery, outcome, connection) = try await group.next() {
+                    free.append(connection)
+                    let id = delivery.event.id
+                    switch outcome {
+                    case .sent:
+                        outcomes.append(.init(eventID: id, channel: channel.id, state: .sent, at: now))
+                        report.sent += 1
+                    case .retry(let at, let reason):
+                        outcomes.append(.init(eventID: id, channel: channel.id, state: .pending, at: now, retryAt: at, error: reason))
+                        report.retrying += 1
+                    case .slowDown(let until, let reason):
+                        outcomes.append(.init(eventID: id, channel: channel.id, state: .pending, at: now, retryAt: until, error: reason))
+                        report.retrying += 1
+                        slowDown = max(slowDown ?? until, until)
+                    case .failed(let reason):
+                        outcomes.append(.init(eventID: id, channel: channel.id, state: .failed, at: now, error: reason))
+                        report.failed += 1
+                    }
+                    if outcomes.count >= Self.recordEvery {
+                        try await database.recordAlertAttempts(outcomes)
+                        outcomes.removeAll()
+                    }
+                    start()
+                }
+            }
+            if let slowDown {
+                for delivery in sendable[next...] {
+                    try await database.deferAlert(eventID: delivery.event.id, channel: channel.id, until: slowDown)
                     report.deferred += 1
-                    continue
-                }
-                let outcome = await attempt(delivery.event, on: channel, attempts: delivery.attempts, now: now, connection: connection)
-                switch outcome {
-                case .sent:
-                    outcomes.append(.init(eventID: delivery.event.id, channel: channel.id, state: .sent, at: now))
-                    report.sent += 1
-                case .retry(let at, let reason):
-                    outcomes.append(
-                        .init(eventID: delivery.event.id, channel: channel.id, state: .pending, at: now, retryAt: at, error: reason))
-                    report.retrying += 1
-                case .failed(let reason):
-                    outcomes.append(.init(eventID: delivery.event.id, channel: channel.id, state: .failed, at: now, error: reason))
-                    report.failed += 1
-                }
-                if outcomes.count >= Self.recordEvery {
-                    try await database.recordAlertAttempts(outcomes)
-                    outcomes.removeAll()
                 }
             }
             try await database.recordAlertAttempts(outcomes)
@@ -148,6 +182,8 @@ public struct AlertDispatcher: Sendable {
 
     /// How many outcomes are kept before they are written.
     static let recordEvery = 20
+    /// Messages on their way to one webhook at once.
+    static let connectionsPerChannel = 4
 
     /// One attempt to send `event` on `channel` (its `attempts` before this one), on
     /// `connection` when given (a webhook's).
@@ -212,8 +248,10 @@ public struct AlertDispatcher: Sendable {
     }
 
     private func giveUpOr(_ outcome: Outcome, attempts: Int) -> Outcome {
-        if case .retry(_, let reason) = outcome, attempts + 1 >= maxAttempts {
-            return .failed(reason: "\(maxAttempts) 次均未成功：\(reason)")
+        switch outcome {
+        case .retry(_, let reason), .slowDown(_, let reason):
+            if attempts + 1 >= maxAttempts { return .failed(reason: "\(maxAttempts) 次均未成功：\(reason)") }
+        case .sent, .failed: break
         }
         return outcome
     }
@@ -235,11 +273,11 @@ public struct AlertDispatcher: Sendable {
             let message = (object?["errmsg"] as? String).map { String($0.prefix(200)) } ?? ""
             switch code {
             case 0: return .sent
-            case 45009, 130101: return .retry(at: wait(60), reason: "发送过快（errcode \(code)）")
+            case 45009, 130101: return .slowDown(until: wait(60), reason: "发送过快（errcode \(code)）")
             case -1: return .retry(at: wait(backoff(attempts)), reason: "应答无法识别（HTTP \(answer.status)）")
             default: return .failed(reason: "通道拒收：errcode \(code) \(message)")
             }
-        case 429: return .retry(at: wait(backoff(attempts)), reason: "发送过快（HTTP 429）")
+        case 429: return .slowDown(until: wait(backoff(attempts)), reason: "发送过快（HTTP 429）")
         case 408, 500..<600: return .retry(at: wait(backoff(attempts)), reason: "通道暂不可用（HTTP \(answer.status)）")
         default: return .failed(reason: "通道拒收（HTTP \(answer.status)）")
         }

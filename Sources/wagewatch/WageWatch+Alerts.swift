@@ -74,7 +74,7 @@ extension WageWatch {
                 case .sent:
                     try await monitor.database.recordAlertAttempt(eventID: event.id, channel: target.id, state: .sent, at: now)
                     print("已发送到 \(channel)")
-                case .retry(_, let reason), .failed(let reason):
+                case .retry(_, let reason), .slowDown(_, let reason), .failed(let reason):
                     try await monitor.database.recordAlertAttempt(
                         eventID: event.id, channel: target.id, state: .failed, at: now, error: reason)
                     throw CommandFailure(message: "channel \(channel): \(reason)")

@@ -383,6 +383,42 @@ import Testing
         #expect(try parsed(2)["event_id"] as? String == "escalation-mail")
     }
 
+    /// A channel that says "too fast" gets nothing more until the time it names: the
+    /// messages not yet on their way wait without an attempt counted, then all go.
+    @Test func aChannelSayingTooFastIsLeftAloneUntilItsTime() async throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let refusing = Mutex(true)
+        let received = Mutex(0)
+        let server = try LoopbackHTTPServer { _ in
+            received.withLock { $0 += 1 }
+            return refusing.withLock { $0 }
+                ? LoopbackHTTPServer.Response(status: 429, headers: ["Retry-After": "300"], body: Data())
+                : LoopbackHTTPServer.Response(status: 204, headers: [:], body: Data())
+        }
+        defer { server.stop() }
+        let database = try TestStores.open(folder: folder)
+        let config = try AlertConfig.parse(
+            "channels:\n  - {id: hook, kind: webhook, url: \"\(server.url("/hook"))\"}\n"
+                + "subscriptions:\n  - {channel: hook, events: [escalation]}\n", file: "alerts.yaml")
+        for index in 0..<10 {
+            var next = event(level: .high, department: nil)
+            next.id = "escalation-\(index)"
+            next.story = "story-\(index)"
+            try await database.enqueueAlert(next, channels: ["hook"])
+        }
+        let dispatcher = AlertDispatcher(config: config, database: database, environment: [:])
+        let first = try await dispatcher.deliverDue(now: now)
+        let tried = received.withLock { $0 }
+        #expect(tried >= 1 && tried <= 4 && first.retrying == tried && first.deferred == 10 - tried)
+        let log = try await database.alertLog()
+        #expect(log.allSatisfy { $0.state == .pending && $0.nextAt == now.addingTimeInterval(300) })
+        #expect(log.filter { $0.attempts == 0 }.count == 10 - tried)
+        #expect(try await dispatcher.deliverDue(now: now.addingTimeInterval(299)) == AlertDispatcher.Report())
+        refusing.withLock { $0 = false }
+        #expect(try await dispatcher.deliverDue(now: now.addingTimeInterval(300)).sent == 10)
+    }
+
     /// One story, one alert: copies and rescores of a story raise nothing new; its rise to a
     /// higher level goes out once as an update (续报), threaded under the first (the same
     /// mail thread, the webhook's `thread`).
@@ -507,8 +543,8 @@ import Testing
     }
 
     /// `wagewatch run` killed (SIGKILL) while its first alert is on the wire, after the
-    /// outbox was written: `alerts send` afterwards delivers every alert, none lost, and the
-    /// one that may have arrived twice carries the same event id both times.
+    /// outbox was written: `alerts send` afterwards delivers every alert, none lost, and
+    /// those that arrived twice (sent, but not yet marked sent) carry the same event id.
     @Test func aSenderKilledMidSendLosesNothing() async throws {
         guard let binary = Executable.required() else { return }
         let feeds = folder.appendingPathComponent("feeds")
@@ -556,12 +592,14 @@ import Testing
         kill(run.pid, SIGKILL)
         let end = run.wait()
         #expect(end == .signal(SIGKILL), "run ended \(end) before its first alert was answered: \(stderr())")
-        try #require(received.withLock { $0.count } == 1, "the first alert reached the receiver: \(stderr())")
+        try #require(received.withLock { $0.count } >= 1, "the first alert reached the receiver: \(stderr())")
 
         let send = try ChildProcess(binary, ["alerts", "send"] + common, stderr: errors)
         #expect(send.wait() == .exit(0), "\(stderr())")
         let ids = received.withLock { $0 }.compactMap { $0.headers["x-event-id"] }
-        #expect(Set(ids).count == 3 && ids.count == 4, "\(ids)")
+        #expect(Set(ids).count == 3 && ids.count > 3, "\(ids)")
+        #expect(Set(ids).allSatisfy { id in ids.filter { $0 == id }.count <= 2 }, "\(ids)")
+        // The held one was sent again, with its id.
         #expect(ids.filter { $0 == ids[0] }.count == 2)
         let database = try AppDatabase.open(path: store)
         let sent = try await database.alertCount(state: .sent)
