@@ -119,19 +119,19 @@ public enum AlertMessage {
     /// Posts and petitions are untrusted: in a markdown message they may not make links,
     /// images or markup (the brackets become their full-width forms).
     static func markdownSafe(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "[": out += "［"
-            case "]": out += "］"
-            case "<": out += "＜"
-            case ">": out += "＞"
-            case "`": out += "｀"
-            case "!": out += "！"
-            default: out.append(character)
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "[": out.append("［")
+            case "]": out.append("］")
+            case "<": out.append("＜")
+            case ">": out.append("＞")
+            case "`": out.append("｀")
+            case "!": out.append("！")
+            default: out.append(scalar)
             }
         }
-        return out
+        return String(out)
     }
 
     static func json(_ object: [String: Any]) throws -> [UInt8] {

@@ -28,8 +28,10 @@ extension Monitor {
     static func escalationAlerts(
         _ verdicts: [ItemVerdict], items: [Item], config: AlertConfig, projects: [String: Project], now: Date
     ) -> [(event: AlertEvent, channels: [String])] {
-        guard !config.subscriptions.isEmpty else { return [] }
+        guard config.subscriptions.contains(where: { $0.events.contains(.escalation) }) else { return [] }
         var raised: [String: (event: AlertEvent, channels: [String])] = [:]
+        // The highest level each story reached so far: its copies cost a lookup, not a mask.
+        var seen: [String: AlertEvent.Level] = [:]
         for (verdict, item) in zip(verdicts, items) where verdict.assessment.isSignal && verdict.assessment.isEscalation {
             let at = item.publishedAt ?? now
             guard now.timeIntervalSince(at) <= alertWindow else { continue }
@@ -41,7 +43,8 @@ extension Monitor {
                 case .high: .high
                 default: .medium
                 }
-            if let earlier = raised[id], earlier.event.level >= level { continue }
+            if let earlier = seen[id], earlier >= level { continue }
+            seen[id] = level
             let mask = { (text: String) in
                 PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 }, variants: Monitor.nameVariants)
             }
