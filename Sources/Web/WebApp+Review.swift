@@ -268,6 +268,7 @@ extension WebApp {
                 at: Labels.time($0.at), account: $0.account, action: $0.actionLabel, reason: shown($0.reason),
                 projectID: $0.projectID ?? "")
         }
+        let evidence = try await linkEvidence(link, history: entries)
         let claim = try await database.claims(of: [id], now: now(), lease: settings.claimLease)[id]
         // Decisions are for signals (and for taking back one made before).
         let reviewed = entries.contains { ReviewAction(rawValue: $0.action) != nil }
@@ -285,7 +286,7 @@ extension WebApp {
             rules: (stored?.assessment.firedRules ?? []).map { ItemPage.Rule(id: $0, title: ruleTitles[$0] ?? $0) },
             projectID: link.map { LinkID($0.projectID) }, projectName: entry?.name, band: Labels.band(link?.band),
             confidence: link.map { String(format: "%.2f", $0.confidence) },
-            evidence: (link?.evidence ?? []).map { ItemPage.Evidence(kind: Labels.mention($0.kind), text: $0.text) },
+            evidence: evidence.map { ItemPage.Evidence(kind: $0.kind, text: shown($0.text)) },
             sites: (stored?.sites ?? []).map(shown), story: stored?.storyKey ?? "", copies: copies, history: history,
             claimedBy: claim?.account, claimedAt: claim.map { Labels.time($0.claimedAt) }, canReview: canReview,
             actions: ReviewAction.allCases.filter { $0 != .followedUp || item.kind == .petition }
@@ -293,6 +294,30 @@ extension WebApp {
             reviewed: reviewed,
             decisions: entries.filter { ReviewAction(rawValue: $0.action) != nil }.count,
             mayOpenCase: session.account.caseActor?.supervises == true)
+    }
+
+    /// Why the item is the linked project's: what the scorer found of that project in the
+    /// text, and the clerk's relink when there was one. The scorer's evidence is of the
+    /// project it chose; after a relink only the part that fits the project now linked is
+    /// shown, never the old project's.
+    func linkEvidence(_ link: ProjectLink?, history: [AuditEntry]) async throws -> [(kind: String, text: String)] {
+        guard let link else { return [] }
+        var shown: [(kind: String, text: String)] = []
+        if let relink = history.last(where: { $0.action == ReviewAction.relink.rawValue && $0.projectID == link.projectID }) {
+            shown.append(("人工改挂", "\(relink.account) 于 \(Labels.time(relink.at)) 改挂到本项目：\(relink.reason)"))
+        }
+        let fields: [String]
+        if let project = try await database.project(id: link.projectID) {
+            fields =
+                [project.id, project.name, project.builder, project.contractor, project.township].compactMap { $0 }
+                + project.aliases + project.subcontractors
+        } else {
+            fields = []
+        }
+        for found in link.evidence where fields.contains(where: { $0.contains(found.text) || found.text.contains($0) }) {
+            shown.append((Labels.mention(found.kind), found.text))
+        }
+        return shown
     }
 
     /// `text` cut into pieces, those that are one of `terms` marked (longest term first at

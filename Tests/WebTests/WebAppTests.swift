@@ -816,6 +816,9 @@ import Testing
         #expect(unknown.status == .badRequest)
 
         // Relink to P-003 by its name: the item leaves P-002 and counts for P-003 at once.
+        let p2Evidence = try #require(try await fixture.database.assessment(ofItem: item)?.link?.evidence.map(\.text))
+        let before = try await browser.get("/items/\(item)")
+        #expect(!p2Evidence.isEmpty && p2Evidence.allSatisfy { before.body.contains("：\($0)</li>") })
         let p3Name = try #require(try await fixture.database.project(id: "P-003")?.name)
         let relink = try await browser.post(
             "/items/\(item)/review",
@@ -826,6 +829,13 @@ import Testing
         #expect(try await !queueIDs().contains(item))
         let page = try await browser.get("/items/\(item)")
         #expect(page.body.contains("改挂项目") && page.body.contains("实为三期工地") && page.body.contains("P-003"))
+        // The evidence is the new project's: the clerk's relink, none of what named only P-002
+        // (三中, 青川建工集团有限公司; 青川 is in P-003's builder too).
+        #expect(page.body.contains("人工改挂：petition"))
+        let p3 = try #require(try await fixture.database.project(id: "P-003"))
+        let p3Fields = [p3.name, p3.builder, p3.contractor, p3.township].compactMap { $0 } + p3.aliases
+        let onlyP2 = p2Evidence.filter { text in !p3Fields.contains { $0.contains(text) } }
+        #expect(onlyP2.contains("三中") && onlyP2.allSatisfy { !page.body.contains("：\($0)</li>") }, "\(onlyP2)")
 
         // Reject it: no longer a signal anywhere.
         #expect(
