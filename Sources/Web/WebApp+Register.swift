@@ -277,6 +277,31 @@ extension WebApp {
         page(router, "/daily", roles: Self.roles(of: "/daily"), template: "daily", title: "欠薪风险日报", cached: true) { _, _, _ in
             try await dailyPage()
         }
+        // The 日报 to take away: a workbook (a sheet per list), CSV, or the printable brief.
+        for format in ["xlsx", "csv"] {
+            route(router, .get, "/daily.\(format)") { request, _ in
+                try await answer(request, roles: Self.roles(of: "/daily"), json: false) { _ in
+                    let brief = try await snapshot().brief
+                    let body = format == "xlsx" ? ByteBuffer(bytes: try brief.xlsx()) : ByteBuffer(string: brief.csv())
+                    return Response(
+                        status: .ok,
+                        headers: [
+                            .contentType: format == "xlsx" ? CaseAttachment.Kind.xlsx.mediaType : "text/csv; charset=utf-8",
+                            .contentDisposition: "attachment; filename=\"wagewatch-daily-\(brief.asOf).\(format)\"",
+                            .cacheControl: "no-store",
+                        ], body: .init(byteBuffer: body))
+                }
+            }
+        }
+        route(router, .get, "/daily/print") { request, _ in
+            try await answer(request, roles: Self.roles(of: "/daily"), json: false) { _ in
+                let snapshot = try await snapshot()
+                let text = try DailyPrint.html(snapshot.brief, sourceHealth: snapshot.register.sourceHealth, issuer: settings.issuer)
+                return Response(
+                    status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                    body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
+        }
         page(router, "/register", roles: Self.roles(of: "/register"), template: "register", title: "风险台账", cached: true) {
             request, _, session in
             let snapshot = try await snapshot()

@@ -33,6 +33,8 @@ public struct WebApp: Sendable {
         public var decisionWait: Duration = .seconds(2)
         /// Page contents kept (0: none, every page made anew; for measuring).
         public var pageCacheEntries = 2_000
+        /// Who issues the printed briefs (编制单位).
+        public var issuer = DailyPrint.defaultIssuer
 
         public init() {}
     }

@@ -56,6 +56,9 @@ extension WageWatch {
         @Option(help: "The address of a reverse proxy in front: its X-Forwarded-For names the browser (for the login throttle).")
         var trustedProxy: String?
 
+        @Option(help: "Who issues the printed briefs (编制单位 in their head).")
+        var issuer = DailyPrint.defaultIssuer
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
             guard pageCache >= 0 else { throw ValidationError("--page-cache must be 0 or more") }
@@ -70,6 +73,7 @@ extension WageWatch {
             var settings = WebApp.Settings()
             settings.trustedProxy = trustedProxy
             settings.pageCacheEntries = pageCache
+            settings.issuer = issuer
             let web = try WebApp(
                 monitor: monitor, keeper: keeper, settings: settings, fold: try Monitor.searchFold(),
                 province: try provinceKeeper(logger: monitor.logger, asOf: { pinned ?? Day(containing: Date()) }))

@@ -574,6 +574,33 @@ import Testing
         #expect(overdue.first?["id"] as? String == opened.id)
     }
 
+    /// The 日报 leaves the browser in one click: a workbook with a sheet per list and CSV,
+    /// each the same bytes as the brief's own; a printable brief under an official head
+    /// (内部资料 注意保存, 编制单位, 期号, the date in 年月日); for the roles of /daily only.
+    @Test func theDailyListIsExportedAsWorkbookCSVAndPrintableBrief() async throws {
+        let fixture = try await WebFixture()
+        let analyst = try await fixture.signedIn("cyberspace")
+        let page = try await analyst.get("/daily")
+        #expect(page.body.contains("href=\"/daily.xlsx\"") && page.body.contains("href=\"/daily/print\""))
+        let brief = try #require(fixture.keeper.current?.brief)
+        let workbook = try await analyst.get("/daily.xlsx")
+        #expect(workbook.status == .ok && workbook.headers[.contentType] == CaseAttachment.Kind.xlsx.mediaType)
+        #expect(workbook.headers[.contentDisposition] == "attachment; filename=\"wagewatch-daily-\(brief.asOf).xlsx\"")
+        #expect(workbook.bytes == [UInt8](try brief.xlsx()))
+        let csv = try await analyst.get("/daily.csv")
+        #expect(csv.status == .ok && csv.body == brief.csv())
+        let print = try await analyst.get("/daily/print")
+        #expect(print.status == .ok && print.headers[.contentType] == "text/html; charset=utf-8")
+        #expect(print.body.contains("内部资料 注意保存") && print.body.contains("编制单位：欠薪风险监测"))
+        #expect(print.body.contains("2024年第366期") && print.body.contains("2024年12月31日"))
+        #expect(print.body.contains("counter(page)") && !print.body.contains("daily-exports"))
+        let clerk = try await fixture.signedIn("petition")
+        for path in ["/daily.xlsx", "/daily.csv", "/daily/print"] {
+            #expect(try await clerk.get(path).status == .forbidden)
+            #expect(try await fixture.client().get(path).status != .ok)
+        }
+    }
+
     @Test func theDepartmentDrillDownAssetsAndHealthCheck() async throws {
         let fixture = try await WebFixture()
         let department = TestBrowser.encode("市住建局")
