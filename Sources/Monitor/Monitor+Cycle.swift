@@ -500,7 +500,15 @@ extension Monitor {
     ) async throws
         -> (register: RegisterReport, brief: DailyBrief)
     {
-        let rules = try loadRulebook().register
+        try await registerAndBrief(asOf: asOf, windowDays: windowDays, now: now, rules: try loadRulebook().register)
+    }
+
+    /// The register of `asOf` and its daily list under `rules`.
+    public func registerAndBrief(
+        asOf: Day, windowDays: Int? = nil, now: Date = Date(), rules: RegisterRules
+    ) async throws
+        -> (register: RegisterReport, brief: DailyBrief)
+    {
         let both = try await registers(
             asOf: [asOf, asOf.adding(days: -1)], windowDays: windowDays ?? rules.windowDays,
             now: now, rules: rules)

@@ -23,6 +23,8 @@ public struct QueueCandidate: Sendable, Hashable {
     public var score: Double
     public var level: SignalLevel
     public var claim: ClaimKind
+    /// A petition's 办结 time, when it is closed.
+    public var closedAt: Date? = nil
 }
 
 extension AppDatabase {
@@ -205,7 +207,7 @@ extension AppDatabase {
             let decided = Set(try session.rows("SELECT item_id FROM review") { try $0.first(as: String.self) })
             var wanted = Set(evidence)
             var result: [QueueCandidate] = []
-            let columns = "item_id, at, kind, channel, project_id, link_band, score, level, claim"
+            let columns = "item_id, at, kind, channel, project_id, link_band, score, level, claim, closed_at"
             let index = session.engine == .sqlite ? "INDEXED BY assessment_signals" : ""
             let span = try session.rows(
                 "SELECT \(columns) FROM assessment \(index) WHERE is_signal AND at >= ? AND at < ?", [from.sqlValue, until.sqlValue],
@@ -227,7 +229,7 @@ extension AppDatabase {
         return QueueCandidate(
             itemID: try row("item_id"), at: try row("at"), kind: try row.requiredCode("kind"), channel: try row("channel"),
             projectID: try row("project_id"), band: band.flatMap(LinkBand.init(rawValue:)), score: try row("score"),
-            level: try row.requiredCode("level"), claim: try row.requiredCode("claim"))
+            level: try row.requiredCode("level"), claim: try row.requiredCode("claim"), closedAt: try row("closed_at"))
     }
 
     /// The personal details of the given items' petitioners (name, phone), by item: what a

@@ -4,6 +4,7 @@ import Model
 import Monitor
 import Parallel
 import Register
+import Scoring
 import Store
 import Synchronization
 
@@ -19,8 +20,10 @@ public struct RegisterSnapshot: Sendable {
     /// Position of each project in `register.projects`.
     var projectIndex: [String: Int]
     /// The review queue: undecided review-band signals and flagged projects' undecided
-    /// signals, newest first.
+    /// signals, the most urgent first (see `QueueEntry.isMoreUrgent`).
     var queue: [QueueEntry]
+    /// How many of the queue are 危急, 高, 中 (and below).
+    var queueLevels: [SignalLevel: Int]
     /// The channels the queue's items came by, for its filter.
     var queueChannels: [String]
     /// Positions in `queue` by what its filters ask (each list in queue order).
@@ -34,7 +37,8 @@ public struct RegisterSnapshot: Sendable {
     static func make(monitor: Monitor, asOf: Day, now: Date, generation: Int) async throws -> RegisterSnapshot {
         let clock = ContinuousClock()
         let start = clock.now
-        let (register, brief) = try await monitor.registerAndBrief(asOf: asOf, now: now)
+        let rules = try monitor.loadRulebook().register
+        let (register, brief) = try await monitor.registerAndBrief(asOf: asOf, now: now, rules: rules)
         let registered = clock.now
         let evidence = register.projects.lazy.filter { !$0.flags.isEmpty }.flatMap(\.evidence)
         let windowStart = asOf.adding(days: -(register.windowDays - 1)).start
@@ -43,7 +47,8 @@ public struct RegisterSnapshot: Sendable {
             evidence: Array(evidence))
         // Indexing a city's register and queue is work for a Dispatch thread.
         let snapshot = await Parallel.run {
-            index(register: register, brief: brief, candidates: candidates, asOf: asOf, now: now, generation: generation)
+            index(
+                register: register, brief: brief, candidates: candidates, rules: rules, asOf: asOf, now: now, generation: generation)
         }
         monitor.logger.info(
             "register snapshot \(generation) of \(asOf): register and daily list \(registered - start), queue of \(snapshot.queue.count) \(clock.now - registered)"
@@ -52,7 +57,7 @@ public struct RegisterSnapshot: Sendable {
     }
 
     private static func index(
-        register: RegisterReport, brief: DailyBrief, candidates: [QueueCandidate], asOf: Day,
+        register: RegisterReport, brief: DailyBrief, candidates: [QueueCandidate], rules: RegisterRules, asOf: Day,
         now: Date, generation: Int
     ) -> RegisterSnapshot {
         var projectIndex: [String: Int] = [:]
@@ -62,13 +67,17 @@ public struct RegisterSnapshot: Sendable {
         }
         let queue =
             candidates
-            .sorted { ($0.at, $0.itemID) > ($1.at, $1.itemID) }
             .map { candidate in
-                QueueEntry(candidate: candidate, project: candidate.projectID.flatMap { projectIndex[$0] }.map { register.projects[$0] })
+                QueueEntry(
+                    candidate: candidate, project: candidate.projectID.flatMap { projectIndex[$0] }.map { register.projects[$0] },
+                    rules: rules)
             }
+            .sorted(by: QueueEntry.isMoreUrgent)
+        var levels: [SignalLevel: Int] = [:]
+        for entry in queue { levels[entry.candidate.level, default: 0] += 1 }
         return RegisterSnapshot(
             asOf: asOf, madeAt: now, generation: generation, register: register, brief: brief,
-            projectIndex: projectIndex, queue: queue,
+            projectIndex: projectIndex, queue: queue, queueLevels: levels,
             queueChannels: Set(queue.compactMap(\.candidate.channel)).sorted(),
             queueIndex: QueueIndex(queue))
     }
@@ -82,13 +91,32 @@ struct QueueEntry: Sendable {
     var department: String?
     var flags: [RiskFlag]
     var flagLabels: String
+    /// An open petition's last day (办理期限): its channel's deadline from the day it came.
+    var deadline: Day?
 
-    init(candidate: QueueCandidate, project: RegisterReport.ProjectEntry?) {
+    init(candidate: QueueCandidate, project: RegisterReport.ProjectEntry?, rules: RegisterRules) {
         self.candidate = candidate
         projectName = project?.name
         department = project?.department
         flags = project?.flags ?? []
-        flagLabels = flags.map(\.label).joined(separator: "、")
+        // A project's flags once: 疑似漏报、升级风险, not one per evidence line.
+        var seen = Set<RiskFlag>()
+        flagLabels = flags.filter { seen.insert($0).inserted }.map(\.label).joined(separator: "、")
+        deadline =
+            candidate.kind == .petition && candidate.closedAt == nil
+            ? rules.adding(rules.petitionDeadline(channel: candidate.channel), to: Day(containing: candidate.at)) : nil
+    }
+
+    /// The worklist's order: by level (危急, 高, 中 ...); within a level the petitions first,
+    /// the nearest deadline first; then the rest, the newest first.
+    static func isMoreUrgent(_ a: QueueEntry, _ b: QueueEntry) -> Bool {
+        if a.candidate.level != b.candidate.level { return a.candidate.level > b.candidate.level }
+        switch (a.deadline, b.deadline) {
+        case (let x?, let y?) where x != y: return x < y
+        case (.some, nil): return true
+        case (nil, .some): return false
+        default: return (a.candidate.at, a.candidate.itemID) > (b.candidate.at, b.candidate.itemID)
+        }
     }
 }
 
@@ -125,7 +153,12 @@ struct QueueIndex: Sendable {
                 lists.append(projectNames.filter { $0.name.contains(project) }.flatMap { byProject[$0.id] ?? [] }.sorted())
             }
         }
-        if !department.isEmpty { lists.append(byDepartment[department] ?? []) }
+        if !department.isEmpty {
+            // A department by its name, or by part of it (住建 for 市住建局).
+            lists.append(
+                byDepartment[department]
+                    ?? byDepartment.filter { $0.key.contains(department) }.values.flatMap { $0 }.sorted())
+        }
         if let flag { lists.append(byFlag[flag] ?? []) }
         if let channel { lists.append(byChannel[channel] ?? []) }
         guard let smallest = lists.indices.min(by: { lists[$0].count < lists[$1].count }) else { return nil }

@@ -27,13 +27,26 @@ extension WebApp {
         var flags: String
         var band: String
         var level: String
+        /// `critical`, `high`, `medium` ...: the level's colour.
+        var levelClass: String
+        /// An open petition's 办理期限 and what is left of it (剩 N 日, 已超期 N 日); empty otherwise.
+        var deadline: String
+        var overdue: Bool
         var claimedBy: String?
     }
 
     struct QueuePage: Codable, Sendable {
+        struct LevelCount: Codable, Sendable {
+            var label: String
+            var levelClass: String
+            var count: Int
+        }
+
         var asOf: String
+        var levels: [LevelCount]
         var project: String
         var department: String
+        var departmentOptions: [Option]
         var flagOptions: [Option]
         var channelOptions: [Option]
         var rows: [QueueRow]
@@ -208,6 +221,11 @@ extension WebApp {
         let channel = query.text("channel")
         let positions = snapshot.queueIndex.positions(project: project, department: department, flag: flag, channel: channel)
         let total = positions?.count ?? snapshot.queue.count
+        var levels = snapshot.queueLevels
+        if let positions {
+            levels = [:]
+            for position in positions { levels[snapshot.queue[position].candidate.level, default: 0] += 1 }
+        }
         // Items decided since this snapshot was made wait for the next one; left out here.
         let pending = reviews.decidedAfter(snapshot.generation)
         let pager = try pager(request, total: total)
@@ -221,8 +239,16 @@ extension WebApp {
         var filters = query.values.filter { ["project", "department", "flag", "channel"].contains($0.key) && !$0.value.isEmpty }
             .map { "\($0.key)=\(Self.percentEncoded($0.value))" }
         filters.sort()
+        let today = snapshot.asOf
         return QueuePage(
-            asOf: snapshot.asOf.description, project: project, department: department,
+            asOf: snapshot.asOf.description,
+            levels: SignalLevel.allCases.reversed().compactMap { level in
+                levels[level].map { QueuePage.LevelCount(label: Labels.level(level), levelClass: level.rawValue, count: $0) }
+            },
+            project: project, department: department,
+            departmentOptions: snapshot.queueIndex.byDepartment.keys.sorted().map {
+                Option(value: $0, label: $0, selected: $0 == department)
+            },
             flagOptions: RiskFlag.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == flag) },
             channelOptions: channels.map { Option(value: $0, label: Labels.channel($0), selected: $0 == channel) },
             rows: shown.map { entry in
@@ -232,10 +258,19 @@ extension WebApp {
                     channel: Labels.channel(candidate.channel), title: headlines[candidate.itemID]?.title ?? "",
                     projectID: candidate.projectID.map(LinkID.init), projectName: entry.projectName, department: entry.department ?? "",
                     flags: entry.flagLabels, band: Labels.band(candidate.band),
-                    level: Labels.level(candidate.level), claimedBy: claims[candidate.itemID]?.account)
+                    level: Labels.level(candidate.level), levelClass: candidate.level.rawValue,
+                    deadline: entry.deadline.map { Self.deadlineText($0, today: today) } ?? "",
+                    overdue: entry.deadline.map { $0 < today } ?? false, claimedBy: claims[candidate.itemID]?.account)
             },
             total: total, page: pager.page, pages: pager.pages, previousPage: pager.previous,
             nextPage: pager.next, query: filters.joined(separator: "&"))
+    }
+
+    /// A petition's 办理期限 as the worklist shows it: the day, and 剩 N 日 (今日到期) or 已超期 N 日.
+    static func deadlineText(_ deadline: Day, today: Day) -> String {
+        let left = deadline.ordinal - today.ordinal
+        let day = String(format: "%02d-%02d", deadline.month, deadline.day)
+        return left > 0 ? "\(day) 剩 \(left) 日" : left == 0 ? "\(day) 今日到期" : "\(day) 已超期 \(-left) 日"
     }
 
     func itemPage(id: String, session: WebSession) async throws -> ItemPage {

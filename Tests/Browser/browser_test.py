@@ -107,8 +107,9 @@ class Browser:
     def goto(self, url):
         self.load(lambda: self.send("Page.navigate", {"url": url}))
 
-    def evaluate(self, expression):
-        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+    def evaluate(self, expression, awaiting=False):
+        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                                "awaitPromise": awaiting})
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -247,6 +248,36 @@ def run(binary, output):
         fonts = subprocess.run(["fc-list", ":lang=zh-cn", "family"], capture_output=True, text=True).stdout
         check("Noto Sans CJK SC" in fonts, "the Chinese font the pages name is installed")
         browser.screenshot(os.path.join(output, "6-daily.png"))
+        # The 日报's workbook, as the export link gives it, opened by LibreOffice: a sheet per list.
+        check(browser.evaluate("document.querySelector('#daily-exports a[href=\"/daily.xlsx\"]') !== null"),
+              "the 日报 offers its workbook")
+        workbook = base64.b64decode(browser.evaluate(
+            "fetch('/daily.xlsx').then(r => r.arrayBuffer()).then(b => {"
+            " let s = ''; for (const x of new Uint8Array(b)) s += String.fromCharCode(x); return btoa(s); })",
+            awaiting=True))
+        check(workbook[:2] == b"PK", "the 日报's export is a workbook")
+        xlsx = os.path.join(output, "daily.xlsx")
+        with open(xlsx, "wb") as file:
+            file.write(workbook)
+        soffice = shutil.which("soffice")
+        if soffice:
+            converted = os.path.join(output, "daily-csv")
+            subprocess.run([soffice, "-env:UserInstallation=file://" + os.path.join(output, "lo-profile"), "--headless",
+                            "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+                            "--outdir", converted, xlsx], capture_output=True, timeout=120)
+            sheets = sorted(name[len("daily-"):-len(".csv")] for name in os.listdir(converted))
+            check({"概况", "新增标记", "热点事件", "超期督办", "每日线索"} <= set(sheets),
+                  f"LibreOffice opens the workbook with a sheet per list ({sheets})")
+            with open(os.path.join(converted, "daily-概况.csv"), encoding="utf-8") as file:
+                check("有标记项目" in file.read(), "the overview sheet holds the day's figures")
+        # The printable brief under its official head, printed by Chromium to PDF.
+        browser.goto(base + "/daily/print")
+        check("内部资料 注意保存" in browser.text() and "编制单位" in browser.text() and "2024年12月31日" in browser.text(),
+              "the printable brief has an official head")
+        pdf = base64.b64decode(browser.send("Page.printToPDF", {"printBackground": True})["data"])
+        check(pdf[:4] == b"%PDF", "the brief prints to PDF")
+        with open(os.path.join(output, "daily-brief.pdf"), "wb") as file:
+            file.write(pdf)
         browser.goto(base + "/queue")
         check("无权访问" in browser.text(), "a leader cannot open the review queue")
         browser.goto(base + "/search?q=" + "%E6%AC%A0%E8%96%AA")

@@ -574,6 +574,47 @@ import Testing
         #expect(overdue.first?["id"] as? String == opened.id)
     }
 
+    /// The clerk's worklist: the most urgent first (危急, 高, 中; within a level the open
+    /// petitions by their 办理期限, nearest first), the count of each level at the top, each
+    /// petition's deadline and what is left of it; 主管部门 by part of its name, and a 清除.
+    @Test func theQueueIsAnUrgencyWorklist() async throws {
+        let fixture = try await WebFixture()
+        let clerk = try await fixture.signedIn("petition")
+        let json = try await clerk.get("/api/queue").json()
+        let rows = try #require(json["rows"] as? [[String: Any]])
+        let rank = ["critical": 5, "high": 4, "medium": 3, "low": 2, "informational": 1, "none": 0]
+        let ranks = rows.compactMap { rank[$0["levelClass"] as? String ?? ""] }
+        #expect(ranks.count == rows.count && ranks == ranks.sorted(by: >), "\(ranks)")
+        let levels = try #require(json["levels"] as? [[String: Any]])
+        #expect(levels.reduce(0) { $0 + ($1["count"] as? Int ?? 0) } == json["total"] as? Int)
+        #expect(levels.first?["label"] as? String == Labels.level(SignalLevel(rawValue: rows[0]["levelClass"] as? String ?? "")))
+        // Within a level, a petition with a deadline comes before what has none, the nearest first.
+        for level in Set(rows.compactMap { $0["levelClass"] as? String }) {
+            let deadlines = rows.filter { $0["levelClass"] as? String == level }.map { $0["deadline"] as? String ?? "" }
+            let withDeadline = deadlines.prefix { !$0.isEmpty }
+            #expect(deadlines.dropFirst(withDeadline.count).allSatisfy { $0.isEmpty }, "\(level): \(deadlines)")
+            // Days left: 剩 N 日 is N, 今日到期 0, 已超期 N 日 is -N.
+            let left = withDeadline.map { text -> Int in
+                let number = Int(text.split(separator: " ").last?.dropLast() ?? "") ?? 0
+                return text.contains("超期") ? -number : text.contains("今日") ? 0 : number
+            }
+            #expect(left == left.sorted(), "\(level): \(deadlines)")
+        }
+        #expect(
+            rows.contains { ($0["deadline"] as? String)?.contains(" 剩 ") == true || ($0["deadline"] as? String)?.contains("超期") == true })
+        let page = try await clerk.get("/queue")
+        #expect(page.body.contains("id=\"queue-levels\"") && page.body.contains("class=\"level level-") && page.body.contains(">清除</a>"))
+        // 住建 finds 市住建局's items, and only those.
+        let housing = try #require(
+            try await clerk.get("/api/queue?department=" + TestBrowser.encode("住建")).json()["rows"] as? [[String: Any]])
+        #expect(!housing.isEmpty && housing.allSatisfy { $0["department"] as? String == "市住建局" })
+        // The deadline as the clerk reads it.
+        let today = Day(year: 2024, month: 12, day: 31)!
+        #expect(WebApp.deadlineText(Day(year: 2025, month: 1, day: 3)!, today: today) == "01-03 剩 3 日")
+        #expect(WebApp.deadlineText(today, today: today) == "12-31 今日到期")
+        #expect(WebApp.deadlineText(Day(year: 2024, month: 12, day: 20)!, today: today) == "12-20 已超期 11 日")
+    }
+
     /// The 日报 leaves the browser in one click: a workbook with a sheet per list and CSV,
     /// each the same bytes as the brief's own; a printable brief under an official head
     /// (内部资料 注意保存, 编制单位, 期号, the date in 年月日); for the roles of /daily only.
