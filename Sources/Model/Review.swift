@@ -62,6 +62,7 @@ public struct AuditEntry: Codable, Hashable, Sendable {
         if let review = ReviewAction(rawValue: action) { return review.label }
         switch action {
         case "claim": return "认领"
+        case "release": return "释放认领"
         case "login": return "登录"
         case "login_failed": return "登录失败"
         case "logout": return "退出"

@@ -63,6 +63,21 @@ extension AppDatabase {
         }
     }
 
+    /// Lets go of `account`'s claim on the item (释放认领), audited; false when it held none.
+    @discardableResult
+    public func releaseClaim(itemID: String, by account: Account, now: Date) async throws -> Bool {
+        try await write { session in
+            let released = try session.execute(
+                "DELETE FROM review_claim WHERE item_id = ? AND account = ?", [itemID.sqlValue, account.name.sqlValue])
+            guard released > 0 else { return false }
+            try Self.insert(
+                AuditEntry(
+                    at: now, account: account.name, role: account.role.rawValue, action: "release",
+                    itemID: itemID, reason: ""), in: session)
+            return true
+        }
+    }
+
     /// Another reviewer's claim on the item within `lease`, if there is one.
     private static func claim(
         on itemID: String, heldAgainst account: Account, now: Date, lease: TimeInterval,

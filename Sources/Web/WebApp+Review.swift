@@ -121,6 +121,16 @@ extension WebApp {
         var history: [History]
         var claimedBy: String?
         var claimedAt: String?
+        /// When the claim lapses unless its holder decides first.
+        var claimedUntil: String?
+        /// Another reviewer holds the item: this page's buttons are off.
+        var claimedByOther: Bool
+        /// The reader holds the claim: 释放认领 is offered.
+        var ownClaim: Bool
+        /// What the reader just decided (提交成功), shown once at the top.
+        var saved: String?
+        /// Reasons clerks often give, to pick instead of typing.
+        var reasonOptions: [String]
         var canReview: Bool
         var actions: [Option]
         var reviewed: Bool
@@ -135,8 +145,15 @@ extension WebApp {
         page(router, "/queue", roles: Self.roles(of: "/queue"), template: "queue", title: "审核队列", cached: true) { request, _, _ in
             try await queuePage(request)
         }
-        page(router, "/items/:id", roles: Self.cityRoles, template: "item", title: "线索详情") { _, context, session in
-            try await itemPage(id: try context.pathParameter("id"), session: session)
+        page(router, "/items/:id", roles: Self.cityRoles, template: "item", title: "线索详情") { request, context, session in
+            try await itemPage(
+                id: try context.pathParameter("id"), session: session,
+                saved: request.query.text("saved").flatMap(ReviewAction.init(rawValue:))?.label)
+        }
+        action(router, "/items/:id/release", roles: [.petition]) { _, context, session, _, isJSON in
+            let id = try context.pathParameter("id")
+            let released = try await database.releaseClaim(itemID: id, by: session.account, now: now())
+            return isJSON ? try json(["released": released]) : redirect(to: "/items/\(Self.percentEncoded(id))")
         }
         page(router, "/projects", roles: Self.cityRoles, template: "projects", title: "项目查询") { request, _, _ in
             let text = request.query.text("q") ?? ""
@@ -162,9 +179,10 @@ extension WebApp {
             guard let actionText = form["action"], let action = ReviewAction(rawValue: actionText) else {
                 throw WebError.badRequest("请选择处理动作（字段 action）")
             }
-            guard let reason = form.text("reason") else {
-                throw WebError.badRequest("请填写处理理由（字段 reason）")
-            }
+            // A reason picked from the common ones, what was typed, or both.
+            let picked = form.text("preset").flatMap { Self.commonReasons.contains($0) ? $0 : nil }
+            let reason = [picked, form.text("reason")].compactMap { $0 }.joined(separator: "；")
+            guard !reason.isEmpty else { throw WebError.badRequest("请选择或填写处理理由（字段 reason）") }
             guard reason.count <= 500 else { throw WebError.badRequest("处理理由不能超过 500 字（字段 reason）") }
             try await checkReviewable(id)
             var projectID: String?
@@ -191,8 +209,34 @@ extension WebApp {
             // most, and the queue leaves the item out meanwhile).
             let asked = await keeper.refresh(waitingAtMost: settings.decisionWait)
             reviews.decided(id, before: asked)
-            return isJSON ? try json(["ok": true]) : redirect(to: "/items/\(Self.percentEncoded(id))")
+            if isJSON { return try json(["ok": true]) }
+            // 提交并下一条: on to the most urgent item left that no one else holds.
+            if form["next"] != nil {
+                guard let next = try await nextQueueItem(after: id, for: session.account) else { return redirect(to: "/queue") }
+                return redirect(to: "/items/\(Self.percentEncoded(next))?saved=\(action.rawValue)")
+            }
+            return redirect(to: "/items/\(Self.percentEncoded(id))?saved=\(action.rawValue)")
         }
+    }
+
+    /// Reasons clerks often give, offered beside the reason box.
+    static let commonReasons = [
+        "内容属实，关联项目正确", "非欠薪诉求", "外地发生，非本市事件", "重复反映，已在他件中处理", "广告、转载或与本市无关",
+        "实为工程款、材料款或租金纠纷", "已电话核实，工资已结清", "已转交属地跟进", "已回访信访人",
+    ]
+
+    /// The most urgent queue item after `id` that is not decided since the snapshot and
+    /// not held by another reviewer; nil when none is left.
+    func nextQueueItem(after id: String, for account: Account) async throws -> String? {
+        let snapshot = try await snapshot()
+        let pending = reviews.decidedAfter(snapshot.generation)
+        var candidates: [String] = []
+        for entry in snapshot.queue where entry.candidate.itemID != id && !pending.contains(entry.candidate.itemID) {
+            candidates.append(entry.candidate.itemID)
+            if candidates.count == 50 { break }
+        }
+        let claims = try await database.claims(of: candidates, now: now(), lease: settings.claimLease)
+        return candidates.first { claims[$0].map { $0.account == account.name } ?? true }
     }
 
     /// The `seen` field of a claim or decision: the number of decisions the page showed.
@@ -273,7 +317,7 @@ extension WebApp {
         return left > 0 ? "\(day) 剩 \(left) 日" : left == 0 ? "\(day) 今日到期" : "\(day) 已超期 \(-left) 日"
     }
 
-    func itemPage(id: String, session: WebSession) async throws -> ItemPage {
+    func itemPage(id: String, session: WebSession, saved: String? = nil) async throws -> ItemPage {
         guard let item = try await database.item(id: id) else { throw WebError.notFound("线索 \(id)") }
         let stored = try await database.assessment(ofItem: id)
         let personal = Self.seesPersonalData.contains(session.account.role)
@@ -323,7 +367,11 @@ extension WebApp {
             confidence: link.map { String(format: "%.2f", $0.confidence) },
             evidence: evidence.map { ItemPage.Evidence(kind: $0.kind, text: shown($0.text)) },
             sites: (stored?.sites ?? []).map(shown), story: stored?.storyKey ?? "", copies: copies, history: history,
-            claimedBy: claim?.account, claimedAt: claim.map { Labels.time($0.claimedAt) }, canReview: canReview,
+            claimedBy: claim?.account, claimedAt: claim.map { Labels.time($0.claimedAt) },
+            claimedUntil: claim.map { Labels.time($0.claimedAt.addingTimeInterval(settings.claimLease)) },
+            claimedByOther: claim.map { $0.account != session.account.name } ?? false,
+            ownClaim: claim?.account == session.account.name, saved: saved, reasonOptions: Self.commonReasons,
+            canReview: canReview,
             actions: ReviewAction.allCases.filter { $0 != .followedUp || item.kind == .petition }
                 .map { Option(value: $0.rawValue, label: $0.label, selected: false) },
             reviewed: reviewed,
@@ -338,7 +386,7 @@ extension WebApp {
     func linkEvidence(_ link: ProjectLink?, history: [AuditEntry]) async throws -> [(kind: String, text: String)] {
         guard let link else { return [] }
         var shown: [(kind: String, text: String)] = []
-        if let relink = history.last(where: { $0.action == ReviewAction.relink.rawValue && $0.projectID == link.projectID }) {
+        if let relink = history.first(where: { $0.action == ReviewAction.relink.rawValue && $0.projectID == link.projectID }) {
             shown.append(("人工改挂", "\(relink.account) 于 \(Labels.time(relink.at)) 改挂到本项目：\(relink.reason)"))
         }
         let fields: [String]

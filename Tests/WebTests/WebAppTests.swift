@@ -1023,6 +1023,47 @@ import Testing
         #expect(!after.flags.contains(.staleFollowup))
     }
 
+    /// The review form: at the top, a reason picked from the common ones or typed, 提交并下一条
+    /// on to the most urgent item left, a notice of what was done; a claim let go (释放认领).
+    @Test func theReviewFormTakesACommonReasonAndGoesOnToTheNextItem() async throws {
+        let fixture = try await WebFixture()
+        let clerk = try await fixture.signedIn("petition")
+        let token = try await clerk.csrf()
+        let queue = try #require(try await clerk.get("/api/queue").json()["rows"] as? [[String: Any]]).compactMap {
+            $0["itemID"] as? String
+        }
+        #expect(queue.count >= 3)
+        let first = queue[0]
+        let page = try await clerk.get("/items/\(first)")
+        let review = try #require(page.body.range(of: "id=\"review\""))
+        let judgement = try #require(page.body.range(of: "<h3>研判</h3>"))
+        #expect(review.lowerBound < judgement.lowerBound && page.body.contains("<textarea name=\"reason\""))
+        #expect(page.body.contains("<option value=\"非欠薪诉求\">"))
+        // A picked reason alone is enough; 提交并下一条 opens the next item with a notice.
+        let next = try await clerk.post(
+            "/items/\(first)/review",
+            form: [("csrf", token), ("action", "confirm"), ("preset", "内容属实，关联项目正确"), ("reason", ""), ("next", "1")])
+        #expect(next.status == .seeOther)
+        let location = try #require(next.headers[.location])
+        #expect(location == "/items/\(WebApp.percentEncoded(queue[1]))?saved=confirm", "\(location)")
+        #expect(try await clerk.get(location).body.contains("已提交：确认关联"))
+        let history = try await fixture.database.auditEntries(itemID: first)
+        #expect(history.first?.reason == "内容属实，关联项目正确")
+        // A picked reason and a typed one are kept together; a reason not offered is not taken as picked.
+        _ = try await clerk.post(
+            "/api/items/\(queue[1])/review",
+            form: [("csrf", token), ("action", "reject"), ("preset", "非欠薪诉求"), ("reason", "来电人说明是货款")])
+        #expect(try await fixture.database.auditEntries(itemID: queue[1]).first?.reason == "非欠薪诉求；来电人说明是货款")
+        let forged = try await clerk.post(
+            "/api/items/\(queue[2])/review", form: [("csrf", token), ("action", "reject"), ("preset", "随便写的"), ("reason", "")])
+        #expect(forged.status == .badRequest)
+        // A claim let go: the item is free again, and the log says so.
+        #expect(try await clerk.post("/items/\(queue[2])/claim", form: [("csrf", token)]).status == .seeOther)
+        #expect(try await clerk.post("/items/\(queue[2])/release", form: [("csrf", token)]).status == .seeOther)
+        #expect(try await fixture.database.claims(of: [queue[2]], now: Date(), lease: 3_600).isEmpty)
+        #expect(try await fixture.database.auditEntries(itemID: queue[2]).first?.actionLabel == "释放认领")
+    }
+
     @Test func aClaimShowsTheReviewerToOthersAndKeepsThemFromActing() async throws {
         let fixture = try await WebFixture()
         let first = try await fixture.signedIn("petition")
@@ -1035,7 +1076,10 @@ import Testing
         // The item page it sends the browser back to (the id percent-encoded) opens.
         #expect(try await first.get(try #require(claimed.headers[.location])).status == .ok)
         let seen = try await second.get("/items/\(item)")
-        #expect(seen.body.contains("petition 正在审核"))
+        #expect(seen.body.contains("petition 正在审核") && seen.body.contains("前由其处理"))
+        // Its buttons are off for the other reviewer; the holder may let it go.
+        #expect(seen.body.contains("id=\"submit-review\" disabled") && !seen.body.contains("id=\"release\""))
+        #expect(try await first.get("/items/\(item)").body.contains("id=\"release\""))
         let queue = try await second.get("/queue")
         #expect(queue.body.contains("petition 审核中"))
         let token = try await second.csrf()
