@@ -69,6 +69,38 @@ enum Labels {
         return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
     }
 
+    /// An amount of money as users write it: 50万元, 1.2万元, 3,800元; 1亿 and more in 亿元.
+    static func amount(_ value: Double) -> String {
+        guard value.isFinite else { return "—" }
+        func trimmed(_ number: Double) -> String {
+            var text = String(format: "%.2f", number)
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+            return text
+        }
+        let size = abs(value)
+        if size >= 100_000_000 { return trimmed(value / 100_000_000) + "亿元" }
+        if size >= 10_000 { return trimmed(value / 10_000) + "万元" }
+        let whole = Int(value.rounded())
+        let grouped = String(whole).reversed().enumerated().reduce(into: "") { text, pair in
+            if pair.offset > 0 && pair.offset % 3 == 0 && pair.element != "-" { text.append(",") }
+            text.append(pair.element)
+        }
+        return String(grouped.reversed()) + "元"
+    }
+
+    /// A petition's 办理状态 as the 信访 system calls it.
+    static func petitionStatus(_ status: String?) -> String? {
+        switch status {
+        case nil: nil
+        case "received": "已受理"
+        case "assigned": "已交办"
+        case "handling": "办理中"
+        case "closed": "已办结"
+        case let other?: other
+        }
+    }
+
     static func number(_ value: Double) -> String {
         guard value.isFinite, abs(value) < 1e15 else { return value.isNaN ? "—" : "\(value)" }
         return value == value.rounded() ? "\(Int(value))" : String(format: "%.1f", value)

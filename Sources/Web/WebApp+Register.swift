@@ -466,7 +466,7 @@ extension WebApp {
             reports: reports.map {
                 ProjectPage.Report(
                     id: $0.id, period: $0.period.description, status: Labels.reportStatus($0.status),
-                    workers: $0.workers, owed: $0.amountOwed.map { Labels.number($0) + " 元" },
+                    workers: $0.workers, owed: $0.amountOwed.map(Labels.amount),
                     filedOn: $0.filedOn.description, commitment: $0.commitment == true)
             },
             items: items.map {

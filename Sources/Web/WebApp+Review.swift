@@ -357,7 +357,7 @@ extension WebApp {
             at: Labels.time(item.publishedAt), url: shown(item.url), author: shown(item.author), personalData: personal,
             petitioner: personal ? item.petitioner : nil, phone: personal ? item.phone : nil,
             respondent: shown(item.respondent), location: shown(item.location), people: item.people,
-            amount: item.amount.map { Labels.number($0) + " 元" }, status: item.status, handlingUnit: shown(item.handlingUnit),
+            amount: item.amount.map(Labels.amount), status: Labels.petitionStatus(item.status), handlingUnit: shown(item.handlingUnit),
             title: Self.highlight(title, terms: terms), content: Self.highlight(content, terms: terms), matchedTerms: terms,
             isSignal: stored?.assessment.isSignal ?? false, level: Labels.level(stored?.assessment.level),
             score: stored.map { Labels.number($0.assessment.score) } ?? "—",

@@ -40,7 +40,7 @@ class Browser:
         arguments = [executable, "--headless=new", "--remote-debugging-pipe", "--no-first-run",
                      "--no-default-browser-check", "--disable-gpu", "--disable-dev-shm-usage",
                      "--disable-extensions", "--disable-background-networking", "--disable-sync",
-                     "--no-proxy-server", "--user-data-dir=" + profile, "--window-size=1280,900",
+                     "--no-proxy-server", "--user-data-dir=" + profile, "--window-size=1366,768",
                      "about:blank"]
         if os.geteuid() == 0:
             arguments.insert(1, "--no-sandbox")  # CI runs as root; Chromium's sandbox refuses root
@@ -96,7 +96,7 @@ class Browser:
                                  session=False)["sessionId"]
         self.send("Page.enable")
         self.send("Emulation.setDeviceMetricsOverride",
-                  {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+                  {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False})
 
     def load(self, action):
         """Runs `action` (a navigation or a form submission) and waits for the new page."""
@@ -212,9 +212,23 @@ def run(binary, output):
         check("赵德明" in browser.text(), "the petition bureau sees the petitioner")
         browser.load(lambda: browser.evaluate("document.querySelector('#claim').click()"))
         check("xinfang 正在审核" in browser.text(), "claiming shows who reviews the item")
-        browser.submit("form.review", {"action": "confirm", "reason": "已电话核实，属实"})
-        check("确认关联" in browser.evaluate("document.querySelector('#history').innerText"),
-              "the confirmation is in the item's history")
+        # The review form sits above the judgement; a common reason is picked, and
+        # 提交并下一条 goes on to the next item of the worklist.
+        check(browser.evaluate("document.querySelector('#review').compareDocumentPosition("
+                               "[...document.querySelectorAll('h3')].find(h => h.innerText === '研判')) "
+                               "& Node.DOCUMENT_POSITION_FOLLOWING") > 0, "the review form comes first")
+        browser.load(lambda: browser.evaluate(
+            "document.querySelector('form.review [name=action]').value = 'confirm';"
+            "document.querySelector('form.review [name=preset]').value = '内容属实，关联项目正确';"
+            "document.querySelector('form.review [name=reason]').value = '已电话核实';"
+            "document.querySelector('form.review').requestSubmit(document.querySelector('#submit-next'));"))
+        check(browser.evaluate("location.pathname").startswith("/items/")
+              and item not in browser.evaluate("decodeURIComponent(location.pathname)")
+              and "已提交：确认关联" in browser.text(), "提交并下一条 opens the next item with a notice")
+        browser.screenshot(os.path.join(output, "2-next-item.png"))
+        browser.goto(f"{base}/items/{item}")
+        check("确认关联" in browser.evaluate("document.querySelector('#history').innerText")
+              and "内容属实，关联项目正确；已电话核实" in browser.text(), "the confirmation is in the item's history")
         browser.screenshot(os.path.join(output, "2-item-confirmed.png"))
         browser.goto(base + "/queue")
         check(browser.evaluate("document.querySelectorAll('#queue tbody tr').length") == rows_before - 1,

@@ -574,6 +574,17 @@ import Testing
         #expect(overdue.first?["id"] as? String == opened.id)
     }
 
+    /// Amounts as users write them, a petition's 办理状态 in Chinese.
+    @Test func amountsAndStatusesReadAsUsersWriteThem() async throws {
+        #expect(Labels.amount(500_000) == "50万元" && Labels.amount(12_500) == "1.25万元" && Labels.amount(3_800) == "3,800元")
+        #expect(Labels.amount(230_000_000) == "2.3亿元" && Labels.amount(0) == "0元")
+        #expect(Labels.petitionStatus("received") == "已受理" && Labels.petitionStatus("assigned") == "已交办")
+        let fixture = try await WebFixture()
+        let clerk = try await fixture.signedIn("petition")
+        let page = try await clerk.get("/items/demo-petitions:XF-2024-1223")
+        #expect(page.body.contains("金额 50万元") && page.body.contains("办理状态 已受理") && !page.body.contains("received"))
+    }
+
     /// The clerk's worklist: the most urgent first (危急, 高, 中; within a level the open
     /// petitions by their 办理期限, nearest first), the count of each level at the top, each
     /// petition's deadline and what is left of it; 主管部门 by part of its name, and a 清除.
