@@ -316,11 +316,29 @@ public struct WebApp: Sendable {
             var link: String?
             var linkLabel: String?
         }
+        // A page speaks to the user: no form field names, and a way back to where they were
+        // (the page a form was sent from, else the first page of their role).
+        let message = error.message.replacingOccurrences(of: "（字段 [^）]*）", with: "", options: .regularExpression)
+        let back = Self.backLink(from: path, signedIn: session != nil)
         var response = try html(
             "error", title: "出错了", session: session, path: path,
-            model: Failure(status: error.status.code, message: error.message, link: error.link, linkLabel: error.linkLabel))
+            model: Failure(
+                status: error.status.code, message: message, link: error.link ?? back.link,
+                linkLabel: error.link == nil ? back.label : error.linkLabel))
         response.status = error.status
         return response
+    }
+
+    /// Where an error page leads back to: the page a form at `path` was sent from
+    /// (`/items/ID` for `/items/ID/review`), else the first page.
+    static func backLink(from path: String, signedIn: Bool) -> (link: String, label: String) {
+        guard signedIn else { return ("/login", "登录") }
+        let parts = path.split(separator: "/")
+        let actions: Set<Substring> = ["review", "claim", "release", "act", "sign", "files", "password"]
+        if parts.count >= 3, let last = parts.last, actions.contains(last) {
+            return ("/" + parts.dropLast().joined(separator: "/"), "返回上一页")
+        }
+        return ("/", "返回首页")
     }
 
     func html<Model: Encodable>(_ template: String, title: String, session: WebSession?, path: String, model: Model) throws -> Response {

@@ -888,7 +888,10 @@ import Testing
 
         // A reason is required; a relink needs a project the registry knows.
         let noReason = try await browser.post("/items/\(item)/review", form: [("csrf", token), ("action", "reject"), ("reason", " ")])
-        #expect(noReason.status == .badRequest && noReason.body.contains("reason"))
+        #expect(noReason.status == .badRequest && noReason.body.contains("请选择或填写处理理由") && !noReason.body.contains("（字段"))
+        #expect(noReason.body.contains("href=\"/items/\(item)\" id=\"error-link\">返回上一页"))
+        let noReasonJSON = try await browser.post("/api/items/\(item)/review", form: [("csrf", token), ("action", "reject")])
+        #expect((try noReasonJSON.json()["error"] as? String)?.contains("（字段 reason）") == true)
         let unknown = try await browser.post(
             "/api/items/\(item)/review",
             form: [("csrf", token), ("action", "relink"), ("project", "不存在的工程"), ("reason", "改挂")])
@@ -1209,7 +1212,8 @@ import Testing
         let flagError = try badFlag.json()["error"] as? String
         #expect(badFlag.status == .badRequest && flagError?.contains("flag") == true)
         let badPage = try await browser.get("/queue?page=-2")
-        #expect(badPage.status == .badRequest && badPage.body.contains("page"))
+        // The page says what is wrong in words, not by field name, and leads back.
+        #expect(badPage.status == .badRequest && !badPage.body.contains("（字段") && badPage.body.contains("返回首页"))
         #expect(all.count == Set(all.compactMap { $0["itemID"] as? String }).count)
     }
 
