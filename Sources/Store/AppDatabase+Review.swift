@@ -63,6 +63,17 @@ extension AppDatabase {
         }
     }
 
+    /// The items `account` holds a claim on within `lease` (我认领的).
+    public func claimedItems(by account: String, now: Date, lease: TimeInterval) async throws -> Set<String> {
+        try await read { session in
+            Set(
+                try session.rows(
+                    "SELECT item_id FROM review_claim WHERE account = ? AND claimed_at > ?",
+                    [account.sqlValue, now.addingTimeInterval(-lease).sqlValue]
+                ) { try $0("item_id", as: String.self) })
+        }
+    }
+
     /// Lets go of `account`'s claim on the item (释放认领), audited; false when it held none.
     @discardableResult
     public func releaseClaim(itemID: String, by account: Account, now: Date) async throws -> Bool {
@@ -228,7 +239,10 @@ extension AppDatabase {
                 "SELECT \(columns) FROM assessment \(index) WHERE is_signal AND at >= ? AND at < ?", [from.sqlValue, until.sqlValue],
                 Self.candidate)
             for candidate in span {
-                guard wanted.remove(candidate.itemID) != nil || candidate.band == .review, !decided.contains(candidate.itemID)
+                // Flagged projects' evidence, review-band links, and signals linked to no
+                // project (an unregistered site's call: 待关联).
+                guard wanted.remove(candidate.itemID) != nil || candidate.band == .review || candidate.projectID == nil,
+                    !decided.contains(candidate.itemID)
                 else { continue }
                 result.append(candidate)
             }

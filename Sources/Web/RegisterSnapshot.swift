@@ -79,7 +79,7 @@ public struct RegisterSnapshot: Sendable {
             asOf: asOf, madeAt: now, generation: generation, register: register, brief: brief,
             projectIndex: projectIndex, queue: queue, queueLevels: levels,
             queueChannels: Set(queue.compactMap(\.candidate.channel)).sorted(),
-            queueIndex: QueueIndex(queue))
+            queueIndex: QueueIndex(queue, todayFrom: asOf.start))
     }
 }
 
@@ -130,9 +130,14 @@ struct QueueIndex: Sendable {
     var byChannel: [String: [Int]] = [:]
     /// Each project in the queue once, with its name, for a filter by part of a name.
     var projectNames: [(id: String, name: String)] = []
+    /// Signals linked to no project (待关联), and those of the register's day (今日).
+    var unlinked: [Int] = []
+    var today: [Int] = []
 
-    init(_ queue: [QueueEntry]) {
+    init(_ queue: [QueueEntry], todayFrom: Date = .distantFuture) {
         for (position, entry) in queue.enumerated() {
+            if entry.candidate.projectID == nil { unlinked.append(position) }
+            if entry.candidate.at >= todayFrom { today.append(position) }
             if let project = entry.candidate.projectID {
                 if byProject[project] == nil { projectNames.append((project, entry.projectName ?? "")) }
                 byProject[project, default: []].append(position)

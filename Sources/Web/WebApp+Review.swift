@@ -36,6 +36,13 @@ extension WebApp {
     }
 
     struct QueuePage: Codable, Sendable {
+        struct Tab: Codable, Sendable {
+            var label: String
+            var href: String
+            var count: Int
+            var selected: Bool
+        }
+
         struct LevelCount: Codable, Sendable {
             var label: String
             var levelClass: String
@@ -43,6 +50,9 @@ extension WebApp {
         }
 
         var asOf: String
+        var tabs: [Tab]
+        var tab: String
+        var hasTab: Bool
         var levels: [LevelCount]
         var project: String
         var department: String
@@ -142,9 +152,10 @@ extension WebApp {
     }
 
     func addReviewRoutes(to router: Router<WebContext>) {
-        page(router, "/queue", roles: Self.roles(of: "/queue"), template: "queue", title: "审核队列", cached: true) { request, _, _ in
-            try await queuePage(request)
-        }
+        page(
+            router, "/queue", roles: Self.roles(of: "/queue"), template: "queue", title: "审核队列", cached: true,
+            personal: { $0.uri.queryParameters["tab"] == "mine" },
+            build: { request, _, session in try await queuePage(request, account: session.account) })
         page(router, "/items/:id", roles: Self.cityRoles, template: "item", title: "线索详情") { request, context, session in
             try await itemPage(
                 id: try context.pathParameter("id"), session: session,
@@ -153,6 +164,7 @@ extension WebApp {
         action(router, "/items/:id/release", roles: [.petition]) { _, context, session, _, isJSON in
             let id = try context.pathParameter("id")
             let released = try await database.releaseClaim(itemID: id, by: session.account, now: now())
+            reviews.claimed()
             return isJSON ? try json(["released": released]) : redirect(to: "/items/\(Self.percentEncoded(id))")
         }
         page(router, "/projects", roles: Self.cityRoles, template: "projects", title: "项目查询") { request, _, _ in
@@ -252,18 +264,59 @@ extension WebApp {
         guard let stored = try await database.assessment(ofItem: id) else { throw StoreError.missingItem(id) }
         let decided = try await database.decisionCount(itemID: id) > 0
         guard stored.assessment.isSignal || decided else {
-            throw WebError(status: .conflict, message: "此线索未被判为欠薪信号，不在审核范围（not a signal: nothing to review）")
+            throw WebError(status: .conflict, message: "此线索未被判为欠薪信号，不在审核范围")
         }
     }
 
-    func queuePage(_ request: Request) async throws -> QueuePage {
+    /// The worklist's tabs: everything, the day's, the reader's claims, and the signals
+    /// linked to no project (待关联).
+    enum QueueTab: String, CaseIterable {
+        case all = ""
+        case today, mine, unlinked
+
+        var label: String {
+            switch self {
+            case .all: "全部"
+            case .today: "今日"
+            case .mine: "我认领的"
+            case .unlinked: "待关联"
+            }
+        }
+    }
+
+    func queuePage(_ request: Request, account: Account) async throws -> QueuePage {
         let snapshot = try await snapshot()
         let query = request.query
         let project = query.text("project") ?? ""
         let department = query.text("department") ?? ""
         let flag = try flagFilter(request)
         let channel = query.text("channel")
-        let positions = snapshot.queueIndex.positions(project: project, department: department, flag: flag, channel: channel)
+        guard let tab = QueueTab(rawValue: query.text("tab") ?? "") else { throw WebError.badRequest("没有这个分页签（字段 tab）") }
+        var positions = snapshot.queueIndex.positions(project: project, department: department, flag: flag, channel: channel)
+        let mine = try await database.claimedItems(by: account.name, now: now(), lease: settings.claimLease)
+        let index = snapshot.queueIndex
+        let mineCount = snapshot.queue.lazy.filter { mine.contains($0.candidate.itemID) }.count
+        let tabs = QueueTab.allCases.map { each in
+            let count: Int =
+                switch each {
+                case .all: snapshot.queue.count
+                case .today: index.today.count
+                case .mine: mineCount
+                case .unlinked: index.unlinked.count
+                }
+            return QueuePage.Tab(
+                label: each.label, href: each == .all ? "/queue" : "/queue?tab=\(each.rawValue)", count: count, selected: each == tab)
+        }
+        if tab != .all {
+            let within: (Int) -> Bool
+            switch tab {
+            case .today: within = Set(index.today).contains
+            case .unlinked: within = Set(index.unlinked).contains
+            case .mine: within = { mine.contains(snapshot.queue[$0].candidate.itemID) }
+            case .all: within = { _ in true }
+            }
+            positions = (positions ?? Array(snapshot.queue.indices)).filter(within)
+        }
         let total = positions?.count ?? snapshot.queue.count
         var levels = snapshot.queueLevels
         if let positions {
@@ -280,12 +333,12 @@ extension WebApp {
             uniquingKeysWith: { first, _ in first })
         let claims = try await database.claims(of: ids, now: now(), lease: settings.claimLease)
         let channels = snapshot.queueChannels
-        var filters = query.values.filter { ["project", "department", "flag", "channel"].contains($0.key) && !$0.value.isEmpty }
+        var filters = query.values.filter { ["project", "department", "flag", "channel", "tab"].contains($0.key) && !$0.value.isEmpty }
             .map { "\($0.key)=\(Self.percentEncoded($0.value))" }
         filters.sort()
         let today = snapshot.asOf
         return QueuePage(
-            asOf: snapshot.asOf.description,
+            asOf: snapshot.asOf.description, tabs: tabs, tab: tab.rawValue, hasTab: tab != .all,
             levels: SignalLevel.allCases.reversed().compactMap { level in
                 levels[level].map { QueuePage.LevelCount(label: Labels.level(level), levelClass: level.rawValue, count: $0) }
             },

@@ -155,6 +155,7 @@ public struct WebApp: Sendable {
         _ router: Router<WebContext>, _ path: String, roles: Set<Role>, template: String, title: String,
         cached: Bool = false, cacheScope: (@Sendable () async throws -> String)? = nil,
         allow: (@Sendable (WebContext, WebSession) async throws -> Void)? = nil,
+        personal: (@Sendable (Request) -> Bool)? = nil,
         build: @escaping @Sendable (Request, WebContext, WebSession) async throws -> Model
     ) {
         let generation: @Sendable () async throws -> String = { "\(try await snapshot().generation)" }
@@ -174,7 +175,10 @@ public struct WebApp: Sendable {
                 // (and the claims): their content is made once per snapshot, role and address.
                 // A unit's account sees its unit's content: the unit is part of the key.
                 let unit = session.account.unit.map { "\($0.kind.rawValue):\($0.name)" } ?? ""
-                let key = "\(try await scope())|\(session.account.role.rawValue)|\(unit)|\(try cacheKey(for: request))"
+                // A page of the reader's own (我认领的) is kept per account.
+                let reader = personal?(request) == true ? session.account.name : ""
+                let key =
+                    "\(try await scope())|\(session.account.role.rawValue)|\(unit)|\(reader)|\(try cacheKey(for: request))"
                 if let hit = pageCache.content(for: key) { return htmlResponse(frame: frame, content: hit) }
                 let made = try content(template, model: try await build(request, context, session))
                 pageCache.keep(made, for: key)

@@ -619,6 +619,23 @@ import Testing
         let housing = try #require(
             try await clerk.get("/api/queue?department=" + TestBrowser.encode("住建")).json()["rows"] as? [[String: Any]])
         #expect(!housing.isEmpty && housing.allSatisfy { $0["department"] as? String == "市住建局" })
+        // Tabs: 全部, 今日, 我认领的, 待关联 (signals linked to no project: an unregistered site's call).
+        let tabs = try #require(json["tabs"] as? [[String: Any]])
+        #expect(tabs.map { $0["label"] as? String } == ["全部", "今日", "我认领的", "待关联"])
+        #expect(!page.body.contains("name=\"tab\""))
+        let unlinked = try await clerk.get("/api/queue?tab=unlinked").json()
+        let unlinkedRows = try #require(unlinked["rows"] as? [[String: Any]])
+        #expect(!unlinkedRows.isEmpty && unlinkedRows.allSatisfy { $0["projectID"] == nil })
+        #expect(unlinked["total"] as? Int == tabs[3]["count"] as? Int)
+        let claimedID = try #require(rows.last?["itemID"] as? String)
+        #expect(try await clerk.post("/items/\(claimedID)/claim", form: [("csrf", try await clerk.csrf())]).status == .seeOther)
+        let mine = try #require(try await clerk.get("/api/queue?tab=mine").json()["rows"] as? [[String: Any]])
+        #expect(mine.compactMap { $0["itemID"] as? String } == [claimedID])
+        // Another clerk's 我认领的 is their own, not the first one's kept page.
+        let other = try await fixture.signedIn("petition2")
+        #expect(try await other.get("/queue?tab=mine").body.contains("没有待审核的线索"))
+        #expect(try await !clerk.get("/queue?tab=mine").body.contains("没有待审核的线索"))
+        #expect(try await clerk.get("/queue?tab=nonsense").status == .badRequest)
         // The deadline as the clerk reads it.
         let today = Day(year: 2024, month: 12, day: 31)!
         #expect(WebApp.deadlineText(Day(year: 2025, month: 1, day: 3)!, today: today) == "01-03 剩 3 日")
