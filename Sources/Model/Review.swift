@@ -66,6 +66,11 @@ public struct AuditEntry: Codable, Hashable, Sendable {
         case "login": return "登录"
         case "login_failed": return "登录失败"
         case "logout": return "退出"
+        case "account_disabled": return "停用账号"
+        case "account_enabled": return "启用账号"
+        case "password_reset": return "重设密码"
+        case "account_deleted": return "删除账号"
+        case "account_unlocked": return "解除登录锁定"
         default: return action
         }
     }

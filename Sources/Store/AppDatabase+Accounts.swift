@@ -66,6 +66,9 @@ extension AppDatabase {
         case password(hash: String)
         /// Removes it and its sessions; the audit log keeps its lines.
         case delete
+        /// Forgets its failed logins (the login throttle's count under `throttleKey`), so
+        /// that it may sign in again at once.
+        case unlock(throttleKey: String)
     }
 
     /// Applies `change` to the account `name` and writes the audit line, in one transaction.
@@ -84,6 +87,8 @@ extension AppDatabase {
                 case .password(let hash):
                     ("UPDATE account SET password_hash = ? WHERE name = ?", [hash.sqlValue, name.sqlValue], "password_reset", true)
                 case .delete: ("DELETE FROM account WHERE name = ?", [name.sqlValue], "account_deleted", true)
+                case .unlock(let key):
+                    ("DELETE FROM login_attempt WHERE key = ?", [SessionDigest.hex(of: key).sqlValue], "account_unlocked", false)
                 }
             try session.execute(sql, arguments)
             if endsSessions { try session.execute("DELETE FROM session WHERE account = ?", [name.sqlValue]) }

@@ -68,8 +68,12 @@ extension WebApp {
             var role: String
             var createdAt: String
             var status: String
+            var disabled: Bool
+            /// The administrator's own account: not stopped or removed from this page.
+            var own: Bool
         }
         var accounts: [Line]
+        var done: String?
     }
 
     /// The alerts' outbox for the administrator: what was sent, failed or waits (titles are
@@ -176,13 +180,50 @@ extension WebApp {
                     ], body: .init(byteBuffer: ByteBuffer(string: ExcelCSV.document(rows))))
             }
         }
-        page(router, "/accounts", roles: Self.roles(of: "/accounts"), template: "accounts", title: "账号") { _, _, _ in
+        page(router, "/accounts", roles: Self.roles(of: "/accounts"), template: "accounts", title: "账号") { request, _, session in
             AccountsPage(
                 accounts: try await database.accounts().map {
                     AccountsPage.Line(
                         name: $0.name, role: $0.role.label, createdAt: Labels.time($0.createdAt),
-                        status: $0.disabledAt.map { "已停用（\(Labels.time($0))）" } ?? "可用")
-                })
+                        status: $0.disabledAt.map { "已停用（\(Labels.time($0))）" } ?? "可用", disabled: $0.disabledAt != nil,
+                        own: $0.name == session.account.name)
+                },
+                done: request.query.text("done").flatMap(Self.accountActionDone))
+        }
+        // What the CLI's `user disable|enable|unlock|delete` does, for the administrator in
+        // the browser, audited under their name; never to their own account.
+        action(router, "/accounts/action", roles: [.admin]) { _, _, session, form, isJSON in
+            guard let name = form.text("name") else { throw WebError.badRequest("请指明账号（字段 name）") }
+            let change: AppDatabase.AccountChange
+            switch form["action"] ?? "" {
+            case "disable": change = .disable
+            case "enable": change = .enable
+            case "unlock": change = .unlock(throttleKey: Self.throttleKey(name))
+            case "delete":
+                guard form["confirm"] == name else { throw WebError.badRequest("删除账号须再次输入账号名确认（字段 confirm）") }
+                change = .delete
+            default: throw WebError.badRequest("没有这种账号操作（字段 action）")
+            }
+            if name == session.account.name, form["action"] == "disable" || form["action"] == "delete" {
+                throw WebError(status: .conflict, message: "不能停用或删除自己正在使用的管理员账号")
+            }
+            do {
+                try await database.change(account: name, change, by: session.account.name, now: now())
+            } catch StoreError.noAccount {
+                throw WebError.notFound("账号 \(name)")
+            }
+            let action = form["action"] ?? ""
+            return isJSON ? try json(["ok": true]) : redirect(to: "/accounts?done=\(action)")
+        }
+    }
+
+    static func accountActionDone(_ action: String) -> String? {
+        switch action {
+        case "disable": "已停用账号"
+        case "enable": "已启用账号"
+        case "unlock": "已解除登录锁定"
+        case "delete": "已删除账号"
+        default: nil
         }
     }
 

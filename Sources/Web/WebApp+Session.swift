@@ -87,6 +87,9 @@ extension WebApp {
     }
 
     /// A login name as the throttle counts it: without control characters and whitespace, lower case.
+    /// The login throttle's key for an account name.
+    public static func throttleKey(_ name: String) -> String { "name:" + throttleName(name) }
+
     static func throttleName(_ name: String) -> String {
         String(
             String.UnicodeScalarView(
@@ -126,7 +129,7 @@ extension WebApp {
         // five guesses per account, however it is spelt.
         // An address has a limit of its own, higher: behind a proxy or a shared office
         // address many people log in from one.
-        let nameKey = "name:" + Self.throttleName(name)
+        let nameKey = Self.throttleKey(name)
         let keys = [(nameKey, settings.loginAttempts), ("address:" + (address ?? "local"), settings.addressAttempts)]
         let now = now()
         let attempt: String

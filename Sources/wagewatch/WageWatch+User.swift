@@ -8,7 +8,7 @@ extension WageWatch {
     struct User: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Manage the web UI's accounts (账号).",
-            subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPassword.self, Delete.self])
+            subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPassword.self, Unlock.self, Delete.self])
 
         /// The account a change is for, and the store.
         struct Target: ParsableArguments {
@@ -42,6 +42,15 @@ extension WageWatch {
             func run() async throws {
                 let password = try PasswordInput.read(prompt: "\(account.name) 的新密码 (new password): ")
                 try await account.apply(.password(hash: try Passwords.hash(password)), done: "已重设账号 \(account.name) 的密码")
+            }
+        }
+
+        struct Unlock: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Forget an account's failed logins, so that it may sign in again at once (a block by address stays).")
+            @OptionGroup var account: Target
+            func run() async throws {
+                try await account.apply(.unlock(throttleKey: WebApp.throttleKey(account.name)), done: "已解除账号 \(account.name) 的登录锁定")
             }
         }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import TestStores
 import Testing
 
@@ -8,11 +9,41 @@ import Testing
     let binary = Executable.path
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-messages-\(UUID().uuidString)")
 
-    func run(_ arguments: [String]) throws -> (end: ChildProcess.End, out: String, err: String) {
+    func run(_ arguments: [String], input: String? = nil) throws -> (end: ChildProcess.End, out: String, err: String) {
         let out = folder.appendingPathComponent("stdout.txt").path
         let err = folder.appendingPathComponent("stderr.txt").path
-        let end = try ChildProcess(binary, arguments, stdout: out, stderr: err).wait()
+        let stdin = folder.appendingPathComponent("stdin.txt").path
+        if let input { try input.write(toFile: stdin, atomically: true, encoding: .utf8) }
+        let end = try ChildProcess(binary, arguments, stdout: out, stderr: err, stdin: input == nil ? nil : stdin).wait()
         return (end, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+
+    /// Every account command, as an administrator runs it: add (the password from standard
+    /// input), list, disable, enable, reset-password, unlock, delete; each in the audit log.
+    @Test func everyAccountCommandWorksAndIsAudited() async throws {
+        guard Executable.required() != nil else { return }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = TestStores.argument(folder: folder, name: "accounts.sqlite")
+        #expect(try run(["migrate", "--create", "--database", store]).end == .exit(0))
+        let added = try run(["user", "add", "张三", "--role", "petition", "--database", store], input: "correct-horse-9\n")
+        #expect(added.end == .exit(0), "\(added.err)")
+        #expect(try run(["user", "list", "--database", store]).out.contains("张三"))
+        for (command, said) in [("disable", "已停用"), ("enable", "已启用"), ("unlock", "已解除"), ("delete", "已删除")] {
+            if command == "delete" {
+                let reset = try run(["user", "reset-password", "张三", "--database", store], input: "battery-staple-7\n")
+                #expect(reset.end == .exit(0) && reset.out.contains("已重设"), "\(reset.err)")
+            }
+            let done = try run(["user", command, "张三", "--database", store])
+            #expect(done.end == .exit(0) && done.out.contains(said), "\(command): \(done.err)")
+        }
+        let missing = try run(["user", "unlock", "李四", "--database", store])
+        #expect(missing.end == .exit(1) && missing.err.contains("李四") && !missing.err.contains("Usage"))
+        let database = try TestStores.open(folder: folder, name: "accounts.sqlite")
+        let actions = try await database.auditEntries().map(\.action)
+        for action in ["account_disabled", "account_enabled", "account_unlocked", "password_reset", "account_deleted"] {
+            #expect(actions.contains(action), "\(action) in \(actions)")
+        }
     }
 
     /// `migrate` on the engine of the run: a store that is not there is made only with

@@ -120,11 +120,13 @@ struct ChildProcess {
 
     let pid: pid_t
 
-    /// Starts `path` with `arguments`, stdout to the file `stdout` (or /dev/null), stderr to the file `stderr`.
-    init(_ path: String, _ arguments: [String], stdout: String? = nil, stderr: String) throws {
+    /// Starts `path` with `arguments`, stdout to the file `stdout` (or /dev/null), stderr to
+    /// the file `stderr`, stdin from the file `stdin` (or /dev/null).
+    init(_ path: String, _ arguments: [String], stdout: String? = nil, stderr: String, stdin: String? = nil) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, stdin ?? "/dev/null", O_RDONLY, 0)
         if let stdout {
             posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         } else {

@@ -574,6 +574,39 @@ import Testing
         #expect(overdue.first?["id"] as? String == opened.id)
     }
 
+    /// The administrator stops, starts, unlocks and removes accounts in the browser, each
+    /// audited under their name; never their own account; no other role may.
+    @Test func theAdministratorManagesAccountsInTheBrowser() async throws {
+        let fixture = try await WebFixture()
+        let admin = try await fixture.signedIn("admin")
+        let token = try await admin.csrf()
+        func act(_ action: String, _ name: String, confirm: String? = nil) async throws -> TestResponse {
+            try await admin.post(
+                "/accounts/action", form: [("csrf", token), ("action", action), ("name", name)] + (confirm.map { [("confirm", $0)] } ?? []))
+        }
+        #expect(try await act("disable", "petition2").status == .seeOther)
+        #expect(try await fixture.client().logIn("petition2", password: WebFixture.password).status != .seeOther)
+        #expect(try await admin.get("/accounts?done=disable").body.contains("已停用账号，已记入操作日志"))
+        #expect(try await act("enable", "petition2").status == .seeOther)
+        // Five wrong passwords lock the name; unlocking lets it in at once.
+        for _ in 0..<5 { _ = try await fixture.client().logIn("petition2", password: "wrong-password-0") }
+        #expect(try await fixture.client().logIn("petition2", password: WebFixture.password).status == .tooManyRequests)
+        #expect(try await act("unlock", "petition2").status == .seeOther)
+        #expect(try await fixture.client().logIn("petition2", password: WebFixture.password).status == .seeOther)
+        // Deleting asks for the name again; one's own account is not stopped or removed here.
+        #expect(try await act("delete", "petition2").status == .badRequest)
+        #expect(try await act("delete", "petition2", confirm: "petition2").status == .seeOther)
+        #expect(try await fixture.database.account(named: "petition2") == nil)
+        #expect(try await act("disable", "admin").status == .conflict)
+        #expect(try await act("unlock", "nobody").status == .notFound)
+        let audit = try await fixture.database.auditEntries().filter { $0.account == "admin" }.map(\.action)
+        #expect(["account_disabled", "account_enabled", "account_unlocked", "account_deleted"].allSatisfy(audit.contains))
+        let leader = try await fixture.signedIn("leader")
+        #expect(
+            try await leader.post("/accounts/action", form: [("csrf", try await leader.csrf()), ("action", "disable"), ("name", "admin")])
+                .status == .forbidden)
+    }
+
     /// Amounts as users write them, a petition's 办理状态 in Chinese.
     @Test func amountsAndStatusesReadAsUsersWriteThem() async throws {
         #expect(Labels.amount(500_000) == "50万元" && Labels.amount(12_500) == "1.25万元" && Labels.amount(3_800) == "3,800元")
