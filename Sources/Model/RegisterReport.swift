@@ -295,6 +295,8 @@ public struct RegisterReport: Codable, Hashable, Sendable {
         public var flagged: Int
         public var underreported: Int
         public var contradictedCommitments: Int
+        /// Projects flagged 疑似漏报 or 违背承诺 (either; each once): what the ranking is by.
+        public var underreporting = 0
         /// Active projects times months in the window with no row filed by the due day.
         public var reportsMissing: Int
         public var rowsRejected: Int
@@ -361,19 +363,20 @@ public struct RegisterReport: Codable, Hashable, Sendable {
 
         public init(
             department: String, projects: Int = 0, flagged: Int = 0, underreported: Int = 0,
-            contradictedCommitments: Int = 0, reportsMissing: Int = 0, rowsRejected: Int = 0
+            contradictedCommitments: Int = 0, underreporting: Int = 0, reportsMissing: Int = 0, rowsRejected: Int = 0
         ) {
             self.department = department
             self.projects = projects
             self.flagged = flagged
             self.underreported = underreported
             self.contradictedCommitments = contradictedCommitments
+            self.underreporting = underreporting
             self.reportsMissing = reportsMissing
             self.rowsRejected = rowsRejected
         }
 
         enum CodingKeys: String, CodingKey {
-            case department, projects, flagged, underreported
+            case department, projects, flagged, underreported, underreporting
             case contradictedCommitments = "contradicts_commitment"
             case reportsMissing = "reports_missing"
             case rowsRejected = "rows_rejected"
@@ -381,13 +384,17 @@ public struct RegisterReport: Codable, Hashable, Sendable {
             case platform, cases
         }
 
-        /// Worst first: flagged projects, then underreported, contradicted commitments,
-        /// missing reports, rejected rows, late filings; by name on a tie.
+        /// The share of the unit's projects flagged 疑似漏报 or 违背承诺 (nil without projects).
+        public var underreportingRate: Double? { projects > 0 ? Double(underreporting) / Double(projects) : nil }
+
+        /// Worst first: the share of projects under-reported (疑似漏报 or 违背承诺), then
+        /// their number, then flagged projects, missing reports, rejected rows, late filings;
+        /// by name on a tie. A unit of many projects is not worse for being large.
         public static func worstFirst(_ lhs: DepartmentEntry, _ rhs: DepartmentEntry) -> Bool {
-            let left = [lhs.flagged, lhs.underreported, lhs.contradictedCommitments, lhs.reportsMissing, lhs.rowsRejected, lhs.lateFilings]
-            let right = [
-                rhs.flagged, rhs.underreported, rhs.contradictedCommitments, rhs.reportsMissing, rhs.rowsRejected, rhs.lateFilings,
-            ]
+            let (a, b) = (lhs.underreportingRate ?? 0, rhs.underreportingRate ?? 0)
+            if a != b { return a > b }
+            let left = [lhs.underreporting, lhs.flagged, lhs.reportsMissing, lhs.rowsRejected, lhs.lateFilings]
+            let right = [rhs.underreporting, rhs.flagged, rhs.reportsMissing, rhs.rowsRejected, rhs.lateFilings]
             return left != right ? right.lexicographicallyPrecedes(left) : lhs.department < rhs.department
         }
     }

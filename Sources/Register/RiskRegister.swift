@@ -272,6 +272,7 @@ struct Scorecard {
             if !entry.flags.isEmpty { line.flagged += 1 }
             if entry.flags.contains(.underreported) { line.underreported += 1 }
             if entry.flags.contains(.contradictsCommitment) { line.contradictedCommitments += 1 }
+            if entry.flags.contains(.underreported) || entry.flags.contains(.contradictsCommitment) { line.underreporting += 1 }
             line.reportsMissing += filing.missing
             line.lateFilings += filing.late
             line.platform.add(platform)
@@ -295,6 +296,7 @@ extension RegisterReport.DepartmentEntry {
         flagged += other.flagged
         underreported += other.underreported
         contradictedCommitments += other.contradictedCommitments
+        underreporting += other.underreporting
         reportsMissing += other.reportsMissing
         rowsRejected += other.rowsRejected
         lateFilings += other.lateFilings

@@ -236,6 +236,9 @@ extension WebApp {
             var missing: Int
             var rejected: Int
             var late: Int
+            /// 漏报率: the share of its projects flagged 疑似漏报 or 违背承诺 (what ranks it).
+            var underreportingRate: String
+            var underreporting: Int
             var barWidth: String
             /// 纳管率, 考勤率, 代发率 ("-" where nothing is counted) and the platform flags.
             var supervised: String
@@ -393,13 +396,15 @@ extension WebApp {
     static let dailyRows = 200
 
     static func scoreLines(_ entries: [RegisterReport.DepartmentEntry]) -> [ScorecardPage.Line] {
-        let widest = max(1, entries.map(\.flagged).max() ?? 1)
+        let widest = max(0.01, entries.compactMap(\.underreportingRate).max() ?? 0.01)
         return entries.map {
             ScorecardPage.Line(
                 department: LinkID($0.department), projects: $0.projects, flagged: $0.flagged,
                 underreported: $0.underreported, contradicted: $0.contradictedCommitments,
                 missing: $0.reportsMissing, rejected: $0.rowsRejected, late: $0.lateFilings,
-                barWidth: Labels.tenths(200.0 * Double($0.flagged) / Double(widest)),
+                underreportingRate: RegisterReport.DepartmentEntry.PlatformCounts.percent($0.underreportingRate),
+                underreporting: $0.underreporting,
+                barWidth: Labels.tenths(200.0 * ($0.underreportingRate ?? 0) / widest),
                 supervised: RegisterReport.DepartmentEntry.PlatformCounts.percent($0.platform.supervisedRate),
                 attendance: RegisterReport.DepartmentEntry.PlatformCounts.percent($0.platform.attendanceRate),
                 payroll: RegisterReport.DepartmentEntry.PlatformCounts.percent($0.platform.payrollRate),

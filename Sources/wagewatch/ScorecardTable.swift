@@ -6,7 +6,7 @@ import Model
 /// cases' once there are any.
 enum ScorecardTable {
     static func header(_ lines: [RegisterReport.DepartmentEntry], first: String) -> [String] {
-        [first, "项目", "有标记", "疑似漏报", "违背承诺", "未填报(月)", "退回行", "迟报"]
+        [first, "项目", "有标记", "疑似漏报", "违背承诺", "漏报率", "未填报(月)", "退回行", "迟报"]
             + (hasPlatform(lines) ? ["纳管率", "考勤率", "代发率", "代发异常", "人工费未拨付", "未纳管", "类型存疑"] : [])
             + (hasCases(lines) ? ["督办", "超期", "按期办结", "退回重办", "重开", "办结天数"] : [])
     }
@@ -21,7 +21,8 @@ enum ScorecardTable {
         return lines.map { line in
             var row = [
                 line.department, "\(line.projects)", "\(line.flagged)", "\(line.underreported)", "\(line.contradictedCommitments)",
-                "\(line.reportsMissing)", "\(line.rowsRejected)", "\(line.lateFilings)",
+                RegisterReport.DepartmentEntry.PlatformCounts.percent(line.underreportingRate), "\(line.reportsMissing)",
+                "\(line.rowsRejected)", "\(line.lateFilings)",
             ]
             if platform {
                 let counts = line.platform

@@ -554,12 +554,16 @@ import Testing
         try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let received = Mutex<[LoopbackHTTPServer.Request]>([])
+        // The sender, killed by the receiver itself the moment its first message arrives (on
+        // the server's own thread: a test pool busy with other tests cannot delay the kill).
+        let victim = Mutex<pid_t>(0)
         let server = try LoopbackHTTPServer { request in
             let first = received.withLock { requests in
                 requests.append(request)
                 return requests.count == 1
             }
-            // The first message is held unanswered: the sender is killed waiting for it.
+            if first, case let pid = victim.withLock({ $0 }), pid > 0 { kill(pid, SIGKILL) }
+            // The first message is held unanswered: the sender dies waiting for it.
             return LoopbackHTTPServer.Response(status: 204, headers: [:], body: Data(), delay: first ? 30 : nil)
         }
         defer { server.stop() }
@@ -587,6 +591,7 @@ import Testing
         func stderr() -> String { (try? String(contentsOfFile: errors, encoding: .utf8)).map { String($0.suffix(2_000)) } ?? "" }
 
         let run = try ChildProcess(binary, ["run", "--create"] + common, stderr: errors)
+        victim.withLock { $0 = run.pid }
         var waited = 0
         while received.withLock({ $0.isEmpty }) && waited < 1_200 {
             try await Task.sleep(for: .milliseconds(50))

@@ -81,7 +81,10 @@ import Testing
         #expect(project.reported == .missing)
         #expect(project.evidence == ["a", "b"])
         #expect(project.signals == .init(petitions: 1, posts: 1, stories: 2, score: 10))
-        #expect(report.departments == [.init(department: "市住建局", projects: 1, flagged: 1, underreported: 1, reportsMissing: 1)])
+        #expect(
+            report.departments == [
+                .init(department: "市住建局", projects: 1, flagged: 1, underreported: 1, underreporting: 1, reportsMissing: 1)
+            ])
     }
 
     @Test func aProjectWithManySignalsListsEachOnceInOrderAcrossChunksOfProjects() throws {
@@ -239,8 +242,8 @@ import Testing
         let department = try #require((object["departments"] as? [[String: Any]])?.first)
         #expect(
             Set(department.keys) == [
-                "department", "projects", "flagged", "underreported", "contradicts_commitment", "reports_missing", "rows_rejected",
-                "late_filings", "platform", "cases",
+                "department", "projects", "flagged", "underreported", "contradicts_commitment", "underreporting", "reports_missing",
+                "rows_rejected", "late_filings", "platform", "cases",
             ])
         let cases = try #require(department["cases"] as? [String: Any])
         #expect(Set(cases.keys) == ["received", "overdue", "closed", "closed_on_time", "returned", "reopened"])

@@ -607,6 +607,23 @@ import Testing
                 .status == .forbidden)
     }
 
+    /// The leader's ranking: by 漏报率 (projects flagged 疑似漏报 or 违背承诺, each once, of
+    /// the projects a unit oversees), each column explained on hover and in a note.
+    @Test func theScorecardRanksByTheShareOfProjectsUnderReported() async throws {
+        let fixture = try await WebFixture()
+        let leader = try await fixture.signedIn("leader")
+        let lines = try #require(try await leader.get("/api/scorecard").json()["departments"] as? [[String: Any]])
+        let rates = lines.map { Double($0["underreporting"] as? Int ?? 0) / Double(max(1, $0["projects"] as? Int ?? 1)) }
+        #expect(rates == rates.sorted(by: >) && (rates.first ?? 0) > 0, "\(lines)")
+        #expect(
+            lines.allSatisfy {
+                ($0["underreporting"] as? Int ?? 0) <= ($0["underreported"] as? Int ?? 0) + ($0["contradicted"] as? Int ?? 0)
+            })
+        let page = try await leader.get("/scorecard")
+        #expect(page.body.contains("按漏报率排序") && page.body.contains("<th title=\"疑似漏报或违背承诺的项目 ÷ 所管项目\">漏报率</th>"))
+        #expect(page.body.contains("id=\"scorecard-notes\"") && page.body.contains("%</td>"))
+    }
+
     /// Amounts as users write them, a petition's 办理状态 in Chinese.
     @Test func amountsAndStatusesReadAsUsersWriteThem() async throws {
         #expect(Labels.amount(500_000) == "50万元" && Labels.amount(12_500) == "1.25万元" && Labels.amount(3_800) == "3,800元")
