@@ -280,6 +280,35 @@ extension WebApp {
         page(router, "/daily", roles: Self.roles(of: "/daily"), template: "daily", title: "欠薪风险日报", cached: true) { _, _, _ in
             try await dailyPage()
         }
+        // The register and the scorecard to take away, as workbooks and CSV: the same
+        // columns as the CLI's.
+        for (path, name) in [("/register", "register"), ("/scorecard", "scorecard")] {
+            for format in ["xlsx", "csv"] {
+                route(router, .get, "\(path).\(format)") { request, _ in
+                    try await answer(request, roles: Self.roles(of: path), json: false) { _ in
+                        let snapshot = try await snapshot()
+                        let register = snapshot.register
+                        let body: ByteBuffer
+                        switch (name, format) {
+                        case ("register", "xlsx"): body = ByteBuffer(bytes: try RegisterRows.xlsx(register))
+                        case ("register", _): body = ByteBuffer(string: RegisterRows.csv(register))
+                        case (_, "xlsx"):
+                            body = ByteBuffer(
+                                bytes: try ScorecardRows.xlsx(departments: register.departments, townships: register.townships))
+                        default:
+                            body = ByteBuffer(string: ScorecardRows.csv(departments: register.departments, townships: register.townships))
+                        }
+                        return Response(
+                            status: .ok,
+                            headers: [
+                                .contentType: format == "xlsx" ? CaseAttachment.Kind.xlsx.mediaType : "text/csv; charset=utf-8",
+                                .contentDisposition: "attachment; filename=\"wagewatch-\(name)-\(snapshot.asOf).\(format)\"",
+                                .cacheControl: "no-store",
+                            ], body: .init(byteBuffer: body))
+                    }
+                }
+            }
+        }
         // The 日报 to take away: a workbook (a sheet per list), CSV, or the printable brief.
         for format in ["xlsx", "csv"] {
             route(router, .get, "/daily.\(format)") { request, _ in

@@ -624,6 +624,30 @@ import Testing
         #expect(page.body.contains("id=\"scorecard-notes\"") && page.body.contains("%</td>"))
     }
 
+    /// The register and the scorecard leave the browser as workbooks and CSV, with the
+    /// CLI's columns; only for the roles of their pages.
+    @Test func theRegisterAndScorecardAreExported() async throws {
+        let fixture = try await WebFixture()
+        let leader = try await fixture.signedIn("leader")
+        #expect(try await leader.get("/register").body.contains("href=\"/register.xlsx\""))
+        let register = try #require(fixture.keeper.current?.register)
+        #expect(try await leader.get("/scorecard").body.contains("href=\"/scorecard.xlsx\""))
+        let csv = try await leader.get("/register.csv")
+        #expect(csv.status == .ok && csv.body == RegisterRows.csv(register))
+        #expect(csv.body.contains("项目编号,项目名称") && csv.body.contains("P-001"))
+        let workbook = try await leader.get("/register.xlsx")
+        let expected = [UInt8](try RegisterRows.xlsx(register))
+        #expect(workbook.status == .ok && workbook.bytes == expected)
+        let scorecard = try await leader.get("/scorecard.csv")
+        #expect(scorecard.body == ScorecardRows.csv(departments: register.departments, townships: register.townships))
+        #expect(scorecard.body.contains("漏报率") && scorecard.body.contains("市住建局"))
+        #expect(try await leader.get("/scorecard.xlsx").bytes.prefix(2) == [0x50, 0x4B])
+        let clerk = try await fixture.signedIn("petition")
+        for path in ["/register.csv", "/register.xlsx", "/scorecard.csv", "/scorecard.xlsx"] {
+            #expect(try await clerk.get(path).status == .forbidden)
+        }
+    }
+
     /// Amounts as users write them, a petition's 办理状态 in Chinese.
     @Test func amountsAndStatusesReadAsUsersWriteThem() async throws {
         #expect(Labels.amount(500_000) == "50万元" && Labels.amount(12_500) == "1.25万元" && Labels.amount(3_800) == "3,800元")
