@@ -127,6 +127,35 @@ extension AppDatabase {
     /// Items whose display text contains `text` (folded by `fold`), newest first: ids, at
     /// most `limit`. A query of one character is looked for in the newest items only
     /// (`scanLimit` of them), a substring scan.
+    /// Petitions found by what only the petition bureau may look up, in the stored fields
+    /// themselves (never in the search index, which holds masked copies): a case number
+    /// (the record's own id, XF-…), a petitioner's name, a phone number (its digits, however
+    /// the record or the query groups them; seven at least). Newest first, at most `limit`.
+    public func petitionsByPersonalKey(_ text: String, limit: Int) async throws -> [String] {
+        let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard key.count >= 2 else { return [] }
+        let digits = key.filter(\.isASCII).filter(\.isNumber)
+        let isPhone = digits.count >= 7 && key.allSatisfy { $0.isNumber || "+-() ".contains($0) }
+        return try await read { session in
+            var conditions = ["source_key = ?", "id = ?", "petitioner = ?"]
+            var arguments: [SQLValue] = [key.sqlValue, key.sqlValue, key.sqlValue]
+            if key.count >= 2 && key.count <= 20 && !isPhone {
+                conditions.append("petitioner LIKE ?")
+                arguments.append(("%" + key.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%").sqlValue)
+            }
+            if isPhone {
+                conditions.append("replace(replace(replace(phone, '-', ''), ' ', ''), '+86', '') LIKE ?")
+                arguments.append(("%" + String(digits.suffix(11)) + "%").sqlValue)
+            }
+            return try session.rows(
+                """
+                SELECT id FROM item WHERE kind = 'petition' AND (\(conditions.joined(separator: " OR ")))
+                ORDER BY published_at DESC, id LIMIT ?
+                """, arguments + [limit.sqlValue]
+            ) { try $0("id", as: String.self) }
+        }
+    }
+
     public func search(
         _ text: String, limit: Int, scanLimit: Int = 20_000, fold: @escaping @Sendable (String) -> String
     ) async throws -> [String] {

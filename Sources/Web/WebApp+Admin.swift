@@ -35,15 +35,32 @@ extension WebApp {
             var at: String
             var kind: String
             var channel: String
-            var title: String
+            var title: [WebApp.Segment]
             var band: String
             var projectID: String?
+            /// Found by its case number, petitioner or phone (the petition bureau's lookup).
+            var personal: Bool
         }
         var q: String
         var searched: Bool
         var note: String?
         var count: Int
         var results: [Hit]
+        /// What to try when nothing was found.
+        var suggestions: [String]
+        var hasResults: Bool
+        var hasSuggestions: Bool
+
+        init(q: String, searched: Bool, note: String?, count: Int, results: [Hit], suggestions: [String]) {
+            self.q = q
+            self.searched = searched
+            self.note = note
+            self.count = count
+            self.results = results
+            self.suggestions = suggestions
+            hasResults = !results.isEmpty
+            hasSuggestions = !suggestions.isEmpty
+        }
     }
 
     struct AuditPage: Codable, Sendable {
@@ -141,20 +158,29 @@ extension WebApp {
                 },
                 snapshotMadeAt: Labels.time(snapshot?.madeAt), snapshotError: keeper.lastError)
         }
-        page(router, "/search", roles: Self.roles(of: "/search"), template: "search", title: "检索") { request, _, _ in
+        page(router, "/search", roles: Self.roles(of: "/search"), template: "search", title: "检索") { request, _, session in
             let text = request.query.text("q") ?? ""
-            guard !text.isEmpty else { return SearchPage(q: "", searched: false, note: nil, count: 0, results: []) }
+            guard !text.isEmpty else {
+                return SearchPage(q: "", searched: false, note: nil, count: 0, results: [], suggestions: [])
+            }
             guard text.count <= 100 else { throw WebError.badRequest("检索词不能超过 100 字（字段 q）") }
-            let ids = try await database.search(text, limit: 100, fold: fold)
+            // The petition bureau also finds a petition by its case number, petitioner or
+            // phone, from the stored fields; every other role the masked index only.
+            let personal =
+                session.account.role == .petition ? try await database.petitionsByPersonalKey(text, limit: 50) : []
+            let indexed = try await database.search(text, limit: 100, fold: fold)
+            let ids = personal + indexed.filter { !personal.contains($0) }
             let note = SearchTextNote.note(for: text)
+            let found = Set(personal)
+            let hits = try await database.headlines(of: ids).map {
+                SearchPage.Hit(
+                    itemID: LinkID($0.itemID), at: Labels.time($0.at), kind: Labels.kind($0.kind),
+                    channel: Labels.channel($0.channel), title: Self.highlight($0.title, terms: [text]), band: Labels.band($0.band),
+                    projectID: $0.projectID, personal: found.contains($0.itemID))
+            }
             return SearchPage(
-                q: text, searched: true, note: note, count: ids.count,
-                results: try await database.headlines(of: ids).map {
-                    SearchPage.Hit(
-                        itemID: LinkID($0.itemID), at: Labels.time($0.at), kind: Labels.kind($0.kind),
-                        channel: Labels.channel($0.channel), title: $0.title, band: Labels.band($0.band),
-                        projectID: $0.projectID)
-                })
+                q: text, searched: true, note: note, count: ids.count, results: hits,
+                suggestions: ids.isEmpty ? Self.searchSuggestions(for: session.account.role) : [])
         }
         page(router, "/audit", roles: Self.roles(of: "/audit"), template: "audit", title: "操作日志") { request, _, _ in
             let page = try pageNumber(request)
@@ -215,6 +241,12 @@ extension WebApp {
             let action = form["action"] ?? ""
             return isJSON ? try json(["ok": true]) : redirect(to: "/accounts?done=\(action)")
         }
+    }
+
+    /// What to try when a search found nothing.
+    static func searchSuggestions(for role: Role) -> [String] {
+        ["换一个更短的词（两个字以上即可）", "换个说法：欠薪、拖欠工资、讨薪、工钱、血汗钱", "写工地或项目名称的一部分：实验小学、安置房、标准厂房"]
+            + (role == .petition ? ["按信访件编号（如 XF-2024-1201）、信访人姓名或电话查找"] : [])
     }
 
     static func accountActionDone(_ action: String) -> String? {
