@@ -24,6 +24,8 @@ public struct RegisterSnapshot: Sendable {
     var queue: [QueueEntry]
     /// How many of the queue are 危急, 高, 中 (and below).
     var queueLevels: [SignalLevel: Int]
+    /// The register's rules it was made under (the petitions' deadlines).
+    var rules: RegisterRules
     /// The channels the queue's items came by, for its filter.
     var queueChannels: [String]
     /// Positions in `queue` by what its filters ask (each list in queue order).
@@ -77,7 +79,7 @@ public struct RegisterSnapshot: Sendable {
         for entry in queue { levels[entry.candidate.level, default: 0] += 1 }
         return RegisterSnapshot(
             asOf: asOf, madeAt: now, generation: generation, register: register, brief: brief,
-            projectIndex: projectIndex, queue: queue, queueLevels: levels,
+            projectIndex: projectIndex, queue: queue, queueLevels: levels, rules: rules,
             queueChannels: Set(queue.compactMap(\.candidate.channel)).sorted(),
             queueIndex: QueueIndex(queue, todayFrom: asOf.start))
     }

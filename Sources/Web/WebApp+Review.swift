@@ -111,6 +111,9 @@ extension WebApp {
         var people: Int?
         var amount: String?
         var status: String?
+        /// A petition's 办理期限: the day, the limit it follows, and what is left of it.
+        var deadline: String?
+        var overdue: Bool
         var handlingUnit: String?
         var title: [Segment]
         var content: [Segment]
@@ -401,6 +404,16 @@ extension WebApp {
                 projectID: $0.projectID ?? "")
         }
         let evidence = try await linkEvidence(link, history: entries)
+        // A petition's 办理期限, from the day it came and its channel's limit.
+        var petitionDeadline: (text: String, overdue: Bool)?
+        if item.kind == .petition, let at = item.publishedAt {
+            let limit = snapshot.rules.petitionDeadline(channel: item.channel)
+            let received = Day(containing: at)
+            let last = snapshot.rules.adding(limit, to: received)
+            petitionDeadline =
+                item.closedAt.map { ("\(limit)，\(Labels.time($0)) 已办结", false) }
+                ?? ("\(limit)（\(received) 起）：\(Self.deadlineText(last, today: snapshot.asOf))", last < snapshot.asOf)
+        }
         let claim = try await database.claims(of: [id], now: now(), lease: settings.claimLease)[id]
         // Decisions are for signals (and for taking back one made before).
         let reviewed = entries.contains { ReviewAction(rawValue: $0.action) != nil }
@@ -410,7 +423,8 @@ extension WebApp {
             at: Labels.time(item.publishedAt), url: shown(item.url), author: shown(item.author), personalData: personal,
             petitioner: personal ? item.petitioner : nil, phone: personal ? item.phone : nil,
             respondent: shown(item.respondent), location: shown(item.location), people: item.people,
-            amount: item.amount.map(Labels.amount), status: Labels.petitionStatus(item.status), handlingUnit: shown(item.handlingUnit),
+            amount: item.amount.map(Labels.amount), status: Labels.petitionStatus(item.status),
+            deadline: petitionDeadline.map(\.text), overdue: petitionDeadline?.overdue ?? false, handlingUnit: shown(item.handlingUnit),
             title: Self.highlight(title, terms: terms), content: Self.highlight(content, terms: terms), matchedTerms: terms,
             isSignal: stored?.assessment.isSignal ?? false, level: Labels.level(stored?.assessment.level),
             score: stored.map { Labels.number($0.assessment.score) } ?? "—",

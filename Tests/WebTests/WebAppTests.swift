@@ -683,6 +683,10 @@ import Testing
         let clerk = try await fixture.signedIn("petition")
         let page = try await clerk.get("/items/demo-petitions:XF-2024-1223")
         #expect(page.body.contains("金额 50万元") && page.body.contains("办理状态 已受理") && !page.body.contains("received"))
+        // Its 办理期限: the channel's limit (来访: 60 calendar days), from the day it came.
+        #expect(page.body.contains("办理期限 60 日（2024-12-23 起）：02-21 剩 52 日"), "\(page.body)")
+        let hotline = try await clerk.get("/items/demo-petitions:XF-2024-1208")
+        #expect(hotline.body.contains("办理期限 15 个工作日"))
     }
 
     /// The clerk's worklist: the most urgent first (危急, 高, 中; within a level the open
