@@ -71,6 +71,14 @@ public struct AuditEntry: Codable, Hashable, Sendable {
         case "password_reset": return "重设密码"
         case "account_deleted": return "删除账号"
         case "account_unlocked": return "解除登录锁定"
+        case "case_open": return "督办：交办"
+        case "case_sign": return "督办：签收"
+        case "case_reply": return "督办：反馈"
+        case "case_request_extension": return "督办：申请延期"
+        case "case_decide_extension": return "督办：审批延期"
+        case "case_close": return "督办：办结"
+        case "case_return": return "督办：退回重办"
+        case "case_reopen": return "督办：重新交办"
         default: return action
         }
     }

@@ -64,14 +64,62 @@ extension AppDatabase {
             ])
     }
 
-    /// The audit log, newest first: of one item, or all of it (`limit` nil for every line).
-    public func auditEntries(itemID: String? = nil, limit: Int? = nil, offset: Int = 0) async throws -> [AuditEntry] {
+    /// Which lines of the audit log: by person, by actions (or all but some), by time.
+    public struct AuditFilter: Sendable, Equatable {
+        public var account: String?
+        public var actions: [String]?
+        public var excludedActions: [String] = []
+        public var from: Date?
+        public var until: Date?
+
+        public init(
+            account: String? = nil, actions: [String]? = nil, excludedActions: [String] = [], from: Date? = nil, until: Date? = nil
+        ) {
+            self.account = account
+            self.actions = actions
+            self.excludedActions = excludedActions
+            self.from = from
+            self.until = until
+        }
+    }
+
+    /// The audit log, newest first: of one item, or all of it (`limit` nil for every line),
+    /// the lines `filter` lets through.
+    public func auditEntries(
+        itemID: String? = nil, filter: AuditFilter = AuditFilter(), limit: Int? = nil, offset: Int = 0
+    ) async throws -> [AuditEntry] {
         try await read { session in
-            try session.rows(
+            var conditions = ["1 = 1"]
+            var arguments: [SQLValue] = []
+            if let itemID {
+                conditions.append("item_id = ?")
+                arguments.append(itemID.sqlValue)
+            }
+            if let account = filter.account {
+                conditions.append("account = ?")
+                arguments.append(account.sqlValue)
+            }
+            if let actions = filter.actions {
+                conditions.append(actions.isEmpty ? "1 = 0" : "action IN (\(actions.map { _ in "?" }.joined(separator: ", ")))")
+                arguments += actions.map(\.sqlValue)
+            }
+            if !filter.excludedActions.isEmpty {
+                conditions.append("action NOT IN (\(filter.excludedActions.map { _ in "?" }.joined(separator: ", ")))")
+                arguments += filter.excludedActions.map(\.sqlValue)
+            }
+            if let from = filter.from {
+                conditions.append("at >= ?")
+                arguments.append(from.sqlValue)
+            }
+            if let until = filter.until {
+                conditions.append("at < ?")
+                arguments.append(until.sqlValue)
+            }
+            return try session.rows(
                 """
                 SELECT id, at, account, role, action, item_id, project_id, reason FROM audit
-                WHERE \(itemID == nil ? "" : "item_id = ? AND ") 1 = 1 ORDER BY id DESC LIMIT ? OFFSET ?
-                """, (itemID.map { [$0.sqlValue] } ?? []) + [Int64(limit ?? Int(Int64.max)).sqlValue, offset.sqlValue]
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ? OFFSET ?
+                """, arguments + [Int64(limit ?? Int(Int64.max)).sqlValue, offset.sqlValue]
             ) { row in
                 AuditEntry(
                     id: try row("id"), at: try row("at"), account: try row("account"), role: try row("role"),

@@ -72,11 +72,73 @@ extension WebApp {
             var itemID: LinkID?
             var projectID: String?
             var reason: String
+            /// A login's address (kept in the line's reason), in a column of its own.
+            var address: String
         }
         var entries: [Line]
         var page: Int
         var previousPage: Int?
         var nextPage: Int?
+        var account: String
+        var from: String
+        var until: String
+        var kindOptions: [Option]
+        /// The filters, for the pager's and the export's links.
+        var query: String
+    }
+
+    /// What the audit log shows by kind: the work (all but logins, by default), or one kind.
+    enum AuditKind: String, CaseIterable {
+        case work = ""
+        case decisions, claims, cases, accounts, logins
+
+        var label: String {
+            switch self {
+            case .work: "工作记录（不含登录）"
+            case .decisions: "审核决定"
+            case .claims: "认领与释放"
+            case .cases: "督办"
+            case .accounts: "账号管理"
+            case .logins: "登录、退出与失败登录"
+            }
+        }
+
+        static let loginActions = ["login", "logout", "login_failed"]
+
+        var filter: AppDatabase.AuditFilter {
+            switch self {
+            case .work: AppDatabase.AuditFilter(excludedActions: Self.loginActions)
+            case .decisions: AppDatabase.AuditFilter(actions: ReviewAction.allCases.map(\.rawValue))
+            case .claims: AppDatabase.AuditFilter(actions: ["claim", "release"])
+            case .cases:
+                AppDatabase.AuditFilter(
+                    actions: ["open", "sign", "reply", "request_extension", "decide_extension", "close", "return", "reopen"].map {
+                        "case_" + $0
+                    })
+            case .accounts:
+                AppDatabase.AuditFilter(
+                    actions: ["account_disabled", "account_enabled", "password_reset", "account_deleted", "account_unlocked"])
+            case .logins: AppDatabase.AuditFilter(actions: Self.loginActions)
+            }
+        }
+    }
+
+    /// The audit log's filters from the address: kind, person, days (Beijing time).
+    func auditFilter(_ request: Request) throws -> (kind: AuditKind, filter: AppDatabase.AuditFilter, query: String) {
+        let query = request.query
+        guard let kind = AuditKind(rawValue: query.text("kind") ?? "") else { throw WebError.badRequest("没有这类记录（字段 kind）") }
+        var filter = kind.filter
+        filter.account = query.text("account")
+        func day(_ name: String) throws -> Day? {
+            guard let text = query.text(name) else { return nil }
+            guard let day = Day(text) else { throw WebError.badRequest("日期应写作 2024-12-31（字段 \(name)）") }
+            return day
+        }
+        filter.from = try day("from")?.start
+        filter.until = try day("until")?.adding(days: 1).start
+        let kept = query.values.filter { ["kind", "account", "from", "until"].contains($0.key) && !$0.value.isEmpty }
+            .map { "\($0.key)=\(Self.percentEncoded($0.value))" }.sorted()
+        return (kind, filter, kept.joined(separator: "&"))
     }
 
     struct AccountsPage: Codable, Sendable {
@@ -185,17 +247,25 @@ extension WebApp {
         page(router, "/audit", roles: Self.roles(of: "/audit"), template: "audit", title: "操作日志") { request, _, _ in
             let page = try pageNumber(request)
             let size = settings.pageSize
-            let entries = Array(try await database.auditEntries(limit: size + 1, offset: (page - 1) * size).prefix(size))
+            let (kind, filter, query) = try auditFilter(request)
+            let entries = Array(
+                try await database.auditEntries(filter: filter, limit: size + 1, offset: (page - 1) * size).prefix(size))
             let masked = try await maskedReasons(entries)
+            let asked = request.query
             return AuditPage(
                 entries: masked.map(Self.auditLine), page: page,
-                previousPage: page > 1 ? page - 1 : nil, nextPage: entries.count > size ? page + 1 : nil)
+                previousPage: page > 1 ? page - 1 : nil, nextPage: entries.count > size ? page + 1 : nil,
+                account: asked.text("account") ?? "", from: asked.text("from") ?? "", until: asked.text("until") ?? "",
+                kindOptions: AuditKind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == kind) },
+                query: query)
         }
         route(router, .get, "/audit.csv") { request, _ in
             try await answer(request, roles: Self.roles(of: "/audit"), json: false) { _ in
-                var rows = [["时间", "账号", "角色", "操作", "线索", "项目", "理由"]]
-                rows += try await maskedReasons(try await database.auditEntries()).map {
-                    [Labels.time($0.at), $0.account, $0.role, $0.actionLabel, $0.itemID ?? "", $0.projectID ?? "", $0.reason]
+                let (_, filter, _) = try auditFilter(request)
+                var rows = [["时间", "账号", "角色", "操作", "线索", "项目", "理由", "地址"]]
+                rows += try await maskedReasons(try await database.auditEntries(filter: filter)).map {
+                    let line = Self.auditLine($0)
+                    return [line.at, line.account, line.role, line.action, $0.itemID ?? "", $0.projectID ?? "", line.reason, line.address]
                 }
                 return Response(
                     status: .ok,
@@ -274,7 +344,9 @@ extension WebApp {
         AuditPage.Line(
             at: Labels.time(entry.at), account: entry.account,
             role: Role(rawValue: entry.role)?.label ?? entry.role, action: entry.actionLabel,
-            itemID: entry.itemID.map(LinkID.init), projectID: entry.projectID, reason: entry.reason)
+            itemID: entry.itemID.map(LinkID.init), projectID: entry.projectID,
+            reason: AuditKind.loginActions.contains(entry.action) ? "" : entry.reason,
+            address: AuditKind.loginActions.contains(entry.action) ? entry.reason : "")
     }
 }
 

@@ -410,7 +410,21 @@ import Testing
         let history = try await leader.get(location)
         #expect(history.body.contains("已办结") && history.body.contains("市住建局（department）") && history.body.contains("代发凭证齐全"))
         let audit = try await leader.get("/audit")
-        #expect(audit.body.contains("case_close"))
+        #expect(audit.body.contains("督办：办结") && !audit.body.contains("case_close"))
+        // The audit log by kind, person and day: the 督办 steps alone; the logins apart,
+        // their addresses in a column of their own.
+        let steps = try await leader.get("/api/audit?kind=cases")
+        let stepLines = try #require(try steps.json()["entries"] as? [[String: Any]])
+        #expect(!stepLines.isEmpty && stepLines.allSatisfy { ($0["action"] as? String)?.hasPrefix("督办：") == true })
+        let work = try #require(try await leader.get("/api/audit").json()["entries"] as? [[String: Any]])
+        #expect(!work.contains { $0["action"] as? String == "登录" })
+        let logins = try #require(try await leader.get("/api/audit?kind=logins&account=leader").json()["entries"] as? [[String: Any]])
+        #expect(!logins.isEmpty && logins.allSatisfy { $0["account"] as? String == "leader" && $0["reason"] as? String == "" })
+        let future = try await leader.get("/api/audit?from=2099-01-01").json()["entries"] as? [Any]
+        #expect(future?.isEmpty != false)
+        #expect(try await leader.get("/audit?from=yesterday").status == .badRequest)
+        let exported = try await leader.get("/audit.csv?kind=cases")
+        #expect(exported.body.contains("督办：办结") && !exported.body.contains(",登录,"))
         // The printable 督办单: the case and its history, no form, no menu; not another unit's.
         let print = try await unit.get(location + "/print")
         #expect(print.status == .ok && print.body.hasPrefix("<!DOCTYPE html>") && print.body.contains("<h1>督办单</h1>"))
