@@ -73,7 +73,37 @@ public struct AppDatabase: Sendable {
             guard complete else { throw StoreError.olderStore }
             return
         }
+        if !complete { try Self.backUpBeforeMigrating(writer, migrator: migrator) }
         try migrator.migrate(writer)
+    }
+
+    /// Before an upgrade changes a store that holds data, a copy of it as it was, beside it
+    /// (`STORE.before-v23-20261206-181700`): the way back if the new version must be left.
+    /// A new, empty store needs none.
+    static func backUpBeforeMigrating(_ writer: any DatabaseWriter, migrator: DatabaseMigrator) throws {
+        let path = writer.path
+        guard !path.isEmpty, path != ":memory:", FileManager.default.fileExists(atPath: path) else { return }
+        let applied = try writer.read { db in try migrator.appliedIdentifiers(db) }
+        guard !applied.isEmpty else { return }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let next = migrator.migrations.first { !applied.contains($0) }.map { String($0.prefix { $0 != ":" }) } ?? "upgrade"
+        let destination = "\(path).before-\(next)-\(formatter.string(from: Date()))"
+        guard !FileManager.default.fileExists(atPath: destination) else { return }
+        let partial = destination + ".partial"
+        do {
+            let copy = try DatabaseQueue(path: partial)
+            try writer.backup(to: copy)
+            try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+            try copy.close()
+            try FileManager.default.moveItem(atPath: partial, toPath: destination)
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            let reason = (error as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? error.localizedDescription
+            throw StoreError.backupFailed(path: destination, reason: reason + "（升级前的备份未能写成，数据库未改动）")
+        }
     }
 
     /// Opens the SQLite file at `path` to read only: for the commands that only read
