@@ -1,5 +1,7 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import Model
 import Store
 
@@ -55,6 +57,30 @@ struct SecurityHeaders: RouterMiddleware {
     }
 }
 
+/// With `-v`, a line per request: method, path (never the query: a search may hold a
+/// phone number), status, milliseconds, and the account it was answered for.
+struct RequestLog: RouterMiddleware {
+    typealias Context = WebContext
+    let logger: Logger
+
+    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        var response = try await next(request, context)
+        let account = response.headers[.xWagewatchAccount]
+        response.headers[.xWagewatchAccount] = nil
+        guard logger.logLevel <= .info else { return response }
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+                "ms": "\(String(format: "%.1f", milliseconds))", "account": "\(account ?? "-")",
+            ])
+        return response
+    }
+}
+
 // swift-format-ignore: NeverForceUnwrap
 // (literal names, each a valid field name)
 /// Header names the app reads or writes that HTTPTypes does not define.
@@ -64,4 +90,6 @@ extension HTTPField.Name {
     static let xCSRFToken = HTTPField.Name("X-CSRF-Token")!
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    /// Who a response was made for, from the page to the request log (never sent).
+    static let xWagewatchAccount = HTTPField.Name("X-Wagewatch-Account")!
 }

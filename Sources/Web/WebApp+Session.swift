@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import Model
+import Monitor
 import NIOPosix
 import Store
 
@@ -154,6 +156,8 @@ extension WebApp {
                 AuditEntry(
                     at: now, account: stored == nil ? "（未知账号）" : name, role: stored?.account.role.rawValue ?? "-",
                     action: "login_failed", reason: address ?? ""))
+            // Logged without the name typed: it is often a password typed into the wrong field.
+            monitor.logger.warning("failed login", metadata: ["address": "\(address ?? "local")"])
             return try loginPage(next: next, error: "用户名或密码不正确", status: .unauthorized)
         }
         try await database.loginSucceeded(attempt, clearing: nameKey)
@@ -161,7 +165,7 @@ extension WebApp {
             try await database.record(
                 AuditEntry(
                     at: now, account: name, role: account.role.rawValue, action: "login_failed",
-                    reason: "account disabled"))
+                    reason: (address ?? "") + "（账号已停用）"))
             return try loginPage(next: next, error: "此账号已被管理员停用，请联系系统管理员", status: .forbidden)
         }
         let id = Token.make()

@@ -81,6 +81,7 @@ public struct WebApp: Sendable {
     /// The router with every page, endpoint and asset.
     public func makeRouter() -> Router<WebContext> {
         let router = Router(context: WebContext.self)
+        router.add(middleware: RequestLog(logger: monitor.logger))
         router.add(middleware: SecurityHeaders())
         router.add(middleware: MethodGate(routes: routes))
         addSessionRoutes(to: router)
@@ -269,7 +270,9 @@ public struct WebApp: Sendable {
             if let roles, !roles.contains(session.account.role) {
                 throw WebError(status: .forbidden, message: "当前角色（\(session.account.role.label)）无权访问此页面")
             }
-            return try await respond(session)
+            var response = try await respond(session)
+            response.headers[.xWagewatchAccount] = session.account.name
+            return response
         } catch let error as WebError {
             return try failure(error, json: isJSON, session: try? await currentSession(request), path: request.uri.path)
         } catch let error as CaseError {

@@ -1,12 +1,14 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import Model
 import Monitor
 import NIOCore
 import Register
 import Scoring
 import Store
+import Synchronization
 import TestStores
 import Testing
 
@@ -686,6 +688,42 @@ import Testing
         // A term is marked in the titles found.
         let marked = try await analyst.get("/search?q=" + TestBrowser.encode("欠薪"))
         #expect(marked.body.contains("<mark>欠薪</mark>") || marked.body.contains("找到 0 条"))
+    }
+
+    /// With -v the server logs a line per request (method, path, status, time, account), never
+    /// a query (a search may hold a phone number), and a failed login by its address only.
+    @Test func requestsAndFailedLoginsAreLoggedWithoutPersonalData() async throws {
+        final class Lines: Sendable {
+            let value = Mutex<[String]>([])
+        }
+        let lines = Lines()
+        struct Capture: LogHandler {
+            let lines: Lines
+            var logLevel: Logger.Level = .info
+            var metadata: Logger.Metadata = [:]
+            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+                get { metadata[key] }
+                set { metadata[key] = newValue }
+            }
+            func log(event: LogEvent) {
+                let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                lines.value.withLock { $0.append("\(event.message) \(fields)") }
+            }
+        }
+        let fixture = try await WebFixture(logger: Logger(label: "test") { _ in Capture(lines: lines) })
+        let clerk = try await fixture.signedIn("petition")
+        _ = try await clerk.get("/queue")
+        _ = try await clerk.get("/search?q=13811112222")
+        _ = try await fixture.client().logIn("petition", password: "not-the-password-0")
+        let logged = lines.value.withLock { $0 }
+        #expect(
+            logged.contains {
+                $0.hasPrefix("request ") && $0.contains("path=/queue") && $0.contains("status=200") && $0.contains("account=petition")
+            })
+        #expect(logged.contains { $0.contains("path=/search") } && !logged.contains { $0.contains("13811112222") })
+        #expect(
+            logged.contains { $0.hasPrefix("failed login ") }
+                && !logged.contains { $0.hasPrefix("failed login") && $0.contains("petition") })
     }
 
     /// Amounts as users write them, a petition's 办理状态 in Chinese.

@@ -36,14 +36,14 @@ final class WebFixture: Sendable {
         return settings
     }
 
-    init(settings: WebApp.Settings = WebFixture.settings) async throws {
+    init(settings: WebApp.Settings = WebFixture.settings, logger: Logger = Logger(label: "wagewatch")) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         monitor = Monitor(
             database: try TestStores.open(folder: folder, name: "web.sqlite"),
             feedsDirectory: Self.root.appendingPathComponent("feeds"),
             rulesDirectory: Self.root.appendingPathComponent("rules"),
-            environment: [:])
+            environment: [:], logger: logger)
         let demo = Self.root.appendingPathComponent("feeds/demo")
         _ = try await monitor.importRegistry(path: demo.appendingPathComponent("registry.csv").path)
         let filed = Day(year: 2025, month: 1, day: 2)!
