@@ -152,6 +152,8 @@ extension WebApp {
         var decisions: Int
         /// The wage office or a leader: a link opens a 督办 case on the item.
         var mayOpenCase: Bool
+        /// The cyberspace office records what it did about the item (已处置, 已回应, a note).
+        var mayRecord: Bool
     }
 
     func addReviewRoutes(to router: Router<WebContext>) {
@@ -163,6 +165,22 @@ extension WebApp {
             try await itemPage(
                 id: try context.pathParameter("id"), session: session,
                 saved: request.query.text("saved").flatMap(ReviewAction.init(rawValue:))?.label)
+        }
+        // The cyberspace office's record of what it did about a post: 已处置, 已回应, a note;
+        // in the audit log and the item's history.
+        action(router, "/items/:id/record", roles: [.cyberspace]) { _, context, session, form, isJSON in
+            let id = try context.pathParameter("id")
+            guard try await database.item(id: id) != nil else { throw WebError.notFound("线索 \(id)") }
+            let kinds = ["handled": "item_handled", "responded": "item_responded", "note": "item_note"]
+            guard let action = form["what"].flatMap({ kinds[$0] }) else { throw WebError.badRequest("请选择记录类别（字段 what）") }
+            let note = form.text("note") ?? ""
+            guard note.count <= 500 else { throw WebError.badRequest("说明不能超过 500 字（字段 note）") }
+            guard action != "item_note" || !note.isEmpty else { throw WebError.badRequest("备注须填写内容（字段 note）") }
+            try await database.record(
+                AuditEntry(
+                    at: now(), account: session.account.name, role: session.account.role.rawValue, action: action, itemID: id,
+                    reason: note))
+            return isJSON ? try json(["ok": true]) : redirect(to: "/items/\(Self.percentEncoded(id))")
         }
         action(router, "/items/:id/release", roles: [.petition]) { _, context, session, _, isJSON in
             let id = try context.pathParameter("id")
@@ -443,7 +461,7 @@ extension WebApp {
                 .map { Option(value: $0.rawValue, label: $0.label, selected: false) },
             reviewed: reviewed,
             decisions: entries.filter { ReviewAction(rawValue: $0.action) != nil }.count,
-            mayOpenCase: session.account.caseActor?.supervises == true)
+            mayOpenCase: session.account.caseActor?.supervises == true, mayRecord: session.account.role == .cyberspace)
     }
 
     /// Why the item is the linked project's: what the scorer found of that project in the

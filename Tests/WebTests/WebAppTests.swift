@@ -726,6 +726,32 @@ import Testing
                 && !logged.contains { $0.hasPrefix("failed login") && $0.contains("petition") })
     }
 
+    /// The cyberspace office records what it did about a post (已处置, 已回应, a note): in the
+    /// item's history and the audit log; no other role may.
+    @Test func theAnalystRecordsWhatWasDoneOnAnItem() async throws {
+        let fixture = try await WebFixture()
+        let analyst = try await fixture.signedIn("cyberspace")
+        let item = "demo-weibo:weibo-4991003"
+        let page = try await analyst.get("/items/\(item)")
+        #expect(page.body.contains("id=\"record\"") && page.body.contains("<option value=\"responded\">已回应</option>"))
+        let token = try await analyst.csrf()
+        #expect(
+            try await analyst.post("/items/\(item)/record", form: [("csrf", token), ("what", "responded"), ("note", "已联系发帖人，转属地核实")])
+                .status == .seeOther)
+        #expect(
+            try await analyst.post("/api/items/\(item)/record", form: [("csrf", token), ("what", "note"), ("note", "")]).status
+                == .badRequest)
+        #expect(try await analyst.post("/api/items/\(item)/record", form: [("csrf", token), ("what", "deleted")]).status == .badRequest)
+        let history = try await analyst.get("/items/\(item)")
+        #expect(history.body.contains("舆情：已回应") && history.body.contains("已联系发帖人，转属地核实"))
+        #expect(try await fixture.database.auditEntries(itemID: item).first?.action == "item_responded")
+        let clerk = try await fixture.signedIn("petition")
+        #expect(try await !clerk.get("/items/\(item)").body.contains("id=\"record\""))
+        #expect(
+            try await clerk.post("/items/\(item)/record", form: [("csrf", try await clerk.csrf()), ("what", "handled")]).status
+                == .forbidden)
+    }
+
     /// Amounts as users write them, a petition's 办理状态 in Chinese.
     @Test func amountsAndStatusesReadAsUsersWriteThem() async throws {
         #expect(Labels.amount(500_000) == "50万元" && Labels.amount(12_500) == "1.25万元" && Labels.amount(3_800) == "3,800元")
