@@ -90,13 +90,14 @@ extension WebApp {
     /// What the audit log shows by kind: the work (all but logins, by default), or one kind.
     enum AuditKind: String, CaseIterable {
         case work = ""
-        case decisions, claims, cases, accounts, logins
+        case decisions, claims, records, cases, accounts, logins
 
         var label: String {
             switch self {
             case .work: "工作记录（不含登录）"
             case .decisions: "审核决定"
             case .claims: "认领与释放"
+            case .records: "舆情处置"
             case .cases: "督办"
             case .accounts: "账号管理"
             case .logins: "登录、退出与失败登录"
@@ -110,6 +111,7 @@ extension WebApp {
             case .work: AppDatabase.AuditFilter(excludedActions: Self.loginActions)
             case .decisions: AppDatabase.AuditFilter(actions: ReviewAction.allCases.map(\.rawValue))
             case .claims: AppDatabase.AuditFilter(actions: ["claim", "release"])
+            case .records: AppDatabase.AuditFilter(actions: ["item_handled", "item_responded", "item_note"])
             case .cases:
                 AppDatabase.AuditFilter(
                     actions: ["open", "sign", "reply", "request_extension", "decide_extension", "close", "return", "reopen"].map {

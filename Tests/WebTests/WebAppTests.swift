@@ -745,6 +745,9 @@ import Testing
         let history = try await analyst.get("/items/\(item)")
         #expect(history.body.contains("舆情：已回应") && history.body.contains("已联系发帖人，转属地核实"))
         #expect(try await fixture.database.auditEntries(itemID: item).first?.action == "item_responded")
+        let leader = try await fixture.signedIn("leader")
+        let records = try #require(try await leader.get("/api/audit?kind=records").json()["entries"] as? [[String: Any]])
+        #expect(records.count == 1 && records.first?["action"] as? String == "舆情：已回应")
         let clerk = try await fixture.signedIn("petition")
         #expect(try await !clerk.get("/items/\(item)").body.contains("id=\"record\""))
         #expect(
