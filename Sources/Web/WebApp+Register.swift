@@ -99,9 +99,12 @@ extension WebApp {
             var platforms: String
             var escalating: Bool
             var lastSeen: String
+            /// The story's first item: its title links there.
+            var itemID: LinkID?
 
             init(_ story: DailyBrief.Story) {
                 projectID = LinkID(story.projectID)
+                itemID = story.spread.items.first.map(LinkID.init)
                 name = story.name
                 title = story.title
                 copies = story.spread.copies
@@ -187,6 +190,11 @@ extension WebApp {
             var status: String
             var workers: Int?
             var owed: String?
+            /// 工资 or 工程款 (empty when the row does not say), 已支付金额, 责任单位, 责任人.
+            var type: String
+            var paid: String
+            var unit: String
+            var person: String
             var filedOn: String
             var commitment: Bool
         }
@@ -501,6 +509,8 @@ extension WebApp {
                 ProjectPage.Report(
                     id: $0.id, period: $0.period.description, status: Labels.reportStatus($0.status),
                     workers: $0.workers, owed: $0.amountOwed.map(Labels.amount),
+                    type: $0.arrearsType.map { $0 == .wage ? "工资" : "工程款" } ?? "",
+                    paid: $0.amountPaid.map(Labels.amount) ?? "", unit: $0.responsibleUnit ?? "", person: $0.responsiblePerson ?? "",
                     filedOn: $0.filedOn.description, commitment: $0.commitment == true)
             },
             items: items.map {

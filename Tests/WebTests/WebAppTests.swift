@@ -755,6 +755,27 @@ import Testing
                 == .forbidden)
     }
 
+    /// The 日报's lists each under their headers, a story's title leading to its first item,
+    /// a feed warning to the sources page; a project's ledger rows with their type, the
+    /// amount paid, the responsible unit and person.
+    @Test func dailyListsHaveHeadersAndLedgerRowsTheirWholeLine() async throws {
+        let fixture = try await WebFixture()
+        let leader = try await fixture.signedIn("leader")
+        let daily = try await leader.get("/daily")
+        for table in ["new-flags", "cleared-flags", "risers", "stories"] {
+            #expect(daily.body.contains("<table class=\"list\" id=\"\(table)\"><thead>"), "\(table)")
+        }
+        let brief = try #require(fixture.keeper.current?.brief)
+        if let first = brief.topStories.first?.spread.items.first {
+            #expect(
+                daily.body.contains("href=\"/items/\(WebApp.percentEncoded(first))\"") || daily.body.contains("href=\"/items/\(first)\""))
+        }
+        let project = try await leader.get("/projects/P-003")
+        #expect(project.body.contains("<th class=\"nowrap\">已支付金额</th><th>责任单位</th><th class=\"nowrap\">责任人</th>"))
+        #expect(project.body.contains("<td class=\"nowrap\">工资</td>") && project.body.contains("<td class=\"nowrap\">30万元</td>"))
+        #expect(project.body.contains("<td>青川路桥工程有限公司</td><td class=\"nowrap\">陈志强</td>"))
+    }
+
     /// Amounts as users write them, a petition's 办理状态 in Chinese.
     @Test func amountsAndStatusesReadAsUsersWriteThem() async throws {
         #expect(Labels.amount(500_000) == "50万元" && Labels.amount(12_500) == "1.25万元" && Labels.amount(3_800) == "3,800元")
