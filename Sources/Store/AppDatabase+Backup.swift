@@ -17,7 +17,14 @@ extension AppDatabase {
     private func copy(to path: String) throws {
         let destination = URL(fileURLWithPath: path).standardizedFileURL
         guard !FileManager.default.fileExists(atPath: destination.path) else { throw StoreError.backupExists(path) }
-        let partial = destination.path + ".partial"
+        try Self.writeCopy(of: writer, to: destination.path, named: path)
+    }
+
+    /// Writes `writer`'s store as one self-contained file at `destination` (SQLite's online
+    /// backup, written beside it first and moved in place whole); a failure leaves nothing
+    /// there and is said with `named` and the reason.
+    static func writeCopy(of writer: any DatabaseWriter, to destination: String, named: String, note: String = "") throws {
+        let partial = destination + ".partial"
         func removePartial() {
             for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
         }
@@ -28,12 +35,12 @@ extension AppDatabase {
             // One file to carry away: the copy's log folded into it.
             try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
             try copy.close()
-            try FileManager.default.moveItem(atPath: partial, toPath: destination.path)
+            try FileManager.default.moveItem(atPath: partial, toPath: destination)
         } catch {
             removePartial()
             // The store was only read: what failed is the writing of the copy, said with its file.
             let reason = (error as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? error.localizedDescription
-            throw StoreError.backupFailed(path: path, reason: reason)
+            throw StoreError.backupFailed(path: named, reason: reason + note)
         }
     }
 }

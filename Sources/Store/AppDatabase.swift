@@ -92,18 +92,7 @@ public struct AppDatabase: Sendable {
         let next = migrator.migrations.first { !applied.contains($0) }.map { String($0.prefix { $0 != ":" }) } ?? "upgrade"
         let destination = "\(path).before-\(next)-\(formatter.string(from: Date()))"
         guard !FileManager.default.fileExists(atPath: destination) else { return }
-        let partial = destination + ".partial"
-        do {
-            let copy = try DatabaseQueue(path: partial)
-            try writer.backup(to: copy)
-            try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
-            try copy.close()
-            try FileManager.default.moveItem(atPath: partial, toPath: destination)
-        } catch {
-            try? FileManager.default.removeItem(atPath: partial)
-            let reason = (error as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? error.localizedDescription
-            throw StoreError.backupFailed(path: destination, reason: reason + "（升级前的备份未能写成，数据库未改动）")
-        }
+        try writeCopy(of: writer, to: destination, named: destination, note: "（升级前的备份未能写成，数据库未改动）")
     }
 
     /// Opens the SQLite file at `path` to read only: for the commands that only read

@@ -269,13 +269,7 @@ extension WebApp {
                     let line = Self.auditLine($0)
                     return [line.at, line.account, line.role, line.action, $0.itemID ?? "", $0.projectID ?? "", line.reason, line.address]
                 }
-                return Response(
-                    status: .ok,
-                    headers: [
-                        .contentType: "text/csv; charset=utf-8",
-                        .contentDisposition: "attachment; filename=\"wagewatch-audit.csv\"",
-                        .cacheControl: "no-store",
-                    ], body: .init(byteBuffer: ByteBuffer(string: ExcelCSV.document(rows))))
+                return Self.download("wagewatch-audit", csv: ExcelCSV.document(rows))
             }
         }
         page(router, "/accounts", roles: Self.roles(of: "/accounts"), template: "accounts", title: "账号") { request, _, session in

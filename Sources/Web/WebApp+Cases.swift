@@ -141,17 +141,10 @@ extension WebApp {
                         Self.sees(session, $0)
                     }
                     let today = try await snapshot().register.asOf
-                    let body =
-                        format == "xlsx"
-                        ? ByteBuffer(bytes: try CaseSchedule.xlsx(cases, today: today))
-                        : ByteBuffer(string: CaseSchedule.csv(cases, today: today))
-                    return Response(
-                        status: .ok,
-                        headers: [
-                            .contentType: format == "xlsx" ? CaseAttachment.Kind.xlsx.mediaType : "text/csv; charset=utf-8",
-                            .contentDisposition: "attachment; filename=\"wagewatch-schedule-\(today).\(format)\"",
-                            .cacheControl: "no-store",
-                        ], body: .init(byteBuffer: body))
+                    let file = "wagewatch-schedule-\(today)"
+                    return format == "xlsx"
+                        ? Self.download(file, xlsx: try CaseSchedule.xlsx(cases, today: today))
+                        : Self.download(file, csv: CaseSchedule.csv(cases, today: today))
                 }
             }
         }

@@ -296,23 +296,15 @@ extension WebApp {
                     try await answer(request, roles: Self.roles(of: path), json: false) { _ in
                         let snapshot = try await snapshot()
                         let register = snapshot.register
-                        let body: ByteBuffer
+                        let file = "wagewatch-\(name)-\(snapshot.asOf)"
+                        let (departments, townships) = (register.departments, register.townships)
                         switch (name, format) {
-                        case ("register", "xlsx"): body = ByteBuffer(bytes: try RegisterRows.xlsx(register))
-                        case ("register", _): body = ByteBuffer(string: RegisterRows.csv(register))
+                        case ("register", "xlsx"): return Self.download(file, xlsx: try RegisterRows.xlsx(register))
+                        case ("register", _): return Self.download(file, csv: RegisterRows.csv(register))
                         case (_, "xlsx"):
-                            body = ByteBuffer(
-                                bytes: try ScorecardRows.xlsx(departments: register.departments, townships: register.townships))
-                        default:
-                            body = ByteBuffer(string: ScorecardRows.csv(departments: register.departments, townships: register.townships))
+                            return Self.download(file, xlsx: try ScorecardRows.xlsx(departments: departments, townships: townships))
+                        default: return Self.download(file, csv: ScorecardRows.csv(departments: departments, townships: townships))
                         }
-                        return Response(
-                            status: .ok,
-                            headers: [
-                                .contentType: format == "xlsx" ? CaseAttachment.Kind.xlsx.mediaType : "text/csv; charset=utf-8",
-                                .contentDisposition: "attachment; filename=\"wagewatch-\(name)-\(snapshot.asOf).\(format)\"",
-                                .cacheControl: "no-store",
-                            ], body: .init(byteBuffer: body))
                     }
                 }
             }
@@ -322,14 +314,8 @@ extension WebApp {
             route(router, .get, "/daily.\(format)") { request, _ in
                 try await answer(request, roles: Self.roles(of: "/daily"), json: false) { _ in
                     let brief = try await snapshot().brief
-                    let body = format == "xlsx" ? ByteBuffer(bytes: try brief.xlsx()) : ByteBuffer(string: brief.csv())
-                    return Response(
-                        status: .ok,
-                        headers: [
-                            .contentType: format == "xlsx" ? CaseAttachment.Kind.xlsx.mediaType : "text/csv; charset=utf-8",
-                            .contentDisposition: "attachment; filename=\"wagewatch-daily-\(brief.asOf).\(format)\"",
-                            .cacheControl: "no-store",
-                        ], body: .init(byteBuffer: body))
+                    let file = "wagewatch-daily-\(brief.asOf)"
+                    return format == "xlsx" ? Self.download(file, xlsx: try brief.xlsx()) : Self.download(file, csv: brief.csv())
                 }
             }
         }

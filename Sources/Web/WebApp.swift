@@ -336,6 +336,19 @@ public struct WebApp: Sendable {
         return response
     }
 
+    /// A file to take away (an export): XLSX bytes, or CSV text, named `NAME.FORMAT`, never cached.
+    static func download(_ name: String, xlsx: Data? = nil, csv: String? = nil) -> Response {
+        let isWorkbook = xlsx != nil
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: isWorkbook ? CaseAttachment.Kind.xlsx.mediaType : "text/csv; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"\(name).\(isWorkbook ? "xlsx" : "csv")\"",
+                .cacheControl: "no-store",
+            ],
+            body: .init(byteBuffer: xlsx.map { ByteBuffer(bytes: $0) } ?? ByteBuffer(string: csv ?? "")))
+    }
+
     /// Where an error page leads back to: the page a form at `path` was sent from
     /// (`/items/ID` for `/items/ID/review`), else the first page.
     static func backLink(from path: String, signedIn: Bool) -> (link: String, label: String) {
