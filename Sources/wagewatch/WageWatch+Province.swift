@@ -118,7 +118,7 @@ extension WageWatch {
             let rollup = try await options.rollup()
             // Each city's total, then its departments, as the city's own scorecard prints them.
             let departments = rollup.cities.flatMap(\.departments)
-            let header = ["市"] + ScorecardTable.header(departments, first: "部门")
+            let header = ["市"] + ScorecardRows.header(departments, first: "部门")
             var rows: [[String]] = []
             for city in rollup.cities {
                 guard city.failure == nil else {
@@ -127,9 +127,9 @@ extension WageWatch {
                 }
                 var total = city.total
                 total.department = "（全市）"
-                rows += ScorecardTable.rows(
-                    [total] + city.departments, platform: ScorecardTable.hasPlatform(departments),
-                    cases: ScorecardTable.hasCases(departments)
+                rows += ScorecardRows.rows(
+                    [total] + city.departments, platform: ScorecardRows.hasPlatform(departments),
+                    cases: ScorecardRows.hasCases(departments)
                 )
                 .map { [city.name] + $0 }
             }

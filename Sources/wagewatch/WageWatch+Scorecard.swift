@@ -32,8 +32,8 @@ extension WageWatch {
                 asOf: register.asOf ?? .today, windowDays: register.window)
             let lines = by == .department ? report.departments : report.townships
             let first = by == .department ? "部门" : "属地"
-            let header = ScorecardTable.header(lines, first: first)
-            let rows = ScorecardTable.rows(lines)
+            let header = ScorecardRows.header(lines, first: first)
+            let rows = ScorecardRows.rows(lines)
             switch format {
             case .table:
                 print("部门评分 as of \(report.asOf), 近 \(report.windowDays) 天（从差到好）")
