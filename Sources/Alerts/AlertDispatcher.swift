@@ -261,13 +261,25 @@ public struct AlertDispatcher: Sendable {
         min(3_600, 30 * pow(2, Double(min(attempts, 12))))
     }
 
+    /// Whether a robot's answer is `{"errcode":0,` or `{"errcode":0}`, spaces allowed.
+    static func startsWithErrcodeZero(_ body: [UInt8]) -> Bool {
+        let significant = body.lazy.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
+        let expected = Array(#"{"errcode":0"#.utf8)
+        var iterator = significant.makeIterator()
+        for byte in expected where iterator.next() != byte { return false }
+        let next = iterator.next()
+        return next == UInt8(ascii: ",") || next == UInt8(ascii: "}")
+    }
+
     /// What a channel's answer means.
     public static func outcome(of answer: AlertPoster.Answer, kind: AlertConfig.Channel.Kind, attempts: Int, now: Date) -> Outcome {
         let wait = { (least: TimeInterval) in now.addingTimeInterval(max(least, TimeInterval(answer.retryAfter ?? 0))) }
         switch answer.status {
         case 200..<300:
             guard kind == .wecom || kind == .dingtalk else { return .sent }
-            // The robots answer 200 with their own code: 0 is sent.
+            // The robots answer 200 with their own code: 0 is sent (the usual answer, read
+            // without a JSON parser).
+            if Self.startsWithErrcodeZero(answer.body) { return .sent }
             let object = (try? JSONSerialization.jsonObject(with: Data(answer.body))) as? [String: Any]
             let code = (object?["errcode"] as? NSNumber)?.intValue ?? -1
             let message = (object?["errmsg"] as? String).map { String($0.prefix(200)) } ?? ""

@@ -33,7 +33,7 @@ public enum AlertMessage {
         var headers = [("Content-Type", "application/json; charset=utf-8")]
         switch channel.kind {
         case .wecom:
-            let body = try json(["msgtype": "markdown", "markdown": ["content": markdown]])
+            let body = json(["msgtype": .string("markdown"), "markdown": .object(["content": .string(markdown)])])
             return AlertRequest(url: url, headers: headers, body: body)
         case .dingtalk:
             let secret = try AlertSecrets.resolve(channel.secret ?? "", environment: environment)
@@ -41,7 +41,10 @@ public enum AlertMessage {
             let sign = dingTalkSignature(secret: secret, timestamp: timestamp)
             let separator = url.contains("?") ? "&" : "?"
             let signed = url + separator + "timestamp=\(timestamp)&sign=" + sign.percentEncodedUnreserved
-            let body = try json(["msgtype": "markdown", "markdown": ["title": "\(event.kind.label)：\(event.title)", "text": markdown]])
+            let body = json([
+                "msgtype": .string("markdown"),
+                "markdown": .object(["title": .string("\(event.kind.label)：\(event.title)"), "text": .string(markdown)]),
+            ])
             return AlertRequest(url: signed, headers: headers, body: body)
         case .webhook:
             var fields: [String: String] = [
@@ -53,7 +56,7 @@ public enum AlertMessage {
             fields["township"] = event.township
             fields["link"] = event.link
             fields["thread"] = event.thread
-            let body = try json(fields)
+            let body = json(fields.mapValues(JSONValue.string))
             headers.append(("X-Event-Id", event.id))
             headers.append(("Idempotency-Key", event.id))
             if let secret = channel.secret {
@@ -134,7 +137,56 @@ public enum AlertMessage {
         return String(out)
     }
 
-    static func json(_ object: [String: Any]) throws -> [UInt8] {
-        Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+    /// A message body's values: texts, and objects of them.
+    indirect enum JSONValue {
+        case string(String)
+        case object([String: JSONValue])
+    }
+
+    /// `object` as JSON, keys sorted, written directly: JSONSerialization casts every
+    /// value at run time, which cost more than the rest of a message's making.
+    static func json(_ object: [String: JSONValue]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        write(.object(object), to: &out)
+        return out
+    }
+
+    private static func write(_ value: JSONValue, to out: inout [UInt8]) {
+        switch value {
+        case .string(let text): writeString(text, to: &out)
+        case .object(let fields):
+            out.append(UInt8(ascii: "{"))
+            for (index, key) in fields.keys.sorted().enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                // swift-format-ignore: NeverForceUnwrap
+                // (a key of fields)
+                write(fields[key]!, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// A JSON string: quote, backslash and control characters escaped, the rest as UTF-8.
+    private static func writeString(_ text: String, to out: inout [UInt8]) {
+        let hexDigits = Array("0123456789abcdef".utf8)
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                out.append(contentsOf: Array(#"\u00"#.utf8))
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 15)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -11,6 +11,12 @@ public enum AlertPoster {
         public var body: [UInt8]
         /// `Retry-After` in seconds, when the answer gave one.
         public var retryAfter: Int?
+
+        public init(status: Int, body: [UInt8], retryAfter: Int? = nil) {
+            self.status = status
+            self.body = body
+            self.retryAfter = retryAfter
+        }
     }
 
     public struct Failure: Error, CustomStringConvertible {

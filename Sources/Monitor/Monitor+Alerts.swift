@@ -32,19 +32,23 @@ extension Monitor {
         var raised: [String: (event: AlertEvent, channels: [String])] = [:]
         // The highest level each story reached so far: its copies cost a lookup, not a mask.
         var seen: [String: AlertEvent.Level] = [:]
-        for (verdict, item) in zip(verdicts, items) where verdict.assessment.isSignal && verdict.assessment.isEscalation {
-            let at = item.publishedAt ?? now
+        // By index: a verdict and an item copied out (as a `zip` does) cost a dozen retains
+        // each, and a burst of reposts is thousands of verdicts of one story.
+        for index in verdicts.indices where verdicts[index].assessment.isSignal && verdicts[index].assessment.isEscalation {
+            let at = items[index].publishedAt ?? now
             guard now.timeIntervalSince(at) <= alertWindow else { continue }
-            let id = "escalation:" + verdict.storyKey
-            let project = verdict.link.flatMap { projects[$0.projectID] }
             let level: AlertEvent.Level =
-                switch verdict.assessment.level {
+                switch verdicts[index].assessment.level {
                 case .critical: .critical
                 case .high: .high
                 default: .medium
                 }
-            if let earlier = seen[id], earlier >= level { continue }
-            seen[id] = level
+            if let earlier = seen[verdicts[index].storyKey], earlier >= level { continue }
+            seen[verdicts[index].storyKey] = level
+            let verdict = verdicts[index]
+            let item = items[index]
+            let id = "escalation:" + verdict.storyKey
+            let project = verdict.link.flatMap { projects[$0.projectID] }
             let mask = { (text: String) in
                 PersonalDataMasker.mask(text, names: [item.petitioner, item.phone].compactMap { $0 }, variants: Monitor.nameVariants)
             }

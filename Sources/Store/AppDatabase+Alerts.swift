@@ -28,6 +28,15 @@ extension AppDatabase {
         """
     )
 
+    /// How an event's body is written (sorted keys, ISO 8601 times): one encoder for all,
+    /// as making one costs more than the small body it writes.
+    private static let eventEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
     /// Puts `event` in the outbox for `channels`, in `session`'s transaction: an event
     /// already there (the same id) is not added twice, nor its deliveries.
     ///
@@ -49,14 +58,11 @@ extension AppDatabase {
                 event.id = first.id + ":" + event.level.rawValue
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        encoder.dateEncodingStrategy = .iso8601
         try session.execute(
             "INSERT INTO alert_event (id, kind, level, story, created_at, body) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
             [
                 event.id.sqlValue, event.kind.rawValue.sqlValue, event.level.rawValue.sqlValue, event.story.sqlValue,
-                event.at.sqlValue, String(decoding: try encoder.encode(event), as: UTF8.self).sqlValue,
+                event.at.sqlValue, String(decoding: try eventEncoder.encode(event), as: UTF8.self).sqlValue,
             ])
         for channel in channels {
             try session.execute(

@@ -94,6 +94,60 @@ import Testing
                 == "TDz4ypmqLqgzGQ7FWWmFR6DXxVssalkoSZnEbpV5THk=")
     }
 
+    /// A robot's answer: errcode 0 is sent, however it is spaced; 45009 is "too fast"; a
+    /// missing code is no success.
+    @Test func aRobotsAnswerIsReadByItsCode() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        func outcome(_ body: String, status: Int = 200) -> AlertDispatcher.Outcome {
+            AlertDispatcher.outcome(of: .init(status: status, body: Array(body.utf8)), kind: .wecom, attempts: 0, now: now)
+        }
+        for sent in [#"{"errcode":0,"errmsg":"ok"}"#, #"{ "errcode" : 0 }"#, "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\"\n}"] {
+            guard case .sent = outcome(sent) else {
+                Issue.record("not sent: \(sent)")
+                continue
+            }
+        }
+        guard case .slowDown(let until, _) = outcome(#"{"errcode":45009,"errmsg":"api freq out of limit"}"#) else {
+            Issue.record("45009 is not too fast")
+            return
+        }
+        #expect(until == now.addingTimeInterval(60))
+        guard case .failed = outcome(#"{"errcode":93000,"errmsg":"invalid webhook url"}"#) else {
+            Issue.record("93000 is not a refusal")
+            return
+        }
+        for unknown in [#"{"errmsg":"ok"}"#, "ok", ""] {
+            guard case .retry = outcome(unknown) else {
+                Issue.record("not retried: \(unknown)")
+                continue
+            }
+        }
+    }
+
+    /// The bodies are JSON a parser reads back, whatever the text holds: quotes,
+    /// backslashes, control characters, line breaks, Chinese and emoji.
+    @Test func bodiesAreJSONWhateverTheTextHolds() throws {
+        let text = "工友说：\"再不给钱就上塔吊\"\\路径 C:\\tmp\u{1}\u{1F}\t制表\r\n第二行 😡 </script>"
+        let event = AlertEvent(
+            id: "escalation:story-1", kind: .escalation, level: .critical, title: "标题 \"引号\"", text: text,
+            link: "/items/a%2Fb", at: Date(timeIntervalSince1970: 1_800_000_000))
+        for kind in [AlertConfig.Channel.Kind.wecom, .dingtalk, .webhook] {
+            let channel = AlertConfig.Channel(id: "c", kind: kind, url: "http://127.0.0.1:9/hook", secret: kind == .webhook ? nil : "s")
+            let request = try AlertMessage.request(event, to: channel, environment: [:], now: event.at)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+            switch kind {
+            case .webhook:
+                #expect(object["text"] as? String == text && object["title"] as? String == event.title)
+                #expect(object["id"] as? String == event.id && object["link"] as? String == "/items/a%2Fb")
+            default:
+                let markdown = try #require(object["markdown"] as? [String: Any])
+                let content = try #require((markdown["content"] ?? markdown["text"]) as? String)
+                #expect(content.contains("😡") && content.contains("第二行") && content.contains("上塔吊"))
+                #expect(object["msgtype"] as? String == "markdown")
+            }
+        }
+    }
+
     /// Every channel gets its message through libcurl; the petition bureau's the names,
     /// the others the masked text; 钉钉's URL carries a signature the receiver checks; the
     /// generic webhook's body is signed; a key in a URL reaches no log line.
