@@ -12,6 +12,9 @@ public enum ReviewAction: String, Codable, Sendable, CaseIterable {
     case projectPayment = "project_payment"
     /// Followed up: a petition counts as handled from now on (跟进超时).
     case followedUp = "followed_up"
+    /// A copy of a matter handled under another item (重复): out of the queue, still a
+    /// signal as the scorer judged it (not 排除), counted once with its story.
+    case duplicate
 
     public var label: String {
         switch self {
@@ -20,6 +23,7 @@ public enum ReviewAction: String, Codable, Sendable, CaseIterable {
         case .relink: "改挂项目"
         case .projectPayment: "标为工程款纠纷"
         case .followedUp: "已跟进"
+        case .duplicate: "重复（同一事项另件处理）"
         }
     }
 }

@@ -155,67 +155,129 @@ extension AppDatabase {
         itemID: String, action: ReviewAction, projectID: String?, reason: String,
         by account: Account, now: Date, claimLease: TimeInterval, seen: Int? = nil
     ) async throws {
+        _ = try await review(
+            itemID: itemID, action: action, projectID: projectID, reason: reason, by: account, now: now, claimLease: claimLease,
+            seen: seen, copies: [])
+    }
+
+    /// A decision on an item and, in the same transaction, on each of `copies` (other items
+    /// of its story) that no one has decided and no other reviewer holds: all of them or
+    /// none. A copy takes the item's project: confirmed where it links there already,
+    /// relinked where it does not; 已跟进 goes only to petitions. Each copy's audit line
+    /// names the item it was decided with.
+    /// - Returns: the copies decided.
+    public func review(
+        itemID: String, action: ReviewAction, projectID: String?, reason: String,
+        by account: Account, now: Date, claimLease: TimeInterval, seen: Int?, copies: [String]
+    ) async throws -> [String] {
         try await write { session in
-            guard
-                let current = try session.row(
-                    "SELECT project_id, kind FROM assessment WHERE item_id = ?", [itemID.sqlValue],
-                    { (projectID: try $0("project_id", as: String?.self), kind: try $0("kind", as: String?.self)) })
-            else {
-                throw StoreError.missingItem(itemID)
-            }
-            if let seen { try Self.checkDecisions(on: itemID, seen: seen, in: session) }
-            // Another reviewer's claim, checked in the same transaction as the decision.
-            if let held = try Self.claim(on: itemID, heldAgainst: account, now: now, lease: claimLease, in: session) {
-                throw StoreError.claimedByAnother(held.account)
-            }
-            if action == .followedUp, current.kind != ItemKind.petition.rawValue {
-                throw StoreError.notAPetition(itemID)
-            }
-            let target: String?
-            switch action {
-            case .confirm:
-                guard let linked = current.projectID else { throw StoreError.noLinkToConfirm(itemID) }
-                target = linked
-            case .relink:
-                guard let projectID,
-                    try session.value("SELECT count(*) FROM project WHERE id = ?", [projectID.sqlValue], as: Int.self) == 1
-                else {
-                    throw StoreError.unknownProject(projectID ?? "")
+            let target = try Self.decide(
+                itemID: itemID, action: action, projectID: projectID, reason: reason, by: account, now: now,
+                claimLease: claimLease, seen: seen, in: session)
+            var decided: [String] = []
+            for copy in copies where copy != itemID {
+                guard
+                    let current = try session.row(
+                        "SELECT project_id, kind FROM assessment WHERE item_id = ? AND is_signal", [copy.sqlValue],
+                        { (projectID: try $0("project_id", as: String?.self), kind: try $0("kind", as: String?.self)) }),
+                    try Self.decisionCount(on: copy, in: session) == 0,
+                    try Self.claim(on: copy, heldAgainst: account, now: now, lease: claimLease, in: session) == nil,
+                    action != .followedUp || current.kind == ItemKind.petition.rawValue
+                else { continue }
+                var copyAction = action
+                if action == .confirm || action == .relink {
+                    copyAction = current.projectID == target ? .confirm : .relink
                 }
-                target = projectID
-            default:
-                target = nil
+                _ = try Self.decide(
+                    itemID: copy, action: copyAction, projectID: target, reason: "同一事件一并处理（依线索 \(itemID)）：\(reason)",
+                    by: account, now: now, claimLease: claimLease, seen: 0, in: session)
+                decided.append(copy)
             }
-            // The first decision on an item records the scorer's own verdict (nothing lies over
-            // it yet); the store's triggers lay each decision over the verdict.
-            try session.execute(
-                """
-                INSERT INTO review (item_id, decided_by, decided_at, scored_signal)
-                SELECT ?, ?, ?, is_signal FROM assessment WHERE item_id = ?
-                ON CONFLICT DO NOTHING
-                """, [itemID.sqlValue, account.name.sqlValue, now.sqlValue, itemID.sqlValue])
-            switch action {
-            case .confirm, .relink:
-                // A link confirmed or made takes a rejection back: the scorer's verdict stands again.
-                try session.execute(
-                    "UPDATE review SET project_id = ?, rejected = false WHERE item_id = ?", [target.sqlValue, itemID.sqlValue])
-            case .reject:
-                try session.execute("UPDATE review SET rejected = true WHERE item_id = ?", [itemID.sqlValue])
-            case .projectPayment:
-                try session.execute(
-                    "UPDATE review SET claim = ? WHERE item_id = ?", [ClaimKind.projectPayment.rawValue.sqlValue, itemID.sqlValue])
-            case .followedUp:
-                try session.execute(
-                    "UPDATE review SET followed_up_at = coalesce(followed_up_at, ?) WHERE item_id = ?", [now.sqlValue, itemID.sqlValue])
+            return decided
+        }
+    }
+
+    /// One decision, in `session`'s transaction.
+    /// - Returns: the project the item is linked to by it (confirm, relink), else nil.
+    private static func decide(
+        itemID: String, action: ReviewAction, projectID: String?, reason: String,
+        by account: Account, now: Date, claimLease: TimeInterval, seen: Int?, in session: SQLSession
+    ) throws -> String? {
+        guard
+            let current = try session.row(
+                "SELECT project_id, kind FROM assessment WHERE item_id = ?", [itemID.sqlValue],
+                { (projectID: try $0("project_id", as: String?.self), kind: try $0("kind", as: String?.self)) })
+        else {
+            throw StoreError.missingItem(itemID)
+        }
+        if let seen { try checkDecisions(on: itemID, seen: seen, in: session) }
+        // Another reviewer's claim, checked in the same transaction as the decision.
+        if let held = try claim(on: itemID, heldAgainst: account, now: now, lease: claimLease, in: session) {
+            throw StoreError.claimedByAnother(held.account)
+        }
+        if action == .followedUp, current.kind != ItemKind.petition.rawValue {
+            throw StoreError.notAPetition(itemID)
+        }
+        let target: String?
+        switch action {
+        case .confirm:
+            guard let linked = current.projectID else { throw StoreError.noLinkToConfirm(itemID) }
+            target = linked
+        case .relink:
+            guard let projectID,
+                try session.value("SELECT count(*) FROM project WHERE id = ?", [projectID.sqlValue], as: Int.self) == 1
+            else {
+                throw StoreError.unknownProject(projectID ?? "")
             }
+            target = projectID
+        default:
+            target = nil
+        }
+        // The first decision on an item records the scorer's own verdict (nothing lies over
+        // it yet); the store's triggers lay each decision over the verdict.
+        try session.execute(
+            """
+            INSERT INTO review (item_id, decided_by, decided_at, scored_signal)
+            SELECT ?, ?, ?, is_signal FROM assessment WHERE item_id = ?
+            ON CONFLICT DO NOTHING
+            """, [itemID.sqlValue, account.name.sqlValue, now.sqlValue, itemID.sqlValue])
+        switch action {
+        case .confirm, .relink:
+            // A link confirmed or made takes a rejection back: the scorer's verdict stands again.
             try session.execute(
-                "UPDATE review SET decided_by = ?, decided_at = ? WHERE item_id = ?",
-                [account.name.sqlValue, now.sqlValue, itemID.sqlValue])
-            try session.execute("DELETE FROM review_claim WHERE item_id = ?", [itemID.sqlValue])
-            try Self.insert(
-                AuditEntry(
-                    at: now, account: account.name, role: account.role.rawValue, action: action.rawValue,
-                    itemID: itemID, projectID: target, reason: reason), in: session)
+                "UPDATE review SET project_id = ?, rejected = false WHERE item_id = ?", [target.sqlValue, itemID.sqlValue])
+        case .reject:
+            try session.execute("UPDATE review SET rejected = true WHERE item_id = ?", [itemID.sqlValue])
+        case .projectPayment:
+            try session.execute(
+                "UPDATE review SET claim = ? WHERE item_id = ?", [ClaimKind.projectPayment.rawValue.sqlValue, itemID.sqlValue])
+        case .followedUp:
+            try session.execute(
+                "UPDATE review SET followed_up_at = coalesce(followed_up_at, ?) WHERE item_id = ?", [now.sqlValue, itemID.sqlValue])
+        case .duplicate:
+            // Decided (out of the queue); the verdict stands as it is: a 重复 is no 排除.
+            try session.execute("UPDATE review SET rejected = false WHERE item_id = ?", [itemID.sqlValue])
+        }
+        try session.execute(
+            "UPDATE review SET decided_by = ?, decided_at = ? WHERE item_id = ?",
+            [account.name.sqlValue, now.sqlValue, itemID.sqlValue])
+        try session.execute("DELETE FROM review_claim WHERE item_id = ?", [itemID.sqlValue])
+        try insert(
+            AuditEntry(
+                at: now, account: account.name, role: account.role.rawValue, action: action.rawValue,
+                itemID: itemID, projectID: target, reason: reason), in: session)
+        return target
+    }
+
+    /// Those of `itemIDs` no reviewer has decided on, in the order given.
+    public func undecided(_ itemIDs: [String]) async throws -> [String] {
+        guard !itemIDs.isEmpty else { return [] }
+        return try await read { session in
+            let decided = Set(
+                try session.rows(for: itemIDs, { "SELECT item_id FROM review WHERE item_id IN (\($0))" }) {
+                    try $0.first(as: String.self)
+                })
+            return itemIDs.filter { !decided.contains($0) }
         }
     }
 

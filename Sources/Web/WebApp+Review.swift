@@ -150,6 +150,9 @@ extension WebApp {
         /// How many decisions the page shows: sent back with a claim or a decision, so that
         /// one made meanwhile by someone else is not silently overwritten (409).
         var decisions: Int
+        /// Other items of the story no one has decided: offered to decide with this one.
+        var undecidedCopies: Int
+        var hasUndecidedCopies: Bool
         /// The wage office or a leader: a link opens a 督办 case on the item.
         var mayOpenCase: Bool
         /// The cyberspace office records what it did about the item (已处置, 已回应, a note).
@@ -162,9 +165,11 @@ extension WebApp {
             personal: { $0.uri.queryParameters["tab"] == "mine" },
             build: { request, _, session in try await queuePage(request, account: session.account) })
         page(router, "/items/:id", roles: Self.cityRoles, template: "item", title: "线索详情") { request, context, session in
-            try await itemPage(
+            // What the reader just decided, and on how many copies of the story with it.
+            let copies = request.query.text("copies").flatMap(Int.init).map { $0 > 0 ? "（同一事件另 \($0) 条一并处理）" : "" } ?? ""
+            return try await itemPage(
                 id: try context.pathParameter("id"), session: session,
-                saved: request.query.text("saved").flatMap(ReviewAction.init(rawValue:))?.label)
+                saved: request.query.text("saved").flatMap(ReviewAction.init(rawValue:)).map { $0.label + copies })
         }
         // The cyberspace office's record of what it did about a post: 已处置, 已回应, a note;
         // in the audit log and the item's history.
@@ -232,24 +237,43 @@ extension WebApp {
                 }
                 projectID = chosen.id
             }
+            // 同一事件一并处理: the story's other items no one has decided, with this one.
+            let copies = form["copies"] == "story" ? try await storyCopies(of: id) : []
             // Without `seen`, a decision is taken only as the item's first: a client that
             // changes a decision says which state it saw.
-            try await database.review(
+            let decidedCopies = try await database.review(
                 itemID: id, action: action, projectID: projectID, reason: reason, by: session.account,
-                now: now(), claimLease: settings.claimLease, seen: try seenDecisions(form) ?? 0)
+                now: now(), claimLease: settings.claimLease, seen: try seenDecisions(form) ?? 0, copies: copies)
             // The register takes the decision in at once: the next page shows it (at a
             // million items the register takes seconds; the answer waits `decisionWait` at
             // most, and the queue leaves the item out meanwhile).
             let asked = await keeper.refresh(waitingAtMost: settings.decisionWait)
-            reviews.decided(id, before: asked)
-            if isJSON { return try json(["ok": true]) }
+            for decided in [id] + decidedCopies { reviews.decided(decided, before: asked) }
+            if isJSON { return try json(ReviewAnswer(ok: true, copies: decidedCopies.count)) }
+            let saved = "saved=\(action.rawValue)" + (decidedCopies.isEmpty ? "" : "&copies=\(decidedCopies.count)")
             // 提交并下一条: on to the most urgent item left that no one else holds.
             if form["next"] != nil {
                 guard let next = try await nextQueueItem(after: id, for: session.account) else { return redirect(to: "/queue") }
-                return redirect(to: "/items/\(Self.percentEncoded(next))?saved=\(action.rawValue)")
+                return redirect(to: "/items/\(Self.percentEncoded(next))?\(saved)")
             }
-            return redirect(to: "/items/\(Self.percentEncoded(id))?saved=\(action.rawValue)")
+            return redirect(to: "/items/\(Self.percentEncoded(id))?\(saved)")
         }
+    }
+
+    /// A decision's answer to a JSON client: done, and how many copies of the story with it.
+    struct ReviewAnswer: Encodable {
+        var ok: Bool
+        var copies: Int
+    }
+
+    /// The other items of `id`'s story, as the register counts them for the linked project
+    /// (at most 50), that no reviewer has decided.
+    func storyCopies(of id: String) async throws -> [String] {
+        let snapshot = try await snapshot()
+        guard let projectID = try await database.assessment(ofItem: id)?.link?.projectID,
+            let spread = snapshot.project(projectID)?.stories.first(where: { $0.items.contains(id) })
+        else { return [] }
+        return try await database.undecided(Array(spread.items.filter { $0 != id }.prefix(50)))
     }
 
     /// Reasons clerks often give, offered beside the reason box.
@@ -433,6 +457,7 @@ extension WebApp {
                 ?? ("\(limit)（\(received) 起）：\(Self.deadlineText(last, today: snapshot.asOf))", last < snapshot.asOf)
         }
         let claim = try await database.claims(of: [id], now: now(), lease: settings.claimLease)[id]
+        let undecidedCopies = session.account.role == .petition ? try await database.undecided(copyIDs.filter { $0 != id }).count : 0
         // Decisions are for signals (and for taking back one made before).
         let reviewed = entries.contains { ReviewAction(rawValue: $0.action) != nil }
         let canReview = session.account.role == .petition && (stored.map { $0.assessment.isSignal || reviewed } ?? false)
@@ -460,7 +485,8 @@ extension WebApp {
             actions: ReviewAction.allCases.filter { $0 != .followedUp || item.kind == .petition }
                 .map { Option(value: $0.rawValue, label: $0.label, selected: false) },
             reviewed: reviewed,
-            decisions: entries.filter { ReviewAction(rawValue: $0.action) != nil }.count,
+            decisions: entries.filter { ReviewAction(rawValue: $0.action) != nil }.count, undecidedCopies: undecidedCopies,
+            hasUndecidedCopies: undecidedCopies > 0,
             mayOpenCase: session.account.caseActor?.supervises == true, mayRecord: session.account.role == .cyberspace)
     }
 

@@ -1305,6 +1305,50 @@ import Testing
         #expect(try await fixture.database.auditEntries(itemID: queue[2]).first?.actionLabel == "释放认领")
     }
 
+    /// Copies of one story are decided with the item in one step (those no one holds or
+    /// decided); 重复 takes an item out of the queue and leaves it a signal.
+    @Test func copiesOfAStoryAreDecidedTogetherAndADuplicateIsNoRejection() async throws {
+        let fixture = try await WebFixture()
+        let first = try await fixture.signedIn("petition")
+        let second = try await fixture.signedIn("petition2")
+        let (item, copy) = ("demo-weibo:weibo-4991001", "demo-weibo:weibo-4991002")
+        let page = try await first.get("/items/\(item)")
+        #expect(page.body.contains("id=\"copies\"") && page.body.contains("同一事件另有 1 条未处理"))
+        // A copy another reviewer holds is left to them: the item alone is decided.
+        #expect(try await second.post("/items/\(copy)/claim", form: [("csrf", try await second.csrf())]).status == .seeOther)
+        let token = try await first.csrf()
+        let alone = try await first.post(
+            "/items/\(item)/review", form: [("csrf", token), ("action", "confirm"), ("reason", "核实属实"), ("copies", "story")])
+        #expect(alone.headers[.location] == "/items/\(WebApp.percentEncoded(item))?saved=confirm")
+        #expect(try await fixture.database.auditEntries(itemID: copy).map(\.action) == ["claim"])
+        // Released, the copy goes with the item's next decision, in the item's project.
+        #expect(try await second.post("/items/\(copy)/release", form: [("csrf", try await second.csrf())]).status == .seeOther)
+        let together = try await first.post(
+            "/items/\(item)/review",
+            form: [("csrf", token), ("seen", "1"), ("action", "confirm"), ("reason", "再次核实"), ("copies", "story")])
+        let location = try #require(together.headers[.location])
+        #expect(location.hasSuffix("saved=confirm&copies=1"), "\(location)")
+        #expect(try await first.get(location).body.contains("已提交：确认关联（同一事件另 1 条一并处理）"))
+        let copyLine = try #require(try await fixture.database.auditEntries(itemID: copy).first)
+        #expect(copyLine.action == "confirm" && copyLine.projectID == "P-001" && copyLine.account == "petition")
+        #expect(copyLine.reason == "同一事件一并处理（依线索 \(item)）：再次核实")
+        #expect(try await first.get("/items/\(item)").body.contains("id=\"copies\"") == false)
+        // 重复: decided, out of the queue, still a signal; the log calls it so.
+        let queue = try #require(try await first.get("/api/queue").json()["rows"] as? [[String: Any]]).compactMap {
+            $0["itemID"] as? String
+        }
+        let repeated = try #require(queue.first { $0 != item && $0 != copy })
+        let answer = try await first.post(
+            "/api/items/\(repeated)/review", form: [("csrf", token), ("action", "duplicate"), ("preset", "重复反映，已在他件中处理")])
+        #expect(answer.status == .ok)
+        #expect(try await fixture.database.assessment(ofItem: repeated)?.assessment.isSignal == true)
+        let after = try #require(try await first.get("/api/queue").json()["rows"] as? [[String: Any]]).compactMap {
+            $0["itemID"] as? String
+        }
+        #expect(!after.contains(repeated))
+        #expect(try await fixture.database.auditEntries(itemID: repeated).first?.actionLabel == "重复（同一事项另件处理）")
+    }
+
     @Test func aClaimShowsTheReviewerToOthersAndKeepsThemFromActing() async throws {
         let fixture = try await WebFixture()
         let first = try await fixture.signedIn("petition")
