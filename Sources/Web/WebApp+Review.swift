@@ -236,6 +236,25 @@ extension WebApp {
                             : "“\(target)”对应多个项目：\(names)，请填写项目编号（字段 project）")
                 }
                 projectID = chosen.id
+                // In the browser, a relink shows where it goes and waits for 确认改挂.
+                if !isJSON && form["confirmed"] != "1" {
+                    var from: Project?
+                    if let current = try await database.assessment(ofItem: id)?.link?.projectID {
+                        from = try await database.project(id: current)
+                    }
+                    func details(_ project: Project) -> String {
+                        (["主管部门 \(project.department)"]
+                            + [project.township.map { "属地 \($0)" }, project.contractor.map { "施工单位 \($0)" }]
+                            .compactMap { $0 }).joined(separator: " · ")
+                    }
+                    return try html(
+                        "relink", title: "确认改挂", session: session, path: "/items/\(Self.percentEncoded(id))/review",
+                        model: RelinkPreview(
+                            itemID: LinkID(id), targetID: LinkID(chosen.id), target: "\(chosen.id) \(chosen.name)",
+                            targetDetails: details(chosen), from: from.map { "\($0.id) \($0.name)（\(details($0))）" },
+                            reason: form.text("reason") ?? "", preset: form.text("preset") ?? "", seen: form["seen"] ?? "",
+                            copies: form["copies"] == "story", next: form["next"] != nil))
+                }
             }
             // 同一事件一并处理: the story's other items no one has decided, with this one.
             let copies = form["copies"] == "story" ? try await storyCopies(of: id) : []
@@ -258,6 +277,22 @@ extension WebApp {
             }
             return redirect(to: "/items/\(Self.percentEncoded(id))?\(saved)")
         }
+    }
+
+    /// What a relink will do, before it is done: the project it goes to and the one it
+    /// leaves, and the form again (its fields kept) to confirm.
+    struct RelinkPreview: Codable, Sendable {
+        var itemID: LinkID
+        var targetID: LinkID
+        var target: String
+        var targetDetails: String
+        /// The project the item is linked to now, if any.
+        var from: String?
+        var reason: String
+        var preset: String
+        var seen: String
+        var copies: Bool
+        var next: Bool
     }
 
     /// A decision's answer to a JSON client: done, and how many copies of the story with it.

@@ -1129,9 +1129,17 @@ import Testing
         let before = try await browser.get("/items/\(item)")
         #expect(!p2Evidence.isEmpty && p2Evidence.allSatisfy { before.body.contains("：\($0)</li>") })
         let p3Name = try #require(try await fixture.database.project(id: "P-003")?.name)
+        // The browser is shown where the relink goes first; nothing changes until it is confirmed.
+        let preview = try await browser.post(
+            "/items/\(item)/review",
+            form: [("csrf", token), ("action", "relink"), ("project", p3Name), ("reason", "实为三期工地"), ("next", "1")])
+        #expect(preview.status == .ok && preview.body.contains("id=\"relink-target\">P-003 \(p3Name)</strong>"))
+        #expect(preview.body.contains("现关联：P-002") && preview.body.contains("id=\"confirm-relink\""))
+        #expect(preview.body.contains("name=\"next\" value=\"1\"") && preview.body.contains("name=\"confirmed\" value=\"1\""))
+        #expect(try await fixture.database.decisionCount(itemID: item) == 0)
         let relink = try await browser.post(
             "/items/\(item)/review",
-            form: [("csrf", token), ("action", "relink"), ("project", p3Name), ("reason", "实为三期工地")])
+            form: [("csrf", token), ("action", "relink"), ("project", "P-003"), ("reason", "实为三期工地"), ("confirmed", "1")])
         #expect(relink.status == .seeOther)
         #expect(try await project("P-003").evidence.contains(item))
         #expect(try await !project("P-002").evidence.contains(item))
