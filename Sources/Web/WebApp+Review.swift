@@ -162,7 +162,7 @@ extension WebApp {
     func addReviewRoutes(to router: Router<WebContext>) {
         page(
             router, "/queue", roles: Self.roles(of: "/queue"), template: "queue", title: "审核队列", cached: true,
-            personal: { $0.uri.queryParameters["tab"] == "mine" },
+            personal: { $0.uri.queryParameters["tab"] == "mine" }, remembering: Self.queueFilters,
             build: { request, _, session in try await queuePage(request, account: session.account) })
         page(router, "/items/:id", roles: Self.cityRoles, template: "item", title: "线索详情") { request, context, session in
             // What the reader just decided, and on how many copies of the story with it.
@@ -348,6 +348,9 @@ extension WebApp {
         }
     }
 
+    /// The queue's filters and tab, kept for the clerk between visits.
+    static let queueFilters = FilterMemory(cookie: "__Host-ww_queue", names: ["tab", "project", "department", "flag", "channel"])
+
     /// The worklist's tabs: everything, the day's, the reader's claims, and the signals
     /// linked to no project (待关联).
     enum QueueTab: String, CaseIterable {
@@ -376,6 +379,10 @@ extension WebApp {
         let mine = try await database.claimedItems(by: account.name, now: now(), lease: settings.claimLease)
         let index = snapshot.queueIndex
         let mineCount = snapshot.queue.lazy.filter { mine.contains($0.candidate.itemID) }.count
+        // A tab keeps the filters; 全部 is asked for by name (the bare address opens the kept filters).
+        let kept = ["project", "department", "flag", "channel"].compactMap { name in
+            query.text(name).map { "&\(name)=\(Self.percentEncoded($0))" }
+        }.joined()
         let tabs = QueueTab.allCases.map { each in
             let count: Int =
                 switch each {
@@ -385,7 +392,7 @@ extension WebApp {
                 case .unlinked: index.unlinked.count
                 }
             return QueuePage.Tab(
-                label: each.label, href: each == .all ? "/queue" : "/queue?tab=\(each.rawValue)", count: count, selected: each == tab)
+                label: each.label, href: "/queue?tab=\(each.rawValue)\(kept)", count: count, selected: each == tab)
         }
         if tab != .all {
             let within: (Int) -> Bool

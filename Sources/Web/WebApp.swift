@@ -156,7 +156,7 @@ public struct WebApp: Sendable {
         _ router: Router<WebContext>, _ path: String, roles: Set<Role>, template: String, title: String,
         cached: Bool = false, cacheScope: (@Sendable () async throws -> String)? = nil,
         allow: (@Sendable (WebContext, WebSession) async throws -> Void)? = nil,
-        personal: (@Sendable (Request) -> Bool)? = nil,
+        personal: (@Sendable (Request) -> Bool)? = nil, remembering filters: FilterMemory? = nil,
         build: @escaping @Sendable (Request, WebContext, WebSession) async throws -> Model
     ) {
         let generation: @Sendable () async throws -> String = { "\(try await snapshot().generation)" }
@@ -164,27 +164,42 @@ public struct WebApp: Sendable {
         route(router, .get, path) { request, context in
             try await answer(request, roles: roles, json: false) { session in
                 try await allow?(context, session)
-                let frame = try frame(title: title, session: session, path: request.uri.path)
-                guard let scope else {
-                    return htmlResponse(
-                        frame: frame,
-                        content: try content(
-                            template, model: try await build(request, context, session),
-                            session: session))
+                // The page's filters as last used: the bare address (the menu, a back link)
+                // opens them again; any filter given is kept for next time; 清除 forgets them.
+                var remembered: Cookie?
+                if let filters {
+                    switch filters.answer(to: request, path: path) {
+                    case .restore(let location): return redirect(to: location)
+                    case .keep(let cookie): remembered = cookie
+                    case .none: break
+                    }
                 }
-                // Pages of the register read only the kept snapshot and the store as of it
-                // (and the claims): their content is made once per snapshot, role and address.
-                // A unit's account sees its unit's content: the unit is part of the key.
-                let unit = session.account.unit.map { "\($0.kind.rawValue):\($0.name)" } ?? ""
-                // A page of the reader's own (我认领的) is kept per account.
-                let reader = personal?(request) == true ? session.account.name : ""
-                let key =
-                    "\(try await scope())|\(session.account.role.rawValue)|\(unit)|\(reader)|\(try cacheKey(for: request))"
-                if let hit = pageCache.content(for: key) { return htmlResponse(frame: frame, content: hit) }
-                let made = try content(template, model: try await build(request, context, session))
-                pageCache.keep(made, for: key)
-                return htmlResponse(frame: frame, content: made)
+                var response = try await htmlPage(request, context, session)
+                if let remembered { response.setCookie(remembered) }
+                return response
             }
+        }
+        @Sendable func htmlPage(_ request: Request, _ context: WebContext, _ session: WebSession) async throws -> Response {
+            let frame = try frame(title: title, session: session, path: request.uri.path)
+            guard let scope else {
+                return htmlResponse(
+                    frame: frame,
+                    content: try content(
+                        template, model: try await build(request, context, session),
+                        session: session))
+            }
+            // Pages of the register read only the kept snapshot and the store as of it
+            // (and the claims): their content is made once per snapshot, role and address.
+            // A unit's account sees its unit's content: the unit is part of the key.
+            let unit = session.account.unit.map { "\($0.kind.rawValue):\($0.name)" } ?? ""
+            // A page of the reader's own (我认领的) is kept per account.
+            let reader = personal?(request) == true ? session.account.name : ""
+            let key =
+                "\(try await scope())|\(session.account.role.rawValue)|\(unit)|\(reader)|\(try cacheKey(for: request))"
+            if let hit = pageCache.content(for: key) { return htmlResponse(frame: frame, content: hit) }
+            let made = try content(template, model: try await build(request, context, session))
+            pageCache.keep(made, for: key)
+            return htmlResponse(frame: frame, content: made)
         }
         route(router, .get, "/api" + path) { request, context in
             try await answer(request, roles: roles, json: true) { session in
@@ -404,7 +419,7 @@ public struct WebApp: Sendable {
     func cacheKey(for request: Request) throws -> String {
         let query = request.query
         var parts = [request.uri.path, "page=\(try pageNumber(request))"]
-        for name in ["project", "department", "channel"] {
+        for name in ["project", "department", "channel", "tab"] {
             if let value = query.text(name) { parts.append(name + "=" + Self.percentEncoded(value)) }
         }
         if let flag = try flagFilter(request) { parts.append("flag=" + flag.rawValue) }

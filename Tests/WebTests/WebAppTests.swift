@@ -794,6 +794,39 @@ import Testing
     /// The clerk's worklist: the most urgent first (危急, 高, 中; within a level the open
     /// petitions by their 办理期限, nearest first), the count of each level at the top, each
     /// petition's deadline and what is left of it; 主管部门 by part of its name, and a 清除.
+    /// The clerk's filters hold through the menu and the item page's 返回 link; a tab keeps
+    /// them; 清除 forgets them; a kept value that is not a query this page wrote is ignored.
+    @Test func theQueueKeepsItsFiltersUntilCleared() async throws {
+        let fixture = try await WebFixture()
+        let clerk = try await fixture.signedIn("petition")
+        let filtered = try await clerk.get("/queue?department=%E4%BD%8F%E5%BB%BA&channel=")
+        #expect(filtered.status == .ok && filtered.setCookies.contains { $0.hasPrefix("__Host-ww_queue=") && $0.contains("Secure") })
+        // The tabs carry the filters.
+        #expect(filtered.body.contains("href=\"/queue?tab=today&amp;department=%E4%BD%8F%E5%BB%BA\""))
+        #expect(filtered.body.contains("href=\"/queue?tab=&amp;department=%E4%BD%8F%E5%BB%BA\""))
+        let item = try #require(try await clerk.get("/api/queue").json()["rows"] as? [[String: Any]]).first?["itemID"] as? String
+        #expect(try await clerk.get("/items/\(try #require(item))").body.contains("href=\"/queue\" id=\"back-to-queue\""))
+        // The bare address (menu, back link) opens the kept filters.
+        let back = try await clerk.get("/queue")
+        #expect(back.status == .seeOther && back.headers[.location] == "/queue?department=%E4%BD%8F%E5%BB%BA&channel=")
+        // A page number alone keeps them where they are.
+        #expect(try await clerk.get("/queue?page=1").status == .ok)
+        // 清除: forgotten; the bare address is the whole queue again.
+        let cleared = try await clerk.get("/queue?clear=1")
+        #expect(cleared.status == .ok && cleared.setCookies.contains { $0.contains("Max-Age=0") })
+        #expect(try await clerk.get("/queue").status == .ok)
+        // A forged value is no address to go to.
+        for forged in ["x%0D%0ALocation:%20//evil", "a=b\\c", String(repeating: "a", count: 3_000)] {
+            clerk.setCookie("__Host-ww_queue", forged)
+            #expect(try await clerk.get("/queue").status == .ok, "\(forged.prefix(20))")
+        }
+        // The HTML tabs are pages of their own (not one cached page for all).
+        clerk.setCookie("__Host-ww_queue", nil)
+        let all = try await clerk.get("/queue?tab=")
+        let unlinked = try await clerk.get("/queue?tab=unlinked")
+        #expect(all.body.contains("aria-current=\"page\">全部") && unlinked.body.contains("aria-current=\"page\">待关联"))
+    }
+
     @Test func theQueueIsAnUrgencyWorklist() async throws {
         let fixture = try await WebFixture()
         let clerk = try await fixture.signedIn("petition")
