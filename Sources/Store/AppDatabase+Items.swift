@@ -932,6 +932,23 @@ extension AppDatabase {
         }
     }
 
+    /// The signals of `from ..< until` at one of `levels`, the highest level first, then the
+    /// newest; at most `limit`.
+    public func signalIDs(from: Date, until: Date, levels: [SignalLevel], limit: Int) async throws -> [String] {
+        guard !levels.isEmpty else { return [] }
+        let ranked = levels.sorted(by: >)
+        let order = ranked.enumerated().map { "WHEN '\($0.element.rawValue)' THEN \($0.offset)" }.joined(separator: " ")
+        let marks = Array(repeating: "?", count: ranked.count).joined(separator: ", ")
+        return try await read { session in
+            try session.rows(
+                """
+                SELECT item_id FROM assessment WHERE is_signal AND at >= ? AND at < ? AND level IN (\(marks))
+                ORDER BY CASE level \(order) END, at DESC, item_id LIMIT ?
+                """, [from.sqlValue, until.sqlValue] + ranked.map(\.rawValue.sqlValue) + [limit.sqlValue]
+            ) { try $0.first(as: String.self) }
+        }
+    }
+
     /// The newest items linked (or put to review) to a project.
     public func headlines(ofProject projectID: String, limit: Int) async throws -> [ItemHeadline] {
         try await read { session in

@@ -45,8 +45,9 @@ extension WebApp {
         }
     }
 
-    /// A bar chart or timeline drawn as inline SVG: every figure placed here, the template
-    /// only writes them out.
+    /// A timeline drawn as inline SVG: a title with its dates, a count axis with grid lines,
+    /// bars with their values (when there is room), dates under the bars, the ledger rows as
+    /// marks with a legend. Every figure is placed here; the template only writes them out.
     struct Chart: Codable, Sendable {
         struct Bar: Codable, Sendable {
             var x: String
@@ -60,12 +61,32 @@ extension WebApp {
             var x: String
             var label: String
             var arrears: Bool
+            /// How a date lines up with its x: `middle`; the span's first `start`, its last `end`.
+            var anchor = "middle"
+        }
+        /// A text placed at a point (a bar's value, a count on the axis).
+        struct Text: Codable, Sendable {
+            var x: String
+            var y: String
+            var label: String
         }
         var width: Int
         var height: Int
+        var title: String
+        /// The plot's edges.
+        var left: Int
+        var right: Int
+        var top: Int
+        var bottom: Int
+        /// Where the dates and the axis name go.
+        var dateY: Int
+        var middleY: Int
         var bars: [Bar]
+        var values: [Text]
         var marks: [Mark]
         var axis: [Mark]
+        var yTicks: [Text]
+        var hasLegend: Bool
     }
 
     struct DailyPage: Codable, Sendable {
@@ -134,6 +155,20 @@ extension WebApp {
         var reopenedCases: [DailyBrief.CaseLine] = []
         var overdueCases: [DailyBrief.CaseLine] = []
         var hasCases = false
+        /// The day's new 危急 and 高 signals, the most urgent first (the web page's own list).
+        var urgent: [Urgent] = []
+        var urgentCount = 0
+        var hasUrgent = false
+
+        struct Urgent: Codable, Sendable {
+            var itemID: LinkID
+            var at: String
+            var level: String
+            var levelClass: String
+            var channel: String
+            var title: String
+            var projectID: LinkID?
+        }
     }
 
     /// An unregistered site as the register page lists it (its items linked).
@@ -440,7 +475,22 @@ extension WebApp {
 
     func dailyPage() async throws -> DailyPage {
         let snapshot = try await snapshot()
-        return Self.dailyPage(snapshot.brief, sourceHealth: snapshot.register.sourceHealth, rows: Self.dailyRows)
+        var page = Self.dailyPage(snapshot.brief, sourceHealth: snapshot.register.sourceHealth, rows: Self.dailyRows)
+        // First on the page: the day's new 危急 and 高 signals, titles masked as every list of
+        // these roles is (the petitioner's details too, in whatever form the text writes them).
+        let day = snapshot.asOf
+        let ids = try await database.signalIDs(
+            from: day.start, until: day.adding(days: 1).start, levels: [.critical, .high], limit: Self.dailyRows)
+        let details = try await database.personalDetails(ofItems: ids)
+        page.urgent = try await database.headlines(of: ids).map {
+            DailyPage.Urgent(
+                itemID: LinkID($0.itemID), at: Labels.time($0.at), level: Labels.level($0.level),
+                levelClass: $0.level?.rawValue ?? "", channel: Labels.channel($0.channel),
+                title: masked($0.title, details: details[$0.itemID] ?? []), projectID: $0.projectID.map(LinkID.init))
+        }
+        page.urgentCount = page.urgent.count
+        page.hasUrgent = !page.urgent.isEmpty
+        return page
     }
 
     /// The 日报's model, for the page (the first `rows` of each list) and for the printable
@@ -458,7 +508,7 @@ extension WebApp {
                     previous: Labels.number($0.previous), current: Labels.number($0.current))
             },
             topStories: brief.topStories.map(DailyPage.Story.init),
-            chart: Self.timeline(counts: brief.signalsPerDay, lastDay: brief.asOf, reports: []),
+            chart: Self.timeline(title: "每日欠薪线索数", counts: brief.signalsPerDay, lastDay: brief.asOf, reports: []),
             sourceWarnings: sourceHealth.map { "\($0.feed)：\($0.warning)" },
             newCases: Array(brief.newCases.prefix(rows)), reopenedCases: Array(brief.reopenedCases.prefix(rows)),
             overdueCases: Array(brief.overdueCases.prefix(rows)),
@@ -490,7 +540,7 @@ extension WebApp {
                 FlagLine(
                     flag: $0.flag.rawValue, label: $0.flag.label, reason: $0.reason, items: $0.items.map(LinkID.init), reports: $0.reports)
             },
-            chart: Self.timeline(counts: counts, lastDay: snapshot.asOf, reports: reports),
+            chart: Self.timeline(title: "本项目每日线索数与月报", counts: counts, lastDay: snapshot.asOf, reports: reports),
             reports: reports.map {
                 ProjectPage.Report(
                     id: $0.id, period: $0.period.description, status: Labels.reportStatus($0.status),
@@ -547,39 +597,75 @@ extension WebApp {
         }
     }
 
-    /// Signals per day as bars ending on `lastDay`, the ledger rows as marks at the day they
-    /// were filed (red when they report arrears), dates under the first day of each month.
-    static func timeline(counts: [Int], lastDay: Day, reports: [DepartmentReport]) -> Chart {
-        let width = 720
-        let height = 160
-        let plotHeight = 120.0
-        let step = Double(width) / Double(max(1, counts.count))
-        let top = Double(max(1, counts.max() ?? 1))
+    /// Signals per day as bars ending on `lastDay`, under `title` and the span's dates; the
+    /// ledger rows as marks at the day they were filed (red when they report arrears).
+    static func timeline(title: String, counts: [Int], lastDay: Day, reports: [DepartmentReport]) -> Chart {
+        let (width, height) = (720, 200)
+        let (left, right, top, bottom) = (40, 712, 30, 172)
+        let plotHeight = Double(bottom - top)
+        let step = Double(right - left) / Double(max(1, counts.count))
         let firstDay = lastDay.adding(days: -(counts.count - 1))
+        // The count axis: a round step, four or five lines, the top one at or above the largest day.
+        let largest = max(1, counts.max() ?? 1)
+        let tick = niceStep(for: largest)
+        let scaleTop = Double(((largest + tick - 1) / tick) * tick)
+        func y(_ value: Double) -> Double { Double(bottom) - plotHeight * value / scaleTop }
+        let yTicks = stride(from: 0, through: Int(scaleTop), by: tick).map {
+            Chart.Text(x: Labels.tenths(Double(left) - 4), y: Labels.tenths(y(Double($0))), label: "\($0)")
+        }
         // Days without signals draw nothing (the axis shows them).
-        let bars = counts.enumerated().filter { $0.element > 0 }.map { offset, count in
-            let barHeight = plotHeight * Double(count) / top
-            return Chart.Bar(
-                x: Labels.tenths(Double(offset) * step), y: Labels.tenths(plotHeight - barHeight),
-                width: Labels.tenths(max(1, step - 1)), height: Labels.tenths(barHeight),
+        let days = counts.enumerated().filter { $0.element > 0 }
+        let bars = days.map { offset, count in
+            Chart.Bar(
+                x: Labels.tenths(Double(left) + Double(offset) * step), y: Labels.tenths(y(Double(count))),
+                width: Labels.tenths(max(1, step - 1)), height: Labels.tenths(Double(bottom) - y(Double(count))),
                 label: "\(firstDay.adding(days: offset))：\(count) 条", value: count)
         }
+        // A bar's value over it, when a bar is wide enough for one.
+        let values =
+            step < 14
+            ? []
+            : days.map { offset, count in
+                Chart.Text(
+                    x: Labels.tenths(Double(left) + (Double(offset) + 0.5) * step), y: Labels.tenths(y(Double(count)) - 3),
+                    label: "\(count)")
+            }
         func x(_ day: Day) -> Double? {
             let offset = day.ordinal - firstDay.ordinal
-            return (0..<counts.count).contains(offset) ? (Double(offset) + 0.5) * step : nil
+            return (0..<counts.count).contains(offset) ? Double(left) + (Double(offset) + 0.5) * step : nil
         }
         let marks = reports.compactMap { report -> Chart.Mark? in
             x(report.filedOn).map {
                 Chart.Mark(
-                    x: Labels.tenths($0), label: "\(report.period) 月报：\(Labels.reportStatus(report.status))",
+                    x: Labels.tenths($0), label: "\(report.period) 月报（\(report.filedOn) 填报）：\(Labels.reportStatus(report.status))",
                     arrears: report.status == .arrears)
             }
         }
+        // Dates: weekly over a month or two, else the first of each month; the first and last day always.
+        let weekly = counts.count <= 62
+        let last = counts.count - 1
         let axis = (0..<counts.count).compactMap { offset -> Chart.Mark? in
             let day = firstDay.adding(days: offset)
-            guard day.day == 1 || offset == 0 else { return nil }
-            return Chart.Mark(x: Labels.tenths(Double(offset) * step), label: "\(day.month)/\(day.day)", arrears: false)
+            // Each tick at least three days from the first and the last, whose dates always show.
+            let ticks = weekly ? (last - offset) % 7 == 0 : day.day == 1
+            guard offset == 0 || offset == last || (ticks && offset >= 3 && last - offset >= 3) else { return nil }
+            let x = Double(left) + (Double(offset) + 0.5) * step
+            return Chart.Mark(
+                x: Labels.tenths(offset == 0 ? Double(left) : offset == last ? Double(right) : x), label: "\(day.month)/\(day.day)",
+                arrears: false, anchor: offset == 0 ? "start" : offset == last ? "end" : "middle")
         }
-        return Chart(width: width, height: height, bars: bars, marks: marks, axis: axis)
+        return Chart(
+            width: width, height: height, title: "\(title)（\(firstDay) 至 \(lastDay)）", left: left, right: right, top: top,
+            bottom: bottom, dateY: bottom + 16, middleY: (top + bottom) / 2, bars: bars, values: values, marks: marks, axis: axis,
+            yTicks: yTicks, hasLegend: !marks.isEmpty)
+    }
+
+    /// A round step (1, 2 or 5 times a power of ten) that cuts `largest` into at most five.
+    static func niceStep(for largest: Int) -> Int {
+        var power = 1
+        while true {
+            for factor in [1, 2, 5] where largest <= factor * power * 5 { return factor * power }
+            power *= 10
+        }
     }
 }

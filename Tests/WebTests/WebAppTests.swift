@@ -7,11 +7,11 @@ import Monitor
 import NIOCore
 import Register
 import Scoring
-import Store
 import Synchronization
 import TestStores
 import Testing
 
+@testable import Store
 @testable import Web
 
 /// The web UI through its router, in-process, on a real SQLite store of the demo run.
@@ -825,6 +825,47 @@ import Testing
         let all = try await clerk.get("/queue?tab=")
         let unlinked = try await clerk.get("/queue?tab=unlinked")
         #expect(all.body.contains("aria-current=\"page\">全部") && unlinked.body.contains("aria-current=\"page\">待关联"))
+    }
+
+    /// The timeline reads without hovering: a title with its dates, a count axis in round
+    /// steps, each bar's value, dates under the bars, the ledger marks with a legend.
+    @Test func theTimelineHasATitleAxesValuesAndALegend() async throws {
+        #expect([1, 4, 5, 6, 9, 10, 11, 24, 26, 99, 101, 2_400].map(WebApp.niceStep) == [1, 1, 1, 2, 2, 2, 5, 5, 10, 20, 50, 500])
+        var counts = Array(repeating: 0, count: 30)
+        counts[29] = 7
+        counts[10] = 3
+        let lastDay = try #require(Day("2024-12-31"))
+        let chart = WebApp.timeline(title: "每日欠薪线索数", counts: counts, lastDay: lastDay, reports: [])
+        #expect(chart.title == "每日欠薪线索数（2024-12-02 至 2024-12-31）")
+        #expect(chart.yTicks.map(\.label) == ["0", "2", "4", "6", "8"])
+        #expect(chart.values.map(\.label) == ["3", "7"] && chart.bars.count == 2 && !chart.hasLegend)
+        #expect(chart.axis.first?.label == "12/2" && chart.axis.last?.label == "12/31" && chart.axis.count >= 5)
+        // The tallest bar stays under the top line; its value over it.
+        let tallest = try #require(chart.bars.last)
+        #expect(Double(tallest.y)! >= Double(chart.top) && Double(chart.values[1].y)! < Double(tallest.y)!)
+        // On a project page, the ledger rows' marks and their legend.
+        let fixture = try await WebFixture()
+        let leader = try await fixture.signedIn("leader")
+        let project = try await leader.get("/projects/P-001")
+        #expect(project.body.contains("本项目每日线索数与月报（") && project.body.contains("class=\"legend\""))
+        // The day's new 危急 and 高 signals lead the 日报, the most urgent first (two of the
+        // demo's moved to the as-of day).
+        let (critical, high) = ("demo-petitions:XF-2024-1223", "demo-petitions:XF-2024-1226")
+        try await fixture.database.write { session in
+            for (item, hours) in [(high, 1.0), (critical, 3.0)] {
+                try session.execute(
+                    "UPDATE assessment SET at = ? WHERE item_id = ?",
+                    [WebFixture.now.addingTimeInterval(-hours * 3_600).sqlValue, item.sqlValue])
+            }
+        }
+        let daily = try await leader.get("/daily")
+        #expect(daily.body.contains("<title>每日欠薪线索数（") && daily.body.contains(">条数</text>"))
+        let urgent = try #require(daily.body.range(of: "id=\"urgent\""))
+        let first = try #require(daily.body.range(of: WebApp.percentEncoded(critical)))
+        let second = try #require(daily.body.range(of: WebApp.percentEncoded(high)))
+        #expect(urgent.upperBound < first.lowerBound && first.lowerBound < second.lowerBound)
+        #expect(daily.body.contains("今日新增危急、高等级线索（2）"))
+        #expect(try #require(daily.body.range(of: "id=\"urgent\"")).lowerBound < (daily.body.range(of: "class=\"chart\"")?.lowerBound)!)
     }
 
     @Test func theQueueIsAnUrgencyWorklist() async throws {
