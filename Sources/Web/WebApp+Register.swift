@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Model
+import Mustache
 import Register
 import Scoring
 import Store
@@ -363,6 +364,25 @@ extension WebApp {
                     body: .init(byteBuffer: ByteBuffer(string: text)))
             }
         }
+        // The register and the scorecard as printable briefs under the official head, every row.
+        route(router, .get, "/register/print") { request, _ in
+            try await answer(request, roles: Self.roles(of: "/register"), json: false) { _ in
+                let snapshot = try await snapshot()
+                let flagged = snapshot.register.projects.filter { !$0.flags.isEmpty }
+                let model = RegisterPage(
+                    asOf: snapshot.asOf.description, windowDays: snapshot.register.windowDays,
+                    projects: flagged.map(ProjectLine.init),
+                    unregistered: try await maskedSites(snapshot.register.unregistered).map(SiteLine.init), total: flagged.count,
+                    page: 1, pages: 1, previousPage: nil, nextPage: nil, mayOpenCase: false)
+                return try printable("register-print", model: model, day: snapshot.asOf)
+            }
+        }
+        route(router, .get, "/scorecard/print") { request, _ in
+            try await answer(request, roles: Self.roles(of: "/scorecard"), json: false) { _ in
+                let snapshot = try await snapshot()
+                return try printable("scorecard-print", model: scorecardPage(snapshot), day: snapshot.asOf)
+            }
+        }
         page(router, "/register", roles: Self.roles(of: "/register"), template: "register", title: "风险台账", cached: true) {
             request, _, session in
             let snapshot = try await snapshot()
@@ -394,14 +414,7 @@ extension WebApp {
             return try await departmentPage(name: unit.name, forUnit: true) { unit.owns($0) }
         }
         page(router, "/scorecard", roles: Self.roles(of: "/scorecard"), template: "scorecard", title: "部门排名", cached: true) { _, _, _ in
-            let snapshot = try await snapshot()
-            return ScorecardPage(
-                asOf: snapshot.asOf.description,
-                departments: Self.scoreLines(snapshot.register.departments),
-                townships: Self.scoreLines(snapshot.register.townships),
-                hasPlatform: snapshot.register.departments.contains { $0.platform.activeProjects > 0 },
-                hasCases: snapshot.register.departments.contains { $0.cases.received > 0 }
-                    || snapshot.register.townships.contains { $0.cases.received > 0 })
+            scorecardPage(try await snapshot())
         }
         page(
             router, "/scorecard/:department", roles: Self.roles(of: "/scorecard"), template: "department",
@@ -471,6 +484,30 @@ extension WebApp {
                 typeMismatches: $0.platform.typeMismatches, cases: $0.cases,
                 medianDaysToClose: $0.cases.medianDaysToClose.map(String.init) ?? "-")
         }
+    }
+
+    func scorecardPage(_ snapshot: RegisterSnapshot) -> ScorecardPage {
+        ScorecardPage(
+            asOf: snapshot.asOf.description,
+            departments: Self.scoreLines(snapshot.register.departments),
+            townships: Self.scoreLines(snapshot.register.townships),
+            hasPlatform: snapshot.register.departments.contains { $0.platform.activeProjects > 0 },
+            hasCases: snapshot.register.departments.contains { $0.cases.received > 0 }
+                || snapshot.register.townships.contains { $0.cases.received > 0 })
+    }
+
+    /// A page of its own to print: `template` over `model` under the official head of the
+    /// day (编制单位 from `serve --issuer`), with page numbers.
+    func printable<Model: Encodable>(_ template: String, model: Model, day: Day) throws -> Response {
+        let tree = try TemplateValues.make(
+            PrintPage(
+                chrome: Chrome(title: "", session: nil, path: ""), page: model, header: PrintHeader(issuer: settings.issuer, day: day)))
+        guard let text = templates.render(tree, withTemplate: template) else {
+            throw WebError(status: .internalServerError, message: "页面模板缺失：\(template)")
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     func dailyPage() async throws -> DailyPage {

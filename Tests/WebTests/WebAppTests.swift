@@ -658,8 +658,21 @@ import Testing
         #expect(scorecard.body == ScorecardRows.csv(departments: register.departments, townships: register.townships))
         #expect(scorecard.body.contains("漏报率") && scorecard.body.contains("市住建局"))
         #expect(try await leader.get("/scorecard.xlsx").bytes.prefix(2) == [0x50, 0x4B])
+        // Printable briefs under the official head: every flagged project, no links to leave
+        // the page by (exports, pages), the scorecard in landscape.
+        #expect(try await leader.get("/register").body.contains("href=\"/register/print\""))
+        let printed = try await leader.get("/register/print")
+        #expect(
+            printed.status == .ok && printed.body.contains("内部资料 注意保存") && printed.body.contains("<h1 class=\"brief-title\">欠薪风险台账</h1>"))
+        #expect(printed.body.contains("2024年12月31日") && printed.body.contains("counter(pages)"))
+        let flagged = register.projects.filter { !$0.flags.isEmpty }
+        #expect(!flagged.isEmpty && flagged.allSatisfy { printed.body.contains("\($0.projectID) ") })
+        #expect(!printed.body.contains("register-exports") && !printed.body.contains("class=\"pager\""))
+        let ranking = try await leader.get("/scorecard/print")
+        #expect(ranking.status == .ok && ranking.body.contains("<body class=\"wide\">") && ranking.body.contains("市住建局"))
+        #expect(!ranking.body.contains("scorecard-exports") && ranking.body.contains("scorecard-notes"))
         let clerk = try await fixture.signedIn("petition")
-        for path in ["/register.csv", "/register.xlsx", "/scorecard.csv", "/scorecard.xlsx"] {
+        for path in ["/register.csv", "/register.xlsx", "/scorecard.csv", "/scorecard.xlsx", "/register/print", "/scorecard/print"] {
             #expect(try await clerk.get(path).status == .forbidden)
         }
     }
