@@ -194,8 +194,24 @@ extension WebApp {
     }
 
     struct RegisterPage: Codable, Sendable {
+        struct Column: Codable, Sendable {
+            var label: String
+            var href: String
+            var sorted: Bool
+            var title: String
+        }
         var asOf: String
         var windowDays: Int
+        /// The filters as given, and the choices offered.
+        var filters = RegisterFilters()
+        var flagOptions: [Option] = []
+        var departmentOptions: [String] = []
+        var townshipOptions: [String] = []
+        var columns: [Column] = []
+        /// The filters and order as a query, for the exports and the pages.
+        var query = ""
+        /// How the 分值 is made, under the rules in force.
+        var scoreNote = ""
         var projects: [ProjectLine]
         var unregistered: [SiteLine]
         var total: Int
@@ -331,7 +347,9 @@ extension WebApp {
                 route(router, .get, "\(path).\(format)") { request, _ in
                     try await answer(request, roles: Self.roles(of: path), json: false) { _ in
                         let snapshot = try await snapshot()
-                        let register = snapshot.register
+                        var register = snapshot.register
+                        // The register's flagged projects as the page shows them: its filters and order.
+                        if name == "register" { register.projects = try RegisterFilters(request).select(register.projects) }
                         let file = "wagewatch-\(name)-\(snapshot.asOf)"
                         let (departments, townships) = (register.departments, register.townships)
                         switch (name, format) {
@@ -367,14 +385,8 @@ extension WebApp {
         // The register and the scorecard as printable briefs under the official head, every row.
         route(router, .get, "/register/print") { request, _ in
             try await answer(request, roles: Self.roles(of: "/register"), json: false) { _ in
-                let snapshot = try await snapshot()
-                let flagged = snapshot.register.projects.filter { !$0.flags.isEmpty }
-                let model = RegisterPage(
-                    asOf: snapshot.asOf.description, windowDays: snapshot.register.windowDays,
-                    projects: flagged.map(ProjectLine.init),
-                    unregistered: try await maskedSites(snapshot.register.unregistered).map(SiteLine.init), total: flagged.count,
-                    page: 1, pages: 1, previousPage: nil, nextPage: nil, mayOpenCase: false)
-                return try printable("register-print", model: model, day: snapshot.asOf)
+                let model = try await registerPage(request, session: nil, printing: true)
+                return try printable("register-print", model: model, day: try await snapshot().asOf)
             }
         }
         route(router, .get, "/scorecard/print") { request, _ in
@@ -383,18 +395,11 @@ extension WebApp {
                 return try printable("scorecard-print", model: scorecardPage(snapshot), day: snapshot.asOf)
             }
         }
-        page(router, "/register", roles: Self.roles(of: "/register"), template: "register", title: "风险台账", cached: true) {
-            request, _, session in
-            let snapshot = try await snapshot()
-            let flagged = snapshot.register.projects.filter { !$0.flags.isEmpty }
-            let pager = try pager(request, total: flagged.count)
-            return RegisterPage(
-                asOf: snapshot.asOf.description, windowDays: snapshot.register.windowDays,
-                projects: flagged[pager.rows].map(ProjectLine.init),
-                unregistered: try await maskedSites(snapshot.register.unregistered).map(SiteLine.init), total: flagged.count,
-                page: pager.page,
-                pages: pager.pages, previousPage: pager.previous, nextPage: pager.next,
-                mayOpenCase: session.account.caseActor?.supervises == true)
+        page(
+            router, "/register", roles: Self.roles(of: "/register"), template: "register", title: "风险台账", cached: true,
+            remembering: Self.registerFilters
+        ) { request, _, session in
+            try await registerPage(request, session: session, printing: false)
         }
         // A responsible unit opens its own projects only: another's is not there for it.
         page(
@@ -485,6 +490,131 @@ extension WebApp {
                 medianDaysToClose: $0.cases.medianDaysToClose.map(String.init) ?? "-")
         }
     }
+
+    /// The register page's filters (flag, 主管部门 and 属地 by part of the name, sensitive
+    /// projects only) and its order (a column, largest first; by default the 分值).
+    struct RegisterFilters: Codable, Sendable {
+        var flag = ""
+        var department = ""
+        var township = ""
+        var sensitive = false
+        var sort = "score"
+
+        static let sorts: [(key: String, label: String, title: String)] = [
+            ("project", "项目", "按项目编号"), ("department", "主管部门", "按主管部门"), ("township", "属地", "按属地"),
+            ("flags", "标记", "按标记个数"), ("petitions", "信访", "按窗口内信访件数"), ("posts", "网帖", "按窗口内网帖条数"),
+            ("stories", "事件", "按事件数（同一事件的转发计一次）"), ("score", "分值", "按分值，见表下说明"),
+        ]
+
+        init() {}
+
+        init(_ request: Request) throws {
+            let query = request.query
+            if let flag = query.text("flag") {
+                guard RiskFlag(rawValue: flag) != nil else {
+                    throw WebError.badRequest("没有这种标记：\(flag.prefix(40))；可选 " + RiskFlag.allCases.map(\.label).joined(separator: "、"))
+                }
+                self.flag = flag
+            }
+            department = query.text("department") ?? ""
+            township = query.text("township") ?? ""
+            sensitive = query.text("sensitive") == "1"
+            if let sort = query.text("sort") {
+                guard Self.sorts.contains(where: { $0.key == sort }) else {
+                    throw WebError.badRequest("不能按此排序：\(sort.prefix(40))")
+                }
+                self.sort = sort
+            }
+        }
+
+        /// The flagged projects these filters keep, in their order.
+        func select(_ projects: [RegisterReport.ProjectEntry]) -> [RegisterReport.ProjectEntry] {
+            let kept = projects.filter { entry in
+                !entry.flags.isEmpty && (flag.isEmpty || entry.flags.contains { $0.rawValue == flag })
+                    && (department.isEmpty || entry.department.localizedCaseInsensitiveContains(department))
+                    && (township.isEmpty || (entry.township ?? "").localizedCaseInsensitiveContains(township))
+                    && (!sensitive || entry.sensitive)
+            }
+            // The register's own order (分值, then id) breaks ties.
+            let rank = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($0.element.projectID, $0.offset) })
+            func key(_ entry: RegisterReport.ProjectEntry) -> Double? {
+                switch sort {
+                case "flags": Double(entry.flags.count)
+                case "petitions": Double(entry.signals.petitions)
+                case "posts": Double(entry.signals.posts)
+                case "stories": Double(entry.signals.stories)
+                default: nil
+                }
+            }
+            func text(_ entry: RegisterReport.ProjectEntry) -> String? {
+                switch sort {
+                case "project": entry.projectID
+                case "department": entry.department
+                case "township": entry.township ?? ""
+                default: nil
+                }
+            }
+            guard sort != "score" else { return kept }
+            return kept.sorted { lhs, rhs in
+                if let left = key(lhs), let right = key(rhs), left != right { return left > right }
+                if let left = text(lhs), let right = text(rhs), left != right { return left < right }
+                return rank[lhs.projectID, default: 0] < rank[rhs.projectID, default: 0]
+            }
+        }
+
+        /// The filters as a query (without the order when `sorting` is false).
+        func query(sorting: Bool = true) -> String {
+            var parts: [String] = []
+            if !flag.isEmpty { parts.append("flag=" + WebApp.percentEncoded(flag)) }
+            if !department.isEmpty { parts.append("department=" + WebApp.percentEncoded(department)) }
+            if !township.isEmpty { parts.append("township=" + WebApp.percentEncoded(township)) }
+            if sensitive { parts.append("sensitive=1") }
+            if sorting && sort != "score" { parts.append("sort=" + sort) }
+            return parts.joined(separator: "&")
+        }
+    }
+
+    /// How a project's 分值 is made, with the weights of the rules in force.
+    static func scoreNote(_ rules: RegisterRules, windowDays: Int) -> String {
+        "分值＝近 \(windowDays) 天关联到该项目的各条欠薪线索的评分之和（评分见线索页的命中规则）；"
+            + "农历腊月的线索乘以 \(Labels.number(rules.springFestivalWeight))，"
+            + "每年 \(rules.yearEndFrom.month) 月 \(rules.yearEndFrom.day) 日至年底的乘以 \(Labels.number(rules.yearEndWeight))（两者取大）。"
+            + "命令行 register、日报与导出文件用同一数值。"
+    }
+
+    /// The register page (or its printable brief: every row) for `request`'s filters and order.
+    func registerPage(_ request: Request, session: WebSession?, printing: Bool) async throws -> RegisterPage {
+        let snapshot = try await snapshot()
+        let filters = try RegisterFilters(request)
+        let selected = filters.select(snapshot.register.projects)
+        let pager =
+            printing ? Pager(total: selected.count, size: max(1, selected.count), asked: 1) : try pager(request, total: selected.count)
+        let flagged = snapshot.register.projects.filter { !$0.flags.isEmpty }
+        let filterQuery = filters.query(sorting: false)
+        var page = RegisterPage(
+            asOf: snapshot.asOf.description, windowDays: snapshot.register.windowDays,
+            projects: selected[pager.rows].map(ProjectLine.init),
+            unregistered: try await maskedSites(snapshot.register.unregistered).map(SiteLine.init), total: selected.count,
+            page: pager.page, pages: pager.pages, previousPage: pager.previous, nextPage: pager.next,
+            mayOpenCase: !printing && session?.account.caseActor?.supervises == true)
+        page.filters = filters
+        page.flagOptions = RiskFlag.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filters.flag) }
+        page.departmentOptions = Array(Set(flagged.map(\.department))).sorted()
+        page.townshipOptions = Array(Set(flagged.compactMap(\.township))).sorted()
+        page.columns = RegisterFilters.sorts.map { column in
+            RegisterPage.Column(
+                label: column.label,
+                href: "/register?" + [filterQuery, "sort=\(column.key)"].filter { !$0.isEmpty }.joined(separator: "&"),
+                sorted: column.key == filters.sort, title: column.title)
+        }
+        page.query = filters.query()
+        page.scoreNote = Self.scoreNote(snapshot.rules, windowDays: snapshot.register.windowDays)
+        return page
+    }
+
+    /// The register's filters and order, kept for the reader between visits.
+    static let registerFilters = FilterMemory(
+        cookie: "__Host-ww_register", names: ["flag", "department", "township", "sensitive", "sort"])
 
     func scorecardPage(_ snapshot: RegisterSnapshot) -> ScorecardPage {
         ScorecardPage(

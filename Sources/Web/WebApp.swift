@@ -419,7 +419,7 @@ public struct WebApp: Sendable {
     func cacheKey(for request: Request) throws -> String {
         let query = request.query
         var parts = [request.uri.path, "page=\(try pageNumber(request))"]
-        for name in ["project", "department", "channel", "tab"] {
+        for name in ["project", "department", "channel", "tab", "township", "sensitive", "sort"] {
             if let value = query.text(name) { parts.append(name + "=" + Self.percentEncoded(value)) }
         }
         if let flag = try flagFilter(request) { parts.append("flag=" + flag.rawValue) }
@@ -554,7 +554,7 @@ public struct WebApp: Sendable {
     func flagFilter(_ request: Request) throws -> RiskFlag? {
         guard let text = request.query.text("flag") else { return nil }
         guard let flag = RiskFlag(rawValue: text) else {
-            throw WebError.badRequest("没有这种标记（字段 flag）：\(text)；可选 " + RiskFlag.allCases.map(\.rawValue).joined(separator: "、"))
+            throw WebError.badRequest("没有这种标记（字段 flag）：\(text.prefix(40))；可选 " + RiskFlag.allCases.map(\.label).joined(separator: "、"))
         }
         return flag
     }

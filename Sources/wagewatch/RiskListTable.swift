@@ -68,7 +68,7 @@ struct RiskListTable {
         let rows = (flagged + active).map { entry in
             [
                 entry.projectID, entry.name, entry.department, "\(entry.signals.petitions)", "\(entry.signals.posts)",
-                "\(entry.signals.stories)", formatScore(entry.signals.score), entry.reported.label,
+                "\(entry.signals.stories)", formatScore(entry.weightedScore), entry.reported.label,
                 entry.flags.isEmpty ? "-" : entry.flags.map(\.label).joined(separator: ", "),
                 "\(entry.evidence.count) 条",
             ]

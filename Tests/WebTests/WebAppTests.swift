@@ -642,10 +642,53 @@ import Testing
 
     /// The register and the scorecard leave the browser as workbooks and CSV, with the
     /// CLI's columns; only for the roles of their pages.
+    /// The analyst works the register: filters by flag, 主管部门 and 属地 (part of a name) and
+    /// sensitive projects, sorts by a column, reads how the 分值 is made; the exports and the
+    /// printable brief follow the filters; a filter that is no choice is told in Chinese.
+    @Test func theRegisterFiltersSortsAndExplainsItsScore() async throws {
+        let fixture = try await WebFixture()
+        let analyst = try await fixture.signedIn("cyberspace")
+        let page = try await analyst.get("/register")
+        let register = try #require(fixture.keeper.current?.register)
+        let flagged = register.projects.filter { !$0.flags.isEmpty }
+        func ids(_ path: String) async throws -> [String] {
+            let body = try await analyst.get(path).body
+            return flagged.map(\.projectID).filter { body.contains("/projects/\(WebApp.percentEncoded($0))\"") }
+        }
+        #expect(page.body.contains("id=\"register-filters\"") && page.body.contains("id=\"score-note\""))
+        #expect(page.body.contains("农历腊月的线索乘以 1.5") && page.body.contains("命令行 register、日报与导出文件用同一数值"))
+        let flag = try #require(flagged.first?.flags.first)
+        #expect(try await ids("/register?flag=\(flag.rawValue)") == flagged.filter { $0.flags.contains(flag) }.map(\.projectID))
+        let department = try #require(flagged.first?.department)
+        let part = String(department.dropFirst().prefix(2))
+        let byDepartment = try await ids("/register?department=\(WebApp.percentEncoded(part))")
+        #expect(!byDepartment.isEmpty && byDepartment == flagged.filter { $0.department.contains(part) }.map(\.projectID))
+        #expect(try await ids("/register?sensitive=1") == flagged.filter(\.sensitive).map(\.projectID))
+        // Sorted by 信访, most first; the header says which column orders the list.
+        let sorted = try await analyst.get("/register?sort=petitions")
+        #expect(sorted.body.contains("aria-sort=\"descending\"><a href=\"/register?sort=petitions\""))
+        let order = try await ids("/register?sort=petitions")
+        let counts = Dictionary(uniqueKeysWithValues: flagged.map { ($0.projectID, $0.signals.petitions) })
+        let positions = order.map { id in sorted.body.range(of: "/projects/\(WebApp.percentEncoded(id))\"")!.lowerBound }
+        let shown = zip(order, positions).sorted { $0.1 < $1.1 }.map { counts[$0.0] ?? 0 }
+        #expect(shown == shown.sorted(by: >))
+        // The exports and the brief take the filters.
+        let csv = try await analyst.get("/register.csv?department=\(WebApp.percentEncoded(part))").body
+        #expect(flagged.allSatisfy { csv.contains($0.projectID + ",") == byDepartment.contains($0.projectID) })
+        #expect(try await analyst.get("/register?department=\(WebApp.percentEncoded(part))").body.contains("/register.csv?department="))
+        // Nothing unknown goes through, and the message names no code.
+        let wrong = try await analyst.get("/register?flag=nonsense")
+        #expect(wrong.status == .badRequest && wrong.body.contains("疑似漏报") && !wrong.body.contains("underreported"))
+        #expect(try await analyst.get("/register?sort=name;drop").status == .badRequest)
+        // The page's 分值 is the register's weighted score, as the CLI and the exports give it.
+        let first = try #require(flagged.first)
+        #expect(page.body.contains("<td>\(Labels.number(first.weightedScore))</td><td>\(first.reported.label)</td>"))
+    }
+
     @Test func theRegisterAndScorecardAreExported() async throws {
         let fixture = try await WebFixture()
         let leader = try await fixture.signedIn("leader")
-        #expect(try await leader.get("/register").body.contains("href=\"/register.xlsx\""))
+        #expect(try await leader.get("/register").body.contains("href=\"/register.xlsx?"))
         let register = try #require(fixture.keeper.current?.register)
         #expect(try await leader.get("/scorecard").body.contains("href=\"/scorecard.xlsx\""))
         let csv = try await leader.get("/register.csv")
@@ -660,7 +703,7 @@ import Testing
         #expect(try await leader.get("/scorecard.xlsx").bytes.prefix(2) == [0x50, 0x4B])
         // Printable briefs under the official head: every flagged project, no links to leave
         // the page by (exports, pages), the scorecard in landscape.
-        #expect(try await leader.get("/register").body.contains("href=\"/register/print\""))
+        #expect(try await leader.get("/register").body.contains("href=\"/register/print?"))
         let printed = try await leader.get("/register/print")
         #expect(
             printed.status == .ok && printed.body.contains("内部资料 注意保存") && printed.body.contains("<h1 class=\"brief-title\">欠薪风险台账</h1>"))
