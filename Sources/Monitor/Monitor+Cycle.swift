@@ -503,6 +503,20 @@ extension Monitor {
         try await registerAndBrief(asOf: asOf, windowDays: windowDays, now: now, rules: try loadRulebook().register)
     }
 
+    /// The department and township scorecards as the register of `day` gives them (the
+    /// scorecard's trend compares with the last day of the month before).
+    public func scorecards(
+        asOf day: Day
+    ) async throws
+        -> (departments: [RegisterReport.DepartmentEntry], townships: [RegisterReport.DepartmentEntry])
+    {
+        let rules = try loadRulebook().register
+        guard
+            let report = try await registers(asOf: [day], windowDays: rules.windowDays, now: day.adding(days: 1).start, rules: rules).first
+        else { return ([], []) }
+        return (report.departments, report.townships)
+    }
+
     /// The register of `asOf` and its daily list under `rules`.
     public func registerAndBrief(
         asOf: Day, windowDays: Int? = nil, now: Date = Date(), rules: RegisterRules

@@ -311,8 +311,15 @@ extension WebApp {
             /// 督办: received, overdue now, closed on time, returned, reopened, median days to close ("-").
             var cases: CaseCounts
             var medianDaysToClose: String
+            /// 较上月: the change of 漏报率 since the month before's last day, in points.
+            var trend = "—"
+            var trendTitle = ""
+            /// `worse` (up), `better` (down) or empty.
+            var trendClass = ""
         }
         var asOf: String
+        /// The day 较上月 compares with.
+        var monthEnd = ""
         var departments: [Line]
         var townships: [Line]
         /// The city imports the real-name platform's export: its columns are shown.
@@ -392,7 +399,7 @@ extension WebApp {
         route(router, .get, "/scorecard/print") { request, _ in
             try await answer(request, roles: Self.roles(of: "/scorecard"), json: false) { _ in
                 let snapshot = try await snapshot()
-                return try printable("scorecard-print", model: scorecardPage(snapshot), day: snapshot.asOf)
+                return try printable("scorecard-print", model: try await scorecardPage(snapshot), day: snapshot.asOf)
             }
         }
         page(
@@ -419,7 +426,7 @@ extension WebApp {
             return try await departmentPage(name: unit.name, forUnit: true) { unit.owns($0) }
         }
         page(router, "/scorecard", roles: Self.roles(of: "/scorecard"), template: "scorecard", title: "部门排名", cached: true) { _, _, _ in
-            scorecardPage(try await snapshot())
+            try await scorecardPage(try await snapshot())
         }
         page(
             router, "/scorecard/:department", roles: Self.roles(of: "/scorecard"), template: "department",
@@ -616,14 +623,39 @@ extension WebApp {
     static let registerFilters = FilterMemory(
         cookie: "__Host-ww_register", names: ["flag", "department", "township", "sensitive", "sort"])
 
-    func scorecardPage(_ snapshot: RegisterSnapshot) -> ScorecardPage {
-        ScorecardPage(
+    func scorecardPage(_ snapshot: RegisterSnapshot) async throws -> ScorecardPage {
+        let before = try await monthEnd.rates(before: snapshot.asOf, monitor: monitor)
+        var page = ScorecardPage(
             asOf: snapshot.asOf.description,
-            departments: Self.scoreLines(snapshot.register.departments),
-            townships: Self.scoreLines(snapshot.register.townships),
+            departments: Self.trend(
+                Self.scoreLines(snapshot.register.departments), snapshot.register.departments, before.departments, day: before.day),
+            townships: Self.trend(
+                Self.scoreLines(snapshot.register.townships), snapshot.register.townships, before.townships, day: before.day),
             hasPlatform: snapshot.register.departments.contains { $0.platform.activeProjects > 0 },
             hasCases: snapshot.register.departments.contains { $0.cases.received > 0 }
                 || snapshot.register.townships.contains { $0.cases.received > 0 })
+        page.monthEnd = before.day.description
+        return page
+    }
+
+    /// Each line's 较上月: its 漏报率 now against `before` (as of `day`), in percentage points;
+    /// "—" where either is not known (a unit new since, or without projects).
+    static func trend(
+        _ lines: [ScorecardPage.Line], _ entries: [RegisterReport.DepartmentEntry], _ before: [String: Double], day: Day
+    ) -> [ScorecardPage.Line] {
+        zip(lines, entries).map { line, entry in
+            var line = line
+            guard let now = entry.underreportingRate, let then = before[entry.department] else {
+                line.trendTitle = "上月末（\(day)）无可比数据"
+                return line
+            }
+            let points = ((now - then) * 1_000).rounded() / 10
+            line.trend = points == 0 ? "持平" : (points > 0 ? "↑" : "↓") + Labels.number(abs(points))
+            line.trendClass = points > 0 ? "worse" : points < 0 ? "better" : ""
+            line.trendTitle =
+                "上月末（\(day)）\(RegisterReport.DepartmentEntry.PlatformCounts.percent(then))，现 \(RegisterReport.DepartmentEntry.PlatformCounts.percent(now))"
+            return line
+        }
     }
 
     /// A page of its own to print: `template` over `model` under the official head of the

@@ -48,6 +48,7 @@ public struct WebApp: Sendable {
     let ruleTitles: [String: String]
     let pageCache: PageCache
     let reviews = ReviewCounter()
+    let monthEnd = MonthEndScorecards()
     /// Every route's path and method, for HEAD and 405 (see `MethodGate`).
     let routes = RouteTable()
     let fold: @Sendable (String) -> String

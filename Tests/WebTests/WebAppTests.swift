@@ -685,6 +685,31 @@ import Testing
         #expect(page.body.contains("<td>\(Labels.number(first.weightedScore))</td><td>\(first.reported.label)</td>"))
     }
 
+    /// 较上月: each unit's 漏报率 against the month before's last day, in points, as the
+    /// register of that day gives it.
+    @Test func theScorecardShowsTheTrendAgainstLastMonth() async throws {
+        let fixture = try await WebFixture()
+        let leader = try await fixture.signedIn("leader")
+        let page = try await leader.get("/scorecard")
+        #expect(page.body.contains("与上月末（2024-11-30）相比漏报率的变化") && page.body.contains(">较上月</th>"))
+        let now = try #require(fixture.keeper.current?.register.departments)
+        let before = try await fixture.monitor.scorecards(asOf: try #require(Day("2024-11-30"))).departments
+        let earlier = Dictionary(
+            uniqueKeysWithValues: before.compactMap { entry in entry.underreportingRate.map { (entry.department, $0) } })
+        var compared = 0
+        for entry in now {
+            guard let rate = entry.underreportingRate, let then = earlier[entry.department] else { continue }
+            let points = ((rate - then) * 1_000).rounded() / 10
+            let text = points == 0 ? "持平" : (points > 0 ? "↑" : "↓") + Labels.number(abs(points))
+            #expect(
+                page.body.contains("上月末（2024-11-30）\(RegisterReport.DepartmentEntry.PlatformCounts.percent(then))"), "\(entry.department)")
+            #expect(page.body.contains(">\(text)</td>"), "\(entry.department): \(text)")
+            compared += 1
+        }
+        #expect(compared > 0)
+        #expect(try await leader.get("/scorecard/print").body.contains("较上月"))
+    }
+
     @Test func theRegisterAndScorecardAreExported() async throws {
         let fixture = try await WebFixture()
         let leader = try await fixture.signedIn("leader")
