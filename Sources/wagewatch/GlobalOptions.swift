@@ -31,6 +31,12 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log each step to standard error.")
     var verbose = false
 
+    @Option(
+        help:
+            "How log lines are written: text, or json (one JSON object a line, for a log collector). WAGEWATCH_LOG_FORMAT sets it too."
+    )
+    var logFormat = LogFormat(rawValue: ProcessInfo.processInfo.environment["WAGEWATCH_LOG_FORMAT"] ?? "") ?? .text
+
     /// How a command uses the store.
     enum StoreUse {
         /// Reads and writes a store that exists (or `--create` makes).
@@ -48,7 +54,7 @@ struct GlobalOptions: ParsableArguments {
     /// that no empty store is left behind; so does one given a store path that is not
     /// there, unless it may create it.
     func makeMonitor(requiringRules: Bool = true, store: StoreUse = .existing) throws -> Monitor {
-        LoggingSystem.bootstrapOnce(level: verbose ? .info : .warning)
+        LoggingSystem.bootstrapOnce(level: verbose ? .info : .warning, format: logFormat)
         var isFolder: ObjCBool = false
         if requiringRules && !(FileManager.default.fileExists(atPath: rules, isDirectory: &isFolder) && isFolder.boolValue) {
             throw MissingFolder(path: rules, option: "--rules")
@@ -172,16 +178,33 @@ extension LoggingSystem {
     private static let once = NSLock()
     nonisolated(unsafe) private static var done = false
 
-    /// Sends log lines to standard error at `level`; later calls do nothing.
-    static func bootstrapOnce(level: Logger.Level) {
+    /// Sends log lines to standard error at `level`, as text or JSON (by default as
+    /// `WAGEWATCH_LOG_FORMAT` says); later calls do nothing.
+    static func bootstrapOnce(level: Logger.Level, format: LogFormat = .fromEnvironment) {
         once.lock()
         defer { once.unlock() }
         guard !done else { return }
         done = true
         bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .json:
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
+    }
+}
+
+/// How log lines are written.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+
+    static var fromEnvironment: LogFormat {
+        LogFormat(rawValue: ProcessInfo.processInfo.environment["WAGEWATCH_LOG_FORMAT"] ?? "") ?? .text
     }
 }
