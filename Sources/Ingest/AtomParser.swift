@@ -16,7 +16,7 @@ public struct AtomParser: XMLFeedParser {
     public func parseReporting(_ data: Data, contentType: String? = nil) throws(IngestError) -> FeedParseResult {
         let read = try XMLFeedReader.read(
             data, feed: feed, contentType: contentType, makeCollector: { AtomCollector(base: feed.url) },
-            root: "an Atom <feed> document")
+            root: "Atom 文档（根元素 <feed>）")
         let collector = read.collector
         var keys = XMLFeedReader.UniqueKeys()
         return FeedParseResult(

@@ -12,14 +12,14 @@ struct CSVCells {
     func value(_ column: String) -> String? { table.value(column, in: row) }
 
     func required(_ column: String) throws(Problem) -> String {
-        guard let text = value(column) else { throw Problem(column: column, reason: "required value is empty") }
+        guard let text = value(column) else { throw Problem(column: column, reason: "此栏须填写") }
         return text
     }
 
     func day(_ column: String, example: String = "2024-12-01") throws(Problem) -> Day? {
         guard let text = value(column) else { return nil }
         guard let day = CellParsing.day(text) else {
-            throw Problem(column: column, reason: "expected a date such as \(example), found \(text)")
+            throw Problem(column: column, reason: "日期应写作 \(example) 这样的格式，实际为 \(text)")
         }
         return day
     }
@@ -27,14 +27,14 @@ struct CSVCells {
     func amount(_ column: String) throws(Problem) -> Double? {
         guard let text = value(column) else { return nil }
         guard let amount = CellParsing.amount(text), amount >= 0 else {
-            throw Problem(column: column, reason: "expected an amount in yuan of 0 or more, found \(text)")
+            throw Problem(column: column, reason: "应为不小于 0 的金额（元），实际为 \(text)")
         }
         return amount
     }
 
     func yesNo(_ column: String) throws(Problem) -> Bool? {
         guard let text = value(column) else { return nil }
-        guard let flag = CellParsing.yesNo(text) else { throw Problem(column: column, reason: "expected yes/no (是/否), found \(text)") }
+        guard let flag = CellParsing.yesNo(text) else { throw Problem(column: column, reason: "应填写“是”或“否”，实际为 \(text)") }
         return flag
     }
 
@@ -43,10 +43,10 @@ struct CSVCells {
     func period(_ column: String, today: Day) throws(Problem) -> Period {
         let text = try required(column)
         guard let period = CellParsing.period(text) else {
-            throw Problem(column: column, reason: "expected a month such as 2024-12 or 2024年12月, found \(text)")
+            throw Problem(column: column, reason: "月份应写作 2024-12 或 2024年12月 这样的格式，实际为 \(text)")
         }
         if let current = Period(year: today.year, month: today.month), period > current {
-            throw Problem(column: column, reason: "\(period) has not begun yet (today is \(today))")
+            throw Problem(column: column, reason: "月份 \(period) 尚未到来（今天是 \(today)）")
         }
         return period
     }

@@ -32,7 +32,7 @@ public struct CSVTable: Sendable {
         if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
             throw .malformedDocument(
                 source: file, line: nil,
-                reason: "this is an Excel workbook (.xlsx/.xls), not a CSV: open it in Excel or WPS and save it as CSV (另存为 CSV UTF-8)")
+                reason: "这是 Excel 工作簿（.xlsx/.xls），不是 CSV 文件：请用 Excel 或 WPS 打开，另存为 CSV UTF-8 格式后再导入")
         }
         var text = try TextDecoding.decode(data, source: file)
         // Control characters (NUL ...) would cut a cell short or join two ids into one:
@@ -55,10 +55,10 @@ public struct CSVTable: Sendable {
             throw .malformedDocument(
                 source: file, line: unclosed.line,
                 reason:
-                    "a quote (\") opened in row \(unclosed.line) is never closed, so the rest of the file would be one cell: close it or remove it"
+                    "第 \(unclosed.line) 行的引号（\"）没有配对，其后的内容会被读成同一个单元格：请补上或删去该引号"
             )
         }
-        guard !rows.isEmpty else { throw .malformedDocument(source: file, line: 1, reason: "no header row") }
+        guard !rows.isEmpty else { throw .malformedDocument(source: file, line: 1, reason: "缺少表头行") }
         let header = rows.removeFirst().map(Self.normalizedHeader)
         var positions: [String: Int] = [:]
         for column in columns {
@@ -67,13 +67,13 @@ public struct CSVTable: Sendable {
             if matches.count > 1 {
                 throw .malformedDocument(
                     source: file, line: 1,
-                    reason: "columns \(matches.map { String($0 + 1) }.joined(separator: " and ")) "
-                        + "\(matches.count == 2 ? "both" : "all") name \(column.english) (\(column.chinese)); keep one")
+                    reason: "第 \(matches.map { String($0 + 1) }.joined(separator: "、")) 列"
+                        + "\(matches.count == 2 ? "同为" : "均为")\(column.chinese)（\(column.english)），请只保留一列")
             }
             if let index = matches.first {
                 positions[column.english] = index
             } else if column.isRequired {
-                throw .missingColumn(file: file, column: "\(column.english) (\(column.chinese))")
+                throw .missingColumn(file: file, column: "\(column.chinese)（\(column.english)）")
             }
         }
         self.file = file
@@ -84,7 +84,7 @@ public struct CSVTable: Sendable {
         if marked {
             for (index, row) in rows.enumerated() {
                 if let column = row.firstIndex(where: { $0.unicodeScalars.contains(mark) }) {
-                    controlCharacterColumns[index] = column < header.count ? header[column] : "column \(column + 1)"
+                    controlCharacterColumns[index] = column < header.count ? header[column] : "第 \(column + 1) 列"
                 }
             }
         }
@@ -99,13 +99,13 @@ public struct CSVTable: Sendable {
     /// last column (a comma inside an unquoted value shifts every cell after it).
     func checkRow(_ index: Int) throws(CellParsing.Problem) {
         if let column = controlCharacterColumns[index] {
-            throw CellParsing.Problem(column: column, reason: "holds a control character (such as NUL), which no cell may hold")
+            throw CellParsing.Problem(column: column, reason: "含有控制字符（如 NUL），单元格中不得含有控制字符")
         }
         let row = rows[index]
         if row.count > header.count, let extra = row[header.count...].firstIndex(where: { !Self.trimmed($0).isEmpty }) {
             throw CellParsing.Problem(
                 column: "\(extra + 1)",
-                reason: "has a value past the header's \(header.count) columns: a value holding a comma must be in quotes (\"12,500\")")
+                reason: "在表头的 \(header.count) 列之外还有内容：含逗号的值须用英文双引号括起（如 \"12,500\"）")
         }
     }
 

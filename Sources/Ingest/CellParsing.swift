@@ -123,8 +123,8 @@ enum CellParsing {
     /// The message for an id seen before in `row`, naming the earlier spelling when it differs.
     static func repeated(_ kind: String, _ id: String, earlier: (row: Int, id: String)) -> String {
         earlier.id == id
-            ? "\(kind) \(id) already appears in row \(earlier.row)"
-            : "\(kind) \(id) is \(earlier.id) of row \(earlier.row) written differently (ids differ only in case or spaces)"
+            ? "\(kind) \(id) 已在第 \(earlier.row) 行出现"
+            : "\(kind) \(id) 与第 \(earlier.row) 行的 \(earlier.id) 是同一编号（仅大小写或空格不同）"
     }
 
     /// A date written `2024-12-01`, `2024/12/1`, `2024年12月1日`, `2024.12.1`, or as the
@@ -187,7 +187,7 @@ enum CellParsing {
     /// Looks `text` up in a table of English codes and Chinese words.
     static func code<Value>(_ text: String, in table: [String: Value], column: String, expected: String) throws(Problem) -> Value {
         guard let value = table[text.lowercased()] ?? table[text] else {
-            throw Problem(column: column, reason: "unknown value \(text); expected \(expected)")
+            throw Problem(column: column, reason: "无法识别的值 \(text)，应为\(expected)")
         }
         return value
     }

@@ -20,7 +20,7 @@ public struct FeedCatalog: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw .unreadableFile(path: directory.path, reason: "the feeds folder cannot be listed")
+            throw .unreadableFile(path: directory.path, reason: "无法列出数据源配置文件夹中的文件")
         }
         var feeds: [FeedDefinition] = []
         var origin: [String: String] = [:]
@@ -28,7 +28,7 @@ public struct FeedCatalog: Sendable {
         for name in names.sorted() where (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && !Self.alertsFiles.contains(name) {
             let file = directory.appendingPathComponent(name)
             for (feed, line) in try parse(file: file) {
-                let place = "\(name) line \(line)"
+                let place = "\(name) 第 \(line) 行"
                 if let first = origin[feed.id] {
                     throw .duplicateFeed(id: feed.id, files: [first, place])
                 }
@@ -64,10 +64,10 @@ public struct FeedCatalog: Sendable {
         } catch let error as LocalFile.Unreadable {
             throw .unreadableFile(path: file.path, reason: error.reason)
         } catch {
-            throw .unreadableFile(path: file.path, reason: "cannot be read")
+            throw .unreadableFile(path: file.path, reason: "无法读取")
         }
         let lines = try checkFields(text, file: file.lastPathComponent)
-        func place(_ index: Int) -> String { index < lines.count ? "line \(lines[index]): " : "" }
+        func place(_ index: Int) -> String { index < lines.count ? "第 \(lines[index]) 行：" : "" }
         let parsed: CatalogFile
         do {
             parsed = try YAMLDecoder().decode(CatalogFile.self, from: text)
@@ -83,7 +83,7 @@ public struct FeedCatalog: Sendable {
             let index = context?.codingPath.dropFirst().first?.intValue
             throw .badCatalog(file: file.lastPathComponent, reason: (index.map(place) ?? "") + error.clerkDescription)
         } catch {
-            throw .badCatalog(file: file.lastPathComponent, reason: "\(error)")
+            throw .badCatalog(file: file.lastPathComponent, reason: "无法解析：\(error)")
         }
         let base = file.deletingLastPathComponent()
         let roots = [base] + (parsed.fileRoots ?? []).map { URL(fileURLWithPath: $0, relativeTo: base) }
@@ -94,7 +94,7 @@ public struct FeedCatalog: Sendable {
                 throw .badCatalog(
                     file: file.lastPathComponent,
                     reason:
-                        "\(place(index))feed \(feed.id): \(outside) is outside the feeds folder; list its folder under file_roots: to allow it"
+                        "\(place(index))数据源 \(feed.id)：\(outside) 在数据源配置文件夹之外；如确需读取，请将其所在文件夹列入 file_roots:"
                 )
             }
             if let text = spec.interval {
@@ -102,7 +102,7 @@ public struct FeedCatalog: Sendable {
                     throw .badCatalog(
                         file: file.lastPathComponent,
                         reason:
-                            "\(place(index))feed \(feed.id): interval \"\(text)\" is not a duration from 1s to 7d, such as 90s, 15m, 2h or 1d"
+                            "\(place(index))数据源 \(feed.id)：抓取间隔 interval \"\(text)\" 不是 1s 至 7d 之间的时长，应写作 90s、15m、2h 或 1d 这样的形式"
                     )
                 }
                 feed.interval = seconds
@@ -123,42 +123,42 @@ public struct FeedCatalog: Sendable {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw .badCatalog(file: file, reason: "not valid YAML: \(error)")
+            throw .badCatalog(file: file, reason: "不是有效的 YAML：\(error)")
         }
         func place(_ node: Node) -> String {
-            node.mark.map { "line \($0.line), column \($0.column): " } ?? ""
+            node.mark.map { "第 \($0.line) 行第 \($0.column) 列：" } ?? ""
         }
         guard let root else { return [] }
         var lines: [Int] = []
         guard let mapping = root.mapping else {
-            throw .badCatalog(file: file, reason: "\(place(root))expected feeds: with a list of feeds")
+            throw .badCatalog(file: file, reason: "\(place(root))应为 feeds:，其下逐项列出数据源")
         }
         for (key, value) in mapping {
             guard key.string == "feeds" || key.string == "file_roots" else {
-                throw .badCatalog(file: file, reason: "\(place(key))unknown field \(key.string ?? "?"); expected feeds or file_roots")
+                throw .badCatalog(file: file, reason: "\(place(key))无法识别的字段 \(key.string ?? "?")，应为 feeds 或 file_roots")
             }
             guard key.string == "feeds" else { continue }
             for feed in value.sequence ?? [] {
                 lines.append(feed.mark?.line ?? 0)
                 guard let fields = feed.mapping else {
-                    throw .badCatalog(file: file, reason: "\(place(feed))expected a feed with \(requiredFields.joined(separator: ", "))")
+                    throw .badCatalog(file: file, reason: "\(place(feed))此处应为一个数据源，含 \(requiredFields.joined(separator: "、")) 字段")
                 }
                 let present = Set(fields.keys.compactMap(\.string))
                 if let missing = requiredFields.first(where: { !present.contains($0) }) {
                     throw .badCatalog(
                         file: file,
                         reason:
-                            "\(place(feed))this feed has no \(missing): field (every feed needs \(requiredFields.joined(separator: ", ")))")
+                            "\(place(feed))此数据源缺少 \(missing): 字段（每个数据源都须有 \(requiredFields.joined(separator: "、")) 字段）")
                 }
                 for (field, fieldValue) in fields {
                     let name = field.string ?? ""
                     guard feedFields.contains(name) else {
                         throw .badCatalog(
                             file: file,
-                            reason: "\(place(field))unknown field \(name); expected one of \(feedFields.joined(separator: ", "))")
+                            reason: "\(place(field))无法识别的字段 \(name)，应为 \(feedFields.joined(separator: "、")) 之一")
                     }
                     if name == "id", (fieldValue.string ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-                        throw .badCatalog(file: file, reason: "\(place(fieldValue))a feed's id must not be empty")
+                        throw .badCatalog(file: file, reason: "\(place(fieldValue))数据源的 id 不得为空")
                     }
                     // A value from a fixed list is checked here, where its place is known, and
                     // the message lists what it may be.
@@ -171,7 +171,7 @@ public struct FeedCatalog: Sendable {
                     if let choices, let value = fieldValue.string, !choices.contains(value) {
                         throw .badCatalog(
                             file: file,
-                            reason: "\(place(fieldValue))unknown \(name) \(value); expected one of \(choices.joined(separator: ", "))")
+                            reason: "\(place(fieldValue))无法识别的 \(name) 取值 \(value)，应为 \(choices.joined(separator: "、")) 之一")
                     }
                 }
             }

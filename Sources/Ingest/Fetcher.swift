@@ -195,12 +195,12 @@ private final class Transfer {
     func outcome(code: CURLcode) -> Result<FetchResponse, IngestError> {
         let feed = request.feedID
         if exceededCap {
-            return .failure(.fetchFailed(feed: feed, reason: "response larger than \(maxBodyBytes) bytes"))
+            return .failure(.fetchFailed(feed: feed, reason: "返回内容超过 \(maxBodyBytes) 字节，已停止接收"))
         }
         guard code == CURLE_OK else {
             let detail = String(validatingCString: errorBuffer) ?? ""
             let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            return .failure(.fetchFailed(feed: feed, reason: reason))
+            return .failure(.fetchFailed(feed: feed, reason: "网络传输出错：\(reason)"))
         }
         var status = 0
         ww_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -240,7 +240,7 @@ private struct MultiTransfer {
         var results: [String: Result<FetchResponse, IngestError>] = [:]
         guard let multi = curl_multi_init() else {
             for request in requests {
-                results[request.feedID] = .failure(.fetchFailed(feed: request.feedID, reason: "libcurl could not start"))
+                results[request.feedID] = .failure(.fetchFailed(feed: request.feedID, reason: "libcurl 无法启动"))
             }
             return results
         }
@@ -251,7 +251,7 @@ private struct MultiTransfer {
         var active: [Transfer] = []
         for request in requests {
             guard let transfer = Transfer(request: request, limits: limits) else {
-                results[request.feedID] = .failure(.fetchFailed(feed: request.feedID, reason: "libcurl could not create a handle"))
+                results[request.feedID] = .failure(.fetchFailed(feed: request.feedID, reason: "libcurl 无法创建传输句柄"))
                 continue
             }
             curl_multi_add_handle(multi, transfer.handle)
@@ -267,7 +267,7 @@ private struct MultiTransfer {
             }
             guard code == CURLM_OK else {
                 // The multi handle itself broke: fail what is left rather than spin.
-                let reason = "libcurl multi error: " + String(cString: curl_multi_strerror(code))
+                let reason = "libcurl 并发传输出错：" + String(cString: curl_multi_strerror(code))
                 for transfer in active {
                     curl_multi_remove_handle(multi, transfer.handle)
                     results[transfer.request.feedID] = .failure(.fetchFailed(feed: transfer.request.feedID, reason: reason))

@@ -24,31 +24,31 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .badCatalog(let file, let reason):
-            "feed catalog \(file): \(reason)"
+            "数据源配置文件 \(file)：\(reason)"
         case .duplicateFeed(let id, let files):
-            "feed id \(id) is defined more than once (\(files.joined(separator: ", "))); each feed needs its own id"
+            "数据源编号 \(id) 重复定义（\(files.joined(separator: "、"))）：每个数据源须使用不同的编号"
         case .missingEnvironment(let feed, let variable):
-            "feed \(feed): header refers to environment variable ${\(variable)}, which is not set"
+            "数据源 \(feed)：请求头引用的环境变量 ${\(variable)} 未设置"
         case .unsupportedURL(let feed, let url):
-            "feed \(feed): URL \(url) is not http://, https:// or file://"
+            "数据源 \(feed)：地址 \(url) 须以 http://、https:// 或 file:// 开头"
         case .fetchFailed(let feed, let reason):
-            "feed \(feed): fetch failed: \(reason)"
+            "数据源 \(feed) 获取失败：\(reason)"
         case .httpStatus(let feed, let status, _):
-            "feed \(feed): fetch failed: HTTP status \(status)"
+            "数据源 \(feed) 获取失败：服务器返回 HTTP \(status)"
         case .undecodableText(let source):
-            "\(source): the bytes are neither UTF-8 nor GB18030 text"
+            "\(source)：内容既不是 UTF-8 也不是 GB18030 编码的文本，无法读取"
         case .malformedDocument(let source, let line, let column, let reason):
             if let line, let column {
-                "\(source) line \(line), column \(column): \(reason)"
+                "\(source) 第 \(line) 行第 \(column) 列：\(reason)"
             } else if let line {
-                "\(source) line \(line): \(reason)"
+                "\(source) 第 \(line) 行：\(reason)"
             } else {
-                "\(source): \(reason)"
+                "\(source)：\(reason)"
             }
         case .missingColumn(let file, let column):
-            "\(file): the header has no column \(column)"
+            "\(file)：表头缺少 \(column) 列"
         case .unreadableFile(let path, let reason):
-            "\(path): cannot read the file: \(reason)"
+            "\(path)：无法读取文件：\(reason)"
         }
     }
 }

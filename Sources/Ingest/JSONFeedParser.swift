@@ -16,10 +16,10 @@ public struct JSONFeedParser: Sendable {
             let version = root["version"] as? String, version.hasPrefix("https://jsonfeed.org/version/")
         else {
             throw .malformedDocument(
-                source: feed.id, line: nil, reason: "expected a JSON Feed (an object with version https://jsonfeed.org/version/1.x)")
+                source: feed.id, line: nil, reason: "应为 JSON Feed 文档（version 为 https://jsonfeed.org/version/1.x 的 JSON 对象）")
         }
         guard let entries = root["items"] as? [[String: Any]] else {
-            throw .malformedDocument(source: feed.id, line: nil, reason: "a JSON Feed needs an items list")
+            throw .malformedDocument(source: feed.id, line: nil, reason: "JSON Feed 缺少 items 列表")
         }
         let home = root["home_page_url"] as? String
         var result = FeedParseResult(
@@ -34,7 +34,7 @@ public struct JSONFeedParser: Sendable {
                 result.rejections.append(
                     ImportRejection(
                         file: feed.id, row: index + 1, column: "content_text",
-                        reason: "item \(index + 1) has neither title nor text"))
+                        reason: "第 \(index + 1) 条既无标题也无正文"))
                 continue
             }
             let identifier = (entry["id"] as? String) ?? (entry["id"] as? NSNumber).map { "\($0)" }

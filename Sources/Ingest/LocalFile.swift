@@ -6,7 +6,7 @@ public enum LocalFile {
     public struct Unreadable: Error, CustomStringConvertible {
         public var path: String
         public var reason: String
-        public var description: String { "\(path): \(reason)" }
+        public var description: String { "\(path)：\(reason)" }
     }
 
     /// Throws what `read` would say of a file it cannot open, without reading it: for a
@@ -19,18 +19,18 @@ public enum LocalFile {
     private static func open(_ path: String) throws(Unreadable) -> FileHandle {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw Unreadable(path: path, reason: "no such file")
+            throw Unreadable(path: path, reason: "文件不存在")
         }
-        guard !isFolder.boolValue else { throw Unreadable(path: path, reason: "is a folder, not a file") }
+        guard !isFolder.boolValue else { throw Unreadable(path: path, reason: "这是文件夹，不是文件") }
         guard access(path, R_OK) == 0 else {
             throw Unreadable(
                 path: path,
                 reason: errno == EACCES
-                    ? "permission denied: this user may not read it (see its owner and mode with ls -l)"
-                    : "cannot be opened (\(String(cString: strerror(errno))))")
+                    ? "无读取权限：当前用户不能读取此文件（可用 ls -l 查看其所有者和权限）"
+                    : "无法打开（\(String(cString: strerror(errno)))）")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw Unreadable(path: path, reason: "cannot be opened")
+            throw Unreadable(path: path, reason: "无法打开")
         }
         return handle
     }
@@ -43,10 +43,10 @@ public enum LocalFile {
         do {
             data = try handle.read(upToCount: limit + 1) ?? Data()
         } catch {
-            throw Unreadable(path: path, reason: "cannot be read (\((error as NSError).localizedFailureReason ?? "input/output error"))")
+            throw Unreadable(path: path, reason: "无法读取（\((error as NSError).localizedFailureReason ?? "输入/输出错误")）")
         }
         guard data.count <= limit else {
-            throw Unreadable(path: path, reason: "larger than \(limit / 1024 / 1024) MiB, the most this command reads")
+            throw Unreadable(path: path, reason: "超过 \(limit / 1024 / 1024) MiB，超出此命令可读取的上限")
         }
         return data
     }

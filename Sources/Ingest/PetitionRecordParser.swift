@@ -91,7 +91,7 @@ public struct PetitionRecordParser: Sendable {
 
     private func item(from line: String) throws -> Item {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            throw FieldProblem(field: nil, reason: "not a JSON object")
+            throw FieldProblem(field: nil, reason: "不是 JSON 对象")
         }
         return try item(from: object)
     }
@@ -104,13 +104,13 @@ public struct PetitionRecordParser: Sendable {
             throw FieldProblem(
                 field: "channel",
                 reason:
-                    "unknown channel \(ClerkText.quote(channelText)); expected visit 来访, letter 来信, online 网上信访, hotline 12345 or platform 线索平台"
+                    "无法识别的渠道 \(ClerkText.quote(channelText))，应为来访（visit）、来信（letter）、网上信访（online）、12345（hotline）或线索平台（platform）"
             )
         }
         let receivedText = try record.required("received_at", "登记时间")
         guard let receivedAt = DateParsing.date(from: receivedText) else {
             throw FieldProblem(
-                field: "received_at", reason: "expected RFC 3339 or YYYY-MM-DD HH:MM[:SS], found \(ClerkText.quote(receivedText))")
+                field: "received_at", reason: "时间应写作 RFC 3339 或 YYYY-MM-DD HH:MM[:SS] 格式，实际为 \(ClerkText.quote(receivedText))")
         }
         let content = try record.required("content", "内容")
         var status: String?
@@ -118,19 +118,19 @@ public struct PetitionRecordParser: Sendable {
             guard let known = Self.statuses[statusText] else {
                 throw FieldProblem(
                     field: "status",
-                    reason: "unknown status \(ClerkText.quote(statusText)); expected received, assigned, handling or closed")
+                    reason: "无法识别的办理状态 \(ClerkText.quote(statusText))，应为已登记（received）、已交办（assigned）、办理中（handling）或已办结（closed）")
             }
             status = known
         }
         var closedAt: Date?
         if let closedText = record.optional("closed_at", "办结时间") {
             guard let date = DateParsing.date(from: closedText) else {
-                throw FieldProblem(field: "closed_at", reason: "expected a date and time, found \(ClerkText.quote(closedText))")
+                throw FieldProblem(field: "closed_at", reason: "应为日期和时间，实际为 \(ClerkText.quote(closedText))")
             }
             // A case closed before it came in is a typing error in one of the two dates.
             guard date >= receivedAt else {
                 throw FieldProblem(
-                    field: "closed_at", reason: "\(ClerkText.quote(closedText)) is before 登记时间 \(ClerkText.quote(receivedText))")
+                    field: "closed_at", reason: "办结时间 \(ClerkText.quote(closedText)) 早于登记时间 \(ClerkText.quote(receivedText))")
             }
             closedAt = date
         }
@@ -200,7 +200,7 @@ private struct Record {
 
     func required(_ english: String, _ chinese: String) throws -> String {
         guard let text = optional(english, chinese) else {
-            throw FieldProblem(field: english, reason: "required field \(english) (\(chinese)) is missing or empty")
+            throw FieldProblem(field: english, reason: "必填字段 \(english)（\(chinese)）缺失或为空")
         }
         return text
     }
@@ -212,7 +212,7 @@ private struct Record {
         if let number = value as? NSNumber { integer = Int(exactly: number.doubleValue) }
         if let text = value as? String { integer = Int(text.trimmingCharacters(in: .whitespaces)) }
         guard let integer, (1...1_000_000).contains(integer) else {
-            throw FieldProblem(field: english, reason: "expected a whole number from 1 up for \(english) (\(chinese))")
+            throw FieldProblem(field: english, reason: "\(english)（\(chinese)）应为不小于 1 的整数")
         }
         return integer
     }
@@ -225,6 +225,6 @@ private struct Record {
             return number.doubleValue
         }
         if let text = value as? String, let number = CellParsing.amount(text) { return number }
-        throw FieldProblem(field: english, reason: "expected an amount in yuan, 0 to 1000亿, for \(english) (\(chinese))")
+        throw FieldProblem(field: english, reason: "\(english)（\(chinese)）应为 0 至 1000 亿元之间的金额")
     }
 }

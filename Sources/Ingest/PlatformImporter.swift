@@ -46,7 +46,7 @@ public enum PlatformImporter {
                 if let earlier = firstRowOfProjectMonth[key] {
                     throw CellParsing.Problem(
                         column: "platform_project_id",
-                        reason: "project \(record.platformProjectID) already has a row for \(record.period) (row \(earlier))")
+                        reason: "平台项目 \(record.platformProjectID) 的 \(record.period) 数据已在第 \(earlier) 行出现")
                 }
                 firstRowOfProjectMonth[key] = rowNumber
                 batch.records.append(record)
@@ -64,7 +64,7 @@ public enum PlatformImporter {
         func count(_ column: String) throws(Problem) -> Int {
             let text = try cells.required(column)
             guard let count = CellParsing.amount(text).flatMap({ $0 >= 0 && $0 == $0.rounded() ? Int(exactly: $0) : nil }) else {
-                throw Problem(column: column, reason: "expected a whole number of 0 or more, found \(text)")
+                throw Problem(column: column, reason: "应为不小于 0 的整数，实际为 \(text)")
             }
             return count
         }
@@ -77,10 +77,10 @@ public enum PlatformImporter {
         let workersPaid = try count("workers_paid")
         let daysText = try cells.required("attendance_days")
         guard let attendanceDays = CellParsing.amount(daysText), attendanceDays >= 0 else {
-            throw Problem(column: "attendance_days", reason: "expected person-days of 0 or more, found \(daysText)")
+            throw Problem(column: "attendance_days", reason: "考勤工日应为不小于 0 的数，实际为 \(daysText)")
         }
         guard let payrollPaid = try cells.amount("payroll_paid") else {
-            throw Problem(column: "payroll_paid", reason: "required value is empty")
+            throw Problem(column: "payroll_paid", reason: "此栏须填写")
         }
         let funded = try cells.amount("labour_cost_funded")
         let due = try cells.amount("payroll_due")
@@ -88,20 +88,20 @@ public enum PlatformImporter {
         let accountOpened = try cells.yesNo("account_opened")
 
         if attending > registered {
-            throw Problem(column: "workers_attending", reason: "考勤人数 \(attending) is more than 在册人数 \(registered)")
+            throw Problem(column: "workers_attending", reason: "考勤人数 \(attending) 多于在册人数 \(registered)")
         }
         if workersPaid > registered {
-            throw Problem(column: "workers_paid", reason: "代发人数 \(workersPaid) is more than 在册人数 \(registered)")
+            throw Problem(column: "workers_paid", reason: "代发人数 \(workersPaid) 多于在册人数 \(registered)")
         }
         if payrollPaid > 0, workersPaid == 0 {
-            throw Problem(column: "workers_paid", reason: "专户代发金额 \(payrollPaid) was paid to no one: 代发人数 is 0")
+            throw Problem(column: "workers_paid", reason: "专户代发金额为 \(payrollPaid)，但代发人数为 0")
         }
         if attendanceDays > 0, attending == 0 {
-            throw Problem(column: "attendance_days", reason: "考勤工日 \(attendanceDays) with no one attending: 考勤人数 is 0")
+            throw Problem(column: "attendance_days", reason: "考勤工日为 \(attendanceDays)，但考勤人数为 0")
         }
         if let paidOn, paidOn < period.firstDay || paidOn > period.next.lastDay {
             throw Problem(
-                column: "paid_on", reason: "\(paidOn) is outside \(period) and the month after: a month's payroll runs in one of them")
+                column: "paid_on", reason: "代发日期 \(paidOn) 不在 \(period) 或次月之内：当月工资应在当月或次月代发")
         }
         return PlatformRecord(
             period: period, platformProjectID: platformID, projectID: cells.value("project_id"), projectName: name,

@@ -21,7 +21,7 @@ public struct PostRecordParser: Sendable {
             let flat = bytes.withContiguousStorageIfAvailable { FlatJSONObject($0) } ?? nil
             let object = flat == nil ? try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] : nil
             guard flat != nil || object != nil else {
-                result.rejections.append(ImportRejection(file: feed.id, row: offset + 1, column: nil, reason: "not a JSON object"))
+                result.rejections.append(ImportRejection(file: feed.id, row: offset + 1, column: nil, reason: "不是 JSON 对象"))
                 continue
             }
             func rawValue(_ key: String) -> String? {
@@ -39,12 +39,12 @@ public struct PostRecordParser: Sendable {
             }
             guard let id = string("id") else {
                 result.rejections.append(
-                    ImportRejection(file: feed.id, row: offset + 1, column: "id", reason: "required field id is missing"))
+                    ImportRejection(file: feed.id, row: offset + 1, column: "id", reason: "缺少必填字段 id"))
                 continue
             }
             guard let content = string("content") ?? string("title") else {
                 result.rejections.append(
-                    ImportRejection(file: feed.id, row: offset + 1, column: "content", reason: "the post has neither content nor title"))
+                    ImportRejection(file: feed.id, row: offset + 1, column: "content", reason: "该帖子既无正文也无标题"))
                 continue
             }
             var publishedAt: Date?
@@ -53,7 +53,7 @@ public struct PostRecordParser: Sendable {
                     result.rejections.append(
                         ImportRejection(
                             file: feed.id, row: offset + 1, column: "published_at",
-                            reason: "expected RFC 3339 or YYYY-MM-DD HH:MM[:SS], found \(ClerkText.quote(published))"))
+                            reason: "时间应写作 RFC 3339 或 YYYY-MM-DD HH:MM[:SS] 格式，实际为 \(ClerkText.quote(published))"))
                     continue
                 }
                 publishedAt = date

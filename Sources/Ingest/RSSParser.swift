@@ -16,7 +16,7 @@ public struct RSSParser: XMLFeedParser {
     public func parseReporting(_ data: Data, contentType: String? = nil) throws(IngestError) -> FeedParseResult {
         let read = try XMLFeedReader.read(
             data, feed: feed, contentType: contentType, makeCollector: RSSCollector.init,
-            root: "an <rss> document")
+            root: "RSS 文档（根元素 <rss>）")
         let delegate = read.collector
         var keys = XMLFeedReader.UniqueKeys()
         // Relative item links point into the site the channel names, else next to the feed itself.

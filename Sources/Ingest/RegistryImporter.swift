@@ -50,7 +50,7 @@ public enum RegistryImporter {
                 let project = try project(from: row, in: table)
                 let key = CellParsing.idKey(project.id)
                 if let earlier = firstRow[key] {
-                    throw CellParsing.Problem(column: "project_id", reason: CellParsing.repeated("project", project.id, earlier: earlier))
+                    throw CellParsing.Problem(column: "project_id", reason: CellParsing.repeated("项目编号", project.id, earlier: earlier))
                 }
                 firstRow[key] = (rowNumber, project.id)
                 batch.records.append(project)
@@ -72,20 +72,20 @@ public enum RegistryImporter {
         let funding = try table.value("funding", in: row).map { text throws(CellParsing.Problem) in
             try CellParsing.code(
                 text, in: fundings, column: "funding",
-                expected: "government 政府投资, state 国有 or private 社会投资")
+                expected: "政府投资（government）、国有（state）或社会投资（private）")
         }
         var projectTags: [Project.Tag] = []
         for text in CellParsing.list(table.value("tags", in: row)) {
             projectTags.append(
                 try CellParsing.code(
                     text, in: tags, column: "tags",
-                    expected: "poverty_alleviation 脱贫攻坚, key_project 重点项目, coal_mine 煤矿 or sensitive 敏感"))
+                    expected: "脱贫攻坚（poverty_alleviation）、重点项目（key_project）、煤矿（coal_mine）或敏感（sensitive）"))
         }
         let status =
             try table.value("status", in: row).map { text throws(CellParsing.Problem) in
                 try CellParsing.code(
                     text, in: statuses, column: "status",
-                    expected: "active 在建, completed 完工 or suspended 停工")
+                    expected: "在建（active）、完工（completed）或停工（suspended）")
             } ?? .active
         return Project(
             id: id, name: name, aliases: CellParsing.list(table.value("aliases", in: row)),

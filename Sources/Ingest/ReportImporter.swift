@@ -53,13 +53,13 @@ public enum ReportImporter {
                 let report = try report(from: row, in: table, knownProjects: knownProjects, importedOn: importedOn)
                 let key = CellParsing.idKey(report.id)
                 if let earlier = firstRowOfID[key] {
-                    throw CellParsing.Problem(column: "report_id", reason: CellParsing.repeated("report", report.id, earlier: earlier))
+                    throw CellParsing.Problem(column: "report_id", reason: CellParsing.repeated("台账编号", report.id, earlier: earlier))
                 }
                 let projectMonth = "\(report.department)|\(report.period)|\(report.projectID ?? report.projectName)"
                 if let earlier = firstRowOfProjectMonth[projectMonth] {
                     throw CellParsing.Problem(
                         column: "project_id",
-                        reason: "\(report.department) already reported this project for \(report.period) in row \(earlier)")
+                        reason: "\(report.department)已在第 \(earlier) 行填报过该项目 \(report.period) 的情况")
                 }
                 firstRowOfID[key] = (rowNumber, report.id)
                 firstRowOfProjectMonth[projectMonth] = rowNumber
@@ -89,21 +89,21 @@ public enum ReportImporter {
         if let projectID, !knownProjects.contains(projectID) {
             let key = CellParsing.idKey(projectID)
             if let meant = knownProjects.sorted().first(where: { CellParsing.idKey($0) == key }) {
-                throw Problem(column: "project_id", reason: "project \(projectID) is not in the registry; the registry writes it \(meant)")
+                throw Problem(column: "project_id", reason: "项目 \(projectID) 不在项目库中；项目库中的写法为 \(meant)")
             }
             throw Problem(
-                column: "project_id", reason: "project \(projectID) is not in the registry; leave the cell blank for unregistered projects")
+                column: "project_id", reason: "项目 \(projectID) 不在项目库中；项目库外的项目请将此栏留空")
         }
         let status = try CellParsing.code(
             try cells.required("status"), in: statuses, column: "status",
-            expected: "arrears 有欠薪 or none 无欠薪")
+            expected: "有欠薪（arrears）或无欠薪（none）")
         let arrearsType = try cells.value("arrears_type").map { text throws(Problem) in
-            try CellParsing.code(text, in: arrearsTypes, column: "arrears_type", expected: "wage 工资 or project_payment 工程款")
+            try CellParsing.code(text, in: arrearsTypes, column: "arrears_type", expected: "工资（wage）或工程款（project_payment）")
         }
         var workers: Int?
         if let text = cells.value("workers") {
             guard let count = Int(text), count >= 1 else {
-                throw Problem(column: "workers", reason: "expected a whole number of workers, 1 or more, found \(text)")
+                throw Problem(column: "workers", reason: "涉及人数应为不小于 1 的整数，实际为 \(text)")
             }
             workers = count
         }
@@ -116,39 +116,39 @@ public enum ReportImporter {
         let givenFilingDay = try cells.day("filed_on")
         if let givenFilingDay, givenFilingDay > importedOn {
             throw Problem(
-                column: "filed_on", reason: "\(givenFilingDay) is after today (\(importedOn)): a row cannot be filed in the future")
+                column: "filed_on", reason: "填报日期 \(givenFilingDay) 晚于今天（\(importedOn)），不得填写未来的日期")
         }
 
         switch status {
         case .arrears:
             if arrearsType == nil {
-                throw Problem(column: "arrears_type", reason: "a row with arrears needs 欠款类型 (wage 工资 or project_payment 工程款)")
+                throw Problem(column: "arrears_type", reason: "有欠薪的行须填写欠款类型：工资（wage）或工程款（project_payment）")
             }
-            if workers == nil { throw Problem(column: "workers", reason: "a row with arrears needs 涉及人数") }
-            if owed == nil { throw Problem(column: "amount_owed", reason: "a row with arrears needs 拖欠金额") }
-            if cells.value("responsible_unit") == nil { throw Problem(column: "responsible_unit", reason: "a row with arrears needs 责任单位") }
+            if workers == nil { throw Problem(column: "workers", reason: "有欠薪的行须填写涉及人数") }
+            if owed == nil { throw Problem(column: "amount_owed", reason: "有欠薪的行须填写拖欠金额") }
+            if cells.value("responsible_unit") == nil { throw Problem(column: "responsible_unit", reason: "有欠薪的行须填写责任单位") }
             if cells.value("responsible_person") == nil {
-                throw Problem(column: "responsible_person", reason: "a row with arrears needs 责任人")
+                throw Problem(column: "responsible_person", reason: "有欠薪的行须填写责任人")
             }
             if commitment == true {
-                throw Problem(column: "commitment", reason: "a no-arrears commitment (无欠薪承诺书) cannot go with a row that reports arrears")
+                throw Problem(column: "commitment", reason: "有欠薪的行不得同时提交无欠薪承诺书")
             }
         case .none:
             if owed != nil || paid != nil || workers != nil {
                 throw Problem(
                     column: owed != nil ? "amount_owed" : paid != nil ? "amount_paid" : "workers",
-                    reason: "a 无欠薪 row must not carry amounts or worker counts")
+                    reason: "无欠薪的行不得填写金额或涉及人数")
             }
         }
         if let owed, let paid, paid > owed {
-            throw Problem(column: "amount_paid", reason: "已支付金额 \(paid) is more than 拖欠金额 \(owed)")
+            throw Problem(column: "amount_paid", reason: "已支付金额 \(paid) 大于拖欠金额 \(owed)")
         }
         if resolved == true, resolvedOn == nil {
-            throw Problem(column: "resolved_on", reason: "a row marked 清零 needs 清零日期")
+            throw Problem(column: "resolved_on", reason: "标为已清零的行须填写清零日期")
         }
         for (column, date) in [("since", since), ("resolved_on", resolvedOn)] {
             if let date, date > period.lastDay {
-                throw Problem(column: column, reason: "\(date) is after the reporting month \(period)")
+                throw Problem(column: column, reason: "\(date) 晚于填报月份 \(period)")
             }
         }
         return DepartmentReport(

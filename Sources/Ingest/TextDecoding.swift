@@ -28,19 +28,19 @@ public enum TextDecoding {
             guard let text = convert(data.dropFirst(4), from: little ? "UTF-32LE" : "UTF-32BE")?.text else {
                 throw .undecodableText(source: source)
             }
-            return (text, little ? "UTF-32LE (BOM)" : "UTF-32BE (BOM)")
+            return (text, little ? "UTF-32LE（带 BOM）" : "UTF-32BE（带 BOM）")
         }
         if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
             let little = data.starts(with: [0xFF, 0xFE])
             guard let text = String(data: data.dropFirst(2), encoding: little ? .utf16LittleEndian : .utf16BigEndian) else {
                 throw .undecodableText(source: source)
             }
-            return (text, little ? "UTF-16LE (BOM)" : "UTF-16BE (BOM)")
+            return (text, little ? "UTF-16LE（带 BOM）" : "UTF-16BE（带 BOM）")
         }
         // UTF-16 or UTF-32 without a BOM, told by the zero bytes around the document's
         // first character (`<` or `{`), as XML's own autodetection does.
         if let wide = wideEncoding(of: data), let text = convert(data[...], from: wide)?.text {
-            return (text, "\(wide) (no BOM)")
+            return (text, "\(wide)（无 BOM）")
         }
         var bytes = data[...]
         let hasBOM = bytes.starts(with: [0xEF, 0xBB, 0xBF])
@@ -48,21 +48,21 @@ public enum TextDecoding {
             bytes = bytes.dropFirst(3)
         }
         if let text = String(validating: bytes, as: UTF8.self) {
-            return (text, hasBOM ? "UTF-8 (BOM)" : "UTF-8")
+            return (text, hasBOM ? "UTF-8（带 BOM）" : "UTF-8")
         }
         if let declaredCharset {
             let name = iconvName(for: declaredCharset)
-            if let text = convert(bytes, from: name)?.text { return (text, "\(name) (declared \(declaredCharset))") }
+            if let text = convert(bytes, from: name)?.text { return (text, "\(name)（声明为 \(declaredCharset)）") }
         }
         // No declaration: uchardet's guess, when it is sure of a charset other than the
         // GB family (Big5 from Taiwan and Hong Kong, EUC-KR, Shift_JIS ...) and the text
         // is long enough to guess from.
         if declaredCharset == nil, let guessed = guess(bytes), let text = convert(bytes, from: guessed)?.text {
-            return (text, "\(guessed) (detected)")
+            return (text, "\(guessed)（自动识别）")
         }
         // No declaration, or a wrong one: GB18030 is what Chinese exports most often really are.
         if let text = convert(bytes, from: "GB18030")?.text {
-            return (text, declaredCharset.map { "GB18030 (declared \($0), which did not fit)" } ?? "GB18030 (not declared)")
+            return (text, declaredCharset.map { "GB18030（声明为 \($0)，与内容不符）" } ?? "GB18030（未声明）")
         }
         throw .undecodableText(source: source)
     }
@@ -96,8 +96,8 @@ public enum TextDecoding {
                 }
             }
         }
-        let count = best.replaced == 1 ? "1 unreadable byte" : "\(best.replaced) unreadable bytes"
-        return (best.text, "\(best.encoding) (\(count) replaced)", true)
+        let count = best.replaced == 1 ? "1 个无法识别的字节" : "\(best.replaced) 个无法识别的字节"
+        return (best.text, "\(best.encoding)（已替换 \(count)）", true)
     }
 
     /// How many U+FFFD a lossy UTF-8 decoding of `bytes` writes, and how many scalars of

@@ -48,7 +48,7 @@ enum XMLFeedReader {
     ) throws(IngestError) -> (collector: Collector, isRecovered: Bool, isTruncated: Bool, encoding: String) {
         let prepared = try XMLPreparation.prepare(data, source: feed.id, contentType: contentType)
         guard prepared.data.count < Int(Int32.max) else {
-            throw .malformedDocument(source: feed.id, line: nil, reason: "the document is larger than 2 GB")
+            throw .malformedDocument(source: feed.id, line: nil, reason: "文档超过 2 GB，无法读取")
         }
         _ = initialized
         let errors = ErrorLog()
@@ -88,9 +88,9 @@ enum XMLFeedReader {
             if let first = errors.first {
                 throw .malformedDocument(
                     source: feed.id, line: first.line, column: first.column,
-                    reason: "not well-formed XML: \(explain(code: first.code))")
+                    reason: "XML 格式不正确：\(explain(code: first.code))")
             }
-            throw .malformedDocument(source: feed.id, line: nil, reason: "expected \(root)")
+            throw .malformedDocument(source: feed.id, line: nil, reason: "应为 \(root)")
         }
         return (collector, prepared.isRecovered || isTruncated || errors.count > 0, isTruncated, prepared.encoding)
     }
@@ -226,27 +226,27 @@ enum XMLFeedReader {
     static func explain(code: Int) -> String {
         let words: String? =
             switch code {
-            case 4: "the document is empty"
-            case 5, 86: "there is content after the end of the document"
-            case 6, 7, 8: "a character reference (&#…;) that is not valid"
-            case 9: "a character that XML does not allow"
-            case 23: "an entity reference without its closing semicolon"
-            case 26: "an entity (&name;) that is not defined"
-            case 31: "an encoding the document declares but cannot be read in"
-            case 34, 40: "an attribute value whose quote is not closed"
-            case 38: "a < inside an attribute value"
-            case 39, 41: "an attribute without a quoted value"
-            case 42: "an attribute given twice in one tag"
-            case 45, 80: "a comment that is not closed, or holds --"
-            case 57: "an XML declaration that is not finished"
-            case 63: "a CDATA section that is not closed"
-            case 68: "a tag or attribute without a name"
-            case 72, 73, 74, 77: "a tag that is not finished (a missing < or >)"
-            case 76: "an end tag that does not match the element it closes"
-            case 85: "elements that are not properly nested or closed"
+            case 4: "文档为空"
+            case 5, 86: "文档结束后还有多余内容"
+            case 6, 7, 8: "字符引用（&#…;）无效"
+            case 9: "含有 XML 不允许的字符"
+            case 23: "实体引用缺少结尾的分号"
+            case 26: "引用了未定义的实体（&name;）"
+            case 31: "文档声明的编码无法读取"
+            case 34, 40: "属性值的引号未闭合"
+            case 38: "属性值中含有 <"
+            case 39, 41: "属性值缺少引号"
+            case 42: "同一标签中有重复的属性"
+            case 45, 80: "注释未闭合，或注释中含有 --"
+            case 57: "XML 声明不完整"
+            case 63: "CDATA 段未闭合"
+            case 68: "标签或属性缺少名称"
+            case 72, 73, 74, 77: "标签不完整（缺少 < 或 >）"
+            case 76: "结束标签与对应的开始标签不一致"
+            case 85: "元素嵌套或闭合不正确"
             default: nil
             }
-        return words.map { "\($0) (libxml2 error \(code))" } ?? "libxml2 error \(code)"
+        return words.map { "\($0)（libxml2 错误 \(code)）" } ?? "libxml2 错误 \(code)"
     }
 
     /// `link` made absolute against `base` (xml:base, the feed's home link or its

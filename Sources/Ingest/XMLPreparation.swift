@@ -33,7 +33,7 @@ public enum XMLPreparation {
         if repaired.data.withUnsafeBytes({ raw in declaresEntities(raw.bindMemory(to: UInt8.self)) }) {
             throw .malformedDocument(
                 source: source, line: nil,
-                reason: "the document declares entities (<!ENTITY); refused, as an entity-expansion attack or an external reference")
+                reason: "文档声明了实体（<!ENTITY），可能是实体膨胀攻击或外部引用，已拒绝读取")
         }
         return Prepared(data: repaired.data, isRecovered: repaired.changed || decoded.isRepaired, encoding: decoded.encoding)
     }

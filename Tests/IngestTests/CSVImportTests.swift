@@ -38,7 +38,7 @@ import Testing
         #expect(missingName.row == 3)
         #expect(missingName.column == "name")
         #expect(missingName.department == "市水务局")
-        #expect("\(missingName)" == "registry-gb18030.csv row 3, column name: required value is empty")
+        #expect("\(missingName)" == "registry-gb18030.csv row 3, column name: 此栏须填写")
         let badFunding = batch.rejections[1]
         #expect(badFunding.row == 4)
         #expect(badFunding.column == "funding")
@@ -47,7 +47,7 @@ import Testing
 
     @Test func aFileWithoutARequiredColumnIsRefusedWhole() {
         let csv = "project_id,name\nP-1,某项目\n"
-        #expect(throws: IngestError.missingColumn(file: "r.csv", column: "department (行业主管部门)")) {
+        #expect(throws: IngestError.missingColumn(file: "r.csv", column: "行业主管部门（department）")) {
             try RegistryImporter.read(Data(csv.utf8), file: "r.csv")
         }
     }
@@ -57,7 +57,7 @@ import Testing
         #expect {
             _ = try RegistryImporter.read(zip, file: "项目.xlsx")
         } throws: { error in
-            "\(error)".contains("项目.xlsx") && "\(error)".contains("save it as CSV")
+            "\(error)".contains("项目.xlsx") && "\(error)".contains("另存为 CSV UTF-8 格式")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wagewatch-local-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -70,9 +70,9 @@ import Testing
                 return nil
             } catch { return error.reason }
         }
-        #expect(reason(folder.appendingPathComponent("missing.csv").path) == "no such file")
-        #expect(reason(folder.path) == "is a folder, not a file")
-        #expect(reason(big.path)?.hasPrefix("larger than 2 MiB") == true)
+        #expect(reason(folder.appendingPathComponent("missing.csv").path) == "文件不存在")
+        #expect(reason(folder.path) == "这是文件夹，不是文件")
+        #expect(reason(big.path)?.hasPrefix("超过 2 MiB") == true)
     }
 
     @Test func aRepeatedProjectIDIsRejectedWithTheFirstRow() throws {
@@ -80,7 +80,7 @@ import Testing
         let batch = try RegistryImporter.read(Data(csv.utf8), file: "r.csv")
         #expect(batch.records.count == 1)
         #expect(batch.rejections.first?.row == 3)
-        #expect(batch.rejections.first?.reason.contains("row 2") == true)
+        #expect(batch.rejections.first?.reason.contains("已在第 2 行出现") == true)
     }
 }
 
@@ -111,12 +111,12 @@ import Testing
     }
 
     @Test(arguments: [
-        ("arrears,wage,3,1000,2000,,,,某公司,王某,,", "amount_paid", "more than"),
+        ("arrears,wage,3,1000,2000,,,,某公司,王某,,", "amount_paid", "大于拖欠金额"),
         ("arrears,,3,1000,,,,,某公司,王某,,", "arrears_type", "欠款类型"),
         ("arrears,wage,,1000,,,,,某公司,王某,,", "workers", "涉及人数"),
         ("arrears,wage,3,1000,,,yes,,某公司,王某,,", "resolved_on", "清零日期"),
-        ("arrears,wage,3,1000,,2025-01-03,,,某公司,王某,,", "since", "after the reporting month"),
-        ("none,,,500,,,,,,,yes,", "amount_owed", "must not carry"),
+        ("arrears,wage,3,1000,,2025-01-03,,,某公司,王某,,", "since", "晚于填报月份"),
+        ("none,,,500,,,,,,,yes,", "amount_owed", "不得填写金额或涉及人数"),
         ("有欠薪,工资,3,\"12,500\",,2024/12/1,是,2024年12月20日,某公司,王某,,2024-12-30", "", ""),
     ])
     func checksTheLedgerLogic(tail: String, column: String, reason: String) throws {
@@ -145,7 +145,7 @@ import Testing
         #expect(batch.records.map(\.id) == ["P-1"])
         #expect(batch.rejections.map(\.row) == [2, 4])
         #expect(batch.rejections.map(\.column) == ["project_id", "name"])
-        #expect(batch.rejections.allSatisfy { $0.reason.contains("control character") })
+        #expect(batch.rejections.allSatisfy { $0.reason.contains("含有控制字符") })
         // A private-use character (GBK's user-defined ones decode there) is text, beside a NUL or not.
         let privateUse = "project_id,name,department\nP-1,甲\u{E000}工程,市住建局\nP-2\u{0},乙工程,市住建局\nP-3,丙\u{85}工程,市住建局\n"
         let read = try RegistryImporter.read(Data(privateUse.utf8), file: "r.csv")
@@ -158,7 +158,7 @@ import Testing
         let reports = try ReportImporter.read(Data(ledger.utf8), file: "l.csv", knownProjects: known, importedOn: today)
         #expect(reports.records.map(\.id) == ["R-1"])
         #expect(reports.rejections.map(\.row) == [3] && reports.rejections.map(\.column) == ["report_id"])
-        #expect(reports.rejections.allSatisfy { $0.reason.contains("control character") })
+        #expect(reports.rejections.allSatisfy { $0.reason.contains("含有控制字符") })
     }
 
     @Test func anUnclosedQuoteRefusesTheFileNamingItsRow() throws {
@@ -167,7 +167,7 @@ import Testing
             try RegistryImporter.read(Data(csv.utf8), file: "r.csv")
         } throws: { error in
             guard case IngestError.malformedDocument(let source, let line, _, let reason) = error else { return false }
-            return source == "r.csv" && line == 3 && reason.contains("never closed")
+            return source == "r.csv" && line == 3 && reason.contains("没有配对")
         }
         // Quotes that close, with an escaped quote and a line break inside, are fine.
         let fine = "project_id,name,department\nP-1,\"甲\"\"工程\"\"\n二期\",市住建局\r\nP-2,\"乙\"工程,市住建局"
@@ -212,12 +212,12 @@ import Testing
         let batch = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
         #expect(batch.records.map(\.id) == ["R-1"])
         #expect(batch.rejections.map(\.column) == ["report_id", "report_id", "project_id"])
-        #expect(batch.rejections[0].reason.contains("R-1 of row 2"))
-        #expect(batch.rejections[2].reason.contains("the registry writes it P-004"))
+        #expect(batch.rejections[0].reason.contains("与第 2 行的 R-1"))
+        #expect(batch.rejections[2].reason.contains("项目库中的写法为 P-004"))
 
         let registry = "项目编号,项目名称,行业主管部门\nP-1,甲工程,市住建局\np-1,乙工程,市住建局\n"
         let projects = try RegistryImporter.read(Data(registry.utf8), file: "r.csv")
-        #expect(projects.records.count == 1 && projects.rejections.first?.reason.contains("case or spaces") == true)
+        #expect(projects.records.count == 1 && projects.rejections.first?.reason.contains("仅大小写或空格不同") == true)
     }
 
     @Test func aFieldGivenTwoColumnsRefusesTheFile() {
@@ -225,7 +225,7 @@ import Testing
         #expect {
             _ = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
         } throws: { error in
-            "\(error)".contains("columns 2 and 3 both name department")
+            "\(error)".contains("第 2、3 列同为填报单位（department）")
         }
     }
 
@@ -240,7 +240,7 @@ import Testing
         let batch = try ReportImporter.read(Data(csv.utf8), file: "l.csv", knownProjects: known, importedOn: today)
         #expect(batch.records.isEmpty)
         #expect(batch.rejections.map(\.column) == ["period", "filed_on"])
-        #expect(batch.rejections.first?.reason.contains("has not begun") == true)
+        #expect(batch.rejections.first?.reason.contains("尚未到来") == true)
         // The month after the last a period may be reads as a month, not a crash.
         let last = try #require(Period(year: 2999, month: 12))
         #expect(last.next.description == "3000-01" && last.lastDay == Day(year: 2999, month: 12, day: 31))
@@ -337,6 +337,6 @@ import Testing
         let batch = try RegistryImporter.read(Data(shifted.utf8), file: "r.csv")
         #expect(batch.records.map(\.id) == ["P-2"])
         #expect(batch.rejections.map(\.row) == [2] && batch.rejections.map(\.column) == ["4"])
-        #expect(batch.rejections.first?.reason.contains("must be in quotes") == true)
+        #expect(batch.rejections.first?.reason.contains("含逗号的值须用英文双引号括起") == true)
     }
 }

@@ -37,7 +37,7 @@ import Testing
         do {
             _ = try load("file:///etc/shadow")
         } catch {
-            #expect("\(error)".contains("outside the feeds folder") && "\(error)".contains("file_roots"))
+            #expect("\(error)".contains("在数据源配置文件夹之外") && "\(error)".contains("file_roots"))
         }
         // Allowed by name, relative to the catalog's folder or absolute.
         #expect(try load("file:../exports/a.xml", roots: "file_roots: [../exports]\n").count == 1)
@@ -54,33 +54,33 @@ import Testing
             try FeedCatalog.load(directory: directory)
         } throws: { error in
             guard case IngestError.badCatalog(let file, let reason) = error else { return false }
-            return file == "bad.yaml" && reason.contains("line 4, column 13: unknown format atom99")
-                && reason.contains("expected one of rss, atom, json_feed")
+            return file == "bad.yaml" && reason.contains("第 4 行第 13 列：无法识别的 format 取值 atom99")
+                && reason.contains("应为 rss、atom、json_feed")
         }
     }
 
     @Test(arguments: [
         (
             "feeds:\n  - id: x\n    kind: post\n    format: rss\n    url: file:a.xml\n    hedaers: {Cookie: a}\n",
-            "line 6, column 5: unknown field hedaers"
+            "第 6 行第 5 列：无法识别的字段 hedaers"
         ),
-        ("feeds:\n  - id: \"\"\n    kind: post\n    format: rss\n    url: file:a.xml\n", "line 2, column 9: a feed's id must not be empty"),
-        ("feed:\n  - id: x\n", "line 1, column 1: unknown field feed"),
+        ("feeds:\n  - id: \"\"\n    kind: post\n    format: rss\n    url: file:a.xml\n", "第 2 行第 9 列：数据源的 id 不得为空"),
+        ("feed:\n  - id: x\n", "第 1 行第 1 列：无法识别的字段 feed"),
         // A feed without a url, a value of the wrong kind, a bad interval, a file out of bounds:
         // each says the line of its feed.
         (
             "feeds:\n  - id: a\n    kind: post\n    format: rss\n    url: file:a.xml\n  - id: b\n    kind: post\n    format: rss\n",
-            "line 6, column 5: this feed has no url: field"
+            "第 6 行第 5 列：此数据源缺少 url: 字段"
         ),
         (
             "feeds:\n  - {id: a, kind: post, format: rss, url: file:a.xml}\n  - {id: b, kind: post, format: rss, url: file:b.xml, headers: [1, 2]}\n",
-            "line 3: feeds[1].headers"
+            "第 3 行：feeds[1].headers"
         ),
         (
             "feeds:\n  - {id: a, kind: post, format: rss, url: file:a.xml}\n\n  - {id: b, kind: post, format: rss, url: file:b.xml, interval: soon}\n",
-            "line 4: feed b: interval"
+            "第 4 行：数据源 b：抓取间隔 interval"
         ),
-        ("feeds:\n  - {id: a, kind: post, format: rss, url: \"file:///etc/passwd\"}\n", "line 2: feed a: /etc/passwd is outside"),
+        ("feeds:\n  - {id: a, kind: post, format: rss, url: \"file:///etc/passwd\"}\n", "第 2 行：数据源 a：/etc/passwd 在数据源配置文件夹之外"),
     ])
     func anUnknownFieldOrAnEmptyIdNamesLineAndColumn(text: String, message: String) throws {
         let directory = try temporaryDirectory()
@@ -105,7 +105,7 @@ import Testing
             try FeedCatalog.load(directory: directory)
         } throws: { error in
             guard case IngestError.duplicateFeed(let id, let files) = error else { return false }
-            return id == "a" && files == ["a.yaml line 2", "b.yaml line 3"]
+            return id == "a" && files == ["a.yaml 第 2 行", "b.yaml 第 3 行"]
         }
     }
 
@@ -124,7 +124,7 @@ import Testing
                 try FeedCatalog.load(directory: directory)
             } throws: { error in
                 guard case IngestError.badCatalog(let file, let reason) = error else { return false }
-                return file == "ok.yaml" && reason.contains("feed slow") && reason.contains("\"\(bad)\"")
+                return file == "ok.yaml" && reason.contains("数据源 slow") && reason.contains("\"\(bad)\"")
             }
         }
     }

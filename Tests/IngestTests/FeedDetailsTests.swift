@@ -89,11 +89,11 @@ import Testing
             + Data("</title></item></channel></rss>".utf8)
         let declared = try RSSParser(feed: feed).parseReporting(gbk, contentType: "text/xml; charset=gb2312")
         #expect(declared.items.first?.title == "拖欠工资")
-        #expect(declared.encoding?.hasPrefix("GB18030 (declared gb2312)") == true)
+        #expect(declared.encoding?.hasPrefix("GB18030（声明为 gb2312）") == true)
         let bom = try RSSParser(feed: feed).parseReporting(Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8))
-        #expect(bom.encoding == "UTF-8 (BOM)")
+        #expect(bom.encoding == "UTF-8（带 BOM）")
         let undeclared = try RSSParser(feed: feed).parseReporting(gbk)
-        #expect(undeclared.encoding == "GB18030 (not declared)")
+        #expect(undeclared.encoding == "GB18030（未声明）")
     }
 
     @Test func anUnreadableByteIsReplacedAndTheFeedKeptAsRecovered() throws {
@@ -104,7 +104,7 @@ import Testing
             + Data("工资</title></item><item><guid>2</guid><title>讨薪</title></item></channel></rss>".utf8)
         let fromUTF8 = try RSSParser(feed: feed).parseReporting(utf8)
         #expect(fromUTF8.items.map(\.title) == ["拖欠\u{FFFD}工资", "讨薪"])
-        #expect(fromUTF8.isRecovered && fromUTF8.encoding == "UTF-8 (1 unreadable byte replaced)")
+        #expect(fromUTF8.isRecovered && fromUTF8.encoding == "UTF-8（已替换 1 个无法识别的字节）")
         // GBK with a byte that cannot lead a character in it (0x80), then 拖欠工资.
         let gbk =
             Data("<rss><channel><item><guid>1</guid><title>".utf8) + Data([0x80, 0xCD, 0xCF, 0xC7, 0xB7, 0xB9, 0xA4, 0xD7, 0xCA])
@@ -176,7 +176,7 @@ import Testing
         ] {
             let result = try RSSParser(feed: feed).parseReporting(try #require(text.data(using: encoding)))
             #expect(result.items.first?.title == "拖欠工资", "\(name)")
-            #expect(result.encoding == "\(name) (no BOM)")
+            #expect(result.encoding == "\(name)（无 BOM）")
         }
         // Labelled ISO-8859-1, the curly quotes and dash of windows-1252 (0x93, 0x94, 0x96).
         let latin =

@@ -81,10 +81,10 @@ import Testing
         #expect(failure("throttled") == .httpStatus(feed: "throttled", status: 429, retryAfter: 120))
         #expect(reason("loop").contains("redirect"))
         #expect(reason("drip").contains("too slow"))
-        #expect(reason("big-with-length") == "response larger than 32768 bytes")
-        #expect(reason("big-without-length") == "response larger than 32768 bytes")
+        #expect(reason("big-with-length") == "返回内容超过 32768 字节，已停止接收")
+        #expect(reason("big-without-length") == "返回内容超过 32768 字节，已停止接收")
         // 16 KiB on the wire, 16 MiB inflated: stopped at the cap on the inflated bytes.
-        #expect(reason("bomb") == "response larger than 32768 bytes")
+        #expect(reason("bomb") == "返回内容超过 32768 字节，已停止接收")
         #expect(reason("truncated").contains("remaining"))
         // The slow drip was cut, not waited out: uncut, its 4,096 bytes at 16 every 0.4 s
         // take 102 s. (Alone this cycle takes about a second; beside the other suites on

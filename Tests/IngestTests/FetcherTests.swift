@@ -37,7 +37,7 @@ import Testing
         #expect(ok.contentType == "application/rss+xml; charset=utf-8")
         #expect(try results["redirected"]!.get().status == 200)
         #expect(throws: IngestError.httpStatus(feed: "missing", status: 404)) { try results["missing"]!.get() }
-        #expect(throws: IngestError.fetchFailed(feed: "too-big", reason: "response larger than 16384 bytes")) {
+        #expect(throws: IngestError.fetchFailed(feed: "too-big", reason: "返回内容超过 16384 字节，已停止接收")) {
             try results["too-big"]!.get()
         }
     }

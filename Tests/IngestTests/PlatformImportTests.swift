@@ -26,18 +26,18 @@ import Testing
     }
 
     @Test(arguments: [
-        ("10,12,100,,,0,0,,", "workers_attending", "more than 在册人数"),
-        ("10,8,100,,,500,12,,", "workers_paid", "more than 在册人数"),
-        ("10,8,100,,,500,0,,", "workers_paid", "paid to no one"),
-        ("10,0,100,,,0,0,,", "attendance_days", "no one attending"),
-        ("10,8,100,,,500,8,2024-10-30,", "paid_on", "outside 2024-11 and the month after"),
-        ("10,8,100,,,500,8,2025-01-01,", "paid_on", "outside"),
+        ("10,12,100,,,0,0,,", "workers_attending", "多于在册人数"),
+        ("10,8,100,,,500,12,,", "workers_paid", "多于在册人数"),
+        ("10,8,100,,,500,0,,", "workers_paid", "但代发人数为 0"),
+        ("10,0,100,,,0,0,,", "attendance_days", "但考勤人数为 0"),
+        ("10,8,100,,,500,8,2024-10-30,", "paid_on", "不在 2024-11 或次月之内"),
+        ("10,8,100,,,500,8,2025-01-01,", "paid_on", "不在"),
         ("10,8,100,,,500,8,2024-12-31,", "", ""),
-        ("10,8.5,100,,,0,0,,", "workers_attending", "whole number"),
-        ("10,8,-3,,,0,0,,", "attendance_days", "0 or more"),
-        ("10,8,100,-1,,0,0,,", "labour_cost_funded", "0 or more"),
-        ("10,8,100,,,,0,,", "payroll_paid", "required"),
-        ("10,8,100,,,0,0,,也许", "account_opened", "yes/no"),
+        ("10,8.5,100,,,0,0,,", "workers_attending", "应为不小于 0 的整数"),
+        ("10,8,-3,,,0,0,,", "attendance_days", "考勤工日应为不小于 0 的数"),
+        ("10,8,100,-1,,0,0,,", "labour_cost_funded", "应为不小于 0 的金额（元）"),
+        ("10,8,100,,,,0,,", "payroll_paid", "此栏须填写"),
+        ("10,8,100,,,0,0,,也许", "account_opened", "应填写“是”或“否”"),
     ])
     func checksThePlatformLogic(tail: String, column: String, reason: String) throws {
         let csv = "\(header)\n2024-11,PT-1,,甲工程,,,\(tail)\n"
@@ -65,8 +65,8 @@ import Testing
         #expect(batch.records.map(\.period.description) == ["2024-12", "2024-11"])
         #expect(batch.rejections.map(\.row) == [3, 5, 6])
         #expect(batch.rejections.map(\.column) == ["platform_project_id", "period", "project_name"])
-        #expect(batch.rejections[0].reason.contains("already has a row for 2024-12 (row 2)"))
-        #expect(batch.rejections[1].reason.contains("has not begun"))
+        #expect(batch.rejections[0].reason.contains("的 2024-12 数据已在第 2 行出现"))
+        #expect(batch.rejections[1].reason.contains("尚未到来"))
     }
 
     @Test func aFileWithoutARequiredColumnIsRefusedNamingIt() {

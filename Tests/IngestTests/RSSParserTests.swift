@@ -62,7 +62,7 @@ import Testing
         } throws: { error in
             guard case IngestError.malformedDocument(let source, let line, _, let reason) = error else { return false }
             // Said in words, with libxml2's number.
-            return source == "demo-weibo" && line == 3 && reason.contains("not well-formed XML") && reason.contains("libxml2 error")
+            return source == "demo-weibo" && line == 3 && reason.contains("XML 格式不正确") && reason.contains("libxml2 错误")
         }
     }
 

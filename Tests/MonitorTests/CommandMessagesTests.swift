@@ -150,7 +150,7 @@ import Testing
         let inspect = try run(["feed", "inspect", huge.path])
         #expect(inspect.end == .exit(1))
         #expect(
-            inspect.err.contains("huge.xml") && inspect.err.contains("larger than 15 MiB") && !inspect.err.contains("Usage"),
+            inspect.err.contains("huge.xml") && inspect.err.contains("超过 15 MiB") && !inspect.err.contains("Usage"),
             "\(inspect.err)")
         let folderInspect = try run(["feed", "inspect", folder.path])
         #expect(folderInspect.end == .exit(1) && !folderInspect.err.contains("Usage"), "\(folderInspect.err)")

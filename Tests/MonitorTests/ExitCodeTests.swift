@@ -44,7 +44,7 @@ import Testing
         let noFile = ["import", "registry", "--database", elsewhere, folder.appendingPathComponent("none.csv").path]
         #expect(try ChildProcess(binary, noFile, stderr: errors).wait() == .exit(1))
         #expect(!FileManager.default.fileExists(atPath: elsewhere))
-        #expect(try String(contentsOfFile: errors, encoding: .utf8).contains("none.csv: no such file"))
+        #expect(try String(contentsOfFile: errors, encoding: .utf8).contains("none.csv：文件不存在"))
 
         // A negative number reaches the option's own check, not "missing value".
         for (command, option) in [("search", ["x", "--limit", "-1"]), ("register", ["--window", "-5"])] {
@@ -116,7 +116,7 @@ import Testing
         let denied = ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "import", "registry", "--database", store, secret]
         #expect(try ChildProcess(setpriv, denied, stderr: output).wait() == .exit(1))
         let deniedSaid = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        #expect(deniedSaid.contains("secret.csv: permission denied") && !deniedSaid.contains("Usage"), "\(deniedSaid)")
+        #expect(deniedSaid.contains("secret.csv：无读取权限") && !deniedSaid.contains("Usage"), "\(deniedSaid)")
         // And a command that only reads takes the rejected rows from the store it may not write.
         let rejected = ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "reports", "rejected", "--database", store]
         #expect(try ChildProcess(setpriv, rejected, stderr: output).wait() == .exit(0))

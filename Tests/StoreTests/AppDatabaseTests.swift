@@ -193,7 +193,7 @@ import Testing
             projectName: "城东安置房二期工程", status: .arrears, arrearsType: .wage, workers: 12, amountOwed: 380_000,
             amountPaid: 10_000, since: Day(year: 2024, month: 8, day: 1), resolved: false,
             responsibleUnit: "青川宏远建设集团有限公司", responsiblePerson: "王某", filedOn: Day(year: 2024, month: 12, day: 28)!)
-        let rejected = ImportRejection(file: "dec.csv", row: 3, column: "责任人", reason: "a row with arrears needs 责任人", department: "市教育局")
+        let rejected = ImportRejection(file: "dec.csv", row: 3, column: "责任人", reason: "有欠薪的行须填写责任人", department: "市教育局")
         try await database.saveReports([row], rejections: [rejected], file: "dec.csv")
         #expect(try await database.reports() == [row])
         #expect(try await database.rejections(kind: .reports) == [rejected])
