@@ -238,13 +238,16 @@ extension AppDatabase {
             "%"
             + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") + "%"
+        // The aliases are kept as a JSON list: a quote or a backslash would match its syntax,
+        // not an alias.
+        let aliasPattern = text.contains("\"") || text.contains("\\") ? "" : pattern
         return try await read { session in
             try session.rows(
                 """
                 SELECT \(Project.columns) FROM project
                 WHERE id = ? OR name LIKE ? ESCAPE '\\' OR aliases LIKE ? ESCAPE '\\'
                 ORDER BY id = ? DESC, name = ? DESC, id LIMIT ?
-                """, [text.sqlValue, pattern.sqlValue, pattern.sqlValue, text.sqlValue, text.sqlValue, limit.sqlValue],
+                """, [text.sqlValue, pattern.sqlValue, aliasPattern.sqlValue, text.sqlValue, text.sqlValue, limit.sqlValue],
                 Project.init(row:))
         }
     }

@@ -139,9 +139,12 @@ extension AppDatabase {
         return try await read { session in
             var conditions = ["source_key = ?", "id = ?", "petitioner = ?"]
             var arguments: [SQLValue] = [key.sqlValue, key.sqlValue, key.sqlValue]
-            if key.count >= 2 && key.count <= 20 && !isPhone {
+            // A part of a name: two characters at least once the wildcards are taken out
+            // (`%%` is no name, and would list every petition).
+            let part = key.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+            if part.count >= 2 && key.count <= 20 && !isPhone {
                 conditions.append("petitioner LIKE ?")
-                arguments.append(("%" + key.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%").sqlValue)
+                arguments.append(("%" + part + "%").sqlValue)
             }
             if isPhone {
                 conditions.append("replace(replace(replace(phone, '-', ''), ' ', ''), '+86', '') LIKE ?")

@@ -190,7 +190,7 @@ public enum StoreError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .corruptValue(let column, let value):
-            "the database holds an unreadable value in column \(column): \(value)"
+            "数据库中 \(column) 的值无法读取 (the database holds an unreadable value in column \(column): \(value))"
         case .missingItem(let id):
             "库中没有线索 \(id) (no stored item \(id))"
         case .accountExists(let name):
@@ -233,6 +233,14 @@ public enum StoreError: Error, CustomStringConvertible {
 }
 
 extension StoreError {
+    /// What a page says: the Chinese sentence of `description`, without the English
+    /// explanation in brackets the command line adds for the operator.
+    public var chinese: String {
+        let text = description
+        guard let start = text.range(of: " (") else { return text }
+        return String(text[..<start.lowerBound])
+    }
+
     /// A database error said without the SQL it happened in (which may quote stored
     /// values): what SQLite said and its code; nil for errors of other kinds.
     public static func plainMessage(for error: any Error) -> String? {

@@ -241,6 +241,8 @@ extension WebApp {
 
     /// The largest answer a unit may send: its fields and files together.
     static let maxAnswerBody = 25 * 1024 * 1024
+    /// The largest body any form takes (the server refuses a larger one at its head).
+    public static let largestBody = maxAnswerBody + 1024 * 1024
 
     /// The uploaded files as the store keeps them; refused, none kept, when one is too
     /// large or is not a PDF, JPEG, PNG or XLSX by its first bytes (its name is not asked).

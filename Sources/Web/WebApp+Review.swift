@@ -60,6 +60,10 @@ extension WebApp {
         var flagOptions: [Option]
         var channelOptions: [Option]
         var rows: [QueueRow]
+        /// Each column's link to sort by it (the filters and tab kept), and which one sorts.
+        var sortLinks: [String: String] = [:]
+        var sortedBy: [String: Bool] = [:]
+        var sort = "urgency"
         var total: Int
         var page: Int
         var pages: Int
@@ -162,7 +166,8 @@ extension WebApp {
     func addReviewRoutes(to router: Router<WebContext>) {
         page(
             router, "/queue", roles: Self.roles(of: "/queue"), template: "queue", title: "审核队列", cached: true,
-            personal: { $0.uri.queryParameters["tab"] == "mine" }, remembering: Self.queueFilters,
+            // Read as the page reads it (trimmed): " mine" is the reader's own too.
+            personal: { $0.query.text("tab") == "mine" }, remembering: Self.queueFilters,
             build: { request, _, session in try await queuePage(request, account: session.account) })
         page(router, "/items/:id", roles: Self.cityRoles, template: "item", title: "线索详情") { request, context, session in
             // What the reader just decided, and on how many copies of the story with it.
@@ -349,7 +354,11 @@ extension WebApp {
     }
 
     /// The queue's filters and tab, kept for the clerk between visits.
-    static let queueFilters = FilterMemory(cookie: "__Host-ww_queue", names: ["tab", "project", "department", "flag", "channel"])
+    static let queueFilters = FilterMemory(
+        cookie: "__Host-ww_queue", names: ["tab", "project", "department", "flag", "channel", "sort"])
+
+    /// The queue's orders: urgency (level, then the petitions' deadlines), or a column's.
+    static let queueSorts: Set<String> = ["urgency", "time", "deadline", "channel", "project", "department"]
 
     /// The worklist's tabs: everything, the day's, the reader's claims, and the signals
     /// linked to no project (待关联).
@@ -404,6 +413,27 @@ extension WebApp {
             }
             positions = (positions ?? Array(snapshot.queue.indices)).filter(within)
         }
+        // Another order than urgency, when a column head asks for one (urgency breaks ties).
+        let sort = query.text("sort") ?? "urgency"
+        guard Self.queueSorts.contains(sort) else { throw WebError.badRequest("不能按此排序：\(sort.prefix(40))") }
+        if sort != "urgency" {
+            let queue = snapshot.queue
+            func before(_ a: Int, _ b: Int) -> Bool {
+                let (x, y) = (queue[a], queue[b])
+                switch sort {
+                case "time" where x.candidate.at != y.candidate.at: return x.candidate.at > y.candidate.at
+                case "deadline" where x.deadline != y.deadline:
+                    return (x.deadline.map { $0.ordinal } ?? .max) < (y.deadline.map { $0.ordinal } ?? .max)
+                case "channel" where x.candidate.channel != y.candidate.channel:
+                    return (x.candidate.channel ?? "\u{10FFFF}") < (y.candidate.channel ?? "\u{10FFFF}")
+                case "project" where x.candidate.projectID != y.candidate.projectID:
+                    return (x.candidate.projectID ?? "\u{10FFFF}") < (y.candidate.projectID ?? "\u{10FFFF}")
+                case "department" where x.department != y.department: return (x.department ?? "\u{10FFFF}") < (y.department ?? "\u{10FFFF}")
+                default: return a < b
+                }
+            }
+            positions = (positions ?? Array(queue.indices)).sorted(by: before)
+        }
         let total = positions?.count ?? snapshot.queue.count
         var levels = snapshot.queueLevels
         if let positions {
@@ -420,11 +450,14 @@ extension WebApp {
             uniquingKeysWith: { first, _ in first })
         let claims = try await database.claims(of: ids, now: now(), lease: settings.claimLease)
         let channels = snapshot.queueChannels
-        var filters = query.values.filter { ["project", "department", "flag", "channel", "tab"].contains($0.key) && !$0.value.isEmpty }
-            .map { "\($0.key)=\(Self.percentEncoded($0.value))" }
+        var filters = query.values.filter {
+            ["project", "department", "flag", "channel", "tab", "sort"].contains($0.key) && !$0.value.isEmpty
+        }
+        .map { "\($0.key)=\(Self.percentEncoded($0.value))" }
         filters.sort()
         let today = snapshot.asOf
-        return QueuePage(
+        let unsorted = filters.filter { !$0.hasPrefix("sort=") }
+        var page = QueuePage(
             asOf: snapshot.asOf.description, tabs: tabs, tab: tab.rawValue, hasTab: tab != .all,
             levels: SignalLevel.allCases.reversed().compactMap { level in
                 levels[level].map { QueuePage.LevelCount(label: Labels.level(level), levelClass: level.rawValue, count: $0) }
@@ -448,6 +481,12 @@ extension WebApp {
             },
             total: total, page: pager.page, pages: pager.pages, previousPage: pager.previous,
             nextPage: pager.next, query: filters.joined(separator: "&"))
+        page.sort = sort
+        for key in Self.queueSorts {
+            page.sortLinks[key] = "/queue?" + (unsorted + ["sort=\(key)"]).joined(separator: "&")
+            page.sortedBy[key] = key == sort
+        }
+        return page
     }
 
     /// A petition's 办理期限 as the worklist shows it: the day, and 剩 N 日 (今日到期) or 已超期 N 日.

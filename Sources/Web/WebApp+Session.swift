@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Model
 import Monitor
+import NIOCore
 import NIOPosix
 import Store
 
@@ -33,6 +34,10 @@ extension WebApp {
         }
         route(router, .post, "/login") { request, context in
             var request = request
+            // A body declared larger than a login form: refused before a byte of it is read.
+            if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > context.maxUploadSize {
+                throw NIOTooManyBytesError(maxBytes: context.maxUploadSize)
+            }
             let buffer = try await request.collectBody(upTo: context.maxUploadSize)
             let form = FormFields(encoded: Substring(String(buffer: buffer)))
             return try await login(request, form: form, address: clientAddress(request, peer: context.remoteAddress))

@@ -235,7 +235,10 @@ public struct WebApp: Sendable {
                 }
                 let limit = maxBody ?? context.maxUploadSize
                 let read: Result<FormFields, WebError>
+                // A body declared larger than the limit: refused before a byte of it is read.
+                let declared = request.headers[.contentLength].flatMap { Int($0) } ?? 0
                 do {
+                    if declared > limit { throw NIOTooManyBytesError(maxBytes: limit) }
                     let buffer = try await request.collectBody(upTo: limit)
                     if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
                         read = .success(try FormFields(multipart: buffer, contentType: type))
@@ -315,7 +318,7 @@ public struct WebApp: Sendable {
                 default: .badRequest
                 }
             return try failure(
-                WebError(status: status, message: "\(error)"), json: isJSON,
+                WebError(status: status, message: error.chinese), json: isJSON,
                 session: try? await currentSession(request), path: request.uri.path)
         } catch {
             // Only the kind of error is logged: a database error's text may quote stored values.

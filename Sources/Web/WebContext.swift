@@ -22,7 +22,8 @@ public struct WebContext: RequestContext {
     /// A path parameter, percent-decoded (item ids hold `:`, departments Chinese).
     func pathParameter(_ name: String) throws -> String {
         let raw = try parameters.require(name)
-        guard let decoded = raw.removingPercentEncoding else { throw WebError.badRequest("地址有误：\(name)") }
+        // A NUL is no part of any id: a lookup would cut the id there while a check compares it whole.
+        guard let decoded = raw.removingPercentEncoding, !decoded.utf8.contains(0) else { throw WebError.badRequest("地址有误：\(name)") }
         return decoded
     }
 }
@@ -54,8 +55,10 @@ struct FormFields: Sendable {
     /// The files of a `multipart/form-data` form, in their order.
     var files: [UploadedFile] = []
 
-    /// Adds a field, unless it is there already (the first value wins).
+    /// Adds a field, unless it is there already (the first value wins). A name or value
+    /// holding a NUL is no field (a lookup would cut it there while a check compares it whole).
     mutating func add(_ name: String, _ value: String) {
+        guard !name.utf8.contains(0), !value.utf8.contains(0) else { return }
         if values[name] == nil { values[name] = value }
     }
 
@@ -63,8 +66,7 @@ struct FormFields: Sendable {
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = Self.decode(parts[0]) else { continue }
-            let value = parts.count > 1 ? Self.decode(parts[1]) ?? "" : ""
-            if values[name] == nil { values[name] = value }
+            add(name, parts.count > 1 ? Self.decode(parts[1]) ?? "" : "")
         }
     }
 

@@ -38,6 +38,15 @@ import Web
             _ = text.utf8CString.withUnsafeBufferPointer { Glibc.send(socket, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) }
         }
 
+        /// `readUntilClosed` on a Dispatch thread: a blocking read on one of the few
+        /// cooperative threads would starve the server under test (and the other suites'
+        /// servers) of the threads that answer.
+        func answerUntilClosed() async -> String? {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(returning: self.readUntilClosed()) }
+            }
+        }
+
         /// Everything until the server closes the connection; nil when it is still open
         /// after the read timeout.
         func readUntilClosed() -> String? {
@@ -69,7 +78,7 @@ import Web
         // A well-formed request is answered.
         let plain = try RawClient(port: port)
         plain.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        #expect(plain.readUntilClosed()?.hasPrefix("HTTP/1.1 200") == true)
+        #expect(await plain.answerUntilClosed()?.hasPrefix("HTTP/1.1 200") == true)
 
         // A head that never ends, sent a byte at a time: closed with no answer.
         let dripping = try RawClient(port: port)
@@ -81,20 +90,20 @@ import Web
             }
         }
         defer { dripper.cancel() }
-        #expect(dripping.readUntilClosed() == "")
+        #expect(await dripping.answerUntilClosed() == "")
         #expect(Date().timeIntervalSince(started) < 15)
 
         // A kept-alive connection with no next request is closed too.
         let idle = try RawClient(port: port)
         idle.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        #expect(idle.readUntilClosed()?.hasPrefix("HTTP/1.1 200") == true)
+        #expect(await idle.answerUntilClosed()?.hasPrefix("HTTP/1.1 200") == true)
 
         // A form far over the limit: 413, and the connection closed without reading the rest.
         let large = try RawClient(port: port)
         large.send(
             "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 + "Content-Length: 100000000\r\n\r\n" + String(repeating: "a", count: 70 * 1024))
-        let answer = try #require(large.readUntilClosed())
+        let answer = try #require(await large.answerUntilClosed())
         #expect(answer.hasPrefix("HTTP/1.1 413"))
         #expect(answer.lowercased().contains("connection: close"))
     }

@@ -109,7 +109,12 @@ import Testing
     @Test func aNameSpeltWithControlCharactersIsThrottledAsTheName() async throws {
         let fixture = try await WebFixture()
         let browser = fixture.client()
-        for variant in ["leader\u{0}", "leader\u{0}\u{0}", " leader", "LEADER", "lea\u{7}der"] {
+        // A NUL makes a name no name at all (a lookup would cut it there): never a login, with
+        // the right password either.
+        for variant in ["leader\u{0}", "leader\u{0}zz"] {
+            #expect(try await browser.logIn(variant, password: WebFixture.password).status != .seeOther)
+        }
+        for variant in ["leader\u{1}", "\tleader", " leader", "LEADER", "lea\u{7}der"] {
             #expect(try await browser.logIn(variant, password: "wrong-password-1").status == .unauthorized)
         }
         #expect(try await browser.logIn("leader", password: WebFixture.password).status == .tooManyRequests)
