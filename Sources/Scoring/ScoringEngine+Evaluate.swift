@@ -638,9 +638,17 @@ extension ScoringEngine {
             assessment.isSignal || explaining
             ? StoryFingerprint.hex(StoryFingerprint.fingerprint(text.scalars[content])) : ""
         // A site some project half fits (高新区标准厂房, two phases alike) is no gap in the registry.
-        let sites =
+        var sites =
             assessment.isSignal && link == nil && buffers.bestConfidence < reviewThreshold / 2
             ? siteNames(in: text, bounds) : []
+        // A site is named from the text before it (王秀英家旁边锦江小区工地): the petitioner's
+        // name and number never go into one, as the site goes to the register, its exports
+        // and the cases opened on it, which other roles read.
+        if !sites.isEmpty, item.pointee.petitioner != nil || item.pointee.phone != nil {
+            let details = [item.pointee.petitioner, item.pointee.phone].compactMap { $0 }.filter { !$0.isEmpty }
+            let names = details + details.map(normalizer.normalize)
+            sites = sites.map { PersonalDataMasker.mask($0, names: names) }
+        }
         let verdict = ItemVerdict(assessment: assessment, storyKey: storyKey, link: link, sites: sites)
 
         guard explaining else { return (verdict, nil) }

@@ -357,8 +357,14 @@ public struct ScoringEngine: Sendable {
             return words
         }
 
-        self.version = StableHash.hex(of: rulebook.version + "|" + stamp.hex + "|" + "\(traditionalToSimplified.count)")
+        self.version = StableHash.hex(
+            of: rulebook.version + "|" + stamp.hex + "|" + "\(traditionalToSimplified.count)" + "|" + Self.revision)
     }
+
+    /// Raised when the scorer's own code changes what a verdict holds (not only the rules
+    /// or the registry): the stored verdicts are made again by the next run. 2: sites
+    /// without the petitioner's name or number.
+    static let revision = "2"
 }
 
 extension String {

@@ -48,6 +48,25 @@ import Testing
         #expect(verdict.sites == ["锦绣华庭项目工地"])
     }
 
+    /// A site named from the words before it never carries the petitioner's name or number
+    /// (nor a traditional spelling or an address form of the name).
+    @Test func aSiteNeverCarriesThePetitionersNameOrNumber() {
+        for (text, name) in [
+            ("王秀英反映王秀英家旁边锦江小区工地欠薪三个月", "王秀英"), ("陳國強說陳國強家對面的錦江小區工地拖欠工資", "陳國強"),
+            ("来电人13800138000反映13800138000楼下锦江小区工地欠薪", "13800138000"),
+        ] {
+            let petition = Item(
+                feedID: "p", sourceKey: name, kind: .petition, content: text, petitioner: name.first!.isNumber ? nil : name,
+                phone: name.first!.isNumber ? name : nil)
+            let verdict = engine.evaluate(petition)
+            #expect(!verdict.sites.isEmpty, "\(text)")
+            for site in verdict.sites {
+                #expect(!site.contains(name) && !site.contains("王秀英") && !site.contains("陈国强") && !site.contains("13800138000"), "\(site)")
+                #expect(site.contains("锦江小区"), "\(site)")
+            }
+        }
+    }
+
     @Test func aContractorWithTwoProjectsGoesToReview() throws {
         let found = try #require(link(post("青川建工集团有限公司拖欠工资")))
         #expect(found.band == .review)
