@@ -8,7 +8,7 @@ extension DecodingError {
         }
         switch self {
         case .keyNotFound(let key, let context):
-            return "\(path(context.codingPath + [key])): required field is missing"
+            return "\(path(context.codingPath + [key]))：缺少必填字段"
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             return "\(path(context.codingPath)): \(context.debugDescription)"
         @unknown default:

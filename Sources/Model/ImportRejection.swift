@@ -20,7 +20,7 @@ public struct ImportRejection: Codable, Hashable, Sendable, CustomStringConverti
     }
 
     public var description: String {
-        let place = column.map { "\(file) row \(row), column \($0)" } ?? "\(file) row \(row)"
-        return "\(place): \(reason)"
+        let place = column.map { "\(file) 第 \(row) 行 \($0) 栏" } ?? "\(file) 第 \(row) 行"
+        return "\(place)：\(reason)"
     }
 }

@@ -361,7 +361,7 @@ extension Monitor {
         _ response: Result<FetchResponse, IngestError>?,
         of feed: FeedDefinition
     ) -> Result<FeedBody, IngestError> {
-        guard let response else { return .failure(.fetchFailed(feed: feed.id, reason: "no response")) }
+        guard let response else { return .failure(.fetchFailed(feed: feed.id, reason: "没有收到应答")) }
         switch response {
         case .failure(.httpStatus(_, let status, let retryAfter)):
             return .failure(.httpStatus(feed: feed.id, status: status, retryAfter: retryAfter))

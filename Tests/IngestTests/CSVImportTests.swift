@@ -38,7 +38,7 @@ import Testing
         #expect(missingName.row == 3)
         #expect(missingName.column == "name")
         #expect(missingName.department == "市水务局")
-        #expect("\(missingName)" == "registry-gb18030.csv row 3, column name: 此栏须填写")
+        #expect("\(missingName)" == "registry-gb18030.csv 第 3 行 name 栏：此栏须填写")
         let badFunding = batch.rejections[1]
         #expect(badFunding.row == 4)
         #expect(badFunding.column == "funding")
