@@ -10,13 +10,26 @@ public struct ImportRejection: Codable, Hashable, Sendable, CustomStringConverti
     public var reason: String
     /// The department the row belongs to, when it could be read.
     public var department: String?
+    /// A ledger row's project, month, amount owed and workers, as far as they could be read:
+    /// the project page shows what was sent back.
+    public var projectID: String?
+    public var period: String?
+    public var amount: Double?
+    public var workers: Int?
 
-    public init(file: String, row: Int, column: String?, reason: String, department: String? = nil) {
+    public init(
+        file: String, row: Int, column: String?, reason: String, department: String? = nil, projectID: String? = nil,
+        period: String? = nil, amount: Double? = nil, workers: Int? = nil
+    ) {
         self.file = file
         self.row = row
         self.column = column
         self.reason = reason
         self.department = department
+        self.projectID = projectID
+        self.period = period
+        self.amount = amount
+        self.workers = workers
     }
 
     public var description: String {

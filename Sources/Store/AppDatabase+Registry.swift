@@ -165,12 +165,15 @@ extension AppDatabase {
         for rejection in rejections {
             try session.execute(
                 """
-                INSERT INTO import_rejection (kind, file, department, "row", "column", reason) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (kind, file, department, "row") DO UPDATE SET "column" = excluded."column", reason = excluded.reason
+                INSERT INTO import_rejection (kind, file, department, "row", "column", reason, project_id, period, amount, workers)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (kind, file, department, "row") DO UPDATE SET "column" = excluded."column", reason = excluded.reason,
+                    project_id = excluded.project_id, period = excluded.period, amount = excluded.amount, workers = excluded.workers
                 """,
                 [
                     kind.rawValue.sqlValue, file.sqlValue, (rejection.department ?? "").sqlValue, rejection.row.sqlValue,
-                    rejection.column.sqlValue, rejection.reason.sqlValue,
+                    rejection.column.sqlValue, rejection.reason.sqlValue, rejection.projectID.sqlValue, rejection.period.sqlValue,
+                    rejection.amount.sqlValue, rejection.workers.sqlValue,
                 ])
         }
     }
@@ -200,12 +203,40 @@ extension AppDatabase {
                 SELECT * FROM import_rejection \(kind == nil ? "" : "WHERE kind = ?") ORDER BY kind, file, "row"
                 """, kind.map { [$0.rawValue.sqlValue] } ?? []
             ) { row in
-                let department: String = try row("department")
-                return ImportRejection(
-                    file: try row("file"), row: try row("row"), column: try row("column"), reason: try row("reason"),
-                    department: department.isEmpty ? nil : department)
+                try Self.rejection(row)
             }
         }
+    }
+
+    /// v24: a ledger row sent back at import keeps what it said of its project, month,
+    /// amount owed and workers, for the project page.
+    static let rejectedRowMigration = (
+        identifier: "v24: what a rejected ledger row said",
+        sql: """
+        ALTER TABLE import_rejection ADD COLUMN project_id text;
+        ALTER TABLE import_rejection ADD COLUMN period text;
+        ALTER TABLE import_rejection ADD COLUMN amount double precision;
+        ALTER TABLE import_rejection ADD COLUMN workers bigint;
+        CREATE INDEX import_rejection_of_project ON import_rejection (project_id);
+        """
+    )
+
+    /// The ledger rows sent back at import that name `projectID`, newest file first.
+    public func rejectedReports(ofProject projectID: String) async throws -> [ImportRejection] {
+        try await read { session in
+            try session.rows(
+                """
+                SELECT * FROM import_rejection WHERE kind = 'reports' AND project_id = ? ORDER BY file DESC, "row"
+                """, [projectID.sqlValue], Self.rejection)
+        }
+    }
+
+    private static func rejection(_ row: SQLRow) throws -> ImportRejection {
+        let department: String = try row("department")
+        return ImportRejection(
+            file: try row("file"), row: try row("row"), column: try row("column"), reason: try row("reason"),
+            department: department.isEmpty ? nil : department, projectID: try row("project_id"), period: try row("period"),
+            amount: try row("amount"), workers: try row("workers"))
     }
 
     /// Rejected ledger and registry rows per department (填报单位), for the scorecard.

@@ -452,6 +452,7 @@ extension AppDatabase {
         migrator.registerMigration(caseFileMigration.identifier) { db in try db.execute(sql: caseFileMigration.sqlite) }
         migrator.registerMigration(alertMigration.identifier) { db in try db.execute(sql: alertMigration.sql) }
         migrator.registerMigration(alertStoryMigration.identifier) { db in try db.execute(sql: alertStoryMigration.sql) }
+        migrator.registerMigration(rejectedRowMigration.identifier) { db in try db.execute(sql: rejectedRowMigration.sql) }
         return migrator
     }
 }

@@ -278,12 +278,25 @@ extension WebApp {
         var flags: [FlagLine]
         var chart: Chart
         var reports: [Report]
+        /// The ledger rows naming the project that an import sent back, with what they said.
+        var rejected: [Rejected] = []
+        var hasRejected = false
         var items: [Line]
         var asOf: String
         /// A responsible unit's view: its page is 本单位项目, and item pages are not its.
         var forUnit: Bool
         /// The wage office or a leader: a link opens a 督办 case on the project.
         var mayOpenCase: Bool
+    }
+
+    struct Rejected: Codable, Sendable {
+        var file: String
+        var row: Int
+        var period: String
+        var owed: String
+        var workers: String
+        var column: String
+        var reason: String
     }
 
     struct ScorecardPage: Codable, Sendable {
@@ -729,7 +742,7 @@ extension WebApp {
         let months = try await monthStrip(
             project: id, asOf: snapshot.asOf, reports: reports,
             flagged: Set((entry?.flagEvidence ?? []).filter { $0.flag == .payrollGap }.flatMap(\.platformRows)))
-        return ProjectPage(
+        var page = ProjectPage(
             projectID: LinkID(project.id), name: project.name, aliases: project.aliases.joined(separator: "、"),
             department: LinkID(project.department), township: project.township, builder: project.builder,
             contractor: project.contractor, subcontractors: project.subcontractors.joined(separator: "、"),
@@ -755,6 +768,13 @@ extension WebApp {
                     level: Labels.level($0.level))
             },
             asOf: snapshot.asOf.description, forUnit: forUnit, mayOpenCase: mayOpenCase)
+        page.rejected = try await database.rejectedReports(ofProject: project.id).map {
+            Rejected(
+                file: $0.file, row: $0.row, period: $0.period ?? "", owed: $0.amount.map(Labels.amount) ?? "",
+                workers: $0.workers.map(String.init) ?? "", column: $0.column ?? "", reason: $0.reason)
+        }
+        page.hasRejected = !page.rejected.isEmpty
+        return page
     }
 
     /// The twelve months to `asOf`: platform rows, ledger rows and signals of each; none

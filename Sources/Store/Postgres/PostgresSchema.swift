@@ -149,6 +149,7 @@ enum PostgresSchema {
         (AppDatabase.caseFileMigration.identifier, AppDatabase.caseFileMigration.postgres),
         AppDatabase.alertMigration,
         AppDatabase.alertStoryMigration,
+        AppDatabase.rejectedRowMigration,
     ]
 
     /// Brings the store to the current schema: the baseline on an empty database, then
