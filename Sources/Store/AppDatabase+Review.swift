@@ -323,6 +323,15 @@ extension AppDatabase {
             level: try row.requiredCode("level"), claim: try row.requiredCode("claim"), closedAt: try row("closed_at"))
     }
 
+    /// Every petitioner's name the store holds, once each.
+    public func petitionerNames() async throws -> [String] {
+        try await read { session in
+            try session.rows("SELECT DISTINCT petitioner FROM item WHERE petitioner IS NOT NULL AND petitioner != ''") {
+                try $0.first(as: String.self)
+            }
+        }
+    }
+
     /// The personal details of the given items' petitioners (name, phone), by item: what a
     /// text about them must be masked with for a reader not allowed to see them.
     public func personalDetails(ofItems itemIDs: [String]) async throws -> [String: [String]] {

@@ -326,14 +326,22 @@ extension WebApp {
     }
 
     /// Reviewers' reasons may name the petitioner (these pages are leaders' and admins'):
-    /// masked with the details of each line's item.
+    /// masked with the details of each line's item, and with any other petitioner's name
+    /// the store holds (a reason may name another item's petitioner).
     func maskedReasons(_ entries: [AuditEntry]) async throws -> [AuditEntry] {
         let details = try await database.personalDetails(ofItems: entries.compactMap(\.itemID))
+        let others = try await otherPetitioners(in: entries.map(\.reason))
         return entries.map { entry in
             var entry = entry
-            entry.reason = masked(entry.reason, details: entry.itemID.flatMap { details[$0] } ?? [])
+            entry.reason = masked(entry.reason, details: (entry.itemID.flatMap { details[$0] } ?? []) + others)
             return entry
         }
+    }
+
+    /// The petitioners' names (any the store holds) that `texts` contain.
+    func otherPetitioners(in texts: [String]) async throws -> [String] {
+        try await petitionerNames.found(
+            in: texts, generation: try await snapshot().generation, database: database, variants: nameVariants)
     }
 
     static func auditLine(_ entry: AuditEntry) -> AuditPage.Line {

@@ -521,10 +521,12 @@ extension WebApp {
         func shown(_ text: String) -> String { personal ? text : self.masked(text, details: details) }
         func shown(_ text: String?) -> String? { text.map(shown) }
         let entries = try await database.auditEntries(itemID: id)
+        // A reason may name another item's petitioner too: hidden from the same readers.
+        let others = personal ? [] : try await otherPetitioners(in: entries.map(\.reason))
         let history = entries.map {
             ItemPage.History(
-                at: Labels.time($0.at), account: $0.account, action: $0.actionLabel, reason: shown($0.reason),
-                projectID: $0.projectID ?? "")
+                at: Labels.time($0.at), account: $0.account, action: $0.actionLabel,
+                reason: personal ? $0.reason : self.masked($0.reason, details: details + others), projectID: $0.projectID ?? "")
         }
         let evidence = try await linkEvidence(link, history: entries)
         // A petition's 办理期限, from the day it came and its channel's limit.

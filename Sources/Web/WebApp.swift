@@ -49,6 +49,7 @@ public struct WebApp: Sendable {
     let pageCache: PageCache
     let reviews = ReviewCounter()
     let monthEnd = MonthEndScorecards()
+    let petitionerNames = PetitionerNames()
     /// Every route's path and method, for HEAD and 405 (see `MethodGate`).
     let routes = RouteTable()
     let fold: @Sendable (String) -> String
