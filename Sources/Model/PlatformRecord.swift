@@ -63,17 +63,20 @@ public struct PlatformRecord: Codable, Hashable, Sendable {
     /// first row's codes and names. Nil for no rows.
     public static func merged(_ rows: some Collection<PlatformRecord>) -> PlatformRecord? {
         guard var total = rows.first else { return nil }
-        for row in rows.dropFirst() {
-            total.workersRegistered += row.workersRegistered
-            total.workersAttending += row.workersAttending
-            total.attendanceDays += row.attendanceDays
-            total.payrollPaid += row.payrollPaid
-            total.workersPaid += row.workersPaid
-            total.labourCostFunded = Self.sum(total.labourCostFunded, row.labourCostFunded)
-            total.payrollDue = Self.sum(total.payrollDue, row.payrollDue)
-            total.paidOn = [total.paidOn, row.paidOn].compactMap { $0 }.max()
-        }
+        for row in rows.dropFirst() { total.add(row) }
         return total
+    }
+
+    /// Adds another row of the same month and project to this one (see `merged`).
+    public mutating func add(_ row: PlatformRecord) {
+        workersRegistered += row.workersRegistered
+        workersAttending += row.workersAttending
+        attendanceDays += row.attendanceDays
+        payrollPaid += row.payrollPaid
+        workersPaid += row.workersPaid
+        labourCostFunded = Self.sum(labourCostFunded, row.labourCostFunded)
+        payrollDue = Self.sum(payrollDue, row.payrollDue)
+        if let day = row.paidOn, paidOn.map({ day > $0 }) ?? true { paidOn = day }
     }
 
     private static func sum(_ lhs: Double?, _ rhs: Double?) -> Double? {

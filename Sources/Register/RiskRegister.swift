@@ -752,8 +752,15 @@ extension ProjectContext {
     /// A month's rows are judged together, as one (two platform codes, such as two 标段,
     /// may match one registry project); the due day itself still belongs to the payroll.
     func payrollMonth() -> PlatformRecord? {
-        guard let payrollMonths, let month = platform.last(where: { payrollMonths.contains($0.period) })?.period else { return nil }
-        return PlatformRecord.merged(platform.lazy.filter { $0.period == month })
+        guard let payrollMonths, let last = platform.lastIndex(where: { payrollMonths.contains($0.period) }) else { return nil }
+        // The month's rows are together (in order of month): walked by index, no copy of the
+        // project's rows nor a generic pass over a filtered view of them.
+        let month = platform[last].period
+        var first = last
+        while first > platform.startIndex && platform[first - 1].period == month { first -= 1 }
+        var total = platform[first]
+        for index in stride(from: first + 1, through: last, by: 1) { total.add(platform[index]) }
+        return total
     }
 
     /// What the account should have paid for `row` and what it paid by the as-of day, when
