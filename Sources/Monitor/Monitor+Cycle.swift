@@ -334,7 +334,7 @@ extension Monitor {
         outcome.received = parsed.items.count
         outcome.rejected = parsed.rejections.count
         let stored = try await database.storeFetch(
-            of: feed.id, items: parsed.items, displays: received.displays, rejections: parsed.rejections, state: state,
+            of: feed.id, items: parsed.items, displays: received.displays, rejections: Self.masked(parsed.rejections), state: state,
             fetchedAt: fetchedAt)
         outcome.added = stored.added
         outcome.changed = stored.changed
@@ -344,7 +344,7 @@ extension Monitor {
             isNew ? ItemFacts(newItem: parsed.items[index], fetchedAt: fetchedAt) : nil
         }
         state = stored.state
-        for rejection in parsed.rejections {
+        for rejection in Self.masked(parsed.rejections) {
             logger.warning("feed record rejected", metadata: ["problem": "\(rejection)"])
         }
         logger.info(

@@ -7,12 +7,25 @@ import Scoring
 import Store
 
 extension Monitor {
+    /// Rejections as they are stored, printed and shown: a reason quotes the cell it
+    /// refused, which may hold a phone, an ID or a bank card number (written in any
+    /// grouping): masked as every display copy is.
+    static func masked(_ rejections: [ImportRejection]) -> [ImportRejection] {
+        rejections.map { rejection in
+            var rejection = rejection
+            rejection.reason = PersonalDataMasker.mask(rejection.reason)
+            return rejection
+        }
+    }
+
     /// Imports a registry CSV (项目台账); bad rows are stored aside and returned.
     public func importRegistry(path: String) async throws -> ImportSummary {
         let file = URL(fileURLWithPath: path).lastPathComponent
         // Reading and parsing a city's registry is work for a Dispatch thread.
         let batch = try await Parallel.run { [self] in try RegistryImporter.read(try readData(path), file: file) }
-        return logged("registry imported", try await database.saveProjects(batch.records, rejections: batch.rejections, file: file), file)
+        return logged(
+            "registry imported", try await database.saveProjects(batch.records, rejections: Self.masked(batch.rejections), file: file), file
+        )
     }
 
     /// Imports a department ledger CSV (欠薪问题台账); rows without 填报日期 count as filed `today`.
@@ -22,7 +35,8 @@ extension Monitor {
         let batch = try await Parallel.run { [self] in
             try ReportImporter.read(try readData(path), file: file, knownProjects: known, importedOn: today)
         }
-        return logged("reports imported", try await database.saveReports(batch.records, rejections: batch.rejections, file: file), file)
+        return logged(
+            "reports imported", try await database.saveReports(batch.records, rejections: Self.masked(batch.rejections), file: file), file)
     }
 
     /// Imports the real-name platform's monthly export at `path`, each row matched to the
@@ -75,7 +89,7 @@ extension Monitor {
                 let path = paths[index + 1]
                 next = Task { try await prepare(path, engine: engine) }
             }
-            let summary = try await database.savePlatformRecords(batch.records, rejections: batch.rejections, file: file)
+            let summary = try await database.savePlatformRecords(batch.records, rejections: Self.masked(batch.rejections), file: file)
             saved(file, logged("platform rows imported", summary, file))
         }
     }

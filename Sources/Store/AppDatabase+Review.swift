@@ -189,7 +189,9 @@ extension AppDatabase {
                     copyAction = current.projectID == target ? .confirm : .relink
                 }
                 _ = try Self.decide(
-                    itemID: copy, action: copyAction, projectID: target, reason: "同一事件一并处理（依线索 \(itemID)）：\(reason)",
+                    // The reason stays with the item it was written for (it may name that
+                    // item's petitioner): the copy's line points there.
+                    itemID: copy, action: copyAction, projectID: target, reason: "同一事件一并处理，理由见线索 \(itemID)",
                     by: account, now: now, claimLease: claimLease, seen: 0, in: session)
                 decided.append(copy)
             }

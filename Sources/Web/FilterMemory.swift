@@ -23,8 +23,12 @@ struct FilterMemory: Sendable {
         let given = names.compactMap { name in query[name].map { "\(name)=\(WebApp.percentEncoded($0))" } }
         if given.isEmpty {
             // Only the page number (or nothing) asked: the kept filters, if any, come back.
-            guard query["page"] == nil, let kept = request.cookie(cookie), Self.isQuery(kept), !kept.isEmpty else {
-                return nil
+            guard query["page"] == nil, let kept = request.cookie(cookie), !kept.isEmpty else { return nil }
+            // Only a value this page could have written: one that names a filter of its own
+            // (else the address it leads to asks for nothing, and would lead there again).
+            let keptNames = FormFields(encoded: Substring(kept)).values.keys
+            guard Self.isQuery(kept), keptNames.contains(where: names.contains) else {
+                return .keep(SessionCookie.make(cookie, value: "", maxAge: 0))
             }
             return .restore(path + "?" + kept)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 import Monitor
 import Register
@@ -5,10 +6,13 @@ import Synchronization
 
 /// The scorecard's 漏报率 as of the last day of the month before the as-of day, per unit:
 /// what the scorecard's 较上月 compares with. Worked out once per month-end day in this
-/// process (a register of its own), not on every refresh of the kept register.
+/// process once a day (a register of its own), not on every refresh of the kept register.
 final class MonthEndScorecards: Sendable {
     struct Rates: Sendable {
         var day: Day
+        /// The calendar day it was worked out on: made again the next day (a late decision
+        /// or filing about the month before shows then).
+        var madeOn = Day(containing: Date())
         var departments: [String: Double]
         var townships: [String: Double]
     }
@@ -22,7 +26,7 @@ final class MonthEndScorecards: Sendable {
 
     func rates(before asOf: Day, monitor: Monitor) async throws -> Rates {
         let day = Self.monthEnd(before: asOf)
-        if let rates = kept.withLock({ $0 }), rates.day == day { return rates }
+        if let rates = kept.withLock({ $0 }), rates.day == day, rates.madeOn == Day(containing: Date()) { return rates }
         let (departments, townships) = try await monitor.scorecards(asOf: day)
         func rates(_ entries: [RegisterReport.DepartmentEntry]) -> [String: Double] {
             Dictionary(

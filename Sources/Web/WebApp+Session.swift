@@ -48,13 +48,17 @@ extension WebApp {
                 AuditEntry(
                     at: now(), account: session.account.name, role: session.account.role.rawValue,
                     action: "logout", reason: ""))
-            let cleared = SessionCookie.make(SessionCookie.name, value: "", maxAge: 0)
+            // The session, and the filters kept for its reader (the next person at this
+            // browser starts afresh).
+            let cleared = [SessionCookie.name, Self.queueFilters.cookie, Self.registerFilters.cookie].map {
+                SessionCookie.make($0, value: "", maxAge: 0)
+            }
             if isJSON {
                 var response = try json(["ok": true])
-                response.setCookie(cleared)
+                for cookie in cleared { response.setCookie(cookie) }
                 return response
             }
-            return redirect(to: "/login", cookies: [cleared])
+            return redirect(to: "/login", cookies: cleared)
         }
     }
 

@@ -235,17 +235,12 @@ public struct WebApp: Sendable {
                     }
                 }
                 let limit = maxBody ?? context.maxUploadSize
-                let read: Result<FormFields, WebError>
+                let read: Result<ByteBuffer, WebError>
                 // A body declared larger than the limit: refused before a byte of it is read.
                 let declared = request.headers[.contentLength].flatMap { Int($0) } ?? 0
                 do {
                     if declared > limit { throw NIOTooManyBytesError(maxBytes: limit) }
-                    let buffer = try await request.collectBody(upTo: limit)
-                    if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
-                        read = .success(try FormFields(multipart: buffer, contentType: type))
-                    } else {
-                        read = .success(FormFields(encoded: Substring(String(buffer: buffer))))
-                    }
+                    read = .success(try await request.collectBody(upTo: limit))
                 } catch let error as WebError {
                     read = .failure(error)
                 } catch is NIOTooManyBytesError {
@@ -253,11 +248,19 @@ public struct WebApp: Sendable {
                     read = .failure(WebError(status: .contentTooLarge, message: "提交的内容超过 \(size)，未保存"))
                 }
                 return try await answer(request, roles: roles, json: isJSON) { session in
-                    let form = try read.get()
+                    let buffer = try read.get()
+                    let type = request.headers[.contentType] ?? ""
+                    let multipart = type.lowercased().hasPrefix("multipart/form-data")
+                    // The token first, looked up in the raw body: a form is parsed (which a
+                    // hostile body can make cost seconds) only for the session it came from.
+                    let refused = WebError(status: .forbidden, message: "表单已失效或来源不明，请刷新页面后重试（CSRF 校验失败）")
+                    let quick = request.headers[.xCSRFToken] ?? FormToken.find(in: buffer, multipart: multipart)
+                    guard let quick, Token.equal(quick, session.csrf), Self.sameOrigin(request) else { throw refused }
+                    let form =
+                        multipart
+                        ? try FormFields(multipart: buffer, contentType: type) : FormFields(encoded: Substring(String(buffer: buffer)))
                     let token = form["csrf"] ?? request.headers[.xCSRFToken]
-                    guard let token, Token.equal(token, session.csrf), Self.sameOrigin(request) else {
-                        throw WebError(status: .forbidden, message: "表单已失效或来源不明，请刷新页面后重试（CSRF 校验失败）")
-                    }
+                    guard let token, Token.equal(token, session.csrf) else { throw refused }
                     return try await perform(request, context, session, form, isJSON)
                 }
             }
@@ -382,9 +385,10 @@ public struct WebApp: Sendable {
     }
 
     func html<Model: Encodable>(_ template: String, title: String, session: WebSession?, path: String, model: Model) throws -> Response {
+        // The session goes to the content too: its forms carry the session's token.
         htmlResponse(
             frame: try frame(title: title, session: session, path: path),
-            content: try content(template, model: model))
+            content: try content(template, model: model, session: session))
     }
 
     /// A page's content: its template over its model (and the chrome, for the forms' token).

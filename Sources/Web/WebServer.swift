@@ -20,11 +20,15 @@ public enum WebServer {
     ///   the store, the fetcher and the system need are never all taken by sockets.
     /// - A request refused as too large (413) closes its connection once the answer is
     ///   sent, instead of reading the rest of a body nobody wants.
+    /// - One address may hold at most a quarter of them (`perAddress`), so that one client
+    ///   cannot lock the others out; the trusted proxy (`exempt`), which speaks for every
+    ///   browser, may hold them all.
     public static func http1(
         idleTimeout: TimeAmount = .seconds(30), requestDeadline: TimeAmount = .seconds(120),
-        maxBody: Int = WebApp.largestBody, maxConnections: Int = defaultMaxConnections()
+        maxBody: Int = WebApp.largestBody, maxConnections: Int = defaultMaxConnections(), perAddress: Int? = nil,
+        exempt: Set<String> = []
     ) -> HTTPServerBuilder {
-        let open = OpenConnections(limit: maxConnections)
+        let open = OpenConnections(limit: maxConnections, perAddress: perAddress ?? max(1, maxConnections / 4), exempt: exempt)
         return .http1(
             configuration: .init(
                 additionalChannelHandlers: [
@@ -42,26 +46,38 @@ public enum WebServer {
     }
 }
 
-/// The connections open now, shared by the server's connections.
+/// The connections open now, in all and per address, shared by the server's connections.
 final class OpenConnections: Sendable {
     let limit: Int
-    private let count = Atomic<Int>(0)
+    let perAddress: Int
+    let exempt: Set<String>
+    private let counts = Mutex<(all: Int, byAddress: [String: Int])>((0, [:]))
 
-    init(limit: Int) { self.limit = limit }
-
-    /// Counts one more; false (counting nothing) when the limit is reached.
-    func open() -> Bool {
-        let now = count.add(1, ordering: .relaxed).newValue
-        guard now <= limit else {
-            count.subtract(1, ordering: .relaxed)
-            return false
-        }
-        return true
+    init(limit: Int, perAddress: Int, exempt: Set<String>) {
+        self.limit = limit
+        self.perAddress = perAddress
+        self.exempt = exempt
     }
 
-    func close() { count.subtract(1, ordering: .relaxed) }
+    /// Counts one more from `address`; false (counting nothing) when the limit, or the
+    /// address's share of it, is reached.
+    func open(from address: String) -> Bool {
+        counts.withLock { counts in
+            let mine = counts.byAddress[address, default: 0]
+            guard counts.all < limit, exempt.contains(address) || mine < perAddress else { return false }
+            counts.all += 1
+            counts.byAddress[address] = mine + 1
+            return true
+        }
+    }
 
-    var current: Int { count.load(ordering: .relaxed) }
+    func close(from address: String) {
+        counts.withLock { counts in
+            counts.all -= 1
+            let left = counts.byAddress[address, default: 1] - 1
+            counts.byAddress[address] = left > 0 ? left : nil
+        }
+    }
 }
 
 /// Closes a connection that comes when `open.limit` are open already; counts the others
@@ -70,13 +86,13 @@ final class ConnectionLimit: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
 
     private let open: OpenConnections
-    private var counted = false
+    private var counted: String?
 
     init(open: OpenConnections) { self.open = open }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        counted = open.open()
-        if !counted { context.close(promise: nil) }
+        let address = context.channel.remoteAddress?.ipAddress ?? ""
+        if open.open(from: address) { counted = address } else { context.close(promise: nil) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) { release() }
@@ -87,9 +103,9 @@ final class ConnectionLimit: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func release() {
-        guard counted else { return }
-        counted = false
-        open.close()
+        guard let address = counted else { return }
+        counted = nil
+        open.close(from: address)
     }
 }
 

@@ -39,8 +39,12 @@ struct JSONLogHandler: LogHandler {
             add(key, "\(fields[key]!)")
         }
         line += "}\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        // One line at a time: a line longer than a pipe takes at once would otherwise be
+        // cut into by another thread's.
+        Self.writing.withLock { FileHandle.standardError.write(Data(line.utf8)) }
     }
+
+    private static let writing = NSLock()
 
     /// `2026-12-06T20:04:24.123+08:00`: the machine's local time and its offset.
     static func timestamp(_ date: Date) -> String {

@@ -80,7 +80,8 @@ extension WageWatch {
             let host = self.host
             let app = Application(
                 router: web.makeRouter(),
-                server: WebServer.http1(),
+                // The trusted proxy speaks for every browser: no per-address share for it.
+                server: WebServer.http1(exempt: Set([trustedProxy].compactMap { $0 })),
                 configuration: .init(address: .hostname(host, port: port), serverName: nil),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? 0

@@ -20,11 +20,13 @@ import Testing
 @Suite struct HardeningTests {
     typealias RawClient = ServerLimitsTests.RawClient
 
-    func server(_ fixture: WebFixture, maxConnections: Int) async throws -> (port: Int, task: Task<Void, any Error>) {
+    func server(_ fixture: WebFixture, maxConnections: Int, perAddress: Int? = nil) async throws -> (port: Int, task: Task<Void, any Error>)
+    {
         let ports = AsyncStream<Int>.makeStream()
         let app = Application(
             router: fixture.app.makeRouter(),
-            server: WebServer.http1(idleTimeout: .seconds(5), requestDeadline: .seconds(2), maxConnections: maxConnections),
+            server: WebServer.http1(
+                idleTimeout: .seconds(5), requestDeadline: .seconds(2), maxConnections: maxConnections, perAddress: perAddress),
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
             onServerRunning: { channel in ports.continuation.yield(channel.localAddress?.port ?? 0) },
             logger: Logger(label: "test"))
@@ -35,7 +37,7 @@ import Testing
 
     @Test func slowBodiesLargeBodiesAndTooManyConnectionsAreCutOff() async throws {
         let fixture = try await WebFixture()
-        let (port, task) = try await server(fixture, maxConnections: 4)
+        let (port, task) = try await server(fixture, maxConnections: 4, perAddress: 4)
         defer { task.cancel() }
 
         // A body a byte a second: never idle, closed at the deadline all the same.
@@ -80,6 +82,20 @@ import Testing
         #expect(answer?.hasPrefix("HTTP/1.1 200") == true, "\(String(describing: answer?.prefix(80)))")
     }
 
+    /// One address holds at most its share of the connections: the rest stay for others
+    /// (here the share is 2 of 8, and this test's client is the one address).
+    @Test func oneAddressCannotTakeEveryConnection() async throws {
+        let fixture = try await WebFixture()
+        let (port, task) = try await server(fixture, maxConnections: 8)
+        defer { task.cancel() }
+        let held = try (0..<2).map { _ in try RawClient(port: port) }
+        try await Task.sleep(for: .milliseconds(300))
+        let third = try RawClient(port: port)
+        third.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        #expect(await third.answerUntilClosed() == "")
+        withExtendedLifetime(held) {}
+    }
+
     @Test func aFormOfThousandsOfPartsAndNULsAreRefused() async throws {
         let fixture = try await WebFixture()
         let admin = try await fixture.signedIn("admin")
@@ -88,6 +104,14 @@ import Testing
         let parts = try await admin.post(
             "/accounts/action", form: [("csrf", token)] + (0..<300).map { ("f\($0)", "a") }, files: [])
         #expect(parts.status == .badRequest && parts.body.contains("表单项过多"), "\(parts.status)")
+        // A wrong token is refused before the body is parsed, whatever the body holds.
+        let hostile = [("csrf", "not-the-token")] + [("f", String(repeating: "\r\n-", count: 10_000))]
+        #expect(try await admin.post("/accounts/action", form: hostile, files: []).status == .forbidden)
+        #expect(
+            try await admin.send(
+                .post, "/accounts/action", body: String(repeating: "a&", count: 20_000) + "csrf=wrong",
+                headers: [.contentType: "application/x-www-form-urlencoded"]
+            ).status == .forbidden)
         // A NUL makes a name no name: the administrator's own account cannot be reached so.
         let own = try await admin.send(
             .post, "/api/accounts/action", body: "csrf=\(token)&action=disable&name=admin%00x",

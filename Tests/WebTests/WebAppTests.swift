@@ -901,16 +901,22 @@ import Testing
         let cleared = try await clerk.get("/queue?clear=1")
         #expect(cleared.status == .ok && cleared.setCookies.contains { $0.contains("Max-Age=0") })
         #expect(try await clerk.get("/queue").status == .ok)
-        // A forged value is no address to go to.
-        for forged in ["x%0D%0ALocation:%20//evil", "a=b\\c", String(repeating: "a", count: 3_000)] {
+        // A forged value is no address to go to, and is forgotten (no endless redirect).
+        for forged in ["x%0D%0ALocation:%20//evil", "a=b\\c", String(repeating: "a", count: 3_000), "x=1", "tab%3Dmine"] {
             clerk.setCookie("__Host-ww_queue", forged)
-            #expect(try await clerk.get("/queue").status == .ok, "\(forged.prefix(20))")
+            let answer = try await clerk.get("/queue")
+            #expect(answer.status == .ok && answer.setCookies.contains { $0.contains("Max-Age=0") }, "\(forged.prefix(20))")
         }
         // The HTML tabs are pages of their own (not one cached page for all).
         clerk.setCookie("__Host-ww_queue", nil)
         let all = try await clerk.get("/queue?tab=")
         let unlinked = try await clerk.get("/queue?tab=unlinked")
         #expect(all.body.contains("aria-current=\"page\">全部") && unlinked.body.contains("aria-current=\"page\">待关联"))
+        // Logging out forgets them for the next person at this browser.
+        _ = try await clerk.get("/queue?channel=12345")
+        let out = try await clerk.post("/logout", form: [("csrf", try await clerk.csrf())])
+        #expect(
+            out.setCookies.contains { $0.hasPrefix("__Host-ww_queue=;") || ($0.hasPrefix("__Host-ww_queue=") && $0.contains("Max-Age=0")) })
     }
 
     /// The timeline reads without hovering: a title with its dates, a count axis in round
@@ -1296,6 +1302,8 @@ import Testing
         #expect(preview.status == .ok && preview.body.contains("id=\"relink-target\">P-003 \(p3Name)</strong>"))
         #expect(preview.body.contains("现关联：P-002") && preview.body.contains("id=\"confirm-relink\""))
         #expect(preview.body.contains("name=\"next\" value=\"1\"") && preview.body.contains("name=\"confirmed\" value=\"1\""))
+        // Its form carries the session's token (else 确认改挂 could never go through).
+        #expect(preview.body.contains("name=\"csrf\" value=\"\(token)\""))
         #expect(try await fixture.database.decisionCount(itemID: item) == 0)
         let relink = try await browser.post(
             "/items/\(item)/review",
@@ -1499,7 +1507,7 @@ import Testing
         #expect(try await first.get(location).body.contains("已提交：确认关联（同一事件另 1 条一并处理）"))
         let copyLine = try #require(try await fixture.database.auditEntries(itemID: copy).first)
         #expect(copyLine.action == "confirm" && copyLine.projectID == "P-001" && copyLine.account == "petition")
-        #expect(copyLine.reason == "同一事件一并处理（依线索 \(item)）：再次核实")
+        #expect(copyLine.reason == "同一事件一并处理，理由见线索 \(item)")
         #expect(try await first.get("/items/\(item)").body.contains("id=\"copies\"") == false)
         // 重复: decided, out of the queue, still a signal; the log calls it so.
         let queue = try #require(try await first.get("/api/queue").json()["rows"] as? [[String: Any]]).compactMap {
