@@ -1,6 +1,6 @@
 /// Finds personal data in free text and masks it for readers who may not see it:
 /// mobile phone numbers (also written 139-1234-5678, 139 1234 5678, +86…, in
-/// full-width digits), 18-digit resident ID numbers (check digit, or a plausible
+/// full-width digits or in Chinese ones, 一三九…), 18-digit resident ID numbers (check digit, or a plausible
 /// birth date), bank card numbers (16 to 19 digits passing the Luhn check, also
 /// in groups), and the names the record gives (信访人).
 ///
@@ -209,7 +209,8 @@ public enum PersonalDataMasker {
         return nil
     }
 
-    /// How many ASCII and full-width digits `text` holds, counting stops at `limit`.
+    /// How many ASCII, full-width and Chinese digits (〇零一二三四五六七八九) `text` holds,
+    /// counting stops at `limit`.
     static func digitCount(_ text: String, atLeast limit: Int) -> Int {
         var count = 0
         var previous: (UInt8, UInt8) = (0, 0)
@@ -219,6 +220,8 @@ public enum PersonalDataMasker {
             } else if previous == (0xEF, 0xBC) && byte >= 0x90 && byte <= 0x99 {
                 // U+FF10...U+FF19, full-width 0-9: EF BC 90...99.
                 count += 1
+            } else if byte >= 0x80 && previous.0 >= 0xE3 && previous.0 <= 0xE9 && isChineseDigit(previous.0, previous.1, byte) {
+                count += 1
             }
             if count >= limit { return count }
             previous = (previous.1, byte)
@@ -226,12 +229,34 @@ public enum PersonalDataMasker {
         return count
     }
 
-    /// 0-9 for ASCII and full-width digits, 10 for the X of an ID number, nil otherwise.
+    /// Whether three bytes are the UTF-8 of a Chinese digit (a phone number written out
+    /// in characters: 一三九八七六五四三二一).
+    private static func isChineseDigit(_ first: UInt8, _ second: UInt8, _ third: UInt8) -> Bool {
+        switch (first, second, third) {
+        case (0xE3, 0x80, 0x87), (0xE9, 0x9B, 0xB6), (0xE4, 0xB8, 0x80), (0xE4, 0xBA, 0x8C), (0xE4, 0xB8, 0x89), (0xE5, 0x9B, 0x9B),
+            (0xE4, 0xBA, 0x94), (0xE5, 0x85, 0xAD), (0xE4, 0xB8, 0x83), (0xE5, 0x85, 0xAB), (0xE4, 0xB9, 0x9D):
+            true
+        default: false
+        }
+    }
+
+    /// 0-9 for ASCII, full-width and Chinese digits (〇 and 零 are 0), 10 for the X of an
+    /// ID number, nil otherwise.
     static func digitValue(_ scalar: Unicode.Scalar) -> Int? {
         switch scalar.value {
         case 0x30...0x39: Int(scalar.value - 0x30)
         case 0xFF10...0xFF19: Int(scalar.value - 0xFF10)
         case 0x58, 0x78, 0xFF38, 0xFF58: 10
+        case 0x3007, 0x96F6: 0
+        case 0x4E00: 1
+        case 0x4E8C: 2
+        case 0x4E09: 3
+        case 0x56DB: 4
+        case 0x4E94: 5
+        case 0x516D: 6
+        case 0x4E03: 7
+        case 0x516B: 8
+        case 0x4E5D: 9
         default: nil
         }
     }

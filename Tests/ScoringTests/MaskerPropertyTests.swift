@@ -64,6 +64,19 @@ import Testing
         }
     }
 
+    /// A phone number written out in Chinese digits (as a letter may) is masked as one in
+    /// figures is; counting words and dates written in characters are left alone.
+    @Test func aPhoneInChineseDigitsIsMaskedAndOrdinaryNumeralsAreNot() {
+        #expect(PersonalDataMasker.mask("我的电话一三九八七六五四三二一，请回电") == "我的电话一三九＊＊＊＊四三二一，请回电")
+        #expect(PersonalDataMasker.mask("电话一三九-八七六五-四三二一") == "电话一三九-＊＊＊＊-四三二一")
+        for text in [
+            "二〇二四年十二月一日，九个工人干了一百二十天", "一一一二二二三三三四四四五五", "第一二三四五六七八九〇一期",
+            "欠了一年零三个月，共十一个人",
+        ] {
+            #expect(PersonalDataMasker.mask(text) == text, "\(text)")
+        }
+    }
+
     @Test func noNumberOrNameOfTheRecordSurvivesInAnyForm() throws {
         let variants = try TraditionalToSimplified.characterTable()
         var rng = SplitMix(seed: 20_261_205)
