@@ -146,47 +146,25 @@ public enum AlertMessage {
     /// `object` as JSON, keys sorted, written directly: JSONSerialization casts every
     /// value at run time, which cost more than the rest of a message's making.
     static func json(_ object: [String: JSONValue]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(512)
+        var out = ""
         write(.object(object), to: &out)
-        return out
+        return Array(out.utf8)
     }
 
-    private static func write(_ value: JSONValue, to out: inout [UInt8]) {
+    private static func write(_ value: JSONValue, to out: inout String) {
         switch value {
-        case .string(let text): writeString(text, to: &out)
+        case .string(let text): JSONString.appendQuoted(text, to: &out)
         case .object(let fields):
-            out.append(UInt8(ascii: "{"))
+            out += "{"
             for (index, key) in fields.keys.sorted().enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, to: &out)
-                out.append(UInt8(ascii: ":"))
+                if index > 0 { out += "," }
+                JSONString.appendQuoted(key, to: &out)
+                out += ":"
                 // swift-format-ignore: NeverForceUnwrap
                 // (a key of fields)
                 write(fields[key]!, to: &out)
             }
-            out.append(UInt8(ascii: "}"))
+            out += "}"
         }
-    }
-
-    /// A JSON string: quote, backslash and control characters escaped, the rest as UTF-8.
-    private static func writeString(_ text: String, to out: inout [UInt8]) {
-        let hexDigits = Array("0123456789abcdef".utf8)
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                out.append(contentsOf: Array(#"\u00"#.utf8))
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 15)])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }

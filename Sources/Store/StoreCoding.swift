@@ -31,27 +31,7 @@ enum StoreCoding {
     }
 
     private static func appendQuoted(_ string: String, to result: inout String) {
-        result += "\""
-        // Most texts need no escape: appended whole, not scalar by scalar.
-        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            result += string
-            result += "\""
-            return
-        }
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        result += "\""
+        JSONString.appendQuoted(string, to: &result)
     }
 
     static func json<Value: Encodable>(_ value: Value) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Model
 
 /// Log lines as JSON objects, one a line, for a log collector (`--log-format json` or
 /// `WAGEWATCH_LOG_FORMAT=json`): `time` (local time with its zone, to the millisecond),
@@ -24,9 +25,9 @@ struct JSONLogHandler: LogHandler {
         var line = "{"
         func add(_ key: String, _ value: String) {
             if line.count > 1 { line += "," }
-            Self.appendQuoted(key, to: &line)
+            JSONString.appendQuoted(key, to: &line)
             line += ":"
-            Self.appendQuoted(value, to: &line)
+            JSONString.appendQuoted(value, to: &line)
         }
         add("time", Self.timestamp(Date()))
         add("level", event.level.rawValue)
@@ -61,23 +62,5 @@ struct JSONLogHandler: LogHandler {
             format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d%@%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
             Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), max(0, min(999, millis)), sign,
             minutes / 60, minutes % 60)
-    }
-
-    /// `text` as a JSON string: quote, backslash and control characters escaped.
-    static func appendQuoted(_ text: String, to line: inout String) {
-        line += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029:
-                line += String(format: "\\u%04x", scalar.value)
-            default: line.unicodeScalars.append(scalar)
-            }
-        }
-        line += "\""
     }
 }
