@@ -6,7 +6,7 @@ import NIOCore
 enum FormToken {
     static func find(in body: ByteBuffer, multipart: Bool) -> String? {
         body.withUnsafeReadableBytes { bytes in
-            multipart ? inMultipart(Array(bytes.prefix(64 * 1024))) : inEncoded(bytes)
+            multipart ? inMultipart(UnsafeRawBufferPointer(rebasing: bytes.prefix(64 * 1024))) : inEncoded(bytes)
         }
     }
 
@@ -27,7 +27,7 @@ enum FormToken {
 
     /// The token's part comes first in this app's forms: it is looked for in the first
     /// 64 KB of the body only.
-    private static func inMultipart(_ bytes: [UInt8]) -> String? {
+    private static func inMultipart(_ bytes: UnsafeRawBufferPointer) -> String? {
         let name = Array("name=\"csrf\"".utf8)
         guard let at = firstIndex(of: name, in: bytes, from: 0),
             let headEnd = firstIndex(of: Array("\r\n\r\n".utf8), in: bytes, from: at)
@@ -37,7 +37,8 @@ enum FormToken {
         return String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)
     }
 
-    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+    /// Where `needle` first occurs in `bytes` at or after `start`.
+    static func firstIndex(of needle: [UInt8], in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
         guard needle.count <= bytes.count else { return nil }
         var index = start
         while index + needle.count <= bytes.count {

@@ -53,21 +53,16 @@ extension FormFields {
 
     /// How many times `needle` occurs in `body`, counting no further than `limit + 1`.
     static func count(of needle: [UInt8], in body: ByteBuffer, atMost limit: Int) -> Int {
-        guard let first = needle.first else { return 0 }
-        var found = 0
-        body.withUnsafeReadableBytes { bytes in
-            var index = 0
-            let end = bytes.count - needle.count
-            while index <= end && found <= limit {
-                if bytes[index] == first && needle.indices.allSatisfy({ bytes[index + $0] == needle[$0] }) {
-                    found += 1
-                    index += needle.count
-                } else {
-                    index += 1
-                }
+        guard !needle.isEmpty else { return 0 }
+        return body.withUnsafeReadableBytes { bytes in
+            var found = 0
+            var from = 0
+            while found <= limit, let at = FormToken.firstIndex(of: needle, in: bytes, from: from) {
+                found += 1
+                from = at + needle.count
             }
+            return found
         }
-        return found
     }
 
     /// The parameter `key` of a header value (`form-data; name="x"; filename="a.pdf"`),

@@ -33,12 +33,7 @@ extension WebApp {
             try loginPage(next: request.query["next"], error: nil, status: .ok)
         }
         route(router, .post, "/login") { request, context in
-            var request = request
-            // A body declared larger than a login form: refused before a byte of it is read.
-            if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > context.maxUploadSize {
-                throw NIOTooManyBytesError(maxBytes: context.maxUploadSize)
-            }
-            let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+            let buffer = try await Self.body(of: request, upTo: context.maxUploadSize)
             let form = FormFields(encoded: Substring(String(buffer: buffer)))
             return try await login(request, form: form, address: clientAddress(request, peer: context.remoteAddress))
         }

@@ -222,7 +222,6 @@ public struct WebApp: Sendable {
     ) {
         for (prefix, isJSON) in [("", false), ("/api", true)] {
             route(router, .post, prefix + path) { request, context in
-                var request = request
                 // No one signed in, or a role this action is not for: answered before a byte
                 // of the body is read (an upload may be 25 MB).
                 if let roles {
@@ -236,11 +235,8 @@ public struct WebApp: Sendable {
                 }
                 let limit = maxBody ?? context.maxUploadSize
                 let read: Result<ByteBuffer, WebError>
-                // A body declared larger than the limit: refused before a byte of it is read.
-                let declared = request.headers[.contentLength].flatMap { Int($0) } ?? 0
                 do {
-                    if declared > limit { throw NIOTooManyBytesError(maxBytes: limit) }
-                    read = .success(try await request.collectBody(upTo: limit))
+                    read = .success(try await Self.body(of: request, upTo: limit))
                 } catch let error as WebError {
                     read = .failure(error)
                 } catch is NIOTooManyBytesError {
@@ -265,6 +261,16 @@ public struct WebApp: Sendable {
                 }
             }
         }
+    }
+
+    /// The request's body, at most `limit` bytes; one declared larger (`Content-Length`) is
+    /// refused before a byte of it is read.
+    static func body(of request: Request, upTo limit: Int) async throws -> ByteBuffer {
+        var request = request
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw NIOTooManyBytesError(maxBytes: limit)
+        }
+        return try await request.collectBody(upTo: limit)
     }
 
     /// A request with an `Origin` or `Sec-Fetch-Site` header from another site is refused
