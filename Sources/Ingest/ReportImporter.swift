@@ -65,17 +65,15 @@ public enum ReportImporter {
                 firstRowOfProjectMonth[projectMonth] = rowNumber
                 batch.records.append(report)
             } catch {
-                // What the row says of its project, month, amount and workers, read leniently:
-                // the project page shows the clerk what was sent back.
-                let number = { (name: String) in
-                    table.value(name, in: row).map { $0.filter { $0 != "," && $0 != "，" && $0 != " " } }
-                }
+                // What the row says of its project, month, amount and workers, as far as it
+                // reads: the project page shows the clerk what was sent back.
                 batch.rejections.append(
                     ImportRejection(
                         file: file, row: rowNumber, column: table.headerName(of: error.column),
                         reason: error.reason, department: table.value("department", in: row),
                         projectID: table.value("project_id", in: row), period: table.value("period", in: row),
-                        amount: number("amount_owed").flatMap { Double($0) }, workers: number("workers").flatMap { Int($0) }))
+                        amount: table.value("amount_owed", in: row).flatMap(CellParsing.amount),
+                        workers: table.value("workers", in: row).flatMap(CellParsing.amount).flatMap { Int(exactly: $0) }))
             }
         }
         return batch
