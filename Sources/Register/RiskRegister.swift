@@ -71,12 +71,19 @@ public struct RiskRegister: Sendable {
     /// Only ledger rows filed by `asOf` count, so a late filing does not clear an earlier flag.
     /// - Complexity: O(p + r log r + s log s) for p projects, r ledger rows and s signals.
     public func evaluate(asOf: Day, windowDays: Int) -> RegisterReport {
-        signals.withUnsafeBufferPointer { evaluate(asOf: asOf, windowDays: windowDays, signals: SharedBuffer($0)) }
+        signals.withUnsafeBufferPointer { signals in
+            platform.withUnsafeBufferPointer { platform in
+                evaluate(asOf: asOf, windowDays: windowDays, signals: SharedBuffer(signals), platform: SharedBuffer(platform))
+            }
+        }
     }
 
     /// - Parameter all: `signals`, read in place (a signal's fields are read through its
     ///   address: a copy of one retains its references).
-    private func evaluate(asOf: Day, windowDays: Int, signals all: SharedBuffer<ItemSignal>) -> RegisterReport {
+    /// - Parameter platform: `platform`, read in place, each project's rows by index.
+    private func evaluate(
+        asOf: Day, windowDays: Int, signals all: SharedBuffer<ItemSignal>, platform: SharedBuffer<PlatformRecord>
+    ) -> RegisterReport {
         let windowStart = asOf.adding(days: -(windowDays - 1))
         let lookBackStart = asOf.adding(days: -(Self.lookBackDays(rules: rules, windowDays: windowDays) - 1))
         let calendar = RegisterCalendar(rules: rules, span: lookBackStart...asOf)
@@ -156,25 +163,24 @@ public struct RiskRegister: Sendable {
             })
         // Each project's platform rows of months begun by the as-of day, oldest first; the
         // latest month the platform exported, for off_platform.
-        let platform = self.platform
         // Each row's project looked up once (the grouping asks twice), on every core.
         let platformOwners = Parallel.map(platform.count, chunkSize: 16_384) { index -> Int32 in
-            guard platform[index].period.firstDay <= asOf,
-                let owner = platform[index].matchedProjectID.flatMap({ projectIndex[$0] })
+            let row = platform[index]
+            guard row.pointee.period.firstDay <= asOf, let owner = row.pointee.matchedProjectID.flatMap({ projectIndex[$0] })
             else { return -1 }
             return Int32(owner)
         }
+        // Each project reads its rows in place, by index (no copy of a city's year of rows).
         let platformOrder = GroupOrder(
             count: platform.count, groups: projects.count,
             owner: { platformOwners[$0] },
             by: { lhs, rhs in
-                (platform[Int(lhs)].period, platform[Int(lhs)].platformProjectID)
-                    < (platform[Int(rhs)].period, platform[Int(rhs)].platformProjectID)
+                let (left, right) = (platform[Int(lhs)], platform[Int(rhs)])
+                if left.pointee.period != right.pointee.period { return left.pointee.period < right.pointee.period }
+                return left.pointee.platformProjectID < right.pointee.platformProjectID
             })
-        let platformMonth = platform.lazy.map(\.period).filter { $0.firstDay <= asOf }.max()
+        let platformMonth = platform.buffer.lazy.map(\.period).filter { $0.firstDay <= asOf }.max()
         let payrollMonths = Self.payrollMonths(asOf: asOf, rules: rules)
-        // In that order, once: each project then reads its rows in place.
-        let platformInOrder = platformOrder.order.map { platform[Int($0)] }
         let months = ReportingMonths(windowStart: windowStart, asOf: asOf, dueDay: rules.reportDueDay)
         let texts = RegisterTexts(rules: rules, windowStart: windowStart, asOf: asOf)
 
@@ -205,7 +211,7 @@ public struct RiskRegister: Sendable {
                         windowFrom: windowFrom),
                     rows: ArraySlice(rowOrder[index].map { reports[Int($0)] }),
                     olderPetitions: olderPetitionsByProject[index] ?? [],
-                    platform: platformInOrder[platformOrder.starts[index]..<platformOrder.starts[index + 1]],
+                    platform: PlatformRows(all: platform, order: platformOrder[index]),
                     platformMonth: platformMonth, payrollMonths: payrollMonths)
                 let entry = context.entry()
                 scorecard.count(
@@ -243,7 +249,8 @@ public struct RiskRegister: Sendable {
         // registry lacks too: those on neither list are outside all supervision.
         var outsideBoth: Int?
         if platformMonth != nil {
-            let offRegistry = Set(platform.lazy.filter { $0.matchedProjectID == nil && $0.period.firstDay <= asOf }.map(\.projectName))
+            let offRegistry = Set(
+                platform.buffer.lazy.filter { $0.matchedProjectID == nil && $0.period.firstDay <= asOf }.map(\.projectName))
             for index in unregistered.indices {
                 unregistered[index].onPlatform = offRegistry.contains(where: unregistered[index].isNamed)
             }
@@ -460,7 +467,7 @@ struct ProjectContext {
     /// Petitions from before the look-back span still open (follow-up deadlines only).
     let olderPetitions: [ItemSignal]
     /// The project's platform rows of months begun by the as-of day, oldest first.
-    let platform: ArraySlice<PlatformRecord>
+    let platform: PlatformRows
     /// The latest month the platform exported (any project), begun by the as-of day.
     let platformMonth: Period?
     /// The months whose wages were due before the as-of day and within the payroll look-back.
@@ -958,4 +965,16 @@ extension Sequence where Element: Hashable {
         }
         return result
     }
+}
+
+/// A project's platform rows, read in place from the register's list of them all, in the
+/// order of their indices.
+struct PlatformRows: RandomAccessCollection {
+    let all: SharedBuffer<PlatformRecord>
+    let order: ArraySlice<Int32>
+
+    var startIndex: Int { order.startIndex }
+    var endIndex: Int { order.endIndex }
+
+    subscript(position: Int) -> PlatformRecord { all[Int(order[position])].pointee }
 }

@@ -581,9 +581,14 @@ extension AppDatabase {
                         rejectedRows: try Self.rejectedRowCounts(in: SQLSession(connection: .sqlite(db))),
                         olderOpenPetitions: try self.openPetitions(in: db, before: from, openAt: from),
                         platform: try platformFrom.map { from in
+                            // Counted from the index first: a city's months are hundreds of
+                            // thousands of rows, read into a list of their size.
                             try db.fetchAll(
                                 "SELECT \(Self.platformRegisterColumns) FROM platform_row WHERE period >= ? ORDER BY period, platform_project_id",
-                                arguments: [from.description], PlatformRecord.init(columns:))
+                                arguments: [from.description],
+                                capacity: try Int.fetchOne(
+                                    db, sql: "SELECT count(*) FROM platform_row WHERE period >= ?", arguments: [from.description]) ?? 0,
+                                PlatformRecord.init(columns:))
                         } ?? [])
                 }
             }

@@ -199,7 +199,7 @@ extension WageWatch {
             var format: Format = .table
 
             func run() async throws {
-                let database = try await global.makeMonitor(requiringRules: false, store: .readOnly).database
+                let database = try global.makeMonitor(requiringRules: false, store: .readOnly).database
                 guard let found = try await database.supervisionCase(id) else { throw CaseError.unknownCase(id) }
                 let history = try await database.caseEvents(id)
                 if format == .json {
