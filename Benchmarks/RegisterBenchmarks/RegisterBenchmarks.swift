@@ -161,8 +161,9 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.startMeasurement()
             let start = ContinuousClock.now
             let assessed = try await withThrowingTaskGroup(of: Int.self) { group in
-                for (monitor, engine) in prepared {
-                    group.addTask { try await monitor.ingest(engine: engine, now: asOf.start).1 }
+                for (index, (monitor, engine)) in prepared.enumerated() {
+                    let lease = FeedLease(holder: "bench-worker-\(index)", defaultInterval: 900)
+                    group.addTask { try await monitor.ingest(engine: engine, now: asOf.start, lease: lease).1 }
                 }
                 return try await group.reduce(0, +)
             }

@@ -44,7 +44,11 @@ if environment["WAGEWATCH_PROFILE_WHAT"] == "ingest", BenchPostgres.location != 
     let prepared = Array(zip(monitors, engines))
     @Sendable func both() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for (monitor, engine) in prepared { group.addTask { _ = try await monitor.ingest(engine: engine, now: asOf.start) } }
+            for (index, (monitor, engine)) in prepared.enumerated() {
+                // Each holds its feeds by lease, as `watch` workers do.
+                let lease = FeedLease(holder: "profile-worker-\(index)", defaultInterval: 900)
+                group.addTask { _ = try await monitor.ingest(engine: engine, now: asOf.start, lease: lease) }
+            }
             try await group.waitForAll()
         }
     }

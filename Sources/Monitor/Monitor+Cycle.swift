@@ -132,7 +132,7 @@ extension Monitor {
     {
         let (feeds, assessed) = try await fetchAndStore(
             now: now, only: only, lease: lease, scoringWith: engine, alerts: try alerts ?? loadAlertConfig(), progress: progress)
-        return (feeds, assessed + (try await assessPendingItems(engine: engine)))
+        return (feeds, assessed + (try await assessPendingItems(engine: engine, holder: lease?.holder, now: now)))
     }
 
     /// Fetches the feeds (all, or `only` those), parses what they send and stores the
@@ -248,7 +248,7 @@ extension Monitor {
                 case .parsed(let index, let body):
                     ready[index] = body
                 case .scored(let verdicts):
-                    try await database.saveAssessments(verdicts, version: engine.version)
+                    try await database.saveAssessments(verdicts, version: engine.version, leased: lease != nil)
                     assessed += verdicts.count
                     isScoring = false
                 }
@@ -256,7 +256,8 @@ extension Monitor {
                 while let body = ready.removeValue(forKey: nextStore) {
                     let feed = fetched[nextStore]
                     var state = known[feed.id] ?? FeedState(feedID: feed.id)
-                    var outcome = try await store(body, of: feed, fetchedAt: now, state: &state, toScore: &toScore)
+                    var outcome = try await store(
+                        body, of: feed, fetchedAt: now, leased: lease != nil, state: &state, toScore: &toScore)
                     outcome.warning = state.healthWarning(at: now)
                     outcomes[feed.id] = outcome
                     nextStore += 1
@@ -286,10 +287,11 @@ extension Monitor {
     /// Stores what one feed delivered and updates what is remembered of it: validators
     /// only after the body parsed (in the same transaction as the items), failures in
     /// a row, the last error and status. `state` ends as stored; `toScore` gains the items
-    /// that need a verdict, with what each was stored with if it was new.
+    /// that need a verdict, with what each was stored with if it was new. `leased`: the
+    /// feed is this worker's by lease, and other workers store theirs at the same time.
     private func store(
         _ read: Result<FeedBody, IngestError>, of feed: FeedDefinition,
-        fetchedAt: Date, state: inout FeedState,
+        fetchedAt: Date, leased: Bool, state: inout FeedState,
         toScore: inout (items: [Item], facts: [ItemFacts?])
     ) async throws -> CycleReport.FeedOutcome {
         var outcome = CycleReport.FeedOutcome(feedID: feed.id, received: 0, added: 0, rejected: 0, error: nil)
@@ -335,7 +337,7 @@ extension Monitor {
         outcome.rejected = parsed.rejections.count
         let stored = try await database.storeFetch(
             of: feed.id, items: parsed.items, displays: received.displays, rejections: Self.masked(parsed.rejections), state: state,
-            fetchedAt: fetchedAt)
+            fetchedAt: fetchedAt, leased: leased)
         outcome.added = stored.added
         outcome.changed = stored.changed
         toScore.items += stored.fresh.map { parsed.items[$0] }
@@ -395,10 +397,12 @@ extension Monitor {
         var displays: [DisplayCopies]
     }
 
-    /// Scores and links every item not yet assessed under the current rules and registry.
+    /// Scores and links every item not yet assessed under the current rules and registry;
+    /// a worker sharing the feeds by lease (`holder`) leaves the items of feeds another
+    /// holds at `now` to that one.
     /// - Returns: how many items were assessed.
-    public func assessPendingItems(engine: ScoringEngine) async throws -> Int {
-        let pending = try await database.itemsNeedingAssessment(version: engine.version)
+    public func assessPendingItems(engine: ScoringEngine, holder: String? = nil, now: Date = Date()) async throws -> Int {
+        let pending = try await database.itemsNeedingAssessment(version: engine.version, holder: holder, now: now)
         guard !pending.isEmpty else { return 0 }
         let verdicts = await Parallel.run { engine.evaluateOnAllCores(pending) }
         try await database.saveAssessments(verdicts, version: engine.version)

@@ -39,11 +39,11 @@ extension AppDatabase {
     /// - Parameter displays: each item's display copies (made before, off the writer's thread).
     public func storeFetch(
         of feed: String, items: [Item], displays: [DisplayCopies], rejections: [ImportRejection],
-        state: FeedState, fetchedAt: Date
+        state: FeedState, fetchedAt: Date, leased: Bool = false
     )
         async throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool], state: FeedState)
     {
-        try await write { session in
+        try await write(leased: leased) { session in
             let counts = try Self.upsert(items, displays: displays, fetchedAt: fetchedAt, in: session)
             try Self.replaceRejections(in: session, kind: .feed, file: feed, with: rejections)
             var state = state

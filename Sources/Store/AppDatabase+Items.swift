@@ -243,14 +243,33 @@ extension AppDatabase {
     }
 
     /// Items never assessed, or assessed under another version of the rules and registry.
-    public func itemsNeedingAssessment(version: String) async throws -> [Item] {
+    /// - Parameter holder: a worker sharing the feeds by lease (`leaseFeeds`): the items of
+    ///   feeds another worker holds at `now` are left to it (it stored them and is scoring
+    ///   them, or it was killed, and whoever takes the feed over when the lease ends scores them).
+    public func itemsNeedingAssessment(version: String, holder: String? = nil, now: Date = Date()) async throws -> [Item] {
         try await read { session in
-            try session.rows(
+            // Counted first, as every cycle ends with this question and the answer is mostly
+            // none: an item has at most one verdict, so as many verdicts of this version as
+            // items means none is missing (a tenth of the join's time on a million items).
+            let missing =
+                try session.value(
+                    "SELECT (SELECT count(*) FROM item) - (SELECT count(*) FROM assessment WHERE engine_version = ?)",
+                    [version.sqlValue], as: Int.self) ?? 1
+            guard missing > 0 else { return [] }
+            let heldElsewhere =
+                holder == nil
+                ? ""
+                : """
+                AND NOT EXISTS (SELECT 1 FROM feed_lease AS l
+                                WHERE l.feed_id = item.feed_id AND l.holder NOT IN ('', ?) AND l.until > ?)
+                """
+            return try session.rows(
                 """
                 SELECT \(Item.columns()) FROM item LEFT JOIN assessment ON assessment.item_id = item.id
-                WHERE assessment.item_id IS NULL OR assessment.engine_version != ?
+                WHERE (assessment.item_id IS NULL OR assessment.engine_version != ?) \(heldElsewhere)
                 ORDER BY item.id
-                """, [version.sqlValue], Item.init(row:))
+                """, [version.sqlValue] + (holder.map { [$0.sqlValue, StoredDate.text(now).sqlValue] } ?? []),
+                Item.init(row:))
         }
     }
 
@@ -291,8 +310,11 @@ extension AppDatabase {
     }
 
     /// Stores verdicts prepared before (their lists written as JSON off the writer's thread).
-    public func saveAssessments(_ prepared: PreparedVerdicts, version: String) async throws {
-        try await write { session in
+    /// - Parameter leased: the verdicts are on items of feeds this worker leased and stored
+    ///   (see `write(leased:)`); alerts to put in the outbox make it an ordinary write (an
+    ///   alert is one per story, whichever worker saw it).
+    public func saveAssessments(_ prepared: PreparedVerdicts, version: String, leased: Bool = false) async throws {
+        try await write(leased: leased && prepared.alerts.isEmpty) { session in
             for alert in prepared.alerts { try Self.enqueueAlert(alert.event, channels: alert.channels, in: session) }
             guard case .sqlite(let db) = session.connection else {
                 return try Self.saveAssessments(prepared, version: version, in: session)
@@ -364,7 +386,12 @@ extension AppDatabase {
                     try $0.first(as: String.self)
                 })
             if let missing = wanted.first(where: { !present.contains($0) }) { throw StoreError.missingItem(missing) }
+            // By the key's index: on a table filling faster than its statistics follow (a
+            // new store's first ingest), the planner would read the whole table for each
+            // thousand ids.
+            try session.execute("SET LOCAL enable_seqscan = off")
             try session.execute("DELETE FROM assessment WHERE item_id IN (\(marks(wanted.count)))", wanted.map(\.sqlValue))
+            try session.execute("SET LOCAL enable_seqscan = on")
         }
         let columns = """
             INSERT INTO assessment (item_id, engine_version, score, level, people, amount, is_signal,

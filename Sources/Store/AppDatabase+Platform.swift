@@ -200,7 +200,7 @@ extension PlatformRecord {
             payrollDue: try row("payroll_due"), payrollPaid: try row("payroll_paid"), workersPaid: try row("workers_paid"),
             paidOn: try (try row("paid_on", as: String?.self)).map(Self.day), accountOpened: try row("account_opened"),
             matchedProjectID: try row("matched_project_id"),
-            matchedBy: try (try row("matched_by", as: String?.self)).flatMap(Match.init(rawValue:)))
+            matchedBy: (try row("matched_by", as: String?.self)).flatMap(Match.init(rawValue:)))
     }
 
     private static func period(_ text: String) throws -> Period {

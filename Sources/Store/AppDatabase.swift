@@ -46,15 +46,20 @@ public struct AppDatabase: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction, after every other writer's.
+    /// Runs `body` in one write transaction, after every other writer's. `leased`: the
+    /// writes of a worker to items of feeds it leased (`leaseFeeds`), which on PostgreSQL
+    /// run alongside other workers' of the same kind (no two touch one row), and after
+    /// every other writer's.
     @discardableResult
-    func write<Value: Sendable>(_ body: @escaping @Sendable (SQLSession) throws -> Value) async throws -> Value {
+    func write<Value: Sendable>(
+        leased: Bool = false, _ body: @escaping @Sendable (SQLSession) throws -> Value
+    ) async throws -> Value {
         switch backend {
         case .sqlite(let writer):
             let value = try await writer.write { db in try body(SQLSession(connection: .sqlite(db))) }
             checkpoints?.afterCommit(on: writer)
             return value
-        case .postgres(let pool): return try await Parallel.run { try pool.write(body) }
+        case .postgres(let pool): return try await Parallel.run { try pool.write(shared: leased, body) }
         }
     }
 

@@ -90,6 +90,54 @@ import Testing
         #expect(try await database.leaseFeeds(["posts": later.addingTimeInterval(600)], holder: "b", now: later).leased == ["posts"])
     }
 
+    @Test func aWorkerLeavesTheItemsOfFeedsAnotherHoldsToIt() async throws {
+        let later = created.addingTimeInterval(600)
+        _ = try await database.leaseFeeds(["posts": later], holder: "a", now: created)
+        _ = try await database.leaseFeeds(["petitions": later], holder: "b", now: created)
+        func item(_ feed: String, _ key: String) -> Item {
+            Item(
+                feedID: feed, sourceKey: key, kind: feed == "posts" ? .post : .petition, publishedAt: created,
+                title: "工资没发", content: "项目欠薪")
+        }
+        // Each stores its feed's items as a leased write (alongside the other's, on PostgreSQL).
+        let posts = [item("posts", "1"), item("posts", "2")]
+        let petitions = [item("petitions", "1")]
+        async let a = database.storeFetch(
+            of: "posts", items: posts, displays: posts.map { DisplayCopies(of: $0, mask: { $1 }) }, rejections: [],
+            state: FeedState(feedID: "posts"), fetchedAt: created, leased: true)
+        async let b = database.storeFetch(
+            of: "petitions", items: petitions, displays: petitions.map { DisplayCopies(of: $0, mask: { $1 }) }, rejections: [],
+            state: FeedState(feedID: "petitions"), fetchedAt: created, leased: true)
+        let (added, addedElsewhere) = try await (a.added, b.added)
+        #expect(added == 2 && addedElsewhere == 1)
+
+        // Worker a, at the end of its cycle, scores its own feed's items, not b's (b is
+        // scoring them); anyone not sharing by lease sees every item.
+        let soon = created.addingTimeInterval(60)
+        #expect(try await database.itemsNeedingAssessment(version: "v1", holder: "a", now: soon).map(\.feedID) == ["posts", "posts"])
+        #expect(try await database.itemsNeedingAssessment(version: "v1").count == 3)
+        // b's lease ended (b was killed): a takes its items too.
+        #expect(try await database.itemsNeedingAssessment(version: "v1", holder: "a", now: later).count == 3)
+
+        // A leased save of verdicts on items just stored replaces one another writer gave
+        // one of them meanwhile, as any later verdict does.
+        func verdict(_ item: Item, score: Double) -> ItemVerdict {
+            ItemVerdict(
+                assessment: ItemAssessment(
+                    itemID: item.id, score: score, level: .high, isSignal: true, claim: .wage, isEscalation: false,
+                    isResolved: false, firedRules: [], matchedTerms: []),
+                storyKey: item.id, link: nil, sites: [])
+        }
+        try await database.saveAssessments([verdict(posts[0], score: 9)], version: "v1")
+        try await database.saveAssessments(
+            PreparedVerdicts(posts.map { verdict($0, score: 5) }, facts: posts.map { ItemFacts(newItem: $0, fetchedAt: created) }),
+            version: "v1", leased: true)
+        #expect(try await database.assessment(ofItem: posts[0].id)?.assessment.score == 5)
+        #expect(try await database.assessment(ofItem: posts[1].id)?.assessment.score == 5)
+        #expect(try await database.itemsNeedingAssessment(version: "v1", holder: "a", now: soon).isEmpty)
+        #expect(try await database.itemsNeedingAssessment(version: "v1").map(\.feedID) == ["petitions"])
+    }
+
     @Test func loginAttemptsAreCountedInTheStoreAndAgeOut() async throws {
         let window: TimeInterval = 60
         let keysA = [(key: "name:a", limit: 2), (key: "address:x", limit: 3)]
@@ -225,6 +273,11 @@ import Testing
             PostgresSQL.numbered("SELECT ? , '?' , \"a?\" FROM t WHERE x = ? -- why?\nAND y = ?")
                 == "SELECT $1 , '?' , \"a?\" FROM t WHERE x = $2 -- why?\nAND y = $3")
         #expect(PostgresSQL.numbered("WHERE ?1 IS NULL OR id = ?1 LIMIT ?2") == "WHERE $1 IS NULL OR id = $1 LIMIT $2")
+        // Text outside ASCII around the marks (they are rewritten byte by byte).
+        #expect(
+            PostgresSQL.numbered("SELECT '欠薪？?', ? AS 工资 -- 为什么?\nWHERE 项目 = ?, ?")
+                == "SELECT '欠薪？?', $1 AS 工资 -- 为什么?\nWHERE 项目 = $2, $3")
+        #expect(PostgresSQL.numbered("SELECT 1") == "SELECT 1")
     }
 
     @Test func aScriptIsSplitIntoItsStatements() {

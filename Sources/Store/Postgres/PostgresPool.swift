@@ -11,7 +11,9 @@ import Synchronization
 /// Used from Dispatch threads only (`Parallel.run`): a call waits for PostgresNIO's event
 /// loop to answer. Each read runs in one REPEATABLE READ transaction, each write in one
 /// transaction that first takes the store's write lock (an advisory lock), so that writes
-/// follow each other as they do on SQLite, whichever process makes them.
+/// follow each other as they do on SQLite, whichever process makes them. Workers storing
+/// what the feeds they leased brought take the lock shared: they write items of their own
+/// at the same time, and every other writer waits for them, as they wait for it.
 final class PostgresPool: Sendable {
     let location: PostgresLocation
     private let configuration: PostgresConnection.Configuration
@@ -92,11 +94,14 @@ final class PostgresPool: Sendable {
         return try withConnection { first in try withConnections(count - 1) { rest in try body([first] + rest) } }
     }
 
-    /// Runs `body` in one transaction, after every other writer's.
-    func write<Value>(_ body: (SQLSession) throws -> Value) throws -> Value {
+    /// Runs `body` in one transaction, after every other writer's; `shared`, alongside
+    /// other shared writers (workers storing feeds each leased), after every other writer's.
+    func write<Value>(shared: Bool = false, _ body: (SQLSession) throws -> Value) throws -> Value {
         try withConnection { connection in
             try transaction(on: connection, begin: "BEGIN") { session in
-                try session.execute("SELECT pg_advisory_xact_lock(?)", [.integer(Int64(Self.writeLock))])
+                try session.execute(
+                    shared ? "SELECT pg_advisory_xact_lock_shared(?)" : "SELECT pg_advisory_xact_lock(?)",
+                    [.integer(Int64(Self.writeLock))])
                 return try body(session)
             }
         }

@@ -197,12 +197,21 @@ enum PostgresSQL {
             case .real(let number): bindings.append(number)
             // PostgreSQL's text holds no NUL (SQLite's does): one reaches it as U+FFFD, so a
             // key with one finds nothing stored, as none can be.
-            case .text(let text): bindings.append(text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text)
+            // (Looked for byte by byte: Foundation's search of a long post costs more than binding it.)
+            case .text(let text):
+                bindings.append(PostgresSQL.holdsNUL(text) ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text)
             case .bool(let flag): bindings.append(flag)
             case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
             }
         }
         return PostgresQuery(unsafeSQL: numbered(sql), binds: bindings)
+    }
+
+    /// Whether `text` holds a NUL, looked for with memchr where its bytes lie together.
+    static func holdsNUL(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
+        } ?? text.utf8.contains(0)
     }
 
     /// The statements of a script: split at each `;` outside quotes, comments and `$$` bodies.
@@ -247,38 +256,42 @@ enum PostgresSQL {
     /// `sql` with each `?` outside quotes and comments numbered `$1`, `$2`, …; a numbered
     /// `?N` keeps its number.
     static func numbered(_ sql: String) -> String {
-        guard sql.contains("?") else { return sql }
+        // Byte by byte: every character the rewriting looks for is ASCII, and no byte of a
+        // longer UTF-8 sequence is (a batch's statement is tens of kilobytes).
+        let (question, quote1, quote2, dash, newline, dollar) = (
+            UInt8(ascii: "?"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "\n"), UInt8(ascii: "$")
+        )
+        guard sql.utf8.contains(question) else { return sql }
         let kept = sql.utf8.count <= keptLength
         if kept, let done = rewritten.withLock({ $0[sql] }) { return done }
-        let characters = Array(sql)
-        var result = ""
-        result.reserveCapacity(characters.count + 16)
+        let text = Array(sql.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.count * 2)
         var number = 0
-        var quote: Character?
+        var quote: UInt8?
         var inComment = false
-        var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            index += 1
+        for (index, byte) in text.enumerated() {
+            let next = index + 1 < text.count ? text[index + 1] : 0
             if inComment {
-                if character == "\n" { inComment = false }
+                if byte == newline { inComment = false }
             } else if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" || character == "\"" {
-                quote = character
-            } else if character == "-" && index < characters.count && characters[index] == "-" {
+                if byte == open { quote = nil }
+            } else if byte == quote1 || byte == quote2 {
+                quote = byte
+            } else if byte == dash && next == dash {
                 inComment = true
-            } else if character == "?" {
-                if index < characters.count && characters[index].isASCII && characters[index].isNumber {
-                    result.append("$")  // ?N: its digits follow as they are
-                } else {
+            } else if byte == question {
+                bytes.append(dollar)
+                // ?N: its digits follow as they are
+                if !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next) {
                     number += 1
-                    result += "$\(number)"
+                    bytes.append(contentsOf: String(number).utf8)
                 }
                 continue
             }
-            result.append(character)
+            bytes.append(byte)
         }
+        let result = String(decoding: bytes, as: UTF8.self)
         if kept {
             rewritten.withLock { rewritten in
                 if rewritten.count < keptCount { rewritten[sql] = result }
