@@ -167,7 +167,12 @@ let package = Package(
         .testTarget(name: "RegisterTests", dependencies: ["Register", "Model"]),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", "Model", "TestStores", .product(name: "GRDB", package: "GRDB.swift")]),
+            name: "StoreTests",
+            dependencies: [
+                "Store", "Model", "TestStores", .product(name: "GRDB", package: "GRDB.swift"),
+                // COPY's rows as they are sent (PostgresSyntaxTests).
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "WebTests",
             dependencies: [

@@ -17,54 +17,21 @@ extension AppDatabase {
         return try await write { session in try Self.upsert(items, displays: displays, fetchedAt: fetchedAt, in: session).added }
     }
 
-    /// `upsert` on either engine: SQLite's compiled statements bound in place, or PostgreSQL's
-    /// statements a few hundred items each.
+    /// `upsert` on either engine: SQLite's compiled statements bound in place, or on
+    /// PostgreSQL the new items with COPY and the others a statement each.
     static func upsert(
         _ items: [Item], displays: [DisplayCopies], fetchedAt: Date, in session: SQLSession
     ) throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool]) {
         if case .sqlite(let db) = session.connection { return try upsert(items, displays: displays, fetchedAt: fetchedAt, in: db) }
         precondition(displays.count == items.count, "one display copy for each item")
-        // New items in statements of many rows; the ids they added come back.
-        var inserted = Set<String>()
-        let tuple = "(" + marks(22) + ")"
-        for chunk in chunks(of: items.indices, size: 400) {
-            var values: [SQLValue] = []
-            values.reserveCapacity(chunk.count * 22)
-            for index in chunk {
-                let item = items[index]
-                let display = displays[index]
-                values += [
-                    item.id.sqlValue, item.feedID.sqlValue, item.sourceKey.sqlValue, item.kind.rawValue.sqlValue,
-                    item.channel.sqlValue, item.url.sqlValue, item.author.sqlValue, item.publishedAt.sqlValue, fetchedAt.sqlValue,
-                    item.title.sqlValue, item.content.sqlValue, display.title.sqlValue, display.content.sqlValue,
-                    item.respondent.sqlValue, item.location.sqlValue, item.people.sqlValue, item.amount.sqlValue,
-                    item.petitioner.sqlValue, item.phone.sqlValue, item.status.sqlValue, item.handlingUnit.sqlValue,
-                    item.closedAt.sqlValue,
-                ]
-            }
-            let ids = try session.rows(
-                """
-                INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
-                                  title, content, title_masked, content_masked, respondent, location, people,
-                                  amount, petitioner, phone, status, handling_unit, closed_at)
-                VALUES \(Array(repeating: tuple, count: chunk.count).joined(separator: ", "))
-                ON CONFLICT DO NOTHING RETURNING id
-                """, values
-            ) { try $0.first(as: String.self) }
-            inserted.formUnion(ids)
-        }
-        // The first copy of each id added is new; the others (a second copy of one item in
-        // the batch too) are compared with what is stored, one after another.
-        var isNewAt = [Bool](repeating: false, count: items.count)
-        for (index, item) in items.enumerated() where inserted.remove(item.id) != nil { isNewAt[index] = true }
-        let others = items.indices.filter { !isNewAt[$0] }
+        // What is stored of the batch's items (a feed fetched again brings mostly these).
         typealias Stored = (title: String, content: String, status: String?, unit: String?, closedAt: String?)
         var stored: [String: Stored] = [:]
-        for chunk in chunks(of: others.indices, size: 1_000) {
-            let ids = Array(Set(chunk.map { items[others[$0]].id }))
+        let ids = Array(Set(items.map(\.id)))
+        for chunk in chunks(of: ids.indices, size: 1_000) {
             let rows = try session.rows(
-                "SELECT id, title, content, status, handling_unit, closed_at FROM item WHERE id IN (\(marks(ids.count)))",
-                ids.map(\.sqlValue)
+                "SELECT id, title, content, status, handling_unit, closed_at FROM item WHERE id IN (\(marks(chunk.count)))",
+                ids[chunk].map(\.sqlValue)
             ) { row -> (String, Stored) in
                 (
                     try row("id"),
@@ -76,6 +43,37 @@ extension AppDatabase {
             }
             for (id, values) in rows { stored[id] = values }
         }
+        // The first copy of each id not stored is new, added with COPY; the others (a second
+        // copy of one item in the batch too) are compared with what is stored, one after
+        // another. No other writer adds these ids meanwhile: another worker's feeds are its
+        // own (leases), and any other writer waits for the write lock.
+        var isNewAt = [Bool](repeating: false, count: items.count)
+        var seen = Set<String>()
+        for (index, item) in items.enumerated() where stored[item.id] == nil && seen.insert(item.id).inserted {
+            isNewAt[index] = true
+            stored[item.id] = (item.title, item.content, item.status, item.handlingUnit, item.closedAt.map(StoredDate.text))
+        }
+        let added = items.indices.filter { isNewAt[$0] }
+        try session.copyRows(
+            into: "item",
+            columns: [
+                "id", "feed_id", "source_key", "kind", "channel", "url", "author", "published_at", "fetched_at", "title", "content",
+                "title_masked", "content_masked", "respondent", "location", "people", "amount", "petitioner", "phone", "status",
+                "handling_unit", "closed_at",
+            ], count: added.count
+        ) { position in
+            let item = items[added[position]]
+            let display = displays[added[position]]
+            return [
+                item.id.sqlValue, item.feedID.sqlValue, item.sourceKey.sqlValue, item.kind.rawValue.sqlValue,
+                item.channel.sqlValue, item.url.sqlValue, item.author.sqlValue, item.publishedAt.sqlValue, fetchedAt.sqlValue,
+                item.title.sqlValue, item.content.sqlValue, display.title.sqlValue, display.content.sqlValue,
+                item.respondent.sqlValue, item.location.sqlValue, item.people.sqlValue, item.amount.sqlValue,
+                item.petitioner.sqlValue, item.phone.sqlValue, item.status.sqlValue, item.handlingUnit.sqlValue,
+                item.closedAt.sqlValue,
+            ]
+        }
+        let others = items.indices.filter { !isNewAt[$0] }
         var changedAt = [Bool](repeating: false, count: items.count)
         for index in others {
             let item = items[index]
@@ -403,7 +401,6 @@ extension AppDatabase {
             "text", "text", "float8", "text", "int8", "float8", "bool", "text", "bool", "bool", "text", "text", "text", "text",
             "text", "float8", "text", "text",
         ]
-        let given = "(" + (types + ["text", "text", "text", "text", "text"]).map { "?::\($0)" }.joined(separator: ", ") + ")"
         let fromItem = "(" + types.map { "?::\($0)" }.joined(separator: ", ") + ")"
         func values(_ index: Int) -> [SQLValue] {
             let verdict = prepared.verdicts[index]
@@ -422,14 +419,19 @@ extension AppDatabase {
         var last: [String: Int] = [:]
         for (index, id) in ids.enumerated() { last[id] = index }
         let kept = ids.indices.filter { last[ids[$0]] == $0 }
+        // Verdicts on items just stored (most of a cycle's) with COPY, their facts given.
         let withFacts = kept.filter { prepared.facts[$0] != nil }
-        for chunk in chunks(of: withFacts.indices, size: 400) {
-            var arguments: [SQLValue] = []
-            for index in chunk.map({ withFacts[$0] }) {
-                guard let facts = prepared.facts[index] else { continue }
-                arguments += values(index) + [facts.at, facts.kind, facts.channel, facts.status, facts.closedAt].map(\.sqlValue)
-            }
-            try session.execute(columns + "VALUES " + Array(repeating: given, count: chunk.count).joined(separator: ", "), arguments)
+        try session.copyRows(
+            into: "assessment",
+            columns: [
+                "item_id", "engine_version", "score", "level", "people", "amount", "is_signal", "claim", "is_escalation",
+                "is_resolved", "fired_rules", "matched_terms", "story_key", "project_id", "link_band", "link_confidence",
+                "link_evidence", "sites", "at", "kind", "channel", "status", "closed_at",
+            ], count: withFacts.count
+        ) { position in
+            let index = withFacts[position]
+            let facts = prepared.facts[index]
+            return values(index) + [facts?.at, facts?.kind, facts?.channel, facts?.status, facts?.closedAt].map(\.sqlValue)
         }
         // The others take the item's time, kind, channel and handling state from its row.
         let withoutFacts = kept.filter { prepared.facts[$0] == nil }

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import NIOCore
 import Synchronization
 import TestStores
 import Testing
@@ -136,6 +137,14 @@ import Testing
         #expect(try await database.assessment(ofItem: posts[1].id)?.assessment.score == 5)
         #expect(try await database.itemsNeedingAssessment(version: "v1", holder: "a", now: soon).isEmpty)
         #expect(try await database.itemsNeedingAssessment(version: "v1").map(\.feedID) == ["petitions"])
+    }
+
+    @Test func textWithTabsNewlinesAndBackslashesIsStoredAsItIs() async throws {
+        let text = "第一行\t制表\r\n第二行 \\N 反斜杠\\ \\t"
+        let item = Item(feedID: "posts", sourceKey: "k", kind: .post, publishedAt: created, title: text, content: text + "\n")
+        try await database.insertItems([item], fetchedAt: created, mask: { $1 })
+        let stored = try #require(try await database.item(id: item.id))
+        #expect(stored.title == text && stored.content == text + "\n")
     }
 
     @Test func loginAttemptsAreCountedInTheStoreAndAgeOut() async throws {
@@ -278,6 +287,17 @@ import Testing
             PostgresSQL.numbered("SELECT '欠薪？?', ? AS 工资 -- 为什么?\nWHERE 项目 = ?, ?")
                 == "SELECT '欠薪？?', $1 AS 工资 -- 为什么?\nWHERE 项目 = $2, $3")
         #expect(PostgresSQL.numbered("SELECT 1") == "SELECT 1")
+    }
+
+    @Test func copyRowsAreWrittenInTheTextFormat() {
+        var buffer = ByteBuffer()
+        PostgresCopyText.appendRow(
+            [.text("a\tb\nc\\d\re\u{0}f"), .null, .integer(-3), .real(0.5), .bool(true), .blob([0x0a, 0xff]), .text("欠薪")],
+            to: &buffer)
+        PostgresCopyText.appendRow([.text(""), .real(.infinity), .bool(false)], to: &buffer)
+        #expect(
+            String(buffer: buffer)
+                == "a\\tb\\nc\\\\d\\re\u{FFFD}f\t\\N\t-3\t0.5\tt\t\\\\x0aff\t欠薪\n" + "\tinf\tf\n")
     }
 
     @Test func aScriptIsSplitIntoItsStatements() {
