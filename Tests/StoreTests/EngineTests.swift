@@ -139,6 +139,41 @@ import Testing
         #expect(try await database.itemsNeedingAssessment(version: "v1").map(\.feedID) == ["petitions"])
     }
 
+    @Test func twoWorkersStoringOneFeedAtOnceStoreEachItemOnce() async throws {
+        // A lease that ended during a long cycle: two workers store the same feed's items.
+        let items = (0..<300).map { Item(feedID: "posts", sourceKey: "k\($0)", kind: .post, title: "工资", content: "欠薪 \($0)") }
+        let displays = items.map { DisplayCopies(of: $0, mask: { $1 }) }
+        let other = try TestStores.open(folder: folder)
+        async let first = database.storeFetch(
+            of: "posts", items: items, displays: displays, rejections: [], state: FeedState(feedID: "posts"),
+            fetchedAt: created, leased: true)
+        async let second = other.storeFetch(
+            of: "posts", items: items, displays: displays, rejections: [], state: FeedState(feedID: "posts"),
+            fetchedAt: created, leased: true)
+        let (a, b) = try await (first.added, second.added)
+        #expect(a + b == items.count)
+        #expect(try await database.itemCount() == items.count)
+    }
+
+    @Test func aSharedWriterThatMeetsAStoredKeyRunsAgainAlone() throws {
+        guard case .postgres(let pool) = database.backend else { return }
+        let locks = Mutex<[Bool]>([])
+        let answer = try pool.write(shared: true) { session -> Int in
+            // Which lock this transaction holds: shared first, then the write lock itself.
+            let shared =
+                try session.value(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND mode = 'ShareLock'",
+                    as: Int.self) == 1
+            let count = locks.withLock { locks in
+                locks.append(shared)
+                return locks.count
+            }
+            if count == 1 { throw StoreError.postgres("duplicate key value violates unique constraint (SQLSTATE 23505)") }
+            return 7
+        }
+        #expect(answer == 7 && locks.withLock { $0 } == [true, false])
+    }
+
     @Test func textWithTabsNewlinesAndBackslashesIsStoredAsItIs() async throws {
         let text = "第一行\t制表\r\n第二行 \\N 反斜杠\\ \\t"
         let item = Item(feedID: "posts", sourceKey: "k", kind: .post, publishedAt: created, title: text, content: text + "\n")

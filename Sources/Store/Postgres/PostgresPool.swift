@@ -96,7 +96,18 @@ final class PostgresPool: Sendable {
 
     /// Runs `body` in one transaction, after every other writer's; `shared`, alongside
     /// other shared writers (workers storing feeds each leased), after every other writer's.
+    /// A shared writer that finds a row it adds stored meanwhile (two workers on one feed:
+    /// a lease that ended during a long cycle) is rolled back and runs once more alone.
     func write<Value>(shared: Bool = false, _ body: (SQLSession) throws -> Value) throws -> Value {
+        guard shared else { return try writeOnce(shared: false, body) }
+        do {
+            return try writeOnce(shared: true, body)
+        } catch let error as StoreError where PostgresFailure.isUniqueViolation(error) {
+            return try writeOnce(shared: false, body)
+        }
+    }
+
+    private func writeOnce<Value>(shared: Bool, _ body: (SQLSession) throws -> Value) throws -> Value {
         try withConnection { connection in
             try transaction(on: connection, begin: "BEGIN") { session in
                 try session.execute(
@@ -201,6 +212,12 @@ final class PostgresPool: Sendable {
 
 /// What PostgreSQL said, without the statement or the values it held.
 enum PostgresFailure {
+    /// Whether `error` is PostgreSQL's refusal of a row whose key is stored already.
+    static func isUniqueViolation(_ error: StoreError) -> Bool {
+        if case .postgres(let reason) = error { return reason.hasSuffix("(SQLSTATE 23505)") }
+        return false
+    }
+
     static func reason(_ error: PSQLError) -> String {
         if let message = error.serverInfo?[.message] {
             let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
