@@ -44,6 +44,12 @@ extension AppDatabase {
         async throws -> (added: Int, changed: Int, fresh: [Int], isNew: [Bool], state: FeedState)
     {
         try await write(leased: leased) { session in
+            if leased, session.engine == .postgres {
+                // Workers write at once, each its own feeds; should two hold one feed (a lease
+                // that ended during a long cycle), the second stores it after the first, as
+                // the only writer would, and finds the first's items stored.
+                try session.execute("SELECT pg_advisory_xact_lock(?::int4, hashtext(?))", [.integer(Self.feedLockClass), feed.sqlValue])
+            }
             let counts = try Self.upsert(items, displays: displays, fetchedAt: fetchedAt, in: session)
             try Self.replaceRejections(in: session, kind: .feed, file: feed, with: rejections)
             var state = state
@@ -52,6 +58,9 @@ extension AppDatabase {
             return (counts.added, counts.changed, counts.fresh, counts.isNew, state)
         }
     }
+
+    /// The first key of the advisory lock a worker holds on a feed while storing it.
+    static let feedLockClass: Int64 = 0x7766  // "wf"
 
     private static func save(_ state: FeedState, in session: SQLSession) throws {
         try session.execute(

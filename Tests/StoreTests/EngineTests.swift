@@ -174,6 +174,31 @@ import Testing
         #expect(answer == 7 && locks.withLock { $0 } == [true, false])
     }
 
+    @Test func aBatchOfSeveralMegabytesIsStoredAndAKeyStoredAlreadyFailsItWhole() async throws {
+        // Over a megabyte: several COPY messages on PostgreSQL.
+        let long = String(repeating: "工资拖欠，", count: 100)
+        let items = (0..<1_500).map { Item(feedID: "posts", sourceKey: "k\($0)", kind: .post, title: "工资", content: long + "\($0)") }
+        try await database.insertItems(items, fetchedAt: created, mask: { $1 })
+        #expect(try await database.itemCount() == items.count)
+        #expect(try await database.item(id: items[1_499].id)?.content == long + "1499")
+        // The same rows added again, the last of them already stored: an error, not a wait,
+        // and nothing of the batch kept.
+        let fresh = (0..<1_500).map { Item(feedID: "other", sourceKey: "k\($0)", kind: .post, title: "工资", content: long) }
+        await #expect(throws: (any Error).self) {
+            try await database.write { session in
+                try session.copyRows(
+                    into: "item",
+                    columns: ["id", "feed_id", "source_key", "kind", "fetched_at", "title", "content", "title_masked", "content_masked"],
+                    count: fresh.count + 1
+                ) { index in
+                    let item = index < fresh.count ? fresh[index] : items[0]
+                    return [item.id, item.feedID, item.sourceKey, "post", "2024-12-01", "t", item.content, "", ""].map(\.sqlValue)
+                }
+            }
+        }
+        #expect(try await database.itemCount() == items.count)
+    }
+
     @Test func textWithTabsNewlinesAndBackslashesIsStoredAsItIs() async throws {
         let text = "第一行\t制表\r\n第二行 \\N 反斜杠\\ \\t"
         let item = Item(feedID: "posts", sourceKey: "k", kind: .post, publishedAt: created, title: text, content: text + "\n")

@@ -96,13 +96,14 @@ final class PostgresPool: Sendable {
 
     /// Runs `body` in one transaction, after every other writer's; `shared`, alongside
     /// other shared writers (workers storing feeds each leased), after every other writer's.
-    /// A shared writer that finds a row it adds stored meanwhile (two workers on one feed:
-    /// a lease that ended during a long cycle) is rolled back and runs once more alone.
+    /// A shared writer that finds a row it adds stored meanwhile, or that PostgreSQL chose
+    /// to end in a deadlock (two workers on one feed: a lease that ended during a long
+    /// cycle), is rolled back and runs once more alone.
     func write<Value>(shared: Bool = false, _ body: (SQLSession) throws -> Value) throws -> Value {
         guard shared else { return try writeOnce(shared: false, body) }
         do {
             return try writeOnce(shared: true, body)
-        } catch let error as StoreError where PostgresFailure.isUniqueViolation(error) {
+        } catch let error as StoreError where PostgresFailure.isWriteConflict(error) {
             return try writeOnce(shared: false, body)
         }
     }
@@ -212,10 +213,11 @@ final class PostgresPool: Sendable {
 
 /// What PostgreSQL said, without the statement or the values it held.
 enum PostgresFailure {
-    /// Whether `error` is PostgreSQL's refusal of a row whose key is stored already.
-    static func isUniqueViolation(_ error: StoreError) -> Bool {
-        if case .postgres(let reason) = error { return reason.hasSuffix("(SQLSTATE 23505)") }
-        return false
+    /// Whether `error` is PostgreSQL's refusal of a row whose key is stored already
+    /// (23505), or the end of a transaction caught in a deadlock (40P01).
+    static func isWriteConflict(_ error: StoreError) -> Bool {
+        guard case .postgres(let reason) = error else { return false }
+        return reason.hasSuffix("(SQLSTATE 23505)") || reason.hasSuffix("(SQLSTATE 40P01)")
     }
 
     static func reason(_ error: PSQLError) -> String {
