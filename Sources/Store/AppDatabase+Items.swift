@@ -45,8 +45,8 @@ extension AppDatabase {
         }
         // The first copy of each id not stored is new, added with COPY; the others (a second
         // copy of one item in the batch too) are compared with what is stored, one after
-        // another. No other writer adds these ids meanwhile: another worker's feeds are its
-        // own (leases), and any other writer waits for the write lock.
+        // another. No other writer adds these ids meanwhile: a worker storing its leased feed
+        // holds that feed's lock (`storeFetch`), and any other writer waits for the write lock.
         var isNewAt = [Bool](repeating: false, count: items.count)
         var seen = Set<String>()
         for (index, item) in items.enumerated() where stored[item.id] == nil && seen.insert(item.id).inserted {
@@ -54,14 +54,7 @@ extension AppDatabase {
             stored[item.id] = (item.title, item.content, item.status, item.handlingUnit, item.closedAt.map(StoredDate.text))
         }
         let added = items.indices.filter { isNewAt[$0] }
-        try session.copyRows(
-            into: "item",
-            columns: [
-                "id", "feed_id", "source_key", "kind", "channel", "url", "author", "published_at", "fetched_at", "title", "content",
-                "title_masked", "content_masked", "respondent", "location", "people", "amount", "petitioner", "phone", "status",
-                "handling_unit", "closed_at",
-            ], count: added.count
-        ) { position in
+        try session.copyRows(into: "item", columns: fetchedItemColumns, count: added.count) { position in
             let item = items[added[position]]
             let display = displays[added[position]]
             return [
@@ -122,6 +115,21 @@ extension AppDatabase {
         return (isNewAt.count { $0 }, changedAt.count { $0 }, fresh, isNew)
     }
 
+    /// The columns of `item` a fetch writes, in the order both engines' upserts give them.
+    static let fetchedItemColumns = [
+        "id", "feed_id", "source_key", "kind", "channel", "url", "author", "published_at", "fetched_at", "title", "content",
+        "title_masked", "content_masked", "respondent", "location", "people", "amount", "petitioner", "phone", "status",
+        "handling_unit", "closed_at",
+    ]
+
+    /// A verdict's columns of `assessment`, in the order `saveAssessments` gives them ...
+    static let verdictColumnNames = [
+        "item_id", "engine_version", "score", "level", "people", "amount", "is_signal", "claim", "is_escalation", "is_resolved",
+        "fired_rules", "matched_terms", "story_key", "project_id", "link_band", "link_confidence", "link_evidence", "sites",
+    ]
+    /// ... then those it copies from its item.
+    static let itemFactColumns = ["at", "kind", "channel", "status", "closed_at"]
+
     /// `range` cut into consecutive pieces of at most `size`.
     static func chunks(of range: Range<Int>, size: Int) -> [Range<Int>] {
         stride(from: range.lowerBound, to: range.upperBound, by: size).map { $0..<min($0 + size, range.upperBound) }
@@ -142,10 +150,7 @@ extension AppDatabase {
         precondition(displays.count == items.count, "one display copy for each item")
         let insert = try db.cachedStatement(
             sql: """
-                INSERT INTO item (id, feed_id, source_key, kind, channel, url, author, published_at, fetched_at,
-                                  title, content, title_masked, content_masked, respondent, location, people,
-                                  amount, petitioner, phone, status, handling_unit, closed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO item (\(fetchedItemColumns.joined(separator: ", "))) VALUES (\(marks(fetchedItemColumns.count)))
                 ON CONFLICT DO NOTHING
                 """)
         let stored = try db.cachedStatement(sql: "SELECT title, content FROM item WHERE id = ?")
@@ -317,11 +322,8 @@ extension AppDatabase {
             guard case .sqlite(let db) = session.connection else {
                 return try Self.saveAssessments(prepared, version: version, in: session)
             }
-            let columns = """
-                INSERT OR REPLACE INTO assessment (item_id, engine_version, score, level, people, amount, is_signal,
-                    claim, is_escalation, is_resolved, fired_rules, matched_terms, story_key, project_id, link_band,
-                    link_confidence, link_evidence, sites, at, kind, channel, status, closed_at)
-                """
+            let columns =
+                "INSERT OR REPLACE INTO assessment (\((Self.verdictColumnNames + Self.itemFactColumns).joined(separator: ", ")))\n"
             // The item's time, kind, channel and handling state from the item row, or as given
             // for an item just stored (no read of its row: the foreign key still checks it is there).
             let fromItem = try db.cachedStatement(
@@ -331,9 +333,7 @@ extension AppDatabase {
                     FROM item WHERE id = ?
                     """)
             let given = try db.cachedStatement(
-                sql: columns + """
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                sql: columns + "VALUES (\(Self.marks(Self.verdictColumnNames.count + Self.itemFactColumns.count)))")
             for ((verdict, lists), facts) in zip(zip(prepared.verdicts, prepared.lists), prepared.facts) {
                 let assessment = verdict.assessment
                 var values = ParameterBinder(facts == nil ? fromItem : given)
@@ -391,11 +391,7 @@ extension AppDatabase {
             try session.execute("DELETE FROM assessment WHERE item_id IN (\(marks(wanted.count)))", wanted.map(\.sqlValue))
             try session.execute("SET LOCAL enable_seqscan = on")
         }
-        let columns = """
-            INSERT INTO assessment (item_id, engine_version, score, level, people, amount, is_signal,
-                claim, is_escalation, is_resolved, fired_rules, matched_terms, story_key, project_id, link_band,
-                link_confidence, link_evidence, sites, at, kind, channel, status, closed_at)
-            """
+        let columns = "INSERT INTO assessment (\((verdictColumnNames + itemFactColumns).joined(separator: ", ")))\n"
         // Typed, so that a column of nulls only is still of its type.
         let types = [
             "text", "text", "float8", "text", "int8", "float8", "bool", "text", "bool", "bool", "text", "text", "text", "text",
@@ -421,24 +417,14 @@ extension AppDatabase {
         let kept = ids.indices.filter { last[ids[$0]] == $0 }
         // Verdicts on items just stored (most of a cycle's) with COPY, their facts given.
         let withFacts = kept.filter { prepared.facts[$0] != nil }
-        try session.copyRows(
-            into: "assessment",
-            columns: [
-                "item_id", "engine_version", "score", "level", "people", "amount", "is_signal", "claim", "is_escalation",
-                "is_resolved", "fired_rules", "matched_terms", "story_key", "project_id", "link_band", "link_confidence",
-                "link_evidence", "sites", "at", "kind", "channel", "status", "closed_at",
-            ], count: withFacts.count
-        ) { position in
+        try session.copyRows(into: "assessment", columns: verdictColumnNames + itemFactColumns, count: withFacts.count) { position in
             let index = withFacts[position]
             let facts = prepared.facts[index]
             return values(index) + [facts?.at, facts?.kind, facts?.channel, facts?.status, facts?.closedAt].map(\.sqlValue)
         }
         // The others take the item's time, kind, channel and handling state from its row.
         let withoutFacts = kept.filter { prepared.facts[$0] == nil }
-        let names = """
-            item_id, engine_version, score, level, people, amount, is_signal, claim, is_escalation, is_resolved, fired_rules,
-            matched_terms, story_key, project_id, link_band, link_confidence, link_evidence, sites
-            """
+        let names = verdictColumnNames.joined(separator: ", ")
         for chunk in chunks(of: withoutFacts.indices, size: 400) {
             let arguments = chunk.flatMap { values(withoutFacts[$0]) }
             try session.execute(
