@@ -165,6 +165,10 @@ final class PostgresPool: Sendable {
             return try body(connection)
         } catch let error as PSQLError {
             throw StoreError.postgres(PostgresFailure.reason(error))
+        } catch let error as PostgresError {
+            // PostgresNIO's older errors (a COPY's writer): said without what the server's text may hold.
+            if case .connectionClosed = error { throw StoreError.postgres("the connection to the server closed") }
+            throw StoreError.postgres("the server's answer could not be read")
         }
     }
 

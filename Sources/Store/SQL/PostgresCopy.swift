@@ -30,20 +30,12 @@ extension SQLSession {
             if chunk.readableBytes > 0 { chunks.append(chunk) }
             // One COPY a chunk, each sent in one write: PostgresNIO's writer, made to wait for
             // room by an earlier write, may never be told of an error the server sends then.
+            // (PostgresNIO's errors become store errors where the connection was taken.)
             for chunk in chunks {
-                do {
-                    try Self.waiting(on: connection.eventLoop) {
-                        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                            try await writer.write(chunk)
-                        }
+                try Self.waiting(on: connection.eventLoop) {
+                    try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                        try await writer.write(chunk)
                     }
-                } catch let error as PSQLError {
-                    throw StoreError.postgres(PostgresFailure.reason(error))
-                } catch let error as StoreError {
-                    throw error
-                } catch {
-                    // The connection closed under the copy, say.
-                    throw StoreError.postgres("\(error)")
                 }
             }
         }
