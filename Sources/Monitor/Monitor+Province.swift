@@ -4,11 +4,75 @@ import Register
 import Store
 
 extension Monitor {
+    /// What a roll-up about to be made is kept under: the stamp of the rules it is made with
+    /// and the store's change count before its register is read.
+    public struct RollupBasis: Sendable, Hashable {
+        public var stamp: String
+        public var dataVersion: Int
+    }
+
     /// This store's register and daily list of `asOf`, rolled up for the province as the
-    /// city `code` (`name`).
+    /// city `code` (`name`): the roll-up the city kept (`keepRollup`) when it was made
+    /// under the same rules and the store has not changed since, else made anew.
     public func cityRollup(code: String, name: String, asOf: Day, now: Date = Date()) async throws -> CityRollup {
+        if let kept = try await keptRollup(asOf: asOf, stamp: try rollupStamp()) { return kept.named(code: code, name: name) }
         let (register, brief) = try await registerAndBrief(asOf: asOf, now: now)
         return CityRollup(code: code, name: name, register: register, brief: brief, madeAt: now)
+    }
+
+    /// The roll-up kept for `asOf` if it still holds: made under `stamp`, at the store's
+    /// present change count. One that no longer reads (another version's) is made anew.
+    func keptRollup(asOf: Day, stamp: String) async throws -> CityRollup? {
+        guard let kept = try await database.keptRollup(asOf: asOf), kept.stamp == stamp,
+            let count = try await database.changeCount(), count == kept.dataVersion
+        else { return nil }
+        return try? JSONDecoder().decode(CityRollup.self, from: Data(kept.body.utf8))
+    }
+
+    /// The basis of a roll-up to keep, read before its register: nil while a write held
+    /// the store longer than a few seconds (the roll-up is then not kept this time).
+    public func rollupBasis(waitingAtMost seconds: Int = 5) async throws -> RollupBasis? {
+        let stamp = try rollupStamp()
+        guard let count = try await database.changeCount(settled: true, waitingAtMost: seconds) else { return nil }
+        return RollupBasis(stamp: stamp, dataVersion: count)
+    }
+
+    /// Keeps the roll-up of `register` and `brief` (the register and daily list of
+    /// `register.asOf`, made after `basis` was read) in this store, for the province.
+    /// One kept under the same basis is left as it is: a SQLite store's other processes
+    /// would see a write as a change, make their register again and keep it in turn.
+    public func keepRollup(_ basis: RollupBasis, register: RegisterReport, brief: DailyBrief, madeAt: Date) async throws {
+        let day = register.asOf
+        if let kept = try await database.keptRollup(asOf: day, withBody: false), kept.stamp == basis.stamp,
+            kept.dataVersion == basis.dataVersion
+        {
+            return
+        }
+        let rollup = CityRollup(code: "", name: "", register: register, brief: brief, madeAt: madeAt)
+        let body = String(decoding: try JSONEncoder().encode(rollup), as: UTF8.self)
+        try await database.keepRollup(
+            .init(asOf: day, stamp: basis.stamp, dataVersion: basis.dataVersion, madeAt: madeAt, body: body))
+    }
+
+    /// Makes the register and daily list of `asOf` and keeps their roll-up.
+    /// - Returns: whether it was kept (not while a write held the store too long).
+    public func makeAndKeepRollup(asOf: Day, now: Date = Date()) async throws -> Bool {
+        guard let basis = try await rollupBasis() else { return false }
+        let (register, brief) = try await registerAndBrief(asOf: asOf, now: now)
+        try await keepRollup(basis, register: register, brief: brief, madeAt: now)
+        return true
+    }
+
+    /// The stamp of a roll-up's making: every rules file (the register's thresholds and
+    /// window among them) and the form of the roll-up.
+    func rollupStamp() throws -> String {
+        var hash = StableHash.Accumulator()
+        hash.add(text: "roll-up form \(CityRollup.form)")
+        for file in try rulesFiles() {
+            hash.add(text: file.name)
+            hash.add(text: file.text)
+        }
+        return hash.hex
     }
 
     /// The roll-up of every city of `province`, each city's register made from its own
@@ -30,7 +94,7 @@ extension Monitor {
 
     /// What a roll-up says of a city that could not be read: the store's words, never a
     /// value it holds or the SQL it ran.
-    static func plainFailure(_ error: any Error) -> String {
+    public static func plainFailure(_ error: any Error) -> String {
         if let plain = StoreError.plainMessage(for: error) { return plain }
         if let store = error as? StoreError {
             if case .corruptValue(let column, _) = store { return "the database holds an unreadable value in column \(column)" }

@@ -39,6 +39,11 @@ public struct Monitor: Sendable {
 
     /// Loads and checks every rules file of the rules folder, as one rulebook.
     public func loadRulebook() throws -> Rulebook {
+        try Rulebook.parse(files: try rulesFiles())
+    }
+
+    /// Every rules file (`*.yaml`, `*.yml`) of the rules folder: its name and text, by name.
+    func rulesFiles() throws -> [(name: String, text: String)] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: rulesDirectory.path)
@@ -46,10 +51,9 @@ public struct Monitor: Sendable {
         } catch {
             throw MonitorError.unreadable(path: rulesDirectory.path, reason: "the rules folder cannot be listed")
         }
-        let files = try names.map { name in
+        return try names.map { name in
             (name: name, text: try readText(rulesDirectory.appendingPathComponent(name)))
         }
-        return try Rulebook.parse(files: files)
     }
 
     /// The scoring engine for the current rules and registry, with OpenCC's character table.

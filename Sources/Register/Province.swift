@@ -125,6 +125,11 @@ extension Unicode.Scalar {
 /// One city as the province sees it: its totals, its departments and its flagged
 /// projects, from the city's register of the day; or why it could not be read.
 public struct CityRollup: Codable, Hashable, Sendable {
+    /// The form of a roll-up and of the register it sums: a roll-up kept in a city's store
+    /// by another form is made anew. Moves whenever what a register says of the same data
+    /// changes.
+    public static let form = 1
+
     /// A flagged project, as the province's pages list it.
     public struct FlaggedProject: Codable, Hashable, Sendable {
         public var projectID: String
@@ -202,6 +207,15 @@ public struct CityRollup: Codable, Hashable, Sendable {
         newFlags = brief.newFlags
         clearedFlags = brief.clearedFlags
         topStories = brief.topStories
+    }
+
+    /// The same roll-up under the city's `code` and `name` (a city keeps its own without them).
+    public func named(code: String, name: String) -> CityRollup {
+        var rollup = self
+        rollup.code = code
+        rollup.name = name
+        rollup.total.department = name
+        return rollup
     }
 
     /// A city whose register could not be made.

@@ -216,6 +216,7 @@ extension AppDatabase {
                 ])
             }
         }
+        if added > 0 { try ParameterBinder.wrote(into: "item", in: db) }
         return (added, changed, fresh, isNew)
     }
 
@@ -368,6 +369,7 @@ extension AppDatabase {
                 // The verdict takes its time and kind from the item: none without one.
                 guard db.changesCount > 0 else { throw StoreError.missingItem(assessment.itemID) }
             }
+            if !prepared.verdicts.isEmpty { try ParameterBinder.wrote(into: "assessment", in: db) }
         }
     }
 

@@ -107,7 +107,7 @@ extension AppDatabase {
                 if stored[key]?.record != record || stored[key]?.file != file { changed.append(record) }
             }
             try session.insertRows(
-                "INSERT INTO platform_row (\(Self.platformColumns), source_file)", width: 18,
+                into: "platform_row", "INSERT INTO platform_row (\(Self.platformColumns), source_file)", width: 18,
                 """
                 ON CONFLICT (period, platform_project_id) DO UPDATE SET
                     project_id = excluded.project_id, project_name = excluded.project_name, contractor = excluded.contractor,

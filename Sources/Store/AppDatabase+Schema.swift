@@ -453,6 +453,7 @@ extension AppDatabase {
         migrator.registerMigration(alertMigration.identifier) { db in try db.execute(sql: alertMigration.sql) }
         migrator.registerMigration(alertStoryMigration.identifier) { db in try db.execute(sql: alertStoryMigration.sql) }
         migrator.registerMigration(rejectedRowMigration.identifier) { db in try db.execute(sql: rejectedRowMigration.sql) }
+        migrator.registerMigration(keptRollupMigration.identifier) { db in try db.execute(sql: keptRollupMigration.sqlite) }
         return migrator
     }
 }

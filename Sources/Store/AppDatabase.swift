@@ -18,6 +18,9 @@ public struct AppDatabase: Sendable {
     let backend: Backend
     /// The SQLite file's log checkpoints, taken after commits (nil in memory and on PostgreSQL).
     private var checkpoints: WALCheckpoints?
+    /// On a SQLite store that may be written, whether a transaction changed what the
+    /// register reads (`write` then moves `store_change`).
+    private var changeWatch: RegisterChangeWatch?
 
     /// The engine the store lives on.
     public var engine: StoreEngine {
@@ -56,7 +59,12 @@ public struct AppDatabase: Sendable {
     ) async throws -> Value {
         switch backend {
         case .sqlite(let writer):
-            let value = try await writer.write { db in try body(SQLSession(connection: .sqlite(db))) }
+            let watch = changeWatch
+            let value = try await writer.write { db in
+                let value = try body(SQLSession(connection: .sqlite(db)))
+                if watch?.changedInTransaction == true { try db.execute(sql: "UPDATE store_change SET n = n + 1") }
+                return value
+            }
             checkpoints?.afterCommit(on: writer)
             return value
         case .postgres(let pool): return try await Parallel.run { try pool.write(shared: leased, body) }
@@ -80,6 +88,9 @@ public struct AppDatabase: Sendable {
         }
         if !complete { try Self.backUpBeforeMigrating(writer, migrator: migrator) }
         try migrator.migrate(writer)
+        let watch = RegisterChangeWatch()
+        writer.add(transactionObserver: watch, extent: .databaseLifetime)
+        changeWatch = watch
     }
 
     /// Before an upgrade changes a store that holds data, a copy of it as it was, beside it

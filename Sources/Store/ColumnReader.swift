@@ -191,6 +191,14 @@ struct ParameterBinder {
         if failure == SQLITE_OK { failure = code }
     }
 
+    /// Tells GRDB's observers that `table` was written by statements run through this
+    /// binder (GRDB sees only the statements it runs): once after a batch, so that a write
+    /// to a table the register reads moves the store's change count (`RegisterChangeWatch`).
+    /// Every writer through a binder calls it.
+    static func wrote(into table: String, in db: Database) throws {
+        try db.notifyChanges(in: Table(table))
+    }
+
     /// Runs the statement to its end, once every parameter was bound.
     func execute(in db: Database) throws {
         guard failure == SQLITE_OK, index - 1 == sqlite3_bind_parameter_count(sqlite) else {

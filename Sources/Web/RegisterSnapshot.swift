@@ -40,7 +40,23 @@ public struct RegisterSnapshot: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let rules = try monitor.loadRulebook().register
+        // The city's roll-up of the day is kept for the province as it is made here.
+        let basis: Monitor.RollupBasis?
+        do {
+            basis = try await monitor.rollupBasis(waitingAtMost: 2)
+        } catch {
+            monitor.logger.warning("roll-up for the province not kept: \(Monitor.plainFailure(error))")
+            basis = nil
+        }
         let (register, brief) = try await monitor.registerAndBrief(asOf: asOf, now: now, rules: rules)
+        if let basis {
+            do {
+                try await monitor.keepRollup(basis, register: register, brief: brief, madeAt: now)
+            } catch {
+                monitor.logger.warning(
+                    "roll-up for the province not kept: \(Monitor.plainFailure(error))")
+            }
+        }
         let registered = clock.now
         let evidence = register.projects.lazy.filter { !$0.flags.isEmpty }.flatMap(\.evidence)
         let windowStart = asOf.adding(days: -(register.windowDays - 1)).start

@@ -15,9 +15,12 @@ extension WageWatch {
             discussion: """
                 The cities are listed in a YAML file (--province): each with a code, a name and its store \
                 (a SQLite file, or a postgres:// address with ?schema=CITY when the cities share one \
-                PostgreSQL database). Every city's store is only read, one city at a time.
+                PostgreSQL database). Every city's store is only read, one city at a time. A city's roll-up \
+                of the day that the city kept (its serve node keeps it whenever it makes its register, or \
+                `province keep` does) is read as it is while the city's store has not changed since and it \
+                was made under the same rules files; any other city's register is made anew.
                 """,
-            subcommands: [ProvinceScorecard.self, ProvinceDaily.self])
+            subcommands: [ProvinceScorecard.self, ProvinceDaily.self, ProvinceKeep.self])
     }
 
     /// Where the province file and the rules are.
@@ -143,6 +146,32 @@ extension WageWatch {
             case .json: try write(try JSONOutput.encode(rollup), to: output)
             }
             try CitiesUnread.check(rollup)
+        }
+    }
+
+    struct ProvinceKeep: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "keep",
+            abstract: "Make this city's register of the day and keep its roll-up in its store, for the province.",
+            discussion: """
+                Run on a city's store (--database) with the rules the province reads (--rules). A city's \
+                serve node does this itself whenever it makes its register; run this from cron where no \
+                serve node runs. The province then reads the kept roll-up while the store has not changed \
+                since, instead of making the city's register anew.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "The day of the roll-up, YYYY-MM-DD (default: today, Asia/Shanghai).")
+        var asOf: Day?
+
+        func run() async throws {
+            let monitor = try global.makeMonitor()
+            let day = asOf ?? .today
+            guard try await monitor.makeAndKeepRollup(asOf: day) else {
+                throw CommandFailure(message: "the store was being written for too long: no roll-up kept, run again")
+            }
+            print("roll-up of \(day) kept")
         }
     }
 

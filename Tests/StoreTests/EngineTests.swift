@@ -76,6 +76,91 @@ import Testing
         #expect(try await database.dataVersion() != before)
     }
 
+    @Test func theChangeCountMovesWithWhatTheRegisterReadsOnly() async throws {
+        let start = try #require(try await database.changeCount())
+        try await database.saveProjects([Project(id: "P-1", name: "一号工程", department: "市住建局")], rejections: [], file: "r.csv")
+        let changed = try #require(try await database.changeCount())
+        #expect(changed > start)
+        // Accounts, sessions, the audit log and a kept roll-up are not read by the register.
+        try await database.addAccount(Account(name: "zhang", role: .leader, createdAt: created), passwordHash: "h")
+        try await database.createSession(id: "a", account: "zhang", csrf: "t", now: created, lifetime: 600)
+        try await database.record(AuditEntry(at: created, account: "zhang", role: "leader", action: "marker", reason: ""))
+        let day = try #require(Day("2024-12-31"))
+        try await database.keepRollup(.init(asOf: day, stamp: "s", dataVersion: changed, madeAt: created, body: "{}"))
+        #expect(try await database.changeCount() == changed)
+        #expect(try await database.changeCount(settled: true) == changed)
+        // A write that fails leaves it on SQLite (on PostgreSQL it may move: never too little).
+        await #expect(throws: (any Error).self) {
+            try await database.write { session in
+                _ = try session.execute("UPDATE project SET name = '改' WHERE id = 'P-1'")
+                throw StoreError.missingItem("x")
+            }
+        }
+        if database.engine == .sqlite { #expect(try await database.changeCount() == changed) }
+        #expect(try await database.projects().map(\.name) == ["一号工程"])
+        // Rows bound and run straight through SQLite, not only GRDB's statements.
+        let beforeItems = try #require(try await database.changeCount())
+        _ = try await database.insertItems(
+            [Item(feedID: "posts", sourceKey: "k1", kind: .post, title: "工资", content: "欠薪")], fetchedAt: created, mask: { $1 })
+        let afterItems = try #require(try await database.changeCount())
+        #expect(afterItems > beforeItems)
+        try await database.write { session in
+            try session.copyRows(into: "feed_state", columns: ["feed_id"], count: 1) { _ in ["other".sqlValue] }
+        }
+        #expect(try #require(try await database.changeCount()) > afterItems)
+        // Another connection's change is counted, as is a later one's of this.
+        let other = try TestStores.open(folder: folder)
+        try await other.saveFeedStates([FeedState(feedID: "posts")])
+        let afterOther = try #require(try await database.changeCount())
+        #expect(afterOther > changed)
+        try await database.saveProjects([Project(id: "P-2", name: "二号工程", department: "市住建局")], rejections: [], file: "r.csv")
+        #expect(try #require(try await other.changeCount()) > afterOther)
+    }
+
+    @Test func aKeptRollupReplacesItsDaysAndOlderOnesGo() async throws {
+        let day = try #require(Day("2024-12-31"))
+        let old = AppDatabase.KeptRollup(asOf: day.adding(days: -8), stamp: "s", dataVersion: 1, madeAt: created, body: "{}")
+        try await database.keepRollup(old)
+        #expect(try await database.keptRollup(asOf: old.asOf) == old)
+        try await database.keepRollup(.init(asOf: day, stamp: "s", dataVersion: 2, madeAt: created, body: #"{"a":1}"#))
+        let newer = AppDatabase.KeptRollup(asOf: day, stamp: "t", dataVersion: 3, madeAt: created, body: #"{"a":"工资"}"#)
+        try await database.keepRollup(newer)
+        #expect(try await database.keptRollup(asOf: day) == newer)
+        #expect(try await database.keptRollup(asOf: day, withBody: false)?.body == "")
+        #expect(try await database.keptRollup(asOf: old.asOf) == nil)
+        #expect(try await database.keptRollup(asOf: day.adding(days: 1)) == nil)
+    }
+
+    @Test(.enabled(if: TestStores.engine == .postgres, "PostgreSQL moves its count before a commit"))
+    func aSettledCountWaitsForTheWriterAndGivesUpAfterItsTime() async throws {
+        let holding = Mutex(false)
+        let release = Mutex(false)
+        let writer = Task { [database] in
+            try await database.write { _ in
+                holding.withLock { $0 = true }
+                while !release.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.01) }
+            }
+        }
+        try await waitUntil { holding.withLock { $0 } }
+        #expect(try await database.changeCount(settled: true, waitingAtMost: 1) == nil)
+        release.withLock { $0 = true }
+        try await writer.value
+        #expect(try await database.changeCount(settled: true, waitingAtMost: 30) != nil)
+    }
+
+    @Test(.enabled(if: TestStores.engine == .postgres, "the triggers are PostgreSQL's"))
+    func theTablesCountedOnSQLiteAreThoseWhoseTriggersMoveTheSequence() async throws {
+        let tables = try await database.read { session in
+            try session.rows(
+                """
+                SELECT DISTINCT event_object_table AS name FROM information_schema.triggers
+                WHERE trigger_schema = current_schema() AND action_statement LIKE '%store_notice(''changed'')%'
+                """
+            ) { row in try row("name", as: String.self) }
+        }
+        #expect(Set(tables) == AppDatabase.changeCountedTables)
+    }
+
     @Test func aFeedIsLeasedToOneWorkerUntilItsLeaseEnds() async throws {
         let later = created.addingTimeInterval(60)
         let first = try await database.leaseFeeds(["posts": later, "petitions": later], holder: "a", now: created)

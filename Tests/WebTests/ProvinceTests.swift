@@ -155,6 +155,61 @@ import Testing
         #expect(try await plain.get("/province").status == .forbidden)
     }
 
+    /// A city's roll-up kept in its store is what the province reads while the store has
+    /// not changed and the rules are the same; otherwise the register is made anew.
+    @Test func aCitysKeptRollupIsReadWhileItsStoreAndTheRulesAreUnchanged() async throws {
+        let city = try await WebFixture()
+        // A day no snapshot of the fixture's node was made for.
+        let day = WebFixture.asOf.adding(days: -1)
+        let earlier = WebFixture.now.addingTimeInterval(-3_600)
+        #expect(try await city.monitor.makeAndKeepRollup(asOf: day, now: earlier))
+        let kept = try await city.monitor.cityRollup(code: "qingchuan", name: "青川市", asOf: day, now: WebFixture.now)
+        let (register, brief) = try await city.monitor.registerAndBrief(asOf: day, now: earlier)
+        #expect(kept == CityRollup(code: "qingchuan", name: "青川市", register: register, brief: brief, madeAt: earlier))
+        #expect(kept.total.flagged > 0)
+        // Kept again on the same basis: left as it was (another process would see a write).
+        #expect(try await city.monitor.makeAndKeepRollup(asOf: day, now: WebFixture.now))
+        #expect(try await city.database.keptRollup(asOf: day, withBody: false)?.madeAt == earlier)
+
+        // Other rules: made anew.
+        let rules = city.folder.appendingPathComponent("rules")
+        try FileManager.default.copyItem(at: WebFixture.root.appendingPathComponent("rules"), to: rules)
+        let registerFile = rules.appendingPathComponent("register.yaml")
+        try (try String(contentsOf: registerFile, encoding: .utf8) + "\n# 省里另定的规则\n")
+            .write(to: registerFile, atomically: true, encoding: .utf8)
+        let otherRules = Monitor(
+            database: city.database, feedsDirectory: WebFixture.root.appendingPathComponent("feeds"), rulesDirectory: rules,
+            environment: [:])
+        #expect(try await otherRules.cityRollup(code: "qingchuan", name: "青川市", asOf: day, now: WebFixture.now).madeAt == WebFixture.now)
+
+        // A change of the store, through another connection as a worker's: made anew.
+        let worker = try city.monitor(of: "web.sqlite")
+        try await worker.database.insertItems(
+            [Item(feedID: "demo-posts", sourceKey: "new", kind: .post, publishedAt: earlier, title: "工资", content: "城东安置房二期拖欠工资")],
+            fetchedAt: earlier, mask: { $1 })
+        #expect(try await city.monitor.cityRollup(code: "qingchuan", name: "青川市", asOf: day, now: WebFixture.now).madeAt == WebFixture.now)
+
+        // A kept body that does not read (another version's) is made anew, not an error.
+        let count = try #require(try await city.database.changeCount())
+        var broken = try #require(try await city.database.keptRollup(asOf: day))
+        broken.dataVersion = count
+        broken.body = #"{"code":1}"#
+        try await city.database.keepRollup(broken)
+        #expect(try await city.monitor.cityRollup(code: "qingchuan", name: "青川市", asOf: day, now: WebFixture.now).madeAt == WebFixture.now)
+    }
+
+    /// A city's node keeps the roll-up of the day whenever it makes its register.
+    @Test func aCitysNodeKeepsItsRollupAsItMakesItsRegister() async throws {
+        let city = try await WebFixture()
+        try await city.keeper.refresh()
+        let kept = try #require(try await city.database.keptRollup(asOf: WebFixture.asOf))
+        #expect(kept.dataVersion == (try await city.database.changeCount()))
+        let rollup = try await city.monitor.cityRollup(code: "qingchuan", name: "青川市", asOf: WebFixture.asOf, now: WebFixture.now)
+        let snapshot = try #require(city.keeper.current)
+        #expect(rollup.total.flagged == snapshot.register.projects.filter { !$0.flags.isEmpty }.count)
+        #expect(rollup.madeAt == WebFixture.now && rollup.flagged.count == rollup.total.flagged)
+    }
+
     /// On PostgreSQL, the province's role reads a city with the grants the README gives
     /// (USAGE on the city's schema, SELECT on its tables and sequences) and no more: the
     /// roll-up is the owner's, and a write is refused by the server.

@@ -6,13 +6,13 @@ corpus=".bench/corpus-100000-200000"
 work="$PWD/.bench/work"
 store="$work/register-100000-1000000.sqlite"
 
-# wrk from Debian's package, and the register benchmark's store (100,000 projects,
+# wrk and sqlite3 from Debian's packages, and the register benchmark's store (100,000 projects,
 # 1,000,000 items, 12 months of ledgers), made once through Benchmarks' StoreProfile.
 bench_prepare() {
   scripts/setup
-  if ! command -v wrk >/dev/null; then
+  if ! command -v wrk >/dev/null || ! command -v sqlite3 >/dev/null; then
     local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends wrk
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends wrk sqlite3
   fi
   if [ ! -e "$store.done" ]; then
     if [ ! -s "$corpus/posts.txt" ]; then

@@ -119,6 +119,23 @@ final class PostgresPool: Sendable {
         }
     }
 
+    /// Runs `body` in one transaction under the store's write lock, waited for at most
+    /// `seconds`: while it runs no write is under way. Nil when a writer held the lock
+    /// longer (`body` did not run).
+    func whileNoneWrites<Value>(waitingAtMost seconds: Int, _ body: (SQLSession) throws -> Value) throws -> Value? {
+        do {
+            return try withConnection { connection in
+                try transaction(on: connection, begin: "BEGIN") { session in
+                    try session.execute("SET LOCAL lock_timeout = '\(max(1, seconds))s'")
+                    try session.execute("SELECT pg_advisory_xact_lock(?)", [.integer(Int64(Self.writeLock))])
+                    return try body(session)
+                }
+            }
+        } catch let error as StoreError where PostgresFailure.isLockTimeout(error) {
+            return nil
+        }
+    }
+
     /// Runs `body` in one transaction that does not wait for the write lock: for rows
     /// each worker locks on its own (`SELECT … FOR UPDATE SKIP LOCKED`).
     func transaction<Value>(_ body: (SQLSession) throws -> Value) throws -> Value {
@@ -222,6 +239,12 @@ enum PostgresFailure {
     static func isWriteConflict(_ error: StoreError) -> Bool {
         guard case .postgres(let reason) = error else { return false }
         return reason.hasSuffix("(SQLSTATE 23505)") || reason.hasSuffix("(SQLSTATE 40P01)")
+    }
+
+    /// Whether `error` is the end of a wait for a lock longer than `lock_timeout` (55P03).
+    static func isLockTimeout(_ error: StoreError) -> Bool {
+        guard case .postgres(let reason) = error else { return false }
+        return reason.hasSuffix("(SQLSTATE 55P03)")
     }
 
     static func reason(_ error: PSQLError) -> String {

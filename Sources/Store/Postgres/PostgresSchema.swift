@@ -150,6 +150,7 @@ enum PostgresSchema {
         AppDatabase.alertMigration,
         AppDatabase.alertStoryMigration,
         AppDatabase.rejectedRowMigration,
+        (AppDatabase.keptRollupMigration.identifier, AppDatabase.keptRollupMigration.postgres),
     ]
 
     /// Brings the store to the current schema: the baseline on an empty database, then

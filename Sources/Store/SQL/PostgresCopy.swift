@@ -13,7 +13,8 @@ extension SQLSession {
         switch connection {
         case .sqlite:
             try insertRows(
-                "INSERT INTO \(table) (\(columns.joined(separator: ", ")))", width: columns.count, count: count, values: values)
+                into: table, "INSERT INTO \(table) (\(columns.joined(separator: ", ")))", width: columns.count, count: count, values: values
+            )
         case .postgres(let connection, let logger):
             // Made here, sent from a task: the writer is PostgresNIO's, and asynchronous.
             var chunks: [ByteBuffer] = []

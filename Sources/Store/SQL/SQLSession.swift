@@ -71,7 +71,10 @@ struct SQLSession {
     /// Runs `head VALUES (?, …) tail` for `count` rows of `width` values, `values(i)` the
     /// i-th: on SQLite one compiled statement of one row bound in place for each, on
     /// PostgreSQL statements of a few hundred rows.
-    func insertRows(_ head: String, width: Int, _ tail: String = "", count: Int, values: (Int) -> [SQLValue]) throws {
+    /// `table`: the table `head` inserts into.
+    func insertRows(
+        into table: String, _ head: String, width: Int, _ tail: String = "", count: Int, values: (Int) -> [SQLValue]
+    ) throws {
         let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
         switch connection {
         case .sqlite(let db):
@@ -81,6 +84,7 @@ struct SQLSession {
                 for value in values(row) { binder.bind(value) }
                 try binder.execute(in: db)
             }
+            if count > 0 { try ParameterBinder.wrote(into: table, in: db) }
         case .postgres:
             for start in stride(from: 0, to: count, by: 400) {
                 let rows = start..<min(start + 400, count)
