@@ -1,6 +1,8 @@
 import Foundation
+import Logging
 import Model
 import Register
+import Scoring
 import Store
 
 extension Monitor {
@@ -11,28 +13,61 @@ extension Monitor {
         public var dataVersion: Int
     }
 
+    /// The rules files read once: parsed, and their stamp, so that a
+    /// register and the stamp it is kept under come from the same files.
+    public struct StampedRules: Sendable {
+        public var rulebook: Rulebook
+        public var stamp: String
+    }
+
+    /// The rules folder, read once, parsed and stamped.
+    public func stampedRules() throws -> StampedRules {
+        let files = try rulesFiles()
+        var hash = StableHash.Accumulator()
+        // The form of a roll-up, then every rules file (the register's thresholds and window among them).
+        hash.add(text: "roll-up form \(CityRollup.form)")
+        for file in files {
+            hash.add(text: file.name)
+            hash.add(text: file.text)
+        }
+        return StampedRules(rulebook: try Rulebook.parse(files: files), stamp: hash.hex)
+    }
+
     /// This store's register and daily list of `asOf`, rolled up for the province as the
     /// city `code` (`name`): the roll-up the city kept (`keepRollup`) when it was made
-    /// under the same rules and the store has not changed since, else made anew.
+    /// under the same rules and the store has not changed since, else made anew. Either
+    /// way the sources fallen silent are counted at `now`.
     public func cityRollup(code: String, name: String, asOf: Day, now: Date = Date()) async throws -> CityRollup {
-        if let kept = try await keptRollup(asOf: asOf, stamp: try rollupStamp()) { return kept.named(code: code, name: name) }
-        let (register, brief) = try await registerAndBrief(asOf: asOf, now: now)
+        let rules = try stampedRules()
+        if let kept = await keptRollup(asOf: asOf, stamp: rules.stamp) {
+            var rollup = kept.named(code: code, name: name)
+            rollup.sourceWarnings = try await database.feedStates().values.lazy.filter { $0.healthWarning(at: now) != nil }.count
+            return rollup
+        }
+        let (register, brief) = try await registerAndBrief(asOf: asOf, now: now, rules: rules.rulebook.register)
         return CityRollup(code: code, name: name, register: register, brief: brief, madeAt: now)
     }
 
     /// The roll-up kept for `asOf` if it still holds: made under `stamp`, at the store's
-    /// present change count. One that no longer reads (another version's) is made anew.
-    func keptRollup(asOf: Day, stamp: String) async throws -> CityRollup? {
-        guard let kept = try await database.keptRollup(asOf: asOf), kept.stamp == stamp,
-            let count = try await database.changeCount(), count == kept.dataVersion
-        else { return nil }
-        return try? JSONDecoder().decode(CityRollup.self, from: Data(kept.body.utf8))
+    /// present change count. One that does not read (another version's), or a store whose
+    /// kept roll-ups cannot be read (a province's role not granted the table yet), means
+    /// the register is made anew: logged, never the city's failure.
+    func keptRollup(asOf: Day, stamp: String) async -> CityRollup? {
+        do {
+            guard let kept = try await database.keptRollup(asOf: asOf), kept.stamp == stamp,
+                let count = try await database.changeCount(), count == kept.dataVersion
+            else { return nil }
+            return try JSONDecoder().decode(CityRollup.self, from: Data(kept.body.utf8))
+        } catch {
+            logger.warning("kept roll-up of \(asOf) not read, the register is made anew: \(Self.plainFailure(error))")
+            return nil
+        }
     }
 
-    /// The basis of a roll-up to keep, read before its register: nil while a write held
-    /// the store longer than a few seconds (the roll-up is then not kept this time).
-    public func rollupBasis(waitingAtMost seconds: Int = 5) async throws -> RollupBasis? {
-        let stamp = try rollupStamp()
+    /// The basis of a roll-up to keep under `stamp`, read before its register: nil while a
+    /// write held the store longer than `seconds` (0: only tried; the roll-up is then not
+    /// kept this time).
+    public func rollupBasis(stamp: String, waitingAtMost seconds: Int = 5) async throws -> RollupBasis? {
         guard let count = try await database.changeCount(settled: true, waitingAtMost: seconds) else { return nil }
         return RollupBasis(stamp: stamp, dataVersion: count)
     }
@@ -57,22 +92,11 @@ extension Monitor {
     /// Makes the register and daily list of `asOf` and keeps their roll-up.
     /// - Returns: whether it was kept (not while a write held the store too long).
     public func makeAndKeepRollup(asOf: Day, now: Date = Date()) async throws -> Bool {
-        guard let basis = try await rollupBasis() else { return false }
-        let (register, brief) = try await registerAndBrief(asOf: asOf, now: now)
+        let rules = try stampedRules()
+        guard let basis = try await rollupBasis(stamp: rules.stamp) else { return false }
+        let (register, brief) = try await registerAndBrief(asOf: asOf, now: now, rules: rules.rulebook.register)
         try await keepRollup(basis, register: register, brief: brief, madeAt: now)
         return true
-    }
-
-    /// The stamp of a roll-up's making: every rules file (the register's thresholds and
-    /// window among them) and the form of the roll-up.
-    func rollupStamp() throws -> String {
-        var hash = StableHash.Accumulator()
-        hash.add(text: "roll-up form \(CityRollup.form)")
-        for file in try rulesFiles() {
-            hash.add(text: file.name)
-            hash.add(text: file.text)
-        }
-        return hash.hex
     }
 
     /// The roll-up of every city of `province`, each city's register made from its own

@@ -48,7 +48,9 @@ extension AppDatabase {
                 // Workers write at once, each its own feeds; should two hold one feed (a lease
                 // that ended during a long cycle), the second stores it after the first, as
                 // the only writer would, and finds the first's items stored.
-                try session.execute("SELECT pg_advisory_xact_lock(?::int4, hashtext(?))", [.integer(Self.feedLockClass), feed.sqlValue])
+                try session.execute(
+                    "SELECT pg_advisory_xact_lock(?::int4, hashtext(current_schema() || ' ' || ?))",
+                    [.integer(Self.feedLockClass), feed.sqlValue])
             }
             let counts = try Self.upsert(items, displays: displays, fetchedAt: fetchedAt, in: session)
             try Self.replaceRejections(in: session, kind: .feed, file: feed, with: rejections)

@@ -7,18 +7,33 @@ import Parallel
 /// province: made by the city's own processes when they make the day's register, read by
 /// the province's only while the store has not changed since (`changeCount`).
 ///
-/// A SQLite store counts its changes in `store_change`: every write transaction that
-/// touched a table the register reads adds one, in that transaction. A PostgreSQL store
-/// has the sequence its triggers move (v15).
+/// Both engines count the changes of the tables a roll-up is made from (`rollup_change`):
+/// on SQLite a row that every write transaction that touched one of them adds one to, in
+/// that transaction; on PostgreSQL a sequence that a trigger per statement moves. Feed
+/// states are not among them: the one thing a roll-up says of them, the sources fallen
+/// silent, depends on the hour and is counted afresh whenever a roll-up is read.
 extension AppDatabase {
     static let keptRollupMigration = (
-        identifier: "v25: roll-ups kept for the province; on SQLite, a count of the changes the register reads",
+        identifier: "v25: roll-ups kept for the province, and a count of the changes they are made from",
         sqlite: keptRollupTable + """
             ;
-            CREATE TABLE store_change (n integer NOT NULL);
-            INSERT INTO store_change (n) VALUES (0);
+            CREATE TABLE rollup_change (n integer NOT NULL);
+            INSERT INTO rollup_change (n) VALUES (0);
             """,
-        postgres: keptRollupTable
+        postgres: keptRollupTable + """
+            ;
+            CREATE SEQUENCE rollup_change;
+            CREATE FUNCTION rollup_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM nextval('rollup_change');
+                RETURN NULL;
+            END $$;
+
+            """
+            + changeCountedTables.sorted().map {
+                "CREATE TRIGGER \($0)_rollup_change AFTER INSERT OR UPDATE OR DELETE ON \($0)"
+                    + " FOR EACH STATEMENT EXECUTE FUNCTION rollup_changed();\n"
+            }.joined()
     )
 
     private static let keptRollupTable = """
@@ -26,12 +41,11 @@ extension AppDatabase {
             as_of text PRIMARY KEY, stamp text NOT NULL, data_version bigint NOT NULL, made_at text NOT NULL, body text NOT NULL)
         """
 
-    /// The tables whose changes move the count on SQLite: those whose statements move
-    /// `store_change` on PostgreSQL (`readTables` of v15, and the later tables the
-    /// register reads).
+    /// The tables a roll-up is made from: what the register and the 日报 read, but the
+    /// feed states. (Fixed for v25 as it shipped: a later table adds its own trigger on
+    /// PostgreSQL, beside its name here.)
     static let changeCountedTables: Set<String> = [
-        "project", "report", "import_rejection", "item", "assessment", "review", "feed_state", "platform_row",
-        "supervision_case",
+        "project", "report", "import_rejection", "item", "assessment", "review", "platform_row", "supervision_case",
     ]
 
     /// Roll-ups are kept for this many days back from the newest.
@@ -64,15 +78,17 @@ extension AppDatabase {
     /// register read after it holds at least what the count says. On PostgreSQL a statement
     /// moves the count before its transaction commits: read during a write, the count
     /// would already name rows a register could not yet see.
+    ///
+    /// `waitingAtMost` 0: the lock is only tried (a node making its register never waits).
     public func changeCount(settled: Bool = false, waitingAtMost seconds: Int = 5) async throws -> Int? {
         switch backend {
         case .sqlite:
-            return try await read { session in try session.value("SELECT n FROM store_change", as: Int.self) ?? 0 }
+            return try await read { session in try session.value("SELECT n FROM rollup_change", as: Int.self) ?? 0 }
         case .postgres(let pool):
-            let sql = "SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM store_change"
-            guard settled else { return try await dataVersion() }
+            let sql = "SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM rollup_change"
             return try await Parallel.run {
-                try pool.whileNoneWrites(waitingAtMost: seconds) { session in try session.value(sql, as: Int.self) ?? 0 }
+                guard settled else { return try pool.withoutTransaction { session in try session.value(sql, as: Int.self) ?? 0 } }
+                return try pool.whileNoneWrites(waitingAtMost: seconds) { session in try session.value(sql, as: Int.self) ?? 0 }
             }
         }
     }
@@ -91,15 +107,18 @@ extension AppDatabase {
         }
     }
 
-    /// Keeps `rollup` in place of the one of its day, and lets go of those more than a
-    /// week older than it. Neither moves the change count.
+    /// Keeps `rollup` in place of the one of its day (not of one made at a later count
+    /// under the same stamp), and lets go of those more than a week older than it. Neither
+    /// moves the change count. On PostgreSQL without the store's write lock: no import
+    /// holds up a node's register for it.
     public func keepRollup(_ rollup: KeptRollup) async throws {
-        try await write { session in
+        let keep: @Sendable (SQLSession) throws -> Void = { session in
             try session.execute(
                 """
                 INSERT INTO kept_rollup (as_of, stamp, data_version, made_at, body) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (as_of) DO UPDATE SET stamp = excluded.stamp, data_version = excluded.data_version,
                     made_at = excluded.made_at, body = excluded.body
+                WHERE kept_rollup.stamp <> excluded.stamp OR kept_rollup.data_version <= excluded.data_version
                 """,
                 [
                     rollup.asOf.description.sqlValue, rollup.stamp.sqlValue, rollup.dataVersion.sqlValue,
@@ -108,6 +127,16 @@ extension AppDatabase {
             try session.execute(
                 "DELETE FROM kept_rollup WHERE as_of < ?",
                 [rollup.asOf.adding(days: -Self.keptRollupDays).description.sqlValue])
+        }
+        switch backend {
+        case .sqlite: try await write(keep)
+        case .postgres(let pool):
+            try await Parallel.run {
+                try pool.transaction { session in
+                    try session.execute("SET LOCAL lock_timeout = '5s'")
+                    try keep(session)
+                }
+            }
         }
     }
 }

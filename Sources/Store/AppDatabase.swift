@@ -18,8 +18,8 @@ public struct AppDatabase: Sendable {
     let backend: Backend
     /// The SQLite file's log checkpoints, taken after commits (nil in memory and on PostgreSQL).
     private var checkpoints: WALCheckpoints?
-    /// On a SQLite store that may be written, whether a transaction changed what the
-    /// register reads (`write` then moves `store_change`).
+    /// On a SQLite store that may be written, whether a transaction changed what a
+    /// roll-up is made from (`write` then moves `rollup_change`).
     private var changeWatch: RegisterChangeWatch?
 
     /// The engine the store lives on.
@@ -62,7 +62,7 @@ public struct AppDatabase: Sendable {
             let watch = changeWatch
             let value = try await writer.write { db in
                 let value = try body(SQLSession(connection: .sqlite(db)))
-                if watch?.changedInTransaction == true { try db.execute(sql: "UPDATE store_change SET n = n + 1") }
+                if watch?.changedInTransaction == true { try db.execute(sql: "UPDATE rollup_change SET n = n + 1") }
                 return value
             }
             checkpoints?.afterCommit(on: writer)
@@ -88,6 +88,8 @@ public struct AppDatabase: Sendable {
         }
         if !complete { try Self.backUpBeforeMigrating(writer, migrator: migrator) }
         try migrator.migrate(writer)
+        // A migration may change what roll-ups are made from: none kept before it holds.
+        if !complete { try writer.write { db in try db.execute(sql: "UPDATE rollup_change SET n = n + 1") } }
         let watch = RegisterChangeWatch()
         writer.add(transactionObserver: watch, extent: .databaseLifetime)
         changeWatch = watch

@@ -39,11 +39,13 @@ public struct RegisterSnapshot: Sendable {
     static func make(monitor: Monitor, asOf: Day, now: Date, generation: Int) async throws -> RegisterSnapshot {
         let clock = ContinuousClock()
         let start = clock.now
-        let rules = try monitor.loadRulebook().register
-        // The city's roll-up of the day is kept for the province as it is made here.
+        let stamped = try monitor.stampedRules()
+        let rules = stamped.rulebook.register
+        // The city's roll-up of the day is kept for the province as it is made here (not
+        // this time if a write is under way: its commit brings another register).
         let basis: Monitor.RollupBasis?
         do {
-            basis = try await monitor.rollupBasis(waitingAtMost: 2)
+            basis = try await monitor.rollupBasis(stamp: stamped.stamp, waitingAtMost: 0)
         } catch {
             monitor.logger.warning("roll-up for the province not kept: \(Monitor.plainFailure(error))")
             basis = nil

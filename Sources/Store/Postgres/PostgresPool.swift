@@ -46,8 +46,11 @@ final class PostgresPool: Sendable {
         for connection in connections { connection.close().whenComplete { _ in withExtendedLifetime(connection) {} } }
     }
 
-    /// The store's write lock: one key for every wagewatch writer of a database.
-    private static let writeLock = 0x7761_6765  // "wage"
+    /// The first key of the store's write lock; the second is the hash of the store's
+    /// schema: one lock for every writer of a store, none between the stores (cities) of
+    /// one database.
+    private static let writeLockClass: Int64 = 0x7761  // "wa"
+    private static let writeLock = "?::int4, hashtext(current_schema())"
 
     /// Runs `body` in a read-only transaction that sees one committed state.
     func read<Value>(_ body: (SQLSession) throws -> Value) throws -> Value {
@@ -112,22 +115,27 @@ final class PostgresPool: Sendable {
         try withConnection { connection in
             try transaction(on: connection, begin: "BEGIN") { session in
                 try session.execute(
-                    shared ? "SELECT pg_advisory_xact_lock_shared(?)" : "SELECT pg_advisory_xact_lock(?)",
-                    [.integer(Int64(Self.writeLock))])
+                    "SELECT pg_advisory_xact_lock\(shared ? "_shared" : "")(\(Self.writeLock))", [.integer(Self.writeLockClass)])
                 return try body(session)
             }
         }
     }
 
     /// Runs `body` in one transaction under the store's write lock, waited for at most
-    /// `seconds`: while it runs no write is under way. Nil when a writer held the lock
-    /// longer (`body` did not run).
+    /// `seconds` (0: only tried): while it runs no write is under way. Nil when a writer
+    /// held the lock longer (`body` did not run).
     func whileNoneWrites<Value>(waitingAtMost seconds: Int, _ body: (SQLSession) throws -> Value) throws -> Value? {
         do {
             return try withConnection { connection in
-                try transaction(on: connection, begin: "BEGIN") { session in
-                    try session.execute("SET LOCAL lock_timeout = '\(max(1, seconds))s'")
-                    try session.execute("SELECT pg_advisory_xact_lock(?)", [.integer(Int64(Self.writeLock))])
+                try transaction(on: connection, begin: "BEGIN") { session -> Value? in
+                    let lock = [SQLValue.integer(Self.writeLockClass)]
+                    if seconds <= 0 {
+                        guard try session.value("SELECT pg_try_advisory_xact_lock(\(Self.writeLock))", lock, as: Bool.self) == true
+                        else { return nil }
+                    } else {
+                        try session.execute("SET LOCAL lock_timeout = '\(seconds)s'")
+                        try session.execute("SELECT pg_advisory_xact_lock(\(Self.writeLock))", lock)
+                    }
                     return try body(session)
                 }
             }
