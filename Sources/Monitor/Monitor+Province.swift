@@ -57,7 +57,7 @@ extension Monitor {
             guard let kept = try await database.keptRollup(asOf: asOf), kept.stamp == stamp,
                 let count = try await database.changeCount(), count == kept.dataVersion
             else { return nil }
-            return try JSONDecoder().decode(CityRollup.self, from: Data(kept.body.utf8))
+            return CityRollup(keptForm: kept.body)
         } catch {
             logger.warning("kept roll-up of \(asOf) not read, the register is made anew: \(Self.plainFailure(error))")
             return nil
@@ -84,7 +84,7 @@ extension Monitor {
             return
         }
         let rollup = CityRollup(code: "", name: "", register: register, brief: brief, madeAt: madeAt)
-        let body = String(decoding: try JSONEncoder().encode(rollup), as: UTF8.self)
+        let body = try rollup.keptForm()
         try await database.keepRollup(
             .init(asOf: day, stamp: basis.stamp, dataVersion: basis.dataVersion, madeAt: madeAt, body: body))
     }
