@@ -274,8 +274,11 @@ public final class SnapshotKeeper: Sendable {
     }
 
     /// Makes a new snapshot if the store changed or the day turned since the last one.
-    /// Failures are logged here (and by the making).
+    /// A making under way is waited for first, and the store judged against what it read:
+    /// a notice heard while the first snapshot is made (a node hears one as it connects)
+    /// asks for no second of the same store. Failures are logged here (and by the making).
     public func refreshIfStale() async throws {
+        if let under = state.withLock({ $0.last }) { _ = await under.result }
         let version: Int
         do {
             version = try await monitor.database.dataVersion()
