@@ -234,6 +234,14 @@ public final class SnapshotKeeper: Sendable {
     /// The latest snapshot, nil until the first is made.
     public var current: RegisterSnapshot? { state.withLock { $0.snapshot } }
 
+    /// The latest snapshot; before the first is made, the one being made (a page asked
+    /// for while a node makes its first register waits for it, not for a second).
+    public func latest() async throws -> RegisterSnapshot {
+        if let current { return current }
+        if let under = state.withLock({ $0.last }), let made = try? await under.value { return made }
+        return try await refresh()
+    }
+
     /// The generation of the latest snapshot asked for (made or being made).
     public var generation: Int { state.withLock { $0.generation } }
 

@@ -479,10 +479,10 @@ public struct WebApp: Sendable {
         charactersIn:
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
 
-    /// The snapshot the register pages read; made now if there is none yet.
+    /// The snapshot the register pages read; the first one when it is still being made,
+    /// or made now if none is.
     func snapshot() async throws -> RegisterSnapshot {
-        if let current = keeper.current { return current }
-        return try await keeper.refresh()
+        try await keeper.latest()
     }
 
     /// Keeps the search index and the register up to date until the task is cancelled:

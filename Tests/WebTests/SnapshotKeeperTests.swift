@@ -17,6 +17,13 @@ import Testing
         try await keeper.refreshIfStale()
         _ = try await first
         #expect(keeper.generation == 1)
+        // A page asking for the register while the first is made waits for that one.
+        let fresh = SnapshotKeeper(monitor: fixture.monitor, asOf: { WebFixture.asOf }, now: { WebFixture.now })
+        async let made = fresh.refresh()
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(try await fresh.latest().generation == 1)
+        _ = try await made
+        #expect(fresh.generation == 1)
         // A change of the store after it is a reason for another.
         // (Through another connection, as a worker's: SQLite tells a connection of others' commits.)
         _ = try await fixture.monitor(of: "web.sqlite").database.insertItems(
