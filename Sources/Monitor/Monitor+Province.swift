@@ -13,14 +13,17 @@ extension Monitor {
         public var dataVersion: Int
     }
 
-    /// The rules files read once: parsed, and their stamp, so that a
-    /// register and the stamp it is kept under come from the same files.
+    /// The rules files read once, and their stamp, so that a register and the stamp it
+    /// is kept under come from the same files.
     public struct StampedRules: Sendable {
-        public var rulebook: Rulebook
+        public var files: [(name: String, text: String)]
         public var stamp: String
+
+        /// The files parsed (not needed to read a kept roll-up).
+        public func rulebook() throws -> Rulebook { try Rulebook.parse(files: files) }
     }
 
-    /// The rules folder, read once, parsed and stamped.
+    /// The rules folder, read once and stamped.
     public func stampedRules() throws -> StampedRules {
         let files = try rulesFiles()
         var hash = StableHash.Accumulator()
@@ -30,7 +33,7 @@ extension Monitor {
             hash.add(text: file.name)
             hash.add(text: file.text)
         }
-        return StampedRules(rulebook: try Rulebook.parse(files: files), stamp: hash.hex)
+        return StampedRules(files: files, stamp: hash.hex)
     }
 
     /// This store's register and daily list of `asOf`, rolled up for the province as the
@@ -44,7 +47,7 @@ extension Monitor {
             rollup.sourceWarnings = try await database.feedStates().values.lazy.filter { $0.healthWarning(at: now) != nil }.count
             return rollup
         }
-        let (register, brief) = try await registerAndBrief(asOf: asOf, now: now, rules: rules.rulebook.register)
+        let (register, brief) = try await registerAndBrief(asOf: asOf, now: now, rules: try rules.rulebook().register)
         return CityRollup(code: code, name: name, register: register, brief: brief, madeAt: now)
     }
 
@@ -94,7 +97,7 @@ extension Monitor {
     public func makeAndKeepRollup(asOf: Day, now: Date = Date()) async throws -> Bool {
         let rules = try stampedRules()
         guard let basis = try await rollupBasis(stamp: rules.stamp) else { return false }
-        let (register, brief) = try await registerAndBrief(asOf: asOf, now: now, rules: rules.rulebook.register)
+        let (register, brief) = try await registerAndBrief(asOf: asOf, now: now, rules: try rules.rulebook().register)
         try await keepRollup(basis, register: register, brief: brief, madeAt: now)
         return true
     }

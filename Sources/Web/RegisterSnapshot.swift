@@ -40,7 +40,7 @@ public struct RegisterSnapshot: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let stamped = try monitor.stampedRules()
-        let rules = stamped.rulebook.register
+        let rules = try stamped.rulebook().register
         // The city's roll-up of the day is kept for the province as it is made here (not
         // this time if a write is under way: its commit brings another register).
         let basis: Monitor.RollupBasis?
