@@ -36,11 +36,13 @@ extension AppDatabase {
         """
 
     /// The columns `PlatformRecord.init(row:)` reads and `savePlatformRecords` writes, in order.
-    static let platformColumns = """
-        period, platform_project_id, project_id, project_name, contractor, township, workers_registered,
-        workers_attending, attendance_days, labour_cost_funded, payroll_due, payroll_paid, workers_paid, paid_on,
-        account_opened, matched_project_id, matched_by
-        """
+    static let platformColumns = platformColumnNames.joined(separator: ", ")
+
+    static let platformColumnNames = [
+        "period", "platform_project_id", "project_id", "project_name", "contractor", "township", "workers_registered",
+        "workers_attending", "attendance_days", "labour_cost_funded", "payroll_due", "payroll_paid", "workers_paid", "paid_on",
+        "account_opened", "matched_project_id", "matched_by",
+    ]
 
     /// `platformColumns` with only what the register judges: no registry id as the
     /// platform wrote it, contractor or township, and the name only of rows that match no
@@ -107,7 +109,7 @@ extension AppDatabase {
                 if stored[key]?.record != record || stored[key]?.file != file { changed.append(record) }
             }
             try session.insertRows(
-                into: "platform_row", "INSERT INTO platform_row (\(Self.platformColumns), source_file)", width: 18,
+                into: "platform_row", columns: Self.platformColumnNames + ["source_file"],
                 """
                 ON CONFLICT (period, platform_project_id) DO UPDATE SET
                     project_id = excluded.project_id, project_name = excluded.project_name, contractor = excluded.contractor,

@@ -12,9 +12,7 @@ extension SQLSession {
         guard count > 0 else { return }
         switch connection {
         case .sqlite:
-            try insertRows(
-                into: table, "INSERT INTO \(table) (\(columns.joined(separator: ", ")))", width: columns.count, count: count, values: values
-            )
+            try insertRows(into: table, columns: columns, count: count, values: values)
         case .postgres(let connection, let logger):
             // Made here, sent from a task: the writer is PostgresNIO's, and asynchronous.
             var chunks: [ByteBuffer] = []

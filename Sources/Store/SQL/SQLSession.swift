@@ -68,14 +68,14 @@ struct SQLSession {
         return arguments
     }
 
-    /// Runs `head VALUES (?, …) tail` for `count` rows of `width` values, `values(i)` the
-    /// i-th: on SQLite one compiled statement of one row bound in place for each, on
-    /// PostgreSQL statements of a few hundred rows.
-    /// `table`: the table `head` inserts into.
+    /// Runs `INSERT INTO table (columns) VALUES (?, …) tail` for `count` rows,
+    /// `values(i)` the i-th: on SQLite one compiled statement of one row bound in place for
+    /// each, on PostgreSQL statements of a few hundred rows.
     func insertRows(
-        into table: String, _ head: String, width: Int, _ tail: String = "", count: Int, values: (Int) -> [SQLValue]
+        into table: String, columns: [String], _ tail: String = "", count: Int, values: (Int) -> [SQLValue]
     ) throws {
-        let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        let head = "INSERT INTO \(table) (\(columns.joined(separator: ", ")))"
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         switch connection {
         case .sqlite(let db):
             let statement = try db.cachedStatement(sql: "\(head) VALUES \(tuple) \(tail)")
