@@ -428,15 +428,7 @@ extension Monitor {
     func registers(asOf days: [Day], windowDays: Int, now: Date, rules: RegisterRules) async throws -> [RegisterReport] {
         guard let earliest = days.min(), let latest = days.max() else { return [] }
         let register = try await readRegister(from: earliest, to: latest, windowDays: windowDays, rules: rules)
-        let sourceHealth = try await database.feedStates().values
-            .compactMap { state in
-                state.healthWarning(at: now).map {
-                    RegisterReport.SourceWarning(
-                        feed: state.feedID, warning: $0, errorCount: state.errorCount,
-                        lastSuccess: state.lastSuccess)
-                }
-            }
-            .sorted { $0.feed < $1.feed }
+        let sourceHealth = try await sourceHealth(at: now)
         let cases = try await database.supervisionCases()
         let reports = await Parallel.run {
             days.map { day in
@@ -461,6 +453,19 @@ extension Monitor {
         // keep its largest register's worth: the answer waits for neither.
         Parallel.release(consume register) { wagewatch_release_free_memory() }
         return reports
+    }
+
+    /// The feeds whose silence must not be read as "no risk" at `now`, by feed.
+    func sourceHealth(at now: Date) async throws -> [RegisterReport.SourceWarning] {
+        try await database.feedStates().values
+            .compactMap { state in
+                state.healthWarning(at: now).map {
+                    RegisterReport.SourceWarning(
+                        feed: state.feedID, warning: $0, errorCount: state.errorCount,
+                        lastSuccess: state.lastSuccess)
+                }
+            }
+            .sorted { $0.feed < $1.feed }
     }
 
     /// The register's inputs for the as-of days `earliest ... latest`, from one read of the store.

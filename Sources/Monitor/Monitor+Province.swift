@@ -44,7 +44,7 @@ extension Monitor {
         let rules = try stampedRules()
         if let kept = await keptRollup(asOf: asOf, stamp: rules.stamp) {
             var rollup = kept.named(code: code, name: name)
-            rollup.sourceWarnings = try await database.feedStates().values.lazy.filter { $0.healthWarning(at: now) != nil }.count
+            rollup.sourceWarnings = try await sourceHealth(at: now).count
             return rollup
         }
         let (register, brief) = try await registerAndBrief(asOf: asOf, now: now, rules: try rules.rulebook().register)

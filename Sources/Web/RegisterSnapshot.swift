@@ -42,24 +42,15 @@ public struct RegisterSnapshot: Sendable {
         let stamped = try monitor.stampedRules()
         let rules = try stamped.rulebook().register
         // The city's roll-up of the day is kept for the province as it is made here (not
-        // this time if a write is under way: its commit brings another register).
-        let basis: Monitor.RollupBasis?
-        do {
-            basis = try await monitor.rollupBasis(stamp: stamped.stamp, waitingAtMost: 0)
-        } catch {
-            monitor.logger.warning("roll-up for the province not kept: \(Monitor.plainFailure(error))")
-            basis = nil
-        }
+        // this time if a write is under way: its commit brings another register), while
+        // the queue is read and indexed.
+        let basis = await forProvince(monitor) { try await monitor.rollupBasis(stamp: stamped.stamp, waitingAtMost: 0) } ?? nil
         let (register, brief) = try await monitor.registerAndBrief(asOf: asOf, now: now, rules: rules)
-        if let basis {
-            do {
-                try await monitor.keepRollup(basis, register: register, brief: brief, madeAt: now)
-            } catch {
-                monitor.logger.warning(
-                    "roll-up for the province not kept: \(Monitor.plainFailure(error))")
-            }
-        }
         let registered = clock.now
+        async let kept: Void? = {
+            guard let basis else { return nil }
+            return await forProvince(monitor) { try await monitor.keepRollup(basis, register: register, brief: brief, madeAt: now) }
+        }()
         let evidence = register.projects.lazy.filter { !$0.flags.isEmpty }.flatMap(\.evidence)
         let windowStart = asOf.adding(days: -(register.windowDays - 1)).start
         let candidates = try await monitor.database.queueCandidates(
@@ -73,7 +64,20 @@ public struct RegisterSnapshot: Sendable {
         monitor.logger.info(
             "register snapshot \(generation) of \(asOf): register and daily list \(registered - start), queue of \(snapshot.queue.count) \(clock.now - registered)"
         )
+        _ = await kept
         return snapshot
+    }
+
+    /// `step` of keeping the province's roll-up; a failure is logged, never the snapshot's.
+    private static func forProvince<Value: Sendable>(
+        _ monitor: Monitor, _ step: @Sendable () async throws -> Value
+    ) async -> Value? {
+        do {
+            return try await step()
+        } catch {
+            monitor.logger.warning("roll-up for the province not kept: \(Monitor.plainFailure(error))")
+            return nil
+        }
     }
 
     private static func index(
