@@ -55,6 +55,18 @@ enum RegistryNames {
         return variants.filter { $0 != name }
     }
 
+    /// An alias without the city its project's name starts with: 一中改扩建 for the alias
+    /// 江陵一中改扩建 of 江陵市第一中学改扩建工程, as people of the city leave their city out.
+    static func aliasVariants(_ alias: String, name: String) -> [String] {
+        let name = Array(name.unicodeScalars)
+        guard let cityEnd = name.prefix(5).firstIndex(of: city), cityEnd >= 2 else { return [] }
+        var rest = Array(alias.unicodeScalars)[...]
+        guard rest.starts(with: name[..<cityEnd]) else { return [] }
+        rest = rest.dropFirst(cityEnd)
+        if rest.first == city { rest = rest.dropFirst() }
+        return rest.count >= 4 ? [string(rest)] : []
+    }
+
     /// The company name without its legal form, and without a two-character place
     /// prefix when at least four characters remain (宏泰建设).
     static func companyVariants(_ name: String) -> [String] {

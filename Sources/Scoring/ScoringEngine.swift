@@ -219,7 +219,10 @@ public struct ScoringEngine: Sendable {
             }
             add(project.name, .name, shows: project.name)
             for variant in RegistryNames.projectVariants(project.name) { add(variant, .name, shows: project.name) }
-            for alias in project.aliases { add(alias, .alias, shows: alias) }
+            for alias in project.aliases {
+                add(alias, .alias, shows: alias)
+                for variant in RegistryNames.aliasVariants(alias, name: project.name) { add(variant, .alias, shows: alias) }
+            }
             for (compound, source) in tokenizer.compounds(name: project.name, aliases: project.aliases) {
                 add(compound, .alias, shows: source)
             }

@@ -18,7 +18,7 @@ import Testing
                 id: "P-3", name: "青川市第三中学新校区建设项目", aliases: ["三中新校区"],
                 contractor: "青川建工集团有限公司", department: "市教育局", township: "东湖街道"),
             Project(
-                id: "P-4", name: "青川市人民医院门诊综合楼", contractor: "青川建工集团有限公司",
+                id: "P-4", name: "青川市人民医院门诊综合楼", aliases: ["青川人医门诊楼"], contractor: "青川建工集团有限公司",
                 department: "市住建局", township: "城关街道"),
         ]
         engine = try DefaultRules.engine(projects: projects)
@@ -34,6 +34,8 @@ import Testing
         ("青川路桥工程有限公司拖欠我们工资", "P-2", .contractor),
         ("青川鑫达劳务有限公司的老板跑了，工资没发", "P-1", .subcontractor),
         ("城東安置房的工錢沒給", "P-1", .alias),
+        // An alias with the city's name, written without it, as people of the city do.
+        ("人医门诊楼的工钱还没给", "P-4", .alias),
     ])
     func aMentionLinks(text: String, project: String, kind: MentionKind) throws {
         let found = try #require(link(post(text)))
