@@ -432,8 +432,14 @@ extension ScoringEngine {
         defer { ranking.entries.baseAddress!.deinitialize(count: ranking.keys.count) }
         buffers.bestConfidence = ranking.best?.confidence ?? 0
         guard let best = ranking.best,
-            let band = band(best: best, second: ranking.second?.confidence)
+            var band = band(best: best, second: ranking.second?.confidence)
         else { return }
+        // The text itself says which project is unclear (未说明是教学楼还是体育馆): a clerk decides.
+        if band == .link && uncertainSlot >= 0
+            && buffers.presence[4 * slotWords + uncertainSlot >> 6] & 1 << UInt64(uncertainSlot & 63) != 0
+        {
+            band = .review
+        }
         buffers.choice = LinkChoice(project: best.project, band: band, confidence: min(1, best.confidence))
         // swift-format-ignore: NeverForceUnwrap
         // (best.project is an index of projectIDs)

@@ -79,6 +79,9 @@ public struct ScoringEngine: Sendable {
     /// The slots of the other_cities and home_region lexicons (-1 without them), and the
     /// home region's names folded: a mention right after another place is that place's.
     let otherCitySlot: Int
+    /// The slot of the link_uncertain lexicon (-1 without it): words that say the writer
+    /// does not know which project it is, which make a link a clerk's choice.
+    let uncertainSlot: Int
     let homeSlot: Int
     let homeNames: [[UInt32]]
     /// The exceptions a pattern stands for, for the few patterns flagged `isGuard`.
@@ -343,6 +346,7 @@ public struct ScoringEngine: Sendable {
         self.slotExceptWindow = slotNames.map { Int32(rulebook.lexicons[$0]?.exceptions.window ?? 0) }
         self.slotGuarded = slotNames.map { !(rulebook.lexicons[$0]?.exceptions.isEmpty ?? true) }
         self.otherCitySlot = slotIndex["other_cities"] ?? -1
+        self.uncertainSlot = slotIndex["link_uncertain"] ?? -1
         self.homeSlot = slotIndex["home_region"] ?? -1
         self.homeNames = (rulebook.lexicons["home_region"]?.terms ?? []).map(normalizer.normalizedScalars)
         self.guards = table.guards

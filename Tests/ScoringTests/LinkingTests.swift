@@ -44,6 +44,15 @@ import Testing
         #expect(found.evidence.contains { $0.kind == kind })
     }
 
+    /// A link the text itself doubts (the link_uncertain lexicon) goes to a clerk, whatever its confidence.
+    @Test func aLinkTheTextDoubtsGoesToReview() throws {
+        let sure = try #require(link(post("青川市城东安置房二期工程拖欠工资三个月")))
+        #expect(sure.projectID == "P-1" && sure.band == .link)
+        let doubted = try #require(link(post("青川市城东安置房二期工程拖欠工资三个月，来电人说不清是哪个楼的活")))
+        #expect(doubted.projectID == "P-1")
+        #expect(doubted.band == .review)
+    }
+
     @Test func anUnknownSiteLinksToNothingAndIsNamedAsASite() {
         let verdict = engine.evaluate(post("锦绣华庭项目工地拖欠工资，包工头失联"))
         #expect(verdict.link == nil)
