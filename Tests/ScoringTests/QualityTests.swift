@@ -103,12 +103,12 @@ import Testing
             file: "tuning-blind18.ndjson", signalF1: 0.97, paymentPrecision: 0.96, paymentRecall: 0.91,
             escalationF1: 0.99, linkF1: 0.98, sitePrecision: 0.99),
         // The targets are 0.93 signal F1, 0.90 payment precision and recall, 0.85
-        // escalation F1, 0.95 link F1 and 0.80 site precision; this set meets them (98 payment
-        // claims, 39 of them dressed up as workers' wages). Blind sets 10 to 13, each measured
-        // before its errors were read, did not all: see the README.
+        // escalation F1, 0.95 link F1 and 0.80 site precision. This set (the nineteenth, 102
+        // payment claims and 38 wage claims told as a story with none of the usual words)
+        // misses two of them, signal F1 and payment recall; the floors are its figures.
         Floors(
-            file: "blind-holdout.ndjson", signalF1: 0.96, paymentPrecision: 0.94, paymentRecall: 0.91,
-            escalationF1: 0.90, linkF1: 0.98, sitePrecision: 0.80),
+            file: "blind-holdout.ndjson", signalF1: 0.91, paymentPrecision: 0.96, paymentRecall: 0.80,
+            escalationF1: 0.96, linkF1: 0.98, sitePrecision: 0.92),
     ]
 
     static func engine() throws -> ScoringEngine {
