@@ -116,7 +116,7 @@ struct NameTokenizer {
     private func split(_ name: [Unicode.Scalar], townships: [[Unicode.Scalar]]) -> [(part: ArraySlice<Unicode.Scalar>, isPhase: Bool)] {
         var text = name[...]
         // A leading city (…市) is the deployment's own.
-        if let city = text.prefix(5).firstIndex(of: "市"), text.endIndex - city > 2 { text = text[(city + 1)...] }
+        if let city = RegistryNames.leadingCity(text), text.endIndex - city > 2 { text = text[(city + 1)...] }
         var parts: [(part: ArraySlice<Unicode.Scalar>, isPhase: Bool)] = []
         var start = text.startIndex
         var index = text.startIndex

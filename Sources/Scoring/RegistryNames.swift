@@ -41,6 +41,11 @@ enum RegistryNames {
         return rest.count
     }
 
+    /// Where the 市 of a leading city stands (江陵市…: 2), within a name's first five characters.
+    static func leadingCity(_ name: ArraySlice<Unicode.Scalar>) -> Int? {
+        name.prefix(5).firstIndex(of: city)
+    }
+
     /// The project name without a leading city (…市) and without a trailing 工程/项目.
     static func projectVariants(_ name: String) -> [String] {
         var variants: [String] = []
@@ -49,7 +54,7 @@ enum RegistryNames {
             core = core.dropLast(suffix.count)
             variants.append(string(core))
         }
-        if let city = core.prefix(5).firstIndex(of: city), core.endIndex - city - 1 >= 4 {
+        if let city = leadingCity(core), core.endIndex - city - 1 >= 4 {
             variants.append(string(core[(city + 1)...]))
         }
         return variants.filter { $0 != name }
@@ -58,8 +63,8 @@ enum RegistryNames {
     /// An alias without the city its project's name starts with: 一中改扩建 for the alias
     /// 江陵一中改扩建 of 江陵市第一中学改扩建工程, as people of the city leave their city out.
     static func aliasVariants(_ alias: String, name: String) -> [String] {
-        let name = Array(name.unicodeScalars)
-        guard let cityEnd = name.prefix(5).firstIndex(of: city), cityEnd >= 2 else { return [] }
+        let name = Array(name.unicodeScalars)[...]
+        guard let cityEnd = leadingCity(name), cityEnd >= 2 else { return [] }
         var rest = Array(alias.unicodeScalars)[...]
         guard rest.starts(with: name[..<cityEnd]) else { return [] }
         rest = rest.dropFirst(cityEnd)

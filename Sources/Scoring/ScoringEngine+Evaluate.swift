@@ -29,6 +29,12 @@ extension ScoringEngine {
         /// The best candidate's confidence, even below the review band.
         var bestConfidence = 0.0
         var choiceClues: [(clue: Clue, owner: Int32)] = []
+
+        /// Whether a term of lexicon slot `slot` was found in any field.
+        @inline(__always)
+        func holdsAnywhere(_ slot: Int, slotWords: Int) -> Bool {
+            presence[4 * slotWords + slot >> 6] & 1 << UInt64(slot & 63) != 0
+        }
     }
 
     /// The project a link goes to, decided a step before the link is written out.
@@ -435,11 +441,7 @@ extension ScoringEngine {
             var band = band(best: best, second: ranking.second?.confidence)
         else { return }
         // The text itself says which project is unclear (未说明是教学楼还是体育馆): a clerk decides.
-        if band == .link && uncertainSlot >= 0
-            && buffers.presence[4 * slotWords + uncertainSlot >> 6] & 1 << UInt64(uncertainSlot & 63) != 0
-        {
-            band = .review
-        }
+        if band == .link && uncertainSlot >= 0 && buffers.holdsAnywhere(uncertainSlot, slotWords: slotWords) { band = .review }
         buffers.choice = LinkChoice(project: best.project, band: band, confidence: min(1, best.confidence))
         // swift-format-ignore: NeverForceUnwrap
         // (best.project is an index of projectIDs)
