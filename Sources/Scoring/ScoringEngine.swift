@@ -370,8 +370,9 @@ public struct ScoringEngine: Sendable {
 
     /// Raised when the scorer's own code changes what a verdict holds (not only the rules
     /// or the registry): the stored verdicts are made again by the next run. 2: sites
-    /// without the petitioner's name or number.
-    static let revision = "2"
+    /// without the petitioner's name or number. 3: aliases without the city's name link,
+    /// a link the text doubts (link_uncertain) goes to review, and 易地/搬迁/安置/扶贫 name no site.
+    static let revision = "3"
 }
 
 extension String {
