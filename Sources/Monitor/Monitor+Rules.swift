@@ -128,4 +128,26 @@ extension Monitor {
             return (file.lastPathComponent, QualityReport(engine: engine, items: items))
         }
     }
+
+    /// Learns the text model from labeled items (NDJSON, as `rules evaluate` reads), folding
+    /// each title and content as the scorer does. Deterministic: the same files give the same model.
+    public func trainTextModel(
+        files: [URL], settings: TextModel.Training = TextModel.Training()
+    ) throws -> (
+        model: TextModel, examples: Int
+    ) {
+        let normalizer = TextNormalizer(traditionalToSimplified: try TraditionalToSimplified.sharedTable())
+        var examples: [TextModel.Example] = []
+        for file in files {
+            for item in try LabeledItem.read(try readData(file.path), file: file.lastPathComponent) {
+                let text = normalizer.normalize(fields: [item.title, item.content], keepingOrigins: false)
+                let kind: TextModel.Kind =
+                    !item.label.signal ? .none : item.label.claim == "project_payment" ? .projectPayment : .wage
+                examples.append(
+                    TextModel.Example(
+                        fields: [text.scalars[text.range(ofField: 0)], text.scalars[text.range(ofField: 1)]], kind: kind))
+            }
+        }
+        return (TextModel.train(examples, settings), examples.count)
+    }
 }

@@ -42,12 +42,13 @@ public struct Monitor: Sendable {
         try Rulebook.parse(files: try rulesFiles())
     }
 
-    /// Every rules file (`*.yaml`, `*.yml`) of the rules folder: its name and text, by name.
+    /// Every rules file (`*.yaml`, `*.yml`, and the text model `text-model.tsv`) of the rules
+    /// folder: its name and text, by name.
     func rulesFiles() throws -> [(name: String, text: String)] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: rulesDirectory.path)
-                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0 == TextModel.fileName }.sorted()
         } catch {
             throw MonitorError.unreadable(path: rulesDirectory.path, reason: "the rules folder cannot be listed")
         }

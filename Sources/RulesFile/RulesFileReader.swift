@@ -87,6 +87,13 @@ public struct RulesFileReader {
         return value
     }
 
+    public func bool(_ node: Node, _ what: String) throws(RulesError) -> Bool {
+        guard let text = node.scalar?.string, let value = Bool(text) else {
+            throw failure(node, "\(what) must be true or false")
+        }
+        return value
+    }
+
     public func sequence(_ node: Node, _ what: String) throws(RulesError) -> [Node] {
         guard let sequence = node.sequence else { throw failure(node, "\(what) must be a list") }
         return Array(sequence)

@@ -29,4 +29,25 @@ public struct Explanation: Sendable {
     public var occurrences: [Occurrence]
     public var firedRules: [Rulebook.Rule]
     public var candidates: [Candidate]
+    /// What the text model read, when the rules folder has one.
+    public var model: ModelReading?
+
+    /// The text model's reading of the item, and the grams that weighed most for it.
+    public struct ModelReading: Sendable, Hashable {
+        public var judgement: TextModel.Judgement
+        /// Whether the reading decided the verdict (sure, and no final rule against it).
+        public var decided: Bool
+        public var grams: [Gram]
+
+        public struct Gram: Sendable, Hashable {
+            public var text: String
+            public var weight: Double
+        }
+
+        init(judgement: TextModel.Judgement, decided: Bool, grams: [(gram: String, weight: Double)]) {
+            self.judgement = judgement
+            self.decided = decided
+            self.grams = grams.map { Gram(text: $0.gram, weight: $0.weight) }
+        }
+    }
 }

@@ -81,7 +81,7 @@ public struct Rulebook: Sendable {
         /// What the effects of the rules that fired make of an item, together: a signal
         /// unless a noise rule fired, and on a signal only, its claim kind and escalation.
         public struct Outcome: Sendable {
-            private var sawSignal = false, sawNoise = false, sawPayment = false, sawEscalation = false
+            private var sawSignal = false, sawNoise = false, sawPayment = false, escalated = false
             /// The text says the money was paid (kept on non-signals too, for the record).
             public private(set) var isResolved = false
 
@@ -91,7 +91,7 @@ public struct Rulebook: Sendable {
                 switch effect {
                 case .signal: sawSignal = true
                 case .projectPayment: sawPayment = true
-                case .escalation: sawEscalation = true
+                case .escalation: escalated = true
                 case .resolved: isResolved = true
                 case .noise: sawNoise = true
                 case .score: break
@@ -101,7 +101,9 @@ public struct Rulebook: Sendable {
             public var isSignal: Bool { sawSignal && !sawNoise }
             /// Claim kind and escalation qualify a signal; on anything else they mean nothing.
             public var claim: ClaimKind { isSignal && sawPayment ? .projectPayment : .wage }
-            public var isEscalation: Bool { isSignal && sawEscalation }
+            public var isEscalation: Bool { isSignal && escalated }
+            /// Whether an escalation rule fired, signal or not.
+            public var sawEscalation: Bool { escalated }
         }
     }
 
@@ -190,6 +192,9 @@ public struct Rulebook: Sendable {
         public var weight: Double
         public var effect: Effect
         public var examples: Examples
+        /// Whether the rule decides even where the text model is sure (`final: true`): the
+        /// place rules, as the model knows no place.
+        public var isFinal = false
         /// Where the rule is written, for messages.
         public var file: String
         public var line: Int?
@@ -244,19 +249,28 @@ public struct Rulebook: Sendable {
     public var register = RegisterRules()
     /// A stamp of the rule texts: assessments made under another version are redone.
     public var version: String
+    /// The text model of the rules folder (`text-model.tsv`), if it has one.
+    public var textModel: TextModel?
 
     /// Parses and checks the given rules files as one rulebook.
     /// - Parameter files: file name and text of each `rules/*.yaml`, in load order.
     public static func parse(files: [(name: String, text: String)]) throws(RulesError) -> Rulebook {
         var builder = RulebookBuilder()
         var scoringFiles: [String] = []
-        for (name, text) in files where try builder.read(file: name, text: text) {
-            scoringFiles.append("\(name)\u{0}\(text)")
+        var textModel: TextModel?
+        for (name, text) in files {
+            if name == TextModel.fileName {
+                textModel = try TextModel.parse(text, file: name)
+                scoringFiles.append("\(name)\u{0}\(text)")
+            } else if try builder.read(file: name, text: text) {
+                scoringFiles.append("\(name)\u{0}\(text)")
+            }
         }
         // The stamp covers only what scoring reads: a change of register thresholds
         // re-evaluates the register, never every stored item.
         var rulebook = try builder.finish(version: StableHash.hex(of: scoringFiles.joined(separator: "\u{1}")))
         rulebook.register = builder.register ?? RegisterRules()
+        rulebook.textModel = textModel
         // The register names scoring rules: a typo would silently never raise a flag.
         // It reads which escalation rules fired (stored only for escalations): a rule of
         // another effect named there would never raise the flag.
@@ -464,7 +478,7 @@ private struct RulebookBuilder {
 
     static let ruleFields = [
         "id", "title", "level", "tags", "description", "falsepositives", "any", "all", "none",
-        "scope", "where", "weight", "effect", "examples",
+        "scope", "where", "weight", "effect", "examples", "final",
     ]
 
     mutating func readRule(_ node: Node, _ reader: RulesFileReader) throws(RulesError) {
@@ -532,6 +546,7 @@ private struct RulebookBuilder {
                     ?? [],
                 any: any, all: all, none: none, scope: scope, conditions: conditions,
                 weight: try reader.number(try required("weight"), "weight"), effect: effect, examples: examples,
+                isFinal: try fields["final"].map { value throws(RulesError) in try reader.bool(value, "final") } ?? false,
                 file: reader.file, line: node.mark?.line))
         ruleNodes.append((reader.file, node, id, any + all + none))
     }

@@ -29,6 +29,8 @@ extension ScoringEngine {
         /// The best candidate's confidence, even below the review band.
         var bestConfidence = 0.0
         var choiceClues: [(clue: Clue, owner: Int32)] = []
+        /// Which grams of the text model the text has counted.
+        var modelSeen = TextModel.Seen()
 
         /// Whether a term of lexicon slot `slot` was found in any field.
         @inline(__always)
@@ -593,22 +595,46 @@ extension ScoringEngine {
             else { return }
             firedIndexes.append(index)
         }
+        // The text model reads title and content; where it is sure it decides what the
+        // rules would (signal or not, whose money), except where a final rule speaks.
+        let judgement = textModel.map { model in
+            model.judge([text.scalars[bounds.range(0)], text.scalars[bounds.range(1)]], seen: &buffers.modelSeen)
+        }
+        let modelDecides = judgement?.isSure ?? false
+        let modelSignal = modelDecides && judgement?.kind != TextModel.Kind.none
         // First the rules that decide whether this is a signal at all; escalation and
         // score rules only qualify signals, so most items never need them.
         // Signal rules first: noise, resolution and claim kind only qualify a signal, so an
-        // item no signal rule fires on needs nothing more (unless a clerk asks why).
+        // item no signal rule fires on needs nothing more (unless a clerk asks why, or the
+        // model says it is one).
         for index in signalRules { evaluate(index) }
-        if !firedIndexes.isEmpty || explaining {
+        if !firedIndexes.isEmpty || explaining || modelSignal {
             for index in decidingRules { evaluate(index) }
         }
         // On a signal a noise rule cancelled, the qualifying rules still run: the stored
         // verdict lists every rule that fired, so a clerk sees what the noise rule overrode.
-        if !firedIndexes.isEmpty || explaining {
+        if !firedIndexes.isEmpty || explaining || modelSignal {
             for index in qualifyingRules { evaluate(index) }
         }
         var outcome = Rulebook.Effect.Outcome()
         for index in firedIndexes { outcome.add(compiledRules[index].effect) }
-        let isSignal = outcome.isSignal
+        var isSignal = outcome.isSignal
+        var claim = outcome.claim
+        var modelRule: String?
+        if let judgement, judgement.isSure {
+            var overruled = false
+            for index in firedIndexes where compiledRules[index].rule.isFinal && compiledRules[index].effect == .noise {
+                overruled = true
+                break
+            }
+            // A resolved signal stays one (the register counts cases paid), whatever the model reads.
+            if outcome.isResolved && outcome.isSignal && judgement.kind == .none { overruled = true }
+            if !overruled {
+                isSignal = judgement.kind != .none
+                claim = judgement.kind == .projectPayment ? .projectPayment : .wage
+                modelRule = TextModel.ruleID(judgement.kind)
+            }
+        }
         // The verdict's head count and amount matter on signals only (rules read them as they need).
         if isSignal || explaining { readNumbers() }
         firedIndexes.sort()
@@ -632,9 +658,14 @@ extension ScoringEngine {
             assessment.score += compiled.rule.weight
             if compiled.effect.raisesLevel { level = max(level, compiled.rule.level) }
         }
+        if let modelRule {
+            assessment.firedRules.append(modelRule)
+            // A signal no rule raised is of the lowest level a signal rule may have.
+            if isSignal { level = max(level, .low) }
+        }
         assessment.isSignal = isSignal
-        assessment.claim = outcome.claim
-        assessment.isEscalation = outcome.isEscalation
+        assessment.claim = isSignal ? claim : .wage
+        assessment.isEscalation = isSignal && outcome.sawEscalation
         assessment.isResolved = outcome.isResolved
         assessment.level = isSignal ? level : .none
         assessment.score = max(0, assessment.score)
@@ -674,11 +705,18 @@ extension ScoringEngine {
                 projectID: projects[candidate.project].id, name: projects[candidate.project].name,
                 confidence: candidate.confidence, evidence: evidence(of: candidate))
         }
+        var reading: Explanation.ModelReading?
+        if let judgement, let textModel {
+            let fields = [text.scalars[bounds.range(0)], text.scalars[bounds.range(1)]]
+            reading = Explanation.ModelReading(
+                judgement: judgement, decided: modelRule != nil,
+                grams: textModel.strongestGrams(fields, for: judgement.kind, count: 8))
+        }
         return (
             verdict,
             Explanation(
                 verdict: verdict, normalized: normalized, occurrences: buffers.occurrences,
-                firedRules: firedIndexes.map { compiledRules[$0].rule }, candidates: explained)
+                firedRules: firedIndexes.map { compiledRules[$0].rule }, candidates: explained, model: reading)
         )
     }
 

@@ -13,6 +13,8 @@ public struct ScoringEngine: Sendable {
     public let version: String
     let normalizer: TextNormalizer
     let matcher: PatternMatcher
+    /// The rules folder's text model, if it has one (read on every item: kept apart from the rulebook).
+    let textModel: TextModel?
 
     /// Per pattern, what a match needs, in one record (see `PatternInfo`).
     let patternInfo: HugePageTable<PatternInfo>
@@ -352,6 +354,7 @@ public struct ScoringEngine: Sendable {
         self.guards = table.guards
         self.slotTracked = slotNames.indices.map { tracked.contains($0) }
         self.slotWords = (slotNames.count + 63) / 64
+        self.textModel = rulebook.textModel
         self.compiledRules = compiled
         self.signalRules = compiled.indices.filter { compiled[$0].effect == .signal }
         self.decidingRules = compiled.indices.filter { !compiled[$0].qualifiesSignal && compiled[$0].effect != .signal }

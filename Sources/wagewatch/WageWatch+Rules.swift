@@ -7,7 +7,7 @@ extension WageWatch {
     struct Rules: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the rules files, or run the examples they carry.",
-            subcommands: [Check.self, Test.self, Evaluate.self])
+            subcommands: [Check.self, Test.self, Evaluate.self, Train.self])
 
         struct Check: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
@@ -34,6 +34,56 @@ extension WageWatch {
                 for failure in result.failures { print("FAIL \(failure)") }
                 print("\(result.examples - result.failures.count) of \(result.examples) examples pass, in \(result.rules) rules")
                 if !result.failures.isEmpty { throw ExitCode(1) }
+            }
+        }
+
+        struct Train: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Learn the text model (text-model.tsv) from hand-labeled items.",
+                discussion: """
+                    Reads labeled items (NDJSON, as `rules evaluate` reads them) and writes the text \
+                    model into the rules folder, or to --output. The same files give the same model.
+                    """)
+
+            @OptionGroup var global: GlobalOptions
+            @Option(help: "Where to write the model (default: text-model.tsv in the rules folder).") var output: String?
+            @Option(help: "The probability at or above which the model decides.") var threshold = 0.8
+            @Option(help: "The fewest distinct grams a text must hold for the model to decide.")
+            var minimumGrams = TextModel.Training().minimumGrams
+            @Option(help: "Passes over the labeled items.") var epochs = TextModel.Training().epochs
+            @Option(help: "How strongly weights are pulled toward zero (L2), per pass.") var regularization = TextModel.Training()
+                .regularization
+            @Argument(help: "Labeled items, NDJSON (one object a line).") var files: [String]
+
+            func run() async throws {
+                guard threshold > 0.5, threshold <= 1 else {
+                    throw ValidationError("--threshold must be above 0.5 and at most 1")
+                }
+                var settings = TextModel.Training()
+                settings.threshold = threshold
+                guard (1...1000).contains(epochs), regularization >= 0, regularization <= 100 else {
+                    throw ValidationError("--epochs must be 1 to 1000 and --regularization 0 to 100")
+                }
+                settings.epochs = epochs
+                guard (0...100_000).contains(minimumGrams) else { throw ValidationError("--minimum-grams must be 0 to 100000") }
+                settings.minimumGrams = minimumGrams
+                settings.regularization = regularization
+                let sorted = files.sorted()
+                let (model, count) = try global.makeMonitor(store: .none).trainTextModel(
+                    files: sorted.map { URL(fileURLWithPath: $0) }, settings: settings)
+                let path = output ?? URL(fileURLWithPath: global.rules).appendingPathComponent(TextModel.fileName).path
+                let comment = [
+                    "wagewatch text model: written by `wagewatch rules train`; do not edit by hand.",
+                    "Learned from \(count) labeled items in \(sorted.count) files: "
+                        + sorted.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: " "),
+                    "Weights per gram: none, wage, project_payment.",
+                ]
+                do {
+                    try Data(model.rendered(comment: comment).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                } catch {
+                    throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+                }
+                print("learned \(model.grams.count) grams from \(count) labeled items; written to \(path)")
             }
         }
 
