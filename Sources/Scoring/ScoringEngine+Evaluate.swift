@@ -707,7 +707,8 @@ extension ScoringEngine {
         }
         var reading: Explanation.ModelReading?
         if let judgement, let textModel {
-            let fields = [text.scalars[bounds.range(0)], text.scalars[bounds.range(1)]]
+            // The grams shown come from the masked text: no fragment of a name or number.
+            let fields = [Rulebook.Field.title, .content].map { ArraySlice((normalized[$0] ?? "").unicodeScalars.map(\.value)) }
             reading = Explanation.ModelReading(
                 judgement: judgement, decided: modelRule != nil,
                 grams: textModel.strongestGrams(fields, for: judgement.kind, count: 8))

@@ -20,6 +20,15 @@ public struct TextModel: Sendable {
         case wage = 1
         case projectPayment = 2
 
+        /// What a clerk reads where a verdict lists the model among its rules.
+        public var title: String {
+            switch self {
+            case .none: "文本模型判定：非本地欠薪线索"
+            case .wage: "文本模型判定：工资诉求"
+            case .projectPayment: "文本模型判定：工程款、货款等经营款项"
+            }
+        }
+
         /// The name in the model file and in `fired_rules` (`model.wage`).
         public var name: String {
             switch self {

@@ -77,7 +77,9 @@ public struct WebApp: Sendable {
         templates = try Templates.library()
         pageCache = PageCache(limit: settings.pageCacheEntries)
         let rulebook = try monitor.loadRulebook()
-        ruleTitles = Dictionary(rulebook.rules.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
+        ruleTitles = Dictionary(
+            rulebook.rules.map { ($0.id, $0.title) } + TextModel.Kind.allCases.map { (TextModel.ruleID($0), $0.title) },
+            uniquingKeysWith: { first, _ in first })
     }
 
     /// The router with every page, endpoint and asset.

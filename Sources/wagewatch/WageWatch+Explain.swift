@@ -79,6 +79,17 @@ struct ExplanationText {
             let weight = rule.weight >= 0 ? "+\(format(rule.weight))" : format(rule.weight)
             lines.append("  \(rule.id) \(rule.title) \(weight) (\(rule.effect.rawValue), \(rule.level.rawValue))")
         }
+        if let reading = explanation.model {
+            let judgement = reading.judgement
+            let odds = String(format: "%.2f", judgement.probability)
+            lines.append(
+                "文本模型 text model: \(judgement.kind.name) \(odds)"
+                    + (reading.decided
+                        ? " 已采用 decided"
+                        : judgement.isSure ? " 未采用 overruled by a final rule" : " 未采用 not sure enough (probability or grams below the model's minimum)"))
+            let grams = reading.grams.map { "\($0.text) \($0.weight >= 0 ? "+" : "")\(format($0.weight))" }
+            lines.append("  依据 grams: " + (grams.isEmpty ? "(none)" : grams.joined(separator: ", ")))
+        }
         let assessment = explanation.verdict.assessment
         lines.append(
             "结论 verdict: " + (assessment.isSignal ? "欠薪线索 signal" : "非线索 not a signal")

@@ -110,6 +110,13 @@ import Testing
         #expect(reading.decided && reading.judgement.kind == .projectPayment)
         #expect(reading.grams.first?.text == "货")
         #expect(reading.grams.map(\.text).contains("货款"))
+        // The grams shown come from the masked text: a model that weighs the petitioner's
+        // name never shows a piece of it.
+        let named = try self.engine(model: Self.handModel + "\ngram\t秀英\t0\t0\t3")
+        let petition = Item(feedID: "p", sourceKey: "1", kind: .petition, content: "王秀英的货款欠着", petitioner: "王秀英")
+        let shown = try #require(named.explain(petition).model)
+        #expect(shown.judgement.kind == .projectPayment)
+        #expect(!shown.grams.contains { $0.text.contains("秀") || $0.text.contains("英") }, "\(shown.grams)")
     }
 
     @Test func trainingIsDeterministicAndLearnsWordsItWasShown() throws {
