@@ -46,12 +46,13 @@ public struct Corpus: @unchecked Sendable {
         return patterns.sorted()
     }
 
-    /// The default rules plus the corpus lexicon as one more lexicon, so that the
-    /// automaton holds every pattern the peers hold.
+    /// The default rules and text model plus the corpus lexicon as one more lexicon, so
+    /// that the automaton holds every pattern the peers hold.
     public func rulebook() throws -> Rulebook {
         let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("rules")
-        var files = try FileManager.default.contentsOfDirectory(atPath: rules.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        var files = try FileManager.default.contentsOfDirectory(atPath: rules.path).filter { $0.hasSuffix(".yaml") || $0 == TextModel.fileName }
+            .sorted()
             .map { (name: $0, text: try String(contentsOf: rules.appendingPathComponent($0), encoding: .utf8)) }
         let terms = lexicon.map { "\"\($0)\"" }.joined(separator: ", ")
         files.append(

@@ -73,6 +73,9 @@ extension TextModel {
                 let folded = String(String.UnicodeScalarView(scalars.compactMap(Unicode.Scalar.init)))
                 guard seen.insert(folded).inserted else { throw fail(number, "gram \(gram) is listed twice") }
                 let values = try numbers(fields.dropFirst(2), line: number, what: "gram \(gram)")
+                guard values.allSatisfy({ abs($0) <= maximumWeight }) else {
+                    throw fail(number, "gram \(gram): a weight lies beyond ±\(maximumWeight)")
+                }
                 grams.append(folded)
                 weights += values.map(Float.init)
             default:
@@ -196,7 +199,7 @@ extension TextModel {
             let values = (0..<kinds).map { weights[index * kinds + $0] }
             guard values.contains(where: { abs($0) >= settings.keepAbove }) else { continue }
             grams.append(text(of: key))
-            keptWeights += values.map { Float((($0 * 10_000).rounded()) / 10_000) }
+            keptWeights += values.map { Float(((max(-maximumWeight, min(maximumWeight, $0)) * 10_000).rounded()) / 10_000) }
         }
         let roundedBias = bias.map { ($0 * 10_000).rounded() / 10_000 }
         return TextModel(

@@ -60,10 +60,25 @@ public struct TextModel: Sendable {
     /// Each gram's text (one or two folded characters), and its weights at `3 * index`.
     public private(set) var grams: [String]
     var weights: [Float]
-    /// Open addressing, keyed by `TextModel.key`: the gram index + 1, or 0 for an empty slot.
-    private var keys: [UInt64]
-    private var slots: [Int32]
-    private var mask: Int
+    /// The same weights in units of `1 / scale`, one vector per gram (the fourth lane 0): one
+    /// load of 8 bytes per gram found, and sums that are exact whatever their order.
+    private var vectors: [SIMD4<Int16>]
+    static let scale: Float = 8192
+    /// The largest weight of a gram the units hold.
+    public static let maximumWeight = 3.99
+    /// Per character of the basic plane, its number among the characters the grams use
+    /// (0: none uses it); the number of a character is where its unigram and pairs are found.
+    private var characterNumbers: [UInt16]
+    /// Per character number, the index of its unigram, or -1.
+    private var unigrams: [Int32]
+    /// Pairs by open addressing: `first << 48 | second << 32 | index + 1` (0 for an empty slot),
+    /// `first` and `second` being character numbers.
+    private var pairs: [UInt64]
+    private var pairMask: Int
+    /// One bit per hash of a pair the model knows (a 64 KiB filter that stays in the cache):
+    /// most pairs of a text are no gram, and the filter says so without a look at `pairs`.
+    private var pairFilter: [UInt64]
+    static let filterBits = 1 << 19
 
     static let kindCount = Kind.allCases.count
 
@@ -76,43 +91,107 @@ public struct TextModel: Sendable {
         self.bias = bias
         self.grams = grams
         self.weights = weights
-        var size = 16
-        while size < grams.count * 2 { size <<= 1 }
-        mask = size - 1
-        keys = Array(repeating: 0, count: size)
-        slots = Array(repeating: 0, count: size)
-        for (index, gram) in grams.enumerated() {
-            let scalars = gram.unicodeScalars.map { Self.fold($0.value) }
-            let key = scalars.count == 1 ? Self.key(scalars[0]) : Self.key(scalars[0], scalars[1])
-            var at = Self.hash(key) & mask
-            while slots[at] != 0 { at = (at + 1) & mask }
-            keys[at] = key
-            slots[at] = Int32(index + 1)
+        func units(_ weight: Float) -> Int16 { Int16(max(-32767, min(32767, (weight * Self.scale).rounded()))) }
+        vectors = (0..<grams.count).map { SIMD4(units(weights[3 * $0]), units(weights[3 * $0 + 1]), units(weights[3 * $0 + 2]), 0) }
+        var numbers = [UInt16](repeating: 0, count: 0x1_0000)
+        var count = 0
+        let split = grams.map { $0.unicodeScalars.map { Self.fold($0.value) } }
+        for scalars in split {
+            for scalar in scalars where numbers[Int(scalar)] == 0 && count < 0xFFFE {
+                count += 1
+                numbers[Int(scalar)] = UInt16(count)
+            }
         }
+        characterNumbers = numbers
+        var unigrams = [Int32](repeating: -1, count: count + 1)
+        var pairCount = 0
+        for (index, scalars) in split.enumerated() {
+            if scalars.count == 1 { unigrams[Int(numbers[Int(scalars[0])])] = Int32(index) } else { pairCount += 1 }
+        }
+        self.unigrams = unigrams
+        var size = 16
+        while size < pairCount * 2 { size <<= 1 }
+        pairMask = size - 1
+        var pairs = [UInt64](repeating: 0, count: size)
+        for (index, scalars) in split.enumerated() where scalars.count == 2 {
+            let key = Self.pairKey(numbers[Int(scalars[0])], numbers[Int(scalars[1])])
+            var at = Self.hash(key) & pairMask
+            while pairs[at] != 0 { at = (at + 1) & pairMask }
+            pairs[at] = key << 32 | UInt64(index + 1)
+        }
+        self.pairs = pairs
+        var filter = [UInt64](repeating: 0, count: Self.filterBits / 64)
+        for entry in pairs where entry != 0 {
+            let bit = Self.filterBit(entry >> 32)
+            filter[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+        pairFilter = filter
     }
 
-    /// The gram index of `key`, or -1.
     @inline(__always)
-    func index(of key: UInt64) -> Int {
-        var at = Self.hash(key) & mask
+    static func filterBit(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0xC2B2_AE3D_27D4_EB4F) >> 45)
+    }
+
+    @inline(__always)
+    static func pairKey(_ first: UInt16, _ second: UInt16) -> UInt64 { UInt64(first) << 16 | UInt64(second) }
+
+    @inline(__always)
+    static func hash(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40)
+    }
+
+    /// The gram index of the pair of character numbers, or -1.
+    @inline(__always)
+    private static func pairIndex(_ key: UInt64, in pairs: UnsafeBufferPointer<UInt64>, mask: Int) -> Int {
+        var at = hash(key) & mask
         while true {
-            let slot = slots[at]
-            if slot == 0 { return -1 }
-            if keys[at] == key { return Int(slot) - 1 }
+            let entry = pairs[at]
+            if entry == 0 { return -1 }
+            if entry >> 32 == key { return Int(entry & 0xFFFF_FFFF) - 1 }
             at = (at + 1) & mask
         }
     }
 
+    /// Calls `body` with the index of every gram of `fields` the model knows, each occurrence.
     @inline(__always)
-    static func hash(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 29)
+    private func forEachGram(in fields: [ArraySlice<UInt32>], _ body: (Int) -> Void) {
+        characterNumbers.withUnsafeBufferPointer { numbers in
+            unigrams.withUnsafeBufferPointer { unigrams in
+                pairs.withUnsafeBufferPointer { pairs in
+                    pairFilter.withUnsafeBufferPointer { filter in
+                        for field in fields {
+                            var previous: UInt16 = 0
+                            for value in field {
+                                let scalar = Self.fold(value)
+                                let number = scalar < 0x1_0000 && scalar != 0x20 ? numbers[Int(scalar)] : 0
+                                if number != 0 {
+                                    let unigram = unigrams[Int(number)]
+                                    if unigram >= 0 { body(Int(unigram)) }
+                                    if previous != 0 {
+                                        let key = Self.pairKey(previous, number)
+                                        let bit = Self.filterBit(key)
+                                        if filter[bit >> 6] & 1 << UInt64(bit & 63) != 0 {
+                                            let pair = Self.pairIndex(key, in: pairs, mask: pairMask)
+                                            if pair >= 0 { body(pair) }
+                                        }
+                                    }
+                                }
+                                previous = number
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
-    /// A character as the model reads it: every digit is 0, every space or control character one space.
+    /// A character as the model reads it: every digit is 0, every space or control character
+    /// one space, and so is a character beyond the basic plane (an emoji: folding keeps few).
     @inline(__always)
     static func fold(_ value: UInt32) -> UInt32 {
         if value >= 0x30 && value <= 0x39 { return 0x30 }
-        if value <= 0x20 || value == 0x3000 || (value >= 0x7F && value <= 0x9F) { return 0x20 }
+        if value <= 0x20 || value == 0x3000 || (value >= 0x7F && value <= 0x9F) || value >= 0x1_0000 { return 0x20 }
         return value
     }
 
@@ -144,22 +223,23 @@ public struct TextModel: Sendable {
     /// `seen` is scratch storage (one counter per gram, and a stamp), so each gram counts once.
     func judge(_ fields: [ArraySlice<UInt32>], seen: inout Seen) -> Judgement {
         seen.begin(count: grams.count)
-        var logits = bias
+        var sums = SIMD4<Int32>()
         var count = 0
-        weights.withUnsafeBufferPointer { weights in
+        let stamp = seen.stamp
+        vectors.withUnsafeBufferPointer { vectors in
             seen.stamps.withUnsafeMutableBufferPointer { stamps in
-                let stamp = seen.stamp
-                Self.forEachKey(in: fields) { key in
-                    let found = index(of: key)
-                    guard found >= 0, stamps[found] != stamp else { return }
-                    stamps[found] = stamp
+                forEachGram(in: fields) { index in
+                    guard stamps[index] != stamp else { return }
+                    stamps[index] = stamp
                     count += 1
-                    logits[0] += Double(weights[3 * found])
-                    logits[1] += Double(weights[3 * found + 1])
-                    logits[2] += Double(weights[3 * found + 2])
+                    sums &+= SIMD4<Int32>(truncatingIfNeeded: vectors[index])
                 }
             }
         }
+        let scale = Double(Self.scale)
+        let logits = [
+            bias[0] + Double(sums[0]) / scale, bias[1] + Double(sums[1]) / scale, bias[2] + Double(sums[2]) / scale,
+        ]
         return judgement(logits: logits, grams: count)
     }
 
@@ -188,10 +268,7 @@ public struct TextModel: Sendable {
         _ fields: [ArraySlice<UInt32>], for kind: Kind, count: Int
     ) -> [(gram: String, weight: Double)] {
         var found: Set<Int> = []
-        Self.forEachKey(in: fields) { key in
-            let index = index(of: key)
-            if index >= 0 { found.insert(index) }
-        }
+        forEachGram(in: fields) { found.insert($0) }
         let ranked = found.map { index -> (gram: String, weight: Double) in
             let own = Double(weights[3 * index + kind.rawValue])
             let mean = (0..<3).map { Double(weights[3 * index + $0]) }.reduce(0, +) / 3
@@ -202,8 +279,9 @@ public struct TextModel: Sendable {
 
     /// Per-call scratch: which grams a text has already counted.
     struct Seen {
-        var stamps: [UInt32] = []
-        var stamp: UInt32 = 0
+        /// A byte per gram (a few dozen KiB: they stay in the cache), cleared every 255 texts.
+        var stamps: [UInt8] = []
+        var stamp: UInt8 = 0
 
         mutating func begin(count: Int) {
             if stamps.count != count {
