@@ -629,6 +629,10 @@ extension ScoringEngine {
             }
             // A resolved signal stays one (the register counts cases paid), whatever the model reads.
             if outcome.isResolved && outcome.isSignal && judgement.kind == .none { overruled = true }
+            // To silence a report the rules raised takes a surer reading than to raise one.
+            if outcome.isSignal && judgement.kind == .none, judgement.probability < (textModel?.cancelThreshold ?? 1) {
+                overruled = true
+            }
             if !overruled {
                 isSignal = judgement.kind != .none
                 claim = judgement.kind == .projectPayment ? .projectPayment : .wage

@@ -24,6 +24,7 @@ extension TextModel {
     private static func parseText(_ text: String, file: String) throws(RulesError) -> TextModel {
         var threshold: Double?
         var minimumGrams = 0
+        var cancelThreshold: Double?
         var bias: [Double]?
         var grams: [String] = []
         var weights: [Float] = []
@@ -56,6 +57,11 @@ extension TextModel {
                     throw fail(number, "threshold must be one number above 0.5 and at most 1")
                 }
                 threshold = value
+            case "cancel_threshold":
+                guard fields.count == 2, let value = Double(fields[1]), value > 0.5, value <= 1 else {
+                    throw fail(number, "cancel_threshold must be one number above 0.5 and at most 1")
+                }
+                cancelThreshold = value
             case "minimum_grams":
                 guard fields.count == 2, let value = Int(fields[1]), (0...100_000).contains(value) else {
                     throw fail(number, "minimum_grams must be one whole number from 0 to 100000")
@@ -79,18 +85,22 @@ extension TextModel {
                 grams.append(folded)
                 weights += values.map(Float.init)
             default:
-                throw fail(number, "unknown line kind \(fields[0].prefix(20)) (expected threshold, minimum_grams, bias or gram)")
+                throw fail(
+                    number, "unknown line kind \(fields[0].prefix(20)) (expected threshold, cancel_threshold, minimum_grams, bias or gram)")
             }
         }
         guard let threshold else { throw fail(number, "the model has no threshold line") }
         guard let bias else { throw fail(number, "the model has no bias line") }
-        return TextModel(threshold: threshold, minimumGrams: minimumGrams, bias: bias, grams: grams, weights: weights)
+        return TextModel(
+            threshold: threshold, cancelThreshold: cancelThreshold, minimumGrams: minimumGrams, bias: bias, grams: grams,
+            weights: weights)
     }
 
     /// The model as its file holds it.
     public func rendered(comment: [String]) -> String {
         var lines = comment.map { "# " + $0 }
         lines.append("threshold\t\(threshold)")
+        lines.append("cancel_threshold\t\(cancelThreshold)")
         lines.append("minimum_grams\t\(minimumGrams)")
         lines.append("bias\t" + bias.map { String(format: "%.4f", $0) }.joined(separator: "\t"))
         for (index, gram) in grams.enumerated() {
@@ -126,6 +136,8 @@ extension TextModel {
         /// Weights smaller than this in every kind are left out of the file.
         public var keepAbove = 0.001
         public var threshold = 0.8
+        /// The probability of none at or above which the model overturns the rules' signal.
+        public var cancelThreshold = 0.9
         /// The fewest distinct grams a text must hold for the model to decide.
         public var minimumGrams = 30
         /// Seeds the order examples are visited in: the same examples give the same model.
@@ -203,7 +215,8 @@ extension TextModel {
         }
         let roundedBias = bias.map { ($0 * 10_000).rounded() / 10_000 }
         return TextModel(
-            threshold: settings.threshold, minimumGrams: settings.minimumGrams, bias: roundedBias, grams: grams,
+            threshold: settings.threshold, cancelThreshold: settings.cancelThreshold, minimumGrams: settings.minimumGrams,
+            bias: roundedBias, grams: grams,
             weights: keptWeights)
     }
 

@@ -53,6 +53,9 @@ public struct TextModel: Sendable {
 
     /// The probability at or above which the model decides.
     public var threshold: Double
+    /// The probability of none at or above which the model overturns a signal the rules
+    /// raised (at least `threshold`): to silence a report takes more than to raise one.
+    public var cancelThreshold: Double
     /// The fewest distinct grams of the model a text must hold for the model to decide: it
     /// learned from texts of a few sentences, and on a line or two it only guesses.
     public var minimumGrams: Int
@@ -85,8 +88,12 @@ public struct TextModel: Sendable {
     /// The id a verdict lists among its fired rules when the model decided it (`model.wage`).
     public static func ruleID(_ kind: Kind) -> String { "model." + kind.name }
 
-    init(threshold: Double, minimumGrams: Int, bias: [Double], grams: [String], weights: [Float]) {
+    init(
+        threshold: Double, cancelThreshold: Double? = nil, minimumGrams: Int, bias: [Double], grams: [String],
+        weights: [Float]
+    ) {
         self.threshold = threshold
+        self.cancelThreshold = max(threshold, cancelThreshold ?? threshold)
         self.minimumGrams = minimumGrams
         self.bias = bias
         self.grams = grams

@@ -86,7 +86,8 @@ struct ExplanationText {
                 "文本模型 text model: \(judgement.kind.name) \(odds)"
                     + (reading.decided
                         ? " 已采用 decided"
-                        : judgement.isSure ? " 未采用 overruled by a final rule" : " 未采用 not sure enough (probability or grams below the model's minimum)"))
+                        : judgement.isSure
+                            ? " 未采用 overruled by a final rule" : " 未采用 not sure enough (probability or grams below the model's minimum)"))
             let grams = reading.grams.map { "\($0.text) \($0.weight >= 0 ? "+" : "")\(format($0.weight))" }
             lines.append("  依据 grams: " + (grams.isEmpty ? "(none)" : grams.joined(separator: ", ")))
         }

@@ -48,6 +48,8 @@ extension WageWatch {
             @OptionGroup var global: GlobalOptions
             @Option(help: "Where to write the model (default: text-model.tsv in the rules folder).") var output: String?
             @Option(help: "The probability at or above which the model decides.") var threshold = 0.8
+            @Option(help: "The probability of none at or above which the model overturns a signal the rules raised.")
+            var cancelThreshold = TextModel.Training().cancelThreshold
             @Option(help: "The fewest distinct grams a text must hold for the model to decide.")
             var minimumGrams = TextModel.Training().minimumGrams
             @Option(help: "Passes over the labeled items.") var epochs = TextModel.Training().epochs
@@ -67,6 +69,10 @@ extension WageWatch {
                 settings.epochs = epochs
                 guard (0...100_000).contains(minimumGrams) else { throw ValidationError("--minimum-grams must be 0 to 100000") }
                 settings.minimumGrams = minimumGrams
+                guard cancelThreshold > 0.5, cancelThreshold <= 1 else {
+                    throw ValidationError("--cancel-threshold must be above 0.5 and at most 1")
+                }
+                settings.cancelThreshold = cancelThreshold
                 settings.regularization = regularization
                 let sorted = files.sorted()
                 let (model, count) = try global.makeMonitor(store: .none).trainTextModel(

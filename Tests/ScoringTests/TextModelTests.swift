@@ -6,15 +6,16 @@ import Testing
 
 /// The text model: its file, its training, and how its reading and the rules make one verdict.
 @Suite struct TextModelTests {
-    /// A model that reads 欠 as a wage claim, 货 as a business's claim and nothing else:
+    /// A model that reads 欠 and 欠了 as a wage claim, 货 and 货款 as a business's claim and nothing else:
     /// small enough to say by hand what it must decide.
     static let handModel = """
         # a model written by hand for the tests
         threshold\t0.8
         bias\t3\t0\t0
-        gram\t欠\t0\t5\t0
-        gram\t货\t0\t0\t9
-        gram\t货款\t0\t0\t1
+        gram\t欠\t0\t3.99\t0
+        gram\t欠了\t0\t3.99\t0
+        gram\t货\t0\t0\t3.99
+        gram\t货款\t0\t0\t3.99
         """
 
     /// Rules of their own: one signal rule on 工资, a final place rule on 外地, a plain noise
@@ -82,6 +83,10 @@ import Testing
         let unsure = try self.engine(model: Self.handModel.replacingOccurrences(of: "threshold\t0.8", with: "threshold\t0.95"))
         let kept = unsure.evaluate(post("工资的事")).assessment
         #expect(kept.isSignal && kept.firedRules == ["wage.plain"])
+        // A cancel threshold above the reading keeps the rules' signal, and still lets the model raise one.
+        let guarded = try self.engine(model: Self.handModel + "\ncancel_threshold\t0.95")
+        #expect(guarded.evaluate(post("工资的事")).assessment.firedRules == ["wage.plain"])
+        #expect(guarded.evaluate(post("老板欠了三个月")).assessment.firedRules == ["model.wage"])
         // Nor does one that knows too few grams of the text: there it only guesses.
         let short = try self.engine(model: Self.handModel + "\nminimum_grams\t2")
         #expect(short.evaluate(post("工资欠着")).assessment.firedRules == ["wage.plain"])
@@ -162,6 +167,8 @@ import Testing
         expectError("threshold\t0.8\nbias\t0\t0\t0\ngram\t欠\t0\t1\t0\ngram\t欠\t0\t1\t0", line: 4, containing: "listed twice")
         expectError("threshold\t0.8\nbias\t0\t0\t0\ngram\t欠薪了\t0\t1\t0", line: 3, containing: "one or two characters")
         expectError("bias\t0\t0\t0", line: 1, containing: "no threshold")
+        expectError("threshold\t0.8\ncancel_threshold\t0.2", line: 2, containing: "cancel_threshold")
+        expectError("threshold\t0.8\nbias\t0\t0\t0\ngram\t欠\t0\t4.5\t0", line: 3, containing: "beyond")
         expectError("threshold\t0.8\nweights\t1", line: 2, containing: "unknown line kind")
         expectError("threshold\t0.8\nbias\t0\tnan\t0", line: 2, containing: "weight 2 is not a number")
         // A broken model stops the rules from loading, as a broken rules file does.
@@ -172,7 +179,7 @@ import Testing
 
     @Test func theModelFileIsPartOfTheRulesVersion() throws {
         let with = try engine()
-        let other = try engine(model: Self.handModel.replacingOccurrences(of: "gram\t欠\t0\t5\t0", with: "gram\t欠\t0\t6\t0"))
+        let other = try engine(model: Self.handModel.replacingOccurrences(of: "gram\t欠\t0\t3.99\t0", with: "gram\t欠\t0\t3.98\t0"))
         let without = try engine(model: nil)
         #expect(with.rulebook.version != other.rulebook.version)
         #expect(with.rulebook.version != without.rulebook.version)
