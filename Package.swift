@@ -188,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MonitorTests",
-            dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP", "TestStores", "Alerts", "RulesFile"],
+            dependencies: ["Monitor", "Register", "Store", "Model", "LoopbackHTTP", "TestStores", "Alerts", "RulesFile", "Scoring"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

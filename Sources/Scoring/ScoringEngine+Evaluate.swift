@@ -621,6 +621,7 @@ extension ScoringEngine {
         var isSignal = outcome.isSignal
         var claim = outcome.claim
         var modelRule: String?
+        var isResolved = outcome.isResolved
         if let judgement, judgement.isSure {
             var overruled = false
             for index in firedIndexes where compiledRules[index].rule.isFinal && compiledRules[index].effect == .noise {
@@ -637,6 +638,9 @@ extension ScoringEngine {
                 isSignal = judgement.kind != .none
                 claim = judgement.kind == .projectPayment ? .projectPayment : .wage
                 modelRule = TextModel.ruleID(judgement.kind)
+                // The model learned paid cases as no report: sure of a claim, it reads the
+                // money as still owed (拿到手的不够一个月的), whatever a resolution word says.
+                if isSignal { isResolved = false }
             }
         }
         // The verdict's head count and amount matter on signals only (rules read them as they need).
@@ -670,7 +674,7 @@ extension ScoringEngine {
         assessment.isSignal = isSignal
         assessment.claim = isSignal ? claim : .wage
         assessment.isEscalation = isSignal && outcome.sawEscalation
-        assessment.isResolved = outcome.isResolved
+        assessment.isResolved = isResolved
         assessment.level = isSignal ? level : .none
         assessment.score = max(0, assessment.score)
 

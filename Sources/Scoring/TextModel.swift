@@ -7,12 +7,14 @@ import Foundation
 /// The rules know the words they were written for; the model has seen thousands of
 /// labeled texts and reads stories told in other words. Where it is sure (its
 /// probability at or above `threshold`), it decides whether an item is a signal and whose
-/// money it claims; elsewhere the rules decide. It never decides place, escalation,
-/// resolution or the project: rules marked `final` (the place rules) overrule it.
+/// money it claims, and a claim it is sure of stays open whatever resolution word the text
+/// holds; elsewhere the rules decide. It never decides place, scope, escalation or the
+/// project: rules marked `final` (the place and scope rules) overrule it.
 ///
-/// The file (`rules/text-model.tsv`) is plain text, one line each:
-/// `threshold<TAB>0.8`, `bias<TAB>w0<TAB>w1<TAB>w2`, then `gram<TAB>text<TAB>w0<TAB>w1<TAB>w2`
-/// for each character or character pair, weights in the order of `TextModel.Kind`.
+/// The file (`rules/text-model.tsv`) is plain text, one line each: `threshold<TAB>0.8`,
+/// `cancel_threshold<TAB>0.9`, `minimum_grams<TAB>30`, `bias<TAB>w0<TAB>w1<TAB>w2`, then
+/// `gram<TAB>text<TAB>w0<TAB>w1<TAB>w2` for each character or character pair, weights in
+/// the order of `TextModel.Kind`.
 public struct TextModel: Sendable {
     /// What the model tells apart, in the order of its weights.
     public enum Kind: Int, Sendable, CaseIterable {
@@ -63,25 +65,34 @@ public struct TextModel: Sendable {
     /// Each gram's text (one or two folded characters), and its weights at `3 * index`.
     public private(set) var grams: [String]
     var weights: [Float]
-    /// The same weights in units of `1 / scale`, one vector per gram (the fourth lane 0): one
-    /// load of 8 bytes per gram found, and sums that are exact whatever their order.
-    private var vectors: [SIMD4<Int16>]
+    /// Weights in units of `1 / scale` (exact sums, whatever their order), as vectors whose
+    /// fourth lane is 1 for a gram of the model, so that one sum also counts the grams.
     static let scale: Float = 8192
     /// The largest weight of a gram the units hold.
     public static let maximumWeight = 3.99
     /// Per character of the basic plane, its number among the characters the grams use
     /// (0: none uses it); the number of a character is where its unigram and pairs are found.
     private var characterNumbers: [UInt16]
-    /// Per character number, the index of its unigram, or -1.
+    /// Per character number, the index of its unigram, or -1 (for `strongestGrams`).
     private var unigrams: [Int32]
-    /// Pairs by open addressing: `first << 48 | second << 32 | index + 1` (0 for an empty slot),
-    /// `first` and `second` being character numbers.
-    private var pairs: [UInt64]
+    /// Per character number, its unigram's weight vector (zero when it has none).
+    private var unigramVectors: [SIMD4<Int16>]
+    /// Pairs by open addressing, key and weights in one record (0 for an empty slot's key).
+    private var pairs: [PairSlot]
+    /// Per slot of `pairs`, the pair's gram index, or -1 (for `strongestGrams`).
+    private var pairGrams: [Int32]
     private var pairMask: Int
-    /// One bit per hash of a pair the model knows (a 64 KiB filter that stays in the cache):
-    /// most pairs of a text are no gram, and the filter says so without a look at `pairs`.
+
+    struct PairSlot {
+        /// `first << 16 | second`, character numbers (never 0 for a pair).
+        var key: UInt32 = 0
+        var vector = SIMD4<Int16>()
+    }
+    /// Two bits per pair the model knows (a Bloom filter of 128 KiB that stays in the
+    /// cache): most pairs of a text are no gram, and the filter says so without a look at
+    /// `pairs` (one pair in several hundred passes it wrongly).
     private var pairFilter: [UInt64]
-    static let filterBits = 1 << 19
+    static let filterBits = 1 << 20
 
     static let kindCount = Kind.allCases.count
 
@@ -99,7 +110,9 @@ public struct TextModel: Sendable {
         self.grams = grams
         self.weights = weights
         func units(_ weight: Float) -> Int16 { Int16(max(-32767, min(32767, (weight * Self.scale).rounded()))) }
-        vectors = (0..<grams.count).map { SIMD4(units(weights[3 * $0]), units(weights[3 * $0 + 1]), units(weights[3 * $0 + 2]), 0) }
+        let vectors = (0..<grams.count).map {
+            SIMD4(units(weights[3 * $0]), units(weights[3 * $0 + 1]), units(weights[3 * $0 + 2]), 1)
+        }
         var numbers = [UInt16](repeating: 0, count: 0x1_0000)
         var count = 0
         let split = grams.map { $0.unicodeScalars.map { Self.fold($0.value) } }
@@ -111,81 +124,93 @@ public struct TextModel: Sendable {
         }
         characterNumbers = numbers
         var unigrams = [Int32](repeating: -1, count: count + 1)
+        var unigramVectors = [SIMD4<Int16>](repeating: SIMD4(), count: count + 1)
         var pairCount = 0
         for (index, scalars) in split.enumerated() {
-            if scalars.count == 1 { unigrams[Int(numbers[Int(scalars[0])])] = Int32(index) } else { pairCount += 1 }
+            if scalars.count == 1 {
+                let number = Int(numbers[Int(scalars[0])])
+                unigrams[number] = Int32(index)
+                unigramVectors[number] = vectors[index]
+            } else {
+                pairCount += 1
+            }
         }
         self.unigrams = unigrams
+        self.unigramVectors = unigramVectors
         var size = 16
-        while size < pairCount * 2 { size <<= 1 }
+        while size < pairCount + pairCount / 2 { size <<= 1 }
         pairMask = size - 1
-        var pairs = [UInt64](repeating: 0, count: size)
+        var pairs = [PairSlot](repeating: PairSlot(), count: size)
+        var pairGrams = [Int32](repeating: -1, count: size)
+        var filter = [UInt64](repeating: 0, count: Self.filterBits / 64)
         for (index, scalars) in split.enumerated() where scalars.count == 2 {
             let key = Self.pairKey(numbers[Int(scalars[0])], numbers[Int(scalars[1])])
             var at = Self.hash(key) & pairMask
-            while pairs[at] != 0 { at = (at + 1) & pairMask }
-            pairs[at] = key << 32 | UInt64(index + 1)
+            while pairs[at].key != 0 { at = (at + 1) & pairMask }
+            pairs[at] = PairSlot(key: key, vector: vectors[index])
+            pairGrams[at] = Int32(index)
+            let (first, second) = Self.filterBits(key)
+            filter[first >> 6] |= 1 << UInt64(first & 63)
+            filter[second >> 6] |= 1 << UInt64(second & 63)
         }
         self.pairs = pairs
-        var filter = [UInt64](repeating: 0, count: Self.filterBits / 64)
-        for entry in pairs where entry != 0 {
-            let bit = Self.filterBit(entry >> 32)
-            filter[bit >> 6] |= 1 << UInt64(bit & 63)
-        }
+        self.pairGrams = pairGrams
         pairFilter = filter
     }
 
+    /// The filter's two bits for a pair: two 20-bit pieces of one 64-bit hash.
     @inline(__always)
-    static func filterBit(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0xC2B2_AE3D_27D4_EB4F) >> 45)
+    static func filterBits(_ key: UInt32) -> (Int, Int) {
+        let hash = UInt64(key) &* 0xC2B2_AE3D_27D4_EB4F
+        return (Int(truncatingIfNeeded: hash >> 44), Int(truncatingIfNeeded: (hash >> 20) & 0xF_FFFF))
     }
 
     @inline(__always)
-    static func pairKey(_ first: UInt16, _ second: UInt16) -> UInt64 { UInt64(first) << 16 | UInt64(second) }
+    static func pairKey(_ first: UInt16, _ second: UInt16) -> UInt32 { UInt32(first) << 16 | UInt32(second) }
 
     @inline(__always)
-    static func hash(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40)
+    static func hash(_ key: UInt32) -> Int {
+        Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 40)
     }
 
-    /// The gram index of the pair of character numbers, or -1.
+    /// The slot of `pairs` holding the pair of character numbers `key`, or -1.
     @inline(__always)
-    private static func pairIndex(_ key: UInt64, in pairs: UnsafeBufferPointer<UInt64>, mask: Int) -> Int {
+    private static func pairSlot(_ key: UInt32, in pairs: UnsafeBufferPointer<PairSlot>, mask: Int) -> Int {
         var at = hash(key) & mask
         while true {
-            let entry = pairs[at]
-            if entry == 0 { return -1 }
-            if entry >> 32 == key { return Int(entry & 0xFFFF_FFFF) - 1 }
+            let found = pairs[at].key
+            if found == key { return at }
+            if found == 0 { return -1 }
             at = (at + 1) & mask
         }
     }
 
-    /// Calls `body` with the index of every gram of `fields` the model knows, each occurrence.
+    /// Calls `unigram` with the number of every character of `fields` the model numbers, and
+    /// `pair` with the slot of every pair it knows, each occurrence.
     @inline(__always)
-    private func forEachGram(in fields: [ArraySlice<UInt32>], _ body: (Int) -> Void) {
+    private func forEachGram(in fields: [ArraySlice<UInt32>], unigram: (Int) -> Void, pair: (Int) -> Void) {
         characterNumbers.withUnsafeBufferPointer { numbers in
-            unigrams.withUnsafeBufferPointer { unigrams in
-                pairs.withUnsafeBufferPointer { pairs in
-                    pairFilter.withUnsafeBufferPointer { filter in
-                        for field in fields {
-                            var previous: UInt16 = 0
-                            for value in field {
-                                let scalar = Self.fold(value)
-                                let number = scalar < 0x1_0000 && scalar != 0x20 ? numbers[Int(scalar)] : 0
-                                if number != 0 {
-                                    let unigram = unigrams[Int(number)]
-                                    if unigram >= 0 { body(Int(unigram)) }
-                                    if previous != 0 {
-                                        let key = Self.pairKey(previous, number)
-                                        let bit = Self.filterBit(key)
-                                        if filter[bit >> 6] & 1 << UInt64(bit & 63) != 0 {
-                                            let pair = Self.pairIndex(key, in: pairs, mask: pairMask)
-                                            if pair >= 0 { body(pair) }
-                                        }
+            pairs.withUnsafeBufferPointer { pairs in
+                pairFilter.withUnsafeBufferPointer { filter in
+                    for field in fields {
+                        var previous: UInt16 = 0
+                        for value in field {
+                            let scalar = Self.fold(value)
+                            let number = scalar < 0x1_0000 && scalar != 0x20 ? numbers[Int(scalar)] : 0
+                            if number != 0 {
+                                unigram(Int(number))
+                                if previous != 0 {
+                                    let key = Self.pairKey(previous, number)
+                                    let (first, second) = Self.filterBits(key)
+                                    if filter[first >> 6] & 1 << UInt64(first & 63) != 0
+                                        && filter[second >> 6] & 1 << UInt64(second & 63) != 0
+                                    {
+                                        let slot = Self.pairSlot(key, in: pairs, mask: pairMask)
+                                        if slot >= 0 { pair(slot) }
                                     }
                                 }
-                                previous = number
                             }
+                            previous = number
                         }
                     }
                 }
@@ -229,20 +254,28 @@ public struct TextModel: Sendable {
     /// The model's reading of a text: its title and content, folded as the scorer folds them.
     /// `seen` is scratch storage (one counter per gram, and a stamp), so each gram counts once.
     func judge(_ fields: [ArraySlice<UInt32>], seen: inout Seen) -> Judgement {
-        seen.begin(count: grams.count)
+        seen.begin(characters: unigramVectors.count, pairs: pairs.count)
         var sums = SIMD4<Int32>()
-        var count = 0
         let stamp = seen.stamp
-        vectors.withUnsafeBufferPointer { vectors in
-            seen.stamps.withUnsafeMutableBufferPointer { stamps in
-                forEachGram(in: fields) { index in
-                    guard stamps[index] != stamp else { return }
-                    stamps[index] = stamp
-                    count += 1
-                    sums &+= SIMD4<Int32>(truncatingIfNeeded: vectors[index])
+        unigramVectors.withUnsafeBufferPointer { unigramVectors in
+            pairs.withUnsafeBufferPointer { pairs in
+                seen.characterStamps.withUnsafeMutableBufferPointer { characterStamps in
+                    seen.pairStamps.withUnsafeMutableBufferPointer { pairStamps in
+                        forEachGram(in: fields) { number in
+                            guard characterStamps[number] != stamp else { return }
+                            characterStamps[number] = stamp
+                            sums &+= SIMD4<Int32>(truncatingIfNeeded: unigramVectors[number])
+                        } pair: { slot in
+                            guard pairStamps[slot] != stamp else { return }
+                            pairStamps[slot] = stamp
+                            sums &+= SIMD4<Int32>(truncatingIfNeeded: pairs[slot].vector)
+                        }
+                    }
                 }
             }
         }
+        // The fourth lane counted the grams of the model the text holds.
+        let count = Int(sums[3])
         let scale = Double(Self.scale)
         let logits = [
             bias[0] + Double(sums[0]) / scale, bias[1] + Double(sums[1]) / scale, bias[2] + Double(sums[2]) / scale,
@@ -275,7 +308,11 @@ public struct TextModel: Sendable {
         _ fields: [ArraySlice<UInt32>], for kind: Kind, count: Int
     ) -> [(gram: String, weight: Double)] {
         var found: Set<Int> = []
-        forEachGram(in: fields) { found.insert($0) }
+        forEachGram(in: fields) { number in
+            if unigrams[number] >= 0 { found.insert(Int(unigrams[number])) }
+        } pair: { slot in
+            found.insert(Int(pairGrams[slot]))
+        }
         let ranked = found.map { index -> (gram: String, weight: Double) in
             let own = Double(weights[3 * index + kind.rawValue])
             let mean = (0..<3).map { Double(weights[3 * index + $0]) }.reduce(0, +) / 3
@@ -284,20 +321,24 @@ public struct TextModel: Sendable {
         return Array(ranked.sorted { $0.weight > $1.weight || ($0.weight == $1.weight && $0.gram < $1.gram) }.prefix(count))
     }
 
-    /// Per-call scratch: which grams a text has already counted.
+    /// Per-call scratch: which characters and pairs a text has already counted.
     struct Seen {
-        /// A byte per gram (a few dozen KiB: they stay in the cache), cleared every 255 texts.
-        var stamps: [UInt8] = []
+        /// A byte per character number and per slot of the pair table (a few dozen KiB:
+        /// they stay in the cache), cleared every 255 texts.
+        var characterStamps: [UInt8] = []
+        var pairStamps: [UInt8] = []
         var stamp: UInt8 = 0
 
-        mutating func begin(count: Int) {
-            if stamps.count != count {
-                stamps = Array(repeating: 0, count: count)
+        mutating func begin(characters: Int, pairs: Int) {
+            if characterStamps.count != characters || pairStamps.count != pairs {
+                characterStamps = Array(repeating: 0, count: characters)
+                pairStamps = Array(repeating: 0, count: pairs)
                 stamp = 0
             }
             stamp &+= 1
             if stamp == 0 {
-                for index in stamps.indices { stamps[index] = 0 }
+                for index in characterStamps.indices { characterStamps[index] = 0 }
+                for index in pairStamps.indices { pairStamps[index] = 0 }
                 stamp = 1
             }
         }

@@ -106,6 +106,9 @@ import Testing
         let paid = engine.evaluate(post("工资已结清")).assessment
         #expect(paid.isSignal && paid.isResolved)
         #expect(!paid.firedRules.contains("model.none"))
+        // Sure of an open claim, the model keeps a resolution word from closing it.
+        let partly = engine.evaluate(post("工资已结清？还欠了三个月")).assessment
+        #expect(partly.isSignal && !partly.isResolved && partly.firedRules == ["wage.plain", "resolved.paid", "model.wage"])
     }
 
     @Test func explainShowsTheReadingAndTheGramsThatWeighedMost() throws {
