@@ -65,8 +65,7 @@ public struct TextModel: Sendable {
     /// Each gram's text (one or two folded characters), and its weights at `3 * index`.
     public private(set) var grams: [String]
     var weights: [Float]
-    /// Weights in units of `1 / scale` (exact sums, whatever their order), as vectors whose
-    /// fourth lane is 1 for a gram of the model, so that one sum also counts the grams.
+    /// Weights are kept in units of `1 / scale` (`Units`): exact sums, whatever their order.
     static let scale: Float = 8192
     /// The largest weight of a gram the units hold.
     public static let maximumWeight = 3.99
@@ -76,17 +75,26 @@ public struct TextModel: Sendable {
     /// Per character number, the index of its unigram, or -1 (for `strongestGrams`).
     private var unigrams: [Int32]
     /// Per character number, its unigram's weight vector (zero when it has none).
-    private var unigramVectors: [SIMD4<Int16>]
+    private var unigramVectors: [Units]
     /// Pairs by open addressing, key and weights in one record (0 for an empty slot's key).
     private var pairs: [PairSlot]
     /// Per slot of `pairs`, the pair's gram index, or -1 (for `strongestGrams`).
     private var pairGrams: [Int32]
     private var pairMask: Int
 
+    /// A gram's weights in units of `1 / scale`, and 1 in `gram` (0 for a character with no
+    /// unigram), so that one pass sums the weights and counts the grams.
+    struct Units {
+        var none: Int16 = 0
+        var wage: Int16 = 0
+        var payment: Int16 = 0
+        var gram: Int16 = 0
+    }
+
     struct PairSlot {
         /// `first << 16 | second`, character numbers (never 0 for a pair).
         var key: UInt32 = 0
-        var vector = SIMD4<Int16>()
+        var vector = Units()
     }
     /// Two bits per pair the model knows (a Bloom filter of 128 KiB that stays in the
     /// cache): most pairs of a text are no gram, and the filter says so without a look at
@@ -111,7 +119,7 @@ public struct TextModel: Sendable {
         self.weights = weights
         func units(_ weight: Float) -> Int16 { Int16(max(-32767, min(32767, (weight * Self.scale).rounded()))) }
         let vectors = (0..<grams.count).map {
-            SIMD4(units(weights[3 * $0]), units(weights[3 * $0 + 1]), units(weights[3 * $0 + 2]), 1)
+            Units(none: units(weights[3 * $0]), wage: units(weights[3 * $0 + 1]), payment: units(weights[3 * $0 + 2]), gram: 1)
         }
         var numbers = [UInt16](repeating: 0, count: 0x1_0000)
         var count = 0
@@ -124,7 +132,7 @@ public struct TextModel: Sendable {
         }
         characterNumbers = numbers
         var unigrams = [Int32](repeating: -1, count: count + 1)
-        var unigramVectors = [SIMD4<Int16>](repeating: SIMD4(), count: count + 1)
+        var unigramVectors = [Units](repeating: Units(), count: count + 1)
         var pairCount = 0
         for (index, scalars) in split.enumerated() {
             if scalars.count == 1 {
@@ -255,7 +263,11 @@ public struct TextModel: Sendable {
     /// `seen` is scratch storage (one counter per gram, and a stamp), so each gram counts once.
     func judge(_ fields: [ArraySlice<UInt32>], seen: inout Seen) -> Judgement {
         seen.begin(characters: unigramVectors.count, pairs: pairs.count)
-        var sums = SIMD4<Int32>()
+        // Four plain sums (not SIMD: unspecialized in a debug build, it is a hundred times slower).
+        var none: Int32 = 0
+        var wage: Int32 = 0
+        var payment: Int32 = 0
+        var count = 0
         let stamp = seen.stamp
         unigramVectors.withUnsafeBufferPointer { unigramVectors in
             pairs.withUnsafeBufferPointer { pairs in
@@ -264,21 +276,27 @@ public struct TextModel: Sendable {
                         forEachGram(in: fields) { number in
                             guard characterStamps[number] != stamp else { return }
                             characterStamps[number] = stamp
-                            sums &+= SIMD4<Int32>(truncatingIfNeeded: unigramVectors[number])
+                            let units = unigramVectors[number]
+                            none &+= Int32(units.none)
+                            wage &+= Int32(units.wage)
+                            payment &+= Int32(units.payment)
+                            count &+= Int(units.gram)
                         } pair: { slot in
                             guard pairStamps[slot] != stamp else { return }
                             pairStamps[slot] = stamp
-                            sums &+= SIMD4<Int32>(truncatingIfNeeded: pairs[slot].vector)
+                            let units = pairs[slot].vector
+                            none &+= Int32(units.none)
+                            wage &+= Int32(units.wage)
+                            payment &+= Int32(units.payment)
+                            count &+= Int(units.gram)
                         }
                     }
                 }
             }
         }
-        // The fourth lane counted the grams of the model the text holds.
-        let count = Int(sums[3])
         let scale = Double(Self.scale)
         let logits = [
-            bias[0] + Double(sums[0]) / scale, bias[1] + Double(sums[1]) / scale, bias[2] + Double(sums[2]) / scale,
+            bias[0] + Double(none) / scale, bias[1] + Double(wage) / scale, bias[2] + Double(payment) / scale,
         ]
         return judgement(logits: logits, grams: count)
     }

@@ -133,9 +133,13 @@ import Testing
         let engine = try Self.engine()
         let items = try LabeledItem.read(try fixture(floors.file), file: floors.file)
         #expect(items.count >= 100)
-        // Batch scoring (reused buffers, a pipeline) leaves nothing of one item in the next.
-        let batch = engine.evaluate(items.compactMap(\.item))
-        #expect(batch == items.compactMap(\.item).map { engine.evaluate($0) })
+        // Batch scoring (reused buffers, a pipeline) leaves nothing of one item in the next:
+        // checked on two sets (scoring every set three times would load the machine for
+        // minutes, beside the suites that wait on sockets and timers).
+        if ["blind-holdout.ndjson", "tuning-blind21.ndjson"].contains(floors.file) {
+            let batch = engine.evaluate(items.compactMap(\.item))
+            #expect(batch == items.compactMap(\.item).map { engine.evaluate($0) })
+        }
 
         let report = QualityReport(engine: engine, items: items)
         print(report.rendered(title: floors.file))
