@@ -201,6 +201,9 @@ import Testing
         """.write(to: feeds.appendingPathComponent("feeds.yaml"), atomically: true, encoding: .utf8)
         var monitor = self.monitor
         monitor.feedsDirectory = feeds
+        // The later cycles' clocks count from before the first one: a failure is recorded at
+        // its own time, so a slow first cycle (a loaded machine) cannot outlast the backoff.
+        let start = Date()
         let cycle = try await monitor.runCycle(asOf: asOf, windowDays: 30)
         let outcomes = Dictionary(uniqueKeysWithValues: cycle.feeds.map { ($0.feedID, $0) })
         #expect(outcomes["good"]?.added == 4)
@@ -210,11 +213,11 @@ import Testing
         // A feed that keeps failing is reported, so its silence is not read as a quiet city.
         #expect(outcomes["missing-file"]?.warning == nil)
         // Right after a failure the feed waits (backoff); a day later it is asked again.
-        let soon = try await monitor.runCycle(asOf: asOf, windowDays: 30, now: Date().addingTimeInterval(5))
+        let soon = try await monitor.runCycle(asOf: asOf, windowDays: 30, now: start.addingTimeInterval(5))
         #expect(soon.feeds.first { $0.feedID == "missing-file" }?.backingOffUntil != nil)
         #expect(soon.feeds.first { $0.feedID == "good" }?.backingOffUntil == nil)
-        _ = try await monitor.runCycle(asOf: asOf, windowDays: 30, now: Date().addingTimeInterval(86_400))
-        let third = try await monitor.runCycle(asOf: asOf, windowDays: 30, now: Date().addingTimeInterval(2 * 86_400))
+        _ = try await monitor.runCycle(asOf: asOf, windowDays: 30, now: start.addingTimeInterval(86_400))
+        let third = try await monitor.runCycle(asOf: asOf, windowDays: 30, now: start.addingTimeInterval(2 * 86_400))
         let failing = try #require(third.feeds.first { $0.feedID == "missing-file" })
         #expect(failing.warning?.contains("连续 3 次失败") == true)
         #expect(third.feeds.first { $0.feedID == "good" }?.warning == nil)
