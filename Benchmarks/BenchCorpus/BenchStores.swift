@@ -126,19 +126,6 @@ public enum RegisterStore {
     }
 }
 
-/// A small deterministic generator, so that every run builds the same store.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The benchmarks' PostgreSQL database, when `WAGEWATCH_BENCH_POSTGRES` names one
 /// (scripts/bench starts a throwaway cluster for it): each store in a schema of its own.
 public enum BenchPostgres {

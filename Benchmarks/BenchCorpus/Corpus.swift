@@ -51,11 +51,9 @@ public struct Corpus: @unchecked Sendable {
     public func rulebook() throws -> Rulebook {
         let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("rules")
-        var files = try FileManager.default.contentsOfDirectory(atPath: rules.path).filter {
-            $0.hasSuffix(".yaml") || $0 == TextModel.fileName
-        }
-        .sorted()
-        .map { (name: $0, text: try String(contentsOf: rules.appendingPathComponent($0), encoding: .utf8)) }
+        var files = try FileManager.default.contentsOfDirectory(atPath: rules.path).filter(Rulebook.isRulesFile(named:))
+            .sorted()
+            .map { (name: $0, text: try String(contentsOf: rules.appendingPathComponent($0), encoding: .utf8)) }
         let terms = lexicon.map { "\"\($0)\"" }.joined(separator: ", ")
         files.append(
             (

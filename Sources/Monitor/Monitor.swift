@@ -48,7 +48,7 @@ public struct Monitor: Sendable {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: rulesDirectory.path)
-                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0 == TextModel.fileName }.sorted()
+                .filter(Rulebook.isRulesFile(named:)).sorted()
         } catch {
             throw MonitorError.unreadable(path: rulesDirectory.path, reason: "the rules folder cannot be listed")
         }

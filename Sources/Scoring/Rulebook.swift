@@ -252,6 +252,12 @@ public struct Rulebook: Sendable {
     /// The text model of the rules folder (`text-model.tsv`), if it has one.
     public var textModel: TextModel?
 
+    /// Whether a file of the rules folder is one the rulebook reads: `*.yaml`, `*.yml`, and
+    /// the text model (`text-model.tsv`).
+    public static func isRulesFile(named name: String) -> Bool {
+        name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name == TextModel.fileName
+    }
+
     /// Parses and checks the given rules files as one rulebook.
     /// - Parameter files: file name and text of each `rules/*.yaml`, in load order.
     public static func parse(files: [(name: String, text: String)]) throws(RulesError) -> Rulebook {

@@ -226,21 +226,6 @@ extension TextModel {
     }
 }
 
-/// A small seeded generator (SplitMix64): the same seed gives the same order on every machine.
-struct SplitMix {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
-
 /// The models read so far, by their text's hash.
 private final class LockedCache: @unchecked Sendable {
     private let lock = NSLock()

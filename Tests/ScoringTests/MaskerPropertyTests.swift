@@ -1,5 +1,6 @@
 import ChineseConversion
 import Foundation
+import Model
 import Testing
 
 @testable import Scoring

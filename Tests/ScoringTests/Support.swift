@@ -11,7 +11,7 @@ enum DefaultRules {
 
     static func files() throws -> [(name: String, text: String)] {
         try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { $0.hasSuffix(".yaml") || $0 == TextModel.fileName }.sorted()
+            .filter(Rulebook.isRulesFile(named:)).sorted()
             .map { ($0, try String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8)) }
     }
 
