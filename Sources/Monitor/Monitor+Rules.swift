@@ -148,6 +148,11 @@ extension Monitor {
                         fields: [text.scalars[text.range(ofField: 0)], text.scalars[text.range(ofField: 1)]], kind: kind))
             }
         }
+        // A model learned from nothing would read every text as its bias: refused, and nothing written.
+        guard !examples.isEmpty else {
+            throw MonitorError.unreadable(
+                path: files.map(\.path).joined(separator: ", "), reason: "no labeled items to learn the text model from")
+        }
         return (TextModel.train(examples, settings), examples.count)
     }
 }

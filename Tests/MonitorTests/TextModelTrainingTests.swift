@@ -53,6 +53,15 @@ import Testing
         #expect(report.overall.signal.f1 > 0.95, "\(report.overall.signal)")
     }
 
+    @Test func learningFromNoItemsIsRefusedAndWritesNothing() throws {
+        let rules = try rulesFolder()
+        defer { try? FileManager.default.removeItem(at: rules) }
+        let empty = rules.appendingPathComponent("empty.ndjson")
+        try Data().write(to: empty)
+        #expect(throws: MonitorError.self) { try monitor(rules: rules).trainTextModel(files: [empty]) }
+        #expect(!FileManager.default.fileExists(atPath: rules.appendingPathComponent(TextModel.fileName).path))
+    }
+
     @Test func aBrokenModelFileStopsTheRulesWithItsLine() throws {
         let rules = try rulesFolder()
         defer { try? FileManager.default.removeItem(at: rules) }
