@@ -5,13 +5,13 @@ import Testing
 @Suite struct SignalTests {
     let binary = Executable.path
 
-    /// Starts the command, waits until its standard output says `ready` (at most a minute),
+    /// Starts the command, waits until its standard output says `ready` (at most three minutes),
     /// sends SIGTERM and says how it ended and what it printed.
     func stop(_ arguments: [String], in folder: URL, once ready: String) throws -> (end: ChildProcess.End, out: String) {
         let out = folder.appendingPathComponent("out.txt").path
         let err = folder.appendingPathComponent("err.txt").path
         let child = try ChildProcess(binary, arguments, stdout: out, stderr: err)
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(180)
         func printed() -> String { (try? String(contentsOfFile: out, encoding: .utf8)) ?? "" }
         while !printed().contains(ready) && Date() < deadline { usleep(50_000) }
         #expect(printed().contains(ready), "\(printed()) \((try? String(contentsOfFile: err, encoding: .utf8)) ?? "")")

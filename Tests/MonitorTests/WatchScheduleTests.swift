@@ -119,7 +119,7 @@ import Testing
         let (folder, _, monitor) = try watched()
         defer { try? FileManager.default.removeItem(at: folder) }
         let log = Log()
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(180)
         let watching = Task {
             await monitor.watch(defaultInterval: 3600, windowDays: 30, retryAfter: 0.05, failed: log.fail, report: log.add)
         }

@@ -57,13 +57,13 @@ import Testing
         #expect(try await nodeB.browser().logIn("leader", password: WebFixture.password).status == .tooManyRequests)
     }
 
-    /// Waits (at most a minute: other tests of the run may hold the threads a while) for `condition`.
+    /// Waits (at most three minutes: other tests of the run may hold the threads a while) for `condition`.
     private func waitUntil(_ condition: () async throws -> Bool) async throws {
         let clock = ContinuousClock()
-        let end = clock.now + .seconds(60)
+        let end = clock.now + .seconds(180)
         while try await !condition() {
             guard clock.now < end else {
-                Issue.record("waited a minute in vain")
+                Issue.record("waited three minutes in vain")
                 return
             }
             try await Task.sleep(for: .milliseconds(50))
