@@ -135,6 +135,11 @@ extension TextModel {
         public var minimumCount = 2
         /// Weights smaller than this in every kind are left out of the file.
         public var keepAbove = 0.001
+        /// At most this many grams are kept: after a first training, the grams that tell the
+        /// kinds apart most (the widest spread of their weights), and the model is trained
+        /// again on those alone, so that the others' share is learned by the kept. A smaller
+        /// model reads faster (its pair table stays in the cache). Nil keeps every gram.
+        public var maximumGrams: Int?
         public var threshold = 0.8
         /// The probability of none at or above which the model overturns the rules' signal.
         public var cancelThreshold = 0.9
@@ -172,13 +177,49 @@ extension TextModel {
         let features = perExample.map { $0.compactMap { indexOf[$0] } }
         let frequency = kept.map { Double(counts[$0, default: 1]) }
 
+        var vocabulary = Array(kept.indices)
+        var (weights, bias) = fit(features, kinds: examples.map(\.kind), frequency: frequency, grams: kept.count, settings)
+        if let cap = settings.maximumGrams, cap < kept.count {
+            // The spread of a gram's weights: how much it moves one kind against the others.
+            let spread = kept.indices.map { index -> Double in
+                let values = (0..<kindCount).map { weights[index * kindCount + $0] }
+                return (values.max() ?? 0) - (values.min() ?? 0)
+            }
+            vocabulary = kept.indices.sorted { spread[$0] > spread[$1] || (spread[$0] == spread[$1] && $0 < $1) }
+            vocabulary = Array(vocabulary.prefix(max(0, cap))).sorted()
+            var renumbered = [Int32](repeating: -1, count: kept.count)
+            for (position, index) in vocabulary.enumerated() { renumbered[index] = Int32(position) }
+            let narrowed = features.map { $0.compactMap { renumbered[Int($0)] >= 0 ? renumbered[Int($0)] : nil } }
+            (weights, bias) = fit(
+                narrowed, kinds: examples.map(\.kind), frequency: vocabulary.map { frequency[$0] }, grams: vocabulary.count, settings)
+        }
+        var grams: [String] = []
+        var keptWeights: [Float] = []
+        for (index, key) in vocabulary.map({ kept[$0] }).enumerated() {
+            let values = (0..<kindCount).map { weights[index * kindCount + $0] }
+            guard values.contains(where: { abs($0) >= settings.keepAbove }) else { continue }
+            grams.append(text(of: key))
+            keptWeights += values.map { Float(((max(-maximumWeight, min(maximumWeight, $0)) * 10_000).rounded()) / 10_000) }
+        }
+        let roundedBias = bias.map { ($0 * 10_000).rounded() / 10_000 }
+        return TextModel(
+            threshold: settings.threshold, cancelThreshold: settings.cancelThreshold, minimumGrams: settings.minimumGrams,
+            bias: roundedBias, grams: grams,
+            weights: keptWeights)
+    }
+
+    /// AdaGrad over `features` (per example, the indexes of its grams among `grams`), in the
+    /// seeded order: the weights (`grams * kindCount`, by gram) and the bias.
+    private static func fit(
+        _ features: [[Int32]], kinds labels: [Kind], frequency: [Double], grams: Int, _ settings: Training
+    ) -> (weights: [Double], bias: [Double]) {
         let kinds = kindCount
-        var weights = [Double](repeating: 0, count: kept.count * kinds)
-        var squares = [Double](repeating: 0, count: kept.count * kinds)
+        var weights = [Double](repeating: 0, count: grams * kinds)
+        var squares = [Double](repeating: 0, count: grams * kinds)
         var bias = [Double](repeating: 0, count: kinds)
         var biasSquares = [Double](repeating: 0, count: kinds)
         var random = SplitMix(seed: settings.seed)
-        var visit = Array(examples.indices)
+        var visit = Array(features.indices)
         for _ in 0..<settings.epochs {
             for index in stride(from: visit.count - 1, to: 0, by: -1) {
                 visit.swapAt(index, Int(random.next() % UInt64(index + 1)))
@@ -192,7 +233,7 @@ extension TextModel {
                 let exponents = logits.map { exp($0 - top) }
                 let total = exponents.reduce(0, +)
                 for kind in 0..<kinds {
-                    let gradient = exponents[kind] / total - (kind == examples[at].kind.rawValue ? 1 : 0)
+                    let gradient = exponents[kind] / total - (kind == labels[at].rawValue ? 1 : 0)
                     biasSquares[kind] += gradient * gradient
                     bias[kind] -= settings.rate * gradient / (biasSquares[kind].squareRoot() + 1e-8)
                     for feature in features[at] {
@@ -205,19 +246,7 @@ extension TextModel {
                 }
             }
         }
-        var grams: [String] = []
-        var keptWeights: [Float] = []
-        for (index, key) in kept.enumerated() {
-            let values = (0..<kinds).map { weights[index * kinds + $0] }
-            guard values.contains(where: { abs($0) >= settings.keepAbove }) else { continue }
-            grams.append(text(of: key))
-            keptWeights += values.map { Float(((max(-maximumWeight, min(maximumWeight, $0)) * 10_000).rounded()) / 10_000) }
-        }
-        let roundedBias = bias.map { ($0 * 10_000).rounded() / 10_000 }
-        return TextModel(
-            threshold: settings.threshold, cancelThreshold: settings.cancelThreshold, minimumGrams: settings.minimumGrams,
-            bias: roundedBias, grams: grams,
-            weights: keptWeights)
+        return (weights, bias)
     }
 
     static func text(of key: UInt64) -> String {

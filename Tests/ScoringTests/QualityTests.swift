@@ -8,11 +8,11 @@ import Testing
 /// against Fixtures/quality-registry.csv (52 projects of the fictional city 江陵市),
 /// measured by `QualityReport`, the code behind `wagewatch rules evaluate`.
 ///
-/// - tuning-*.ndjson (11,100 items) are the sets the rules were tuned on: every error
+/// - tuning-*.ndjson (11,550 items) are the sets the rules were tuned on: every error
 ///   in them has been read. tuning-posts and tuning-petitions hold the trap classes of
 ///   the channels (who is owed what, escalation, genres, other cities, informal names,
-///   unregistered sites); tuning-blind1 to tuning-blind18, tuning-blind20 and tuning-blind21 were blind sets until their
-///   errors were read; tuning-third holds the hardest classes again, written apart
+///   unregistered sites); tuning-blind1 to tuning-blind18 and tuning-blind20 to tuning-blind22 were blind sets
+///   until their errors were read; tuning-third holds the hardest classes again, written apart
 ///   (partial payments, disputed denials, advice threads);
 /// - blind-holdout.ndjson (450 items) was written by someone who never saw the rules
 ///   or the tuning sets, from a description of the channels, the trap classes and the
@@ -111,6 +111,9 @@ import Testing
         Floors(
             file: "tuning-blind21.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.99,
             escalationF1: 0.93, linkF1: 0.96, sitePrecision: 0.87),
+        Floors(
+            file: "tuning-blind22.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.98,
+            escalationF1: 0.98, linkF1: 0.99, sitePrecision: 0.75),
         // The targets are 0.93 signal F1, 0.90 payment precision and recall, 0.85
         // escalation F1, 0.95 link F1 and 0.80 site precision. This set (the nineteenth, 102
         // payment claims and 38 wage claims told as a story with none of the usual words)
@@ -119,7 +122,7 @@ import Testing
         // 0.804 payment recall.
         Floors(
             file: "blind-holdout.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.97,
-            escalationF1: 0.96, linkF1: 0.98, sitePrecision: 0.92),
+            escalationF1: 0.96, linkF1: 0.98, sitePrecision: 0.99),
     ]
 
     static func engine() throws -> ScoringEngine {
