@@ -113,6 +113,33 @@ if environment["WAGEWATCH_PROFILE_PHASES"] != nil {
             format: "normalize %.0f MB/s; scan %.0f MB/s; normalize+scan %.0f MB/s; evaluate %.0f MB/s (%d)",
             mb / best[0], mb / best[3], mb / best[1], mb / best[2], sink & 1))
 }
+if let paths = environment["WAGEWATCH_PROFILE_MODELS"] {
+    // The text model alone, models side by side: WAGEWATCH_PROFILE_MODELS=a.tsv,b.tsv reads
+    // every post with each in turn, round after round, and prints each one's best round.
+    let normalizer = TextNormalizer(traditionalToSimplified: table)
+    let models = try paths.split(separator: ",").map {
+        try TextModel.parse(String(contentsOfFile: String($0), encoding: .utf8), file: String($0))
+    }
+    let fields = corpus.posts.map { post in
+        [
+            ArraySlice(normalizer.normalize(post.title).unicodeScalars.map(\.value)),
+            ArraySlice(normalizer.normalize(post.content).unicodeScalars.map(\.value)),
+        ]
+    }
+    var best = [Double](repeating: .infinity, count: models.count)
+    var sink = 0
+    for _ in 0..<(Int(environment["WAGEWATCH_PROFILE_ROUNDS"] ?? "") ?? 5) {
+        for (index, model) in models.enumerated() {
+            var scratch = TextModel.Seen()
+            best[index] = min(
+                best[index],
+                seconds(clock.measure { for post in fields { sink &+= model.reading(post, scratch: &scratch).kind.rawValue } }))
+        }
+    }
+    for (index, path) in paths.split(separator: ",").enumerated() {
+        print(String(format: "model %@: %d grams, best round %.3f s (%d)", String(path), models[index].grams.count, best[index], sink & 1))
+    }
+}
 if environment["WAGEWATCH_PROFILE_FILTER"] != nil {
     // How often the matcher's bigram filter lets a position through, with the engine's patterns.
     var bigrams = Set<UInt64>()

@@ -333,6 +333,31 @@ extension ScoringEngine {
         }
     }
 
+    /// The registry name or alias a site name sounds like: the name as found (a township
+    /// in front joined to it), then without the township, each also without its site words
+    /// at the end (工地, 项目) and the home region's name in front.
+    private func soundAlikeMatch(_ site: String) -> SoundAlikeNames.Match {
+        let scalars = Array(site.unicodeScalars.map(\.value))
+        var forms = [scalars.filter { $0 != 0x20 }]
+        if let space = scalars.firstIndex(of: 0x20) { forms.append(Array(scalars[(space + 1)...])) }
+        for form in forms {
+            var name = form[...]
+            if let home = homeNames.first(where: { name.count > $0.count + 1 && name.starts(with: $0) }) {
+                name = name.dropFirst(home.count)
+            }
+            while true {
+                let found = soundAlike.match(name, in: self)
+                if found != .none { return found }
+                guard let word = Self.siteSuffixes.first(where: { name.count >= $0.count + 2 && name.suffix($0.count).elementsEqual($0) })
+                else { break }
+                name = name.dropLast(word.count)
+            }
+        }
+        return .none
+    }
+
+    private static let siteSuffixes: [[UInt32]] = ["工地", "项目", "工程", "施工", "现场"].map { $0.unicodeScalars.map(\.value) }
+
     /// The sites the title and the content name, each field on its own (a name never
     /// runs from the end of the title into the content).
     private func siteNames(in text: NormalizedText, _ bounds: FieldBounds) -> [String] {
@@ -678,7 +703,7 @@ extension ScoringEngine {
         assessment.level = isSignal ? level : .none
         assessment.score = max(0, assessment.score)
 
-        let link = buffers.choice.map { self.link(to: $0, clues: buffers.choiceClues, itemID: item.pointee.id) }
+        var link = buffers.choice.map { self.link(to: $0, clues: buffers.choiceClues, itemID: item.pointee.id) }
         // Stories group signals; an item that is none needs no fingerprint (rescoring makes one if it becomes one).
         let content = text.range(ofField: 1).isEmpty ? text.range(ofField: 0) : text.range(ofField: 1)
         let storyKey =
@@ -688,6 +713,25 @@ extension ScoringEngine {
         var sites =
             assessment.isSignal && link == nil && buffers.bestConfidence < reviewThreshold / 2
             ? siteNames(in: text, bounds) : []
+        // A site that sounds like a registry name or alias (乔西大桥, 湿地公圆) is that project,
+        // linked; one that sounds like several projects' names is neither linked nor listed.
+        if !sites.isEmpty {
+            var unregistered: [String] = []
+            for site in sites {
+                switch soundAlikeMatch(site) {
+                case .owner(let at):
+                    if link == nil {
+                        let owner = owners[Int(at)]
+                        link = ProjectLink(
+                            itemID: item.pointee.id, projectID: projectIDs[Int(owner.project)], band: .link,
+                            confidence: linkThreshold, evidence: [LinkEvidence(kind: owner.kind, text: ownerText[Int(at)])])
+                    }
+                case .several: continue
+                case .none: unregistered.append(site)
+                }
+            }
+            sites = unregistered
+        }
         // A site is named from the text before it (王秀英家旁边锦江小区工地): the petitioner's
         // name and number never go into one, as the site goes to the register, its exports
         // and the cases opened on it, which other roles read.

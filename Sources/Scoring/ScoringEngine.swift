@@ -68,6 +68,9 @@ public struct ScoringEngine: Sendable {
     let townshipNames: [String]
     /// Finds unregistered sites in signals that link to nothing.
     let siteFinder: SiteMentionFinder
+    /// The registry's names and aliases as they sound: a site typed by pinyin (乔西大桥) is
+    /// the registry's project it sounds like (桥西大桥), not a gap in the registry.
+    let soundAlike: SoundAlikeNames
     /// The projects of each township, by township number, and each project's township and types.
     let projectsOfTownship: [[Int32]]
     let projectTraits: [ProjectTraits]
@@ -329,6 +332,7 @@ public struct ScoringEngine: Sendable {
         for (name, id) in townships { townshipNames[Int(id)] = name.text }
         self.townshipNames = townshipNames
         let standard = SiteMentionFinder.standard
+        self.soundAlike = SoundAlikeNames(homophones: rulebook.linking.homophones)
         self.siteFinder = SiteMentionFinder(
             siteWords: standard.siteWordTexts, leadIns: standard.leadInTexts,
             // A project type (学校, 敬老院) names no particular site either, nor do the words

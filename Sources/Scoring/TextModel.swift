@@ -307,6 +307,11 @@ public struct TextModel: Sendable {
         return judge(fields, seen: &seen)
     }
 
+    /// The same, with scratch storage kept from one text to the next (as the engine reads).
+    public func reading(_ fields: [ArraySlice<UInt32>], scratch: inout Seen) -> Judgement {
+        judge(fields, seen: &scratch)
+    }
+
     func judgement(logits: [Double], grams count: Int) -> Judgement {
         let top = logits.max() ?? 0
         let exponents = logits.map { exp($0 - top) }
@@ -340,7 +345,7 @@ public struct TextModel: Sendable {
     }
 
     /// Per-call scratch: which characters and pairs a text has already counted.
-    struct Seen {
+    public struct Seen: Sendable {
         /// A byte per character number and per slot of the pair table (a few dozen KiB:
         /// they stay in the cache), cleared every 255 texts.
         var characterStamps: [UInt8] = []
@@ -360,5 +365,7 @@ public struct TextModel: Sendable {
                 stamp = 1
             }
         }
+
+        public init() {}
     }
 }

@@ -52,8 +52,8 @@ extension WageWatch {
             var cancelThreshold = TextModel.Training().cancelThreshold
             @Option(help: "The fewest distinct grams a text must hold for the model to decide.")
             var minimumGrams = TextModel.Training().minimumGrams
-            @Option(help: "Keep at most this many grams, those that tell the kinds apart most (a smaller model reads faster).")
-            var maximumGrams: Int?
+            @Option(help: "Keep at most this many grams, those that tell the kinds apart most (a smaller model reads faster; 0 keeps all).")
+            var maximumGrams = TextModel.Training().maximumGrams ?? 0
             @Option(help: "Passes over the labeled items.") var epochs = TextModel.Training().epochs
             @Option(help: "How strongly weights are pulled toward zero (L2), per pass.") var regularization = TextModel.Training()
                 .regularization
@@ -76,10 +76,8 @@ extension WageWatch {
                 }
                 settings.cancelThreshold = cancelThreshold
                 settings.regularization = regularization
-                if let maximumGrams {
-                    guard (1...10_000_000).contains(maximumGrams) else { throw ValidationError("--maximum-grams must be 1 to 10000000") }
-                    settings.maximumGrams = maximumGrams
-                }
+                guard (0...10_000_000).contains(maximumGrams) else { throw ValidationError("--maximum-grams must be 0 to 10000000") }
+                settings.maximumGrams = maximumGrams == 0 ? nil : maximumGrams
                 let sorted = files.sorted()
                 let (model, count) = try global.makeMonitor(store: .none).trainTextModel(
                     files: sorted.map { URL(fileURLWithPath: $0) }, settings: settings)

@@ -59,6 +59,20 @@ import Testing
         #expect(verdict.sites == ["锦绣华庭项目工地"])
     }
 
+    /// A site typed by pinyin (河希大道 for 河西大道, 城冬安置房 for 城东安置房) is the project
+    /// whose alias it sounds like, linked with that alias as evidence, and no unregistered
+    /// site; a name like no registry name stays a site.
+    @Test func aSiteThatSoundsLikeAnAliasIsThatProject() throws {
+        for (text, project, alias) in [("河希大道工地的工钱咋办，老板拉黑我了", "P-2", "河西大道"), ("城冬安置房工地欠工钱", "P-1", "城东安置房")] {
+            let verdict = engine.evaluate(post(text))
+            let found = try #require(verdict.link, "\(text)")
+            #expect(found.projectID == project && found.band == .link, "\(text)")
+            #expect(found.evidence == [LinkEvidence(kind: .alias, text: alias)], "\(text)")
+            #expect(verdict.sites.isEmpty, "\(text): \(verdict.sites)")
+        }
+        #expect(engine.evaluate(post("锦绣华庭项目工地拖欠工资，包工头失联")).sites == ["锦绣华庭项目工地"])
+    }
+
     /// A site named from the words before it never carries the petitioner's name or number
     /// (nor a traditional spelling or an address form of the name).
     @Test func aSiteNeverCarriesThePetitionersNameOrNumber() {

@@ -151,6 +151,34 @@ import Testing
         #expect(kind("天气真好") == TextModel.Kind.none)
     }
 
+    /// A capped model keeps that many grams, those that tell the kinds apart (not the
+    /// characters every text shares), and still reads the words it was shown.
+    @Test func aCappedModelKeepsTheGramsThatTellTheKindsApart() throws {
+        func example(_ text: String, _ kind: TextModel.Kind) -> TextModel.Example {
+            TextModel.Example(fields: [[], Array(text.unicodeScalars.map(\.value))[...]], kind: kind)
+        }
+        var examples: [TextModel.Example] = []
+        for round in 0..<20 {
+            examples.append(example("大家好，包工头欠我们工钱第\(round)天", .wage))
+            examples.append(example("大家好，我们公司的材料款欠了\(round)个月", .projectPayment))
+            examples.append(example("大家好，今天天气很好，出去走走\(round)", .none))
+        }
+        var settings = TextModel.Training()
+        settings.maximumGrams = 30
+        let full = TextModel.train(examples)
+        let capped = TextModel.train(examples, settings)
+        #expect(capped.grams.count <= 30 && full.grams.count > 30, "\(full.grams.count)")
+        #expect(capped.rendered(comment: []) == TextModel.train(examples, settings).rendered(comment: []))
+        // 大家好 is in every text: it tells nothing apart.
+        #expect(!capped.grams.contains("大家") && !capped.grams.contains("家好"), "\(capped.grams)")
+        func kind(_ text: String) -> TextModel.Kind {
+            capped.reading([[], Array(text.unicodeScalars.map(\.value))[...]]).kind
+        }
+        #expect(kind("包工头欠我们工钱") == .wage)
+        #expect(kind("公司的材料款欠了") == .projectPayment)
+        #expect(kind("今天天气很好，出去走走") == TextModel.Kind.none)
+    }
+
     @Test func aBadModelFileNamesItsLineAndField() {
         func expectError(_ text: String, line: Int, containing words: String) {
             do {
