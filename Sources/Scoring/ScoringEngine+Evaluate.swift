@@ -356,7 +356,9 @@ extension ScoringEngine {
         return .none
     }
 
-    private static let siteSuffixes: [[UInt32]] = ["工地", "项目", "工程", "施工", "现场"].map { $0.unicodeScalars.map(\.value) }
+    /// The site finder's words that end a name without naming the place (every name it finds
+    /// ends in a site word; 小区, 厂房 and the like are part of what a registry calls it).
+    private static let siteSuffixes: [[UInt32]] = ["工地", "项目", "工程"].map { $0.unicodeScalars.map(\.value) }
 
     /// The sites the title and the content name, each field on its own (a name never
     /// runs from the end of the title into the content).
