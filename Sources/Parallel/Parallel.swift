@@ -15,7 +15,8 @@ import Dispatch
 /// waited for on Dispatch's or GRDB's threads only, never on a cooperative thread.
 ///
 /// These four types are the project's only `@unchecked Sendable` types that share
-/// mutable memory between threads; each states the rule its users keep.
+/// mutable memory between threads; each states the rule its users keep. (`overlapping`
+/// hands its caller's closure to one other thread in a private box, while the caller waits.)
 public enum Parallel {
     /// Runs `body` on every chunk of `0 ..< count`, chunks of `size`, on every core;
     /// returns once all have run.
@@ -52,6 +53,23 @@ public enum Parallel {
                 for index in range { slots.initialize(index, to: value(index)) }
             }
             initialized = count
+        }
+    }
+
+    /// Runs `work` and, on another core meanwhile, `alongside`; returns `alongside`'s value
+    /// once both have run. `work` may change the caller's variables: it runs alone on them
+    /// (on the calling thread or on one of Dispatch's, while the caller waits), and
+    /// `alongside`, being `@Sendable`, shares nothing mutable with it.
+    public static func overlapping<Value>(_ work: () -> Void, alongside: @Sendable () -> Value) -> Value {
+        withoutActuallyEscaping(work) { work in
+            let exclusive = Exclusive(work)
+            return [Value](unsafeUninitializedCapacity: 1) { buffer, initialized in
+                let slots = Slots(buffer)
+                DispatchQueue.concurrentPerform(iterations: 2) { index in
+                    if index == 0 { exclusive.run() } else { slots.initialize(0, to: alongside()) }
+                }
+                initialized = 1
+            }[0]
         }
     }
 
@@ -171,6 +189,20 @@ public final class Promise<Value>: @unchecked Sendable {
         done.wait()
         defer { result = nil }
         return try result.unsafelyUnwrapped.get()
+    }
+}
+
+/// A closure that one iteration of `overlapping` runs, once, while its caller waits.
+private final class Exclusive: @unchecked Sendable {
+    /// Called by one thread only, while the thread that made the box waits for it.
+    private let body: () -> Void
+
+    init(_ body: @escaping () -> Void) {
+        self.body = body
+    }
+
+    func run() {
+        body()
     }
 }
 

@@ -21,6 +21,9 @@ struct NameTokenizer {
 
     /// Generic and type words as scalars, by their first scalar, longest first.
     private let cutsByFirst: [Unicode.Scalar: [[Unicode.Scalar]]]
+    /// The first scalars of the cut words: most characters of a name start none, and
+    /// the bitmap says so without hashing.
+    private let cutStarts: ScalarBitmap
 
     init(cuts: [String]) {
         var byFirst: [Unicode.Scalar: [[Unicode.Scalar]]] = [:]
@@ -29,9 +32,10 @@ struct NameTokenizer {
             byFirst[scalars[0], default: []].append(scalars)
         }
         cutsByFirst = byFirst.mapValues { $0.sorted { $0.count > $1.count } }
+        cutStarts = ScalarBitmap(byFirst.keys.map(\.value).filter { $0 < 0x1_0000 })
     }
 
-    private static let numerals: Set<Unicode.Scalar> = Set("一二三四五六七八九十百0123456789".unicodeScalars)
+    private static let numerals = ScalarBitmap("一二三四五六七八九十百0123456789")
     private static let phaseWords: [[Unicode.Scalar]] = ["期", "标段", "号楼", "号地块", "号", "区"].map { Array($0.unicodeScalars) }
         .sorted { $0.count > $1.count }
     private static let companySuffixes = RegistryNames.companySuffixes.map { Array($0.unicodeScalars) }.sorted { $0.count > $1.count }
@@ -77,7 +81,7 @@ struct NameTokenizer {
                 }
             }
         }
-        return kept.map { Token(text: String(String.UnicodeScalarView($0.scalars)), share: $0.share) }
+        return kept.map { Token(text: String(scalars: $0.scalars), share: $0.share) }
     }
 
     /// 实小 for the piece 实验 of 实验小学, 育中 for 育才 of 育才中学: the piece's first character and
@@ -103,10 +107,10 @@ struct NameTokenizer {
         for source in [name] + aliases {
             let parts = split(Array(source.unicodeScalars), townships: [])
             guard parts.count >= 2 else { continue }
-            var scalars = String.UnicodeScalarView()
-            for (part, _) in parts { scalars.append(contentsOf: part) }
-            let compound = String(scalars)
-            guard scalars.count >= 4, compound != source, !found.contains(where: { $0.compound == compound }) else { continue }
+            let joined = parts.flatMap(\.part)
+            guard joined.count >= 4 else { continue }
+            let compound = String(scalars: joined)
+            guard !compound.hasSameBytes(as: source), !found.contains(where: { $0.compound.hasSameBytes(as: compound) }) else { continue }
             found.append((compound, source))
         }
         return found
@@ -131,7 +135,11 @@ struct NameTokenizer {
                 start = index
                 continue
             }
-            let cut = cutsByFirst[text[index]]?.first { matches($0, text, index) }
+            let first = text[index]
+            // A cut word starting beyond the basic plane is not in the bitmap: the dictionary says.
+            let cut =
+                first.value < 0x1_0000 && !cutStarts.contains(first.value)
+                ? nil : cutsByFirst[first]?.first { matches($0, text, index) }
             if let cut = cut ?? townships.first(where: { matches($0, text, index) }) {
                 close(index)
                 index += cut.count
@@ -146,11 +154,12 @@ struct NameTokenizer {
 
     /// The length of a phase (二期, 12号楼, 一标段) starting at `index`, or nil.
     private func phase(in text: ArraySlice<Unicode.Scalar>, at index: Int) -> Int? {
-        guard Self.numerals.contains(text[index]), index == text.startIndex || !Self.numerals.contains(text[index - 1]) else {
+        guard Self.numerals.contains(text[index].value), index == text.startIndex || !Self.numerals.contains(text[index - 1].value)
+        else {
             return nil
         }
         var end = index
-        while end < text.endIndex && Self.numerals.contains(text[end]) { end += 1 }
+        while end < text.endIndex && Self.numerals.contains(text[end].value) { end += 1 }
         guard let word = Self.phaseWords.first(where: { matches($0, text, end) }) else { return nil }
         return end - index + word.count
     }

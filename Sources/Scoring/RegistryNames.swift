@@ -21,7 +21,7 @@ enum RegistryNames {
     // Names are worked on as scalars: they are Chinese, without combining marks, and
     // Character-wise operations would cost grapheme breaking for 100,000 projects.
     private static func string(_ scalars: Scalars) -> String {
-        String(String.UnicodeScalarView(scalars))
+        String(scalars: scalars)
     }
 
     private static func ends(_ text: Scalars, with suffix: [Unicode.Scalar]) -> Bool {
@@ -85,5 +85,42 @@ enum RegistryNames {
         if let city = rest.prefix(4).firstIndex(of: city) { rest = rest[(city + 1)...] } else { rest = rest.dropFirst(2) }
         if rest.count >= 4 && distinctivePart(rest) >= 2 { variants.append(string(rest)) }
         return variants
+    }
+}
+
+extension String {
+    /// The string of `scalars`, encoded in one pass into storage of the right size:
+    /// `String.UnicodeScalarView` grows scalar by scalar, which the names and tokens of
+    /// 100,000 registry projects make felt.
+    init(scalars: some Collection<Unicode.Scalar>) {
+        var length = 0
+        for scalar in scalars { length += UTF8.width(scalar) }
+        self.init(unsafeUninitializedCapacity: length) { bytes in
+            var at = 0
+            for scalar in scalars {
+                let value = scalar.value
+                switch value {
+                case ..<0x80:
+                    bytes[at] = UInt8(value)
+                    at += 1
+                case ..<0x800:
+                    bytes[at] = UInt8(0xC0 | value >> 6)
+                    bytes[at + 1] = UInt8(0x80 | value & 0x3F)
+                    at += 2
+                case ..<0x1_0000:
+                    bytes[at] = UInt8(0xE0 | value >> 12)
+                    bytes[at + 1] = UInt8(0x80 | value >> 6 & 0x3F)
+                    bytes[at + 2] = UInt8(0x80 | value & 0x3F)
+                    at += 3
+                default:
+                    bytes[at] = UInt8(0xF0 | value >> 18)
+                    bytes[at + 1] = UInt8(0x80 | value >> 12 & 0x3F)
+                    bytes[at + 2] = UInt8(0x80 | value >> 6 & 0x3F)
+                    bytes[at + 3] = UInt8(0x80 | value & 0x3F)
+                    at += 4
+                }
+            }
+            return at
+        }
     }
 }
