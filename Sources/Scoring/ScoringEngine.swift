@@ -304,14 +304,16 @@ public struct ScoringEngine: Sendable {
             termText[Int(info.slotStart)] = Self.text(of: pattern, flat: table.flat, starts: table.starts)
         }
         self.termText = termText
+        let projectTraits = zip(typesOfProject, townshipOfProject).map { ProjectTraits(types: $0, township: $1) }
+        // On every core: each owner's string is far from the last one's in memory.
         self.owners = HugePageTable(
-            table.ownerProject.indices.map { entry in
+            Parallel.map(table.ownerProject.count, chunkSize: 65_536) { entry in
                 let project = Int(table.ownerProject[entry])
                 let text = table.ownerText[entry]
                 // swift-format-ignore: NeverForceUnwrap
                 // (every kind is in MentionKind.allCases)
                 return Owner(
-                    traits: ProjectTraits(types: typesOfProject[project], township: townshipOfProject[project]),
+                    traits: projectTraits[project],
                     project: Int32(project), display: table.ownerDisplay[entry],
                     kindIndex: UInt8(Owner.kinds.firstIndex(of: table.ownerKind[entry])!),
                     share: table.ownerShare[entry],
@@ -351,7 +353,7 @@ public struct ScoringEngine: Sendable {
             projectsOfTownship[Int(township)].append(Int32(project))
         }
         self.projectsOfTownship = projectsOfTownship
-        self.projectTraits = zip(typesOfProject, townshipOfProject).map { ProjectTraits(types: $0, township: $1) }
+        self.projectTraits = projectTraits
         self.slotNames = slotNames
         self.slotNegatable = slotNegatable
         self.slotExceptWindow = slotNames.map { Int32(rulebook.lexicons[$0]?.exceptions.window ?? 0) }

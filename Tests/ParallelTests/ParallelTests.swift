@@ -53,6 +53,19 @@ import Testing
         }
     }
 
+    @Test(arguments: [0, 1, 10_000])
+    func overlappingRunsBothAndHandsBackTheOthersValue(count: Int) {
+        // The work changes the caller's variables; the value made alongside comes back.
+        var taken: [Int] = []
+        let made = Parallel.overlapping({ taken = Array(0..<count) }, alongside: { (0..<count).map { $0 * 2 } })
+        #expect(taken == Array(0..<count))
+        #expect(made == (0..<count).map { $0 * 2 })
+        // Nested: the value alongside may itself be made on every core.
+        let nested = Parallel.overlapping({ taken.append(-1) }, alongside: { Parallel.map(count, chunkSize: 100) { $0 + 1 } })
+        #expect(nested == (0..<count).map { $0 + 1 })
+        #expect(taken.last == -1)
+    }
+
     @Test func promiseServesEveryWaiter() throws {
         let promise = Promise<[Int]>()
         let waited = Mutex(0)
