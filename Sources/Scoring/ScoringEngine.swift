@@ -118,8 +118,6 @@ public struct ScoringEngine: Sendable {
     public init(rulebook: Rulebook, projects: [Project], traditionalToSimplified: [UInt32: UInt32] = [:]) {
         let normalizer = TextNormalizer(traditionalToSimplified: traditionalToSimplified)
         var builder = PatternTableBuilder(normalizer: normalizer)
-        /// Each company's patterns (its name, then its short forms), worked out the first time it is seen.
-        var companyPatterns: [ByteKey: [Int32]] = [:]
 
         // Slots for named lexicons, then literal terms of rules.
         let lexicons = rulebook.lexicons.sorted { $0.key < $1.key }
@@ -177,99 +175,19 @@ public struct ScoringEngine: Sendable {
         for cue in rulebook.negation.adjacentCues { builder.addCue(cue, window: 0) }
 
         // Registry names, townships and project types.
-        var townships: [ByteKey: Int32] = [:]
-        var townshipOfProject: [Int32] = []
         let typeWords = rulebook.linking.types.sorted { $0.key < $1.key }.map { $0.value.map(normalizer.normalize) }
-        var typesOfProject: [UInt64] = []
         let typeMatcher = PatternMatcher(patterns: typeWords.flatMap { $0 })
         let typeOfWord = typeWords.enumerated().flatMap { type, words in words.map { _ in Int32(type) } }
-        var stamp = StableHash.Accumulator()
-        var placeNames: [String] = []
         let tokenizer = NameTokenizer(
             cuts: rulebook.linking.genericWords.flatMap { rulebook.lexicons[$0]?.terms ?? [$0] }
                 + rulebook.linking.types.values.joined())
-        var displays: [String] = []
         // Each project's names, variants, tokens and types are its own work, made on every
         // core a block at a time (a block bounds the memory they take); the table takes
         // them in project order.
         @Sendable func names(of project: Int) -> ProjectNames {
             ProjectNames(projects[project], tokenizer: tokenizer, normalizer: normalizer, typeMatcher: typeMatcher, typeOfWord: typeOfWord)
         }
-        func take(_ index: Int, _ names: ProjectNames) {
-            let project = projects[index]
-            // Every name with its kind and the registry spelling that evidence shows (a
-            // short form found in a text shows the full name it stands for). The same
-            // registry text within one project is one piece of evidence: the project's
-            // distinct texts are numbered (a handful, compared in place rather than hashed).
-            // No array is made per project: a registry holds a hundred thousand of them.
-            displays.removeAll(keepingCapacity: true)
-            func displayID(_ display: String) -> Int32 {
-                let id = displays.firstIndex { $0.hasSameBytes(as: display) } ?? displays.count
-                if id == displays.count { displays.append(display) }
-                return Int32(id)
-            }
-            func addCompany(_ company: String, _ kind: MentionKind) {
-                // One contractor runs many projects: fold and look up its name and short forms once.
-                let key = ByteKey(company)
-                let patterns =
-                    companyPatterns[key]
-                    ?? ([company] + RegistryNames.companyVariants(company)).compactMap {
-                        builder.ownerPattern($0, kind: kind)
-                    }
-                companyPatterns[key] = patterns
-                let id = displayID(company)
-                for pattern in patterns {
-                    builder.addOwner(pattern: pattern, project: Int32(index), kind: kind, display: company, displayID: id)
-                }
-            }
-            // The table's slots are far apart in memory: ask for all of this project's at once.
-            for entry in names.entries { builder.prefetch(hash: entry.hash) }
-            names.scalars.withUnsafeBufferPointer { scalars in
-                for entry in names.entries {
-                    let pattern = builder.ownerPattern(
-                        folded: UnsafeBufferPointer(rebasing: scalars[Int(entry.start)..<Int(entry.end)]), hash: entry.hash)
-                    builder.addOwner(
-                        pattern: pattern, project: Int32(index), kind: entry.kind, display: entry.display,
-                        displayID: displayID(entry.display), share: entry.share)
-                }
-            }
-            for subcontractor in project.subcontractors { addCompany(subcontractor, .subcontractor) }
-            if let contractor = project.contractor { addCompany(contractor, .contractor) }
-            if let builderName = project.builder { addCompany(builderName, .builder) }
-            if let township = project.township, !township.isEmpty {
-                let known = townships[ByteKey(township)]
-                let townshipIsNew = known == nil
-                let id = known ?? Int32(townships.count)
-                townships[ByteKey(township)] = id
-                townshipOfProject.append(id)
-                if townshipIsNew {
-                    // Each township's variants once: a registry has a hundred thousand projects and a few hundred townships.
-                    for variant in NameTokenizer.townshipVariants(township, homophones: rulebook.linking.homophones) {
-                        builder.addTownship(variant, id: id)
-                        placeNames.append(variant)
-                    }
-                }
-            } else {
-                townshipOfProject.append(-1)
-            }
-            typesOfProject.append(names.types)
-            // Field by field, in this order (no array made per project).
-            stamp.add(text: project.id)
-            stamp.add(text: project.name)
-            stamp.add(text: project.builder ?? "")
-            stamp.add(text: project.contractor ?? "")
-            stamp.add(text: project.department)
-            stamp.add(text: project.township ?? "")
-            stamp.add(text: project.funding?.rawValue ?? "")
-            stamp.add(text: project.status.rawValue)
-            stamp.add(text: "\u{1D}")
-            for alias in project.aliases { stamp.add(text: alias) }
-            stamp.add(text: "\u{1D}")
-            for subcontractor in project.subcontractors { stamp.add(text: subcontractor) }
-            stamp.add(text: "\u{1D}")
-            for tag in project.tags { stamp.add(text: tag.rawValue) }
-            stamp.add(text: "\u{1D}")
-        }
+        var registry = RegistryPatterns(builder: builder, homophones: rulebook.linking.homophones)
         // While the table takes one block, the next block's names are made.
         // The first block on every core; then each next one on the core the table leaves.
         var named = Parallel.map(min(projects.count, Self.namesBlock), chunkSize: 512) { names(of: $0) }
@@ -278,17 +196,18 @@ public struct ScoringEngine: Sendable {
             let next = block.upperBound..<min(projects.count, block.upperBound + Self.namesBlock)
             let current = named
             named = Parallel.overlapping(
-                { for index in block { take(index, current[index - block.lowerBound]) } },
+                { for index in block { registry.take(projects[index], index, current[index - block.lowerBound]) } },
                 alongside: { next.map(names(of:)) })
         }
         for (type, words) in typeWords.enumerated() {
-            for word in words { builder.addType(word, id: Int32(type)) }
+            for word in words { registry.builder.addType(word, id: Int32(type)) }
         }
 
         // The automaton needs the patterns only: it is built while the table is finished.
         var finished: PatternTableBuilder.Table?
-        let (flat, starts) = builder.patterns
-        self.matcher = Parallel.overlapping({ finished = builder.finish() }, alongside: { PatternMatcher(flat: flat, starts: starts) })
+        let (flat, starts) = registry.builder.patterns
+        self.matcher = Parallel.overlapping(
+            { finished = registry.builder.finish() }, alongside: { PatternMatcher(flat: flat, starts: starts) })
         // swift-format-ignore: NeverForceUnwrap
         // (overlapping returns once its work has run)
         let table = finished!
@@ -304,7 +223,7 @@ public struct ScoringEngine: Sendable {
             termText[Int(info.slotStart)] = Self.text(of: pattern, flat: table.flat, starts: table.starts)
         }
         self.termText = termText
-        let projectTraits = zip(typesOfProject, townshipOfProject).map { ProjectTraits(types: $0, township: $1) }
+        let projectTraits = zip(registry.typesOfProject, registry.townshipOfProject).map { ProjectTraits(types: $0, township: $1) }
         // On every core: each owner's string is far from the last one's in memory.
         self.owners = HugePageTable(
             Parallel.map(table.ownerProject.count, chunkSize: 65_536) { entry in
@@ -335,8 +254,8 @@ public struct ScoringEngine: Sendable {
         self.guardBits = guardBits
         self.ownerText = table.ownerText
         self.projectIDs = projects.map(\.id)
-        var townshipNames = [String](repeating: "", count: townships.count)
-        for (name, id) in townships { townshipNames[Int(id)] = name.text }
+        var townshipNames = [String](repeating: "", count: registry.townships.count)
+        for (name, id) in registry.townships { townshipNames[Int(id)] = name.text }
         self.townshipNames = townshipNames
         let standard = SiteMentionFinder.standard
         self.soundAlike = SoundAlikeNames(homophones: rulebook.linking.homophones)
@@ -346,10 +265,10 @@ public struct ScoringEngine: Sendable {
             // the registry's names are cut at (高新区, 改造, 配套 ...).
             generic: standard.genericTexts + rulebook.linking.types.values.joined().map(normalizer.normalize)
                 + rulebook.linking.genericWords.filter { rulebook.lexicons[$0] == nil }.map(normalizer.normalize),
-            places: placeNames.map(normalizer.normalize),
+            places: registry.placeNames.map(normalizer.normalize),
             homeNames: (rulebook.lexicons["home_region"]?.terms ?? []).map(normalizer.normalize))
-        var projectsOfTownship = [[Int32]](repeating: [], count: townships.count)
-        for (project, township) in townshipOfProject.enumerated() where township >= 0 {
+        var projectsOfTownship = [[Int32]](repeating: [], count: registry.townships.count)
+        for (project, township) in registry.townshipOfProject.enumerated() where township >= 0 {
             projectsOfTownship[Int(township)].append(Int32(project))
         }
         self.projectsOfTownship = projectsOfTownship
@@ -379,7 +298,7 @@ public struct ScoringEngine: Sendable {
         }
 
         self.version = StableHash.hex(
-            of: rulebook.version + "|" + stamp.hex + "|" + "\(traditionalToSimplified.count)" + "|" + Self.revision)
+            of: rulebook.version + "|" + registry.stamp.hex + "|" + "\(traditionalToSimplified.count)" + "|" + Self.revision)
     }
 
     /// Raised when the scorer's own code changes what a verdict holds (not only the rules
@@ -390,6 +309,104 @@ public struct ScoringEngine: Sendable {
 
     /// Projects whose names are made at once, on every core, before the table takes them.
     static let namesBlock = 8_192
+}
+
+/// The registry's part of the pattern table, taken project by project in order: names
+/// and their owners, companies (each worked out once), townships, each project's types
+/// and township, and the stamp of the registry's text. A struct of its own, so that the
+/// closure that feeds it while other cores make names reaches it as one variable.
+struct RegistryPatterns {
+    var builder: PatternTableBuilder
+    let homophones: [String]
+    /// Each company's patterns (its name, then its short forms), worked out the first time it is seen.
+    var companyPatterns: [ByteKey: [Int32]] = [:]
+    var townships: [ByteKey: Int32] = [:]
+    var townshipOfProject: [Int32] = []
+    var typesOfProject: [UInt64] = []
+    var stamp = StableHash.Accumulator()
+    var placeNames: [String] = []
+    /// The registry texts of the project being taken, numbered.
+    var displays: [String] = []
+
+    init(builder: PatternTableBuilder, homophones: [String]) {
+        self.builder = builder
+        self.homophones = homophones
+    }
+
+    mutating func take(_ project: Project, _ index: Int, _ names: ProjectNames) {
+        // Every name with its kind and the registry spelling that evidence shows (a
+        // short form found in a text shows the full name it stands for). The same
+        // registry text within one project is one piece of evidence: the project's
+        // distinct texts are numbered (a handful, compared in place rather than hashed).
+        // No array is made per project: a registry holds a hundred thousand of them.
+        displays.removeAll(keepingCapacity: true)
+        func displayID(_ display: String) -> Int32 {
+            let id = displays.firstIndex { $0.hasSameBytes(as: display) } ?? displays.count
+            if id == displays.count { displays.append(display) }
+            return Int32(id)
+        }
+        func addCompany(_ company: String, _ kind: MentionKind) {
+            // One contractor runs many projects: fold and look up its name and short forms once.
+            let key = ByteKey(company)
+            let patterns =
+                companyPatterns[key]
+                ?? ([company] + RegistryNames.companyVariants(company)).compactMap {
+                    builder.ownerPattern($0, kind: kind)
+                }
+            companyPatterns[key] = patterns
+            let id = displayID(company)
+            for pattern in patterns {
+                builder.addOwner(pattern: pattern, project: Int32(index), kind: kind, display: company, displayID: id)
+            }
+        }
+        // The table's slots are far apart in memory: ask for all of this project's at once.
+        for entry in names.entries { builder.prefetch(hash: entry.hash) }
+        names.scalars.withUnsafeBufferPointer { scalars in
+            for entry in names.entries {
+                let pattern = builder.ownerPattern(
+                    folded: UnsafeBufferPointer(rebasing: scalars[Int(entry.start)..<Int(entry.end)]), hash: entry.hash)
+                builder.addOwner(
+                    pattern: pattern, project: Int32(index), kind: entry.kind, display: entry.display,
+                    displayID: displayID(entry.display), share: entry.share)
+            }
+        }
+        for subcontractor in project.subcontractors { addCompany(subcontractor, .subcontractor) }
+        if let contractor = project.contractor { addCompany(contractor, .contractor) }
+        if let builderName = project.builder { addCompany(builderName, .builder) }
+        if let township = project.township, !township.isEmpty {
+            let known = townships[ByteKey(township)]
+            let townshipIsNew = known == nil
+            let id = known ?? Int32(townships.count)
+            townships[ByteKey(township)] = id
+            townshipOfProject.append(id)
+            if townshipIsNew {
+                // Each township's variants once: a registry has a hundred thousand projects and a few hundred townships.
+                for variant in NameTokenizer.townshipVariants(township, homophones: homophones) {
+                    builder.addTownship(variant, id: id)
+                    placeNames.append(variant)
+                }
+            }
+        } else {
+            townshipOfProject.append(-1)
+        }
+        typesOfProject.append(names.types)
+        // Field by field, in this order (no array made per project).
+        stamp.add(text: project.id)
+        stamp.add(text: project.name)
+        stamp.add(text: project.builder ?? "")
+        stamp.add(text: project.contractor ?? "")
+        stamp.add(text: project.department)
+        stamp.add(text: project.township ?? "")
+        stamp.add(text: project.funding?.rawValue ?? "")
+        stamp.add(text: project.status.rawValue)
+        stamp.add(text: "\u{1D}")
+        for alias in project.aliases { stamp.add(text: alias) }
+        stamp.add(text: "\u{1D}")
+        for subcontractor in project.subcontractors { stamp.add(text: subcontractor) }
+        stamp.add(text: "\u{1D}")
+        for tag in project.tags { stamp.add(text: tag.rawValue) }
+        stamp.add(text: "\u{1D}")
+    }
 }
 
 /// What one registry project adds to the pattern table besides its companies and its
