@@ -8,10 +8,10 @@ import Testing
 /// against Fixtures/quality-registry.csv (52 projects of the fictional city 江陵市),
 /// measured by `QualityReport`, the code behind `wagewatch rules evaluate`.
 ///
-/// - tuning-*.ndjson (11,550 items) are the sets the rules were tuned on: every error
+/// - tuning-*.ndjson (12,000 items) are the sets the rules were tuned on: every error
 ///   in them has been read. tuning-posts and tuning-petitions hold the trap classes of
 ///   the channels (who is owed what, escalation, genres, other cities, informal names,
-///   unregistered sites); tuning-blind1 to tuning-blind18 and tuning-blind20 to tuning-blind22 were blind sets
+///   unregistered sites); tuning-blind1 to tuning-blind18, tuning-blind20 to tuning-blind22 and tuning-blind24 were blind sets
 ///   until their errors were read; tuning-third holds the hardest classes again, written apart
 ///   (partial payments, disputed denials, advice threads);
 /// - blind-holdout.ndjson and blind-holdout2.ndjson (450 items each, the nineteenth and
@@ -115,6 +115,11 @@ import Testing
         Floors(
             file: "tuning-blind22.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.98,
             escalationF1: 0.98, linkF1: 0.99, sitePrecision: 0.75),
+        // The twenty-fourth set, read once (its first figures: 0.965 signal F1, 0.625 site
+        // precision); the text model has not learned from it.
+        Floors(
+            file: "tuning-blind24.ndjson", signalF1: 0.97, paymentPrecision: 0.99, paymentRecall: 0.96,
+            escalationF1: 0.96, linkF1: 0.97, sitePrecision: 0.99),
         // The targets are 0.93 signal F1, 0.90 payment precision and recall, 0.85
         // escalation F1, 0.95 link F1 and 0.80 site precision. This set (the nineteenth, 102
         // payment claims and 38 wage claims told as a story with none of the usual words)
