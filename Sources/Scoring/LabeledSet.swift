@@ -152,12 +152,13 @@ public struct QualityReport: Sendable {
                 labeled: label.signal && label.claim == "project_payment")
             slice.escalation.add(predicted: predicted && assessment.isEscalation, labeled: label.signal && label.escalation)
             // Linking is judged on the labeled signals: a link is right when it names the labeled project.
+            // Where two projects fit equally (ambiguous), a clerk decides: the review band is right, a link is not.
             if label.signal {
                 if let linked {
                     slice.link.precision.total += 1
-                    if linked == label.project { slice.link.precision.hits += 1 }
+                    if linked == label.project && !label.ambiguous { slice.link.precision.hits += 1 }
                 }
-                if label.project != nil {
+                if label.project != nil && !label.ambiguous {
                     slice.link.recall.total += 1
                     if linked == label.project { slice.link.recall.hits += 1 }
                 }
@@ -175,9 +176,15 @@ public struct QualityReport: Sendable {
                     why.append(assessment.isEscalation ? "false escalation" : "missed escalation")
                 }
             }
-            if label.signal && linked != label.project && (linked != nil || label.project != nil) {
-                let candidate = verdict.link.map { "\($0.projectID) \($0.band.rawValue)" } ?? "no candidate"
-                why.append("linked \(linked ?? "-") (\(candidate)), labeled \(label.project ?? (label.ambiguous ? "ambiguous" : "none"))")
+            let linkRight = label.ambiguous ? linked == nil : linked == label.project
+            if label.signal && !linkRight {
+                // The candidate's confidence and evidence, for whoever tunes the linking weights.
+                let candidate =
+                    verdict.link.map { link in
+                        let evidence = link.evidence.map { "\($0.kind.rawValue) \($0.text)" }.joined(separator: ", ")
+                        return "\(link.projectID) \(link.band.rawValue) \(String(format: "%.2f", link.confidence)): \(evidence)"
+                    } ?? "no candidate"
+                why.append("linked \(linked ?? "-") (\(candidate)), labeled \(label.ambiguous ? "ambiguous" : label.project ?? "none")")
             }
             if predicted && linked == nil {
                 for site in verdict.sites {

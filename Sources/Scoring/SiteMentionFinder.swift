@@ -65,7 +65,7 @@ public struct SiteMentionFinder: Sendable {
         leadIns: [
             "反映", "称", "系", "网传", "网友", "爆料", "曝光", "线索", "举报", "投诉", "处理", "关于", "有没有人管", "管管",
             "路过", "看到", "听说", "写明", "注明", "说明", "不知道", "不清楚", "说不清", "不清", "不愿透露", "透露", "描写", "有人问", "不来", "爬上", "爬到", "站在", "来到", "跑到",
-            "走到", "提供", "建立", "建议", "检查", "核查", "请问", "本报讯", "讯",
+            "走到", "提供", "建立", "建议", "检查", "核查", "请问", "本报讯", "讯", "不敢写", "不敢说", "不敢提",
         ],
         generic: [
             "学校", "私人", "建房", "自建房", "商品房", "城区", "具体", "各大", "某", "装修", "农民工", "扩建", "新建",
@@ -76,6 +76,8 @@ public struct SiteMentionFinder: Sendable {
             "综合体", "一", "工厂", "住宅", "今天", "昨天", "今日", "昨日", "前天", "当天", "每天", "今早", "上午", "下午",
             "晚上", "现在", "目前", "标准", "建筑", "辈子", "最近", "易地", "搬迁", "安置", "扶贫",
             "污水", "雨污", "管网", "供水", "排水", "道路", "路面", "市政", "绿化", "亮化",
+            // 一居民楼楼顶防水工程: somebody's building, not a site a clerk could find.
+            "居民楼", "楼顶", "屋顶", "民房",
         ],
         places: [], homeNames: [])
 
@@ -123,6 +125,16 @@ public struct SiteMentionFinder: Sendable {
             var start = index
             while start > 0, index - start < Self.longest, isHan(text[start - 1]), !Self.breaks.contains(text[start - 1]) {
                 start -= 1
+            }
+            // A run cut at the longest name may begin inside a name of the home region or a
+            // township (陵市 of 江陵市): it starts after that name.
+            if index - start >= Self.longest {
+                let cut = start
+                for word in homeNames + places where word.count > 1 {
+                    for inside in 1..<word.count where Self.matches(word, text, cut - inside) {
+                        start = max(start, min(cut - inside + word.count, index))
+                    }
+                }
             }
             if let name = clean(text, start, index, end), !found.contains(name) { found.append(name) }
             index = next(from: end)
