@@ -12,6 +12,7 @@ struct RegistryPatterns {
     var townships: [ByteKey: Int32] = [:]
     var townshipOfProject: [Int32] = []
     var typesOfProject: [UInt64] = []
+    var typeWordsOfProject: [UInt64] = []
     var stamp = StableHash.Accumulator()
     var placeNames: [String] = []
     /// The registry texts of the project being taken, numbered.
@@ -79,6 +80,7 @@ struct RegistryPatterns {
             townshipOfProject.append(-1)
         }
         typesOfProject.append(names.types)
+        typeWordsOfProject.append(names.typeWords)
         // Field by field, in this order (no array made per project).
         stamp.add(text: project.id)
         stamp.add(text: project.name)
@@ -118,6 +120,12 @@ struct ProjectNames: Sendable {
     var scalars: [UInt32] = []
     /// A bit per project type (the rulebook's types, in order of name).
     var types: UInt64 = 0
+    /// The type words (by `typeWordBit`) the name and aliases hold themselves.
+    var typeWords: UInt64 = 0
+
+    /// A type word's bit: its index among all type words, modulo 64 (exact up to 64 words;
+    /// beyond, two words may share a bit, which only blurs a tie-break).
+    static func typeWordBit(_ word: Int) -> UInt64 { 1 << UInt64(word & 63) }
 
     init(
         _ project: Project, tokenizer: NameTokenizer, normalizer: TextNormalizer, typeMatcher: PatternMatcher,
@@ -153,13 +161,18 @@ struct ProjectNames: Sendable {
         }
         var scratch: [UInt32] = []
         var types: UInt64 = 0
+        var typeWords: UInt64 = 0
         for text in [project.name] + project.aliases {
             scratch.removeAll(keepingCapacity: true)
             normalizer.appendFolded(text, to: &scratch)
             scratch.withUnsafeBufferPointer { buffer in
-                typeMatcher.scan(buffer) { pattern, _, _ in types |= 1 << UInt64(typeOfWord[pattern]) }
+                typeMatcher.scan(buffer) { pattern, _, _ in
+                    types |= 1 << UInt64(typeOfWord[pattern])
+                    typeWords |= Self.typeWordBit(pattern)
+                }
             }
         }
         self.types = types
+        self.typeWords = typeWords
     }
 }

@@ -224,6 +224,10 @@ public struct Rulebook: Sendable {
         /// How far a candidate that a township or project type narrows a company's evidence to
         /// must lead the runner-up to link below the link threshold (0 turns this off).
         public var narrowedLead = 0.0
+        /// Added when the very type word the text uses (安置点, 棚改) stands in the project's own
+        /// name or alias, not only a word of the same type: it tells apart two projects of one
+        /// type in one township (0 turns this off).
+        public var typeWordBonus = 0.0
         /// Project types and the words that name them (安置房: [安置房, 安置小区] ...).
         public var types: [String: [String]]
         /// Words that say nothing about which project (工程, 改扩建, the city's own name): cut
@@ -702,7 +706,7 @@ private struct RulebookBuilder {
             node, "linking",
             allowed: [
                 "weights", "link_threshold", "review_threshold", "respondent_bonus", "types", "generic_words", "homophones",
-                "review_margin", "narrowed_lead",
+                "review_margin", "narrowed_lead", "type_word_bonus",
             ])
         {
             seen.insert(key)
@@ -722,6 +726,11 @@ private struct RulebookBuilder {
             case "narrowed_lead":
                 settings.narrowedLead = try reader.number(value, key)
                 guard (0...1).contains(settings.narrowedLead) else { throw reader.failure(value, "linking.narrowed_lead must be 0 to 1") }
+            case "type_word_bonus":
+                settings.typeWordBonus = try reader.number(value, key)
+                guard (0...1).contains(settings.typeWordBonus) else {
+                    throw reader.failure(value, "linking.type_word_bonus must be 0 to 1")
+                }
             case "review_margin":
                 settings.reviewMargin = try reader.number(value, key)
                 guard (0...1).contains(settings.reviewMargin) else { throw reader.failure(value, "linking.review_margin must be 0 to 1") }

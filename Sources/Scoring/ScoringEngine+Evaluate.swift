@@ -1123,6 +1123,17 @@ extension ScoringEngine {
             {
                 group.confidence += projectTypeWeight
                 group.type = (patternInfo[Int(mention.pattern)].type, Int(mention.pattern))
+                // The very word the text uses stands in the project's name (安置点 of 搬迁安置点):
+                // of two projects of one type in one township, the one the text's word names.
+                let ownWords = typeWordBonus > 0 ? typeWordsOfProject[group.project] : 0
+                if ownWords != 0 {
+                    for mention in mentions where patternInfo[Int(mention.pattern)].type >= 0 {
+                        if (typeWordBits[mention.pattern] ?? 0) & ownWords != 0 {
+                            group.confidence += typeWordBonus
+                            break
+                        }
+                    }
+                }
             }
             if keepingAll { ranking.groups.append(group) }
             // The verdict needs only the best two, and a tie between them.

@@ -76,6 +76,10 @@ public struct ScoringEngine: Sendable {
     /// The projects of each township, by township number, and each project's township and types.
     let projectsOfTownship: [[Int32]]
     let projectTraits: [ProjectTraits]
+    /// Each project's own type words, and each type word's bit by its pattern (`ProjectNames.typeWordBit`).
+    let typeWordsOfProject: [UInt64]
+    let typeWordBits: [Int32: UInt64]
+    let typeWordBonus: Double
 
     /// Lexicon slots: the named lexicons, then one slot per literal term used by a rule.
     let slotNames: [String]
@@ -199,9 +203,15 @@ public struct ScoringEngine: Sendable {
                 { for index in block { registry.take(projects[index], index, current[index - block.lowerBound]) } },
                 alongside: { next.map(names(of:)) })
         }
-        for (type, words) in typeWords.enumerated() {
-            for word in words { registry.builder.addType(word, id: Int32(type)) }
+        // Each type word's bit (`ProjectNames.typeWordBit`), by its pattern: in the order the type matcher numbers them.
+        var typeWordBits: [Int32: UInt64] = [:]
+        for (index, (type, word)) in typeWords.enumerated().flatMap({ type, words in words.map { (type, $0) } }).enumerated() {
+            if let pattern = registry.builder.addType(word, id: Int32(type)) {
+                typeWordBits[pattern, default: 0] |= ProjectNames.typeWordBit(index)
+            }
         }
+        self.typeWordBits = typeWordBits
+        self.typeWordsOfProject = registry.typeWordsOfProject
 
         // The automaton needs the patterns only: it is built while the table is finished.
         var finished: PatternTableBuilder.Table?
@@ -249,6 +259,7 @@ public struct ScoringEngine: Sendable {
         self.reviewThreshold = rulebook.linking.reviewThreshold
         self.reviewMargin = rulebook.linking.reviewMargin
         self.narrowedLead = rulebook.linking.narrowedLead
+        self.typeWordBonus = rulebook.linking.typeWordBonus
         var guardBits = [UInt64](repeating: 0, count: (table.info.count + 63) / 64)
         for pattern in table.guards.keys { guardBits[Int(pattern) >> 6] |= 1 << UInt64(pattern & 63) }
         self.guardBits = guardBits
@@ -686,9 +697,12 @@ struct PatternTableBuilder {
         townships[at] = id
     }
 
-    mutating func addType(_ word: String, id: Int32) {
-        guard let at = entry(word) else { return }
+    /// The word's pattern, or nil when it is no evidence.
+    @discardableResult
+    mutating func addType(_ word: String, id: Int32) -> Int32? {
+        guard let at = entry(word) else { return nil }
         types[at] = id
+        return Int32(at)
     }
 
     struct Table {

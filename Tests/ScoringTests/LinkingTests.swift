@@ -110,6 +110,20 @@ import Testing
         #expect(school.evidence.contains { $0.kind == .township })
     }
 
+    /// Two projects of one type in one township: the one whose name holds the very word the text uses links.
+    @Test func theTypeWordOfAProjectsOwnNameTellsItApart() throws {
+        let engine = try DefaultRules.engine(projects: [
+            Project(id: "R-1", name: "北塘镇易地扶贫搬迁安置点", department: "市发改委", township: "北塘镇"),
+            Project(id: "R-2", name: "北塘镇城北安置房二期工程", department: "市住建局", township: "北塘镇"),
+        ])
+        let named = try #require(engine.evaluate(post("北塘镇安置点的工钱三个月没给了")).link)
+        #expect(named.projectID == "R-1")
+        #expect(named.band == .link)
+        // A word of the type that neither name holds: a clerk decides.
+        let either = try #require(engine.evaluate(post("北塘镇安置小区的工钱三个月没给了")).link)
+        #expect(either.band == .review)
+    }
+
     @Test func aTownshipAloneLinksNothing() {
         #expect(link(post("城关街道有个工地拖欠工资")) == nil)
     }
