@@ -24,8 +24,11 @@ struct NameTokenizer {
     /// The first scalars of the cut words: most characters of a name start none, and
     /// the bitmap says so without hashing.
     private let cutStarts: ScalarBitmap
+    /// The cut words that are project types (医院, 中学): see `institution(in:)`.
+    private let typeWords: Set<[Unicode.Scalar]>
 
-    init(cuts: [String]) {
+    init(cuts: [String], types: [String] = []) {
+        typeWords = Set(types.filter { !$0.isEmpty }.map { Array($0.unicodeScalars) })
         var byFirst: [Unicode.Scalar: [[Unicode.Scalar]]] = [:]
         for cut in Set(cuts.filter { !$0.isEmpty }) {
             let scalars = Array(cut.unicodeScalars)
@@ -73,6 +76,17 @@ struct NameTokenizer {
                 }
             }
         }
+        // A name is known by its institution too (人民医院 of 江陵市人民医院住院大楼工程, whose
+        // other words are all generic or types); every project of one institution has it
+        // (第一中学 of 第一中学改扩建 and 第一中学体育馆), so that naming it alone tells none apart.
+        do {
+            for source in [name] + aliases {
+                if let institution = institution(in: Array(source.unicodeScalars), townships: townshipCuts) {
+                    keep(institution, 127)
+                    break
+                }
+            }
+        }
         for company in companies {
             // A core that is itself a generic word or a place (高新区 of 江陵高新区开发建设有限公司) names no project.
             if let core = Self.companyCore(company), core.count >= 2 {
@@ -82,6 +96,37 @@ struct NameTokenizer {
             }
         }
         return kept.map { Token(text: String(scalars: $0.scalars), share: $0.share) }
+    }
+
+    /// The institution a name holds: a generic word right before a type word (人民医院 of
+    /// 江陵市人民医院住院大楼工程, 第一中学 of 江陵市第一中学改扩建工程), four characters or more.
+    /// A township's institution (石坪镇中心小学: every township has a 中心小学) is none: the
+    /// township and the type tell it.
+    func institution(in name: [Unicode.Scalar], townships: [[Unicode.Scalar]] = []) -> ArraySlice<Unicode.Scalar>? {
+        var text = name[...]
+        if let city = RegistryNames.leadingCity(text), text.endIndex - city > 2 { text = text[(city + 1)...] }
+        var index = text.startIndex
+        // The start of the run of generic words that ends at `index`, if one does.
+        var genericStart: Int?
+        while index < text.endIndex {
+            if townships.contains(where: { matches($0, text, index) }) { return nil }
+            let first = text[index]
+            let cut = first.value < 0x1_0000 && !cutStarts.contains(first.value) ? nil : cutsByFirst[first]?.first { matches($0, text, index) }
+            guard let cut else {
+                genericStart = nil
+                index += 1
+                continue
+            }
+            if typeWords.contains(cut) {
+                if let start = genericStart, index + cut.count - start >= 4 { return text[start..<(index + cut.count)] }
+                genericStart = nil
+            } else if genericStart == nil {
+                // The whole run of generic words: 第二人民医院, not 人民医院.
+                genericStart = index
+            }
+            index += cut.count
+        }
+        return nil
     }
 
     /// 实小 for the piece 实验 of 实验小学, 育中 for 育才 of 育才中学: the piece's first character and

@@ -184,7 +184,8 @@ public struct ScoringEngine: Sendable {
         let typeOfWord = typeWords.enumerated().flatMap { type, words in words.map { _ in Int32(type) } }
         let tokenizer = NameTokenizer(
             cuts: rulebook.linking.genericWords.flatMap { rulebook.lexicons[$0]?.terms ?? [$0] }
-                + rulebook.linking.types.values.joined())
+                + rulebook.linking.types.values.joined(),
+            types: Array(rulebook.linking.types.values.joined()))
         // Each project's names, variants, tokens and types are its own work, made on every
         // core a block at a time (a block bounds the memory they take); the table takes
         // them in project order.

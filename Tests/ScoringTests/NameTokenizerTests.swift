@@ -36,6 +36,22 @@ import Testing
         #expect(tokens == ["标准", "三期", "金石"])
     }
 
+    /// A name whose words are all generic or types is known by its institution; a township's is not.
+    @Test func aNameIsKnownByItsInstitution() {
+        let tokenizer = NameTokenizer(
+            cuts: ["江陵市", "工程", "项目", "人民", "第二", "第一", "中心", "建设", "医院", "住院大楼", "门诊楼", "中学", "体育馆", "小学"],
+            types: ["医院", "住院大楼", "门诊楼", "中学", "小学"])
+        func texts(_ name: String, township: String? = nil) -> [String] {
+            tokenizer.tokens(name: name, aliases: [], township: township, companies: []).map(\.text)
+        }
+        #expect(texts("江陵市人民医院住院大楼工程") == ["人民医院"])
+        // The whole run of generic words: the second hospital is not the first.
+        #expect(texts("江陵市第二人民医院门诊楼工程") == ["第二人民医院"])
+        // Every project of the school has it, beside its own pieces.
+        #expect(texts("江陵市第一中学体育馆建设项目") == ["第一中学"])
+        #expect(texts("石坪镇中心小学教学楼工程", township: "石坪镇") == ["教学楼"])
+    }
+
     @Test func aPhaseIsMarkedAndSharesAreOfTheName() {
         let tokens = tokenizer.tokens(name: "江陵市城北安置房二期工程", aliases: [], township: nil, companies: [])
         // 二期 (a phase) counts beside other evidence only.
