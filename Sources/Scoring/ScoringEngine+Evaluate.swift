@@ -334,17 +334,18 @@ extension ScoringEngine {
     }
 
     /// The registry name or alias a site name sounds like: the name as found (a township
-    /// in front joined to it), then without the township, each also without its site words
-    /// at the end (工地, 项目) and the home region's name in front.
+    /// in front joined to it), then without the township, then without the home region's
+    /// name in front, each also without its site words at the end (工地, 项目).
     private func soundAlikeMatch(_ site: String) -> SoundAlikeNames.Match {
         let scalars = Array(site.unicodeScalars.map(\.value))
         var forms = [scalars.filter { $0 != 0x20 }]
         if let space = scalars.firstIndex(of: 0x20) { forms.append(Array(scalars[(space + 1)...])) }
+        // The home region's names include its townships (南港): a name may hold one (南港安置房二期), or not.
+        if let home = homeNames.first(where: { forms[0].count > $0.count + 1 && forms[0].starts(with: $0) }) {
+            forms.append(Array(forms[0].dropFirst(home.count)))
+        }
         for form in forms {
             var name = form[...]
-            if let home = homeNames.first(where: { name.count > $0.count + 1 && name.starts(with: $0) }) {
-                name = name.dropFirst(home.count)
-            }
             while true {
                 let found = soundAlike.match(name, in: self)
                 if found != .none { return found }
