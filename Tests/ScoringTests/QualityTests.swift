@@ -8,14 +8,14 @@ import Testing
 /// against Fixtures/quality-registry.csv (52 projects of the fictional city 江陵市),
 /// measured by `QualityReport`, the code behind `wagewatch rules evaluate`.
 ///
-/// - tuning-*.ndjson (12,000 items) are the sets the rules were tuned on: every error
+/// - tuning-*.ndjson (12,900 items) are the sets the rules were tuned on: every error
 ///   in them has been read. tuning-posts and tuning-petitions hold the trap classes of
 ///   the channels (who is owed what, escalation, genres, other cities, informal names,
 ///   unregistered sites); tuning-blind1 to tuning-blind18, tuning-blind20 to tuning-blind22, tuning-blind24, tuning-blind26 and tuning-blind27 were blind sets
 ///   until their errors were read; tuning-third holds the hardest classes again, written apart
 ///   (partial payments, disputed denials, advice threads);
-/// - blind-holdout.ndjson, blind-holdout2.ndjson and blind-holdout3.ndjson (450 items each,
-///   the nineteenth, twenty-third and twenty-fifth sets) were written by someone who never saw the rules or the tuning
+/// - blind-holdout.ndjson to blind-holdout4.ndjson (450 items each, the nineteenth,
+///   twenty-third, twenty-fifth and twenty-eighth sets) were written by someone who never saw the rules or the tuning
 ///   sets, from a description of the channels, the trap classes and the registry. Their
 ///   errors have not been read: their figures are the honest ones.
 ///
@@ -142,7 +142,11 @@ import Testing
         // The twenty-fifth set, written after the twenty-fourth was read, never read either.
         Floors(
             file: "blind-holdout3.ndjson", signalF1: 0.97, paymentPrecision: 0.99, paymentRecall: 0.98,
-            escalationF1: 0.93, linkF1: 0.95, sitePrecision: 0.89),
+            escalationF1: 0.93, linkF1: 0.97, sitePrecision: 0.89),
+        // The twenty-eighth set, written after the twenty-sixth and twenty-seventh were read, never read either.
+        Floors(
+            file: "blind-holdout4.ndjson", signalF1: 0.96, paymentPrecision: 0.94, paymentRecall: 0.96,
+            escalationF1: 0.98, linkF1: 0.97, sitePrecision: 0.99),
     ]
 
     static func engine() throws -> ScoringEngine {
