@@ -111,7 +111,9 @@ struct NameTokenizer {
         while index < text.endIndex {
             if townships.contains(where: { matches($0, text, index) }) { return nil }
             let first = text[index]
-            let cut = first.value < 0x1_0000 && !cutStarts.contains(first.value) ? nil : cutsByFirst[first]?.first { matches($0, text, index) }
+            let cut =
+                first.value < 0x1_0000 && !cutStarts.contains(first.value)
+                ? nil : cutsByFirst[first]?.first { matches($0, text, index) }
             guard let cut else {
                 genericStart = nil
                 index += 1
