@@ -904,6 +904,8 @@ extension ScoringEngine {
         var type: (type: Int32, pattern: Int)?
         /// The project's township when the text names it, else -1.
         var township: Int32
+        /// What names and companies give (not tokens, townships or project types).
+        var named = 0.0
 
         func ranksBefore(_ other: Group) -> Bool {
             confidence != other.confidence ? confidence > other.confidence : project < other.project
@@ -1107,6 +1109,7 @@ extension ScoringEngine {
                 continue
             }
             // Tokens of the name and its aliases overlap: together they weigh at most the token kind.
+            group.named = group.confidence
             group.confidence += min(tokens, tokenWeight)
             let traits = entries[Int(keys[first] & 0xFFFF_FFFF)].traits
             if townshipNamed(traits.township) {
@@ -1192,12 +1195,11 @@ extension ScoringEngine {
         // Two projects equally likely cannot be told apart here: a clerk decides.
         let isTied = second.map { $0 >= best - max(reviewMargin, 1e-9) } ?? false
         if best >= linkThreshold && !isTied { return .link }
-        // A company's, a name's or a token's evidence that the township or the project type narrows
-        // to this one project (华建 runs three sites, one of them a school: "一中的工地, 华建";
-        // 光伏 names two power stations, one of them in 黄沟乡: "黄沟光伏") links, when no other
-        // candidate comes near.
+        // A company's or a name's evidence (not a token's) that the township or the project type narrows to
+        // this one project (华建 runs three sites, one of them a school: "一中的工地, 华建")
+        // links, when no other candidate comes near.
         let placeAndType = (group.township >= 0 ? townshipWeight : 0) + (group.type != nil ? projectTypeWeight : 0)
-        let narrowed = narrowedLead > 0 && placeAndType > 0 && best - placeAndType > 1e-9
+        let narrowed = narrowedLead > 0 && placeAndType > 0 && group.named > 1e-9
         let clearlyAhead = second.map { $0 <= best - narrowedLead } ?? true
         return narrowed && clearlyAhead ? .link : .review
     }

@@ -124,19 +124,6 @@ import Testing
         #expect(either.band == .review)
     }
 
-    /// A token two projects share, and the township of one of them: that one links.
-    @Test func aTownshipNarrowsASharedTokenToOneProject() throws {
-        let engine = try DefaultRules.engine(projects: [
-            Project(id: "S-1", name: "黄沟乡光伏扶贫电站", department: "市发改委", township: "黄沟乡"),
-            Project(id: "S-2", name: "西岭镇光伏扶贫电站", department: "市发改委", township: "西岭镇"),
-        ])
-        let narrowed = try #require(engine.evaluate(post("黄沟光伏那个工地的工钱三个月没给了")).link)
-        #expect(narrowed.projectID == "S-1")
-        #expect(narrowed.band == .link)
-        // The token alone fits both: a clerk decides.
-        #expect(engine.evaluate(post("光伏那个工地的工钱三个月没给了")).link?.band != .link)
-    }
-
     @Test func aTownshipAloneLinksNothing() {
         #expect(link(post("城关街道有个工地拖欠工资")) == nil)
     }
