@@ -906,6 +906,8 @@ extension ScoringEngine {
         var township: Int32
         /// What names and companies give (not tokens, townships or project types).
         var named = 0.0
+        /// Whether a token of the project that at most two projects share was found (光伏 of two power stations).
+        var rareToken = false
 
         func ranksBefore(_ other: Group) -> Bool {
             confidence != other.confidence ? confidence > other.confidence : project < other.project
@@ -919,6 +921,8 @@ extension ScoringEngine {
         var traits: ProjectTraits
         /// Whether the entry alone makes the project a candidate: a phase token (二期) does not.
         var isSolid = true
+        /// How many projects share the entry's registry text.
+        var sharedBy: UInt16 = 1
     }
 
     /// What ranking found: the candidates, in the caller's scratch memory.
@@ -984,6 +988,9 @@ extension ScoringEngine {
         }
         return total
     }
+
+    /// A token shared by more projects than this is no evidence a township or type narrows.
+    static let rareTokenProjects: UInt16 = 2
 
     /// A township holding more projects of the named type than this names none of them.
     static let maxTownshipCandidates = 32
@@ -1062,7 +1069,7 @@ extension ScoringEngine {
                     Entry(
                         clue: Clue(kind: owner.kind, pattern: pattern, display: owner.display),
                         weight: kindWeights[Int(owner.kindIndex)] * share / shared, traits: owner.traits,
-                        isSolid: owner.share & NameTokenizer.phaseBit == 0))
+                        isSolid: owner.share & NameTokenizer.phaseBit == 0, sharedBy: info.sharedBy))
                 if mention.field == Self.respondentField {
                     add(
                         owner.project,
@@ -1101,7 +1108,12 @@ extension ScoringEngine {
             var solid = false
             for index in first..<last where ranking.isFirst(index, in: first..<last) {
                 let entry = entries[Int(keys[index] & 0xFFFF_FFFF)]
-                if entry.clue.kind == .token { tokens += entry.weight } else { group.confidence += entry.weight }
+                if entry.clue.kind == .token {
+                    tokens += entry.weight
+                    if entry.sharedBy <= Self.rareTokenProjects && entry.isSolid { group.rareToken = true }
+                } else {
+                    group.confidence += entry.weight
+                }
                 solid = solid || entry.isSolid
             }
             guard solid else {
@@ -1195,11 +1207,13 @@ extension ScoringEngine {
         // Two projects equally likely cannot be told apart here: a clerk decides.
         let isTied = second.map { $0 >= best - max(reviewMargin, 1e-9) } ?? false
         if best >= linkThreshold && !isTied { return .link }
-        // A company's or a name's evidence (not a token's) that the township or the project type narrows to
-        // this one project (华建 runs three sites, one of them a school: "一中的工地, 华建")
-        // links, when no other candidate comes near.
+        // A company's or a name's evidence, or a token at most two projects share, that the
+        // township or the project type narrows to this one project (华建 runs three sites, one
+        // of them a school: "一中的工地, 华建"; 光伏 names two power stations, one in 黄沟乡:
+        // "黄沟光伏") links, when no other candidate comes near. A token many projects share
+        // (a city's name in their builders') narrows nothing.
         let placeAndType = (group.township >= 0 ? townshipWeight : 0) + (group.type != nil ? projectTypeWeight : 0)
-        let narrowed = narrowedLead > 0 && placeAndType > 0 && group.named > 1e-9
+        let narrowed = narrowedLead > 0 && placeAndType > 0 && (group.named > 1e-9 || group.rareToken)
         let clearlyAhead = second.map { $0 <= best - narrowedLead } ?? true
         return narrowed && clearlyAhead ? .link : .review
     }

@@ -124,6 +124,30 @@ import Testing
         #expect(either.band == .review)
     }
 
+    /// A token two projects share, and the township of one of them: that one links.
+    @Test func aTownshipNarrowsASharedTokenToOneProject() throws {
+        let engine = try DefaultRules.engine(projects: [
+            Project(id: "S-1", name: "黄沟乡光伏扶贫电站", department: "市发改委", township: "黄沟乡"),
+            Project(id: "S-2", name: "西岭镇光伏扶贫电站", department: "市发改委", township: "西岭镇"),
+        ])
+        let narrowed = try #require(engine.evaluate(post("黄沟光伏那个工地的工钱三个月没给了")).link)
+        #expect(narrowed.projectID == "S-1")
+        #expect(narrowed.band == .link)
+        // The token alone fits both: a clerk decides.
+        #expect(engine.evaluate(post("光伏那个工地的工钱三个月没给了")).link?.band != .link)
+    }
+
+    /// A token many projects share (the city in their builders' names) narrows nothing.
+    @Test func aTokenManyProjectsShareIsNoEvidenceATownshipNarrows() {
+        let projects = (1...4).map { number in
+            Project(
+                id: "T-\(number)", name: "项目\(number)号楼", builder: "云岭市第\(number)建设单位", department: "市住建局",
+                township: number == 1 ? "城关街道" : "东湖街道")
+        }
+        let engine = try? DefaultRules.engine(projects: projects)
+        #expect(engine?.evaluate(post("云岭某劳务公司，城关街道，工钱三个月没给了")).link?.band != .link)
+    }
+
     @Test func aTownshipAloneLinksNothing() {
         #expect(link(post("城关街道有个工地拖欠工资")) == nil)
     }
