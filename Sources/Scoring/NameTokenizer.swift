@@ -79,12 +79,10 @@ struct NameTokenizer {
         // A name is known by its institution too (人民医院 of 江陵市人民医院住院大楼工程, whose
         // other words are all generic or types); every project of one institution has it
         // (第一中学 of 第一中学改扩建 and 第一中学体育馆), so that naming it alone tells none apart.
-        do {
-            for source in [name] + aliases {
-                if let institution = institution(in: Array(source.unicodeScalars), townships: townshipCuts) {
-                    keep(institution, 127)
-                    break
-                }
+        for source in [name] + aliases {
+            if let institution = institution(in: Array(source.unicodeScalars), townships: townshipCuts) {
+                keep(institution, 127)
+                break
             }
         }
         for company in companies {
@@ -103,18 +101,13 @@ struct NameTokenizer {
     /// A township's institution (石坪镇中心小学: every township has a 中心小学) is none: the
     /// township and the type tell it.
     func institution(in name: [Unicode.Scalar], townships: [[Unicode.Scalar]] = []) -> ArraySlice<Unicode.Scalar>? {
-        var text = name[...]
-        if let city = RegistryNames.leadingCity(text), text.endIndex - city > 2 { text = text[(city + 1)...] }
+        let text = Self.withoutLeadingCity(name[...])
         var index = text.startIndex
         // The start of the run of generic words that ends at `index`, if one does.
         var genericStart: Int?
         while index < text.endIndex {
             if townships.contains(where: { matches($0, text, index) }) { return nil }
-            let first = text[index]
-            let cut =
-                first.value < 0x1_0000 && !cutStarts.contains(first.value)
-                ? nil : cutsByFirst[first]?.first { matches($0, text, index) }
-            guard let cut else {
+            guard let cut = cut(in: text, at: index) else {
                 genericStart = nil
                 index += 1
                 continue
@@ -165,9 +158,7 @@ struct NameTokenizer {
 
     /// The pieces of `name` left between cut words, plus its phases.
     private func split(_ name: [Unicode.Scalar], townships: [[Unicode.Scalar]]) -> [(part: ArraySlice<Unicode.Scalar>, isPhase: Bool)] {
-        var text = name[...]
-        // A leading city (…市) is the deployment's own.
-        if let city = RegistryNames.leadingCity(text), text.endIndex - city > 2 { text = text[(city + 1)...] }
+        let text = Self.withoutLeadingCity(name[...])
         var parts: [(part: ArraySlice<Unicode.Scalar>, isPhase: Bool)] = []
         var start = text.startIndex
         var index = text.startIndex
@@ -182,12 +173,7 @@ struct NameTokenizer {
                 start = index
                 continue
             }
-            let first = text[index]
-            // A cut word starting beyond the basic plane is not in the bitmap: the dictionary says.
-            let cut =
-                first.value < 0x1_0000 && !cutStarts.contains(first.value)
-                ? nil : cutsByFirst[first]?.first { matches($0, text, index) }
-            if let cut = cut ?? townships.first(where: { matches($0, text, index) }) {
+            if let cut = cut(in: text, at: index) ?? townships.first(where: { matches($0, text, index) }) {
                 close(index)
                 index += cut.count
                 start = index
@@ -197,6 +183,20 @@ struct NameTokenizer {
         }
         close(text.endIndex)
         return parts
+    }
+
+    /// A name without its leading city (…市): the deployment's own.
+    private static func withoutLeadingCity(_ name: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
+        guard let city = RegistryNames.leadingCity(name), name.endIndex - city > 2 else { return name }
+        return name[(city + 1)...]
+    }
+
+    /// The longest cut word (generic or type) starting at `index`, or nil.
+    private func cut(in text: ArraySlice<Unicode.Scalar>, at index: Int) -> [Unicode.Scalar]? {
+        let first = text[index]
+        // A cut word starting beyond the basic plane is not in the bitmap: the dictionary says.
+        guard first.value >= 0x1_0000 || cutStarts.contains(first.value) else { return nil }
+        return cutsByFirst[first]?.first { matches($0, text, index) }
     }
 
     /// The length of a phase (二期, 12号楼, 一标段) starting at `index`, or nil.
