@@ -1,3 +1,4 @@
+import Foundation
 import Model
 import RulesFile
 import Testing
@@ -116,6 +117,19 @@ import Testing
         expectError(
             "rules:\n  - id: x\n    title: t\n    any:\n      - near: [[工资]]\n        within: 5\n    weight: 1\n    effect: signal\n",
             line: 5, containing: "two slots")
+    }
+
+    @Test func aLinkingSettingOutOfRangeNamesItsFileAndLine() throws {
+        let (name, text) = try #require(DefaultRules.linkingFile().first)
+        let bad = text.replacingOccurrences(of: "type_word_bonus: 0.2", with: "type_word_bonus: 3")
+        let lines = bad.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = try #require(lines.firstIndex { $0.contains("type_word_bonus: 3") }) + 1
+        #expect {
+            try Rulebook.parse(files: [(name, bad)])
+        } throws: { error in
+            guard case RulesError.invalid(let file, let errorLine, _, let reason) = error else { return false }
+            return file == name && errorLine == line && reason.contains("linking.type_word_bonus must be 0 to 1")
+        }
     }
 
     @Test func anInfiniteOrHugeWeightIsRefusedAtLoad() {
