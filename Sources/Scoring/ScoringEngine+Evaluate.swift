@@ -231,8 +231,10 @@ extension ScoringEngine {
         patternInfo.withUnsafeBufferPointer { infos in
             // Exceptions first: a compound or a cue after a term ends after it.
             for found in buffers.guardFound {
-                for entry in guards[found.pattern] ?? [] {
-                    buffers.guardSpans.append((entry.slot, entry.role, found.start, found.end))
+                guard let range = guardRanges[found.pattern] else { continue }
+                for entry in Int(range.start)..<Int(range.end) {
+                    let guardEntry = guardList[entry]
+                    buffers.guardSpans.append((guardEntry.slot, guardEntry.role, found.start, found.end))
                 }
             }
             owners.withUnsafeBufferPointer { owners in
@@ -566,41 +568,41 @@ extension ScoringEngine {
         swap(&firedIndexes, &buffers.firedIndexes)
         defer { swap(&firedIndexes, &buffers.firedIndexes) }
         func evaluate(_ index: Int) {
-            let compiled = compiledRules[index]
-            let mask = compiled.scopeMask
-            let gate = ruleGates[index]
-            if !gate.isEmpty {
+            let head = ruleHeads[index]
+            let mask = head.scopeMask
+            if head.gateStart >= 0 {
+                let gate = Int(head.gateStart)
                 var open = false
-                for word in 0..<slotWords where gate[word] != 0 {
+                for word in 0..<slotWords where ruleGateWords[gate + word] != 0 {
                     var present: UInt64 = 0
                     if mask == 0b1111 {
                         present = presence[anyField + word]
                     } else {
                         for at in 0..<4 where mask & (1 << at) != 0 { present |= presence[at * slotWords + word] }
                     }
-                    if present & gate[word] != 0 {
+                    if present & ruleGateWords[gate + word] != 0 {
                         open = true
                         break
                     }
                 }
                 if !open { return }
             }
-            if let kind = compiled.kind, kind != item.pointee.kind { return }
-            if compiled.hasChannels
-                && !(item.pointee.channel.map(compiled.conditions.channels.contains) ?? false)
+            if let kind = head.kind, kind != item.pointee.kind { return }
+            if head.hasChannels
+                && !(item.pointee.channel.map(compiledRules[index].rule.conditions.channels.contains) ?? false)
             {
                 return
             }
-            if compiled.needsNumbers { readNumbers() }
-            if let comparison = compiled.recordedPeople,
+            if head.needsNumbers { readNumbers() }
+            if let comparison = head.recordedPeople,
                 !(item.pointee.people.map { comparison.holds(for: Double($0)) } ?? false)
             {
                 return
             }
-            if let comparison = compiled.people, !(people.map { comparison.holds(for: Double($0)) } ?? false) { return }
-            if let comparison = compiled.amount, !(amount.map(comparison.holds(for:)) ?? false) { return }
-            if let wanted = compiled.mentionsRegistry, wanted != mentionsRegistry { return }
-            if let wanted = compiled.namesProject {
+            if let comparison = head.people, !(people.map { comparison.holds(for: Double($0)) } ?? false) { return }
+            if let comparison = head.amount, !(amount.map(comparison.holds(for:)) ?? false) { return }
+            if let wanted = head.mentionsRegistry, wanted != mentionsRegistry { return }
+            if let wanted = head.namesProject {
                 var named = false
                 for mention in buffers.mentions where isNamed(mention) {
                     named = true
@@ -608,7 +610,7 @@ extension ScoringEngine {
                 }
                 if wanted != named { return }
             }
-            if let wanted = compiled.namesOtherCity {
+            if let wanted = head.namesOtherCity {
                 if !otherPlacesRead {
                     otherPlacesRead = true
                     var ends = buffers.otherPlaceEnds
@@ -617,11 +619,12 @@ extension ScoringEngine {
                 }
                 if wanted != namesOtherCity { return }
             }
-            guard compiled.all.allSatisfy({ holds($0, mask) }),
-                !compiled.none.contains(where: { holds($0, mask) }),
-                compiled.any.isEmpty || compiled.any.contains(where: { holds($0, mask) })
-            else { return }
-            firedIndexes.append(index)
+            // The engine holds the rule: read it without counting a reference both cores write.
+            let conditionsHold = unretainedRules[index]._withUnsafeGuaranteedRef { compiled in
+                compiled.all.allSatisfy { holds($0, mask) } && !compiled.none.contains { holds($0, mask) }
+                    && (compiled.any.isEmpty || compiled.any.contains { holds($0, mask) })
+            }
+            if conditionsHold { firedIndexes.append(index) }
         }
         // The text model reads title and content; where it is sure it decides what the
         // rules would (signal or not, whose money), except where a final rule speaks.
@@ -645,14 +648,14 @@ extension ScoringEngine {
             for index in qualifyingRules { evaluate(index) }
         }
         var outcome = Rulebook.Effect.Outcome()
-        for index in firedIndexes { outcome.add(compiledRules[index].effect) }
+        for index in firedIndexes { outcome.add(ruleHeads[index].effect) }
         var isSignal = outcome.isSignal
         var claim = outcome.claim
         var modelRule: String?
         var isResolved = outcome.isResolved
         if let judgement, judgement.isSure {
             var overruled = false
-            for index in firedIndexes where compiledRules[index].rule.isFinal && compiledRules[index].effect == .noise {
+            for index in firedIndexes where ruleHeads[index].isFinal && ruleHeads[index].effect == .noise {
                 overruled = true
                 break
             }
@@ -689,10 +692,10 @@ extension ScoringEngine {
         var level = SignalLevel.none
         assessment.firedRules.reserveCapacity(firedIndexes.count)
         for index in firedIndexes {
-            let compiled = compiledRules[index]
-            assessment.firedRules.append(compiled.rule.id)
-            assessment.score += compiled.rule.weight
-            if compiled.effect.raisesLevel { level = max(level, compiled.rule.level) }
+            let head = ruleHeads[index]
+            assessment.firedRules.append(compiledRules[index].rule.id)
+            assessment.score += head.weight
+            if head.effect.raisesLevel { level = max(level, head.level) }
         }
         if let modelRule {
             assessment.firedRules.append(modelRule)
@@ -1056,26 +1059,29 @@ extension ScoringEngine {
                 }
             }
         }
-        for mention in mentions {
-            let pattern = Int(mention.pattern)
-            let info = patternInfo[pattern]
-            guard info.hasOwners else { continue }
-            let shared = Double(info.sharedBy)
-            for owner in owners[Int(info.ownerStart)..<Int(info.ownerEnd)] {
-                // A token weighs its share of the name: all of a name's tokens weigh what the token kind does.
-                let share = owner.share == 0 ? 1 : Double(owner.share & 0x7F) / 127
-                add(
-                    owner.project,
-                    Entry(
-                        clue: Clue(kind: owner.kind, pattern: pattern, display: owner.display),
-                        weight: kindWeights[Int(owner.kindIndex)] * share / shared, traits: owner.traits,
-                        isSolid: owner.share & NameTokenizer.phaseBit == 0, sharedBy: info.sharedBy))
-                if mention.field == Self.respondentField {
+        // Through a pointer: a slice of the table would count a reference to it, which both cores share.
+        owners.withUnsafeBufferPointer { owners in
+            for mention in mentions {
+                let pattern = Int(mention.pattern)
+                let info = patternInfo[pattern]
+                guard info.hasOwners else { continue }
+                let shared = Double(info.sharedBy)
+                for owner in owners[Int(info.ownerStart)..<Int(info.ownerEnd)] {
+                    // A token weighs its share of the name: all of a name's tokens weigh what the token kind does.
+                    let share = owner.share == 0 ? 1 : Double(owner.share & 0x7F) / 127
                     add(
                         owner.project,
                         Entry(
-                            clue: Clue(kind: .respondent, pattern: pattern, display: owner.display),
-                            weight: respondentBonus / shared, traits: owner.traits))
+                            clue: Clue(kind: owner.kind, pattern: pattern, display: owner.display),
+                            weight: kindWeights[Int(owner.kindIndex)] * share / shared, traits: owner.traits,
+                            isSolid: owner.share & NameTokenizer.phaseBit == 0, sharedBy: info.sharedBy))
+                    if mention.field == Self.respondentField {
+                        add(
+                            owner.project,
+                            Entry(
+                                clue: Clue(kind: .respondent, pattern: pattern, display: owner.display),
+                                weight: respondentBonus / shared, traits: owner.traits))
+                    }
                 }
             }
         }

@@ -95,21 +95,26 @@ public struct ScoringEngine: Sendable {
     let uncertainSlot: Int
     let homeSlot: Int
     let homeNames: [[UInt32]]
-    /// The exceptions a pattern stands for, for the few patterns flagged `isGuard`.
-    let guards: [Int32: [Guard]]
+    /// The exceptions a pattern stands for, for the few patterns flagged `isGuard`: its
+    /// range of `guardList` (plain values, so a lookup counts no shared reference).
+    let guardRanges: [Int32: GuardRange]
+    let guardList: [Guard]
     let slotTracked: [Bool]
     let slotWords: Int
 
     let compiledRules: [CompiledRule]
+    /// The same rules, for the evaluation loop: `compiledRules` keeps them alive.
+    let unretainedRules: [Unmanaged<CompiledRule>]
     /// Indexes of the rules that make an item a signal, of those that decide what a signal
     /// is (noise, resolved, claim kind), and of those that only qualify one.
     let signalRules: [Int]
     let decidingRules: [Int]
     let qualifyingRules: [Int]
-    /// Per rule, bits of the slots of which one at least must occur for the rule to
-    /// hold (empty when the rule names none, as a rule of regexes only): most rules
-    /// are ruled out by a few word tests.
-    let ruleGates: [[UInt64]]
+    /// Per rule, what is read before its conditions (`RuleHead`).
+    let ruleHeads: [RuleHead]
+    /// The rules' gates end to end, `slotWords` words each: bits of the slots of which one
+    /// at least must occur for the rule to hold. Most rules are ruled out by a few word tests.
+    let ruleGateWords: [UInt64]
     /// Patterns and states of the automaton, for sizing and benchmarks.
     public var automatonSize: (patterns: Int, states: Int) { (matcher.count, matcher.stateCount) }
 
@@ -171,9 +176,7 @@ public struct ScoringEngine: Sendable {
                 }
             }
             compiled.append(
-                CompiledRule(
-                    rule: rule, any: rule.any.map(compile), all: rule.all.map(compile), none: rule.none.map(compile),
-                    scopeMask: rule.scope.map { scope in scope.reduce(0) { $0 | CompiledRule.bit(for: $1) } } ?? 0b1111))
+                CompiledRule(rule: rule, any: rule.any.map(compile), all: rule.all.map(compile), none: rule.none.map(compile)))
         }
         for cue in rulebook.negation.cues { builder.addCue(cue, window: rulebook.negation.window) }
         for cue in rulebook.negation.adjacentCues { builder.addCue(cue, window: 0) }
@@ -293,21 +296,34 @@ public struct ScoringEngine: Sendable {
         self.uncertainSlot = slotIndex["link_uncertain"] ?? -1
         self.homeSlot = slotIndex["home_region"] ?? -1
         self.homeNames = (rulebook.lexicons["home_region"]?.terms ?? []).map(normalizer.normalizedScalars)
-        self.guards = table.guards
+        var guardList: [Guard] = []
+        var guardRanges: [Int32: GuardRange] = [:]
+        for (pattern, entries) in table.guards {
+            guardRanges[pattern] = GuardRange(start: Int32(guardList.count), end: Int32(guardList.count + entries.count))
+            guardList += entries
+        }
+        self.guardRanges = guardRanges
+        self.guardList = guardList
         self.slotTracked = slotNames.indices.map { tracked.contains($0) }
         self.slotWords = (slotNames.count + 63) / 64
         self.textModel = rulebook.textModel
         self.compiledRules = compiled
-        self.signalRules = compiled.indices.filter { compiled[$0].effect == .signal }
-        self.decidingRules = compiled.indices.filter { !compiled[$0].qualifiesSignal && compiled[$0].effect != .signal }
-        self.qualifyingRules = compiled.indices.filter { compiled[$0].qualifiesSignal }
-        let slotWords = self.slotWords
-        self.ruleGates = compiled.map { rule in
-            guard let slots = CompiledRule.gate(any: rule.any, all: rule.all) else { return [] }
-            var words = [UInt64](repeating: 0, count: slotWords)
-            for slot in slots { words[slot >> 6] |= 1 << UInt64(slot & 63) }
-            return words
+        self.unretainedRules = compiled.map(Unmanaged.passUnretained)
+        self.signalRules = compiled.indices.filter { compiled[$0].rule.effect == .signal }
+        self.decidingRules = compiled.indices.filter {
+            !compiled[$0].rule.effect.qualifiesSignal && compiled[$0].rule.effect != .signal
         }
+        self.qualifyingRules = compiled.indices.filter { compiled[$0].rule.effect.qualifiesSignal }
+        let slotWords = self.slotWords
+        var gateWords: [UInt64] = []
+        self.ruleHeads = compiled.map { rule in
+            guard let slots = CompiledRule.gate(any: rule.any, all: rule.all) else { return RuleHead(rule.rule, gateStart: -1) }
+            let start = gateWords.count
+            gateWords += repeatElement(0, count: slotWords)
+            for slot in slots { gateWords[start + slot >> 6] |= 1 << UInt64(slot & 63) }
+            return RuleHead(rule.rule, gateStart: Int32(start))
+        }
+        self.ruleGateWords = gateWords
 
         self.version = StableHash.hex(
             of: rulebook.version + "|" + registry.stamp.hex + "|" + "\(traditionalToSimplified.count)" + "|" + Self.revision)
@@ -373,7 +389,7 @@ struct PatternInfo: Sendable {
     var type: Int32
     /// Distinct projects that share the pattern's registry text (at most `maxSharedOwners` + 1).
     var sharedBy: UInt16
-    /// Bit 0: the pattern is an exception of some lexicon (see `ScoringEngine.guards`).
+    /// Bit 0: the pattern is an exception of some lexicon (see `ScoringEngine.guardRanges`).
     var flags: UInt16
 
     var hasOwners: Bool { ownerStart < ownerEnd }
@@ -394,6 +410,12 @@ struct Guard: Sendable, Hashable {
     }
     var slot: Int32
     var role: Role
+}
+
+/// Where a pattern's exceptions lie in `ScoringEngine.guardList`.
+struct GuardRange: Sendable {
+    var start: Int32
+    var end: Int32
 }
 
 /// One project a pattern names: 32 bytes, two to a cache line.
@@ -428,49 +450,20 @@ struct ProjectTraits: Sendable {
 
 /// A rule with its conditions resolved to slots and compiled expressions.
 ///
-/// A class, immutable once built: the evaluation loop reads it for every item,
-/// and a reference costs one retain where a struct of arrays and strings costs dozens.
+/// A class, immutable once built: a reference costs one retain where a struct of arrays
+/// and strings costs dozens. The evaluation loop reads a rule's `RuleHead` first and this
+/// only for a rule whose gate opens.
 final class CompiledRule: Sendable {
     let rule: Rulebook.Rule
-    let effect: Rulebook.Effect
-    let conditions: Rulebook.FieldConditions
     let any: [CompiledCondition]
     let all: [CompiledCondition]
     let none: [CompiledCondition]
-    /// Bits of the fields the text conditions look at (title 1, content 2, respondent 4, location 8).
-    let scopeMask: Int
-    /// Escalation and score rules only qualify a signal; other rules decide whether there is one.
-    let qualifiesSignal: Bool
-    let needsNumbers: Bool
-    // The field conditions as plain values: read for every rule on every signal, where
-    // copying `conditions` would retain its channel list each time.
-    let kind: ItemKind?
-    let hasChannels: Bool
-    let people: Rulebook.Comparison?
-    let recordedPeople: Rulebook.Comparison?
-    let amount: Rulebook.Comparison?
-    let mentionsRegistry: Bool?
-    let namesProject: Bool?
-    let namesOtherCity: Bool?
 
-    init(rule: Rulebook.Rule, any: [CompiledCondition], all: [CompiledCondition], none: [CompiledCondition], scopeMask: Int) {
+    init(rule: Rulebook.Rule, any: [CompiledCondition], all: [CompiledCondition], none: [CompiledCondition]) {
         self.rule = rule
-        self.effect = rule.effect
-        self.conditions = rule.conditions
         self.any = any
         self.all = all
         self.none = none
-        self.scopeMask = scopeMask
-        self.qualifiesSignal = rule.effect.qualifiesSignal
-        self.needsNumbers = rule.conditions.people != nil || rule.conditions.amount != nil
-        self.kind = rule.conditions.kind
-        self.hasChannels = !rule.conditions.channels.isEmpty
-        self.people = rule.conditions.people
-        self.recordedPeople = rule.conditions.recordedPeople
-        self.amount = rule.conditions.amount
-        self.mentionsRegistry = rule.conditions.mentionsRegistry
-        self.namesProject = rule.conditions.namesProject
-        self.namesOtherCity = rule.conditions.namesOtherCity
     }
 
     /// Slots of which one at least must occur for the rule to hold: those of its
@@ -501,6 +494,49 @@ final class CompiledRule: Sendable {
         case .respondent: 4
         case .location: 8
         }
+    }
+}
+
+/// What the evaluation loop reads of a rule before its text conditions, as plain values.
+/// Every item tries every signal rule, and most rules are ruled out here: reading a
+/// `CompiledRule` would count a reference on an object both cores share, and the two
+/// cores would pass its cache line back and forth.
+struct RuleHead: Sendable {
+    /// Where the rule's gate starts in `ScoringEngine.ruleGateWords` (`slotWords` words:
+    /// the slots of which one at least must occur), or -1 when the rule names none.
+    var gateStart: Int32
+    /// Bits of the fields the text conditions look at (title 1, content 2, respondent 4, location 8).
+    var scopeMask: Int
+    var effect: Rulebook.Effect
+    var isFinal: Bool
+    var weight: Double
+    var level: SignalLevel
+    var needsNumbers: Bool
+    var hasChannels: Bool
+    var kind: ItemKind?
+    var people: Rulebook.Comparison?
+    var recordedPeople: Rulebook.Comparison?
+    var amount: Rulebook.Comparison?
+    var mentionsRegistry: Bool?
+    var namesProject: Bool?
+    var namesOtherCity: Bool?
+
+    init(_ rule: Rulebook.Rule, gateStart: Int32) {
+        self.gateStart = gateStart
+        scopeMask = rule.scope.map { scope in scope.reduce(0) { $0 | CompiledRule.bit(for: $1) } } ?? 0b1111
+        effect = rule.effect
+        isFinal = rule.isFinal
+        weight = rule.weight
+        level = rule.level
+        needsNumbers = rule.conditions.people != nil || rule.conditions.amount != nil
+        hasChannels = !rule.conditions.channels.isEmpty
+        kind = rule.conditions.kind
+        people = rule.conditions.people
+        recordedPeople = rule.conditions.recordedPeople
+        amount = rule.conditions.amount
+        mentionsRegistry = rule.conditions.mentionsRegistry
+        namesProject = rule.conditions.namesProject
+        namesOtherCity = rule.conditions.namesOtherCity
     }
 }
 

@@ -96,11 +96,11 @@ public struct TextModel: Sendable {
         var key: UInt32 = 0
         var vector = Units()
     }
-    /// Two bits per pair the model knows (a Bloom filter of 128 KiB that stays in the
-    /// cache): most pairs of a text are no gram, and the filter says so without a look at
-    /// `pairs` (one pair in several hundred passes it wrongly).
+    /// Two bits per pair the model knows, both in one 64-bit word (a blocked Bloom filter
+    /// of 32 KiB): most pairs of a text are no gram, and one load of the filter says so
+    /// without a look at `pairs` (about one pair in two hundred passes it wrongly).
     private var pairFilter: [UInt64]
-    static let filterBits = 1 << 20
+    static let filterWordBits = 12
 
     static let kindCount = Kind.allCases.count
 
@@ -150,27 +150,27 @@ public struct TextModel: Sendable {
         pairMask = size - 1
         var pairs = [PairSlot](repeating: PairSlot(), count: size)
         var pairGrams = [Int32](repeating: -1, count: size)
-        var filter = [UInt64](repeating: 0, count: Self.filterBits / 64)
+        var filter = [UInt64](repeating: 0, count: 1 << Self.filterWordBits)
         for (index, scalars) in split.enumerated() where scalars.count == 2 {
             let key = Self.pairKey(numbers[Int(scalars[0])], numbers[Int(scalars[1])])
             var at = Self.hash(key) & pairMask
             while pairs[at].key != 0 { at = (at + 1) & pairMask }
             pairs[at] = PairSlot(key: key, vector: vectors[index])
             pairGrams[at] = Int32(index)
-            let (first, second) = Self.filterBits(key)
-            filter[first >> 6] |= 1 << UInt64(first & 63)
-            filter[second >> 6] |= 1 << UInt64(second & 63)
+            let (word, bits) = Self.filterProbe(key)
+            filter[word] |= bits
         }
         self.pairs = pairs
         self.pairGrams = pairGrams
         pairFilter = filter
     }
 
-    /// The filter's two bits for a pair: two 20-bit pieces of one 64-bit hash.
+    /// The filter's word for a pair and its two bits there: three pieces of one 64-bit hash.
     @inline(__always)
-    static func filterBits(_ key: UInt32) -> (Int, Int) {
+    static func filterProbe(_ key: UInt32) -> (word: Int, bits: UInt64) {
         let hash = UInt64(key) &* 0xC2B2_AE3D_27D4_EB4F
-        return (Int(truncatingIfNeeded: hash >> 44), Int(truncatingIfNeeded: (hash >> 20) & 0xF_FFFF))
+        let bits: UInt64 = 1 << ((hash >> 20) & 63) | 1 << ((hash >> 26) & 63)
+        return (Int(truncatingIfNeeded: hash >> UInt64(64 - filterWordBits)), bits)
     }
 
     @inline(__always)
@@ -209,10 +209,8 @@ public struct TextModel: Sendable {
                                 unigram(Int(number))
                                 if previous != 0 {
                                     let key = Self.pairKey(previous, number)
-                                    let (first, second) = Self.filterBits(key)
-                                    if filter[first >> 6] & 1 << UInt64(first & 63) != 0
-                                        && filter[second >> 6] & 1 << UInt64(second & 63) != 0
-                                    {
+                                    let (word, bits) = Self.filterProbe(key)
+                                    if filter[word] & bits == bits {
                                         let slot = Self.pairSlot(key, in: pairs, mask: pairMask)
                                         if slot >= 0 { pair(slot) }
                                     }
