@@ -259,35 +259,78 @@ public struct TextModel: Sendable {
 
     /// The model's reading of a text: its title and content, folded as the scorer folds them.
     /// `seen` is scratch storage (one counter per gram, and a stamp), so each gram counts once.
+    ///
+    /// In three passes with few branches that depend on the text (a mispredicted branch a
+    /// character costs more than the lookups): the characters' numbers and their unigrams,
+    /// each counted once through a stamp that adds zero when set already; the pairs the
+    /// filter lets through, kept in a list; then their slots in the pair table.
     func judge(_ fields: [ArraySlice<UInt32>], seen: inout Seen) -> Judgement {
         seen.begin(characters: unigramVectors.count, pairs: pairs.count)
+        var length = 0
+        for field in fields { length += field.count + 1 }
+        if seen.numbers.count < length { seen.numbers = Array(repeating: 0, count: length * 2) }
+        if seen.keys.count < length { seen.keys = Array(repeating: 0, count: length * 2) }
         // Four plain sums (not SIMD: unspecialized in a debug build, it is a hundred times slower).
         var none: Int32 = 0
         var wage: Int32 = 0
         var payment: Int32 = 0
-        var count = 0
+        var count: Int32 = 0
         let stamp = seen.stamp
-        unigramVectors.withUnsafeBufferPointer { unigramVectors in
-            pairs.withUnsafeBufferPointer { pairs in
-                seen.characterStamps.withUnsafeMutableBufferPointer { characterStamps in
-                    seen.pairStamps.withUnsafeMutableBufferPointer { pairStamps in
-                        forEachGram(in: fields) { number in
-                            guard characterStamps[number] != stamp else { return }
-                            characterStamps[number] = stamp
-                            let units = unigramVectors[number]
-                            none &+= Int32(units.none)
-                            wage &+= Int32(units.wage)
-                            payment &+= Int32(units.payment)
-                            count &+= Int(units.gram)
-                        } pair: { slot in
-                            guard pairStamps[slot] != stamp else { return }
-                            pairStamps[slot] = stamp
-                            let units = pairs[slot].vector
-                            none &+= Int32(units.none)
-                            wage &+= Int32(units.wage)
-                            payment &+= Int32(units.payment)
-                            count &+= Int(units.gram)
+        var keyCount = 0
+        characterNumbers.withUnsafeBufferPointer { characterNumbers in
+            unigramVectors.withUnsafeBufferPointer { unigramVectors in
+                pairFilter.withUnsafeBufferPointer { filter in
+                    seen.characterStamps.withUnsafeMutableBufferPointer { characterStamps in
+                        seen.numbers.withUnsafeMutableBufferPointer { numbers in
+                            seen.keys.withUnsafeMutableBufferPointer { keys in
+                                // Number 0 (no gram's character) has a zero vector: adding it changes nothing.
+                                var at = 0
+                                for field in fields {
+                                    for value in field {
+                                        // A folded character is in the basic plane: beyond it, fold gives a space.
+                                        let number = characterNumbers[Int(Self.fold(value))]
+                                        numbers[at] = number
+                                        at += 1
+                                        let fresh: Int32 = characterStamps[Int(number)] == stamp ? 0 : 1
+                                        characterStamps[Int(number)] = stamp
+                                        let units = unigramVectors[Int(number)]
+                                        none &+= Int32(units.none) &* fresh
+                                        wage &+= Int32(units.wage) &* fresh
+                                        payment &+= Int32(units.payment) &* fresh
+                                        count &+= Int32(units.gram) &* fresh
+                                    }
+                                    // No pair spans two fields.
+                                    numbers[at] = 0
+                                    at += 1
+                                }
+                                var previous: UInt16 = 0
+                                for index in 0..<at {
+                                    let number = numbers[index]
+                                    let key = Self.pairKey(previous, number)
+                                    let (word, bits) = Self.filterProbe(key)
+                                    keys[keyCount] = key
+                                    let passes = previous != 0 && number != 0 && filter[word] & bits == bits
+                                    keyCount &+= passes ? 1 : 0
+                                    previous = number
+                                }
+                            }
                         }
+                    }
+                }
+            }
+        }
+        pairs.withUnsafeBufferPointer { pairs in
+            seen.pairStamps.withUnsafeMutableBufferPointer { pairStamps in
+                seen.keys.withUnsafeBufferPointer { keys in
+                    for index in 0..<keyCount {
+                        let slot = Self.pairSlot(keys[index], in: pairs, mask: pairMask)
+                        guard slot >= 0, pairStamps[slot] != stamp else { continue }
+                        pairStamps[slot] = stamp
+                        let units = pairs[slot].vector
+                        none &+= Int32(units.none)
+                        wage &+= Int32(units.wage)
+                        payment &+= Int32(units.payment)
+                        count &+= Int32(units.gram)
                     }
                 }
             }
@@ -296,7 +339,7 @@ public struct TextModel: Sendable {
         let logits = [
             bias[0] + Double(none) / scale, bias[1] + Double(wage) / scale, bias[2] + Double(payment) / scale,
         ]
-        return judgement(logits: logits, grams: count)
+        return judgement(logits: logits, grams: Int(count))
     }
 
     /// The model's reading of folded title and content, with scratch storage of its own.
@@ -349,6 +392,9 @@ public struct TextModel: Sendable {
         var characterStamps: [UInt8] = []
         var pairStamps: [UInt8] = []
         var stamp: UInt8 = 0
+        /// The text's character numbers, and the pairs the filter let through.
+        var numbers: [UInt16] = []
+        var keys: [UInt32] = []
 
         mutating func begin(characters: Int, pairs: Int) {
             if characterStamps.count != characters || pairStamps.count != pairs {

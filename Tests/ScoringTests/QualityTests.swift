@@ -14,8 +14,8 @@ import Testing
 ///   unregistered sites); tuning-blind1 to tuning-blind18, tuning-blind20 to tuning-blind22, tuning-blind24, tuning-blind26 and tuning-blind27 were blind sets
 ///   until their errors were read; tuning-third holds the hardest classes again, written apart
 ///   (partial payments, disputed denials, advice threads);
-/// - blind-holdout.ndjson to blind-holdout4.ndjson (450 items each, the nineteenth,
-///   twenty-third, twenty-fifth and twenty-eighth sets) were written by someone who never saw the rules or the tuning
+/// - blind-holdout.ndjson to blind-holdout5.ndjson (450 items each, the nineteenth,
+///   twenty-third, twenty-fifth, twenty-eighth and twenty-ninth sets) were written by someone who never saw the rules or the tuning
 ///   sets, from a description of the channels, the trap classes and the registry. Their
 ///   errors have not been read: their figures are the honest ones.
 ///
@@ -147,6 +147,10 @@ import Testing
         Floors(
             file: "blind-holdout4.ndjson", signalF1: 0.97, paymentPrecision: 0.94, paymentRecall: 0.96,
             escalationF1: 0.98, linkF1: 0.97, sitePrecision: 0.99),
+        // The twenty-ninth set, written by another hand after the twenty-eighth; never read.
+        Floors(
+            file: "blind-holdout5.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.99,
+            escalationF1: 0.98, linkF1: 0.98, sitePrecision: 0.88),
     ]
 
     static func engine() throws -> ScoringEngine {
