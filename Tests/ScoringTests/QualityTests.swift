@@ -8,19 +8,20 @@ import Testing
 /// against Fixtures/quality-registry.csv (52 projects of the fictional city 江陵市),
 /// measured by `QualityReport`, the code behind `wagewatch rules evaluate`.
 ///
-/// - tuning-*.ndjson (12,900 items) are the sets the rules were tuned on: every error
+/// - tuning-*.ndjson (13,350 items) are the sets the rules were tuned on: every error
 ///   in them has been read. tuning-posts and tuning-petitions hold the trap classes of
 ///   the channels (who is owed what, escalation, genres, other cities, informal names,
-///   unregistered sites); tuning-blind1 to tuning-blind18, tuning-blind20 to tuning-blind22, tuning-blind24, tuning-blind26 and tuning-blind27 were blind sets
+///   unregistered sites); tuning-blind1 to tuning-blind18, tuning-blind20 to tuning-blind22, tuning-blind24, tuning-blind26, tuning-blind27 and tuning-blind30 were blind sets
 ///   until their errors were read; tuning-third holds the hardest classes again, written apart
 ///   (partial payments, disputed denials, advice threads);
-/// - blind-holdout.ndjson to blind-holdout5.ndjson (450 items each, the nineteenth,
-///   twenty-third, twenty-fifth, twenty-eighth and twenty-ninth sets) were written by someone who never saw the rules or the tuning
+/// - blind-holdout.ndjson to blind-holdout6.ndjson (450 items each, the nineteenth,
+///   twenty-third, twenty-fifth, twenty-eighth, twenty-ninth and thirty-first sets) were written by someone who never saw the rules or the tuning
 ///   sets, from a description of the channels, the trap classes and the registry. Their
 ///   errors have not been read: their figures are the honest ones.
 ///
 /// The scorer is the rules and the text model (`rules/text-model.tsv`), which `wagewatch
-/// rules train` learned from the tuning sets and never from the held-out set.
+/// rules train` learned from the tuning sets (all but tuning-blind30, the newest) and never
+/// from the held-out sets.
 ///
 /// The floors are what the scorer reaches now, so that no change makes them worse unseen.
 @Suite struct QualityTests {
@@ -126,6 +127,10 @@ import Testing
         Floors(
             file: "tuning-blind27.ndjson", signalF1: 0.98, paymentPrecision: 0.98, paymentRecall: 0.99,
             escalationF1: 0.99, linkF1: 0.97, sitePrecision: 0.93),
+        // The thirtieth set: the text model has not learned from it yet.
+        Floors(
+            file: "tuning-blind30.ndjson", signalF1: 0.98, paymentPrecision: 0.96, paymentRecall: 0.99,
+            escalationF1: 0.97, linkF1: 0.99, sitePrecision: 0.89),
         // The targets are 0.93 signal F1, 0.90 payment precision and recall, 0.85
         // escalation F1, 0.95 link F1 and 0.80 site precision. This set (the nineteenth, 102
         // payment claims and 38 wage claims told as a story with none of the usual words)
@@ -151,6 +156,10 @@ import Testing
         Floors(
             file: "blind-holdout5.ndjson", signalF1: 0.99, paymentPrecision: 0.99, paymentRecall: 0.99,
             escalationF1: 0.98, linkF1: 0.98, sitePrecision: 0.88),
+        // The thirty-first set, written after the thirtieth was read; never read.
+        Floors(
+            file: "blind-holdout6.ndjson", signalF1: 0.98, paymentPrecision: 0.99, paymentRecall: 0.99,
+            escalationF1: 0.92, linkF1: 0.99, sitePrecision: 0.99),
     ]
 
     static func engine() throws -> ScoringEngine {
