@@ -204,7 +204,8 @@ public struct QualityReport: Sendable {
         }
         // Sets labeled before sites were labeled say nothing of them.
         let labelsSites = items.contains { $0.label.classes != nil }
-        for (key, group) in siteGroups where labelsSites {
+        // In the order of the merged name: a dictionary's order changes from run to run.
+        for (key, group) in siteGroups.sorted(by: { $0.key < $1.key }) where labelsSites {
             sites.total += 1
             if group.labeled {
                 sites.hits += 1
